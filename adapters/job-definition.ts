@@ -1,0 +1,24 @@
+// The shape of every job type: one file per type (adapters/jobs/), each
+// with its queue name, a payload schema and an idempotent processor.
+// Payloads hold ids and references only, never personal data: Redis keeps
+// them in clear text.
+import type { Job } from 'bullmq';
+import type { z } from 'zod';
+import type { PrismaClient } from '../lib/database';
+import type { Logger } from '../lib/logger';
+
+export interface JobDependencies {
+  /** The adapters own the `integration` schema; other data goes through its owner's services. */
+  db: Pick<PrismaClient, 'workerHeartbeat' | '$transaction'>;
+  logger: Logger;
+  workerName: string;
+}
+
+export interface JobDefinition<Payload> {
+  queue: string;
+  payload: z.ZodType<Payload>;
+  /** Must be safe to run twice for the same job: re-read state, exit early when stale. */
+  process(payload: Payload, job: Job, deps: JobDependencies): Promise<void>;
+  /** Repeating schedule, if the job runs on its own. */
+  every?: number;
+}

@@ -1,0 +1,28 @@
+// The worker process (production mode): runs every job type against the
+// shared PostgreSQL and Redis.
+import { connectPostgres } from '../lib/database';
+import { probeDatabase } from '../lib/probes';
+import { connectRedis, probeRedis } from '../lib/redis';
+import { runServiceProcess } from '../lib/service-process';
+import { collectProblems } from '../lib/startup-error';
+import { jobDefinitions } from './jobs';
+import { startWorkers } from './workers';
+
+void runServiceProcess('renkei-worker', ['DATABASE_URL', 'REDIS_URL'], async (config, logger) => {
+  const db = connectPostgres(config.databaseUrl as string, 5);
+  try {
+    await collectProblems([probeDatabase(db), probeRedis(config.redisUrl as string)]);
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
+  const redis = connectRedis(config.redisUrl as string);
+  redis.on('error', (error) => logger.warn({ err: { message: error.message } }, 'redis connection error'));
+  const workers = await startWorkers({ redis, prefix: config.queuePrefix, deps: { db: db.prisma, logger }, definitions: jobDefinitions });
+  logger.info({ queues: [...workers.queues.keys()], prefix: config.queuePrefix }, 'worker ready');
+  return async () => {
+    await workers.close();
+    await redis.quit();
+    await db.close();
+  };
+});

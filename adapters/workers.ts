@@ -1,0 +1,65 @@
+// Starts a BullMQ worker (and its queue) per job type and stops them
+// gracefully: close() waits for active jobs to finish before Redis goes.
+import os from 'node:os';
+import { Queue, UnrecoverableError, Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { JobDefinition, JobDependencies } from './job-definition';
+
+export interface WorkerOptions {
+  redis: Redis;
+  prefix: string;
+  deps: Omit<JobDependencies, 'workerName'>;
+  definitions: ReadonlyArray<JobDefinition<never>>;
+  concurrency?: number;
+}
+
+export interface RunningWorkers {
+  queues: Map<string, Queue>;
+  close(): Promise<void>;
+}
+
+export async function startWorkers(options: WorkerOptions): Promise<RunningWorkers> {
+  const { redis, prefix, deps, definitions } = options;
+  const workerName = `${os.hostname()}:${process.pid}`;
+  const queues = new Map<string, Queue>();
+  const workers: Worker[] = [];
+  for (const definition of definitions) {
+    const queue = new Queue(definition.queue, {
+      connection: redis,
+      prefix,
+      defaultJobOptions: {
+        attempts: 5,
+        backoff: { type: 'exponential', delay: 1000, jitter: 0.5 },
+        removeOnComplete: { age: 24 * 3600, count: 1000 },
+        removeOnFail: false,
+      },
+    });
+    queue.on('error', (error) => deps.logger.error({ queue: definition.queue, err: { message: error.message } }, 'queue error'));
+    const worker = new Worker(
+      definition.queue,
+      async (job) => {
+        const parsed = definition.payload.safeParse(job.data);
+        // A payload that does not match its schema will never succeed.
+        if (!parsed.success) throw new UnrecoverableError(`invalid payload for ${definition.queue}`);
+        await definition.process(parsed.data, job, { ...deps, workerName });
+      },
+      { connection: redis, prefix, concurrency: options.concurrency ?? 4 },
+    );
+    worker.on('error', (error) => deps.logger.error({ queue: definition.queue, err: { message: error.message } }, 'worker error'));
+    worker.on('failed', (job, error) =>
+      deps.logger.warn({ queue: definition.queue, jobId: job?.id, attempts: job?.attemptsMade, err: { name: error.name } }, 'job failed'),
+    );
+    if (definition.every) {
+      await queue.upsertJobScheduler(`${definition.queue}-schedule`, { every: definition.every }, { name: definition.queue, data: {} });
+    }
+    queues.set(definition.queue, queue);
+    workers.push(worker);
+  }
+  return {
+    queues,
+    close: async () => {
+      await Promise.all(workers.map((w) => w.close()));
+      await Promise.all([...queues.values()].map((q) => q.close()));
+    },
+  };
+}

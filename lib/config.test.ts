@@ -1,0 +1,78 @@
+import { knownEnvironmentVariables, loadConfig, redactUrl } from './config';
+import { StartupError } from './startup-error';
+
+function problemsOf(fn: () => unknown): string[] {
+  try {
+    fn();
+  } catch (error) {
+    if (error instanceof StartupError) return error.problems;
+    throw error;
+  }
+  throw new Error('expected a StartupError');
+}
+
+describe('loadConfig', () => {
+  it('gives embedded defaults when nothing is set', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({ host: '127.0.0.1', port: 4000, databaseUrl: undefined, redisUrl: undefined, queuePrefix: 'renkei', logLevel: 'info' });
+    expect(config.dataDir).toMatch(/\.data$/);
+  });
+
+  it('reads every variable it documents', () => {
+    const config = loadConfig({
+      HOST: '0.0.0.0',
+      PORT: '4100',
+      DATABASE_URL: 'postgresql://u:p@db:5432/renkei',
+      REDIS_URL: 'redis://redis:6379',
+      QUEUE_PREFIX: 'takaoka',
+      IDENTITY_URL: 'http://identity:4001/graphql',
+      ROOMS_URL: 'http://rooms:4002/graphql',
+      CONSENT_URL: 'http://consent:4003/graphql',
+      SUBGRAPH_TIMEOUT_MS: '5000',
+      LOG_LEVEL: 'warn',
+    });
+    expect(config).toMatchObject({
+      host: '0.0.0.0',
+      port: 4100,
+      databaseUrl: 'postgresql://u:p@db:5432/renkei',
+      subgraphUrls: { identity: 'http://identity:4001/graphql', rooms: 'http://rooms:4002/graphql', consent: 'http://consent:4003/graphql' },
+      subgraphTimeoutMs: 5000,
+    });
+  });
+
+  it('lists every problem at once', () => {
+    const problems = problemsOf(() =>
+      loadConfig({ PORT: 'eighty', DATABASE_URL: 'mysql://x/y', REDIS_URL: 'localhost:6379', QUEUE_PREFIX: 'Bad Prefix!' }, ['DATABASE_URL', 'IDENTITY_URL']),
+    );
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^PORT: /),
+        expect.stringMatching(/^DATABASE_URL: must be a URL starting with postgresql:/),
+        expect.stringMatching(/^REDIS_URL: /),
+        expect.stringMatching(/^QUEUE_PREFIX: /),
+        'IDENTITY_URL: is required for this service',
+      ]),
+    );
+    expect(problems).toHaveLength(5);
+  });
+
+  it('refuses a database URL without a database name and out-of-range ports', () => {
+    expect(problemsOf(() => loadConfig({ DATABASE_URL: 'postgresql://db:5432', PORT: '70000' }))).toHaveLength(2);
+  });
+
+  it('treats empty variables as unset', () => {
+    expect(loadConfig({ DATABASE_URL: '', PORT: '' }).port).toBe(4000);
+    expect(problemsOf(() => loadConfig({ DATABASE_URL: '' }, ['DATABASE_URL']))).toEqual(['DATABASE_URL: is required for this service']);
+  });
+
+  it('publishes the names it knows', () => {
+    expect(knownEnvironmentVariables).toEqual(expect.arrayContaining(['DATABASE_URL', 'REDIS_URL', 'PORT', 'IDENTITY_URL']));
+  });
+});
+
+describe('redactUrl', () => {
+  it('hides passwords', () => {
+    expect(redactUrl('postgresql://renkei:secret@db:5432/renkei')).toBe('postgresql://renkei:***@db:5432/renkei');
+    expect(redactUrl('nonsense')).toBe('(unparseable URL)');
+  });
+});

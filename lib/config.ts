@@ -1,0 +1,116 @@
+// Configuration is read from the environment once, at start, into one typed
+// object. Nothing else in the code base reads process.env. Each entry point
+// states which optional settings it requires (a subgraph process needs a
+// database URL; the all-in-one start can embed its own services).
+import path from 'node:path';
+import { z } from 'zod';
+import { StartupError } from './startup-error';
+
+const port = z.coerce
+  .number({ invalid_type_error: 'must be a number' })
+  .int('must be a whole number')
+  .min(0, 'must be between 0 and 65535')
+  .max(65535, 'must be between 0 and 65535');
+
+function urlWithProtocols(protocols: string[]) {
+  return z.string().refine(
+    (value) => {
+      try {
+        return protocols.includes(new URL(value).protocol);
+      } catch {
+        return false;
+      }
+    },
+    { message: `must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}` },
+  );
+}
+
+const databaseUrl = urlWithProtocols(['postgresql:', 'postgres:']).refine(
+  (value) => new URL(value).pathname.length > 1,
+  { message: 'must name a database (postgresql://user@host:5432/DBNAME)' },
+);
+
+/** Every variable Renkei reads, with its parser. The README documents each one. */
+export const environmentSchema = z.object({
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PORT: port.default(4000),
+  DATABASE_URL: databaseUrl.optional(),
+  REDIS_URL: urlWithProtocols(['redis:', 'rediss:']).optional(),
+  DATA_DIR: z.string().min(1).default('.data'),
+  REDIS_SERVER_BIN: z.string().min(1).default('redis-server'),
+  QUEUE_PREFIX: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'must be 1-40 lowercase letters, digits or dashes')
+    .default('renkei'),
+  IDENTITY_URL: urlWithProtocols(['http:', 'https:']).optional(),
+  ROOMS_URL: urlWithProtocols(['http:', 'https:']).optional(),
+  CONSENT_URL: urlWithProtocols(['http:', 'https:']).optional(),
+  SUBGRAPH_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export const knownEnvironmentVariables = Object.keys(environmentSchema.shape);
+
+export type SubgraphName = 'identity' | 'rooms' | 'consent';
+export const subgraphNames: readonly SubgraphName[] = ['identity', 'rooms', 'consent'];
+
+export interface Config {
+  host: string;
+  port: number;
+  databaseUrl: string | undefined;
+  redisUrl: string | undefined;
+  dataDir: string;
+  redisServerBin: string;
+  queuePrefix: string;
+  subgraphUrls: Record<SubgraphName, string | undefined>;
+  subgraphTimeoutMs: number;
+  logLevel: z.infer<typeof environmentSchema>['LOG_LEVEL'];
+}
+
+type Requirement = 'DATABASE_URL' | 'REDIS_URL' | 'IDENTITY_URL' | 'ROOMS_URL' | 'CONSENT_URL';
+
+/**
+ * Parses the environment. Throws a StartupError listing every problem,
+ * including required variables that are missing for this entry point.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv, required: Requirement[] = []): Config {
+  const relevant = Object.fromEntries(
+    knownEnvironmentVariables.map((name) => [name, env[name] === '' ? undefined : env[name]]),
+  );
+  const parsed = environmentSchema.safeParse(relevant);
+  const problems: string[] = [];
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      problems.push(`${issue.path.join('.')}: ${issue.message}`);
+    }
+  }
+  for (const name of required) {
+    if (relevant[name] === undefined) problems.push(`${name}: is required for this service`);
+  }
+  if (problems.length > 0 || !parsed.success) throw new StartupError(problems);
+
+  const e = parsed.data;
+  return {
+    host: e.HOST,
+    port: e.PORT,
+    databaseUrl: e.DATABASE_URL,
+    redisUrl: e.REDIS_URL,
+    dataDir: path.resolve(e.DATA_DIR),
+    redisServerBin: e.REDIS_SERVER_BIN,
+    queuePrefix: e.QUEUE_PREFIX,
+    subgraphUrls: { identity: e.IDENTITY_URL, rooms: e.ROOMS_URL, consent: e.CONSENT_URL },
+    subgraphTimeoutMs: e.SUBGRAPH_TIMEOUT_MS,
+    logLevel: e.LOG_LEVEL,
+  };
+}
+
+/** A connection string safe to print: the password is replaced. */
+export function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return '(unparseable URL)';
+  }
+}

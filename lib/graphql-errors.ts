@@ -1,0 +1,54 @@
+// The error vocabulary of the GraphQL boundary. Every error a client sees
+// carries one of these codes in `extensions.code`; anything else (a Prisma,
+// fetch or BullMQ error) is a bug and is masked as INTERNAL_SERVER_ERROR.
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import { unwrapResolverError } from '@apollo/server/errors';
+import type { Logger } from './logger';
+
+export const errorCodes = [
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'BAD_USER_INPUT',
+  'NOT_FOUND',
+  'CONFLICT',
+  'SERVICE_RESTRICTED',
+  'INTERNAL_SERVER_ERROR',
+] as const;
+export type ErrorCode = (typeof errorCodes)[number];
+
+/** Codes Apollo Server itself produces for malformed requests; they are safe to show. */
+const apolloRequestCodes = new Set([
+  'GRAPHQL_PARSE_FAILED',
+  'GRAPHQL_VALIDATION_FAILED',
+  'BAD_USER_INPUT',
+  'BAD_REQUEST',
+  'PERSISTED_QUERY_NOT_FOUND',
+  'PERSISTED_QUERY_NOT_SUPPORTED',
+  'OPERATION_RESOLUTION_FAILURE',
+]);
+
+export function appError(code: ErrorCode, message: string, details: Record<string, unknown> = {}): GraphQLError {
+  return new GraphQLError(message, { extensions: { ...details, code } });
+}
+
+export const badUserInput = (message: string, field?: string) =>
+  appError('BAD_USER_INPUT', message, field ? { field } : {});
+export const notFound = (message: string) => appError('NOT_FOUND', message);
+export const conflict = (message: string) => appError('CONFLICT', message);
+
+/** formatError for every Apollo Server we run: known codes pass, the rest is masked and logged. */
+export function formatErrorFor(logger: Logger) {
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const code = formatted.extensions?.code;
+    const original = unwrapResolverError(error);
+    const isOurs = original instanceof GraphQLError && (errorCodes as readonly unknown[]).includes(code);
+    if (isOurs || (typeof code === 'string' && apolloRequestCodes.has(code))) {
+      // Only the code and the offending field travel; nothing internal (stack, subgraph name).
+      const field = formatted.extensions?.field;
+      return { message: formatted.message, locations: formatted.locations, path: formatted.path, extensions: field === undefined ? { code } : { code, field } };
+    }
+    // Log the kind of failure, not its message: library messages can echo data.
+    logger.error({ err: { name: (original as Error)?.name, code: (original as { code?: unknown })?.code }, path: formatted.path }, 'unexpected error in resolver');
+    return { message: 'Internal server error', path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+  };
+}

@@ -1,0 +1,55 @@
+// Listening and closing an HTTP server the same way everywhere: a port in
+// use becomes a StartupError, and closing also ends idle keep-alive sockets
+// so shutdown is not held up by clients.
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { RequestListener } from 'node:http';
+import { StartupError } from './startup-error';
+
+export interface RunningServer {
+  server: http.Server;
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+export function listen(handler: RequestListener, host: string, port: number, label: string): Promise<RunningServer> {
+  const server = http.createServer(handler);
+  // Longer than typical proxies' idle timeouts, so the proxy closes first.
+  server.keepAliveTimeout = 65_000;
+  return new Promise((resolve, reject) => {
+    server.once('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'EADDRINUSE') reject(new StartupError([`PORT: ${label} cannot listen on ${host}:${port}, the port is already in use`]));
+      else if (error.code === 'EACCES' || error.code === 'EADDRNOTAVAIL')
+        reject(new StartupError([`HOST/PORT: ${label} cannot listen on ${host}:${port} (${error.code})`]));
+      else reject(error);
+    });
+    server.listen(port, host, () => {
+      const address = server.address() as AddressInfo;
+      const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+      resolve({
+        server,
+        port: address.port,
+        url: `http://${shownHost}:${address.port}`,
+        close: () =>
+          new Promise<void>((done, fail) => {
+            server.close((error) => (error ? fail(error) : done()));
+            server.closeIdleConnections();
+          }),
+      });
+    });
+  });
+}
+
+/** Null when the port can be bound, else the problem (used to report all startup problems at once). */
+export async function probePort(host: string, port: number, label: string): Promise<string | null> {
+  if (port === 0) return null;
+  try {
+    const probe = await listen(() => undefined, host, port, label);
+    await probe.close();
+    return null;
+  } catch (error) {
+    if (error instanceof StartupError) return error.problems[0] ?? error.message;
+    throw error;
+  }
+}

@@ -1,0 +1,65 @@
+// Builds a Federation 2 subgraph as an express app without opening a port:
+// POST /graphql, GET /healthz (process up), GET /readyz (its dependencies
+// answer). Tests use the app directly or listen on an ephemeral port.
+import fs from 'node:fs';
+import express from 'express';
+import { ApolloServer } from '@apollo/server';
+import { expressMiddleware } from '@as-integrations/express5';
+import { buildSubgraphSchema, type GraphQLResolverMap } from '@apollo/subgraph';
+import { parse, type DocumentNode } from 'graphql';
+import { formatErrorFor } from './graphql-errors';
+import type { Logger } from './logger';
+import { repoPath } from './repo-paths';
+import type { SubgraphName } from './config';
+
+export interface SubgraphServerOptions<Context extends object> {
+  name: SubgraphName;
+  resolvers: GraphQLResolverMap<Context>;
+  /** A fresh context per request (request-scoped DataLoaders live here). */
+  createContext: () => Context;
+  /** Throws when the subgraph cannot serve (its database is unreachable). */
+  checkReady: () => Promise<void>;
+  logger: Logger;
+}
+
+export interface SubgraphServer {
+  app: express.Express;
+  apollo: ApolloServer<object>;
+  stop(): Promise<void>;
+}
+
+export function loadSubgraphSchema(name: SubgraphName): DocumentNode {
+  return parse(fs.readFileSync(repoPath('subgraphs', name, 'schema.graphql'), 'utf8'));
+}
+
+export async function createSubgraphServer<Context extends object>(
+  options: SubgraphServerOptions<Context>,
+): Promise<SubgraphServer> {
+  const schema = buildSubgraphSchema([{ typeDefs: loadSubgraphSchema(options.name), resolvers: options.resolvers as GraphQLResolverMap<unknown> }]);
+  const apollo = new ApolloServer<object>({
+    schema,
+    formatError: formatErrorFor(options.logger),
+    includeStacktraceInErrorResponses: false,
+  });
+  await apollo.start();
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok', subgraph: options.name });
+  });
+  app.get('/readyz', async (_req, res) => {
+    try {
+      await options.checkReady();
+      res.json({ status: 'ok', subgraph: options.name });
+    } catch {
+      res.status(503).json({ status: 'unavailable', subgraph: options.name, database: 'unreachable' });
+    }
+  });
+  app.use(
+    '/graphql',
+    express.json({ limit: '256kb' }),
+    expressMiddleware(apollo, { context: async () => options.createContext() }),
+  );
+  return { app, apollo, stop: () => apollo.stop() };
+}

@@ -1,0 +1,84 @@
+// npm start: the whole system in one process for a laptop or a demo. With no
+// DATABASE_URL it embeds PostgreSQL (PGlite) under DATA_DIR; with no
+// REDIS_URL it runs a private redis-server from PATH under DATA_DIR. Either
+// way it applies pending migrations itself and prints the GraphQL URL.
+import { connectPostgres, openEmbeddedPostgres, withPgClient, type Database } from '../lib/database';
+import { lockDataDir } from '../lib/data-dir-lock';
+import { startEmbeddedRedis } from '../lib/embedded-redis';
+import { probePort } from '../lib/http-server';
+import { applyMigrations } from '../lib/migrations';
+import { probeDatabase } from '../lib/probes';
+import { connectRedis, probeRedis } from '../lib/redis';
+import { runServiceProcess, type Stop } from '../lib/service-process';
+import { collectProblems } from '../lib/startup-error';
+import { readSupergraph } from '../gateway/supergraph-file';
+import { startSystem } from './system';
+
+void runServiceProcess('renkei', [], async (config, logger) => {
+  const stops: Stop[] = [];
+  const stopAll: Stop = async () => {
+    for (const stop of stops.reverse()) await stop();
+  };
+  try {
+    const supergraphSdl = readSupergraph();
+    await collectProblems([
+      probePort(config.host, config.port, 'the gateway'),
+      config.redisUrl ? probeRedis(config.redisUrl) : Promise.resolve(null),
+      config.databaseUrl ? probePostgres(config.databaseUrl) : Promise.resolve(null),
+    ]);
+
+    let db: Database;
+    if (config.databaseUrl) {
+      const applied = await withPgClient(config.databaseUrl, applyMigrations);
+      db = connectPostgres(config.databaseUrl);
+      logger.info({ applied }, 'migrations checked');
+    } else {
+      const unlock = lockDataDir(config.dataDir);
+      stops.push(async () => unlock());
+      const embedded = await openEmbeddedPostgres(config.dataDir);
+      logger.info({ applied: embedded.migrationsApplied }, 'migrations checked');
+      db = embedded;
+    }
+    stops.push(db.close);
+
+    let redisUrl = config.redisUrl;
+    if (!redisUrl) {
+      const embeddedRedis = await startEmbeddedRedis(config.redisServerBin, config.dataDir);
+      stops.push(embeddedRedis.stop);
+      redisUrl = embeddedRedis.url;
+    }
+    const redis = connectRedis(redisUrl);
+    redis.on('error', (error) => logger.warn({ err: { message: error.message } }, 'redis connection error'));
+    await redis.connect();
+    stops.push(async () => {
+      await redis.quit();
+    });
+
+    const system = await startSystem({
+      db,
+      redis,
+      host: config.host,
+      port: config.port,
+      queuePrefix: config.queuePrefix,
+      supergraphSdl,
+      subgraphTimeoutMs: config.subgraphTimeoutMs,
+      logger,
+    });
+    stops.push(system.stop);
+    logger.info({ database: db.location, redis: config.redisUrl ? 'REDIS_URL' : 'embedded redis-server' }, 'all services started');
+    process.stdout.write(`\nRenkei is ready. GraphQL: ${system.gateway.url}/graphql\n\n`);
+    return stopAll;
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+});
+
+async function probePostgres(url: string): Promise<string | null> {
+  const probe = connectPostgres(url, 1);
+  try {
+    return await probeDatabase(probe);
+  } finally {
+    await probe.close();
+  }
+}

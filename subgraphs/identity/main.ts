@@ -1,0 +1,4 @@
+import { runSubgraphProcess } from '../../lib/subgraph-process';
+import { createIdentityServer } from './server';
+
+void runSubgraphProcess('identity', createIdentityServer);

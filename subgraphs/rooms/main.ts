@@ -1,0 +1,4 @@
+import { runSubgraphProcess } from '../../lib/subgraph-process';
+import { createRoomsServer } from './server';
+
+void runSubgraphProcess('rooms', createRoomsServer);

@@ -1,0 +1,44 @@
+// Rooms: opening and listing. Opening here is direct; the Form 8 application
+// workflow (user, facility manager, deciding manager) and the consent check
+// wrap it in the rooms-and-consent work. The subject is referenced by its
+// federation key only: rooms cannot see identity's tables, so an unknown
+// subject id is not detected here.
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import { afterPosition, decodeCursor, encodeCursor } from '../../../lib/cursor';
+import { conflict } from '../../../lib/graphql-errors';
+import { pageArgs, text, uuid } from '../../../lib/input';
+import type { Room } from '../../../generated/prisma/client';
+import { isUniqueViolation } from '../../../lib/db-errors';
+import type { RoomsDb } from '../context';
+
+export const openRoomInput = z.object({ subjectId: uuid, title: text(200) });
+export const listRoomsArgs = pageArgs(100);
+
+export async function openRoom(db: RoomsDb, input: z.infer<typeof openRoomInput>): Promise<Room> {
+  try {
+    return await db.room.create({ data: { id: randomUUID(), subjectId: input.subjectId, title: input.title } });
+  } catch (error) {
+    // The partial unique index room_one_active_per_subject enforces Art. 9
+    // even when two requests race; this is where the race is reported.
+    if (isUniqueViolation(error)) {
+      throw conflict('this subject already has a room that is not closed');
+    }
+    throw error;
+  }
+}
+
+export async function listRooms(db: RoomsDb, args: z.infer<typeof listRoomsArgs>) {
+  const position = args.after ? decodeCursor(args.after) : undefined;
+  const rows = await db.room.findMany({
+    where: afterPosition('openedAt', position),
+    orderBy: [{ openedAt: 'desc' }, { id: 'desc' }],
+    take: args.first + 1,
+  });
+  const items = rows.slice(0, args.first);
+  const last = items[items.length - 1];
+  return {
+    items,
+    nextCursor: rows.length > args.first && last ? encodeCursor({ at: last.openedAt, id: last.id }) : null,
+  };
+}

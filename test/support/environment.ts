@@ -1,0 +1,18 @@
+// Where tests find PostgreSQL and Redis: DATABASE_URL and REDIS_URL, or the
+// local services. Each test file gets its own database (cloned from a
+// migrated template) and its own BullMQ prefix.
+import { randomBytes } from 'node:crypto';
+
+export const adminDatabaseUrl = process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
+export const redisUrl = process.env.TEST_REDIS_URL ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+export const templateDatabase = 'renkei_test_template';
+
+export function databaseUrlFor(database: string): string {
+  const url = new URL(adminDatabaseUrl);
+  url.pathname = `/${database}`;
+  return url.toString();
+}
+
+export function uniqueName(prefix: string): string {
+  return `${prefix}_${randomBytes(5).toString('hex')}`;
+}

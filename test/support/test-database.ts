@@ -1,0 +1,37 @@
+// A private database for one test file, cloned from the migrated template.
+import { Client } from 'pg';
+import { connectPostgres, type Database } from '../../lib/database';
+import { adminDatabaseUrl, databaseUrlFor, templateDatabase, uniqueName } from './environment';
+
+export interface TestDatabase extends Database {
+  url: string;
+  name: string;
+  /** Closes the connection and drops the database. */
+  drop(): Promise<void>;
+}
+
+async function admin<T>(fn: (client: Client) => Promise<T>): Promise<T> {
+  const client = new Client({ connectionString: adminDatabaseUrl });
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
+}
+
+export async function createTestDatabase(): Promise<TestDatabase> {
+  const name = uniqueName('renkei_t');
+  await admin((c) => c.query(`CREATE DATABASE ${name} TEMPLATE ${templateDatabase}`));
+  const url = databaseUrlFor(name);
+  const db = connectPostgres(url, 4);
+  return {
+    ...db,
+    url,
+    name,
+    drop: async () => {
+      await db.close();
+      await admin((c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+    },
+  };
+}
