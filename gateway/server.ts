@@ -40,6 +40,7 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Gate
     gateway,
     formatError: formatErrorFor(options.logger),
     includeStacktraceInErrorResponses: false,
+    logger: options.logger,
   });
   await apollo.start();
 

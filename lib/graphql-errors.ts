@@ -36,19 +36,24 @@ export const badUserInput = (message: string, field?: string) =>
 export const notFound = (message: string) => appError('NOT_FOUND', message);
 export const conflict = (message: string) => appError('CONFLICT', message);
 
-/** formatError for every Apollo Server we run: known codes pass, the rest is masked and logged. */
+/**
+ * formatError for every Apollo Server we run. An error with one of our codes
+ * (or Apollo's request-validation codes) passes with only its code and
+ * field; anything else, which Apollo labels INTERNAL_SERVER_ERROR, is masked
+ * and logged. At the gateway, subgraph errors arrive already formatted by
+ * the same rule, so a subgraph cannot leak more than its own code allows.
+ */
 export function formatErrorFor(logger: Logger) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const code = formatted.extensions?.code;
-    const original = unwrapResolverError(error);
-    const isOurs = original instanceof GraphQLError && (errorCodes as readonly unknown[]).includes(code);
-    if (isOurs || (typeof code === 'string' && apolloRequestCodes.has(code))) {
-      // Only the code and the offending field travel; nothing internal (stack, subgraph name).
+    const known = typeof code === 'string' && code !== 'INTERNAL_SERVER_ERROR' && ((errorCodes as readonly string[]).includes(code) || apolloRequestCodes.has(code));
+    if (known) {
       const field = formatted.extensions?.field;
       return { message: formatted.message, locations: formatted.locations, path: formatted.path, extensions: field === undefined ? { code } : { code, field } };
     }
     // Log the kind of failure, not its message: library messages can echo data.
-    logger.error({ err: { name: (original as Error)?.name, code: (original as { code?: unknown })?.code }, path: formatted.path }, 'unexpected error in resolver');
+    const original = unwrapResolverError(error) as { name?: unknown; code?: unknown } | undefined;
+    logger.error({ err: { name: original?.name, code: original?.code, extensionCode: code }, path: formatted.path }, 'unexpected error');
     return { message: 'Internal server error', path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
   };
 }

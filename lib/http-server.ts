@@ -33,6 +33,7 @@ export function listen(handler: RequestListener, host: string, port: number, lab
         url: `http://${shownHost}:${address.port}`,
         close: () =>
           new Promise<void>((done, fail) => {
+            if (!server.listening) return done();
             server.close((error) => (error ? fail(error) : done()));
             server.closeIdleConnections();
           }),

@@ -4,6 +4,7 @@
 import fs from 'node:fs';
 import express from 'express';
 import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import { buildSubgraphSchema, type GraphQLResolverMap } from '@apollo/subgraph';
 import { parse, type DocumentNode } from 'graphql';
@@ -40,6 +41,9 @@ export async function createSubgraphServer<Context extends object>(
     schema,
     formatError: formatErrorFor(options.logger),
     includeStacktraceInErrorResponses: false,
+    logger: options.logger,
+    // Traces are only useful with Apollo's hosted reporting, which we do not use.
+    plugins: [ApolloServerPluginInlineTraceDisabled()],
   });
   await apollo.start();
 

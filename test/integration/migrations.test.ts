@@ -1,0 +1,69 @@
+// Our migration runner (embedded start, test databases) and Prisma's own
+// `prisma migrate deploy` (production) must agree on what has been applied.
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { Client } from 'pg';
+import { withPgClient } from '../../lib/database';
+import { applyMigrations, readMigrations } from '../../lib/migrations';
+import { repoRoot } from '../../lib/repo-paths';
+import { adminDatabaseUrl, databaseUrlFor, uniqueName } from '../support/environment';
+
+const run = promisify(execFile);
+
+async function withFreshDatabase(fn: (url: string) => Promise<void>): Promise<void> {
+  const name = uniqueName('renkei_t');
+  const admin = new Client({ connectionString: adminDatabaseUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  try {
+    await fn(databaseUrlFor(name));
+  } finally {
+    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await admin.end();
+  }
+}
+
+describe('migrations', () => {
+  it('creates one schema per owner and applies each migration once', async () => {
+    await withFreshDatabase(async (url) => {
+      const all = readMigrations().map((m) => m.name);
+      expect(await withPgClient(url, applyMigrations)).toEqual(all);
+      expect(await withPgClient(url, applyMigrations)).toEqual([]);
+      const schemas = await withPgClient(url, (db) =>
+        db.query<{ nspname: string }>("SELECT nspname FROM pg_namespace WHERE nspname IN ('identity','rooms','consent','integration') ORDER BY 1"),
+      );
+      expect(schemas.map((s) => s.nspname)).toEqual(['consent', 'identity', 'integration', 'rooms']);
+    });
+  });
+
+  it('has no foreign key that crosses a schema', async () => {
+    await withFreshDatabase(async (url) => {
+      await withPgClient(url, applyMigrations);
+      const crossing = await withPgClient(url, (db) =>
+        db.query(`SELECT conname FROM pg_constraint c
+                  JOIN pg_class s ON s.oid = c.conrelid JOIN pg_class t ON t.oid = c.confrelid
+                  WHERE c.contype = 'f' AND s.relnamespace <> t.relnamespace`),
+      );
+      expect(crossing).toEqual([]);
+    });
+  });
+
+  it('refuses a migration edited after it was applied', async () => {
+    await withFreshDatabase(async (url) => {
+      await withPgClient(url, applyMigrations);
+      const edited = readMigrations().map((m, i) => (i === 0 ? { ...m, checksum: 'f'.repeat(64) } : m));
+      await expect(withPgClient(url, (db) => applyMigrations(db, edited))).rejects.toThrow(/append-only/);
+    });
+  });
+
+  it('agrees with prisma migrate deploy', async () => {
+    await withFreshDatabase(async (url) => {
+      await withPgClient(url, applyMigrations);
+      const { stdout } = await run(process.execPath, [require.resolve('prisma/build/index.js'), 'migrate', 'deploy'], {
+        cwd: repoRoot,
+        env: { ...process.env, DATABASE_URL: url },
+      });
+      expect(stdout).toMatch(/No pending migrations to apply/);
+    });
+  });
+});
