@@ -41,6 +41,8 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Gate
     formatError: formatErrorFor(options.logger),
     includeStacktraceInErrorResponses: false,
     logger: options.logger,
+    // Our process owns SIGINT/SIGTERM and stops servers in order (lib/service-process.ts).
+    stopOnTerminationSignals: false,
   });
   await apollo.start();
 

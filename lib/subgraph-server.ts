@@ -6,7 +6,8 @@ import express from 'express';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
-import { buildSubgraphSchema, type GraphQLResolverMap } from '@apollo/subgraph';
+import { buildSubgraphSchema } from '@apollo/subgraph';
+import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap';
 import { parse, type DocumentNode } from 'graphql';
 import { formatErrorFor } from './graphql-errors';
 import type { Logger } from './logger';
@@ -42,6 +43,8 @@ export async function createSubgraphServer<Context extends object>(
     formatError: formatErrorFor(options.logger),
     includeStacktraceInErrorResponses: false,
     logger: options.logger,
+    // Our process owns SIGINT/SIGTERM and stops servers in order (lib/service-process.ts).
+    stopOnTerminationSignals: false,
     // Traces are only useful with Apollo's hosted reporting, which we do not use.
     plugins: [ApolloServerPluginInlineTraceDisabled()],
   });

@@ -56,6 +56,18 @@ describe('migrations', () => {
     });
   });
 
+  it('can be applied by prisma migrate deploy to an empty database', async () => {
+    await withFreshDatabase(async (url) => {
+      const { stdout } = await run(process.execPath, [require.resolve('prisma/build/index.js'), 'migrate', 'deploy'], {
+        cwd: repoRoot,
+        env: { ...process.env, DATABASE_URL: url },
+      });
+      expect(stdout).toMatch(/All migrations have been successfully applied/);
+      // And our runner then finds nothing left to do.
+      expect(await withPgClient(url, applyMigrations)).toEqual([]);
+    });
+  });
+
   it('agrees with prisma migrate deploy', async () => {
     await withFreshDatabase(async (url) => {
       await withPgClient(url, applyMigrations);

@@ -87,6 +87,6 @@ CREATE UNIQUE INDEX "worker_heartbeat_job_id_key" ON "integration"."worker_heart
 
 
 -- Art. 9: one room per subject. A closed room is kept read-only, so the rule
--- is "at most one room that is not closed"; Prisma cannot express a partial
+-- is "at most one room that is not closed", and Prisma cannot express a partial
 -- unique index, hence raw SQL here.
 CREATE UNIQUE INDEX "room_one_active_per_subject" ON "rooms"."room" ("subject_id") WHERE "status" <> 'CLOSED';

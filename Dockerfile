@@ -1,0 +1,48 @@
+# syntax=docker/dockerfile:1
+# One image for every Renkei service; docker-compose.yml picks the entry
+# point per service:
+#   gateway   node dist/gateway/main.js
+#   subgraphs node dist/subgraphs/{identity,rooms,consent}/main.js
+#   worker    node dist/adapters/main.js
+#   migrate   npx prisma migrate deploy
+#
+# Dependency install scripts are skipped (--ignore-scripts): Prisma runs on
+# its JavaScript engine (see prisma.config.ts), so nothing needs the native
+# engines those scripts would download, and the build needs no network
+# beyond the npm registry.
+
+ARG NODE_IMAGE=node:20-bookworm-slim
+
+# ---- build: full dependencies, prisma generate, supergraph, tsc ----------
+FROM ${NODE_IMAGE} AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --ignore-scripts --no-audit --no-fund
+COPY . .
+# generate (Prisma client into generated/, gateway/supergraph.graphql), then
+# tsc -p tsconfig.build.json into dist/ (the generated client compiles into
+# dist/generated/, so generated/ itself is not needed at run time).
+RUN npm run build
+
+# ---- runtime: production dependencies and the compiled code -------------
+FROM ${NODE_IMAGE} AS runtime
+ENV NPM_CONFIG_UPDATE_NOTIFIER=false \
+    NPM_CONFIG_FUND=false \
+    NPM_CONFIG_AUDIT=false
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --ignore-scripts && npm cache clean --force
+# lib/repo-paths.ts finds the root by package.json and reads these files
+# from it at run time; prisma migrate deploy reads prisma/ and
+# prisma.config.ts (the CLI loads the TypeScript config itself).
+COPY --from=build /app/dist ./dist
+COPY --from=build /app/prisma ./prisma
+COPY --from=build /app/prisma.config.ts ./prisma.config.ts
+COPY --from=build /app/gateway/supergraph.graphql ./gateway/supergraph.graphql
+COPY --from=build /app/subgraphs/identity/schema.graphql ./subgraphs/identity/schema.graphql
+COPY --from=build /app/subgraphs/rooms/schema.graphql ./subgraphs/rooms/schema.graphql
+COPY --from=build /app/subgraphs/consent/schema.graphql ./subgraphs/consent/schema.graphql
+# Every service reads HOST; in a container it must listen beyond loopback.
+ENV HOST=0.0.0.0
+USER node
+CMD ["node", "dist/gateway/main.js"]

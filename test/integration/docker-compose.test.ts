@@ -1,0 +1,290 @@
+// docker-compose.yml is never run on the build machines (no Docker engine),
+// so this test checks it against the code instead: every command starts a
+// real entry point, every variable is one Renkei reads and is valid, each
+// service sets what its entry point requires, migrations run first, and the
+// gateway's subgraph URLs reach the right services on the right ports.
+import fs from 'node:fs';
+import path from 'node:path';
+import ts from 'typescript';
+import { parse } from 'yaml';
+import { environmentSchema, knownEnvironmentVariables, subgraphNames } from '../../lib/config';
+import { repoRoot } from '../../lib/repo-paths';
+
+type Env = Record<string, string>;
+
+interface Service {
+  name: string;
+  raw: Record<string, unknown>;
+  /** Built from this repository's Dockerfile (`build: .`). */
+  isApp: boolean;
+  command: string[];
+  env: Env;
+  dependsOn: Record<string, string>;
+}
+
+/** The processes the image can run; dist/X.js is compiled from X.ts. */
+const entryPoints = [
+  'gateway/main.ts',
+  ...subgraphNames.map((name) => `subgraphs/${name}/main.ts`),
+  'adapters/main.ts',
+  'start/all-in-one.ts',
+];
+
+function readRepoFile(relative: string): string {
+  return fs.readFileSync(path.join(repoRoot, relative), 'utf8');
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function normalizeEnvironment(service: string, value: unknown): Env {
+  if (value === undefined || value === null) return {};
+  if (Array.isArray(value)) {
+    return Object.fromEntries(
+      value.map((entry) => {
+        const text = String(entry);
+        const eq = text.indexOf('=');
+        if (eq < 0) throw new Error(`service ${service}: environment entry "${text}" has no value (NAME=value expected)`);
+        return [text.slice(0, eq), text.slice(eq + 1)];
+      }),
+    );
+  }
+  if (isRecord(value)) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, v === null ? '' : String(v)]));
+  }
+  throw new Error(`service ${service}: environment must be a map or a list`);
+}
+
+function normalizeDependsOn(value: unknown): Record<string, string> {
+  if (value === undefined || value === null) return {};
+  if (Array.isArray(value)) return Object.fromEntries(value.map((name) => [String(name), 'service_started']));
+  if (isRecord(value)) {
+    return Object.fromEntries(
+      Object.entries(value).map(([name, spec]) => [name, isRecord(spec) && typeof spec.condition === 'string' ? spec.condition : 'service_started']),
+    );
+  }
+  return {};
+}
+
+function normalizeCommand(value: unknown): string[] {
+  if (Array.isArray(value)) return value.map(String);
+  if (typeof value === 'string') return value.trim().split(/\s+/);
+  return [];
+}
+
+function isBuiltFromRepo(build: unknown): boolean {
+  const context = isRecord(build) ? build.context : build;
+  return typeof context === 'string' && path.resolve(repoRoot, context) === repoRoot;
+}
+
+function loadCompose(): Service[] {
+  const document: unknown = parse(readRepoFile('docker-compose.yml'));
+  if (!isRecord(document) || !isRecord(document.services)) throw new Error('docker-compose.yml has no services map');
+  return Object.entries(document.services).map(([name, raw]) => {
+    if (!isRecord(raw)) throw new Error(`service ${name} is not a map`);
+    return {
+      name,
+      raw,
+      isApp: isBuiltFromRepo(raw.build),
+      command: normalizeCommand(raw.command),
+      env: normalizeEnvironment(name, raw.environment),
+      dependsOn: normalizeDependsOn(raw.depends_on),
+    };
+  });
+}
+
+/** `node dist/X.js` → `X.ts`, or undefined when the command is not of that form. */
+function entrySourceOf(command: string[]): string | undefined {
+  if (command[0] !== 'node' || command.length < 2) return undefined;
+  const script = command[1] as string;
+  const match = /^(?:\.\/)?dist\/(.+)\.js$/.exec(script);
+  return match ? `${match[1]}.ts` : undefined;
+}
+
+function runsMigrations(service: Service): boolean {
+  return service.command.join(' ').includes('prisma migrate deploy');
+}
+
+/**
+ * The variables an entry point passes to loadConfig as required, read from
+ * its source (runServiceProcess('name', [...]) or, for subgraphs,
+ * runSubgraphProcess, whose list is in lib/subgraph-process.ts).
+ */
+function requiredVariables(entrySource: string): string[] {
+  const listIn = (file: string): string[] | undefined => {
+    const match = /runServiceProcess\(\s*(?:'[^']*'|"[^"]*"|`[^`]*`)\s*,\s*\[([^\]]*)\]/.exec(readRepoFile(file));
+    if (!match) return undefined;
+    return [...(match[1] as string).matchAll(/['"]([A-Z_]+)['"]/g)].map((m) => m[1] as string);
+  };
+  const source = readRepoFile(entrySource);
+  const file = /\brunSubgraphProcess\(/.test(source) ? 'lib/subgraph-process.ts' : entrySource;
+  const list = listIn(file);
+  if (list === undefined) {
+    throw new Error(
+      `cannot find the required-variable list of ${entrySource} (looked for runServiceProcess('name', [...]) in ${file}); update requiredVariables() in this test`,
+    );
+  }
+  return list;
+}
+
+const services = loadCompose();
+const byName = new Map(services.map((s) => [s.name, s]));
+const appServices = services.filter((s) => s.isApp);
+const nodeServices = appServices.filter((s) => s.command[0] === 'node');
+const migrateServices = appServices.filter(runsMigrations);
+
+function entryOf(service: Service): string {
+  const source = entrySourceOf(service.command);
+  if (!source) throw new Error(`service ${service.name}: command ${JSON.stringify(service.command)} is not "node dist/<path>.js"`);
+  return source;
+}
+
+describe('docker-compose.yml', () => {
+  it('has app services built from this repository', () => {
+    expect(appServices.length).toBeGreaterThan(0);
+    expect(fs.existsSync(path.join(repoRoot, 'Dockerfile'))).toBe(true);
+  });
+
+  it('gives every app service an explicit command: an entry point or the migrations', () => {
+    const unrecognized = appServices
+      .filter((s) => !runsMigrations(s) && entrySourceOf(s.command) === undefined)
+      .map((s) => `${s.name}: ${JSON.stringify(s.raw.command ?? null)}`);
+    expect(unrecognized).toEqual([]);
+  });
+
+  describe('(a) entry points', () => {
+    it('compiles every entry point X.ts to dist/X.js (tsconfig.build.json)', () => {
+      const parsed = ts.getParsedCommandLineOfConfigFile(path.join(repoRoot, 'tsconfig.build.json'), {}, {
+        ...ts.sys,
+        onUnRecoverableConfigFileDiagnostic: (d) => {
+          throw new Error(ts.flattenDiagnosticMessageText(d.messageText, '\n'));
+        },
+      });
+      if (!parsed) throw new Error('cannot read tsconfig.build.json');
+      const { outDir, rootDir } = parsed.options;
+      expect({ outDir, rootDir }).toEqual({ outDir: path.join(repoRoot, 'dist'), rootDir: repoRoot });
+      const compiled = new Set(parsed.fileNames.map((f) => path.relative(repoRoot, f)));
+      expect(entryPoints.filter((e) => !compiled.has(e)).map((e) => `${e} is not compiled by tsconfig.build.json`)).toEqual([]);
+    });
+
+    it.each(nodeServices.map((s) => [s.name, s] as const))('%s runs a known entry point whose source exists', (_name, service) => {
+      const source = entryOf(service);
+      const problems: string[] = [];
+      if (!fs.existsSync(path.join(repoRoot, source))) problems.push(`${service.command[1]} would be compiled from ${source}, which does not exist`);
+      if (!entryPoints.includes(source)) problems.push(`${source} is not one of the entry points: ${entryPoints.join(', ')}`);
+      expect(problems).toEqual([]);
+    });
+
+    it('runs every subgraph, the worker and the gateway', () => {
+      const running = nodeServices.map(entryOf);
+      const wanted = entryPoints.filter((e) => e !== 'start/all-in-one.ts');
+      expect(wanted.filter((e) => !running.includes(e)).map((e) => `no service runs node dist/${e.replace(/\.ts$/, '.js')}`)).toEqual([]);
+    });
+  });
+
+  describe('(b) environment variables', () => {
+    it.each(appServices.map((s) => [s.name, s] as const))('%s sets only variables Renkei knows, with valid values', (_name, service) => {
+      const unknown = Object.keys(service.env)
+        .filter((name) => !knownEnvironmentVariables.includes(name))
+        .map((name) => `${name} is not read by Renkei (known: ${knownEnvironmentVariables.join(', ')})`);
+      expect(unknown).toEqual([]);
+      const parsed = environmentSchema.safeParse(service.env);
+      const invalid = parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+      expect(invalid).toEqual([]);
+    });
+  });
+
+  describe('(c) required variables', () => {
+    it.each(nodeServices.map((s) => [s.name, s] as const))('%s sets every variable its entry point requires', (_name, service) => {
+      const source = entryOf(service);
+      const missing = requiredVariables(source)
+        .filter((name) => !service.env[name])
+        .map((name) => `${name} (required by ${source})`);
+      expect(missing).toEqual([]);
+    });
+
+    it('listens beyond the container (HOST 0.0.0.0) wherever a PORT is set', () => {
+      const loopback = nodeServices.filter((s) => s.env.PORT !== undefined && s.env.HOST !== '0.0.0.0').map((s) => `${s.name}: HOST=${s.env.HOST ?? '(unset, defaults to 127.0.0.1)'}`);
+      expect(loopback).toEqual([]);
+    });
+  });
+
+  describe('(d) migrations', () => {
+    it('has one service that runs prisma migrate deploy against DATABASE_URL', () => {
+      expect(migrateServices.map((s) => s.name)).toHaveLength(1);
+      const migrate = migrateServices[0] as Service;
+      // Without DATABASE_URL, prisma.config.ts falls back to a local default.
+      expect(migrate.env.DATABASE_URL).toBeTruthy();
+    });
+
+    it('migrates the database the services use', () => {
+      const migrateUrl = migrateServices[0]?.env.DATABASE_URL;
+      const others = appServices
+        .filter((s) => s.env.DATABASE_URL !== undefined && s.env.DATABASE_URL !== migrateUrl)
+        .map((s) => `${s.name}: ${s.env.DATABASE_URL} (migrate uses ${migrateUrl})`);
+      expect(others).toEqual([]);
+    });
+
+    it('starts every service that uses the database only after the migrations succeeded', () => {
+      const migrate = migrateServices[0]?.name ?? '(no migrate service)';
+      const problems = nodeServices
+        .filter((s) => requiredVariables(entryOf(s)).includes('DATABASE_URL'))
+        .filter((s) => s.dependsOn[migrate] !== 'service_completed_successfully')
+        .map((s) => `${s.name}: depends_on ${migrate} is ${s.dependsOn[migrate] ?? 'missing'}, expected condition service_completed_successfully`);
+      expect(problems).toEqual([]);
+    });
+  });
+
+  describe('(e) gateway subgraph URLs', () => {
+    const gateways = nodeServices.filter((s) => entrySourceOf(s.command) === 'gateway/main.ts');
+
+    it('has one gateway', () => {
+      expect(gateways.map((s) => s.name)).toHaveLength(1);
+    });
+
+    it.each(subgraphNames.map((n) => [n] as const))('%s: the URL names the service running that subgraph, on its PORT, at /graphql', (subgraph) => {
+      const gateway = gateways[0] as Service;
+      const variable = `${subgraph.toUpperCase()}_URL`;
+      const value = gateway.env[variable];
+      if (value === undefined) throw new Error(`gateway ${gateway.name} does not set ${variable}`);
+      const url = new URL(value);
+      const target = byName.get(url.hostname);
+      if (!target) throw new Error(`${variable}=${value}: no service named "${url.hostname}" in docker-compose.yml`);
+      const problems: string[] = [];
+      const expectedSource = `subgraphs/${subgraph}/main.ts`;
+      if (entrySourceOf(target.command) !== expectedSource) {
+        problems.push(`${variable}=${value}: service ${target.name} runs ${JSON.stringify(target.command)}, not dist/subgraphs/${subgraph}/main.js`);
+      }
+      const urlPort = url.port || (url.protocol === 'https:' ? '443' : '80');
+      const servicePort = target.env.PORT ?? '4000 (the default)';
+      if (urlPort !== servicePort) problems.push(`${variable}=${value}: port ${urlPort}, but service ${target.name} listens on PORT ${servicePort}`);
+      if (url.pathname !== '/graphql') problems.push(`${variable}=${value}: path must be /graphql`);
+      if (!(target.name in gateway.dependsOn)) problems.push(`gateway does not depend_on ${target.name}`);
+      expect(problems).toEqual([]);
+    });
+  });
+});
+
+describe('Dockerfile', () => {
+  const dockerfile = fs.existsSync(path.join(repoRoot, 'Dockerfile')) ? readRepoFile('Dockerfile') : '';
+
+  it('ships the files that the compiled code reads from the repository root at run time', () => {
+    const needed = [
+      'package.json',
+      'dist',
+      'prisma',
+      'prisma.config.ts',
+      'gateway/supergraph.graphql',
+      ...subgraphNames.map((n) => `subgraphs/${n}/schema.graphql`),
+    ];
+    const copied = [...dockerfile.matchAll(/^COPY\s+(.+)$/gm)].flatMap((m) =>
+      (m[1] as string)
+        .split(/\s+/)
+        .filter((part) => !part.startsWith('--'))
+        .slice(0, -1)
+        .map((p) => p.replace(/^\/app\//, '').replace(/\/$/, '')),
+    );
+    expect(needed.filter((file) => !copied.includes(file))).toEqual([]);
+  });
+});
