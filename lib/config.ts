@@ -26,7 +26,7 @@ function urlWithProtocols(protocols: string[]) {
 }
 
 const databaseUrl = urlWithProtocols(['postgresql:', 'postgres:']).refine(
-  (value) => new URL(value).pathname.length > 1,
+  (value) => !URL.canParse(value) || new URL(value).pathname.length > 1,
   { message: 'must name a database (postgresql://user@host:5432/DBNAME)' },
 );
 

@@ -27,26 +27,31 @@ void runServiceProcess('renkei', [], async (config, logger) => {
       config.databaseUrl ? probePostgres(config.databaseUrl) : Promise.resolve(null),
     ]);
 
-    let db: Database;
-    if (config.databaseUrl) {
-      const applied = await withPgClient(config.databaseUrl, applyMigrations);
-      db = connectPostgres(config.databaseUrl);
-      logger.info({ applied }, 'migrations checked');
-    } else {
+    // The embedded database and Redis both keep their data in DATA_DIR, which
+    // one process at a time may own.
+    if (!config.databaseUrl || !config.redisUrl) {
       const unlock = lockDataDir(config.dataDir);
       stops.push(async () => unlock());
-      const embedded = await openEmbeddedPostgres(config.dataDir);
-      logger.info({ applied: embedded.migrationsApplied }, 'migrations checked');
-      db = embedded;
     }
-    stops.push(db.close);
-
+    // Redis first: a missing redis-server is reported before the slower database start.
     let redisUrl = config.redisUrl;
     if (!redisUrl) {
       const embeddedRedis = await startEmbeddedRedis(config.redisServerBin, config.dataDir);
       stops.push(embeddedRedis.stop);
       redisUrl = embeddedRedis.url;
     }
+    let db: Database;
+    if (config.databaseUrl) {
+      const applied = await withPgClient(config.databaseUrl, applyMigrations);
+      db = connectPostgres(config.databaseUrl);
+      logger.info({ applied }, 'migrations checked');
+    } else {
+      const embedded = await openEmbeddedPostgres(config.dataDir);
+      logger.info({ applied: embedded.migrationsApplied }, 'migrations checked');
+      db = embedded;
+    }
+    stops.push(db.close);
+
     const redis = connectRedis(redisUrl);
     redis.on('error', (error) => logger.warn({ err: { message: error.message } }, 'redis connection error'));
     await redis.connect();

@@ -1,0 +1,176 @@
+// The "two commands" promise: with nothing but PATH and HOME set, the
+// all-in-one start embeds PostgreSQL (PGlite) and runs a private
+// redis-server under DATA_DIR, serves the federated graph, guards DATA_DIR
+// against a second process, stops cleanly on SIGTERM without leaving
+// redis-server behind, and finds its data again after a restart.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import {
+  descendantPids,
+  freePort,
+  isAlive,
+  isListening,
+  minimalEnv,
+  runToExit,
+  spawnEntry,
+  stackFrame,
+  type ServiceProcess,
+} from '../support/spawn-service';
+
+jest.setTimeout(180_000);
+
+const entry = 'start/all-in-one.ts';
+const readyLine = /Renkei is ready\. GraphQL: (\S+)/;
+
+const tempDirs: string[] = [];
+const started: ServiceProcess[] = [];
+
+function tempDir(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'renkei-e2e-'));
+  tempDirs.push(dir);
+  return dir;
+}
+
+async function startAllInOne(dataDir: string, port: number): Promise<{ service: ServiceProcess; graphqlUrl: string }> {
+  const service = spawnEntry(entry, minimalEnv({ DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn' }));
+  started.push(service);
+  const match = await service.waitForStdout(readyLine, 60_000);
+  return { service, graphqlUrl: match[1] as string };
+}
+
+async function graphql<T>(url: string, query: string, variables: Record<string, unknown> = {}): Promise<T> {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = (await response.json()) as { data?: T; errors?: unknown[] };
+  if (response.status !== 200 || body.errors) throw new Error(`GraphQL ${response.status}: ${JSON.stringify(body)}`);
+  return body.data as T;
+}
+
+/** Every embedded redis-server seen, so one orphaned by a failure can be killed after the tests. */
+const redisPidsSeen = new Set<number>();
+
+/** The redis-server children of a running all-in-one process. */
+function embeddedRedisPids(service: ServiceProcess): number[] {
+  const pids = descendantPids(service.pid, 'redis-server');
+  for (const pid of pids) redisPidsSeen.add(pid);
+  return pids;
+}
+
+async function stopWithSigterm(service: ServiceProcess) {
+  service.child.kill('SIGTERM'); // the launcher's pid only, as `kill <pid>` would
+  return service.waitForExit(20_000);
+}
+
+const roomsQuery = '{ rooms { items { id title subject { name } consentStatus } } }';
+type RoomsResult = { rooms: { items: Array<{ id: string; title: string; subject: { name: string }; consentStatus: string }> } };
+
+describe('all-in-one start with nothing configured', () => {
+  const dataDir = tempDir();
+  const subjectName = '連携 花子';
+  const roomTitle = '在宅療養チーム';
+  let first: ServiceProcess;
+  let graphqlUrl: string;
+  let roomId: string;
+
+  beforeAll(async () => {
+    ({ service: first, graphqlUrl } = await startAllInOne(dataDir, await freePort()));
+  });
+
+  afterAll(() => {
+    for (const service of started) service.killGroup();
+    // An embedded redis-server orphaned by a failed shutdown would keep running.
+    for (const pid of redisPidsSeen) {
+      if (isAlive(pid)) process.kill(pid, 'SIGKILL');
+    }
+    for (const dir of tempDirs) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('serves the federated graph over HTTP', async () => {
+    expect(graphqlUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/graphql$/);
+    const { registerSubject } = await graphql<{ registerSubject: { id: string; name: string } }>(
+      graphqlUrl,
+      'mutation ($input: RegisterSubjectInput!) { registerSubject(input: $input) { id name } }',
+      { input: { name: subjectName, nameKana: 'レンケイ ハナコ', birthDate: '1938-04-01' } },
+    );
+    expect(registerSubject.name).toBe(subjectName);
+
+    const { openRoom } = await graphql<{ openRoom: { id: string; title: string } }>(
+      graphqlUrl,
+      'mutation ($input: OpenRoomInput!) { openRoom(input: $input) { id title } }',
+      { input: { subjectId: registerSubject.id, title: roomTitle } },
+    );
+    expect(openRoom.title).toBe(roomTitle);
+    roomId = openRoom.id;
+
+    const { recordConsent } = await graphql<{ recordConsent: { state: string; subject: { id: string } } }>(
+      graphqlUrl,
+      'mutation ($subjectId: ID!) { recordConsent(subjectId: $subjectId) { state subject { id } } }',
+      { subjectId: registerSubject.id },
+    );
+    expect(recordConsent).toEqual({ state: 'GRANTED', subject: { id: registerSubject.id } });
+
+    const { rooms } = await graphql<RoomsResult>(graphqlUrl, roomsQuery);
+    expect(rooms.items).toEqual([{ id: roomId, title: roomTitle, subject: { name: subjectName }, consentStatus: 'GRANTED' }]);
+  });
+
+  it('answers /healthz and /readyz with every check ok', async () => {
+    const base = new URL(graphqlUrl);
+    const health = await fetch(new URL('/healthz', base));
+    expect(health.status).toBe(200);
+    const ready = await fetch(new URL('/readyz', base));
+    const report = (await ready.json()) as { status: string; checks: Record<string, string> };
+    expect({ status: ready.status, report }).toEqual({
+      status: 200,
+      report: { status: 'ok', checks: { identity: 'ok', rooms: 'ok', consent: 'ok', redis: 'ok' } },
+    });
+  });
+
+  it('refuses a second process on the same DATA_DIR', async () => {
+    const result = await runToExit(entry, minimalEnv({ DATA_DIR: dataDir, PORT: String(await freePort()), HOST: '127.0.0.1', LOG_LEVEL: 'warn' }), 60_000);
+    expect({ code: result.code, stderr: result.stderr }).toEqual({ code: 1, stderr: expect.stringMatching(/^Renkei cannot start:\n/) });
+    expect(result.stderr).toContain(`DATA_DIR: ${dataDir}`);
+    expect(result.stderr).not.toMatch(stackFrame);
+    // The first process is untouched.
+    expect((await fetch(new URL('/healthz', graphqlUrl))).status).toBe(200);
+  });
+
+  it('stops on SIGTERM with exit code 0 and leaves no redis-server behind', async () => {
+    const redisPids = embeddedRedisPids(first);
+    const gatewayPort = Number(new URL(graphqlUrl).port);
+
+    const result = await stopWithSigterm(first);
+    expect(redisPids).toHaveLength(1);
+    expect({ code: result.code, signal: result.signal, stderr: result.stderr }).toEqual({ code: 0, signal: null, stderr: expect.any(String) });
+    expect(redisPids.filter(isAlive)).toEqual([]);
+    expect(await isListening(gatewayPort)).toBe(false);
+    expect(fs.existsSync(path.join(dataDir, 'renkei.lock'))).toBe(false);
+  });
+
+  it('finds the same data after a restart on the same DATA_DIR', async () => {
+    const second = await startAllInOne(dataDir, await freePort());
+    const { rooms } = await graphql<RoomsResult>(second.graphqlUrl, roomsQuery);
+    expect(rooms.items).toEqual([{ id: roomId, title: roomTitle, subject: { name: subjectName }, consentStatus: 'GRANTED' }]);
+
+    const redisPids = embeddedRedisPids(second.service);
+    const result = await stopWithSigterm(second.service);
+    expect(redisPids).toHaveLength(1);
+    expect({ code: result.code, signal: result.signal }).toEqual({ code: 0, signal: null });
+    expect(redisPids.filter(isAlive)).toEqual([]);
+  });
+
+  it('explains how to get Redis when redis-server cannot be found', async () => {
+    const result = await runToExit(
+      entry,
+      minimalEnv({ DATA_DIR: tempDir(), PORT: String(await freePort()), HOST: '127.0.0.1', LOG_LEVEL: 'warn', REDIS_SERVER_BIN: '/nonexistent/redis-server' }),
+      60_000,
+    );
+    expect({ code: result.code, stderr: result.stderr }).toEqual({ code: 1, stderr: expect.stringMatching(/^Renkei cannot start:\n/) });
+    expect(result.stderr).toMatch(/install redis-server/);
+    expect(result.stderr).toContain('REDIS_URL');
+    expect(result.stderr).not.toMatch(stackFrame);
+  });
+});

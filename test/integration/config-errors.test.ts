@@ -1,0 +1,94 @@
+// Operator-facing startup failures, through real processes: exit code 1 and
+// one "Renkei cannot start:" message listing every problem, with no stack
+// trace. Each process gets a minimal environment built here, so nothing the
+// test runner has set (DATABASE_URL, REDIS_URL, NODE_ENV) leaks in.
+import { adminDatabaseUrl, redisUrl } from '../support/environment';
+import { minimalEnv, occupyPort, runToExit, stackFrame, type ExitResult } from '../support/spawn-service';
+
+const subgraphUrls = {
+  IDENTITY_URL: 'http://127.0.0.1:1/graphql',
+  ROOMS_URL: 'http://127.0.0.1:1/graphql',
+  CONSENT_URL: 'http://127.0.0.1:1/graphql',
+};
+
+/** The common contract, then the message's problem lines for the case's own checks. */
+function expectStartupFailure(result: ExitResult): string[] {
+  const context = `stdout:\n${result.stdout}\nstderr:\n${result.stderr}`;
+  expect({ code: result.code, context }).toEqual({ code: 1, context });
+  expect(result.stderr).toMatch(/^Renkei cannot start:\n/);
+  expect(result.stderr).not.toMatch(stackFrame);
+  expect(result.stderr.match(/Renkei cannot start:/g)).toHaveLength(1);
+  return result.stderr
+    .split('\n')
+    .filter((line) => line.startsWith('  - '))
+    .map((line) => line.slice(4));
+}
+
+describe('startup errors are one readable message and exit code 1', () => {
+  it('rejects a malformed DATABASE_URL in a subgraph', async () => {
+    const result = await runToExit('subgraphs/identity/main.ts', minimalEnv({ DATABASE_URL: 'not-a-url', PORT: '0' }));
+    const problems = expectStartupFailure(result);
+    expect(problems).toContainEqual(expect.stringMatching(/^DATABASE_URL: .*postgresql:\/\//));
+    expect(problems.filter((p) => !p.startsWith('DATABASE_URL: '))).toEqual([]);
+  });
+
+  it('reports an unreachable Redis for the gateway', async () => {
+    const result = await runToExit('gateway/main.ts', minimalEnv({ ...subgraphUrls, REDIS_URL: 'redis://127.0.0.1:1', PORT: '0' }));
+    const problems = expectStartupFailure(result);
+    expect(problems).toEqual([expect.stringMatching(/^REDIS_URL: .*127\.0\.0\.1:1.* not reachable/)]);
+  });
+
+  it('reports a port in use for a subgraph', async () => {
+    const held = await occupyPort('127.0.0.1');
+    try {
+      const result = await runToExit(
+        'subgraphs/identity/main.ts',
+        minimalEnv({ DATABASE_URL: adminDatabaseUrl, HOST: '127.0.0.1', PORT: String(held.port) }),
+      );
+      const problems = expectStartupFailure(result);
+      expect(problems).toEqual([expect.stringMatching(new RegExp(`^PORT: .*127\\.0\\.0\\.1:${held.port}.*already in use`))]);
+    } finally {
+      await held.close();
+    }
+  });
+
+  it('lists every configuration problem of the worker at once', async () => {
+    const result = await runToExit('adapters/main.ts', minimalEnv({ PORT: 'abc', QUEUE_PREFIX: 'Not_Valid!' }));
+    const problems = expectStartupFailure(result);
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^PORT: /),
+        expect.stringMatching(/^QUEUE_PREFIX: /),
+        expect.stringMatching(/^DATABASE_URL: .*required/),
+        expect.stringMatching(/^REDIS_URL: .*required/),
+      ]),
+    );
+    expect(problems).toHaveLength(4);
+  });
+
+  it('lists every runtime problem of the gateway at once (Redis down and port in use)', async () => {
+    const held = await occupyPort('127.0.0.1');
+    try {
+      const result = await runToExit(
+        'gateway/main.ts',
+        minimalEnv({ ...subgraphUrls, REDIS_URL: 'redis://127.0.0.1:1', HOST: '127.0.0.1', PORT: String(held.port) }),
+      );
+      const problems = expectStartupFailure(result);
+      expect(problems).toEqual(
+        expect.arrayContaining([expect.stringMatching(/^REDIS_URL: .*not reachable/), expect.stringMatching(/^PORT: .*already in use/)]),
+      );
+      expect(problems).toHaveLength(2);
+    } finally {
+      await held.close();
+    }
+  });
+
+  it('reports an unreachable PostgreSQL for the worker', async () => {
+    const result = await runToExit(
+      'adapters/main.ts',
+      minimalEnv({ DATABASE_URL: 'postgresql://postgres@127.0.0.1:1/x', REDIS_URL: redisUrl }),
+    );
+    const problems = expectStartupFailure(result);
+    expect(problems).toEqual([expect.stringMatching(/^DATABASE_URL: .*127\.0\.0\.1:1.* not reachable/)]);
+  });
+});
