@@ -28,3 +28,19 @@ export function afterPosition(field: string, position: KeysetPosition | undefine
     OR: [{ [field]: { lt: position.at } }, { [field]: position.at, id: { lt: position.id } }],
   };
 }
+
+/**
+ * Reads one page in (at DESC, id DESC) order: asks for one row more than
+ * the page to learn whether a next page exists, without a COUNT.
+ */
+export async function readPage<T extends { id: string }>(
+  args: { first: number; after?: string | null },
+  field: string,
+  fetch: (where: ReturnType<typeof afterPosition>, take: number) => Promise<T[]>,
+  positionOf: (row: T) => Date,
+): Promise<{ items: T[]; nextCursor: string | null }> {
+  const rows = await fetch(afterPosition(field, args.after ? decodeCursor(args.after) : undefined), args.first + 1);
+  const items = rows.slice(0, args.first);
+  const last = items[items.length - 1];
+  return { items, nextCursor: rows.length > args.first && last ? encodeCursor({ at: positionOf(last), id: last.id }) : null };
+}

@@ -130,16 +130,7 @@ export async function runToExit(entry: string, env: NodeJS.ProcessEnv, timeoutMs
 export const stackFrame = /^\s+at .+/m;
 
 /** A port nothing listens on right now (the OS picks it; there is a small race until it is used). */
-export function freePort(host = '127.0.0.1'): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, host, () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
+export { freePort } from '../../lib/embedded-redis';
 
 /** Holds a port open until close() is called. */
 export async function occupyPort(host = '127.0.0.1'): Promise<{ port: number; close(): Promise<void> }> {

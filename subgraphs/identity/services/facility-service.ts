@@ -3,7 +3,7 @@
 // (submitted, forwarded, decided) wraps it in the identity-and-access work.
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { afterPosition, decodeCursor, encodeCursor } from '../../../lib/cursor';
+import { readPage } from '../../../lib/cursor';
 import { pageArgs, text } from '../../../lib/input';
 import type { Facility } from '../../../generated/prisma/client';
 import type { IdentityDb } from '../context';
@@ -31,17 +31,11 @@ export async function registerFacility(db: IdentityDb, input: z.infer<typeof reg
   return db.facility.create({ data: { id: randomUUID(), ...input } });
 }
 
-export async function listFacilities(db: IdentityDb, args: z.infer<typeof listFacilitiesArgs>) {
-  const position = args.after ? decodeCursor(args.after) : undefined;
-  const rows = await db.facility.findMany({
-    where: afterPosition('createdAt', position),
-    orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
-    take: args.first + 1,
-  });
-  const items = rows.slice(0, args.first);
-  const last = items[items.length - 1];
-  return {
-    items,
-    nextCursor: rows.length > args.first && last ? encodeCursor({ at: last.createdAt, id: last.id }) : null,
-  };
+export function listFacilities(db: IdentityDb, args: z.infer<typeof listFacilitiesArgs>) {
+  return readPage(
+    args,
+    'createdAt',
+    (where, take) => db.facility.findMany({ where, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], take }),
+    (row) => row.createdAt,
+  );
 }

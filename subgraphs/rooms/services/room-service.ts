@@ -5,7 +5,7 @@
 // subject id is not detected here.
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { afterPosition, decodeCursor, encodeCursor } from '../../../lib/cursor';
+import { readPage } from '../../../lib/cursor';
 import { conflict } from '../../../lib/graphql-errors';
 import { pageArgs, text, uuid } from '../../../lib/input';
 import type { Room } from '../../../generated/prisma/client';
@@ -28,17 +28,11 @@ export async function openRoom(db: RoomsDb, input: z.infer<typeof openRoomInput>
   }
 }
 
-export async function listRooms(db: RoomsDb, args: z.infer<typeof listRoomsArgs>) {
-  const position = args.after ? decodeCursor(args.after) : undefined;
-  const rows = await db.room.findMany({
-    where: afterPosition('openedAt', position),
-    orderBy: [{ openedAt: 'desc' }, { id: 'desc' }],
-    take: args.first + 1,
-  });
-  const items = rows.slice(0, args.first);
-  const last = items[items.length - 1];
-  return {
-    items,
-    nextCursor: rows.length > args.first && last ? encodeCursor({ at: last.openedAt, id: last.id }) : null,
-  };
+export function listRooms(db: RoomsDb, args: z.infer<typeof listRoomsArgs>) {
+  return readPage(
+    args,
+    'openedAt',
+    (where, take) => db.room.findMany({ where, orderBy: [{ openedAt: 'desc' }, { id: 'desc' }], take }),
+    (row) => row.openedAt,
+  );
 }
