@@ -1,0 +1,95 @@
+// The one permission table: every operation any subgraph guards, and what
+// each role may do with it (Art. 12-15, 20-2, 20-3, 23; ../shared/domain.md
+// "Who may do what"). Subgraphs call `can` with the principal and the facts
+// of the target (own facility? member of the room?); nothing else decides.
+// Anything not granted here is denied.
+import type { Role, UserPrincipal } from './principal';
+
+/**
+ * How a role holds an operation:
+ * - any: on every target;
+ * - own-facility: only on its own facility (or staff of it);
+ * - forward: may pass an application on to the deciding role, not decide it;
+ * - member: only on rooms where it is an invited member.
+ */
+export type Grant = 'any' | 'own-facility' | 'forward' | 'member';
+
+export const operations = [
+  'facility.submit', // Forms 1-3: register, change, stop a facility
+  'facility.forward',
+  'facility.decide',
+  'user.submit', // Forms 4-5: register, change, retire a user
+  'user.decide',
+  'certificate.issue', // issue / revoke terminal certificates, send install instructions
+  'room.submit', // Forms 8-10
+  'room.confirm', // facility manager confirms and forwards a room application
+  'room.decide',
+  'partner.registerInboundUser', // Art. 20-2
+  'partner.requestOutboundJoin', // Art. 20-3: sends the request to the partner
+  'partner.forwardOutboundJoin',
+  'partner.askOutboundJoin',
+  'facility.supervise', // guide and supervise facilities (read their applications and users)
+  'system.restrict', // Art. 23-1
+  'account.deleteUnused', // Art. 23-2
+  'account.suspend', // Art. 23-3
+  'content.remove', // Art. 23-4
+  'room.content', // read and write room content
+  'audit.read',
+] as const;
+export type Operation = (typeof operations)[number];
+
+type Table = Record<Operation, Partial<Record<Role, Grant>>>;
+
+export const permissionTable: Table = {
+  'facility.submit': { FACILITY_MANAGER: 'own-facility' },
+  'facility.forward': { ADMIN_MANAGER: 'forward' },
+  'facility.decide': { SYSTEM_ADMIN: 'any' },
+  'user.submit': { FACILITY_MANAGER: 'own-facility' },
+  'user.decide': { SYSTEM_ADMIN: 'any', ADMIN_MANAGER: 'any' },
+  'certificate.issue': { SYSTEM_ADMIN: 'any', ADMIN_MANAGER: 'any' },
+  'room.submit': { USER: 'any' },
+  'room.confirm': { FACILITY_MANAGER: 'own-facility' },
+  'room.decide': { SYSTEM_ADMIN: 'any', ADMIN_MANAGER: 'any', HOSPITAL_MANAGER: 'any' },
+  'partner.registerInboundUser': { SYSTEM_ADMIN: 'any', ADMIN_MANAGER: 'any', HOSPITAL_MANAGER: 'any' },
+  'partner.requestOutboundJoin': { SYSTEM_ADMIN: 'any' },
+  'partner.forwardOutboundJoin': { FACILITY_MANAGER: 'own-facility' },
+  'partner.askOutboundJoin': { USER: 'any' },
+  'facility.supervise': { SYSTEM_ADMIN: 'any', ADMIN_MANAGER: 'any', FACILITY_MANAGER: 'own-facility' },
+  'system.restrict': { SYSTEM_ADMIN: 'any' },
+  'account.deleteUnused': { SYSTEM_ADMIN: 'any' },
+  'account.suspend': { SYSTEM_ADMIN: 'any' },
+  'content.remove': { SYSTEM_ADMIN: 'any' },
+  'room.content': {
+    SYSTEM_ADMIN: 'member',
+    ADMIN_MANAGER: 'member',
+    HOSPITAL_MANAGER: 'member',
+    FACILITY_MANAGER: 'member',
+    USER: 'member',
+  },
+  'audit.read': { SYSTEM_ADMIN: 'any' },
+};
+
+export function grantOf(role: Role, operation: Operation): Grant | undefined {
+  return permissionTable[operation][role];
+}
+
+/** Facts about the target that grants depend on; omitted facts count as "no". */
+export interface TargetFacts {
+  facilityId?: string | null;
+  isMember?: boolean;
+}
+
+export function can(principal: Pick<UserPrincipal, 'role' | 'facilityId'>, operation: Operation, target: TargetFacts = {}): boolean {
+  const grant = grantOf(principal.role, operation);
+  switch (grant) {
+    case 'any':
+    case 'forward':
+      return true;
+    case 'own-facility':
+      return target.facilityId != null && target.facilityId === principal.facilityId;
+    case 'member':
+      return target.isMember === true;
+    default:
+      return false;
+  }
+}
