@@ -24,6 +24,13 @@ async function withFreshDatabase(fn: (url: string) => Promise<void>): Promise<vo
 }
 
 describe('migrations', () => {
+  it('keep semicolons out of comments (prisma migrate deploy splits statements at every one)', () => {
+    for (const migration of readMigrations()) {
+      const offending = migration.sql.split('\n').filter((line) => /^\s*--.*;/.test(line));
+      expect({ migration: migration.name, offending }).toEqual({ migration: migration.name, offending: [] });
+    }
+  });
+
   it('creates one schema per owner and applies each migration once', async () => {
     await withFreshDatabase(async (url) => {
       const all = readMigrations().map((m) => m.name);
