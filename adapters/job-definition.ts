@@ -6,10 +6,13 @@ import type { Job } from 'bullmq';
 import type { z } from 'zod';
 import type { PrismaClient } from '../lib/database';
 import type { Logger } from '../lib/logger';
+import type { IdentityDependencies } from '../subgraphs/identity/context';
 
 export interface JobDependencies {
   /** The adapters own the `integration` schema; other data goes through its owner's services. */
   db: Pick<PrismaClient, 'workerHeartbeat' | '$transaction'>;
+  /** Identity's service dependencies, for jobs that act on accounts (Art. 23-2). */
+  identity: Pick<IdentityDependencies, 'db' | 'settings' | 'now'>;
   logger: Logger;
   workerName: string;
 }

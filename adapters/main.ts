@@ -7,6 +7,7 @@ import { runServiceProcess } from '../lib/service-process';
 import { collectProblems } from '../lib/startup-error';
 import { jobDefinitions } from './jobs';
 import { startWorkers } from './workers';
+import { identitySettingsFrom } from '../subgraphs/identity/settings';
 
 void runServiceProcess('renkei-worker', ['DATABASE_URL', 'REDIS_URL'], async (config, logger) => {
   const db = connectPostgres(config.databaseUrl as string, 5);
@@ -18,7 +19,7 @@ void runServiceProcess('renkei-worker', ['DATABASE_URL', 'REDIS_URL'], async (co
   }
   const redis = connectRedis(config.redisUrl as string);
   redis.on('error', (error) => logger.warn({ err: { message: error.message } }, 'redis connection error'));
-  const workers = await startWorkers({ redis, prefix: config.queuePrefix, deps: { db: db.prisma, logger }, definitions: jobDefinitions });
+  const workers = await startWorkers({ redis, prefix: config.queuePrefix, deps: { db: db.prisma, identity: { db: db.prisma, settings: identitySettingsFrom(config.identity, config.clientCertMode !== 'off'), now: () => new Date() }, logger }, definitions: jobDefinitions });
   logger.info({ queues: [...workers.queues.keys()], prefix: config.queuePrefix }, 'worker ready');
   return async () => {
     await workers.close();

@@ -1,29 +1,53 @@
-// The gateway process (production mode): subgraph URLs and Redis from config.
+// The gateway process (production mode): subgraph URLs and Redis from config;
+// it verifies client certificates against the network CA (CA_DIR) and signs
+// internal tokens with INTERNAL_TOKEN_KEY_FILE.
 import { subgraphNames, type SubgraphName } from '../lib/config';
+import { internalTokenSigner } from '../lib/access/internal-token';
+import { readKeyFile } from '../lib/access/key-files';
 import { listen, probePort } from '../lib/http-server';
+import { listenHttps } from '../lib/https-server';
+import { openCertificateAuthority } from '../lib/pki/certificate-authority';
 import { connectRedis, probeRedis } from '../lib/redis';
 import { runServiceProcess } from '../lib/service-process';
 import { collectProblems } from '../lib/startup-error';
+import { createPrincipalResolver } from './principal-resolver';
+import { warnIfCertificatesOff } from './certificate-mode';
 import { createGatewayServer } from './server';
 import { readSupergraph } from './supergraph-file';
 
-void runServiceProcess('renkei-gateway', ['IDENTITY_URL', 'ROOMS_URL', 'CONSENT_URL', 'REDIS_URL'], async (config, logger) => {
+void runServiceProcess('renkei-gateway', ['IDENTITY_URL', 'ROOMS_URL', 'CONSENT_URL', 'REDIS_URL', 'INTERNAL_TOKEN_KEY_FILE'], async (config, logger) => {
   const redisUrl = config.redisUrl as string;
+  const sign = await internalTokenSigner(readKeyFile(config.internalTokenKeyFile, 'INTERNAL_TOKEN_KEY_FILE'));
   await collectProblems([probeRedis(redisUrl), probePort(config.host, config.port, 'the gateway')]);
   const supergraphSdl = readSupergraph();
+  const ca = await openCertificateAuthority(config.caDir);
+  warnIfCertificatesOff(config.clientCertMode, logger);
   const redis = connectRedis(redisUrl);
   redis.on('error', (error) => logger.warn({ err: { message: error.message } }, 'redis connection error'));
   await redis.connect();
   const subgraphUrls = Object.fromEntries(subgraphNames.map((n) => [n, config.subgraphUrls[n] as string])) as Record<SubgraphName, string>;
+  const identityBase = new URL(subgraphUrls.identity);
+  identityBase.pathname = '/internal/resolve-principal';
   const gateway = await createGatewayServer({
     supergraphSdl,
     subgraphUrls,
     subgraphTimeoutMs: config.subgraphTimeoutMs,
     pingRedis: () => redis.ping(),
+    resolvePrincipal: createPrincipalResolver({
+      mode: config.clientCertMode,
+      certificates: { caCertificatePem: ca.caCertificatePem, trustedProxies: config.trustedProxies, proxyHeader: config.clientCertHeader },
+      identityResolveUrl: identityBase.toString(),
+      sign,
+      timeoutMs: config.subgraphTimeoutMs,
+    }),
+    sign,
     logger,
   });
-  const http = await listen(gateway.app, config.host, config.port, 'the gateway');
-  logger.info({ url: `${http.url}/graphql` }, 'gateway ready');
+  const http =
+    config.clientCertMode === 'tls'
+      ? await listenHttps(gateway.app, config.host, config.port, 'the gateway', { ...ca.issueServerCertificate(config.tlsHostnames), caCertificatePem: ca.caCertificatePem })
+      : await listen(gateway.app, config.host, config.port, 'the gateway');
+  logger.info({ url: `${http.url}/graphql`, clientCertificates: config.clientCertMode }, 'gateway ready');
   return async () => {
     await http.close();
     await gateway.stop();

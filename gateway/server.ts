@@ -1,14 +1,22 @@
 // The Apollo Gateway as an express app, without opening a port: POST
-// /graphql over the static supergraph, GET /healthz and GET /readyz.
+// /graphql over the static supergraph, GET /healthz and GET /readyz. Every
+// GraphQL request is first tied to a client certificate and a session
+// (principal-resolver), and the subgraphs receive that identity only as a
+// signed internal token.
 import express from 'express';
-import { ApolloServer } from '@apollo/server';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloGateway } from '@apollo/gateway';
-import { SubgraphDataSource } from './subgraph-data-source';
+import { Kind, type OperationDefinitionNode } from 'graphql';
 import type { SubgraphName } from '../lib/config';
-import { formatErrorFor } from '../lib/graphql-errors';
+import type { Principal } from '../lib/access/principal';
+import { internalTokenHeader, type SignInternalToken } from '../lib/access/internal-token';
+import { appError, formatErrorFor } from '../lib/graphql-errors';
 import type { Logger } from '../lib/logger';
 import { checkReadiness } from './readiness';
+import type { Resolution } from './principal-resolver';
+import { isRestricted, type Restriction } from './restriction-rules';
+import { SubgraphDataSource } from './subgraph-data-source';
 import { createSubgraphFetcher } from './subgraph-fetcher';
 import { stripInternalHeaders } from './subgraph-headers';
 
@@ -17,6 +25,8 @@ export interface GatewayOptions {
   subgraphUrls: Record<SubgraphName, string>;
   subgraphTimeoutMs: number;
   pingRedis: () => Promise<unknown>;
+  resolvePrincipal: (req: express.Request) => Promise<Resolution>;
+  sign: SignInternalToken;
   logger: Logger;
 }
 
@@ -24,6 +34,27 @@ export interface GatewayServer {
   app: express.Express;
   stop(): Promise<void>;
 }
+
+export interface GatewayContext {
+  principal: Principal;
+  restriction: Restriction | null;
+  internalToken: string;
+}
+
+/** Art. 23-1 at the gateway: runs once the operation is known, before any subgraph is called. */
+const restrictionPlugin: ApolloServerPlugin<GatewayContext> = {
+  async requestDidStart() {
+    return {
+      async didResolveOperation({ contextValue, operation }) {
+        const definition = operation as OperationDefinitionNode;
+        const rootFields = definition.selectionSet.selections.flatMap((s) => (s.kind === Kind.FIELD ? [s.name.value] : ['(fragment)']));
+        if (isRestricted(contextValue.restriction, contextValue.principal, { type: definition.operation, rootFields })) {
+          throw appError('SERVICE_RESTRICTED', contextValue.restriction?.message ?? 'the service is restricted');
+        }
+      },
+    };
+  },
+};
 
 export async function createGatewayServer(options: GatewayOptions): Promise<GatewayServer> {
   const fetcher = createSubgraphFetcher(options.subgraphTimeoutMs);
@@ -33,16 +64,23 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Gate
     buildService: ({ name }) => {
       const url = options.subgraphUrls[name as SubgraphName];
       if (!url) throw new Error(`no URL configured for subgraph ${name}`);
-      return new SubgraphDataSource({ url, fetcher });
+      return new SubgraphDataSource<GatewayContext>({
+        url,
+        fetcher,
+        willSendRequest({ request, context }) {
+          request.http?.headers.set(internalTokenHeader, context.internalToken);
+        },
+      });
     },
   });
-  const apollo = new ApolloServer({
+  const apollo = new ApolloServer<GatewayContext>({
     gateway,
     formatError: formatErrorFor(options.logger),
     includeStacktraceInErrorResponses: false,
     logger: options.logger,
     // Our process owns SIGINT/SIGTERM and stops servers in order (lib/service-process.ts).
     stopOnTerminationSignals: false,
+    plugins: [restrictionPlugin],
   });
   await apollo.start();
 
@@ -61,6 +99,25 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Gate
     const report = await checkReadiness(options.subgraphUrls, options.pingRedis);
     res.status(report.status === 'ok' ? 200 : 503).json(report);
   });
-  app.use('/graphql', express.json({ limit: '256kb' }), expressMiddleware(apollo, { context: async () => ({}) }));
+  app.use('/graphql', async (req, res, next) => {
+    try {
+      const resolution = await options.resolvePrincipal(req);
+      if (!resolution.ok) {
+        const code = resolution.status === 401 ? 'UNAUTHENTICATED' : 'INTERNAL_SERVER_ERROR';
+        res.status(resolution.status).json({ errors: [{ message: resolution.message, extensions: { code } }] });
+        return;
+      }
+      const context: GatewayContext = { principal: resolution.principal, restriction: resolution.restriction, internalToken: await options.sign(resolution.principal) };
+      res.locals.gatewayContext = context;
+      next();
+    } catch (error) {
+      next(error);
+    }
+  });
+  app.use(
+    '/graphql',
+    express.json({ limit: '256kb' }),
+    expressMiddleware(apollo, { context: async ({ res }) => res.locals.gatewayContext as GatewayContext }),
+  );
   return { app, stop: () => apollo.stop() };
 }

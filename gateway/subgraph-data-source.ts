@@ -12,7 +12,7 @@ type FetcherResponse = Awaited<ReturnType<Fetcher>>;
 
 const clientMistakes = new Set(['GRAPHQL_VALIDATION_FAILED', 'GRAPHQL_PARSE_FAILED', 'BAD_USER_INPUT']);
 
-export class SubgraphDataSource extends RemoteGraphQLDataSource {
+export class SubgraphDataSource<Context extends Record<string, any> = Record<string, any>> extends RemoteGraphQLDataSource<Context> {
   override async errorFromResponse(response: FetcherResponse): Promise<GraphQLError> {
     if (response.status === 400) {
       const body = (await this.parseBody(response).catch(() => null)) as { errors?: Array<{ message?: unknown; extensions?: { code?: unknown } }> } | null;

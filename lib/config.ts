@@ -46,6 +46,21 @@ export const environmentSchema = z.object({
   ROOMS_URL: urlWithProtocols(['http:', 'https:']).optional(),
   CONSENT_URL: urlWithProtocols(['http:', 'https:']).optional(),
   SUBGRAPH_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  CLIENT_CERT_MODE: z.enum(['tls', 'proxy', 'off']).default('tls'),
+  CA_DIR: z.string().min(1).optional(),
+  TLS_HOSTNAMES: z.string().min(1).default('localhost,127.0.0.1'),
+  TRUSTED_PROXIES: z.string().default(''),
+  CLIENT_CERT_HEADER: z.string().regex(/^[a-z0-9-]+$/, 'must be a lowercase header name').default('x-client-certificate'),
+  INTERNAL_TOKEN_KEY_FILE: z.string().min(1).optional(),
+  INTERNAL_TOKEN_PUBLIC_KEY_FILE: z.string().min(1).optional(),
+  PASSWORD_MIN_LENGTH: z.coerce.number().int().min(8, 'must be at least 8').max(64).default(8),
+  PASSWORD_HISTORY: z.coerce.number().int().min(1).max(24).default(5),
+  PASSWORD_MAX_AGE_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
+  LOCKOUT_THRESHOLD: z.coerce.number().int().min(3).max(20).default(5),
+  LOCKOUT_MINUTES: z.coerce.number().int().min(1).max(1440).default(15),
+  SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(240).default(30),
+  SESSION_ABSOLUTE_HOURS: z.coerce.number().int().min(1).max(24).default(12),
+  INACTIVITY_DAYS: z.coerce.number().int().min(7).max(3650).default(180),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -65,9 +80,27 @@ export interface Config {
   subgraphUrls: Record<SubgraphName, string | undefined>;
   subgraphTimeoutMs: number;
   logLevel: z.infer<typeof environmentSchema>['LOG_LEVEL'];
+  /** tls: the gateway serves HTTPS and requires client certificates; proxy: a trusted proxy does; off: development only. */
+  clientCertMode: 'tls' | 'proxy' | 'off';
+  caDir: string;
+  tlsHostnames: string[];
+  trustedProxies: string[];
+  clientCertHeader: string;
+  internalTokenKeyFile: string | undefined;
+  internalTokenPublicKeyFile: string | undefined;
+  identity: {
+    passwordMinLength: number;
+    passwordHistory: number;
+    passwordMaxAgeDays: number;
+    lockoutThreshold: number;
+    lockoutMinutes: number;
+    sessionIdleMinutes: number;
+    sessionAbsoluteHours: number;
+    inactivityDays: number;
+  };
 }
 
-type Requirement = 'DATABASE_URL' | 'REDIS_URL' | 'IDENTITY_URL' | 'ROOMS_URL' | 'CONSENT_URL';
+type Requirement = 'DATABASE_URL' | 'REDIS_URL' | 'IDENTITY_URL' | 'ROOMS_URL' | 'CONSENT_URL' | 'INTERNAL_TOKEN_KEY_FILE' | 'INTERNAL_TOKEN_PUBLIC_KEY_FILE';
 
 /**
  * Parses the environment. Throws a StartupError listing every problem,
@@ -90,18 +123,40 @@ export function loadConfig(env: NodeJS.ProcessEnv, required: Requirement[] = [])
   if (problems.length > 0 || !parsed.success) throw new StartupError(problems);
 
   const e = parsed.data;
+  const dataDir = path.resolve(e.DATA_DIR);
   return {
     host: e.HOST,
     port: e.PORT,
     databaseUrl: e.DATABASE_URL,
     redisUrl: e.REDIS_URL,
-    dataDir: path.resolve(e.DATA_DIR),
+    dataDir,
     redisServerBin: e.REDIS_SERVER_BIN,
     queuePrefix: e.QUEUE_PREFIX,
     subgraphUrls: { identity: e.IDENTITY_URL, rooms: e.ROOMS_URL, consent: e.CONSENT_URL },
     subgraphTimeoutMs: e.SUBGRAPH_TIMEOUT_MS,
     logLevel: e.LOG_LEVEL,
+    clientCertMode: e.CLIENT_CERT_MODE,
+    caDir: path.resolve(e.CA_DIR ?? path.join(dataDir, 'ca')),
+    tlsHostnames: splitList(e.TLS_HOSTNAMES),
+    trustedProxies: splitList(e.TRUSTED_PROXIES),
+    clientCertHeader: e.CLIENT_CERT_HEADER,
+    internalTokenKeyFile: e.INTERNAL_TOKEN_KEY_FILE,
+    internalTokenPublicKeyFile: e.INTERNAL_TOKEN_PUBLIC_KEY_FILE,
+    identity: {
+      passwordMinLength: e.PASSWORD_MIN_LENGTH,
+      passwordHistory: e.PASSWORD_HISTORY,
+      passwordMaxAgeDays: e.PASSWORD_MAX_AGE_DAYS,
+      lockoutThreshold: e.LOCKOUT_THRESHOLD,
+      lockoutMinutes: e.LOCKOUT_MINUTES,
+      sessionIdleMinutes: e.SESSION_IDLE_MINUTES,
+      sessionAbsoluteHours: e.SESSION_ABSOLUTE_HOURS,
+      inactivityDays: e.INACTIVITY_DAYS,
+    },
   };
+}
+
+function splitList(value: string): string[] {
+  return value.split(',').map((v) => v.trim()).filter((v) => v.length > 0);
 }
 
 /** A connection string safe to print: the password is replaced. */

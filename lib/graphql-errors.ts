@@ -12,6 +12,7 @@ export const errorCodes = [
   'NOT_FOUND',
   'CONFLICT',
   'SERVICE_RESTRICTED',
+  'ILLEGAL_TRANSITION',
   'INTERNAL_SERVER_ERROR',
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];

@@ -9,7 +9,9 @@ import { expressMiddleware } from '@as-integrations/express5';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap';
 import { parse, type DocumentNode } from 'graphql';
-import { formatErrorFor } from './graphql-errors';
+import { InvalidInternalToken, internalTokenHeader, type VerifyInternalToken } from './access/internal-token';
+import type { Principal } from './access/principal';
+import { appError, formatErrorFor } from './graphql-errors';
 import type { Logger } from './logger';
 import { repoPath } from './repo-paths';
 import type { SubgraphName } from './config';
@@ -17,8 +19,12 @@ import type { SubgraphName } from './config';
 export interface SubgraphServerOptions<Context extends object> {
   name: SubgraphName;
   resolvers: GraphQLResolverMap<Context>;
-  /** A fresh context per request (request-scoped DataLoaders live here). */
-  createContext: () => Context;
+  /** A fresh context per request for the verified principal (request-scoped DataLoaders live here). */
+  createContext: (principal: Principal) => Context;
+  /** Verifies the gateway's internal token; requests without a valid one are refused. */
+  verifyToken: VerifyInternalToken;
+  /** Extra routes (internal endpoints for the gateway), mounted before /graphql. */
+  routes?: (app: express.Express) => void;
   /** Throws when the subgraph cannot serve (its database is unreachable). */
   checkReady: () => Promise<void>;
   logger: Logger;
@@ -28,6 +34,25 @@ export interface SubgraphServer {
   app: express.Express;
   apollo: ApolloServer<object>;
   stop(): Promise<void>;
+}
+
+/**
+ * Subgraphs trust nothing but the gateway's signed token: a request that
+ * reaches a subgraph directly, or with a forged or stale token, is refused
+ * before any resolver runs.
+ */
+async function principalOf(header: string | string[] | undefined, verify: VerifyInternalToken): Promise<Principal> {
+  if (typeof header !== 'string') throw unauthenticated();
+  try {
+    return await verify(header);
+  } catch (error) {
+    if (error instanceof InvalidInternalToken) throw unauthenticated();
+    throw error;
+  }
+}
+
+function unauthenticated() {
+  return appError('UNAUTHENTICATED', 'this service only answers requests relayed by the gateway', { http: { status: 401 } });
 }
 
 export function loadSubgraphSchema(name: SubgraphName): DocumentNode {
@@ -63,10 +88,13 @@ export async function createSubgraphServer<Context extends object>(
       res.status(503).json({ status: 'unavailable', subgraph: options.name, database: 'unreachable' });
     }
   });
+  options.routes?.(app);
   app.use(
     '/graphql',
     express.json({ limit: '256kb' }),
-    expressMiddleware(apollo, { context: async () => options.createContext() }),
+    expressMiddleware(apollo, {
+      context: async ({ req }) => options.createContext(await principalOf(req.headers[internalTokenHeader], options.verifyToken)),
+    }),
   );
   return { app, apollo, stop: () => apollo.stop() };
 }

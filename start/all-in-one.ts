@@ -13,6 +13,12 @@ import { runServiceProcess, type Stop } from '../lib/service-process';
 import { collectProblems } from '../lib/startup-error';
 import { readSupergraph } from '../gateway/supergraph-file';
 import { startSystem } from './system';
+import { generateInternalKeyPair } from '../lib/access/internal-token';
+import { openCertificateAuthority } from '../lib/pki/certificate-authority';
+import { warnIfCertificatesOff } from '../gateway/certificate-mode';
+import { bootstrapSystemAdmin } from '../subgraphs/identity/services/bootstrap-service';
+import { identitySettingsFrom } from '../subgraphs/identity/settings';
+import { writeBootstrapFiles } from './bootstrap-files';
 
 void runServiceProcess('renkei', [], async (config, logger) => {
   const stops: Stop[] = [];
@@ -59,6 +65,10 @@ void runServiceProcess('renkei', [], async (config, logger) => {
       await redis.quit();
     });
 
+    const ca = await openCertificateAuthority(config.caDir);
+    const identitySettings = identitySettingsFrom(config.identity, config.clientCertMode !== 'off');
+    warnIfCertificatesOff(config.clientCertMode, logger);
+    const bootstrap = await bootstrapSystemAdmin({ db: db.prisma, settings: identitySettings, ca, now: () => new Date() });
     const system = await startSystem({
       db,
       redis,
@@ -68,8 +78,14 @@ void runServiceProcess('renkei', [], async (config, logger) => {
       supergraphSdl,
       subgraphTimeoutMs: config.subgraphTimeoutMs,
       logger,
+      ca,
+      identitySettings,
+      // One process: the gateway's signing key never leaves memory and is new at every start.
+      keys: await generateInternalKeyPair(),
+      certificates: { mode: config.clientCertMode, tlsHostnames: config.tlsHostnames, trustedProxies: config.trustedProxies, header: config.clientCertHeader },
     });
     stops.push(system.stop);
+    if (bootstrap) process.stdout.write(writeBootstrapFiles(config.dataDir, config.caDir, bootstrap));
     logger.info({ database: db.location, redis: config.redisUrl ? 'REDIS_URL' : 'embedded redis-server' }, 'all services started');
     process.stdout.write(`\nRenkei is ready. GraphQL: ${system.gateway.url}/graphql\n\n`);
     return stopAll;

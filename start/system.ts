@@ -7,10 +7,15 @@ import type { Redis } from 'ioredis';
 import type { SubgraphName } from '../lib/config';
 import type { Database } from '../lib/database';
 import { listen, type RunningServer } from '../lib/http-server';
+import { listenHttps } from '../lib/https-server';
 import type { Logger } from '../lib/logger';
-import type { SubgraphServer } from '../lib/subgraph-server';
+import { internalTokenSigner, internalTokenVerifier, type InternalKeyPair } from '../lib/access/internal-token';
+import type { CertificateAuthority } from '../lib/pki/certificate-authority';
 import { createGatewayServer } from '../gateway/server';
+import { createPrincipalResolver, type CertificateMode } from '../gateway/principal-resolver';
 import { createIdentityServer } from '../subgraphs/identity/server';
+import { resolvePrincipalPath } from '../subgraphs/identity/internal-routes';
+import type { IdentitySettings } from '../subgraphs/identity/settings';
 import { createRoomsServer } from '../subgraphs/rooms/server';
 import { createConsentServer } from '../subgraphs/consent/server';
 import { jobDefinitions } from '../adapters/jobs';
@@ -25,6 +30,11 @@ export interface SystemOptions {
   supergraphSdl: string;
   subgraphTimeoutMs: number;
   logger: Logger;
+  ca: CertificateAuthority;
+  identitySettings: IdentitySettings;
+  keys: InternalKeyPair;
+  certificates: { mode: CertificateMode; tlsHostnames: string[]; trustedProxies: string[]; header: string };
+  now?: () => Date;
   /** Start the BullMQ workers too (default true). */
   workers?: boolean;
 }
@@ -36,26 +46,29 @@ export interface RunningSystem {
   stop(): Promise<void>;
 }
 
-const factories: Record<SubgraphName, (db: Database, logger: Logger) => Promise<SubgraphServer>> = {
-  identity: createIdentityServer,
-  rooms: createRoomsServer,
-  consent: createConsentServer,
-};
-
 export async function startSystem(options: SystemOptions): Promise<RunningSystem> {
   const stops: Array<() => Promise<void>> = [];
   const stopAll = async () => {
     for (const stop of stops.reverse()) await stop();
   };
   try {
+    const verifyToken = await internalTokenVerifier(options.keys.publicKeyPem);
+    const sign = await internalTokenSigner(options.keys.privateKeyPem);
+    const now = options.now ?? (() => new Date());
+    const base = { db: options.db, logger: options.logger, verifyToken };
+    const servers = {
+      identity: await createIdentityServer({ ...base, ca: options.ca, settings: options.identitySettings, now }),
+      rooms: await createRoomsServer(base),
+      consent: await createConsentServer(base),
+    };
     const subgraphs = {} as Record<SubgraphName, RunningServer>;
-    for (const name of Object.keys(factories) as SubgraphName[]) {
-      const server = await factories[name](options.db, options.logger);
+    for (const [name, server] of Object.entries(servers) as Array<[SubgraphName, (typeof servers)[SubgraphName]]>) {
       stops.push(server.stop);
       const http = await listen(server.app, '127.0.0.1', 0, `the ${name} subgraph`);
       stops.push(http.close);
       subgraphs[name] = http;
     }
+    const { mode, tlsHostnames, trustedProxies, header } = options.certificates;
     const gatewayServer = await createGatewayServer({
       supergraphSdl: options.supergraphSdl,
       subgraphUrls: {
@@ -65,10 +78,24 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
       },
       subgraphTimeoutMs: options.subgraphTimeoutMs,
       pingRedis: () => options.redis.ping(),
+      resolvePrincipal: createPrincipalResolver({
+        mode,
+        certificates: { caCertificatePem: options.ca.caCertificatePem, trustedProxies, proxyHeader: header },
+        identityResolveUrl: `${subgraphs.identity.url}${resolvePrincipalPath}`,
+        sign,
+        timeoutMs: options.subgraphTimeoutMs,
+      }),
+      sign,
       logger: options.logger,
     });
     stops.push(gatewayServer.stop);
-    const gateway = await listen(gatewayServer.app, options.host, options.port, 'the gateway');
+    const gateway =
+      mode === 'tls'
+        ? await listenHttps(gatewayServer.app, options.host, options.port, 'the gateway', {
+            ...options.ca.issueServerCertificate(tlsHostnames),
+            caCertificatePem: options.ca.caCertificatePem,
+          })
+        : await listen(gatewayServer.app, options.host, options.port, 'the gateway');
     stops.push(gateway.close);
 
     let workers: RunningWorkers | undefined;
@@ -76,7 +103,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
       workers = await startWorkers({
         redis: options.redis,
         prefix: options.queuePrefix,
-        deps: { db: options.db.prisma, logger: options.logger },
+        deps: { db: options.db.prisma, identity: { db: options.db.prisma, settings: options.identitySettings, now }, logger: options.logger },
         definitions: jobDefinitions,
       });
       stops.push(workers.close);

@@ -1,5 +1,6 @@
 import type { JobDefinition } from '../job-definition';
+import { disableInactiveAccounts } from './disable-inactive-accounts';
 import { workerHeartbeat } from './worker-heartbeat';
 
 /** Every job type the worker runs. */
-export const jobDefinitions: ReadonlyArray<JobDefinition<never>> = [workerHeartbeat as JobDefinition<never>];
+export const jobDefinitions: ReadonlyArray<JobDefinition<never>> = [workerHeartbeat as JobDefinition<never>, disableInactiveAccounts as JobDefinition<never>];

@@ -3,17 +3,20 @@
 import DataLoader from 'dataloader';
 import type { PrismaClient } from '../../lib/database';
 import { isUuid } from '../../lib/batch';
+import type { Principal } from '../../lib/access/principal';
 import { currentStatus, type ConsentStatus } from './domain/consent-rules';
 
 export type ConsentDb = Pick<PrismaClient, 'consentRecord' | '$transaction'>;
 
 export interface ConsentContext {
+  principal: Principal;
   db: ConsentDb;
   statusBySubject: DataLoader<string, ConsentStatus>;
 }
 
-export function createConsentContext(db: ConsentDb): ConsentContext {
+export function createConsentContext(db: ConsentDb, principal: Principal): ConsentContext {
   return {
+    principal,
     db,
     statusBySubject: new DataLoader(async (subjectIds) => {
       const valid = [...new Set(subjectIds.filter(isUuid))];

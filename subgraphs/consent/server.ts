@@ -1,16 +1,18 @@
 // The consent subgraph, built without a port: consent per subject.
+import type { VerifyInternalToken } from '../../lib/access/internal-token';
 import type { Database } from '../../lib/database';
 import type { Logger } from '../../lib/logger';
 import { createSubgraphServer, type SubgraphServer } from '../../lib/subgraph-server';
 import { createConsentContext } from './context';
 import { resolvers } from './resolvers';
 
-export function createConsentServer(db: Database, logger: Logger): Promise<SubgraphServer> {
+export function createConsentServer(options: { db: Database; logger: Logger; verifyToken: VerifyInternalToken }): Promise<SubgraphServer> {
   return createSubgraphServer({
     name: 'consent',
     resolvers,
-    createContext: () => createConsentContext(db.prisma),
-    checkReady: db.ping,
-    logger: logger.child({ subgraph: 'consent' }),
+    createContext: (principal) => createConsentContext(options.db.prisma, principal),
+    verifyToken: options.verifyToken,
+    checkReady: options.db.ping,
+    logger: options.logger.child({ subgraph: 'consent' }),
   });
 }

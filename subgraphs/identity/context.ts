@@ -1,22 +1,58 @@
-// What identity's resolvers receive: its own tables only (the type forbids
-// reaching rooms or consent tables) and request-scoped batch loaders.
+// What identity's resolvers receive: the verified principal, its own tables
+// only (the type forbids reaching rooms or consent tables), its settings and
+// certificate authority, and request-scoped batch loaders.
 import DataLoader from 'dataloader';
 import type { PrismaClient } from '../../lib/database';
-import type { Facility, Subject } from '../../generated/prisma/client';
+import type { ApplicationStep, Facility, OrgUnit, Subject, User } from '../../generated/prisma/client';
+import type { Principal } from '../../lib/access/principal';
+import type { CertificateAuthority } from '../../lib/pki/certificate-authority';
 import { loadByIds } from '../../lib/batch';
+import type { IdentitySettings } from './settings';
 
-export type IdentityDb = Pick<PrismaClient, 'facility' | 'subject' | '$transaction'>;
+export type IdentityDb = Pick<
+  PrismaClient,
+  | 'facility'
+  | 'subject'
+  | 'orgUnit'
+  | 'user'
+  | 'passwordHistory'
+  | 'session'
+  | 'clientCertificate'
+  | 'application'
+  | 'applicationStep'
+  | 'systemRestriction'
+  | 'auditEvent'
+  | '$transaction'
+>;
 
-export interface IdentityContext {
+export interface IdentityDependencies {
   db: IdentityDb;
-  facilityById: DataLoader<string, Facility | null>;
-  subjectById: DataLoader<string, Subject | null>;
+  settings: IdentitySettings;
+  ca: CertificateAuthority;
+  now: () => Date;
 }
 
-export function createIdentityContext(db: IdentityDb): IdentityContext {
+export interface IdentityContext extends IdentityDependencies {
+  principal: Principal;
+  facilityById: DataLoader<string, Facility | null>;
+  subjectById: DataLoader<string, Subject | null>;
+  userById: DataLoader<string, User | null>;
+  orgUnitById: DataLoader<string, OrgUnit | null>;
+  stepsByApplication: DataLoader<string, ApplicationStep[]>;
+}
+
+export function createIdentityContext(deps: IdentityDependencies, principal: Principal): IdentityContext {
+  const { db } = deps;
   return {
-    db,
+    ...deps,
+    principal,
     facilityById: new DataLoader((ids) => loadByIds(ids, (idList) => db.facility.findMany({ where: { id: { in: idList } } }))),
     subjectById: new DataLoader((ids) => loadByIds(ids, (idList) => db.subject.findMany({ where: { id: { in: idList } } }))),
+    userById: new DataLoader((ids) => loadByIds(ids, (idList) => db.user.findMany({ where: { id: { in: idList } } }))),
+    orgUnitById: new DataLoader((ids) => loadByIds(ids, (idList) => db.orgUnit.findMany({ where: { id: { in: idList } } }))),
+    stepsByApplication: new DataLoader(async (ids) => {
+      const steps = await db.applicationStep.findMany({ where: { applicationId: { in: [...ids] } }, orderBy: [{ at: 'asc' }, { id: 'asc' }] });
+      return ids.map((id) => steps.filter((s) => s.applicationId === id));
+    }),
   };
 }

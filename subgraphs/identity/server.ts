@@ -1,16 +1,33 @@
-// The identity subgraph, built without a port: facilities and subjects.
+// The identity subgraph, built without a port: facilities, users, roles,
+// applications (Forms 1-5), sign-in, certificates, Art. 23 powers, subjects.
 import type { Database } from '../../lib/database';
 import type { Logger } from '../../lib/logger';
+import type { VerifyInternalToken } from '../../lib/access/internal-token';
+import type { CertificateAuthority } from '../../lib/pki/certificate-authority';
 import { createSubgraphServer, type SubgraphServer } from '../../lib/subgraph-server';
-import { createIdentityContext } from './context';
+import { createIdentityContext, type IdentityDependencies } from './context';
+import { identityInternalRoutes } from './internal-routes';
 import { resolvers } from './resolvers';
+import type { IdentitySettings } from './settings';
 
-export function createIdentityServer(db: Database, logger: Logger): Promise<SubgraphServer> {
+export interface IdentityServerOptions {
+  db: Database;
+  logger: Logger;
+  verifyToken: VerifyInternalToken;
+  ca: CertificateAuthority;
+  settings: IdentitySettings;
+  now?: () => Date;
+}
+
+export function createIdentityServer(options: IdentityServerOptions): Promise<SubgraphServer> {
+  const deps: IdentityDependencies = { db: options.db.prisma, settings: options.settings, ca: options.ca, now: options.now ?? (() => new Date()) };
   return createSubgraphServer({
     name: 'identity',
     resolvers,
-    createContext: () => createIdentityContext(db.prisma),
-    checkReady: db.ping,
-    logger: logger.child({ subgraph: 'identity' }),
+    createContext: (principal) => createIdentityContext(deps, principal),
+    verifyToken: options.verifyToken,
+    routes: identityInternalRoutes(deps, options.verifyToken),
+    checkReady: options.db.ping,
+    logger: options.logger.child({ subgraph: 'identity' }),
   });
 }

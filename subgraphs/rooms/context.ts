@@ -4,17 +4,20 @@ import DataLoader from 'dataloader';
 import type { PrismaClient } from '../../lib/database';
 import type { Room } from '../../generated/prisma/client';
 import { loadByIds, loadGrouped } from '../../lib/batch';
+import type { Principal } from '../../lib/access/principal';
 
 export type RoomsDb = Pick<PrismaClient, 'room' | '$transaction'>;
 
 export interface RoomsContext {
+  principal: Principal;
   db: RoomsDb;
   roomById: DataLoader<string, Room | null>;
   activeRoomBySubject: DataLoader<string, Room | null>;
 }
 
-export function createRoomsContext(db: RoomsDb): RoomsContext {
+export function createRoomsContext(db: RoomsDb, principal: Principal): RoomsContext {
   return {
+    principal,
     db,
     roomById: new DataLoader((ids) => loadByIds(ids, (idList) => db.room.findMany({ where: { id: { in: idList } } }))),
     activeRoomBySubject: new DataLoader((subjectIds) =>

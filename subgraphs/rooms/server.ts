@@ -1,16 +1,18 @@
 // The rooms subgraph, built without a port: rooms per subject.
+import type { VerifyInternalToken } from '../../lib/access/internal-token';
 import type { Database } from '../../lib/database';
 import type { Logger } from '../../lib/logger';
 import { createSubgraphServer, type SubgraphServer } from '../../lib/subgraph-server';
 import { createRoomsContext } from './context';
 import { resolvers } from './resolvers';
 
-export function createRoomsServer(db: Database, logger: Logger): Promise<SubgraphServer> {
+export function createRoomsServer(options: { db: Database; logger: Logger; verifyToken: VerifyInternalToken }): Promise<SubgraphServer> {
   return createSubgraphServer({
     name: 'rooms',
     resolvers,
-    createContext: () => createRoomsContext(db.prisma),
-    checkReady: db.ping,
-    logger: logger.child({ subgraph: 'rooms' }),
+    createContext: (principal) => createRoomsContext(options.db.prisma, principal),
+    verifyToken: options.verifyToken,
+    checkReady: options.db.ping,
+    logger: options.logger.child({ subgraph: 'rooms' }),
   });
 }

@@ -3,6 +3,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { errorCodes, graphql } from '../support/graphql-client';
 import { startTestSystem, type TestSystem } from '../support/test-system';
+import { actorWithRole, type Actor } from '../support/actors';
 
 const registerSubject = `mutation($input: RegisterSubjectInput!) { registerSubject(input: $input) { id name nameKana birthDate } }`;
 const openRoom = `mutation($input: OpenRoomInput!) { openRoom(input: $input) { id title status subject { id } } }`;
@@ -11,13 +12,19 @@ const roomsQuery = `{ rooms { items { id title status subject { name nameKana } 
 
 describe('federated graph through the gateway', () => {
   let t: TestSystem;
+  let admin: Actor;
   beforeAll(async () => {
     t = await startTestSystem();
+    admin = await actorWithRole(t, 'SYSTEM_ADMIN');
   });
   afterAll(() => t.stop());
 
+  /** The system admin (who may open rooms) through the gateway. */
+  const gql = (query: string, variables: Record<string, unknown> = {}, headers: Record<string, string> = {}) =>
+    graphql(t.graphqlUrl, query, variables, { ...admin.headers, ...headers });
+
   async function newSubject(name: string, nameKana: string) {
-    const response = await graphql(t.graphqlUrl, registerSubject, { input: { name, nameKana, birthDate: '1940-04-01' } });
+    const response = await gql(registerSubject, { input: { name, nameKana, birthDate: '1940-04-01' } });
     expect(response.errors).toBeUndefined();
     return response.data!.registerSubject as { id: string };
   }
@@ -26,13 +33,13 @@ describe('federated graph through the gateway', () => {
     const taro = await newSubject('高岡 太郎', 'タカオカ タロウ');
     const hanako = await newSubject('高岡 花子', 'たかおか はなこ');
     for (const [subject, title] of [[taro, '太郎さんの部屋'], [hanako, '花子さんの部屋']] as const) {
-      const opened = await graphql(t.graphqlUrl, openRoom, { input: { subjectId: subject.id, title } });
+      const opened = await gql(openRoom, { input: { subjectId: subject.id, title } });
       expect(opened.data?.openRoom).toMatchObject({ title, status: 'OPEN', subject: { id: subject.id } });
     }
-    const consent = await graphql(t.graphqlUrl, recordConsent, { subjectId: taro.id });
+    const consent = await gql(recordConsent, { subjectId: taro.id });
     expect(consent.data?.recordConsent).toEqual({ state: 'GRANTED', subject: { id: taro.id } });
 
-    const result = await graphql(t.graphqlUrl, roomsQuery);
+    const result = await gql(roomsQuery);
     expect(result.errors).toBeUndefined();
     expect(result.data?.rooms.items).toEqual([
       expect.objectContaining({ title: '花子さんの部屋', subject: { name: '高岡 花子', nameKana: 'たかおか はなこ' }, consentStatus: 'NOT_RECORDED' }),
@@ -42,16 +49,16 @@ describe('federated graph through the gateway', () => {
 
   it('resolves entities from the other side too (Subject.activeRoom and consentStatus)', async () => {
     const subject = await newSubject('伏木 一郎', 'フシキ イチロウ');
-    await graphql(t.graphqlUrl, openRoom, { input: { subjectId: subject.id, title: 'room' } });
-    const result = await graphql(t.graphqlUrl, `query($id: ID!) { subject(id: $id) { name activeRoom { title } consentStatus } }`, { id: subject.id });
+    await gql(openRoom, { input: { subjectId: subject.id, title: 'room' } });
+    const result = await gql(`query($id: ID!) { subject(id: $id) { name activeRoom { title } consentStatus } }`, { id: subject.id });
     expect(result.data?.subject).toEqual({ name: '伏木 一郎', activeRoom: { title: 'room' }, consentStatus: 'NOT_RECORDED' });
   });
 
   it('pages rooms with an opaque cursor', async () => {
-    const first = await graphql(t.graphqlUrl, `{ rooms(first: 1) { items { id } nextCursor } }`);
+    const first = await gql(`{ rooms(first: 1) { items { id } nextCursor } }`);
     const cursor = first.data?.rooms.nextCursor as string;
     expect(cursor).toEqual(expect.any(String));
-    const second = await graphql(t.graphqlUrl, `query($after: String) { rooms(first: 100, after: $after) { items { id } nextCursor } }`, { after: cursor });
+    const second = await gql(`query($after: String) { rooms(first: 100, after: $after) { items { id } nextCursor } }`, { after: cursor });
     const ids = second.data?.rooms.items.map((r: { id: string }) => r.id);
     expect(ids).not.toContain(first.data?.rooms.items[0].id);
     expect(second.data?.rooms.nextCursor).toBeNull();
@@ -59,8 +66,8 @@ describe('federated graph through the gateway', () => {
 
   it('refuses a second open room for the same subject and writes nothing', async () => {
     const subject = await newSubject('二上 次郎', 'フタガミ ジロウ');
-    await graphql(t.graphqlUrl, openRoom, { input: { subjectId: subject.id, title: 'first' } });
-    const again = await graphql(t.graphqlUrl, openRoom, { input: { subjectId: subject.id, title: 'second' } });
+    await gql(openRoom, { input: { subjectId: subject.id, title: 'first' } });
+    const again = await gql(openRoom, { input: { subjectId: subject.id, title: 'second' } });
     expect(errorCodes(again)).toEqual(['CONFLICT']);
     expect(await t.db.prisma.room.count({ where: { subjectId: subject.id } })).toBe(1);
   });
@@ -74,41 +81,50 @@ describe('federated graph through the gateway', () => {
     ['a future birth date', registerSubject, { input: { name: 'A', nameKana: 'タ', birthDate: '2999-01-01' } }, 'birthDate'],
   ])('answers BAD_USER_INPUT for %s and changes nothing', async (_label, mutation, variables, field) => {
     const before = [await t.db.prisma.room.count(), await t.db.prisma.subject.count()];
-    const response = await graphql(t.graphqlUrl, mutation, variables);
+    const response = await gql(mutation, variables);
     expect(response.errors?.[0]?.extensions).toEqual({ code: 'BAD_USER_INPUT', field });
     expect([await t.db.prisma.room.count(), await t.db.prisma.subject.count()]).toEqual(before);
   });
 
   it('answers BAD_USER_INPUT for wrong JSON types, without leaking internals', async () => {
-    const literal = await graphql(t.graphqlUrl, `mutation { registerSubject(input: { name: "A", nameKana: "タ", birthDate: 19400101 }) { id } }`);
+    const literal = await gql(`mutation { registerSubject(input: { name: "A", nameKana: "タ", birthDate: 19400101 }) { id } }`);
     expect(errorCodes(literal)).toEqual(['BAD_USER_INPUT']);
     expect(JSON.stringify(literal)).not.toMatch(/127\.0\.0\.1|response|stack/);
-    const variable = await graphql(t.graphqlUrl, registerSubject, { input: { name: 1, nameKana: 'タ', birthDate: '1940-01-01' } });
+    const variable = await gql(registerSubject, { input: { name: 1, nameKana: 'タ', birthDate: '1940-01-01' } });
     expect(errorCodes(variable)).toEqual(['BAD_USER_INPUT']);
   });
 
   it('answers CONFLICT for consent changes that do not change anything', async () => {
     const subject = await newSubject('守山 三郎', 'モリヤマ サブロウ');
-    const withdraw = await graphql(t.graphqlUrl, `mutation($id: ID!) { withdrawConsent(subjectId: $id) { state } }`, { id: subject.id });
+    const withdraw = await gql(`mutation($id: ID!) { withdrawConsent(subjectId: $id) { state } }`, { id: subject.id });
     expect(errorCodes(withdraw)).toEqual(['CONFLICT']);
-    await graphql(t.graphqlUrl, recordConsent, { subjectId: subject.id });
-    expect(errorCodes(await graphql(t.graphqlUrl, recordConsent, { subjectId: subject.id }))).toEqual(['CONFLICT']);
+    await gql(recordConsent, { subjectId: subject.id });
+    expect(errorCodes(await gql(recordConsent, { subjectId: subject.id }))).toEqual(['CONFLICT']);
     expect(await t.db.prisma.consentRecord.count({ where: { subjectId: subject.id } })).toBe(1);
   });
 
   it('never forwards client-sent internal identity headers to subgraphs', async () => {
     const seen: IncomingHttpHeaders[] = [];
-    const record = (req: { headers: IncomingHttpHeaders }) => seen.push(req.headers);
+    const record = (req: { url?: string; headers: IncomingHttpHeaders }) => {
+      if (req.url === '/graphql') seen.push(req.headers);
+    };
     const servers = Object.values(t.system.subgraphs).map((s) => s.server);
     servers.forEach((s) => s.on('request', record));
     try {
-      const response = await graphql(t.graphqlUrl, roomsQuery, {}, { 'x-renkei-identity': '{"role":"SYSTEM_ADMIN"}', 'X-Renkei-Internal-Token': 'forged' });
+      const response = await gql(roomsQuery, {}, { 'x-renkei-identity': '{"role":"SYSTEM_ADMIN"}', 'X-Renkei-Internal-Token': 'forged' });
       expect(response.errors).toBeUndefined();
     } finally {
       servers.forEach((s) => s.off('request', record));
     }
     expect(seen.length).toBeGreaterThanOrEqual(2);
-    for (const headers of seen) expect(Object.keys(headers).filter((h) => h.startsWith('x-renkei-'))).toEqual([]);
+    for (const headers of seen) {
+      // Only the gateway's own signed token travels, asserting the real caller.
+      expect(Object.keys(headers).filter((h) => h.startsWith('x-renkei-'))).toEqual(['x-renkei-internal-token']);
+      const token = headers['x-renkei-internal-token'] as string;
+      expect(token).not.toBe('forged');
+      const claims = JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()) as { prn: { userId: string } };
+      expect(claims.prn.userId).toBe(admin.userId);
+    }
   });
 
   it('reuses keep-alive connections to subgraphs', async () => {
@@ -119,7 +135,7 @@ describe('federated graph through the gateway', () => {
     const rooms = t.system.subgraphs.rooms.server;
     rooms.on('connection', count);
     try {
-      for (let i = 0; i < 10; i += 1) await graphql(t.graphqlUrl, `{ rooms(first: 1) { items { id } } }`);
+      for (let i = 0; i < 10; i += 1) await gql(`{ rooms(first: 1) { items { id } } }`);
     } finally {
       rooms.off('connection', count);
     }

@@ -5,6 +5,7 @@ import { jobDefinitions } from '../../adapters/jobs';
 import { workerHeartbeat } from '../../adapters/jobs/worker-heartbeat';
 import { startWorkers, type RunningWorkers } from '../../adapters/workers';
 import { connectRedis, type Redis } from '../../lib/redis';
+import { defaultIdentitySettings } from '../../subgraphs/identity/settings';
 import { redisUrl, uniqueName } from '../support/environment';
 import { silentLogger } from '../support/silent-logger';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
@@ -20,7 +21,7 @@ describe('BullMQ round trip', () => {
     db = await createTestDatabase();
     redis = connectRedis(redisUrl);
     await redis.connect();
-    workers = await startWorkers({ redis, prefix, deps: { db: db.prisma, logger: silentLogger }, definitions: jobDefinitions });
+    workers = await startWorkers({ redis, prefix, deps: { db: db.prisma, identity: { db: db.prisma, settings: defaultIdentitySettings, now: () => new Date() }, logger: silentLogger }, definitions: jobDefinitions });
     events = new QueueEvents(workerHeartbeat.queue, { connection: connectRedis(redisUrl), prefix });
     await events.waitUntilReady();
   });

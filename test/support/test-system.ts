@@ -1,7 +1,18 @@
-// Boots the gateway, the three subgraphs and the workers as real HTTP
-// servers on ephemeral ports, over a private test database and Redis prefix.
+// Boots the gateway, the three subgraphs and the workers as real HTTP(S)
+// servers on ephemeral ports, over a private test database, Redis prefix
+// and certificate authority. `mode: 'tls'` serves the gateway over HTTPS
+// and requires client certificates, as in production; `mode: 'off'` is the
+// development switch, for tests about other things than certificates.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { connectRedis, type Redis } from '../../lib/redis';
+import { generateInternalKeyPair } from '../../lib/access/internal-token';
+import { openCertificateAuthority, type CertificateAuthority } from '../../lib/pki/certificate-authority';
 import { readSupergraph } from '../../gateway/supergraph-file';
+import type { CertificateMode } from '../../gateway/principal-resolver';
+import { bootstrapSystemAdmin, type BootstrapSecrets } from '../../subgraphs/identity/services/bootstrap-service';
+import { defaultIdentitySettings, type IdentitySettings } from '../../subgraphs/identity/settings';
 import { startSystem, type RunningSystem } from '../../start/system';
 import { redisUrl, uniqueName } from './environment';
 import { silentLogger } from './silent-logger';
@@ -11,14 +22,25 @@ export interface TestSystem {
   system: RunningSystem;
   db: TestDatabase;
   redis: Redis;
+  ca: CertificateAuthority;
+  settings: IdentitySettings;
   graphqlUrl: string;
+  /** The first system administrator (one-time password, terminal certificate). */
+  bootstrap: BootstrapSecrets;
   stop(): Promise<void>;
 }
 
-export async function startTestSystem(options: { workers?: boolean } = {}): Promise<TestSystem> {
+export async function startTestSystem(options: { workers?: boolean; mode?: CertificateMode; now?: () => Date; settings?: Partial<IdentitySettings> } = {}): Promise<TestSystem> {
+  const mode = options.mode ?? 'off';
   const db = await createTestDatabase();
   const redis = connectRedis(redisUrl);
   await redis.connect();
+  const caDir = fs.mkdtempSync(path.join(os.tmpdir(), 'renkei-test-ca-'));
+  const ca = await openCertificateAuthority(caDir);
+  const settings: IdentitySettings = { ...defaultIdentitySettings, clientCertificateRequired: mode !== 'off', ...options.settings };
+  const now = options.now ?? (() => new Date());
+  const bootstrap = await bootstrapSystemAdmin({ db: db.prisma, settings, ca, now });
+  if (!bootstrap) throw new Error('a fresh test database has no users, so bootstrap must run');
   const prefix = uniqueName('renkei-test').replace(/_/g, '-');
   const system = await startSystem({
     db,
@@ -30,11 +52,19 @@ export async function startTestSystem(options: { workers?: boolean } = {}): Prom
     subgraphTimeoutMs: 5_000,
     logger: silentLogger,
     workers: options.workers ?? false,
+    ca,
+    identitySettings: settings,
+    keys: await generateInternalKeyPair(),
+    certificates: { mode, tlsHostnames: ['127.0.0.1', 'localhost'], trustedProxies: [], header: 'x-client-certificate' },
+    now,
   });
   return {
     system,
     db,
     redis,
+    ca,
+    settings,
+    bootstrap,
     graphqlUrl: `${system.gateway.url}/graphql`,
     stop: async () => {
       await system.stop();
@@ -42,6 +72,7 @@ export async function startTestSystem(options: { workers?: boolean } = {}): Prom
       if (keys.length) await redis.del(...keys);
       await redis.quit();
       await db.drop();
+      fs.rmSync(caDir, { recursive: true, force: true });
     },
   };
 }

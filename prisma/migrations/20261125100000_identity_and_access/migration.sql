@@ -73,7 +73,7 @@ CREATE TABLE "identity"."session" (
     "id" UUID NOT NULL,
     "token_hash" TEXT NOT NULL,
     "user_id" UUID NOT NULL,
-    "certificate" TEXT NOT NULL,
+    "certificate" TEXT,
     "address" TEXT,
     "created_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "last_seen_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,

@@ -1,10 +1,15 @@
 import { parseInput, uuid } from '../../../lib/input';
+import { requireAnyOf } from '../../../lib/access/guard';
 import type { ConsentContext } from '../context';
-import { changeConsent } from '../services/consent-service';
+import { changeConsent, consentRecorders } from '../services/consent-service';
 
 export const Mutation = {
-  recordConsent: (_: unknown, args: { subjectId: string }, ctx: ConsentContext) =>
-    changeConsent(ctx.db, parseInput(uuid, args.subjectId), 'GRANTED'),
-  withdrawConsent: (_: unknown, args: { subjectId: string }, ctx: ConsentContext) =>
-    changeConsent(ctx.db, parseInput(uuid, args.subjectId), 'WITHDRAWN'),
+  recordConsent: (_: unknown, args: { subjectId: string }, ctx: ConsentContext) => {
+    requireAnyOf(ctx.principal, consentRecorders);
+    return changeConsent(ctx.db, parseInput(uuid, args.subjectId), 'GRANTED');
+  },
+  withdrawConsent: (_: unknown, args: { subjectId: string }, ctx: ConsentContext) => {
+    requireAnyOf(ctx.principal, consentRecorders);
+    return changeConsent(ctx.db, parseInput(uuid, args.subjectId), 'WITHDRAWN');
+  },
 };

@@ -1,3 +1,5 @@
+import { requireAnyOf } from '../../../lib/access/guard';
+import { consentRecorders } from '../services/consent-service';
 import type { ConsentContext } from '../context';
 
 // The gateway supplies subject { id } (@requires); consent never reads rooms' tables.
@@ -8,5 +10,8 @@ interface RoomReference {
 
 export const Room = {
   __resolveReference: (ref: RoomReference) => ref,
-  consentStatus: (room: RoomReference, _: unknown, ctx: ConsentContext) => ctx.statusBySubject.load(room.subject.id),
+  consentStatus: (room: RoomReference, _: unknown, ctx: ConsentContext) => {
+    requireAnyOf(ctx.principal, consentRecorders);
+    return ctx.statusBySubject.load(room.subject.id);
+  },
 };

@@ -1,7 +1,10 @@
 import { DateScalar, DateTimeScalar } from '../../../lib/scalars';
+import { Application, ApplicationStep } from './application';
+import { ClientCertificate } from './client-certificate';
 import { Facility } from './facility';
 import { Mutation } from './mutation';
 import { Query } from './query';
 import { Subject } from './subject';
+import { User } from './user';
 
-export const resolvers = { Date: DateScalar, DateTime: DateTimeScalar, Query, Mutation, Facility, Subject };
+export const resolvers = { Date: DateScalar, DateTime: DateTimeScalar, Query, Mutation, Facility, Subject, User, Application, ApplicationStep, ClientCertificate };

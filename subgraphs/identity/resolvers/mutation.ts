@@ -1,11 +1,66 @@
-import { parseInput } from '../../../lib/input';
+import { z } from 'zod';
+import { calendarDate, parseInput, text, uuid } from '../../../lib/input';
 import type { IdentityContext } from '../context';
-import { registerFacility, registerFacilityInput } from '../services/facility-service';
+import { actOnApplication, submitApplication } from '../services/application-service';
+import { issueCertificate, revokeCertificate } from '../services/certificate-service';
+import { changePassword } from '../services/password-service';
+import { signIn, signOut } from '../services/session-service';
 import { registerSubject, registerSubjectInput } from '../services/subject-service';
+import { deleteAccount, liftRestriction, reinstateUser, restrictionInput, restrictSystem, suspendUser } from '../services/system-admin-service';
+
+const onPaperFor = text(100).optional().nullable();
+const reason = text(500);
+// Bounded before hashing: argon2 cost must not be chosen by the caller.
+const secret = z.string().min(1, 'must not be empty').max(1024, 'is too long');
+
+type Args = Record<string, unknown>;
 
 export const Mutation = {
-  registerFacility: (_: unknown, args: { input: unknown }, ctx: IdentityContext) =>
-    registerFacility(ctx.db, parseInput(registerFacilityInput, args.input)),
-  registerSubject: (_: unknown, args: { input: unknown }, ctx: IdentityContext) =>
-    registerSubject(ctx.db, parseInput(registerSubjectInput, args.input)),
+  signIn: (_: unknown, args: Args, ctx: IdentityContext) => {
+    const input = parseInput(z.object({ accountId: text(64), password: secret }), args);
+    return signIn(ctx, input.accountId, input.password);
+  },
+  signOut: (_: unknown, __: unknown, ctx: IdentityContext) => signOut(ctx),
+  changePassword: (_: unknown, args: Args, ctx: IdentityContext) => {
+    const input = parseInput(z.object({ currentPassword: secret, newPassword: secret }), args);
+    return changePassword(ctx, input.currentPassword, input.newPassword);
+  },
+
+  submitFacilityRegistration: (_: unknown, args: Args, ctx: IdentityContext) =>
+    submitApplication(ctx, { form: 1, facilityId: null, content: args.input, onPaperFor: parseInput(onPaperFor, args.onPaperFor) }),
+  submitFacilityChange: (_: unknown, args: Args, ctx: IdentityContext) =>
+    submitApplication(ctx, { form: 2, facilityId: parseInput(uuid, args.facilityId), content: args.input, onPaperFor: parseInput(onPaperFor, args.onPaperFor) }),
+  submitFacilityStop: (_: unknown, args: Args, ctx: IdentityContext) =>
+    submitApplication(ctx, {
+      form: 3,
+      facilityId: parseInput(uuid, args.facilityId),
+      content: { reason: args.reason, eventDate: parseInput(calendarDate, args.eventDate) },
+      onPaperFor: parseInput(onPaperFor, args.onPaperFor),
+    }),
+  submitUserRegistration: (_: unknown, args: Args, ctx: IdentityContext) =>
+    submitApplication(ctx, { form: 4, facilityId: parseInput(uuid, args.facilityId), content: args.input, onPaperFor: parseInput(onPaperFor, args.onPaperFor) }),
+  submitUserChange: (_: unknown, args: Args, ctx: IdentityContext) =>
+    submitApplication(ctx, { form: 5, facilityId: parseInput(uuid, args.facilityId), content: stripNulls(args.input), onPaperFor: parseInput(onPaperFor, args.onPaperFor) }),
+  forwardApplication: async (_: unknown, args: Args, ctx: IdentityContext) => (await actOnApplication(ctx, parseInput(uuid, args.id), 'forward')).application,
+  approveApplication: (_: unknown, args: Args, ctx: IdentityContext) => actOnApplication(ctx, parseInput(uuid, args.id), 'approve'),
+  rejectApplication: async (_: unknown, args: Args, ctx: IdentityContext) =>
+    (await actOnApplication(ctx, parseInput(uuid, args.id), 'reject', parseInput(reason, args.reason))).application,
+  withdrawApplication: async (_: unknown, args: Args, ctx: IdentityContext) => (await actOnApplication(ctx, parseInput(uuid, args.id), 'withdraw')).application,
+
+  issueClientCertificate: (_: unknown, args: Args, ctx: IdentityContext) => issueCertificate(ctx, parseInput(uuid, args.facilityId), parseInput(text(60), args.label)),
+  revokeClientCertificate: (_: unknown, args: Args, ctx: IdentityContext) => revokeCertificate(ctx, parseInput(uuid, args.id), parseInput(reason, args.reason)),
+
+  restrictSystem: (_: unknown, args: Args, ctx: IdentityContext) => restrictSystem(ctx, parseInput(restrictionInput, stripNulls(args.input))),
+  liftRestriction: (_: unknown, __: unknown, ctx: IdentityContext) => liftRestriction(ctx),
+  suspendUser: (_: unknown, args: Args, ctx: IdentityContext) => suspendUser(ctx, parseInput(uuid, args.userId), parseInput(reason, args.reason)),
+  reinstateUser: (_: unknown, args: Args, ctx: IdentityContext) => reinstateUser(ctx, parseInput(uuid, args.userId), parseInput(reason, args.reason)),
+  deleteAccount: (_: unknown, args: Args, ctx: IdentityContext) => deleteAccount(ctx, parseInput(uuid, args.userId), parseInput(reason, args.reason)),
+
+  registerSubject: (_: unknown, args: { input: unknown }, ctx: IdentityContext) => registerSubject(ctx, parseInput(registerSubjectInput, args.input)),
 };
+
+/** GraphQL sends omitted optional input fields as absent, but explicit nulls too; the form schemas want absent. */
+function stripNulls(value: unknown): unknown {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return value;
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null));
+}

@@ -1,9 +1,32 @@
 import { parseInput, uuid } from '../../../lib/input';
 import type { IdentityContext } from '../context';
 import { listFacilities, listFacilitiesArgs } from '../services/facility-service';
+import { getApplication, listApplications, listApplicationsArgs } from '../services/application-queries';
+import { requireUser } from '../services/access-guard';
+import { listCertificates, listUsers, readSubject, viewer } from '../services/directory-service';
+import { currentRestriction } from '../services/system-admin-service';
 
 export const Query = {
-  facilities: (_: unknown, args: unknown, ctx: IdentityContext) => listFacilities(ctx.db, parseInput(listFacilitiesArgs, args)),
-  facility: (_: unknown, args: { id: string }, ctx: IdentityContext) => ctx.facilityById.load(parseInput(uuid, args.id)),
-  subject: (_: unknown, args: { id: string }, ctx: IdentityContext) => ctx.subjectById.load(parseInput(uuid, args.id)),
+  me: (_: unknown, __: unknown, ctx: IdentityContext) => viewer(ctx),
+  facilities: (_: unknown, args: unknown, ctx: IdentityContext) => {
+    requireUser(ctx);
+    return listFacilities(ctx.db, parseInput(listFacilitiesArgs, args));
+  },
+  facility: (_: unknown, args: { id: string }, ctx: IdentityContext) => {
+    requireUser(ctx);
+    return ctx.facilityById.load(parseInput(uuid, args.id));
+  },
+  subject: (_: unknown, args: { id: string }, ctx: IdentityContext) => readSubject(ctx, parseInput(uuid, args.id)),
+  orgUnits: (_: unknown, __: unknown, ctx: IdentityContext) => {
+    requireUser(ctx);
+    return ctx.db.orgUnit.findMany({ orderBy: [{ kind: 'asc' }, { code: 'asc' }] });
+  },
+  applications: (_: unknown, args: unknown, ctx: IdentityContext) => listApplications(ctx, parseInput(listApplicationsArgs, args)),
+  application: (_: unknown, args: { id: string }, ctx: IdentityContext) => getApplication(ctx, parseInput(uuid, args.id)),
+  users: (_: unknown, args: { facilityId: string }, ctx: IdentityContext) => listUsers(ctx, parseInput(uuid, args.facilityId)),
+  clientCertificates: (_: unknown, args: { facilityId: string }, ctx: IdentityContext) => listCertificates(ctx, parseInput(uuid, args.facilityId)),
+  systemRestriction: (_: unknown, __: unknown, ctx: IdentityContext) => {
+    requireUser(ctx, { allowPendingPasswordChange: true });
+    return currentRestriction(ctx.db);
+  },
 };

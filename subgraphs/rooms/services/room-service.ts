@@ -10,7 +10,15 @@ import { conflict } from '../../../lib/graphql-errors';
 import { pageArgs, text, uuid } from '../../../lib/input';
 import type { Room } from '../../../generated/prisma/client';
 import { isUniqueViolation } from '../../../lib/db-errors';
+import type { Operation } from '../../../lib/access/permissions';
 import type { RoomsDb } from '../context';
+
+/**
+ * Until room membership exists (rooms-and-consent work), rooms are listed
+ * only to the managers who open them (Art. 9-2); room content will be for
+ * members only.
+ */
+export const roomReaders: Operation[] = ['room.decide'];
 
 export const openRoomInput = z.object({ subjectId: uuid, title: text(200) });
 export const listRoomsArgs = pageArgs(100);

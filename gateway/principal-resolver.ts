@@ -1,0 +1,61 @@
+// On every request the gateway learns who is calling: the client
+// certificate it verified (TLS, or a trusted proxy's header), and the
+// session behind the bearer token, resolved by the identity subgraph (which
+// owns sessions, certificates and restrictions). Nothing is cached: a
+// suspension or revocation takes effect on the very next request.
+import type { IncomingMessage } from 'node:http';
+import type { Principal } from '../lib/access/principal';
+import type { SignInternalToken } from '../lib/access/internal-token';
+import { internalTokenHeader } from '../lib/access/internal-token';
+import { clientCertificateOf, type ClientCertificateOptions } from './client-certificate';
+import type { Restriction } from './restriction-rules';
+
+export type CertificateMode = 'tls' | 'proxy' | 'off';
+
+export interface PrincipalResolverOptions {
+  mode: CertificateMode;
+  certificates: ClientCertificateOptions | null;
+  identityResolveUrl: string;
+  sign: SignInternalToken;
+  timeoutMs: number;
+}
+
+export type Resolution =
+  | { ok: true; principal: Principal; restriction: Restriction | null }
+  | { ok: false; status: 401 | 503; message: string };
+
+function bearerToken(req: IncomingMessage): string | null {
+  const header = req.headers.authorization;
+  const match = typeof header === 'string' ? /^Bearer ([A-Za-z0-9_-]{16,200})$/.exec(header.trim()) : null;
+  return match?.[1] ?? null;
+}
+
+export function createPrincipalResolver(options: PrincipalResolverOptions) {
+  return async (req: IncomingMessage): Promise<Resolution> => {
+    let certificate: string | null = null;
+    if (options.mode !== 'off' && options.certificates) {
+      const result = clientCertificateOf(req, options.certificates);
+      if (!result.ok) {
+        return { ok: false, status: 401, message: `a client certificate issued by this network is required (${result.reason})` };
+      }
+      certificate = result.fingerprint;
+    }
+    const token = bearerToken(req);
+    if (req.headers.authorization && !token) return { ok: false, status: 401, message: 'the Authorization header must be "Bearer <session token>"' };
+    let response: Response;
+    try {
+      response = await fetch(options.identityResolveUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', [internalTokenHeader]: await options.sign({ kind: 'service', service: 'gateway' }) },
+        body: JSON.stringify({ token, certificate, address: req.socket.remoteAddress ?? null }),
+        signal: AbortSignal.timeout(options.timeoutMs),
+      });
+    } catch {
+      return { ok: false, status: 503, message: 'sign-in service unavailable' };
+    }
+    if (!response.ok) return { ok: false, status: 503, message: 'sign-in service unavailable' };
+    const body = (await response.json()) as { principal: Principal; sessionProblem: string | null; restriction: Restriction | null };
+    if (body.sessionProblem) return { ok: false, status: 401, message: 'the session has ended or expired; sign in again' };
+    return { ok: true, principal: body.principal, restriction: body.restriction };
+  };
+}

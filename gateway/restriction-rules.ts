@@ -1,0 +1,35 @@
+// Art. 23-1: while the system admin restricts the system, others get
+// SERVICE_RESTRICTED; system admins keep access. Pure: decides from the
+// restriction, the caller and the operation the gateway is about to run.
+import type { Principal } from '../lib/access/principal';
+
+export interface Restriction {
+  scope: string;
+  operations: string[];
+  message: string;
+}
+
+/** Operations that must keep working for anyone, so a system admin can sign in to lift a restriction. */
+const alwaysAllowed = new Set(['signIn', 'signOut', 'changePassword', 'me', 'systemRestriction']);
+
+export function isRestricted(
+  restriction: Restriction | null,
+  principal: Principal,
+  operation: { type: 'query' | 'mutation' | 'subscription'; rootFields: string[] },
+): boolean {
+  if (!restriction) return false;
+  if (principal.kind === 'user' && principal.role === 'SYSTEM_ADMIN') return false;
+  const fields = operation.rootFields.filter((f) => !f.startsWith('__') && !alwaysAllowed.has(f));
+  if (fields.length === 0) return false;
+  switch (restriction.scope) {
+    case 'WHOLE_SYSTEM':
+      return true;
+    case 'READ_ONLY':
+      return operation.type !== 'query';
+    case 'OPERATIONS':
+      return fields.some((f) => restriction.operations.includes(f));
+    default:
+      // An unknown scope is read as the strictest one.
+      return true;
+  }
+}

@@ -1,0 +1,43 @@
+import { form1, form2, form4, form5, isLateSubmission, onlySystemAdminMayGrant } from './application-forms';
+
+describe('application forms', () => {
+  const facility = { name: '高岡薬局', kind: 'PHARMACY', insideCity: true, address: '高岡市広小路7-50' };
+
+  it('requires an outside-city facility to state whose support it takes part in (Art. 6(2))', () => {
+    expect(form1.safeParse(facility).success).toBe(true);
+    expect(form1.safeParse({ ...facility, insideCity: false }).success).toBe(false);
+    expect(form1.safeParse({ ...facility, insideCity: false, outsideCityReason: '対象者Aの訪問看護' }).success).toBe(true);
+    expect(form1.safeParse({ ...facility, extra: 1 }).success).toBe(false);
+  });
+
+  it('requires a Form 2 to change something', () => {
+    expect(form2.safeParse({ reason: '移転' }).success).toBe(false);
+    expect(form2.safeParse({ reason: '移転', address: '高岡市中川1-1' }).success).toBe(true);
+  });
+
+  it('requires the pledge and a department or hospital exactly for managers', () => {
+    const user = { name: '高岡 次郎', nameKana: 'タカオカ ジロウ', role: 'USER', pledge: { agreed: true, pledgedOn: '2026-11-20', textVersion: '2024-08-01' } };
+    expect(form4.safeParse(user).success).toBe(true);
+    expect(form4.safeParse({ ...user, pledge: { ...user.pledge, agreed: false } }).success).toBe(false);
+    expect(form4.safeParse({ ...user, role: 'HOSPITAL_MANAGER' }).success).toBe(false);
+    expect(form4.safeParse({ ...user, role: 'HOSPITAL_MANAGER', orgUnitCode: 'takaoka-shimin' }).success).toBe(true);
+    expect(form4.safeParse({ ...user, orgUnitCode: 'takaoka-shimin' }).success).toBe(false);
+  });
+
+  it('requires a Form 5 change to change something', () => {
+    const base = { userId: '0a921851-8bf2-4d1d-8a04-d58560765d90', eventDate: '2026-11-01', reason: '退職' };
+    expect(form5.safeParse({ ...base, change: 'RETIRE' }).success).toBe(true);
+    expect(form5.safeParse({ ...base, change: 'CHANGE' }).success).toBe(false);
+  });
+
+  it('flags a Form 5 submitted later than 14 days after the event (Art. 17-3)', () => {
+    expect(isLateSubmission('2026-11-01', new Date('2026-11-15T23:59:59+09:00'))).toBe(false);
+    expect(isLateSubmission('2026-11-01', new Date('2026-11-16T09:00:00Z'))).toBe(true);
+  });
+
+  it('keeps manager roles for the system admin to grant', () => {
+    expect(onlySystemAdminMayGrant('ADMIN_MANAGER')).toBe(true);
+    expect(onlySystemAdminMayGrant('USER')).toBe(false);
+    expect(onlySystemAdminMayGrant('FACILITY_MANAGER')).toBe(false);
+  });
+});

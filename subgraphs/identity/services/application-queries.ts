@@ -1,0 +1,46 @@
+// Reading applications: who sees which. The system admin sees all; an admin
+// manager sees every Form 1-5 (it forwards and decides them); a facility
+// manager sees its own facility's and its own submissions; others see
+// only what they submitted.
+import type { Prisma } from '../../../generated/prisma/client';
+import { readPage } from '../../../lib/cursor';
+import { notFound } from '../../../lib/graphql-errors';
+import { pageArgs } from '../../../lib/input';
+import { applicationStatuses } from '../../../lib/workflow/application-workflow';
+import { z } from 'zod';
+import type { UserPrincipal } from '../../../lib/access/principal';
+import type { IdentityContext } from '../context';
+import { requireUser } from './access-guard';
+
+export const listApplicationsArgs = pageArgs(100).extend({ status: z.enum(applicationStatuses).optional().nullable() });
+
+function visibleTo(user: UserPrincipal): Prisma.ApplicationWhereInput {
+  switch (user.role) {
+    case 'SYSTEM_ADMIN':
+    case 'ADMIN_MANAGER':
+      return {};
+    case 'FACILITY_MANAGER':
+      return { OR: [{ facilityId: user.facilityId }, { submittedBy: user.userId }] };
+    default:
+      return { submittedBy: user.userId };
+  }
+}
+
+export function listApplications(ctx: IdentityContext, args: z.infer<typeof listApplicationsArgs>) {
+  const user = requireUser(ctx);
+  const filter: Prisma.ApplicationWhereInput = { AND: [visibleTo(user), args.status ? { status: args.status } : {}] };
+  return readPage(
+    args,
+    'submittedAt',
+    (where, take) => ctx.db.application.findMany({ where: { AND: [filter, where] }, orderBy: [{ submittedAt: 'desc' }, { id: 'desc' }], take }),
+    (row) => row.submittedAt,
+  );
+}
+
+/** An application the caller may not see is reported as not found: its existence is not revealed. */
+export async function getApplication(ctx: IdentityContext, id: string) {
+  const user = requireUser(ctx);
+  const application = await ctx.db.application.findFirst({ where: { AND: [{ id }, visibleTo(user)] } });
+  if (!application) throw notFound('no such application');
+  return application;
+}

@@ -1,0 +1,126 @@
+// Forms 1-5 through the one application workflow: submit, forward, approve
+// or reject with a reason, apply on approval, withdraw. Every step is one
+// transaction with its history row and its audit row, so a failed step
+// (including a failed apply) leaves nothing half-written.
+import { randomUUID } from 'node:crypto';
+import type { Application, Prisma } from '../../../generated/prisma/client';
+import type { UserPrincipal } from '../../../lib/access/principal';
+import { appError, notFound } from '../../../lib/graphql-errors';
+import { decideStep, maySubmit, type ApplicationAction, type FormNumber } from '../../../lib/workflow/application-workflow';
+import type { IdentityContext } from '../context';
+import { form1, form2, form3, form4, form5, isLateSubmission, onlySystemAdminMayGrant } from '../domain/application-forms';
+import { parseInput } from '../../../lib/input';
+import { forbid, requireUser } from './access-guard';
+import { recordAudit } from './audit-service';
+import { applyApprovedForm, type IssuedAccount } from './form-application';
+
+type Tx = Prisma.TransactionClient;
+
+export interface SubmitRequest {
+  form: FormNumber;
+  /** The facility concerned: required for Forms 2-5, absent for Form 1. */
+  facilityId: string | null;
+  content: unknown;
+  /** Set when a system or admin manager records a paper form for its applicant. */
+  onPaperFor?: string | null;
+}
+
+const schemas = { 1: form1, 2: form2, 3: form3, 4: form4, 5: form5 } as const;
+
+export async function submitApplication(ctx: IdentityContext, request: SubmitRequest): Promise<Application> {
+  const actor = requireUser(ctx);
+  const form = request.form as 1 | 2 | 3 | 4 | 5;
+  const content = parseInput(schemas[form], request.content) as Record<string, unknown>;
+  const onPaper = Boolean(request.onPaperFor);
+  const paperClerk = actor.role === 'SYSTEM_ADMIN' || actor.role === 'ADMIN_MANAGER';
+  if (onPaper ? !paperClerk : !maySubmit(request.form, actor, request.facilityId)) {
+    await forbid(ctx, `application.submit.form${form}`, 'Facility', request.facilityId);
+  }
+  if (form !== 1) {
+    const facility = request.facilityId ? await ctx.facilityById.load(request.facilityId) : null;
+    if (!facility) throw notFound('no such facility');
+    if (facility.status !== 'ACTIVE') throw appError('CONFLICT', 'the facility has stopped using the network');
+  }
+  if (form === 5) await requireUserOfFacility(ctx, content.userId as string, request.facilityId as string);
+  const now = ctx.now();
+  const eventDate = typeof content.eventDate === 'string' ? content.eventDate : null;
+  return ctx.db.$transaction(async (tx) => {
+    const application = await tx.application.create({
+      data: {
+        id: randomUUID(),
+        form,
+        facilityId: request.facilityId,
+        content: content as Prisma.InputJsonValue,
+        submittedBy: actor.userId,
+        onPaperFor: request.onPaperFor ?? null,
+        eventDate: eventDate ? new Date(`${eventDate}T00:00:00Z`) : null,
+        lateSubmission: form === 5 && eventDate !== null && isLateSubmission(eventDate, now),
+        submittedAt: now,
+      },
+    });
+    await step(tx, ctx, application, 'submit', actor, null);
+    return application;
+  });
+}
+
+async function requireUserOfFacility(ctx: IdentityContext, userId: string, facilityId: string): Promise<void> {
+  const user = await ctx.userById.load(userId);
+  if (!user || user.facilityId !== facilityId || user.status === 'DELETED') throw notFound('no such user at this facility');
+}
+
+async function step(tx: Tx, ctx: IdentityContext, application: Application, action: ApplicationAction, actor: UserPrincipal, reason: string | null) {
+  await tx.applicationStep.create({
+    data: { id: randomUUID(), applicationId: application.id, action, actorId: actor.userId, actorRole: actor.role, reason, at: ctx.now() },
+  });
+  await recordAudit(tx, ctx.principal, { action: `application.${action}`, outcome: 'SUCCESS', targetType: 'Application', targetId: application.id, details: { form: application.form } });
+}
+
+export interface Decision {
+  application: Application;
+  issuedAccount: IssuedAccount | null;
+}
+
+/** Forward, approve (and apply), reject or withdraw. */
+export async function actOnApplication(
+  ctx: IdentityContext,
+  id: string,
+  action: 'forward' | 'approve' | 'reject' | 'withdraw',
+  reason: string | null = null,
+): Promise<Decision> {
+  const actor = requireUser(ctx);
+  const current = await ctx.db.application.findUnique({ where: { id } });
+  if (!current) throw notFound('no such application');
+  const decision = decideStep({ form: current.form as FormNumber, status: current.status, facilityId: current.facilityId, submittedBy: current.submittedBy }, action, actor);
+  if (!decision.ok && decision.code === 'FORBIDDEN') await forbid(ctx, `application.${action}.form${current.form}`, 'Application', id);
+  if (!decision.ok) throw appError('ILLEGAL_TRANSITION', decision.reason);
+  if (action === 'approve' && (current.form === 4 || current.form === 5)) await checkRoleGrant(ctx, actor, current, action);
+
+  return ctx.db.$transaction(async (tx) => {
+    // Conditional on the status read above: a concurrent step makes this update match nothing.
+    const moved = await tx.application.updateMany({
+      where: { id, status: current.status },
+      data: { status: decision.next, decisionReason: reason ?? undefined, copyToSystemAdmin: decision.copyToSystemAdmin || undefined },
+    });
+    if (moved.count !== 1) throw appError('CONFLICT', 'the application changed meanwhile; reload it');
+    let application = await tx.application.findUniqueOrThrow({ where: { id } });
+    await step(tx, ctx, application, action, actor, reason);
+    let issuedAccount: IssuedAccount | null = null;
+    if (action === 'approve') {
+      const applied = await applyApprovedForm(tx, ctx, application);
+      issuedAccount = applied.issuedAccount;
+      await tx.application.update({ where: { id }, data: { status: 'APPLIED', resultId: applied.resultId } });
+      application = await tx.application.findUniqueOrThrow({ where: { id } });
+      await step(tx, ctx, application, 'apply', actor, null);
+    }
+    return { application, issuedAccount };
+  });
+}
+
+/** An admin manager may not issue or grant manager roles (its peers and superiors). */
+async function checkRoleGrant(ctx: IdentityContext, actor: UserPrincipal, application: Application, action: string): Promise<void> {
+  if (action !== 'approve' || actor.role === 'SYSTEM_ADMIN') return;
+  const role = (application.content as { role?: string }).role;
+  if (role && onlySystemAdminMayGrant(role as Parameters<typeof onlySystemAdminMayGrant>[0])) {
+    await forbid(ctx, `application.approve.form${application.form}.role`, 'Application', application.id);
+  }
+}

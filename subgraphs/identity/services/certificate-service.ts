@@ -1,0 +1,54 @@
+// Terminal certificates (appendix 2): the system admin or an admin manager
+// issues one for a facility's terminal; the PKCS#12 and its passphrase are
+// returned once and never stored. Revocation takes effect on the next
+// request of every session created with the certificate.
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { ClientCertificate } from '../../../generated/prisma/client';
+import { appError, notFound } from '../../../lib/graphql-errors';
+import { certificateInstallInstructions } from '../../../lib/pki/certificate-authority';
+import type { IdentityContext } from '../context';
+import { authorize } from './access-guard';
+import { recordAudit } from './audit-service';
+
+export interface IssuedCertificate {
+  certificate: ClientCertificate;
+  pkcs12Base64: string;
+  passphrase: string;
+  instructions: string;
+}
+
+export async function issueCertificate(ctx: IdentityContext, facilityId: string, label: string): Promise<IssuedCertificate> {
+  const actor = await authorize(ctx, 'certificate.issue', { type: 'Facility', id: facilityId });
+  const facility = await ctx.facilityById.load(facilityId);
+  if (!facility) throw notFound('no such facility');
+  if (facility.status !== 'ACTIVE') throw appError('CONFLICT', 'the facility has stopped using the network');
+  const passphrase = randomBytes(12).toString('base64url');
+  const issued = ctx.ca.issueClientCertificate({ commonName: `${facility.name} ${label}`.slice(0, 64), organization: 'Renkei network terminal', passphrase });
+  const certificate = await ctx.db.$transaction(async (tx) => {
+    const created = await tx.clientCertificate.create({
+      data: { id: randomUUID(), fingerprint: issued.fingerprint, serialNumber: issued.serialNumber, facilityId, label, notAfter: issued.notAfter, issuedBy: actor.userId, issuedAt: ctx.now() },
+    });
+    await recordAudit(tx, ctx.principal, { action: 'certificate.issue', outcome: 'SUCCESS', targetType: 'ClientCertificate', targetId: created.id, details: { facility: facilityId } });
+    return created;
+  });
+  return {
+    certificate,
+    pkcs12Base64: issued.pkcs12.toString('base64'),
+    passphrase,
+    instructions: certificateInstallInstructions({ commonName: label, fingerprint: issued.fingerprint, notAfter: issued.notAfter, caCertificatePem: ctx.ca.caCertificatePem }),
+  };
+}
+
+export async function revokeCertificate(ctx: IdentityContext, id: string, reason: string): Promise<ClientCertificate> {
+  const existing = await ctx.db.clientCertificate.findUnique({ where: { id } });
+  if (!existing) throw notFound('no such certificate');
+  const actor = await authorize(ctx, 'certificate.issue', { type: 'ClientCertificate', id });
+  if (existing.revokedAt) throw appError('ILLEGAL_TRANSITION', 'the certificate is already revoked');
+  const now = ctx.now();
+  return ctx.db.$transaction(async (tx) => {
+    const revoked = await tx.clientCertificate.update({ where: { id }, data: { revokedAt: now, revokedBy: actor.userId, revokeReason: reason } });
+    const ended = await tx.session.updateMany({ where: { certificate: existing.fingerprint, endedAt: null }, data: { endedAt: now, endReason: 'certificate-revoked' } });
+    await recordAudit(tx, ctx.principal, { action: 'certificate.revoke', outcome: 'SUCCESS', targetType: 'ClientCertificate', targetId: id, details: { sessionsEnded: ended.count } });
+    return revoked;
+  });
+}

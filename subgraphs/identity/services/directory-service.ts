@@ -1,0 +1,42 @@
+// Reading people, certificates and subjects. Facility managers see their own
+// facility; the system admin and admin managers (who supervise facilities,
+// Art. 13) see all. Subjects are personal data: until room membership
+// decides (rooms-and-consent work), only roles that open rooms or ask for
+// them may read a subject, and every read is audited.
+import type { Subject } from '../../../generated/prisma/client';
+import { can } from '../../../lib/access/permissions';
+import type { IdentityContext } from '../context';
+import { forbid, requireUser } from './access-guard';
+import { recordAudit } from './audit-service';
+
+export async function viewer(ctx: IdentityContext) {
+  if (ctx.principal.kind !== 'user') return null;
+  const user = await ctx.userById.load(ctx.principal.userId);
+  return user ? { user, mustChangePassword: ctx.principal.mustChangePassword } : null;
+}
+
+export async function listUsers(ctx: IdentityContext, facilityId: string) {
+  const user = requireUser(ctx);
+  if (!can(user, 'facility.supervise', { facilityId })) await forbid(ctx, 'facility.supervise', 'Facility', facilityId);
+  return ctx.db.user.findMany({ where: { facilityId, status: { not: 'DELETED' } }, orderBy: { accountId: 'asc' } });
+}
+
+export async function listCertificates(ctx: IdentityContext, facilityId: string) {
+  const user = requireUser(ctx);
+  if (!can(user, 'facility.supervise', { facilityId }) && !can(user, 'certificate.issue', { facilityId })) {
+    await forbid(ctx, 'certificate.list', 'Facility', facilityId);
+  }
+  return ctx.db.clientCertificate.findMany({ where: { facilityId }, orderBy: { issuedAt: 'desc' } });
+}
+
+export function maySeeSubjects(ctx: IdentityContext): boolean {
+  const user = requireUser(ctx);
+  return can(user, 'room.submit') || can(user, 'room.decide');
+}
+
+export async function readSubject(ctx: IdentityContext, id: string): Promise<Subject | null> {
+  if (!maySeeSubjects(ctx)) await forbid(ctx, 'subject.read', 'Subject', id);
+  const subject = await ctx.subjectById.load(id);
+  await recordAudit(ctx.db, ctx.principal, { action: 'subject.read', outcome: subject ? 'SUCCESS' : 'FAILURE', targetType: 'Subject', targetId: id });
+  return subject;
+}

@@ -1,0 +1,125 @@
+// What an approved Form 1-5 changes, inside the approval's transaction:
+// a facility registered, changed or stopped; an account issued, changed or
+// retired. A stop or a retirement ends the sessions concerned at once.
+import { randomUUID } from 'node:crypto';
+import type { Application, Prisma, User } from '../../../generated/prisma/client';
+import { appError } from '../../../lib/graphql-errors';
+import type { IdentityContext } from '../context';
+import type { Form1, Form2, Form3, Form4, Form5 } from '../domain/application-forms';
+import { newAccountId, newInitialPassword } from '../domain/account-credentials';
+import { isCommonPassword } from '../domain/password-policy';
+import { recordAudit } from './audit-service';
+import { hashPassword } from './password-hasher';
+import { endAllSessions } from './session-service';
+
+type Tx = Prisma.TransactionClient;
+
+/** Shown once to the approver, never stored in clear. */
+export interface IssuedAccount {
+  user: User;
+  accountId: string;
+  initialPassword: string;
+}
+
+export interface Applied {
+  resultId: string;
+  issuedAccount: IssuedAccount | null;
+}
+
+export async function applyApprovedForm(tx: Tx, ctx: IdentityContext, application: Application): Promise<Applied> {
+  const content = application.content as unknown;
+  switch (application.form) {
+    case 1:
+      return registerFacility(tx, content as Form1);
+    case 2:
+      return changeFacility(tx, application.facilityId as string, content as Form2);
+    case 3:
+      return stopFacility(tx, ctx, application.facilityId as string, content as Form3);
+    case 4:
+      return issueAccount(tx, ctx, application, content as Form4);
+    case 5:
+      return changeAccount(tx, ctx, content as Form5);
+    default:
+      throw new Error(`identity does not apply Form ${application.form}`);
+  }
+}
+
+async function registerFacility(tx: Tx, form: Form1): Promise<Applied> {
+  const facility = await tx.facility.create({
+    data: { id: randomUUID(), name: form.name, kind: form.kind, insideCity: form.insideCity, outsideCityReason: form.outsideCityReason ?? null, address: form.address },
+  });
+  return { resultId: facility.id, issuedAccount: null };
+}
+
+async function changeFacility(tx: Tx, facilityId: string, form: Form2): Promise<Applied> {
+  const { reason: _reason, ...changes } = form;
+  const facility = await tx.facility.update({ where: { id: facilityId }, data: changes });
+  return { resultId: facility.id, issuedAccount: null };
+}
+
+async function stopFacility(tx: Tx, ctx: IdentityContext, facilityId: string, _form: Form3): Promise<Applied> {
+  const now = ctx.now();
+  await tx.facility.update({ where: { id: facilityId }, data: { status: 'STOPPED', stoppedAt: now } });
+  // A stopped facility's users can no longer sign in, and their sessions end now.
+  const users = await tx.user.findMany({ where: { facilityId }, select: { id: true } });
+  for (const user of users) await endAllSessions(tx, ctx.principal, user, 'facility-stopped', now);
+  return { resultId: facilityId, issuedAccount: null };
+}
+
+async function orgUnitIdFor(tx: Tx, code: string | null | undefined, role: string): Promise<string | null> {
+  if (!code) return null;
+  const unit = await tx.orgUnit.findUnique({ where: { code } });
+  const kind = role === 'ADMIN_MANAGER' ? 'ADMIN_DEPARTMENT' : 'HOSPITAL';
+  if (!unit || unit.kind !== kind) throw appError('BAD_USER_INPUT', `no ${kind === 'HOSPITAL' ? 'hospital' : 'department'} with code ${code}`, { field: 'orgUnitCode' });
+  return unit.id;
+}
+
+async function issueAccount(tx: Tx, ctx: IdentityContext, application: Application, form: Form4): Promise<Applied> {
+  const facilityId = application.facilityId as string;
+  if (form.role === 'FACILITY_MANAGER') {
+    // Art. 4-3: one facility manager per facility.
+    const existing = await tx.user.count({ where: { facilityId, role: 'FACILITY_MANAGER', status: { in: ['ACTIVE', 'SUSPENDED'] } } });
+    if (existing > 0) throw appError('CONFLICT', 'this facility already has a facility manager; retire or change that account first (Form 5)');
+  }
+  const orgUnitId = await orgUnitIdFor(tx, form.orgUnitCode, form.role);
+  const accountId = newAccountId({ prefix: ctx.settings.accountIdPrefix });
+  const initialPassword = newInitialPassword({ accountId, displayName: form.name, policy: ctx.settings.passwordPolicy, isCommon: isCommonPassword });
+  const now = ctx.now();
+  const user = await tx.user.create({
+    data: {
+      id: randomUUID(),
+      accountId,
+      name: form.name,
+      nameKana: form.nameKana,
+      facilityId,
+      role: form.role,
+      orgUnitId,
+      passwordHash: await hashPassword(initialPassword),
+      passwordChangedAt: now,
+      mustChangePassword: true,
+      pledgedAt: new Date(`${form.pledge.pledgedOn}T00:00:00Z`),
+      pledgeVersion: form.pledge.textVersion,
+      issuedBy: (ctx.principal as { userId: string }).userId,
+    },
+  });
+  await recordAudit(tx, ctx.principal, { action: 'account.issue', outcome: 'SUCCESS', targetType: 'User', targetId: user.id, details: { role: user.role, application: application.id } });
+  return { resultId: user.id, issuedAccount: { user, accountId, initialPassword } };
+}
+
+async function changeAccount(tx: Tx, ctx: IdentityContext, form: Form5): Promise<Applied> {
+  const now = ctx.now();
+  if (form.change === 'RETIRE') {
+    const user = await tx.user.update({ where: { id: form.userId }, data: { status: 'RETIRED', statusReason: form.reason } });
+    await endAllSessions(tx, ctx.principal, user, 'retired', now);
+    return { resultId: user.id, issuedAccount: null };
+  }
+  const role = form.role;
+  const orgUnitId = role ? await orgUnitIdFor(tx, form.orgUnitCode, role) : undefined;
+  const user = await tx.user.update({
+    where: { id: form.userId },
+    data: { name: form.name, nameKana: form.nameKana, role, orgUnitId },
+  });
+  // A new role takes effect on the next sign-in, never inside a session that was granted the old one.
+  if (role) await endAllSessions(tx, ctx.principal, user, 'role-changed', now);
+  return { resultId: user.id, issuedAccount: null };
+}

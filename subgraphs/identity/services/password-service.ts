@@ -1,0 +1,43 @@
+// Changing one's password: the first sign-in must (the initial password was
+// seen by the issuer), an expired one must, and anyone may. The new password
+// must pass the policy and differ from the last few; the change ends every
+// other session of the user.
+import { randomUUID } from 'node:crypto';
+import { appError } from '../../../lib/graphql-errors';
+import type { IdentityContext } from '../context';
+import { isCommonPassword, passwordProblemMessages, passwordProblems, previousPasswordsToKeep } from '../domain/password-policy';
+import { requireUser } from './access-guard';
+import { recordAudit } from './audit-service';
+import { hashPassword, verifyPassword } from './password-hasher';
+
+export async function changePassword(ctx: IdentityContext, currentPassword: string, newPassword: string): Promise<boolean> {
+  const principal = requireUser(ctx, { allowPendingPasswordChange: true });
+  const user = await ctx.db.user.findUniqueOrThrow({ where: { id: principal.userId }, include: { passwordHistory: { orderBy: { createdAt: 'desc' } } } });
+  if (!(await verifyPassword(user.passwordHash, currentPassword))) {
+    await recordAudit(ctx.db, principal, { action: 'password.change', outcome: 'FAILURE', targetType: 'User', targetId: user.id, details: { reason: 'wrong-current-password' } });
+    throw appError('BAD_USER_INPUT', 'the current password is not correct', { field: 'currentPassword' });
+  }
+  const policy = ctx.settings.passwordPolicy;
+  const problems = passwordProblems(newPassword, { accountId: user.accountId, displayName: user.name, policy, isCommon: isCommonPassword });
+  const keep = previousPasswordsToKeep(policy);
+  const recent = [user.passwordHash, ...user.passwordHistory.slice(0, keep).map((h) => h.hash)];
+  for (const hash of recent) {
+    if (await verifyPassword(hash, newPassword)) {
+      problems.push(passwordProblemMessages.reused(policy.historyDepth));
+      break;
+    }
+  }
+  if (problems.length > 0) throw appError('BAD_USER_INPUT', problems.join(' '), { field: 'newPassword' });
+
+  const now = ctx.now();
+  const newHash = await hashPassword(newPassword);
+  await ctx.db.$transaction(async (tx) => {
+    await tx.passwordHistory.create({ data: { id: randomUUID(), userId: user.id, hash: user.passwordHash, createdAt: now } });
+    const stale = user.passwordHistory.slice(keep - 1).map((h) => h.id);
+    if (stale.length > 0) await tx.passwordHistory.deleteMany({ where: { id: { in: stale } } });
+    await tx.user.update({ where: { id: user.id }, data: { passwordHash: newHash, passwordChangedAt: now, mustChangePassword: false } });
+    await tx.session.updateMany({ where: { userId: user.id, endedAt: null, id: { not: principal.sessionId } }, data: { endedAt: now, endReason: 'password-changed' } });
+    await recordAudit(tx, principal, { action: 'password.change', outcome: 'SUCCESS', targetType: 'User', targetId: user.id });
+  });
+  return true;
+}

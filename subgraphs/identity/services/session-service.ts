@@ -1,0 +1,164 @@
+// Signing in (appendix 2): account ID + password, from a terminal whose
+// certificate the network issued, for the user's own facility. Unknown
+// account, wrong password, locked, suspended, retired or stopped facility
+// all get one answer so the response tells an attacker nothing; the audit
+// row says which it was. Sessions are random tokens stored as hashes,
+// bound to the certificate they were created with.
+import { randomUUID } from 'node:crypto';
+import type { Session, User } from '../../../generated/prisma/client';
+import type { Principal, UserPrincipal } from '../../../lib/access/principal';
+import { appError } from '../../../lib/graphql-errors';
+import type { IdentityContext, IdentityDependencies } from '../context';
+import { afterFailedSignIn, afterSuccessfulSignIn, isLocked, signInRefusal } from '../domain/lockout-rules';
+import { isPasswordExpired } from '../domain/password-policy';
+import { normalizeAccountId } from '../domain/account-credentials';
+import { hashSessionToken, newSessionToken, sessionExpiresAt, sessionState } from '../domain/session-rules';
+import { recordAudit } from './audit-service';
+import { dummyVerify, verifyPassword } from './password-hasher';
+
+export interface SignInResult {
+  token: string;
+  expiresAt: Date;
+  mustChangePassword: boolean;
+}
+
+/** Why a certificate cannot be used now, or null when it can. */
+async function certificateProblem(deps: IdentityDependencies, certificate: string | null, facilityId: string): Promise<string | null> {
+  if (certificate === null) return deps.settings.clientCertificateRequired ? 'no-certificate' : null;
+  const record = await deps.db.clientCertificate.findUnique({ where: { fingerprint: certificate } });
+  if (!record) return 'unknown-certificate';
+  if (record.revokedAt) return 'revoked-certificate';
+  if (record.notAfter <= deps.now()) return 'expired-certificate';
+  if (record.facilityId !== facilityId) return 'other-facility-certificate';
+  return null;
+}
+
+function refuse(): never {
+  throw appError('UNAUTHENTICATED', signInRefusal);
+}
+
+export async function signIn(ctx: IdentityContext, accountIdInput: string, password: string): Promise<SignInResult> {
+  const principal = ctx.principal;
+  if (principal.kind !== 'anonymous') throw appError('CONFLICT', 'sign out before signing in again');
+  const now = ctx.now();
+  const accountId = normalizeAccountId(accountIdInput);
+  const user = await ctx.db.user.findUnique({ where: { accountId }, include: { facility: true } });
+  const fail = async (reason: string, actorId?: string): Promise<never> => {
+    await recordAudit(ctx.db, principal, { action: 'session.signIn', outcome: 'FAILURE', actorId, targetType: 'User', targetId: actorId ?? null, details: { reason } });
+    refuse();
+  };
+  if (!user) {
+    await dummyVerify(password);
+    return fail('unknown-account');
+  }
+  const lockout = { failedCount: user.failedSignIns, lockedUntil: user.lockedUntil };
+  if (isLocked(lockout, now)) {
+    await dummyVerify(password);
+    return fail('locked', user.id);
+  }
+  if (!(await verifyPassword(user.passwordHash, password))) {
+    const next = afterFailedSignIn(lockout, now, ctx.settings.lockoutRules);
+    await ctx.db.user.update({ where: { id: user.id }, data: { failedSignIns: next.failedCount, lockedUntil: next.lockedUntil } });
+    return fail(next.lockedUntil && !user.lockedUntil ? 'wrong-password-now-locked' : 'wrong-password', user.id);
+  }
+  if (user.status !== 'ACTIVE') return fail(`account-${user.status.toLowerCase()}`, user.id);
+  if (user.facility.status !== 'ACTIVE') return fail('facility-stopped', user.id);
+  const problem = await certificateProblem(ctx, principal.certificate, user.facilityId);
+  if (problem) return fail(problem, user.id);
+
+  const token = newSessionToken();
+  const mustChangePassword = user.mustChangePassword || isPasswordExpired(user.passwordChangedAt, now, ctx.settings.passwordPolicy);
+  const session = await ctx.db.$transaction(async (tx) => {
+    const cleared = afterSuccessfulSignIn();
+    await tx.user.update({
+      where: { id: user.id },
+      data: { failedSignIns: cleared.failedCount, lockedUntil: cleared.lockedUntil, lastActiveAt: now, mustChangePassword },
+    });
+    const created = await tx.session.create({
+      data: { id: randomUUID(), tokenHash: hashSessionToken(token), userId: user.id, certificate: principal.certificate, address: principal.address, createdAt: now, lastSeenAt: now },
+    });
+    await recordAudit(tx, principal, { action: 'session.signIn', outcome: 'SUCCESS', actorId: user.id, targetType: 'Session', targetId: created.id });
+    return created;
+  });
+  return { token, expiresAt: sessionExpiresAt(session, ctx.settings.sessionRules), mustChangePassword };
+}
+
+export type SessionResolution = { ok: true; principal: UserPrincipal; expiresAt: Date } | { ok: false; reason: string };
+
+/**
+ * The gateway asks this on every request that carries a session token.
+ * Suspension, retirement, a stopped facility, a revoked certificate or an
+ * ended session take effect here, on the very next request.
+ */
+export async function resolveSession(deps: IdentityDependencies, token: string, certificate: string | null, address: string | null): Promise<SessionResolution> {
+  const now = deps.now();
+  const session = await deps.db.session.findUnique({ where: { tokenHash: hashSessionToken(token) }, include: { user: { include: { facility: true } } } });
+  if (!session) return { ok: false, reason: 'unknown-session' };
+  const state = sessionState(session, now, deps.settings.sessionRules);
+  if (state !== 'active') {
+    if (state !== 'ended') await endSession(deps.db, session, state, now);
+    return { ok: false, reason: state };
+  }
+  if (session.certificate !== certificate) return { ok: false, reason: 'certificate-mismatch' };
+  const { user } = session;
+  const problem =
+    user.status !== 'ACTIVE' ? `account-${user.status.toLowerCase()}` : user.facility.status !== 'ACTIVE' ? 'facility-stopped' : await certificateProblem(deps, certificate, user.facilityId);
+  if (problem) {
+    await endSession(deps.db, session, problem, now);
+    return { ok: false, reason: problem };
+  }
+  // Touch at most once a minute: idle expiry needs minutes, not every request.
+  if (now.getTime() - session.lastSeenAt.getTime() > 60_000) {
+    await deps.db.$transaction([
+      deps.db.session.update({ where: { id: session.id }, data: { lastSeenAt: now } }),
+      deps.db.user.update({ where: { id: user.id }, data: { lastActiveAt: now } }),
+    ]);
+  }
+  return {
+    ok: true,
+    expiresAt: sessionExpiresAt({ ...session, lastSeenAt: now }, deps.settings.sessionRules),
+    principal: {
+      kind: 'user',
+      userId: user.id,
+      role: user.role,
+      facilityId: user.facilityId,
+      orgUnitId: user.orgUnitId,
+      sessionId: session.id,
+      mustChangePassword: user.mustChangePassword,
+      certificate,
+      address,
+    },
+  };
+}
+
+async function endSession(db: IdentityDependencies['db'], session: Session, reason: string, now: Date): Promise<void> {
+  await db.$transaction(async (tx) => {
+    const ended = await tx.session.updateMany({ where: { id: session.id, endedAt: null }, data: { endedAt: now, endReason: reason } });
+    if (ended.count > 0) {
+      const system: Principal = { kind: 'service', service: 'gateway' };
+      await recordAudit(tx, system, { action: 'session.end', outcome: 'SUCCESS', actorId: session.userId, targetType: 'Session', targetId: session.id, details: { reason } });
+    }
+  });
+}
+
+export async function signOut(ctx: IdentityContext): Promise<boolean> {
+  const principal = ctx.principal;
+  if (principal.kind !== 'user') throw appError('UNAUTHENTICATED', 'not signed in');
+  const now = ctx.now();
+  await ctx.db.$transaction(async (tx) => {
+    await tx.session.updateMany({ where: { id: principal.sessionId, endedAt: null }, data: { endedAt: now, endReason: 'signed-out' } });
+    await recordAudit(tx, principal, { action: 'session.signOut', outcome: 'SUCCESS', targetType: 'Session', targetId: principal.sessionId });
+  });
+  return true;
+}
+
+type SessionWriter = Pick<IdentityDependencies['db'], 'session' | 'auditEvent'>;
+
+/** Ends every live session of a user at once (suspension, retirement, password reset, ...). */
+export async function endAllSessions(tx: SessionWriter, principal: Principal, user: Pick<User, 'id'>, reason: string, now: Date): Promise<number> {
+  const ended = await tx.session.updateMany({ where: { userId: user.id, endedAt: null }, data: { endedAt: now, endReason: reason } });
+  if (ended.count > 0) {
+    await recordAudit(tx, principal, { action: 'session.endAll', outcome: 'SUCCESS', targetType: 'User', targetId: user.id, details: { reason, sessions: ended.count } });
+  }
+  return ended.count;
+}
