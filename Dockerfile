@@ -44,5 +44,8 @@ COPY --from=build /app/subgraphs/rooms/schema.graphql ./subgraphs/rooms/schema.g
 COPY --from=build /app/subgraphs/consent/schema.graphql ./subgraphs/consent/schema.graphql
 # Every service reads HOST; in a container it must listen beyond loopback.
 ENV HOST=0.0.0.0
+# The secrets volume (network CA, internal-token keys) is mounted here; the
+# node user must be able to create them on first start.
+RUN mkdir -p /secrets && chown node:node /secrets
 USER node
 CMD ["node", "dist/gateway/main.js"]

@@ -4,6 +4,7 @@
 // against a second process, stops cleanly on SIGTERM without leaving
 // redis-server behind, and finds its data again after a restart.
 import fs from 'node:fs';
+import https from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
 import {
@@ -39,16 +40,58 @@ async function startAllInOne(dataDir: string, port: number): Promise<{ service: 
   return { service, graphqlUrl: match[1] as string };
 }
 
-async function graphql<T>(url: string, query: string, variables: Record<string, unknown> = {}): Promise<T> {
-  const response = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ query, variables }),
-  });
-  const body = (await response.json()) as { data?: T; errors?: unknown[] };
-  if (response.status !== 200 || body.errors) throw new Error(`GraphQL ${response.status}: ${JSON.stringify(body)}`);
-  return body.data as T;
+interface Terminal {
+  ca: Buffer;
+  pfx?: Buffer;
+  passphrase?: string;
 }
+
+/** An HTTPS request as a terminal makes it: the network CA trusted, its certificate presented (or none). */
+function httpsRequest(url: string | URL, terminal: Terminal, body?: unknown, token?: string): Promise<{ status: number; json: any }> {
+  return new Promise((resolve, reject) => {
+    const request = https.request(
+      url,
+      {
+        method: body === undefined ? 'GET' : 'POST',
+        ca: terminal.ca,
+        pfx: terminal.pfx,
+        passphrase: terminal.passphrase,
+        agent: false,
+        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      },
+      (response) => {
+        let text = '';
+        response.on('data', (chunk: Buffer) => (text += chunk.toString()));
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, json: text ? JSON.parse(text) : null }));
+      },
+    );
+    request.on('error', reject);
+    request.end(body === undefined ? undefined : JSON.stringify(body));
+  });
+}
+
+async function graphql<T>(url: string, terminal: Terminal, token: string | undefined, query: string, variables: Record<string, unknown> = {}): Promise<T> {
+  const { status, json } = await httpsRequest(url, terminal, { query, variables }, token);
+  if (status !== 200 || json.errors) throw new Error(`GraphQL ${status}: ${JSON.stringify(json)}`);
+  return json.data as T;
+}
+
+/** What the first start wrote for the first system administrator. */
+function bootstrapOf(dataDir: string): { accountId: string; initialPassword: string; terminal: Terminal } {
+  const text = fs.readFileSync(path.join(dataDir, 'bootstrap', 'system-admin.txt'), 'utf8');
+  const field = (label: string) => new RegExp(`^${label}:\\s+(\\S+)`, 'm').exec(text)?.[1] as string;
+  return {
+    accountId: field('account ID'),
+    initialPassword: field('initial password'),
+    terminal: {
+      ca: fs.readFileSync(path.join(dataDir, 'ca', 'ca.crt')),
+      pfx: fs.readFileSync(path.join(dataDir, 'bootstrap', 'system-admin.p12')),
+      passphrase: field('certificate passphrase'),
+    },
+  };
+}
+
+const newPassword = 'takaoka renkei 2026 first admin';
 
 /** Every embedded redis-server seen, so one orphaned by a failure can be killed after the tests. */
 const redisPidsSeen = new Set<number>();
@@ -89,10 +132,29 @@ describe('all-in-one start with nothing configured', () => {
     for (const dir of tempDirs) fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  it('serves the federated graph over HTTP', async () => {
-    expect(graphqlUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/graphql$/);
+  it('writes the first system administrator and serves HTTPS that requires a network certificate', async () => {
+    expect(graphqlUrl).toMatch(/^https:\/\/127\.0\.0\.1:\d+\/graphql$/);
+    const admin = bootstrapOf(dataDir);
+    expect(fs.statSync(path.join(dataDir, 'bootstrap', 'system-admin.txt')).mode & 0o077).toBe(0);
+    const anonymous = await httpsRequest(graphqlUrl, { ca: admin.terminal.ca }, { query: '{ __typename }' });
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.json.errors[0].extensions.code).toBe('UNAUTHENTICATED');
+  });
+
+  it('serves the federated graph to the signed-in system administrator', async () => {
+    const admin = bootstrapOf(dataDir);
+    const { signIn } = await graphql<{ signIn: { token: string; mustChangePassword: boolean } }>(graphqlUrl, admin.terminal, undefined,
+      'mutation ($a: String!, $p: String!) { signIn(accountId: $a, password: $p) { token mustChangePassword } }', { a: admin.accountId, p: admin.initialPassword });
+    expect(signIn.mustChangePassword).toBe(true);
+    await graphql(graphqlUrl, admin.terminal, signIn.token, 'mutation ($c: String!, $n: String!) { changePassword(currentPassword: $c, newPassword: $n) }', {
+      c: admin.initialPassword,
+      n: newPassword,
+    });
+    const token = signIn.token;
     const { registerSubject } = await graphql<{ registerSubject: { id: string; name: string } }>(
       graphqlUrl,
+      admin.terminal,
+      token,
       'mutation ($input: RegisterSubjectInput!) { registerSubject(input: $input) { id name } }',
       { input: { name: subjectName, nameKana: 'レンケイ ハナコ', birthDate: '1938-04-01' } },
     );
@@ -100,6 +162,8 @@ describe('all-in-one start with nothing configured', () => {
 
     const { openRoom } = await graphql<{ openRoom: { id: string; title: string } }>(
       graphqlUrl,
+      admin.terminal,
+      token,
       'mutation ($input: OpenRoomInput!) { openRoom(input: $input) { id title } }',
       { input: { subjectId: registerSubject.id, title: roomTitle } },
     );
@@ -108,22 +172,24 @@ describe('all-in-one start with nothing configured', () => {
 
     const { recordConsent } = await graphql<{ recordConsent: { state: string; subject: { id: string } } }>(
       graphqlUrl,
+      admin.terminal,
+      token,
       'mutation ($subjectId: ID!) { recordConsent(subjectId: $subjectId) { state subject { id } } }',
       { subjectId: registerSubject.id },
     );
     expect(recordConsent).toEqual({ state: 'GRANTED', subject: { id: registerSubject.id } });
 
-    const { rooms } = await graphql<RoomsResult>(graphqlUrl, roomsQuery);
+    const { rooms } = await graphql<RoomsResult>(graphqlUrl, admin.terminal, token, roomsQuery);
     expect(rooms.items).toEqual([{ id: roomId, title: roomTitle, subject: { name: subjectName }, consentStatus: 'GRANTED' }]);
   });
 
   it('answers /healthz and /readyz with every check ok', async () => {
     const base = new URL(graphqlUrl);
-    const health = await fetch(new URL('/healthz', base));
+    const { ca } = bootstrapOf(dataDir).terminal;
+    const health = await httpsRequest(new URL('/healthz', base), { ca });
     expect(health.status).toBe(200);
-    const ready = await fetch(new URL('/readyz', base));
-    const report = (await ready.json()) as { status: string; checks: Record<string, string> };
-    expect({ status: ready.status, report }).toEqual({
+    const ready = await httpsRequest(new URL('/readyz', base), { ca });
+    expect({ status: ready.status, report: ready.json }).toEqual({
       status: 200,
       report: { status: 'ok', checks: { identity: 'ok', rooms: 'ok', consent: 'ok', redis: 'ok' } },
     });
@@ -135,7 +201,7 @@ describe('all-in-one start with nothing configured', () => {
     expect(result.stderr).toContain(`DATA_DIR: ${dataDir}`);
     expect(result.stderr).not.toMatch(stackFrame);
     // The first process is untouched.
-    expect((await fetch(new URL('/healthz', graphqlUrl))).status).toBe(200);
+    expect((await httpsRequest(new URL('/healthz', graphqlUrl), { ca: bootstrapOf(dataDir).terminal.ca })).status).toBe(200);
   });
 
   it('stops on SIGTERM with exit code 0 and leaves no redis-server behind', async () => {
@@ -152,7 +218,11 @@ describe('all-in-one start with nothing configured', () => {
 
   it('finds the same data after a restart on the same DATA_DIR', async () => {
     const second = await startAllInOne(dataDir, await freePort());
-    const { rooms } = await graphql<RoomsResult>(second.graphqlUrl, roomsQuery);
+    const admin = bootstrapOf(dataDir);
+    const { signIn } = await graphql<{ signIn: { token: string; mustChangePassword: boolean } }>(second.graphqlUrl, admin.terminal, undefined,
+      'mutation ($a: String!, $p: String!) { signIn(accountId: $a, password: $p) { token mustChangePassword } }', { a: admin.accountId, p: newPassword });
+    expect(signIn.mustChangePassword).toBe(false);
+    const { rooms } = await graphql<RoomsResult>(second.graphqlUrl, admin.terminal, signIn.token, roomsQuery);
     expect(rooms.items).toEqual([{ id: roomId, title: roomTitle, subject: { name: subjectName }, consentStatus: 'GRANTED' }]);
 
     const redisPids = embeddedRedisPids(second.service);

@@ -3,7 +3,28 @@
 // trace. Each process gets a minimal environment built here, so nothing the
 // test runner has set (DATABASE_URL, REDIS_URL, NODE_ENV) leaks in.
 import { adminDatabaseUrl, redisUrl } from '../support/environment';
-import { minimalEnv, occupyPort, runToExit, stackFrame, type ExitResult } from '../support/spawn-service';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { ensureInternalKeyFiles } from '../../lib/access/key-files';
+import { minimalEnv as bareEnv, occupyPort, runToExit, stackFrame, type ExitResult } from '../support/spawn-service';
+
+// Valid secrets, so each case fails only for the problem it is about.
+const secretsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'renkei-config-errors-'));
+let keyFiles: { privateKeyFile: string; publicKeyFile: string };
+beforeAll(async () => {
+  keyFiles = await ensureInternalKeyFiles(path.join(secretsDir, 'keys'));
+});
+afterAll(() => fs.rmSync(secretsDir, { recursive: true, force: true }));
+
+function minimalEnv(extra: Record<string, string> = {}) {
+  return bareEnv({
+    INTERNAL_TOKEN_KEY_FILE: keyFiles.privateKeyFile,
+    INTERNAL_TOKEN_PUBLIC_KEY_FILE: keyFiles.publicKeyFile,
+    CA_DIR: path.join(secretsDir, 'ca'),
+    ...extra,
+  });
+}
 
 const subgraphUrls = {
   IDENTITY_URL: 'http://127.0.0.1:1/graphql',

@@ -28,6 +28,8 @@ const entryPoints = [
   ...subgraphNames.map((name) => `subgraphs/${name}/main.ts`),
   'adapters/main.ts',
   'start/all-in-one.ts',
+  'scripts/init-secrets.ts',
+  'scripts/bootstrap-admin.ts',
 ];
 
 function readRepoFile(relative: string): string {
@@ -113,8 +115,13 @@ function runsMigrations(service: Service): boolean {
  */
 function requiredVariables(entrySource: string): string[] {
   const listIn = (file: string): string[] | undefined => {
-    const match = /runServiceProcess\(\s*(?:'[^']*'|"[^"]*"|`[^`]*`)\s*,\s*\[([^\]]*)\]/.exec(readRepoFile(file));
+    const text = readRepoFile(file);
+    const match =
+      /runServiceProcess\(\s*(?:'[^']*'|"[^"]*"|`[^`]*`)\s*,\s*\[([^\]]*)\]/.exec(text) ??
+      // One-shot scripts call loadConfig directly, with or without a list.
+      /loadConfig\(process\.env(?:\s*,\s*\[([^\]]*)\])?\)/.exec(text);
     if (!match) return undefined;
+    if (match[1] === undefined) return [];
     return [...(match[1] as string).matchAll(/['"]([A-Z_]+)['"]/g)].map((m) => m[1] as string);
   };
   const source = readRepoFile(entrySource);
