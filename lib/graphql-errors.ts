@@ -39,8 +39,8 @@ export const conflict = (message: string) => appError('CONFLICT', message);
 
 /**
  * formatError for every Apollo Server we run. An error with one of our codes
- * (or Apollo's request-validation codes) passes with only its code and
- * field; anything else, which Apollo labels INTERNAL_SERVER_ERROR, is masked
+ * (or Apollo's request-validation codes) passes with only its code, field
+ * and sub-reason (e.g. PASSWORD_CHANGE_REQUIRED); anything else, which Apollo labels INTERNAL_SERVER_ERROR, is masked
  * and logged. At the gateway, subgraph errors arrive already formatted by
  * the same rule, so a subgraph cannot leak more than its own code allows.
  */
@@ -49,8 +49,14 @@ export function formatErrorFor(logger: Logger) {
     const code = formatted.extensions?.code;
     const known = typeof code === 'string' && code !== 'INTERNAL_SERVER_ERROR' && ((errorCodes as readonly string[]).includes(code) || apolloRequestCodes.has(code));
     if (known) {
-      const field = formatted.extensions?.field;
-      return { message: formatted.message, locations: formatted.locations, path: formatted.path, extensions: field === undefined ? { code } : { code, field } };
+      // Only the code, the offending field and a stable sub-reason travel; nothing internal (stack, subgraph name).
+      const { field, reason } = formatted.extensions ?? {};
+      const extensions = {
+        code,
+        ...(field === undefined ? {} : { field }),
+        ...(typeof reason === 'string' && /^[A-Z_]{1,64}$/.test(reason) ? { reason } : {}),
+      };
+      return { message: formatted.message, locations: formatted.locations, path: formatted.path, extensions };
     }
     // Log the kind of failure, not its message: library messages can echo data.
     const original = unwrapResolverError(error) as { name?: unknown; code?: unknown } | undefined;

@@ -6,12 +6,12 @@ import { Client } from 'pg';
 import { withPgClient } from '../../lib/database';
 import { applyMigrations, readMigrations } from '../../lib/migrations';
 import { repoRoot } from '../../lib/repo-paths';
-import { adminDatabaseUrl, databaseUrlFor, uniqueName } from '../support/environment';
+import { adminDatabaseUrl, databasePrefix, databaseUrlFor, uniqueName } from '../support/environment';
 
 const run = promisify(execFile);
 
 async function withFreshDatabase(fn: (url: string) => Promise<void>): Promise<void> {
-  const name = uniqueName('renkei_t');
+  const name = uniqueName(databasePrefix);
   const admin = new Client({ connectionString: adminDatabaseUrl });
   await admin.connect();
   await admin.query(`CREATE DATABASE ${name}`);

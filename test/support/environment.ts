@@ -5,7 +5,14 @@ import { randomBytes } from 'node:crypto';
 
 export const adminDatabaseUrl = process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 export const redisUrl = process.env.TEST_REDIS_URL ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-export const templateDatabase = 'renkei_test_template';
+/**
+ * One jest run's own names: the global setup picks a run id, so concurrent
+ * runs on one PostgreSQL (two terminals, a helper) never drop each other's
+ * databases.
+ */
+export const runId = (process.env.RENKEI_TEST_RUN ??= randomBytes(3).toString('hex'));
+export const templateDatabase = `renkei_tpl_${runId}`;
+export const databasePrefix = `renkei_t_${runId}`;
 
 export function databaseUrlFor(database: string): string {
   const url = new URL(adminDatabaseUrl);

@@ -1,12 +1,12 @@
 import { Client } from 'pg';
-import { adminDatabaseUrl, templateDatabase } from './environment';
+import { adminDatabaseUrl, databasePrefix, templateDatabase } from './environment';
 
 export default async function globalTeardown(): Promise<void> {
   const admin = new Client({ connectionString: adminDatabaseUrl });
   await admin.connect();
   try {
-    // Test files drop their own databases; this catches any left by a crash.
-    const { rows } = await admin.query<{ datname: string }>("SELECT datname FROM pg_database WHERE datname LIKE 'renkei_t_%'");
+    // Test files drop their own databases; this catches any this run left behind after a crash.
+    const { rows } = await admin.query<{ datname: string }>('SELECT datname FROM pg_database WHERE starts_with(datname, $1)', [`${databasePrefix}_`]);
     for (const row of rows) await admin.query(`DROP DATABASE IF EXISTS ${row.datname} WITH (FORCE)`);
     await admin.query(`DROP DATABASE IF EXISTS ${templateDatabase} WITH (FORCE)`);
   } finally {

@@ -1,7 +1,7 @@
 // A private database for one test file, cloned from the migrated template.
 import { Client } from 'pg';
 import { connectPostgres, type Database } from '../../lib/database';
-import { adminDatabaseUrl, databaseUrlFor, templateDatabase, uniqueName } from './environment';
+import { adminDatabaseUrl, databasePrefix, databaseUrlFor, templateDatabase, uniqueName } from './environment';
 
 export interface TestDatabase extends Database {
   url: string;
@@ -21,7 +21,7 @@ async function admin<T>(fn: (client: Client) => Promise<T>): Promise<T> {
 }
 
 export async function createTestDatabase(): Promise<TestDatabase> {
-  const name = uniqueName('renkei_t');
+  const name = uniqueName(databasePrefix);
   await admin((c) => c.query(`CREATE DATABASE ${name} TEMPLATE ${templateDatabase}`));
   const url = databaseUrlFor(name);
   const db = connectPostgres(url, 4);

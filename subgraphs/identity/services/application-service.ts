@@ -12,7 +12,7 @@ import { form1, form2, form3, form4, form5, isLateSubmission, onlySystemAdminMay
 import { parseInput } from '../../../lib/input';
 import { forbid, requireUser } from './access-guard';
 import { recordAudit } from './audit-service';
-import { applyApprovedForm, type IssuedAccount } from './form-application';
+import { applyApprovedForm, orgUnitIdFor, type IssuedAccount } from './form-application';
 
 type Tx = Prisma.TransactionClient;
 
@@ -42,6 +42,8 @@ export async function submitApplication(ctx: IdentityContext, request: SubmitReq
     if (facility.status !== 'ACTIVE') throw appError('CONFLICT', 'the facility has stopped using the network');
   }
   if (form === 5) await requireUserOfFacility(ctx, content.userId as string, request.facilityId as string);
+  // The department or hospital must exist (and be of the role's kind) when the form is filed, not only when it is decided.
+  if ((form === 4 || form === 5) && content.orgUnitCode && content.role) await orgUnitIdFor(ctx.db, content.orgUnitCode as string, content.role as string);
   const now = ctx.now();
   const eventDate = typeof content.eventDate === 'string' ? content.eventDate : null;
   return ctx.db.$transaction(async (tx) => {
@@ -108,7 +110,9 @@ export async function actOnApplication(
     if (action === 'approve') {
       const applied = await applyApprovedForm(tx, ctx, application);
       issuedAccount = applied.issuedAccount;
-      await tx.application.update({ where: { id }, data: { status: 'APPLIED', resultId: applied.resultId } });
+      // A Form 1 concerns a facility that exists only from now on: record it, so Application.facility resolves.
+      const registered = application.form === 1 ? { facilityId: applied.resultId } : {};
+      await tx.application.update({ where: { id }, data: { status: 'APPLIED', resultId: applied.resultId, ...registered } });
       application = await tx.application.findUniqueOrThrow({ where: { id } });
       await step(tx, ctx, application, 'apply', actor, null);
     }
@@ -116,11 +120,17 @@ export async function actOnApplication(
   });
 }
 
-/** An admin manager may not issue or grant manager roles (its peers and superiors). */
+/**
+ * An admin manager may not issue or grant manager roles (its peers and
+ * superiors), nor change or retire the account of one (a Form 5 about a
+ * system admin, admin manager or hospital manager is the system admin's).
+ */
 async function checkRoleGrant(ctx: IdentityContext, actor: UserPrincipal, application: Application, action: string): Promise<void> {
   if (action !== 'approve' || actor.role === 'SYSTEM_ADMIN') return;
-  const role = (application.content as { role?: string }).role;
-  if (role && onlySystemAdminMayGrant(role as Parameters<typeof onlySystemAdminMayGrant>[0])) {
+  const content = application.content as { role?: string; userId?: string };
+  const target = application.form === 5 && content.userId ? await ctx.userById.load(content.userId) : null;
+  const rolesConcerned = [content.role, target?.role].filter((role): role is Parameters<typeof onlySystemAdminMayGrant>[0] => Boolean(role));
+  if (rolesConcerned.some(onlySystemAdminMayGrant)) {
     await forbid(ctx, `application.approve.form${application.form}.role`, 'Application', application.id);
   }
 }
