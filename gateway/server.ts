@@ -7,7 +7,7 @@ import express from 'express';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloGateway } from '@apollo/gateway';
-import { Kind, type OperationDefinitionNode } from 'graphql';
+import { Kind, type OperationDefinitionNode, type SelectionNode } from 'graphql';
 import type { SubgraphName } from '../lib/config';
 import type { Principal } from '../lib/access/principal';
 import { internalTokenHeader, type SignInternalToken } from '../lib/access/internal-token';
@@ -41,15 +41,33 @@ export interface GatewayContext {
   internalToken: string;
 }
 
-/** Art. 23-1 at the gateway: runs once the operation is known, before any subgraph is called. */
+/**
+ * Art. 23-1 at the gateway: runs once the operation is known, before any
+ * subgraph is called. Root fields are read through inline fragments and
+ * fragment spreads too, so `{ ... on Mutation { x } }` cannot slip past a
+ * restriction naming `x`. A refusal answers 503 (a deliberate, temporary
+ * unavailability), not Apollo's default 500.
+ */
 const restrictionPlugin: ApolloServerPlugin<GatewayContext> = {
   async requestDidStart() {
     return {
-      async didResolveOperation({ contextValue, operation }) {
+      async didResolveOperation({ contextValue, operation, document }) {
         const definition = operation as OperationDefinitionNode;
-        const rootFields = definition.selectionSet.selections.flatMap((s) => (s.kind === Kind.FIELD ? [s.name.value] : ['(fragment)']));
+        const fragments = new Map(document.definitions.flatMap((def) => (def.kind === Kind.FRAGMENT_DEFINITION ? [[def.name.value, def] as const] : [])));
+        const seen = new Set<string>();
+        const fieldsOf = (selections: readonly SelectionNode[]): string[] =>
+          selections.flatMap((s) => {
+            if (s.kind === Kind.FIELD) return [s.name.value];
+            if (s.kind === Kind.INLINE_FRAGMENT) return fieldsOf(s.selectionSet.selections);
+            const fragment = fragments.get(s.name.value);
+            if (!fragment) return ['(fragment)'];
+            if (seen.has(s.name.value)) return [];
+            seen.add(s.name.value);
+            return fieldsOf(fragment.selectionSet.selections);
+          });
+        const rootFields = fieldsOf(definition.selectionSet.selections);
         if (isRestricted(contextValue.restriction, contextValue.principal, { type: definition.operation, rootFields })) {
-          throw appError('SERVICE_RESTRICTED', contextValue.restriction?.message ?? 'the service is restricted');
+          throw appError('SERVICE_RESTRICTED', contextValue.restriction?.message ?? 'the service is restricted', { http: { status: 503 } });
         }
       },
     };

@@ -66,7 +66,7 @@ async function stopFacility(tx: Tx, ctx: IdentityContext, facilityId: string, _f
   return { resultId: facilityId, issuedAccount: null };
 }
 
-async function orgUnitIdFor(tx: Tx, code: string | null | undefined, role: string): Promise<string | null> {
+export async function orgUnitIdFor(tx: Pick<Tx, 'orgUnit'>, code: string | null | undefined, role: string): Promise<string | null> {
   if (!code) return null;
   const unit = await tx.orgUnit.findUnique({ where: { code } });
   const kind = role === 'ADMIN_MANAGER' ? 'ADMIN_DEPARTMENT' : 'HOSPITAL';
@@ -114,6 +114,12 @@ async function changeAccount(tx: Tx, ctx: IdentityContext, form: Form5): Promise
     return { resultId: user.id, issuedAccount: null };
   }
   const role = form.role;
+  if (role === 'FACILITY_MANAGER') {
+    // Art. 4-3: one facility manager per facility, whichever form makes one.
+    const current = await tx.user.findUniqueOrThrow({ where: { id: form.userId }, select: { facilityId: true } });
+    const others = await tx.user.count({ where: { facilityId: current.facilityId, role: 'FACILITY_MANAGER', status: { in: ['ACTIVE', 'SUSPENDED'] }, id: { not: form.userId } } });
+    if (others > 0) throw appError('CONFLICT', 'this facility already has a facility manager; retire or change that account first (Form 5)');
+  }
   const orgUnitId = role ? await orgUnitIdFor(tx, form.orgUnitCode, role) : undefined;
   const user = await tx.user.update({
     where: { id: form.userId },

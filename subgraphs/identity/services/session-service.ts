@@ -57,9 +57,20 @@ export async function signIn(ctx: IdentityContext, accountIdInput: string, passw
     return fail('locked', user.id);
   }
   if (!(await verifyPassword(user.passwordHash, password))) {
-    const next = afterFailedSignIn(lockout, now, ctx.settings.lockoutRules);
-    await ctx.db.user.update({ where: { id: user.id }, data: { failedSignIns: next.failedCount, lockedUntil: next.lockedUntil } });
-    return fail(next.lockedUntil && !user.lockedUntil ? 'wrong-password-now-locked' : 'wrong-password', user.id);
+    // A compare-and-set on the state the rule was applied to, retried on a
+    // concurrent change: wrong passwords sent in parallel all count.
+    let state = lockout;
+    for (let attempt = 0; attempt < 20; attempt += 1) {
+      const next = afterFailedSignIn(state, now, ctx.settings.lockoutRules);
+      const written = await ctx.db.user.updateMany({
+        where: { id: user.id, failedSignIns: state.failedCount, lockedUntil: state.lockedUntil },
+        data: { failedSignIns: next.failedCount, lockedUntil: next.lockedUntil },
+      });
+      if (written.count === 1) return fail(next.lockedUntil !== null && next.lockedUntil !== state.lockedUntil ? 'wrong-password-now-locked' : 'wrong-password', user.id);
+      const fresh = await ctx.db.user.findUniqueOrThrow({ where: { id: user.id }, select: { failedSignIns: true, lockedUntil: true } });
+      state = { failedCount: fresh.failedSignIns, lockedUntil: fresh.lockedUntil };
+    }
+    return fail('wrong-password', user.id);
   }
   if (user.status !== 'ACTIVE') return fail(`account-${user.status.toLowerCase()}`, user.id);
   if (user.facility.status !== 'ACTIVE') return fail('facility-stopped', user.id);

@@ -56,7 +56,9 @@ async function setStatus(ctx: IdentityContext, userId: string, status: 'SUSPENDE
   if (existing.status === status) throw appError('ILLEGAL_TRANSITION', `the account is already ${status.toLowerCase()}`);
   if (existing.id === (ctx.principal as { userId?: string }).userId) throw appError('CONFLICT', 'you cannot change your own account status');
   return ctx.db.$transaction(async (tx) => {
-    const user = await tx.user.update({ where: { id: userId }, data: { status, statusReason: reason } });
+    // Reinstating counts as activity: otherwise an account that was disabled as unused
+    // (or suspended for months) is disabled again by the next Art. 23-2 run.
+    const user = await tx.user.update({ where: { id: userId }, data: { status, statusReason: reason, ...(status === 'ACTIVE' ? { lastActiveAt: ctx.now() } : {}) } });
     if (status !== 'ACTIVE') await endAllSessions(tx, ctx.principal, user, action, ctx.now());
     await recordAudit(tx, ctx.principal, { action, outcome: 'SUCCESS', targetType: 'User', targetId: userId });
     return user;
