@@ -3,11 +3,12 @@
 import { z } from 'zod';
 import { badUserInput } from './graphql-errors';
 
-export function parseInput<S extends z.ZodTypeAny>(schema: S, value: unknown): z.infer<S> {
+/** `name` names a bare argument (an id, a reason), whose issues have no path of their own. */
+export function parseInput<S extends z.ZodTypeAny>(schema: S, value: unknown, name?: string): z.infer<S> {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
   const issue = result.error.issues[0];
-  const field = issue?.path.join('.') || undefined;
+  const field = [name, ...(issue?.path ?? [])].filter((part) => part !== undefined && part !== '').join('.') || undefined;
   throw badUserInput(field ? `${field}: ${issue?.message}` : (issue?.message ?? 'invalid input'), field);
 }
 

@@ -432,6 +432,18 @@ describe('identity access rules through the gateway', () => {
       expect(await t.db.prisma.user.count({ where: { facilityId: fm.facilityId, role: 'FACILITY_MANAGER' } })).toBe(1);
     });
 
+    it('lets only one of two racing facility-manager approvals for a new facility through (Art. 4-3)', async () => {
+      const facility = await actorWithRole(t, 'USER');
+      const submitFor = (name: string) =>
+        submitted(as(t, sa)(d.form4, { f: facility.facilityId, input: userRegistrationInput('FACILITY_MANAGER', { name }), paper: '代表者' }), 'submitUserRegistration');
+      const first = await submitFor('管理 一郎');
+      const second = await submitFor('管理 二郎');
+      const results = await Promise.all([as(t, sa)(d.approve, { id: first }), as(t, am)(d.approve, { id: second })]);
+      const outcomes = results.map((r) => (r.errors ? r.errors[0]?.extensions?.code : 'OK')).sort();
+      expect(outcomes).toEqual(['CONFLICT', 'OK']);
+      expect(await t.db.prisma.user.count({ where: { facilityId: facility.facilityId, role: 'FACILITY_MANAGER' } })).toBe(1);
+    });
+
     it('approves the same application exactly once when two approvals race', async () => {
       for (let round = 0; round < 3; round += 1) {
         const id = await submitForm4('USER', { name: `競合 ${round}` });
@@ -452,11 +464,11 @@ describe('identity access rules through the gateway', () => {
     const unknownId = '0a921851-8bf2-4d1d-8a04-d58560765d90';
     type Row = [string, () => Actor, string, () => Record<string, unknown>, string, string | undefined];
     const rows: Row[] = [
-      ['a malformed application id', () => sa, d.approve, () => ({ id: 'abc' }), 'BAD_USER_INPUT', undefined],
-      ['a malformed facility id', () => fm, d.form2, () => ({ f: 'abc', input: { name: 'x', reason: 'y' } }), 'BAD_USER_INPUT', undefined],
-      ['a malformed user id', () => sa, d.suspendUser, () => ({ u: 'abc', reason: 'x' }), 'BAD_USER_INPUT', undefined],
+      ['a malformed application id', () => sa, d.approve, () => ({ id: 'abc' }), 'BAD_USER_INPUT', 'id'],
+      ['a malformed facility id', () => fm, d.form2, () => ({ f: 'abc', input: { name: 'x', reason: 'y' } }), 'BAD_USER_INPUT', 'facilityId'],
+      ['a malformed user id', () => sa, d.suspendUser, () => ({ u: 'abc', reason: 'x' }), 'BAD_USER_INPUT', 'userId'],
       ['a malformed user id in a Form 5', () => fm, d.form5, () => ({ f: fm.facilityId, input: { userId: 'abc', change: 'RETIRE', eventDate: daysAgo(1), reason: '退職' } }), 'BAD_USER_INPUT', 'userId'],
-      ['a malformed facility id in a list', () => sa, d.users, () => ({ f: 'abc' }), 'BAD_USER_INPUT', undefined],
+      ['a malformed facility id in a list', () => sa, d.users, () => ({ f: 'abc' }), 'BAD_USER_INPUT', 'facilityId'],
       ['an unknown facility (paper Form 2)', () => sa, d.form2, () => ({ f: unknownId, input: { name: 'x', reason: 'y' }, paper: '代表者' }), 'NOT_FOUND', undefined],
       ['an unknown facility (certificate)', () => sa, d.issueCertificate, () => ({ f: unknownId, label: 'x' }), 'NOT_FOUND', undefined],
       ['an unknown application', () => sa, d.approve, () => ({ id: unknownId }), 'NOT_FOUND', undefined],

@@ -244,3 +244,7 @@ CREATE TRIGGER "audit_event_no_update_or_delete" BEFORE UPDATE OR DELETE ON "ide
   FOR EACH ROW EXECUTE FUNCTION "identity"."audit_event_is_append_only"();
 CREATE TRIGGER "audit_event_no_truncate" BEFORE TRUNCATE ON "identity"."audit_event"
   FOR EACH STATEMENT EXECUTE FUNCTION "identity"."audit_event_is_append_only"();
+
+-- Art. 4-3: one facility manager per facility, also when two approvals race.
+CREATE UNIQUE INDEX "user_one_facility_manager" ON "identity"."user" ("facility_id")
+  WHERE "role" = 'FACILITY_MANAGER' AND "status" IN ('ACTIVE', 'SUSPENDED');

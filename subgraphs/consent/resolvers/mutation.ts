@@ -6,10 +6,10 @@ import { changeConsent, consentRecorders } from '../services/consent-service';
 export const Mutation = {
   recordConsent: (_: unknown, args: { subjectId: string }, ctx: ConsentContext) => {
     requireAnyOf(ctx.principal, consentRecorders);
-    return changeConsent(ctx.db, parseInput(uuid, args.subjectId), 'GRANTED');
+    return changeConsent(ctx.db, parseInput(uuid, args.subjectId, 'subjectId'), 'GRANTED');
   },
   withdrawConsent: (_: unknown, args: { subjectId: string }, ctx: ConsentContext) => {
     requireAnyOf(ctx.principal, consentRecorders);
-    return changeConsent(ctx.db, parseInput(uuid, args.subjectId), 'WITHDRAWN');
+    return changeConsent(ctx.db, parseInput(uuid, args.subjectId, 'subjectId'), 'WITHDRAWN');
   },
 };

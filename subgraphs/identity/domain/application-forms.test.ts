@@ -28,11 +28,15 @@ describe('application forms', () => {
     const base = { userId: '0a921851-8bf2-4d1d-8a04-d58560765d90', eventDate: '2026-11-01', reason: '退職' };
     expect(form5.safeParse({ ...base, change: 'RETIRE' }).success).toBe(true);
     expect(form5.safeParse({ ...base, change: 'CHANGE' }).success).toBe(false);
+    expect(form5.safeParse({ ...base, change: 'CHANGE', role: 'HOSPITAL_MANAGER' }).success).toBe(false);
+    expect(form5.safeParse({ ...base, change: 'CHANGE', role: 'HOSPITAL_MANAGER', orgUnitCode: 'takaoka-shimin' }).success).toBe(true);
+    expect(form5.safeParse({ ...base, change: 'CHANGE', name: '新しい 名前', orgUnitCode: 'takaoka-shimin' }).success).toBe(false);
   });
 
   it('flags a Form 5 submitted later than 14 days after the event (Art. 17-3)', () => {
     expect(isLateSubmission('2026-11-01', new Date('2026-11-15T23:59:59+09:00'))).toBe(false);
-    expect(isLateSubmission('2026-11-01', new Date('2026-11-16T09:00:00Z'))).toBe(true);
+    // Japanese calendar days: 08:00 JST on the 16th is 23:00 UTC on the 15th, and late.
+    expect(isLateSubmission('2026-11-01', new Date('2026-11-16T08:00:00+09:00'))).toBe(true);
   });
 
   it('keeps manager roles for the system admin to grant', () => {

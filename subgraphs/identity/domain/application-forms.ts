@@ -86,6 +86,10 @@ export const form5 = z
   .strict()
   .refine((v) => v.change === 'RETIRE' || v.name !== undefined || v.nameKana !== undefined || v.role !== undefined, {
     message: 'a CHANGE must change the name, kana or role',
+  })
+  .refine((v) => (v.role === undefined ? !v.orgUnitCode : (v.role === 'ADMIN_MANAGER' || v.role === 'HOSPITAL_MANAGER') === Boolean(v.orgUnitCode)), {
+    message: 'a new admin or hospital manager role needs its department or hospital (orgUnitCode); other roles, or no role change, none',
+    path: ['orgUnitCode'],
   });
 
 export type Form1 = z.infer<typeof form1>;
@@ -94,9 +98,12 @@ export type Form3 = z.infer<typeof form3>;
 export type Form4 = z.infer<typeof form4>;
 export type Form5 = z.infer<typeof form5>;
 
-/** Art. 17-3: a Form 5 is due within 14 days of the event it reports. */
+/**
+ * Art. 17-3: a Form 5 is due within 14 days of the event it reports. Days
+ * are Japanese calendar days: late from midnight (JST) starting the 15th day.
+ */
 export function isLateSubmission(eventDate: string, submittedAt: Date): boolean {
-  const due = new Date(`${eventDate}T00:00:00Z`).getTime() + 15 * 24 * 3600 * 1000;
+  const due = new Date(`${eventDate}T00:00:00+09:00`).getTime() + 15 * 24 * 3600 * 1000;
   return submittedAt.getTime() >= due;
 }
 

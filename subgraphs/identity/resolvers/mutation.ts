@@ -27,34 +27,34 @@ export const Mutation = {
   },
 
   submitFacilityRegistration: (_: unknown, args: Args, ctx: IdentityContext) =>
-    submitApplication(ctx, { form: 1, facilityId: null, content: args.input, onPaperFor: parseInput(onPaperFor, args.onPaperFor) }),
+    submitApplication(ctx, { form: 1, facilityId: null, content: args.input, onPaperFor: parseInput(onPaperFor, args.onPaperFor, 'onPaperFor') }),
   submitFacilityChange: (_: unknown, args: Args, ctx: IdentityContext) =>
-    submitApplication(ctx, { form: 2, facilityId: parseInput(uuid, args.facilityId), content: args.input, onPaperFor: parseInput(onPaperFor, args.onPaperFor) }),
+    submitApplication(ctx, { form: 2, facilityId: parseInput(uuid, args.facilityId, 'facilityId'), content: args.input, onPaperFor: parseInput(onPaperFor, args.onPaperFor, 'onPaperFor') }),
   submitFacilityStop: (_: unknown, args: Args, ctx: IdentityContext) =>
     submitApplication(ctx, {
       form: 3,
-      facilityId: parseInput(uuid, args.facilityId),
-      content: { reason: args.reason, eventDate: parseInput(calendarDate, args.eventDate) },
-      onPaperFor: parseInput(onPaperFor, args.onPaperFor),
+      facilityId: parseInput(uuid, args.facilityId, 'facilityId'),
+      content: { reason: args.reason, eventDate: parseInput(calendarDate, args.eventDate, 'eventDate') },
+      onPaperFor: parseInput(onPaperFor, args.onPaperFor, 'onPaperFor'),
     }),
   submitUserRegistration: (_: unknown, args: Args, ctx: IdentityContext) =>
-    submitApplication(ctx, { form: 4, facilityId: parseInput(uuid, args.facilityId), content: args.input, onPaperFor: parseInput(onPaperFor, args.onPaperFor) }),
+    submitApplication(ctx, { form: 4, facilityId: parseInput(uuid, args.facilityId, 'facilityId'), content: args.input, onPaperFor: parseInput(onPaperFor, args.onPaperFor, 'onPaperFor') }),
   submitUserChange: (_: unknown, args: Args, ctx: IdentityContext) =>
-    submitApplication(ctx, { form: 5, facilityId: parseInput(uuid, args.facilityId), content: stripNulls(args.input), onPaperFor: parseInput(onPaperFor, args.onPaperFor) }),
-  forwardApplication: async (_: unknown, args: Args, ctx: IdentityContext) => (await actOnApplication(ctx, parseInput(uuid, args.id), 'forward')).application,
-  approveApplication: (_: unknown, args: Args, ctx: IdentityContext) => actOnApplication(ctx, parseInput(uuid, args.id), 'approve'),
+    submitApplication(ctx, { form: 5, facilityId: parseInput(uuid, args.facilityId, 'facilityId'), content: stripNulls(args.input), onPaperFor: parseInput(onPaperFor, args.onPaperFor, 'onPaperFor') }),
+  forwardApplication: async (_: unknown, args: Args, ctx: IdentityContext) => (await actOnApplication(ctx, parseInput(uuid, args.id, 'id'), 'forward')).application,
+  approveApplication: (_: unknown, args: Args, ctx: IdentityContext) => actOnApplication(ctx, parseInput(uuid, args.id, 'id'), 'approve'),
   rejectApplication: async (_: unknown, args: Args, ctx: IdentityContext) =>
-    (await actOnApplication(ctx, parseInput(uuid, args.id), 'reject', parseInput(reason, args.reason))).application,
-  withdrawApplication: async (_: unknown, args: Args, ctx: IdentityContext) => (await actOnApplication(ctx, parseInput(uuid, args.id), 'withdraw')).application,
+    (await actOnApplication(ctx, parseInput(uuid, args.id, 'id'), 'reject', parseInput(reason, args.reason, 'reason'))).application,
+  withdrawApplication: async (_: unknown, args: Args, ctx: IdentityContext) => (await actOnApplication(ctx, parseInput(uuid, args.id, 'id'), 'withdraw')).application,
 
-  issueClientCertificate: (_: unknown, args: Args, ctx: IdentityContext) => issueCertificate(ctx, parseInput(uuid, args.facilityId), parseInput(text(60), args.label)),
-  revokeClientCertificate: (_: unknown, args: Args, ctx: IdentityContext) => revokeCertificate(ctx, parseInput(uuid, args.id), parseInput(reason, args.reason)),
+  issueClientCertificate: (_: unknown, args: Args, ctx: IdentityContext) => issueCertificate(ctx, parseInput(uuid, args.facilityId, 'facilityId'), parseInput(text(60), args.label, 'label')),
+  revokeClientCertificate: (_: unknown, args: Args, ctx: IdentityContext) => revokeCertificate(ctx, parseInput(uuid, args.id, 'id'), parseInput(reason, args.reason, 'reason')),
 
   restrictSystem: (_: unknown, args: Args, ctx: IdentityContext) => restrictSystem(ctx, parseInput(restrictionInput, stripNulls(args.input))),
   liftRestriction: (_: unknown, __: unknown, ctx: IdentityContext) => liftRestriction(ctx),
-  suspendUser: (_: unknown, args: Args, ctx: IdentityContext) => suspendUser(ctx, parseInput(uuid, args.userId), parseInput(reason, args.reason)),
-  reinstateUser: (_: unknown, args: Args, ctx: IdentityContext) => reinstateUser(ctx, parseInput(uuid, args.userId), parseInput(reason, args.reason)),
-  deleteAccount: (_: unknown, args: Args, ctx: IdentityContext) => deleteAccount(ctx, parseInput(uuid, args.userId), parseInput(reason, args.reason)),
+  suspendUser: (_: unknown, args: Args, ctx: IdentityContext) => suspendUser(ctx, parseInput(uuid, args.userId, 'userId'), parseInput(reason, args.reason, 'reason')),
+  reinstateUser: (_: unknown, args: Args, ctx: IdentityContext) => reinstateUser(ctx, parseInput(uuid, args.userId, 'userId'), parseInput(reason, args.reason, 'reason')),
+  deleteAccount: (_: unknown, args: Args, ctx: IdentityContext) => deleteAccount(ctx, parseInput(uuid, args.userId, 'userId'), parseInput(reason, args.reason, 'reason')),
 
   registerSubject: (_: unknown, args: { input: unknown }, ctx: IdentityContext) => registerSubject(ctx, parseInput(registerSubjectInput, args.input)),
 };

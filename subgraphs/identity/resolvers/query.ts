@@ -14,17 +14,17 @@ export const Query = {
   },
   facility: (_: unknown, args: { id: string }, ctx: IdentityContext) => {
     requireUser(ctx);
-    return ctx.facilityById.load(parseInput(uuid, args.id));
+    return ctx.facilityById.load(parseInput(uuid, args.id, 'id'));
   },
-  subject: (_: unknown, args: { id: string }, ctx: IdentityContext) => readSubject(ctx, parseInput(uuid, args.id)),
+  subject: (_: unknown, args: { id: string }, ctx: IdentityContext) => readSubject(ctx, parseInput(uuid, args.id, 'id')),
   orgUnits: (_: unknown, __: unknown, ctx: IdentityContext) => {
     requireUser(ctx);
     return ctx.db.orgUnit.findMany({ orderBy: [{ kind: 'asc' }, { code: 'asc' }] });
   },
   applications: (_: unknown, args: unknown, ctx: IdentityContext) => listApplications(ctx, parseInput(listApplicationsArgs, args)),
-  application: (_: unknown, args: { id: string }, ctx: IdentityContext) => getApplication(ctx, parseInput(uuid, args.id)),
-  users: (_: unknown, args: { facilityId: string }, ctx: IdentityContext) => listUsers(ctx, parseInput(uuid, args.facilityId)),
-  clientCertificates: (_: unknown, args: { facilityId: string }, ctx: IdentityContext) => listCertificates(ctx, parseInput(uuid, args.facilityId)),
+  application: (_: unknown, args: { id: string }, ctx: IdentityContext) => getApplication(ctx, parseInput(uuid, args.id, 'id')),
+  users: (_: unknown, args: { facilityId: string }, ctx: IdentityContext) => listUsers(ctx, parseInput(uuid, args.facilityId, 'facilityId')),
+  clientCertificates: (_: unknown, args: { facilityId: string }, ctx: IdentityContext) => listCertificates(ctx, parseInput(uuid, args.facilityId, 'facilityId')),
   systemRestriction: (_: unknown, __: unknown, ctx: IdentityContext) => {
     requireUser(ctx, { allowPendingPasswordChange: true });
     return currentRestriction(ctx.db);

@@ -10,6 +10,7 @@ import { decideStep, maySubmit, type ApplicationAction, type FormNumber } from '
 import type { IdentityContext } from '../context';
 import { form1, form2, form3, form4, form5, isLateSubmission, onlySystemAdminMayGrant } from '../domain/application-forms';
 import { parseInput } from '../../../lib/input';
+import { isUniqueViolation } from '../../../lib/db-errors';
 import { forbid, requireUser } from './access-guard';
 import { recordAudit } from './audit-service';
 import { applyApprovedForm, orgUnitIdFor, type IssuedAccount } from './form-application';
@@ -97,7 +98,7 @@ export async function actOnApplication(
   if (!decision.ok) throw appError('ILLEGAL_TRANSITION', decision.reason);
   if (action === 'approve' && (current.form === 4 || current.form === 5)) await checkRoleGrant(ctx, actor, current, action);
 
-  return ctx.db.$transaction(async (tx) => {
+  return applyStep(ctx, async (tx) => {
     // Conditional on the status read above: a concurrent step makes this update match nothing.
     const moved = await tx.application.updateMany({
       where: { id, status: current.status },
@@ -118,6 +119,21 @@ export async function actOnApplication(
     }
     return { application, issuedAccount };
   });
+}
+
+/**
+ * Runs a step's transaction. A unique violation there means a concurrent
+ * change won a race the checks above could not see (the database's
+ * one-facility-manager index, Art. 4-3): the whole step rolls back and the
+ * caller gets CONFLICT.
+ */
+async function applyStep<T>(ctx: IdentityContext, step: (tx: Tx) => Promise<T>): Promise<T> {
+  try {
+    return await ctx.db.$transaction(step);
+  } catch (error) {
+    if (isUniqueViolation(error)) throw appError('CONFLICT', 'a concurrent change made this step impossible; reload and try again');
+    throw error;
+  }
 }
 
 /**

@@ -40,9 +40,9 @@ export async function issueCertificate(ctx: IdentityContext, facilityId: string,
 }
 
 export async function revokeCertificate(ctx: IdentityContext, id: string, reason: string): Promise<ClientCertificate> {
+  const actor = await authorize(ctx, 'certificate.issue', { type: 'ClientCertificate', id });
   const existing = await ctx.db.clientCertificate.findUnique({ where: { id } });
   if (!existing) throw notFound('no such certificate');
-  const actor = await authorize(ctx, 'certificate.issue', { type: 'ClientCertificate', id });
   if (existing.revokedAt) throw appError('ILLEGAL_TRANSITION', 'the certificate is already revoked');
   const now = ctx.now();
   return ctx.db.$transaction(async (tx) => {

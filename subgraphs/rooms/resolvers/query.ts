@@ -10,6 +10,6 @@ export const Query = {
   },
   room: (_: unknown, args: { id: string }, ctx: RoomsContext) => {
     requireAnyOf(ctx.principal, roomReaders);
-    return ctx.roomById.load(parseInput(uuid, args.id));
+    return ctx.roomById.load(parseInput(uuid, args.id, 'id'));
   },
 };
