@@ -7,7 +7,8 @@ import { repoRoot } from '../repo-paths';
 import { can, grantOf, operations, permissionTable, type Grant, type Operation } from './permissions';
 import { roles, type Role } from './principal';
 
-const briefPath = path.join(repoRoot, '..', 'shared', 'domain.md');
+// The brief sits in shared/ beside the repository (as on developers' machines and in CI).
+const briefPath = process.env.RENKEI_DOMAIN_BRIEF ?? path.join(repoRoot, '..', 'shared', 'domain.md');
 
 /** The brief's rows, by the start of their capability text, and the operations each covers. */
 const rows: Array<{ capability: string; ops: Partial<Record<'decide' | 'forward' | 'submit', Operation>> & { decide: Operation } }> = [
@@ -39,6 +40,7 @@ function meaning(cell: string): { op: 'decide' | 'forward' | 'submit'; grant: Gr
 }
 
 function briefTable(): Map<string, Record<Role, string>> {
+  if (!fs.existsSync(briefPath)) throw new Error(`the domain brief is not at ${briefPath}: put shared/ beside the repository or set RENKEI_DOMAIN_BRIEF`);
   const text = fs.readFileSync(briefPath, 'utf8');
   const section = text.slice(text.indexOf('## Who may do what'));
   const lines = section.split('\n').filter((l) => l.startsWith('|'));
