@@ -1,5 +1,6 @@
 import { DateScalar, DateTimeScalar } from '../../../lib/scalars';
 import { Application, ApplicationStep } from './application';
+import { AuditEvent } from './audit-event';
 import { ClientCertificate } from './client-certificate';
 import { Facility } from './facility';
 import { Mutation } from './mutation';
@@ -7,4 +8,4 @@ import { Query } from './query';
 import { Subject } from './subject';
 import { User } from './user';
 
-export const resolvers = { Date: DateScalar, DateTime: DateTimeScalar, Query, Mutation, Facility, Subject, User, Application, ApplicationStep, ClientCertificate };
+export const resolvers = { Date: DateScalar, DateTime: DateTimeScalar, Query, Mutation, Facility, Subject, User, Application, ApplicationStep, ClientCertificate, AuditEvent };

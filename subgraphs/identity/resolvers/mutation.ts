@@ -3,7 +3,7 @@ import { calendarDate, parseInput, text, uuid } from '../../../lib/input';
 import type { IdentityContext } from '../context';
 import { actOnApplication, submitApplication } from '../services/application-service';
 import { issueCertificate, revokeCertificate } from '../services/certificate-service';
-import { changePassword } from '../services/password-service';
+import { changePassword, resetPassword } from '../services/password-service';
 import { signIn, signOut } from '../services/session-service';
 import { registerSubject, registerSubjectInput } from '../services/subject-service';
 import { deleteAccount, liftRestriction, reinstateUser, restrictionInput, restrictSystem, suspendUser } from '../services/system-admin-service';
@@ -50,6 +50,7 @@ export const Mutation = {
   issueClientCertificate: (_: unknown, args: Args, ctx: IdentityContext) => issueCertificate(ctx, parseInput(uuid, args.facilityId, 'facilityId'), parseInput(text(60), args.label, 'label')),
   revokeClientCertificate: (_: unknown, args: Args, ctx: IdentityContext) => revokeCertificate(ctx, parseInput(uuid, args.id, 'id'), parseInput(reason, args.reason, 'reason')),
 
+  resetPassword: (_: unknown, args: Args, ctx: IdentityContext) => resetPassword(ctx, parseInput(uuid, args.userId, 'userId'), parseInput(reason, args.reason, 'reason')),
   restrictSystem: (_: unknown, args: Args, ctx: IdentityContext) => restrictSystem(ctx, parseInput(restrictionInput, stripNulls(args.input))),
   liftRestriction: (_: unknown, __: unknown, ctx: IdentityContext) => liftRestriction(ctx),
   suspendUser: (_: unknown, args: Args, ctx: IdentityContext) => suspendUser(ctx, parseInput(uuid, args.userId, 'userId'), parseInput(reason, args.reason, 'reason')),

@@ -5,6 +5,7 @@ import { getApplication, listApplications, listApplicationsArgs } from '../servi
 import { requireUser } from '../services/access-guard';
 import { listCertificates, listUsers, readSubject, viewer } from '../services/directory-service';
 import { currentRestriction } from '../services/system-admin-service';
+import { listAuditArgs, listAuditEvents } from '../services/audit-queries';
 
 export const Query = {
   me: (_: unknown, __: unknown, ctx: IdentityContext) => viewer(ctx),
@@ -25,6 +26,7 @@ export const Query = {
   application: (_: unknown, args: { id: string }, ctx: IdentityContext) => getApplication(ctx, parseInput(uuid, args.id, 'id')),
   users: (_: unknown, args: { facilityId: string }, ctx: IdentityContext) => listUsers(ctx, parseInput(uuid, args.facilityId, 'facilityId')),
   clientCertificates: (_: unknown, args: { facilityId: string }, ctx: IdentityContext) => listCertificates(ctx, parseInput(uuid, args.facilityId, 'facilityId')),
+  auditEvents: (_: unknown, args: unknown, ctx: IdentityContext) => listAuditEvents(ctx, parseInput(listAuditArgs, args)),
   systemRestriction: (_: unknown, __: unknown, ctx: IdentityContext) => {
     requireUser(ctx, { allowPendingPasswordChange: true });
     return currentRestriction(ctx.db);

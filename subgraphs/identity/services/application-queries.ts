@@ -12,7 +12,10 @@ import type { UserPrincipal } from '../../../lib/access/principal';
 import type { IdentityContext } from '../context';
 import { requireUser } from './access-guard';
 
-export const listApplicationsArgs = pageArgs(100).extend({ status: z.enum(applicationStatuses).optional().nullable() });
+export const listApplicationsArgs = pageArgs(100).extend({
+  status: z.enum(applicationStatuses).optional().nullable(),
+  copiedToSystemAdmin: z.boolean().optional().nullable(),
+});
 
 function visibleTo(user: UserPrincipal): Prisma.ApplicationWhereInput {
   switch (user.role) {
@@ -28,7 +31,13 @@ function visibleTo(user: UserPrincipal): Prisma.ApplicationWhereInput {
 
 export function listApplications(ctx: IdentityContext, args: z.infer<typeof listApplicationsArgs>) {
   const user = requireUser(ctx);
-  const filter: Prisma.ApplicationWhereInput = { AND: [visibleTo(user), args.status ? { status: args.status } : {}] };
+  const filter: Prisma.ApplicationWhereInput = {
+    AND: [
+      visibleTo(user),
+      args.status ? { status: args.status } : {},
+      typeof args.copiedToSystemAdmin === 'boolean' ? { copyToSystemAdmin: args.copiedToSystemAdmin } : {},
+    ],
+  };
   return readPage(
     args,
     'submittedAt',

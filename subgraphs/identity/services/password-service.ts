@@ -3,10 +3,14 @@
 // must pass the policy and differ from the last few; the change ends every
 // other session of the user.
 import { randomUUID } from 'node:crypto';
-import { appError } from '../../../lib/graphql-errors';
+import type { User } from '../../../generated/prisma/client';
+import { appError, notFound } from '../../../lib/graphql-errors';
 import type { IdentityContext } from '../context';
 import { isCommonPassword, passwordProblemMessages, passwordProblems, previousPasswordsToKeep } from '../domain/password-policy';
-import { requireUser } from './access-guard';
+import { authorize, forbid, requireUser } from './access-guard';
+import { newInitialPassword } from '../domain/account-credentials';
+import { onlySystemAdminMayGrant } from '../domain/application-forms';
+import { endAllSessions } from './session-service';
 import { recordAudit } from './audit-service';
 import { hashPassword, verifyPassword } from './password-hasher';
 
@@ -40,4 +44,32 @@ export async function changePassword(ctx: IdentityContext, currentPassword: stri
     await recordAudit(tx, principal, { action: 'password.change', outcome: 'SUCCESS', targetType: 'User', targetId: user.id });
   });
   return true;
+}
+
+/**
+ * Resetting a forgotten password. Issuing passwords is the system admin's and
+ * admin managers' power (Art. 13, 17), so they reset on the facility
+ * manager's request; only the system admin resets a manager's password.
+ */
+export async function resetPassword(ctx: IdentityContext, userId: string, reason: string): Promise<{ user: User; initialPassword: string }> {
+  const actor = await authorize(ctx, 'user.decide', { type: 'User', id: userId });
+  const user = await ctx.db.user.findUnique({ where: { id: userId } });
+  if (!user) throw notFound('no such user');
+  if (actor.role !== 'SYSTEM_ADMIN' && onlySystemAdminMayGrant(user.role)) await forbid(ctx, 'password.reset.manager', 'User', userId);
+  if (user.status === 'DELETED' || user.status === 'RETIRED') throw appError('ILLEGAL_TRANSITION', `the account is ${user.status.toLowerCase()}`);
+  if (user.id === actor.userId) throw appError('CONFLICT', 'change your own password with changePassword');
+  const initialPassword = newInitialPassword({ accountId: user.accountId, displayName: user.name, policy: ctx.settings.passwordPolicy, isCommon: isCommonPassword });
+  const hash = await hashPassword(initialPassword);
+  const now = ctx.now();
+  const updated = await ctx.db.$transaction(async (tx) => {
+    await tx.passwordHistory.create({ data: { id: randomUUID(), userId, hash: user.passwordHash, createdAt: now } });
+    const changed = await tx.user.update({
+      where: { id: userId },
+      data: { passwordHash: hash, passwordChangedAt: now, mustChangePassword: true, failedSignIns: 0, lockedUntil: null },
+    });
+    await endAllSessions(tx, ctx.principal, user, 'password-reset', now);
+    await recordAudit(tx, ctx.principal, { action: 'password.reset', outcome: 'SUCCESS', targetType: 'User', targetId: userId, details: { reason } });
+    return changed;
+  });
+  return { user: updated, initialPassword };
 }

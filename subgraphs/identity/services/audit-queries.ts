@@ -1,0 +1,36 @@
+// Reading identity's audit trail: the system admin only (audit.read), and
+// the reading itself is audited.
+import { z } from 'zod';
+import type { Prisma } from '../../../generated/prisma/client';
+import { badUserInput } from '../../../lib/graphql-errors';
+import { pageArgs, uuid } from '../../../lib/input';
+import type { IdentityContext } from '../context';
+import { authorize } from './access-guard';
+import { recordAudit } from './audit-service';
+
+export const listAuditArgs = pageArgs(200).extend({ actorId: uuid.optional().nullable(), action: z.string().max(100).optional().nullable() });
+
+export async function listAuditEvents(ctx: IdentityContext, args: z.infer<typeof listAuditArgs>) {
+  await authorize(ctx, 'audit.read', { type: 'AuditEvent' });
+  const before = args.after ? decodeAuditCursor(args.after) : undefined;
+  const where: Prisma.AuditEventWhereInput = {
+    ...(args.actorId ? { actorId: args.actorId } : {}),
+    ...(args.action ? { action: args.action } : {}),
+    ...(before !== undefined ? { id: { lt: before } } : {}),
+  };
+  const rows = await ctx.db.auditEvent.findMany({ where, orderBy: { id: 'desc' }, take: args.first + 1 });
+  const items = rows.slice(0, args.first);
+  const last = items[items.length - 1];
+  await recordAudit(ctx.db, ctx.principal, { action: 'audit.read', outcome: 'SUCCESS', targetType: 'AuditEvent', details: { count: items.length } });
+  return {
+    items,
+    nextCursor: rows.length > args.first && last ? Buffer.from(`audit:${last.id}`).toString('base64url') : null,
+  };
+}
+
+// Audit rows are ordered by their sequence number, so the cursor is that number.
+function decodeAuditCursor(cursor: string): bigint {
+  const match = /^audit:(\d{1,19})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
+  if (!match) throw badUserInput('after: is not a cursor returned by this API', 'after');
+  return BigInt(match[1] as string);
+}
