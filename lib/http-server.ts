@@ -14,7 +14,11 @@ export interface RunningServer {
 }
 
 export function listen(handler: RequestListener, host: string, port: number, label: string): Promise<RunningServer> {
-  const server = http.createServer(handler);
+  return listenOn(http.createServer(handler), 'http', host, port, label);
+}
+
+/** Starts an already built server (HTTP or HTTPS) the same way: keep-alive, startup errors, closing. */
+export function listenOn(server: http.Server, scheme: 'http' | 'https', host: string, port: number, label: string): Promise<RunningServer> {
   // Longer than typical proxies' idle timeouts, so the proxy closes first.
   server.keepAliveTimeout = 65_000;
   return new Promise((resolve, reject) => {
@@ -30,7 +34,7 @@ export function listen(handler: RequestListener, host: string, port: number, lab
       resolve({
         server,
         port: address.port,
-        url: `http://${shownHost}:${address.port}`,
+        url: `${scheme}://${shownHost}:${address.port}`,
         close: () =>
           new Promise<void>((done, fail) => {
             if (!server.listening) return done();

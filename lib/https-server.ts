@@ -6,8 +6,7 @@
 // (gateway/client-certificate.ts decides, per request).
 import https from 'node:https';
 import type { RequestListener } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import type { RunningServer } from './http-server';
+import { listenOn, type RunningServer } from './http-server';
 import { StartupError } from './startup-error';
 
 export interface HttpsServerTls {
@@ -28,29 +27,5 @@ export function listenHttps(handler: RequestListener, host: string, port: number
     // OpenSSL's message (e.g. "key values mismatch") names the problem; no key material is in it.
     return Promise.reject(new StartupError([`TLS: ${label} cannot use its key and certificate (${(error as Error).message})`]));
   }
-  // Longer than typical proxies' idle timeouts, so the proxy closes first.
-  server.keepAliveTimeout = 65_000;
-  return new Promise((resolve, reject) => {
-    server.once('error', (error: NodeJS.ErrnoException) => {
-      if (error.code === 'EADDRINUSE') reject(new StartupError([`PORT: ${label} cannot listen on ${host}:${port}, the port is already in use`]));
-      else if (error.code === 'EACCES' || error.code === 'EADDRNOTAVAIL')
-        reject(new StartupError([`HOST/PORT: ${label} cannot listen on ${host}:${port} (${error.code})`]));
-      else reject(error);
-    });
-    server.listen(port, host, () => {
-      const address = server.address() as AddressInfo;
-      const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-      resolve({
-        server,
-        port: address.port,
-        url: `https://${shownHost}:${address.port}`,
-        close: () =>
-          new Promise<void>((done, fail) => {
-            if (!server.listening) return done();
-            server.close((error) => (error ? fail(error) : done()));
-            server.closeIdleConnections();
-          }),
-      });
-    });
-  });
+  return listenOn(server, 'https', host, port, label);
 }

@@ -1,6 +1,7 @@
 // Identity's tunable rules, read from config once and passed in: the
 // regulations set the shape (password with a certificate as second factor,
 // lockout, session limits); each municipality may tune the numbers.
+import type { Config } from '../../lib/config';
 import { defaultLockoutRules, type LockoutRules } from './domain/lockout-rules';
 import { defaultPasswordPolicy, type PasswordPolicy } from './domain/password-policy';
 import { defaultSessionRules, type SessionRules } from './domain/session-rules';
@@ -30,18 +31,8 @@ export const defaultIdentitySettings: IdentitySettings = {
 
 /** The identity settings a deployment chose (config.identity), on top of the defaults. */
 export function identitySettingsFrom(
-  config: {
-    passwordMinLength: number;
-    passwordHistory: number;
-    passwordMaxAgeDays: number;
-    lockoutThreshold: number;
-    lockoutMinutes: number;
-    sessionIdleMinutes: number;
-    sessionAbsoluteHours: number;
-    inactivityDays: number;
-  },
-  clientCertificateRequired: boolean,
-): IdentitySettings {
+  config: Config['identity'],
+  clientCertificateRequired: boolean): IdentitySettings {
   return {
     ...defaultIdentitySettings,
     passwordPolicy: { ...defaultPasswordPolicy, minLength: config.passwordMinLength, historyDepth: config.passwordHistory, maxAgeDays: config.passwordMaxAgeDays },
