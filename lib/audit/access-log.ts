@@ -1,0 +1,43 @@
+// Storing and verifying a subgraph's chained access records. Appends are
+// serialized per chain with a transaction-scoped advisory lock, so two
+// concurrent appends cannot both link to the same previous record.
+import { chainHash, genesisHash, verifyChain, type AccessFacts, type ChainedRecord, type ChainVerdict } from './hash-chain';
+
+/** The part of a Prisma model delegate (rooms' or consent's access_record) this module uses. */
+export interface AccessRecordDelegate {
+  findFirst(args: { orderBy: { seq: 'desc' }; select: { hash: true } }): Promise<{ hash: string } | null>;
+  create(args: { data: AccessFacts & { prevHash: string; hash: string } }): Promise<unknown>;
+  findMany(args: { where?: { seq?: { gt: bigint } }; orderBy: { seq: 'asc' }; take: number }): Promise<ChainedRecord[]>;
+}
+
+export interface ChainStore {
+  /** A stable number naming the chain for pg_advisory_xact_lock. */
+  lockKey: number;
+  records: AccessRecordDelegate;
+  lock(lockKey: number): Promise<unknown>;
+}
+
+/** Appends inside the caller's transaction, so the record commits (or not) with what it records. */
+export async function appendAccessRecord(store: ChainStore, facts: AccessFacts): Promise<void> {
+  await store.lock(store.lockKey);
+  const last = await store.records.findFirst({ orderBy: { seq: 'desc' }, select: { hash: true } });
+  const prevHash = last?.hash ?? genesisHash;
+  await store.records.create({ data: { ...facts, prevHash, hash: chainHash(facts, prevHash) } });
+}
+
+/** Walks the whole chain in pages; memory stays bounded however long it is. */
+export async function verifyAccessChain(records: AccessRecordDelegate, pageSize = 1000): Promise<ChainVerdict> {
+  let after = 0n;
+  let previous = genesisHash;
+  let total = 0;
+  for (;;) {
+    const page = await records.findMany({ where: { seq: { gt: after } }, orderBy: { seq: 'asc' }, take: pageSize });
+    if (page.length === 0) return { ok: true, records: total };
+    const verdict = verifyChain(page, previous);
+    if (!verdict.ok) return verdict;
+    total += verdict.records;
+    const last = page[page.length - 1] as ChainedRecord;
+    previous = last.hash;
+    after = last.seq;
+  }
+}

@@ -1,0 +1,60 @@
+// Access records chained by hash (appendix 4(3)): each record's hash covers
+// its content and the previous record's hash, so changing, removing or
+// reordering any record breaks every hash after it. Pure: the canonical
+// form and the verification; subgraphs store the records in their own table.
+import { createHash } from 'node:crypto';
+
+export const genesisHash = '0'.repeat(64);
+
+export interface AccessFacts {
+  at: Date;
+  actorId: string | null;
+  actorRole: string | null;
+  subjectId: string | null;
+  roomId: string | null;
+  /** READ or WRITE (or DENIED for a refused attempt). */
+  action: string;
+  /** What was read or written, as a short code (e.g. "post", "timeline", "consent"). */
+  what: string;
+  outcome: string;
+}
+
+export interface ChainedRecord extends AccessFacts {
+  seq: bigint;
+  prevHash: string;
+  hash: string;
+}
+
+/** The exact bytes hashed: fixed field order, explicit nulls, ISO time in UTC. */
+export function canonicalForm(facts: AccessFacts, prevHash: string): string {
+  return JSON.stringify([
+    prevHash,
+    facts.at.toISOString(),
+    facts.actorId,
+    facts.actorRole,
+    facts.subjectId,
+    facts.roomId,
+    facts.action,
+    facts.what,
+    facts.outcome,
+  ]);
+}
+
+export function chainHash(facts: AccessFacts, prevHash: string): string {
+  return createHash('sha256').update(canonicalForm(facts, prevHash)).digest('hex');
+}
+
+export type ChainVerdict = { ok: true; records: number } | { ok: false; brokenAt: bigint; reason: 'hash-mismatch' | 'link-mismatch' };
+
+/** Verifies records in seq order, starting from the genesis hash (or the hash before the first one given). */
+export function verifyChain(records: Iterable<ChainedRecord>, startHash = genesisHash): ChainVerdict {
+  let previous = startHash;
+  let count = 0;
+  for (const record of records) {
+    if (record.prevHash !== previous) return { ok: false, brokenAt: record.seq, reason: 'link-mismatch' };
+    if (chainHash(record, record.prevHash) !== record.hash) return { ok: false, brokenAt: record.seq, reason: 'hash-mismatch' };
+    previous = record.hash;
+    count += 1;
+  }
+  return { ok: true, records: count };
+}
