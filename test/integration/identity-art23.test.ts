@@ -247,6 +247,11 @@ describe('Art. 23 powers through the gateway', () => {
       expect(stored.lockedUntil).not.toBeNull();
       expect(await t.db.prisma.auditEvent.count({ where: { action: 'session.signIn', outcome: 'FAILURE', actorId: u.userId } })).toBe(8);
       expect(errorCodes(await signIn(t, u.accountId, password))).toEqual(['UNAUTHENTICATED']);
+      // Only the attempts before the lock had their password checked; the rest were refused as locked.
+      const reasons = (await t.db.prisma.auditEvent.findMany({ where: { action: 'session.signIn', outcome: 'FAILURE', actorId: u.userId } })).map(
+        (e) => (e.details as { reason: string }).reason,
+      );
+      expect(reasons.filter((r) => r.startsWith('wrong-password'))).toHaveLength(5);
     });
   });
 

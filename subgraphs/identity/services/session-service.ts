@@ -51,26 +51,35 @@ export async function signIn(ctx: IdentityContext, accountIdInput: string, passw
     await dummyVerify(password);
     return fail('unknown-account');
   }
-  const lockout = { failedCount: user.failedSignIns, lockedUntil: user.lockedUntil };
-  if (isLocked(lockout, now)) {
-    await dummyVerify(password);
-    return fail('locked', user.id);
-  }
-  if (!(await verifyPassword(user.passwordHash, password))) {
-    // A compare-and-set on the state the rule was applied to, retried on a
-    // concurrent change: wrong passwords sent in parallel all count.
-    let state = lockout;
-    for (let attempt = 0; attempt < 20; attempt += 1) {
-      const next = afterFailedSignIn(state, now, ctx.settings.lockoutRules);
-      const written = await ctx.db.user.updateMany({
-        where: { id: user.id, failedSignIns: state.failedCount, lockedUntil: state.lockedUntil },
-        data: { failedSignIns: next.failedCount, lockedUntil: next.lockedUntil },
-      });
-      if (written.count === 1) return fail(next.lockedUntil !== null && next.lockedUntil !== state.lockedUntil ? 'wrong-password-now-locked' : 'wrong-password', user.id);
+  // The attempt is counted as a failure before the password is checked
+  // (compare-and-set, retried on a concurrent change) and cleared on
+  // success: guesses sent in parallel cannot outrun the lock, because the
+  // attempt that reaches the limit locks the account before any later one
+  // is checked.
+  let state = { failedCount: user.failedSignIns, lockedUntil: user.lockedUntil };
+  let reserved: typeof state | null = null;
+  for (let attempt = 0; attempt < 20 && reserved === null; attempt += 1) {
+    if (isLocked(state, now)) {
+      await dummyVerify(password);
+      return fail('locked', user.id);
+    }
+    const next = afterFailedSignIn(state, now, ctx.settings.lockoutRules);
+    const written = await ctx.db.user.updateMany({
+      where: { id: user.id, failedSignIns: state.failedCount, lockedUntil: state.lockedUntil },
+      data: { failedSignIns: next.failedCount, lockedUntil: next.lockedUntil },
+    });
+    if (written.count === 1) reserved = next;
+    else {
       const fresh = await ctx.db.user.findUniqueOrThrow({ where: { id: user.id }, select: { failedSignIns: true, lockedUntil: true } });
       state = { failedCount: fresh.failedSignIns, lockedUntil: fresh.lockedUntil };
     }
-    return fail('wrong-password', user.id);
+  }
+  if (reserved === null) {
+    await dummyVerify(password);
+    return fail('contended', user.id);
+  }
+  if (!(await verifyPassword(user.passwordHash, password))) {
+    return fail(reserved.lockedUntil !== null ? 'wrong-password-now-locked' : 'wrong-password', user.id);
   }
   if (user.status !== 'ACTIVE') return fail(`account-${user.status.toLowerCase()}`, user.id);
   if (user.facility.status !== 'ACTIVE') return fail('facility-stopped', user.id);
