@@ -59,7 +59,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
     const servers = {
       identity: await createIdentityServer({ ...base, ca: options.ca, settings: options.identitySettings, now }),
       rooms: await createRoomsServer(base),
-      consent: await createConsentServer(base),
+      consent: await createConsentServer({ ...base, now }),
     };
     const subgraphs = {} as Record<SubgraphName, RunningServer>;
     for (const [name, server] of Object.entries(servers) as Array<[SubgraphName, (typeof servers)[SubgraphName]]>) {

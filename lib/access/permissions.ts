@@ -35,6 +35,9 @@ export const operations = [
   'content.remove', // Art. 23-4
   'room.content', // read and write room content
   'audit.read',
+  'fault.report', // Art. 22: any user reports an anomaly ...
+  'fault.forward', // ... through its facility manager ...
+  'fault.respond', // ... to the system admin, who investigates and responds
 ] as const;
 export type Operation = (typeof operations)[number];
 
@@ -67,6 +70,9 @@ export const permissionTable: Table = {
     USER: 'member',
   },
   'audit.read': { SYSTEM_ADMIN: 'any' },
+  'fault.report': { SYSTEM_ADMIN: 'any', ADMIN_MANAGER: 'any', HOSPITAL_MANAGER: 'any', FACILITY_MANAGER: 'any', USER: 'any' },
+  'fault.forward': { FACILITY_MANAGER: 'own-facility' },
+  'fault.respond': { SYSTEM_ADMIN: 'any' },
 };
 
 export function grantOf(role: Role, operation: Operation): Grant | undefined {

@@ -1,33 +1,54 @@
-// What consent's resolvers receive: its own tables only and request-scoped
-// batch loaders.
+// What consent's resolvers receive: its own tables only, the clock, and
+// request-scoped batch loaders: one query per kind of data for all the
+// subjects a request touches, and one transaction for all the access
+// records it appends.
 import DataLoader from 'dataloader';
 import type { PrismaClient } from '../../lib/database';
 import { isUuid } from '../../lib/batch';
 import type { Principal } from '../../lib/access/principal';
-import { currentStatus, type ConsentStatus } from './domain/consent-rules';
+import type { ConsentRecord, LegalException } from '../../generated/prisma/client';
+import { appendAccessEntries, type AccessEntry } from './services/access-record-service';
 
-export type ConsentDb = Pick<PrismaClient, 'consentRecord' | '$transaction'>;
+export type ConsentDb = Pick<PrismaClient, 'consentRecord' | 'legalException' | 'consentAccessRecord' | '$transaction'>;
 
 export interface ConsentContext {
   principal: Principal;
   db: ConsentDb;
-  statusBySubject: DataLoader<string, ConsentStatus>;
+  now: () => Date;
+  /** A subject's consent history, newest first. */
+  historyBySubject: DataLoader<string, ConsentRecord[]>;
+  /** A subject's exceptions that have not ended, oldest first. */
+  activeExceptionsBySubject: DataLoader<string, LegalException[]>;
+  /** Appends an access record; the request's records are appended together, each distinct one once. */
+  accessLog: DataLoader<AccessEntry, void, string>;
 }
 
-export function createConsentContext(db: ConsentDb, principal: Principal): ConsentContext {
+async function groupBySubject<T extends { subjectId: string }>(subjectIds: readonly string[], fetch: (ids: string[]) => Promise<T[]>): Promise<T[][]> {
+  const valid = [...new Set(subjectIds.filter(isUuid))];
+  const rows = valid.length ? await fetch(valid) : [];
+  const bySubject = new Map<string, T[]>();
+  for (const row of rows) bySubject.set(row.subjectId, [...(bySubject.get(row.subjectId) ?? []), row]);
+  return subjectIds.map((id) => bySubject.get(id) ?? []);
+}
+
+export function createConsentContext(db: ConsentDb, principal: Principal, now: () => Date = () => new Date()): ConsentContext {
   return {
     principal,
     db,
-    statusBySubject: new DataLoader(async (subjectIds) => {
-      const valid = [...new Set(subjectIds.filter(isUuid))];
-      // A subject's history is short (grant, withdraw, grant…), so reading
-      // it whole in one query beats a per-subject "latest" lookup.
-      const rows = valid.length
-        ? await db.consentRecord.findMany({ where: { subjectId: { in: valid } }, orderBy: [{ recordedAt: 'desc' }, { id: 'desc' }] })
-        : [];
-      const latest = new Map<string, (typeof rows)[number]>();
-      for (const row of rows) if (!latest.has(row.subjectId)) latest.set(row.subjectId, row);
-      return subjectIds.map((id) => currentStatus(latest.get(id)));
-    }),
+    now,
+    // A subject's history is short (grant, withdraw, grant…): reading it whole in one query serves both the status and the history.
+    historyBySubject: new DataLoader((ids) =>
+      groupBySubject(ids, (valid) => db.consentRecord.findMany({ where: { subjectId: { in: valid } }, orderBy: [{ recordedAt: 'desc' }, { id: 'desc' }] })),
+    ),
+    activeExceptionsBySubject: new DataLoader((ids) =>
+      groupBySubject(ids, (valid) => db.legalException.findMany({ where: { subjectId: { in: valid }, endedAt: null }, orderBy: [{ recordedAt: 'asc' }, { id: 'asc' }] })),
+    ),
+    accessLog: new DataLoader(
+      async (entries) => {
+        await appendAccessEntries(db, principal, entries, now());
+        return entries.map(() => undefined);
+      },
+      { cacheKeyFn: (e) => JSON.stringify([e.action, e.what, e.subjectId, e.roomId ?? null, e.outcome]) },
+    ),
   };
 }

@@ -3,7 +3,7 @@
 // certificate authority, and request-scoped batch loaders.
 import DataLoader from 'dataloader';
 import type { PrismaClient } from '../../lib/database';
-import type { ApplicationStep, Facility, OrgUnit, Subject, User } from '../../generated/prisma/client';
+import type { ApplicationStep, Facility, FaultStep, OrgUnit, Subject, User } from '../../generated/prisma/client';
 import type { Principal } from '../../lib/access/principal';
 import type { CertificateAuthority } from '../../lib/pki/certificate-authority';
 import { loadByIds } from '../../lib/batch';
@@ -22,6 +22,8 @@ export type IdentityDb = Pick<
   | 'applicationStep'
   | 'systemRestriction'
   | 'auditEvent'
+  | 'faultReport'
+  | 'faultStep'
   | '$transaction'
 >;
 
@@ -39,6 +41,7 @@ export interface IdentityContext extends IdentityDependencies {
   userById: DataLoader<string, User | null>;
   orgUnitById: DataLoader<string, OrgUnit | null>;
   stepsByApplication: DataLoader<string, ApplicationStep[]>;
+  stepsByFault: DataLoader<string, FaultStep[]>;
 }
 
 export function createIdentityContext(deps: IdentityDependencies, principal: Principal): IdentityContext {
@@ -53,6 +56,10 @@ export function createIdentityContext(deps: IdentityDependencies, principal: Pri
     stepsByApplication: new DataLoader(async (ids) => {
       const steps = await db.applicationStep.findMany({ where: { applicationId: { in: [...ids] } }, orderBy: [{ at: 'asc' }, { id: 'asc' }] });
       return ids.map((id) => steps.filter((s) => s.applicationId === id));
+    }),
+    stepsByFault: new DataLoader(async (ids) => {
+      const steps = await db.faultStep.findMany({ where: { faultId: { in: [...ids] } }, orderBy: [{ at: 'asc' }, { id: 'asc' }] });
+      return ids.map((id) => steps.filter((s) => s.faultId === id));
     }),
   };
 }

@@ -1,21 +1,46 @@
 // What rooms' resolvers receive: its own tables only and request-scoped
-// batch loaders.
+// batch loaders, so a page of posts costs the same number of queries
+// whatever its size (membership by room for the caller, reads, revisions).
 import DataLoader from 'dataloader';
 import type { PrismaClient } from '../../lib/database';
-import type { Room } from '../../generated/prisma/client';
-import { loadByIds, loadGrouped } from '../../lib/batch';
+import type { Meeting, PostRevision, Room, RoomMember } from '../../generated/prisma/client';
+import { isUuid, loadByIds, loadGrouped } from '../../lib/batch';
 import type { Principal } from '../../lib/access/principal';
 
-export type RoomsDb = Pick<PrismaClient, 'room' | '$transaction'>;
+type RoomsModels = 'room' | 'roomMember' | 'post' | 'postRevision' | 'postRead' | 'meeting' | 'roomsAccessRecord' | '$executeRaw';
+export type RoomsDb = Pick<PrismaClient, RoomsModels | '$transaction'>;
+/** What a service may use inside `db.$transaction(async (tx) => ...)`. */
+export type RoomsTx = Pick<PrismaClient, RoomsModels>;
 
 export interface RoomsContext {
   principal: Principal;
   db: RoomsDb;
   roomById: DataLoader<string, Room | null>;
   activeRoomBySubject: DataLoader<string, Room | null>;
+  /** Whether the caller is a current member, by room id. */
+  callerIsMember: DataLoader<string, boolean>;
+  membersByRoom: DataLoader<string, RoomMember[]>;
+  meetingsByRoom: DataLoader<string, Meeting[]>;
+  readersByPost: DataLoader<string, string[]>;
+  revisionsByPost: DataLoader<string, PostRevision[]>;
+  /** Refusals already recorded in this request ("roomId:what"), so one query refused on many fields leaves one record. */
+  deniedRecorded: Set<string>;
 }
 
+function groupAll<T>(keys: readonly string[], rows: T[], keyOf: (row: T) => string): T[][] {
+  const byKey = new Map<string, T[]>();
+  for (const row of rows) {
+    const list = byKey.get(keyOf(row)) ?? [];
+    list.push(row);
+    byKey.set(keyOf(row), list);
+  }
+  return keys.map((key) => byKey.get(key) ?? []);
+}
+
+const validIds = (keys: readonly string[]) => [...new Set(keys.filter(isUuid))];
+
 export function createRoomsContext(db: RoomsDb, principal: Principal): RoomsContext {
+  const callerId = principal.kind === 'user' ? principal.userId : null;
   return {
     principal,
     db,
@@ -27,5 +52,29 @@ export function createRoomsContext(db: RoomsDb, principal: Principal): RoomsCont
         (room) => room.subjectId,
       ),
     ),
+    callerIsMember: new DataLoader(async (roomIds) => {
+      const ids = validIds(roomIds);
+      if (!callerId || ids.length === 0) return roomIds.map(() => false);
+      const rows = await db.roomMember.findMany({ where: { roomId: { in: ids }, userId: callerId, removedAt: null }, select: { roomId: true } });
+      const member = new Set(rows.map((row) => row.roomId));
+      return roomIds.map((id) => member.has(id));
+    }),
+    membersByRoom: new DataLoader(async (roomIds) => {
+      const rows = await db.roomMember.findMany({ where: { roomId: { in: validIds(roomIds) }, removedAt: null }, orderBy: [{ addedAt: 'asc' }, { id: 'asc' }] });
+      return groupAll(roomIds, rows, (row) => row.roomId);
+    }),
+    meetingsByRoom: new DataLoader(async (roomIds) => {
+      const rows = await db.meeting.findMany({ where: { roomId: { in: validIds(roomIds) } }, orderBy: [{ scheduledAt: 'asc' }, { id: 'asc' }] });
+      return groupAll(roomIds, rows, (row) => row.roomId);
+    }),
+    readersByPost: new DataLoader(async (postIds) => {
+      const rows = await db.postRead.findMany({ where: { postId: { in: validIds(postIds) } }, orderBy: [{ readAt: 'asc' }, { userId: 'asc' }] });
+      return groupAll(postIds, rows, (row) => row.postId).map((reads) => reads.map((read) => read.userId));
+    }),
+    revisionsByPost: new DataLoader(async (postIds) => {
+      const rows = await db.postRevision.findMany({ where: { postId: { in: validIds(postIds) } }, orderBy: [{ replacedAt: 'asc' }, { id: 'asc' }] });
+      return groupAll(postIds, rows, (row) => row.postId);
+    }),
+    deniedRecorded: new Set(),
   };
 }

@@ -156,7 +156,7 @@ describe('all-in-one start with nothing configured', () => {
       admin.terminal,
       token,
       'mutation ($input: RegisterSubjectInput!) { registerSubject(input: $input) { id name } }',
-      { input: { name: subjectName, nameKana: 'レンケイ ハナコ', birthDate: '1938-04-01' } },
+      { input: { name: subjectName, nameKana: 'レンケイ ハナコ', birthDate: '1938-04-01', category: 'RECEIVING_HOME_SUPPORT' } },
     );
     expect(registerSubject.name).toBe(subjectName);
 
@@ -174,8 +174,15 @@ describe('all-in-one start with nothing configured', () => {
       graphqlUrl,
       admin.terminal,
       token,
-      'mutation ($subjectId: ID!) { recordConsent(subjectId: $subjectId) { state subject { id } } }',
-      { subjectId: registerSubject.id },
+      'mutation ($input: ConsentInput!) { recordConsent(input: $input) { state subject { id } } }',
+      {
+        input: {
+          subjectId: registerSubject.id,
+          explanation: { explainedOn: '2025-04-01' },
+          signature: { signedBy: 'FAMILY', signerName: '連携 一郎', relationship: '長男', signedOn: '2025-04-02' },
+          purposes: ['PROVIDE_SERVICES', 'SERVICE_STAFF_MEETINGS'],
+        },
+      },
     );
     expect(recordConsent).toEqual({ state: 'GRANTED', subject: { id: registerSubject.id } });
 

@@ -7,7 +7,11 @@ import { actorWithRole, type Actor } from '../support/actors';
 
 const registerSubject = `mutation($input: RegisterSubjectInput!) { registerSubject(input: $input) { id name nameKana birthDate } }`;
 const openRoom = `mutation($input: OpenRoomInput!) { openRoom(input: $input) { id title status subject { id } } }`;
-const recordConsent = `mutation($subjectId: ID!) { recordConsent(subjectId: $subjectId) { state subject { id } } }`;
+const recordConsent = `mutation($input: ConsentInput!) { recordConsent(input: $input) { state subject { id } } }`;
+/** A signed Form 7 for the subject, explained and signed on a past date. */
+const consentFor = (subjectId: string) => ({
+  input: { subjectId, explanation: { explainedOn: '2025-04-01' }, signature: { signedBy: 'SUBJECT', signedOn: '2025-04-01' }, purposes: ['PROVIDE_SERVICES'] },
+});
 const roomsQuery = `{ rooms { items { id title status subject { name nameKana } consentStatus } nextCursor } }`;
 
 describe('federated graph through the gateway', () => {
@@ -24,7 +28,7 @@ describe('federated graph through the gateway', () => {
     graphql(t.graphqlUrl, query, variables, { ...admin.headers, ...headers });
 
   async function newSubject(name: string, nameKana: string) {
-    const response = await gql(registerSubject, { input: { name, nameKana, birthDate: '1940-04-01' } });
+    const response = await gql(registerSubject, { input: { name, nameKana, birthDate: '1940-04-01', category: 'RECEIVING_HOME_SUPPORT' } });
     expect(response.errors).toBeUndefined();
     return response.data!.registerSubject as { id: string };
   }
@@ -36,7 +40,7 @@ describe('federated graph through the gateway', () => {
       const opened = await gql(openRoom, { input: { subjectId: subject.id, title } });
       expect(opened.data?.openRoom).toMatchObject({ title, status: 'OPEN', subject: { id: subject.id } });
     }
-    const consent = await gql(recordConsent, { subjectId: taro.id });
+    const consent = await gql(recordConsent, consentFor(taro.id));
     expect(consent.data?.recordConsent).toEqual({ state: 'GRANTED', subject: { id: taro.id } });
 
     const result = await gql(roomsQuery);
@@ -76,9 +80,9 @@ describe('federated graph through the gateway', () => {
     ['a malformed id', openRoom, { input: { subjectId: 'room-1', title: 't' } }, 'subjectId'],
     ['an empty title', openRoom, { input: { subjectId: '0a921851-8bf2-4d1d-8a04-d58560765d90', title: '   ' } }, 'title'],
     ['an oversized title', openRoom, { input: { subjectId: '0a921851-8bf2-4d1d-8a04-d58560765d90', title: 'x'.repeat(201) } }, 'title'],
-    ['a name that is not kana', registerSubject, { input: { name: 'A', nameKana: 'Takaoka', birthDate: '1940-01-01' } }, 'nameKana'],
-    ['an impossible date', registerSubject, { input: { name: 'A', nameKana: 'タ', birthDate: '1940-02-30' } }, 'birthDate'],
-    ['a future birth date', registerSubject, { input: { name: 'A', nameKana: 'タ', birthDate: '2999-01-01' } }, 'birthDate'],
+    ['a name that is not kana', registerSubject, { input: { name: 'A', nameKana: 'Takaoka', birthDate: '1940-01-01', category: 'RECEIVING_HOME_SUPPORT' } }, 'nameKana'],
+    ['an impossible date', registerSubject, { input: { name: 'A', nameKana: 'タ', birthDate: '1940-02-30', category: 'RECEIVING_HOME_SUPPORT' } }, 'birthDate'],
+    ['a future birth date', registerSubject, { input: { name: 'A', nameKana: 'タ', birthDate: '2999-01-01', category: 'RECEIVING_HOME_SUPPORT' } }, 'birthDate'],
   ])('answers BAD_USER_INPUT for %s and changes nothing', async (_label, mutation, variables, field) => {
     const before = [await t.db.prisma.room.count(), await t.db.prisma.subject.count()];
     const response = await gql(mutation, variables);
@@ -87,19 +91,19 @@ describe('federated graph through the gateway', () => {
   });
 
   it('answers BAD_USER_INPUT for wrong JSON types, without leaking internals', async () => {
-    const literal = await gql(`mutation { registerSubject(input: { name: "A", nameKana: "タ", birthDate: 19400101 }) { id } }`);
+    const literal = await gql(`mutation { registerSubject(input: { name: "A", nameKana: "タ", birthDate: 19400101, category: RECEIVING_HOME_SUPPORT }) { id } }`);
     expect(errorCodes(literal)).toEqual(['BAD_USER_INPUT']);
     expect(JSON.stringify(literal)).not.toMatch(/127\.0\.0\.1|response|stack/);
-    const variable = await gql(registerSubject, { input: { name: 1, nameKana: 'タ', birthDate: '1940-01-01' } });
+    const variable = await gql(registerSubject, { input: { name: 1, nameKana: 'タ', birthDate: '1940-01-01', category: 'RECEIVING_HOME_SUPPORT' } });
     expect(errorCodes(variable)).toEqual(['BAD_USER_INPUT']);
   });
 
   it('answers CONFLICT for consent changes that do not change anything', async () => {
     const subject = await newSubject('守山 三郎', 'モリヤマ サブロウ');
-    const withdraw = await gql(`mutation($id: ID!) { withdrawConsent(subjectId: $id) { state } }`, { id: subject.id });
+    const withdraw = await gql(`mutation($id: ID!) { withdrawConsent(subjectId: $id, reason: "moved away") { state } }`, { id: subject.id });
     expect(errorCodes(withdraw)).toEqual(['CONFLICT']);
-    await gql(recordConsent, { subjectId: subject.id });
-    expect(errorCodes(await gql(recordConsent, { subjectId: subject.id }))).toEqual(['CONFLICT']);
+    await gql(recordConsent, consentFor(subject.id));
+    expect(errorCodes(await gql(recordConsent, consentFor(subject.id)))).toEqual(['CONFLICT']);
     expect(await t.db.prisma.consentRecord.count({ where: { subjectId: subject.id } })).toBe(1);
   });
 

@@ -55,7 +55,7 @@ describe('identity access rules through the gateway', () => {
     pendingForm4 = await submitted(as(t, fm)(d.form4, { f: fm.facilityId, input: userRegistrationInput('USER') }), 'submitUserRegistration');
     const issued = await as(t, sa)(d.issueCertificate, { f: fm.facilityId, label: 'terminal 1' });
     certificateId = issued.data?.issueClientCertificate.certificate.id;
-    const subject = await as(t, sa)(d.registerSubject, { input: { name: '高岡 太郎', nameKana: 'タカオカ タロウ', birthDate: '1940-04-01' } });
+    const subject = await as(t, sa)(d.registerSubject, { input: { name: '高岡 太郎', nameKana: 'タカオカ タロウ', birthDate: '1940-04-01', category: 'RECEIVING_HOME_SUPPORT' } });
     subjectId = subject.data?.registerSubject.id;
     expect([certificateId, subjectId]).toEqual([expect.any(String), expect.any(String)]);
   });
@@ -120,7 +120,7 @@ describe('identity access rules through the gateway', () => {
       {
         label: 'registerSubject',
         operations: ['room.submit', 'room.decide'],
-        call: () => ({ query: d.registerSubject, variables: { input: { name: '伏木 一郎', nameKana: 'フシキ イチロウ', birthDate: '1941-01-01' } } }),
+        call: () => ({ query: d.registerSubject, variables: { input: { name: '伏木 一郎', nameKana: 'フシキ イチロウ', birthDate: '1941-01-01', category: 'RECEIVING_HOME_SUPPORT' } } }),
       },
       { label: 'subject(id)', operations: ['room.submit', 'room.decide'], call: () => ({ query: `query($id: ID!) { subject(id: $id) { id } }`, variables: { id: subjectId } }) },
       { label: 'users(facilityId) of its own facility', operations: ['facility.supervise'], call: (self) => ({ query: d.users, variables: { f: self.facilityId } }) },
@@ -301,7 +301,7 @@ describe('identity access rules through the gateway', () => {
         expect(users.data?.users.map((u: { id: string }) => u.id)).toEqual(expect.arrayContaining([fm.userId, user.userId]));
         expect((await as(t, actor)(d.clientCertificates, { f: fm.facilityId })).errors).toBeUndefined();
       }
-      const subject = await as(t, user)(d.registerSubject, { input: { name: '守山 三郎', nameKana: 'もりやま さぶろう', birthDate: '1938-05-05' } });
+      const subject = await as(t, user)(d.registerSubject, { input: { name: '守山 三郎', nameKana: 'もりやま さぶろう', birthDate: '1938-05-05', category: 'RECEIVING_HOME_SUPPORT' } });
       expect(subject.errors).toBeUndefined();
     });
 

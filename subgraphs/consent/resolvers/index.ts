@@ -1,7 +1,8 @@
-import { DateTimeScalar } from '../../../lib/scalars';
-import { ConsentRecord } from './consent-record';
+import { DateScalar, DateTimeScalar } from '../../../lib/scalars';
 import { Mutation } from './mutation';
+import { Query } from './query';
+import { ConsentRecord, LegalException } from './records';
 import { Room } from './room';
 import { Subject } from './subject';
 
-export const resolvers = { DateTime: DateTimeScalar, Mutation, Subject, Room, ConsentRecord };
+export const resolvers = { Date: DateScalar, DateTime: DateTimeScalar, Query, Mutation, Subject, Room, ConsentRecord, LegalException };

@@ -1,6 +1,7 @@
-import { requireAnyOf } from '../../../lib/access/guard';
-import { consentRecorders } from '../services/consent-service';
 import type { ConsentContext } from '../context';
+import { currentStatus } from '../domain/consent-rules';
+import { consentRecorders } from '../services/consent-service';
+import { read } from './access';
 
 // The gateway supplies subject { id } (@requires); consent never reads rooms' tables.
 interface RoomReference {
@@ -10,8 +11,8 @@ interface RoomReference {
 
 export const Room = {
   __resolveReference: (ref: RoomReference) => ref,
-  consentStatus: (room: RoomReference, _: unknown, ctx: ConsentContext) => {
-    requireAnyOf(ctx.principal, consentRecorders);
-    return ctx.statusBySubject.load(room.subject.id);
-  },
+  consentStatus: (room: RoomReference, _: unknown, ctx: ConsentContext) =>
+    read(ctx, consentRecorders, { what: 'consentStatus', subjectId: room.subject.id, roomId: room.id }, async () =>
+      currentStatus((await ctx.historyBySubject.load(room.subject.id))[0]),
+    ),
 };

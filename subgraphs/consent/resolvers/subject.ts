@@ -1,11 +1,27 @@
-import { requireAnyOf } from '../../../lib/access/guard';
-import { consentRecorders } from '../services/consent-service';
 import type { ConsentContext } from '../context';
+import { todayInJapan } from '../domain/calendar';
+import { currentStatus } from '../domain/consent-rules';
+import { sharingBasis } from '../domain/sharing-rules';
+import { consentRecorders } from '../services/consent-service';
+import { exceptionDeciders } from '../services/legal-exception-service';
+import { read } from './access';
+
+interface SubjectRef {
+  id: string;
+}
 
 export const Subject = {
-  __resolveReference: (ref: { id: string }) => ({ id: ref.id }),
-  consentStatus: (subject: { id: string }, _: unknown, ctx: ConsentContext) => {
-    requireAnyOf(ctx.principal, consentRecorders);
-    return ctx.statusBySubject.load(subject.id);
-  },
+  __resolveReference: (ref: SubjectRef) => ({ id: ref.id }),
+  consentStatus: (subject: SubjectRef, _: unknown, ctx: ConsentContext) =>
+    read(ctx, consentRecorders, { what: 'consentStatus', subjectId: subject.id }, async () => currentStatus((await ctx.historyBySubject.load(subject.id))[0])),
+  consentHistory: (subject: SubjectRef, _: unknown, ctx: ConsentContext) =>
+    read(ctx, consentRecorders, { what: 'consentHistory', subjectId: subject.id }, () => ctx.historyBySubject.load(subject.id)),
+  legalBases: (subject: SubjectRef, _: unknown, ctx: ConsentContext) =>
+    read(ctx, exceptionDeciders, { what: 'legalBases', subjectId: subject.id }, () => ctx.activeExceptionsBySubject.load(subject.id)),
+  sharingBasis: (subject: SubjectRef, _: unknown, ctx: ConsentContext) =>
+    read(ctx, consentRecorders, { what: 'sharingBasis', subjectId: subject.id }, async () => {
+      const [history, exceptions] = await Promise.all([ctx.historyBySubject.load(subject.id), ctx.activeExceptionsBySubject.load(subject.id)]);
+      const facts = exceptions.map((e) => ({ basis: e.basis, reviewOn: e.reviewOn.toISOString().slice(0, 10), endedAt: e.endedAt }));
+      return sharingBasis(currentStatus(history[0]), facts, todayInJapan(ctx.now()));
+    }),
 };

@@ -1,6 +1,7 @@
 import { DateScalar, DateTimeScalar } from '../../../lib/scalars';
 import { Application, ApplicationStep } from './application';
 import { AuditEvent } from './audit-event';
+import { FaultReport, FaultStep } from './fault-report';
 import { ClientCertificate } from './client-certificate';
 import { Facility } from './facility';
 import { Mutation } from './mutation';
@@ -8,4 +9,4 @@ import { Query } from './query';
 import { Subject } from './subject';
 import { User } from './user';
 
-export const resolvers = { Date: DateScalar, DateTime: DateTimeScalar, Query, Mutation, Facility, Subject, User, Application, ApplicationStep, ClientCertificate, AuditEvent };
+export const resolvers = { Date: DateScalar, DateTime: DateTimeScalar, Query, Mutation, Facility, Subject, User, Application, ApplicationStep, ClientCertificate, AuditEvent, FaultReport, FaultStep };

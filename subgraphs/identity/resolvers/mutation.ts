@@ -4,6 +4,7 @@ import type { IdentityContext } from '../context';
 import { actOnApplication, submitApplication } from '../services/application-service';
 import { issueCertificate, revokeCertificate } from '../services/certificate-service';
 import { changePassword, resetPassword } from '../services/password-service';
+import { actOnFault, reportFault, reportFaultInput } from '../services/fault-service';
 import { signIn, signOut } from '../services/session-service';
 import { registerSubject, registerSubjectInput } from '../services/subject-service';
 import { deleteAccount, liftRestriction, reinstateUser, restrictionInput, restrictSystem, suspendUser } from '../services/system-admin-service';
@@ -51,6 +52,12 @@ export const Mutation = {
   revokeClientCertificate: (_: unknown, args: Args, ctx: IdentityContext) => revokeCertificate(ctx, parseInput(uuid, args.id, 'id'), parseInput(reason, args.reason, 'reason')),
 
   resetPassword: (_: unknown, args: Args, ctx: IdentityContext) => resetPassword(ctx, parseInput(uuid, args.userId, 'userId'), parseInput(reason, args.reason, 'reason')),
+  reportFault: (_: unknown, args: Args, ctx: IdentityContext) => reportFault(ctx, parseInput(reportFaultInput, args.input)),
+  forwardFault: (_: unknown, args: Args, ctx: IdentityContext) =>
+    actOnFault(ctx, parseInput(uuid, args.id, 'id'), 'forward', parseInput(text(2000).optional().nullable(), args.note, 'note') ?? null),
+  investigateFault: (_: unknown, args: Args, ctx: IdentityContext) =>
+    actOnFault(ctx, parseInput(uuid, args.id, 'id'), 'investigate', parseInput(text(2000).optional().nullable(), args.note, 'note') ?? null),
+  resolveFault: (_: unknown, args: Args, ctx: IdentityContext) => actOnFault(ctx, parseInput(uuid, args.id, 'id'), 'resolve', parseInput(text(5000), args.response, 'response')),
   restrictSystem: (_: unknown, args: Args, ctx: IdentityContext) => restrictSystem(ctx, parseInput(restrictionInput, stripNulls(args.input))),
   liftRestriction: (_: unknown, __: unknown, ctx: IdentityContext) => liftRestriction(ctx),
   suspendUser: (_: unknown, args: Args, ctx: IdentityContext) => suspendUser(ctx, parseInput(uuid, args.userId, 'userId'), parseInput(reason, args.reason, 'reason')),

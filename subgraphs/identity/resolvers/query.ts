@@ -6,6 +6,8 @@ import { requireUser } from '../services/access-guard';
 import { listCertificates, listUsers, readSubject, viewer } from '../services/directory-service';
 import { currentRestriction } from '../services/system-admin-service';
 import { listAuditArgs, listAuditEvents } from '../services/audit-queries';
+import { listFaults } from '../services/fault-service';
+import { findSubjects, findSubjectsArgs } from '../services/subject-service';
 
 export const Query = {
   me: (_: unknown, __: unknown, ctx: IdentityContext) => viewer(ctx),
@@ -18,6 +20,7 @@ export const Query = {
     return ctx.facilityById.load(parseInput(uuid, args.id, 'id'));
   },
   subject: (_: unknown, args: { id: string }, ctx: IdentityContext) => readSubject(ctx, parseInput(uuid, args.id, 'id')),
+  findSubjects: (_: unknown, args: unknown, ctx: IdentityContext) => findSubjects(ctx, parseInput(findSubjectsArgs, args)),
   orgUnits: (_: unknown, __: unknown, ctx: IdentityContext) => {
     requireUser(ctx);
     return ctx.db.orgUnit.findMany({ orderBy: [{ kind: 'asc' }, { code: 'asc' }] });
@@ -26,6 +29,7 @@ export const Query = {
   application: (_: unknown, args: { id: string }, ctx: IdentityContext) => getApplication(ctx, parseInput(uuid, args.id, 'id')),
   users: (_: unknown, args: { facilityId: string }, ctx: IdentityContext) => listUsers(ctx, parseInput(uuid, args.facilityId, 'facilityId')),
   clientCertificates: (_: unknown, args: { facilityId: string }, ctx: IdentityContext) => listCertificates(ctx, parseInput(uuid, args.facilityId, 'facilityId')),
+  faultReports: (_: unknown, args: { status?: string | null }, ctx: IdentityContext) => listFaults(ctx, args.status),
   auditEvents: (_: unknown, args: unknown, ctx: IdentityContext) => listAuditEvents(ctx, parseInput(listAuditArgs, args)),
   systemRestriction: (_: unknown, __: unknown, ctx: IdentityContext) => {
     requireUser(ctx, { allowPendingPasswordChange: true });

@@ -1,28 +1,120 @@
-// Subjects (care recipients). Only the fields the walking skeleton needs;
-// sex, address, the Art. 5 category and identifiers come with the rooms work.
+// Subjects (care recipients, Art. 5): registration with the Art. 5 facts,
+// and look-up by kana name and birth date however the kana was typed.
+//
+// One person, one subject: a registration whose folded kana name and birth
+// date match a subject already registered is refused with CONFLICT. The
+// refusal names neither that subject nor its id: the registrant may look it
+// up with findSubjects, which is permissioned and audited like every read.
+// name_key has only a plain index (rows from before it may hold null), so
+// the check and the insert run under a transaction-scoped advisory lock on
+// the match key: two concurrent registrations of one person serialize, and
+// the second sees the first.
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { calendarDate, text } from '../../../lib/input';
+import { appError } from '../../../lib/graphql-errors';
 import type { Subject } from '../../../generated/prisma/client';
 import type { IdentityContext } from '../context';
 import { forbid } from './access-guard';
 import { recordAudit } from './audit-service';
 import { maySeeSubjects } from './directory-service';
-import { isKanaName, isPlausibleBirthDate } from '../domain/subject-rules';
+import { normalizeKanaName, subjectMatchKey } from '../domain/name-normalization';
+import {
+  hasRepeatedIdentifier,
+  isKanaName,
+  isPlausibleBirthDate,
+  matchesSubjectKey,
+  maxSubjectIdentifiers,
+  subjectCategories,
+  subjectSexes,
+} from '../domain/subject-rules';
+
+/** Names the subject lock among other pg_advisory_xact_lock users (two-key form: this class, then the key's hash). */
+const subjectLockClass = 0x5375_626a; // "Subj"
+
+const kanaName = text(100).refine(isKanaName, 'must be written in hiragana or katakana');
+const birthDate = calendarDate.refine((d) => isPlausibleBirthDate(d, new Date()), 'must be a past date after 1900-01-01');
+
+const identifier = z.object({ system: text(100), value: text(100) });
 
 export const registerSubjectInput = z.object({
   name: text(100),
-  nameKana: text(100).refine(isKanaName, 'must be written in hiragana or katakana'),
-  birthDate: calendarDate.refine((d) => isPlausibleBirthDate(d, new Date()), 'must be a past date after 1900-01-01'),
+  nameKana: kanaName,
+  birthDate,
+  sex: z
+    .enum(subjectSexes)
+    .nullish()
+    .transform((sex) => sex ?? 'UNKNOWN'),
+  address: text(300).nullish(),
+  category: z.enum(subjectCategories),
+  identifiers: z
+    .array(identifier)
+    .max(maxSubjectIdentifiers, `must be at most ${maxSubjectIdentifiers} identifiers`)
+    .refine((ids) => !hasRepeatedIdentifier(ids), 'must not repeat an identifier')
+    .nullish()
+    .transform((ids) => ids ?? []),
 });
+
+export const findSubjectsArgs = z.object({ nameKana: kanaName, birthDate });
+
+/** Subjects with this match key, including rows from before name_key existed. */
+function subjectsWithKey(db: Pick<IdentityContext['db'], 'subject'>, nameKana: string, isoBirthDate: string): Promise<Subject[]> {
+  const key = subjectMatchKey(nameKana, isoBirthDate);
+  return db.subject
+    .findMany({
+      where: { birthDate: new Date(`${isoBirthDate}T00:00:00Z`), OR: [{ nameKey: normalizeKanaName(nameKana) }, { nameKey: null }] },
+      orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+    })
+    .then((rows) => rows.filter((row) => matchesSubjectKey(row, key)));
+}
+
+class DuplicateSubject extends Error {}
 
 export async function registerSubject(ctx: IdentityContext, input: z.infer<typeof registerSubjectInput>): Promise<Subject> {
   if (!maySeeSubjects(ctx)) await forbid(ctx, 'subject.register', 'Subject');
-  return ctx.db.$transaction(async (tx) => {
-    const subject = await tx.subject.create({
-      data: { id: randomUUID(), name: input.name, nameKana: input.nameKana, birthDate: new Date(`${input.birthDate}T00:00:00Z`) },
+  const key = subjectMatchKey(input.nameKana, input.birthDate);
+  try {
+    return await ctx.db.$transaction(async (tx) => {
+      await tx.$executeRaw`SELECT pg_advisory_xact_lock(${subjectLockClass}::int, hashtext(${key}))`;
+      if ((await subjectsWithKey(tx, input.nameKana, input.birthDate)).length > 0) throw new DuplicateSubject();
+      const subject = await tx.subject.create({
+        data: {
+          id: randomUUID(),
+          name: input.name,
+          nameKana: input.nameKana,
+          nameKey: normalizeKanaName(input.nameKana),
+          birthDate: new Date(`${input.birthDate}T00:00:00Z`),
+          sex: input.sex,
+          address: input.address ?? null,
+          category: input.category,
+          identifiers: input.identifiers,
+        },
+      });
+      await recordAudit(tx, ctx.principal, { action: 'subject.register', outcome: 'SUCCESS', targetType: 'Subject', targetId: subject.id });
+      return subject;
     });
-    await recordAudit(tx, ctx.principal, { action: 'subject.register', outcome: 'SUCCESS', targetType: 'Subject', targetId: subject.id });
-    return subject;
+  } catch (error) {
+    if (!(error instanceof DuplicateSubject)) throw error;
+    await recordAudit(ctx.db, ctx.principal, { action: 'subject.register', outcome: 'FAILURE', targetType: 'Subject', details: { reason: 'DUPLICATE_SUBJECT' } });
+    throw appError('CONFLICT', 'a subject with the same kana name and birth date is already registered; look it up with findSubjects');
+  }
+}
+
+/** Art. 18: is this person already a subject? Each subject returned is a read, audited as one. */
+export async function findSubjects(ctx: IdentityContext, args: z.infer<typeof findSubjectsArgs>): Promise<Subject[]> {
+  if (!maySeeSubjects(ctx)) await forbid(ctx, 'subject.find', 'Subject');
+  const subjects = await subjectsWithKey(ctx.db, args.nameKana, args.birthDate);
+  await ctx.db.$transaction(async (tx) => {
+    await recordAudit(tx, ctx.principal, { action: 'subject.find', outcome: 'SUCCESS', targetType: 'Subject', details: { matches: subjects.length } });
+    for (const subject of subjects) {
+      await recordAudit(tx, ctx.principal, { action: 'subject.read', outcome: 'SUCCESS', targetType: 'Subject', targetId: subject.id, details: { via: 'findSubjects' } });
+    }
   });
+  return subjects;
+}
+
+/** Subject.identifiers: the stored JSON array, read defensively. */
+export function subjectIdentifiers(subject: Pick<Subject, 'identifiers'>): Array<{ system: string; value: string }> {
+  const parsed = z.array(identifier).safeParse(subject.identifiers);
+  return parsed.success ? parsed.data : [];
 }

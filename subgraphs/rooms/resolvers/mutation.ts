@@ -1,11 +1,21 @@
-import { parseInput } from '../../../lib/input';
-import { requireAnyOf } from '../../../lib/access/guard';
+import { parseInput, uuid } from '../../../lib/input';
 import type { RoomsContext } from '../context';
-import { openRoom, openRoomInput } from '../services/room-service';
+import { recordMinutes, recordMinutesInput, scheduleMeeting, scheduleMeetingInput } from '../services/meeting-service';
+import { addRoomMember, memberInput, removeRoomMember } from '../services/membership-service';
+import { createPost, createPostInput, editPost, editPostInput, markPostRead, removePost, removePostInput } from '../services/post-service';
+import { closeRoom, closeRoomInput, openRoom, openRoomInput } from '../services/room-service';
+
+type Args = Record<string, unknown>;
 
 export const Mutation = {
-  openRoom: (_: unknown, args: { input: unknown }, ctx: RoomsContext) => {
-    requireAnyOf(ctx.principal, ['room.decide']);
-    return openRoom(ctx.db, parseInput(openRoomInput, args.input));
-  },
+  openRoom: (_: unknown, args: { input: unknown }, ctx: RoomsContext) => openRoom(ctx, parseInput(openRoomInput, args.input)),
+  closeRoom: (_: unknown, args: Args, ctx: RoomsContext) => closeRoom(ctx, parseInput(closeRoomInput, args)),
+  addRoomMember: (_: unknown, args: Args, ctx: RoomsContext) => addRoomMember(ctx, parseInput(memberInput, args)),
+  removeRoomMember: (_: unknown, args: Args, ctx: RoomsContext) => removeRoomMember(ctx, parseInput(memberInput, args)),
+  createPost: (_: unknown, args: Args, ctx: RoomsContext) => createPost(ctx, parseInput(createPostInput, args)),
+  editPost: (_: unknown, args: Args, ctx: RoomsContext) => editPost(ctx, parseInput(editPostInput, args)),
+  markPostRead: (_: unknown, args: Args, ctx: RoomsContext) => markPostRead(ctx, parseInput(uuid, args.postId, 'postId')),
+  removePost: (_: unknown, args: Args, ctx: RoomsContext) => removePost(ctx, parseInput(removePostInput, args)),
+  scheduleMeeting: (_: unknown, args: Args, ctx: RoomsContext) => scheduleMeeting(ctx, parseInput(scheduleMeetingInput, args)),
+  recordMinutes: (_: unknown, args: Args, ctx: RoomsContext) => recordMinutes(ctx, parseInput(recordMinutesInput, args)),
 };

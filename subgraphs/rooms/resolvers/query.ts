@@ -1,15 +1,17 @@
+import { requireSignedIn } from '../../../lib/access/guard';
+import { can } from '../../../lib/access/permissions';
 import { parseInput, uuid } from '../../../lib/input';
 import type { RoomsContext } from '../context';
-import { listRooms, listRoomsArgs, roomReaders } from '../services/room-service';
-import { requireAnyOf } from '../../../lib/access/guard';
+import { verifyRoomsChain } from '../services/access-records';
+import { refuse } from '../services/room-guard';
+import { getRoom, listRooms, listRoomsArgs } from '../services/room-service';
 
 export const Query = {
-  rooms: (_: unknown, args: unknown, ctx: RoomsContext) => {
-    requireAnyOf(ctx.principal, roomReaders);
-    return listRooms(ctx.db, parseInput(listRoomsArgs, args));
-  },
-  room: (_: unknown, args: { id: string }, ctx: RoomsContext) => {
-    requireAnyOf(ctx.principal, roomReaders);
-    return ctx.roomById.load(parseInput(uuid, args.id, 'id'));
+  rooms: (_: unknown, args: unknown, ctx: RoomsContext) => listRooms(ctx, parseInput(listRoomsArgs, args)),
+  room: (_: unknown, args: { id: unknown }, ctx: RoomsContext) => getRoom(ctx, parseInput(uuid, args.id, 'id')),
+  verifyRoomsAccessChain: async (_: unknown, __: unknown, ctx: RoomsContext) => {
+    const user = requireSignedIn(ctx.principal);
+    if (!can(user, 'audit.read')) throw await refuse(ctx, user, null, 'access-chain', { allowed: false, code: 'FORBIDDEN', message: 'not allowed: audit.read' });
+    return verifyRoomsChain(ctx.db);
   },
 };

@@ -1,46 +1,85 @@
-// Rooms: opening and listing. Opening here is direct; the Form 8 application
-// workflow (user, facility manager, deciding manager) and the consent check
-// wrap it in the rooms-and-consent work. The subject is referenced by its
-// federation key only: rooms cannot see identity's tables, so an unknown
-// subject id is not detected here.
+// Rooms: opening, closing and listing. Opening and closing here are direct
+// (interim): the Form 8 and Form 10 workflows (user, facility manager,
+// deciding manager) and the consent check will wrap them. The subject is
+// referenced by its federation key only: rooms cannot see identity's
+// tables, so an unknown subject id is not detected here.
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { readPage } from '../../../lib/cursor';
-import { conflict } from '../../../lib/graphql-errors';
+import { appError, conflict } from '../../../lib/graphql-errors';
 import { pageArgs, text, uuid } from '../../../lib/input';
-import type { Room } from '../../../generated/prisma/client';
+import type { Prisma, Room } from '../../../generated/prisma/client';
 import { isUniqueViolation } from '../../../lib/db-errors';
-import type { Operation } from '../../../lib/access/permissions';
-import type { RoomsDb } from '../context';
-
-/**
- * Until room membership exists (rooms-and-consent work), rooms are listed
- * only to the managers who open them (Art. 9-2); room content will be for
- * members only.
- */
-export const roomReaders: Operation[] = ['room.decide'];
+import { can } from '../../../lib/access/permissions';
+import { requireSignedIn } from '../../../lib/access/guard';
+import type { RoomsContext } from '../context';
+import { closeReasons, encodeClosure } from '../domain/room-access';
+import { recordAccess } from './access-records';
+import { authorizeRoom, findRoom, refuse } from './room-guard';
 
 export const openRoomInput = z.object({ subjectId: uuid, title: text(200) });
 export const listRoomsArgs = pageArgs(100);
+export const closeRoomInput = z
+  .object({ roomId: uuid, reason: z.enum(closeReasons), note: text(1000).nullish() })
+  .refine((input) => input.reason !== 'OTHER' || !!input.note, { message: 'must say why when the reason is OTHER', path: ['note'] });
 
-export async function openRoom(db: RoomsDb, input: z.infer<typeof openRoomInput>): Promise<Room> {
+export async function openRoom(ctx: RoomsContext, input: z.infer<typeof openRoomInput>): Promise<Room> {
+  const user = requireSignedIn(ctx.principal);
+  if (!can(user, 'room.decide')) {
+    throw await refuse(ctx, user, { id: null, subjectId: input.subjectId }, 'room.open', {
+      allowed: false,
+      code: 'FORBIDDEN',
+      message: 'not allowed: room.decide',
+    });
+  }
   try {
-    return await db.room.create({ data: { id: randomUUID(), subjectId: input.subjectId, title: input.title } });
+    return await ctx.db.$transaction(async (tx) => {
+      const room = await tx.room.create({ data: { id: randomUUID(), subjectId: input.subjectId, title: input.title, openedBy: user.userId } });
+      await recordAccess(tx, { actor: user, room, action: 'WRITE', what: 'room.open', outcome: 'SUCCESS' });
+      return room;
+    });
   } catch (error) {
     // The partial unique index room_one_active_per_subject enforces Art. 9
     // even when two requests race; this is where the race is reported.
-    if (isUniqueViolation(error)) {
-      throw conflict('this subject already has a room that is not closed');
-    }
+    if (isUniqueViolation(error)) throw conflict('this subject already has a room that is not closed');
     throw error;
   }
 }
 
-export function listRooms(db: RoomsDb, args: z.infer<typeof listRoomsArgs>) {
+export async function closeRoom(ctx: RoomsContext, input: z.infer<typeof closeRoomInput>): Promise<Room> {
+  const room = await findRoom(ctx, input.roomId);
+  const user = await authorizeRoom(ctx, room, 'room.close', 'room.close');
+  const closed = await ctx.db.$transaction(async (tx) => {
+    const now = new Date();
+    // Conditional on the state read above, so two concurrent closings cannot both succeed.
+    const changed = await tx.room.updateMany({
+      where: { id: room.id, status: { not: 'CLOSED' } },
+      data: { status: 'CLOSED', closedAt: now, closedReason: encodeClosure(input.reason, input.note) },
+    });
+    if (changed.count === 0) throw appError('ILLEGAL_TRANSITION', 'the room is already closed');
+    await recordAccess(tx, { actor: user, room, action: 'WRITE', what: 'room.close', outcome: 'SUCCESS' });
+    return tx.room.findUniqueOrThrow({ where: { id: room.id } });
+  });
+  ctx.roomById.clear(room.id).prime(room.id, closed);
+  return closed;
+}
+
+/** The rooms the caller may see: all for the system admin, otherwise those it opened (still a manager) or is a member of. */
+export function listRooms(ctx: RoomsContext, args: z.infer<typeof listRoomsArgs>) {
+  const user = requireSignedIn(ctx.principal);
+  const member: Prisma.RoomWhereInput = { members: { some: { userId: user.userId, removedAt: null } } };
+  const visible: Prisma.RoomWhereInput =
+    user.role === 'SYSTEM_ADMIN' ? {} : can(user, 'room.decide') ? { OR: [{ openedBy: user.userId }, member] } : member;
   return readPage(
     args,
     'openedAt',
-    (where, take) => db.room.findMany({ where, orderBy: [{ openedAt: 'desc' }, { id: 'desc' }], take }),
+    (where, take) => ctx.db.room.findMany({ where: { AND: [visible, where] }, orderBy: [{ openedAt: 'desc' }, { id: 'desc' }], take }),
     (row) => row.openedAt,
   );
+}
+
+export async function getRoom(ctx: RoomsContext, id: string): Promise<Room> {
+  const room = await findRoom(ctx, id);
+  await authorizeRoom(ctx, room, 'room.see', 'room');
+  return room;
 }

@@ -1,0 +1,33 @@
+import { duplicateProblem, endProblem, inForce, reviewDateProblem } from './legal-exception-rules';
+
+const today = '2026-11-25';
+
+describe('legal exception rules (Art. 19)', () => {
+  it.each([
+    ['2026-11-24', 'must be in the future'],
+    ['2026-11-25', 'must be in the future'],
+    ['2026-11-26', null],
+    ['2027-11-25', null],
+    ['2027-11-26', 'must be at most one year ahead'],
+  ])('review on %s: %s', (reviewOn, message) => {
+    expect(reviewDateProblem(reviewOn, today)?.message ?? null).toBe(message);
+  });
+
+  it('allows one active exception per basis', () => {
+    const active = [{ basis: 'ELDER_ABUSE' as const, endedAt: null }];
+    expect(duplicateProblem('ELDER_ABUSE', active)).toMatch(/already active/);
+    expect(duplicateProblem('DISASTER', active)).toBeNull();
+    expect(duplicateProblem('ELDER_ABUSE', [{ basis: 'ELDER_ABUSE', endedAt: new Date() }])).toBeNull();
+  });
+
+  it('ends an exception once', () => {
+    expect(endProblem({ endedAt: null })).toBeNull();
+    expect(endProblem({ endedAt: new Date() })).toMatch(/already ended/);
+  });
+
+  it('is in force until it ends or its review date passes', () => {
+    expect(inForce({ basis: 'DISASTER', reviewOn: today, endedAt: null }, today)).toBe(true);
+    expect(inForce({ basis: 'DISASTER', reviewOn: '2026-11-24', endedAt: null }, today)).toBe(false);
+    expect(inForce({ basis: 'DISASTER', reviewOn: '2027-01-01', endedAt: new Date() }, today)).toBe(false);
+  });
+});

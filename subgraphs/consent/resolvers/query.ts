@@ -1,0 +1,13 @@
+import type { ConsentContext } from '../context';
+import { verifyConsentAccessChain } from '../services/access-record-service';
+import { writer } from './access';
+
+export const Query = {
+  // Reading the access records is itself recorded, after the verification so it does not race the walk.
+  verifyConsentAccessChain: async (_: unknown, __: unknown, ctx: ConsentContext) => {
+    await writer(ctx, ['audit.read'], { what: 'verifyConsentAccessChain', subjectId: null });
+    const verification = await verifyConsentAccessChain(ctx.db);
+    await ctx.accessLog.load({ action: 'READ', what: 'verifyConsentAccessChain', subjectId: null, outcome: verification.ok ? 'OK' : 'BROKEN' });
+    return verification;
+  },
+};

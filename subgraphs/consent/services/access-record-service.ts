@@ -1,0 +1,84 @@
+// Consent's access records (appendix 4(3)): every read of consent data,
+// every write and every refused attempt is appended to consent.access_record,
+// hash-chained (lib/audit). One advisory lock (accessChainLockKey) serializes
+// the chain's appends; consent writes take the same lock first, so the lock
+// also serializes "check the current state, then append" for consent and
+// exceptions (see consent-service.ts).
+import type { Prisma } from '../../../generated/prisma/client';
+import { appendAccessRecord, verifyAccessChain, type AccessRecordDelegate, type ChainStore } from '../../../lib/audit/access-log';
+import type { AccessFacts } from '../../../lib/audit/hash-chain';
+import { isUuid } from '../../../lib/batch';
+import type { Principal } from '../../../lib/access/principal';
+import type { ConsentDb } from '../context';
+
+/** pg_advisory_xact_lock key of consent's access chain. */
+export const accessChainLockKey = 72002;
+
+export type AccessAction = 'READ' | 'WRITE' | 'DENIED';
+
+/** What one access was about; the actor and time come from the request. */
+export interface AccessEntry {
+  action: AccessAction;
+  /** The field or mutation: consentStatus, consentHistory, recordConsent, … */
+  what: string;
+  subjectId: string | null;
+  roomId?: string | null;
+  /** OK, or the error code of a refusal. */
+  outcome: string;
+}
+
+export function chainStore(tx: Prisma.TransactionClient): ChainStore {
+  return {
+    lockKey: accessChainLockKey,
+    records: tx.consentAccessRecord as unknown as AccessRecordDelegate,
+    lock: (key) => tx.$executeRaw`SELECT pg_advisory_xact_lock(${key}::bigint)`,
+  };
+}
+
+/** Takes the chain's lock; the first statement of every consent write. */
+export async function lockChain(tx: Prisma.TransactionClient): Promise<void> {
+  await tx.$executeRaw`SELECT pg_advisory_xact_lock(${accessChainLockKey}::bigint)`;
+}
+
+export function accessFacts(principal: Principal, entry: AccessEntry, at: Date): AccessFacts {
+  const user = principal.kind === 'user' ? principal : null;
+  return {
+    at,
+    actorId: user?.userId ?? null,
+    actorRole: user?.role ?? principal.kind,
+    // The column is a uuid: a malformed id is recorded as no subject (the refusal itself is still recorded).
+    subjectId: entry.subjectId && isUuid(entry.subjectId) ? entry.subjectId : null,
+    roomId: entry.roomId && isUuid(entry.roomId) ? entry.roomId : null,
+    action: entry.action,
+    what: entry.what,
+    outcome: entry.outcome,
+  };
+}
+
+/** Appends a batch of entries in one transaction (one lock, one commit). */
+export async function appendAccessEntries(db: ConsentDb, principal: Principal, entries: readonly AccessEntry[], at: Date): Promise<void> {
+  await db.$transaction(async (tx) => {
+    const store = chainStore(tx);
+    for (const entry of entries) await appendAccessRecord(store, accessFacts(principal, entry, at));
+  });
+}
+
+export interface ChainVerification {
+  ok: boolean;
+  records: number;
+  brokenAt: string | null;
+  reason: 'HASH_MISMATCH' | 'LINK_MISMATCH' | null;
+}
+
+/** On a break, `records` counts the intact records before it. */
+export async function verifyConsentAccessChain(db: ConsentDb): Promise<ChainVerification> {
+  const verdict = await verifyAccessChain(db.consentAccessRecord as unknown as AccessRecordDelegate);
+  if (verdict.ok) return { ok: true, records: verdict.records, brokenAt: null, reason: null };
+  const intact = await db.consentAccessRecord.count({ where: { seq: { lt: verdict.brokenAt } } });
+  return {
+    ok: false,
+    records: intact,
+    brokenAt: verdict.brokenAt.toString(),
+    reason: verdict.reason === 'hash-mismatch' ? 'HASH_MISMATCH' : 'LINK_MISMATCH',
+  };
+}

@@ -1,0 +1,67 @@
+// Art. 19 exceptions, decided by the city. Writes take the access chain's
+// lock first (as consent writes do), so the duplicate check and the end
+// transition cannot race, and each write commits with its access record.
+import { randomUUID } from 'node:crypto';
+import { appError, conflict, notFound } from '../../../lib/graphql-errors';
+import type { Operation } from '../../../lib/access/permissions';
+import type { UserPrincipal } from '../../../lib/access/principal';
+import { appendAccessRecord } from '../../../lib/audit/access-log';
+import type { LegalException } from '../../../generated/prisma/client';
+import type { ConsentDb } from '../context';
+import { dateColumn } from '../domain/calendar';
+import { duplicateProblem, endProblem, type LegalBasis } from '../domain/legal-exception-rules';
+import { accessFacts, chainStore, lockChain } from './access-record-service';
+
+/**
+ * The city decides exceptions (Art. 19); in this network the city's
+ * deciders are the roles that decide rooms: SYSTEM_ADMIN, ADMIN_MANAGER
+ * (the city's departments) and HOSPITAL_MANAGER (the core hospitals that
+ * open rooms on the city's behalf). They record the decision, naming who
+ * decided for the city. The same roles read the exceptions, whose reasons
+ * can describe abuse; other users see only the resulting sharing basis.
+ */
+export const exceptionDeciders: Operation[] = ['room.decide'];
+
+export interface LegalExceptionInput {
+  subjectId: string;
+  basis: LegalBasis;
+  decidedBy: string;
+  reason: string;
+  reviewOn: string;
+}
+
+export function recordLegalException(db: ConsentDb, actor: UserPrincipal, input: LegalExceptionInput, at: Date): Promise<LegalException> {
+  return db.$transaction(async (tx) => {
+    await lockChain(tx);
+    const active = await tx.legalException.findMany({ where: { subjectId: input.subjectId, endedAt: null } });
+    const problem = duplicateProblem(input.basis, active);
+    if (problem) throw conflict(problem);
+    const exception = await tx.legalException.create({
+      data: {
+        id: randomUUID(),
+        subjectId: input.subjectId,
+        basis: input.basis,
+        decidedBy: input.decidedBy,
+        reason: input.reason,
+        reviewOn: dateColumn(input.reviewOn),
+        recordedBy: actor.userId,
+        recordedAt: at,
+      },
+    });
+    await appendAccessRecord(chainStore(tx), accessFacts(actor, { action: 'WRITE', what: 'recordLegalException', subjectId: input.subjectId, outcome: 'OK' }, at));
+    return exception;
+  });
+}
+
+export function endLegalException(db: ConsentDb, actor: UserPrincipal, id: string, at: Date): Promise<LegalException> {
+  return db.$transaction(async (tx) => {
+    await lockChain(tx);
+    const exception = await tx.legalException.findUnique({ where: { id } });
+    if (!exception) throw notFound('no such legal exception');
+    const problem = endProblem(exception);
+    if (problem) throw appError('ILLEGAL_TRANSITION', problem);
+    const ended = await tx.legalException.update({ where: { id }, data: { endedAt: at } });
+    await appendAccessRecord(chainStore(tx), accessFacts(actor, { action: 'WRITE', what: 'endLegalException', subjectId: exception.subjectId, outcome: 'OK' }, at));
+    return ended;
+  });
+}
