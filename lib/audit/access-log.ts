@@ -41,3 +41,23 @@ export async function verifyAccessChain(records: AccessRecordDelegate, pageSize 
     after = last.seq;
   }
 }
+
+/** What a subgraph's verify operation answers (GraphQL ChainVerification). */
+export interface ChainVerification {
+  ok: boolean;
+  /** On a break, the intact records before it. */
+  records: number;
+  brokenAt: string | null;
+  reason: 'HASH_MISMATCH' | 'LINK_MISMATCH' | null;
+}
+
+export async function chainVerification(records: AccessRecordDelegate, countBefore: (seq: bigint) => Promise<number>): Promise<ChainVerification> {
+  const verdict = await verifyAccessChain(records);
+  if (verdict.ok) return { ok: true, records: verdict.records, brokenAt: null, reason: null };
+  return {
+    ok: false,
+    records: await countBefore(verdict.brokenAt),
+    brokenAt: verdict.brokenAt.toString(),
+    reason: verdict.reason === 'hash-mismatch' ? 'HASH_MISMATCH' : 'LINK_MISMATCH',
+  };
+}

@@ -5,7 +5,7 @@
 // also serializes "check the current state, then append" for consent and
 // exceptions (see consent-service.ts).
 import type { Prisma } from '../../../generated/prisma/client';
-import { appendAccessRecord, verifyAccessChain, type AccessRecordDelegate, type ChainStore } from '../../../lib/audit/access-log';
+import { appendAccessRecord, chainVerification, type AccessRecordDelegate, type ChainStore, type ChainVerification } from '../../../lib/audit/access-log';
 import type { AccessFacts } from '../../../lib/audit/hash-chain';
 import { isUuid } from '../../../lib/batch';
 import type { Principal } from '../../../lib/access/principal';
@@ -63,22 +63,8 @@ export async function appendAccessEntries(db: ConsentDb, principal: Principal, e
   });
 }
 
-export interface ChainVerification {
-  ok: boolean;
-  records: number;
-  brokenAt: string | null;
-  reason: 'HASH_MISMATCH' | 'LINK_MISMATCH' | null;
-}
 
 /** On a break, `records` counts the intact records before it. */
-export async function verifyConsentAccessChain(db: ConsentDb): Promise<ChainVerification> {
-  const verdict = await verifyAccessChain(db.consentAccessRecord as unknown as AccessRecordDelegate);
-  if (verdict.ok) return { ok: true, records: verdict.records, brokenAt: null, reason: null };
-  const intact = await db.consentAccessRecord.count({ where: { seq: { lt: verdict.brokenAt } } });
-  return {
-    ok: false,
-    records: intact,
-    brokenAt: verdict.brokenAt.toString(),
-    reason: verdict.reason === 'hash-mismatch' ? 'HASH_MISMATCH' : 'LINK_MISMATCH',
-  };
+export function verifyConsentAccessChain(db: ConsentDb): Promise<ChainVerification> {
+  return chainVerification(db.consentAccessRecord as unknown as AccessRecordDelegate, (seq) => db.consentAccessRecord.count({ where: { seq: { lt: seq } } }));
 }

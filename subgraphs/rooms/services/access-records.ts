@@ -2,7 +2,7 @@
 // subject's data in a room, and every refused attempt. A write's record is
 // appended in the write's own transaction, so both commit or neither does;
 // a read's record gets a small transaction of its own.
-import { appendAccessRecord, verifyAccessChain, type AccessRecordDelegate, type ChainStore } from '../../../lib/audit/access-log';
+import { appendAccessRecord, chainVerification, type AccessRecordDelegate, type ChainStore, type ChainVerification } from '../../../lib/audit/access-log';
 import type { UserPrincipal } from '../../../lib/access/principal';
 import type { RoomsDb, RoomsTx } from '../context';
 
@@ -48,21 +48,8 @@ export async function recordAccessAlone(db: RoomsDb, event: RoomAccessEvent): Pr
   await db.$transaction((tx) => recordAccess(tx, event));
 }
 
-export interface ChainVerification {
-  ok: boolean;
-  records: number;
-  brokenAt: string | null;
-  reason: 'HASH_MISMATCH' | 'LINK_MISMATCH' | null;
-}
 
-export async function verifyRoomsChain(db: RoomsDb): Promise<ChainVerification> {
-  const verdict = await verifyAccessChain(db.roomsAccessRecord as unknown as AccessRecordDelegate);
-  if (verdict.ok) return { ok: true, records: verdict.records, brokenAt: null, reason: null };
-  const intact = await db.roomsAccessRecord.count({ where: { seq: { lt: verdict.brokenAt } } });
-  return {
-    ok: false,
-    records: intact,
-    brokenAt: verdict.brokenAt.toString(),
-    reason: verdict.reason === 'hash-mismatch' ? 'HASH_MISMATCH' : 'LINK_MISMATCH',
-  };
+/** On a break, `records` counts the intact records before it. */
+export function verifyRoomsChain(db: RoomsDb): Promise<ChainVerification> {
+  return chainVerification(db.roomsAccessRecord as unknown as AccessRecordDelegate, (seq) => db.roomsAccessRecord.count({ where: { seq: { lt: seq } } }));
 }
