@@ -7,12 +7,19 @@ import type { z } from 'zod';
 import type { PrismaClient } from '../lib/database';
 import type { Logger } from '../lib/logger';
 import type { IdentityDependencies } from '../subgraphs/identity/context';
+import type { SuspensionDb } from '../subgraphs/rooms/services/suspension-service';
 
 export interface JobDependencies {
   /** The adapters own the `integration` schema; other data goes through its owner's services. */
   db: Pick<PrismaClient, 'workerHeartbeat' | '$transaction'>;
   /** Identity's service dependencies, for jobs that act on accounts (Art. 23-2). */
   identity: Pick<IdentityDependencies, 'db' | 'settings' | 'now'>;
+  /**
+   * Rooms' tables, for jobs that act on rooms through rooms' services
+   * (consent-withdrawn). Optional so a worker for other jobs can start
+   * without it; a job that needs it fails (and is retried) when it is missing.
+   */
+  rooms?: SuspensionDb;
   logger: Logger;
   workerName: string;
 }
@@ -24,4 +31,6 @@ export interface JobDefinition<Payload> {
   process(payload: Payload, job: Job, deps: JobDependencies): Promise<void>;
   /** Repeating schedule, if the job runs on its own. */
   every?: number;
+  /** The outbox event type this job handles: adapters/outbox-relay.ts enqueues each such event here. */
+  event?: string;
 }

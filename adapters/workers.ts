@@ -4,6 +4,8 @@ import os from 'node:os';
 import { Queue, UnrecoverableError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { JobDefinition, JobDependencies } from './job-definition';
+import { startOutboxRelay, type OutboxRelay } from './outbox-relay';
+import type { OutboxDb } from '../subgraphs/consent/services/outbox';
 
 export interface WorkerOptions {
   redis: Redis;
@@ -11,6 +13,8 @@ export interface WorkerOptions {
   deps: Omit<JobDependencies, 'workerName'>;
   definitions: ReadonlyArray<JobDefinition<never>>;
   concurrency?: number;
+  /** Consent's outbox: when given, its events are relayed to the queues of the jobs that handle them. */
+  outbox?: OutboxDb;
 }
 
 export interface RunningWorkers {
@@ -55,9 +59,17 @@ export async function startWorkers(options: WorkerOptions): Promise<RunningWorke
     queues.set(definition.queue, queue);
     workers.push(worker);
   }
+  // The relay runs wherever the workers run; it stops first, so no event is added to a closing queue.
+  const byEvent = new Map<string, Queue>();
+  for (const definition of definitions) {
+    const queue = queues.get(definition.queue);
+    if (definition.event && queue) byEvent.set(definition.event, queue);
+  }
+  const relay: OutboxRelay | undefined = options.outbox ? startOutboxRelay({ db: options.outbox, queues: byEvent, logger: deps.logger }) : undefined;
   return {
     queues,
     close: async () => {
+      await relay?.stop();
       await Promise.all(workers.map((w) => w.close()));
       await Promise.all([...queues.values()].map((q) => q.close()));
     },

@@ -103,8 +103,9 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
       workers = await startWorkers({
         redis: options.redis,
         prefix: options.queuePrefix,
-        deps: { db: options.db.prisma, identity: { db: options.db.prisma, settings: options.identitySettings, now }, logger: options.logger },
+        deps: { db: options.db.prisma, identity: { db: options.db.prisma, settings: options.identitySettings, now }, rooms: options.db.prisma, logger: options.logger },
         definitions: jobDefinitions,
+        outbox: options.db.prisma,
       });
       stops.push(workers.close);
     }

@@ -1,6 +1,11 @@
 import type { JobDefinition } from '../job-definition';
+import { consentWithdrawn } from './consent-withdrawn';
 import { disableInactiveAccounts } from './disable-inactive-accounts';
 import { workerHeartbeat } from './worker-heartbeat';
 
 /** Every job type the worker runs. */
-export const jobDefinitions: ReadonlyArray<JobDefinition<never>> = [workerHeartbeat as JobDefinition<never>, disableInactiveAccounts as JobDefinition<never>];
+export const jobDefinitions: ReadonlyArray<JobDefinition<never>> = [
+  workerHeartbeat as JobDefinition<never>,
+  disableInactiveAccounts as JobDefinition<never>,
+  consentWithdrawn as JobDefinition<never>,
+];

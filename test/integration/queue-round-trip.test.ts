@@ -15,6 +15,7 @@ describe('BullMQ round trip', () => {
   let redis: Redis;
   let workers: RunningWorkers;
   let events: QueueEvents;
+  let eventsConnection: ReturnType<typeof connectRedis>;
   const prefix = uniqueName('renkei-test').replace(/_/g, '-');
 
   beforeAll(async () => {
@@ -22,12 +23,15 @@ describe('BullMQ round trip', () => {
     redis = connectRedis(redisUrl);
     await redis.connect();
     workers = await startWorkers({ redis, prefix, deps: { db: db.prisma, identity: { db: db.prisma, settings: defaultIdentitySettings, now: () => new Date() }, logger: silentLogger }, definitions: jobDefinitions });
-    events = new QueueEvents(workerHeartbeat.queue, { connection: connectRedis(redisUrl), prefix });
+    eventsConnection = connectRedis(redisUrl);
+    events = new QueueEvents(workerHeartbeat.queue, { connection: eventsConnection, prefix });
     await events.waitUntilReady();
   });
 
   afterAll(async () => {
     await events.close();
+    // BullMQ does not close a connection it was given.
+    await eventsConnection.quit();
     await workers.close();
     // Remove this file's keys: other test files (and other runs) use other prefixes.
     const keys = await redis.keys(`${prefix}:*`);

@@ -16,6 +16,7 @@ import { dateColumn } from '../domain/calendar';
 import { normalizePurposes, type ConsentForm } from '../domain/consent-form-rules';
 import { currentStatus, transitionProblem, type ConsentState } from '../domain/consent-rules';
 import { accessFacts, chainStore, lockChain } from './access-record-service';
+import { appendOutboxEvent, consentWithdrawnEvent } from './outbox';
 
 /**
  * A user explains (Form 6) and obtains consent (Form 7, Art. 19); managers
@@ -39,6 +40,8 @@ async function appendConsent(db: ConsentDb, actor: UserPrincipal, subjectId: str
     if (problem) throw conflict(problem);
     const record = await tx.consentRecord.create({ data: { id: randomUUID(), subjectId, state: next, recordedBy: actor.userId, recordedAt: at, ...details } });
     await appendAccessRecord(chainStore(tx), accessFacts(actor, { action: 'WRITE', what, subjectId, outcome: 'OK' }, at));
+    // Rooms must stop sharing on a withdrawal: the event commits with the entry, or neither does (outbox.ts).
+    if (next === 'WITHDRAWN') await appendOutboxEvent(tx, consentWithdrawnEvent, { subjectId, consentRecordId: record.id });
     return record;
   });
 }

@@ -3,10 +3,11 @@ import { Application, ApplicationStep } from './application';
 import { AuditEvent } from './audit-event';
 import { FaultReport, FaultStep } from './fault-report';
 import { ClientCertificate } from './client-certificate';
+import { ExistenceCheck } from './existence-check';
 import { Facility } from './facility';
 import { Mutation } from './mutation';
 import { Query } from './query';
 import { Subject } from './subject';
 import { User } from './user';
 
-export const resolvers = { Date: DateScalar, DateTime: DateTimeScalar, Query, Mutation, Facility, Subject, User, Application, ApplicationStep, ClientCertificate, AuditEvent, FaultReport, FaultStep };
+export const resolvers = { Date: DateScalar, DateTime: DateTimeScalar, Query, Mutation, Facility, Subject, User, Application, ApplicationStep, ClientCertificate, AuditEvent, FaultReport, FaultStep, ExistenceCheck };

@@ -1,4 +1,5 @@
-import { DateTimeScalar } from '../../../lib/scalars';
+import { DateScalar, DateTimeScalar } from '../../../lib/scalars';
+import { ExistenceCheck, ExistenceCheckStep } from './existence-check';
 import { Mutation } from './mutation';
 import { Post, PostRevision } from './post';
 import { Query } from './query';
@@ -7,4 +8,4 @@ import { Meeting } from './meeting';
 import { RoomMember } from './room-member';
 import { Subject } from './subject';
 
-export const resolvers = { DateTime: DateTimeScalar, Query, Mutation, Room, Subject, Post, PostRevision, RoomMember, Meeting };
+export const resolvers = { Date: DateScalar, DateTime: DateTimeScalar, Query, Mutation, Room, Subject, Post, PostRevision, RoomMember, Meeting, ExistenceCheck, ExistenceCheckStep };

@@ -1,5 +1,6 @@
 import { parseInput, uuid } from '../../../lib/input';
 import type { RoomsContext } from '../context';
+import { answerExistenceCheck, answerInput, askInput, askRoomExists, passExistenceCheck, passInput } from '../services/existence-check-service';
 import { recordMinutes, recordMinutesInput, scheduleMeeting, scheduleMeetingInput } from '../services/meeting-service';
 import { addRoomMember, memberInput, removeRoomMember } from '../services/membership-service';
 import { createPost, createPostInput, editPost, editPostInput, markPostRead, removePost, removePostInput } from '../services/post-service';
@@ -18,4 +19,7 @@ export const Mutation = {
   removePost: (_: unknown, args: Args, ctx: RoomsContext) => removePost(ctx, parseInput(removePostInput, args)),
   scheduleMeeting: (_: unknown, args: Args, ctx: RoomsContext) => scheduleMeeting(ctx, parseInput(scheduleMeetingInput, args)),
   recordMinutes: (_: unknown, args: Args, ctx: RoomsContext) => recordMinutes(ctx, parseInput(recordMinutesInput, args)),
+  askRoomExists: (_: unknown, args: Args, ctx: RoomsContext) => askRoomExists(ctx, parseInput(askInput, args)),
+  passExistenceCheck: (_: unknown, args: Args, ctx: RoomsContext) => passExistenceCheck(ctx, parseInput(passInput, args)),
+  answerExistenceCheck: (_: unknown, args: Args, ctx: RoomsContext) => answerExistenceCheck(ctx, parseInput(answerInput, args)),
 };

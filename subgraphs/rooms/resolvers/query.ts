@@ -3,6 +3,7 @@ import { can } from '../../../lib/access/permissions';
 import { parseInput, uuid } from '../../../lib/input';
 import type { RoomsContext } from '../context';
 import { verifyRoomsChain } from '../services/access-records';
+import { getExistenceCheck, listExistenceChecks, listInput } from '../services/existence-check-service';
 import { refuse } from '../services/room-guard';
 import { getRoom, listRooms, listRoomsArgs } from '../services/room-service';
 
@@ -14,4 +15,6 @@ export const Query = {
     if (!can(user, 'audit.read')) throw await refuse(ctx, user, null, 'access-chain', { allowed: false, code: 'FORBIDDEN', message: 'not allowed: audit.read' });
     return verifyRoomsChain(ctx.db);
   },
+  existenceChecks: (_: unknown, args: unknown, ctx: RoomsContext) => listExistenceChecks(ctx, parseInput(listInput, args)),
+  existenceCheck: (_: unknown, args: { id: unknown }, ctx: RoomsContext) => getExistenceCheck(ctx, parseInput(uuid, args.id, 'id')),
 };

@@ -9,6 +9,7 @@ import { listMeetings } from '../services/meeting-service';
 import { listMembers } from '../services/membership-service';
 import { readTimeline, timelineArgs } from '../services/post-service';
 import { authorizeRoom } from '../services/room-guard';
+import { listNotices } from '../services/suspension-service';
 import { userRef } from './user-ref';
 
 /** A room field any member or manager of the room may see. */
@@ -32,4 +33,5 @@ export const Room = {
   timeline: (room: RoomRow, args: unknown, ctx: RoomsContext) => readTimeline(ctx, room, parseInput(timelineArgs, args)),
   members: (room: RoomRow, _: unknown, ctx: RoomsContext) => listMembers(ctx, room),
   meetings: (room: RoomRow, _: unknown, ctx: RoomsContext) => listMeetings(ctx, room),
+  notices: (room: RoomRow, _: unknown, ctx: RoomsContext) => listNotices(ctx, room),
 };

@@ -1,0 +1,25 @@
+// Consent withdrawn (consent's outbox event 'consent.withdrawn') → the
+// subject's open rooms are suspended and their managers told, through rooms'
+// own service (same rules, same access records). Idempotent: the service only
+// suspends OPEN rooms and keys each notice by the withdrawal and the room, so
+// a retry, a duplicate or a re-run for the same withdrawal changes nothing.
+// The withdrawal is named by its consent record id (one per withdrawal, in
+// the payload) rather than the job id, so even a job added again under a new
+// id is recognised.
+import { z } from 'zod';
+import { consentWithdrawnEvent } from '../../subgraphs/consent/services/outbox';
+import { suspendRoomsForWithdrawnConsent } from '../../subgraphs/rooms/services/suspension-service';
+import type { JobDefinition } from '../job-definition';
+
+const payload = z.object({ subjectId: z.string().uuid(), consentRecordId: z.string().uuid() }).strict();
+
+export const consentWithdrawn: JobDefinition<z.infer<typeof payload>> = {
+  queue: 'consent-withdrawn',
+  event: consentWithdrawnEvent,
+  payload,
+  async process({ subjectId, consentRecordId }, job, { rooms, logger }) {
+    if (!rooms) throw new Error('consent-withdrawn needs the rooms database handle (JobDependencies.rooms)');
+    const suspended = await suspendRoomsForWithdrawnConsent(rooms, { subjectId, causeId: `consent-withdrawn:${consentRecordId}` });
+    if (suspended.length > 0) logger.info({ jobId: job.id, rooms: suspended }, 'rooms suspended: consent withdrawn');
+  },
+};

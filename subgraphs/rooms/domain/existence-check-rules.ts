@@ -1,0 +1,107 @@
+// Art. 18 room-existence check: who may ask, pass, answer and see a check.
+// Pure: the caller's role, id and facility and the check's status, requester
+// and facility decide everything.
+//
+// - A USER asks (it holds room.submit); the check waits at its own
+//   facility's manager (room.confirm, own facility), then at any admin or
+//   hospital manager, then at the system admin, who answers.
+// - Seeing: the requester; its facility's manager; admin and hospital
+//   managers once the check has reached them (AT_MANAGER or later); the
+//   system admin always. Anyone else is FORBIDDEN.
+// - A caller who may see the check and could act on it at some stage, but
+//   not at the current one (already passed, already answered), gets
+//   ILLEGAL_TRANSITION; anyone else acting gets FORBIDDEN.
+// - The answer is a yes/no and whom to ask: it never names a room or its
+//   members, so a requester learns nothing of a room's content.
+import { can } from '../../../lib/access/permissions';
+import type { UserPrincipal } from '../../../lib/access/principal';
+import type { Verdict } from './room-access';
+
+export const existenceCheckStatuses = ['AT_FACILITY_MANAGER', 'AT_MANAGER', 'AT_SYSTEM_ADMIN', 'ANSWERED'] as const;
+export type ExistenceCheckStatus = (typeof existenceCheckStatuses)[number];
+
+export type Caller = Pick<UserPrincipal, 'userId' | 'role' | 'facilityId'>;
+
+export interface CheckFacts {
+  status: ExistenceCheckStatus;
+  requestedBy: string;
+  facilityId: string;
+}
+
+const reachedManagers: readonly ExistenceCheckStatus[] = ['AT_MANAGER', 'AT_SYSTEM_ADMIN', 'ANSWERED'];
+
+const isDecidingManager = (caller: Caller) => (caller.role === 'ADMIN_MANAGER' || caller.role === 'HOSPITAL_MANAGER') && can(caller, 'room.decide');
+const isFacilityManagerOf = (caller: Caller, check: CheckFacts) => can(caller, 'room.confirm', { facilityId: check.facilityId });
+
+/** Only a USER (room.submit) asks whether a room exists for a person. */
+export function mayAsk(caller: Caller): boolean {
+  return can(caller, 'room.submit');
+}
+
+export function maySeeCheck(caller: Caller, check: CheckFacts): boolean {
+  if (caller.role === 'SYSTEM_ADMIN') return true;
+  if (check.requestedBy === caller.userId) return true;
+  if (isFacilityManagerOf(caller, check)) return true;
+  return isDecidingManager(caller) && reachedManagers.includes(check.status);
+}
+
+/**
+ * The checks a caller may see, as a filter the service turns into a query;
+ * it must agree with maySeeCheck (the unit tests hold them together).
+ */
+export type VisibleChecks =
+  | { kind: 'all' }
+  | { kind: 'statuses'; statuses: ExistenceCheckStatus[] }
+  | { kind: 'facility'; facilityId: string }
+  | { kind: 'requester'; userId: string };
+
+export function visibleChecks(caller: Caller): VisibleChecks {
+  if (caller.role === 'SYSTEM_ADMIN') return { kind: 'all' };
+  if (isDecidingManager(caller)) return { kind: 'statuses', statuses: [...reachedManagers] };
+  if (can(caller, 'room.confirm', { facilityId: caller.facilityId })) return { kind: 'facility', facilityId: caller.facilityId };
+  return { kind: 'requester', userId: caller.userId };
+}
+
+export type CheckAction = 'pass' | 'answer';
+
+/** Who acts at each waiting status, and with which action. */
+const stages: Record<Exclude<ExistenceCheckStatus, 'ANSWERED'>, { action: CheckAction; actor: (caller: Caller, check: CheckFacts) => boolean; next: ExistenceCheckStatus }> = {
+  AT_FACILITY_MANAGER: { action: 'pass', actor: isFacilityManagerOf, next: 'AT_MANAGER' },
+  AT_MANAGER: { action: 'pass', actor: isDecidingManager, next: 'AT_SYSTEM_ADMIN' },
+  AT_SYSTEM_ADMIN: { action: 'answer', actor: (caller) => caller.role === 'SYSTEM_ADMIN', next: 'ANSWERED' },
+};
+
+const forbidden = (message: string): Verdict => ({ allowed: false, code: 'FORBIDDEN', message });
+
+/** May the caller take this action on the check now? */
+export function decideCheckAction(caller: Caller, check: CheckFacts, action: CheckAction): Verdict {
+  if (!maySeeCheck(caller, check)) return forbidden('only the requester and the managers the check has reached may see it');
+  const stage = check.status === 'ANSWERED' ? null : stages[check.status];
+  if (stage && stage.action === action && stage.actor(caller, check)) return { allowed: true };
+  const actsSomewhere = Object.values(stages).some((s) => s.action === action && s.actor(caller, check));
+  if (!actsSomewhere) {
+    return forbidden(action === 'answer' ? 'only the system administrator answers an existence check' : 'only the facility manager and then an admin or hospital manager pass an existence check on');
+  }
+  return { allowed: false, code: 'ILLEGAL_TRANSITION', message: `the check is ${check.status.toLowerCase().replace(/_/g, ' ')}: it cannot be ${action === 'pass' ? 'passed on' : 'answered'} now` };
+}
+
+/** The status a check moves to when the action is allowed at its current status. */
+export function nextStatus(status: ExistenceCheckStatus): ExistenceCheckStatus {
+  if (status === 'ANSWERED') throw new Error('an answered check does not move');
+  return stages[status].next;
+}
+
+
+// A copy of identity's kana check (subgraphs/identity/domain/subject-rules.ts):
+// subgraphs do not import each other, and a question identity could never
+// match should be refused before it climbs. Keep the two in step.
+const kanaName = /^[\u3041-\u3096\u309D-\u309F\u30A1-\u30FA\u30FC-\u30FF\uFF66-\uFF9F\u30FB\uFF65 \u3000]+$/;
+
+export function isKanaName(value: string): boolean {
+  return kanaName.test(value) && value.trim().length > 0;
+}
+
+/** A birth date is plausible when it is not in the future and not before 1900. */
+export function isPlausibleBirthDate(isoDate: string, today: Date): boolean {
+  return isoDate >= '1900-01-01' && isoDate <= today.toISOString().slice(0, 10);
+}

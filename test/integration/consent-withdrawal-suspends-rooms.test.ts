@@ -1,0 +1,174 @@
+// Consent withdrawn → the subject's room is suspended and its managers told,
+// end to end on the real PostgreSQL and Redis: consent's outbox event, the
+// relay, the consent-withdrawn job and rooms' suspension service.
+import { randomUUID } from 'node:crypto';
+import { Queue, QueueEvents } from 'bullmq';
+import { Redis } from 'ioredis';
+import { consentWithdrawn } from '../../adapters/jobs/consent-withdrawn';
+import { jobDefinitions } from '../../adapters/jobs';
+import { startOutboxRelay } from '../../adapters/outbox-relay';
+import { startWorkers } from '../../adapters/workers';
+import { connectRedis } from '../../lib/redis';
+import { consentWithdrawnEvent } from '../../subgraphs/consent/services/outbox';
+import { actorWithRole, type Actor } from '../support/actors';
+import { errorCodes, graphql } from '../support/graphql-client';
+import { redisUrl, uniqueName } from '../support/environment';
+import { silentLogger } from '../support/silent-logger';
+import { startTestSystem, type TestSystem } from '../support/test-system';
+
+const d = {
+  openRoom: `mutation($s: ID!, $t: String!) { openRoom(input: { subjectId: $s, title: $t }) { id } }`,
+  addMember: `mutation($r: ID!, $u: ID!) { addRoomMember(roomId: $r, userId: $u) { id } }`,
+  recordConsent: `mutation($input: ConsentInput!) { recordConsent(input: $input) { id state } }`,
+  withdrawConsent: `mutation($id: ID!, $reason: String!) { withdrawConsent(subjectId: $id, reason: $reason) { id state } }`,
+  room: `query($r: ID!) { room(id: $r) { status notices { kind message createdAt } } }`,
+  createPost: `mutation($r: ID!, $c: PostCategory!, $b: String!) { createPost(roomId: $r, category: $c, body: $b) { id } }`,
+};
+
+const consentInput = (subjectId: string) => ({
+  subjectId,
+  explanation: { explainedOn: '2025-04-01' },
+  signature: { signedBy: 'FAMILY', signerName: '高岡 一郎', relationship: '長男', signedOn: '2025-04-02' },
+  purposes: ['PROVIDE_SERVICES'],
+});
+
+/** Polls until `check` holds (every 50 ms, at most `timeoutMs`). */
+async function eventually<T>(read: () => Promise<T>, check: (value: T) => boolean, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (check(value) || Date.now() > deadline) return value;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+async function roomWithConsent(t: TestSystem, manager: Actor, member: Actor) {
+  const as = (query: string, variables: Record<string, unknown>) => graphql(t.graphqlUrl, query, variables, manager.headers);
+  const subjectId = randomUUID();
+  const opened = await as(d.openRoom, { s: subjectId, t: '太郎さんの部屋' });
+  expect(opened.errors).toBeUndefined();
+  const roomId = opened.data?.openRoom.id as string;
+  expect((await as(d.addMember, { r: roomId, u: member.userId })).errors).toBeUndefined();
+  expect((await as(d.recordConsent, { input: consentInput(subjectId) })).errors).toBeUndefined();
+  return { subjectId, roomId };
+}
+
+const roomStatus = (t: TestSystem, roomId: string) => t.db.prisma.room.findUniqueOrThrow({ where: { id: roomId } }).then((room) => room.status);
+
+describe('consent withdrawal suspends the subject\'s rooms (workers running)', () => {
+  let t: TestSystem;
+  let sa: Actor;
+  let member: Actor;
+  let events: QueueEvents;
+  let eventsConnection: ReturnType<typeof connectRedis>;
+
+  beforeAll(async () => {
+    t = await startTestSystem({ workers: true });
+    sa = await actorWithRole(t, 'SYSTEM_ADMIN');
+    member = await actorWithRole(t, 'USER');
+    const queue = t.system.workers?.queues.get(consentWithdrawn.queue);
+    if (!queue) throw new Error('consent-withdrawn queue not started');
+    eventsConnection = connectRedis(redisUrl);
+    events = new QueueEvents(consentWithdrawn.queue, { connection: eventsConnection, prefix: queue.opts.prefix });
+    await events.waitUntilReady();
+  });
+  afterAll(async () => {
+    await events.close();
+    // BullMQ does not close a connection it was given.
+    await eventsConnection.quit();
+    await t.stop();
+  });
+
+  it('suspends the room, tells its managers, refuses posts, and a re-run changes nothing', async () => {
+    const { subjectId, roomId } = await roomWithConsent(t, sa, member);
+    const withdrawn = await graphql(t.graphqlUrl, d.withdrawConsent, { id: subjectId, reason: '本人の申出により撤回' }, sa.headers);
+    expect(withdrawn.errors).toBeUndefined();
+    const consentRecordId = withdrawn.data?.withdrawConsent.id as string;
+
+    // The event committed with the withdrawal, holds ids only, and is relayed.
+    const outbox = await t.db.prisma.consentOutboxEvent.findMany({ where: { type: consentWithdrawnEvent } });
+    expect(outbox).toHaveLength(1);
+    expect(outbox[0]?.payload).toEqual({ subjectId, consentRecordId });
+
+    expect(await eventually(() => roomStatus(t, roomId), (s) => s === 'SUSPENDED')).toBe('SUSPENDED');
+    const relayed = await eventually(() => t.db.prisma.consentOutboxEvent.findUniqueOrThrow({ where: { id: outbox[0]!.id } }), (row) => row.relayedAt !== null);
+    expect(relayed.relayedAt).not.toBeNull();
+
+    // The managers see one notice, without personal data; a member does not see notices.
+    const seen = await graphql(t.graphqlUrl, d.room, { r: roomId }, sa.headers);
+    expect(seen.errors).toBeUndefined();
+    expect(seen.data?.room).toMatchObject({ status: 'SUSPENDED', notices: [{ kind: 'CONSENT_WITHDRAWN', message: expect.any(String) }] });
+    expect(seen.data?.room.notices[0].message).not.toContain('太郎');
+    expect(errorCodes(await graphql(t.graphqlUrl, d.room, { r: roomId }, member.headers))).toEqual(['FORBIDDEN']);
+
+    // Read-only: the member's post is refused because of the room's state.
+    const posted = await graphql(t.graphqlUrl, d.createPost, { r: roomId, c: 'MEDICAL', b: '訪問しました' }, member.headers);
+    expect(errorCodes(posted)).toEqual(['ILLEGAL_TRANSITION']);
+    expect(await t.db.prisma.post.count({ where: { roomId } })).toBe(0);
+
+    // The suspension is in rooms' access records, as the system.
+    const suspension = { roomId, what: 'room-suspension' };
+    expect(await t.db.prisma.roomsAccessRecord.findMany({ where: suspension, select: { actorId: true, actorRole: true, subjectId: true, action: true } })).toEqual([
+      { actorId: null, actorRole: 'SYSTEM', subjectId, action: 'WRITE' },
+    ]);
+
+    // The same event again under a new job id: nothing changes.
+    const queue = t.system.workers!.queues.get(consentWithdrawn.queue)!;
+    const again = await queue.add(consentWithdrawnEvent, { subjectId, consentRecordId }, { jobId: uniqueName('rerun') });
+    await again.waitUntilFinished(events, 10_000);
+    expect(await t.db.prisma.roomNotice.count({ where: { roomId } })).toBe(1);
+    expect(await t.db.prisma.roomsAccessRecord.count({ where: suspension })).toBe(1);
+    expect(await roomStatus(t, roomId)).toBe('SUSPENDED');
+  });
+});
+
+describe('the outbox relay', () => {
+  let t: TestSystem;
+  let sa: Actor;
+  let member: Actor;
+
+  beforeAll(async () => {
+    t = await startTestSystem({ workers: false });
+    sa = await actorWithRole(t, 'SYSTEM_ADMIN');
+    member = await actorWithRole(t, 'USER');
+  });
+  afterAll(() => t.stop());
+
+  it('keeps events while Redis is unreachable, and relays what was written while it was stopped', async () => {
+    const { subjectId, roomId } = await roomWithConsent(t, sa, member);
+    expect((await graphql(t.graphqlUrl, d.withdrawConsent, { id: subjectId, reason: '撤回' }, sa.headers)).errors).toBeUndefined();
+    const pending = () => t.db.prisma.consentOutboxEvent.count({ where: { relayedAt: null } });
+    expect(await pending()).toBe(1);
+
+    // Redis unreachable (nothing listens on port 1): the tick gives up, the event stays pending.
+    const deadRedis = new Redis('redis://127.0.0.1:1', { maxRetriesPerRequest: null, lazyConnect: true, retryStrategy: () => null });
+    deadRedis.on('error', () => undefined);
+    const deadQueue = new Queue(consentWithdrawn.queue, { connection: deadRedis, prefix: uniqueName('dead') });
+    deadQueue.on('error', () => undefined);
+    const stuck = startOutboxRelay({ db: t.db.prisma, queues: new Map([[consentWithdrawnEvent, deadQueue]]), logger: silentLogger, addTimeoutMs: 200 });
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    await stuck.stop();
+    deadRedis.disconnect();
+    await deadQueue.close().catch(() => undefined);
+    expect(await pending()).toBe(1);
+    expect(await roomStatus(t, roomId)).toBe('OPEN');
+
+    // Workers (and so the relay) start now: the event written before is relayed and handled.
+    const workers = await startWorkers({
+      redis: t.redis,
+      prefix: uniqueName('renkei-test').replace(/_/g, '-'),
+      deps: { db: t.db.prisma, identity: { db: t.db.prisma, settings: t.settings, now: () => new Date() }, rooms: t.db.prisma, logger: silentLogger },
+      definitions: jobDefinitions,
+      outbox: t.db.prisma,
+    });
+    try {
+      expect(await eventually(() => roomStatus(t, roomId), (s) => s === 'SUSPENDED')).toBe('SUSPENDED');
+      expect(await eventually(pending, (n) => n === 0)).toBe(0);
+      expect(await t.db.prisma.roomNotice.count({ where: { roomId } })).toBe(1);
+    } finally {
+      await workers.close();
+      const keys = await t.redis.keys(`${workers.queues.get(consentWithdrawn.queue)!.opts.prefix}:*`);
+      if (keys.length) await t.redis.del(...keys);
+    }
+  });
+});
