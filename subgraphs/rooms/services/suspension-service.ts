@@ -70,6 +70,6 @@ export async function listNotices(ctx: RoomsContext, room: Room): Promise<RoomNo
     throw await refuse(ctx, user, room, 'room.notices', { allowed: false, code: 'FORBIDDEN', message: "only the room's managers see its notices" });
   }
   // RoomsContext's db is typed without roomNotice (context.ts); the handle is the same Prisma client.
-  const notices = (ctx.db as unknown as Pick<PrismaClient, 'roomNotice'>).roomNotice;
+  const notices = ctx.db.roomNotice;
   return notices.findMany({ where: { roomId: room.id }, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }] });
 }
