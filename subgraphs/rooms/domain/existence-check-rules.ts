@@ -92,16 +92,4 @@ export function nextStatus(status: ExistenceCheckStatus): ExistenceCheckStatus {
 }
 
 
-// A copy of identity's kana check (subgraphs/identity/domain/subject-rules.ts):
-// subgraphs do not import each other, and a question identity could never
-// match should be refused before it climbs. Keep the two in step.
-const kanaName = /^[\u3041-\u3096\u309D-\u309F\u30A1-\u30FA\u30FC-\u30FF\uFF66-\uFF9F\u30FB\uFF65 \u3000]+$/;
-
-export function isKanaName(value: string): boolean {
-  return kanaName.test(value) && value.trim().length > 0;
-}
-
-/** A birth date is plausible when it is not in the future and not before 1900. */
-export function isPlausibleBirthDate(isoDate: string, today: Date): boolean {
-  return isoDate >= '1900-01-01' && isoDate <= today.toISOString().slice(0, 10);
-}
+export { isKanaName, isPlausibleBirthDate } from '../../../lib/japanese-names';
