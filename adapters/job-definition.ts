@@ -8,6 +8,8 @@ import type { PrismaClient } from '../lib/database';
 import type { Logger } from '../lib/logger';
 import type { IdentityDependencies } from '../subgraphs/identity/context';
 import type { SuspensionDb } from '../subgraphs/rooms/services/suspension-service';
+import type { SharingViewDb } from '../subgraphs/rooms/services/sharing-view';
+import type { SharingDb } from '../subgraphs/consent/services/sharing-service';
 
 export interface JobDependencies {
   /** The adapters own the `integration` schema; other data goes through its owner's services. */
@@ -19,7 +21,9 @@ export interface JobDependencies {
    * (consent-withdrawn). Optional so a worker for other jobs can start
    * without it; a job that needs it fails (and is retried) when it is missing.
    */
-  rooms?: SuspensionDb;
+  rooms?: SuspensionDb & SharingViewDb;
+  /** Consent's tables, read only through consent's services (the sharing basis). Optional like `rooms`. */
+  consent?: SharingDb;
   logger: Logger;
   workerName: string;
 }
@@ -31,6 +35,6 @@ export interface JobDefinition<Payload> {
   process(payload: Payload, job: Job, deps: JobDependencies): Promise<void>;
   /** Repeating schedule, if the job runs on its own. */
   every?: number;
-  /** The outbox event type this job handles: adapters/outbox-relay.ts enqueues each such event here. */
-  event?: string;
+  /** The outbox event type(s) this job handles: adapters/outbox-relay.ts enqueues each such event here. */
+  event?: string | readonly string[];
 }

@@ -63,7 +63,8 @@ export async function startWorkers(options: WorkerOptions): Promise<RunningWorke
   const byEvent = new Map<string, Queue>();
   for (const definition of definitions) {
     const queue = queues.get(definition.queue);
-    if (definition.event && queue) byEvent.set(definition.event, queue);
+    const events = definition.event === undefined ? [] : typeof definition.event === 'string' ? [definition.event] : definition.event;
+    if (queue) for (const event of events) byEvent.set(event, queue);
   }
   const relay: OutboxRelay | undefined = options.outbox ? startOutboxRelay({ db: options.outbox, queues: byEvent, logger: deps.logger }) : undefined;
   return {

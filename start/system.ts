@@ -103,7 +103,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
       workers = await startWorkers({
         redis: options.redis,
         prefix: options.queuePrefix,
-        deps: { db: options.db.prisma, identity: { db: options.db.prisma, settings: options.identitySettings, now }, rooms: options.db.prisma, logger: options.logger },
+        deps: { db: options.db.prisma, identity: { db: options.db.prisma, settings: options.identitySettings, now }, rooms: options.db.prisma, consent: options.db.prisma, logger: options.logger },
         definitions: jobDefinitions,
         outbox: options.db.prisma,
       });

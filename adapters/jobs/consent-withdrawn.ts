@@ -10,6 +10,7 @@ import { z } from 'zod';
 import { consentWithdrawnEvent } from '../../subgraphs/consent/services/outbox';
 import { suspendRoomsForWithdrawnConsent } from '../../subgraphs/rooms/services/suspension-service';
 import type { JobDefinition } from '../job-definition';
+import { refreshSharingView } from './subject-sharing-changed';
 
 const payload = z.object({ subjectId: z.string().uuid(), consentRecordId: z.string().uuid() }).strict();
 
@@ -17,9 +18,12 @@ export const consentWithdrawn: JobDefinition<z.infer<typeof payload>> = {
   queue: 'consent-withdrawn',
   event: consentWithdrawnEvent,
   payload,
-  async process({ subjectId, consentRecordId }, job, { rooms, logger }) {
+  async process({ subjectId, consentRecordId }, job, deps) {
+    const { rooms, logger } = deps;
     if (!rooms) throw new Error('consent-withdrawn needs the rooms database handle (JobDependencies.rooms)');
     const suspended = await suspendRoomsForWithdrawnConsent(rooms, { subjectId, causeId: `consent-withdrawn:${consentRecordId}` });
     if (suspended.length > 0) logger.info({ jobId: job.id, rooms: suspended }, 'rooms suspended: consent withdrawn');
+    // Rooms' sharing view follows (an exception in force may still allow sharing).
+    await refreshSharingView(deps, subjectId);
   },
 };

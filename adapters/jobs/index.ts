@@ -1,6 +1,7 @@
 import type { JobDefinition } from '../job-definition';
 import { consentWithdrawn } from './consent-withdrawn';
 import { disableInactiveAccounts } from './disable-inactive-accounts';
+import { subjectSharingChanged } from './subject-sharing-changed';
 import { workerHeartbeat } from './worker-heartbeat';
 
 /** Every job type the worker runs. */
@@ -8,4 +9,5 @@ export const jobDefinitions: ReadonlyArray<JobDefinition<never>> = [
   workerHeartbeat as JobDefinition<never>,
   disableInactiveAccounts as JobDefinition<never>,
   consentWithdrawn as JobDefinition<never>,
+  subjectSharingChanged as JobDefinition<never>,
 ];

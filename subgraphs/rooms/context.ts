@@ -7,7 +7,7 @@ import type { Meeting, PostRevision, Room, RoomMember } from '../../generated/pr
 import { isUuid, loadByIds, loadGrouped } from '../../lib/batch';
 import type { Principal } from '../../lib/access/principal';
 
-type RoomsModels = 'room' | 'roomMember' | 'post' | 'postRevision' | 'postRead' | 'meeting' | 'roomsAccessRecord' | 'existenceCheck' | 'existenceCheckStep' | 'roomNotice' | '$executeRaw';
+type RoomsModels = 'room' | 'roomMember' | 'roomApplication' | 'roomApplicationStep' | 'subjectSharing' | 'post' | 'postRevision' | 'postRead' | 'meeting' | 'roomsAccessRecord' | 'existenceCheck' | 'existenceCheckStep' | 'roomNotice' | '$executeRaw';
 export type RoomsDb = Pick<PrismaClient, RoomsModels | '$transaction'>;
 /** What a service may use inside `db.$transaction(async (tx) => ...)`. */
 export type RoomsTx = Pick<PrismaClient, RoomsModels>;

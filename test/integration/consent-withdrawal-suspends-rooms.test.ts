@@ -91,6 +91,9 @@ describe('consent withdrawal suspends the subject\'s rooms (workers running)', (
     expect(outbox[0]?.payload).toEqual({ subjectId, consentRecordId });
 
     expect(await eventually(() => roomStatus(t, roomId), (s) => s === 'SUSPENDED')).toBe('SUSPENDED');
+    // Rooms' sharing view follows: no consent, no exception.
+    const view = await eventually(() => t.db.prisma.subjectSharing.findUnique({ where: { subjectId } }), (row) => row?.allowed === false);
+    expect(view).toMatchObject({ allowed: false, basis: null });
     const relayed = await eventually(() => t.db.prisma.consentOutboxEvent.findUniqueOrThrow({ where: { id: outbox[0]!.id } }), (row) => row.relayedAt !== null);
     expect(relayed.relayedAt).not.toBeNull();
 
@@ -138,7 +141,8 @@ describe('the outbox relay', () => {
     const { subjectId, roomId } = await roomWithConsent(t, sa, member);
     expect((await graphql(t.graphqlUrl, d.withdrawConsent, { id: subjectId, reason: '撤回' }, sa.headers)).errors).toBeUndefined();
     const pending = () => t.db.prisma.consentOutboxEvent.count({ where: { relayedAt: null } });
-    expect(await pending()).toBe(1);
+    // consent.granted (rooms' sharing view) and consent.withdrawn.
+    expect(await pending()).toBe(2);
 
     // Redis unreachable (nothing listens on port 1): the tick gives up, the event stays pending.
     const deadRedis = new Redis('redis://127.0.0.1:1', { maxRetriesPerRequest: null, lazyConnect: true, retryStrategy: () => null });
@@ -150,14 +154,14 @@ describe('the outbox relay', () => {
     await stuck.stop();
     deadRedis.disconnect();
     await deadQueue.close().catch(() => undefined);
-    expect(await pending()).toBe(1);
+    expect(await pending()).toBe(2);
     expect(await roomStatus(t, roomId)).toBe('OPEN');
 
     // Workers (and so the relay) start now: the event written before is relayed and handled.
     const workers = await startWorkers({
       redis: t.redis,
       prefix: uniqueName('renkei-test').replace(/_/g, '-'),
-      deps: { db: t.db.prisma, identity: { db: t.db.prisma, settings: t.settings, now: () => new Date() }, rooms: t.db.prisma, logger: silentLogger },
+      deps: { db: t.db.prisma, identity: { db: t.db.prisma, settings: t.settings, now: () => new Date() }, rooms: t.db.prisma, consent: t.db.prisma, logger: silentLogger },
       definitions: jobDefinitions,
       outbox: t.db.prisma,
     });

@@ -16,7 +16,7 @@ import { dateColumn } from '../domain/calendar';
 import { normalizePurposes, type ConsentForm } from '../domain/consent-form-rules';
 import { currentStatus, transitionProblem, type ConsentState } from '../domain/consent-rules';
 import { accessFacts, chainStore, lockChain } from './access-record-service';
-import { appendOutboxEvent, consentWithdrawnEvent } from './outbox';
+import { appendOutboxEvent, consentGrantedEvent, consentWithdrawnEvent } from './outbox';
 
 /**
  * A user explains (Form 6) and obtains consent (Form 7, Art. 19); managers
@@ -42,6 +42,8 @@ async function appendConsent(db: ConsentDb, actor: UserPrincipal, subjectId: str
     await appendAccessRecord(chainStore(tx), accessFacts(actor, { action: 'WRITE', what, subjectId, outcome: 'OK' }, at));
     // Rooms must stop sharing on a withdrawal: the event commits with the entry, or neither does (outbox.ts).
     if (next === 'WITHDRAWN') await appendOutboxEvent(tx, consentWithdrawnEvent, { subjectId, consentRecordId: record.id });
+    // Rooms keeps a view of whether the subject's data may be shared (rooms.subject_sharing).
+    if (next === 'GRANTED') await appendOutboxEvent(tx, consentGrantedEvent, { subjectId, consentRecordId: record.id });
     return record;
   });
 }

@@ -11,6 +11,7 @@ import type { ConsentDb } from '../context';
 import { dateColumn } from '../domain/calendar';
 import { duplicateProblem, endProblem, type LegalBasis } from '../domain/legal-exception-rules';
 import { accessFacts, chainStore, lockChain } from './access-record-service';
+import { appendOutboxEvent, legalExceptionEndedEvent, legalExceptionRecordedEvent } from './outbox';
 
 /**
  * The city decides exceptions (Art. 19); in this network the city's
@@ -49,6 +50,7 @@ export function recordLegalException(db: ConsentDb, actor: UserPrincipal, input:
       },
     });
     await appendAccessRecord(chainStore(tx), accessFacts(actor, { action: 'WRITE', what: 'recordLegalException', subjectId: input.subjectId, outcome: 'OK' }, at));
+    await appendOutboxEvent(tx, legalExceptionRecordedEvent, { subjectId: input.subjectId, exceptionId: exception.id });
     return exception;
   });
 }
@@ -62,6 +64,7 @@ export function endLegalException(db: ConsentDb, actor: UserPrincipal, id: strin
     if (problem) throw appError('ILLEGAL_TRANSITION', problem);
     const ended = await tx.legalException.update({ where: { id }, data: { endedAt: at } });
     await appendAccessRecord(chainStore(tx), accessFacts(actor, { action: 'WRITE', what: 'endLegalException', subjectId: exception.subjectId, outcome: 'OK' }, at));
+    await appendOutboxEvent(tx, legalExceptionEndedEvent, { subjectId: exception.subjectId, exceptionId: exception.id });
     return ended;
   });
 }

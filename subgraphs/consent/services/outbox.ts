@@ -11,11 +11,26 @@ import type { PrismaClient } from '../../../lib/database';
 export type OutboxDb = Pick<PrismaClient, 'consentOutboxEvent'>;
 
 export const consentWithdrawnEvent = 'consent.withdrawn';
+export const consentGrantedEvent = 'consent.granted';
+export const legalExceptionRecordedEvent = 'legal-exception.recorded';
+export const legalExceptionEndedEvent = 'legal-exception.ended';
+/** The events after which a subject's sharing basis may have changed (rooms keeps a view of it). */
+export const sharingChangedEvents = [consentGrantedEvent, consentWithdrawnEvent, legalExceptionRecordedEvent, legalExceptionEndedEvent] as const;
 
 export interface ConsentWithdrawnPayload {
   subjectId: string;
   /** The WITHDRAWN entry of the consent history: one per withdrawal. */
   consentRecordId: string;
+}
+
+export interface ConsentGrantedPayload {
+  subjectId: string;
+  consentRecordId: string;
+}
+
+export interface LegalExceptionPayload {
+  subjectId: string;
+  exceptionId: string;
 }
 
 export interface OutboxEvent {
@@ -25,7 +40,7 @@ export interface OutboxEvent {
 }
 
 /** Inside the transaction of the change the event announces. */
-export async function appendOutboxEvent(tx: Pick<Prisma.TransactionClient, 'consentOutboxEvent'>, type: string, payload: ConsentWithdrawnPayload): Promise<string> {
+export async function appendOutboxEvent(tx: Pick<Prisma.TransactionClient, 'consentOutboxEvent'>, type: string, payload: ConsentWithdrawnPayload | ConsentGrantedPayload | LegalExceptionPayload): Promise<string> {
   const id = randomUUID();
   await tx.consentOutboxEvent.create({ data: { id, type, payload: { ...payload } } });
   return id;

@@ -4,11 +4,31 @@ import { answerExistenceCheck, answerInput, askInput, askRoomExists, passExisten
 import { recordMinutes, recordMinutesInput, scheduleMeeting, scheduleMeetingInput } from '../services/meeting-service';
 import { addRoomMember, memberInput, removeRoomMember } from '../services/membership-service';
 import { createPost, createPostInput, editPost, editPostInput, markPostRead, removePost, removePostInput } from '../services/post-service';
+import {
+  actOnRoomApplication,
+  rejectInput,
+  submitClosureInput,
+  submitMemberChangeInput,
+  submitOpeningInput,
+  submitRoomClosure,
+  submitRoomMemberChange,
+  submitRoomOpening,
+} from '../services/room-application-service';
 import { closeRoom, closeRoomInput, openRoom, openRoomInput } from '../services/room-service';
 
 type Args = Record<string, unknown>;
 
 export const Mutation = {
+  submitRoomOpening: (_: unknown, args: Args, ctx: RoomsContext) => submitRoomOpening(ctx, parseInput(submitOpeningInput, args)),
+  submitRoomMemberChange: (_: unknown, args: Args, ctx: RoomsContext) => submitRoomMemberChange(ctx, parseInput(submitMemberChangeInput, args)),
+  submitRoomClosure: (_: unknown, args: Args, ctx: RoomsContext) => submitRoomClosure(ctx, parseInput(submitClosureInput, args)),
+  confirmRoomApplication: (_: unknown, args: Args, ctx: RoomsContext) => actOnRoomApplication(ctx, parseInput(uuid, args.id, 'id'), 'forward'),
+  approveRoomApplication: (_: unknown, args: Args, ctx: RoomsContext) => actOnRoomApplication(ctx, parseInput(uuid, args.id, 'id'), 'approve'),
+  rejectRoomApplication: (_: unknown, args: Args, ctx: RoomsContext) => {
+    const input = parseInput(rejectInput, args);
+    return actOnRoomApplication(ctx, input.id, 'reject', input.reason);
+  },
+  withdrawRoomApplication: (_: unknown, args: Args, ctx: RoomsContext) => actOnRoomApplication(ctx, parseInput(uuid, args.id, 'id'), 'withdraw'),
   openRoom: (_: unknown, args: { input: unknown }, ctx: RoomsContext) => openRoom(ctx, parseInput(openRoomInput, args.input)),
   closeRoom: (_: unknown, args: Args, ctx: RoomsContext) => closeRoom(ctx, parseInput(closeRoomInput, args)),
   addRoomMember: (_: unknown, args: Args, ctx: RoomsContext) => addRoomMember(ctx, parseInput(memberInput, args)),

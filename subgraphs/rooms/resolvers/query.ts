@@ -5,6 +5,7 @@ import type { RoomsContext } from '../context';
 import { verifyRoomsChain } from '../services/access-records';
 import { getExistenceCheck, listExistenceChecks, listInput } from '../services/existence-check-service';
 import { refuse } from '../services/room-guard';
+import { getRoomApplication, listApplicationsInput, listRoomApplications } from '../services/room-application-service';
 import { getRoom, listRooms, listRoomsArgs } from '../services/room-service';
 
 export const Query = {
@@ -17,4 +18,6 @@ export const Query = {
   },
   existenceChecks: (_: unknown, args: unknown, ctx: RoomsContext) => listExistenceChecks(ctx, parseInput(listInput, args)),
   existenceCheck: (_: unknown, args: { id: unknown }, ctx: RoomsContext) => getExistenceCheck(ctx, parseInput(uuid, args.id, 'id')),
+  roomApplications: (_: unknown, args: unknown, ctx: RoomsContext) => listRoomApplications(ctx, parseInput(listApplicationsInput, args)),
+  roomApplication: (_: unknown, args: { id: unknown }, ctx: RoomsContext) => getRoomApplication(ctx, parseInput(uuid, args.id, 'id')),
 };

@@ -1,0 +1,210 @@
+// Forms 8-10 (open a room, change its members, close it) through the one
+// application workflow (lib/workflow/application-workflow.ts): a USER
+// submits, the facility manager of the application's facility confirms
+// (forwards), a system/admin/hospital manager approves or rejects; the
+// submitter may withdraw before a decision. Approval applies the form in
+// the same transaction (so a refused apply leaves the application as it
+// was). Every step, and every refused step, is in rooms' access records
+// (what = 'room-application').
+//
+// The direct openRoom / addRoomMember / removeRoomMember / closeRoom
+// mutations remain as shortcuts for the room's managers.
+import { randomUUID } from 'node:crypto';
+import { GraphQLError } from 'graphql';
+import { z } from 'zod';
+import type { Prisma, RoomApplication, RoomApplicationStep } from '../../../generated/prisma/client';
+import { requireSignedIn } from '../../../lib/access/guard';
+import { can } from '../../../lib/access/permissions';
+import type { UserPrincipal } from '../../../lib/access/principal';
+import { isUniqueViolation } from '../../../lib/db-errors';
+import { appError, conflict, notFound } from '../../../lib/graphql-errors';
+import { text, uuid } from '../../../lib/input';
+import { decideStep, maySubmit, type ApplicationAction, type FormNumber } from '../../../lib/workflow/application-workflow';
+import type { RoomsContext, RoomsTx } from '../context';
+import { closeReasons, encodeClosure } from '../domain/room-access';
+import { recordAccess, recordAccessAlone } from './access-records';
+import { refuse } from './room-guard';
+
+const ids = (max: number) => z.array(uuid).max(max, `at most ${max}`).transform((list) => [...new Set(list)]);
+
+export const submitOpeningInput = z.object({ subjectId: uuid, title: text(200), memberIds: ids(50).refine((list) => list.length > 0, 'name at least one member') });
+export const submitMemberChangeInput = z
+  .object({ roomId: uuid, add: ids(50).nullish().transform((v) => v ?? []), remove: ids(50).nullish().transform((v) => v ?? []) })
+  .refine((input) => input.add.length + input.remove.length > 0, { message: 'add or remove at least one member', path: ['add'] })
+  .refine((input) => !input.add.some((id) => input.remove.includes(id)), { message: 'a user cannot be both added and removed', path: ['remove'] });
+export const submitClosureInput = z
+  .object({ roomId: uuid, reason: z.enum(closeReasons), note: text(1000).nullish() })
+  .refine((input) => input.reason !== 'OTHER' || !!input.note, { message: 'must say why when the reason is OTHER', path: ['note'] });
+export const rejectInput = z.object({ id: uuid, reason: text(1000) });
+export const listApplicationsInput = z.object({ status: z.enum(['SUBMITTED', 'FORWARDED', 'APPROVED', 'REJECTED', 'APPLIED', 'WITHDRAWN']).nullish() });
+
+interface OpeningContent {
+  title: string;
+  memberIds: string[];
+}
+interface MemberChangeContent {
+  add: string[];
+  remove: string[];
+}
+interface ClosureContent {
+  reason: (typeof closeReasons)[number];
+  note: string | null;
+}
+type Content = Partial<OpeningContent & MemberChangeContent & ClosureContent>;
+
+const what = 'room-application';
+const target = (application: Pick<RoomApplication, 'roomId' | 'subjectId'>) => ({ id: application.roomId, subjectId: application.subjectId });
+
+async function refuseWith(ctx: RoomsContext, user: UserPrincipal, room: { id: string | null; subjectId: string | null } | null, code: 'FORBIDDEN' | 'ILLEGAL_TRANSITION', message: string): Promise<GraphQLError> {
+  return refuse(ctx, user, room, what, { allowed: false, code, message });
+}
+
+async function step(tx: RoomsTx, application: RoomApplication, action: ApplicationAction, actor: UserPrincipal, reason: string | null) {
+  await tx.roomApplicationStep.create({ data: { id: randomUUID(), applicationId: application.id, action, actorId: actor.userId, actorRole: actor.role, reason, at: new Date() } });
+  await recordAccess(tx, { actor, room: target(application), action: 'WRITE', what, outcome: 'SUCCESS' });
+}
+
+async function submit(ctx: RoomsContext, form: 8 | 9 | 10, subjectId: string, roomId: string | null, content: Content): Promise<RoomApplication> {
+  const user = requireSignedIn(ctx.principal);
+  if (!maySubmit(form, user, user.facilityId)) throw await refuseWith(ctx, user, { id: roomId, subjectId }, 'FORBIDDEN', `a ${user.role} may not submit a Form ${form} application`);
+  return ctx.db.$transaction(async (tx) => {
+    const application = await tx.roomApplication.create({
+      data: { id: randomUUID(), form, facilityId: user.facilityId, subjectId, roomId, content: content as Prisma.InputJsonValue, submittedBy: user.userId, submittedAt: new Date() },
+    });
+    await step(tx, application, 'submit', user, null);
+    return application;
+  });
+}
+
+/** Forms 9 and 10 concern a room the submitter is a current member of, and that is not closed. */
+async function roomForChange(ctx: RoomsContext, roomId: string) {
+  const user = requireSignedIn(ctx.principal);
+  const room = await ctx.roomById.load(roomId);
+  if (!room) throw notFound('no such room');
+  if (!(await ctx.callerIsMember.load(room.id))) throw await refuseWith(ctx, user, room, 'FORBIDDEN', "only the room's members may ask to change or close it");
+  if (room.status === 'CLOSED') throw await refuseWith(ctx, user, room, 'ILLEGAL_TRANSITION', 'the room is closed');
+  return room;
+}
+
+/** Form 8, by a USER for its own facility. */
+export function submitRoomOpening(ctx: RoomsContext, input: z.infer<typeof submitOpeningInput>): Promise<RoomApplication> {
+  return submit(ctx, 8, input.subjectId, null, { title: input.title, memberIds: input.memberIds });
+}
+
+/** Form 9, by a USER who is a member of the room. */
+export async function submitRoomMemberChange(ctx: RoomsContext, input: z.infer<typeof submitMemberChangeInput>): Promise<RoomApplication> {
+  requireSignedIn(ctx.principal);
+  const room = await roomForChange(ctx, input.roomId);
+  return submit(ctx, 9, room.subjectId, room.id, { add: input.add, remove: input.remove });
+}
+
+/** Form 10, by a USER who is a member of the room. */
+export async function submitRoomClosure(ctx: RoomsContext, input: z.infer<typeof submitClosureInput>): Promise<RoomApplication> {
+  requireSignedIn(ctx.principal);
+  const room = await roomForChange(ctx, input.roomId);
+  return submit(ctx, 10, room.subjectId, room.id, { reason: input.reason, note: input.note ?? null });
+}
+
+/** Confirm (forward), approve (and apply), reject or withdraw. */
+export async function actOnRoomApplication(ctx: RoomsContext, id: string, action: 'forward' | 'approve' | 'reject' | 'withdraw', reason: string | null = null): Promise<RoomApplication> {
+  const actor = requireSignedIn(ctx.principal);
+  const current = await ctx.db.roomApplication.findUnique({ where: { id } });
+  if (!current) throw notFound('no such room application');
+  const decision = decideStep({ form: current.form as FormNumber, status: current.status, facilityId: current.facilityId, submittedBy: current.submittedBy }, action, actor);
+  if (!decision.ok) throw await refuseWith(ctx, actor, target(current), decision.code, decision.reason);
+  try {
+    return await ctx.db.$transaction(async (tx) => {
+      // Conditional on the status read above: a concurrent step makes this update match nothing.
+      const moved = await tx.roomApplication.updateMany({
+        where: { id, status: current.status },
+        data: { status: decision.next, decisionReason: reason ?? undefined, copyToSystemAdmin: decision.copyToSystemAdmin || undefined },
+      });
+      if (moved.count !== 1) throw conflict('the application changed meanwhile; reload it');
+      let application = await tx.roomApplication.findUniqueOrThrow({ where: { id } });
+      await step(tx, application, action, actor, reason);
+      if (action !== 'approve') return application;
+      const roomId = await applyApproved(tx, application, actor);
+      application = await tx.roomApplication.update({ where: { id }, data: { status: 'APPLIED', roomId } });
+      await step(tx, application, 'apply', actor, null);
+      return application;
+    });
+  } catch (error) {
+    const refused = isUniqueViolation(error) ? conflict('this subject already has a room that is not closed') : error;
+    if (refused instanceof GraphQLError && typeof refused.extensions.code === 'string') {
+      await recordAccessAlone(ctx.db, { actor, room: target(current), action: 'DENIED', what, outcome: refused.extensions.code });
+    }
+    throw refused;
+  } finally {
+    if (current.roomId) {
+      ctx.roomById.clear(current.roomId);
+      ctx.membersByRoom.clear(current.roomId);
+      ctx.callerIsMember.clear(current.roomId);
+    }
+  }
+}
+
+/** Applies an approved form inside the approval's transaction; returns the room concerned. */
+async function applyApproved(tx: RoomsTx, application: RoomApplication, actor: UserPrincipal): Promise<string> {
+  const content = application.content as Content;
+  const now = new Date();
+  if (application.form === 8) {
+    const sharing = await tx.subjectSharing.findUnique({ where: { subjectId: application.subjectId } });
+    if (!sharing?.allowed) throw conflict("the subject's consent (Form 7) or a legal exception is required before a room is opened");
+    // The partial unique index room_one_active_per_subject reports a second open room (Art. 9) as a unique violation.
+    const room = await tx.room.create({ data: { id: randomUUID(), subjectId: application.subjectId, title: content.title as string, openedBy: actor.userId, openedAt: now } });
+    await tx.roomMember.createMany({ data: (content.memberIds ?? []).map((userId) => ({ id: randomUUID(), roomId: room.id, userId, addedBy: actor.userId, addedAt: now })) });
+    await recordAccess(tx, { actor, room, action: 'WRITE', what: 'room.open', outcome: 'SUCCESS' });
+    return room.id;
+  }
+  const room = await tx.room.findUnique({ where: { id: application.roomId as string } });
+  if (!room) throw notFound('no such room');
+  if (room.status === 'CLOSED') throw appError('ILLEGAL_TRANSITION', 'the room is closed');
+  if (application.form === 9) {
+    const add = content.add ?? [];
+    const remove = content.remove ?? [];
+    if (add.length > 0 && room.status !== 'OPEN') throw appError('ILLEGAL_TRANSITION', `the room is ${room.status.toLowerCase()}: no new members`);
+    const current = new Set((await tx.roomMember.findMany({ where: { roomId: room.id, removedAt: null }, select: { userId: true } })).map((m) => m.userId));
+    if (add.some((userId) => current.has(userId))) throw conflict('a user to add is already a member of this room');
+    if (remove.some((userId) => !current.has(userId))) throw conflict('a user to remove is not a member of this room');
+    if (add.length > 0) await tx.roomMember.createMany({ data: add.map((userId) => ({ id: randomUUID(), roomId: room.id, userId, addedBy: actor.userId, addedAt: now })) });
+    if (remove.length > 0) await tx.roomMember.updateMany({ where: { roomId: room.id, userId: { in: remove }, removedAt: null }, data: { removedAt: now, removedBy: actor.userId } });
+    await recordAccess(tx, { actor, room, action: 'WRITE', what: 'member.change', outcome: 'SUCCESS' });
+    return room.id;
+  }
+  const closed = await tx.room.updateMany({
+    where: { id: room.id, status: { not: 'CLOSED' } },
+    data: { status: 'CLOSED', closedAt: now, closedReason: encodeClosure(content.reason as ClosureContent['reason'], content.note) },
+  });
+  if (closed.count === 0) throw appError('ILLEGAL_TRANSITION', 'the room is already closed');
+  await recordAccess(tx, { actor, room, action: 'WRITE', what: 'room.close', outcome: 'SUCCESS' });
+  return room.id;
+}
+
+/** Who may see an application: its submitter, its facility's manager, the deciders (room.decide, which includes the system admin). */
+function visibleTo(user: UserPrincipal): Prisma.RoomApplicationWhereInput {
+  if (can(user, 'room.decide')) return {};
+  if (user.role === 'FACILITY_MANAGER') return { OR: [{ facilityId: user.facilityId }, { submittedBy: user.userId }] };
+  return { submittedBy: user.userId };
+}
+
+export function listRoomApplications(ctx: RoomsContext, input: z.infer<typeof listApplicationsInput>): Promise<RoomApplication[]> {
+  const user = requireSignedIn(ctx.principal);
+  return ctx.db.roomApplication.findMany({
+    where: { AND: [visibleTo(user), input.status ? { status: input.status } : {}] },
+    orderBy: [{ submittedAt: 'desc' }, { id: 'desc' }],
+    take: 200,
+  });
+}
+
+export async function getRoomApplication(ctx: RoomsContext, id: string): Promise<RoomApplication> {
+  const user = requireSignedIn(ctx.principal);
+  const application = await ctx.db.roomApplication.findFirst({ where: { AND: [{ id }, visibleTo(user)] } });
+  if (application) return application;
+  const exists = await ctx.db.roomApplication.findUnique({ where: { id } });
+  if (!exists) throw notFound('no such room application');
+  throw await refuseWith(ctx, user, target(exists), 'FORBIDDEN', 'not allowed to see this room application');
+}
+
+export function stepsOf(ctx: RoomsContext, application: RoomApplication): Promise<RoomApplicationStep[]> {
+  return ctx.db.roomApplicationStep.findMany({ where: { applicationId: application.id }, orderBy: [{ at: 'asc' }, { id: 'asc' }] });
+}

@@ -1,0 +1,183 @@
+// Forms 8-10 through the gateway, with the workers running so rooms' sharing
+// view (rooms.subject_sharing) follows consent's outbox events.
+import { randomUUID } from 'node:crypto';
+import { actorWithRole, type Actor } from '../support/actors';
+import { errorCodes, graphql } from '../support/graphql-client';
+import { startTestSystem, type TestSystem } from '../support/test-system';
+
+const fields = 'id form status facilityId roomId: room { id } title memberIds addMemberIds removeMemberIds closedReason decisionReason copyToSystemAdmin steps { action actorRole reason actor { id } }';
+const d = {
+  open: `mutation($s: ID!, $t: String!, $m: [ID!]!) { submitRoomOpening(subjectId: $s, title: $t, memberIds: $m) { ${fields} } }`,
+  change: `mutation($r: ID!, $a: [ID!], $x: [ID!]) { submitRoomMemberChange(roomId: $r, add: $a, remove: $x) { ${fields} } }`,
+  close: `mutation($r: ID!, $reason: RoomClosedReason!, $n: String) { submitRoomClosure(roomId: $r, reason: $reason, note: $n) { ${fields} } }`,
+  confirm: `mutation($id: ID!) { confirmRoomApplication(id: $id) { ${fields} } }`,
+  approve: `mutation($id: ID!) { approveRoomApplication(id: $id) { ${fields} } }`,
+  reject: `mutation($id: ID!, $r: String!) { rejectRoomApplication(id: $id, reason: $r) { ${fields} } }`,
+  withdraw: `mutation($id: ID!) { withdrawRoomApplication(id: $id) { ${fields} } }`,
+  list: `query { roomApplications { id } }`,
+  one: `query($id: ID!) { roomApplication(id: $id) { id status } }`,
+  room: `query($r: ID!) { room(id: $r) { status openedBy { id } members { user { id } } } }`,
+  post: `mutation($r: ID!, $b: String!) { createPost(roomId: $r, category: MEDICAL, body: $b) { id } }`,
+  recordConsent: `mutation($input: ConsentInput!) { recordConsent(input: $input) { id } }`,
+  recordException: `mutation($input: LegalExceptionInput!) { recordLegalException(input: $input) { id } }`,
+};
+
+const consentInput = (subjectId: string) => ({
+  subjectId,
+  explanation: { explainedOn: '2025-04-01' },
+  signature: { signedBy: 'FAMILY', signerName: '高岡 一郎', relationship: '長男', signedOn: '2025-04-02' },
+  purposes: ['PROVIDE_SERVICES'],
+});
+
+async function eventually<T>(read: () => Promise<T>, check: (value: T) => boolean, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (check(value) || Date.now() > deadline) return value;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+describe('room applications (Forms 8-10)', () => {
+  let t: TestSystem;
+  let user: Actor;
+  let colleague: Actor;
+  let newcomer: Actor;
+  let fm: Actor;
+  let otherFm: Actor;
+  let hm: Actor;
+  let sa: Actor;
+  const as = (actor: Actor, query: string, variables: Record<string, unknown> = {}) => graphql(t.graphqlUrl, query, variables, actor.headers);
+  const sharing = (subjectId: string) => t.db.prisma.subjectSharing.findUnique({ where: { subjectId } });
+
+  beforeAll(async () => {
+    t = await startTestSystem({ workers: true });
+    user = await actorWithRole(t, 'USER');
+    colleague = await actorWithRole(t, 'USER', { facilityId: user.facilityId });
+    newcomer = await actorWithRole(t, 'USER');
+    fm = await actorWithRole(t, 'FACILITY_MANAGER', { facilityId: user.facilityId });
+    otherFm = await actorWithRole(t, 'FACILITY_MANAGER');
+    hm = await actorWithRole(t, 'HOSPITAL_MANAGER');
+    sa = await actorWithRole(t, 'SYSTEM_ADMIN');
+  });
+  afterAll(() => t.stop());
+
+  async function submitAndConfirm(subjectId: string) {
+    const submitted = await as(user, d.open, { s: subjectId, t: '太郎さんの部屋', m: [user.userId, colleague.userId] });
+    expect(submitted.errors).toBeUndefined();
+    const id = submitted.data?.submitRoomOpening.id as string;
+    const confirmed = await as(fm, d.confirm, { id });
+    expect(confirmed.errors).toBeUndefined();
+    expect(confirmed.data?.confirmRoomApplication.status).toBe('FORWARDED');
+    return id;
+  }
+
+  it('opens a room only once consent is in rooms\' view, then changes members and closes it', async () => {
+    const subjectId = randomUUID();
+    const id = await submitAndConfirm(subjectId);
+
+    // No consent: CONFLICT, the application stays FORWARDED, no room.
+    const refused = await as(hm, d.approve, { id });
+    expect(errorCodes(refused)).toEqual(['CONFLICT']);
+    expect(refused.errors?.[0]?.message).toMatch(/consent/);
+    expect(refused.errors?.[0]?.message).toMatch(/exception/);
+    expect((await t.db.prisma.roomApplication.findUniqueOrThrow({ where: { id } })).status).toBe('FORWARDED');
+    expect(await t.db.prisma.room.count({ where: { subjectId } })).toBe(0);
+    expect(await t.db.prisma.roomsAccessRecord.count({ where: { subjectId, what: 'room-application', action: 'DENIED', outcome: 'CONFLICT' } })).toBe(1);
+
+    expect((await as(hm, d.recordConsent, { input: consentInput(subjectId) })).errors).toBeUndefined();
+    expect((await eventually(() => sharing(subjectId), (row) => row?.allowed === true))?.basis).toBe('CONSENT');
+
+    const approved = await as(hm, d.approve, { id });
+    expect(approved.errors).toBeUndefined();
+    const application = approved.data?.approveRoomApplication;
+    expect(application).toMatchObject({ status: 'APPLIED', copyToSystemAdmin: true, facilityId: user.facilityId });
+    expect(application.steps.map((s: { action: string }) => s.action).sort()).toEqual(['apply', 'approve', 'forward', 'submit']);
+    expect(application.steps.find((s: { action: string }) => s.action === 'approve')).toMatchObject({ actorRole: 'HOSPITAL_MANAGER', actor: { id: hm.userId } });
+    const roomId = application.roomId.id as string;
+
+    const room = await as(hm, d.room, { r: roomId });
+    expect(room.errors).toBeUndefined();
+    expect(room.data?.room.status).toBe('OPEN');
+    expect(room.data?.room.openedBy.id).toBe(hm.userId);
+    expect(room.data?.room.members.map((m: { user: { id: string } }) => m.user.id).sort()).toEqual([user.userId, colleague.userId].sort());
+    expect((await as(colleague, d.post, { r: roomId, b: '訪問しました' })).errors).toBeUndefined();
+    // Every step is in rooms' access records.
+    expect(await t.db.prisma.roomsAccessRecord.count({ where: { subjectId, what: 'room-application', action: 'WRITE' } })).toBe(4);
+
+    // One open room per subject: a second Form 8 is refused at approval.
+    const second = await submitAndConfirm(subjectId);
+    expect(errorCodes(await as(hm, d.approve, { id: second }))).toEqual(['CONFLICT']);
+    expect((await t.db.prisma.roomApplication.findUniqueOrThrow({ where: { id: second } })).status).toBe('FORWARDED');
+
+    // Form 9 adds a member.
+    const change = await as(user, d.change, { r: roomId, a: [newcomer.userId] });
+    expect(change.errors).toBeUndefined();
+    const changeId = change.data?.submitRoomMemberChange.id as string;
+    expect((await as(fm, d.confirm, { id: changeId })).errors).toBeUndefined();
+    expect((await as(sa, d.approve, { id: changeId })).data?.approveRoomApplication).toMatchObject({ status: 'APPLIED', copyToSystemAdmin: false });
+    expect((await as(newcomer, d.post, { r: roomId, b: '初めまして' })).errors).toBeUndefined();
+
+    // Form 10 closes it: posting is refused.
+    const closure = await as(user, d.close, { r: roomId, reason: 'MOVED' });
+    expect(closure.errors).toBeUndefined();
+    const closureId = closure.data?.submitRoomClosure.id as string;
+    expect((await as(fm, d.confirm, { id: closureId })).errors).toBeUndefined();
+    expect((await as(hm, d.approve, { id: closureId })).errors).toBeUndefined();
+    expect((await t.db.prisma.room.findUniqueOrThrow({ where: { id: roomId } })).status).toBe('CLOSED');
+    expect(errorCodes(await as(colleague, d.post, { r: roomId, b: 'まだ' }))).toEqual(['ILLEGAL_TRANSITION']);
+
+    // Visibility: the submitter, its facility manager and the deciders; not another facility's manager.
+    expect((await as(user, d.one, { id })).data?.roomApplication.id).toBe(id);
+    expect((await as(fm, d.list)).data?.roomApplications.map((a: { id: string }) => a.id)).toContain(id);
+    expect((await as(hm, d.list)).data?.roomApplications.map((a: { id: string }) => a.id)).toContain(id);
+    expect((await as(otherFm, d.list)).data?.roomApplications).toEqual([]);
+    expect(errorCodes(await as(otherFm, d.one, { id }))).toEqual(['FORBIDDEN']);
+    expect(errorCodes(await as(colleague, d.one, { id }))).toEqual(['FORBIDDEN']);
+  });
+
+  it('refuses approval before confirmation, and confirmation by another facility\'s manager', async () => {
+    const submitted = await as(user, d.open, { s: randomUUID(), t: '部屋', m: [user.userId] });
+    const id = submitted.data?.submitRoomOpening.id as string;
+    const deniedOf = (actorId: string) => t.db.prisma.roomsAccessRecord.count({ where: { what: 'room-application', action: 'DENIED', outcome: 'FORBIDDEN', actorId } });
+    const deniedBefore = await deniedOf(otherFm.userId);
+    expect(errorCodes(await as(hm, d.approve, { id }))).toEqual(['ILLEGAL_TRANSITION']);
+    expect(errorCodes(await as(otherFm, d.confirm, { id }))).toEqual(['FORBIDDEN']);
+    expect(errorCodes(await as(user, d.approve, { id }))).toEqual(['FORBIDDEN']);
+    expect(errorCodes(await as(fm, d.open, { s: randomUUID(), t: '部屋', m: [user.userId] }))).toEqual(['FORBIDDEN']);
+    expect(await deniedOf(otherFm.userId)).toBe(deniedBefore + 1);
+    expect((await t.db.prisma.roomApplication.findUniqueOrThrow({ where: { id } })).status).toBe('SUBMITTED');
+
+    // Rejection and withdrawal.
+    expect((await as(fm, d.confirm, { id })).errors).toBeUndefined();
+    expect((await as(hm, d.reject, { id, r: '同意書が未提出' })).data?.rejectRoomApplication).toMatchObject({ status: 'REJECTED', decisionReason: '同意書が未提出' });
+    expect(errorCodes(await as(user, d.withdraw, { id }))).toEqual(['ILLEGAL_TRANSITION']);
+    const other = await as(user, d.open, { s: randomUUID(), t: '部屋', m: [user.userId] });
+    expect((await as(user, d.withdraw, { id: other.data?.submitRoomOpening.id })).data?.withdrawRoomApplication.status).toBe('WITHDRAWN');
+  });
+
+  it('refuses bad input with BAD_USER_INPUT and writes nothing', async () => {
+    const before = await t.db.prisma.roomApplication.count();
+    const records = await t.db.prisma.roomsAccessRecord.count();
+    expect(errorCodes(await as(user, d.open, { s: 'not-an-id', t: '部屋', m: [user.userId] }))).toEqual(['BAD_USER_INPUT']);
+    expect(errorCodes(await as(user, d.open, { s: randomUUID(), t: '   ', m: [user.userId] }))).toEqual(['BAD_USER_INPUT']);
+    expect(errorCodes(await as(user, d.open, { s: randomUUID(), t: '部屋', m: ['nope'] }))).toEqual(['BAD_USER_INPUT']);
+    expect(errorCodes(await as(user, d.open, { s: randomUUID(), t: '部屋', m: [] }))).toEqual(['BAD_USER_INPUT']);
+    expect(errorCodes(await as(user, d.close, { r: randomUUID(), reason: 'BORED' }))).toEqual(['BAD_USER_INPUT']);
+    expect(errorCodes(await as(hm, d.approve, { id: 'x' }))).toEqual(['BAD_USER_INPUT']);
+    expect(await t.db.prisma.roomApplication.count()).toBe(before);
+    expect(await t.db.prisma.roomsAccessRecord.count()).toBe(records);
+  });
+
+  it('a legal exception also allows opening', async () => {
+    const subjectId = randomUUID();
+    const id = await submitAndConfirm(subjectId);
+    const reviewOn = new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10);
+    const recorded = await as(hm, d.recordException, { input: { subjectId, basis: 'ELDER_ABUSE', decidedBy: '高岡市 福祉課長', reason: '虐待の疑い', reviewOn } });
+    expect(recorded.errors).toBeUndefined();
+    expect((await eventually(() => sharing(subjectId), (row) => row?.allowed === true))?.basis).toBe('ELDER_ABUSE');
+    const approved = await as(hm, d.approve, { id });
+    expect(approved.errors).toBeUndefined();
+    expect(approved.data?.approveRoomApplication.status).toBe('APPLIED');
+  });
+});
