@@ -5,6 +5,7 @@
 // is the walk a care team makes.
 import { actorWithRole, type Actor } from '../support/actors';
 import { errorCodes, graphql } from '../support/graphql-client';
+import { eventually } from '../support/eventually';
 import { startTestSystem, type TestSystem } from '../support/test-system';
 
 const application = 'id status room { id } copyToSystemAdmin';
@@ -84,11 +85,7 @@ describe('a room from the existence check to its closure', () => {
       },
     });
     // Rooms learns of the consent through consent's outbox and a job.
-    for (let i = 0; i < 200; i += 1) {
-      const view = await t.db.prisma.subjectSharing.findUnique({ where: { subjectId: subject.id } });
-      if (view?.allowed) break;
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+    await eventually(() => t.db.prisma.subjectSharing.findUnique({ where: { subjectId: subject.id } }), (view) => view?.allowed === true);
     const { approveRoomApplication: opened } = await ok(hm, q.approve, { id: early.id });
     expect(opened).toMatchObject({ status: 'APPLIED', copyToSystemAdmin: true });
     const roomId = opened.room.id as string;

@@ -14,6 +14,7 @@ import { actorWithRole, type Actor } from '../support/actors';
 import { errorCodes, graphql } from '../support/graphql-client';
 import { redisUrl, uniqueName } from '../support/environment';
 import { silentLogger } from '../support/silent-logger';
+import { eventually } from '../support/eventually';
 import { startTestSystem, type TestSystem } from '../support/test-system';
 
 const d = {
@@ -32,15 +33,6 @@ const consentInput = (subjectId: string) => ({
   purposes: ['PROVIDE_SERVICES'],
 });
 
-/** Polls until `check` holds (every 50 ms, at most `timeoutMs`). */
-async function eventually<T>(read: () => Promise<T>, check: (value: T) => boolean, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (check(value) || Date.now() > deadline) return value;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 async function roomWithConsent(t: TestSystem, manager: Actor, member: Actor) {
   const as = (query: string, variables: Record<string, unknown>) => graphql(t.graphqlUrl, query, variables, manager.headers);

@@ -3,6 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { actorWithRole, type Actor } from '../support/actors';
 import { errorCodes, graphql } from '../support/graphql-client';
+import { eventually } from '../support/eventually';
 import { startTestSystem, type TestSystem } from '../support/test-system';
 
 const fields = 'id form status facilityId roomId: room { id } title memberIds addMemberIds removeMemberIds closedReason decisionReason copyToSystemAdmin steps { action actorRole reason actor { id } }';
@@ -29,14 +30,6 @@ const consentInput = (subjectId: string) => ({
   purposes: ['PROVIDE_SERVICES'],
 });
 
-async function eventually<T>(read: () => Promise<T>, check: (value: T) => boolean, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (check(value) || Date.now() > deadline) return value;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 describe('room applications (Forms 8-10)', () => {
   let t: TestSystem;

@@ -21,7 +21,8 @@ export interface RoomAccessEvent {
   outcome: string;
 }
 
-function chainStore(tx: RoomsTx): ChainStore {
+/** Rooms' chain inside a transaction; also used by the system's own writes (suspension-service). */
+export function chainStore(tx: Pick<RoomsTx, 'roomsAccessRecord' | '$executeRaw'>): ChainStore {
   return {
     lockKey: roomsChainLockKey,
     // Prisma's delegate is wider than the structural interface access-log needs.

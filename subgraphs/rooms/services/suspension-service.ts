@@ -9,11 +9,11 @@
 // Consent granted again later does not reopen anything: the rooms stay
 // SUSPENDED until a manager reopens them (reopening is not built yet).
 import { randomUUID } from 'node:crypto';
-import type { Prisma, Room, RoomNotice } from '../../../generated/prisma/client';
+import type { Room, RoomNotice } from '../../../generated/prisma/client';
 import type { PrismaClient } from '../../../lib/database';
-import { appendAccessRecord, type AccessRecordDelegate, type ChainStore } from '../../../lib/audit/access-log';
+import { appendAccessRecord } from '../../../lib/audit/access-log';
 import type { RoomsContext } from '../context';
-import { roomsChainLockKey } from './access-records';
+import { chainStore } from './access-records';
 import { accessOf, refuse } from './room-guard';
 
 export type SuspensionDb = Pick<PrismaClient, 'room' | 'roomNotice' | 'roomsAccessRecord' | '$transaction'>;
@@ -22,14 +22,6 @@ export const consentWithdrawnNotice = 'CONSENT_WITHDRAWN';
 /** No personal data: the managers open the room and the subject's consent history to learn more. */
 const noticeMessage = "The subject's consent to information sharing was withdrawn: the room is suspended (read-only, no new members).";
 
-// The system acts here, not a user: recordAccess (access-records.ts) needs a user principal.
-function systemChainStore(tx: Prisma.TransactionClient): ChainStore {
-  return {
-    lockKey: roomsChainLockKey,
-    records: tx.roomsAccessRecord as unknown as AccessRecordDelegate,
-    lock: (key) => tx.$executeRaw`SELECT pg_advisory_xact_lock(${key})`,
-  };
-}
 
 /**
  * `causeId` names the withdrawal (one per withdrawal); each room's notice is
@@ -47,7 +39,7 @@ export function suspendRoomsForWithdrawnConsent(db: SuspensionDb, input: { subje
         data: [{ id: randomUUID(), roomId: room.id, kind: consentWithdrawnNotice, message: noticeMessage, causeId: `${input.causeId}:${room.id}`, createdAt: at }],
         skipDuplicates: true,
       });
-      await appendAccessRecord(systemChainStore(tx), {
+      await appendAccessRecord(chainStore(tx), {
         at,
         actorId: null,
         actorRole: 'SYSTEM',
@@ -69,7 +61,5 @@ export async function listNotices(ctx: RoomsContext, room: Room): Promise<RoomNo
   if (!access.manager) {
     throw await refuse(ctx, user, room, 'room.notices', { allowed: false, code: 'FORBIDDEN', message: "only the room's managers see its notices" });
   }
-  // RoomsContext's db is typed without roomNotice (context.ts); the handle is the same Prisma client.
-  const notices = ctx.db.roomNotice;
-  return notices.findMany({ where: { roomId: room.id }, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }] });
+  return ctx.db.roomNotice.findMany({ where: { roomId: room.id }, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }] });
 }
