@@ -70,7 +70,14 @@ const next: Record<Exclude<ApplicationAction, 'submit'>, ApplicationStatus> = {
 
 /** May `actor` take `action` on the application now? Authorization is checked before the state. */
 export function decideStep(application: ApplicationFacts, action: Exclude<ApplicationAction, 'submit'>, actor: Actor): StepDecision {
-  const route = formRoutes[application.form];
+  return decideRouteStep(formRoutes[application.form], `Form ${application.form}`, application, action, actor);
+}
+
+/**
+ * The same steps for an application that is not a numbered form (an Art.
+ * 20-3 outbound partner join), on its own route; `name` names it in refusals.
+ */
+export function decideRouteStep(route: FormRoute, name: string, application: Omit<ApplicationFacts, 'form'>, action: Exclude<ApplicationAction, 'submit'>, actor: Actor): StepDecision {
   const target = { facilityId: application.facilityId };
   const allowed =
     action === 'forward'
@@ -78,12 +85,12 @@ export function decideStep(application: ApplicationFacts, action: Exclude<Applic
       : action === 'withdraw'
         ? actor.userId === application.submittedBy
         : can(actor, route.decide, target);
-  if (!allowed) return { ok: false, code: 'FORBIDDEN', reason: `a ${actor.role} may not ${action} a Form ${application.form} application` };
+  if (!allowed) return { ok: false, code: 'FORBIDDEN', reason: `a ${actor.role} may not ${action} a ${name} application` };
   if (!from[action].includes(application.status)) {
     return { ok: false, code: 'ILLEGAL_TRANSITION', reason: `a ${application.status} application cannot be ${next[action].toLowerCase()}` };
   }
   if ((action === 'approve' || action === 'reject') && route.forwardRequired && application.status !== 'FORWARDED') {
-    return { ok: false, code: 'ILLEGAL_TRANSITION', reason: `a Form ${application.form} application must be confirmed by the facility manager first` };
+    return { ok: false, code: 'ILLEGAL_TRANSITION', reason: `a ${name} application must be confirmed by the facility manager first` };
   }
   const decided = action === 'approve' || action === 'reject';
   return { ok: true, next: next[action], copyToSystemAdmin: decided && route.copyToSystemAdminWhenDecidedBy.includes(actor.role) };
