@@ -1,4 +1,5 @@
-// Relays consent's outbox to BullMQ (engineering note 4): polls for events
+// Relays the outboxes (consent's, rooms', the adapters' integration one) to
+// BullMQ (engineering note 4): polls each source for events
 // not yet relayed (oldest first, 100 at a time, every ~500 ms and once at
 // start), adds each to its job's queue with the event id as the job id, and
 // only then marks it relayed. Redis down: the add fails or times out, the
@@ -6,13 +7,48 @@
 // after the add but before the mark re-adds the event: BullMQ keeps the job
 // under that id and creates no duplicate (and the processors are idempotent
 // anyway, should the completed job have been pruned meanwhile).
-// The table is read through consent's own functions (services/outbox.ts).
+// Each table is read through its owner's own functions (a source), so the
+// relay never reaches into another subgraph's tables. One source failing
+// (its table, or Redis for its events) does not hold the others back.
 import type { Queue } from 'bullmq';
+import type { Prisma } from '../generated/prisma/client';
+import type { PrismaClient } from '../lib/database';
 import type { Logger } from '../lib/logger';
 import { markRelayed, pendingOutboxEvents, type OutboxDb } from '../subgraphs/consent/services/outbox';
+import { markRoomsOutboxRelayed, pendingRoomsOutboxEvents } from '../subgraphs/rooms/services/outbox';
+import { markIntegrationOutboxRelayed, pendingIntegrationOutboxEvents } from './fhir/integration-outbox';
+
+/** One outbox table, read through its owner's functions. */
+export interface OutboxSource {
+  name: string;
+  pending(limit: number, types: readonly string[]): Promise<Array<{ id: string; type: string; payload: Prisma.JsonValue }>>;
+  markRelayed(ids: readonly string[]): Promise<void>;
+}
+
+export type AllOutboxesDb = Pick<PrismaClient, 'consentOutboxEvent' | 'roomsOutboxEvent' | 'integrationOutboxEvent'>;
+
+export function consentOutboxSource(db: OutboxDb): OutboxSource {
+  return { name: 'consent', pending: (n, types) => pendingOutboxEvents(db, n, types), markRelayed: (ids) => markRelayed(db, ids) };
+}
+
+export function roomsOutboxSource(db: Pick<PrismaClient, 'roomsOutboxEvent'>): OutboxSource {
+  return { name: 'rooms', pending: (n, types) => pendingRoomsOutboxEvents(db, n, types), markRelayed: (ids) => markRoomsOutboxRelayed(db, ids) };
+}
+
+export function integrationOutboxSource(db: Pick<PrismaClient, 'integrationOutboxEvent'>): OutboxSource {
+  return { name: 'integration', pending: (n, types) => pendingIntegrationOutboxEvents(db, n, types), markRelayed: (ids) => markIntegrationOutboxRelayed(db, ids) };
+}
+
+/** Every outbox the system has, on one database handle. */
+export function allOutboxSources(db: AllOutboxesDb): OutboxSource[] {
+  return [consentOutboxSource(db), roomsOutboxSource(db), integrationOutboxSource(db)];
+}
 
 export interface OutboxRelayOptions {
-  db: OutboxDb;
+  /** The outboxes to relay. */
+  sources?: readonly OutboxSource[];
+  /** Shorthand for `sources: [consentOutboxSource(db)]` (consent's outbox only). */
+  db?: OutboxDb;
   /** Event type → the queue of the job that handles it. */
   queues: ReadonlyMap<string, Queue>;
   logger: Logger;
@@ -36,7 +72,8 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
 }
 
 export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
-  const { db, queues, logger } = options;
+  const { queues, logger } = options;
+  const sources = [...(options.sources ?? []), ...(options.db ? [consentOutboxSource(options.db)] : [])];
   const intervalMs = options.intervalMs ?? 500;
   const batchSize = options.batchSize ?? 100;
   const addTimeoutMs = options.addTimeoutMs ?? 5_000;
@@ -44,8 +81,8 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> = Promise.resolve();
 
-  async function relayBatch(): Promise<void> {
-    const events = await pendingOutboxEvents(db, batchSize, [...queues.keys()]);
+  async function relaySource(source: OutboxSource): Promise<void> {
+    const events = await source.pending(batchSize, [...queues.keys()]);
     const relayed: string[] = [];
     try {
       for (const event of events) {
@@ -56,8 +93,20 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
       }
     } finally {
       // Mark what reached Redis even when a later add failed.
-      await markRelayed(db, relayed);
+      await source.markRelayed(relayed);
     }
+  }
+
+  async function relayBatch(): Promise<void> {
+    const failures: string[] = [];
+    for (const source of sources) {
+      try {
+        await relaySource(source);
+      } catch (error) {
+        failures.push(`${source.name}: ${(error as Error).message}`);
+      }
+    }
+    if (failures.length > 0) throw new Error(failures.join('; '));
   }
 
   // Ticks never overlap: the next one is scheduled when this one ends.

@@ -4,8 +4,7 @@ import os from 'node:os';
 import { Queue, UnrecoverableError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { JobDefinition, JobDependencies } from './job-definition';
-import { startOutboxRelay, type OutboxRelay } from './outbox-relay';
-import type { OutboxDb } from '../subgraphs/consent/services/outbox';
+import { allOutboxSources, startOutboxRelay, type AllOutboxesDb, type OutboxRelay, type OutboxSource } from './outbox-relay';
 
 export interface WorkerOptions {
   redis: Redis;
@@ -13,8 +12,10 @@ export interface WorkerOptions {
   deps: Omit<JobDependencies, 'workerName'>;
   definitions: ReadonlyArray<JobDefinition<never>>;
   concurrency?: number;
-  /** Consent's outbox: when given, its events are relayed to the queues of the jobs that handle them. */
-  outbox?: OutboxDb;
+  /** The database of every outbox (consent, rooms, integration): when given, their events are relayed to the queues of the jobs that handle them. */
+  outbox?: AllOutboxesDb;
+  /** Or exactly these outboxes (tests). */
+  outboxSources?: readonly OutboxSource[];
 }
 
 export interface RunningWorkers {
@@ -66,7 +67,8 @@ export async function startWorkers(options: WorkerOptions): Promise<RunningWorke
     const events = definition.event === undefined ? [] : typeof definition.event === 'string' ? [definition.event] : definition.event;
     if (queue) for (const event of events) byEvent.set(event, queue);
   }
-  const relay: OutboxRelay | undefined = options.outbox ? startOutboxRelay({ db: options.outbox, queues: byEvent, logger: deps.logger }) : undefined;
+  const sources = options.outboxSources ?? (options.outbox ? allOutboxSources(options.outbox) : []);
+  const relay: OutboxRelay | undefined = sources.length > 0 ? startOutboxRelay({ sources, queues: byEvent, logger: deps.logger }) : undefined;
   return {
     queues,
     close: async () => {

@@ -1,0 +1,71 @@
+import { buildJoinTask, parseJoinTask, renderInboundTask, type JoinTaskInput } from './join-task';
+import { validateR4 } from './validator';
+
+const request: JoinTaskInput = {
+  identifier: { system: 'https://partner.example/requests', value: 'req-1' },
+  shareCode: 'abcdefghijklmnopqrstuvwxyz012345',
+  authoredOn: '2026-11-25T09:00:00+09:00',
+  requester: { system: 'https://partner.example/users', value: 'admin-1', display: '管理 一郎' },
+  practitioner: { system: 'https://partner.example/users', value: 'user-7', display: '看護 花子' },
+  organization: { display: '氷見訪問看護ステーション' },
+  reason: '退院後の在宅療養に訪問看護で関わるため',
+};
+const systems = { requesterSystem: 'https://partner.example/requests', userSystem: 'https://partner.example/users' };
+
+describe('the join Task', () => {
+  it('builds a Task that is valid R4 and parses back to the same request', () => {
+    const task = buildJoinTask(request);
+    expect(validateR4(task)).toEqual({ valid: true });
+    expect(parseJoinTask(task, systems)).toEqual({ ok: true, value: request });
+  });
+
+  it('refuses invalid FHIR before looking at the contract', () => {
+    const parsed = parseJoinTask({ ...buildJoinTask(request), status: 'bogus' });
+    expect(parsed).toEqual({ ok: false, problem: { kind: 'INVALID_RESOURCE', issues: [expect.objectContaining({ expression: 'Task.status' })] } });
+    expect(parseJoinTask({ resourceType: 'Patient' })).toEqual({ ok: false, problem: { kind: 'INVALID_RESOURCE', issues: [{ expression: 'resourceType', message: 'must be Task' }] } });
+  });
+
+  it('answers a wrong task code as its own problem', () => {
+    const task = { ...buildJoinTask(request), code: { coding: [{ system: 'urn:renkei:task-code', code: 'something-else' }] } };
+    expect(parseJoinTask(task)).toEqual({ ok: false, problem: expect.objectContaining({ kind: 'WRONG_TASK_CODE', expression: 'Task.code' }) });
+  });
+
+  it.each([
+    ['status other than requested', { status: 'accepted' }, 'Task.status'],
+    ['intent other than order', { intent: 'plan' }, 'Task.intent'],
+    ['no identifier', { identifier: undefined }, 'Task.identifier'],
+    ['focus not a share code', { focus: { type: 'CareTeam', identifier: { system: 'urn:other', value: 'x' } } }, 'Task.focus.identifier.system'],
+    ['no requester display', { requester: { identifier: { system: 'https://partner.example/users', value: 'a' } } }, 'Task.requester.display'],
+    ['no inputs', { input: undefined }, 'Task.input:practitioner'],
+  ])('refuses a Task with %s', (_label, change, expression) => {
+    const task = { ...buildJoinTask(request), ...change };
+    const parsed = parseJoinTask(JSON.parse(JSON.stringify(task)));
+    expect(parsed).toEqual({ ok: false, problem: { kind: 'INVALID_RESOURCE', issues: [expect.objectContaining({ expression })] } });
+  });
+
+  it('refuses over-long values a partner could make us store', () => {
+    const parsed = parseJoinTask(buildJoinTask({ ...request, reason: 'x'.repeat(2001) }));
+    expect(parsed).toEqual({ ok: false, problem: { kind: 'INVALID_RESOURCE', issues: [expect.objectContaining({ expression: 'Task.input:reason.valueString' })] } });
+  });
+
+  it('checks the identifier systems the partner registered', () => {
+    expect(parseJoinTask(buildJoinTask(request), { ...systems, requesterSystem: 'https://other/requests' })).toEqual({
+      ok: false,
+      problem: expect.objectContaining({ kind: 'WRONG_IDENTIFIER_SYSTEM', expression: 'Task.identifier.system' }),
+    });
+    expect(parseJoinTask(buildJoinTask(request), { ...systems, userSystem: 'https://other/users' })).toEqual({
+      ok: false,
+      problem: expect.objectContaining({ kind: 'WRONG_IDENTIFIER_SYSTEM', expression: 'Task.requester.identifier.system' }),
+    });
+  });
+
+  it('renders a stored Task with our id, its status, reason and CareTeam output, valid R4', () => {
+    const at = new Date('2026-11-25T01:00:00Z');
+    const rejected = renderInboundTask(buildJoinTask(request), { id: '6f1c2a36-0c0e-4a43-9d55-6b2d4c6f9d10', status: 'rejected', statusReason: 'not needed', lastUpdated: at });
+    expect(rejected).toMatchObject({ id: '6f1c2a36-0c0e-4a43-9d55-6b2d4c6f9d10', status: 'rejected', statusReason: { text: 'not needed' } });
+    expect(validateR4(rejected)).toEqual({ valid: true });
+    const completed = renderInboundTask(buildJoinTask(request), { id: '6f1c2a36-0c0e-4a43-9d55-6b2d4c6f9d10', status: 'completed', careTeamId: 'c0ffee00-0000-4000-8000-000000000001', lastUpdated: at });
+    expect(completed.output).toEqual([expect.objectContaining({ valueReference: { reference: 'CareTeam/c0ffee00-0000-4000-8000-000000000001', type: 'CareTeam' } })]);
+    expect(validateR4(completed)).toEqual({ valid: true });
+  });
+});

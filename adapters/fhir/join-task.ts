@@ -1,0 +1,180 @@
+// The join Task of the partner exchange contract (v1, ../shared/domain.md):
+// one builder for the requester side (Art. 20-3, outbound) and one parser for
+// the receiver side (Art. 20-2, inbound), so both ends speak exactly the same
+// shape. The parser validates against R4 first, then the contract's rules,
+// and answers a typed value or a typed problem (never throws for bad input).
+import { validateR4, type ValidationIssue } from './validator';
+
+export const taskCodeSystem = 'urn:renkei:task-code';
+export const joinTaskCode = 'care-team-join';
+export const shareCodeSystem = 'urn:renkei:room-share-code';
+export const taskInputSystem = 'urn:renkei:task-input';
+export const taskOutputSystem = 'urn:renkei:task-output';
+
+export interface SystemValue {
+  system: string;
+  value: string;
+}
+
+export interface JoinTaskInput {
+  /** The requester's own URI and a value unique per request. */
+  identifier: SystemValue;
+  shareCode: string;
+  /** ISO date-time with offset. */
+  authoredOn: string;
+  /** The administrator who sends the request (Art. 20-3: our SYSTEM_ADMIN). */
+  requester: SystemValue & { display: string };
+  /** The user who should join. */
+  practitioner: SystemValue & { display: string };
+  organization: { display: string };
+  reason: string;
+}
+
+/** A parsed inbound join Task. */
+export type JoinTaskRequest = JoinTaskInput;
+
+export type JoinTaskProblem =
+  | { kind: 'INVALID_RESOURCE'; issues: ValidationIssue[] }
+  | { kind: 'WRONG_TASK_CODE'; message: string; expression: string }
+  | { kind: 'WRONG_IDENTIFIER_SYSTEM'; message: string; expression: string };
+
+export type ParsedJoinTask = { ok: true; value: JoinTaskRequest } | { ok: false; problem: JoinTaskProblem };
+
+// Bounds on what a partner may make us store.
+const maxIdentifier = 200;
+const maxSystem = 300;
+const maxName = 200;
+const maxReason = 2000;
+const maxShareCode = 100;
+
+function input(code: string, value: Record<string, unknown>): Record<string, unknown> {
+  return { type: { coding: [{ system: taskInputSystem, code }] }, ...value };
+}
+
+export function buildJoinTask(request: JoinTaskInput): Record<string, unknown> {
+  return {
+    resourceType: 'Task',
+    identifier: [{ system: request.identifier.system, value: request.identifier.value }],
+    status: 'requested',
+    intent: 'order',
+    code: { coding: [{ system: taskCodeSystem, code: joinTaskCode }] },
+    focus: { type: 'CareTeam', identifier: { system: shareCodeSystem, value: request.shareCode } },
+    authoredOn: request.authoredOn,
+    requester: { identifier: { system: request.requester.system, value: request.requester.value }, display: request.requester.display },
+    input: [
+      input('practitioner', { valueReference: { identifier: { system: request.practitioner.system, value: request.practitioner.value }, display: request.practitioner.display } }),
+      input('organization', { valueReference: { display: request.organization.display } }),
+      input('reason', { valueString: request.reason }),
+    ],
+  };
+}
+
+type Json = Record<string, unknown>;
+const obj = (v: unknown): Json | undefined => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Json) : undefined);
+const arr = (v: unknown): Json[] => (Array.isArray(v) ? v.map(obj).filter((x): x is Json => x !== undefined) : []);
+const str = (v: unknown): string | undefined => (typeof v === 'string' && v.trim().length > 0 ? v.trim() : undefined);
+
+class Invalid extends Error {
+  constructor(readonly expression: string, message: string) {
+    super(message);
+  }
+}
+
+function required(value: unknown, expression: string, max: number): string {
+  const s = str(value);
+  if (s === undefined) throw new Invalid(expression, 'is required by the join contract');
+  if (s.length > max) throw new Invalid(expression, `must be at most ${max} characters`);
+  return s;
+}
+
+function codingIs(concept: unknown, system: string, code: string): boolean {
+  return arr(obj(concept)?.coding).some((c) => c.system === system && c.code === code);
+}
+
+function inputOf(task: Json, code: string): Json {
+  const found = arr(task.input).filter((i) => codingIs(i.type, taskInputSystem, code));
+  if (found.length !== 1) throw new Invalid(`Task.input:${code}`, found.length === 0 ? 'is required by the join contract' : 'must appear once');
+  return found[0] as Json;
+}
+
+/**
+ * Parses an inbound join Task. `expected` holds the identifier systems the
+ * partner registered: its requests' and its users' URIs.
+ */
+export function parseJoinTask(resource: unknown, expected?: { requesterSystem: string; userSystem: string }): ParsedJoinTask {
+  const validation = validateR4(resource);
+  if (!validation.valid) return { ok: false, problem: { kind: 'INVALID_RESOURCE', issues: validation.issues } };
+  const task = resource as Json;
+  if (task.resourceType !== 'Task') return { ok: false, problem: { kind: 'INVALID_RESOURCE', issues: [{ expression: 'resourceType', message: 'must be Task' }] } };
+  if (!codingIs(task.code, taskCodeSystem, joinTaskCode)) {
+    return { ok: false, problem: { kind: 'WRONG_TASK_CODE', message: `Task.code must be ${taskCodeSystem}|${joinTaskCode}`, expression: 'Task.code' } };
+  }
+  try {
+    if (task.status !== 'requested') throw new Invalid('Task.status', 'must be requested');
+    if (task.intent !== 'order') throw new Invalid('Task.intent', 'must be order');
+    const identifiers = arr(task.identifier);
+    if (identifiers.length !== 1) throw new Invalid('Task.identifier', 'must hold exactly one identifier');
+    const identifier = { system: required(identifiers[0]?.system, 'Task.identifier.system', maxSystem), value: required(identifiers[0]?.value, 'Task.identifier.value', maxIdentifier) };
+    const focus = obj(task.focus);
+    if (focus?.type !== 'CareTeam') throw new Invalid('Task.focus.type', 'must be CareTeam');
+    const focusId = obj(focus.identifier);
+    if (focusId?.system !== shareCodeSystem) throw new Invalid('Task.focus.identifier.system', `must be ${shareCodeSystem}`);
+    const shareCode = required(focusId.value, 'Task.focus.identifier.value', maxShareCode);
+    const authoredOn = required(task.authoredOn, 'Task.authoredOn', 40);
+    const requesterRef = obj(task.requester);
+    const requesterId = obj(requesterRef?.identifier);
+    const requester = {
+      system: required(requesterId?.system, 'Task.requester.identifier.system', maxSystem),
+      value: required(requesterId?.value, 'Task.requester.identifier.value', maxIdentifier),
+      display: required(requesterRef?.display, 'Task.requester.display', maxName),
+    };
+    const practitionerRef = obj(inputOf(task, 'practitioner').valueReference);
+    const practitionerId = obj(practitionerRef?.identifier);
+    const practitioner = {
+      system: required(practitionerId?.system, 'Task.input:practitioner.valueReference.identifier.system', maxSystem),
+      value: required(practitionerId?.value, 'Task.input:practitioner.valueReference.identifier.value', maxIdentifier),
+      display: required(practitionerRef?.display, 'Task.input:practitioner.valueReference.display', maxName),
+    };
+    const organization = { display: required(obj(inputOf(task, 'organization').valueReference)?.display, 'Task.input:organization.valueReference.display', maxName) };
+    const reason = required(inputOf(task, 'reason').valueString, 'Task.input:reason.valueString', maxReason);
+    if (expected) {
+      if (identifier.system !== expected.requesterSystem) {
+        return { ok: false, problem: { kind: 'WRONG_IDENTIFIER_SYSTEM', message: 'Task.identifier.system is not the system registered for this partner', expression: 'Task.identifier.system' } };
+      }
+      for (const [expression, system] of [['Task.requester.identifier.system', requester.system], ['Task.input:practitioner.valueReference.identifier.system', practitioner.system]] as const) {
+        if (system !== expected.userSystem) return { ok: false, problem: { kind: 'WRONG_IDENTIFIER_SYSTEM', message: `${expression} is not the user system registered for this partner`, expression } };
+      }
+    }
+    return { ok: true, value: { identifier, shareCode, authoredOn, requester, practitioner, organization, reason } };
+  } catch (error) {
+    if (error instanceof Invalid) return { ok: false, problem: { kind: 'INVALID_RESOURCE', issues: [{ expression: error.expression, message: error.message }] } };
+    throw error;
+  }
+}
+
+export type InboundTaskStatusCode = 'received' | 'accepted' | 'rejected' | 'completed' | 'cancelled';
+
+/**
+ * The receiver's view of a stored join Task (GET Task/<id>): the partner's Task
+ * as sent, with our id, the current status, the reason of a rejection and, once
+ * completed, the CareTeam reference in `output`.
+ */
+export function renderInboundTask(
+  stored: Record<string, unknown>,
+  state: { id: string; status: InboundTaskStatusCode; statusReason?: string | null; careTeamId?: string | null; lastUpdated: Date },
+): Record<string, unknown> {
+  // lastModified is left out: medplum checks inv-1 (lastModified >= authoredOn) comparing the
+  // texts as written, so our UTC time would fail against a +09:00 authoredOn; meta.lastUpdated says it.
+  const { id: _ignoredId, meta: _ignoredMeta, status: _s, statusReason: _r, output: _o, lastModified: _m, ...rest } = stored;
+  return {
+    ...rest,
+    resourceType: 'Task',
+    id: state.id,
+    meta: { lastUpdated: state.lastUpdated.toISOString() },
+    status: state.status,
+    ...(state.statusReason ? { statusReason: { text: state.statusReason } } : {}),
+    ...(state.careTeamId
+      ? { output: [{ type: { coding: [{ system: taskOutputSystem, code: 'care-team' }] }, valueReference: { reference: `CareTeam/${state.careTeamId}`, type: 'CareTeam' } }] }
+      : {}),
+  };
+}
