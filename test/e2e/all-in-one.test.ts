@@ -18,6 +18,7 @@ import {
   stackFrame,
   type ServiceProcess,
 } from '../support/spawn-service';
+import { eventually } from '../support/eventually';
 
 jest.setTimeout(180_000);
 
@@ -160,16 +161,6 @@ describe('all-in-one start with nothing configured', () => {
     );
     expect(registerSubject.name).toBe(subjectName);
 
-    const { openRoom } = await graphql<{ openRoom: { id: string; title: string } }>(
-      graphqlUrl,
-      admin.terminal,
-      token,
-      'mutation ($input: OpenRoomInput!) { openRoom(input: $input) { id title } }',
-      { input: { subjectId: registerSubject.id, title: roomTitle } },
-    );
-    expect(openRoom.title).toBe(roomTitle);
-    roomId = openRoom.id;
-
     const { recordConsent } = await graphql<{ recordConsent: { state: string; subject: { id: string } } }>(
       graphqlUrl,
       admin.terminal,
@@ -185,6 +176,16 @@ describe('all-in-one start with nothing configured', () => {
       },
     );
     expect(recordConsent).toEqual({ state: 'GRANTED', subject: { id: registerSubject.id } });
+
+    // A room opens only once rooms has learnt of the consent (the worker relays consent's event within a second).
+    const opened = await eventually(
+      () => httpsRequest(graphqlUrl, admin.terminal, { query: 'mutation ($input: OpenRoomInput!) { openRoom(input: $input) { id title } }', variables: { input: { subjectId: registerSubject.id, title: roomTitle } } }, token),
+      (response) => response.status === 200 && !response.json.errors,
+    );
+    expect(opened.json.errors).toBeUndefined();
+    const openRoom = opened.json.data.openRoom as { id: string; title: string };
+    expect(openRoom.title).toBe(roomTitle);
+    roomId = openRoom.id;
 
     const { rooms } = await graphql<RoomsResult>(graphqlUrl, admin.terminal, token, roomsQuery);
     expect(rooms.items).toEqual([{ id: roomId, title: roomTitle, subject: { name: subjectName }, consentStatus: 'GRANTED' }]);

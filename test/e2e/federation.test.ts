@@ -4,6 +4,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { errorCodes, graphql } from '../support/graphql-client';
 import { startTestSystem, type TestSystem } from '../support/test-system';
 import { actorWithRole, type Actor } from '../support/actors';
+import { subjectWithConsent, syncSharingView } from '../support/sharing-fixtures';
 
 const registerSubject = `mutation($input: RegisterSubjectInput!) { registerSubject(input: $input) { id name nameKana birthDate } }`;
 const openRoom = `mutation($input: OpenRoomInput!) { openRoom(input: $input) { id title status subject { id } } }`;
@@ -36,26 +37,32 @@ describe('federated graph through the gateway', () => {
   it('answers a query that crosses identity, rooms and consent', async () => {
     const taro = await newSubject('高岡 太郎', 'タカオカ タロウ');
     const hanako = await newSubject('高岡 花子', 'たかおか はなこ');
+    // Rooms open only with consent (or a legal exception); 花子さん then withdraws hers.
+    const consent = await gql(recordConsent, consentFor(taro.id));
+    expect(consent.data?.recordConsent).toEqual({ state: 'GRANTED', subject: { id: taro.id } });
+    await syncSharingView(t, taro.id);
+    await subjectWithConsent(t, admin, hanako.id);
     for (const [subject, title] of [[taro, '太郎さんの部屋'], [hanako, '花子さんの部屋']] as const) {
       const opened = await gql(openRoom, { input: { subjectId: subject.id, title } });
       expect(opened.data?.openRoom).toMatchObject({ title, status: 'OPEN', subject: { id: subject.id } });
     }
-    const consent = await gql(recordConsent, consentFor(taro.id));
-    expect(consent.data?.recordConsent).toEqual({ state: 'GRANTED', subject: { id: taro.id } });
+    const withdrawn = await gql(`mutation($id: ID!) { withdrawConsent(subjectId: $id, reason: "本人の申し出") { state } }`, { id: hanako.id });
+    expect(withdrawn.data?.withdrawConsent).toEqual({ state: 'WITHDRAWN' });
 
     const result = await gql(roomsQuery);
     expect(result.errors).toBeUndefined();
     expect(result.data?.rooms.items).toEqual([
-      expect.objectContaining({ title: '花子さんの部屋', subject: { name: '高岡 花子', nameKana: 'たかおか はなこ' }, consentStatus: 'NOT_RECORDED' }),
+      expect.objectContaining({ title: '花子さんの部屋', subject: { name: '高岡 花子', nameKana: 'たかおか はなこ' }, consentStatus: 'WITHDRAWN' }),
       expect.objectContaining({ title: '太郎さんの部屋', subject: { name: '高岡 太郎', nameKana: 'タカオカ タロウ' }, consentStatus: 'GRANTED' }),
     ]);
   });
 
   it('resolves entities from the other side too (Subject.activeRoom and consentStatus)', async () => {
     const subject = await newSubject('伏木 一郎', 'フシキ イチロウ');
+    await subjectWithConsent(t, admin, subject.id);
     await gql(openRoom, { input: { subjectId: subject.id, title: 'room' } });
     const result = await gql(`query($id: ID!) { subject(id: $id) { name activeRoom { title } consentStatus } }`, { id: subject.id });
-    expect(result.data?.subject).toEqual({ name: '伏木 一郎', activeRoom: { title: 'room' }, consentStatus: 'NOT_RECORDED' });
+    expect(result.data?.subject).toEqual({ name: '伏木 一郎', activeRoom: { title: 'room' }, consentStatus: 'GRANTED' });
   });
 
   it('pages rooms with an opaque cursor', async () => {
@@ -70,6 +77,7 @@ describe('federated graph through the gateway', () => {
 
   it('refuses a second open room for the same subject and writes nothing', async () => {
     const subject = await newSubject('二上 次郎', 'フタガミ ジロウ');
+    await subjectWithConsent(t, admin, subject.id);
     await gql(openRoom, { input: { subjectId: subject.id, title: 'first' } });
     const again = await gql(openRoom, { input: { subjectId: subject.id, title: 'second' } });
     expect(errorCodes(again)).toEqual(['CONFLICT']);

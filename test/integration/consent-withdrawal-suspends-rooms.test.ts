@@ -1,7 +1,6 @@
 // Consent withdrawn → the subject's room is suspended and its managers told,
 // end to end on the real PostgreSQL and Redis: consent's outbox event, the
 // relay, the consent-withdrawn job and rooms' suspension service.
-import { randomUUID } from 'node:crypto';
 import { Queue, QueueEvents } from 'bullmq';
 import { Redis } from 'ioredis';
 import { consentWithdrawn } from '../../adapters/jobs/consent-withdrawn';
@@ -15,6 +14,7 @@ import { errorCodes, graphql } from '../support/graphql-client';
 import { redisUrl, uniqueName } from '../support/environment';
 import { silentLogger } from '../support/silent-logger';
 import { eventually } from '../support/eventually';
+import { subjectWithConsent } from '../support/sharing-fixtures';
 import { startTestSystem, type TestSystem } from '../support/test-system';
 
 const d = {
@@ -26,22 +26,13 @@ const d = {
   createPost: `mutation($r: ID!, $c: PostCategory!, $b: String!) { createPost(roomId: $r, category: $c, body: $b) { id } }`,
 };
 
-const consentInput = (subjectId: string) => ({
-  subjectId,
-  explanation: { explainedOn: '2025-04-01' },
-  signature: { signedBy: 'FAMILY', signerName: '高岡 一郎', relationship: '長男', signedOn: '2025-04-02' },
-  purposes: ['PROVIDE_SERVICES'],
-});
-
-
 async function roomWithConsent(t: TestSystem, manager: Actor, member: Actor) {
   const as = (query: string, variables: Record<string, unknown>) => graphql(t.graphqlUrl, query, variables, manager.headers);
-  const subjectId = randomUUID();
+  const subjectId = await subjectWithConsent(t, manager);
   const opened = await as(d.openRoom, { s: subjectId, t: '太郎さんの部屋' });
   expect(opened.errors).toBeUndefined();
   const roomId = opened.data?.openRoom.id as string;
   expect((await as(d.addMember, { r: roomId, u: member.userId })).errors).toBeUndefined();
-  expect((await as(d.recordConsent, { input: consentInput(subjectId) })).errors).toBeUndefined();
   return { subjectId, roomId };
 }
 

@@ -173,4 +173,48 @@ describe('room applications (Forms 8-10)', () => {
     expect(approved.errors).toBeUndefined();
     expect(approved.data?.approveRoomApplication.status).toBe('APPLIED');
   });
+
+  it('records paper forms (openRoom, addRoomMember, removeRoomMember, closeRoom) under the same rules, with their history', async () => {
+    const paper = {
+      open: `mutation($s: ID!, $m: [ID!]) { openRoom(input: { subjectId: $s, title: "紙の様式8", memberIds: $m, paperReference: "綴り 2026-118" }) { id status } }`,
+      add: `mutation($r: ID!, $u: ID!) { addRoomMember(roomId: $r, userId: $u, paperReference: "綴り 2026-119") { id } }`,
+      remove: `mutation($r: ID!, $u: ID!) { removeRoomMember(roomId: $r, userId: $u) { id } }`,
+      close: `mutation($r: ID!) { closeRoom(roomId: $r, reason: MOVED) { status } }`,
+      applications: `{ roomApplications { form status recordedFromPaper paperReference copyToSystemAdmin subject { id } steps { action actorRole reason } } }`,
+    };
+    const subjectId = randomUUID();
+    // No consent: refused like an approval, nothing written but the refusal.
+    const before = await t.db.prisma.roomApplication.count();
+    const refused = await as(hm, paper.open, { s: subjectId, m: [user.userId] });
+    expect(errorCodes(refused)).toEqual(['CONFLICT']);
+    expect(await t.db.prisma.roomApplication.count()).toBe(before);
+    expect(await t.db.prisma.room.count({ where: { subjectId } })).toBe(0);
+    expect(await t.db.prisma.roomsAccessRecord.count({ where: { subjectId, actorId: hm.userId, action: 'DENIED', outcome: 'CONFLICT' } })).toBe(1);
+    // A USER may not record paper forms.
+    expect(errorCodes(await as(user, paper.open, { s: subjectId, m: [user.userId] }))).toEqual(['FORBIDDEN']);
+
+    expect((await as(hm, d.recordConsent, { input: consentInput(subjectId) })).errors).toBeUndefined();
+    await eventually(() => sharing(subjectId), (row) => row?.allowed === true);
+    const opened = await as(hm, paper.open, { s: subjectId, m: [user.userId] });
+    expect(opened.data?.openRoom.status).toBe('OPEN');
+    const roomId = opened.data?.openRoom.id as string;
+    expect((await as(hm, paper.add, { r: roomId, u: colleague.userId })).errors).toBeUndefined();
+    expect(errorCodes(await as(hm, paper.add, { r: roomId, u: colleague.userId }))).toEqual(['CONFLICT']);
+    expect((await as(hm, paper.remove, { r: roomId, u: colleague.userId })).errors).toBeUndefined();
+    expect((await as(hm, paper.close, { r: roomId })).data?.closeRoom.status).toBe('CLOSED');
+    expect((await as(user, d.post, { r: roomId, b: 'x' })).errors?.[0]?.extensions?.code).toBe('ILLEGAL_TRANSITION');
+
+    const listed = (await as(hm, paper.applications)).data?.roomApplications.filter((a: { subject: { id: string } }) => a.subject.id === subjectId);
+    const steps = [
+      { action: 'submit', actorRole: 'HOSPITAL_MANAGER', reason: expect.stringMatching(/paper/) },
+      { action: 'approve', actorRole: 'HOSPITAL_MANAGER', reason: null },
+      { action: 'apply', actorRole: 'HOSPITAL_MANAGER', reason: null },
+    ];
+    expect(listed).toEqual([
+      { form: 10, status: 'APPLIED', recordedFromPaper: true, paperReference: null, copyToSystemAdmin: true, subject: { id: subjectId }, steps },
+      { form: 9, status: 'APPLIED', recordedFromPaper: true, paperReference: null, copyToSystemAdmin: true, subject: { id: subjectId }, steps },
+      { form: 9, status: 'APPLIED', recordedFromPaper: true, paperReference: '綴り 2026-119', copyToSystemAdmin: true, subject: { id: subjectId }, steps },
+      { form: 8, status: 'APPLIED', recordedFromPaper: true, paperReference: '綴り 2026-118', copyToSystemAdmin: true, subject: { id: subjectId }, steps },
+    ]);
+  });
 });

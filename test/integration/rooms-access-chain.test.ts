@@ -4,6 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { actorWithRole, type Actor } from '../support/actors';
 import { errorCodes, graphql } from '../support/graphql-client';
+import { subjectWithConsent } from '../support/sharing-fixtures';
 import { startTestSystem, type TestSystem } from '../support/test-system';
 
 const verify = `{ verifyRoomsAccessChain { ok records brokenAt reason } }`;
@@ -18,7 +19,7 @@ describe('rooms access-record chain', () => {
     t = await startTestSystem();
     sa = await actorWithRole(t, 'SYSTEM_ADMIN');
     member = await actorWithRole(t, 'USER');
-    const opened = await as(sa)(`mutation($s: ID!) { openRoom(input: { subjectId: $s, title: "room" }) { id } }`, { s: randomUUID() });
+    const opened = await as(sa)(`mutation($s: ID!) { openRoom(input: { subjectId: $s, title: "room" }) { id } }`, { s: await subjectWithConsent(t, sa) });
     const roomId = opened.data?.openRoom.id as string;
     await as(sa)(`mutation($r: ID!, $u: ID!) { addRoomMember(roomId: $r, userId: $u) { id } }`, { r: roomId, u: member.userId });
     for (let i = 0; i < 3; i += 1) await as(member)(`mutation($r: ID!) { createPost(roomId: $r, category: BASIC, body: "post") { id } }`, { r: roomId });

@@ -4,6 +4,7 @@
 // matching subjects (any kana spelling) and rooms their active room.
 import { actorWithRole, type Actor } from '../support/actors';
 import { errorCodes, graphql } from '../support/graphql-client';
+import { subjectWithConsent } from '../support/sharing-fixtures';
 import { startTestSystem, type TestSystem } from '../support/test-system';
 
 const checkFields = 'id status nameKana birthDate roomExists contact requestedBy { id } steps { status actor { id } actorRole note }';
@@ -52,6 +53,7 @@ describe('room existence check (Art. 18) through the gateway', () => {
     const registered = await as(user)(d.register, { input: { name: '高岡 太郎', nameKana: 'タカオカ タロウ', birthDate: '1940-04-01', category: 'RECEIVING_HOME_SUPPORT' } });
     expect(registered.errors).toBeUndefined();
     subjectId = registered.data?.registerSubject.id;
+    await subjectWithConsent(t, hospital, subjectId);
     const opened = await as(hospital)(d.openRoom, { s: subjectId, t: '高岡太郎さんの部屋' });
     expect(opened.errors).toBeUndefined();
     roomId = opened.data?.openRoom.id;

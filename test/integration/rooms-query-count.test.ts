@@ -14,6 +14,7 @@ import type { SubgraphServer } from '../../lib/subgraph-server';
 import { actorWithRole, type Actor } from '../support/actors';
 import { graphql } from '../support/graphql-client';
 import { silentLogger } from '../support/silent-logger';
+import { subjectWithConsent } from '../support/sharing-fixtures';
 import { startTestSystem, type TestSystem } from '../support/test-system';
 
 const statements: string[] = [];
@@ -47,7 +48,7 @@ describe('timeline query cost', () => {
     member = await actorWithRole(t, 'USER');
     const reader = await actorWithRole(t, 'USER');
     const as = (actor: Actor) => (query: string, variables: Record<string, unknown>) => graphql(t.graphqlUrl, query, variables, actor.headers);
-    roomId = (await as(sa)(`mutation($s: ID!) { openRoom(input: { subjectId: $s, title: "room" }) { id } }`, { s: randomUUID() })).data?.openRoom.id;
+    roomId = (await as(sa)(`mutation($s: ID!) { openRoom(input: { subjectId: $s, title: "room" }) { id } }`, { s: await subjectWithConsent(t, sa) })).data?.openRoom.id;
     for (const actor of [member, reader]) await as(sa)(`mutation($r: ID!, $u: ID!) { addRoomMember(roomId: $r, userId: $u) { id } }`, { r: roomId, u: actor.userId });
     // 60 posts, each read by two members and edited once: every batched field has rows to load.
     const base = Date.now() - 60 * 60_000;

@@ -2,7 +2,7 @@ import { parseInput, uuid } from '../../../lib/input';
 import type { RoomsContext } from '../context';
 import { answerExistenceCheck, answerInput, askInput, askRoomExists, passExistenceCheck, passInput } from '../services/existence-check-service';
 import { recordMinutes, recordMinutesInput, scheduleMeeting, scheduleMeetingInput } from '../services/meeting-service';
-import { addRoomMember, memberInput, removeRoomMember } from '../services/membership-service';
+import { changeRoomMember, closeRoom, closeRoomInput, memberInput, openRoom, openRoomInput } from '../services/paper-room-forms';
 import { createPost, createPostInput, editPost, editPostInput, markPostRead, removePost, removePostInput } from '../services/post-service';
 import {
   actOnRoomApplication,
@@ -14,7 +14,6 @@ import {
   submitRoomMemberChange,
   submitRoomOpening,
 } from '../services/room-application-service';
-import { closeRoom, closeRoomInput, openRoom, openRoomInput } from '../services/room-service';
 
 type Args = Record<string, unknown>;
 
@@ -31,8 +30,8 @@ export const Mutation = {
   withdrawRoomApplication: (_: unknown, args: Args, ctx: RoomsContext) => actOnRoomApplication(ctx, parseInput(uuid, args.id, 'id'), 'withdraw'),
   openRoom: (_: unknown, args: { input: unknown }, ctx: RoomsContext) => openRoom(ctx, parseInput(openRoomInput, args.input)),
   closeRoom: (_: unknown, args: Args, ctx: RoomsContext) => closeRoom(ctx, parseInput(closeRoomInput, args)),
-  addRoomMember: (_: unknown, args: Args, ctx: RoomsContext) => addRoomMember(ctx, parseInput(memberInput, args)),
-  removeRoomMember: (_: unknown, args: Args, ctx: RoomsContext) => removeRoomMember(ctx, parseInput(memberInput, args)),
+  addRoomMember: (_: unknown, args: Args, ctx: RoomsContext) => changeRoomMember(ctx, parseInput(memberInput, args), 'add'),
+  removeRoomMember: (_: unknown, args: Args, ctx: RoomsContext) => changeRoomMember(ctx, parseInput(memberInput, args), 'remove'),
   createPost: (_: unknown, args: Args, ctx: RoomsContext) => createPost(ctx, parseInput(createPostInput, args)),
   editPost: (_: unknown, args: Args, ctx: RoomsContext) => editPost(ctx, parseInput(editPostInput, args)),
   markPostRead: (_: unknown, args: Args, ctx: RoomsContext) => markPostRead(ctx, parseInput(uuid, args.postId, 'postId')),

@@ -1,9 +1,8 @@
 import type { RoomApplication as Row, RoomApplicationStep as StepRow } from '../../../generated/prisma/client';
 import type { RoomsContext } from '../context';
-import { getRoomApplication, stepsOf } from '../services/room-application-service';
+import { getRoomApplication, stepsOf, type Content } from '../services/room-application-service';
 import { userRef } from './user-ref';
 
-type Content = { title?: string; memberIds?: string[]; add?: string[]; remove?: string[]; reason?: string; note?: string | null };
 const content = (row: Row) => row.content as Content;
 
 export const RoomApplication = {
@@ -15,6 +14,8 @@ export const RoomApplication = {
   memberIds: (row: Row) => content(row).memberIds ?? [],
   addMemberIds: (row: Row) => content(row).add ?? [],
   removeMemberIds: (row: Row) => content(row).remove ?? [],
+  recordedFromPaper: (row: Row) => content(row).recordedFromPaper === true,
+  paperReference: (row: Row) => content(row).paperReference ?? null,
   closedReason: (row: Row) => content(row).reason ?? null,
   closureNote: (row: Row) => content(row).note ?? null,
   steps: (row: Row, _: unknown, ctx: RoomsContext) => stepsOf(ctx, row),

@@ -7,8 +7,8 @@
 // was). Every step, and every refused step, is in rooms' access records
 // (what = 'room-application').
 //
-// The direct openRoom / addRoomMember / removeRoomMember / closeRoom
-// mutations remain as shortcuts for the room's managers.
+// Paper forms (openRoom / addRoomMember / removeRoomMember / closeRoom) go
+// through the same apply step: see paper-room-forms.ts.
 import { randomUUID } from 'node:crypto';
 import { GraphQLError } from 'graphql';
 import { z } from 'zod';
@@ -42,6 +42,11 @@ interface OpeningContent {
   title: string;
   memberIds: string[];
 }
+/** Set when a deciding manager recorded the form from paper (paper-room-forms.ts). */
+export interface PaperFacts {
+  recordedFromPaper?: boolean;
+  paperReference?: string | null;
+}
 interface MemberChangeContent {
   add: string[];
   remove: string[];
@@ -50,7 +55,7 @@ interface ClosureContent {
   reason: (typeof closeReasons)[number];
   note: string | null;
 }
-type Content = Partial<OpeningContent & MemberChangeContent & ClosureContent>;
+export type Content = Partial<OpeningContent & MemberChangeContent & ClosureContent> & PaperFacts;
 
 const what = 'room-application';
 const target = (application: Pick<RoomApplication, 'roomId' | 'subjectId'>) => ({ id: application.roomId, subjectId: application.subjectId });
@@ -59,7 +64,7 @@ async function refuseWith(ctx: RoomsContext, user: UserPrincipal, room: { id: st
   return refuse(ctx, user, room, what, { allowed: false, code, message });
 }
 
-async function step(tx: RoomsTx, application: RoomApplication, action: ApplicationAction, actor: UserPrincipal, reason: string | null) {
+export async function step(tx: RoomsTx, application: RoomApplication, action: ApplicationAction, actor: UserPrincipal, reason: string | null) {
   await tx.roomApplicationStep.create({ data: { id: randomUUID(), applicationId: application.id, action, actorId: actor.userId, actorRole: actor.role, reason, at: new Date() } });
   await recordAccess(tx, { actor, room: target(application), action: 'WRITE', what, outcome: 'SUCCESS' });
 }
@@ -144,7 +149,7 @@ export async function actOnRoomApplication(ctx: RoomsContext, id: string, action
 }
 
 /** Applies an approved form inside the approval's transaction; returns the room concerned. */
-async function applyApproved(tx: RoomsTx, application: RoomApplication, actor: UserPrincipal): Promise<string> {
+export async function applyApproved(tx: RoomsTx, application: RoomApplication, actor: UserPrincipal): Promise<string> {
   const content = application.content as Content;
   const now = new Date();
   if (application.form === 8) {
