@@ -1,0 +1,43 @@
+// The one table (medians and ratios, side by side) and the JSON record of a
+// run under bench/results/ (ignored by git, except .gitkeep).
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Row, ScenarioResult } from './scenarios/types';
+
+const fmt = (value: number | null | undefined, digits = 2) => (value === null || value === undefined || Number.isNaN(value) ? '-' : value.toFixed(digits));
+
+function ratioText(row: Row): string {
+  if (row.ratio === null) return '-';
+  return row.difference ? `${row.ratio >= 0 ? '+' : ''}${fmt(row.ratio)} ${row.unit}` : `${fmt(row.ratio)}x`;
+}
+
+export function renderTable(results: ScenarioResult[]): string {
+  const header = ['scenario', 'measure', 'subject', 'value', 'baseline', 'value', 'unit', 'ratio/diff', 'target', 'met', 'note'];
+  const lines = results.flatMap((r) =>
+    r.rows.map((row) => [
+      row.scenario,
+      row.measure,
+      row.subject,
+      fmt(row.subjectValue),
+      row.baseline,
+      fmt(row.baselineValue),
+      row.unit,
+      ratioText(row),
+      row.target ?? '',
+      row.met === undefined ? '' : row.met === null ? 'n/a' : row.met ? 'yes' : 'NO',
+      row.note ?? '',
+    ]),
+  );
+  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
+  const render = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ').trimEnd();
+  return [render(header), widths.map((w) => '-'.repeat(w)).join('-|-'), ...lines.map(render)].join('\n');
+}
+
+export function writeResults(dir: string, stamp: string, record: Record<string, unknown>): string {
+  fs.mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, `bench-${stamp}.json`);
+  const machine = { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memoryBytes: os.totalmem(), node: process.version, platform: `${os.platform()} ${os.release()}` };
+  fs.writeFileSync(file, `${JSON.stringify({ machine, ...record }, null, 2)}\n`);
+  return file;
+}

@@ -1,0 +1,118 @@
+// Scenario 2: a room's timeline page across all three subgraphs (rooms:
+// room and posts; identity: subject name and post authors; consent: the
+// room's consent status). One request at a time, alternating: the gateway,
+// then the same plan's fetches sent straight to the subgraphs (the critical
+// path: Sequence adds, Parallel takes its slowest branch), then the session
+// resolution the gateway does before planning. Separately, the SQL
+// statements one gateway request costs at page sizes 10 and 50.
+import { checkedRequest, percentile } from '../load';
+import { executeDirect, planQuery } from '../query-plan';
+import type { ScenarioContext, ScenarioResult } from './types';
+
+export const timelineQuery = `query Timeline($r: ID!, $first: Int) {
+  room(id: $r) {
+    id
+    title
+    subject { name }
+    consentStatus
+    timeline(first: $first) { items { id category body createdAt author { name } } nextCursor }
+  }
+}`;
+
+interface TimelineData {
+  room: { subject: { name: string }; consentStatus: string; timeline: { items: Array<{ author: { name: string } | null }> } } | null;
+}
+
+function checkPage(data: unknown, first: number, side: string): void {
+  const room = (data as TimelineData).room;
+  const items = room?.timeline.items ?? [];
+  if (!room?.subject.name || !room.consentStatus || items.length !== first || !items.every((p) => p.author?.name)) {
+    throw new Error(`${side}: the timeline page is incomplete (${items.length} of ${first} posts, or a missing subject, author or consent status)`);
+  }
+}
+
+async function timed<T>(fn: () => Promise<T>): Promise<[number, T]> {
+  const t0 = performance.now();
+  const value = await fn();
+  return [performance.now() - t0, value];
+}
+
+export async function fanOut(ctx: ScenarioContext): Promise<ScenarioResult> {
+  const roomId = ctx.seeded.busyRoomIds[0]!;
+  const variables = { r: roomId, first: 50 };
+  const planned = planQuery(ctx.supergraphSdl, timelineQuery);
+  ctx.log(`  query plan:\n${planned.pretty.replace(/^/gm, '    ')}`);
+  const gateway = ctx.callers.gateway(timelineQuery, variables);
+  const resolve = ctx.callers.resolvePrincipal();
+  const gatewayHeaders = { 'content-type': 'application/json', ...(await gateway.headers()) };
+  const resolveHeaders = async () => ({ 'content-type': 'application/json', ...(await resolve.headers()) });
+
+  checkPage((await checkedRequest(gateway)).data, 50, 'gateway');
+  checkPage((await executeDirect(planned, variables, ctx.callers.call)).data, 50, 'direct');
+
+  const samples = ctx.config.load.samples;
+  const warmUp = Math.min(30, samples);
+  const gatewayMs: number[] = [];
+  const criticalMs: number[] = [];
+  const resolveMs: number[] = [];
+  const fetchMs: number[][] = planned.fetches.map(() => []);
+  let failures = 0;
+  ctx.log(`  ${warmUp} warm-up and ${samples} measured iterations, one request at a time`);
+  for (let i = 0; i < warmUp + samples; i += 1) {
+    const [g, response] = await timed(async () => {
+      const res = await fetch(gateway.url, { method: 'POST', headers: gatewayHeaders, body: gateway.body });
+      return { status: res.status, text: await res.text() };
+    });
+    const direct = await executeDirect(planned, variables, ctx.callers.call);
+    const headers = await resolveHeaders();
+    const [r] = await timed(async () => (await fetch(resolve.url, { method: 'POST', headers, body: resolve.body })).text());
+    if (i < warmUp) continue;
+    if (response.status !== 200 || response.text.includes('"errors":')) failures += 1;
+    gatewayMs.push(g);
+    criticalMs.push(direct.criticalPathMs);
+    resolveMs.push(r);
+    direct.fetchMs.forEach((ms, k) => fetchMs[k]!.push(ms));
+  }
+  const p = (values: number[], q: number) => percentile(values, q);
+  const ratio = p(gatewayMs, 50) / p(criticalMs, 50);
+  const withSession = p(criticalMs, 50) + p(resolveMs, 50);
+
+  // SQL statements per request; the least of five, since the outbox relay's polling can land inside a window.
+  const statementsFor = async (first: number) => {
+    const target = ctx.callers.gateway(timelineQuery, { r: roomId, first });
+    await checkedRequest(target);
+    const counts: number[] = [];
+    for (let i = 0; i < 5; i += 1) {
+      const before = await ctx.system.statements();
+      checkPage((await checkedRequest(target)).data, first, `gateway (first: ${first})`);
+      counts.push((await ctx.system.statements()) - before);
+    }
+    return Math.min(...counts);
+  };
+  const sql10 = await statementsFor(10);
+  const sql50 = await statementsFor(50);
+  const fetches = planned.fetches.map((f, k) => ({ service: f.serviceName, p50: p(fetchMs[k]!, 50), p95: p(fetchMs[k]!, 95) }));
+  for (const f of fetches) ctx.log(`  fetch ${f.service.padEnd(8)} p50 ${f.p50.toFixed(2)} ms  p95 ${f.p95.toFixed(2)} ms`);
+  ctx.log(`  session resolution p50 ${p(resolveMs, 50).toFixed(2)} ms; SQL statements per page: ${sql10} (10 posts), ${sql50} (50 posts)`);
+
+  const common = { scenario: '2 fan-out (timeline, 50 posts)', subject: 'gateway' };
+  return {
+    name: 'fan-out',
+    rows: [
+      { ...common, measure: 'latency p50', baseline: 'subgraph critical path', subjectValue: p(gatewayMs, 50), baselineValue: p(criticalMs, 50), unit: 'ms', ratio, target: '<= 1.3x', met: failures ? null : ratio <= 1.3, note: failures ? `${failures} failed responses` : undefined },
+      { ...common, measure: 'latency p95', baseline: 'subgraph critical path', subjectValue: p(gatewayMs, 95), baselineValue: p(criticalMs, 95), unit: 'ms', ratio: p(gatewayMs, 95) / p(criticalMs, 95) },
+      {
+        ...common,
+        measure: 'latency p50 (info)',
+        baseline: 'critical path + session resolution',
+        subjectValue: p(gatewayMs, 50),
+        baselineValue: withSession,
+        unit: 'ms',
+        ratio: p(gatewayMs, 50) / withSession,
+        note: 'the gateway resolves the session at identity before planning',
+      },
+      { scenario: common.scenario, measure: 'SQL statements per request', subject: 'page of 50', baseline: 'page of 10', subjectValue: sql50, baselineValue: sql10, unit: 'statements', ratio: sql50 / sql10, target: 'constant', met: sql50 === sql10 },
+    ],
+    details: { query: timelineQuery, plan: planned.pretty, samples, failures, fetches, sessionResolution: { p50: p(resolveMs, 50), p95: p(resolveMs, 95) }, statements: { first10: sql10, first50: sql50 } },
+  };
+}

@@ -1,0 +1,40 @@
+// What every scenario gets, and the rows it contributes to the one table.
+import type { BenchConfig } from '../config';
+import type { Callers } from '../callers';
+import type { SeededData } from '../seed';
+import type { SystemHandle } from '../system-handle';
+
+export interface ScenarioContext {
+  config: BenchConfig;
+  system: SystemHandle;
+  callers: Callers;
+  seeded: SeededData;
+  supergraphSdl: string;
+  redisUrl: string;
+  queuePrefix: string;
+  log(line: string): void;
+}
+
+/** One line of the table: a measure on both sides, their ratio and the issue's target. */
+export interface Row {
+  scenario: string;
+  measure: string;
+  /** The side being judged (gateway, pipeline, ...) and the baseline it is compared with. */
+  subject: string;
+  baseline: string;
+  subjectValue: number | null;
+  baselineValue: number | null;
+  unit: string;
+  /** subjectValue / baselineValue, or the difference when `difference` is set. */
+  ratio: number | null;
+  difference?: boolean;
+  target?: string;
+  met?: boolean | null;
+  note?: string;
+}
+
+export interface ScenarioResult {
+  name: string;
+  rows: Row[];
+  details: Record<string, unknown>;
+}

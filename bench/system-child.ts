@@ -1,0 +1,131 @@
+// The system under test, in its own process: startSystem (as npm start runs
+// it: gateway, three subgraphs on loopback ports, workers) over the bench's
+// database and Redis. A separate process keeps autocannon's own work off the
+// server's event loop and lets the parent read this process's RSS from
+// /proc. The parent drives it over IPC (bench/system-handle.ts):
+// - start: the database, Redis, queue prefix and the internal key pair (the
+//   parent keeps the private key to call subgraphs directly, as the gateway does);
+// - statements: how many SQL statements this process has sent so far;
+// - noop-worker: a raw BullMQ worker with a no-op processor on the same
+//   Redis, reporting enqueue-to-start latencies once it has seen `jobs` jobs.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Worker } from 'bullmq';
+import { Client, Pool } from 'pg';
+import { PrismaPg } from '@prisma/adapter-pg';
+import { PrismaClient } from '../generated/prisma/client';
+import type { InternalKeyPair } from '../lib/access/internal-token';
+import { createLogger } from '../lib/logger';
+import { openCertificateAuthority } from '../lib/pki/certificate-authority';
+import { connectRedis } from '../lib/redis';
+import { readSupergraph } from '../gateway/supergraph-file';
+import { defaultIdentitySettings } from '../subgraphs/identity/settings';
+import { startSystem } from '../start/system';
+
+export type ParentMessage =
+  | { type: 'start'; databaseUrl: string; redisUrl: string; queuePrefix: string; keys: InternalKeyPair }
+  | { type: 'statements' }
+  | { type: 'noop-worker'; redisUrl: string; queue: string; prefix: string; concurrency: number; jobs: number }
+  | { type: 'stop' };
+
+export type ChildMessage =
+  | { type: 'ready'; gatewayUrl: string; subgraphUrls: Record<'identity' | 'rooms' | 'consent', string> }
+  | { type: 'statements'; count: number }
+  | { type: 'noop-worker-ready' }
+  | { type: 'noop-done'; latenciesMs: number[]; firstStart: number; lastEnd: number }
+  | { type: 'stopped' }
+  | { type: 'failed'; message: string };
+
+// Every statement any pool client sends (BEGIN/COMMIT included), as in test/integration/rooms-query-count.test.ts.
+let statements = 0;
+class CountingClient extends Client {}
+const originalQuery = Client.prototype.query;
+CountingClient.prototype.query = function countingQuery(this: Client, ...args: unknown[]) {
+  statements += 1;
+  return (originalQuery as (...a: unknown[]) => unknown).apply(this, args);
+} as typeof originalQuery;
+
+const send = (message: ChildMessage) => process.send?.(message);
+let stop: (() => Promise<void>) | undefined;
+
+async function start(message: Extract<ParentMessage, { type: 'start' }>) {
+  const logger = createLogger('error', 'renkei-bench');
+  // The same pool size as connectPostgres' default (npm start with DATABASE_URL).
+  const pool = new Pool({ connectionString: message.databaseUrl, max: 10, Client: CountingClient });
+  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+  const db = { prisma, location: 'bench database', ping: async () => void (await prisma.$queryRaw`SELECT 1`), close: () => prisma.$disconnect() };
+  const redis = connectRedis(message.redisUrl);
+  redis.on('error', (error) => logger.warn({ err: { message: error.message } }, 'redis connection error'));
+  await redis.connect();
+  const caDir = fs.mkdtempSync(path.join(os.tmpdir(), 'renkei-bench-ca-'));
+  const ca = await openCertificateAuthority(caDir);
+  const system = await startSystem({
+    db,
+    redis,
+    host: '127.0.0.1',
+    port: 0,
+    queuePrefix: message.queuePrefix,
+    supergraphSdl: readSupergraph(),
+    subgraphTimeoutMs: 10_000,
+    logger,
+    ca,
+    identitySettings: { ...defaultIdentitySettings, clientCertificateRequired: false },
+    keys: message.keys,
+    certificates: { mode: 'off', tlsHostnames: [], trustedProxies: [], header: 'x-client-certificate' },
+    workers: true,
+  });
+  stop = async () => {
+    await system.stop();
+    await redis.quit();
+    await prisma.$disconnect();
+    await pool.end().catch(() => undefined);
+    fs.rmSync(caDir, { recursive: true, force: true });
+  };
+  send({
+    type: 'ready',
+    gatewayUrl: `${system.gateway.url}/graphql`,
+    subgraphUrls: { identity: system.subgraphs.identity.url, rooms: system.subgraphs.rooms.url, consent: system.subgraphs.consent.url },
+  });
+}
+
+async function noopWorker(message: Extract<ParentMessage, { type: 'noop-worker' }>) {
+  const connection = connectRedis(message.redisUrl);
+  const latenciesMs: number[] = [];
+  let firstStart = 0;
+  let lastEnd = 0;
+  const worker = new Worker(
+    message.queue,
+    async (job) => {
+      const now = Date.now();
+      if (!firstStart) firstStart = now;
+      latenciesMs.push(now - job.timestamp);
+    },
+    { connection, prefix: message.prefix, concurrency: message.concurrency },
+  );
+  worker.on('error', () => undefined);
+  worker.on('completed', async () => {
+    if (latenciesMs.length < message.jobs || lastEnd) return;
+    lastEnd = Date.now();
+    await worker.close();
+    await connection.quit();
+    send({ type: 'noop-done', latenciesMs, firstStart, lastEnd });
+  });
+  await worker.waitUntilReady();
+  send({ type: 'noop-worker-ready' });
+}
+
+process.on('message', (message: ParentMessage) => {
+  const run = async () => {
+    if (message.type === 'start') await start(message);
+    else if (message.type === 'statements') send({ type: 'statements', count: statements });
+    else if (message.type === 'noop-worker') await noopWorker(message);
+    else if (message.type === 'stop') {
+      await stop?.();
+      send({ type: 'stopped' });
+      // Exit explicitly (a lingering handle must not keep it alive); --cpu-prof writes its profile on exit.
+      setTimeout(() => process.exit(0), 100);
+    }
+  };
+  run().catch((error: unknown) => send({ type: 'failed', message: error instanceof Error ? error.message : String(error) }));
+});
