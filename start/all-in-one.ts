@@ -15,6 +15,7 @@ import { readSupergraph } from '../gateway/supergraph-file';
 import { startSystem } from './system';
 import { generateInternalKeyPair } from '../lib/access/internal-token';
 import { openCertificateAuthority } from '../lib/pki/certificate-authority';
+import { openExchangeKey } from '../lib/exchange/exchange-key';
 import { warnIfCertificatesOff } from '../gateway/certificate-mode';
 import { bootstrapSystemAdmin } from '../subgraphs/identity/services/bootstrap-service';
 import { identitySettingsFrom } from '../subgraphs/identity/settings';
@@ -82,12 +83,14 @@ void runServiceProcess('renkei', [], async (config, logger) => {
       identitySettings,
       // One process: the gateway's signing key never leaves memory and is new at every start.
       keys: await generateInternalKeyPair(),
+      // Partners register its public half: kept beside the CA and never regenerated.
+      exchangeKey: await openExchangeKey(config.caDir),
       certificates: { mode: config.clientCertMode, tlsHostnames: config.tlsHostnames, trustedProxies: config.trustedProxies, header: config.clientCertHeader },
     });
     stops.push(system.stop);
     if (bootstrap) process.stdout.write(writeBootstrapFiles(config.dataDir, config.caDir, bootstrap));
     logger.info({ database: db.location, redis: config.redisUrl ? 'REDIS_URL' : 'embedded redis-server' }, 'all services started');
-    process.stdout.write(`\nRenkei is ready. GraphQL: ${system.gateway.url}/graphql\n\n`);
+    process.stdout.write(`\nRenkei is ready. GraphQL: ${system.gateway.url}/graphql\nPartner exchange (FHIR R4): ${system.exchange.fhirBaseUrl}\n\n`);
     return stopAll;
   } catch (error) {
     await stopAll();

@@ -20,6 +20,7 @@ import { createRoomsServer } from '../subgraphs/rooms/server';
 import { createConsentServer } from '../subgraphs/consent/server';
 import { jobDefinitions } from '../adapters/jobs';
 import { startWorkers, type RunningWorkers } from '../adapters/workers';
+import { generateExchangeKey, type ExchangeIdentity, type ExchangeKey } from '../lib/exchange/exchange-key';
 
 export interface SystemOptions {
   db: Database;
@@ -37,10 +38,14 @@ export interface SystemOptions {
   now?: () => Date;
   /** Start the BullMQ workers too (default true). */
   workers?: boolean;
+  /** The installation's partner-exchange key (CA_DIR/exchange-ed25519.key); a fresh in-memory one when absent (tests). */
+  exchangeKey?: ExchangeKey;
 }
 
 export interface RunningSystem {
   gateway: RunningServer;
+  /** Our exchange identity; fhirBaseUrl is the gateway's URL + /fhir. */
+  exchange: ExchangeIdentity;
   subgraphs: Record<SubgraphName, RunningServer>;
   workers: RunningWorkers | undefined;
   stop(): Promise<void>;
@@ -56,8 +61,10 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
     const sign = await internalTokenSigner(options.keys.privateKeyPem);
     const now = options.now ?? (() => new Date());
     const base = { db: options.db, logger: options.logger, verifyToken };
+    // The FHIR base URL is known once the gateway listens (an ephemeral port in tests): filled in below.
+    const exchange: ExchangeIdentity = { key: options.exchangeKey ?? (await generateExchangeKey()), fhirBaseUrl: '' };
     const servers = {
-      identity: await createIdentityServer({ ...base, ca: options.ca, settings: options.identitySettings, now }),
+      identity: await createIdentityServer({ ...base, ca: options.ca, settings: options.identitySettings, now, exchange }),
       rooms: await createRoomsServer(base),
       consent: await createConsentServer({ ...base, now }),
     };
@@ -97,6 +104,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
           })
         : await listen(gatewayServer.app, options.host, options.port, 'the gateway');
     stops.push(gateway.close);
+    exchange.fhirBaseUrl = `${gateway.url}/fhir`;
 
     let workers: RunningWorkers | undefined;
     if (options.workers !== false) {
@@ -109,7 +117,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
       });
       stops.push(workers.close);
     }
-    return { gateway, subgraphs, workers, stop: stopAll };
+    return { gateway, exchange, subgraphs, workers, stop: stopAll };
   } catch (error) {
     await stopAll();
     throw error;

@@ -78,8 +78,10 @@ describe('permission table', () => {
 
   it('covers every operation; beyond the table only the audit trail and the Art. 22 fault flow, as the brief describes them', () => {
     const covered = new Set(rows.flatMap((r) => Object.values(r.ops)));
-    expect(operations.filter((op) => !covered.has(op))).toEqual(['audit.read', 'fault.report', 'fault.forward', 'fault.respond']);
+    expect(operations.filter((op) => !covered.has(op))).toEqual(['partner.manage', 'audit.read', 'fault.report', 'fault.forward', 'fault.respond']);
     expect(permissionTable['audit.read']).toEqual({ SYSTEM_ADMIN: 'any' });
+    // The partner registry opens the network to another organization: the system admin's alone.
+    expect(permissionTable['partner.manage']).toEqual({ SYSTEM_ADMIN: 'any' });
     // "A USER reports an anomaly via the FACILITY_MANAGER to the SYSTEM_ADMIN, who investigates and records the response."
     expect(Object.keys(permissionTable['fault.report']).sort()).toEqual([...roles].sort());
     expect(permissionTable['fault.forward']).toEqual({ FACILITY_MANAGER: 'own-facility' });

@@ -28,6 +28,7 @@ export const operations = [
   'partner.requestOutboundJoin', // Art. 20-3: sends the request to the partner
   'partner.forwardOutboundJoin',
   'partner.askOutboundJoin',
+  'partner.manage', // the partner registry (Art. 20-2, 20-3): register, change, suspend partner systems
   'facility.supervise', // guide and supervise facilities (read their applications and users)
   'system.restrict', // Art. 23-1
   'account.deleteUnused', // Art. 23-2
@@ -57,6 +58,8 @@ export const permissionTable: Table = {
   'partner.requestOutboundJoin': { SYSTEM_ADMIN: 'any' },
   'partner.forwardOutboundJoin': { FACILITY_MANAGER: 'own-facility' },
   'partner.askOutboundJoin': { USER: 'any' },
+  // Not in the brief's table: registering a partner system opens the network to another organization (Art. 20-2, 20-3), so only the system admin does it.
+  'partner.manage': { SYSTEM_ADMIN: 'any' },
   'facility.supervise': { SYSTEM_ADMIN: 'any', ADMIN_MANAGER: 'any', FACILITY_MANAGER: 'own-facility' },
   'system.restrict': { SYSTEM_ADMIN: 'any' },
   'account.deleteUnused': { SYSTEM_ADMIN: 'any' },

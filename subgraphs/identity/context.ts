@@ -6,6 +6,7 @@ import type { PrismaClient } from '../../lib/database';
 import type { ApplicationStep, Facility, FaultStep, OrgUnit, Subject, User } from '../../generated/prisma/client';
 import type { Principal } from '../../lib/access/principal';
 import type { CertificateAuthority } from '../../lib/pki/certificate-authority';
+import type { ExchangeIdentity } from '../../lib/exchange/exchange-key';
 import { loadByIds } from '../../lib/batch';
 import type { IdentitySettings } from './settings';
 
@@ -24,6 +25,7 @@ export type IdentityDb = Pick<
   | 'auditEvent'
   | 'faultReport'
   | 'faultStep'
+  | 'partner'
   | '$transaction'
 >;
 
@@ -32,6 +34,8 @@ export interface IdentityDependencies {
   settings: IdentitySettings;
   ca: CertificateAuthority;
   now: () => Date;
+  /** This installation's exchange identity (public key, FHIR base URL), shown to admins so partners can register us. */
+  exchange?: ExchangeIdentity;
 }
 
 export interface IdentityContext extends IdentityDependencies {

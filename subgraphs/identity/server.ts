@@ -4,6 +4,7 @@ import type { Database } from '../../lib/database';
 import type { Logger } from '../../lib/logger';
 import type { VerifyInternalToken } from '../../lib/access/internal-token';
 import type { CertificateAuthority } from '../../lib/pki/certificate-authority';
+import type { ExchangeIdentity } from '../../lib/exchange/exchange-key';
 import { createSubgraphServer, type SubgraphServer } from '../../lib/subgraph-server';
 import { createIdentityContext, type IdentityDependencies } from './context';
 import { identityInternalRoutes } from './internal-routes';
@@ -17,10 +18,12 @@ export interface IdentityServerOptions {
   ca: CertificateAuthority;
   settings: IdentitySettings;
   now?: () => Date;
+  /** Shown to system admins (Query.exchangeIdentity) so partners can register this installation. */
+  exchange?: ExchangeIdentity;
 }
 
 export function createIdentityServer(options: IdentityServerOptions): Promise<SubgraphServer> {
-  const deps: IdentityDependencies = { db: options.db.prisma, settings: options.settings, ca: options.ca, now: options.now ?? (() => new Date()) };
+  const deps: IdentityDependencies = { db: options.db.prisma, settings: options.settings, ca: options.ca, now: options.now ?? (() => new Date()), exchange: options.exchange };
   return createSubgraphServer({
     name: 'identity',
     resolvers,

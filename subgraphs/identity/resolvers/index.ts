@@ -6,8 +6,9 @@ import { ClientCertificate } from './client-certificate';
 import { ExistenceCheck } from './existence-check';
 import { Facility } from './facility';
 import { Mutation } from './mutation';
+import { Partner, PartnerMutation, PartnerQuery } from './partner';
 import { Query } from './query';
 import { Subject } from './subject';
 import { User } from './user';
 
-export const resolvers = { Date: DateScalar, DateTime: DateTimeScalar, Query, Mutation, Facility, Subject, User, Application, ApplicationStep, ClientCertificate, AuditEvent, FaultReport, FaultStep, ExistenceCheck };
+export const resolvers = { Date: DateScalar, DateTime: DateTimeScalar, Query: { ...Query, ...PartnerQuery }, Mutation: { ...Mutation, ...PartnerMutation }, Partner, Facility, Subject, User, Application, ApplicationStep, ClientCertificate, AuditEvent, FaultReport, FaultStep, ExistenceCheck };

@@ -1,0 +1,99 @@
+// This installation's identity towards partner systems (Art. 20-3): one
+// Ed25519 key pair that signs the JWTs we present when we call a partner's
+// FHIR endpoint. Its public half is published at GET /fhir/.well-known/jwks.json
+// and in the graph (Query.exchangeIdentity), so a partner's administrator can
+// register us.
+//
+// Design decisions:
+// - The private key is a file beside the CA (CA_DIR/exchange-ed25519.key,
+//   0600), never in the database, for the same reason as the CA key: a dump
+//   must not be enough to impersonate the network. It is created once and
+//   never regenerated (partners would have to re-register us).
+// - The JWT follows the contract: iss = sub = the id the partner registered
+//   us under, aud = the partner's FHIR base URL, exp at most 5 minutes ahead
+//   (we use 2), a random jti, kid = the key's JWK thumbprint.
+import { createPrivateKey, createPublicKey, generateKeyPairSync, randomUUID, type KeyObject } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { calculateJwkThumbprint, exportJWK, SignJWT, type JWK } from 'jose';
+import { StartupError } from '../startup-error';
+
+export const exchangeKeyFileName = 'exchange-ed25519.key';
+export const exchangeJwtAlgorithm = 'EdDSA';
+/** The contract allows at most 5 minutes; 2 leaves room for clock skew. */
+export const exchangeJwtLifetimeSeconds = 120;
+
+export interface ExchangeKey {
+  /** The public key as a JWK with kid, alg and use. */
+  publicJwk: JWK;
+  keyId: string;
+  privateKey: KeyObject;
+}
+
+async function fromPrivateKey(privateKey: KeyObject): Promise<ExchangeKey> {
+  const jwk = await exportJWK(createPublicKey(privateKey));
+  const keyId = await calculateJwkThumbprint(jwk);
+  return { privateKey, keyId, publicJwk: { ...jwk, kid: keyId, alg: exchangeJwtAlgorithm, use: 'sig' } };
+}
+
+/** A key that lives in memory only (tests, or a process that never calls partners). */
+export function generateExchangeKey(): Promise<ExchangeKey> {
+  return fromPrivateKey(generateKeyPairSync('ed25519').privateKey);
+}
+
+/** Opens the key in dir (usually CA_DIR), creating it on the first start. */
+export async function openExchangeKey(dir: string): Promise<ExchangeKey> {
+  const file = path.join(dir, exchangeKeyFileName);
+  if (!fs.existsSync(file)) {
+    fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const { privateKey } = generateKeyPairSync('ed25519');
+    // wx: never overwrite a key another process created meanwhile.
+    fs.writeFileSync(file, privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600, flag: 'wx' });
+  }
+  let privateKey: KeyObject;
+  try {
+    privateKey = createPrivateKey(fs.readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new StartupError([`the exchange key ${file} cannot be read (${(error as NodeJS.ErrnoException).code ?? 'not a PEM private key'}); restore it from backup, do not delete it (partners have registered its public key)`]);
+  }
+  if (privateKey.asymmetricKeyType !== 'ed25519') throw new StartupError([`the exchange key ${file} is not an Ed25519 key`]);
+  return fromPrivateKey(privateKey);
+}
+
+export interface PartnerJwtClaims {
+  /** The id the partner registered us under (our Partner row's ourClientId): iss and sub. */
+  clientId: string;
+  /** The partner's FHIR base URL. */
+  audience: string;
+  now?: Date;
+  lifetimeSeconds?: number;
+}
+
+/** The bearer token for one call to a partner's FHIR endpoint (a fresh jti each time). */
+export function signPartnerJwt(key: ExchangeKey, claims: PartnerJwtClaims): Promise<string> {
+  const now = Math.floor((claims.now ?? new Date()).getTime() / 1000);
+  const lifetime = Math.min(claims.lifetimeSeconds ?? exchangeJwtLifetimeSeconds, 300);
+  return new SignJWT({})
+    .setProtectedHeader({ alg: exchangeJwtAlgorithm, kid: key.keyId, typ: 'JWT' })
+    .setIssuer(claims.clientId)
+    .setSubject(claims.clientId)
+    .setAudience(claims.audience)
+    .setIssuedAt(now)
+    .setExpirationTime(now + lifetime)
+    .setJti(randomUUID())
+    .sign(key.privateKey);
+}
+
+/**
+ * What a partner's administrator needs to register us, as published: our FHIR
+ * base URL (known once the gateway listens) and our public key.
+ */
+export interface ExchangeIdentity {
+  key: ExchangeKey;
+  /** Our FHIR base URL, e.g. https://renkei.example/fhir; empty until the gateway listens. */
+  fhirBaseUrl: string;
+}
+
+export function jwksOf(identity: Pick<ExchangeIdentity, 'key'>): { keys: JWK[] } {
+  return { keys: [identity.key.publicJwk] };
+}

@@ -1,0 +1,40 @@
+// The partner registry's fields (Art. 20-2, 20-3). Thin: parse, call the service, map.
+import type { Partner as PartnerRow } from '../../../generated/prisma/client';
+import { parseInput, text, uuid } from '../../../lib/input';
+import type { IdentityContext } from '../context';
+import { authorize } from '../services/access-guard';
+import { getPartner, listPartners, reactivatePartner, registerPartner, registerPartnerInput, suspendPartner, updatePartner, updatePartnerInput } from '../services/partner-service';
+import { appError } from '../../../lib/graphql-errors';
+
+type Args = Record<string, unknown>;
+const reason = text(500);
+
+/** GraphQL passes null for an omitted optional field of an update only when the client writes null; undefined means "unchanged". */
+function definedOnly(input: unknown): Record<string, unknown> {
+  if (typeof input !== 'object' || input === null) return {};
+  return Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined && v !== null));
+}
+
+export const PartnerQuery = {
+  partners: (_: unknown, __: unknown, ctx: IdentityContext) => listPartners(ctx),
+  partner: (_: unknown, args: Args, ctx: IdentityContext) => getPartner(ctx, parseInput(uuid, args.id, 'id')),
+  exchangeIdentity: async (_: unknown, __: unknown, ctx: IdentityContext) => {
+    await authorize(ctx, 'partner.manage', { type: 'ExchangeIdentity' });
+    const exchange = ctx.exchange;
+    if (!exchange || !exchange.fhirBaseUrl) throw appError('NOT_FOUND', 'this process has no exchange identity');
+    return { issuer: exchange.fhirBaseUrl, jwk: JSON.stringify(exchange.key.publicJwk), fhirBaseUrl: exchange.fhirBaseUrl };
+  },
+};
+
+export const PartnerMutation = {
+  registerPartner: (_: unknown, args: Args, ctx: IdentityContext) => registerPartner(ctx, parseInput(registerPartnerInput, definedOnly(args.input), 'input')),
+  updatePartner: (_: unknown, args: Args, ctx: IdentityContext) =>
+    updatePartner(ctx, parseInput(uuid, args.id, 'id'), parseInput(updatePartnerInput, definedOnly(args.input), 'input')),
+  suspendPartner: (_: unknown, args: Args, ctx: IdentityContext) => suspendPartner(ctx, parseInput(uuid, args.id, 'id'), parseInput(reason, args.reason, 'reason')),
+  reactivatePartner: (_: unknown, args: Args, ctx: IdentityContext) => reactivatePartner(ctx, parseInput(uuid, args.id, 'id'), parseInput(reason, args.reason, 'reason')),
+};
+
+export const Partner = {
+  jwks: (partner: PartnerRow) => JSON.stringify(partner.jwks),
+  statusChangedBy: (partner: PartnerRow, _: unknown, ctx: IdentityContext) => (partner.statusChangedBy ? ctx.userById.load(partner.statusChangedBy) : null),
+};
