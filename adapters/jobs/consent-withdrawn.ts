@@ -8,7 +8,7 @@
 // id is recognised.
 import { z } from 'zod';
 import { consentWithdrawnEvent } from '../../subgraphs/consent/services/outbox';
-import { suspendRoomsForWithdrawnConsent } from '../../subgraphs/rooms/services/suspension-service';
+import { suspendRoomsOfSubject } from '../../subgraphs/rooms/services/suspension-service';
 import type { JobDefinition } from '../job-definition';
 import { refreshSharingView } from './subject-sharing-changed';
 
@@ -21,7 +21,7 @@ export const consentWithdrawn: JobDefinition<z.infer<typeof payload>> = {
   async process({ subjectId, consentRecordId }, job, deps) {
     const { rooms, logger } = deps;
     if (!rooms) throw new Error('consent-withdrawn needs the rooms database handle (JobDependencies.rooms)');
-    const suspended = await suspendRoomsForWithdrawnConsent(rooms, { subjectId, causeId: `consent-withdrawn:${consentRecordId}` });
+    const suspended = await suspendRoomsOfSubject(rooms, { subjectId, causeId: `consent-withdrawn:${consentRecordId}`, cause: 'CONSENT_WITHDRAWN' });
     if (suspended.length > 0) logger.info({ jobId: job.id, rooms: suspended }, 'rooms suspended: consent withdrawn');
     // Rooms' sharing view follows (an exception in force may still allow sharing).
     await refreshSharingView(deps, subjectId);

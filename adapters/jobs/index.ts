@@ -1,6 +1,7 @@
 import type { JobDefinition } from '../job-definition';
 import { consentWithdrawn } from './consent-withdrawn';
 import { disableInactiveAccounts } from './disable-inactive-accounts';
+import { sharingReview } from './sharing-review';
 import { subjectSharingChanged } from './subject-sharing-changed';
 import { workerHeartbeat } from './worker-heartbeat';
 
@@ -10,4 +11,5 @@ export const jobDefinitions: ReadonlyArray<JobDefinition<never>> = [
   disableInactiveAccounts as JobDefinition<never>,
   consentWithdrawn as JobDefinition<never>,
   subjectSharingChanged as JobDefinition<never>,
+  sharingReview as JobDefinition<never>,
 ];

@@ -15,11 +15,10 @@ const payload = z.union([
 ]);
 
 /** Shared with the consent-withdrawn job. */
-export async function refreshSharingView(deps: JobDependencies, subjectId: string): Promise<void> {
+export async function refreshSharingView(deps: JobDependencies, subjectId: string, eventAt: Date = new Date()): Promise<void> {
   if (!deps.rooms || !deps.consent) throw new Error('the sharing view needs the rooms and consent database handles (JobDependencies.rooms, .consent)');
-  const eventAt = new Date();
-  const { allowed, basis } = await sharingBasisOf(deps.consent, subjectId, eventAt);
-  await refreshSubjectSharing(deps.rooms, { subjectId, allowed, basis, eventAt });
+  const { allowed, basis, validThrough } = await sharingBasisOf(deps.consent, subjectId, eventAt);
+  await refreshSubjectSharing(deps.rooms, { subjectId, allowed, basis, validThrough, eventAt });
 }
 
 export const subjectSharingChanged: JobDefinition<z.infer<typeof payload>> = {

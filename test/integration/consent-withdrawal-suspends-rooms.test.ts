@@ -1,9 +1,12 @@
 // Consent withdrawn → the subject's room is suspended and its managers told,
 // end to end on the real PostgreSQL and Redis: consent's outbox event, the
 // relay, the consent-withdrawn job and rooms' suspension service.
-import { Queue, QueueEvents } from 'bullmq';
+import { randomUUID } from 'node:crypto';
+import { Queue, QueueEvents, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import { consentWithdrawn } from '../../adapters/jobs/consent-withdrawn';
+import { sharingReview } from '../../adapters/jobs/sharing-review';
+import type { JobDependencies } from '../../adapters/job-definition';
 import { jobDefinitions } from '../../adapters/jobs';
 import { startOutboxRelay } from '../../adapters/outbox-relay';
 import { startWorkers } from '../../adapters/workers';
@@ -22,6 +25,8 @@ const d = {
   addMember: `mutation($r: ID!, $u: ID!) { addRoomMember(roomId: $r, userId: $u) { id } }`,
   recordConsent: `mutation($input: ConsentInput!) { recordConsent(input: $input) { id state } }`,
   withdrawConsent: `mutation($id: ID!, $reason: String!) { withdrawConsent(subjectId: $id, reason: $reason) { id state } }`,
+  resume: `mutation($r: ID!) { resumeRoom(roomId: $r) { status } }`,
+  recordException: `mutation($input: LegalExceptionInput!) { recordLegalException(input: $input) { id } }`,
   room: `query($r: ID!) { room(id: $r) { status notices { kind message createdAt } } }`,
   createPost: `mutation($r: ID!, $c: PostCategory!, $b: String!) { createPost(roomId: $r, category: $c, body: $b) { id } }`,
 };
@@ -105,6 +110,59 @@ describe('consent withdrawal suspends the subject\'s rooms (workers running)', (
     expect(await t.db.prisma.roomNotice.count({ where: { roomId } })).toBe(1);
     expect(await t.db.prisma.roomsAccessRecord.count({ where: suspension })).toBe(1);
     expect(await roomStatus(t, roomId)).toBe('SUSPENDED');
+
+    // Resuming needs sharing allowed again, and a manager.
+    const before = await t.db.prisma.roomsAccessRecord.count({ where: { roomId, what: 'room.resume', action: 'DENIED' } });
+    expect(errorCodes(await graphql(t.graphqlUrl, d.resume, { r: roomId }, sa.headers))).toEqual(['CONFLICT']);
+    expect(errorCodes(await graphql(t.graphqlUrl, d.resume, { r: roomId }, member.headers))).toEqual(['FORBIDDEN']);
+    expect(await t.db.prisma.roomsAccessRecord.count({ where: { roomId, what: 'room.resume', action: 'DENIED' } })).toBe(before + 2);
+    expect(await roomStatus(t, roomId)).toBe('SUSPENDED');
+  });
+
+  it('lets a manager resume a suspended room once consent is given again', async () => {
+    const { subjectId, roomId } = await roomWithConsent(t, sa, member);
+    await graphql(t.graphqlUrl, d.withdrawConsent, { id: subjectId, reason: '撤回' }, sa.headers);
+    await eventually(() => roomStatus(t, roomId), (s) => s === 'SUSPENDED');
+    await eventually(() => t.db.prisma.subjectSharing.findUnique({ where: { subjectId } }), (row) => row?.allowed === false);
+    const again = await graphql(t.graphqlUrl, d.recordConsent, { input: { subjectId, explanation: { explainedOn: '2025-05-01' }, signature: { signedBy: 'SUBJECT', signedOn: '2025-05-01' }, purposes: ['PROVIDE_SERVICES'] } }, sa.headers);
+    expect(again.errors).toBeUndefined();
+    await eventually(() => t.db.prisma.subjectSharing.findUnique({ where: { subjectId } }), (row) => row?.allowed === true);
+    // Granting consent alone reopens nothing: a person decides.
+    expect(await roomStatus(t, roomId)).toBe('SUSPENDED');
+    const resumed = await graphql(t.graphqlUrl, d.resume, { r: roomId }, sa.headers);
+    expect(resumed.errors).toBeUndefined();
+    expect(resumed.data?.resumeRoom.status).toBe('OPEN');
+    expect(errorCodes(await graphql(t.graphqlUrl, d.resume, { r: roomId }, sa.headers))).toEqual(['ILLEGAL_TRANSITION']);
+    expect((await graphql(t.graphqlUrl, d.createPost, { r: roomId, c: 'MEDICAL', b: '再開後の訪問' }, member.headers)).errors).toBeUndefined();
+    const kinds = (await graphql(t.graphqlUrl, d.room, { r: roomId }, sa.headers)).data?.room.notices.map((n: { kind: string }) => n.kind);
+    expect(kinds).toEqual(['RESUMED', 'CONSENT_WITHDRAWN']);
+    expect(await t.db.prisma.roomsAccessRecord.count({ where: { roomId, what: 'room.resume', action: 'WRITE', actorId: sa.userId } })).toBe(1);
+  });
+
+  it('suspends a room whose legal exception passes its review date unreviewed (sharing-review job, clock moved on)', async () => {
+    const subjectId = randomUUID();
+    const tomorrow = new Date(Date.now() + 9 * 3600_000 + 86_400_000).toISOString().slice(0, 10);
+    const recorded = await graphql(t.graphqlUrl, d.recordException, { input: { subjectId, basis: 'ELDER_ABUSE', decidedBy: '高岡市 高齢介護課長', reason: '虐待の疑い', reviewOn: tomorrow } }, sa.headers);
+    expect(recorded.errors).toBeUndefined();
+    await eventually(() => t.db.prisma.subjectSharing.findUnique({ where: { subjectId } }), (row) => row?.allowed === true);
+    const opened = await graphql(t.graphqlUrl, d.openRoom, { s: subjectId, t: '例外による部屋' }, sa.headers);
+    expect(opened.errors).toBeUndefined();
+    const roomId = opened.data?.openRoom.id as string;
+
+    const deps = { rooms: t.db.prisma, consent: t.db.prisma, identity: { now: () => new Date() }, logger: silentLogger } as unknown as JobDependencies;
+    const job = { id: 'review-now' } as Job;
+    // Today the exception holds: nothing happens.
+    await sharingReview.process({}, job, deps);
+    expect(await roomStatus(t, roomId)).toBe('OPEN');
+    // Three days later it has lapsed: the view is re-read from consent and the room suspended, once.
+    const later = { ...deps, identity: { now: () => new Date(Date.now() + 3 * 86_400_000) } } as unknown as JobDependencies;
+    await sharingReview.process({}, job, later);
+    await sharingReview.process({}, job, later);
+    expect(await roomStatus(t, roomId)).toBe('SUSPENDED');
+    expect(await t.db.prisma.subjectSharing.findUnique({ where: { subjectId } })).toMatchObject({ allowed: false, basis: null, validThrough: null });
+    expect((await t.db.prisma.roomNotice.findMany({ where: { roomId } })).map((n) => n.kind)).toEqual(['SHARING_BASIS_LAPSED']);
+    // Resuming on the lapsed basis is refused.
+    expect(errorCodes(await graphql(t.graphqlUrl, d.resume, { r: roomId }, sa.headers))).toEqual(['CONFLICT']);
   });
 });
 

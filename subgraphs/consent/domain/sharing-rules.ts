@@ -9,6 +9,13 @@ export type SharingGround = 'CONSENT' | LegalBasis;
 export interface SharingBasis {
   allowed: boolean;
   basis: SharingGround | null;
+  /**
+   * The last day (YYYY-MM-DD) the basis holds without anyone acting: the
+   * latest review date among the exceptions in force. Null for consent (it
+   * holds until withdrawn) and when sharing is not allowed. Whoever keeps a
+   * copy of the basis (rooms' view) must stop trusting it after this day.
+   */
+  validThrough: string | null;
 }
 
 /**
@@ -19,10 +26,13 @@ export interface SharingBasis {
  * in force, the first in the order of Art. 19 names the basis.
  */
 export function sharingBasis(consentStatus: ConsentStatus, exceptions: readonly ExceptionFacts[], today: string): SharingBasis {
-  if (consentStatus === 'GRANTED') return { allowed: true, basis: 'CONSENT' };
-  const bases = new Set(exceptions.filter((e) => inForce(e, today)).map((e) => e.basis));
+  if (consentStatus === 'GRANTED') return { allowed: true, basis: 'CONSENT', validThrough: null };
+  const active = exceptions.filter((e) => inForce(e, today));
+  const bases = new Set(active.map((e) => e.basis));
   const basis = legalBases.find((b) => bases.has(b));
-  return basis ? { allowed: true, basis } : { allowed: false, basis: null };
+  if (!basis) return { allowed: false, basis: null, validThrough: null };
+  const validThrough = active.map((e) => e.reviewOn).reduce((latest, day) => (day > latest ? day : latest));
+  return { allowed: true, basis, validThrough };
 }
 
 /**

@@ -3,6 +3,7 @@ import type { RoomsContext } from '../context';
 import { answerExistenceCheck, answerInput, askInput, askRoomExists, passExistenceCheck, passInput } from '../services/existence-check-service';
 import { recordMinutes, recordMinutesInput, scheduleMeeting, scheduleMeetingInput } from '../services/meeting-service';
 import { changeRoomMember, closeRoom, closeRoomInput, memberInput, openRoom, openRoomInput } from '../services/paper-room-forms';
+import { resumeRoom } from '../services/suspension-service';
 import { createPost, createPostInput, editPost, editPostInput, markPostRead, removePost, removePostInput } from '../services/post-service';
 import {
   actOnRoomApplication,
@@ -32,6 +33,7 @@ export const Mutation = {
   closeRoom: (_: unknown, args: Args, ctx: RoomsContext) => closeRoom(ctx, parseInput(closeRoomInput, args)),
   addRoomMember: (_: unknown, args: Args, ctx: RoomsContext) => changeRoomMember(ctx, parseInput(memberInput, args), 'add'),
   removeRoomMember: (_: unknown, args: Args, ctx: RoomsContext) => changeRoomMember(ctx, parseInput(memberInput, args), 'remove'),
+  resumeRoom: (_: unknown, args: Args, ctx: RoomsContext) => resumeRoom(ctx, parseInput(uuid, args.roomId, 'roomId')),
   createPost: (_: unknown, args: Args, ctx: RoomsContext) => createPost(ctx, parseInput(createPostInput, args)),
   editPost: (_: unknown, args: Args, ctx: RoomsContext) => editPost(ctx, parseInput(editPostInput, args)),
   markPostRead: (_: unknown, args: Args, ctx: RoomsContext) => markPostRead(ctx, parseInput(uuid, args.postId, 'postId')),

@@ -24,6 +24,7 @@ import type { RoomsContext, RoomsTx } from '../context';
 import { closeReasons, encodeClosure } from '../domain/room-access';
 import { recordAccess, recordAccessAlone } from './access-records';
 import { refuse } from './room-guard';
+import { sharingAllowed } from './sharing-view';
 
 const ids = (max: number) => z.array(uuid).max(max, `at most ${max}`).transform((list) => [...new Set(list)]);
 
@@ -154,7 +155,7 @@ export async function applyApproved(tx: RoomsTx, application: RoomApplication, a
   const now = new Date();
   if (application.form === 8) {
     const sharing = await tx.subjectSharing.findUnique({ where: { subjectId: application.subjectId } });
-    if (!sharing?.allowed) throw conflict("the subject's consent (Form 7) or a legal exception is required before a room is opened");
+    if (!sharingAllowed(sharing, now)) throw conflict("the subject's consent (Form 7) or a legal exception is required before a room is opened");
     // The partial unique index room_one_active_per_subject reports a second open room (Art. 9) as a unique violation.
     const room = await tx.room.create({ data: { id: randomUUID(), subjectId: application.subjectId, title: content.title as string, openedBy: actor.userId, openedAt: now } });
     await tx.roomMember.createMany({ data: (content.memberIds ?? []).map((userId) => ({ id: randomUUID(), roomId: room.id, userId, addedBy: actor.userId, addedAt: now })) });

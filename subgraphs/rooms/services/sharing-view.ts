@@ -1,26 +1,54 @@
 // Rooms' own view of whether a subject's data may be shared
-// (rooms.subject_sharing), kept current by the subject-sharing-changed and
-// consent-withdrawn jobs from consent's state. Opening a room (Form 8)
-// checks it instead of reading consent's tables.
+// (rooms.subject_sharing), kept current by the subject-sharing-changed,
+// consent-withdrawn and sharing-review jobs from consent's state. Opening a
+// room (Form 8) and resuming a suspended one check it instead of reading
+// consent's tables. An exception basis is trusted only through its review
+// date: no event fires when a review date passes, so the view carries the
+// date itself and the sharing-review job re-reads consent for views past it.
 import type { PrismaClient } from '../../../lib/database';
+import { todayInJapan } from '../../../lib/japan-calendar';
 
-export type SharingViewDb = Pick<PrismaClient, '$executeRaw'>;
+export type SharingViewDb = Pick<PrismaClient, '$executeRaw' | '$queryRaw'>;
 
 export interface SharingFacts {
   subjectId: string;
   allowed: boolean;
   basis: string | null;
+  /** YYYY-MM-DD: the last day an exception basis holds; null for consent. */
+  validThrough: string | null;
   /** When the state was read: an older reading never replaces a newer one. */
   eventAt: Date;
 }
 
 /** Upserts the view unless it already holds a reading at least as new. Returns whether it changed. */
-export async function refreshSubjectSharing(db: SharingViewDb, facts: SharingFacts): Promise<boolean> {
+export async function refreshSubjectSharing(db: Pick<PrismaClient, '$executeRaw'>, facts: SharingFacts): Promise<boolean> {
   const changed = await db.$executeRaw`
-    INSERT INTO rooms.subject_sharing (subject_id, allowed, basis, event_at, updated_at)
-    VALUES (${facts.subjectId}::uuid, ${facts.allowed}, ${facts.basis}, ${facts.eventAt}, now())
+    INSERT INTO rooms.subject_sharing (subject_id, allowed, basis, valid_through, event_at, updated_at)
+    VALUES (${facts.subjectId}::uuid, ${facts.allowed}, ${facts.basis}, ${facts.validThrough}::date, ${facts.eventAt}, now())
     ON CONFLICT (subject_id) DO UPDATE
-      SET allowed = EXCLUDED.allowed, basis = EXCLUDED.basis, event_at = EXCLUDED.event_at, updated_at = now()
+      SET allowed = EXCLUDED.allowed, basis = EXCLUDED.basis, valid_through = EXCLUDED.valid_through, event_at = EXCLUDED.event_at, updated_at = now()
       WHERE rooms.subject_sharing.event_at < EXCLUDED.event_at`;
   return changed > 0;
+}
+
+/** Whether a view row allows sharing today. Pure. */
+export function sharingAllowed(row: { allowed: boolean; validThrough: Date | null } | null, now: Date): boolean {
+  if (!row?.allowed) return false;
+  return row.validThrough === null || row.validThrough.toISOString().slice(0, 10) >= todayInJapan(now);
+}
+
+/** Subjects whose view still says "allowed" on an exception basis whose review date has passed. */
+export async function lapsedSharingViews(db: Pick<PrismaClient, '$queryRaw'>, now: Date, limit = 500): Promise<Array<{ subjectId: string; validThrough: string }>> {
+  const rows = await db.$queryRaw<Array<{ subject_id: string; valid_through: string }>>`
+    SELECT subject_id::text, valid_through::text FROM rooms.subject_sharing
+    WHERE allowed AND valid_through IS NOT NULL AND valid_through < ${todayInJapan(now)}::date
+    ORDER BY subject_id LIMIT ${limit}`;
+  return rows.map((row) => ({ subjectId: row.subject_id, validThrough: row.valid_through }));
+}
+
+/** The view's current row for one subject. */
+export async function subjectSharingRow(db: Pick<PrismaClient, '$queryRaw'>, subjectId: string): Promise<{ allowed: boolean; validThrough: Date | null } | null> {
+  const rows = await db.$queryRaw<Array<{ allowed: boolean; valid_through: Date | null }>>`
+    SELECT allowed, valid_through FROM rooms.subject_sharing WHERE subject_id = ${subjectId}::uuid`;
+  return rows[0] ? { allowed: rows[0].allowed, validThrough: rows[0].valid_through } : null;
 }

@@ -1,33 +1,45 @@
-// Consent withdrawn → the subject's rooms stop sharing (domain brief: "the
-// room is suspended (read-only, no new members) and its managers are told").
-// Called by the consent-withdrawn job, never by a client. In one transaction
-// every OPEN room of the subject becomes SUSPENDED, gets one RoomNotice and
-// one access record (actor: the system). The status change is conditional
-// (OPEN → SUSPENDED) and the notice's cause id is unique, so a retried or
-// duplicated job changes nothing.
+// Sharing stops → the subject's rooms are suspended (domain brief: "the room
+// is suspended (read-only, no new members) and its managers are told"): when
+// consent is withdrawn (consent-withdrawn job) or when the legal exception a
+// room relied on passes its review date unreviewed (sharing-review job).
+// Called by jobs, never by a client. In one transaction every OPEN room of
+// the subject becomes SUSPENDED, gets one RoomNotice and one access record
+// (actor: the system). The status change is conditional (OPEN → SUSPENDED)
+// and the notice's cause id is unique, so a retried or duplicated job
+// changes nothing.
 //
-// Consent granted again later does not reopen anything: the rooms stay
-// SUSPENDED until a manager reopens them (reopening is not built yet).
+// Sharing allowed again does not reopen anything by itself: a room's manager
+// resumes it (resumeRoom), which is checked against rooms' sharing view, so
+// a person decides that the room's members should see the subject again.
 import { randomUUID } from 'node:crypto';
 import type { Room, RoomNotice } from '../../../generated/prisma/client';
 import type { PrismaClient } from '../../../lib/database';
 import { appendAccessRecord } from '../../../lib/audit/access-log';
 import type { RoomsContext } from '../context';
 import { chainStore } from './access-records';
-import { accessOf, refuse } from './room-guard';
+import { accessOf, findRoom, refuse } from './room-guard';
+import { recordAccess, recordAccessAlone } from './access-records';
+import { sharingAllowed } from './sharing-view';
+import { appError, conflict } from '../../../lib/graphql-errors';
 
 export type SuspensionDb = Pick<PrismaClient, 'room' | 'roomNotice' | 'roomsAccessRecord' | '$transaction'>;
 
-export const consentWithdrawnNotice = 'CONSENT_WITHDRAWN';
 /** No personal data: the managers open the room and the subject's consent history to learn more. */
-const noticeMessage = "The subject's consent to information sharing was withdrawn: the room is suspended (read-only, no new members).";
+const notices = {
+  CONSENT_WITHDRAWN: "The subject's consent to information sharing was withdrawn: the room is suspended (read-only, no new members).",
+  SHARING_BASIS_LAPSED:
+    "The legal exception this room relied on has passed its review date without being renewed: the room is suspended (read-only, no new members). Record consent or review the exception, then resume the room.",
+  RESUMED: 'The room was resumed: sharing is allowed again.',
+} as const;
+export type SuspensionCause = 'CONSENT_WITHDRAWN' | 'SHARING_BASIS_LAPSED';
+export const consentWithdrawnNotice: SuspensionCause = 'CONSENT_WITHDRAWN';
 
 
 /**
  * `causeId` names the withdrawal (one per withdrawal); each room's notice is
  * keyed by `causeId:roomId`. Returns the ids of the rooms suspended now.
  */
-export function suspendRoomsForWithdrawnConsent(db: SuspensionDb, input: { subjectId: string; causeId: string }, at: Date = new Date()): Promise<string[]> {
+export function suspendRoomsOfSubject(db: SuspensionDb, input: { subjectId: string; causeId: string; cause: SuspensionCause }, at: Date = new Date()): Promise<string[]> {
   return db.$transaction(async (tx) => {
     const rooms = await tx.room.findMany({ where: { subjectId: input.subjectId, status: 'OPEN' }, orderBy: { id: 'asc' } });
     const suspended: string[] = [];
@@ -36,7 +48,7 @@ export function suspendRoomsForWithdrawnConsent(db: SuspensionDb, input: { subje
       const changed = await tx.room.updateMany({ where: { id: room.id, status: 'OPEN' }, data: { status: 'SUSPENDED' } });
       if (changed.count === 0) continue;
       await tx.roomNotice.createMany({
-        data: [{ id: randomUUID(), roomId: room.id, kind: consentWithdrawnNotice, message: noticeMessage, causeId: `${input.causeId}:${room.id}`, createdAt: at }],
+        data: [{ id: randomUUID(), roomId: room.id, kind: input.cause, message: notices[input.cause], causeId: `${input.causeId}:${room.id}`, createdAt: at }],
         skipDuplicates: true,
       });
       await appendAccessRecord(chainStore(tx), {
@@ -62,4 +74,32 @@ export async function listNotices(ctx: RoomsContext, room: Room): Promise<RoomNo
     throw await refuse(ctx, user, room, 'room.notices', { allowed: false, code: 'FORBIDDEN', message: "only the room's managers see its notices" });
   }
   return ctx.db.roomNotice.findMany({ where: { roomId: room.id }, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }] });
+}
+
+/**
+ * A room's manager resumes a SUSPENDED room once rooms' sharing view allows
+ * sharing again (consent recorded, or an exception in force and not past
+ * review). CONFLICT otherwise; ILLEGAL_TRANSITION unless SUSPENDED.
+ */
+export async function resumeRoom(ctx: RoomsContext, roomId: string): Promise<Room> {
+  const room = await findRoom(ctx, roomId);
+  const { user, access } = await accessOf(ctx, room);
+  if (!access.manager) throw await refuse(ctx, user, room, 'room.resume', { allowed: false, code: 'FORBIDDEN', message: "only the room's managers may resume it" });
+  if (room.status !== 'SUSPENDED') throw await refuse(ctx, user, room, 'room.resume', { allowed: false, code: 'ILLEGAL_TRANSITION', message: `the room is ${room.status.toLowerCase()}, not suspended` });
+  const now = new Date();
+  const sharing = await ctx.db.subjectSharing.findUnique({ where: { subjectId: room.subjectId } });
+  if (!sharingAllowed(sharing, now)) {
+    await recordAccessAlone(ctx.db, { actor: user, room, action: 'DENIED', what: 'room.resume', outcome: 'CONFLICT' });
+    throw conflict("the subject's consent (Form 7) or a legal exception in force is required before the room is resumed");
+  }
+  const resumed = await ctx.db.$transaction(async (tx) => {
+    // Conditional on SUSPENDED: a concurrent resume or closing wins cleanly.
+    const changed = await tx.room.updateMany({ where: { id: room.id, status: 'SUSPENDED' }, data: { status: 'OPEN' } });
+    if (changed.count === 0) throw appError('ILLEGAL_TRANSITION', 'the room changed meanwhile; reload it');
+    await tx.roomNotice.create({ data: { id: randomUUID(), roomId: room.id, kind: 'RESUMED', message: notices.RESUMED, causeId: `resumed:${randomUUID()}`, createdAt: now } });
+    await recordAccess(tx, { actor: user, room, action: 'WRITE', what: 'room.resume', outcome: 'SUCCESS' });
+    return tx.room.findUniqueOrThrow({ where: { id: room.id } });
+  });
+  ctx.roomById.clear(room.id).prime(room.id, resumed);
+  return resumed;
 }

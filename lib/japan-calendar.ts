@@ -1,0 +1,11 @@
+// "Today" as the city sees it. Form dates (explained, signed, review) are
+// calendar dates without a time zone; today is the date in Japan (UTC+9, no
+// daylight saving), so a form signed this morning in Takaoka is not "in the
+// future" while UTC is still on yesterday. Shared by consent (form dates)
+// and rooms (whether a legal exception's review date has passed).
+const japanOffsetMs = 9 * 3600 * 1000;
+
+/** Today's date in Japan as YYYY-MM-DD. */
+export function todayInJapan(now: Date): string {
+  return new Date(now.getTime() + japanOffsetMs).toISOString().slice(0, 10);
+}
