@@ -13,6 +13,7 @@ import type { Principal } from '../lib/access/principal';
 import { internalTokenHeader, type SignInternalToken } from '../lib/access/internal-token';
 import { appError, formatErrorFor } from '../lib/graphql-errors';
 import type { Logger } from '../lib/logger';
+import { disclosureExportRouter } from './disclosure-export';
 import { checkReadiness } from './readiness';
 import type { Resolution } from './principal-resolver';
 import { isRestricted, type Restriction } from './restriction-rules';
@@ -117,6 +118,8 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Gate
     const report = await checkReadiness(options.subgraphUrls, options.pingRedis);
     res.status(report.status === 'ok' ? 200 : 503).json(report);
   });
+  // Appendix 5: the disclosure report as a CSV or JSON file (runs the export mutation through this gateway).
+  app.use(disclosureExportRouter({ apollo, resolvePrincipal: options.resolvePrincipal, sign: options.sign }));
   app.use('/graphql', async (req, res, next) => {
     try {
       const resolution = await options.resolvePrincipal(req);

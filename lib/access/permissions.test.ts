@@ -76,9 +76,9 @@ describe('permission table', () => {
     }
   }
 
-  it('covers every operation; beyond the table only the audit trail and the Art. 22 fault flow, as the brief describes them', () => {
+  it('covers every operation; beyond the table only the audit trail, the Art. 22 fault flow and appendix 5 disclosure, as the brief describes them', () => {
     const covered = new Set(rows.flatMap((r) => Object.values(r.ops)));
-    expect(operations.filter((op) => !covered.has(op))).toEqual(['partner.manage', 'audit.read', 'fault.report', 'fault.forward', 'fault.respond']);
+    expect(operations.filter((op) => !covered.has(op))).toEqual(['partner.manage', 'audit.read', 'fault.report', 'fault.forward', 'fault.respond', 'disclosure.record', 'disclosure.produce']);
     expect(permissionTable['audit.read']).toEqual({ SYSTEM_ADMIN: 'any' });
     // The partner registry opens the network to another organization: the system admin's alone.
     expect(permissionTable['partner.manage']).toEqual({ SYSTEM_ADMIN: 'any' });
@@ -86,6 +86,9 @@ describe('permission table', () => {
     expect(Object.keys(permissionTable['fault.report']).sort()).toEqual([...roles].sort());
     expect(permissionTable['fault.forward']).toEqual({ FACILITY_MANAGER: 'own-facility' });
     expect(permissionTable['fault.respond']).toEqual({ SYSTEM_ADMIN: 'any' });
+    // Appendix 5: "the SYSTEM_ADMIN must promptly supply the usage status"; the city's and core hospitals' managers may take the request down.
+    expect(permissionTable['disclosure.produce']).toEqual({ SYSTEM_ADMIN: 'any' });
+    expect(permissionTable['disclosure.record']).toEqual({ SYSTEM_ADMIN: 'any', ADMIN_MANAGER: 'any', HOSPITAL_MANAGER: 'any' });
   });
 });
 

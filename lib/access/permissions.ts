@@ -39,6 +39,8 @@ export const operations = [
   'fault.report', // Art. 22: any user reports an anomaly ...
   'fault.forward', // ... through its facility manager ...
   'fault.respond', // ... to the system admin, who investigates and responds
+  'disclosure.record', // appendix 5: record a subject's disclosure request ...
+  'disclosure.produce', // ... which the system admin answers with the disclosure report
 ] as const;
 export type Operation = (typeof operations)[number];
 
@@ -76,6 +78,10 @@ export const permissionTable: Table = {
   'fault.report': { SYSTEM_ADMIN: 'any', ADMIN_MANAGER: 'any', HOSPITAL_MANAGER: 'any', FACILITY_MANAGER: 'any', USER: 'any' },
   'fault.forward': { FACILITY_MANAGER: 'own-facility' },
   'fault.respond': { SYSTEM_ADMIN: 'any' },
+  // Not in the brief's table. The request reaches the network through the city or a core
+  // hospital; the system admin supplies the usage status (appendix 5), so only it produces.
+  'disclosure.record': { SYSTEM_ADMIN: 'any', ADMIN_MANAGER: 'any', HOSPITAL_MANAGER: 'any' },
+  'disclosure.produce': { SYSTEM_ADMIN: 'any' },
 };
 
 export function grantOf(role: Role, operation: Operation): Grant | undefined {

@@ -9,7 +9,10 @@ import type { Principal } from '../../lib/access/principal';
 import type { ConsentRecord, LegalException } from '../../generated/prisma/client';
 import { appendAccessEntries, type AccessEntry } from './services/access-record-service';
 
-export type ConsentDb = Pick<PrismaClient, 'consentRecord' | 'legalException' | 'consentAccessRecord' | '$transaction'>;
+export type ConsentDb = Pick<
+  PrismaClient,
+  'consentRecord' | 'legalException' | 'consentAccessRecord' | 'disclosureRequest' | 'disclosureWithholding' | 'disclosureExport' | '$transaction'
+>;
 
 export interface ConsentContext {
   principal: Principal;

@@ -7,6 +7,7 @@ import { reviewDateProblem } from '../domain/legal-exception-rules';
 import { consentRecorders, recordConsent, withdrawConsent } from '../services/consent-service';
 import { endLegalException, exceptionDeciders, recordLegalException } from '../services/legal-exception-service';
 import { subjectIdOf, writer } from './access';
+import { disclosureMutation } from './disclosure';
 import { consentInput, legalExceptionInput, withdrawalReason } from './inputs';
 
 type Args = Record<string, any>;
@@ -40,4 +41,5 @@ export const Mutation = {
     const actor = await writer(ctx, exceptionDeciders, { what: 'endLegalException', subjectId: null });
     return endLegalException(ctx.db, actor, parseInput(uuid, args.id, 'id'), ctx.now());
   },
+  ...disclosureMutation,
 };

@@ -1,6 +1,7 @@
 import type { ConsentContext } from '../context';
 import { verifyConsentAccessChain } from '../services/access-record-service';
 import { writer } from './access';
+import { disclosureQuery } from './disclosure';
 
 export const Query = {
   // Reading the access records is itself recorded, after the verification so it does not race the walk.
@@ -10,4 +11,5 @@ export const Query = {
     await ctx.accessLog.load({ action: 'READ', what: 'verifyConsentAccessChain', subjectId: null, outcome: verification.ok ? 'OK' : 'BROKEN' });
     return verification;
   },
+  ...disclosureQuery,
 };

@@ -4,6 +4,7 @@ import { AuditEvent } from './audit-event';
 import { FaultReport, FaultStep } from './fault-report';
 import { ClientCertificate } from './client-certificate';
 import { ExistenceCheck } from './existence-check';
+import { DisclosedAccess, DisclosureReport } from './disclosure-report';
 import { Facility } from './facility';
 import { Mutation } from './mutation';
 import { Partner, PartnerMutation, PartnerQuery } from './partner';
@@ -11,4 +12,4 @@ import { Query } from './query';
 import { Subject } from './subject';
 import { User } from './user';
 
-export const resolvers = { Date: DateScalar, DateTime: DateTimeScalar, Query: { ...Query, ...PartnerQuery }, Mutation: { ...Mutation, ...PartnerMutation }, Partner, Facility, Subject, User, Application, ApplicationStep, ClientCertificate, AuditEvent, FaultReport, FaultStep, ExistenceCheck };
+export const resolvers = { Date: DateScalar, DateTime: DateTimeScalar, Query: { ...Query, ...PartnerQuery }, Mutation: { ...Mutation, ...PartnerMutation }, Partner, Facility, Subject, User, Application, ApplicationStep, ClientCertificate, AuditEvent, FaultReport, FaultStep, ExistenceCheck, DisclosureReport, DisclosedAccess };
