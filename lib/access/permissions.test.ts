@@ -78,7 +78,7 @@ describe('permission table', () => {
 
   it('covers every operation; beyond the table only the audit trail, the Art. 22 fault flow and appendix 5 disclosure, as the brief describes them', () => {
     const covered = new Set(rows.flatMap((r) => Object.values(r.ops)));
-    expect(operations.filter((op) => !covered.has(op))).toEqual(['partner.manage', 'audit.read', 'fault.report', 'fault.forward', 'fault.respond', 'disclosure.record', 'disclosure.produce']);
+    expect(operations.filter((op) => !covered.has(op))).toEqual(['partner.manage', 'audit.read', 'fault.report', 'fault.forward', 'fault.respond', 'disclosure.record', 'disclosure.produce', 'exchange.deadLetters']);
     expect(permissionTable['audit.read']).toEqual({ SYSTEM_ADMIN: 'any' });
     // The partner registry opens the network to another organization: the system admin's alone.
     expect(permissionTable['partner.manage']).toEqual({ SYSTEM_ADMIN: 'any' });
@@ -89,6 +89,8 @@ describe('permission table', () => {
     // Appendix 5: "the SYSTEM_ADMIN must promptly supply the usage status"; the city's and core hospitals' managers may take the request down.
     expect(permissionTable['disclosure.produce']).toEqual({ SYSTEM_ADMIN: 'any' });
     expect(permissionTable['disclosure.record']).toEqual({ SYSTEM_ADMIN: 'any', ADMIN_MANAGER: 'any', HOSPITAL_MANAGER: 'any' });
+    // The exchange's dead letters: the system admin, who sends the Art. 20-3 requests, operates their delivery.
+    expect(permissionTable['exchange.deadLetters']).toEqual({ SYSTEM_ADMIN: 'any' });
   });
 });
 

@@ -41,6 +41,7 @@ export const operations = [
   'fault.respond', // ... to the system admin, who investigates and responds
   'disclosure.record', // appendix 5: record a subject's disclosure request ...
   'disclosure.produce', // ... which the system admin answers with the disclosure report
+  'exchange.deadLetters', // partner exchange: see the jobs that failed their last attempt and re-drive them
 ] as const;
 export type Operation = (typeof operations)[number];
 
@@ -82,6 +83,8 @@ export const permissionTable: Table = {
   // hospital; the system admin supplies the usage status (appendix 5), so only it produces.
   'disclosure.record': { SYSTEM_ADMIN: 'any', ADMIN_MANAGER: 'any', HOSPITAL_MANAGER: 'any' },
   'disclosure.produce': { SYSTEM_ADMIN: 'any' },
+  // Not in the brief's table: operating the exchange's delivery is the system admin's, who sends the Art. 20-3 requests.
+  'exchange.deadLetters': { SYSTEM_ADMIN: 'any' },
 };
 
 export function grantOf(role: Role, operation: Operation): Grant | undefined {

@@ -7,7 +7,9 @@ import type { Meeting, PostRevision, Room, RoomMember } from '../../generated/pr
 import { isUuid, loadByIds, loadGrouped } from '../../lib/batch';
 import type { Principal } from '../../lib/access/principal';
 
-type RoomsModels = 'room' | 'roomMember' | 'roomApplication' | 'roomApplicationStep' | 'subjectSharing' | 'post' | 'postRevision' | 'postRead' | 'meeting' | 'roomsAccessRecord' | 'existenceCheck' | 'existenceCheckStep' | 'roomNotice' | '$executeRaw';
+/** Art. 20-3 outbound joins, our users' memberships in partners' rooms, the exchange's dead letters (and rooms' outbox they write to). */
+type OutboundModels = 'outboundJoinRequest' | 'outboundJoinStep' | 'externalMembership' | 'exchangeDeadLetter' | 'roomsOutboxEvent';
+type RoomsModels = OutboundModels | 'room' | 'roomMember' | 'roomApplication' | 'roomApplicationStep' | 'subjectSharing' | 'post' | 'postRevision' | 'postRead' | 'meeting' | 'roomsAccessRecord' | 'existenceCheck' | 'existenceCheckStep' | 'roomNotice' | '$executeRaw';
 export type RoomsDb = Pick<PrismaClient, RoomsModels | '$transaction'>;
 /** What a service may use inside `db.$transaction(async (tx) => ...)`. */
 export type RoomsTx = Pick<PrismaClient, RoomsModels>;

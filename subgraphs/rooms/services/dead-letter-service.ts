@@ -1,0 +1,73 @@
+// The exchange's dead letters: a job that failed its last attempt (partner
+// down for hours, answering 5xx or invalid FHIR) is recorded here by the
+// worker (adapters/dead-letter.ts) with ids and an error summary only, so no
+// request is lost silently. The system admin sees them in the graph and
+// re-drives one with retryDeadLetter: the letter is marked retried and, in
+// the same transaction, the job's event is written to rooms' outbox again,
+// so the relay hands it to BullMQ under a new job id (the processors are
+// idempotent and re-read the request, so a retry is always safe).
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import type { ExchangeDeadLetter, Prisma } from '../../../generated/prisma/client';
+import { requireSignedIn } from '../../../lib/access/guard';
+import { can } from '../../../lib/access/permissions';
+import type { PrismaClient } from '../../../lib/database';
+import { appError, notFound } from '../../../lib/graphql-errors';
+import type { RoomsContext } from '../context';
+import { recordAccess, recordAccessAlone } from './access-records';
+import { appendRoomsOutboxEvent } from './outbox';
+
+export type DeadLetterDb = Pick<PrismaClient, 'exchangeDeadLetter'>;
+
+export const listInput = z.object({ includeRetried: z.boolean().nullish().transform((v) => v ?? false) });
+
+export interface DeadLetterFacts {
+  queue: string;
+  jobId: string;
+  /** The outbox event type the job was added under (what a retry writes again). */
+  jobName: string;
+  /** Ids only: the job's payload, checked by its schema before it ran. */
+  payload: Prisma.InputJsonValue;
+  attempts: number;
+  /** A stable code (HTTP_503, TIMEOUT, INVALID_FHIR, ...) and a summary without personal data. */
+  errorCode: string;
+  errorSummary: string;
+}
+
+/** Idempotent: one letter per job (BullMQ may report a failure twice after a stall). */
+export async function recordDeadLetter(db: DeadLetterDb, facts: DeadLetterFacts): Promise<void> {
+  await db.exchangeDeadLetter.createMany({ data: [{ id: randomUUID(), ...facts, errorSummary: facts.errorSummary.slice(0, 500) }], skipDuplicates: true });
+}
+
+async function requireOperator(ctx: RoomsContext, what: string) {
+  const user = requireSignedIn(ctx.principal);
+  if (!can(user, 'exchange.deadLetters')) {
+    await recordAccessAlone(ctx.db, { actor: user, room: { id: null, subjectId: null }, action: 'DENIED', what, outcome: 'FORBIDDEN' });
+    throw appError('FORBIDDEN', 'not allowed: exchange.deadLetters');
+  }
+  return user;
+}
+
+export async function listDeadLetters(ctx: RoomsContext, input: z.infer<typeof listInput>): Promise<ExchangeDeadLetter[]> {
+  await requireOperator(ctx, 'dead-letters');
+  return ctx.db.exchangeDeadLetter.findMany({
+    where: input.includeRetried ? {} : { retriedAt: null },
+    orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+    take: 200,
+  });
+}
+
+export async function retryDeadLetter(ctx: RoomsContext, id: string): Promise<ExchangeDeadLetter> {
+  const user = await requireOperator(ctx, `dead-letter:${id}`);
+  const letter = await ctx.db.exchangeDeadLetter.findUnique({ where: { id } });
+  if (!letter) throw notFound('no such dead letter');
+  if (letter.retriedAt) throw appError('ILLEGAL_TRANSITION', 'this dead letter was already retried');
+  return ctx.db.$transaction(async (tx) => {
+    const retryEventId = await appendRoomsOutboxEvent(tx, letter.jobName, letter.payload as Record<string, string>);
+    // Conditional: two admins retrying at once re-drive the job once.
+    const moved = await tx.exchangeDeadLetter.updateMany({ where: { id, retriedAt: null }, data: { retriedAt: new Date(), retriedBy: user.userId, retryEventId } });
+    if (moved.count !== 1) throw appError('ILLEGAL_TRANSITION', 'this dead letter was already retried');
+    await recordAccess(tx, { actor: user, room: { id: null, subjectId: null }, action: 'WRITE', what: `dead-letter:${id}`, outcome: 'SUCCESS' });
+    return tx.exchangeDeadLetter.findUniqueOrThrow({ where: { id } });
+  });
+}

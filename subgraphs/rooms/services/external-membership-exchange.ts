@@ -1,0 +1,153 @@
+// Rooms' side of the Art. 20-3 exchange, called by the adapters' jobs (never
+// by a client): what the partner answered to an approved outbound join, and
+// what its CareTeam says later. Every change is conditional on the state the
+// job read, so a retried, duplicated or late job changes nothing; each is
+// one transaction with its step (actor: SYSTEM for our side, PARTNER for
+// what the partner decided) and its access record (actor: the system), with
+// the request id as the correlation id.
+import { randomUUID } from 'node:crypto';
+import type { ExternalMembership, OutboundExchangeStatus, OutboundJoinRequest, Prisma } from '../../../generated/prisma/client';
+import type { PrismaClient } from '../../../lib/database';
+import { appendAccessRecord } from '../../../lib/audit/access-log';
+import { chainStore } from './access-records';
+import { appendRoomsOutboxEvent } from './outbox';
+import { auditWhat } from './outbound-join-service';
+
+export type OutboundExchangeDb = Pick<PrismaClient, 'outboundJoinRequest' | 'outboundJoinStep' | 'externalMembership' | 'roomsOutboxEvent' | 'roomsAccessRecord' | '$executeRaw' | '$transaction'>;
+type Tx = Omit<OutboundExchangeDb, '$transaction'>;
+
+/** Rooms' outbox event: the partner has the Task; poll it (payload: the request id only). */
+export const outboundJoinSentEvent = 'outbound-join.sent';
+
+/** The partner Task statuses we follow (FHIR R4 Task.status), and which of them end the exchange. */
+export type PartnerTaskStatus = 'received' | 'accepted' | 'rejected' | 'completed' | 'cancelled';
+const asExchange: Record<PartnerTaskStatus, OutboundExchangeStatus> = {
+  received: 'RECEIVED',
+  accepted: 'ACCEPTED',
+  rejected: 'REJECTED',
+  completed: 'COMPLETED',
+  cancelled: 'CANCELLED',
+};
+export const finalExchangeStatuses: readonly OutboundExchangeStatus[] = ['REJECTED', 'COMPLETED', 'CANCELLED', 'REFUSED'];
+
+async function systemStep(tx: Tx, requestId: string, action: string, actorRole: 'SYSTEM' | 'PARTNER', reason: string | null, at: Date): Promise<void> {
+  await tx.outboundJoinStep.create({ data: { id: randomUUID(), requestId, action, actorId: null, actorRole, reason, at } });
+  await appendAccessRecord(chainStore(tx), { at, actorId: null, actorRole: 'SYSTEM', subjectId: null, roomId: null, action: 'WRITE', what: auditWhat(requestId), outcome: action });
+}
+
+export type RequestToSend = OutboundJoinRequest & { shareCode: string; approvedBy: string; approvedAt: Date };
+
+/**
+ * The request as the send job needs it (with who approved it, the Task's
+ * requester), or null when there is nothing to send (unknown, not approved,
+ * already sent or refused).
+ */
+export async function requestToSend(db: OutboundExchangeDb, requestId: string): Promise<RequestToSend | null> {
+  const request = await db.outboundJoinRequest.findUnique({ where: { id: requestId } });
+  if (!request || request.status !== 'APPROVED' || request.exchangeStatus !== 'NOT_SENT' || !request.shareCode) return null;
+  const approval = await db.outboundJoinStep.findFirst({ where: { requestId, action: 'approve' }, orderBy: { at: 'desc' } });
+  if (!approval?.actorId) return null;
+  return { ...request, shareCode: request.shareCode, approvedBy: approval.actorId, approvedAt: approval.at };
+}
+
+/** The partner holds the Task: keep its id, forget the share code, and have the poll job follow it. */
+export function recordSent(db: OutboundExchangeDb, requestId: string, partnerTaskId: string, status: PartnerTaskStatus, at: Date = new Date()): Promise<boolean> {
+  return db.$transaction(async (tx) => {
+    const moved = await tx.outboundJoinRequest.updateMany({
+      where: { id: requestId, status: 'APPROVED', exchangeStatus: 'NOT_SENT' },
+      data: { exchangeStatus: 'RECEIVED', partnerTaskId, sentAt: at, shareCode: null },
+    });
+    if (moved.count !== 1) return false;
+    await systemStep(tx, requestId, 'sent', 'SYSTEM', null, at);
+    await appendRoomsOutboxEvent(tx, outboundJoinSentEvent, { requestId });
+    if (status !== 'received') await applyStatus(tx, requestId, status, null, null, at);
+    return true;
+  });
+}
+
+/** The partner refused the request itself (unknown share code, invalid, partner suspended here): final, no retry. */
+export function recordRefused(db: OutboundExchangeDb, requestId: string, code: string, at: Date = new Date()): Promise<boolean> {
+  return db.$transaction(async (tx) => {
+    const moved = await tx.outboundJoinRequest.updateMany({
+      where: { id: requestId, status: 'APPROVED', exchangeStatus: 'NOT_SENT' },
+      data: { exchangeStatus: 'REFUSED', exchangeReason: code, shareCode: null },
+    });
+    if (moved.count !== 1) return false;
+    await systemStep(tx, requestId, 'refused', 'SYSTEM', code, at);
+    return true;
+  });
+}
+
+export interface PartnerTaskView {
+  status: PartnerTaskStatus;
+  statusReason: string | null;
+  /** The CareTeam id from Task.output, once completed. */
+  careTeamId: string | null;
+}
+
+async function applyStatus(tx: Tx, requestId: string, status: PartnerTaskStatus, statusReason: string | null, careTeamId: string | null, at: Date): Promise<boolean> {
+  const request = await tx.outboundJoinRequest.findUniqueOrThrow({ where: { id: requestId } });
+  const next = asExchange[status];
+  if (next === request.exchangeStatus || finalExchangeStatuses.includes(request.exchangeStatus)) return false;
+  if (next === 'COMPLETED' && !careTeamId) throw new Error('a completed join Task must name its CareTeam');
+  const moved = await tx.outboundJoinRequest.updateMany({
+    where: { id: requestId, exchangeStatus: request.exchangeStatus },
+    data: { exchangeStatus: next, exchangeReason: statusReason ?? undefined },
+  });
+  if (moved.count !== 1) return false;
+  await systemStep(tx, requestId, `partner-${status}`, 'PARTNER', statusReason, at);
+  if (next === 'COMPLETED') {
+    await tx.externalMembership.createMany({
+      data: [{ id: randomUUID(), requestId, partnerId: request.partnerId, userId: request.requestedBy, facilityId: request.facilityId, careTeamId: careTeamId as string, roomStatus: 'active', joinedAt: at }],
+      skipDuplicates: true,
+    });
+  }
+  return true;
+}
+
+/** What a poll of the partner's Task found. Returns the exchange status after it. */
+export function recordPartnerTask(db: OutboundExchangeDb, requestId: string, task: PartnerTaskView, at: Date = new Date()): Promise<OutboundExchangeStatus> {
+  return db.$transaction(async (tx) => {
+    await applyStatus(tx, requestId, task.status, task.statusReason, task.careTeamId, at);
+    const request = await tx.outboundJoinRequest.update({ where: { id: requestId }, data: { pollCount: { increment: 1 }, lastPolledAt: at } });
+    return request.exchangeStatus;
+  });
+}
+
+/** The request the poll job follows, or null when there is nothing (left) to poll. */
+export async function requestToPoll(db: OutboundExchangeDb, requestId: string): Promise<OutboundJoinRequest | null> {
+  const request = await db.outboundJoinRequest.findUnique({ where: { id: requestId } });
+  if (!request?.partnerTaskId || finalExchangeStatuses.includes(request.exchangeStatus) || request.exchangeStatus === 'NOT_SENT') return null;
+  return request;
+}
+
+/** Active memberships not synced since `before`, oldest first. */
+export function membershipsToSync(db: OutboundExchangeDb, before: Date, limit: number): Promise<ExternalMembership[]> {
+  return db.externalMembership.findMany({
+    where: { status: 'ACTIVE', OR: [{ lastSyncedAt: null }, { lastSyncedAt: { lt: before } }] },
+    orderBy: [{ lastSyncedAt: { sort: 'asc', nulls: 'first' } }, { id: 'asc' }],
+    take: limit,
+  });
+}
+
+export interface CareTeamView {
+  /** CareTeam.status as the partner shows it. */
+  status: string;
+  /** Whether our user is still among the participants the partner shows us. */
+  participant: boolean;
+}
+
+/** Applies the partner's CareTeam to one membership: room closed or our user removed ends it. */
+export function recordCareTeam(db: OutboundExchangeDb, membershipId: string, careTeam: CareTeamView, at: Date = new Date()): Promise<ExternalMembership | null> {
+  return db.$transaction(async (tx) => {
+    const membership = await tx.externalMembership.findUnique({ where: { id: membershipId } });
+    if (!membership || membership.status !== 'ACTIVE') return null;
+    const closed = careTeam.status === 'inactive' || careTeam.status === 'entered-in-error';
+    const endedReason = closed ? 'ROOM_CLOSED' : careTeam.participant ? null : 'REMOVED';
+    const data: Prisma.ExternalMembershipUpdateManyMutationInput = { roomStatus: careTeam.status, lastSyncedAt: at, ...(endedReason ? { status: 'ENDED', endedReason, endedAt: at } : {}) };
+    const moved = await tx.externalMembership.updateMany({ where: { id: membershipId, status: 'ACTIVE' }, data });
+    if (moved.count !== 1) return null;
+    if (endedReason || careTeam.status !== membership.roomStatus) await systemStep(tx, membership.requestId, endedReason ? `membership-${endedReason.toLowerCase().replace('_', '-')}` : `room-${careTeam.status}`, 'PARTNER', null, at);
+    return tx.externalMembership.findUnique({ where: { id: membershipId } });
+  });
+}

@@ -1,0 +1,137 @@
+// Art. 20-3: our USER asks to join a room of a partner system. The request
+// climbs the one application workflow (lib/workflow) on its own route: the
+// user asks (partner.askOutboundJoin), the facility manager of the user's
+// facility confirms (partner.forwardOutboundJoin), the system admin approves
+// or rejects (partner.requestOutboundJoin). Approval writes rooms' outbox
+// event in the same transaction, so the request reaches the partner exactly
+// when the approval committed (adapters/jobs/outbound-join-send.ts).
+//
+// Rooms owns cross-system join requests. The share code the user received
+// from the partner's admin is a credential: it is stored until the partner
+// has the Task (then cleared), never returned by the graph, never logged or
+// put in a job payload. Every step, and every refused step, is in rooms'
+// access records with the request id (the correlation id the partner sees as
+// the Task identifier) in `what`.
+import { randomUUID } from 'node:crypto';
+import { GraphQLError } from 'graphql';
+import { z } from 'zod';
+import type { OutboundJoinRequest, OutboundJoinStatus, OutboundJoinStep, Prisma } from '../../../generated/prisma/client';
+import { requireSignedIn } from '../../../lib/access/guard';
+import { can } from '../../../lib/access/permissions';
+import type { UserPrincipal } from '../../../lib/access/principal';
+import { appError, conflict, notFound } from '../../../lib/graphql-errors';
+import { text, uuid } from '../../../lib/input';
+import { decideRouteStep, type ApplicationAction, type FormRoute } from '../../../lib/workflow/application-workflow';
+import type { RoomsContext, RoomsTx } from '../context';
+import { recordAccess, recordAccessAlone } from './access-records';
+import { appendRoomsOutboxEvent } from './outbox';
+
+/** Rooms' outbox event: an approved request is to be sent to the partner (payload: the request id only). */
+export const outboundJoinApprovedEvent = 'outbound-join.approved';
+
+export const outboundJoinRoute: FormRoute = {
+  submit: 'partner.askOutboundJoin',
+  forward: 'partner.forwardOutboundJoin',
+  decide: 'partner.requestOutboundJoin',
+  forwardRequired: true,
+  copyToSystemAdminWhenDecidedBy: [],
+};
+const routeName = 'outbound partner join';
+
+/** As the partner's admin handed it over: no spaces, URL-safe characters (it travels as a FHIR identifier value). */
+export const shareCode = z
+  .string()
+  .trim()
+  .min(8, 'must be at least 8 characters')
+  .max(256, 'must be at most 256 characters')
+  .regex(/^[A-Za-z0-9._~-]+$/, 'must be the code as received (letters, digits, . _ ~ -)');
+
+export const askInput = z.object({ partnerId: uuid, shareCode, reason: text(1000) });
+export const rejectInput = z.object({ id: uuid, reason: text(1000) });
+export const listInput = z.object({ status: z.enum(['SUBMITTED', 'FORWARDED', 'APPROVED', 'REJECTED', 'WITHDRAWN']).nullish() });
+
+/** The access records' `what`: the request id is the correlation id shared with the partner. */
+export const auditWhat = (requestId: string) => `outbound-join:${requestId}`;
+const noRoom = { id: null, subjectId: null };
+
+async function refuseWith(ctx: RoomsContext, user: UserPrincipal, requestId: string | null, code: 'FORBIDDEN' | 'ILLEGAL_TRANSITION', message: string): Promise<GraphQLError> {
+  await recordAccessAlone(ctx.db, { actor: user, room: noRoom, action: 'DENIED', what: requestId ? auditWhat(requestId) : 'outbound-join', outcome: code });
+  return appError(code, message);
+}
+
+async function step(tx: RoomsTx, requestId: string, action: ApplicationAction, actor: UserPrincipal, reason: string | null): Promise<void> {
+  await tx.outboundJoinStep.create({ data: { id: randomUUID(), requestId, action, actorId: actor.userId, actorRole: actor.role, reason, at: new Date() } });
+  await recordAccess(tx, { actor, room: noRoom, action: 'WRITE', what: auditWhat(requestId), outcome: 'SUCCESS' });
+}
+
+/** A USER asks; the request belongs to its own facility (whose manager confirms). */
+export async function askOutboundJoin(ctx: RoomsContext, input: z.infer<typeof askInput>): Promise<OutboundJoinRequest> {
+  const user = requireSignedIn(ctx.principal);
+  if (!can(user, outboundJoinRoute.submit, { facilityId: user.facilityId })) {
+    throw await refuseWith(ctx, user, null, 'FORBIDDEN', `a ${user.role} may not ask to join a partner's room`);
+  }
+  return ctx.db.$transaction(async (tx) => {
+    const request = await tx.outboundJoinRequest.create({
+      data: { id: randomUUID(), partnerId: input.partnerId, shareCode: input.shareCode, reason: input.reason, facilityId: user.facilityId, requestedBy: user.userId },
+    });
+    await step(tx, request.id, 'submit', user, null);
+    return request;
+  });
+}
+
+/** Confirm (forward), approve (and hand to the partner through the outbox), reject or withdraw. */
+export async function actOnOutboundJoin(ctx: RoomsContext, id: string, action: 'forward' | 'approve' | 'reject' | 'withdraw', reason: string | null = null): Promise<OutboundJoinRequest> {
+  const actor = requireSignedIn(ctx.principal);
+  const current = await ctx.db.outboundJoinRequest.findUnique({ where: { id } });
+  if (!current) throw notFound('no such outbound join request');
+  const decision = decideRouteStep(outboundJoinRoute, routeName, { status: current.status, facilityId: current.facilityId, submittedBy: current.requestedBy }, action, actor);
+  if (!decision.ok) throw await refuseWith(ctx, actor, id, decision.code, decision.reason);
+  try {
+    return await ctx.db.$transaction(async (tx) => {
+      // Conditional on the status read above: a concurrent step makes this update match nothing.
+      const moved = await tx.outboundJoinRequest.updateMany({
+        where: { id, status: current.status },
+        // A request that will never be sent does not keep the partner's credential.
+        data: { status: decision.next as OutboundJoinStatus, decisionReason: reason ?? undefined, ...(action === 'reject' || action === 'withdraw' ? { shareCode: null } : {}) },
+      });
+      if (moved.count !== 1) throw conflict('the request changed meanwhile; reload it');
+      await step(tx, id, action, actor, reason);
+      if (action === 'approve') await appendRoomsOutboxEvent(tx, outboundJoinApprovedEvent, { requestId: id });
+      return tx.outboundJoinRequest.findUniqueOrThrow({ where: { id } });
+    });
+  } catch (error) {
+    if (error instanceof GraphQLError && typeof error.extensions.code === 'string') {
+      await recordAccessAlone(ctx.db, { actor, room: noRoom, action: 'DENIED', what: auditWhat(id), outcome: error.extensions.code });
+    }
+    throw error;
+  }
+}
+
+/** Who may see a request: its requester, its facility's manager, the system admin (who decides). */
+function visibleTo(user: UserPrincipal): Prisma.OutboundJoinRequestWhereInput {
+  if (can(user, outboundJoinRoute.decide)) return {};
+  if (can(user, outboundJoinRoute.forward, { facilityId: user.facilityId })) return { OR: [{ facilityId: user.facilityId }, { requestedBy: user.userId }] };
+  return { requestedBy: user.userId };
+}
+
+export function listOutboundJoins(ctx: RoomsContext, input: z.infer<typeof listInput>): Promise<OutboundJoinRequest[]> {
+  const user = requireSignedIn(ctx.principal);
+  return ctx.db.outboundJoinRequest.findMany({
+    where: { AND: [visibleTo(user), input.status ? { status: input.status } : {}] },
+    orderBy: [{ submittedAt: 'desc' }, { id: 'desc' }],
+    take: 200,
+  });
+}
+
+export async function getOutboundJoin(ctx: RoomsContext, id: string): Promise<OutboundJoinRequest> {
+  const user = requireSignedIn(ctx.principal);
+  const request = await ctx.db.outboundJoinRequest.findFirst({ where: { AND: [{ id }, visibleTo(user)] } });
+  if (request) return request;
+  const exists = await ctx.db.outboundJoinRequest.findUnique({ where: { id }, select: { id: true } });
+  if (!exists) throw notFound('no such outbound join request');
+  throw await refuseWith(ctx, user, id, 'FORBIDDEN', 'not allowed to see this outbound join request');
+}
+
+export function stepsOf(ctx: RoomsContext, request: OutboundJoinRequest): Promise<OutboundJoinStep[]> {
+  return ctx.db.outboundJoinStep.findMany({ where: { requestId: request.id }, orderBy: [{ at: 'asc' }, { id: 'asc' }] });
+}
