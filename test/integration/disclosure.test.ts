@@ -176,6 +176,17 @@ describe('disclosure report (appendix 5)', () => {
     expect(preview.data?.disclosureRequest.report).toMatchObject({ withheldParts: ['ACCESS_HISTORY'], consentAccesses: null, roomsAccesses: null, identityAccesses: null });
   });
 
+  it('a request for an id identity does not hold is recorded (consent cannot know), and its report holds nothing about anyone', async () => {
+    const unknown = '00000000-0000-4000-8000-000000000000';
+    const requestId = await recordRequest(unknown);
+    const preview = await as(sa, `query($r: ID!) { disclosureRequest(id: $r) { report { subjectRecord { id } rooms { id } consentRecords { id }
+      consentAccesses { what } roomsAccesses { what } identityAccesses { what } } } }`, { r: requestId });
+    expect(preview.errors).toBeUndefined();
+    const report = preview.data?.disclosureRequest.report;
+    expect(report).toMatchObject({ subjectRecord: null, rooms: [], consentRecords: [] });
+    expect(report.consentAccesses.map((a: { what: string }) => a.what)).toEqual(['recordDisclosureRequest', 'disclosureRequest', 'disclosureReport']);
+  });
+
   it('lists requests for the system admin, newest first, filtered by subject', async () => {
     const listed = await as(sa, d.list, { s: otherSubjectId });
     expect(listed.errors).toBeUndefined();
