@@ -16,6 +16,7 @@ import type { PrismaClient } from '../lib/database';
 import type { Logger } from '../lib/logger';
 import { markRelayed, pendingOutboxEvents, type OutboxDb } from '../subgraphs/consent/services/outbox';
 import { markRoomsOutboxRelayed, pendingRoomsOutboxEvents } from '../subgraphs/rooms/services/outbox';
+import { markIdentityOutboxRelayed, pendingIdentityOutboxEvents } from '../subgraphs/identity/services/outbox';
 import { markIntegrationOutboxRelayed, pendingIntegrationOutboxEvents } from './fhir/integration-outbox';
 
 /** One outbox table, read through its owner's functions. */
@@ -25,7 +26,7 @@ export interface OutboxSource {
   markRelayed(ids: readonly string[]): Promise<void>;
 }
 
-export type AllOutboxesDb = Pick<PrismaClient, 'consentOutboxEvent' | 'roomsOutboxEvent' | 'integrationOutboxEvent'>;
+export type AllOutboxesDb = Pick<PrismaClient, 'consentOutboxEvent' | 'roomsOutboxEvent' | 'integrationOutboxEvent' | 'identityOutboxEvent'>;
 
 export function consentOutboxSource(db: OutboxDb): OutboxSource {
   return { name: 'consent', pending: (n, types) => pendingOutboxEvents(db, n, types), markRelayed: (ids) => markRelayed(db, ids) };
@@ -35,13 +36,17 @@ export function roomsOutboxSource(db: Pick<PrismaClient, 'roomsOutboxEvent'>): O
   return { name: 'rooms', pending: (n, types) => pendingRoomsOutboxEvents(db, n, types), markRelayed: (ids) => markRoomsOutboxRelayed(db, ids) };
 }
 
+export function identityOutboxSource(db: Pick<PrismaClient, 'identityOutboxEvent'>): OutboxSource {
+  return { name: 'identity', pending: (n, types) => pendingIdentityOutboxEvents(db, n, types), markRelayed: (ids) => markIdentityOutboxRelayed(db, ids) };
+}
+
 export function integrationOutboxSource(db: Pick<PrismaClient, 'integrationOutboxEvent'>): OutboxSource {
   return { name: 'integration', pending: (n, types) => pendingIntegrationOutboxEvents(db, n, types), markRelayed: (ids) => markIntegrationOutboxRelayed(db, ids) };
 }
 
 /** Every outbox the system has, on one database handle. */
 export function allOutboxSources(db: AllOutboxesDb): OutboxSource[] {
-  return [consentOutboxSource(db), roomsOutboxSource(db), integrationOutboxSource(db)];
+  return [consentOutboxSource(db), roomsOutboxSource(db), integrationOutboxSource(db), identityOutboxSource(db)];
 }
 
 export interface OutboxRelayOptions {

@@ -1,5 +1,6 @@
 import type { JobDefinition } from '../job-definition';
 import { consentWithdrawn } from './consent-withdrawn';
+import { directoryChanged } from './directory-changed';
 import { disableInactiveAccounts } from './disable-inactive-accounts';
 import { sharingReview } from './sharing-review';
 import { subjectSharingChanged } from './subject-sharing-changed';
@@ -12,4 +13,5 @@ export const jobDefinitions: ReadonlyArray<JobDefinition<never>> = [
   consentWithdrawn as JobDefinition<never>,
   subjectSharingChanged as JobDefinition<never>,
   sharingReview as JobDefinition<never>,
+  directoryChanged as JobDefinition<never>,
 ];

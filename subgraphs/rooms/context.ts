@@ -10,9 +10,11 @@ import type { Principal } from '../../lib/access/principal';
 /** Art. 20-3 outbound joins, our users' memberships in partners' rooms, the exchange's dead letters (and rooms' outbox they write to). */
 type OutboundModels = 'outboundJoinRequest' | 'outboundJoinStep' | 'externalMembership' | 'exchangeDeadLetter' | 'roomsOutboxEvent';
 type RoomsModels = OutboundModels | 'room' | 'roomMember' | 'roomApplication' | 'roomApplicationStep' | 'subjectSharing' | 'post' | 'postRevision' | 'postRead' | 'meeting' | 'roomsAccessRecord' | 'existenceCheck' | 'existenceCheckStep' | 'roomNotice' | '$executeRaw';
-export type RoomsDb = Pick<PrismaClient, RoomsModels | '$transaction'>;
+/** Rooms' view of identity's directory (services/directory-view.ts). */
+type DirectoryModels = 'directoryUser' | 'directorySubject';
+export type RoomsDb = Pick<PrismaClient, RoomsModels | DirectoryModels | '$transaction'>;
 /** What a service may use inside `db.$transaction(async (tx) => ...)`. */
-export type RoomsTx = Pick<PrismaClient, RoomsModels>;
+export type RoomsTx = Pick<PrismaClient, RoomsModels | DirectoryModels>;
 
 export interface RoomsContext {
   principal: Principal;

@@ -4,6 +4,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { errorCodes, graphql } from '../support/graphql-client';
 import { startTestSystem, type TestSystem } from '../support/test-system';
 import { actorWithRole, type Actor } from '../support/actors';
+import { syncDirectory } from '../support/directory-fixtures';
 import { subjectWithConsent, syncSharingView } from '../support/sharing-fixtures';
 
 const registerSubject = `mutation($input: RegisterSubjectInput!) { registerSubject(input: $input) { id name nameKana birthDate } }`;
@@ -31,7 +32,10 @@ describe('federated graph through the gateway', () => {
   async function newSubject(name: string, nameKana: string) {
     const response = await gql(registerSubject, { input: { name, nameKana, birthDate: '1940-04-01', category: 'RECEIVING_HOME_SUPPORT' } });
     expect(response.errors).toBeUndefined();
-    return response.data!.registerSubject as { id: string };
+    const subject = response.data!.registerSubject as { id: string };
+    // What the directory-changed job does once identity announces the subject (no workers here).
+    await syncDirectory(t, { subjectId: subject.id });
+    return subject;
   }
 
   it('answers a query that crosses identity, rooms and consent', async () => {

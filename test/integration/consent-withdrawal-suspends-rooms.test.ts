@@ -1,7 +1,6 @@
 // Consent withdrawn → the subject's room is suspended and its managers told,
 // end to end on the real PostgreSQL and Redis: consent's outbox event, the
 // relay, the consent-withdrawn job and rooms' suspension service.
-import { randomUUID } from 'node:crypto';
 import { Queue, QueueEvents, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import { consentWithdrawn } from '../../adapters/jobs/consent-withdrawn';
@@ -17,6 +16,7 @@ import { errorCodes, graphql } from '../support/graphql-client';
 import { redisUrl, uniqueName } from '../support/environment';
 import { silentLogger } from '../support/silent-logger';
 import { eventually } from '../support/eventually';
+import { registeredSubject } from '../support/directory-fixtures';
 import { subjectWithConsent } from '../support/sharing-fixtures';
 import { startTestSystem, type TestSystem } from '../support/test-system';
 
@@ -140,7 +140,7 @@ describe('consent withdrawal suspends the subject\'s rooms (workers running)', (
   });
 
   it('suspends a room whose legal exception passes its review date unreviewed (sharing-review job, clock moved on)', async () => {
-    const subjectId = randomUUID();
+    const subjectId = await registeredSubject(t);
     const tomorrow = new Date(Date.now() + 9 * 3600_000 + 86_400_000).toISOString().slice(0, 10);
     const recorded = await graphql(t.graphqlUrl, d.recordException, { input: { subjectId, basis: 'ELDER_ABUSE', decidedBy: '高岡市 高齢介護課長', reason: '虐待の疑い', reviewOn: tomorrow } }, sa.headers);
     expect(recorded.errors).toBeUndefined();

@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { actorWithRole, type Actor } from '../support/actors';
 import { errorCodes, graphql } from '../support/graphql-client';
 import { eventually } from '../support/eventually';
+import { registeredSubject } from '../support/directory-fixtures';
 import { startTestSystem, type TestSystem } from '../support/test-system';
 
 const fields = 'id form status facilityId roomId: room { id } title memberIds addMemberIds removeMemberIds closedReason decisionReason copyToSystemAdmin steps { action actorRole reason actor { id } }';
@@ -66,7 +67,7 @@ describe('room applications (Forms 8-10)', () => {
   }
 
   it('opens a room only once consent is in rooms\' view, then changes members and closes it', async () => {
-    const subjectId = randomUUID();
+    const subjectId = await registeredSubject(t);
     const id = await submitAndConfirm(subjectId);
 
     // No consent: CONFLICT, the application stays FORWARDED, no room.
@@ -130,7 +131,7 @@ describe('room applications (Forms 8-10)', () => {
   });
 
   it('refuses approval before confirmation, and confirmation by another facility\'s manager', async () => {
-    const submitted = await as(user, d.open, { s: randomUUID(), t: '部屋', m: [user.userId] });
+    const submitted = await as(user, d.open, { s: await registeredSubject(t), t: '部屋', m: [user.userId] });
     const id = submitted.data?.submitRoomOpening.id as string;
     const deniedOf = (actorId: string) => t.db.prisma.roomsAccessRecord.count({ where: { what: 'room-application', action: 'DENIED', outcome: 'FORBIDDEN', actorId } });
     const deniedBefore = await deniedOf(otherFm.userId);
@@ -145,7 +146,7 @@ describe('room applications (Forms 8-10)', () => {
     expect((await as(fm, d.confirm, { id })).errors).toBeUndefined();
     expect((await as(hm, d.reject, { id, r: '同意書が未提出' })).data?.rejectRoomApplication).toMatchObject({ status: 'REJECTED', decisionReason: '同意書が未提出' });
     expect(errorCodes(await as(user, d.withdraw, { id }))).toEqual(['ILLEGAL_TRANSITION']);
-    const other = await as(user, d.open, { s: randomUUID(), t: '部屋', m: [user.userId] });
+    const other = await as(user, d.open, { s: await registeredSubject(t), t: '部屋', m: [user.userId] });
     expect((await as(user, d.withdraw, { id: other.data?.submitRoomOpening.id })).data?.withdrawRoomApplication.status).toBe('WITHDRAWN');
   });
 
@@ -163,7 +164,7 @@ describe('room applications (Forms 8-10)', () => {
   });
 
   it('a legal exception also allows opening', async () => {
-    const subjectId = randomUUID();
+    const subjectId = await registeredSubject(t);
     const id = await submitAndConfirm(subjectId);
     const reviewOn = new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10);
     const recorded = await as(hm, d.recordException, { input: { subjectId, basis: 'ELDER_ABUSE', decidedBy: '高岡市 福祉課長', reason: '虐待の疑い', reviewOn } });
@@ -182,7 +183,7 @@ describe('room applications (Forms 8-10)', () => {
       close: `mutation($r: ID!) { closeRoom(roomId: $r, reason: MOVED) { status } }`,
       applications: `{ roomApplications { form status recordedFromPaper paperReference copyToSystemAdmin subject { id } steps { action actorRole reason } } }`,
     };
-    const subjectId = randomUUID();
+    const subjectId = await registeredSubject(t);
     // No consent: refused like an approval, nothing written but the refusal.
     const before = await t.db.prisma.roomApplication.count();
     const refused = await as(hm, paper.open, { s: subjectId, m: [user.userId] });
@@ -216,5 +217,37 @@ describe('room applications (Forms 8-10)', () => {
       { form: 9, status: 'APPLIED', recordedFromPaper: true, paperReference: '綴り 2026-119', copyToSystemAdmin: true, subject: { id: subjectId }, steps },
       { form: 8, status: 'APPLIED', recordedFromPaper: true, paperReference: '綴り 2026-118', copyToSystemAdmin: true, subject: { id: subjectId }, steps },
     ]);
+  });
+
+  it('refuses ids that name no one: an unregistered subject, a forged or suspended member (rooms\' directory view follows identity)', async () => {
+    const before = { applications: await t.db.prisma.roomApplication.count(), records: await t.db.prisma.roomsAccessRecord.count() };
+    const unknownSubject = await as(user, d.open, { s: randomUUID(), t: '部屋', m: [user.userId] });
+    expect(errorCodes(unknownSubject)).toEqual(['NOT_FOUND']);
+    const forgedMember = await as(user, d.open, { s: await registeredSubject(t), t: '部屋', m: [user.userId, randomUUID()] });
+    expect(errorCodes(forgedMember)).toEqual(['BAD_USER_INPUT']);
+    expect(forgedMember.errors?.[0]?.extensions?.field).toBe('memberIds');
+    expect(await t.db.prisma.roomApplication.count()).toBe(before.applications);
+    expect(await t.db.prisma.roomsAccessRecord.count()).toBe(before.records);
+
+    // A subject registered through identity reaches rooms' view through identity's outbox and the directory-changed job.
+    const registered = await as(sa, `mutation { registerSubject(input: { name: "伏木 花子", nameKana: "フシキ ハナコ", birthDate: "1941-05-05", category: RECEIVING_HOME_SUPPORT }) { id } }`);
+    expect(registered.errors).toBeUndefined();
+    const subjectId = registered.data?.registerSubject.id as string;
+    expect(await eventually(() => t.db.prisma.directorySubject.count({ where: { subjectId } }), (n) => n === 1)).toBe(1);
+
+    // A member suspended after the form was submitted: the approval is refused (CONFLICT) and nothing changes.
+    const member = await actorWithRole(t, 'USER', { facilityId: user.facilityId });
+    const submitted = await as(user, d.open, { s: subjectId, t: '花子さんの部屋', m: [user.userId, member.userId] });
+    expect(submitted.errors).toBeUndefined();
+    const id = submitted.data?.submitRoomOpening.id as string;
+    expect((await as(fm, d.confirm, { id })).errors).toBeUndefined();
+    expect((await as(hm, d.recordConsent, { input: consentInput(subjectId) })).errors).toBeUndefined();
+    await eventually(() => sharing(subjectId), (row) => row?.allowed === true);
+    expect((await as(sa, `mutation($u: ID!) { suspendUser(userId: $u, reason: "規約違反の疑い") { status } }`, { u: member.userId })).errors).toBeUndefined();
+    await eventually(() => t.db.prisma.directoryUser.findUnique({ where: { userId: member.userId } }), (row) => row?.active === false);
+    const refused = await as(hm, d.approve, { id });
+    expect(errorCodes(refused)).toEqual(['CONFLICT']);
+    expect((await t.db.prisma.roomApplication.findUniqueOrThrow({ where: { id } })).status).toBe('FORWARDED');
+    expect(await t.db.prisma.room.count({ where: { subjectId } })).toBe(0);
   });
 });

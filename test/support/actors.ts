@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Role } from '../../lib/access/principal';
 import { hashPassword } from '../../subgraphs/identity/services/password-hasher';
+import { syncDirectory } from './directory-fixtures';
 import { graphql } from './graphql-client';
 import type { TestSystem } from './test-system';
 
@@ -46,6 +47,7 @@ export async function actorWithRole(t: TestSystem, role: Role, options: { facili
       issuedBy: userId,
     },
   });
+  await syncDirectory(t, { userId });
   const signedIn = await graphql(t.graphqlUrl, 'mutation($a: String!, $p: String!) { signIn(accountId: $a, password: $p) { token } }', { a: accountId, p: password });
   if (!signedIn.data?.signIn) throw new Error(`sign-in failed: ${JSON.stringify(signedIn.errors)}`);
   const token = signedIn.data.signIn.token as string;

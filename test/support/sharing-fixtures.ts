@@ -1,4 +1,4 @@
-// A subject whose data may be shared, for tests about what happens in a room
+// A registered subject whose data may be shared, for tests about what happens in a room
 // rather than about consent: Forms 6/7 recorded through the real graph, then
 // rooms' sharing view brought up to date with the very function the
 // subject-sharing-changed job runs (tests without workers have no job to
@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { refreshSharingView } from '../../adapters/jobs/subject-sharing-changed';
 import type { JobDependencies } from '../../adapters/job-definition';
 import type { Actor } from './actors';
+import { registeredSubject } from './directory-fixtures';
 import { graphql } from './graphql-client';
 import { silentLogger } from './silent-logger';
 import type { TestSystem } from './test-system';
@@ -15,6 +16,7 @@ const recordConsent = `mutation($input: ConsentInput!) { recordConsent(input: $i
 
 /** `recorder` needs room.submit or room.decide (a USER or a deciding manager). Returns the subject id. */
 export async function subjectWithConsent(t: TestSystem, recorder: Actor, subjectId: string = randomUUID()): Promise<string> {
+  await registeredSubject(t, subjectId);
   const recorded = await graphql(
     t.graphqlUrl,
     recordConsent,

@@ -11,6 +11,7 @@ import { isCommonPassword } from '../domain/password-policy';
 import { certificateInstallInstructions } from '../../../lib/pki/certificate-authority';
 import { recordAudit } from './audit-service';
 import { hashPassword } from './password-hasher';
+import { announceDirectoryChange } from './outbox';
 
 export interface BootstrapSecrets {
   accountId: string;
@@ -54,6 +55,7 @@ export async function bootstrapSystemAdmin(deps: IdentityDependencies): Promise<
       data: { id: randomUUID(), fingerprint: issued.fingerprint, serialNumber: issued.serialNumber, facilityId: facility.id, label: 'bootstrap', notAfter: issued.notAfter, issuedBy: userId, issuedAt: now },
     });
     await recordAudit(tx, system, { action: 'account.bootstrap', outcome: 'SUCCESS', targetType: 'User', targetId: userId });
+    await announceDirectoryChange(tx, { userId });
   });
   return {
     accountId,

@@ -11,6 +11,7 @@ import { isCommonPassword } from '../domain/password-policy';
 import { recordAudit } from './audit-service';
 import { hashPassword } from './password-hasher';
 import { endAllSessions } from './session-service';
+import { announceDirectoryChange } from './outbox';
 
 type Tx = Prisma.TransactionClient;
 
@@ -54,6 +55,7 @@ async function registerFacility(tx: Tx, form: Form1): Promise<Applied> {
 async function changeFacility(tx: Tx, facilityId: string, form: Form2): Promise<Applied> {
   const { reason: _reason, ...changes } = form;
   const facility = await tx.facility.update({ where: { id: facilityId }, data: changes });
+  await announceDirectoryChange(tx, { facilityId });
   return { resultId: facility.id, issuedAccount: null };
 }
 
@@ -63,6 +65,7 @@ async function stopFacility(tx: Tx, ctx: IdentityContext, facilityId: string, _f
   // A stopped facility's users can no longer sign in, and their sessions end now.
   const users = await tx.user.findMany({ where: { facilityId }, select: { id: true } });
   for (const user of users) await endAllSessions(tx, ctx.principal, user, 'facility-stopped', now);
+  await announceDirectoryChange(tx, { facilityId });
   return { resultId: facilityId, issuedAccount: null };
 }
 
@@ -102,6 +105,7 @@ async function issueAccount(tx: Tx, ctx: IdentityContext, application: Applicati
       issuedBy: (ctx.principal as { userId: string }).userId,
     },
   });
+  await announceDirectoryChange(tx, { userId: user.id });
   await recordAudit(tx, ctx.principal, { action: 'account.issue', outcome: 'SUCCESS', targetType: 'User', targetId: user.id, details: { role: user.role, application: application.id } });
   return { resultId: user.id, issuedAccount: { user, accountId, initialPassword } };
 }
@@ -111,6 +115,7 @@ async function changeAccount(tx: Tx, ctx: IdentityContext, form: Form5): Promise
   if (form.change === 'RETIRE') {
     const user = await tx.user.update({ where: { id: form.userId }, data: { status: 'RETIRED', statusReason: form.reason } });
     await endAllSessions(tx, ctx.principal, user, 'retired', now);
+    await announceDirectoryChange(tx, { userId: user.id });
     return { resultId: user.id, issuedAccount: null };
   }
   const role = form.role;

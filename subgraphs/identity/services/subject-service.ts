@@ -28,6 +28,7 @@ import {
   subjectCategories,
   subjectSexes,
 } from '../domain/subject-rules';
+import { announceDirectoryChange } from './outbox';
 
 /** Names the subject lock among other pg_advisory_xact_lock users (two-key form: this class, then the key's hash). */
 const subjectLockClass = 0x5375_626a; // "Subj"
@@ -91,6 +92,7 @@ export async function registerSubject(ctx: IdentityContext, input: z.infer<typeo
         },
       });
       await recordAudit(tx, ctx.principal, { action: 'subject.register', outcome: 'SUCCESS', targetType: 'Subject', targetId: subject.id });
+      await announceDirectoryChange(tx, { subjectId: subject.id });
       return subject;
     });
   } catch (error) {

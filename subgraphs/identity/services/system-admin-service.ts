@@ -11,6 +11,7 @@ import type { IdentityContext, IdentityDependencies } from '../context';
 import { authorize } from './access-guard';
 import { recordAudit } from './audit-service';
 import { endAllSessions } from './session-service';
+import { announceDirectoryChange } from './outbox';
 
 export const restrictionInput = z
   .object({
@@ -60,6 +61,7 @@ async function setStatus(ctx: IdentityContext, userId: string, status: 'SUSPENDE
     // (or suspended for months) is disabled again by the next Art. 23-2 run.
     const user = await tx.user.update({ where: { id: userId }, data: { status, statusReason: reason, ...(status === 'ACTIVE' ? { lastActiveAt: ctx.now() } : {}) } });
     if (status !== 'ACTIVE') await endAllSessions(tx, ctx.principal, user, action, ctx.now());
+    await announceDirectoryChange(tx, { userId });
     await recordAudit(tx, ctx.principal, { action, outcome: 'SUCCESS', targetType: 'User', targetId: userId });
     return user;
   });
@@ -102,6 +104,7 @@ export async function disableInactiveAccounts(deps: Pick<IdentityDependencies, '
       const changed = await tx.user.updateMany({ where: { id: user.id, status: 'ACTIVE' }, data: { status: 'DISABLED_INACTIVE', statusReason: `unused for ${deps.settings.inactivityDays} days` } });
       if (changed.count === 0) return;
       await endAllSessions(tx, system, user, 'disabled-inactive', deps.now());
+      await announceDirectoryChange(tx, { userId: user.id });
       await recordAudit(tx, system, { action: 'account.disableInactive', outcome: 'SUCCESS', targetType: 'User', targetId: user.id, details: { days: deps.settings.inactivityDays } });
     });
   }

@@ -23,7 +23,7 @@ import { text, uuid } from '../../../lib/input';
 import type { RoomsContext } from '../context';
 import { closeReasons } from '../domain/room-access';
 import { recordAccessAlone } from './access-records';
-import { applyApproved, step, type Content } from './room-application-service';
+import { applyApproved, checkNamedIds, step, type Content } from './room-application-service';
 import { authorizeRoom, findRoom, refuse } from './room-guard';
 
 const paperReference = text(200).nullish();
@@ -94,6 +94,7 @@ export async function openRoom(ctx: RoomsContext, input: z.infer<typeof openRoom
   if (!can(user, 'room.decide')) {
     throw await refuse(ctx, user, { id: null, subjectId: input.subjectId }, 'room.open', { allowed: false, code: 'FORBIDDEN', message: 'not allowed: room.decide' });
   }
+  await checkNamedIds(ctx.db, { subjectId: input.subjectId, userIds: input.memberIds, field: 'memberIds' });
   return recordPaperForm(ctx, user, { form: 8, subjectId: input.subjectId, roomId: null, content: { title: input.title, memberIds: input.memberIds }, paperReference: input.paperReference });
 }
 
@@ -101,6 +102,7 @@ export async function openRoom(ctx: RoomsContext, input: z.infer<typeof openRoom
 export async function changeRoomMember(ctx: RoomsContext, input: z.infer<typeof memberInput>, change: 'add' | 'remove'): Promise<Room> {
   const room = await findRoom(ctx, input.roomId);
   const user = await authorizeRoom(ctx, room, change === 'add' ? 'members.add' : 'members.remove', change === 'add' ? 'member.add' : 'member.remove');
+  if (change === 'add') await checkNamedIds(ctx.db, { userIds: [input.userId], field: 'userId' });
   const content: Content = change === 'add' ? { add: [input.userId], remove: [] } : { add: [], remove: [input.userId] };
   return recordPaperForm(ctx, user, { form: 9, subjectId: room.subjectId, roomId: room.id, content, paperReference: input.paperReference });
 }

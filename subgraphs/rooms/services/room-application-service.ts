@@ -25,6 +25,7 @@ import { closeReasons, encodeClosure } from '../domain/room-access';
 import { recordAccess, recordAccessAlone } from './access-records';
 import { refuse } from './room-guard';
 import { sharingAllowed } from './sharing-view';
+import { notActiveUsers, subjectKnown } from './directory-view';
 
 const ids = (max: number) => z.array(uuid).max(max, `at most ${max}`).transform((list) => [...new Set(list)]);
 
@@ -73,6 +74,8 @@ export async function step(tx: RoomsTx, application: RoomApplication, action: Ap
 async function submit(ctx: RoomsContext, form: 8 | 9 | 10, subjectId: string, roomId: string | null, content: Content): Promise<RoomApplication> {
   const user = requireSignedIn(ctx.principal);
   if (!maySubmit(form, user, user.facilityId)) throw await refuseWith(ctx, user, { id: roomId, subjectId }, 'FORBIDDEN', `a ${user.role} may not submit a Form ${form} application`);
+  if (form === 8) await checkNamedIds(ctx.db, { subjectId, userIds: content.memberIds ?? [], field: 'memberIds' });
+  if (form === 9) await checkNamedIds(ctx.db, { userIds: content.add ?? [], field: 'add' });
   return ctx.db.$transaction(async (tx) => {
     const application = await tx.roomApplication.create({
       data: { id: randomUUID(), form, facilityId: user.facilityId, subjectId, roomId, content: content as Prisma.InputJsonValue, submittedBy: user.userId, submittedAt: new Date() },
@@ -90,6 +93,18 @@ async function roomForChange(ctx: RoomsContext, roomId: string) {
   if (!(await ctx.callerIsMember.load(room.id))) throw await refuseWith(ctx, user, room, 'FORBIDDEN', "only the room's members may ask to change or close it");
   if (room.status === 'CLOSED') throw await refuseWith(ctx, user, room, 'ILLEGAL_TRANSITION', 'the room is closed');
   return room;
+}
+
+/**
+ * Ids a form names must name someone: the subject registered in identity,
+ * members active users of the network (rooms' directory view). Checked when
+ * a form is submitted or recorded (NOT_FOUND / BAD_USER_INPUT, nothing
+ * written) and again when it is applied (CONFLICT: someone retired meanwhile).
+ */
+export async function checkNamedIds(db: RoomsContext['db'], input: { subjectId?: string; userIds: readonly string[]; field: string }): Promise<void> {
+  if (input.subjectId && !(await subjectKnown(db, input.subjectId))) throw notFound('no such subject: register the subject first');
+  const unknown = await notActiveUsers(db, input.userIds);
+  if (unknown.length > 0) throw appError('BAD_USER_INPUT', `${unknown.length} of the users named are not active users of the network`, { field: input.field });
 }
 
 /** Form 8, by a USER for its own facility. */
@@ -156,6 +171,8 @@ export async function applyApproved(tx: RoomsTx, application: RoomApplication, a
   if (application.form === 8) {
     const sharing = await tx.subjectSharing.findUnique({ where: { subjectId: application.subjectId } });
     if (!sharingAllowed(sharing, now)) throw conflict("the subject's consent (Form 7) or a legal exception is required before a room is opened");
+    if (!(await subjectKnown(tx, application.subjectId))) throw conflict('the subject is not registered');
+    if ((await notActiveUsers(tx, content.memberIds ?? [])).length > 0) throw conflict('a member to invite is no longer an active user of the network');
     // The partial unique index room_one_active_per_subject reports a second open room (Art. 9) as a unique violation.
     const room = await tx.room.create({ data: { id: randomUUID(), subjectId: application.subjectId, title: content.title as string, openedBy: actor.userId, openedAt: now } });
     await tx.roomMember.createMany({ data: (content.memberIds ?? []).map((userId) => ({ id: randomUUID(), roomId: room.id, userId, addedBy: actor.userId, addedAt: now })) });
@@ -171,6 +188,7 @@ export async function applyApproved(tx: RoomsTx, application: RoomApplication, a
     if (add.length > 0 && room.status !== 'OPEN') throw appError('ILLEGAL_TRANSITION', `the room is ${room.status.toLowerCase()}: no new members`);
     const current = new Set((await tx.roomMember.findMany({ where: { roomId: room.id, removedAt: null }, select: { userId: true } })).map((m) => m.userId));
     if (add.some((userId) => current.has(userId))) throw conflict('a user to add is already a member of this room');
+    if ((await notActiveUsers(tx, add)).length > 0) throw conflict('a user to add is no longer an active user of the network');
     if (remove.some((userId) => !current.has(userId))) throw conflict('a user to remove is not a member of this room');
     if (add.length > 0) await tx.roomMember.createMany({ data: add.map((userId) => ({ id: randomUUID(), roomId: room.id, userId, addedBy: actor.userId, addedAt: now })) });
     if (remove.length > 0) await tx.roomMember.updateMany({ where: { roomId: room.id, userId: { in: remove }, removedAt: null }, data: { removedAt: now, removedBy: actor.userId } });

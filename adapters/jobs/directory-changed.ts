@@ -1,0 +1,33 @@
+// A user, a facility (and so its users) or a subject changed in identity
+// (identity's outbox event 'directory.changed') → rooms' directory view is
+// refreshed. The job reads the current facts through identity's service
+// (never its tables) and hands them to rooms' service, stamped with the time
+// they were read: a late or repeated job cannot roll the view back, and
+// re-running it is harmless.
+import { z } from 'zod';
+import { directoryFactsFor } from '../../subgraphs/identity/services/directory-facts';
+import { directoryChangedEvent, type DirectoryRef } from '../../subgraphs/identity/services/outbox';
+import { refreshDirectory } from '../../subgraphs/rooms/services/directory-view';
+import type { JobDefinition, JobDependencies } from '../job-definition';
+
+const payload = z.union([
+  z.object({ userId: z.string().uuid() }).strict(),
+  z.object({ facilityId: z.string().uuid() }).strict(),
+  z.object({ subjectId: z.string().uuid() }).strict(),
+]);
+
+/** Also used by tests that create users or subjects without the workers running. */
+export async function refreshDirectoryView(deps: Pick<JobDependencies, 'identity' | 'rooms'>, ref: DirectoryRef, at: Date = new Date()): Promise<void> {
+  if (!deps.rooms) throw new Error('directory-changed needs the rooms database handle (JobDependencies.rooms)');
+  const facts = await directoryFactsFor(deps.identity.db, ref);
+  await refreshDirectory(deps.rooms, facts, at);
+}
+
+export const directoryChanged: JobDefinition<z.infer<typeof payload>> = {
+  queue: 'directory-changed',
+  event: directoryChangedEvent,
+  payload,
+  async process(ref, _job, deps) {
+    await refreshDirectoryView(deps, ref);
+  },
+};

@@ -1,0 +1,36 @@
+// What other parts of the system may know about identity's directory
+// without reading its tables: for the directory-changed job, which keeps
+// rooms' directory view current. Facts only, no personal data: whether a
+// user is active (may sign in, facility not stopped), its facility and the
+// facility's Art. 6 kind; whether a subject is registered.
+import type { PrismaClient } from '../../../lib/database';
+import type { DirectoryRef } from './outbox';
+
+export type DirectoryFactsDb = Pick<PrismaClient, 'user' | 'subject'>;
+
+export interface UserFacts {
+  userId: string;
+  facilityId: string;
+  facilityKind: string;
+  active: boolean;
+}
+
+export interface DirectoryFacts {
+  users: UserFacts[];
+  /** Subjects that exist (an unknown id is simply absent). */
+  subjectIds: string[];
+}
+
+/** The current facts for one announced change: a user, every user of a facility, or a subject. */
+export async function directoryFactsFor(db: DirectoryFactsDb, ref: DirectoryRef): Promise<DirectoryFacts> {
+  if ('subjectId' in ref) {
+    const subject = await db.subject.findUnique({ where: { id: ref.subjectId }, select: { id: true } });
+    return { users: [], subjectIds: subject ? [subject.id] : [] };
+  }
+  const where = 'userId' in ref ? { id: ref.userId } : { facilityId: ref.facilityId };
+  const users = await db.user.findMany({ where, select: { id: true, status: true, facilityId: true, facility: { select: { kind: true, status: true } } } });
+  return {
+    users: users.map((u) => ({ userId: u.id, facilityId: u.facilityId, facilityKind: u.facility.kind, active: u.status === 'ACTIVE' && u.facility.status === 'ACTIVE' })),
+    subjectIds: [],
+  };
+}
