@@ -58,14 +58,17 @@ async function main() {
     const callers = await signInCallers(system, keys, seeded.benchUser);
     const ctx: ScenarioContext = { config, system, callers, seeded, supergraphSdl: readSupergraph(), redisUrl: config.redisUrl, queuePrefix, log };
 
-    const scenarios: Array<[string, (c: ScenarioContext) => Promise<ScenarioResult>]> = [
-      ['1 gateway hop', gatewayHop],
-      ['2 fan-out', fanOut],
-      ['4 memory under timeline load', memoryUnderTimelineLoad],
-      ['3 exchange pipeline', exchangePipeline],
+    // Memory runs before the exchange so its peak is the timeline load's, not the job burst's.
+    const scenarios: Array<[number, string, (c: ScenarioContext) => Promise<ScenarioResult>]> = [
+      [1, 'gateway hop', gatewayHop],
+      [2, 'fan-out', fanOut],
+      [4, 'memory under timeline load', memoryUnderTimelineLoad],
+      [3, 'exchange pipeline', exchangePipeline],
     ];
     const results: ScenarioResult[] = [];
-    for (const [name, scenario] of scenarios) {
+    for (const [number, title, scenario] of scenarios) {
+      if (!config.scenarios.has(number)) continue;
+      const name = `${number} ${title}`;
       log(`\nscenario ${name}`);
       t0 = performance.now();
       results.push(await scenario(ctx));

@@ -25,24 +25,28 @@ import { startSystem } from '../start/system';
 
 export type ParentMessage =
   | { type: 'start'; databaseUrl: string; redisUrl: string; queuePrefix: string; keys: InternalKeyPair }
-  | { type: 'statements' }
+  | { type: 'statements'; since?: number }
   | { type: 'noop-worker'; redisUrl: string; queue: string; prefix: string; concurrency: number; jobs: number }
   | { type: 'stop' };
 
 export type ChildMessage =
   | { type: 'ready'; gatewayUrl: string; subgraphUrls: Record<'identity' | 'rooms' | 'consent', string> }
-  | { type: 'statements'; count: number }
+  | { type: 'statements'; count: number; texts?: string[] }
   | { type: 'noop-worker-ready' }
   | { type: 'noop-done'; latenciesMs: number[]; firstStart: number; lastEnd: number }
   | { type: 'stopped' }
   | { type: 'failed'; message: string };
 
 // Every statement any pool client sends (BEGIN/COMMIT included), as in test/integration/rooms-query-count.test.ts.
+// The last texts are kept too (a ring of 500), so the parent can see what one request sent.
 let statements = 0;
+const recent: string[] = [];
 class CountingClient extends Client {}
 const originalQuery = Client.prototype.query;
 CountingClient.prototype.query = function countingQuery(this: Client, ...args: unknown[]) {
   statements += 1;
+  const first = args[0] as string | { text?: string };
+  recent[statements % 500] = typeof first === 'string' ? first : (first.text ?? '?');
   return (originalQuery as (...a: unknown[]) => unknown).apply(this, args);
 } as typeof originalQuery;
 
@@ -118,7 +122,11 @@ async function noopWorker(message: Extract<ParentMessage, { type: 'noop-worker' 
 process.on('message', (message: ParentMessage) => {
   const run = async () => {
     if (message.type === 'start') await start(message);
-    else if (message.type === 'statements') send({ type: 'statements', count: statements });
+    else if (message.type === 'statements') {
+      const since = message.since;
+      const texts = since === undefined ? undefined : Array.from({ length: Math.min(500, statements - since) }, (_, i) => recent[(since + 1 + i) % 500]!);
+      send({ type: 'statements', count: statements, texts });
+    }
     else if (message.type === 'noop-worker') await noopWorker(message);
     else if (message.type === 'stop') {
       await stop?.();

@@ -19,6 +19,8 @@ export interface SystemHandle {
   /** Sends a message and waits for the first reply of the given type. */
   request<T extends ChildMessage['type']>(message: ParentMessage, reply: T, timeoutMs?: number): Promise<Extract<ChildMessage, { type: T }>>;
   statements(): Promise<number>;
+  /** The texts of the statements sent after the count `since` (at most the last 500). */
+  statementTexts(since: number): Promise<string[]>;
   memory(): { rssBytes: number; peakRssBytes: number };
   stop(): Promise<void>;
 }
@@ -73,6 +75,7 @@ export async function startSystemChild(options: {
     send: (message) => void child.send(message),
     request,
     statements: async () => (await request({ type: 'statements' }, 'statements')).count,
+    statementTexts: async (since) => (await request({ type: 'statements', since }, 'statements')).texts ?? [],
     memory: () => readProcMemory(pid),
     stop: async () => {
       if (child.exitCode !== null) return;

@@ -7,6 +7,7 @@
 // statements one gateway request costs at page sizes 10 and 50.
 import { checkedRequest, percentile } from '../load';
 import { executeDirect, planQuery } from '../query-plan';
+import { statementsPerRequest } from './statements';
 import type { ScenarioContext, ScenarioResult } from './types';
 
 export const timelineQuery = `query Timeline($r: ID!, $first: Int) {
@@ -77,20 +78,11 @@ export async function fanOut(ctx: ScenarioContext): Promise<ScenarioResult> {
   const ratio = p(gatewayMs, 50) / p(criticalMs, 50);
   const withSession = p(criticalMs, 50) + p(resolveMs, 50);
 
-  // SQL statements per request; the least of five, since the outbox relay's polling can land inside a window.
-  const statementsFor = async (first: number) => {
-    const target = ctx.callers.gateway(timelineQuery, { r: roomId, first });
-    await checkedRequest(target);
-    const counts: number[] = [];
-    for (let i = 0; i < 5; i += 1) {
-      const before = await ctx.system.statements();
-      checkPage((await checkedRequest(target)).data, first, `gateway (first: ${first})`);
-      counts.push((await ctx.system.statements()) - before);
-    }
-    return Math.min(...counts);
-  };
-  const sql10 = await statementsFor(10);
-  const sql50 = await statementsFor(50);
+  const statementsFor = (first: number) =>
+    statementsPerRequest(ctx, ctx.callers.gateway(timelineQuery, { r: roomId, first }), (body) => checkPage(body.data, first, `gateway (first: ${first})`));
+  const statements10 = await statementsFor(10);
+  const statements50 = await statementsFor(50);
+  const [sql10, sql50] = [statements10.count, statements50.count];
   const fetches = planned.fetches.map((f, k) => ({ service: f.serviceName, p50: p(fetchMs[k]!, 50), p95: p(fetchMs[k]!, 95) }));
   for (const f of fetches) ctx.log(`  fetch ${f.service.padEnd(8)} p50 ${f.p50.toFixed(2)} ms  p95 ${f.p95.toFixed(2)} ms`);
   ctx.log(`  session resolution p50 ${p(resolveMs, 50).toFixed(2)} ms; SQL statements per page: ${sql10} (10 posts), ${sql50} (50 posts)`);
@@ -113,6 +105,6 @@ export async function fanOut(ctx: ScenarioContext): Promise<ScenarioResult> {
       },
       { scenario: common.scenario, measure: 'SQL statements per request', subject: 'page of 50', baseline: 'page of 10', subjectValue: sql50, baselineValue: sql10, unit: 'statements', ratio: sql50 / sql10, target: 'constant', met: sql50 === sql10 },
     ],
-    details: { query: timelineQuery, plan: planned.pretty, samples, failures, fetches, sessionResolution: { p50: p(resolveMs, 50), p95: p(resolveMs, 95) }, statements: { first10: sql10, first50: sql50 } },
+    details: { query: timelineQuery, plan: planned.pretty, samples, failures, fetches, sessionResolution: { p50: p(resolveMs, 50), p95: p(resolveMs, 95) }, statements: { first10: statements10, first50: statements50 } },
   };
 }
