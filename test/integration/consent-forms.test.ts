@@ -136,7 +136,7 @@ describe('consent: Forms 6 and 7, withdrawal and legal exceptions', () => {
       Promise.all(subjects.map((id) => resolvers.Subject.sharingBasis({ id }, {}, ctx))),
     ]);
     expect(statuses).toEqual(subjects.map(() => 'GRANTED'));
-    expect(bases).toEqual(subjects.map(() => ({ allowed: true, basis: 'CONSENT' })));
+    expect(bases).toEqual(subjects.map(() => ({ allowed: true, basis: 'CONSENT', validThrough: null })));
     expect(calls.sort()).toEqual(['consentRecord.findMany', 'db.$transaction', 'legalException.findMany']);
     const reads = await prisma.consentAccessRecord.findMany({ where: { subjectId: { in: subjects }, action: 'READ', actorId: admin.userId } });
     expect(reads).toHaveLength(subjects.length * 2);
