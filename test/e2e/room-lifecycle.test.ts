@@ -70,6 +70,9 @@ describe('a room from the existence check to its closure', () => {
     const { answerExistenceCheck } = await ok(sa, q.answer, { id: check.id, exists: false });
     expect(answerExistenceCheck).toEqual({ status: 'ANSWERED', roomExists: false, contact: null });
 
+    // Identity announced the subject; rooms learns of it through the directory-changed job.
+    await eventually(() => t.db.prisma.directorySubject.count({ where: { subjectId: subject.id } }), (n) => n === 1);
+
     // Form 8 before consent: the decision is refused and the application stays where it was.
     const { submitRoomOpening: early } = await ok(nurse, q.open, { s: subject.id, t: 'ハナさんの在宅チーム', m: [nurse.userId, pharmacist.userId] });
     await ok(fm, q.confirm, { id: early.id });
