@@ -10,6 +10,9 @@ import type { IdentityDependencies } from '../subgraphs/identity/context';
 import type { SuspensionDb } from '../subgraphs/rooms/services/suspension-service';
 import type { SharingViewDb } from '../subgraphs/rooms/services/sharing-view';
 import type { SharingDb } from '../subgraphs/consent/services/sharing-service';
+import type { OutboundExchangeDb } from '../subgraphs/rooms/services/external-membership-exchange';
+import type { DeadLetterDb } from '../subgraphs/rooms/services/dead-letter-service';
+import type { PartnerCallSettings } from './partner/partner-calls';
 
 export interface JobDependencies {
   /** The adapters own the `integration` schema; other data goes through its owner's services. */
@@ -24,6 +27,10 @@ export interface JobDependencies {
   rooms?: SuspensionDb & SharingViewDb;
   /** Consent's tables, read only through consent's services (the sharing basis). Optional like `rooms`. */
   consent?: SharingDb;
+  /** Rooms' side of the Art. 20-3 exchange and the exchange's dead letters (outbound jobs, adapters/dead-letter.ts). Optional like `rooms`. */
+  outbound?: OutboundExchangeDb & DeadLetterDb;
+  /** Calling partners' FHIR endpoints (Art. 20-3 outbound jobs); without it those jobs fail and are retried. */
+  partnerCalls?: PartnerCallSettings;
   logger: Logger;
   workerName: string;
 }
@@ -37,4 +44,10 @@ export interface JobDefinition<Payload> {
   every?: number;
   /** The outbox event type(s) this job handles: adapters/outbox-relay.ts enqueues each such event here. */
   event?: string | readonly string[];
+  /**
+   * A partner-exchange job (either direction): retried with the exchange
+   * backoff (adapters/backoff.ts) and, after its last attempt, recorded as a
+   * dead letter the system admin can re-drive (adapters/dead-letter.ts).
+   */
+  exchange?: boolean;
 }

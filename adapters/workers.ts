@@ -4,6 +4,8 @@ import os from 'node:os';
 import { Queue, UnrecoverableError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { JobDefinition, JobDependencies } from './job-definition';
+import { backoffStrategy, defaultExchangeRetry, exchangeJobOptions, type ExchangeRetryPolicy } from './backoff';
+import { deadLetterIfLast } from './dead-letter';
 import { allOutboxSources, startOutboxRelay, type AllOutboxesDb, type OutboxRelay, type OutboxSource } from './outbox-relay';
 
 export interface WorkerOptions {
@@ -12,6 +14,16 @@ export interface WorkerOptions {
   deps: Omit<JobDependencies, 'workerName'>;
   definitions: ReadonlyArray<JobDefinition<never>>;
   concurrency?: number;
+  /** Exchange jobs' retries (default: adapters/backoff.ts defaultExchangeRetry). */
+  exchangeRetry?: ExchangeRetryPolicy;
+  /**
+   * Stalled-job recovery: a job whose worker died (its lock not renewed for
+   * lockDurationMs) is found by another worker's check every stalledIntervalMs
+   * and run again, at most maxStalledCount times (BullMQ's defaults: 30 s, 30 s, 1).
+   */
+  stalled?: { lockDurationMs: number; stalledIntervalMs: number; maxStalledCount: number };
+  /** Overrides of repeating jobs' `every`, by queue (tests). */
+  every?: Readonly<Record<string, number>>;
   /** The database of every outbox (consent, rooms, integration): when given, their events are relayed to the queues of the jobs that handle them. */
   outbox?: AllOutboxesDb;
   /** Or exactly these outboxes (tests). */
@@ -28,6 +40,8 @@ export async function startWorkers(options: WorkerOptions): Promise<RunningWorke
   const workerName = `${os.hostname()}:${process.pid}`;
   const queues = new Map<string, Queue>();
   const workers: Worker[] = [];
+  const exchangeRetry = options.exchangeRetry ?? defaultExchangeRetry;
+  const stalled = options.stalled ?? { lockDurationMs: 30_000, stalledIntervalMs: 30_000, maxStalledCount: 2 };
   for (const definition of definitions) {
     const queue = new Queue(definition.queue, {
       connection: redis,
@@ -37,6 +51,7 @@ export async function startWorkers(options: WorkerOptions): Promise<RunningWorke
         backoff: { type: 'exponential', delay: 1000, jitter: 0.5 },
         removeOnComplete: { age: 24 * 3600, count: 1000 },
         removeOnFail: false,
+        ...(definition.exchange ? exchangeJobOptions(exchangeRetry) : {}),
       },
     });
     queue.on('error', (error) => deps.logger.error({ queue: definition.queue, err: { message: error.message } }, 'queue error'));
@@ -48,14 +63,24 @@ export async function startWorkers(options: WorkerOptions): Promise<RunningWorke
         if (!parsed.success) throw new UnrecoverableError(`invalid payload for ${definition.queue}`);
         await definition.process(parsed.data, job, { ...deps, workerName });
       },
-      { connection: redis, prefix, concurrency: options.concurrency ?? 4 },
+      {
+        connection: redis,
+        prefix,
+        concurrency: options.concurrency ?? 4,
+        lockDuration: stalled.lockDurationMs,
+        stalledInterval: stalled.stalledIntervalMs,
+        maxStalledCount: stalled.maxStalledCount,
+        settings: { backoffStrategy: backoffStrategy(exchangeRetry) },
+      },
     );
     worker.on('error', (error) => deps.logger.error({ queue: definition.queue, err: { message: error.message } }, 'worker error'));
-    worker.on('failed', (job, error) =>
-      deps.logger.warn({ queue: definition.queue, jobId: job?.id, attempts: job?.attemptsMade, err: { name: error.name } }, 'job failed'),
-    );
-    if (definition.every) {
-      await queue.upsertJobScheduler(`${definition.queue}-schedule`, { every: definition.every }, { name: definition.queue, data: {} });
+    worker.on('failed', (job, error) => {
+      deps.logger.warn({ queue: definition.queue, jobId: job?.id, attempts: job?.attemptsMade, err: { name: error.name } }, 'job failed');
+      if (definition.exchange && deps.outbound) void deadLetterIfLast(deps.outbound, definition, job, error, deps.logger);
+    });
+    const every = options.every?.[definition.queue] ?? definition.every;
+    if (every) {
+      await queue.upsertJobScheduler(`${definition.queue}-schedule`, { every }, { name: definition.queue, data: {} });
     }
     queues.set(definition.queue, queue);
     workers.push(worker);

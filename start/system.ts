@@ -20,6 +20,8 @@ import { createRoomsServer } from '../subgraphs/rooms/server';
 import { createConsentServer } from '../subgraphs/consent/server';
 import { jobDefinitions } from '../adapters/jobs';
 import { startWorkers, type RunningWorkers } from '../adapters/workers';
+import { defaultPartnerCallTimings, type PartnerCallSettings } from '../adapters/partner/partner-calls';
+import type { ExchangeRetryPolicy } from '../adapters/backoff';
 import { generateExchangeKey, type ExchangeIdentity, type ExchangeKey } from '../lib/exchange/exchange-key';
 
 export interface SystemOptions {
@@ -38,6 +40,18 @@ export interface SystemOptions {
   now?: () => Date;
   /** Start the BullMQ workers too (default true). */
   workers?: boolean;
+  /**
+   * Art. 20-3 outbound delivery: whom to trust when calling partners (their
+   * private CAs, PEM), call timings, retries, stalled-job recovery and
+   * repeating jobs' intervals (tests shorten them). Defaults: system CAs only,
+   * adapters/partner/partner-calls.ts and adapters/backoff.ts.
+   */
+  exchangeDelivery?: {
+    partnerCalls?: Partial<Omit<PartnerCallSettings, 'exchange'>>;
+    retry?: ExchangeRetryPolicy;
+    stalled?: { lockDurationMs: number; stalledIntervalMs: number; maxStalledCount: number };
+    every?: Readonly<Record<string, number>>;
+  };
   /** The installation's partner-exchange key (CA_DIR/exchange-ed25519.key); a fresh in-memory one when absent (tests). */
   exchangeKey?: ExchangeKey;
 }
@@ -111,7 +125,18 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
       workers = await startWorkers({
         redis: options.redis,
         prefix: options.queuePrefix,
-        deps: { db: options.db.prisma, identity: { db: options.db.prisma, settings: options.identitySettings, now }, rooms: options.db.prisma, consent: options.db.prisma, logger: options.logger },
+        deps: {
+          db: options.db.prisma,
+          identity: { db: options.db.prisma, settings: options.identitySettings, now },
+          rooms: options.db.prisma,
+          consent: options.db.prisma,
+          logger: options.logger,
+          outbound: options.db.prisma,
+          partnerCalls: { exchange, trustedCaPems: [], ...defaultPartnerCallTimings, ...options.exchangeDelivery?.partnerCalls },
+        },
+        exchangeRetry: options.exchangeDelivery?.retry,
+        stalled: options.exchangeDelivery?.stalled,
+        every: options.exchangeDelivery?.every,
         definitions: jobDefinitions,
         outbox: options.db.prisma,
       });

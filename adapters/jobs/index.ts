@@ -2,6 +2,9 @@ import type { JobDefinition } from '../job-definition';
 import { consentWithdrawn } from './consent-withdrawn';
 import { directoryChanged } from './directory-changed';
 import { disableInactiveAccounts } from './disable-inactive-accounts';
+import { externalRoomSync } from './external-room-sync';
+import { outboundJoinPoll } from './outbound-join-poll';
+import { outboundJoinSend } from './outbound-join-send';
 import { sharingReview } from './sharing-review';
 import { subjectSharingChanged } from './subject-sharing-changed';
 import { workerHeartbeat } from './worker-heartbeat';
@@ -11,6 +14,10 @@ export const jobDefinitions: ReadonlyArray<JobDefinition<never>> = [
   workerHeartbeat as JobDefinition<never>,
   disableInactiveAccounts as JobDefinition<never>,
   consentWithdrawn as JobDefinition<never>,
+  // Art. 20-3 outbound joins: send, follow the partner's Task, keep external memberships current.
+  outboundJoinSend as JobDefinition<never>,
+  outboundJoinPoll as JobDefinition<never>,
+  externalRoomSync as JobDefinition<never>,
   subjectSharingChanged as JobDefinition<never>,
   sharingReview as JobDefinition<never>,
   directoryChanged as JobDefinition<never>,

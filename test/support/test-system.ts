@@ -13,7 +13,7 @@ import { readSupergraph } from '../../gateway/supergraph-file';
 import type { CertificateMode } from '../../gateway/principal-resolver';
 import { bootstrapSystemAdmin, type BootstrapSecrets } from '../../subgraphs/identity/services/bootstrap-service';
 import { defaultIdentitySettings, type IdentitySettings } from '../../subgraphs/identity/settings';
-import { startSystem, type RunningSystem } from '../../start/system';
+import { startSystem, type RunningSystem, type SystemOptions } from '../../start/system';
 import { redisUrl, uniqueName } from './environment';
 import { silentLogger } from './silent-logger';
 import { createTestDatabase, type TestDatabase } from './test-database';
@@ -30,7 +30,9 @@ export interface TestSystem {
   stop(): Promise<void>;
 }
 
-export async function startTestSystem(options: { workers?: boolean; mode?: CertificateMode; now?: () => Date; settings?: Partial<IdentitySettings> } = {}): Promise<TestSystem> {
+export async function startTestSystem(
+  options: { workers?: boolean; mode?: CertificateMode; now?: () => Date; settings?: Partial<IdentitySettings>; exchangeDelivery?: SystemOptions['exchangeDelivery'] } = {},
+): Promise<TestSystem> {
   const mode = options.mode ?? 'off';
   const db = await createTestDatabase();
   const redis = connectRedis(redisUrl);
@@ -52,6 +54,7 @@ export async function startTestSystem(options: { workers?: boolean; mode?: Certi
     subgraphTimeoutMs: 5_000,
     logger: silentLogger,
     workers: options.workers ?? false,
+    exchangeDelivery: options.exchangeDelivery,
     ca,
     identitySettings: settings,
     keys: await generateInternalKeyPair(),

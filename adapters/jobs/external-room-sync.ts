@@ -1,0 +1,67 @@
+// Art. 20-3: keeps our users' memberships in partners' rooms current. Runs
+// on its own (repeatable); each run reads GET CareTeam/<id> for the active
+// memberships not synced recently (oldest first, a bounded batch) and
+// records what changed: the room closed (CareTeam inactive) or our user no
+// longer among the participants the partner shows us (removed, or its
+// participation period ended) ends the membership. One partner being down
+// or suspended does not hold the others back: its memberships are skipped
+// and stay due, so the next run tries them again.
+import { z } from 'zod';
+import { findPartnerForExchange } from '../../subgraphs/identity/services/partner-service';
+import { membershipsToSync, recordCareTeam, type CareTeamView } from '../../subgraphs/rooms/services/external-membership-exchange';
+import type { JobDefinition } from '../job-definition';
+import { clientFor, ourIdentifierSystems } from '../partner/partner-calls';
+import { PartnerCallError, type FhirResource } from '../partner/partner-client';
+import { outboundDeps } from './outbound-join-send';
+
+const batchSize = 50;
+
+interface Participant {
+  member?: { identifier?: { system?: unknown; value?: unknown } };
+  period?: { end?: unknown };
+}
+
+/** Is our user (by our user identifier system) a current participant of the partner's CareTeam? */
+export function careTeamView(careTeam: FhirResource, userSystem: string, userId: string, now: Date): CareTeamView {
+  const participants = Array.isArray(careTeam.participant) ? (careTeam.participant as Participant[]) : [];
+  const participant = participants.some((p) => {
+    const id = p.member?.identifier;
+    if (id?.system !== userSystem || id?.value !== userId) return false;
+    const end = typeof p.period?.end === 'string' ? new Date(p.period.end) : null;
+    return !end || Number.isNaN(end.getTime()) || end > now;
+  });
+  return { status: String(careTeam.status), participant };
+}
+
+export const externalRoomSync: JobDefinition<Record<string, never>> = {
+  queue: 'external-room-sync',
+  payload: z.object({}).strict(),
+  every: 60_000,
+  async process(_payload, job, deps) {
+    const { outbound, partnerCalls } = outboundDeps(deps);
+    const now = new Date();
+    const due = await membershipsToSync(outbound, new Date(now.getTime() - partnerCalls.syncStaleMs), batchSize);
+    const userSystem = ourIdentifierSystems(partnerCalls.exchange.fhirBaseUrl).user;
+    let ended = 0;
+    for (const membership of due) {
+      const partner = await findPartnerForExchange(deps.identity.db, membership.partnerId);
+      if (!partner) continue;
+      try {
+        const client = await clientFor(partner, partnerCalls);
+        const careTeam = await client.readCareTeam(membership.careTeamId);
+        const after = await recordCareTeam(outbound, membership.id, careTeamView(careTeam, userSystem, membership.userId, now), now);
+        if (after?.status === 'ENDED') ended += 1;
+      } catch (error) {
+        // The partner no longer shows us the room at all: our user's access there is gone.
+        if (error instanceof PartnerCallError && (error.status === 404 || error.status === 410)) {
+          const after = await recordCareTeam(outbound, membership.id, { status: 'unknown', participant: false }, now);
+          if (after?.status === 'ENDED') ended += 1;
+          continue;
+        }
+        const code = error instanceof PartnerCallError ? error.code : 'ERROR';
+        deps.logger.warn({ jobId: job.id, membershipId: membership.id, code }, 'external room sync: partner not read, tried again on the next run');
+      }
+    }
+    if (ended > 0) deps.logger.info({ jobId: job.id, ended }, 'external memberships ended by partners');
+  },
+};

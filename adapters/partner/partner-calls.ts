@@ -1,0 +1,49 @@
+// What the Art. 20-3 jobs need to call partners, given to the workers once
+// (JobDependencies.partnerCalls): our exchange identity (key and FHIR base
+// URL), whom to trust, how long to wait, how often to look again. Also the
+// identifier systems we use in the Tasks we send, derived from our FHIR base
+// URL: a partner's administrator registers them as our requester and user
+// systems (the inbound side checks them on every Task).
+import type { ExchangeIdentity } from '../../lib/exchange/exchange-key';
+import { signPartnerJwt } from '../../lib/exchange/exchange-key';
+import type { ExchangePartner } from '../../subgraphs/identity/services/partner-service';
+import { createPartnerClient, PartnerCallError, type PartnerClient } from './partner-client';
+
+export interface PartnerCallSettings {
+  /** Our key and FHIR base URL (read at call time: known once the gateway listens). */
+  exchange: Pick<ExchangeIdentity, 'key' | 'fhirBaseUrl'>;
+  /** PEM CA certificates partners' servers may chain to besides the system's (private CAs). */
+  trustedCaPems: readonly string[];
+  /** How long one call may take. */
+  timeoutMs: number;
+  /** Polling a partner's Task: the first wait, doubling per poll up to the max. */
+  poll: { firstDelayMs: number; maxDelayMs: number };
+  /** A membership's CareTeam is read again once its last sync is older than this. */
+  syncStaleMs: number;
+}
+
+export const defaultPartnerCallTimings = { timeoutMs: 10_000, poll: { firstDelayMs: 30_000, maxDelayMs: 6 * 60 * 60_000 }, syncStaleMs: 15 * 60_000 } as const;
+
+/** Our identifier systems in the Tasks we send (the partner registers them for us). */
+export function ourIdentifierSystems(fhirBaseUrl: string): { request: string; user: string } {
+  const base = fhirBaseUrl.replace(/\/+$/, '');
+  return { request: `${base}/sid/outbound-join-request`, user: `${base}/sid/user` };
+}
+
+/** The wait before poll number `polls` + 1 (exponential, capped). */
+export function pollDelay(settings: Pick<PartnerCallSettings, 'poll'>, polls: number): number {
+  return Math.min(settings.poll.maxDelayMs, settings.poll.firstDelayMs * 2 ** Math.max(0, polls));
+}
+
+/** A client for this partner, signing as the id the partner registered us under. */
+export async function clientFor(partner: ExchangePartner, settings: PartnerCallSettings): Promise<PartnerClient> {
+  const clientId = partner.ourClientId;
+  // An operator has to finish the registration: retried, then a dead letter they can re-drive.
+  if (!clientId) throw new PartnerCallError('AUTH', 'the partner has no client id for us (Partner.ourClientId)', true);
+  if (partner.outboundAuth !== 'JWT') throw new PartnerCallError('AUTH', 'calling partners with mutual TLS is not supported yet: register the partner with outboundAuth JWT', true);
+  return createPartnerClient(partner, {
+    signJwt: (audience) => signPartnerJwt(settings.exchange.key, { clientId, audience }),
+    timeoutMs: settings.timeoutMs,
+    trustedCaPems: settings.trustedCaPems,
+  });
+}

@@ -1,0 +1,171 @@
+// A partner system's FHIR endpoint, played by the test: it lies outside our
+// system, so it is the one thing the outbound tests mock. A real HTTPS server
+// (its certificate issued by a CA the test passes, like a partner's private
+// CA) that follows the exchange contract v1 as a receiver: POST Task answers
+// 201 with a new Task in status `received`, or 200 with the existing Task for
+// an identifier it already holds; GET Task/<id> and GET CareTeam/<id> answer
+// what the test set. It verifies our JWT (signature with our public key,
+// iss = sub = the client id it registered us under, aud = its base URL, a
+// fresh jti) and refuses anything else with 401. The test can make it slow,
+// fail with 5xx, answer invalid FHIR, refuse a share code, or stop listening.
+import { randomUUID } from 'node:crypto';
+import https from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { importJWK, jwtVerify, type JWK } from 'jose';
+
+export type PostBehavior = 'normal' | 'server-error' | 'invalid-fhir' | 'unknown-share-code' | 'bad-request';
+
+export interface MockTask {
+  id: string;
+  identifierValue: string;
+  body: Record<string, unknown>;
+  status: 'received' | 'accepted' | 'rejected' | 'completed' | 'cancelled';
+  statusReason?: string;
+  careTeamId?: string;
+}
+
+export interface MockCareTeam {
+  status: 'proposed' | 'active' | 'suspended' | 'inactive';
+  participants: Array<{ system: string; value: string; display: string; end?: string }>;
+}
+
+export interface MockPartner {
+  /** The FHIR base URL (https://127.0.0.1:<port>/fhir). */
+  url: string;
+  /** Every POST /Task that reached the handler, in order (also repeats). */
+  posts: Array<{ identifierValue: string; body: Record<string, unknown>; answered: number }>;
+  /** Every GET, as "Task/<id>" or "CareTeam/<id>". */
+  reads: string[];
+  /** Claims of every accepted JWT. */
+  tokens: Array<{ iss?: string; sub?: string; aud?: string | string[]; jti?: string; exp?: number }>;
+  tasks: Map<string, MockTask>;
+  careTeams: Map<string, MockCareTeam>;
+  behavior: { post: PostBehavior; read: 'normal' | 'server-error' | 'invalid-fhir'; delayMs: number };
+  taskFor(identifierValue: string): MockTask | undefined;
+  /** Stops accepting connections (connection refused) / listens again on the same port. */
+  goDown(): Promise<void>;
+  comeBack(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export interface MockPartnerOptions {
+  tls: { certificatePem: string; keyPem: string };
+  /** Our exchange public key and the client id this partner registered us under. */
+  ourJwk: JWK;
+  ourClientId: string;
+}
+
+function send(res: import('node:http').ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
+  res.writeHead(status, { 'content-type': 'application/fhir+json', ...headers });
+  res.end(typeof body === 'string' ? body : JSON.stringify(body));
+}
+
+const outcome = (code: string, text: string) => ({ resourceType: 'OperationOutcome', issue: [{ severity: 'error', code, diagnostics: text }] });
+
+function renderTask(task: MockTask): Record<string, unknown> {
+  const { id: _id, status: _status, ...rest } = task.body;
+  return {
+    ...rest,
+    id: task.id,
+    status: task.status,
+    ...(task.statusReason ? { statusReason: { text: task.statusReason } } : {}),
+    ...(task.careTeamId ? { output: [{ type: { text: 'care-team' }, valueReference: { reference: `CareTeam/${task.careTeamId}` } }] } : {}),
+  };
+}
+
+export async function startMockPartner(options: MockPartnerOptions): Promise<MockPartner> {
+  const key = await importJWK(options.ourJwk, 'EdDSA');
+  const seenJti = new Set<string>();
+  let baseUrl = '';
+  const partner: Omit<MockPartner, 'url' | 'goDown' | 'comeBack' | 'stop'> = {
+    posts: [],
+    reads: [],
+    tokens: [],
+    tasks: new Map(),
+    careTeams: new Map(),
+    behavior: { post: 'normal', read: 'normal', delayMs: 0 },
+    taskFor: (value) => [...partner.tasks.values()].find((t) => t.identifierValue === value),
+  };
+
+  async function authorized(header: string | undefined): Promise<boolean> {
+    const token = header?.startsWith('Bearer ') ? header.slice(7) : null;
+    if (!token) return false;
+    try {
+      const { payload } = await jwtVerify(token, key, { issuer: options.ourClientId, subject: options.ourClientId, audience: baseUrl });
+      if (!payload.jti || seenJti.has(payload.jti)) return false;
+      if (!payload.exp || payload.exp - Math.floor(Date.now() / 1000) > 300) return false;
+      seenJti.add(payload.jti);
+      partner.tokens.push(payload);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  async function handle(req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse) {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    if (partner.behavior.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, partner.behavior.delayMs));
+    if (!(await authorized(req.headers.authorization))) return send(res, 401, outcome('login', 'not authenticated'));
+    const path = (req.url ?? '').replace(/^\/fhir/, '');
+    if (req.method === 'POST' && path === '/Task') {
+      const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>;
+      const identifierValue = String((body.identifier as Array<{ value?: string }> | undefined)?.[0]?.value ?? '');
+      const behavior = partner.behavior.post;
+      const answered = behavior === 'server-error' ? 503 : behavior === 'unknown-share-code' ? 404 : behavior === 'bad-request' ? 400 : partner.taskFor(identifierValue) ? 200 : 201;
+      partner.posts.push({ identifierValue, body, answered });
+      if (behavior === 'server-error') return send(res, 503, outcome('transient', 'try later'));
+      if (behavior === 'unknown-share-code') return send(res, 404, outcome('not-found', 'no such share code'));
+      if (behavior === 'bad-request') return send(res, 400, outcome('invalid', 'Task.input: invalid'));
+      if (behavior === 'invalid-fhir') return send(res, 201, { resourceType: 'Task', id: randomUUID(), status: 'bogus', intent: 'order' });
+      const existing = partner.taskFor(identifierValue);
+      if (existing) return send(res, 200, renderTask(existing));
+      const task: MockTask = { id: randomUUID(), identifierValue, body, status: 'received' };
+      partner.tasks.set(task.id, task);
+      return send(res, 201, renderTask(task), { location: `Task/${task.id}` });
+    }
+    const read = /^\/(Task|CareTeam)\/([A-Za-z0-9\-.]+)$/.exec(path);
+    if (req.method === 'GET' && read) {
+      partner.reads.push(`${read[1]}/${read[2]}`);
+      if (partner.behavior.read === 'server-error') return send(res, 500, outcome('exception', 'oops'));
+      if (partner.behavior.read === 'invalid-fhir') return send(res, 200, { resourceType: read[1], id: read[2], status: 'bogus' });
+      if (read[1] === 'Task') {
+        const task = partner.tasks.get(read[2] as string);
+        return task ? send(res, 200, renderTask(task)) : send(res, 404, outcome('not-found', 'no such Task'));
+      }
+      const team = partner.careTeams.get(read[2] as string);
+      if (!team) return send(res, 404, outcome('not-found', 'no such CareTeam'));
+      return send(res, 200, {
+        resourceType: 'CareTeam',
+        id: read[2],
+        status: team.status,
+        participant: team.participants.map((p) => ({ member: { identifier: { system: p.system, value: p.value }, display: p.display }, ...(p.end ? { period: { end: p.end } } : {}) })),
+      });
+    }
+    return send(res, 404, outcome('not-supported', 'unknown route'));
+  }
+
+  const server = https.createServer({ cert: options.tls.certificatePem, key: options.tls.keyPem }, (req, res) => {
+    handle(req, res).catch(() => send(res, 500, outcome('exception', 'mock failure')));
+  });
+  const sockets = new Set<import('node:stream').Duplex>();
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  const listen = (port: number) => new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const close = () => new Promise<void>((resolve) => {
+    server.close(() => resolve());
+    for (const socket of sockets) socket.destroy();
+  });
+  await listen(0);
+  const port = (server.address() as AddressInfo).port;
+  baseUrl = `https://127.0.0.1:${port}/fhir`;
+  return Object.assign(partner, { url: baseUrl, goDown: close, comeBack: () => listen(port), stop: close });
+}
