@@ -19,7 +19,7 @@ void runServiceProcess('renkei-worker', ['DATABASE_URL', 'REDIS_URL'], async (co
   }
   const redis = connectRedis(config.redisUrl as string);
   redis.on('error', (error) => logger.warn({ err: { message: error.message } }, 'redis connection error'));
-  const workers = await startWorkers({ redis, prefix: config.queuePrefix, deps: { db: db.prisma, identity: { db: db.prisma, settings: identitySettingsFrom(config.identity, config.clientCertMode !== 'off'), now: () => new Date() }, rooms: db.prisma, consent: db.prisma, logger }, definitions: jobDefinitions, outbox: db.prisma });
+  const workers = await startWorkers({ redis, prefix: config.queuePrefix, deps: { db: db.prisma, identity: { db: db.prisma, settings: identitySettingsFrom(config.identity, config.clientCertMode !== 'off'), now: () => new Date() }, rooms: db.prisma, consent: db.prisma, inbound: db.prisma, logger }, definitions: jobDefinitions, outbox: db.prisma });
   logger.info({ queues: [...workers.queues.keys()], prefix: config.queuePrefix }, 'worker ready');
   return async () => {
     await workers.close();

@@ -9,7 +9,9 @@ import type { Principal } from '../../lib/access/principal';
 
 /** Art. 20-3 outbound joins, our users' memberships in partners' rooms, the exchange's dead letters (and rooms' outbox they write to). */
 type OutboundModels = 'outboundJoinRequest' | 'outboundJoinStep' | 'externalMembership' | 'exchangeDeadLetter' | 'roomsOutboxEvent';
-type RoomsModels = OutboundModels | 'room' | 'roomMember' | 'roomApplication' | 'roomApplicationStep' | 'subjectSharing' | 'post' | 'postRevision' | 'postRead' | 'meeting' | 'roomsAccessRecord' | 'existenceCheck' | 'existenceCheckStep' | 'roomNotice' | '$executeRaw';
+/** Art. 20-2 inbound joins: share codes, partners' join requests, external participants. */
+type InboundModels = 'roomShareCode' | 'inboundJoinRequest' | 'inboundJoinStep' | 'externalParticipant' | 'roomsOutboxEvent';
+type RoomsModels = InboundModels | OutboundModels | 'room' | 'roomMember' | 'roomApplication' | 'roomApplicationStep' | 'subjectSharing' | 'post' | 'postRevision' | 'postRead' | 'meeting' | 'roomsAccessRecord' | 'existenceCheck' | 'existenceCheckStep' | 'roomNotice' | '$executeRaw';
 /** Rooms' view of identity's directory (services/directory-view.ts). */
 type DirectoryModels = 'directoryUser' | 'directorySubject';
 export type RoomsDb = Pick<PrismaClient, RoomsModels | DirectoryModels | '$transaction'>;

@@ -221,7 +221,18 @@ const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{1
 export async function findPartnerForExchange(db: Pick<IdentityDb, 'partner'>, partnerId: string): Promise<ExchangePartner | null> {
   if (!uuidPattern.test(partnerId)) return null;
   const partner = await db.partner.findUnique({ where: { id: partnerId } });
-  if (!partner || partner.status !== 'ACTIVE') return null;
+  return partner && partner.status === 'ACTIVE' ? exchangeView(partner) : null;
+}
+
+/** The ACTIVE partner that registered this client certificate (SHA-256, lowercase hex), else null. */
+export async function findPartnerByCertificate(db: Pick<IdentityDb, 'partner'>, fingerprint: string): Promise<ExchangePartner | null> {
+  if (!/^[0-9a-f]{64}$/.test(fingerprint)) return null;
+  const partners = await db.partner.findMany({ where: { status: 'ACTIVE', certificateFingerprints: { has: fingerprint } }, take: 2 });
+  // A fingerprint registered for two partners identifies neither.
+  return partners.length === 1 && partners[0] ? exchangeView(partners[0]) : null;
+}
+
+function exchangeView(partner: Partner): ExchangePartner {
   return {
     id: partner.id,
     name: partner.name,

@@ -1,0 +1,133 @@
+// The receiver's side of the join Task (Art. 20-2), in the adapters' own
+// integration schema: a partner's Task is validated (R4 and the contract),
+// its share code resolved through rooms' service, and only then stored with
+// an outbox event in ONE transaction, so the join request in rooms follows
+// exactly when the Task committed. The same (partner, identifier) again
+// answers the stored Task (idempotent POST). A partner only ever sees its
+// own Tasks: another partner's id is "not found".
+import { randomUUID } from 'node:crypto';
+import type { InboundTask, Prisma } from '../../generated/prisma/client';
+import type { PrismaClient } from '../../lib/database';
+import { isUniqueViolation } from '../../lib/db-errors';
+import type { ExchangePartner } from '../../subgraphs/identity/services/partner-service';
+import { resolveShareCode } from '../../subgraphs/rooms/services/share-code-service';
+import { appendIntegrationOutboxEvent, inboundTaskReceivedEvent } from './integration-outbox';
+import { parseJoinTask, renderInboundTask, type InboundTaskStatusCode } from './join-task';
+import { FhirError } from './operation-outcome';
+
+export type InboundTaskDb = Pick<PrismaClient, 'inboundTask' | 'integrationOutboxEvent' | 'roomShareCode' | 'room' | '$transaction'>;
+
+const notFoundMessage = 'no CareTeam matches this share code for you';
+
+export function renderStoredTask(task: InboundTask): Record<string, unknown> {
+  return renderInboundTask(task.task as Record<string, unknown>, {
+    id: task.id,
+    status: task.status.toLowerCase() as InboundTaskStatusCode,
+    statusReason: task.statusReason,
+    careTeamId: task.status === 'COMPLETED' ? task.roomId : null,
+    lastUpdated: task.updatedAt,
+  });
+}
+
+/** POST Task: 201 with a new Task, 200 with the existing one for a repeated identifier. */
+export async function receiveJoinTask(db: InboundTaskDb, partner: ExchangePartner, body: unknown, now: Date): Promise<{ created: boolean; task: InboundTask }> {
+  const parsed = parseJoinTask(body, { requesterSystem: partner.requesterSystem, userSystem: partner.userSystem });
+  if (!parsed.ok) {
+    const { problem } = parsed;
+    if (problem.kind === 'INVALID_RESOURCE') {
+      throw Object.assign(new FhirError('INVALID_RESOURCE', problem.issues.map((i) => `${i.expression}: ${i.message}`).join('; '), problem.issues.map((i) => i.expression)), { issues: problem.issues });
+    }
+    throw new FhirError(problem.kind, problem.message, [problem.expression]);
+  }
+  const request = parsed.value;
+  const key = { partnerId: partner.id, identifierSystem: request.identifier.system, identifierValue: request.identifier.value };
+  const existing = await db.inboundTask.findUnique({ where: { partnerId_identifierSystem_identifierValue: key } });
+  if (existing) return { created: false, task: existing };
+  const target = await resolveShareCode(db, partner.id, request.shareCode, now);
+  if (!target) throw new FhirError('NOT_FOUND', notFoundMessage, ['Task.focus.identifier']);
+  try {
+    const task = await db.$transaction(async (tx) => {
+      const id = randomUUID();
+      const created = await tx.inboundTask.create({
+        data: {
+          id,
+          ...key,
+          shareCodeId: target.shareCodeId,
+          roomId: target.roomId,
+          status: 'RECEIVED',
+          history: [{ status: 'RECEIVED', at: now.toISOString() }],
+          // The Task as the partner sent it (validated), less the share code: a bearer secret for the room, stored only hashed.
+          task: withoutShareCode(body as Record<string, unknown>) as Prisma.InputJsonValue,
+          receivedAt: now,
+          updatedAt: now,
+        },
+      });
+      await appendIntegrationOutboxEvent(tx, inboundTaskReceivedEvent, { inboundTaskId: id });
+      return created;
+    });
+    return { created: true, task };
+  } catch (error) {
+    // The same identifier in two requests at once: the unique index let one in.
+    if (!isUniqueViolation(error)) throw error;
+    const raced = await db.inboundTask.findUnique({ where: { partnerId_identifierSystem_identifierValue: key } });
+    if (!raced) throw error;
+    return { created: false, task: raced };
+  }
+}
+
+/** The stored (and later shown) Task keeps the focus's type, not the code; the completed Task's output names the CareTeam. */
+function withoutShareCode(task: Record<string, unknown>): Record<string, unknown> {
+  return { ...task, focus: { type: 'CareTeam' } };
+}
+
+/** GET Task/<id>: only the partner that created it. */
+export async function taskForPartner(db: Pick<PrismaClient, 'inboundTask'>, partnerId: string, id: string): Promise<InboundTask> {
+  const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+  const task = uuid.test(id) ? await db.inboundTask.findUnique({ where: { id } }) : null;
+  if (!task || task.partnerId !== partnerId) throw new FhirError('NOT_FOUND', 'no such Task');
+  return task;
+}
+
+/** GET Task?identifier=system|value: the partner's own Tasks only. */
+export async function searchTasksForPartner(db: Pick<PrismaClient, 'inboundTask'>, partnerId: string, identifier: string): Promise<InboundTask[]> {
+  const bar = identifier.indexOf('|');
+  if (bar <= 0 || bar === identifier.length - 1 || identifier.length > 520) {
+    throw new FhirError('BAD_REQUEST', 'identifier must be system|value', ['identifier']);
+  }
+  const task = await db.inboundTask.findUnique({
+    where: { partnerId_identifierSystem_identifierValue: { partnerId, identifierSystem: identifier.slice(0, bar), identifierValue: identifier.slice(bar + 1) } },
+  });
+  return task ? [task] : [];
+}
+
+/** What the inbound jobs use: the integration tables and rooms' inbound tables (through rooms' services). */
+export type InboundExchangeDb = Pick<
+  PrismaClient,
+  'inboundTask' | 'inboundJoinRequest' | 'inboundJoinStep' | 'externalParticipant' | 'room' | 'roomShareCode' | 'roomsAccessRecord' | 'roomsOutboxEvent' | '$executeRaw' | '$transaction'
+>;
+
+type TaskHistoryEntry = { status: string; at: string; by?: string | null };
+
+/**
+ * Moves a stored Task forward (never back): from one of `from` to `to`,
+ * appending to its history. Returns false when it was not in `from` (a
+ * repeated or late job), which is not an error.
+ */
+export async function advanceInboundTask(
+  db: Pick<PrismaClient, 'inboundTask' | '$transaction'>,
+  id: string,
+  from: Array<InboundTask['status']>,
+  to: InboundTask['status'],
+  change: { statusReason?: string | null; by?: string | null; at: Date },
+): Promise<boolean> {
+  return db.$transaction(async (tx) => {
+    const task = await tx.inboundTask.findUnique({ where: { id } });
+    if (!task || !from.includes(task.status)) return false;
+    const history = [...((task.history as TaskHistoryEntry[] | null) ?? []), { status: to, at: change.at.toISOString(), by: change.by ?? null }];
+    const moved = await tx.inboundTask.updateMany({
+      where: { id, status: task.status },
+      data: { status: to, history, updatedAt: change.at, ...(change.statusReason !== undefined ? { statusReason: change.statusReason } : {}) },
+    });
+    return moved.count === 1;
+  });
+}

@@ -1,0 +1,143 @@
+// The FHIR R4 endpoint for partner systems (Art. 20-2; partner exchange
+// contract v1), an express router mounted at /fhir on the gateway's app:
+//   GET  metadata                      CapabilityStatement (public)
+//   GET  .well-known/jwks.json         our exchange public key (public)
+//   POST Task                          a partner's join request
+//   GET  Task/<id>, Task?identifier=   the partner's own Tasks
+//   GET  CareTeam/<id>                 a room as that partner may see it
+// Every answer is application/fhir+json; every error an OperationOutcome
+// with its status (operation-outcome.ts). Authentication comes before the
+// body is read; bodies are limited to 64 kB (413). Every resource we send is
+// validated first (a bug must not put invalid FHIR on the wire). Logs name
+// the partner id, route and outcome code, never a body.
+import express, { type NextFunction, type Request, type Response } from 'express';
+import type { PrismaClient } from '../../lib/database';
+import type { Logger } from '../../lib/logger';
+import type { ExchangeIdentity } from '../../lib/exchange/exchange-key';
+import { jwksOf } from '../../lib/exchange/exchange-key';
+import type { ExchangePartner } from '../../subgraphs/identity/services/partner-service';
+import { careTeamForPartner } from '../../subgraphs/rooms/services/external-participant-service';
+import { capabilityStatement } from './capability-statement';
+import { renderCareTeam } from './care-team';
+import { receiveJoinTask, renderStoredTask, searchTasksForPartner, taskForPartner } from './inbound-task-service';
+import { FhirError, operationOutcome, operationOutcomeOf, outcomeForError, type OperationOutcome } from './operation-outcome';
+import { authenticatePartner, refusalReason } from './partner-auth';
+import { assertValidR4, loadR4Definitions } from './validator';
+
+export const fhirContentType = 'application/fhir+json';
+export const fhirBodyLimit = '64kb';
+
+export interface FhirRouterOptions {
+  db: PrismaClient;
+  exchange: ExchangeIdentity;
+  logger: Logger;
+  now?: () => Date;
+}
+
+function send(res: Response, status: number, resource: Record<string, unknown>): void {
+  res.status(status).type(fhirContentType).send(JSON.stringify(assertValidR4(resource)));
+}
+
+export function fhirRouter(options: FhirRouterOptions): express.Router {
+  const { db, exchange } = options;
+  const logger = options.logger.child({ component: 'fhir' });
+  const now = options.now ?? (() => new Date());
+  // Indexing the R4 definitions takes a moment: do it at start, not on a partner's first request.
+  loadR4Definitions();
+  const router = express.Router();
+
+  router.get('/metadata', (_req, res) => send(res, 200, capabilityStatement(exchange.fhirBaseUrl, now())));
+  router.get('/.well-known/jwks.json', (_req, res) => {
+    res.status(200).json(jwksOf(exchange));
+  });
+
+  const authenticated = async (req: Request, res: Response, next: NextFunction) => {
+    try {
+      res.locals.partner = await authenticatePartner(req, { db, fhirBaseUrl: () => exchange.fhirBaseUrl, now });
+      next();
+    } catch (error) {
+      if (error instanceof FhirError) logger.info({ route: `${req.method} ${req.path}`, reason: refusalReason(error) ?? error.code }, 'fhir: partner refused');
+      next(error);
+    }
+  };
+  const partnerOf = (res: Response) => res.locals.partner as ExchangePartner;
+  const jsonBody = express.json({ limit: fhirBodyLimit, type: [fhirContentType, 'application/json'] });
+
+  router.post(
+    '/Task',
+    authenticated,
+    (req, _res, next) => {
+      if (!req.is([fhirContentType, 'application/json'])) next(new FhirError('UNSUPPORTED_MEDIA_TYPE', `send the Task as ${fhirContentType}`));
+      else next();
+    },
+    jsonBody,
+    async (req, res, next) => {
+      try {
+        const partner = partnerOf(res);
+        const { created, task } = await receiveJoinTask(db, partner, req.body, now());
+        logger.info({ partner: partner.id, task: task.id, created }, 'fhir: join Task received');
+        if (created) res.location(`Task/${task.id}`);
+        send(res, created ? 201 : 200, renderStoredTask(task));
+      } catch (error) {
+        next(error);
+      }
+    },
+  );
+
+  router.get('/Task/:id', authenticated, async (req, res, next) => {
+    try {
+      send(res, 200, renderStoredTask(await taskForPartner(db, partnerOf(res).id, String(req.params.id))));
+    } catch (error) {
+      next(error);
+    }
+  });
+
+  router.get('/Task', authenticated, async (req, res, next) => {
+    try {
+      const identifier = req.query.identifier;
+      if (typeof identifier !== 'string') throw new FhirError('BAD_REQUEST', 'search Tasks by identifier=system|value', ['identifier']);
+      const tasks = await searchTasksForPartner(db, partnerOf(res).id, identifier);
+      send(res, 200, {
+        resourceType: 'Bundle',
+        type: 'searchset',
+        total: tasks.length,
+        entry: tasks.map((task) => ({ fullUrl: `${exchange.fhirBaseUrl}/Task/${task.id}`, resource: renderStoredTask(task), search: { mode: 'match' } })),
+      });
+    } catch (error) {
+      next(error);
+    }
+  });
+
+  router.get('/CareTeam/:id', authenticated, async (req, res, next) => {
+    try {
+      const id = String(req.params.id);
+      const view = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id) ? await careTeamForPartner(db, id, partnerOf(res).id) : null;
+      if (!view) throw new FhirError('NOT_FOUND', 'no such CareTeam');
+      send(res, 200, renderCareTeam(view));
+    } catch (error) {
+      next(error);
+    }
+  });
+
+  // Known paths with another method; anything else is not here.
+  router.all(['/metadata', '/Task', '/Task/:id', '/CareTeam/:id'], (_req, _res, next) => next(new FhirError('METHOD_NOT_ALLOWED', 'this method is not supported here')));
+  router.use((_req, _res, next) => next(new FhirError('NOT_FOUND', 'no such FHIR endpoint')));
+
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars
+  router.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
+    const type = (error as { type?: string }).type;
+    let answer: { status: number; body: OperationOutcome };
+    if (type === 'entity.too.large') answer = operationOutcome('PAYLOAD_TOO_LARGE', `the body must be at most ${fhirBodyLimit}`);
+    else if (type === 'entity.parse.failed') answer = operationOutcome('INVALID_RESOURCE', 'the body is not JSON');
+    else if (type === 'charset.unsupported' || type === 'encoding.unsupported') answer = operationOutcome('UNSUPPORTED_MEDIA_TYPE', 'send UTF-8 JSON');
+    else if (error instanceof FhirError && (error as { issues?: Array<{ expression: string; message: string }> }).issues) {
+      answer = operationOutcomeOf(error.code, (error as unknown as { issues: Array<{ expression: string; message: string }> }).issues);
+    } else {
+      answer = outcomeForError(error);
+      if (answer.status >= 500) logger.error({ route: `${req.method} ${req.path}`, err: { name: (error as Error)?.name } }, 'fhir: unexpected error');
+    }
+    if (answer.status === 401) res.setHeader('WWW-Authenticate', 'Bearer');
+    res.status(answer.status).type(fhirContentType).send(JSON.stringify(answer.body));
+  });
+  return router;
+}

@@ -1,0 +1,45 @@
+// A partner's join Task was stored (integration outbox event
+// inbound-task.received) → the join request is created in rooms through
+// rooms' own service, which records it in rooms' access chain. Idempotent:
+// rooms keys the request by the Task id (its correlation id), so a retry or a
+// duplicate returns the existing request. The payload is the Task id only;
+// the partner user's name is read from the database, never carried in Redis.
+import { UnrecoverableError } from 'bullmq';
+import { z } from 'zod';
+import { inboundTaskReceivedEvent } from '../fhir/integration-outbox';
+import { parseJoinTask } from '../fhir/join-task';
+import { createInboundJoinRequest } from '../../subgraphs/rooms/services/inbound-join-service';
+import type { JobDefinition } from '../job-definition';
+
+const payload = z.object({ inboundTaskId: z.string().uuid() }).strict();
+
+export const inboundJoinReceived: JobDefinition<z.infer<typeof payload>> = {
+  queue: 'inbound-join-received',
+  event: inboundTaskReceivedEvent,
+  payload,
+  async process({ inboundTaskId }, job, deps) {
+    const db = deps.inbound;
+    if (!db) throw new Error('inbound-join-received needs the inbound exchange database handle (JobDependencies.inbound)');
+    const task = await db.inboundTask.findUnique({ where: { id: inboundTaskId } });
+    if (!task) throw new UnrecoverableError('inbound-join-received: no such inbound Task');
+    // The stored Task was validated on arrival; it is parsed again only to read its fields (the share code was removed: put a placeholder back).
+    const stored = task.task as Record<string, unknown>;
+    const parsed = parseJoinTask({ ...stored, focus: { type: 'CareTeam', identifier: { system: 'urn:renkei:room-share-code', value: 'stored' } } });
+    if (!parsed.ok) throw new UnrecoverableError('inbound-join-received: the stored Task no longer parses');
+    const t = parsed.value;
+    const { created } = await createInboundJoinRequest(db, {
+      correlationId: task.id,
+      roomId: task.roomId,
+      partnerId: task.partnerId,
+      shareCodeId: task.shareCodeId,
+      taskIdentifier: `${t.identifier.system}|${t.identifier.value}`,
+      requesterName: t.requester.display,
+      practitionerSystem: t.practitioner.system,
+      practitionerValue: t.practitioner.value,
+      practitionerName: t.practitioner.display,
+      organizationName: t.organization.display,
+      reason: t.reason,
+    });
+    if (created) deps.logger.info({ jobId: job.id, task: task.id }, 'inbound join request created');
+  },
+};

@@ -1,0 +1,182 @@
+// Art. 20-2 inbound joins: a partner system's administrator asks us to
+// register one of its users into one of our rooms. The request arrives as a
+// FHIR Task (adapters/fhir), becomes an InboundJoinRequest here through a job,
+// and a system admin, or the admin/hospital manager who opened the room,
+// approves or rejects it. On approval the partner's user becomes an external
+// participant: no local account, shown as asserted by the partner.
+//
+// Trace: the request keeps the Task id as its correlation id; every step
+// (received, approved, rejected) is kept with who decided; every write is in
+// rooms' chained access record with the correlation id in `what`
+// ("inbound-join.approve#<task id>"); the decision reaches the Task through
+// rooms' outbox (event inbound-join.decided).
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import type { ExternalParticipant, InboundJoinRequest, InboundJoinStep } from '../../../generated/prisma/client';
+import { appendAccessRecord } from '../../../lib/audit/access-log';
+import { can } from '../../../lib/access/permissions';
+import { requireSignedIn } from '../../../lib/access/guard';
+import { appError, notFound } from '../../../lib/graphql-errors';
+import type { RoomsContext, RoomsDb, RoomsTx } from '../context';
+import { chainStore, recordAccess, recordAccessAlone } from './access-records';
+import { appendRoomsOutboxEvent, inboundJoinDecidedEvent } from './outbox';
+import { accessOf, authorizeRoom, findRoom } from './room-guard';
+
+/** What the adapters hand over once a partner's Task is stored (names as the partner asserts them). */
+export const inboundJoinInput = z
+  .object({
+    correlationId: z.string().uuid(),
+    roomId: z.string().uuid(),
+    partnerId: z.string().uuid(),
+    shareCodeId: z.string().uuid(),
+    taskIdentifier: z.string().min(1).max(520),
+    requesterName: z.string().max(200).nullable(),
+    practitionerSystem: z.string().min(1).max(300),
+    practitionerValue: z.string().min(1).max(200),
+    practitionerName: z.string().min(1).max(200),
+    organizationName: z.string().min(1).max(200),
+    reason: z.string().min(1).max(2000),
+  })
+  .strict();
+
+export type InboundJoinDb = Pick<RoomsDb, 'inboundJoinRequest' | 'inboundJoinStep' | 'externalParticipant' | 'room' | 'roomShareCode' | 'roomsAccessRecord' | 'roomsOutboxEvent' | '$executeRaw' | '$transaction'>;
+
+function systemRecord(tx: Pick<RoomsTx, 'roomsAccessRecord' | '$executeRaw'>, room: { id: string; subjectId: string }, partnerId: string, what: string) {
+  return appendAccessRecord(chainStore(tx), {
+    at: new Date(),
+    actorId: null,
+    // The partner asked; no user of ours acted.
+    actorRole: `PARTNER:${partnerId}`,
+    subjectId: room.subjectId,
+    roomId: room.id,
+    action: 'WRITE',
+    what,
+    outcome: 'SUCCESS',
+  });
+}
+
+/**
+ * Creates the request for a stored inbound Task. Idempotent on the
+ * correlation id: a retried or duplicated job returns the existing request.
+ */
+export async function createInboundJoinRequest(db: InboundJoinDb, input: z.infer<typeof inboundJoinInput>): Promise<{ request: InboundJoinRequest; created: boolean }> {
+  const existing = await db.inboundJoinRequest.findUnique({ where: { correlationId: input.correlationId } });
+  if (existing) return { request: existing, created: false };
+  const room = await db.room.findUnique({ where: { id: input.roomId } });
+  if (!room) throw new Error('inbound join: the room of a stored Task no longer exists');
+  try {
+    const request = await db.$transaction(async (tx) => {
+      const created = await tx.inboundJoinRequest.create({ data: { id: randomUUID(), ...input } });
+      await tx.inboundJoinStep.create({ data: { id: randomUUID(), requestId: created.id, action: 'RECEIVED', actorRole: `PARTNER:${input.partnerId}` } });
+      await systemRecord(tx, room, input.partnerId, `inbound-join.receive#${input.correlationId}`);
+      return created;
+    });
+    return { request, created: true };
+  } catch (error) {
+    // Two runs raced: the unique correlation id let one through.
+    const raced = await db.inboundJoinRequest.findUnique({ where: { correlationId: input.correlationId } });
+    if (raced) return { request: raced, created: false };
+    throw error;
+  }
+}
+
+function requireDecider(ctx: RoomsContext) {
+  const user = requireSignedIn(ctx.principal);
+  if (!can(user, 'partner.registerInboundUser')) throw appError('FORBIDDEN', 'not allowed: partner.registerInboundUser');
+  return user;
+}
+
+/** Requests on the rooms the caller manages (the system admin: all), newest first. */
+export async function listInboundJoinRequests(ctx: RoomsContext, status: 'PENDING' | 'APPROVED' | 'REJECTED' | null | undefined): Promise<InboundJoinRequest[]> {
+  const user = requireDecider(ctx);
+  const rooms = user.role === 'SYSTEM_ADMIN' ? undefined : (await ctx.db.room.findMany({ where: { openedBy: user.userId }, select: { id: true } })).map((r) => r.id);
+  const requests = await ctx.db.inboundJoinRequest.findMany({
+    where: { ...(status ? { status } : {}), ...(rooms ? { roomId: { in: rooms } } : {}) },
+    orderBy: [{ receivedAt: 'desc' }, { id: 'desc' }],
+    take: 200,
+  });
+  // The list names partners' users and our rooms: one READ record per room shown.
+  const roomIds = [...new Set(requests.map((r) => r.roomId))];
+  if (roomIds.length > 0) {
+    const shown = await ctx.db.room.findMany({ where: { id: { in: roomIds } }, select: { id: true, subjectId: true } });
+    await ctx.db.$transaction(async (tx) => {
+      for (const room of shown) await recordAccess(tx, { actor: user, room, action: 'READ', what: 'inbound-join.list', outcome: 'SUCCESS' });
+    });
+  }
+  return requests;
+}
+
+export async function getInboundJoinRequest(ctx: RoomsContext, id: string): Promise<InboundJoinRequest> {
+  const user = requireDecider(ctx);
+  const request = await ctx.db.inboundJoinRequest.findUnique({ where: { id } });
+  if (!request) throw notFound('no such inbound join request');
+  const room = await findRoom(ctx, request.roomId);
+  const { access } = await accessOf(ctx, room);
+  if (!access.manager) {
+    await recordAccessAlone(ctx.db, { actor: user, room, action: 'DENIED', what: 'inbound-join.read', outcome: 'FORBIDDEN' });
+    throw appError('FORBIDDEN', 'not a manager of this room');
+  }
+  await recordAccessAlone(ctx.db, { actor: user, room, action: 'READ', what: `inbound-join.read#${request.correlationId}`, outcome: 'SUCCESS' });
+  return request;
+}
+
+export const rejectReason = z.string().trim().min(1, 'must not be empty').max(1000, 'must be at most 1000 characters');
+
+/**
+ * Approves (the partner's user joins as an external participant) or rejects
+ * a pending request. Only a manager of the room holding
+ * 'partner.registerInboundUser'; approval needs an open room. The decision,
+ * its step, the access record and the outbox event commit together.
+ */
+export async function decideInboundJoin(ctx: RoomsContext, id: string, decision: { approve: true } | { approve: false; reason: string }, now = new Date()): Promise<InboundJoinRequest> {
+  requireDecider(ctx);
+  const request = await ctx.db.inboundJoinRequest.findUnique({ where: { id } });
+  if (!request) throw notFound('no such inbound join request');
+  const room = await findRoom(ctx, request.roomId);
+  // Approving adds a participant (a manager, an open room); rejecting adds nothing (a manager, any room not closed).
+  const user = await authorizeRoom(ctx, room, decision.approve ? 'members.add' : 'members.remove', decision.approve ? 'inbound-join.approve' : 'inbound-join.reject');
+  if (request.status !== 'PENDING') throw appError('ILLEGAL_TRANSITION', `the request is already ${request.status.toLowerCase()}`);
+  return ctx.db.$transaction(async (tx) => {
+    const status = decision.approve ? 'APPROVED' : 'REJECTED';
+    const reason = decision.approve ? null : decision.reason;
+    // Only from PENDING: a concurrent decision leaves count 0.
+    const moved = await tx.inboundJoinRequest.updateMany({ where: { id, status: 'PENDING' }, data: { status, decidedBy: user.userId, decidedAt: now, decisionReason: reason } });
+    if (moved.count !== 1) throw appError('ILLEGAL_TRANSITION', 'the request was decided meanwhile');
+    await tx.inboundJoinStep.create({ data: { id: randomUUID(), requestId: id, action: status, actorId: user.userId, actorRole: user.role, reason, at: now } });
+    if (decision.approve) {
+      await tx.externalParticipant.create({
+        data: {
+          id: randomUUID(),
+          roomId: room.id,
+          partnerId: request.partnerId,
+          joinRequestId: id,
+          practitionerSystem: request.practitionerSystem,
+          practitionerValue: request.practitionerValue,
+          name: request.practitionerName,
+          organizationName: request.organizationName,
+          addedBy: user.userId,
+          addedAt: now,
+        },
+      });
+    }
+    await recordAccess(tx, { actor: user, room, action: 'WRITE', what: `inbound-join.${decision.approve ? 'approve' : 'reject'}#${request.correlationId}`, outcome: 'SUCCESS' });
+    await appendRoomsOutboxEvent(tx, inboundJoinDecidedEvent, { joinRequestId: id, correlationId: request.correlationId });
+    return tx.inboundJoinRequest.findUniqueOrThrow({ where: { id } });
+  });
+}
+
+export function stepsOf(db: Pick<RoomsDb, 'inboundJoinStep'>, requestId: string): Promise<InboundJoinStep[]> {
+  return db.inboundJoinStep.findMany({ where: { requestId }, orderBy: [{ at: 'asc' }, { id: 'asc' }] });
+}
+
+export function participantOfRequest(db: Pick<RoomsDb, 'externalParticipant'>, requestId: string): Promise<ExternalParticipant | null> {
+  return db.externalParticipant.findUnique({ where: { joinRequestId: requestId } });
+}
+
+/** For the adapters: where a request stands, by its correlation id (the Task id). */
+export async function inboundJoinOutcome(db: Pick<RoomsDb, 'inboundJoinRequest' | 'externalParticipant'>, correlationId: string) {
+  const request = await db.inboundJoinRequest.findUnique({ where: { correlationId } });
+  if (!request) return null;
+  const participant = request.status === 'APPROVED' ? await db.externalParticipant.findUnique({ where: { joinRequestId: request.id } }) : null;
+  return { status: request.status, decisionReason: request.decisionReason, decidedAt: request.decidedAt, decidedBy: request.decidedBy, roomId: request.roomId, participantId: participant?.id ?? null };
+}
