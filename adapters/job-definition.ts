@@ -10,6 +10,7 @@ import type { IdentityDependencies } from '../subgraphs/identity/context';
 import type { SuspensionDb } from '../subgraphs/rooms/services/suspension-service';
 import type { SharingViewDb } from '../subgraphs/rooms/services/sharing-view';
 import type { SharingDb } from '../subgraphs/consent/services/sharing-service';
+import type { InboundExchangeDb } from './fhir/inbound-task-service';
 import type { OutboundExchangeDb } from '../subgraphs/rooms/services/external-membership-exchange';
 import type { DeadLetterDb } from '../subgraphs/rooms/services/dead-letter-service';
 import type { PartnerCallSettings } from './partner/partner-calls';
@@ -31,6 +32,8 @@ export interface JobDependencies {
   outbound?: OutboundExchangeDb & DeadLetterDb;
   /** Calling partners' FHIR endpoints (Art. 20-3 outbound jobs); without it those jobs fail and are retried. */
   partnerCalls?: PartnerCallSettings;
+  /** The integration tables and rooms' inbound tables, for the Art. 20-2 inbound jobs. Optional like `rooms`. */
+  inbound?: InboundExchangeDb;
   logger: Logger;
   workerName: string;
 }

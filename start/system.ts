@@ -20,6 +20,7 @@ import { createRoomsServer } from '../subgraphs/rooms/server';
 import { createConsentServer } from '../subgraphs/consent/server';
 import { jobDefinitions } from '../adapters/jobs';
 import { startWorkers, type RunningWorkers } from '../adapters/workers';
+import { fhirRouter } from '../adapters/fhir/router';
 import { defaultPartnerCallTimings, type PartnerCallSettings } from '../adapters/partner/partner-calls';
 import type { ExchangeRetryPolicy } from '../adapters/backoff';
 import { generateExchangeKey, type ExchangeIdentity, type ExchangeKey } from '../lib/exchange/exchange-key';
@@ -110,6 +111,8 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
       logger: options.logger,
     });
     stops.push(gatewayServer.stop);
+    // Art. 20-2: the FHIR endpoint for partner systems, on the gateway's port (its base URL: exchange.fhirBaseUrl).
+    gatewayServer.app.use('/fhir', fhirRouter({ db: options.db.prisma, exchange, logger: options.logger, now }));
     const gateway =
       mode === 'tls'
         ? await listenHttps(gatewayServer.app, options.host, options.port, 'the gateway', {
@@ -132,6 +135,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
           consent: options.db.prisma,
           logger: options.logger,
           outbound: options.db.prisma,
+          inbound: options.db.prisma,
           partnerCalls: { exchange, trustedCaPems: [], ...defaultPartnerCallTimings, ...options.exchangeDelivery?.partnerCalls },
         },
         exchangeRetry: options.exchangeDelivery?.retry,

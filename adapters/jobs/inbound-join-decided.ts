@@ -17,6 +17,7 @@ const payload = z.object({ joinRequestId: z.string().uuid(), correlationId: z.st
 export const inboundJoinDecided: JobDefinition<z.infer<typeof payload>> = {
   queue: 'inbound-join-decided',
   event: inboundJoinDecidedEvent,
+  exchange: true,
   payload,
   async process({ correlationId }, job, deps) {
     const db = deps.inbound;

@@ -16,6 +16,7 @@ const payload = z.object({ inboundTaskId: z.string().uuid() }).strict();
 export const inboundJoinReceived: JobDefinition<z.infer<typeof payload>> = {
   queue: 'inbound-join-received',
   event: inboundTaskReceivedEvent,
+  exchange: true,
   payload,
   async process({ inboundTaskId }, job, deps) {
     const db = deps.inbound;

@@ -2,6 +2,8 @@ import type { JobDefinition } from '../job-definition';
 import { consentWithdrawn } from './consent-withdrawn';
 import { directoryChanged } from './directory-changed';
 import { disableInactiveAccounts } from './disable-inactive-accounts';
+import { inboundJoinDecided } from './inbound-join-decided';
+import { inboundJoinReceived } from './inbound-join-received';
 import { externalRoomSync } from './external-room-sync';
 import { outboundJoinPoll } from './outbound-join-poll';
 import { outboundJoinSend } from './outbound-join-send';
@@ -14,6 +16,9 @@ export const jobDefinitions: ReadonlyArray<JobDefinition<never>> = [
   workerHeartbeat as JobDefinition<never>,
   disableInactiveAccounts as JobDefinition<never>,
   consentWithdrawn as JobDefinition<never>,
+  // Art. 20-2 inbound joins: a partner's Task becomes a join request; the decision goes back to the Task.
+  inboundJoinReceived as JobDefinition<never>,
+  inboundJoinDecided as JobDefinition<never>,
   // Art. 20-3 outbound joins: send, follow the partner's Task, keep external memberships current.
   outboundJoinSend as JobDefinition<never>,
   outboundJoinPoll as JobDefinition<never>,
