@@ -56,7 +56,7 @@ async function main() {
     });
     log(`system started in ${seconds(t0)} s (pid ${system.pid}, gateway ${system.gatewayUrl})`);
     const callers = await signInCallers(system, keys, seeded.benchUser);
-    const ctx: ScenarioContext = { config, system, callers, seeded, supergraphSdl: readSupergraph(), redisUrl: config.redisUrl, queuePrefix, log };
+    const ctx: ScenarioContext = { config, system, callers, seeded, supergraphSdl: readSupergraph(), databaseUrl: created.url, redisUrl: config.redisUrl, queuePrefix, log };
 
     // Memory runs before the exchange so its peak is the timeline load's, not the job burst's.
     const scenarios: Array<[number, string, (c: ScenarioContext) => Promise<ScenarioResult>]> = [

@@ -2,7 +2,12 @@
 // workers in one process, as npm start runs them) under the timeline load.
 // Measured from outside, /proc/<pid>/status of the child: VmRSS sampled
 // every 100 ms while autocannon drives timeline pages through the gateway,
-// and VmHWM, the kernel's own peak since the process started.
+// and VmHWM, the kernel's own peak since the process started. PostgreSQL's
+// view is sampled alongside (pg_stat_activity): how many of the system's
+// connections were busy, and how many waited on a lock, which shows whether
+// the access records' chain lock (one advisory lock per chain) serializes
+// concurrent timeline reads.
+import { Client } from 'pg';
 import { autocannonRun } from '../load';
 import { timelineQuery } from './fan-out';
 import type { ScenarioContext, ScenarioResult } from './types';
@@ -19,13 +24,40 @@ export async function memoryUnderTimelineLoad(ctx: ScenarioContext): Promise<Sce
   const sampler = setInterval(() => {
     peakSampled = Math.max(peakSampled, ctx.system.memory().rssBytes);
   }, 100);
+  const pg = new Client({ connectionString: ctx.databaseUrl });
+  await pg.connect();
+  const activity: Array<{ active: number; lockWaits: number; advisory: number }> = [];
+  let sampling = true;
+  const sampleActivity = (async () => {
+    while (sampling) {
+      const { rows } = await pg.query<{ active: string; lock_waits: string; advisory: string }>(
+        `SELECT count(*) FILTER (WHERE state = 'active') AS active, count(*) FILTER (WHERE wait_event_type = 'Lock') AS lock_waits,
+                count(*) FILTER (WHERE wait_event_type = 'Lock' AND wait_event = 'advisory') AS advisory
+         FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()`,
+      );
+      activity.push({ active: Number(rows[0]?.active ?? 0), lockWaits: Number(rows[0]?.lock_waits ?? 0), advisory: Number(rows[0]?.advisory ?? 0) });
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  })();
   let load;
   try {
     load = await autocannonRun(target, { connections, durationSeconds: duration });
   } finally {
     clearInterval(sampler);
+    sampling = false;
+    await sampleActivity.catch(() => undefined);
+    await pg.end();
   }
+  const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / Math.max(1, values.length);
+  const database = {
+    samples: activity.length,
+    meanActiveStatements: mean(activity.map((a) => a.active)),
+    meanLockWaiters: mean(activity.map((a) => a.lockWaits)),
+    maxLockWaiters: Math.max(0, ...activity.map((a) => a.lockWaits)),
+    meanAdvisoryLockWaiters: mean(activity.map((a) => a.advisory)),
+  };
   const after = ctx.system.memory();
+  ctx.log(`  PostgreSQL (${database.samples} samples): ${database.meanActiveStatements.toFixed(2)} statements running on average, ${database.meanLockWaiters.toFixed(2)} waiting on a lock (at most ${database.maxLockWaiters}; ${database.meanAdvisoryLockWaiters.toFixed(2)} on the access records' advisory lock)`);
   ctx.log(`  ${load.requestsPerSecond.toFixed(0)} timeline pages/s for ${duration} s (${connections} connections, ${load.failures} failures); RSS ${mb(before.rssBytes).toFixed(0)} MB before, peak ${mb(peakSampled).toFixed(0)} MB, VmHWM ${mb(after.peakRssBytes).toFixed(0)} MB`);
   return {
     name: 'memory',
@@ -41,7 +73,18 @@ export async function memoryUnderTimelineLoad(ctx: ScenarioContext): Promise<Sce
         ratio: mb(peakSampled) / mb(before.rssBytes),
         note: `VmHWM ${mb(after.peakRssBytes).toFixed(0)} MB; ${load.requestsPerSecond.toFixed(0)} pages/s${load.failures ? `, ${load.failures} failed` : ''}`,
       },
+      {
+        scenario: '4 memory (all-in-one process)',
+        measure: 'PostgreSQL backends, same load (info)',
+        subject: 'waiting on a lock',
+        baseline: 'running a statement',
+        subjectValue: database.meanLockWaiters,
+        baselineValue: database.meanActiveStatements,
+        unit: 'mean',
+        ratio: database.meanActiveStatements ? database.meanLockWaiters / database.meanActiveStatements : null,
+        note: `${database.meanAdvisoryLockWaiters.toFixed(2)} on the access records' advisory lock`,
+      },
     ],
-    details: { method: '/proc/<pid>/status VmRSS sampled every 100 ms, VmHWM at the end', before, after, peakSampledBytes: peakSampled, load },
+    details: { method: '/proc/<pid>/status VmRSS sampled every 100 ms, VmHWM at the end', before, after, peakSampledBytes: peakSampled, load, database },
   };
 }

@@ -10,6 +10,8 @@ export interface ScenarioContext {
   callers: Callers;
   seeded: SeededData;
   supergraphSdl: string;
+  /** The bench database, for diagnostics the scenarios read from PostgreSQL itself. */
+  databaseUrl: string;
   redisUrl: string;
   queuePrefix: string;
   log(line: string): void;
