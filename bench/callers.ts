@@ -22,15 +22,29 @@ export interface Callers {
   call: SubgraphCall;
 }
 
-export async function signInCallers(system: SystemHandle, keys: InternalKeyPair, user: { accountId: string; password: string }): Promise<Callers> {
-  const response = await fetch(system.gatewayUrl, {
+/** Signs in through the gateway's signIn mutation; returns the session token. */
+export async function signIn(gatewayUrl: string, user: { accountId: string; password: string }): Promise<string> {
+  const response = await fetch(gatewayUrl, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ query: 'mutation($a: String!, $p: String!) { signIn(accountId: $a, password: $p) { token } }', variables: { a: user.accountId, p: user.password } }),
   });
   const body = (await response.json()) as { data?: { signIn?: { token: string } }; errors?: Array<{ extensions?: { code?: string } }> };
   const token = body.data?.signIn?.token;
-  if (!token) throw new Error(`the bench user could not sign in (${body.errors?.map((e) => e.extensions?.code).join(', ')})`);
+  if (!token) throw new Error(`a seeded user could not sign in (${body.errors?.map((e) => e.extensions?.code).join(', ')})`);
+  return token;
+}
+
+/** A GraphQL call through the gateway with a session token, failing on any error. */
+export async function gatewayCall(gatewayUrl: string, token: string, query: string, variables: Record<string, unknown>): Promise<Record<string, any>> {
+  const response = await fetch(gatewayUrl, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ query, variables }) });
+  const body = (await response.json()) as { data?: Record<string, any>; errors?: Array<{ extensions?: { code?: string } }> };
+  if (!body.data || body.errors) throw new Error(`the gateway answered errors: ${body.errors?.map((e) => e.extensions?.code).join(', ')}`);
+  return body.data;
+}
+
+export async function signInCallers(system: SystemHandle, keys: InternalKeyPair, user: { accountId: string; password: string }): Promise<Callers> {
+  const token = await signIn(system.gatewayUrl, user);
   const sign = await internalTokenSigner(keys.privateKeyPem);
   const resolveBody = JSON.stringify({ token, certificate: null, address: '127.0.0.1' });
   const resolved = await fetch(`${system.subgraphUrls.identity}${resolvePrincipalPath}`, {

@@ -23,6 +23,8 @@ export interface SeededData {
   seconds: number;
   /** A USER who is a member of the busy rooms. */
   benchUser: { id: string; accountId: string; password: string };
+  /** A system administrator (registers the bench partner and issues its share code). */
+  adminUser: { id: string; accountId: string; password: string };
   /** Rooms with at least 50 posts, the bench user a member of each. */
   busyRoomIds: string[];
 }
@@ -79,6 +81,13 @@ export async function seed(client: Client, sizes: SeedSizes, log: (line: string)
             $1, now(), false, now(), '2024-08-01', ${sqlId('user', 'n')}, now()
      FROM generate_series(1, ${U}) AS n`,
     [passwordHash],
+  );
+  await step(
+    'identity.user',
+    `INSERT INTO identity."user" (id, account_id, name, name_kana, facility_id, role, password_hash, password_changed_at,
+                                  must_change_password, pledged_at, pledge_version, issued_by, last_active_at)
+     VALUES ($2, $3, 'ベンチ 管理者', 'ベンチ カンリシャ', $4, 'SYSTEM_ADMIN', $1, now(), false, now(), '2024-08-01', $2, now())`,
+    [passwordHash, benchId('user', U + 1), `bn${String(U + 1).padStart(8, '0')}`, benchId('facility', 1)],
   );
   await step(
     'identity.subject',
@@ -163,6 +172,7 @@ export async function seed(client: Client, sizes: SeedSizes, log: (line: string)
     rows,
     seconds: (performance.now() - started) / 1000,
     benchUser: { id: benchId('user', benchUserN), accountId: `bn${String(benchUserN).padStart(8, '0')}`, password },
+    adminUser: { id: benchId('user', U + 1), accountId: `bn${String(U + 1).padStart(8, '0')}`, password },
     busyRoomIds: Array.from({ length: B }, (_, i) => benchId('room', i + 1)),
   };
 }

@@ -1,0 +1,162 @@
+// The exchange pipeline's half of scenario 3: a partner, registered through
+// the graph by a seeded system admin with a key the bench holds, POSTs
+// contract join Tasks (each with its own identifier and a fresh JWT, since a
+// jti is single-use) to /fhir/Task from `connections` concurrent senders, as
+// the raw side's producers add jobs. A Task counts when its join request is
+// stored in rooms (Task stored → integration outbox → relay → BullMQ →
+// inbound-join-received → rooms' service). Throughput runs from the first
+// POST to the last join request's own timestamp.
+import { randomUUID } from 'node:crypto';
+import { Queue } from 'bullmq';
+import { exportJWK, generateKeyPair, SignJWT, type KeyLike } from 'jose';
+import { Client } from 'pg';
+import { buildJoinTask } from '../../adapters/fhir/join-task';
+import { connectRedis } from '../../lib/redis';
+import { gatewayCall, signIn } from '../callers';
+import { percentile } from '../load';
+import type { ScenarioContext } from './types';
+
+interface Partner {
+  id: string;
+  privateKey: KeyLike;
+  shareCode: string;
+}
+
+export interface PipelineResult {
+  tasks: number;
+  tasksPerSecond: number;
+  post: { p50: number; p95: number; failures: number };
+  /** Task stored (inbound_task.received_at) to join request stored (its received_at). */
+  storedToJoinRequest: { p50: number; p95: number };
+  /** The inbound-join-received jobs' enqueue to start (BullMQ timestamp → processedOn), over the jobs BullMQ keeps. */
+  enqueueToStart: { p50: number; p95: number; jobs: number };
+  seconds: number;
+}
+
+async function registerPartner(ctx: ScenarioContext): Promise<Partner> {
+  const token = await signIn(ctx.system.gatewayUrl, ctx.seeded.adminUser);
+  const { publicKey, privateKey } = await generateKeyPair('EdDSA', { crv: 'Ed25519', extractable: true });
+  const input = {
+    name: 'ベンチ連携ネット',
+    fhirBaseUrl: 'https://bench-partner.example/fhir',
+    requesterSystem: 'https://bench-partner.example/requests',
+    userSystem: 'https://bench-partner.example/users',
+    jwks: JSON.stringify({ keys: [await exportJWK(publicKey)] }),
+  };
+  const partnerId = (await gatewayCall(ctx.system.gatewayUrl, token, 'mutation($input: RegisterPartnerInput!) { registerPartner(input: $input) { id } }', { input })).registerPartner.id as string;
+  const roomId = ctx.seeded.busyRoomIds[ctx.seeded.busyRoomIds.length - 1]!;
+  const issued = await gatewayCall(ctx.system.gatewayUrl, token, 'mutation($r: ID!, $p: ID!) { issueRoomShareCode(roomId: $r, partnerId: $p, expiresInDays: 1) { code } }', { r: roomId, p: partnerId });
+  return { id: partnerId, privateKey, shareCode: issued.issueRoomShareCode.code as string };
+}
+
+/** Bodies and single-use JWTs, made before the clock starts so signing is not measured. */
+async function prepare(partner: Partner, fhirBaseUrl: string, count: number) {
+  const now = Math.floor(Date.now() / 1000);
+  return Promise.all(
+    Array.from({ length: count }, async () => ({
+      body: JSON.stringify(
+        buildJoinTask({
+          identifier: { system: 'https://bench-partner.example/requests', value: randomUUID() },
+          shareCode: partner.shareCode,
+          authoredOn: '2026-11-25T09:00:00+09:00',
+          requester: { system: 'https://bench-partner.example/users', value: 'admin-1', display: 'ベンチ 管理者' },
+          practitioner: { system: 'https://bench-partner.example/users', value: `nurse-${randomUUID().slice(0, 8)}`, display: 'ベンチ 看護師' },
+          organization: { display: 'ベンチ訪問看護ステーション' },
+          reason: '退院後の訪問看護で関わるため',
+        }),
+      ),
+      jwt: await new SignJWT({})
+        .setProtectedHeader({ alg: 'EdDSA' })
+        .setIssuer(partner.id)
+        .setSubject(partner.id)
+        .setAudience(fhirBaseUrl)
+        .setIssuedAt(now)
+        .setExpirationTime(now + 280)
+        .setJti(randomUUID())
+        .sign(partner.privateKey),
+    })),
+  );
+}
+
+async function joinRequests(pg: Client, partnerId: string): Promise<{ count: number; last: number }> {
+  const { rows } = await pg.query<{ count: string; last: Date | null }>('SELECT count(*) AS count, max(received_at) AS last FROM rooms.inbound_join_request WHERE partner_id = $1', [partnerId]);
+  return { count: Number(rows[0]?.count ?? 0), last: rows[0]?.last?.getTime() ?? 0 };
+}
+
+async function send(ctx: ScenarioContext, partner: Partner, pg: Client, count: number, connections: number) {
+  const fhirBaseUrl = ctx.system.gatewayUrl.replace(/\/graphql$/, '/fhir');
+  const prepared = await prepare(partner, fhirBaseUrl, count);
+  const before = (await joinRequests(pg, partner.id)).count;
+  const postMs: number[] = [];
+  let failures = 0;
+  let next = 0;
+  const started = Date.now();
+  await Promise.all(
+    Array.from({ length: connections }, async () => {
+      while (next < prepared.length) {
+        const { body, jwt } = prepared[next++]!;
+        const t0 = performance.now();
+        const response = await fetch(`${fhirBaseUrl}/Task`, { method: 'POST', headers: { 'content-type': 'application/fhir+json', authorization: `Bearer ${jwt}` }, body });
+        await response.arrayBuffer();
+        postMs.push(performance.now() - t0);
+        if (response.status !== 201) failures += 1;
+      }
+    }),
+  );
+  const expected = before + count - failures;
+  const deadline = Date.now() + 180_000;
+  let done = await joinRequests(pg, partner.id);
+  while (done.count < expected && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    done = await joinRequests(pg, partner.id);
+  }
+  if (done.count < expected) throw new Error(`only ${done.count - before} of ${count - failures} join requests were stored within 3 minutes`);
+  return { started, last: done.last, postMs, failures };
+}
+
+export async function inboundTaskPipeline(ctx: ScenarioContext, count: number): Promise<PipelineResult> {
+  const { connections } = ctx.config.load;
+  const partner = await registerPartner(ctx);
+  const pg = new Client({ connectionString: ctx.databaseUrl });
+  await pg.connect();
+  try {
+    await send(ctx, partner, pg, Math.min(100, count), connections);
+    const startedAt = new Date();
+    const run = await send(ctx, partner, pg, count, connections);
+    const { rows } = await pg.query<{ ms: number }>(
+      `SELECT extract(epoch FROM (j.received_at - t.received_at)) * 1000 AS ms
+       FROM integration.inbound_task t JOIN rooms.inbound_join_request j ON j.correlation_id = t.id::text
+       WHERE t.partner_id = $1 AND t.received_at >= $2`,
+      [partner.id, startedAt],
+    );
+    const stored = rows.map((r) => Number(r.ms));
+    const enqueueToStart = await jobStartLatencies(ctx, startedAt.getTime());
+    const seconds = (run.last - run.started) / 1000;
+    return {
+      tasks: count,
+      tasksPerSecond: (count - run.failures) / seconds,
+      post: { p50: percentile(run.postMs, 50), p95: percentile(run.postMs, 95), failures: run.failures },
+      storedToJoinRequest: { p50: percentile(stored, 50), p95: percentile(stored, 95) },
+      enqueueToStart,
+      seconds,
+    };
+  } finally {
+    await pg.end();
+  }
+}
+
+/** BullMQ keeps the last 1000 completed jobs of a queue (adapters/workers.ts); their timestamps give enqueue-to-start. */
+async function jobStartLatencies(ctx: ScenarioContext, since: number) {
+  const connection = connectRedis(ctx.redisUrl);
+  await connection.connect();
+  const queue = new Queue('inbound-join-received', { connection, prefix: ctx.queuePrefix });
+  queue.on('error', () => undefined);
+  try {
+    const jobs = await queue.getJobs(['completed'], 0, -1);
+    const latencies = jobs.filter((j) => j.timestamp >= since && j.processedOn).map((j) => j.processedOn! - j.timestamp);
+    return { p50: percentile(latencies, 50), p95: percentile(latencies, 95), jobs: latencies.length };
+  } finally {
+    await queue.close();
+    await connection.quit();
+  }
+}
