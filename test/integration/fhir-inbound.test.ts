@@ -3,40 +3,24 @@
 // registered in our partner registry, asks over real HTTP to register one of
 // its users into one of our rooms; the workers turn its Task into a join
 // request, a manager decides in the graph, and the partner pulls the outcome
-// (Task) and later changes (CareTeam). Every bad request gets its
-// OperationOutcome and stores nothing.
-import { randomUUID } from 'node:crypto';
-import { exportJWK, generateKeyPair, SignJWT, type KeyLike } from 'jose';
-import { buildJoinTask, type JoinTaskInput } from '../../adapters/fhir/join-task';
+// (Task) and later changes (CareTeam). Refused requests are in
+// fhir-inbound-refusals.test.ts, the graph side's refusals in
+// fhir-inbound-graph.test.ts.
 import { validateR4 } from '../../adapters/fhir/validator';
 import { actorWithRole, type Actor } from '../support/actors';
 import { eventually } from '../support/eventually';
 import { as } from '../support/identity-fixtures';
-import { subjectWithConsent } from '../support/sharing-fixtures';
+import { fhirRequest, inboundRowCounts, issueShareCodeAs, joinTaskFrom, openRoomAs, partnerJwt, registerSimulatedPartner, type SimulatedPartner } from '../support/simulated-partner';
 import { startTestSystem, type TestSystem } from '../support/test-system';
 
 const d = {
-  registerPartner: `mutation($input: RegisterPartnerInput!) { registerPartner(input: $input) { id } }`,
-  suspendPartner: `mutation($id: ID!) { suspendPartner(id: $id, reason: "test") { id status } }`,
-  reactivatePartner: `mutation($id: ID!) { reactivatePartner(id: $id, reason: "test") { id status } }`,
-  openRoom: `mutation($s: ID!, $t: String!) { openRoom(input: { subjectId: $s, title: $t }) { id } }`,
   closeRoom: `mutation($r: ID!) { closeRoom(roomId: $r, reason: MOVED) { status } }`,
-  issue: `mutation($r: ID!, $p: ID!, $days: Int) { issueRoomShareCode(roomId: $r, partnerId: $p, expiresInDays: $days) { code shareCode { id partnerId status expiresAt } } }`,
-  revoke: `mutation($id: ID!) { revokeRoomShareCode(id: $id) { id status } }`,
-  shareCodes: `query($r: ID!) { room(id: $r) { shareCodes { id status partnerId } } }`,
   requests: `query($s: InboundJoinStatus) { inboundJoinRequests(status: $s) { id correlationId status practitionerName organizationName reason room { id } history { action actorRole actor { id } reason } } }`,
   approve: `mutation($id: ID!) { approveInboundJoin(id: $id) { id status externalParticipant { id name organizationName assertedByPartner } } }`,
   reject: `mutation($id: ID!, $reason: String!) { rejectInboundJoin(id: $id, reason: $reason) { id status decisionReason } }`,
   participants: `query($r: ID!) { room(id: $r) { externalParticipants { id name partnerId } } }`,
   removeParticipant: `mutation($id: ID!) { removeExternalParticipant(id: $id, reason: "支援終了") { id removedAt } }`,
 };
-
-interface SimulatedPartner {
-  id: string;
-  privateKey: KeyLike;
-  requesterSystem: string;
-  userSystem: string;
-}
 
 describe('inbound partner joins over FHIR (Art. 20-2)', () => {
   let t: TestSystem;
@@ -46,80 +30,13 @@ describe('inbound partner joins over FHIR (Art. 20-2)', () => {
   let imizu: SimulatedPartner;
   let base: string;
 
-  async function registerPartner(name: string, host: string): Promise<SimulatedPartner> {
-    const { publicKey, privateKey } = await generateKeyPair('EdDSA', { crv: 'Ed25519', extractable: true });
-    const requesterSystem = `https://${host}/requests`;
-    const userSystem = `https://${host}/users`;
-    const response = await as(t, sa)(d.registerPartner, {
-      input: { name, fhirBaseUrl: `https://${host}/fhir`, requesterSystem, userSystem, jwks: JSON.stringify({ keys: [await exportJWK(publicKey)] }) },
-    });
-    if (response.errors) throw new Error(JSON.stringify(response.errors));
-    return { id: response.data?.registerPartner.id, privateKey, requesterSystem, userSystem };
-  }
-
-  function jwt(partner: SimulatedPartner, claims: { aud?: string; expIn?: number; iat?: number; jti?: string; sub?: string; key?: KeyLike } = {}): Promise<string> {
-    const now = Math.floor(Date.now() / 1000);
-    return new SignJWT({})
-      .setProtectedHeader({ alg: 'EdDSA' })
-      .setIssuer(partner.id)
-      .setSubject(claims.sub ?? partner.id)
-      .setAudience(claims.aud ?? base)
-      .setIssuedAt(claims.iat ?? now)
-      .setExpirationTime(now + (claims.expIn ?? 120))
-      .setJti(claims.jti ?? randomUUID())
-      .sign(claims.key ?? partner.privateKey);
-  }
-
-  async function fhir(method: string, path: string, options: { token?: string; body?: unknown; raw?: string; contentType?: string } = {}) {
-    const headers: Record<string, string> = {};
-    if (options.token) headers.authorization = `Bearer ${options.token}`;
-    const payload = options.raw ?? (options.body === undefined ? undefined : JSON.stringify(options.body));
-    if (payload !== undefined) headers['content-type'] = options.contentType ?? 'application/fhir+json';
-    const response = await fetch(`${base}${path}`, { method, headers, body: payload });
-    const text = await response.text();
-    return { status: response.status, location: response.headers.get('location'), contentType: response.headers.get('content-type'), json: text ? JSON.parse(text) : undefined };
-  }
-
-  const post = async (partner: SimulatedPartner, task: unknown) => fhir('POST', '/Task', { token: await jwt(partner), body: task });
-  const get = async (partner: SimulatedPartner, path: string) => fhir('GET', path, { token: await jwt(partner) });
-
-  function joinTask(partner: SimulatedPartner, shareCode: string, overrides: Partial<JoinTaskInput> = {}) {
-    return buildJoinTask({
-      identifier: { system: partner.requesterSystem, value: randomUUID() },
-      shareCode,
-      authoredOn: '2026-11-25T09:00:00+09:00',
-      requester: { system: partner.userSystem, value: 'admin-1', display: '氷見 管理者' },
-      practitioner: { system: partner.userSystem, value: `nurse-${randomUUID().slice(0, 8)}`, display: '氷見 看護師' },
-      organization: { display: '氷見訪問看護ステーション' },
-      reason: '退院後の訪問看護で関わるため',
-      ...overrides,
-    });
-  }
-
-  async function openRoom(): Promise<string> {
-    const subjectId = await subjectWithConsent(t, hm);
-    const opened = await as(t, hm)(d.openRoom, { s: subjectId, t: '太郎さんの部屋' });
-    if (opened.errors) throw new Error(JSON.stringify(opened.errors));
-    return opened.data?.openRoom.id;
-  }
-
-  async function issueCode(roomId: string, partner: SimulatedPartner, days?: number): Promise<{ code: string; id: string }> {
-    const issued = await as(t, hm)(d.issue, { r: roomId, p: partner.id, days });
-    if (issued.errors) throw new Error(JSON.stringify(issued.errors));
-    return { code: issued.data?.issueRoomShareCode.code, id: issued.data?.issueRoomShareCode.shareCode.id };
-  }
-
-  /** Everything a join stores, across the integration and rooms schemas. */
-  async function stored() {
-    const p = t.db.prisma;
-    return {
-      tasks: await p.inboundTask.count(),
-      integrationEvents: await p.integrationOutboxEvent.count(),
-      requests: await p.inboundJoinRequest.count(),
-      participants: await p.externalParticipant.count(),
-      roomsEvents: await p.roomsOutboxEvent.count(),
-    };
-  }
+  const post = async (partner: SimulatedPartner, task: unknown) => fhirRequest(base, 'POST', '/Task', { token: await partnerJwt(partner, base), body: task });
+  const get = async (partner: SimulatedPartner, path: string) => fhirRequest(base, 'GET', path, { token: await partnerJwt(partner, base) });
+  const joinTask = joinTaskFrom;
+  const openRoom = () => openRoomAs(t, hm);
+  const issueCode = (roomId: string, partner: SimulatedPartner, days?: number) => issueShareCodeAs(t, hm, roomId, partner, days);
+  const stored = () => inboundRowCounts(t);
+  const fhir = (method: string, path: string, options: Parameters<typeof fhirRequest>[3] = {}) => fhirRequest(base, method, path, options);
 
   async function pendingRequestFor(correlationId: string) {
     const found = await eventually(
@@ -135,8 +52,8 @@ describe('inbound partner joins over FHIR (Art. 20-2)', () => {
     base = t.system.exchange.fhirBaseUrl;
     sa = await actorWithRole(t, 'SYSTEM_ADMIN');
     hm = await actorWithRole(t, 'HOSPITAL_MANAGER');
-    himi = await registerPartner('氷見市多職種ネット', 'himi.example');
-    imizu = await registerPartner('射水市多職種ネット', 'imizu.example');
+    himi = await registerSimulatedPartner(t, sa, '氷見市多職種ネット', 'himi.example');
+    imizu = await registerSimulatedPartner(t, sa, '射水市多職種ネット', 'imizu.example');
   });
   afterAll(() => t?.stop());
 
@@ -239,102 +156,5 @@ describe('inbound partner joins over FHIR (Art. 20-2)', () => {
     expect((await get(himi, `/CareTeam/${roomId}`)).status).toBe(404);
     const again = await as(t, hm)(d.approve, { id: request.id });
     expect(again.errors?.[0]?.extensions?.code).toBe('ILLEGAL_TRANSITION');
-  });
-
-  describe('bad requests get an OperationOutcome and store nothing', () => {
-    let roomId: string;
-    let code: string;
-
-    beforeAll(async () => {
-      roomId = await openRoom();
-      ({ code } = await issueCode(roomId, himi));
-    });
-
-    async function refused(send: () => Promise<{ status: number; json: any; contentType: string | null }>, status: number, errorCode: string) {
-      const before = await stored();
-      const response = await send();
-      expect({ status: response.status, resourceType: response.json?.resourceType, code: response.json?.issue?.[0]?.details?.coding?.[0]?.code }).toEqual({ status, resourceType: 'OperationOutcome', code: errorCode });
-      expect(response.contentType).toMatch(/^application\/fhir\+json/);
-      expect(validateR4(response.json)).toEqual({ valid: true });
-      expect(await stored()).toEqual(before);
-      return response.json;
-    }
-
-    it('invalid FHIR: 400 naming the element', async () => {
-      const outcome = await refused(() => post(himi, { ...joinTask(himi, code), status: 'bogus' }), 400, 'INVALID_RESOURCE');
-      expect(outcome.issue[0].expression).toEqual(['Task.status']);
-      await refused(() => post(himi, { ...joinTask(himi, code), unknownElement: true }), 400, 'INVALID_RESOURCE');
-      await refused(async () => fhir('POST', '/Task', { token: await jwt(himi), raw: '{"resourceType":' }), 400, 'INVALID_RESOURCE');
-    });
-
-    it('a Task that breaks the contract: wrong task code, missing input, foreign identifier system', async () => {
-      await refused(() => post(himi, { ...joinTask(himi, code), code: { coding: [{ system: 'urn:renkei:task-code', code: 'other' }] } }), 400, 'WRONG_TASK_CODE');
-      const noReason = joinTask(himi, code);
-      noReason.input = (noReason.input as Array<{ type: { coding: Array<{ code: string }> } }>).filter((i) => i.type.coding[0]?.code !== 'reason');
-      await refused(() => post(himi, noReason), 400, 'INVALID_RESOURCE');
-      await refused(() => post(himi, joinTask(imizu, code)), 400, 'WRONG_IDENTIFIER_SYSTEM');
-    });
-
-    it('unknown, expired, revoked and other-partner share codes: the same 404 that reveals nothing', async () => {
-      const unknown = await refused(() => post(himi, joinTask(himi, 'no-such-code-0123456789')), 404, 'NOT_FOUND');
-      const expiring = await issueCode(roomId, himi, 1);
-      await t.db.prisma.roomShareCode.update({ where: { id: expiring.id }, data: { expiresAt: new Date(Date.now() - 1000) } });
-      const expired = await refused(() => post(himi, joinTask(himi, expiring.code)), 404, 'NOT_FOUND');
-      const revokedCode = await issueCode(roomId, himi);
-      expect((await as(t, hm)(d.revoke, { id: revokedCode.id })).data?.revokeRoomShareCode).toEqual({ id: revokedCode.id, status: 'REVOKED' });
-      const revoked = await refused(() => post(himi, joinTask(himi, revokedCode.code)), 404, 'NOT_FOUND');
-      const imizuCode = await issueCode(roomId, imizu);
-      const otherPartner = await refused(() => post(himi, joinTask(himi, imizuCode.code)), 404, 'NOT_FOUND');
-      expect(new Set([unknown, expired, revoked, otherPartner].map((o) => JSON.stringify(o))).size).toBe(1);
-      const listed = (await as(t, hm)(d.shareCodes, { r: roomId })).data?.room.shareCodes.map((c: { id: string; status: string }) => [c.id, c.status]);
-      expect(listed).toEqual(expect.arrayContaining([[expiring.id, 'EXPIRED'], [revokedCode.id, 'REVOKED'], [imizuCode.id, 'ACTIVE']]));
-    });
-
-    it('bad JWTs: none, wrong key, wrong audience, lifetime beyond 5 minutes, expired, sub not the partner: 401', async () => {
-      const task = joinTask(himi, code);
-      const stranger = (await generateKeyPair('EdDSA', { crv: 'Ed25519' })).privateKey;
-      const now = Math.floor(Date.now() / 1000);
-      for (const token of [
-        undefined,
-        'not.a.jwt',
-        await jwt(himi, { key: stranger }),
-        await jwt(himi, { aud: 'https://someone-else.example/fhir' }),
-        await jwt(himi, { expIn: 600 }),
-        await jwt(himi, { iat: now - 600, expIn: -60 }),
-        await jwt(himi, { sub: imizu.id }),
-      ]) {
-        const before = await t.db.prisma.usedJwtId.count();
-        await refused(() => fhir('POST', '/Task', { token, body: task }), 401, 'UNAUTHENTICATED');
-        expect(await t.db.prisma.usedJwtId.count()).toBe(before);
-      }
-    });
-
-    it('a replayed jti: 401 the second time', async () => {
-      const jti = randomUUID();
-      const first = await fhir('GET', `/Task?identifier=${encodeURIComponent(`${himi.requesterSystem}|none`)}`, { token: await jwt(himi, { jti }) });
-      expect(first.json).toMatchObject({ resourceType: 'Bundle', total: 0 });
-      await refused(async () => fhir('POST', '/Task', { token: await jwt(himi, { jti }), body: joinTask(himi, code) }), 401, 'UNAUTHENTICATED');
-    });
-
-    it('an oversized body: 413; a body that is not FHIR JSON: 415', async () => {
-      const huge = { ...joinTask(himi, code), note: [{ text: 'x'.repeat(70 * 1024) }] };
-      await refused(() => post(himi, huge), 413, 'PAYLOAD_TOO_LARGE');
-      await refused(async () => fhir('POST', '/Task', { token: await jwt(himi), raw: 'resourceType=Task', contentType: 'application/x-www-form-urlencoded' }), 415, 'UNSUPPORTED_MEDIA_TYPE');
-    });
-
-    it('a suspended partner is refused at once (401), and accepted again once reactivated', async () => {
-      expect((await as(t, sa)(d.suspendPartner, { id: himi.id })).data?.suspendPartner.status).toBe('SUSPENDED');
-      await refused(() => post(himi, joinTask(himi, code)), 401, 'UNAUTHENTICATED');
-      expect((await as(t, sa)(d.reactivatePartner, { id: himi.id })).data?.reactivatePartner.status).toBe('ACTIVE');
-      expect((await post(himi, joinTask(himi, code))).status).toBe(201);
-    });
-
-    it('unknown Tasks and CareTeams, and unknown paths: 404', async () => {
-      await refused(() => get(himi, `/Task/${randomUUID()}`), 404, 'NOT_FOUND');
-      await refused(() => get(himi, '/Task/not-an-id'), 404, 'NOT_FOUND');
-      await refused(() => get(himi, `/CareTeam/${roomId}`), 404, 'NOT_FOUND');
-      await refused(() => get(himi, '/Patient/1'), 404, 'NOT_FOUND');
-      await refused(async () => fhir('DELETE', `/Task/${randomUUID()}`, { token: await jwt(himi) }), 405, 'METHOD_NOT_ALLOWED');
-    });
   });
 });

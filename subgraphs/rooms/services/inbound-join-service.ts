@@ -12,7 +12,7 @@
 // rooms' outbox (event inbound-join.decided).
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import type { ExternalParticipant, InboundJoinRequest, InboundJoinStep } from '../../../generated/prisma/client';
+import type { ExternalParticipant, InboundJoinRequest, InboundJoinStep, Room } from '../../../generated/prisma/client';
 import { appendAccessRecord } from '../../../lib/audit/access-log';
 import { can } from '../../../lib/access/permissions';
 import { requireSignedIn } from '../../../lib/access/guard';
@@ -20,7 +20,7 @@ import { appError, notFound } from '../../../lib/graphql-errors';
 import type { RoomsContext, RoomsDb, RoomsTx } from '../context';
 import { chainStore, recordAccess, recordAccessAlone } from './access-records';
 import { appendRoomsOutboxEvent, inboundJoinDecidedEvent } from './outbox';
-import { accessOf, authorizeRoom, findRoom } from './room-guard';
+import { accessOf, authorizeRoom, findRoom, refuse } from './room-guard';
 
 /** What the adapters hand over once a partner's Task is stored (names as the partner asserts them). */
 export const inboundJoinInput = z
@@ -80,15 +80,18 @@ export async function createInboundJoinRequest(db: InboundJoinDb, input: z.infer
   }
 }
 
-function requireDecider(ctx: RoomsContext) {
+/** Holds 'partner.registerInboundUser' (Art. 20-2: system, admin and hospital managers); a refusal is recorded. */
+async function requireDecider(ctx: RoomsContext) {
   const user = requireSignedIn(ctx.principal);
-  if (!can(user, 'partner.registerInboundUser')) throw appError('FORBIDDEN', 'not allowed: partner.registerInboundUser');
+  if (!can(user, 'partner.registerInboundUser')) {
+    throw await refuse(ctx, user, null, 'inbound-join', { allowed: false, code: 'FORBIDDEN', message: 'not allowed: partner.registerInboundUser' });
+  }
   return user;
 }
 
 /** Requests on the rooms the caller manages (the system admin: all), newest first. */
 export async function listInboundJoinRequests(ctx: RoomsContext, status: 'PENDING' | 'APPROVED' | 'REJECTED' | null | undefined): Promise<InboundJoinRequest[]> {
-  const user = requireDecider(ctx);
+  const user = await requireDecider(ctx);
   const rooms = user.role === 'SYSTEM_ADMIN' ? undefined : (await ctx.db.room.findMany({ where: { openedBy: user.userId }, select: { id: true } })).map((r) => r.id);
   const requests = await ctx.db.inboundJoinRequest.findMany({
     where: { ...(status ? { status } : {}), ...(rooms ? { roomId: { in: rooms } } : {}) },
@@ -107,17 +110,19 @@ export async function listInboundJoinRequests(ctx: RoomsContext, status: 'PENDIN
 }
 
 export async function getInboundJoinRequest(ctx: RoomsContext, id: string): Promise<InboundJoinRequest> {
-  const user = requireDecider(ctx);
+  const user = await requireDecider(ctx);
   const request = await ctx.db.inboundJoinRequest.findUnique({ where: { id } });
   if (!request) throw notFound('no such inbound join request');
   const room = await findRoom(ctx, request.roomId);
-  const { access } = await accessOf(ctx, room);
-  if (!access.manager) {
-    await recordAccessAlone(ctx.db, { actor: user, room, action: 'DENIED', what: 'inbound-join.read', outcome: 'FORBIDDEN' });
-    throw appError('FORBIDDEN', 'not a manager of this room');
-  }
+  await requireManager(ctx, room, 'inbound-join.read');
   await recordAccessAlone(ctx.db, { actor: user, room, action: 'READ', what: `inbound-join.read#${request.correlationId}`, outcome: 'SUCCESS' });
   return request;
+}
+
+async function requireManager(ctx: RoomsContext, room: Room, what: string) {
+  const { user, access } = await accessOf(ctx, room);
+  if (!access.manager) throw await refuse(ctx, user, room, what, { allowed: false, code: 'FORBIDDEN', message: 'not a manager of this room' });
+  return user;
 }
 
 export const rejectReason = z.string().trim().min(1, 'must not be empty').max(1000, 'must be at most 1000 characters');
@@ -129,12 +134,13 @@ export const rejectReason = z.string().trim().min(1, 'must not be empty').max(10
  * its step, the access record and the outbox event commit together.
  */
 export async function decideInboundJoin(ctx: RoomsContext, id: string, decision: { approve: true } | { approve: false; reason: string }, now = new Date()): Promise<InboundJoinRequest> {
-  requireDecider(ctx);
+  await requireDecider(ctx);
   const request = await ctx.db.inboundJoinRequest.findUnique({ where: { id } });
   if (!request) throw notFound('no such inbound join request');
   const room = await findRoom(ctx, request.roomId);
-  // Approving adds a participant (a manager, an open room); rejecting adds nothing (a manager, any room not closed).
-  const user = await authorizeRoom(ctx, room, decision.approve ? 'members.add' : 'members.remove', decision.approve ? 'inbound-join.approve' : 'inbound-join.reject');
+  // Approving adds a participant (a manager, an open room). Rejecting adds nothing: a manager may
+  // do it in any state, so a request on a room closed meanwhile still gets its answer.
+  const user = decision.approve ? await authorizeRoom(ctx, room, 'members.add', 'inbound-join.approve') : await requireManager(ctx, room, 'inbound-join.reject');
   if (request.status !== 'PENDING') throw appError('ILLEGAL_TRANSITION', `the request is already ${request.status.toLowerCase()}`);
   return ctx.db.$transaction(async (tx) => {
     const status = decision.approve ? 'APPROVED' : 'REJECTED';
