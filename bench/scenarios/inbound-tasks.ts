@@ -31,6 +31,8 @@ export interface PipelineResult {
   /** The inbound-join-received jobs' enqueue to start (BullMQ timestamp → processedOn), over the jobs BullMQ keeps. */
   enqueueToStart: { p50: number; p95: number; jobs: number };
   seconds: number;
+  /** The SQL statements one Task costs end to end, the relay's idle polling included (texts shortened). */
+  statementsPerTask: { count: number; texts: string[] };
 }
 
 async function registerPartner(ctx: ScenarioContext): Promise<Partner> {
@@ -121,6 +123,10 @@ export async function inboundTaskPipeline(ctx: ScenarioContext, count: number): 
   await pg.connect();
   try {
     await send(ctx, partner, pg, Math.min(100, count), connections);
+    const before = await ctx.system.statements();
+    await send(ctx, partner, pg, 1, 1);
+    const texts = await ctx.system.statementTexts(before);
+    const statementsPerTask = { count: texts.length, texts: texts.map((t) => t.replace(/\s+/g, ' ').slice(0, 160)) };
     const startedAt = new Date();
     const run = await send(ctx, partner, pg, count, connections);
     const { rows } = await pg.query<{ ms: number }>(
@@ -139,6 +145,7 @@ export async function inboundTaskPipeline(ctx: ScenarioContext, count: number): 
       storedToJoinRequest: { p50: percentile(stored, 50), p95: percentile(stored, 95) },
       enqueueToStart,
       seconds,
+      statementsPerTask,
     };
   } finally {
     await pg.end();
