@@ -25,7 +25,7 @@ import { FhirError } from './operation-outcome';
 
 export const maxJwtLifetimeSeconds = 300;
 /** Clocks differ a little between installations. */
-const clockToleranceSeconds = 30;
+export const clockToleranceSeconds = 30;
 
 export interface PartnerAuthDeps {
   db: Pick<PrismaClient, 'partner' | 'usedJwtId'>;
@@ -45,12 +45,24 @@ export function refusalReason(error: unknown): PartnerAuthFailure | undefined {
   return (error as { reason?: PartnerAuthFailure }).reason;
 }
 
-function bearerToken(req: IncomingMessage): string | undefined {
-  const header = req.headers.authorization;
+/** The token of an Authorization header: undefined without one, MALFORMED for anything but `Bearer <compact JWS>`. */
+export function bearerTokenOf(header: string | undefined): string | undefined {
   if (!header) return undefined;
   const match = /^Bearer\s+([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)\s*$/.exec(header);
   if (!match?.[1]) refuse('MALFORMED');
   return match[1];
+}
+
+/**
+ * The contract's rules on a JWT whose signature, issuer, subject, audience
+ * and expiry jose has already checked: exp at most 5 minutes ahead (plus the
+ * clock tolerance) and a usable jti. Pure, so it is unit-tested.
+ */
+export function claimProblem(payload: { exp?: unknown; jti?: unknown }, nowSeconds: number): PartnerAuthFailure | null {
+  if (typeof payload.exp !== 'number') return 'EXPIRED';
+  if (payload.exp - nowSeconds > maxJwtLifetimeSeconds + clockToleranceSeconds) return 'LIFETIME_TOO_LONG';
+  if (typeof payload.jti !== 'string' || payload.jti.length === 0 || payload.jti.length > 200) return 'NO_JTI';
+  return null;
 }
 
 function peerCertificateFingerprint(req: IncomingMessage): string | undefined {
@@ -89,10 +101,10 @@ async function authenticateJwt(token: string, deps: PartnerAuthDeps): Promise<Ex
     if (error instanceof joseErrors.JWTClaimValidationFailed && error.claim === 'jti') refuse('NO_JTI');
     refuse('BAD_SIGNATURE');
   }
+  const problem = claimProblem(payload, now.getTime() / 1000);
+  if (problem) refuse(problem);
   const exp = payload.exp as number;
-  if (exp - now.getTime() / 1000 > maxJwtLifetimeSeconds + clockToleranceSeconds) refuse('LIFETIME_TOO_LONG');
-  const jti = payload.jti;
-  if (typeof jti !== 'string' || jti.length === 0 || jti.length > 200) refuse('NO_JTI');
+  const jti = payload.jti as string;
   // Used ids are only needed until their token expires: drop the expired ones as we go.
   await deps.db.usedJwtId.deleteMany({ where: { expiresAt: { lt: new Date(now.getTime() - clockToleranceSeconds * 1000) } } });
   try {
@@ -106,7 +118,7 @@ async function authenticateJwt(token: string, deps: PartnerAuthDeps): Promise<Ex
 
 /** The calling partner, or a FhirError UNAUTHENTICATED. */
 export async function authenticatePartner(req: IncomingMessage, deps: PartnerAuthDeps): Promise<ExchangePartner> {
-  const token = bearerToken(req);
+  const token = bearerTokenOf(req.headers.authorization);
   if (token) return authenticateJwt(token, deps);
   const fingerprint = peerCertificateFingerprint(req);
   if (fingerprint) {
