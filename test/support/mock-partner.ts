@@ -76,6 +76,8 @@ function renderTask(task: MockTask): Record<string, unknown> {
 export async function startMockPartner(options: MockPartnerOptions): Promise<MockPartner> {
   const key = await importJWK(options.ourJwk, 'EdDSA');
   const seenJti = new Set<string>();
+  // Pending slow answers, released when the mock stops (so no timer outlives the test).
+  const waits = new Set<() => void>();
   let baseUrl = '';
   const partner: Omit<MockPartner, 'url' | 'goDown' | 'comeBack' | 'stop'> = {
     posts: [],
@@ -105,8 +107,24 @@ export async function startMockPartner(options: MockPartnerOptions): Promise<Moc
   async function handle(req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse) {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
-    if (partner.behavior.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, partner.behavior.delayMs));
     if (!(await authorized(req.headers.authorization))) return send(res, 401, outcome('login', 'not authenticated'));
+    // A slow partner: it has the request (and, for a POST, stored the Task) but the answer takes this long.
+    const slowly = async <T>(answer: () => T): Promise<T> => {
+      if (partner.behavior.delayMs > 0) {
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(() => {
+            waits.delete(release);
+            resolve();
+          }, partner.behavior.delayMs);
+          const release = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+          waits.add(release);
+        });
+      }
+      return answer();
+    };
     const path = (req.url ?? '').replace(/^\/fhir/, '');
     if (req.method === 'POST' && path === '/Task') {
       const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>;
@@ -119,14 +137,15 @@ export async function startMockPartner(options: MockPartnerOptions): Promise<Moc
       if (behavior === 'bad-request') return send(res, 400, outcome('invalid', 'Task.input: invalid'));
       if (behavior === 'invalid-fhir') return send(res, 201, { resourceType: 'Task', id: randomUUID(), status: 'bogus', intent: 'order' });
       const existing = partner.taskFor(identifierValue);
-      if (existing) return send(res, 200, renderTask(existing));
+      if (existing) return slowly(() => send(res, 200, renderTask(existing)));
       const task: MockTask = { id: randomUUID(), identifierValue, body, status: 'received' };
       partner.tasks.set(task.id, task);
-      return send(res, 201, renderTask(task), { location: `Task/${task.id}` });
+      return slowly(() => send(res, 201, renderTask(task), { location: `Task/${task.id}` }));
     }
     const read = /^\/(Task|CareTeam)\/([A-Za-z0-9\-.]+)$/.exec(path);
     if (req.method === 'GET' && read) {
       partner.reads.push(`${read[1]}/${read[2]}`);
+      await slowly(() => undefined);
       if (partner.behavior.read === 'server-error') return send(res, 500, outcome('exception', 'oops'));
       if (partner.behavior.read === 'invalid-fhir') return send(res, 200, { resourceType: read[1], id: read[2], status: 'bogus' });
       if (read[1] === 'Task') {
@@ -161,6 +180,8 @@ export async function startMockPartner(options: MockPartnerOptions): Promise<Moc
     });
   });
   const close = () => new Promise<void>((resolve) => {
+    for (const release of waits) release();
+    waits.clear();
     server.close(() => resolve());
     for (const socket of sockets) socket.destroy();
   });

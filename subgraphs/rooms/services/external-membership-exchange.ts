@@ -32,7 +32,7 @@ export const finalExchangeStatuses: readonly OutboundExchangeStatus[] = ['REJECT
 
 async function systemStep(tx: Tx, requestId: string, action: string, actorRole: 'SYSTEM' | 'PARTNER', reason: string | null, at: Date): Promise<void> {
   await tx.outboundJoinStep.create({ data: { id: randomUUID(), requestId, action, actorId: null, actorRole, reason, at } });
-  await appendAccessRecord(chainStore(tx), { at, actorId: null, actorRole: 'SYSTEM', subjectId: null, roomId: null, action: 'WRITE', what: auditWhat(requestId), outcome: action });
+  await appendAccessRecord(chainStore(tx), { at, actorId: null, actorRole: 'SYSTEM', subjectId: null, roomId: null, action: 'WRITE', what: auditWhat(requestId, action), outcome: 'SUCCESS' });
 }
 
 export type RequestToSend = OutboundJoinRequest & { shareCode: string; approvedBy: string; approvedAt: Date };

@@ -10,8 +10,8 @@
 // from the partner's admin is a credential: it is stored until the partner
 // has the Task (then cleared), never returned by the graph, never logged or
 // put in a job payload. Every step, and every refused step, is in rooms'
-// access records with the request id (the correlation id the partner sees as
-// the Task identifier) in `what`.
+// access records, `what` = outbound-join.<step>#<request id> (the correlation
+// id the partner sees as the Task identifier).
 import { randomUUID } from 'node:crypto';
 import { GraphQLError } from 'graphql';
 import { z } from 'zod';
@@ -50,25 +50,25 @@ export const askInput = z.object({ partnerId: uuid, shareCode, reason: text(1000
 export const rejectInput = z.object({ id: uuid, reason: text(1000) });
 export const listInput = z.object({ status: z.enum(['SUBMITTED', 'FORWARDED', 'APPROVED', 'REJECTED', 'WITHDRAWN']).nullish() });
 
-/** The access records' `what`: the request id is the correlation id shared with the partner. */
-export const auditWhat = (requestId: string) => `outbound-join:${requestId}`;
+/** The access records' `what` (as inbound joins write theirs): the request id is the correlation id shared with the partner. */
+export const auditWhat = (requestId: string | null, action: string) => `outbound-join.${action}${requestId ? `#${requestId}` : ''}`;
 const noRoom = { id: null, subjectId: null };
 
-async function refuseWith(ctx: RoomsContext, user: UserPrincipal, requestId: string | null, code: 'FORBIDDEN' | 'ILLEGAL_TRANSITION', message: string): Promise<GraphQLError> {
-  await recordAccessAlone(ctx.db, { actor: user, room: noRoom, action: 'DENIED', what: requestId ? auditWhat(requestId) : 'outbound-join', outcome: code });
+async function refuseWith(ctx: RoomsContext, user: UserPrincipal, requestId: string | null, step: string, code: 'FORBIDDEN' | 'ILLEGAL_TRANSITION', message: string): Promise<GraphQLError> {
+  await recordAccessAlone(ctx.db, { actor: user, room: noRoom, action: 'DENIED', what: auditWhat(requestId, step), outcome: code });
   return appError(code, message);
 }
 
 async function step(tx: RoomsTx, requestId: string, action: ApplicationAction, actor: UserPrincipal, reason: string | null): Promise<void> {
   await tx.outboundJoinStep.create({ data: { id: randomUUID(), requestId, action, actorId: actor.userId, actorRole: actor.role, reason, at: new Date() } });
-  await recordAccess(tx, { actor, room: noRoom, action: 'WRITE', what: auditWhat(requestId), outcome: 'SUCCESS' });
+  await recordAccess(tx, { actor, room: noRoom, action: 'WRITE', what: auditWhat(requestId, action), outcome: 'SUCCESS' });
 }
 
 /** A USER asks; the request belongs to its own facility (whose manager confirms). */
 export async function askOutboundJoin(ctx: RoomsContext, input: z.infer<typeof askInput>): Promise<OutboundJoinRequest> {
   const user = requireSignedIn(ctx.principal);
   if (!can(user, outboundJoinRoute.submit, { facilityId: user.facilityId })) {
-    throw await refuseWith(ctx, user, null, 'FORBIDDEN', `a ${user.role} may not ask to join a partner's room`);
+    throw await refuseWith(ctx, user, null, 'submit', 'FORBIDDEN', `a ${user.role} may not ask to join a partner's room`);
   }
   return ctx.db.$transaction(async (tx) => {
     const request = await tx.outboundJoinRequest.create({
@@ -85,7 +85,7 @@ export async function actOnOutboundJoin(ctx: RoomsContext, id: string, action: '
   const current = await ctx.db.outboundJoinRequest.findUnique({ where: { id } });
   if (!current) throw notFound('no such outbound join request');
   const decision = decideRouteStep(outboundJoinRoute, routeName, { status: current.status, facilityId: current.facilityId, submittedBy: current.requestedBy }, action, actor);
-  if (!decision.ok) throw await refuseWith(ctx, actor, id, decision.code, decision.reason);
+  if (!decision.ok) throw await refuseWith(ctx, actor, id, action, decision.code, decision.reason);
   try {
     return await ctx.db.$transaction(async (tx) => {
       // Conditional on the status read above: a concurrent step makes this update match nothing.
@@ -101,7 +101,7 @@ export async function actOnOutboundJoin(ctx: RoomsContext, id: string, action: '
     });
   } catch (error) {
     if (error instanceof GraphQLError && typeof error.extensions.code === 'string') {
-      await recordAccessAlone(ctx.db, { actor, room: noRoom, action: 'DENIED', what: auditWhat(id), outcome: error.extensions.code });
+      await recordAccessAlone(ctx.db, { actor, room: noRoom, action: 'DENIED', what: auditWhat(id, action), outcome: error.extensions.code });
     }
     throw error;
   }
@@ -129,7 +129,7 @@ export async function getOutboundJoin(ctx: RoomsContext, id: string): Promise<Ou
   if (request) return request;
   const exists = await ctx.db.outboundJoinRequest.findUnique({ where: { id }, select: { id: true } });
   if (!exists) throw notFound('no such outbound join request');
-  throw await refuseWith(ctx, user, id, 'FORBIDDEN', 'not allowed to see this outbound join request');
+  throw await refuseWith(ctx, user, id, 'read', 'FORBIDDEN', 'not allowed to see this outbound join request');
 }
 
 export function stepsOf(ctx: RoomsContext, request: OutboundJoinRequest): Promise<OutboundJoinStep[]> {
