@@ -10,6 +10,7 @@ import type { IdentityDependencies } from '../subgraphs/identity/context';
 import type { SuspensionDb } from '../subgraphs/rooms/services/suspension-service';
 import type { SharingViewDb } from '../subgraphs/rooms/services/sharing-view';
 import type { SharingDb } from '../subgraphs/consent/services/sharing-service';
+import type { KnownSubjectsDb } from '../subgraphs/consent/services/known-subjects';
 import type { InboundExchangeDb } from './fhir/inbound-task-service';
 import type { OutboundExchangeDb } from '../subgraphs/rooms/services/external-membership-exchange';
 import type { DeadLetterDb } from '../subgraphs/rooms/services/dead-letter-service';
@@ -27,7 +28,7 @@ export interface JobDependencies {
    */
   rooms?: SuspensionDb & SharingViewDb;
   /** Consent's tables, read only through consent's services (the sharing basis). Optional like `rooms`. */
-  consent?: SharingDb;
+  consent?: SharingDb & KnownSubjectsDb;
   /** Rooms' side of the Art. 20-3 exchange and the exchange's dead letters (outbound jobs, adapters/dead-letter.ts). Optional like `rooms`. */
   outbound?: OutboundExchangeDb & DeadLetterDb;
   /** Calling partners' FHIR endpoints (Art. 20-3 outbound jobs); without it those jobs fail and are retried. */

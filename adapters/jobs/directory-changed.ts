@@ -1,12 +1,13 @@
 // A user, a facility (and so its users) or a subject changed in identity
-// (identity's outbox event 'directory.changed') → rooms' directory view is
-// refreshed. The job reads the current facts through identity's service
-// (never its tables) and hands them to rooms' service, stamped with the time
-// they were read: a late or repeated job cannot roll the view back, and
-// re-running it is harmless.
+// (identity's outbox event 'directory.changed') → rooms' directory view and
+// consent's known subjects are refreshed. The job reads the current facts
+// through identity's service (never its tables) and hands them to rooms' and
+// consent's services, stamped with the time they were read: a late or
+// repeated job cannot roll a view back, and re-running it is harmless.
 import { z } from 'zod';
 import { directoryFactsFor } from '../../subgraphs/identity/services/directory-facts';
 import { directoryChangedEvent, type DirectoryRef } from '../../subgraphs/identity/services/outbox';
+import { recordKnownSubjects } from '../../subgraphs/consent/services/known-subjects';
 import { refreshDirectory } from '../../subgraphs/rooms/services/directory-view';
 import type { JobDefinition, JobDependencies } from '../job-definition';
 
@@ -17,9 +18,11 @@ const payload = z.union([
 ]);
 
 /** Also used by tests that create users or subjects without the workers running. */
-export async function refreshDirectoryView(deps: Pick<JobDependencies, 'identity' | 'rooms'>, ref: DirectoryRef, at: Date = new Date()): Promise<void> {
-  if (!deps.rooms) throw new Error('directory-changed needs the rooms database handle (JobDependencies.rooms)');
+export async function refreshDirectoryView(deps: Pick<JobDependencies, 'identity' | 'rooms' | 'consent'>, ref: DirectoryRef, at: Date = new Date()): Promise<void> {
+  if (!deps.rooms || !deps.consent) throw new Error('directory-changed needs the rooms and consent database handles (JobDependencies.rooms, .consent)');
   const facts = await directoryFactsFor(deps.identity.db, ref);
+  // Consent first: whoever waits for rooms' view to know a subject may then rely on consent's too.
+  await recordKnownSubjects(deps.consent, facts.subjectIds, at);
   await refreshDirectory(deps.rooms, facts, at);
 }
 

@@ -11,7 +11,7 @@ import { appendAccessEntries, type AccessEntry } from './services/access-record-
 
 export type ConsentDb = Pick<
   PrismaClient,
-  'consentRecord' | 'legalException' | 'consentAccessRecord' | 'disclosureRequest' | 'disclosureWithholding' | 'disclosureExport' | '$transaction'
+  'consentRecord' | 'legalException' | 'consentAccessRecord' | 'disclosureRequest' | 'disclosureWithholding' | 'disclosureExport' | 'consentKnownSubject' | '$transaction'
 >;
 
 export interface ConsentContext {

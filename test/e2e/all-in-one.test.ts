@@ -161,20 +161,28 @@ describe('all-in-one start with nothing configured', () => {
     );
     expect(registerSubject.name).toBe(subjectName);
 
-    const { recordConsent } = await graphql<{ recordConsent: { state: string; subject: { id: string } } }>(
-      graphqlUrl,
-      admin.terminal,
-      token,
-      'mutation ($input: ConsentInput!) { recordConsent(input: $input) { state subject { id } } }',
-      {
-        input: {
-          subjectId: registerSubject.id,
-          explanation: { explainedOn: '2025-04-01' },
-          signature: { signedBy: 'FAMILY', signerName: '連携 一郎', relationship: '長男', signedOn: '2025-04-02' },
-          purposes: ['PROVIDE_SERVICES', 'SERVICE_STAFF_MEETINGS'],
-        },
-      },
+    // Consent and rooms learn of the new subject from identity's outbox within a second.
+    const consented = await eventually(
+      () =>
+        httpsRequest(
+          graphqlUrl,
+          admin.terminal,
+          {
+            query: 'mutation ($input: ConsentInput!) { recordConsent(input: $input) { state subject { id } } }',
+            variables: {
+              input: {
+                subjectId: registerSubject.id,
+                explanation: { explainedOn: '2025-04-01' },
+                signature: { signedBy: 'FAMILY', signerName: '連携 一郎', relationship: '長男', signedOn: '2025-04-02' },
+                purposes: ['PROVIDE_SERVICES', 'SERVICE_STAFF_MEETINGS'],
+              },
+            },
+          },
+          token,
+        ),
+      (response) => response.status === 200 && !response.json.errors,
     );
+    const recordConsent = consented.json.data?.recordConsent;
     expect(recordConsent).toEqual({ state: 'GRANTED', subject: { id: registerSubject.id } });
 
     // A room opens only once rooms has learnt of the consent (the worker relays consent's event within a second).

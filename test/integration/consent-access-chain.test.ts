@@ -1,8 +1,8 @@
 // Consent's access records are hash-chained: verifyConsentAccessChain finds
 // a record altered straight in the database, even by someone who can switch
 // off the append-only trigger.
-import { randomUUID } from 'node:crypto';
 import { graphql } from '../support/graphql-client';
+import { registeredSubject } from '../support/directory-fixtures';
 import { startTestSystem, type TestSystem } from '../support/test-system';
 import { actorWithRole, type Actor } from '../support/actors';
 
@@ -22,7 +22,7 @@ describe('consent access chain', () => {
 
   it('verifies an intact chain, and reports the first altered record after a direct UPDATE', async () => {
     for (let i = 0; i < 3; i += 1) {
-      const input = { subjectId: randomUUID(), explanation: { explainedOn: '2025-04-01' }, signature: { signedBy: 'SUBJECT', signedOn: '2025-04-01' }, purposes: ['PROVIDE_SERVICES'] };
+      const input = { subjectId: await registeredSubject(t), explanation: { explainedOn: '2025-04-01' }, signature: { signedBy: 'SUBJECT', signedOn: '2025-04-01' }, purposes: ['PROVIDE_SERVICES'] };
       const response = await graphql(t.graphqlUrl, recordConsent, { input }, user.headers);
       expect(response.errors).toBeUndefined();
     }

@@ -3,6 +3,7 @@
 // and that every bad input is refused with its field and changes nothing.
 import { randomUUID } from 'node:crypto';
 import { errorCodes, graphql } from '../support/graphql-client';
+import { registeredSubject } from '../support/directory-fixtures';
 import { startTestSystem, type TestSystem } from '../support/test-system';
 import { actorWithRole, type Actor } from '../support/actors';
 import { todayInJapan } from '../../subgraphs/consent/domain/calendar';
@@ -70,7 +71,7 @@ describe('consent: Forms 6 and 7, withdrawal and legal exceptions', () => {
   const counts = async () => [await t.db.prisma.consentRecord.count(), await t.db.prisma.legalException.count(), await t.db.prisma.consentAccessRecord.count()];
 
   it('records Form 6 (explained by the caller) and Form 7 (who signed, relationship, dates, purposes, scan)', async () => {
-    const subjectId = randomUUID();
+    const subjectId = await registeredSubject(t);
     const response = await as(user, recordConsent, { input: consentInput(subjectId) });
     expect(response.errors).toBeUndefined();
     expect(response.data?.recordConsent).toEqual({
@@ -94,14 +95,14 @@ describe('consent: Forms 6 and 7, withdrawal and legal exceptions', () => {
   it('accepts the subject signing without a relationship, dated today', async () => {
     const today = todayInJapan(new Date());
     const response = await as(user, recordConsent, {
-      input: consentInput(randomUUID(), { explanation: { explainedOn: today }, signature: { signedBy: 'SUBJECT', signedOn: today }, scanReference: null }),
+      input: consentInput(await registeredSubject(t), { explanation: { explainedOn: today }, signature: { signedBy: 'SUBJECT', signedOn: today }, scanReference: null }),
     });
     expect(response.errors).toBeUndefined();
     expect(response.data?.recordConsent.signature).toEqual({ signedBy: 'SUBJECT', signerName: null, relationship: null, signedOn: today });
   });
 
   it('withdraws consent with a reason: the history keeps both entries and sharing stops', async () => {
-    const subjectId = randomUUID();
+    const subjectId = await registeredSubject(t);
     await as(user, recordConsent, { input: consentInput(subjectId) });
     const response = await as(hospital, withdrawConsent, { id: subjectId, reason: '本人の申出により撤回' });
     expect(response.errors).toBeUndefined();
@@ -114,7 +115,8 @@ describe('consent: Forms 6 and 7, withdrawal and legal exceptions', () => {
   });
 
   it('reads consent data for many subjects with one query per kind of data and appends their READ records in one transaction', async () => {
-    const subjects = Array.from({ length: 5 }, () => randomUUID());
+    const subjects: string[] = [];
+    for (let i = 0; i < 5; i += 1) subjects.push(await registeredSubject(t));
     for (const id of subjects) await as(user, recordConsent, { input: consentInput(id) });
     // The real database, with the calls our batch loaders make counted.
     const calls: string[] = [];
@@ -144,7 +146,7 @@ describe('consent: Forms 6 and 7, withdrawal and legal exceptions', () => {
   });
 
   it('records a legal exception decided by the city: it is listed and becomes the sharing basis until it ends', async () => {
-    const subjectId = randomUUID();
+    const subjectId = await registeredSubject(t);
     const recorded = await as(hospital, recordException, { input: exceptionInput(subjectId) });
     expect(recorded.errors).toBeUndefined();
     const exception = recorded.data?.recordLegalException;
@@ -184,7 +186,7 @@ describe('consent: Forms 6 and 7, withdrawal and legal exceptions', () => {
 
   describe('who may', () => {
     it('refuses consent to a facility manager (neither submits nor decides rooms), records DENIED, writes nothing else', async () => {
-      const subjectId = randomUUID();
+      const subjectId = await registeredSubject(t);
       const before = await t.db.prisma.consentRecord.count();
       expect(errorCodes(await as(facilityManager, recordConsent, { input: consentInput(subjectId) }))).toEqual(['FORBIDDEN']);
       expect(errorCodes(await as(facilityManager, withdrawConsent, { id: subjectId, reason: 'x' }))).toEqual(['FORBIDDEN']);
@@ -196,7 +198,7 @@ describe('consent: Forms 6 and 7, withdrawal and legal exceptions', () => {
     });
 
     it('lets only room deciders record exceptions and read them; users see only the sharing basis', async () => {
-      const subjectId = randomUUID();
+      const subjectId = await registeredSubject(t);
       const before = await t.db.prisma.legalException.count();
       expect(errorCodes(await as(user, recordException, { input: exceptionInput(subjectId) }))).toEqual(['FORBIDDEN']);
       expect(await t.db.prisma.legalException.count()).toBe(before);
@@ -269,8 +271,16 @@ describe('consent: Forms 6 and 7, withdrawal and legal exceptions', () => {
       expect(await counts()).toEqual(before);
     });
 
+    it('refuses consent and exceptions for a subject identity does not hold (NOT_FOUND), writing nothing', async () => {
+      const unknown = randomUUID();
+      const before = await counts();
+      expect(errorCodes(await as(user, recordConsent, { input: consentInput(unknown) }))).toEqual(['NOT_FOUND']);
+      expect(errorCodes(await as(admin, recordException, { input: exceptionInput(unknown) }))).toEqual(['NOT_FOUND']);
+      expect(await counts()).toEqual(before);
+    });
+
     it('answers CONFLICT when withdrawing consent that is not granted, and changes nothing', async () => {
-      const id = randomUUID();
+      const id = await registeredSubject(t);
       const before = await counts();
       expect(errorCodes(await as(user, withdrawConsent, { id, reason: '撤回' }))).toEqual(['CONFLICT']);
       expect(await counts()).toEqual(before);

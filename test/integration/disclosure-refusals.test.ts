@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { actorWithRole, type Actor } from '../support/actors';
 import { errorCodes, graphql } from '../support/graphql-client';
+import { registeredSubject } from '../support/directory-fixtures';
 import { startTestSystem, type TestSystem } from '../support/test-system';
 import type { UserPrincipal } from '../../lib/access/principal';
 import { createRoomsContext } from '../../subgraphs/rooms/context';
@@ -61,6 +62,7 @@ describe('disclosure refusals and bad input', () => {
     am = await actorWithRole(t, 'ADMIN_MANAGER');
     user = await actorWithRole(t, 'USER');
     fm = await actorWithRole(t, 'FACILITY_MANAGER');
+    await registeredSubject(t, subjectId);
     const recorded = await as(hm, d.record, { input: family(subjectId) });
     expect(recorded.errors).toBeUndefined();
     requestId = recorded.data?.recordDisclosureRequest.id as string;

@@ -176,15 +176,15 @@ describe('disclosure report (appendix 5)', () => {
     expect(preview.data?.disclosureRequest.report).toMatchObject({ withheldParts: ['ACCESS_HISTORY'], consentAccesses: null, roomsAccesses: null, identityAccesses: null });
   });
 
-  it('a request for an id identity does not hold is recorded (consent cannot know), and its report holds nothing about anyone', async () => {
+  it('refuses a request for an id identity does not hold (NOT_FOUND) and records nothing', async () => {
     const unknown = '00000000-0000-4000-8000-000000000000';
-    const requestId = await recordRequest(unknown);
-    const preview = await as(sa, `query($r: ID!) { disclosureRequest(id: $r) { report { subjectRecord { id } rooms { id } consentRecords { id }
-      consentAccesses { what } roomsAccesses { what } identityAccesses { what } } } }`, { r: requestId });
-    expect(preview.errors).toBeUndefined();
-    const report = preview.data?.disclosureRequest.report;
-    expect(report).toMatchObject({ subjectRecord: null, rooms: [], consentRecords: [] });
-    expect(report.consentAccesses.map((a: { what: string }) => a.what)).toEqual(['recordDisclosureRequest', 'disclosureRequest', 'disclosureReport']);
+    const before = await t.db.prisma.disclosureRequest.count();
+    const refused = await as(hm, d.record, {
+      input: { subjectId: unknown, requestedBy: 'SUBJECT', receivedVia: '窓口', receivedOn: '2026-01-05' },
+    });
+    expect(errorCodes(refused)).toEqual(['NOT_FOUND']);
+    expect(await t.db.prisma.disclosureRequest.count()).toBe(before);
+    expect(await t.db.prisma.consentAccessRecord.count({ where: { subjectId: unknown } })).toBe(0);
   });
 
   it('lists requests for the system admin, newest first, filtered by subject', async () => {

@@ -17,6 +17,7 @@ import { normalizePurposes, type ConsentForm } from '../domain/consent-form-rule
 import { currentStatus, transitionProblem, type ConsentState } from '../domain/consent-rules';
 import { accessFacts, chainStore, lockChain } from './access-record-service';
 import { appendOutboxEvent, consentGrantedEvent, consentWithdrawnEvent } from './outbox';
+import { requireKnownSubject } from './known-subjects';
 
 /**
  * A user explains (Form 6) and obtains consent (Form 7, Art. 19); managers
@@ -49,8 +50,9 @@ async function appendConsent(db: ConsentDb, actor: UserPrincipal, subjectId: str
 }
 
 /** Form 7 signed after the Form 6 explanation given by the caller. */
-export function recordConsent(db: ConsentDb, actor: UserPrincipal, input: ConsentInput, at: Date): Promise<ConsentRecord> {
+export async function recordConsent(db: ConsentDb, actor: UserPrincipal, input: ConsentInput, at: Date): Promise<ConsentRecord> {
   const { explanation, signature } = input;
+  await requireKnownSubject(db, input.subjectId);
   return appendConsent(
     db,
     actor,

@@ -16,6 +16,7 @@ import type { ConsentDb } from '../context';
 import { dateColumn } from '../domain/calendar';
 import { accessFacts, chainStore, lockChain } from './access-record-service';
 import { withholdProblem, type DisclosurePart, type DisclosureRequester, type WithholdingGround } from './disclosure-rules';
+import { requireKnownSubject } from './known-subjects';
 
 /**
  * The request reaches the network through the city (its departments) or a
@@ -41,7 +42,8 @@ export interface WithholdInput {
   reason: string;
 }
 
-export function recordDisclosureRequest(db: ConsentDb, actor: UserPrincipal, input: DisclosureRequestInput, at: Date): Promise<DisclosureRequest> {
+export async function recordDisclosureRequest(db: ConsentDb, actor: UserPrincipal, input: DisclosureRequestInput, at: Date): Promise<DisclosureRequest> {
+  await requireKnownSubject(db, input.subjectId);
   return db.$transaction(async (tx) => {
     await lockChain(tx);
     const request = await tx.disclosureRequest.create({

@@ -12,6 +12,7 @@ import { dateColumn } from '../domain/calendar';
 import { duplicateProblem, endProblem, type LegalBasis } from '../domain/legal-exception-rules';
 import { accessFacts, chainStore, lockChain } from './access-record-service';
 import { appendOutboxEvent, legalExceptionEndedEvent, legalExceptionRecordedEvent } from './outbox';
+import { requireKnownSubject } from './known-subjects';
 
 /**
  * The city decides exceptions (Art. 19); in this network the city's
@@ -31,7 +32,8 @@ export interface LegalExceptionInput {
   reviewOn: string;
 }
 
-export function recordLegalException(db: ConsentDb, actor: UserPrincipal, input: LegalExceptionInput, at: Date): Promise<LegalException> {
+export async function recordLegalException(db: ConsentDb, actor: UserPrincipal, input: LegalExceptionInput, at: Date): Promise<LegalException> {
+  await requireKnownSubject(db, input.subjectId);
   return db.$transaction(async (tx) => {
     await lockChain(tx);
     const active = await tx.legalException.findMany({ where: { subjectId: input.subjectId, endedAt: null } });
