@@ -56,7 +56,8 @@ async function main() {
     });
     log(`system started in ${seconds(t0)} s (pid ${system.pid}, gateway ${system.gatewayUrl})`);
     const callers = await signInCallers(system, keys, seeded.benchUser);
-    const ctx: ScenarioContext = { config, system, callers, seeded, supergraphSdl: readSupergraph(), databaseUrl: created.url, redisUrl: config.redisUrl, queuePrefix, log };
+    const startMemory = system.memory();
+    const ctx: ScenarioContext = { config, system, callers, seeded, supergraphSdl: readSupergraph(), databaseUrl: created.url, redisUrl: config.redisUrl, queuePrefix, startMemory, log };
 
     // Memory runs before the exchange so its peak is the timeline load's, not the job burst's.
     const scenarios: Array<[number, string, (c: ScenarioContext) => Promise<ScenarioResult>]> = [
@@ -71,8 +72,16 @@ async function main() {
       const name = `${number} ${title}`;
       log(`\nscenario ${name}`);
       t0 = performance.now();
-      results.push(await scenario(ctx));
-      log(`  done in ${seconds(t0)} s`);
+      try {
+        results.push(await scenario(ctx));
+        log(`  done in ${seconds(t0)} s`);
+      } catch (error) {
+        // One broken scenario (say, an endpoint mid-change) must not hide the others' numbers.
+        const message = error instanceof Error ? error.message : String(error);
+        log(`  FAILED after ${seconds(t0)} s: ${message}`);
+        results.push({ name: title, rows: [{ scenario: name, measure: '-', subject: '-', baseline: '-', subjectValue: null, baselineValue: null, unit: '', ratio: null, met: null, note: `failed: ${message.slice(0, 120)}` }], details: { error: message } });
+        process.exitCode = 1;
+      }
     }
     log(`\n${renderTable(results)}\n`);
     const file = writeResults(resultsDir, stamp, {

@@ -71,7 +71,7 @@ export async function memoryUnderTimelineLoad(ctx: ScenarioContext): Promise<Sce
         baselineValue: mb(before.rssBytes),
         unit: 'MB',
         ratio: mb(peakSampled) / mb(before.rssBytes),
-        note: `VmHWM ${mb(after.peakRssBytes).toFixed(0)} MB; ${load.requestsPerSecond.toFixed(0)} pages/s${load.failures ? `, ${load.failures} failed` : ''}`,
+        note: `VmHWM ${mb(after.peakRssBytes).toFixed(0)} MB; ${mb(ctx.startMemory.rssBytes).toFixed(0)} MB right after start; ${load.requestsPerSecond.toFixed(0)} pages/s${load.failures ? `, ${load.failures} failed` : ''}`,
       },
       {
         scenario: '4 memory (all-in-one process)',
@@ -85,6 +85,6 @@ export async function memoryUnderTimelineLoad(ctx: ScenarioContext): Promise<Sce
         note: `${database.meanAdvisoryLockWaiters.toFixed(2)} on the access records' advisory lock`,
       },
     ],
-    details: { method: '/proc/<pid>/status VmRSS sampled every 100 ms, VmHWM at the end', before, after, peakSampledBytes: peakSampled, load, database },
+    details: { method: '/proc/<pid>/status VmRSS sampled every 100 ms, VmHWM at the end', afterStart: ctx.startMemory, before, after, peakSampledBytes: peakSampled, load, database },
   };
 }

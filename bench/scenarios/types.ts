@@ -14,6 +14,8 @@ export interface ScenarioContext {
   databaseUrl: string;
   redisUrl: string;
   queuePrefix: string;
+  /** The system process's memory right after start and sign-in, before any scenario. */
+  startMemory: { rssBytes: number; peakRssBytes: number };
   log(line: string): void;
 }
 
