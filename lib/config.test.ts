@@ -12,6 +12,13 @@ function problemsOf(fn: () => unknown): string[] {
 }
 
 describe('loadConfig', () => {
+  it('reads the partner exchange base URL without its trailing slash, and refuses one with a query', () => {
+    expect(loadConfig({ FHIR_BASE_URL: 'https://renkei.takaoka.example/fhir/' }).fhirBaseUrl).toBe('https://renkei.takaoka.example/fhir');
+    expect(loadConfig({}).fhirBaseUrl).toBeUndefined();
+    expect(problemsOf(() => loadConfig({ FHIR_BASE_URL: 'https://renkei.takaoka.example/fhir?x=1' }))).toEqual(['FHIR_BASE_URL: must have no query or fragment']);
+    expect(problemsOf(() => loadConfig({ FHIR_BASE_URL: 'ftp://x/fhir' }))).toHaveLength(1);
+  });
+
   it('gives embedded defaults when nothing is set', () => {
     const config = loadConfig({});
     expect(config).toMatchObject({ host: '127.0.0.1', port: 4000, databaseUrl: undefined, redisUrl: undefined, queuePrefix: 'renkei', logLevel: 'info' });

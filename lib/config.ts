@@ -62,6 +62,11 @@ export const environmentSchema = z.object({
   SESSION_ABSOLUTE_HOURS: z.coerce.number().int().min(1).max(24).default(12),
   INACTIVITY_DAYS: z.coerce.number().int().min(7).max(3650).default(180),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  // Partners address us (and sign their JWTs' aud) with the public URL, which differs from the listen URL behind a proxy.
+  FHIR_BASE_URL: urlWithProtocols(['https:', 'http:'])
+    .refine((value) => !URL.canParse(value) || (!new URL(value).search && !new URL(value).hash), { message: 'must have no query or fragment' })
+    .transform((value) => value.replace(/\/+$/, ''))
+    .optional(),
 });
 
 export const knownEnvironmentVariables = Object.keys(environmentSchema.shape);
@@ -88,6 +93,8 @@ export interface Config {
   clientCertHeader: string;
   internalTokenKeyFile: string | undefined;
   internalTokenPublicKeyFile: string | undefined;
+  /** The partner-exchange endpoint's public base URL (FHIR_BASE_URL); default: the gateway's own URL + /fhir. */
+  fhirBaseUrl: string | undefined;
   identity: {
     passwordMinLength: number;
     passwordHistory: number;
@@ -142,6 +149,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, required: Requirement[] = [])
     clientCertHeader: e.CLIENT_CERT_HEADER,
     internalTokenKeyFile: e.INTERNAL_TOKEN_KEY_FILE,
     internalTokenPublicKeyFile: e.INTERNAL_TOKEN_PUBLIC_KEY_FILE,
+    fhirBaseUrl: e.FHIR_BASE_URL,
     identity: {
       passwordMinLength: e.PASSWORD_MIN_LENGTH,
       passwordHistory: e.PASSWORD_HISTORY,

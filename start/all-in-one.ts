@@ -85,6 +85,7 @@ void runServiceProcess('renkei', [], async (config, logger) => {
       keys: await generateInternalKeyPair(),
       // Partners register its public half: kept beside the CA and never regenerated.
       exchangeKey: await openExchangeKey(config.caDir),
+      fhirBaseUrl: config.fhirBaseUrl,
       certificates: { mode: config.clientCertMode, tlsHostnames: config.tlsHostnames, trustedProxies: config.trustedProxies, header: config.clientCertHeader },
     });
     stops.push(system.stop);

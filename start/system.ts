@@ -55,6 +55,8 @@ export interface SystemOptions {
   };
   /** The installation's partner-exchange key (CA_DIR/exchange-ed25519.key); a fresh in-memory one when absent (tests). */
   exchangeKey?: ExchangeKey;
+  /** The exchange endpoint's public base URL (FHIR_BASE_URL); default: the gateway's URL + /fhir. */
+  fhirBaseUrl?: string;
 }
 
 export interface RunningSystem {
@@ -121,7 +123,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
           })
         : await listen(gatewayServer.app, options.host, options.port, 'the gateway');
     stops.push(gateway.close);
-    exchange.fhirBaseUrl = `${gateway.url}/fhir`;
+    exchange.fhirBaseUrl = options.fhirBaseUrl ?? `${gateway.url}/fhir`;
 
     let workers: RunningWorkers | undefined;
     if (options.workers !== false) {
