@@ -1,0 +1,59 @@
+import type { ExternalParticipant } from '../../generated/prisma/client';
+import { capabilityStatement } from './capability-statement';
+import { renderCareTeam } from './care-team';
+import { validateR4 } from './validator';
+
+const opened = new Date('2026-11-01T00:00:00Z');
+const participant = (over: Partial<ExternalParticipant> = {}): ExternalParticipant => ({
+  id: 'p-1',
+  roomId: 'r-1',
+  partnerId: 'partner-1',
+  joinRequestId: 'j-1',
+  practitionerSystem: 'https://himi.example/users',
+  practitionerValue: 'nurse-1',
+  name: '氷見 看護師',
+  organizationName: '氷見訪問看護ステーション',
+  addedBy: 'u-1',
+  addedAt: new Date('2026-11-02T00:00:00Z'),
+  removedAt: null,
+  removedBy: null,
+  removedReason: null,
+  ...over,
+});
+
+describe('the CareTeam a partner sees', () => {
+  it('maps an open room to active with an open period and its participants', () => {
+    const team = renderCareTeam({ room: { id: '1b6e4c4e-4b8a-4e0e-9f3a-000000000001', status: 'OPEN', openedAt: opened, closedAt: null }, participants: [participant()] });
+    expect(team).toMatchObject({ resourceType: 'CareTeam', status: 'active', period: { start: opened.toISOString() } });
+    expect(team.participant).toEqual([
+      {
+        member: { type: 'Practitioner', identifier: { system: 'https://himi.example/users', value: 'nurse-1' }, display: '氷見 看護師' },
+        onBehalfOf: { type: 'Organization', display: '氷見訪問看護ステーション' },
+        period: { start: '2026-11-02T00:00:00.000Z' },
+      },
+    ]);
+    expect(validateR4(team)).toEqual({ valid: true });
+  });
+
+  it('ends a removed participant at its removal, and everyone at the room closing', () => {
+    const closedAt = new Date('2026-11-20T00:00:00Z');
+    const removedAt = new Date('2026-11-10T00:00:00Z');
+    const team = renderCareTeam({
+      room: { id: '1b6e4c4e-4b8a-4e0e-9f3a-000000000001', status: 'CLOSED', openedAt: opened, closedAt },
+      participants: [participant({ removedAt }), participant({ id: 'p-2' })],
+    });
+    expect(team).toMatchObject({ status: 'inactive', period: { end: closedAt.toISOString() } });
+    expect((team.participant as Array<{ period: { end?: string } }>).map((p) => p.period.end)).toEqual([removedAt.toISOString(), closedAt.toISOString()]);
+    expect(validateR4(team)).toEqual({ valid: true });
+  });
+
+  it('maps a suspended room to suspended', () => {
+    expect(renderCareTeam({ room: { id: 'x', status: 'SUSPENDED', openedAt: opened, closedAt: null }, participants: [] }).status).toBe('suspended');
+  });
+
+  it('has a valid CapabilityStatement naming Task and CareTeam', () => {
+    const statement = capabilityStatement('https://renkei.example/fhir', new Date());
+    expect(validateR4(statement)).toEqual({ valid: true });
+    expect(JSON.stringify(statement)).toMatch(/"type":"Task".*"type":"CareTeam"/);
+  });
+});
