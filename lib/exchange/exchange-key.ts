@@ -47,8 +47,12 @@ export async function openExchangeKey(dir: string): Promise<ExchangeKey> {
   if (!fs.existsSync(file)) {
     fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
     const { privateKey } = generateKeyPairSync('ed25519');
-    // wx: never overwrite a key another process created meanwhile.
-    fs.writeFileSync(file, privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600, flag: 'wx' });
+    try {
+      // wx: never overwrite a key another process (identity, the worker) created meanwhile; read theirs instead.
+      fs.writeFileSync(file, privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600, flag: 'wx' });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
   }
   let privateKey: KeyObject;
   try {

@@ -1,4 +1,5 @@
 import { openCertificateAuthority } from '../../lib/pki/certificate-authority';
+import { openExchangeKey } from '../../lib/exchange/exchange-key';
 import { runSubgraphProcess } from '../../lib/subgraph-process';
 import { createIdentityServer } from './server';
 import { identitySettingsFrom } from './settings';
@@ -10,5 +11,7 @@ void runSubgraphProcess('identity', async ({ db, logger, verifyToken, config }) 
     verifyToken,
     ca: await openCertificateAuthority(config.caDir),
     settings: identitySettingsFrom(config.identity, config.clientCertMode !== 'off'),
+    // Shown to system admins so partners can register us; the same key file the exchange endpoint signs with.
+    exchange: config.fhirBaseUrl ? { key: await openExchangeKey(config.caDir), fhirBaseUrl: config.fhirBaseUrl } : undefined,
   }),
 );
