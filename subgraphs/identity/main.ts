@@ -11,7 +11,7 @@ void runSubgraphProcess('identity', async ({ db, logger, verifyToken, config }) 
     verifyToken,
     ca: await openCertificateAuthority(config.caDir),
     settings: identitySettingsFrom(config.identity, config.clientCertMode !== 'off'),
-    // Shown to system admins so partners can register us; the same key file the exchange endpoint signs with.
+    // Shown to system admins so partners can register us: the public half of the key in CA_DIR our JWTs to partners are signed with.
     exchange: config.fhirBaseUrl ? { key: await openExchangeKey(config.caDir), fhirBaseUrl: config.fhirBaseUrl } : undefined,
   }),
 );

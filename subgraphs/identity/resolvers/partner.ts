@@ -9,7 +9,7 @@ import { appError } from '../../../lib/graphql-errors';
 type Args = Record<string, unknown>;
 const reason = text(500);
 
-/** GraphQL passes null for an omitted optional field of an update only when the client writes null; undefined means "unchanged". */
+/** An omitted or null field means "unchanged" (so a field cannot be cleared to null through the graph). */
 function definedOnly(input: unknown): Record<string, unknown> {
   if (typeof input !== 'object' || input === null) return {};
   return Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined && v !== null));

@@ -10,8 +10,7 @@ import { randomUUID } from 'node:crypto';
 import { importJWK, type JWK } from 'jose';
 import { z } from 'zod';
 import type { Partner, Prisma } from '../../../generated/prisma/client';
-import { appError, notFound } from '../../../lib/graphql-errors';
-import { badUserInput } from '../../../lib/graphql-errors';
+import { appError, badUserInput, notFound } from '../../../lib/graphql-errors';
 import { text } from '../../../lib/input';
 import type { IdentityContext, IdentityDb } from '../context';
 import { authorize } from './access-guard';
@@ -107,7 +106,7 @@ const toJson = (jwks: { keys: JWK[] }): Prisma.InputJsonValue => JSON.parse(JSON
 type RegisterInput = z.infer<typeof registerPartnerInput>;
 type UpdateInput = Partial<RegisterInput>;
 
-/** Its key ids and fingerprints are checked importable now, so a bad key fails at registration, not at the first request. */
+/** Every key must import now, so a bad key fails at registration, not at the partner's first request. */
 async function checkKeys(jwks: { keys: JWK[] } | null | undefined): Promise<void> {
   for (const key of jwks?.keys ?? []) {
     try {
