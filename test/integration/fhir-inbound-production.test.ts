@@ -48,7 +48,7 @@ describe('the partner exchange endpoint in production mode (worker process)', ()
     expect(jwks).toEqual({ keys: [(await openExchangeKey(caDir)).publicJwk] });
     const refused = await fetch(`${base}/Task`, { method: 'POST', headers: { 'content-type': 'application/fhir+json' }, body: '{}' });
     expect(refused.status).toBe(401);
-    expect((await refused.json()).resourceType).toBe('OperationOutcome');
+    expect(((await refused.json()) as { resourceType: string }).resourceType).toBe('OperationOutcome');
 
     worker.child.kill('SIGTERM');
     const exit = await worker.waitForExit(20_000);
