@@ -1,0 +1,225 @@
+// Two complete installations talking the partner exchange contract v1 to each
+// other: Takaoka and Himi, each with its own database, BullMQ prefix,
+// certificate authority, exchange key and workers, each registered as the
+// other's partner (JWT both ways). Their /fhir endpoints are reached over
+// HTTPS only: each gateway's exchange is published through a TLS front with a
+// server certificate from its own CA, and each installation trusts only the
+// other's CA for its outbound calls. The GraphQL side runs without terminal
+// certificates (mode 'off'): it is not what this test is about.
+//
+// Walks: an outbound join completed (Takaoka's user into Himi's room, which is
+// Himi's inbound join approved), the reverse direction, an inbound join
+// rejected (with its reason back at the requester), a removal on the room's
+// side propagated to the requester's external membership, and a repeated POST
+// of the same Task creating nothing new.
+import http from 'node:http';
+import https from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { randomUUID } from 'node:crypto';
+import { buildJoinTask } from '../../adapters/fhir/join-task';
+import { ourIdentifierSystems } from '../../adapters/partner/partner-calls';
+import { createPartnerClient } from '../../adapters/partner/partner-client';
+import { signPartnerJwt } from '../../lib/exchange/exchange-key';
+import { actorWithRole, type Actor } from '../support/actors';
+import { eventually } from '../support/eventually';
+import { graphql } from '../support/graphql-client';
+import { ops } from '../support/mock-partner-fixtures';
+import { issueShareCodeAs, openRoomAs, type SimulatedPartner } from '../support/simulated-partner';
+import { startTestSystem, type TestSystem } from '../support/test-system';
+
+interface Installation {
+  name: string;
+  t: TestSystem;
+  /** CAs this installation trusts for its calls to partners (filled once both exist). */
+  trust: string[];
+  front: { url: string; close(): Promise<void> };
+  user: Actor;
+  fm: Actor;
+  hm: Actor;
+  sa: Actor;
+  /** Its registry id for the other installation. */
+  partnerIdOfOther: string;
+}
+
+/** A TLS front for one gateway: terminates HTTPS with a certificate from the installation's own CA. */
+async function tlsFront(target: string, tls: { certificatePem: string; keyPem: string }): Promise<{ url: string; close(): Promise<void> }> {
+  const server = https.createServer({ cert: tls.certificatePem, key: tls.keyPem }, (req, res) => {
+    const upstream = http.request(`${target}${req.url}`, { method: req.method, headers: { ...req.headers, host: new URL(target).host }, agent: false }, (answer) => {
+      res.writeHead(answer.statusCode ?? 502, answer.headers);
+      answer.pipe(res);
+    });
+    upstream.on('error', () => {
+      res.writeHead(502);
+      res.end();
+    });
+    req.pipe(upstream);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `https://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        // Partners' pooled keep-alive connections would hold the close otherwise.
+        server.closeAllConnections();
+      }),
+  };
+}
+
+async function install(name: string): Promise<Installation> {
+  const trust: string[] = [];
+  const t = await startTestSystem({
+    workers: true,
+    exchangeDelivery: {
+      partnerCalls: { trustedCaPems: trust, timeoutMs: 5_000, poll: { firstDelayMs: 200, maxDelayMs: 500 }, syncStaleMs: 0 },
+      retry: { attempts: 5, baseDelayMs: 200, maxDelayMs: 1_000 },
+      every: { 'external-room-sync': 400 },
+    },
+  });
+  const front = await tlsFront(t.system.gateway.url, t.ca.issueServerCertificate(['127.0.0.1', 'localhost']));
+  // Partners know us by the HTTPS address (the JWT audience and our identifier systems follow it).
+  t.system.exchange.fhirBaseUrl = `${front.url}/fhir`;
+  const user = await actorWithRole(t, 'USER');
+  return {
+    name,
+    t,
+    trust,
+    front,
+    user,
+    fm: await actorWithRole(t, 'FACILITY_MANAGER', { facilityId: user.facilityId }),
+    hm: await actorWithRole(t, 'HOSPITAL_MANAGER'),
+    sa: await actorWithRole(t, 'SYSTEM_ADMIN'),
+    partnerIdOfOther: randomUUID(),
+  };
+}
+
+/** Registers `other` in `self`'s registry (as its system admin's registerPartner would). */
+async function register(self: Installation, other: Installation): Promise<void> {
+  const base = other.t.system.exchange.fhirBaseUrl;
+  const systems = ourIdentifierSystems(base);
+  await self.t.db.prisma.partner.create({
+    data: {
+      id: self.partnerIdOfOther,
+      name: other.name,
+      fhirBaseUrl: base,
+      requesterSystem: systems.request,
+      userSystem: systems.user,
+      jwks: { keys: [other.t.system.exchange.key.publicJwk] } as object,
+      outboundAuth: 'JWT',
+      ourClientId: other.partnerIdOfOther,
+      createdBy: self.sa.userId,
+    },
+  });
+  self.trust.push(other.t.ca.caCertificatePem);
+}
+
+const d = {
+  requests: `query { inboundJoinRequests { id correlationId status room { id } } }`,
+  approve: `mutation($id: ID!) { approveInboundJoin(id: $id) { id status externalParticipant { id } } }`,
+  reject: `mutation($id: ID!, $reason: String!) { rejectInboundJoin(id: $id, reason: $reason) { id status } }`,
+  participants: `query($r: ID!) { room(id: $r) { externalParticipants { id name partnerId } } }`,
+  remove: `mutation($id: ID!) { removeExternalParticipant(id: $id, reason: "支援終了") { id removedAt } }`,
+};
+
+describe('two installations exchanging joins over HTTPS (contract v1, both directions)', () => {
+  let takaoka: Installation;
+  let himi: Installation;
+  const as = (site: Installation, actor: Actor, query: string, variables: Record<string, unknown> = {}) => graphql(site.t.graphqlUrl, query, variables, actor.headers);
+
+  beforeAll(async () => {
+    takaoka = await install('高岡市多職種ネット');
+    himi = await install('氷見市多職種ネット');
+    await register(takaoka, himi);
+    await register(himi, takaoka);
+  }, 120_000);
+
+  afterAll(async () => {
+    for (const site of [takaoka, himi]) if (site) await site.front.close();
+    for (const site of [takaoka, himi]) if (site) await site.t.stop();
+  }, 120_000);
+
+  /** `from`'s user asks to join a room `to` opened and issued a code for; returns the request id and the room. */
+  async function outboundRequest(from: Installation, to: Installation) {
+    const roomId = await openRoomAs(to.t, to.hm);
+    const { code } = await issueShareCodeAs(to.t, to.hm, roomId, { id: to.partnerIdOfOther } as SimulatedPartner);
+    const asked = await as(from, from.user, ops.ask, { p: from.partnerIdOfOther, c: code, r: '退院後の在宅支援のため' });
+    const id = asked.data?.askOutboundJoin.id as string;
+    await as(from, from.fm, ops.confirm, { id });
+    const approved = await as(from, from.sa, ops.approve, { id });
+    expect(approved.data?.approveOutboundJoin.status).toBe('APPROVED');
+    return { id, roomId };
+  }
+
+  const outboundRow = (site: Installation, id: string) => site.t.db.prisma.outboundJoinRequest.findUniqueOrThrow({ where: { id } });
+
+  async function inboundRequestAt(site: Installation, roomId: string) {
+    const found = await eventually(
+      async () => ((await as(site, site.hm, d.requests)).data?.inboundJoinRequests ?? []).find((r: { room: { id: string }; status: string }) => r.room.id === roomId && r.status === 'PENDING'),
+      (r) => r !== undefined,
+      20_000,
+    );
+    if (!found) throw new Error(`no inbound join request arrived at ${site.name}`);
+    return found as { id: string; correlationId: string };
+  }
+
+  it('completes an outbound join (the partner approves its inbound join), then propagates the removal; a repeated POST creates nothing', async () => {
+    const { id, roomId } = await outboundRequest(takaoka, himi);
+    const sent = await eventually(() => outboundRow(takaoka, id), (r) => r.exchangeStatus === 'RECEIVED', 20_000);
+    expect(sent.partnerTaskId).toBeTruthy();
+
+    const inbound = await inboundRequestAt(himi, roomId);
+    expect(inbound.correlationId).toBe(sent.partnerTaskId);
+    expect((await as(himi, himi.hm, d.approve, { id: inbound.id })).data?.approveInboundJoin.status).toBe('APPROVED');
+
+    const done = await eventually(() => outboundRow(takaoka, id), (r) => r.exchangeStatus === 'COMPLETED', 30_000);
+    expect(done.exchangeStatus).toBe('COMPLETED');
+    const mine = (await as(takaoka, takaoka.user, ops.mine)).data?.myExternalRooms;
+    expect(mine).toEqual([expect.objectContaining({ partnerId: takaoka.partnerIdOfOther, careTeamId: roomId, status: 'ACTIVE' })]);
+    const participants = (await as(himi, himi.hm, d.participants, { r: roomId })).data?.room.externalParticipants;
+    expect(participants).toEqual([expect.objectContaining({ partnerId: himi.partnerIdOfOther })]);
+
+    // A repeated POST of the same Task (same identifier): 200, the same Task, nothing new at Himi.
+    const before = await himi.t.db.prisma.inboundTask.count();
+    const systems = ourIdentifierSystems(takaoka.t.system.exchange.fhirBaseUrl);
+    const client = await createPartnerClient(
+      { fhirBaseUrl: himi.t.system.exchange.fhirBaseUrl },
+      { signJwt: (audience) => signPartnerJwt(takaoka.t.system.exchange.key, { clientId: himi.partnerIdOfOther, audience }), trustedCaPems: takaoka.trust },
+    );
+    const repeated = await client.createTask(
+      buildJoinTask({
+        identifier: { system: systems.request, value: id },
+        shareCode: 'not-looked-at-again',
+        authoredOn: new Date().toISOString(),
+        requester: { system: systems.user, value: takaoka.sa.userId, display: '管理者' },
+        practitioner: { system: systems.user, value: takaoka.user.userId, display: '利用者' },
+        organization: { display: '施設' },
+        reason: '再送',
+      }),
+    );
+    expect(repeated.status).toBe(200);
+    expect(repeated.task.id).toBe(sent.partnerTaskId);
+    expect(await himi.t.db.prisma.inboundTask.count()).toBe(before);
+
+    // Himi removes Takaoka's user from the room: Takaoka's sync ends the membership.
+    await as(himi, himi.hm, d.remove, { id: participants[0].id });
+    const ended = await eventually(() => takaoka.t.db.prisma.externalMembership.findUniqueOrThrow({ where: { requestId: id } }), (m) => m.status === 'ENDED', 20_000);
+    expect(ended).toMatchObject({ status: 'ENDED', endedReason: 'REMOVED' });
+  }, 120_000);
+
+  it('works the other way round: Himi’s user joins Takaoka’s room (Takaoka’s inbound join approved)', async () => {
+    const { id, roomId } = await outboundRequest(himi, takaoka);
+    const inbound = await inboundRequestAt(takaoka, roomId);
+    await as(takaoka, takaoka.hm, d.approve, { id: inbound.id });
+    await eventually(() => outboundRow(himi, id), (r) => r.exchangeStatus === 'COMPLETED', 30_000);
+    expect((await as(himi, himi.user, ops.mine)).data?.myExternalRooms).toEqual([expect.objectContaining({ careTeamId: roomId, status: 'ACTIVE' })]);
+  }, 120_000);
+
+  it('an inbound join rejected by the room side comes back to the requester with its reason', async () => {
+    const { id, roomId } = await outboundRequest(takaoka, himi);
+    const inbound = await inboundRequestAt(himi, roomId);
+    await as(himi, himi.hm, d.reject, { id: inbound.id, reason: '現在は受け入れていません' });
+    const rejected = await eventually(() => outboundRow(takaoka, id), (r) => r.exchangeStatus === 'REJECTED', 30_000);
+    expect(rejected.exchangeReason).toBe('現在は受け入れていません');
+    expect(await takaoka.t.db.prisma.externalMembership.count({ where: { requestId: id } })).toBe(0);
+  }, 120_000);
+});
