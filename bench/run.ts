@@ -32,6 +32,17 @@ async function main() {
   const queuePrefix = `renkei-bench-${stamp}`;
   let database: BenchDatabase | undefined;
   let system: SystemHandle | undefined;
+  const cleanUp = async () => {
+    await system?.stop().catch((error: unknown) => log(`stopping the system failed: ${String(error)}`));
+    await cleanRedis(config.redisUrl, queuePrefix).catch(() => undefined);
+    if (database && !config.keepDatabase) await database.drop().catch((error: unknown) => log(`dropping ${database?.name} failed: ${String(error)}`));
+    else if (database) log(`kept database ${database.name} (BENCH_KEEP_DB=1)`);
+  };
+  // Ctrl-C still drops the database and the queues (the child stops on the same signal).
+  process.once('SIGINT', () => {
+    log('\ninterrupted: cleaning up');
+    void cleanUp().finally(() => process.exit(130));
+  });
   try {
     let t0 = performance.now();
     const created = await createBenchDatabase(config.adminDatabaseUrl);
@@ -93,10 +104,7 @@ async function main() {
     });
     log(`results written to ${path.relative(process.cwd(), file)} (total ${seconds(runStarted)} s)`);
   } finally {
-    await system?.stop().catch((error: unknown) => log(`stopping the system failed: ${String(error)}`));
-    await cleanRedis(config.redisUrl, queuePrefix).catch(() => undefined);
-    if (database && !config.keepDatabase) await database.drop().catch((error: unknown) => log(`dropping ${database?.name} failed: ${String(error)}`));
-    else if (database) log(`kept database ${database.name} (BENCH_KEEP_DB=1)`);
+    await cleanUp();
   }
 }
 

@@ -78,7 +78,8 @@ export async function startSystemChild(options: {
     statementTexts: async (since) => (await request({ type: 'statements', since }, 'statements')).texts ?? [],
     memory: () => readProcMemory(pid),
     stop: async () => {
-      if (child.exitCode !== null) return;
+      // Gone already (a crash, or Ctrl-C reaching the whole process group): nothing to stop.
+      if (child.exitCode !== null || child.signalCode !== null || !child.connected) return;
       const exited = new Promise((resolve) => child.once('exit', resolve));
       await request({ type: 'stop' }, 'stopped', 30_000).catch(() => child.kill('SIGTERM'));
       await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 10_000))]);

@@ -21,8 +21,13 @@ export async function memoryUnderTimelineLoad(ctx: ScenarioContext): Promise<Sce
   const target = ctx.callers.gateway(timelineQuery, { r: ctx.seeded.busyRoomIds[0]!, first: 50 });
   const before = ctx.system.memory();
   let peakSampled = before.rssBytes;
+  // One sample a second is kept, to tell a plateau (heap sized to the load) from steady growth (a leak).
+  const perSecondMb: number[] = [];
+  let ticks = 0;
   const sampler = setInterval(() => {
-    peakSampled = Math.max(peakSampled, ctx.system.memory().rssBytes);
+    const rss = ctx.system.memory().rssBytes;
+    peakSampled = Math.max(peakSampled, rss);
+    if (ticks++ % 10 === 0) perSecondMb.push(Math.round(mb(rss)));
   }, 100);
   const pg = new Client({ connectionString: ctx.databaseUrl });
   await pg.connect();
@@ -85,6 +90,6 @@ export async function memoryUnderTimelineLoad(ctx: ScenarioContext): Promise<Sce
         note: `${database.meanAdvisoryLockWaiters.toFixed(2)} on the access records' advisory lock`,
       },
     ],
-    details: { method: '/proc/<pid>/status VmRSS sampled every 100 ms, VmHWM at the end', afterStart: ctx.startMemory, before, after, peakSampledBytes: peakSampled, load, database },
+    details: { method: '/proc/<pid>/status VmRSS sampled every 100 ms, VmHWM at the end', afterStart: ctx.startMemory, before, after, peakSampledBytes: peakSampled, perSecondMb, load, database },
   };
 }
