@@ -75,6 +75,15 @@ export async function exchangePipeline(ctx: ScenarioContext): Promise<ScenarioRe
       { ...common, measure: 'enqueue-to-start p95', subjectValue: pipeline.enqueueToStart.p95, baselineValue: raw.p95, unit: 'ms', ratio: pipeline.enqueueToStart.p95 - raw.p95, difference: true, note: `inbound-join-received jobs (${pipeline.enqueueToStart.jobs} kept by BullMQ)` },
       {
         ...common,
+        measure: 'throughput of the POST stage (info)',
+        subjectValue: pipeline.post.perSecond,
+        baselineValue: raw.jobsPerSecond,
+        unit: 'per s',
+        ratio: pipeline.post.perSecond / raw.jobsPerSecond,
+        note: 'Tasks answered 201 while the senders ran; the rest of the pipeline drains after',
+      },
+      {
+        ...common,
         measure: 'Task stored to join request (info)',
         subjectValue: pipeline.storedToJoinRequest.p95,
         baselineValue: pipeline.storedToJoinRequest.p50,
