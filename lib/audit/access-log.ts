@@ -7,6 +7,7 @@ import { chainHash, genesisHash, verifyChain, type AccessFacts, type ChainedReco
 export interface AccessRecordDelegate {
   findFirst(args: { orderBy: { seq: 'desc' }; select: { hash: true } }): Promise<{ hash: string } | null>;
   create(args: { data: AccessFacts & { prevHash: string; hash: string } }): Promise<unknown>;
+  createMany(args: { data: Array<AccessFacts & { prevHash: string; hash: string }> }): Promise<unknown>;
   findMany(args: { where?: { seq?: { gt: bigint } }; orderBy: { seq: 'asc' }; take: number }): Promise<ChainedRecord[]>;
 }
 
@@ -23,6 +24,24 @@ export async function appendAccessRecord(store: ChainStore, facts: AccessFacts):
   const last = await store.records.findFirst({ orderBy: { seq: 'desc' }, select: { hash: true } });
   const prevHash = last?.hash ?? genesisHash;
   await store.records.create({ data: { ...facts, prevHash, hash: chainHash(facts, prevHash) } });
+}
+
+/**
+ * Appends several records in order with one lock, one read of the chain's
+ * end and one insert (seq follows the array order: one INSERT assigns the
+ * identity values in row order). For group commit (group-commit.ts).
+ */
+export async function appendAccessRecords(store: ChainStore, batch: readonly AccessFacts[]): Promise<void> {
+  if (batch.length === 0) return;
+  await store.lock(store.lockKey);
+  const last = await store.records.findFirst({ orderBy: { seq: 'desc' }, select: { hash: true } });
+  let prevHash = last?.hash ?? genesisHash;
+  const rows = batch.map((facts) => {
+    const row = { ...facts, prevHash, hash: chainHash(facts, prevHash) };
+    prevHash = row.hash;
+    return row;
+  });
+  await store.records.createMany({ data: rows });
 }
 
 /** Walks the whole chain in pages; memory stays bounded however long it is. */

@@ -13,6 +13,7 @@ describe('rooms access-record chain', () => {
   let t: TestSystem;
   let sa: Actor;
   let member: Actor;
+  let roomId: string;
   const as = (actor: Actor) => (query: string, variables: Record<string, unknown> = {}) => graphql(t.graphqlUrl, query, variables, actor.headers);
 
   beforeAll(async () => {
@@ -20,7 +21,7 @@ describe('rooms access-record chain', () => {
     sa = await actorWithRole(t, 'SYSTEM_ADMIN');
     member = await actorWithRole(t, 'USER');
     const opened = await as(sa)(`mutation($s: ID!) { openRoom(input: { subjectId: $s, title: "room" }) { id } }`, { s: await subjectWithConsent(t, sa) });
-    const roomId = opened.data?.openRoom.id as string;
+    roomId = opened.data?.openRoom.id as string;
     await as(sa)(`mutation($r: ID!, $u: ID!) { addRoomMember(roomId: $r, userId: $u) { id } }`, { r: roomId, u: member.userId });
     for (let i = 0; i < 3; i += 1) await as(member)(`mutation($r: ID!) { createPost(roomId: $r, category: BASIC, body: "post") { id } }`, { r: roomId });
     await as(member)(`query($r: ID!) { room(id: $r) { timeline { items { id } } } }`, { r: roomId });
@@ -30,6 +31,15 @@ describe('rooms access-record chain', () => {
   it('is for the system admin only, and the refusal is recorded', async () => {
     expect(errorCodes(await as(member)(verify))).toEqual(['FORBIDDEN']);
     expect(await t.db.prisma.roomsAccessRecord.count({ where: { actorId: member.userId, action: 'DENIED', what: 'access-chain' } })).toBe(1);
+  });
+
+  it('keeps one intact chain when many reads are recorded at once (group commit)', async () => {
+    const before = await t.db.prisma.roomsAccessRecord.count({ where: { actorId: member.userId, what: 'timeline' } });
+    const reads = await Promise.all(Array.from({ length: 20 }, () => as(member)(`query($r: ID!) { room(id: $r) { timeline { items { id } } } }`, { r: roomId })));
+    expect(reads.every((read) => read.errors === undefined)).toBe(true);
+    expect(await t.db.prisma.roomsAccessRecord.count({ where: { actorId: member.userId, what: 'timeline' } })).toBe(before + 20);
+    const verified = await as(sa)(verify);
+    expect(verified.data?.verifyRoomsAccessChain.ok).toBe(true);
   });
 
   it('verifies an intact chain, and finds the first row altered in the database', async () => {

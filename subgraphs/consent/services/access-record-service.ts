@@ -5,9 +5,10 @@
 // also serializes "check the current state, then append" for consent and
 // exceptions (see consent-service.ts).
 import type { Prisma } from '../../../generated/prisma/client';
-import { appendAccessRecord, chainVerification, type AccessRecordDelegate, type ChainStore, type ChainVerification } from '../../../lib/audit/access-log';
+import { appendAccessRecords, chainVerification, type AccessRecordDelegate, type ChainStore, type ChainVerification } from '../../../lib/audit/access-log';
 import type { AccessFacts } from '../../../lib/audit/hash-chain';
 import { isUuid } from '../../../lib/batch';
+import { committerPerHandle, groupCommit } from '../../../lib/audit/group-commit';
 import type { Principal } from '../../../lib/access/principal';
 import type { ConsentDb } from '../context';
 
@@ -55,12 +56,16 @@ export function accessFacts(principal: Principal, entry: AccessEntry, at: Date):
   };
 }
 
-/** Appends a batch of entries in one transaction (one lock, one commit). */
+// One request's entries, and those of requests arriving meanwhile, share one
+// transaction (one lock, one commit): lib/audit/group-commit.ts.
+const standaloneEntries = committerPerHandle((db: ConsentDb) =>
+  groupCommit<AccessFacts[]>((batches) => db.$transaction((tx) => appendAccessRecords(chainStore(tx), batches.flat()))),
+);
+
+/** Appends a request's entries; committed before it returns. */
 export async function appendAccessEntries(db: ConsentDb, principal: Principal, entries: readonly AccessEntry[], at: Date): Promise<void> {
-  await db.$transaction(async (tx) => {
-    const store = chainStore(tx);
-    for (const entry of entries) await appendAccessRecord(store, accessFacts(principal, entry, at));
-  });
+  if (entries.length === 0) return;
+  await standaloneEntries(db)(entries.map((entry) => accessFacts(principal, entry, at)));
 }
 
 

@@ -1,9 +1,12 @@
 // Rooms' chained access records (appendix 4(3)): every read or write of a
 // subject's data in a room, and every refused attempt. A write's record is
 // appended in the write's own transaction, so both commit or neither does;
-// a read's record gets a small transaction of its own.
-import { appendAccessRecord, chainVerification, type AccessRecordDelegate, type ChainStore, type ChainVerification } from '../../../lib/audit/access-log';
+// reads and refusals of concurrent requests are committed together
+// (lib/audit/group-commit.ts).
+import { appendAccessRecord, appendAccessRecords, chainVerification, type AccessRecordDelegate, type ChainStore, type ChainVerification } from '../../../lib/audit/access-log';
 import type { UserPrincipal } from '../../../lib/access/principal';
+import type { AccessFacts } from '../../../lib/audit/hash-chain';
+import { committerPerHandle, groupCommit } from '../../../lib/audit/group-commit';
 import type { RoomsDb, RoomsTx } from '../context';
 
 /** pg_advisory_xact_lock key of the rooms chain (consent's chain has its own). */
@@ -31,8 +34,8 @@ export function chainStore(tx: Pick<RoomsTx, 'roomsAccessRecord' | '$executeRaw'
   };
 }
 
-export function recordAccess(tx: RoomsTx, event: RoomAccessEvent): Promise<void> {
-  return appendAccessRecord(chainStore(tx), {
+function factsOf(event: RoomAccessEvent): AccessFacts {
+  return {
     at: new Date(),
     actorId: event.actor.userId,
     actorRole: event.actor.role,
@@ -41,12 +44,22 @@ export function recordAccess(tx: RoomsTx, event: RoomAccessEvent): Promise<void>
     action: event.action,
     what: event.what,
     outcome: event.outcome,
-  });
+  };
 }
 
-/** For reads and refusals, which write nothing else. */
-export async function recordAccessAlone(db: RoomsDb, event: RoomAccessEvent): Promise<void> {
-  await db.$transaction((tx) => recordAccess(tx, event));
+export function recordAccess(tx: RoomsTx, event: RoomAccessEvent): Promise<void> {
+  return appendAccessRecord(chainStore(tx), factsOf(event));
+}
+
+// Reads and refusals of concurrent requests share one transaction (one lock,
+// one commit) instead of queueing on the chain's lock one by one.
+const standaloneRecords = committerPerHandle((db: RoomsDb) =>
+  groupCommit<AccessFacts>((batch) => db.$transaction((tx) => appendAccessRecords(chainStore(tx), batch))),
+);
+
+/** For reads and refusals, which write nothing else: committed before it returns. */
+export function recordAccessAlone(db: RoomsDb, event: RoomAccessEvent): Promise<void> {
+  return standaloneRecords(db)(factsOf(event));
 }
 
 
