@@ -39,22 +39,13 @@ export async function startWorkers(options: WorkerOptions): Promise<RunningWorke
   const { redis, prefix, deps, definitions } = options;
   const workerName = `${os.hostname()}:${process.pid}`;
   const queues = new Map<string, Queue>();
-  const workers: Worker[] = [];
+  const workers: Array<{ definition: JobDefinition<never>; worker: Worker }> = [];
   const exchangeRetry = options.exchangeRetry ?? defaultExchangeRetry;
+  // Dead letters being written: shutdown waits for them before Redis and PostgreSQL go.
+  const letters = new Set<Promise<void>>();
   const stalled = options.stalled ?? { lockDurationMs: 30_000, stalledIntervalMs: 30_000, maxStalledCount: 2 };
-  for (const definition of definitions) {
-    const queue = new Queue(definition.queue, {
-      connection: redis,
-      prefix,
-      defaultJobOptions: {
-        attempts: 5,
-        backoff: { type: 'exponential', delay: 1000, jitter: 0.5 },
-        removeOnComplete: { age: 24 * 3600, count: 1000 },
-        removeOnFail: false,
-        ...(definition.exchange ? exchangeJobOptions(exchangeRetry) : {}),
-      },
-    });
-    queue.on('error', (error) => deps.logger.error({ queue: definition.queue, err: { message: error.message } }, 'queue error'));
+  // One BullMQ worker for a job type (also used to replace a worker after a Redis restart, see below).
+  function makeWorker(definition: JobDefinition<never>): Worker {
     const worker = new Worker(
       definition.queue,
       async (job) => {
@@ -71,19 +62,40 @@ export async function startWorkers(options: WorkerOptions): Promise<RunningWorke
         stalledInterval: stalled.stalledIntervalMs,
         maxStalledCount: stalled.maxStalledCount,
         settings: { backoffStrategy: backoffStrategy(exchangeRetry) },
+        // After a Redis error (a restart) fetch again in 2 s, not BullMQ's default 15 s, so queued jobs resume promptly.
+        runRetryDelay: 2_000,
       },
     );
     worker.on('error', (error) => deps.logger.error({ queue: definition.queue, err: { message: error.message } }, 'worker error'));
     worker.on('failed', (job, error) => {
       deps.logger.warn({ queue: definition.queue, jobId: job?.id, attempts: job?.attemptsMade, err: { name: error.name } }, 'job failed');
-      if (definition.exchange && deps.outbound) void deadLetterIfLast(deps.outbound, definition, job, error, deps.logger);
+      if (definition.exchange && deps.outbound) {
+        const writing = deadLetterIfLast(deps.outbound, definition, job, error, deps.logger).finally(() => letters.delete(writing));
+        letters.add(writing);
+      }
     });
+    return worker;
+  }
+
+  for (const definition of definitions) {
+    const queue = new Queue(definition.queue, {
+      connection: redis,
+      prefix,
+      defaultJobOptions: {
+        attempts: 5,
+        backoff: { type: 'exponential', delay: 1000, jitter: 0.5 },
+        removeOnComplete: { age: 24 * 3600, count: 1000 },
+        removeOnFail: false,
+        ...(definition.exchange ? exchangeJobOptions(exchangeRetry) : {}),
+      },
+    });
+    queue.on('error', (error) => deps.logger.error({ queue: definition.queue, err: { message: error.message } }, 'queue error'));
     const every = options.every?.[definition.queue] ?? definition.every;
     if (every) {
       await queue.upsertJobScheduler(`${definition.queue}-schedule`, { every }, { name: definition.queue, data: {} });
     }
     queues.set(definition.queue, queue);
-    workers.push(worker);
+    workers.push({ definition, worker: makeWorker(definition) });
   }
   // The relay runs wherever the workers run; it stops first, so no event is added to a closing queue.
   const byEvent = new Map<string, Queue>();
@@ -94,11 +106,37 @@ export async function startWorkers(options: WorkerOptions): Promise<RunningWorke
   }
   const sources = options.outboxSources ?? (options.outbox ? allOutboxSources(options.outbox) : []);
   const relay: OutboxRelay | undefined = sources.length > 0 ? startOutboxRelay({ sources, queues: byEvent, logger: deps.logger }) : undefined;
+  // After Redis went away and came back (a restart), BullMQ workers sometimes stay blocked on
+  // their old blocking connection and never fetch again (taskforcesh/bullmq#2466): jobs would sit
+  // in `wait` until the process restarts. So each worker is replaced by a fresh one once Redis is
+  // ready again; a job the old one was running is found by the stalled check and run again
+  // (processors are idempotent).
+  let closing = false;
+  let redisWasDown = false;
+  const onClose = () => {
+    redisWasDown = true;
+  };
+  const onReady = () => {
+    if (!redisWasDown || closing) return;
+    redisWasDown = false;
+    deps.logger.warn({ workers: workers.length }, 'redis is back: replacing the workers');
+    for (const entry of workers) {
+      const old = entry.worker;
+      entry.worker = makeWorker(entry.definition);
+      void old.close(true).catch(() => undefined);
+    }
+  };
+  redis.on('close', onClose);
+  redis.on('ready', onReady);
   return {
     queues,
     close: async () => {
+      closing = true;
+      redis.off('close', onClose);
+      redis.off('ready', onReady);
       await relay?.stop();
-      await Promise.all(workers.map((w) => w.close()));
+      await Promise.all(workers.map(({ worker }) => worker.close()));
+      await Promise.all(letters);
       await Promise.all([...queues.values()].map((q) => q.close()));
     },
   };
