@@ -86,7 +86,8 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> = Promise.resolve();
 
-  async function relaySource(source: OutboxSource): Promise<void> {
+  /** Returns whether the source gave a full batch (more may be waiting). */
+  async function relaySource(source: OutboxSource): Promise<boolean> {
     const events = await source.pending(batchSize, [...queues.keys()]);
     const relayed: string[] = [];
     try {
@@ -100,27 +101,36 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
       // Mark what reached Redis even when a later add failed.
       await source.markRelayed(relayed);
     }
+    return events.length === batchSize;
   }
 
-  async function relayBatch(): Promise<void> {
+  /** Returns whether any source may have more waiting. */
+  async function relayBatch(): Promise<boolean> {
     const failures: string[] = [];
+    let more = false;
     for (const source of sources) {
       try {
-        await relaySource(source);
+        if (await relaySource(source)) more = true;
       } catch (error) {
         failures.push(`${source.name}: ${(error as Error).message}`);
       }
     }
     if (failures.length > 0) throw new Error(failures.join('; '));
+    return more;
   }
 
-  // Ticks never overlap: the next one is scheduled when this one ends.
+  // Ticks never overlap: the next one is scheduled when this one ends, at
+  // once while batches come back full (a backlog drains at Redis' pace, not
+  // one batch per interval), after the interval otherwise or on a failure.
   function tick(): void {
+    let more = false;
     running = running
-      .then(relayBatch)
+      .then(async () => {
+        more = await relayBatch();
+      })
       .catch((error: Error) => logger.warn({ err: { message: error.message } }, 'outbox relay: events stay pending, retrying on the next tick'))
       .finally(() => {
-        if (!stopped) timer = setTimeout(tick, intervalMs);
+        if (!stopped) timer = setTimeout(tick, more ? 0 : intervalMs);
       });
   }
 

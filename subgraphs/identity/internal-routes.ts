@@ -41,9 +41,9 @@ export function identityInternalRoutes(deps: IdentityDependencies, verifyToken: 
           return;
         }
         const { token, certificate, address } = parsed.data;
-        const restriction = await currentRestriction(deps.db);
         const anonymous: Principal = { kind: 'anonymous', certificate, address };
-        const session = token ? await resolveSession(deps, token, certificate, address) : null;
+        // Independent reads on every request: in parallel.
+        const [restriction, session] = await Promise.all([currentRestriction(deps.db), token ? resolveSession(deps, token, certificate, address) : null]);
         const body: ResolvedPrincipal = {
           principal: session?.ok ? session.principal : anonymous,
           sessionProblem: session && !session.ok ? session.reason : null,

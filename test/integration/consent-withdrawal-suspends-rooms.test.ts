@@ -1,6 +1,7 @@
 // Consent withdrawn → the subject's room is suspended and its managers told,
 // end to end on the real PostgreSQL and Redis: consent's outbox event, the
 // relay, the consent-withdrawn job and rooms' suspension service.
+import { randomUUID } from 'node:crypto';
 import { Queue, QueueEvents, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import { consentWithdrawn } from '../../adapters/jobs/consent-withdrawn';
@@ -214,6 +215,25 @@ describe('the outbox relay', () => {
       await workers.close();
       const keys = await t.redis.keys(`${workers.queues.get(consentWithdrawn.queue)!.opts.prefix}:*`);
       if (keys.length) await t.redis.del(...keys);
+    }
+  });
+
+  it('drains a backlog without waiting an interval between full batches', async () => {
+    const prefix = uniqueName('drain');
+    const queue = new Queue('drain-test', { connection: t.redis, prefix });
+    queue.on('error', () => undefined);
+    const type = 'drain.test';
+    await t.db.prisma.consentOutboxEvent.createMany({ data: Array.from({ length: 23 }, () => ({ id: randomUUID(), type, payload: { n: 1 } })) });
+    const pending = () => t.db.prisma.consentOutboxEvent.count({ where: { type, relayedAt: null } });
+    // Batches of 5 and an hour between ticks: only draining while batches come back full relays all 23 at once.
+    const relay = startOutboxRelay({ db: t.db.prisma, queues: new Map([[type, queue]]), logger: silentLogger, batchSize: 5, intervalMs: 3_600_000 });
+    try {
+      expect(await eventually(pending, (n) => n === 0, 5_000)).toBe(0);
+      expect(await queue.count()).toBe(23);
+    } finally {
+      await relay.stop();
+      await queue.obliterate({ force: true });
+      await queue.close();
     }
   });
 });

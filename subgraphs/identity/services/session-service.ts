@@ -23,9 +23,15 @@ export interface SignInResult {
 }
 
 /** Why a certificate cannot be used now, or null when it can. */
-async function certificateProblem(deps: IdentityDependencies, certificate: string | null, facilityId: string): Promise<string | null> {
+type CertificateRecord = Awaited<ReturnType<IdentityDependencies['db']['clientCertificate']['findUnique']>>;
+
+function findCertificate(deps: IdentityDependencies, certificate: string | null): Promise<CertificateRecord> {
+  return certificate === null ? Promise.resolve(null) : deps.db.clientCertificate.findUnique({ where: { fingerprint: certificate } });
+}
+
+async function certificateProblem(deps: IdentityDependencies, certificate: string | null, facilityId: string, found?: CertificateRecord): Promise<string | null> {
   if (certificate === null) return deps.settings.clientCertificateRequired ? 'no-certificate' : null;
-  const record = await deps.db.clientCertificate.findUnique({ where: { fingerprint: certificate } });
+  const record = found !== undefined ? found : await findCertificate(deps, certificate);
   if (!record) return 'unknown-certificate';
   if (record.revokedAt) return 'revoked-certificate';
   if (record.notAfter <= deps.now()) return 'expired-certificate';
@@ -112,7 +118,11 @@ export type SessionResolution = { ok: true; principal: UserPrincipal; expiresAt:
  */
 export async function resolveSession(deps: IdentityDependencies, token: string, certificate: string | null, address: string | null): Promise<SessionResolution> {
   const now = deps.now();
-  const session = await deps.db.session.findUnique({ where: { tokenHash: hashSessionToken(token) }, include: { user: { include: { facility: true } } } });
+  // Every request comes through here: the certificate is looked up alongside the session, not after it.
+  const [session, certificateRecord] = await Promise.all([
+    deps.db.session.findUnique({ where: { tokenHash: hashSessionToken(token) }, include: { user: { include: { facility: true } } } }),
+    findCertificate(deps, certificate),
+  ]);
   if (!session) return { ok: false, reason: 'unknown-session' };
   const state = sessionState(session, now, deps.settings.sessionRules);
   if (state !== 'active') {
@@ -122,7 +132,7 @@ export async function resolveSession(deps: IdentityDependencies, token: string, 
   if (session.certificate !== certificate) return { ok: false, reason: 'certificate-mismatch' };
   const { user } = session;
   const problem =
-    user.status !== 'ACTIVE' ? `account-${user.status.toLowerCase()}` : user.facility.status !== 'ACTIVE' ? 'facility-stopped' : await certificateProblem(deps, certificate, user.facilityId);
+    user.status !== 'ACTIVE' ? `account-${user.status.toLowerCase()}` : user.facility.status !== 'ACTIVE' ? 'facility-stopped' : await certificateProblem(deps, certificate, user.facilityId, certificateRecord);
   if (problem) {
     await endSession(deps.db, session, problem, now);
     return { ok: false, reason: problem };
