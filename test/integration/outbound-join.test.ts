@@ -206,6 +206,33 @@ describe('Art. 20-3 outbound joins', () => {
     await until(id, (r) => r.exchangeStatus === 'RECEIVED');
   });
 
+  it('survives a partner too slow to answer: timeouts are retried, then dead-lettered, and the retry gets the Task the partner already stored', async () => {
+    partner.behavior.delayMs = 3_000; // longer than the 2 s call timeout
+    const id = await approvedRequest(t.graphqlUrl, actors(), partnerId, shareCode());
+    const letter = await eventually(() => t.db.prisma.exchangeDeadLetter.findFirst({ where: { payload: { equals: { requestId: id } } } }), (l) => l !== null, 30_000);
+    expect(letter).toMatchObject({ errorCode: 'TIMEOUT', attempts: 4 });
+    expect((await request(id)).exchangeStatus).toBe('NOT_SENT');
+    partner.behavior.delayMs = 0;
+    await as(sa, ops.retry, { id: letter!.id });
+    const sent = await until(id, (r) => r.exchangeStatus === 'RECEIVED');
+    const answers = postsFor(id).map((p) => p.answered);
+    expect(answers[0]).toBe(201);
+    expect(answers.slice(1).every((status) => status === 200)).toBe(true);
+    expect(sent.partnerTaskId).toBe(partner.taskFor(id)?.id);
+    expect([...partner.tasks.values()].filter((task) => task.identifierValue === id)).toHaveLength(1);
+  }, 60_000);
+
+  it('keeps polling through a partner answering 5xx to GET Task', async () => {
+    const id = await approvedRequest(t.graphqlUrl, actors(), partnerId, shareCode());
+    await until(id, (r) => r.exchangeStatus === 'RECEIVED');
+    partner.behavior.read = 'server-error';
+    const reads = partner.reads.length;
+    await eventually(async () => partner.reads.length, (n) => n >= reads + 2);
+    partner.behavior.read = 'normal';
+    Object.assign(partner.taskFor(id)!, { status: 'cancelled' });
+    await until(id, (r) => r.exchangeStatus === 'CANCELLED');
+  });
+
   describe('refusals change nothing', () => {
     async function counts() {
       return { requests: await t.db.prisma.outboundJoinRequest.count(), outbox: await t.db.prisma.roomsOutboxEvent.count({ where: { type: 'outbound-join.approved' } }) };
@@ -226,6 +253,8 @@ describe('Art. 20-3 outbound joins', () => {
         expect({ field, codes: errorCodes(response), named: response.errors?.[0]?.extensions?.field }).toEqual({ field, codes: ['BAD_USER_INPUT'], named: field });
       }
       expect(errorCodes(await as(sa, ops.reject, { id: 'nope', r: 'x' }))).toEqual(['BAD_USER_INPUT']);
+      expect(errorCodes(await as(sa, ops.retry, { id: 'nope' }))).toEqual(['BAD_USER_INPUT']);
+      expect(errorCodes(await as(sa, ops.retry, { id: '00000000-0000-4000-8000-000000000000' }))).toEqual(['NOT_FOUND']);
       expect(await counts()).toEqual(before);
     });
 
