@@ -233,6 +233,22 @@ describe('Art. 20-3 outbound joins', () => {
     await until(id, (r) => r.exchangeStatus === 'CANCELLED');
   });
 
+  it('sends nothing to a suspended partner: a dead letter at once, delivered once the partner is active again and the letter retried', async () => {
+    await t.db.prisma.partner.update({ where: { id: partnerId }, data: { status: 'SUSPENDED' } });
+    try {
+      const id = await approvedRequest(t.graphqlUrl, actors(), partnerId, shareCode());
+      const letter = await eventually(() => t.db.prisma.exchangeDeadLetter.findFirst({ where: { payload: { equals: { requestId: id } } } }), (l) => l !== null);
+      expect(letter).toMatchObject({ errorCode: 'PARTNER_UNAVAILABLE', attempts: 1 });
+      expect(postsFor(id)).toHaveLength(0);
+      await t.db.prisma.partner.update({ where: { id: partnerId }, data: { status: 'ACTIVE' } });
+      await as(sa, ops.retry, { id: letter!.id });
+      await until(id, (r) => r.exchangeStatus === 'RECEIVED');
+      expect(postsFor(id).map((p) => p.answered)).toEqual([201]);
+    } finally {
+      await t.db.prisma.partner.update({ where: { id: partnerId }, data: { status: 'ACTIVE' } });
+    }
+  });
+
   describe('refusals change nothing', () => {
     async function counts() {
       return { requests: await t.db.prisma.outboundJoinRequest.count(), outbox: await t.db.prisma.roomsOutboxEvent.count({ where: { type: 'outbound-join.approved' } }) };
