@@ -11,48 +11,27 @@
 // relay never reaches into another subgraph's tables. One source failing
 // (its table, or Redis for its events) does not hold the others back.
 import type { Queue } from 'bullmq';
-import type { Prisma } from '../generated/prisma/client';
 import type { PrismaClient } from '../lib/database';
 import type { Logger } from '../lib/logger';
-import { markRelayed, pendingOutboxEvents, type OutboxDb } from '../subgraphs/consent/services/outbox';
-import { markRoomsOutboxRelayed, pendingRoomsOutboxEvents } from '../subgraphs/rooms/services/outbox';
-import { markIdentityOutboxRelayed, pendingIdentityOutboxEvents } from '../subgraphs/identity/services/outbox';
-import { markIntegrationOutboxRelayed, pendingIntegrationOutboxEvents } from './fhir/integration-outbox';
+import type { OutboxSource } from '../lib/outbox-table';
+import { consentOutbox, type OutboxDb } from '../subgraphs/consent/services/outbox';
+import { roomsOutbox } from '../subgraphs/rooms/services/outbox';
+import { identityOutbox } from '../subgraphs/identity/services/outbox';
+import { integrationOutbox } from './fhir/integration-outbox';
 
-/** One outbox table, read through its owner's functions. */
-export interface OutboxSource {
-  name: string;
-  pending(limit: number, types: readonly string[]): Promise<Array<{ id: string; type: string; payload: Prisma.JsonValue }>>;
-  markRelayed(ids: readonly string[]): Promise<void>;
-}
+export type { OutboxSource };
 
 export type AllOutboxesDb = Pick<PrismaClient, 'consentOutboxEvent' | 'roomsOutboxEvent' | 'integrationOutboxEvent' | 'identityOutboxEvent'>;
 
-export function consentOutboxSource(db: OutboxDb): OutboxSource {
-  return { name: 'consent', pending: (n, types) => pendingOutboxEvents(db, n, types), markRelayed: (ids) => markRelayed(db, ids) };
-}
-
-export function roomsOutboxSource(db: Pick<PrismaClient, 'roomsOutboxEvent'>): OutboxSource {
-  return { name: 'rooms', pending: (n, types) => pendingRoomsOutboxEvents(db, n, types), markRelayed: (ids) => markRoomsOutboxRelayed(db, ids) };
-}
-
-export function identityOutboxSource(db: Pick<PrismaClient, 'identityOutboxEvent'>): OutboxSource {
-  return { name: 'identity', pending: (n, types) => pendingIdentityOutboxEvents(db, n, types), markRelayed: (ids) => markIdentityOutboxRelayed(db, ids) };
-}
-
-export function integrationOutboxSource(db: Pick<PrismaClient, 'integrationOutboxEvent'>): OutboxSource {
-  return { name: 'integration', pending: (n, types) => pendingIntegrationOutboxEvents(db, n, types), markRelayed: (ids) => markIntegrationOutboxRelayed(db, ids) };
-}
-
 /** Every outbox the system has, on one database handle. */
 export function allOutboxSources(db: AllOutboxesDb): OutboxSource[] {
-  return [consentOutboxSource(db), roomsOutboxSource(db), integrationOutboxSource(db), identityOutboxSource(db)];
+  return [consentOutbox(db), roomsOutbox(db), integrationOutbox(db), identityOutbox(db)];
 }
 
 export interface OutboxRelayOptions {
   /** The outboxes to relay. */
   sources?: readonly OutboxSource[];
-  /** Shorthand for `sources: [consentOutboxSource(db)]` (consent's outbox only). */
+  /** Shorthand for `sources: [consentOutbox(db)]` (consent's outbox only). */
   db?: OutboxDb;
   /** Event type → the queue of the job that handles it. */
   queues: ReadonlyMap<string, Queue>;
@@ -78,7 +57,7 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
 
 export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   const { queues, logger } = options;
-  const sources = [...(options.sources ?? []), ...(options.db ? [consentOutboxSource(options.db)] : [])];
+  const sources = [...(options.sources ?? []), ...(options.db ? [consentOutbox(options.db)] : [])];
   const intervalMs = options.intervalMs ?? 500;
   const batchSize = options.batchSize ?? 100;
   const addTimeoutMs = options.addTimeoutMs ?? 5_000;
