@@ -9,6 +9,8 @@ import { collectProblems } from '../lib/startup-error';
 import { jobDefinitions } from './jobs';
 import { startWorkers } from './workers';
 import { startFhirEndpoint } from './fhir/fhir-server';
+import { defaultPartnerCallTimings, readTrustedCas } from './partner/partner-calls';
+import { openExchangeKey, type ExchangeIdentity } from '../lib/exchange/exchange-key';
 import { identitySettingsFrom } from '../subgraphs/identity/settings';
 
 void runServiceProcess('renkei-worker', ['DATABASE_URL', 'REDIS_URL'], async (config, logger) => {
@@ -21,10 +23,29 @@ void runServiceProcess('renkei-worker', ['DATABASE_URL', 'REDIS_URL'], async (co
   }
   const redis = connectRedis(config.redisUrl as string);
   redis.on('error', (error) => logger.warn({ err: { message: error.message } }, 'redis connection error'));
-  const workers = await startWorkers({ redis, prefix: config.queuePrefix, deps: { db: db.prisma, identity: { db: db.prisma, settings: identitySettingsFrom(config.identity, config.clientCertMode !== 'off'), now: () => new Date() }, rooms: db.prisma, consent: db.prisma, inbound: db.prisma, logger }, definitions: jobDefinitions, outbox: db.prisma });
-  logger.info({ queues: [...workers.queues.keys()], prefix: config.queuePrefix }, 'worker ready');
+  const trustedCaPems = readTrustedCas(config.partnerCaFiles);
+  // Our exchange identity (the key beside the CA, FHIR_BASE_URL) signs the calls to partners
+  // (Art. 20-3); without FHIR_BASE_URL there is none, and outbound jobs end as dead letters saying so.
+  const exchange: ExchangeIdentity | undefined = config.fhirBaseUrl ? { key: await openExchangeKey(config.caDir), fhirBaseUrl: config.fhirBaseUrl } : undefined;
+  const workers = await startWorkers({
+    redis,
+    prefix: config.queuePrefix,
+    deps: {
+      db: db.prisma,
+      identity: { db: db.prisma, settings: identitySettingsFrom(config.identity, config.clientCertMode !== 'off'), now: () => new Date() },
+      rooms: db.prisma,
+      consent: db.prisma,
+      inbound: db.prisma,
+      outbound: db.prisma,
+      partnerCalls: exchange ? { exchange, trustedCaPems, ...defaultPartnerCallTimings } : undefined,
+      logger,
+    },
+    definitions: jobDefinitions,
+    outbox: db.prisma,
+  });
+  logger.info({ queues: [...workers.queues.keys()], prefix: config.queuePrefix, partnerExchange: exchange ? 'on' : 'off (no FHIR_BASE_URL)' }, 'worker ready');
   // Art. 20-2 in production: with FHIR_BASE_URL set, this process also serves the partner exchange endpoint.
-  const fhir = await startFhirEndpoint(db.prisma, config, logger);
+  const fhir = exchange ? await startFhirEndpoint(db.prisma, config, logger, exchange) : undefined;
   return async () => {
     await fhir?.server.close();
     await workers.close();

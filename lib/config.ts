@@ -67,6 +67,8 @@ export const environmentSchema = z.object({
     .refine((value) => !URL.canParse(value) || (!new URL(value).search && !new URL(value).hash), { message: 'must have no query or fragment' })
     .transform((value) => value.replace(/\/+$/, ''))
     .optional(),
+  // Partners whose servers present certificates from their own (private) CA: PEM files to trust for our calls to them.
+  PARTNER_CA_FILES: z.string().default(''),
 });
 
 export const knownEnvironmentVariables = Object.keys(environmentSchema.shape);
@@ -95,6 +97,8 @@ export interface Config {
   internalTokenPublicKeyFile: string | undefined;
   /** The partner-exchange endpoint's public base URL (FHIR_BASE_URL); default: the gateway's own URL + /fhir. */
   fhirBaseUrl: string | undefined;
+  /** PEM files of partners' private CAs, trusted for our calls to their FHIR endpoints (Art. 20-3). */
+  partnerCaFiles: string[];
   identity: {
     passwordMinLength: number;
     passwordHistory: number;
@@ -150,6 +154,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, required: Requirement[] = [])
     internalTokenKeyFile: e.INTERNAL_TOKEN_KEY_FILE,
     internalTokenPublicKeyFile: e.INTERNAL_TOKEN_PUBLIC_KEY_FILE,
     fhirBaseUrl: e.FHIR_BASE_URL,
+    partnerCaFiles: splitList(e.PARTNER_CA_FILES).map((file) => path.resolve(file)),
     identity: {
       passwordMinLength: e.PASSWORD_MIN_LENGTH,
       passwordHistory: e.PASSWORD_HISTORY,

@@ -20,6 +20,7 @@ import { warnIfCertificatesOff } from '../gateway/certificate-mode';
 import { bootstrapSystemAdmin } from '../subgraphs/identity/services/bootstrap-service';
 import { identitySettingsFrom } from '../subgraphs/identity/settings';
 import { writeBootstrapFiles } from './bootstrap-files';
+import { readTrustedCas } from '../adapters/partner/partner-calls';
 
 void runServiceProcess('renkei', [], async (config, logger) => {
   const stops: Stop[] = [];
@@ -86,6 +87,7 @@ void runServiceProcess('renkei', [], async (config, logger) => {
       // Partners register its public half: kept beside the CA and never regenerated.
       exchangeKey: await openExchangeKey(config.caDir),
       fhirBaseUrl: config.fhirBaseUrl,
+      exchangeDelivery: { partnerCalls: { trustedCaPems: readTrustedCas(config.partnerCaFiles) } },
       certificates: { mode: config.clientCertMode, tlsHostnames: config.tlsHostnames, trustedProxies: config.trustedProxies, header: config.clientCertHeader },
     });
     stops.push(system.stop);

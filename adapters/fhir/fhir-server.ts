@@ -33,9 +33,9 @@ export function fhirApp(db: PrismaClient, exchange: ExchangeIdentity, logger: Lo
 }
 
 /** Starts the endpoint when FHIR_BASE_URL is set; undefined otherwise. */
-export async function startFhirEndpoint(db: PrismaClient, config: Config, logger: Logger): Promise<FhirEndpoint | undefined> {
+export async function startFhirEndpoint(db: PrismaClient, config: Config, logger: Logger, known?: ExchangeIdentity): Promise<FhirEndpoint | undefined> {
   if (!config.fhirBaseUrl) return undefined;
-  const exchange: ExchangeIdentity = { key: await openExchangeKey(config.caDir), fhirBaseUrl: config.fhirBaseUrl };
+  const exchange: ExchangeIdentity = known ?? { key: await openExchangeKey(config.caDir), fhirBaseUrl: config.fhirBaseUrl };
   const app = fhirApp(db, exchange, logger);
   let server: RunningServer;
   if (config.clientCertMode === 'tls') {

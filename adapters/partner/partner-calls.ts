@@ -4,7 +4,9 @@
 // identifier systems we use in the Tasks we send, derived from our FHIR base
 // URL: a partner's administrator registers them as our requester and user
 // systems (the inbound side checks them on every Task).
+import fs from 'node:fs';
 import type { ExchangeIdentity } from '../../lib/exchange/exchange-key';
+import { StartupError } from '../../lib/startup-error';
 import { signPartnerJwt } from '../../lib/exchange/exchange-key';
 import type { ExchangePartner } from '../../subgraphs/identity/services/partner-service';
 import { createPartnerClient, PartnerCallError, type PartnerClient } from './partner-client';
@@ -20,6 +22,23 @@ export interface PartnerCallSettings {
   poll: { firstDelayMs: number; maxDelayMs: number };
   /** A membership's CareTeam is read again once its last sync is older than this. */
   syncStaleMs: number;
+}
+
+/** Reads PARTNER_CA_FILES at start; every unreadable or non-PEM file is reported at once. */
+export function readTrustedCas(files: readonly string[]): string[] {
+  const problems: string[] = [];
+  const pems = files.flatMap((file) => {
+    try {
+      const pem = fs.readFileSync(file, 'utf8');
+      if (!pem.includes('-----BEGIN CERTIFICATE-----')) throw new Error('not a PEM certificate');
+      return [pem];
+    } catch (error) {
+      problems.push(`PARTNER_CA_FILES: ${file}: ${(error as Error).message}`);
+      return [];
+    }
+  });
+  if (problems.length > 0) throw new StartupError(problems);
+  return pems;
 }
 
 export const defaultPartnerCallTimings = { timeoutMs: 10_000, poll: { firstDelayMs: 30_000, maxDelayMs: 6 * 60 * 60_000 }, syncStaleMs: 15 * 60_000 } as const;
