@@ -21,7 +21,7 @@ import { findPartnerForExchange } from '../../subgraphs/identity/services/partne
 import { outboundJoinApprovedEvent } from '../../subgraphs/rooms/services/outbound-join-service';
 import { recordRefused, recordSent, requestToSend, type PartnerTaskStatus } from '../../subgraphs/rooms/services/external-membership-exchange';
 import type { JobDefinition, JobDependencies } from '../job-definition';
-import { taskNames } from '../partner/exchange-directory';
+import { taskNames } from '../../subgraphs/identity/services/exchange-names';
 import { clientFor, ourIdentifierSystems } from '../partner/partner-calls';
 import { PartnerCallError } from '../partner/partner-client';
 

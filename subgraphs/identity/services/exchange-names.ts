@@ -1,12 +1,9 @@
-// The names a join Task carries (contract v1): the requesting admin's and our
-// user's display names and the user's facility. They are read at send time
-// and go only into the Task sent over TLS to the partner the system admin
-// approved, never into a job payload or a log.
-//
-// Identity has no service for this read yet, so it is done here, read-only,
-// on identity's database handle (JobDependencies.identity.db); it belongs in
-// identity's services (with the rest of what identity tells partners).
-import type { IdentityDb } from '../../subgraphs/identity/context';
+// What identity tells a partner about our people in a join Task (contract
+// v1): the requesting admin's and our user's display names and the user's
+// facility. The outbound-join-send job reads them at send time; they go only
+// into the Task sent over TLS to the partner the system admin approved,
+// never into a job payload or a log.
+import type { IdentityDb } from '../context';
 
 export interface TaskNames {
   userName: string;
