@@ -157,4 +157,20 @@ describe('inbound partner joins over FHIR (Art. 20-2)', () => {
     const again = await as(t, hm)(d.approve, { id: request.id });
     expect(again.errors?.[0]?.extensions?.code).toBe('ILLEGAL_TRANSITION');
   });
+
+  it('closing the room (Form 10) rejects requests still pending, and the partner learns why', async () => {
+    const roomId = await openRoom();
+    const { code } = await issueCode(roomId, himi);
+    const created = await post(himi, joinTask(himi, code));
+    expect(created.status).toBe(201);
+    const request = await pendingRequestFor(created.json.id);
+    const closed = await as(t, hm)(`mutation($r: ID!) { closeRoom(roomId: $r, reason: NO_LONGER_NEEDED) { status } }`, { r: roomId });
+    expect(closed.errors).toBeUndefined();
+    const row = await t.db.prisma.inboundJoinRequest.findUniqueOrThrow({ where: { id: request.id } });
+    expect(row).toMatchObject({ status: 'REJECTED', decidedBy: hm.userId, decisionReason: 'the room was closed' });
+    const answer = await eventually(() => get(himi, `/Task/${created.json.id}`), (r) => r.json?.status === 'rejected');
+    expect(answer.json).toMatchObject({ status: 'rejected', statusReason: { text: 'the room was closed' } });
+    expect(validateR4(answer.json)).toEqual({ valid: true });
+    expect(await t.db.prisma.roomsAccessRecord.count({ where: { roomId, what: `inbound-join.reject#${created.json.id}` } })).toBe(1);
+  });
 });

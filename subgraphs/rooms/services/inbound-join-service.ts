@@ -16,6 +16,7 @@ import type { ExternalParticipant, InboundJoinRequest, InboundJoinStep, Room } f
 import { appendAccessRecord } from '../../../lib/audit/access-log';
 import { can } from '../../../lib/access/permissions';
 import { requireSignedIn } from '../../../lib/access/guard';
+import type { UserPrincipal } from '../../../lib/access/principal';
 import { appError, notFound } from '../../../lib/graphql-errors';
 import type { RoomsContext, RoomsDb, RoomsTx } from '../context';
 import { chainStore, recordAccess, recordAccessAlone } from './access-records';
@@ -169,6 +170,27 @@ export async function decideInboundJoin(ctx: RoomsContext, id: string, decision:
     await appendRoomsOutboxEvent(tx, inboundJoinDecidedEvent, { joinRequestId: id, correlationId: request.correlationId });
     return tx.inboundJoinRequest.findUniqueOrThrow({ where: { id } });
   });
+}
+
+/** The answer a partner gets for requests still pending when the room closes. */
+export const roomClosedReason = 'the room was closed';
+
+/**
+ * Form 10 closes a room: requests still pending for it can no longer be
+ * approved, so they are rejected in the closing's transaction (step, access
+ * record and outbox event each, so the partner's Task becomes rejected with
+ * the reason). The closing manager is named as who decided.
+ */
+export async function rejectPendingOnClose(tx: RoomsTx, room: { id: string; subjectId: string }, actor: UserPrincipal, now: Date): Promise<number> {
+  const pending = await tx.inboundJoinRequest.findMany({ where: { roomId: room.id, status: 'PENDING' }, orderBy: { id: 'asc' } });
+  for (const request of pending) {
+    const moved = await tx.inboundJoinRequest.updateMany({ where: { id: request.id, status: 'PENDING' }, data: { status: 'REJECTED', decidedBy: actor.userId, decidedAt: now, decisionReason: roomClosedReason } });
+    if (moved.count !== 1) continue;
+    await tx.inboundJoinStep.create({ data: { id: randomUUID(), requestId: request.id, action: 'REJECTED', actorId: actor.userId, actorRole: actor.role, reason: roomClosedReason, at: now } });
+    await recordAccess(tx, { actor, room, action: 'WRITE', what: `inbound-join.reject#${request.correlationId}`, outcome: 'SUCCESS' });
+    await appendRoomsOutboxEvent(tx, inboundJoinDecidedEvent, { joinRequestId: request.id, correlationId: request.correlationId });
+  }
+  return pending.length;
 }
 
 export function stepsOf(db: Pick<RoomsDb, 'inboundJoinStep'>, requestId: string): Promise<InboundJoinStep[]> {

@@ -26,6 +26,7 @@ import { recordAccess, recordAccessAlone } from './access-records';
 import { refuse } from './room-guard';
 import { sharingAllowed } from './sharing-view';
 import { notActiveUsers, subjectKnown } from './directory-view';
+import { rejectPendingOnClose } from './inbound-join-service';
 
 const ids = (max: number) => z.array(uuid).max(max, `at most ${max}`).transform((list) => [...new Set(list)]);
 
@@ -201,6 +202,8 @@ export async function applyApproved(tx: RoomsTx, application: RoomApplication, a
   });
   if (closed.count === 0) throw appError('ILLEGAL_TRANSITION', 'the room is already closed');
   await recordAccess(tx, { actor, room, action: 'WRITE', what: 'room.close', outcome: 'SUCCESS' });
+  // Partners' join requests still pending can no longer be approved: they get their answer now.
+  await rejectPendingOnClose(tx, room, actor, now);
   return room.id;
 }
 
