@@ -221,5 +221,12 @@ describe('two installations exchanging joins over HTTPS (contract v1, both direc
     const rejected = await eventually(() => outboundRow(takaoka, id), (r) => r.exchangeStatus === 'REJECTED', 30_000);
     expect(rejected.exchangeReason).toBe('現在は受け入れていません');
     expect(await takaoka.t.db.prisma.externalMembership.count({ where: { requestId: id } })).toBe(0);
+
+    // One id across both sides' access records: the requester's request id, which Takaoka's
+    // records name and which travels as the Task identifier into Himi's records.
+    const requesterSide = await takaoka.t.db.prisma.roomsAccessRecord.findMany({ where: { what: { endsWith: `#${id}` } }, orderBy: { seq: 'asc' } });
+    const receiverSide = await himi.t.db.prisma.roomsAccessRecord.findMany({ where: { what: { endsWith: `|${id}` } }, orderBy: { seq: 'asc' } });
+    expect(requesterSide.map((r) => r.what)).toEqual(expect.arrayContaining([`outbound-join.submit#${id}`, `outbound-join.forward#${id}`, `outbound-join.approve#${id}`]));
+    expect(receiverSide.map((r) => r.what)).toEqual([`inbound-join.receive#${inbound.correlationId}|${id}`, `inbound-join.reject#${inbound.correlationId}|${id}`]);
   }, 120_000);
 });

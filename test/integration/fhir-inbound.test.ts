@@ -131,12 +131,13 @@ describe('inbound partner joins over FHIR (Art. 20-2)', () => {
     expect(closed.json).toMatchObject({ status: 'inactive', period: { end: expect.any(String) } });
     expect(validateR4(closed.json)).toEqual({ valid: true });
 
-    // One correlation id through rooms' access chain: received, approved, removed.
+    // One trace through rooms' access chain: our Task id and the requester's own id (the Task identifier).
+    const trace = `${taskId}|${(task.identifier as Array<{ value: string }>)[0]!.value}`;
     const records = await t.db.prisma.roomsAccessRecord.findMany({ where: { roomId, what: { contains: taskId } }, orderBy: { seq: 'asc' } });
     expect(records.map((r) => [r.what, r.actorRole])).toEqual([
-      [`inbound-join.receive#${taskId}`, `PARTNER:${himi.id}`],
-      [`inbound-join.approve#${taskId}`, 'HOSPITAL_MANAGER'],
-      [`external-participant.remove#${taskId}`, 'HOSPITAL_MANAGER'],
+      [`inbound-join.receive#${trace}`, `PARTNER:${himi.id}`],
+      [`inbound-join.approve#${trace}`, 'HOSPITAL_MANAGER'],
+      [`external-participant.remove#${trace}`, 'HOSPITAL_MANAGER'],
     ]);
   });
 
@@ -171,6 +172,6 @@ describe('inbound partner joins over FHIR (Art. 20-2)', () => {
     const answer = await eventually(() => get(himi, `/Task/${created.json.id}`), (r) => r.json?.status === 'rejected');
     expect(answer.json).toMatchObject({ status: 'rejected', statusReason: { text: 'the room was closed' } });
     expect(validateR4(answer.json)).toEqual({ valid: true });
-    expect(await t.db.prisma.roomsAccessRecord.count({ where: { roomId, what: `inbound-join.reject#${created.json.id}` } })).toBe(1);
+    expect(await t.db.prisma.roomsAccessRecord.count({ where: { roomId, what: { startsWith: `inbound-join.reject#${created.json.id}|` } } })).toBe(1);
   });
 });

@@ -11,6 +11,7 @@ import { text } from '../../../lib/input';
 import type { RoomsContext, RoomsDb } from '../context';
 import { chainStore, recordAccess } from './access-records';
 import { authorizeRoom, findRoom } from './room-guard';
+import { traceOf } from './inbound-join-service';
 
 export const removeExternalParticipantReason = text(1000);
 
@@ -29,8 +30,8 @@ export async function removeExternalParticipant(ctx: RoomsContext, id: string, r
   return ctx.db.$transaction(async (tx) => {
     const moved = await tx.externalParticipant.updateMany({ where: { id, removedAt: null }, data: { removedAt: now, removedBy: user.userId, removedReason: reason } });
     if (moved.count !== 1) throw appError('CONFLICT', 'the participant was already removed');
-    const request = await tx.inboundJoinRequest.findUnique({ where: { id: participant.joinRequestId }, select: { correlationId: true } });
-    await recordAccess(tx, { actor: user, room, action: 'WRITE', what: `external-participant.remove#${request?.correlationId ?? participant.joinRequestId}`, outcome: 'SUCCESS' });
+    const request = await tx.inboundJoinRequest.findUnique({ where: { id: participant.joinRequestId }, select: { correlationId: true, taskIdentifier: true } });
+    await recordAccess(tx, { actor: user, room, action: 'WRITE', what: `external-participant.remove#${request ? traceOf(request) : participant.joinRequestId}`, outcome: 'SUCCESS' });
     return tx.externalParticipant.findUniqueOrThrow({ where: { id } });
   });
 }

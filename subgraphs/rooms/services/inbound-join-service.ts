@@ -42,6 +42,18 @@ export const inboundJoinInput = z
 
 export type InboundJoinDb = Pick<RoomsDb, 'inboundJoinRequest' | 'inboundJoinStep' | 'externalParticipant' | 'room' | 'roomShareCode' | 'roomsAccessRecord' | 'roomsOutboxEvent' | '$executeRaw' | '$transaction'>;
 
+/**
+ * The access records' reference to a request: our Task id and the
+ * requester's own id for it (the Task identifier's value; for another
+ * installation of this software, its outbound request id, which its own
+ * records carry as `outbound-join.<step>#<id>`). So the one id the requester
+ * chose is in both sides' access records.
+ */
+export function traceOf(request: Pick<InboundJoinRequest, 'correlationId' | 'taskIdentifier'>): string {
+  const bar = request.taskIdentifier.indexOf('|');
+  return `${request.correlationId}|${request.taskIdentifier.slice(bar + 1)}`;
+}
+
 function systemRecord(tx: Pick<RoomsTx, 'roomsAccessRecord' | '$executeRaw'>, room: { id: string; subjectId: string }, partnerId: string, what: string) {
   return appendAccessRecord(chainStore(tx), {
     at: new Date(),
@@ -69,7 +81,7 @@ export async function createInboundJoinRequest(db: InboundJoinDb, input: z.infer
     const request = await db.$transaction(async (tx) => {
       const created = await tx.inboundJoinRequest.create({ data: { id: randomUUID(), ...input } });
       await tx.inboundJoinStep.create({ data: { id: randomUUID(), requestId: created.id, action: 'RECEIVED', actorRole: `PARTNER:${input.partnerId}` } });
-      await systemRecord(tx, room, input.partnerId, `inbound-join.receive#${input.correlationId}`);
+      await systemRecord(tx, room, input.partnerId, `inbound-join.receive#${traceOf(input)}`);
       return created;
     });
     return { request, created: true };
@@ -116,7 +128,7 @@ export async function getInboundJoinRequest(ctx: RoomsContext, id: string): Prom
   if (!request) throw notFound('no such inbound join request');
   const room = await findRoom(ctx, request.roomId);
   await requireManager(ctx, room, 'inbound-join.read');
-  await recordAccessAlone(ctx.db, { actor: user, room, action: 'READ', what: `inbound-join.read#${request.correlationId}`, outcome: 'SUCCESS' });
+  await recordAccessAlone(ctx.db, { actor: user, room, action: 'READ', what: `inbound-join.read#${traceOf(request)}`, outcome: 'SUCCESS' });
   return request;
 }
 
@@ -166,7 +178,7 @@ export async function decideInboundJoin(ctx: RoomsContext, id: string, decision:
         },
       });
     }
-    await recordAccess(tx, { actor: user, room, action: 'WRITE', what: `inbound-join.${decision.approve ? 'approve' : 'reject'}#${request.correlationId}`, outcome: 'SUCCESS' });
+    await recordAccess(tx, { actor: user, room, action: 'WRITE', what: `inbound-join.${decision.approve ? 'approve' : 'reject'}#${traceOf(request)}`, outcome: 'SUCCESS' });
     await appendRoomsOutboxEvent(tx, inboundJoinDecidedEvent, { joinRequestId: id, correlationId: request.correlationId });
     return tx.inboundJoinRequest.findUniqueOrThrow({ where: { id } });
   });
@@ -187,7 +199,7 @@ export async function rejectPendingOnClose(tx: RoomsTx, room: { id: string; subj
     const moved = await tx.inboundJoinRequest.updateMany({ where: { id: request.id, status: 'PENDING' }, data: { status: 'REJECTED', decidedBy: actor.userId, decidedAt: now, decisionReason: roomClosedReason } });
     if (moved.count !== 1) continue;
     await tx.inboundJoinStep.create({ data: { id: randomUUID(), requestId: request.id, action: 'REJECTED', actorId: actor.userId, actorRole: actor.role, reason: roomClosedReason, at: now } });
-    await recordAccess(tx, { actor, room, action: 'WRITE', what: `inbound-join.reject#${request.correlationId}`, outcome: 'SUCCESS' });
+    await recordAccess(tx, { actor, room, action: 'WRITE', what: `inbound-join.reject#${traceOf(request)}`, outcome: 'SUCCESS' });
     await appendRoomsOutboxEvent(tx, inboundJoinDecidedEvent, { joinRequestId: request.id, correlationId: request.correlationId });
   }
   return pending.length;
