@@ -9,6 +9,7 @@ import type { Logger } from '../lib/logger';
 import type { IdentityDependencies } from '../subgraphs/identity/context';
 import type { SuspensionDb } from '../subgraphs/rooms/services/suspension-service';
 import type { SharingViewDb } from '../subgraphs/rooms/services/sharing-view';
+import type { DepartureDb } from '../subgraphs/rooms/services/directory-view';
 import type { SharingDb } from '../subgraphs/consent/services/sharing-service';
 import type { KnownSubjectsDb } from '../subgraphs/consent/services/known-subjects';
 import type { InboundExchangeDb } from './fhir/inbound-task-service';
@@ -26,7 +27,7 @@ export interface JobDependencies {
    * (consent-withdrawn). Optional so a worker for other jobs can start
    * without it; a job that needs it fails (and is retried) when it is missing.
    */
-  rooms?: SuspensionDb & SharingViewDb;
+  rooms?: SuspensionDb & SharingViewDb & DepartureDb;
   /** Consent's tables, read only through consent's services (the sharing basis). Optional like `rooms`. */
   consent?: SharingDb & KnownSubjectsDb;
   /** Rooms' side of the Art. 20-3 exchange and the exchange's dead letters (outbound jobs, adapters/dead-letter.ts). Optional like `rooms`. */

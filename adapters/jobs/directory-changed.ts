@@ -3,12 +3,13 @@
 // consent's known subjects are refreshed. The job reads the current facts
 // through identity's service (never its tables) and hands them to rooms' and
 // consent's services, stamped with the time they were read: a late or
-// repeated job cannot roll a view back, and re-running it is harmless.
+// repeated job cannot roll a view back, and re-running it is harmless. A
+// user who retired or was deleted also leaves every room.
 import { z } from 'zod';
 import { directoryFactsFor } from '../../subgraphs/identity/services/directory-facts';
 import { directoryChangedEvent, type DirectoryRef } from '../../subgraphs/identity/services/outbox';
 import { recordKnownSubjects } from '../../subgraphs/consent/services/known-subjects';
-import { refreshDirectory } from '../../subgraphs/rooms/services/directory-view';
+import { endMembershipsOfDeparted, refreshDirectory } from '../../subgraphs/rooms/services/directory-view';
 import type { JobDefinition, JobDependencies } from '../job-definition';
 
 const payload = z.union([
@@ -24,6 +25,7 @@ export async function refreshDirectoryView(deps: Pick<JobDependencies, 'identity
   // Consent first: whoever waits for rooms' view to know a subject may then rely on consent's too.
   await recordKnownSubjects(deps.consent, facts.subjectIds, at);
   await refreshDirectory(deps.rooms, facts, at);
+  await endMembershipsOfDeparted(deps.rooms, facts.users.filter((user) => user.departed).map((user) => user.userId), at);
 }
 
 export const directoryChanged: JobDefinition<z.infer<typeof payload>> = {

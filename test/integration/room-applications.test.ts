@@ -250,4 +250,23 @@ describe('room applications (Forms 8-10)', () => {
     expect((await t.db.prisma.roomApplication.findUniqueOrThrow({ where: { id } })).status).toBe('FORWARDED');
     expect(await t.db.prisma.room.count({ where: { subjectId } })).toBe(0);
   });
+
+  it('a member whose account is deleted (Art. 23) leaves every room; a suspended one stays', async () => {
+    const leaving = await actorWithRole(t, 'USER', { facilityId: user.facilityId });
+    const staying = await actorWithRole(t, 'USER', { facilityId: user.facilityId });
+    const subjectId = await registeredSubject(t);
+    expect((await as(hm, d.recordConsent, { input: consentInput(subjectId) })).errors).toBeUndefined();
+    await eventually(() => sharing(subjectId), (row) => row?.allowed === true);
+    const opened = await as(hm, `mutation($s: ID!, $m: [ID!]) { openRoom(input: { subjectId: $s, title: "部屋", memberIds: $m }) { id } }`, { s: subjectId, m: [user.userId, leaving.userId, staying.userId] });
+    expect(opened.errors).toBeUndefined();
+    const roomId = opened.data?.openRoom.id as string;
+
+    expect((await as(sa, `mutation($u: ID!) { deleteAccount(userId: $u, reason: "退職に伴う削除") { status } }`, { u: leaving.userId })).errors).toBeUndefined();
+    expect((await as(sa, `mutation($u: ID!) { suspendUser(userId: $u, reason: "調査中") { status } }`, { u: staying.userId })).errors).toBeUndefined();
+    const left = await eventually(() => t.db.prisma.roomMember.findFirstOrThrow({ where: { roomId, userId: leaving.userId } }), (m) => m.removedAt !== null);
+    expect(left).toMatchObject({ removedAt: expect.any(Date), removedBy: null });
+    await eventually(() => t.db.prisma.directoryUser.findUniqueOrThrow({ where: { userId: staying.userId } }), (row) => row.active === false);
+    expect((await t.db.prisma.roomMember.findFirstOrThrow({ where: { roomId, userId: staying.userId } })).removedAt).toBeNull();
+    expect(await t.db.prisma.roomsAccessRecord.count({ where: { roomId, what: 'member.departed', actorRole: 'SYSTEM' } })).toBe(1);
+  });
 });

@@ -13,6 +13,8 @@ export interface UserFacts {
   facilityId: string;
   facilityKind: string;
   active: boolean;
+  /** Retired (Form 5) or deleted (Art. 23): gone for good, unlike a suspension or an inactivity stop. */
+  departed: boolean;
 }
 
 export interface DirectoryFacts {
@@ -30,7 +32,13 @@ export async function directoryFactsFor(db: DirectoryFactsDb, ref: DirectoryRef)
   const where = 'userId' in ref ? { id: ref.userId } : { facilityId: ref.facilityId };
   const users = await db.user.findMany({ where, select: { id: true, status: true, facilityId: true, facility: { select: { kind: true, status: true } } } });
   return {
-    users: users.map((u) => ({ userId: u.id, facilityId: u.facilityId, facilityKind: u.facility.kind, active: u.status === 'ACTIVE' && u.facility.status === 'ACTIVE' })),
+    users: users.map((u) => ({
+      userId: u.id,
+      facilityId: u.facilityId,
+      facilityKind: u.facility.kind,
+      active: u.status === 'ACTIVE' && u.facility.status === 'ACTIVE',
+      departed: u.status === 'RETIRED' || u.status === 'DELETED',
+    })),
     subjectIds: [],
   };
 }

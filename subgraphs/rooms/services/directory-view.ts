@@ -5,11 +5,13 @@
 // was never registered. Rooms never reads identity's tables. The view holds
 // facts only (active or not, facility, facility kind), no personal data.
 import type { PrismaClient } from '../../../lib/database';
+import { appendAccessRecord } from '../../../lib/audit/access-log';
+import { chainStore } from './access-records';
 
 export type DirectoryViewDb = Pick<PrismaClient, '$executeRaw' | '$queryRaw'>;
 
 export interface DirectoryReading {
-  users: Array<{ userId: string; facilityId: string; facilityKind: string; active: boolean }>;
+  users: Array<{ userId: string; facilityId: string; facilityKind: string; active: boolean; departed?: boolean }>;
   subjectIds: string[];
 }
 
@@ -40,4 +42,26 @@ export async function notActiveUsers(db: Pick<PrismaClient, 'directoryUser'>, us
 
 export async function subjectKnown(db: Pick<PrismaClient, 'directorySubject'>, subjectId: string): Promise<boolean> {
   return (await db.directorySubject.count({ where: { subjectId } })) > 0;
+}
+
+export type DepartureDb = Pick<PrismaClient, 'roomMember' | 'roomsAccessRecord' | '$transaction'>;
+
+/**
+ * A user who retired (Form 5) or whose account was deleted (Art. 23) leaves
+ * every room: the memberships end (removed by the system, so removedBy is
+ * empty) with one access record per room. A suspension or an inactivity stop
+ * keeps them (the account may come back). Idempotent: only current
+ * memberships are ended. Returns the rooms left.
+ */
+export function endMembershipsOfDeparted(db: DepartureDb, userIds: readonly string[], at: Date): Promise<string[]> {
+  if (userIds.length === 0) return Promise.resolve([]);
+  return db.$transaction(async (tx) => {
+    const current = await tx.roomMember.findMany({ where: { userId: { in: [...userIds] }, removedAt: null }, include: { room: { select: { id: true, subjectId: true } } }, orderBy: { id: 'asc' } });
+    for (const membership of current) {
+      const ended = await tx.roomMember.updateMany({ where: { id: membership.id, removedAt: null }, data: { removedAt: at } });
+      if (ended.count === 0) continue;
+      await appendAccessRecord(chainStore(tx), { at, actorId: null, actorRole: 'SYSTEM', subjectId: membership.room.subjectId, roomId: membership.room.id, action: 'WRITE', what: 'member.departed', outcome: 'SUCCESS' });
+    }
+    return current.map((membership) => membership.room.id);
+  });
 }
