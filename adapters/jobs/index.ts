@@ -4,6 +4,7 @@ import { directoryChanged } from './directory-changed';
 import { disableInactiveAccounts } from './disable-inactive-accounts';
 import { inboundJoinDecided } from './inbound-join-decided';
 import { inboundJoinReceived } from './inbound-join-received';
+import { exchangeRedrive } from './exchange-redrive';
 import { externalRoomSync } from './external-room-sync';
 import { outboundJoinPoll } from './outbound-join-poll';
 import { outboundJoinSend } from './outbound-join-send';
@@ -23,6 +24,7 @@ export const jobDefinitions: ReadonlyArray<JobDefinition<never>> = [
   outboundJoinSend as JobDefinition<never>,
   outboundJoinPoll as JobDefinition<never>,
   externalRoomSync as JobDefinition<never>,
+  exchangeRedrive as JobDefinition<never>,
   subjectSharingChanged as JobDefinition<never>,
   sharingReview as JobDefinition<never>,
   directoryChanged as JobDefinition<never>,

@@ -11,9 +11,9 @@ import type { PrismaClient } from '../../../lib/database';
 import { appendAccessRecord } from '../../../lib/audit/access-log';
 import { chainStore } from './access-records';
 import { appendRoomsOutboxEvent } from './outbox';
-import { auditWhat } from './outbound-join-service';
+import { auditWhat, outboundJoinApprovedEvent } from './outbound-join-service';
 
-export type OutboundExchangeDb = Pick<PrismaClient, 'outboundJoinRequest' | 'outboundJoinStep' | 'externalMembership' | 'roomsOutboxEvent' | 'roomsAccessRecord' | '$executeRaw' | '$transaction'>;
+export type OutboundExchangeDb = Pick<PrismaClient, 'outboundJoinRequest' | 'outboundJoinStep' | 'externalMembership' | 'exchangeDeadLetter' | 'roomsOutboxEvent' | 'roomsAccessRecord' | '$executeRaw' | '$transaction'>;
 type Tx = Omit<OutboundExchangeDb, '$transaction'>;
 
 /** Rooms' outbox event: the partner has the Task; poll it (payload: the request id only). */
@@ -150,4 +150,38 @@ export function recordCareTeam(db: OutboundExchangeDb, membershipId: string, car
     if (endedReason || careTeam.status !== membership.roomStatus) await systemStep(tx, membership.requestId, endedReason ? `membership-${endedReason.toLowerCase().replace('_', '-')}` : `room-${careTeam.status}`, 'PARTNER', null, at);
     return tx.externalMembership.findUnique({ where: { id: membershipId } });
   });
+}
+
+/**
+ * The outbox guarantees that a job reaches Redis, not that Redis keeps it: if
+ * Redis loses its data, a send or poll job already handed over is gone with
+ * it. A request approved but not sent, or sent and not final, on which
+ * nothing has happened since `quietSince` (longer ago than any retry or poll
+ * wait) and that has no dead letter waiting for a person, gets its job
+ * re-driven through the outbox (send and poll are idempotent). The re-drive
+ * is a step of the request, so the next one waits another quiet period.
+ * Returns the requests re-driven.
+ */
+export async function redriveQuietRequests(db: OutboundExchangeDb, quietSince: Date, limit = 50, at: Date = new Date()): Promise<string[]> {
+  const quiet = await db.outboundJoinRequest.findMany({
+    where: { updatedAt: { lt: quietSince }, OR: [{ status: 'APPROVED', exchangeStatus: 'NOT_SENT' }, { exchangeStatus: { in: ['RECEIVED', 'ACCEPTED'] } }] },
+    orderBy: { updatedAt: 'asc' },
+    take: limit,
+  });
+  const redriven: string[] = [];
+  for (const request of quiet) {
+    const waiting = await db.exchangeDeadLetter.count({ where: { retriedAt: null, payload: { path: ['requestId'], equals: request.id } } });
+    if (waiting > 0) continue;
+    const sent = request.exchangeStatus !== 'NOT_SENT';
+    const done = await db.$transaction(async (tx) => {
+      // Conditional on the state read: a job that ran meanwhile wins.
+      const touched = await tx.outboundJoinRequest.updateMany({ where: { id: request.id, updatedAt: request.updatedAt, exchangeStatus: request.exchangeStatus }, data: { updatedAt: at } });
+      if (touched.count !== 1) return false;
+      await systemStep(tx, request.id, sent ? 'poll-redriven' : 'send-redriven', 'SYSTEM', null, at);
+      await appendRoomsOutboxEvent(tx, sent ? outboundJoinSentEvent : outboundJoinApprovedEvent, { requestId: request.id });
+      return true;
+    });
+    if (done) redriven.push(request.id);
+  }
+  return redriven;
 }
