@@ -16,6 +16,7 @@ const payload = z.union([
   z.object({ userId: z.string().uuid() }).strict(),
   z.object({ facilityId: z.string().uuid() }).strict(),
   z.object({ subjectId: z.string().uuid() }).strict(),
+  z.object({ partnerId: z.string().uuid() }).strict(),
 ]);
 
 /** Also used by tests that create users or subjects without the workers running. */

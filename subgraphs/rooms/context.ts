@@ -13,7 +13,7 @@ type OutboundModels = 'outboundJoinRequest' | 'outboundJoinStep' | 'externalMemb
 type InboundModels = 'roomShareCode' | 'inboundJoinRequest' | 'inboundJoinStep' | 'externalParticipant' | 'roomsOutboxEvent';
 type RoomsModels = InboundModels | OutboundModels | 'room' | 'roomMember' | 'roomApplication' | 'roomApplicationStep' | 'subjectSharing' | 'post' | 'postRevision' | 'postRead' | 'meeting' | 'roomsAccessRecord' | 'existenceCheck' | 'existenceCheckStep' | 'roomNotice' | '$executeRaw';
 /** Rooms' view of identity's directory (services/directory-view.ts). */
-type DirectoryModels = 'directoryUser' | 'directorySubject';
+type DirectoryModels = 'directoryUser' | 'directorySubject' | 'directoryPartner';
 export type RoomsDb = Pick<PrismaClient, RoomsModels | DirectoryModels | '$transaction'>;
 /** What a service may use inside `db.$transaction(async (tx) => ...)`. */
 export type RoomsTx = Pick<PrismaClient, RoomsModels | DirectoryModels>;

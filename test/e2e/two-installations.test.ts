@@ -26,6 +26,7 @@ import { graphql } from '../support/graphql-client';
 import { ops } from '../support/mock-partner-fixtures';
 import { issueShareCodeAs, openRoomAs, type SimulatedPartner } from '../support/simulated-partner';
 import { startTestSystem, type TestSystem } from '../support/test-system';
+import { syncDirectory } from '../support/directory-fixtures';
 
 interface Installation {
   name: string;
@@ -110,6 +111,7 @@ async function register(self: Installation, other: Installation): Promise<void> 
       createdBy: self.sa.userId,
     },
   });
+  await syncDirectory(self.t, { partnerId: self.partnerIdOfOther });
   self.trust.push(other.t.ca.caCertificatePem);
 }
 

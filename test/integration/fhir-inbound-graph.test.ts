@@ -104,6 +104,12 @@ describe('inbound joins in the graph: permissions and bad input', () => {
       await expectRefused(opener, d.issue, { r: roomId, p: himi.id, ...change }, code, field);
     });
 
+    it('refuses a share code for a partner rooms does not know (NOT_FOUND)', async () => {
+      const before = await t.db.prisma.roomShareCode.count();
+      await expectRefused(opener, d.issue, { r: roomId, p: '00000000-0000-4000-8000-000000000000' }, 'NOT_FOUND');
+      expect(await t.db.prisma.roomShareCode.count()).toBe(before);
+    });
+
     it('revokes (recording who), and revoking again changes nothing', async () => {
       const mine = await issueShareCodeAs(t, opener, roomId, himi);
       const revoked = await as(t, opener)(d.revoke, { id: mine.id });

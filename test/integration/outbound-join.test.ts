@@ -274,6 +274,21 @@ describe('Art. 20-3 outbound joins', () => {
       expect(await counts()).toEqual(before);
     });
 
+    it('refuses a partner rooms does not know (NOT_FOUND) or knows as suspended (CONFLICT), writing nothing', async () => {
+      const before = await counts();
+      expect(errorCodes(await as(user, ops.ask, { p: '00000000-0000-4000-8000-000000000000', c: shareCode(), r: 'reason' }))).toEqual(['NOT_FOUND']);
+      // Suspended through identity's own service: identity announces it, rooms' view follows.
+      expect((await as(sa, `mutation($id: ID!) { suspendPartner(id: $id, reason: "点検中") { status } }`, { id: partnerId })).errors).toBeUndefined();
+      try {
+        await eventually(() => t.db.prisma.directoryPartner.findUniqueOrThrow({ where: { partnerId } }), (row) => row.active === false);
+        expect(errorCodes(await as(user, ops.ask, { p: partnerId, c: shareCode(), r: 'reason' }))).toEqual(['CONFLICT']);
+        expect(await counts()).toEqual(before);
+      } finally {
+        expect((await as(sa, `mutation($id: ID!) { reactivatePartner(id: $id, reason: "点検終了") { status } }`, { id: partnerId })).errors).toBeUndefined();
+        await eventually(() => t.db.prisma.directoryPartner.findUniqueOrThrow({ where: { partnerId } }), (row) => row.active === true);
+      }
+    });
+
     it('lets only the route take each step, in order', async () => {
       expect(errorCodes(await as(fm, ops.ask, { p: partnerId, c: shareCode(), r: 'reason' }))).toEqual(['FORBIDDEN']);
       expect(errorCodes(await as(sa, ops.ask, { p: partnerId, c: shareCode(), r: 'reason' }))).toEqual(['FORBIDDEN']);

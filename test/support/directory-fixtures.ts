@@ -9,7 +9,7 @@ import type { JobDependencies } from '../../adapters/job-definition';
 import type { DirectoryRef } from '../../subgraphs/identity/services/outbox';
 import type { TestSystem } from './test-system';
 
-export async function syncDirectory(t: Pick<TestSystem, 'db'>, ref: DirectoryRef): Promise<void> {
+export async function syncDirectory(t: { db: Pick<TestSystem['db'], 'prisma'> }, ref: DirectoryRef): Promise<void> {
   const deps = { identity: { db: t.db.prisma }, rooms: t.db.prisma, consent: t.db.prisma } as unknown as JobDependencies;
   await refreshDirectoryView(deps, ref);
 }

@@ -9,6 +9,7 @@ import { openCertificateAuthority, type CertificateAuthority } from '../../lib/p
 import type { PrismaClient } from '../../lib/database';
 import type { Actor } from './actors';
 import { graphql } from './graphql-client';
+import { syncDirectory } from './directory-fixtures';
 
 export const ourClientId = 'takaoka-renkei';
 
@@ -19,12 +20,13 @@ export async function partnerCertificateAuthority(): Promise<{ ca: CertificateAu
   return { ca, tls: ca.issueServerCertificate(['127.0.0.1', 'localhost']), remove: () => fs.rmSync(dir, { recursive: true, force: true }) };
 }
 
-/** As the system admin's registerPartner would store it (identity's registry). */
-export async function registerPartner(db: Pick<PrismaClient, 'partner'>, fhirBaseUrl: string, createdBy: string): Promise<string> {
+/** As the system admin's registerPartner would store it (identity's registry), and known to rooms as the directory-changed job would make it. */
+export async function registerPartner(db: PrismaClient, fhirBaseUrl: string, createdBy: string): Promise<string> {
   const id = randomUUID();
   await db.partner.create({
     data: { id, name: 'Himi care network', fhirBaseUrl, requesterSystem: 'https://himi.example/sid/request', userSystem: 'https://himi.example/sid/user', outboundAuth: 'JWT', ourClientId, createdBy },
   });
+  await syncDirectory({ db: { prisma: db } }, { partnerId: id });
   return id;
 }
 

@@ -11,6 +11,7 @@ import type { Actor } from './actors';
 import { graphql } from './graphql-client';
 import { subjectWithConsent } from './sharing-fixtures';
 import type { TestSystem } from './test-system';
+import { syncDirectory } from './directory-fixtures';
 
 export interface SimulatedPartner {
   id: string;
@@ -43,6 +44,8 @@ export async function registerSimulatedPartner(t: TestSystem, admin: Actor, name
   const userSystem = `https://${host}/users`;
   const input = { name, fhirBaseUrl: `https://${host}/fhir`, requesterSystem, userSystem, jwks: JSON.stringify({ keys: [await exportJWK(publicKey)] }) };
   const data = await mustSucceed(graphql(t.graphqlUrl, registerPartner, { input }, admin.headers));
+  // What the directory-changed job does once identity announces the partner (rooms checks share codes against it).
+  await syncDirectory(t, { partnerId: data.registerPartner.id });
   return { id: data.registerPartner.id, privateKey, requesterSystem, userSystem };
 }
 

@@ -1,6 +1,6 @@
 // Identity's transactional outbox (the mechanics are lib/outbox-table.ts).
 // Identity announces one thing: "the directory changed" for a user, a
-// facility (and so its users) or a subject, so that rooms can keep its
+// facility (and so its users), a subject or a partner, so that rooms can keep its
 // directory view (rooms.directory_user / directory_subject) current. Ids
 // only: the job re-reads the facts through directory-facts.ts.
 import type { Prisma } from '../../../generated/prisma/client';
@@ -11,7 +11,7 @@ export type IdentityOutboxDb = Pick<PrismaClient, 'identityOutboxEvent'>;
 
 export const directoryChangedEvent = 'directory.changed';
 
-export type DirectoryRef = { userId: string } | { facilityId: string } | { subjectId: string };
+export type DirectoryRef = { userId: string } | { facilityId: string } | { subjectId: string } | { partnerId: string };
 
 /** Inside the transaction of the change the event announces. */
 export async function announceDirectoryChange(tx: Pick<Prisma.TransactionClient, 'identityOutboxEvent'>, ref: DirectoryRef): Promise<void> {

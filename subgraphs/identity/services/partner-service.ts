@@ -15,6 +15,7 @@ import { text } from '../../../lib/input';
 import type { IdentityContext, IdentityDb } from '../context';
 import { authorize } from './access-guard';
 import { recordAudit } from './audit-service';
+import { announceDirectoryChange } from './outbox';
 
 const httpsUrl = z
   .string()
@@ -138,6 +139,7 @@ export async function registerPartner(ctx: IdentityContext, input: RegisterInput
       },
     });
     await recordAudit(tx, ctx.principal, { action: 'partner.register', outcome: 'SUCCESS', targetType: 'Partner', targetId: partner.id });
+    await announceDirectoryChange(tx, { partnerId: partner.id });
     return partner;
   });
 }
@@ -179,6 +181,7 @@ async function setStatus(ctx: IdentityContext, id: string, status: 'ACTIVE' | 'S
   return ctx.db.$transaction(async (tx) => {
     const partner = await tx.partner.update({ where: { id }, data: { status, statusReason: reason, statusChangedBy: actor.userId, statusChangedAt: ctx.now() } });
     await recordAudit(tx, ctx.principal, { action: status === 'SUSPENDED' ? 'partner.suspend' : 'partner.reactivate', outcome: 'SUCCESS', targetType: 'Partner', targetId: id });
+    await announceDirectoryChange(tx, { partnerId: id });
     return partner;
   });
 }

@@ -2,10 +2,11 @@
 // rooms.directory_subject), kept current by the directory-changed job from
 // identity's outbox, so that rooms can refuse ids it is given that name no
 // one: a member who is not an active user of the network, a subject that
-// was never registered. Rooms never reads identity's tables. The view holds
+// was never registered, a partner that is not (or no longer) registered. Rooms never reads identity's tables. The view holds
 // facts only (active or not, facility, facility kind), no personal data.
 import type { PrismaClient } from '../../../lib/database';
 import { appendAccessRecord } from '../../../lib/audit/access-log';
+import { conflict, notFound } from '../../../lib/graphql-errors';
 import { chainStore } from './access-records';
 
 export type DirectoryViewDb = Pick<PrismaClient, '$executeRaw' | '$queryRaw'>;
@@ -13,6 +14,7 @@ export type DirectoryViewDb = Pick<PrismaClient, '$executeRaw' | '$queryRaw'>;
 export interface DirectoryReading {
   users: Array<{ userId: string; facilityId: string; facilityKind: string; active: boolean; departed?: boolean }>;
   subjectIds: string[];
+  partners?: Array<{ partnerId: string; active: boolean }>;
 }
 
 /** Upserts each fact unless the view holds a reading at least as new. */
@@ -24,6 +26,12 @@ export async function refreshDirectory(db: Pick<PrismaClient, '$executeRaw'>, re
       ON CONFLICT (user_id) DO UPDATE
         SET facility_id = EXCLUDED.facility_id, facility_kind = EXCLUDED.facility_kind, active = EXCLUDED.active, event_at = EXCLUDED.event_at
         WHERE rooms.directory_user.event_at < EXCLUDED.event_at`;
+  }
+  for (const partner of reading.partners ?? []) {
+    await db.$executeRaw`
+      INSERT INTO rooms.directory_partner (partner_id, active, event_at) VALUES (${partner.partnerId}::uuid, ${partner.active}, ${eventAt})
+      ON CONFLICT (partner_id) DO UPDATE SET active = EXCLUDED.active, event_at = EXCLUDED.event_at
+        WHERE rooms.directory_partner.event_at < EXCLUDED.event_at`;
   }
   for (const subjectId of reading.subjectIds) {
     await db.$executeRaw`
@@ -64,4 +72,11 @@ export function endMembershipsOfDeparted(db: DepartureDb, userIds: readonly stri
     }
     return current.map((membership) => membership.room.id);
   });
+}
+
+/** A partner named by a share code or an outbound join must be registered (NOT_FOUND) and not suspended (CONFLICT). */
+export async function requireActivePartner(db: Pick<PrismaClient, 'directoryPartner'>, partnerId: string): Promise<void> {
+  const partner = await db.directoryPartner.findUnique({ where: { partnerId } });
+  if (!partner) throw notFound('no such partner (a partner registered a moment ago is known within seconds)');
+  if (!partner.active) throw conflict('the partner is suspended: no exchange with it until it is reactivated');
 }

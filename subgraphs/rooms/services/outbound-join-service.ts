@@ -25,6 +25,7 @@ import { decideRouteStep, type ApplicationAction, type FormRoute } from '../../.
 import type { RoomsContext, RoomsTx } from '../context';
 import { recordAccess, recordAccessAlone } from './access-records';
 import { appendRoomsOutboxEvent } from './outbox';
+import { requireActivePartner } from './directory-view';
 
 /** Rooms' outbox event: an approved request is to be sent to the partner (payload: the request id only). */
 export const outboundJoinApprovedEvent = 'outbound-join.approved';
@@ -70,6 +71,7 @@ export async function askOutboundJoin(ctx: RoomsContext, input: z.infer<typeof a
   if (!can(user, outboundJoinRoute.submit, { facilityId: user.facilityId })) {
     throw await refuseWith(ctx, user, null, 'submit', 'FORBIDDEN', `a ${user.role} may not ask to join a partner's room`);
   }
+  await requireActivePartner(ctx.db, input.partnerId);
   return ctx.db.$transaction(async (tx) => {
     const request = await tx.outboundJoinRequest.create({
       data: { id: randomUUID(), partnerId: input.partnerId, shareCode: input.shareCode, reason: input.reason, facilityId: user.facilityId, requestedBy: user.userId },

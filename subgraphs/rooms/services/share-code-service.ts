@@ -17,6 +17,7 @@ import { uuid } from '../../../lib/input';
 import type { RoomsContext, RoomsDb } from '../context';
 import { recordAccess } from './access-records';
 import { authorizeRoom, findRoom } from './room-guard';
+import { requireActivePartner } from './directory-view';
 
 export const defaultShareCodeDays = 14;
 const dayMs = 24 * 3600 * 1000;
@@ -45,6 +46,7 @@ export async function issueRoomShareCode(ctx: RoomsContext, args: z.infer<typeof
   const room = await findRoom(ctx, args.roomId);
   // Issuing a code opens the way to a new participant: the same rule as adding a member (a manager, an open room).
   const user = await authorizeRoom(ctx, room, 'members.add', 'share-code.issue');
+  await requireActivePartner(ctx.db, args.partnerId);
   const code = randomBytes(24).toString('base64url');
   const shareCode = await ctx.db.$transaction(async (tx) => {
     const created = await tx.roomShareCode.create({
