@@ -26,6 +26,7 @@ export type IdentityDb = Pick<
   | 'faultReport'
   | 'faultStep'
   | 'partner'
+  | '$queryRaw'
   | '$transaction'
 >;
 
