@@ -48,8 +48,17 @@ async function registerPartner(ctx: ScenarioContext): Promise<Partner> {
   };
   const partnerId = (await gatewayCall(ctx.system.gatewayUrl, token, 'mutation($input: RegisterPartnerInput!) { registerPartner(input: $input) { id } }', { input })).registerPartner.id as string;
   const roomId = ctx.seeded.busyRoomIds[ctx.seeded.busyRoomIds.length - 1]!;
-  const issued = await gatewayCall(ctx.system.gatewayUrl, token, 'mutation($r: ID!, $p: ID!) { issueRoomShareCode(roomId: $r, partnerId: $p, expiresInDays: 1) { code } }', { r: roomId, p: partnerId });
-  return { id: partnerId, privateKey, shareCode: issued.issueRoomShareCode.code as string };
+  // Rooms learns of a new partner from identity's outbox within a second (NOT_FOUND until then).
+  const issue = () => gatewayCall(ctx.system.gatewayUrl, token, 'mutation($r: ID!, $p: ID!) { issueRoomShareCode(roomId: $r, partnerId: $p, expiresInDays: 1) { code } }', { r: roomId, p: partnerId });
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      const issued = await issue();
+      return { id: partnerId, privateKey, shareCode: issued.issueRoomShareCode.code as string };
+    } catch (error) {
+      if (attempt >= 50) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
 }
 
 /** Bodies and single-use JWTs, made before the clock starts so signing is not measured. */
