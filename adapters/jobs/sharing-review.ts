@@ -7,7 +7,7 @@
 // view only moves forward, the suspension is conditional and its notice is
 // keyed by the subject and the lapsed day.
 import { z } from 'zod';
-import { lapsedSharingViews, sharingAllowed, subjectSharingRow } from '../../subgraphs/rooms/services/sharing-view';
+import { lapsedSharingViews, sharingAllowed } from '../../subgraphs/rooms/services/sharing-view';
 import { suspendRoomsOfSubject } from '../../subgraphs/rooms/services/suspension-service';
 import type { JobDefinition } from '../job-definition';
 import { refreshSharingView } from './subject-sharing-changed';
@@ -22,7 +22,7 @@ export const sharingReview: JobDefinition<Record<string, never>> = {
     const now = deps.identity.now();
     for (const lapsed of await lapsedSharingViews(rooms, now)) {
       await refreshSharingView(deps, lapsed.subjectId, now);
-      if (sharingAllowed(await subjectSharingRow(rooms, lapsed.subjectId), now)) continue;
+      if (sharingAllowed(await rooms.subjectSharing.findUnique({ where: { subjectId: lapsed.subjectId } }), now)) continue;
       const suspended = await suspendRoomsOfSubject(rooms, { subjectId: lapsed.subjectId, causeId: `basis-lapsed:${lapsed.subjectId}:${lapsed.validThrough}`, cause: 'SHARING_BASIS_LAPSED' }, now);
       if (suspended.length > 0) logger.info({ jobId: job.id, rooms: suspended }, 'rooms suspended: legal exception past its review date');
     }

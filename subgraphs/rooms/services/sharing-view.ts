@@ -8,7 +8,7 @@
 import type { PrismaClient } from '../../../lib/database';
 import { todayInJapan } from '../../../lib/japan-calendar';
 
-export type SharingViewDb = Pick<PrismaClient, '$executeRaw' | '$queryRaw'>;
+export type SharingViewDb = Pick<PrismaClient, 'subjectSharing' | '$executeRaw'>;
 
 export interface SharingFacts {
   subjectId: string;
@@ -38,17 +38,12 @@ export function sharingAllowed(row: { allowed: boolean; validThrough: Date | nul
 }
 
 /** Subjects whose view still says "allowed" on an exception basis whose review date has passed. */
-export async function lapsedSharingViews(db: Pick<PrismaClient, '$queryRaw'>, now: Date, limit = 500): Promise<Array<{ subjectId: string; validThrough: string }>> {
-  const rows = await db.$queryRaw<Array<{ subject_id: string; valid_through: string }>>`
-    SELECT subject_id::text, valid_through::text FROM rooms.subject_sharing
-    WHERE allowed AND valid_through IS NOT NULL AND valid_through < ${todayInJapan(now)}::date
-    ORDER BY subject_id LIMIT ${limit}`;
-  return rows.map((row) => ({ subjectId: row.subject_id, validThrough: row.valid_through }));
-}
-
-/** The view's current row for one subject. */
-export async function subjectSharingRow(db: Pick<PrismaClient, '$queryRaw'>, subjectId: string): Promise<{ allowed: boolean; validThrough: Date | null } | null> {
-  const rows = await db.$queryRaw<Array<{ allowed: boolean; valid_through: Date | null }>>`
-    SELECT allowed, valid_through FROM rooms.subject_sharing WHERE subject_id = ${subjectId}::uuid`;
-  return rows[0] ? { allowed: rows[0].allowed, validThrough: rows[0].valid_through } : null;
+export async function lapsedSharingViews(db: Pick<PrismaClient, 'subjectSharing'>, now: Date, limit = 500): Promise<Array<{ subjectId: string; validThrough: string }>> {
+  const rows = await db.subjectSharing.findMany({
+    where: { allowed: true, validThrough: { lt: new Date(`${todayInJapan(now)}T00:00:00Z`) } },
+    orderBy: { subjectId: 'asc' },
+    take: limit,
+    select: { subjectId: true, validThrough: true },
+  });
+  return rows.map((row) => ({ subjectId: row.subjectId, validThrough: (row.validThrough as Date).toISOString().slice(0, 10) }));
 }
