@@ -269,4 +269,18 @@ describe('room applications (Forms 8-10)', () => {
     expect((await t.db.prisma.roomMember.findFirstOrThrow({ where: { roomId, userId: staying.userId } })).removedAt).toBeNull();
     expect(await t.db.prisma.roomsAccessRecord.count({ where: { roomId, what: 'member.departed', actorRole: 'SYSTEM' } })).toBe(1);
   });
+
+  it('refuses a Form 9 that adds a current member or removes someone who is not one, at once and writing nothing', async () => {
+    const subjectId = await registeredSubject(t);
+    expect((await as(hm, d.recordConsent, { input: consentInput(subjectId) })).errors).toBeUndefined();
+    await eventually(() => sharing(subjectId), (row) => row?.allowed === true);
+    const opened = await as(hm, `mutation($s: ID!, $m: [ID!]) { openRoom(input: { subjectId: $s, title: "部屋", memberIds: $m }) { id } }`, { s: subjectId, m: [user.userId] });
+    const roomId = opened.data?.openRoom.id as string;
+    const before = await t.db.prisma.roomApplication.count({ where: { roomId } });
+    const addingMember = await as(user, d.change, { r: roomId, a: [user.userId] });
+    expect([errorCodes(addingMember), addingMember.errors?.[0]?.extensions?.field]).toEqual([['BAD_USER_INPUT'], 'add']);
+    const removingStranger = await as(user, d.change, { r: roomId, x: [newcomer.userId] });
+    expect([errorCodes(removingStranger), removingStranger.errors?.[0]?.extensions?.field]).toEqual([['BAD_USER_INPUT'], 'remove']);
+    expect(await t.db.prisma.roomApplication.count({ where: { roomId } })).toBe(before);
+  });
 });

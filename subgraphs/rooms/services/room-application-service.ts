@@ -117,6 +117,10 @@ export function submitRoomOpening(ctx: RoomsContext, input: z.infer<typeof submi
 export async function submitRoomMemberChange(ctx: RoomsContext, input: z.infer<typeof submitMemberChangeInput>): Promise<RoomApplication> {
   requireSignedIn(ctx.principal);
   const room = await roomForChange(ctx, input.roomId);
+  // Said at once rather than when a manager approves (the apply step checks again under its lock).
+  const current = new Set((await ctx.membersByRoom.load(room.id)).map((member) => member.userId));
+  if (input.add.some((userId) => current.has(userId))) throw appError('BAD_USER_INPUT', 'a user to add is already a member of this room', { field: 'add' });
+  if (input.remove.some((userId) => !current.has(userId))) throw appError('BAD_USER_INPUT', 'a user to remove is not a member of this room', { field: 'remove' });
   return submit(ctx, 9, room.subjectId, room.id, { add: input.add, remove: input.remove });
 }
 
