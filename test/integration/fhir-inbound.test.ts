@@ -6,11 +6,13 @@
 // (Task) and later changes (CareTeam). Refused requests are in
 // fhir-inbound-refusals.test.ts, the graph side's refusals in
 // fhir-inbound-graph.test.ts.
+import { randomUUID } from 'node:crypto';
 import { validateR4 } from '../../adapters/fhir/validator';
 import { actorWithRole, type Actor } from '../support/actors';
 import { eventually } from '../support/eventually';
 import { as } from '../support/identity-fixtures';
 import { fhirRequest, inboundRowCounts, issueShareCodeAs, joinTaskFrom, openRoomAs, partnerJwt, registerSimulatedPartner, type SimulatedPartner } from '../support/simulated-partner';
+import { createInboundJoinRequest } from '../../subgraphs/rooms/services/inbound-join-service';
 import { startTestSystem, type TestSystem } from '../support/test-system';
 
 const d = {
@@ -173,5 +175,35 @@ describe('inbound partner joins over FHIR (Art. 20-2)', () => {
     expect(answer.json).toMatchObject({ status: 'rejected', statusReason: { text: 'the room was closed' } });
     expect(validateR4(answer.json)).toEqual({ valid: true });
     expect(await t.db.prisma.roomsAccessRecord.count({ where: { roomId, what: { startsWith: `inbound-join.reject#${created.json.id}|` } } })).toBe(1);
+  });
+
+  it('does not let the same person in twice: a second request for a current participant is refused at approval (CONFLICT)', async () => {
+    const roomId = await openRoom();
+    const { code } = await issueCode(roomId, himi);
+    const nurse = { system: himi.userSystem, value: `nurse-${randomUUID().slice(0, 8)}`, display: '氷見 看護師' };
+    const first = await post(himi, joinTask(himi, code, { practitioner: nurse }));
+    const second = await post(himi, joinTask(himi, code, { practitioner: nurse }));
+    expect([first.status, second.status]).toEqual([201, 201]);
+    const firstRequest = await pendingRequestFor(first.json.id);
+    const secondRequest = await pendingRequestFor(second.json.id);
+    expect((await as(t, hm)(d.approve, { id: firstRequest.id })).errors).toBeUndefined();
+    const again = await as(t, hm)(d.approve, { id: secondRequest.id });
+    expect(again.errors?.[0]?.extensions?.code).toBe('CONFLICT');
+    expect(await t.db.prisma.externalParticipant.count({ where: { roomId, removedAt: null } })).toBe(1);
+    expect((await t.db.prisma.inboundJoinRequest.findUniqueOrThrow({ where: { id: secondRequest.id } })).status).toBe('PENDING');
+  });
+
+  it('a Task whose room closed before its join request was made is answered rejected at once', async () => {
+    const roomId = await openRoom();
+    const { code } = await issueCode(roomId, himi);
+    const created = await post(himi, joinTask(himi, code));
+    const request = await pendingRequestFor(created.json.id);
+    // The request as the job would make it, for a room closed in between (written by the service itself).
+    const row = await t.db.prisma.inboundJoinRequest.findUniqueOrThrow({ where: { id: request.id } });
+    expect((await as(t, hm)(d.closeRoom, { r: roomId })).errors).toBeUndefined();
+    const { id: _id, status: _s, decidedBy: _b, decidedAt: _a, decisionReason: _r, receivedAt: _t, ...input } = row;
+    const late = await createInboundJoinRequest(t.db.prisma, { ...input, correlationId: randomUUID() });
+    expect(late.request).toMatchObject({ status: 'REJECTED', decisionReason: 'the room was closed' });
+    expect(await t.db.prisma.roomsOutboxEvent.count({ where: { type: 'inbound-join.decided', payload: { path: ['joinRequestId'], equals: late.request.id } } })).toBe(1);
   });
 });

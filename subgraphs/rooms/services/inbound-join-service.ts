@@ -82,6 +82,15 @@ export async function createInboundJoinRequest(db: InboundJoinDb, input: z.infer
       const created = await tx.inboundJoinRequest.create({ data: { id: randomUUID(), ...input } });
       await tx.inboundJoinStep.create({ data: { id: randomUUID(), requestId: created.id, action: 'RECEIVED', actorRole: `PARTNER:${input.partnerId}` } });
       await systemRecord(tx, room, input.partnerId, `inbound-join.receive#${traceOf(input)}`);
+      // The room closed after the Task arrived (its closing rejected what was pending then): answer now, as the closing would have.
+      if (room.status === 'CLOSED') {
+        const now = new Date();
+        await tx.inboundJoinRequest.update({ where: { id: created.id }, data: { status: 'REJECTED', decidedAt: now, decisionReason: roomClosedReason } });
+        await tx.inboundJoinStep.create({ data: { id: randomUUID(), requestId: created.id, action: 'REJECTED', actorRole: 'SYSTEM', reason: roomClosedReason, at: now } });
+        await systemRecord(tx, room, input.partnerId, `inbound-join.reject#${traceOf(input)}`);
+        await appendRoomsOutboxEvent(tx, inboundJoinDecidedEvent, { joinRequestId: created.id, correlationId: input.correlationId });
+        return tx.inboundJoinRequest.findUniqueOrThrow({ where: { id: created.id } });
+      }
       return created;
     });
     return { request, created: true };
@@ -163,6 +172,11 @@ export async function decideInboundJoin(ctx: RoomsContext, id: string, decision:
     if (moved.count !== 1) throw appError('ILLEGAL_TRANSITION', 'the request was decided meanwhile');
     await tx.inboundJoinStep.create({ data: { id: randomUUID(), requestId: id, action: status, actorId: user.userId, actorRole: user.role, reason, at: now } });
     if (decision.approve) {
+      // A partner may ask twice for the same person under different Task identifiers: one participant at a time.
+      const already = await tx.externalParticipant.count({
+        where: { roomId: room.id, partnerId: request.partnerId, practitionerSystem: request.practitionerSystem, practitionerValue: request.practitionerValue, removedAt: null },
+      });
+      if (already > 0) throw appError('CONFLICT', "the partner's user is already a participant of this room: reject this request");
       await tx.externalParticipant.create({
         data: {
           id: randomUUID(),
