@@ -107,7 +107,7 @@ export function validateR4(resource: unknown): ValidationResult {
   } catch (error) {
     if (!(error instanceof OperationOutcomeError)) {
       // Not medplum's way of reporting a problem: still the input's fault (we never pass it anything else), so refuse it rather than crash.
-      return { valid: false, issues: [{ expression: 'resourceType', message: `is not a known FHIR R4 resource type` }] };
+      return { valid: false, issues: [{ expression: '(root)', message: 'the resource could not be validated: an unknown resourceType, or too deeply nested or malformed' }] };
     }
     for (const issue of error.outcome.issue ?? []) {
       issues.push({ expression: issue.expression?.[0] ?? String(json.resourceType), message: issue.details?.text ?? issue.diagnostics ?? 'invalid' });

@@ -7,7 +7,7 @@
 import { UnrecoverableError } from 'bullmq';
 import { z } from 'zod';
 import { inboundTaskReceivedEvent } from '../fhir/integration-outbox';
-import { parseJoinTask } from '../fhir/join-task';
+import { parseJoinTask, shareCodeSystem } from '../fhir/join-task';
 import { createInboundJoinRequest } from '../../subgraphs/rooms/services/inbound-join-service';
 import type { JobDefinition } from '../job-definition';
 
@@ -25,7 +25,7 @@ export const inboundJoinReceived: JobDefinition<z.infer<typeof payload>> = {
     if (!task) throw new UnrecoverableError('inbound-join-received: no such inbound Task');
     // The stored Task was validated on arrival; it is parsed again only to read its fields (the share code was removed: put a placeholder back).
     const stored = task.task as Record<string, unknown>;
-    const parsed = parseJoinTask({ ...stored, focus: { type: 'CareTeam', identifier: { system: 'urn:renkei:room-share-code', value: 'stored' } } });
+    const parsed = parseJoinTask({ ...stored, focus: { type: 'CareTeam', identifier: { system: shareCodeSystem, value: 'stored' } } });
     if (!parsed.ok) throw new UnrecoverableError('inbound-join-received: the stored Task no longer parses');
     const t = parsed.value;
     const { created } = await createInboundJoinRequest(db, {
