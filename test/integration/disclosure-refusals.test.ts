@@ -173,4 +173,13 @@ describe('disclosure refusals and bad input', () => {
       expect.objectContaining({ actorId: hm.userId, action: 'disclosure.produce', outcome: 'DENIED' }),
     ]);
   });
+
+  it('rooms and identity disclose nothing for a key without the withheld parts (deny by default)', async () => {
+    const principal: UserPrincipal = { kind: 'user', userId: sa.userId, role: 'SYSTEM_ADMIN', facilityId: sa.facilityId, orgUnitId: null, sessionId: randomUUID(), mustChangePassword: false, certificate: null, address: null };
+    const key = { requestId, subjectId, asOf: new Date().toISOString() };
+    const roomsPart = roomsResolvers.DisclosureReport.__resolveReference(key as never, createRoomsContext(t.db.prisma, principal));
+    await expect(roomsResolvers.DisclosureReport.roomsAccesses(roomsPart)).rejects.toMatchObject({ extensions: { code: 'BAD_USER_INPUT' } });
+    const identityPart = identityResolvers.DisclosureReport.__resolveReference(key as never, createIdentityContext({ db: t.db.prisma, settings: t.settings, ca: t.ca, now: () => new Date() }, principal));
+    await expect(identityResolvers.DisclosureReport.identityAccesses(identityPart)).rejects.toMatchObject({ extensions: { code: 'BAD_USER_INPUT' } });
+  });
 });

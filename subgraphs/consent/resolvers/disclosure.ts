@@ -75,7 +75,7 @@ export const disclosureMutation = {
     const actor = await writer(ctx, disclosureProducers, { what: 'exportDisclosureReport', subjectId: await requestOf(ctx, args.requestId) });
     const requestId = parseInput(uuid, args.requestId, 'requestId');
     const format = parseInput(disclosureFormat, args.format, 'format');
-    const created = await exportDisclosureReport(ctx.db, actor, requestId, format, ctx.now());
+    const created = await exportDisclosureReport(ctx.db, actor, requestId, format, ctx.now);
     freshExports.add(created);
     return created;
   },

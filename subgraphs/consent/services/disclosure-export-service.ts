@@ -15,9 +15,16 @@ import { accessFacts, chainStore, lockChain } from './access-record-service';
 export const disclosureFormats = ['JSON', 'CSV'] as const;
 export type DisclosureFormat = (typeof disclosureFormats)[number];
 
-export function exportDisclosureReport(db: ConsentDb, actor: UserPrincipal, requestId: string, format: DisclosureFormat, at: Date): Promise<DisclosureExport> {
+/**
+ * The export's instant (the report's asOf) is read after the chain's lock is
+ * held, which every withholding also takes: a withholding that committed
+ * before this export is then always earlier than asOf, so the report cannot
+ * miss it; one that comes later is refused (the request is REPORTED).
+ */
+export function exportDisclosureReport(db: ConsentDb, actor: UserPrincipal, requestId: string, format: DisclosureFormat, now: () => Date): Promise<DisclosureExport> {
   return db.$transaction(async (tx) => {
     await lockChain(tx);
+    const at = now();
     const request = await tx.disclosureRequest.findUnique({ where: { id: requestId } });
     if (!request) throw notFound('no such disclosure request');
     const created = await tx.disclosureExport.create({ data: { id: randomUUID(), requestId, format, exportedBy: actor.userId, exportedAt: at } });

@@ -63,7 +63,9 @@ export async function produceIdentityPart(ctx: IdentityContext, key: ReportKey):
   const asOf = new Date(key.asOf);
   // Only consent mints report keys (through the gateway); a malformed one is a bug, refused without reading.
   if (!subjectId || Number.isNaN(asOf.getTime())) throw badUserInput('not a disclosure report key');
-  const withheld = key.withheldParts ?? [];
+  // Deny by default: without the withheld parts (the gateway supplies them through @requires) nothing is disclosed.
+  if (!Array.isArray(key.withheldParts)) throw badUserInput('not a disclosure report key');
+  const withheld = key.withheldParts;
   return ctx.db.$transaction(async (tx) => {
     await recordAudit(tx, ctx.principal, { action: 'disclosure.produce', outcome: 'SUCCESS', targetType: 'Subject', targetId: subjectId, details: { requestId: key.requestId } });
     const subjectRecord = withheld.includes('SUBJECT_RECORD') ? null : await tx.subject.findUnique({ where: { id: subjectId } });

@@ -90,7 +90,9 @@ export async function produceRoomsPart(ctx: RoomsContext, key: ReportKey): Promi
   const asOf = new Date(key.asOf);
   // Only consent mints report keys (through the gateway); a malformed one is a bug, refused without reading.
   if (!subjectId || Number.isNaN(asOf.getTime())) throw badUserInput('not a disclosure report key');
-  const withheld = key.withheldParts ?? [];
+  // Deny by default: without the withheld parts (the gateway supplies them through @requires) nothing is disclosed.
+  if (!Array.isArray(key.withheldParts)) throw badUserInput('not a disclosure report key');
+  const withheld = key.withheldParts;
   return ctx.db.$transaction(async (tx) => {
     await recordAccess(tx, { actor: user, room: { id: null, subjectId }, action: 'READ', what: 'disclosure-report', outcome: 'SUCCESS' });
     const rooms = withheld.includes('ROOMS') ? null : await roomsOf(tx, subjectId);
