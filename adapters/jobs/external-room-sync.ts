@@ -5,13 +5,14 @@
 // longer among the participants the partner shows us (removed, or its
 // participation period ended) ends the membership. One partner being down
 // or suspended does not hold the others back: its memberships are skipped
-// and stay due, so the next run tries them again.
+// and stay due, and since every membership taken is marked as tried, the
+// next runs take the others first.
 import { z } from 'zod';
 import { findPartnerForExchange } from '../../subgraphs/identity/services/partner-service';
 import { membershipsToSync, recordCareTeam, type CareTeamView } from '../../subgraphs/rooms/services/external-membership-exchange';
 import type { JobDefinition } from '../job-definition';
 import { clientFor, ourIdentifierSystems } from '../partner/partner-calls';
-import { PartnerCallError, type FhirResource } from '../partner/partner-client';
+import { PartnerCallError, type FhirResource, type PartnerClient } from '../partner/partner-client';
 import { outboundDeps } from './outbound-join-send';
 
 const batchSize = 50;
@@ -40,14 +41,23 @@ export const externalRoomSync: JobDefinition<Record<string, never>> = {
   async process(_payload, job, deps) {
     const { outbound, partnerCalls } = outboundDeps(deps);
     const now = new Date();
-    const due = await membershipsToSync(outbound, new Date(now.getTime() - partnerCalls.syncStaleMs), batchSize);
+    const due = await membershipsToSync(outbound, new Date(now.getTime() - partnerCalls.syncStaleMs), batchSize, now);
     const userSystem = ourIdentifierSystems(partnerCalls.exchange.fhirBaseUrl).user;
+    // One registry read and one client per partner per run, not per membership.
+    const clients = new Map<string, Promise<PartnerClient | null>>();
+    const clientOf = (partnerId: string) => {
+      let client = clients.get(partnerId);
+      if (!client) {
+        client = findPartnerForExchange(deps.identity.db, partnerId).then((partner) => (partner ? clientFor(partner, partnerCalls) : null));
+        clients.set(partnerId, client);
+      }
+      return client;
+    };
     let ended = 0;
     for (const membership of due) {
-      const partner = await findPartnerForExchange(deps.identity.db, membership.partnerId);
-      if (!partner) continue;
       try {
-        const client = await clientFor(partner, partnerCalls);
+        const client = await clientOf(membership.partnerId);
+        if (!client) continue;
         const careTeam = await client.readCareTeam(membership.careTeamId);
         const after = await recordCareTeam(outbound, membership.id, careTeamView(careTeam, userSystem, membership.userId, now), now);
         if (after?.status === 'ENDED') ended += 1;

@@ -9,6 +9,7 @@ import type { Job } from 'bullmq';
 import { exchangeRedrive } from '../../adapters/jobs/exchange-redrive';
 import type { JobDependencies } from '../../adapters/job-definition';
 import { defaultPartnerCallTimings } from '../../adapters/partner/partner-calls';
+import { membershipsToSync } from '../../subgraphs/rooms/services/external-membership-exchange';
 import { silentLogger } from '../support/silent-logger';
 import { startTestSystem, type TestSystem } from '../support/test-system';
 
@@ -60,5 +61,21 @@ describe('re-driving outbound joins whose jobs were lost', () => {
     });
     await exchangeRedrive.process({}, job, deps());
     for (const id of [recent, final, rejected, lettered]) expect(await events(id)).toEqual([]);
+  });
+
+  it('syncs partners in turn: memberships taken are marked as tried, so one partner that is down cannot fill every batch', async () => {
+    const down = randomUUID();
+    const up = randomUUID();
+    const membership = (partnerId: string) => ({ id: randomUUID(), requestId: randomUUID(), partnerId, userId: randomUUID(), facilityId: randomUUID(), careTeamId: randomUUID(), roomStatus: 'active' });
+    const rows = [membership(down), membership(down), membership(up)];
+    await t.db.prisma.externalMembership.createMany({ data: rows });
+    const ours = (list: Array<{ id: string }>) => list.map((m) => m.id).filter((id) => rows.some((r) => r.id === id));
+    const before = new Date(Date.now() - 60_000);
+    // The down partner's two come first (never tried, ordered by id or not): whatever the first batch took, the second takes the rest.
+    const first = ours(await membershipsToSync(t.db.prisma, before, 2));
+    const second = ours(await membershipsToSync(t.db.prisma, before, 2));
+    expect(new Set([...first, ...second])).toEqual(new Set(rows.map((r) => r.id)));
+    expect(first.filter((id) => second.includes(id))).toEqual([]);
+    expect((await t.db.prisma.externalMembership.findMany({ where: { id: { in: rows.map((r) => r.id) } } })).every((m) => m.syncTriedAt !== null && m.lastSyncedAt === null)).toBe(true);
   });
 });

@@ -122,12 +122,23 @@ export async function requestToPoll(db: OutboundExchangeDb, requestId: string): 
 }
 
 /** Active memberships not synced since `before`, oldest first. */
-export function membershipsToSync(db: OutboundExchangeDb, before: Date, limit: number): Promise<ExternalMembership[]> {
-  return db.externalMembership.findMany({
-    where: { status: 'ACTIVE', OR: [{ lastSyncedAt: null }, { lastSyncedAt: { lt: before } }] },
-    orderBy: [{ lastSyncedAt: { sort: 'asc', nulls: 'first' } }, { id: 'asc' }],
+/**
+ * Active memberships not synced since `before` and not tried since then
+ * either, the least recently tried first; they are marked as tried now, so a
+ * partner that is down (its memberships stay unsynced) waits its turn instead
+ * of filling every batch.
+ */
+export async function membershipsToSync(db: OutboundExchangeDb, before: Date, limit: number, now: Date = new Date()): Promise<ExternalMembership[]> {
+  const due = await db.externalMembership.findMany({
+    where: {
+      status: 'ACTIVE',
+      AND: [{ OR: [{ lastSyncedAt: null }, { lastSyncedAt: { lt: before } }] }, { OR: [{ syncTriedAt: null }, { syncTriedAt: { lt: before } }] }],
+    },
+    orderBy: [{ syncTriedAt: { sort: 'asc', nulls: 'first' } }, { id: 'asc' }],
     take: limit,
   });
+  if (due.length > 0) await db.externalMembership.updateMany({ where: { id: { in: due.map((m) => m.id) } }, data: { syncTriedAt: now } });
+  return due;
 }
 
 export interface CareTeamView {
