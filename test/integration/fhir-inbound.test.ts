@@ -206,4 +206,19 @@ describe('inbound partner joins over FHIR (Art. 20-2)', () => {
     expect(late.request).toMatchObject({ status: 'REJECTED', decisionReason: 'the room was closed' });
     expect(await t.db.prisma.roomsOutboxEvent.count({ where: { type: 'inbound-join.decided', payload: { path: ['joinRequestId'], equals: late.request.id } } })).toBe(1);
   });
+
+  it('shows each partner, in one room, only its own participants in the CareTeam', async () => {
+    const roomId = await openRoom();
+    const joined = async (partner: SimulatedPartner, display: string) => {
+      const { code } = await issueCode(roomId, partner);
+      const created = await post(partner, joinTask(partner, code, { practitioner: { system: partner.userSystem, value: `u-${randomUUID().slice(0, 8)}`, display } }));
+      const request = await pendingRequestFor(created.json.id);
+      expect((await as(t, hm)(d.approve, { id: request.id })).errors).toBeUndefined();
+    };
+    await joined(himi, '氷見 看護師');
+    await joined(imizu, '射水 薬剤師');
+    const seenBy = async (partner: SimulatedPartner) => ((await get(partner, `/CareTeam/${roomId}`)).json.participant as Array<{ member: { display: string } }>).map((p) => p.member.display);
+    expect(await seenBy(himi)).toEqual(['氷見 看護師']);
+    expect(await seenBy(imizu)).toEqual(['射水 薬剤師']);
+  });
 });
