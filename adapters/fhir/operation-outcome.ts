@@ -7,15 +7,11 @@ export const fhirErrorCodes = {
   WRONG_IDENTIFIER_SYSTEM: { status: 400, issue: 'business-rule' },
   BAD_REQUEST: { status: 400, issue: 'invalid' },
   UNAUTHENTICATED: { status: 401, issue: 'login' },
-  FORBIDDEN: { status: 403, issue: 'forbidden' },
   NOT_FOUND: { status: 404, issue: 'not-found' },
   METHOD_NOT_ALLOWED: { status: 405, issue: 'not-supported' },
-  NOT_ACCEPTABLE: { status: 406, issue: 'not-supported' },
-  CONFLICT: { status: 409, issue: 'conflict' },
   PAYLOAD_TOO_LARGE: { status: 413, issue: 'too-costly' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, issue: 'not-supported' },
   INTERNAL: { status: 500, issue: 'exception' },
-  UNAVAILABLE: { status: 503, issue: 'transient' },
 } as const;
 
 export type FhirErrorCode = keyof typeof fhirErrorCodes;
