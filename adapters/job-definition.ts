@@ -16,6 +16,8 @@ import type { InboundExchangeDb } from './fhir/inbound-task-service';
 import type { OutboundExchangeDb } from '../subgraphs/rooms/services/external-membership-exchange';
 import type { DeadLetterDb } from '../subgraphs/rooms/services/dead-letter-service';
 import type { PartnerCallSettings } from './partner/partner-calls';
+import type { RoomsCareDb } from '../subgraphs/rooms/services/care-facts';
+import type { ConsentCareDb } from '../subgraphs/consent/services/care-facts';
 
 export interface JobDependencies {
   /** The adapters own the `integration` schema; other data goes through its owner's services. */
@@ -27,9 +29,9 @@ export interface JobDependencies {
    * (consent-withdrawn). Optional so a worker for other jobs can start
    * without it; a job that needs it fails (and is retried) when it is missing.
    */
-  rooms?: SuspensionDb & SharingViewDb & DepartureDb;
+  rooms?: SuspensionDb & SharingViewDb & DepartureDb & RoomsCareDb;
   /** Consent's tables, read only through consent's services (the sharing basis). Optional like `rooms`. */
-  consent?: SharingDb & KnownSubjectsDb;
+  consent?: SharingDb & KnownSubjectsDb & ConsentCareDb;
   /** Rooms' side of the Art. 20-3 exchange and the exchange's dead letters (outbound jobs, adapters/dead-letter.ts). Optional like `rooms`. */
   outbound?: OutboundExchangeDb & DeadLetterDb;
   /** Calling partners' FHIR endpoints (Art. 20-3 outbound jobs); without it those jobs fail and are retried. */

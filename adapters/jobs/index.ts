@@ -1,4 +1,5 @@
 import type { JobDefinition } from '../job-definition';
+import { careRelationshipsBackfill, careRelationshipsChanged } from './care-relationships-changed';
 import { consentWithdrawn } from './consent-withdrawn';
 import { directoryChanged } from './directory-changed';
 import { disableInactiveAccounts } from './disable-inactive-accounts';
@@ -28,4 +29,7 @@ export const jobDefinitions: ReadonlyArray<JobDefinition<never>> = [
   subjectSharingChanged as JobDefinition<never>,
   sharingReview as JobDefinition<never>,
   directoryChanged as JobDefinition<never>,
+  // Need to know: each owner's copy of who is related to which subject.
+  careRelationshipsChanged as JobDefinition<never>,
+  careRelationshipsBackfill as JobDefinition<never>,
 ];

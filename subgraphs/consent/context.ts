@@ -5,13 +5,14 @@
 import DataLoader from 'dataloader';
 import type { PrismaClient } from '../../lib/database';
 import { isUuid } from '../../lib/batch';
+import { careLoader } from '../../lib/access/care-relationship-view';
 import type { Principal } from '../../lib/access/principal';
 import type { ConsentRecord, LegalException } from '../../generated/prisma/client';
 import { appendAccessEntries, type AccessEntry } from './services/access-record-service';
 
 export type ConsentDb = Pick<
   PrismaClient,
-  'consentRecord' | 'legalException' | 'consentAccessRecord' | 'disclosureRequest' | 'disclosureWithholding' | 'disclosureExport' | 'consentKnownSubject' | '$transaction'
+  'consentRecord' | 'legalException' | 'consentAccessRecord' | 'disclosureRequest' | 'disclosureWithholding' | 'disclosureExport' | 'consentKnownSubject' | '$transaction' | '$queryRaw'
 >;
 
 export interface ConsentContext {
@@ -24,6 +25,8 @@ export interface ConsentContext {
   activeExceptionsBySubject: DataLoader<string, LegalException[]>;
   /** Appends an access record; the request's records are appended together, each distinct one once. */
   accessLog: DataLoader<AccessEntry, void, string>;
+  /** Subject id → whether the caller has a care relationship with it (consent's copy of the relationships). */
+  careOf: DataLoader<string, boolean>;
 }
 
 async function groupBySubject<T extends { subjectId: string }>(subjectIds: readonly string[], fetch: (ids: string[]) => Promise<T[]>): Promise<T[][]> {
@@ -46,6 +49,7 @@ export function createConsentContext(db: ConsentDb, principal: Principal, now: (
     activeExceptionsBySubject: new DataLoader((ids) =>
       groupBySubject(ids, (valid) => db.legalException.findMany({ where: { subjectId: { in: valid }, endedAt: null }, orderBy: [{ recordedAt: 'asc' }, { id: 'asc' }] })),
     ),
+    careOf: careLoader(db, 'consent', principal, now),
     accessLog: new DataLoader(
       async (entries) => {
         await appendAccessEntries(db, principal, entries, now());

@@ -8,6 +8,7 @@ import type { Principal } from '../../lib/access/principal';
 import type { CertificateAuthority } from '../../lib/pki/certificate-authority';
 import type { ExchangeIdentity } from '../../lib/exchange/exchange-key';
 import { loadByIds } from '../../lib/batch';
+import { careLoader } from '../../lib/access/care-relationship-view';
 import type { IdentitySettings } from './settings';
 
 export type IdentityDb = Pick<
@@ -27,6 +28,7 @@ export type IdentityDb = Pick<
   | 'faultStep'
   | 'partner'
   | '$queryRaw'
+  | '$executeRaw'
   | '$transaction'
 >;
 
@@ -47,6 +49,8 @@ export interface IdentityContext extends IdentityDependencies {
   orgUnitById: DataLoader<string, OrgUnit | null>;
   stepsByApplication: DataLoader<string, ApplicationStep[]>;
   stepsByFault: DataLoader<string, FaultStep[]>;
+  /** Subject id → whether the caller has a care relationship with it (identity's copy of the relationships). */
+  careOf: DataLoader<string, boolean>;
 }
 
 export function createIdentityContext(deps: IdentityDependencies, principal: Principal): IdentityContext {
@@ -62,6 +66,7 @@ export function createIdentityContext(deps: IdentityDependencies, principal: Pri
       const steps = await db.applicationStep.findMany({ where: { applicationId: { in: [...ids] } }, orderBy: [{ at: 'asc' }, { id: 'asc' }] });
       return ids.map((id) => steps.filter((s) => s.applicationId === id));
     }),
+    careOf: careLoader(db, 'identity', principal, deps.now),
     stepsByFault: new DataLoader(async (ids) => {
       const steps = await db.faultStep.findMany({ where: { faultId: { in: [...ids] } }, orderBy: [{ at: 'asc' }, { id: 'asc' }] });
       return ids.map((id) => steps.filter((s) => s.faultId === id));

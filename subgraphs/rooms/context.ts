@@ -6,6 +6,7 @@ import type { PrismaClient } from '../../lib/database';
 import type { Meeting, PostRevision, Room, RoomMember } from '../../generated/prisma/client';
 import { isUuid, loadByIds, loadGrouped } from '../../lib/batch';
 import type { Principal } from '../../lib/access/principal';
+import { careLoader } from '../../lib/access/care-relationship-view';
 
 /** Art. 20-3 outbound joins, our users' memberships in partners' rooms, the exchange's dead letters (and rooms' outbox they write to). */
 type OutboundModels = 'outboundJoinRequest' | 'outboundJoinStep' | 'externalMembership' | 'exchangeDeadLetter' | 'roomsOutboxEvent';
@@ -14,7 +15,7 @@ type InboundModels = 'roomShareCode' | 'inboundJoinRequest' | 'inboundJoinStep' 
 type RoomsModels = InboundModels | OutboundModels | 'room' | 'roomMember' | 'roomApplication' | 'roomApplicationStep' | 'subjectSharing' | 'post' | 'postRevision' | 'postRead' | 'meeting' | 'roomsAccessRecord' | 'existenceCheck' | 'existenceCheckStep' | 'roomNotice' | '$executeRaw';
 /** Rooms' view of identity's directory (services/directory-view.ts). */
 type DirectoryModels = 'directoryUser' | 'directorySubject' | 'directoryPartner';
-export type RoomsDb = Pick<PrismaClient, RoomsModels | DirectoryModels | '$transaction'>;
+export type RoomsDb = Pick<PrismaClient, RoomsModels | DirectoryModels | '$transaction' | '$queryRaw'>;
 /** What a service may use inside `db.$transaction(async (tx) => ...)`. */
 export type RoomsTx = Pick<PrismaClient, RoomsModels | DirectoryModels>;
 
@@ -29,6 +30,8 @@ export interface RoomsContext {
   meetingsByRoom: DataLoader<string, Meeting[]>;
   readersByPost: DataLoader<string, string[]>;
   revisionsByPost: DataLoader<string, PostRevision[]>;
+  /** Subject id → whether the caller has a care relationship with it (rooms' copy of the relationships). */
+  careOf: DataLoader<string, boolean>;
   /** Refusals already recorded in this request ("roomId:what"), so one query refused on many fields leaves one record. */
   deniedRecorded: Set<string>;
 }
@@ -81,6 +84,7 @@ export function createRoomsContext(db: RoomsDb, principal: Principal): RoomsCont
       const rows = await db.postRevision.findMany({ where: { postId: { in: validIds(postIds) } }, orderBy: [{ replacedAt: 'asc' }, { id: 'asc' }] });
       return groupAll(postIds, rows, (row) => row.postId);
     }),
+    careOf: careLoader(db, 'rooms', principal, () => new Date()),
     deniedRecorded: new Set(),
   };
 }

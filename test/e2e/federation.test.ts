@@ -4,7 +4,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { errorCodes, graphql } from '../support/graphql-client';
 import { startTestSystem, type TestSystem } from '../support/test-system';
 import { actorWithRole, type Actor } from '../support/actors';
-import { syncDirectory } from '../support/directory-fixtures';
+import { syncCare, syncDirectory } from '../support/directory-fixtures';
 import { subjectWithConsent, syncSharingView } from '../support/sharing-fixtures';
 
 const registerSubject = `mutation($input: RegisterSubjectInput!) { registerSubject(input: $input) { id name nameKana birthDate } }`;
@@ -35,6 +35,8 @@ describe('federated graph through the gateway', () => {
     const subject = response.data!.registerSubject as { id: string };
     // What the directory-changed job does once identity announces the subject (no workers here).
     await syncDirectory(t, { subjectId: subject.id });
+    // ... and what the care-relationships-changed job does for the registrant (need to know).
+    await syncCare(t, subject.id);
     return subject;
   }
 

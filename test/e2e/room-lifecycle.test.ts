@@ -11,6 +11,7 @@ import { startTestSystem, type TestSystem } from '../support/test-system';
 const application = 'id status room { id } copyToSystemAdmin';
 const q = {
   registerSubject: `mutation($input: RegisterSubjectInput!) { registerSubject(input: $input) { id } }`,
+  subjectName: `query($s: ID!) { subject(id: $s) { name } }`,
   ask: `mutation($k: String!, $b: Date!) { askRoomExists(nameKana: $k, birthDate: $b) { id status } }`,
   pass: `mutation($id: ID!) { passExistenceCheck(id: $id) { id status } }`,
   candidates: `query($id: ID!) { existenceCheck(id: $id) { matchingSubjects { id activeRoom { id } } } }`,
@@ -72,6 +73,10 @@ describe('a room from the existence check to its closure', () => {
 
     // Identity announced the subject; rooms learns of it through the directory-changed job.
     await eventually(() => t.db.prisma.directorySubject.count({ where: { subjectId: subject.id } }), (n) => n === 1);
+    // The answered check relates the nurse's facility to the subject it named (need to know): the
+    // care-relationships-changed job writes identity's, rooms' and (last) consent's copy.
+    await eventually(() => t.db.prisma.consentCareRelationship.count({ where: { subjectId: subject.id, holderId: nurse.facilityId, basis: 'EXISTENCE_CHECK' } }), (n) => n > 0);
+    expect((await ok(nurse, q.subjectName, { s: subject.id })).subject.name).toBe('高岡 ハナ');
 
     // Form 8 before consent: the decision is refused and the application stays where it was.
     const { submitRoomOpening: early } = await ok(nurse, q.open, { s: subject.id, t: 'ハナさんの在宅チーム', m: [nurse.userId, pharmacist.userId] });

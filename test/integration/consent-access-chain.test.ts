@@ -22,7 +22,7 @@ describe('consent access chain', () => {
 
   it('verifies an intact chain, and reports the first altered record after a direct UPDATE', async () => {
     for (let i = 0; i < 3; i += 1) {
-      const input = { subjectId: await registeredSubject(t), explanation: { explainedOn: '2025-04-01' }, signature: { signedBy: 'SUBJECT', signedOn: '2025-04-01' }, purposes: ['PROVIDE_SERVICES'] };
+      const input = { subjectId: await registeredSubject(t, undefined, user), explanation: { explainedOn: '2025-04-01' }, signature: { signedBy: 'SUBJECT', signedOn: '2025-04-01' }, purposes: ['PROVIDE_SERVICES'] };
       const response = await graphql(t.graphqlUrl, recordConsent, { input }, user.headers);
       expect(response.errors).toBeUndefined();
     }

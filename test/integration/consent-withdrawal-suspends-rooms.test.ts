@@ -141,7 +141,7 @@ describe('consent withdrawal suspends the subject\'s rooms (workers running)', (
   });
 
   it('suspends a room whose legal exception passes its review date unreviewed (sharing-review job, clock moved on)', async () => {
-    const subjectId = await registeredSubject(t);
+    const subjectId = await registeredSubject(t, undefined, sa);
     const tomorrow = new Date(Date.now() + 9 * 3600_000 + 86_400_000).toISOString().slice(0, 10);
     const recorded = await graphql(t.graphqlUrl, d.recordException, { input: { subjectId, basis: 'ELDER_ABUSE', decidedBy: '高岡市 高齢介護課長', reason: '虐待の疑い', reviewOn: tomorrow } }, sa.headers);
     expect(recorded.errors).toBeUndefined();
@@ -183,8 +183,8 @@ describe('the outbox relay', () => {
     const { subjectId, roomId } = await roomWithConsent(t, sa, member);
     expect((await graphql(t.graphqlUrl, d.withdrawConsent, { id: subjectId, reason: '撤回' }, sa.headers)).errors).toBeUndefined();
     const pending = () => t.db.prisma.consentOutboxEvent.count({ where: { relayedAt: null } });
-    // consent.granted (rooms' sharing view) and consent.withdrawn.
-    expect(await pending()).toBe(2);
+    // consent.granted (rooms' sharing view) and consent.withdrawn, each with its care.changed (need to know).
+    expect(await pending()).toBe(4);
 
     // Redis unreachable (nothing listens on port 1): the tick gives up, the event stays pending.
     const deadRedis = new Redis('redis://127.0.0.1:1', { maxRetriesPerRequest: null, lazyConnect: true, retryStrategy: () => null });
@@ -196,7 +196,7 @@ describe('the outbox relay', () => {
     await stuck.stop();
     deadRedis.disconnect();
     await deadQueue.close().catch(() => undefined);
-    expect(await pending()).toBe(2);
+    expect(await pending()).toBe(4);
     expect(await roomStatus(t, roomId)).toBe('OPEN');
 
     // Workers (and so the relay) start now: the event written before is relayed and handled.

@@ -5,6 +5,7 @@ import { actorWithRole, type Actor } from '../support/actors';
 import { errorCodes } from '../support/graphql-client';
 import { as, auditMark, auditSince, expectForbidden, expectRefused } from '../support/identity-fixtures';
 import { startTestSystem, type TestSystem } from '../support/test-system';
+import { syncCare } from '../support/directory-fixtures';
 
 const subjectFields = 'id name nameKana birthDate sex address category identifiers { system value }';
 const register = `mutation($input: RegisterSubjectInput!) { registerSubject(input: $input) { ${subjectFields} } }`;
@@ -65,7 +66,8 @@ describe('subjects through the gateway', () => {
     let taroId: string;
 
     beforeAll(async () => {
-      const response = await as(t, sa)(register, { input: input({ nameKana: spellings[0] }) });
+      // Registered by the user: its facility is related to the subject, so its searches find it.
+      const response = await as(t, user)(register, { input: input({ nameKana: spellings[0] }) });
       expect(response.errors).toBeUndefined();
       taroId = response.data?.registerSubject.id;
     });
@@ -91,12 +93,23 @@ describe('subjects through the gateway', () => {
       const mark = await auditMark(t);
       const response = await expectRefused(t, sa, register, { input: input({ name: '別の 表記', nameKana: spelling }) }, 'CONFLICT');
       const error = response.errors?.[0];
-      expect(error?.message).toBe('a subject with the same kana name and birth date is already registered; look it up with findSubjects');
+      expect(error?.message).toBe('a subject with the same kana name and birth date is already registered; ask whether a room exists (askRoomExists) to be related to it');
       expect(error?.extensions).toEqual({ code: 'CONFLICT' });
       expect(JSON.stringify(response)).not.toContain(taroId);
       expect(await t.db.prisma.subject.count({ where: { nameKey: 'タカオカタロウ' } })).toBe(1);
       const audit = await auditSince(t, mark, { action: 'subject.register' });
       expect(audit).toEqual([expect.objectContaining({ outcome: 'FAILURE', actorId: sa.userId, targetId: null, details: { reason: 'DUPLICATE_SUBJECT' } })]);
+    });
+
+    it('finds nothing for a user with no care relationship with the subject, as if it did not exist (only the search is audited)', async () => {
+      const stranger = await actorWithRole(t, 'USER');
+      const mark = await auditMark(t);
+      const response = await as(t, stranger)(find, { k: spellings[0], b: '1940-04-01' });
+      expect(response.errors).toBeUndefined();
+      expect(response.data?.findSubjects).toEqual([]);
+      const audit = await auditSince(t, mark, { actorId: stranger.userId });
+      expect(audit.map((r) => [r.action, r.outcome, r.targetId])).toEqual([['subject.find', 'SUCCESS', null]]);
+      expect(errorCodes(await as(t, stranger)(read, { id: taroId }))).toEqual(['FORBIDDEN']);
     });
 
     it('registers the same name with another birth date: a different person', async () => {
@@ -115,8 +128,9 @@ describe('subjects through the gateway', () => {
 
     it('matches a subject written before name_key existed', async () => {
       const legacy = await t.db.prisma.subject.create({
-        data: { id: '4f1c7a52-9d1e-4c3b-8f7a-2b6d0e9c1a11', name: '古い 記録', nameKana: 'ﾌﾙｲ ｷﾛｸ', birthDate: new Date('1930-01-01T00:00:00Z') },
+        data: { id: '4f1c7a52-9d1e-4c3b-8f7a-2b6d0e9c1a11', name: '古い 記録', nameKana: 'ﾌﾙｲ ｷﾛｸ', birthDate: new Date('1930-01-01T00:00:00Z'), registeredBy: sa.userId, registeredFacilityId: sa.facilityId },
       });
+      await syncCare(t, legacy.id);
       expect((await as(t, sa)(find, { k: 'ふるい きろく', b: '1930-01-01' })).data?.findSubjects).toEqual([expect.objectContaining({ id: legacy.id })]);
       await expectRefused(t, sa, register, { input: input({ nameKana: 'フルイキロク', birthDate: '1930-01-01' }) }, 'CONFLICT');
     });

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { actorWithRole, type Actor } from '../support/actors';
 import { errorCodes, graphql } from '../support/graphql-client';
 import { eventually } from '../support/eventually';
-import { registeredSubject } from '../support/directory-fixtures';
+import { registeredSubject, syncCare } from '../support/directory-fixtures';
 import { startTestSystem, type TestSystem } from '../support/test-system';
 
 const fields = 'id form status facilityId roomId: room { id } title memberIds addMemberIds removeMemberIds closedReason decisionReason copyToSystemAdmin steps { action actorRole reason actor { id } }';
@@ -63,11 +63,13 @@ describe('room applications (Forms 8-10)', () => {
     const confirmed = await as(fm, d.confirm, { id });
     expect(confirmed.errors).toBeUndefined();
     expect(confirmed.data?.confirmRoomApplication.status).toBe('FORWARDED');
+    // The deciders are related to the subject while the form waits for them; the job would say so within a second.
+    await syncCare(t, subjectId);
     return id;
   }
 
   it('opens a room only once consent is in rooms\' view, then changes members and closes it', async () => {
-    const subjectId = await registeredSubject(t);
+    const subjectId = await registeredSubject(t, undefined, user);
     const id = await submitAndConfirm(subjectId);
 
     // No consent: CONFLICT, the application stays FORWARDED, no room.
@@ -131,7 +133,7 @@ describe('room applications (Forms 8-10)', () => {
   });
 
   it('refuses approval before confirmation, and confirmation by another facility\'s manager', async () => {
-    const submitted = await as(user, d.open, { s: await registeredSubject(t), t: '部屋', m: [user.userId] });
+    const submitted = await as(user, d.open, { s: await registeredSubject(t, undefined, user), t: '部屋', m: [user.userId] });
     const id = submitted.data?.submitRoomOpening.id as string;
     const deniedOf = (actorId: string) => t.db.prisma.roomsAccessRecord.count({ where: { what: 'room-application', action: 'DENIED', outcome: 'FORBIDDEN', actorId } });
     const deniedBefore = await deniedOf(otherFm.userId);
@@ -146,7 +148,7 @@ describe('room applications (Forms 8-10)', () => {
     expect((await as(fm, d.confirm, { id })).errors).toBeUndefined();
     expect((await as(hm, d.reject, { id, r: '同意書が未提出' })).data?.rejectRoomApplication).toMatchObject({ status: 'REJECTED', decisionReason: '同意書が未提出' });
     expect(errorCodes(await as(user, d.withdraw, { id }))).toEqual(['ILLEGAL_TRANSITION']);
-    const other = await as(user, d.open, { s: await registeredSubject(t), t: '部屋', m: [user.userId] });
+    const other = await as(user, d.open, { s: await registeredSubject(t, undefined, user), t: '部屋', m: [user.userId] });
     expect((await as(user, d.withdraw, { id: other.data?.submitRoomOpening.id })).data?.withdrawRoomApplication.status).toBe('WITHDRAWN');
   });
 
@@ -164,7 +166,7 @@ describe('room applications (Forms 8-10)', () => {
   });
 
   it('a legal exception also allows opening', async () => {
-    const subjectId = await registeredSubject(t);
+    const subjectId = await registeredSubject(t, undefined, user);
     const id = await submitAndConfirm(subjectId);
     const reviewOn = new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10);
     const recorded = await as(hm, d.recordException, { input: { subjectId, basis: 'ELDER_ABUSE', decidedBy: '高岡市 福祉課長', reason: '虐待の疑い', reviewOn } });
@@ -183,7 +185,7 @@ describe('room applications (Forms 8-10)', () => {
       close: `mutation($r: ID!) { closeRoom(roomId: $r, reason: MOVED) { status } }`,
       applications: `{ roomApplications { form status recordedFromPaper paperReference copyToSystemAdmin subject { id } steps { action actorRole reason } } }`,
     };
-    const subjectId = await registeredSubject(t);
+    const subjectId = await registeredSubject(t, undefined, hm);
     // No consent: refused like an approval, nothing written but the refusal.
     const before = await t.db.prisma.roomApplication.count();
     const refused = await as(hm, paper.open, { s: subjectId, m: [user.userId] });
@@ -221,19 +223,23 @@ describe('room applications (Forms 8-10)', () => {
 
   it('refuses ids that name no one: an unregistered subject, a forged or suspended member (rooms\' directory view follows identity)', async () => {
     const before = { applications: await t.db.prisma.roomApplication.count(), records: await t.db.prisma.roomsAccessRecord.count() };
+    // An unknown subject is refused as an unrelated one is (need to know: the refusal does not say whether it exists).
     const unknownSubject = await as(user, d.open, { s: randomUUID(), t: '部屋', m: [user.userId] });
-    expect(errorCodes(unknownSubject)).toEqual(['NOT_FOUND']);
-    const forgedMember = await as(user, d.open, { s: await registeredSubject(t), t: '部屋', m: [user.userId, randomUUID()] });
+    expect(errorCodes(unknownSubject)).toEqual(['FORBIDDEN']);
+    const forgedMember = await as(user, d.open, { s: await registeredSubject(t, undefined, user), t: '部屋', m: [user.userId, randomUUID()] });
     expect(errorCodes(forgedMember)).toEqual(['BAD_USER_INPUT']);
     expect(forgedMember.errors?.[0]?.extensions?.field).toBe('memberIds');
     expect(await t.db.prisma.roomApplication.count()).toBe(before.applications);
-    expect(await t.db.prisma.roomsAccessRecord.count()).toBe(before.records);
+    // The only record: the refusal of the unrelated subject.
+    expect(await t.db.prisma.roomsAccessRecord.count()).toBe(before.records + 1);
 
     // A subject registered through identity reaches rooms' view through identity's outbox and the directory-changed job.
-    const registered = await as(sa, `mutation { registerSubject(input: { name: "伏木 花子", nameKana: "フシキ ハナコ", birthDate: "1941-05-05", category: RECEIVING_HOME_SUPPORT }) { id } }`);
+    const registered = await as(user, `mutation { registerSubject(input: { name: "伏木 花子", nameKana: "フシキ ハナコ", birthDate: "1941-05-05", category: RECEIVING_HOME_SUPPORT }) { id } }`);
     expect(registered.errors).toBeUndefined();
     const subjectId = registered.data?.registerSubject.id as string;
     expect(await eventually(() => t.db.prisma.directorySubject.count({ where: { subjectId } }), (n) => n === 1)).toBe(1);
+    // ... and its registrant becomes related to it through the care-relationships-changed job.
+    expect(await eventually(() => t.db.prisma.roomsCareRelationship.count({ where: { subjectId, holderId: user.userId } }), (n) => n > 0)).toBeGreaterThan(0);
 
     // A member suspended after the form was submitted: the approval is refused (CONFLICT) and nothing changes.
     const member = await actorWithRole(t, 'USER', { facilityId: user.facilityId });
@@ -241,6 +247,7 @@ describe('room applications (Forms 8-10)', () => {
     expect(submitted.errors).toBeUndefined();
     const id = submitted.data?.submitRoomOpening.id as string;
     expect((await as(fm, d.confirm, { id })).errors).toBeUndefined();
+    await syncCare(t, subjectId);
     expect((await as(hm, d.recordConsent, { input: consentInput(subjectId) })).errors).toBeUndefined();
     await eventually(() => sharing(subjectId), (row) => row?.allowed === true);
     expect((await as(sa, `mutation($u: ID!) { suspendUser(userId: $u, reason: "規約違反の疑い") { status } }`, { u: member.userId })).errors).toBeUndefined();
@@ -254,7 +261,7 @@ describe('room applications (Forms 8-10)', () => {
   it('a member whose account is deleted (Art. 23) leaves every room; a suspended one stays', async () => {
     const leaving = await actorWithRole(t, 'USER', { facilityId: user.facilityId });
     const staying = await actorWithRole(t, 'USER', { facilityId: user.facilityId });
-    const subjectId = await registeredSubject(t);
+    const subjectId = await registeredSubject(t, undefined, hm);
     expect((await as(hm, d.recordConsent, { input: consentInput(subjectId) })).errors).toBeUndefined();
     await eventually(() => sharing(subjectId), (row) => row?.allowed === true);
     const opened = await as(hm, `mutation($s: ID!, $m: [ID!]) { openRoom(input: { subjectId: $s, title: "部屋", memberIds: $m }) { id } }`, { s: subjectId, m: [user.userId, leaving.userId, staying.userId] });
@@ -271,7 +278,7 @@ describe('room applications (Forms 8-10)', () => {
   });
 
   it('refuses a Form 9 that adds a current member or removes someone who is not one, at once and writing nothing', async () => {
-    const subjectId = await registeredSubject(t);
+    const subjectId = await registeredSubject(t, undefined, hm);
     expect((await as(hm, d.recordConsent, { input: consentInput(subjectId) })).errors).toBeUndefined();
     await eventually(() => sharing(subjectId), (row) => row?.allowed === true);
     const opened = await as(hm, `mutation($s: ID!, $m: [ID!]) { openRoom(input: { subjectId: $s, title: "部屋", memberIds: $m }) { id } }`, { s: subjectId, m: [user.userId] });

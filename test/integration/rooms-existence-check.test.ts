@@ -5,6 +5,7 @@
 import { actorWithRole, type Actor } from '../support/actors';
 import { errorCodes, graphql } from '../support/graphql-client';
 import { subjectWithConsent } from '../support/sharing-fixtures';
+import { syncCare } from '../support/directory-fixtures';
 import { startTestSystem, type TestSystem } from '../support/test-system';
 
 const checkFields = 'id status nameKana birthDate roomExists contact requestedBy { id } steps { status actor { id } actorRole note }';
@@ -16,7 +17,6 @@ const d = {
   checks: `query($s: ExistenceCheckStatus) { existenceChecks(status: $s) { id status } }`,
   matching: `query($id: ID!) { existenceCheck(id: $id) { id matchingSubjects { id name activeRoom { id } } } }`,
   register: `mutation($input: RegisterSubjectInput!) { registerSubject(input: $input) { id } }`,
-  openRoom: `mutation($s: ID!, $t: String!) { openRoom(input: { subjectId: $s, title: $t }) { id } }`,
 };
 
 describe('room existence check (Art. 18) through the gateway', () => {
@@ -53,10 +53,16 @@ describe('room existence check (Art. 18) through the gateway', () => {
     const registered = await as(user)(d.register, { input: { name: '高岡 太郎', nameKana: 'タカオカ タロウ', birthDate: '1940-04-01', category: 'RECEIVING_HOME_SUPPORT' } });
     expect(registered.errors).toBeUndefined();
     subjectId = registered.data?.registerSubject.id;
-    await subjectWithConsent(t, hospital, subjectId);
-    const opened = await as(hospital)(d.openRoom, { s: subjectId, t: '高岡太郎さんの部屋' });
+    // The registrant's facility carries the steps (need to know): it obtains consent and asks for the room (Form 8).
+    await subjectWithConsent(t, user, subjectId);
+    const submitted = await as(user)(`mutation($s: ID!, $m: [ID!]!) { submitRoomOpening(subjectId: $s, title: "高岡太郎さんの部屋", memberIds: $m) { id } }`, { s: subjectId, m: [user.userId] });
+    expect(submitted.errors).toBeUndefined();
+    const applicationId = submitted.data?.submitRoomOpening.id;
+    expect((await as(facilityManager)(`mutation($id: ID!) { confirmRoomApplication(id: $id) { id } }`, { id: applicationId })).errors).toBeUndefined();
+    const opened = await as(hospital)(`mutation($id: ID!) { approveRoomApplication(id: $id) { room { id } } }`, { id: applicationId });
     expect(opened.errors).toBeUndefined();
-    roomId = opened.data?.openRoom.id;
+    roomId = opened.data?.approveRoomApplication.room.id;
+    await syncCare(t, subjectId);
   });
   afterAll(() => t.stop());
 
@@ -108,6 +114,8 @@ describe('room existence check (Art. 18) through the gateway', () => {
     expect(errorCodes(await as(facilityManager)(d.matching, { id }))).toEqual(['FORBIDDEN']);
 
     await as(facilityManager)(d.pass, { id });
+    // The check waiting for the deciders relates them to the subjects it names (the job's work, run now).
+    await syncCare(t, subjectId);
     // An admin manager who did not open the room sees the candidate but not its room.
     const forAdmin = await as(admin)(d.matching, { id });
     expect(forAdmin.errors).toBeUndefined();

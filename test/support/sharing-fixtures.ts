@@ -7,16 +7,16 @@ import { randomUUID } from 'node:crypto';
 import { refreshSharingView } from '../../adapters/jobs/subject-sharing-changed';
 import type { JobDependencies } from '../../adapters/job-definition';
 import type { Actor } from './actors';
-import { registeredSubject } from './directory-fixtures';
+import { registeredSubject, syncCare } from './directory-fixtures';
 import { graphql } from './graphql-client';
 import { silentLogger } from './silent-logger';
 import type { TestSystem } from './test-system';
 
 const recordConsent = `mutation($input: ConsentInput!) { recordConsent(input: $input) { id } }`;
 
-/** `recorder` needs room.submit or room.decide (a USER or a deciding manager). Returns the subject id. */
+/** `recorder` needs room.submit or room.decide (a USER or a deciding manager); it registers the subject, so it is related to it. Returns the subject id. */
 export async function subjectWithConsent(t: TestSystem, recorder: Actor, subjectId: string = randomUUID()): Promise<string> {
-  await registeredSubject(t, subjectId);
+  await registeredSubject(t, subjectId, recorder);
   const recorded = await graphql(
     t.graphqlUrl,
     recordConsent,
@@ -31,6 +31,7 @@ export async function subjectWithConsent(t: TestSystem, recorder: Actor, subject
     recorder.headers,
   );
   if (recorded.errors) throw new Error(`recordConsent failed: ${JSON.stringify(recorded.errors)}`);
+  await syncCare(t, subjectId);
   await syncSharingView(t, subjectId);
   return subjectId;
 }

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { connectRedis, type Redis } from '../../lib/redis';
-import { generateInternalKeyPair } from '../../lib/access/internal-token';
+import { generateInternalKeyPair, type InternalKeyPair } from '../../lib/access/internal-token';
 import { openCertificateAuthority, type CertificateAuthority } from '../../lib/pki/certificate-authority';
 import { readSupergraph } from '../../gateway/supergraph-file';
 import type { CertificateMode } from '../../gateway/principal-resolver';
@@ -27,6 +27,8 @@ export interface TestSystem {
   graphqlUrl: string;
   /** The first system administrator (one-time password, terminal certificate). */
   bootstrap: BootstrapSecrets;
+  /** The gateway's internal-token keys, for tests that call a subgraph as the gateway would. */
+  internalKeys: InternalKeyPair;
   stop(): Promise<void>;
 }
 
@@ -44,6 +46,7 @@ export async function startTestSystem(
   const bootstrap = await bootstrapSystemAdmin({ db: db.prisma, settings, ca, now });
   if (!bootstrap) throw new Error('a fresh test database has no users, so bootstrap must run');
   const prefix = uniqueName('renkei-test').replace(/_/g, '-');
+  const internalKeys = await generateInternalKeyPair();
   const system = await startSystem({
     db,
     redis,
@@ -57,7 +60,7 @@ export async function startTestSystem(
     exchangeDelivery: options.exchangeDelivery,
     ca,
     identitySettings: settings,
-    keys: await generateInternalKeyPair(),
+    keys: internalKeys,
     certificates: { mode, tlsHostnames: ['127.0.0.1', 'localhost'], trustedProxies: [], header: 'x-client-certificate' },
     now,
   });
@@ -68,6 +71,7 @@ export async function startTestSystem(
     ca,
     settings,
     bootstrap,
+    internalKeys,
     graphqlUrl: `${system.gateway.url}/graphql`,
     stop: async () => {
       await system.stop();

@@ -3,8 +3,15 @@
 // appends DENIED before the error, a read appends READ together with the
 // data load (both batched for the whole request), a write's WRITE record is
 // appended by the service inside the write's transaction.
+//
+// A subject's consent data (reads through `read`, writes through
+// `careWriter`) needs both: a role that handles consent, and a care
+// relationship with that subject (need to know, lib/access/care-relationship.ts).
+// `writer` checks the role only, for what is not about one subject's care:
+// appendix 5 disclosure (the system admin's duty) and the access chain.
 import { GraphQLError } from 'graphql';
 import { requireAnyOf } from '../../../lib/access/guard';
+import { appError } from '../../../lib/graphql-errors';
 import type { Operation } from '../../../lib/access/permissions';
 import type { UserPrincipal } from '../../../lib/access/principal';
 import type { ConsentContext } from '../context';
@@ -29,15 +36,32 @@ async function deny(ctx: ConsentContext, target: Target, denial: GraphQLError): 
   throw denial;
 }
 
-/** Checks, then loads the data while its READ record is appended. */
-export async function read<T>(ctx: ConsentContext, operations: Operation[], target: Target, load: () => Promise<T>): Promise<T> {
+const noRelationship = () => appError('FORBIDDEN', 'not allowed: you have no care relationship with this subject', { reason: 'NO_CARE_RELATIONSHIP' });
+
+/** Role, then care relationship: a subject nobody may show the caller is refused like an unknown one. */
+async function checkCare(ctx: ConsentContext, operations: Operation[], target: Target): Promise<{ user: UserPrincipal } | { denial: GraphQLError }> {
   const checked = check(ctx, operations);
+  if ('denial' in checked) return checked;
+  if (!target.subjectId || !(await ctx.careOf.load(target.subjectId))) return { denial: noRelationship() };
+  return checked;
+}
+
+/** Checks role and care relationship, then loads the data while its READ record is appended. */
+export async function read<T>(ctx: ConsentContext, operations: Operation[], target: Target, load: () => Promise<T>): Promise<T> {
+  const checked = await checkCare(ctx, operations, target);
   if ('denial' in checked) return deny(ctx, target, checked.denial);
   const [, value] = await Promise.all([ctx.accessLog.load({ ...target, action: 'READ', outcome: 'OK' }), load()]);
   return value;
 }
 
-/** Checks before a write; the caller's input is parsed only after. */
+/** Checks role and care relationship before a write about a subject; the caller's input is parsed only after. */
+export async function careWriter(ctx: ConsentContext, operations: Operation[], target: Target): Promise<UserPrincipal> {
+  const checked = await checkCare(ctx, operations, target);
+  if ('denial' in checked) return deny(ctx, target, checked.denial);
+  return checked.user;
+}
+
+/** Checks the role only, before a write not about one subject's care; the caller's input is parsed only after. */
 export async function writer(ctx: ConsentContext, operations: Operation[], target: Target): Promise<UserPrincipal> {
   const checked = check(ctx, operations);
   if ('denial' in checked) return deny(ctx, target, checked.denial);

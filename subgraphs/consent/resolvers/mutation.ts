@@ -5,8 +5,8 @@ import { todayInJapan } from '../domain/calendar';
 import { consentFormProblem } from '../domain/consent-form-rules';
 import { reviewDateProblem } from '../domain/legal-exception-rules';
 import { consentRecorders, recordConsent, withdrawConsent } from '../services/consent-service';
-import { endLegalException, exceptionDeciders, recordLegalException } from '../services/legal-exception-service';
-import { subjectIdOf, writer } from './access';
+import { endLegalException, exceptionDeciders, recordLegalException, subjectOfException } from '../services/legal-exception-service';
+import { careWriter } from './access';
 import { disclosureMutation } from './disclosure';
 import { consentInput, legalExceptionInput, withdrawalReason } from './inputs';
 
@@ -17,29 +17,33 @@ function rejectProblem(problem: { field: string; message: string } | null): void
 }
 
 export const Mutation = {
+  // Input is parsed before the care check: a malformed input says so (it reveals nothing about the subject),
+  // and a well-formed one is then refused or allowed by role and care relationship before anything is read.
   recordConsent: async (_: unknown, args: Args, ctx: ConsentContext) => {
-    const actor = await writer(ctx, consentRecorders, { what: 'recordConsent', subjectId: subjectIdOf(args.input?.subjectId) });
     const input = parseInput(consentInput, args.input);
     const now = ctx.now();
     rejectProblem(consentFormProblem(input, todayInJapan(now)));
+    const actor = await careWriter(ctx, consentRecorders, { what: 'recordConsent', subjectId: input.subjectId });
     return recordConsent(ctx.db, actor, input, now);
   },
   withdrawConsent: async (_: unknown, args: Args, ctx: ConsentContext) => {
-    const actor = await writer(ctx, consentRecorders, { what: 'withdrawConsent', subjectId: subjectIdOf(args.subjectId) });
     const subjectId = parseInput(uuid, args.subjectId, 'subjectId');
     const reason = parseInput(withdrawalReason, args.reason, 'reason');
+    const actor = await careWriter(ctx, consentRecorders, { what: 'withdrawConsent', subjectId });
     return withdrawConsent(ctx.db, actor, subjectId, reason, ctx.now());
   },
   recordLegalException: async (_: unknown, args: Args, ctx: ConsentContext) => {
-    const actor = await writer(ctx, exceptionDeciders, { what: 'recordLegalException', subjectId: subjectIdOf(args.input?.subjectId) });
     const input = parseInput(legalExceptionInput, args.input);
     const now = ctx.now();
     rejectProblem(reviewDateProblem(input.reviewOn, todayInJapan(now)));
+    const actor = await careWriter(ctx, exceptionDeciders, { what: 'recordLegalException', subjectId: input.subjectId });
     return recordLegalException(ctx.db, actor, input, now);
   },
   endLegalException: async (_: unknown, args: Args, ctx: ConsentContext) => {
-    const actor = await writer(ctx, exceptionDeciders, { what: 'endLegalException', subjectId: null });
-    return endLegalException(ctx.db, actor, parseInput(uuid, args.id, 'id'), ctx.now());
+    const id = parseInput(uuid, args.id, 'id');
+    // An unknown exception is refused like an unrelated one (FORBIDDEN), so the refusal does not say whether the id exists.
+    const actor = await careWriter(ctx, exceptionDeciders, { what: 'endLegalException', subjectId: await subjectOfException(ctx.db, id) });
+    return endLegalException(ctx.db, actor, id, ctx.now());
   },
   ...disclosureMutation,
 };

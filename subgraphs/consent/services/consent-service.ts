@@ -16,13 +16,13 @@ import { dateColumn } from '../domain/calendar';
 import { normalizePurposes, type ConsentForm } from '../domain/consent-form-rules';
 import { currentStatus, transitionProblem, type ConsentState } from '../domain/consent-rules';
 import { accessFacts, chainStore, lockChain } from './access-record-service';
-import { appendOutboxEvent, consentGrantedEvent, consentWithdrawnEvent } from './outbox';
+import { announceCareChange, appendOutboxEvent, consentGrantedEvent, consentWithdrawnEvent } from './outbox';
 import { requireKnownSubject } from './known-subjects';
 
 /**
  * A user explains (Form 6) and obtains consent (Form 7, Art. 19); managers
- * who open rooms check it. Until room membership exists, these roles are
- * the ones who may record or read consent.
+ * who open rooms check it. These roles may record or read consent, and only
+ * for subjects they have a care relationship with (resolvers/access.ts).
  */
 export const consentRecorders: Operation[] = ['room.submit', 'room.decide'];
 
@@ -45,6 +45,7 @@ async function appendConsent(db: ConsentDb, actor: UserPrincipal, subjectId: str
     if (next === 'WITHDRAWN') await appendOutboxEvent(tx, consentWithdrawnEvent, { subjectId, consentRecordId: record.id });
     // Rooms keeps a view of whether the subject's data may be shared (rooms.subject_sharing).
     if (next === 'GRANTED') await appendOutboxEvent(tx, consentGrantedEvent, { subjectId, consentRecordId: record.id });
+    await announceCareChange(tx, subjectId);
     return record;
   });
 }

@@ -11,7 +11,7 @@ import type { ConsentDb } from '../context';
 import { dateColumn } from '../domain/calendar';
 import { duplicateProblem, endProblem, type LegalBasis } from '../domain/legal-exception-rules';
 import { accessFacts, chainStore, lockChain } from './access-record-service';
-import { appendOutboxEvent, legalExceptionEndedEvent, legalExceptionRecordedEvent } from './outbox';
+import { announceCareChange, appendOutboxEvent, legalExceptionEndedEvent, legalExceptionRecordedEvent } from './outbox';
 import { requireKnownSubject } from './known-subjects';
 
 /**
@@ -53,6 +53,7 @@ export async function recordLegalException(db: ConsentDb, actor: UserPrincipal, 
     });
     await appendAccessRecord(chainStore(tx), accessFacts(actor, { action: 'WRITE', what: 'recordLegalException', subjectId: input.subjectId, outcome: 'OK' }, at));
     await appendOutboxEvent(tx, legalExceptionRecordedEvent, { subjectId: input.subjectId, exceptionId: exception.id });
+    await announceCareChange(tx, input.subjectId);
     return exception;
   });
 }
@@ -67,6 +68,13 @@ export function endLegalException(db: ConsentDb, actor: UserPrincipal, id: strin
     const ended = await tx.legalException.update({ where: { id }, data: { endedAt: at } });
     await appendAccessRecord(chainStore(tx), accessFacts(actor, { action: 'WRITE', what: 'endLegalException', subjectId: exception.subjectId, outcome: 'OK' }, at));
     await appendOutboxEvent(tx, legalExceptionEndedEvent, { subjectId: exception.subjectId, exceptionId: exception.id });
+    await announceCareChange(tx, exception.subjectId);
     return ended;
   });
+}
+
+/** The subject an exception is about, for the care check before ending it (null when there is no such exception). */
+export async function subjectOfException(db: Pick<ConsentDb, 'legalException'>, id: string): Promise<string | null> {
+  const exception = await db.legalException.findUnique({ where: { id }, select: { subjectId: true } });
+  return exception?.subjectId ?? null;
 }

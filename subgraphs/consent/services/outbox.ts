@@ -2,6 +2,7 @@
 // lib/outbox-table.ts): its events and their payloads, ids only.
 import type { Prisma } from '../../../generated/prisma/client';
 import type { PrismaClient } from '../../../lib/database';
+import { careChangedEvent, type CareChangedPayload } from '../../../lib/access/care-relationship';
 import { appendEvent, outboxSource, type OutboxDelegate, type OutboxSource } from '../../../lib/outbox-table';
 
 export type OutboxDb = Pick<PrismaClient, 'consentOutboxEvent'>;
@@ -32,6 +33,12 @@ export interface LegalExceptionPayload {
 /** Inside the transaction of the change the event announces. */
 export function appendOutboxEvent(tx: Pick<Prisma.TransactionClient, 'consentOutboxEvent'>, type: string, payload: ConsentWithdrawnPayload | ConsentGrantedPayload | LegalExceptionPayload): Promise<string> {
   return appendEvent(tx.consentOutboxEvent as unknown as OutboxDelegate, type, { ...payload });
+}
+
+/** Every consent write relates its recorder to the subject (a step towards a room, lib/access/care-relationship.ts). */
+export function announceCareChange(tx: Pick<Prisma.TransactionClient, 'consentOutboxEvent'>, subjectId: string): Promise<string> {
+  const payload: CareChangedPayload = { subjectId };
+  return appendEvent(tx.consentOutboxEvent as unknown as OutboxDelegate, careChangedEvent, payload);
 }
 
 /** The relay's view of consent's outbox. */

@@ -1,8 +1,9 @@
 // Reading people, certificates and subjects. Facility managers see their own
 // facility; the system admin and admin managers (who supervise facilities,
-// Art. 13) see all. Subjects are personal data: until room membership
-// decides (rooms-and-consent work), only roles that open rooms or ask for
-// them may read a subject, and every read is audited.
+// Art. 13) see all. Subjects are personal data: only roles that open rooms or
+// ask for them may read a subject, and only with a care relationship with it
+// (need to know, lib/access/care-relationship.ts); every read and every
+// refusal is audited.
 import type { Subject } from '../../../generated/prisma/client';
 import { can } from '../../../lib/access/permissions';
 import type { IdentityContext } from '../context';
@@ -36,6 +37,8 @@ export function maySeeSubjects(ctx: IdentityContext): boolean {
 
 export async function readSubject(ctx: IdentityContext, id: string): Promise<Subject | null> {
   if (!maySeeSubjects(ctx)) await forbid(ctx, 'subject.read', 'Subject', id);
+  // Unrelated and unknown subjects are refused alike, so a refusal does not say whether the id names someone.
+  if (!(await ctx.careOf.load(id))) await forbid(ctx, 'subject.read', 'Subject', id);
   const subject = await ctx.subjectById.load(id);
   await recordAudit(ctx.db, ctx.principal, { action: 'subject.read', outcome: subject ? 'SUCCESS' : 'FAILURE', targetType: 'Subject', targetId: id });
   return subject;

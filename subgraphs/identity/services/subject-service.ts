@@ -15,7 +15,7 @@ import { calendarDate, text } from '../../../lib/input';
 import { appError } from '../../../lib/graphql-errors';
 import type { Subject } from '../../../generated/prisma/client';
 import type { IdentityContext } from '../context';
-import { forbid } from './access-guard';
+import { forbid, requireUser } from './access-guard';
 import { recordAudit } from './audit-service';
 import { maySeeSubjects } from './directory-service';
 import { normalizeKanaName, subjectMatchKey } from '../domain/name-normalization';
@@ -28,7 +28,9 @@ import {
   subjectCategories,
   subjectSexes,
 } from '../domain/subject-rules';
-import { announceDirectoryChange } from './outbox';
+import { announceCareChange, announceDirectoryChange } from './outbox';
+import { careRelationships } from '../../../lib/access/care-relationship';
+import { addCareRelationships } from '../../../lib/access/care-relationship-view';
 
 /** Names the subject lock among other pg_advisory_xact_lock users (two-key form: this class, then the key's hash). */
 const subjectLockClass = 0x5375_626a; // "Subj"
@@ -73,6 +75,7 @@ class DuplicateSubject extends Error {}
 
 export async function registerSubject(ctx: IdentityContext, input: z.infer<typeof registerSubjectInput>): Promise<Subject> {
   if (!maySeeSubjects(ctx)) await forbid(ctx, 'subject.register', 'Subject');
+  const registrant = requireUser(ctx);
   const key = subjectMatchKey(input.nameKana, input.birthDate);
   try {
     return await ctx.db.$transaction(async (tx) => {
@@ -89,23 +92,38 @@ export async function registerSubject(ctx: IdentityContext, input: z.infer<typeo
           address: input.address ?? null,
           category: input.category,
           identifiers: input.identifiers,
+          registeredBy: registrant.userId,
+          registeredFacilityId: registrant.facilityId,
         },
       });
       await recordAudit(tx, ctx.principal, { action: 'subject.register', outcome: 'SUCCESS', targetType: 'Subject', targetId: subject.id });
       await announceDirectoryChange(tx, { subjectId: subject.id });
+      await announceCareChange(tx, subject.id);
+      // The registrant reads what it has just registered; the job brings the other copies along within a second.
+      const registration = { userId: registrant.userId, facilityId: registrant.facilityId, at: subject.createdAt };
+      await addCareRelationships(tx, 'identity', careRelationships({ subjectId: subject.id, registration, rooms: [], applications: [], existenceChecks: [], consentSteps: [] }));
       return subject;
     });
   } catch (error) {
     if (!(error instanceof DuplicateSubject)) throw error;
     await recordAudit(ctx.db, ctx.principal, { action: 'subject.register', outcome: 'FAILURE', targetType: 'Subject', details: { reason: 'DUPLICATE_SUBJECT' } });
-    throw appError('CONFLICT', 'a subject with the same kana name and birth date is already registered; look it up with findSubjects');
+    // Preventing a second record of one person outweighs hiding that the name and birth date are registered;
+    // the existence check (Art. 18) is how the registrant's facility comes to be related to that record.
+    throw appError('CONFLICT', 'a subject with the same kana name and birth date is already registered; ask whether a room exists (askRoomExists) to be related to it');
   }
 }
 
-/** Art. 18: is this person already a subject? Each subject returned is a read, audited as one. */
+/**
+ * Art. 18: is this person already a subject? Only subjects the caller has a
+ * care relationship with are returned (need to know): to anyone else a
+ * search finds nothing, as if no such subject existed; the existence check
+ * is the sanctioned way to ask. Each subject returned is a read, audited as one.
+ */
 export async function findSubjects(ctx: IdentityContext, args: z.infer<typeof findSubjectsArgs>): Promise<Subject[]> {
   if (!maySeeSubjects(ctx)) await forbid(ctx, 'subject.find', 'Subject');
-  const subjects = await subjectsWithKey(ctx.db, args.nameKana, args.birthDate);
+  const matches = await subjectsWithKey(ctx.db, args.nameKana, args.birthDate);
+  const related = await Promise.all(matches.map((subject) => ctx.careOf.load(subject.id)));
+  const subjects = matches.filter((_, i) => related[i]);
   await ctx.db.$transaction(async (tx) => {
     await recordAudit(tx, ctx.principal, { action: 'subject.find', outcome: 'SUCCESS', targetType: 'Subject', details: { matches: subjects.length } });
     for (const subject of subjects) {

@@ -8,6 +8,7 @@ import type { PrismaClient } from '../../../lib/database';
 import { appendAccessRecord } from '../../../lib/audit/access-log';
 import { conflict, notFound } from '../../../lib/graphql-errors';
 import { chainStore } from './access-records';
+import { announceCareChange } from './outbox';
 
 export type DirectoryViewDb = Pick<PrismaClient, '$executeRaw' | '$queryRaw'>;
 
@@ -52,7 +53,7 @@ export async function subjectKnown(db: Pick<PrismaClient, 'directorySubject'>, s
   return (await db.directorySubject.count({ where: { subjectId } })) > 0;
 }
 
-export type DepartureDb = Pick<PrismaClient, 'roomMember' | 'roomsAccessRecord' | '$transaction'>;
+export type DepartureDb = Pick<PrismaClient, 'roomMember' | 'roomsAccessRecord' | 'roomsOutboxEvent' | '$transaction'>;
 
 /**
  * A user who retired (Form 5) or whose account was deleted (Art. 23) leaves
@@ -69,6 +70,7 @@ export function endMembershipsOfDeparted(db: DepartureDb, userIds: readonly stri
       const ended = await tx.roomMember.updateMany({ where: { id: membership.id, removedAt: null }, data: { removedAt: at } });
       if (ended.count === 0) continue;
       await appendAccessRecord(chainStore(tx), { at, actorId: null, actorRole: 'SYSTEM', subjectId: membership.room.subjectId, roomId: membership.room.id, action: 'WRITE', what: 'member.departed', outcome: 'SUCCESS' });
+      await announceCareChange(tx, { subjectId: membership.room.subjectId });
     }
     return current.map((membership) => membership.room.id);
   });

@@ -31,6 +31,7 @@ import {
 import type { Verdict } from '../domain/room-access';
 import { recordAccess } from './access-records';
 import { refuse } from './room-guard';
+import { announceCareChange } from './outbox';
 
 const what = 'existence-check';
 
@@ -55,6 +56,7 @@ export async function askRoomExists(ctx: RoomsContext, input: z.infer<typeof ask
     });
     await tx.existenceCheckStep.create({ data: { id: randomUUID(), checkId: check.id, status: check.status, actorId: user.userId, actorRole: user.role } });
     await recordAccess(tx, { actor: user, room: { id: null, subjectId: null }, action: 'WRITE', what: `${what}.ask`, outcome: 'SUCCESS' });
+    await announceCareChange(tx, { existenceCheckId: check.id });
     return check;
   });
 }
@@ -87,6 +89,8 @@ async function step(ctx: RoomsContext, id: string, action: CheckAction, data: Pr
     if (moved.count === 0) throw appError('ILLEGAL_TRANSITION', 'the check has moved on meanwhile');
     await tx.existenceCheckStep.create({ data: { id: randomUUID(), checkId: id, status, actorId: user.userId, actorRole: user.role, note } });
     await recordAccess(tx, { actor: user, room: { id: null, subjectId: null }, action: 'WRITE', what: `${what}.${action}`, outcome: 'SUCCESS' });
+    // The check reaching deciders, or its answer, changes who is related to the subjects it names.
+    await announceCareChange(tx, { existenceCheckId: id });
     return tx.existenceCheck.findUniqueOrThrow({ where: { id } });
   });
 }

@@ -2,6 +2,7 @@
 // events and their payloads, ids only.
 import type { Prisma } from '../../../generated/prisma/client';
 import type { PrismaClient } from '../../../lib/database';
+import { careChangedEvent, type CareChangedPayload } from '../../../lib/access/care-relationship';
 import { appendEvent, outboxSource, type OutboxDelegate, type OutboxSource } from '../../../lib/outbox-table';
 
 export type RoomsOutboxDb = Pick<PrismaClient, 'roomsOutboxEvent'>;
@@ -25,4 +26,12 @@ export function appendRoomsOutboxEvent(tx: Pick<Prisma.TransactionClient, 'rooms
 /** The relay's view of rooms' outbox. */
 export function roomsOutbox(db: RoomsOutboxDb): OutboxSource {
   return outboxSource('rooms', db.roomsOutboxEvent as unknown as OutboxDelegate);
+}
+
+/**
+ * Inside the transaction that changed a care fact rooms holds: a room, its
+ * members, a Form 8-10, an existence check (lib/access/care-relationship.ts).
+ */
+export function announceCareChange(tx: Pick<Prisma.TransactionClient, 'roomsOutboxEvent'>, payload: CareChangedPayload): Promise<string> {
+  return appendEvent(tx.roomsOutboxEvent as unknown as OutboxDelegate, careChangedEvent, { ...payload });
 }

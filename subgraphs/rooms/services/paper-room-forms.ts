@@ -23,7 +23,7 @@ import { text, uuid } from '../../../lib/input';
 import type { RoomsContext } from '../context';
 import { closeReasons } from '../domain/room-access';
 import { recordAccessAlone } from './access-records';
-import { applyApproved, checkNamedIds, step, type Content } from './room-application-service';
+import { applyApproved, checkNamedIds, requireCare, step, type Content } from './room-application-service';
 import { authorizeRoom, findRoom, refuse } from './room-guard';
 
 const paperReference = text(200).nullish();
@@ -94,6 +94,7 @@ export async function openRoom(ctx: RoomsContext, input: z.infer<typeof openRoom
   if (!can(user, 'room.decide')) {
     throw await refuse(ctx, user, { id: null, subjectId: input.subjectId }, 'room.open', { allowed: false, code: 'FORBIDDEN', message: 'not allowed: room.decide' });
   }
+  await requireCare(ctx, user, input.subjectId);
   await checkNamedIds(ctx.db, { subjectId: input.subjectId, userIds: input.memberIds, field: 'memberIds' });
   return recordPaperForm(ctx, user, { form: 8, subjectId: input.subjectId, roomId: null, content: { title: input.title, memberIds: input.memberIds }, paperReference: input.paperReference });
 }

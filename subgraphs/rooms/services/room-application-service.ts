@@ -27,6 +27,7 @@ import { refuse } from './room-guard';
 import { sharingAllowed } from './sharing-view';
 import { notActiveUsers, subjectKnown } from './directory-view';
 import { rejectPendingOnClose } from './inbound-join-service';
+import { announceCareChange } from './outbox';
 
 const ids = (max: number) => z.array(uuid).max(max, `at most ${max}`).transform((list) => [...new Set(list)]);
 
@@ -70,11 +71,15 @@ async function refuseWith(ctx: RoomsContext, user: UserPrincipal, room: { id: st
 export async function step(tx: RoomsTx, application: RoomApplication, action: ApplicationAction, actor: UserPrincipal, reason: string | null) {
   await tx.roomApplicationStep.create({ data: { id: randomUUID(), applicationId: application.id, action, actorId: actor.userId, actorRole: actor.role, reason, at: new Date() } });
   await recordAccess(tx, { actor, room: target(application), action: 'WRITE', what, outcome: 'SUCCESS' });
+  // Every step may change who is related to the subject (the form waits for deciders, a room opens, members change).
+  await announceCareChange(tx, { subjectId: application.subjectId });
 }
 
 async function submit(ctx: RoomsContext, form: 8 | 9 | 10, subjectId: string, roomId: string | null, content: Content): Promise<RoomApplication> {
   const user = requireSignedIn(ctx.principal);
   if (!maySubmit(form, user, user.facilityId)) throw await refuseWith(ctx, user, { id: roomId, subjectId }, 'FORBIDDEN', `a ${user.role} may not submit a Form ${form} application`);
+  // Need to know: asking for a subject's room is for those carrying its steps (before saying whether the subject exists).
+  if (form === 8) await requireCare(ctx, user, subjectId);
   if (form === 8) await checkNamedIds(ctx.db, { subjectId, userIds: content.memberIds ?? [], field: 'memberIds' });
   if (form === 9) await checkNamedIds(ctx.db, { userIds: content.add ?? [], field: 'add' });
   return ctx.db.$transaction(async (tx) => {
@@ -238,4 +243,16 @@ export async function getRoomApplication(ctx: RoomsContext, id: string): Promise
 
 export function stepsOf(ctx: RoomsContext, application: RoomApplication): Promise<RoomApplicationStep[]> {
   return ctx.db.roomApplicationStep.findMany({ where: { applicationId: application.id }, orderBy: [{ at: 'asc' }, { id: 'asc' }] });
+}
+
+/**
+ * Need to know (lib/access/care-relationship.ts): a Form 8, electronic or
+ * recorded from paper, only for a subject the caller is related to (its
+ * facility registered the subject, obtained its consent or asked the
+ * existence check; or, for a decider, a decision about it is pending).
+ * Unrelated and unknown subjects are refused alike, and recorded.
+ */
+export async function requireCare(ctx: RoomsContext, user: UserPrincipal, subjectId: string): Promise<void> {
+  if (await ctx.careOf.load(subjectId)) return;
+  throw await refuseWith(ctx, user, { id: null, subjectId }, 'FORBIDDEN', 'not allowed: you have no care relationship with this subject');
 }

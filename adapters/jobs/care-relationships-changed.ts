@@ -1,0 +1,74 @@
+// A care fact changed somewhere (care.changed, written by identity, rooms or
+// consent in the transaction of the change) → the subject's care
+// relationships are computed again from the facts all three owners hold,
+// each read through its owner's service, and the whole set replaces the
+// subject's set in each owner's view (identity, rooms, consent), stamped
+// with the time the facts were read: a late or repeated job cannot roll a
+// view back, and re-running it is harmless. An existence check names no
+// subject id: the job asks identity which subjects its question names.
+//
+// The backfill repeats hourly and computes the relationships of subjects
+// that no view has a set for yet (subjects from before this job existed).
+import { z } from 'zod';
+import { careChangedEvent, careRelationships } from '../../lib/access/care-relationship';
+import { facilitiesOfUsers, registrationStep, storeIdentityCareRelationships, subjectQuestionKey, subjectsNamedBy, subjectsWithoutCareSet } from '../../subgraphs/identity/services/care-facts';
+import { existenceCheckQuestion, roomsCareFacts, storeRoomsCareRelationships } from '../../subgraphs/rooms/services/care-facts';
+import { consentRecorders, storeConsentCareRelationships } from '../../subgraphs/consent/services/care-facts';
+import type { JobDefinition, JobDependencies } from '../job-definition';
+
+const payload = z.union([z.object({ subjectId: z.string().uuid() }).strict(), z.object({ existenceCheckId: z.string().uuid() }).strict()]);
+
+export type CareDeps = Pick<JobDependencies, 'identity' | 'rooms' | 'consent'>;
+
+function handles(deps: CareDeps) {
+  if (!deps.rooms || !deps.consent) throw new Error('care-relationships-changed needs the rooms and consent database handles (JobDependencies.rooms, .consent)');
+  return { identity: deps.identity.db, rooms: deps.rooms, consent: deps.consent };
+}
+
+/** Computes one subject's relationships now and stores them in the three views. Also used by tests without workers. */
+export async function refreshCareRelationships(deps: CareDeps, subjectId: string): Promise<void> {
+  const db = handles(deps);
+  const computedAt = new Date();
+  const [registration, question, recorders] = await Promise.all([registrationStep(db.identity, subjectId), subjectQuestionKey(db.identity, subjectId), consentRecorders(db.consent, subjectId)]);
+  const roomFacts = await roomsCareFacts(db.rooms, subjectId, question);
+  const facilities = await facilitiesOfUsers(db.identity, recorders.map((r) => r.userId));
+  // An unknown subject has no relationships: storing the empty set keeps every view at "nobody".
+  const relationships = registration.known
+    ? careRelationships({
+        subjectId,
+        registration: registration.step,
+        ...roomFacts,
+        consentSteps: recorders.map((r) => ({ userId: r.userId, facilityId: facilities.get(r.userId) ?? null, at: r.at })),
+      })
+    : [];
+  await storeIdentityCareRelationships(db.identity, subjectId, relationships, computedAt);
+  await storeRoomsCareRelationships(db.rooms, subjectId, relationships, computedAt);
+  await storeConsentCareRelationships(db.consent, subjectId, relationships, computedAt);
+}
+
+export async function refreshCareFor(deps: CareDeps, ref: z.infer<typeof payload>): Promise<void> {
+  if ('subjectId' in ref) return refreshCareRelationships(deps, ref.subjectId);
+  const question = await existenceCheckQuestion(handles(deps).rooms, ref.existenceCheckId);
+  if (!question) return;
+  for (const subjectId of await subjectsNamedBy(deps.identity.db, question.nameKana, question.birthDate)) await refreshCareRelationships(deps, subjectId);
+}
+
+export const careRelationshipsChanged: JobDefinition<z.infer<typeof payload>> = {
+  queue: 'care-relationships-changed',
+  event: careChangedEvent,
+  payload,
+  async process(ref, _job, deps) {
+    await refreshCareFor(deps, ref);
+  },
+};
+
+const backfillBatch = 500;
+
+export const careRelationshipsBackfill: JobDefinition<Record<string, never>> = {
+  queue: 'care-relationships-backfill',
+  every: 60 * 60 * 1000,
+  payload: z.object({}).strict() as unknown as z.ZodType<Record<string, never>>,
+  async process(_payload, _job, deps) {
+    for (const subjectId of await subjectsWithoutCareSet(deps.identity.db, backfillBatch)) await refreshCareRelationships(deps, subjectId);
+  },
+};

@@ -1,0 +1,100 @@
+import { careRelationships, hasCareRelationship, relationshipAllows, STEP_DAYS, type CareCaller, type SubjectCareFacts } from './care-relationship';
+
+const day = 24 * 60 * 60 * 1000;
+const t0 = new Date('2026-11-01T00:00:00Z');
+const at = (days: number) => new Date(t0.getTime() + days * day);
+
+const facts = (over: Partial<SubjectCareFacts> = {}): SubjectCareFacts => ({
+  subjectId: 'subject',
+  registration: null,
+  rooms: [],
+  applications: [],
+  existenceChecks: [],
+  consentSteps: [],
+  ...over,
+});
+
+const makeCaller = (over: Partial<CareCaller> = {}): CareCaller => ({ userId: 'u-1', facilityId: 'f-1', role: 'USER', ...over });
+
+const allows = (caller: CareCaller, f: SubjectCareFacts, now: Date) => hasCareRelationship(caller, careRelationships(f), now);
+
+describe('care relationships (need to know)', () => {
+  it('relates nobody to a subject with no facts', () => {
+    expect(careRelationships(facts())).toEqual([]);
+  });
+
+  it('relates the registrant and its facility for STEP_DAYS, not another facility', () => {
+    const f = facts({ registration: { userId: 'u-1', facilityId: 'f-1', at: t0 } });
+    expect(allows(makeCaller(), f, at(1))).toBe(true);
+    expect(allows(makeCaller({ userId: 'u-2' }), f, at(1))).toBe(true);
+    expect(allows(makeCaller({ userId: 'u-2', role: 'FACILITY_MANAGER' }), f, at(1))).toBe(true);
+    expect(allows(makeCaller({ userId: 'u-3', facilityId: 'f-2' }), f, at(1))).toBe(false);
+    expect(allows(makeCaller(), f, at(STEP_DAYS + 1))).toBe(false);
+  });
+
+  it('does not extend a facility step to a decider of that facility (deciders see only what is routed to them)', () => {
+    const f = facts({ registration: { userId: 'u-1', facilityId: 'f-1', at: t0 } });
+    expect(allows(makeCaller({ userId: 'u-9', role: 'HOSPITAL_MANAGER' }), f, at(1))).toBe(false);
+    // ... but a decider who took the step itself is related to it.
+    const own = facts({ registration: { userId: 'u-9', facilityId: 'f-1', at: t0 } });
+    expect(allows(makeCaller({ userId: 'u-9', role: 'SYSTEM_ADMIN' }), own, at(1))).toBe(true);
+  });
+
+  it('ends steps when a room opens: from then on membership decides', () => {
+    const f = facts({
+      registration: { userId: 'u-1', facilityId: 'f-1', at: t0 },
+      consentSteps: [{ userId: 'u-2', facilityId: 'f-1', at: at(1) }],
+      rooms: [{ status: 'OPEN', openedAt: at(2), openedBy: 'admin', members: [{ userId: 'u-5', addedAt: at(2) }] }],
+    });
+    expect(allows(makeCaller(), f, at(3))).toBe(false);
+    expect(allows(makeCaller({ userId: 'u-5', facilityId: 'f-7' }), f, at(3))).toBe(true);
+    // A step after the opening (e.g. a withdrawal recorded by someone) counts again.
+    const later = { ...f, consentSteps: [{ userId: 'u-2', facilityId: 'f-1', at: at(4) }] };
+    expect(allows(makeCaller({ userId: 'u-2' }), later, at(5))).toBe(true);
+  });
+
+  it('keeps members of a closed room related (they may still read it), not its opener', () => {
+    const f = facts({ rooms: [{ status: 'CLOSED', openedAt: t0, openedBy: 'mgr', members: [{ userId: 'u-1', addedAt: t0 }] }] });
+    expect(allows(makeCaller(), f, at(400))).toBe(true);
+    expect(allows(makeCaller({ userId: 'mgr', role: 'ADMIN_MANAGER' }), f, at(1))).toBe(false);
+  });
+
+  it("relates a room's opener only while it still holds room.decide", () => {
+    const f = facts({ rooms: [{ status: 'SUSPENDED', openedAt: t0, openedBy: 'mgr', members: [] }] });
+    expect(allows(makeCaller({ userId: 'mgr', role: 'HOSPITAL_MANAGER' }), f, at(1))).toBe(true);
+    expect(allows(makeCaller({ userId: 'mgr', role: 'USER' }), f, at(1))).toBe(false);
+  });
+
+  it('relates the deciders only while a decision about the subject waits for them', () => {
+    const forwarded = facts({ applications: [{ form: 8, status: 'FORWARDED', facilityId: 'f-1', submittedBy: 'u-1', submittedAt: t0, updatedAt: at(1) }] });
+    const decider = makeCaller({ userId: 'd', facilityId: 'f-9', role: 'ADMIN_MANAGER' });
+    expect(allows(decider, forwarded, at(2))).toBe(true);
+    expect(allows(makeCaller({ userId: 'fm', facilityId: 'f-9', role: 'FACILITY_MANAGER' }), forwarded, at(2))).toBe(false);
+    const rejected = facts({ applications: [{ form: 8, status: 'REJECTED', facilityId: 'f-1', submittedBy: 'u-1', submittedAt: t0, updatedAt: at(1) }] });
+    expect(allows(decider, rejected, at(2))).toBe(false);
+    // The submitter's facility keeps the step for a while after a rejection (to ask again), not for ever.
+    expect(allows(makeCaller(), rejected, at(2))).toBe(true);
+    expect(allows(makeCaller(), rejected, at(STEP_DAYS + 2))).toBe(false);
+  });
+
+  it('keeps a pending Form 8 step until it is decided, however long it waits', () => {
+    const pending = facts({ applications: [{ form: 8, status: 'SUBMITTED', facilityId: 'f-1', submittedBy: 'u-1', submittedAt: t0, updatedAt: t0 }] });
+    expect(allows(makeCaller({ userId: 'u-2' }), pending, at(STEP_DAYS * 3))).toBe(true);
+  });
+
+  it('relates an existence check asker once answered, and the deciders while it waits for them', () => {
+    const check = (status: string, answeredAt: Date | null) => facts({ existenceChecks: [{ requestedBy: 'u-1', facilityId: 'f-1', status, createdAt: t0, answeredAt }] });
+    const decider = makeCaller({ userId: 'd', role: 'SYSTEM_ADMIN' });
+    expect(allows(makeCaller(), check('AT_FACILITY_MANAGER', null), at(1))).toBe(false);
+    expect(allows(decider, check('AT_FACILITY_MANAGER', null), at(1))).toBe(false);
+    expect(allows(decider, check('AT_SYSTEM_ADMIN', null), at(1))).toBe(true);
+    expect(allows(makeCaller(), check('ANSWERED', at(1)), at(2))).toBe(true);
+    expect(allows(decider, check('ANSWERED', at(1)), at(2))).toBe(false);
+  });
+
+  it('treats an expiry as exclusive and an open-ended relationship as lasting', () => {
+    const caller = makeCaller();
+    expect(relationshipAllows(caller, { holderKind: 'USER', holderId: 'u-1', basis: 'CONSENT', until: at(1) }, at(1))).toBe(false);
+    expect(relationshipAllows(caller, { holderKind: 'USER', holderId: 'u-1', basis: 'MEMBER', until: null }, at(10_000))).toBe(true);
+  });
+});
