@@ -23,7 +23,7 @@ const participant = (over: Partial<ExternalParticipant> = {}): ExternalParticipa
 
 describe('the CareTeam a partner sees', () => {
   it('maps an open room to active with an open period and its participants', () => {
-    const team = renderCareTeam({ room: { id: '1b6e4c4e-4b8a-4e0e-9f3a-000000000001', status: 'OPEN', openedAt: opened, closedAt: null }, participants: [participant()] });
+    const team = renderCareTeam({ scope: 'full', room: { id: '1b6e4c4e-4b8a-4e0e-9f3a-000000000001', status: 'OPEN', openedAt: opened }, participants: [participant()] });
     expect(team).toMatchObject({ resourceType: 'CareTeam', status: 'active', period: { start: opened.toISOString() } });
     expect(team.participant).toEqual([
       {
@@ -35,20 +35,26 @@ describe('the CareTeam a partner sees', () => {
     expect(validateR4(team)).toEqual({ valid: true });
   });
 
-  it('ends a removed participant at its removal, and everyone at the room closing', () => {
-    const closedAt = new Date('2026-11-20T00:00:00Z');
+  it('ends a removed participant at its removal', () => {
     const removedAt = new Date('2026-11-10T00:00:00Z');
     const team = renderCareTeam({
-      room: { id: '1b6e4c4e-4b8a-4e0e-9f3a-000000000001', status: 'CLOSED', openedAt: opened, closedAt },
+      scope: 'full',
+      room: { id: '1b6e4c4e-4b8a-4e0e-9f3a-000000000001', status: 'OPEN', openedAt: opened },
       participants: [participant({ removedAt }), participant({ id: 'p-2' })],
     });
-    expect(team).toMatchObject({ status: 'inactive', period: { end: closedAt.toISOString() } });
-    expect((team.participant as Array<{ period: { end?: string } }>).map((p) => p.period.end)).toEqual([removedAt.toISOString(), closedAt.toISOString()]);
+    expect(team).toMatchObject({ status: 'active', period: { start: opened.toISOString() } });
+    expect((team.participant as Array<{ period: { end?: string } }>).map((p) => p.period.end)).toEqual([removedAt.toISOString(), undefined]);
     expect(validateR4(team)).toEqual({ valid: true });
   });
 
-  it('maps a suspended room to suspended', () => {
-    expect(renderCareTeam({ room: { id: 'x', status: 'SUSPENDED', openedAt: opened, closedAt: null }, participants: [] }).status).toBe('suspended');
+  it('shows a room whose sharing stopped by its status alone: no period, no participants, still valid R4', () => {
+    const id = '1b6e4c4e-4b8a-4e0e-9f3a-000000000001';
+    const suspended = renderCareTeam({ scope: 'status', room: { id, status: 'SUSPENDED' } });
+    const closed = renderCareTeam({ scope: 'status', room: { id, status: 'CLOSED' } });
+    expect(suspended).toEqual({ resourceType: 'CareTeam', id, status: 'suspended' });
+    expect(closed).toEqual({ resourceType: 'CareTeam', id, status: 'inactive' });
+    expect(validateR4(suspended)).toEqual({ valid: true });
+    expect(validateR4(closed)).toEqual({ valid: true });
   });
 
   it('has a valid CapabilityStatement naming Task and CareTeam', () => {

@@ -1,21 +1,24 @@
 // GET CareTeam/<id> for a partner (contract v1): the room's status and period
 // and that partner's own participants only, never the room's title, subject
 // or our members. A removed participant stays listed with its period's end,
-// so the partner sees the removal; a closed room is inactive with its end.
+// so the partner sees the removal. Once sharing has stopped (consent
+// withdrawn, room suspended or closed) the view is the status alone: no
+// period, no participants, nothing about the subject (rooms'
+// careTeamForPartner decides which view a partner gets).
 import type { PartnerCareTeamView } from '../../subgraphs/rooms/services/external-participant-service';
 
 const statusOf = { OPEN: 'active', SUSPENDED: 'suspended', CLOSED: 'inactive' } as const;
 
 export function renderCareTeam(view: PartnerCareTeamView): Record<string, unknown> {
+  if (view.scope === 'status') return { resourceType: 'CareTeam', id: view.room.id, status: statusOf[view.room.status] };
   const { room, participants } = view;
-  const end = room.closedAt?.toISOString();
   return {
     resourceType: 'CareTeam',
     id: room.id,
     status: statusOf[room.status],
-    period: { start: room.openedAt.toISOString(), ...(end ? { end } : {}) },
+    period: { start: room.openedAt.toISOString() },
     participant: participants.map((p) => {
-      const left = p.removedAt?.toISOString() ?? end;
+      const left = p.removedAt?.toISOString();
       return {
         member: { type: 'Practitioner', identifier: { system: p.practitionerSystem, value: p.practitionerValue }, display: p.name },
         onBehalfOf: { type: 'Organization', display: p.organizationName },

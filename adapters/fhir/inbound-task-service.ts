@@ -4,12 +4,15 @@
 // an outbox event in ONE transaction, so the join request in rooms follows
 // exactly when the Task committed. The same (partner, identifier) again
 // answers the stored Task (idempotent POST). A partner only ever sees its
-// own Tasks: another partner's id is "not found".
+// own Tasks: another partner's id is "not found", exactly as an unknown one,
+// and the attempt is in rooms' access chain as DENIED (naming the partner,
+// the Task id and, when the Task exists, its room and subject).
 import { randomUUID } from 'node:crypto';
 import type { InboundTask, Prisma } from '../../generated/prisma/client';
 import type { PrismaClient } from '../../lib/database';
 import { isUniqueViolation } from '../../lib/db-errors';
 import type { ExchangePartner } from '../../subgraphs/identity/services/partner-service';
+import { partnerTarget, recordPartnerAccess } from '../../subgraphs/rooms/services/external-participant-service';
 import { resolveShareCode } from '../../subgraphs/rooms/services/share-code-service';
 import { appendIntegrationOutboxEvent, inboundTaskReceivedEvent } from './integration-outbox';
 import { parseJoinTask, renderInboundTask, type InboundTaskStatusCode } from './join-task';
@@ -80,24 +83,36 @@ function withoutShareCode(task: Record<string, unknown>): Record<string, unknown
   return { ...task, focus: { type: 'CareTeam' } };
 }
 
-/** GET Task/<id>: only the partner that created it. */
-export async function taskForPartner(db: Pick<PrismaClient, 'inboundTask'>, partnerId: string, id: string): Promise<InboundTask> {
-  const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-  const task = uuid.test(id) ? await db.inboundTask.findUnique({ where: { id } }) : null;
-  if (!task || task.partnerId !== partnerId) throw new FhirError('NOT_FOUND', 'no such Task');
-  return task;
+type TaskReadDb = Pick<PrismaClient, 'inboundTask' | 'room' | 'roomsAccessRecord' | '$executeRaw' | '$transaction'>;
+
+/** GET Task/<id>: only the partner that created it; any other answer is the one 404, recorded as DENIED. */
+export async function taskForPartner(db: TaskReadDb, partnerId: string, id: string): Promise<InboundTask> {
+  const target = partnerTarget(id);
+  const task = target === 'malformed' ? null : await db.inboundTask.findUnique({ where: { id: target } });
+  if (task && task.partnerId === partnerId) return task;
+  await recordPartnerAccess(db, { partnerId, roomId: task?.roomId ?? null, action: 'DENIED', what: `task.read#${target}`, outcome: 'NOT_FOUND' });
+  throw new FhirError('NOT_FOUND', 'no such Task');
 }
 
-/** GET Task?identifier=system|value: the partner's own Tasks only. */
-export async function searchTasksForPartner(db: Pick<PrismaClient, 'inboundTask'>, partnerId: string, identifier: string): Promise<InboundTask[]> {
+/**
+ * GET Task?identifier=system|value: the partner's own Tasks only. An
+ * identifier only another partner used answers the same empty Bundle as an
+ * unknown one (a search that matches nothing is not an error in FHIR), and is
+ * recorded as DENIED naming that Task, since it means a partner is probing
+ * another's requests.
+ */
+export async function searchTasksForPartner(db: TaskReadDb, partnerId: string, identifier: string): Promise<InboundTask[]> {
   const bar = identifier.indexOf('|');
   if (bar <= 0 || bar === identifier.length - 1 || identifier.length > 520) {
     throw new FhirError('BAD_REQUEST', 'identifier must be system|value', ['identifier']);
   }
-  const task = await db.inboundTask.findUnique({
-    where: { partnerId_identifierSystem_identifierValue: { partnerId, identifierSystem: identifier.slice(0, bar), identifierValue: identifier.slice(bar + 1) } },
-  });
-  return task ? [task] : [];
+  const identifierSystem = identifier.slice(0, bar);
+  const identifierValue = identifier.slice(bar + 1);
+  const task = await db.inboundTask.findUnique({ where: { partnerId_identifierSystem_identifierValue: { partnerId, identifierSystem, identifierValue } } });
+  if (task) return [task];
+  const others = await db.inboundTask.findFirst({ where: { identifierSystem, identifierValue, partnerId: { not: partnerId } }, select: { id: true, roomId: true } });
+  if (others) await recordPartnerAccess(db, { partnerId, roomId: others.roomId, action: 'DENIED', what: `task.search#${others.id}`, outcome: 'NOT_FOUND' });
+  return [];
 }
 
 /** What the inbound jobs use: the integration tables and rooms' inbound tables (through rooms' services). */

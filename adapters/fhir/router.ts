@@ -5,6 +5,8 @@
 //   POST Task                          a partner's join request
 //   GET  Task/<id>, Task?identifier=   the partner's own Tasks
 //   GET  CareTeam/<id>                 a room as that partner may see it
+// Another partner's Task or CareTeam is the same 404 as an unknown one; the
+// attempt is recorded in rooms' access chain (DENIED, naming the partner).
 // Every answer is application/fhir+json; every error an OperationOutcome
 // with its status (operation-outcome.ts). Authentication comes before the
 // body is read; bodies are limited to 64 kB (413). Every resource we send is
@@ -110,8 +112,7 @@ export function fhirRouter(options: FhirRouterOptions): express.Router {
 
   router.get('/CareTeam/:id', authenticated, async (req, res, next) => {
     try {
-      const id = String(req.params.id);
-      const view = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id) ? await careTeamForPartner(db, id, partnerOf(res).id) : null;
+      const view = await careTeamForPartner(db, String(req.params.id), partnerOf(res).id, now());
       if (!view) throw new FhirError('NOT_FOUND', 'no such CareTeam');
       send(res, 200, renderCareTeam(view));
     } catch (error) {

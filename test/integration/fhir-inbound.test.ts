@@ -129,8 +129,9 @@ describe('inbound partner joins over FHIR (Art. 20-2)', () => {
     expect((await as(t, hm)(d.participants, { r: roomId })).data?.room.externalParticipants).toEqual([]);
 
     expect((await as(t, hm)(d.closeRoom, { r: roomId })).errors).toBeUndefined();
+    // Closed: the status alone (fhir-partner-need-to-know.test.ts).
     const closed = await get(himi, `/CareTeam/${roomId}`);
-    expect(closed.json).toMatchObject({ status: 'inactive', period: { end: expect.any(String) } });
+    expect(closed.json).toEqual({ resourceType: 'CareTeam', id: roomId, status: 'inactive' });
     expect(validateR4(closed.json)).toEqual({ valid: true });
 
     // One trace through rooms' access chain: our Task id and the requester's own id (the Task identifier).
@@ -139,6 +140,8 @@ describe('inbound partner joins over FHIR (Art. 20-2)', () => {
     expect(records.map((r) => [r.what, r.actorRole])).toEqual([
       [`inbound-join.receive#${trace}`, `PARTNER:${himi.id}`],
       [`inbound-join.approve#${trace}`, 'HOSPITAL_MANAGER'],
+      // The other partner's attempt to read the Task, refused with a 404 above.
+      [`task.read#${taskId}`, `PARTNER:${imizu.id}`],
       [`external-participant.remove#${trace}`, 'HOSPITAL_MANAGER'],
     ]);
   });

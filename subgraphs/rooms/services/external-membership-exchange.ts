@@ -148,13 +148,15 @@ export interface CareTeamView {
   participant: boolean;
 }
 
-/** Applies the partner's CareTeam to one membership: room closed or our user removed ends it. */
+/** Applies the partner's CareTeam to one membership: room closed or our user removed ends it; a suspension only records the status. */
 export function recordCareTeam(db: OutboundExchangeDb, membershipId: string, careTeam: CareTeamView, at: Date = new Date()): Promise<ExternalMembership | null> {
   return db.$transaction(async (tx) => {
     const membership = await tx.externalMembership.findUnique({ where: { id: membershipId } });
     if (!membership || membership.status !== 'ACTIVE') return null;
     const closed = careTeam.status === 'inactive' || careTeam.status === 'entered-in-error';
-    const endedReason = closed ? 'ROOM_CLOSED' : careTeam.participant ? null : 'REMOVED';
+    // A suspended CareTeam may show its status alone (this software does, once sharing stopped):
+    // our user missing from it is no removal, and the room may be resumed.
+    const endedReason = closed ? 'ROOM_CLOSED' : careTeam.participant || careTeam.status === 'suspended' ? null : 'REMOVED';
     const data: Prisma.ExternalMembershipUpdateManyMutationInput = { roomStatus: careTeam.status, lastSyncedAt: at, ...(endedReason ? { status: 'ENDED', endedReason, endedAt: at } : {}) };
     const moved = await tx.externalMembership.updateMany({ where: { id: membershipId, status: 'ACTIVE' }, data });
     if (moved.count !== 1) return null;

@@ -2,7 +2,10 @@
 // local account, shown as the partner asserted them (name, organization,
 // partner). Members and managers see them like members; a manager removes
 // one. The partner sees, through GET CareTeam/<id>, only the room's status
-// and period and its own participants (careTeamForPartner).
+// and period and its own participants (careTeamForPartner); once sharing has
+// stopped (consent withdrawn, an exception lapsed, the room suspended or
+// closed), only the status. Every partner read, and every refused one, is in
+// rooms' access chain under `PARTNER:<partner id>` (recordPartnerAccess).
 import { z } from 'zod';
 import type { ExternalParticipant, Room } from '../../../generated/prisma/client';
 import { appendAccessRecord } from '../../../lib/audit/access-log';
@@ -12,6 +15,7 @@ import type { RoomsContext, RoomsDb } from '../context';
 import { chainStore, recordAccess } from './access-records';
 import { authorizeRoom, findRoom } from './room-guard';
 import { traceOf } from './inbound-join-service';
+import { sharingAllowed } from './sharing-view';
 
 export const removeExternalParticipantReason = text(1000);
 
@@ -36,23 +40,98 @@ export async function removeExternalParticipant(ctx: RoomsContext, id: string, r
   });
 }
 
-export interface PartnerCareTeamView {
-  room: Pick<Room, 'id' | 'status' | 'openedAt' | 'closedAt'>;
-  participants: ExternalParticipant[];
+export type PartnerCareTeamView =
+  | { scope: 'full'; room: Pick<Room, 'id' | 'openedAt'> & { status: 'OPEN' }; participants: ExternalParticipant[] }
+  | { scope: 'status'; room: { id: string; status: 'SUSPENDED' | 'CLOSED' } };
+
+/**
+ * What a partner may see of a room it takes part in. Pure. While the room is
+ * open and the subject's data may be shared: status, period and the
+ * partner's own participants. Otherwise the status alone, with nothing that
+ * says when or for whom the room exists: a withdrawn consent stops every
+ * disclosure about the subject, the partner only needs to know the room is
+ * no longer shared. A room still OPEN whose sharing view says no (the
+ * suspension job has not run yet, or an exception's review date passed) is
+ * shown as suspended, which it is about to become.
+ */
+export function partnerCareTeamScope(status: Room['status'], mayShare: boolean): { scope: 'full' } | { scope: 'status'; status: 'SUSPENDED' | 'CLOSED' } {
+  if (status === 'CLOSED') return { scope: 'status', status: 'CLOSED' };
+  if (status === 'SUSPENDED' || !mayShare) return { scope: 'status', status: 'SUSPENDED' };
+  return { scope: 'full' };
+}
+
+const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** How the access chain names a target a partner asked for: its id, or "malformed" (a partner's arbitrary text never enters the chain). */
+export function partnerTarget(id: string): string {
+  return uuidPattern.test(id) ? id.toLowerCase() : 'malformed';
+}
+
+type PartnerAccessDb = Pick<RoomsDb, 'room' | 'roomsAccessRecord' | '$executeRaw' | '$transaction'>;
+
+export interface PartnerAccessEvent {
+  partnerId: string;
+  /** The room concerned, when there is one; rooms adds its subject itself. */
+  roomId: string | null;
+  action: 'READ' | 'DENIED';
+  /** care-team.read, care-team.read-status, task.read#<id>, ... */
+  what: string;
+  /** SUCCESS, or the refusal's code (NOT_FOUND). */
+  outcome: string;
+}
+
+/**
+ * A partner's read, or refused attempt, in rooms' access chain. A refusal
+ * names the room and subject when the target exists (another partner's Task
+ * or a room the partner has no part in), so the subject's disclosure report
+ * shows the attempt; the partner's answer is the same 404 either way.
+ */
+export async function recordPartnerAccess(db: PartnerAccessDb, event: PartnerAccessEvent): Promise<void> {
+  const room = event.roomId && uuidPattern.test(event.roomId) ? await db.room.findUnique({ where: { id: event.roomId }, select: { id: true, subjectId: true } }) : null;
+  await appendPartnerRecord(db, room, event);
+}
+
+function appendPartnerRecord(db: PartnerAccessDb, room: { id: string; subjectId: string } | null, event: Omit<PartnerAccessEvent, 'roomId'>): Promise<void> {
+  return db.$transaction((tx) =>
+    appendAccessRecord(chainStore(tx), {
+      at: new Date(),
+      actorId: null,
+      actorRole: `PARTNER:${event.partnerId}`,
+      subjectId: room?.subjectId ?? null,
+      roomId: room?.id ?? null,
+      action: event.action,
+      what: event.what,
+      outcome: event.outcome,
+    }),
+  );
 }
 
 /**
  * What one partner may see of a room: null unless one of its users is or was
  * an external participant there (any other room, or another partner's, is
- * "not found" to it). The read is recorded in rooms' access chain.
+ * "not found" to it, and the attempt is recorded as DENIED); then the view
+ * partnerCareTeamScope allows. Every answer is recorded in rooms' access chain.
  */
-export async function careTeamForPartner(db: Pick<RoomsDb, 'room' | 'externalParticipant' | 'roomsAccessRecord' | '$executeRaw' | '$transaction'>, roomId: string, partnerId: string): Promise<PartnerCareTeamView | null> {
-  const participants = await db.externalParticipant.findMany({ where: { roomId, partnerId }, orderBy: [{ addedAt: 'asc' }, { id: 'asc' }] });
-  if (participants.length === 0) return null;
-  const room = await db.room.findUnique({ where: { id: roomId } });
-  if (!room) return null;
-  await db.$transaction((tx) =>
-    appendAccessRecord(chainStore(tx), { at: new Date(), actorId: null, actorRole: `PARTNER:${partnerId}`, subjectId: room.subjectId, roomId, action: 'READ', what: 'care-team.read', outcome: 'SUCCESS' }),
-  );
-  return { room: { id: room.id, status: room.status, openedAt: room.openedAt, closedAt: room.closedAt }, participants };
+export async function careTeamForPartner(
+  db: Pick<RoomsDb, 'room' | 'externalParticipant' | 'subjectSharing' | 'roomsAccessRecord' | '$executeRaw' | '$transaction'>,
+  roomId: string,
+  partnerId: string,
+  now: Date = new Date(),
+): Promise<PartnerCareTeamView | null> {
+  const target = partnerTarget(roomId);
+  const room = target === 'malformed' ? null : await db.room.findUnique({ where: { id: target } });
+  const participants = room ? await db.externalParticipant.findMany({ where: { roomId: room.id, partnerId }, orderBy: [{ addedAt: 'asc' }, { id: 'asc' }] }) : [];
+  if (!room || participants.length === 0) {
+    await appendPartnerRecord(db, room, { partnerId, action: 'DENIED', what: `care-team.read#${target}`, outcome: 'NOT_FOUND' });
+    return null;
+  }
+  const sharing = await db.subjectSharing.findUnique({ where: { subjectId: room.subjectId }, select: { allowed: true, validThrough: true } });
+  const scope = partnerCareTeamScope(room.status, sharingAllowed(sharing, now));
+  if (scope.scope === 'status') {
+    await appendPartnerRecord(db, room, { partnerId, action: 'READ', what: 'care-team.read-status', outcome: 'SUCCESS' });
+    return { scope: 'status', room: { id: room.id, status: scope.status } };
+  }
+  // The full view is only ever for an OPEN room (partnerCareTeamScope).
+  await appendPartnerRecord(db, room, { partnerId, action: 'READ', what: 'care-team.read', outcome: 'SUCCESS' });
+  return { scope: 'full', room: { id: room.id, status: 'OPEN', openedAt: room.openedAt }, participants };
 }
