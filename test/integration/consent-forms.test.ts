@@ -145,7 +145,7 @@ describe('consent: Forms 6 and 7, withdrawal and legal exceptions', () => {
     const principal = { kind: 'user', userId: user.userId, role: 'USER', facilityId: user.facilityId, orgUnitId: null, sessionId: randomUUID(), mustChangePassword: false, certificate: null, address: null } as const;
     const ctx = createConsentContext(db, principal);
     // The recorder's own READs of each recordConsent above are in the chain already; count from here.
-    const [{ seq: lastSeq }] = await prisma.consentAccessRecord.findMany({ orderBy: { seq: 'desc' }, take: 1, select: { seq: true } });
+    const lastSeq = (await prisma.consentAccessRecord.findFirstOrThrow({ orderBy: { seq: 'desc' }, select: { seq: true } })).seq;
     const [statuses, bases] = await Promise.all([
       Promise.all(subjects.map((id) => resolvers.Subject.consentStatus({ id }, {}, ctx))),
       Promise.all(subjects.map((id) => resolvers.Subject.sharingBasis({ id }, {}, ctx))),
