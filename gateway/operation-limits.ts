@@ -13,9 +13,10 @@
 //
 // The cost: every field costs 1 per time it may be resolved. A field with a
 // `first`/`last`/`limit` argument (given, from the request's variables, or
-// the schema's default) returns that many items, so its children count that
-// many times; its direct list children (a page's `items`) do not multiply
-// again. Any other list field counts as `listSize` items. Fragments are
+// the schema's default) returns that many items: if it is a list, its
+// children count that many times; if it is a page, its list fields (`items`)
+// do, and its other fields (`nextCursor`) once. Any other list field counts
+// as `listSize` items. Fragments are
 // measured once each (memoized), so nested fragment spreads cannot make the
 // walk itself exponential; cycles count as nothing here and are refused by
 // validation later.
@@ -76,7 +77,7 @@ export function checkOperationLimits(
   try {
     document = parse(query, { maxTokens: limits.maxTokens, noLocation: true });
   } catch (error) {
-    if (error instanceof GraphQLError && /contains more than \d+ tokens/.test(error.message)) {
+    if (error instanceof GraphQLError && /Document contains more \w+ \d+ tokens/.test(error.message)) {
       return { kind: 'too-complex', limit: 'tokens', measured: limits.maxTokens + 1, allowed: limits.maxTokens };
     }
     return { kind: 'syntax-error' };
@@ -86,7 +87,7 @@ export function checkOperationLimits(
   const worst: OperationMeasures = { depth: 0, aliases: 0, rootFields: 0, directives: 0, cost: 0 };
   for (const operation of operations) {
     const rootType = options.schema.getRootType(operation.operation) ?? undefined;
-    const m = measurer.selectionSet(operation.selectionSet, rootType, false);
+    const m = measurer.selectionSet(operation.selectionSet, rootType, undefined);
     const rootFields = measurer.rootFieldNames(operation.selectionSet).length;
     worst.depth = Math.max(worst.depth, m.depth);
     worst.aliases = Math.max(worst.aliases, m.aliases);
@@ -135,7 +136,7 @@ class DocumentMeasurer {
   }
 
   /** The measure of a selection set resolved once (multiplier 1). */
-  selectionSet(selectionSet: SelectionSetNode, parentType: GraphQLNamedType | undefined, parentPaginated: boolean): Measure {
+  selectionSet(selectionSet: SelectionSetNode, parentType: GraphQLNamedType | undefined, pageSize: number | undefined): Measure {
     let cost = 0;
     let depth = 0;
     let aliases = 0;
@@ -146,14 +147,14 @@ class DocumentMeasurer {
       if (selection.kind === Kind.FIELD) {
         if (selection.alias) aliases += 1;
         const field = fieldOf(parentType, selection.name.value);
-        const { factor, paginated } = this.listFactor(field, selection.arguments ?? [], parentPaginated);
-        const inner = selection.selectionSet ? this.selectionSet(selection.selectionSet, field ? getNamedType(field.type) : undefined, paginated) : zero;
+        const { factor, childPageSize } = this.listFactor(field, selection.arguments ?? [], pageSize);
+        const inner = selection.selectionSet ? this.selectionSet(selection.selectionSet, field ? getNamedType(field.type) : undefined, childPageSize) : zero;
         child = { cost: 1 + factor * inner.cost, depth: 1 + inner.depth, aliases: inner.aliases, directives: inner.directives };
       } else if (selection.kind === Kind.INLINE_FRAGMENT) {
         const type = selection.typeCondition ? this.schema.getType(selection.typeCondition.name.value) : parentType;
-        child = this.selectionSet(selection.selectionSet, type ?? undefined, parentPaginated);
+        child = this.selectionSet(selection.selectionSet, type ?? undefined, pageSize);
       } else {
-        child = this.fragment(selection.name.value, parentPaginated);
+        child = this.fragment(selection.name.value, pageSize);
       }
       cost += child.cost;
       depth = Math.max(depth, child.depth);
@@ -163,14 +164,14 @@ class DocumentMeasurer {
     return { cost, depth, aliases, directives };
   }
 
-  private fragment(name: string, parentPaginated: boolean): Measure {
-    const key = `${name}:${parentPaginated}`;
+  private fragment(name: string, pageSize: number | undefined): Measure {
+    const key = `${name}:${pageSize ?? ''}`;
     const known = this.memo.get(key);
     if (known) return known;
     const fragment = this.fragments.get(name);
     if (!fragment || this.visiting.has(name)) return zero;
     this.visiting.add(name);
-    const measure = this.selectionSet(fragment.selectionSet, this.schema.getType(fragment.typeCondition.name.value) ?? undefined, parentPaginated);
+    const measure = this.selectionSet(fragment.selectionSet, this.schema.getType(fragment.typeCondition.name.value) ?? undefined, pageSize);
     this.visiting.delete(name);
     const withOwn = { ...measure, directives: measure.directives + (fragment.directives?.length ?? 0) };
     this.memo.set(key, withOwn);
@@ -180,18 +181,21 @@ class DocumentMeasurer {
   private listFactor(
     field: GraphQLField<unknown, unknown> | undefined,
     args: ReadonlyArray<{ name: { value: string }; value: Parameters<typeof valueFromASTUntyped>[0] }>,
-    parentPaginated: boolean,
-  ): { factor: number; paginated: boolean } {
+    pageSize: number | undefined,
+  ): { factor: number; childPageSize: number | undefined } {
+    const isList = field !== undefined && isListType(getNullableType(field.type));
     const given = args.find((a) => sizeArguments.has(a.name.value));
-    if (given) {
-      const value = valueFromASTUntyped(given.value, this.variables);
-      const fallback = field?.args.find((a) => a.name === given.name.value)?.defaultValue;
-      return { factor: sizeOf(value) ?? sizeOf(fallback) ?? this.listSize, paginated: true };
-    }
     const defaulted = field?.args.find((a) => sizeArguments.has(a.name) && sizeOf(a.defaultValue) !== undefined);
-    if (defaulted) return { factor: sizeOf(defaulted.defaultValue) as number, paginated: true };
-    if (field && isListType(getNullableType(field.type))) return { factor: parentPaginated ? 1 : this.listSize, paginated: false };
-    return { factor: 1, paginated: false };
+    let size: number | undefined;
+    if (given) {
+      const fallback = field?.args.find((a) => a.name === given.name.value)?.defaultValue;
+      size = sizeOf(valueFromASTUntyped(given.value, this.variables)) ?? sizeOf(fallback) ?? this.listSize;
+    } else if (defaulted) {
+      size = sizeOf(defaulted.defaultValue);
+    }
+    if (size !== undefined) return isList ? { factor: size, childPageSize: undefined } : { factor: 1, childPageSize: size };
+    if (isList) return { factor: pageSize ?? this.listSize, childPageSize: undefined };
+    return { factor: 1, childPageSize: undefined };
   }
 }
 

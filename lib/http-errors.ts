@@ -8,9 +8,11 @@
 // and status only, never its message (JSON.parse quotes the input), its
 // body or the request's headers.
 import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
+import type { ErrorCode } from './graphql-errors';
 import type { Logger } from './logger';
 
-export type HttpErrorCode = 'BAD_REQUEST' | 'NOT_FOUND' | 'RATE_LIMITED' | 'OPERATION_TOO_COMPLEX' | 'PERSISTED_QUERY_NOT_FOUND' | 'PERSISTED_QUERY_NOT_IN_LIST' | 'INTERNAL_SERVER_ERROR';
+/** lib/graphql-errors.ts's vocabulary plus the request-level codes Apollo also uses. */
+export type HttpErrorCode = ErrorCode | 'BAD_REQUEST' | 'PERSISTED_QUERY_NOT_FOUND';
 
 export function sendError(res: Response, status: number, code: HttpErrorCode, message: string): void {
   res.status(status).json({ errors: [{ message, extensions: { code } }] });
