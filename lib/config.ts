@@ -182,8 +182,9 @@ export function loadConfig(env: NodeJS.ProcessEnv, required: Requirement[] = [])
   for (const name of required) {
     if (relevant[name] === undefined) problems.push(`${name}: is required for this service`);
   }
-  if (parsed.success && parsed.data.PERSISTED_OPERATIONS !== 'off' && !parsed.data.PERSISTED_OPERATIONS_FILE) {
-    problems.push(`PERSISTED_OPERATIONS_FILE: is required when PERSISTED_OPERATIONS is ${parsed.data.PERSISTED_OPERATIONS}`);
+  const persisted = relevant.PERSISTED_OPERATIONS;
+  if ((persisted === 'log' || persisted === 'enforce') && relevant.PERSISTED_OPERATIONS_FILE === undefined) {
+    problems.push(`PERSISTED_OPERATIONS_FILE: is required when PERSISTED_OPERATIONS is ${persisted}`);
   }
   if (problems.length > 0 || !parsed.success) throw new StartupError(problems);
 
