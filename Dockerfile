@@ -44,6 +44,12 @@ COPY --from=build /app/subgraphs/rooms/schema.graphql ./subgraphs/rooms/schema.g
 COPY --from=build /app/subgraphs/consent/schema.graphql ./subgraphs/consent/schema.graphql
 # Every service reads HOST; in a container it must listen beyond loopback.
 ENV HOST=0.0.0.0
+# Production behaviour of the libraries (express, Apollo) and, explicitly,
+# of the gateway: no introspection and no field suggestions, whatever
+# NODE_ENV says (docker-compose.yml sets them again per service).
+ENV NODE_ENV=production \
+    GRAPHQL_INTROSPECTION=off \
+    GRAPHQL_FIELD_SUGGESTIONS=off
 # The secrets volume (network CA, internal-token keys) is mounted here; the
 # node user must be able to create them on first start.
 RUN mkdir -p /secrets && chown node:node /secrets

@@ -13,6 +13,7 @@ import { collectProblems } from '../lib/startup-error';
 import { createPrincipalResolver } from './principal-resolver';
 import { warnIfCertificatesOff } from './certificate-mode';
 import { createGatewayServer } from './server';
+import { loadPersistedOperations } from './persisted-operations';
 import { readSupergraph } from './supergraph-file';
 
 void runServiceProcess('renkei-gateway', ['IDENTITY_URL', 'ROOMS_URL', 'CONSENT_URL', 'REDIS_URL', 'INTERNAL_TOKEN_KEY_FILE'], async (config, logger) => {
@@ -20,6 +21,7 @@ void runServiceProcess('renkei-gateway', ['IDENTITY_URL', 'ROOMS_URL', 'CONSENT_
   const sign = await internalTokenSigner(readKeyFile(config.internalTokenKeyFile, 'INTERNAL_TOKEN_KEY_FILE'));
   await collectProblems([probeRedis(redisUrl), probePort(config.host, config.port, 'the gateway')]);
   const supergraphSdl = readSupergraph();
+  const persistedOperations = loadPersistedOperations(config.graphql.persistedOperations.mode, config.graphql.persistedOperations.file);
   const ca = await openCertificateAuthority(config.caDir);
   warnIfCertificatesOff(config.clientCertMode, logger);
   const redis = connectRedis(redisUrl);
@@ -42,6 +44,13 @@ void runServiceProcess('renkei-gateway', ['IDENTITY_URL', 'ROOMS_URL', 'CONSENT_
     }),
     sign,
     logger,
+    protection: {
+      limits: config.graphql.limits,
+      introspection: config.graphql.introspection,
+      fieldSuggestions: config.graphql.fieldSuggestions,
+      persistedOperations,
+      rateLimits: { redis, keyPrefix: `${config.queuePrefix}:rate-limit`, limits: config.rateLimits },
+    },
   });
   const http =
     config.clientCertMode === 'tls'

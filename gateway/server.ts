@@ -1,18 +1,31 @@
 // The Apollo Gateway as an express app, without opening a port: POST
-// /graphql over the static supergraph, GET /healthz and GET /readyz. Every
-// GraphQL request is first tied to a client certificate and a session
-// (principal-resolver), and the subgraphs receive that identity only as a
-// signed internal token.
+// /graphql over the static supergraph, GET /healthz and GET /readyz. A
+// GraphQL request passes, in order: JSON POST only, the body limit, the
+// persisted-operations mode and query limits (no I/O), the caller's
+// certificate and session (principal-resolver), the rate limits, and only
+// then Apollo; the subgraphs receive the caller's identity only as a signed
+// internal token. Every refusal is JSON in the GraphQL error shape.
+//
+// Production settings never depend on NODE_ENV: introspection and field
+// suggestions are off unless configured on, and no landing page is served
+// (Apollo's would load Sandbox from a CDN).
 import express from 'express';
+import type { Redis } from 'ioredis';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloGateway } from '@apollo/gateway';
-import { Kind, type OperationDefinitionNode, type SelectionNode } from 'graphql';
-import type { SubgraphName } from '../lib/config';
+import { ApolloArmor } from '@escape.tech/graphql-armor';
+import { Kind, type GraphQLSchema, type OperationDefinitionNode, type SelectionNode } from 'graphql';
+import { defaultOperationLimits, type OperationLimits, type RateLimits, type SubgraphName } from '../lib/config';
 import type { Principal } from '../lib/access/principal';
 import { internalTokenHeader, type SignInternalToken } from '../lib/access/internal-token';
 import { appError, formatErrorFor } from '../lib/graphql-errors';
+import { jsonErrorHandler, jsonNotFound, requireGraphqlBody, requireJsonPost } from '../lib/http-errors';
 import type { Logger } from '../lib/logger';
+import { operationGuard, type GuardedOperation } from './operation-guard';
+import { persistedOperationsOff, type PersistedOperations } from './persisted-operations';
+import { createRateLimiter, rateLimitRequests } from './rate-limits';
 import { disclosureExportRouter } from './disclosure-export';
 import { checkReadiness } from './readiness';
 import type { Resolution } from './principal-resolver';
@@ -29,6 +42,23 @@ export interface GatewayOptions {
   resolvePrincipal: (req: express.Request) => Promise<Resolution>;
   sign: SignInternalToken;
   logger: Logger;
+  /** Abuse limits and production settings; each one absent takes its secure default. */
+  protection?: Partial<GatewayProtection>;
+  /** Extra routes on the gateway's port (the partner endpoint /fhir), mounted before the JSON 404. */
+  routes?: (app: express.Express) => void;
+}
+
+export interface GatewayProtection {
+  /** Default: lib/config.ts defaultOperationLimits. */
+  limits: OperationLimits;
+  /** Default false. */
+  introspection: boolean;
+  /** "Did you mean …" in validation errors; default false (graphql-armor's block-field-suggestions). */
+  fieldSuggestions: boolean;
+  /** Default off. */
+  persistedOperations: PersistedOperations;
+  /** Redis-backed rate limits; default none (the entry points always pass them from config). */
+  rateLimits: { redis: Redis; keyPrefix: string; limits: RateLimits } | null;
 }
 
 export interface GatewayServer {
@@ -76,6 +106,33 @@ const restrictionPlugin: ApolloServerPlugin<GatewayContext> = {
 };
 
 export async function createGatewayServer(options: GatewayOptions): Promise<GatewayServer> {
+  const protection: GatewayProtection = {
+    limits: defaultOperationLimits,
+    introspection: false,
+    fieldSuggestions: false,
+    persistedOperations: persistedOperationsOff,
+    rateLimits: null,
+    ...options.protection,
+  };
+  let apiSchema: GraphQLSchema | undefined;
+  const schemaCapture: ApolloServerPlugin<GatewayContext> = {
+    async serverWillStart() {
+      return {
+        schemaDidLoadOrUpdate({ apiSchema: schema }) {
+          apiSchema = schema;
+        },
+      };
+    },
+  };
+  // graphql-armor only for what fits as an Apollo plugin; its limits are validation rules, which run too late (see operation-limits.ts).
+  const armor = new ApolloArmor({
+    blockFieldSuggestion: { enabled: !protection.fieldSuggestions },
+    maxTokens: { enabled: false },
+    maxDepth: { enabled: false },
+    maxAliases: { enabled: false },
+    maxDirectives: { enabled: false },
+    costLimit: { enabled: false },
+  }).protect();
   const fetcher = createSubgraphFetcher(options.subgraphTimeoutMs);
   const gateway = new ApolloGateway({
     supergraphSdl: options.supergraphSdl,
@@ -99,9 +156,17 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Gate
     logger: options.logger,
     // Our process owns SIGINT/SIGTERM and stops servers in order (lib/service-process.ts).
     stopOnTerminationSignals: false,
-    plugins: [restrictionPlugin],
+    introspection: protection.introspection,
+    // Ids are looked up in our manifest (persisted-operations.ts), never registered by clients.
+    persistedQueries: false,
+    allowBatchedHttpRequests: false,
+    // Behind the guard's own parse; kept in case a request reaches Apollo another way.
+    parseOptions: { maxTokens: protection.limits.maxTokens },
+    plugins: [restrictionPlugin, schemaCapture, ApolloServerPluginLandingPageDisabled(), ...armor.plugins],
   });
   await apollo.start();
+  if (!apiSchema) throw new Error('the gateway did not load its schema');
+  const limiter = protection.rateLimits ? createRateLimiter(protection.rateLimits.redis, protection.rateLimits.limits, protection.rateLimits.keyPrefix) : null;
 
   const app = express();
   app.disable('x-powered-by');
@@ -120,6 +185,13 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Gate
   });
   // Appendix 5: the disclosure report as a CSV or JSON file (runs the export mutation through this gateway).
   app.use(disclosureExportRouter({ apollo, resolvePrincipal: options.resolvePrincipal, sign: options.sign }));
+  app.use(
+    '/graphql',
+    requireJsonPost,
+    express.json({ limit: '256kb' }),
+    requireGraphqlBody,
+    operationGuard({ schema: apiSchema, limits: protection.limits, persisted: protection.persistedOperations, logger: options.logger }),
+  );
   app.use('/graphql', async (req, res, next) => {
     try {
       const resolution = await options.resolvePrincipal(req);
@@ -135,10 +207,28 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Gate
       next(error);
     }
   });
-  app.use(
-    '/graphql',
-    express.json({ limit: '256kb' }),
-    expressMiddleware(apollo, { context: async ({ res }) => res.locals.gatewayContext as GatewayContext }),
-  );
+  if (limiter) {
+    app.use(
+      '/graphql',
+      rateLimitRequests(
+        limiter,
+        (_req, res) => {
+          const { principal } = res.locals.gatewayContext as GatewayContext;
+          const { rootFieldNames } = res.locals.guardedOperation as GuardedOperation;
+          if (principal.kind === 'service') return {};
+          return {
+            session: principal.kind === 'user' ? principal.sessionId : null,
+            certificate: principal.certificate,
+            signInAddress: rootFieldNames.includes('signIn') ? principal.address : null,
+          };
+        },
+        options.logger,
+      ),
+    );
+  }
+  app.use('/graphql', expressMiddleware(apollo, { context: async ({ res }) => res.locals.gatewayContext as GatewayContext }));
+  options.routes?.(app);
+  app.use(jsonNotFound);
+  app.use(jsonErrorHandler(options.logger));
   return { app, stop: () => apollo.stop() };
 }

@@ -1,4 +1,4 @@
-import { knownEnvironmentVariables, loadConfig, redactUrl } from './config';
+import { defaultOperationLimits, defaultRateLimits, knownEnvironmentVariables, loadConfig, redactUrl } from './config';
 import { StartupError } from './startup-error';
 
 function problemsOf(fn: () => unknown): string[] {
@@ -12,6 +12,19 @@ function problemsOf(fn: () => unknown): string[] {
 }
 
 describe('loadConfig', () => {
+  it('defaults to the secure gateway settings and reads the abuse limits', () => {
+    const defaults = loadConfig({});
+    expect(defaults.graphql).toEqual({ introspection: false, fieldSuggestions: false, limits: defaultOperationLimits, persistedOperations: { mode: 'off', file: undefined } });
+    expect(defaults.rateLimits).toEqual(defaultRateLimits);
+    const set = loadConfig({ GRAPHQL_INTROSPECTION: 'on', GRAPHQL_MAX_DEPTH: '12', PERSISTED_OPERATIONS: 'enforce', PERSISTED_OPERATIONS_FILE: 'ops.json', RATE_LIMIT_SIGN_IN_PER_MINUTE: '0' });
+    expect(set.graphql).toMatchObject({ introspection: true, limits: { maxDepth: 12 }, persistedOperations: { mode: 'enforce', file: expect.stringMatching(/\/ops\.json$/) } });
+    expect(set.rateLimits.signInPerMinute).toBe(0);
+    expect(problemsOf(() => loadConfig({ PERSISTED_OPERATIONS: 'log', GRAPHQL_FIELD_SUGGESTIONS: 'yes' }))).toEqual([
+      'GRAPHQL_FIELD_SUGGESTIONS: must be on or off',
+      'PERSISTED_OPERATIONS_FILE: is required when PERSISTED_OPERATIONS is log',
+    ]);
+  });
+
   it('reads the partner exchange base URL without its trailing slash, and refuses one with a query', () => {
     expect(loadConfig({ FHIR_BASE_URL: 'https://renkei.takaoka.example/fhir/' }).fhirBaseUrl).toBe('https://renkei.takaoka.example/fhir');
     expect(loadConfig({}).fhirBaseUrl).toBeUndefined();

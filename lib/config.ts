@@ -25,6 +25,31 @@ function urlWithProtocols(protocols: string[]) {
   );
 }
 
+const onOff = z.enum(['on', 'off'], { errorMap: () => ({ message: 'must be on or off' }) });
+const limit = (min: number, max: number) => z.coerce.number({ invalid_type_error: 'must be a number' }).int('must be a whole number').min(min).max(max);
+
+/**
+ * The gateway's query limits (gateway/operation-limits.ts). Chosen so every
+ * operation in this repository's tests, bench/ and the disclosure export
+ * passes with room to spare; see the README ("Abuse limits").
+ */
+export const defaultOperationLimits = Object.freeze({
+  maxTokens: 1000,
+  maxDepth: 8,
+  maxAliases: 15,
+  maxRootFields: 10,
+  maxDirectives: 10,
+  maxCost: 10_000,
+  listSize: 10,
+});
+
+/** Requests per minute (0: that limit is off); gateway/rate-limits.ts. */
+export const defaultRateLimits = Object.freeze({
+  sessionPerMinute: 300,
+  certificatePerMinute: 600,
+  signInPerMinute: 20,
+});
+
 const databaseUrl = urlWithProtocols(['postgresql:', 'postgres:']).refine(
   (value) => !URL.canParse(value) || new URL(value).pathname.length > 1,
   { message: 'must name a database (postgresql://user@host:5432/DBNAME)' },
@@ -69,6 +94,21 @@ export const environmentSchema = z.object({
     .optional(),
   // Partners whose servers present certificates from their own (private) CA: PEM files to trust for our calls to them.
   PARTNER_CA_FILES: z.string().default(''),
+  // Production settings of the gateway that do not depend on NODE_ENV: secure (off) unless set.
+  GRAPHQL_INTROSPECTION: onOff.default('off'),
+  GRAPHQL_FIELD_SUGGESTIONS: onOff.default('off'),
+  GRAPHQL_MAX_TOKENS: limit(100, 100_000).default(defaultOperationLimits.maxTokens),
+  GRAPHQL_MAX_DEPTH: limit(2, 50).default(defaultOperationLimits.maxDepth),
+  GRAPHQL_MAX_ALIASES: limit(0, 1000).default(defaultOperationLimits.maxAliases),
+  GRAPHQL_MAX_ROOT_FIELDS: limit(1, 1000).default(defaultOperationLimits.maxRootFields),
+  GRAPHQL_MAX_DIRECTIVES: limit(0, 1000).default(defaultOperationLimits.maxDirectives),
+  GRAPHQL_MAX_COST: limit(100, 10_000_000).default(defaultOperationLimits.maxCost),
+  GRAPHQL_LIST_SIZE: limit(1, 1000).default(defaultOperationLimits.listSize),
+  PERSISTED_OPERATIONS: z.enum(['off', 'log', 'enforce']).default('off'),
+  PERSISTED_OPERATIONS_FILE: z.string().min(1).optional(),
+  RATE_LIMIT_SESSION_PER_MINUTE: limit(0, 1_000_000).default(defaultRateLimits.sessionPerMinute),
+  RATE_LIMIT_CERTIFICATE_PER_MINUTE: limit(0, 1_000_000).default(defaultRateLimits.certificatePerMinute),
+  RATE_LIMIT_SIGN_IN_PER_MINUTE: limit(0, 1_000_000).default(defaultRateLimits.signInPerMinute),
 });
 
 export const knownEnvironmentVariables = Object.keys(environmentSchema.shape);
@@ -99,6 +139,13 @@ export interface Config {
   fhirBaseUrl: string | undefined;
   /** PEM files of partners' private CAs, trusted for our calls to their FHIR endpoints (Art. 20-3). */
   partnerCaFiles: string[];
+  graphql: {
+    introspection: boolean;
+    fieldSuggestions: boolean;
+    limits: OperationLimits;
+    persistedOperations: { mode: PersistedOperationsMode; file: string | undefined };
+  };
+  rateLimits: RateLimits;
   identity: {
     passwordMinLength: number;
     passwordHistory: number;
@@ -110,6 +157,10 @@ export interface Config {
     inactivityDays: number;
   };
 }
+
+export type OperationLimits = { [K in keyof typeof defaultOperationLimits]: number };
+export type RateLimits = { [K in keyof typeof defaultRateLimits]: number };
+export type PersistedOperationsMode = 'off' | 'log' | 'enforce';
 
 type Requirement = 'DATABASE_URL' | 'REDIS_URL' | 'IDENTITY_URL' | 'ROOMS_URL' | 'CONSENT_URL' | 'INTERNAL_TOKEN_KEY_FILE' | 'INTERNAL_TOKEN_PUBLIC_KEY_FILE';
 
@@ -130,6 +181,10 @@ export function loadConfig(env: NodeJS.ProcessEnv, required: Requirement[] = [])
   }
   for (const name of required) {
     if (relevant[name] === undefined) problems.push(`${name}: is required for this service`);
+  }
+  const persisted = relevant.PERSISTED_OPERATIONS;
+  if ((persisted === 'log' || persisted === 'enforce') && relevant.PERSISTED_OPERATIONS_FILE === undefined) {
+    problems.push(`PERSISTED_OPERATIONS_FILE: is required when PERSISTED_OPERATIONS is ${persisted}`);
   }
   if (problems.length > 0 || !parsed.success) throw new StartupError(problems);
 
@@ -155,6 +210,25 @@ export function loadConfig(env: NodeJS.ProcessEnv, required: Requirement[] = [])
     internalTokenPublicKeyFile: e.INTERNAL_TOKEN_PUBLIC_KEY_FILE,
     fhirBaseUrl: e.FHIR_BASE_URL,
     partnerCaFiles: splitList(e.PARTNER_CA_FILES).map((file) => path.resolve(file)),
+    graphql: {
+      introspection: e.GRAPHQL_INTROSPECTION === 'on',
+      fieldSuggestions: e.GRAPHQL_FIELD_SUGGESTIONS === 'on',
+      limits: {
+        maxTokens: e.GRAPHQL_MAX_TOKENS,
+        maxDepth: e.GRAPHQL_MAX_DEPTH,
+        maxAliases: e.GRAPHQL_MAX_ALIASES,
+        maxRootFields: e.GRAPHQL_MAX_ROOT_FIELDS,
+        maxDirectives: e.GRAPHQL_MAX_DIRECTIVES,
+        maxCost: e.GRAPHQL_MAX_COST,
+        listSize: e.GRAPHQL_LIST_SIZE,
+      },
+      persistedOperations: { mode: e.PERSISTED_OPERATIONS, file: e.PERSISTED_OPERATIONS_FILE ? path.resolve(e.PERSISTED_OPERATIONS_FILE) : undefined },
+    },
+    rateLimits: {
+      sessionPerMinute: e.RATE_LIMIT_SESSION_PER_MINUTE,
+      certificatePerMinute: e.RATE_LIMIT_CERTIFICATE_PER_MINUTE,
+      signInPerMinute: e.RATE_LIMIT_SIGN_IN_PER_MINUTE,
+    },
     identity: {
       passwordMinLength: e.PASSWORD_MIN_LENGTH,
       passwordHistory: e.PASSWORD_HISTORY,

@@ -14,6 +14,10 @@ export const errorCodes = [
   'SERVICE_RESTRICTED',
   'ILLEGAL_TRANSITION',
   'INTERNAL_SERVER_ERROR',
+  // Refusals at the gateway's door (gateway/operation-guard.ts, rate-limits.ts, lib/http-errors.ts).
+  'OPERATION_TOO_COMPLEX',
+  'RATE_LIMITED',
+  'PERSISTED_QUERY_NOT_IN_LIST',
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];
 

@@ -1,10 +1,12 @@
 // Builds a Federation 2 subgraph as an express app without opening a port:
 // POST /graphql, GET /healthz (process up), GET /readyz (its dependencies
 // answer). Tests use the app directly or listen on an ephemeral port.
+// Only the gateway calls a subgraph: no introspection, no landing page,
+// JSON POST only, and every refusal (a bad body included) is JSON.
 import fs from 'node:fs';
 import express from 'express';
 import { ApolloServer } from '@apollo/server';
-import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap';
@@ -12,6 +14,7 @@ import { parse, type DocumentNode } from 'graphql';
 import { InvalidInternalToken, internalTokenHeader, type VerifyInternalToken } from './access/internal-token';
 import type { Principal } from './access/principal';
 import { appError, formatErrorFor } from './graphql-errors';
+import { jsonErrorHandler, jsonNotFound, requireJsonPost } from './http-errors';
 import type { Logger } from './logger';
 import { repoPath } from './repo-paths';
 import type { SubgraphName } from './config';
@@ -71,7 +74,8 @@ export async function createSubgraphServer<Context extends object>(
     // Our process owns SIGINT/SIGTERM and stops servers in order (lib/service-process.ts).
     stopOnTerminationSignals: false,
     // Traces are only useful with Apollo's hosted reporting, which we do not use.
-    plugins: [ApolloServerPluginInlineTraceDisabled()],
+    plugins: [ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginLandingPageDisabled()],
+    introspection: false,
   });
   await apollo.start();
 
@@ -91,10 +95,13 @@ export async function createSubgraphServer<Context extends object>(
   options.routes?.(app);
   app.use(
     '/graphql',
+    requireJsonPost,
     express.json({ limit: '256kb' }),
     expressMiddleware(apollo, {
       context: async ({ req }) => options.createContext(await principalOf(req.headers[internalTokenHeader], options.verifyToken)),
     }),
   );
+  app.use(jsonNotFound);
+  app.use(jsonErrorHandler(options.logger));
   return { app, apollo, stop: () => apollo.stop() };
 }

@@ -21,6 +21,7 @@ import { bootstrapSystemAdmin } from '../subgraphs/identity/services/bootstrap-s
 import { identitySettingsFrom } from '../subgraphs/identity/settings';
 import { writeBootstrapFiles } from './bootstrap-files';
 import { readTrustedCas } from '../adapters/partner/partner-calls';
+import { loadPersistedOperations } from '../gateway/persisted-operations';
 
 void runServiceProcess('renkei', [], async (config, logger) => {
   const stops: Stop[] = [];
@@ -29,6 +30,7 @@ void runServiceProcess('renkei', [], async (config, logger) => {
   };
   try {
     const supergraphSdl = readSupergraph();
+    const persistedOperations = loadPersistedOperations(config.graphql.persistedOperations.mode, config.graphql.persistedOperations.file);
     await collectProblems([
       probePort(config.host, config.port, 'the gateway'),
       config.redisUrl ? probeRedis(config.redisUrl) : Promise.resolve(null),
@@ -89,6 +91,13 @@ void runServiceProcess('renkei', [], async (config, logger) => {
       fhirBaseUrl: config.fhirBaseUrl,
       exchangeDelivery: { partnerCalls: { trustedCaPems: readTrustedCas(config.partnerCaFiles) } },
       certificates: { mode: config.clientCertMode, tlsHostnames: config.tlsHostnames, trustedProxies: config.trustedProxies, header: config.clientCertHeader },
+      gatewayProtection: {
+        limits: config.graphql.limits,
+        introspection: config.graphql.introspection,
+        fieldSuggestions: config.graphql.fieldSuggestions,
+        persistedOperations,
+        rateLimits: config.rateLimits,
+      },
     });
     stops.push(system.stop);
     if (bootstrap) process.stdout.write(writeBootstrapFiles(config.dataDir, config.caDir, bootstrap));

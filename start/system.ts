@@ -11,7 +11,8 @@ import { listenHttps } from '../lib/https-server';
 import type { Logger } from '../lib/logger';
 import { internalTokenSigner, internalTokenVerifier, type InternalKeyPair } from '../lib/access/internal-token';
 import type { CertificateAuthority } from '../lib/pki/certificate-authority';
-import { createGatewayServer } from '../gateway/server';
+import { createGatewayServer, type GatewayProtection } from '../gateway/server';
+import type { RateLimits } from '../lib/config';
 import { createPrincipalResolver, type CertificateMode } from '../gateway/principal-resolver';
 import { createIdentityServer } from '../subgraphs/identity/server';
 import { resolvePrincipalPath } from '../subgraphs/identity/internal-routes';
@@ -57,6 +58,13 @@ export interface SystemOptions {
   exchangeKey?: ExchangeKey;
   /** The exchange endpoint's public base URL (FHIR_BASE_URL); default: the gateway's URL + /fhir. */
   fhirBaseUrl?: string;
+  /**
+   * The gateway's abuse limits and production settings (config's GRAPHQL_*,
+   * PERSISTED_OPERATIONS*, RATE_LIMIT_*); each one absent takes the
+   * gateway's secure default, and rate limits (counted in `redis` under
+   * `queuePrefix`) are off unless given.
+   */
+  gatewayProtection?: Partial<Omit<GatewayProtection, 'rateLimits'>> & { rateLimits?: RateLimits };
 }
 
 export interface RunningSystem {
@@ -93,6 +101,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
       subgraphs[name] = http;
     }
     const { mode, tlsHostnames, trustedProxies, header } = options.certificates;
+    const { rateLimits, ...protection } = options.gatewayProtection ?? {};
     const gatewayServer = await createGatewayServer({
       supergraphSdl: options.supergraphSdl,
       subgraphUrls: {
@@ -111,10 +120,11 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
       }),
       sign,
       logger: options.logger,
+      protection: { ...protection, rateLimits: rateLimits ? { redis: options.redis, keyPrefix: `${options.queuePrefix}:rate-limit`, limits: rateLimits } : null },
+      // Art. 20-2: the FHIR endpoint for partner systems, on the gateway's port (its base URL: exchange.fhirBaseUrl).
+      routes: (app) => app.use('/fhir', fhirRouter({ db: options.db.prisma, exchange, logger: options.logger, now })),
     });
     stops.push(gatewayServer.stop);
-    // Art. 20-2: the FHIR endpoint for partner systems, on the gateway's port (its base URL: exchange.fhirBaseUrl).
-    gatewayServer.app.use('/fhir', fhirRouter({ db: options.db.prisma, exchange, logger: options.logger, now }));
     const gateway =
       mode === 'tls'
         ? await listenHttps(gatewayServer.app, options.host, options.port, 'the gateway', {

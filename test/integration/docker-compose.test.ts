@@ -12,6 +12,9 @@ import { repoRoot } from '../../lib/repo-paths';
 
 type Env = Record<string, string>;
 
+/** Read by the libraries (express, Apollo Server), not by Renkei's config, which never depends on it. */
+const libraryVariables = ['NODE_ENV'];
+
 interface Service {
   name: string;
   raw: Record<string, unknown>;
@@ -193,12 +196,24 @@ describe('docker-compose.yml', () => {
   describe('(b) environment variables', () => {
     it.each(appServices.map((s) => [s.name, s] as const))('%s sets only variables Renkei knows, with valid values', (_name, service) => {
       const unknown = Object.keys(service.env)
-        .filter((name) => !knownEnvironmentVariables.includes(name))
+        .filter((name) => !knownEnvironmentVariables.includes(name) && !libraryVariables.includes(name))
         .map((name) => `${name} is not read by Renkei (known: ${knownEnvironmentVariables.join(', ')})`);
       expect(unknown).toEqual([]);
-      const parsed = environmentSchema.safeParse(service.env);
+      const parsed = environmentSchema.safeParse(Object.fromEntries(Object.entries(service.env).filter(([name]) => !libraryVariables.includes(name))));
       const invalid = parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
       expect(invalid).toEqual([]);
+    });
+  });
+
+  describe('(b2) production settings', () => {
+    it.each(appServices.map((s) => [s.name, s] as const))('%s runs with NODE_ENV=production', (_name, service) => {
+      expect(service.env.NODE_ENV).toBe('production');
+    });
+
+    it('sets the gateway\'s production settings explicitly: no introspection, no field suggestions, a persisted-operations mode', () => {
+      const gateway = nodeServices.find((s) => entrySourceOf(s.command) === 'gateway/main.ts');
+      expect(gateway?.env).toMatchObject({ GRAPHQL_INTROSPECTION: 'off', GRAPHQL_FIELD_SUGGESTIONS: 'off', PERSISTED_OPERATIONS: expect.stringMatching(/^(off|log|enforce)$/) });
+      if (gateway?.env.PERSISTED_OPERATIONS !== 'off') expect(gateway?.env.PERSISTED_OPERATIONS_FILE).toBeTruthy();
     });
   });
 
@@ -275,6 +290,14 @@ describe('docker-compose.yml', () => {
 
 describe('Dockerfile', () => {
   const dockerfile = fs.existsSync(path.join(repoRoot, 'Dockerfile')) ? readRepoFile('Dockerfile') : '';
+
+  it('sets NODE_ENV=production and the gateway\'s secure settings in the runtime image', () => {
+    const runtime = dockerfile.slice(dockerfile.lastIndexOf('FROM '));
+    const env = Object.fromEntries(
+      [...runtime.replace(/\\\n/g, ' ').matchAll(/^ENV\s+(.+)$/gm)].flatMap((m) => [...(m[1] as string).matchAll(/([A-Z_]+)=(\S+)/g)].map((kv) => [kv[1], kv[2]])),
+    );
+    expect(env).toMatchObject({ NODE_ENV: 'production', GRAPHQL_INTROSPECTION: 'off', GRAPHQL_FIELD_SUGGESTIONS: 'off' });
+  });
 
   it('ships the files that the compiled code reads from the repository root at run time', () => {
     const needed = [

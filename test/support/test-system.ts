@@ -15,6 +15,7 @@ import { bootstrapSystemAdmin, type BootstrapSecrets } from '../../subgraphs/ide
 import { defaultIdentitySettings, type IdentitySettings } from '../../subgraphs/identity/settings';
 import { startSystem, type RunningSystem, type SystemOptions } from '../../start/system';
 import { redisUrl, uniqueName } from './environment';
+import type { Logger } from '../../lib/logger';
 import { silentLogger } from './silent-logger';
 import { createTestDatabase, type TestDatabase } from './test-database';
 
@@ -33,7 +34,17 @@ export interface TestSystem {
 }
 
 export async function startTestSystem(
-  options: { workers?: boolean; mode?: CertificateMode; now?: () => Date; settings?: Partial<IdentitySettings>; exchangeDelivery?: SystemOptions['exchangeDelivery'] } = {},
+  options: {
+    workers?: boolean;
+    mode?: CertificateMode;
+    now?: () => Date;
+    settings?: Partial<IdentitySettings>;
+    exchangeDelivery?: SystemOptions['exchangeDelivery'];
+    /** The gateway's limits and production settings; its secure defaults when absent (rate limits off). */
+    gatewayProtection?: SystemOptions['gatewayProtection'];
+    /** Default: silent (TEST_LOG_LEVEL). */
+    logger?: Logger;
+  } = {},
 ): Promise<TestSystem> {
   const mode = options.mode ?? 'off';
   const db = await createTestDatabase();
@@ -55,8 +66,9 @@ export async function startTestSystem(
     queuePrefix: prefix,
     supergraphSdl: readSupergraph(),
     subgraphTimeoutMs: 5_000,
-    logger: silentLogger,
+    logger: options.logger ?? silentLogger,
     workers: options.workers ?? false,
+    gatewayProtection: options.gatewayProtection,
     exchangeDelivery: options.exchangeDelivery,
     ca,
     identitySettings: settings,

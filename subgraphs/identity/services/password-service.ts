@@ -1,7 +1,10 @@
 // Changing one's password: the first sign-in must (the initial password was
 // seen by the issuer), an expired one must, and anyone may. The new password
 // must pass the policy and differ from the last few; the change ends every
-// other session of the user.
+// other session of the user. A wrong current password counts toward the
+// account lockout exactly as a failed sign-in does (a stolen session must
+// not become a way to guess the password), and a locked account cannot
+// change its password until the lock runs out or an administrator resets it.
 import { randomUUID } from 'node:crypto';
 import type { User } from '../../../generated/prisma/client';
 import { appError, notFound } from '../../../lib/graphql-errors';
@@ -13,14 +16,24 @@ import { onlySystemAdminMayGrant } from '../domain/application-forms';
 import { endAllSessions } from './session-service';
 import { recordAudit } from './audit-service';
 import { hashPassword, verifyPassword } from './password-hasher';
+import { clearPasswordAttempts, reservePasswordAttempt } from './lockout-service';
 
 export async function changePassword(ctx: IdentityContext, currentPassword: string, newPassword: string): Promise<boolean> {
   const principal = requireUser(ctx, { allowPendingPasswordChange: true });
   const user = await ctx.db.user.findUniqueOrThrow({ where: { id: principal.userId }, include: { passwordHistory: { orderBy: { createdAt: 'desc' } } } });
-  if (!(await verifyPassword(user.passwordHash, currentPassword))) {
-    await recordAudit(ctx.db, principal, { action: 'password.change', outcome: 'FAILURE', targetType: 'User', targetId: user.id, details: { reason: 'wrong-current-password' } });
-    throw appError('BAD_USER_INPUT', 'the current password is not correct', { field: 'currentPassword' });
+  const refuse = async (reason: string, error: ReturnType<typeof appError>): Promise<never> => {
+    await recordAudit(ctx.db, principal, { action: 'password.change', outcome: 'FAILURE', targetType: 'User', targetId: user.id, details: { reason } });
+    throw error;
+  };
+  const reservation = await reservePasswordAttempt(ctx.db, user.id, ctx.now(), ctx.settings.lockoutRules);
+  if (reservation.kind !== 'reserved') {
+    return refuse(reservation.kind, appError('BAD_USER_INPUT', 'too many wrong passwords: the account is locked for now', { field: 'currentPassword', reason: 'ACCOUNT_LOCKED' }));
   }
+  if (!(await verifyPassword(user.passwordHash, currentPassword))) {
+    const locked = reservation.state.lockedUntil !== null;
+    return refuse(locked ? 'wrong-current-password-now-locked' : 'wrong-current-password', appError('BAD_USER_INPUT', 'the current password is not correct', { field: 'currentPassword' }));
+  }
+  await clearPasswordAttempts(ctx.db, user.id);
   const policy = ctx.settings.passwordPolicy;
   const problems = passwordProblems(newPassword, { accountId: user.accountId, displayName: user.name, policy, isCommon: isCommonPassword });
   const keep = previousPasswordsToKeep(policy);

@@ -1,0 +1,81 @@
+// Refusals at the HTTP layer in the same shape as GraphQL errors
+// ({ errors: [{ message, extensions: { code } }] }), for the gateway and the
+// subgraphs alike. Express's own answers are HTML pages with a stack trace
+// outside production, and its default error handler prints the error (for
+// body-parser, with the raw body in err.body) to stderr; a malformed body
+// can carry a subject's name. So every express error ends here: the client
+// gets a short JSON error with a stable code, the log gets the error's kind
+// and status only, never its message (JSON.parse quotes the input), its
+// body or the request's headers.
+import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
+import type { ErrorCode } from './graphql-errors';
+import type { Logger } from './logger';
+
+/** lib/graphql-errors.ts's vocabulary plus the request-level codes Apollo also uses. */
+export type HttpErrorCode = ErrorCode | 'BAD_REQUEST' | 'PERSISTED_QUERY_NOT_FOUND';
+
+export function sendError(res: Response, status: number, code: HttpErrorCode, message: string): void {
+  res.status(status).json({ errors: [{ message, extensions: { code } }] });
+}
+
+/**
+ * GraphQL over HTTP here is POST with a JSON body only. Refusing other
+ * content types (text/plain, forms) before Apollo is also the CSRF defence:
+ * a browser cannot send application/json across origins without a
+ * preflight, which we never grant.
+ */
+export const requireJsonPost: RequestHandler = (req, res, next) => {
+  if (req.method !== 'POST') {
+    res.setHeader('Allow', 'POST');
+    sendError(res, 405, 'BAD_REQUEST', 'send GraphQL requests as POST with Content-Type: application/json');
+    return;
+  }
+  if (!req.is('application/json')) {
+    sendError(res, 415, 'BAD_REQUEST', 'the request body must be JSON (Content-Type: application/json)');
+    return;
+  }
+  next();
+};
+
+/** A GraphQL request body: one JSON object (batches are not accepted). */
+export const requireGraphqlBody: RequestHandler = (req, res, next) => {
+  const body: unknown = req.body;
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    sendError(res, 400, 'BAD_REQUEST', 'the request body must be one JSON object with a query');
+    return;
+  }
+  next();
+};
+
+export const jsonNotFound: RequestHandler = (_req, res) => {
+  sendError(res, 404, 'NOT_FOUND', 'no such resource');
+};
+
+const bodyMessages: Record<string, string> = {
+  'entity.parse.failed': 'the request body is not valid JSON',
+  'entity.too.large': 'the request body is too large',
+  'charset.unsupported': 'the request body has an unsupported charset',
+  'encoding.unsupported': 'the request body has an unsupported content encoding',
+};
+
+/** The last handler of every app: body-parser's and any other error, as JSON. */
+export function jsonErrorHandler(logger: Logger): ErrorRequestHandler {
+  return (error: unknown, req, res, _next) => {
+    const err = (typeof error === 'object' && error !== null ? error : {}) as { type?: unknown; status?: unknown; statusCode?: unknown; name?: unknown; code?: unknown };
+    const status = typeof err.status === 'number' ? err.status : typeof err.statusCode === 'number' ? err.statusCode : 500;
+    const type = typeof err.type === 'string' ? err.type : undefined;
+    const route = `${req.method} ${req.baseUrl}${req.path}`.slice(0, 200);
+    if (res.headersSent) {
+      logger.warn({ route, err: { type, name: err.name, status } }, 'error after the response started; connection closed');
+      req.socket.destroy();
+      return;
+    }
+    if (status >= 400 && status < 500) {
+      logger.info({ route, err: { type, status } }, 'request refused');
+      sendError(res, status, 'BAD_REQUEST', (type && bodyMessages[type]) ?? 'the request could not be read');
+      return;
+    }
+    logger.error({ route, err: { type, name: err.name, code: err.code } }, 'unexpected error');
+    sendError(res, 500, 'INTERNAL_SERVER_ERROR', 'Internal server error');
+  };
+}
