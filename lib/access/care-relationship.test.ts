@@ -40,27 +40,37 @@ describe('care relationships (need to know)', () => {
     expect(allows(makeCaller({ userId: 'u-9', role: 'SYSTEM_ADMIN' }), own, at(1))).toBe(true);
   });
 
-  it('ends steps when a room opens: from then on membership decides', () => {
+  it('ends steps when a room opens: while it exists, membership decides', () => {
     const f = facts({
       registration: { userId: 'u-1', facilityId: 'f-1', at: t0 },
       consentSteps: [{ userId: 'u-2', facilityId: 'f-1', at: at(1) }],
-      rooms: [{ status: 'OPEN', openedAt: at(2), openedBy: 'admin', members: [{ userId: 'u-5', addedAt: at(2) }] }],
+      rooms: [{ status: 'OPEN', openedAt: at(2), openedBy: 'admin', closedAt: null, members: [{ userId: 'u-5', addedAt: at(2) }] }],
     });
     expect(allows(makeCaller(), f, at(3))).toBe(false);
     expect(allows(makeCaller({ userId: 'u-5', facilityId: 'f-7' }), f, at(3))).toBe(true);
-    // A step after the opening (e.g. a withdrawal recorded by someone) counts again.
-    const later = { ...f, consentSteps: [{ userId: 'u-2', facilityId: 'f-1', at: at(4) }] };
-    expect(allows(makeCaller({ userId: 'u-2' }), later, at(5))).toBe(true);
+    // A member's step while the room exists (say a withdrawal) does not open the subject to its facility.
+    const member = { ...f, consentSteps: [{ userId: 'u-5', facilityId: 'f-7', at: at(4) }] };
+    expect(allows(makeCaller({ userId: 'u-6', facilityId: 'f-7' }), member, at(5))).toBe(false);
+  });
+
+  it('counts steps taken after the last room closed, not those before', () => {
+    const closed = facts({
+      consentSteps: [{ userId: 'u-2', facilityId: 'f-1', at: at(1) }],
+      rooms: [{ status: 'CLOSED', openedAt: at(2), openedBy: 'admin', closedAt: at(5), members: [] }],
+    });
+    expect(allows(makeCaller({ userId: 'u-2' }), closed, at(6))).toBe(false);
+    const later = { ...closed, consentSteps: [{ userId: 'u-2', facilityId: 'f-1', at: at(6) }] };
+    expect(allows(makeCaller({ userId: 'u-3' }), later, at(7))).toBe(true);
   });
 
   it('keeps members of a closed room related (they may still read it), not its opener', () => {
-    const f = facts({ rooms: [{ status: 'CLOSED', openedAt: t0, openedBy: 'mgr', members: [{ userId: 'u-1', addedAt: t0 }] }] });
+    const f = facts({ rooms: [{ status: 'CLOSED', openedAt: t0, openedBy: 'mgr', closedAt: at(1), members: [{ userId: 'u-1', addedAt: t0 }] }] });
     expect(allows(makeCaller(), f, at(400))).toBe(true);
     expect(allows(makeCaller({ userId: 'mgr', role: 'ADMIN_MANAGER' }), f, at(1))).toBe(false);
   });
 
   it("relates a room's opener only while it still holds room.decide", () => {
-    const f = facts({ rooms: [{ status: 'SUSPENDED', openedAt: t0, openedBy: 'mgr', members: [] }] });
+    const f = facts({ rooms: [{ status: 'SUSPENDED', openedAt: t0, openedBy: 'mgr', closedAt: null, members: [] }] });
     expect(allows(makeCaller({ userId: 'mgr', role: 'HOSPITAL_MANAGER' }), f, at(1))).toBe(true);
     expect(allows(makeCaller({ userId: 'mgr', role: 'USER' }), f, at(1))).toBe(false);
   });
@@ -72,9 +82,8 @@ describe('care relationships (need to know)', () => {
     expect(allows(makeCaller({ userId: 'fm', facilityId: 'f-9', role: 'FACILITY_MANAGER' }), forwarded, at(2))).toBe(false);
     const rejected = facts({ applications: [{ form: 8, status: 'REJECTED', facilityId: 'f-1', submittedBy: 'u-1', submittedAt: t0, updatedAt: at(1) }] });
     expect(allows(decider, rejected, at(2))).toBe(false);
-    // The submitter's facility keeps the step for a while after a rejection (to ask again), not for ever.
-    expect(allows(makeCaller(), rejected, at(2))).toBe(true);
-    expect(allows(makeCaller(), rejected, at(STEP_DAYS + 2))).toBe(false);
+    // A decided Form 8 relates no one (the facility's other steps, if any, still count).
+    expect(allows(makeCaller(), rejected, at(2))).toBe(false);
   });
 
   it('keeps a pending Form 8 step until it is decided, however long it waits', () => {

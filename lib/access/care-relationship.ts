@@ -14,13 +14,14 @@
 // - MANAGER: the opener of the subject's room that is not closed, while the
 //   opener still holds `room.decide`. Held by the user.
 // - Steps towards a room (Art. 18-20): the subject's registration, an
-//   answered existence check that matches the subject, a Form 6/7 or a
-//   legal exception recorded, a Form 8 asked. Held by the user who took the
+//   answered existence check that matches the subject, a Form 6/7, a
+//   withdrawal or a legal exception recorded. Held by the user who took the
 //   step and by that user's facility (its users and facility manager), from
-//   the step until STEP_DAYS later, and only for steps taken after the
-//   subject's latest room opened: once a room opens, membership decides. A
-//   Form 8 still waiting for a decision keeps its facility related until
-//   it is decided.
+//   the step until STEP_DAYS later, and only while the subject has no room
+//   that is not closed, for steps taken after its latest room closed: while
+//   a room exists, membership decides (a member's step, say a withdrawal,
+//   does not open the subject to the member's whole facility). A Form 8
+//   waiting for a decision keeps its facility related until it is decided.
 // - DECISION: while a Form 8-10 about the subject waits for a decider
 //   (FORWARDED) or an existence check matching it waits at a manager or the
 //   system admin, every role holding `room.decide` may see the subject to
@@ -59,7 +60,7 @@ export interface SubjectCareFacts {
   /** Identity: who registered the subject (null for rows from before it was kept). */
   registration: CareStep | null;
   /** Rooms: every room of the subject, with its current members. */
-  rooms: ReadonlyArray<{ status: 'OPEN' | 'SUSPENDED' | 'CLOSED'; openedAt: Date; openedBy: string | null; members: ReadonlyArray<{ userId: string; addedAt: Date }> }>;
+  rooms: ReadonlyArray<{ status: 'OPEN' | 'SUSPENDED' | 'CLOSED'; openedAt: Date; openedBy: string | null; closedAt: Date | null; members: ReadonlyArray<{ userId: string; addedAt: Date }> }>;
   /** Rooms: Forms 8-10 about the subject. */
   applications: ReadonlyArray<{ form: number; status: string; facilityId: string; submittedBy: string; submittedAt: Date; updatedAt: Date }>;
   /** Rooms: existence checks whose question matches the subject (kana folded, birth date). */
@@ -74,8 +75,10 @@ const checkAtDeciders = new Set(['AT_MANAGER', 'AT_SYSTEM_ADMIN']);
 export function careRelationships(facts: SubjectCareFacts): CareRelationship[] {
   const { subjectId } = facts;
   const out: CareRelationship[] = [];
-  const latestOpening = facts.rooms.reduce<number | null>((latest, room) => Math.max(latest ?? -Infinity, room.openedAt.getTime()), null);
-  const stepCounts = (at: Date) => latestOpening === null || at.getTime() > latestOpening;
+  const roomInUse = facts.rooms.some((room) => room.status !== 'CLOSED');
+  // A closed room's end (its closing, or its opening for a row without one): steps before it were taken for that room.
+  const latestEnd = facts.rooms.reduce((latest, room) => Math.max(latest, (room.closedAt ?? room.openedAt).getTime()), -Infinity);
+  const stepCounts = (at: Date) => !roomInUse && at.getTime() > latestEnd;
 
   const step = (basis: CareBasis, s: CareStep, until: Date | null = new Date(s.at.getTime() + STEP_DAYS * dayMs)) => {
     if (!stepCounts(s.at)) return;
@@ -95,13 +98,9 @@ export function careRelationships(facts: SubjectCareFacts): CareRelationship[] {
   }
   for (const application of facts.applications) {
     const pending = pendingApplication.has(application.status);
-    // A Form 8 waiting for a decision is a step still being taken; a refused or withdrawn one is a
-    // step taken (the facility may ask again); an applied one opened the room, where membership decides.
-    if (application.form === 8 && application.status !== 'APPLIED') {
-      const taken = { userId: application.submittedBy, facilityId: application.facilityId, at: pending ? application.submittedAt : application.updatedAt };
-      if (pending) step('ROOM_APPLICATION', taken, null);
-      else step('ROOM_APPLICATION', taken);
-    }
+    // A Form 8 waiting for a decision is a step still being taken. Once decided it relates no one:
+    // applied, the room it opened decides; refused or withdrawn, the facility's other steps still count.
+    if (application.form === 8 && pending) step('ROOM_APPLICATION', { userId: application.submittedBy, facilityId: application.facilityId, at: application.submittedAt }, null);
     if (application.status === 'FORWARDED') out.push({ subjectId, holderKind: 'DECIDERS', holderId: null, basis: 'DECISION', since: application.updatedAt, until: null });
   }
   return out;

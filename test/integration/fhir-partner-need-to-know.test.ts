@@ -73,7 +73,7 @@ describe('partners see only what they need (issue 10, part 6)', () => {
 
   it('consent withdrawn (the room suspended): the status alone, and the read recorded', async () => {
     const { roomId, subjectId } = await joinedRoom(himi);
-    const withdrawn = await as(t, sa)(d.withdrawConsent, { id: subjectId, reason: '本人の申出により撤回' });
+    const withdrawn = await as(t, hm)(d.withdrawConsent, { id: subjectId, reason: '本人の申出により撤回' });
     expect(withdrawn.errors).toBeUndefined();
     await statusOnly(himi, roomId, 'suspended');
     expect(await records({ roomId, actorRole: `PARTNER:${himi.id}`, what: { startsWith: 'care-team.' } })).toEqual(

@@ -16,7 +16,7 @@ export interface SubjectQuestionKey {
 
 export async function roomsCareFacts(db: RoomsCareDb, subjectId: string, question: SubjectQuestionKey | null): Promise<Pick<SubjectCareFacts, 'rooms' | 'applications' | 'existenceChecks'>> {
   const [rooms, applications, checks] = await Promise.all([
-    db.room.findMany({ where: { subjectId }, select: { id: true, status: true, openedAt: true, openedBy: true } }),
+    db.room.findMany({ where: { subjectId }, select: { id: true, status: true, openedAt: true, openedBy: true, closedAt: true } }),
     db.roomApplication.findMany({ where: { subjectId }, select: { form: true, status: true, facilityId: true, submittedBy: true, submittedAt: true, updatedAt: true } }),
     question
       ? db.existenceCheck.findMany({ where: { birthDate: question.birthDate }, select: { requestedBy: true, facilityId: true, status: true, createdAt: true, answeredAt: true, nameKana: true, birthDate: true } })
