@@ -171,8 +171,14 @@ describe('need to know: a subject\'s data only for those who care for them', () 
       expect((await ok(caller, q.find, { k: kana })).findSubjects).toEqual([]);
 
       // consent: its fields straight (the gateway never gets that far), and every consent write.
-      const consentDirect = await direct('consent', caller, `query($r: [_Any!]!) { _entities(representations: $r) { ... on Subject { consentStatus consentHistory { id } sharingBasis { allowed } } } }`, { r: [{ __typename: 'Subject', id: subjectId }] });
+      const consentDirect = await direct(
+        'consent',
+        caller,
+        `query($r: [_Any!]!) { _entities(representations: $r) { ... on Subject { consentStatus consentHistory { id } sharingBasis { allowed } legalBases { id } } ... on Room { consentStatus } } }`,
+        { r: [{ __typename: 'Subject', id: subjectId }, { __typename: 'Room', id: roomId, subject: { id: subjectId } }] },
+      );
       expect(new Set(errorCodes(consentDirect))).toEqual(new Set(['FORBIDDEN']));
+      expect(JSON.stringify(consentDirect.data ?? null)).not.toMatch(/GRANTED|WITHDRAWN|CONSENT/);
       expect(errorCodes(await as(caller, q.withdraw, { s: subjectId }))).toEqual(['FORBIDDEN']);
       expect(errorCodes(await as(caller, q.recordConsent, { s: subjectId }))).toEqual(['FORBIDDEN']);
       expect(errorCodes(await as(caller, q.recordException, { s: subjectId }))).toEqual(['FORBIDDEN']);
