@@ -50,15 +50,41 @@ export async function requestToSend(db: OutboundExchangeDb, requestId: string): 
   return { ...request, shareCode: request.shareCode, approvedBy: approval.actorId, approvedAt: approval.at };
 }
 
+/**
+ * Written just before a POST of the Task (a write-ahead mark): once set, the
+ * partner may hold the Task even if no answer ever comes back (timeout,
+ * reset, the worker killed mid-call), so every later send searches first.
+ */
+export async function markSendAttempted(db: OutboundExchangeDb, requestId: string, at: Date = new Date()): Promise<void> {
+  await db.outboundJoinRequest.updateMany({ where: { id: requestId, status: 'APPROVED', exchangeStatus: 'NOT_SENT', sendAttemptedAt: null }, data: { sendAttemptedAt: at } });
+}
+
+/**
+ * The latest failed partner call for a request (its code only: HTTP_503,
+ * TIMEOUT, NOT_FHIR, ...), shown with the request to those who may see it.
+ * Not a step: a partner down for hours would fill the history with retries.
+ */
+export async function recordFailure(db: OutboundExchangeDb, requestId: string, code: string, at: Date = new Date()): Promise<void> {
+  await db.outboundJoinRequest.updateMany({ where: { id: requestId }, data: { lastFailureCode: code.slice(0, 60), lastFailureAt: at } });
+}
+
+export interface SentFacts {
+  /** The Task was found by an identifier search (an earlier send reached the partner unanswered), not created by this send. */
+  adopted?: boolean;
+  /** Something about the partner's Tasks to keep in the request's history, e.g. "DUPLICATE_TASKS: ...". */
+  anomaly?: string;
+}
+
 /** The partner holds the Task: keep its id, forget the share code, and have the poll job follow it. */
-export function recordSent(db: OutboundExchangeDb, requestId: string, partnerTaskId: string, status: PartnerTaskStatus, at: Date = new Date()): Promise<boolean> {
+export function recordSent(db: OutboundExchangeDb, requestId: string, partnerTaskId: string, status: PartnerTaskStatus, at: Date = new Date(), facts: SentFacts = {}): Promise<boolean> {
   return db.$transaction(async (tx) => {
     const moved = await tx.outboundJoinRequest.updateMany({
       where: { id: requestId, status: 'APPROVED', exchangeStatus: 'NOT_SENT' },
       data: { exchangeStatus: 'RECEIVED', partnerTaskId, sentAt: at, shareCode: null },
     });
     if (moved.count !== 1) return false;
-    await systemStep(tx, requestId, 'sent', 'SYSTEM', null, at);
+    await systemStep(tx, requestId, 'sent', 'SYSTEM', facts.adopted ? 'the Task an earlier send left at the partner, found by its identifier' : null, at);
+    if (facts.anomaly) await systemStep(tx, requestId, 'anomaly', 'SYSTEM', facts.anomaly.slice(0, 1000), at);
     await appendRoomsOutboxEvent(tx, outboundJoinSentEvent, { requestId });
     if (status !== 'received') await applyStatus(tx, requestId, status, null, null, at);
     return true;
@@ -105,10 +131,10 @@ async function applyStatus(tx: Tx, requestId: string, status: PartnerTaskStatus,
   return true;
 }
 
-/** What a poll of the partner's Task found. Returns the exchange status after it. */
-export function recordPartnerTask(db: OutboundExchangeDb, requestId: string, task: PartnerTaskView, at: Date = new Date()): Promise<OutboundExchangeStatus> {
+/** What a poll of the partner's Task found (null: a status in between, nothing to record but the poll). Returns the exchange status after it. */
+export function recordPartnerTask(db: OutboundExchangeDb, requestId: string, task: PartnerTaskView | null, at: Date = new Date()): Promise<OutboundExchangeStatus> {
   return db.$transaction(async (tx) => {
-    await applyStatus(tx, requestId, task.status, task.statusReason, task.careTeamId, at);
+    if (task) await applyStatus(tx, requestId, task.status, task.statusReason, task.careTeamId, at);
     const request = await tx.outboundJoinRequest.update({ where: { id: requestId }, data: { pollCount: { increment: 1 }, lastPolledAt: at } });
     return request.exchangeStatus;
   });
