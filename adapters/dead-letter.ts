@@ -22,7 +22,8 @@ export function isDead(job: Pick<Job, 'attemptsMade' | 'opts'>, error: Error): b
 
 /** A stable code and a summary without personal data (our own error messages hold codes and paths only). */
 export function errorFacts(error: Error): { errorCode: string; errorSummary: string } {
-  if (error instanceof PartnerCallError) return { errorCode: error.status ? `HTTP_${error.status}` : error.code, errorSummary: error.message };
+  // The partner error's code as it was logged and recorded on the request (HTTP_503, NOT_FHIR, TIMEOUT, ...).
+  if (error instanceof PartnerCallError) return { errorCode: error.code, errorSummary: error.operation ? `${error.operation}: ${error.message}` : error.message };
   const prefixed = /^([A-Z][A-Z_]{2,40}): /.exec(error.message);
   if (prefixed) return { errorCode: prefixed[1] as string, errorSummary: error.message };
   // Anything else (a library error) may echo data: keep only its kind.

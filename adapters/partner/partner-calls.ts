@@ -9,6 +9,7 @@ import type { ExchangeIdentity } from '../../lib/exchange/exchange-key';
 import { StartupError } from '../../lib/startup-error';
 import { signPartnerJwt } from '../../lib/exchange/exchange-key';
 import type { ExchangePartner } from '../../subgraphs/identity/services/partner-service';
+import type { Logger } from '../../lib/logger';
 import { createPartnerClient, PartnerCallError, type PartnerClient } from './partner-client';
 
 export interface PartnerCallSettings {
@@ -54,15 +55,17 @@ export function pollDelay(settings: Pick<PartnerCallSettings, 'poll'>, polls: nu
   return Math.min(settings.poll.maxDelayMs, settings.poll.firstDelayMs * 2 ** Math.max(0, polls));
 }
 
-/** A client for this partner, signing as the id the partner registered us under. */
-export async function clientFor(partner: ExchangePartner, settings: PartnerCallSettings): Promise<PartnerClient> {
+/** A client for this partner, signing as the id the partner registered us under; failed calls are logged to `logger`. */
+export async function clientFor(partner: ExchangePartner, settings: PartnerCallSettings, logger?: Logger): Promise<PartnerClient> {
   const clientId = partner.ourClientId;
   // An operator has to finish the registration: retried, then a dead letter they can re-drive.
-  if (!clientId) throw new PartnerCallError('AUTH', 'the partner has no client id for us (Partner.ourClientId)', true);
-  if (partner.outboundAuth !== 'JWT') throw new PartnerCallError('AUTH', 'calling partners with mutual TLS is not supported yet: register the partner with outboundAuth JWT', true);
+  if (!clientId) throw new PartnerCallError('NOT_CONFIGURED', 'the partner has no client id for us (Partner.ourClientId)', true);
+  if (partner.outboundAuth !== 'JWT') throw new PartnerCallError('NOT_CONFIGURED', 'calling partners with mutual TLS is not supported yet: register the partner with outboundAuth JWT', true);
   return createPartnerClient(partner, {
     signJwt: (audience) => signPartnerJwt(settings.exchange.key, { clientId, audience }),
     timeoutMs: settings.timeoutMs,
     trustedCaPems: settings.trustedCaPems,
+    logger,
+    partnerId: partner.id,
   });
 }

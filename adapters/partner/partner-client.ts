@@ -1,16 +1,18 @@
 // Our calls to a partner's FHIR endpoint (Art. 20-3, the requester side of
-// the exchange contract v1), through fhir-kit-client. Every call:
+// the exchange contract v1.1), through fhir-kit-client. Every call:
 // - carries a fresh JWT (signPartnerJwt: iss = sub = the id the partner
 //   registered us under, aud = its FHIR base URL, a new jti each time);
 // - gives up after `timeoutMs` (AbortSignal), so a partner that hangs cannot
 //   hold a worker;
 // - trusts the partner's private CA when one is configured (`trustedCaPems`),
 //   else the system's CAs;
-// - checks what came back against FHIR R4 (adapters/fhir/validator.ts)
-//   before anyone reads it;
-// - fails with a PartnerCallError whose `code` says what happened and whether
-//   a retry can help. Messages hold status codes and FHIR paths only, never
-//   the request or response body (they name people).
+// - decides what came back with the pure rules of partner-answer.ts (the
+//   expected resource type, FHIR R4 validity) before anyone reads it;
+// - on failure, logs one warn line (code, partner id, request id, operation,
+//   status; never a body) and throws a PartnerCallError (partner-error.ts).
+// Creating a Task is a FHIR conditional create (If-None-Exist on our
+// identifier), so a server that honours it never stores our request twice;
+// searchTasks finds what an earlier, unanswered create may have stored.
 //
 // fhir-kit-client 2 calls the global fetch (undici), which ignores Node's
 // https agent options: a custom CA needs an undici dispatcher. Node bundles
@@ -18,27 +20,12 @@
 // so the dispatcher class is taken from the global dispatcher Node creates on
 // first use (see undiciAgent below). Adding `undici` as a dependency would
 // replace that with a plain import.
-import { validateR4 } from '../fhir/validator';
+import type { Logger } from '../../lib/logger';
+import { classifyAnswer, classifyTransportError, identifierToken, ifNoneExist, isFhirId, tasksInSearchset, type FhirResource, type Identifier, type IdentifiedResource } from './partner-answer';
+import { PartnerCallError, type PartnerOperation } from './partner-error';
 
-/** A FHIR resource as parsed JSON. */
-export type FhirResource = Record<string, unknown> & { resourceType: string };
-
-export type PartnerErrorCode = 'TIMEOUT' | 'NETWORK' | 'HTTP_4XX' | 'HTTP_5XX' | 'AUTH' | 'INVALID_FHIR' | 'CONTRACT_REFUSAL';
-
-export class PartnerCallError extends Error {
-  constructor(
-    readonly code: PartnerErrorCode,
-    message: string,
-    /** Whether trying again later can succeed (partner down, slow, broken for a while). */
-    readonly retryable: boolean,
-    readonly status?: number,
-    /** The OperationOutcome's first issue code, for a refusal (e.g. not-found, invalid). */
-    readonly issueCode?: string,
-  ) {
-    super(message);
-    this.name = 'PartnerCallError';
-  }
-}
+export { PartnerCallError, type PartnerErrorCode, type PartnerOperation } from './partner-error';
+export type { FhirResource, IdentifiedResource } from './partner-answer';
 
 export interface PartnerEndpoint {
   /** The partner's FHIR base URL (also the aud of our JWTs). */
@@ -51,13 +38,26 @@ export interface PartnerClientOptions {
   timeoutMs?: number;
   /** PEM certificates of the CAs that issued partners' server certificates (private CAs); none: the system's CAs. */
   trustedCaPems?: readonly string[];
+  /** Where failed calls are reported, with this partner id. */
+  logger?: Logger;
+  partnerId?: string;
+}
+
+/** Names the call in the log line: the outbound join request (our correlation id) it is made for. */
+export interface CallContext {
+  requestId?: string;
 }
 
 export interface PartnerClient {
-  /** POST Task: 201 (created) or 200 (the same identifier again: the existing Task). */
-  createTask(task: Record<string, unknown>): Promise<{ status: number; task: FhirResource & { id: string } }>;
-  readTask(id: string): Promise<FhirResource & { id: string }>;
-  readCareTeam(id: string): Promise<FhirResource & { id: string }>;
+  /**
+   * Conditional create (If-None-Exist: identifier=<system>|<value>): 201 (created) or
+   * 200 (the partner already holds a Task with this identifier: that Task).
+   */
+  createTask(task: Record<string, unknown>, identifier: Identifier, context?: CallContext): Promise<{ status: number; task: IdentifiedResource }>;
+  /** GET Task?identifier=<system>|<value>: the Tasks carrying exactly our identifier, in the partner's order. */
+  searchTasks(identifier: Identifier, context?: CallContext): Promise<IdentifiedResource[]>;
+  readTask(id: string, context?: CallContext): Promise<IdentifiedResource>;
+  readCareTeam(id: string, context?: CallContext): Promise<IdentifiedResource>;
 }
 
 type Dispatcher = object;
@@ -81,33 +81,8 @@ async function undiciAgent(ca: readonly string[]): Promise<Dispatcher> {
   return agent;
 }
 
-const idPattern = /^[A-Za-z0-9\-.]{1,64}$/;
-
-function classify(error: unknown): PartnerCallError {
-  if (error instanceof PartnerCallError) return error;
-  const e = error as { name?: string; response?: { status?: number; data?: unknown }; cause?: { code?: string } };
-  if (e?.name === 'TimeoutError' || e?.name === 'AbortError') return new PartnerCallError('TIMEOUT', 'the partner did not answer in time', true);
-  const status = e?.response?.status;
-  if (typeof status === 'number') {
-    const data = e.response?.data as { resourceType?: string; issue?: Array<{ code?: string }> } | undefined;
-    const issueCode = data?.resourceType === 'OperationOutcome' ? data.issue?.[0]?.code : undefined;
-    if (status >= 500 || status === 429 || status === 408) return new PartnerCallError('HTTP_5XX', `the partner answered HTTP ${status}`, true, status, issueCode);
-    // Our key not (yet) registered there, or the partner suspended us: an operator can fix it, so it is retried and dead-lettered, not final.
-    if (status === 401 || status === 403) return new PartnerCallError('AUTH', `the partner refused our credentials (HTTP ${status})`, true, status, issueCode);
-    return new PartnerCallError('HTTP_4XX', `the partner refused the request (HTTP ${status}${issueCode ? `, ${issueCode}` : ''})`, false, status, issueCode);
-  }
-  if (e?.name === 'SyntaxError') return new PartnerCallError('INVALID_FHIR', 'the partner answered something that is not JSON', true);
-  return new PartnerCallError('NETWORK', `the partner cannot be reached${e?.cause?.code ? ` (${e.cause.code})` : ''}`, true);
-}
-
-/** What came back must be a valid R4 resource of the expected type with an id. */
-function checked(resource: FhirResource, resourceType: string): FhirResource & { id: string } {
-  const result = validateR4(resource);
-  if (!result.valid) throw new PartnerCallError('INVALID_FHIR', `the partner's ${resourceType} is not valid FHIR R4 (${result.issues.slice(0, 3).map((i) => i.expression).join(', ')})`, true);
-  if (resource.resourceType !== resourceType) throw new PartnerCallError('INVALID_FHIR', `the partner answered a ${String(resource.resourceType).slice(0, 40)}, not a ${resourceType}`, true);
-  if (typeof resource.id !== 'string' || !idPattern.test(resource.id)) throw new PartnerCallError('INVALID_FHIR', `the partner's ${resourceType} has no valid id`, true);
-  return resource as FhirResource & { id: string };
-}
+/** What fhir-kit-client hands over: a parsed body with the Response attached, or an error with `response`. */
+type KitResult = Record<string, unknown>;
 
 export async function createPartnerClient(partner: PartnerEndpoint, options: PartnerClientOptions): Promise<PartnerClient> {
   // fhir-kit-client 2 is an ES module; node16 module resolution keeps this a real import().
@@ -117,29 +92,61 @@ export async function createPartnerClient(partner: PartnerEndpoint, options: Par
   const baseUrl = partner.fhirBaseUrl.replace(/\/+$/, '');
   const client = new Client({ baseUrl, requestOptions });
 
-  async function call<T>(run: (options: { headers: Record<string, string>; signal: AbortSignal }) => Promise<T>): Promise<T> {
+  function failed(error: PartnerCallError, operation: PartnerOperation, context: CallContext): PartnerCallError {
+    const named = error.during(operation);
+    options.logger?.warn(
+      { partnerId: options.partnerId, requestId: context.requestId, operation, code: named.code, httpStatus: named.status, issueCode: named.issueCode, retryable: named.retryable, outcomeUnknown: named.outcomeUnknown },
+      `partner call failed: ${named.code}`,
+    );
+    return named;
+  }
+
+  /** One HTTP exchange, classified: the expected resource, or a logged PartnerCallError. */
+  async function call(operation: PartnerOperation, expected: string, context: CallContext, run: (options: { headers: Record<string, string>; signal: AbortSignal }) => Promise<KitResult>): Promise<{ status: number; resource: IdentifiedResource }> {
     const token = await options.signJwt(baseUrl);
+    let answer: { status: number; body: unknown };
     try {
-      return await run({ headers: { authorization: `Bearer ${token}` }, signal: AbortSignal.timeout(timeoutMs) });
+      const result = await run({ headers: { authorization: `Bearer ${token}` }, signal: AbortSignal.timeout(timeoutMs) });
+      answer = { status: (result[RESPONSE_KEY] as Response | undefined)?.status ?? 200, body: result };
     } catch (error) {
-      throw classify(error);
+      const response = (error as { response?: { status?: unknown; data?: unknown } }).response;
+      if (typeof response?.status !== 'number') throw failed(classifyTransportError(error), operation, context);
+      answer = { status: response.status, body: response.data };
     }
+    const classified = classifyAnswer(answer, expected);
+    if (!classified.ok) throw failed(classified.error, operation, context);
+    return { status: answer.status, resource: classified.resource };
+  }
+
+  async function read(resourceType: 'Task' | 'CareTeam', id: string, context: CallContext): Promise<IdentifiedResource> {
+    const operation = resourceType === 'Task' ? 'read-task' : 'read-care-team';
+    if (!isFhirId(id)) throw failed(new PartnerCallError('INVALID_FHIR', `the partner gave an invalid ${resourceType} id`, false), operation, context);
+    const { resource } = await call(operation, resourceType, context, (o) => client.read({ resourceType, id, options: o }) as Promise<KitResult>);
+    if (resource.id !== id) throw failed(new PartnerCallError('INVALID_FHIR', `the partner answered another ${resourceType} than the one asked for`, true), operation, context);
+    return resource;
   }
 
   return {
-    createTask: (task) =>
-      call(async (requestOptions) => {
-        const created = await client.create({ resourceType: 'Task', body: task as FhirResource, options: requestOptions });
-        const response = (created as Record<string, unknown>)[RESPONSE_KEY] as Response | undefined;
-        return { status: response?.status ?? 0, task: checked(created, 'Task') };
-      }),
-    readTask: async (id) => {
-      if (!idPattern.test(id)) throw new PartnerCallError('INVALID_FHIR', 'the partner gave an invalid Task id', false);
-      return call(async (requestOptions) => checked(await client.read({ resourceType: 'Task', id, options: requestOptions }), 'Task'));
+    async createTask(task, identifier, context = {}) {
+      const { status, resource } = await call('create-task', 'Task', context, (o) =>
+        client.create({
+          resourceType: 'Task',
+          body: task as FhirResource,
+          // return=representation: a server defaulting to minimal answers would leave us nothing to check.
+          options: { ...o, headers: { ...o.headers, 'if-none-exist': ifNoneExist(identifier), prefer: 'return=representation' } },
+        }) as Promise<KitResult>,
+      );
+      return { status, task: resource };
     },
-    readCareTeam: async (id) => {
-      if (!idPattern.test(id)) throw new PartnerCallError('INVALID_FHIR', 'the partner gave an invalid CareTeam id', false);
-      return call(async (requestOptions) => checked(await client.read({ resourceType: 'CareTeam', id, options: requestOptions }), 'CareTeam'));
+    async searchTasks(identifier, context = {}) {
+      const { resource } = await call('search-task', 'Bundle', context, (o) =>
+        client.search({ resourceType: 'Task', searchParams: { identifier: identifierToken(identifier) }, options: o }) as Promise<KitResult>,
+      );
+      const found = tasksInSearchset(resource, identifier);
+      if (!found.ok) throw failed(found.error, 'search-task', context);
+      return found.resource;
     },
+    readTask: (id, context = {}) => read('Task', id, context),
+    readCareTeam: (id, context = {}) => read('CareTeam', id, context),
   };
 }

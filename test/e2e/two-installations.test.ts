@@ -164,7 +164,7 @@ describe('two installations exchanging joins over HTTPS (contract v1, both direc
     return found as { id: string; correlationId: string };
   }
 
-  it('completes an outbound join (the partner approves its inbound join), then propagates the removal; a repeated POST creates nothing', async () => {
+  it('completes an outbound join (the partner approves its inbound join), then propagates the removal; a repeated conditional POST creates nothing and the identifier search finds the one Task', async () => {
     const { id, roomId } = await outboundRequest(takaoka, himi);
     const sent = await eventually(() => outboundRow(takaoka, id), (r) => r.exchangeStatus === 'RECEIVED', 20_000);
     expect(sent.partnerTaskId).toBeTruthy();
@@ -187,9 +187,10 @@ describe('two installations exchanging joins over HTTPS (contract v1, both direc
       { fhirBaseUrl: himi.t.system.exchange.fhirBaseUrl },
       { signJwt: (audience) => signPartnerJwt(takaoka.t.system.exchange.key, { clientId: himi.partnerIdOfOther, audience }), trustedCaPems: takaoka.trust },
     );
+    const identifier = { system: systems.request, value: id };
     const repeated = await client.createTask(
       buildJoinTask({
-        identifier: { system: systems.request, value: id },
+        identifier,
         shareCode: 'not-looked-at-again',
         authoredOn: new Date().toISOString(),
         requester: { system: systems.user, value: takaoka.sa.userId, display: '管理者' },
@@ -197,9 +198,12 @@ describe('two installations exchanging joins over HTTPS (contract v1, both direc
         organization: { display: '施設' },
         reason: '再送',
       }),
+      identifier,
     );
     expect(repeated.status).toBe(200);
     expect(repeated.task.id).toBe(sent.partnerTaskId);
+    // What a send whose answer was lost does first (contract v1.1): the identifier search finds that one Task.
+    expect((await client.searchTasks(identifier)).map((task) => task.id)).toEqual([sent.partnerTaskId]);
     expect(await himi.t.db.prisma.inboundTask.count()).toBe(before);
 
     // Himi removes Takaoka's user from the room: Takaoka's sync ends the membership.
