@@ -13,6 +13,8 @@ describe("classifying a partner's answer", () => {
   it('takes a valid resource of the expected type with an id', () => {
     expect(classifyAnswer({ status: 201, body: task() }, 'Task')).toEqual({ ok: true, resource: task() });
     expect(classifyAnswer({ status: 200, body: { resourceType: 'CareTeam', id: 'room-1', status: 'active' } }, 'CareTeam').ok).toBe(true);
+    // A search's Bundle often has no id; everything else must.
+    expect(classifyAnswer({ status: 200, body: { resourceType: 'Bundle', type: 'searchset' } }, 'Bundle', { idRequired: false }).ok).toBe(true);
   });
 
   it('treats a 2xx that is not JSON, empty or not a resource as NOT_FHIR: retried, the outcome unknown', () => {

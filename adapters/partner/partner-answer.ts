@@ -52,7 +52,10 @@ function isValidOutcome(body: unknown): body is { resourceType: 'OperationOutcom
  * Decides one answer to a call that expects a resource of type `expected`
  * (Task, Bundle, CareTeam): the resource, or the error to throw.
  */
-export function classifyAnswer(answer: PartnerAnswer, expected: string): Classified<IdentifiedResource> {
+export function classifyAnswer(answer: PartnerAnswer, expected: string): Classified<IdentifiedResource>;
+/** A search's Bundle needs no id (servers often leave it out). */
+export function classifyAnswer(answer: PartnerAnswer, expected: 'Bundle', options: { idRequired: false }): Classified<FhirResource>;
+export function classifyAnswer(answer: PartnerAnswer, expected: string, options: { idRequired: boolean } = { idRequired: true }): Classified<FhirResource> {
   const { status, body } = answer;
   const fail = (code: PartnerErrorCode, message: string, retryable: boolean, extra: { issueCode?: string; outcomeUnknown: boolean }) =>
     ({ ok: false, error: new PartnerCallError(code, message, retryable, { status, ...extra }) }) as const;
@@ -81,8 +84,8 @@ export function classifyAnswer(answer: PartnerAnswer, expected: string): Classif
     const paths = validation.issues.slice(0, 3).map((i) => i.expression.slice(0, 80)).join(', ');
     return fail('INVALID_FHIR', `the partner's ${expected} is not valid FHIR R4 (${paths})`, true, { outcomeUnknown: true });
   }
-  if (!isFhirId(body.id)) return fail('INVALID_FHIR', `the partner's ${expected} has no valid id`, true, { outcomeUnknown: true });
-  return { ok: true, resource: body as IdentifiedResource };
+  if (options.idRequired && !isFhirId(body.id)) return fail('INVALID_FHIR', `the partner's ${expected} has no valid id`, true, { outcomeUnknown: true });
+  return { ok: true, resource: body as FhirResource };
 }
 
 const codesOf = (error: unknown): string[] => {

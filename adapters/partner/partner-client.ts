@@ -102,7 +102,7 @@ export async function createPartnerClient(partner: PartnerEndpoint, options: Par
   }
 
   /** One HTTP exchange, classified: the expected resource, or a logged PartnerCallError. */
-  async function call(operation: PartnerOperation, expected: string, context: CallContext, run: (options: { headers: Record<string, string>; signal: AbortSignal }) => Promise<KitResult>): Promise<{ status: number; resource: IdentifiedResource }> {
+  async function call(operation: PartnerOperation, expected: 'Task' | 'CareTeam' | 'Bundle', context: CallContext, run: (options: { headers: Record<string, string>; signal: AbortSignal }) => Promise<KitResult>): Promise<{ status: number; resource: IdentifiedResource }> {
     const token = await options.signJwt(baseUrl);
     let answer: { status: number; body: unknown };
     try {
@@ -113,9 +113,10 @@ export async function createPartnerClient(partner: PartnerEndpoint, options: Par
       if (typeof response?.status !== 'number') throw failed(classifyTransportError(error), operation, context);
       answer = { status: response.status, body: response.data };
     }
-    const classified = classifyAnswer(answer, expected);
+    const classified = expected === 'Bundle' ? classifyAnswer(answer, expected, { idRequired: false }) : classifyAnswer(answer, expected);
     if (!classified.ok) throw failed(classified.error, operation, context);
-    return { status: answer.status, resource: classified.resource };
+    // Only a Bundle may come without an id (see classifyAnswer).
+    return { status: answer.status, resource: classified.resource as IdentifiedResource };
   }
 
   async function read(resourceType: 'Task' | 'CareTeam', id: string, context: CallContext): Promise<IdentifiedResource> {

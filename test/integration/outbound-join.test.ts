@@ -84,6 +84,8 @@ describe('Art. 20-3 outbound joins', () => {
     expect(sent.shareCode).toBeNull(); // the credential is not kept once the partner holds the Task
     const posts = postsFor(id);
     expect(posts.map((p) => p.answered)).toEqual([201]);
+    // A FHIR conditional create on our identifier (contract v1.1), URL-encoded as a search query.
+    expect(new URLSearchParams(posts[0]!.ifNoneExist).get('identifier')).toBe(`${ourIdentifierSystems(t.system.exchange.fhirBaseUrl).request}|${id}`);
     const body = posts[0]!.body;
     expect(validateR4(body)).toEqual({ valid: true });
     const systems = ourIdentifierSystems(t.system.exchange.fhirBaseUrl);
@@ -206,7 +208,7 @@ describe('Art. 20-3 outbound joins', () => {
     await until(id, (r) => r.exchangeStatus === 'RECEIVED');
   });
 
-  it('survives a partner too slow to answer: timeouts are retried, then dead-lettered, and the retry gets the Task the partner already stored', async () => {
+  it('survives a partner too slow to answer: timeouts are retried, then dead-lettered, and the retry adopts the Task the partner already stored (found by its identifier, never POSTed again)', async () => {
     partner.behavior.delayMs = 3_000; // longer than the 2 s call timeout
     const id = await approvedRequest(t.graphqlUrl, actors(), partnerId, shareCode());
     const letter = await eventually(() => t.db.prisma.exchangeDeadLetter.findFirst({ where: { payload: { equals: { requestId: id } } } }), (l) => l !== null, 30_000);
@@ -215,10 +217,10 @@ describe('Art. 20-3 outbound joins', () => {
     partner.behavior.delayMs = 0;
     await as(sa, ops.retry, { id: letter!.id });
     const sent = await until(id, (r) => r.exchangeStatus === 'RECEIVED');
-    const answers = postsFor(id).map((p) => p.answered);
-    expect(answers[0]).toBe(201);
-    expect(answers.slice(1).every((status) => status === 200)).toBe(true);
-    expect(sent.partnerTaskId).toBe(partner.taskFor(id)?.id);
+    // One POST (the first, whose answer never came); every later attempt searched first.
+    expect(postsFor(id).map((p) => p.answered)).toEqual([201]);
+    expect(partner.searches.filter((s) => s.endsWith(`|${id}`)).length).toBeGreaterThanOrEqual(1);
+    expect(sent).toMatchObject({ partnerTaskId: partner.taskFor(id)?.id, lastFailureCode: 'TIMEOUT' });
     expect([...partner.tasks.values()].filter((task) => task.identifierValue === id)).toHaveLength(1);
   }, 60_000);
 

@@ -2,8 +2,9 @@
 // process (test/support/mock-partner-worker.ts) that is killed with SIGKILL
 // while the partner, which already stored the Task, is slow to answer. A new
 // worker finds the stalled job once its lock expires and runs it again: the
-// repeated POST carries the same identifier, so the partner answers 200 with
-// the same Task and creates nothing; the request is recorded as sent once.
+// request was marked as possibly sent before the POST went out, so the new
+// attempt searches the partner by identifier first and adopts the Task it
+// finds instead of POSTing again; the request is recorded as sent once.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -67,7 +68,7 @@ describe('outbound join: a worker killed mid-job', () => {
     removeCa();
   });
 
-  it('completes the delivery exactly once after a restart: one Task at the partner, one "sent" step', async () => {
+  it('completes the delivery exactly once after a restart: one POST, one Task at the partner, one "sent" step', async () => {
     partner.behavior.delayMs = 60_000;
     const first = spawnWorker();
     await first.waitForStdout(/worker ready/, 30_000);
@@ -83,11 +84,10 @@ describe('outbound join: a worker killed mid-job', () => {
     await second.waitForStdout(/worker ready/, 30_000);
     const sent = await eventually(() => t.db.prisma.outboundJoinRequest.findUniqueOrThrow({ where: { id } }), (r) => r.exchangeStatus === 'RECEIVED', 30_000);
     expect(sent.exchangeStatus).toBe('RECEIVED');
-    // At least once on the wire, exactly once in effect: the first POST created the Task, every repeat got it back (200).
-    const answers = partner.posts.filter((p) => p.identifierValue === id).map((p) => p.answered);
-    expect(answers[0]).toBe(201);
-    expect(answers.length).toBeGreaterThanOrEqual(2);
-    expect(answers.slice(1).every((status) => status === 200)).toBe(true);
+    // Exactly once: the killed worker's POST created the Task; the new worker found it by its identifier and did not POST.
+    expect(partner.posts.filter((p) => p.identifierValue === id).map((p) => p.answered)).toEqual([201]);
+    expect(partner.searches.filter((s) => s.endsWith(`|${id}`)).length).toBeGreaterThanOrEqual(1);
+    expect(sent.sendAttemptedAt).not.toBeNull();
     expect([...partner.tasks.values()].filter((task) => task.identifierValue === id)).toHaveLength(1);
     expect(sent.partnerTaskId).toBe(partner.taskFor(id)?.id);
     expect(await t.db.prisma.outboundJoinStep.count({ where: { requestId: id, action: 'sent' } })).toBe(1);

@@ -3,8 +3,9 @@
 // (its certificate issued by a CA the test passes, like a partner's private
 // CA) that follows the exchange contract v1 as a receiver: POST Task answers
 // 201 with a new Task in status `received`, or 200 with the existing Task for
-// an identifier it already holds; GET Task/<id> and GET CareTeam/<id> answer
-// what the test set. It verifies our JWT (signature with our public key,
+// an identifier it already holds (with or without If-None-Exist, which it
+// records); GET Task?identifier=<system>|<value> answers a searchset Bundle;
+// GET Task/<id> and GET CareTeam/<id> answer what the test set. It verifies our JWT (signature with our public key,
 // iss = sub = the client id it registered us under, aud = its base URL, a
 // fresh jti) and refuses anything else with 401. The test can make it slow,
 // fail with 5xx, answer invalid FHIR, refuse a share code, or stop listening.
@@ -32,8 +33,10 @@ export interface MockCareTeam {
 export interface MockPartner {
   /** The FHIR base URL (https://127.0.0.1:<port>/fhir). */
   url: string;
-  /** Every POST /Task that reached the handler, in order (also repeats). */
-  posts: Array<{ identifierValue: string; body: Record<string, unknown>; answered: number }>;
+  /** Every POST /Task that reached the handler, in order (also repeats), with its If-None-Exist header. */
+  posts: Array<{ identifierValue: string; body: Record<string, unknown>; answered: number; ifNoneExist?: string }>;
+  /** Every identifier search (the `identifier` parameter as received). */
+  searches: string[];
   /** Every GET, as "Task/<id>" or "CareTeam/<id>". */
   reads: string[];
   /** Claims of every accepted JWT. */
@@ -81,6 +84,7 @@ export async function startMockPartner(options: MockPartnerOptions): Promise<Moc
   let baseUrl = '';
   const partner: Omit<MockPartner, 'url' | 'goDown' | 'comeBack' | 'stop'> = {
     posts: [],
+    searches: [],
     reads: [],
     tokens: [],
     tasks: new Map(),
@@ -131,7 +135,8 @@ export async function startMockPartner(options: MockPartnerOptions): Promise<Moc
       const identifierValue = String((body.identifier as Array<{ value?: string }> | undefined)?.[0]?.value ?? '');
       const behavior = partner.behavior.post;
       const answered = behavior === 'server-error' ? 503 : behavior === 'unknown-share-code' ? 404 : behavior === 'bad-request' ? 400 : partner.taskFor(identifierValue) ? 200 : 201;
-      partner.posts.push({ identifierValue, body, answered });
+      const ifNoneExist = typeof req.headers['if-none-exist'] === 'string' ? req.headers['if-none-exist'] : undefined;
+      partner.posts.push({ identifierValue, body, answered, ifNoneExist });
       if (behavior === 'server-error') return send(res, 503, outcome('transient', 'try later'));
       if (behavior === 'unknown-share-code') return send(res, 404, outcome('not-found', 'no such share code'));
       if (behavior === 'bad-request') return send(res, 400, outcome('invalid', 'Task.input: invalid'));
@@ -141,6 +146,19 @@ export async function startMockPartner(options: MockPartnerOptions): Promise<Moc
       const task: MockTask = { id: randomUUID(), identifierValue, body, status: 'received' };
       partner.tasks.set(task.id, task);
       return slowly(() => send(res, 201, renderTask(task), { location: `Task/${task.id}` }));
+    }
+    if (req.method === 'GET' && path.startsWith('/Task?')) {
+      const identifier = new URL(path, 'https://partner.invalid').searchParams.get('identifier') ?? '';
+      partner.searches.push(identifier);
+      await slowly(() => undefined);
+      if (partner.behavior.read === 'server-error') return send(res, 500, outcome('exception', 'oops'));
+      const bar = identifier.indexOf('|');
+      const [system, value] = [identifier.slice(0, bar), identifier.slice(bar + 1)];
+      const found = [...partner.tasks.values()].filter((t) => {
+        const id = (t.body.identifier as Array<{ system?: string; value?: string }> | undefined)?.[0];
+        return id?.system === system && id?.value === value;
+      });
+      return send(res, 200, { resourceType: 'Bundle', type: 'searchset', total: found.length, entry: found.map((t) => ({ fullUrl: `${baseUrl}/Task/${t.id}`, resource: renderTask(t), search: { mode: 'match' } })) });
     }
     const read = /^\/(Task|CareTeam)\/([A-Za-z0-9\-.]+)$/.exec(path);
     if (req.method === 'GET' && read) {
