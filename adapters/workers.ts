@@ -68,7 +68,10 @@ export async function startWorkers(options: WorkerOptions): Promise<RunningWorke
     );
     worker.on('error', (error) => deps.logger.error({ queue: definition.queue, err: { message: error.message } }, 'worker error'));
     worker.on('failed', (job, error) => {
-      deps.logger.warn({ queue: definition.queue, jobId: job?.id, attempts: job?.attemptsMade, err: { name: error.name } }, 'job failed');
+      // The error's code (a partner call's HTTP_502, TIMEOUT, …), never its message: messages may quote what a partner sent.
+      const { code } = error as Error & { code?: unknown };
+      const errorCode = typeof code === 'string' ? code : undefined;
+      deps.logger.warn({ queue: definition.queue, jobId: job?.id, attempts: job?.attemptsMade, err: { name: error.name, code: errorCode } }, 'job failed');
       if (definition.exchange && deps.outbound) {
         const writing = deadLetterIfLast(deps.outbound, definition, job, error, deps.logger).finally(() => letters.delete(writing));
         letters.add(writing);
