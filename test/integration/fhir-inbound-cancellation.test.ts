@@ -42,7 +42,7 @@ describe('inbound Tasks: conditional create, search, cancellation (receiver side
     const headers: Record<string, string> = { authorization: `Bearer ${await token(p)}`, 'content-type': 'application/fhir+json' };
     if (ifNoneExist !== undefined) headers['if-none-exist'] = ifNoneExist;
     const response = await fetch(`${base}/Task`, { method: 'POST', headers, body: JSON.stringify(task) });
-    return { status: response.status, location: response.headers.get('location'), json: await response.json() };
+    return { status: response.status, location: response.headers.get('location'), json: (await response.json()) as any };
   };
   const send = async (p: SimulatedPartner, method: string, path: string, body: unknown, contentType = 'application/fhir+json') =>
     fhirRequest(base, method, path, { token: await token(p), body, contentType });
