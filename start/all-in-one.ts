@@ -16,6 +16,7 @@ import { startSystem } from './system';
 import { generateInternalKeyPair } from '../lib/access/internal-token';
 import { openCertificateAuthority } from '../lib/pki/certificate-authority';
 import { openExchangeKey } from '../lib/exchange/exchange-key';
+import { openPartnerKeyVault } from '../lib/exchange/partner-key-vault';
 import { warnIfCertificatesOff } from '../gateway/certificate-mode';
 import { bootstrapSystemAdmin } from '../subgraphs/identity/services/bootstrap-service';
 import { identitySettingsFrom } from '../subgraphs/identity/settings';
@@ -88,6 +89,7 @@ void runServiceProcess('renkei', [], async (config, logger) => {
       keys: await generateInternalKeyPair(),
       // Partners register its public half: kept beside the CA and never regenerated.
       exchangeKey: await openExchangeKey(config.caDir),
+      partnerKeys: openPartnerKeyVault(config.caDir),
       fhirBaseUrl: config.fhirBaseUrl,
       exchangeDelivery: { partnerCalls: { trustedCaPems: readTrustedCas(config.partnerCaFiles) } },
       certificates: { mode: config.clientCertMode, tlsHostnames: config.tlsHostnames, trustedProxies: config.trustedProxies, header: config.clientCertHeader },

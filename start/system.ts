@@ -25,6 +25,7 @@ import { fhirRouter } from '../adapters/fhir/router';
 import { defaultPartnerCallTimings, type PartnerCallSettings } from '../adapters/partner/partner-calls';
 import type { ExchangeRetryPolicy } from '../adapters/backoff';
 import { generateExchangeKey, type ExchangeIdentity, type ExchangeKey } from '../lib/exchange/exchange-key';
+import { memoryPartnerKeyVault, type PartnerKeyVault } from '../lib/exchange/partner-key-vault';
 
 export interface SystemOptions {
   db: Database;
@@ -56,6 +57,8 @@ export interface SystemOptions {
   };
   /** The installation's partner-exchange key (CA_DIR/exchange-ed25519.key); a fresh in-memory one when absent (tests). */
   exchangeKey?: ExchangeKey;
+  /** Seals our client keys towards mTLS partners (CA_DIR/partner-keys.kek); an in-memory one when absent (tests). */
+  partnerKeys?: PartnerKeyVault;
   /** The exchange endpoint's public base URL (FHIR_BASE_URL); default: the gateway's URL + /fhir. */
   fhirBaseUrl?: string;
   /**
@@ -71,6 +74,8 @@ export interface RunningSystem {
   gateway: RunningServer;
   /** Our exchange identity; fhirBaseUrl is the gateway's URL + /fhir. */
   exchange: ExchangeIdentity;
+  /** The vault identity sealed partner client keys with: what partnerTransport needs to open them. */
+  partnerKeys: PartnerKeyVault;
   subgraphs: Record<SubgraphName, RunningServer>;
   workers: RunningWorkers | undefined;
   stop(): Promise<void>;
@@ -88,8 +93,9 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
     const base = { db: options.db, logger: options.logger, verifyToken };
     // The FHIR base URL is known once the gateway listens (an ephemeral port in tests): filled in below.
     const exchange: ExchangeIdentity = { key: options.exchangeKey ?? (await generateExchangeKey()), fhirBaseUrl: '' };
+    const partnerKeys = options.partnerKeys ?? memoryPartnerKeyVault();
     const servers = {
-      identity: await createIdentityServer({ ...base, ca: options.ca, settings: options.identitySettings, now, exchange }),
+      identity: await createIdentityServer({ ...base, ca: options.ca, settings: options.identitySettings, now, exchange, partnerKeys }),
       rooms: await createRoomsServer(base),
       consent: await createConsentServer({ ...base, now }),
     };
@@ -158,7 +164,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
       });
       stops.push(workers.close);
     }
-    return { gateway, exchange, subgraphs, workers, stop: stopAll };
+    return { gateway, exchange, partnerKeys, subgraphs, workers, stop: stopAll };
   } catch (error) {
     await stopAll();
     throw error;

@@ -19,7 +19,9 @@ export function capabilityStatement(fhirBaseUrl: string, date: Date): Record<str
         resource: [
           {
             type: 'Task',
-            interaction: [{ code: 'create' }, { code: 'read' }, { code: 'search-type' }],
+            // update/patch: the requester may only cancel its own Task before a decision.
+            interaction: [{ code: 'create' }, { code: 'read' }, { code: 'search-type' }, { code: 'update' }, { code: 'patch' }],
+            conditionalCreate: true,
             searchParam: [{ name: 'identifier', type: 'token' }],
           },
           { type: 'CareTeam', interaction: [{ code: 'read' }] },

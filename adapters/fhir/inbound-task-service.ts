@@ -7,6 +7,13 @@
 // own Tasks: another partner's id is "not found", exactly as an unknown one,
 // and the attempt is in rooms' access chain as DENIED (naming the partner,
 // the Task id and, when the Task exists, its room and subject).
+// A conditional create (If-None-Exist: identifier=system|value) answers the
+// partner's existing Task before anything else is looked at, as FHIR says.
+// A Task leaves `received` for `cancelled` when the partner cancels it or the
+// partner is suspended (cancelInboundTask), under the Task's row lock, so the
+// job that creates its join request in rooms sees either the Task cancelled
+// (and creates the request cancelled) or the request pending (and the
+// cancellation ends it): never a pending request under a cancelled Task.
 import { randomUUID } from 'node:crypto';
 import type { InboundTask, Prisma } from '../../generated/prisma/client';
 import type { PrismaClient } from '../../lib/database';
@@ -14,8 +21,10 @@ import { isUniqueViolation } from '../../lib/db-errors';
 import type { ExchangePartner } from '../../subgraphs/identity/services/partner-service';
 import { partnerTarget, recordPartnerAccess } from '../../subgraphs/rooms/services/external-participant-service';
 import { resolveShareCode } from '../../subgraphs/rooms/services/share-code-service';
+import { cancelInboundJoinForTask, cancelledByRequesterReason, type Canceller } from '../../subgraphs/rooms/services/inbound-join-service';
+import { parseIdentifierToken, sameIdentifier } from './conditional-create';
 import { appendIntegrationOutboxEvent, inboundTaskReceivedEvent } from './integration-outbox';
-import { parseJoinTask, renderInboundTask, type InboundTaskStatusCode } from './join-task';
+import { parseJoinTask, renderInboundTask, type InboundTaskStatusCode, type SystemValue } from './join-task';
 import { FhirError } from './operation-outcome';
 
 export type InboundTaskDb = Pick<PrismaClient, 'inboundTask' | 'integrationOutboxEvent' | 'roomShareCode' | 'room' | '$transaction'>;
@@ -32,8 +41,17 @@ export function renderStoredTask(task: InboundTask): Record<string, unknown> {
   });
 }
 
-/** POST Task: 201 with a new Task, 200 with the existing one for a repeated identifier. */
-export async function receiveJoinTask(db: InboundTaskDb, partner: ExchangePartner, body: unknown, now: Date): Promise<{ created: boolean; task: InboundTask }> {
+/**
+ * POST Task: 201 with a new Task, 200 with the existing one for a repeated
+ * identifier. With If-None-Exist (`condition`), a match among the partner's
+ * own Tasks answers 200 at once; without one, the Task must carry the very
+ * identifier the condition named (else a retry's condition would never find it).
+ */
+export async function receiveJoinTask(db: InboundTaskDb & TaskReadDb, partner: ExchangePartner, body: unknown, now: Date, condition: SystemValue | null = null): Promise<{ created: boolean; task: InboundTask }> {
+  if (condition) {
+    const [match] = await searchTasksForPartner(db, partner.id, `${condition.system}|${condition.value}`);
+    if (match) return { created: false, task: match };
+  }
   const parsed = parseJoinTask(body, { requesterSystem: partner.requesterSystem, userSystem: partner.userSystem });
   if (!parsed.ok) {
     const { problem } = parsed;
@@ -43,6 +61,9 @@ export async function receiveJoinTask(db: InboundTaskDb, partner: ExchangePartne
     throw new FhirError(problem.kind, problem.message, [problem.expression]);
   }
   const request = parsed.value;
+  if (condition && !sameIdentifier(condition, request.identifier)) {
+    throw new FhirError('BAD_REQUEST', "If-None-Exist must name the Task's own identifier", ['If-None-Exist', 'Task.identifier']);
+  }
   const key = { partnerId: partner.id, identifierSystem: request.identifier.system, identifierValue: request.identifier.value };
   const existing = await db.inboundTask.findUnique({ where: { partnerId_identifierSystem_identifierValue: key } });
   if (existing) return { created: false, task: existing };
@@ -102,12 +123,9 @@ export async function taskForPartner(db: TaskReadDb, partnerId: string, id: stri
  * another's requests.
  */
 export async function searchTasksForPartner(db: TaskReadDb, partnerId: string, identifier: string): Promise<InboundTask[]> {
-  const bar = identifier.indexOf('|');
-  if (bar <= 0 || bar === identifier.length - 1 || identifier.length > 520) {
-    throw new FhirError('BAD_REQUEST', 'identifier must be system|value', ['identifier']);
-  }
-  const identifierSystem = identifier.slice(0, bar);
-  const identifierValue = identifier.slice(bar + 1);
+  const token = parseIdentifierToken(identifier);
+  if (!token.ok) throw new FhirError('BAD_REQUEST', token.message, ['identifier']);
+  const { system: identifierSystem, value: identifierValue } = token.identifier;
   const task = await db.inboundTask.findUnique({ where: { partnerId_identifierSystem_identifierValue: { partnerId, identifierSystem, identifierValue } } });
   if (task) return [task];
   const others = await db.inboundTask.findFirst({ where: { identifierSystem, identifierValue, partnerId: { not: partnerId } }, select: { id: true, roomId: true } });
@@ -118,7 +136,7 @@ export async function searchTasksForPartner(db: TaskReadDb, partnerId: string, i
 /** What the inbound jobs use: the integration tables and rooms' inbound tables (through rooms' services). */
 export type InboundExchangeDb = Pick<
   PrismaClient,
-  'inboundTask' | 'inboundJoinRequest' | 'inboundJoinStep' | 'externalParticipant' | 'room' | 'roomShareCode' | 'roomsAccessRecord' | 'roomsOutboxEvent' | '$executeRaw' | '$transaction'
+  'inboundTask' | 'inboundJoinRequest' | 'inboundJoinStep' | 'externalParticipant' | 'room' | 'roomShareCode' | 'roomsAccessRecord' | 'roomsOutboxEvent' | '$executeRaw' | '$queryRaw' | '$transaction'
 >;
 
 type TaskHistoryEntry = { status: string; at: string; by?: string | null };
@@ -145,4 +163,47 @@ export async function advanceInboundTask(
     });
     return moved.count === 1;
   });
+}
+
+export type CancelDb = Pick<PrismaClient, 'inboundTask' | 'inboundJoinRequest' | 'inboundJoinStep' | 'room' | 'roomsAccessRecord' | '$executeRaw' | '$queryRaw' | '$transaction'>;
+
+export type CancelOutcome = { outcome: 'cancelled' | 'already' | 'decided'; task: InboundTask } | { outcome: 'missing' };
+
+/**
+ * Ends a RECEIVED Task without a decision: its join request in rooms (if the
+ * job made it already and it is still pending) and the Task, in one
+ * transaction under the Task's row lock. 'decided' when a manager decided
+ * first (the Task then follows the decision); 'already' for a Task cancelled
+ * before. Idempotent.
+ */
+export async function cancelInboundTask(db: CancelDb, id: string, by: Canceller, reason: string, now: Date): Promise<CancelOutcome> {
+  return db.$transaction(async (tx) => {
+    await tx.$queryRaw`SELECT id FROM integration.inbound_task WHERE id = ${id}::uuid FOR UPDATE`;
+    const task = await tx.inboundTask.findUnique({ where: { id } });
+    if (!task) return { outcome: 'missing' as const };
+    if (task.status === 'CANCELLED') return { outcome: 'already' as const, task };
+    if (task.status !== 'RECEIVED') return { outcome: 'decided' as const, task };
+    const inRooms = await cancelInboundJoinForTask(tx, task.id, by, reason, now);
+    if (inRooms === 'decided') return { outcome: 'decided' as const, task };
+    const history = [...((task.history as TaskHistoryEntry[] | null) ?? []), { status: 'CANCELLED', at: now.toISOString(), by: by.kind === 'partner' ? `PARTNER:${by.partnerId}` : by.kind === 'user' ? by.user.userId : 'SYSTEM' }];
+    const cancelled = await tx.inboundTask.update({ where: { id }, data: { status: 'CANCELLED', statusReason: reason, history, updatedAt: now } });
+    return { outcome: 'cancelled' as const, task: cancelled };
+  });
+}
+
+/**
+ * PUT/PATCH Task/<id> to cancelled, by the partner that sent it: 200 with the
+ * cancelled Task (also when it was cancelled before); 409 once a decision was
+ * made (the contract lets a requester cancel only before one); another
+ * partner's or an unknown Task is the one 404 (recorded as DENIED).
+ */
+export async function cancelTaskForPartner(db: CancelDb, partnerId: string, id: string, request: { reason: string | null; expectStatus?: string }, now: Date): Promise<InboundTask> {
+  const own = await taskForPartner(db, partnerId, id);
+  if (request.expectStatus !== undefined && request.expectStatus !== own.status.toLowerCase()) {
+    throw new FhirError('CONFLICT', `the Task is ${own.status.toLowerCase()}, not ${request.expectStatus}`, ['Task.status']);
+  }
+  const result = await cancelInboundTask(db, own.id, { kind: 'partner', partnerId }, request.reason ?? cancelledByRequesterReason, now);
+  if (result.outcome === 'missing') throw new FhirError('NOT_FOUND', 'no such Task');
+  if (result.outcome === 'decided') throw new FhirError('CONFLICT', 'the request was already decided: it can no longer be cancelled', ['Task.status']);
+  return result.task;
 }

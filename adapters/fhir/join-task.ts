@@ -3,6 +3,7 @@
 // the receiver side (Art. 20-2, inbound), so both ends speak exactly the same
 // shape. The parser validates against R4 first, then the contract's rules,
 // and answers a typed value or a typed problem (never throws for bad input).
+import { shareCodeLength } from '../../lib/exchange/share-code-limits';
 import { validateR4, type ValidationIssue } from './validator';
 
 export const taskCodeSystem = 'urn:renkei:task-code';
@@ -45,7 +46,6 @@ const maxIdentifier = 200;
 const maxSystem = 300;
 const maxName = 200;
 const maxReason = 2000;
-const maxShareCode = 100;
 
 function input(code: string, value: Record<string, unknown>): Record<string, unknown> {
   return { type: { coding: [{ system: taskInputSystem, code }] }, ...value };
@@ -119,7 +119,8 @@ export function parseJoinTask(resource: unknown, expected?: { requesterSystem: s
     if (focus?.type !== 'CareTeam') throw new Invalid('Task.focus.type', 'must be CareTeam');
     const focusId = obj(focus.identifier);
     if (focusId?.system !== shareCodeSystem) throw new Invalid('Task.focus.identifier.system', `must be ${shareCodeSystem}`);
-    const shareCode = required(focusId.value, 'Task.focus.identifier.value', maxShareCode);
+    const shareCode = required(focusId.value, 'Task.focus.identifier.value', shareCodeLength.max);
+    if (shareCode.length < shareCodeLength.min) throw new Invalid('Task.focus.identifier.value', `must be at least ${shareCodeLength.min} characters`);
     const authoredOn = required(task.authoredOn, 'Task.authoredOn', 40);
     const requesterRef = obj(task.requester);
     const requesterId = obj(requesterRef?.identifier);

@@ -8,6 +8,7 @@ export const fhirErrorCodes = {
   BAD_REQUEST: { status: 400, issue: 'invalid' },
   UNAUTHENTICATED: { status: 401, issue: 'login' },
   NOT_FOUND: { status: 404, issue: 'not-found' },
+  CONFLICT: { status: 409, issue: 'conflict' },
   METHOD_NOT_ALLOWED: { status: 405, issue: 'not-supported' },
   PAYLOAD_TOO_LARGE: { status: 413, issue: 'too-costly' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, issue: 'not-supported' },

@@ -2,8 +2,9 @@
 // contract v1), an express router mounted at /fhir on the gateway's app:
 //   GET  metadata                      CapabilityStatement (public)
 //   GET  .well-known/jwks.json         our exchange public key (public)
-//   POST Task                          a partner's join request
-//   GET  Task/<id>, Task?identifier=   the partner's own Tasks
+//   POST Task                          a partner's join request (If-None-Exist honoured)
+//   GET  Task/<id>, Task?identifier=   the partner's own Tasks (a searchset Bundle)
+//   PUT/PATCH Task/<id>                the partner cancels its Task before a decision
 //   GET  CareTeam/<id>                 a room as that partner may see it
 // Another partner's Task or CareTeam is the same 404 as an unknown one; the
 // attempt is recorded in rooms' access chain (DENIED, naming the partner).
@@ -21,12 +22,15 @@ import type { ExchangePartner } from '../../subgraphs/identity/services/partner-
 import { careTeamForPartner } from '../../subgraphs/rooms/services/external-participant-service';
 import { capabilityStatement } from './capability-statement';
 import { renderCareTeam } from './care-team';
-import { receiveJoinTask, renderStoredTask, searchTasksForPartner, taskForPartner } from './inbound-task-service';
+import { parseIfNoneExist } from './conditional-create';
+import { cancelTaskForPartner, receiveJoinTask, renderStoredTask, searchTasksForPartner, taskForPartner } from './inbound-task-service';
+import { cancellationFromPatch, cancellationFromPut } from './task-cancellation';
 import { FhirError, operationOutcome, operationOutcomeOf, outcomeForError, type OperationOutcome } from './operation-outcome';
 import { authenticatePartner, refusalReason } from './partner-auth';
 import { assertValidR4, loadR4Definitions } from './validator';
 
 export const fhirContentType = 'application/fhir+json';
+export const jsonPatchContentType = 'application/json-patch+json';
 export const fhirBodyLimit = '64kb';
 
 export interface FhirRouterOptions {
@@ -64,6 +68,11 @@ export function fhirRouter(options: FhirRouterOptions): express.Router {
   };
   const partnerOf = (res: Response) => res.locals.partner as ExchangePartner;
   const jsonBody = express.json({ limit: fhirBodyLimit, type: [fhirContentType, 'application/json'] });
+  const patchBody = express.json({ limit: fhirBodyLimit, type: [jsonPatchContentType], strict: true });
+  const mediaType = (types: string[]) => (req: Request, _res: Response, next: NextFunction) => {
+    if (!req.is(types)) next(new FhirError('UNSUPPORTED_MEDIA_TYPE', `send the body as ${types[0]}`));
+    else next();
+  };
 
   router.post(
     '/Task',
@@ -72,11 +81,18 @@ export function fhirRouter(options: FhirRouterOptions): express.Router {
       if (!req.is([fhirContentType, 'application/json'])) next(new FhirError('UNSUPPORTED_MEDIA_TYPE', `send the Task as ${fhirContentType}`));
       else next();
     },
+    // A malformed condition is refused before the body is read: nothing is created under a condition we did not understand.
+    (req, _res, next) => {
+      const condition = parseIfNoneExist(req.headers['if-none-exist']);
+      if (!condition.ok) return next(new FhirError('BAD_REQUEST', condition.message, ['If-None-Exist']));
+      _res.locals.condition = condition.identifier;
+      next();
+    },
     jsonBody,
     async (req, res, next) => {
       try {
         const partner = partnerOf(res);
-        const { created, task } = await receiveJoinTask(db, partner, req.body, now());
+        const { created, task } = await receiveJoinTask(db, partner, req.body, now(), res.locals.condition ?? null);
         logger.info({ partner: partner.id, task: task.id, created }, 'fhir: join Task received');
         if (created) res.location(`Task/${task.id}`);
         send(res, created ? 201 : 200, renderStoredTask(task));
@@ -94,21 +110,38 @@ export function fhirRouter(options: FhirRouterOptions): express.Router {
     }
   });
 
+  // Other search parameters are ignored (FHIR's lenient handling); the self link names only what was applied.
   router.get('/Task', authenticated, async (req, res, next) => {
     try {
       const identifier = req.query.identifier;
-      if (typeof identifier !== 'string') throw new FhirError('BAD_REQUEST', 'search Tasks by identifier=system|value', ['identifier']);
+      if (typeof identifier !== 'string') throw new FhirError('BAD_REQUEST', 'search Tasks by one identifier=system|value', ['identifier']);
       const tasks = await searchTasksForPartner(db, partnerOf(res).id, identifier);
       send(res, 200, {
         resourceType: 'Bundle',
         type: 'searchset',
         total: tasks.length,
+        link: [{ relation: 'self', url: `${exchange.fhirBaseUrl}/Task?identifier=${encodeURIComponent(identifier)}` }],
         entry: tasks.map((task) => ({ fullUrl: `${exchange.fhirBaseUrl}/Task/${task.id}`, resource: renderStoredTask(task), search: { mode: 'match' } })),
       });
     } catch (error) {
       next(error);
     }
   });
+
+  const cancel = (parse: (req: Request) => ReturnType<typeof cancellationFromPut>) => async (req: Request, res: Response, next: NextFunction) => {
+    try {
+      const partner = partnerOf(res);
+      const request = parse(req);
+      if (!request.ok) throw new FhirError('BAD_REQUEST', request.message, [request.expression]);
+      const task = await cancelTaskForPartner(db, partner.id, String(req.params.id), request, now());
+      logger.info({ partner: partner.id, task: task.id }, 'fhir: join Task cancelled by the requester');
+      send(res, 200, renderStoredTask(task));
+    } catch (error) {
+      next(error);
+    }
+  };
+  router.put('/Task/:id', authenticated, mediaType([fhirContentType, 'application/json']), jsonBody, cancel((req) => cancellationFromPut(req.body, String(req.params.id))));
+  router.patch('/Task/:id', authenticated, mediaType([jsonPatchContentType]), patchBody, cancel((req) => cancellationFromPatch(req.body)));
 
   router.get('/CareTeam/:id', authenticated, async (req, res, next) => {
     try {

@@ -1,7 +1,9 @@
 // A manager approved or rejected a partner's join request (rooms' outbox
 // event inbound-join.decided) → the partner's Task follows: accepted, then
 // completed with the CareTeam reference once the participant is in the room,
-// or rejected with the reason as statusReason. The partner pulls it with GET
+// or rejected with the reason as statusReason; a request ended without a
+// decision (a manager withdrew it, its share code was revoked) → cancelled
+// with the reason. The partner pulls it with GET
 // Task/<id>. Idempotent: the job re-reads the decision from rooms' service and
 // only moves the Task forward from the states it expects, so a retry or a
 // duplicate changes nothing.
@@ -27,6 +29,8 @@ export const inboundJoinDecided: JobDefinition<z.infer<typeof payload>> = {
     const at = outcome.decidedAt ?? new Date();
     if (outcome.status === 'REJECTED') {
       await advanceInboundTask(db, correlationId, ['RECEIVED'], 'REJECTED', { statusReason: outcome.decisionReason, by: outcome.decidedBy, at });
+    } else if (outcome.status === 'CANCELLED') {
+      await advanceInboundTask(db, correlationId, ['RECEIVED'], 'CANCELLED', { statusReason: outcome.decisionReason, by: outcome.decidedBy, at });
     } else if (outcome.status === 'APPROVED') {
       await advanceInboundTask(db, correlationId, ['RECEIVED'], 'ACCEPTED', { by: outcome.decidedBy, at });
       // The participant was added with the approval: the Task completes at once.

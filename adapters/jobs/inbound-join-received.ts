@@ -4,11 +4,14 @@
 // rooms keys the request by the Task id (its correlation id), so a retry or a
 // duplicate returns the existing request. The payload is the Task id only;
 // the partner user's name is read from the database, never carried in Redis.
+// The request is created under the Task's row lock: a Task the partner
+// cancelled (or that a suspension ended) before the request existed gets its
+// request created cancelled, for the record, never pending.
 import { UnrecoverableError } from 'bullmq';
 import { z } from 'zod';
 import { inboundTaskReceivedEvent } from '../fhir/integration-outbox';
 import { parseJoinTask, shareCodeSystem } from '../fhir/join-task';
-import { createInboundJoinRequest } from '../../subgraphs/rooms/services/inbound-join-service';
+import { createInboundJoinRequestIn, type Canceller } from '../../subgraphs/rooms/services/inbound-join-service';
 import type { JobDefinition } from '../job-definition';
 
 const payload = z.object({ inboundTaskId: z.string().uuid() }).strict();
@@ -25,10 +28,10 @@ export const inboundJoinReceived: JobDefinition<z.infer<typeof payload>> = {
     if (!task) throw new UnrecoverableError('inbound-join-received: no such inbound Task');
     // The stored Task was validated on arrival; it is parsed again only to read its fields (the share code was removed: put a placeholder back).
     const stored = task.task as Record<string, unknown>;
-    const parsed = parseJoinTask({ ...stored, focus: { type: 'CareTeam', identifier: { system: shareCodeSystem, value: 'stored' } } });
+    const parsed = parseJoinTask({ ...stored, focus: { type: 'CareTeam', identifier: { system: shareCodeSystem, value: 'removed-when-stored' } } });
     if (!parsed.ok) throw new UnrecoverableError('inbound-join-received: the stored Task no longer parses');
     const t = parsed.value;
-    const { created } = await createInboundJoinRequest(db, {
+    const input = {
       correlationId: task.id,
       roomId: task.roomId,
       partnerId: task.partnerId,
@@ -40,7 +43,20 @@ export const inboundJoinReceived: JobDefinition<z.infer<typeof payload>> = {
       practitionerName: t.practitioner.display,
       organizationName: t.organization.display,
       reason: t.reason,
+    };
+    const { created } = await db.$transaction(async (tx) => {
+      await tx.$queryRaw`SELECT id FROM integration.inbound_task WHERE id = ${task.id}::uuid FOR UPDATE`;
+      const now = await tx.inboundTask.findUniqueOrThrow({ where: { id: task.id } });
+      const cancelled = now.status === 'CANCELLED' ? { by: cancellerOf(now.history), reason: now.statusReason ?? 'cancelled' } : undefined;
+      return createInboundJoinRequestIn(tx, input, { cancelled });
     });
     if (created) deps.logger.info({ jobId: job.id, task: task.id }, 'inbound join request created');
   },
 };
+
+/** Who cancelled, from the Task's history (cancelInboundTask writes PARTNER:<id> or SYSTEM). */
+function cancellerOf(history: unknown): Canceller {
+  const last = Array.isArray(history) ? (history as Array<{ status?: string; by?: string | null }>).filter((h) => h.status === 'CANCELLED').pop() : undefined;
+  const partner = /^PARTNER:([0-9a-f-]{36})$/.exec(last?.by ?? '');
+  return partner?.[1] ? { kind: 'partner', partnerId: partner[1] } : { kind: 'system' };
+}

@@ -4,6 +4,7 @@ import { consentWithdrawn } from './consent-withdrawn';
 import { directoryChanged } from './directory-changed';
 import { disableInactiveAccounts } from './disable-inactive-accounts';
 import { inboundJoinDecided } from './inbound-join-decided';
+import { inboundJoinPartnerSuspended } from './inbound-join-partner-suspended';
 import { inboundJoinReceived } from './inbound-join-received';
 import { exchangeRedrive } from './exchange-redrive';
 import { externalRoomSync } from './external-room-sync';
@@ -21,6 +22,7 @@ export const jobDefinitions: ReadonlyArray<JobDefinition<never>> = [
   // Art. 20-2 inbound joins: a partner's Task becomes a join request; the decision goes back to the Task.
   inboundJoinReceived as JobDefinition<never>,
   inboundJoinDecided as JobDefinition<never>,
+  inboundJoinPartnerSuspended as JobDefinition<never>,
   // Art. 20-3 outbound joins: send, follow the partner's Task, keep external memberships current.
   outboundJoinSend as JobDefinition<never>,
   outboundJoinPoll as JobDefinition<never>,

@@ -7,6 +7,7 @@ import type { ApplicationStep, Facility, FaultStep, OrgUnit, Subject, User } fro
 import type { Principal } from '../../lib/access/principal';
 import type { CertificateAuthority } from '../../lib/pki/certificate-authority';
 import type { ExchangeIdentity } from '../../lib/exchange/exchange-key';
+import type { PartnerKeyVault } from '../../lib/exchange/partner-key-vault';
 import { loadByIds } from '../../lib/batch';
 import { careLoader } from '../../lib/access/care-relationship-view';
 import type { IdentitySettings } from './settings';
@@ -27,6 +28,7 @@ export type IdentityDb = Pick<
   | 'faultReport'
   | 'faultStep'
   | 'partner'
+  | 'partnerClientCredential'
   | '$queryRaw'
   | '$executeRaw'
   | '$transaction'
@@ -39,6 +41,8 @@ export interface IdentityDependencies {
   now: () => Date;
   /** This installation's exchange identity (public key, FHIR base URL), shown to admins so partners can register us. */
   exchange?: ExchangeIdentity;
+  /** Seals the private keys of our client certificates towards mTLS partners (CA_DIR/partner-keys.kek). */
+  partnerKeys?: PartnerKeyVault;
 }
 
 export interface IdentityContext extends IdentityDependencies {

@@ -7,9 +7,9 @@ import { ExistenceCheck } from './existence-check';
 import { DisclosedAccess, DisclosureReport } from './disclosure-report';
 import { Facility } from './facility';
 import { Mutation } from './mutation';
-import { Partner, PartnerMutation, PartnerQuery } from './partner';
+import { Partner, PartnerExchangeIdentity, PartnerMutation, PartnerQuery } from './partner';
 import { Query } from './query';
 import { Subject } from './subject';
 import { User } from './user';
 
-export const resolvers = { Date: DateScalar, DateTime: DateTimeScalar, Query: { ...Query, ...PartnerQuery }, Mutation: { ...Mutation, ...PartnerMutation }, Partner, Facility, Subject, User, Application, ApplicationStep, ClientCertificate, AuditEvent, FaultReport, FaultStep, ExistenceCheck, DisclosureReport, DisclosedAccess };
+export const resolvers = { Date: DateScalar, DateTime: DateTimeScalar, Query: { ...Query, ...PartnerQuery }, Mutation: { ...Mutation, ...PartnerMutation }, Partner, PartnerExchangeIdentity, Facility, Subject, User, Application, ApplicationStep, ClientCertificate, AuditEvent, FaultReport, FaultStep, ExistenceCheck, DisclosureReport, DisclosedAccess };

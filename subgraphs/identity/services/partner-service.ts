@@ -3,15 +3,24 @@
 // ('partner.manage'). A partner authenticates to us with a JWT signed by a
 // key of its registered JWK set, or (where TLS lets its certificate reach us)
 // a registered certificate fingerprint; we authenticate to it with our
-// exchange key (lib/exchange). Suspending a partner stops all traffic both
-// ways at once: every exchange path asks findPartnerForExchange, which
-// answers null for a suspended partner. Each change is audited.
-import { randomUUID } from 'node:crypto';
+// exchange key (lib/exchange), and, for a partner that wants mutual TLS, with
+// a client certificate issued for that partner alone (see
+// issueClientCredential). A partner's CA (its private PKI) is part of its
+// registration and trusted for calls to that partner only: changing it takes
+// effect on the next call, without a restart (partnerTransport). Suspending a
+// partner stops all traffic both ways at once: every exchange path asks
+// findPartnerForExchange, which answers null for a suspended partner, and the
+// join requests it still had pending end as cancelled (partnerSuspendedEvent).
+// Each change is audited.
+import { randomBytes, randomUUID, X509Certificate } from 'node:crypto';
 import { importJWK, type JWK } from 'jose';
 import { z } from 'zod';
-import type { Partner, Prisma } from '../../../generated/prisma/client';
+import type { Partner, PartnerClientCredential, Prisma } from '../../../generated/prisma/client';
+import { parseCaBundle } from '../../../lib/exchange/partner-ca';
+import type { PartnerKeyVault } from '../../../lib/exchange/partner-key-vault';
 import { appError, badUserInput, notFound } from '../../../lib/graphql-errors';
 import { text } from '../../../lib/input';
+import { appendEvent, type OutboxDelegate } from '../../../lib/outbox-table';
 import type { IdentityContext, IdentityDb } from '../context';
 import { authorize } from './access-guard';
 import { recordAudit } from './audit-service';
@@ -88,6 +97,8 @@ const partnerFields = {
   certificateFingerprints: z.array(fingerprint).max(5, 'at most 5 fingerprints').optional().nullable(),
   outboundAuth: z.enum(['JWT', 'MTLS']).default('JWT'),
   ourClientId: text(200).optional().nullable(),
+  /** PEM CA certificate(s); checked against the clock in the service (checkCaCertificates). An empty text clears it. */
+  caCertificates: z.string().max(60_000, 'must be at most 60000 characters').optional().nullable(),
 };
 
 export const registerPartnerInput = z
@@ -118,9 +129,58 @@ async function checkKeys(jwks: { keys: JWK[] } | null | undefined): Promise<void
   }
 }
 
+/** The CA text as stored (one PEM per certificate), or the field's clear error. Empty text: no private CA. */
+function checkCaCertificates(value: string | null | undefined, now: Date): string[] | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (value.trim() === '') return [];
+  const parsed = parseCaBundle(value, now);
+  if (!parsed.ok) throw badUserInput(`caCertificates: ${parsed.problem}`, 'caCertificates');
+  return parsed.certificates.map((c) => c.pem);
+}
+
+/** Where the client keys are sealed; a process without it cannot register mTLS partners. */
+function vaultOf(ctx: IdentityContext): PartnerKeyVault {
+  if (!ctx.partnerKeys) throw appError('SERVICE_RESTRICTED', 'this process cannot keep partner client keys (no CA_DIR key-encryption key)');
+  return ctx.partnerKeys;
+}
+
+/** The sealed key's context: binds it to its partner and credential (lib/exchange/partner-key-vault.ts). */
+const sealContext = (partnerId: string, credentialId: string) => `partner-client-key|${partnerId}|${credentialId}`;
+
+/**
+ * Our client certificate for calling one partner with mutual TLS: a fresh
+ * key pair and a certificate from our network CA (clientAuth, CN naming the
+ * partner it is for), so that each partner holds a credential of its own and
+ * one can be replaced without touching the others. The partner trusts it by
+ * our CA certificate or by its fingerprint (both in exchangeIdentity). The
+ * key is sealed before it is written; any current credential is retired in
+ * the same transaction.
+ */
+async function issueClientCredential(ctx: IdentityContext, tx: Prisma.TransactionClient, partnerId: string, actorId: string, vault: PartnerKeyVault): Promise<PartnerClientCredential> {
+  const issued = ctx.ca.issueClientCertificate({ commonName: `renkei-exchange:${partnerId}`, organization: 'Renkei partner exchange', passphrase: randomBytes(18).toString('base64url') });
+  const id = randomUUID();
+  await tx.partnerClientCredential.updateMany({ where: { partnerId, retiredAt: null }, data: { retiredAt: ctx.now() } });
+  const credential = await tx.partnerClientCredential.create({
+    data: {
+      id,
+      partnerId,
+      // Normalized (forge writes CRLF): what the graph shows is byte for byte what the requester side presents.
+      certificatePem: new X509Certificate(issued.certificatePem).toString(),
+      fingerprint: issued.fingerprint,
+      notAfter: issued.notAfter,
+      sealedKey: vault.seal(issued.keyPem, sealContext(partnerId, id)),
+      createdBy: actorId,
+    },
+  });
+  await recordAudit(tx, ctx.principal, { action: 'partner.client-certificate.issue', outcome: 'SUCCESS', targetType: 'Partner', targetId: partnerId, details: { fingerprint: issued.fingerprint } });
+  return credential;
+}
+
 export async function registerPartner(ctx: IdentityContext, input: RegisterInput): Promise<Partner> {
   const actor = await authorize(ctx, 'partner.manage', { type: 'Partner' });
   await checkKeys(input.jwks);
+  const caCertificates = checkCaCertificates(input.caCertificates, ctx.now()) ?? [];
+  const vault = input.outboundAuth === 'MTLS' ? vaultOf(ctx) : undefined;
   return ctx.db.$transaction(async (tx) => {
     const partner = await tx.partner.create({
       data: {
@@ -133,22 +193,28 @@ export async function registerPartner(ctx: IdentityContext, input: RegisterInput
         certificateFingerprints: input.certificateFingerprints ?? [],
         outboundAuth: input.outboundAuth,
         ourClientId: input.ourClientId ?? null,
+        caCertificates,
         createdBy: actor.userId,
         statusChangedBy: actor.userId,
         statusChangedAt: ctx.now(),
       },
     });
     await recordAudit(tx, ctx.principal, { action: 'partner.register', outcome: 'SUCCESS', targetType: 'Partner', targetId: partner.id });
+    if (vault) await issueClientCredential(ctx, tx, partner.id, actor.userId, vault);
     await announceDirectoryChange(tx, { partnerId: partner.id });
     return partner;
   });
 }
 
 export async function updatePartner(ctx: IdentityContext, id: string, input: UpdateInput): Promise<Partner> {
-  await authorize(ctx, 'partner.manage', { type: 'Partner', id });
+  const actor = await authorize(ctx, 'partner.manage', { type: 'Partner', id });
   const existing = await ctx.db.partner.findUnique({ where: { id } });
   if (!existing) throw notFound('no such partner');
   await checkKeys(input.jwks);
+  const caCertificates = checkCaCertificates(input.caCertificates, ctx.now());
+  // Switching to mutual TLS needs our client certificate for this partner: issued now unless one is current.
+  const needsCredential = input.outboundAuth === 'MTLS' && (await ctx.db.partnerClientCredential.count({ where: { partnerId: id, retiredAt: null } })) === 0;
+  const vault = needsCredential ? vaultOf(ctx) : undefined;
   const jwks = input.jwks === undefined ? (existing.jwks as unknown as { keys: JWK[] }) : (input.jwks ?? { keys: [] });
   const fingerprints = input.certificateFingerprints === undefined ? existing.certificateFingerprints : (input.certificateFingerprints ?? []);
   if (jwks.keys.length === 0 && fingerprints.length === 0) throw badUserInput('jwks: the partner would have no way to authenticate', 'jwks');
@@ -164,14 +230,39 @@ export async function updatePartner(ctx: IdentityContext, id: string, input: Upd
         ...(input.userSystem !== undefined ? { userSystem: input.userSystem } : {}),
         ...(input.outboundAuth !== undefined ? { outboundAuth: input.outboundAuth } : {}),
         ...(input.ourClientId !== undefined ? { ourClientId: input.ourClientId } : {}),
+        ...(caCertificates !== undefined ? { caCertificates } : {}),
         jwks: toJson(jwks),
         certificateFingerprints: fingerprints,
       },
     });
     await recordAudit(tx, ctx.principal, { action: 'partner.update', outcome: 'SUCCESS', targetType: 'Partner', targetId: id, details: { fields: changed.join(',') } });
+    if (vault) await issueClientCredential(ctx, tx, id, actor.userId, vault);
     return partner;
   });
 }
+
+/**
+ * A new client certificate for a partner we call with mutual TLS (the current
+ * one expires, or its key may have leaked): the old one is retired at once,
+ * so give the partner the new certificate (or have it trust our CA) first.
+ */
+export async function renewPartnerClientCertificate(ctx: IdentityContext, id: string): Promise<Partner> {
+  const actor = await authorize(ctx, 'partner.manage', { type: 'Partner', id });
+  const existing = await ctx.db.partner.findUnique({ where: { id } });
+  if (!existing) throw notFound('no such partner');
+  if (existing.outboundAuth !== 'MTLS') throw appError('CONFLICT', 'we call this partner with JWTs: set outboundAuth to MTLS first');
+  const vault = vaultOf(ctx);
+  await ctx.db.$transaction((tx) => issueClientCredential(ctx, tx, id, actor.userId, vault));
+  return existing;
+}
+
+/** The certificate (never the key) we present to this partner, if it is one we call with mutual TLS. */
+export function currentClientCertificate(db: Pick<IdentityDb, 'partnerClientCredential'>, partnerId: string): Promise<PartnerClientCredential | null> {
+  return db.partnerClientCredential.findFirst({ where: { partnerId, retiredAt: null }, orderBy: { createdAt: 'desc' } });
+}
+
+/** identity's outbox event: a partner was suspended, so its pending inbound join requests end (adapters/jobs/inbound-join-partner-suspended.ts). */
+export const partnerSuspendedEvent = 'partner.suspended';
 
 async function setStatus(ctx: IdentityContext, id: string, status: 'ACTIVE' | 'SUSPENDED', reason: string): Promise<Partner> {
   const actor = await authorize(ctx, 'partner.manage', { type: 'Partner', id });
@@ -182,6 +273,7 @@ async function setStatus(ctx: IdentityContext, id: string, status: 'ACTIVE' | 'S
     const partner = await tx.partner.update({ where: { id }, data: { status, statusReason: reason, statusChangedBy: actor.userId, statusChangedAt: ctx.now() } });
     await recordAudit(tx, ctx.principal, { action: status === 'SUSPENDED' ? 'partner.suspend' : 'partner.reactivate', outcome: 'SUCCESS', targetType: 'Partner', targetId: id });
     await announceDirectoryChange(tx, { partnerId: id });
+    if (status === 'SUSPENDED') await appendEvent(tx.identityOutboxEvent as unknown as OutboxDelegate, partnerSuspendedEvent, { partnerId: id });
     return partner;
   });
 }
@@ -246,4 +338,41 @@ function exchangeView(partner: Partner): ExchangePartner {
     outboundAuth: partner.outboundAuth,
     ourClientId: partner.ourClientId,
   };
+}
+
+/** How to reach one partner at the transport level: whom to trust, and the client certificate to present. */
+export interface PartnerTransport {
+  /** The partner's registered CA certificates (PEM); empty: fall back to PARTNER_CA_FILES, else the system's CAs. */
+  caPems: string[];
+  /** Present only for a partner we call with mutual TLS that has a current credential. */
+  clientCertificate?: { certPem: string; keyPem: string; fingerprint: string; notAfter: Date };
+}
+
+export interface PartnerTransportDeps {
+  db: Pick<IdentityDb, 'partner' | 'partnerClientCredential'>;
+  /** The vault the keys were sealed with (openPartnerKeyVault(CA_DIR) in every process that calls partners). */
+  partnerKeys: PartnerKeyVault;
+}
+
+/**
+ * For the requester side, once per call: the partner's trust anchors and our
+ * client certificate for it, read fresh so a change in the registry applies
+ * to the next call without a restart. Null for an unknown or suspended
+ * partner (as findPartnerForExchange). A partner registered with
+ * outboundAuth MTLS whose credential is missing answers no clientCertificate:
+ * the caller must then refuse to call (an operator fixes it with
+ * renewPartnerClientCertificate). Throws when a sealed key cannot be opened
+ * (the KEK in CA_DIR is not the one it was sealed with): an operator problem,
+ * never a reason to call without the certificate.
+ */
+export async function partnerTransport(deps: PartnerTransportDeps, partnerId: string): Promise<PartnerTransport | null> {
+  if (!uuidPattern.test(partnerId)) return null;
+  const partner = await deps.db.partner.findUnique({ where: { id: partnerId } });
+  if (!partner || partner.status !== 'ACTIVE') return null;
+  const transport: PartnerTransport = { caPems: [...partner.caCertificates] };
+  if (partner.outboundAuth !== 'MTLS') return transport;
+  const credential = await currentClientCertificate(deps.db, partnerId);
+  if (!credential) return transport;
+  const keyPem = deps.partnerKeys.open(credential.sealedKey, sealContext(partnerId, credential.id));
+  return { ...transport, clientCertificate: { certPem: credential.certificatePem, keyPem, fingerprint: credential.fingerprint, notAfter: credential.notAfter } };
 }

@@ -5,12 +5,12 @@ import type { ExternalParticipant as ParticipantRow, InboundJoinRequest as Reque
 import { parseInput, uuid } from '../../../lib/input';
 import type { RoomsContext } from '../context';
 import { listExternalParticipants, removeExternalParticipant, removeExternalParticipantReason } from '../services/external-participant-service';
-import { decideInboundJoin, getInboundJoinRequest, listInboundJoinRequests, participantOfRequest, rejectReason, stepsOf } from '../services/inbound-join-service';
+import { cancelInboundJoin, decideInboundJoin, getInboundJoinRequest, listInboundJoinRequests, participantOfRequest, rejectReason, stepsOf } from '../services/inbound-join-service';
 import { issueRoomShareCode, issueShareCodeArgs, listRoomShareCodes, revokeRoomShareCode, shareCodeStatus } from '../services/share-code-service';
 import { userRef } from './user-ref';
 
 type Args = Record<string, unknown>;
-const statusArg = z.enum(['PENDING', 'APPROVED', 'REJECTED']).optional().nullable();
+const statusArg = z.enum(['PENDING', 'APPROVED', 'REJECTED', 'CANCELLED']).optional().nullable();
 
 export const InboundQuery = {
   inboundJoinRequests: (_: unknown, args: Args, ctx: RoomsContext) => listInboundJoinRequests(ctx, parseInput(statusArg, args.status, 'status')),
@@ -23,6 +23,7 @@ export const InboundMutation = {
   approveInboundJoin: (_: unknown, args: Args, ctx: RoomsContext) => decideInboundJoin(ctx, parseInput(uuid, args.id, 'id'), { approve: true }),
   rejectInboundJoin: (_: unknown, args: Args, ctx: RoomsContext) =>
     decideInboundJoin(ctx, parseInput(uuid, args.id, 'id'), { approve: false, reason: parseInput(rejectReason, args.reason, 'reason') }),
+  cancelInboundJoin: (_: unknown, args: Args, ctx: RoomsContext) => cancelInboundJoin(ctx, parseInput(uuid, args.id, 'id'), parseInput(rejectReason, args.reason, 'reason')),
   removeExternalParticipant: (_: unknown, args: Args, ctx: RoomsContext) =>
     removeExternalParticipant(ctx, parseInput(uuid, args.id, 'id'), parseInput(removeExternalParticipantReason, args.reason, 'reason')),
 };

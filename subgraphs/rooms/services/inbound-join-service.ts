@@ -5,8 +5,14 @@
 // approves or rejects it. On approval the partner's user becomes an external
 // participant: no local account, shown as asserted by the partner.
 //
+// A request that ends without a decision is CANCELLED, never left pending:
+// the partner cancels its Task (adapters/fhir), a manager withdraws it
+// (cancelInboundJoin), its share code is revoked, the partner is suspended
+// (adapters/jobs/inbound-join-partner-suspended.ts). Closing the room rejects
+// it (rejectPendingOnClose), as before.
+//
 // Trace: the request keeps the Task id as its correlation id; every step
-// (received, approved, rejected) is kept with who decided; every write is in
+// (received, approved, rejected, cancelled) is kept with who acted; every write is in
 // rooms' chained access record with the correlation id in `what`
 // ("inbound-join.approve#<task id>"); the decision reaches the Task through
 // rooms' outbox (event inbound-join.decided).
@@ -40,7 +46,21 @@ export const inboundJoinInput = z
   })
   .strict();
 
-export type InboundJoinDb = Pick<RoomsDb, 'inboundJoinRequest' | 'inboundJoinStep' | 'externalParticipant' | 'room' | 'roomShareCode' | 'roomsAccessRecord' | 'roomsOutboxEvent' | '$executeRaw' | '$transaction'>;
+export type InboundJoinDb = Pick<
+  RoomsDb,
+  'inboundJoinRequest' | 'inboundJoinStep' | 'externalParticipant' | 'room' | 'roomShareCode' | 'roomsAccessRecord' | 'roomsOutboxEvent' | '$executeRaw' | '$queryRaw' | '$transaction'
+>;
+
+/** A transaction that can take row locks (SELECT ... FOR SHARE). */
+export type LockingTx = RoomsTx & Pick<RoomsDb, '$queryRaw'>;
+
+/** Who ended a request without a decision: the partner, the system (a suspension), or one of our users. */
+export type Canceller = { kind: 'partner'; partnerId: string } | { kind: 'system' } | { kind: 'user'; user: UserPrincipal };
+
+/** Reasons the partner reads in the Task's statusReason. */
+export const shareCodeRevokedReason = 'the share code was revoked';
+export const partnerSuspendedReason = 'the partner was suspended';
+export const cancelledByRequesterReason = 'cancelled by the requester';
 
 /**
  * The access records' reference to a request: our Task id and the
@@ -54,12 +74,12 @@ export function traceOf(request: Pick<InboundJoinRequest, 'correlationId' | 'tas
   return `${request.correlationId}|${request.taskIdentifier.slice(bar + 1)}`;
 }
 
-function systemRecord(tx: Pick<RoomsTx, 'roomsAccessRecord' | '$executeRaw'>, room: { id: string; subjectId: string }, partnerId: string, what: string) {
+function systemRecord(tx: Pick<RoomsTx, 'roomsAccessRecord' | '$executeRaw'>, room: { id: string; subjectId: string }, partnerId: string | null, what: string) {
   return appendAccessRecord(chainStore(tx), {
     at: new Date(),
     actorId: null,
-    // The partner asked; no user of ours acted.
-    actorRole: `PARTNER:${partnerId}`,
+    // The partner asked (or the system acted); no user of ours did.
+    actorRole: partnerId ? `PARTNER:${partnerId}` : 'SYSTEM',
     subjectId: room.subjectId,
     roomId: room.id,
     action: 'WRITE',
@@ -72,34 +92,113 @@ function systemRecord(tx: Pick<RoomsTx, 'roomsAccessRecord' | '$executeRaw'>, ro
  * Creates the request for a stored inbound Task. Idempotent on the
  * correlation id: a retried or duplicated job returns the existing request.
  */
-export async function createInboundJoinRequest(db: InboundJoinDb, input: z.infer<typeof inboundJoinInput>): Promise<{ request: InboundJoinRequest; created: boolean }> {
+export async function createInboundJoinRequest(db: InboundJoinDb, input: z.infer<typeof inboundJoinInput>, state: CreationState = {}): Promise<{ request: InboundJoinRequest; created: boolean }> {
   const existing = await db.inboundJoinRequest.findUnique({ where: { correlationId: input.correlationId } });
   if (existing) return { request: existing, created: false };
-  const room = await db.room.findUnique({ where: { id: input.roomId } });
-  if (!room) throw new Error('inbound join: the room of a stored Task no longer exists');
   try {
-    const request = await db.$transaction(async (tx) => {
-      const created = await tx.inboundJoinRequest.create({ data: { id: randomUUID(), ...input } });
-      await tx.inboundJoinStep.create({ data: { id: randomUUID(), requestId: created.id, action: 'RECEIVED', actorRole: `PARTNER:${input.partnerId}` } });
-      await systemRecord(tx, room, input.partnerId, `inbound-join.receive#${traceOf(input)}`);
-      // The room closed after the Task arrived (its closing rejected what was pending then): answer now, as the closing would have.
-      if (room.status === 'CLOSED') {
-        const now = new Date();
-        await tx.inboundJoinRequest.update({ where: { id: created.id }, data: { status: 'REJECTED', decidedAt: now, decisionReason: roomClosedReason } });
-        await tx.inboundJoinStep.create({ data: { id: randomUUID(), requestId: created.id, action: 'REJECTED', actorRole: 'SYSTEM', reason: roomClosedReason, at: now } });
-        await systemRecord(tx, room, input.partnerId, `inbound-join.reject#${traceOf(input)}`);
-        await appendRoomsOutboxEvent(tx, inboundJoinDecidedEvent, { joinRequestId: created.id, correlationId: input.correlationId });
-        return tx.inboundJoinRequest.findUniqueOrThrow({ where: { id: created.id } });
-      }
-      return created;
-    });
-    return { request, created: true };
+    return await db.$transaction((tx) => createInboundJoinRequestIn(tx, input, state));
   } catch (error) {
     // Two runs raced: the unique correlation id let one through.
     const raced = await db.inboundJoinRequest.findUnique({ where: { correlationId: input.correlationId } });
     if (raced) return { request: raced, created: false };
     throw error;
   }
+}
+
+export interface CreationState {
+  /** The partner cancelled its Task before the request existed: the request is created cancelled, for the record. */
+  cancelled?: { by: Canceller; reason: string };
+}
+
+/**
+ * The same, inside the caller's transaction (the inbound job holds the Task's
+ * row lock there, so a partner's cancellation cannot slip in between). The
+ * share code and room rows are read FOR SHARE: a revocation or a closing
+ * running at the same moment waits for this request to commit, then finds
+ * it pending and ends it; or it committed first and this request is created
+ * already ended. Either way nothing stays pending.
+ */
+export async function createInboundJoinRequestIn(tx: LockingTx, input: z.infer<typeof inboundJoinInput>, state: CreationState = {}): Promise<{ request: InboundJoinRequest; created: boolean }> {
+  const existing = await tx.inboundJoinRequest.findUnique({ where: { correlationId: input.correlationId } });
+  if (existing) return { request: existing, created: false };
+  await tx.$queryRaw`SELECT id FROM rooms.room_share_code WHERE id = ${input.shareCodeId}::uuid FOR SHARE`;
+  await tx.$queryRaw`SELECT id FROM rooms.room WHERE id = ${input.roomId}::uuid FOR SHARE`;
+  const room = await tx.room.findUnique({ where: { id: input.roomId } });
+  if (!room) throw new Error('inbound join: the room of a stored Task no longer exists');
+  const code = await tx.roomShareCode.findUnique({ where: { id: input.shareCodeId } });
+  const created = await tx.inboundJoinRequest.create({ data: { id: randomUUID(), ...input } });
+  await tx.inboundJoinStep.create({ data: { id: randomUUID(), requestId: created.id, action: 'RECEIVED', actorRole: `PARTNER:${input.partnerId}` } });
+  await systemRecord(tx, room, input.partnerId, `inbound-join.receive#${traceOf(input)}`);
+  const now = new Date();
+  // The room closed after the Task arrived (its closing rejected what was pending then): answer now, as the closing would have.
+  if (room.status === 'CLOSED') {
+    await tx.inboundJoinRequest.update({ where: { id: created.id }, data: { status: 'REJECTED', decidedAt: now, decisionReason: roomClosedReason } });
+    await tx.inboundJoinStep.create({ data: { id: randomUUID(), requestId: created.id, action: 'REJECTED', actorRole: 'SYSTEM', reason: roomClosedReason, at: now } });
+    await systemRecord(tx, room, input.partnerId, `inbound-join.reject#${traceOf(input)}`);
+    await appendRoomsOutboxEvent(tx, inboundJoinDecidedEvent, { joinRequestId: created.id, correlationId: input.correlationId });
+  } else if (state.cancelled) {
+    // The Task is already cancelled: no event, the Task needs no answer.
+    await endWithoutDecision(tx, created, room, state.cancelled.by, state.cancelled.reason, now, false);
+  } else if (code?.revokedAt) {
+    await endWithoutDecision(tx, created, room, { kind: 'system' }, shareCodeRevokedReason, now, true);
+  }
+  return { request: await tx.inboundJoinRequest.findUniqueOrThrow({ where: { id: created.id } }), created: true };
+}
+
+/**
+ * Moves one PENDING request to CANCELLED (only from PENDING: a concurrent
+ * decision wins), with its step and access record, and (announce) the
+ * outbox event that moves the partner's Task. Returns whether it moved.
+ */
+async function endWithoutDecision(tx: RoomsTx, request: InboundJoinRequest, room: { id: string; subjectId: string }, by: Canceller, reason: string, at: Date, announce: boolean): Promise<boolean> {
+  const actorId = by.kind === 'user' ? by.user.userId : null;
+  const moved = await tx.inboundJoinRequest.updateMany({ where: { id: request.id, status: 'PENDING' }, data: { status: 'CANCELLED', decidedBy: actorId, decidedAt: at, decisionReason: reason } });
+  if (moved.count !== 1) return false;
+  const actorRole = by.kind === 'user' ? by.user.role : by.kind === 'partner' ? `PARTNER:${by.partnerId}` : 'SYSTEM';
+  await tx.inboundJoinStep.create({ data: { id: randomUUID(), requestId: request.id, action: 'CANCELLED', actorId, actorRole, reason, at } });
+  const what = `inbound-join.cancel#${traceOf(request)}`;
+  if (by.kind === 'user') await recordAccess(tx, { actor: by.user, room, action: 'WRITE', what, outcome: 'SUCCESS' });
+  else await systemRecord(tx, room, by.kind === 'partner' ? by.partnerId : null, what);
+  if (announce) await appendRoomsOutboxEvent(tx, inboundJoinDecidedEvent, { joinRequestId: request.id, correlationId: request.correlationId });
+  return true;
+}
+
+/**
+ * For the adapters, inside the transaction that cancels the partner's Task
+ * (which holds the Task's row lock): ends the Task's request if it is still
+ * pending. 'none' when the job has not created it yet (it will be created
+ * cancelled), 'decided' when a manager decided first (the Task then follows
+ * the decision, and the partner's cancellation is refused).
+ */
+export async function cancelInboundJoinForTask(tx: RoomsTx, correlationId: string, by: Canceller, reason: string, at: Date): Promise<'cancelled' | 'none' | 'decided'> {
+  const request = await tx.inboundJoinRequest.findUnique({ where: { correlationId } });
+  if (!request) return 'none';
+  if (request.status === 'CANCELLED') return 'cancelled';
+  if (request.status !== 'PENDING') return 'decided';
+  const room = await tx.room.findUniqueOrThrow({ where: { id: request.roomId }, select: { id: true, subjectId: true } });
+  return (await endWithoutDecision(tx, request, room, by, reason, at, false)) ? 'cancelled' : 'decided';
+}
+
+/** A manager of the room withdraws a pending request without deciding it; the partner's Task becomes cancelled with the reason. */
+export async function cancelInboundJoin(ctx: RoomsContext, id: string, reason: string, now = new Date()): Promise<InboundJoinRequest> {
+  await requireDecider(ctx);
+  const request = await ctx.db.inboundJoinRequest.findUnique({ where: { id } });
+  if (!request) throw notFound('no such inbound join request');
+  const room = await findRoom(ctx, request.roomId);
+  const user = await requireManager(ctx, room, 'inbound-join.cancel');
+  if (request.status !== 'PENDING') throw appError('ILLEGAL_TRANSITION', `the request is already ${request.status.toLowerCase()}`);
+  return ctx.db.$transaction(async (tx) => {
+    if (!(await endWithoutDecision(tx, request, room, { kind: 'user', user }, reason, now, true))) throw appError('ILLEGAL_TRANSITION', 'the request was decided meanwhile');
+    return tx.inboundJoinRequest.findUniqueOrThrow({ where: { id } });
+  });
+}
+
+/** Revoking a share code (in the revocation's transaction) ends the requests still pending under it. */
+export async function cancelPendingOnRevoke(tx: RoomsTx, shareCodeId: string, room: { id: string; subjectId: string }, actor: UserPrincipal, now: Date): Promise<number> {
+  const pending = await tx.inboundJoinRequest.findMany({ where: { shareCodeId, status: 'PENDING' }, orderBy: { id: 'asc' } });
+  let ended = 0;
+  for (const request of pending) if (await endWithoutDecision(tx, request, room, { kind: 'user', user: actor }, shareCodeRevokedReason, now, true)) ended += 1;
+  return ended;
 }
 
 /** Holds 'partner.registerInboundUser' (Art. 20-2: system, admin and hospital managers); a refusal is recorded. */
@@ -112,7 +211,7 @@ async function requireDecider(ctx: RoomsContext) {
 }
 
 /** Requests on the rooms the caller manages (the system admin: all), newest first. */
-export async function listInboundJoinRequests(ctx: RoomsContext, status: 'PENDING' | 'APPROVED' | 'REJECTED' | null | undefined): Promise<InboundJoinRequest[]> {
+export async function listInboundJoinRequests(ctx: RoomsContext, status: 'PENDING' | 'APPROVED' | 'REJECTED' | 'CANCELLED' | null | undefined): Promise<InboundJoinRequest[]> {
   const user = await requireDecider(ctx);
   const rooms = user.role === 'SYSTEM_ADMIN' ? undefined : (await ctx.db.room.findMany({ where: { openedBy: user.userId }, select: { id: true } })).map((r) => r.id);
   const requests = await ctx.db.inboundJoinRequest.findMany({

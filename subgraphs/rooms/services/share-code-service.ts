@@ -2,8 +2,8 @@
 // partner can address one of our rooms. A manager of the room (its opener,
 // the system admin) issues a code for one partner; it is 192 random bits,
 // shown once and stored only as its SHA-256, expires (14 days by default),
-// can be revoked, and resolves only for the partner it was issued to, only
-// while the room is open. Anything else resolves to nothing, and the FHIR
+// can be revoked (which ends the join requests still pending under it), and
+// resolves only for the partner it was issued to, only while the room is open. Anything else resolves to nothing, and the FHIR
 // endpoint answers all those cases with the same 404.
 //
 // Partner ids are identity's keys and are not checked for existence here
@@ -18,6 +18,8 @@ import type { RoomsContext, RoomsDb } from '../context';
 import { recordAccess } from './access-records';
 import { authorizeRoom, findRoom } from './room-guard';
 import { requireActivePartner } from './directory-view';
+import { cancelPendingOnRevoke } from './inbound-join-service';
+import { shareCodeLength } from '../../../lib/exchange/share-code-limits';
 
 export const defaultShareCodeDays = 14;
 const dayMs = 24 * 3600 * 1000;
@@ -76,6 +78,8 @@ export async function revokeRoomShareCode(ctx: RoomsContext, id: string, now = n
   return ctx.db.$transaction(async (tx) => {
     const revoked = await tx.roomShareCode.update({ where: { id }, data: { revokedAt: now, revokedBy: user.userId } });
     await recordAccess(tx, { actor: user, room, action: 'WRITE', what: 'share-code.revoke', outcome: 'SUCCESS' });
+    // A request made with the code can no longer be approved under it: the partner learns why.
+    await cancelPendingOnRevoke(tx, id, room, user, now);
     return revoked;
   });
 }
@@ -97,7 +101,7 @@ export interface ResolvedShareCode {
  * open. The caller answers every null the same way.
  */
 export async function resolveShareCode(db: Pick<RoomsDb, 'roomShareCode' | 'room'>, partnerId: string, code: string, now = new Date()): Promise<ResolvedShareCode | null> {
-  if (code.length > 256) return null;
+  if (code.length > shareCodeLength.max) return null;
   const row = await db.roomShareCode.findUnique({ where: { codeHash: hashShareCode(code) } });
   if (!row || row.partnerId !== partnerId || shareCodeStatus(row, now) !== 'ACTIVE') return null;
   const room = await db.room.findUnique({ where: { id: row.roomId }, select: { status: true } });

@@ -1,0 +1,31 @@
+// A partner was suspended (identity's outbox event partner.suspended) → every
+// join Task it still has in `received` is cancelled with the reason "the
+// partner was suspended", and its pending join request with it (rooms'
+// service, under the Task's row lock: cancelInboundTask). The partner cannot
+// read anything while suspended; once reactivated it finds its Tasks
+// cancelled rather than waiting forever. Idempotent: a Task already decided
+// or cancelled is left alone, so a retry changes nothing.
+import { z } from 'zod';
+import { partnerSuspendedEvent } from '../../subgraphs/identity/services/partner-service';
+import { partnerSuspendedReason } from '../../subgraphs/rooms/services/inbound-join-service';
+import { cancelInboundTask } from '../fhir/inbound-task-service';
+import type { JobDefinition } from '../job-definition';
+
+const payload = z.object({ partnerId: z.string().uuid() }).strict();
+
+export const inboundJoinPartnerSuspended: JobDefinition<z.infer<typeof payload>> = {
+  queue: 'inbound-join-partner-suspended',
+  event: partnerSuspendedEvent,
+  payload,
+  async process({ partnerId }, job, deps) {
+    const db = deps.inbound;
+    if (!db) throw new Error('inbound-join-partner-suspended needs the inbound exchange database handle (JobDependencies.inbound)');
+    const received = await db.inboundTask.findMany({ where: { partnerId, status: 'RECEIVED' }, select: { id: true }, orderBy: { id: 'asc' } });
+    let cancelled = 0;
+    for (const { id } of received) {
+      const result = await cancelInboundTask(db, id, { kind: 'system' }, partnerSuspendedReason, new Date());
+      if (result.outcome === 'cancelled') cancelled += 1;
+    }
+    deps.logger.info({ jobId: job.id, partner: partnerId, cancelled }, 'inbound Tasks of a suspended partner cancelled');
+  },
+};
