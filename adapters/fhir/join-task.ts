@@ -1,4 +1,4 @@
-// The join Task of the partner exchange contract (v1, ../shared/domain.md):
+// The join Task of the partner exchange contract (docs/partner-exchange.md):
 // one builder for the requester side (Art. 20-3, outbound) and one parser for
 // the receiver side (Art. 20-2, inbound), so both ends speak exactly the same
 // shape. The parser validates against R4 first, then the contract's rules,

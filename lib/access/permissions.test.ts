@@ -1,16 +1,15 @@
 // Walks every role x operation and compares the permission table with the
-// table "Who may do what" in the domain brief (../shared/domain.md), read
-// from the file itself so the two cannot drift apart silently.
+// table "Who may do what" in the project's access rules (docs/access-rules.md),
+// read from the file itself so the two cannot drift apart silently.
 import fs from 'node:fs';
 import path from 'node:path';
 import { repoRoot } from '../repo-paths';
 import { can, grantOf, operations, permissionTable, type Grant, type Operation } from './permissions';
 import { roles, type Role } from './principal';
 
-// The brief sits in shared/ beside the repository (as on developers' machines and in CI).
-const briefPath = process.env.RENKEI_DOMAIN_BRIEF ?? path.join(repoRoot, '..', 'shared', 'domain.md');
+const rulesPath = path.join(repoRoot, 'docs', 'access-rules.md');
 
-/** The brief's rows, by the start of their capability text, and the operations each covers. */
+/** The table's rows, by the start of their capability text, and the operations each covers. */
 const rows: Array<{ capability: string; ops: Partial<Record<'decide' | 'forward' | 'submit', Operation>> & { decide: Operation } }> = [
   { capability: 'register / change / stop facilities', ops: { decide: 'facility.decide', forward: 'facility.forward', submit: 'facility.submit' } },
   { capability: 'issue / change account IDs', ops: { decide: 'user.decide', submit: 'user.submit' } },
@@ -26,7 +25,7 @@ const rows: Array<{ capability: string; ops: Partial<Record<'decide' | 'forward'
   { capability: 'read and write room content', ops: { decide: 'room.content' } },
 ];
 
-/** What each phrase used in the brief's cells means, as (which operation of the row, which grant). */
+/** What each phrase used in the table's cells means, as (which operation of the row, which grant). */
 function meaning(cell: string): { op: 'decide' | 'forward' | 'submit'; grant: Grant } | null {
   if (cell === '–' || cell === '-' || cell === 'receives them') return null;
   if (/^yes\b/.test(cell)) return { op: 'decide', grant: 'any' };
@@ -36,12 +35,11 @@ function meaning(cell: string): { op: 'decide' | 'forward' | 'submit'; grant: Gr
   if (/^confirm and forward$|^forwards the user's wish$/.test(cell)) return { op: 'forward', grant: 'own-facility' };
   if (/^submit \(own (facility|staff)\)$/.test(cell)) return { op: 'submit', grant: 'own-facility' };
   if (/^submit$|^asks via FACILITY_MANAGER$/.test(cell)) return { op: 'submit', grant: 'any' };
-  throw new Error(`the brief uses a phrase this test does not know: "${cell}"`);
+  throw new Error(`the access rules use a phrase this test does not know: "${cell}"`);
 }
 
 function briefTable(): Map<string, Record<Role, string>> {
-  if (!fs.existsSync(briefPath)) throw new Error(`the domain brief is not at ${briefPath}: put shared/ beside the repository or set RENKEI_DOMAIN_BRIEF`);
-  const text = fs.readFileSync(briefPath, 'utf8');
+  const text = fs.readFileSync(rulesPath, 'utf8');
   const section = text.slice(text.indexOf('## Who may do what'));
   const lines = section.split('\n').filter((l) => l.startsWith('|'));
   const header = lines[0]!.split('|').slice(1, -1).map((c) => c.trim());
@@ -57,7 +55,7 @@ function briefTable(): Map<string, Record<Role, string>> {
 describe('permission table', () => {
   const brief = briefTable();
 
-  it('reads the brief table with one column per role', () => {
+  it('reads the access rules table with one column per role', () => {
     expect(brief.size).toBeGreaterThanOrEqual(rows.length);
     for (const byRole of brief.values()) expect(Object.keys(byRole).sort()).toEqual([...roles].sort());
   });
@@ -66,7 +64,7 @@ describe('permission table', () => {
     for (const role of roles) {
       it(`${role}: ${row.capability}`, () => {
         const entry = [...brief.entries()].find(([capability]) => capability.startsWith(row.capability));
-        if (!entry) throw new Error(`the brief has no row starting "${row.capability}"`);
+        if (!entry) throw new Error(`the access rules have no row starting "${row.capability}"`);
         const expected = meaning(entry[1][role]);
         for (const [which, operation] of Object.entries(row.ops) as Array<['decide' | 'forward' | 'submit', Operation]>) {
           const want = expected && expected.op === which ? expected.grant : undefined;
@@ -76,7 +74,7 @@ describe('permission table', () => {
     }
   }
 
-  it('covers every operation; beyond the table only the audit trail, the Art. 22 fault flow and appendix 5 disclosure, as the brief describes them', () => {
+  it('covers every operation; beyond the table only the audit trail, the Art. 22 fault flow and appendix 5 disclosure, as the access rules describe them', () => {
     const covered = new Set(rows.flatMap((r) => Object.values(r.ops)));
     expect(operations.filter((op) => !covered.has(op))).toEqual(['partner.manage', 'audit.read', 'fault.report', 'fault.forward', 'fault.respond', 'disclosure.record', 'disclosure.produce', 'exchange.deadLetters']);
     expect(permissionTable['audit.read']).toEqual({ SYSTEM_ADMIN: 'any' });

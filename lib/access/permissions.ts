@@ -1,5 +1,5 @@
 // The one permission table: every operation any subgraph guards, and what
-// each role may do with it (Art. 12-15, 20-2, 20-3, 23; ../shared/domain.md
+// each role may do with it (Art. 12-15, 20-2, 20-3, 23; docs/access-rules.md
 // "Who may do what"). Subgraphs call `can` with the principal and the facts
 // of the target (own facility? member of the room?); nothing else decides.
 // Anything not granted here is denied.

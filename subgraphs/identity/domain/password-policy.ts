@@ -14,7 +14,7 @@
 // and the hasher normalizes the same way.
 //
 // Periodic change conflicts with current NIST advice but is required by the
-// city's security rules (domain.md, "Security rules"); maxAgeDays carries it.
+// city's security rules (appendix 2-4 of the regulations); maxAgeDays carries it.
 // Reuse of recent passwords can only be checked by verifying the candidate
 // against each kept hash, so that check lives in the service; this module
 // says how many hashes to keep and which to drop.

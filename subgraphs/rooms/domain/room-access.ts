@@ -1,4 +1,4 @@
-// Who may do what with one room (Art. 9, 20, 23-4; domain brief "Who may do
+// Who may do what with one room (Art. 9, 20, 23-4; docs/access-rules.md "Who may do
 // what"). Pure: the caller's role and id, the room's status and opener, and
 // whether the caller is a current member decide everything.
 //

@@ -1,5 +1,6 @@
-// Sharing stops → the subject's rooms are suspended (domain brief: "the room
-// is suspended (read-only, no new members) and its managers are told"): when
+// Sharing stops → the subject's rooms are suspended (Art. 19: once consent is
+// withdrawn the room must stop sharing; we make it read-only, with no new
+// members, and tell its managers): when
 // consent is withdrawn (consent-withdrawn job) or when the legal exception a
 // room relied on passes its review date unreviewed (sharing-review job).
 // Called by jobs, never by a client. In one transaction every OPEN room of
