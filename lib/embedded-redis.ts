@@ -33,8 +33,16 @@ export async function startEmbeddedRedis(binary: string, dataDir: string): Promi
   const child = spawn(
     binary,
     ['--bind', '127.0.0.1', '--port', String(port), '--dir', dir, '--appendonly', 'yes', '--save', '', '--requirepass', password, '--daemonize', 'no', '--loglevel', 'warning'],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
+    // Its own process group: a terminal's Ctrl-C reaches only us, and we stop Redis after the
+    // services that use it (otherwise it dies first and every client logs a refused connection).
+    { stdio: ['ignore', 'pipe', 'pipe'], detached: true },
   );
+  // Should this process end without stopping it (a crash), Redis goes with it.
+  const orphanGuard = () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+  };
+  process.once('exit', orphanGuard);
+  child.once('exit', () => process.off('exit', orphanGuard));
   await waitUntilListening(child, binary, port);
   return {
     url: `redis://:${password}@127.0.0.1:${port}`,

@@ -30,7 +30,10 @@ export async function runServiceProcess(
       }, 15_000);
       forced.unref();
       stop().then(
-        () => process.exit(0),
+        () => {
+          log.info('stopped');
+          process.exit(0);
+        },
         (error: unknown) => {
           log.error({ err: error }, 'error while stopping');
           process.exit(1);
