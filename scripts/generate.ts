@@ -1,0 +1,46 @@
+// npm run generate: the Prisma client (generated/prisma) and the supergraph
+// (gateway/supergraph.graphql), rebuilt only when what they are made from
+// changed. Their inputs (the Prisma schema and config, every subgraph schema,
+// the installed prisma version, this script) are hashed into a stamp beside
+// the Prisma client; a start with nothing changed skips ~10 s of generation
+// and, with it, rewriting files another running copy is using. `--force`
+// (or a missing output) always rebuilds.
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { repoRoot } from '../lib/repo-paths';
+import { supergraphPath } from '../gateway/supergraph-file';
+
+const at = (...parts: string[]) => path.join(repoRoot, ...parts);
+const stampPath = at('generated', '.inputs.sha256');
+const outputs = [at('generated', 'prisma', 'client.ts'), supergraphPath];
+
+function inputs(): string[] {
+  const subgraphSchemas = fs
+    .readdirSync(at('subgraphs'))
+    .map((name) => at('subgraphs', name, 'schema.graphql'))
+    .filter((file) => fs.existsSync(file));
+  return [at('prisma', 'schema.prisma'), at('prisma.config.ts'), at('node_modules', 'prisma', 'package.json'), __filename, ...subgraphSchemas.sort()];
+}
+
+function fingerprint(): string {
+  const hash = createHash('sha256');
+  for (const file of inputs()) hash.update(file).update('\0').update(fs.readFileSync(file)).update('\0');
+  return hash.digest('hex');
+}
+
+function run(command: string, args: string[]): void {
+  const result = spawnSync(command, args, { cwd: repoRoot, stdio: 'inherit' });
+  if (result.status !== 0) process.exit(result.status ?? 1);
+}
+
+const wanted = fingerprint();
+const upToDate = !process.argv.includes('--force') && outputs.every((file) => fs.existsSync(file)) && fs.existsSync(stampPath) && fs.readFileSync(stampPath, 'utf8') === wanted;
+if (upToDate) {
+  process.stdout.write('Prisma client and supergraph are up to date\n');
+} else {
+  run('npx', ['prisma', 'generate']);
+  run(process.execPath, ['--import', 'tsx', at('scripts', 'compose-supergraph.ts')]);
+  fs.writeFileSync(stampPath, wanted);
+}
