@@ -112,4 +112,12 @@ describe('startup errors are one readable message and exit code 1', () => {
     const problems = expectStartupFailure(result);
     expect(problems).toEqual([expect.stringMatching(/^DATABASE_URL: .*127\.0\.0\.1:1.* not reachable/)]);
   });
+
+  it('says a database that does not exist does not exist, and how to create it', async () => {
+    const url = new URL(adminDatabaseUrl);
+    url.pathname = '/renkei_no_such_database';
+    const result = await runToExit('adapters/main.ts', minimalEnv({ DATABASE_URL: url.toString(), REDIS_URL: redisUrl }));
+    const problems = expectStartupFailure(result);
+    expect(problems).toEqual([expect.stringMatching(/^DATABASE_URL: the database "renkei_no_such_database" does not exist .*createdb renkei_no_such_database/)]);
+  });
 });
