@@ -32,7 +32,8 @@ import { markSendAttempted, recordFailure, recordRefused, recordSent, requestToS
 import type { JobDefinition, JobDependencies } from '../job-definition';
 import { taskNames } from '../../subgraphs/identity/services/exchange-names';
 import { carriesIdentifier, taskToAdopt, type Identifier, type IdentifiedResource } from '../partner/partner-answer';
-import { clientFor, ourIdentifierSystems } from '../partner/partner-calls';
+import { ourIdentifierSystems } from '../../lib/exchange/identifier-systems';
+import { clientFor } from '../partner/partner-calls';
 import { PartnerCallError, type PartnerClient } from '../partner/partner-client';
 
 const payload = z.object({ requestId: z.string().uuid() }).strict();

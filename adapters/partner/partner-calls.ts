@@ -44,12 +44,6 @@ export function readTrustedCas(files: readonly string[]): string[] {
 
 export const defaultPartnerCallTimings = { timeoutMs: 10_000, poll: { firstDelayMs: 30_000, maxDelayMs: 6 * 60 * 60_000 }, syncStaleMs: 15 * 60_000 } as const;
 
-/** Our identifier systems in the Tasks we send (the partner registers them for us). */
-export function ourIdentifierSystems(fhirBaseUrl: string): { request: string; user: string } {
-  const base = fhirBaseUrl.replace(/\/+$/, '');
-  return { request: `${base}/sid/outbound-join-request`, user: `${base}/sid/user` };
-}
-
 /** The wait before poll number `polls` + 1 (exponential, capped). */
 export function pollDelay(settings: Pick<PartnerCallSettings, 'poll'>, polls: number): number {
   return Math.min(settings.poll.maxDelayMs, settings.poll.firstDelayMs * 2 ** Math.max(0, polls));

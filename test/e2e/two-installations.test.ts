@@ -17,7 +17,7 @@ import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { buildJoinTask } from '../../adapters/fhir/join-task';
-import { ourIdentifierSystems } from '../../adapters/partner/partner-calls';
+import { ourIdentifierSystems } from '../../lib/exchange/identifier-systems';
 import { createPartnerClient } from '../../adapters/partner/partner-client';
 import { signPartnerJwt } from '../../lib/exchange/exchange-key';
 import { actorWithRole, type Actor } from '../support/actors';

@@ -20,6 +20,7 @@ import { requireSignedIn } from '../../../lib/access/guard';
 import { can } from '../../../lib/access/permissions';
 import type { UserPrincipal } from '../../../lib/access/principal';
 import { appError, conflict, notFound } from '../../../lib/graphql-errors';
+import { shareCodeLength } from '../../../lib/exchange/share-code-limits';
 import { text, uuid } from '../../../lib/input';
 import { decideRouteStep, type ApplicationAction, type FormRoute } from '../../../lib/workflow/application-workflow';
 import type { RoomsContext, RoomsTx } from '../context';
@@ -39,12 +40,16 @@ export const outboundJoinRoute: FormRoute = {
 };
 const routeName = 'outbound partner join';
 
-/** As the partner's admin handed it over: no spaces, URL-safe characters (it travels as a FHIR identifier value). */
+/**
+ * As the partner's admin handed it over: no spaces, URL-safe characters (it
+ * travels as a FHIR identifier value), within the one bound both directions
+ * share (a code we would refuse inbound is refused here too).
+ */
 export const shareCode = z
   .string()
   .trim()
-  .min(8, 'must be at least 8 characters')
-  .max(256, 'must be at most 256 characters')
+  .min(shareCodeLength.min, `must be at least ${shareCodeLength.min} characters`)
+  .max(shareCodeLength.max, `must be at most ${shareCodeLength.max} characters`)
   .regex(/^[A-Za-z0-9._~-]+$/, 'must be the code as received (letters, digits, . _ ~ -)');
 
 export const askInput = z.object({ partnerId: uuid, shareCode, reason: text(1000) });
