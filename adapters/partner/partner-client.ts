@@ -65,6 +65,15 @@ export interface PartnerClient {
   /** GET Task?identifier=<system>|<value>: the Tasks carrying exactly our identifier, in the partner's order. */
   searchTasks(identifier: Identifier, context?: CallContext): Promise<IdentifiedResource[]>;
   readTask(id: string, context?: CallContext): Promise<IdentifiedResource>;
+  /**
+   * Asks the partner to cancel our Task `task` (as just read): a JSON Patch
+   * that tests the status read and replaces it with cancelled, or, when the
+   * partner does not take JSON Patch (405/415), a PUT of the Task as read
+   * with status cancelled (If-Match on its version, when it has one). Either
+   * way a Task that moved meanwhile is not overwritten: the partner answers
+   * 409/412. Answers the Task as the partner now holds it.
+   */
+  cancelTask(task: IdentifiedResource, reason: string, context?: CallContext): Promise<IdentifiedResource>;
   readCareTeam(id: string, context?: CallContext): Promise<IdentifiedResource>;
 }
 
@@ -178,6 +187,32 @@ export async function createPartnerClient(partner: PartnerEndpoint, options: Par
       return found.resource;
     },
     readTask: (id, context = {}) => read('Task', id, context),
+    async cancelTask(task, reason, context = {}) {
+      const statusReason = { text: reason };
+      const jsonPatch = [
+        { op: 'test', path: '/status', value: task.status },
+        { op: 'replace', path: '/status', value: 'cancelled' },
+        { op: 'add', path: '/statusReason', value: statusReason },
+      ] as const;
+      try {
+        const { resource } = await call('cancel-task', 'Task', context, (o) => client.patch({ resourceType: 'Task', id: task.id, jsonPatch: [...jsonPatch], options: o }) as Promise<KitResult>);
+        return resource;
+      } catch (error) {
+        // FHIR makes patch optional: a server without it says 405 (method) or 415 (media type).
+        if (!(error instanceof PartnerCallError && (error.status === 405 || error.status === 415))) throw error;
+      }
+      const { meta, ...rest } = task;
+      const versionId = (meta as { versionId?: unknown } | undefined)?.versionId;
+      const { resource } = await call('cancel-task', 'Task', context, (o) =>
+        client.update({
+          resourceType: 'Task',
+          id: task.id,
+          body: { ...rest, status: 'cancelled', statusReason } as FhirResource,
+          options: { ...o, headers: { ...o.headers, ...(typeof versionId === 'string' ? { 'if-match': `W/"${versionId}"` } : {}), prefer: 'return=representation' } },
+        }) as Promise<KitResult>,
+      );
+      return resource;
+    },
     readCareTeam: (id, context = {}) => read('CareTeam', id, context),
   };
 }
