@@ -51,6 +51,7 @@ export interface SeenRequest {
   path: string;
   ifNoneExist?: string;
   contentType?: string;
+  ifMatch?: string;
   /** Whether an Authorization header came with the request. */
   authorization: boolean;
   /** The SHA-256 fingerprint of the client certificate presented, if any. */
@@ -67,6 +68,8 @@ export interface GenericFhirServer {
   requests: SeenRequest[];
   options: { honourIfNoneExist: boolean; patch: boolean };
   inject(fault: Fault): void;
+  /** Drops the faults not yet used up. */
+  clearFaults(): void;
   /** Stored Tasks carrying this identifier, in storing order. */
   tasksWith(system: string, value: string): Resource[];
   /** Stores a Task directly, as another client of the server would have. */
@@ -109,7 +112,7 @@ export async function startGenericFhirServer(options: { tls: { certificatePem: s
   let counter = 0;
   let baseUrl = '';
 
-  const server: Omit<GenericFhirServer, 'url' | 'stop' | 'updateTask'> = {
+  const server: Omit<GenericFhirServer, 'url' | 'stop' | 'updateTask' | 'clearFaults'> = {
     tasks: new Map(),
     careTeams: new Map(),
     requests: [],
@@ -213,6 +216,7 @@ export async function startGenericFhirServer(options: { tls: { certificatePem: s
       path,
       ifNoneExist: typeof req.headers['if-none-exist'] === 'string' ? req.headers['if-none-exist'] : undefined,
       contentType: req.headers['content-type'],
+      ifMatch: typeof req.headers['if-match'] === 'string' ? req.headers['if-match'] : undefined,
       authorization: req.headers.authorization !== undefined,
       clientCertificate: raw ? createHash('sha256').update(raw).digest('hex') : undefined,
       outcome: 0,
@@ -284,6 +288,7 @@ export async function startGenericFhirServer(options: { tls: { certificatePem: s
   return Object.assign(server, {
     url: baseUrl,
     updateTask,
+    clearFaults: () => void faults.splice(0, faults.length),
     stop: () =>
       new Promise<void>((resolve) => {
         for (const res of hanging) res.destroy();
