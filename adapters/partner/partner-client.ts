@@ -18,6 +18,9 @@
 // Creating a Task is a FHIR conditional create (If-None-Exist on our
 // identifier), so a server that honours it never stores our request twice;
 // searchTasks finds what an earlier, unanswered create may have stored.
+// cancelTask asks for our Task's cancellation without overwriting a status
+// the partner set meanwhile (JSON Patch `test`, or If-Match on a PUT where a
+// server has no patch).
 //
 // fhir-kit-client 2 calls the global fetch (undici), which ignores Node's
 // https agent options: a custom CA needs an undici dispatcher. Node bundles
