@@ -12,6 +12,8 @@ import { startFhirEndpoint } from './fhir/fhir-server';
 import { defaultPartnerCallTimings, readTrustedCas } from './partner/partner-calls';
 import { openExchangeKey, type ExchangeIdentity } from '../lib/exchange/exchange-key';
 import { identitySettingsFrom } from '../subgraphs/identity/settings';
+import { openPartnerKeyVault } from '../lib/exchange/partner-key-vault';
+import { partnerTransport } from '../subgraphs/identity/services/partner-service';
 
 void runServiceProcess('renkei-worker', ['DATABASE_URL', 'REDIS_URL'], async (config, logger) => {
   const db = connectPostgres(config.databaseUrl as string, 5);
@@ -26,6 +28,8 @@ void runServiceProcess('renkei-worker', ['DATABASE_URL', 'REDIS_URL'], async (co
   const trustedCaPems = readTrustedCas(config.partnerCaFiles);
   // Our exchange identity (the key beside the CA, FHIR_BASE_URL) signs the calls to partners
   // (Art. 20-3); without FHIR_BASE_URL there is none, and outbound jobs end as dead letters saying so.
+  // Opens our client keys towards mTLS partners, sealed by identity with the same KEK (CA_DIR/partner-keys.kek).
+  const partnerKeys = openPartnerKeyVault(config.caDir);
   const exchange: ExchangeIdentity | undefined = config.fhirBaseUrl ? { key: await openExchangeKey(config.caDir), fhirBaseUrl: config.fhirBaseUrl } : undefined;
   const workers = await startWorkers({
     redis,
@@ -37,7 +41,7 @@ void runServiceProcess('renkei-worker', ['DATABASE_URL', 'REDIS_URL'], async (co
       consent: db.prisma,
       inbound: db.prisma,
       outbound: db.prisma,
-      partnerCalls: exchange ? { exchange, trustedCaPems, ...defaultPartnerCallTimings } : undefined,
+      partnerCalls: exchange ? { exchange, trustedCaPems, transport: (partnerId) => partnerTransport({ db: db.prisma, partnerKeys }, partnerId), ...defaultPartnerCallTimings } : undefined,
       logger,
     },
     definitions: jobDefinitions,

@@ -26,6 +26,7 @@ import { defaultPartnerCallTimings, type PartnerCallSettings } from '../adapters
 import type { ExchangeRetryPolicy } from '../adapters/backoff';
 import { generateExchangeKey, type ExchangeIdentity, type ExchangeKey } from '../lib/exchange/exchange-key';
 import { memoryPartnerKeyVault, type PartnerKeyVault } from '../lib/exchange/partner-key-vault';
+import { partnerTransport } from '../subgraphs/identity/services/partner-service';
 
 export interface SystemOptions {
   db: Database;
@@ -50,7 +51,7 @@ export interface SystemOptions {
    * adapters/partner/partner-calls.ts and adapters/backoff.ts.
    */
   exchangeDelivery?: {
-    partnerCalls?: Partial<Omit<PartnerCallSettings, 'exchange'>>;
+    partnerCalls?: Partial<Omit<PartnerCallSettings, 'exchange' | 'transport'>>;
     retry?: ExchangeRetryPolicy;
     stalled?: { lockDurationMs: number; stalledIntervalMs: number; maxStalledCount: number };
     every?: Readonly<Record<string, number>>;
@@ -154,7 +155,14 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
           logger: options.logger,
           outbound: options.db.prisma,
           inbound: options.db.prisma,
-          partnerCalls: { exchange, trustedCaPems: [], ...defaultPartnerCallTimings, ...options.exchangeDelivery?.partnerCalls },
+          partnerCalls: {
+            exchange,
+            trustedCaPems: [],
+            // Each partner's CA and our client certificate for it, read from the registry per call (no restart on a change).
+            transport: (partnerId) => partnerTransport({ db: options.db.prisma, partnerKeys }, partnerId),
+            ...defaultPartnerCallTimings,
+            ...options.exchangeDelivery?.partnerCalls,
+          },
         },
         exchangeRetry: options.exchangeDelivery?.retry,
         stalled: options.exchangeDelivery?.stalled,

@@ -11,7 +11,8 @@ import { z } from 'zod';
 import { findPartnerForExchange } from '../../subgraphs/identity/services/partner-service';
 import { membershipsToSync, recordCareTeam, recordFailure, type CareTeamView } from '../../subgraphs/rooms/services/external-membership-exchange';
 import type { JobDefinition } from '../job-definition';
-import { clientFor, ourIdentifierSystems } from '../partner/partner-calls';
+import { ourIdentifierSystems } from '../../lib/exchange/identifier-systems';
+import { clientFor } from '../partner/partner-calls';
 import { PartnerCallError, type FhirResource, type PartnerClient } from '../partner/partner-client';
 import { outboundDeps } from './outbound-join-send';
 

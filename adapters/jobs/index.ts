@@ -8,6 +8,7 @@ import { inboundJoinPartnerSuspended } from './inbound-join-partner-suspended';
 import { inboundJoinReceived } from './inbound-join-received';
 import { exchangeRedrive } from './exchange-redrive';
 import { externalRoomSync } from './external-room-sync';
+import { outboundJoinCancel } from './outbound-join-cancel';
 import { outboundJoinPoll } from './outbound-join-poll';
 import { outboundJoinSend } from './outbound-join-send';
 import { sharingReview } from './sharing-review';
@@ -23,9 +24,10 @@ export const jobDefinitions: ReadonlyArray<JobDefinition<never>> = [
   inboundJoinReceived as JobDefinition<never>,
   inboundJoinDecided as JobDefinition<never>,
   inboundJoinPartnerSuspended as JobDefinition<never>,
-  // Art. 20-3 outbound joins: send, follow the partner's Task, keep external memberships current.
+  // Art. 20-3 outbound joins: send, follow the partner's Task, cancel it on a late withdrawal, keep external memberships current.
   outboundJoinSend as JobDefinition<never>,
   outboundJoinPoll as JobDefinition<never>,
+  outboundJoinCancel as JobDefinition<never>,
   externalRoomSync as JobDefinition<never>,
   exchangeRedrive as JobDefinition<never>,
   subjectSharingChanged as JobDefinition<never>,

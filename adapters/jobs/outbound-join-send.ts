@@ -16,7 +16,11 @@
 //   is an anomaly: the first listed is adopted, the others are named in a
 //   DUPLICATE_TASKS step and a warn log, and nothing more is created;
 // - the processor re-reads the request and exits when it is no longer
-//   approved or already sent; recording the answer is conditional on NOT_SENT.
+//   approved or already sent; recording the answer is conditional on NOT_SENT;
+// - every POST is gated by the write-ahead mark, conditional on the request
+//   still being approved: a withdrawal that committed first means no POST,
+//   one that commits after the mark is the cancel job's to follow up (a Task
+//   that arrives anyway is recorded and then cancelled).
 // A 4xx with an OperationOutcome to the create is final: the request is
 // REFUSED with a code and the job stops (UnrecoverableError). Every other
 // failure (partner-answer.ts decides) is recorded on the request as its
@@ -32,7 +36,8 @@ import { markSendAttempted, recordFailure, recordRefused, recordSent, requestToS
 import type { JobDefinition, JobDependencies } from '../job-definition';
 import { taskNames } from '../../subgraphs/identity/services/exchange-names';
 import { carriesIdentifier, taskToAdopt, type Identifier, type IdentifiedResource } from '../partner/partner-answer';
-import { clientFor, ourIdentifierSystems } from '../partner/partner-calls';
+import { ourIdentifierSystems } from '../../lib/exchange/identifier-systems';
+import { clientFor } from '../partner/partner-calls';
 import { PartnerCallError, type PartnerClient } from '../partner/partner-client';
 
 const payload = z.object({ requestId: z.string().uuid() }).strict();
@@ -127,7 +132,11 @@ export const outboundJoinSend: JobDefinition<z.infer<typeof payload>> = {
       if (earlier) {
         delivered = earlier;
       } else {
-        await markSendAttempted(outbound, requestId);
+        // Withdrawn since it was read: nothing is posted (the withdrawal's cancel job finds nothing to cancel).
+        if (!(await markSendAttempted(outbound, requestId, request.sendAttemptedAt))) {
+          deps.logger.info({ jobId: job.id, requestId }, 'outbound join withdrawn before sending: not sent');
+          return;
+        }
         delivered = await create(client, task, identifier, requestId);
       }
       if (!carriesIdentifier(delivered.task, identifier)) throw new PartnerCallError('INVALID_FHIR', "the partner's Task does not carry our identifier", true, { operation: 'create-task', outcomeUnknown: true });

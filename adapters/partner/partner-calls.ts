@@ -8,15 +8,20 @@ import fs from 'node:fs';
 import type { ExchangeIdentity } from '../../lib/exchange/exchange-key';
 import { StartupError } from '../../lib/startup-error';
 import { signPartnerJwt } from '../../lib/exchange/exchange-key';
-import type { ExchangePartner } from '../../subgraphs/identity/services/partner-service';
+import type { ExchangePartner, PartnerTransport } from '../../subgraphs/identity/services/partner-service';
 import type { Logger } from '../../lib/logger';
 import { createPartnerClient, PartnerCallError, type PartnerClient } from './partner-client';
 
 export interface PartnerCallSettings {
   /** Our key and FHIR base URL (read at call time: known once the gateway listens). */
   exchange: Pick<ExchangeIdentity, 'key' | 'fhirBaseUrl'>;
-  /** PEM CA certificates partners' servers may chain to besides the system's (private CAs). */
+  /** PEM CA certificates partners' servers may chain to instead of the system's (PARTNER_CA_FILES), for partners without a registered CA. */
   trustedCaPems: readonly string[];
+  /**
+   * One partner's transport as the registry holds it now (its CA, our client
+   * certificate for it): identity's partnerTransport. Null: unknown or suspended.
+   */
+  transport(partnerId: string): Promise<PartnerTransport | null>;
   /** How long one call may take. */
   timeoutMs: number;
   /** Polling a partner's Task: the first wait, doubling per poll up to the max. */
@@ -44,27 +49,43 @@ export function readTrustedCas(files: readonly string[]): string[] {
 
 export const defaultPartnerCallTimings = { timeoutMs: 10_000, poll: { firstDelayMs: 30_000, maxDelayMs: 6 * 60 * 60_000 }, syncStaleMs: 15 * 60_000 } as const;
 
-/** Our identifier systems in the Tasks we send (the partner registers them for us). */
-export function ourIdentifierSystems(fhirBaseUrl: string): { request: string; user: string } {
-  const base = fhirBaseUrl.replace(/\/+$/, '');
-  return { request: `${base}/sid/outbound-join-request`, user: `${base}/sid/user` };
-}
-
 /** The wait before poll number `polls` + 1 (exponential, capped). */
 export function pollDelay(settings: Pick<PartnerCallSettings, 'poll'>, polls: number): number {
   return Math.min(settings.poll.maxDelayMs, settings.poll.firstDelayMs * 2 ** Math.max(0, polls));
 }
 
-/** A client for this partner, signing as the id the partner registered us under; failed calls are logged to `logger`. */
+/**
+ * A client for this partner, authenticating as it registered us: a JWT
+ * signed as the id it gave us, or (outboundAuth MTLS) the client certificate
+ * our CA issued for calling it alone. The partner's transport (its CA, our
+ * certificate) is read from the registry on every call, so a CA registered or
+ * a certificate renewed applies to the next call without a restart; its CA
+ * replaces PARTNER_CA_FILES for this partner. Failed calls are logged to `logger`.
+ */
 export async function clientFor(partner: ExchangePartner, settings: PartnerCallSettings, logger?: Logger): Promise<PartnerClient> {
-  const clientId = partner.ourClientId;
+  let transport: PartnerTransport | null;
+  try {
+    transport = await settings.transport(partner.id);
+  } catch {
+    // A sealed key that will not open (CA_DIR's partner-keys.kek is not the one it was sealed with): never call without it.
+    throw new PartnerCallError('NOT_CONFIGURED', 'our client key for this partner cannot be opened (CA_DIR/partner-keys.kek is not the one it was sealed with): issue a new certificate with renewPartnerClientCertificate', true);
+  }
+  // Suspended (or removed) since the job read it: retried, and the next attempt sees the suspension.
+  if (!transport) throw new PartnerCallError('NOT_CONFIGURED', 'the partner is unknown or suspended', true);
   // An operator has to finish the registration: retried, then a dead letter they can re-drive.
-  if (!clientId) throw new PartnerCallError('NOT_CONFIGURED', 'the partner has no client id for us (Partner.ourClientId)', true);
-  if (partner.outboundAuth !== 'JWT') throw new PartnerCallError('NOT_CONFIGURED', 'calling partners with mutual TLS is not supported yet: register the partner with outboundAuth JWT', true);
+  let signJwt: ((audience: string) => Promise<string>) | undefined;
+  if (partner.outboundAuth === 'MTLS') {
+    if (!transport.clientCertificate) throw new PartnerCallError('NOT_CONFIGURED', 'the partner wants mutual TLS but we hold no client certificate for it: issue one with renewPartnerClientCertificate', true);
+  } else {
+    const clientId = partner.ourClientId;
+    if (!clientId) throw new PartnerCallError('NOT_CONFIGURED', 'the partner has no client id for us (Partner.ourClientId)', true);
+    signJwt = (audience) => signPartnerJwt(settings.exchange.key, { clientId, audience });
+  }
   return createPartnerClient(partner, {
-    signJwt: (audience) => signPartnerJwt(settings.exchange.key, { clientId, audience }),
+    signJwt,
+    clientCertificate: partner.outboundAuth === 'MTLS' ? transport.clientCertificate : undefined,
     timeoutMs: settings.timeoutMs,
-    trustedCaPems: settings.trustedCaPems,
+    trustedCaPems: transport.caPems.length > 0 ? transport.caPems : settings.trustedCaPems,
     logger,
     partnerId: partner.id,
   });

@@ -1,7 +1,12 @@
 // Our calls to a partner's FHIR endpoint (Art. 20-3, the requester side of
 // the exchange contract v1.1), through fhir-kit-client. Every call:
-// - carries a fresh JWT (signPartnerJwt: iss = sub = the id the partner
-//   registered us under, aud = its FHIR base URL, a new jti each time);
+// - authenticates us as the partner registered us: a fresh JWT
+//   (signPartnerJwt: iss = sub = the id the partner registered us under,
+//   aud = its FHIR base URL, a new jti each time), or, for a partner we call
+//   with mutual TLS, the client certificate issued for that partner alone and
+//   no Authorization header at all (a receiver such as ours tries a bearer
+//   token before the certificate, so a token it cannot verify would be
+//   refused although the certificate is good);
 // - gives up after `timeoutMs` (AbortSignal), so a partner that hangs cannot
 //   hold a worker;
 // - trusts the partner's private CA when one is configured (`trustedCaPems`),
@@ -13,6 +18,9 @@
 // Creating a Task is a FHIR conditional create (If-None-Exist on our
 // identifier), so a server that honours it never stores our request twice;
 // searchTasks finds what an earlier, unanswered create may have stored.
+// cancelTask asks for our Task's cancellation without overwriting a status
+// the partner set meanwhile (JSON Patch `test`, or If-Match on a PUT where a
+// server has no patch).
 //
 // fhir-kit-client 2 calls the global fetch (undici), which ignores Node's
 // https agent options: a custom CA needs an undici dispatcher. Node bundles
@@ -20,6 +28,7 @@
 // so the dispatcher class is taken from the global dispatcher Node creates on
 // first use (see undiciAgent below). Adding `undici` as a dependency would
 // replace that with a plain import.
+import { createHash } from 'node:crypto';
 import type { Logger } from '../../lib/logger';
 import { classifyAnswer, classifyTransportError, identifierToken, ifNoneExist, isFhirId, tasksInSearchset, type FhirResource, type Identifier, type IdentifiedResource } from './partner-answer';
 import { PartnerCallError, type PartnerOperation } from './partner-error';
@@ -33,11 +42,13 @@ export interface PartnerEndpoint {
 }
 
 export interface PartnerClientOptions {
-  /** Signs the bearer token for one call to `audience`. */
-  signJwt(audience: string): Promise<string>;
+  /** Signs the bearer token for one call to `audience`; absent: no Authorization header (mutual TLS). */
+  signJwt?(audience: string): Promise<string>;
   timeoutMs?: number;
   /** PEM certificates of the CAs that issued partners' server certificates (private CAs); none: the system's CAs. */
   trustedCaPems?: readonly string[];
+  /** The client certificate (and its key) to present in the TLS handshake: mutual TLS. */
+  clientCertificate?: { certPem: string; keyPem: string; fingerprint: string };
   /** Where failed calls are reported, with this partner id. */
   logger?: Logger;
   partnerId?: string;
@@ -57,17 +68,41 @@ export interface PartnerClient {
   /** GET Task?identifier=<system>|<value>: the Tasks carrying exactly our identifier, in the partner's order. */
   searchTasks(identifier: Identifier, context?: CallContext): Promise<IdentifiedResource[]>;
   readTask(id: string, context?: CallContext): Promise<IdentifiedResource>;
+  /**
+   * Asks the partner to cancel our Task `task` (as just read): a JSON Patch
+   * that tests the status read and replaces it with cancelled, or, when the
+   * partner does not take JSON Patch (405/415), a PUT of the Task as read
+   * with status cancelled (If-Match on its version, when it has one). Either
+   * way a Task that moved meanwhile is not overwritten: the partner answers
+   * 409/412. Answers the Task as the partner now holds it.
+   */
+  cancelTask(task: IdentifiedResource, reason: string, context?: CallContext): Promise<IdentifiedResource>;
   readCareTeam(id: string, context?: CallContext): Promise<IdentifiedResource>;
 }
 
 type Dispatcher = object;
-const dispatchers = new Map<string, Dispatcher>();
+/**
+ * One dispatcher per slot (a partner id, else the TLS settings themselves),
+ * replaced when the slot's settings change: a CA registered or a certificate
+ * renewed at run time applies to the next client, and a partner's pooled
+ * connections (which carry its client certificate) are never used for
+ * another. A replaced dispatcher is dropped, not closed: a job may still be
+ * using a client built on it, and its idle connections close by themselves
+ * after undici's keep-alive timeout.
+ */
+const dispatchers = new Map<string, { key: string; agent: Dispatcher }>();
 
-/** An undici Agent trusting `ca` (see the header). Cached per CA set: connections are pooled. */
-async function undiciAgent(ca: readonly string[]): Promise<Dispatcher> {
-  const key = ca.join('\n');
-  const cached = dispatchers.get(key);
-  if (cached) return cached;
+interface TlsSettings {
+  ca: readonly string[];
+  clientCertificate?: { certPem: string; keyPem: string; fingerprint: string };
+}
+
+/** An undici Agent with these TLS settings (see the header), pooled per slot. */
+async function undiciAgent(slot: string | undefined, tls: TlsSettings): Promise<Dispatcher> {
+  // The key names the settings without holding a private key: the CA set and the certificate's fingerprint.
+  const key = `${createHash('sha256').update(tls.ca.join('\n')).digest('hex')}|${tls.clientCertificate?.fingerprint ?? ''}`;
+  const cached = dispatchers.get(slot ?? key);
+  if (cached?.key === key) return cached.agent;
   const globalKey = Symbol.for('undici.globalDispatcher.1');
   // The global of the realm `fetch` comes from (the same as globalThis, except in a sandbox such as jest's).
   const fetchRealm = (fetch as unknown as { constructor: FunctionConstructor }).constructor('return globalThis')() as typeof globalThis;
@@ -75,9 +110,14 @@ async function undiciAgent(ca: readonly string[]): Promise<Dispatcher> {
   // A data: URL makes Node set up its global dispatcher without any network traffic.
   if (!holder[globalKey]) await (await fetch('data:,')).text();
   const Agent = holder[globalKey]?.constructor;
-  if (!Agent) throw new Error('cannot configure TLS trust for partner calls: this Node.js has no undici global dispatcher');
-  const agent = new Agent({ connect: { ca: [...ca] } });
-  dispatchers.set(key, agent);
+  if (!Agent) throw new Error('cannot configure TLS for partner calls: this Node.js has no undici global dispatcher');
+  const connect = {
+    // No CA given: Node's default trust store (the system's CAs).
+    ...(tls.ca.length > 0 ? { ca: [...tls.ca] } : {}),
+    ...(tls.clientCertificate ? { cert: tls.clientCertificate.certPem, key: tls.clientCertificate.keyPem } : {}),
+  };
+  const agent = new Agent({ connect });
+  dispatchers.set(slot ?? key, { key, agent });
   return agent;
 }
 
@@ -88,7 +128,9 @@ export async function createPartnerClient(partner: PartnerEndpoint, options: Par
   // fhir-kit-client 2 is an ES module; node16 module resolution keeps this a real import().
   const { Client, RESPONSE_KEY } = await import('fhir-kit-client');
   const timeoutMs = options.timeoutMs ?? 10_000;
-  const requestOptions = options.trustedCaPems?.length ? { dispatcher: await undiciAgent(options.trustedCaPems) } : {};
+  const tls: TlsSettings = { ca: options.trustedCaPems ?? [], clientCertificate: options.clientCertificate };
+  // Node's global dispatcher serves partners that need neither a private CA nor a client certificate.
+  const requestOptions = tls.ca.length > 0 || tls.clientCertificate ? { dispatcher: await undiciAgent(options.partnerId, tls) } : {};
   const baseUrl = partner.fhirBaseUrl.replace(/\/+$/, '');
   const client = new Client({ baseUrl, requestOptions });
 
@@ -103,10 +145,10 @@ export async function createPartnerClient(partner: PartnerEndpoint, options: Par
 
   /** One HTTP exchange, classified: the expected resource, or a logged PartnerCallError. */
   async function call(operation: PartnerOperation, expected: 'Task' | 'CareTeam' | 'Bundle', context: CallContext, run: (options: { headers: Record<string, string>; signal: AbortSignal }) => Promise<KitResult>): Promise<{ status: number; resource: IdentifiedResource }> {
-    const token = await options.signJwt(baseUrl);
+    const headers: Record<string, string> = options.signJwt ? { authorization: `Bearer ${await options.signJwt(baseUrl)}` } : {};
     let answer: { status: number; body: unknown };
     try {
-      const result = await run({ headers: { authorization: `Bearer ${token}` }, signal: AbortSignal.timeout(timeoutMs) });
+      const result = await run({ headers, signal: AbortSignal.timeout(timeoutMs) });
       answer = { status: (result[RESPONSE_KEY] as Response | undefined)?.status ?? 200, body: result };
     } catch (error) {
       const response = (error as { response?: { status?: unknown; data?: unknown } }).response;
@@ -148,6 +190,32 @@ export async function createPartnerClient(partner: PartnerEndpoint, options: Par
       return found.resource;
     },
     readTask: (id, context = {}) => read('Task', id, context),
+    async cancelTask(task, reason, context = {}) {
+      const statusReason = { text: reason };
+      const jsonPatch = [
+        { op: 'test', path: '/status', value: task.status },
+        { op: 'replace', path: '/status', value: 'cancelled' },
+        { op: 'add', path: '/statusReason', value: statusReason },
+      ] as const;
+      try {
+        const { resource } = await call('cancel-task', 'Task', context, (o) => client.patch({ resourceType: 'Task', id: task.id, jsonPatch: [...jsonPatch], options: o }) as Promise<KitResult>);
+        return resource;
+      } catch (error) {
+        // FHIR makes patch optional: a server without it says 405 (method) or 415 (media type).
+        if (!(error instanceof PartnerCallError && (error.status === 405 || error.status === 415))) throw error;
+      }
+      const { meta, ...rest } = task;
+      const versionId = (meta as { versionId?: unknown } | undefined)?.versionId;
+      const { resource } = await call('cancel-task', 'Task', context, (o) =>
+        client.update({
+          resourceType: 'Task',
+          id: task.id,
+          body: { ...rest, status: 'cancelled', statusReason } as FhirResource,
+          options: { ...o, headers: { ...o.headers, ...(typeof versionId === 'string' ? { 'if-match': `W/"${versionId}"` } : {}), prefer: 'return=representation' } },
+        }) as Promise<KitResult>,
+      );
+      return resource;
+    },
     readCareTeam: (id, context = {}) => read('CareTeam', id, context),
   };
 }

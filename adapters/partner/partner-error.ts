@@ -42,7 +42,7 @@ export type PartnerErrorCode =
   | 'NOT_CONFIGURED';
 
 /** What we were doing: in the log line and the dead letter's summary. */
-export type PartnerOperation = 'create-task' | 'search-task' | 'read-task' | 'read-care-team';
+export type PartnerOperation = 'create-task' | 'search-task' | 'read-task' | 'cancel-task' | 'read-care-team';
 
 export class PartnerCallError extends Error {
   constructor(

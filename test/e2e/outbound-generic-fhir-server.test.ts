@@ -6,7 +6,7 @@
 // completes once the partner's people complete the Task. Twice: with a
 // server that honours If-None-Exist, and with one that ignores it, where only
 // our search-before-create keeps the Task single.
-import { ourIdentifierSystems } from '../../adapters/partner/partner-calls';
+import { ourIdentifierSystems } from '../../lib/exchange/identifier-systems';
 import { actorWithRole, type Actor } from '../support/actors';
 import { eventually } from '../support/eventually';
 import { graphql } from '../support/graphql-client';

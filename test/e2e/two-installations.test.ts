@@ -10,14 +10,15 @@
 // Walks: an outbound join completed (Takaoka's user into Himi's room, which is
 // Himi's inbound join approved), the reverse direction, an inbound join
 // rejected (with its reason back at the requester), a removal on the room's
-// side propagated to the requester's external membership, and a repeated POST
-// of the same Task creating nothing new.
+// side propagated to the requester's external membership, a repeated POST
+// of the same Task creating nothing new, and a request withdrawn after it was
+// sent, cancelled at the partner (JSON Patch to our own /fhir).
 import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { buildJoinTask } from '../../adapters/fhir/join-task';
-import { ourIdentifierSystems } from '../../adapters/partner/partner-calls';
+import { ourIdentifierSystems } from '../../lib/exchange/identifier-systems';
 import { createPartnerClient } from '../../adapters/partner/partner-client';
 import { signPartnerJwt } from '../../lib/exchange/exchange-key';
 import { actorWithRole, type Actor } from '../support/actors';
@@ -234,5 +235,22 @@ describe('two installations exchanging joins over HTTPS (contract v1, both direc
     const receiverSide = await himi.t.db.prisma.roomsAccessRecord.findMany({ where: { what: { endsWith: `|${id}` } }, orderBy: { seq: 'asc' } });
     expect(requesterSide.map((r) => r.what)).toEqual(expect.arrayContaining([`outbound-join.submit#${id}`, `outbound-join.forward#${id}`, `outbound-join.approve#${id}`]));
     expect(receiverSide.map((r) => r.what)).toEqual([`inbound-join.receive#${inbound.correlationId}|${id}`, `inbound-join.reject#${inbound.correlationId}|${id}`]);
+  }, 120_000);
+
+  it('a request withdrawn after it was sent is cancelled at the partner: its Task and its join request end cancelled', async () => {
+    const { id, roomId } = await outboundRequest(takaoka, himi);
+    await eventually(() => outboundRow(takaoka, id), (r) => r.exchangeStatus === 'RECEIVED', 20_000);
+    const inbound = await inboundRequestAt(himi, roomId);
+
+    const withdrawn = await as(takaoka, takaoka.user, ops.withdraw, { id });
+    expect(withdrawn.data?.withdrawOutboundJoin.status).toBe('WITHDRAWN');
+    const cancelled = await eventually(() => outboundRow(takaoka, id), (r) => r.exchangeStatus === 'CANCELLED', 30_000);
+    expect(cancelled).toMatchObject({ status: 'WITHDRAWN', exchangeStatus: 'CANCELLED', exchangeReason: 'withdrawn by the requester' });
+    const task = await himi.t.db.prisma.inboundTask.findUniqueOrThrow({ where: { id: inbound.correlationId } });
+    expect(task).toMatchObject({ status: 'CANCELLED', statusReason: 'withdrawn by the requester' });
+    const atHimi = await himi.t.db.prisma.inboundJoinRequest.findUniqueOrThrow({ where: { id: inbound.id } });
+    expect(atHimi.status).toBe('CANCELLED');
+    // Nothing left for Himi's managers to decide.
+    expect((await as(himi, himi.hm, d.approve, { id: inbound.id })).errors?.[0]?.extensions?.code).toBeDefined();
   }, 120_000);
 });

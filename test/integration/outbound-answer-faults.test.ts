@@ -11,7 +11,7 @@
 // several Tasks already at the partner (412 to the conditional create:
 // adopted, recorded as DUPLICATE_TASKS, nothing created).
 import { Writable } from 'node:stream';
-import { ourIdentifierSystems } from '../../adapters/partner/partner-calls';
+import { ourIdentifierSystems } from '../../lib/exchange/identifier-systems';
 import { createLogger } from '../../lib/logger';
 import { actorWithRole, type Actor } from '../support/actors';
 import { eventually } from '../support/eventually';

@@ -6,7 +6,7 @@
 // answering invalid FHIR (retries, dead letter, retryDeadLetter).
 import { parseJoinTask } from '../../adapters/fhir/join-task';
 import { validateR4 } from '../../adapters/fhir/validator';
-import { ourIdentifierSystems } from '../../adapters/partner/partner-calls';
+import { ourIdentifierSystems } from '../../lib/exchange/identifier-systems';
 import { actorWithRole, type Actor } from '../support/actors';
 import { eventually } from '../support/eventually';
 import { errorCodes, graphql } from '../support/graphql-client';

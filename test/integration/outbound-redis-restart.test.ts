@@ -22,6 +22,7 @@ import { startMockPartner, type MockPartner } from '../support/mock-partner';
 import { approvedRequest, ourClientId, partnerCertificateAuthority, registerPartner } from '../support/mock-partner-fixtures';
 import { silentLogger } from '../support/silent-logger';
 import { startTestSystem, type TestSystem } from '../support/test-system';
+import { partnerTransport } from '../../subgraphs/identity/services/partner-service';
 
 async function startRedisServer(port: number, dir: string): Promise<ChildProcess> {
   const child = spawn('redis-server', ['--bind', '127.0.0.1', '--port', String(port), '--dir', dir, '--appendonly', 'yes', '--save', '', '--loglevel', 'warning'], { stdio: 'ignore' });
@@ -82,7 +83,7 @@ describe('outbound join: Redis restarts', () => {
         rooms: t.db.prisma,
         consent: t.db.prisma,
         outbound: t.db.prisma,
-        partnerCalls: { exchange: t.system.exchange, trustedCaPems: [partnerCa.ca.caCertificatePem], ...defaultPartnerCallTimings, timeoutMs: 2_000 },
+        partnerCalls: { exchange: t.system.exchange, trustedCaPems: [partnerCa.ca.caCertificatePem], transport: (id) => partnerTransport({ db: t.db.prisma, partnerKeys: t.system.partnerKeys }, id), ...defaultPartnerCallTimings, timeoutMs: 2_000 },
         logger: silentLogger,
       },
       definitions: jobDefinitions.filter((d) => d.queue.startsWith('outbound-join')),

@@ -4,7 +4,7 @@
 // removed: the membership stays ACTIVE with roomStatus suspended, and ends
 // only when the partner closes the room or, once active again, no longer
 // lists our user.
-import { ourIdentifierSystems } from '../../adapters/partner/partner-calls';
+import { ourIdentifierSystems } from '../../lib/exchange/identifier-systems';
 import { actorWithRole, type Actor } from '../support/actors';
 import { eventually } from '../support/eventually';
 import { startMockPartner, type MockPartner } from '../support/mock-partner';

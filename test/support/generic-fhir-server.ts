@@ -12,23 +12,35 @@
 //   GET  Task/<id>                the stored Task
 //   GET  Task?identifier=[system]|value   a searchset Bundle, in storing order
 //   PUT  Task/<id>                replace a stored Task (what the partner's
-//                                 people do to accept or complete it)
+//                                 people do to accept or complete it); an
+//                                 If-Match W/"<versionId>" that is not the
+//                                 current version is 412
+//   PATCH Task/<id>               a JSON Patch (test, replace, add on
+//                                 top-level paths; a failed test is 409), or
+//                                 405 when `options.patch` is off, as on a
+//                                 server that does not implement patch
 //   GET  CareTeam/<id>            what the test stored in `careTeams`
 // Any bearer token is accepted (authentication is mock-partner's subject).
+// With `clientCertificates` the server does mutual TLS as a partner that
+// calls for it would: the handshake requires a client certificate chained to
+// the given CA (ours), and every request whose certificate is not the one
+// registered for us (`clientCertificates.allowed`, SHA-256) is answered 401.
 //
 // Faults (`inject`) apply to the next N requests matching a method: an
 // answer with any status and body, a hang (no answer until the server
 // stops), or a reset connection; with `store: true` the server first does
 // the work (a POST stores its Task) and only then fails, which is how a lost
 // answer looks from our side.
+import { createHash } from 'node:crypto';
 import https from 'node:https';
+import type { TLSSocket } from 'node:tls';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 
 type Resource = Record<string, unknown> & { resourceType: string; id: string };
 
-export type Fault = { times?: number; method?: 'GET' | 'POST' | 'PUT'; store?: boolean } & (
+export type Fault = { times?: number; method?: 'GET' | 'POST' | 'PUT' | 'PATCH'; store?: boolean } & (
   | { kind: 'answer'; status: number; body: string; contentType?: string }
   | { kind: 'hang' }
   | { kind: 'reset' }
@@ -38,6 +50,12 @@ export interface SeenRequest {
   method: string;
   path: string;
   ifNoneExist?: string;
+  contentType?: string;
+  ifMatch?: string;
+  /** Whether an Authorization header came with the request. */
+  authorization: boolean;
+  /** The SHA-256 fingerprint of the client certificate presented, if any. */
+  clientCertificate?: string;
   /** The status answered, or how the request ended without one. */
   outcome: number | 'hang' | 'reset';
 }
@@ -48,8 +66,10 @@ export interface GenericFhirServer {
   tasks: Map<string, Resource>;
   careTeams: Map<string, Resource>;
   requests: SeenRequest[];
-  options: { honourIfNoneExist: boolean };
+  options: { honourIfNoneExist: boolean; patch: boolean };
   inject(fault: Fault): void;
+  /** Drops the faults not yet used up. */
+  clearFaults(): void;
   /** Stored Tasks carrying this identifier, in storing order. */
   tasksWith(system: string, value: string): Resource[];
   /** Stores a Task directly, as another client of the server would have. */
@@ -79,17 +99,24 @@ function matches(task: Resource, token: { system?: string; value: string }): boo
   return identifiers.some((i) => i.value === token.value && (token.system === undefined || (i.system ?? '') === token.system));
 }
 
-export async function startGenericFhirServer(options: { tls: { certificatePem: string; keyPem: string }; caCertificatePem: string }): Promise<GenericFhirServer> {
+export interface ClientCertificateCheck {
+  /** The CA client certificates must chain to (the requester's network CA). */
+  caPem: string;
+  /** The fingerprints (SHA-256, lowercase hex) accepted now; read per request, so a test may change it. */
+  allowed: () => readonly string[];
+}
+
+export async function startGenericFhirServer(options: { tls: { certificatePem: string; keyPem: string }; caCertificatePem: string; clientCertificates?: ClientCertificateCheck }): Promise<GenericFhirServer> {
   const faults: Array<Fault & { left: number }> = [];
   const hanging = new Set<ServerResponse>();
   let counter = 0;
   let baseUrl = '';
 
-  const server: Omit<GenericFhirServer, 'url' | 'stop' | 'updateTask'> = {
+  const server: Omit<GenericFhirServer, 'url' | 'stop' | 'updateTask' | 'clearFaults'> = {
     tasks: new Map(),
     careTeams: new Map(),
     requests: [],
-    options: { honourIfNoneExist: true },
+    options: { honourIfNoneExist: true, patch: true },
     inject: (fault) => void faults.push({ ...fault, left: fault.times ?? 1 }),
     tasksWith: (system, value) => [...server.tasks.values()].filter((t) => matches(t, { system, value })),
     seed: (task) => store(task),
@@ -100,6 +127,14 @@ export async function startGenericFhirServer(options: { tls: { certificatePem: s
     const stored = { ...task, resourceType: 'Task', id: `task-${counter}`, meta: { versionId: '1', lastUpdated: new Date().toISOString() } } as Resource;
     server.tasks.set(stored.id, stored);
     return stored;
+  }
+
+  /** A new version of a stored Task. */
+  function save(current: Resource, body: Record<string, unknown>): Resource {
+    const version = Number((current.meta as { versionId?: string }).versionId ?? '1') + 1;
+    const updated = { ...body, resourceType: 'Task', id: current.id, meta: { versionId: String(version), lastUpdated: new Date().toISOString() } } as Resource;
+    server.tasks.set(current.id, updated);
+    return updated;
   }
 
   /** The server's normal work and answer (side effects included). */
@@ -114,6 +149,27 @@ export async function startGenericFhirServer(options: { tls: { certificatePem: s
         return { status: 400, body: outcome('structure', 'the body is not JSON') };
       }
       if (body?.resourceType !== 'Task') return { status: 400, body: outcome('invalid', 'expected a Task') };
+    }
+    const patch = /^\/Task\/([A-Za-z0-9\-.]{1,64})$/.exec(route);
+    if (method === 'PATCH' && patch) {
+      if (!server.options.patch) return { status: 405, body: outcome('not-supported', 'PATCH is not supported') };
+      if (headers['content-type'] !== 'application/json-patch+json') return { status: 415, body: outcome('not-supported', 'PATCH takes application/json-patch+json') };
+      const current = server.tasks.get(patch[1] as string);
+      if (!current) return { status: 404, body: outcome('not-found', `Task/${patch[1]} is not known`) };
+      let ops: Array<{ op?: string; path?: string; value?: unknown }>;
+      try {
+        ops = JSON.parse(raw) as typeof ops;
+      } catch {
+        return { status: 400, body: outcome('structure', 'the body is not JSON') };
+      }
+      const next: Record<string, unknown> = { ...current };
+      for (const op of ops) {
+        const key = /^\/([A-Za-z]+)$/.exec(op.path ?? '')?.[1];
+        if (!key) return { status: 400, body: outcome('not-supported', 'only top-level paths are supported') };
+        if (op.op === 'test' && JSON.stringify(next[key]) !== JSON.stringify(op.value)) return { status: 409, body: outcome('conflict', `test failed on ${op.path}`) };
+        if (op.op === 'replace' || op.op === 'add') next[key] = op.value;
+      }
+      return { status: 200, body: save(current, next) };
     }
     if (method === 'POST' && route === '/Task') {
       const condition = headers['if-none-exist'];
@@ -142,10 +198,9 @@ export async function startGenericFhirServer(options: { tls: { certificatePem: s
       const current = server.tasks.get(read[2] as string);
       if (!current) return { status: 404, body: outcome('not-found', `Task/${read[2]} is not known`) };
       if (body?.id !== current.id) return { status: 400, body: outcome('invalid', 'the id in the body must be the id in the URL') };
-      const version = Number((current.meta as { versionId?: string }).versionId ?? '1') + 1;
-      const updated = { ...body, resourceType: 'Task', id: current.id, meta: { versionId: String(version), lastUpdated: new Date().toISOString() } } as Resource;
-      server.tasks.set(current.id, updated);
-      return { status: 200, body: updated };
+      const ifMatch = headers['if-match'];
+      if (typeof ifMatch === 'string' && ifMatch !== `W/"${(current.meta as { versionId?: string }).versionId}"`) return { status: 412, body: outcome('conflict', 'the Task changed since that version') };
+      return { status: 200, body: save(current, body as Record<string, unknown>) };
     }
     return { status: 404, body: outcome('not-supported', `${method} ${route} is not supported`) };
   }
@@ -155,8 +210,24 @@ export async function startGenericFhirServer(options: { tls: { certificatePem: s
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const method = req.method ?? 'GET';
     const path = req.url ?? '/';
-    const seen: SeenRequest = { method, path, ifNoneExist: typeof req.headers['if-none-exist'] === 'string' ? req.headers['if-none-exist'] : undefined, outcome: 0 };
+    const raw = (req.socket as TLSSocket).getPeerCertificate?.(false)?.raw;
+    const seen: SeenRequest = {
+      method,
+      path,
+      ifNoneExist: typeof req.headers['if-none-exist'] === 'string' ? req.headers['if-none-exist'] : undefined,
+      contentType: req.headers['content-type'],
+      ifMatch: typeof req.headers['if-match'] === 'string' ? req.headers['if-match'] : undefined,
+      authorization: req.headers.authorization !== undefined,
+      clientCertificate: raw ? createHash('sha256').update(raw).digest('hex') : undefined,
+      outcome: 0,
+    };
     server.requests.push(seen);
+    if (options.clientCertificates && !(seen.clientCertificate && options.clientCertificates.allowed().includes(seen.clientCertificate))) {
+      seen.outcome = 401;
+      res.writeHead(401, { 'content-type': 'application/fhir+json' });
+      res.end(JSON.stringify(outcome('login', 'this client certificate is not the one registered for you')));
+      return;
+    }
     const index = faults.findIndex((f) => !f.method || f.method === method);
     const fault = index >= 0 ? faults[index] : undefined;
     if (fault) {
@@ -184,7 +255,8 @@ export async function startGenericFhirServer(options: { tls: { certificatePem: s
     res.end(JSON.stringify(answer.body));
   }
 
-  const http = https.createServer({ cert: options.tls.certificatePem, key: options.tls.keyPem }, (req, res) => {
+  const clientAuth = options.clientCertificates ? { ca: [options.clientCertificates.caPem], requestCert: true, rejectUnauthorized: true } : {};
+  const http = https.createServer({ cert: options.tls.certificatePem, key: options.tls.keyPem, ...clientAuth }, (req, res) => {
     handle(req, res).catch(() => {
       res.writeHead(500, { 'content-type': 'application/fhir+json' });
       res.end(JSON.stringify(outcome('exception', 'generic server failure')));
@@ -216,6 +288,7 @@ export async function startGenericFhirServer(options: { tls: { certificatePem: s
   return Object.assign(server, {
     url: baseUrl,
     updateTask,
+    clearFaults: () => void faults.splice(0, faults.length),
     stop: () =>
       new Promise<void>((resolve) => {
         for (const res of hanging) res.destroy();

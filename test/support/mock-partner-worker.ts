@@ -13,6 +13,8 @@ import { openExchangeKey } from '../../lib/exchange/exchange-key';
 import { createLogger } from '../../lib/logger';
 import { connectRedis } from '../../lib/redis';
 import { defaultIdentitySettings } from '../../subgraphs/identity/settings';
+import { memoryPartnerKeyVault } from '../../lib/exchange/partner-key-vault';
+import { partnerTransport } from '../../subgraphs/identity/services/partner-service';
 
 async function main() {
   const env = (name: string) => {
@@ -26,6 +28,8 @@ async function main() {
   redis.on('error', () => undefined);
   await redis.connect();
   const exchange = { key: await openExchangeKey(env('EXCHANGE_KEY_DIR')), fhirBaseUrl: env('OUR_FHIR_BASE_URL') };
+  // JWT partners only here: the vault never has a sealed key to open.
+  const partnerKeys = memoryPartnerKeyVault();
   const workers = await startWorkers({
     redis,
     prefix: env('QUEUE_PREFIX'),
@@ -35,7 +39,11 @@ async function main() {
       rooms: db.prisma,
       consent: db.prisma,
       outbound: db.prisma,
-      partnerCalls: { exchange, trustedCaPems: [fs.readFileSync(env('PARTNER_CA_FILE'), 'utf8')], ...defaultPartnerCallTimings, timeoutMs: 20_000, poll: { firstDelayMs: 200, maxDelayMs: 400 } },
+      partnerCalls: {
+        exchange,
+        trustedCaPems: [fs.readFileSync(env('PARTNER_CA_FILE'), 'utf8')],
+        transport: (id) => partnerTransport({ db: db.prisma, partnerKeys }, id),
+        ...defaultPartnerCallTimings, timeoutMs: 20_000, poll: { firstDelayMs: 200, maxDelayMs: 400 } },
       logger,
     },
     definitions: jobDefinitions,

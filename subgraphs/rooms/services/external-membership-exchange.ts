@@ -11,7 +11,7 @@ import type { PrismaClient } from '../../../lib/database';
 import { appendAccessRecord } from '../../../lib/audit/access-log';
 import { chainStore } from './access-records';
 import { appendRoomsOutboxEvent } from './outbox';
-import { auditWhat, outboundJoinApprovedEvent } from './outbound-join-service';
+import { auditWhat, outboundJoinApprovedEvent, outboundJoinWithdrawnEvent } from './outbound-join-service';
 
 export type OutboundExchangeDb = Pick<PrismaClient, 'outboundJoinRequest' | 'outboundJoinStep' | 'externalMembership' | 'exchangeDeadLetter' | 'roomsOutboxEvent' | 'roomsAccessRecord' | '$executeRaw' | '$transaction'>;
 type Tx = Omit<OutboundExchangeDb, '$transaction'>;
@@ -51,12 +51,18 @@ export async function requestToSend(db: OutboundExchangeDb, requestId: string): 
 }
 
 /**
- * Written just before a POST of the Task (a write-ahead mark): once set, the
- * partner may hold the Task even if no answer ever comes back (timeout,
+ * Written just before every POST of the Task (a write-ahead mark): once set,
+ * the partner may hold the Task even if no answer ever comes back (timeout,
  * reset, the worker killed mid-call), so every later send searches first.
+ * Keeps the first attempt's time. Also the gate of every POST: false when the
+ * request is no longer to be sent (withdrawn meanwhile), and then nothing is
+ * posted; the withdrawal, a conditional update of the same row, is ordered
+ * either before this mark (no POST) or after it (the cancel job looks for
+ * the Task a POST may have left).
  */
-export async function markSendAttempted(db: OutboundExchangeDb, requestId: string, at: Date = new Date()): Promise<void> {
-  await db.outboundJoinRequest.updateMany({ where: { id: requestId, status: 'APPROVED', exchangeStatus: 'NOT_SENT', sendAttemptedAt: null }, data: { sendAttemptedAt: at } });
+export async function markSendAttempted(db: OutboundExchangeDb, requestId: string, firstAttempt: Date | null, at: Date = new Date()): Promise<boolean> {
+  const marked = await db.outboundJoinRequest.updateMany({ where: { id: requestId, status: 'APPROVED', exchangeStatus: 'NOT_SENT' }, data: { sendAttemptedAt: firstAttempt ?? at } });
+  return marked.count === 1;
 }
 
 /**
@@ -75,17 +81,24 @@ export interface SentFacts {
   anomaly?: string;
 }
 
-/** The partner holds the Task: keep its id, forget the share code, and have the poll job follow it. */
+/**
+ * The partner holds the Task: keep its id, forget the share code, and have
+ * the poll job follow it. Also for a request withdrawn while the send was
+ * under way (the partner holds the Task all the same): its cancellation is
+ * then asked for again, now that the Task's id is known.
+ */
 export function recordSent(db: OutboundExchangeDb, requestId: string, partnerTaskId: string, status: PartnerTaskStatus, at: Date = new Date(), facts: SentFacts = {}): Promise<boolean> {
   return db.$transaction(async (tx) => {
     const moved = await tx.outboundJoinRequest.updateMany({
-      where: { id: requestId, status: 'APPROVED', exchangeStatus: 'NOT_SENT' },
+      where: { id: requestId, status: { in: ['APPROVED', 'WITHDRAWN'] }, exchangeStatus: 'NOT_SENT' },
       data: { exchangeStatus: 'RECEIVED', partnerTaskId, sentAt: at, shareCode: null },
     });
     if (moved.count !== 1) return false;
     await systemStep(tx, requestId, 'sent', 'SYSTEM', facts.adopted ? 'the Task an earlier send left at the partner, found by its identifier' : null, at);
     if (facts.anomaly) await systemStep(tx, requestId, 'anomaly', 'SYSTEM', facts.anomaly.slice(0, 1000), at);
     await appendRoomsOutboxEvent(tx, outboundJoinSentEvent, { requestId });
+    const after = await tx.outboundJoinRequest.findUniqueOrThrow({ where: { id: requestId }, select: { status: true } });
+    if (after.status === 'WITHDRAWN') await appendRoomsOutboxEvent(tx, outboundJoinWithdrawnEvent, { requestId });
     if (status !== 'received') await applyStatus(tx, requestId, status, null, null, at);
     return true;
   });
@@ -137,6 +150,48 @@ export function recordPartnerTask(db: OutboundExchangeDb, requestId: string, tas
     if (task) await applyStatus(tx, requestId, task.status, task.statusReason, task.careTeamId, at);
     const request = await tx.outboundJoinRequest.update({ where: { id: requestId }, data: { pollCount: { increment: 1 }, lastPolledAt: at } });
     return request.exchangeStatus;
+  });
+}
+
+export type RequestToCancel = OutboundJoinRequest & { withdrawnAt: Date };
+
+/**
+ * A request withdrawn after approval whose Task the partner may hold
+ * undecided, as the cancel job needs it (with when it was withdrawn), or
+ * null when there is nothing to cancel: not withdrawn after approval, never
+ * posted, already answered by the partner, or its cancellation already
+ * refused by the partner (the request then follows the partner's decision).
+ */
+export async function requestToCancel(db: OutboundExchangeDb, requestId: string): Promise<RequestToCancel | null> {
+  const request = await db.outboundJoinRequest.findUnique({ where: { id: requestId } });
+  if (request?.status !== 'WITHDRAWN') return null;
+  if (!(request.exchangeStatus === 'RECEIVED' || (request.exchangeStatus === 'NOT_SENT' && request.sendAttemptedAt))) return null;
+  const [withdrawal, refused] = await Promise.all([
+    db.outboundJoinStep.findFirst({ where: { requestId, action: 'withdraw' }, orderBy: { at: 'desc' } }),
+    db.outboundJoinStep.count({ where: { requestId, action: 'cancel-refused' } }),
+  ]);
+  if (!withdrawal || refused > 0) return null;
+  return { ...request, withdrawnAt: withdrawal.at };
+}
+
+/** What the partner's Task says, recorded now (a decision, or our cancellation done), without counting a poll. */
+export function recordPartnerDecision(db: OutboundExchangeDb, requestId: string, task: PartnerTaskView, at: Date = new Date()): Promise<boolean> {
+  return db.$transaction((tx) => applyStatus(tx, requestId, task.status, task.statusReason, task.careTeamId, at));
+}
+
+/**
+ * The partner refused to cancel its Task (409: it had decided, perhaps
+ * without the Task showing it yet). A step, once; the request keeps following
+ * the partner's Task (the poll job) and so ends as the partner decided.
+ */
+export function recordCancelRefused(db: OutboundExchangeDb, requestId: string, reason: string, at: Date = new Date()): Promise<boolean> {
+  return db.$transaction(async (tx) => {
+    // Touching the row locks it: two cancel jobs for one request write the step once.
+    const locked = await tx.outboundJoinRequest.updateMany({ where: { id: requestId }, data: { updatedAt: at } });
+    if (locked.count !== 1) return false;
+    if ((await tx.outboundJoinStep.count({ where: { requestId, action: 'cancel-refused' } })) > 0) return false;
+    await systemStep(tx, requestId, 'cancel-refused', 'PARTNER', reason.slice(0, 1000), at);
+    return true;
   });
 }
 

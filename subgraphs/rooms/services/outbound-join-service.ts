@@ -4,7 +4,9 @@
 // facility confirms (partner.forwardOutboundJoin), the system admin approves
 // or rejects (partner.requestOutboundJoin). Approval writes rooms' outbox
 // event in the same transaction, so the request reaches the partner exactly
-// when the approval committed (adapters/jobs/outbound-join-send.ts).
+// when the approval committed (adapters/jobs/outbound-join-send.ts). The
+// requester may withdraw until the partner decides; after approval that asks
+// the partner to cancel its Task (decideWithdrawalAfterApproval).
 //
 // Rooms owns cross-system join requests. The share code the user received
 // from the partner's admin is a credential: it is stored until the partner
@@ -15,13 +17,14 @@
 import { randomUUID } from 'node:crypto';
 import { GraphQLError } from 'graphql';
 import { z } from 'zod';
-import type { OutboundJoinRequest, OutboundJoinStatus, OutboundJoinStep, Prisma } from '../../../generated/prisma/client';
+import type { OutboundExchangeStatus, OutboundJoinRequest, OutboundJoinStatus, OutboundJoinStep, Prisma } from '../../../generated/prisma/client';
 import { requireSignedIn } from '../../../lib/access/guard';
 import { can } from '../../../lib/access/permissions';
 import type { UserPrincipal } from '../../../lib/access/principal';
 import { appError, conflict, notFound } from '../../../lib/graphql-errors';
+import { shareCodeLength } from '../../../lib/exchange/share-code-limits';
 import { text, uuid } from '../../../lib/input';
-import { decideRouteStep, type ApplicationAction, type FormRoute } from '../../../lib/workflow/application-workflow';
+import { decideRouteStep, type ApplicationAction, type FormRoute, type StepDecision } from '../../../lib/workflow/application-workflow';
 import type { RoomsContext, RoomsTx } from '../context';
 import { recordAccess, recordAccessAlone } from './access-records';
 import { appendRoomsOutboxEvent } from './outbox';
@@ -29,6 +32,8 @@ import { requireActivePartner } from './directory-view';
 
 /** Rooms' outbox event: an approved request is to be sent to the partner (payload: the request id only). */
 export const outboundJoinApprovedEvent = 'outbound-join.approved';
+/** Rooms' outbox event: a request withdrawn after approval; the partner is asked to cancel its Task if it holds one (payload: the request id only). */
+export const outboundJoinWithdrawnEvent = 'outbound-join.withdrawn';
 
 export const outboundJoinRoute: FormRoute = {
   submit: 'partner.askOutboundJoin',
@@ -39,12 +44,16 @@ export const outboundJoinRoute: FormRoute = {
 };
 const routeName = 'outbound partner join';
 
-/** As the partner's admin handed it over: no spaces, URL-safe characters (it travels as a FHIR identifier value). */
+/**
+ * As the partner's admin handed it over: no spaces, URL-safe characters (it
+ * travels as a FHIR identifier value), within the one bound both directions
+ * share (a code we would refuse inbound is refused here too).
+ */
 export const shareCode = z
   .string()
   .trim()
-  .min(8, 'must be at least 8 characters')
-  .max(256, 'must be at most 256 characters')
+  .min(shareCodeLength.min, `must be at least ${shareCodeLength.min} characters`)
+  .max(shareCodeLength.max, `must be at most ${shareCodeLength.max} characters`)
   .regex(/^[A-Za-z0-9._~-]+$/, 'must be the code as received (letters, digits, . _ ~ -)');
 
 export const askInput = z.object({ partnerId: uuid, shareCode, reason: text(1000) });
@@ -63,6 +72,29 @@ async function refuseWith(ctx: RoomsContext, user: UserPrincipal, requestId: str
 async function step(tx: RoomsTx, requestId: string, action: ApplicationAction, actor: UserPrincipal, reason: string | null): Promise<void> {
   await tx.outboundJoinStep.create({ data: { id: randomUUID(), requestId, action, actorId: actor.userId, actorRole: actor.role, reason, at: new Date() } });
   await recordAccess(tx, { actor, room: noRoom, action: 'WRITE', what: auditWhat(requestId, action), outcome: 'SUCCESS' });
+}
+
+/** Where the partner stands with an approved request: before its decision (nothing sent yet, or it holds the Task undecided). */
+const undecidedAtPartner: readonly OutboundExchangeStatus[] = ['NOT_SENT', 'RECEIVED'];
+
+/**
+ * Withdrawal after our approval (before it, the one application workflow
+ * decides). The requester may withdraw until the partner has decided, as the
+ * exchange contract lets a requester cancel its Task only before a decision:
+ * while the request is not sent yet or the partner holds it undecided.
+ * Withdrawing then stops the send, and a Task the partner may already hold
+ * is asked to be cancelled (outbound-join-cancel job). A partner's decision
+ * (accepted, rejected, completed), its refusal or its cancellation ends the
+ * right to withdraw; so does a partner that decides before our cancellation
+ * reaches it, and the request then follows that decision. Pure.
+ */
+export function decideWithdrawalAfterApproval(request: Pick<OutboundJoinRequest, 'status' | 'exchangeStatus' | 'requestedBy'>, actor: Pick<UserPrincipal, 'userId' | 'role'>): StepDecision {
+  if (actor.userId !== request.requestedBy) return { ok: false, code: 'FORBIDDEN', reason: `a ${actor.role} may not withdraw another user's ${routeName} application` };
+  if (request.status !== 'APPROVED') return { ok: false, code: 'ILLEGAL_TRANSITION', reason: `a ${request.status} application cannot be withdrawn` };
+  if (!undecidedAtPartner.includes(request.exchangeStatus)) {
+    return { ok: false, code: 'ILLEGAL_TRANSITION', reason: `the partner has already answered the request (${request.exchangeStatus}): it can no longer be withdrawn` };
+  }
+  return { ok: true, next: 'WITHDRAWN', copyToSystemAdmin: false };
 }
 
 /** A USER asks; the request belongs to its own facility (whose manager confirms). */
@@ -86,19 +118,26 @@ export async function actOnOutboundJoin(ctx: RoomsContext, id: string, action: '
   const actor = requireSignedIn(ctx.principal);
   const current = await ctx.db.outboundJoinRequest.findUnique({ where: { id } });
   if (!current) throw notFound('no such outbound join request');
-  const decision = decideRouteStep(outboundJoinRoute, routeName, { status: current.status, facilityId: current.facilityId, submittedBy: current.requestedBy }, action, actor);
+  const late = action === 'withdraw' && current.status === 'APPROVED';
+  const decision = late
+    ? decideWithdrawalAfterApproval(current, actor)
+    : decideRouteStep(outboundJoinRoute, routeName, { status: current.status, facilityId: current.facilityId, submittedBy: current.requestedBy }, action, actor);
   if (!decision.ok) throw await refuseWith(ctx, actor, id, action, decision.code, decision.reason);
   try {
     return await ctx.db.$transaction(async (tx) => {
-      // Conditional on the status read above: a concurrent step makes this update match nothing.
+      // Conditional on the status read above: a concurrent step makes this update match nothing. A late
+      // withdrawal races the send job instead: it wins over a send not yet attempted (markSendAttempted
+      // is conditional on APPROVED), and a Task the partner got meanwhile is recorded and cancelled.
       const moved = await tx.outboundJoinRequest.updateMany({
-        where: { id, status: current.status },
+        where: { id, status: current.status, ...(late ? { exchangeStatus: { in: [...undecidedAtPartner] } } : {}) },
         // A request that will never be sent does not keep the partner's credential.
         data: { status: decision.next as OutboundJoinStatus, decisionReason: reason ?? undefined, ...(action === 'reject' || action === 'withdraw' ? { shareCode: null } : {}) },
       });
       if (moved.count !== 1) throw conflict('the request changed meanwhile; reload it');
       await step(tx, id, action, actor, reason);
       if (action === 'approve') await appendRoomsOutboxEvent(tx, outboundJoinApprovedEvent, { requestId: id });
+      // Whether the partner holds a Task is the job's to find out (it may hold one we never heard back about).
+      if (late) await appendRoomsOutboxEvent(tx, outboundJoinWithdrawnEvent, { requestId: id });
       return tx.outboundJoinRequest.findUniqueOrThrow({ where: { id } });
     });
   } catch (error) {
