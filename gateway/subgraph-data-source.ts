@@ -12,6 +12,8 @@ type FetcherResponse = Awaited<ReturnType<Fetcher>>;
 
 const clientMistakes = new Set(['GRAPHQL_VALIDATION_FAILED', 'GRAPHQL_PARSE_FAILED', 'BAD_USER_INPUT']);
 
+// The context constraint is Apollo's own (RemoteGraphQLDataSource<TContext extends Record<string, any>>).
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export class SubgraphDataSource<Context extends Record<string, any> = Record<string, any>> extends RemoteGraphQLDataSource<Context> {
   override async errorFromResponse(response: FetcherResponse): Promise<GraphQLError> {
     if (response.status === 400) {

@@ -157,7 +157,6 @@ export function fhirRouter(options: FhirRouterOptions): express.Router {
   router.all(['/metadata', '/Task', '/Task/:id', '/CareTeam/:id'], (_req, _res, next) => next(new FhirError('METHOD_NOT_ALLOWED', 'this method is not supported here')));
   router.use((_req, _res, next) => next(new FhirError('NOT_FOUND', 'no such FHIR endpoint')));
 
-  // eslint-disable-next-line @typescript-eslint/no-unused-vars
   router.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
     const type = (error as { type?: string }).type;
     let answer: { status: number; body: OperationOutcome };

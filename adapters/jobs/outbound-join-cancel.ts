@@ -57,7 +57,7 @@ export const outboundJoinCancel: JobDefinition<z.infer<typeof payload>> = {
     if (!partner) throw new UnrecoverableError('PARTNER_UNAVAILABLE: the partner is unknown or suspended');
     try {
       const client = await clientFor(partner, partnerCalls, deps.logger);
-      let taskId = request.partnerTaskId;
+      const taskId = request.partnerTaskId;
       if (!taskId) {
         const settlesAt = request.withdrawnAt.getTime() + partnerCalls.timeoutMs + inFlightMarginMs;
         if (Date.now() < settlesAt) {

@@ -74,7 +74,7 @@ describe('inbound joins in the graph: permissions and bad input', () => {
     it('the opener issues one (14 days by default, shown once) and the system admin may too', async () => {
       const issued = await as(t, opener)(d.issue, { r: roomId, p: himi.id });
       expect(issued.errors).toBeUndefined();
-      const { code, shareCode } = issued.data?.issueRoomShareCode;
+      const { code, shareCode } = issued.data!.issueRoomShareCode;
       expect(code).toMatch(/^[A-Za-z0-9_-]{32}$/);
       expect(shareCode).toMatchObject({ status: 'ACTIVE', issuedBy: { id: opener.userId } });
       const days = (new Date(shareCode.expiresAt).getTime() - Date.now()) / 86_400_000;

@@ -61,7 +61,7 @@ describe('identity support operations', () => {
     expect(page1.items).toHaveLength(2);
     expect(page1.items.every((e: { actor: { id: string } }) => e.actor.id === am.userId)).toBe(true);
     const second = await as(t, sa)(query, { actor: am.userId, after: page1.nextCursor });
-    const ids = [...page1.items, ...second.data?.auditEvents.items].map((e: { id: string }) => BigInt(e.id));
+    const ids = [...page1.items, ...second.data!.auditEvents.items].map((e: { id: string }) => BigInt(e.id));
     expect(ids).toEqual([...ids].sort((a, b) => (a > b ? -1 : a < b ? 1 : 0)));
     expect(new Set(ids).size).toBe(ids.length);
     const bad = await as(t, sa)(query, { after: 'not-a-cursor' });

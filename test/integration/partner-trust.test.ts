@@ -19,6 +19,7 @@ import { partnerTransport } from '../../subgraphs/identity/services/partner-serv
 import { actorWithRole, type Actor } from '../support/actors';
 import { as, auditMark, auditSince, expectForbidden, expectRefused } from '../support/identity-fixtures';
 import { startTestSystem, type TestSystem } from '../support/test-system';
+import type { TLSSocket } from 'node:tls';
 
 const certificate = 'pem subject issuer fingerprint notBefore notAfter';
 const fields = `id outboundAuth caCertificates { ${certificate} } clientCertificate { ${certificate} }`;
@@ -147,7 +148,7 @@ describe('partner trust (registry side)', () => {
     // The partner's server: a certificate from its own CA, asking for a client certificate from ours.
     const { certificatePem, keyPem } = partnerCa.issueServerCertificate(['127.0.0.1']);
     const server = https.createServer({ cert: certificatePem, key: keyPem, ca: [t.ca.caCertificatePem], requestCert: true, rejectUnauthorized: true }, (req, res) => {
-      const peer = (req.socket as import('node:tls').TLSSocket).getPeerCertificate();
+      const peer = (req.socket as TLSSocket).getPeerCertificate();
       res.end(peer.subject?.CN ?? '');
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

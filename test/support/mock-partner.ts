@@ -11,7 +11,9 @@
 // fail with 5xx, answer invalid FHIR, refuse a share code, or stop listening.
 import { randomUUID } from 'node:crypto';
 import https from 'node:https';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { importJWK, jwtVerify, type JWK } from 'jose';
 
 export type PostBehavior = 'normal' | 'server-error' | 'invalid-fhir' | 'unknown-share-code' | 'bad-request';
@@ -58,7 +60,7 @@ export interface MockPartnerOptions {
   ourClientId: string;
 }
 
-function send(res: import('node:http').ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
+function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
   res.writeHead(status, { 'content-type': 'application/fhir+json', ...headers });
   res.end(typeof body === 'string' ? body : JSON.stringify(body));
 }
@@ -108,7 +110,7 @@ export async function startMockPartner(options: MockPartnerOptions): Promise<Moc
     }
   }
 
-  async function handle(req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse) {
+  async function handle(req: IncomingMessage, res: ServerResponse) {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     if (!(await authorized(req.headers.authorization))) return send(res, 401, outcome('login', 'not authenticated'));
@@ -185,7 +187,7 @@ export async function startMockPartner(options: MockPartnerOptions): Promise<Moc
   const server = https.createServer({ cert: options.tls.certificatePem, key: options.tls.keyPem }, (req, res) => {
     handle(req, res).catch(() => send(res, 500, outcome('exception', 'mock failure')));
   });
-  const sockets = new Set<import('node:stream').Duplex>();
+  const sockets = new Set<Duplex>();
   server.on('connection', (socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));

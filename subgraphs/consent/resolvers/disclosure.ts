@@ -25,7 +25,7 @@ import { disclosureRequestProblem } from '../services/disclosure-rules';
 import { subjectIdOf, writer } from './access';
 import { disclosureFormat, disclosureRequestInput, listDisclosureRequestsArgs, withholdInput } from './disclosure-inputs';
 
-type Args = Record<string, any>;
+type Args = Record<string, unknown>;
 
 /** Exports made in this request: their report was recorded by the export's own WRITE record. */
 const freshExports = new WeakSet<ExportRow>();
@@ -58,7 +58,7 @@ export const disclosureQuery = {
 
 export const disclosureMutation = {
   recordDisclosureRequest: async (_: unknown, args: Args, ctx: ConsentContext) => {
-    const actor = await writer(ctx, disclosureRecorders, { what: 'recordDisclosureRequest', subjectId: subjectIdOf(args.input?.subjectId) });
+    const actor = await writer(ctx, disclosureRecorders, { what: 'recordDisclosureRequest', subjectId: subjectIdOf((args.input as { subjectId?: unknown } | null | undefined)?.subjectId) });
     const input = parseInput(disclosureRequestInput, args.input);
     const now = ctx.now();
     const problem = disclosureRequestProblem(input, todayInJapan(now));

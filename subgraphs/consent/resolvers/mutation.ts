@@ -10,7 +10,7 @@ import { careWriter } from './access';
 import { disclosureMutation } from './disclosure';
 import { consentInput, legalExceptionInput, withdrawalReason } from './inputs';
 
-type Args = Record<string, any>;
+type Args = Record<string, unknown>;
 
 function rejectProblem(problem: { field: string; message: string } | null): void {
   if (problem) throw badUserInput(`${problem.field}: ${problem.message}`, problem.field);

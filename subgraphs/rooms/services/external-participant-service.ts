@@ -6,7 +6,7 @@
 // stopped (consent withdrawn, an exception lapsed, the room suspended or
 // closed), only the status. Every partner read, and every refused one, is in
 // rooms' access chain under `PARTNER:<partner id>` (recordPartnerAccess).
-import { z } from 'zod';
+import { type z } from 'zod';
 import type { ExternalParticipant, Room } from '../../../generated/prisma/client';
 import { appendAccessRecord } from '../../../lib/audit/access-log';
 import { appError, notFound } from '../../../lib/graphql-errors';

@@ -1,6 +1,6 @@
 // Rooms: listing and reading. Rooms are opened and closed only through
 // Forms 8 and 10 (room-application-service.ts, paper-room-forms.ts).
-import { z } from 'zod';
+import { type z } from 'zod';
 import { readPage } from '../../../lib/cursor';
 import { pageArgs } from '../../../lib/input';
 import type { Prisma, Room } from '../../../generated/prisma/client';

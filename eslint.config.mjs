@@ -1,0 +1,88 @@
+// The guards a reviewer would otherwise have to remember (npm run lint, part of .ci/run):
+// - type-checked rules where a mistake is silent at run time: a promise nobody
+//   awaits, a type imported as a value;
+// - boundaries: a subgraph never imports another (they meet only through the
+//   graph), lib/ imports no subgraph, adapter or gateway, and nothing imports a
+//   test helper outside test code;
+// - no import cycles.
+// Formatting is Prettier's (npm run format), not ESLint's.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import importX from 'eslint-plugin-import-x';
+import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescript';
+import prettier from 'eslint-config-prettier';
+
+const subgraphs = ['identity', 'rooms', 'consent'];
+
+/** A subgraph may import lib/ and itself; never another subgraph, the adapters or the gateway. */
+const subgraphBoundaries = subgraphs.map((name) => ({
+  files: [`subgraphs/${name}/**/*.ts`],
+  rules: {
+    'no-restricted-imports': [
+      'error',
+      {
+        patterns: [
+          ...subgraphs
+            .filter((other) => other !== name)
+            .map((other) => ({ group: [`**/subgraphs/${other}/**`, `../${other}/**`, `../../${other}/**`], message: `subgraphs do not import each other: ${name} meets ${other} only through federation keys` })),
+          { group: ['**/adapters/**', '**/gateway/**', '**/start/**'], message: 'a subgraph does not depend on the adapters, the gateway or the process wiring' },
+          { group: ['**/test/**'], message: 'test helpers are for tests' },
+        ],
+      },
+    ],
+  },
+}));
+
+export default tseslint.config(
+  { ignores: ['node_modules/', 'dist/', 'generated/', '.data/', 'coverage/', 'bench/results/', '**/*.js', '**/*.mjs'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    files: ['**/*.ts'],
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+    plugins: { 'import-x': importX },
+    settings: {
+      // no-cycle follows imports by parsing each file it reaches: with the TypeScript parser and resolver.
+      'import-x/parsers': { '@typescript-eslint/parser': ['.ts'] },
+      'import-x/extensions': ['.ts'],
+      'import-x/resolver-next': [createTypeScriptImportResolver({ project: ['tsconfig.json', 'bench/tsconfig.json'] })],
+    },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: { arguments: false, attributes: false } }],
+      '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
+      'import-x/no-cycle': ['error', { ignoreExternal: true }],
+      // Japanese text is written with ideographic spaces (「たかおか　たろう」) in names, comments and test data.
+      'no-irregular-whitespace': ['error', { skipComments: true, skipStrings: true, skipTemplates: true, skipRegExps: true }],
+      'no-restricted-imports': ['error', { patterns: [{ group: ['**/test/**'], message: 'test helpers are for tests' }] }],
+    },
+  },
+  ...subgraphBoundaries,
+  {
+    files: ['lib/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['**/subgraphs/**', '**/adapters/**', '**/gateway/**', '**/start/**'], message: 'lib/ is shared plumbing: it depends on nothing above it' },
+            { group: ['**/test/**'], message: 'test helpers are for tests' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // Tests may use anything, including each other's helpers, and assert on `any` values.
+    files: ['test/**/*.ts', '**/*.test.ts', 'bench/**/*.ts'],
+    rules: {
+      'no-restricted-imports': 'off',
+      '@typescript-eslint/no-explicit-any': 'off',
+      '@typescript-eslint/no-non-null-assertion': 'off',
+    },
+  },
+  prettier,
+);
