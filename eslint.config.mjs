@@ -24,8 +24,14 @@ const subgraphBoundaries = subgraphs.map((name) => ({
         patterns: [
           ...subgraphs
             .filter((other) => other !== name)
-            .map((other) => ({ group: [`**/subgraphs/${other}/**`, `../${other}/**`, `../../${other}/**`], message: `subgraphs do not import each other: ${name} meets ${other} only through federation keys` })),
-          { group: ['**/adapters/**', '**/gateway/**', '**/start/**'], message: 'a subgraph does not depend on the adapters, the gateway or the process wiring' },
+            .map((other) => ({
+              group: [`**/subgraphs/${other}/**`, `../${other}/**`, `../../${other}/**`],
+              message: `subgraphs do not import each other: ${name} meets ${other} only through federation keys`,
+            })),
+          {
+            group: ['**/adapters/**', '**/gateway/**', '**/start/**'],
+            message: 'a subgraph does not depend on the adapters, the gateway or the process wiring',
+          },
           { group: ['**/test/**'], message: 'test helpers are for tests' },
         ],
       },
@@ -51,13 +57,25 @@ export default tseslint.config(
     },
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',
-      '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: { arguments: false, attributes: false } }],
+      '@typescript-eslint/no-misused-promises': [
+        'error',
+        { checksVoidReturn: { arguments: false, attributes: false } },
+      ],
       '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' },
+      ],
       'import-x/no-cycle': ['error', { ignoreExternal: true }],
       // Japanese text is written with ideographic spaces (「たかおか　たろう」) in names, comments and test data.
-      'no-irregular-whitespace': ['error', { skipComments: true, skipStrings: true, skipTemplates: true, skipRegExps: true }],
-      'no-restricted-imports': ['error', { patterns: [{ group: ['**/test/**'], message: 'test helpers are for tests' }] }],
+      'no-irregular-whitespace': [
+        'error',
+        { skipComments: true, skipStrings: true, skipTemplates: true, skipRegExps: true },
+      ],
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['**/test/**'], message: 'test helpers are for tests' }] },
+      ],
     },
   },
   ...subgraphBoundaries,
@@ -68,7 +86,10 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['**/subgraphs/**', '**/adapters/**', '**/gateway/**', '**/start/**'], message: 'lib/ is shared plumbing: it depends on nothing above it' },
+            {
+              group: ['**/subgraphs/**', '**/adapters/**', '**/gateway/**', '**/start/**'],
+              message: 'lib/ is shared plumbing: it depends on nothing above it',
+            },
             { group: ['**/test/**'], message: 'test helpers are for tests' },
           ],
         },

@@ -23,7 +23,11 @@ export interface ExchangeRetryPolicy {
 export const defaultExchangeRetry: ExchangeRetryPolicy = { attempts: 12, baseDelayMs: 2_000, maxDelayMs: 30 * 60_000 };
 
 /** The delay before retry number `attemptsMade` (1 after the first failure). */
-export function exchangeDelay(policy: Pick<ExchangeRetryPolicy, 'baseDelayMs' | 'maxDelayMs'>, attemptsMade: number, random: () => number = Math.random): number {
+export function exchangeDelay(
+  policy: Pick<ExchangeRetryPolicy, 'baseDelayMs' | 'maxDelayMs'>,
+  attemptsMade: number,
+  random: () => number = Math.random,
+): number {
   const exponential = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** Math.max(0, attemptsMade - 1));
   const half = exponential / 2;
   return Math.round(half + random() * half);
@@ -36,5 +40,6 @@ export function exchangeJobOptions(policy: ExchangeRetryPolicy): { attempts: num
 
 /** BullMQ's Worker `settings.backoffStrategy`: only called for non-built-in types. */
 export function backoffStrategy(policy: ExchangeRetryPolicy) {
-  return (attemptsMade: number, type?: string): number => (type === exchangeBackoffType ? exchangeDelay(policy, attemptsMade) : -1);
+  return (attemptsMade: number, type?: string): number =>
+    type === exchangeBackoffType ? exchangeDelay(policy, attemptsMade) : -1;
 }

@@ -23,23 +23,47 @@ export function isDead(job: Pick<Job, 'attemptsMade' | 'opts'>, error: Error): b
 /** A stable code and a summary without personal data (our own error messages hold codes and paths only). */
 export function errorFacts(error: Error): { errorCode: string; errorSummary: string } {
   // The partner error's code as it was logged and recorded on the request (HTTP_503, NOT_FHIR, TIMEOUT, ...).
-  if (error instanceof PartnerCallError) return { errorCode: error.code, errorSummary: error.operation ? `${error.operation}: ${error.message}` : error.message };
+  if (error instanceof PartnerCallError)
+    return {
+      errorCode: error.code,
+      errorSummary: error.operation ? `${error.operation}: ${error.message}` : error.message,
+    };
   const prefixed = /^([A-Z][A-Z_]{2,40}): /.exec(error.message);
   if (prefixed) return { errorCode: prefixed[1] as string, errorSummary: error.message };
   // Anything else (a library error) may echo data: keep only its kind.
-  return { errorCode: error.name === 'Error' ? 'ERROR' : error.name.slice(0, 60), errorSummary: `${error.name}; see the worker log for job details` };
+  return {
+    errorCode: error.name === 'Error' ? 'ERROR' : error.name.slice(0, 60),
+    errorSummary: `${error.name}; see the worker log for job details`,
+  };
 }
 
-export async function deadLetterIfLast(db: DeadLetterDb, definition: Pick<JobDefinition<unknown>, 'event' | 'payload'>, job: Job | undefined, error: Error, logger: Logger): Promise<void> {
-  const events = definition.event === undefined ? [] : typeof definition.event === 'string' ? [definition.event] : definition.event;
+export async function deadLetterIfLast(
+  db: DeadLetterDb,
+  definition: Pick<JobDefinition<unknown>, 'event' | 'payload'>,
+  job: Job | undefined,
+  error: Error,
+  logger: Logger,
+): Promise<void> {
+  const events =
+    definition.event === undefined ? [] : typeof definition.event === 'string' ? [definition.event] : definition.event;
   if (!job?.id || !isDead(job, error) || !events.includes(job.name)) return;
   // Only a payload that passed its schema (ids only) is kept; anything else could hold what must not be stored.
   const parsed = definition.payload.safeParse(job.data);
   try {
-    await recordDeadLetter(db, { queue: job.queueName, jobId: job.id, jobName: job.name, payload: parsed.success ? (parsed.data as object) : {}, attempts: job.attemptsMade, ...errorFacts(error) });
+    await recordDeadLetter(db, {
+      queue: job.queueName,
+      jobId: job.id,
+      jobName: job.name,
+      payload: parsed.success ? (parsed.data as object) : {},
+      attempts: job.attemptsMade,
+      ...errorFacts(error),
+    });
     logger.warn({ queue: job.queueName, jobId: job.id, attempts: job.attemptsMade }, 'exchange job dead-lettered');
   } catch (failure) {
     // The job stays in BullMQ's failed set, so nothing is lost; the letter is what is missing.
-    logger.error({ queue: job.queueName, jobId: job.id, err: { name: (failure as Error).name } }, 'could not record a dead letter');
+    logger.error(
+      { queue: job.queueName, jobId: job.id, err: { name: (failure as Error).name } },
+      'could not record a dead letter',
+    );
   }
 }

@@ -30,24 +30,44 @@ void runServiceProcess('renkei-worker', ['DATABASE_URL', 'REDIS_URL'], async (co
   // (Art. 20-3); without FHIR_BASE_URL there is none, and outbound jobs end as dead letters saying so.
   // Opens our client keys towards mTLS partners, sealed by identity with the same KEK (CA_DIR/partner-keys.kek).
   const partnerKeys = openPartnerKeyVault(config.caDir);
-  const exchange: ExchangeIdentity | undefined = config.fhirBaseUrl ? { key: await openExchangeKey(config.caDir), fhirBaseUrl: config.fhirBaseUrl } : undefined;
+  const exchange: ExchangeIdentity | undefined = config.fhirBaseUrl
+    ? { key: await openExchangeKey(config.caDir), fhirBaseUrl: config.fhirBaseUrl }
+    : undefined;
   const workers = await startWorkers({
     redis,
     prefix: config.queuePrefix,
     deps: {
       db: db.prisma,
-      identity: { db: db.prisma, settings: identitySettingsFrom(config.identity, config.clientCertMode !== 'off'), now: () => new Date() },
+      identity: {
+        db: db.prisma,
+        settings: identitySettingsFrom(config.identity, config.clientCertMode !== 'off'),
+        now: () => new Date(),
+      },
       rooms: db.prisma,
       consent: db.prisma,
       inbound: db.prisma,
       outbound: db.prisma,
-      partnerCalls: exchange ? { exchange, trustedCaPems, transport: (partnerId) => partnerTransport({ db: db.prisma, partnerKeys }, partnerId), ...defaultPartnerCallTimings } : undefined,
+      partnerCalls: exchange
+        ? {
+            exchange,
+            trustedCaPems,
+            transport: (partnerId) => partnerTransport({ db: db.prisma, partnerKeys }, partnerId),
+            ...defaultPartnerCallTimings,
+          }
+        : undefined,
       logger,
     },
     definitions: jobDefinitions,
     outbox: db.prisma,
   });
-  logger.info({ queues: [...workers.queues.keys()], prefix: config.queuePrefix, partnerExchange: exchange ? 'on' : 'off (no FHIR_BASE_URL)' }, 'worker ready');
+  logger.info(
+    {
+      queues: [...workers.queues.keys()],
+      prefix: config.queuePrefix,
+      partnerExchange: exchange ? 'on' : 'off (no FHIR_BASE_URL)',
+    },
+    'worker ready',
+  );
   // Art. 20-2 in production: with FHIR_BASE_URL set, this process also serves the partner exchange endpoint.
   const fhir = exchange ? await startFhirEndpoint(db.prisma, config, logger, exchange) : undefined;
   return async () => {

@@ -21,7 +21,10 @@ import { integrationOutbox } from './fhir/integration-outbox';
 
 export type { OutboxSource };
 
-export type AllOutboxesDb = Pick<PrismaClient, 'consentOutboxEvent' | 'roomsOutboxEvent' | 'integrationOutboxEvent' | 'identityOutboxEvent'>;
+export type AllOutboxesDb = Pick<
+  PrismaClient,
+  'consentOutboxEvent' | 'roomsOutboxEvent' | 'integrationOutboxEvent' | 'identityOutboxEvent'
+>;
 
 /** Every outbox the system has, on one database handle. */
 export function allOutboxSources(db: AllOutboxesDb): OutboxSource[] {
@@ -107,7 +110,12 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
       .then(async () => {
         more = await relayBatch();
       })
-      .catch((error: Error) => logger.warn({ err: { message: error.message } }, 'outbox relay: events stay pending, retrying on the next tick'))
+      .catch((error: Error) =>
+        logger.warn(
+          { err: { message: error.message } },
+          'outbox relay: events stay pending, retrying on the next tick',
+        ),
+      )
       .finally(() => {
         if (!stopped) timer = setTimeout(tick, more ? 0 : intervalMs);
       });

@@ -6,7 +6,13 @@ import type { Redis } from 'ioredis';
 import type { JobDefinition, JobDependencies } from './job-definition';
 import { backoffStrategy, defaultExchangeRetry, exchangeJobOptions, type ExchangeRetryPolicy } from './backoff';
 import { deadLetterIfLast } from './dead-letter';
-import { allOutboxSources, startOutboxRelay, type AllOutboxesDb, type OutboxRelay, type OutboxSource } from './outbox-relay';
+import {
+  allOutboxSources,
+  startOutboxRelay,
+  type AllOutboxesDb,
+  type OutboxRelay,
+  type OutboxSource,
+} from './outbox-relay';
 
 export interface WorkerOptions {
   redis: Redis;
@@ -66,14 +72,26 @@ export async function startWorkers(options: WorkerOptions): Promise<RunningWorke
         runRetryDelay: 2_000,
       },
     );
-    worker.on('error', (error) => deps.logger.error({ queue: definition.queue, err: { message: error.message } }, 'worker error'));
+    worker.on('error', (error) =>
+      deps.logger.error({ queue: definition.queue, err: { message: error.message } }, 'worker error'),
+    );
     worker.on('failed', (job, error) => {
       // The error's code (a partner call's HTTP_502, TIMEOUT, …), never its message: messages may quote what a partner sent.
       const { code } = error as Error & { code?: unknown };
       const errorCode = typeof code === 'string' ? code : undefined;
-      deps.logger.warn({ queue: definition.queue, jobId: job?.id, attempts: job?.attemptsMade, err: { name: error.name, code: errorCode } }, 'job failed');
+      deps.logger.warn(
+        {
+          queue: definition.queue,
+          jobId: job?.id,
+          attempts: job?.attemptsMade,
+          err: { name: error.name, code: errorCode },
+        },
+        'job failed',
+      );
       if (definition.exchange && deps.outbound) {
-        const writing = deadLetterIfLast(deps.outbound, definition, job, error, deps.logger).finally(() => letters.delete(writing));
+        const writing = deadLetterIfLast(deps.outbound, definition, job, error, deps.logger).finally(() =>
+          letters.delete(writing),
+        );
         letters.add(writing);
       }
     });
@@ -92,7 +110,9 @@ export async function startWorkers(options: WorkerOptions): Promise<RunningWorke
         ...(definition.exchange ? exchangeJobOptions(exchangeRetry) : {}),
       },
     });
-    queue.on('error', (error) => deps.logger.error({ queue: definition.queue, err: { message: error.message } }, 'queue error'));
+    queue.on('error', (error) =>
+      deps.logger.error({ queue: definition.queue, err: { message: error.message } }, 'queue error'),
+    );
     const every = options.every?.[definition.queue] ?? definition.every;
     if (every) {
       await queue.upsertJobScheduler(`${definition.queue}-schedule`, { every }, { name: definition.queue, data: {} });
@@ -104,11 +124,17 @@ export async function startWorkers(options: WorkerOptions): Promise<RunningWorke
   const byEvent = new Map<string, Queue>();
   for (const definition of definitions) {
     const queue = queues.get(definition.queue);
-    const events = definition.event === undefined ? [] : typeof definition.event === 'string' ? [definition.event] : definition.event;
+    const events =
+      definition.event === undefined
+        ? []
+        : typeof definition.event === 'string'
+          ? [definition.event]
+          : definition.event;
     if (queue) for (const event of events) byEvent.set(event, queue);
   }
   const sources = options.outboxSources ?? (options.outbox ? allOutboxSources(options.outbox) : []);
-  const relay: OutboxRelay | undefined = sources.length > 0 ? startOutboxRelay({ sources, queues: byEvent, logger: deps.logger }) : undefined;
+  const relay: OutboxRelay | undefined =
+    sources.length > 0 ? startOutboxRelay({ sources, queues: byEvent, logger: deps.logger }) : undefined;
   // After Redis went away and came back (a restart), BullMQ workers sometimes stay blocked on
   // their old blocking connection and never fetch again (taskforcesh/bullmq#2466): jobs would sit
   // in `wait` until the process restarts. So each worker is replaced by a fresh one once Redis is

@@ -26,8 +26,7 @@ import { checkCertificate, CLIENT_AUTH_OID } from '../lib/pki/certificate-author
 import { certificateFingerprint } from '../lib/pki/fingerprint';
 
 export type ClientCertificateResult =
-  | { ok: true; fingerprint: string; via: 'tls' | 'proxy' }
-  | { ok: false; reason: 'missing' | 'untrusted' | 'expired' };
+  { ok: true; fingerprint: string; via: 'tls' | 'proxy' } | { ok: false; reason: 'missing' | 'untrusted' | 'expired' };
 
 export interface ClientCertificateOptions {
   caCertificatePem: string;
@@ -39,14 +38,19 @@ export interface ClientCertificateOptions {
 
 const missing: ClientCertificateResult = { ok: false, reason: 'missing' };
 
-export function clientCertificateOf(req: IncomingMessage, options: ClientCertificateOptions, now = new Date()): ClientCertificateResult {
+export function clientCertificateOf(
+  req: IncomingMessage,
+  options: ClientCertificateOptions,
+  now = new Date(),
+): ClientCertificateResult {
   const ca = parsedCa(options.caCertificatePem);
   if (matcherFor(options.trustedProxies)(req.socket.remoteAddress)) {
     // The proxy's own TLS session (if any) says nothing about the terminal.
     return fromProxyHeader(req.headers[options.proxyHeader.toLowerCase()], ca, now);
   }
   const socket = req.socket as Partial<TLSSocket>;
-  if (socket.encrypted === true && typeof socket.getPeerCertificate === 'function') return fromTls(socket as TLSSocket, ca, now);
+  if (socket.encrypted === true && typeof socket.getPeerCertificate === 'function')
+    return fromTls(socket as TLSSocket, ca, now);
   return missing;
 }
 
@@ -62,7 +66,11 @@ function fromTls(socket: TLSSocket, ca: X509Certificate, now: Date): ClientCerti
   return checked(new X509Certificate(raw), ca, now, 'tls');
 }
 
-function fromProxyHeader(value: string | string[] | undefined, ca: X509Certificate, now: Date): ClientCertificateResult {
+function fromProxyHeader(
+  value: string | string[] | undefined,
+  ca: X509Certificate,
+  now: Date,
+): ClientCertificateResult {
   // nginx sends an empty value when the terminal presented no certificate.
   if (value === undefined || value === '') return missing;
   if (Array.isArray(value)) return { ok: false, reason: 'untrusted' };
@@ -77,7 +85,9 @@ function fromProxyHeader(value: string | string[] | undefined, ca: X509Certifica
 
 function checked(cert: X509Certificate, ca: X509Certificate, now: Date, via: 'tls' | 'proxy'): ClientCertificateResult {
   const verdict = checkCertificate(cert, ca, now, CLIENT_AUTH_OID);
-  return verdict === 'ok' ? { ok: true, fingerprint: certificateFingerprint(cert.raw), via } : { ok: false, reason: verdict };
+  return verdict === 'ok'
+    ? { ok: true, fingerprint: certificateFingerprint(cert.raw), via }
+    : { ok: false, reason: verdict };
 }
 
 /**
@@ -93,7 +103,11 @@ export function trustedProxyMatcher(entries: readonly string[]): (address: strin
     const family = isIP(address);
     const prefix = parts[1];
     const maxPrefix = family === 4 ? 32 : 128;
-    if (family === 0 || parts.length > 2 || (prefix !== undefined && !(/^\d+$/.test(prefix) && Number(prefix) <= maxPrefix)))
+    if (
+      family === 0 ||
+      parts.length > 2 ||
+      (prefix !== undefined && !(/^\d+$/.test(prefix) && Number(prefix) <= maxPrefix))
+    )
       throw new Error(`not an IP address or CIDR range: "${entry}"`);
     const type = family === 4 ? 'ipv4' : 'ipv6';
     if (prefix === undefined) list.addAddress(address, type);

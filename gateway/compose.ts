@@ -14,9 +14,13 @@ export function placeholderUrl(name: SubgraphName): string {
 }
 
 export function composeSupergraph(
-  schemas: Record<SubgraphName, DocumentNode> = Object.fromEntries(subgraphNames.map((n) => [n, loadSubgraphSchema(n)])) as Record<SubgraphName, DocumentNode>,
+  schemas: Record<SubgraphName, DocumentNode> = Object.fromEntries(
+    subgraphNames.map((n) => [n, loadSubgraphSchema(n)]),
+  ) as Record<SubgraphName, DocumentNode>,
 ): Composition {
-  const result = composeServices(subgraphNames.map((name) => ({ name, typeDefs: schemas[name], url: placeholderUrl(name) })));
+  const result = composeServices(
+    subgraphNames.map((name) => ({ name, typeDefs: schemas[name], url: placeholderUrl(name) })),
+  );
   if (result.errors) return { ok: false, errors: result.errors.map((e) => e.message) };
   return { ok: true, supergraphSdl: result.supergraphSdl, hints: result.hints.map((h) => h.toString()) };
 }

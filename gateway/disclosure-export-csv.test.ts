@@ -1,4 +1,13 @@
-import { csvColumns, csvField, mergedAccesses, renderCsv, renderJson, reportRows, type ExportedAccess, type ExportedReport } from './disclosure-export-csv';
+import {
+  csvColumns,
+  csvField,
+  mergedAccesses,
+  renderCsv,
+  renderJson,
+  reportRows,
+  type ExportedAccess,
+  type ExportedReport,
+} from './disclosure-export-csv';
 
 const access = (source: string, seq: string, at: string, extra: Partial<ExportedAccess> = {}): ExportedAccess => ({
   source,
@@ -22,14 +31,43 @@ function sample(overrides: Partial<ExportedReport['report']> = {}): ExportedRepo
       subjectId: 's-1',
       asOf: '2026-11-25T10:00:00.000Z',
       withheldParts: ['LEGAL_EXCEPTIONS'],
-      withheld: [{ part: 'LEGAL_EXCEPTIONS', ground: 'ELDER_ABUSE', reason: '虐待の疑い, 調査中', decidedBy: 'sa-1', decidedAt: '2026-11-25T09:00:00.000Z' }],
+      withheld: [
+        {
+          part: 'LEGAL_EXCEPTIONS',
+          ground: 'ELDER_ABUSE',
+          reason: '虐待の疑い, 調査中',
+          decidedBy: 'sa-1',
+          decidedAt: '2026-11-25T09:00:00.000Z',
+        },
+      ],
       subjectRecord: { id: 's-1', name: '高岡 太郎', createdAt: '2026-11-01T00:00:00.000Z' },
-      consentRecords: [{ id: 'c-1', state: 'GRANTED', recordedAt: '2026-11-02T00:00:00.000Z', recordedBy: 'u-1', purposes: ['PROVIDE_SERVICES'] }],
+      consentRecords: [
+        {
+          id: 'c-1',
+          state: 'GRANTED',
+          recordedAt: '2026-11-02T00:00:00.000Z',
+          recordedBy: 'u-1',
+          purposes: ['PROVIDE_SERVICES'],
+        },
+      ],
       legalExceptions: null,
-      rooms: [{ id: 'room-1', title: '太郎さんの部屋', status: 'OPEN', openedAt: '2026-11-03T00:00:00.000Z', memberCount: 2 }],
-      consentAccesses: [access('CONSENT', '7', '2026-11-25T10:00:00.000Z', { action: 'WRITE', what: 'exportDisclosureReport', outcome: 'OK' })],
-      roomsAccesses: [access('ROOMS', '3', '2026-11-04T00:00:00.000Z', { roomId: 'room-1' }), access('ROOMS', '2', '2026-11-04T00:00:00.000Z', { roomId: 'room-1' })],
-      identityAccesses: [access('IDENTITY', '40', '2026-11-01T00:00:00.000Z', { what: 'subject.register', action: 'WRITE' })],
+      rooms: [
+        { id: 'room-1', title: '太郎さんの部屋', status: 'OPEN', openedAt: '2026-11-03T00:00:00.000Z', memberCount: 2 },
+      ],
+      consentAccesses: [
+        access('CONSENT', '7', '2026-11-25T10:00:00.000Z', {
+          action: 'WRITE',
+          what: 'exportDisclosureReport',
+          outcome: 'OK',
+        }),
+      ],
+      roomsAccesses: [
+        access('ROOMS', '3', '2026-11-04T00:00:00.000Z', { roomId: 'room-1' }),
+        access('ROOMS', '2', '2026-11-04T00:00:00.000Z', { roomId: 'room-1' }),
+      ],
+      identityAccesses: [
+        access('IDENTITY', '40', '2026-11-01T00:00:00.000Z', { what: 'subject.register', action: 'WRITE' }),
+      ],
       ...overrides,
     },
   };
@@ -75,16 +113,55 @@ describe('disclosure report as CSV', () => {
   it('has one row per entry with its section, accesses merged in time order', () => {
     const rows = parseCsv(renderCsv(sample()).slice(1));
     expect(rows[0]).toEqual([...csvColumns]);
-    expect(rows.slice(1).map((r) => r[0])).toEqual(['request', 'withheld', 'subject_record', 'consent_record', 'room', 'access', 'access', 'access', 'access']);
-    expect(rows.filter((r) => r[0] === 'access').map((r) => r[1])).toEqual(['IDENTITY:40', 'ROOMS:2', 'ROOMS:3', 'CONSENT:7']);
+    expect(rows.slice(1).map((r) => r[0])).toEqual([
+      'request',
+      'withheld',
+      'subject_record',
+      'consent_record',
+      'room',
+      'access',
+      'access',
+      'access',
+      'access',
+    ]);
+    expect(rows.filter((r) => r[0] === 'access').map((r) => r[1])).toEqual([
+      'IDENTITY:40',
+      'ROOMS:2',
+      'ROOMS:3',
+      'CONSENT:7',
+    ]);
     for (const row of rows) expect(row).toHaveLength(csvColumns.length);
     const roomAccess = rows.find((r) => r[1] === 'ROOMS:2');
-    expect(roomAccess).toEqual(['access', 'ROOMS:2', '2026-11-04T00:00:00.000Z', 'u-1', '高岡 花子', 'USER', 'READ', 'timeline', 'SUCCESS', 'room-1', '']);
+    expect(roomAccess).toEqual([
+      'access',
+      'ROOMS:2',
+      '2026-11-04T00:00:00.000Z',
+      'u-1',
+      '高岡 花子',
+      'USER',
+      'READ',
+      'timeline',
+      'SUCCESS',
+      'room-1',
+      '',
+    ]);
   });
 
   it('lists a withheld part with its ground and reason, and nothing of the part itself', () => {
     const rows = parseCsv(renderCsv(sample()).slice(1));
-    expect(rows.find((r) => r[0] === 'withheld')).toEqual(['withheld', 'LEGAL_EXCEPTIONS', '2026-11-25T09:00:00.000Z', 'sa-1', '', '', 'ELDER_ABUSE', '', '', '', '虐待の疑い, 調査中']);
+    expect(rows.find((r) => r[0] === 'withheld')).toEqual([
+      'withheld',
+      'LEGAL_EXCEPTIONS',
+      '2026-11-25T09:00:00.000Z',
+      'sa-1',
+      '',
+      '',
+      'ELDER_ABUSE',
+      '',
+      '',
+      '',
+      '虐待の疑い, 調査中',
+    ]);
     expect(rows.some((r) => r[0] === 'legal_exception')).toBe(false);
   });
 
@@ -94,7 +171,21 @@ describe('disclosure report as CSV', () => {
     expect(csvField('two\r\nlines')).toBe('"two\r\nlines"');
     expect(csvField(null)).toBe('');
     const tricky = '理由, "引用"\r\n次の行';
-    const rows = parseCsv(renderCsv(sample({ withheld: [{ part: 'ROOMS', ground: 'VIOLATES_OTHER_LAW', reason: tricky, decidedBy: 'sa', decidedAt: '2026-11-25T09:00:00.000Z' }] })).slice(1));
+    const rows = parseCsv(
+      renderCsv(
+        sample({
+          withheld: [
+            {
+              part: 'ROOMS',
+              ground: 'VIOLATES_OTHER_LAW',
+              reason: tricky,
+              decidedBy: 'sa',
+              decidedAt: '2026-11-25T09:00:00.000Z',
+            },
+          ],
+        }),
+      ).slice(1),
+    );
     expect(rows.find((r) => r[0] === 'withheld')?.[10]).toBe(tricky);
   });
 
@@ -116,7 +207,14 @@ describe('disclosure report as CSV', () => {
 describe('disclosure report as JSON', () => {
   it('is the report object with the export and the request', () => {
     const parsed = JSON.parse(renderJson(sample()));
-    expect(parsed).toMatchObject({ requestId: 'r-1', subjectId: 's-1', withheldParts: ['LEGAL_EXCEPTIONS'], legalExceptions: null, export: { id: 'e-1' }, request: { id: 'r-1' } });
+    expect(parsed).toMatchObject({
+      requestId: 'r-1',
+      subjectId: 's-1',
+      withheldParts: ['LEGAL_EXCEPTIONS'],
+      legalExceptions: null,
+      export: { id: 'e-1' },
+      request: { id: 'r-1' },
+    });
     expect(parsed.roomsAccesses).toHaveLength(2);
   });
 });

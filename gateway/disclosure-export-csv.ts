@@ -45,7 +45,19 @@ export interface ExportedReport {
   };
 }
 
-export const csvColumns = ['section', 'item', 'at', 'actor_id', 'actor_name', 'actor_role', 'action', 'what', 'outcome', 'room_id', 'detail'] as const;
+export const csvColumns = [
+  'section',
+  'item',
+  'at',
+  'actor_id',
+  'actor_name',
+  'actor_role',
+  'action',
+  'what',
+  'outcome',
+  'room_id',
+  'detail',
+] as const;
 type CsvRow = Partial<Record<(typeof csvColumns)[number], string | null | undefined>>;
 
 /** Every access the report lists, across the subgraphs, in time order (then source and sequence). */
@@ -76,15 +88,51 @@ export function reportRows(exported: ExportedReport): CsvRow[] {
       detail: JSON.stringify({ asOf: report.asOf, subjectId: report.subjectId, exportId: exported.export.id, request }),
     },
   ];
-  for (const w of report.withheld) rows.push({ section: 'withheld', item: w.part, at: w.decidedAt, actor_id: w.decidedBy, action: w.ground, detail: w.reason });
-  if (report.subjectRecord) rows.push({ section: 'subject_record', item: str(report.subjectRecord.id), at: str(report.subjectRecord.createdAt), detail: without(report.subjectRecord, 'id', 'createdAt') });
+  for (const w of report.withheld)
+    rows.push({
+      section: 'withheld',
+      item: w.part,
+      at: w.decidedAt,
+      actor_id: w.decidedBy,
+      action: w.ground,
+      detail: w.reason,
+    });
+  if (report.subjectRecord)
+    rows.push({
+      section: 'subject_record',
+      item: str(report.subjectRecord.id),
+      at: str(report.subjectRecord.createdAt),
+      detail: without(report.subjectRecord, 'id', 'createdAt'),
+    });
   for (const c of report.consentRecords ?? []) {
-    rows.push({ section: 'consent_record', item: str(c.id), at: str(c.recordedAt), actor_id: str(c.recordedBy), action: str(c.state), detail: without(c, 'id', 'recordedAt', 'recordedBy', 'state') });
+    rows.push({
+      section: 'consent_record',
+      item: str(c.id),
+      at: str(c.recordedAt),
+      actor_id: str(c.recordedBy),
+      action: str(c.state),
+      detail: without(c, 'id', 'recordedAt', 'recordedBy', 'state'),
+    });
   }
   for (const e of report.legalExceptions ?? []) {
-    rows.push({ section: 'legal_exception', item: str(e.id), at: str(e.recordedAt), actor_id: str(e.recordedBy), action: str(e.basis), detail: without(e, 'id', 'recordedAt', 'recordedBy', 'basis') });
+    rows.push({
+      section: 'legal_exception',
+      item: str(e.id),
+      at: str(e.recordedAt),
+      actor_id: str(e.recordedBy),
+      action: str(e.basis),
+      detail: without(e, 'id', 'recordedAt', 'recordedBy', 'basis'),
+    });
   }
-  for (const r of report.rooms ?? []) rows.push({ section: 'room', item: str(r.id), at: str(r.openedAt), action: str(r.status), room_id: str(r.id), detail: without(r, 'id', 'openedAt', 'status') });
+  for (const r of report.rooms ?? [])
+    rows.push({
+      section: 'room',
+      item: str(r.id),
+      at: str(r.openedAt),
+      action: str(r.status),
+      room_id: str(r.id),
+      detail: without(r, 'id', 'openedAt', 'status'),
+    });
   for (const a of mergedAccesses(report) ?? []) {
     rows.push({
       section: 'access',
@@ -110,7 +158,10 @@ export function csvField(value: string | null | undefined): string {
 }
 
 export function renderCsv(exported: ExportedReport): string {
-  const lines = [csvColumns.join(','), ...reportRows(exported).map((row) => csvColumns.map((column) => csvField(row[column])).join(','))];
+  const lines = [
+    csvColumns.join(','),
+    ...reportRows(exported).map((row) => csvColumns.map((column) => csvField(row[column])).join(',')),
+  ];
   return `\uFEFF${lines.join('\r\n')}\r\n`;
 }
 

@@ -24,28 +24,116 @@ const exportMutation = /* GraphQL */ `
       format
       exportedBy
       exportedAt
-      request { id subject { id } requestedBy requesterName relationship receivedVia receivedOn recordedBy recordedAt status }
+      request {
+        id
+        subject {
+          id
+        }
+        requestedBy
+        requesterName
+        relationship
+        receivedVia
+        receivedOn
+        recordedBy
+        recordedAt
+        status
+      }
       report {
         requestId
         subjectId
         asOf
         withheldParts
-        withheld { part ground reason decidedBy decidedAt }
-        subjectRecord { id name nameKana birthDate sex address category identifiers { system value } createdAt }
-        consentRecords {
-          id state recordedAt recordedBy purposes scanReference withdrawalReason
-          explanation { explainedBy explainedOn }
-          signature { signedBy signerName relationship signedOn }
+        withheld {
+          part
+          ground
+          reason
+          decidedBy
+          decidedAt
         }
-        legalExceptions { id basis decidedBy reason reviewOn recordedBy recordedAt endedAt }
-        rooms { id title status openedAt closedAt closedReason memberCount formerMemberCount postsByCategory { category count } meetingCount }
-        consentAccesses { ...Access }
-        roomsAccesses { ...Access }
-        identityAccesses { ...Access }
+        subjectRecord {
+          id
+          name
+          nameKana
+          birthDate
+          sex
+          address
+          category
+          identifiers {
+            system
+            value
+          }
+          createdAt
+        }
+        consentRecords {
+          id
+          state
+          recordedAt
+          recordedBy
+          purposes
+          scanReference
+          withdrawalReason
+          explanation {
+            explainedBy
+            explainedOn
+          }
+          signature {
+            signedBy
+            signerName
+            relationship
+            signedOn
+          }
+        }
+        legalExceptions {
+          id
+          basis
+          decidedBy
+          reason
+          reviewOn
+          recordedBy
+          recordedAt
+          endedAt
+        }
+        rooms {
+          id
+          title
+          status
+          openedAt
+          closedAt
+          closedReason
+          memberCount
+          formerMemberCount
+          postsByCategory {
+            category
+            count
+          }
+          meetingCount
+        }
+        consentAccesses {
+          ...Access
+        }
+        roomsAccesses {
+          ...Access
+        }
+        identityAccesses {
+          ...Access
+        }
       }
     }
   }
-  fragment Access on DisclosedAccess { source seq at actor { id name } actorRole action what outcome roomId }
+  fragment Access on DisclosedAccess {
+    source
+    seq
+    at
+    actor {
+      id
+      name
+    }
+    actorRole
+    action
+    what
+    outcome
+    roomId
+  }
 `;
 
 const statusOf: Record<string, number> = {
@@ -86,16 +174,30 @@ export function disclosureExportRouter(options: DisclosureExportOptions): expres
     try {
       const format = parseFormat(req.query.format);
       if (!format) {
-        fail(res, 400, [{ message: 'format: must be csv or json', extensions: { code: 'BAD_USER_INPUT', field: 'format' } }]);
+        fail(res, 400, [
+          { message: 'format: must be csv or json', extensions: { code: 'BAD_USER_INPUT', field: 'format' } },
+        ]);
         return;
       }
       const resolution = await options.resolvePrincipal(req);
       if (!resolution.ok) {
-        fail(res, resolution.status, [{ message: resolution.message, extensions: { code: resolution.status === 401 ? 'UNAUTHENTICATED' : 'INTERNAL_SERVER_ERROR' } }]);
+        fail(res, resolution.status, [
+          {
+            message: resolution.message,
+            extensions: { code: resolution.status === 401 ? 'UNAUTHENTICATED' : 'INTERNAL_SERVER_ERROR' },
+          },
+        ]);
         return;
       }
-      const contextValue: GatewayContext = { principal: resolution.principal, restriction: resolution.restriction, internalToken: await options.sign(resolution.principal) };
-      const response = await options.apollo.executeOperation({ query: exportMutation, variables: { requestId: req.params.requestId, format } }, { contextValue });
+      const contextValue: GatewayContext = {
+        principal: resolution.principal,
+        restriction: resolution.restriction,
+        internalToken: await options.sign(resolution.principal),
+      };
+      const response = await options.apollo.executeOperation(
+        { query: exportMutation, variables: { requestId: req.params.requestId, format } },
+        { contextValue },
+      );
       if (response.body.kind !== 'single') throw new Error('unexpected incremental response');
       const { data, errors } = response.body.singleResult;
       if (errors?.length) {
@@ -103,7 +205,9 @@ export function disclosureExportRouter(options: DisclosureExportOptions): expres
         fail(res, statusOf[code] ?? 500, errors);
         return;
       }
-      const exported = data?.exportDisclosureReport as (ExportedReport['export'] & { request: ExportedReport['request']; report: ExportedReport['report'] }) | undefined;
+      const exported = data?.exportDisclosureReport as
+        | (ExportedReport['export'] & { request: ExportedReport['request']; report: ExportedReport['report'] })
+        | undefined;
       if (!exported) throw new Error('export returned no data');
       const { request, report, ...exportRow } = exported;
       const file: ExportedReport = { export: exportRow, request, report };

@@ -16,50 +16,67 @@ import { createGatewayServer } from './server';
 import { loadPersistedOperations } from './persisted-operations';
 import { readSupergraph } from './supergraph-file';
 
-void runServiceProcess('renkei-gateway', ['IDENTITY_URL', 'ROOMS_URL', 'CONSENT_URL', 'REDIS_URL', 'INTERNAL_TOKEN_KEY_FILE'], async (config, logger) => {
-  const redisUrl = config.redisUrl as string;
-  const sign = await internalTokenSigner(readKeyFile(config.internalTokenKeyFile, 'INTERNAL_TOKEN_KEY_FILE'));
-  await collectProblems([probeRedis(redisUrl), probePort(config.host, config.port, 'the gateway')]);
-  const supergraphSdl = readSupergraph();
-  const persistedOperations = loadPersistedOperations(config.graphql.persistedOperations.mode, config.graphql.persistedOperations.file);
-  const ca = await openCertificateAuthority(config.caDir);
-  warnIfCertificatesOff(config.clientCertMode, logger);
-  const redis = connectRedis(redisUrl);
-  redis.on('error', (error) => logger.warn({ err: { message: error.message } }, 'redis connection error'));
-  await redis.connect();
-  const subgraphUrls = Object.fromEntries(subgraphNames.map((n) => [n, config.subgraphUrls[n] as string])) as Record<SubgraphName, string>;
-  const identityBase = new URL(subgraphUrls.identity);
-  identityBase.pathname = '/internal/resolve-principal';
-  const gateway = await createGatewayServer({
-    supergraphSdl,
-    subgraphUrls,
-    subgraphTimeoutMs: config.subgraphTimeoutMs,
-    pingRedis: () => redis.ping(),
-    resolvePrincipal: createPrincipalResolver({
-      mode: config.clientCertMode,
-      certificates: { caCertificatePem: ca.caCertificatePem, trustedProxies: config.trustedProxies, proxyHeader: config.clientCertHeader },
-      identityResolveUrl: identityBase.toString(),
+void runServiceProcess(
+  'renkei-gateway',
+  ['IDENTITY_URL', 'ROOMS_URL', 'CONSENT_URL', 'REDIS_URL', 'INTERNAL_TOKEN_KEY_FILE'],
+  async (config, logger) => {
+    const redisUrl = config.redisUrl as string;
+    const sign = await internalTokenSigner(readKeyFile(config.internalTokenKeyFile, 'INTERNAL_TOKEN_KEY_FILE'));
+    await collectProblems([probeRedis(redisUrl), probePort(config.host, config.port, 'the gateway')]);
+    const supergraphSdl = readSupergraph();
+    const persistedOperations = loadPersistedOperations(
+      config.graphql.persistedOperations.mode,
+      config.graphql.persistedOperations.file,
+    );
+    const ca = await openCertificateAuthority(config.caDir);
+    warnIfCertificatesOff(config.clientCertMode, logger);
+    const redis = connectRedis(redisUrl);
+    redis.on('error', (error) => logger.warn({ err: { message: error.message } }, 'redis connection error'));
+    await redis.connect();
+    const subgraphUrls = Object.fromEntries(subgraphNames.map((n) => [n, config.subgraphUrls[n] as string])) as Record<
+      SubgraphName,
+      string
+    >;
+    const identityBase = new URL(subgraphUrls.identity);
+    identityBase.pathname = '/internal/resolve-principal';
+    const gateway = await createGatewayServer({
+      supergraphSdl,
+      subgraphUrls,
+      subgraphTimeoutMs: config.subgraphTimeoutMs,
+      pingRedis: () => redis.ping(),
+      resolvePrincipal: createPrincipalResolver({
+        mode: config.clientCertMode,
+        certificates: {
+          caCertificatePem: ca.caCertificatePem,
+          trustedProxies: config.trustedProxies,
+          proxyHeader: config.clientCertHeader,
+        },
+        identityResolveUrl: identityBase.toString(),
+        sign,
+        timeoutMs: config.subgraphTimeoutMs,
+      }),
       sign,
-      timeoutMs: config.subgraphTimeoutMs,
-    }),
-    sign,
-    logger,
-    protection: {
-      limits: config.graphql.limits,
-      introspection: config.graphql.introspection,
-      fieldSuggestions: config.graphql.fieldSuggestions,
-      persistedOperations,
-      rateLimits: { redis, keyPrefix: `${config.queuePrefix}:rate-limit`, limits: config.rateLimits },
-    },
-  });
-  const http =
-    config.clientCertMode === 'tls'
-      ? await listenHttps(gateway.app, config.host, config.port, 'the gateway', { ...ca.issueServerCertificate(config.tlsHostnames), caCertificatePem: ca.caCertificatePem })
-      : await listen(gateway.app, config.host, config.port, 'the gateway');
-  logger.info({ url: `${http.url}/graphql`, clientCertificates: config.clientCertMode }, 'gateway ready');
-  return async () => {
-    await http.close();
-    await gateway.stop();
-    await redis.quit();
-  };
-});
+      logger,
+      protection: {
+        limits: config.graphql.limits,
+        introspection: config.graphql.introspection,
+        fieldSuggestions: config.graphql.fieldSuggestions,
+        persistedOperations,
+        rateLimits: { redis, keyPrefix: `${config.queuePrefix}:rate-limit`, limits: config.rateLimits },
+      },
+    });
+    const http =
+      config.clientCertMode === 'tls'
+        ? await listenHttps(gateway.app, config.host, config.port, 'the gateway', {
+            ...ca.issueServerCertificate(config.tlsHostnames),
+            caCertificatePem: ca.caCertificatePem,
+          })
+        : await listen(gateway.app, config.host, config.port, 'the gateway');
+    logger.info({ url: `${http.url}/graphql`, clientCertificates: config.clientCertMode }, 'gateway ready');
+    return async () => {
+      await http.close();
+      await gateway.stop();
+      await redis.quit();
+    };
+  },
+);

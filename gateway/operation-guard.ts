@@ -34,7 +34,12 @@ function loggableName(value: unknown): string | undefined {
 export function operationGuard(options: OperationGuardOptions): RequestHandler {
   const { logger } = options;
   return (req, res, next) => {
-    const body = req.body as { query?: unknown; variables?: unknown; operationName?: unknown; extensions?: Record<string, unknown> & { persistedQuery?: { sha256Hash?: unknown } } };
+    const body = req.body as {
+      query?: unknown;
+      variables?: unknown;
+      operationName?: unknown;
+      extensions?: Record<string, unknown> & { persistedQuery?: { sha256Hash?: unknown } };
+    };
     const operationName = loggableName(body.operationName);
     const resolution = resolvePersistedOperation(body, options.persisted);
     switch (resolution.kind) {
@@ -48,18 +53,25 @@ export function operationGuard(options: OperationGuardOptions): RequestHandler {
         sendError(res, 400, 'BAD_REQUEST', 'the request has no query');
         return;
       case 'not-in-list':
-        logger.warn({ operationHash: resolution.id, operationName }, 'operation refused: not in the persisted operations manifest');
+        logger.warn(
+          { operationHash: resolution.id, operationName },
+          'operation refused: not in the persisted operations manifest',
+        );
         sendError(res, 400, 'PERSISTED_QUERY_NOT_IN_LIST', 'this operation is not allowed here');
         return;
       case 'ok':
         if (!resolution.listed && options.persisted.mode === 'log') {
-          logger.warn({ operationHash: resolution.id, operationName }, 'operation not in the persisted operations manifest');
+          logger.warn(
+            { operationHash: resolution.id, operationName },
+            'operation not in the persisted operations manifest',
+          );
         }
         body.query = resolution.query;
         if (body.extensions?.persistedQuery !== undefined) delete body.extensions.persistedQuery;
     }
 
-    const variables = typeof body.variables === 'object' && body.variables !== null ? (body.variables as Record<string, unknown>) : {};
+    const variables =
+      typeof body.variables === 'object' && body.variables !== null ? (body.variables as Record<string, unknown>) : {};
     const check = checkOperationLimits(resolution.query, {
       schema: options.schema,
       limits: options.limits,
@@ -67,7 +79,10 @@ export function operationGuard(options: OperationGuardOptions): RequestHandler {
       operationName: typeof body.operationName === 'string' ? body.operationName : null,
     });
     if (check.kind === 'too-complex') {
-      logger.warn({ limit: check.limit, measured: check.measured, allowed: check.allowed, operationName }, 'operation refused: too complex');
+      logger.warn(
+        { limit: check.limit, measured: check.measured, allowed: check.allowed, operationName },
+        'operation refused: too complex',
+      );
       sendError(res, 400, 'OPERATION_TOO_COMPLEX', 'the operation is too large or too complex');
       return;
     }

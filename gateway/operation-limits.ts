@@ -70,7 +70,12 @@ const zero: Measure = { cost: 0, depth: 0, aliases: 0, directives: 0 };
 /** Parses with the token limit, then measures every operation in the document against the limits. */
 export function checkOperationLimits(
   query: string,
-  options: { schema: GraphQLSchema; limits: OperationLimits; variables?: Record<string, unknown>; operationName?: string | null },
+  options: {
+    schema: GraphQLSchema;
+    limits: OperationLimits;
+    variables?: Record<string, unknown>;
+    operationName?: string | null;
+  },
 ): LimitCheck {
   const { limits } = options;
   let document: DocumentNode;
@@ -83,7 +88,9 @@ export function checkOperationLimits(
     return { kind: 'syntax-error' };
   }
   const measurer = new DocumentMeasurer(document, options.schema, limits.listSize, options.variables ?? {});
-  const operations = document.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
+  const operations = document.definitions.filter(
+    (d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION,
+  );
   const worst: OperationMeasures = { depth: 0, aliases: 0, rootFields: 0, directives: 0, cost: 0 };
   for (const operation of operations) {
     const rootType = options.schema.getRootType(operation.operation) ?? undefined;
@@ -105,8 +112,17 @@ export function checkOperationLimits(
   for (const [limit, measured, allowed] of checks) {
     if (measured > allowed) return { kind: 'too-complex', limit, measured, allowed };
   }
-  const selected = options.operationName ? operations.find((o) => o.name?.value === options.operationName) : operations.length === 1 ? operations[0] : undefined;
-  return { kind: 'ok', document, measures: worst, rootFieldNames: selected ? measurer.rootFieldNames(selected.selectionSet) : [] };
+  const selected = options.operationName
+    ? operations.find((o) => o.name?.value === options.operationName)
+    : operations.length === 1
+      ? operations[0]
+      : undefined;
+  return {
+    kind: 'ok',
+    document,
+    measures: worst,
+    rootFieldNames: selected ? measurer.rootFieldNames(selected.selectionSet) : [],
+  };
 }
 
 class DocumentMeasurer {
@@ -120,7 +136,9 @@ class DocumentMeasurer {
     private readonly listSize: number,
     private readonly variables: Record<string, unknown>,
   ) {
-    this.fragments = new Map(document.definitions.flatMap((d) => (d.kind === Kind.FRAGMENT_DEFINITION ? [[d.name.value, d] as const] : [])));
+    this.fragments = new Map(
+      document.definitions.flatMap((d) => (d.kind === Kind.FRAGMENT_DEFINITION ? [[d.name.value, d] as const] : [])),
+    );
   }
 
   /** Root field names, through inline fragments and fragment spreads (each fragment once). */
@@ -136,7 +154,11 @@ class DocumentMeasurer {
   }
 
   /** The measure of a selection set resolved once (multiplier 1). */
-  selectionSet(selectionSet: SelectionSetNode, parentType: GraphQLNamedType | undefined, pageSize: number | undefined): Measure {
+  selectionSet(
+    selectionSet: SelectionSetNode,
+    parentType: GraphQLNamedType | undefined,
+    pageSize: number | undefined,
+  ): Measure {
     let cost = 0;
     let depth = 0;
     let aliases = 0;
@@ -148,8 +170,15 @@ class DocumentMeasurer {
         if (selection.alias) aliases += 1;
         const field = fieldOf(parentType, selection.name.value);
         const { factor, childPageSize } = this.listFactor(field, selection.arguments ?? [], pageSize);
-        const inner = selection.selectionSet ? this.selectionSet(selection.selectionSet, field ? getNamedType(field.type) : undefined, childPageSize) : zero;
-        child = { cost: 1 + factor * inner.cost, depth: 1 + inner.depth, aliases: inner.aliases, directives: inner.directives };
+        const inner = selection.selectionSet
+          ? this.selectionSet(selection.selectionSet, field ? getNamedType(field.type) : undefined, childPageSize)
+          : zero;
+        child = {
+          cost: 1 + factor * inner.cost,
+          depth: 1 + inner.depth,
+          aliases: inner.aliases,
+          directives: inner.directives,
+        };
       } else if (selection.kind === Kind.INLINE_FRAGMENT) {
         const type = selection.typeCondition ? this.schema.getType(selection.typeCondition.name.value) : parentType;
         child = this.selectionSet(selection.selectionSet, type ?? undefined, pageSize);
@@ -171,7 +200,11 @@ class DocumentMeasurer {
     const fragment = this.fragments.get(name);
     if (!fragment || this.visiting.has(name)) return zero;
     this.visiting.add(name);
-    const measure = this.selectionSet(fragment.selectionSet, this.schema.getType(fragment.typeCondition.name.value) ?? undefined, pageSize);
+    const measure = this.selectionSet(
+      fragment.selectionSet,
+      this.schema.getType(fragment.typeCondition.name.value) ?? undefined,
+      pageSize,
+    );
     this.visiting.delete(name);
     const withOwn = { ...measure, directives: measure.directives + (fragment.directives?.length ?? 0) };
     this.memo.set(key, withOwn);
@@ -193,7 +226,8 @@ class DocumentMeasurer {
     } else if (defaulted) {
       size = sizeOf(defaulted.defaultValue);
     }
-    if (size !== undefined) return isList ? { factor: size, childPageSize: undefined } : { factor: 1, childPageSize: size };
+    if (size !== undefined)
+      return isList ? { factor: size, childPageSize: undefined } : { factor: 1, childPageSize: size };
     if (isList) return { factor: pageSize ?? this.listSize, childPageSize: undefined };
     return { factor: 1, childPageSize: undefined };
   }

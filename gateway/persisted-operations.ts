@@ -42,14 +42,22 @@ export function operationId(body: string): string {
 }
 
 /** Builds the store from a manifest's JSON; every problem is listed (StartupError). */
-export function persistedOperationsFrom(mode: PersistedOperationsMode, manifestJson: unknown, source = 'PERSISTED_OPERATIONS_FILE'): PersistedOperations {
+export function persistedOperationsFrom(
+  mode: PersistedOperationsMode,
+  manifestJson: unknown,
+  source = 'PERSISTED_OPERATIONS_FILE',
+): PersistedOperations {
   if (mode === 'off') return persistedOperationsOff;
   const parsed = manifestSchema.safeParse(manifestJson);
-  if (!parsed.success) throw new StartupError(parsed.error.issues.map((i) => `${source}: ${i.path.join('.') || '(manifest)'}: ${i.message}`));
+  if (!parsed.success)
+    throw new StartupError(
+      parsed.error.issues.map((i) => `${source}: ${i.path.join('.') || '(manifest)'}: ${i.message}`),
+    );
   const problems: string[] = [];
   const byId = new Map<string, { name: string; body: string }>();
   parsed.data.operations.forEach((op, index) => {
-    if (operationId(op.body) !== op.id) problems.push(`${source}: operations.${index} (${op.name}): id is not the SHA-256 of its body`);
+    if (operationId(op.body) !== op.id)
+      problems.push(`${source}: operations.${index} (${op.name}): id is not the SHA-256 of its body`);
     byId.set(op.id, { name: op.name, body: op.body });
   });
   if (problems.length > 0) throw new StartupError(problems);
@@ -63,7 +71,9 @@ export function loadPersistedOperations(mode: PersistedOperationsMode, file: str
   try {
     json = JSON.parse(fs.readFileSync(file, 'utf8'));
   } catch (error) {
-    throw new StartupError([`PERSISTED_OPERATIONS_FILE: cannot read ${file} as JSON (${(error as NodeJS.ErrnoException).code ?? 'invalid JSON'})`]);
+    throw new StartupError([
+      `PERSISTED_OPERATIONS_FILE: cannot read ${file} as JSON (${(error as NodeJS.ErrnoException).code ?? 'invalid JSON'})`,
+    ]);
   }
   return persistedOperationsFrom(mode, json);
 }
@@ -89,7 +99,8 @@ export function resolvePersistedOperation(body: GraphqlBody, store: PersistedOpe
   const text = typeof body.query === 'string' && body.query.length > 0 ? body.query : undefined;
   if (typeof hash === 'string') {
     const listed = store.byId.get(hash);
-    if (text === undefined) return listed ? { kind: 'ok', query: listed.body, id: hash, listed: true } : { kind: 'unknown-id' };
+    if (text === undefined)
+      return listed ? { kind: 'ok', query: listed.body, id: hash, listed: true } : { kind: 'unknown-id' };
     if (operationId(text) !== hash) return { kind: 'hash-mismatch' };
   }
   if (text === undefined) return { kind: 'no-query' };

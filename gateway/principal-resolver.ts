@@ -36,17 +36,25 @@ export function createPrincipalResolver(options: PrincipalResolverOptions) {
     if (options.mode !== 'off' && options.certificates) {
       const result = clientCertificateOf(req, options.certificates);
       if (!result.ok) {
-        return { ok: false, status: 401, message: `a client certificate issued by this network is required (${result.reason})` };
+        return {
+          ok: false,
+          status: 401,
+          message: `a client certificate issued by this network is required (${result.reason})`,
+        };
       }
       certificate = result.fingerprint;
     }
     const token = bearerToken(req);
-    if (req.headers.authorization && !token) return { ok: false, status: 401, message: 'the Authorization header must be "Bearer <session token>"' };
+    if (req.headers.authorization && !token)
+      return { ok: false, status: 401, message: 'the Authorization header must be "Bearer <session token>"' };
     let response: Response;
     try {
       response = await fetch(options.identityResolveUrl, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', [internalTokenHeader]: await options.sign({ kind: 'service', service: 'gateway' }) },
+        headers: {
+          'content-type': 'application/json',
+          [internalTokenHeader]: await options.sign({ kind: 'service', service: 'gateway' }),
+        },
         body: JSON.stringify({ token, certificate, address: req.socket.remoteAddress ?? null }),
         signal: AbortSignal.timeout(options.timeoutMs),
       });
@@ -54,8 +62,13 @@ export function createPrincipalResolver(options: PrincipalResolverOptions) {
       return { ok: false, status: 503, message: 'sign-in service unavailable' };
     }
     if (!response.ok) return { ok: false, status: 503, message: 'sign-in service unavailable' };
-    const body = (await response.json()) as { principal: Principal; sessionProblem: string | null; restriction: Restriction | null };
-    if (body.sessionProblem) return { ok: false, status: 401, message: 'the session has ended or expired; sign in again' };
+    const body = (await response.json()) as {
+      principal: Principal;
+      sessionProblem: string | null;
+      restriction: Restriction | null;
+    };
+    if (body.sessionProblem)
+      return { ok: false, status: 401, message: 'the session has ended or expired; sign in again' };
     return { ok: true, principal: body.principal, restriction: body.restriction };
   };
 }

@@ -69,7 +69,11 @@ export function createRateLimiter(redis: Redis, limits: RateLimits, keyPrefix: s
 }
 
 /** Express step: 429 with Retry-After and code RATE_LIMITED once a limit is used up. */
-export function rateLimitRequests(limiter: RateLimiter, keysOf: (req: Request, res: Response) => RateLimitKeys, logger: Logger): RequestHandler {
+export function rateLimitRequests(
+  limiter: RateLimiter,
+  keysOf: (req: Request, res: Response) => RateLimitKeys,
+  logger: Logger,
+): RequestHandler {
   return async (req, res, next) => {
     try {
       const decision = await limiter.check(keysOf(req, res));
@@ -77,7 +81,10 @@ export function rateLimitRequests(limiter: RateLimiter, keysOf: (req: Request, r
         next();
         return;
       }
-      logger.warn({ limit: decision.limit, retryAfterSeconds: decision.retryAfterSeconds }, 'request refused: rate limit');
+      logger.warn(
+        { limit: decision.limit, retryAfterSeconds: decision.retryAfterSeconds },
+        'request refused: rate limit',
+      );
       res.setHeader('Retry-After', String(decision.retryAfterSeconds));
       sendError(res, 429, 'RATE_LIMITED', 'too many requests; try again later');
     } catch (error) {

@@ -29,10 +29,13 @@ export async function checkReadiness(
   timeoutMs = 2000,
 ): Promise<ReadinessReport> {
   const entries = await Promise.all([
-    ...Object.entries(subgraphUrls).map(async ([name, url]) => [
-      name,
-      await check(async () => (await fetch(readyzUrl(url), { signal: AbortSignal.timeout(timeoutMs) })).ok),
-    ] as const),
+    ...Object.entries(subgraphUrls).map(
+      async ([name, url]) =>
+        [
+          name,
+          await check(async () => (await fetch(readyzUrl(url), { signal: AbortSignal.timeout(timeoutMs) })).ok),
+        ] as const,
+    ),
     ['redis', await check(async () => (await withTimeout(pingRedis(), timeoutMs)) === 'PONG')] as const,
   ]);
   const checks = Object.fromEntries(entries);

@@ -2,7 +2,15 @@ import type { Principal } from '../lib/access/principal';
 import { isRestricted, type Restriction } from './restriction-rules';
 
 const user = (role: 'SYSTEM_ADMIN' | 'USER'): Principal => ({
-  kind: 'user', userId: 'u', role, facilityId: 'f', orgUnitId: null, sessionId: 's', mustChangePassword: false, certificate: null, address: null,
+  kind: 'user',
+  userId: 'u',
+  role,
+  facilityId: 'f',
+  orgUnitId: null,
+  sessionId: 's',
+  mustChangePassword: false,
+  certificate: null,
+  address: null,
 });
 const anonymous: Principal = { kind: 'anonymous', certificate: null, address: null };
 const whole: Restriction = { scope: 'WHOLE_SYSTEM', operations: [], message: 'maintenance' };

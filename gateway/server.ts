@@ -84,7 +84,11 @@ const restrictionPlugin: ApolloServerPlugin<GatewayContext> = {
     return {
       async didResolveOperation({ contextValue, operation, document }) {
         const definition = operation as OperationDefinitionNode;
-        const fragments = new Map(document.definitions.flatMap((def) => (def.kind === Kind.FRAGMENT_DEFINITION ? [[def.name.value, def] as const] : [])));
+        const fragments = new Map(
+          document.definitions.flatMap((def) =>
+            def.kind === Kind.FRAGMENT_DEFINITION ? [[def.name.value, def] as const] : [],
+          ),
+        );
         const seen = new Set<string>();
         const fieldsOf = (selections: readonly SelectionNode[]): string[] =>
           selections.flatMap((s) => {
@@ -97,8 +101,12 @@ const restrictionPlugin: ApolloServerPlugin<GatewayContext> = {
             return fieldsOf(fragment.selectionSet.selections);
           });
         const rootFields = fieldsOf(definition.selectionSet.selections);
-        if (isRestricted(contextValue.restriction, contextValue.principal, { type: definition.operation, rootFields })) {
-          throw appError('SERVICE_RESTRICTED', contextValue.restriction?.message ?? 'the service is restricted', { http: { status: 503 } });
+        if (
+          isRestricted(contextValue.restriction, contextValue.principal, { type: definition.operation, rootFields })
+        ) {
+          throw appError('SERVICE_RESTRICTED', contextValue.restriction?.message ?? 'the service is restricted', {
+            http: { status: 503 },
+          });
         }
       },
     };
@@ -166,7 +174,9 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Gate
   });
   await apollo.start();
   if (!apiSchema) throw new Error('the gateway did not load its schema');
-  const limiter = protection.rateLimits ? createRateLimiter(protection.rateLimits.redis, protection.rateLimits.limits, protection.rateLimits.keyPrefix) : null;
+  const limiter = protection.rateLimits
+    ? createRateLimiter(protection.rateLimits.redis, protection.rateLimits.limits, protection.rateLimits.keyPrefix)
+    : null;
 
   const app = express();
   app.disable('x-powered-by');
@@ -190,7 +200,12 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Gate
     requireJsonPost,
     express.json({ limit: '256kb' }),
     requireGraphqlBody,
-    operationGuard({ schema: apiSchema, limits: protection.limits, persisted: protection.persistedOperations, logger: options.logger }),
+    operationGuard({
+      schema: apiSchema,
+      limits: protection.limits,
+      persisted: protection.persistedOperations,
+      logger: options.logger,
+    }),
   );
   app.use('/graphql', async (req, res, next) => {
     try {
@@ -200,7 +215,11 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Gate
         res.status(resolution.status).json({ errors: [{ message: resolution.message, extensions: { code } }] });
         return;
       }
-      const context: GatewayContext = { principal: resolution.principal, restriction: resolution.restriction, internalToken: await options.sign(resolution.principal) };
+      const context: GatewayContext = {
+        principal: resolution.principal,
+        restriction: resolution.restriction,
+        internalToken: await options.sign(resolution.principal),
+      };
       res.locals.gatewayContext = context;
       next();
     } catch (error) {
@@ -226,7 +245,10 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Gate
       ),
     );
   }
-  app.use('/graphql', expressMiddleware(apollo, { context: async ({ res }) => res.locals.gatewayContext as GatewayContext }));
+  app.use(
+    '/graphql',
+    expressMiddleware(apollo, { context: async ({ res }) => res.locals.gatewayContext as GatewayContext }),
+  );
   options.routes?.(app);
   app.use(jsonNotFound);
   app.use(jsonErrorHandler(options.logger));

@@ -13,16 +13,23 @@ type FetcherResponse = Awaited<ReturnType<Fetcher>>;
 const clientMistakes = new Set(['GRAPHQL_VALIDATION_FAILED', 'GRAPHQL_PARSE_FAILED', 'BAD_USER_INPUT']);
 
 // The context constraint is Apollo's own (RemoteGraphQLDataSource<TContext extends Record<string, any>>).
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export class SubgraphDataSource<Context extends Record<string, any> = Record<string, any>> extends RemoteGraphQLDataSource<Context> {
+/* eslint-disable @typescript-eslint/no-explicit-any */
+export class SubgraphDataSource<
+  Context extends Record<string, any> = Record<string, any>,
+> extends RemoteGraphQLDataSource<Context> {
+  /* eslint-enable @typescript-eslint/no-explicit-any */
   override async errorFromResponse(response: FetcherResponse): Promise<GraphQLError> {
     if (response.status === 400) {
-      const body = (await this.parseBody(response).catch(() => null)) as { errors?: Array<{ message?: unknown; extensions?: { code?: unknown } }> } | null;
+      const body = (await this.parseBody(response).catch(() => null)) as {
+        errors?: Array<{ message?: unknown; extensions?: { code?: unknown } }>;
+      } | null;
       const first = body?.errors?.[0];
       if (first && typeof first.message === 'string' && clientMistakes.has(String(first.extensions?.code))) {
         return new GraphQLError(first.message, { extensions: { code: 'BAD_USER_INPUT' } });
       }
     }
-    return new GraphQLError(`subgraph answered HTTP ${response.status}`, { extensions: { code: 'SUBGRAPH_HTTP_ERROR' } });
+    return new GraphQLError(`subgraph answered HTTP ${response.status}`, {
+      extensions: { code: 'SUBGRAPH_HTTP_ERROR' },
+    });
   }
 }

@@ -14,10 +14,25 @@ function problemsOf(fn: () => unknown): string[] {
 describe('loadConfig', () => {
   it('defaults to the secure gateway settings and reads the abuse limits', () => {
     const defaults = loadConfig({});
-    expect(defaults.graphql).toEqual({ introspection: false, fieldSuggestions: false, limits: defaultOperationLimits, persistedOperations: { mode: 'off', file: undefined } });
+    expect(defaults.graphql).toEqual({
+      introspection: false,
+      fieldSuggestions: false,
+      limits: defaultOperationLimits,
+      persistedOperations: { mode: 'off', file: undefined },
+    });
     expect(defaults.rateLimits).toEqual(defaultRateLimits);
-    const set = loadConfig({ GRAPHQL_INTROSPECTION: 'on', GRAPHQL_MAX_DEPTH: '12', PERSISTED_OPERATIONS: 'enforce', PERSISTED_OPERATIONS_FILE: 'ops.json', RATE_LIMIT_SIGN_IN_PER_MINUTE: '0' });
-    expect(set.graphql).toMatchObject({ introspection: true, limits: { maxDepth: 12 }, persistedOperations: { mode: 'enforce', file: expect.stringMatching(/\/ops\.json$/) } });
+    const set = loadConfig({
+      GRAPHQL_INTROSPECTION: 'on',
+      GRAPHQL_MAX_DEPTH: '12',
+      PERSISTED_OPERATIONS: 'enforce',
+      PERSISTED_OPERATIONS_FILE: 'ops.json',
+      RATE_LIMIT_SIGN_IN_PER_MINUTE: '0',
+    });
+    expect(set.graphql).toMatchObject({
+      introspection: true,
+      limits: { maxDepth: 12 },
+      persistedOperations: { mode: 'enforce', file: expect.stringMatching(/\/ops\.json$/) },
+    });
     expect(set.rateLimits.signInPerMinute).toBe(0);
     expect(problemsOf(() => loadConfig({ PERSISTED_OPERATIONS: 'log', GRAPHQL_FIELD_SUGGESTIONS: 'yes' }))).toEqual([
       'GRAPHQL_FIELD_SUGGESTIONS: must be on or off',
@@ -26,15 +41,26 @@ describe('loadConfig', () => {
   });
 
   it('reads the partner exchange base URL without its trailing slash, and refuses one with a query', () => {
-    expect(loadConfig({ FHIR_BASE_URL: 'https://renkei.takaoka.example/fhir/' }).fhirBaseUrl).toBe('https://renkei.takaoka.example/fhir');
+    expect(loadConfig({ FHIR_BASE_URL: 'https://renkei.takaoka.example/fhir/' }).fhirBaseUrl).toBe(
+      'https://renkei.takaoka.example/fhir',
+    );
     expect(loadConfig({}).fhirBaseUrl).toBeUndefined();
-    expect(problemsOf(() => loadConfig({ FHIR_BASE_URL: 'https://renkei.takaoka.example/fhir?x=1' }))).toEqual(['FHIR_BASE_URL: must have no query or fragment']);
+    expect(problemsOf(() => loadConfig({ FHIR_BASE_URL: 'https://renkei.takaoka.example/fhir?x=1' }))).toEqual([
+      'FHIR_BASE_URL: must have no query or fragment',
+    ]);
     expect(problemsOf(() => loadConfig({ FHIR_BASE_URL: 'ftp://x/fhir' }))).toHaveLength(1);
   });
 
   it('gives embedded defaults when nothing is set', () => {
     const config = loadConfig({});
-    expect(config).toMatchObject({ host: '127.0.0.1', port: 4000, databaseUrl: undefined, redisUrl: undefined, queuePrefix: 'renkei', logLevel: 'info' });
+    expect(config).toMatchObject({
+      host: '127.0.0.1',
+      port: 4000,
+      databaseUrl: undefined,
+      redisUrl: undefined,
+      queuePrefix: 'renkei',
+      logLevel: 'info',
+    });
     expect(config.dataDir).toMatch(/\.data$/);
   });
 
@@ -55,14 +81,21 @@ describe('loadConfig', () => {
       host: '0.0.0.0',
       port: 4100,
       databaseUrl: 'postgresql://u:p@db:5432/renkei',
-      subgraphUrls: { identity: 'http://identity:4001/graphql', rooms: 'http://rooms:4002/graphql', consent: 'http://consent:4003/graphql' },
+      subgraphUrls: {
+        identity: 'http://identity:4001/graphql',
+        rooms: 'http://rooms:4002/graphql',
+        consent: 'http://consent:4003/graphql',
+      },
       subgraphTimeoutMs: 5000,
     });
   });
 
   it('lists every problem at once', () => {
     const problems = problemsOf(() =>
-      loadConfig({ PORT: 'eighty', DATABASE_URL: 'mysql://x/y', REDIS_URL: 'localhost:6379', QUEUE_PREFIX: 'Bad Prefix!' }, ['DATABASE_URL', 'IDENTITY_URL']),
+      loadConfig(
+        { PORT: 'eighty', DATABASE_URL: 'mysql://x/y', REDIS_URL: 'localhost:6379', QUEUE_PREFIX: 'Bad Prefix!' },
+        ['DATABASE_URL', 'IDENTITY_URL'],
+      ),
     );
     expect(problems).toEqual(
       expect.arrayContaining([
@@ -82,11 +115,15 @@ describe('loadConfig', () => {
 
   it('treats empty variables as unset', () => {
     expect(loadConfig({ DATABASE_URL: '', PORT: '' }).port).toBe(4000);
-    expect(problemsOf(() => loadConfig({ DATABASE_URL: '' }, ['DATABASE_URL']))).toEqual(['DATABASE_URL: is required for this service']);
+    expect(problemsOf(() => loadConfig({ DATABASE_URL: '' }, ['DATABASE_URL']))).toEqual([
+      'DATABASE_URL: is required for this service',
+    ]);
   });
 
   it('publishes the names it knows', () => {
-    expect(knownEnvironmentVariables).toEqual(expect.arrayContaining(['DATABASE_URL', 'REDIS_URL', 'PORT', 'IDENTITY_URL']));
+    expect(knownEnvironmentVariables).toEqual(
+      expect.arrayContaining(['DATABASE_URL', 'REDIS_URL', 'PORT', 'IDENTITY_URL']),
+    );
   });
 });
 

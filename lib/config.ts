@@ -26,7 +26,8 @@ function urlWithProtocols(protocols: string[]) {
 }
 
 const onOff = z.enum(['on', 'off'], { errorMap: () => ({ message: 'must be on or off' }) });
-const limit = (min: number, max: number) => z.coerce.number({ invalid_type_error: 'must be a number' }).int('must be a whole number').min(min).max(max);
+const limit = (min: number, max: number) =>
+  z.coerce.number({ invalid_type_error: 'must be a number' }).int('must be a whole number').min(min).max(max);
 
 /**
  * The gateway's query limits (gateway/operation-limits.ts). Chosen so every
@@ -75,7 +76,10 @@ export const environmentSchema = z.object({
   CA_DIR: z.string().min(1).optional(),
   TLS_HOSTNAMES: z.string().min(1).default('localhost,127.0.0.1'),
   TRUSTED_PROXIES: z.string().default(''),
-  CLIENT_CERT_HEADER: z.string().regex(/^[a-z0-9-]+$/, 'must be a lowercase header name').default('x-client-certificate'),
+  CLIENT_CERT_HEADER: z
+    .string()
+    .regex(/^[a-z0-9-]+$/, 'must be a lowercase header name')
+    .default('x-client-certificate'),
   INTERNAL_TOKEN_KEY_FILE: z.string().min(1).optional(),
   INTERNAL_TOKEN_PUBLIC_KEY_FILE: z.string().min(1).optional(),
   PASSWORD_MIN_LENGTH: z.coerce.number().int().min(8, 'must be at least 8').max(64).default(8),
@@ -89,7 +93,9 @@ export const environmentSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   // Partners address us (and sign their JWTs' aud) with the public URL, which differs from the listen URL behind a proxy.
   FHIR_BASE_URL: urlWithProtocols(['https:', 'http:'])
-    .refine((value) => !URL.canParse(value) || (!new URL(value).search && !new URL(value).hash), { message: 'must have no query or fragment' })
+    .refine((value) => !URL.canParse(value) || (!new URL(value).search && !new URL(value).hash), {
+      message: 'must have no query or fragment',
+    })
     .transform((value) => value.replace(/\/+$/, ''))
     .optional(),
   // Partners whose servers present certificates from their own (private) CA: PEM files to trust for our calls to them.
@@ -162,7 +168,14 @@ export type OperationLimits = { [K in keyof typeof defaultOperationLimits]: numb
 export type RateLimits = { [K in keyof typeof defaultRateLimits]: number };
 export type PersistedOperationsMode = 'off' | 'log' | 'enforce';
 
-type Requirement = 'DATABASE_URL' | 'REDIS_URL' | 'IDENTITY_URL' | 'ROOMS_URL' | 'CONSENT_URL' | 'INTERNAL_TOKEN_KEY_FILE' | 'INTERNAL_TOKEN_PUBLIC_KEY_FILE';
+type Requirement =
+  | 'DATABASE_URL'
+  | 'REDIS_URL'
+  | 'IDENTITY_URL'
+  | 'ROOMS_URL'
+  | 'CONSENT_URL'
+  | 'INTERNAL_TOKEN_KEY_FILE'
+  | 'INTERNAL_TOKEN_PUBLIC_KEY_FILE';
 
 /**
  * Parses the environment. Throws a StartupError listing every problem,
@@ -222,7 +235,10 @@ export function loadConfig(env: NodeJS.ProcessEnv, required: Requirement[] = [])
         maxCost: e.GRAPHQL_MAX_COST,
         listSize: e.GRAPHQL_LIST_SIZE,
       },
-      persistedOperations: { mode: e.PERSISTED_OPERATIONS, file: e.PERSISTED_OPERATIONS_FILE ? path.resolve(e.PERSISTED_OPERATIONS_FILE) : undefined },
+      persistedOperations: {
+        mode: e.PERSISTED_OPERATIONS,
+        file: e.PERSISTED_OPERATIONS_FILE ? path.resolve(e.PERSISTED_OPERATIONS_FILE) : undefined,
+      },
     },
     rateLimits: {
       sessionPerMinute: e.RATE_LIMIT_SESSION_PER_MINUTE,
@@ -243,7 +259,10 @@ export function loadConfig(env: NodeJS.ProcessEnv, required: Requirement[] = [])
 }
 
 function splitList(value: string): string[] {
-  return value.split(',').map((v) => v.trim()).filter((v) => v.length > 0);
+  return value
+    .split(',')
+    .map((v) => v.trim())
+    .filter((v) => v.length > 0);
 }
 
 /** A connection string safe to print: the password is replaced. */

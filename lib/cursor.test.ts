@@ -8,19 +8,21 @@ describe('keyset cursors', () => {
     expect(decodeCursor(encodeCursor(position))).toEqual(position);
   });
 
-  it.each(['', 'garbage', Buffer.from('2026-11-25|not-an-id').toString('base64url'), Buffer.from(`x|${position.id}`).toString('base64url')])(
-    'refuses %j as BAD_USER_INPUT',
-    (cursor) => {
-      let caught: unknown;
-      try {
-        decodeCursor(cursor);
-      } catch (error) {
-        caught = error;
-      }
-      expect(caught).toBeInstanceOf(GraphQLError);
-      expect((caught as GraphQLError).extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'after' });
-    },
-  );
+  it.each([
+    '',
+    'garbage',
+    Buffer.from('2026-11-25|not-an-id').toString('base64url'),
+    Buffer.from(`x|${position.id}`).toString('base64url'),
+  ])('refuses %j as BAD_USER_INPUT', (cursor) => {
+    let caught: unknown;
+    try {
+      decodeCursor(cursor);
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(GraphQLError);
+    expect((caught as GraphQLError).extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'after' });
+  });
 
   it('builds the keyset condition', () => {
     expect(afterPosition('openedAt', undefined)).toEqual({});

@@ -42,5 +42,8 @@ export async function readPage<T extends { id: string }>(
   const rows = await fetch(afterPosition(field, args.after ? decodeCursor(args.after) : undefined), args.first + 1);
   const items = rows.slice(0, args.first);
   const last = items[items.length - 1];
-  return { items, nextCursor: rows.length > args.first && last ? encodeCursor({ at: positionOf(last), id: last.id }) : null };
+  return {
+    items,
+    nextCursor: rows.length > args.first && last ? encodeCursor({ at: positionOf(last), id: last.id }) : null,
+  };
 }

@@ -25,7 +25,9 @@ export function lockDataDir(dataDir: string): () => void {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const owner = Number(fs.readFileSync(lockPath, 'utf8'));
       if (Number.isInteger(owner) && owner > 0 && owner !== process.pid && isAlive(owner)) {
-        throw new StartupError([`DATA_DIR: ${dataDir} is in use by another Renkei process (pid ${owner}); stop it or choose another DATA_DIR`]);
+        throw new StartupError([
+          `DATA_DIR: ${dataDir} is in use by another Renkei process (pid ${owner}); stop it or choose another DATA_DIR`,
+        ]);
       }
       fs.rmSync(lockPath, { force: true });
     }

@@ -32,7 +32,24 @@ export async function startEmbeddedRedis(binary: string, dataDir: string): Promi
   const password = randomBytes(24).toString('hex');
   const child = spawn(
     binary,
-    ['--bind', '127.0.0.1', '--port', String(port), '--dir', dir, '--appendonly', 'yes', '--save', '', '--requirepass', password, '--daemonize', 'no', '--loglevel', 'warning'],
+    [
+      '--bind',
+      '127.0.0.1',
+      '--port',
+      String(port),
+      '--dir',
+      dir,
+      '--appendonly',
+      'yes',
+      '--save',
+      '',
+      '--requirepass',
+      password,
+      '--daemonize',
+      'no',
+      '--loglevel',
+      'warning',
+    ],
     // Its own process group: a terminal's Ctrl-C reaches only us, and we stop Redis after the
     // services that use it (otherwise it dies first and every client logs a refused connection).
     { stdio: ['ignore', 'pipe', 'pipe'], detached: true },
@@ -64,8 +81,12 @@ function waitUntilListening(child: ChildProcess, binary: string, port: number): 
           ? `Redis is required: install redis-server (for example \`apt-get install redis-server\`) or set REDIS_URL to a running Redis (REDIS_SERVER_BIN=${binary} was not found).`
           : `could not start ${binary}: ${error.message}`,
       );
-    const onExit = (code: number | null) => fail(`${binary} exited with code ${code} before accepting connections: ${output.trim().slice(-300)}`);
-    const timer = setTimeout(() => fail(`${binary} did not accept connections on port ${port} within 10 seconds`), 10_000);
+    const onExit = (code: number | null) =>
+      fail(`${binary} exited with code ${code} before accepting connections: ${output.trim().slice(-300)}`);
+    const timer = setTimeout(
+      () => fail(`${binary} did not accept connections on port ${port} within 10 seconds`),
+      10_000,
+    );
     const poll = setInterval(() => {
       const socket = net.connect(port, '127.0.0.1');
       socket.once('connect', () => {

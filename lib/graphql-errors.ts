@@ -51,7 +51,10 @@ export const conflict = (message: string) => appError('CONFLICT', message);
 export function formatErrorFor(logger: Logger) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const code = formatted.extensions?.code;
-    const known = typeof code === 'string' && code !== 'INTERNAL_SERVER_ERROR' && ((errorCodes as readonly string[]).includes(code) || apolloRequestCodes.has(code));
+    const known =
+      typeof code === 'string' &&
+      code !== 'INTERNAL_SERVER_ERROR' &&
+      ((errorCodes as readonly string[]).includes(code) || apolloRequestCodes.has(code));
     if (known) {
       // Only the code, the offending field and a stable sub-reason travel; nothing internal (stack, subgraph name).
       const { field, reason } = formatted.extensions ?? {};
@@ -64,7 +67,10 @@ export function formatErrorFor(logger: Logger) {
     }
     // Log the kind of failure, not its message: library messages can echo data.
     const original = unwrapResolverError(error) as { name?: unknown; code?: unknown } | undefined;
-    logger.error({ err: { name: original?.name, code: original?.code, extensionCode: code }, path: formatted.path }, 'unexpected error');
+    logger.error(
+      { err: { name: original?.name, code: original?.code, extensionCode: code }, path: formatted.path },
+      'unexpected error',
+    );
     return { message: 'Internal server error', path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
   };
 }

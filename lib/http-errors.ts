@@ -61,12 +61,22 @@ const bodyMessages: Record<string, string> = {
 /** The last handler of every app: body-parser's and any other error, as JSON. */
 export function jsonErrorHandler(logger: Logger): ErrorRequestHandler {
   return (error: unknown, req, res, _next) => {
-    const err = (typeof error === 'object' && error !== null ? error : {}) as { type?: unknown; status?: unknown; statusCode?: unknown; name?: unknown; code?: unknown };
-    const status = typeof err.status === 'number' ? err.status : typeof err.statusCode === 'number' ? err.statusCode : 500;
+    const err = (typeof error === 'object' && error !== null ? error : {}) as {
+      type?: unknown;
+      status?: unknown;
+      statusCode?: unknown;
+      name?: unknown;
+      code?: unknown;
+    };
+    const status =
+      typeof err.status === 'number' ? err.status : typeof err.statusCode === 'number' ? err.statusCode : 500;
     const type = typeof err.type === 'string' ? err.type : undefined;
     const route = `${req.method} ${req.baseUrl}${req.path}`.slice(0, 200);
     if (res.headersSent) {
-      logger.warn({ route, err: { type, name: err.name, status } }, 'error after the response started; connection closed');
+      logger.warn(
+        { route, err: { type, name: err.name, status } },
+        'error after the response started; connection closed',
+      );
       req.socket.destroy();
       return;
     }

@@ -18,12 +18,19 @@ export function listen(handler: RequestListener, host: string, port: number, lab
 }
 
 /** Starts an already built server (HTTP or HTTPS) the same way: keep-alive, startup errors, closing. */
-export function listenOn(server: http.Server, scheme: 'http' | 'https', host: string, port: number, label: string): Promise<RunningServer> {
+export function listenOn(
+  server: http.Server,
+  scheme: 'http' | 'https',
+  host: string,
+  port: number,
+  label: string,
+): Promise<RunningServer> {
   // Longer than typical proxies' idle timeouts, so the proxy closes first.
   server.keepAliveTimeout = 65_000;
   return new Promise((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) => {
-      if (error.code === 'EADDRINUSE') reject(new StartupError([`PORT: ${label} cannot listen on ${host}:${port}, the port is already in use`]));
+      if (error.code === 'EADDRINUSE')
+        reject(new StartupError([`PORT: ${label} cannot listen on ${host}:${port}, the port is already in use`]));
       else if (error.code === 'EACCES' || error.code === 'EADDRNOTAVAIL')
         reject(new StartupError([`HOST/PORT: ${label} cannot listen on ${host}:${port} (${error.code})`]));
       else reject(error);

@@ -16,16 +16,31 @@ export interface HttpsServerTls {
   caCertificatePem: string;
 }
 
-export function listenHttps(handler: RequestListener, host: string, port: number, label: string, tls: HttpsServerTls): Promise<RunningServer> {
+export function listenHttps(
+  handler: RequestListener,
+  host: string,
+  port: number,
+  label: string,
+  tls: HttpsServerTls,
+): Promise<RunningServer> {
   let server: https.Server;
   try {
     server = https.createServer(
-      { key: tls.keyPem, cert: tls.certificatePem, ca: tls.caCertificatePem, requestCert: true, rejectUnauthorized: false, minVersion: 'TLSv1.2' },
+      {
+        key: tls.keyPem,
+        cert: tls.certificatePem,
+        ca: tls.caCertificatePem,
+        requestCert: true,
+        rejectUnauthorized: false,
+        minVersion: 'TLSv1.2',
+      },
       handler,
     );
   } catch (error) {
     // OpenSSL's message (e.g. "key values mismatch") names the problem; no key material is in it.
-    return Promise.reject(new StartupError([`TLS: ${label} cannot use its key and certificate (${(error as Error).message})`]));
+    return Promise.reject(
+      new StartupError([`TLS: ${label} cannot use its key and certificate (${(error as Error).message})`]),
+    );
   }
   return listenOn(server, 'https', host, port, label);
 }

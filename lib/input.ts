@@ -8,7 +8,8 @@ export function parseInput<S extends z.ZodTypeAny>(schema: S, value: unknown, na
   const result = schema.safeParse(value);
   if (result.success) return result.data;
   const issue = result.error.issues[0];
-  const field = [name, ...(issue?.path ?? [])].filter((part) => part !== undefined && part !== '').join('.') || undefined;
+  const field =
+    [name, ...(issue?.path ?? [])].filter((part) => part !== undefined && part !== '').join('.') || undefined;
   throw badUserInput(field ? `${field}: ${issue?.message}` : (issue?.message ?? 'invalid input'), field);
 }
 
@@ -30,6 +31,11 @@ export const calendarDate = z
 /** Cursor pagination arguments shared by list fields. */
 export const pageArgs = (maxFirst: number) =>
   z.object({
-    first: z.number().int().min(1, 'must be at least 1').max(maxFirst, `must be at most ${maxFirst}`).default(Math.min(50, maxFirst)),
+    first: z
+      .number()
+      .int()
+      .min(1, 'must be at least 1')
+      .max(maxFirst, `must be at most ${maxFirst}`)
+      .default(Math.min(50, maxFirst)),
     after: z.string().max(200).optional().nullable(),
   });

@@ -19,7 +19,11 @@ export interface OutboxEvent {
 /** The part of an outbox model's Prisma delegate this module uses (every outbox table has the same columns). */
 export interface OutboxDelegate {
   create(args: { data: { id: string; type: string; payload: Prisma.InputJsonValue } }): Promise<unknown>;
-  findMany(args: { where: { relayedAt: null; type: { in: string[] } }; orderBy: Array<{ createdAt: 'asc' } | { id: 'asc' }>; take: number }): Promise<OutboxEvent[]>;
+  findMany(args: {
+    where: { relayedAt: null; type: { in: string[] } };
+    orderBy: Array<{ createdAt: 'asc' } | { id: 'asc' }>;
+    take: number;
+  }): Promise<OutboxEvent[]>;
   updateMany(args: { where: { id: { in: string[] }; relayedAt: null }; data: { relayedAt: Date } }): Promise<unknown>;
 }
 
@@ -31,24 +35,44 @@ export interface OutboxSource {
 }
 
 /** Inside the transaction of the change the event announces. Returns the event id (the job id). */
-export async function appendEvent(table: OutboxDelegate, type: string, payload: Record<string, string>): Promise<string> {
+export async function appendEvent(
+  table: OutboxDelegate,
+  type: string,
+  payload: Record<string, string>,
+): Promise<string> {
   const id = randomUUID();
   await table.create({ data: { id, type, payload: { ...payload } } });
   return id;
 }
 
 /** Events not yet relayed, oldest first, of the given types only (an unknown type never blocks the others). */
-export async function pendingEvents(table: OutboxDelegate, limit: number, types: readonly string[]): Promise<OutboxEvent[]> {
+export async function pendingEvents(
+  table: OutboxDelegate,
+  limit: number,
+  types: readonly string[],
+): Promise<OutboxEvent[]> {
   if (types.length === 0) return [];
-  const rows = await table.findMany({ where: { relayedAt: null, type: { in: [...types] } }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }], take: limit });
+  const rows = await table.findMany({
+    where: { relayedAt: null, type: { in: [...types] } },
+    orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+    take: limit,
+  });
   return rows.map(({ id, type, payload }) => ({ id, type, payload }));
 }
 
-export async function markEventsRelayed(table: OutboxDelegate, ids: readonly string[], at: Date = new Date()): Promise<void> {
+export async function markEventsRelayed(
+  table: OutboxDelegate,
+  ids: readonly string[],
+  at: Date = new Date(),
+): Promise<void> {
   if (ids.length === 0) return;
   await table.updateMany({ where: { id: { in: [...ids] }, relayedAt: null }, data: { relayedAt: at } });
 }
 
 export function outboxSource(name: string, table: OutboxDelegate): OutboxSource {
-  return { name, pending: (limit, types) => pendingEvents(table, limit, types), markRelayed: (ids) => markEventsRelayed(table, ids) };
+  return {
+    name,
+    pending: (limit, types) => pendingEvents(table, limit, types),
+    markRelayed: (ids) => markEventsRelayed(table, ids),
+  };
 }

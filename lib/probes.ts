@@ -13,7 +13,8 @@ export async function probeDatabase(db: Database): Promise<string | null> {
     await db.ping();
     return null;
   } catch (error) {
-    const cause = (error as { meta?: { driverAdapterError?: { cause?: AdapterCause } } }).meta?.driverAdapterError?.cause;
+    const cause = (error as { meta?: { driverAdapterError?: { cause?: AdapterCause } } }).meta?.driverAdapterError
+      ?.cause;
     switch (cause?.kind) {
       case 'DatabaseDoesNotExist':
         return `DATABASE_URL: the database ${cause.db ? `"${cause.db}" ` : ''}does not exist at ${db.location}: create it (for example \`createdb ${cause.db ?? '<name>'}\`) or name another`;

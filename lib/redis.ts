@@ -11,7 +11,12 @@ export function connectRedis(url: string): Redis {
 
 /** Resolves null when Redis answers PING within the timeout, else a sentence saying why not. */
 export async function probeRedis(url: string, timeoutMs = 3000): Promise<string | null> {
-  const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: timeoutMs });
+  const probe = new Redis(url, {
+    lazyConnect: true,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+    connectTimeout: timeoutMs,
+  });
   probe.on('error', () => undefined);
   try {
     await probe.connect();

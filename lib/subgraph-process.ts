@@ -20,23 +20,32 @@ export interface SubgraphProcessContext {
   config: Config;
 }
 
-export function runSubgraphProcess(name: SubgraphName, createServer: (context: SubgraphProcessContext) => Promise<SubgraphServer>): Promise<void> {
-  return runServiceProcess(`renkei-${name}`, ['DATABASE_URL', 'INTERNAL_TOKEN_PUBLIC_KEY_FILE'], async (config, logger) => {
-    const verifyToken = await internalTokenVerifier(readKeyFile(config.internalTokenPublicKeyFile, 'INTERNAL_TOKEN_PUBLIC_KEY_FILE'));
-    const db = connectPostgres(config.databaseUrl as string);
-    try {
-      await collectProblems([probeDatabase(db), probePort(config.host, config.port, `the ${name} subgraph`)]);
-    } catch (error) {
-      await db.close();
-      throw error;
-    }
-    const server = await createServer({ db, logger, verifyToken, config });
-    const http = await listen(server.app, config.host, config.port, `the ${name} subgraph`);
-    logger.info({ url: `${http.url}/graphql`, database: db.location }, `${name} subgraph ready`);
-    return async () => {
-      await http.close();
-      await server.stop();
-      await db.close();
-    };
-  });
+export function runSubgraphProcess(
+  name: SubgraphName,
+  createServer: (context: SubgraphProcessContext) => Promise<SubgraphServer>,
+): Promise<void> {
+  return runServiceProcess(
+    `renkei-${name}`,
+    ['DATABASE_URL', 'INTERNAL_TOKEN_PUBLIC_KEY_FILE'],
+    async (config, logger) => {
+      const verifyToken = await internalTokenVerifier(
+        readKeyFile(config.internalTokenPublicKeyFile, 'INTERNAL_TOKEN_PUBLIC_KEY_FILE'),
+      );
+      const db = connectPostgres(config.databaseUrl as string);
+      try {
+        await collectProblems([probeDatabase(db), probePort(config.host, config.port, `the ${name} subgraph`)]);
+      } catch (error) {
+        await db.close();
+        throw error;
+      }
+      const server = await createServer({ db, logger, verifyToken, config });
+      const http = await listen(server.app, config.host, config.port, `the ${name} subgraph`);
+      logger.info({ url: `${http.url}/graphql`, database: db.location }, `${name} subgraph ready`);
+      return async () => {
+        await http.close();
+        await server.stop();
+        await db.close();
+      };
+    },
+  );
 }

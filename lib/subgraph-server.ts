@@ -6,7 +6,10 @@
 import fs from 'node:fs';
 import express from 'express';
 import { ApolloServer } from '@apollo/server';
-import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import {
+  ApolloServerPluginInlineTraceDisabled,
+  ApolloServerPluginLandingPageDisabled,
+} from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap';
@@ -55,7 +58,9 @@ async function principalOf(header: string | string[] | undefined, verify: Verify
 }
 
 function unauthenticated() {
-  return appError('UNAUTHENTICATED', 'this service only answers requests relayed by the gateway', { http: { status: 401 } });
+  return appError('UNAUTHENTICATED', 'this service only answers requests relayed by the gateway', {
+    http: { status: 401 },
+  });
 }
 
 export function loadSubgraphSchema(name: SubgraphName): DocumentNode {
@@ -65,7 +70,9 @@ export function loadSubgraphSchema(name: SubgraphName): DocumentNode {
 export async function createSubgraphServer<Context extends object>(
   options: SubgraphServerOptions<Context>,
 ): Promise<SubgraphServer> {
-  const schema = buildSubgraphSchema([{ typeDefs: loadSubgraphSchema(options.name), resolvers: options.resolvers as GraphQLResolverMap<unknown> }]);
+  const schema = buildSubgraphSchema([
+    { typeDefs: loadSubgraphSchema(options.name), resolvers: options.resolvers as GraphQLResolverMap<unknown> },
+  ]);
   const apollo = new ApolloServer<object>({
     schema,
     formatError: formatErrorFor(options.logger),
@@ -98,7 +105,8 @@ export async function createSubgraphServer<Context extends object>(
     requireJsonPost,
     express.json({ limit: '256kb' }),
     expressMiddleware(apollo, {
-      context: async ({ req }) => options.createContext(await principalOf(req.headers[internalTokenHeader], options.verifyToken)),
+      context: async ({ req }) =>
+        options.createContext(await principalOf(req.headers[internalTokenHeader], options.verifyToken)),
     }),
   );
   app.use(jsonNotFound);

@@ -14,8 +14,17 @@ async function main(): Promise<void> {
   const db = connectPostgres(config.databaseUrl as string, 1);
   try {
     const ca = await openCertificateAuthority(config.caDir);
-    const secrets = await bootstrapSystemAdmin({ db: db.prisma, settings: identitySettingsFrom(config.identity, config.clientCertMode !== 'off'), ca, now: () => new Date() });
-    process.stdout.write(secrets ? writeBootstrapFiles(config.dataDir, config.caDir, secrets) : 'The network already has users: nothing to do.\n');
+    const secrets = await bootstrapSystemAdmin({
+      db: db.prisma,
+      settings: identitySettingsFrom(config.identity, config.clientCertMode !== 'off'),
+      ca,
+      now: () => new Date(),
+    });
+    process.stdout.write(
+      secrets
+        ? writeBootstrapFiles(config.dataDir, config.caDir, secrets)
+        : 'The network already has users: nothing to do.\n',
+    );
   } finally {
     await db.close();
   }

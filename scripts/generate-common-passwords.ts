@@ -17,9 +17,12 @@ const target = join(__dirname, '..', 'subgraphs', 'identity', 'domain', 'common-
 
 const work = mkdtempSync(join(tmpdir(), 'common-passwords-'));
 try {
-  const packed = JSON.parse(execFileSync('npm', ['pack', source, '--json', '--pack-destination', work], { encoding: 'utf8' })) as { filename: string; integrity: string }[];
+  const packed = JSON.parse(
+    execFileSync('npm', ['pack', source, '--json', '--pack-destination', work], { encoding: 'utf8' }),
+  ) as { filename: string; integrity: string }[];
   const tarball = packed[0];
-  if (!tarball || tarball.integrity !== integrity) throw new Error(`unexpected integrity for ${source}: ${tarball?.integrity}`);
+  if (!tarball || tarball.integrity !== integrity)
+    throw new Error(`unexpected integrity for ${source}: ${tarball?.integrity}`);
   execFileSync('tar', ['xzf', join(work, tarball.filename), '-C', work]);
   const ranked = JSON.parse(readFileSync(join(work, 'package', 'src', 'passwords.json'), 'utf8')) as string[];
   const licence = readFileSync(join(work, 'package', 'LICENSE.txt'), 'utf8').trim();
@@ -39,7 +42,7 @@ try {
     `// first, NFKC-normalized and lower-cased: the first ${entries.toLocaleString('en')} such entries of the`,
     `// ranked list src/passwords.json in the npm package ${source}`,
     `// (${integrity}),`,
-    '// https://github.com/zxcvbn-ts/zxcvbn, itself drawn from Mark Burnett\'s',
+    "// https://github.com/zxcvbn-ts/zxcvbn, itself drawn from Mark Burnett's",
     '// "10 million passwords" corpus. Used by isCommonPassword in password-policy.ts.',
     '//',
     '// Licence of the source list (MIT):',
@@ -47,7 +50,12 @@ try {
     ...licence.split('\n').map((line) => (line ? `//   ${line}` : '//')),
     '',
   ];
-  const body = ['export const commonPasswords: readonly string[] = [', ...[...seen].map((entry) => `  ${JSON.stringify(entry)},`), '];', ''];
+  const body = [
+    'export const commonPasswords: readonly string[] = [',
+    ...[...seen].map((entry) => `  ${JSON.stringify(entry)},`),
+    '];',
+    '',
+  ];
   writeFileSync(target, [...header, ...body].join('\n'));
   console.log(`wrote ${seen.size} entries to ${target}`);
 } finally {

@@ -21,7 +21,13 @@ function inputs(): string[] {
     .readdirSync(at('subgraphs'))
     .map((name) => at('subgraphs', name, 'schema.graphql'))
     .filter((file) => fs.existsSync(file));
-  return [at('prisma', 'schema.prisma'), at('prisma.config.ts'), at('node_modules', 'prisma', 'package.json'), __filename, ...subgraphSchemas.sort()];
+  return [
+    at('prisma', 'schema.prisma'),
+    at('prisma.config.ts'),
+    at('node_modules', 'prisma', 'package.json'),
+    __filename,
+    ...subgraphSchemas.sort(),
+  ];
 }
 
 function fingerprint(): string {
@@ -36,7 +42,11 @@ function run(command: string, args: string[]): void {
 }
 
 const wanted = fingerprint();
-const upToDate = !process.argv.includes('--force') && outputs.every((file) => fs.existsSync(file)) && fs.existsSync(stampPath) && fs.readFileSync(stampPath, 'utf8') === wanted;
+const upToDate =
+  !process.argv.includes('--force') &&
+  outputs.every((file) => fs.existsSync(file)) &&
+  fs.existsSync(stampPath) &&
+  fs.readFileSync(stampPath, 'utf8') === wanted;
 if (upToDate) {
   process.stdout.write('Prisma client and supergraph are up to date\n');
 } else {

@@ -11,7 +11,9 @@ import { formatStartupProblems, StartupError } from '../lib/startup-error';
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
   await openCertificateAuthority(config.caDir);
-  const keyDir = path.dirname(config.internalTokenKeyFile ?? path.join(config.caDir, '..', 'keys', 'internal-token.key'));
+  const keyDir = path.dirname(
+    config.internalTokenKeyFile ?? path.join(config.caDir, '..', 'keys', 'internal-token.key'),
+  );
   const keys = await ensureInternalKeyFiles(keyDir);
   process.stdout.write(
     `Network CA: ${path.join(config.caDir, 'ca.crt')}\nInternal token keys: ${keys.privateKeyFile} (gateway), ${keys.publicKeyFile} (subgraphs)${keys.created ? ' [created]' : ''}\n`,

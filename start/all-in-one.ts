@@ -31,7 +31,10 @@ void runServiceProcess('renkei', [], async (config, logger) => {
   };
   try {
     const supergraphSdl = readSupergraph();
-    const persistedOperations = loadPersistedOperations(config.graphql.persistedOperations.mode, config.graphql.persistedOperations.file);
+    const persistedOperations = loadPersistedOperations(
+      config.graphql.persistedOperations.mode,
+      config.graphql.persistedOperations.file,
+    );
     await collectProblems([
       probePort(config.host, config.port, 'the gateway'),
       config.redisUrl ? probeRedis(config.redisUrl) : Promise.resolve(null),
@@ -73,7 +76,12 @@ void runServiceProcess('renkei', [], async (config, logger) => {
     const ca = await openCertificateAuthority(config.caDir);
     const identitySettings = identitySettingsFrom(config.identity, config.clientCertMode !== 'off');
     warnIfCertificatesOff(config.clientCertMode, logger);
-    const bootstrap = await bootstrapSystemAdmin({ db: db.prisma, settings: identitySettings, ca, now: () => new Date() });
+    const bootstrap = await bootstrapSystemAdmin({
+      db: db.prisma,
+      settings: identitySettings,
+      ca,
+      now: () => new Date(),
+    });
     const system = await startSystem({
       db,
       redis,
@@ -92,7 +100,12 @@ void runServiceProcess('renkei', [], async (config, logger) => {
       partnerKeys: openPartnerKeyVault(config.caDir),
       fhirBaseUrl: config.fhirBaseUrl,
       exchangeDelivery: { partnerCalls: { trustedCaPems: readTrustedCas(config.partnerCaFiles) } },
-      certificates: { mode: config.clientCertMode, tlsHostnames: config.tlsHostnames, trustedProxies: config.trustedProxies, header: config.clientCertHeader },
+      certificates: {
+        mode: config.clientCertMode,
+        tlsHostnames: config.tlsHostnames,
+        trustedProxies: config.trustedProxies,
+        header: config.clientCertHeader,
+      },
       gatewayProtection: {
         limits: config.graphql.limits,
         introspection: config.graphql.introspection,
@@ -103,8 +116,13 @@ void runServiceProcess('renkei', [], async (config, logger) => {
     });
     stops.push(system.stop);
     if (bootstrap) process.stdout.write(writeBootstrapFiles(config.dataDir, config.caDir, bootstrap));
-    logger.info({ database: db.location, redis: config.redisUrl ? 'REDIS_URL' : 'embedded redis-server' }, 'all services started');
-    process.stdout.write(`\nRenkei is ready. GraphQL: ${system.gateway.url}/graphql\nPartner exchange (FHIR R4): ${system.exchange.fhirBaseUrl}\n\n`);
+    logger.info(
+      { database: db.location, redis: config.redisUrl ? 'REDIS_URL' : 'embedded redis-server' },
+      'all services started',
+    );
+    process.stdout.write(
+      `\nRenkei is ready. GraphQL: ${system.gateway.url}/graphql\nPartner exchange (FHIR R4): ${system.exchange.fhirBaseUrl}\n\n`,
+    );
     return stopAll;
   } catch (error) {
     await stopAll();

@@ -96,7 +96,14 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
     const exchange: ExchangeIdentity = { key: options.exchangeKey ?? (await generateExchangeKey()), fhirBaseUrl: '' };
     const partnerKeys = options.partnerKeys ?? memoryPartnerKeyVault();
     const servers = {
-      identity: await createIdentityServer({ ...base, ca: options.ca, settings: options.identitySettings, now, exchange, partnerKeys }),
+      identity: await createIdentityServer({
+        ...base,
+        ca: options.ca,
+        settings: options.identitySettings,
+        now,
+        exchange,
+        partnerKeys,
+      }),
       rooms: await createRoomsServer(base),
       consent: await createConsentServer({ ...base, now }),
     };
@@ -127,7 +134,12 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
       }),
       sign,
       logger: options.logger,
-      protection: { ...protection, rateLimits: rateLimits ? { redis: options.redis, keyPrefix: `${options.queuePrefix}:rate-limit`, limits: rateLimits } : null },
+      protection: {
+        ...protection,
+        rateLimits: rateLimits
+          ? { redis: options.redis, keyPrefix: `${options.queuePrefix}:rate-limit`, limits: rateLimits }
+          : null,
+      },
       // Art. 20-2: the FHIR endpoint for partner systems, on the gateway's port (its base URL: exchange.fhirBaseUrl).
       routes: (app) => app.use('/fhir', fhirRouter({ db: options.db.prisma, exchange, logger: options.logger, now })),
     });

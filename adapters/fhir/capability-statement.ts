@@ -6,7 +6,10 @@ export function capabilityStatement(fhirBaseUrl: string, date: Date): Record<str
     date: date.toISOString(),
     kind: 'instance',
     software: { name: 'Renkei' },
-    implementation: { description: 'Renkei partner exchange (contract v1): Art. 20-2 / 20-3 cross-system room joins', url: fhirBaseUrl },
+    implementation: {
+      description: 'Renkei partner exchange (contract v1): Art. 20-2 / 20-3 cross-system room joins',
+      url: fhirBaseUrl,
+    },
     fhirVersion: '4.0.1',
     format: ['application/fhir+json'],
     rest: [
@@ -20,7 +23,13 @@ export function capabilityStatement(fhirBaseUrl: string, date: Date): Record<str
           {
             type: 'Task',
             // update/patch: the requester may only cancel its own Task before a decision.
-            interaction: [{ code: 'create' }, { code: 'read' }, { code: 'search-type' }, { code: 'update' }, { code: 'patch' }],
+            interaction: [
+              { code: 'create' },
+              { code: 'read' },
+              { code: 'search-type' },
+              { code: 'update' },
+              { code: 'patch' },
+            ],
             conditionalCreate: true,
             searchParam: [{ name: 'identifier', type: 'token' }],
           },

@@ -23,11 +23,19 @@ const participant = (over: Partial<ExternalParticipant> = {}): ExternalParticipa
 
 describe('the CareTeam a partner sees', () => {
   it('maps an open room to active with an open period and its participants', () => {
-    const team = renderCareTeam({ scope: 'full', room: { id: '1b6e4c4e-4b8a-4e0e-9f3a-000000000001', status: 'OPEN', openedAt: opened }, participants: [participant()] });
+    const team = renderCareTeam({
+      scope: 'full',
+      room: { id: '1b6e4c4e-4b8a-4e0e-9f3a-000000000001', status: 'OPEN', openedAt: opened },
+      participants: [participant()],
+    });
     expect(team).toMatchObject({ resourceType: 'CareTeam', status: 'active', period: { start: opened.toISOString() } });
     expect(team.participant).toEqual([
       {
-        member: { type: 'Practitioner', identifier: { system: 'https://himi.example/users', value: 'nurse-1' }, display: '氷見 看護師' },
+        member: {
+          type: 'Practitioner',
+          identifier: { system: 'https://himi.example/users', value: 'nurse-1' },
+          display: '氷見 看護師',
+        },
         onBehalfOf: { type: 'Organization', display: '氷見訪問看護ステーション' },
         period: { start: '2026-11-02T00:00:00.000Z' },
       },
@@ -43,7 +51,10 @@ describe('the CareTeam a partner sees', () => {
       participants: [participant({ removedAt }), participant({ id: 'p-2' })],
     });
     expect(team).toMatchObject({ status: 'active', period: { start: opened.toISOString() } });
-    expect((team.participant as Array<{ period: { end?: string } }>).map((p) => p.period.end)).toEqual([removedAt.toISOString(), undefined]);
+    expect((team.participant as Array<{ period: { end?: string } }>).map((p) => p.period.end)).toEqual([
+      removedAt.toISOString(),
+      undefined,
+    ]);
     expect(validateR4(team)).toEqual({ valid: true });
   });
 

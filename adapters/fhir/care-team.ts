@@ -10,7 +10,8 @@ import type { PartnerCareTeamView } from '../../subgraphs/rooms/services/externa
 const statusOf = { OPEN: 'active', SUSPENDED: 'suspended', CLOSED: 'inactive' } as const;
 
 export function renderCareTeam(view: PartnerCareTeamView): Record<string, unknown> {
-  if (view.scope === 'status') return { resourceType: 'CareTeam', id: view.room.id, status: statusOf[view.room.status] };
+  if (view.scope === 'status')
+    return { resourceType: 'CareTeam', id: view.room.id, status: statusOf[view.room.status] };
   const { room, participants } = view;
   return {
     resourceType: 'CareTeam',
@@ -20,7 +21,11 @@ export function renderCareTeam(view: PartnerCareTeamView): Record<string, unknow
     participant: participants.map((p) => {
       const left = p.removedAt?.toISOString();
       return {
-        member: { type: 'Practitioner', identifier: { system: p.practitionerSystem, value: p.practitionerValue }, display: p.name },
+        member: {
+          type: 'Practitioner',
+          identifier: { system: p.practitionerSystem, value: p.practitionerValue },
+          display: p.name,
+        },
         onBehalfOf: { type: 'Organization', display: p.organizationName },
         period: { start: p.addedAt.toISOString(), ...(left ? { end: left } : {}) },
       };

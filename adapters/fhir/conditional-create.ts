@@ -15,7 +15,8 @@ export type TokenResult = { ok: true; identifier: SystemValue } | { ok: false; m
 export function parseIdentifierToken(token: string): TokenResult {
   const bar = token.indexOf('|');
   if (token.length > maxToken) return { ok: false, message: `identifier must be at most ${maxToken} characters` };
-  if (bar <= 0 || bar === token.length - 1) return { ok: false, message: 'identifier must be system|value (both parts)' };
+  if (bar <= 0 || bar === token.length - 1)
+    return { ok: false, message: 'identifier must be system|value (both parts)' };
   return { ok: true, identifier: { system: token.slice(0, bar), value: token.slice(bar + 1) } };
 }
 
@@ -29,7 +30,8 @@ export type ConditionResult = { ok: true; identifier: SystemValue | null } | { o
  */
 export function parseIfNoneExist(header: string | string[] | undefined): ConditionResult {
   if (header === undefined) return { ok: true, identifier: null };
-  if (Array.isArray(header) || header.trim() === '') return { ok: false, message: 'If-None-Exist must be one identifier=system|value' };
+  if (Array.isArray(header) || header.trim() === '')
+    return { ok: false, message: 'If-None-Exist must be one identifier=system|value' };
   let params: URLSearchParams;
   try {
     params = new URLSearchParams(header.trim().replace(/^\?/, ''));
@@ -37,9 +39,12 @@ export function parseIfNoneExist(header: string | string[] | undefined): Conditi
     return { ok: false, message: 'If-None-Exist must be one identifier=system|value' };
   }
   const names = [...params.keys()];
-  if (names.length !== 1 || names[0] !== 'identifier') return { ok: false, message: 'If-None-Exist must be one identifier=system|value (no other parameters)' };
+  if (names.length !== 1 || names[0] !== 'identifier')
+    return { ok: false, message: 'If-None-Exist must be one identifier=system|value (no other parameters)' };
   const token = parseIdentifierToken(params.get('identifier') ?? '');
-  return token.ok ? { ok: true, identifier: token.identifier } : { ok: false, message: `If-None-Exist: ${token.message}` };
+  return token.ok
+    ? { ok: true, identifier: token.identifier }
+    : { ok: false, message: `If-None-Exist: ${token.message}` };
 }
 
 export const sameIdentifier = (a: SystemValue, b: SystemValue) => a.system === b.system && a.value === b.value;

@@ -33,14 +33,25 @@ export function fhirApp(db: PrismaClient, exchange: ExchangeIdentity, logger: Lo
 }
 
 /** Starts the endpoint when FHIR_BASE_URL is set; undefined otherwise. */
-export async function startFhirEndpoint(db: PrismaClient, config: Config, logger: Logger, known?: ExchangeIdentity): Promise<FhirEndpoint | undefined> {
+export async function startFhirEndpoint(
+  db: PrismaClient,
+  config: Config,
+  logger: Logger,
+  known?: ExchangeIdentity,
+): Promise<FhirEndpoint | undefined> {
   if (!config.fhirBaseUrl) return undefined;
-  const exchange: ExchangeIdentity = known ?? { key: await openExchangeKey(config.caDir), fhirBaseUrl: config.fhirBaseUrl };
+  const exchange: ExchangeIdentity = known ?? {
+    key: await openExchangeKey(config.caDir),
+    fhirBaseUrl: config.fhirBaseUrl,
+  };
   const app = fhirApp(db, exchange, logger);
   let server: RunningServer;
   if (config.clientCertMode === 'tls') {
     const ca = await openCertificateAuthority(config.caDir);
-    server = await listenHttps(app, config.host, config.port, 'the FHIR endpoint', { ...ca.issueServerCertificate(config.tlsHostnames), caCertificatePem: ca.caCertificatePem });
+    server = await listenHttps(app, config.host, config.port, 'the FHIR endpoint', {
+      ...ca.issueServerCertificate(config.tlsHostnames),
+      caCertificatePem: ca.caCertificatePem,
+    });
   } else {
     server = await listen(app, config.host, config.port, 'the FHIR endpoint');
   }

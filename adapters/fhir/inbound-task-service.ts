@@ -21,13 +21,20 @@ import { isUniqueViolation } from '../../lib/db-errors';
 import type { ExchangePartner } from '../../subgraphs/identity/services/partner-service';
 import { partnerTarget, recordPartnerAccess } from '../../subgraphs/rooms/services/external-participant-service';
 import { resolveShareCode } from '../../subgraphs/rooms/services/share-code-service';
-import { cancelInboundJoinForTask, cancelledByRequesterReason, type Canceller } from '../../subgraphs/rooms/services/inbound-join-service';
+import {
+  cancelInboundJoinForTask,
+  cancelledByRequesterReason,
+  type Canceller,
+} from '../../subgraphs/rooms/services/inbound-join-service';
 import { parseIdentifierToken, sameIdentifier } from './conditional-create';
 import { appendIntegrationOutboxEvent, inboundTaskReceivedEvent } from './integration-outbox';
 import { parseJoinTask, renderInboundTask, type InboundTaskStatusCode, type SystemValue } from './join-task';
 import { FhirError } from './operation-outcome';
 
-export type InboundTaskDb = Pick<PrismaClient, 'inboundTask' | 'integrationOutboxEvent' | 'roomShareCode' | 'room' | '$transaction'>;
+export type InboundTaskDb = Pick<
+  PrismaClient,
+  'inboundTask' | 'integrationOutboxEvent' | 'roomShareCode' | 'room' | '$transaction'
+>;
 
 const notFoundMessage = 'no CareTeam matches this share code for you';
 
@@ -47,7 +54,13 @@ export function renderStoredTask(task: InboundTask): Record<string, unknown> {
  * own Tasks answers 200 at once; without one, the Task must carry the very
  * identifier the condition named (else a retry's condition would never find it).
  */
-export async function receiveJoinTask(db: InboundTaskDb & TaskReadDb, partner: ExchangePartner, body: unknown, now: Date, condition: SystemValue | null = null): Promise<{ created: boolean; task: InboundTask }> {
+export async function receiveJoinTask(
+  db: InboundTaskDb & TaskReadDb,
+  partner: ExchangePartner,
+  body: unknown,
+  now: Date,
+  condition: SystemValue | null = null,
+): Promise<{ created: boolean; task: InboundTask }> {
   if (condition) {
     const [match] = await searchTasksForPartner(db, partner.id, `${condition.system}|${condition.value}`);
     if (match) return { created: false, task: match };
@@ -56,15 +69,29 @@ export async function receiveJoinTask(db: InboundTaskDb & TaskReadDb, partner: E
   if (!parsed.ok) {
     const { problem } = parsed;
     if (problem.kind === 'INVALID_RESOURCE') {
-      throw Object.assign(new FhirError('INVALID_RESOURCE', problem.issues.map((i) => `${i.expression}: ${i.message}`).join('; '), problem.issues.map((i) => i.expression)), { issues: problem.issues });
+      throw Object.assign(
+        new FhirError(
+          'INVALID_RESOURCE',
+          problem.issues.map((i) => `${i.expression}: ${i.message}`).join('; '),
+          problem.issues.map((i) => i.expression),
+        ),
+        { issues: problem.issues },
+      );
     }
     throw new FhirError(problem.kind, problem.message, [problem.expression]);
   }
   const request = parsed.value;
   if (condition && !sameIdentifier(condition, request.identifier)) {
-    throw new FhirError('BAD_REQUEST', "If-None-Exist must name the Task's own identifier", ['If-None-Exist', 'Task.identifier']);
+    throw new FhirError('BAD_REQUEST', "If-None-Exist must name the Task's own identifier", [
+      'If-None-Exist',
+      'Task.identifier',
+    ]);
   }
-  const key = { partnerId: partner.id, identifierSystem: request.identifier.system, identifierValue: request.identifier.value };
+  const key = {
+    partnerId: partner.id,
+    identifierSystem: request.identifier.system,
+    identifierValue: request.identifier.value,
+  };
   const existing = await db.inboundTask.findUnique({ where: { partnerId_identifierSystem_identifierValue: key } });
   if (existing) return { created: false, task: existing };
   const target = await resolveShareCode(db, partner.id, request.shareCode, now);
@@ -111,7 +138,13 @@ export async function taskForPartner(db: TaskReadDb, partnerId: string, id: stri
   const target = partnerTarget(id);
   const task = target === 'malformed' ? null : await db.inboundTask.findUnique({ where: { id: target } });
   if (task && task.partnerId === partnerId) return task;
-  await recordPartnerAccess(db, { partnerId, roomId: task?.roomId ?? null, action: 'DENIED', what: `task.read#${target}`, outcome: 'NOT_FOUND' });
+  await recordPartnerAccess(db, {
+    partnerId,
+    roomId: task?.roomId ?? null,
+    action: 'DENIED',
+    what: `task.read#${target}`,
+    outcome: 'NOT_FOUND',
+  });
   throw new FhirError('NOT_FOUND', 'no such Task');
 }
 
@@ -122,21 +155,47 @@ export async function taskForPartner(db: TaskReadDb, partnerId: string, id: stri
  * recorded as DENIED naming that Task, since it means a partner is probing
  * another's requests.
  */
-export async function searchTasksForPartner(db: TaskReadDb, partnerId: string, identifier: string): Promise<InboundTask[]> {
+export async function searchTasksForPartner(
+  db: TaskReadDb,
+  partnerId: string,
+  identifier: string,
+): Promise<InboundTask[]> {
   const token = parseIdentifierToken(identifier);
   if (!token.ok) throw new FhirError('BAD_REQUEST', token.message, ['identifier']);
   const { system: identifierSystem, value: identifierValue } = token.identifier;
-  const task = await db.inboundTask.findUnique({ where: { partnerId_identifierSystem_identifierValue: { partnerId, identifierSystem, identifierValue } } });
+  const task = await db.inboundTask.findUnique({
+    where: { partnerId_identifierSystem_identifierValue: { partnerId, identifierSystem, identifierValue } },
+  });
   if (task) return [task];
-  const others = await db.inboundTask.findFirst({ where: { identifierSystem, identifierValue, partnerId: { not: partnerId } }, select: { id: true, roomId: true } });
-  if (others) await recordPartnerAccess(db, { partnerId, roomId: others.roomId, action: 'DENIED', what: `task.search#${others.id}`, outcome: 'NOT_FOUND' });
+  const others = await db.inboundTask.findFirst({
+    where: { identifierSystem, identifierValue, partnerId: { not: partnerId } },
+    select: { id: true, roomId: true },
+  });
+  if (others)
+    await recordPartnerAccess(db, {
+      partnerId,
+      roomId: others.roomId,
+      action: 'DENIED',
+      what: `task.search#${others.id}`,
+      outcome: 'NOT_FOUND',
+    });
   return [];
 }
 
 /** What the inbound jobs use: the integration tables and rooms' inbound tables (through rooms' services). */
 export type InboundExchangeDb = Pick<
   PrismaClient,
-  'inboundTask' | 'inboundJoinRequest' | 'inboundJoinStep' | 'externalParticipant' | 'room' | 'roomShareCode' | 'roomsAccessRecord' | 'roomsOutboxEvent' | '$executeRaw' | '$queryRaw' | '$transaction'
+  | 'inboundTask'
+  | 'inboundJoinRequest'
+  | 'inboundJoinStep'
+  | 'externalParticipant'
+  | 'room'
+  | 'roomShareCode'
+  | 'roomsAccessRecord'
+  | 'roomsOutboxEvent'
+  | '$executeRaw'
+  | '$queryRaw'
+  | '$transaction'
 >;
 
 type TaskHistoryEntry = { status: string; at: string; by?: string | null };
@@ -156,18 +215,37 @@ export async function advanceInboundTask(
   return db.$transaction(async (tx) => {
     const task = await tx.inboundTask.findUnique({ where: { id } });
     if (!task || !from.includes(task.status)) return false;
-    const history = [...((task.history as TaskHistoryEntry[] | null) ?? []), { status: to, at: change.at.toISOString(), by: change.by ?? null }];
+    const history = [
+      ...((task.history as TaskHistoryEntry[] | null) ?? []),
+      { status: to, at: change.at.toISOString(), by: change.by ?? null },
+    ];
     const moved = await tx.inboundTask.updateMany({
       where: { id, status: task.status },
-      data: { status: to, history, updatedAt: change.at, ...(change.statusReason !== undefined ? { statusReason: change.statusReason } : {}) },
+      data: {
+        status: to,
+        history,
+        updatedAt: change.at,
+        ...(change.statusReason !== undefined ? { statusReason: change.statusReason } : {}),
+      },
     });
     return moved.count === 1;
   });
 }
 
-export type CancelDb = Pick<PrismaClient, 'inboundTask' | 'inboundJoinRequest' | 'inboundJoinStep' | 'room' | 'roomsAccessRecord' | '$executeRaw' | '$queryRaw' | '$transaction'>;
+export type CancelDb = Pick<
+  PrismaClient,
+  | 'inboundTask'
+  | 'inboundJoinRequest'
+  | 'inboundJoinStep'
+  | 'room'
+  | 'roomsAccessRecord'
+  | '$executeRaw'
+  | '$queryRaw'
+  | '$transaction'
+>;
 
-export type CancelOutcome = { outcome: 'cancelled' | 'already' | 'decided'; task: InboundTask } | { outcome: 'missing' };
+export type CancelOutcome =
+  { outcome: 'cancelled' | 'already' | 'decided'; task: InboundTask } | { outcome: 'missing' };
 
 /**
  * Ends a RECEIVED Task without a decision: its join request in rooms (if the
@@ -176,7 +254,13 @@ export type CancelOutcome = { outcome: 'cancelled' | 'already' | 'decided'; task
  * first (the Task then follows the decision); 'already' for a Task cancelled
  * before. Idempotent.
  */
-export async function cancelInboundTask(db: CancelDb, id: string, by: Canceller, reason: string, now: Date): Promise<CancelOutcome> {
+export async function cancelInboundTask(
+  db: CancelDb,
+  id: string,
+  by: Canceller,
+  reason: string,
+  now: Date,
+): Promise<CancelOutcome> {
   return db.$transaction(async (tx) => {
     await tx.$queryRaw`SELECT id FROM integration.inbound_task WHERE id = ${id}::uuid FOR UPDATE`;
     const task = await tx.inboundTask.findUnique({ where: { id } });
@@ -185,8 +269,18 @@ export async function cancelInboundTask(db: CancelDb, id: string, by: Canceller,
     if (task.status !== 'RECEIVED') return { outcome: 'decided' as const, task };
     const inRooms = await cancelInboundJoinForTask(tx, task.id, by, reason, now);
     if (inRooms === 'decided') return { outcome: 'decided' as const, task };
-    const history = [...((task.history as TaskHistoryEntry[] | null) ?? []), { status: 'CANCELLED', at: now.toISOString(), by: by.kind === 'partner' ? `PARTNER:${by.partnerId}` : by.kind === 'user' ? by.user.userId : 'SYSTEM' }];
-    const cancelled = await tx.inboundTask.update({ where: { id }, data: { status: 'CANCELLED', statusReason: reason, history, updatedAt: now } });
+    const history = [
+      ...((task.history as TaskHistoryEntry[] | null) ?? []),
+      {
+        status: 'CANCELLED',
+        at: now.toISOString(),
+        by: by.kind === 'partner' ? `PARTNER:${by.partnerId}` : by.kind === 'user' ? by.user.userId : 'SYSTEM',
+      },
+    ];
+    const cancelled = await tx.inboundTask.update({
+      where: { id },
+      data: { status: 'CANCELLED', statusReason: reason, history, updatedAt: now },
+    });
     return { outcome: 'cancelled' as const, task: cancelled };
   });
 }
@@ -197,13 +291,28 @@ export async function cancelInboundTask(db: CancelDb, id: string, by: Canceller,
  * made (the contract lets a requester cancel only before one); another
  * partner's or an unknown Task is the one 404 (recorded as DENIED).
  */
-export async function cancelTaskForPartner(db: CancelDb, partnerId: string, id: string, request: { reason: string | null; expectStatus?: string }, now: Date): Promise<InboundTask> {
+export async function cancelTaskForPartner(
+  db: CancelDb,
+  partnerId: string,
+  id: string,
+  request: { reason: string | null; expectStatus?: string },
+  now: Date,
+): Promise<InboundTask> {
   const own = await taskForPartner(db, partnerId, id);
   if (request.expectStatus !== undefined && request.expectStatus !== own.status.toLowerCase()) {
-    throw new FhirError('CONFLICT', `the Task is ${own.status.toLowerCase()}, not ${request.expectStatus}`, ['Task.status']);
+    throw new FhirError('CONFLICT', `the Task is ${own.status.toLowerCase()}, not ${request.expectStatus}`, [
+      'Task.status',
+    ]);
   }
-  const result = await cancelInboundTask(db, own.id, { kind: 'partner', partnerId }, request.reason ?? cancelledByRequesterReason, now);
+  const result = await cancelInboundTask(
+    db,
+    own.id,
+    { kind: 'partner', partnerId },
+    request.reason ?? cancelledByRequesterReason,
+    now,
+  );
   if (result.outcome === 'missing') throw new FhirError('NOT_FOUND', 'no such Task');
-  if (result.outcome === 'decided') throw new FhirError('CONFLICT', 'the request was already decided: it can no longer be cancelled', ['Task.status']);
+  if (result.outcome === 'decided')
+    throw new FhirError('CONFLICT', 'the request was already decided: it can no longer be cancelled', ['Task.status']);
   return result.task;
 }

@@ -14,7 +14,11 @@ export interface InboundTaskReceivedPayload {
   inboundTaskId: string;
 }
 
-export function appendIntegrationOutboxEvent(tx: Pick<Prisma.TransactionClient, 'integrationOutboxEvent'>, type: string, payload: InboundTaskReceivedPayload | Record<string, string>): Promise<string> {
+export function appendIntegrationOutboxEvent(
+  tx: Pick<Prisma.TransactionClient, 'integrationOutboxEvent'>,
+  type: string,
+  payload: InboundTaskReceivedPayload | Record<string, string>,
+): Promise<string> {
   return appendEvent(tx.integrationOutboxEvent as unknown as OutboxDelegate, type, { ...payload });
 }
 

@@ -21,31 +21,60 @@ describe('the join Task', () => {
 
   it('refuses invalid FHIR before looking at the contract', () => {
     const parsed = parseJoinTask({ ...buildJoinTask(request), status: 'bogus' });
-    expect(parsed).toEqual({ ok: false, problem: { kind: 'INVALID_RESOURCE', issues: [expect.objectContaining({ expression: 'Task.status' })] } });
-    expect(parseJoinTask({ resourceType: 'Patient' })).toEqual({ ok: false, problem: { kind: 'INVALID_RESOURCE', issues: [{ expression: 'resourceType', message: 'must be Task' }] } });
+    expect(parsed).toEqual({
+      ok: false,
+      problem: { kind: 'INVALID_RESOURCE', issues: [expect.objectContaining({ expression: 'Task.status' })] },
+    });
+    expect(parseJoinTask({ resourceType: 'Patient' })).toEqual({
+      ok: false,
+      problem: { kind: 'INVALID_RESOURCE', issues: [{ expression: 'resourceType', message: 'must be Task' }] },
+    });
   });
 
   it('answers a wrong task code as its own problem', () => {
-    const task = { ...buildJoinTask(request), code: { coding: [{ system: 'urn:renkei:task-code', code: 'something-else' }] } };
-    expect(parseJoinTask(task)).toEqual({ ok: false, problem: expect.objectContaining({ kind: 'WRONG_TASK_CODE', expression: 'Task.code' }) });
+    const task = {
+      ...buildJoinTask(request),
+      code: { coding: [{ system: 'urn:renkei:task-code', code: 'something-else' }] },
+    };
+    expect(parseJoinTask(task)).toEqual({
+      ok: false,
+      problem: expect.objectContaining({ kind: 'WRONG_TASK_CODE', expression: 'Task.code' }),
+    });
   });
 
   it.each([
     ['status other than requested', { status: 'accepted' }, 'Task.status'],
     ['intent other than order', { intent: 'plan' }, 'Task.intent'],
     ['no identifier', { identifier: undefined }, 'Task.identifier'],
-    ['focus not a share code', { focus: { type: 'CareTeam', identifier: { system: 'urn:other', value: 'x' } } }, 'Task.focus.identifier.system'],
-    ['no requester display', { requester: { identifier: { system: 'https://partner.example/users', value: 'a' } } }, 'Task.requester.display'],
+    [
+      'focus not a share code',
+      { focus: { type: 'CareTeam', identifier: { system: 'urn:other', value: 'x' } } },
+      'Task.focus.identifier.system',
+    ],
+    [
+      'no requester display',
+      { requester: { identifier: { system: 'https://partner.example/users', value: 'a' } } },
+      'Task.requester.display',
+    ],
     ['no inputs', { input: undefined }, 'Task.input:practitioner'],
   ])('refuses a Task with %s', (_label, change, expression) => {
     const task = { ...buildJoinTask(request), ...change };
     const parsed = parseJoinTask(JSON.parse(JSON.stringify(task)));
-    expect(parsed).toEqual({ ok: false, problem: { kind: 'INVALID_RESOURCE', issues: [expect.objectContaining({ expression })] } });
+    expect(parsed).toEqual({
+      ok: false,
+      problem: { kind: 'INVALID_RESOURCE', issues: [expect.objectContaining({ expression })] },
+    });
   });
 
   it('refuses over-long values a partner could make us store', () => {
     const parsed = parseJoinTask(buildJoinTask({ ...request, reason: 'x'.repeat(2001) }));
-    expect(parsed).toEqual({ ok: false, problem: { kind: 'INVALID_RESOURCE', issues: [expect.objectContaining({ expression: 'Task.input:reason.valueString' })] } });
+    expect(parsed).toEqual({
+      ok: false,
+      problem: {
+        kind: 'INVALID_RESOURCE',
+        issues: [expect.objectContaining({ expression: 'Task.input:reason.valueString' })],
+      },
+    });
   });
 
   it('checks the identifier systems the partner registered', () => {
@@ -55,17 +84,38 @@ describe('the join Task', () => {
     });
     expect(parseJoinTask(buildJoinTask(request), { ...systems, userSystem: 'https://other/users' })).toEqual({
       ok: false,
-      problem: expect.objectContaining({ kind: 'WRONG_IDENTIFIER_SYSTEM', expression: 'Task.requester.identifier.system' }),
+      problem: expect.objectContaining({
+        kind: 'WRONG_IDENTIFIER_SYSTEM',
+        expression: 'Task.requester.identifier.system',
+      }),
     });
   });
 
   it('renders a stored Task with our id, its status, reason and CareTeam output, valid R4', () => {
     const at = new Date('2026-11-25T01:00:00Z');
-    const rejected = renderInboundTask(buildJoinTask(request), { id: '6f1c2a36-0c0e-4a43-9d55-6b2d4c6f9d10', status: 'rejected', statusReason: 'not needed', lastUpdated: at });
-    expect(rejected).toMatchObject({ id: '6f1c2a36-0c0e-4a43-9d55-6b2d4c6f9d10', status: 'rejected', statusReason: { text: 'not needed' } });
+    const rejected = renderInboundTask(buildJoinTask(request), {
+      id: '6f1c2a36-0c0e-4a43-9d55-6b2d4c6f9d10',
+      status: 'rejected',
+      statusReason: 'not needed',
+      lastUpdated: at,
+    });
+    expect(rejected).toMatchObject({
+      id: '6f1c2a36-0c0e-4a43-9d55-6b2d4c6f9d10',
+      status: 'rejected',
+      statusReason: { text: 'not needed' },
+    });
     expect(validateR4(rejected)).toEqual({ valid: true });
-    const completed = renderInboundTask(buildJoinTask(request), { id: '6f1c2a36-0c0e-4a43-9d55-6b2d4c6f9d10', status: 'completed', careTeamId: 'c0ffee00-0000-4000-8000-000000000001', lastUpdated: at });
-    expect(completed.output).toEqual([expect.objectContaining({ valueReference: { reference: 'CareTeam/c0ffee00-0000-4000-8000-000000000001', type: 'CareTeam' } })]);
+    const completed = renderInboundTask(buildJoinTask(request), {
+      id: '6f1c2a36-0c0e-4a43-9d55-6b2d4c6f9d10',
+      status: 'completed',
+      careTeamId: 'c0ffee00-0000-4000-8000-000000000001',
+      lastUpdated: at,
+    });
+    expect(completed.output).toEqual([
+      expect.objectContaining({
+        valueReference: { reference: 'CareTeam/c0ffee00-0000-4000-8000-000000000001', type: 'CareTeam' },
+      }),
+    ]);
     expect(validateR4(completed)).toEqual({ valid: true });
   });
 });

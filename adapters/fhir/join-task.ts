@@ -60,9 +60,17 @@ export function buildJoinTask(request: JoinTaskInput): Record<string, unknown> {
     code: { coding: [{ system: taskCodeSystem, code: joinTaskCode }] },
     focus: { type: 'CareTeam', identifier: { system: shareCodeSystem, value: request.shareCode } },
     authoredOn: request.authoredOn,
-    requester: { identifier: { system: request.requester.system, value: request.requester.value }, display: request.requester.display },
+    requester: {
+      identifier: { system: request.requester.system, value: request.requester.value },
+      display: request.requester.display,
+    },
     input: [
-      input('practitioner', { valueReference: { identifier: { system: request.practitioner.system, value: request.practitioner.value }, display: request.practitioner.display } }),
+      input('practitioner', {
+        valueReference: {
+          identifier: { system: request.practitioner.system, value: request.practitioner.value },
+          display: request.practitioner.display,
+        },
+      }),
       input('organization', { valueReference: { display: request.organization.display } }),
       input('reason', { valueString: request.reason }),
     ],
@@ -70,12 +78,16 @@ export function buildJoinTask(request: JoinTaskInput): Record<string, unknown> {
 }
 
 type Json = Record<string, unknown>;
-const obj = (v: unknown): Json | undefined => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Json) : undefined);
+const obj = (v: unknown): Json | undefined =>
+  typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Json) : undefined;
 const arr = (v: unknown): Json[] => (Array.isArray(v) ? v.map(obj).filter((x): x is Json => x !== undefined) : []);
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v.trim().length > 0 ? v.trim() : undefined);
 
 class Invalid extends Error {
-  constructor(readonly expression: string, message: string) {
+  constructor(
+    readonly expression: string,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -93,7 +105,11 @@ function codingIs(concept: unknown, system: string, code: string): boolean {
 
 function inputOf(task: Json, code: string): Json {
   const found = arr(task.input).filter((i) => codingIs(i.type, taskInputSystem, code));
-  if (found.length !== 1) throw new Invalid(`Task.input:${code}`, found.length === 0 ? 'is required by the join contract' : 'must appear once');
+  if (found.length !== 1)
+    throw new Invalid(
+      `Task.input:${code}`,
+      found.length === 0 ? 'is required by the join contract' : 'must appear once',
+    );
   return found[0] as Json;
 }
 
@@ -101,26 +117,45 @@ function inputOf(task: Json, code: string): Json {
  * Parses an inbound join Task. `expected` holds the identifier systems the
  * partner registered: its requests' and its users' URIs.
  */
-export function parseJoinTask(resource: unknown, expected?: { requesterSystem: string; userSystem: string }): ParsedJoinTask {
+export function parseJoinTask(
+  resource: unknown,
+  expected?: { requesterSystem: string; userSystem: string },
+): ParsedJoinTask {
   const validation = validateR4(resource);
   if (!validation.valid) return { ok: false, problem: { kind: 'INVALID_RESOURCE', issues: validation.issues } };
   const task = resource as Json;
-  if (task.resourceType !== 'Task') return { ok: false, problem: { kind: 'INVALID_RESOURCE', issues: [{ expression: 'resourceType', message: 'must be Task' }] } };
+  if (task.resourceType !== 'Task')
+    return {
+      ok: false,
+      problem: { kind: 'INVALID_RESOURCE', issues: [{ expression: 'resourceType', message: 'must be Task' }] },
+    };
   if (!codingIs(task.code, taskCodeSystem, joinTaskCode)) {
-    return { ok: false, problem: { kind: 'WRONG_TASK_CODE', message: `Task.code must be ${taskCodeSystem}|${joinTaskCode}`, expression: 'Task.code' } };
+    return {
+      ok: false,
+      problem: {
+        kind: 'WRONG_TASK_CODE',
+        message: `Task.code must be ${taskCodeSystem}|${joinTaskCode}`,
+        expression: 'Task.code',
+      },
+    };
   }
   try {
     if (task.status !== 'requested') throw new Invalid('Task.status', 'must be requested');
     if (task.intent !== 'order') throw new Invalid('Task.intent', 'must be order');
     const identifiers = arr(task.identifier);
     if (identifiers.length !== 1) throw new Invalid('Task.identifier', 'must hold exactly one identifier');
-    const identifier = { system: required(identifiers[0]?.system, 'Task.identifier.system', maxSystem), value: required(identifiers[0]?.value, 'Task.identifier.value', maxIdentifier) };
+    const identifier = {
+      system: required(identifiers[0]?.system, 'Task.identifier.system', maxSystem),
+      value: required(identifiers[0]?.value, 'Task.identifier.value', maxIdentifier),
+    };
     const focus = obj(task.focus);
     if (focus?.type !== 'CareTeam') throw new Invalid('Task.focus.type', 'must be CareTeam');
     const focusId = obj(focus.identifier);
-    if (focusId?.system !== shareCodeSystem) throw new Invalid('Task.focus.identifier.system', `must be ${shareCodeSystem}`);
+    if (focusId?.system !== shareCodeSystem)
+      throw new Invalid('Task.focus.identifier.system', `must be ${shareCodeSystem}`);
     const shareCode = required(focusId.value, 'Task.focus.identifier.value', shareCodeLength.max);
-    if (shareCode.length < shareCodeLength.min) throw new Invalid('Task.focus.identifier.value', `must be at least ${shareCodeLength.min} characters`);
+    if (shareCode.length < shareCodeLength.min)
+      throw new Invalid('Task.focus.identifier.value', `must be at least ${shareCodeLength.min} characters`);
     const authoredOn = required(task.authoredOn, 'Task.authoredOn', 40);
     const requesterRef = obj(task.requester);
     const requesterId = obj(requesterRef?.identifier);
@@ -136,19 +171,47 @@ export function parseJoinTask(resource: unknown, expected?: { requesterSystem: s
       value: required(practitionerId?.value, 'Task.input:practitioner.valueReference.identifier.value', maxIdentifier),
       display: required(practitionerRef?.display, 'Task.input:practitioner.valueReference.display', maxName),
     };
-    const organization = { display: required(obj(inputOf(task, 'organization').valueReference)?.display, 'Task.input:organization.valueReference.display', maxName) };
+    const organization = {
+      display: required(
+        obj(inputOf(task, 'organization').valueReference)?.display,
+        'Task.input:organization.valueReference.display',
+        maxName,
+      ),
+    };
     const reason = required(inputOf(task, 'reason').valueString, 'Task.input:reason.valueString', maxReason);
     if (expected) {
       if (identifier.system !== expected.requesterSystem) {
-        return { ok: false, problem: { kind: 'WRONG_IDENTIFIER_SYSTEM', message: 'Task.identifier.system is not the system registered for this partner', expression: 'Task.identifier.system' } };
+        return {
+          ok: false,
+          problem: {
+            kind: 'WRONG_IDENTIFIER_SYSTEM',
+            message: 'Task.identifier.system is not the system registered for this partner',
+            expression: 'Task.identifier.system',
+          },
+        };
       }
-      for (const [expression, system] of [['Task.requester.identifier.system', requester.system], ['Task.input:practitioner.valueReference.identifier.system', practitioner.system]] as const) {
-        if (system !== expected.userSystem) return { ok: false, problem: { kind: 'WRONG_IDENTIFIER_SYSTEM', message: `${expression} is not the user system registered for this partner`, expression } };
+      for (const [expression, system] of [
+        ['Task.requester.identifier.system', requester.system],
+        ['Task.input:practitioner.valueReference.identifier.system', practitioner.system],
+      ] as const) {
+        if (system !== expected.userSystem)
+          return {
+            ok: false,
+            problem: {
+              kind: 'WRONG_IDENTIFIER_SYSTEM',
+              message: `${expression} is not the user system registered for this partner`,
+              expression,
+            },
+          };
       }
     }
     return { ok: true, value: { identifier, shareCode, authoredOn, requester, practitioner, organization, reason } };
   } catch (error) {
-    if (error instanceof Invalid) return { ok: false, problem: { kind: 'INVALID_RESOURCE', issues: [{ expression: error.expression, message: error.message }] } };
+    if (error instanceof Invalid)
+      return {
+        ok: false,
+        problem: { kind: 'INVALID_RESOURCE', issues: [{ expression: error.expression, message: error.message }] },
+      };
     throw error;
   }
 }
@@ -162,11 +225,25 @@ export type InboundTaskStatusCode = 'received' | 'accepted' | 'rejected' | 'comp
  */
 export function renderInboundTask(
   stored: Record<string, unknown>,
-  state: { id: string; status: InboundTaskStatusCode; statusReason?: string | null; careTeamId?: string | null; lastUpdated: Date },
+  state: {
+    id: string;
+    status: InboundTaskStatusCode;
+    statusReason?: string | null;
+    careTeamId?: string | null;
+    lastUpdated: Date;
+  },
 ): Record<string, unknown> {
   // lastModified is left out: medplum checks inv-1 (lastModified >= authoredOn) comparing the
   // texts as written, so our UTC time would fail against a +09:00 authoredOn; meta.lastUpdated says it.
-  const { id: _ignoredId, meta: _ignoredMeta, status: _s, statusReason: _r, output: _o, lastModified: _m, ...rest } = stored;
+  const {
+    id: _ignoredId,
+    meta: _ignoredMeta,
+    status: _s,
+    statusReason: _r,
+    output: _o,
+    lastModified: _m,
+    ...rest
+  } = stored;
   return {
     ...rest,
     resourceType: 'Task',
@@ -175,7 +252,14 @@ export function renderInboundTask(
     status: state.status,
     ...(state.statusReason ? { statusReason: { text: state.statusReason } } : {}),
     ...(state.careTeamId
-      ? { output: [{ type: { coding: [{ system: taskOutputSystem, code: 'care-team' }] }, valueReference: { reference: `CareTeam/${state.careTeamId}`, type: 'CareTeam' } }] }
+      ? {
+          output: [
+            {
+              type: { coding: [{ system: taskOutputSystem, code: 'care-team' }] },
+              valueReference: { reference: `CareTeam/${state.careTeamId}`, type: 'CareTeam' },
+            },
+          ],
+        }
       : {}),
   };
 }

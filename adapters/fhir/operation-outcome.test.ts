@@ -19,7 +19,10 @@ describe('operation outcomes', () => {
   });
 
   it('lists several problems as several issues', () => {
-    const { body } = operationOutcomeOf('INVALID_RESOURCE', [{ message: 'a', expression: 'Task.status' }, { message: 'b' }]);
+    const { body } = operationOutcomeOf('INVALID_RESOURCE', [
+      { message: 'a', expression: 'Task.status' },
+      { message: 'b' },
+    ]);
     expect(body.issue).toHaveLength(2);
     expect(body.issue[0]?.expression).toEqual(['Task.status']);
     expect(validateR4(body)).toEqual({ valid: true });

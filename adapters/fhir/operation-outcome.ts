@@ -42,7 +42,11 @@ export class FhirError extends Error {
   }
 }
 
-export function operationOutcome(code: FhirErrorCode, message: string, expressions: string[] = []): { status: number; body: OperationOutcome } {
+export function operationOutcome(
+  code: FhirErrorCode,
+  message: string,
+  expressions: string[] = [],
+): { status: number; body: OperationOutcome } {
   const { status, issue } = fhirErrorCodes[code];
   return {
     status,
@@ -61,7 +65,10 @@ export function operationOutcome(code: FhirErrorCode, message: string, expressio
 }
 
 /** Several problems of one kind (e.g. every validation issue of a resource). */
-export function operationOutcomeOf(code: FhirErrorCode, problems: Array<{ message: string; expression?: string }>): { status: number; body: OperationOutcome } {
+export function operationOutcomeOf(
+  code: FhirErrorCode,
+  problems: Array<{ message: string; expression?: string }>,
+): { status: number; body: OperationOutcome } {
   const { status, issue } = fhirErrorCodes[code];
   return {
     status,

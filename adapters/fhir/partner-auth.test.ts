@@ -1,5 +1,11 @@
 import { FhirError } from './operation-outcome';
-import { bearerTokenOf, claimProblem, clockToleranceSeconds, maxJwtLifetimeSeconds, refusalReason } from './partner-auth';
+import {
+  bearerTokenOf,
+  claimProblem,
+  clockToleranceSeconds,
+  maxJwtLifetimeSeconds,
+  refusalReason,
+} from './partner-auth';
 
 function reasonOf(run: () => unknown) {
   try {
@@ -29,7 +35,9 @@ describe('partner authentication rules', () => {
   });
 
   it('refuses a lifetime beyond the contract, a missing exp, and a missing, empty or huge jti', () => {
-    expect(claimProblem({ exp: now + maxJwtLifetimeSeconds + clockToleranceSeconds + 1, jti: 'x' }, now)).toBe('LIFETIME_TOO_LONG');
+    expect(claimProblem({ exp: now + maxJwtLifetimeSeconds + clockToleranceSeconds + 1, jti: 'x' }, now)).toBe(
+      'LIFETIME_TOO_LONG',
+    );
     expect(claimProblem({ exp: now + 3600, jti: 'x' }, now)).toBe('LIFETIME_TOO_LONG');
     expect(claimProblem({ jti: 'x' }, now)).toBe('EXPIRED');
     expect(claimProblem({ exp: now + 60 }, now)).toBe('NO_JTI');

@@ -20,7 +20,11 @@ import type { IncomingMessage } from 'node:http';
 import { createLocalJWKSet, decodeJwt, errors as joseErrors, jwtVerify, type JWK } from 'jose';
 import type { PrismaClient } from '../../lib/database';
 import { isUniqueViolation } from '../../lib/db-errors';
-import { findPartnerByCertificate, findPartnerForExchange, type ExchangePartner } from '../../subgraphs/identity/services/partner-service';
+import {
+  findPartnerByCertificate,
+  findPartnerForExchange,
+  type ExchangePartner,
+} from '../../subgraphs/identity/services/partner-service';
 import { FhirError } from './operation-outcome';
 
 export const maxJwtLifetimeSeconds = 300;
@@ -34,11 +38,27 @@ export interface PartnerAuthDeps {
   now: () => Date;
 }
 
-export type PartnerAuthFailure = 'NO_CREDENTIALS' | 'MALFORMED' | 'UNKNOWN_PARTNER' | 'BAD_SIGNATURE' | 'WRONG_AUDIENCE' | 'EXPIRED' | 'LIFETIME_TOO_LONG' | 'NO_JTI' | 'REPLAYED' | 'UNKNOWN_CERTIFICATE';
+export type PartnerAuthFailure =
+  | 'NO_CREDENTIALS'
+  | 'MALFORMED'
+  | 'UNKNOWN_PARTNER'
+  | 'BAD_SIGNATURE'
+  | 'WRONG_AUDIENCE'
+  | 'EXPIRED'
+  | 'LIFETIME_TOO_LONG'
+  | 'NO_JTI'
+  | 'REPLAYED'
+  | 'UNKNOWN_CERTIFICATE';
 
 /** One message for every refusal: the caller learns nothing about which partner ids or keys exist. */
 function refuse(reason: PartnerAuthFailure): never {
-  throw Object.assign(new FhirError('UNAUTHENTICATED', 'authenticate as a registered partner: a valid signed JWT or a registered client certificate'), { reason });
+  throw Object.assign(
+    new FhirError(
+      'UNAUTHENTICATED',
+      'authenticate as a registered partner: a valid signed JWT or a registered client certificate',
+    ),
+    { reason },
+  );
 }
 
 export function refusalReason(error: unknown): PartnerAuthFailure | undefined {
@@ -106,7 +126,9 @@ async function authenticateJwt(token: string, deps: PartnerAuthDeps): Promise<Ex
   const exp = payload.exp as number;
   const jti = payload.jti as string;
   // Used ids are only needed until their token expires: drop the expired ones as we go.
-  await deps.db.usedJwtId.deleteMany({ where: { expiresAt: { lt: new Date(now.getTime() - clockToleranceSeconds * 1000) } } });
+  await deps.db.usedJwtId.deleteMany({
+    where: { expiresAt: { lt: new Date(now.getTime() - clockToleranceSeconds * 1000) } },
+  });
   try {
     await deps.db.usedJwtId.create({ data: { partnerId: partner.id, jti, expiresAt: new Date(exp * 1000) } });
   } catch (error) {

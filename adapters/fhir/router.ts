@@ -23,9 +23,21 @@ import { careTeamForPartner } from '../../subgraphs/rooms/services/external-part
 import { capabilityStatement } from './capability-statement';
 import { renderCareTeam } from './care-team';
 import { parseIfNoneExist } from './conditional-create';
-import { cancelTaskForPartner, receiveJoinTask, renderStoredTask, searchTasksForPartner, taskForPartner } from './inbound-task-service';
+import {
+  cancelTaskForPartner,
+  receiveJoinTask,
+  renderStoredTask,
+  searchTasksForPartner,
+  taskForPartner,
+} from './inbound-task-service';
 import { cancellationFromPatch, cancellationFromPut } from './task-cancellation';
-import { FhirError, operationOutcome, operationOutcomeOf, outcomeForError, type OperationOutcome } from './operation-outcome';
+import {
+  FhirError,
+  operationOutcome,
+  operationOutcomeOf,
+  outcomeForError,
+  type OperationOutcome,
+} from './operation-outcome';
 import { authenticatePartner, refusalReason } from './partner-auth';
 import { assertValidR4, loadR4Definitions } from './validator';
 
@@ -41,7 +53,10 @@ export interface FhirRouterOptions {
 }
 
 function send(res: Response, status: number, resource: Record<string, unknown>): void {
-  res.status(status).type(fhirContentType).send(JSON.stringify(assertValidR4(resource)));
+  res
+    .status(status)
+    .type(fhirContentType)
+    .send(JSON.stringify(assertValidR4(resource)));
 }
 
 export function fhirRouter(options: FhirRouterOptions): express.Router {
@@ -62,7 +77,11 @@ export function fhirRouter(options: FhirRouterOptions): express.Router {
       res.locals.partner = await authenticatePartner(req, { db, fhirBaseUrl: () => exchange.fhirBaseUrl, now });
       next();
     } catch (error) {
-      if (error instanceof FhirError) logger.info({ route: `${req.method} ${req.path}`, reason: refusalReason(error) ?? error.code }, 'fhir: partner refused');
+      if (error instanceof FhirError)
+        logger.info(
+          { route: `${req.method} ${req.path}`, reason: refusalReason(error) ?? error.code },
+          'fhir: partner refused',
+        );
       next(error);
     }
   };
@@ -78,7 +97,8 @@ export function fhirRouter(options: FhirRouterOptions): express.Router {
     '/Task',
     authenticated,
     (req, _res, next) => {
-      if (!req.is([fhirContentType, 'application/json'])) next(new FhirError('UNSUPPORTED_MEDIA_TYPE', `send the Task as ${fhirContentType}`));
+      if (!req.is([fhirContentType, 'application/json']))
+        next(new FhirError('UNSUPPORTED_MEDIA_TYPE', `send the Task as ${fhirContentType}`));
       else next();
     },
     // A malformed condition is refused before the body is read: nothing is created under a condition we did not understand.
@@ -114,34 +134,53 @@ export function fhirRouter(options: FhirRouterOptions): express.Router {
   router.get('/Task', authenticated, async (req, res, next) => {
     try {
       const identifier = req.query.identifier;
-      if (typeof identifier !== 'string') throw new FhirError('BAD_REQUEST', 'search Tasks by one identifier=system|value', ['identifier']);
+      if (typeof identifier !== 'string')
+        throw new FhirError('BAD_REQUEST', 'search Tasks by one identifier=system|value', ['identifier']);
       const tasks = await searchTasksForPartner(db, partnerOf(res).id, identifier);
       send(res, 200, {
         resourceType: 'Bundle',
         type: 'searchset',
         total: tasks.length,
         link: [{ relation: 'self', url: `${exchange.fhirBaseUrl}/Task?identifier=${encodeURIComponent(identifier)}` }],
-        entry: tasks.map((task) => ({ fullUrl: `${exchange.fhirBaseUrl}/Task/${task.id}`, resource: renderStoredTask(task), search: { mode: 'match' } })),
+        entry: tasks.map((task) => ({
+          fullUrl: `${exchange.fhirBaseUrl}/Task/${task.id}`,
+          resource: renderStoredTask(task),
+          search: { mode: 'match' },
+        })),
       });
     } catch (error) {
       next(error);
     }
   });
 
-  const cancel = (parse: (req: Request) => ReturnType<typeof cancellationFromPut>) => async (req: Request, res: Response, next: NextFunction) => {
-    try {
-      const partner = partnerOf(res);
-      const request = parse(req);
-      if (!request.ok) throw new FhirError('BAD_REQUEST', request.message, [request.expression]);
-      const task = await cancelTaskForPartner(db, partner.id, String(req.params.id), request, now());
-      logger.info({ partner: partner.id, task: task.id }, 'fhir: join Task cancelled by the requester');
-      send(res, 200, renderStoredTask(task));
-    } catch (error) {
-      next(error);
-    }
-  };
-  router.put('/Task/:id', authenticated, mediaType([fhirContentType, 'application/json']), jsonBody, cancel((req) => cancellationFromPut(req.body, String(req.params.id))));
-  router.patch('/Task/:id', authenticated, mediaType([jsonPatchContentType]), patchBody, cancel((req) => cancellationFromPatch(req.body)));
+  const cancel =
+    (parse: (req: Request) => ReturnType<typeof cancellationFromPut>) =>
+    async (req: Request, res: Response, next: NextFunction) => {
+      try {
+        const partner = partnerOf(res);
+        const request = parse(req);
+        if (!request.ok) throw new FhirError('BAD_REQUEST', request.message, [request.expression]);
+        const task = await cancelTaskForPartner(db, partner.id, String(req.params.id), request, now());
+        logger.info({ partner: partner.id, task: task.id }, 'fhir: join Task cancelled by the requester');
+        send(res, 200, renderStoredTask(task));
+      } catch (error) {
+        next(error);
+      }
+    };
+  router.put(
+    '/Task/:id',
+    authenticated,
+    mediaType([fhirContentType, 'application/json']),
+    jsonBody,
+    cancel((req) => cancellationFromPut(req.body, String(req.params.id))),
+  );
+  router.patch(
+    '/Task/:id',
+    authenticated,
+    mediaType([jsonPatchContentType]),
+    patchBody,
+    cancel((req) => cancellationFromPatch(req.body)),
+  );
 
   router.get('/CareTeam/:id', authenticated, async (req, res, next) => {
     try {
@@ -154,20 +193,34 @@ export function fhirRouter(options: FhirRouterOptions): express.Router {
   });
 
   // Known paths with another method; anything else is not here.
-  router.all(['/metadata', '/Task', '/Task/:id', '/CareTeam/:id'], (_req, _res, next) => next(new FhirError('METHOD_NOT_ALLOWED', 'this method is not supported here')));
+  router.all(['/metadata', '/Task', '/Task/:id', '/CareTeam/:id'], (_req, _res, next) =>
+    next(new FhirError('METHOD_NOT_ALLOWED', 'this method is not supported here')),
+  );
   router.use((_req, _res, next) => next(new FhirError('NOT_FOUND', 'no such FHIR endpoint')));
 
   router.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
     const type = (error as { type?: string }).type;
     let answer: { status: number; body: OperationOutcome };
-    if (type === 'entity.too.large') answer = operationOutcome('PAYLOAD_TOO_LARGE', `the body must be at most ${fhirBodyLimit}`);
+    if (type === 'entity.too.large')
+      answer = operationOutcome('PAYLOAD_TOO_LARGE', `the body must be at most ${fhirBodyLimit}`);
     else if (type === 'entity.parse.failed') answer = operationOutcome('INVALID_RESOURCE', 'the body is not JSON');
-    else if (type === 'charset.unsupported' || type === 'encoding.unsupported') answer = operationOutcome('UNSUPPORTED_MEDIA_TYPE', 'send UTF-8 JSON');
-    else if (error instanceof FhirError && (error as { issues?: Array<{ expression: string; message: string }> }).issues) {
-      answer = operationOutcomeOf(error.code, (error as unknown as { issues: Array<{ expression: string; message: string }> }).issues);
+    else if (type === 'charset.unsupported' || type === 'encoding.unsupported')
+      answer = operationOutcome('UNSUPPORTED_MEDIA_TYPE', 'send UTF-8 JSON');
+    else if (
+      error instanceof FhirError &&
+      (error as { issues?: Array<{ expression: string; message: string }> }).issues
+    ) {
+      answer = operationOutcomeOf(
+        error.code,
+        (error as unknown as { issues: Array<{ expression: string; message: string }> }).issues,
+      );
     } else {
       answer = outcomeForError(error);
-      if (answer.status >= 500) logger.error({ route: `${req.method} ${req.path}`, err: { name: (error as Error)?.name } }, 'fhir: unexpected error');
+      if (answer.status >= 500)
+        logger.error(
+          { route: `${req.method} ${req.path}`, err: { name: (error as Error)?.name } },
+          'fhir: unexpected error',
+        );
     }
     if (answer.status === 401) res.setHeader('WWW-Authenticate', 'Bearer');
     res.status(answer.status).type(fhirContentType).send(JSON.stringify(answer.body));

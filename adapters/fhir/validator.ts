@@ -32,15 +32,66 @@ export function loadR4Definitions(): void {
 }
 
 // R4 required bindings (http://hl7.org/fhir/R4/valueset-*.html) of the elements we send or receive.
-const taskStatus = ['draft', 'requested', 'received', 'accepted', 'rejected', 'ready', 'cancelled', 'in-progress', 'on-hold', 'failed', 'completed', 'entered-in-error'];
-const taskIntent = ['unknown', 'proposal', 'plan', 'order', 'original-order', 'reflex-order', 'filler-order', 'instance-order', 'option'];
+const taskStatus = [
+  'draft',
+  'requested',
+  'received',
+  'accepted',
+  'rejected',
+  'ready',
+  'cancelled',
+  'in-progress',
+  'on-hold',
+  'failed',
+  'completed',
+  'entered-in-error',
+];
+const taskIntent = [
+  'unknown',
+  'proposal',
+  'plan',
+  'order',
+  'original-order',
+  'reflex-order',
+  'filler-order',
+  'instance-order',
+  'option',
+];
 const requestPriority = ['routine', 'urgent', 'asap', 'stat'];
 const careTeamStatus = ['proposed', 'active', 'suspended', 'inactive', 'entered-in-error'];
 const issueSeverity = ['fatal', 'error', 'warning', 'information'];
 const issueType = [
-  'invalid', 'structure', 'required', 'value', 'invariant', 'security', 'login', 'unknown', 'expired', 'forbidden', 'suppressed',
-  'processing', 'not-supported', 'duplicate', 'multiple-matches', 'not-found', 'deleted', 'too-long', 'code-invalid', 'extension',
-  'too-costly', 'business-rule', 'conflict', 'transient', 'lock-error', 'no-store', 'exception', 'timeout', 'incomplete', 'throttled', 'informational',
+  'invalid',
+  'structure',
+  'required',
+  'value',
+  'invariant',
+  'security',
+  'login',
+  'unknown',
+  'expired',
+  'forbidden',
+  'suppressed',
+  'processing',
+  'not-supported',
+  'duplicate',
+  'multiple-matches',
+  'not-found',
+  'deleted',
+  'too-long',
+  'code-invalid',
+  'extension',
+  'too-costly',
+  'business-rule',
+  'conflict',
+  'transient',
+  'lock-error',
+  'no-store',
+  'exception',
+  'timeout',
+  'incomplete',
+  'throttled',
+  'informational',
 ];
 const publicationStatus = ['draft', 'active', 'retired', 'unknown'];
 const capabilityStatementKind = ['instance', 'capability', 'requirements'];
@@ -78,7 +129,9 @@ function bindingIssues(resource: Json): ValidationIssue[] {
     case 'CapabilityStatement':
       checkCode(issues, resource.status, publicationStatus, 'CapabilityStatement.status');
       checkCode(issues, resource.kind, capabilityStatementKind, 'CapabilityStatement.kind');
-      asArray(resource.rest).forEach((rest, i) => checkCode(issues, rest.mode, restfulMode, `CapabilityStatement.rest[${i}].mode`));
+      asArray(resource.rest).forEach((rest, i) =>
+        checkCode(issues, rest.mode, restfulMode, `CapabilityStatement.rest[${i}].mode`),
+      );
       break;
     default:
       break;
@@ -103,14 +156,27 @@ export function validateR4(resource: unknown): ValidationResult {
   try {
     // medplum's Resource type comes from @medplum/fhirtypes, which we do not install: the object is checked at run time.
     const warnings = validateResource(json as unknown as Parameters<typeof validateResource>[0]);
-    for (const w of warnings) if (w.severity === 'error' || w.severity === 'fatal') issues.push({ expression: w.expression?.[0] ?? json.resourceType, message: w.details?.text ?? 'invalid' });
+    for (const w of warnings)
+      if (w.severity === 'error' || w.severity === 'fatal')
+        issues.push({ expression: w.expression?.[0] ?? json.resourceType, message: w.details?.text ?? 'invalid' });
   } catch (error) {
     if (!(error instanceof OperationOutcomeError)) {
       // Not medplum's way of reporting a problem: still the input's fault (we never pass it anything else), so refuse it rather than crash.
-      return { valid: false, issues: [{ expression: '(root)', message: 'the resource could not be validated: an unknown resourceType, or too deeply nested or malformed' }] };
+      return {
+        valid: false,
+        issues: [
+          {
+            expression: '(root)',
+            message: 'the resource could not be validated: an unknown resourceType, or too deeply nested or malformed',
+          },
+        ],
+      };
     }
     for (const issue of error.outcome.issue ?? []) {
-      issues.push({ expression: issue.expression?.[0] ?? String(json.resourceType), message: issue.details?.text ?? issue.diagnostics ?? 'invalid' });
+      issues.push({
+        expression: issue.expression?.[0] ?? String(json.resourceType),
+        message: issue.details?.text ?? issue.diagnostics ?? 'invalid',
+      });
     }
   }
   issues.push(...bindingIssues(json));
@@ -120,6 +186,9 @@ export function validateR4(resource: unknown): ValidationResult {
 /** For what we emit: an invalid resource is a bug on our side, so it throws instead of going out. */
 export function assertValidR4<T>(resource: T): T {
   const result = validateR4(resource);
-  if (!result.valid) throw new Error(`emitted FHIR resource is invalid: ${result.issues.map((i) => `${i.expression}: ${i.message}`).join('; ')}`);
+  if (!result.valid)
+    throw new Error(
+      `emitted FHIR resource is invalid: ${result.issues.map((i) => `${i.expression}: ${i.message}`).join('; ')}`,
+    );
   return resource;
 }

@@ -11,17 +11,34 @@
 // that no view has a set for yet (subjects from before this job existed).
 import { z } from 'zod';
 import { careChangedEvent, careRelationships } from '../../lib/access/care-relationship';
-import { facilitiesOfUsers, registrationStep, storeIdentityCareRelationships, subjectQuestionKey, subjectsNamedBy, subjectsWithoutCareSet } from '../../subgraphs/identity/services/care-facts';
-import { existenceCheckQuestion, roomsCareFacts, storeRoomsCareRelationships } from '../../subgraphs/rooms/services/care-facts';
+import {
+  facilitiesOfUsers,
+  registrationStep,
+  storeIdentityCareRelationships,
+  subjectQuestionKey,
+  subjectsNamedBy,
+  subjectsWithoutCareSet,
+} from '../../subgraphs/identity/services/care-facts';
+import {
+  existenceCheckQuestion,
+  roomsCareFacts,
+  storeRoomsCareRelationships,
+} from '../../subgraphs/rooms/services/care-facts';
 import { consentRecorders, storeConsentCareRelationships } from '../../subgraphs/consent/services/care-facts';
 import type { JobDefinition, JobDependencies } from '../job-definition';
 
-const payload = z.union([z.object({ subjectId: z.string().uuid() }).strict(), z.object({ existenceCheckId: z.string().uuid() }).strict()]);
+const payload = z.union([
+  z.object({ subjectId: z.string().uuid() }).strict(),
+  z.object({ existenceCheckId: z.string().uuid() }).strict(),
+]);
 
 export type CareDeps = Pick<JobDependencies, 'identity' | 'rooms' | 'consent'>;
 
 function handles(deps: CareDeps) {
-  if (!deps.rooms || !deps.consent) throw new Error('care-relationships-changed needs the rooms and consent database handles (JobDependencies.rooms, .consent)');
+  if (!deps.rooms || !deps.consent)
+    throw new Error(
+      'care-relationships-changed needs the rooms and consent database handles (JobDependencies.rooms, .consent)',
+    );
   return { identity: deps.identity.db, rooms: deps.rooms, consent: deps.consent };
 }
 
@@ -29,16 +46,27 @@ function handles(deps: CareDeps) {
 export async function refreshCareRelationships(deps: CareDeps, subjectId: string): Promise<void> {
   const db = handles(deps);
   const computedAt = new Date();
-  const [registration, question, recorders] = await Promise.all([registrationStep(db.identity, subjectId), subjectQuestionKey(db.identity, subjectId), consentRecorders(db.consent, subjectId)]);
+  const [registration, question, recorders] = await Promise.all([
+    registrationStep(db.identity, subjectId),
+    subjectQuestionKey(db.identity, subjectId),
+    consentRecorders(db.consent, subjectId),
+  ]);
   const roomFacts = await roomsCareFacts(db.rooms, subjectId, question);
-  const facilities = await facilitiesOfUsers(db.identity, recorders.map((r) => r.userId));
+  const facilities = await facilitiesOfUsers(
+    db.identity,
+    recorders.map((r) => r.userId),
+  );
   // An unknown subject has no relationships: storing the empty set keeps every view at "nobody".
   const relationships = registration.known
     ? careRelationships({
         subjectId,
         registration: registration.step,
         ...roomFacts,
-        consentSteps: recorders.map((r) => ({ userId: r.userId, facilityId: facilities.get(r.userId) ?? null, at: r.at })),
+        consentSteps: recorders.map((r) => ({
+          userId: r.userId,
+          facilityId: facilities.get(r.userId) ?? null,
+          at: r.at,
+        })),
       })
     : [];
   await storeIdentityCareRelationships(db.identity, subjectId, relationships, computedAt);
@@ -50,7 +78,8 @@ export async function refreshCareFor(deps: CareDeps, ref: z.infer<typeof payload
   if ('subjectId' in ref) return refreshCareRelationships(deps, ref.subjectId);
   const question = await existenceCheckQuestion(handles(deps).rooms, ref.existenceCheckId);
   if (!question) return;
-  for (const subjectId of await subjectsNamedBy(deps.identity.db, question.nameKana, question.birthDate)) await refreshCareRelationships(deps, subjectId);
+  for (const subjectId of await subjectsNamedBy(deps.identity.db, question.nameKana, question.birthDate))
+    await refreshCareRelationships(deps, subjectId);
 }
 
 export const careRelationshipsChanged: JobDefinition<z.infer<typeof payload>> = {
@@ -69,6 +98,7 @@ export const careRelationshipsBackfill: JobDefinition<Record<string, never>> = {
   every: 60 * 60 * 1000,
   payload: z.object({}).strict() as unknown as z.ZodType<Record<string, never>>,
   async process(_payload, _job, deps) {
-    for (const subjectId of await subjectsWithoutCareSet(deps.identity.db, backfillBatch)) await refreshCareRelationships(deps, subjectId);
+    for (const subjectId of await subjectsWithoutCareSet(deps.identity.db, backfillBatch))
+      await refreshCareRelationships(deps, subjectId);
   },
 };

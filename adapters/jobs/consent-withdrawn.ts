@@ -21,7 +21,11 @@ export const consentWithdrawn: JobDefinition<z.infer<typeof payload>> = {
   async process({ subjectId, consentRecordId }, job, deps) {
     const { rooms, logger } = deps;
     if (!rooms) throw new Error('consent-withdrawn needs the rooms database handle (JobDependencies.rooms)');
-    const suspended = await suspendRoomsOfSubject(rooms, { subjectId, causeId: `consent-withdrawn:${consentRecordId}`, cause: 'CONSENT_WITHDRAWN' });
+    const suspended = await suspendRoomsOfSubject(rooms, {
+      subjectId,
+      causeId: `consent-withdrawn:${consentRecordId}`,
+      cause: 'CONSENT_WITHDRAWN',
+    });
     if (suspended.length > 0) logger.info({ jobId: job.id, rooms: suspended }, 'rooms suspended: consent withdrawn');
     // Rooms' sharing view follows (an exception in force may still allow sharing).
     await refreshSharingView(deps, subjectId);

@@ -20,13 +20,22 @@ const payload = z.union([
 ]);
 
 /** Also used by tests that create users or subjects without the workers running. */
-export async function refreshDirectoryView(deps: Pick<JobDependencies, 'identity' | 'rooms' | 'consent'>, ref: DirectoryRef, at: Date = new Date()): Promise<void> {
-  if (!deps.rooms || !deps.consent) throw new Error('directory-changed needs the rooms and consent database handles (JobDependencies.rooms, .consent)');
+export async function refreshDirectoryView(
+  deps: Pick<JobDependencies, 'identity' | 'rooms' | 'consent'>,
+  ref: DirectoryRef,
+  at: Date = new Date(),
+): Promise<void> {
+  if (!deps.rooms || !deps.consent)
+    throw new Error('directory-changed needs the rooms and consent database handles (JobDependencies.rooms, .consent)');
   const facts = await directoryFactsFor(deps.identity.db, ref);
   // Consent first: whoever waits for rooms' view to know a subject may then rely on consent's too.
   await recordKnownSubjects(deps.consent, facts.subjectIds, at);
   await refreshDirectory(deps.rooms, facts, at);
-  await endMembershipsOfDeparted(deps.rooms, facts.users.filter((user) => user.departed).map((user) => user.userId), at);
+  await endMembershipsOfDeparted(
+    deps.rooms,
+    facts.users.filter((user) => user.departed).map((user) => user.userId),
+    at,
+  );
 }
 
 export const directoryChanged: JobDefinition<z.infer<typeof payload>> = {

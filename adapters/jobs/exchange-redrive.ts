@@ -18,7 +18,13 @@ export const exchangeRedrive: JobDefinition<Record<string, never>> = {
   async process(_payload, job, deps) {
     const { outbound, partnerCalls } = outboundDeps(deps);
     const now = new Date();
-    const redriven = await redriveQuietRequests(outbound, new Date(now.getTime() - partnerCalls.poll.maxDelayMs - quietMarginMs), 50, now);
-    if (redriven.length > 0) deps.logger.warn({ jobId: job.id, requests: redriven }, 'outbound joins re-driven: their jobs were lost');
+    const redriven = await redriveQuietRequests(
+      outbound,
+      new Date(now.getTime() - partnerCalls.poll.maxDelayMs - quietMarginMs),
+      50,
+      now,
+    );
+    if (redriven.length > 0)
+      deps.logger.warn({ jobId: job.id, requests: redriven }, 'outbound joins re-driven: their jobs were lost');
   },
 };

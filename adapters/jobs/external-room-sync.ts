@@ -9,7 +9,12 @@
 // next runs take the others first.
 import { z } from 'zod';
 import { findPartnerForExchange } from '../../subgraphs/identity/services/partner-service';
-import { membershipsToSync, recordCareTeam, recordFailure, type CareTeamView } from '../../subgraphs/rooms/services/external-membership-exchange';
+import {
+  membershipsToSync,
+  recordCareTeam,
+  recordFailure,
+  type CareTeamView,
+} from '../../subgraphs/rooms/services/external-membership-exchange';
 import type { JobDefinition } from '../job-definition';
 import { ourIdentifierSystems } from '../../lib/exchange/identifier-systems';
 import { clientFor } from '../partner/partner-calls';
@@ -49,7 +54,9 @@ export const externalRoomSync: JobDefinition<Record<string, never>> = {
     const clientOf = (partnerId: string) => {
       let client = clients.get(partnerId);
       if (!client) {
-        client = findPartnerForExchange(deps.identity.db, partnerId).then((partner) => (partner ? clientFor(partner, partnerCalls, deps.logger) : null));
+        client = findPartnerForExchange(deps.identity.db, partnerId).then((partner) =>
+          partner ? clientFor(partner, partnerCalls, deps.logger) : null,
+        );
         clients.set(partnerId, client);
       }
       return client;
@@ -60,18 +67,31 @@ export const externalRoomSync: JobDefinition<Record<string, never>> = {
         const client = await clientOf(membership.partnerId);
         if (!client) continue;
         const careTeam = await client.readCareTeam(membership.careTeamId, { requestId: membership.requestId });
-        const after = await recordCareTeam(outbound, membership.id, careTeamView(careTeam, userSystem, membership.userId, now), now);
+        const after = await recordCareTeam(
+          outbound,
+          membership.id,
+          careTeamView(careTeam, userSystem, membership.userId, now),
+          now,
+        );
         if (after?.status === 'ENDED') ended += 1;
       } catch (error) {
         // The partner no longer shows us the room at all: our user's access there is gone.
-        if (error instanceof PartnerCallError && error.code === 'REFUSED' && (error.status === 404 || error.status === 410)) {
+        if (
+          error instanceof PartnerCallError &&
+          error.code === 'REFUSED' &&
+          (error.status === 404 || error.status === 410)
+        ) {
           const after = await recordCareTeam(outbound, membership.id, { status: 'unknown', participant: false }, now);
           if (after?.status === 'ENDED') ended += 1;
           continue;
         }
         // The client has logged the failed call (code, partner, request); the request shows it as its latest failure.
         if (error instanceof PartnerCallError) await recordFailure(outbound, membership.requestId, error.code);
-        else deps.logger.warn({ jobId: job.id, membershipId: membership.id, err: { name: (error as Error).name } }, 'external room sync: membership not synced, tried again on the next run');
+        else
+          deps.logger.warn(
+            { jobId: job.id, membershipId: membership.id, err: { name: (error as Error).name } },
+            'external room sync: membership not synced, tried again on the next run',
+          );
       }
     }
     if (ended > 0) deps.logger.info({ jobId: job.id, ended }, 'external memberships ended by partners');

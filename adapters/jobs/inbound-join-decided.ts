@@ -23,18 +23,28 @@ export const inboundJoinDecided: JobDefinition<z.infer<typeof payload>> = {
   payload,
   async process({ correlationId }, job, deps) {
     const db = deps.inbound;
-    if (!db) throw new Error('inbound-join-decided needs the inbound exchange database handle (JobDependencies.inbound)');
+    if (!db)
+      throw new Error('inbound-join-decided needs the inbound exchange database handle (JobDependencies.inbound)');
     const outcome = await inboundJoinOutcome(db, correlationId);
     if (!outcome) throw new UnrecoverableError('inbound-join-decided: no join request for this Task');
     const at = outcome.decidedAt ?? new Date();
     if (outcome.status === 'REJECTED') {
-      await advanceInboundTask(db, correlationId, ['RECEIVED'], 'REJECTED', { statusReason: outcome.decisionReason, by: outcome.decidedBy, at });
+      await advanceInboundTask(db, correlationId, ['RECEIVED'], 'REJECTED', {
+        statusReason: outcome.decisionReason,
+        by: outcome.decidedBy,
+        at,
+      });
     } else if (outcome.status === 'CANCELLED') {
-      await advanceInboundTask(db, correlationId, ['RECEIVED'], 'CANCELLED', { statusReason: outcome.decisionReason, by: outcome.decidedBy, at });
+      await advanceInboundTask(db, correlationId, ['RECEIVED'], 'CANCELLED', {
+        statusReason: outcome.decisionReason,
+        by: outcome.decidedBy,
+        at,
+      });
     } else if (outcome.status === 'APPROVED') {
       await advanceInboundTask(db, correlationId, ['RECEIVED'], 'ACCEPTED', { by: outcome.decidedBy, at });
       // The participant was added with the approval: the Task completes at once.
-      if (outcome.participantId) await advanceInboundTask(db, correlationId, ['ACCEPTED'], 'COMPLETED', { at: new Date() });
+      if (outcome.participantId)
+        await advanceInboundTask(db, correlationId, ['ACCEPTED'], 'COMPLETED', { at: new Date() });
     }
     deps.logger.info({ jobId: job.id, task: correlationId, decision: outcome.status }, 'inbound Task updated');
   },

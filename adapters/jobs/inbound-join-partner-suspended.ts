@@ -19,13 +19,23 @@ export const inboundJoinPartnerSuspended: JobDefinition<z.infer<typeof payload>>
   payload,
   async process({ partnerId }, job, deps) {
     const db = deps.inbound;
-    if (!db) throw new Error('inbound-join-partner-suspended needs the inbound exchange database handle (JobDependencies.inbound)');
-    const received = await db.inboundTask.findMany({ where: { partnerId, status: 'RECEIVED' }, select: { id: true }, orderBy: { id: 'asc' } });
+    if (!db)
+      throw new Error(
+        'inbound-join-partner-suspended needs the inbound exchange database handle (JobDependencies.inbound)',
+      );
+    const received = await db.inboundTask.findMany({
+      where: { partnerId, status: 'RECEIVED' },
+      select: { id: true },
+      orderBy: { id: 'asc' },
+    });
     let cancelled = 0;
     for (const { id } of received) {
       const result = await cancelInboundTask(db, id, { kind: 'system' }, partnerSuspendedReason, new Date());
       if (result.outcome === 'cancelled') cancelled += 1;
     }
-    deps.logger.info({ jobId: job.id, partner: partnerId, cancelled }, 'inbound Tasks of a suspended partner cancelled');
+    deps.logger.info(
+      { jobId: job.id, partner: partnerId, cancelled },
+      'inbound Tasks of a suspended partner cancelled',
+    );
   },
 };

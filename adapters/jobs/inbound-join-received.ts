@@ -23,12 +23,16 @@ export const inboundJoinReceived: JobDefinition<z.infer<typeof payload>> = {
   payload,
   async process({ inboundTaskId }, job, deps) {
     const db = deps.inbound;
-    if (!db) throw new Error('inbound-join-received needs the inbound exchange database handle (JobDependencies.inbound)');
+    if (!db)
+      throw new Error('inbound-join-received needs the inbound exchange database handle (JobDependencies.inbound)');
     const task = await db.inboundTask.findUnique({ where: { id: inboundTaskId } });
     if (!task) throw new UnrecoverableError('inbound-join-received: no such inbound Task');
     // The stored Task was validated on arrival; it is parsed again only to read its fields (the share code was removed: put a placeholder back).
     const stored = task.task as Record<string, unknown>;
-    const parsed = parseJoinTask({ ...stored, focus: { type: 'CareTeam', identifier: { system: shareCodeSystem, value: 'removed-when-stored' } } });
+    const parsed = parseJoinTask({
+      ...stored,
+      focus: { type: 'CareTeam', identifier: { system: shareCodeSystem, value: 'removed-when-stored' } },
+    });
     if (!parsed.ok) throw new UnrecoverableError('inbound-join-received: the stored Task no longer parses');
     const t = parsed.value;
     const input = {
@@ -47,7 +51,10 @@ export const inboundJoinReceived: JobDefinition<z.infer<typeof payload>> = {
     const { created } = await db.$transaction(async (tx) => {
       await tx.$queryRaw`SELECT id FROM integration.inbound_task WHERE id = ${task.id}::uuid FOR UPDATE`;
       const now = await tx.inboundTask.findUniqueOrThrow({ where: { id: task.id } });
-      const cancelled = now.status === 'CANCELLED' ? { by: cancellerOf(now.history), reason: now.statusReason ?? 'cancelled' } : undefined;
+      const cancelled =
+        now.status === 'CANCELLED'
+          ? { by: cancellerOf(now.history), reason: now.statusReason ?? 'cancelled' }
+          : undefined;
       return createInboundJoinRequestIn(tx, input, { cancelled });
     });
     if (created) deps.logger.info({ jobId: job.id, task: task.id }, 'inbound join request created');
@@ -56,7 +63,9 @@ export const inboundJoinReceived: JobDefinition<z.infer<typeof payload>> = {
 
 /** Who cancelled, from the Task's history (cancelInboundTask writes PARTNER:<id> or SYSTEM). */
 function cancellerOf(history: unknown): Canceller {
-  const last = Array.isArray(history) ? (history as Array<{ status?: string; by?: string | null }>).filter((h) => h.status === 'CANCELLED').pop() : undefined;
+  const last = Array.isArray(history)
+    ? (history as Array<{ status?: string; by?: string | null }>).filter((h) => h.status === 'CANCELLED').pop()
+    : undefined;
   const partner = /^PARTNER:([0-9a-f-]{36})$/.exec(last?.by ?? '');
   return partner?.[1] ? { kind: 'partner', partnerId: partner[1] } : { kind: 'system' };
 }

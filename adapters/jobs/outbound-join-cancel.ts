@@ -27,7 +27,13 @@ import { z } from 'zod';
 import { ourIdentifierSystems } from '../../lib/exchange/identifier-systems';
 import { findPartnerForExchange } from '../../subgraphs/identity/services/partner-service';
 import { outboundJoinWithdrawnEvent } from '../../subgraphs/rooms/services/outbound-join-service';
-import { recordCancelRefused, recordFailure, recordPartnerDecision, recordSent, requestToCancel } from '../../subgraphs/rooms/services/external-membership-exchange';
+import {
+  recordCancelRefused,
+  recordFailure,
+  recordPartnerDecision,
+  recordSent,
+  requestToCancel,
+} from '../../subgraphs/rooms/services/external-membership-exchange';
 import type { JobDefinition } from '../job-definition';
 import { taskToAdopt } from '../partner/partner-answer';
 import { clientFor } from '../partner/partner-calls';
@@ -65,13 +71,22 @@ export const outboundJoinCancel: JobDefinition<z.infer<typeof payload>> = {
           await job.moveToDelayed(settlesAt, job.token);
           throw new DelayedError();
         }
-        const identifier = { system: ourIdentifierSystems(partnerCalls.exchange.fhirBaseUrl).request, value: request.id };
+        const identifier = {
+          system: ourIdentifierSystems(partnerCalls.exchange.fhirBaseUrl).request,
+          value: request.id,
+        };
         const found = taskToAdopt(await client.searchTasks(identifier, { requestId }));
         if (!found) {
-          deps.logger.info({ jobId: job.id, requestId, partnerId: partner.id }, 'outbound join withdrawn: the partner holds no Task of it');
+          deps.logger.info(
+            { jobId: job.id, requestId, partnerId: partner.id },
+            'outbound join withdrawn: the partner holds no Task of it',
+          );
           return;
         }
-        const anomaly = found.others.length > 0 ? `DUPLICATE_TASKS: ${found.others.length + 1} Tasks at the partner carry our identifier; adopted Task/${found.task.id}` : undefined;
+        const anomaly =
+          found.others.length > 0
+            ? `DUPLICATE_TASKS: ${found.others.length + 1} Tasks at the partner carry our identifier; adopted Task/${found.task.id}`
+            : undefined;
         // Recording it asks for this cancellation again (a new job, with the Task's id), and starts the poll.
         await recordSent(outbound, requestId, found.task.id, 'received', new Date(), { adopted: true, anomaly });
         return;
@@ -80,7 +95,10 @@ export const outboundJoinCancel: JobDefinition<z.infer<typeof payload>> = {
       const now = taskView(task);
       if (now && now.status !== 'received') {
         await recordPartnerDecision(outbound, requestId, now);
-        deps.logger.info({ jobId: job.id, requestId, partnerId: partner.id, status: now.status }, 'outbound join withdrawn after the partner answered: following its answer');
+        deps.logger.info(
+          { jobId: job.id, requestId, partnerId: partner.id, status: now.status },
+          'outbound join withdrawn after the partner answered: following its answer',
+        );
         return;
       }
       let answer;
@@ -92,19 +110,36 @@ export const outboundJoinCancel: JobDefinition<z.infer<typeof payload>> = {
         const again = taskView(await client.readTask(taskId, { requestId }));
         if (again && again.status !== 'received') await recordPartnerDecision(outbound, requestId, again);
         if (again?.status === 'cancelled') return;
-        await recordCancelRefused(outbound, requestId, 'the partner refused to cancel (HTTP 409): it had already decided; the request follows its decision');
-        deps.logger.info({ jobId: job.id, requestId, partnerId: partner.id }, 'outbound join withdrawn too late: the partner had decided');
+        await recordCancelRefused(
+          outbound,
+          requestId,
+          'the partner refused to cancel (HTTP 409): it had already decided; the request follows its decision',
+        );
+        deps.logger.info(
+          { jobId: job.id, requestId, partnerId: partner.id },
+          'outbound join withdrawn too late: the partner had decided',
+        );
         return;
       }
       const after = taskView(answer);
-      if (after?.status !== 'cancelled') throw new PartnerCallError('INVALID_FHIR', 'the partner answered our cancellation with a Task that is not cancelled', true, { operation: 'cancel-task' });
+      if (after?.status !== 'cancelled')
+        throw new PartnerCallError(
+          'INVALID_FHIR',
+          'the partner answered our cancellation with a Task that is not cancelled',
+          true,
+          { operation: 'cancel-task' },
+        );
       await recordPartnerDecision(outbound, requestId, after);
-      deps.logger.info({ jobId: job.id, requestId, partnerId: partner.id }, 'outbound join withdrawn: the partner cancelled its Task');
+      deps.logger.info(
+        { jobId: job.id, requestId, partnerId: partner.id },
+        'outbound join withdrawn: the partner cancelled its Task',
+      );
     } catch (error) {
       if (!(error instanceof PartnerCallError)) throw error;
       await recordFailure(outbound, requestId, error.code);
       // 412: the Task changed since we read it; read it again on the next attempt.
-      if (error.code === 'REFUSED' && error.status === 412) throw new PartnerCallError('HTTP_412', 'the Task changed at the partner since we read it', true, error.details);
+      if (error.code === 'REFUSED' && error.status === 412)
+        throw new PartnerCallError('HTTP_412', 'the Task changed at the partner since we read it', true, error.details);
       // Any other final answer (the Task gone, our cancellation invalid to it): a dead letter for a person to look at.
       if (!error.retryable) throw new UnrecoverableError(`${error.code}: ${error.message}`);
       throw error;

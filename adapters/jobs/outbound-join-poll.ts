@@ -13,7 +13,13 @@
 import { DelayedError, UnrecoverableError } from 'bullmq';
 import { z } from 'zod';
 import { findPartnerForExchange } from '../../subgraphs/identity/services/partner-service';
-import { finalExchangeStatuses, outboundJoinSentEvent, recordFailure, recordPartnerTask, requestToPoll } from '../../subgraphs/rooms/services/external-membership-exchange';
+import {
+  finalExchangeStatuses,
+  outboundJoinSentEvent,
+  recordFailure,
+  recordPartnerTask,
+  requestToPoll,
+} from '../../subgraphs/rooms/services/external-membership-exchange';
 import type { JobDefinition } from '../job-definition';
 import { clientFor, pollDelay } from '../partner/partner-calls';
 import { PartnerCallError } from '../partner/partner-client';

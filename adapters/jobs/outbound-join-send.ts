@@ -32,7 +32,13 @@ import { buildJoinTask } from '../fhir/join-task';
 import { assertValidR4 } from '../fhir/validator';
 import { findPartnerForExchange } from '../../subgraphs/identity/services/partner-service';
 import { outboundJoinApprovedEvent } from '../../subgraphs/rooms/services/outbound-join-service';
-import { markSendAttempted, recordFailure, recordRefused, recordSent, requestToSend } from '../../subgraphs/rooms/services/external-membership-exchange';
+import {
+  markSendAttempted,
+  recordFailure,
+  recordRefused,
+  recordSent,
+  requestToSend,
+} from '../../subgraphs/rooms/services/external-membership-exchange';
 import type { JobDefinition, JobDependencies } from '../job-definition';
 import { taskNames } from '../../subgraphs/identity/services/exchange-names';
 import { carriesIdentifier, taskToAdopt, type Identifier, type IdentifiedResource } from '../partner/partner-answer';
@@ -52,7 +58,8 @@ export class ContractRefusal extends UnrecoverableError {
 
 export function outboundDeps(deps: JobDependencies) {
   const { outbound, partnerCalls } = deps;
-  if (!outbound || !partnerCalls) throw new Error('outbound exchange jobs need JobDependencies.outbound and .partnerCalls');
+  if (!outbound || !partnerCalls)
+    throw new Error('outbound exchange jobs need JobDependencies.outbound and .partnerCalls');
   return { outbound, partnerCalls };
 }
 
@@ -72,19 +79,29 @@ interface Delivered {
 }
 
 /** Search the partner for the Task an earlier, unanswered send may have left there. */
-async function findEarlier(client: PartnerClient, identifier: Identifier, requestId: string): Promise<Delivered | null> {
+async function findEarlier(
+  client: PartnerClient,
+  identifier: Identifier,
+  requestId: string,
+): Promise<Delivered | null> {
   try {
     const found = taskToAdopt(await client.searchTasks(identifier, { requestId }));
     return found ? { task: found.task, adopted: true, duplicates: found.others } : null;
   } catch (error) {
     // A search the partner refuses is no answer to our join request: never REFUSED, retried like any fault.
-    if (error instanceof PartnerCallError && !error.retryable) throw new PartnerCallError(error.code, `${error.message} to an identifier search`, true, error.details);
+    if (error instanceof PartnerCallError && !error.retryable)
+      throw new PartnerCallError(error.code, `${error.message} to an identifier search`, true, error.details);
     throw error;
   }
 }
 
 /** Create the Task (conditional create); a 412 means the partner already holds several: adopt one of them. */
-async function create(client: PartnerClient, task: Record<string, unknown>, identifier: Identifier, requestId: string): Promise<Delivered> {
+async function create(
+  client: PartnerClient,
+  task: Record<string, unknown>,
+  identifier: Identifier,
+  requestId: string,
+): Promise<Delivered> {
   try {
     const answer = await client.createTask(task, identifier, { requestId });
     return { task: answer.task, adopted: answer.status === 200, duplicates: [] };
@@ -92,7 +109,12 @@ async function create(client: PartnerClient, task: Record<string, unknown>, iden
     if (error instanceof PartnerCallError && error.status === 412) {
       const found = await findEarlier(client, identifier, requestId);
       if (found) return found;
-      throw new PartnerCallError('HTTP_412', 'the partner answered 412 to our conditional create, but its search finds no Task with our identifier', true, { status: 412, operation: 'create-task' });
+      throw new PartnerCallError(
+        'HTTP_412',
+        'the partner answered 412 to our conditional create, but its search finds no Task with our identifier',
+        true,
+        { status: 412, operation: 'create-task' },
+      );
     }
     throw error;
   }
@@ -110,7 +132,11 @@ export const outboundJoinSend: JobDefinition<z.infer<typeof payload>> = {
     const partner = await findPartnerForExchange(deps.identity.db, request.partnerId);
     // Unknown or suspended: no traffic. Straight to a dead letter the system admin can re-drive once the partner is active.
     if (!partner) throw new UnrecoverableError('PARTNER_UNAVAILABLE: the partner is unknown or suspended');
-    const names = await taskNames(deps.identity.db, { userId: request.requestedBy, facilityId: request.facilityId, adminId: request.approvedBy });
+    const names = await taskNames(deps.identity.db, {
+      userId: request.requestedBy,
+      facilityId: request.facilityId,
+      adminId: request.approvedBy,
+    });
     if (!names) throw new UnrecoverableError('DIRECTORY: the requester, its facility or the approving admin is gone');
     const systems = ourIdentifierSystems(partnerCalls.exchange.fhirBaseUrl);
     const identifier = { system: systems.request, value: request.id };
@@ -139,22 +165,49 @@ export const outboundJoinSend: JobDefinition<z.infer<typeof payload>> = {
         }
         delivered = await create(client, task, identifier, requestId);
       }
-      if (!carriesIdentifier(delivered.task, identifier)) throw new PartnerCallError('INVALID_FHIR', "the partner's Task does not carry our identifier", true, { operation: 'create-task', outcomeUnknown: true });
+      if (!carriesIdentifier(delivered.task, identifier))
+        throw new PartnerCallError('INVALID_FHIR', "the partner's Task does not carry our identifier", true, {
+          operation: 'create-task',
+          outcomeUnknown: true,
+        });
     } catch (error) {
       if (!(error instanceof PartnerCallError)) throw error;
       await recordFailure(outbound, requestId, error.code);
       if (!error.retryable && error.code === 'REFUSED') {
         const code = refusalCode(error);
         await recordRefused(outbound, requestId, code);
-        deps.logger.info({ jobId: job.id, requestId, partnerId: partner.id, code }, 'outbound join refused by the partner');
+        deps.logger.info(
+          { jobId: job.id, requestId, partnerId: partner.id, code },
+          'outbound join refused by the partner',
+        );
         throw new ContractRefusal(code);
       }
       throw error;
     }
-    const anomaly = delivered.duplicates.length > 0 ? `DUPLICATE_TASKS: ${delivered.duplicates.length + 1} Tasks at the partner carry our identifier; adopted Task/${delivered.task.id}, not Task/${delivered.duplicates.slice(0, 5).join(', Task/')}` : undefined;
-    if (anomaly) deps.logger.warn({ jobId: job.id, requestId, partnerId: partner.id, code: 'DUPLICATE_TASKS', adopted: delivered.task.id, others: delivered.duplicates.slice(0, 5) }, 'several Tasks at the partner carry our identifier: the first is adopted');
+    const anomaly =
+      delivered.duplicates.length > 0
+        ? `DUPLICATE_TASKS: ${delivered.duplicates.length + 1} Tasks at the partner carry our identifier; adopted Task/${delivered.task.id}, not Task/${delivered.duplicates.slice(0, 5).join(', Task/')}`
+        : undefined;
+    if (anomaly)
+      deps.logger.warn(
+        {
+          jobId: job.id,
+          requestId,
+          partnerId: partner.id,
+          code: 'DUPLICATE_TASKS',
+          adopted: delivered.task.id,
+          others: delivered.duplicates.slice(0, 5),
+        },
+        'several Tasks at the partner carry our identifier: the first is adopted',
+      );
     // The poll job, started by recordSent, reads the Task again and records any decision it already carries.
-    await recordSent(outbound, requestId, delivered.task.id, 'received', new Date(), { adopted: delivered.adopted, anomaly });
-    deps.logger.info({ jobId: job.id, requestId, partnerId: partner.id, partnerTaskId: delivered.task.id, adopted: delivered.adopted }, 'outbound join delivered');
+    await recordSent(outbound, requestId, delivered.task.id, 'received', new Date(), {
+      adopted: delivered.adopted,
+      anomaly,
+    });
+    deps.logger.info(
+      { jobId: job.id, requestId, partnerId: partner.id, partnerTaskId: delivered.task.id, adopted: delivered.adopted },
+      'outbound join delivered',
+    );
   },
 };

@@ -22,9 +22,19 @@ export const sharingReview: JobDefinition<Record<string, never>> = {
     const now = deps.identity.now();
     for (const lapsed of await lapsedSharingViews(rooms, now)) {
       await refreshSharingView(deps, lapsed.subjectId, now);
-      if (sharingAllowed(await rooms.subjectSharing.findUnique({ where: { subjectId: lapsed.subjectId } }), now)) continue;
-      const suspended = await suspendRoomsOfSubject(rooms, { subjectId: lapsed.subjectId, causeId: `basis-lapsed:${lapsed.subjectId}:${lapsed.validThrough}`, cause: 'SHARING_BASIS_LAPSED' }, now);
-      if (suspended.length > 0) logger.info({ jobId: job.id, rooms: suspended }, 'rooms suspended: legal exception past its review date');
+      if (sharingAllowed(await rooms.subjectSharing.findUnique({ where: { subjectId: lapsed.subjectId } }), now))
+        continue;
+      const suspended = await suspendRoomsOfSubject(
+        rooms,
+        {
+          subjectId: lapsed.subjectId,
+          causeId: `basis-lapsed:${lapsed.subjectId}:${lapsed.validThrough}`,
+          cause: 'SHARING_BASIS_LAPSED',
+        },
+        now,
+      );
+      if (suspended.length > 0)
+        logger.info({ jobId: job.id, rooms: suspended }, 'rooms suspended: legal exception past its review date');
     }
   },
 };

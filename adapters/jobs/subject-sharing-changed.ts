@@ -4,7 +4,11 @@
 // hands it to rooms' service, stamped with the time it was read: a late or
 // repeated job cannot roll the view back, and re-running it is harmless.
 import { z } from 'zod';
-import { consentGrantedEvent, legalExceptionEndedEvent, legalExceptionRecordedEvent } from '../../subgraphs/consent/services/outbox';
+import {
+  consentGrantedEvent,
+  legalExceptionEndedEvent,
+  legalExceptionRecordedEvent,
+} from '../../subgraphs/consent/services/outbox';
 import { sharingBasisOf } from '../../subgraphs/consent/services/sharing-service';
 import { refreshSubjectSharing } from '../../subgraphs/rooms/services/sharing-view';
 import type { JobDefinition, JobDependencies } from '../job-definition';
@@ -15,8 +19,13 @@ const payload = z.union([
 ]);
 
 /** Shared with the consent-withdrawn job. */
-export async function refreshSharingView(deps: JobDependencies, subjectId: string, eventAt: Date = new Date()): Promise<void> {
-  if (!deps.rooms || !deps.consent) throw new Error('the sharing view needs the rooms and consent database handles (JobDependencies.rooms, .consent)');
+export async function refreshSharingView(
+  deps: JobDependencies,
+  subjectId: string,
+  eventAt: Date = new Date(),
+): Promise<void> {
+  if (!deps.rooms || !deps.consent)
+    throw new Error('the sharing view needs the rooms and consent database handles (JobDependencies.rooms, .consent)');
   const { allowed, basis, validThrough } = await sharingBasisOf(deps.consent, subjectId, eventAt);
   await refreshSubjectSharing(deps.rooms, { subjectId, allowed, basis, validThrough, eventAt });
 }

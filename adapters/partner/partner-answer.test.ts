@@ -1,8 +1,30 @@
-import { carriesIdentifier, classifyAnswer, classifyTransportError, identifierToken, ifNoneExist, taskToAdopt, tasksInSearchset, type IdentifiedResource } from './partner-answer';
+import {
+  carriesIdentifier,
+  classifyAnswer,
+  classifyTransportError,
+  identifierToken,
+  ifNoneExist,
+  taskToAdopt,
+  tasksInSearchset,
+  type IdentifiedResource,
+} from './partner-answer';
 
-const ours = { system: 'https://takaoka.example/fhir/sid/outbound-join-request', value: '7f0c1a2e-0000-4000-8000-000000000001' };
-const task = (extra: Record<string, unknown> = {}) => ({ resourceType: 'Task', id: 't-1', status: 'requested', intent: 'order', identifier: [ours], ...extra });
-const outcome = (code: string) => ({ resourceType: 'OperationOutcome', issue: [{ severity: 'error', code, diagnostics: 'no such share code' }] });
+const ours = {
+  system: 'https://takaoka.example/fhir/sid/outbound-join-request',
+  value: '7f0c1a2e-0000-4000-8000-000000000001',
+};
+const task = (extra: Record<string, unknown> = {}) => ({
+  resourceType: 'Task',
+  id: 't-1',
+  status: 'requested',
+  intent: 'order',
+  identifier: [ours],
+  ...extra,
+});
+const outcome = (code: string) => ({
+  resourceType: 'OperationOutcome',
+  issue: [{ severity: 'error', code, diagnostics: 'no such share code' }],
+});
 const failure = (result: ReturnType<typeof classifyAnswer>) => {
   if (result.ok) throw new Error('expected a failure');
   const { code, retryable, status, outcomeUnknown, message } = result.error;
@@ -12,47 +34,94 @@ const failure = (result: ReturnType<typeof classifyAnswer>) => {
 describe("classifying a partner's answer", () => {
   it('takes a valid resource of the expected type with an id', () => {
     expect(classifyAnswer({ status: 201, body: task() }, 'Task')).toEqual({ ok: true, resource: task() });
-    expect(classifyAnswer({ status: 200, body: { resourceType: 'CareTeam', id: 'room-1', status: 'active' } }, 'CareTeam').ok).toBe(true);
+    expect(
+      classifyAnswer({ status: 200, body: { resourceType: 'CareTeam', id: 'room-1', status: 'active' } }, 'CareTeam')
+        .ok,
+    ).toBe(true);
     // A search's Bundle often has no id; everything else must.
-    expect(classifyAnswer({ status: 200, body: { resourceType: 'Bundle', type: 'searchset' } }, 'Bundle', { idRequired: false }).ok).toBe(true);
+    expect(
+      classifyAnswer({ status: 200, body: { resourceType: 'Bundle', type: 'searchset' } }, 'Bundle', {
+        idRequired: false,
+      }).ok,
+    ).toBe(true);
   });
 
   it('treats a 2xx that is not JSON, empty or not a resource as NOT_FHIR: retried, the outcome unknown', () => {
     for (const body of ['<html><body>OK</body></html>', '', {}, [1, 2], { hello: 'world' }]) {
-      expect(failure(classifyAnswer({ status: 200, body }, 'Task'))).toMatchObject({ code: 'NOT_FHIR', retryable: true, outcomeUnknown: true, status: 200 });
+      expect(failure(classifyAnswer({ status: 200, body }, 'Task'))).toMatchObject({
+        code: 'NOT_FHIR',
+        retryable: true,
+        outcomeUnknown: true,
+        status: 200,
+      });
     }
   });
 
   it('treats another resource type as WRONG_RESOURCE_TYPE, even an OperationOutcome with 200', () => {
-    expect(failure(classifyAnswer({ status: 200, body: { resourceType: 'Patient', id: 'p' } }, 'Task'))).toMatchObject({ code: 'WRONG_RESOURCE_TYPE', retryable: true });
-    expect(failure(classifyAnswer({ status: 201, body: outcome('informational') }, 'Task'))).toMatchObject({ code: 'WRONG_RESOURCE_TYPE', retryable: true });
+    expect(failure(classifyAnswer({ status: 200, body: { resourceType: 'Patient', id: 'p' } }, 'Task'))).toMatchObject({
+      code: 'WRONG_RESOURCE_TYPE',
+      retryable: true,
+    });
+    expect(failure(classifyAnswer({ status: 201, body: outcome('informational') }, 'Task'))).toMatchObject({
+      code: 'WRONG_RESOURCE_TYPE',
+      retryable: true,
+    });
   });
 
   it('treats an invalid resource of the right type as INVALID_FHIR (R4 validation), and one without a usable id too', () => {
-    expect(failure(classifyAnswer({ status: 201, body: task({ status: 'bogus' }) }, 'Task'))).toMatchObject({ code: 'INVALID_FHIR', retryable: true });
-    expect(failure(classifyAnswer({ status: 201, body: task({ id: undefined }) }, 'Task'))).toMatchObject({ code: 'INVALID_FHIR', retryable: true });
+    expect(failure(classifyAnswer({ status: 201, body: task({ status: 'bogus' }) }, 'Task'))).toMatchObject({
+      code: 'INVALID_FHIR',
+      retryable: true,
+    });
+    expect(failure(classifyAnswer({ status: 201, body: task({ id: undefined }) }, 'Task'))).toMatchObject({
+      code: 'INVALID_FHIR',
+      retryable: true,
+    });
   });
 
   it('keeps a 4xx with an OperationOutcome final (REFUSED) with its status and issue code', () => {
     const result = classifyAnswer({ status: 404, body: outcome('not-found') }, 'Task');
     expect(failure(result)).toMatchObject({ code: 'REFUSED', retryable: false, status: 404, outcomeUnknown: false });
     expect(!result.ok && result.error.issueCode).toBe('not-found');
-    expect(failure(classifyAnswer({ status: 400, body: outcome('invalid') }, 'Task'))).toMatchObject({ code: 'REFUSED', status: 400 });
+    expect(failure(classifyAnswer({ status: 400, body: outcome('invalid') }, 'Task'))).toMatchObject({
+      code: 'REFUSED',
+      status: 400,
+    });
   });
 
   it('retries 5xx, 408, 429 and 401/403 as HTTP_<status>; only a 5xx leaves the outcome unknown', () => {
-    expect(failure(classifyAnswer({ status: 503, body: outcome('transient') }, 'Task'))).toMatchObject({ code: 'HTTP_503', retryable: true, outcomeUnknown: true });
+    expect(failure(classifyAnswer({ status: 503, body: outcome('transient') }, 'Task'))).toMatchObject({
+      code: 'HTTP_503',
+      retryable: true,
+      outcomeUnknown: true,
+    });
     for (const status of [401, 403, 408, 429]) {
-      expect(failure(classifyAnswer({ status, body: outcome('login') }, 'Task'))).toMatchObject({ code: `HTTP_${status}`, retryable: true, outcomeUnknown: false });
+      expect(failure(classifyAnswer({ status, body: outcome('login') }, 'Task'))).toMatchObject({
+        code: `HTTP_${status}`,
+        retryable: true,
+        outcomeUnknown: false,
+      });
     }
   });
 
   it('retries any non-2xx that is not an OperationOutcome, a 4xx too (a proxy page is not the partner refusing)', () => {
-    expect(failure(classifyAnswer({ status: 502, body: '<html><h1>Bad Gateway</h1></html>' }, 'Task'))).toMatchObject({ code: 'HTTP_502', retryable: true, outcomeUnknown: true });
-    expect(failure(classifyAnswer({ status: 404, body: '<html>Not Found</html>' }, 'Task'))).toMatchObject({ code: 'HTTP_404', retryable: true });
-    expect(failure(classifyAnswer({ status: 400, body: {} }, 'Task'))).toMatchObject({ code: 'HTTP_400', retryable: true });
+    expect(failure(classifyAnswer({ status: 502, body: '<html><h1>Bad Gateway</h1></html>' }, 'Task'))).toMatchObject({
+      code: 'HTTP_502',
+      retryable: true,
+      outcomeUnknown: true,
+    });
+    expect(failure(classifyAnswer({ status: 404, body: '<html>Not Found</html>' }, 'Task'))).toMatchObject({
+      code: 'HTTP_404',
+      retryable: true,
+    });
+    expect(failure(classifyAnswer({ status: 400, body: {} }, 'Task'))).toMatchObject({
+      code: 'HTTP_400',
+      retryable: true,
+    });
     // An OperationOutcome that is not valid R4 is not the partner's FHIR server speaking either.
-    expect(failure(classifyAnswer({ status: 404, body: { resourceType: 'OperationOutcome', issue: [] } }, 'Task'))).toMatchObject({ code: 'HTTP_404', retryable: true });
+    expect(
+      failure(classifyAnswer({ status: 404, body: { resourceType: 'OperationOutcome', issue: [] } }, 'Task')),
+    ).toMatchObject({ code: 'HTTP_404', retryable: true });
   });
 
   it('never puts the body in the message', () => {
@@ -62,12 +131,15 @@ describe("classifying a partner's answer", () => {
       expect(message).not.toContain('高岡');
       expect(message).not.toContain('share-abc123');
     }
-    expect(failure(classifyAnswer({ status: 200, body: { resourceType: '高岡 太郎', id: 'x' } }, 'Task')).message).not.toContain('高岡');
+    expect(
+      failure(classifyAnswer({ status: 200, body: { resourceType: '高岡 太郎', id: 'x' } }, 'Task')).message,
+    ).not.toContain('高岡');
   });
 });
 
 describe('classifying a call that got no answer', () => {
-  const fetchFailed = (code: string) => Object.assign(new TypeError('fetch failed'), { cause: Object.assign(new Error('x'), { code }) });
+  const fetchFailed = (code: string) =>
+    Object.assign(new TypeError('fetch failed'), { cause: Object.assign(new Error('x'), { code }) });
 
   it('names the transport failure and whether the request may have reached the partner', () => {
     const cases: Array<[unknown, string, boolean]> = [
@@ -83,7 +155,11 @@ describe('classifying a call that got no answer', () => {
     ];
     for (const [error, code, outcomeUnknown] of cases) {
       const classified = classifyTransportError(error);
-      expect({ code: classified.code, retryable: classified.retryable, outcomeUnknown: classified.outcomeUnknown }).toEqual({ code, retryable: true, outcomeUnknown });
+      expect({
+        code: classified.code,
+        retryable: classified.retryable,
+        outcomeUnknown: classified.outcomeUnknown,
+      }).toEqual({ code, retryable: true, outcomeUnknown });
     }
   });
 });
@@ -91,7 +167,9 @@ describe('classifying a call that got no answer', () => {
 describe('our identifier in FHIR searches', () => {
   it('is a token system|value, URL-encoded for If-None-Exist, with FHIR search escapes', () => {
     expect(identifierToken(ours)).toBe(`${ours.system}|${ours.value}`);
-    expect(ifNoneExist(ours)).toBe(`identifier=https%3A%2F%2Ftakaoka.example%2Ffhir%2Fsid%2Foutbound-join-request%7C${ours.value}`);
+    expect(ifNoneExist(ours)).toBe(
+      `identifier=https%3A%2F%2Ftakaoka.example%2Ffhir%2Fsid%2Foutbound-join-request%7C${ours.value}`,
+    );
     expect(new URLSearchParams(ifNoneExist(ours)).get('identifier')).toBe(identifierToken(ours));
     expect(identifierToken({ system: 'urn:a|b', value: 'x,y$z\\' })).toBe('urn:a\\|b|x\\,y\\$z\\\\');
   });
@@ -110,7 +188,10 @@ describe('what an identifier search finds', () => {
     const found = tasksInSearchset(
       bundle([
         { resource: task({ id: 'a' }), search: { mode: 'match' } },
-        { resource: task({ id: 'loose', identifier: [{ system: ours.system, value: 'other' }] }), search: { mode: 'match' } },
+        {
+          resource: task({ id: 'loose', identifier: [{ system: ours.system, value: 'other' }] }),
+          search: { mode: 'match' },
+        },
         { resource: { resourceType: 'CareTeam', id: 'c', status: 'active' }, search: { mode: 'include' } },
         { resource: task({ id: 'b' }) },
       ]),
@@ -121,8 +202,14 @@ describe('what an identifier search finds', () => {
   });
 
   it('refuses a Bundle that is not a searchset, or a matching Task that is invalid', () => {
-    expect(tasksInSearchset(bundle([], 'collection'), ours)).toMatchObject({ ok: false, error: { code: 'INVALID_FHIR' } });
-    expect(tasksInSearchset(bundle([{ resource: task({ status: 'bogus' }) }]), ours)).toMatchObject({ ok: false, error: { code: 'INVALID_FHIR' } });
+    expect(tasksInSearchset(bundle([], 'collection'), ours)).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_FHIR' },
+    });
+    expect(tasksInSearchset(bundle([{ resource: task({ status: 'bogus' }) }]), ours)).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_FHIR' },
+    });
   });
 
   it('adopts the first of several and names the others (never creates another)', () => {

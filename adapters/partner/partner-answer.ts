@@ -54,37 +54,75 @@ function isValidOutcome(body: unknown): body is { resourceType: 'OperationOutcom
  */
 export function classifyAnswer(answer: PartnerAnswer, expected: string): Classified<IdentifiedResource>;
 /** A search's Bundle needs no id (servers often leave it out). */
-export function classifyAnswer(answer: PartnerAnswer, expected: 'Bundle', options: { idRequired: false }): Classified<FhirResource>;
-export function classifyAnswer(answer: PartnerAnswer, expected: string, options: { idRequired: boolean } = { idRequired: true }): Classified<FhirResource> {
+export function classifyAnswer(
+  answer: PartnerAnswer,
+  expected: 'Bundle',
+  options: { idRequired: false },
+): Classified<FhirResource>;
+export function classifyAnswer(
+  answer: PartnerAnswer,
+  expected: string,
+  options: { idRequired: boolean } = { idRequired: true },
+): Classified<FhirResource> {
   const { status, body } = answer;
-  const fail = (code: PartnerErrorCode, message: string, retryable: boolean, extra: { issueCode?: string; outcomeUnknown: boolean }) =>
-    ({ ok: false, error: new PartnerCallError(code, message, retryable, { status, ...extra }) }) as const;
+  const fail = (
+    code: PartnerErrorCode,
+    message: string,
+    retryable: boolean,
+    extra: { issueCode?: string; outcomeUnknown: boolean },
+  ) => ({ ok: false, error: new PartnerCallError(code, message, retryable, { status, ...extra }) }) as const;
 
   if (status < 200 || status > 299) {
     if (isValidOutcome(body)) {
       const issueCode = typeof body.issue[0]?.code === 'string' ? body.issue[0].code.slice(0, 40) : undefined;
       if (status >= 400 && status <= 499 && !transientClientStatuses.has(status)) {
-        return fail('REFUSED', `the partner refused the request (HTTP ${status}${issueCode ? `, ${issueCode}` : ''})`, false, { issueCode, outcomeUnknown: false });
+        return fail(
+          'REFUSED',
+          `the partner refused the request (HTTP ${status}${issueCode ? `, ${issueCode}` : ''})`,
+          false,
+          { issueCode, outcomeUnknown: false },
+        );
       }
       // 5xx: the server failed somewhere, perhaps after storing. 401/403/408/429: it told us it did nothing (yet).
-      return fail(`HTTP_${status}`, `the partner answered HTTP ${status}${issueCode ? ` (${issueCode})` : ''}`, true, { issueCode, outcomeUnknown: status >= 500 });
+      return fail(`HTTP_${status}`, `the partner answered HTTP ${status}${issueCode ? ` (${issueCode})` : ''}`, true, {
+        issueCode,
+        outcomeUnknown: status >= 500,
+      });
     }
     // Not the partner's FHIR server speaking (a proxy, a default error page): a fault, never a refusal.
-    return fail(`HTTP_${status}`, `the partner answered HTTP ${status} with ${bodyKind(body)}, not an OperationOutcome`, true, { outcomeUnknown: true });
+    return fail(
+      `HTTP_${status}`,
+      `the partner answered HTTP ${status} with ${bodyKind(body)}, not an OperationOutcome`,
+      true,
+      { outcomeUnknown: true },
+    );
   }
 
   if (!isObject(body) || typeof body.resourceType !== 'string') {
-    return fail('NOT_FHIR', `the partner answered HTTP ${status} with ${bodyKind(body)}, not a ${expected}`, true, { outcomeUnknown: true });
+    return fail('NOT_FHIR', `the partner answered HTTP ${status} with ${bodyKind(body)}, not a ${expected}`, true, {
+      outcomeUnknown: true,
+    });
   }
   if (body.resourceType !== expected) {
-    return fail('WRONG_RESOURCE_TYPE', `the partner answered HTTP ${status} with ${bodyKind(body)}, not a ${expected}`, true, { outcomeUnknown: true });
+    return fail(
+      'WRONG_RESOURCE_TYPE',
+      `the partner answered HTTP ${status} with ${bodyKind(body)}, not a ${expected}`,
+      true,
+      { outcomeUnknown: true },
+    );
   }
   const validation = validateR4(body);
   if (!validation.valid) {
-    const paths = validation.issues.slice(0, 3).map((i) => i.expression.slice(0, 80)).join(', ');
-    return fail('INVALID_FHIR', `the partner's ${expected} is not valid FHIR R4 (${paths})`, true, { outcomeUnknown: true });
+    const paths = validation.issues
+      .slice(0, 3)
+      .map((i) => i.expression.slice(0, 80))
+      .join(', ');
+    return fail('INVALID_FHIR', `the partner's ${expected} is not valid FHIR R4 (${paths})`, true, {
+      outcomeUnknown: true,
+    });
   }
-  if (options.idRequired && !isFhirId(body.id)) return fail('INVALID_FHIR', `the partner's ${expected} has no valid id`, true, { outcomeUnknown: true });
+  if (options.idRequired && !isFhirId(body.id))
+    return fail('INVALID_FHIR', `the partner's ${expected} has no valid id`, true, { outcomeUnknown: true });
   return { ok: true, resource: body as FhirResource };
 }
 
@@ -98,7 +136,8 @@ const codesOf = (error: unknown): string[] => {
   return codes;
 };
 
-const tlsCode = /^(ERR_TLS_|ERR_SSL_|CERT_|UNABLE_TO_|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|ERR_OSSL_|HOSTNAME_MISMATCH)/;
+const tlsCode =
+  /^(ERR_TLS_|ERR_SSL_|CERT_|UNABLE_TO_|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|ERR_OSSL_|HOSTNAME_MISMATCH)/;
 
 /**
  * Decides a call that got no HTTP answer at all. A connection that was never
@@ -109,19 +148,37 @@ export function classifyTransportError(error: unknown): PartnerCallError {
   const name = (error as { name?: unknown } | undefined)?.name;
   const codes = codesOf(error);
   const has = (...wanted: string[]) => codes.some((c) => wanted.includes(c));
-  if (has('UND_ERR_CONNECT_TIMEOUT')) return new PartnerCallError('TIMEOUT', 'the partner did not accept the connection in time', true, { outcomeUnknown: false });
-  if (name === 'TimeoutError' || name === 'AbortError' || has('UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'ETIMEDOUT')) {
+  if (has('UND_ERR_CONNECT_TIMEOUT'))
+    return new PartnerCallError('TIMEOUT', 'the partner did not accept the connection in time', true, {
+      outcomeUnknown: false,
+    });
+  if (
+    name === 'TimeoutError' ||
+    name === 'AbortError' ||
+    has('UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'ETIMEDOUT')
+  ) {
     return new PartnerCallError('TIMEOUT', 'the partner did not answer in time', true, { outcomeUnknown: true });
   }
-  if (has('ECONNREFUSED')) return new PartnerCallError('CONNECTION_REFUSED', 'the partner refused the connection', true, { outcomeUnknown: false });
+  if (has('ECONNREFUSED'))
+    return new PartnerCallError('CONNECTION_REFUSED', 'the partner refused the connection', true, {
+      outcomeUnknown: false,
+    });
   const tls = codes.find((c) => tlsCode.test(c));
-  if (tls) return new PartnerCallError('TLS', `the TLS connection to the partner failed (${tls.slice(0, 60)})`, true, { outcomeUnknown: false });
-  if (has('ENOTFOUND', 'EAI_AGAIN')) return new PartnerCallError('DNS', "the partner's host name does not resolve", true, { outcomeUnknown: false });
+  if (tls)
+    return new PartnerCallError('TLS', `the TLS connection to the partner failed (${tls.slice(0, 60)})`, true, {
+      outcomeUnknown: false,
+    });
+  if (has('ENOTFOUND', 'EAI_AGAIN'))
+    return new PartnerCallError('DNS', "the partner's host name does not resolve", true, { outcomeUnknown: false });
   if (has('ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED')) {
-    return new PartnerCallError('CONNECTION_RESET', 'the connection to the partner broke before its answer', true, { outcomeUnknown: true });
+    return new PartnerCallError('CONNECTION_RESET', 'the connection to the partner broke before its answer', true, {
+      outcomeUnknown: true,
+    });
   }
   const known = codes.find((c) => /^[A-Z0-9_]{2,40}$/.test(c));
-  return new PartnerCallError('NETWORK', `the partner cannot be reached${known ? ` (${known})` : ''}`, true, { outcomeUnknown: true });
+  return new PartnerCallError('NETWORK', `the partner cannot be reached${known ? ` (${known})` : ''}`, true, {
+    outcomeUnknown: true,
+  });
 }
 
 export interface Identifier {
@@ -141,7 +198,9 @@ export function ifNoneExist(identifier: Identifier): string {
 }
 
 export function carriesIdentifier(resource: Record<string, unknown>, identifier: Identifier): boolean {
-  const identifiers = Array.isArray(resource.identifier) ? (resource.identifier as Array<{ system?: unknown; value?: unknown }>) : [];
+  const identifiers = Array.isArray(resource.identifier)
+    ? (resource.identifier as Array<{ system?: unknown; value?: unknown }>)
+    : [];
   return identifiers.some((i) => i.system === identifier.system && i.value === identifier.value);
 }
 
@@ -151,8 +210,18 @@ export function carriesIdentifier(resource: Record<string, unknown>, identifier:
  * matches count). Each must be a valid Task with an id.
  */
 export function tasksInSearchset(bundle: FhirResource, identifier: Identifier): Classified<IdentifiedResource[]> {
-  if (bundle.type !== 'searchset') return { ok: false, error: new PartnerCallError('INVALID_FHIR', `the partner's search answered a ${String(bundle.type).slice(0, 20)} Bundle, not a searchset`, true) };
-  const entries = Array.isArray(bundle.entry) ? (bundle.entry as Array<{ resource?: unknown; search?: { mode?: unknown } }>) : [];
+  if (bundle.type !== 'searchset')
+    return {
+      ok: false,
+      error: new PartnerCallError(
+        'INVALID_FHIR',
+        `the partner's search answered a ${String(bundle.type).slice(0, 20)} Bundle, not a searchset`,
+        true,
+      ),
+    };
+  const entries = Array.isArray(bundle.entry)
+    ? (bundle.entry as Array<{ resource?: unknown; search?: { mode?: unknown } }>)
+    : [];
   const tasks: IdentifiedResource[] = [];
   for (const entry of entries) {
     if (entry.search?.mode === 'include' || entry.search?.mode === 'outcome') continue;
@@ -171,7 +240,9 @@ export function tasksInSearchset(bundle: FhirResource, identifier: Identifier): 
  * partner's own order is the only one both sides can see; once adopted, its
  * id is kept and the choice is never made again. The others are reported.
  */
-export function taskToAdopt(tasks: readonly IdentifiedResource[]): { task: IdentifiedResource; others: string[] } | null {
+export function taskToAdopt(
+  tasks: readonly IdentifiedResource[],
+): { task: IdentifiedResource; others: string[] } | null {
   const [task, ...others] = tasks;
   return task ? { task, others: others.map((t) => t.id) } : null;
 }

@@ -39,15 +39,24 @@ describe('clientFor: whether the registry lets us call a partner', () => {
   });
 
   it('a key that will not open, a partner gone meanwhile, a JWT partner without our client id: NOT_CONFIGURED, retried', async () => {
-    const unopenable = await refusal(partner({ outboundAuth: 'MTLS' }), () => Promise.reject(new Error('sealed with another key-encryption key')));
+    const unopenable = await refusal(partner({ outboundAuth: 'MTLS' }), () =>
+      Promise.reject(new Error('sealed with another key-encryption key')),
+    );
     expect(unopenable).toMatchObject({ code: 'NOT_CONFIGURED', retryable: true });
     expect(unopenable.message).toMatch(/partner-keys\.kek/);
     expect(await refusal(partner(), async () => null)).toMatchObject({ code: 'NOT_CONFIGURED', retryable: true });
-    expect((await refusal(partner({ ourClientId: null }), async () => ({ caPems: [] }))).message).toMatch(/ourClientId/);
+    expect((await refusal(partner({ ourClientId: null }), async () => ({ caPems: [] }))).message).toMatch(
+      /ourClientId/,
+    );
   });
 
   it('an MTLS partner needs no client id of ours (no JWT is signed)', async () => {
-    const transport: PartnerTransport = { caPems: [], clientCertificate: { certPem: 'cert', keyPem: 'key', fingerprint: 'f'.repeat(64), notAfter: new Date() } };
-    await expect(clientFor(partner({ outboundAuth: 'MTLS', ourClientId: null }), await settings(async () => transport))).resolves.toBeDefined();
+    const transport: PartnerTransport = {
+      caPems: [],
+      clientCertificate: { certPem: 'cert', keyPem: 'key', fingerprint: 'f'.repeat(64), notAfter: new Date() },
+    };
+    await expect(
+      clientFor(partner({ outboundAuth: 'MTLS', ourClientId: null }), await settings(async () => transport)),
+    ).resolves.toBeDefined();
   });
 });

@@ -47,7 +47,11 @@ export function readTrustedCas(files: readonly string[]): string[] {
   return pems;
 }
 
-export const defaultPartnerCallTimings = { timeoutMs: 10_000, poll: { firstDelayMs: 30_000, maxDelayMs: 6 * 60 * 60_000 }, syncStaleMs: 15 * 60_000 } as const;
+export const defaultPartnerCallTimings = {
+  timeoutMs: 10_000,
+  poll: { firstDelayMs: 30_000, maxDelayMs: 6 * 60 * 60_000 },
+  syncStaleMs: 15 * 60_000,
+} as const;
 
 /** The wait before poll number `polls` + 1 (exponential, capped). */
 export function pollDelay(settings: Pick<PartnerCallSettings, 'poll'>, polls: number): number {
@@ -62,23 +66,37 @@ export function pollDelay(settings: Pick<PartnerCallSettings, 'poll'>, polls: nu
  * a certificate renewed applies to the next call without a restart; its CA
  * replaces PARTNER_CA_FILES for this partner. Failed calls are logged to `logger`.
  */
-export async function clientFor(partner: ExchangePartner, settings: PartnerCallSettings, logger?: Logger): Promise<PartnerClient> {
+export async function clientFor(
+  partner: ExchangePartner,
+  settings: PartnerCallSettings,
+  logger?: Logger,
+): Promise<PartnerClient> {
   let transport: PartnerTransport | null;
   try {
     transport = await settings.transport(partner.id);
   } catch {
     // A sealed key that will not open (CA_DIR's partner-keys.kek is not the one it was sealed with): never call without it.
-    throw new PartnerCallError('NOT_CONFIGURED', 'our client key for this partner cannot be opened (CA_DIR/partner-keys.kek is not the one it was sealed with): issue a new certificate with renewPartnerClientCertificate', true);
+    throw new PartnerCallError(
+      'NOT_CONFIGURED',
+      'our client key for this partner cannot be opened (CA_DIR/partner-keys.kek is not the one it was sealed with): issue a new certificate with renewPartnerClientCertificate',
+      true,
+    );
   }
   // Suspended (or removed) since the job read it: retried, and the next attempt sees the suspension.
   if (!transport) throw new PartnerCallError('NOT_CONFIGURED', 'the partner is unknown or suspended', true);
   // An operator has to finish the registration: retried, then a dead letter they can re-drive.
   let signJwt: ((audience: string) => Promise<string>) | undefined;
   if (partner.outboundAuth === 'MTLS') {
-    if (!transport.clientCertificate) throw new PartnerCallError('NOT_CONFIGURED', 'the partner wants mutual TLS but we hold no client certificate for it: issue one with renewPartnerClientCertificate', true);
+    if (!transport.clientCertificate)
+      throw new PartnerCallError(
+        'NOT_CONFIGURED',
+        'the partner wants mutual TLS but we hold no client certificate for it: issue one with renewPartnerClientCertificate',
+        true,
+      );
   } else {
     const clientId = partner.ourClientId;
-    if (!clientId) throw new PartnerCallError('NOT_CONFIGURED', 'the partner has no client id for us (Partner.ourClientId)', true);
+    if (!clientId)
+      throw new PartnerCallError('NOT_CONFIGURED', 'the partner has no client id for us (Partner.ourClientId)', true);
     signJwt = (audience) => signPartnerJwt(settings.exchange.key, { clientId, audience });
   }
   return createPartnerClient(partner, {

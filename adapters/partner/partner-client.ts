@@ -30,7 +30,17 @@
 // replace that with a plain import.
 import { createHash } from 'node:crypto';
 import type { Logger } from '../../lib/logger';
-import { classifyAnswer, classifyTransportError, identifierToken, ifNoneExist, isFhirId, tasksInSearchset, type FhirResource, type Identifier, type IdentifiedResource } from './partner-answer';
+import {
+  classifyAnswer,
+  classifyTransportError,
+  identifierToken,
+  ifNoneExist,
+  isFhirId,
+  tasksInSearchset,
+  type FhirResource,
+  type Identifier,
+  type IdentifiedResource,
+} from './partner-answer';
 import { PartnerCallError, type PartnerOperation } from './partner-error';
 
 export { PartnerCallError, type PartnerErrorCode, type PartnerOperation } from './partner-error';
@@ -64,7 +74,11 @@ export interface PartnerClient {
    * Conditional create (If-None-Exist: identifier=<system>|<value>): 201 (created) or
    * 200 (the partner already holds a Task with this identifier: that Task).
    */
-  createTask(task: Record<string, unknown>, identifier: Identifier, context?: CallContext): Promise<{ status: number; task: IdentifiedResource }>;
+  createTask(
+    task: Record<string, unknown>,
+    identifier: Identifier,
+    context?: CallContext,
+  ): Promise<{ status: number; task: IdentifiedResource }>;
   /** GET Task?identifier=<system>|<value>: the Tasks carrying exactly our identifier, in the partner's order. */
   searchTasks(identifier: Identifier, context?: CallContext): Promise<IdentifiedResource[]>;
   readTask(id: string, context?: CallContext): Promise<IdentifiedResource>;
@@ -105,8 +119,13 @@ async function undiciAgent(slot: string | undefined, tls: TlsSettings): Promise<
   if (cached?.key === key) return cached.agent;
   const globalKey = Symbol.for('undici.globalDispatcher.1');
   // The global of the realm `fetch` comes from (the same as globalThis, except in a sandbox such as jest's).
-  const fetchRealm = (fetch as unknown as { constructor: FunctionConstructor }).constructor('return globalThis')() as typeof globalThis;
-  const holder = fetchRealm as unknown as Record<symbol, { constructor: new (options: unknown) => Dispatcher } | undefined>;
+  const fetchRealm = (fetch as unknown as { constructor: FunctionConstructor }).constructor(
+    'return globalThis',
+  )() as typeof globalThis;
+  const holder = fetchRealm as unknown as Record<
+    symbol,
+    { constructor: new (options: unknown) => Dispatcher } | undefined
+  >;
   // A data: URL makes Node set up its global dispatcher without any network traffic.
   if (!holder[globalKey]) await (await fetch('data:,')).text();
   const Agent = holder[globalKey]?.constructor;
@@ -124,28 +143,48 @@ async function undiciAgent(slot: string | undefined, tls: TlsSettings): Promise<
 /** What fhir-kit-client hands over: a parsed body with the Response attached, or an error with `response`. */
 type KitResult = Record<string, unknown>;
 
-export async function createPartnerClient(partner: PartnerEndpoint, options: PartnerClientOptions): Promise<PartnerClient> {
+export async function createPartnerClient(
+  partner: PartnerEndpoint,
+  options: PartnerClientOptions,
+): Promise<PartnerClient> {
   // fhir-kit-client 2 is an ES module; node16 module resolution keeps this a real import().
   const { Client, RESPONSE_KEY } = await import('fhir-kit-client');
   const timeoutMs = options.timeoutMs ?? 10_000;
   const tls: TlsSettings = { ca: options.trustedCaPems ?? [], clientCertificate: options.clientCertificate };
   // Node's global dispatcher serves partners that need neither a private CA nor a client certificate.
-  const requestOptions = tls.ca.length > 0 || tls.clientCertificate ? { dispatcher: await undiciAgent(options.partnerId, tls) } : {};
+  const requestOptions =
+    tls.ca.length > 0 || tls.clientCertificate ? { dispatcher: await undiciAgent(options.partnerId, tls) } : {};
   const baseUrl = partner.fhirBaseUrl.replace(/\/+$/, '');
   const client = new Client({ baseUrl, requestOptions });
 
   function failed(error: PartnerCallError, operation: PartnerOperation, context: CallContext): PartnerCallError {
     const named = error.during(operation);
     options.logger?.warn(
-      { partnerId: options.partnerId, requestId: context.requestId, operation, code: named.code, httpStatus: named.status, issueCode: named.issueCode, retryable: named.retryable, outcomeUnknown: named.outcomeUnknown },
+      {
+        partnerId: options.partnerId,
+        requestId: context.requestId,
+        operation,
+        code: named.code,
+        httpStatus: named.status,
+        issueCode: named.issueCode,
+        retryable: named.retryable,
+        outcomeUnknown: named.outcomeUnknown,
+      },
       `partner call failed: ${named.code}`,
     );
     return named;
   }
 
   /** One HTTP exchange, classified: the expected resource, or a logged PartnerCallError. */
-  async function call(operation: PartnerOperation, expected: 'Task' | 'CareTeam' | 'Bundle', context: CallContext, run: (options: { headers: Record<string, string>; signal: AbortSignal }) => Promise<KitResult>): Promise<{ status: number; resource: IdentifiedResource }> {
-    const headers: Record<string, string> = options.signJwt ? { authorization: `Bearer ${await options.signJwt(baseUrl)}` } : {};
+  async function call(
+    operation: PartnerOperation,
+    expected: 'Task' | 'CareTeam' | 'Bundle',
+    context: CallContext,
+    run: (options: { headers: Record<string, string>; signal: AbortSignal }) => Promise<KitResult>,
+  ): Promise<{ status: number; resource: IdentifiedResource }> {
+    const headers: Record<string, string> = options.signJwt
+      ? { authorization: `Bearer ${await options.signJwt(baseUrl)}` }
+      : {};
     let answer: { status: number; body: unknown };
     try {
       const result = await run({ headers, signal: AbortSignal.timeout(timeoutMs) });
@@ -155,35 +194,76 @@ export async function createPartnerClient(partner: PartnerEndpoint, options: Par
       if (typeof response?.status !== 'number') throw failed(classifyTransportError(error), operation, context);
       answer = { status: response.status, body: response.data };
     }
-    const classified = expected === 'Bundle' ? classifyAnswer(answer, expected, { idRequired: false }) : classifyAnswer(answer, expected);
+    const classified =
+      expected === 'Bundle'
+        ? classifyAnswer(answer, expected, { idRequired: false })
+        : classifyAnswer(answer, expected);
     if (!classified.ok) throw failed(classified.error, operation, context);
     // Only a Bundle may come without an id (see classifyAnswer).
     return { status: answer.status, resource: classified.resource as IdentifiedResource };
   }
 
-  async function read(resourceType: 'Task' | 'CareTeam', id: string, context: CallContext): Promise<IdentifiedResource> {
+  async function read(
+    resourceType: 'Task' | 'CareTeam',
+    id: string,
+    context: CallContext,
+  ): Promise<IdentifiedResource> {
     const operation = resourceType === 'Task' ? 'read-task' : 'read-care-team';
-    if (!isFhirId(id)) throw failed(new PartnerCallError('INVALID_FHIR', `the partner gave an invalid ${resourceType} id`, false), operation, context);
-    const { resource } = await call(operation, resourceType, context, (o) => client.read({ resourceType, id, options: o }) as Promise<KitResult>);
-    if (resource.id !== id) throw failed(new PartnerCallError('INVALID_FHIR', `the partner answered another ${resourceType} than the one asked for`, true), operation, context);
+    if (!isFhirId(id))
+      throw failed(
+        new PartnerCallError('INVALID_FHIR', `the partner gave an invalid ${resourceType} id`, false),
+        operation,
+        context,
+      );
+    const { resource } = await call(
+      operation,
+      resourceType,
+      context,
+      (o) => client.read({ resourceType, id, options: o }) as Promise<KitResult>,
+    );
+    if (resource.id !== id)
+      throw failed(
+        new PartnerCallError(
+          'INVALID_FHIR',
+          `the partner answered another ${resourceType} than the one asked for`,
+          true,
+        ),
+        operation,
+        context,
+      );
     return resource;
   }
 
   return {
     async createTask(task, identifier, context = {}) {
-      const { status, resource } = await call('create-task', 'Task', context, (o) =>
-        client.create({
-          resourceType: 'Task',
-          body: task as FhirResource,
-          // return=representation: a server defaulting to minimal answers would leave us nothing to check.
-          options: { ...o, headers: { ...o.headers, 'if-none-exist': ifNoneExist(identifier), prefer: 'return=representation' } },
-        }) as Promise<KitResult>,
+      const { status, resource } = await call(
+        'create-task',
+        'Task',
+        context,
+        (o) =>
+          client.create({
+            resourceType: 'Task',
+            body: task as FhirResource,
+            // return=representation: a server defaulting to minimal answers would leave us nothing to check.
+            options: {
+              ...o,
+              headers: { ...o.headers, 'if-none-exist': ifNoneExist(identifier), prefer: 'return=representation' },
+            },
+          }) as Promise<KitResult>,
       );
       return { status, task: resource };
     },
     async searchTasks(identifier, context = {}) {
-      const { resource } = await call('search-task', 'Bundle', context, (o) =>
-        client.search({ resourceType: 'Task', searchParams: { identifier: identifierToken(identifier) }, options: o }) as Promise<KitResult>,
+      const { resource } = await call(
+        'search-task',
+        'Bundle',
+        context,
+        (o) =>
+          client.search({
+            resourceType: 'Task',
+            searchParams: { identifier: identifierToken(identifier) },
+            options: o,
+          }) as Promise<KitResult>,
       );
       const found = tasksInSearchset(resource, identifier);
       if (!found.ok) throw failed(found.error, 'search-task', context);
@@ -198,7 +278,18 @@ export async function createPartnerClient(partner: PartnerEndpoint, options: Par
         { op: 'add', path: '/statusReason', value: statusReason },
       ] as const;
       try {
-        const { resource } = await call('cancel-task', 'Task', context, (o) => client.patch({ resourceType: 'Task', id: task.id, jsonPatch: [...jsonPatch], options: o }) as Promise<KitResult>);
+        const { resource } = await call(
+          'cancel-task',
+          'Task',
+          context,
+          (o) =>
+            client.patch({
+              resourceType: 'Task',
+              id: task.id,
+              jsonPatch: [...jsonPatch],
+              options: o,
+            }) as Promise<KitResult>,
+        );
         return resource;
       } catch (error) {
         // FHIR makes patch optional: a server without it says 405 (method) or 415 (media type).
@@ -206,13 +297,24 @@ export async function createPartnerClient(partner: PartnerEndpoint, options: Par
       }
       const { meta, ...rest } = task;
       const versionId = (meta as { versionId?: unknown } | undefined)?.versionId;
-      const { resource } = await call('cancel-task', 'Task', context, (o) =>
-        client.update({
-          resourceType: 'Task',
-          id: task.id,
-          body: { ...rest, status: 'cancelled', statusReason } as FhirResource,
-          options: { ...o, headers: { ...o.headers, ...(typeof versionId === 'string' ? { 'if-match': `W/"${versionId}"` } : {}), prefer: 'return=representation' } },
-        }) as Promise<KitResult>,
+      const { resource } = await call(
+        'cancel-task',
+        'Task',
+        context,
+        (o) =>
+          client.update({
+            resourceType: 'Task',
+            id: task.id,
+            body: { ...rest, status: 'cancelled', statusReason } as FhirResource,
+            options: {
+              ...o,
+              headers: {
+                ...o.headers,
+                ...(typeof versionId === 'string' ? { 'if-match': `W/"${versionId}"` } : {}),
+                prefer: 'return=representation',
+              },
+            },
+          }) as Promise<KitResult>,
       );
       return resource;
     },

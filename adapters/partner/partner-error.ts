@@ -81,6 +81,8 @@ export class PartnerCallError extends Error {
 
   /** The same error, naming the operation it happened in. */
   during(operation: PartnerOperation): PartnerCallError {
-    return this.details.operation ? this : new PartnerCallError(this.code, this.message, this.retryable, { ...this.details, operation });
+    return this.details.operation
+      ? this
+      : new PartnerCallError(this.code, this.message, this.retryable, { ...this.details, operation });
   }
 }

@@ -18,12 +18,30 @@ export function taskView(task: FhirResource): PartnerTaskView | null {
   const reason = (task.statusReason as { text?: unknown } | undefined)?.text;
   // A Task the partner marks failed or entered-in-error will not move again: the request ends as cancelled.
   if (task.status === 'failed' || task.status === 'entered-in-error') {
-    return { status: 'cancelled', statusReason: typeof reason === 'string' ? reason.slice(0, 1000) : `the partner marked the Task ${task.status}`, careTeamId: null };
+    return {
+      status: 'cancelled',
+      statusReason: typeof reason === 'string' ? reason.slice(0, 1000) : `the partner marked the Task ${task.status}`,
+      careTeamId: null,
+    };
   }
   const status = String(task.status);
   if (!(followed as readonly string[]).includes(status)) return null;
-  const outputs = Array.isArray(task.output) ? (task.output as Array<{ valueReference?: { reference?: unknown } }>) : [];
-  const careTeamId = outputs.map((o) => (typeof o.valueReference?.reference === 'string' ? careTeamReference.exec(o.valueReference.reference)?.[1] : undefined)).find((id) => id !== undefined) ?? null;
-  if (status === 'completed' && !careTeamId) throw new PartnerCallError('INVALID_FHIR', 'the completed Task names no CareTeam in output', true);
-  return { status: status as PartnerTaskView['status'], statusReason: typeof reason === 'string' ? reason.slice(0, 1000) : null, careTeamId };
+  const outputs = Array.isArray(task.output)
+    ? (task.output as Array<{ valueReference?: { reference?: unknown } }>)
+    : [];
+  const careTeamId =
+    outputs
+      .map((o) =>
+        typeof o.valueReference?.reference === 'string'
+          ? careTeamReference.exec(o.valueReference.reference)?.[1]
+          : undefined,
+      )
+      .find((id) => id !== undefined) ?? null;
+  if (status === 'completed' && !careTeamId)
+    throw new PartnerCallError('INVALID_FHIR', 'the completed Task names no CareTeam in output', true);
+  return {
+    status: status as PartnerTaskView['status'],
+    statusReason: typeof reason === 'string' ? reason.slice(0, 1000) : null,
+    careTeamId,
+  };
 }

@@ -9,16 +9,31 @@ import DataLoader from 'dataloader';
 import { Prisma } from '../../generated/prisma/client';
 import type { PrismaClient } from '../database';
 import { isUuid } from '../batch';
-import { hasCareRelationship, type CareBasis, type CareCaller, type CareRelationship, type HolderKind } from './care-relationship';
+import {
+  hasCareRelationship,
+  type CareBasis,
+  type CareCaller,
+  type CareRelationship,
+  type HolderKind,
+} from './care-relationship';
 import type { Principal } from './principal';
 
 export type CareSchema = 'identity' | 'rooms' | 'consent';
 export type CareViewDb = Pick<PrismaClient, '$queryRaw' | '$executeRaw' | '$transaction'>;
 
 const tables: Record<CareSchema, { relationships: Prisma.Sql; versions: Prisma.Sql }> = {
-  identity: { relationships: Prisma.raw('identity.care_relationship'), versions: Prisma.raw('identity.care_relationship_version') },
-  rooms: { relationships: Prisma.raw('rooms.care_relationship'), versions: Prisma.raw('rooms.care_relationship_version') },
-  consent: { relationships: Prisma.raw('consent.care_relationship'), versions: Prisma.raw('consent.care_relationship_version') },
+  identity: {
+    relationships: Prisma.raw('identity.care_relationship'),
+    versions: Prisma.raw('identity.care_relationship_version'),
+  },
+  rooms: {
+    relationships: Prisma.raw('rooms.care_relationship'),
+    versions: Prisma.raw('rooms.care_relationship_version'),
+  },
+  consent: {
+    relationships: Prisma.raw('consent.care_relationship'),
+    versions: Prisma.raw('consent.care_relationship_version'),
+  },
 };
 
 /**
@@ -27,7 +42,13 @@ const tables: Record<CareSchema, { relationships: Prisma.Sql; versions: Prisma.S
  * or repeated job cannot roll it back). The version row's lock serializes
  * two jobs for one subject. Returns whether the set was written.
  */
-export async function replaceCareRelationships(db: CareViewDb, schema: CareSchema, subjectId: string, relationships: readonly CareRelationship[], computedAt: Date): Promise<boolean> {
+export async function replaceCareRelationships(
+  db: CareViewDb,
+  schema: CareSchema,
+  subjectId: string,
+  relationships: readonly CareRelationship[],
+  computedAt: Date,
+): Promise<boolean> {
   const t = tables[schema];
   return db.$transaction(async (tx) => {
     const claimed = await tx.$queryRaw<Array<{ subject_id: string }>>`
@@ -49,9 +70,15 @@ export async function replaceCareRelationships(db: CareViewDb, schema: CareSchem
  * them too) replaces everything, and anything that ends a relationship
  * waits for the job.
  */
-export async function addCareRelationships(tx: Pick<PrismaClient, '$executeRaw'>, schema: CareSchema, relationships: readonly CareRelationship[]): Promise<void> {
+export async function addCareRelationships(
+  tx: Pick<PrismaClient, '$executeRaw'>,
+  schema: CareSchema,
+  relationships: readonly CareRelationship[],
+): Promise<void> {
   if (relationships.length === 0) return;
-  const values = relationships.map((r) => Prisma.sql`(${r.subjectId}::uuid, ${r.holderKind}, ${r.holderId}::uuid, ${r.basis}, ${r.since}, ${r.until})`);
+  const values = relationships.map(
+    (r) => Prisma.sql`(${r.subjectId}::uuid, ${r.holderKind}, ${r.holderId}::uuid, ${r.basis}, ${r.since}, ${r.until})`,
+  );
   await tx.$executeRaw`INSERT INTO ${tables[schema].relationships} (subject_id, holder_kind, holder_id, basis, since, until) VALUES ${Prisma.join(values)}`;
 }
 
@@ -64,7 +91,12 @@ interface Row {
 }
 
 /** The relationships of these subjects that could cover the caller (held by the caller, its facility or the deciders). */
-export async function relationshipsOf(db: Pick<PrismaClient, '$queryRaw'>, schema: CareSchema, subjectIds: readonly string[], caller: CareCaller): Promise<Row[]> {
+export async function relationshipsOf(
+  db: Pick<PrismaClient, '$queryRaw'>,
+  schema: CareSchema,
+  subjectIds: readonly string[],
+  caller: CareCaller,
+): Promise<Row[]> {
   if (subjectIds.length === 0) return [];
   const t = tables[schema];
   return db.$queryRaw<Row[]>`
@@ -75,12 +107,25 @@ export async function relationshipsOf(db: Pick<PrismaClient, '$queryRaw'>, schem
 }
 
 /** Request-scoped: subject id → whether the caller has a care relationship with it now. Malformed ids and anonymous callers: false. */
-export function careLoader(db: Pick<PrismaClient, '$queryRaw'>, schema: CareSchema, principal: Principal, now: () => Date): DataLoader<string, boolean> {
+export function careLoader(
+  db: Pick<PrismaClient, '$queryRaw'>,
+  schema: CareSchema,
+  principal: Principal,
+  now: () => Date,
+): DataLoader<string, boolean> {
   return new DataLoader(async (subjectIds) => {
     if (principal.kind !== 'user') return subjectIds.map(() => false);
     const valid = [...new Set(subjectIds.filter(isUuid))];
     const rows = await relationshipsOf(db, schema, valid, principal);
     const at = now();
-    return subjectIds.map((id) => hasCareRelationship(principal, rows.filter((row) => row.subject_id === id).map((row) => ({ holderKind: row.holder_kind, holderId: row.holder_id, basis: row.basis, until: row.until })), at));
+    return subjectIds.map((id) =>
+      hasCareRelationship(
+        principal,
+        rows
+          .filter((row) => row.subject_id === id)
+          .map((row) => ({ holderKind: row.holder_kind, holderId: row.holder_id, basis: row.basis, until: row.until })),
+        at,
+      ),
+    );
   });
 }

@@ -1,4 +1,11 @@
-import { careRelationships, hasCareRelationship, relationshipAllows, STEP_DAYS, type CareCaller, type SubjectCareFacts } from './care-relationship';
+import {
+  careRelationships,
+  hasCareRelationship,
+  relationshipAllows,
+  STEP_DAYS,
+  type CareCaller,
+  type SubjectCareFacts,
+} from './care-relationship';
 
 const day = 24 * 60 * 60 * 1000;
 const t0 = new Date('2026-11-01T00:00:00Z');
@@ -14,9 +21,15 @@ const facts = (over: Partial<SubjectCareFacts> = {}): SubjectCareFacts => ({
   ...over,
 });
 
-const makeCaller = (over: Partial<CareCaller> = {}): CareCaller => ({ userId: 'u-1', facilityId: 'f-1', role: 'USER', ...over });
+const makeCaller = (over: Partial<CareCaller> = {}): CareCaller => ({
+  userId: 'u-1',
+  facilityId: 'f-1',
+  role: 'USER',
+  ...over,
+});
 
-const allows = (caller: CareCaller, f: SubjectCareFacts, now: Date) => hasCareRelationship(caller, careRelationships(f), now);
+const allows = (caller: CareCaller, f: SubjectCareFacts, now: Date) =>
+  hasCareRelationship(caller, careRelationships(f), now);
 
 describe('care relationships (need to know)', () => {
   it('relates nobody to a subject with no facts', () => {
@@ -44,7 +57,15 @@ describe('care relationships (need to know)', () => {
     const f = facts({
       registration: { userId: 'u-1', facilityId: 'f-1', at: t0 },
       consentSteps: [{ userId: 'u-2', facilityId: 'f-1', at: at(1) }],
-      rooms: [{ status: 'OPEN', openedAt: at(2), openedBy: 'admin', closedAt: null, members: [{ userId: 'u-5', addedAt: at(2) }] }],
+      rooms: [
+        {
+          status: 'OPEN',
+          openedAt: at(2),
+          openedBy: 'admin',
+          closedAt: null,
+          members: [{ userId: 'u-5', addedAt: at(2) }],
+        },
+      ],
     });
     expect(allows(makeCaller(), f, at(3))).toBe(false);
     expect(allows(makeCaller({ userId: 'u-5', facilityId: 'f-7' }), f, at(3))).toBe(true);
@@ -64,7 +85,11 @@ describe('care relationships (need to know)', () => {
   });
 
   it('keeps members of a closed room related (they may still read it), not its opener', () => {
-    const f = facts({ rooms: [{ status: 'CLOSED', openedAt: t0, openedBy: 'mgr', closedAt: at(1), members: [{ userId: 'u-1', addedAt: t0 }] }] });
+    const f = facts({
+      rooms: [
+        { status: 'CLOSED', openedAt: t0, openedBy: 'mgr', closedAt: at(1), members: [{ userId: 'u-1', addedAt: t0 }] },
+      ],
+    });
     expect(allows(makeCaller(), f, at(400))).toBe(true);
     expect(allows(makeCaller({ userId: 'mgr', role: 'ADMIN_MANAGER' }), f, at(1))).toBe(false);
   });
@@ -76,23 +101,38 @@ describe('care relationships (need to know)', () => {
   });
 
   it('relates the deciders only while a decision about the subject waits for them', () => {
-    const forwarded = facts({ applications: [{ form: 8, status: 'FORWARDED', facilityId: 'f-1', submittedBy: 'u-1', submittedAt: t0, updatedAt: at(1) }] });
+    const forwarded = facts({
+      applications: [
+        { form: 8, status: 'FORWARDED', facilityId: 'f-1', submittedBy: 'u-1', submittedAt: t0, updatedAt: at(1) },
+      ],
+    });
     const decider = makeCaller({ userId: 'd', facilityId: 'f-9', role: 'ADMIN_MANAGER' });
     expect(allows(decider, forwarded, at(2))).toBe(true);
-    expect(allows(makeCaller({ userId: 'fm', facilityId: 'f-9', role: 'FACILITY_MANAGER' }), forwarded, at(2))).toBe(false);
-    const rejected = facts({ applications: [{ form: 8, status: 'REJECTED', facilityId: 'f-1', submittedBy: 'u-1', submittedAt: t0, updatedAt: at(1) }] });
+    expect(allows(makeCaller({ userId: 'fm', facilityId: 'f-9', role: 'FACILITY_MANAGER' }), forwarded, at(2))).toBe(
+      false,
+    );
+    const rejected = facts({
+      applications: [
+        { form: 8, status: 'REJECTED', facilityId: 'f-1', submittedBy: 'u-1', submittedAt: t0, updatedAt: at(1) },
+      ],
+    });
     expect(allows(decider, rejected, at(2))).toBe(false);
     // A decided Form 8 relates no one (the facility's other steps, if any, still count).
     expect(allows(makeCaller(), rejected, at(2))).toBe(false);
   });
 
   it('keeps a pending Form 8 step until it is decided, however long it waits', () => {
-    const pending = facts({ applications: [{ form: 8, status: 'SUBMITTED', facilityId: 'f-1', submittedBy: 'u-1', submittedAt: t0, updatedAt: t0 }] });
+    const pending = facts({
+      applications: [
+        { form: 8, status: 'SUBMITTED', facilityId: 'f-1', submittedBy: 'u-1', submittedAt: t0, updatedAt: t0 },
+      ],
+    });
     expect(allows(makeCaller({ userId: 'u-2' }), pending, at(STEP_DAYS * 3))).toBe(true);
   });
 
   it('relates an existence check asker once answered, and the deciders while it waits for them', () => {
-    const check = (status: string, answeredAt: Date | null) => facts({ existenceChecks: [{ requestedBy: 'u-1', facilityId: 'f-1', status, createdAt: t0, answeredAt }] });
+    const check = (status: string, answeredAt: Date | null) =>
+      facts({ existenceChecks: [{ requestedBy: 'u-1', facilityId: 'f-1', status, createdAt: t0, answeredAt }] });
     const decider = makeCaller({ userId: 'd', role: 'SYSTEM_ADMIN' });
     expect(allows(makeCaller(), check('AT_FACILITY_MANAGER', null), at(1))).toBe(false);
     expect(allows(decider, check('AT_FACILITY_MANAGER', null), at(1))).toBe(false);
@@ -103,7 +143,11 @@ describe('care relationships (need to know)', () => {
 
   it('treats an expiry as exclusive and an open-ended relationship as lasting', () => {
     const caller = makeCaller();
-    expect(relationshipAllows(caller, { holderKind: 'USER', holderId: 'u-1', basis: 'CONSENT', until: at(1) }, at(1))).toBe(false);
-    expect(relationshipAllows(caller, { holderKind: 'USER', holderId: 'u-1', basis: 'MEMBER', until: null }, at(10_000))).toBe(true);
+    expect(
+      relationshipAllows(caller, { holderKind: 'USER', holderId: 'u-1', basis: 'CONSENT', until: at(1) }, at(1)),
+    ).toBe(false);
+    expect(
+      relationshipAllows(caller, { holderKind: 'USER', holderId: 'u-1', basis: 'MEMBER', until: null }, at(10_000)),
+    ).toBe(true);
   });
 });

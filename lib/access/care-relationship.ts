@@ -29,7 +29,15 @@
 import { can } from './permissions';
 import type { Role, UserPrincipal } from './principal';
 
-export const careBases = ['MEMBER', 'MANAGER', 'REGISTERED', 'EXISTENCE_CHECK', 'CONSENT', 'ROOM_APPLICATION', 'DECISION'] as const;
+export const careBases = [
+  'MEMBER',
+  'MANAGER',
+  'REGISTERED',
+  'EXISTENCE_CHECK',
+  'CONSENT',
+  'ROOM_APPLICATION',
+  'DECISION',
+] as const;
 export type CareBasis = (typeof careBases)[number];
 export type HolderKind = 'USER' | 'FACILITY' | 'DECIDERS';
 
@@ -60,11 +68,30 @@ export interface SubjectCareFacts {
   /** Identity: who registered the subject (null for rows from before it was kept). */
   registration: CareStep | null;
   /** Rooms: every room of the subject, with its current members. */
-  rooms: ReadonlyArray<{ status: 'OPEN' | 'SUSPENDED' | 'CLOSED'; openedAt: Date; openedBy: string | null; closedAt: Date | null; members: ReadonlyArray<{ userId: string; addedAt: Date }> }>;
+  rooms: ReadonlyArray<{
+    status: 'OPEN' | 'SUSPENDED' | 'CLOSED';
+    openedAt: Date;
+    openedBy: string | null;
+    closedAt: Date | null;
+    members: ReadonlyArray<{ userId: string; addedAt: Date }>;
+  }>;
   /** Rooms: Forms 8-10 about the subject. */
-  applications: ReadonlyArray<{ form: number; status: string; facilityId: string; submittedBy: string; submittedAt: Date; updatedAt: Date }>;
+  applications: ReadonlyArray<{
+    form: number;
+    status: string;
+    facilityId: string;
+    submittedBy: string;
+    submittedAt: Date;
+    updatedAt: Date;
+  }>;
   /** Rooms: existence checks whose question matches the subject (kana folded, birth date). */
-  existenceChecks: ReadonlyArray<{ requestedBy: string; facilityId: string; status: string; createdAt: Date; answeredAt: Date | null }>;
+  existenceChecks: ReadonlyArray<{
+    requestedBy: string;
+    facilityId: string;
+    status: string;
+    createdAt: Date;
+    answeredAt: Date | null;
+  }>;
   /** Consent: Forms 6/7, withdrawals and legal exceptions, by who recorded them. */
   consentSteps: readonly CareStep[];
 }
@@ -77,31 +104,73 @@ export function careRelationships(facts: SubjectCareFacts): CareRelationship[] {
   const out: CareRelationship[] = [];
   const roomInUse = facts.rooms.some((room) => room.status !== 'CLOSED');
   // A closed room's end (its closing, or its opening for a row without one): steps before it were taken for that room.
-  const latestEnd = facts.rooms.reduce((latest, room) => Math.max(latest, (room.closedAt ?? room.openedAt).getTime()), -Infinity);
+  const latestEnd = facts.rooms.reduce(
+    (latest, room) => Math.max(latest, (room.closedAt ?? room.openedAt).getTime()),
+    -Infinity,
+  );
   const stepCounts = (at: Date) => !roomInUse && at.getTime() > latestEnd;
 
   const step = (basis: CareBasis, s: CareStep, until: Date | null = new Date(s.at.getTime() + STEP_DAYS * dayMs)) => {
     if (!stepCounts(s.at)) return;
     out.push({ subjectId, holderKind: 'USER', holderId: s.userId, basis, since: s.at, until });
-    if (s.facilityId) out.push({ subjectId, holderKind: 'FACILITY', holderId: s.facilityId, basis, since: s.at, until });
+    if (s.facilityId)
+      out.push({ subjectId, holderKind: 'FACILITY', holderId: s.facilityId, basis, since: s.at, until });
   };
 
   for (const room of facts.rooms) {
-    for (const member of room.members) out.push({ subjectId, holderKind: 'USER', holderId: member.userId, basis: 'MEMBER', since: member.addedAt, until: null });
-    if (room.status !== 'CLOSED' && room.openedBy) out.push({ subjectId, holderKind: 'USER', holderId: room.openedBy, basis: 'MANAGER', since: room.openedAt, until: null });
+    for (const member of room.members)
+      out.push({
+        subjectId,
+        holderKind: 'USER',
+        holderId: member.userId,
+        basis: 'MEMBER',
+        since: member.addedAt,
+        until: null,
+      });
+    if (room.status !== 'CLOSED' && room.openedBy)
+      out.push({
+        subjectId,
+        holderKind: 'USER',
+        holderId: room.openedBy,
+        basis: 'MANAGER',
+        since: room.openedAt,
+        until: null,
+      });
   }
   if (facts.registration) step('REGISTERED', facts.registration);
   for (const consentStep of facts.consentSteps) step('CONSENT', consentStep);
   for (const check of facts.existenceChecks) {
-    if (check.status === 'ANSWERED' && check.answeredAt) step('EXISTENCE_CHECK', { userId: check.requestedBy, facilityId: check.facilityId, at: check.answeredAt });
-    if (checkAtDeciders.has(check.status)) out.push({ subjectId, holderKind: 'DECIDERS', holderId: null, basis: 'DECISION', since: check.createdAt, until: null });
+    if (check.status === 'ANSWERED' && check.answeredAt)
+      step('EXISTENCE_CHECK', { userId: check.requestedBy, facilityId: check.facilityId, at: check.answeredAt });
+    if (checkAtDeciders.has(check.status))
+      out.push({
+        subjectId,
+        holderKind: 'DECIDERS',
+        holderId: null,
+        basis: 'DECISION',
+        since: check.createdAt,
+        until: null,
+      });
   }
   for (const application of facts.applications) {
     const pending = pendingApplication.has(application.status);
     // A Form 8 waiting for a decision is a step still being taken. Once decided it relates no one:
     // applied, the room it opened decides; refused or withdrawn, the facility's other steps still count.
-    if (application.form === 8 && pending) step('ROOM_APPLICATION', { userId: application.submittedBy, facilityId: application.facilityId, at: application.submittedAt }, null);
-    if (application.status === 'FORWARDED') out.push({ subjectId, holderKind: 'DECIDERS', holderId: null, basis: 'DECISION', since: application.updatedAt, until: null });
+    if (application.form === 8 && pending)
+      step(
+        'ROOM_APPLICATION',
+        { userId: application.submittedBy, facilityId: application.facilityId, at: application.submittedAt },
+        null,
+      );
+    if (application.status === 'FORWARDED')
+      out.push({
+        subjectId,
+        holderKind: 'DECIDERS',
+        holderId: null,
+        basis: 'DECISION',
+        since: application.updatedAt,
+        until: null,
+      });
   }
   return out;
 }
@@ -112,7 +181,11 @@ const facilityRoles: ReadonlySet<Role> = new Set(['USER', 'FACILITY_MANAGER']);
 export type CareCaller = Pick<UserPrincipal, 'userId' | 'facilityId' | 'role'>;
 
 /** Whether this relationship covers the caller at `now`. */
-export function relationshipAllows(caller: CareCaller, relationship: Pick<CareRelationship, 'holderKind' | 'holderId' | 'basis' | 'until'>, now: Date): boolean {
+export function relationshipAllows(
+  caller: CareCaller,
+  relationship: Pick<CareRelationship, 'holderKind' | 'holderId' | 'basis' | 'until'>,
+  now: Date,
+): boolean {
   if (relationship.until !== null && relationship.until.getTime() <= now.getTime()) return false;
   switch (relationship.holderKind) {
     case 'USER':
@@ -128,7 +201,11 @@ export function relationshipAllows(caller: CareCaller, relationship: Pick<CareRe
   }
 }
 
-export function hasCareRelationship(caller: CareCaller, relationships: ReadonlyArray<Pick<CareRelationship, 'holderKind' | 'holderId' | 'basis' | 'until'>>, now: Date): boolean {
+export function hasCareRelationship(
+  caller: CareCaller,
+  relationships: ReadonlyArray<Pick<CareRelationship, 'holderKind' | 'holderId' | 'basis' | 'until'>>,
+  now: Date,
+): boolean {
   return relationships.some((relationship) => relationshipAllows(caller, relationship, now));
 }
 

@@ -4,7 +4,10 @@ import { appError } from '../graphql-errors';
 import { can, type Operation, type TargetFacts } from './permissions';
 import type { Principal, UserPrincipal } from './principal';
 
-export function requireSignedIn(principal: Principal, options: { allowPendingPasswordChange?: boolean } = {}): UserPrincipal {
+export function requireSignedIn(
+  principal: Principal,
+  options: { allowPendingPasswordChange?: boolean } = {},
+): UserPrincipal {
   if (principal.kind !== 'user') throw appError('UNAUTHENTICATED', 'sign in first');
   if (principal.mustChangePassword && !options.allowPendingPasswordChange) {
     throw appError('FORBIDDEN', 'change your initial password first', { reason: 'PASSWORD_CHANGE_REQUIRED' });
@@ -15,6 +18,7 @@ export function requireSignedIn(principal: Principal, options: { allowPendingPas
 /** Signed in and holding at least one of the operations (on the target). */
 export function requireAnyOf(principal: Principal, operations: Operation[], target: TargetFacts = {}): UserPrincipal {
   const user = requireSignedIn(principal);
-  if (!operations.some((operation) => can(user, operation, target))) throw appError('FORBIDDEN', `not allowed: ${operations.join(' or ')}`);
+  if (!operations.some((operation) => can(user, operation, target)))
+    throw appError('FORBIDDEN', `not allowed: ${operations.join(' or ')}`);
   return user;
 }

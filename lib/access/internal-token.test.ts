@@ -1,5 +1,10 @@
 import { SignJWT, importPKCS8 } from 'jose';
-import { generateInternalKeyPair, internalTokenSigner, internalTokenVerifier, InvalidInternalToken } from './internal-token';
+import {
+  generateInternalKeyPair,
+  internalTokenSigner,
+  internalTokenVerifier,
+  InvalidInternalToken,
+} from './internal-token';
 import type { Principal } from './principal';
 
 const principal: Principal = {
@@ -20,7 +25,11 @@ describe('internal token', () => {
     const sign = await internalTokenSigner(keys.privateKeyPem);
     const verify = await internalTokenVerifier(keys.publicKeyPem);
     expect(await verify(await sign(principal))).toEqual(principal);
-    expect(await verify(await sign({ kind: 'anonymous', certificate: null, address: null }))).toEqual({ kind: 'anonymous', certificate: null, address: null });
+    expect(await verify(await sign({ kind: 'anonymous', certificate: null, address: null }))).toEqual({
+      kind: 'anonymous',
+      certificate: null,
+      address: null,
+    });
   });
 
   it('refuses tokens signed by another key, tampered, expired, or carrying a malformed principal', async () => {
@@ -32,16 +41,31 @@ describe('internal token', () => {
 
     const genuine = await (await internalTokenSigner(keys.privateKeyPem))(principal);
     const [h, p, s] = genuine.split('.');
-    const elevated = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(p!, 'base64url').toString()), prn: { ...principal, role: 'SYSTEM_ADMIN' } })).toString('base64url');
+    const elevated = Buffer.from(
+      JSON.stringify({
+        ...JSON.parse(Buffer.from(p!, 'base64url').toString()),
+        prn: { ...principal, role: 'SYSTEM_ADMIN' },
+      }),
+    ).toString('base64url');
     await expect(verify(`${h}.${elevated}.${s}`)).rejects.toBeInstanceOf(InvalidInternalToken);
 
     const key = await importPKCS8(keys.privateKeyPem, 'EdDSA');
-    const expired = await new SignJWT({ prn: principal }).setProtectedHeader({ alg: 'EdDSA' }).setIssuer('renkei-gateway').setAudience('renkei-subgraphs')
-      .setIssuedAt(Math.floor(Date.now() / 1000) - 600).setExpirationTime(Math.floor(Date.now() / 1000) - 500).sign(key);
+    const expired = await new SignJWT({ prn: principal })
+      .setProtectedHeader({ alg: 'EdDSA' })
+      .setIssuer('renkei-gateway')
+      .setAudience('renkei-subgraphs')
+      .setIssuedAt(Math.floor(Date.now() / 1000) - 600)
+      .setExpirationTime(Math.floor(Date.now() / 1000) - 500)
+      .sign(key);
     await expect(verify(expired)).rejects.toBeInstanceOf(InvalidInternalToken);
 
-    const malformed = await new SignJWT({ prn: { kind: 'user', role: 'ROOT' } }).setProtectedHeader({ alg: 'EdDSA' }).setIssuer('renkei-gateway').setAudience('renkei-subgraphs')
-      .setIssuedAt().setExpirationTime('60s').sign(key);
+    const malformed = await new SignJWT({ prn: { kind: 'user', role: 'ROOT' } })
+      .setProtectedHeader({ alg: 'EdDSA' })
+      .setIssuer('renkei-gateway')
+      .setAudience('renkei-subgraphs')
+      .setIssuedAt()
+      .setExpirationTime('60s')
+      .sign(key);
     await expect(verify(malformed)).rejects.toBeInstanceOf(InvalidInternalToken);
     await expect(verify('not-a-jwt')).rejects.toBeInstanceOf(InvalidInternalToken);
   });

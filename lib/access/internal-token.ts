@@ -64,7 +64,12 @@ export async function internalTokenVerifier(publicKeyPem: string): Promise<Verif
   const key = await importSPKI(publicKeyPem, algorithm);
   return async (token) => {
     try {
-      const { payload } = await jwtVerify(token, key, { issuer, audience, algorithms: [algorithm], maxTokenAge: `${lifetimeSeconds + 5}s` });
+      const { payload } = await jwtVerify(token, key, {
+        issuer,
+        audience,
+        algorithms: [algorithm],
+        maxTokenAge: `${lifetimeSeconds + 5}s`,
+      });
       return principalClaim.parse(payload.prn);
     } catch {
       throw new InvalidInternalToken();

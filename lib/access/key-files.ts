@@ -16,10 +16,13 @@ export function readKeyFile(file: string | undefined, variable: string): string 
 }
 
 /** Writes a new key pair into dir unless one is there; returns the file paths. */
-export async function ensureInternalKeyFiles(dir: string): Promise<{ privateKeyFile: string; publicKeyFile: string; created: boolean }> {
+export async function ensureInternalKeyFiles(
+  dir: string,
+): Promise<{ privateKeyFile: string; publicKeyFile: string; created: boolean }> {
   const privateKeyFile = path.join(dir, 'internal-token.key');
   const publicKeyFile = path.join(dir, 'internal-token.pub');
-  if (fs.existsSync(privateKeyFile) && fs.existsSync(publicKeyFile)) return { privateKeyFile, publicKeyFile, created: false };
+  if (fs.existsSync(privateKeyFile) && fs.existsSync(publicKeyFile))
+    return { privateKeyFile, publicKeyFile, created: false };
   fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
   const keys: InternalKeyPair = await generateInternalKeyPair();
   fs.writeFileSync(privateKeyFile, keys.privateKeyPem, { mode: 0o600 });

@@ -10,13 +10,26 @@ import { roles, type Role } from './principal';
 const rulesPath = path.join(repoRoot, 'docs', 'access-rules.md');
 
 /** The table's rows, by the start of their capability text, and the operations each covers. */
-const rows: Array<{ capability: string; ops: Partial<Record<'decide' | 'forward' | 'submit', Operation>> & { decide: Operation } }> = [
-  { capability: 'register / change / stop facilities', ops: { decide: 'facility.decide', forward: 'facility.forward', submit: 'facility.submit' } },
+const rows: Array<{
+  capability: string;
+  ops: Partial<Record<'decide' | 'forward' | 'submit', Operation>> & { decide: Operation };
+}> = [
+  {
+    capability: 'register / change / stop facilities',
+    ops: { decide: 'facility.decide', forward: 'facility.forward', submit: 'facility.submit' },
+  },
   { capability: 'issue / change account IDs', ops: { decide: 'user.decide', submit: 'user.submit' } },
   { capability: 'send certificate install instructions', ops: { decide: 'certificate.issue' } },
   { capability: 'open / close rooms', ops: { decide: 'room.decide', forward: 'room.confirm', submit: 'room.submit' } },
   { capability: "register a partner system's user", ops: { decide: 'partner.registerInboundUser' } },
-  { capability: 'ask a partner system to add our user', ops: { decide: 'partner.requestOutboundJoin', forward: 'partner.forwardOutboundJoin', submit: 'partner.askOutboundJoin' } },
+  {
+    capability: 'ask a partner system to add our user',
+    ops: {
+      decide: 'partner.requestOutboundJoin',
+      forward: 'partner.forwardOutboundJoin',
+      submit: 'partner.askOutboundJoin',
+    },
+  },
   { capability: 'guide and supervise facilities', ops: { decide: 'facility.supervise' } },
   { capability: 'restrict all or part of the system', ops: { decide: 'system.restrict' } },
   { capability: 'delete long-unused accounts', ops: { decide: 'account.deleteUnused' } },
@@ -42,10 +55,16 @@ function briefTable(): Map<string, Record<Role, string>> {
   const text = fs.readFileSync(rulesPath, 'utf8');
   const section = text.slice(text.indexOf('## Who may do what'));
   const lines = section.split('\n').filter((l) => l.startsWith('|'));
-  const header = lines[0]!.split('|').slice(1, -1).map((c) => c.trim());
+  const header = lines[0]!
+    .split('|')
+    .slice(1, -1)
+    .map((c) => c.trim());
   const table = new Map<string, Record<Role, string>>();
   for (const line of lines.slice(2)) {
-    const cells = line.split('|').slice(1, -1).map((c) => c.trim());
+    const cells = line
+      .split('|')
+      .slice(1, -1)
+      .map((c) => c.trim());
     const byRole = Object.fromEntries(header.slice(1).map((role, i) => [role, cells[i + 1]])) as Record<Role, string>;
     table.set(cells[0]!, byRole);
   }
@@ -66,7 +85,9 @@ describe('permission table', () => {
         const entry = [...brief.entries()].find(([capability]) => capability.startsWith(row.capability));
         if (!entry) throw new Error(`the access rules have no row starting "${row.capability}"`);
         const expected = meaning(entry[1][role]);
-        for (const [which, operation] of Object.entries(row.ops) as Array<['decide' | 'forward' | 'submit', Operation]>) {
+        for (const [which, operation] of Object.entries(row.ops) as Array<
+          ['decide' | 'forward' | 'submit', Operation]
+        >) {
           const want = expected && expected.op === which ? expected.grant : undefined;
           expect({ operation, grant: grantOf(role, operation) }).toEqual({ operation, grant: want });
         }
@@ -76,7 +97,16 @@ describe('permission table', () => {
 
   it('covers every operation; beyond the table only the audit trail, the Art. 22 fault flow and appendix 5 disclosure, as the access rules describe them', () => {
     const covered = new Set(rows.flatMap((r) => Object.values(r.ops)));
-    expect(operations.filter((op) => !covered.has(op))).toEqual(['partner.manage', 'audit.read', 'fault.report', 'fault.forward', 'fault.respond', 'disclosure.record', 'disclosure.produce', 'exchange.deadLetters']);
+    expect(operations.filter((op) => !covered.has(op))).toEqual([
+      'partner.manage',
+      'audit.read',
+      'fault.report',
+      'fault.forward',
+      'fault.respond',
+      'disclosure.record',
+      'disclosure.produce',
+      'exchange.deadLetters',
+    ]);
     expect(permissionTable['audit.read']).toEqual({ SYSTEM_ADMIN: 'any' });
     // The partner registry opens the network to another organization: the system admin's alone.
     expect(permissionTable['partner.manage']).toEqual({ SYSTEM_ADMIN: 'any' });
@@ -86,7 +116,11 @@ describe('permission table', () => {
     expect(permissionTable['fault.respond']).toEqual({ SYSTEM_ADMIN: 'any' });
     // Appendix 5: "the SYSTEM_ADMIN must promptly supply the usage status"; the city's and core hospitals' managers may take the request down.
     expect(permissionTable['disclosure.produce']).toEqual({ SYSTEM_ADMIN: 'any' });
-    expect(permissionTable['disclosure.record']).toEqual({ SYSTEM_ADMIN: 'any', ADMIN_MANAGER: 'any', HOSPITAL_MANAGER: 'any' });
+    expect(permissionTable['disclosure.record']).toEqual({
+      SYSTEM_ADMIN: 'any',
+      ADMIN_MANAGER: 'any',
+      HOSPITAL_MANAGER: 'any',
+    });
     // The exchange's dead letters: the system admin, who sends the Art. 20-3 requests, operates their delivery.
     expect(permissionTable['exchange.deadLetters']).toEqual({ SYSTEM_ADMIN: 'any' });
   });

@@ -76,7 +76,13 @@ export const permissionTable: Table = {
     USER: 'member',
   },
   'audit.read': { SYSTEM_ADMIN: 'any' },
-  'fault.report': { SYSTEM_ADMIN: 'any', ADMIN_MANAGER: 'any', HOSPITAL_MANAGER: 'any', FACILITY_MANAGER: 'any', USER: 'any' },
+  'fault.report': {
+    SYSTEM_ADMIN: 'any',
+    ADMIN_MANAGER: 'any',
+    HOSPITAL_MANAGER: 'any',
+    FACILITY_MANAGER: 'any',
+    USER: 'any',
+  },
   'fault.forward': { FACILITY_MANAGER: 'own-facility' },
   'fault.respond': { SYSTEM_ADMIN: 'any' },
   // Not in the brief's table. The request reaches the network through the city or a core
@@ -97,7 +103,11 @@ export interface TargetFacts {
   isMember?: boolean;
 }
 
-export function can(principal: Pick<UserPrincipal, 'role' | 'facilityId'>, operation: Operation, target: TargetFacts = {}): boolean {
+export function can(
+  principal: Pick<UserPrincipal, 'role' | 'facilityId'>,
+  operation: Operation,
+  target: TargetFacts = {},
+): boolean {
   const grant = grantOf(principal.role, operation);
   switch (grant) {
     case 'any':

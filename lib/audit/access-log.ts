@@ -1,7 +1,14 @@
 // Storing and verifying a subgraph's chained access records. Appends are
 // serialized per chain with a transaction-scoped advisory lock, so two
 // concurrent appends cannot both link to the same previous record.
-import { chainHash, genesisHash, verifyChain, type AccessFacts, type ChainedRecord, type ChainVerdict } from './hash-chain';
+import {
+  chainHash,
+  genesisHash,
+  verifyChain,
+  type AccessFacts,
+  type ChainedRecord,
+  type ChainVerdict,
+} from './hash-chain';
 
 /** The part of a Prisma model delegate (rooms' or consent's access_record) this module uses. */
 export interface AccessRecordDelegate {
@@ -70,7 +77,10 @@ export interface ChainVerification {
   reason: 'HASH_MISMATCH' | 'LINK_MISMATCH' | null;
 }
 
-export async function chainVerification(records: AccessRecordDelegate, countBefore: (seq: bigint) => Promise<number>): Promise<ChainVerification> {
+export async function chainVerification(
+  records: AccessRecordDelegate,
+  countBefore: (seq: bigint) => Promise<number>,
+): Promise<ChainVerification> {
   const verdict = await verifyAccessChain(records);
   if (verdict.ok) return { ok: true, records: verdict.records, brokenAt: null, reason: null };
   return {

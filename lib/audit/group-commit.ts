@@ -35,7 +35,9 @@ export function groupCommit<T>(write: (batch: T[]) => Promise<void>, maxBatch = 
 }
 
 /** One committer per database handle (a process may hold several, e.g. in tests). */
-export function committerPerHandle<Handle extends object, T>(make: (handle: Handle) => GroupCommit<T>): (handle: Handle) => GroupCommit<T> {
+export function committerPerHandle<Handle extends object, T>(
+  make: (handle: Handle) => GroupCommit<T>,
+): (handle: Handle) => GroupCommit<T> {
   const committers = new WeakMap<Handle, GroupCommit<T>>();
   return (handle) => {
     let committer = committers.get(handle);

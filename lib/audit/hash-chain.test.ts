@@ -39,12 +39,20 @@ describe('access record hash chain', () => {
 
   it('detects a removed or reordered record', () => {
     expect(verifyChain([records[0]!, records[2]!])).toEqual({ ok: false, brokenAt: 3n, reason: 'link-mismatch' });
-    expect(verifyChain([records[1]!, records[0]!, records[2]!])).toEqual({ ok: false, brokenAt: 2n, reason: 'link-mismatch' });
+    expect(verifyChain([records[1]!, records[0]!, records[2]!])).toEqual({
+      ok: false,
+      brokenAt: 2n,
+      reason: 'link-mismatch',
+    });
   });
 
   it('detects a record rewritten with a recomputed hash, by the next link', () => {
     const forged = { ...records[1]!, what: 'nothing' };
     forged.hash = chainHash(forged, forged.prevHash);
-    expect(verifyChain([records[0]!, forged, records[2]!])).toEqual({ ok: false, brokenAt: 3n, reason: 'link-mismatch' });
+    expect(verifyChain([records[0]!, forged, records[2]!])).toEqual({
+      ok: false,
+      brokenAt: 3n,
+      reason: 'link-mismatch',
+    });
   });
 });

@@ -44,7 +44,8 @@ export function chainHash(facts: AccessFacts, prevHash: string): string {
   return createHash('sha256').update(canonicalForm(facts, prevHash)).digest('hex');
 }
 
-export type ChainVerdict = { ok: true; records: number } | { ok: false; brokenAt: bigint; reason: 'hash-mismatch' | 'link-mismatch' };
+export type ChainVerdict =
+  { ok: true; records: number } | { ok: false; brokenAt: bigint; reason: 'hash-mismatch' | 'link-mismatch' };
 
 /** Verifies records in seq order, starting from the genesis hash (or the hash before the first one given). */
 export function verifyChain(records: Iterable<ChainedRecord>, startHash = genesisHash): ChainVerdict {
@@ -52,7 +53,8 @@ export function verifyChain(records: Iterable<ChainedRecord>, startHash = genesi
   let count = 0;
   for (const record of records) {
     if (record.prevHash !== previous) return { ok: false, brokenAt: record.seq, reason: 'link-mismatch' };
-    if (chainHash(record, record.prevHash) !== record.hash) return { ok: false, brokenAt: record.seq, reason: 'hash-mismatch' };
+    if (chainHash(record, record.prevHash) !== record.hash)
+      return { ok: false, brokenAt: record.seq, reason: 'hash-mismatch' };
     previous = record.hash;
     count += 1;
   }

@@ -23,8 +23,14 @@ describe('the exchange key', () => {
 
   it('signs contract JWTs a partner verifies with our published JWK set', async () => {
     const key = await generateExchangeKey();
-    const token = await signPartnerJwt(key, { clientId: 'c3b4a9f0-1111-4222-8333-444455556666', audience: 'https://partner.example/fhir' });
-    const { payload } = await jwtVerify(token, createLocalJWKSet(jwksOf({ key })), { audience: 'https://partner.example/fhir', issuer: 'c3b4a9f0-1111-4222-8333-444455556666' });
+    const token = await signPartnerJwt(key, {
+      clientId: 'c3b4a9f0-1111-4222-8333-444455556666',
+      audience: 'https://partner.example/fhir',
+    });
+    const { payload } = await jwtVerify(token, createLocalJWKSet(jwksOf({ key })), {
+      audience: 'https://partner.example/fhir',
+      issuer: 'c3b4a9f0-1111-4222-8333-444455556666',
+    });
     expect(payload.sub).toBe(payload.iss);
     expect(typeof payload.jti).toBe('string');
     expect((payload.exp ?? 0) - (payload.iat ?? 0)).toBeLessThanOrEqual(300);

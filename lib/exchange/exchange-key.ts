@@ -58,9 +58,12 @@ export async function openExchangeKey(dir: string): Promise<ExchangeKey> {
   try {
     privateKey = createPrivateKey(fs.readFileSync(file, 'utf8'));
   } catch (error) {
-    throw new StartupError([`the exchange key ${file} cannot be read (${(error as NodeJS.ErrnoException).code ?? 'not a PEM private key'}); restore it from backup, do not delete it (partners have registered its public key)`]);
+    throw new StartupError([
+      `the exchange key ${file} cannot be read (${(error as NodeJS.ErrnoException).code ?? 'not a PEM private key'}); restore it from backup, do not delete it (partners have registered its public key)`,
+    ]);
   }
-  if (privateKey.asymmetricKeyType !== 'ed25519') throw new StartupError([`the exchange key ${file} is not an Ed25519 key`]);
+  if (privateKey.asymmetricKeyType !== 'ed25519')
+    throw new StartupError([`the exchange key ${file} is not an Ed25519 key`]);
   return fromPrivateKey(privateKey);
 }
 

@@ -4,7 +4,10 @@ import { shareCodeLength, shareCodeLengthOk } from './share-code-limits';
 describe('our identifier systems and JWK set URL', () => {
   it('derive from our FHIR base URL, trailing slashes or not', () => {
     for (const base of ['https://renkei.example/fhir', 'https://renkei.example/fhir/']) {
-      expect(ourIdentifierSystems(base)).toEqual({ request: 'https://renkei.example/fhir/sid/outbound-join-request', user: 'https://renkei.example/fhir/sid/user' });
+      expect(ourIdentifierSystems(base)).toEqual({
+        request: 'https://renkei.example/fhir/sid/outbound-join-request',
+        user: 'https://renkei.example/fhir/sid/user',
+      });
       expect(ourJwksUrl(base)).toBe('https://renkei.example/fhir/.well-known/jwks.json');
     }
   });

@@ -42,11 +42,17 @@ export function summarize(cert: X509Certificate): CertificateSummary {
 
 /** Checks a pasted PEM bundle of CA certificates; the problem is a sentence to show after the field name. */
 export function parseCaBundle(text: string, now: Date): ParsedCaBundle {
-  if (text.length > maxPartnerCaPemLength) return { ok: false, problem: `must be at most ${maxPartnerCaPemLength} characters` };
-  if (/PRIVATE KEY/.test(text)) return { ok: false, problem: 'contains private key material: give the CA certificate(s) only, and treat that key as disclosed' };
+  if (text.length > maxPartnerCaPemLength)
+    return { ok: false, problem: `must be at most ${maxPartnerCaPemLength} characters` };
+  if (/PRIVATE KEY/.test(text))
+    return {
+      ok: false,
+      problem: 'contains private key material: give the CA certificate(s) only, and treat that key as disclosed',
+    };
   const blocks = [...text.matchAll(blockPattern)];
   if (blocks.length === 0) return { ok: false, problem: 'must be PEM CA certificate(s) (-----BEGIN CERTIFICATE-----)' };
-  if (blocks.length > maxPartnerCaCertificates) return { ok: false, problem: `must hold at most ${maxPartnerCaCertificates} certificates` };
+  if (blocks.length > maxPartnerCaCertificates)
+    return { ok: false, problem: `must hold at most ${maxPartnerCaCertificates} certificates` };
   const certificates: CertificateSummary[] = [];
   for (const [index, block] of blocks.entries()) {
     const where = blocks.length > 1 ? `certificate ${index + 1}` : 'the certificate';
@@ -57,9 +63,15 @@ export function parseCaBundle(text: string, now: Date): ParsedCaBundle {
     } catch {
       return { ok: false, problem: `${where} does not parse as an X.509 certificate` };
     }
-    if (!cert.ca) return { ok: false, problem: `${where} (${cert.subject.replace(/\n/g, ', ')}) is not a CA certificate (basicConstraints cA)` };
-    if (Date.parse(cert.validTo) <= now.getTime()) return { ok: false, problem: `${where} expired on ${new Date(cert.validTo).toISOString()}` };
-    if (Date.parse(cert.validFrom) > now.getTime()) return { ok: false, problem: `${where} is not valid before ${new Date(cert.validFrom).toISOString()}` };
+    if (!cert.ca)
+      return {
+        ok: false,
+        problem: `${where} (${cert.subject.replace(/\n/g, ', ')}) is not a CA certificate (basicConstraints cA)`,
+      };
+    if (Date.parse(cert.validTo) <= now.getTime())
+      return { ok: false, problem: `${where} expired on ${new Date(cert.validTo).toISOString()}` };
+    if (Date.parse(cert.validFrom) > now.getTime())
+      return { ok: false, problem: `${where} is not valid before ${new Date(cert.validFrom).toISOString()}` };
     const summary = summarize(cert);
     if (!certificates.some((c) => c.fingerprint === summary.fingerprint)) certificates.push(summary);
   }

@@ -42,12 +42,21 @@ function vaultOf(kek: Buffer): PartnerKeyVault {
       const cipher = createCipheriv('aes-256-gcm', kek, iv);
       cipher.setAAD(Buffer.from(context, 'utf8'));
       const body = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
-      return [version, keyId, iv.toString('base64url'), cipher.getAuthTag().toString('base64url'), body.toString('base64url')].join('.');
+      return [
+        version,
+        keyId,
+        iv.toString('base64url'),
+        cipher.getAuthTag().toString('base64url'),
+        body.toString('base64url'),
+      ].join('.');
     },
     open(sealed, context) {
       const [v, kid, iv, tag, body] = sealed.split('.');
       if (v !== version || !iv || !tag || body === undefined) throw new Error('not a sealed partner key');
-      if (kid !== keyId) throw new Error(`sealed under another key-encryption key (${kid}); restore CA_DIR/${partnerKeyKekFileName} from backup`);
+      if (kid !== keyId)
+        throw new Error(
+          `sealed under another key-encryption key (${kid}); restore CA_DIR/${partnerKeyKekFileName} from backup`,
+        );
       const decipher = createDecipheriv('aes-256-gcm', kek, Buffer.from(iv, 'base64url'));
       decipher.setAAD(Buffer.from(context, 'utf8'));
       decipher.setAuthTag(Buffer.from(tag, 'base64url'));
@@ -70,7 +79,8 @@ export function openPartnerKeyVault(dir: string): PartnerKeyVault {
       // wx: identity and the worker may start together; the second reads the first one's key.
       fs.writeFileSync(file, `${randomBytes(32).toString('base64')}\n`, { mode: 0o600, flag: 'wx' });
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw new StartupError([`CA_DIR: cannot create ${file} (${(error as NodeJS.ErrnoException).code ?? 'error'})`]);
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST')
+        throw new StartupError([`CA_DIR: cannot create ${file} (${(error as NodeJS.ErrnoException).code ?? 'error'})`]);
     }
   }
   let kek: Buffer;
@@ -81,8 +91,11 @@ export function openPartnerKeyVault(dir: string): PartnerKeyVault {
     kek = Buffer.from(fs.readFileSync(file, 'utf8').trim(), 'base64');
   } catch (error) {
     if (error instanceof StartupError) throw error;
-    throw new StartupError([`CA_DIR: cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? 'error'}); restore it from backup`]);
+    throw new StartupError([
+      `CA_DIR: cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? 'error'}); restore it from backup`,
+    ]);
   }
-  if (kek.length !== 32) throw new StartupError([`CA_DIR: ${file} is not a 256-bit key (base64); restore it from backup`]);
+  if (kek.length !== 32)
+    throw new StartupError([`CA_DIR: ${file} is not a 256-bit key (base64); restore it from backup`]);
   return vaultOf(kek);
 }

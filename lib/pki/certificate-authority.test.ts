@@ -6,7 +6,11 @@ import path from 'node:path';
 import tls from 'node:tls';
 import forge from 'node-forge';
 import { StartupError } from '../startup-error';
-import { certificateInstallInstructions, openCertificateAuthority, type CertificateAuthority } from './certificate-authority';
+import {
+  certificateInstallInstructions,
+  openCertificateAuthority,
+  type CertificateAuthority,
+} from './certificate-authority';
 import { certificateFingerprint, fingerprintOfPem } from './fingerprint';
 
 const DAY = 86_400_000;
@@ -43,7 +47,10 @@ describe('openCertificateAuthority', () => {
     expect(cert.subject).toBe('CN=Renkei network CA');
     expect(cert.ca).toBe(true);
     expect(cert.verify(cert.publicKey)).toBe(true);
-    const keyUsage = forge.pki.certificateFromPem(ca.caCertificatePem).getExtension('keyUsage') as Record<string, unknown>;
+    const keyUsage = forge.pki.certificateFromPem(ca.caCertificatePem).getExtension('keyUsage') as Record<
+      string,
+      unknown
+    >;
     expect(keyUsage).toMatchObject({ keyCertSign: true, cRLSign: true, critical: true });
     const years = (Date.parse(cert.validTo) - Date.now()) / (365 * DAY);
     expect(years).toBeGreaterThan(9.9);
@@ -63,13 +70,16 @@ describe('openCertificateAuthority', () => {
     expect(ca.verifies(issued.certificatePem)).toBe(true);
   });
 
-  it.each([['ca.key'], ['ca.crt']] as const)('refuses a directory holding only %s, and leaves it as it was', async (only) => {
-    const dir = await copyOfCa([only]);
-    const error = await openCertificateAuthority(dir).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(StartupError);
-    expect((error as StartupError).message).toMatch(/exists but .* does not/);
-    expect(await fs.readdir(dir)).toEqual([only]);
-  });
+  it.each([['ca.key'], ['ca.crt']] as const)(
+    'refuses a directory holding only %s, and leaves it as it was',
+    async (only) => {
+      const dir = await copyOfCa([only]);
+      const error = await openCertificateAuthority(dir).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(StartupError);
+      expect((error as StartupError).message).toMatch(/exists but .* does not/);
+      expect(await fs.readdir(dir)).toEqual([only]);
+    },
+  );
 
   it('refuses a key that does not belong to the certificate', async () => {
     const other = path.join(root, 'other-for-mismatch');
@@ -125,7 +135,9 @@ describe('issueClientCertificate', () => {
     if (!hasOpenssl()) return;
     const file = path.join(root, 'terminal.p12');
     await fs.writeFile(file, issued.pkcs12);
-    const run = spawnSync('openssl', ['pkcs12', '-info', '-nokeys', '-in', file, '-passin', `pass:${passphrase}`], { encoding: 'utf8' });
+    const run = spawnSync('openssl', ['pkcs12', '-info', '-nokeys', '-in', file, '-passin', `pass:${passphrase}`], {
+      encoding: 'utf8',
+    });
     expect(run.status).toBe(0);
     expect(run.stderr).toContain('pbeWithSHA1And3-KeyTripleDES-CBC'); // -info details go to stderr
     expect(run.stdout).toContain('issuer=CN = Renkei network CA');
@@ -186,7 +198,11 @@ describe('issueServerCertificate', () => {
 describe('certificateInstallInstructions', () => {
   it('gives Japanese and English steps with the fingerprints but no secret', () => {
     const issued = ca.issueClientCertificate({ commonName: '高岡 太郎', passphrase: 'secret-passphrase' });
-    const text = certificateInstallInstructions({ ...issued, commonName: '高岡 太郎', caCertificatePem: ca.caCertificatePem });
+    const text = certificateInstallInstructions({
+      ...issued,
+      commonName: '高岡 太郎',
+      caCertificatePem: ca.caCertificatePem,
+    });
     expect(text).toContain('高岡 太郎');
     expect(text).toContain(issued.fingerprint);
     expect(text).toContain(issued.notAfter.toISOString().slice(0, 10));

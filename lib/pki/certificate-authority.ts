@@ -47,7 +47,12 @@ export interface IssuedClientCertificate {
 export interface CertificateAuthority {
   caCertificatePem: string;
   /** A terminal (client) certificate: extendedKeyUsage clientAuth, random 128-bit serial, validity validDays (default 825). */
-  issueClientCertificate(input: { commonName: string; organization?: string; validDays?: number; passphrase: string }): IssuedClientCertificate;
+  issueClientCertificate(input: {
+    commonName: string;
+    organization?: string;
+    validDays?: number;
+    passphrase: string;
+  }): IssuedClientCertificate;
   /** A TLS server certificate for the gateway: serverAuth, SAN for each hostname (DNS) or IP. */
   issueServerCertificate(hostnames: string[], validDays?: number): { certificatePem: string; keyPem: string };
   /** True when pem was signed by this CA and is within its validity period at `now`. */
@@ -59,7 +64,10 @@ export interface CertificateAuthorityOptions {
   now?: () => Date;
 }
 
-export async function openCertificateAuthority(dir: string, options: CertificateAuthorityOptions = {}): Promise<CertificateAuthority> {
+export async function openCertificateAuthority(
+  dir: string,
+  options: CertificateAuthorityOptions = {},
+): Promise<CertificateAuthority> {
   const now = options.now ?? (() => new Date());
   const keyPath = path.join(dir, 'ca.key');
   const certPath = path.join(dir, 'ca.crt');
@@ -80,7 +88,12 @@ export async function openCertificateAuthority(dir: string, options: Certificate
 }
 
 /** 'expired' only for a certificate past notAfter; not-yet-valid counts as untrusted. */
-export function checkCertificate(cert: X509Certificate, ca: X509Certificate, now: Date, requiredExtendedKeyUsage?: string): 'ok' | 'untrusted' | 'expired' {
+export function checkCertificate(
+  cert: X509Certificate,
+  ca: X509Certificate,
+  now: Date,
+  requiredExtendedKeyUsage?: string,
+): 'ok' | 'untrusted' | 'expired' {
   let signed: boolean;
   try {
     signed = cert.checkIssued(ca) && cert.verify(ca.publicKey);
@@ -120,8 +133,13 @@ function authorityFrom(keyPem: string, certPem: string, dir: string, now: () => 
       if (passphrase.length < 8 || !/^[\x20-\x7e]+$/.test(passphrase))
         // Non-ASCII passphrases are converted differently by Windows, macOS and OpenSSL.
         throw new RangeError('passphrase must be at least 8 printable ASCII characters');
-      const subject = [nameField('CN', commonName), ...(organization === undefined ? [] : [nameField('O', organization)])];
-      const { cert, keyPem, privateKey, notAfter } = issue(subject, validDays, [{ name: 'extKeyUsage', clientAuth: true }]);
+      const subject = [
+        nameField('CN', commonName),
+        ...(organization === undefined ? [] : [nameField('O', organization)]),
+      ];
+      const { cert, keyPem, privateKey, notAfter } = issue(subject, validDays, [
+        { name: 'extKeyUsage', clientAuth: true },
+      ]);
       const p12 = forge.pkcs12.toPkcs12Asn1(privateKey, [cert, caCert], passphrase, {
         algorithm: '3des',
         friendlyName: commonName,
@@ -157,15 +175,28 @@ function authorityFrom(keyPem: string, certPem: string, dir: string, now: () => 
   };
 }
 
-async function createCa(dir: string, keyPath: string, certPath: string, at: Date): Promise<{ keyPem: string; certPem: string }> {
+async function createCa(
+  dir: string,
+  keyPath: string,
+  certPath: string,
+  at: Date,
+): Promise<{ keyPem: string; certPem: string }> {
   const keys = newKeyPair();
   const key = forge.pki.privateKeyFromPem(keys.privateKeyPem);
   const subject = [nameField('CN', CA_COMMON_NAME)];
-  const cert = signedCertificate(keys.publicKeyPem, subject, subject, key, at.getTime(), new Date(at.getTime() + CA_VALID_DAYS * DAY_MS), [
-    { name: 'basicConstraints', cA: true, critical: true },
-    { name: 'keyUsage', keyCertSign: true, cRLSign: true, critical: true },
-    { name: 'subjectKeyIdentifier' },
-  ]);
+  const cert = signedCertificate(
+    keys.publicKeyPem,
+    subject,
+    subject,
+    key,
+    at.getTime(),
+    new Date(at.getTime() + CA_VALID_DAYS * DAY_MS),
+    [
+      { name: 'basicConstraints', cA: true, critical: true },
+      { name: 'keyUsage', keyCertSign: true, cRLSign: true, critical: true },
+      { name: 'subjectKeyIdentifier' },
+    ],
+  );
   const certPem = forge.pki.certificateToPem(cert);
   try {
     await fs.mkdir(dir, { recursive: true, mode: 0o700 });
@@ -195,10 +226,13 @@ function checkCaPair(keyPem: string, certPem: string, dir: string, at: Date) {
   } catch {
     throw refuse(`${dir}/ca.key and ca.crt must be an unencrypted PEM RSA key and its certificate`);
   }
-  if (!publicOfKey.equals(x509.publicKey.export({ type: 'spki', format: 'der' }))) throw refuse(`${dir}/ca.key does not belong to ${dir}/ca.crt`);
+  if (!publicOfKey.equals(x509.publicKey.export({ type: 'spki', format: 'der' })))
+    throw refuse(`${dir}/ca.key does not belong to ${dir}/ca.crt`);
   if (!x509.ca || !x509.verify(x509.publicKey)) throw refuse(`${dir}/ca.crt is not a self-signed CA certificate`);
   if (at.getTime() > Date.parse(x509.validTo))
-    throw refuse(`the CA in ${dir} expired on ${new Date(x509.validTo).toISOString()}; every terminal certificate must be reissued under a new CA`);
+    throw refuse(
+      `the CA in ${dir} expired on ${new Date(x509.validTo).toISOString()}; every terminal certificate must be reissued under a new CA`,
+    );
   return { x509, forgeCert, forgeKey };
 }
 
@@ -206,7 +240,9 @@ async function checkKeyFileMode(keyPath: string): Promise<void> {
   if (process.platform === 'win32') return; // POSIX modes mean nothing there
   const { mode } = await fs.stat(keyPath);
   if ((mode & 0o077) !== 0)
-    throw new StartupError([`CA_DIR: ${keyPath} is readable by other users (mode ${(mode & 0o777).toString(8)}); run chmod 600 on it`]);
+    throw new StartupError([
+      `CA_DIR: ${keyPath} is readable by other users (mode ${(mode & 0o777).toString(8)}); run chmod 600 on it`,
+    ]);
 }
 
 async function readIfPresent(file: string): Promise<string | null> {
@@ -270,7 +306,13 @@ function signedCertificate(
  * (appendix 2). Takes no passphrase on purpose: the passphrase must reach the
  * user by a separate channel, so these steps can travel with the file.
  */
-export function certificateInstallInstructions(input: { commonName: string; fingerprint: string; notAfter: Date; caCertificatePem: string; fileName?: string }): string {
+export function certificateInstallInstructions(input: {
+  commonName: string;
+  fingerprint: string;
+  notAfter: Date;
+  caCertificatePem: string;
+  fileName?: string;
+}): string {
   const file = input.fileName ?? 'renkei-terminal.p12';
   // Windows shows the SHA-1 thumbprint when asked to trust a new root CA.
   const caThumbprint = new X509Certificate(input.caCertificatePem).fingerprint.replace(/:/g, '');

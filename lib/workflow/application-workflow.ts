@@ -23,9 +23,27 @@ export interface FormRoute {
   copyToSystemAdminWhenDecidedBy: readonly Role[];
 }
 
-const facilityRoute: FormRoute = { submit: 'facility.submit', forward: 'facility.forward', decide: 'facility.decide', forwardRequired: false, copyToSystemAdminWhenDecidedBy: [] };
-const userRoute: FormRoute = { submit: 'user.submit', forward: 'facility.forward', decide: 'user.decide', forwardRequired: false, copyToSystemAdminWhenDecidedBy: ['ADMIN_MANAGER'] };
-const roomRoute: FormRoute = { submit: 'room.submit', forward: 'room.confirm', decide: 'room.decide', forwardRequired: true, copyToSystemAdminWhenDecidedBy: ['ADMIN_MANAGER', 'HOSPITAL_MANAGER'] };
+const facilityRoute: FormRoute = {
+  submit: 'facility.submit',
+  forward: 'facility.forward',
+  decide: 'facility.decide',
+  forwardRequired: false,
+  copyToSystemAdminWhenDecidedBy: [],
+};
+const userRoute: FormRoute = {
+  submit: 'user.submit',
+  forward: 'facility.forward',
+  decide: 'user.decide',
+  forwardRequired: false,
+  copyToSystemAdminWhenDecidedBy: ['ADMIN_MANAGER'],
+};
+const roomRoute: FormRoute = {
+  submit: 'room.submit',
+  forward: 'room.confirm',
+  decide: 'room.decide',
+  forwardRequired: true,
+  copyToSystemAdminWhenDecidedBy: ['ADMIN_MANAGER', 'HOSPITAL_MANAGER'],
+};
 
 export const formRoutes: Record<FormNumber, FormRoute> = {
   1: facilityRoute,
@@ -69,7 +87,11 @@ const next: Record<Exclude<ApplicationAction, 'submit'>, ApplicationStatus> = {
 };
 
 /** May `actor` take `action` on the application now? Authorization is checked before the state. */
-export function decideStep(application: ApplicationFacts, action: Exclude<ApplicationAction, 'submit'>, actor: Actor): StepDecision {
+export function decideStep(
+  application: ApplicationFacts,
+  action: Exclude<ApplicationAction, 'submit'>,
+  actor: Actor,
+): StepDecision {
   return decideRouteStep(formRoutes[application.form], `Form ${application.form}`, application, action, actor);
 }
 
@@ -77,7 +99,13 @@ export function decideStep(application: ApplicationFacts, action: Exclude<Applic
  * The same steps for an application that is not a numbered form (an Art.
  * 20-3 outbound partner join), on its own route; `name` names it in refusals.
  */
-export function decideRouteStep(route: FormRoute, name: string, application: Omit<ApplicationFacts, 'form'>, action: Exclude<ApplicationAction, 'submit'>, actor: Actor): StepDecision {
+export function decideRouteStep(
+  route: FormRoute,
+  name: string,
+  application: Omit<ApplicationFacts, 'form'>,
+  action: Exclude<ApplicationAction, 'submit'>,
+  actor: Actor,
+): StepDecision {
   const target = { facilityId: application.facilityId };
   const allowed =
     action === 'forward'
@@ -85,15 +113,28 @@ export function decideRouteStep(route: FormRoute, name: string, application: Omi
       : action === 'withdraw'
         ? actor.userId === application.submittedBy
         : can(actor, route.decide, target);
-  if (!allowed) return { ok: false, code: 'FORBIDDEN', reason: `a ${actor.role} may not ${action} a ${name} application` };
+  if (!allowed)
+    return { ok: false, code: 'FORBIDDEN', reason: `a ${actor.role} may not ${action} a ${name} application` };
   if (!from[action].includes(application.status)) {
-    return { ok: false, code: 'ILLEGAL_TRANSITION', reason: `a ${application.status} application cannot be ${next[action].toLowerCase()}` };
+    return {
+      ok: false,
+      code: 'ILLEGAL_TRANSITION',
+      reason: `a ${application.status} application cannot be ${next[action].toLowerCase()}`,
+    };
   }
   if ((action === 'approve' || action === 'reject') && route.forwardRequired && application.status !== 'FORWARDED') {
-    return { ok: false, code: 'ILLEGAL_TRANSITION', reason: `a ${name} application must be confirmed by the facility manager first` };
+    return {
+      ok: false,
+      code: 'ILLEGAL_TRANSITION',
+      reason: `a ${name} application must be confirmed by the facility manager first`,
+    };
   }
   const decided = action === 'approve' || action === 'reject';
-  return { ok: true, next: next[action], copyToSystemAdmin: decided && route.copyToSystemAdminWhenDecidedBy.includes(actor.role) };
+  return {
+    ok: true,
+    next: next[action],
+    copyToSystemAdmin: decided && route.copyToSystemAdminWhenDecidedBy.includes(actor.role),
+  };
 }
 
 /**

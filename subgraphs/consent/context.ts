@@ -12,7 +12,15 @@ import { appendAccessEntries, type AccessEntry } from './services/access-record-
 
 export type ConsentDb = Pick<
   PrismaClient,
-  'consentRecord' | 'legalException' | 'consentAccessRecord' | 'disclosureRequest' | 'disclosureWithholding' | 'disclosureExport' | 'consentKnownSubject' | '$transaction' | '$queryRaw'
+  | 'consentRecord'
+  | 'legalException'
+  | 'consentAccessRecord'
+  | 'disclosureRequest'
+  | 'disclosureWithholding'
+  | 'disclosureExport'
+  | 'consentKnownSubject'
+  | '$transaction'
+  | '$queryRaw'
 >;
 
 export interface ConsentContext {
@@ -29,7 +37,10 @@ export interface ConsentContext {
   careOf: DataLoader<string, boolean>;
 }
 
-async function groupBySubject<T extends { subjectId: string }>(subjectIds: readonly string[], fetch: (ids: string[]) => Promise<T[]>): Promise<T[][]> {
+async function groupBySubject<T extends { subjectId: string }>(
+  subjectIds: readonly string[],
+  fetch: (ids: string[]) => Promise<T[]>,
+): Promise<T[][]> {
   const valid = [...new Set(subjectIds.filter(isUuid))];
   const rows = valid.length ? await fetch(valid) : [];
   const bySubject = new Map<string, T[]>();
@@ -37,17 +48,31 @@ async function groupBySubject<T extends { subjectId: string }>(subjectIds: reado
   return subjectIds.map((id) => bySubject.get(id) ?? []);
 }
 
-export function createConsentContext(db: ConsentDb, principal: Principal, now: () => Date = () => new Date()): ConsentContext {
+export function createConsentContext(
+  db: ConsentDb,
+  principal: Principal,
+  now: () => Date = () => new Date(),
+): ConsentContext {
   return {
     principal,
     db,
     now,
     // A subject's history is short (grant, withdraw, grant…): reading it whole in one query serves both the status and the history.
     historyBySubject: new DataLoader((ids) =>
-      groupBySubject(ids, (valid) => db.consentRecord.findMany({ where: { subjectId: { in: valid } }, orderBy: [{ recordedAt: 'desc' }, { id: 'desc' }] })),
+      groupBySubject(ids, (valid) =>
+        db.consentRecord.findMany({
+          where: { subjectId: { in: valid } },
+          orderBy: [{ recordedAt: 'desc' }, { id: 'desc' }],
+        }),
+      ),
     ),
     activeExceptionsBySubject: new DataLoader((ids) =>
-      groupBySubject(ids, (valid) => db.legalException.findMany({ where: { subjectId: { in: valid }, endedAt: null }, orderBy: [{ recordedAt: 'asc' }, { id: 'asc' }] })),
+      groupBySubject(ids, (valid) =>
+        db.legalException.findMany({
+          where: { subjectId: { in: valid }, endedAt: null },
+          orderBy: [{ recordedAt: 'asc' }, { id: 'asc' }],
+        }),
+      ),
     ),
     careOf: careLoader(db, 'consent', principal, now),
     accessLog: new DataLoader(

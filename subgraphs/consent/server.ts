@@ -7,7 +7,12 @@ import { createSubgraphServer, type SubgraphServer } from '../../lib/subgraph-se
 import { createConsentContext } from './context';
 import { resolvers } from './resolvers';
 
-export function createConsentServer(options: { db: Database; logger: Logger; verifyToken: VerifyInternalToken; now?: () => Date }): Promise<SubgraphServer> {
+export function createConsentServer(options: {
+  db: Database;
+  logger: Logger;
+  verifyToken: VerifyInternalToken;
+  now?: () => Date;
+}): Promise<SubgraphServer> {
   return createSubgraphServer({
     name: 'consent',
     resolvers,

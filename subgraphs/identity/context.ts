@@ -62,17 +62,29 @@ export function createIdentityContext(deps: IdentityDependencies, principal: Pri
   return {
     ...deps,
     principal,
-    facilityById: new DataLoader((ids) => loadByIds(ids, (idList) => db.facility.findMany({ where: { id: { in: idList } } }))),
-    subjectById: new DataLoader((ids) => loadByIds(ids, (idList) => db.subject.findMany({ where: { id: { in: idList } } }))),
+    facilityById: new DataLoader((ids) =>
+      loadByIds(ids, (idList) => db.facility.findMany({ where: { id: { in: idList } } })),
+    ),
+    subjectById: new DataLoader((ids) =>
+      loadByIds(ids, (idList) => db.subject.findMany({ where: { id: { in: idList } } })),
+    ),
     userById: new DataLoader((ids) => loadByIds(ids, (idList) => db.user.findMany({ where: { id: { in: idList } } }))),
-    orgUnitById: new DataLoader((ids) => loadByIds(ids, (idList) => db.orgUnit.findMany({ where: { id: { in: idList } } }))),
+    orgUnitById: new DataLoader((ids) =>
+      loadByIds(ids, (idList) => db.orgUnit.findMany({ where: { id: { in: idList } } })),
+    ),
     stepsByApplication: new DataLoader(async (ids) => {
-      const steps = await db.applicationStep.findMany({ where: { applicationId: { in: [...ids] } }, orderBy: [{ at: 'asc' }, { id: 'asc' }] });
+      const steps = await db.applicationStep.findMany({
+        where: { applicationId: { in: [...ids] } },
+        orderBy: [{ at: 'asc' }, { id: 'asc' }],
+      });
       return ids.map((id) => steps.filter((s) => s.applicationId === id));
     }),
     careOf: careLoader(db, 'identity', principal, deps.now),
     stepsByFault: new DataLoader(async (ids) => {
-      const steps = await db.faultStep.findMany({ where: { faultId: { in: [...ids] } }, orderBy: [{ at: 'asc' }, { id: 'asc' }] });
+      const steps = await db.faultStep.findMany({
+        where: { faultId: { in: [...ids] } },
+        orderBy: [{ at: 'asc' }, { id: 'asc' }],
+      });
       return ids.map((id) => steps.filter((s) => s.faultId === id));
     }),
   };

@@ -14,7 +14,10 @@ export const resolvePrincipalPath = '/internal/resolve-principal';
 
 const request = z.object({
   token: z.string().min(1).max(200).nullable(),
-  certificate: z.string().regex(/^[0-9a-f]{64}$/).nullable(),
+  certificate: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/)
+    .nullable(),
   address: z.string().max(100).nullable(),
 });
 
@@ -43,12 +46,17 @@ export function identityInternalRoutes(deps: IdentityDependencies, verifyToken: 
         const { token, certificate, address } = parsed.data;
         const anonymous: Principal = { kind: 'anonymous', certificate, address };
         // Independent reads on every request: in parallel.
-        const [restriction, session] = await Promise.all([currentRestriction(deps.db), token ? resolveSession(deps, token, certificate, address) : null]);
+        const [restriction, session] = await Promise.all([
+          currentRestriction(deps.db),
+          token ? resolveSession(deps, token, certificate, address) : null,
+        ]);
         const body: ResolvedPrincipal = {
           principal: session?.ok ? session.principal : anonymous,
           sessionProblem: session && !session.ok ? session.reason : null,
           expiresAt: session?.ok ? session.expiresAt.toISOString() : null,
-          restriction: restriction ? { scope: restriction.scope, operations: restriction.operations, message: restriction.message } : null,
+          restriction: restriction
+            ? { scope: restriction.scope, operations: restriction.operations, message: restriction.message }
+            : null,
         };
         res.json(body);
       } catch (error) {

@@ -13,7 +13,9 @@ void runSubgraphProcess('identity', async ({ db, logger, verifyToken, config }) 
     ca: await openCertificateAuthority(config.caDir),
     settings: identitySettingsFrom(config.identity, config.clientCertMode !== 'off'),
     // Shown to system admins so partners can register us: the public half of the key in CA_DIR our JWTs to partners are signed with.
-    exchange: config.fhirBaseUrl ? { key: await openExchangeKey(config.caDir), fhirBaseUrl: config.fhirBaseUrl } : undefined,
+    exchange: config.fhirBaseUrl
+      ? { key: await openExchangeKey(config.caDir), fhirBaseUrl: config.fhirBaseUrl }
+      : undefined,
     // Our client keys towards mTLS partners are sealed under the KEK beside the CA; the worker opens the same file.
     partnerKeys: openPartnerKeyVault(config.caDir),
   }),

@@ -26,7 +26,14 @@ export interface IdentityServerOptions {
 }
 
 export function createIdentityServer(options: IdentityServerOptions): Promise<SubgraphServer> {
-  const deps: IdentityDependencies = { db: options.db.prisma, settings: options.settings, ca: options.ca, now: options.now ?? (() => new Date()), exchange: options.exchange, partnerKeys: options.partnerKeys };
+  const deps: IdentityDependencies = {
+    db: options.db.prisma,
+    settings: options.settings,
+    ca: options.ca,
+    now: options.now ?? (() => new Date()),
+    exchange: options.exchange,
+    partnerKeys: options.partnerKeys,
+  };
   return createSubgraphServer({
     name: 'identity',
     resolvers,

@@ -30,12 +30,15 @@ export const defaultIdentitySettings: IdentitySettings = {
 };
 
 /** The identity settings a deployment chose (config.identity), on top of the defaults. */
-export function identitySettingsFrom(
-  config: Config['identity'],
-  clientCertificateRequired: boolean): IdentitySettings {
+export function identitySettingsFrom(config: Config['identity'], clientCertificateRequired: boolean): IdentitySettings {
   return {
     ...defaultIdentitySettings,
-    passwordPolicy: { ...defaultPasswordPolicy, minLength: config.passwordMinLength, historyDepth: config.passwordHistory, maxAgeDays: config.passwordMaxAgeDays },
+    passwordPolicy: {
+      ...defaultPasswordPolicy,
+      minLength: config.passwordMinLength,
+      historyDepth: config.passwordHistory,
+      maxAgeDays: config.passwordMaxAgeDays,
+    },
     lockoutRules: { maxFailures: config.lockoutThreshold, lockMinutes: config.lockoutMinutes },
     sessionRules: { idleMinutes: config.sessionIdleMinutes, absoluteHours: config.sessionAbsoluteHours },
     inactivityDays: config.inactivityDays,

@@ -9,10 +9,28 @@ import type { Principal } from '../../lib/access/principal';
 import { careLoader } from '../../lib/access/care-relationship-view';
 
 /** Art. 20-3 outbound joins, our users' memberships in partners' rooms, the exchange's dead letters (and rooms' outbox they write to). */
-type OutboundModels = 'outboundJoinRequest' | 'outboundJoinStep' | 'externalMembership' | 'exchangeDeadLetter' | 'roomsOutboxEvent';
+type OutboundModels =
+  'outboundJoinRequest' | 'outboundJoinStep' | 'externalMembership' | 'exchangeDeadLetter' | 'roomsOutboxEvent';
 /** Art. 20-2 inbound joins: share codes, partners' join requests, external participants. */
-type InboundModels = 'roomShareCode' | 'inboundJoinRequest' | 'inboundJoinStep' | 'externalParticipant' | 'roomsOutboxEvent';
-type RoomsModels = InboundModels | OutboundModels | 'room' | 'roomMember' | 'roomApplication' | 'roomApplicationStep' | 'subjectSharing' | 'post' | 'postRevision' | 'postRead' | 'meeting' | 'roomsAccessRecord' | 'existenceCheck' | 'existenceCheckStep' | 'roomNotice' | '$executeRaw';
+type InboundModels =
+  'roomShareCode' | 'inboundJoinRequest' | 'inboundJoinStep' | 'externalParticipant' | 'roomsOutboxEvent';
+type RoomsModels =
+  | InboundModels
+  | OutboundModels
+  | 'room'
+  | 'roomMember'
+  | 'roomApplication'
+  | 'roomApplicationStep'
+  | 'subjectSharing'
+  | 'post'
+  | 'postRevision'
+  | 'postRead'
+  | 'meeting'
+  | 'roomsAccessRecord'
+  | 'existenceCheck'
+  | 'existenceCheckStep'
+  | 'roomNotice'
+  | '$executeRaw';
 /** Rooms' view of identity's directory (services/directory-view.ts). */
 type DirectoryModels = 'directoryUser' | 'directorySubject' | 'directoryPartner';
 export type RoomsDb = Pick<PrismaClient, RoomsModels | DirectoryModels | '$transaction' | '$queryRaw'>;
@@ -64,24 +82,39 @@ export function createRoomsContext(db: RoomsDb, principal: Principal): RoomsCont
     callerIsMember: new DataLoader(async (roomIds) => {
       const ids = validIds(roomIds);
       if (!callerId || ids.length === 0) return roomIds.map(() => false);
-      const rows = await db.roomMember.findMany({ where: { roomId: { in: ids }, userId: callerId, removedAt: null }, select: { roomId: true } });
+      const rows = await db.roomMember.findMany({
+        where: { roomId: { in: ids }, userId: callerId, removedAt: null },
+        select: { roomId: true },
+      });
       const member = new Set(rows.map((row) => row.roomId));
       return roomIds.map((id) => member.has(id));
     }),
     membersByRoom: new DataLoader(async (roomIds) => {
-      const rows = await db.roomMember.findMany({ where: { roomId: { in: validIds(roomIds) }, removedAt: null }, orderBy: [{ addedAt: 'asc' }, { id: 'asc' }] });
+      const rows = await db.roomMember.findMany({
+        where: { roomId: { in: validIds(roomIds) }, removedAt: null },
+        orderBy: [{ addedAt: 'asc' }, { id: 'asc' }],
+      });
       return groupAll(roomIds, rows, (row) => row.roomId);
     }),
     meetingsByRoom: new DataLoader(async (roomIds) => {
-      const rows = await db.meeting.findMany({ where: { roomId: { in: validIds(roomIds) } }, orderBy: [{ scheduledAt: 'asc' }, { id: 'asc' }] });
+      const rows = await db.meeting.findMany({
+        where: { roomId: { in: validIds(roomIds) } },
+        orderBy: [{ scheduledAt: 'asc' }, { id: 'asc' }],
+      });
       return groupAll(roomIds, rows, (row) => row.roomId);
     }),
     readersByPost: new DataLoader(async (postIds) => {
-      const rows = await db.postRead.findMany({ where: { postId: { in: validIds(postIds) } }, orderBy: [{ readAt: 'asc' }, { userId: 'asc' }] });
+      const rows = await db.postRead.findMany({
+        where: { postId: { in: validIds(postIds) } },
+        orderBy: [{ readAt: 'asc' }, { userId: 'asc' }],
+      });
       return groupAll(postIds, rows, (row) => row.postId).map((reads) => reads.map((read) => read.userId));
     }),
     revisionsByPost: new DataLoader(async (postIds) => {
-      const rows = await db.postRevision.findMany({ where: { postId: { in: validIds(postIds) } }, orderBy: [{ replacedAt: 'asc' }, { id: 'asc' }] });
+      const rows = await db.postRevision.findMany({
+        where: { postId: { in: validIds(postIds) } },
+        orderBy: [{ replacedAt: 'asc' }, { id: 'asc' }],
+      });
       return groupAll(postIds, rows, (row) => row.postId);
     }),
     careOf: careLoader(db, 'rooms', principal, () => new Date()),

@@ -6,7 +6,11 @@ import { createSubgraphServer, type SubgraphServer } from '../../lib/subgraph-se
 import { createRoomsContext } from './context';
 import { resolvers } from './resolvers';
 
-export function createRoomsServer(options: { db: Database; logger: Logger; verifyToken: VerifyInternalToken }): Promise<SubgraphServer> {
+export function createRoomsServer(options: {
+  db: Database;
+  logger: Logger;
+  verifyToken: VerifyInternalToken;
+}): Promise<SubgraphServer> {
   return createSubgraphServer({
     name: 'rooms',
     resolvers,

@@ -35,7 +35,10 @@ function tempDir(): string {
 }
 
 async function startAllInOne(dataDir: string, port: number): Promise<{ service: ServiceProcess; graphqlUrl: string }> {
-  const service = spawnEntry(entry, minimalEnv({ DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn' }));
+  const service = spawnEntry(
+    entry,
+    minimalEnv({ DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn' }),
+  );
   started.push(service);
   const match = await service.waitForStdout(readyLine, 60_000);
   return { service, graphqlUrl: match[1] as string };
@@ -48,7 +51,12 @@ interface Terminal {
 }
 
 /** An HTTPS request as a terminal makes it: the network CA trusted, its certificate presented (or none). */
-function httpsRequest(url: string | URL, terminal: Terminal, body?: unknown, token?: string): Promise<{ status: number; json: any }> {
+function httpsRequest(
+  url: string | URL,
+  terminal: Terminal,
+  body?: unknown,
+  token?: string,
+): Promise<{ status: number; json: any }> {
   return new Promise((resolve, reject) => {
     const request = https.request(
       url,
@@ -71,7 +79,13 @@ function httpsRequest(url: string | URL, terminal: Terminal, body?: unknown, tok
   });
 }
 
-async function graphql<T>(url: string, terminal: Terminal, token: string | undefined, query: string, variables: Record<string, unknown> = {}): Promise<T> {
+async function graphql<T>(
+  url: string,
+  terminal: Terminal,
+  token: string | undefined,
+  query: string,
+  variables: Record<string, unknown> = {},
+): Promise<T> {
   const { status, json } = await httpsRequest(url, terminal, { query, variables }, token);
   if (status !== 200 || json.errors) throw new Error(`GraphQL ${status}: ${JSON.stringify(json)}`);
   return json.data as T;
@@ -110,7 +124,9 @@ async function stopWithSigterm(service: ServiceProcess) {
 }
 
 const roomsQuery = '{ rooms { items { id title subject { name } consentStatus } } }';
-type RoomsResult = { rooms: { items: Array<{ id: string; title: string; subject: { name: string }; consentStatus: string }> } };
+type RoomsResult = {
+  rooms: { items: Array<{ id: string; title: string; subject: { name: string }; consentStatus: string }> };
+};
 
 describe('all-in-one start with nothing configured', () => {
   const dataDir = tempDir();
@@ -144,20 +160,38 @@ describe('all-in-one start with nothing configured', () => {
 
   it('serves the federated graph to the signed-in system administrator', async () => {
     const admin = bootstrapOf(dataDir);
-    const { signIn } = await graphql<{ signIn: { token: string; mustChangePassword: boolean } }>(graphqlUrl, admin.terminal, undefined,
-      'mutation ($a: String!, $p: String!) { signIn(accountId: $a, password: $p) { token mustChangePassword } }', { a: admin.accountId, p: admin.initialPassword });
+    const { signIn } = await graphql<{ signIn: { token: string; mustChangePassword: boolean } }>(
+      graphqlUrl,
+      admin.terminal,
+      undefined,
+      'mutation ($a: String!, $p: String!) { signIn(accountId: $a, password: $p) { token mustChangePassword } }',
+      { a: admin.accountId, p: admin.initialPassword },
+    );
     expect(signIn.mustChangePassword).toBe(true);
-    await graphql(graphqlUrl, admin.terminal, signIn.token, 'mutation ($c: String!, $n: String!) { changePassword(currentPassword: $c, newPassword: $n) }', {
-      c: admin.initialPassword,
-      n: newPassword,
-    });
+    await graphql(
+      graphqlUrl,
+      admin.terminal,
+      signIn.token,
+      'mutation ($c: String!, $n: String!) { changePassword(currentPassword: $c, newPassword: $n) }',
+      {
+        c: admin.initialPassword,
+        n: newPassword,
+      },
+    );
     const token = signIn.token;
     const { registerSubject } = await graphql<{ registerSubject: { id: string; name: string } }>(
       graphqlUrl,
       admin.terminal,
       token,
       'mutation ($input: RegisterSubjectInput!) { registerSubject(input: $input) { id name } }',
-      { input: { name: subjectName, nameKana: 'レンケイ ハナコ', birthDate: '1938-04-01', category: 'RECEIVING_HOME_SUPPORT' } },
+      {
+        input: {
+          name: subjectName,
+          nameKana: 'レンケイ ハナコ',
+          birthDate: '1938-04-01',
+          category: 'RECEIVING_HOME_SUPPORT',
+        },
+      },
     );
     expect(registerSubject.name).toBe(subjectName);
 
@@ -173,7 +207,12 @@ describe('all-in-one start with nothing configured', () => {
               input: {
                 subjectId: registerSubject.id,
                 explanation: { explainedOn: '2025-04-01' },
-                signature: { signedBy: 'FAMILY', signerName: '連携 一郎', relationship: '長男', signedOn: '2025-04-02' },
+                signature: {
+                  signedBy: 'FAMILY',
+                  signerName: '連携 一郎',
+                  relationship: '長男',
+                  signedOn: '2025-04-02',
+                },
                 purposes: ['PROVIDE_SERVICES', 'SERVICE_STAFF_MEETINGS'],
               },
             },
@@ -187,7 +226,16 @@ describe('all-in-one start with nothing configured', () => {
 
     // A room opens only once rooms has learnt of the consent (the worker relays consent's event within a second).
     const opened = await eventually(
-      () => httpsRequest(graphqlUrl, admin.terminal, { query: 'mutation ($input: OpenRoomInput!) { openRoom(input: $input) { id title } }', variables: { input: { subjectId: registerSubject.id, title: roomTitle } } }, token),
+      () =>
+        httpsRequest(
+          graphqlUrl,
+          admin.terminal,
+          {
+            query: 'mutation ($input: OpenRoomInput!) { openRoom(input: $input) { id title } }',
+            variables: { input: { subjectId: registerSubject.id, title: roomTitle } },
+          },
+          token,
+        ),
       (response) => response.status === 200 && !response.json.errors,
     );
     expect(opened.json.errors).toBeUndefined();
@@ -196,7 +244,9 @@ describe('all-in-one start with nothing configured', () => {
     roomId = openRoom.id;
 
     const { rooms } = await graphql<RoomsResult>(graphqlUrl, admin.terminal, token, roomsQuery);
-    expect(rooms.items).toEqual([{ id: roomId, title: roomTitle, subject: { name: subjectName }, consentStatus: 'GRANTED' }]);
+    expect(rooms.items).toEqual([
+      { id: roomId, title: roomTitle, subject: { name: subjectName }, consentStatus: 'GRANTED' },
+    ]);
   });
 
   it('answers /healthz and /readyz with every check ok', async () => {
@@ -212,12 +262,21 @@ describe('all-in-one start with nothing configured', () => {
   });
 
   it('refuses a second process on the same DATA_DIR', async () => {
-    const result = await runToExit(entry, minimalEnv({ DATA_DIR: dataDir, PORT: String(await freePort()), HOST: '127.0.0.1', LOG_LEVEL: 'warn' }), 60_000);
-    expect({ code: result.code, stderr: result.stderr }).toEqual({ code: 1, stderr: expect.stringMatching(/^Renkei cannot start:\n/) });
+    const result = await runToExit(
+      entry,
+      minimalEnv({ DATA_DIR: dataDir, PORT: String(await freePort()), HOST: '127.0.0.1', LOG_LEVEL: 'warn' }),
+      60_000,
+    );
+    expect({ code: result.code, stderr: result.stderr }).toEqual({
+      code: 1,
+      stderr: expect.stringMatching(/^Renkei cannot start:\n/),
+    });
     expect(result.stderr).toContain(`DATA_DIR: ${dataDir}`);
     expect(result.stderr).not.toMatch(stackFrame);
     // The first process is untouched.
-    expect((await httpsRequest(new URL('/healthz', graphqlUrl), { ca: bootstrapOf(dataDir).terminal.ca })).status).toBe(200);
+    expect((await httpsRequest(new URL('/healthz', graphqlUrl), { ca: bootstrapOf(dataDir).terminal.ca })).status).toBe(
+      200,
+    );
   });
 
   it('stops on SIGTERM with exit code 0 and leaves no redis-server behind', async () => {
@@ -226,7 +285,11 @@ describe('all-in-one start with nothing configured', () => {
 
     const result = await stopWithSigterm(first);
     expect(redisPids).toHaveLength(1);
-    expect({ code: result.code, signal: result.signal, stderr: result.stderr }).toEqual({ code: 0, signal: null, stderr: expect.any(String) });
+    expect({ code: result.code, signal: result.signal, stderr: result.stderr }).toEqual({
+      code: 0,
+      signal: null,
+      stderr: expect.any(String),
+    });
     expect(redisPids.filter(isAlive)).toEqual([]);
     expect(await isListening(gatewayPort)).toBe(false);
     expect(fs.existsSync(path.join(dataDir, 'renkei.lock'))).toBe(false);
@@ -235,11 +298,18 @@ describe('all-in-one start with nothing configured', () => {
   it('finds the same data after a restart on the same DATA_DIR', async () => {
     const second = await startAllInOne(dataDir, await freePort());
     const admin = bootstrapOf(dataDir);
-    const { signIn } = await graphql<{ signIn: { token: string; mustChangePassword: boolean } }>(second.graphqlUrl, admin.terminal, undefined,
-      'mutation ($a: String!, $p: String!) { signIn(accountId: $a, password: $p) { token mustChangePassword } }', { a: admin.accountId, p: newPassword });
+    const { signIn } = await graphql<{ signIn: { token: string; mustChangePassword: boolean } }>(
+      second.graphqlUrl,
+      admin.terminal,
+      undefined,
+      'mutation ($a: String!, $p: String!) { signIn(accountId: $a, password: $p) { token mustChangePassword } }',
+      { a: admin.accountId, p: newPassword },
+    );
     expect(signIn.mustChangePassword).toBe(false);
     const { rooms } = await graphql<RoomsResult>(second.graphqlUrl, admin.terminal, signIn.token, roomsQuery);
-    expect(rooms.items).toEqual([{ id: roomId, title: roomTitle, subject: { name: subjectName }, consentStatus: 'GRANTED' }]);
+    expect(rooms.items).toEqual([
+      { id: roomId, title: roomTitle, subject: { name: subjectName }, consentStatus: 'GRANTED' },
+    ]);
 
     const redisPids = embeddedRedisPids(second.service);
     const result = await stopWithSigterm(second.service);
@@ -251,10 +321,19 @@ describe('all-in-one start with nothing configured', () => {
   it('explains how to get Redis when redis-server cannot be found', async () => {
     const result = await runToExit(
       entry,
-      minimalEnv({ DATA_DIR: tempDir(), PORT: String(await freePort()), HOST: '127.0.0.1', LOG_LEVEL: 'warn', REDIS_SERVER_BIN: '/nonexistent/redis-server' }),
+      minimalEnv({
+        DATA_DIR: tempDir(),
+        PORT: String(await freePort()),
+        HOST: '127.0.0.1',
+        LOG_LEVEL: 'warn',
+        REDIS_SERVER_BIN: '/nonexistent/redis-server',
+      }),
       60_000,
     );
-    expect({ code: result.code, stderr: result.stderr }).toEqual({ code: 1, stderr: expect.stringMatching(/^Renkei cannot start:\n/) });
+    expect({ code: result.code, stderr: result.stderr }).toEqual({
+      code: 1,
+      stderr: expect.stringMatching(/^Renkei cannot start:\n/),
+    });
     expect(result.stderr).toMatch(/install redis-server/);
     expect(result.stderr).toContain('REDIS_URL');
     expect(result.stderr).not.toMatch(stackFrame);

@@ -12,7 +12,12 @@ const openRoom = `mutation($input: OpenRoomInput!) { openRoom(input: $input) { i
 const recordConsent = `mutation($input: ConsentInput!) { recordConsent(input: $input) { state subject { id } } }`;
 /** A signed Form 7 for the subject, explained and signed on a past date. */
 const consentFor = (subjectId: string) => ({
-  input: { subjectId, explanation: { explainedOn: '2025-04-01' }, signature: { signedBy: 'SUBJECT', signedOn: '2025-04-01' }, purposes: ['PROVIDE_SERVICES'] },
+  input: {
+    subjectId,
+    explanation: { explainedOn: '2025-04-01' },
+    signature: { signedBy: 'SUBJECT', signedOn: '2025-04-01' },
+    purposes: ['PROVIDE_SERVICES'],
+  },
 });
 const roomsQuery = `{ rooms { items { id title status subject { name nameKana } consentStatus } nextCursor } }`;
 
@@ -30,7 +35,9 @@ describe('federated graph through the gateway', () => {
     graphql(t.graphqlUrl, query, variables, { ...admin.headers, ...headers });
 
   async function newSubject(name: string, nameKana: string) {
-    const response = await gql(registerSubject, { input: { name, nameKana, birthDate: '1940-04-01', category: 'RECEIVING_HOME_SUPPORT' } });
+    const response = await gql(registerSubject, {
+      input: { name, nameKana, birthDate: '1940-04-01', category: 'RECEIVING_HOME_SUPPORT' },
+    });
     expect(response.errors).toBeUndefined();
     const subject = response.data!.registerSubject as { id: string };
     // What the directory-changed job does once identity announces the subject (no workers here).
@@ -48,18 +55,32 @@ describe('federated graph through the gateway', () => {
     expect(consent.data?.recordConsent).toEqual({ state: 'GRANTED', subject: { id: taro.id } });
     await syncSharingView(t, taro.id);
     await subjectWithConsent(t, admin, hanako.id);
-    for (const [subject, title] of [[taro, '太郎さんの部屋'], [hanako, '花子さんの部屋']] as const) {
+    for (const [subject, title] of [
+      [taro, '太郎さんの部屋'],
+      [hanako, '花子さんの部屋'],
+    ] as const) {
       const opened = await gql(openRoom, { input: { subjectId: subject.id, title } });
       expect(opened.data?.openRoom).toMatchObject({ title, status: 'OPEN', subject: { id: subject.id } });
     }
-    const withdrawn = await gql(`mutation($id: ID!) { withdrawConsent(subjectId: $id, reason: "本人の申し出") { state } }`, { id: hanako.id });
+    const withdrawn = await gql(
+      `mutation($id: ID!) { withdrawConsent(subjectId: $id, reason: "本人の申し出") { state } }`,
+      { id: hanako.id },
+    );
     expect(withdrawn.data?.withdrawConsent).toEqual({ state: 'WITHDRAWN' });
 
     const result = await gql(roomsQuery);
     expect(result.errors).toBeUndefined();
     expect(result.data?.rooms.items).toEqual([
-      expect.objectContaining({ title: '花子さんの部屋', subject: { name: '高岡 花子', nameKana: 'たかおか はなこ' }, consentStatus: 'WITHDRAWN' }),
-      expect.objectContaining({ title: '太郎さんの部屋', subject: { name: '高岡 太郎', nameKana: 'タカオカ タロウ' }, consentStatus: 'GRANTED' }),
+      expect.objectContaining({
+        title: '花子さんの部屋',
+        subject: { name: '高岡 花子', nameKana: 'たかおか はなこ' },
+        consentStatus: 'WITHDRAWN',
+      }),
+      expect.objectContaining({
+        title: '太郎さんの部屋',
+        subject: { name: '高岡 太郎', nameKana: 'タカオカ タロウ' },
+        consentStatus: 'GRANTED',
+      }),
     ]);
   });
 
@@ -67,15 +88,23 @@ describe('federated graph through the gateway', () => {
     const subject = await newSubject('伏木 一郎', 'フシキ イチロウ');
     await subjectWithConsent(t, admin, subject.id);
     await gql(openRoom, { input: { subjectId: subject.id, title: 'room' } });
-    const result = await gql(`query($id: ID!) { subject(id: $id) { name activeRoom { title } consentStatus } }`, { id: subject.id });
-    expect(result.data?.subject).toEqual({ name: '伏木 一郎', activeRoom: { title: 'room' }, consentStatus: 'GRANTED' });
+    const result = await gql(`query($id: ID!) { subject(id: $id) { name activeRoom { title } consentStatus } }`, {
+      id: subject.id,
+    });
+    expect(result.data?.subject).toEqual({
+      name: '伏木 一郎',
+      activeRoom: { title: 'room' },
+      consentStatus: 'GRANTED',
+    });
   });
 
   it('pages rooms with an opaque cursor', async () => {
     const first = await gql(`{ rooms(first: 1) { items { id } nextCursor } }`);
     const cursor = first.data?.rooms.nextCursor as string;
     expect(cursor).toEqual(expect.any(String));
-    const second = await gql(`query($after: String) { rooms(first: 100, after: $after) { items { id } nextCursor } }`, { after: cursor });
+    const second = await gql(`query($after: String) { rooms(first: 100, after: $after) { items { id } nextCursor } }`, {
+      after: cursor,
+    });
     const ids = second.data?.rooms.items.map((r: { id: string }) => r.id);
     expect(ids).not.toContain(first.data?.rooms.items[0].id);
     expect(second.data?.rooms.nextCursor).toBeNull();
@@ -92,11 +121,36 @@ describe('federated graph through the gateway', () => {
 
   it.each([
     ['a malformed id', openRoom, { input: { subjectId: 'room-1', title: 't' } }, 'subjectId'],
-    ['an empty title', openRoom, { input: { subjectId: '0a921851-8bf2-4d1d-8a04-d58560765d90', title: '   ' } }, 'title'],
-    ['an oversized title', openRoom, { input: { subjectId: '0a921851-8bf2-4d1d-8a04-d58560765d90', title: 'x'.repeat(201) } }, 'title'],
-    ['a name that is not kana', registerSubject, { input: { name: 'A', nameKana: 'Takaoka', birthDate: '1940-01-01', category: 'RECEIVING_HOME_SUPPORT' } }, 'nameKana'],
-    ['an impossible date', registerSubject, { input: { name: 'A', nameKana: 'タ', birthDate: '1940-02-30', category: 'RECEIVING_HOME_SUPPORT' } }, 'birthDate'],
-    ['a future birth date', registerSubject, { input: { name: 'A', nameKana: 'タ', birthDate: '2999-01-01', category: 'RECEIVING_HOME_SUPPORT' } }, 'birthDate'],
+    [
+      'an empty title',
+      openRoom,
+      { input: { subjectId: '0a921851-8bf2-4d1d-8a04-d58560765d90', title: '   ' } },
+      'title',
+    ],
+    [
+      'an oversized title',
+      openRoom,
+      { input: { subjectId: '0a921851-8bf2-4d1d-8a04-d58560765d90', title: 'x'.repeat(201) } },
+      'title',
+    ],
+    [
+      'a name that is not kana',
+      registerSubject,
+      { input: { name: 'A', nameKana: 'Takaoka', birthDate: '1940-01-01', category: 'RECEIVING_HOME_SUPPORT' } },
+      'nameKana',
+    ],
+    [
+      'an impossible date',
+      registerSubject,
+      { input: { name: 'A', nameKana: 'タ', birthDate: '1940-02-30', category: 'RECEIVING_HOME_SUPPORT' } },
+      'birthDate',
+    ],
+    [
+      'a future birth date',
+      registerSubject,
+      { input: { name: 'A', nameKana: 'タ', birthDate: '2999-01-01', category: 'RECEIVING_HOME_SUPPORT' } },
+      'birthDate',
+    ],
   ])('answers BAD_USER_INPUT for %s and changes nothing', async (_label, mutation, variables, field) => {
     const before = [await t.db.prisma.room.count(), await t.db.prisma.subject.count()];
     const response = await gql(mutation, variables);
@@ -105,16 +159,23 @@ describe('federated graph through the gateway', () => {
   });
 
   it('answers BAD_USER_INPUT for wrong JSON types, without leaking internals', async () => {
-    const literal = await gql(`mutation { registerSubject(input: { name: "A", nameKana: "タ", birthDate: 19400101, category: RECEIVING_HOME_SUPPORT }) { id } }`);
+    const literal = await gql(
+      `mutation { registerSubject(input: { name: "A", nameKana: "タ", birthDate: 19400101, category: RECEIVING_HOME_SUPPORT }) { id } }`,
+    );
     expect(errorCodes(literal)).toEqual(['BAD_USER_INPUT']);
     expect(JSON.stringify(literal)).not.toMatch(/127\.0\.0\.1|response|stack/);
-    const variable = await gql(registerSubject, { input: { name: 1, nameKana: 'タ', birthDate: '1940-01-01', category: 'RECEIVING_HOME_SUPPORT' } });
+    const variable = await gql(registerSubject, {
+      input: { name: 1, nameKana: 'タ', birthDate: '1940-01-01', category: 'RECEIVING_HOME_SUPPORT' },
+    });
     expect(errorCodes(variable)).toEqual(['BAD_USER_INPUT']);
   });
 
   it('answers CONFLICT for consent changes that do not change anything', async () => {
     const subject = await newSubject('守山 三郎', 'モリヤマ サブロウ');
-    const withdraw = await gql(`mutation($id: ID!) { withdrawConsent(subjectId: $id, reason: "moved away") { state } }`, { id: subject.id });
+    const withdraw = await gql(
+      `mutation($id: ID!) { withdrawConsent(subjectId: $id, reason: "moved away") { state } }`,
+      { id: subject.id },
+    );
     expect(errorCodes(withdraw)).toEqual(['CONFLICT']);
     await gql(recordConsent, consentFor(subject.id));
     expect(errorCodes(await gql(recordConsent, consentFor(subject.id)))).toEqual(['CONFLICT']);
@@ -130,7 +191,11 @@ describe('federated graph through the gateway', () => {
     const servers = Object.values(t.system.subgraphs).map((s) => s.server);
     servers.forEach((s) => s.on('request', record));
     try {
-      const response = await gql(roomsQuery, {}, { 'x-renkei-identity': '{"role":"SYSTEM_ADMIN"}', 'X-Renkei-Internal-Token': 'forged' });
+      const response = await gql(
+        roomsQuery,
+        {},
+        { 'x-renkei-identity': '{"role":"SYSTEM_ADMIN"}', 'X-Renkei-Internal-Token': 'forged' },
+      );
       expect(response.errors).toBeUndefined();
     } finally {
       servers.forEach((s) => s.off('request', record));
@@ -141,7 +206,9 @@ describe('federated graph through the gateway', () => {
       expect(Object.keys(headers).filter((h) => h.startsWith('x-renkei-'))).toEqual(['x-renkei-internal-token']);
       const token = headers['x-renkei-internal-token'] as string;
       expect(token).not.toBe('forged');
-      const claims = JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()) as { prn: { userId: string } };
+      const claims = JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()) as {
+        prn: { userId: string };
+      };
       expect(claims.prn.userId).toBe(admin.userId);
     }
   });
@@ -162,11 +229,18 @@ describe('federated graph through the gateway', () => {
   });
 
   it('marks responses as not cacheable and reports health and readiness', async () => {
-    const response = await fetch(t.graphqlUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{ __typename }"}' });
+    const response = await fetch(t.graphqlUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"query":"{ __typename }"}',
+    });
     expect(response.headers.get('cache-control')).toBe('no-store');
     expect(await (await fetch(`${t.system.gateway.url}/healthz`)).json()).toEqual({ status: 'ok' });
     const ready = await fetch(`${t.system.gateway.url}/readyz`);
     expect(ready.status).toBe(200);
-    expect(await ready.json()).toEqual({ status: 'ok', checks: { identity: 'ok', rooms: 'ok', consent: 'ok', redis: 'ok' } });
+    expect(await ready.json()).toEqual({
+      status: 'ok',
+      checks: { identity: 'ok', rooms: 'ok', consent: 'ok', redis: 'ok' },
+    });
   });
 });

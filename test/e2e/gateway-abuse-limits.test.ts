@@ -22,7 +22,9 @@ const subgraphRequests: Record<SubgraphName, number> = { identity: 0, rooms: 0, 
 beforeAll(async () => {
   t = await startTestSystem({
     logger,
-    gatewayProtection: { rateLimits: { sessionPerMinute: sessionLimit, certificatePerMinute: 1000, signInPerMinute: signInLimit } },
+    gatewayProtection: {
+      rateLimits: { sessionPerMinute: sessionLimit, certificatePerMinute: 1000, signInPerMinute: signInLimit },
+    },
   });
   for (const name of Object.keys(subgraphRequests) as SubgraphName[]) {
     t.system.subgraphs[name].server.on('request', (_req: IncomingMessage) => void (subgraphRequests[name] += 1));
@@ -52,10 +54,16 @@ describe('query limits', () => {
       const body = await response.json();
       times.push(performance.now() - started);
       expect(response.status).toBe(400);
-      expect(body).toEqual({ errors: [{ message: 'the operation is too large or too complex', extensions: { code: 'OPERATION_TOO_COMPLEX' } }] });
+      expect(body).toEqual({
+        errors: [
+          { message: 'the operation is too large or too complex', extensions: { code: 'OPERATION_TOO_COMPLEX' } },
+        ],
+      });
     }
     times.sort((a, b) => a - b);
-    process.stdout.write(`3,000-alias refusal round trip: best ${times[0]?.toFixed(1)} ms, median ${times[2]?.toFixed(1)} ms\n`);
+    process.stdout.write(
+      `3,000-alias refusal round trip: best ${times[0]?.toFixed(1)} ms, median ${times[2]?.toFixed(1)} ms\n`,
+    );
     expect(times[0]).toBeLessThan(50);
     expect(countAll()).toEqual(before);
     expect(await auditRows()).toBe(auditBefore);
@@ -65,7 +73,13 @@ describe('query limits', () => {
     const auditBefore = await auditRows();
     const before = countAll();
     const lines = logLines.length;
-    const response = await post(JSON.stringify({ query: aliases(1000, 'subject(id: "00000000-0000-4000-8000-000000000000") { name }'), operationName: null }), reader.headers);
+    const response = await post(
+      JSON.stringify({
+        query: aliases(1000, 'subject(id: "00000000-0000-4000-8000-000000000000") { name }'),
+        operationName: null,
+      }),
+      reader.headers,
+    );
     expect(response.status).toBe(400);
     expect(((await response.json()) as any).errors[0].extensions.code).toBe('OPERATION_TOO_COMPLEX');
     expect(await auditRows()).toBe(auditBefore);
@@ -100,7 +114,9 @@ describe('production settings, whatever NODE_ENV says', () => {
     const response = await fetch(t.graphqlUrl, { headers: { accept: 'text/html' } });
     expect(response.status).toBe(405);
     expect(response.headers.get('content-type')).toMatch(/^application\/json/);
-    expect(await response.json()).toEqual({ errors: [{ message: expect.any(String), extensions: { code: 'BAD_REQUEST' } }] });
+    expect(await response.json()).toEqual({
+      errors: [{ message: expect.any(String), extensions: { code: 'BAD_REQUEST' } }],
+    });
   });
 });
 
@@ -109,11 +125,16 @@ describe('refusals in our own shape, with nothing personal in the log', () => {
 
   it('answers malformed JSON with a JSON BAD_REQUEST, and the log has neither the body nor a stack trace', async () => {
     const lines = logLines.length;
-    const response = await post(`{"query": "mutation { registerSubject(input: {name: \\"${name}\\"}) { id } }",}`, reader.headers);
+    const response = await post(
+      `{"query": "mutation { registerSubject(input: {name: \\"${name}\\"}) { id } }",}`,
+      reader.headers,
+    );
     const text = await response.text();
     expect(response.status).toBe(400);
     expect(response.headers.get('content-type')).toMatch(/^application\/json/);
-    expect(JSON.parse(text)).toEqual({ errors: [{ message: 'the request body is not valid JSON', extensions: { code: 'BAD_REQUEST' } }] });
+    expect(JSON.parse(text)).toEqual({
+      errors: [{ message: 'the request body is not valid JSON', extensions: { code: 'BAD_REQUEST' } }],
+    });
     expect(text).not.toContain(name);
     const logged = logLines.slice(lines).join('');
     expect(logged).toContain('entity.parse.failed');
@@ -124,7 +145,11 @@ describe('refusals in our own shape, with nothing personal in the log', () => {
   it('refuses a text/plain POST (CSRF) and a form post with 415, before Apollo', async () => {
     for (const type of ['text/plain', 'application/x-www-form-urlencoded']) {
       const before = countAll();
-      const response = await fetch(t.graphqlUrl, { method: 'POST', headers: { 'content-type': type }, body: '{"query":"mutation { signOut }"}' });
+      const response = await fetch(t.graphqlUrl, {
+        method: 'POST',
+        headers: { 'content-type': type },
+        body: '{"query":"mutation { signOut }"}',
+      });
       expect(response.status).toBe(415);
       expect(((await response.json()) as any).errors[0].extensions.code).toBe('BAD_REQUEST');
       expect(countAll()).toEqual(before);
@@ -132,9 +157,14 @@ describe('refusals in our own shape, with nothing personal in the log', () => {
   });
 
   it('answers a body over 256 kB with 413, as JSON', async () => {
-    const response = await post(JSON.stringify({ query: '{ me { user { id } } }', variables: { pad: name.repeat(60_000) } }), reader.headers);
+    const response = await post(
+      JSON.stringify({ query: '{ me { user { id } } }', variables: { pad: name.repeat(60_000) } }),
+      reader.headers,
+    );
     expect(response.status).toBe(413);
-    expect(await response.json()).toEqual({ errors: [{ message: 'the request body is too large', extensions: { code: 'BAD_REQUEST' } }] });
+    expect(await response.json()).toEqual({
+      errors: [{ message: 'the request body is too large', extensions: { code: 'BAD_REQUEST' } }],
+    });
   });
 
   it('answers unknown paths with a JSON 404', async () => {
@@ -150,9 +180,15 @@ describe('refusals in our own shape, with nothing personal in the log', () => {
     expect(direct.status).toBe(401);
     expect(direct.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
     expect(direct.data ?? null).toBeNull();
-    const bad = await fetch(rooms, { method: 'POST', headers: { 'content-type': 'application/json' }, body: `{"name": "${name}",}` });
+    const bad = await fetch(rooms, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: `{"name": "${name}",}`,
+    });
     expect(bad.status).toBe(400);
-    expect(await bad.json()).toEqual({ errors: [{ message: 'the request body is not valid JSON', extensions: { code: 'BAD_REQUEST' } }] });
+    expect(await bad.json()).toEqual({
+      errors: [{ message: 'the request body is not valid JSON', extensions: { code: 'BAD_REQUEST' } }],
+    });
     const plain = await fetch(rooms, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: '{}' });
     expect(plain.status).toBe(415);
     expect(logLines.slice(lines).join('')).not.toContain(name);
@@ -173,13 +209,18 @@ describe('rate limits (Redis)', () => {
     expect(statuses.slice(0, sessionLimit).every((s) => s === 200)).toBe(true);
     expect(statuses[sessionLimit]).toBe(429);
     expect(Number(refused?.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
-    expect(await refused?.json()).toEqual({ errors: [{ message: 'too many requests; try again later', extensions: { code: 'RATE_LIMITED' } }] });
+    expect(await refused?.json()).toEqual({
+      errors: [{ message: 'too many requests; try again later', extensions: { code: 'RATE_LIMITED' } }],
+    });
     // Another session is not affected.
     expect((await graphql(t.graphqlUrl, '{ me { user { id } } }', {}, reader.headers)).status).toBe(200);
   });
 
   it('limits sign-in attempts per client address', async () => {
-    const signIn = JSON.stringify({ query: 'mutation($a: String!, $p: String!) { signIn(accountId: $a, password: $p) { token } }', variables: { a: 'tknobody01', p: 'wrong password here' } });
+    const signIn = JSON.stringify({
+      query: 'mutation($a: String!, $p: String!) { signIn(accountId: $a, password: $p) { token } }',
+      variables: { a: 'tknobody01', p: 'wrong password here' },
+    });
     const statuses: number[] = [];
     for (let i = 0; i < signInLimit; i += 1) {
       const response = await post(signIn);

@@ -25,7 +25,14 @@ const byId = (t: TestSystem, actor: Actor, id: string) =>
     method: 'POST',
     headers: { 'content-type': 'application/json', ...actor.headers },
     body: JSON.stringify({ extensions: { persistedQuery: { version: 1, sha256Hash: id } } }),
-  }).then(async (r) => ({ status: r.status, ...((await r.json()) as object) }) as { status: number; data?: any; errors?: Array<{ extensions: { code: string } }> });
+  }).then(
+    async (r) =>
+      ({ status: r.status, ...((await r.json()) as object) }) as {
+        status: number;
+        data?: any;
+        errors?: Array<{ extensions: { code: string } }>;
+      },
+  );
 
 describe('PERSISTED_OPERATIONS=off (default)', () => {
   let t: TestSystem;
@@ -78,7 +85,9 @@ describe('PERSISTED_OPERATIONS=enforce', () => {
   let t: TestSystem;
   let actor: Actor;
   beforeAll(async () => {
-    t = await startTestSystem({ gatewayProtection: { persistedOperations: persistedOperationsFrom('enforce', manifest) } });
+    t = await startTestSystem({
+      gatewayProtection: { persistedOperations: persistedOperationsFrom('enforce', manifest) },
+    });
     actor = await actorWithRole(t, 'USER'); // its sign-in is in the manifest
   }, 60_000);
   afterAll(async () => t?.stop());

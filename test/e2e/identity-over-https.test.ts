@@ -45,7 +45,12 @@ const ops = {
 };
 
 const pledge = { agreed: true, pledgedOn: '2025-04-01', textVersion: '2024-08-01' };
-const facilityA = { name: '高岡みなみ訪問看護ステーション', kind: 'CARE_INSURANCE_SERVICE', insideCity: true, address: '富山県高岡市南町1-1' };
+const facilityA = {
+  name: '高岡みなみ訪問看護ステーション',
+  kind: 'CARE_INSURANCE_SERVICE',
+  insideCity: true,
+  address: '富山県高岡市南町1-1',
+};
 const facilityB = { name: '伏木さくら薬局', kind: 'PHARMACY', insideCity: true, address: '富山県高岡市伏木湊町2-2' };
 
 /** A terminal's certificate as issued through the API. */
@@ -115,10 +120,22 @@ describe('identity over HTTPS with terminal certificates: Forms 1 and 4, first s
   // --- helpers over the HTTPS gateway -----------------------------------
 
   /** One request from a terminal (or from none: null), optionally with a session token. */
-  const call = (terminal: TerminalIdentity | null, query: string, variables: Record<string, unknown> = {}, token?: string) =>
-    tlsGraphql(t.graphqlUrl, query, variables, { ca: t.ca.caCertificatePem, pfx: terminal?.pfx, passphrase: terminal?.passphrase, token });
-  const as = (session: Session, query: string, variables: Record<string, unknown> = {}) => call(session.terminal, query, variables, session.token);
-  const signIn = (terminal: TerminalIdentity | null, accountId: string, password: string) => call(terminal, ops.signIn, { accountId, password });
+  const call = (
+    terminal: TerminalIdentity | null,
+    query: string,
+    variables: Record<string, unknown> = {},
+    token?: string,
+  ) =>
+    tlsGraphql(t.graphqlUrl, query, variables, {
+      ca: t.ca.caCertificatePem,
+      pfx: terminal?.pfx,
+      passphrase: terminal?.passphrase,
+      token,
+    });
+  const as = (session: Session, query: string, variables: Record<string, unknown> = {}) =>
+    call(session.terminal, query, variables, session.token);
+  const signIn = (terminal: TerminalIdentity | null, accountId: string, password: string) =>
+    call(terminal, ops.signIn, { accountId, password });
 
   /** Until the password is changed, everything but changePassword, signOut and me is FORBIDDEN. */
   async function expectPasswordChangeRequired(session: Session): Promise<Response> {
@@ -130,12 +147,19 @@ describe('identity over HTTPS with terminal certificates: Forms 1 and 4, first s
   }
 
   /** A first sign-in: the one-time password works only to change it; then everything else does. */
-  async function firstSignIn(terminal: TerminalIdentity, accountId: string, initialPassword: string, newPassword: string): Promise<Session> {
+  async function firstSignIn(
+    terminal: TerminalIdentity,
+    accountId: string,
+    initialPassword: string,
+    newPassword: string,
+  ): Promise<Session> {
     const signedIn = ok(await signIn(terminal, accountId, initialPassword)).signIn;
     expect(signedIn).toEqual({ token: expect.any(String), expiresAt: expect.any(String), mustChangePassword: true });
     const session = { terminal, token: signedIn.token as string };
     await expectPasswordChangeRequired(session);
-    expect(ok(await as(session, ops.changePassword, { current: initialPassword, next: newPassword })).changePassword).toBe(true);
+    expect(
+      ok(await as(session, ops.changePassword, { current: initialPassword, next: newPassword })).changePassword,
+    ).toBe(true);
     expect(ok(await as(session, ops.me)).me.mustChangePassword).toBe(false);
     return session;
   }
@@ -144,13 +168,20 @@ describe('identity over HTTPS with terminal certificates: Forms 1 and 4, first s
     const issued = ok(await as(admin, ops.issueCertificate, { facilityId, label })).issueClientCertificate;
     expect(issued.certificate).toMatchObject({ facility: { id: facilityId }, revokedAt: null });
     expect(issued.instructions).toEqual(expect.any(String));
-    return { ...terminalIdentity(issued.pkcs12Base64, issued.passphrase), id: issued.certificate.id, fingerprint: issued.certificate.fingerprint };
+    return {
+      ...terminalIdentity(issued.pkcs12Base64, issued.passphrase),
+      id: issued.certificate.id,
+      fingerprint: issued.certificate.fingerprint,
+    };
   }
 
   /** Every refusal answers the same; the audit trail records the real cause. */
   async function lastRefusalReason(accountId: string): Promise<string | undefined> {
     const user = await t.db.prisma.user.findUniqueOrThrow({ where: { accountId } });
-    const event = await t.db.prisma.auditEvent.findFirst({ where: { action: 'session.signIn', outcome: 'FAILURE', actorId: user.id }, orderBy: { id: 'desc' } });
+    const event = await t.db.prisma.auditEvent.findFirst({
+      where: { action: 'session.signIn', outcome: 'FAILURE', actorId: user.id },
+      orderBy: { id: 'desc' },
+    });
     return (event?.details as { reason?: string } | undefined)?.reason;
   }
 
@@ -169,18 +200,29 @@ describe('identity over HTTPS with terminal certificates: Forms 1 and 4, first s
     expectError(unknown, { code: 'UNAUTHENTICATED' });
     refusalMessage = unknown.errors![0]!.message;
 
-    admin = await firstSignIn(bootstrapTerminal, t.bootstrap.accountId, t.bootstrap.initialPassword, 'kitchen-harbor-Amahara-5512');
+    admin = await firstSignIn(
+      bootstrapTerminal,
+      t.bootstrap.accountId,
+      t.bootstrap.initialPassword,
+      'kitchen-harbor-Amahara-5512',
+    );
     const me = ok(await as(admin, ops.me)).me;
     expect(me.user).toMatchObject({ accountId: t.bootstrap.accountId, role: 'SYSTEM_ADMIN' });
     cityOfficeId = me.user.facility.id;
   });
 
   it('the system admin records a paper Form 1 for facility A and approves it', async () => {
-    const submitted = ok(await as(admin, ops.submitForm1, { input: facilityA, onPaperFor: '南 さくら (代表者)' })).submitFacilityRegistration;
+    const submitted = ok(
+      await as(admin, ops.submitForm1, { input: facilityA, onPaperFor: '南 さくら (代表者)' }),
+    ).submitFacilityRegistration;
     expect(submitted).toMatchObject({ form: 1, status: 'SUBMITTED', onPaperFor: '南 さくら (代表者)', facility: null });
 
     const decided = ok(await as(admin, ops.approve, { id: submitted.id })).approveApplication;
-    expect(decided.application).toMatchObject({ status: 'APPLIED', copyToSystemAdmin: false, facility: { name: facilityA.name } });
+    expect(decided.application).toMatchObject({
+      status: 'APPLIED',
+      copyToSystemAdmin: false,
+      facility: { name: facilityA.name },
+    });
     expect(decided.application.steps.map((s: { action: string }) => s.action)).toEqual(['submit', 'approve', 'apply']);
     expect(decided.issuedAccount).toBeNull();
     facilityAId = decided.application.facility.id;
@@ -188,16 +230,26 @@ describe('identity over HTTPS with terminal certificates: Forms 1 and 4, first s
     expect(listed).toContainEqual({ id: facilityAId, name: facilityA.name });
   });
 
-  it('the system admin records paper Forms 4 for A\'s facility manager and for an admin manager, and approves them', async () => {
+  it("the system admin records paper Forms 4 for A's facility manager and for an admin manager, and approves them", async () => {
     const approveForm4 = async (facilityId: string, input: Record<string, unknown>, onPaperFor: string) => {
-      const submitted = ok(await as(admin, ops.submitForm4, { facilityId, input: { ...input, pledge }, onPaperFor })).submitUserRegistration;
+      const submitted = ok(
+        await as(admin, ops.submitForm4, { facilityId, input: { ...input, pledge }, onPaperFor }),
+      ).submitUserRegistration;
       expect(submitted).toMatchObject({ form: 4, status: 'SUBMITTED', onPaperFor, facility: { id: facilityId } });
       const decided = ok(await as(admin, ops.approve, { id: submitted.id })).approveApplication;
       expect(decided.application).toMatchObject({ status: 'APPLIED', copyToSystemAdmin: false });
-      expect(decided.issuedAccount).toMatchObject({ accountId: expect.any(String), initialPassword: expect.any(String), user: { role: input.role, facility: { id: facilityId } } });
+      expect(decided.issuedAccount).toMatchObject({
+        accountId: expect.any(String),
+        initialPassword: expect.any(String),
+        user: { role: input.role, facility: { id: facilityId } },
+      });
       return decided.issuedAccount as { accountId: string; initialPassword: string };
     };
-    managerAccount = await approveForm4(facilityAId, { name: '南 さくら', nameKana: 'ミナミ サクラ', role: 'FACILITY_MANAGER' }, '南 さくら');
+    managerAccount = await approveForm4(
+      facilityAId,
+      { name: '南 さくら', nameKana: 'ミナミ サクラ', role: 'FACILITY_MANAGER' },
+      '南 さくら',
+    );
     adminManagerAccount = await approveForm4(
       cityOfficeId,
       { name: '戸出 京子', nameKana: 'トイデ キョウコ', role: 'ADMIN_MANAGER', orgUnitCode: 'shakai-fukushi' },
@@ -213,10 +265,26 @@ describe('identity over HTTPS with terminal certificates: Forms 1 and 4, first s
   });
 
   it('the facility manager and the admin manager sign in for the first time and must change their passwords', async () => {
-    manager = await firstSignIn(terminalA1, managerAccount.accountId, managerAccount.initialPassword, 'maple-window-Himi-3318');
-    adminManager = await firstSignIn(cityTerminal, adminManagerAccount.accountId, adminManagerAccount.initialPassword, 'copper-kettle-Toide-8843');
-    expect(ok(await as(manager, ops.me)).me.user).toMatchObject({ role: 'FACILITY_MANAGER', facility: { id: facilityAId } });
-    expect(ok(await as(adminManager, ops.me)).me.user).toMatchObject({ role: 'ADMIN_MANAGER', facility: { id: cityOfficeId } });
+    manager = await firstSignIn(
+      terminalA1,
+      managerAccount.accountId,
+      managerAccount.initialPassword,
+      'maple-window-Himi-3318',
+    );
+    adminManager = await firstSignIn(
+      cityTerminal,
+      adminManagerAccount.accountId,
+      adminManagerAccount.initialPassword,
+      'copper-kettle-Toide-8843',
+    );
+    expect(ok(await as(manager, ops.me)).me.user).toMatchObject({
+      role: 'FACILITY_MANAGER',
+      facility: { id: facilityAId },
+    });
+    expect(ok(await as(adminManager, ops.me)).me.user).toMatchObject({
+      role: 'ADMIN_MANAGER',
+      facility: { id: cityOfficeId },
+    });
   });
 
   it('Form 1 electronically: the facility manager submits facility B, the admin manager forwards, the system admin approves', async () => {
@@ -229,8 +297,14 @@ describe('identity over HTTPS with terminal certificates: Forms 1 and 4, first s
     expectError(await as(adminManager, ops.approve, { id: submitted.id }), { code: 'FORBIDDEN' });
 
     const decided = ok(await as(admin, ops.approve, { id: submitted.id })).approveApplication;
-    expect(decided.application).toMatchObject({ status: 'APPLIED', copyToSystemAdmin: false, facility: { name: facilityB.name } });
-    expect(decided.application.steps.map((s: { action: string; actorRole: string }) => [s.action, s.actorRole])).toEqual([
+    expect(decided.application).toMatchObject({
+      status: 'APPLIED',
+      copyToSystemAdmin: false,
+      facility: { name: facilityB.name },
+    });
+    expect(
+      decided.application.steps.map((s: { action: string; actorRole: string }) => [s.action, s.actorRole]),
+    ).toEqual([
       ['submit', 'FACILITY_MANAGER'],
       ['forward', 'ADMIN_MANAGER'],
       ['approve', 'SYSTEM_ADMIN'],
@@ -238,24 +312,40 @@ describe('identity over HTTPS with terminal certificates: Forms 1 and 4, first s
     ]);
     facilityBId = decided.application.facility.id;
     expect(facilityBId).not.toBe(facilityAId);
-    expect(ok(await as(admin, ops.facilities)).facilities.items).toContainEqual({ id: facilityBId, name: facilityB.name });
+    expect(ok(await as(admin, ops.facilities)).facilities.items).toContainEqual({
+      id: facilityBId,
+      name: facilityB.name,
+    });
   });
 
   it('Form 4 electronically: the facility manager registers a user of A, the admin manager approves, the system admin gets a copy', async () => {
     const submitted = ok(
-      await as(manager, ops.submitForm4, { facilityId: facilityAId, input: { name: '福岡 花子', nameKana: 'フクオカ ハナコ', role: 'USER', pledge } }),
+      await as(manager, ops.submitForm4, {
+        facilityId: facilityAId,
+        input: { name: '福岡 花子', nameKana: 'フクオカ ハナコ', role: 'USER', pledge },
+      }),
     ).submitUserRegistration;
     expect(submitted).toMatchObject({ form: 4, status: 'SUBMITTED', onPaperFor: null, facility: { id: facilityAId } });
 
     const decided = ok(await as(adminManager, ops.approve, { id: submitted.id })).approveApplication;
-    expect(decided.application).toMatchObject({ status: 'APPLIED', copyToSystemAdmin: true, facility: { id: facilityAId } });
-    expect(decided.application.steps.map((s: { action: string; actorRole: string }) => [s.action, s.actorRole])).toEqual([
+    expect(decided.application).toMatchObject({
+      status: 'APPLIED',
+      copyToSystemAdmin: true,
+      facility: { id: facilityAId },
+    });
+    expect(
+      decided.application.steps.map((s: { action: string; actorRole: string }) => [s.action, s.actorRole]),
+    ).toEqual([
       ['submit', 'FACILITY_MANAGER'],
       ['approve', 'ADMIN_MANAGER'],
       ['apply', 'ADMIN_MANAGER'],
     ]);
     expect(decided.issuedAccount.user).toMatchObject({ role: 'USER', facility: { id: facilityAId } });
-    staff = { accountId: decided.issuedAccount.accountId, userId: decided.issuedAccount.user.id, initialPassword: decided.issuedAccount.initialPassword };
+    staff = {
+      accountId: decided.issuedAccount.accountId,
+      userId: decided.issuedAccount.user.id,
+      initialPassword: decided.issuedAccount.initialPassword,
+    };
 
     // Art. 17-2: an admin manager's decision is reported to the system admin.
     const seen = ok(await as(admin, ops.applications, { status: 'APPLIED' })).applications.items;
@@ -264,7 +354,7 @@ describe('identity over HTTPS with terminal certificates: Forms 1 and 4, first s
 
   let staffSession: Session; // the new user's first session, on terminal A1
 
-  it('the new user\'s first sign-in from A\'s terminal allows nothing but a password change, and says so', async () => {
+  it("the new user's first sign-in from A's terminal allows nothing but a password change, and says so", async () => {
     const signedIn = ok(await signIn(terminalA1, staff.accountId, staff.initialPassword)).signIn;
     expect(signedIn.mustChangePassword).toBe(true);
     staffSession = { terminal: terminalA1, token: signedIn.token as string };
@@ -273,30 +363,44 @@ describe('identity over HTTPS with terminal certificates: Forms 1 and 4, first s
     expectError(blocked, { code: 'FORBIDDEN', reason: 'PASSWORD_CHANGE_REQUIRED' });
   });
 
-  it('the new user\'s password change refuses weak passwords, then unlocks the API', async () => {
+  it("the new user's password change refuses weak passwords, then unlocks the API", async () => {
     const session = staffSession;
     for (const weak of ['password123', `${staff.accountId}-Takaoka`]) {
       const refused = await as(session, ops.changePassword, { current: staff.initialPassword, next: weak });
       expectError(refused, { code: 'BAD_USER_INPUT', field: 'newPassword' });
     }
-    expectError(await as(session, ops.changePassword, { current: 'not-the-password', next: staffPassword }), { code: 'BAD_USER_INPUT', field: 'currentPassword' });
+    expectError(await as(session, ops.changePassword, { current: 'not-the-password', next: staffPassword }), {
+      code: 'BAD_USER_INPUT',
+      field: 'currentPassword',
+    });
     await expectPasswordChangeRequired(session);
 
-    expect(ok(await as(session, ops.changePassword, { current: staff.initialPassword, next: staffPassword })).changePassword).toBe(true);
-    expect(ok(await as(session, ops.facilities)).facilities.items).toEqual(expect.arrayContaining([expect.objectContaining({ id: facilityAId })]));
-    expect(ok(await as(session, ops.me)).me).toMatchObject({ mustChangePassword: false, user: { id: staff.userId, role: 'USER' } });
+    expect(
+      ok(await as(session, ops.changePassword, { current: staff.initialPassword, next: staffPassword })).changePassword,
+    ).toBe(true);
+    expect(ok(await as(session, ops.facilities)).facilities.items).toEqual(
+      expect.arrayContaining([expect.objectContaining({ id: facilityAId })]),
+    );
+    expect(ok(await as(session, ops.me)).me).toMatchObject({
+      mustChangePassword: false,
+      user: { id: staff.userId, role: 'USER' },
+    });
     expect(ok(await as(session, ops.signOut)).signOut).toBe(true);
     expectGatewayRefusal(await as(session, ops.me));
   });
 
-  it('signs in with the new password from a terminal of the user\'s facility, and not with the old one', async () => {
+  it("signs in with the new password from a terminal of the user's facility, and not with the old one", async () => {
     const again = ok(await signIn(terminalA1, staff.accountId, staffPassword)).signIn;
     expect(again.mustChangePassword).toBe(false);
     expect(ok(await call(terminalA1, ops.me, {}, again.token)).me.user.id).toBe(staff.userId);
     // Any terminal certificate of the same facility will do.
     expect(ok(await signIn(terminalA2, staff.accountId, staffPassword)).signIn.mustChangePassword).toBe(false);
 
-    await expectSignInRefused(await signIn(terminalA1, staff.accountId, staff.initialPassword), staff.accountId, 'wrong-password');
+    await expectSignInRefused(
+      await signIn(terminalA1, staff.accountId, staff.initialPassword),
+      staff.accountId,
+      'wrong-password',
+    );
   });
 
   it('binds a session to its certificate: the token is refused from another terminal, even of the same facility', async () => {
@@ -308,17 +412,31 @@ describe('identity over HTTPS with terminal certificates: Forms 1 and 4, first s
 
   it('refuses the same password with a certificate of another facility', async () => {
     const terminalB = await issueTerminal(facilityBId, 'B 端末01');
-    await expectSignInRefused(await signIn(terminalB, staff.accountId, staffPassword), staff.accountId, 'other-facility-certificate');
+    await expectSignInRefused(
+      await signIn(terminalB, staff.accountId, staffPassword),
+      staff.accountId,
+      'other-facility-certificate',
+    );
     // The system admin's own facility is another facility too.
-    await expectSignInRefused(await signIn(bootstrapTerminal, staff.accountId, staffPassword), staff.accountId, 'other-facility-certificate');
+    await expectSignInRefused(
+      await signIn(bootstrapTerminal, staff.accountId, staffPassword),
+      staff.accountId,
+      'other-facility-certificate',
+    );
   });
 
   it('refuses a certificate from another CA, and no certificate, at the gateway with 401', async () => {
     const foreignCa = await openCertificateAuthority(foreignCaDir);
-    const foreign = foreignCa.issueClientCertificate({ commonName: 'A 端末01', organization: 'Renkei network terminal', passphrase: 'foreign-passphrase' });
+    const foreign = foreignCa.issueClientCertificate({
+      commonName: 'A 端末01',
+      organization: 'Renkei network terminal',
+      passphrase: 'foreign-passphrase',
+    });
     const before = await t.db.prisma.auditEvent.count({ where: { action: 'session.signIn' } });
 
-    expectGatewayRefusal(await signIn(terminalIdentity(foreign.pkcs12, 'foreign-passphrase'), staff.accountId, staffPassword));
+    expectGatewayRefusal(
+      await signIn(terminalIdentity(foreign.pkcs12, 'foreign-passphrase'), staff.accountId, staffPassword),
+    );
     expectGatewayRefusal(await signIn(null, staff.accountId, staffPassword));
     expectGatewayRefusal(await call(null, ops.facilities));
     // Refused before identity was asked: no sign-in was even attempted.
@@ -330,16 +448,24 @@ describe('identity over HTTPS with terminal certificates: Forms 1 and 4, first s
     const live = { terminal: terminalA1, token };
     expect(ok(await as(live, ops.me)).me.user.id).toBe(staff.userId);
 
-    const revoked = ok(await as(admin, ops.revokeCertificate, { id: terminalA1.id, reason: '端末の紛失' })).revokeClientCertificate;
+    const revoked = ok(
+      await as(admin, ops.revokeCertificate, { id: terminalA1.id, reason: '端末の紛失' }),
+    ).revokeClientCertificate;
     expect(revoked).toMatchObject({ id: terminalA1.id, revokedAt: expect.any(String) });
 
     expectGatewayRefusal(await as(live, ops.me));
-    const sessions = await t.db.prisma.session.findMany({ where: { userId: staff.userId, certificate: terminalA1.fingerprint } });
+    const sessions = await t.db.prisma.session.findMany({
+      where: { userId: staff.userId, certificate: terminalA1.fingerprint },
+    });
     expect(sessions.length).toBeGreaterThan(0);
     for (const session of sessions) expect(session.endedAt).not.toBeNull();
     expect(sessions.map((s) => s.endReason)).toContain('certificate-revoked');
 
-    await expectSignInRefused(await signIn(terminalA1, staff.accountId, staffPassword), staff.accountId, 'revoked-certificate');
+    await expectSignInRefused(
+      await signIn(terminalA1, staff.accountId, staffPassword),
+      staff.accountId,
+      'revoked-certificate',
+    );
     // The facility manager's session on that terminal ended too.
     expectGatewayRefusal(await as(manager, ops.me));
     // The facility's other terminal still works.

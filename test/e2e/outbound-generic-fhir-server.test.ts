@@ -27,14 +27,23 @@ describe('an outbound join to a generic FHIR R4 server whose answer is lost', ()
     t = await startTestSystem({
       workers: true,
       exchangeDelivery: {
-        partnerCalls: { trustedCaPems: [partnerCa.ca.caCertificatePem], timeoutMs: 2_000, poll: { firstDelayMs: 150, maxDelayMs: 300 }, syncStaleMs: 0 },
+        partnerCalls: {
+          trustedCaPems: [partnerCa.ca.caCertificatePem],
+          timeoutMs: 2_000,
+          poll: { firstDelayMs: 150, maxDelayMs: 300 },
+          syncStaleMs: 0,
+        },
         retry: { attempts: 5, baseDelayMs: 200, maxDelayMs: 500 },
         every: { 'external-room-sync': 300 },
       },
     });
     server = await startGenericFhirServer({ tls: partnerCa.tls, caCertificatePem: partnerCa.ca.caCertificatePem });
     const user = await actorWithRole(t, 'USER');
-    actors = { user, fm: await actorWithRole(t, 'FACILITY_MANAGER', { facilityId: user.facilityId }), sa: await actorWithRole(t, 'SYSTEM_ADMIN') };
+    actors = {
+      user,
+      fm: await actorWithRole(t, 'FACILITY_MANAGER', { facilityId: user.facilityId }),
+      sa: await actorWithRole(t, 'SYSTEM_ADMIN'),
+    };
     partnerId = await registerPartner(t.db.prisma, server.url, actors.sa.userId);
   });
 
@@ -49,7 +58,26 @@ describe('an outbound join to a generic FHIR R4 server whose answer is lost', ()
     server.inject({ kind: 'reset', store: true, method: 'POST' });
     const id = await approvedRequest(t.graphqlUrl, actors, partnerId, shareCode);
     const systems = ourIdentifierSystems(t.system.exchange.fhirBaseUrl);
-    const view = async () => (await graphql(t.graphqlUrl, `query($id: ID!) { outboundJoinRequest(id: $id) { exchangeStatus partnerTaskId lastFailureCode steps { action } } }`, { id }, actors.user.headers)).data?.outboundJoinRequest;
+    const view = async () =>
+      (
+        await graphql(
+          t.graphqlUrl,
+          `
+            query ($id: ID!) {
+              outboundJoinRequest(id: $id) {
+                exchangeStatus
+                partnerTaskId
+                lastFailureCode
+                steps {
+                  action
+                }
+              }
+            }
+          `,
+          { id },
+          actors.user.headers,
+        )
+      ).data?.outboundJoinRequest;
     const sent = await eventually(view, (r) => r?.exchangeStatus === 'RECEIVED', 20_000);
     const tasks = server.tasksWith(systems.request, id);
     expect(tasks).toHaveLength(1);
@@ -57,7 +85,11 @@ describe('an outbound join to a generic FHIR R4 server whose answer is lost', ()
     // Only one POST ever went out; the retry searched and adopted what the lost answer left behind.
     const posts = server.requests.filter((r) => r.method === 'POST' && r.ifNoneExist?.endsWith(id));
     expect(posts.map((p) => p.outcome)).toEqual(['reset']);
-    expect(server.requests.some((r) => r.method === 'GET' && r.path.startsWith('/fhir/Task?identifier=') && r.path.endsWith(id))).toBe(true);
+    expect(
+      server.requests.some(
+        (r) => r.method === 'GET' && r.path.startsWith('/fhir/Task?identifier=') && r.path.endsWith(id),
+      ),
+    ).toBe(true);
 
     // The partner's people complete the Task, with the CareTeam our user joined.
     const careTeamId = `team-${tasks[0]!.id}`;
@@ -67,11 +99,26 @@ describe('an outbound join to a generic FHIR R4 server whose answer is lost', ()
       status: 'active',
       participant: [{ member: { identifier: { system: systems.user, value: actors.user.userId }, display: 'user' } }],
     });
-    expect(await server.updateTask(tasks[0]!.id, { status: 'completed', output: [{ type: { text: 'care-team' }, valueReference: { reference: `CareTeam/${careTeamId}` } }] })).toBe(200);
+    expect(
+      await server.updateTask(tasks[0]!.id, {
+        status: 'completed',
+        output: [{ type: { text: 'care-team' }, valueReference: { reference: `CareTeam/${careTeamId}` } }],
+      }),
+    ).toBe(200);
     const done = await eventually(view, (r) => r?.exchangeStatus === 'COMPLETED', 20_000);
-    expect(done.steps.map((s: { action: string }) => s.action)).toEqual(['submit', 'forward', 'approve', 'sent', 'partner-completed']);
+    expect(done.steps.map((s: { action: string }) => s.action)).toEqual([
+      'submit',
+      'forward',
+      'approve',
+      'sent',
+      'partner-completed',
+    ]);
     const mine = (await graphql(t.graphqlUrl, ops.mine, {}, actors.user.headers)).data?.myExternalRooms;
-    expect(mine).toEqual(expect.arrayContaining([expect.objectContaining({ careTeamId, status: 'ACTIVE', request: { id, exchangeStatus: 'COMPLETED' } })]));
+    expect(mine).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ careTeamId, status: 'ACTIVE', request: { id, exchangeStatus: 'COMPLETED' } }),
+      ]),
+    );
     expect(server.tasksWith(systems.request, id)).toHaveLength(1);
   }
 

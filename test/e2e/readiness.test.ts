@@ -14,7 +14,10 @@ describe('gateway readiness', () => {
     await t.system.subgraphs.rooms.close();
     const response = await fetch(`${t.system.gateway.url}/readyz`);
     expect(response.status).toBe(503);
-    expect(await response.json()).toEqual({ status: 'unavailable', checks: { identity: 'ok', rooms: 'unavailable', consent: 'ok', redis: 'ok' } });
+    expect(await response.json()).toEqual({
+      status: 'unavailable',
+      checks: { identity: 'ok', rooms: 'unavailable', consent: 'ok', redis: 'ok' },
+    });
     // Liveness is about the gateway process only.
     expect((await fetch(`${t.system.gateway.url}/healthz`)).status).toBe(200);
   });

@@ -36,7 +36,8 @@ describe('a room from the existence check to its closure', () => {
   let hm: Actor;
   let am: Actor;
   let sa: Actor;
-  const as = (actor: Actor, query: string, variables: Record<string, unknown> = {}) => graphql(t.graphqlUrl, query, variables, actor.headers);
+  const as = (actor: Actor, query: string, variables: Record<string, unknown> = {}) =>
+    graphql(t.graphqlUrl, query, variables, actor.headers);
   async function ok(actor: Actor, query: string, variables: Record<string, unknown> = {}) {
     const response = await as(actor, query, variables);
     expect(response.errors).toBeUndefined();
@@ -58,7 +59,12 @@ describe('a room from the existence check to its closure', () => {
   it('walks the whole lifecycle', async () => {
     // The subject is registered (in katakana); the nurse asks about the same person in hiragana.
     const { registerSubject: subject } = await ok(sa, q.registerSubject, {
-      input: { name: '高岡 ハナ', nameKana: 'タカオカ ハナ', birthDate: '1936-03-03', category: 'RECEIVING_HOME_SUPPORT' },
+      input: {
+        name: '高岡 ハナ',
+        nameKana: 'タカオカ ハナ',
+        birthDate: '1936-03-03',
+        category: 'RECEIVING_HOME_SUPPORT',
+      },
     });
 
     // Art. 18: the question climbs and the answer comes back down.
@@ -72,14 +78,27 @@ describe('a room from the existence check to its closure', () => {
     expect(answerExistenceCheck).toEqual({ status: 'ANSWERED', roomExists: false, contact: null });
 
     // Identity announced the subject; rooms learns of it through the directory-changed job.
-    await eventually(() => t.db.prisma.directorySubject.count({ where: { subjectId: subject.id } }), (n) => n === 1);
+    await eventually(
+      () => t.db.prisma.directorySubject.count({ where: { subjectId: subject.id } }),
+      (n) => n === 1,
+    );
     // The answered check relates the nurse's facility to the subject it named (need to know): the
     // care-relationships-changed job writes identity's, rooms' and (last) consent's copy.
-    await eventually(() => t.db.prisma.consentCareRelationship.count({ where: { subjectId: subject.id, holderId: nurse.facilityId, basis: 'EXISTENCE_CHECK' } }), (n) => n > 0);
+    await eventually(
+      () =>
+        t.db.prisma.consentCareRelationship.count({
+          where: { subjectId: subject.id, holderId: nurse.facilityId, basis: 'EXISTENCE_CHECK' },
+        }),
+      (n) => n > 0,
+    );
     expect((await ok(nurse, q.subjectName, { s: subject.id })).subject.name).toBe('高岡 ハナ');
 
     // Form 8 before consent: the decision is refused and the application stays where it was.
-    const { submitRoomOpening: early } = await ok(nurse, q.open, { s: subject.id, t: 'ハナさんの在宅チーム', m: [nurse.userId, pharmacist.userId] });
+    const { submitRoomOpening: early } = await ok(nurse, q.open, {
+      s: subject.id,
+      t: 'ハナさんの在宅チーム',
+      m: [nurse.userId, pharmacist.userId],
+    });
     await ok(fm, q.confirm, { id: early.id });
     expect(errorCodes(await as(hm, q.approve, { id: early.id }))).toEqual(['CONFLICT']);
 
@@ -93,7 +112,10 @@ describe('a room from the existence check to its closure', () => {
       },
     });
     // Rooms learns of the consent through consent's outbox and a job.
-    await eventually(() => t.db.prisma.subjectSharing.findUnique({ where: { subjectId: subject.id } }), (view) => view?.allowed === true);
+    await eventually(
+      () => t.db.prisma.subjectSharing.findUnique({ where: { subjectId: subject.id } }),
+      (view) => view?.allowed === true,
+    );
     const { approveRoomApplication: opened } = await ok(hm, q.approve, { id: early.id });
     expect(opened).toMatchObject({ status: 'APPLIED', copyToSystemAdmin: true });
     const roomId = opened.room.id as string;
@@ -110,7 +132,13 @@ describe('a room from the existence check to its closure', () => {
     await ok(fm, q.confirm, { id: change.id });
     expect((await ok(hm, q.approve, { id: change.id })).approveRoomApplication.status).toBe('APPLIED');
     const { room } = await ok(careManager, q.timeline, { r: roomId });
-    expect(room.timeline.items).toEqual([{ id: createPost.id, body: '本日訪問。食事量が少し減っています。', author: { id: nurse.userId, name: expect.any(String) } }]);
+    expect(room.timeline.items).toEqual([
+      {
+        id: createPost.id,
+        body: '本日訪問。食事量が少し減っています。',
+        author: { id: nurse.userId, name: expect.any(String) },
+      },
+    ]);
 
     // Form 10: the subject died; the room is closed, kept and read-only.
     const { submitRoomClosure: closure } = await ok(nurse, q.close, { r: roomId });

@@ -44,12 +44,19 @@ interface Installation {
 }
 
 /** A TLS front for one gateway: terminates HTTPS with a certificate from the installation's own CA. */
-async function tlsFront(target: string, tls: { certificatePem: string; keyPem: string }): Promise<{ url: string; close(): Promise<void> }> {
+async function tlsFront(
+  target: string,
+  tls: { certificatePem: string; keyPem: string },
+): Promise<{ url: string; close(): Promise<void> }> {
   const server = https.createServer({ cert: tls.certificatePem, key: tls.keyPem }, (req, res) => {
-    const upstream = http.request(`${target}${req.url}`, { method: req.method, headers: { ...req.headers, host: new URL(target).host }, agent: false }, (answer) => {
-      res.writeHead(answer.statusCode ?? 502, answer.headers);
-      answer.pipe(res);
-    });
+    const upstream = http.request(
+      `${target}${req.url}`,
+      { method: req.method, headers: { ...req.headers, host: new URL(target).host }, agent: false },
+      (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      },
+    );
     upstream.on('error', () => {
       res.writeHead(502);
       res.end();
@@ -73,7 +80,12 @@ async function install(name: string): Promise<Installation> {
   const t = await startTestSystem({
     workers: true,
     exchangeDelivery: {
-      partnerCalls: { trustedCaPems: trust, timeoutMs: 5_000, poll: { firstDelayMs: 200, maxDelayMs: 500 }, syncStaleMs: 0 },
+      partnerCalls: {
+        trustedCaPems: trust,
+        timeoutMs: 5_000,
+        poll: { firstDelayMs: 200, maxDelayMs: 500 },
+        syncStaleMs: 0,
+      },
       retry: { attempts: 5, baseDelayMs: 200, maxDelayMs: 1_000 },
       every: { 'external-room-sync': 400 },
     },
@@ -127,7 +139,8 @@ const d = {
 describe('two installations exchanging joins over HTTPS (contract v1, both directions)', () => {
   let takaoka: Installation;
   let himi: Installation;
-  const as = (site: Installation, actor: Actor, query: string, variables: Record<string, unknown> = {}) => graphql(site.t.graphqlUrl, query, variables, actor.headers);
+  const as = (site: Installation, actor: Actor, query: string, variables: Record<string, unknown> = {}) =>
+    graphql(site.t.graphqlUrl, query, variables, actor.headers);
 
   beforeAll(async () => {
     takaoka = await install('高岡市多職種ネット');
@@ -145,7 +158,11 @@ describe('two installations exchanging joins over HTTPS (contract v1, both direc
   async function outboundRequest(from: Installation, to: Installation) {
     const roomId = await openRoomAs(to.t, to.hm);
     const { code } = await issueShareCodeAs(to.t, to.hm, roomId, { id: to.partnerIdOfOther } as SimulatedPartner);
-    const asked = await as(from, from.user, ops.ask, { p: from.partnerIdOfOther, c: code, r: '退院後の在宅支援のため' });
+    const asked = await as(from, from.user, ops.ask, {
+      p: from.partnerIdOfOther,
+      c: code,
+      r: '退院後の在宅支援のため',
+    });
     const id = asked.data?.askOutboundJoin.id as string;
     await as(from, from.fm, ops.confirm, { id });
     const approved = await as(from, from.sa, ops.approve, { id });
@@ -153,11 +170,15 @@ describe('two installations exchanging joins over HTTPS (contract v1, both direc
     return { id, roomId };
   }
 
-  const outboundRow = (site: Installation, id: string) => site.t.db.prisma.outboundJoinRequest.findUniqueOrThrow({ where: { id } });
+  const outboundRow = (site: Installation, id: string) =>
+    site.t.db.prisma.outboundJoinRequest.findUniqueOrThrow({ where: { id } });
 
   async function inboundRequestAt(site: Installation, roomId: string) {
     const found = await eventually(
-      async () => ((await as(site, site.hm, d.requests)).data?.inboundJoinRequests ?? []).find((r: { room: { id: string }; status: string }) => r.room.id === roomId && r.status === 'PENDING'),
+      async () =>
+        ((await as(site, site.hm, d.requests)).data?.inboundJoinRequests ?? []).find(
+          (r: { room: { id: string }; status: string }) => r.room.id === roomId && r.status === 'PENDING',
+        ),
       (r) => r !== undefined,
       20_000,
     );
@@ -167,17 +188,27 @@ describe('two installations exchanging joins over HTTPS (contract v1, both direc
 
   it('completes an outbound join (the partner approves its inbound join), then propagates the removal; a repeated conditional POST creates nothing and the identifier search finds the one Task', async () => {
     const { id, roomId } = await outboundRequest(takaoka, himi);
-    const sent = await eventually(() => outboundRow(takaoka, id), (r) => r.exchangeStatus === 'RECEIVED', 20_000);
+    const sent = await eventually(
+      () => outboundRow(takaoka, id),
+      (r) => r.exchangeStatus === 'RECEIVED',
+      20_000,
+    );
     expect(sent.partnerTaskId).toBeTruthy();
 
     const inbound = await inboundRequestAt(himi, roomId);
     expect(inbound.correlationId).toBe(sent.partnerTaskId);
     expect((await as(himi, himi.hm, d.approve, { id: inbound.id })).data?.approveInboundJoin.status).toBe('APPROVED');
 
-    const done = await eventually(() => outboundRow(takaoka, id), (r) => r.exchangeStatus === 'COMPLETED', 30_000);
+    const done = await eventually(
+      () => outboundRow(takaoka, id),
+      (r) => r.exchangeStatus === 'COMPLETED',
+      30_000,
+    );
     expect(done.exchangeStatus).toBe('COMPLETED');
     const mine = (await as(takaoka, takaoka.user, ops.mine)).data?.myExternalRooms;
-    expect(mine).toEqual([expect.objectContaining({ partnerId: takaoka.partnerIdOfOther, careTeamId: roomId, status: 'ACTIVE' })]);
+    expect(mine).toEqual([
+      expect.objectContaining({ partnerId: takaoka.partnerIdOfOther, careTeamId: roomId, status: 'ACTIVE' }),
+    ]);
     const participants = (await as(himi, himi.hm, d.participants, { r: roomId })).data?.room.externalParticipants;
     expect(participants).toEqual([expect.objectContaining({ partnerId: himi.partnerIdOfOther })]);
 
@@ -186,7 +217,11 @@ describe('two installations exchanging joins over HTTPS (contract v1, both direc
     const systems = ourIdentifierSystems(takaoka.t.system.exchange.fhirBaseUrl);
     const client = await createPartnerClient(
       { fhirBaseUrl: himi.t.system.exchange.fhirBaseUrl },
-      { signJwt: (audience) => signPartnerJwt(takaoka.t.system.exchange.key, { clientId: himi.partnerIdOfOther, audience }), trustedCaPems: takaoka.trust },
+      {
+        signJwt: (audience) =>
+          signPartnerJwt(takaoka.t.system.exchange.key, { clientId: himi.partnerIdOfOther, audience }),
+        trustedCaPems: takaoka.trust,
+      },
     );
     const identifier = { system: systems.request, value: id };
     const repeated = await client.createTask(
@@ -209,7 +244,11 @@ describe('two installations exchanging joins over HTTPS (contract v1, both direc
 
     // Himi removes Takaoka's user from the room: Takaoka's sync ends the membership.
     await as(himi, himi.hm, d.remove, { id: participants[0].id });
-    const ended = await eventually(() => takaoka.t.db.prisma.externalMembership.findUniqueOrThrow({ where: { requestId: id } }), (m) => m.status === 'ENDED', 20_000);
+    const ended = await eventually(
+      () => takaoka.t.db.prisma.externalMembership.findUniqueOrThrow({ where: { requestId: id } }),
+      (m) => m.status === 'ENDED',
+      20_000,
+    );
     expect(ended).toMatchObject({ status: 'ENDED', endedReason: 'REMOVED' });
   }, 120_000);
 
@@ -217,35 +256,72 @@ describe('two installations exchanging joins over HTTPS (contract v1, both direc
     const { id, roomId } = await outboundRequest(himi, takaoka);
     const inbound = await inboundRequestAt(takaoka, roomId);
     await as(takaoka, takaoka.hm, d.approve, { id: inbound.id });
-    await eventually(() => outboundRow(himi, id), (r) => r.exchangeStatus === 'COMPLETED', 30_000);
-    expect((await as(himi, himi.user, ops.mine)).data?.myExternalRooms).toEqual([expect.objectContaining({ careTeamId: roomId, status: 'ACTIVE' })]);
+    await eventually(
+      () => outboundRow(himi, id),
+      (r) => r.exchangeStatus === 'COMPLETED',
+      30_000,
+    );
+    expect((await as(himi, himi.user, ops.mine)).data?.myExternalRooms).toEqual([
+      expect.objectContaining({ careTeamId: roomId, status: 'ACTIVE' }),
+    ]);
   }, 120_000);
 
   it('an inbound join rejected by the room side comes back to the requester with its reason', async () => {
     const { id, roomId } = await outboundRequest(takaoka, himi);
     const inbound = await inboundRequestAt(himi, roomId);
     await as(himi, himi.hm, d.reject, { id: inbound.id, reason: '現在は受け入れていません' });
-    const rejected = await eventually(() => outboundRow(takaoka, id), (r) => r.exchangeStatus === 'REJECTED', 30_000);
+    const rejected = await eventually(
+      () => outboundRow(takaoka, id),
+      (r) => r.exchangeStatus === 'REJECTED',
+      30_000,
+    );
     expect(rejected.exchangeReason).toBe('現在は受け入れていません');
     expect(await takaoka.t.db.prisma.externalMembership.count({ where: { requestId: id } })).toBe(0);
 
     // One id across both sides' access records: the requester's request id, which Takaoka's
     // records name and which travels as the Task identifier into Himi's records.
-    const requesterSide = await takaoka.t.db.prisma.roomsAccessRecord.findMany({ where: { what: { endsWith: `#${id}` } }, orderBy: { seq: 'asc' } });
-    const receiverSide = await himi.t.db.prisma.roomsAccessRecord.findMany({ where: { what: { endsWith: `|${id}` } }, orderBy: { seq: 'asc' } });
-    expect(requesterSide.map((r) => r.what)).toEqual(expect.arrayContaining([`outbound-join.submit#${id}`, `outbound-join.forward#${id}`, `outbound-join.approve#${id}`]));
-    expect(receiverSide.map((r) => r.what)).toEqual([`inbound-join.receive#${inbound.correlationId}|${id}`, `inbound-join.reject#${inbound.correlationId}|${id}`]);
+    const requesterSide = await takaoka.t.db.prisma.roomsAccessRecord.findMany({
+      where: { what: { endsWith: `#${id}` } },
+      orderBy: { seq: 'asc' },
+    });
+    const receiverSide = await himi.t.db.prisma.roomsAccessRecord.findMany({
+      where: { what: { endsWith: `|${id}` } },
+      orderBy: { seq: 'asc' },
+    });
+    expect(requesterSide.map((r) => r.what)).toEqual(
+      expect.arrayContaining([
+        `outbound-join.submit#${id}`,
+        `outbound-join.forward#${id}`,
+        `outbound-join.approve#${id}`,
+      ]),
+    );
+    expect(receiverSide.map((r) => r.what)).toEqual([
+      `inbound-join.receive#${inbound.correlationId}|${id}`,
+      `inbound-join.reject#${inbound.correlationId}|${id}`,
+    ]);
   }, 120_000);
 
   it('a request withdrawn after it was sent is cancelled at the partner: its Task and its join request end cancelled', async () => {
     const { id, roomId } = await outboundRequest(takaoka, himi);
-    await eventually(() => outboundRow(takaoka, id), (r) => r.exchangeStatus === 'RECEIVED', 20_000);
+    await eventually(
+      () => outboundRow(takaoka, id),
+      (r) => r.exchangeStatus === 'RECEIVED',
+      20_000,
+    );
     const inbound = await inboundRequestAt(himi, roomId);
 
     const withdrawn = await as(takaoka, takaoka.user, ops.withdraw, { id });
     expect(withdrawn.data?.withdrawOutboundJoin.status).toBe('WITHDRAWN');
-    const cancelled = await eventually(() => outboundRow(takaoka, id), (r) => r.exchangeStatus === 'CANCELLED', 30_000);
-    expect(cancelled).toMatchObject({ status: 'WITHDRAWN', exchangeStatus: 'CANCELLED', exchangeReason: 'withdrawn by the requester' });
+    const cancelled = await eventually(
+      () => outboundRow(takaoka, id),
+      (r) => r.exchangeStatus === 'CANCELLED',
+      30_000,
+    );
+    expect(cancelled).toMatchObject({
+      status: 'WITHDRAWN',
+      exchangeStatus: 'CANCELLED',
+      exchangeReason: 'withdrawn by the requester',
+    });
     const task = await himi.t.db.prisma.inboundTask.findUniqueOrThrow({ where: { id: inbound.correlationId } });
     expect(task).toMatchObject({ status: 'CANCELLED', statusReason: 'withdrawn by the requester' });
     const atHimi = await himi.t.db.prisma.inboundJoinRequest.findUniqueOrThrow({ where: { id: inbound.id } });

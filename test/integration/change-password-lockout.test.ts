@@ -17,10 +17,20 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(async () => t?.stop());
 
-const changeAs = (actor: Actor, current: string, next: string): Promise<GraphQLResponse> => graphql(t.graphqlUrl, change, { c: current, n: next }, actor.headers);
-const counter = (userId: string) => t.db.prisma.user.findUniqueOrThrow({ where: { id: userId }, select: { failedSignIns: true, lockedUntil: true, passwordHash: true } });
+const changeAs = (actor: Actor, current: string, next: string): Promise<GraphQLResponse> =>
+  graphql(t.graphqlUrl, change, { c: current, n: next }, actor.headers);
+const counter = (userId: string) =>
+  t.db.prisma.user.findUniqueOrThrow({
+    where: { id: userId },
+    select: { failedSignIns: true, lockedUntil: true, passwordHash: true },
+  });
 const reasons = async (userId: string) =>
-  (await t.db.prisma.auditEvent.findMany({ where: { action: 'password.change', targetId: userId }, orderBy: { id: 'asc' } })).map((e) => (e.details as { reason?: string } | null)?.reason ?? e.outcome);
+  (
+    await t.db.prisma.auditEvent.findMany({
+      where: { action: 'password.change', targetId: userId },
+      orderBy: { id: 'asc' },
+    })
+  ).map((e) => (e.details as { reason?: string } | null)?.reason ?? e.outcome);
 
 it('counts wrong current passwords, locks the account at the threshold and then refuses even the right one', async () => {
   const actor = await actorWithRole(t, 'USER');
@@ -37,11 +47,20 @@ it('counts wrong current passwords, locks the account at the threshold and then 
 
   // Locked: the right password changes nothing, and sign-in is refused too.
   const right = await changeAs(actor, password, 'a brand new passphrase 1');
-  expect(right.errors?.[0]?.extensions).toEqual({ code: 'BAD_USER_INPUT', field: 'currentPassword', reason: 'ACCOUNT_LOCKED' });
+  expect(right.errors?.[0]?.extensions).toEqual({
+    code: 'BAD_USER_INPUT',
+    field: 'currentPassword',
+    reason: 'ACCOUNT_LOCKED',
+  });
   expect((await counter(actor.userId)).passwordHash).toBe(locked.passwordHash);
   const refusedSignIn = await graphql(t.graphqlUrl, signIn, { a: actor.accountId, p: password });
   expect(refusedSignIn.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
-  expect(await reasons(actor.userId)).toEqual(['wrong-current-password', 'wrong-current-password', 'wrong-current-password-now-locked', 'locked']);
+  expect(await reasons(actor.userId)).toEqual([
+    'wrong-current-password',
+    'wrong-current-password',
+    'wrong-current-password-now-locked',
+    'locked',
+  ]);
 
   // After the lock runs out, the right password works and clears the count.
   clock = new Date(clock.getTime() + 16 * 60_000);

@@ -11,7 +11,8 @@ describe('supergraph composition', () => {
     const composition = composeSupergraph();
     if (!composition.ok) throw new Error(composition.errors.join('\n'));
     expect(composition.supergraphSdl).toContain('join__Graph');
-    for (const name of ['IDENTITY', 'ROOMS', 'CONSENT']) expect(composition.supergraphSdl).toContain(`${name} @join__graph`);
+    for (const name of ['IDENTITY', 'ROOMS', 'CONSENT'])
+      expect(composition.supergraphSdl).toContain(`${name} @join__graph`);
   });
 
   it('matches the generated supergraph file the gateway serves', () => {
@@ -25,7 +26,11 @@ describe('supergraph composition', () => {
       extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key"])
       type Room @key(fields: "id") { id: ID! title: Int! }
     `);
-    const composition = composeSupergraph({ identity: loadSubgraphSchema('identity'), rooms: loadSubgraphSchema('rooms'), consent: broken });
+    const composition = composeSupergraph({
+      identity: loadSubgraphSchema('identity'),
+      rooms: loadSubgraphSchema('rooms'),
+      consent: broken,
+    });
     expect(composition.ok).toBe(false);
     if (!composition.ok) expect(composition.errors.join('\n')).toMatch(/Room\.title/);
   });

@@ -54,7 +54,10 @@ describe('startup errors are one readable message and exit code 1', () => {
   });
 
   it('reports an unreachable Redis for the gateway', async () => {
-    const result = await runToExit('gateway/main.ts', minimalEnv({ ...subgraphUrls, REDIS_URL: 'redis://127.0.0.1:1', PORT: '0' }));
+    const result = await runToExit(
+      'gateway/main.ts',
+      minimalEnv({ ...subgraphUrls, REDIS_URL: 'redis://127.0.0.1:1', PORT: '0' }),
+    );
     const problems = expectStartupFailure(result);
     expect(problems).toEqual([expect.stringMatching(/^REDIS_URL: .*127\.0\.0\.1:1.* not reachable/)]);
   });
@@ -67,7 +70,9 @@ describe('startup errors are one readable message and exit code 1', () => {
         minimalEnv({ DATABASE_URL: adminDatabaseUrl, HOST: '127.0.0.1', PORT: String(held.port) }),
       );
       const problems = expectStartupFailure(result);
-      expect(problems).toEqual([expect.stringMatching(new RegExp(`^PORT: .*127\\.0\\.0\\.1:${held.port}.*already in use`))]);
+      expect(problems).toEqual([
+        expect.stringMatching(new RegExp(`^PORT: .*127\\.0\\.0\\.1:${held.port}.*already in use`)),
+      ]);
     } finally {
       await held.close();
     }
@@ -96,7 +101,10 @@ describe('startup errors are one readable message and exit code 1', () => {
       );
       const problems = expectStartupFailure(result);
       expect(problems).toEqual(
-        expect.arrayContaining([expect.stringMatching(/^REDIS_URL: .*not reachable/), expect.stringMatching(/^PORT: .*already in use/)]),
+        expect.arrayContaining([
+          expect.stringMatching(/^REDIS_URL: .*not reachable/),
+          expect.stringMatching(/^PORT: .*already in use/),
+        ]),
       );
       expect(problems).toHaveLength(2);
     } finally {
@@ -116,8 +124,15 @@ describe('startup errors are one readable message and exit code 1', () => {
   it('says a database that does not exist does not exist, and how to create it', async () => {
     const url = new URL(adminDatabaseUrl);
     url.pathname = '/renkei_no_such_database';
-    const result = await runToExit('adapters/main.ts', minimalEnv({ DATABASE_URL: url.toString(), REDIS_URL: redisUrl }));
+    const result = await runToExit(
+      'adapters/main.ts',
+      minimalEnv({ DATABASE_URL: url.toString(), REDIS_URL: redisUrl }),
+    );
     const problems = expectStartupFailure(result);
-    expect(problems).toEqual([expect.stringMatching(/^DATABASE_URL: the database "renkei_no_such_database" does not exist .*createdb renkei_no_such_database/)]);
+    expect(problems).toEqual([
+      expect.stringMatching(
+        /^DATABASE_URL: the database "renkei_no_such_database" does not exist .*createdb renkei_no_such_database/,
+      ),
+    ]);
   });
 });

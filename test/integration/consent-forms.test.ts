@@ -68,17 +68,36 @@ describe('consent: Forms 6 and 7, withdrawal and legal exceptions', () => {
   });
   afterAll(() => t.stop());
 
-  const as = (actor: Actor, query: string, variables: Record<string, unknown> = {}) => graphql(t.graphqlUrl, query, variables, actor.headers);
+  const as = (actor: Actor, query: string, variables: Record<string, unknown> = {}) =>
+    graphql(t.graphqlUrl, query, variables, actor.headers);
   const accessRecords = (subjectId: string) =>
-    t.db.prisma.consentAccessRecord.findMany({ where: { subjectId }, orderBy: { seq: 'asc' }, select: { actorId: true, actorRole: true, action: true, what: true, outcome: true } });
+    t.db.prisma.consentAccessRecord.findMany({
+      where: { subjectId },
+      orderBy: { seq: 'asc' },
+      select: { actorId: true, actorRole: true, action: true, what: true, outcome: true },
+    });
   /** Need to know: a Form 8 the user asks for, confirmed by its facility manager, waits for the deciders, who are then related to the subject. */
   const routeToDeciders = async (subjectId: string) => {
-    const submitted = await as(user, `mutation($s: ID!, $m: [ID!]!) { submitRoomOpening(subjectId: $s, title: "部屋", memberIds: $m) { id } }`, { s: subjectId, m: [user.userId] });
+    const submitted = await as(
+      user,
+      `mutation($s: ID!, $m: [ID!]!) { submitRoomOpening(subjectId: $s, title: "部屋", memberIds: $m) { id } }`,
+      { s: subjectId, m: [user.userId] },
+    );
     expect(submitted.errors).toBeUndefined();
-    expect((await as(userManager, `mutation($id: ID!) { confirmRoomApplication(id: $id) { status } }`, { id: submitted.data?.submitRoomOpening.id })).errors).toBeUndefined();
+    expect(
+      (
+        await as(userManager, `mutation($id: ID!) { confirmRoomApplication(id: $id) { status } }`, {
+          id: submitted.data?.submitRoomOpening.id,
+        })
+      ).errors,
+    ).toBeUndefined();
     await syncCare(t, subjectId);
   };
-  const counts = async () => [await t.db.prisma.consentRecord.count(), await t.db.prisma.legalException.count(), await t.db.prisma.consentAccessRecord.count()];
+  const counts = async () => [
+    await t.db.prisma.consentRecord.count(),
+    await t.db.prisma.legalException.count(),
+    await t.db.prisma.consentAccessRecord.count(),
+  ];
 
   it('records Form 6 (explained by the caller) and Form 7 (who signed, relationship, dates, purposes, scan)', async () => {
     const subjectId = await registeredSubject(t, undefined, user);
@@ -105,10 +124,19 @@ describe('consent: Forms 6 and 7, withdrawal and legal exceptions', () => {
   it('accepts the subject signing without a relationship, dated today', async () => {
     const today = todayInJapan(new Date());
     const response = await as(user, recordConsent, {
-      input: consentInput(await registeredSubject(t, undefined, user), { explanation: { explainedOn: today }, signature: { signedBy: 'SUBJECT', signedOn: today }, scanReference: null }),
+      input: consentInput(await registeredSubject(t, undefined, user), {
+        explanation: { explainedOn: today },
+        signature: { signedBy: 'SUBJECT', signedOn: today },
+        scanReference: null,
+      }),
     });
     expect(response.errors).toBeUndefined();
-    expect(response.data?.recordConsent.signature).toEqual({ signedBy: 'SUBJECT', signerName: null, relationship: null, signedOn: today });
+    expect(response.data?.recordConsent.signature).toEqual({
+      signedBy: 'SUBJECT',
+      signerName: null,
+      relationship: null,
+      signedOn: today,
+    });
   });
 
   it('withdraws consent with a reason: the history keeps both entries and sharing stops', async () => {
@@ -120,7 +148,11 @@ describe('consent: Forms 6 and 7, withdrawal and legal exceptions', () => {
       state: 'WITHDRAWN',
       withdrawalReason: '本人の申出により撤回',
       purposes: [],
-      subject: { consentStatus: 'WITHDRAWN', consentHistory: [{ state: 'WITHDRAWN' }, { state: 'GRANTED' }], sharingBasis: { allowed: false, basis: null } },
+      subject: {
+        consentStatus: 'WITHDRAWN',
+        consentHistory: [{ state: 'WITHDRAWN' }, { state: 'GRANTED' }],
+        sharingBasis: { allowed: false, basis: null },
+      },
     });
   });
 
@@ -131,21 +163,41 @@ describe('consent: Forms 6 and 7, withdrawal and legal exceptions', () => {
     // The real database, with the calls our batch loaders make counted.
     const calls: string[] = [];
     const count = <T extends object>(name: string, target: T): T =>
-      new Proxy(target, { get: (object, key) => {
-        const value = Reflect.get(object, key);
-        if (typeof value !== 'function') return value;
-        return (...args: unknown[]) => {
-          calls.push(`${name}.${String(key)}`);
-          return value.apply(object, args);
-        };
-      } });
+      new Proxy(target, {
+        get: (object, key) => {
+          const value = Reflect.get(object, key);
+          if (typeof value !== 'function') return value;
+          return (...args: unknown[]) => {
+            calls.push(`${name}.${String(key)}`);
+            return value.apply(object, args);
+          };
+        },
+      });
     const prisma = t.db.prisma;
     const counted = count('db', prisma);
-    const db = { consentRecord: count('consentRecord', prisma.consentRecord), legalException: count('legalException', prisma.legalException), consentAccessRecord: prisma.consentAccessRecord, $transaction: counted.$transaction, $queryRaw: counted.$queryRaw } as unknown as ConsentDb;
-    const principal = { kind: 'user', userId: user.userId, role: 'USER', facilityId: user.facilityId, orgUnitId: null, sessionId: randomUUID(), mustChangePassword: false, certificate: null, address: null } as const;
+    const db = {
+      consentRecord: count('consentRecord', prisma.consentRecord),
+      legalException: count('legalException', prisma.legalException),
+      consentAccessRecord: prisma.consentAccessRecord,
+      $transaction: counted.$transaction,
+      $queryRaw: counted.$queryRaw,
+    } as unknown as ConsentDb;
+    const principal = {
+      kind: 'user',
+      userId: user.userId,
+      role: 'USER',
+      facilityId: user.facilityId,
+      orgUnitId: null,
+      sessionId: randomUUID(),
+      mustChangePassword: false,
+      certificate: null,
+      address: null,
+    } as const;
     const ctx = createConsentContext(db, principal);
     // The recorder's own READs of each recordConsent above are in the chain already; count from here.
-    const lastSeq = (await prisma.consentAccessRecord.findFirstOrThrow({ orderBy: { seq: 'desc' }, select: { seq: true } })).seq;
+    const lastSeq = (
+      await prisma.consentAccessRecord.findFirstOrThrow({ orderBy: { seq: 'desc' }, select: { seq: true } })
+    ).seq;
     const [statuses, bases] = await Promise.all([
       Promise.all(subjects.map((id) => resolvers.Subject.consentStatus({ id }, {}, ctx))),
       Promise.all(subjects.map((id) => resolvers.Subject.sharingBasis({ id }, {}, ctx))),
@@ -153,8 +205,15 @@ describe('consent: Forms 6 and 7, withdrawal and legal exceptions', () => {
     expect(statuses).toEqual(subjects.map(() => 'GRANTED'));
     expect(bases).toEqual(subjects.map(() => ({ allowed: true, basis: 'CONSENT', validThrough: null })));
     // One query for the care relationships of all five subjects too.
-    expect(calls.sort()).toEqual(['consentRecord.findMany', 'db.$queryRaw', 'db.$transaction', 'legalException.findMany']);
-    const reads = await prisma.consentAccessRecord.findMany({ where: { subjectId: { in: subjects }, action: 'READ', actorId: user.userId, seq: { gt: lastSeq } } });
+    expect(calls.sort()).toEqual([
+      'consentRecord.findMany',
+      'db.$queryRaw',
+      'db.$transaction',
+      'legalException.findMany',
+    ]);
+    const reads = await prisma.consentAccessRecord.findMany({
+      where: { subjectId: { in: subjects }, action: 'READ', actorId: user.userId, seq: { gt: lastSeq } },
+    });
     expect(reads).toHaveLength(subjects.length * 2);
     expect(new Set(reads.map((r) => r.at.getTime())).size).toBe(1);
   });
@@ -173,7 +232,10 @@ describe('consent: Forms 6 and 7, withdrawal and legal exceptions', () => {
       reviewOn: daysFromToday(30),
       recordedBy: hospital.userId,
       endedAt: null,
-      subject: { legalBases: [{ id: exception.id, basis: 'ELDER_ABUSE' }], sharingBasis: { allowed: true, basis: 'ELDER_ABUSE' } },
+      subject: {
+        legalBases: [{ id: exception.id, basis: 'ELDER_ABUSE' }],
+        sharingBasis: { allowed: true, basis: 'ELDER_ABUSE' },
+      },
     });
 
     // A second active exception on the same basis would blur which decision is in force.
@@ -181,15 +243,23 @@ describe('consent: Forms 6 and 7, withdrawal and legal exceptions', () => {
 
     const ended = await as(hospital, endException, { id: exception.id });
     expect(ended.errors).toBeUndefined();
-    expect(ended.data?.endLegalException).toEqual({ id: exception.id, endedAt: expect.any(String), subject: { legalBases: [], sharingBasis: { allowed: false, basis: null } } });
+    expect(ended.data?.endLegalException).toEqual({
+      id: exception.id,
+      endedAt: expect.any(String),
+      subject: { legalBases: [], sharingBasis: { allowed: false, basis: null } },
+    });
 
     const before = await counts();
     const again = await as(hospital, endException, { id: exception.id });
     expect(errorCodes(again)).toEqual(['ILLEGAL_TRANSITION']);
     expect(await counts()).toEqual(before);
-    expect((await t.db.prisma.legalException.findUniqueOrThrow({ where: { id: exception.id } })).endedAt?.toISOString()).toBe(ended.data?.endLegalException.endedAt);
+    expect(
+      (await t.db.prisma.legalException.findUniqueOrThrow({ where: { id: exception.id } })).endedAt?.toISOString(),
+    ).toBe(ended.data?.endLegalException.endedAt);
 
-    expect((await accessRecords(subjectId)).filter((r) => r.action === 'WRITE').map((r) => [r.what, r.actorRole])).toEqual([
+    expect(
+      (await accessRecords(subjectId)).filter((r) => r.action === 'WRITE').map((r) => [r.what, r.actorRole]),
+    ).toEqual([
       ['recordLegalException', 'HOSPITAL_MANAGER'],
       ['endLegalException', 'HOSPITAL_MANAGER'],
     ]);
@@ -203,12 +273,28 @@ describe('consent: Forms 6 and 7, withdrawal and legal exceptions', () => {
     it('refuses consent to a facility manager (neither submits nor decides rooms), records DENIED, writes nothing else', async () => {
       const subjectId = await registeredSubject(t);
       const before = await t.db.prisma.consentRecord.count();
-      expect(errorCodes(await as(facilityManager, recordConsent, { input: consentInput(subjectId) }))).toEqual(['FORBIDDEN']);
-      expect(errorCodes(await as(facilityManager, withdrawConsent, { id: subjectId, reason: 'x' }))).toEqual(['FORBIDDEN']);
+      expect(errorCodes(await as(facilityManager, recordConsent, { input: consentInput(subjectId) }))).toEqual([
+        'FORBIDDEN',
+      ]);
+      expect(errorCodes(await as(facilityManager, withdrawConsent, { id: subjectId, reason: 'x' }))).toEqual([
+        'FORBIDDEN',
+      ]);
       expect(await t.db.prisma.consentRecord.count()).toBe(before);
       expect(await accessRecords(subjectId)).toEqual([
-        { actorId: facilityManager.userId, actorRole: 'FACILITY_MANAGER', action: 'DENIED', what: 'recordConsent', outcome: 'FORBIDDEN' },
-        { actorId: facilityManager.userId, actorRole: 'FACILITY_MANAGER', action: 'DENIED', what: 'withdrawConsent', outcome: 'FORBIDDEN' },
+        {
+          actorId: facilityManager.userId,
+          actorRole: 'FACILITY_MANAGER',
+          action: 'DENIED',
+          what: 'recordConsent',
+          outcome: 'FORBIDDEN',
+        },
+        {
+          actorId: facilityManager.userId,
+          actorRole: 'FACILITY_MANAGER',
+          action: 'DENIED',
+          what: 'withdrawConsent',
+          outcome: 'FORBIDDEN',
+        },
       ]);
     });
 
@@ -220,9 +306,13 @@ describe('consent: Forms 6 and 7, withdrawal and legal exceptions', () => {
       expect(await t.db.prisma.legalException.count()).toBe(before);
 
       await as(admin, recordException, { input: exceptionInput(subjectId, { basis: 'CHILD_REQUIRING_PROTECTION' }) });
-      const read = await as(user, `mutation($input: ConsentInput!) { recordConsent(input: $input) { subject { sharingBasis { basis } legalBases { reason } } } }`, {
-        input: consentInput(subjectId),
-      });
+      const read = await as(
+        user,
+        `mutation($input: ConsentInput!) { recordConsent(input: $input) { subject { sharingBasis { basis } legalBases { reason } } } }`,
+        {
+          input: consentInput(subjectId),
+        },
+      );
       // The consent is recorded; only the exceptions field is refused.
       expect(read.data).toBeNull();
       expect(errorCodes(read)).toEqual(['FORBIDDEN']);
@@ -236,42 +326,129 @@ describe('consent: Forms 6 and 7, withdrawal and legal exceptions', () => {
       expect([...userRecords].sort(byWhat)).toEqual([
         { actorId: user.userId, actorRole: 'USER', action: 'DENIED', what: 'legalBases', outcome: 'FORBIDDEN' },
         { actorId: user.userId, actorRole: 'USER', action: 'WRITE', what: 'recordConsent', outcome: 'OK' },
-        { actorId: user.userId, actorRole: 'USER', action: 'DENIED', what: 'recordLegalException', outcome: 'FORBIDDEN' },
+        {
+          actorId: user.userId,
+          actorRole: 'USER',
+          action: 'DENIED',
+          what: 'recordLegalException',
+          outcome: 'FORBIDDEN',
+        },
         { actorId: user.userId, actorRole: 'USER', action: 'READ', what: 'sharingBasis', outcome: 'OK' },
       ]);
     });
 
     it('refuses verifyConsentAccessChain to anyone but the system admin, and records the refusal', async () => {
-      for (const actor of [user, hospital]) expect(errorCodes(await as(actor, '{ verifyConsentAccessChain { ok } }'))).toEqual(['FORBIDDEN']);
-      const denied = await t.db.prisma.consentAccessRecord.findMany({ where: { what: 'verifyConsentAccessChain', action: 'DENIED' } });
+      for (const actor of [user, hospital])
+        expect(errorCodes(await as(actor, '{ verifyConsentAccessChain { ok } }'))).toEqual(['FORBIDDEN']);
+      const denied = await t.db.prisma.consentAccessRecord.findMany({
+        where: { what: 'verifyConsentAccessChain', action: 'DENIED' },
+      });
       expect(denied.map((r) => r.actorRole).sort()).toEqual(['HOSPITAL_MANAGER', 'USER']);
       const verified = await as(admin, '{ verifyConsentAccessChain { ok records brokenAt reason } }');
-      expect(verified.data?.verifyConsentAccessChain).toEqual({ ok: true, records: expect.any(Number), brokenAt: null, reason: null });
+      expect(verified.data?.verifyConsentAccessChain).toEqual({
+        ok: true,
+        records: expect.any(Number),
+        brokenAt: null,
+        reason: null,
+      });
     });
   });
 
   describe('bad input: BAD_USER_INPUT naming the field, and nothing changes', () => {
     const subjectId = '0a921851-8bf2-4d1d-8a04-d58560765d90';
-    const family = (signature: Record<string, unknown>) => ({ signature: { signedBy: 'FAMILY', signerName: '高岡 一郎', relationship: '長男', signedOn: '2025-04-02', ...signature } });
+    const family = (signature: Record<string, unknown>) => ({
+      signature: {
+        signedBy: 'FAMILY',
+        signerName: '高岡 一郎',
+        relationship: '長男',
+        signedOn: '2025-04-02',
+        ...signature,
+      },
+    });
     it.each([
       ['empty purposes', recordConsent, { input: consentInput(subjectId, { purposes: [] }) }, 'purposes'],
-      ['a family signer without a relationship', recordConsent, { input: consentInput(subjectId, family({ relationship: null })) }, 'signature.relationship'],
-      ['a family signer with a blank relationship', recordConsent, { input: consentInput(subjectId, family({ relationship: '  ' })) }, 'signature.relationship'],
-      ['a family signer without a name', recordConsent, { input: consentInput(subjectId, family({ signerName: null })) }, 'signature.signerName'],
-      ['a signature in the future', recordConsent, { input: consentInput(subjectId, family({ signedOn: daysFromToday(1) })) }, 'signature.signedOn'],
-      ['a signature before the explanation', recordConsent, { input: consentInput(subjectId, family({ signedOn: '2025-03-31' })) }, 'signature.signedOn'],
-      ['an explanation in the future', recordConsent, { input: consentInput(subjectId, { explanation: { explainedOn: daysFromToday(1) } }) }, 'explanation.explainedOn'],
-      ['an impossible date', recordConsent, { input: consentInput(subjectId, { explanation: { explainedOn: '2025-02-30' } }) }, 'explanation.explainedOn'],
-      ['an oversized scan reference', recordConsent, { input: consentInput(subjectId, { scanReference: 'x'.repeat(201) }) }, 'scanReference'],
-      ['an oversized signer name', recordConsent, { input: consentInput(subjectId, family({ signerName: 'x'.repeat(101) })) }, 'signature.signerName'],
+      [
+        'a family signer without a relationship',
+        recordConsent,
+        { input: consentInput(subjectId, family({ relationship: null })) },
+        'signature.relationship',
+      ],
+      [
+        'a family signer with a blank relationship',
+        recordConsent,
+        { input: consentInput(subjectId, family({ relationship: '  ' })) },
+        'signature.relationship',
+      ],
+      [
+        'a family signer without a name',
+        recordConsent,
+        { input: consentInput(subjectId, family({ signerName: null })) },
+        'signature.signerName',
+      ],
+      [
+        'a signature in the future',
+        recordConsent,
+        { input: consentInput(subjectId, family({ signedOn: daysFromToday(1) })) },
+        'signature.signedOn',
+      ],
+      [
+        'a signature before the explanation',
+        recordConsent,
+        { input: consentInput(subjectId, family({ signedOn: '2025-03-31' })) },
+        'signature.signedOn',
+      ],
+      [
+        'an explanation in the future',
+        recordConsent,
+        { input: consentInput(subjectId, { explanation: { explainedOn: daysFromToday(1) } }) },
+        'explanation.explainedOn',
+      ],
+      [
+        'an impossible date',
+        recordConsent,
+        { input: consentInput(subjectId, { explanation: { explainedOn: '2025-02-30' } }) },
+        'explanation.explainedOn',
+      ],
+      [
+        'an oversized scan reference',
+        recordConsent,
+        { input: consentInput(subjectId, { scanReference: 'x'.repeat(201) }) },
+        'scanReference',
+      ],
+      [
+        'an oversized signer name',
+        recordConsent,
+        { input: consentInput(subjectId, family({ signerName: 'x'.repeat(101) })) },
+        'signature.signerName',
+      ],
       ['a malformed subject id', recordConsent, { input: consentInput('subject-1') }, 'subjectId'],
       ['a malformed id to withdraw', withdrawConsent, { id: 'subject-1', reason: 'r' }, 'subjectId'],
       ['an empty withdrawal reason', withdrawConsent, { id: subjectId, reason: ' ' }, 'reason'],
       ['an oversized withdrawal reason', withdrawConsent, { id: subjectId, reason: 'x'.repeat(501) }, 'reason'],
-      ['a review date in the past', recordException, { input: exceptionInput(subjectId, { reviewOn: daysFromToday(-1) }) }, 'reviewOn'],
-      ['a review date today', recordException, { input: exceptionInput(subjectId, { reviewOn: daysFromToday(0) }) }, 'reviewOn'],
-      ['a review date more than a year ahead', recordException, { input: exceptionInput(subjectId, { reviewOn: daysFromToday(400) }) }, 'reviewOn'],
-      ['an oversized reason', recordException, { input: exceptionInput(subjectId, { reason: 'x'.repeat(1001) }) }, 'reason'],
+      [
+        'a review date in the past',
+        recordException,
+        { input: exceptionInput(subjectId, { reviewOn: daysFromToday(-1) }) },
+        'reviewOn',
+      ],
+      [
+        'a review date today',
+        recordException,
+        { input: exceptionInput(subjectId, { reviewOn: daysFromToday(0) }) },
+        'reviewOn',
+      ],
+      [
+        'a review date more than a year ahead',
+        recordException,
+        { input: exceptionInput(subjectId, { reviewOn: daysFromToday(400) }) },
+        'reviewOn',
+      ],
+      [
+        'an oversized reason',
+        recordException,
+        { input: exceptionInput(subjectId, { reason: 'x'.repeat(1001) }) },
+        'reason',
+      ],
       ['an empty decider', recordException, { input: exceptionInput(subjectId, { decidedBy: '' }) }, 'decidedBy'],
       ['a malformed exception id', endException, { id: 'exception-1' }, 'id'],
     ])('%s', async (_label, mutation, variables, field) => {
@@ -282,16 +459,34 @@ describe('consent: Forms 6 and 7, withdrawal and legal exceptions', () => {
     });
 
     it.each([
-      ['an unknown purpose', recordConsent, { input: consentInput(subjectId, { purposes: ['MARKETING'] }) }, /purposes/],
-      ['an unknown signatory', recordConsent, { input: consentInput(subjectId, { signature: { signedBy: 'NEIGHBOUR', signedOn: '2025-04-02' } }) }, /signedBy/],
-      ['an unknown legal basis', recordException, { input: exceptionInput(subjectId, { basis: 'CURIOSITY' }) }, /basis/],
-    ])('%s is refused by the gateway before any subgraph, naming the path', async (_label, mutation, variables, path) => {
-      const before = await counts();
-      const response = await as(admin, mutation, variables);
-      expect(errorCodes(response)).toEqual(['BAD_USER_INPUT']);
-      expect(response.errors?.[0]?.message).toMatch(path);
-      expect(await counts()).toEqual(before);
-    });
+      [
+        'an unknown purpose',
+        recordConsent,
+        { input: consentInput(subjectId, { purposes: ['MARKETING'] }) },
+        /purposes/,
+      ],
+      [
+        'an unknown signatory',
+        recordConsent,
+        { input: consentInput(subjectId, { signature: { signedBy: 'NEIGHBOUR', signedOn: '2025-04-02' } }) },
+        /signedBy/,
+      ],
+      [
+        'an unknown legal basis',
+        recordException,
+        { input: exceptionInput(subjectId, { basis: 'CURIOSITY' }) },
+        /basis/,
+      ],
+    ])(
+      '%s is refused by the gateway before any subgraph, naming the path',
+      async (_label, mutation, variables, path) => {
+        const before = await counts();
+        const response = await as(admin, mutation, variables);
+        expect(errorCodes(response)).toEqual(['BAD_USER_INPUT']);
+        expect(response.errors?.[0]?.message).toMatch(path);
+        expect(await counts()).toEqual(before);
+      },
+    );
 
     it('refuses consent and exceptions for a subject identity does not hold as for an unrelated one (FORBIDDEN), writing nothing', async () => {
       const unknown = randomUUID();

@@ -21,7 +21,12 @@ describe('disclosure export over HTTPS with a terminal certificate', () => {
 
   const terminal = () => ({ ca: t.ca.caCertificatePem, pfx: t.bootstrap.pkcs12, passphrase: t.bootstrap.passphrase });
   const gql = (query: string, variables: Record<string, unknown> = {}, withCertificate = true) =>
-    tlsGraphql(t.graphqlUrl, query, variables, withCertificate ? { ...terminal(), token } : { ca: t.ca.caCertificatePem, token });
+    tlsGraphql(
+      t.graphqlUrl,
+      query,
+      variables,
+      withCertificate ? { ...terminal(), token } : { ca: t.ca.caCertificatePem, token },
+    );
 
   function download(id: string, options: { certificate: boolean }): Promise<Reply> {
     const tls = options.certificate ? terminal() : { ca: t.ca.caCertificatePem };
@@ -32,7 +37,9 @@ describe('disclosure export over HTTPS with a terminal certificate', () => {
         (res) => {
           const chunks: Buffer[] = [];
           res.on('data', (chunk: Buffer) => chunks.push(chunk));
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
+          res.on('end', () =>
+            resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }),
+          );
           res.on('error', reject);
         },
       );
@@ -43,7 +50,12 @@ describe('disclosure export over HTTPS with a terminal certificate', () => {
 
   beforeAll(async () => {
     t = await startTestSystem({ mode: 'tls' });
-    const signedIn = await tlsGraphql(t.graphqlUrl, `mutation($a: String!, $p: String!) { signIn(accountId: $a, password: $p) { token } }`, { a: t.bootstrap.accountId, p: t.bootstrap.initialPassword }, terminal());
+    const signedIn = await tlsGraphql(
+      t.graphqlUrl,
+      `mutation($a: String!, $p: String!) { signIn(accountId: $a, password: $p) { token } }`,
+      { a: t.bootstrap.accountId, p: t.bootstrap.initialPassword },
+      terminal(),
+    );
     token = signedIn.data?.signIn.token as string;
     expect(token).toEqual(expect.any(String));
   });
@@ -52,17 +64,30 @@ describe('disclosure export over HTTPS with a terminal certificate', () => {
   it('refuses the download before the one-time password is changed', async () => {
     // Written straight into consent's table: recording is tested elsewhere, and the one-time password blocks it here.
     const recorded = await t.db.prisma.disclosureRequest.create({
-      data: { id: randomUUID(), subjectId: randomUUID(), requestedBy: 'SUBJECT', receivedVia: '窓口', receivedOn: new Date('2026-01-05'), recordedBy: randomUUID() },
+      data: {
+        id: randomUUID(),
+        subjectId: randomUUID(),
+        requestedBy: 'SUBJECT',
+        receivedVia: '窓口',
+        receivedOn: new Date('2026-01-05'),
+        recordedBy: randomUUID(),
+      },
     });
     requestId = recorded.id;
     const reply = await download(requestId, { certificate: true });
     expect(reply.status).toBe(403);
-    expect(JSON.parse(reply.body.toString('utf8')).errors[0].extensions).toEqual({ code: 'FORBIDDEN', reason: 'PASSWORD_CHANGE_REQUIRED' });
+    expect(JSON.parse(reply.body.toString('utf8')).errors[0].extensions).toEqual({
+      code: 'FORBIDDEN',
+      reason: 'PASSWORD_CHANGE_REQUIRED',
+    });
     expect(await t.db.prisma.disclosureExport.count()).toBe(0);
   });
 
   it('exports for the system admin on its terminal, and answers 401 without a certificate', async () => {
-    const changed = await gql(`mutation($c: String!, $n: String!) { changePassword(currentPassword: $c, newPassword: $n) }`, { c: t.bootstrap.initialPassword, n: 'a long passphrase of my own' });
+    const changed = await gql(
+      `mutation($c: String!, $n: String!) { changePassword(currentPassword: $c, newPassword: $n) }`,
+      { c: t.bootstrap.initialPassword, n: 'a long passphrase of my own' },
+    );
     expect(changed.errors).toBeUndefined();
 
     const refused = await download(requestId, { certificate: false });
@@ -79,6 +104,10 @@ describe('disclosure export over HTTPS with a terminal certificate', () => {
     expect(reply.body.toString('utf8')).toContain(`request,${requestId},`);
     const exports = await t.db.prisma.disclosureExport.findMany({ where: { requestId } });
     expect(exports).toHaveLength(1);
-    expect(await t.db.prisma.consentAccessRecord.count({ where: { what: 'exportDisclosureReport', action: 'WRITE', at: exports[0]?.exportedAt } })).toBe(1);
+    expect(
+      await t.db.prisma.consentAccessRecord.count({
+        where: { what: 'exportDisclosureReport', action: 'WRITE', at: exports[0]?.exportedAt },
+      }),
+    ).toBe(1);
   });
 });

@@ -41,19 +41,26 @@ describe('disclosure refusals and bad input', () => {
   let fm: Actor;
   const subjectId = randomUUID();
   let requestId: string;
-  const as = (actor: Actor | null, query: string, variables: Record<string, unknown> = {}) => graphql(t.graphqlUrl, query, variables, actor?.headers ?? {});
+  const as = (actor: Actor | null, query: string, variables: Record<string, unknown> = {}) =>
+    graphql(t.graphqlUrl, query, variables, actor?.headers ?? {});
   const exportFile = (actor: Actor | null, id: string, format: string) =>
-    fetch(`${t.system.gateway.url}/disclosure-reports/${id}/export?format=${format}`, { method: 'POST', headers: actor?.headers ?? {} });
+    fetch(`${t.system.gateway.url}/disclosure-reports/${id}/export?format=${format}`, {
+      method: 'POST',
+      headers: actor?.headers ?? {},
+    });
   const p = () => t.db.prisma;
   /** Everything a disclosure write could change. */
   const state = async () => [
     await p().disclosureRequest.count(),
     await p().disclosureWithholding.count(),
     await p().disclosureExport.count(),
-    (await p().disclosureRequest.findMany({ select: { status: true }, orderBy: { id: 'asc' } })).map((r) => r.status).join(),
+    (await p().disclosureRequest.findMany({ select: { status: true }, orderBy: { id: 'asc' } }))
+      .map((r) => r.status)
+      .join(),
     await p().consentAccessRecord.count({ where: { action: { not: 'DENIED' } } }),
   ];
-  const denials = (what: string, actor: Actor) => p().consentAccessRecord.findMany({ where: { what, actorId: actor.userId, action: 'DENIED' } });
+  const denials = (what: string, actor: Actor) =>
+    p().consentAccessRecord.findMany({ where: { what, actorId: actor.userId, action: 'DENIED' } });
 
   beforeAll(async () => {
     t = await startTestSystem();
@@ -71,11 +78,19 @@ describe('disclosure refusals and bad input', () => {
 
   it('lets the system, admin and hospital managers record a request, and no one else', async () => {
     expect((await as(am, d.record, { input: family(subjectId) })).errors).toBeUndefined();
-    expect((await as(sa, d.record, { input: family(subjectId, { requestedBy: 'SUBJECT', requesterName: null, relationship: null }) })).errors).toBeUndefined();
+    expect(
+      (
+        await as(sa, d.record, {
+          input: family(subjectId, { requestedBy: 'SUBJECT', requesterName: null, relationship: null }),
+        })
+      ).errors,
+    ).toBeUndefined();
     const before = await state();
     for (const actor of [user, fm]) {
       expect(errorCodes(await as(actor, d.record, { input: family(subjectId) }))).toEqual(['FORBIDDEN']);
-      expect(await denials('recordDisclosureRequest', actor)).toEqual([expect.objectContaining({ subjectId, outcome: 'FORBIDDEN' })]);
+      expect(await denials('recordDisclosureRequest', actor)).toEqual([
+        expect.objectContaining({ subjectId, outcome: 'FORBIDDEN' }),
+      ]);
     }
     expect(errorCodes(await as(null, d.record, { input: family(subjectId) }))).toEqual(['UNAUTHENTICATED']);
     expect(await state()).toEqual(before);
@@ -85,7 +100,11 @@ describe('disclosure refusals and bad input', () => {
     const before = await state();
     expect(errorCodes(await as(hm, d.list))).toEqual(['FORBIDDEN']);
     expect(errorCodes(await as(hm, d.one, { r: requestId }))).toEqual(['FORBIDDEN']);
-    expect(errorCodes(await as(hm, d.withhold, { r: requestId, input: { part: 'ROOMS', ground: 'ELDER_ABUSE', reason: 'x' } }))).toEqual(['FORBIDDEN']);
+    expect(
+      errorCodes(
+        await as(hm, d.withhold, { r: requestId, input: { part: 'ROOMS', ground: 'ELDER_ABUSE', reason: 'x' } }),
+      ),
+    ).toEqual(['FORBIDDEN']);
     expect(errorCodes(await as(hm, d.export, { r: requestId, f: 'JSON' }))).toEqual(['FORBIDDEN']);
     // The refusals are recorded against the request's subject.
     for (const what of ['disclosureRequest', 'withholdDisclosurePart', 'exportDisclosureReport']) {
@@ -95,8 +114,14 @@ describe('disclosure refusals and bad input', () => {
     const response = await exportFile(am, requestId, 'csv');
     expect(response.status).toBe(403);
     expect(response.headers.get('content-disposition')).toBeNull();
-    expect(((await response.json()) as { errors: Array<{ extensions: { code: string } }> }).errors.map((e) => e.extensions.code)).toEqual(['FORBIDDEN']);
-    expect(await denials('exportDisclosureReport', am)).toEqual([expect.objectContaining({ subjectId, outcome: 'FORBIDDEN' })]);
+    expect(
+      ((await response.json()) as { errors: Array<{ extensions: { code: string } }> }).errors.map(
+        (e) => e.extensions.code,
+      ),
+    ).toEqual(['FORBIDDEN']);
+    expect(await denials('exportDisclosureReport', am)).toEqual([
+      expect.objectContaining({ subjectId, outcome: 'FORBIDDEN' }),
+    ]);
     expect((await exportFile(null, requestId, 'csv')).status).toBe(401);
     expect(await state()).toEqual(before);
   });
@@ -123,22 +148,47 @@ describe('disclosure refusals and bad input', () => {
     ];
     for (const [input, field] of cases) {
       const response = await as(hm, d.record, { input });
-      expect({ field, codes: errorCodes(response), got: response.errors?.[0]?.extensions?.field }).toEqual({ field, codes: ['BAD_USER_INPUT'], got: field });
+      expect({ field, codes: errorCodes(response), got: response.errors?.[0]?.extensions?.field }).toEqual({
+        field,
+        codes: ['BAD_USER_INPUT'],
+        got: field,
+      });
     }
-    expect(errorCodes(await as(hm, d.record, { input: family(subjectId, { requestedBy: 'NEIGHBOUR' }) }))).toEqual(['BAD_USER_INPUT']);
+    expect(errorCodes(await as(hm, d.record, { input: family(subjectId, { requestedBy: 'NEIGHBOUR' }) }))).toEqual([
+      'BAD_USER_INPUT',
+    ]);
     expect(await state()).toEqual(before);
   });
 
   it('refuses bad withholding, export and look-up input with a clear code, writing nothing', async () => {
-    expect((await as(sa, d.withhold, { r: requestId, input: { part: 'ROOMS', ground: 'ELDER_ABUSE', reason: '調査中' } })).errors).toBeUndefined();
+    expect(
+      (await as(sa, d.withhold, { r: requestId, input: { part: 'ROOMS', ground: 'ELDER_ABUSE', reason: '調査中' } }))
+        .errors,
+    ).toBeUndefined();
     const before = await state();
     const reason = 'x';
-    expect(errorCodes(await as(sa, d.withhold, { r: requestId, input: { part: 'ROOMS', ground: 'DISASTER', reason } }))).toEqual(['BAD_USER_INPUT']);
-    expect(errorCodes(await as(sa, d.withhold, { r: requestId, input: { part: 'ROOMS', ground: 'VIOLATES_OTHER_LAW', reason } }))).toEqual(['CONFLICT']);
-    expect(errorCodes(await as(sa, d.withhold, { r: randomUUID(), input: { part: 'CONSENT', ground: 'VIOLATES_OTHER_LAW', reason } }))).toEqual(['NOT_FOUND']);
-    const forged = await as(sa, d.withhold, { r: 'room-1; DROP', input: { part: 'CONSENT', ground: 'VIOLATES_OTHER_LAW', reason } });
+    expect(
+      errorCodes(await as(sa, d.withhold, { r: requestId, input: { part: 'ROOMS', ground: 'DISASTER', reason } })),
+    ).toEqual(['BAD_USER_INPUT']);
+    expect(
+      errorCodes(
+        await as(sa, d.withhold, { r: requestId, input: { part: 'ROOMS', ground: 'VIOLATES_OTHER_LAW', reason } }),
+      ),
+    ).toEqual(['CONFLICT']);
+    expect(
+      errorCodes(
+        await as(sa, d.withhold, { r: randomUUID(), input: { part: 'CONSENT', ground: 'VIOLATES_OTHER_LAW', reason } }),
+      ),
+    ).toEqual(['NOT_FOUND']);
+    const forged = await as(sa, d.withhold, {
+      r: 'room-1; DROP',
+      input: { part: 'CONSENT', ground: 'VIOLATES_OTHER_LAW', reason },
+    });
     expect([errorCodes(forged), forged.errors?.[0]?.extensions?.field]).toEqual([['BAD_USER_INPUT'], 'requestId']);
-    const long = await as(sa, d.withhold, { r: requestId, input: { part: 'CONSENT', ground: 'VIOLATES_OTHER_LAW', reason: 'x'.repeat(1001) } });
+    const long = await as(sa, d.withhold, {
+      r: requestId,
+      input: { part: 'CONSENT', ground: 'VIOLATES_OTHER_LAW', reason: 'x'.repeat(1001) },
+    });
     expect([errorCodes(long), long.errors?.[0]?.extensions?.field]).toEqual([['BAD_USER_INPUT'], 'reason']);
 
     expect(errorCodes(await as(sa, d.export, { r: randomUUID(), f: 'JSON' }))).toEqual(['NOT_FOUND']);
@@ -149,7 +199,10 @@ describe('disclosure refusals and bad input', () => {
     expect(errorCodes(await as(sa, d.list, { after: 'not-a-cursor' }))).toEqual(['BAD_USER_INPUT']);
 
     // The route: bad format before anything runs, then the mutation's own codes with their HTTP status.
-    const codesOf = async (response: Response) => [response.status, ((await response.json()) as { errors: Array<{ extensions: { code: string } }> }).errors[0]?.extensions.code];
+    const codesOf = async (response: Response) => [
+      response.status,
+      ((await response.json()) as { errors: Array<{ extensions: { code: string } }> }).errors[0]?.extensions.code,
+    ];
     expect(await codesOf(await exportFile(sa, requestId, 'xml'))).toEqual([400, 'BAD_USER_INPUT']);
     expect(await codesOf(await exportFile(sa, requestId, ''))).toEqual([400, 'BAD_USER_INPUT']);
     expect(await codesOf(await exportFile(sa, 'not-a-uuid', 'json'))).toEqual([400, 'BAD_USER_INPUT']);
@@ -158,28 +211,72 @@ describe('disclosure refusals and bad input', () => {
   });
 
   it('rooms and identity refuse their parts of the report to anyone but the system admin, and record the refusal', async () => {
-    const principal: UserPrincipal = { kind: 'user', userId: hm.userId, role: 'HOSPITAL_MANAGER', facilityId: hm.facilityId, orgUnitId: null, sessionId: randomUUID(), mustChangePassword: false, certificate: null, address: null };
+    const principal: UserPrincipal = {
+      kind: 'user',
+      userId: hm.userId,
+      role: 'HOSPITAL_MANAGER',
+      facilityId: hm.facilityId,
+      orgUnitId: null,
+      sessionId: randomUUID(),
+      mustChangePassword: false,
+      certificate: null,
+      address: null,
+    };
     const key = { requestId, subjectId, asOf: new Date().toISOString(), withheldParts: [] };
 
     const roomsCtx = createRoomsContext(t.db.prisma, principal);
     const roomsPart = roomsResolvers.DisclosureReport.__resolveReference(key, roomsCtx);
-    await expect(roomsResolvers.DisclosureReport.roomsAccesses(roomsPart)).rejects.toMatchObject({ extensions: { code: 'FORBIDDEN' } });
-    expect(await p().roomsAccessRecord.findMany({ where: { subjectId } })).toEqual([expect.objectContaining({ actorId: hm.userId, action: 'DENIED', what: 'disclosure-report', outcome: 'FORBIDDEN' })]);
+    await expect(roomsResolvers.DisclosureReport.roomsAccesses(roomsPart)).rejects.toMatchObject({
+      extensions: { code: 'FORBIDDEN' },
+    });
+    expect(await p().roomsAccessRecord.findMany({ where: { subjectId } })).toEqual([
+      expect.objectContaining({
+        actorId: hm.userId,
+        action: 'DENIED',
+        what: 'disclosure-report',
+        outcome: 'FORBIDDEN',
+      }),
+    ]);
 
-    const identityCtx = createIdentityContext({ db: t.db.prisma, settings: t.settings, ca: t.ca, now: () => new Date() }, principal);
+    const identityCtx = createIdentityContext(
+      { db: t.db.prisma, settings: t.settings, ca: t.ca, now: () => new Date() },
+      principal,
+    );
     const identityPart = identityResolvers.DisclosureReport.__resolveReference(key, identityCtx);
-    await expect(identityResolvers.DisclosureReport.identityAccesses(identityPart)).rejects.toMatchObject({ extensions: { code: 'FORBIDDEN' } });
+    await expect(identityResolvers.DisclosureReport.identityAccesses(identityPart)).rejects.toMatchObject({
+      extensions: { code: 'FORBIDDEN' },
+    });
     expect(await p().auditEvent.findMany({ where: { targetType: 'Subject', targetId: subjectId } })).toEqual([
       expect.objectContaining({ actorId: hm.userId, action: 'disclosure.produce', outcome: 'DENIED' }),
     ]);
   });
 
   it('rooms and identity disclose nothing for a key without the withheld parts (deny by default)', async () => {
-    const principal: UserPrincipal = { kind: 'user', userId: sa.userId, role: 'SYSTEM_ADMIN', facilityId: sa.facilityId, orgUnitId: null, sessionId: randomUUID(), mustChangePassword: false, certificate: null, address: null };
+    const principal: UserPrincipal = {
+      kind: 'user',
+      userId: sa.userId,
+      role: 'SYSTEM_ADMIN',
+      facilityId: sa.facilityId,
+      orgUnitId: null,
+      sessionId: randomUUID(),
+      mustChangePassword: false,
+      certificate: null,
+      address: null,
+    };
     const key = { requestId, subjectId, asOf: new Date().toISOString() };
-    const roomsPart = roomsResolvers.DisclosureReport.__resolveReference(key as never, createRoomsContext(t.db.prisma, principal));
-    await expect(roomsResolvers.DisclosureReport.roomsAccesses(roomsPart)).rejects.toMatchObject({ extensions: { code: 'BAD_USER_INPUT' } });
-    const identityPart = identityResolvers.DisclosureReport.__resolveReference(key as never, createIdentityContext({ db: t.db.prisma, settings: t.settings, ca: t.ca, now: () => new Date() }, principal));
-    await expect(identityResolvers.DisclosureReport.identityAccesses(identityPart)).rejects.toMatchObject({ extensions: { code: 'BAD_USER_INPUT' } });
+    const roomsPart = roomsResolvers.DisclosureReport.__resolveReference(
+      key as never,
+      createRoomsContext(t.db.prisma, principal),
+    );
+    await expect(roomsResolvers.DisclosureReport.roomsAccesses(roomsPart)).rejects.toMatchObject({
+      extensions: { code: 'BAD_USER_INPUT' },
+    });
+    const identityPart = identityResolvers.DisclosureReport.__resolveReference(
+      key as never,
+      createIdentityContext({ db: t.db.prisma, settings: t.settings, ca: t.ca, now: () => new Date() }, principal),
+    );
+    await expect(identityResolvers.DisclosureReport.identityAccesses(identityPart)).rejects.toMatchObject({
+      extensions: { code: 'BAD_USER_INPUT' },
+    });
   });
 });

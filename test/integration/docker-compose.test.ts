@@ -50,7 +50,8 @@ function normalizeEnvironment(service: string, value: unknown): Env {
       value.map((entry) => {
         const text = String(entry);
         const eq = text.indexOf('=');
-        if (eq < 0) throw new Error(`service ${service}: environment entry "${text}" has no value (NAME=value expected)`);
+        if (eq < 0)
+          throw new Error(`service ${service}: environment entry "${text}" has no value (NAME=value expected)`);
         return [text.slice(0, eq), text.slice(eq + 1)];
       }),
     );
@@ -66,7 +67,10 @@ function normalizeDependsOn(value: unknown): Record<string, string> {
   if (Array.isArray(value)) return Object.fromEntries(value.map((name) => [String(name), 'service_started']));
   if (isRecord(value)) {
     return Object.fromEntries(
-      Object.entries(value).map(([name, spec]) => [name, isRecord(spec) && typeof spec.condition === 'string' ? spec.condition : 'service_started']),
+      Object.entries(value).map(([name, spec]) => [
+        name,
+        isRecord(spec) && typeof spec.condition === 'string' ? spec.condition : 'service_started',
+      ]),
     );
   }
   return {};
@@ -146,7 +150,8 @@ const migrateServices = appServices.filter(runsMigrations);
 
 function entryOf(service: Service): string {
   const source = entrySourceOf(service.command);
-  if (!source) throw new Error(`service ${service.name}: command ${JSON.stringify(service.command)} is not "node dist/<path>.js"`);
+  if (!source)
+    throw new Error(`service ${service.name}: command ${JSON.stringify(service.command)} is not "node dist/<path>.js"`);
   return source;
 }
 
@@ -165,44 +170,62 @@ describe('docker-compose.yml', () => {
 
   describe('(a) entry points', () => {
     it('compiles every entry point X.ts to dist/X.js (tsconfig.build.json)', () => {
-      const parsed = ts.getParsedCommandLineOfConfigFile(path.join(repoRoot, 'tsconfig.build.json'), {}, {
-        ...ts.sys,
-        onUnRecoverableConfigFileDiagnostic: (d) => {
-          throw new Error(ts.flattenDiagnosticMessageText(d.messageText, '\n'));
+      const parsed = ts.getParsedCommandLineOfConfigFile(
+        path.join(repoRoot, 'tsconfig.build.json'),
+        {},
+        {
+          ...ts.sys,
+          onUnRecoverableConfigFileDiagnostic: (d) => {
+            throw new Error(ts.flattenDiagnosticMessageText(d.messageText, '\n'));
+          },
         },
-      });
+      );
       if (!parsed) throw new Error('cannot read tsconfig.build.json');
       const { outDir, rootDir } = parsed.options;
       expect({ outDir, rootDir }).toEqual({ outDir: path.join(repoRoot, 'dist'), rootDir: repoRoot });
       const compiled = new Set(parsed.fileNames.map((f) => path.relative(repoRoot, f)));
-      expect(entryPoints.filter((e) => !compiled.has(e)).map((e) => `${e} is not compiled by tsconfig.build.json`)).toEqual([]);
+      expect(
+        entryPoints.filter((e) => !compiled.has(e)).map((e) => `${e} is not compiled by tsconfig.build.json`),
+      ).toEqual([]);
     });
 
-    it.each(nodeServices.map((s) => [s.name, s] as const))('%s runs a known entry point whose source exists', (_name, service) => {
-      const source = entryOf(service);
-      const problems: string[] = [];
-      if (!fs.existsSync(path.join(repoRoot, source))) problems.push(`${service.command[1]} would be compiled from ${source}, which does not exist`);
-      if (!entryPoints.includes(source)) problems.push(`${source} is not one of the entry points: ${entryPoints.join(', ')}`);
-      expect(problems).toEqual([]);
-    });
+    it.each(nodeServices.map((s) => [s.name, s] as const))(
+      '%s runs a known entry point whose source exists',
+      (_name, service) => {
+        const source = entryOf(service);
+        const problems: string[] = [];
+        if (!fs.existsSync(path.join(repoRoot, source)))
+          problems.push(`${service.command[1]} would be compiled from ${source}, which does not exist`);
+        if (!entryPoints.includes(source))
+          problems.push(`${source} is not one of the entry points: ${entryPoints.join(', ')}`);
+        expect(problems).toEqual([]);
+      },
+    );
 
     it('runs every subgraph, the worker and the gateway', () => {
       const running = nodeServices.map(entryOf);
       const wanted = entryPoints.filter((e) => e !== 'start/all-in-one.ts');
-      expect(wanted.filter((e) => !running.includes(e)).map((e) => `no service runs node dist/${e.replace(/\.ts$/, '.js')}`)).toEqual([]);
+      expect(
+        wanted.filter((e) => !running.includes(e)).map((e) => `no service runs node dist/${e.replace(/\.ts$/, '.js')}`),
+      ).toEqual([]);
     });
   });
 
   describe('(b) environment variables', () => {
-    it.each(appServices.map((s) => [s.name, s] as const))('%s sets only variables Renkei knows, with valid values', (_name, service) => {
-      const unknown = Object.keys(service.env)
-        .filter((name) => !knownEnvironmentVariables.includes(name) && !libraryVariables.includes(name))
-        .map((name) => `${name} is not read by Renkei (known: ${knownEnvironmentVariables.join(', ')})`);
-      expect(unknown).toEqual([]);
-      const parsed = environmentSchema.safeParse(Object.fromEntries(Object.entries(service.env).filter(([name]) => !libraryVariables.includes(name))));
-      const invalid = parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
-      expect(invalid).toEqual([]);
-    });
+    it.each(appServices.map((s) => [s.name, s] as const))(
+      '%s sets only variables Renkei knows, with valid values',
+      (_name, service) => {
+        const unknown = Object.keys(service.env)
+          .filter((name) => !knownEnvironmentVariables.includes(name) && !libraryVariables.includes(name))
+          .map((name) => `${name} is not read by Renkei (known: ${knownEnvironmentVariables.join(', ')})`);
+        expect(unknown).toEqual([]);
+        const parsed = environmentSchema.safeParse(
+          Object.fromEntries(Object.entries(service.env).filter(([name]) => !libraryVariables.includes(name))),
+        );
+        const invalid = parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+        expect(invalid).toEqual([]);
+      },
+    );
   });
 
   describe('(b2) production settings', () => {
@@ -210,24 +233,33 @@ describe('docker-compose.yml', () => {
       expect(service.env.NODE_ENV).toBe('production');
     });
 
-    it('sets the gateway\'s production settings explicitly: no introspection, no field suggestions, a persisted-operations mode', () => {
+    it("sets the gateway's production settings explicitly: no introspection, no field suggestions, a persisted-operations mode", () => {
       const gateway = nodeServices.find((s) => entrySourceOf(s.command) === 'gateway/main.ts');
-      expect(gateway?.env).toMatchObject({ GRAPHQL_INTROSPECTION: 'off', GRAPHQL_FIELD_SUGGESTIONS: 'off', PERSISTED_OPERATIONS: expect.stringMatching(/^(off|log|enforce)$/) });
+      expect(gateway?.env).toMatchObject({
+        GRAPHQL_INTROSPECTION: 'off',
+        GRAPHQL_FIELD_SUGGESTIONS: 'off',
+        PERSISTED_OPERATIONS: expect.stringMatching(/^(off|log|enforce)$/),
+      });
       if (gateway?.env.PERSISTED_OPERATIONS !== 'off') expect(gateway?.env.PERSISTED_OPERATIONS_FILE).toBeTruthy();
     });
   });
 
   describe('(c) required variables', () => {
-    it.each(nodeServices.map((s) => [s.name, s] as const))('%s sets every variable its entry point requires', (_name, service) => {
-      const source = entryOf(service);
-      const missing = requiredVariables(source)
-        .filter((name) => !service.env[name])
-        .map((name) => `${name} (required by ${source})`);
-      expect(missing).toEqual([]);
-    });
+    it.each(nodeServices.map((s) => [s.name, s] as const))(
+      '%s sets every variable its entry point requires',
+      (_name, service) => {
+        const source = entryOf(service);
+        const missing = requiredVariables(source)
+          .filter((name) => !service.env[name])
+          .map((name) => `${name} (required by ${source})`);
+        expect(missing).toEqual([]);
+      },
+    );
 
     it('listens beyond the container (HOST 0.0.0.0) wherever a PORT is set', () => {
-      const loopback = nodeServices.filter((s) => s.env.PORT !== undefined && s.env.HOST !== '0.0.0.0').map((s) => `${s.name}: HOST=${s.env.HOST ?? '(unset, defaults to 127.0.0.1)'}`);
+      const loopback = nodeServices
+        .filter((s) => s.env.PORT !== undefined && s.env.HOST !== '0.0.0.0')
+        .map((s) => `${s.name}: HOST=${s.env.HOST ?? '(unset, defaults to 127.0.0.1)'}`);
       expect(loopback).toEqual([]);
     });
   });
@@ -253,7 +285,10 @@ describe('docker-compose.yml', () => {
       const problems = nodeServices
         .filter((s) => requiredVariables(entryOf(s)).includes('DATABASE_URL'))
         .filter((s) => s.dependsOn[migrate] !== 'service_completed_successfully')
-        .map((s) => `${s.name}: depends_on ${migrate} is ${s.dependsOn[migrate] ?? 'missing'}, expected condition service_completed_successfully`);
+        .map(
+          (s) =>
+            `${s.name}: depends_on ${migrate} is ${s.dependsOn[migrate] ?? 'missing'}, expected condition service_completed_successfully`,
+        );
       expect(problems).toEqual([]);
     });
   });
@@ -265,38 +300,52 @@ describe('docker-compose.yml', () => {
       expect(gateways.map((s) => s.name)).toHaveLength(1);
     });
 
-    it.each(subgraphNames.map((n) => [n] as const))('%s: the URL names the service running that subgraph, on its PORT, at /graphql', (subgraph) => {
-      const gateway = gateways[0] as Service;
-      const variable = `${subgraph.toUpperCase()}_URL`;
-      const value = gateway.env[variable];
-      if (value === undefined) throw new Error(`gateway ${gateway.name} does not set ${variable}`);
-      const url = new URL(value);
-      const target = byName.get(url.hostname);
-      if (!target) throw new Error(`${variable}=${value}: no service named "${url.hostname}" in docker-compose.yml`);
-      const problems: string[] = [];
-      const expectedSource = `subgraphs/${subgraph}/main.ts`;
-      if (entrySourceOf(target.command) !== expectedSource) {
-        problems.push(`${variable}=${value}: service ${target.name} runs ${JSON.stringify(target.command)}, not dist/subgraphs/${subgraph}/main.js`);
-      }
-      const urlPort = url.port || (url.protocol === 'https:' ? '443' : '80');
-      const servicePort = target.env.PORT ?? '4000 (the default)';
-      if (urlPort !== servicePort) problems.push(`${variable}=${value}: port ${urlPort}, but service ${target.name} listens on PORT ${servicePort}`);
-      if (url.pathname !== '/graphql') problems.push(`${variable}=${value}: path must be /graphql`);
-      if (!(target.name in gateway.dependsOn)) problems.push(`gateway does not depend_on ${target.name}`);
-      expect(problems).toEqual([]);
-    });
+    it.each(subgraphNames.map((n) => [n] as const))(
+      '%s: the URL names the service running that subgraph, on its PORT, at /graphql',
+      (subgraph) => {
+        const gateway = gateways[0] as Service;
+        const variable = `${subgraph.toUpperCase()}_URL`;
+        const value = gateway.env[variable];
+        if (value === undefined) throw new Error(`gateway ${gateway.name} does not set ${variable}`);
+        const url = new URL(value);
+        const target = byName.get(url.hostname);
+        if (!target) throw new Error(`${variable}=${value}: no service named "${url.hostname}" in docker-compose.yml`);
+        const problems: string[] = [];
+        const expectedSource = `subgraphs/${subgraph}/main.ts`;
+        if (entrySourceOf(target.command) !== expectedSource) {
+          problems.push(
+            `${variable}=${value}: service ${target.name} runs ${JSON.stringify(target.command)}, not dist/subgraphs/${subgraph}/main.js`,
+          );
+        }
+        const urlPort = url.port || (url.protocol === 'https:' ? '443' : '80');
+        const servicePort = target.env.PORT ?? '4000 (the default)';
+        if (urlPort !== servicePort)
+          problems.push(
+            `${variable}=${value}: port ${urlPort}, but service ${target.name} listens on PORT ${servicePort}`,
+          );
+        if (url.pathname !== '/graphql') problems.push(`${variable}=${value}: path must be /graphql`);
+        if (!(target.name in gateway.dependsOn)) problems.push(`gateway does not depend_on ${target.name}`);
+        expect(problems).toEqual([]);
+      },
+    );
   });
 });
 
 describe('Dockerfile', () => {
   const dockerfile = fs.existsSync(path.join(repoRoot, 'Dockerfile')) ? readRepoFile('Dockerfile') : '';
 
-  it('sets NODE_ENV=production and the gateway\'s secure settings in the runtime image', () => {
+  it("sets NODE_ENV=production and the gateway's secure settings in the runtime image", () => {
     const runtime = dockerfile.slice(dockerfile.lastIndexOf('FROM '));
     const env = Object.fromEntries(
-      [...runtime.replace(/\\\n/g, ' ').matchAll(/^ENV\s+(.+)$/gm)].flatMap((m) => [...(m[1] as string).matchAll(/([A-Z_]+)=(\S+)/g)].map((kv) => [kv[1], kv[2]])),
+      [...runtime.replace(/\\\n/g, ' ').matchAll(/^ENV\s+(.+)$/gm)].flatMap((m) =>
+        [...(m[1] as string).matchAll(/([A-Z_]+)=(\S+)/g)].map((kv) => [kv[1], kv[2]]),
+      ),
     );
-    expect(env).toMatchObject({ NODE_ENV: 'production', GRAPHQL_INTROSPECTION: 'off', GRAPHQL_FIELD_SUGGESTIONS: 'off' });
+    expect(env).toMatchObject({
+      NODE_ENV: 'production',
+      GRAPHQL_INTROSPECTION: 'off',
+      GRAPHQL_FIELD_SUGGESTIONS: 'off',
+    });
   });
 
   it('ships the files that the compiled code reads from the repository root at run time', () => {

@@ -35,7 +35,10 @@ describe('embedded PostgreSQL', () => {
     const subjectId = randomUUID();
     await db.prisma.room.create({ data: { id: randomUUID(), subjectId, title: 'first' } });
     const second = db.prisma.room.create({ data: { id: randomUUID(), subjectId, title: 'second' } });
-    const error = await second.then(() => null, (e: unknown) => e);
+    const error = await second.then(
+      () => null,
+      (e: unknown) => e,
+    );
     expect(isUniqueViolation(error)).toBe(true);
     expect(await db.prisma.room.count({ where: { subjectId } })).toBe(1);
     await db.close();

@@ -16,7 +16,16 @@ import { validateR4 } from '../../adapters/fhir/validator';
 import { actorWithRole, type Actor } from '../support/actors';
 import { as } from '../support/identity-fixtures';
 import { silentLogger } from '../support/silent-logger';
-import { fhirRequest, inboundRowCounts, issueShareCodeAs, joinTaskFrom, openRoomAs, partnerJwt, registerSimulatedPartner, type SimulatedPartner } from '../support/simulated-partner';
+import {
+  fhirRequest,
+  inboundRowCounts,
+  issueShareCodeAs,
+  joinTaskFrom,
+  openRoomAs,
+  partnerJwt,
+  registerSimulatedPartner,
+  type SimulatedPartner,
+} from '../support/simulated-partner';
 import { startTestSystem, type TestSystem } from '../support/test-system';
 
 const d = {
@@ -39,16 +48,30 @@ describe('inbound Tasks: conditional create, search, cancellation (receiver side
 
   const token = (p: SimulatedPartner) => partnerJwt(p, base);
   const post = async (p: SimulatedPartner, task: unknown, ifNoneExist?: string) => {
-    const headers: Record<string, string> = { authorization: `Bearer ${await token(p)}`, 'content-type': 'application/fhir+json' };
+    const headers: Record<string, string> = {
+      authorization: `Bearer ${await token(p)}`,
+      'content-type': 'application/fhir+json',
+    };
     if (ifNoneExist !== undefined) headers['if-none-exist'] = ifNoneExist;
     const response = await fetch(`${base}/Task`, { method: 'POST', headers, body: JSON.stringify(task) });
-    return { status: response.status, location: response.headers.get('location'), json: (await response.json()) as any };
+    return {
+      status: response.status,
+      location: response.headers.get('location'),
+      json: (await response.json()) as any,
+    };
   };
-  const send = async (p: SimulatedPartner, method: string, path: string, body: unknown, contentType = 'application/fhir+json') =>
-    fhirRequest(base, method, path, { token: await token(p), body, contentType });
+  const send = async (
+    p: SimulatedPartner,
+    method: string,
+    path: string,
+    body: unknown,
+    contentType = 'application/fhir+json',
+  ) => fhirRequest(base, method, path, { token: await token(p), body, contentType });
   const get = async (p: SimulatedPartner, path: string) => fhirRequest(base, 'GET', path, { token: await token(p) });
-  const identifierOf = (task: Record<string, unknown>) => (task.identifier as Array<{ system: string; value: string }>)[0]!;
-  const condition = (task: Record<string, unknown>) => `identifier=${encodeURIComponent(`${identifierOf(task).system}|${identifierOf(task).value}`)}`;
+  const identifierOf = (task: Record<string, unknown>) =>
+    (task.identifier as Array<{ system: string; value: string }>)[0]!;
+  const condition = (task: Record<string, unknown>) =>
+    `identifier=${encodeURIComponent(`${identifierOf(task).system}|${identifierOf(task).value}`)}`;
   const codeFor = async (p: SimulatedPartner) => {
     const roomId = await openRoomAs(t, hm);
     return { roomId, ...(await issueShareCodeAs(t, hm, roomId, p)) };
@@ -56,11 +79,18 @@ describe('inbound Tasks: conditional create, search, cancellation (receiver side
   const received = (taskId: string) => inboundJoinReceived.process({ inboundTaskId: taskId }, job, deps);
   /** Runs the decided job for every inbound-join.decided event of this Task, as the relay would. */
   const decided = async (taskId: string) => {
-    const events = await t.db.prisma.roomsOutboxEvent.findMany({ where: { type: 'inbound-join.decided', payload: { path: ['correlationId'], equals: taskId } } });
-    for (const event of events) await inboundJoinDecided.process(event.payload as { joinRequestId: string; correlationId: string }, job, deps);
+    const events = await t.db.prisma.roomsOutboxEvent.findMany({
+      where: { type: 'inbound-join.decided', payload: { path: ['correlationId'], equals: taskId } },
+    });
+    for (const event of events)
+      await inboundJoinDecided.process(event.payload as { joinRequestId: string; correlationId: string }, job, deps);
   };
-  const requestOf = (taskId: string) => t.db.prisma.inboundJoinRequest.findUniqueOrThrow({ where: { correlationId: taskId } });
-  const outcome = (answer: { json: any }) => ({ code: answer.json?.issue?.[0]?.details?.coding?.[0]?.code, expression: answer.json?.issue?.[0]?.expression });
+  const requestOf = (taskId: string) =>
+    t.db.prisma.inboundJoinRequest.findUniqueOrThrow({ where: { correlationId: taskId } });
+  const outcome = (answer: { json: any }) => ({
+    code: answer.json?.issue?.[0]?.details?.coding?.[0]?.code,
+    expression: answer.json?.issue?.[0]?.expression,
+  });
 
   beforeAll(async () => {
     t = await startTestSystem({ workers: false });
@@ -69,7 +99,13 @@ describe('inbound Tasks: conditional create, search, cancellation (receiver side
     hm = await actorWithRole(t, 'HOSPITAL_MANAGER');
     himi = await registerSimulatedPartner(t, sa, '氷見市多職種ネット', 'himi.example');
     imizu = await registerSimulatedPartner(t, sa, '射水市多職種ネット', 'imizu.example');
-    deps = { db: t.db.prisma, inbound: t.db.prisma, identity: { db: t.db.prisma }, logger: silentLogger, workerName: 'test' } as unknown as JobDependencies;
+    deps = {
+      db: t.db.prisma,
+      inbound: t.db.prisma,
+      identity: { db: t.db.prisma },
+      logger: silentLogger,
+      workerName: 'test',
+    } as unknown as JobDependencies;
   });
   afterAll(() => t?.stop());
 
@@ -99,7 +135,11 @@ describe('inbound Tasks: conditional create, search, cancellation (receiver side
         expect(refused.json.resourceType).toBe('OperationOutcome');
         expect(outcome(refused)).toEqual({ code: 'BAD_REQUEST', expression: ['If-None-Exist'] });
       }
-      const other = await post(himi, task, `identifier=${encodeURIComponent(`${himi.requesterSystem}|something-else`)}`);
+      const other = await post(
+        himi,
+        task,
+        `identifier=${encodeURIComponent(`${himi.requesterSystem}|something-else`)}`,
+      );
       expect(other.status).toBe(400);
       expect(outcome(other)).toEqual({ code: 'BAD_REQUEST', expression: ['If-None-Exist', 'Task.identifier'] });
       expect(await inboundRowCounts(t)).toEqual(before);
@@ -111,7 +151,9 @@ describe('inbound Tasks: conditional create, search, cancellation (receiver side
       expect((await post(himi, first, condition(first))).status).toBe(201);
       const imizuCode = (await codeFor(imizu)).code;
       // Same value under imizu's own system: a different identifier, so a new Task.
-      const theirs = joinTaskFrom(imizu, imizuCode, { identifier: { system: imizu.requesterSystem, value: identifierOf(first).value } });
+      const theirs = joinTaskFrom(imizu, imizuCode, {
+        identifier: { system: imizu.requesterSystem, value: identifierOf(first).value },
+      });
       expect((await post(imizu, theirs, condition(theirs))).status).toBe(201);
     });
   });
@@ -129,7 +171,9 @@ describe('inbound Tasks: conditional create, search, cancellation (receiver side
         type: 'searchset',
         total: 1,
         link: [{ relation: 'self', url: `${base}/Task?identifier=${encodeURIComponent(token)}` }],
-        entry: [{ fullUrl: `${base}/Task/${created.json.id}`, resource: { id: created.json.id }, search: { mode: 'match' } }],
+        entry: [
+          { fullUrl: `${base}/Task/${created.json.id}`, resource: { id: created.json.id }, search: { mode: 'match' } },
+        ],
       });
       expect(validateR4(found.json)).toEqual({ valid: true });
       const none = await get(himi, `/Task?identifier=${encodeURIComponent(`${himi.requesterSystem}|${randomUUID()}`)}`);
@@ -156,16 +200,27 @@ describe('inbound Tasks: conditional create, search, cancellation (receiver side
       const body = { ...created.json, status: 'cancelled', statusReason: { text: '利用者が入院したため' } };
       const cancelled = await send(himi, 'PUT', `/Task/${created.json.id}`, body);
       expect(cancelled.status).toBe(200);
-      expect(cancelled.json).toMatchObject({ id: created.json.id, status: 'cancelled', statusReason: { text: '利用者が入院したため' } });
+      expect(cancelled.json).toMatchObject({
+        id: created.json.id,
+        status: 'cancelled',
+        statusReason: { text: '利用者が入院したため' },
+      });
       expect(validateR4(cancelled.json)).toEqual({ valid: true });
       const shown = await as(t, hm)(d.request, { id: request.id });
       expect(shown.data?.inboundJoinRequest).toMatchObject({
         status: 'CANCELLED',
         decisionReason: '利用者が入院したため',
-        history: [{ action: 'RECEIVED' }, { action: 'CANCELLED', actorRole: `PARTNER:${himi.id}`, reason: '利用者が入院したため' }],
+        history: [
+          { action: 'RECEIVED' },
+          { action: 'CANCELLED', actorRole: `PARTNER:${himi.id}`, reason: '利用者が入院したため' },
+        ],
       });
       const trace = `${created.json.id}|${identifierOf(task).value}`;
-      expect(await t.db.prisma.roomsAccessRecord.count({ where: { roomId, what: `inbound-join.cancel#${trace}`, actorRole: `PARTNER:${himi.id}` } })).toBe(1);
+      expect(
+        await t.db.prisma.roomsAccessRecord.count({
+          where: { roomId, what: `inbound-join.cancel#${trace}`, actorRole: `PARTNER:${himi.id}` },
+        }),
+      ).toBe(1);
       expect((await send(himi, 'PUT', `/Task/${created.json.id}`, body)).status).toBe(200);
       expect((await as(t, hm)(d.approve, { id: request.id })).errors?.[0]?.extensions?.code).toBe('ILLEGAL_TRANSITION');
       expect((await get(himi, `/Task/${created.json.id}`)).json.status).toBe('cancelled');
@@ -174,14 +229,29 @@ describe('inbound Tasks: conditional create, search, cancellation (receiver side
     it('JSON Patch before the join request exists: the Task is cancelled and the request is created cancelled, never pending', async () => {
       const { code } = await codeFor(himi);
       const created = await post(himi, joinTaskFrom(himi, code));
-      const patched = await send(himi, 'PATCH', `/Task/${created.json.id}`, [{ op: 'test', path: '/status', value: 'received' }, { op: 'replace', path: '/status', value: 'cancelled' }], 'application/json-patch+json');
+      const patched = await send(
+        himi,
+        'PATCH',
+        `/Task/${created.json.id}`,
+        [
+          { op: 'test', path: '/status', value: 'received' },
+          { op: 'replace', path: '/status', value: 'cancelled' },
+        ],
+        'application/json-patch+json',
+      );
       expect(patched.status).toBe(200);
       expect(patched.json).toMatchObject({ status: 'cancelled', statusReason: { text: 'cancelled by the requester' } });
       await received(created.json.id);
       const request = await requestOf(created.json.id);
       expect(request).toMatchObject({ status: 'CANCELLED', decisionReason: 'cancelled by the requester' });
-      const steps = await t.db.prisma.inboundJoinStep.findMany({ where: { requestId: request.id }, orderBy: { at: 'asc' } });
-      expect(steps.map((s) => [s.action, s.actorRole])).toEqual([['RECEIVED', `PARTNER:${himi.id}`], ['CANCELLED', `PARTNER:${himi.id}`]]);
+      const steps = await t.db.prisma.inboundJoinStep.findMany({
+        where: { requestId: request.id },
+        orderBy: { at: 'asc' },
+      });
+      expect(steps.map((s) => [s.action, s.actorRole])).toEqual([
+        ['RECEIVED', `PARTNER:${himi.id}`],
+        ['CANCELLED', `PARTNER:${himi.id}`],
+      ]);
     });
 
     it('after a decision: 409 OperationOutcome and nothing changes; a failed JSON Patch test is 409 too', async () => {
@@ -191,14 +261,29 @@ describe('inbound Tasks: conditional create, search, cancellation (receiver side
       const request = await requestOf(created.json.id);
       expect((await as(t, hm)(d.approve, { id: request.id })).errors).toBeUndefined();
       // The decision is taken; the Task has not followed yet (its job has not run): still refused.
-      const early = await send(himi, 'PATCH', `/Task/${created.json.id}`, [{ op: 'replace', path: '/status', value: 'cancelled' }], 'application/json-patch+json');
+      const early = await send(
+        himi,
+        'PATCH',
+        `/Task/${created.json.id}`,
+        [{ op: 'replace', path: '/status', value: 'cancelled' }],
+        'application/json-patch+json',
+      );
       expect(early.status).toBe(409);
       expect(outcome(early).code).toBe('CONFLICT');
       await decided(created.json.id);
       const late = await send(himi, 'PUT', `/Task/${created.json.id}`, { ...created.json, status: 'cancelled' });
       expect(late.status).toBe(409);
       expect(late.json.resourceType).toBe('OperationOutcome');
-      const test = await send(himi, 'PATCH', `/Task/${created.json.id}`, [{ op: 'test', path: '/status', value: 'received' }, { op: 'replace', path: '/status', value: 'cancelled' }], 'application/json-patch+json');
+      const test = await send(
+        himi,
+        'PATCH',
+        `/Task/${created.json.id}`,
+        [
+          { op: 'test', path: '/status', value: 'received' },
+          { op: 'replace', path: '/status', value: 'cancelled' },
+        ],
+        'application/json-patch+json',
+      );
       expect(test.status).toBe(409);
       expect((await get(himi, `/Task/${created.json.id}`)).json.status).toBe('completed');
       expect((await requestOf(created.json.id)).status).toBe('APPROVED');
@@ -208,10 +293,27 @@ describe('inbound Tasks: conditional create, search, cancellation (receiver side
       const { code } = await codeFor(himi);
       const created = await post(himi, joinTaskFrom(himi, code));
       const path = `/Task/${created.json.id}`;
-      expect(outcome(await send(himi, 'PUT', path, { ...created.json, status: 'completed' }))).toEqual({ code: 'BAD_REQUEST', expression: ['Task.status'] });
-      expect(outcome(await send(himi, 'PUT', path, { ...created.json, id: randomUUID(), status: 'cancelled' }))).toEqual({ code: 'BAD_REQUEST', expression: ['Task.id'] });
-      expect(outcome(await send(himi, 'PATCH', path, [{ op: 'replace', path: '/input', value: [] }], 'application/json-patch+json')).code).toBe('BAD_REQUEST');
-      expect((await send(himi, 'PATCH', path, [{ op: 'replace', path: '/status', value: 'cancelled' }])).status).toBe(415);
+      expect(outcome(await send(himi, 'PUT', path, { ...created.json, status: 'completed' }))).toEqual({
+        code: 'BAD_REQUEST',
+        expression: ['Task.status'],
+      });
+      expect(
+        outcome(await send(himi, 'PUT', path, { ...created.json, id: randomUUID(), status: 'cancelled' })),
+      ).toEqual({ code: 'BAD_REQUEST', expression: ['Task.id'] });
+      expect(
+        outcome(
+          await send(
+            himi,
+            'PATCH',
+            path,
+            [{ op: 'replace', path: '/input', value: [] }],
+            'application/json-patch+json',
+          ),
+        ).code,
+      ).toBe('BAD_REQUEST');
+      expect((await send(himi, 'PATCH', path, [{ op: 'replace', path: '/status', value: 'cancelled' }])).status).toBe(
+        415,
+      );
       const theirs = await send(imizu, 'PUT', path, { ...created.json, status: 'cancelled' });
       expect(theirs.status).toBe(404);
       expect((await get(himi, path)).json.status).toBe('received');
@@ -226,10 +328,19 @@ describe('inbound Tasks: conditional create, search, cancellation (receiver side
       const request = await requestOf(created.json.id);
       const cancelled = await as(t, hm)(d.cancel, { id: request.id, reason: '電話で取り下げの連絡あり' });
       expect(cancelled.errors).toBeUndefined();
-      expect(cancelled.data?.cancelInboundJoin).toMatchObject({ status: 'CANCELLED', decisionReason: '電話で取り下げの連絡あり', history: [{ action: 'RECEIVED' }, { action: 'CANCELLED', actorRole: 'HOSPITAL_MANAGER' }] });
+      expect(cancelled.data?.cancelInboundJoin).toMatchObject({
+        status: 'CANCELLED',
+        decisionReason: '電話で取り下げの連絡あり',
+        history: [{ action: 'RECEIVED' }, { action: 'CANCELLED', actorRole: 'HOSPITAL_MANAGER' }],
+      });
       await decided(created.json.id);
-      expect((await get(himi, `/Task/${created.json.id}`)).json).toMatchObject({ status: 'cancelled', statusReason: { text: '電話で取り下げの連絡あり' } });
-      expect((await as(t, hm)(d.cancel, { id: request.id, reason: 'again' })).errors?.[0]?.extensions?.code).toBe('ILLEGAL_TRANSITION');
+      expect((await get(himi, `/Task/${created.json.id}`)).json).toMatchObject({
+        status: 'cancelled',
+        statusReason: { text: '電話で取り下げの連絡あり' },
+      });
+      expect((await as(t, hm)(d.cancel, { id: request.id, reason: 'again' })).errors?.[0]?.extensions?.code).toBe(
+        'ILLEGAL_TRANSITION',
+      );
     });
 
     it('revoking the share code ends the requests pending under it, and a Task whose request is made later', async () => {
@@ -241,14 +352,25 @@ describe('inbound Tasks: conditional create, search, cancellation (receiver side
       // The second Task's job runs only now: its request is created already cancelled.
       await received(second.json.id);
       for (const task of [first, second]) {
-        expect(await requestOf(task.json.id)).toMatchObject({ status: 'CANCELLED', decisionReason: 'the share code was revoked' });
+        expect(await requestOf(task.json.id)).toMatchObject({
+          status: 'CANCELLED',
+          decisionReason: 'the share code was revoked',
+        });
         await decided(task.json.id);
-        expect((await get(himi, `/Task/${task.json.id}`)).json).toMatchObject({ status: 'cancelled', statusReason: { text: 'the share code was revoked' } });
+        expect((await get(himi, `/Task/${task.json.id}`)).json).toMatchObject({
+          status: 'cancelled',
+          statusReason: { text: 'the share code was revoked' },
+        });
       }
     });
 
-    it("suspending the partner cancels its received Tasks (with or without a request yet); decided ones stay", async () => {
-      const partner = await registerSimulatedPartner(t, sa, '小矢部市多職種ネット', `oyabe-${randomUUID().slice(0, 6)}.example`);
+    it('suspending the partner cancels its received Tasks (with or without a request yet); decided ones stay', async () => {
+      const partner = await registerSimulatedPartner(
+        t,
+        sa,
+        '小矢部市多職種ネット',
+        `oyabe-${randomUUID().slice(0, 6)}.example`,
+      );
       const { code } = await codeFor(partner);
       const withRequest = await post(partner, joinTaskFrom(partner, code));
       const withoutRequest = await post(partner, joinTaskFrom(partner, code));
@@ -258,18 +380,32 @@ describe('inbound Tasks: conditional create, search, cancellation (receiver side
       expect((await as(t, hm)(d.approve, { id: (await requestOf(approvedTask.json.id)).id })).errors).toBeUndefined();
       await decided(approvedTask.json.id);
       expect((await as(t, sa)(d.suspend, { id: partner.id })).errors).toBeUndefined();
-      const event = await t.db.prisma.identityOutboxEvent.findFirstOrThrow({ where: { type: 'partner.suspended', payload: { path: ['partnerId'], equals: partner.id } } });
+      const event = await t.db.prisma.identityOutboxEvent.findFirstOrThrow({
+        where: { type: 'partner.suspended', payload: { path: ['partnerId'], equals: partner.id } },
+      });
       await inboundJoinPartnerSuspended.process(event.payload as { partnerId: string }, job, deps);
       await inboundJoinPartnerSuspended.process(event.payload as { partnerId: string }, job, deps);
       await received(withoutRequest.json.id);
       const status = async (id: string) => t.db.prisma.inboundTask.findUniqueOrThrow({ where: { id } });
       for (const task of [withRequest, withoutRequest]) {
-        expect(await status(task.json.id)).toMatchObject({ status: 'CANCELLED', statusReason: 'the partner was suspended' });
-        expect(await requestOf(task.json.id)).toMatchObject({ status: 'CANCELLED', decisionReason: 'the partner was suspended' });
+        expect(await status(task.json.id)).toMatchObject({
+          status: 'CANCELLED',
+          statusReason: 'the partner was suspended',
+        });
+        expect(await requestOf(task.json.id)).toMatchObject({
+          status: 'CANCELLED',
+          decisionReason: 'the partner was suspended',
+        });
       }
       expect(await status(approvedTask.json.id)).toMatchObject({ status: 'COMPLETED' });
-      const steps = await t.db.prisma.inboundJoinStep.findMany({ where: { requestId: (await requestOf(withoutRequest.json.id)).id }, orderBy: { at: 'asc' } });
-      expect(steps.map((s) => [s.action, s.actorRole])).toEqual([['RECEIVED', `PARTNER:${partner.id}`], ['CANCELLED', 'SYSTEM']]);
+      const steps = await t.db.prisma.inboundJoinStep.findMany({
+        where: { requestId: (await requestOf(withoutRequest.json.id)).id },
+        orderBy: { at: 'asc' },
+      });
+      expect(steps.map((s) => [s.action, s.actorRole])).toEqual([
+        ['RECEIVED', `PARTNER:${partner.id}`],
+        ['CANCELLED', 'SYSTEM'],
+      ]);
     });
   });
 });

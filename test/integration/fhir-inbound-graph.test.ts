@@ -7,7 +7,16 @@ import { randomUUID } from 'node:crypto';
 import { actorWithRole, type Actor } from '../support/actors';
 import { eventually } from '../support/eventually';
 import { as, firstError } from '../support/identity-fixtures';
-import { fhirRequest, inboundRowCounts, issueShareCodeAs, joinTaskFrom, openRoomAs, partnerJwt, registerSimulatedPartner, type SimulatedPartner } from '../support/simulated-partner';
+import {
+  fhirRequest,
+  inboundRowCounts,
+  issueShareCodeAs,
+  joinTaskFrom,
+  openRoomAs,
+  partnerJwt,
+  registerSimulatedPartner,
+  type SimulatedPartner,
+} from '../support/simulated-partner';
 import { startTestSystem, type TestSystem } from '../support/test-system';
 
 const d = {
@@ -37,24 +46,41 @@ describe('inbound joins in the graph: permissions and bad input', () => {
   async function pendingRequest(): Promise<string> {
     const { code } = await issueShareCodeAs(t, opener, roomId, himi);
     const base = t.system.exchange.fhirBaseUrl;
-    const created = await fhirRequest(base, 'POST', '/Task', { token: await partnerJwt(himi, base), body: joinTaskFrom(himi, code) });
+    const created = await fhirRequest(base, 'POST', '/Task', {
+      token: await partnerJwt(himi, base),
+      body: joinTaskFrom(himi, code),
+    });
     expect(created.status).toBe(201);
     const request = await eventually(
-      async () => ((await as(t, opener)(d.requests)).data?.inboundJoinRequests ?? []).find((r: { correlationId: string }) => r.correlationId === created.json.id),
+      async () =>
+        ((await as(t, opener)(d.requests)).data?.inboundJoinRequests ?? []).find(
+          (r: { correlationId: string }) => r.correlationId === created.json.id,
+        ),
       (r) => r !== undefined,
     );
     return request.id;
   }
 
   /** The request answers `code` (and `field`) and the inbound tables are unchanged. */
-  async function expectRefused(actor: Actor, query: string, variables: Record<string, unknown>, code: string, field?: string) {
+  async function expectRefused(
+    actor: Actor,
+    query: string,
+    variables: Record<string, unknown>,
+    code: string,
+    field?: string,
+  ) {
     const before = await inboundRowCounts(t);
-    const states = await t.db.prisma.inboundJoinRequest.findMany({ orderBy: { id: 'asc' }, select: { id: true, status: true } });
+    const states = await t.db.prisma.inboundJoinRequest.findMany({
+      orderBy: { id: 'asc' },
+      select: { id: true, status: true },
+    });
     const response = await as(t, actor)(query, variables);
     expect(firstError(response)?.extensions?.code).toBe(code);
     if (field) expect(firstError(response)?.extensions?.field).toBe(field);
     expect(await inboundRowCounts(t)).toEqual(before);
-    expect(await t.db.prisma.inboundJoinRequest.findMany({ orderBy: { id: 'asc' }, select: { id: true, status: true } })).toEqual(states);
+    expect(
+      await t.db.prisma.inboundJoinRequest.findMany({ orderBy: { id: 'asc' }, select: { id: true, status: true } }),
+    ).toEqual(states);
   }
 
   beforeAll(async () => {
@@ -113,7 +139,11 @@ describe('inbound joins in the graph: permissions and bad input', () => {
     it('revokes (recording who), and revoking again changes nothing', async () => {
       const mine = await issueShareCodeAs(t, opener, roomId, himi);
       const revoked = await as(t, opener)(d.revoke, { id: mine.id });
-      expect(revoked.data?.revokeRoomShareCode).toEqual({ id: mine.id, status: 'REVOKED', revokedBy: { id: opener.userId } });
+      expect(revoked.data?.revokeRoomShareCode).toEqual({
+        id: mine.id,
+        status: 'REVOKED',
+        revokedBy: { id: opener.userId },
+      });
       expect((await as(t, opener)(d.revoke, { id: mine.id })).data?.revokeRoomShareCode.status).toBe('REVOKED');
       await expectRefused(opener, d.revoke, { id: randomUUID() }, 'NOT_FOUND');
     });
@@ -121,12 +151,17 @@ describe('inbound joins in the graph: permissions and bad input', () => {
 
   describe('join requests', () => {
     it('shows a request to the opener and the system admin only', async () => {
-      expect((await as(t, sa)(d.requests)).data?.inboundJoinRequests.map((r: { id: string }) => r.id)).toContain(requestId);
+      expect((await as(t, sa)(d.requests)).data?.inboundJoinRequests.map((r: { id: string }) => r.id)).toContain(
+        requestId,
+      );
       expect((await as(t, otherManager)(d.requests)).data?.inboundJoinRequests).toEqual([]);
       expect(firstError(await as(t, user)(d.requests))?.extensions?.code).toBe('FORBIDDEN');
       expect(firstError(await as(t, fm)(d.requests))?.extensions?.code).toBe('FORBIDDEN');
       expect(firstError(await as(t, otherManager)(d.request, { id: requestId }))?.extensions?.code).toBe('FORBIDDEN');
-      expect((await as(t, opener)(d.request, { id: requestId })).data?.inboundJoinRequest).toEqual({ id: requestId, status: 'PENDING' });
+      expect((await as(t, opener)(d.request, { id: requestId })).data?.inboundJoinRequest).toEqual({
+        id: requestId,
+        status: 'PENDING',
+      });
     });
 
     it('refuses deciding to anyone but a manager of the room, and bad reasons', async () => {
@@ -154,7 +189,11 @@ describe('inbound joins in the graph: permissions and bad input', () => {
     it('a closed room takes no approvals and no share codes; its pending requests were rejected by the closing', async () => {
       const pending = await pendingRequest();
       expect((await as(t, opener)(d.closeRoom, { r: roomId })).errors).toBeUndefined();
-      expect(await t.db.prisma.inboundJoinRequest.findUniqueOrThrow({ where: { id: pending } })).toMatchObject({ status: 'REJECTED', decisionReason: 'the room was closed', decidedBy: opener.userId });
+      expect(await t.db.prisma.inboundJoinRequest.findUniqueOrThrow({ where: { id: pending } })).toMatchObject({
+        status: 'REJECTED',
+        decisionReason: 'the room was closed',
+        decidedBy: opener.userId,
+      });
       await expectRefused(opener, d.approve, { id: pending }, 'ILLEGAL_TRANSITION');
       await expectRefused(opener, d.issue, { r: roomId, p: himi.id }, 'ILLEGAL_TRANSITION');
       await expectRefused(otherManager, d.reject, { id: pending, reason: '部屋は閉鎖済み' }, 'FORBIDDEN');

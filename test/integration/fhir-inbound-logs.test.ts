@@ -12,7 +12,13 @@ import { validateR4 } from '../../adapters/fhir/validator';
 import type { ExchangeIdentity } from '../../lib/exchange/exchange-key';
 import { listen, type RunningServer } from '../../lib/http-server';
 import { actorWithRole } from '../support/actors';
-import { fhirRequest, joinTaskFrom, partnerJwt, registerSimulatedPartner, type SimulatedPartner } from '../support/simulated-partner';
+import {
+  fhirRequest,
+  joinTaskFrom,
+  partnerJwt,
+  registerSimulatedPartner,
+  type SimulatedPartner,
+} from '../support/simulated-partner';
 import { startTestSystem, type TestSystem } from '../support/test-system';
 
 describe('partner bodies stay out of the logs', () => {
@@ -25,7 +31,12 @@ describe('partner bodies stay out of the logs', () => {
 
   beforeAll(async () => {
     t = await startTestSystem();
-    himi = await registerSimulatedPartner(t, await actorWithRole(t, 'SYSTEM_ADMIN'), '氷見市多職種ネット', 'himi.example');
+    himi = await registerSimulatedPartner(
+      t,
+      await actorWithRole(t, 'SYSTEM_ADMIN'),
+      '氷見市多職種ネット',
+      'himi.example',
+    );
     const sink = new Writable({
       write(chunk, _encoding, done) {
         lines.push(String(chunk));
@@ -34,7 +45,12 @@ describe('partner bodies stay out of the logs', () => {
     });
     // The same endpoint the worker serves in production, over the test database, logging everything.
     const exchange: ExchangeIdentity = { key: t.system.exchange.key, fhirBaseUrl: '' };
-    endpoint = await listen(fhirApp(t.db.prisma, exchange, pino({ level: 'trace' }, sink)), '127.0.0.1', 0, 'the FHIR endpoint');
+    endpoint = await listen(
+      fhirApp(t.db.prisma, exchange, pino({ level: 'trace' }, sink)),
+      '127.0.0.1',
+      0,
+      'the FHIR endpoint',
+    );
     base = `${endpoint.url}/fhir`;
     exchange.fhirBaseUrl = base;
   });
@@ -55,7 +71,11 @@ describe('partner bodies stay out of the logs', () => {
     const truncated = await post(`{"resourceType":"Task","note":[{"text":"${marker}"`);
     const notJson = await post(`resourceType=Task&note=${marker}`, 'application/json');
     for (const answer of [truncated, notJson]) {
-      expect({ status: answer.status, type: answer.json?.resourceType, code: codeOf(answer.json) }).toEqual({ status: 400, type: 'OperationOutcome', code: 'INVALID_RESOURCE' });
+      expect({ status: answer.status, type: answer.json?.resourceType, code: codeOf(answer.json) }).toEqual({
+        status: 400,
+        type: 'OperationOutcome',
+        code: 'INVALID_RESOURCE',
+      });
       expect(answer.contentType).toMatch(/^application\/fhir\+json/);
       expect(validateR4(answer.json)).toEqual({ valid: true });
       expect(JSON.stringify(answer.json)).not.toContain(marker);
@@ -63,15 +83,21 @@ describe('partner bodies stay out of the logs', () => {
     expect(truncated.json).toEqual(notJson.json);
 
     // Other refused bodies: invalid FHIR, an unknown share code, too large.
-    const invalid = await post(JSON.stringify({ ...joinTaskFrom(himi, 'no-such-code'), status: 'bogus', note: [{ text: marker }] }));
+    const invalid = await post(
+      JSON.stringify({ ...joinTaskFrom(himi, 'no-such-code'), status: 'bogus', note: [{ text: marker }] }),
+    );
     expect(invalid.status).toBe(400);
     const shareCode = `secret-code-${randomUUID()}`;
     const unknownCode = await post(JSON.stringify(joinTaskFrom(himi, shareCode, { reason: marker })));
     expect(codeOf(unknownCode.json)).toBe('NOT_FOUND');
-    const huge = await post(JSON.stringify({ ...joinTaskFrom(himi, 'x'), note: [{ text: `${marker}${'x'.repeat(70 * 1024)}` }] }));
+    const huge = await post(
+      JSON.stringify({ ...joinTaskFrom(himi, 'x'), note: [{ text: `${marker}${'x'.repeat(70 * 1024)}` }] }),
+    );
     expect(huge.status).toBe(413);
     // A refused token is logged (by reason), which shows the capture works.
-    expect((await fhirRequest(base, 'POST', '/Task', { token: 'not.a.jwt', raw: `{"note":"${marker}"}` })).status).toBe(401);
+    expect((await fhirRequest(base, 'POST', '/Task', { token: 'not.a.jwt', raw: `{"note":"${marker}"}` })).status).toBe(
+      401,
+    );
 
     const log = lines.join('');
     expect(log).toContain('fhir: partner refused');

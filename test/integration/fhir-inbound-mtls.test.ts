@@ -28,7 +28,12 @@ describe('partner authentication by mutual TLS', () => {
   const code = 'mtls-share-code-0123456789abcdef';
   const caDir = fs.mkdtempSync(path.join(os.tmpdir(), 'renkei-partner-ca-'));
 
-  function request(method: string, url: string, cert: Pick<IssuedClientCertificate, 'keyPem' | 'certificatePem'> | null, body?: unknown): Promise<Answer> {
+  function request(
+    method: string,
+    url: string,
+    cert: Pick<IssuedClientCertificate, 'keyPem' | 'certificatePem'> | null,
+    body?: unknown,
+  ): Promise<Answer> {
     const payload = body === undefined ? undefined : JSON.stringify(body);
     return new Promise((resolve, reject) => {
       const req = https.request(
@@ -39,7 +44,9 @@ describe('partner authentication by mutual TLS', () => {
           ...(cert ? { key: cert.keyPem, cert: cert.certificatePem } : {}),
           // One connection per request: a resumed TLS session would carry another request's certificate.
           agent: false,
-          headers: payload ? { 'content-type': 'application/fhir+json', 'content-length': Buffer.byteLength(payload) } : {},
+          headers: payload
+            ? { 'content-type': 'application/fhir+json', 'content-length': Buffer.byteLength(payload) }
+            : {},
         },
         (res) => {
           let text = '';
@@ -89,8 +96,19 @@ describe('partner authentication by mutual TLS', () => {
       },
     });
     const roomId = randomUUID();
-    await t.db.prisma.room.create({ data: { id: roomId, subjectId: randomUUID(), title: 'テストの部屋', status: 'OPEN', openedBy: admin.id } });
-    await t.db.prisma.roomShareCode.create({ data: { id: randomUUID(), roomId, partnerId, codeHash: hashShareCode(code), issuedBy: admin.id, expiresAt: new Date(Date.now() + 24 * 3600 * 1000) } });
+    await t.db.prisma.room.create({
+      data: { id: roomId, subjectId: randomUUID(), title: 'テストの部屋', status: 'OPEN', openedBy: admin.id },
+    });
+    await t.db.prisma.roomShareCode.create({
+      data: {
+        id: randomUUID(),
+        roomId,
+        partnerId,
+        codeHash: hashShareCode(code),
+        issuedBy: admin.id,
+        expiresAt: new Date(Date.now() + 24 * 3600 * 1000),
+      },
+    });
   });
   afterAll(async () => {
     await t?.stop();
@@ -108,7 +126,10 @@ describe('partner authentication by mutual TLS', () => {
   it.each([
     ['no certificate and no token', () => null],
     ["an unregistered certificate from the partner's CA", () => strangerCert],
-    ["one of our own terminals' certificates", () => t.ca.issueClientCertificate({ commonName: 'terminal', passphrase: 'unused-here' })],
+    [
+      "one of our own terminals' certificates",
+      () => t.ca.issueClientCertificate({ commonName: 'terminal', passphrase: 'unused-here' }),
+    ],
   ])('refuses %s with 401, storing nothing', async (_label, cert) => {
     const before = await stored();
     const answer = await request('POST', `${base}/Task`, cert(), task());

@@ -36,7 +36,16 @@ describe('the partner exchange endpoint in production mode (worker process)', ()
     const base = `http://127.0.0.1:${port}/fhir`;
     worker = spawnEntry(
       'adapters/main.ts',
-      minimalEnv({ DATABASE_URL: db.url, REDIS_URL: redisUrl, QUEUE_PREFIX: prefix, HOST: '127.0.0.1', PORT: String(port), CLIENT_CERT_MODE: 'off', CA_DIR: caDir, FHIR_BASE_URL: `${base}/` }),
+      minimalEnv({
+        DATABASE_URL: db.url,
+        REDIS_URL: redisUrl,
+        QUEUE_PREFIX: prefix,
+        HOST: '127.0.0.1',
+        PORT: String(port),
+        CLIENT_CERT_MODE: 'off',
+        CA_DIR: caDir,
+        FHIR_BASE_URL: `${base}/`,
+      }),
     );
     await worker.waitForStdout(/partner exchange endpoint ready/, 60_000);
 
@@ -46,7 +55,11 @@ describe('the partner exchange endpoint in production mode (worker process)', ()
     expect(await metadata.json()).toMatchObject({ resourceType: 'CapabilityStatement', implementation: { url: base } });
     const jwks = await (await fetch(`${base}/.well-known/jwks.json`)).json();
     expect(jwks).toEqual({ keys: [(await openExchangeKey(caDir)).publicJwk] });
-    const refused = await fetch(`${base}/Task`, { method: 'POST', headers: { 'content-type': 'application/fhir+json' }, body: '{}' });
+    const refused = await fetch(`${base}/Task`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/fhir+json' },
+      body: '{}',
+    });
     expect(refused.status).toBe(401);
     expect(((await refused.json()) as { resourceType: string }).resourceType).toBe('OperationOutcome');
 

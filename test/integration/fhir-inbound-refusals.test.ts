@@ -11,7 +11,18 @@ import { validateR4 } from '../../adapters/fhir/validator';
 import { actorWithRole, type Actor } from '../support/actors';
 import { eventually } from '../support/eventually';
 import { as } from '../support/identity-fixtures';
-import { fhirRequest, inboundRowCounts, issueShareCodeAs, joinTaskFrom, openRoomAs, partnerJwt, registerSimulatedPartner, type FhirAnswer, type JwtOptions, type SimulatedPartner } from '../support/simulated-partner';
+import {
+  fhirRequest,
+  inboundRowCounts,
+  issueShareCodeAs,
+  joinTaskFrom,
+  openRoomAs,
+  partnerJwt,
+  registerSimulatedPartner,
+  type FhirAnswer,
+  type JwtOptions,
+  type SimulatedPartner,
+} from '../support/simulated-partner';
 import { startTestSystem, type TestSystem } from '../support/test-system';
 
 const d = {
@@ -32,8 +43,10 @@ describe('bad partner requests get an OperationOutcome and store nothing', () =>
   let code: string;
 
   const jwt = (partner: SimulatedPartner, claims: JwtOptions = {}) => partnerJwt(partner, base, claims);
-  const fhir = (method: string, path: string, options: Parameters<typeof fhirRequest>[3] = {}) => fhirRequest(base, method, path, options);
-  const post = async (partner: SimulatedPartner, task: unknown) => fhir('POST', '/Task', { token: await jwt(partner), body: task });
+  const fhir = (method: string, path: string, options: Parameters<typeof fhirRequest>[3] = {}) =>
+    fhirRequest(base, method, path, options);
+  const post = async (partner: SimulatedPartner, task: unknown) =>
+    fhir('POST', '/Task', { token: await jwt(partner), body: task });
   const get = async (partner: SimulatedPartner, path: string) => fhir('GET', path, { token: await jwt(partner) });
   const joinTask = joinTaskFrom;
   const issueCode = (partner: SimulatedPartner, days?: number) => issueShareCodeAs(t, hm, roomId, partner, days);
@@ -53,7 +66,11 @@ describe('bad partner requests get an OperationOutcome and store nothing', () =>
   async function refused(send: () => Promise<FhirAnswer>, status: number, errorCode: string) {
     const before = await inboundRowCounts(t);
     const response = await send();
-    expect({ status: response.status, resourceType: response.json?.resourceType, code: response.json?.issue?.[0]?.details?.coding?.[0]?.code }).toEqual({ status, resourceType: 'OperationOutcome', code: errorCode });
+    expect({
+      status: response.status,
+      resourceType: response.json?.resourceType,
+      code: response.json?.issue?.[0]?.details?.coding?.[0]?.code,
+    }).toEqual({ status, resourceType: 'OperationOutcome', code: errorCode });
     expect(response.contentType).toMatch(/^application\/fhir\+json/);
     expect(validateR4(response.json)).toEqual({ valid: true });
     expect(await inboundRowCounts(t)).toEqual(before);
@@ -61,16 +78,31 @@ describe('bad partner requests get an OperationOutcome and store nothing', () =>
   }
 
   it('invalid FHIR: 400 naming the element', async () => {
-    const outcome = await refused(() => post(himi, { ...joinTask(himi, code), status: 'bogus' }), 400, 'INVALID_RESOURCE');
+    const outcome = await refused(
+      () => post(himi, { ...joinTask(himi, code), status: 'bogus' }),
+      400,
+      'INVALID_RESOURCE',
+    );
     expect(outcome.issue[0].expression).toEqual(['Task.status']);
     await refused(() => post(himi, { ...joinTask(himi, code), unknownElement: true }), 400, 'INVALID_RESOURCE');
-    await refused(async () => fhir('POST', '/Task', { token: await jwt(himi), raw: '{"resourceType":' }), 400, 'INVALID_RESOURCE');
+    await refused(
+      async () => fhir('POST', '/Task', { token: await jwt(himi), raw: '{"resourceType":' }),
+      400,
+      'INVALID_RESOURCE',
+    );
   });
 
   it('a Task that breaks the contract: wrong task code, missing input, foreign identifier system', async () => {
-    await refused(() => post(himi, { ...joinTask(himi, code), code: { coding: [{ system: 'urn:renkei:task-code', code: 'other' }] } }), 400, 'WRONG_TASK_CODE');
+    await refused(
+      () =>
+        post(himi, { ...joinTask(himi, code), code: { coding: [{ system: 'urn:renkei:task-code', code: 'other' }] } }),
+      400,
+      'WRONG_TASK_CODE',
+    );
     const noReason = joinTask(himi, code);
-    noReason.input = (noReason.input as Array<{ type: { coding: Array<{ code: string }> } }>).filter((i) => i.type.coding[0]?.code !== 'reason');
+    noReason.input = (noReason.input as Array<{ type: { coding: Array<{ code: string }> } }>).filter(
+      (i) => i.type.coding[0]?.code !== 'reason',
+    );
     await refused(() => post(himi, noReason), 400, 'INVALID_RESOURCE');
     await refused(() => post(himi, joinTask(imizu, code)), 400, 'WRONG_IDENTIFIER_SYSTEM');
   });
@@ -78,16 +110,30 @@ describe('bad partner requests get an OperationOutcome and store nothing', () =>
   it('unknown, expired, revoked and other-partner share codes: the same 404 that reveals nothing', async () => {
     const unknown = await refused(() => post(himi, joinTask(himi, 'no-such-code-0123456789')), 404, 'NOT_FOUND');
     const expiring = await issueCode(himi, 1);
-    await t.db.prisma.roomShareCode.update({ where: { id: expiring.id }, data: { expiresAt: new Date(Date.now() - 1000) } });
+    await t.db.prisma.roomShareCode.update({
+      where: { id: expiring.id },
+      data: { expiresAt: new Date(Date.now() - 1000) },
+    });
     const expired = await refused(() => post(himi, joinTask(himi, expiring.code)), 404, 'NOT_FOUND');
     const revokedCode = await issueCode(himi);
-    expect((await as(t, hm)(d.revoke, { id: revokedCode.id })).data?.revokeRoomShareCode).toEqual({ id: revokedCode.id, status: 'REVOKED' });
+    expect((await as(t, hm)(d.revoke, { id: revokedCode.id })).data?.revokeRoomShareCode).toEqual({
+      id: revokedCode.id,
+      status: 'REVOKED',
+    });
     const revoked = await refused(() => post(himi, joinTask(himi, revokedCode.code)), 404, 'NOT_FOUND');
     const imizuCode = await issueCode(imizu);
     const otherPartner = await refused(() => post(himi, joinTask(himi, imizuCode.code)), 404, 'NOT_FOUND');
     expect(new Set([unknown, expired, revoked, otherPartner].map((o) => JSON.stringify(o))).size).toBe(1);
-    const listed = (await as(t, hm)(d.shareCodes, { r: roomId })).data?.room.shareCodes.map((c: { id: string; status: string }) => [c.id, c.status]);
-    expect(listed).toEqual(expect.arrayContaining([[expiring.id, 'EXPIRED'], [revokedCode.id, 'REVOKED'], [imizuCode.id, 'ACTIVE']]));
+    const listed = (await as(t, hm)(d.shareCodes, { r: roomId })).data?.room.shareCodes.map(
+      (c: { id: string; status: string }) => [c.id, c.status],
+    );
+    expect(listed).toEqual(
+      expect.arrayContaining([
+        [expiring.id, 'EXPIRED'],
+        [revokedCode.id, 'REVOKED'],
+        [imizuCode.id, 'ACTIVE'],
+      ]),
+    );
   });
 
   it('bad JWTs: none, wrong key, wrong audience, lifetime beyond 5 minutes, expired, sub not the partner: 401', async () => {
@@ -111,15 +157,30 @@ describe('bad partner requests get an OperationOutcome and store nothing', () =>
 
   it('a replayed jti: 401 the second time', async () => {
     const jti = randomUUID();
-    const first = await fhir('GET', `/Task?identifier=${encodeURIComponent(`${himi.requesterSystem}|none`)}`, { token: await jwt(himi, { jti }) });
+    const first = await fhir('GET', `/Task?identifier=${encodeURIComponent(`${himi.requesterSystem}|none`)}`, {
+      token: await jwt(himi, { jti }),
+    });
     expect(first.json).toMatchObject({ resourceType: 'Bundle', total: 0 });
-    await refused(async () => fhir('POST', '/Task', { token: await jwt(himi, { jti }), body: joinTask(himi, code) }), 401, 'UNAUTHENTICATED');
+    await refused(
+      async () => fhir('POST', '/Task', { token: await jwt(himi, { jti }), body: joinTask(himi, code) }),
+      401,
+      'UNAUTHENTICATED',
+    );
   });
 
   it('an oversized body: 413; a body that is not FHIR JSON: 415', async () => {
     const huge = { ...joinTask(himi, code), note: [{ text: 'x'.repeat(70 * 1024) }] };
     await refused(() => post(himi, huge), 413, 'PAYLOAD_TOO_LARGE');
-    await refused(async () => fhir('POST', '/Task', { token: await jwt(himi), raw: 'resourceType=Task', contentType: 'application/x-www-form-urlencoded' }), 415, 'UNSUPPORTED_MEDIA_TYPE');
+    await refused(
+      async () =>
+        fhir('POST', '/Task', {
+          token: await jwt(himi),
+          raw: 'resourceType=Task',
+          contentType: 'application/x-www-form-urlencoded',
+        }),
+      415,
+      'UNSUPPORTED_MEDIA_TYPE',
+    );
   });
 
   it('a suspended partner is refused at once (401), and accepted again once reactivated', async () => {
@@ -129,7 +190,10 @@ describe('bad partner requests get an OperationOutcome and store nothing', () =>
     const accepted = await post(himi, joinTask(himi, code));
     expect(accepted.status).toBe(201);
     // Let the job create its join request now, so no later test counts rows while it runs.
-    const request = await eventually(() => t.db.prisma.inboundJoinRequest.findUnique({ where: { correlationId: accepted.json.id } }), (r) => r !== null);
+    const request = await eventually(
+      () => t.db.prisma.inboundJoinRequest.findUnique({ where: { correlationId: accepted.json.id } }),
+      (r) => r !== null,
+    );
     expect(request).not.toBeNull();
   });
 
@@ -138,6 +202,10 @@ describe('bad partner requests get an OperationOutcome and store nothing', () =>
     await refused(() => get(himi, '/Task/not-an-id'), 404, 'NOT_FOUND');
     await refused(() => get(himi, `/CareTeam/${roomId}`), 404, 'NOT_FOUND');
     await refused(() => get(himi, '/Patient/1'), 404, 'NOT_FOUND');
-    await refused(async () => fhir('DELETE', `/Task/${randomUUID()}`, { token: await jwt(himi) }), 405, 'METHOD_NOT_ALLOWED');
+    await refused(
+      async () => fhir('DELETE', `/Task/${randomUUID()}`, { token: await jwt(himi) }),
+      405,
+      'METHOD_NOT_ALLOWED',
+    );
   });
 });

@@ -11,7 +11,16 @@ import { validateR4 } from '../../adapters/fhir/validator';
 import { actorWithRole, type Actor } from '../support/actors';
 import { eventually } from '../support/eventually';
 import { as } from '../support/identity-fixtures';
-import { fhirRequest, inboundRowCounts, issueShareCodeAs, joinTaskFrom, openRoomAs, partnerJwt, registerSimulatedPartner, type SimulatedPartner } from '../support/simulated-partner';
+import {
+  fhirRequest,
+  inboundRowCounts,
+  issueShareCodeAs,
+  joinTaskFrom,
+  openRoomAs,
+  partnerJwt,
+  registerSimulatedPartner,
+  type SimulatedPartner,
+} from '../support/simulated-partner';
 import { createInboundJoinRequest } from '../../subgraphs/rooms/services/inbound-join-service';
 import { startTestSystem, type TestSystem } from '../support/test-system';
 
@@ -32,17 +41,24 @@ describe('inbound partner joins over FHIR (Art. 20-2)', () => {
   let imizu: SimulatedPartner;
   let base: string;
 
-  const post = async (partner: SimulatedPartner, task: unknown) => fhirRequest(base, 'POST', '/Task', { token: await partnerJwt(partner, base), body: task });
-  const get = async (partner: SimulatedPartner, path: string) => fhirRequest(base, 'GET', path, { token: await partnerJwt(partner, base) });
+  const post = async (partner: SimulatedPartner, task: unknown) =>
+    fhirRequest(base, 'POST', '/Task', { token: await partnerJwt(partner, base), body: task });
+  const get = async (partner: SimulatedPartner, path: string) =>
+    fhirRequest(base, 'GET', path, { token: await partnerJwt(partner, base) });
   const joinTask = joinTaskFrom;
   const openRoom = () => openRoomAs(t, hm);
-  const issueCode = (roomId: string, partner: SimulatedPartner, days?: number) => issueShareCodeAs(t, hm, roomId, partner, days);
+  const issueCode = (roomId: string, partner: SimulatedPartner, days?: number) =>
+    issueShareCodeAs(t, hm, roomId, partner, days);
   const stored = () => inboundRowCounts(t);
-  const fhir = (method: string, path: string, options: Parameters<typeof fhirRequest>[3] = {}) => fhirRequest(base, method, path, options);
+  const fhir = (method: string, path: string, options: Parameters<typeof fhirRequest>[3] = {}) =>
+    fhirRequest(base, method, path, options);
 
   async function pendingRequestFor(correlationId: string) {
     const found = await eventually(
-      async () => ((await as(t, hm)(d.requests, { s: 'PENDING' })).data?.inboundJoinRequests ?? []).find((r: { correlationId: string }) => r.correlationId === correlationId),
+      async () =>
+        ((await as(t, hm)(d.requests, { s: 'PENDING' })).data?.inboundJoinRequests ?? []).find(
+          (r: { correlationId: string }) => r.correlationId === correlationId,
+        ),
       (r) => r !== undefined,
     );
     if (!found) throw new Error('the join request never appeared');
@@ -63,7 +79,11 @@ describe('inbound partner joins over FHIR (Art. 20-2)', () => {
     const metadata = await fhir('GET', '/metadata');
     expect(metadata.status).toBe(200);
     expect(metadata.contentType).toMatch(/^application\/fhir\+json/);
-    expect(metadata.json).toMatchObject({ resourceType: 'CapabilityStatement', fhirVersion: '4.0.1', implementation: { url: base } });
+    expect(metadata.json).toMatchObject({
+      resourceType: 'CapabilityStatement',
+      fhirVersion: '4.0.1',
+      implementation: { url: base },
+    });
     expect(validateR4(metadata.json)).toEqual({ valid: true });
     const jwks = await fhir('GET', '/.well-known/jwks.json');
     expect(jwks.json).toEqual({ keys: [t.system.exchange.key.publicJwk] });
@@ -81,11 +101,20 @@ describe('inbound partner joins over FHIR (Art. 20-2)', () => {
     expect(created.json).toMatchObject({ resourceType: 'Task', status: 'received', identifier: task.identifier });
     expect(validateR4(created.json)).toEqual({ valid: true });
     // The share code is a bearer secret: not stored, not echoed.
-    expect(JSON.stringify(await t.db.prisma.inboundTask.findUniqueOrThrow({ where: { id: taskId } }))).not.toContain(code);
+    expect(JSON.stringify(await t.db.prisma.inboundTask.findUniqueOrThrow({ where: { id: taskId } }))).not.toContain(
+      code,
+    );
 
     const request = await pendingRequestFor(taskId);
-    expect(request).toMatchObject({ status: 'PENDING', practitionerName: '氷見 看護師', organizationName: '氷見訪問看護ステーション', room: { id: roomId } });
-    expect(request.history).toEqual([{ action: 'RECEIVED', actorRole: `PARTNER:${himi.id}`, actor: null, reason: null }]);
+    expect(request).toMatchObject({
+      status: 'PENDING',
+      practitionerName: '氷見 看護師',
+      organizationName: '氷見訪問看護ステーション',
+      room: { id: roomId },
+    });
+    expect(request.history).toEqual([
+      { action: 'RECEIVED', actorRole: `PARTNER:${himi.id}`, actor: null, reason: null },
+    ]);
 
     const before = await stored();
     const again = await post(himi, task);
@@ -96,27 +125,55 @@ describe('inbound partner joins over FHIR (Art. 20-2)', () => {
 
     const approved = await as(t, hm)(d.approve, { id: request.id });
     expect(approved.errors).toBeUndefined();
-    expect(approved.data?.approveInboundJoin).toMatchObject({ status: 'APPROVED', externalParticipant: { name: '氷見 看護師', organizationName: '氷見訪問看護ステーション', assertedByPartner: true } });
+    expect(approved.data?.approveInboundJoin).toMatchObject({
+      status: 'APPROVED',
+      externalParticipant: {
+        name: '氷見 看護師',
+        organizationName: '氷見訪問看護ステーション',
+        assertedByPartner: true,
+      },
+    });
     const participantId = approved.data?.approveInboundJoin.externalParticipant.id;
 
-    const completed = await eventually(() => get(himi, `/Task/${taskId}`), (r) => r.json?.status === 'completed');
-    expect(completed.json).toMatchObject({ status: 'completed', output: [{ valueReference: { reference: `CareTeam/${roomId}` } }] });
+    const completed = await eventually(
+      () => get(himi, `/Task/${taskId}`),
+      (r) => r.json?.status === 'completed',
+    );
+    expect(completed.json).toMatchObject({
+      status: 'completed',
+      output: [{ valueReference: { reference: `CareTeam/${roomId}` } }],
+    });
     expect(validateR4(completed.json)).toEqual({ valid: true });
-    const history = (await t.db.prisma.inboundTask.findUniqueOrThrow({ where: { id: taskId } })).history as Array<{ status: string; by: string | null }>;
+    const history = (await t.db.prisma.inboundTask.findUniqueOrThrow({ where: { id: taskId } })).history as Array<{
+      status: string;
+      by: string | null;
+    }>;
     expect(history.map((h) => h.status)).toEqual(['RECEIVED', 'ACCEPTED', 'COMPLETED']);
     expect(history[1]?.by).toBe(hm.userId);
 
     const [sent] = task.identifier as Array<{ system: string; value: string }>;
     const search = await get(himi, `/Task?identifier=${encodeURIComponent(`${sent!.system}|${sent!.value}`)}`);
-    expect(search.json).toMatchObject({ resourceType: 'Bundle', type: 'searchset', total: 1, entry: [{ resource: { id: taskId, status: 'completed' } }] });
+    expect(search.json).toMatchObject({
+      resourceType: 'Bundle',
+      type: 'searchset',
+      total: 1,
+      entry: [{ resource: { id: taskId, status: 'completed' } }],
+    });
 
     const team = await get(himi, `/CareTeam/${roomId}`);
     expect(team.status).toBe(200);
-    expect(team.json).toMatchObject({ resourceType: 'CareTeam', id: roomId, status: 'active', participant: [{ member: { display: '氷見 看護師' }, onBehalfOf: { display: '氷見訪問看護ステーション' } }] });
+    expect(team.json).toMatchObject({
+      resourceType: 'CareTeam',
+      id: roomId,
+      status: 'active',
+      participant: [{ member: { display: '氷見 看護師' }, onBehalfOf: { display: '氷見訪問看護ステーション' } }],
+    });
     expect(team.json.participant[0].period.end).toBeUndefined();
     expect(JSON.stringify(team.json)).not.toContain('太郎');
     expect(validateR4(team.json)).toEqual({ valid: true });
-    expect((await as(t, hm)(d.participants, { r: roomId })).data?.room.externalParticipants).toEqual([{ id: participantId, name: '氷見 看護師', partnerId: himi.id }]);
+    expect((await as(t, hm)(d.participants, { r: roomId })).data?.room.externalParticipants).toEqual([
+      { id: participantId, name: '氷見 看護師', partnerId: himi.id },
+    ]);
 
     // Another partner sees neither the Task nor the CareTeam.
     expect((await get(imizu, `/Task/${taskId}`)).status).toBe(404);
@@ -136,7 +193,10 @@ describe('inbound partner joins over FHIR (Art. 20-2)', () => {
 
     // One trace through rooms' access chain: our Task id and the requester's own id (the Task identifier).
     const trace = `${taskId}|${(task.identifier as Array<{ value: string }>)[0]!.value}`;
-    const records = await t.db.prisma.roomsAccessRecord.findMany({ where: { roomId, what: { contains: taskId } }, orderBy: { seq: 'asc' } });
+    const records = await t.db.prisma.roomsAccessRecord.findMany({
+      where: { roomId, what: { contains: taskId } },
+      orderBy: { seq: 'asc' },
+    });
     expect(records.map((r) => [r.what, r.actorRole])).toEqual([
       [`inbound-join.receive#${trace}`, `PARTNER:${himi.id}`],
       [`inbound-join.approve#${trace}`, 'HOSPITAL_MANAGER'],
@@ -153,8 +213,15 @@ describe('inbound partner joins over FHIR (Art. 20-2)', () => {
     expect(created.status).toBe(201);
     const request = await pendingRequestFor(created.json.id);
     const rejected = await as(t, hm)(d.reject, { id: request.id, reason: '当院の在宅チームで対応します' });
-    expect(rejected.data?.rejectInboundJoin).toEqual({ id: request.id, status: 'REJECTED', decisionReason: '当院の在宅チームで対応します' });
-    const answer = await eventually(() => get(himi, `/Task/${created.json.id}`), (r) => r.json?.status === 'rejected');
+    expect(rejected.data?.rejectInboundJoin).toEqual({
+      id: request.id,
+      status: 'REJECTED',
+      decisionReason: '当院の在宅チームで対応します',
+    });
+    const answer = await eventually(
+      () => get(himi, `/Task/${created.json.id}`),
+      (r) => r.json?.status === 'rejected',
+    );
     expect(answer.json).toMatchObject({ status: 'rejected', statusReason: { text: '当院の在宅チームで対応します' } });
     expect(answer.json.output).toBeUndefined();
     expect(validateR4(answer.json)).toEqual({ valid: true });
@@ -170,14 +237,23 @@ describe('inbound partner joins over FHIR (Art. 20-2)', () => {
     const created = await post(himi, joinTask(himi, code));
     expect(created.status).toBe(201);
     const request = await pendingRequestFor(created.json.id);
-    const closed = await as(t, hm)(`mutation($r: ID!) { closeRoom(roomId: $r, reason: NO_LONGER_NEEDED) { status } }`, { r: roomId });
+    const closed = await as(t, hm)(`mutation($r: ID!) { closeRoom(roomId: $r, reason: NO_LONGER_NEEDED) { status } }`, {
+      r: roomId,
+    });
     expect(closed.errors).toBeUndefined();
     const row = await t.db.prisma.inboundJoinRequest.findUniqueOrThrow({ where: { id: request.id } });
     expect(row).toMatchObject({ status: 'REJECTED', decidedBy: hm.userId, decisionReason: 'the room was closed' });
-    const answer = await eventually(() => get(himi, `/Task/${created.json.id}`), (r) => r.json?.status === 'rejected');
+    const answer = await eventually(
+      () => get(himi, `/Task/${created.json.id}`),
+      (r) => r.json?.status === 'rejected',
+    );
     expect(answer.json).toMatchObject({ status: 'rejected', statusReason: { text: 'the room was closed' } });
     expect(validateR4(answer.json)).toEqual({ valid: true });
-    expect(await t.db.prisma.roomsAccessRecord.count({ where: { roomId, what: { startsWith: `inbound-join.reject#${created.json.id}|` } } })).toBe(1);
+    expect(
+      await t.db.prisma.roomsAccessRecord.count({
+        where: { roomId, what: { startsWith: `inbound-join.reject#${created.json.id}|` } },
+      }),
+    ).toBe(1);
   });
 
   it('does not let the same person in twice: a second request for a current participant is refused at approval (CONFLICT)', async () => {
@@ -193,7 +269,9 @@ describe('inbound partner joins over FHIR (Art. 20-2)', () => {
     const again = await as(t, hm)(d.approve, { id: secondRequest.id });
     expect(again.errors?.[0]?.extensions?.code).toBe('CONFLICT');
     expect(await t.db.prisma.externalParticipant.count({ where: { roomId, removedAt: null } })).toBe(1);
-    expect((await t.db.prisma.inboundJoinRequest.findUniqueOrThrow({ where: { id: secondRequest.id } })).status).toBe('PENDING');
+    expect((await t.db.prisma.inboundJoinRequest.findUniqueOrThrow({ where: { id: secondRequest.id } })).status).toBe(
+      'PENDING',
+    );
   });
 
   it('a Task whose room closed before its join request was made is answered rejected at once', async () => {
@@ -207,20 +285,32 @@ describe('inbound partner joins over FHIR (Art. 20-2)', () => {
     const { id: _id, status: _s, decidedBy: _b, decidedAt: _a, decisionReason: _r, receivedAt: _t, ...input } = row;
     const late = await createInboundJoinRequest(t.db.prisma, { ...input, correlationId: randomUUID() });
     expect(late.request).toMatchObject({ status: 'REJECTED', decisionReason: 'the room was closed' });
-    expect(await t.db.prisma.roomsOutboxEvent.count({ where: { type: 'inbound-join.decided', payload: { path: ['joinRequestId'], equals: late.request.id } } })).toBe(1);
+    expect(
+      await t.db.prisma.roomsOutboxEvent.count({
+        where: { type: 'inbound-join.decided', payload: { path: ['joinRequestId'], equals: late.request.id } },
+      }),
+    ).toBe(1);
   });
 
   it('shows each partner, in one room, only its own participants in the CareTeam', async () => {
     const roomId = await openRoom();
     const joined = async (partner: SimulatedPartner, display: string) => {
       const { code } = await issueCode(roomId, partner);
-      const created = await post(partner, joinTask(partner, code, { practitioner: { system: partner.userSystem, value: `u-${randomUUID().slice(0, 8)}`, display } }));
+      const created = await post(
+        partner,
+        joinTask(partner, code, {
+          practitioner: { system: partner.userSystem, value: `u-${randomUUID().slice(0, 8)}`, display },
+        }),
+      );
       const request = await pendingRequestFor(created.json.id);
       expect((await as(t, hm)(d.approve, { id: request.id })).errors).toBeUndefined();
     };
     await joined(himi, '氷見 看護師');
     await joined(imizu, '射水 薬剤師');
-    const seenBy = async (partner: SimulatedPartner) => ((await get(partner, `/CareTeam/${roomId}`)).json.participant as Array<{ member: { display: string } }>).map((p) => p.member.display);
+    const seenBy = async (partner: SimulatedPartner) =>
+      ((await get(partner, `/CareTeam/${roomId}`)).json.participant as Array<{ member: { display: string } }>).map(
+        (p) => p.member.display,
+      );
     expect(await seenBy(himi)).toEqual(['氷見 看護師']);
     expect(await seenBy(imizu)).toEqual(['射水 薬剤師']);
   });

@@ -13,7 +13,15 @@ import { verifyRoomsChain } from '../../subgraphs/rooms/services/access-records'
 import { actorWithRole, type Actor } from '../support/actors';
 import { eventually } from '../support/eventually';
 import { as } from '../support/identity-fixtures';
-import { fhirRequest, issueShareCodeAs, joinTaskFrom, openRoomAs, partnerJwt, registerSimulatedPartner, type SimulatedPartner } from '../support/simulated-partner';
+import {
+  fhirRequest,
+  issueShareCodeAs,
+  joinTaskFrom,
+  openRoomAs,
+  partnerJwt,
+  registerSimulatedPartner,
+  type SimulatedPartner,
+} from '../support/simulated-partner';
 import { startTestSystem, type TestSystem } from '../support/test-system';
 
 const d = {
@@ -31,9 +39,22 @@ describe('partners see only what they need (issue 10, part 6)', () => {
   let imizu: SimulatedPartner;
   let base: string;
 
-  const get = async (partner: SimulatedPartner, path: string) => fhirRequest(base, 'GET', path, { token: await partnerJwt(partner, base) });
+  const get = async (partner: SimulatedPartner, path: string) =>
+    fhirRequest(base, 'GET', path, { token: await partnerJwt(partner, base) });
   const records = (where: Record<string, unknown>) =>
-    t.db.prisma.roomsAccessRecord.findMany({ where, orderBy: { seq: 'asc' }, select: { actorId: true, actorRole: true, roomId: true, subjectId: true, action: true, what: true, outcome: true } });
+    t.db.prisma.roomsAccessRecord.findMany({
+      where,
+      orderBy: { seq: 'asc' },
+      select: {
+        actorId: true,
+        actorRole: true,
+        roomId: true,
+        subjectId: true,
+        action: true,
+        what: true,
+        outcome: true,
+      },
+    });
 
   /** An open room with one of `partner`'s users approved in it, through the real exchange. */
   async function joinedRoom(partner: SimulatedPartner) {
@@ -44,18 +65,33 @@ describe('partners see only what they need (issue 10, part 6)', () => {
     const created = await fhirRequest(base, 'POST', '/Task', { token: await partnerJwt(partner, base), body: task });
     expect(created.status).toBe(201);
     const request = await eventually(
-      async () => ((await as(t, hm)(d.requests, {})).data?.inboundJoinRequests ?? []).find((r: { correlationId: string }) => r.correlationId === created.json.id),
+      async () =>
+        ((await as(t, hm)(d.requests, {})).data?.inboundJoinRequests ?? []).find(
+          (r: { correlationId: string }) => r.correlationId === created.json.id,
+        ),
       (r) => r !== undefined,
     );
     expect((await as(t, hm)(d.approve, { id: request.id })).errors).toBeUndefined();
     const team = await get(partner, `/CareTeam/${roomId}`);
-    expect(team.json).toMatchObject({ status: 'active', period: { start: expect.any(String) }, participant: [expect.any(Object)] });
-    return { roomId, subjectId, taskId: created.json.id as string, identifier: (task.identifier as Array<{ system: string; value: string }>)[0]! };
+    expect(team.json).toMatchObject({
+      status: 'active',
+      period: { start: expect.any(String) },
+      participant: [expect.any(Object)],
+    });
+    return {
+      roomId,
+      subjectId,
+      taskId: created.json.id as string,
+      identifier: (task.identifier as Array<{ system: string; value: string }>)[0]!,
+    };
   }
 
   /** The CareTeam once sharing stopped: exactly resourceType, id and status, valid R4. */
   async function statusOnly(partner: SimulatedPartner, roomId: string, status: string) {
-    const team = await eventually(() => get(partner, `/CareTeam/${roomId}`), (r) => r.json?.status === status);
+    const team = await eventually(
+      () => get(partner, `/CareTeam/${roomId}`),
+      (r) => r.json?.status === status,
+    );
     expect(team.status).toBe(200);
     expect(team.json).toEqual({ resourceType: 'CareTeam', id: roomId, status });
     expect(validateR4(team.json)).toEqual({ valid: true });
@@ -77,14 +113,30 @@ describe('partners see only what they need (issue 10, part 6)', () => {
     expect(withdrawn.errors).toBeUndefined();
     await statusOnly(himi, roomId, 'suspended');
     expect(await records({ roomId, actorRole: `PARTNER:${himi.id}`, what: { startsWith: 'care-team.' } })).toEqual(
-      expect.arrayContaining([{ actorId: null, actorRole: `PARTNER:${himi.id}`, roomId, subjectId, action: 'READ', what: 'care-team.read-status', outcome: 'SUCCESS' }]),
+      expect.arrayContaining([
+        {
+          actorId: null,
+          actorRole: `PARTNER:${himi.id}`,
+          roomId,
+          subjectId,
+          action: 'READ',
+          what: 'care-team.read-status',
+          outcome: 'SUCCESS',
+        },
+      ]),
     );
   });
 
   it('an exception past its review date, before the hourly review suspends the room: already the status alone', async () => {
     const { roomId, subjectId } = await joinedRoom(himi);
     // Rooms' sharing view as the subject-sharing-changed job leaves it for an exception whose review date has passed.
-    await refreshSubjectSharing(t.db.prisma, { subjectId, allowed: true, basis: 'LIFE_OR_BODY', validThrough: '2020-01-01', eventAt: new Date() });
+    await refreshSubjectSharing(t.db.prisma, {
+      subjectId,
+      allowed: true,
+      basis: 'LIFE_OR_BODY',
+      validThrough: '2020-01-01',
+      eventAt: new Date(),
+    });
     await statusOnly(himi, roomId, 'suspended');
     expect((await t.db.prisma.room.findUniqueOrThrow({ where: { id: roomId } })).status).toBe('OPEN');
   });
@@ -112,18 +164,32 @@ describe('partners see only what they need (issue 10, part 6)', () => {
     expect(otherTeam.status).toBe(404);
     expect(otherTeam.json).toEqual(noTeam.json);
 
-    const search = (value: string) => get(imizu, `/Task?identifier=${encodeURIComponent(`${identifier.system}|${value}`)}`);
+    const search = (value: string) =>
+      get(imizu, `/Task?identifier=${encodeURIComponent(`${identifier.system}|${value}`)}`);
     const otherSearch = await search(identifier.value);
     const noSearch = await search(randomUUID());
     expect(otherSearch.status).toBe(200);
     // The same Bundle but for its self link, which only echoes each search's own query.
     const withoutSelf = ({ link: _link, ...bundle }: Record<string, unknown>) => bundle;
     expect(withoutSelf(otherSearch.json)).toEqual(withoutSelf(noSearch.json));
-    expect(otherSearch.json.link).toEqual([{ relation: 'self', url: `${base}/Task?identifier=${encodeURIComponent(`${identifier.system}|${identifier.value}`)}` }]);
+    expect(otherSearch.json.link).toEqual([
+      {
+        relation: 'self',
+        url: `${base}/Task?identifier=${encodeURIComponent(`${identifier.system}|${identifier.value}`)}`,
+      },
+    ]);
     expect(otherSearch.json).toMatchObject({ resourceType: 'Bundle', type: 'searchset', total: 0 });
 
     const denied = await records({ actorRole: `PARTNER:${imizu.id}`, action: 'DENIED' });
-    const attempt = (what: string, room: string | null, subject: string | null) => ({ actorId: null, actorRole: `PARTNER:${imizu.id}`, roomId: room, subjectId: subject, action: 'DENIED', what, outcome: 'NOT_FOUND' });
+    const attempt = (what: string, room: string | null, subject: string | null) => ({
+      actorId: null,
+      actorRole: `PARTNER:${imizu.id}`,
+      roomId: room,
+      subjectId: subject,
+      action: 'DENIED',
+      what,
+      outcome: 'NOT_FOUND',
+    });
     expect(denied).toEqual([
       attempt(`task.read#${taskId}`, roomId, subjectId),
       attempt(`task.read#${unknownTask}`, null, null),

@@ -62,14 +62,23 @@ it('shares counts between gateway processes through Redis', async () => {
 });
 
 it('turns a limit off with 0', async () => {
-  const limiter = createRateLimiter(redis, { sessionPerMinute: 0, certificatePerMinute: 0, signInPerMinute: 0 }, prefix());
-  for (let i = 0; i < 20; i += 1) expect(await limiter.check({ session: 's', certificate: 'c', signInAddress: 'a' })).toEqual({ ok: true });
+  const limiter = createRateLimiter(
+    redis,
+    { sessionPerMinute: 0, certificatePerMinute: 0, signInPerMinute: 0 },
+    prefix(),
+  );
+  for (let i = 0; i < 20; i += 1)
+    expect(await limiter.check({ session: 's', certificate: 'c', signInAddress: 'a' })).toEqual({ ok: true });
 });
 
 it('does not wait for a Redis that is not ready: an in-memory limit of the same size applies', async () => {
   const notConnected = connectRedis('redis://127.0.0.1:1'); // lazy, never connected
   notConnected.on('error', () => undefined);
-  const limiter = createRateLimiter(notConnected, { sessionPerMinute: 2, certificatePerMinute: 0, signInPerMinute: 0 }, prefix());
+  const limiter = createRateLimiter(
+    notConnected,
+    { sessionPerMinute: 2, certificatePerMinute: 0, signInPerMinute: 0 },
+    prefix(),
+  );
   const started = Date.now();
   expect(await limiter.check({ session: 's' })).toEqual({ ok: true });
   expect(await limiter.check({ session: 's' })).toEqual({ ok: true });

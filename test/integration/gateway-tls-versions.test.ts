@@ -18,14 +18,19 @@ let server: RunningServer;
 beforeAll(async () => {
   caDir = fs.mkdtempSync(path.join(os.tmpdir(), 'renkei-tls-versions-'));
   ca = await openCertificateAuthority(caDir);
-  server = await listenHttps((_req, res) => res.end('ok'), '127.0.0.1', 0, 'the gateway', { ...ca.issueServerCertificate(['127.0.0.1']), caCertificatePem: ca.caCertificatePem });
+  server = await listenHttps((_req, res) => res.end('ok'), '127.0.0.1', 0, 'the gateway', {
+    ...ca.issueServerCertificate(['127.0.0.1']),
+    caCertificatePem: ca.caCertificatePem,
+  });
 });
 afterAll(async () => {
   await server?.close();
   fs.rmSync(caDir, { recursive: true, force: true });
 });
 
-function handshake(version: tls.SecureVersion): Promise<{ ok: true; protocol: string | null } | { ok: false; code: string | undefined }> {
+function handshake(
+  version: tls.SecureVersion,
+): Promise<{ ok: true; protocol: string | null } | { ok: false; code: string | undefined }> {
   return new Promise((resolve) => {
     const socket = tls.connect({
       host: '127.0.0.1',

@@ -52,18 +52,32 @@ describe('identity access rules through the gateway', () => {
     victim = await actorWithRole(t, 'USER', { facilityId: fm.facilityId });
     byRole = { SYSTEM_ADMIN: sa, ADMIN_MANAGER: am, HOSPITAL_MANAGER: hm, FACILITY_MANAGER: fm, USER: user };
     pendingForm1 = await submitted(as(t, fm)(d.form1, { input: facilityInput() }), 'submitFacilityRegistration');
-    pendingForm4 = await submitted(as(t, fm)(d.form4, { f: fm.facilityId, input: userRegistrationInput('USER') }), 'submitUserRegistration');
+    pendingForm4 = await submitted(
+      as(t, fm)(d.form4, { f: fm.facilityId, input: userRegistrationInput('USER') }),
+      'submitUserRegistration',
+    );
     const issued = await as(t, sa)(d.issueCertificate, { f: fm.facilityId, label: 'terminal 1' });
     certificateId = issued.data?.issueClientCertificate.certificate.id;
-    const subject = await as(t, sa)(d.registerSubject, { input: { name: '高岡 太郎', nameKana: 'タカオカ タロウ', birthDate: '1940-04-01', category: 'RECEIVING_HOME_SUPPORT' } });
+    const subject = await as(t, sa)(d.registerSubject, {
+      input: {
+        name: '高岡 太郎',
+        nameKana: 'タカオカ タロウ',
+        birthDate: '1940-04-01',
+        category: 'RECEIVING_HOME_SUPPORT',
+      },
+    });
     subjectId = subject.data?.registerSubject.id;
     expect([certificateId, subjectId]).toEqual([expect.any(String), expect.any(String)]);
   });
   afterAll(() => t?.stop());
 
-  const submitForm1 = (actor: Actor = fm) => submitted(as(t, actor)(d.form1, { input: facilityInput() }), 'submitFacilityRegistration');
+  const submitForm1 = (actor: Actor = fm) =>
+    submitted(as(t, actor)(d.form1, { input: facilityInput() }), 'submitFacilityRegistration');
   const submitForm4 = (role: Role = 'USER', overrides: Record<string, unknown> = {}, facilityId = fm.facilityId) =>
-    submitted(as(t, fm)(d.form4, { f: facilityId, input: userRegistrationInput(role, overrides) }), 'submitUserRegistration');
+    submitted(
+      as(t, fm)(d.form4, { f: facilityId, input: userRegistrationInput(role, overrides) }),
+      'submitUserRegistration',
+    );
   const statusOf = async (id: string) => (await t.db.prisma.application.findUniqueOrThrow({ where: { id } })).status;
 
   describe('forbidden matrix (derived from the permission table)', () => {
@@ -75,11 +89,18 @@ describe('identity access rules through the gateway', () => {
       call: (self: Actor) => Call;
     }
     const cases: Case[] = [
-      { label: 'submitFacilityRegistration (Form 1)', operations: ['facility.submit'], call: () => ({ query: d.form1, variables: { input: facilityInput() } }) },
+      {
+        label: 'submitFacilityRegistration (Form 1)',
+        operations: ['facility.submit'],
+        call: () => ({ query: d.form1, variables: { input: facilityInput() } }),
+      },
       {
         label: 'submitFacilityChange (Form 2) for its own facility',
         operations: ['facility.submit'],
-        call: (self) => ({ query: d.form2, variables: { f: self.facilityId, input: { name: '新しい名前', reason: '名称変更' } } }),
+        call: (self) => ({
+          query: d.form2,
+          variables: { f: self.facilityId, input: { name: '新しい名前', reason: '名称変更' } },
+        }),
       },
       {
         label: 'submitFacilityStop (Form 3) for its own facility',
@@ -94,47 +115,132 @@ describe('identity access rules through the gateway', () => {
       {
         label: 'submitUserChange (Form 5) for its own facility',
         operations: ['user.submit'],
-        call: (self) => ({ query: d.form5, variables: { f: self.facilityId, input: { userId: self.userId, change: 'CHANGE', eventDate: daysAgo(1), name: '改名', reason: '婚姻' } } }),
+        call: (self) => ({
+          query: d.form5,
+          variables: {
+            f: self.facilityId,
+            input: { userId: self.userId, change: 'CHANGE', eventDate: daysAgo(1), name: '改名', reason: '婚姻' },
+          },
+        }),
       },
-      { label: 'forwardApplication (Form 1)', operations: ['facility.forward'], call: () => ({ query: d.forward, variables: { id: pendingForm1 } }) },
-      { label: 'approveApplication (Form 1)', operations: ['facility.decide'], call: () => ({ query: d.approve, variables: { id: pendingForm1 } }) },
-      { label: 'rejectApplication (Form 1)', operations: ['facility.decide'], call: () => ({ query: d.reject, variables: { id: pendingForm1, reason: '不備' } }) },
-      { label: 'forwardApplication (Form 4)', operations: ['facility.forward'], call: () => ({ query: d.forward, variables: { id: pendingForm4 } }) },
-      { label: 'approveApplication (Form 4)', operations: ['user.decide'], call: () => ({ query: d.approve, variables: { id: pendingForm4 } }) },
-      { label: 'rejectApplication (Form 4)', operations: ['user.decide'], call: () => ({ query: d.reject, variables: { id: pendingForm4, reason: '不備' } }) },
+      {
+        label: 'forwardApplication (Form 1)',
+        operations: ['facility.forward'],
+        call: () => ({ query: d.forward, variables: { id: pendingForm1 } }),
+      },
+      {
+        label: 'approveApplication (Form 1)',
+        operations: ['facility.decide'],
+        call: () => ({ query: d.approve, variables: { id: pendingForm1 } }),
+      },
+      {
+        label: 'rejectApplication (Form 1)',
+        operations: ['facility.decide'],
+        call: () => ({ query: d.reject, variables: { id: pendingForm1, reason: '不備' } }),
+      },
+      {
+        label: 'forwardApplication (Form 4)',
+        operations: ['facility.forward'],
+        call: () => ({ query: d.forward, variables: { id: pendingForm4 } }),
+      },
+      {
+        label: 'approveApplication (Form 4)',
+        operations: ['user.decide'],
+        call: () => ({ query: d.approve, variables: { id: pendingForm4 } }),
+      },
+      {
+        label: 'rejectApplication (Form 4)',
+        operations: ['user.decide'],
+        call: () => ({ query: d.reject, variables: { id: pendingForm4, reason: '不備' } }),
+      },
       {
         label: 'issueClientCertificate for its own facility',
         operations: ['certificate.issue'],
         call: (self) => ({ query: d.issueCertificate, variables: { f: self.facilityId, label: 'own terminal' } }),
       },
-      { label: 'revokeClientCertificate', operations: ['certificate.issue'], call: () => ({ query: d.revokeCertificate, variables: { id: certificateId, reason: '紛失' } }) },
+      {
+        label: 'revokeClientCertificate',
+        operations: ['certificate.issue'],
+        call: () => ({ query: d.revokeCertificate, variables: { id: certificateId, reason: '紛失' } }),
+      },
       {
         label: 'restrictSystem',
         operations: ['system.restrict'],
-        call: () => ({ query: d.restrictSystem, variables: { input: { scope: 'WHOLE_SYSTEM', message: '保守作業中' } } }),
+        call: () => ({
+          query: d.restrictSystem,
+          variables: { input: { scope: 'WHOLE_SYSTEM', message: '保守作業中' } },
+        }),
       },
-      { label: 'liftRestriction', operations: ['system.restrict'], call: () => ({ query: d.liftRestriction, variables: {} }) },
-      { label: 'suspendUser', operations: ['account.suspend'], call: () => ({ query: d.suspendUser, variables: { u: victim.userId, reason: '規約違反' } }) },
-      { label: 'reinstateUser', operations: ['account.suspend'], call: () => ({ query: d.reinstateUser, variables: { u: victim.userId, reason: '解除' } }) },
-      { label: 'deleteAccount', operations: ['account.suspend'], call: () => ({ query: d.deleteAccount, variables: { u: victim.userId, reason: '規約違反' } }) },
+      {
+        label: 'liftRestriction',
+        operations: ['system.restrict'],
+        call: () => ({ query: d.liftRestriction, variables: {} }),
+      },
+      {
+        label: 'suspendUser',
+        operations: ['account.suspend'],
+        call: () => ({ query: d.suspendUser, variables: { u: victim.userId, reason: '規約違反' } }),
+      },
+      {
+        label: 'reinstateUser',
+        operations: ['account.suspend'],
+        call: () => ({ query: d.reinstateUser, variables: { u: victim.userId, reason: '解除' } }),
+      },
+      {
+        label: 'deleteAccount',
+        operations: ['account.suspend'],
+        call: () => ({ query: d.deleteAccount, variables: { u: victim.userId, reason: '規約違反' } }),
+      },
       {
         label: 'registerSubject',
         operations: ['room.submit', 'room.decide'],
-        call: () => ({ query: d.registerSubject, variables: { input: { name: '伏木 一郎', nameKana: 'フシキ イチロウ', birthDate: '1941-01-01', category: 'RECEIVING_HOME_SUPPORT' } } }),
+        call: () => ({
+          query: d.registerSubject,
+          variables: {
+            input: {
+              name: '伏木 一郎',
+              nameKana: 'フシキ イチロウ',
+              birthDate: '1941-01-01',
+              category: 'RECEIVING_HOME_SUPPORT',
+            },
+          },
+        }),
       },
-      { label: 'subject(id)', operations: ['room.submit', 'room.decide'], call: () => ({ query: `query($id: ID!) { subject(id: $id) { id } }`, variables: { id: subjectId } }) },
-      { label: 'users(facilityId) of its own facility', operations: ['facility.supervise'], call: (self) => ({ query: d.users, variables: { f: self.facilityId } }) },
+      {
+        label: 'subject(id)',
+        operations: ['room.submit', 'room.decide'],
+        call: () => ({ query: `query($id: ID!) { subject(id: $id) { id } }`, variables: { id: subjectId } }),
+      },
+      {
+        label: 'users(facilityId) of its own facility',
+        operations: ['facility.supervise'],
+        call: (self) => ({ query: d.users, variables: { f: self.facilityId } }),
+      },
       {
         label: 'clientCertificates(facilityId) of its own facility',
         operations: ['facility.supervise', 'certificate.issue'],
         call: (self) => ({ query: d.clientCertificates, variables: { f: self.facilityId } }),
       },
     ];
-    const denied = cases.flatMap((c) => roles.filter((role) => c.operations.every((op) => grantOf(role, op) === undefined)).map((role) => [role, c.label, c] as const));
+    const denied = cases.flatMap((c) =>
+      roles
+        .filter((role) => c.operations.every((op) => grantOf(role, op) === undefined))
+        .map((role) => [role, c.label, c] as const),
+    );
 
     it('covers every identity operation of the table and the refusals the regulations name', () => {
       const covered = new Set(cases.flatMap((c) => c.operations));
-      for (const op of ['facility.submit', 'facility.forward', 'facility.decide', 'user.submit', 'user.decide', 'certificate.issue', 'system.restrict', 'account.suspend', 'facility.supervise'] as const) {
+      for (const op of [
+        'facility.submit',
+        'facility.forward',
+        'facility.decide',
+        'user.submit',
+        'user.decide',
+        'certificate.issue',
+        'system.restrict',
+        'account.suspend',
+        'facility.supervise',
+      ] as const) {
         expect(covered).toContain(op);
         expect(Object.keys(permissionTable[op]).length).toBeLessThan(roles.length);
       }
@@ -168,12 +274,27 @@ describe('identity access rules through the gateway', () => {
     });
 
     it.each([
-      ['submitFacilityChange (Form 2)', () => ({ query: d.form2, variables: { f: fm.facilityId, input: { address: '別の住所', reason: '移転' } } })],
-      ['submitFacilityStop (Form 3)', () => ({ query: d.form3, variables: { f: fm.facilityId, reason: '閉院', date: daysAgo(1) } })],
-      ['submitUserRegistration (Form 4)', () => ({ query: d.form4, variables: { f: fm.facilityId, input: userRegistrationInput('USER') } })],
+      [
+        'submitFacilityChange (Form 2)',
+        () => ({ query: d.form2, variables: { f: fm.facilityId, input: { address: '別の住所', reason: '移転' } } }),
+      ],
+      [
+        'submitFacilityStop (Form 3)',
+        () => ({ query: d.form3, variables: { f: fm.facilityId, reason: '閉院', date: daysAgo(1) } }),
+      ],
+      [
+        'submitUserRegistration (Form 4)',
+        () => ({ query: d.form4, variables: { f: fm.facilityId, input: userRegistrationInput('USER') } }),
+      ],
       [
         'submitUserChange (Form 5)',
-        () => ({ query: d.form5, variables: { f: fm.facilityId, input: { userId: user.userId, change: 'RETIRE', eventDate: daysAgo(1), reason: '退職' } } }),
+        () => ({
+          query: d.form5,
+          variables: {
+            f: fm.facilityId,
+            input: { userId: user.userId, change: 'RETIRE', eventDate: daysAgo(1), reason: '退職' },
+          },
+        }),
       ],
       ['users(facilityId)', () => ({ query: d.users, variables: { f: fm.facilityId } })],
       ['clientCertificates(facilityId)', () => ({ query: d.clientCertificates, variables: { f: fm.facilityId } })],
@@ -182,13 +303,19 @@ describe('identity access rules through the gateway', () => {
       await expectForbidden(t, otherFm, query, variables);
     });
 
-    it.each(['HOSPITAL_MANAGER', 'FACILITY_MANAGER', 'USER'] as const)('a %s may not record a paper form for someone else', async (role) => {
-      await expectForbidden(t, byRole[role], d.form1, { input: facilityInput(), paper: '高岡 太郎 (代表者)' });
-    });
+    it.each(['HOSPITAL_MANAGER', 'FACILITY_MANAGER', 'USER'] as const)(
+      'a %s may not record a paper form for someone else',
+      async (role) => {
+        await expectForbidden(t, byRole[role], d.form1, { input: facilityInput(), paper: '高岡 太郎 (代表者)' });
+      },
+    );
 
-    it.each(['SYSTEM_ADMIN', 'ADMIN_MANAGER', 'HOSPITAL_MANAGER', 'USER'] as const)('a %s may not withdraw the facility manager’s application', async (role) => {
-      await expectForbidden(t, byRole[role], d.withdraw, { id: pendingForm1 });
-    });
+    it.each(['SYSTEM_ADMIN', 'ADMIN_MANAGER', 'HOSPITAL_MANAGER', 'USER'] as const)(
+      'a %s may not withdraw the facility manager’s application',
+      async (role) => {
+        await expectForbidden(t, byRole[role], d.withdraw, { id: pendingForm1 });
+      },
+    );
 
     it('a facility manager of another facility may not withdraw it either', async () => {
       await expectForbidden(t, otherFm, d.withdraw, { id: pendingForm1 });
@@ -198,21 +325,35 @@ describe('identity access rules through the gateway', () => {
       ['ADMIN_MANAGER', { orgUnitCode: 'kodomo-kosodate' }],
       ['SYSTEM_ADMIN', {}],
       ['HOSPITAL_MANAGER', { orgUnitCode: 'saiseikai-takaoka' }],
-    ] as const)('an admin manager may not approve a Form 4 that creates a %s; the system admin may', async (role, overrides) => {
-      const id = await submitForm4(role, overrides);
-      await expectForbidden(t, am, d.approve, { id });
-      expect(await statusOf(id)).toBe('SUBMITTED');
-      const approved = await as(t, sa)(d.approve, { id });
-      expect(approved.errors).toBeUndefined();
-      expect(approved.data?.approveApplication.issuedAccount.user).toEqual({ id: expect.any(String), role, status: 'ACTIVE' });
-    });
+    ] as const)(
+      'an admin manager may not approve a Form 4 that creates a %s; the system admin may',
+      async (role, overrides) => {
+        const id = await submitForm4(role, overrides);
+        await expectForbidden(t, am, d.approve, { id });
+        expect(await statusOf(id)).toBe('SUBMITTED');
+        const approved = await as(t, sa)(d.approve, { id });
+        expect(approved.errors).toBeUndefined();
+        expect(approved.data?.approveApplication.issuedAccount.user).toEqual({
+          id: expect.any(String),
+          role,
+          status: 'ACTIVE',
+        });
+      },
+    );
 
     it('an admin manager may not approve a Form 5 that grants a manager role', async () => {
       const target = await actorWithRole(t, 'USER', { facilityId: fm.facilityId });
       const id = await submitted(
         as(t, fm)(d.form5, {
           f: fm.facilityId,
-          input: { userId: target.userId, change: 'CHANGE', eventDate: daysAgo(1), role: 'ADMIN_MANAGER', orgUnitCode: 'kenko-zoshin', reason: '異動' },
+          input: {
+            userId: target.userId,
+            change: 'CHANGE',
+            eventDate: daysAgo(1),
+            role: 'ADMIN_MANAGER',
+            orgUnitCode: 'kenko-zoshin',
+            reason: '異動',
+          },
         }),
         'submitUserChange',
       );
@@ -223,18 +364,25 @@ describe('identity access rules through the gateway', () => {
       // The system admin's own office facility has a facility manager who files Forms 5 for its staff.
       const officeFm = await actorWithRole(t, 'FACILITY_MANAGER', { facilityId: sa.facilityId });
       const demote = await submitted(
-        as(t, officeFm)(d.form5, { f: sa.facilityId, input: { userId: sa.userId, change: 'CHANGE', eventDate: daysAgo(1), role: 'USER', reason: '異動' } }),
+        as(t, officeFm)(d.form5, {
+          f: sa.facilityId,
+          input: { userId: sa.userId, change: 'CHANGE', eventDate: daysAgo(1), role: 'USER', reason: '異動' },
+        }),
         'submitUserChange',
       );
       await expectForbidden(t, am, d.approve, { id: demote });
       const retire = await submitted(
-        as(t, officeFm)(d.form5, { f: sa.facilityId, input: { userId: sa.userId, change: 'RETIRE', eventDate: daysAgo(1), reason: '退職' } }),
+        as(t, officeFm)(d.form5, {
+          f: sa.facilityId,
+          input: { userId: sa.userId, change: 'RETIRE', eventDate: daysAgo(1), reason: '退職' },
+        }),
         'submitUserChange',
       );
       await expectForbidden(t, am, d.approve, { id: retire });
       expect((await t.db.prisma.user.findUniqueOrThrow({ where: { id: sa.userId } })).role).toBe('SYSTEM_ADMIN');
       // Withdraw them so the system admin keeps working for the rest of the file.
-      for (const id of [demote, retire]) expect((await as(t, officeFm)(d.withdraw, { id })).data?.withdrawApplication.status).toBe('WITHDRAWN');
+      for (const id of [demote, retire])
+        expect((await as(t, officeFm)(d.withdraw, { id })).data?.withdrawApplication.status).toBe('WITHDRAWN');
     });
   });
 
@@ -246,10 +394,21 @@ describe('identity access rules through the gateway', () => {
         await as(t, fm)(d.form2, { f, input: { address: '高岡市末広町1-7', reason: '移転' } }),
         await as(t, fm)(d.form3, { f, reason: '閉院予定', date: daysAgo(0) }),
         await as(t, fm)(d.form4, { f, input: userRegistrationInput('USER') }),
-        await as(t, fm)(d.form5, { f, input: { userId: user.userId, change: 'CHANGE', eventDate: daysAgo(1), nameKana: 'エッチュウ タロウ', reason: '読み訂正' } }),
+        await as(t, fm)(d.form5, {
+          f,
+          input: {
+            userId: user.userId,
+            change: 'CHANGE',
+            eventDate: daysAgo(1),
+            nameKana: 'エッチュウ タロウ',
+            reason: '読み訂正',
+          },
+        }),
       ];
       expect(results.map((r) => r.errors)).toEqual([undefined, undefined, undefined, undefined, undefined]);
-      expect(results.map((r) => Object.values(r.data!)[0])).toEqual([1, 2, 3, 4, 5].map((form) => expect.objectContaining({ id: expect.any(String), form, status: 'SUBMITTED' })));
+      expect(results.map((r) => Object.values(r.data!)[0])).toEqual(
+        [1, 2, 3, 4, 5].map((form) => expect.objectContaining({ id: expect.any(String), form, status: 'SUBMITTED' })),
+      );
       // Leave facility X running: the stop request is withdrawn.
       const stop = (results[2]!.data!.submitFacilityStop as { id: string }).id;
       expect((await as(t, fm)(d.withdraw, { id: stop })).data?.withdrawApplication.status).toBe('WITHDRAWN');
@@ -267,7 +426,11 @@ describe('identity access rules through the gateway', () => {
       const before = await rowCounts(t);
       expect((await as(t, am)(d.forward, { id })).data?.forwardApplication).toEqual({ id, status: 'FORWARDED' });
       const approved = await as(t, sa)(d.approve, { id });
-      expect(approved.data?.approveApplication.application).toEqual({ id, status: 'APPLIED', copyToSystemAdmin: false });
+      expect(approved.data?.approveApplication.application).toEqual({
+        id,
+        status: 'APPLIED',
+        copyToSystemAdmin: false,
+      });
       expect(await rowCounts(t)).toEqual({ ...before, facility: before.facility + 1 });
     });
 
@@ -277,7 +440,11 @@ describe('identity access rules through the gateway', () => {
       expect(approved.errors).toBeUndefined();
       expect(approved.data?.approveApplication).toMatchObject({
         application: { id, status: 'APPLIED', copyToSystemAdmin: true },
-        issuedAccount: { accountId: expect.any(String), initialPassword: expect.any(String), user: { role: 'USER', status: 'ACTIVE' } },
+        issuedAccount: {
+          accountId: expect.any(String),
+          initialPassword: expect.any(String),
+          user: { role: 'USER', status: 'ACTIVE' },
+        },
       });
     });
 
@@ -291,28 +458,48 @@ describe('identity access rules through the gateway', () => {
     it('the system admin and admin managers issue and revoke certificates', async () => {
       const issued = await as(t, am)(d.issueCertificate, { f: fm.facilityId, label: 'terminal 2' });
       expect(issued.data?.issueClientCertificate.certificate.facility).toEqual({ id: fm.facilityId });
-      const revoked = await as(t, am)(d.revokeCertificate, { id: issued.data?.issueClientCertificate.certificate.id, reason: '端末廃棄' });
+      const revoked = await as(t, am)(d.revokeCertificate, {
+        id: issued.data?.issueClientCertificate.certificate.id,
+        reason: '端末廃棄',
+      });
       expect(revoked.data?.revokeClientCertificate.revokedAt).toEqual(expect.any(String));
     });
 
     it('supervisors list users and certificates; users register subjects', async () => {
       for (const actor of [sa, am, fm]) {
         const users = await as(t, actor)(d.users, { f: fm.facilityId });
-        expect(users.data?.users.map((u: { id: string }) => u.id)).toEqual(expect.arrayContaining([fm.userId, user.userId]));
+        expect(users.data?.users.map((u: { id: string }) => u.id)).toEqual(
+          expect.arrayContaining([fm.userId, user.userId]),
+        );
         expect((await as(t, actor)(d.clientCertificates, { f: fm.facilityId })).errors).toBeUndefined();
       }
-      const subject = await as(t, user)(d.registerSubject, { input: { name: '守山 三郎', nameKana: 'もりやま さぶろう', birthDate: '1938-05-05', category: 'RECEIVING_HOME_SUPPORT' } });
+      const subject = await as(t, user)(d.registerSubject, {
+        input: {
+          name: '守山 三郎',
+          nameKana: 'もりやま さぶろう',
+          birthDate: '1938-05-05',
+          category: 'RECEIVING_HOME_SUPPORT',
+        },
+      });
       expect(subject.errors).toBeUndefined();
     });
 
     it('the system admin restricts and lifts, suspends, reinstates and deletes', async () => {
-      const restricted = await as(t, sa)(d.restrictSystem, { input: { scope: 'OPERATIONS', operations: ['noSuchOperation'], message: '一部停止' } });
+      const restricted = await as(t, sa)(d.restrictSystem, {
+        input: { scope: 'OPERATIONS', operations: ['noSuchOperation'], message: '一部停止' },
+      });
       expect(restricted.data?.restrictSystem).toMatchObject({ scope: 'OPERATIONS', operations: ['noSuchOperation'] });
       expect((await as(t, sa)(d.liftRestriction)).data).toEqual({ liftRestriction: true });
       const target = await actorWithRole(t, 'USER', { facilityId: fm.facilityId });
-      expect((await as(t, sa)(d.suspendUser, { u: target.userId, reason: '調査' })).data?.suspendUser.status).toBe('SUSPENDED');
-      expect((await as(t, sa)(d.reinstateUser, { u: target.userId, reason: '調査終了' })).data?.reinstateUser.status).toBe('ACTIVE');
-      expect((await as(t, sa)(d.deleteAccount, { u: target.userId, reason: '規約違反' })).data?.deleteAccount.status).toBe('DELETED');
+      expect((await as(t, sa)(d.suspendUser, { u: target.userId, reason: '調査' })).data?.suspendUser.status).toBe(
+        'SUSPENDED',
+      );
+      expect(
+        (await as(t, sa)(d.reinstateUser, { u: target.userId, reason: '調査終了' })).data?.reinstateUser.status,
+      ).toBe('ACTIVE');
+      expect(
+        (await as(t, sa)(d.deleteAccount, { u: target.userId, reason: '規約違反' })).data?.deleteAccount.status,
+      ).toBe('DELETED');
     });
   });
 
@@ -373,7 +560,11 @@ describe('identity access rules through the gateway', () => {
         ],
       });
       // The submitter sees the same history.
-      expect((await as(t, fm)(d.application, { id })).data?.application).toMatchObject({ status: 'REJECTED', decisionReason: reason, steps: rejected.data?.rejectApplication.steps });
+      expect((await as(t, fm)(d.application, { id })).data?.application).toMatchObject({
+        status: 'REJECTED',
+        decisionReason: reason,
+        steps: rejected.data?.rejectApplication.steps,
+      });
       await expectRefused(t, fm, d.withdraw, { id }, 'ILLEGAL_TRANSITION');
       await expectRefused(t, sa, d.approve, { id }, 'ILLEGAL_TRANSITION');
     });
@@ -392,14 +583,24 @@ describe('identity access rules through the gateway', () => {
     it('lets the submitter withdraw before a decision, and records it', async () => {
       const id = await submitForm1();
       const withdrawn = await as(t, fm)(d.withdraw, { id });
-      expect(withdrawn.data?.withdrawApplication).toEqual({ id, status: 'WITHDRAWN', steps: [{ action: 'submit', actor: { id: fm.userId } }, { action: 'withdraw', actor: { id: fm.userId } }] });
+      expect(withdrawn.data?.withdrawApplication).toEqual({
+        id,
+        status: 'WITHDRAWN',
+        steps: [
+          { action: 'submit', actor: { id: fm.userId } },
+          { action: 'withdraw', actor: { id: fm.userId } },
+        ],
+      });
       await expectRefused(t, fm, d.withdraw, { id }, 'ILLEGAL_TRANSITION');
       await expectRefused(t, sa, d.approve, { id }, 'ILLEGAL_TRANSITION');
     });
 
     it('flags a Form 5 filed later than 14 days after the event (Art. 17-3)', async () => {
       const file = (eventDate: string) =>
-        as(t, fm)(d.form5, { f: fm.facilityId, input: { userId: user.userId, change: 'CHANGE', eventDate, name: '越中 一子', reason: '婚姻による改姓' } });
+        as(t, fm)(d.form5, {
+          f: fm.facilityId,
+          input: { userId: user.userId, change: 'CHANGE', eventDate, name: '越中 一子', reason: '婚姻による改姓' },
+        });
       const late = await file(daysAgo(20));
       const onTime = await file(daysAgo(3));
       expect(late.data?.submitUserChange).toMatchObject({ status: 'SUBMITTED', lateSubmission: true });
@@ -424,7 +625,16 @@ describe('identity access rules through the gateway', () => {
     it('refuses a Form 5 that makes a second facility manager (Art. 4-3) on approval', async () => {
       const target = await actorWithRole(t, 'USER', { facilityId: fm.facilityId });
       const id = await submitted(
-        as(t, fm)(d.form5, { f: fm.facilityId, input: { userId: target.userId, change: 'CHANGE', eventDate: daysAgo(1), role: 'FACILITY_MANAGER', reason: '管理責任者の交代' } }),
+        as(t, fm)(d.form5, {
+          f: fm.facilityId,
+          input: {
+            userId: target.userId,
+            change: 'CHANGE',
+            eventDate: daysAgo(1),
+            role: 'FACILITY_MANAGER',
+            reason: '管理責任者の交代',
+          },
+        }),
         'submitUserChange',
       );
       await expectRefused(t, sa, d.approve, { id }, 'CONFLICT');
@@ -435,13 +645,22 @@ describe('identity access rules through the gateway', () => {
     it('lets only one of two racing facility-manager approvals for a new facility through (Art. 4-3)', async () => {
       const facility = await actorWithRole(t, 'USER');
       const submitFor = (name: string) =>
-        submitted(as(t, sa)(d.form4, { f: facility.facilityId, input: userRegistrationInput('FACILITY_MANAGER', { name }), paper: '代表者' }), 'submitUserRegistration');
+        submitted(
+          as(t, sa)(d.form4, {
+            f: facility.facilityId,
+            input: userRegistrationInput('FACILITY_MANAGER', { name }),
+            paper: '代表者',
+          }),
+          'submitUserRegistration',
+        );
       const first = await submitFor('管理 一郎');
       const second = await submitFor('管理 二郎');
       const results = await Promise.all([as(t, sa)(d.approve, { id: first }), as(t, am)(d.approve, { id: second })]);
       const outcomes = results.map((r) => (r.errors ? r.errors[0]?.extensions?.code : 'OK')).sort();
       expect(outcomes).toEqual(['CONFLICT', 'OK']);
-      expect(await t.db.prisma.user.count({ where: { facilityId: facility.facilityId, role: 'FACILITY_MANAGER' } })).toBe(1);
+      expect(
+        await t.db.prisma.user.count({ where: { facilityId: facility.facilityId, role: 'FACILITY_MANAGER' } }),
+      ).toBe(1);
     });
 
     it('approves the same application exactly once when two approvals race', async () => {
@@ -455,7 +674,9 @@ describe('identity access rules through the gateway', () => {
         expect(['CONFLICT', 'ILLEGAL_TRANSITION']).toContain(outcomes.find((o) => o !== 'OK'));
         expect(await t.db.prisma.user.count()).toBe(users + 1);
         expect(await statusOf(id)).toBe('APPLIED');
-        expect((await t.db.prisma.applicationStep.findMany({ where: { applicationId: id } })).map((s) => s.action).sort()).toEqual(['apply', 'approve', 'submit']);
+        expect(
+          (await t.db.prisma.applicationStep.findMany({ where: { applicationId: id } })).map((s) => s.action).sort(),
+        ).toEqual(['apply', 'approve', 'submit']);
       }
     });
   });
@@ -465,33 +686,177 @@ describe('identity access rules through the gateway', () => {
     type Row = [string, () => Actor, string, () => Record<string, unknown>, string, string | undefined];
     const rows: Row[] = [
       ['a malformed application id', () => sa, d.approve, () => ({ id: 'abc' }), 'BAD_USER_INPUT', 'id'],
-      ['a malformed facility id', () => fm, d.form2, () => ({ f: 'abc', input: { name: 'x', reason: 'y' } }), 'BAD_USER_INPUT', 'facilityId'],
+      [
+        'a malformed facility id',
+        () => fm,
+        d.form2,
+        () => ({ f: 'abc', input: { name: 'x', reason: 'y' } }),
+        'BAD_USER_INPUT',
+        'facilityId',
+      ],
       ['a malformed user id', () => sa, d.suspendUser, () => ({ u: 'abc', reason: 'x' }), 'BAD_USER_INPUT', 'userId'],
-      ['a malformed user id in a Form 5', () => fm, d.form5, () => ({ f: fm.facilityId, input: { userId: 'abc', change: 'RETIRE', eventDate: daysAgo(1), reason: '退職' } }), 'BAD_USER_INPUT', 'userId'],
+      [
+        'a malformed user id in a Form 5',
+        () => fm,
+        d.form5,
+        () => ({ f: fm.facilityId, input: { userId: 'abc', change: 'RETIRE', eventDate: daysAgo(1), reason: '退職' } }),
+        'BAD_USER_INPUT',
+        'userId',
+      ],
       ['a malformed facility id in a list', () => sa, d.users, () => ({ f: 'abc' }), 'BAD_USER_INPUT', 'facilityId'],
-      ['an unknown facility (paper Form 2)', () => sa, d.form2, () => ({ f: unknownId, input: { name: 'x', reason: 'y' }, paper: '代表者' }), 'NOT_FOUND', undefined],
-      ['an unknown facility (certificate)', () => sa, d.issueCertificate, () => ({ f: unknownId, label: 'x' }), 'NOT_FOUND', undefined],
+      [
+        'an unknown facility (paper Form 2)',
+        () => sa,
+        d.form2,
+        () => ({ f: unknownId, input: { name: 'x', reason: 'y' }, paper: '代表者' }),
+        'NOT_FOUND',
+        undefined,
+      ],
+      [
+        'an unknown facility (certificate)',
+        () => sa,
+        d.issueCertificate,
+        () => ({ f: unknownId, label: 'x' }),
+        'NOT_FOUND',
+        undefined,
+      ],
       ['an unknown application', () => sa, d.approve, () => ({ id: unknownId }), 'NOT_FOUND', undefined],
-      ['an unknown user (suspend)', () => sa, d.suspendUser, () => ({ u: unknownId, reason: 'x' }), 'NOT_FOUND', undefined],
-      ['an unknown certificate', () => sa, d.revokeCertificate, () => ({ id: unknownId, reason: 'x' }), 'NOT_FOUND', undefined],
-      ['an unknown user at its facility (Form 5)', () => fm, d.form5, () => ({ f: fm.facilityId, input: { userId: unknownId, change: 'RETIRE', eventDate: daysAgo(1), reason: '退職' } }), 'NOT_FOUND', undefined],
-      ['a user of another facility (Form 5)', () => fm, d.form5, () => ({ f: fm.facilityId, input: { userId: otherFm.userId, change: 'RETIRE', eventDate: daysAgo(1), reason: '退職' } }), 'NOT_FOUND', undefined],
-      ['a facility name of 201 characters', () => fm, d.form1, () => ({ input: facilityInput({ name: 'あ'.repeat(201) }) }), 'BAD_USER_INPUT', 'name'],
-      ['a blank facility name', () => fm, d.form1, () => ({ input: facilityInput({ name: '   ' }) }), 'BAD_USER_INPUT', 'name'],
-      ['a Form 2 reason of 501 characters', () => fm, d.form2, () => ({ f: fm.facilityId, input: { name: 'x', reason: 'あ'.repeat(501) } }), 'BAD_USER_INPUT', 'reason'],
-      ['a Form 2 that changes nothing', () => fm, d.form2, () => ({ f: fm.facilityId, input: { reason: '変更なし' } }), 'BAD_USER_INPUT', undefined],
-      ['a rejection reason of 501 characters', () => sa, d.reject, () => ({ id: pendingForm1, reason: 'あ'.repeat(501) }), 'BAD_USER_INPUT', undefined],
-      ['a suspension reason of 501 characters', () => sa, d.suspendUser, () => ({ u: victim.userId, reason: 'x'.repeat(501) }), 'BAD_USER_INPUT', undefined],
-      ['insideCity: "yes"', () => fm, d.form1, () => ({ input: facilityInput({ insideCity: 'yes' }) }), 'BAD_USER_INPUT', undefined],
-      ['an unknown facility kind', () => fm, d.form1, () => ({ input: facilityInput({ kind: 'CASINO' }) }), 'BAD_USER_INPUT', undefined],
-      ['an outside-city facility without outsideCityReason', () => fm, d.form1, () => ({ input: facilityInput({ insideCity: false }) }), 'BAD_USER_INPUT', 'outsideCityReason'],
-      ['an impossible Form 3 date', () => fm, d.form3, () => ({ f: fm.facilityId, reason: '閉院', date: '2026-02-30' }), 'BAD_USER_INPUT', undefined],
-      ['a kana name that is not kana', () => fm, d.form4, () => ({ f: fm.facilityId, input: userRegistrationInput('USER', { nameKana: 'Hanako Etchu' }) }), 'BAD_USER_INPUT', 'nameKana'],
+      [
+        'an unknown user (suspend)',
+        () => sa,
+        d.suspendUser,
+        () => ({ u: unknownId, reason: 'x' }),
+        'NOT_FOUND',
+        undefined,
+      ],
+      [
+        'an unknown certificate',
+        () => sa,
+        d.revokeCertificate,
+        () => ({ id: unknownId, reason: 'x' }),
+        'NOT_FOUND',
+        undefined,
+      ],
+      [
+        'an unknown user at its facility (Form 5)',
+        () => fm,
+        d.form5,
+        () => ({
+          f: fm.facilityId,
+          input: { userId: unknownId, change: 'RETIRE', eventDate: daysAgo(1), reason: '退職' },
+        }),
+        'NOT_FOUND',
+        undefined,
+      ],
+      [
+        'a user of another facility (Form 5)',
+        () => fm,
+        d.form5,
+        () => ({
+          f: fm.facilityId,
+          input: { userId: otherFm.userId, change: 'RETIRE', eventDate: daysAgo(1), reason: '退職' },
+        }),
+        'NOT_FOUND',
+        undefined,
+      ],
+      [
+        'a facility name of 201 characters',
+        () => fm,
+        d.form1,
+        () => ({ input: facilityInput({ name: 'あ'.repeat(201) }) }),
+        'BAD_USER_INPUT',
+        'name',
+      ],
+      [
+        'a blank facility name',
+        () => fm,
+        d.form1,
+        () => ({ input: facilityInput({ name: '   ' }) }),
+        'BAD_USER_INPUT',
+        'name',
+      ],
+      [
+        'a Form 2 reason of 501 characters',
+        () => fm,
+        d.form2,
+        () => ({ f: fm.facilityId, input: { name: 'x', reason: 'あ'.repeat(501) } }),
+        'BAD_USER_INPUT',
+        'reason',
+      ],
+      [
+        'a Form 2 that changes nothing',
+        () => fm,
+        d.form2,
+        () => ({ f: fm.facilityId, input: { reason: '変更なし' } }),
+        'BAD_USER_INPUT',
+        undefined,
+      ],
+      [
+        'a rejection reason of 501 characters',
+        () => sa,
+        d.reject,
+        () => ({ id: pendingForm1, reason: 'あ'.repeat(501) }),
+        'BAD_USER_INPUT',
+        undefined,
+      ],
+      [
+        'a suspension reason of 501 characters',
+        () => sa,
+        d.suspendUser,
+        () => ({ u: victim.userId, reason: 'x'.repeat(501) }),
+        'BAD_USER_INPUT',
+        undefined,
+      ],
+      [
+        'insideCity: "yes"',
+        () => fm,
+        d.form1,
+        () => ({ input: facilityInput({ insideCity: 'yes' }) }),
+        'BAD_USER_INPUT',
+        undefined,
+      ],
+      [
+        'an unknown facility kind',
+        () => fm,
+        d.form1,
+        () => ({ input: facilityInput({ kind: 'CASINO' }) }),
+        'BAD_USER_INPUT',
+        undefined,
+      ],
+      [
+        'an outside-city facility without outsideCityReason',
+        () => fm,
+        d.form1,
+        () => ({ input: facilityInput({ insideCity: false }) }),
+        'BAD_USER_INPUT',
+        'outsideCityReason',
+      ],
+      [
+        'an impossible Form 3 date',
+        () => fm,
+        d.form3,
+        () => ({ f: fm.facilityId, reason: '閉院', date: '2026-02-30' }),
+        'BAD_USER_INPUT',
+        undefined,
+      ],
+      [
+        'a kana name that is not kana',
+        () => fm,
+        d.form4,
+        () => ({ f: fm.facilityId, input: userRegistrationInput('USER', { nameKana: 'Hanako Etchu' }) }),
+        'BAD_USER_INPUT',
+        'nameKana',
+      ],
       [
         'a pledge that is not agreed',
         () => fm,
         d.form4,
-        () => ({ f: fm.facilityId, input: userRegistrationInput('USER', { pledge: { agreed: false, pledgedOn: '2026-11-01', textVersion: '2024-08-01' } }) }),
+        () => ({
+          f: fm.facilityId,
+          input: userRegistrationInput('USER', {
+            pledge: { agreed: false, pledgedOn: '2026-11-01', textVersion: '2024-08-01' },
+          }),
+        }),
         'BAD_USER_INPUT',
         'pledge.agreed',
       ],
@@ -499,30 +864,100 @@ describe('identity access rules through the gateway', () => {
         'an unknown pledge text version',
         () => fm,
         d.form4,
-        () => ({ f: fm.facilityId, input: userRegistrationInput('USER', { pledge: { agreed: true, pledgedOn: '2026-11-01', textVersion: '1999-01-01' } }) }),
+        () => ({
+          f: fm.facilityId,
+          input: userRegistrationInput('USER', {
+            pledge: { agreed: true, pledgedOn: '2026-11-01', textVersion: '1999-01-01' },
+          }),
+        }),
         'BAD_USER_INPUT',
         'pledge.textVersion',
       ],
-      ['an admin manager without a department', () => fm, d.form4, () => ({ f: fm.facilityId, input: userRegistrationInput('ADMIN_MANAGER') }), 'BAD_USER_INPUT', 'orgUnitCode'],
-      ['a user with a department', () => fm, d.form4, () => ({ f: fm.facilityId, input: userRegistrationInput('USER', { orgUnitCode: 'shakai-fukushi' }) }), 'BAD_USER_INPUT', 'orgUnitCode'],
-      ['an unknown orgUnitCode', () => fm, d.form4, () => ({ f: fm.facilityId, input: userRegistrationInput('ADMIN_MANAGER', { orgUnitCode: 'no-such-department' }) }), 'BAD_USER_INPUT', 'orgUnitCode'],
-      ['a hospital code for an admin manager', () => fm, d.form4, () => ({ f: fm.facilityId, input: userRegistrationInput('ADMIN_MANAGER', { orgUnitCode: 'takaoka-shimin' }) }), 'BAD_USER_INPUT', 'orgUnitCode'],
+      [
+        'an admin manager without a department',
+        () => fm,
+        d.form4,
+        () => ({ f: fm.facilityId, input: userRegistrationInput('ADMIN_MANAGER') }),
+        'BAD_USER_INPUT',
+        'orgUnitCode',
+      ],
+      [
+        'a user with a department',
+        () => fm,
+        d.form4,
+        () => ({ f: fm.facilityId, input: userRegistrationInput('USER', { orgUnitCode: 'shakai-fukushi' }) }),
+        'BAD_USER_INPUT',
+        'orgUnitCode',
+      ],
+      [
+        'an unknown orgUnitCode',
+        () => fm,
+        d.form4,
+        () => ({
+          f: fm.facilityId,
+          input: userRegistrationInput('ADMIN_MANAGER', { orgUnitCode: 'no-such-department' }),
+        }),
+        'BAD_USER_INPUT',
+        'orgUnitCode',
+      ],
+      [
+        'a hospital code for an admin manager',
+        () => fm,
+        d.form4,
+        () => ({ f: fm.facilityId, input: userRegistrationInput('ADMIN_MANAGER', { orgUnitCode: 'takaoka-shimin' }) }),
+        'BAD_USER_INPUT',
+        'orgUnitCode',
+      ],
       [
         'an unknown orgUnitCode in a Form 5',
         () => fm,
         d.form5,
-        () => ({ f: fm.facilityId, input: { userId: user.userId, change: 'CHANGE', eventDate: daysAgo(1), role: 'HOSPITAL_MANAGER', orgUnitCode: 'no-such-hospital', reason: '異動' } }),
+        () => ({
+          f: fm.facilityId,
+          input: {
+            userId: user.userId,
+            change: 'CHANGE',
+            eventDate: daysAgo(1),
+            role: 'HOSPITAL_MANAGER',
+            orgUnitCode: 'no-such-hospital',
+            reason: '異動',
+          },
+        }),
         'BAD_USER_INPUT',
         'orgUnitCode',
       ],
-      ['a certificate label of 61 characters', () => sa, d.issueCertificate, () => ({ f: fm.facilityId, label: 'x'.repeat(61) }), 'BAD_USER_INPUT', undefined],
-      ['a page size over 100', () => sa, `{ facilities(first: 101) { items { id } } }`, () => ({}), 'BAD_USER_INPUT', 'first'],
-      ['an OPERATIONS restriction without operations', () => sa, d.restrictSystem, () => ({ input: { scope: 'OPERATIONS', message: 'x' } }), 'BAD_USER_INPUT', 'operations'],
+      [
+        'a certificate label of 61 characters',
+        () => sa,
+        d.issueCertificate,
+        () => ({ f: fm.facilityId, label: 'x'.repeat(61) }),
+        'BAD_USER_INPUT',
+        undefined,
+      ],
+      [
+        'a page size over 100',
+        () => sa,
+        `{ facilities(first: 101) { items { id } } }`,
+        () => ({}),
+        'BAD_USER_INPUT',
+        'first',
+      ],
+      [
+        'an OPERATIONS restriction without operations',
+        () => sa,
+        d.restrictSystem,
+        () => ({ input: { scope: 'OPERATIONS', message: 'x' } }),
+        'BAD_USER_INPUT',
+        'operations',
+      ],
     ];
 
-    it.each(rows)('answers %s with the right code and changes nothing', async (_label, actor, query, variables, code, field) => {
-      await expectRefused(t, actor(), query, variables(), code, field);
-    });
+    it.each(rows)(
+      'answers %s with the right code and changes nothing',
+      async (_label, actor, query, variables, code, field) => {
+        await expectRefused(t, actor(), query, variables(), code, field);
+      },
+    );
 
     it('does not reveal or change another facility through a facility manager’s unknown facility id: FORBIDDEN', async () => {
       // Least privilege: a facility that is not its own (even one that does not exist) is refused before it is looked up.
@@ -530,7 +965,9 @@ describe('identity access rules through the gateway', () => {
     });
 
     it('answers an unknown facility with null, not an error', async () => {
-      expect((await as(t, sa)(`query($id: ID!) { facility(id: $id) { id } }`, { id: unknownId })).data).toEqual({ facility: null });
+      expect((await as(t, sa)(`query($id: ID!) { facility(id: $id) { id } }`, { id: unknownId })).data).toEqual({
+        facility: null,
+      });
     });
   });
 
@@ -538,18 +975,35 @@ describe('identity access rules through the gateway', () => {
     it('is append-only: UPDATE, DELETE and TRUNCATE fail and leave the rows as they were', async () => {
       const rows = await t.db.prisma.auditEvent.findMany({ orderBy: { id: 'asc' } });
       expect(rows.length).toBeGreaterThan(10);
-      await expect(t.db.prisma.$executeRawUnsafe(`UPDATE identity.audit_event SET outcome = 'X'`)).rejects.toThrow(/append-only/);
-      await expect(t.db.prisma.$executeRawUnsafe(`UPDATE identity.audit_event SET outcome = 'X' WHERE id = ${rows[0]!.id}`)).rejects.toThrow(/append-only/);
+      await expect(t.db.prisma.$executeRawUnsafe(`UPDATE identity.audit_event SET outcome = 'X'`)).rejects.toThrow(
+        /append-only/,
+      );
+      await expect(
+        t.db.prisma.$executeRawUnsafe(`UPDATE identity.audit_event SET outcome = 'X' WHERE id = ${rows[0]!.id}`),
+      ).rejects.toThrow(/append-only/);
       await expect(t.db.prisma.$executeRawUnsafe(`DELETE FROM identity.audit_event`)).rejects.toThrow(/append-only/);
       await expect(t.db.prisma.$executeRawUnsafe(`TRUNCATE identity.audit_event`)).rejects.toThrow(/append-only/);
-      expect(await t.db.prisma.auditEvent.findMany({ where: { id: { lte: rows[rows.length - 1]!.id } }, orderBy: { id: 'asc' } })).toEqual(rows);
+      expect(
+        await t.db.prisma.auditEvent.findMany({
+          where: { id: { lte: rows[rows.length - 1]!.id } },
+          orderBy: { id: 'asc' },
+        }),
+      ).toEqual(rows);
     });
 
     it('records who was denied what, from where', async () => {
       const mark = await auditMark(t);
       await as(t, user)(d.suspendUser, { u: victim.userId, reason: 'x' });
       expect(await auditSince(t, mark)).toEqual([
-        expect.objectContaining({ action: 'account.suspend', outcome: 'DENIED', actorId: user.userId, actorRole: 'USER', targetType: 'User', targetId: victim.userId, address: expect.any(String) }),
+        expect.objectContaining({
+          action: 'account.suspend',
+          outcome: 'DENIED',
+          actorId: user.userId,
+          actorRole: 'USER',
+          targetType: 'User',
+          targetId: victim.userId,
+          address: expect.any(String),
+        }),
       ]);
     });
   });

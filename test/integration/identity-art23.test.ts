@@ -10,7 +10,16 @@ import { disableInactiveAccounts } from '../../subgraphs/identity/services/syste
 import { actorWithRole, type Actor } from '../support/actors';
 import { redisUrl } from '../support/environment';
 import { errorCodes, graphql } from '../support/graphql-client';
-import { as, auditMark, auditSince, documents as d, expectForbidden, facilityInput, setPassword, signIn } from '../support/identity-fixtures';
+import {
+  as,
+  auditMark,
+  auditSince,
+  documents as d,
+  expectForbidden,
+  facilityInput,
+  setPassword,
+  signIn,
+} from '../support/identity-fixtures';
 import { startTestSystem, type TestSystem } from '../support/test-system';
 
 const day = 24 * 3600 * 1000;
@@ -60,16 +69,34 @@ describe('Art. 23 powers through the gateway', () => {
       const rows = await auditSince(t, mark);
       expect(rows).toEqual(
         expect.arrayContaining([
-          expect.objectContaining({ action: 'account.suspend', outcome: 'SUCCESS', actorId: sa.userId, targetId: u.userId }),
-          expect.objectContaining({ action: 'session.endAll', outcome: 'SUCCESS', actorId: sa.userId, targetId: u.userId, details: { reason: 'account.suspend', sessions: 1 } }),
-          expect.objectContaining({ action: 'session.signIn', outcome: 'FAILURE', actorId: u.userId, details: { reason: 'account-suspended' } }),
+          expect.objectContaining({
+            action: 'account.suspend',
+            outcome: 'SUCCESS',
+            actorId: sa.userId,
+            targetId: u.userId,
+          }),
+          expect.objectContaining({
+            action: 'session.endAll',
+            outcome: 'SUCCESS',
+            actorId: sa.userId,
+            targetId: u.userId,
+            details: { reason: 'account.suspend', sessions: 1 },
+          }),
+          expect.objectContaining({
+            action: 'session.signIn',
+            outcome: 'FAILURE',
+            actorId: u.userId,
+            details: { reason: 'account-suspended' },
+          }),
         ]),
       );
       const sessions = await t.db.prisma.session.findMany({ where: { userId: u.userId } });
       expect(sessions.map((s) => s.endReason)).toEqual(['account.suspend']);
 
       // Reinstatement restores sign-in, not the ended session.
-      expect((await as(t, sa)(d.reinstateUser, { u: u.userId, reason: '調査の結果問題なし' })).data?.reinstateUser.status).toBe('ACTIVE');
+      expect(
+        (await as(t, sa)(d.reinstateUser, { u: u.userId, reason: '調査の結果問題なし' })).data?.reinstateUser.status,
+      ).toBe('ACTIVE');
       expect(await probe(t, u)).toEqual(sessionEnded);
       const back = await signIn(t, u.accountId, password);
       expect(back.errors).toBeUndefined();
@@ -99,7 +126,9 @@ describe('Art. 23 powers through the gateway', () => {
     it('refuses to suspend an account twice and lets no system admin suspend itself', async () => {
       const u = await userWithPassword(t, fm.facilityId);
       await as(t, sa)(d.suspendUser, { u: u.userId, reason: '調査' });
-      expect(errorCodes(await as(t, sa)(d.suspendUser, { u: u.userId, reason: '調査' }))).toEqual(['ILLEGAL_TRANSITION']);
+      expect(errorCodes(await as(t, sa)(d.suspendUser, { u: u.userId, reason: '調査' }))).toEqual([
+        'ILLEGAL_TRANSITION',
+      ]);
       expect(errorCodes(await as(t, sa)(d.suspendUser, { u: sa.userId, reason: '自分' }))).toEqual(['CONFLICT']);
       expect(await probe(t, sa)).toEqual(works);
     });
@@ -131,7 +160,9 @@ describe('Art. 23 powers through the gateway', () => {
     it('WHOLE_SYSTEM: others get SERVICE_RESTRICTED with the message; the system admin works; sign-in stays open', async () => {
       await restrict({ scope: 'WHOLE_SYSTEM', message: '保守作業中' });
       const refused = await as(t, u)(d.facilities);
-      expect(refused.errors?.map((e) => [e.extensions?.code, e.message])).toEqual([['SERVICE_RESTRICTED', '保守作業中']]);
+      expect(refused.errors?.map((e) => [e.extensions?.code, e.message])).toEqual([
+        ['SERVICE_RESTRICTED', '保守作業中'],
+      ]);
       // A deliberate, temporary unavailability: 503, not a server fault.
       expect(refused.status).toBe(503);
       expect(refused.data ?? null).toBeNull();
@@ -157,7 +188,16 @@ describe('Art. 23 powers through the gateway', () => {
       const signedIn = await signIn(t, t.bootstrap.accountId, t.bootstrap.initialPassword);
       expect(signedIn.data?.signIn.mustChangePassword).toBe(true);
       const admin = { authorization: `Bearer ${signedIn.data?.signIn.token}` };
-      const changed = await graphql(t.graphqlUrl, `mutation($c: String!, $n: String!) { changePassword(currentPassword: $c, newPassword: $n) }`, { c: t.bootstrap.initialPassword, n: 'Nijo-Tsutsumi-Zuiryuji-7391' }, admin);
+      const changed = await graphql(
+        t.graphqlUrl,
+        `
+          mutation ($c: String!, $n: String!) {
+            changePassword(currentPassword: $c, newPassword: $n)
+          }
+        `,
+        { c: t.bootstrap.initialPassword, n: 'Nijo-Tsutsumi-Zuiryuji-7391' },
+        admin,
+      );
       expect(changed.data).toEqual({ changePassword: true });
       expect((await graphql(t.graphqlUrl, d.liftRestriction, {}, admin)).data).toEqual({ liftRestriction: true });
       expect(await probe(t, u)).toEqual(works);
@@ -168,13 +208,19 @@ describe('Art. 23 powers through the gateway', () => {
       expect(await probe(t, u)).toEqual(works);
       const before = await t.db.prisma.application.count();
       const refused = await as(t, fm)(d.form1, { input: facilityInput() });
-      expect(refused.errors?.map((e) => [e.extensions?.code, e.message])).toEqual([['SERVICE_RESTRICTED', 'データ移行中のため参照のみ']]);
+      expect(refused.errors?.map((e) => [e.extensions?.code, e.message])).toEqual([
+        ['SERVICE_RESTRICTED', 'データ移行中のため参照のみ'],
+      ]);
       expect(await t.db.prisma.application.count()).toBe(before);
       expect((await as(t, sa)(d.form1, { input: facilityInput(), paper: '代表者' })).errors).toBeUndefined();
     });
 
     it('OPERATIONS: only the named root fields are refused, however they are written', async () => {
-      await restrict({ scope: 'OPERATIONS', operations: ['submitFacilityRegistration'], message: '施設登録は一時停止中' });
+      await restrict({
+        scope: 'OPERATIONS',
+        operations: ['submitFacilityRegistration'],
+        message: '施設登録は一時停止中',
+      });
       const before = await t.db.prisma.application.count();
       const input = facilityInput();
       const spellings = [
@@ -184,12 +230,18 @@ describe('Art. 23 powers through the gateway', () => {
         `mutation($input: FacilityInput!) { ...Register } fragment Register on Mutation { submitFacilityRegistration(input: $input) { id } }`,
       ];
       for (const query of spellings) {
-        expect({ query, codes: errorCodes(await as(t, fm)(query, { input })) }).toEqual({ query, codes: ['SERVICE_RESTRICTED'] });
+        expect({ query, codes: errorCodes(await as(t, fm)(query, { input })) }).toEqual({
+          query,
+          codes: ['SERVICE_RESTRICTED'],
+        });
       }
       expect(await t.db.prisma.application.count()).toBe(before);
       // Other operations go on.
       expect(await probe(t, u)).toEqual(works);
-      const change = await as(t, fm)(d.form2, { f: fm.facilityId, input: { address: '高岡市中川1-1-30', reason: '移転' } });
+      const change = await as(t, fm)(d.form2, {
+        f: fm.facilityId,
+        input: { address: '高岡市中川1-1-30', reason: '移転' },
+      });
       expect(change.data?.submitFacilityChange.status).toBe('SUBMITTED');
       expect(await probe(t, fm, `{ ... on Query { facilities(first: 1) { items { id } } } }`)).toEqual(works);
     });
@@ -201,11 +253,14 @@ describe('Art. 23 powers through the gateway', () => {
       expect(await probe(t, u)).toEqual(works);
     });
 
-    it.each(['ADMIN_MANAGER', 'HOSPITAL_MANAGER', 'FACILITY_MANAGER', 'USER'] as const)('refuses restrictSystem to the %s (FORBIDDEN, audited)', async (role) => {
-      const actor = role === 'FACILITY_MANAGER' ? fm : role === 'USER' ? u : await actorWithRole(t, role);
-      await expectForbidden(t, actor, d.restrictSystem, { input: { scope: 'WHOLE_SYSTEM', message: '保守作業中' } });
-      expect(await probe(t, u)).toEqual(works);
-    });
+    it.each(['ADMIN_MANAGER', 'HOSPITAL_MANAGER', 'FACILITY_MANAGER', 'USER'] as const)(
+      'refuses restrictSystem to the %s (FORBIDDEN, audited)',
+      async (role) => {
+        const actor = role === 'FACILITY_MANAGER' ? fm : role === 'USER' ? u : await actorWithRole(t, role);
+        await expectForbidden(t, actor, d.restrictSystem, { input: { scope: 'WHOLE_SYSTEM', message: '保守作業中' } });
+        expect(await probe(t, u)).toEqual(works);
+      },
+    );
   });
 
   describe('lockout', () => {
@@ -216,12 +271,24 @@ describe('Art. 23 powers through the gateway', () => {
       for (let i = 0; i < 5; i += 1) wrong.push(await signIn(t, u.accountId, `wrong-${i}`));
       const right = await signIn(t, u.accountId, password);
       const unknown = await signIn(t, 'tk99999999', password);
-      const answers = [...wrong, right, unknown].map((r) => ({ status: r.status, data: r.data ?? null, errors: r.errors }));
+      const answers = [...wrong, right, unknown].map((r) => ({
+        status: r.status,
+        data: r.data ?? null,
+        errors: r.errors,
+      }));
       for (const answer of answers) {
-        expect(answer).toEqual({ status: 200, data: null, errors: [expect.objectContaining({ message: signInRefusal, extensions: { code: 'UNAUTHENTICATED' } })] });
+        expect(answer).toEqual({
+          status: 200,
+          data: null,
+          errors: [expect.objectContaining({ message: signInRefusal, extensions: { code: 'UNAUTHENTICATED' } })],
+        });
         expect(answer.errors).toEqual(answers[0]!.errors);
       }
-      const reasons = (await auditSince(t, mark, { action: 'session.signIn' })).map((r) => [r.outcome, r.actorId, (r.details as { reason: string }).reason]);
+      const reasons = (await auditSince(t, mark, { action: 'session.signIn' })).map((r) => [
+        r.outcome,
+        r.actorId,
+        (r.details as { reason: string }).reason,
+      ]);
       expect(reasons).toEqual([
         ['FAILURE', u.userId, 'wrong-password'],
         ['FAILURE', u.userId, 'wrong-password'],
@@ -236,21 +303,32 @@ describe('Art. 23 powers through the gateway', () => {
       // Once the lock has run out, the right password signs in and the count starts again.
       await t.db.prisma.user.update({ where: { id: u.userId }, data: { lockedUntil: new Date(Date.now() - 1000) } });
       expect((await signIn(t, u.accountId, password)).errors).toBeUndefined();
-      expect(await t.db.prisma.user.findUniqueOrThrow({ where: { id: u.userId } })).toMatchObject({ failedSignIns: 0, lockedUntil: null });
+      expect(await t.db.prisma.user.findUniqueOrThrow({ where: { id: u.userId } })).toMatchObject({
+        failedSignIns: 0,
+        lockedUntil: null,
+      });
     });
 
     it('counts wrong passwords sent in parallel: none is lost', async () => {
       const u = await userWithPassword(t, fm.facilityId);
-      const attempts = await Promise.all(Array.from({ length: 8 }, (_, i) => signIn(t, u.accountId, `parallel-wrong-${i}`)));
+      const attempts = await Promise.all(
+        Array.from({ length: 8 }, (_, i) => signIn(t, u.accountId, `parallel-wrong-${i}`)),
+      );
       expect(attempts.flatMap((r) => errorCodes(r))).toEqual(Array(8).fill('UNAUTHENTICATED'));
       const stored = await t.db.prisma.user.findUniqueOrThrow({ where: { id: u.userId } });
       expect(stored.lockedUntil).not.toBeNull();
-      expect(await t.db.prisma.auditEvent.count({ where: { action: 'session.signIn', outcome: 'FAILURE', actorId: u.userId } })).toBe(8);
+      expect(
+        await t.db.prisma.auditEvent.count({
+          where: { action: 'session.signIn', outcome: 'FAILURE', actorId: u.userId },
+        }),
+      ).toBe(8);
       expect(errorCodes(await signIn(t, u.accountId, password))).toEqual(['UNAUTHENTICATED']);
       // Only the attempts before the lock had their password checked; the rest were refused as locked.
-      const reasons = (await t.db.prisma.auditEvent.findMany({ where: { action: 'session.signIn', outcome: 'FAILURE', actorId: u.userId } })).map(
-        (e) => (e.details as { reason: string }).reason,
-      );
+      const reasons = (
+        await t.db.prisma.auditEvent.findMany({
+          where: { action: 'session.signIn', outcome: 'FAILURE', actorId: u.userId },
+        })
+      ).map((e) => (e.details as { reason: string }).reason);
       expect(reasons.filter((r) => r.startsWith('wrong-password'))).toHaveLength(5);
     });
   });
@@ -263,16 +341,28 @@ describe('Art. 23 powers through the gateway', () => {
       const lastActiveAt = new Date(Date.now() - 181 * day);
       await t.db.prisma.user.update({ where: { id: stale.userId }, data: { lastActiveAt } });
       const now = new Date(lastActiveAt.getTime() + 181 * day);
-      await t.db.prisma.user.update({ where: { id: borderline.userId }, data: { lastActiveAt: new Date(now.getTime() - 179 * day) } });
+      await t.db.prisma.user.update({
+        where: { id: borderline.userId },
+        data: { lastActiveAt: new Date(now.getTime() - 179 * day) },
+      });
       // Issued long ago and never used: counted from issuance.
       const neverUsed = await actorWithRole(t, 'USER', { facilityId: fm.facilityId });
-      await t.db.prisma.user.update({ where: { id: neverUsed.userId }, data: { lastActiveAt: null, createdAt: new Date(now.getTime() - 200 * day) } });
+      await t.db.prisma.user.update({
+        where: { id: neverUsed.userId },
+        data: { lastActiveAt: null, createdAt: new Date(now.getTime() - 200 * day) },
+      });
       const mark = await auditMark(t);
 
-      const disabled = await disableInactiveAccounts({ db: t.db.prisma, settings: { ...t.settings, inactivityDays: 180 }, now: () => now });
+      const disabled = await disableInactiveAccounts({
+        db: t.db.prisma,
+        settings: { ...t.settings, inactivityDays: 180 },
+        now: () => now,
+      });
       expect(disabled).toBe(2);
 
-      const statuses = await t.db.prisma.user.findMany({ where: { id: { in: [stale.userId, borderline.userId, recent.userId, neverUsed.userId] } } });
+      const statuses = await t.db.prisma.user.findMany({
+        where: { id: { in: [stale.userId, borderline.userId, recent.userId, neverUsed.userId] } },
+      });
       expect(Object.fromEntries(statuses.map((s) => [s.id, s.status]))).toEqual({
         [stale.userId]: 'DISABLED_INACTIVE',
         [neverUsed.userId]: 'DISABLED_INACTIVE',
@@ -293,15 +383,27 @@ describe('Art. 23 powers through the gateway', () => {
       );
 
       // Idempotent: a second run finds nothing more.
-      expect(await disableInactiveAccounts({ db: t.db.prisma, settings: { ...t.settings, inactivityDays: 180 }, now: () => now })).toBe(0);
+      expect(
+        await disableInactiveAccounts({
+          db: t.db.prisma,
+          settings: { ...t.settings, inactivityDays: 180 },
+          now: () => now,
+        }),
+      ).toBe(0);
     });
 
     it('lets the system admin reinstate a disabled account, which the next run leaves alone', async () => {
       const stale = await userWithPassword(t, fm.facilityId);
-      await t.db.prisma.user.update({ where: { id: stale.userId }, data: { lastActiveAt: new Date(Date.now() - 200 * day) } });
+      await t.db.prisma.user.update({
+        where: { id: stale.userId },
+        data: { lastActiveAt: new Date(Date.now() - 200 * day) },
+      });
       const settings = { ...t.settings, inactivityDays: 180 };
       expect(await disableInactiveAccounts({ db: t.db.prisma, settings, now: () => new Date() })).toBe(1);
-      expect((await as(t, sa)(d.reinstateUser, { u: stale.userId, reason: '長期休職からの復帰' })).data?.reinstateUser.status).toBe('ACTIVE');
+      expect(
+        (await as(t, sa)(d.reinstateUser, { u: stale.userId, reason: '長期休職からの復帰' })).data?.reinstateUser
+          .status,
+      ).toBe('ACTIVE');
       // The job runs every few hours: a reinstated account must get its 180 days, not be disabled again at once.
       expect(await disableInactiveAccounts({ db: t.db.prisma, settings, now: () => new Date() })).toBe(0);
       expect((await signIn(t, stale.accountId, password)).errors).toBeUndefined();
@@ -333,15 +435,22 @@ describe('the disable-inactive-accounts job on BullMQ', () => {
     const stale = await actorWithRole(t, 'USER', { facilityId: fm.facilityId });
     const recent = await actorWithRole(t, 'USER', { facilityId: fm.facilityId });
     expect(await probe(t, stale)).toEqual(works);
-    await t.db.prisma.user.update({ where: { id: stale.userId }, data: { lastActiveAt: new Date(Date.now() - 200 * day) } });
+    await t.db.prisma.user.update({
+      where: { id: stale.userId },
+      data: { lastActiveAt: new Date(Date.now() - 200 * day) },
+    });
 
     const job = await queue.add('disable-inactive-accounts', {});
     await job.waitUntilFinished(events, 20_000);
 
-    expect((await t.db.prisma.user.findUniqueOrThrow({ where: { id: stale.userId } })).status).toBe('DISABLED_INACTIVE');
+    expect((await t.db.prisma.user.findUniqueOrThrow({ where: { id: stale.userId } })).status).toBe(
+      'DISABLED_INACTIVE',
+    );
     expect((await t.db.prisma.user.findUniqueOrThrow({ where: { id: recent.userId } })).status).toBe('ACTIVE');
     expect(await probe(t, stale)).toEqual(sessionEnded);
     expect(await probe(t, recent)).toEqual(works);
-    expect(await t.db.prisma.auditEvent.count({ where: { action: 'account.disableInactive', targetId: stale.userId } })).toBe(1);
+    expect(
+      await t.db.prisma.auditEvent.count({ where: { action: 'account.disableInactive', targetId: stale.userId } }),
+    ).toBe(1);
   });
 });

@@ -10,7 +10,11 @@ const forward = `mutation($id: ID!, $note: String) { forwardFault(id: $id, note:
 const investigate = `mutation($id: ID!) { investigateFault(id: $id) { id status } }`;
 const resolve = `mutation($id: ID!, $response: String!) { resolveFault(id: $id, response: $response) { id status response steps { status actorRole note } } }`;
 const list = `{ faultReports { id status } }`;
-const input = { occurredAt: '2026-11-25T09:30:00+09:00', summary: '画面が表示されない', details: '部屋のタイムラインが読み込み中のまま止まる' };
+const input = {
+  occurredAt: '2026-11-25T09:30:00+09:00',
+  summary: '画面が表示されない',
+  details: '部屋のタイムラインが読み込み中のまま止まる',
+};
 
 describe('fault reports (Art. 22)', () => {
   let t: TestSystem;
@@ -31,7 +35,11 @@ describe('fault reports (Art. 22)', () => {
     const reported = await as(t, user)(report, { input });
     expect(reported.errors).toBeUndefined();
     const fault = reported.data?.reportFault;
-    expect(fault).toMatchObject({ status: 'REPORTED', facility: { id: fm.facilityId }, reportedBy: { id: user.userId } });
+    expect(fault).toMatchObject({
+      status: 'REPORTED',
+      facility: { id: fm.facilityId },
+      reportedBy: { id: user.userId },
+    });
 
     // A manager of another facility does not even learn the report exists.
     expect((await as(t, otherFm)(forward, { id: fault.id })).errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
@@ -52,12 +60,17 @@ describe('fault reports (Art. 22)', () => {
         { status: 'RESOLVED', actorRole: 'SYSTEM_ADMIN', note: 'ブラウザの更新で解消。原因はキャッシュ。' },
       ],
     });
-    expect(await t.db.prisma.auditEvent.count({ where: { targetId: fault.id, outcome: 'SUCCESS', action: { startsWith: 'fault.' } } })).toBe(4);
+    expect(
+      await t.db.prisma.auditEvent.count({
+        where: { targetId: fault.id, outcome: 'SUCCESS', action: { startsWith: 'fault.' } },
+      }),
+    ).toBe(4);
   });
 
   it('shows reports to the reporter, its facility manager and the system admin only', async () => {
     const fault = (await as(t, user)(report, { input })).data?.reportFault;
-    const seen = async (actor: Actor) => ((await as(t, actor)(list, {})).data?.faultReports as Array<{ id: string }>).some((f) => f.id === fault.id);
+    const seen = async (actor: Actor) =>
+      ((await as(t, actor)(list, {})).data?.faultReports as Array<{ id: string }>).some((f) => f.id === fault.id);
     expect([await seen(user), await seen(fm), await seen(sa), await seen(otherFm)]).toEqual([true, true, true, false]);
   });
 

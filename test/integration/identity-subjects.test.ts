@@ -56,9 +56,16 @@ describe('subjects through the gateway', () => {
   });
 
   it('defaults sex to UNKNOWN and identifiers to none', async () => {
-    const response = await as(t, user)(register, { input: input({ name: '二上 次郎', nameKana: 'フタガミ ジロウ', category: 'OTHER_APPROVED_BY_CITY' }) });
+    const response = await as(t, user)(register, {
+      input: input({ name: '二上 次郎', nameKana: 'フタガミ ジロウ', category: 'OTHER_APPROVED_BY_CITY' }),
+    });
     expect(response.errors).toBeUndefined();
-    expect(response.data?.registerSubject).toMatchObject({ sex: 'UNKNOWN', address: null, category: 'OTHER_APPROVED_BY_CITY', identifiers: [] });
+    expect(response.data?.registerSubject).toMatchObject({
+      sex: 'UNKNOWN',
+      address: null,
+      category: 'OTHER_APPROVED_BY_CITY',
+      identifiers: [],
+    });
   });
 
   describe('one subject per person', () => {
@@ -76,7 +83,9 @@ describe('subjects through the gateway', () => {
       const mark = await auditMark(t);
       const response = await as(t, user)(find, { k: spelling, b: '1940-04-01' });
       expect(response.errors).toBeUndefined();
-      expect(response.data?.findSubjects).toEqual([expect.objectContaining({ id: taroId, nameKana: 'タカオカ タロウ' })]);
+      expect(response.data?.findSubjects).toEqual([
+        expect.objectContaining({ id: taroId, nameKana: 'タカオカ タロウ' }),
+      ]);
       const reads = await auditSince(t, mark, { actorId: user.userId });
       expect(reads.map((r) => [r.action, r.outcome, r.targetId])).toEqual([
         ['subject.find', 'SUCCESS', null],
@@ -89,17 +98,35 @@ describe('subjects through the gateway', () => {
       expect((await as(t, user)(find, { k: 'たかおか はなこ', b: '1940-04-01' })).data?.findSubjects).toEqual([]);
     });
 
-    it.each(spellings.slice(1))('refuses to register %s again: CONFLICT, revealing nothing, writing nothing', async (spelling) => {
-      const mark = await auditMark(t);
-      const response = await expectRefused(t, sa, register, { input: input({ name: '別の 表記', nameKana: spelling }) }, 'CONFLICT');
-      const error = response.errors?.[0];
-      expect(error?.message).toBe('a subject with the same kana name and birth date is already registered; ask whether a room exists (askRoomExists) to be related to it');
-      expect(error?.extensions).toEqual({ code: 'CONFLICT' });
-      expect(JSON.stringify(response)).not.toContain(taroId);
-      expect(await t.db.prisma.subject.count({ where: { nameKey: 'タカオカタロウ' } })).toBe(1);
-      const audit = await auditSince(t, mark, { action: 'subject.register' });
-      expect(audit).toEqual([expect.objectContaining({ outcome: 'FAILURE', actorId: sa.userId, targetId: null, details: { reason: 'DUPLICATE_SUBJECT' } })]);
-    });
+    it.each(spellings.slice(1))(
+      'refuses to register %s again: CONFLICT, revealing nothing, writing nothing',
+      async (spelling) => {
+        const mark = await auditMark(t);
+        const response = await expectRefused(
+          t,
+          sa,
+          register,
+          { input: input({ name: '別の 表記', nameKana: spelling }) },
+          'CONFLICT',
+        );
+        const error = response.errors?.[0];
+        expect(error?.message).toBe(
+          'a subject with the same kana name and birth date is already registered; ask whether a room exists (askRoomExists) to be related to it',
+        );
+        expect(error?.extensions).toEqual({ code: 'CONFLICT' });
+        expect(JSON.stringify(response)).not.toContain(taroId);
+        expect(await t.db.prisma.subject.count({ where: { nameKey: 'タカオカタロウ' } })).toBe(1);
+        const audit = await auditSince(t, mark, { action: 'subject.register' });
+        expect(audit).toEqual([
+          expect.objectContaining({
+            outcome: 'FAILURE',
+            actorId: sa.userId,
+            targetId: null,
+            details: { reason: 'DUPLICATE_SUBJECT' },
+          }),
+        ]);
+      },
+    );
 
     it('finds nothing for a user with no care relationship with the subject, as if it did not exist (only the search is audited)', async () => {
       const stranger = await actorWithRole(t, 'USER');
@@ -113,7 +140,9 @@ describe('subjects through the gateway', () => {
     });
 
     it('registers the same name with another birth date: a different person', async () => {
-      const response = await as(t, sa)(register, { input: input({ nameKana: 'たかおか たろう', birthDate: '1941-04-01' }) });
+      const response = await as(t, sa)(register, {
+        input: input({ nameKana: 'たかおか たろう', birthDate: '1941-04-01' }),
+      });
       expect(response.errors).toBeUndefined();
     });
 
@@ -121,18 +150,37 @@ describe('subjects through the gateway', () => {
       const before = await t.db.prisma.subject.count();
       const spellingsOfJiro = ['モリヤマ ジロウ', 'もりやま　じろう', 'ﾓﾘﾔﾏｼﾞﾛｳ', 'ﾓﾘﾔﾏ ｼﾞﾛｳ'];
       const attempts = [...spellingsOfJiro, ...spellingsOfJiro];
-      const responses = await Promise.all(attempts.map((k) => as(t, sa)(register, { input: input({ name: '守山 次郎', nameKana: k, birthDate: '1939-03-03' }) })));
+      const responses = await Promise.all(
+        attempts.map((k) =>
+          as(t, sa)(register, { input: input({ name: '守山 次郎', nameKana: k, birthDate: '1939-03-03' }) }),
+        ),
+      );
       expect(responses.flatMap(errorCodes)).toEqual(Array(attempts.length - 1).fill('CONFLICT'));
       expect(await t.db.prisma.subject.count()).toBe(before + 1);
     });
 
     it('matches a subject written before name_key existed', async () => {
       const legacy = await t.db.prisma.subject.create({
-        data: { id: '4f1c7a52-9d1e-4c3b-8f7a-2b6d0e9c1a11', name: '古い 記録', nameKana: 'ﾌﾙｲ ｷﾛｸ', birthDate: new Date('1930-01-01T00:00:00Z'), registeredBy: sa.userId, registeredFacilityId: sa.facilityId },
+        data: {
+          id: '4f1c7a52-9d1e-4c3b-8f7a-2b6d0e9c1a11',
+          name: '古い 記録',
+          nameKana: 'ﾌﾙｲ ｷﾛｸ',
+          birthDate: new Date('1930-01-01T00:00:00Z'),
+          registeredBy: sa.userId,
+          registeredFacilityId: sa.facilityId,
+        },
       });
       await syncCare(t, legacy.id);
-      expect((await as(t, sa)(find, { k: 'ふるい きろく', b: '1930-01-01' })).data?.findSubjects).toEqual([expect.objectContaining({ id: legacy.id })]);
-      await expectRefused(t, sa, register, { input: input({ nameKana: 'フルイキロク', birthDate: '1930-01-01' }) }, 'CONFLICT');
+      expect((await as(t, sa)(find, { k: 'ふるい きろく', b: '1930-01-01' })).data?.findSubjects).toEqual([
+        expect.objectContaining({ id: legacy.id }),
+      ]);
+      await expectRefused(
+        t,
+        sa,
+        register,
+        { input: input({ nameKana: 'フルイキロク', birthDate: '1930-01-01' }) },
+        'CONFLICT',
+      );
     });
   });
 
@@ -140,13 +188,37 @@ describe('subjects through the gateway', () => {
     it.each([
       ['an oversized address', { address: 'あ'.repeat(301) }, 'address'],
       ['an empty address', { address: '  ' }, 'address'],
-      ['11 identifiers', { identifiers: Array.from({ length: 11 }, (_, i) => ({ system: 'urn:x', value: String(i) })) }, 'identifiers'],
-      ['a repeated identifier', { identifiers: [{ system: 'urn:x', value: '1' }, { system: 'urn:x', value: '1' }] }, 'identifiers'],
-      ['an oversized identifier system', { identifiers: [{ system: 'x'.repeat(101), value: '1' }] }, 'identifiers.0.system'],
+      [
+        '11 identifiers',
+        { identifiers: Array.from({ length: 11 }, (_, i) => ({ system: 'urn:x', value: String(i) })) },
+        'identifiers',
+      ],
+      [
+        'a repeated identifier',
+        {
+          identifiers: [
+            { system: 'urn:x', value: '1' },
+            { system: 'urn:x', value: '1' },
+          ],
+        },
+        'identifiers',
+      ],
+      [
+        'an oversized identifier system',
+        { identifiers: [{ system: 'x'.repeat(101), value: '1' }] },
+        'identifiers.0.system',
+      ],
       ['an empty identifier value', { identifiers: [{ system: 'urn:x', value: ' ' }] }, 'identifiers.0.value'],
       ['kana with kanji', { nameKana: 'たかおか 太郎' }, 'nameKana'],
     ])('%s', async (_label, overrides, field) => {
-      await expectRefused(t, sa, register, { input: input({ nameKana: 'イサミ ヨウコ', ...overrides }) }, 'BAD_USER_INPUT', field);
+      await expectRefused(
+        t,
+        sa,
+        register,
+        { input: input({ nameKana: 'イサミ ヨウコ', ...overrides }) },
+        'BAD_USER_INPUT',
+        field,
+      );
     });
 
     // The gateway checks variables against the schema before any subgraph

@@ -2,7 +2,14 @@
 // request), the system admin's view of copied decisions, and the audit
 // trail query.
 import { actorWithRole, type Actor } from '../support/actors';
-import { as, documents as d, expectForbidden, signIn, submitted, userRegistrationInput } from '../support/identity-fixtures';
+import {
+  as,
+  documents as d,
+  expectForbidden,
+  signIn,
+  submitted,
+  userRegistrationInput,
+} from '../support/identity-fixtures';
 import { startTestSystem, type TestSystem } from '../support/test-system';
 
 const resetPassword = `mutation($u: ID!, $reason: String!) { resetPassword(userId: $u, reason: $reason) { user { id } initialPassword } }`;
@@ -22,7 +29,10 @@ describe('identity support operations', () => {
 
   it('resets a forgotten password: one-time password, sessions ended, lock cleared, first sign-in must change it', async () => {
     const user = await actorWithRole(t, 'USER', { facilityId: fm.facilityId });
-    await t.db.prisma.user.update({ where: { id: user.userId }, data: { failedSignIns: 5, lockedUntil: new Date(Date.now() + 60_000) } });
+    await t.db.prisma.user.update({
+      where: { id: user.userId },
+      data: { failedSignIns: 5, lockedUntil: new Date(Date.now() + 60_000) },
+    });
     const reset = await as(t, am)(resetPassword, { u: user.userId, reason: '本人からの申し出 (施設管理責任者経由)' });
     expect(reset.errors).toBeUndefined();
     const initialPassword = reset.data?.resetPassword.initialPassword as string;
@@ -31,7 +41,9 @@ describe('identity support operations', () => {
     expect((await as(t, user)(d.facilities, {})).status).toBe(401);
     const signedIn = await signIn(t, user.accountId, initialPassword);
     expect(signedIn.data?.signIn.mustChangePassword).toBe(true);
-    const audit = await t.db.prisma.auditEvent.findFirst({ where: { action: 'password.reset', targetId: user.userId } });
+    const audit = await t.db.prisma.auditEvent.findFirst({
+      where: { action: 'password.reset', targetId: user.userId },
+    });
     expect(audit).toMatchObject({ outcome: 'SUCCESS', actorId: am.userId });
     expect(JSON.stringify(audit?.details)).not.toContain(initialPassword);
   });
@@ -46,11 +58,19 @@ describe('identity support operations', () => {
   });
 
   it('shows the system admin the decisions copied to it', async () => {
-    const id = await submitted(as(t, fm)(d.form4, { f: fm.facilityId, input: userRegistrationInput('USER') }), 'submitUserRegistration');
+    const id = await submitted(
+      as(t, fm)(d.form4, { f: fm.facilityId, input: userRegistrationInput('USER') }),
+      'submitUserRegistration',
+    );
     expect((await as(t, am)(d.approve, { id })).errors).toBeUndefined();
-    const copies = await as(t, sa)(`{ applications(copiedToSystemAdmin: true) { items { id copyToSystemAdmin } } }`, {});
+    const copies = await as(t, sa)(
+      `{ applications(copiedToSystemAdmin: true) { items { id copyToSystemAdmin } } }`,
+      {},
+    );
     expect(copies.data?.applications.items).toContainEqual({ id, copyToSystemAdmin: true });
-    expect(copies.data?.applications.items.every((a: { copyToSystemAdmin: boolean }) => a.copyToSystemAdmin)).toBe(true);
+    expect(copies.data?.applications.items.every((a: { copyToSystemAdmin: boolean }) => a.copyToSystemAdmin)).toBe(
+      true,
+    );
   });
 
   it('lets the system admin page through the audit trail, and nobody else', async () => {
@@ -68,6 +88,8 @@ describe('identity support operations', () => {
     expect(bad.errors?.[0]?.extensions).toEqual({ code: 'BAD_USER_INPUT', field: 'after' });
     await expectForbidden(t, am, query, {});
     // Reading the trail is itself on the trail.
-    expect(await t.db.prisma.auditEvent.count({ where: { action: 'audit.read', actorId: sa.userId } })).toBeGreaterThanOrEqual(2);
+    expect(
+      await t.db.prisma.auditEvent.count({ where: { action: 'audit.read', actorId: sa.userId } }),
+    ).toBeGreaterThanOrEqual(2);
   });
 });

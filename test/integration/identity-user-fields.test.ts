@@ -60,7 +60,16 @@ describe('who sees a colleague’s account fields', () => {
     await t?.stop();
   });
 
-  const visible = () => ({ id: nurse.userId, name: expect.any(String), nameKana: 'テスト', role: 'USER', facility: { id: fm.facilityId }, accountId: nurse.accountId, status: 'ACTIVE', lastActiveAt: lastActiveAt.toISOString() });
+  const visible = () => ({
+    id: nurse.userId,
+    name: expect.any(String),
+    nameKana: 'テスト',
+    role: 'USER',
+    facility: { id: fm.facilityId },
+    accountId: nurse.accountId,
+    status: 'ACTIVE',
+    lastActiveAt: lastActiveAt.toISOString(),
+  });
   const hidden = () => ({ ...visible(), accountId: null, status: null, lastActiveAt: null });
 
   it('straight at identity: the person, its facility manager, the system admin and an admin manager see them; a co-member of another facility, a same-facility colleague and another facility’s manager get null, without an error', async () => {
@@ -75,7 +84,11 @@ describe('who sees a colleague’s account fields', () => {
     ];
     for (const [label, viewer, expected] of cases) {
       const answer = await identity.as(viewer)(d.entity, { id: nurse.userId });
-      expect({ label, errors: answer.errors, user: answer.data?._entities[0] }).toEqual({ label, errors: undefined, user: expected });
+      expect({ label, errors: answer.errors, user: answer.data?._entities[0] }).toEqual({
+        label,
+        errors: undefined,
+        user: expected,
+      });
     }
   });
 
@@ -83,7 +96,9 @@ describe('who sees a colleague’s account fields', () => {
     const seenBy = async (viewer: Actor) => {
       const answer = await graphql(t.graphqlUrl, d.members, { r: roomId }, viewer.headers);
       expect(answer.errors).toBeUndefined();
-      return answer.data?.room.members.map((m: { user: { id: string } }) => m.user).find((u: { id: string }) => u.id === nurse.userId);
+      return answer.data?.room.members
+        .map((m: { user: { id: string } }) => m.user)
+        .find((u: { id: string }) => u.id === nurse.userId);
     };
     expect(await seenBy(coMember)).toEqual(hidden());
     expect(await seenBy(colleague)).toEqual(hidden());

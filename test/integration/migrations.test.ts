@@ -37,7 +37,9 @@ describe('migrations', () => {
       expect(await withPgClient(url, applyMigrations)).toEqual(all);
       expect(await withPgClient(url, applyMigrations)).toEqual([]);
       const schemas = await withPgClient(url, (db) =>
-        db.query<{ nspname: string }>("SELECT nspname FROM pg_namespace WHERE nspname IN ('identity','rooms','consent','integration') ORDER BY 1"),
+        db.query<{ nspname: string }>(
+          "SELECT nspname FROM pg_namespace WHERE nspname IN ('identity','rooms','consent','integration') ORDER BY 1",
+        ),
       );
       expect(schemas.map((s) => s.nspname)).toEqual(['consent', 'identity', 'integration', 'rooms']);
     });

@@ -27,7 +27,15 @@ import { startTestSystem, type TestSystem } from '../support/test-system';
 const runs = Number(process.env.MODEL_RUNS ?? 6);
 
 /** What the sequences reached, printed by `npm run test:model` so a quiet run can be told from a shallow one. */
-const reached = { reads: 0, readsRefused: 0, writes: 0, writesRefused: 0, roomsOpened: 0, roomsClosed: 0, departures: 0 };
+const reached = {
+  reads: 0,
+  readsRefused: 0,
+  writes: 0,
+  writesRefused: 0,
+  roomsOpened: 0,
+  roomsClosed: 0,
+  departures: 0,
+};
 
 // --- The model -------------------------------------------------------------
 
@@ -76,7 +84,11 @@ function related(model: Model, u: number, s: ModelSubject): boolean {
   if (inUse) return false;
   const lastEnd = Math.max(-1, ...s.rooms.map((room) => room.closedAt ?? room.openedAt));
   return [...s.steps, ...s.pending].some(
-    (step) => step.at > lastEnd && (step.user === u || (model.users[step.user]!.facility === user.facility && (user.role === 'USER' || user.role === 'FACILITY_MANAGER'))),
+    (step) =>
+      step.at > lastEnd &&
+      (step.user === u ||
+        (model.users[step.user]!.facility === user.facility &&
+          (user.role === 'USER' || user.role === 'FACILITY_MANAGER'))),
   );
 }
 
@@ -108,7 +120,8 @@ const q = {
   close: `mutation($r: ID!) { closeRoom(roomId: $r, reason: MOVED) { id } }`,
 };
 
-const as = (real: Real, u: number, query: string, variables: Record<string, unknown> = {}) => graphql(real.t.graphqlUrl, query, variables, real.actors[u]!.headers);
+const as = (real: Real, u: number, query: string, variables: Record<string, unknown> = {}) =>
+  graphql(real.t.graphqlUrl, query, variables, real.actors[u]!.headers);
 const succeeded = (response: GraphQLResponse<unknown>) => !response.errors && response.status === 200;
 const refusal = (response: GraphQLResponse<unknown>) => response.errors?.[0]?.extensions?.code;
 
@@ -122,13 +135,24 @@ async function settle(model: Model, real: Real): Promise<void> {
 }
 
 function describeModel(model: Model): string {
-  return JSON.stringify({ users: model.users, subjects: model.subjects.map((s) => ({ ...s, rooms: s.rooms.map((r) => ({ ...r, members: [...r.members] })) })) });
+  return JSON.stringify({
+    users: model.users,
+    subjects: model.subjects.map((s) => ({ ...s, rooms: s.rooms.map((r) => ({ ...r, members: [...r.members] })) })),
+  });
 }
 
 /** The property, with the model in the message when it fails. */
-function expectSame(model: Model, what: string, real: boolean, expected: boolean, response?: GraphQLResponse<unknown>): void {
+function expectSame(
+  model: Model,
+  what: string,
+  real: boolean,
+  expected: boolean,
+  response?: GraphQLResponse<unknown>,
+): void {
   if (real !== expected) {
-    throw new Error(`${what}: the system ${real ? 'allowed' : `refused (${JSON.stringify(response?.errors)})`} but the model says ${expected ? 'allowed' : 'refused'}; model ${describeModel(model)}`);
+    throw new Error(
+      `${what}: the system ${real ? 'allowed' : `refused (${JSON.stringify(response?.errors)})`} but the model says ${expected ? 'allowed' : 'refused'}; model ${describeModel(model)}`,
+    );
   }
 }
 
@@ -144,14 +168,24 @@ class Register implements Cmd {
     const user = model.users[this.u]!;
     const expected = user.active && subjectRoles.has(user.role);
     expectSame(model, this.toString(), succeeded(response), expected, response);
-    if (succeeded(response)) model.subjects.push({ id: (response.data as any).registerSubject.id, steps: [{ user: this.u, at: model.clock }], consent: 'NONE', rooms: [], pending: [] });
+    if (succeeded(response))
+      model.subjects.push({
+        id: (response.data as any).registerSubject.id,
+        steps: [{ user: this.u, at: model.clock }],
+        consent: 'NONE',
+        rooms: [],
+        pending: [],
+      });
     await settle(model, real);
   }
   toString = () => `Register(u${this.u})`;
 }
 
 class Read implements Cmd {
-  constructor(readonly u: number, readonly s: number) {}
+  constructor(
+    readonly u: number,
+    readonly s: number,
+  ) {}
   check = (model: Readonly<Model>) => model.subjects.length > 0;
   async run(model: Model, real: Real) {
     const subject = pick(model.subjects, this.s);
@@ -166,7 +200,11 @@ class Read implements Cmd {
 }
 
 class ConsentWrite implements Cmd {
-  constructor(readonly u: number, readonly s: number, readonly withdraw: boolean) {}
+  constructor(
+    readonly u: number,
+    readonly s: number,
+    readonly withdraw: boolean,
+  ) {}
   check = (model: Readonly<Model>) => model.subjects.length > 0;
   async run(model: Model, real: Real) {
     model.clock += 1;
@@ -193,7 +231,12 @@ class ConsentWrite implements Cmd {
 
 /** Form 8 by a user, confirmed by its facility manager, then approved (or, when it cannot open, rejected) by a decider. */
 class AskForRoom implements Cmd {
-  constructor(readonly u: number, readonly s: number, readonly memberPicks: number[], readonly decider: number) {}
+  constructor(
+    readonly u: number,
+    readonly s: number,
+    readonly memberPicks: number[],
+    readonly decider: number,
+  ) {}
   check = (model: Readonly<Model>) => model.subjects.length > 0;
   async run(model: Model, real: Real) {
     model.clock += 1;
@@ -211,22 +254,36 @@ class AskForRoom implements Cmd {
     subject.pending.push(form);
     await settle(model, real);
 
-    const manager = model.users.findIndex((m) => m.role === 'FACILITY_MANAGER' && m.facility === user.facility && m.active);
+    const manager = model.users.findIndex(
+      (m) => m.role === 'FACILITY_MANAGER' && m.facility === user.facility && m.active,
+    );
     if (manager < 0) return;
     if (!succeeded(await as(real, manager, q.confirm, { id: applicationId }))) throw new Error('confirmation refused');
     form.forwarded = true;
     await settle(model, real);
 
-    const decider = [this.decider, ...model.users.keys()].find((d) => deciders.has(model.users[d % model.users.length]!.role) && model.users[d % model.users.length]!.active);
+    const decider = [this.decider, ...model.users.keys()].find(
+      (d) => deciders.has(model.users[d % model.users.length]!.role) && model.users[d % model.users.length]!.active,
+    );
     if (decider === undefined) return;
     const d = decider % model.users.length;
     model.clock += 1;
     const approved = await as(real, d, q.approve, { id: applicationId });
-    const mayOpen = subject.consent === 'GRANTED' && subject.rooms.every((room) => room.closed) && members.every((m) => model.users[m]!.active);
+    const mayOpen =
+      subject.consent === 'GRANTED' &&
+      subject.rooms.every((room) => room.closed) &&
+      members.every((m) => model.users[m]!.active);
     expectSame(model, `${this.toString()} approval`, succeeded(approved), mayOpen, approved);
     if (succeeded(approved)) {
       reached.roomsOpened += 1;
-      subject.rooms.push({ id: (approved.data as any).approveRoomApplication.room.id, opener: d, members: new Set(members), closed: false, openedAt: model.clock, closedAt: null });
+      subject.rooms.push({
+        id: (approved.data as any).approveRoomApplication.room.id,
+        opener: d,
+        members: new Set(members),
+        closed: false,
+        openedAt: model.clock,
+        closedAt: null,
+      });
     } else if (!succeeded(await as(real, d, q.reject, { id: applicationId }))) {
       throw new Error('rejection refused');
     }
@@ -238,11 +295,18 @@ class AskForRoom implements Cmd {
 
 /** The room's manager (its opener) adds, removes or closes (paper Forms 9 and 10). */
 class ManageRoom implements Cmd {
-  constructor(readonly action: 'add' | 'remove' | 'close', readonly s: number, readonly v: number) {}
+  constructor(
+    readonly action: 'add' | 'remove' | 'close',
+    readonly s: number,
+    readonly v: number,
+  ) {}
   check = (model: Readonly<Model>) => model.subjects.some((s) => s.rooms.length > 0);
   async run(model: Model, real: Real) {
     model.clock += 1;
-    const subject = pick(model.subjects.filter((s) => s.rooms.length > 0), this.s);
+    const subject = pick(
+      model.subjects.filter((s) => s.rooms.length > 0),
+      this.s,
+    );
     const room = subject.rooms[subject.rooms.length - 1]!;
     const v = this.v % model.users.length;
     const opener = model.users[room.opener]!;
@@ -251,7 +315,11 @@ class ManageRoom implements Cmd {
       opener.active &&
       deciders.has(opener.role) &&
       !room.closed &&
-      (this.action === 'add' ? model.users[v]!.active && !room.members.has(v) : this.action === 'remove' ? room.members.has(v) : true);
+      (this.action === 'add'
+        ? model.users[v]!.active && !room.members.has(v)
+        : this.action === 'remove'
+          ? room.members.has(v)
+          : true);
     expectSame(model, this.toString(), succeeded(response), expected, response);
     if (succeeded(response)) {
       if (this.action === 'add') room.members.add(v);
@@ -269,15 +337,22 @@ class ManageRoom implements Cmd {
 
 /** Art. 23 suspension (keeps memberships) or retirement (Form 5: leaves every room), as the directory job sees them. */
 class Depart implements Cmd {
-  constructor(readonly u: number, readonly retire: boolean) {}
+  constructor(
+    readonly u: number,
+    readonly retire: boolean,
+  ) {}
   check = (model: Readonly<Model>) => model.users[this.u]!.active;
   async run(model: Model, real: Real) {
     const actor = real.actors[this.u]!;
-    await real.t.db.prisma.user.update({ where: { id: actor.userId }, data: { status: this.retire ? 'RETIRED' : 'SUSPENDED' } });
+    await real.t.db.prisma.user.update({
+      where: { id: actor.userId },
+      data: { status: this.retire ? 'RETIRED' : 'SUSPENDED' },
+    });
     await syncDirectory(real.t, { userId: actor.userId });
     model.users[this.u]!.active = false;
     reached.departures += 1;
-    if (this.retire) for (const subject of model.subjects) for (const room of subject.rooms) room.members.delete(this.u);
+    if (this.retire)
+      for (const subject of model.subjects) for (const room of subject.rooms) room.members.delete(this.u);
     await settle(model, real);
   }
   toString = () => `${this.retire ? 'Retire' : 'Suspend'}(u${this.u})`;
@@ -303,33 +378,52 @@ describe('need to know, model-based: no sequence lets anyone without a care rela
     t = await startTestSystem({ workers: false });
   });
   afterAll(async () => {
-    if (process.env.MODEL_STATS) console.log(`need-to-know model: ${runs} sequences reached ${JSON.stringify(reached)}`);
+    if (process.env.MODEL_STATS)
+      console.log(`need-to-know model: ${runs} sequences reached ${JSON.stringify(reached)}`);
     await t.stop();
   });
 
-  it(`agrees with the model on every read and write (${runs} random sequences)`, async () => {
-    const u = fc.nat(cast.length - 1);
-    const s = fc.nat(3);
-    const commands = [
-      u.map((n) => new Register(n)),
-      fc.tuple(u, s).map(([a, b]) => new Read(a, b)),
-      fc.tuple(u, s).map(([a, b]) => new Read(a, b)),
-      fc.tuple(u, s, fc.boolean()).map(([a, b, w]) => new ConsentWrite(a, b, w)),
-      fc.tuple(u, s, fc.array(u, { minLength: 1, maxLength: 3 }), u).map(([a, b, m, d]) => new AskForRoom(a, b, m, d)),
-      fc.tuple(fc.constantFrom('add' as const, 'remove' as const, 'close' as const), s, u).map(([a, b, v]) => new ManageRoom(a, b, v)),
-      fc.tuple(u, fc.boolean()).map(([a, r]) => new Depart(a, r)),
-    ];
-    await fc.assert(
-      fc.asyncProperty(fc.commands(commands, { maxCommands: 20 }), async (cmds) => {
-        // A fresh cast for every sequence: departures and memberships never leak between runs.
-        const facilities = Array.from({ length: 5 }, () => randomUUID());
-        for (const id of facilities) await t.db.prisma.facility.create({ data: { id, name: `模型施設 ${id.slice(0, 4)}`, kind: 'MEDICAL_INSTITUTION', insideCity: true, address: 'Takaoka' } });
-        const actors: Actor[] = [];
-        for (const member of cast) actors.push(await actorWithRole(t, member.role, { facilityId: facilities[member.facility] }));
-        const model: Model = { users: cast.map((member) => ({ ...member, active: true })), subjects: [], clock: 0 };
-        await fc.asyncModelRun(() => ({ model, real: { t, actors } }), cmds);
-      }),
-      { numRuns: runs, endOnFailure: true },
-    );
-  }, 30_000 + runs * 20_000);
+  it(
+    `agrees with the model on every read and write (${runs} random sequences)`,
+    async () => {
+      const u = fc.nat(cast.length - 1);
+      const s = fc.nat(3);
+      const commands = [
+        u.map((n) => new Register(n)),
+        fc.tuple(u, s).map(([a, b]) => new Read(a, b)),
+        fc.tuple(u, s).map(([a, b]) => new Read(a, b)),
+        fc.tuple(u, s, fc.boolean()).map(([a, b, w]) => new ConsentWrite(a, b, w)),
+        fc
+          .tuple(u, s, fc.array(u, { minLength: 1, maxLength: 3 }), u)
+          .map(([a, b, m, d]) => new AskForRoom(a, b, m, d)),
+        fc
+          .tuple(fc.constantFrom('add' as const, 'remove' as const, 'close' as const), s, u)
+          .map(([a, b, v]) => new ManageRoom(a, b, v)),
+        fc.tuple(u, fc.boolean()).map(([a, r]) => new Depart(a, r)),
+      ];
+      await fc.assert(
+        fc.asyncProperty(fc.commands(commands, { maxCommands: 20 }), async (cmds) => {
+          // A fresh cast for every sequence: departures and memberships never leak between runs.
+          const facilities = Array.from({ length: 5 }, () => randomUUID());
+          for (const id of facilities)
+            await t.db.prisma.facility.create({
+              data: {
+                id,
+                name: `模型施設 ${id.slice(0, 4)}`,
+                kind: 'MEDICAL_INSTITUTION',
+                insideCity: true,
+                address: 'Takaoka',
+              },
+            });
+          const actors: Actor[] = [];
+          for (const member of cast)
+            actors.push(await actorWithRole(t, member.role, { facilityId: facilities[member.facility] }));
+          const model: Model = { users: cast.map((member) => ({ ...member, active: true })), subjects: [], clock: 0 };
+          await fc.asyncModelRun(() => ({ model, real: { t, actors } }), cmds);
+        }),
+        { numRuns: runs, endOnFailure: true },
+      );
+    },
+    30_000 + runs * 20_000,
+  );
 });

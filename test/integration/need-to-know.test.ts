@@ -40,7 +40,7 @@ function uniqueKana(): string {
   return Array.from({ length: 10 }, () => kana[Math.floor(Math.random() * kana.length)]).join('');
 }
 
-describe('need to know: a subject\'s data only for those who care for them', () => {
+describe("need to know: a subject's data only for those who care for them", () => {
   let t: TestSystem;
   let carer: Actor;
   let colleague: Actor;
@@ -54,7 +54,8 @@ describe('need to know: a subject\'s data only for those who care for them', () 
   let exceptionId: string;
   const kana = uniqueKana();
   const roles = new Map<string, Role>();
-  const as = (actor: Actor, query: string, variables: Record<string, unknown> = {}) => graphql(t.graphqlUrl, query, variables, actor.headers);
+  const as = (actor: Actor, query: string, variables: Record<string, unknown> = {}) =>
+    graphql(t.graphqlUrl, query, variables, actor.headers);
   const ok = async (actor: Actor, query: string, variables: Record<string, unknown> = {}) => {
     const response = await as(actor, query, variables);
     if (response.errors) throw new Error(`${query.slice(0, 40)}: ${JSON.stringify(response.errors)}`);
@@ -66,7 +67,12 @@ describe('need to know: a subject\'s data only for those who care for them', () 
   };
 
   /** Calls one subgraph straight, with the token the gateway would mint for the actor. */
-  async function direct(subgraph: 'identity' | 'rooms' | 'consent', actor: Actor, query: string, variables: Record<string, unknown>) {
+  async function direct(
+    subgraph: 'identity' | 'rooms' | 'consent',
+    actor: Actor,
+    query: string,
+    variables: Record<string, unknown>,
+  ) {
     const sign = await internalTokenSigner(t.internalKeys.privateKeyPem);
     const principal: UserPrincipal = {
       kind: 'user',
@@ -79,7 +85,9 @@ describe('need to know: a subject\'s data only for those who care for them', () 
       certificate: null,
       address: null,
     };
-    return graphql(`${t.system.subgraphs[subgraph].url}/graphql`, query, variables, { [internalTokenHeader]: await sign(principal) });
+    return graphql(`${t.system.subgraphs[subgraph].url}/graphql`, query, variables, {
+      [internalTokenHeader]: await sign(principal),
+    });
   }
 
   async function actor(role: Role, facilityId?: string) {
@@ -99,7 +107,11 @@ describe('need to know: a subject\'s data only for those who care for them', () 
 
   async function snapshot() {
     const [consent, exceptions, rooms, members, applications] = await Promise.all([
-      t.db.prisma.consentRecord.findMany({ where: { subjectId }, orderBy: { recordedAt: 'asc' }, select: { id: true, state: true } }),
+      t.db.prisma.consentRecord.findMany({
+        where: { subjectId },
+        orderBy: { recordedAt: 'asc' },
+        select: { id: true, state: true },
+      }),
       t.db.prisma.legalException.findMany({ where: { subjectId }, select: { id: true, endedAt: true } }),
       t.db.prisma.room.findMany({ where: { subjectId }, select: { id: true, status: true } }),
       t.db.prisma.roomMember.findMany({ where: { roomId }, select: { userId: true, removedAt: true } }),
@@ -166,7 +178,12 @@ describe('need to know: a subject\'s data only for those who care for them', () 
 
       // identity: the record, through the gateway and straight; a search finds nothing.
       expect(errorCodes(await as(caller, q.subject, { s: subjectId }))).toEqual(['FORBIDDEN']);
-      const identityDirect = await direct('identity', caller, `query($r: [_Any!]!) { _entities(representations: $r) { ... on Subject { name birthDate } } }`, { r: [{ __typename: 'Subject', id: subjectId }] });
+      const identityDirect = await direct(
+        'identity',
+        caller,
+        `query($r: [_Any!]!) { _entities(representations: $r) { ... on Subject { name birthDate } } }`,
+        { r: [{ __typename: 'Subject', id: subjectId }] },
+      );
       expect(errorCodes(identityDirect)).toEqual(['FORBIDDEN']);
       expect((await ok(caller, q.find, { k: kana })).findSubjects).toEqual([]);
 
@@ -175,7 +192,12 @@ describe('need to know: a subject\'s data only for those who care for them', () 
         'consent',
         caller,
         `query($r: [_Any!]!) { _entities(representations: $r) { ... on Subject { consentStatus consentHistory { id } sharingBasis { allowed } legalBases { id } } ... on Room { consentStatus } } }`,
-        { r: [{ __typename: 'Subject', id: subjectId }, { __typename: 'Room', id: roomId, subject: { id: subjectId } }] },
+        {
+          r: [
+            { __typename: 'Subject', id: subjectId },
+            { __typename: 'Room', id: roomId, subject: { id: subjectId } },
+          ],
+        },
       );
       expect(new Set(errorCodes(consentDirect))).toEqual(new Set(['FORBIDDEN']));
       expect(JSON.stringify(consentDirect.data ?? null)).not.toMatch(/GRANTED|WITHDRAWN|CONSENT/);
@@ -186,9 +208,16 @@ describe('need to know: a subject\'s data only for those who care for them', () 
 
       // rooms: the room, a Form 8 and a paper Form 8 for the subject.
       expect(errorCodes(await as(caller, q.room, { r: roomId }))).toEqual(['FORBIDDEN']);
-      const roomDirect = await direct('rooms', caller, `query($r: [_Any!]!) { _entities(representations: $r) { ... on Room { title } } }`, { r: [{ __typename: 'Room', id: roomId }] });
+      const roomDirect = await direct(
+        'rooms',
+        caller,
+        `query($r: [_Any!]!) { _entities(representations: $r) { ... on Room { title } } }`,
+        { r: [{ __typename: 'Room', id: roomId }] },
+      );
       expect(errorCodes(roomDirect)).toEqual(['FORBIDDEN']);
-      expect(errorCodes(await as(caller, q.submitOpening, { s: subjectId, m: [caller.userId] }))).toEqual(['FORBIDDEN']);
+      expect(errorCodes(await as(caller, q.submitOpening, { s: subjectId, m: [caller.userId] }))).toEqual([
+        'FORBIDDEN',
+      ]);
       expect(errorCodes(await as(caller, q.openRoom, { s: subjectId }))).toEqual(['FORBIDDEN']);
 
       // Nothing changed, and every owner recorded the refusals.
@@ -202,9 +231,17 @@ describe('need to know: a subject\'s data only for those who care for them', () 
 
   it('answers an unknown subject exactly as an unrelated one', async () => {
     const unknown = randomUUID();
-    const [known, missing] = await Promise.all([as(otherFacilityUser, q.subject, { s: subjectId }), as(otherFacilityUser, q.subject, { s: unknown })]);
-    expect(missing.errors?.map((e) => [e.message, e.extensions?.code])).toEqual(known.errors?.map((e) => [e.message, e.extensions?.code]));
-    const [withdrawKnown, withdrawMissing] = await Promise.all([as(otherFacilityUser, q.withdraw, { s: subjectId }), as(otherFacilityUser, q.withdraw, { s: unknown })]);
+    const [known, missing] = await Promise.all([
+      as(otherFacilityUser, q.subject, { s: subjectId }),
+      as(otherFacilityUser, q.subject, { s: unknown }),
+    ]);
+    expect(missing.errors?.map((e) => [e.message, e.extensions?.code])).toEqual(
+      known.errors?.map((e) => [e.message, e.extensions?.code]),
+    );
+    const [withdrawKnown, withdrawMissing] = await Promise.all([
+      as(otherFacilityUser, q.withdraw, { s: subjectId }),
+      as(otherFacilityUser, q.withdraw, { s: unknown }),
+    ]);
     expect(withdrawMissing.errors?.map((e) => e.message)).toEqual(withdrawKnown.errors?.map((e) => e.message));
   });
 

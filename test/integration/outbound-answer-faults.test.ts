@@ -30,7 +30,8 @@ describe('outbound joins against a generic FHIR server answering badly', () => {
   let counter = 0;
   const shareCode = () => `generic-${Date.now().toString(36)}-${(counter += 1)}`;
   const request = (id: string) => t.db.prisma.outboundJoinRequest.findUniqueOrThrow({ where: { id } });
-  const until = (id: string, check: (r: Awaited<ReturnType<typeof request>>) => boolean, ms = 20_000) => eventually(() => request(id), check, ms);
+  const until = (id: string, check: (r: Awaited<ReturnType<typeof request>>) => boolean, ms = 20_000) =>
+    eventually(() => request(id), check, ms);
   const ours = (id: string) => server.tasksWith(ourIdentifierSystems(t.system.exchange.fhirBaseUrl).request, id);
 
   beforeAll(async () => {
@@ -38,7 +39,8 @@ describe('outbound joins against a generic FHIR server answering badly', () => {
     removeCa = partnerCa.remove;
     const capture = new Writable({
       write(chunk: Buffer, _encoding, done) {
-        for (const raw of chunk.toString('utf8').split('\n').filter(Boolean)) logLines.push({ ...(JSON.parse(raw) as Record<string, unknown>), raw });
+        for (const raw of chunk.toString('utf8').split('\n').filter(Boolean))
+          logLines.push({ ...(JSON.parse(raw) as Record<string, unknown>), raw });
         done();
       },
     });
@@ -46,13 +48,22 @@ describe('outbound joins against a generic FHIR server answering badly', () => {
       workers: true,
       logger: createLogger('info', 'renkei-test', capture),
       exchangeDelivery: {
-        partnerCalls: { trustedCaPems: [partnerCa.ca.caCertificatePem], timeoutMs: 1_500, poll: { firstDelayMs: 150, maxDelayMs: 300 }, syncStaleMs: 60_000 },
+        partnerCalls: {
+          trustedCaPems: [partnerCa.ca.caCertificatePem],
+          timeoutMs: 1_500,
+          poll: { firstDelayMs: 150, maxDelayMs: 300 },
+          syncStaleMs: 60_000,
+        },
         retry: { attempts: 5, baseDelayMs: 200, maxDelayMs: 500 },
       },
     });
     server = await startGenericFhirServer({ tls: partnerCa.tls, caCertificatePem: partnerCa.ca.caCertificatePem });
     const user = await actorWithRole(t, 'USER');
-    actors = { user, fm: await actorWithRole(t, 'FACILITY_MANAGER', { facilityId: user.facilityId }), sa: await actorWithRole(t, 'SYSTEM_ADMIN') };
+    actors = {
+      user,
+      fm: await actorWithRole(t, 'FACILITY_MANAGER', { facilityId: user.facilityId }),
+      sa: await actorWithRole(t, 'SYSTEM_ADMIN'),
+    };
     partnerId = await registerPartner(t.db.prisma, server.url, actors.sa.userId);
   });
 
@@ -66,7 +77,12 @@ describe('outbound joins against a generic FHIR server answering badly', () => {
   async function completeAtPartner(id: string, taskId: string) {
     const careTeamId = `team-${taskId}`;
     server.careTeams.set(careTeamId, { resourceType: 'CareTeam', id: careTeamId, status: 'active' });
-    expect(await server.updateTask(taskId, { status: 'completed', output: [{ type: { text: 'care-team' }, valueReference: { reference: `CareTeam/${careTeamId}` } }] })).toBe(200);
+    expect(
+      await server.updateTask(taskId, {
+        status: 'completed',
+        output: [{ type: { text: 'care-team' }, valueReference: { reference: `CareTeam/${careTeamId}` } }],
+      }),
+    ).toBe(200);
     await until(id, (r) => r.exchangeStatus === 'COMPLETED');
   }
 
@@ -87,7 +103,10 @@ describe('outbound joins against a generic FHIR server answering badly', () => {
   const posts = (id: string) => server.requests.filter((r) => r.method === 'POST' && r.ifNoneExist?.endsWith(id));
 
   it('non-JSON 200 (the Task stored): NOT_FHIR, retried, the stored Task found by search and adopted', async () => {
-    const { id } = await afterFault({ kind: 'answer', status: 200, body: 'OK', contentType: 'text/plain', store: true }, 'NOT_FHIR');
+    const { id } = await afterFault(
+      { kind: 'answer', status: 200, body: 'OK', contentType: 'text/plain', store: true },
+      'NOT_FHIR',
+    );
     expect(posts(id).map((p) => p.outcome)).toEqual([200]);
     const steps = await t.db.prisma.outboundJoinStep.findMany({ where: { requestId: id, action: 'sent' } });
     expect(steps.map((s) => s.reason)).toEqual([expect.stringMatching(/found by its identifier/)]);
@@ -96,11 +115,32 @@ describe('outbound joins against a generic FHIR server answering badly', () => {
   it('HTML 502 from a proxy (nothing stored): HTTP_502, retried, created once; the warn log carries code, partner, request and operation, never the body', async () => {
     const marker = 'proxy-page-高岡太郎';
     const before = logLines.length;
-    const { id } = await afterFault({ kind: 'answer', status: 502, body: `<html><body><h1>502 Bad Gateway</h1>${marker}</body></html>`, contentType: 'text/html' }, 'HTTP_502');
+    const { id } = await afterFault(
+      {
+        kind: 'answer',
+        status: 502,
+        body: `<html><body><h1>502 Bad Gateway</h1>${marker}</body></html>`,
+        contentType: 'text/html',
+      },
+      'HTTP_502',
+    );
     expect(posts(id).map((p) => p.outcome)).toEqual([502, 201]);
     const lines = logLines.slice(before).filter((l) => l.requestId === id && l.code === 'HTTP_502');
-    expect(lines).toEqual([expect.objectContaining({ level: 40, partnerId, requestId: id, operation: 'create-task', code: 'HTTP_502', httpStatus: 502, retryable: true })]);
-    const ourLines = logLines.slice(before).map((l) => l.raw).join('\n');
+    expect(lines).toEqual([
+      expect.objectContaining({
+        level: 40,
+        partnerId,
+        requestId: id,
+        operation: 'create-task',
+        code: 'HTTP_502',
+        httpStatus: 502,
+        retryable: true,
+      }),
+    ]);
+    const ourLines = logLines
+      .slice(before)
+      .map((l) => l.raw)
+      .join('\n');
     expect(ourLines).not.toContain(marker);
     expect(ourLines).not.toContain('Bad Gateway');
     expect(ourLines).not.toMatch(/generic-[a-z0-9]+-\d+/); // the share code
@@ -112,11 +152,22 @@ describe('outbound joins against a generic FHIR server answering badly', () => {
   });
 
   it('a resource of the wrong type (the Task stored): WRONG_RESOURCE_TYPE, adopted by search', async () => {
-    await afterFault({ kind: 'answer', status: 200, body: JSON.stringify({ resourceType: 'Patient', id: 'p-1' }), store: true }, 'WRONG_RESOURCE_TYPE');
+    await afterFault(
+      { kind: 'answer', status: 200, body: JSON.stringify({ resourceType: 'Patient', id: 'p-1' }), store: true },
+      'WRONG_RESOURCE_TYPE',
+    );
   });
 
   it('an invalid Task (the Task stored): INVALID_FHIR, adopted by search', async () => {
-    await afterFault({ kind: 'answer', status: 201, body: JSON.stringify({ resourceType: 'Task', id: 'bogus-1', status: 'bogus', intent: 'order' }), store: true }, 'INVALID_FHIR');
+    await afterFault(
+      {
+        kind: 'answer',
+        status: 201,
+        body: JSON.stringify({ resourceType: 'Task', id: 'bogus-1', status: 'bogus', intent: 'order' }),
+        store: true,
+      },
+      'INVALID_FHIR',
+    );
   });
 
   it('a hang (the Task stored, no answer before our timeout): TIMEOUT, adopted by search', async () => {
@@ -130,16 +181,48 @@ describe('outbound joins against a generic FHIR server answering badly', () => {
   });
 
   it('a partner answering non-JSON to every try: a dead letter coded NOT_FHIR in the graph and on the request, delivered once on retry', async () => {
-    server.inject({ kind: 'answer', status: 200, body: 'maintenance', contentType: 'text/plain', method: 'POST', times: 5 });
+    server.inject({
+      kind: 'answer',
+      status: 200,
+      body: 'maintenance',
+      contentType: 'text/plain',
+      method: 'POST',
+      times: 5,
+    });
     const id = await approvedRequest(t.graphqlUrl, actors, partnerId, shareCode());
-    const letter = await eventually(() => t.db.prisma.exchangeDeadLetter.findFirst({ where: { payload: { equals: { requestId: id } } } }), (l) => l !== null, 30_000);
+    const letter = await eventually(
+      () => t.db.prisma.exchangeDeadLetter.findFirst({ where: { payload: { equals: { requestId: id } } } }),
+      (l) => l !== null,
+      30_000,
+    );
     expect(letter).toMatchObject({ errorCode: 'NOT_FHIR', attempts: 5 });
     expect(letter!.errorSummary).toMatch(/^create-task: /);
     const listed = (await graphql(t.graphqlUrl, ops.letters, {}, actors.sa.headers)).data?.exchangeDeadLetters;
-    expect(listed).toEqual(expect.arrayContaining([expect.objectContaining({ id: letter!.id, errorCode: 'NOT_FHIR', errorSummary: letter!.errorSummary })]));
+    expect(listed).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ id: letter!.id, errorCode: 'NOT_FHIR', errorSummary: letter!.errorSummary }),
+      ]),
+    );
     // The requester (and its facility manager) see why it has not gone out yet.
-    const seen = await graphql(t.graphqlUrl, `query($id: ID!) { outboundJoinRequest(id: $id) { exchangeStatus lastFailureCode lastFailureAt } }`, { id }, actors.user.headers);
-    expect(seen.data?.outboundJoinRequest).toMatchObject({ exchangeStatus: 'NOT_SENT', lastFailureCode: 'NOT_FHIR', lastFailureAt: expect.any(String) });
+    const seen = await graphql(
+      t.graphqlUrl,
+      `
+        query ($id: ID!) {
+          outboundJoinRequest(id: $id) {
+            exchangeStatus
+            lastFailureCode
+            lastFailureAt
+          }
+        }
+      `,
+      { id },
+      actors.user.headers,
+    );
+    expect(seen.data?.outboundJoinRequest).toMatchObject({
+      exchangeStatus: 'NOT_SENT',
+      lastFailureCode: 'NOT_FHIR',
+      lastFailureAt: expect.any(String),
+    });
     expect(ours(id)).toHaveLength(0);
 
     await graphql(t.graphqlUrl, ops.retry, { id: letter!.id }, actors.sa.headers);
@@ -148,7 +231,12 @@ describe('outbound joins against a generic FHIR server answering badly', () => {
   }, 60_000);
 
   it('several Tasks with our identifier already at the partner: the conditional create gets 412, the first is adopted, DUPLICATE_TASKS recorded, none created', async () => {
-    const asked = await graphql(t.graphqlUrl, ops.ask, { p: partnerId, c: shareCode(), r: '重複の確認' }, actors.user.headers);
+    const asked = await graphql(
+      t.graphqlUrl,
+      ops.ask,
+      { p: partnerId, c: shareCode(), r: '重複の確認' },
+      actors.user.headers,
+    );
     const id = asked.data?.askOutboundJoin.id as string;
     await graphql(t.graphqlUrl, ops.confirm, { id }, actors.fm.headers);
     // Another client of the partner's server (or a server that once ignored If-None-Exist) left two copies.
@@ -162,8 +250,14 @@ describe('outbound joins against a generic FHIR server answering badly', () => {
     expect(posts(id).map((p) => p.outcome)).toEqual([412]);
     expect(ours(id).map((task) => task.id)).toEqual([first.id, second.id]);
     const anomaly = await t.db.prisma.outboundJoinStep.findFirst({ where: { requestId: id, action: 'anomaly' } });
-    expect(anomaly?.reason).toMatch(new RegExp(`^DUPLICATE_TASKS: 2 Tasks .*adopted Task/${first.id}, not Task/${second.id}$`));
-    expect(logLines.slice(before)).toEqual(expect.arrayContaining([expect.objectContaining({ level: 40, code: 'DUPLICATE_TASKS', requestId: id, partnerId })]));
+    expect(anomaly?.reason).toMatch(
+      new RegExp(`^DUPLICATE_TASKS: 2 Tasks .*adopted Task/${first.id}, not Task/${second.id}$`),
+    );
+    expect(logLines.slice(before)).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ level: 40, code: 'DUPLICATE_TASKS', requestId: id, partnerId }),
+      ]),
+    );
     await completeAtPartner(id, first.id);
   });
 });

@@ -15,7 +15,10 @@ import { approvedRequest, ops, partnerCertificateAuthority, registerPartner } fr
 import { startTestSystem, type TestSystem } from '../support/test-system';
 
 const view = `query($id: ID!) { outboundJoinRequest(id: $id) { status exchangeStatus exchangeReason partnerTaskId lastFailureCode steps { action actorRole reason } } }`;
-const conflict = JSON.stringify({ resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'conflict', diagnostics: 'already decided' }] });
+const conflict = JSON.stringify({
+  resourceType: 'OperationOutcome',
+  issue: [{ severity: 'error', code: 'conflict', diagnostics: 'already decided' }],
+});
 
 describe('withdrawing an outbound join the partner already holds', () => {
   let t: TestSystem;
@@ -31,13 +34,22 @@ describe('withdrawing an outbound join the partner already holds', () => {
     t = await startTestSystem({
       workers: true,
       exchangeDelivery: {
-        partnerCalls: { trustedCaPems: [partnerCa.ca.caCertificatePem], timeoutMs: 2_000, poll: { firstDelayMs: 150, maxDelayMs: 300 }, syncStaleMs: 60_000 },
+        partnerCalls: {
+          trustedCaPems: [partnerCa.ca.caCertificatePem],
+          timeoutMs: 2_000,
+          poll: { firstDelayMs: 150, maxDelayMs: 300 },
+          syncStaleMs: 60_000,
+        },
         retry: { attempts: 8, baseDelayMs: 200, maxDelayMs: 500 },
       },
     });
     server = await startGenericFhirServer({ tls: partnerCa.tls, caCertificatePem: partnerCa.ca.caCertificatePem });
     const user = await actorWithRole(t, 'USER');
-    actors = { user, fm: await actorWithRole(t, 'FACILITY_MANAGER', { facilityId: user.facilityId }), sa: await actorWithRole(t, 'SYSTEM_ADMIN') };
+    actors = {
+      user,
+      fm: await actorWithRole(t, 'FACILITY_MANAGER', { facilityId: user.facilityId }),
+      sa: await actorWithRole(t, 'SYSTEM_ADMIN'),
+    };
     partnerId = await registerPartner(t.db.prisma, server.url, actors.sa.userId);
   });
 
@@ -47,7 +59,8 @@ describe('withdrawing an outbound join the partner already holds', () => {
     removeCa();
   });
 
-  const read = (id: string) => async () => (await graphql(t.graphqlUrl, view, { id }, actors.user.headers)).data?.outboundJoinRequest;
+  const read = (id: string) => async () =>
+    (await graphql(t.graphqlUrl, view, { id }, actors.user.headers)).data?.outboundJoinRequest;
   const taskOf = (id: string) => server.tasksWith(ourIdentifierSystems(t.system.exchange.fhirBaseUrl).request, id);
   const withdraw = (id: string) => graphql(t.graphqlUrl, ops.withdraw, { id }, actors.user.headers);
   const actions = (r: { steps: Array<{ action: string }> }) => r.steps.map((s) => s.action);
@@ -66,9 +79,16 @@ describe('withdrawing an outbound join the partner already holds', () => {
     const { id, taskId } = await sent();
     expect((await withdraw(id)).data?.withdrawOutboundJoin.status).toBe('WITHDRAWN');
     const done = await eventually(read(id), (v) => v?.exchangeStatus === 'CANCELLED', 20_000);
-    expect(done).toMatchObject({ status: 'WITHDRAWN', exchangeStatus: 'CANCELLED', exchangeReason: 'withdrawn by the requester' });
+    expect(done).toMatchObject({
+      status: 'WITHDRAWN',
+      exchangeStatus: 'CANCELLED',
+      exchangeReason: 'withdrawn by the requester',
+    });
     expect(actions(done)).toEqual(['submit', 'forward', 'approve', 'sent', 'withdraw', 'partner-cancelled']);
-    expect(server.tasks.get(taskId)).toMatchObject({ status: 'cancelled', statusReason: { text: 'withdrawn by the requester' } });
+    expect(server.tasks.get(taskId)).toMatchObject({
+      status: 'cancelled',
+      statusReason: { text: 'withdrawn by the requester' },
+    });
     const patches = server.requests.filter((r) => r.method === 'PATCH' && r.path.endsWith(`/Task/${taskId}`));
     expect(patches).toEqual([expect.objectContaining({ contentType: 'application/json-patch+json', outcome: 200 })]);
   }, 60_000);
@@ -80,13 +100,20 @@ describe('withdrawing an outbound join the partner already holds', () => {
       await withdraw(id);
       const done = await eventually(read(id), (v) => v?.exchangeStatus === 'CANCELLED', 20_000);
       expect(done).toMatchObject({ status: 'WITHDRAWN', exchangeStatus: 'CANCELLED' });
-      const writes = server.requests.filter((r) => (r.method === 'PATCH' || r.method === 'PUT') && r.path.endsWith(`/Task/${taskId}`));
+      const writes = server.requests.filter(
+        (r) => (r.method === 'PATCH' || r.method === 'PUT') && r.path.endsWith(`/Task/${taskId}`),
+      );
       expect(writes.map((r) => [r.method, r.outcome, r.ifMatch])).toEqual([
         ['PATCH', 405, undefined],
         ['PUT', 200, 'W/"1"'],
       ]);
       // The rest of the Task is as we sent it: only the status and its reason changed.
-      expect(server.tasks.get(taskId)).toMatchObject({ status: 'cancelled', statusReason: { text: 'withdrawn by the requester' }, intent: 'order', identifier: [{ value: id }] });
+      expect(server.tasks.get(taskId)).toMatchObject({
+        status: 'cancelled',
+        statusReason: { text: 'withdrawn by the requester' },
+        intent: 'order',
+        identifier: [{ value: id }],
+      });
     } finally {
       server.options.patch = true;
     }
@@ -97,18 +124,41 @@ describe('withdrawing an outbound join the partner already holds', () => {
     server.inject({ method: 'PATCH', kind: 'answer', status: 409, body: conflict });
     await withdraw(id);
     const refused = await eventually(read(id), (v) => actions(v ?? { steps: [] }).includes('cancel-refused'), 20_000);
-    expect(refused.steps.find((s: { action: string }) => s.action === 'cancel-refused')).toMatchObject({ actorRole: 'PARTNER', reason: expect.stringContaining('409') });
+    expect(refused.steps.find((s: { action: string }) => s.action === 'cancel-refused')).toMatchObject({
+      actorRole: 'PARTNER',
+      reason: expect.stringContaining('409'),
+    });
     expect(server.tasks.get(taskId)?.status).toBe('requested');
 
     // The partner's people complete the Task: the withdrawn request follows, and our user is in the room.
     const systems = ourIdentifierSystems(t.system.exchange.fhirBaseUrl);
-    server.careTeams.set(`team-${taskId}`, { resourceType: 'CareTeam', id: `team-${taskId}`, status: 'active', participant: [{ member: { identifier: { system: systems.user, value: actors.user.userId } } }] });
-    expect(await server.updateTask(taskId, { status: 'completed', output: [{ type: { text: 'care-team' }, valueReference: { reference: `CareTeam/team-${taskId}` } }] })).toBe(200);
+    server.careTeams.set(`team-${taskId}`, {
+      resourceType: 'CareTeam',
+      id: `team-${taskId}`,
+      status: 'active',
+      participant: [{ member: { identifier: { system: systems.user, value: actors.user.userId } } }],
+    });
+    expect(
+      await server.updateTask(taskId, {
+        status: 'completed',
+        output: [{ type: { text: 'care-team' }, valueReference: { reference: `CareTeam/team-${taskId}` } }],
+      }),
+    ).toBe(200);
     const done = await eventually(read(id), (v) => v?.exchangeStatus === 'COMPLETED', 20_000);
     expect(done).toMatchObject({ status: 'WITHDRAWN', exchangeStatus: 'COMPLETED' });
-    expect(actions(done)).toEqual(['submit', 'forward', 'approve', 'sent', 'withdraw', 'cancel-refused', 'partner-completed']);
+    expect(actions(done)).toEqual([
+      'submit',
+      'forward',
+      'approve',
+      'sent',
+      'withdraw',
+      'cancel-refused',
+      'partner-completed',
+    ]);
     const mine = (await graphql(t.graphqlUrl, ops.mine, {}, actors.user.headers)).data?.myExternalRooms;
-    expect(mine).toEqual(expect.arrayContaining([expect.objectContaining({ careTeamId: `team-${taskId}`, status: 'ACTIVE' })]));
+    expect(mine).toEqual(
+      expect.arrayContaining([expect.objectContaining({ careTeamId: `team-${taskId}`, status: 'ACTIVE' })]),
+    );
     // Once: no second PATCH after the refusal.
     expect(server.requests.filter((r) => r.method === 'PATCH' && r.path.endsWith(`/Task/${taskId}`))).toHaveLength(1);
   }, 60_000);
@@ -119,16 +169,25 @@ describe('withdrawing an outbound join the partner already holds', () => {
     await eventually(read(id), (v) => v?.exchangeStatus === 'ACCEPTED', 20_000);
     const refused = await withdraw(id);
     expect(refused.errors?.[0]?.extensions?.code).toBe('ILLEGAL_TRANSITION');
-    expect((await read(id)())).toMatchObject({ status: 'APPROVED', exchangeStatus: 'ACCEPTED' });
+    expect(await read(id)()).toMatchObject({ status: 'APPROVED', exchangeStatus: 'ACCEPTED' });
   }, 60_000);
 
   it('a Task a lost answer left behind is found by our identifier and cancelled; nothing is posted after the withdrawal', async () => {
     // The server stores our Task, then drops the connection; its searches fail until the request is withdrawn.
     server.inject({ method: 'POST', kind: 'reset', store: true });
-    server.inject({ method: 'GET', kind: 'answer', status: 503, body: 'busy', contentType: 'text/plain', times: 1_000 });
+    server.inject({
+      method: 'GET',
+      kind: 'answer',
+      status: 503,
+      body: 'busy',
+      contentType: 'text/plain',
+      times: 1_000,
+    });
     n += 1;
     const id = await approvedRequest(t.graphqlUrl, actors, partnerId, `cancel-test-code-${n}-0000`);
-    expect(await eventually(read(id), (v) => v?.lastFailureCode === 'HTTP_503', 20_000)).toMatchObject({ exchangeStatus: 'NOT_SENT' });
+    expect(await eventually(read(id), (v) => v?.lastFailureCode === 'HTTP_503', 20_000)).toMatchObject({
+      exchangeStatus: 'NOT_SENT',
+    });
     expect((await withdraw(id)).data?.withdrawOutboundJoin.status).toBe('WITHDRAWN');
     server.clearFaults();
 

@@ -11,7 +11,13 @@ import { actorWithRole, type Actor } from '../support/actors';
 import { eventually } from '../support/eventually';
 import { errorCodes, graphql } from '../support/graphql-client';
 import { startMockPartner, type MockPartner } from '../support/mock-partner';
-import { approvedRequest, ops, ourClientId, partnerCertificateAuthority, registerPartner } from '../support/mock-partner-fixtures';
+import {
+  approvedRequest,
+  ops,
+  ourClientId,
+  partnerCertificateAuthority,
+  registerPartner,
+} from '../support/mock-partner-fixtures';
 import { startTestSystem, type TestSystem } from '../support/test-system';
 
 describe('Art. 20-3 outbound joins', () => {
@@ -24,9 +30,11 @@ describe('Art. 20-3 outbound joins', () => {
   let fm: Actor;
   let otherFm: Actor;
   let sa: Actor;
-  const as = (actor: Actor, query: string, variables: Record<string, unknown> = {}) => graphql(t.graphqlUrl, query, variables, actor.headers);
+  const as = (actor: Actor, query: string, variables: Record<string, unknown> = {}) =>
+    graphql(t.graphqlUrl, query, variables, actor.headers);
   const request = (id: string) => t.db.prisma.outboundJoinRequest.findUniqueOrThrow({ where: { id } });
-  const until = (id: string, check: (r: Awaited<ReturnType<typeof request>>) => boolean, ms = 15_000) => eventually(() => request(id), check, ms);
+  const until = (id: string, check: (r: Awaited<ReturnType<typeof request>>) => boolean, ms = 15_000) =>
+    eventually(() => request(id), check, ms);
   const postsFor = (id: string) => partner.posts.filter((p) => p.identifierValue === id);
   const actors = () => ({ user, fm, sa });
   let codeCounter = 0;
@@ -39,7 +47,12 @@ describe('Art. 20-3 outbound joins', () => {
       workers: true,
       exchangeDelivery: {
         // Only the partner's CA is trusted: a call that skipped verification would not prove the trust setting works.
-        partnerCalls: { trustedCaPems: [partnerCa.ca.caCertificatePem], timeoutMs: 2_000, poll: { firstDelayMs: 150, maxDelayMs: 400 }, syncStaleMs: 0 },
+        partnerCalls: {
+          trustedCaPems: [partnerCa.ca.caCertificatePem],
+          timeoutMs: 2_000,
+          poll: { firstDelayMs: 150, maxDelayMs: 400 },
+          syncStaleMs: 0,
+        },
         retry: { attempts: 4, baseDelayMs: 200, maxDelayMs: 600 },
         every: { 'external-room-sync': 300 },
       },
@@ -70,7 +83,12 @@ describe('Art. 20-3 outbound joins', () => {
     const asked = await as(user, ops.ask, { p: partnerId, c: code, r: '訪問看護の連携のため' });
     expect(asked.errors).toBeUndefined();
     const id = asked.data?.askOutboundJoin.id as string;
-    expect(asked.data?.askOutboundJoin).toMatchObject({ status: 'SUBMITTED', exchangeStatus: 'NOT_SENT', facilityId: user.facilityId, requestedBy: { id: user.userId } });
+    expect(asked.data?.askOutboundJoin).toMatchObject({
+      status: 'SUBMITTED',
+      exchangeStatus: 'NOT_SENT',
+      facilityId: user.facilityId,
+      requestedBy: { id: user.userId },
+    });
     expect((await as(fm, ops.confirm, { id })).data?.confirmOutboundJoin.status).toBe('FORWARDED');
     const approved = await as(sa, ops.approve, { id });
     expect(approved.data?.approveOutboundJoin.steps).toEqual([
@@ -85,14 +103,22 @@ describe('Art. 20-3 outbound joins', () => {
     const posts = postsFor(id);
     expect(posts.map((p) => p.answered)).toEqual([201]);
     // A FHIR conditional create on our identifier (contract v1.1), URL-encoded as a search query.
-    expect(new URLSearchParams(posts[0]!.ifNoneExist).get('identifier')).toBe(`${ourIdentifierSystems(t.system.exchange.fhirBaseUrl).request}|${id}`);
+    expect(new URLSearchParams(posts[0]!.ifNoneExist).get('identifier')).toBe(
+      `${ourIdentifierSystems(t.system.exchange.fhirBaseUrl).request}|${id}`,
+    );
     const body = posts[0]!.body;
     expect(validateR4(body)).toEqual({ valid: true });
     const systems = ourIdentifierSystems(t.system.exchange.fhirBaseUrl);
     const parsed = parseJoinTask(body, { requesterSystem: systems.request, userSystem: systems.user });
     expect(parsed).toMatchObject({
       ok: true,
-      value: { identifier: { system: systems.request, value: id }, shareCode: code, requester: { value: sa.userId }, practitioner: { value: user.userId }, reason: '訪問看護の連携のため' },
+      value: {
+        identifier: { system: systems.request, value: id },
+        shareCode: code,
+        requester: { value: sa.userId },
+        practitioner: { value: user.userId },
+        reason: '訪問看護の連携のため',
+      },
     });
     expect(sent.partnerTaskId).toBe(partner.taskFor(id)?.id);
     // Our JWT: iss = sub = the id the partner registered us under, aud = its base URL, a fresh jti per call.
@@ -101,43 +127,78 @@ describe('Art. 20-3 outbound joins', () => {
     const task = partner.taskFor(id)!;
     task.status = 'accepted';
     await until(id, (r) => r.exchangeStatus === 'ACCEPTED');
-    partner.careTeams.set('team-1', { status: 'active', participants: [{ system: systems.user, value: user.userId, display: 'USER' }] });
+    partner.careTeams.set('team-1', {
+      status: 'active',
+      participants: [{ system: systems.user, value: user.userId, display: 'USER' }],
+    });
     task.status = 'completed';
     task.careTeamId = 'team-1';
     await until(id, (r) => r.exchangeStatus === 'COMPLETED');
 
     const mine = await as(user, ops.mine);
     expect(mine.data?.myExternalRooms).toEqual([
-      expect.objectContaining({ partnerId, careTeamId: 'team-1', status: 'ACTIVE', user: { id: user.userId }, request: { id, exchangeStatus: 'COMPLETED' } }),
+      expect.objectContaining({
+        partnerId,
+        careTeamId: 'team-1',
+        status: 'ACTIVE',
+        user: { id: user.userId },
+        request: { id, exchangeStatus: 'COMPLETED' },
+      }),
     ]);
-    expect((await as(fm, ops.managed)).data?.externalMemberships).toEqual([expect.objectContaining({ user: { id: user.userId } })]);
+    expect((await as(fm, ops.managed)).data?.externalMemberships).toEqual([
+      expect.objectContaining({ user: { id: user.userId } }),
+    ]);
     expect((await as(sa, ops.managed)).data?.externalMemberships).toHaveLength(1);
     expect((await as(otherFm, ops.managed)).data?.externalMemberships).toEqual([]);
     expect(errorCodes(await as(colleague, ops.managed))).toEqual(['FORBIDDEN']);
     expect((await as(colleague, ops.mine)).data?.myExternalRooms).toEqual([]);
-    const steps = (await as(user, ops.one, { id })).data?.outboundJoinRequest.steps.map((s: { action: string; actorRole: string }) => `${s.action}:${s.actorRole}`);
-    expect(steps).toEqual(['submit:USER', 'forward:FACILITY_MANAGER', 'approve:SYSTEM_ADMIN', 'sent:SYSTEM', 'partner-accepted:PARTNER', 'partner-completed:PARTNER']);
+    const steps = (await as(user, ops.one, { id })).data?.outboundJoinRequest.steps.map(
+      (s: { action: string; actorRole: string }) => `${s.action}:${s.actorRole}`,
+    );
+    expect(steps).toEqual([
+      'submit:USER',
+      'forward:FACILITY_MANAGER',
+      'approve:SYSTEM_ADMIN',
+      'sent:SYSTEM',
+      'partner-accepted:PARTNER',
+      'partner-completed:PARTNER',
+    ]);
     // Polling stopped at the final status; no second Task was ever created.
     expect(partner.tasks.size).toBeGreaterThanOrEqual(1);
     expect(postsFor(id)).toHaveLength(1);
 
     // The partner removes our user: the sync job ends the membership.
     partner.careTeams.set('team-1', { status: 'active', participants: [] });
-    const ended = await eventually(() => t.db.prisma.externalMembership.findUniqueOrThrow({ where: { requestId: id } }), (m) => m.status === 'ENDED');
+    const ended = await eventually(
+      () => t.db.prisma.externalMembership.findUniqueOrThrow({ where: { requestId: id } }),
+      (m) => m.status === 'ENDED',
+    );
     expect(ended).toMatchObject({ status: 'ENDED', endedReason: 'REMOVED' });
-    expect((await as(user, ops.mine)).data?.myExternalRooms[0]).toMatchObject({ status: 'ENDED', endedReason: 'REMOVED' });
+    expect((await as(user, ops.mine)).data?.myExternalRooms[0]).toMatchObject({
+      status: 'ENDED',
+      endedReason: 'REMOVED',
+    });
   });
 
   it('reflects a partner closing its room', async () => {
     const id = await approvedRequest(t.graphqlUrl, actors(), partnerId, shareCode());
     await until(id, (r) => r.exchangeStatus === 'RECEIVED');
     const systems = ourIdentifierSystems(t.system.exchange.fhirBaseUrl);
-    partner.careTeams.set('team-2', { status: 'active', participants: [{ system: systems.user, value: user.userId, display: 'USER' }] });
+    partner.careTeams.set('team-2', {
+      status: 'active',
+      participants: [{ system: systems.user, value: user.userId, display: 'USER' }],
+    });
     Object.assign(partner.taskFor(id)!, { status: 'completed', careTeamId: 'team-2' });
     await until(id, (r) => r.exchangeStatus === 'COMPLETED');
-    await eventually(() => t.db.prisma.externalMembership.findUniqueOrThrow({ where: { requestId: id } }), (m) => m.lastSyncedAt !== null);
+    await eventually(
+      () => t.db.prisma.externalMembership.findUniqueOrThrow({ where: { requestId: id } }),
+      (m) => m.lastSyncedAt !== null,
+    );
     partner.careTeams.get('team-2')!.status = 'inactive';
-    const ended = await eventually(() => t.db.prisma.externalMembership.findUniqueOrThrow({ where: { requestId: id } }), (m) => m.status === 'ENDED');
+    const ended = await eventually(
+      () => t.db.prisma.externalMembership.findUniqueOrThrow({ where: { requestId: id } }),
+      (m) => m.status === 'ENDED',
+    );
     expect(ended).toMatchObject({ endedReason: 'ROOM_CLOSED', roomStatus: 'inactive' });
   });
 
@@ -165,7 +226,10 @@ describe('Art. 20-3 outbound joins', () => {
     const id = await approvedRequest(t.graphqlUrl, actors(), partnerId, shareCode());
     const queue = t.system.workers!.queues.get('outbound-join-send')!;
     // Wait for a failed try (connection refused), then bring the partner back.
-    await eventually(async () => (await queue.getJobs(['delayed', 'wait', 'active'])).filter((j) => j.data.requestId === id), (jobs) => jobs.some((j) => j.attemptsMade >= 1));
+    await eventually(
+      async () => (await queue.getJobs(['delayed', 'wait', 'active'])).filter((j) => j.data.requestId === id),
+      (jobs) => jobs.some((j) => j.attemptsMade >= 1),
+    );
     expect(postsFor(id)).toHaveLength(0);
     expect((await request(id)).exchangeStatus).toBe('NOT_SENT');
     await partner.comeBack();
@@ -176,15 +240,26 @@ describe('Art. 20-3 outbound joins', () => {
   it('retries a partner answering 5xx, dead-letters the job after the last attempt, and delivers on retryDeadLetter', async () => {
     partner.behavior.post = 'server-error';
     const id = await approvedRequest(t.graphqlUrl, actors(), partnerId, shareCode());
-    const letter = await eventually(() => t.db.prisma.exchangeDeadLetter.findFirst({ where: { payload: { equals: { requestId: id } } } }), (l) => l !== null);
-    expect(letter).toMatchObject({ queue: 'outbound-join-send', jobName: 'outbound-join.approved', attempts: 4, errorCode: 'HTTP_503', retriedAt: null });
+    const letter = await eventually(
+      () => t.db.prisma.exchangeDeadLetter.findFirst({ where: { payload: { equals: { requestId: id } } } }),
+      (l) => l !== null,
+    );
+    expect(letter).toMatchObject({
+      queue: 'outbound-join-send',
+      jobName: 'outbound-join.approved',
+      attempts: 4,
+      errorCode: 'HTTP_503',
+      retriedAt: null,
+    });
     expect(postsFor(id).map((p) => p.answered)).toEqual([503, 503, 503, 503]);
     expect((await request(id)).exchangeStatus).toBe('NOT_SENT');
 
     expect(errorCodes(await as(user, ops.letters))).toEqual(['FORBIDDEN']);
     expect(errorCodes(await as(fm, ops.retry, { id: letter!.id }))).toEqual(['FORBIDDEN']);
     const listed = await as(sa, ops.letters);
-    expect(listed.data?.exchangeDeadLetters).toEqual(expect.arrayContaining([expect.objectContaining({ id: letter!.id, errorCode: 'HTTP_503' })]));
+    expect(listed.data?.exchangeDeadLetters).toEqual(
+      expect.arrayContaining([expect.objectContaining({ id: letter!.id, errorCode: 'HTTP_503' })]),
+    );
     // No personal data in the letter: the payload is the request id, the summary a status.
     expect(JSON.stringify(letter)).not.toMatch(/share-|訪問看護/);
 
@@ -194,13 +269,18 @@ describe('Art. 20-3 outbound joins', () => {
     await until(id, (r) => r.exchangeStatus === 'RECEIVED');
     expect(postsFor(id).map((p) => p.answered)).toEqual([503, 503, 503, 503, 201]);
     expect(errorCodes(await as(sa, ops.retry, { id: letter!.id }))).toEqual(['ILLEGAL_TRANSITION']);
-    expect((await as(sa, ops.letters)).data?.exchangeDeadLetters.map((l: { id: string }) => l.id)).not.toContain(letter!.id);
+    expect((await as(sa, ops.letters)).data?.exchangeDeadLetters.map((l: { id: string }) => l.id)).not.toContain(
+      letter!.id,
+    );
   });
 
   it('treats an invalid FHIR answer as a failure to retry, never as delivered', async () => {
     partner.behavior.post = 'invalid-fhir';
     const id = await approvedRequest(t.graphqlUrl, actors(), partnerId, shareCode());
-    const letter = await eventually(() => t.db.prisma.exchangeDeadLetter.findFirst({ where: { payload: { equals: { requestId: id } } } }), (l) => l !== null);
+    const letter = await eventually(
+      () => t.db.prisma.exchangeDeadLetter.findFirst({ where: { payload: { equals: { requestId: id } } } }),
+      (l) => l !== null,
+    );
     expect(letter).toMatchObject({ errorCode: 'INVALID_FHIR', attempts: 4 });
     expect((await request(id)).partnerTaskId).toBeNull();
     partner.behavior.post = 'normal';
@@ -211,7 +291,11 @@ describe('Art. 20-3 outbound joins', () => {
   it('survives a partner too slow to answer: timeouts are retried, then dead-lettered, and the retry adopts the Task the partner already stored (found by its identifier, never POSTed again)', async () => {
     partner.behavior.delayMs = 3_000; // longer than the 2 s call timeout
     const id = await approvedRequest(t.graphqlUrl, actors(), partnerId, shareCode());
-    const letter = await eventually(() => t.db.prisma.exchangeDeadLetter.findFirst({ where: { payload: { equals: { requestId: id } } } }), (l) => l !== null, 30_000);
+    const letter = await eventually(
+      () => t.db.prisma.exchangeDeadLetter.findFirst({ where: { payload: { equals: { requestId: id } } } }),
+      (l) => l !== null,
+      30_000,
+    );
     expect(letter).toMatchObject({ errorCode: 'TIMEOUT', attempts: 4 });
     expect((await request(id)).exchangeStatus).toBe('NOT_SENT');
     partner.behavior.delayMs = 0;
@@ -229,7 +313,10 @@ describe('Art. 20-3 outbound joins', () => {
     await until(id, (r) => r.exchangeStatus === 'RECEIVED');
     partner.behavior.read = 'server-error';
     const reads = partner.reads.length;
-    await eventually(async () => partner.reads.length, (n) => n >= reads + 2);
+    await eventually(
+      async () => partner.reads.length,
+      (n) => n >= reads + 2,
+    );
     partner.behavior.read = 'normal';
     Object.assign(partner.taskFor(id)!, { status: 'cancelled' });
     await until(id, (r) => r.exchangeStatus === 'CANCELLED');
@@ -239,7 +326,10 @@ describe('Art. 20-3 outbound joins', () => {
     await t.db.prisma.partner.update({ where: { id: partnerId }, data: { status: 'SUSPENDED' } });
     try {
       const id = await approvedRequest(t.graphqlUrl, actors(), partnerId, shareCode());
-      const letter = await eventually(() => t.db.prisma.exchangeDeadLetter.findFirst({ where: { payload: { equals: { requestId: id } } } }), (l) => l !== null);
+      const letter = await eventually(
+        () => t.db.prisma.exchangeDeadLetter.findFirst({ where: { payload: { equals: { requestId: id } } } }),
+        (l) => l !== null,
+      );
       expect(letter).toMatchObject({ errorCode: 'PARTNER_UNAVAILABLE', attempts: 1 });
       expect(postsFor(id)).toHaveLength(0);
       await t.db.prisma.partner.update({ where: { id: partnerId }, data: { status: 'ACTIVE' } });
@@ -253,7 +343,10 @@ describe('Art. 20-3 outbound joins', () => {
 
   describe('refusals change nothing', () => {
     async function counts() {
-      return { requests: await t.db.prisma.outboundJoinRequest.count(), outbox: await t.db.prisma.roomsOutboxEvent.count({ where: { type: 'outbound-join.approved' } }) };
+      return {
+        requests: await t.db.prisma.outboundJoinRequest.count(),
+        outbox: await t.db.prisma.roomsOutboxEvent.count({ where: { type: 'outbound-join.approved' } }),
+      };
     }
 
     it('refuses bad input with BAD_USER_INPUT naming the field', async () => {
@@ -268,33 +361,59 @@ describe('Art. 20-3 outbound joins', () => {
       ];
       for (const [variables, field] of cases) {
         const response = await as(user, ops.ask, variables);
-        expect({ field, codes: errorCodes(response), named: response.errors?.[0]?.extensions?.field }).toEqual({ field, codes: ['BAD_USER_INPUT'], named: field });
+        expect({ field, codes: errorCodes(response), named: response.errors?.[0]?.extensions?.field }).toEqual({
+          field,
+          codes: ['BAD_USER_INPUT'],
+          named: field,
+        });
       }
       expect(errorCodes(await as(sa, ops.reject, { id: 'nope', r: 'x' }))).toEqual(['BAD_USER_INPUT']);
       expect(errorCodes(await as(sa, ops.retry, { id: 'nope' }))).toEqual(['BAD_USER_INPUT']);
-      expect(errorCodes(await as(sa, ops.retry, { id: '00000000-0000-4000-8000-000000000000' }))).toEqual(['NOT_FOUND']);
+      expect(errorCodes(await as(sa, ops.retry, { id: '00000000-0000-4000-8000-000000000000' }))).toEqual([
+        'NOT_FOUND',
+      ]);
       expect(await counts()).toEqual(before);
     });
 
     it('refuses a partner rooms does not know (NOT_FOUND) or knows as suspended (CONFLICT), writing nothing', async () => {
       const before = await counts();
-      expect(errorCodes(await as(user, ops.ask, { p: '00000000-0000-4000-8000-000000000000', c: shareCode(), r: 'reason' }))).toEqual(['NOT_FOUND']);
+      expect(
+        errorCodes(await as(user, ops.ask, { p: '00000000-0000-4000-8000-000000000000', c: shareCode(), r: 'reason' })),
+      ).toEqual(['NOT_FOUND']);
       // Suspended through identity's own service: identity announces it, rooms' view follows.
-      expect((await as(sa, `mutation($id: ID!) { suspendPartner(id: $id, reason: "点検中") { status } }`, { id: partnerId })).errors).toBeUndefined();
+      expect(
+        (await as(sa, `mutation($id: ID!) { suspendPartner(id: $id, reason: "点検中") { status } }`, { id: partnerId }))
+          .errors,
+      ).toBeUndefined();
       try {
-        await eventually(() => t.db.prisma.directoryPartner.findUniqueOrThrow({ where: { partnerId } }), (row) => row.active === false);
-        expect(errorCodes(await as(user, ops.ask, { p: partnerId, c: shareCode(), r: 'reason' }))).toEqual(['CONFLICT']);
+        await eventually(
+          () => t.db.prisma.directoryPartner.findUniqueOrThrow({ where: { partnerId } }),
+          (row) => row.active === false,
+        );
+        expect(errorCodes(await as(user, ops.ask, { p: partnerId, c: shareCode(), r: 'reason' }))).toEqual([
+          'CONFLICT',
+        ]);
         expect(await counts()).toEqual(before);
       } finally {
-        expect((await as(sa, `mutation($id: ID!) { reactivatePartner(id: $id, reason: "点検終了") { status } }`, { id: partnerId })).errors).toBeUndefined();
-        await eventually(() => t.db.prisma.directoryPartner.findUniqueOrThrow({ where: { partnerId } }), (row) => row.active === true);
+        expect(
+          (
+            await as(sa, `mutation($id: ID!) { reactivatePartner(id: $id, reason: "点検終了") { status } }`, {
+              id: partnerId,
+            })
+          ).errors,
+        ).toBeUndefined();
+        await eventually(
+          () => t.db.prisma.directoryPartner.findUniqueOrThrow({ where: { partnerId } }),
+          (row) => row.active === true,
+        );
       }
     });
 
     it('lets only the route take each step, in order', async () => {
       expect(errorCodes(await as(fm, ops.ask, { p: partnerId, c: shareCode(), r: 'reason' }))).toEqual(['FORBIDDEN']);
       expect(errorCodes(await as(sa, ops.ask, { p: partnerId, c: shareCode(), r: 'reason' }))).toEqual(['FORBIDDEN']);
-      const id = (await as(user, ops.ask, { p: partnerId, c: shareCode(), r: 'reason' })).data?.askOutboundJoin.id as string;
+      const id = (await as(user, ops.ask, { p: partnerId, c: shareCode(), r: 'reason' })).data?.askOutboundJoin
+        .id as string;
       const before = await counts();
       expect(errorCodes(await as(sa, ops.approve, { id }))).toEqual(['ILLEGAL_TRANSITION']); // not confirmed yet
       expect(errorCodes(await as(otherFm, ops.confirm, { id }))).toEqual(['FORBIDDEN']); // another facility
@@ -305,18 +424,29 @@ describe('Art. 20-3 outbound joins', () => {
       expect(errorCodes(await as(fm, ops.confirm, { id }))).toEqual(['ILLEGAL_TRANSITION']);
       expect(errorCodes(await as(fm, ops.approve, { id }))).toEqual(['FORBIDDEN']);
       expect(errorCodes(await as(user, ops.approve, { id }))).toEqual(['FORBIDDEN']);
-      expect(errorCodes(await as(sa, ops.approve, { id: '00000000-0000-4000-8000-000000000000' }))).toEqual(['NOT_FOUND']);
+      expect(errorCodes(await as(sa, ops.approve, { id: '00000000-0000-4000-8000-000000000000' }))).toEqual([
+        'NOT_FOUND',
+      ]);
       expect(await counts()).toEqual(before);
       expect((await request(id)).status).toBe('FORWARDED');
       // Refusals are in rooms' access records with the request id as correlation id.
-      expect(await t.db.prisma.roomsAccessRecord.count({ where: { what: { startsWith: 'outbound-join.', endsWith: `#${id}` }, action: 'DENIED' } })).toBeGreaterThanOrEqual(5);
+      expect(
+        await t.db.prisma.roomsAccessRecord.count({
+          where: { what: { startsWith: 'outbound-join.', endsWith: `#${id}` }, action: 'DENIED' },
+        }),
+      ).toBeGreaterThanOrEqual(5);
     });
 
     it('a rejection by the system admin sends nothing and forgets the share code', async () => {
-      const id = (await as(user, ops.ask, { p: partnerId, c: shareCode(), r: 'reason' })).data?.askOutboundJoin.id as string;
+      const id = (await as(user, ops.ask, { p: partnerId, c: shareCode(), r: 'reason' })).data?.askOutboundJoin
+        .id as string;
       await as(fm, ops.confirm, { id });
       const rejected = await as(sa, ops.reject, { id, r: '目的が不明確です' });
-      expect(rejected.data?.rejectOutboundJoin).toMatchObject({ status: 'REJECTED', decisionReason: '目的が不明確です', exchangeStatus: 'NOT_SENT' });
+      expect(rejected.data?.rejectOutboundJoin).toMatchObject({
+        status: 'REJECTED',
+        decisionReason: '目的が不明確です',
+        exchangeStatus: 'NOT_SENT',
+      });
       expect((await request(id)).shareCode).toBeNull();
       expect(errorCodes(await as(sa, ops.approve, { id }))).toEqual(['ILLEGAL_TRANSITION']);
       await new Promise((resolve) => setTimeout(resolve, 500));
@@ -324,7 +454,8 @@ describe('Art. 20-3 outbound joins', () => {
     });
 
     it('the requester withdraws before a decision', async () => {
-      const id = (await as(user, ops.ask, { p: partnerId, c: shareCode(), r: 'reason' })).data?.askOutboundJoin.id as string;
+      const id = (await as(user, ops.ask, { p: partnerId, c: shareCode(), r: 'reason' })).data?.askOutboundJoin
+        .id as string;
       expect((await as(user, ops.withdraw, { id })).data?.withdrawOutboundJoin.status).toBe('WITHDRAWN');
       expect((await request(id)).shareCode).toBeNull();
       expect((await as(user, ops.list)).data?.outboundJoinRequests.map((r: { id: string }) => r.id)).toContain(id);

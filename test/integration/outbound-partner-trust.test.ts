@@ -37,12 +37,21 @@ describe('outbound calls follow the partner registry (CA, client certificate) wi
       workers: true,
       exchangeDelivery: {
         // No PARTNER_CA_FILES: only what a partner's registration says is trusted beyond the system's CAs.
-        partnerCalls: { trustedCaPems: [], timeoutMs: 2_000, poll: { firstDelayMs: 60_000, maxDelayMs: 60_000 }, syncStaleMs: 60_000 },
+        partnerCalls: {
+          trustedCaPems: [],
+          timeoutMs: 2_000,
+          poll: { firstDelayMs: 60_000, maxDelayMs: 60_000 },
+          syncStaleMs: 60_000,
+        },
         retry: { attempts: 10, baseDelayMs: 300, maxDelayMs: 800 },
       },
     });
     const user = await actorWithRole(t, 'USER');
-    actors = { user, fm: await actorWithRole(t, 'FACILITY_MANAGER', { facilityId: user.facilityId }), sa: await actorWithRole(t, 'SYSTEM_ADMIN') };
+    actors = {
+      user,
+      fm: await actorWithRole(t, 'FACILITY_MANAGER', { facilityId: user.facilityId }),
+      sa: await actorWithRole(t, 'SYSTEM_ADMIN'),
+    };
   });
 
   afterAll(async () => {
@@ -69,20 +78,33 @@ describe('outbound calls follow the partner registry (CA, client certificate) wi
     return response.data.registerPartner as { id: string; clientCertificate: { fingerprint: string } | null };
   }
 
-  const view = (id: string) => async () => (await graphql(t.graphqlUrl, d.request, { id }, actors.sa.headers)).data?.outboundJoinRequest;
-  const ours = (server: GenericFhirServer, id: string) => server.tasksWith(ourIdentifierSystems(t.system.exchange.fhirBaseUrl).request, id);
+  const view = (id: string) => async () =>
+    (await graphql(t.graphqlUrl, d.request, { id }, actors.sa.headers)).data?.outboundJoinRequest;
+  const ours = (server: GenericFhirServer, id: string) =>
+    server.tasksWith(ourIdentifierSystems(t.system.exchange.fhirBaseUrl).request, id);
 
   it("a partner's private CA registered while the send fails on TLS: the next retry reaches it", async () => {
-    const server = await startGenericFhirServer({ tls: partnerCa.tls, caCertificatePem: partnerCa.ca.caCertificatePem });
+    const server = await startGenericFhirServer({
+      tls: partnerCa.tls,
+      caCertificatePem: partnerCa.ca.caCertificatePem,
+    });
     servers.push(server);
     const partner = await register(server, { ourClientId: 'renkei-at-trust-1' });
     const id = await approvedRequest(t.graphqlUrl, actors, partner.id, 'trust-runtime-ca-0001');
 
     // Its certificate chains to a CA nobody told us about: a TLS failure, retried; nothing reached the server.
-    expect(await eventually(view(id), (r) => r?.lastFailureCode === 'TLS', 20_000)).toMatchObject({ exchangeStatus: 'NOT_SENT', lastFailureCode: 'TLS' });
+    expect(await eventually(view(id), (r) => r?.lastFailureCode === 'TLS', 20_000)).toMatchObject({
+      exchangeStatus: 'NOT_SENT',
+      lastFailureCode: 'TLS',
+    });
     expect(server.requests).toHaveLength(0);
 
-    const updated = await graphql(t.graphqlUrl, d.update, { id: partner.id, input: { caCertificates: partnerCa.ca.caCertificatePem } }, actors.sa.headers);
+    const updated = await graphql(
+      t.graphqlUrl,
+      d.update,
+      { id: partner.id, input: { caCertificates: partnerCa.ca.caCertificatePem } },
+      actors.sa.headers,
+    );
     expect(updated.errors).toBeUndefined();
     const sent = await eventually(view(id), (r) => r?.exchangeStatus === 'RECEIVED', 20_000);
     expect(ours(server, id)).toHaveLength(1);
@@ -109,7 +131,9 @@ describe('outbound calls follow the partner registry (CA, client certificate) wi
     accepted.push(fingerprint);
 
     const id = await approvedRequest(t.graphqlUrl, actors, mtls.id, 'trust-mtls-code-0001');
-    expect(await eventually(view(id), (r) => r?.exchangeStatus === 'RECEIVED', 20_000)).toMatchObject({ exchangeStatus: 'RECEIVED' });
+    expect(await eventually(view(id), (r) => r?.exchangeStatus === 'RECEIVED', 20_000)).toMatchObject({
+      exchangeStatus: 'RECEIVED',
+    });
     expect(ours(server, id)).toHaveLength(1);
     const forIt = server.requests.filter((r) => r.outcome !== 401);
     expect(forIt.length).toBeGreaterThan(0);
@@ -117,9 +141,16 @@ describe('outbound calls follow the partner registry (CA, client certificate) wi
 
     // Another partner's certificate (from the same CA of ours) is not the one this server registered: 401, retried, nothing stored.
     const refused = await approvedRequest(t.graphqlUrl, actors, other.id, 'trust-mtls-code-0002');
-    expect(await eventually(view(refused), (r) => r?.lastFailureCode === 'HTTP_401', 20_000)).toMatchObject({ exchangeStatus: 'NOT_SENT', lastFailureCode: 'HTTP_401' });
+    expect(await eventually(view(refused), (r) => r?.lastFailureCode === 'HTTP_401', 20_000)).toMatchObject({
+      exchangeStatus: 'NOT_SENT',
+      lastFailureCode: 'HTTP_401',
+    });
     expect(ours(server, refused)).toHaveLength(0);
-    expect(server.requests.filter((r) => r.outcome === 401).every((r) => r.clientCertificate === other.clientCertificate!.fingerprint)).toBe(true);
+    expect(
+      server.requests
+        .filter((r) => r.outcome === 401)
+        .every((r) => r.clientCertificate === other.clientCertificate!.fingerprint),
+    ).toBe(true);
 
     // A renewed certificate is presented from the next call on (the partner was given the new one first).
     const renewed = await graphql(t.graphqlUrl, d.renew, { id: mtls.id }, actors.sa.headers);
@@ -127,8 +158,12 @@ describe('outbound calls follow the partner registry (CA, client certificate) wi
     expect(next).not.toBe(fingerprint);
     accepted.splice(0, accepted.length, next);
     const again = await approvedRequest(t.graphqlUrl, actors, mtls.id, 'trust-mtls-code-0003');
-    expect(await eventually(view(again), (r) => r?.exchangeStatus === 'RECEIVED', 20_000)).toMatchObject({ exchangeStatus: 'RECEIVED' });
+    expect(await eventually(view(again), (r) => r?.exchangeStatus === 'RECEIVED', 20_000)).toMatchObject({
+      exchangeStatus: 'RECEIVED',
+    });
     expect(ours(server, again)).toHaveLength(1);
-    expect(server.requests.filter((r) => r.ifNoneExist?.endsWith(again)).map((r) => r.clientCertificate)).toEqual([next]);
+    expect(server.requests.filter((r) => r.ifNoneExist?.endsWith(again)).map((r) => r.clientCertificate)).toEqual([
+      next,
+    ]);
   }, 90_000);
 });

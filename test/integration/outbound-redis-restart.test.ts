@@ -19,13 +19,35 @@ import { connectRedis, type Redis } from '../../lib/redis';
 import { actorWithRole, type Actor } from '../support/actors';
 import { eventually } from '../support/eventually';
 import { startMockPartner, type MockPartner } from '../support/mock-partner';
-import { approvedRequest, ourClientId, partnerCertificateAuthority, registerPartner } from '../support/mock-partner-fixtures';
+import {
+  approvedRequest,
+  ourClientId,
+  partnerCertificateAuthority,
+  registerPartner,
+} from '../support/mock-partner-fixtures';
 import { silentLogger } from '../support/silent-logger';
 import { startTestSystem, type TestSystem } from '../support/test-system';
 import { partnerTransport } from '../../subgraphs/identity/services/partner-service';
 
 async function startRedisServer(port: number, dir: string): Promise<ChildProcess> {
-  const child = spawn('redis-server', ['--bind', '127.0.0.1', '--port', String(port), '--dir', dir, '--appendonly', 'yes', '--save', '', '--loglevel', 'warning'], { stdio: 'ignore' });
+  const child = spawn(
+    'redis-server',
+    [
+      '--bind',
+      '127.0.0.1',
+      '--port',
+      String(port),
+      '--dir',
+      dir,
+      '--appendonly',
+      'yes',
+      '--save',
+      '',
+      '--loglevel',
+      'warning',
+    ],
+    { stdio: 'ignore' },
+  );
   await eventually(
     () =>
       new Promise<boolean>((resolve) => {
@@ -67,7 +89,11 @@ describe('outbound join: Redis restarts', () => {
     t = await startTestSystem({ workers: false });
     partner = await startMockPartner({ tls: partnerCa.tls, ourJwk: t.system.exchange.key.publicJwk, ourClientId });
     const user = await actorWithRole(t, 'USER');
-    actors = { user, fm: await actorWithRole(t, 'FACILITY_MANAGER', { facilityId: user.facilityId }), sa: await actorWithRole(t, 'SYSTEM_ADMIN') };
+    actors = {
+      user,
+      fm: await actorWithRole(t, 'FACILITY_MANAGER', { facilityId: user.facilityId }),
+      sa: await actorWithRole(t, 'SYSTEM_ADMIN'),
+    };
     partnerId = await registerPartner(t.db.prisma, partner.url, actors.sa.userId);
     port = await freePort();
     redisServer = await startRedisServer(port, dir);
@@ -83,7 +109,13 @@ describe('outbound join: Redis restarts', () => {
         rooms: t.db.prisma,
         consent: t.db.prisma,
         outbound: t.db.prisma,
-        partnerCalls: { exchange: t.system.exchange, trustedCaPems: [partnerCa.ca.caCertificatePem], transport: (id) => partnerTransport({ db: t.db.prisma, partnerKeys: t.system.partnerKeys }, id), ...defaultPartnerCallTimings, timeoutMs: 2_000 },
+        partnerCalls: {
+          exchange: t.system.exchange,
+          trustedCaPems: [partnerCa.ca.caCertificatePem],
+          transport: (id) => partnerTransport({ db: t.db.prisma, partnerKeys: t.system.partnerKeys }, id),
+          ...defaultPartnerCallTimings,
+          timeoutMs: 2_000,
+        },
         logger: silentLogger,
       },
       definitions: jobDefinitions.filter((d) => d.queue.startsWith('outbound-join')),
@@ -105,15 +137,23 @@ describe('outbound join: Redis restarts', () => {
   it('keeps an approval made while Redis is down in the outbox, and delivers it once Redis is back', async () => {
     await stopRedisServer(redisServer);
     const id = await approvedRequest(t.graphqlUrl, actors, partnerId, 'share-redis-restart-1');
-    const event = await t.db.prisma.roomsOutboxEvent.findFirstOrThrow({ where: { type: 'outbound-join.approved', payload: { equals: { requestId: id } } } });
+    const event = await t.db.prisma.roomsOutboxEvent.findFirstOrThrow({
+      where: { type: 'outbound-join.approved', payload: { equals: { requestId: id } } },
+    });
     await new Promise((resolve) => setTimeout(resolve, 1_500));
     expect((await t.db.prisma.roomsOutboxEvent.findUniqueOrThrow({ where: { id: event.id } })).relayedAt).toBeNull();
     expect(partner.posts).toHaveLength(0);
 
     redisServer = await startRedisServer(port, dir);
-    const sent = await eventually(() => t.db.prisma.outboundJoinRequest.findUniqueOrThrow({ where: { id } }), (r) => r.exchangeStatus === 'RECEIVED', 20_000);
+    const sent = await eventually(
+      () => t.db.prisma.outboundJoinRequest.findUniqueOrThrow({ where: { id } }),
+      (r) => r.exchangeStatus === 'RECEIVED',
+      20_000,
+    );
     expect(sent.exchangeStatus).toBe('RECEIVED');
     expect(partner.posts.filter((p) => p.identifierValue === id).map((p) => p.answered)).toEqual([201]);
-    expect((await t.db.prisma.roomsOutboxEvent.findUniqueOrThrow({ where: { id: event.id } })).relayedAt).not.toBeNull();
+    expect(
+      (await t.db.prisma.roomsOutboxEvent.findUniqueOrThrow({ where: { id: event.id } })).relayedAt,
+    ).not.toBeNull();
   }, 60_000);
 });

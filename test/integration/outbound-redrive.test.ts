@@ -17,18 +17,42 @@ describe('re-driving outbound joins whose jobs were lost', () => {
   let t: TestSystem;
   const hoursAgo = (h: number) => new Date(Date.now() - h * 3600_000);
   const job = { id: 'redrive-test' } as Job;
-  const deps = () => ({ outbound: t.db.prisma, partnerCalls: { ...defaultPartnerCallTimings, trustedCaPems: [], exchange: t.system.exchange }, logger: silentLogger }) as unknown as JobDependencies;
+  const deps = () =>
+    ({
+      outbound: t.db.prisma,
+      partnerCalls: { ...defaultPartnerCallTimings, trustedCaPems: [], exchange: t.system.exchange },
+      logger: silentLogger,
+    }) as unknown as JobDependencies;
 
-  async function request(state: { status: 'APPROVED' | 'REJECTED'; exchangeStatus: 'NOT_SENT' | 'RECEIVED' | 'ACCEPTED' | 'COMPLETED'; quietHours: number }) {
+  async function request(state: {
+    status: 'APPROVED' | 'REJECTED';
+    exchangeStatus: 'NOT_SENT' | 'RECEIVED' | 'ACCEPTED' | 'COMPLETED';
+    quietHours: number;
+  }) {
     const id = randomUUID();
     await t.db.prisma.outboundJoinRequest.create({
-      data: { id, partnerId: randomUUID(), shareCode: state.exchangeStatus === 'NOT_SENT' ? 'code' : null, reason: '訪問診療で関わるため', facilityId: randomUUID(), requestedBy: randomUUID(), status: state.status, exchangeStatus: state.exchangeStatus, partnerTaskId: state.exchangeStatus === 'NOT_SENT' ? null : randomUUID() },
+      data: {
+        id,
+        partnerId: randomUUID(),
+        shareCode: state.exchangeStatus === 'NOT_SENT' ? 'code' : null,
+        reason: '訪問診療で関わるため',
+        facilityId: randomUUID(),
+        requestedBy: randomUUID(),
+        status: state.status,
+        exchangeStatus: state.exchangeStatus,
+        partnerTaskId: state.exchangeStatus === 'NOT_SENT' ? null : randomUUID(),
+      },
     });
     // @updatedAt is set by Prisma on writes: put the quiet period in place with SQL.
-    await t.db.prisma.$executeRaw`UPDATE rooms.outbound_join_request SET updated_at = ${hoursAgo(state.quietHours)} WHERE id = ${id}::uuid`;
+    await t.db.prisma
+      .$executeRaw`UPDATE rooms.outbound_join_request SET updated_at = ${hoursAgo(state.quietHours)} WHERE id = ${id}::uuid`;
     return id;
   }
-  const events = (requestId: string) => t.db.prisma.roomsOutboxEvent.findMany({ where: { payload: { path: ['requestId'], equals: requestId } }, select: { type: true } });
+  const events = (requestId: string) =>
+    t.db.prisma.roomsOutboxEvent.findMany({
+      where: { payload: { path: ['requestId'], equals: requestId } },
+      select: { type: true },
+    });
 
   beforeAll(async () => {
     t = await startTestSystem();
@@ -41,7 +65,14 @@ describe('re-driving outbound joins whose jobs were lost', () => {
     await exchangeRedrive.process({}, job, deps());
     expect(await events(notSent)).toEqual([{ type: 'outbound-join.approved' }]);
     expect(await events(sent)).toEqual([{ type: 'outbound-join.sent' }]);
-    expect((await t.db.prisma.outboundJoinStep.findMany({ where: { requestId: { in: [notSent, sent] } }, select: { requestId: true, action: true, actorRole: true } })).sort((a, b) => a.action.localeCompare(b.action))).toEqual([
+    expect(
+      (
+        await t.db.prisma.outboundJoinStep.findMany({
+          where: { requestId: { in: [notSent, sent] } },
+          select: { requestId: true, action: true, actorRole: true },
+        })
+      ).sort((a, b) => a.action.localeCompare(b.action)),
+    ).toEqual([
       { requestId: sent, action: 'poll-redriven', actorRole: 'SYSTEM' },
       { requestId: notSent, action: 'send-redriven', actorRole: 'SYSTEM' },
     ]);
@@ -57,7 +88,16 @@ describe('re-driving outbound joins whose jobs were lost', () => {
     const rejected = await request({ status: 'REJECTED', exchangeStatus: 'NOT_SENT', quietHours: 48 });
     const lettered = await request({ status: 'APPROVED', exchangeStatus: 'NOT_SENT', quietHours: 48 });
     await t.db.prisma.exchangeDeadLetter.create({
-      data: { id: randomUUID(), queue: 'outbound-join-send', jobId: randomUUID(), jobName: 'outbound-join.approved', payload: { requestId: lettered }, attempts: 12, errorCode: 'TIMEOUT', errorSummary: 'the partner did not answer' },
+      data: {
+        id: randomUUID(),
+        queue: 'outbound-join-send',
+        jobId: randomUUID(),
+        jobName: 'outbound-join.approved',
+        payload: { requestId: lettered },
+        attempts: 12,
+        errorCode: 'TIMEOUT',
+        errorSummary: 'the partner did not answer',
+      },
     });
     await exchangeRedrive.process({}, job, deps());
     for (const id of [recent, final, rejected, lettered]) expect(await events(id)).toEqual([]);
@@ -66,7 +106,15 @@ describe('re-driving outbound joins whose jobs were lost', () => {
   it('syncs partners in turn: memberships taken are marked as tried, so one partner that is down cannot fill every batch', async () => {
     const down = randomUUID();
     const up = randomUUID();
-    const membership = (partnerId: string) => ({ id: randomUUID(), requestId: randomUUID(), partnerId, userId: randomUUID(), facilityId: randomUUID(), careTeamId: randomUUID(), roomStatus: 'active' });
+    const membership = (partnerId: string) => ({
+      id: randomUUID(),
+      requestId: randomUUID(),
+      partnerId,
+      userId: randomUUID(),
+      facilityId: randomUUID(),
+      careTeamId: randomUUID(),
+      roomStatus: 'active',
+    });
     const rows = [membership(down), membership(down), membership(up)];
     await t.db.prisma.externalMembership.createMany({ data: rows });
     const ours = (list: Array<{ id: string }>) => list.map((m) => m.id).filter((id) => rows.some((r) => r.id === id));
@@ -76,6 +124,10 @@ describe('re-driving outbound joins whose jobs were lost', () => {
     const second = ours(await membershipsToSync(t.db.prisma, before, 2));
     expect(new Set([...first, ...second])).toEqual(new Set(rows.map((r) => r.id)));
     expect(first.filter((id) => second.includes(id))).toEqual([]);
-    expect((await t.db.prisma.externalMembership.findMany({ where: { id: { in: rows.map((r) => r.id) } } })).every((m) => m.syncTriedAt !== null && m.lastSyncedAt === null)).toBe(true);
+    expect(
+      (await t.db.prisma.externalMembership.findMany({ where: { id: { in: rows.map((r) => r.id) } } })).every(
+        (m) => m.syncTriedAt !== null && m.lastSyncedAt === null,
+      ),
+    ).toBe(true);
   });
 });

@@ -8,7 +8,12 @@ import { ourIdentifierSystems } from '../../lib/exchange/identifier-systems';
 import { actorWithRole, type Actor } from '../support/actors';
 import { eventually } from '../support/eventually';
 import { startMockPartner, type MockPartner } from '../support/mock-partner';
-import { approvedRequest, ourClientId, partnerCertificateAuthority, registerPartner } from '../support/mock-partner-fixtures';
+import {
+  approvedRequest,
+  ourClientId,
+  partnerCertificateAuthority,
+  registerPartner,
+} from '../support/mock-partner-fixtures';
 import { startTestSystem, type TestSystem } from '../support/test-system';
 
 describe('a partner’s status-only suspended CareTeam (Art. 20-3)', () => {
@@ -26,7 +31,12 @@ describe('a partner’s status-only suspended CareTeam (Art. 20-3)', () => {
     t = await startTestSystem({
       workers: true,
       exchangeDelivery: {
-        partnerCalls: { trustedCaPems: [partnerCa.ca.caCertificatePem], timeoutMs: 2_000, poll: { firstDelayMs: 150, maxDelayMs: 400 }, syncStaleMs: 0 },
+        partnerCalls: {
+          trustedCaPems: [partnerCa.ca.caCertificatePem],
+          timeoutMs: 2_000,
+          poll: { firstDelayMs: 150, maxDelayMs: 400 },
+          syncStaleMs: 0,
+        },
         retry: { attempts: 4, baseDelayMs: 200, maxDelayMs: 600 },
         every: { 'external-room-sync': 300 },
       },
@@ -45,11 +55,22 @@ describe('a partner’s status-only suspended CareTeam (Art. 20-3)', () => {
 
   it('keeps the membership through a suspension without participants, and ends it when the room closes', async () => {
     const id = await approvedRequest(t.graphqlUrl, { user, fm, sa }, partnerId, `share-${Date.now().toString(36)}`);
-    await eventually(() => t.db.prisma.outboundJoinRequest.findUniqueOrThrow({ where: { id } }), (r) => r.exchangeStatus === 'RECEIVED', 15_000);
+    await eventually(
+      () => t.db.prisma.outboundJoinRequest.findUniqueOrThrow({ where: { id } }),
+      (r) => r.exchangeStatus === 'RECEIVED',
+      15_000,
+    );
     const systems = ourIdentifierSystems(t.system.exchange.fhirBaseUrl);
-    partner.careTeams.set('team-s', { status: 'active', participants: [{ system: systems.user, value: user.userId, display: 'USER' }] });
+    partner.careTeams.set('team-s', {
+      status: 'active',
+      participants: [{ system: systems.user, value: user.userId, display: 'USER' }],
+    });
     Object.assign(partner.taskFor(id)!, { status: 'completed', careTeamId: 'team-s' });
-    await eventually(() => t.db.prisma.externalMembership.findUnique({ where: { requestId: id } }), (m) => m?.lastSyncedAt != null, 15_000);
+    await eventually(
+      () => t.db.prisma.externalMembership.findUnique({ where: { requestId: id } }),
+      (m) => m?.lastSyncedAt != null,
+      15_000,
+    );
     const membership = () => t.db.prisma.externalMembership.findUniqueOrThrow({ where: { requestId: id } });
 
     partner.careTeams.set('team-s', { status: 'suspended', participants: [] });
@@ -57,7 +78,10 @@ describe('a partner’s status-only suspended CareTeam (Art. 20-3)', () => {
     expect(suspended).toMatchObject({ status: 'ACTIVE', roomStatus: 'suspended', endedReason: null });
     // Several more syncs of the same answer change nothing.
     const reads = partner.reads.length;
-    await eventually(async () => partner.reads.length, (n) => n >= reads + 2);
+    await eventually(
+      async () => partner.reads.length,
+      (n) => n >= reads + 2,
+    );
     expect(await membership()).toMatchObject({ status: 'ACTIVE', roomStatus: 'suspended' });
 
     partner.careTeams.set('team-s', { status: 'inactive', participants: [] });

@@ -13,7 +13,12 @@ import { actorWithRole, type Actor } from '../support/actors';
 import { redisUrl, uniqueName } from '../support/environment';
 import { eventually } from '../support/eventually';
 import { startMockPartner, type MockPartner } from '../support/mock-partner';
-import { approvedRequest, ourClientId, partnerCertificateAuthority, registerPartner } from '../support/mock-partner-fixtures';
+import {
+  approvedRequest,
+  ourClientId,
+  partnerCertificateAuthority,
+  registerPartner,
+} from '../support/mock-partner-fixtures';
 import { minimalEnv, spawnEntry, type ServiceProcess } from '../support/spawn-service';
 import { startTestSystem, type TestSystem } from '../support/test-system';
 
@@ -51,10 +56,18 @@ describe('outbound join: a worker killed mid-job', () => {
     t = await startTestSystem({ workers: false });
     partner = await startMockPartner({ tls: partnerCa.tls, ourJwk: t.system.exchange.key.publicJwk, ourClientId });
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'renkei-outbound-crash-'));
-    fs.writeFileSync(path.join(dir, exchangeKeyFileName), t.system.exchange.key.privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
+    fs.writeFileSync(
+      path.join(dir, exchangeKeyFileName),
+      t.system.exchange.key.privateKey.export({ type: 'pkcs8', format: 'pem' }),
+      { mode: 0o600 },
+    );
     fs.writeFileSync(path.join(dir, 'partner-ca.crt'), partnerCa.ca.caCertificatePem);
     const user = await actorWithRole(t, 'USER');
-    actors = { user, fm: await actorWithRole(t, 'FACILITY_MANAGER', { facilityId: user.facilityId }), sa: await actorWithRole(t, 'SYSTEM_ADMIN') };
+    actors = {
+      user,
+      fm: await actorWithRole(t, 'FACILITY_MANAGER', { facilityId: user.facilityId }),
+      sa: await actorWithRole(t, 'SYSTEM_ADMIN'),
+    };
     partnerId = await registerPartner(t.db.prisma, partner.url, actors.sa.userId);
   });
 
@@ -74,15 +87,25 @@ describe('outbound join: a worker killed mid-job', () => {
     await first.waitForStdout(/worker ready/, 30_000);
     const id = await approvedRequest(t.graphqlUrl, actors, partnerId, 'share-crash-test-1');
     // The partner has the POST (and stored the Task); the worker waits for the answer.
-    await eventually(async () => partner.posts.filter((p) => p.identifierValue === id).length, (n) => n === 1, 20_000);
+    await eventually(
+      async () => partner.posts.filter((p) => p.identifierValue === id).length,
+      (n) => n === 1,
+      20_000,
+    );
     first.killGroup();
     await first.waitForExit(10_000);
-    expect((await t.db.prisma.outboundJoinRequest.findUniqueOrThrow({ where: { id } })).exchangeStatus).toBe('NOT_SENT');
+    expect((await t.db.prisma.outboundJoinRequest.findUniqueOrThrow({ where: { id } })).exchangeStatus).toBe(
+      'NOT_SENT',
+    );
 
     partner.behavior.delayMs = 0;
     const second = spawnWorker();
     await second.waitForStdout(/worker ready/, 30_000);
-    const sent = await eventually(() => t.db.prisma.outboundJoinRequest.findUniqueOrThrow({ where: { id } }), (r) => r.exchangeStatus === 'RECEIVED', 30_000);
+    const sent = await eventually(
+      () => t.db.prisma.outboundJoinRequest.findUniqueOrThrow({ where: { id } }),
+      (r) => r.exchangeStatus === 'RECEIVED',
+      30_000,
+    );
     expect(sent.exchangeStatus).toBe('RECEIVED');
     // Exactly once: the killed worker's POST created the Task; the new worker found it by its identifier and did not POST.
     expect(partner.posts.filter((p) => p.identifierValue === id).map((p) => p.answered)).toEqual([201]);

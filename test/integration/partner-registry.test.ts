@@ -10,7 +10,8 @@ import { actorWithRole, type Actor } from '../support/actors';
 import { as, auditMark, auditSince, expectForbidden, firstError } from '../support/identity-fixtures';
 import { startTestSystem, type TestSystem } from '../support/test-system';
 
-const fields = 'id name fhirBaseUrl requesterSystem userSystem jwks certificateFingerprints outboundAuth ourClientId status statusReason statusChangedBy { id }';
+const fields =
+  'id name fhirBaseUrl requesterSystem userSystem jwks certificateFingerprints outboundAuth ourClientId status statusReason statusChangedBy { id }';
 const d = {
   register: `mutation($input: RegisterPartnerInput!) { registerPartner(input: $input) { ${fields} } }`,
   update: `mutation($id: ID!, $input: UpdatePartnerInput!) { updatePartner(id: $id, input: $input) { ${fields} } }`,
@@ -50,15 +51,32 @@ describe('the partner registry', () => {
 
   it('registers a partner (system admin), normalizing its URL, and audits it', async () => {
     const mark = await auditMark(t);
-    const response = await as(t, sa)(d.register, { input: { ...input, certificateFingerprints: ['AB:'.repeat(31) + 'AB'] } });
+    const response = await as(t, sa)(d.register, {
+      input: { ...input, certificateFingerprints: ['AB:'.repeat(31) + 'AB'] },
+    });
     expect(response.errors).toBeUndefined();
     const partner = response.data?.registerPartner;
-    expect(partner).toMatchObject({ name: '氷見市多職種ネット', fhirBaseUrl: 'https://himi.example/fhir', status: 'ACTIVE', outboundAuth: 'JWT', ourClientId: null, certificateFingerprints: ['ab'.repeat(32)], statusChangedBy: { id: sa.userId } });
+    expect(partner).toMatchObject({
+      name: '氷見市多職種ネット',
+      fhirBaseUrl: 'https://himi.example/fhir',
+      status: 'ACTIVE',
+      outboundAuth: 'JWT',
+      ourClientId: null,
+      certificateFingerprints: ['ab'.repeat(32)],
+      statusChangedBy: { id: sa.userId },
+    });
     expect(JSON.parse(partner.jwks).keys[0]).toMatchObject({ kty: 'OKP', crv: 'Ed25519', alg: 'EdDSA', use: 'sig' });
-    expect(await auditSince(t, mark, { action: 'partner.register' })).toEqual([expect.objectContaining({ outcome: 'SUCCESS', actorId: sa.userId, targetType: 'Partner', targetId: partner.id })]);
+    expect(await auditSince(t, mark, { action: 'partner.register' })).toEqual([
+      expect.objectContaining({ outcome: 'SUCCESS', actorId: sa.userId, targetType: 'Partner', targetId: partner.id }),
+    ]);
     const listed = await as(t, sa)(d.partners);
-    expect(listed.data?.partners).toEqual(expect.arrayContaining([{ id: partner.id, name: '氷見市多職種ネット', status: 'ACTIVE' }]));
-    expect((await as(t, sa)(d.partner, { id: partner.id })).data?.partner).toEqual({ id: partner.id, name: '氷見市多職種ネット' });
+    expect(listed.data?.partners).toEqual(
+      expect.arrayContaining([{ id: partner.id, name: '氷見市多職種ネット', status: 'ACTIVE' }]),
+    );
+    expect((await as(t, sa)(d.partner, { id: partner.id })).data?.partner).toEqual({
+      id: partner.id,
+      name: '氷見市多職種ネット',
+    });
   });
 
   it('is the system admin alone: a hospital manager is refused, audited, nothing stored', async () => {
@@ -72,7 +90,11 @@ describe('the partner registry', () => {
     ['a URL with a query', { fhirBaseUrl: 'https://himi.example/fhir?x=1' }, 'input.fhirBaseUrl'],
     ['a relative identifier system', { requesterSystem: 'requests' }, 'input.requesterSystem'],
     ['a JWK set that is not JSON', { jwks: '{keys' }, 'input.jwks'],
-    ['a private key', { jwks: JSON.stringify({ keys: [{ kty: 'OKP', crv: 'Ed25519', x: 'abc', d: 'secret' }] }) }, 'input.jwks'],
+    [
+      'a private key',
+      { jwks: JSON.stringify({ keys: [{ kty: 'OKP', crv: 'Ed25519', x: 'abc', d: 'secret' }] }) },
+      'input.jwks',
+    ],
     ['an RSA key', { jwks: JSON.stringify({ keys: [{ kty: 'RSA', n: 'abc', e: 'AQAB' }] }) }, 'input.jwks'],
     ['a bad fingerprint', { certificateFingerprints: ['abc'] }, 'input.certificateFingerprints.0'],
     ['no way to authenticate', { jwks: null }, 'input.jwks'],
@@ -87,7 +109,9 @@ describe('the partner registry', () => {
 
   it('refuses a key that does not import (bad coordinates) as BAD_USER_INPUT', async () => {
     const before = await partnerCount();
-    const response = await as(t, sa)(d.register, { input: { ...input, jwks: JSON.stringify({ keys: [{ kty: 'OKP', crv: 'Ed25519', x: '!!' }] }) } });
+    const response = await as(t, sa)(d.register, {
+      input: { ...input, jwks: JSON.stringify({ keys: [{ kty: 'OKP', crv: 'Ed25519', x: '!!' }] }) },
+    });
     expect(firstError(response)?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'jwks' });
     expect(await partnerCount()).toBe(before);
   });
@@ -95,10 +119,21 @@ describe('the partner registry', () => {
   it('updates only the fields given, and audits which', async () => {
     const created = (await as(t, sa)(d.register, { input })).data?.registerPartner;
     const mark = await auditMark(t);
-    const updated = await as(t, sa)(d.update, { id: created.id, input: { ourClientId: 'takaoka-at-himi', outboundAuth: 'MTLS' } });
+    const updated = await as(t, sa)(d.update, {
+      id: created.id,
+      input: { ourClientId: 'takaoka-at-himi', outboundAuth: 'MTLS' },
+    });
     expect(updated.errors).toBeUndefined();
-    expect(updated.data?.updatePartner).toMatchObject({ id: created.id, name: created.name, ourClientId: 'takaoka-at-himi', outboundAuth: 'MTLS', jwks: created.jwks });
-    expect(await auditSince(t, mark, { action: 'partner.update' })).toEqual([expect.objectContaining({ targetId: created.id, details: { fields: 'ourClientId,outboundAuth' } })]);
+    expect(updated.data?.updatePartner).toMatchObject({
+      id: created.id,
+      name: created.name,
+      ourClientId: 'takaoka-at-himi',
+      outboundAuth: 'MTLS',
+      jwks: created.jwks,
+    });
+    expect(await auditSince(t, mark, { action: 'partner.update' })).toEqual([
+      expect.objectContaining({ targetId: created.id, details: { fields: 'ourClientId,outboundAuth' } }),
+    ]);
     const nothing = await as(t, sa)(d.update, { id: created.id, input: {} });
     expect(firstError(nothing)?.extensions?.code).toBe('CONFLICT');
     const removeAllAuth = await as(t, sa)(d.update, { id: created.id, input: { jwks: JSON.stringify({ keys: [] }) } });
@@ -109,17 +144,30 @@ describe('the partner registry', () => {
 
   it('suspension hides the partner from the exchange at once; reactivation brings it back; both audited', async () => {
     const created = (await as(t, sa)(d.register, { input })).data?.registerPartner;
-    expect(await findPartnerForExchange(t.db.prisma, created.id)).toMatchObject({ id: created.id, fhirBaseUrl: 'https://himi.example/fhir', userSystem: 'https://himi.example/users' });
+    expect(await findPartnerForExchange(t.db.prisma, created.id)).toMatchObject({
+      id: created.id,
+      fhirBaseUrl: 'https://himi.example/fhir',
+      userSystem: 'https://himi.example/users',
+    });
     const mark = await auditMark(t);
     const suspended = await as(t, sa)(d.suspend, { id: created.id, reason: '鍵の漏えいの疑い' });
-    expect(suspended.data?.suspendPartner).toEqual({ id: created.id, status: 'SUSPENDED', statusReason: '鍵の漏えいの疑い' });
+    expect(suspended.data?.suspendPartner).toEqual({
+      id: created.id,
+      status: 'SUSPENDED',
+      statusReason: '鍵の漏えいの疑い',
+    });
     expect(await findPartnerForExchange(t.db.prisma, created.id)).toBeNull();
     const twice = await as(t, sa)(d.suspend, { id: created.id, reason: 'again' });
     expect(firstError(twice)?.extensions?.code).toBe('ILLEGAL_TRANSITION');
-    expect((await as(t, sa)(d.reactivate, { id: created.id, reason: '鍵を交換した' })).data?.reactivatePartner).toEqual({ id: created.id, status: 'ACTIVE' });
+    expect((await as(t, sa)(d.reactivate, { id: created.id, reason: '鍵を交換した' })).data?.reactivatePartner).toEqual(
+      { id: created.id, status: 'ACTIVE' },
+    );
     expect(await findPartnerForExchange(t.db.prisma, created.id)).not.toBeNull();
     const actions = (await auditSince(t, mark, { targetId: created.id })).map((row) => [row.action, row.outcome]);
-    expect(actions).toEqual([['partner.suspend', 'SUCCESS'], ['partner.reactivate', 'SUCCESS']]);
+    expect(actions).toEqual([
+      ['partner.suspend', 'SUCCESS'],
+      ['partner.reactivate', 'SUCCESS'],
+    ]);
   });
 
   it('findPartnerForExchange answers null for an unknown or malformed id', async () => {

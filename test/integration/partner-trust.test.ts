@@ -13,7 +13,11 @@ import path from 'node:path';
 import { exportJWK, generateKeyPair } from 'jose';
 import { ourIdentifierSystems } from '../../lib/exchange/identifier-systems';
 import { memoryPartnerKeyVault } from '../../lib/exchange/partner-key-vault';
-import { CLIENT_AUTH_OID, openCertificateAuthority, type CertificateAuthority } from '../../lib/pki/certificate-authority';
+import {
+  CLIENT_AUTH_OID,
+  openCertificateAuthority,
+  type CertificateAuthority,
+} from '../../lib/pki/certificate-authority';
 import { fingerprintOfPem } from '../../lib/pki/fingerprint';
 import { partnerTransport } from '../../subgraphs/identity/services/partner-service';
 import { actorWithRole, type Actor } from '../support/actors';
@@ -80,10 +84,17 @@ describe('partner trust (registry side)', () => {
 
   it("keeps a partner's CA, shows it, and hands it to the requester side for that partner only", async () => {
     const withCa = await register({ caCertificates: partnerCa.caCertificatePem });
-    expect(withCa.caCertificates).toEqual([expect.objectContaining({ fingerprint: fingerprintOfPem(partnerCa.caCertificatePem), subject: 'CN=Renkei network CA' })]);
+    expect(withCa.caCertificates).toEqual([
+      expect.objectContaining({
+        fingerprint: fingerprintOfPem(partnerCa.caCertificatePem),
+        subject: 'CN=Renkei network CA',
+      }),
+    ]);
     expect(withCa.clientCertificate).toBeNull();
     const without = await register();
-    expect(await transport(withCa.id)).toEqual({ caPems: [new X509Certificate(partnerCa.caCertificatePem).toString()] });
+    expect(await transport(withCa.id)).toEqual({
+      caPems: [new X509Certificate(partnerCa.caCertificatePem).toString()],
+    });
     expect(await transport(without.id)).toEqual({ caPems: [] });
   });
 
@@ -97,39 +108,71 @@ describe('partner trust (registry side)', () => {
       ['not a certificate', /^caCertificates: must be PEM CA certificate/],
     ];
     for (const [caCertificates, message] of cases) {
-      const response = await expectRefused(t, sa, d.register, { input: await input({ caCertificates }) }, 'BAD_USER_INPUT', 'caCertificates');
+      const response = await expectRefused(
+        t,
+        sa,
+        d.register,
+        { input: await input({ caCertificates }) },
+        'BAD_USER_INPUT',
+        'caCertificates',
+      );
       expect(response.errors?.[0]?.message).toMatch(message);
     }
     const existing = await register();
-    const refused = await expectRefused(t, sa, d.update, { id: existing.id, input: { caCertificates: certificatePem } }, 'BAD_USER_INPUT', 'caCertificates');
+    const refused = await expectRefused(
+      t,
+      sa,
+      d.update,
+      { id: existing.id, input: { caCertificates: certificatePem } },
+      'BAD_USER_INPUT',
+      'caCertificates',
+    );
     expect(refused.errors?.[0]?.message).toMatch(/not a CA certificate/);
   });
 
   it('a CA change applies to the next call without a restart, and an empty text removes it (audited)', async () => {
     const partner = await register({ caCertificates: partnerCa.caCertificatePem });
     const mark = await auditMark(t);
-    const changed = await as(t, sa)(d.update, { id: partner.id, input: { caCertificates: `${otherCa.caCertificatePem}${partnerCa.caCertificatePem}` } });
+    const changed = await as(t, sa)(d.update, {
+      id: partner.id,
+      input: { caCertificates: `${otherCa.caCertificatePem}${partnerCa.caCertificatePem}` },
+    });
     expect(changed.errors).toBeUndefined();
-    expect((await transport(partner.id))?.caPems.map(fingerprintOfPem)).toEqual([fingerprintOfPem(otherCa.caCertificatePem), fingerprintOfPem(partnerCa.caCertificatePem)]);
-    expect(await auditSince(t, mark, { action: 'partner.update' })).toEqual([expect.objectContaining({ targetId: partner.id, details: { fields: 'caCertificates' } })]);
-    expect((await as(t, sa)(d.update, { id: partner.id, input: { caCertificates: '' } })).data?.updatePartner.caCertificates).toEqual([]);
+    expect((await transport(partner.id))?.caPems.map(fingerprintOfPem)).toEqual([
+      fingerprintOfPem(otherCa.caCertificatePem),
+      fingerprintOfPem(partnerCa.caCertificatePem),
+    ]);
+    expect(await auditSince(t, mark, { action: 'partner.update' })).toEqual([
+      expect.objectContaining({ targetId: partner.id, details: { fields: 'caCertificates' } }),
+    ]);
+    expect(
+      (await as(t, sa)(d.update, { id: partner.id, input: { caCertificates: '' } })).data?.updatePartner.caCertificates,
+    ).toEqual([]);
     expect(await transport(partner.id)).toEqual({ caPems: [] });
   });
 
   it('MTLS: a client certificate of its own from our network CA, shown without its key; the key is sealed and opens only with our vault', async () => {
     const mark = await auditMark(t);
-    const response = await as(t, sa)(d.register, { input: await input({ outboundAuth: 'MTLS', caCertificates: partnerCa.caCertificatePem }) });
+    const response = await as(t, sa)(d.register, {
+      input: await input({ outboundAuth: 'MTLS', caCertificates: partnerCa.caCertificatePem }),
+    });
     expect(response.errors).toBeUndefined();
     const partner = response.data?.registerPartner;
     expect(JSON.stringify(response)).not.toMatch(/PRIVATE KEY/);
     const shown = partner.clientCertificate;
-    expect(shown).toMatchObject({ subject: expect.stringContaining(`CN=renkei-exchange:${partner.id}`), issuer: 'CN=Renkei network CA' });
+    expect(shown).toMatchObject({
+      subject: expect.stringContaining(`CN=renkei-exchange:${partner.id}`),
+      issuer: 'CN=Renkei network CA',
+    });
     const cert = new X509Certificate(shown.pem);
     expect(t.ca.verifies(shown.pem)).toBe(true);
     expect(cert.keyUsage).toContain(CLIENT_AUTH_OID);
     expect(await auditSince(t, mark, { targetId: partner.id })).toEqual([
       expect.objectContaining({ action: 'partner.register' }),
-      expect.objectContaining({ action: 'partner.client-certificate.issue', details: { fingerprint: shown.fingerprint } }),
+      expect.objectContaining({
+        action: 'partner.client-certificate.issue',
+        details: { fingerprint: shown.fingerprint },
+      }),
     ]);
     const row = await t.db.prisma.partnerClientCredential.findFirstOrThrow({ where: { partnerId: partner.id } });
     expect(row.sealedKey).not.toMatch(/PRIVATE KEY|MII/);
@@ -137,9 +180,13 @@ describe('partner trust (registry side)', () => {
     const got = await transport(partner.id);
     expect(got?.clientCertificate).toMatchObject({ certPem: shown.pem, fingerprint: shown.fingerprint });
     // The key belongs to the certificate.
-    expect(createPublicKey(got!.clientCertificate!.keyPem).export({ type: 'spki', format: 'der' })).toEqual(cert.publicKey.export({ type: 'spki', format: 'der' }));
+    expect(createPublicKey(got!.clientCertificate!.keyPem).export({ type: 'spki', format: 'der' })).toEqual(
+      cert.publicKey.export({ type: 'spki', format: 'der' }),
+    );
     // Another KEK (a CA_DIR restored without its partner-keys.kek) opens nothing: no call without the certificate.
-    await expect(partnerTransport({ db: t.db.prisma, partnerKeys: memoryPartnerKeyVault() }, partner.id)).rejects.toThrow(/another key-encryption key/);
+    await expect(
+      partnerTransport({ db: t.db.prisma, partnerKeys: memoryPartnerKeyVault() }, partner.id),
+    ).rejects.toThrow(/another key-encryption key/);
   });
 
   it('the data is usable: a TLS handshake with the partner works for it and not for another partner', async () => {
@@ -147,19 +194,32 @@ describe('partner trust (registry side)', () => {
     const other = await register({ outboundAuth: 'MTLS', caCertificates: otherCa.caCertificatePem });
     // The partner's server: a certificate from its own CA, asking for a client certificate from ours.
     const { certificatePem, keyPem } = partnerCa.issueServerCertificate(['127.0.0.1']);
-    const server = https.createServer({ cert: certificatePem, key: keyPem, ca: [t.ca.caCertificatePem], requestCert: true, rejectUnauthorized: true }, (req, res) => {
-      const peer = (req.socket as TLSSocket).getPeerCertificate();
-      res.end(peer.subject?.CN ?? '');
-    });
+    const server = https.createServer(
+      { cert: certificatePem, key: keyPem, ca: [t.ca.caCertificatePem], requestCert: true, rejectUnauthorized: true },
+      (req, res) => {
+        const peer = (req.socket as TLSSocket).getPeerCertificate();
+        res.end(peer.subject?.CN ?? '');
+      },
+    );
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const port = (server.address() as { port: number }).port;
     const call = (tr: Awaited<ReturnType<typeof transport>>) =>
       new Promise<string>((resolve, reject) => {
-        const request = https.request({ host: '127.0.0.1', port, path: '/', ca: tr!.caPems, cert: tr!.clientCertificate?.certPem, key: tr!.clientCertificate?.keyPem }, (res) => {
-          let body = '';
-          res.on('data', (c) => (body += c));
-          res.on('end', () => resolve(body));
-        });
+        const request = https.request(
+          {
+            host: '127.0.0.1',
+            port,
+            path: '/',
+            ca: tr!.caPems,
+            cert: tr!.clientCertificate?.certPem,
+            key: tr!.clientCertificate?.keyPem,
+          },
+          (res) => {
+            let body = '';
+            res.on('data', (c) => (body += c));
+            res.on('end', () => resolve(body));
+          },
+        );
         request.on('error', reject);
         request.end();
       });
@@ -179,7 +239,9 @@ describe('partner trust (registry side)', () => {
     const now = (await as(t, sa)(d.partner, { id: partner.id })).data?.partner.clientCertificate;
     expect(now.fingerprint).not.toBe(partner.clientCertificate.fingerprint);
     expect((await transport(partner.id))?.clientCertificate?.fingerprint).toBe(now.fingerprint);
-    expect(await t.db.prisma.partnerClientCredential.count({ where: { partnerId: partner.id, retiredAt: null } })).toBe(1);
+    expect(await t.db.prisma.partnerClientCredential.count({ where: { partnerId: partner.id, retiredAt: null } })).toBe(
+      1,
+    );
     const jwt = await register();
     expect((await as(t, sa)(d.renew, { id: jwt.id })).errors?.[0]?.extensions?.code).toBe('CONFLICT');
     await expectForbidden(t, hm, d.renew, { id: partner.id });
@@ -209,7 +271,16 @@ describe('partner trust (registry side)', () => {
       networkCaCertificate: t.ca.caCertificatePem,
     });
     expect(JSON.parse(identity.jwk)).toEqual(t.system.exchange.key.publicJwk);
-    expect(identity.partners).toEqual(expect.arrayContaining([{ partner: { id: mtls.id }, clientId: expect.stringMatching(/^renkei-at-p/), outboundAuth: 'MTLS', clientCertificate: { fingerprint: mtls.clientCertificate.fingerprint } }]));
+    expect(identity.partners).toEqual(
+      expect.arrayContaining([
+        {
+          partner: { id: mtls.id },
+          clientId: expect.stringMatching(/^renkei-at-p/),
+          outboundAuth: 'MTLS',
+          clientCertificate: { fingerprint: mtls.clientCertificate.fingerprint },
+        },
+      ]),
+    );
     expect(JSON.stringify(response)).not.toMatch(/PRIVATE KEY/);
     await expectForbidden(t, hm, d.exchangeIdentity, {});
   });

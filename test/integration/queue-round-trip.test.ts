@@ -22,7 +22,16 @@ describe('BullMQ round trip', () => {
     db = await createTestDatabase();
     redis = connectRedis(redisUrl);
     await redis.connect();
-    workers = await startWorkers({ redis, prefix, deps: { db: db.prisma, identity: { db: db.prisma, settings: defaultIdentitySettings, now: () => new Date() }, logger: silentLogger }, definitions: jobDefinitions });
+    workers = await startWorkers({
+      redis,
+      prefix,
+      deps: {
+        db: db.prisma,
+        identity: { db: db.prisma, settings: defaultIdentitySettings, now: () => new Date() },
+        logger: silentLogger,
+      },
+      definitions: jobDefinitions,
+    });
     eventsConnection = connectRedis(redisUrl);
     events = new QueueEvents(workerHeartbeat.queue, { connection: eventsConnection, prefix });
     await events.waitUntilReady();

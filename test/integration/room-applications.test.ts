@@ -7,7 +7,8 @@ import { eventually } from '../support/eventually';
 import { registeredSubject, syncCare } from '../support/directory-fixtures';
 import { startTestSystem, type TestSystem } from '../support/test-system';
 
-const fields = 'id form status facilityId roomId: room { id } title memberIds addMemberIds removeMemberIds closedReason decisionReason copyToSystemAdmin steps { action actorRole reason actor { id } }';
+const fields =
+  'id form status facilityId roomId: room { id } title memberIds addMemberIds removeMemberIds closedReason decisionReason copyToSystemAdmin steps { action actorRole reason actor { id } }';
 const d = {
   open: `mutation($s: ID!, $t: String!, $m: [ID!]!) { submitRoomOpening(subjectId: $s, title: $t, memberIds: $m) { ${fields} } }`,
   change: `mutation($r: ID!, $a: [ID!], $x: [ID!]) { submitRoomMemberChange(roomId: $r, add: $a, remove: $x) { ${fields} } }`,
@@ -31,7 +32,6 @@ const consentInput = (subjectId: string) => ({
   purposes: ['PROVIDE_SERVICES'],
 });
 
-
 describe('room applications (Forms 8-10)', () => {
   let t: TestSystem;
   let user: Actor;
@@ -41,7 +41,8 @@ describe('room applications (Forms 8-10)', () => {
   let otherFm: Actor;
   let hm: Actor;
   let sa: Actor;
-  const as = (actor: Actor, query: string, variables: Record<string, unknown> = {}) => graphql(t.graphqlUrl, query, variables, actor.headers);
+  const as = (actor: Actor, query: string, variables: Record<string, unknown> = {}) =>
+    graphql(t.graphqlUrl, query, variables, actor.headers);
   const sharing = (subjectId: string) => t.db.prisma.subjectSharing.findUnique({ where: { subjectId } });
 
   beforeAll(async () => {
@@ -68,7 +69,7 @@ describe('room applications (Forms 8-10)', () => {
     return id;
   }
 
-  it('opens a room only once consent is in rooms\' view, then changes members and closes it', async () => {
+  it("opens a room only once consent is in rooms' view, then changes members and closes it", async () => {
     const subjectId = await registeredSubject(t, undefined, user);
     const id = await submitAndConfirm(subjectId);
 
@@ -79,27 +80,50 @@ describe('room applications (Forms 8-10)', () => {
     expect(refused.errors?.[0]?.message).toMatch(/exception/);
     expect((await t.db.prisma.roomApplication.findUniqueOrThrow({ where: { id } })).status).toBe('FORWARDED');
     expect(await t.db.prisma.room.count({ where: { subjectId } })).toBe(0);
-    expect(await t.db.prisma.roomsAccessRecord.count({ where: { subjectId, what: 'room-application', action: 'DENIED', outcome: 'CONFLICT' } })).toBe(1);
+    expect(
+      await t.db.prisma.roomsAccessRecord.count({
+        where: { subjectId, what: 'room-application', action: 'DENIED', outcome: 'CONFLICT' },
+      }),
+    ).toBe(1);
 
     expect((await as(hm, d.recordConsent, { input: consentInput(subjectId) })).errors).toBeUndefined();
-    expect((await eventually(() => sharing(subjectId), (row) => row?.allowed === true))?.basis).toBe('CONSENT');
+    expect(
+      (
+        await eventually(
+          () => sharing(subjectId),
+          (row) => row?.allowed === true,
+        )
+      )?.basis,
+    ).toBe('CONSENT');
 
     const approved = await as(hm, d.approve, { id });
     expect(approved.errors).toBeUndefined();
     const application = approved.data?.approveRoomApplication;
     expect(application).toMatchObject({ status: 'APPLIED', copyToSystemAdmin: true, facilityId: user.facilityId });
-    expect(application.steps.map((s: { action: string }) => s.action).sort()).toEqual(['apply', 'approve', 'forward', 'submit']);
-    expect(application.steps.find((s: { action: string }) => s.action === 'approve')).toMatchObject({ actorRole: 'HOSPITAL_MANAGER', actor: { id: hm.userId } });
+    expect(application.steps.map((s: { action: string }) => s.action).sort()).toEqual([
+      'apply',
+      'approve',
+      'forward',
+      'submit',
+    ]);
+    expect(application.steps.find((s: { action: string }) => s.action === 'approve')).toMatchObject({
+      actorRole: 'HOSPITAL_MANAGER',
+      actor: { id: hm.userId },
+    });
     const roomId = application.roomId.id as string;
 
     const room = await as(hm, d.room, { r: roomId });
     expect(room.errors).toBeUndefined();
     expect(room.data?.room.status).toBe('OPEN');
     expect(room.data?.room.openedBy.id).toBe(hm.userId);
-    expect(room.data?.room.members.map((m: { user: { id: string } }) => m.user.id).sort()).toEqual([user.userId, colleague.userId].sort());
+    expect(room.data?.room.members.map((m: { user: { id: string } }) => m.user.id).sort()).toEqual(
+      [user.userId, colleague.userId].sort(),
+    );
     expect((await as(colleague, d.post, { r: roomId, b: '訪問しました' })).errors).toBeUndefined();
     // Every step is in rooms' access records.
-    expect(await t.db.prisma.roomsAccessRecord.count({ where: { subjectId, what: 'room-application', action: 'WRITE' } })).toBe(4);
+    expect(
+      await t.db.prisma.roomsAccessRecord.count({ where: { subjectId, what: 'room-application', action: 'WRITE' } }),
+    ).toBe(4);
 
     // One open room per subject: a second Form 8 is refused at approval.
     const second = await submitAndConfirm(subjectId);
@@ -111,7 +135,10 @@ describe('room applications (Forms 8-10)', () => {
     expect(change.errors).toBeUndefined();
     const changeId = change.data?.submitRoomMemberChange.id as string;
     expect((await as(fm, d.confirm, { id: changeId })).errors).toBeUndefined();
-    expect((await as(sa, d.approve, { id: changeId })).data?.approveRoomApplication).toMatchObject({ status: 'APPLIED', copyToSystemAdmin: false });
+    expect((await as(sa, d.approve, { id: changeId })).data?.approveRoomApplication).toMatchObject({
+      status: 'APPLIED',
+      copyToSystemAdmin: false,
+    });
     expect((await as(newcomer, d.post, { r: roomId, b: '初めまして' })).errors).toBeUndefined();
 
     // Form 10 closes it: posting is refused.
@@ -132,10 +159,17 @@ describe('room applications (Forms 8-10)', () => {
     expect(errorCodes(await as(colleague, d.one, { id }))).toEqual(['FORBIDDEN']);
   });
 
-  it('refuses approval before confirmation, and confirmation by another facility\'s manager', async () => {
-    const submitted = await as(user, d.open, { s: await registeredSubject(t, undefined, user), t: '部屋', m: [user.userId] });
+  it("refuses approval before confirmation, and confirmation by another facility's manager", async () => {
+    const submitted = await as(user, d.open, {
+      s: await registeredSubject(t, undefined, user),
+      t: '部屋',
+      m: [user.userId],
+    });
     const id = submitted.data?.submitRoomOpening.id as string;
-    const deniedOf = (actorId: string) => t.db.prisma.roomsAccessRecord.count({ where: { what: 'room-application', action: 'DENIED', outcome: 'FORBIDDEN', actorId } });
+    const deniedOf = (actorId: string) =>
+      t.db.prisma.roomsAccessRecord.count({
+        where: { what: 'room-application', action: 'DENIED', outcome: 'FORBIDDEN', actorId },
+      });
     const deniedBefore = await deniedOf(otherFm.userId);
     expect(errorCodes(await as(hm, d.approve, { id }))).toEqual(['ILLEGAL_TRANSITION']);
     expect(errorCodes(await as(otherFm, d.confirm, { id }))).toEqual(['FORBIDDEN']);
@@ -146,17 +180,30 @@ describe('room applications (Forms 8-10)', () => {
 
     // Rejection and withdrawal.
     expect((await as(fm, d.confirm, { id })).errors).toBeUndefined();
-    expect((await as(hm, d.reject, { id, r: '同意書が未提出' })).data?.rejectRoomApplication).toMatchObject({ status: 'REJECTED', decisionReason: '同意書が未提出' });
+    expect((await as(hm, d.reject, { id, r: '同意書が未提出' })).data?.rejectRoomApplication).toMatchObject({
+      status: 'REJECTED',
+      decisionReason: '同意書が未提出',
+    });
     expect(errorCodes(await as(user, d.withdraw, { id }))).toEqual(['ILLEGAL_TRANSITION']);
-    const other = await as(user, d.open, { s: await registeredSubject(t, undefined, user), t: '部屋', m: [user.userId] });
-    expect((await as(user, d.withdraw, { id: other.data?.submitRoomOpening.id })).data?.withdrawRoomApplication.status).toBe('WITHDRAWN');
+    const other = await as(user, d.open, {
+      s: await registeredSubject(t, undefined, user),
+      t: '部屋',
+      m: [user.userId],
+    });
+    expect(
+      (await as(user, d.withdraw, { id: other.data?.submitRoomOpening.id })).data?.withdrawRoomApplication.status,
+    ).toBe('WITHDRAWN');
   });
 
   it('refuses bad input with BAD_USER_INPUT and writes nothing', async () => {
     const before = await t.db.prisma.roomApplication.count();
     const records = await t.db.prisma.roomsAccessRecord.count();
-    expect(errorCodes(await as(user, d.open, { s: 'not-an-id', t: '部屋', m: [user.userId] }))).toEqual(['BAD_USER_INPUT']);
-    expect(errorCodes(await as(user, d.open, { s: randomUUID(), t: '   ', m: [user.userId] }))).toEqual(['BAD_USER_INPUT']);
+    expect(errorCodes(await as(user, d.open, { s: 'not-an-id', t: '部屋', m: [user.userId] }))).toEqual([
+      'BAD_USER_INPUT',
+    ]);
+    expect(errorCodes(await as(user, d.open, { s: randomUUID(), t: '   ', m: [user.userId] }))).toEqual([
+      'BAD_USER_INPUT',
+    ]);
     expect(errorCodes(await as(user, d.open, { s: randomUUID(), t: '部屋', m: ['nope'] }))).toEqual(['BAD_USER_INPUT']);
     expect(errorCodes(await as(user, d.open, { s: randomUUID(), t: '部屋', m: [] }))).toEqual(['BAD_USER_INPUT']);
     expect(errorCodes(await as(user, d.close, { r: randomUUID(), reason: 'BORED' }))).toEqual(['BAD_USER_INPUT']);
@@ -169,9 +216,18 @@ describe('room applications (Forms 8-10)', () => {
     const subjectId = await registeredSubject(t, undefined, user);
     const id = await submitAndConfirm(subjectId);
     const reviewOn = new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10);
-    const recorded = await as(hm, d.recordException, { input: { subjectId, basis: 'ELDER_ABUSE', decidedBy: '高岡市 福祉課長', reason: '虐待の疑い', reviewOn } });
+    const recorded = await as(hm, d.recordException, {
+      input: { subjectId, basis: 'ELDER_ABUSE', decidedBy: '高岡市 福祉課長', reason: '虐待の疑い', reviewOn },
+    });
     expect(recorded.errors).toBeUndefined();
-    expect((await eventually(() => sharing(subjectId), (row) => row?.allowed === true))?.basis).toBe('ELDER_ABUSE');
+    expect(
+      (
+        await eventually(
+          () => sharing(subjectId),
+          (row) => row?.allowed === true,
+        )
+      )?.basis,
+    ).toBe('ELDER_ABUSE');
     const approved = await as(hm, d.approve, { id });
     expect(approved.errors).toBeUndefined();
     expect(approved.data?.approveRoomApplication.status).toBe('APPLIED');
@@ -192,12 +248,19 @@ describe('room applications (Forms 8-10)', () => {
     expect(errorCodes(refused)).toEqual(['CONFLICT']);
     expect(await t.db.prisma.roomApplication.count()).toBe(before);
     expect(await t.db.prisma.room.count({ where: { subjectId } })).toBe(0);
-    expect(await t.db.prisma.roomsAccessRecord.count({ where: { subjectId, actorId: hm.userId, action: 'DENIED', outcome: 'CONFLICT' } })).toBe(1);
+    expect(
+      await t.db.prisma.roomsAccessRecord.count({
+        where: { subjectId, actorId: hm.userId, action: 'DENIED', outcome: 'CONFLICT' },
+      }),
+    ).toBe(1);
     // A USER may not record paper forms.
     expect(errorCodes(await as(user, paper.open, { s: subjectId, m: [user.userId] }))).toEqual(['FORBIDDEN']);
 
     expect((await as(hm, d.recordConsent, { input: consentInput(subjectId) })).errors).toBeUndefined();
-    await eventually(() => sharing(subjectId), (row) => row?.allowed === true);
+    await eventually(
+      () => sharing(subjectId),
+      (row) => row?.allowed === true,
+    );
     const opened = await as(hm, paper.open, { s: subjectId, m: [user.userId] });
     expect(opened.data?.openRoom.status).toBe('OPEN');
     const roomId = opened.data?.openRoom.id as string;
@@ -207,26 +270,67 @@ describe('room applications (Forms 8-10)', () => {
     expect((await as(hm, paper.close, { r: roomId })).data?.closeRoom.status).toBe('CLOSED');
     expect((await as(user, d.post, { r: roomId, b: 'x' })).errors?.[0]?.extensions?.code).toBe('ILLEGAL_TRANSITION');
 
-    const listed = (await as(hm, paper.applications)).data?.roomApplications.filter((a: { subject: { id: string } }) => a.subject.id === subjectId);
+    const listed = (await as(hm, paper.applications)).data?.roomApplications.filter(
+      (a: { subject: { id: string } }) => a.subject.id === subjectId,
+    );
     const steps = [
       { action: 'submit', actorRole: 'HOSPITAL_MANAGER', reason: expect.stringMatching(/paper/) },
       { action: 'approve', actorRole: 'HOSPITAL_MANAGER', reason: null },
       { action: 'apply', actorRole: 'HOSPITAL_MANAGER', reason: null },
     ];
     expect(listed).toEqual([
-      { form: 10, status: 'APPLIED', recordedFromPaper: true, paperReference: null, copyToSystemAdmin: true, subject: { id: subjectId }, steps },
-      { form: 9, status: 'APPLIED', recordedFromPaper: true, paperReference: null, copyToSystemAdmin: true, subject: { id: subjectId }, steps },
-      { form: 9, status: 'APPLIED', recordedFromPaper: true, paperReference: '綴り 2026-119', copyToSystemAdmin: true, subject: { id: subjectId }, steps },
-      { form: 8, status: 'APPLIED', recordedFromPaper: true, paperReference: '綴り 2026-118', copyToSystemAdmin: true, subject: { id: subjectId }, steps },
+      {
+        form: 10,
+        status: 'APPLIED',
+        recordedFromPaper: true,
+        paperReference: null,
+        copyToSystemAdmin: true,
+        subject: { id: subjectId },
+        steps,
+      },
+      {
+        form: 9,
+        status: 'APPLIED',
+        recordedFromPaper: true,
+        paperReference: null,
+        copyToSystemAdmin: true,
+        subject: { id: subjectId },
+        steps,
+      },
+      {
+        form: 9,
+        status: 'APPLIED',
+        recordedFromPaper: true,
+        paperReference: '綴り 2026-119',
+        copyToSystemAdmin: true,
+        subject: { id: subjectId },
+        steps,
+      },
+      {
+        form: 8,
+        status: 'APPLIED',
+        recordedFromPaper: true,
+        paperReference: '綴り 2026-118',
+        copyToSystemAdmin: true,
+        subject: { id: subjectId },
+        steps,
+      },
     ]);
   });
 
-  it('refuses ids that name no one: an unregistered subject, a forged or suspended member (rooms\' directory view follows identity)', async () => {
-    const before = { applications: await t.db.prisma.roomApplication.count(), records: await t.db.prisma.roomsAccessRecord.count() };
+  it("refuses ids that name no one: an unregistered subject, a forged or suspended member (rooms' directory view follows identity)", async () => {
+    const before = {
+      applications: await t.db.prisma.roomApplication.count(),
+      records: await t.db.prisma.roomsAccessRecord.count(),
+    };
     // An unknown subject is refused as an unrelated one is (need to know: the refusal does not say whether it exists).
     const unknownSubject = await as(user, d.open, { s: randomUUID(), t: '部屋', m: [user.userId] });
     expect(errorCodes(unknownSubject)).toEqual(['FORBIDDEN']);
-    const forgedMember = await as(user, d.open, { s: await registeredSubject(t, undefined, user), t: '部屋', m: [user.userId, randomUUID()] });
+    const forgedMember = await as(user, d.open, {
+      s: await registeredSubject(t, undefined, user),
+      t: '部屋',
+      m: [user.userId, randomUUID()],
+    });
     expect(errorCodes(forgedMember)).toEqual(['BAD_USER_INPUT']);
     expect(forgedMember.errors?.[0]?.extensions?.field).toBe('memberIds');
     expect(await t.db.prisma.roomApplication.count()).toBe(before.applications);
@@ -234,12 +338,25 @@ describe('room applications (Forms 8-10)', () => {
     expect(await t.db.prisma.roomsAccessRecord.count()).toBe(before.records + 1);
 
     // A subject registered through identity reaches rooms' view through identity's outbox and the directory-changed job.
-    const registered = await as(user, `mutation { registerSubject(input: { name: "伏木 花子", nameKana: "フシキ ハナコ", birthDate: "1941-05-05", category: RECEIVING_HOME_SUPPORT }) { id } }`);
+    const registered = await as(
+      user,
+      `mutation { registerSubject(input: { name: "伏木 花子", nameKana: "フシキ ハナコ", birthDate: "1941-05-05", category: RECEIVING_HOME_SUPPORT }) { id } }`,
+    );
     expect(registered.errors).toBeUndefined();
     const subjectId = registered.data?.registerSubject.id as string;
-    expect(await eventually(() => t.db.prisma.directorySubject.count({ where: { subjectId } }), (n) => n === 1)).toBe(1);
+    expect(
+      await eventually(
+        () => t.db.prisma.directorySubject.count({ where: { subjectId } }),
+        (n) => n === 1,
+      ),
+    ).toBe(1);
     // ... and its registrant becomes related to it through the care-relationships-changed job.
-    expect(await eventually(() => t.db.prisma.roomsCareRelationship.count({ where: { subjectId, holderId: user.userId } }), (n) => n > 0)).toBeGreaterThan(0);
+    expect(
+      await eventually(
+        () => t.db.prisma.roomsCareRelationship.count({ where: { subjectId, holderId: user.userId } }),
+        (n) => n > 0,
+      ),
+    ).toBeGreaterThan(0);
 
     // A member suspended after the form was submitted: the approval is refused (CONFLICT) and nothing changes.
     const member = await actorWithRole(t, 'USER', { facilityId: user.facilityId });
@@ -249,9 +366,21 @@ describe('room applications (Forms 8-10)', () => {
     expect((await as(fm, d.confirm, { id })).errors).toBeUndefined();
     await syncCare(t, subjectId);
     expect((await as(hm, d.recordConsent, { input: consentInput(subjectId) })).errors).toBeUndefined();
-    await eventually(() => sharing(subjectId), (row) => row?.allowed === true);
-    expect((await as(sa, `mutation($u: ID!) { suspendUser(userId: $u, reason: "規約違反の疑い") { status } }`, { u: member.userId })).errors).toBeUndefined();
-    await eventually(() => t.db.prisma.directoryUser.findUnique({ where: { userId: member.userId } }), (row) => row?.active === false);
+    await eventually(
+      () => sharing(subjectId),
+      (row) => row?.allowed === true,
+    );
+    expect(
+      (
+        await as(sa, `mutation($u: ID!) { suspendUser(userId: $u, reason: "規約違反の疑い") { status } }`, {
+          u: member.userId,
+        })
+      ).errors,
+    ).toBeUndefined();
+    await eventually(
+      () => t.db.prisma.directoryUser.findUnique({ where: { userId: member.userId } }),
+      (row) => row?.active === false,
+    );
     const refused = await as(hm, d.approve, { id });
     expect(errorCodes(refused)).toEqual(['CONFLICT']);
     expect((await t.db.prisma.roomApplication.findUniqueOrThrow({ where: { id } })).status).toBe('FORWARDED');
@@ -263,31 +392,73 @@ describe('room applications (Forms 8-10)', () => {
     const staying = await actorWithRole(t, 'USER', { facilityId: user.facilityId });
     const subjectId = await registeredSubject(t, undefined, hm);
     expect((await as(hm, d.recordConsent, { input: consentInput(subjectId) })).errors).toBeUndefined();
-    await eventually(() => sharing(subjectId), (row) => row?.allowed === true);
-    const opened = await as(hm, `mutation($s: ID!, $m: [ID!]) { openRoom(input: { subjectId: $s, title: "部屋", memberIds: $m }) { id } }`, { s: subjectId, m: [user.userId, leaving.userId, staying.userId] });
+    await eventually(
+      () => sharing(subjectId),
+      (row) => row?.allowed === true,
+    );
+    const opened = await as(
+      hm,
+      `mutation($s: ID!, $m: [ID!]) { openRoom(input: { subjectId: $s, title: "部屋", memberIds: $m }) { id } }`,
+      { s: subjectId, m: [user.userId, leaving.userId, staying.userId] },
+    );
     expect(opened.errors).toBeUndefined();
     const roomId = opened.data?.openRoom.id as string;
 
-    expect((await as(sa, `mutation($u: ID!) { deleteAccount(userId: $u, reason: "退職に伴う削除") { status } }`, { u: leaving.userId })).errors).toBeUndefined();
-    expect((await as(sa, `mutation($u: ID!) { suspendUser(userId: $u, reason: "調査中") { status } }`, { u: staying.userId })).errors).toBeUndefined();
-    const left = await eventually(() => t.db.prisma.roomMember.findFirstOrThrow({ where: { roomId, userId: leaving.userId } }), (m) => m.removedAt !== null);
+    expect(
+      (
+        await as(sa, `mutation($u: ID!) { deleteAccount(userId: $u, reason: "退職に伴う削除") { status } }`, {
+          u: leaving.userId,
+        })
+      ).errors,
+    ).toBeUndefined();
+    expect(
+      (
+        await as(sa, `mutation($u: ID!) { suspendUser(userId: $u, reason: "調査中") { status } }`, {
+          u: staying.userId,
+        })
+      ).errors,
+    ).toBeUndefined();
+    const left = await eventually(
+      () => t.db.prisma.roomMember.findFirstOrThrow({ where: { roomId, userId: leaving.userId } }),
+      (m) => m.removedAt !== null,
+    );
     expect(left).toMatchObject({ removedAt: expect.any(Date), removedBy: null });
-    await eventually(() => t.db.prisma.directoryUser.findUniqueOrThrow({ where: { userId: staying.userId } }), (row) => row.active === false);
-    expect((await t.db.prisma.roomMember.findFirstOrThrow({ where: { roomId, userId: staying.userId } })).removedAt).toBeNull();
-    expect(await t.db.prisma.roomsAccessRecord.count({ where: { roomId, what: 'member.departed', actorRole: 'SYSTEM' } })).toBe(1);
+    await eventually(
+      () => t.db.prisma.directoryUser.findUniqueOrThrow({ where: { userId: staying.userId } }),
+      (row) => row.active === false,
+    );
+    expect(
+      (await t.db.prisma.roomMember.findFirstOrThrow({ where: { roomId, userId: staying.userId } })).removedAt,
+    ).toBeNull();
+    expect(
+      await t.db.prisma.roomsAccessRecord.count({ where: { roomId, what: 'member.departed', actorRole: 'SYSTEM' } }),
+    ).toBe(1);
   });
 
   it('refuses a Form 9 that adds a current member or removes someone who is not one, at once and writing nothing', async () => {
     const subjectId = await registeredSubject(t, undefined, hm);
     expect((await as(hm, d.recordConsent, { input: consentInput(subjectId) })).errors).toBeUndefined();
-    await eventually(() => sharing(subjectId), (row) => row?.allowed === true);
-    const opened = await as(hm, `mutation($s: ID!, $m: [ID!]) { openRoom(input: { subjectId: $s, title: "部屋", memberIds: $m }) { id } }`, { s: subjectId, m: [user.userId] });
+    await eventually(
+      () => sharing(subjectId),
+      (row) => row?.allowed === true,
+    );
+    const opened = await as(
+      hm,
+      `mutation($s: ID!, $m: [ID!]) { openRoom(input: { subjectId: $s, title: "部屋", memberIds: $m }) { id } }`,
+      { s: subjectId, m: [user.userId] },
+    );
     const roomId = opened.data?.openRoom.id as string;
     const before = await t.db.prisma.roomApplication.count({ where: { roomId } });
     const addingMember = await as(user, d.change, { r: roomId, a: [user.userId] });
-    expect([errorCodes(addingMember), addingMember.errors?.[0]?.extensions?.field]).toEqual([['BAD_USER_INPUT'], 'add']);
+    expect([errorCodes(addingMember), addingMember.errors?.[0]?.extensions?.field]).toEqual([
+      ['BAD_USER_INPUT'],
+      'add',
+    ]);
     const removingStranger = await as(user, d.change, { r: roomId, x: [newcomer.userId] });
-    expect([errorCodes(removingStranger), removingStranger.errors?.[0]?.extensions?.field]).toEqual([['BAD_USER_INPUT'], 'remove']);
+    expect([errorCodes(removingStranger), removingStranger.errors?.[0]?.extensions?.field]).toEqual([
+      ['BAD_USER_INPUT'],
+      'remove',
+    ]);
     expect(await t.db.prisma.roomApplication.count({ where: { roomId } })).toBe(before);
   });
 });

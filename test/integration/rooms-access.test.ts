@@ -35,11 +35,22 @@ describe('rooms access rules through the gateway', () => {
   let member2: Actor;
   let outsider: Actor;
 
-  const as = (actor: Actor) => (query: string, variables: Record<string, unknown> = {}) => graphql(t.graphqlUrl, query, variables, actor.headers);
-  const records = (where: Record<string, unknown>) => t.db.prisma.roomsAccessRecord.findMany({ where, orderBy: { seq: 'asc' } });
+  const as =
+    (actor: Actor) =>
+    (query: string, variables: Record<string, unknown> = {}) =>
+      graphql(t.graphqlUrl, query, variables, actor.headers);
+  const records = (where: Record<string, unknown>) =>
+    t.db.prisma.roomsAccessRecord.findMany({ where, orderBy: { seq: 'asc' } });
   const rowCounts = async () => {
     const p = t.db.prisma;
-    return [await p.room.count(), await p.roomMember.count(), await p.post.count(), await p.postRevision.count(), await p.postRead.count(), await p.meeting.count()];
+    return [
+      await p.room.count(),
+      await p.roomMember.count(),
+      await p.post.count(),
+      await p.postRevision.count(),
+      await p.postRead.count(),
+      await p.meeting.count(),
+    ];
   };
 
   async function openRoomWithMembers(...members: Actor[]) {
@@ -72,7 +83,13 @@ describe('rooms access rules through the gateway', () => {
     const { roomId, subjectId } = await openRoomWithMembers(member);
     const room = await t.db.prisma.room.findUniqueOrThrow({ where: { id: roomId } });
     expect(room.openedBy).toBe(opener.userId);
-    expect((await records({ roomId, what: 'room.open' }))[0]).toMatchObject({ actorId: opener.userId, actorRole: 'HOSPITAL_MANAGER', subjectId, action: 'WRITE', outcome: 'SUCCESS' });
+    expect((await records({ roomId, what: 'room.open' }))[0]).toMatchObject({
+      actorId: opener.userId,
+      actorRole: 'HOSPITAL_MANAGER',
+      subjectId,
+      action: 'WRITE',
+      outcome: 'SUCCESS',
+    });
 
     expect((await as(opener)(d.room, { r: roomId })).data?.room).toMatchObject({ id: roomId, status: 'OPEN' });
     const members = await as(opener)(d.members, { r: roomId });
@@ -119,7 +136,15 @@ describe('rooms access rules through the gateway', () => {
     expect(denied).toHaveLength(attempts.length);
     expect(denied.every((r) => r.subjectId === subjectId && r.outcome === 'FORBIDDEN')).toBe(true);
     // An outsider is refused at the room itself; the system admin sees the room but not its timeline.
-    expect(denied.filter((r) => r.actorId === outsider.userId).map((r) => r.what)).toEqual(['room', 'room', 'room', 'post', 'post.read', 'post.edit', 'meeting']);
+    expect(denied.filter((r) => r.actorId === outsider.userId).map((r) => r.what)).toEqual([
+      'room',
+      'room',
+      'room',
+      'post',
+      'post.read',
+      'post.edit',
+      'meeting',
+    ]);
     expect(denied.filter((r) => r.actorId === sa.userId).map((r) => r.what)).toEqual(['timeline']);
 
     const refusedOpen = await as(member)(d.openRoom, { s: randomUUID(), t: 'x' });
@@ -129,7 +154,8 @@ describe('rooms access rules through the gateway', () => {
 
   it('lists only the rooms the caller may see', async () => {
     const { roomId } = await openRoomWithMembers(member2);
-    const ids = async (actor: Actor) => ((await as(actor)(d.rooms)).data?.rooms.items as Array<{ id: string }>).map((r) => r.id);
+    const ids = async (actor: Actor) =>
+      ((await as(actor)(d.rooms)).data?.rooms.items as Array<{ id: string }>).map((r) => r.id);
     expect(await ids(member2)).toContain(roomId);
     expect(await ids(opener)).toContain(roomId);
     expect(await ids(sa)).toContain(roomId);
@@ -140,13 +166,21 @@ describe('rooms access rules through the gateway', () => {
   it('lets members post, the author edit (keeping revisions), and anyone in the room mark posts read', async () => {
     const { roomId, subjectId } = await openRoomWithMembers(member, member2);
     const created = await as(member)(d.createPost, { r: roomId, c: 'MEDICAL', b: '  血圧 130/80  ' });
-    expect(created.data?.createPost).toMatchObject({ body: '血圧 130/80', category: 'MEDICAL', author: { id: member.userId } });
+    expect(created.data?.createPost).toMatchObject({
+      body: '血圧 130/80',
+      category: 'MEDICAL',
+      author: { id: member.userId },
+    });
     const postId = created.data?.createPost.id as string;
 
     const notAuthor = await as(member2)(d.editPost, { p: postId, b: 'changed' });
     expect(errorCodes(notAuthor)).toEqual(['FORBIDDEN']);
     const edited = await as(member)(d.editPost, { p: postId, b: '血圧 128/78', c: 'PHYSICAL_LIVING_FUNCTION' });
-    expect(edited.data?.editPost).toMatchObject({ body: '血圧 128/78', category: 'PHYSICAL_LIVING_FUNCTION', revisions: [{ body: '血圧 130/80', category: 'MEDICAL' }] });
+    expect(edited.data?.editPost).toMatchObject({
+      body: '血圧 128/78',
+      category: 'PHYSICAL_LIVING_FUNCTION',
+      revisions: [{ body: '血圧 130/80', category: 'MEDICAL' }],
+    });
     expect(errorCodes(await as(member)(d.editPost, { p: postId, b: '血圧 128/78' }))).toEqual(['CONFLICT']);
 
     for (let i = 0; i < 2; i += 1) {
@@ -197,14 +231,30 @@ describe('rooms access rules through the gateway', () => {
 
   it('schedules meetings and records minutes for members', async () => {
     const { roomId } = await openRoomWithMembers(member);
-    const scheduled = await as(member)(d.schedule, { r: roomId, at: '2026-12-01T10:00:00+09:00', a: '退院前カンファレンス' });
-    expect(scheduled.data?.scheduleMeeting).toMatchObject({ agenda: '退院前カンファレンス', scheduledAt: '2026-12-01T01:00:00.000Z' });
+    const scheduled = await as(member)(d.schedule, {
+      r: roomId,
+      at: '2026-12-01T10:00:00+09:00',
+      a: '退院前カンファレンス',
+    });
+    expect(scheduled.data?.scheduleMeeting).toMatchObject({
+      agenda: '退院前カンファレンス',
+      scheduledAt: '2026-12-01T01:00:00.000Z',
+    });
     const meetingId = scheduled.data?.scheduleMeeting.id as string;
-    expect((await as(member)(d.minutes, { m: meetingId, text: '訪問看護を週2回' })).data?.recordMinutes.minutes).toBe('訪問看護を週2回');
-    expect((await as(member)(d.meetings, { r: roomId })).data?.room.meetings).toEqual([{ id: meetingId, agenda: '退院前カンファレンス', minutes: '訪問看護を週2回', createdBy: { id: member.userId } }]);
+    expect((await as(member)(d.minutes, { m: meetingId, text: '訪問看護を週2回' })).data?.recordMinutes.minutes).toBe(
+      '訪問看護を週2回',
+    );
+    expect((await as(member)(d.meetings, { r: roomId })).data?.room.meetings).toEqual([
+      { id: meetingId, agenda: '退院前カンファレンス', minutes: '訪問看護を週2回', createdBy: { id: member.userId } },
+    ]);
     expect(errorCodes(await as(outsider)(d.minutes, { m: meetingId, text: 'x' }))).toEqual(['FORBIDDEN']);
     expect(errorCodes(await as(member)(d.schedule, { r: roomId, at: 'tomorrow', a: 'x' }))).toEqual(['BAD_USER_INPUT']);
-    expect((await records({ roomId, action: 'WRITE', what: { not: 'room-application' } })).map((r) => r.what)).toEqual(['room.open', 'member.change', 'meeting', 'meeting.minutes']);
+    expect((await records({ roomId, action: 'WRITE', what: { not: 'room-application' } })).map((r) => r.what)).toEqual([
+      'room.open',
+      'member.change',
+      'meeting',
+      'meeting.minutes',
+    ]);
   });
 
   it('lets only the system admin remove a post (Art. 23-4): hidden from members, kept with the reason', async () => {
@@ -215,7 +265,11 @@ describe('rooms access rules through the gateway', () => {
     expect(response.data?.removePost).toMatchObject({ postId: removed, reason: '規約違反 (Art. 23-4)' });
     const timeline = await as(member)(d.timeline, { r: roomId });
     expect(timeline.data?.room.timeline.items.map((p: { id: string }) => p.id)).toEqual([kept]);
-    expect(await t.db.prisma.post.findUniqueOrThrow({ where: { id: removed } })).toMatchObject({ body: 'breaks the rules', removedBy: sa.userId, removalReason: '規約違反 (Art. 23-4)' });
+    expect(await t.db.prisma.post.findUniqueOrThrow({ where: { id: removed } })).toMatchObject({
+      body: 'breaks the rules',
+      removedBy: sa.userId,
+      removalReason: '規約違反 (Art. 23-4)',
+    });
     expect(errorCodes(await as(member)(d.editPost, { p: removed, b: 'again' }))).toEqual(['NOT_FOUND']);
     expect(errorCodes(await as(member)(d.markRead, { p: removed }))).toEqual(['NOT_FOUND']);
     expect(errorCodes(await as(sa)(d.removePost, { p: removed, reason: 'again' }))).toEqual(['CONFLICT']);
@@ -227,8 +281,13 @@ describe('rooms access rules through the gateway', () => {
     expect((await as(opener)(d.removeMember, { r: roomId, u: member2.userId })).errors).toBeUndefined();
     expect(errorCodes(await as(member2)(d.timeline, { r: roomId }))).toEqual(['FORBIDDEN']);
     expect(errorCodes(await as(opener)(d.removeMember, { r: roomId, u: member2.userId }))).toEqual(['CONFLICT']);
-    expect((await as(sa)(d.members, { r: roomId })).data?.room.members).toEqual([{ user: { id: member.userId }, addedBy: { id: opener.userId } }]);
-    expect(await t.db.prisma.roomMember.findFirst({ where: { roomId, userId: member2.userId } })).toMatchObject({ removedBy: opener.userId, removedAt: expect.any(Date) });
+    expect((await as(sa)(d.members, { r: roomId })).data?.room.members).toEqual([
+      { user: { id: member.userId }, addedBy: { id: opener.userId } },
+    ]);
+    expect(await t.db.prisma.roomMember.findFirst({ where: { roomId, userId: member2.userId } })).toMatchObject({
+      removedBy: opener.userId,
+      removedAt: expect.any(Date),
+    });
   });
 
   it('keeps a closed room read-only (Form 10), and a suspended one too', async () => {
@@ -236,13 +295,24 @@ describe('rooms access rules through the gateway', () => {
     const postId = await post(member, roomId);
     expect(errorCodes(await as(opener)(d.closeRoom, { r: roomId, reason: 'OTHER' }))).toEqual(['BAD_USER_INPUT']);
     const closed = await as(opener)(d.closeRoom, { r: roomId, reason: 'DEATH', note: '2026-11-20 ご逝去' });
-    expect(closed.data?.closeRoom).toEqual({ status: 'CLOSED', closedAt: expect.any(String), closedReason: 'DEATH', closureNote: '2026-11-20 ご逝去' });
+    expect(closed.data?.closeRoom).toEqual({
+      status: 'CLOSED',
+      closedAt: expect.any(String),
+      closedReason: 'DEATH',
+      closureNote: '2026-11-20 ご逝去',
+    });
 
     const before = await rowCounts();
-    expect(errorCodes(await as(member)(d.createPost, { r: roomId, c: 'OTHER', b: 'x' }))).toEqual(['ILLEGAL_TRANSITION']);
+    expect(errorCodes(await as(member)(d.createPost, { r: roomId, c: 'OTHER', b: 'x' }))).toEqual([
+      'ILLEGAL_TRANSITION',
+    ]);
     expect(errorCodes(await as(member)(d.editPost, { p: postId, b: 'x' }))).toEqual(['ILLEGAL_TRANSITION']);
-    expect(errorCodes(await as(member)(d.schedule, { r: roomId, at: '2026-12-01T10:00:00Z', a: 'x' }))).toEqual(['ILLEGAL_TRANSITION']);
-    expect(errorCodes(await as(opener)(d.addMember, { r: roomId, u: outsider.userId }))).toEqual(['ILLEGAL_TRANSITION']);
+    expect(errorCodes(await as(member)(d.schedule, { r: roomId, at: '2026-12-01T10:00:00Z', a: 'x' }))).toEqual([
+      'ILLEGAL_TRANSITION',
+    ]);
+    expect(errorCodes(await as(opener)(d.addMember, { r: roomId, u: outsider.userId }))).toEqual([
+      'ILLEGAL_TRANSITION',
+    ]);
     expect(errorCodes(await as(opener)(d.closeRoom, { r: roomId, reason: 'MOVED' }))).toEqual(['ILLEGAL_TRANSITION']);
     expect(errorCodes(await as(outsider)(d.createPost, { r: roomId, c: 'OTHER', b: 'x' }))).toEqual(['FORBIDDEN']);
     expect(await rowCounts()).toEqual(before);
@@ -251,8 +321,12 @@ describe('rooms access rules through the gateway', () => {
 
     const suspended = await openRoomWithMembers(member);
     await t.db.prisma.room.update({ where: { id: suspended.roomId }, data: { status: 'SUSPENDED' } });
-    expect(errorCodes(await as(member)(d.createPost, { r: suspended.roomId, c: 'OTHER', b: 'x' }))).toEqual(['ILLEGAL_TRANSITION']);
-    expect(errorCodes(await as(opener)(d.addMember, { r: suspended.roomId, u: outsider.userId }))).toEqual(['ILLEGAL_TRANSITION']);
+    expect(errorCodes(await as(member)(d.createPost, { r: suspended.roomId, c: 'OTHER', b: 'x' }))).toEqual([
+      'ILLEGAL_TRANSITION',
+    ]);
+    expect(errorCodes(await as(opener)(d.addMember, { r: suspended.roomId, u: outsider.userId }))).toEqual([
+      'ILLEGAL_TRANSITION',
+    ]);
     expect((await as(member)(d.timeline, { r: suspended.roomId })).errors).toBeUndefined();
   });
 
@@ -272,7 +346,13 @@ describe('rooms access rules through the gateway', () => {
       ['a malformed user id', d.addMember, () => ({ r: roomId, u: 'nope' }), 'BAD_USER_INPUT', 'userId'],
       ['a malformed room id in room()', d.room, () => ({ r: 'nope' }), 'BAD_USER_INPUT', 'id'],
       ['an empty body', d.createPost, () => ({ r: roomId, c: 'MEDICAL', b: '   ' }), 'BAD_USER_INPUT', 'body'],
-      ['an oversized body', d.createPost, () => ({ r: roomId, c: 'MEDICAL', b: 'x'.repeat(10_001) }), 'BAD_USER_INPUT', 'body'],
+      [
+        'an oversized body',
+        d.createPost,
+        () => ({ r: roomId, c: 'MEDICAL', b: 'x'.repeat(10_001) }),
+        'BAD_USER_INPUT',
+        'body',
+      ],
       ['an empty edit', d.editPost, () => ({ p: postId, b: '' }), 'BAD_USER_INPUT', 'body'],
       ['an unknown room', d.createPost, () => ({ r: unknown, c: 'MEDICAL', b: 'x' }), 'NOT_FOUND', undefined],
       ['an unknown room in room()', d.room, () => ({ r: unknown }), 'NOT_FOUND', undefined],
@@ -289,7 +369,9 @@ describe('rooms access rules through the gateway', () => {
 
     it('a category outside Art. 8', async () => {
       const before = await rowCounts();
-      expect(errorCodes(await as(member)(d.createPost, { r: roomId, c: 'GOSSIP', b: 'x' }))).toEqual(['BAD_USER_INPUT']);
+      expect(errorCodes(await as(member)(d.createPost, { r: roomId, c: 'GOSSIP', b: 'x' }))).toEqual([
+        'BAD_USER_INPUT',
+      ]);
       expect(errorCodes(await as(member)(d.editPost, { p: postId, b: 'x', c: 'GOSSIP' }))).toEqual(['BAD_USER_INPUT']);
       expect(await rowCounts()).toEqual(before);
     });

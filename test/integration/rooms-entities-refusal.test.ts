@@ -27,7 +27,8 @@ const roomFields = [
   'shareCodes { id }',
   'externalParticipants { id name }',
 ];
-const entity = (fields: string) => `query($id: ID!) { _entities(representations: [{ __typename: "Room", id: $id }]) { ... on Room { id ${fields} } } }`;
+const entity = (fields: string) =>
+  `query($id: ID!) { _entities(representations: [{ __typename: "Room", id: $id }]) { ... on Room { id ${fields} } } }`;
 
 describe('_entities for a Room straight at the rooms subgraph', () => {
   let t: TestSystem;
@@ -46,10 +47,47 @@ describe('_entities for a Room straight at the rooms subgraph', () => {
     member = await actorWithRole(t, 'USER');
     outsider = await actorWithRole(t, 'USER');
     subjectId = await subjectWithConsent(t, sa);
-    const opened = await graphql(t.graphqlUrl, `mutation($s: ID!, $t: String!) { openRoom(input: { subjectId: $s, title: $t }) { id } }`, { s: subjectId, t: title }, sa.headers);
+    const opened = await graphql(
+      t.graphqlUrl,
+      `
+        mutation ($s: ID!, $t: String!) {
+          openRoom(input: { subjectId: $s, title: $t }) {
+            id
+          }
+        }
+      `,
+      { s: subjectId, t: title },
+      sa.headers,
+    );
     roomId = opened.data?.openRoom.id;
-    expect((await graphql(t.graphqlUrl, `mutation($r: ID!, $u: ID!) { addRoomMember(roomId: $r, userId: $u) { id } }`, { r: roomId, u: member.userId }, sa.headers)).errors).toBeUndefined();
-    const posted = await graphql(t.graphqlUrl, `mutation($r: ID!) { createPost(roomId: $r, category: MEDICAL, body: "血圧 130/80") { id } }`, { r: roomId }, member.headers);
+    expect(
+      (
+        await graphql(
+          t.graphqlUrl,
+          `
+            mutation ($r: ID!, $u: ID!) {
+              addRoomMember(roomId: $r, userId: $u) {
+                id
+              }
+            }
+          `,
+          { r: roomId, u: member.userId },
+          sa.headers,
+        )
+      ).errors,
+    ).toBeUndefined();
+    const posted = await graphql(
+      t.graphqlUrl,
+      `
+        mutation ($r: ID!) {
+          createPost(roomId: $r, category: MEDICAL, body: "血圧 130/80") {
+            id
+          }
+        }
+      `,
+      { r: roomId },
+      member.headers,
+    );
     expect(posted.errors).toBeUndefined();
   });
   afterAll(async () => {
@@ -67,7 +105,8 @@ describe('_entities for a Room straight at the rooms subgraph', () => {
   });
 
   it('records the refusal as DENIED naming the caller and the room, once for a request refused on many fields', async () => {
-    const denied = () => t.db.prisma.roomsAccessRecord.count({ where: { actorId: outsider.userId, roomId, action: 'DENIED' } });
+    const denied = () =>
+      t.db.prisma.roomsAccessRecord.count({ where: { actorId: outsider.userId, roomId, action: 'DENIED' } });
     const before = await denied();
     const answer = await rooms.as(outsider)(entity('title status openedAt subject { id }'), { id: roomId });
     expect(answer.data?._entities).toEqual([null]);
@@ -77,7 +116,12 @@ describe('_entities for a Room straight at the rooms subgraph', () => {
     expect(await eventually(denied, (n) => n > before)).toBe(before + 1);
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(await denied()).toBe(before + 1);
-    expect(await t.db.prisma.roomsAccessRecord.findFirst({ where: { actorId: outsider.userId, roomId, action: 'DENIED' }, orderBy: { seq: 'desc' } })).toMatchObject({
+    expect(
+      await t.db.prisma.roomsAccessRecord.findFirst({
+        where: { actorId: outsider.userId, roomId, action: 'DENIED' },
+        orderBy: { seq: 'desc' },
+      }),
+    ).toMatchObject({
       actorRole: 'USER',
       subjectId,
       what: 'room',
@@ -86,8 +130,12 @@ describe('_entities for a Room straight at the rooms subgraph', () => {
   });
 
   it('gives a member the room (the same request, the same path)', async () => {
-    const answer = await rooms.as(member)(entity('title status subject { id } timeline { items { body } }'), { id: roomId });
+    const answer = await rooms.as(member)(entity('title status subject { id } timeline { items { body } }'), {
+      id: roomId,
+    });
     expect(answer.errors).toBeUndefined();
-    expect(answer.data?._entities).toEqual([{ id: roomId, title, status: 'OPEN', subject: { id: subjectId }, timeline: { items: [{ body: '血圧 130/80' }] } }]);
+    expect(answer.data?._entities).toEqual([
+      { id: roomId, title, status: 'OPEN', subject: { id: subjectId }, timeline: { items: [{ body: '血圧 130/80' }] } },
+    ]);
   });
 });

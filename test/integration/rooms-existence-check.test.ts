@@ -8,7 +8,8 @@ import { subjectWithConsent } from '../support/sharing-fixtures';
 import { syncCare } from '../support/directory-fixtures';
 import { startTestSystem, type TestSystem } from '../support/test-system';
 
-const checkFields = 'id status nameKana birthDate roomExists contact requestedBy { id } steps { status actor { id } actorRole note }';
+const checkFields =
+  'id status nameKana birthDate roomExists contact requestedBy { id } steps { status actor { id } actorRole note }';
 const d = {
   ask: `mutation($n: String!, $b: Date!) { askRoomExists(nameKana: $n, birthDate: $b) { ${checkFields} } }`,
   pass: `mutation($id: ID!, $note: String) { passExistenceCheck(id: $id, note: $note) { ${checkFields} } }`,
@@ -31,9 +32,13 @@ describe('room existence check (Art. 18) through the gateway', () => {
   let subjectId: string;
   let roomId: string;
 
-  const as = (actor: Actor) => (query: string, variables: Record<string, unknown> = {}) => graphql(t.graphqlUrl, query, variables, actor.headers);
+  const as =
+    (actor: Actor) =>
+    (query: string, variables: Record<string, unknown> = {}) =>
+      graphql(t.graphqlUrl, query, variables, actor.headers);
   const counts = async () => [await t.db.prisma.existenceCheck.count(), await t.db.prisma.existenceCheckStep.count()];
-  const denied = (actorId: string) => t.db.prisma.roomsAccessRecord.findMany({ where: { actorId, action: 'DENIED', what: 'existence-check' } });
+  const denied = (actorId: string) =>
+    t.db.prisma.roomsAccessRecord.findMany({ where: { actorId, action: 'DENIED', what: 'existence-check' } });
 
   async function ask(nameKana = 'ﾀｶｵｶﾀﾛｳ', birthDate = '1940-04-01') {
     const asked = await as(user)(d.ask, { n: nameKana, b: birthDate });
@@ -50,16 +55,34 @@ describe('room existence check (Art. 18) through the gateway', () => {
     otherFacilityManager = await actorWithRole(t, 'FACILITY_MANAGER', { facilityId: otherUser.facilityId });
     admin = await actorWithRole(t, 'ADMIN_MANAGER');
     hospital = await actorWithRole(t, 'HOSPITAL_MANAGER');
-    const registered = await as(user)(d.register, { input: { name: '高岡 太郎', nameKana: 'タカオカ タロウ', birthDate: '1940-04-01', category: 'RECEIVING_HOME_SUPPORT' } });
+    const registered = await as(user)(d.register, {
+      input: {
+        name: '高岡 太郎',
+        nameKana: 'タカオカ タロウ',
+        birthDate: '1940-04-01',
+        category: 'RECEIVING_HOME_SUPPORT',
+      },
+    });
     expect(registered.errors).toBeUndefined();
     subjectId = registered.data?.registerSubject.id;
     // The registrant's facility carries the steps (need to know): it obtains consent and asks for the room (Form 8).
     await subjectWithConsent(t, user, subjectId);
-    const submitted = await as(user)(`mutation($s: ID!, $m: [ID!]!) { submitRoomOpening(subjectId: $s, title: "高岡太郎さんの部屋", memberIds: $m) { id } }`, { s: subjectId, m: [user.userId] });
+    const submitted = await as(user)(
+      `mutation($s: ID!, $m: [ID!]!) { submitRoomOpening(subjectId: $s, title: "高岡太郎さんの部屋", memberIds: $m) { id } }`,
+      { s: subjectId, m: [user.userId] },
+    );
     expect(submitted.errors).toBeUndefined();
     const applicationId = submitted.data?.submitRoomOpening.id;
-    expect((await as(facilityManager)(`mutation($id: ID!) { confirmRoomApplication(id: $id) { id } }`, { id: applicationId })).errors).toBeUndefined();
-    const opened = await as(hospital)(`mutation($id: ID!) { approveRoomApplication(id: $id) { room { id } } }`, { id: applicationId });
+    expect(
+      (
+        await as(facilityManager)(`mutation($id: ID!) { confirmRoomApplication(id: $id) { id } }`, {
+          id: applicationId,
+        })
+      ).errors,
+    ).toBeUndefined();
+    const opened = await as(hospital)(`mutation($id: ID!) { approveRoomApplication(id: $id) { room { id } } }`, {
+      id: applicationId,
+    });
     expect(opened.errors).toBeUndefined();
     roomId = opened.data?.approveRoomApplication.room.id;
     await syncCare(t, subjectId);
@@ -69,14 +92,27 @@ describe('room existence check (Art. 18) through the gateway', () => {
   it('climbs to the system admin and comes back answered, with every step visible', async () => {
     const id = await ask();
     let check = (await as(user)(d.check, { id })).data?.existenceCheck;
-    expect(check).toMatchObject({ status: 'AT_FACILITY_MANAGER', nameKana: 'ﾀｶｵｶﾀﾛｳ', birthDate: '1940-04-01', roomExists: null, contact: null, requestedBy: { id: user.userId } });
-    expect(check.steps).toEqual([{ status: 'AT_FACILITY_MANAGER', actor: { id: user.userId }, actorRole: 'USER', note: null }]);
+    expect(check).toMatchObject({
+      status: 'AT_FACILITY_MANAGER',
+      nameKana: 'ﾀｶｵｶﾀﾛｳ',
+      birthDate: '1940-04-01',
+      roomExists: null,
+      contact: null,
+      requestedBy: { id: user.userId },
+    });
+    expect(check.steps).toEqual([
+      { status: 'AT_FACILITY_MANAGER', actor: { id: user.userId }, actorRole: 'USER', note: null },
+    ]);
     const stored = await t.db.prisma.existenceCheck.findUniqueOrThrow({ where: { id } });
     expect(stored.facilityId).toBe(user.facilityId);
 
     // Managers do not see it before it reaches them.
     expect((await as(admin)(d.checks)).data?.existenceChecks.map((c: { id: string }) => c.id)).not.toContain(id);
-    expect((await as(facilityManager)(d.checks, { s: 'AT_FACILITY_MANAGER' })).data?.existenceChecks.map((c: { id: string }) => c.id)).toContain(id);
+    expect(
+      (await as(facilityManager)(d.checks, { s: 'AT_FACILITY_MANAGER' })).data?.existenceChecks.map(
+        (c: { id: string }) => c.id,
+      ),
+    ).toContain(id);
 
     const passed = await as(facilityManager)(d.pass, { id, note: '確認しました' });
     expect(passed.errors).toBeUndefined();
@@ -85,12 +121,18 @@ describe('room existence check (Art. 18) through the gateway', () => {
     check = (await as(hospital)(d.check, { id })).data?.existenceCheck;
     expect(check.steps.map((s: { actorRole: string }) => s.actorRole)).toEqual(['USER', 'FACILITY_MANAGER']);
     expect(check.steps[1].note).toBe('確認しました');
-    expect((await as(admin)(d.checks, { s: 'AT_MANAGER' })).data?.existenceChecks.map((c: { id: string }) => c.id)).toContain(id);
+    expect(
+      (await as(admin)(d.checks, { s: 'AT_MANAGER' })).data?.existenceChecks.map((c: { id: string }) => c.id),
+    ).toContain(id);
 
     expect((await as(admin)(d.pass, { id })).data?.passExistenceCheck.status).toBe('AT_SYSTEM_ADMIN');
     const answered = await as(sa)(d.answer, { id, e: true, c: '高岡市民病院 地域連携室' });
     expect(answered.errors).toBeUndefined();
-    expect(answered.data?.answerExistenceCheck).toMatchObject({ status: 'ANSWERED', roomExists: true, contact: '高岡市民病院 地域連携室' });
+    expect(answered.data?.answerExistenceCheck).toMatchObject({
+      status: 'ANSWERED',
+      roomExists: true,
+      contact: '高岡市民病院 地域連携室',
+    });
 
     // Back down: the requester and every earlier actor see the answer and the whole history.
     for (const actor of [user, facilityManager, admin, hospital, sa]) {
@@ -119,12 +161,16 @@ describe('room existence check (Art. 18) through the gateway', () => {
     // An admin manager who did not open the room sees the candidate but not its room.
     const forAdmin = await as(admin)(d.matching, { id });
     expect(forAdmin.errors).toBeUndefined();
-    expect(forAdmin.data?.existenceCheck.matchingSubjects).toEqual([{ id: subjectId, name: '高岡 太郎', activeRoom: null }]);
+    expect(forAdmin.data?.existenceCheck.matchingSubjects).toEqual([
+      { id: subjectId, name: '高岡 太郎', activeRoom: null },
+    ]);
 
     await as(hospital)(d.pass, { id });
     const forSa = await as(sa)(d.matching, { id });
     expect(forSa.errors).toBeUndefined();
-    expect(forSa.data?.existenceCheck.matchingSubjects).toEqual([{ id: subjectId, name: '高岡 太郎', activeRoom: { id: roomId } }]);
+    expect(forSa.data?.existenceCheck.matchingSubjects).toEqual([
+      { id: subjectId, name: '高岡 太郎', activeRoom: { id: roomId } },
+    ]);
 
     // No match: another birth date.
     const other = await ask('たかおか　たろう', '1941-04-01');
@@ -148,12 +194,23 @@ describe('room existence check (Art. 18) through the gateway', () => {
     ];
     for (const [actor, query, variables] of attempts) {
       const response = await as(actor)(query, variables);
-      expect([actor.userId, JSON.stringify(variables), errorCodes(response)]).toEqual([actor.userId, JSON.stringify(variables), ['FORBIDDEN']]);
+      expect([actor.userId, JSON.stringify(variables), errorCodes(response)]).toEqual([
+        actor.userId,
+        JSON.stringify(variables),
+        ['FORBIDDEN'],
+      ]);
     }
     expect(await counts()).toEqual(before);
     expect((await denied(otherFacilityManager.userId)).length).toBeGreaterThan(0);
-    expect((await denied(admin.userId))[0]).toMatchObject({ actorRole: 'ADMIN_MANAGER', outcome: 'FORBIDDEN', roomId: null, subjectId: null });
-    expect((await as(otherFacilityManager)(d.checks)).data?.existenceChecks.map((c: { id: string }) => c.id)).not.toContain(id);
+    expect((await denied(admin.userId))[0]).toMatchObject({
+      actorRole: 'ADMIN_MANAGER',
+      outcome: 'FORBIDDEN',
+      roomId: null,
+      subjectId: null,
+    });
+    expect(
+      (await as(otherFacilityManager)(d.checks)).data?.existenceChecks.map((c: { id: string }) => c.id),
+    ).not.toContain(id);
     expect((await as(otherUser)(d.checks)).data?.existenceChecks).toEqual([]);
   });
 
@@ -194,7 +251,11 @@ describe('room existence check (Art. 18) through the gateway', () => {
     ];
     for (const [actor, query, variables, field] of cases) {
       const response = await as(actor)(query, variables);
-      expect([JSON.stringify(variables), errorCodes(response), response.errors?.[0]?.extensions?.field]).toEqual([JSON.stringify(variables), ['BAD_USER_INPUT'], field]);
+      expect([JSON.stringify(variables), errorCodes(response), response.errors?.[0]?.extensions?.field]).toEqual([
+        JSON.stringify(variables),
+        ['BAD_USER_INPUT'],
+        field,
+      ]);
     }
     expect(await counts()).toEqual(before);
     expect((await t.db.prisma.existenceCheck.findUniqueOrThrow({ where: { id } })).status).toBe('AT_SYSTEM_ADMIN');

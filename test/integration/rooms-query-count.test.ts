@@ -47,19 +47,49 @@ describe('timeline query cost', () => {
     const sa = await actorWithRole(t, 'SYSTEM_ADMIN');
     member = await actorWithRole(t, 'USER');
     const reader = await actorWithRole(t, 'USER');
-    const as = (actor: Actor) => (query: string, variables: Record<string, unknown>) => graphql(t.graphqlUrl, query, variables, actor.headers);
-    roomId = (await as(sa)(`mutation($s: ID!) { openRoom(input: { subjectId: $s, title: "room" }) { id } }`, { s: await subjectWithConsent(t, sa) })).data?.openRoom.id;
-    for (const actor of [member, reader]) await as(sa)(`mutation($r: ID!, $u: ID!) { addRoomMember(roomId: $r, userId: $u) { id } }`, { r: roomId, u: actor.userId });
+    const as = (actor: Actor) => (query: string, variables: Record<string, unknown>) =>
+      graphql(t.graphqlUrl, query, variables, actor.headers);
+    roomId = (
+      await as(sa)(`mutation($s: ID!) { openRoom(input: { subjectId: $s, title: "room" }) { id } }`, {
+        s: await subjectWithConsent(t, sa),
+      })
+    ).data?.openRoom.id;
+    for (const actor of [member, reader])
+      await as(sa)(`mutation($r: ID!, $u: ID!) { addRoomMember(roomId: $r, userId: $u) { id } }`, {
+        r: roomId,
+        u: actor.userId,
+      });
     // 60 posts, each read by two members and edited once: every batched field has rows to load.
     const base = Date.now() - 60 * 60_000;
-    const posts = Array.from({ length: 60 }, (_, i) => ({ id: randomUUID(), roomId, authorId: i % 2 ? member.userId : reader.userId, category: 'BASIC' as const, body: `post ${i}`, createdAt: new Date(base + i * 1000) }));
+    const posts = Array.from({ length: 60 }, (_, i) => ({
+      id: randomUUID(),
+      roomId,
+      authorId: i % 2 ? member.userId : reader.userId,
+      category: 'BASIC' as const,
+      body: `post ${i}`,
+      createdAt: new Date(base + i * 1000),
+    }));
     await t.db.prisma.post.createMany({ data: posts });
-    await t.db.prisma.postRead.createMany({ data: posts.flatMap((p) => [member, reader].map((a) => ({ postId: p.id, userId: a.userId }))) });
-    await t.db.prisma.postRevision.createMany({ data: posts.map((p) => ({ id: randomUUID(), postId: p.id, category: 'BASIC' as const, body: 'earlier', replacedBy: p.authorId })) });
+    await t.db.prisma.postRead.createMany({
+      data: posts.flatMap((p) => [member, reader].map((a) => ({ postId: p.id, userId: a.userId }))),
+    });
+    await t.db.prisma.postRevision.createMany({
+      data: posts.map((p) => ({
+        id: randomUUID(),
+        postId: p.id,
+        category: 'BASIC' as const,
+        body: 'earlier',
+        replacedBy: p.authorId,
+      })),
+    });
 
     pool = new Pool({ connectionString: t.db.url, max: 2, Client: CountingClient });
     prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
-    rooms = await createRoomsServer({ db: { ...t.db, prisma }, logger: silentLogger, verifyToken: () => Promise.reject(new Error('not used')) });
+    rooms = await createRoomsServer({
+      db: { ...t.db, prisma },
+      logger: silentLogger,
+      verifyToken: () => Promise.reject(new Error('not used')),
+    });
   });
   afterAll(async () => {
     await rooms?.stop();
@@ -81,10 +111,15 @@ describe('timeline query cost', () => {
       address: null,
     };
     statements.length = 0;
-    const response = await rooms.apollo.executeOperation({ query: timeline, variables: { r: roomId, first } }, { contextValue: createRoomsContext(prisma, principal) });
+    const response = await rooms.apollo.executeOperation(
+      { query: timeline, variables: { r: roomId, first } },
+      { contextValue: createRoomsContext(prisma, principal) },
+    );
     const result = response.body.kind === 'single' ? response.body.singleResult : undefined;
     expect(result?.errors).toBeUndefined();
-    const items = (result?.data as { room: { timeline: { items: Array<{ readBy: unknown[]; revisions: unknown[] }> } } }).room.timeline.items;
+    const items = (
+      result?.data as { room: { timeline: { items: Array<{ readBy: unknown[]; revisions: unknown[] }> } } }
+    ).room.timeline.items;
     expect(items).toHaveLength(first);
     expect(items.every((p) => p.readBy.length === 2 && p.revisions.length === 1)).toBe(true);
     return [...statements];

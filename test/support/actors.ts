@@ -20,13 +20,27 @@ export interface Actor {
 const password = 'correct horse battery staple';
 let counter = 0;
 
-export async function actorWithRole(t: TestSystem, role: Role, options: { facilityId?: string; orgUnitCode?: string } = {}): Promise<Actor> {
+export async function actorWithRole(
+  t: TestSystem,
+  role: Role,
+  options: { facilityId?: string; orgUnitCode?: string } = {},
+): Promise<Actor> {
   counter += 1;
   const facilityId = options.facilityId ?? randomUUID();
   if (!options.facilityId) {
-    await t.db.prisma.facility.create({ data: { id: facilityId, name: `Facility ${counter}`, kind: 'MEDICAL_INSTITUTION', insideCity: true, address: 'Takaoka' } });
+    await t.db.prisma.facility.create({
+      data: {
+        id: facilityId,
+        name: `Facility ${counter}`,
+        kind: 'MEDICAL_INSTITUTION',
+        insideCity: true,
+        address: 'Takaoka',
+      },
+    });
   }
-  const orgUnitCode = options.orgUnitCode ?? (role === 'ADMIN_MANAGER' ? 'shakai-fukushi' : role === 'HOSPITAL_MANAGER' ? 'takaoka-shimin' : undefined);
+  const orgUnitCode =
+    options.orgUnitCode ??
+    (role === 'ADMIN_MANAGER' ? 'shakai-fukushi' : role === 'HOSPITAL_MANAGER' ? 'takaoka-shimin' : undefined);
   const orgUnit = orgUnitCode ? await t.db.prisma.orgUnit.findUniqueOrThrow({ where: { code: orgUnitCode } }) : null;
   const userId = randomUUID();
   const accountId = `tk${role.slice(0, 2).toLowerCase()}${String(counter).padStart(6, '0')}`.slice(0, 10);
@@ -48,7 +62,11 @@ export async function actorWithRole(t: TestSystem, role: Role, options: { facili
     },
   });
   await syncDirectory(t, { userId });
-  const signedIn = await graphql(t.graphqlUrl, 'mutation($a: String!, $p: String!) { signIn(accountId: $a, password: $p) { token } }', { a: accountId, p: password });
+  const signedIn = await graphql(
+    t.graphqlUrl,
+    'mutation($a: String!, $p: String!) { signIn(accountId: $a, password: $p) { token } }',
+    { a: accountId, p: password },
+  );
   if (!signedIn.data?.signIn) throw new Error(`sign-in failed: ${JSON.stringify(signedIn.errors)}`);
   const token = signedIn.data.signIn.token as string;
   return { userId, facilityId, accountId, token, headers: { authorization: `Bearer ${token}` } };

@@ -4,7 +4,12 @@
 // who got past the gateway (or a compromised network path) could send, with a
 // valid internal token for a real user's real session.
 import { randomUUID } from 'node:crypto';
-import { generateInternalKeyPair, internalTokenHeader, internalTokenSigner, internalTokenVerifier } from '../../lib/access/internal-token';
+import {
+  generateInternalKeyPair,
+  internalTokenHeader,
+  internalTokenSigner,
+  internalTokenVerifier,
+} from '../../lib/access/internal-token';
 import type { UserPrincipal } from '../../lib/access/principal';
 import { listen, type RunningServer } from '../../lib/http-server';
 import type { SubgraphServer } from '../../lib/subgraph-server';
@@ -17,7 +22,9 @@ import type { TestSystem } from './test-system';
 
 export interface DirectSubgraph {
   /** Posts to the subgraph's /graphql as `actor` (its role and facility as identity holds them), with an internal token for its latest session. */
-  as(actor: Actor): (query: string, variables?: Record<string, unknown>) => Promise<GraphQLResponse<Record<string, any>>>;
+  as(
+    actor: Actor,
+  ): (query: string, variables?: Record<string, unknown>) => Promise<GraphQLResponse<Record<string, any>>>;
   close(): Promise<void>;
 }
 
@@ -31,27 +38,32 @@ export async function directSubgraph(t: TestSystem, name: 'identity' | 'rooms'):
       : await createRoomsServer({ db: t.db, logger: silentLogger, verifyToken });
   const http: RunningServer = await listen(server.app, '127.0.0.1', 0, `a direct ${name} subgraph`);
   return {
-    as: (actor) => async (query, variables = {}) => {
-      const user = await t.db.prisma.user.findUniqueOrThrow({ where: { id: actor.userId } });
-      const session = await t.db.prisma.session.findFirst({ where: { userId: actor.userId }, orderBy: { createdAt: 'desc' } });
-      const principal: UserPrincipal = {
-        kind: 'user',
-        userId: actor.userId,
-        role: user.role,
-        facilityId: user.facilityId,
-        orgUnitId: user.orgUnitId,
-        sessionId: session?.id ?? randomUUID(),
-        mustChangePassword: false,
-        certificate: null,
-        address: '127.0.0.1',
-      };
-      const response = await fetch(`${http.url}/graphql`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', [internalTokenHeader]: await sign(principal) },
-        body: JSON.stringify({ query, variables }),
-      });
-      return { status: response.status, ...((await response.json()) as Omit<GraphQLResponse, 'status'>) };
-    },
+    as:
+      (actor) =>
+      async (query, variables = {}) => {
+        const user = await t.db.prisma.user.findUniqueOrThrow({ where: { id: actor.userId } });
+        const session = await t.db.prisma.session.findFirst({
+          where: { userId: actor.userId },
+          orderBy: { createdAt: 'desc' },
+        });
+        const principal: UserPrincipal = {
+          kind: 'user',
+          userId: actor.userId,
+          role: user.role,
+          facilityId: user.facilityId,
+          orgUnitId: user.orgUnitId,
+          sessionId: session?.id ?? randomUUID(),
+          mustChangePassword: false,
+          certificate: null,
+          address: '127.0.0.1',
+        };
+        const response = await fetch(`${http.url}/graphql`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', [internalTokenHeader]: await sign(principal) },
+          body: JSON.stringify({ query, variables }),
+        });
+        return { status: response.status, ...((await response.json()) as Omit<GraphQLResponse, 'status'>) };
+      },
     close: async () => {
       await http.close();
       await server.stop();

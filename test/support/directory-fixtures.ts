@@ -11,13 +11,21 @@ import type { DirectoryRef } from '../../subgraphs/identity/services/outbox';
 import type { TestSystem } from './test-system';
 
 export async function syncDirectory(t: { db: Pick<TestSystem['db'], 'prisma'> }, ref: DirectoryRef): Promise<void> {
-  const deps = { identity: { db: t.db.prisma }, rooms: t.db.prisma, consent: t.db.prisma } as unknown as JobDependencies;
+  const deps = {
+    identity: { db: t.db.prisma },
+    rooms: t.db.prisma,
+    consent: t.db.prisma,
+  } as unknown as JobDependencies;
   await refreshDirectoryView(deps, ref);
 }
 
 /** What the care-relationships-changed job does for one subject, run now (need to know). */
 export async function syncCare(t: { db: Pick<TestSystem['db'], 'prisma'> }, subjectId: string): Promise<void> {
-  const deps = { identity: { db: t.db.prisma }, rooms: t.db.prisma, consent: t.db.prisma } as unknown as JobDependencies;
+  const deps = {
+    identity: { db: t.db.prisma },
+    rooms: t.db.prisma,
+    consent: t.db.prisma,
+  } as unknown as JobDependencies;
   await refreshCareRelationships(deps, subjectId);
 }
 
@@ -29,7 +37,11 @@ let counter = 0;
  * facility) is related to it, as registering relates the registrant; with
  * no registrant nobody is.
  */
-export async function registeredSubject(t: Pick<TestSystem, 'db'>, subjectId: string = randomUUID(), registrant?: { userId: string; facilityId: string }): Promise<string> {
+export async function registeredSubject(
+  t: Pick<TestSystem, 'db'>,
+  subjectId: string = randomUUID(),
+  registrant?: { userId: string; facilityId: string },
+): Promise<string> {
   counter += 1;
   const exists = await t.db.prisma.subject.findUnique({ where: { id: subjectId }, select: { id: true } });
   if (!exists) {

@@ -3,7 +3,8 @@
 // migrated template) and its own BullMQ prefix.
 import { randomBytes } from 'node:crypto';
 
-export const adminDatabaseUrl = process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
+export const adminDatabaseUrl =
+  process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 export const redisUrl = process.env.TEST_REDIS_URL ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 /**
  * One jest run's own names: the global setup picks a run id, so concurrent

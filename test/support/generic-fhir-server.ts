@@ -41,9 +41,7 @@ import type { Duplex } from 'node:stream';
 type Resource = Record<string, unknown> & { resourceType: string; id: string };
 
 export type Fault = { times?: number; method?: 'GET' | 'POST' | 'PUT' | 'PATCH'; store?: boolean } & (
-  | { kind: 'answer'; status: number; body: string; contentType?: string }
-  | { kind: 'hang' }
-  | { kind: 'reset' }
+  { kind: 'answer'; status: number; body: string; contentType?: string } | { kind: 'hang' } | { kind: 'reset' }
 );
 
 export interface SeenRequest {
@@ -79,7 +77,10 @@ export interface GenericFhirServer {
   stop(): Promise<void>;
 }
 
-const outcome = (code: string, diagnostics: string) => ({ resourceType: 'OperationOutcome', issue: [{ severity: 'error', code, diagnostics }] });
+const outcome = (code: string, diagnostics: string) => ({
+  resourceType: 'OperationOutcome',
+  issue: [{ severity: 'error', code, diagnostics }],
+});
 
 /** A token search value: `system|value`, `|value` (no system) or `value` (any system), with FHIR's \ escapes. */
 function parseToken(token: string): { system?: string; value: string } {
@@ -95,8 +96,12 @@ function parseToken(token: string): { system?: string; value: string } {
 }
 
 function matches(task: Resource, token: { system?: string; value: string }): boolean {
-  const identifiers = Array.isArray(task.identifier) ? (task.identifier as Array<{ system?: string; value?: string }>) : [];
-  return identifiers.some((i) => i.value === token.value && (token.system === undefined || (i.system ?? '') === token.system));
+  const identifiers = Array.isArray(task.identifier)
+    ? (task.identifier as Array<{ system?: string; value?: string }>)
+    : [];
+  return identifiers.some(
+    (i) => i.value === token.value && (token.system === undefined || (i.system ?? '') === token.system),
+  );
 }
 
 export interface ClientCertificateCheck {
@@ -106,7 +111,11 @@ export interface ClientCertificateCheck {
   allowed: () => readonly string[];
 }
 
-export async function startGenericFhirServer(options: { tls: { certificatePem: string; keyPem: string }; caCertificatePem: string; clientCertificates?: ClientCertificateCheck }): Promise<GenericFhirServer> {
+export async function startGenericFhirServer(options: {
+  tls: { certificatePem: string; keyPem: string };
+  caCertificatePem: string;
+  clientCertificates?: ClientCertificateCheck;
+}): Promise<GenericFhirServer> {
   const faults: Array<Fault & { left: number }> = [];
   const hanging = new Set<ServerResponse>();
   let counter = 0;
@@ -124,7 +133,12 @@ export async function startGenericFhirServer(options: { tls: { certificatePem: s
 
   function store(task: Record<string, unknown>): Resource {
     counter += 1;
-    const stored = { ...task, resourceType: 'Task', id: `task-${counter}`, meta: { versionId: '1', lastUpdated: new Date().toISOString() } } as Resource;
+    const stored = {
+      ...task,
+      resourceType: 'Task',
+      id: `task-${counter}`,
+      meta: { versionId: '1', lastUpdated: new Date().toISOString() },
+    } as Resource;
     server.tasks.set(stored.id, stored);
     return stored;
   }
@@ -132,13 +146,23 @@ export async function startGenericFhirServer(options: { tls: { certificatePem: s
   /** A new version of a stored Task. */
   function save(current: Resource, body: Record<string, unknown>): Resource {
     const version = Number((current.meta as { versionId?: string }).versionId ?? '1') + 1;
-    const updated = { ...body, resourceType: 'Task', id: current.id, meta: { versionId: String(version), lastUpdated: new Date().toISOString() } } as Resource;
+    const updated = {
+      ...body,
+      resourceType: 'Task',
+      id: current.id,
+      meta: { versionId: String(version), lastUpdated: new Date().toISOString() },
+    } as Resource;
     server.tasks.set(current.id, updated);
     return updated;
   }
 
   /** The server's normal work and answer (side effects included). */
-  function work(method: string, path: string, headers: IncomingMessage['headers'], raw: string): { status: number; body: unknown; headers?: Record<string, string> } {
+  function work(
+    method: string,
+    path: string,
+    headers: IncomingMessage['headers'],
+    raw: string,
+  ): { status: number; body: unknown; headers?: Record<string, string> } {
     const url = new URL(path, 'https://server.invalid');
     const route = url.pathname.replace(/^\/fhir/, '');
     let body: Record<string, unknown> | undefined;
@@ -153,7 +177,8 @@ export async function startGenericFhirServer(options: { tls: { certificatePem: s
     const patch = /^\/Task\/([A-Za-z0-9\-.]{1,64})$/.exec(route);
     if (method === 'PATCH' && patch) {
       if (!server.options.patch) return { status: 405, body: outcome('not-supported', 'PATCH is not supported') };
-      if (headers['content-type'] !== 'application/json-patch+json') return { status: 415, body: outcome('not-supported', 'PATCH takes application/json-patch+json') };
+      if (headers['content-type'] !== 'application/json-patch+json')
+        return { status: 415, body: outcome('not-supported', 'PATCH takes application/json-patch+json') };
       const current = server.tasks.get(patch[1] as string);
       if (!current) return { status: 404, body: outcome('not-found', `Task/${patch[1]} is not known`) };
       let ops: Array<{ op?: string; path?: string; value?: unknown }>;
@@ -166,7 +191,8 @@ export async function startGenericFhirServer(options: { tls: { certificatePem: s
       for (const op of ops) {
         const key = /^\/([A-Za-z]+)$/.exec(op.path ?? '')?.[1];
         if (!key) return { status: 400, body: outcome('not-supported', 'only top-level paths are supported') };
-        if (op.op === 'test' && JSON.stringify(next[key]) !== JSON.stringify(op.value)) return { status: 409, body: outcome('conflict', `test failed on ${op.path}`) };
+        if (op.op === 'test' && JSON.stringify(next[key]) !== JSON.stringify(op.value))
+          return { status: 409, body: outcome('conflict', `test failed on ${op.path}`) };
         if (op.op === 'replace' || op.op === 'add') next[key] = op.value;
       }
       return { status: 200, body: save(current, next) };
@@ -175,9 +201,11 @@ export async function startGenericFhirServer(options: { tls: { certificatePem: s
       const condition = headers['if-none-exist'];
       if (server.options.honourIfNoneExist && typeof condition === 'string') {
         const identifier = new URLSearchParams(condition).get('identifier');
-        if (!identifier) return { status: 400, body: outcome('not-supported', 'If-None-Exist: only identifier= is supported') };
+        if (!identifier)
+          return { status: 400, body: outcome('not-supported', 'If-None-Exist: only identifier= is supported') };
         const found = [...server.tasks.values()].filter((t) => matches(t, parseToken(identifier)));
-        if (found.length > 1) return { status: 412, body: outcome('duplicate', `${found.length} Tasks match If-None-Exist`) };
+        if (found.length > 1)
+          return { status: 412, body: outcome('duplicate', `${found.length} Tasks match If-None-Exist`) };
         if (found.length === 1) return { status: 200, body: found[0] };
       }
       const created = store(body as Record<string, unknown>);
@@ -187,19 +215,31 @@ export async function startGenericFhirServer(options: { tls: { certificatePem: s
       const identifier = url.searchParams.get('identifier');
       if (!identifier) return { status: 400, body: outcome('not-supported', 'search Tasks by identifier') };
       const found = [...server.tasks.values()].filter((t) => matches(t, parseToken(identifier)));
-      return { status: 200, body: { resourceType: 'Bundle', type: 'searchset', total: found.length, entry: found.map((t) => ({ fullUrl: `${baseUrl}/Task/${t.id}`, resource: t, search: { mode: 'match' } })) } };
+      return {
+        status: 200,
+        body: {
+          resourceType: 'Bundle',
+          type: 'searchset',
+          total: found.length,
+          entry: found.map((t) => ({ fullUrl: `${baseUrl}/Task/${t.id}`, resource: t, search: { mode: 'match' } })),
+        },
+      };
     }
     const read = /^\/(Task|CareTeam)\/([A-Za-z0-9\-.]{1,64})$/.exec(route);
     if (read && method === 'GET') {
       const found = (read[1] === 'Task' ? server.tasks : server.careTeams).get(read[2] as string);
-      return found ? { status: 200, body: found } : { status: 404, body: outcome('not-found', `${read[1]}/${read[2]} is not known`) };
+      return found
+        ? { status: 200, body: found }
+        : { status: 404, body: outcome('not-found', `${read[1]}/${read[2]} is not known`) };
     }
     if (read && read[1] === 'Task' && method === 'PUT') {
       const current = server.tasks.get(read[2] as string);
       if (!current) return { status: 404, body: outcome('not-found', `Task/${read[2]} is not known`) };
-      if (body?.id !== current.id) return { status: 400, body: outcome('invalid', 'the id in the body must be the id in the URL') };
+      if (body?.id !== current.id)
+        return { status: 400, body: outcome('invalid', 'the id in the body must be the id in the URL') };
       const ifMatch = headers['if-match'];
-      if (typeof ifMatch === 'string' && ifMatch !== `W/"${(current.meta as { versionId?: string }).versionId}"`) return { status: 412, body: outcome('conflict', 'the Task changed since that version') };
+      if (typeof ifMatch === 'string' && ifMatch !== `W/"${(current.meta as { versionId?: string }).versionId}"`)
+        return { status: 412, body: outcome('conflict', 'the Task changed since that version') };
       return { status: 200, body: save(current, body as Record<string, unknown>) };
     }
     return { status: 404, body: outcome('not-supported', `${method} ${route} is not supported`) };
@@ -222,7 +262,10 @@ export async function startGenericFhirServer(options: { tls: { certificatePem: s
       outcome: 0,
     };
     server.requests.push(seen);
-    if (options.clientCertificates && !(seen.clientCertificate && options.clientCertificates.allowed().includes(seen.clientCertificate))) {
+    if (
+      options.clientCertificates &&
+      !(seen.clientCertificate && options.clientCertificates.allowed().includes(seen.clientCertificate))
+    ) {
       seen.outcome = 401;
       res.writeHead(401, { 'content-type': 'application/fhir+json' });
       res.end(JSON.stringify(outcome('login', 'this client certificate is not the one registered for you')));
@@ -255,13 +298,18 @@ export async function startGenericFhirServer(options: { tls: { certificatePem: s
     res.end(JSON.stringify(answer.body));
   }
 
-  const clientAuth = options.clientCertificates ? { ca: [options.clientCertificates.caPem], requestCert: true, rejectUnauthorized: true } : {};
-  const http = https.createServer({ cert: options.tls.certificatePem, key: options.tls.keyPem, ...clientAuth }, (req, res) => {
-    handle(req, res).catch(() => {
-      res.writeHead(500, { 'content-type': 'application/fhir+json' });
-      res.end(JSON.stringify(outcome('exception', 'generic server failure')));
-    });
-  });
+  const clientAuth = options.clientCertificates
+    ? { ca: [options.clientCertificates.caPem], requestCert: true, rejectUnauthorized: true }
+    : {};
+  const http = https.createServer(
+    { cert: options.tls.certificatePem, key: options.tls.keyPem, ...clientAuth },
+    (req, res) => {
+      handle(req, res).catch(() => {
+        res.writeHead(500, { 'content-type': 'application/fhir+json' });
+        res.end(JSON.stringify(outcome('exception', 'generic server failure')));
+      });
+    },
+  );
   const sockets = new Set<Duplex>();
   http.on('connection', (socket) => {
     sockets.add(socket);
@@ -276,10 +324,14 @@ export async function startGenericFhirServer(options: { tls: { certificatePem: s
     const { meta: _meta, ...rest } = current;
     const body = JSON.stringify({ ...rest, ...changes, id });
     return new Promise((resolve, reject) => {
-      const request = https.request(`${baseUrl}/Task/${id}`, { method: 'PUT', ca: options.caCertificatePem, headers: { 'content-type': 'application/fhir+json' } }, (response) => {
-        response.resume();
-        response.on('end', () => resolve(response.statusCode ?? 0));
-      });
+      const request = https.request(
+        `${baseUrl}/Task/${id}`,
+        { method: 'PUT', ca: options.caCertificatePem, headers: { 'content-type': 'application/fhir+json' } },
+        (response) => {
+          response.resume();
+          response.on('end', () => resolve(response.statusCode ?? 0));
+        },
+      );
       request.on('error', reject);
       request.end(body);
     });

@@ -6,7 +6,10 @@ export default async function globalTeardown(): Promise<void> {
   await admin.connect();
   try {
     // Test files drop their own databases; this catches any this run left behind after a crash.
-    const { rows } = await admin.query<{ datname: string }>('SELECT datname FROM pg_database WHERE starts_with(datname, $1)', [`${databasePrefix}_`]);
+    const { rows } = await admin.query<{ datname: string }>(
+      'SELECT datname FROM pg_database WHERE starts_with(datname, $1)',
+      [`${databasePrefix}_`],
+    );
     for (const row of rows) await admin.query(`DROP DATABASE IF EXISTS ${row.datname} WITH (FORCE)`);
     await admin.query(`DROP DATABASE IF EXISTS ${templateDatabase} WITH (FORCE)`);
   } finally {

@@ -35,7 +35,8 @@ export const documents = {
 
 /** Calls the gateway as `actor` (anonymous when null). */
 export function as(t: TestSystem, actor: Pick<Actor, 'headers'> | null) {
-  return (query: string, variables: Record<string, unknown> = {}) => graphql(t.graphqlUrl, query, variables, actor?.headers ?? {});
+  return (query: string, variables: Record<string, unknown> = {}) =>
+    graphql(t.graphqlUrl, query, variables, actor?.headers ?? {});
 }
 
 export function signIn(t: TestSystem, accountId: string, password: string) {
@@ -44,7 +45,15 @@ export function signIn(t: TestSystem, accountId: string, password: string) {
 
 /** Gives an account a password the test knows (actors.ts keeps its own private). */
 export async function setPassword(t: TestSystem, userId: string, password: string): Promise<void> {
-  await t.db.prisma.user.update({ where: { id: userId }, data: { passwordHash: await hashPassword(password), mustChangePassword: false, failedSignIns: 0, lockedUntil: null } });
+  await t.db.prisma.user.update({
+    where: { id: userId },
+    data: {
+      passwordHash: await hashPassword(password),
+      mustChangePassword: false,
+      failedSignIns: 0,
+      lockedUntil: null,
+    },
+  });
 }
 
 export const facilityInput = (overrides: Record<string, unknown> = {}) => ({
@@ -76,9 +85,15 @@ export function daysAgo(days: number): string {
 export async function identityState(t: TestSystem) {
   const p = t.db.prisma;
   const [applications, steps, users, facilities, certificates, restrictions, subjects] = await Promise.all([
-    p.application.findMany({ select: { id: true, status: true, decisionReason: true, resultId: true }, orderBy: { id: 'asc' } }),
+    p.application.findMany({
+      select: { id: true, status: true, decisionReason: true, resultId: true },
+      orderBy: { id: 'asc' },
+    }),
     p.applicationStep.count(),
-    p.user.findMany({ select: { id: true, status: true, role: true, name: true, orgUnitId: true }, orderBy: { id: 'asc' } }),
+    p.user.findMany({
+      select: { id: true, status: true, role: true, name: true, orgUnitId: true },
+      orderBy: { id: 'asc' },
+    }),
     p.facility.findMany({ select: { id: true, status: true, name: true }, orderBy: { id: 'asc' } }),
     p.clientCertificate.findMany({ select: { id: true, revokedAt: true }, orderBy: { id: 'asc' } }),
     p.systemRestriction.findMany({ select: { id: true, endedAt: true }, orderBy: { id: 'asc' } }),
@@ -104,7 +119,11 @@ export async function auditMark(t: TestSystem): Promise<bigint> {
   return last?.id ?? 0n;
 }
 
-export function auditSince(t: TestSystem, mark: bigint, where: { action?: string; outcome?: string; actorId?: string | null; targetId?: string } = {}) {
+export function auditSince(
+  t: TestSystem,
+  mark: bigint,
+  where: { action?: string; outcome?: string; actorId?: string | null; targetId?: string } = {},
+) {
   return t.db.prisma.auditEvent.findMany({ where: { id: { gt: mark }, ...where }, orderBy: { id: 'asc' } });
 }
 
@@ -121,7 +140,12 @@ export function firstError(response: GraphQLResponse<unknown>) {
  * Runs a request that must be refused with FORBIDDEN: checks the code, the
  * DENIED audit row naming the caller, and that nothing else changed.
  */
-export async function expectForbidden(t: TestSystem, actor: Actor, query: string, variables: Record<string, unknown>): Promise<void> {
+export async function expectForbidden(
+  t: TestSystem,
+  actor: Actor,
+  query: string,
+  variables: Record<string, unknown>,
+): Promise<void> {
   const before = await identityState(t);
   const mark = await auditMark(t);
   const response = await as(t, actor)(query, variables);

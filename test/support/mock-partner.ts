@@ -65,7 +65,10 @@ function send(res: ServerResponse, status: number, body: unknown, headers: Recor
   res.end(typeof body === 'string' ? body : JSON.stringify(body));
 }
 
-const outcome = (code: string, text: string) => ({ resourceType: 'OperationOutcome', issue: [{ severity: 'error', code, diagnostics: text }] });
+const outcome = (code: string, text: string) => ({
+  resourceType: 'OperationOutcome',
+  issue: [{ severity: 'error', code, diagnostics: text }],
+});
 
 function renderTask(task: MockTask): Record<string, unknown> {
   const { id: _id, status: _status, ...rest } = task.body;
@@ -74,7 +77,9 @@ function renderTask(task: MockTask): Record<string, unknown> {
     id: task.id,
     status: task.status,
     ...(task.statusReason ? { statusReason: { text: task.statusReason } } : {}),
-    ...(task.careTeamId ? { output: [{ type: { text: 'care-team' }, valueReference: { reference: `CareTeam/${task.careTeamId}` } }] } : {}),
+    ...(task.careTeamId
+      ? { output: [{ type: { text: 'care-team' }, valueReference: { reference: `CareTeam/${task.careTeamId}` } }] }
+      : {}),
   };
 }
 
@@ -99,7 +104,11 @@ export async function startMockPartner(options: MockPartnerOptions): Promise<Moc
     const token = header?.startsWith('Bearer ') ? header.slice(7) : null;
     if (!token) return false;
     try {
-      const { payload } = await jwtVerify(token, key, { issuer: options.ourClientId, subject: options.ourClientId, audience: baseUrl });
+      const { payload } = await jwtVerify(token, key, {
+        issuer: options.ourClientId,
+        subject: options.ourClientId,
+        audience: baseUrl,
+      });
       if (!payload.jti || seenJti.has(payload.jti)) return false;
       if (!payload.exp || payload.exp - Math.floor(Date.now() / 1000) > 300) return false;
       seenJti.add(payload.jti);
@@ -136,13 +145,23 @@ export async function startMockPartner(options: MockPartnerOptions): Promise<Moc
       const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>;
       const identifierValue = String((body.identifier as Array<{ value?: string }> | undefined)?.[0]?.value ?? '');
       const behavior = partner.behavior.post;
-      const answered = behavior === 'server-error' ? 503 : behavior === 'unknown-share-code' ? 404 : behavior === 'bad-request' ? 400 : partner.taskFor(identifierValue) ? 200 : 201;
+      const answered =
+        behavior === 'server-error'
+          ? 503
+          : behavior === 'unknown-share-code'
+            ? 404
+            : behavior === 'bad-request'
+              ? 400
+              : partner.taskFor(identifierValue)
+                ? 200
+                : 201;
       const ifNoneExist = typeof req.headers['if-none-exist'] === 'string' ? req.headers['if-none-exist'] : undefined;
       partner.posts.push({ identifierValue, body, answered, ifNoneExist });
       if (behavior === 'server-error') return send(res, 503, outcome('transient', 'try later'));
       if (behavior === 'unknown-share-code') return send(res, 404, outcome('not-found', 'no such share code'));
       if (behavior === 'bad-request') return send(res, 400, outcome('invalid', 'Task.input: invalid'));
-      if (behavior === 'invalid-fhir') return send(res, 201, { resourceType: 'Task', id: randomUUID(), status: 'bogus', intent: 'order' });
+      if (behavior === 'invalid-fhir')
+        return send(res, 201, { resourceType: 'Task', id: randomUUID(), status: 'bogus', intent: 'order' });
       const existing = partner.taskFor(identifierValue);
       if (existing) return slowly(() => send(res, 200, renderTask(existing)));
       const task: MockTask = { id: randomUUID(), identifierValue, body, status: 'received' };
@@ -160,14 +179,24 @@ export async function startMockPartner(options: MockPartnerOptions): Promise<Moc
         const id = (t.body.identifier as Array<{ system?: string; value?: string }> | undefined)?.[0];
         return id?.system === system && id?.value === value;
       });
-      return send(res, 200, { resourceType: 'Bundle', type: 'searchset', total: found.length, entry: found.map((t) => ({ fullUrl: `${baseUrl}/Task/${t.id}`, resource: renderTask(t), search: { mode: 'match' } })) });
+      return send(res, 200, {
+        resourceType: 'Bundle',
+        type: 'searchset',
+        total: found.length,
+        entry: found.map((t) => ({
+          fullUrl: `${baseUrl}/Task/${t.id}`,
+          resource: renderTask(t),
+          search: { mode: 'match' },
+        })),
+      });
     }
     const read = /^\/(Task|CareTeam)\/([A-Za-z0-9\-.]+)$/.exec(path);
     if (req.method === 'GET' && read) {
       partner.reads.push(`${read[1]}/${read[2]}`);
       await slowly(() => undefined);
       if (partner.behavior.read === 'server-error') return send(res, 500, outcome('exception', 'oops'));
-      if (partner.behavior.read === 'invalid-fhir') return send(res, 200, { resourceType: read[1], id: read[2], status: 'bogus' });
+      if (partner.behavior.read === 'invalid-fhir')
+        return send(res, 200, { resourceType: read[1], id: read[2], status: 'bogus' });
       if (read[1] === 'Task') {
         const task = partner.tasks.get(read[2] as string);
         return task ? send(res, 200, renderTask(task)) : send(res, 404, outcome('not-found', 'no such Task'));
@@ -178,7 +207,10 @@ export async function startMockPartner(options: MockPartnerOptions): Promise<Moc
         resourceType: 'CareTeam',
         id: read[2],
         status: team.status,
-        participant: team.participants.map((p) => ({ member: { identifier: { system: p.system, value: p.value }, display: p.display }, ...(p.end ? { period: { end: p.end } } : {}) })),
+        participant: team.participants.map((p) => ({
+          member: { identifier: { system: p.system, value: p.value }, display: p.display },
+          ...(p.end ? { period: { end: p.end } } : {}),
+        })),
       });
     }
     return send(res, 404, outcome('not-supported', 'unknown route'));
@@ -192,19 +224,21 @@ export async function startMockPartner(options: MockPartnerOptions): Promise<Moc
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
   });
-  const listen = (port: number) => new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
+  const listen = (port: number) =>
+    new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, '127.0.0.1', () => {
+        server.off('error', reject);
+        resolve();
+      });
     });
-  });
-  const close = () => new Promise<void>((resolve) => {
-    for (const release of waits) release();
-    waits.clear();
-    server.close(() => resolve());
-    for (const socket of sockets) socket.destroy();
-  });
+  const close = () =>
+    new Promise<void>((resolve) => {
+      for (const release of waits) release();
+      waits.clear();
+      server.close(() => resolve());
+      for (const socket of sockets) socket.destroy();
+    });
   await listen(0);
   const port = (server.address() as AddressInfo).port;
   baseUrl = `https://127.0.0.1:${port}/fhir`;

@@ -15,7 +15,11 @@ import type { TestSystem } from './test-system';
 const recordConsent = `mutation($input: ConsentInput!) { recordConsent(input: $input) { id } }`;
 
 /** `recorder` needs room.submit or room.decide (a USER or a deciding manager); it registers the subject, so it is related to it. Returns the subject id. */
-export async function subjectWithConsent(t: TestSystem, recorder: Actor, subjectId: string = randomUUID()): Promise<string> {
+export async function subjectWithConsent(
+  t: TestSystem,
+  recorder: Actor,
+  subjectId: string = randomUUID(),
+): Promise<string> {
   await registeredSubject(t, subjectId, recorder);
   const recorded = await graphql(
     t.graphqlUrl,

@@ -38,11 +38,22 @@ async function mustSucceed(response: Promise<{ errors?: unknown; data?: any }>) 
 }
 
 /** Registers a partner (as `admin`, a system admin) whose key the test holds. */
-export async function registerSimulatedPartner(t: TestSystem, admin: Actor, name: string, host: string): Promise<SimulatedPartner> {
+export async function registerSimulatedPartner(
+  t: TestSystem,
+  admin: Actor,
+  name: string,
+  host: string,
+): Promise<SimulatedPartner> {
   const { publicKey, privateKey } = await generateKeyPair('EdDSA', { crv: 'Ed25519', extractable: true });
   const requesterSystem = `https://${host}/requests`;
   const userSystem = `https://${host}/users`;
-  const input = { name, fhirBaseUrl: `https://${host}/fhir`, requesterSystem, userSystem, jwks: JSON.stringify({ keys: [await exportJWK(publicKey)] }) };
+  const input = {
+    name,
+    fhirBaseUrl: `https://${host}/fhir`,
+    requesterSystem,
+    userSystem,
+    jwks: JSON.stringify({ keys: [await exportJWK(publicKey)] }),
+  };
   const data = await mustSucceed(graphql(t.graphqlUrl, registerPartner, { input }, admin.headers));
   // What the directory-changed job does once identity announces the partner (rooms checks share codes against it).
   await syncDirectory(t, { partnerId: data.registerPartner.id });
@@ -72,18 +83,32 @@ export function partnerJwt(partner: SimulatedPartner, base: string, claims: JwtO
     .sign(claims.key ?? partner.privateKey);
 }
 
-export async function fhirRequest(base: string, method: string, path: string, options: { token?: string; body?: unknown; raw?: string; contentType?: string } = {}): Promise<FhirAnswer> {
+export async function fhirRequest(
+  base: string,
+  method: string,
+  path: string,
+  options: { token?: string; body?: unknown; raw?: string; contentType?: string } = {},
+): Promise<FhirAnswer> {
   const headers: Record<string, string> = {};
   if (options.token) headers.authorization = `Bearer ${options.token}`;
   const payload = options.raw ?? (options.body === undefined ? undefined : JSON.stringify(options.body));
   if (payload !== undefined) headers['content-type'] = options.contentType ?? 'application/fhir+json';
   const response = await fetch(`${base}${path}`, { method, headers, body: payload });
   const text = await response.text();
-  return { status: response.status, location: response.headers.get('location'), contentType: response.headers.get('content-type'), json: text ? JSON.parse(text) : undefined };
+  return {
+    status: response.status,
+    location: response.headers.get('location'),
+    contentType: response.headers.get('content-type'),
+    json: text ? JSON.parse(text) : undefined,
+  };
 }
 
 /** The contract's join Task from `partner` for the room `shareCode` addresses, with a fresh identifier. */
-export function joinTaskFrom(partner: SimulatedPartner, shareCode: string, overrides: Partial<JoinTaskInput> = {}): Record<string, unknown> {
+export function joinTaskFrom(
+  partner: SimulatedPartner,
+  shareCode: string,
+  overrides: Partial<JoinTaskInput> = {},
+): Record<string, unknown> {
   return buildJoinTask({
     identifier: { system: partner.requesterSystem, value: randomUUID() },
     shareCode,
@@ -99,12 +124,22 @@ export function joinTaskFrom(partner: SimulatedPartner, shareCode: string, overr
 /** An open room, opened by `manager` (a deciding manager) after consent. */
 export async function openRoomAs(t: TestSystem, manager: Actor): Promise<string> {
   const subjectId = await subjectWithConsent(t, manager);
-  const data = await mustSucceed(graphql(t.graphqlUrl, openRoomDocument, { s: subjectId, t: '太郎さんの部屋' }, manager.headers));
+  const data = await mustSucceed(
+    graphql(t.graphqlUrl, openRoomDocument, { s: subjectId, t: '太郎さんの部屋' }, manager.headers),
+  );
   return data.openRoom.id;
 }
 
-export async function issueShareCodeAs(t: TestSystem, manager: Actor, roomId: string, partner: SimulatedPartner, days?: number): Promise<{ code: string; id: string }> {
-  const data = await mustSucceed(graphql(t.graphqlUrl, issueDocument, { r: roomId, p: partner.id, days }, manager.headers));
+export async function issueShareCodeAs(
+  t: TestSystem,
+  manager: Actor,
+  roomId: string,
+  partner: SimulatedPartner,
+  days?: number,
+): Promise<{ code: string; id: string }> {
+  const data = await mustSucceed(
+    graphql(t.graphqlUrl, issueDocument, { r: roomId, p: partner.id, days }, manager.headers),
+  );
   return { code: data.issueRoomShareCode.code, id: data.issueRoomShareCode.shareCode.id };
 }
 

@@ -7,7 +7,6 @@ import fs from 'node:fs';
 import net from 'node:net';
 import { repoPath } from '../../lib/repo-paths';
 
-
 export function minimalEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   if (process.env.PATH !== undefined) env.PATH = process.env.PATH;
@@ -56,7 +55,9 @@ export function spawnEntry(entry: string, env: NodeJS.ProcessEnv): ServiceProces
   });
   const exited = new Promise<ExitResult>((resolve) => {
     // 'close' rather than 'exit': all output has been read by then.
-    child.once('close', (code, signal) => resolve({ code, signal, stdout: out, stderr: err, ms: Date.now() - started }));
+    child.once('close', (code, signal) =>
+      resolve({ code, signal, stdout: out, stderr: err, ms: Date.now() - started }),
+    );
   });
   let done = false;
   void exited.then(() => {
@@ -82,7 +83,11 @@ export function spawnEntry(entry: string, env: NodeJS.ProcessEnv): ServiceProces
         const onExit = (result: ExitResult) => {
           if (!out.match(pattern)) {
             finish();
-            reject(new Error(`exited (code ${result.code}, signal ${result.signal}) before printing ${pattern}: ${describe()}`));
+            reject(
+              new Error(
+                `exited (code ${result.code}, signal ${result.signal}) before printing ${pattern}: ${describe()}`,
+              ),
+            );
           }
         };
         const timer = setTimeout(() => {
@@ -99,7 +104,10 @@ export function spawnEntry(entry: string, env: NodeJS.ProcessEnv): ServiceProces
       }),
     waitForExit: (timeoutMs) =>
       new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`did not exit within ${timeoutMs} ms: ${describe()}`)), timeoutMs);
+        const timer = setTimeout(
+          () => reject(new Error(`did not exit within ${timeoutMs} ms: ${describe()}`)),
+          timeoutMs,
+        );
         void exited.then((result) => {
           clearTimeout(timer);
           resolve(result);

@@ -52,7 +52,11 @@ export async function startTestSystem(
   await redis.connect();
   const caDir = fs.mkdtempSync(path.join(os.tmpdir(), 'renkei-test-ca-'));
   const ca = await openCertificateAuthority(caDir);
-  const settings: IdentitySettings = { ...defaultIdentitySettings, clientCertificateRequired: mode !== 'off', ...options.settings };
+  const settings: IdentitySettings = {
+    ...defaultIdentitySettings,
+    clientCertificateRequired: mode !== 'off',
+    ...options.settings,
+  };
   const now = options.now ?? (() => new Date());
   const bootstrap = await bootstrapSystemAdmin({ db: db.prisma, settings, ca, now });
   if (!bootstrap) throw new Error('a fresh test database has no users, so bootstrap must run');
@@ -73,7 +77,12 @@ export async function startTestSystem(
     ca,
     identitySettings: settings,
     keys: internalKeys,
-    certificates: { mode, tlsHostnames: ['127.0.0.1', 'localhost'], trustedProxies: [], header: 'x-client-certificate' },
+    certificates: {
+      mode,
+      tlsHostnames: ['127.0.0.1', 'localhost'],
+      trustedProxies: [],
+      header: 'x-client-certificate',
+    },
     now,
   });
   return {

@@ -34,7 +34,10 @@ export function tlsGraphql<T = Record<string, any>>(
   options: TlsRequestOptions,
 ): Promise<GraphQLResponse<T>> {
   const body = JSON.stringify({ query, variables });
-  const headers: Record<string, string | number> = { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) };
+  const headers: Record<string, string | number> = {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(body),
+  };
   if (options.token) headers.authorization = `Bearer ${options.token}`;
   return new Promise((resolve, reject) => {
     const req = https.request(

@@ -35,14 +35,18 @@ export function consentFormProblem(form: ConsentForm, today: string): FieldProbl
   const { explanation, signature } = form;
   if (form.purposes.length === 0) return { field: 'purposes', message: 'name at least one purpose of use' };
   if (signature.signedBy === 'FAMILY') {
-    if (!signature.signerName) return { field: 'signature.signerName', message: 'a family member who signs must be named' };
-    if (!signature.relationship) return { field: 'signature.relationship', message: "a family member's relationship to the subject is required" };
+    if (!signature.signerName)
+      return { field: 'signature.signerName', message: 'a family member who signs must be named' };
+    if (!signature.relationship)
+      return { field: 'signature.relationship', message: "a family member's relationship to the subject is required" };
   } else if (signature.relationship) {
     return { field: 'signature.relationship', message: 'a relationship applies only when a family member signs' };
   }
-  if (explanation.explainedOn > today) return { field: 'explanation.explainedOn', message: 'must not be in the future' };
+  if (explanation.explainedOn > today)
+    return { field: 'explanation.explainedOn', message: 'must not be in the future' };
   if (signature.signedOn > today) return { field: 'signature.signedOn', message: 'must not be in the future' };
-  if (signature.signedOn < explanation.explainedOn) return { field: 'signature.signedOn', message: 'must not be before the explanation (Form 6)' };
+  if (signature.signedOn < explanation.explainedOn)
+    return { field: 'signature.signedOn', message: 'must not be before the explanation (Form 6)' };
   return null;
 }
 

@@ -36,8 +36,13 @@ export function reviewDateProblem(reviewOn: string, today: string): FieldProblem
 }
 
 /** CONFLICT when the subject already has an active exception on the same basis. */
-export function duplicateProblem(basis: LegalBasis, active: readonly Pick<ExceptionFacts, 'basis' | 'endedAt'>[]): string | null {
-  return active.some((e) => e.endedAt === null && e.basis === basis) ? `an exception on ${basis} is already active for this subject` : null;
+export function duplicateProblem(
+  basis: LegalBasis,
+  active: readonly Pick<ExceptionFacts, 'basis' | 'endedAt'>[],
+): string | null {
+  return active.some((e) => e.endedAt === null && e.basis === basis)
+    ? `an exception on ${basis} is already active for this subject`
+    : null;
 }
 
 /** ILLEGAL_TRANSITION when the exception has already ended. */

@@ -25,7 +25,11 @@ export interface SharingBasis {
  * elder whose family signs, a child requiring protection). When several are
  * in force, the first in the order of Art. 19 names the basis.
  */
-export function sharingBasis(consentStatus: ConsentStatus, exceptions: readonly ExceptionFacts[], today: string): SharingBasis {
+export function sharingBasis(
+  consentStatus: ConsentStatus,
+  exceptions: readonly ExceptionFacts[],
+  today: string,
+): SharingBasis {
   if (consentStatus === 'GRANTED') return { allowed: true, basis: 'CONSENT', validThrough: null };
   const active = exceptions.filter((e) => inForce(e, today));
   const bases = new Set(active.map((e) => e.basis));

@@ -36,10 +36,17 @@ async function deny(ctx: ConsentContext, target: Target, denial: GraphQLError): 
   throw denial;
 }
 
-const noRelationship = () => appError('FORBIDDEN', 'not allowed: you have no care relationship with this subject', { reason: 'NO_CARE_RELATIONSHIP' });
+const noRelationship = () =>
+  appError('FORBIDDEN', 'not allowed: you have no care relationship with this subject', {
+    reason: 'NO_CARE_RELATIONSHIP',
+  });
 
 /** Role, then care relationship: a subject nobody may show the caller is refused like an unknown one. */
-async function checkCare(ctx: ConsentContext, operations: Operation[], target: Target): Promise<{ user: UserPrincipal } | { denial: GraphQLError }> {
+async function checkCare(
+  ctx: ConsentContext,
+  operations: Operation[],
+  target: Target,
+): Promise<{ user: UserPrincipal } | { denial: GraphQLError }> {
   const checked = check(ctx, operations);
   if ('denial' in checked) return checked;
   if (!target.subjectId || !(await ctx.careOf.load(target.subjectId))) return { denial: noRelationship() };
@@ -47,7 +54,12 @@ async function checkCare(ctx: ConsentContext, operations: Operation[], target: T
 }
 
 /** Checks role and care relationship, then loads the data while its READ record is appended. */
-export async function read<T>(ctx: ConsentContext, operations: Operation[], target: Target, load: () => Promise<T>): Promise<T> {
+export async function read<T>(
+  ctx: ConsentContext,
+  operations: Operation[],
+  target: Target,
+  load: () => Promise<T>,
+): Promise<T> {
   const checked = await checkCare(ctx, operations, target);
   if ('denial' in checked) return deny(ctx, target, checked.denial);
   const [, value] = await Promise.all([ctx.accessLog.load({ ...target, action: 'READ', outcome: 'OK' }), load()]);

@@ -10,7 +10,13 @@ import { parseInput, uuid } from '../../../lib/input';
 import type { ConsentContext } from '../context';
 import { todayInJapan } from '../domain/calendar';
 import { exportDisclosureReport, exportsOf } from '../services/disclosure-export-service';
-import { consentAccessesPart, consentRecordsPart, legalExceptionsPart, reportRef, type ReportRef } from '../services/disclosure-report-service';
+import {
+  consentAccessesPart,
+  consentRecordsPart,
+  legalExceptionsPart,
+  reportRef,
+  type ReportRef,
+} from '../services/disclosure-report-service';
 import {
   disclosureProducers,
   disclosureRecorders,
@@ -23,7 +29,12 @@ import {
 } from '../services/disclosure-request-service';
 import { disclosureRequestProblem } from '../services/disclosure-rules';
 import { subjectIdOf, writer } from './access';
-import { disclosureFormat, disclosureRequestInput, listDisclosureRequestsArgs, withholdInput } from './disclosure-inputs';
+import {
+  disclosureFormat,
+  disclosureRequestInput,
+  listDisclosureRequestsArgs,
+  withholdInput,
+} from './disclosure-inputs';
 
 type Args = Record<string, unknown>;
 
@@ -45,20 +56,32 @@ export const disclosureQuery = {
   disclosureRequests: async (_: unknown, args: Args, ctx: ConsentContext) => {
     await writer(ctx, disclosureProducers, { what: 'disclosureRequests', subjectId: subjectIdOf(args.subjectId) });
     const page = await listDisclosureRequests(ctx.db, parseInput(listDisclosureRequestsArgs, args));
-    await Promise.all([...new Set(page.items.map((r) => r.subjectId))].map((subjectId) => ctx.accessLog.load({ action: 'READ', what: 'disclosureRequests', subjectId, outcome: 'OK' })));
+    await Promise.all(
+      [...new Set(page.items.map((r) => r.subjectId))].map((subjectId) =>
+        ctx.accessLog.load({ action: 'READ', what: 'disclosureRequests', subjectId, outcome: 'OK' }),
+      ),
+    );
     return page;
   },
   disclosureRequest: async (_: unknown, args: Args, ctx: ConsentContext) => {
     await writer(ctx, disclosureProducers, { what: 'disclosureRequest', subjectId: await requestOf(ctx, args.id) });
     const request = await findDisclosureRequest(ctx.db, parseInput(uuid, args.id, 'id'));
-    await ctx.accessLog.load({ action: 'READ', what: 'disclosureRequest', subjectId: request.subjectId, outcome: 'OK' });
+    await ctx.accessLog.load({
+      action: 'READ',
+      what: 'disclosureRequest',
+      subjectId: request.subjectId,
+      outcome: 'OK',
+    });
     return request;
   },
 };
 
 export const disclosureMutation = {
   recordDisclosureRequest: async (_: unknown, args: Args, ctx: ConsentContext) => {
-    const actor = await writer(ctx, disclosureRecorders, { what: 'recordDisclosureRequest', subjectId: subjectIdOf((args.input as { subjectId?: unknown } | null | undefined)?.subjectId) });
+    const actor = await writer(ctx, disclosureRecorders, {
+      what: 'recordDisclosureRequest',
+      subjectId: subjectIdOf((args.input as { subjectId?: unknown } | null | undefined)?.subjectId),
+    });
     const input = parseInput(disclosureRequestInput, args.input);
     const now = ctx.now();
     const problem = disclosureRequestProblem(input, todayInJapan(now));
@@ -66,13 +89,19 @@ export const disclosureMutation = {
     return recordDisclosureRequest(ctx.db, actor, input, now);
   },
   withholdDisclosurePart: async (_: unknown, args: Args, ctx: ConsentContext) => {
-    const actor = await writer(ctx, disclosureProducers, { what: 'withholdDisclosurePart', subjectId: await requestOf(ctx, args.requestId) });
+    const actor = await writer(ctx, disclosureProducers, {
+      what: 'withholdDisclosurePart',
+      subjectId: await requestOf(ctx, args.requestId),
+    });
     const requestId = parseInput(uuid, args.requestId, 'requestId');
     const input = parseInput(withholdInput, args.input);
     return withholdDisclosurePart(ctx.db, actor, requestId, input, ctx.now());
   },
   exportDisclosureReport: async (_: unknown, args: Args, ctx: ConsentContext) => {
-    const actor = await writer(ctx, disclosureProducers, { what: 'exportDisclosureReport', subjectId: await requestOf(ctx, args.requestId) });
+    const actor = await writer(ctx, disclosureProducers, {
+      what: 'exportDisclosureReport',
+      subjectId: await requestOf(ctx, args.requestId),
+    });
     const requestId = parseInput(uuid, args.requestId, 'requestId');
     const format = parseInput(disclosureFormat, args.format, 'format');
     const created = await exportDisclosureReport(ctx.db, actor, requestId, format, ctx.now);
@@ -104,7 +133,8 @@ export const DisclosureReport = {
     await writer(ctx, disclosureProducers, { what: 'disclosureReport', subjectId: subjectIdOf(ref.subjectId) });
     const request = await ctx.db.disclosureRequest.findUnique({ where: { id: ref.requestId } });
     const asOf = new Date(ref.asOf);
-    if (!request || request.subjectId !== ref.subjectId || Number.isNaN(asOf.getTime())) throw notFound('no such disclosure report');
+    if (!request || request.subjectId !== ref.subjectId || Number.isNaN(asOf.getTime()))
+      throw notFound('no such disclosure report');
     await ctx.accessLog.load({ action: 'READ', what: 'disclosureReport', subjectId: request.subjectId, outcome: 'OK' });
     return reportRef(ctx.db, request, asOf);
   },

@@ -6,4 +6,16 @@ import { ConsentRecord, LegalException } from './records';
 import { Room } from './room';
 import { Subject } from './subject';
 
-export const resolvers = { Date: DateScalar, DateTime: DateTimeScalar, Query, Mutation, Subject, Room, ConsentRecord, LegalException, DisclosureRequest, DisclosureExport, DisclosureReport };
+export const resolvers = {
+  Date: DateScalar,
+  DateTime: DateTimeScalar,
+  Query,
+  Mutation,
+  Subject,
+  Room,
+  ConsentRecord,
+  LegalException,
+  DisclosureRequest,
+  DisclosureExport,
+  DisclosureReport,
+};

@@ -5,7 +5,12 @@ import { todayInJapan } from '../domain/calendar';
 import { consentFormProblem } from '../domain/consent-form-rules';
 import { reviewDateProblem } from '../domain/legal-exception-rules';
 import { consentRecorders, recordConsent, withdrawConsent } from '../services/consent-service';
-import { endLegalException, exceptionDeciders, recordLegalException, subjectOfException } from '../services/legal-exception-service';
+import {
+  endLegalException,
+  exceptionDeciders,
+  recordLegalException,
+  subjectOfException,
+} from '../services/legal-exception-service';
 import { careWriter } from './access';
 import { disclosureMutation } from './disclosure';
 import { consentInput, legalExceptionInput, withdrawalReason } from './inputs';
@@ -36,13 +41,19 @@ export const Mutation = {
     const input = parseInput(legalExceptionInput, args.input);
     const now = ctx.now();
     rejectProblem(reviewDateProblem(input.reviewOn, todayInJapan(now)));
-    const actor = await careWriter(ctx, exceptionDeciders, { what: 'recordLegalException', subjectId: input.subjectId });
+    const actor = await careWriter(ctx, exceptionDeciders, {
+      what: 'recordLegalException',
+      subjectId: input.subjectId,
+    });
     return recordLegalException(ctx.db, actor, input, now);
   },
   endLegalException: async (_: unknown, args: Args, ctx: ConsentContext) => {
     const id = parseInput(uuid, args.id, 'id');
     // An unknown exception is refused like an unrelated one (FORBIDDEN), so the refusal does not say whether the id exists.
-    const actor = await careWriter(ctx, exceptionDeciders, { what: 'endLegalException', subjectId: await subjectOfException(ctx.db, id) });
+    const actor = await careWriter(ctx, exceptionDeciders, {
+      what: 'endLegalException',
+      subjectId: await subjectOfException(ctx.db, id),
+    });
     return endLegalException(ctx.db, actor, id, ctx.now());
   },
   ...disclosureMutation,

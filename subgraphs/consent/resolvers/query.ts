@@ -8,7 +8,12 @@ export const Query = {
   verifyConsentAccessChain: async (_: unknown, __: unknown, ctx: ConsentContext) => {
     await writer(ctx, ['audit.read'], { what: 'verifyConsentAccessChain', subjectId: null });
     const verification = await verifyConsentAccessChain(ctx.db);
-    await ctx.accessLog.load({ action: 'READ', what: 'verifyConsentAccessChain', subjectId: null, outcome: verification.ok ? 'OK' : 'BROKEN' });
+    await ctx.accessLog.load({
+      action: 'READ',
+      what: 'verifyConsentAccessChain',
+      subjectId: null,
+      outcome: verification.ok ? 'OK' : 'BROKEN',
+    });
     return verification;
   },
   ...disclosureQuery,

@@ -13,15 +13,28 @@ interface SubjectRef {
 export const Subject = {
   __resolveReference: (ref: SubjectRef) => ({ id: ref.id }),
   consentStatus: (subject: SubjectRef, _: unknown, ctx: ConsentContext) =>
-    read(ctx, consentRecorders, { what: 'consentStatus', subjectId: subject.id }, async () => currentStatus((await ctx.historyBySubject.load(subject.id))[0])),
+    read(ctx, consentRecorders, { what: 'consentStatus', subjectId: subject.id }, async () =>
+      currentStatus((await ctx.historyBySubject.load(subject.id))[0]),
+    ),
   consentHistory: (subject: SubjectRef, _: unknown, ctx: ConsentContext) =>
-    read(ctx, consentRecorders, { what: 'consentHistory', subjectId: subject.id }, () => ctx.historyBySubject.load(subject.id)),
+    read(ctx, consentRecorders, { what: 'consentHistory', subjectId: subject.id }, () =>
+      ctx.historyBySubject.load(subject.id),
+    ),
   legalBases: (subject: SubjectRef, _: unknown, ctx: ConsentContext) =>
-    read(ctx, exceptionDeciders, { what: 'legalBases', subjectId: subject.id }, () => ctx.activeExceptionsBySubject.load(subject.id)),
+    read(ctx, exceptionDeciders, { what: 'legalBases', subjectId: subject.id }, () =>
+      ctx.activeExceptionsBySubject.load(subject.id),
+    ),
   sharingBasis: (subject: SubjectRef, _: unknown, ctx: ConsentContext) =>
     read(ctx, consentRecorders, { what: 'sharingBasis', subjectId: subject.id }, async () => {
-      const [history, exceptions] = await Promise.all([ctx.historyBySubject.load(subject.id), ctx.activeExceptionsBySubject.load(subject.id)]);
-      const facts = exceptions.map((e) => ({ basis: e.basis, reviewOn: e.reviewOn.toISOString().slice(0, 10), endedAt: e.endedAt }));
+      const [history, exceptions] = await Promise.all([
+        ctx.historyBySubject.load(subject.id),
+        ctx.activeExceptionsBySubject.load(subject.id),
+      ]);
+      const facts = exceptions.map((e) => ({
+        basis: e.basis,
+        reviewOn: e.reviewOn.toISOString().slice(0, 10),
+        endedAt: e.endedAt,
+      }));
       return sharingBasis(currentStatus(history[0]), facts, todayInJapan(ctx.now()));
     }),
 };

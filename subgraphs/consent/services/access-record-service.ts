@@ -5,7 +5,13 @@
 // also serializes "check the current state, then append" for consent and
 // exceptions (see consent-service.ts).
 import type { Prisma } from '../../../generated/prisma/client';
-import { appendAccessRecords, chainVerification, type AccessRecordDelegate, type ChainStore, type ChainVerification } from '../../../lib/audit/access-log';
+import {
+  appendAccessRecords,
+  chainVerification,
+  type AccessRecordDelegate,
+  type ChainStore,
+  type ChainVerification,
+} from '../../../lib/audit/access-log';
 import type { AccessFacts } from '../../../lib/audit/hash-chain';
 import { isUuid } from '../../../lib/batch';
 import { committerPerHandle, groupCommit } from '../../../lib/audit/group-commit';
@@ -63,13 +69,19 @@ const standaloneEntries = committerPerHandle((db: ConsentDb) =>
 );
 
 /** Appends a request's entries; committed before it returns. */
-export async function appendAccessEntries(db: ConsentDb, principal: Principal, entries: readonly AccessEntry[], at: Date): Promise<void> {
+export async function appendAccessEntries(
+  db: ConsentDb,
+  principal: Principal,
+  entries: readonly AccessEntry[],
+  at: Date,
+): Promise<void> {
   if (entries.length === 0) return;
   await standaloneEntries(db)(entries.map((entry) => accessFacts(principal, entry, at)));
 }
 
-
 /** On a break, `records` counts the intact records before it. */
 export function verifyConsentAccessChain(db: ConsentDb): Promise<ChainVerification> {
-  return chainVerification(db.consentAccessRecord as unknown as AccessRecordDelegate, (seq) => db.consentAccessRecord.count({ where: { seq: { lt: seq } } }));
+  return chainVerification(db.consentAccessRecord as unknown as AccessRecordDelegate, (seq) =>
+    db.consentAccessRecord.count({ where: { seq: { lt: seq } } }),
+  );
 }

@@ -5,16 +5,29 @@ import type { PrismaClient } from '../../../lib/database';
 import { replaceCareRelationships } from '../../../lib/access/care-relationship-view';
 import type { CareRelationship } from '../../../lib/access/care-relationship';
 
-export type ConsentCareDb = Pick<PrismaClient, 'consentRecord' | 'legalException' | '$queryRaw' | '$executeRaw' | '$transaction'>;
+export type ConsentCareDb = Pick<
+  PrismaClient,
+  'consentRecord' | 'legalException' | '$queryRaw' | '$executeRaw' | '$transaction'
+>;
 
-export async function consentRecorders(db: ConsentCareDb, subjectId: string): Promise<Array<{ userId: string; at: Date }>> {
+export async function consentRecorders(
+  db: ConsentCareDb,
+  subjectId: string,
+): Promise<Array<{ userId: string; at: Date }>> {
   const [records, exceptions] = await Promise.all([
     db.consentRecord.findMany({ where: { subjectId }, select: { recordedBy: true, recordedAt: true } }),
     db.legalException.findMany({ where: { subjectId }, select: { recordedBy: true, recordedAt: true } }),
   ]);
-  return [...records, ...exceptions].flatMap((row) => (row.recordedBy ? [{ userId: row.recordedBy, at: row.recordedAt }] : []));
+  return [...records, ...exceptions].flatMap((row) =>
+    row.recordedBy ? [{ userId: row.recordedBy, at: row.recordedAt }] : [],
+  );
 }
 
-export function storeConsentCareRelationships(db: ConsentCareDb, subjectId: string, relationships: readonly CareRelationship[], computedAt: Date): Promise<boolean> {
+export function storeConsentCareRelationships(
+  db: ConsentCareDb,
+  subjectId: string,
+  relationships: readonly CareRelationship[],
+  computedAt: Date,
+): Promise<boolean> {
   return replaceCareRelationships(db, 'consent', subjectId, relationships, computedAt);
 }

@@ -31,18 +31,38 @@ export interface ConsentInput extends ConsentForm {
   scanReference?: string | null;
 }
 
-type Details = Omit<Parameters<ConsentDb['consentRecord']['create']>[0]['data'], 'id' | 'subjectId' | 'state' | 'recordedBy'>;
+type Details = Omit<
+  Parameters<ConsentDb['consentRecord']['create']>[0]['data'],
+  'id' | 'subjectId' | 'state' | 'recordedBy'
+>;
 
-async function appendConsent(db: ConsentDb, actor: UserPrincipal, subjectId: string, next: ConsentState, details: Details, what: string, at: Date): Promise<ConsentRecord> {
+async function appendConsent(
+  db: ConsentDb,
+  actor: UserPrincipal,
+  subjectId: string,
+  next: ConsentState,
+  details: Details,
+  what: string,
+  at: Date,
+): Promise<ConsentRecord> {
   return db.$transaction(async (tx) => {
     await lockChain(tx);
-    const latest = await tx.consentRecord.findFirst({ where: { subjectId }, orderBy: [{ recordedAt: 'desc' }, { id: 'desc' }] });
+    const latest = await tx.consentRecord.findFirst({
+      where: { subjectId },
+      orderBy: [{ recordedAt: 'desc' }, { id: 'desc' }],
+    });
     const problem = transitionProblem(currentStatus(latest), next);
     if (problem) throw conflict(problem);
-    const record = await tx.consentRecord.create({ data: { id: randomUUID(), subjectId, state: next, recordedBy: actor.userId, recordedAt: at, ...details } });
-    await appendAccessRecord(chainStore(tx), accessFacts(actor, { action: 'WRITE', what, subjectId, outcome: 'OK' }, at));
+    const record = await tx.consentRecord.create({
+      data: { id: randomUUID(), subjectId, state: next, recordedBy: actor.userId, recordedAt: at, ...details },
+    });
+    await appendAccessRecord(
+      chainStore(tx),
+      accessFacts(actor, { action: 'WRITE', what, subjectId, outcome: 'OK' }, at),
+    );
     // Rooms must stop sharing on a withdrawal: the event commits with the entry, or neither does (outbox.ts).
-    if (next === 'WITHDRAWN') await appendOutboxEvent(tx, consentWithdrawnEvent, { subjectId, consentRecordId: record.id });
+    if (next === 'WITHDRAWN')
+      await appendOutboxEvent(tx, consentWithdrawnEvent, { subjectId, consentRecordId: record.id });
     // Rooms keeps a view of whether the subject's data may be shared (rooms.subject_sharing).
     if (next === 'GRANTED') await appendOutboxEvent(tx, consentGrantedEvent, { subjectId, consentRecordId: record.id });
     await announceCareChange(tx, subjectId);
@@ -51,7 +71,12 @@ async function appendConsent(db: ConsentDb, actor: UserPrincipal, subjectId: str
 }
 
 /** Form 7 signed after the Form 6 explanation given by the caller. */
-export async function recordConsent(db: ConsentDb, actor: UserPrincipal, input: ConsentInput, at: Date): Promise<ConsentRecord> {
+export async function recordConsent(
+  db: ConsentDb,
+  actor: UserPrincipal,
+  input: ConsentInput,
+  at: Date,
+): Promise<ConsentRecord> {
   const { explanation, signature } = input;
   await requireKnownSubject(db, input.subjectId);
   return appendConsent(
@@ -75,6 +100,12 @@ export async function recordConsent(db: ConsentDb, actor: UserPrincipal, input: 
 }
 
 /** Withdrawal: sharing on consent stops (sharing-rules.ts). */
-export function withdrawConsent(db: ConsentDb, actor: UserPrincipal, subjectId: string, reason: string, at: Date): Promise<ConsentRecord> {
+export function withdrawConsent(
+  db: ConsentDb,
+  actor: UserPrincipal,
+  subjectId: string,
+  reason: string,
+  at: Date,
+): Promise<ConsentRecord> {
   return appendConsent(db, actor, subjectId, 'WITHDRAWN', { withdrawalReason: reason }, 'withdrawConsent', at);
 }

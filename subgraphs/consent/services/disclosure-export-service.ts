@@ -21,15 +21,31 @@ export type DisclosureFormat = (typeof disclosureFormats)[number];
  * before this export is then always earlier than asOf, so the report cannot
  * miss it; one that comes later is refused (the request is REPORTED).
  */
-export function exportDisclosureReport(db: ConsentDb, actor: UserPrincipal, requestId: string, format: DisclosureFormat, now: () => Date): Promise<DisclosureExport> {
+export function exportDisclosureReport(
+  db: ConsentDb,
+  actor: UserPrincipal,
+  requestId: string,
+  format: DisclosureFormat,
+  now: () => Date,
+): Promise<DisclosureExport> {
   return db.$transaction(async (tx) => {
     await lockChain(tx);
     const at = now();
     const request = await tx.disclosureRequest.findUnique({ where: { id: requestId } });
     if (!request) throw notFound('no such disclosure request');
-    const created = await tx.disclosureExport.create({ data: { id: randomUUID(), requestId, format, exportedBy: actor.userId, exportedAt: at } });
-    if (request.status !== 'REPORTED') await tx.disclosureRequest.update({ where: { id: requestId }, data: { status: 'REPORTED' } });
-    await appendAccessRecord(chainStore(tx), accessFacts(actor, { action: 'WRITE', what: 'exportDisclosureReport', subjectId: request.subjectId, outcome: 'OK' }, at));
+    const created = await tx.disclosureExport.create({
+      data: { id: randomUUID(), requestId, format, exportedBy: actor.userId, exportedAt: at },
+    });
+    if (request.status !== 'REPORTED')
+      await tx.disclosureRequest.update({ where: { id: requestId }, data: { status: 'REPORTED' } });
+    await appendAccessRecord(
+      chainStore(tx),
+      accessFacts(
+        actor,
+        { action: 'WRITE', what: 'exportDisclosureReport', subjectId: request.subjectId, outcome: 'OK' },
+        at,
+      ),
+    );
     return created;
   });
 }

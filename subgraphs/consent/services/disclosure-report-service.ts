@@ -10,7 +10,12 @@
 // appear in the next report. Callers append their own record before reading,
 // so a record stamped in the same millisecond as asOf is listed too, and the
 // list is exactly what a query `at <= asOf` finds in the table.
-import type { ConsentAccessRecord, ConsentRecord, DisclosureWithholding, LegalException } from '../../../generated/prisma/client';
+import type {
+  ConsentAccessRecord,
+  ConsentRecord,
+  DisclosureWithholding,
+  LegalException,
+} from '../../../generated/prisma/client';
 import type { ConsentDb } from '../context';
 import { discloses, withheldAsOf } from './disclosure-rules';
 import { withholdingsOf } from './disclosure-request-service';
@@ -35,20 +40,35 @@ export interface DisclosedAccess {
   roomId: string | null;
 }
 
-export async function reportRef(db: ConsentDb, request: { id: string; subjectId: string }, asOf: Date): Promise<ReportRef> {
-  return { requestId: request.id, subjectId: request.subjectId, asOf, withheld: withheldAsOf(await withholdingsOf(db, request.id), asOf) };
+export async function reportRef(
+  db: ConsentDb,
+  request: { id: string; subjectId: string },
+  asOf: Date,
+): Promise<ReportRef> {
+  return {
+    requestId: request.id,
+    subjectId: request.subjectId,
+    asOf,
+    withheld: withheldAsOf(await withholdingsOf(db, request.id), asOf),
+  };
 }
 
 const partsOf = (ref: ReportRef) => ref.withheld.map((w) => w.part);
 
 export function consentRecordsPart(db: ConsentDb, ref: ReportRef): Promise<ConsentRecord[]> | null {
   if (!discloses(partsOf(ref), 'CONSENT')) return null;
-  return db.consentRecord.findMany({ where: { subjectId: ref.subjectId, recordedAt: { lte: ref.asOf } }, orderBy: [{ recordedAt: 'asc' }, { id: 'asc' }] });
+  return db.consentRecord.findMany({
+    where: { subjectId: ref.subjectId, recordedAt: { lte: ref.asOf } },
+    orderBy: [{ recordedAt: 'asc' }, { id: 'asc' }],
+  });
 }
 
 export function legalExceptionsPart(db: ConsentDb, ref: ReportRef): Promise<LegalException[]> | null {
   if (!discloses(partsOf(ref), 'LEGAL_EXCEPTIONS')) return null;
-  return db.legalException.findMany({ where: { subjectId: ref.subjectId, recordedAt: { lte: ref.asOf } }, orderBy: [{ recordedAt: 'asc' }, { id: 'asc' }] });
+  return db.legalException.findMany({
+    where: { subjectId: ref.subjectId, recordedAt: { lte: ref.asOf } },
+    orderBy: [{ recordedAt: 'asc' }, { id: 'asc' }],
+  });
 }
 
 export function toDisclosedAccess(row: ConsentAccessRecord): DisclosedAccess {
@@ -67,6 +87,9 @@ export function toDisclosedAccess(row: ConsentAccessRecord): DisclosedAccess {
 
 export async function consentAccessesPart(db: ConsentDb, ref: ReportRef): Promise<DisclosedAccess[] | null> {
   if (!discloses(partsOf(ref), 'ACCESS_HISTORY')) return null;
-  const rows = await db.consentAccessRecord.findMany({ where: { subjectId: ref.subjectId, at: { lte: ref.asOf } }, orderBy: { seq: 'asc' } });
+  const rows = await db.consentAccessRecord.findMany({
+    where: { subjectId: ref.subjectId, at: { lte: ref.asOf } },
+    orderBy: { seq: 'asc' },
+  });
   return rows.map(toDisclosedAccess);
 }

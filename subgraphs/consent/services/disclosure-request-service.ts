@@ -15,7 +15,12 @@ import type { DisclosureRequest, DisclosureWithholding } from '../../../generate
 import type { ConsentDb } from '../context';
 import { dateColumn } from '../domain/calendar';
 import { accessFacts, chainStore, lockChain } from './access-record-service';
-import { withholdProblem, type DisclosurePart, type DisclosureRequester, type WithholdingGround } from './disclosure-rules';
+import {
+  withholdProblem,
+  type DisclosurePart,
+  type DisclosureRequester,
+  type WithholdingGround,
+} from './disclosure-rules';
 import { requireKnownSubject } from './known-subjects';
 
 /**
@@ -42,7 +47,12 @@ export interface WithholdInput {
   reason: string;
 }
 
-export async function recordDisclosureRequest(db: ConsentDb, actor: UserPrincipal, input: DisclosureRequestInput, at: Date): Promise<DisclosureRequest> {
+export async function recordDisclosureRequest(
+  db: ConsentDb,
+  actor: UserPrincipal,
+  input: DisclosureRequestInput,
+  at: Date,
+): Promise<DisclosureRequest> {
   await requireKnownSubject(db, input.subjectId);
   return db.$transaction(async (tx) => {
     await lockChain(tx);
@@ -59,22 +69,54 @@ export async function recordDisclosureRequest(db: ConsentDb, actor: UserPrincipa
         recordedAt: at,
       },
     });
-    await appendAccessRecord(chainStore(tx), accessFacts(actor, { action: 'WRITE', what: 'recordDisclosureRequest', subjectId: input.subjectId, outcome: 'OK' }, at));
+    await appendAccessRecord(
+      chainStore(tx),
+      accessFacts(
+        actor,
+        { action: 'WRITE', what: 'recordDisclosureRequest', subjectId: input.subjectId, outcome: 'OK' },
+        at,
+      ),
+    );
     return request;
   });
 }
 
-export function withholdDisclosurePart(db: ConsentDb, actor: UserPrincipal, requestId: string, input: WithholdInput, at: Date): Promise<DisclosureRequest> {
+export function withholdDisclosurePart(
+  db: ConsentDb,
+  actor: UserPrincipal,
+  requestId: string,
+  input: WithholdInput,
+  at: Date,
+): Promise<DisclosureRequest> {
   return db.$transaction(async (tx) => {
     await lockChain(tx);
     const request = await tx.disclosureRequest.findUnique({ where: { id: requestId }, include: { withheld: true } });
     if (!request) throw notFound('no such disclosure request');
-    const problem = withholdProblem(request.status, request.withheld.map((w) => w.part), input.part);
+    const problem = withholdProblem(
+      request.status,
+      request.withheld.map((w) => w.part),
+      input.part,
+    );
     if (problem) throw appError(problem.code, problem.message);
     await tx.disclosureWithholding.create({
-      data: { id: randomUUID(), requestId, part: input.part, ground: input.ground, reason: input.reason, decidedBy: actor.userId, decidedAt: at },
+      data: {
+        id: randomUUID(),
+        requestId,
+        part: input.part,
+        ground: input.ground,
+        reason: input.reason,
+        decidedBy: actor.userId,
+        decidedAt: at,
+      },
     });
-    await appendAccessRecord(chainStore(tx), accessFacts(actor, { action: 'WRITE', what: 'withholdDisclosurePart', subjectId: request.subjectId, outcome: 'OK' }, at));
+    await appendAccessRecord(
+      chainStore(tx),
+      accessFacts(
+        actor,
+        { action: 'WRITE', what: 'withholdDisclosurePart', subjectId: request.subjectId, outcome: 'OK' },
+        at,
+      ),
+    );
     const { withheld: _withheld, ...row } = request;
     return row;
   });
@@ -93,7 +135,10 @@ export async function findDisclosureRequest(db: ConsentDb, id: string): Promise<
   return request;
 }
 
-export function listDisclosureRequests(db: ConsentDb, args: { subjectId?: string | null; first: number; after?: string | null }) {
+export function listDisclosureRequests(
+  db: ConsentDb,
+  args: { subjectId?: string | null; first: number; after?: string | null },
+) {
   return readPage(
     args,
     'recordedAt',

@@ -53,8 +53,13 @@ export function disclosureRequestProblem(facts: RequesterFacts, today: string): 
 }
 
 /** A part can be withheld until the report goes out; after that the subject has seen it. */
-export function withholdProblem(status: 'RECEIVED' | 'REPORTED', alreadyWithheld: readonly string[], part: DisclosurePart): { code: 'ILLEGAL_TRANSITION' | 'CONFLICT'; message: string } | null {
-  if (status !== 'RECEIVED') return { code: 'ILLEGAL_TRANSITION', message: 'a part can only be withheld before the report is exported' };
+export function withholdProblem(
+  status: 'RECEIVED' | 'REPORTED',
+  alreadyWithheld: readonly string[],
+  part: DisclosurePart,
+): { code: 'ILLEGAL_TRANSITION' | 'CONFLICT'; message: string } | null {
+  if (status !== 'RECEIVED')
+    return { code: 'ILLEGAL_TRANSITION', message: 'a part can only be withheld before the report is exported' };
   if (alreadyWithheld.includes(part)) return { code: 'CONFLICT', message: 'this part is already withheld' };
   return null;
 }

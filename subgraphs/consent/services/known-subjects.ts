@@ -8,14 +8,23 @@ import { notFound } from '../../../lib/graphql-errors';
 
 export type KnownSubjectsDb = Pick<PrismaClient, '$executeRaw'>;
 
-export async function recordKnownSubjects(db: KnownSubjectsDb, subjectIds: readonly string[], eventAt: Date): Promise<void> {
+export async function recordKnownSubjects(
+  db: KnownSubjectsDb,
+  subjectIds: readonly string[],
+  eventAt: Date,
+): Promise<void> {
   for (const subjectId of subjectIds) {
     await db.$executeRaw`INSERT INTO consent.directory_subject (subject_id, event_at) VALUES (${subjectId}::uuid, ${eventAt}) ON CONFLICT (subject_id) DO NOTHING`;
   }
 }
 
-export async function requireKnownSubject(db: Pick<PrismaClient, 'consentKnownSubject'>, subjectId: string): Promise<void> {
+export async function requireKnownSubject(
+  db: Pick<PrismaClient, 'consentKnownSubject'>,
+  subjectId: string,
+): Promise<void> {
   if ((await db.consentKnownSubject.count({ where: { subjectId } })) === 0) {
-    throw notFound('no such subject: register the subject first (a subject registered a moment ago is known within seconds)');
+    throw notFound(
+      'no such subject: register the subject first (a subject registered a moment ago is known within seconds)',
+    );
   }
 }

@@ -32,7 +32,12 @@ export interface LegalExceptionInput {
   reviewOn: string;
 }
 
-export async function recordLegalException(db: ConsentDb, actor: UserPrincipal, input: LegalExceptionInput, at: Date): Promise<LegalException> {
+export async function recordLegalException(
+  db: ConsentDb,
+  actor: UserPrincipal,
+  input: LegalExceptionInput,
+  at: Date,
+): Promise<LegalException> {
   await requireKnownSubject(db, input.subjectId);
   return db.$transaction(async (tx) => {
     await lockChain(tx);
@@ -51,7 +56,14 @@ export async function recordLegalException(db: ConsentDb, actor: UserPrincipal, 
         recordedAt: at,
       },
     });
-    await appendAccessRecord(chainStore(tx), accessFacts(actor, { action: 'WRITE', what: 'recordLegalException', subjectId: input.subjectId, outcome: 'OK' }, at));
+    await appendAccessRecord(
+      chainStore(tx),
+      accessFacts(
+        actor,
+        { action: 'WRITE', what: 'recordLegalException', subjectId: input.subjectId, outcome: 'OK' },
+        at,
+      ),
+    );
     await appendOutboxEvent(tx, legalExceptionRecordedEvent, { subjectId: input.subjectId, exceptionId: exception.id });
     await announceCareChange(tx, input.subjectId);
     return exception;
@@ -66,8 +78,18 @@ export function endLegalException(db: ConsentDb, actor: UserPrincipal, id: strin
     const problem = endProblem(exception);
     if (problem) throw appError('ILLEGAL_TRANSITION', problem);
     const ended = await tx.legalException.update({ where: { id }, data: { endedAt: at } });
-    await appendAccessRecord(chainStore(tx), accessFacts(actor, { action: 'WRITE', what: 'endLegalException', subjectId: exception.subjectId, outcome: 'OK' }, at));
-    await appendOutboxEvent(tx, legalExceptionEndedEvent, { subjectId: exception.subjectId, exceptionId: exception.id });
+    await appendAccessRecord(
+      chainStore(tx),
+      accessFacts(
+        actor,
+        { action: 'WRITE', what: 'endLegalException', subjectId: exception.subjectId, outcome: 'OK' },
+        at,
+      ),
+    );
+    await appendOutboxEvent(tx, legalExceptionEndedEvent, {
+      subjectId: exception.subjectId,
+      exceptionId: exception.id,
+    });
     await announceCareChange(tx, exception.subjectId);
     return ended;
   });

@@ -12,7 +12,12 @@ export const consentGrantedEvent = 'consent.granted';
 export const legalExceptionRecordedEvent = 'legal-exception.recorded';
 export const legalExceptionEndedEvent = 'legal-exception.ended';
 /** The events after which a subject's sharing basis may have changed (rooms keeps a view of it). */
-export const sharingChangedEvents = [consentGrantedEvent, consentWithdrawnEvent, legalExceptionRecordedEvent, legalExceptionEndedEvent] as const;
+export const sharingChangedEvents = [
+  consentGrantedEvent,
+  consentWithdrawnEvent,
+  legalExceptionRecordedEvent,
+  legalExceptionEndedEvent,
+] as const;
 
 export interface ConsentWithdrawnPayload {
   subjectId: string;
@@ -31,12 +36,19 @@ export interface LegalExceptionPayload {
 }
 
 /** Inside the transaction of the change the event announces. */
-export function appendOutboxEvent(tx: Pick<Prisma.TransactionClient, 'consentOutboxEvent'>, type: string, payload: ConsentWithdrawnPayload | ConsentGrantedPayload | LegalExceptionPayload): Promise<string> {
+export function appendOutboxEvent(
+  tx: Pick<Prisma.TransactionClient, 'consentOutboxEvent'>,
+  type: string,
+  payload: ConsentWithdrawnPayload | ConsentGrantedPayload | LegalExceptionPayload,
+): Promise<string> {
   return appendEvent(tx.consentOutboxEvent as unknown as OutboxDelegate, type, { ...payload });
 }
 
 /** Every consent write relates its recorder to the subject (a step towards a room, lib/access/care-relationship.ts). */
-export function announceCareChange(tx: Pick<Prisma.TransactionClient, 'consentOutboxEvent'>, subjectId: string): Promise<string> {
+export function announceCareChange(
+  tx: Pick<Prisma.TransactionClient, 'consentOutboxEvent'>,
+  subjectId: string,
+): Promise<string> {
   const payload: CareChangedPayload = { subjectId };
   return appendEvent(tx.consentOutboxEvent as unknown as OutboxDelegate, careChangedEvent, payload);
 }

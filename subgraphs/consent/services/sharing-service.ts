@@ -13,6 +13,10 @@ export async function sharingBasisOf(db: SharingDb, subjectId: string, at: Date)
     db.consentRecord.findFirst({ where: { subjectId }, orderBy: [{ recordedAt: 'desc' }, { id: 'desc' }] }),
     db.legalException.findMany({ where: { subjectId, endedAt: null } }),
   ]);
-  const facts = exceptions.map((e) => ({ basis: e.basis, reviewOn: e.reviewOn.toISOString().slice(0, 10), endedAt: e.endedAt }));
+  const facts = exceptions.map((e) => ({
+    basis: e.basis,
+    reviewOn: e.reviewOn.toISOString().slice(0, 10),
+    endedAt: e.endedAt,
+  }));
   return sharingBasis(currentStatus(latest), facts, todayInJapan(at));
 }

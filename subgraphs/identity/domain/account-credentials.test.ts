@@ -85,7 +85,10 @@ describe('newInitialPassword', () => {
 
   it('draws again when a draw fails the policy', () => {
     // The first draw is sixteen '2' (repetitive), the second a varied run.
-    const random = scriptedRandom(Array<number>(16).fill(0), Array.from({ length: 16 }, (_, i) => i));
+    const random = scriptedRandom(
+      Array<number>(16).fill(0),
+      Array.from({ length: 16 }, (_, i) => i),
+    );
     const password = newInitialPassword(makeContext(), random);
     expect(password).toBe(initialPasswordAlphabet.slice(0, 16));
   });

@@ -6,7 +6,9 @@ describe('application forms', () => {
   it('requires an outside-city facility to state whose support it takes part in (Art. 6(2))', () => {
     expect(form1.safeParse(facility).success).toBe(true);
     expect(form1.safeParse({ ...facility, insideCity: false }).success).toBe(false);
-    expect(form1.safeParse({ ...facility, insideCity: false, outsideCityReason: '対象者Aの訪問看護' }).success).toBe(true);
+    expect(form1.safeParse({ ...facility, insideCity: false, outsideCityReason: '対象者Aの訪問看護' }).success).toBe(
+      true,
+    );
     expect(form1.safeParse({ ...facility, extra: 1 }).success).toBe(false);
   });
 
@@ -16,7 +18,12 @@ describe('application forms', () => {
   });
 
   it('requires the pledge and a department or hospital exactly for managers', () => {
-    const user = { name: '高岡 次郎', nameKana: 'タカオカ ジロウ', role: 'USER', pledge: { agreed: true, pledgedOn: '2026-11-20', textVersion: '2024-08-01' } };
+    const user = {
+      name: '高岡 次郎',
+      nameKana: 'タカオカ ジロウ',
+      role: 'USER',
+      pledge: { agreed: true, pledgedOn: '2026-11-20', textVersion: '2024-08-01' },
+    };
     expect(form4.safeParse(user).success).toBe(true);
     expect(form4.safeParse({ ...user, pledge: { ...user.pledge, agreed: false } }).success).toBe(false);
     expect(form4.safeParse({ ...user, role: 'HOSPITAL_MANAGER' }).success).toBe(false);
@@ -29,8 +36,12 @@ describe('application forms', () => {
     expect(form5.safeParse({ ...base, change: 'RETIRE' }).success).toBe(true);
     expect(form5.safeParse({ ...base, change: 'CHANGE' }).success).toBe(false);
     expect(form5.safeParse({ ...base, change: 'CHANGE', role: 'HOSPITAL_MANAGER' }).success).toBe(false);
-    expect(form5.safeParse({ ...base, change: 'CHANGE', role: 'HOSPITAL_MANAGER', orgUnitCode: 'takaoka-shimin' }).success).toBe(true);
-    expect(form5.safeParse({ ...base, change: 'CHANGE', name: '新しい 名前', orgUnitCode: 'takaoka-shimin' }).success).toBe(false);
+    expect(
+      form5.safeParse({ ...base, change: 'CHANGE', role: 'HOSPITAL_MANAGER', orgUnitCode: 'takaoka-shimin' }).success,
+    ).toBe(true);
+    expect(
+      form5.safeParse({ ...base, change: 'CHANGE', name: '新しい 名前', orgUnitCode: 'takaoka-shimin' }).success,
+    ).toBe(false);
   });
 
   it('flags a Form 5 submitted later than 14 days after the event (Art. 17-3)', () => {

@@ -27,7 +27,10 @@ const facilityFields = {
 /** Art. 6(2): a facility outside the city must say which subject's support it takes part in. */
 const outsideCityNeedsReason = (value: { insideCity?: boolean | null; outsideCityReason?: string | null }) =>
   value.insideCity !== false || Boolean(value.outsideCityReason);
-const outsideCityMessage = { message: 'a facility outside the city must state whose support it takes part in (Art. 6(2))', path: ['outsideCityReason'] };
+const outsideCityMessage = {
+  message: 'a facility outside the city must state whose support it takes part in (Art. 6(2))',
+  path: ['outsideCityReason'],
+};
 
 export const form1 = z.object(facilityFields).strict().refine(outsideCityNeedsReason, outsideCityMessage);
 
@@ -41,9 +44,13 @@ export const form2 = z
     reason: text(500),
   })
   .strict()
-  .refine((v) => ['name', 'kind', 'insideCity', 'outsideCityReason', 'address'].some((k) => v[k as keyof typeof v] !== undefined), {
-    message: 'name at least one thing to change',
-  })
+  .refine(
+    (v) =>
+      ['name', 'kind', 'insideCity', 'outsideCityReason', 'address'].some((k) => v[k as keyof typeof v] !== undefined),
+    {
+      message: 'name at least one thing to change',
+    },
+  )
   .refine(outsideCityNeedsReason, outsideCityMessage);
 
 export const form3 = z.object({ reason: text(500), eventDate: calendarDate }).strict();
@@ -87,10 +94,17 @@ export const form5 = z
   .refine((v) => v.change === 'RETIRE' || v.name !== undefined || v.nameKana !== undefined || v.role !== undefined, {
     message: 'a CHANGE must change the name, kana or role',
   })
-  .refine((v) => (v.role === undefined ? !v.orgUnitCode : (v.role === 'ADMIN_MANAGER' || v.role === 'HOSPITAL_MANAGER') === Boolean(v.orgUnitCode)), {
-    message: 'a new admin or hospital manager role needs its department or hospital (orgUnitCode); other roles, or no role change, none',
-    path: ['orgUnitCode'],
-  });
+  .refine(
+    (v) =>
+      v.role === undefined
+        ? !v.orgUnitCode
+        : (v.role === 'ADMIN_MANAGER' || v.role === 'HOSPITAL_MANAGER') === Boolean(v.orgUnitCode),
+    {
+      message:
+        'a new admin or hospital manager role needs its department or hospital (orgUnitCode); other roles, or no role change, none',
+      path: ['orgUnitCode'],
+    },
+  );
 
 export type Form1 = z.infer<typeof form1>;
 export type Form2 = z.infer<typeof form2>;

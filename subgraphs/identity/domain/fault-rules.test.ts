@@ -8,17 +8,41 @@ describe('fault rules (Art. 22)', () => {
   it('walks user -> facility manager -> system admin', () => {
     expect(initialStatus(user)).toBe('REPORTED');
     expect(initialStatus(fm)).toBe('FORWARDED');
-    expect(decideFaultStep({ status: 'REPORTED', facilityId: 'a' }, 'forward', fm)).toEqual({ ok: true, next: 'FORWARDED' });
-    expect(decideFaultStep({ status: 'FORWARDED', facilityId: 'a' }, 'investigate', sa)).toEqual({ ok: true, next: 'INVESTIGATING' });
-    expect(decideFaultStep({ status: 'INVESTIGATING', facilityId: 'a' }, 'resolve', sa)).toEqual({ ok: true, next: 'RESOLVED' });
+    expect(decideFaultStep({ status: 'REPORTED', facilityId: 'a' }, 'forward', fm)).toEqual({
+      ok: true,
+      next: 'FORWARDED',
+    });
+    expect(decideFaultStep({ status: 'FORWARDED', facilityId: 'a' }, 'investigate', sa)).toEqual({
+      ok: true,
+      next: 'INVESTIGATING',
+    });
+    expect(decideFaultStep({ status: 'INVESTIGATING', facilityId: 'a' }, 'resolve', sa)).toEqual({
+      ok: true,
+      next: 'RESOLVED',
+    });
   });
 
   it('refuses the wrong actor and the wrong order', () => {
-    expect(decideFaultStep({ status: 'REPORTED', facilityId: 'b' }, 'forward', fm)).toMatchObject({ ok: false, code: 'FORBIDDEN' });
-    expect(decideFaultStep({ status: 'REPORTED', facilityId: 'a' }, 'forward', user)).toMatchObject({ ok: false, code: 'FORBIDDEN' });
-    expect(decideFaultStep({ status: 'FORWARDED', facilityId: 'a' }, 'resolve', fm)).toMatchObject({ ok: false, code: 'FORBIDDEN' });
-    expect(decideFaultStep({ status: 'REPORTED', facilityId: 'a' }, 'resolve', sa)).toMatchObject({ ok: false, code: 'ILLEGAL_TRANSITION' });
-    expect(decideFaultStep({ status: 'RESOLVED', facilityId: 'a' }, 'investigate', sa)).toMatchObject({ ok: false, code: 'ILLEGAL_TRANSITION' });
+    expect(decideFaultStep({ status: 'REPORTED', facilityId: 'b' }, 'forward', fm)).toMatchObject({
+      ok: false,
+      code: 'FORBIDDEN',
+    });
+    expect(decideFaultStep({ status: 'REPORTED', facilityId: 'a' }, 'forward', user)).toMatchObject({
+      ok: false,
+      code: 'FORBIDDEN',
+    });
+    expect(decideFaultStep({ status: 'FORWARDED', facilityId: 'a' }, 'resolve', fm)).toMatchObject({
+      ok: false,
+      code: 'FORBIDDEN',
+    });
+    expect(decideFaultStep({ status: 'REPORTED', facilityId: 'a' }, 'resolve', sa)).toMatchObject({
+      ok: false,
+      code: 'ILLEGAL_TRANSITION',
+    });
+    expect(decideFaultStep({ status: 'RESOLVED', facilityId: 'a' }, 'investigate', sa)).toMatchObject({
+      ok: false,
+      code: 'ILLEGAL_TRANSITION',
+    });
   });
 
   it('shows a report to its reporter, its facility manager and the system admin only', () => {

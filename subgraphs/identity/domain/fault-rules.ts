@@ -13,23 +13,33 @@ const transitions: Record<FaultAction, { from: FaultStatus[]; to: FaultStatus }>
   resolve: { from: ['FORWARDED', 'INVESTIGATING'], to: 'RESOLVED' },
 };
 
-export type FaultDecision = { ok: true; next: FaultStatus } | { ok: false; code: 'FORBIDDEN' | 'ILLEGAL_TRANSITION'; reason: string };
+export type FaultDecision =
+  { ok: true; next: FaultStatus } | { ok: false; code: 'FORBIDDEN' | 'ILLEGAL_TRANSITION'; reason: string };
 
 /** A facility manager's own report is already with the facility manager: it starts forwarded. */
 export function initialStatus(reporter: Pick<UserPrincipal, 'role'>): FaultStatus {
   return reporter.role === 'FACILITY_MANAGER' ? 'FORWARDED' : 'REPORTED';
 }
 
-export function decideFaultStep(fault: { status: FaultStatus; facilityId: string }, action: FaultAction, actor: Pick<UserPrincipal, 'role' | 'facilityId'>): FaultDecision {
-  const allowed = action === 'forward' ? can(actor, 'fault.forward', { facilityId: fault.facilityId }) : can(actor, 'fault.respond');
+export function decideFaultStep(
+  fault: { status: FaultStatus; facilityId: string },
+  action: FaultAction,
+  actor: Pick<UserPrincipal, 'role' | 'facilityId'>,
+): FaultDecision {
+  const allowed =
+    action === 'forward' ? can(actor, 'fault.forward', { facilityId: fault.facilityId }) : can(actor, 'fault.respond');
   if (!allowed) return { ok: false, code: 'FORBIDDEN', reason: `a ${actor.role} may not ${action} this fault report` };
   const { from, to } = transitions[action];
-  if (!from.includes(fault.status)) return { ok: false, code: 'ILLEGAL_TRANSITION', reason: `a ${fault.status} fault report cannot become ${to}` };
+  if (!from.includes(fault.status))
+    return { ok: false, code: 'ILLEGAL_TRANSITION', reason: `a ${fault.status} fault report cannot become ${to}` };
   return { ok: true, next: to };
 }
 
 /** Who sees a report: the system admin all, a facility manager its facility's, others their own. */
-export function maySeeFault(fault: { facilityId: string; reportedBy: string }, viewer: Pick<UserPrincipal, 'role' | 'facilityId' | 'userId'>): boolean {
+export function maySeeFault(
+  fault: { facilityId: string; reportedBy: string },
+  viewer: Pick<UserPrincipal, 'role' | 'facilityId' | 'userId'>,
+): boolean {
   if (viewer.role === 'SYSTEM_ADMIN') return true;
   if (viewer.role === 'FACILITY_MANAGER' && viewer.facilityId === fault.facilityId) return true;
   return fault.reportedBy === viewer.userId;

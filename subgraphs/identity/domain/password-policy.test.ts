@@ -68,9 +68,15 @@ describe('passwordProblems', () => {
   });
 
   it('refuses the display name or a part of it', () => {
-    expect(passwordProblems('takaoka-2026!', makeContext({ displayName: 'Taro Takaoka' }))).toEqual([messages.containsName]);
-    expect(passwordProblems('TaroTakaoka', makeContext({ displayName: 'Taro Takaoka' }))).toEqual([messages.containsName]);
-    expect(passwordProblems('高岡太郎のパスワード', makeContext({ displayName: '高岡　太郎' }))).toEqual([messages.containsName]);
+    expect(passwordProblems('takaoka-2026!', makeContext({ displayName: 'Taro Takaoka' }))).toEqual([
+      messages.containsName,
+    ]);
+    expect(passwordProblems('TaroTakaoka', makeContext({ displayName: 'Taro Takaoka' }))).toEqual([
+      messages.containsName,
+    ]);
+    expect(passwordProblems('高岡太郎のパスワード', makeContext({ displayName: '高岡　太郎' }))).toEqual([
+      messages.containsName,
+    ]);
     // Two-character parts alone are too common in other words to refuse.
     expect(passwordProblems('太郎冠者の狂言を観に行く', makeContext({ displayName: '高岡 太郎' }))).toEqual([]);
     expect(passwordProblems('vhq4rtzm', makeContext({ displayName: null }))).toEqual([]);

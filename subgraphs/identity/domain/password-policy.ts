@@ -145,7 +145,8 @@ export function trimPasswordHistory<T extends { changedAt: Date }>(
 export function passwordPolicyProblems(policy: PasswordPolicy): string[] {
   const problems: string[] = [];
   const whole = (name: keyof PasswordPolicy, least: number) => {
-    if (!Number.isInteger(policy[name]) || policy[name] < least) problems.push(`${name} must be a whole number of at least ${least}.`);
+    if (!Number.isInteger(policy[name]) || policy[name] < least)
+      problems.push(`${name} must be a whole number of at least ${least}.`);
   };
   whole('minLength', 8);
   whole('maxLength', 64);

@@ -1,4 +1,10 @@
-import { hasRepeatedIdentifier, isKanaName, isPlausibleBirthDate, matchesSubjectKey, type StoredSubjectName } from './subject-rules';
+import {
+  hasRepeatedIdentifier,
+  isKanaName,
+  isPlausibleBirthDate,
+  matchesSubjectKey,
+  type StoredSubjectName,
+} from './subject-rules';
 import { subjectMatchKey } from './name-normalization';
 
 describe('isKanaName', () => {
@@ -46,8 +52,18 @@ describe('matchesSubjectKey', () => {
 
 describe('hasRepeatedIdentifier', () => {
   it('spots the same system and value given twice', () => {
-    expect(hasRepeatedIdentifier([{ system: 'care-insurance', value: '1' }, { system: 'care-insurance', value: '2' }])).toBe(false);
-    expect(hasRepeatedIdentifier([{ system: 'care-insurance', value: '1' }, { system: 'care-insurance', value: '1' }])).toBe(true);
+    expect(
+      hasRepeatedIdentifier([
+        { system: 'care-insurance', value: '1' },
+        { system: 'care-insurance', value: '2' },
+      ]),
+    ).toBe(false);
+    expect(
+      hasRepeatedIdentifier([
+        { system: 'care-insurance', value: '1' },
+        { system: 'care-insurance', value: '1' },
+      ]),
+    ).toBe(true);
     expect(hasRepeatedIdentifier([])).toBe(false);
   });
 });

@@ -3,7 +3,11 @@
 import { normalizeKanaName } from './name-normalization';
 
 /** Art. 5 (1)-(3): receiving home support, expected to need it, or otherwise approved by the city. */
-export const subjectCategories = ['RECEIVING_HOME_SUPPORT', 'EXPECTED_TO_NEED_SUPPORT', 'OTHER_APPROVED_BY_CITY'] as const;
+export const subjectCategories = [
+  'RECEIVING_HOME_SUPPORT',
+  'EXPECTED_TO_NEED_SUPPORT',
+  'OTHER_APPROVED_BY_CITY',
+] as const;
 export const subjectSexes = ['FEMALE', 'MALE', 'OTHER', 'UNKNOWN'] as const;
 export const maxSubjectIdentifiers = 10;
 

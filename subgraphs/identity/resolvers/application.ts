@@ -5,7 +5,8 @@ export const Application = {
   facility: (application: ApplicationRow, _: unknown, ctx: IdentityContext) =>
     application.facilityId ? ctx.facilityById.load(application.facilityId) : null,
   content: (application: ApplicationRow) => JSON.stringify(application.content),
-  submittedBy: (application: ApplicationRow, _: unknown, ctx: IdentityContext) => ctx.userById.load(application.submittedBy),
+  submittedBy: (application: ApplicationRow, _: unknown, ctx: IdentityContext) =>
+    ctx.userById.load(application.submittedBy),
   steps: (application: ApplicationRow, _: unknown, ctx: IdentityContext) => ctx.stepsByApplication.load(application.id),
 };
 

@@ -2,5 +2,6 @@ import type { ClientCertificate as CertificateRow } from '../../../generated/pri
 import type { IdentityContext } from '../context';
 
 export const ClientCertificate = {
-  facility: (certificate: CertificateRow, _: unknown, ctx: IdentityContext) => ctx.facilityById.load(certificate.facilityId),
+  facility: (certificate: CertificateRow, _: unknown, ctx: IdentityContext) =>
+    ctx.facilityById.load(certificate.facilityId),
 };

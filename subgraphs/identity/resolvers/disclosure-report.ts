@@ -2,7 +2,12 @@
 // entity). The gateway sends the key and the withheld parts (@requires);
 // producing the part (permission, audit row, reads) happens once per report.
 import type { IdentityContext } from '../context';
-import { produceIdentityPart, type IdentityAccess, type IdentityPart, type ReportKey } from '../services/disclosure-report-service';
+import {
+  produceIdentityPart,
+  type IdentityAccess,
+  type IdentityPart,
+  type ReportKey,
+} from '../services/disclosure-report-service';
 
 type Resolved = ReportKey & { part: Promise<IdentityPart> };
 

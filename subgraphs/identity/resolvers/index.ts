@@ -12,4 +12,23 @@ import { Query } from './query';
 import { Subject } from './subject';
 import { User } from './user';
 
-export const resolvers = { Date: DateScalar, DateTime: DateTimeScalar, Query: { ...Query, ...PartnerQuery }, Mutation: { ...Mutation, ...PartnerMutation }, Partner, PartnerExchangeIdentity, Facility, Subject, User, Application, ApplicationStep, ClientCertificate, AuditEvent, FaultReport, FaultStep, ExistenceCheck, DisclosureReport, DisclosedAccess };
+export const resolvers = {
+  Date: DateScalar,
+  DateTime: DateTimeScalar,
+  Query: { ...Query, ...PartnerQuery },
+  Mutation: { ...Mutation, ...PartnerMutation },
+  Partner,
+  PartnerExchangeIdentity,
+  Facility,
+  Subject,
+  User,
+  Application,
+  ApplicationStep,
+  ClientCertificate,
+  AuditEvent,
+  FaultReport,
+  FaultStep,
+  ExistenceCheck,
+  DisclosureReport,
+  DisclosedAccess,
+};

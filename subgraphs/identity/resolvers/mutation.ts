@@ -7,7 +7,14 @@ import { changePassword, resetPassword } from '../services/password-service';
 import { actOnFault, reportFault, reportFaultInput } from '../services/fault-service';
 import { signIn, signOut } from '../services/session-service';
 import { registerSubject, registerSubjectInput } from '../services/subject-service';
-import { deleteAccount, liftRestriction, reinstateUser, restrictionInput, restrictSystem, suspendUser } from '../services/system-admin-service';
+import {
+  deleteAccount,
+  liftRestriction,
+  reinstateUser,
+  restrictionInput,
+  restrictSystem,
+  suspendUser,
+} from '../services/system-admin-service';
 
 const onPaperFor = text(100).optional().nullable();
 const reason = text(500);
@@ -28,9 +35,19 @@ export const Mutation = {
   },
 
   submitFacilityRegistration: (_: unknown, args: Args, ctx: IdentityContext) =>
-    submitApplication(ctx, { form: 1, facilityId: null, content: args.input, onPaperFor: parseInput(onPaperFor, args.onPaperFor, 'onPaperFor') }),
+    submitApplication(ctx, {
+      form: 1,
+      facilityId: null,
+      content: args.input,
+      onPaperFor: parseInput(onPaperFor, args.onPaperFor, 'onPaperFor'),
+    }),
   submitFacilityChange: (_: unknown, args: Args, ctx: IdentityContext) =>
-    submitApplication(ctx, { form: 2, facilityId: parseInput(uuid, args.facilityId, 'facilityId'), content: args.input, onPaperFor: parseInput(onPaperFor, args.onPaperFor, 'onPaperFor') }),
+    submitApplication(ctx, {
+      form: 2,
+      facilityId: parseInput(uuid, args.facilityId, 'facilityId'),
+      content: args.input,
+      onPaperFor: parseInput(onPaperFor, args.onPaperFor, 'onPaperFor'),
+    }),
   submitFacilityStop: (_: unknown, args: Args, ctx: IdentityContext) =>
     submitApplication(ctx, {
       form: 3,
@@ -39,32 +56,66 @@ export const Mutation = {
       onPaperFor: parseInput(onPaperFor, args.onPaperFor, 'onPaperFor'),
     }),
   submitUserRegistration: (_: unknown, args: Args, ctx: IdentityContext) =>
-    submitApplication(ctx, { form: 4, facilityId: parseInput(uuid, args.facilityId, 'facilityId'), content: args.input, onPaperFor: parseInput(onPaperFor, args.onPaperFor, 'onPaperFor') }),
+    submitApplication(ctx, {
+      form: 4,
+      facilityId: parseInput(uuid, args.facilityId, 'facilityId'),
+      content: args.input,
+      onPaperFor: parseInput(onPaperFor, args.onPaperFor, 'onPaperFor'),
+    }),
   submitUserChange: (_: unknown, args: Args, ctx: IdentityContext) =>
-    submitApplication(ctx, { form: 5, facilityId: parseInput(uuid, args.facilityId, 'facilityId'), content: stripNulls(args.input), onPaperFor: parseInput(onPaperFor, args.onPaperFor, 'onPaperFor') }),
-  forwardApplication: async (_: unknown, args: Args, ctx: IdentityContext) => (await actOnApplication(ctx, parseInput(uuid, args.id, 'id'), 'forward')).application,
-  approveApplication: (_: unknown, args: Args, ctx: IdentityContext) => actOnApplication(ctx, parseInput(uuid, args.id, 'id'), 'approve'),
+    submitApplication(ctx, {
+      form: 5,
+      facilityId: parseInput(uuid, args.facilityId, 'facilityId'),
+      content: stripNulls(args.input),
+      onPaperFor: parseInput(onPaperFor, args.onPaperFor, 'onPaperFor'),
+    }),
+  forwardApplication: async (_: unknown, args: Args, ctx: IdentityContext) =>
+    (await actOnApplication(ctx, parseInput(uuid, args.id, 'id'), 'forward')).application,
+  approveApplication: (_: unknown, args: Args, ctx: IdentityContext) =>
+    actOnApplication(ctx, parseInput(uuid, args.id, 'id'), 'approve'),
   rejectApplication: async (_: unknown, args: Args, ctx: IdentityContext) =>
-    (await actOnApplication(ctx, parseInput(uuid, args.id, 'id'), 'reject', parseInput(reason, args.reason, 'reason'))).application,
-  withdrawApplication: async (_: unknown, args: Args, ctx: IdentityContext) => (await actOnApplication(ctx, parseInput(uuid, args.id, 'id'), 'withdraw')).application,
+    (await actOnApplication(ctx, parseInput(uuid, args.id, 'id'), 'reject', parseInput(reason, args.reason, 'reason')))
+      .application,
+  withdrawApplication: async (_: unknown, args: Args, ctx: IdentityContext) =>
+    (await actOnApplication(ctx, parseInput(uuid, args.id, 'id'), 'withdraw')).application,
 
-  issueClientCertificate: (_: unknown, args: Args, ctx: IdentityContext) => issueCertificate(ctx, parseInput(uuid, args.facilityId, 'facilityId'), parseInput(text(60), args.label, 'label')),
-  revokeClientCertificate: (_: unknown, args: Args, ctx: IdentityContext) => revokeCertificate(ctx, parseInput(uuid, args.id, 'id'), parseInput(reason, args.reason, 'reason')),
+  issueClientCertificate: (_: unknown, args: Args, ctx: IdentityContext) =>
+    issueCertificate(ctx, parseInput(uuid, args.facilityId, 'facilityId'), parseInput(text(60), args.label, 'label')),
+  revokeClientCertificate: (_: unknown, args: Args, ctx: IdentityContext) =>
+    revokeCertificate(ctx, parseInput(uuid, args.id, 'id'), parseInput(reason, args.reason, 'reason')),
 
-  resetPassword: (_: unknown, args: Args, ctx: IdentityContext) => resetPassword(ctx, parseInput(uuid, args.userId, 'userId'), parseInput(reason, args.reason, 'reason')),
-  reportFault: (_: unknown, args: Args, ctx: IdentityContext) => reportFault(ctx, parseInput(reportFaultInput, args.input)),
+  resetPassword: (_: unknown, args: Args, ctx: IdentityContext) =>
+    resetPassword(ctx, parseInput(uuid, args.userId, 'userId'), parseInput(reason, args.reason, 'reason')),
+  reportFault: (_: unknown, args: Args, ctx: IdentityContext) =>
+    reportFault(ctx, parseInput(reportFaultInput, args.input)),
   forwardFault: (_: unknown, args: Args, ctx: IdentityContext) =>
-    actOnFault(ctx, parseInput(uuid, args.id, 'id'), 'forward', parseInput(text(2000).optional().nullable(), args.note, 'note') ?? null),
+    actOnFault(
+      ctx,
+      parseInput(uuid, args.id, 'id'),
+      'forward',
+      parseInput(text(2000).optional().nullable(), args.note, 'note') ?? null,
+    ),
   investigateFault: (_: unknown, args: Args, ctx: IdentityContext) =>
-    actOnFault(ctx, parseInput(uuid, args.id, 'id'), 'investigate', parseInput(text(2000).optional().nullable(), args.note, 'note') ?? null),
-  resolveFault: (_: unknown, args: Args, ctx: IdentityContext) => actOnFault(ctx, parseInput(uuid, args.id, 'id'), 'resolve', parseInput(text(5000), args.response, 'response')),
-  restrictSystem: (_: unknown, args: Args, ctx: IdentityContext) => restrictSystem(ctx, parseInput(restrictionInput, stripNulls(args.input))),
+    actOnFault(
+      ctx,
+      parseInput(uuid, args.id, 'id'),
+      'investigate',
+      parseInput(text(2000).optional().nullable(), args.note, 'note') ?? null,
+    ),
+  resolveFault: (_: unknown, args: Args, ctx: IdentityContext) =>
+    actOnFault(ctx, parseInput(uuid, args.id, 'id'), 'resolve', parseInput(text(5000), args.response, 'response')),
+  restrictSystem: (_: unknown, args: Args, ctx: IdentityContext) =>
+    restrictSystem(ctx, parseInput(restrictionInput, stripNulls(args.input))),
   liftRestriction: (_: unknown, __: unknown, ctx: IdentityContext) => liftRestriction(ctx),
-  suspendUser: (_: unknown, args: Args, ctx: IdentityContext) => suspendUser(ctx, parseInput(uuid, args.userId, 'userId'), parseInput(reason, args.reason, 'reason')),
-  reinstateUser: (_: unknown, args: Args, ctx: IdentityContext) => reinstateUser(ctx, parseInput(uuid, args.userId, 'userId'), parseInput(reason, args.reason, 'reason')),
-  deleteAccount: (_: unknown, args: Args, ctx: IdentityContext) => deleteAccount(ctx, parseInput(uuid, args.userId, 'userId'), parseInput(reason, args.reason, 'reason')),
+  suspendUser: (_: unknown, args: Args, ctx: IdentityContext) =>
+    suspendUser(ctx, parseInput(uuid, args.userId, 'userId'), parseInput(reason, args.reason, 'reason')),
+  reinstateUser: (_: unknown, args: Args, ctx: IdentityContext) =>
+    reinstateUser(ctx, parseInput(uuid, args.userId, 'userId'), parseInput(reason, args.reason, 'reason')),
+  deleteAccount: (_: unknown, args: Args, ctx: IdentityContext) =>
+    deleteAccount(ctx, parseInput(uuid, args.userId, 'userId'), parseInput(reason, args.reason, 'reason')),
 
-  registerSubject: (_: unknown, args: { input: unknown }, ctx: IdentityContext) => registerSubject(ctx, parseInput(registerSubjectInput, args.input)),
+  registerSubject: (_: unknown, args: { input: unknown }, ctx: IdentityContext) =>
+    registerSubject(ctx, parseInput(registerSubjectInput, args.input)),
 };
 
 /** GraphQL sends omitted optional input fields as absent, but explicit nulls too; the form schemas want absent. */

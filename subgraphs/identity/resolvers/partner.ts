@@ -53,27 +53,42 @@ export const PartnerQuery = {
       requestIdentifierSystem: systems.request,
       userIdentifierSystem: systems.user,
       networkCaCertificate: ctx.ca.caCertificatePem,
-      partners: async () => (await listPartners(ctx)).map((partner) => ({ partner, clientId: partner.ourClientId, outboundAuth: partner.outboundAuth })),
+      partners: async () =>
+        (await listPartners(ctx)).map((partner) => ({
+          partner,
+          clientId: partner.ourClientId,
+          outboundAuth: partner.outboundAuth,
+        })),
     };
   },
 };
 
 export const PartnerMutation = {
-  registerPartner: (_: unknown, args: Args, ctx: IdentityContext) => registerPartner(ctx, parseInput(registerPartnerInput, definedOnly(args.input), 'input')),
+  registerPartner: (_: unknown, args: Args, ctx: IdentityContext) =>
+    registerPartner(ctx, parseInput(registerPartnerInput, definedOnly(args.input), 'input')),
   updatePartner: (_: unknown, args: Args, ctx: IdentityContext) =>
-    updatePartner(ctx, parseInput(uuid, args.id, 'id'), parseInput(updatePartnerInput, definedOnly(args.input), 'input')),
-  suspendPartner: (_: unknown, args: Args, ctx: IdentityContext) => suspendPartner(ctx, parseInput(uuid, args.id, 'id'), parseInput(reason, args.reason, 'reason')),
-  reactivatePartner: (_: unknown, args: Args, ctx: IdentityContext) => reactivatePartner(ctx, parseInput(uuid, args.id, 'id'), parseInput(reason, args.reason, 'reason')),
-  renewPartnerClientCertificate: (_: unknown, args: Args, ctx: IdentityContext) => renewPartnerClientCertificate(ctx, parseInput(uuid, args.id, 'id')),
+    updatePartner(
+      ctx,
+      parseInput(uuid, args.id, 'id'),
+      parseInput(updatePartnerInput, definedOnly(args.input), 'input'),
+    ),
+  suspendPartner: (_: unknown, args: Args, ctx: IdentityContext) =>
+    suspendPartner(ctx, parseInput(uuid, args.id, 'id'), parseInput(reason, args.reason, 'reason')),
+  reactivatePartner: (_: unknown, args: Args, ctx: IdentityContext) =>
+    reactivatePartner(ctx, parseInput(uuid, args.id, 'id'), parseInput(reason, args.reason, 'reason')),
+  renewPartnerClientCertificate: (_: unknown, args: Args, ctx: IdentityContext) =>
+    renewPartnerClientCertificate(ctx, parseInput(uuid, args.id, 'id')),
 };
 
 export const Partner = {
   jwks: (partner: PartnerRow) => JSON.stringify(partner.jwks),
   caCertificates: (partner: PartnerRow) => partner.caCertificates.map(certificateOf),
   clientCertificate: (partner: PartnerRow, _: unknown, ctx: IdentityContext) => clientCertificateOf(partner, ctx),
-  statusChangedBy: (partner: PartnerRow, _: unknown, ctx: IdentityContext) => (partner.statusChangedBy ? ctx.userById.load(partner.statusChangedBy) : null),
+  statusChangedBy: (partner: PartnerRow, _: unknown, ctx: IdentityContext) =>
+    partner.statusChangedBy ? ctx.userById.load(partner.statusChangedBy) : null,
 };
 
 export const PartnerExchangeIdentity = {
-  clientCertificate: (entry: { partner: PartnerRow }, _: unknown, ctx: IdentityContext) => clientCertificateOf(entry.partner, ctx),
+  clientCertificate: (entry: { partner: PartnerRow }, _: unknown, ctx: IdentityContext) =>
+    clientCertificateOf(entry.partner, ctx),
 };

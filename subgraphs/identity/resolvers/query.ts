@@ -19,18 +19,25 @@ export const Query = {
     requireUser(ctx);
     return ctx.facilityById.load(parseInput(uuid, args.id, 'id'));
   },
-  subject: (_: unknown, args: { id: string }, ctx: IdentityContext) => readSubject(ctx, parseInput(uuid, args.id, 'id')),
-  findSubjects: (_: unknown, args: unknown, ctx: IdentityContext) => findSubjects(ctx, parseInput(findSubjectsArgs, args)),
+  subject: (_: unknown, args: { id: string }, ctx: IdentityContext) =>
+    readSubject(ctx, parseInput(uuid, args.id, 'id')),
+  findSubjects: (_: unknown, args: unknown, ctx: IdentityContext) =>
+    findSubjects(ctx, parseInput(findSubjectsArgs, args)),
   orgUnits: (_: unknown, __: unknown, ctx: IdentityContext) => {
     requireUser(ctx);
     return ctx.db.orgUnit.findMany({ orderBy: [{ kind: 'asc' }, { code: 'asc' }] });
   },
-  applications: (_: unknown, args: unknown, ctx: IdentityContext) => listApplications(ctx, parseInput(listApplicationsArgs, args)),
-  application: (_: unknown, args: { id: string }, ctx: IdentityContext) => getApplication(ctx, parseInput(uuid, args.id, 'id')),
-  users: (_: unknown, args: { facilityId: string }, ctx: IdentityContext) => listUsers(ctx, parseInput(uuid, args.facilityId, 'facilityId')),
-  clientCertificates: (_: unknown, args: { facilityId: string }, ctx: IdentityContext) => listCertificates(ctx, parseInput(uuid, args.facilityId, 'facilityId')),
+  applications: (_: unknown, args: unknown, ctx: IdentityContext) =>
+    listApplications(ctx, parseInput(listApplicationsArgs, args)),
+  application: (_: unknown, args: { id: string }, ctx: IdentityContext) =>
+    getApplication(ctx, parseInput(uuid, args.id, 'id')),
+  users: (_: unknown, args: { facilityId: string }, ctx: IdentityContext) =>
+    listUsers(ctx, parseInput(uuid, args.facilityId, 'facilityId')),
+  clientCertificates: (_: unknown, args: { facilityId: string }, ctx: IdentityContext) =>
+    listCertificates(ctx, parseInput(uuid, args.facilityId, 'facilityId')),
   faultReports: (_: unknown, args: { status?: string | null }, ctx: IdentityContext) => listFaults(ctx, args.status),
-  auditEvents: (_: unknown, args: unknown, ctx: IdentityContext) => listAuditEvents(ctx, parseInput(listAuditArgs, args)),
+  auditEvents: (_: unknown, args: unknown, ctx: IdentityContext) =>
+    listAuditEvents(ctx, parseInput(listAuditArgs, args)),
   systemRestriction: (_: unknown, __: unknown, ctx: IdentityContext) => {
     requireUser(ctx, { allowPendingPasswordChange: true });
     return currentRestriction(ctx.db);

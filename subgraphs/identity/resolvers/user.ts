@@ -11,7 +11,8 @@ const accountField =
 export const User = {
   __resolveReference: (ref: { id: string }, ctx: IdentityContext) => ctx.userById.load(ref.id),
   facility: (user: UserRow, _: unknown, ctx: IdentityContext) => ctx.facilityById.load(user.facilityId),
-  orgUnit: (user: UserRow, _: unknown, ctx: IdentityContext) => (user.orgUnitId ? ctx.orgUnitById.load(user.orgUnitId) : null),
+  orgUnit: (user: UserRow, _: unknown, ctx: IdentityContext) =>
+    user.orgUnitId ? ctx.orgUnitById.load(user.orgUnitId) : null,
   accountId: accountField((user) => user.accountId),
   status: accountField((user) => user.status),
   lastActiveAt: accountField((user) => user.lastActiveAt),

@@ -8,11 +8,18 @@ import { requireSignedIn } from '../../../lib/access/guard';
 import type { IdentityContext } from '../context';
 import { recordAudit } from './audit-service';
 
-export function requireUser(ctx: IdentityContext, options: { allowPendingPasswordChange?: boolean } = {}): UserPrincipal {
+export function requireUser(
+  ctx: IdentityContext,
+  options: { allowPendingPasswordChange?: boolean } = {},
+): UserPrincipal {
   return requireSignedIn(ctx.principal, options);
 }
 
-export async function authorize(ctx: IdentityContext, operation: Operation, target: TargetFacts & { type?: string; id?: string | null } = {}): Promise<UserPrincipal> {
+export async function authorize(
+  ctx: IdentityContext,
+  operation: Operation,
+  target: TargetFacts & { type?: string; id?: string | null } = {},
+): Promise<UserPrincipal> {
   const user = requireUser(ctx);
   if (!can(user, operation, target)) {
     await forbid(ctx, operation, target.type, target.id);
@@ -21,7 +28,17 @@ export async function authorize(ctx: IdentityContext, operation: Operation, targ
 }
 
 /** Audits the refusal, then throws FORBIDDEN. */
-export async function forbid(ctx: IdentityContext, operation: string, targetType?: string, targetId?: string | null): Promise<never> {
-  await recordAudit(ctx.db, ctx.principal, { action: operation, outcome: 'DENIED', targetType, targetId: targetId ?? null });
+export async function forbid(
+  ctx: IdentityContext,
+  operation: string,
+  targetType?: string,
+  targetId?: string | null,
+): Promise<never> {
+  await recordAudit(ctx.db, ctx.principal, {
+    action: operation,
+    outcome: 'DENIED',
+    targetType,
+    targetId: targetId ?? null,
+  });
   throw appError('FORBIDDEN', `not allowed: ${operation}`);
 }

@@ -41,7 +41,12 @@ export function listApplications(ctx: IdentityContext, args: z.infer<typeof list
   return readPage(
     args,
     'submittedAt',
-    (where, take) => ctx.db.application.findMany({ where: { AND: [filter, where] }, orderBy: [{ submittedAt: 'desc' }, { id: 'desc' }], take }),
+    (where, take) =>
+      ctx.db.application.findMany({
+        where: { AND: [filter, where] },
+        orderBy: [{ submittedAt: 'desc' }, { id: 'desc' }],
+        take,
+      }),
     (row) => row.submittedAt,
   );
 }

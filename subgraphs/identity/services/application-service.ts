@@ -6,9 +6,22 @@ import { randomUUID } from 'node:crypto';
 import type { Application, Prisma } from '../../../generated/prisma/client';
 import type { UserPrincipal } from '../../../lib/access/principal';
 import { appError, notFound } from '../../../lib/graphql-errors';
-import { decideStep, maySubmit, type ApplicationAction, type FormNumber } from '../../../lib/workflow/application-workflow';
+import {
+  decideStep,
+  maySubmit,
+  type ApplicationAction,
+  type FormNumber,
+} from '../../../lib/workflow/application-workflow';
 import type { IdentityContext } from '../context';
-import { form1, form2, form3, form4, form5, isLateSubmission, onlySystemAdminMayGrant } from '../domain/application-forms';
+import {
+  form1,
+  form2,
+  form3,
+  form4,
+  form5,
+  isLateSubmission,
+  onlySystemAdminMayGrant,
+} from '../domain/application-forms';
 import { parseInput } from '../../../lib/input';
 import { isUniqueViolation } from '../../../lib/db-errors';
 import { forbid, requireUser } from './access-guard';
@@ -44,7 +57,8 @@ export async function submitApplication(ctx: IdentityContext, request: SubmitReq
   }
   if (form === 5) await requireUserOfFacility(ctx, content.userId as string, request.facilityId as string);
   // The department or hospital must exist (and be of the role's kind) when the form is filed, not only when it is decided.
-  if ((form === 4 || form === 5) && content.orgUnitCode && content.role) await orgUnitIdFor(ctx.db, content.orgUnitCode as string, content.role as string);
+  if ((form === 4 || form === 5) && content.orgUnitCode && content.role)
+    await orgUnitIdFor(ctx.db, content.orgUnitCode as string, content.role as string);
   const now = ctx.now();
   const eventDate = typeof content.eventDate === 'string' ? content.eventDate : null;
   return ctx.db.$transaction(async (tx) => {
@@ -68,14 +82,36 @@ export async function submitApplication(ctx: IdentityContext, request: SubmitReq
 
 async function requireUserOfFacility(ctx: IdentityContext, userId: string, facilityId: string): Promise<void> {
   const user = await ctx.userById.load(userId);
-  if (!user || user.facilityId !== facilityId || user.status === 'DELETED') throw notFound('no such user at this facility');
+  if (!user || user.facilityId !== facilityId || user.status === 'DELETED')
+    throw notFound('no such user at this facility');
 }
 
-async function step(tx: Tx, ctx: IdentityContext, application: Application, action: ApplicationAction, actor: UserPrincipal, reason: string | null) {
+async function step(
+  tx: Tx,
+  ctx: IdentityContext,
+  application: Application,
+  action: ApplicationAction,
+  actor: UserPrincipal,
+  reason: string | null,
+) {
   await tx.applicationStep.create({
-    data: { id: randomUUID(), applicationId: application.id, action, actorId: actor.userId, actorRole: actor.role, reason, at: ctx.now() },
+    data: {
+      id: randomUUID(),
+      applicationId: application.id,
+      action,
+      actorId: actor.userId,
+      actorRole: actor.role,
+      reason,
+      at: ctx.now(),
+    },
   });
-  await recordAudit(tx, ctx.principal, { action: `application.${action}`, outcome: 'SUCCESS', targetType: 'Application', targetId: application.id, details: { form: application.form } });
+  await recordAudit(tx, ctx.principal, {
+    action: `application.${action}`,
+    outcome: 'SUCCESS',
+    targetType: 'Application',
+    targetId: application.id,
+    details: { form: application.form },
+  });
 }
 
 export interface Decision {
@@ -93,16 +129,31 @@ export async function actOnApplication(
   const actor = requireUser(ctx);
   const current = await ctx.db.application.findUnique({ where: { id } });
   if (!current) throw notFound('no such application');
-  const decision = decideStep({ form: current.form as FormNumber, status: current.status, facilityId: current.facilityId, submittedBy: current.submittedBy }, action, actor);
-  if (!decision.ok && decision.code === 'FORBIDDEN') await forbid(ctx, `application.${action}.form${current.form}`, 'Application', id);
+  const decision = decideStep(
+    {
+      form: current.form as FormNumber,
+      status: current.status,
+      facilityId: current.facilityId,
+      submittedBy: current.submittedBy,
+    },
+    action,
+    actor,
+  );
+  if (!decision.ok && decision.code === 'FORBIDDEN')
+    await forbid(ctx, `application.${action}.form${current.form}`, 'Application', id);
   if (!decision.ok) throw appError('ILLEGAL_TRANSITION', decision.reason);
-  if (action === 'approve' && (current.form === 4 || current.form === 5)) await checkRoleGrant(ctx, actor, current, action);
+  if (action === 'approve' && (current.form === 4 || current.form === 5))
+    await checkRoleGrant(ctx, actor, current, action);
 
   return applyStep(ctx, async (tx) => {
     // Conditional on the status read above: a concurrent step makes this update match nothing.
     const moved = await tx.application.updateMany({
       where: { id, status: current.status },
-      data: { status: decision.next, decisionReason: reason ?? undefined, copyToSystemAdmin: decision.copyToSystemAdmin || undefined },
+      data: {
+        status: decision.next,
+        decisionReason: reason ?? undefined,
+        copyToSystemAdmin: decision.copyToSystemAdmin || undefined,
+      },
     });
     if (moved.count !== 1) throw appError('CONFLICT', 'the application changed meanwhile; reload it');
     let application = await tx.application.findUniqueOrThrow({ where: { id } });
@@ -113,7 +164,10 @@ export async function actOnApplication(
       issuedAccount = applied.issuedAccount;
       // A Form 1 concerns a facility that exists only from now on: record it, so Application.facility resolves.
       const registered = application.form === 1 ? { facilityId: applied.resultId } : {};
-      await tx.application.update({ where: { id }, data: { status: 'APPLIED', resultId: applied.resultId, ...registered } });
+      await tx.application.update({
+        where: { id },
+        data: { status: 'APPLIED', resultId: applied.resultId, ...registered },
+      });
       application = await tx.application.findUniqueOrThrow({ where: { id } });
       await step(tx, ctx, application, 'apply', actor, null);
     }
@@ -131,7 +185,8 @@ async function applyStep<T>(ctx: IdentityContext, step: (tx: Tx) => Promise<T>):
   try {
     return await ctx.db.$transaction(step);
   } catch (error) {
-    if (isUniqueViolation(error)) throw appError('CONFLICT', 'a concurrent change made this step impossible; reload and try again');
+    if (isUniqueViolation(error))
+      throw appError('CONFLICT', 'a concurrent change made this step impossible; reload and try again');
     throw error;
   }
 }
@@ -141,11 +196,18 @@ async function applyStep<T>(ctx: IdentityContext, step: (tx: Tx) => Promise<T>):
  * superiors), nor change or retire the account of one (a Form 5 about a
  * system admin, admin manager or hospital manager is the system admin's).
  */
-async function checkRoleGrant(ctx: IdentityContext, actor: UserPrincipal, application: Application, action: string): Promise<void> {
+async function checkRoleGrant(
+  ctx: IdentityContext,
+  actor: UserPrincipal,
+  application: Application,
+  action: string,
+): Promise<void> {
   if (action !== 'approve' || actor.role === 'SYSTEM_ADMIN') return;
   const content = application.content as { role?: string; userId?: string };
   const target = application.form === 5 && content.userId ? await ctx.userById.load(content.userId) : null;
-  const rolesConcerned = [content.role, target?.role].filter((role): role is Parameters<typeof onlySystemAdminMayGrant>[0] => Boolean(role));
+  const rolesConcerned = [content.role, target?.role].filter(
+    (role): role is Parameters<typeof onlySystemAdminMayGrant>[0] => Boolean(role),
+  );
   if (rolesConcerned.some(onlySystemAdminMayGrant)) {
     await forbid(ctx, `application.approve.form${application.form}.role`, 'Application', application.id);
   }

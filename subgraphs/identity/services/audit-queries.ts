@@ -8,7 +8,10 @@ import type { IdentityContext } from '../context';
 import { authorize } from './access-guard';
 import { recordAudit } from './audit-service';
 
-export const listAuditArgs = pageArgs(200).extend({ actorId: uuid.optional().nullable(), action: z.string().max(100).optional().nullable() });
+export const listAuditArgs = pageArgs(200).extend({
+  actorId: uuid.optional().nullable(),
+  action: z.string().max(100).optional().nullable(),
+});
 
 export async function listAuditEvents(ctx: IdentityContext, args: z.infer<typeof listAuditArgs>) {
   await authorize(ctx, 'audit.read', { type: 'AuditEvent' });
@@ -21,7 +24,12 @@ export async function listAuditEvents(ctx: IdentityContext, args: z.infer<typeof
   const rows = await ctx.db.auditEvent.findMany({ where, orderBy: { id: 'desc' }, take: args.first + 1 });
   const items = rows.slice(0, args.first);
   const last = items[items.length - 1];
-  await recordAudit(ctx.db, ctx.principal, { action: 'audit.read', outcome: 'SUCCESS', targetType: 'AuditEvent', details: { count: items.length } });
+  await recordAudit(ctx.db, ctx.principal, {
+    action: 'audit.read',
+    outcome: 'SUCCESS',
+    targetType: 'AuditEvent',
+    details: { count: items.length },
+  });
   return {
     items,
     nextCursor: rows.length > args.first && last ? Buffer.from(`audit:${last.id}`).toString('base64url') : null,

@@ -25,14 +25,29 @@ export async function bootstrapSystemAdmin(deps: IdentityDependencies): Promise<
   if ((await deps.db.user.count()) > 0) return null;
   const now = deps.now();
   const accountId = newAccountId({ prefix: deps.settings.accountIdPrefix });
-  const initialPassword = newInitialPassword({ accountId, displayName: null, policy: deps.settings.passwordPolicy, isCommon: isCommonPassword });
+  const initialPassword = newInitialPassword({
+    accountId,
+    displayName: null,
+    policy: deps.settings.passwordPolicy,
+    isCommon: isCommonPassword,
+  });
   const passphrase = randomBytes(12).toString('base64url');
-  const issued = deps.ca.issueClientCertificate({ commonName: 'System administrator terminal', organization: 'Renkei network terminal', passphrase });
+  const issued = deps.ca.issueClientCertificate({
+    commonName: 'System administrator terminal',
+    organization: 'Renkei network terminal',
+    passphrase,
+  });
   const passwordHash = await hashPassword(initialPassword);
   const system: Principal = { kind: 'service', service: 'gateway' };
   await deps.db.$transaction(async (tx) => {
     const facility = await tx.facility.create({
-      data: { id: randomUUID(), name: '長寿福祉課 (system administration)', kind: 'OTHER_APPROVED', insideCity: true, address: 'city office' },
+      data: {
+        id: randomUUID(),
+        name: '長寿福祉課 (system administration)',
+        kind: 'OTHER_APPROVED',
+        insideCity: true,
+        address: 'city office',
+      },
     });
     const userId = randomUUID();
     await tx.user.create({
@@ -52,9 +67,23 @@ export async function bootstrapSystemAdmin(deps: IdentityDependencies): Promise<
       },
     });
     await tx.clientCertificate.create({
-      data: { id: randomUUID(), fingerprint: issued.fingerprint, serialNumber: issued.serialNumber, facilityId: facility.id, label: 'bootstrap', notAfter: issued.notAfter, issuedBy: userId, issuedAt: now },
+      data: {
+        id: randomUUID(),
+        fingerprint: issued.fingerprint,
+        serialNumber: issued.serialNumber,
+        facilityId: facility.id,
+        label: 'bootstrap',
+        notAfter: issued.notAfter,
+        issuedBy: userId,
+        issuedAt: now,
+      },
     });
-    await recordAudit(tx, system, { action: 'account.bootstrap', outcome: 'SUCCESS', targetType: 'User', targetId: userId });
+    await recordAudit(tx, system, {
+      action: 'account.bootstrap',
+      outcome: 'SUCCESS',
+      targetType: 'User',
+      targetId: userId,
+    });
     await announceDirectoryChange(tx, { userId });
   });
   return {
@@ -62,6 +91,11 @@ export async function bootstrapSystemAdmin(deps: IdentityDependencies): Promise<
     initialPassword,
     pkcs12: issued.pkcs12,
     passphrase,
-    instructions: certificateInstallInstructions({ commonName: 'System administrator terminal', fingerprint: issued.fingerprint, notAfter: issued.notAfter, caCertificatePem: deps.ca.caCertificatePem }),
+    instructions: certificateInstallInstructions({
+      commonName: 'System administrator terminal',
+      fingerprint: issued.fingerprint,
+      notAfter: issued.notAfter,
+      caCertificatePem: deps.ca.caCertificatePem,
+    }),
   };
 }

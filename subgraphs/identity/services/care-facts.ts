@@ -11,26 +11,47 @@ import { matchesSubjectKey } from '../domain/subject-rules';
 export type CareFactsDb = Pick<PrismaClient, 'subject' | 'user'>;
 
 /** The registration step, or null when the subject is unknown or was registered before registrations were kept. */
-export async function registrationStep(db: CareFactsDb, subjectId: string): Promise<{ known: boolean; step: CareStep | null }> {
-  const subject = await db.subject.findUnique({ where: { id: subjectId }, select: { registeredBy: true, registeredFacilityId: true, createdAt: true } });
+export async function registrationStep(
+  db: CareFactsDb,
+  subjectId: string,
+): Promise<{ known: boolean; step: CareStep | null }> {
+  const subject = await db.subject.findUnique({
+    where: { id: subjectId },
+    select: { registeredBy: true, registeredFacilityId: true, createdAt: true },
+  });
   if (!subject) return { known: false, step: null };
-  return { known: true, step: subject.registeredBy ? { userId: subject.registeredBy, facilityId: subject.registeredFacilityId, at: subject.createdAt } : null };
+  return {
+    known: true,
+    step: subject.registeredBy
+      ? { userId: subject.registeredBy, facilityId: subject.registeredFacilityId, at: subject.createdAt }
+      : null,
+  };
 }
 
 /** user id → facility id, for the users given (unknown ids are left out). */
 export async function facilitiesOfUsers(db: CareFactsDb, userIds: readonly string[]): Promise<Map<string, string>> {
   if (userIds.length === 0) return new Map();
-  const users = await db.user.findMany({ where: { id: { in: [...new Set(userIds)] } }, select: { id: true, facilityId: true } });
+  const users = await db.user.findMany({
+    where: { id: { in: [...new Set(userIds)] } },
+    select: { id: true, facilityId: true },
+  });
   return new Map(users.map((user) => [user.id, user.facilityId]));
 }
 
 /** The subject's folded kana name and birth date: how an existence check's question is matched to it. */
-export async function subjectQuestionKey(db: CareFactsDb, subjectId: string): Promise<{ birthDate: Date; matches: (nameKana: string, birthDate: Date) => boolean } | null> {
-  const subject = await db.subject.findUnique({ where: { id: subjectId }, select: { nameKey: true, nameKana: true, birthDate: true } });
+export async function subjectQuestionKey(
+  db: CareFactsDb,
+  subjectId: string,
+): Promise<{ birthDate: Date; matches: (nameKana: string, birthDate: Date) => boolean } | null> {
+  const subject = await db.subject.findUnique({
+    where: { id: subjectId },
+    select: { nameKey: true, nameKana: true, birthDate: true },
+  });
   if (!subject) return null;
   return {
     birthDate: subject.birthDate,
-    matches: (nameKana, birthDate) => matchesSubjectKey(subject, subjectMatchKey(nameKana, birthDate.toISOString().slice(0, 10))),
+    matches: (nameKana, birthDate) =>
+      matchesSubjectKey(subject, subjectMatchKey(nameKana, birthDate.toISOString().slice(0, 10))),
   };
 }
 
@@ -45,7 +66,12 @@ export async function subjectsNamedBy(db: CareFactsDb, nameKana: string, birthDa
 }
 
 /** Identity's own copy of the relationships; only the care-relationships-changed job writes it. */
-export function storeIdentityCareRelationships(db: Pick<PrismaClient, '$queryRaw' | '$executeRaw' | '$transaction'>, subjectId: string, relationships: readonly CareRelationship[], computedAt: Date): Promise<boolean> {
+export function storeIdentityCareRelationships(
+  db: Pick<PrismaClient, '$queryRaw' | '$executeRaw' | '$transaction'>,
+  subjectId: string,
+  relationships: readonly CareRelationship[],
+  computedAt: Date,
+): Promise<boolean> {
   return replaceCareRelationships(db, 'identity', subjectId, relationships, computedAt);
 }
 

@@ -17,25 +17,53 @@ export interface IssuedCertificate {
   instructions: string;
 }
 
-export async function issueCertificate(ctx: IdentityContext, facilityId: string, label: string): Promise<IssuedCertificate> {
+export async function issueCertificate(
+  ctx: IdentityContext,
+  facilityId: string,
+  label: string,
+): Promise<IssuedCertificate> {
   const actor = await authorize(ctx, 'certificate.issue', { type: 'Facility', id: facilityId });
   const facility = await ctx.facilityById.load(facilityId);
   if (!facility) throw notFound('no such facility');
   if (facility.status !== 'ACTIVE') throw appError('CONFLICT', 'the facility has stopped using the network');
   const passphrase = randomBytes(12).toString('base64url');
-  const issued = ctx.ca.issueClientCertificate({ commonName: `${facility.name} ${label}`.slice(0, 64), organization: 'Renkei network terminal', passphrase });
+  const issued = ctx.ca.issueClientCertificate({
+    commonName: `${facility.name} ${label}`.slice(0, 64),
+    organization: 'Renkei network terminal',
+    passphrase,
+  });
   const certificate = await ctx.db.$transaction(async (tx) => {
     const created = await tx.clientCertificate.create({
-      data: { id: randomUUID(), fingerprint: issued.fingerprint, serialNumber: issued.serialNumber, facilityId, label, notAfter: issued.notAfter, issuedBy: actor.userId, issuedAt: ctx.now() },
+      data: {
+        id: randomUUID(),
+        fingerprint: issued.fingerprint,
+        serialNumber: issued.serialNumber,
+        facilityId,
+        label,
+        notAfter: issued.notAfter,
+        issuedBy: actor.userId,
+        issuedAt: ctx.now(),
+      },
     });
-    await recordAudit(tx, ctx.principal, { action: 'certificate.issue', outcome: 'SUCCESS', targetType: 'ClientCertificate', targetId: created.id, details: { facility: facilityId } });
+    await recordAudit(tx, ctx.principal, {
+      action: 'certificate.issue',
+      outcome: 'SUCCESS',
+      targetType: 'ClientCertificate',
+      targetId: created.id,
+      details: { facility: facilityId },
+    });
     return created;
   });
   return {
     certificate,
     pkcs12Base64: issued.pkcs12.toString('base64'),
     passphrase,
-    instructions: certificateInstallInstructions({ commonName: label, fingerprint: issued.fingerprint, notAfter: issued.notAfter, caCertificatePem: ctx.ca.caCertificatePem }),
+    instructions: certificateInstallInstructions({
+      commonName: label,
+      fingerprint: issued.fingerprint,
+      notAfter: issued.notAfter,
+      caCertificatePem: ctx.ca.caCertificatePem,
+    }),
   };
 }
 
@@ -46,9 +74,21 @@ export async function revokeCertificate(ctx: IdentityContext, id: string, reason
   if (existing.revokedAt) throw appError('ILLEGAL_TRANSITION', 'the certificate is already revoked');
   const now = ctx.now();
   return ctx.db.$transaction(async (tx) => {
-    const revoked = await tx.clientCertificate.update({ where: { id }, data: { revokedAt: now, revokedBy: actor.userId, revokeReason: reason } });
-    const ended = await tx.session.updateMany({ where: { certificate: existing.fingerprint, endedAt: null }, data: { endedAt: now, endReason: 'certificate-revoked' } });
-    await recordAudit(tx, ctx.principal, { action: 'certificate.revoke', outcome: 'SUCCESS', targetType: 'ClientCertificate', targetId: id, details: { sessionsEnded: ended.count } });
+    const revoked = await tx.clientCertificate.update({
+      where: { id },
+      data: { revokedAt: now, revokedBy: actor.userId, revokeReason: reason },
+    });
+    const ended = await tx.session.updateMany({
+      where: { certificate: existing.fingerprint, endedAt: null },
+      data: { endedAt: now, endReason: 'certificate-revoked' },
+    });
+    await recordAudit(tx, ctx.principal, {
+      action: 'certificate.revoke',
+      outcome: 'SUCCESS',
+      targetType: 'ClientCertificate',
+      targetId: id,
+      details: { sessionsEnded: ended.count },
+    });
     return revoked;
   });
 }

@@ -34,10 +34,17 @@ export async function directoryFactsFor(db: DirectoryFactsDb, ref: DirectoryRef)
   }
   if ('partnerId' in ref) {
     const partner = await db.partner.findUnique({ where: { id: ref.partnerId }, select: { id: true, status: true } });
-    return { users: [], subjectIds: [], partners: partner ? [{ partnerId: partner.id, active: partner.status === 'ACTIVE' }] : [] };
+    return {
+      users: [],
+      subjectIds: [],
+      partners: partner ? [{ partnerId: partner.id, active: partner.status === 'ACTIVE' }] : [],
+    };
   }
   const where = 'userId' in ref ? { id: ref.userId } : { facilityId: ref.facilityId };
-  const users = await db.user.findMany({ where, select: { id: true, status: true, facilityId: true, facility: { select: { kind: true, status: true } } } });
+  const users = await db.user.findMany({
+    where,
+    select: { id: true, status: true, facilityId: true, facility: { select: { kind: true, status: true } } },
+  });
   return {
     users: users.map((u) => ({
       userId: u.id,

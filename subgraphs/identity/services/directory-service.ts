@@ -40,6 +40,11 @@ export async function readSubject(ctx: IdentityContext, id: string): Promise<Sub
   // Unrelated and unknown subjects are refused alike, so a refusal does not say whether the id names someone.
   if (!(await ctx.careOf.load(id))) await forbid(ctx, 'subject.read', 'Subject', id);
   const subject = await ctx.subjectById.load(id);
-  await recordAudit(ctx.db, ctx.principal, { action: 'subject.read', outcome: subject ? 'SUCCESS' : 'FAILURE', targetType: 'Subject', targetId: id });
+  await recordAudit(ctx.db, ctx.principal, {
+    action: 'subject.read',
+    outcome: subject ? 'SUCCESS' : 'FAILURE',
+    targetType: 'Subject',
+    targetId: id,
+  });
   return subject;
 }

@@ -67,11 +67,24 @@ export async function produceIdentityPart(ctx: IdentityContext, key: ReportKey):
   if (!Array.isArray(key.withheldParts)) throw badUserInput('not a disclosure report key');
   const withheld = key.withheldParts;
   return ctx.db.$transaction(async (tx) => {
-    await recordAudit(tx, ctx.principal, { action: 'disclosure.produce', outcome: 'SUCCESS', targetType: 'Subject', targetId: subjectId, details: { requestId: key.requestId } });
-    const subjectRecord = withheld.includes('SUBJECT_RECORD') ? null : await tx.subject.findUnique({ where: { id: subjectId } });
+    await recordAudit(tx, ctx.principal, {
+      action: 'disclosure.produce',
+      outcome: 'SUCCESS',
+      targetType: 'Subject',
+      targetId: subjectId,
+      details: { requestId: key.requestId },
+    });
+    const subjectRecord = withheld.includes('SUBJECT_RECORD')
+      ? null
+      : await tx.subject.findUnique({ where: { id: subjectId } });
     const accesses = withheld.includes('ACCESS_HISTORY')
       ? null
-      : (await tx.auditEvent.findMany({ where: { targetType: 'Subject', targetId: subjectId, at: { lte: asOf } }, orderBy: { id: 'asc' } })).map(toIdentityAccess);
+      : (
+          await tx.auditEvent.findMany({
+            where: { targetType: 'Subject', targetId: subjectId, at: { lte: asOf } },
+            orderBy: { id: 'asc' },
+          })
+        ).map(toIdentityAccess);
     return { subjectRecord, identityAccesses: accesses };
   });
 }

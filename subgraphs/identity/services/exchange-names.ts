@@ -11,7 +11,10 @@ export interface TaskNames {
   adminName: string;
 }
 
-export async function taskNames(db: Pick<IdentityDb, 'user' | 'facility'>, ids: { userId: string; facilityId: string; adminId: string }): Promise<TaskNames | null> {
+export async function taskNames(
+  db: Pick<IdentityDb, 'user' | 'facility'>,
+  ids: { userId: string; facilityId: string; adminId: string },
+): Promise<TaskNames | null> {
   const [user, facility, admin] = await Promise.all([
     db.user.findUnique({ where: { id: ids.userId }, select: { name: true } }),
     db.facility.findUnique({ where: { id: ids.facilityId }, select: { name: true } }),

@@ -22,34 +22,78 @@ export const reportFaultInput = z
 export async function reportFault(ctx: IdentityContext, input: z.infer<typeof reportFaultInput>): Promise<FaultReport> {
   const reporter = await authorize(ctx, 'fault.report', { type: 'FaultReport' });
   const occurredAt = new Date(input.occurredAt);
-  if (occurredAt > ctx.now()) throw appError('BAD_USER_INPUT', 'occurredAt: must not be in the future', { field: 'occurredAt' });
+  if (occurredAt > ctx.now())
+    throw appError('BAD_USER_INPUT', 'occurredAt: must not be in the future', { field: 'occurredAt' });
   const status = initialStatus(reporter);
   return ctx.db.$transaction(async (tx) => {
     const fault = await tx.faultReport.create({
-      data: { id: randomUUID(), facilityId: reporter.facilityId, reportedBy: reporter.userId, occurredAt, summary: input.summary, details: input.details, status },
+      data: {
+        id: randomUUID(),
+        facilityId: reporter.facilityId,
+        reportedBy: reporter.userId,
+        occurredAt,
+        summary: input.summary,
+        details: input.details,
+        status,
+      },
     });
-    await tx.faultStep.create({ data: { id: randomUUID(), faultId: fault.id, status, actorId: reporter.userId, actorRole: reporter.role, at: ctx.now() } });
-    await recordAudit(tx, ctx.principal, { action: 'fault.report', outcome: 'SUCCESS', targetType: 'FaultReport', targetId: fault.id });
+    await tx.faultStep.create({
+      data: {
+        id: randomUUID(),
+        faultId: fault.id,
+        status,
+        actorId: reporter.userId,
+        actorRole: reporter.role,
+        at: ctx.now(),
+      },
+    });
+    await recordAudit(tx, ctx.principal, {
+      action: 'fault.report',
+      outcome: 'SUCCESS',
+      targetType: 'FaultReport',
+      targetId: fault.id,
+    });
     return fault;
   });
 }
 
-export async function actOnFault(ctx: IdentityContext, id: string, action: FaultAction, note: string | null): Promise<FaultReport> {
+export async function actOnFault(
+  ctx: IdentityContext,
+  id: string,
+  action: FaultAction,
+  note: string | null,
+): Promise<FaultReport> {
   const actor = requireUser(ctx);
   const fault = await ctx.db.faultReport.findUnique({ where: { id } });
   if (!fault || !maySeeFault(fault, actor)) throw notFound('no such fault report');
   const decision = decideFaultStep(fault, action, actor);
   if (!decision.ok && decision.code === 'FORBIDDEN') await forbid(ctx, `fault.${action}`, 'FaultReport', id);
   if (!decision.ok) throw appError('ILLEGAL_TRANSITION', decision.reason);
-  if (action === 'resolve' && !note) throw appError('BAD_USER_INPUT', 'response: record the response to the fault', { field: 'response' });
+  if (action === 'resolve' && !note)
+    throw appError('BAD_USER_INPUT', 'response: record the response to the fault', { field: 'response' });
   return ctx.db.$transaction(async (tx) => {
     const moved = await tx.faultReport.updateMany({
       where: { id, status: fault.status },
       data: { status: decision.next, ...(action === 'resolve' ? { response: note } : {}) },
     });
     if (moved.count !== 1) throw appError('CONFLICT', 'the fault report changed meanwhile; reload it');
-    await tx.faultStep.create({ data: { id: randomUUID(), faultId: id, status: decision.next, actorId: actor.userId, actorRole: actor.role, note, at: ctx.now() } });
-    await recordAudit(tx, ctx.principal, { action: `fault.${action}`, outcome: 'SUCCESS', targetType: 'FaultReport', targetId: id });
+    await tx.faultStep.create({
+      data: {
+        id: randomUUID(),
+        faultId: id,
+        status: decision.next,
+        actorId: actor.userId,
+        actorRole: actor.role,
+        note,
+        at: ctx.now(),
+      },
+    });
+    await recordAudit(tx, ctx.principal, {
+      action: `fault.${action}`,
+      outcome: 'SUCCESS',
+      targetType: 'FaultReport',
+      targetId: id,
+    });
     return tx.faultReport.findUniqueOrThrow({ where: { id } });
   });
 }
@@ -57,7 +101,11 @@ export async function actOnFault(ctx: IdentityContext, id: string, action: Fault
 export function listFaults(ctx: IdentityContext, status: string | null | undefined) {
   const viewer = requireUser(ctx);
   const visible: Prisma.FaultReportWhereInput =
-    viewer.role === 'SYSTEM_ADMIN' ? {} : viewer.role === 'FACILITY_MANAGER' ? { OR: [{ facilityId: viewer.facilityId }, { reportedBy: viewer.userId }] } : { reportedBy: viewer.userId };
+    viewer.role === 'SYSTEM_ADMIN'
+      ? {}
+      : viewer.role === 'FACILITY_MANAGER'
+        ? { OR: [{ facilityId: viewer.facilityId }, { reportedBy: viewer.userId }] }
+        : { reportedBy: viewer.userId };
   return ctx.db.faultReport.findMany({
     where: { AND: [visible, status ? { status: status as FaultReport['status'] } : {}] },
     orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],

@@ -47,7 +47,14 @@ export async function applyApprovedForm(tx: Tx, ctx: IdentityContext, applicatio
 
 async function registerFacility(tx: Tx, form: Form1): Promise<Applied> {
   const facility = await tx.facility.create({
-    data: { id: randomUUID(), name: form.name, kind: form.kind, insideCity: form.insideCity, outsideCityReason: form.outsideCityReason ?? null, address: form.address },
+    data: {
+      id: randomUUID(),
+      name: form.name,
+      kind: form.kind,
+      insideCity: form.insideCity,
+      outsideCityReason: form.outsideCityReason ?? null,
+      address: form.address,
+    },
   });
   return { resultId: facility.id, issuedAccount: null };
 }
@@ -69,11 +76,18 @@ async function stopFacility(tx: Tx, ctx: IdentityContext, facilityId: string, _f
   return { resultId: facilityId, issuedAccount: null };
 }
 
-export async function orgUnitIdFor(tx: Pick<Tx, 'orgUnit'>, code: string | null | undefined, role: string): Promise<string | null> {
+export async function orgUnitIdFor(
+  tx: Pick<Tx, 'orgUnit'>,
+  code: string | null | undefined,
+  role: string,
+): Promise<string | null> {
   if (!code) return null;
   const unit = await tx.orgUnit.findUnique({ where: { code } });
   const kind = role === 'ADMIN_MANAGER' ? 'ADMIN_DEPARTMENT' : 'HOSPITAL';
-  if (!unit || unit.kind !== kind) throw appError('BAD_USER_INPUT', `no ${kind === 'HOSPITAL' ? 'hospital' : 'department'} with code ${code}`, { field: 'orgUnitCode' });
+  if (!unit || unit.kind !== kind)
+    throw appError('BAD_USER_INPUT', `no ${kind === 'HOSPITAL' ? 'hospital' : 'department'} with code ${code}`, {
+      field: 'orgUnitCode',
+    });
   return unit.id;
 }
 
@@ -81,12 +95,23 @@ async function issueAccount(tx: Tx, ctx: IdentityContext, application: Applicati
   const facilityId = application.facilityId as string;
   if (form.role === 'FACILITY_MANAGER') {
     // Art. 4-3: one facility manager per facility.
-    const existing = await tx.user.count({ where: { facilityId, role: 'FACILITY_MANAGER', status: { in: ['ACTIVE', 'SUSPENDED'] } } });
-    if (existing > 0) throw appError('CONFLICT', 'this facility already has a facility manager; retire or change that account first (Form 5)');
+    const existing = await tx.user.count({
+      where: { facilityId, role: 'FACILITY_MANAGER', status: { in: ['ACTIVE', 'SUSPENDED'] } },
+    });
+    if (existing > 0)
+      throw appError(
+        'CONFLICT',
+        'this facility already has a facility manager; retire or change that account first (Form 5)',
+      );
   }
   const orgUnitId = await orgUnitIdFor(tx, form.orgUnitCode, form.role);
   const accountId = newAccountId({ prefix: ctx.settings.accountIdPrefix });
-  const initialPassword = newInitialPassword({ accountId, displayName: form.name, policy: ctx.settings.passwordPolicy, isCommon: isCommonPassword });
+  const initialPassword = newInitialPassword({
+    accountId,
+    displayName: form.name,
+    policy: ctx.settings.passwordPolicy,
+    isCommon: isCommonPassword,
+  });
   const now = ctx.now();
   const user = await tx.user.create({
     data: {
@@ -106,14 +131,23 @@ async function issueAccount(tx: Tx, ctx: IdentityContext, application: Applicati
     },
   });
   await announceDirectoryChange(tx, { userId: user.id });
-  await recordAudit(tx, ctx.principal, { action: 'account.issue', outcome: 'SUCCESS', targetType: 'User', targetId: user.id, details: { role: user.role, application: application.id } });
+  await recordAudit(tx, ctx.principal, {
+    action: 'account.issue',
+    outcome: 'SUCCESS',
+    targetType: 'User',
+    targetId: user.id,
+    details: { role: user.role, application: application.id },
+  });
   return { resultId: user.id, issuedAccount: { user, accountId, initialPassword } };
 }
 
 async function changeAccount(tx: Tx, ctx: IdentityContext, form: Form5): Promise<Applied> {
   const now = ctx.now();
   if (form.change === 'RETIRE') {
-    const user = await tx.user.update({ where: { id: form.userId }, data: { status: 'RETIRED', statusReason: form.reason } });
+    const user = await tx.user.update({
+      where: { id: form.userId },
+      data: { status: 'RETIRED', statusReason: form.reason },
+    });
     await endAllSessions(tx, ctx.principal, user, 'retired', now);
     await announceDirectoryChange(tx, { userId: user.id });
     return { resultId: user.id, issuedAccount: null };
@@ -122,8 +156,19 @@ async function changeAccount(tx: Tx, ctx: IdentityContext, form: Form5): Promise
   if (role === 'FACILITY_MANAGER') {
     // Art. 4-3: one facility manager per facility, whichever form makes one.
     const current = await tx.user.findUniqueOrThrow({ where: { id: form.userId }, select: { facilityId: true } });
-    const others = await tx.user.count({ where: { facilityId: current.facilityId, role: 'FACILITY_MANAGER', status: { in: ['ACTIVE', 'SUSPENDED'] }, id: { not: form.userId } } });
-    if (others > 0) throw appError('CONFLICT', 'this facility already has a facility manager; retire or change that account first (Form 5)');
+    const others = await tx.user.count({
+      where: {
+        facilityId: current.facilityId,
+        role: 'FACILITY_MANAGER',
+        status: { in: ['ACTIVE', 'SUSPENDED'] },
+        id: { not: form.userId },
+      },
+    });
+    if (others > 0)
+      throw appError(
+        'CONFLICT',
+        'this facility already has a facility manager; retire or change that account first (Form 5)',
+      );
   }
   const orgUnitId = role ? await orgUnitIdFor(tx, form.orgUnitCode, role) : undefined;
   const user = await tx.user.update({

@@ -5,7 +5,13 @@
 // guesses sent in parallel cannot outrun the lock: the attempt that reaches
 // the limit locks the account before any later one is checked.
 import type { IdentityDb } from '../context';
-import { afterFailedSignIn, afterSuccessfulSignIn, isLocked, type LockoutRules, type LockoutState } from '../domain/lockout-rules';
+import {
+  afterFailedSignIn,
+  afterSuccessfulSignIn,
+  isLocked,
+  type LockoutRules,
+  type LockoutState,
+} from '../domain/lockout-rules';
 
 export type AttemptReservation =
   | { kind: 'reserved'; state: LockoutState }
@@ -14,11 +20,19 @@ export type AttemptReservation =
   /** Too many concurrent changes to the counter. */
   | { kind: 'contended' };
 
-export async function reservePasswordAttempt(db: Pick<IdentityDb, 'user'>, userId: string, now: Date, rules: LockoutRules): Promise<AttemptReservation> {
+export async function reservePasswordAttempt(
+  db: Pick<IdentityDb, 'user'>,
+  userId: string,
+  now: Date,
+  rules: LockoutRules,
+): Promise<AttemptReservation> {
   let state: LockoutState | null = null;
   for (let attempt = 0; attempt < 20; attempt += 1) {
     if (state === null) {
-      const fresh = await db.user.findUniqueOrThrow({ where: { id: userId }, select: { failedSignIns: true, lockedUntil: true } });
+      const fresh = await db.user.findUniqueOrThrow({
+        where: { id: userId },
+        select: { failedSignIns: true, lockedUntil: true },
+      });
       state = { failedCount: fresh.failedSignIns, lockedUntil: fresh.lockedUntil };
     }
     if (isLocked(state, now)) return { kind: 'locked' };
@@ -36,5 +50,8 @@ export async function reservePasswordAttempt(db: Pick<IdentityDb, 'user'>, userI
 /** The password was right: the reserved failure (and any earlier ones) no longer count. */
 export async function clearPasswordAttempts(db: Pick<IdentityDb, 'user'>, userId: string): Promise<void> {
   const cleared = afterSuccessfulSignIn();
-  await db.user.update({ where: { id: userId }, data: { failedSignIns: cleared.failedCount, lockedUntil: cleared.lockedUntil } });
+  await db.user.update({
+    where: { id: userId },
+    data: { failedSignIns: cleared.failedCount, lockedUntil: cleared.lockedUntil },
+  });
 }

@@ -16,7 +16,10 @@ export const directoryChangedEvent = 'directory.changed';
 export type DirectoryRef = { userId: string } | { facilityId: string } | { subjectId: string } | { partnerId: string };
 
 /** Inside the transaction of the change the event announces. */
-export async function announceDirectoryChange(tx: Pick<Prisma.TransactionClient, 'identityOutboxEvent'>, ref: DirectoryRef): Promise<void> {
+export async function announceDirectoryChange(
+  tx: Pick<Prisma.TransactionClient, 'identityOutboxEvent'>,
+  ref: DirectoryRef,
+): Promise<void> {
   await appendEvent(tx.identityOutboxEvent as unknown as OutboxDelegate, directoryChangedEvent, { ...ref });
 }
 
@@ -26,6 +29,9 @@ export function identityOutbox(db: IdentityOutboxDb): OutboxSource {
 }
 
 /** Inside the transaction that changed a care fact identity holds (a registration). */
-export async function announceCareChange(tx: Pick<Prisma.TransactionClient, 'identityOutboxEvent'>, subjectId: string): Promise<void> {
+export async function announceCareChange(
+  tx: Pick<Prisma.TransactionClient, 'identityOutboxEvent'>,
+  subjectId: string,
+): Promise<void> {
   await appendEvent(tx.identityOutboxEvent as unknown as OutboxDelegate, careChangedEvent, { subjectId });
 }

@@ -45,7 +45,10 @@ const uri = z
   .string()
   .trim()
   .max(300, 'must be at most 300 characters')
-  .regex(/^(https?:\/\/[^\s]+|urn:[a-z0-9][a-z0-9-]{0,31}:[^\s]+)$/i, 'must be an absolute URI (https://... or urn:...)');
+  .regex(
+    /^(https?:\/\/[^\s]+|urn:[a-z0-9][a-z0-9-]{0,31}:[^\s]+)$/i,
+    'must be an absolute URI (https://... or urn:...)',
+  );
 
 const fingerprint = z
   .string()
@@ -73,17 +76,31 @@ const jwksText = z
     const cleaned: JWK[] = [];
     for (const key of keys as Array<Record<string, unknown>>) {
       if (typeof key !== 'object' || key === null || 'd' in key || 'p' in key || 'k' in key) {
-        ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'must hold public keys only (never a private or symmetric key)' });
+        ctx.addIssue({
+          code: z.ZodIssueCode.custom,
+          message: 'must hold public keys only (never a private or symmetric key)',
+        });
         return z.NEVER;
       }
       const okp = key.kty === 'OKP' && key.crv === 'Ed25519' && typeof key.x === 'string';
       const ec = key.kty === 'EC' && key.crv === 'P-256' && typeof key.x === 'string' && typeof key.y === 'string';
       if (!okp && !ec) {
-        ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'keys must be Ed25519 (kty OKP) or P-256 (kty EC) public keys' });
+        ctx.addIssue({
+          code: z.ZodIssueCode.custom,
+          message: 'keys must be Ed25519 (kty OKP) or P-256 (kty EC) public keys',
+        });
         return z.NEVER;
       }
       const { kty, crv, x, y, kid } = key as Record<string, string>;
-      cleaned.push({ kty, crv, x, ...(y ? { y } : {}), ...(kid ? { kid } : {}), alg: okp ? 'EdDSA' : 'ES256', use: 'sig' } as JWK);
+      cleaned.push({
+        kty,
+        crv,
+        x,
+        ...(y ? { y } : {}),
+        ...(kid ? { kid } : {}),
+        alg: okp ? 'EdDSA' : 'ES256',
+        use: 'sig',
+      } as JWK);
     }
     return { keys: cleaned };
   });
@@ -105,15 +122,23 @@ export const registerPartnerInput = z
   .object(partnerFields)
   .strict()
   // Zod runs this even after a field failed (the value is then not what its type says), so it checks shapes.
-  .refine((v) => (Array.isArray(v.jwks?.keys) && v.jwks.keys.length > 0) || (Array.isArray(v.certificateFingerprints) && v.certificateFingerprints.length > 0), {
-    message: 'give the partner a JWK set or a certificate fingerprint: how else would it authenticate?',
-    path: ['jwks'],
-  });
+  .refine(
+    (v) =>
+      (Array.isArray(v.jwks?.keys) && v.jwks.keys.length > 0) ||
+      (Array.isArray(v.certificateFingerprints) && v.certificateFingerprints.length > 0),
+    {
+      message: 'give the partner a JWK set or a certificate fingerprint: how else would it authenticate?',
+      path: ['jwks'],
+    },
+  );
 
-export const updatePartnerInput = z.object(Object.fromEntries(Object.entries(partnerFields).map(([k, v]) => [k, (v as z.ZodTypeAny).optional()]))).strict();
+export const updatePartnerInput = z
+  .object(Object.fromEntries(Object.entries(partnerFields).map(([k, v]) => [k, (v as z.ZodTypeAny).optional()])))
+  .strict();
 
 /** A JWK set is plain JSON; Prisma's input type just cannot see that through jose's JWK type. */
-const toJson = (jwks: { keys: JWK[] }): Prisma.InputJsonValue => JSON.parse(JSON.stringify(jwks)) as Prisma.InputJsonValue;
+const toJson = (jwks: { keys: JWK[] }): Prisma.InputJsonValue =>
+  JSON.parse(JSON.stringify(jwks)) as Prisma.InputJsonValue;
 
 type RegisterInput = z.infer<typeof registerPartnerInput>;
 type UpdateInput = Partial<RegisterInput>;
@@ -140,7 +165,8 @@ function checkCaCertificates(value: string | null | undefined, now: Date): strin
 
 /** Where the client keys are sealed; a process without it cannot register mTLS partners. */
 function vaultOf(ctx: IdentityContext): PartnerKeyVault {
-  if (!ctx.partnerKeys) throw appError('SERVICE_RESTRICTED', 'this process cannot keep partner client keys (no CA_DIR key-encryption key)');
+  if (!ctx.partnerKeys)
+    throw appError('SERVICE_RESTRICTED', 'this process cannot keep partner client keys (no CA_DIR key-encryption key)');
   return ctx.partnerKeys;
 }
 
@@ -156,10 +182,23 @@ const sealContext = (partnerId: string, credentialId: string) => `partner-client
  * key is sealed before it is written; any current credential is retired in
  * the same transaction.
  */
-async function issueClientCredential(ctx: IdentityContext, tx: Prisma.TransactionClient, partnerId: string, actorId: string, vault: PartnerKeyVault): Promise<PartnerClientCredential> {
-  const issued = ctx.ca.issueClientCertificate({ commonName: `renkei-exchange:${partnerId}`, organization: 'Renkei partner exchange', passphrase: randomBytes(18).toString('base64url') });
+async function issueClientCredential(
+  ctx: IdentityContext,
+  tx: Prisma.TransactionClient,
+  partnerId: string,
+  actorId: string,
+  vault: PartnerKeyVault,
+): Promise<PartnerClientCredential> {
+  const issued = ctx.ca.issueClientCertificate({
+    commonName: `renkei-exchange:${partnerId}`,
+    organization: 'Renkei partner exchange',
+    passphrase: randomBytes(18).toString('base64url'),
+  });
   const id = randomUUID();
-  await tx.partnerClientCredential.updateMany({ where: { partnerId, retiredAt: null }, data: { retiredAt: ctx.now() } });
+  await tx.partnerClientCredential.updateMany({
+    where: { partnerId, retiredAt: null },
+    data: { retiredAt: ctx.now() },
+  });
   const credential = await tx.partnerClientCredential.create({
     data: {
       id,
@@ -172,7 +211,13 @@ async function issueClientCredential(ctx: IdentityContext, tx: Prisma.Transactio
       createdBy: actorId,
     },
   });
-  await recordAudit(tx, ctx.principal, { action: 'partner.client-certificate.issue', outcome: 'SUCCESS', targetType: 'Partner', targetId: partnerId, details: { fingerprint: issued.fingerprint } });
+  await recordAudit(tx, ctx.principal, {
+    action: 'partner.client-certificate.issue',
+    outcome: 'SUCCESS',
+    targetType: 'Partner',
+    targetId: partnerId,
+    details: { fingerprint: issued.fingerprint },
+  });
   return credential;
 }
 
@@ -199,7 +244,12 @@ export async function registerPartner(ctx: IdentityContext, input: RegisterInput
         statusChangedAt: ctx.now(),
       },
     });
-    await recordAudit(tx, ctx.principal, { action: 'partner.register', outcome: 'SUCCESS', targetType: 'Partner', targetId: partner.id });
+    await recordAudit(tx, ctx.principal, {
+      action: 'partner.register',
+      outcome: 'SUCCESS',
+      targetType: 'Partner',
+      targetId: partner.id,
+    });
     if (vault) await issueClientCredential(ctx, tx, partner.id, actor.userId, vault);
     await announceDirectoryChange(tx, { partnerId: partner.id });
     return partner;
@@ -213,12 +263,20 @@ export async function updatePartner(ctx: IdentityContext, id: string, input: Upd
   await checkKeys(input.jwks);
   const caCertificates = checkCaCertificates(input.caCertificates, ctx.now());
   // Switching to mutual TLS needs our client certificate for this partner: issued now unless one is current.
-  const needsCredential = input.outboundAuth === 'MTLS' && (await ctx.db.partnerClientCredential.count({ where: { partnerId: id, retiredAt: null } })) === 0;
+  const needsCredential =
+    input.outboundAuth === 'MTLS' &&
+    (await ctx.db.partnerClientCredential.count({ where: { partnerId: id, retiredAt: null } })) === 0;
   const vault = needsCredential ? vaultOf(ctx) : undefined;
   const jwks = input.jwks === undefined ? (existing.jwks as unknown as { keys: JWK[] }) : (input.jwks ?? { keys: [] });
-  const fingerprints = input.certificateFingerprints === undefined ? existing.certificateFingerprints : (input.certificateFingerprints ?? []);
-  if (jwks.keys.length === 0 && fingerprints.length === 0) throw badUserInput('jwks: the partner would have no way to authenticate', 'jwks');
-  const changed = Object.keys(input).filter((k) => (input as Record<string, unknown>)[k] !== undefined).sort();
+  const fingerprints =
+    input.certificateFingerprints === undefined
+      ? existing.certificateFingerprints
+      : (input.certificateFingerprints ?? []);
+  if (jwks.keys.length === 0 && fingerprints.length === 0)
+    throw badUserInput('jwks: the partner would have no way to authenticate', 'jwks');
+  const changed = Object.keys(input)
+    .filter((k) => (input as Record<string, unknown>)[k] !== undefined)
+    .sort();
   if (changed.length === 0) throw appError('CONFLICT', 'nothing to change');
   return ctx.db.$transaction(async (tx) => {
     const partner = await tx.partner.update({
@@ -235,7 +293,13 @@ export async function updatePartner(ctx: IdentityContext, id: string, input: Upd
         certificateFingerprints: fingerprints,
       },
     });
-    await recordAudit(tx, ctx.principal, { action: 'partner.update', outcome: 'SUCCESS', targetType: 'Partner', targetId: id, details: { fields: changed.join(',') } });
+    await recordAudit(tx, ctx.principal, {
+      action: 'partner.update',
+      outcome: 'SUCCESS',
+      targetType: 'Partner',
+      targetId: id,
+      details: { fields: changed.join(',') },
+    });
     if (vault) await issueClientCredential(ctx, tx, id, actor.userId, vault);
     return partner;
   });
@@ -250,36 +314,60 @@ export async function renewPartnerClientCertificate(ctx: IdentityContext, id: st
   const actor = await authorize(ctx, 'partner.manage', { type: 'Partner', id });
   const existing = await ctx.db.partner.findUnique({ where: { id } });
   if (!existing) throw notFound('no such partner');
-  if (existing.outboundAuth !== 'MTLS') throw appError('CONFLICT', 'we call this partner with JWTs: set outboundAuth to MTLS first');
+  if (existing.outboundAuth !== 'MTLS')
+    throw appError('CONFLICT', 'we call this partner with JWTs: set outboundAuth to MTLS first');
   const vault = vaultOf(ctx);
   await ctx.db.$transaction((tx) => issueClientCredential(ctx, tx, id, actor.userId, vault));
   return existing;
 }
 
 /** The certificate (never the key) we present to this partner, if it is one we call with mutual TLS. */
-export function currentClientCertificate(db: Pick<IdentityDb, 'partnerClientCredential'>, partnerId: string): Promise<PartnerClientCredential | null> {
-  return db.partnerClientCredential.findFirst({ where: { partnerId, retiredAt: null }, orderBy: { createdAt: 'desc' } });
+export function currentClientCertificate(
+  db: Pick<IdentityDb, 'partnerClientCredential'>,
+  partnerId: string,
+): Promise<PartnerClientCredential | null> {
+  return db.partnerClientCredential.findFirst({
+    where: { partnerId, retiredAt: null },
+    orderBy: { createdAt: 'desc' },
+  });
 }
 
 /** identity's outbox event: a partner was suspended, so its pending inbound join requests end (adapters/jobs/inbound-join-partner-suspended.ts). */
 export const partnerSuspendedEvent = 'partner.suspended';
 
-async function setStatus(ctx: IdentityContext, id: string, status: 'ACTIVE' | 'SUSPENDED', reason: string): Promise<Partner> {
+async function setStatus(
+  ctx: IdentityContext,
+  id: string,
+  status: 'ACTIVE' | 'SUSPENDED',
+  reason: string,
+): Promise<Partner> {
   const actor = await authorize(ctx, 'partner.manage', { type: 'Partner', id });
   const existing = await ctx.db.partner.findUnique({ where: { id } });
   if (!existing) throw notFound('no such partner');
-  if (existing.status === status) throw appError('ILLEGAL_TRANSITION', `the partner is already ${status.toLowerCase()}`);
+  if (existing.status === status)
+    throw appError('ILLEGAL_TRANSITION', `the partner is already ${status.toLowerCase()}`);
   return ctx.db.$transaction(async (tx) => {
-    const partner = await tx.partner.update({ where: { id }, data: { status, statusReason: reason, statusChangedBy: actor.userId, statusChangedAt: ctx.now() } });
-    await recordAudit(tx, ctx.principal, { action: status === 'SUSPENDED' ? 'partner.suspend' : 'partner.reactivate', outcome: 'SUCCESS', targetType: 'Partner', targetId: id });
+    const partner = await tx.partner.update({
+      where: { id },
+      data: { status, statusReason: reason, statusChangedBy: actor.userId, statusChangedAt: ctx.now() },
+    });
+    await recordAudit(tx, ctx.principal, {
+      action: status === 'SUSPENDED' ? 'partner.suspend' : 'partner.reactivate',
+      outcome: 'SUCCESS',
+      targetType: 'Partner',
+      targetId: id,
+    });
     await announceDirectoryChange(tx, { partnerId: id });
-    if (status === 'SUSPENDED') await appendEvent(tx.identityOutboxEvent as unknown as OutboxDelegate, partnerSuspendedEvent, { partnerId: id });
+    if (status === 'SUSPENDED')
+      await appendEvent(tx.identityOutboxEvent as unknown as OutboxDelegate, partnerSuspendedEvent, { partnerId: id });
     return partner;
   });
 }
 
-export const suspendPartner = (ctx: IdentityContext, id: string, reason: string) => setStatus(ctx, id, 'SUSPENDED', reason);
-export const reactivatePartner = (ctx: IdentityContext, id: string, reason: string) => setStatus(ctx, id, 'ACTIVE', reason);
+export const suspendPartner = (ctx: IdentityContext, id: string, reason: string) =>
+  setStatus(ctx, id, 'SUSPENDED', reason);
+export const reactivatePartner = (ctx: IdentityContext, id: string, reason: string) =>
+  setStatus(ctx, id, 'ACTIVE', reason);
 
 export async function listPartners(ctx: IdentityContext): Promise<Partner[]> {
   await authorize(ctx, 'partner.manage', { type: 'Partner' });
@@ -312,16 +400,25 @@ const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{1
  * unknown, malformed id or SUSPENDED. Read fresh on every call (no cache), so a
  * suspension takes effect on the next request or job.
  */
-export async function findPartnerForExchange(db: Pick<IdentityDb, 'partner'>, partnerId: string): Promise<ExchangePartner | null> {
+export async function findPartnerForExchange(
+  db: Pick<IdentityDb, 'partner'>,
+  partnerId: string,
+): Promise<ExchangePartner | null> {
   if (!uuidPattern.test(partnerId)) return null;
   const partner = await db.partner.findUnique({ where: { id: partnerId } });
   return partner && partner.status === 'ACTIVE' ? exchangeView(partner) : null;
 }
 
 /** The ACTIVE partner that registered this client certificate (SHA-256, lowercase hex), else null. */
-export async function findPartnerByCertificate(db: Pick<IdentityDb, 'partner'>, fingerprint: string): Promise<ExchangePartner | null> {
+export async function findPartnerByCertificate(
+  db: Pick<IdentityDb, 'partner'>,
+  fingerprint: string,
+): Promise<ExchangePartner | null> {
   if (!/^[0-9a-f]{64}$/.test(fingerprint)) return null;
-  const partners = await db.partner.findMany({ where: { status: 'ACTIVE', certificateFingerprints: { has: fingerprint } }, take: 2 });
+  const partners = await db.partner.findMany({
+    where: { status: 'ACTIVE', certificateFingerprints: { has: fingerprint } },
+    take: 2,
+  });
   // A fingerprint registered for two partners identifies neither.
   return partners.length === 1 && partners[0] ? exchangeView(partners[0]) : null;
 }
@@ -365,7 +462,10 @@ export interface PartnerTransportDeps {
  * (the KEK in CA_DIR is not the one it was sealed with): an operator problem,
  * never a reason to call without the certificate.
  */
-export async function partnerTransport(deps: PartnerTransportDeps, partnerId: string): Promise<PartnerTransport | null> {
+export async function partnerTransport(
+  deps: PartnerTransportDeps,
+  partnerId: string,
+): Promise<PartnerTransport | null> {
   if (!uuidPattern.test(partnerId)) return null;
   const partner = await deps.db.partner.findUnique({ where: { id: partnerId } });
   if (!partner || partner.status !== 'ACTIVE') return null;
@@ -374,5 +474,13 @@ export async function partnerTransport(deps: PartnerTransportDeps, partnerId: st
   const credential = await currentClientCertificate(deps.db, partnerId);
   if (!credential) return transport;
   const keyPem = deps.partnerKeys.open(credential.sealedKey, sealContext(partnerId, credential.id));
-  return { ...transport, clientCertificate: { certPem: credential.certificatePem, keyPem, fingerprint: credential.fingerprint, notAfter: credential.notAfter } };
+  return {
+    ...transport,
+    clientCertificate: {
+      certPem: credential.certificatePem,
+      keyPem,
+      fingerprint: credential.fingerprint,
+      notAfter: credential.notAfter,
+    },
+  };
 }

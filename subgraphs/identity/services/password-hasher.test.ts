@@ -5,7 +5,13 @@ describe('password hasher', () => {
   it('hashes with argon2id at the OWASP parameters and a fresh salt', async () => {
     const first = await hashPassword('correct horse battery staple');
     expect(first).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
-    expect(parseOptions(first)).toMatchObject({ memoryCost: 19456, timeCost: 2, parallelism: 1, outputLen: 32, saltLen: 16 });
+    expect(parseOptions(first)).toMatchObject({
+      memoryCost: 19456,
+      timeCost: 2,
+      parallelism: 1,
+      outputLen: 32,
+      saltLen: 16,
+    });
     expect(first).not.toContain('correct horse');
     expect(await hashPassword('correct horse battery staple')).not.toBe(first);
   });
@@ -23,7 +29,12 @@ describe('password hasher', () => {
   });
 
   it('answers false, not an error, for a malformed hash', async () => {
-    for (const malformed of ['', 'not a hash', '$argon2id$v=19$m=19456,t=2,p=1$abc$def', '$2b$10$abcdefghijklmnopqrstuv']) {
+    for (const malformed of [
+      '',
+      'not a hash',
+      '$argon2id$v=19$m=19456,t=2,p=1$abc$def',
+      '$2b$10$abcdefghijklmnopqrstuv',
+    ]) {
       await expect(verifyPassword(malformed, 'anything')).resolves.toBe(false);
     }
   });

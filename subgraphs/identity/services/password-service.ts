@@ -9,7 +9,12 @@ import { randomUUID } from 'node:crypto';
 import type { User } from '../../../generated/prisma/client';
 import { appError, notFound } from '../../../lib/graphql-errors';
 import type { IdentityContext } from '../context';
-import { isCommonPassword, passwordProblemMessages, passwordProblems, previousPasswordsToKeep } from '../domain/password-policy';
+import {
+  isCommonPassword,
+  passwordProblemMessages,
+  passwordProblems,
+  previousPasswordsToKeep,
+} from '../domain/password-policy';
 import { authorize, forbid, requireUser } from './access-guard';
 import { newInitialPassword } from '../domain/account-credentials';
 import { onlySystemAdminMayGrant } from '../domain/application-forms';
@@ -18,24 +23,51 @@ import { recordAudit } from './audit-service';
 import { hashPassword, verifyPassword } from './password-hasher';
 import { clearPasswordAttempts, reservePasswordAttempt } from './lockout-service';
 
-export async function changePassword(ctx: IdentityContext, currentPassword: string, newPassword: string): Promise<boolean> {
+export async function changePassword(
+  ctx: IdentityContext,
+  currentPassword: string,
+  newPassword: string,
+): Promise<boolean> {
   const principal = requireUser(ctx, { allowPendingPasswordChange: true });
-  const user = await ctx.db.user.findUniqueOrThrow({ where: { id: principal.userId }, include: { passwordHistory: { orderBy: { createdAt: 'desc' } } } });
+  const user = await ctx.db.user.findUniqueOrThrow({
+    where: { id: principal.userId },
+    include: { passwordHistory: { orderBy: { createdAt: 'desc' } } },
+  });
   const refuse = async (reason: string, error: ReturnType<typeof appError>): Promise<never> => {
-    await recordAudit(ctx.db, principal, { action: 'password.change', outcome: 'FAILURE', targetType: 'User', targetId: user.id, details: { reason } });
+    await recordAudit(ctx.db, principal, {
+      action: 'password.change',
+      outcome: 'FAILURE',
+      targetType: 'User',
+      targetId: user.id,
+      details: { reason },
+    });
     throw error;
   };
   const reservation = await reservePasswordAttempt(ctx.db, user.id, ctx.now(), ctx.settings.lockoutRules);
   if (reservation.kind !== 'reserved') {
-    return refuse(reservation.kind, appError('BAD_USER_INPUT', 'too many wrong passwords: the account is locked for now', { field: 'currentPassword', reason: 'ACCOUNT_LOCKED' }));
+    return refuse(
+      reservation.kind,
+      appError('BAD_USER_INPUT', 'too many wrong passwords: the account is locked for now', {
+        field: 'currentPassword',
+        reason: 'ACCOUNT_LOCKED',
+      }),
+    );
   }
   if (!(await verifyPassword(user.passwordHash, currentPassword))) {
     const locked = reservation.state.lockedUntil !== null;
-    return refuse(locked ? 'wrong-current-password-now-locked' : 'wrong-current-password', appError('BAD_USER_INPUT', 'the current password is not correct', { field: 'currentPassword' }));
+    return refuse(
+      locked ? 'wrong-current-password-now-locked' : 'wrong-current-password',
+      appError('BAD_USER_INPUT', 'the current password is not correct', { field: 'currentPassword' }),
+    );
   }
   await clearPasswordAttempts(ctx.db, user.id);
   const policy = ctx.settings.passwordPolicy;
-  const problems = passwordProblems(newPassword, { accountId: user.accountId, displayName: user.name, policy, isCommon: isCommonPassword });
+  const problems = passwordProblems(newPassword, {
+    accountId: user.accountId,
+    displayName: user.name,
+    policy,
+    isCommon: isCommonPassword,
+  });
   const keep = previousPasswordsToKeep(policy);
   const recent = [user.passwordHash, ...user.passwordHistory.slice(0, keep).map((h) => h.hash)];
   for (const hash of recent) {
@@ -49,12 +81,25 @@ export async function changePassword(ctx: IdentityContext, currentPassword: stri
   const now = ctx.now();
   const newHash = await hashPassword(newPassword);
   await ctx.db.$transaction(async (tx) => {
-    await tx.passwordHistory.create({ data: { id: randomUUID(), userId: user.id, hash: user.passwordHash, createdAt: now } });
+    await tx.passwordHistory.create({
+      data: { id: randomUUID(), userId: user.id, hash: user.passwordHash, createdAt: now },
+    });
     const stale = user.passwordHistory.slice(keep - 1).map((h) => h.id);
     if (stale.length > 0) await tx.passwordHistory.deleteMany({ where: { id: { in: stale } } });
-    await tx.user.update({ where: { id: user.id }, data: { passwordHash: newHash, passwordChangedAt: now, mustChangePassword: false } });
-    await tx.session.updateMany({ where: { userId: user.id, endedAt: null, id: { not: principal.sessionId } }, data: { endedAt: now, endReason: 'password-changed' } });
-    await recordAudit(tx, principal, { action: 'password.change', outcome: 'SUCCESS', targetType: 'User', targetId: user.id });
+    await tx.user.update({
+      where: { id: user.id },
+      data: { passwordHash: newHash, passwordChangedAt: now, mustChangePassword: false },
+    });
+    await tx.session.updateMany({
+      where: { userId: user.id, endedAt: null, id: { not: principal.sessionId } },
+      data: { endedAt: now, endReason: 'password-changed' },
+    });
+    await recordAudit(tx, principal, {
+      action: 'password.change',
+      outcome: 'SUCCESS',
+      targetType: 'User',
+      targetId: user.id,
+    });
   });
   return true;
 }
@@ -64,24 +109,47 @@ export async function changePassword(ctx: IdentityContext, currentPassword: stri
  * admin managers' power (Art. 13, 17), so they reset on the facility
  * manager's request; only the system admin resets a manager's password.
  */
-export async function resetPassword(ctx: IdentityContext, userId: string, reason: string): Promise<{ user: User; initialPassword: string }> {
+export async function resetPassword(
+  ctx: IdentityContext,
+  userId: string,
+  reason: string,
+): Promise<{ user: User; initialPassword: string }> {
   const actor = await authorize(ctx, 'user.decide', { type: 'User', id: userId });
   const user = await ctx.db.user.findUnique({ where: { id: userId } });
   if (!user) throw notFound('no such user');
-  if (actor.role !== 'SYSTEM_ADMIN' && onlySystemAdminMayGrant(user.role)) await forbid(ctx, 'password.reset.manager', 'User', userId);
-  if (user.status === 'DELETED' || user.status === 'RETIRED') throw appError('ILLEGAL_TRANSITION', `the account is ${user.status.toLowerCase()}`);
+  if (actor.role !== 'SYSTEM_ADMIN' && onlySystemAdminMayGrant(user.role))
+    await forbid(ctx, 'password.reset.manager', 'User', userId);
+  if (user.status === 'DELETED' || user.status === 'RETIRED')
+    throw appError('ILLEGAL_TRANSITION', `the account is ${user.status.toLowerCase()}`);
   if (user.id === actor.userId) throw appError('CONFLICT', 'change your own password with changePassword');
-  const initialPassword = newInitialPassword({ accountId: user.accountId, displayName: user.name, policy: ctx.settings.passwordPolicy, isCommon: isCommonPassword });
+  const initialPassword = newInitialPassword({
+    accountId: user.accountId,
+    displayName: user.name,
+    policy: ctx.settings.passwordPolicy,
+    isCommon: isCommonPassword,
+  });
   const hash = await hashPassword(initialPassword);
   const now = ctx.now();
   const updated = await ctx.db.$transaction(async (tx) => {
     await tx.passwordHistory.create({ data: { id: randomUUID(), userId, hash: user.passwordHash, createdAt: now } });
     const changed = await tx.user.update({
       where: { id: userId },
-      data: { passwordHash: hash, passwordChangedAt: now, mustChangePassword: true, failedSignIns: 0, lockedUntil: null },
+      data: {
+        passwordHash: hash,
+        passwordChangedAt: now,
+        mustChangePassword: true,
+        failedSignIns: 0,
+        lockedUntil: null,
+      },
     });
     await endAllSessions(tx, ctx.principal, user, 'password-reset', now);
-    await recordAudit(tx, ctx.principal, { action: 'password.reset', outcome: 'SUCCESS', targetType: 'User', targetId: userId, details: { reason } });
+    await recordAudit(tx, ctx.principal, {
+      action: 'password.reset',
+      outcome: 'SUCCESS',
+      targetType: 'User',
+      targetId: userId,
+      details: { reason },
+    });
     return changed;
   });
   return { user: updated, initialPassword };

@@ -26,10 +26,17 @@ export interface SignInResult {
 type CertificateRecord = Awaited<ReturnType<IdentityDependencies['db']['clientCertificate']['findUnique']>>;
 
 function findCertificate(deps: IdentityDependencies, certificate: string | null): Promise<CertificateRecord> {
-  return certificate === null ? Promise.resolve(null) : deps.db.clientCertificate.findUnique({ where: { fingerprint: certificate } });
+  return certificate === null
+    ? Promise.resolve(null)
+    : deps.db.clientCertificate.findUnique({ where: { fingerprint: certificate } });
 }
 
-async function certificateProblem(deps: IdentityDependencies, certificate: string | null, facilityId: string, found?: CertificateRecord): Promise<string | null> {
+async function certificateProblem(
+  deps: IdentityDependencies,
+  certificate: string | null,
+  facilityId: string,
+  found?: CertificateRecord,
+): Promise<string | null> {
   if (certificate === null) return deps.settings.clientCertificateRequired ? 'no-certificate' : null;
   const record = found !== undefined ? found : await findCertificate(deps, certificate);
   if (!record) return 'unknown-certificate';
@@ -50,7 +57,14 @@ export async function signIn(ctx: IdentityContext, accountIdInput: string, passw
   const accountId = normalizeAccountId(accountIdInput);
   const user = await ctx.db.user.findUnique({ where: { accountId }, include: { facility: true } });
   const fail = async (reason: string, actorId?: string): Promise<never> => {
-    await recordAudit(ctx.db, principal, { action: 'session.signIn', outcome: 'FAILURE', actorId, targetType: 'User', targetId: actorId ?? null, details: { reason } });
+    await recordAudit(ctx.db, principal, {
+      action: 'session.signIn',
+      outcome: 'FAILURE',
+      actorId,
+      targetType: 'User',
+      targetId: actorId ?? null,
+      details: { reason },
+    });
     refuse();
   };
   if (!user) {
@@ -76,7 +90,10 @@ export async function signIn(ctx: IdentityContext, accountIdInput: string, passw
     });
     if (written.count === 1) reserved = next;
     else {
-      const fresh = await ctx.db.user.findUniqueOrThrow({ where: { id: user.id }, select: { failedSignIns: true, lockedUntil: true } });
+      const fresh = await ctx.db.user.findUniqueOrThrow({
+        where: { id: user.id },
+        select: { failedSignIns: true, lockedUntil: true },
+      });
       state = { failedCount: fresh.failedSignIns, lockedUntil: fresh.lockedUntil };
     }
   }
@@ -93,17 +110,37 @@ export async function signIn(ctx: IdentityContext, accountIdInput: string, passw
   if (problem) return fail(problem, user.id);
 
   const token = newSessionToken();
-  const mustChangePassword = user.mustChangePassword || isPasswordExpired(user.passwordChangedAt, now, ctx.settings.passwordPolicy);
+  const mustChangePassword =
+    user.mustChangePassword || isPasswordExpired(user.passwordChangedAt, now, ctx.settings.passwordPolicy);
   const session = await ctx.db.$transaction(async (tx) => {
     const cleared = afterSuccessfulSignIn();
     await tx.user.update({
       where: { id: user.id },
-      data: { failedSignIns: cleared.failedCount, lockedUntil: cleared.lockedUntil, lastActiveAt: now, mustChangePassword },
+      data: {
+        failedSignIns: cleared.failedCount,
+        lockedUntil: cleared.lockedUntil,
+        lastActiveAt: now,
+        mustChangePassword,
+      },
     });
     const created = await tx.session.create({
-      data: { id: randomUUID(), tokenHash: hashSessionToken(token), userId: user.id, certificate: principal.certificate, address: principal.address, createdAt: now, lastSeenAt: now },
+      data: {
+        id: randomUUID(),
+        tokenHash: hashSessionToken(token),
+        userId: user.id,
+        certificate: principal.certificate,
+        address: principal.address,
+        createdAt: now,
+        lastSeenAt: now,
+      },
     });
-    await recordAudit(tx, principal, { action: 'session.signIn', outcome: 'SUCCESS', actorId: user.id, targetType: 'Session', targetId: created.id });
+    await recordAudit(tx, principal, {
+      action: 'session.signIn',
+      outcome: 'SUCCESS',
+      actorId: user.id,
+      targetType: 'Session',
+      targetId: created.id,
+    });
     return created;
   });
   return { token, expiresAt: sessionExpiresAt(session, ctx.settings.sessionRules), mustChangePassword };
@@ -116,10 +153,18 @@ export type SessionResolution = { ok: true; principal: UserPrincipal; expiresAt:
  * Suspension, retirement, a stopped facility, a revoked certificate or an
  * ended session take effect here, on the very next request.
  */
-export async function resolveSession(deps: IdentityDependencies, token: string, certificate: string | null, address: string | null): Promise<SessionResolution> {
+export async function resolveSession(
+  deps: IdentityDependencies,
+  token: string,
+  certificate: string | null,
+  address: string | null,
+): Promise<SessionResolution> {
   const now = deps.now();
   // Every request comes through here: the certificate is looked up alongside the session, not after it.
-  const [session, certificateRecord] = await Promise.all([findSessionForRequest(deps.db, hashSessionToken(token)), findCertificate(deps, certificate)]);
+  const [session, certificateRecord] = await Promise.all([
+    findSessionForRequest(deps.db, hashSessionToken(token)),
+    findCertificate(deps, certificate),
+  ]);
   if (!session) return { ok: false, reason: 'unknown-session' };
   const state = sessionState(session, now, deps.settings.sessionRules);
   if (state !== 'active') {
@@ -129,7 +174,11 @@ export async function resolveSession(deps: IdentityDependencies, token: string, 
   if (session.certificate !== certificate) return { ok: false, reason: 'certificate-mismatch' };
   const { user } = session;
   const problem =
-    user.status !== 'ACTIVE' ? `account-${user.status.toLowerCase()}` : user.facility.status !== 'ACTIVE' ? 'facility-stopped' : await certificateProblem(deps, certificate, user.facilityId, certificateRecord);
+    user.status !== 'ACTIVE'
+      ? `account-${user.status.toLowerCase()}`
+      : user.facility.status !== 'ACTIVE'
+        ? 'facility-stopped'
+        : await certificateProblem(deps, certificate, user.facilityId, certificateRecord);
   if (problem) {
     await endSession(deps.db, session, problem, now);
     return { ok: false, reason: problem };
@@ -165,7 +214,15 @@ interface SessionForRequest {
   createdAt: Date;
   lastSeenAt: Date;
   endedAt: Date | null;
-  user: { id: string; status: string; facilityId: string; role: Role; orgUnitId: string | null; mustChangePassword: boolean; facility: { status: string } };
+  user: {
+    id: string;
+    status: string;
+    facilityId: string;
+    role: Role;
+    orgUnitId: string | null;
+    mustChangePassword: boolean;
+    facility: { status: string };
+  };
 }
 
 /**
@@ -174,9 +231,25 @@ interface SessionForRequest {
  * (measured with npm run bench: the session check is most of the gateway's
  * added latency).
  */
-async function findSessionForRequest(db: IdentityDependencies['db'], tokenHash: string): Promise<SessionForRequest | null> {
+async function findSessionForRequest(
+  db: IdentityDependencies['db'],
+  tokenHash: string,
+): Promise<SessionForRequest | null> {
   const rows = await db.$queryRaw<
-    Array<{ id: string; user_id: string; certificate: string | null; created_at: Date; last_seen_at: Date; ended_at: Date | null; user_status: string; facility_id: string; role: Role; org_unit_id: string | null; must_change_password: boolean; facility_status: string }>
+    Array<{
+      id: string;
+      user_id: string;
+      certificate: string | null;
+      created_at: Date;
+      last_seen_at: Date;
+      ended_at: Date | null;
+      user_status: string;
+      facility_id: string;
+      role: Role;
+      org_unit_id: string | null;
+      must_change_password: boolean;
+      facility_status: string;
+    }>
   >`
     SELECT s.id::text, s.user_id::text, s.certificate, s.created_at, s.last_seen_at, s.ended_at,
            u.status::text AS user_status, u.facility_id::text, u.role::text AS role, u.org_unit_id::text, u.must_change_password,
@@ -194,16 +267,39 @@ async function findSessionForRequest(db: IdentityDependencies['db'], tokenHash: 
     createdAt: row.created_at,
     lastSeenAt: row.last_seen_at,
     endedAt: row.ended_at,
-    user: { id: row.user_id, status: row.user_status, facilityId: row.facility_id, role: row.role, orgUnitId: row.org_unit_id, mustChangePassword: row.must_change_password, facility: { status: row.facility_status } },
+    user: {
+      id: row.user_id,
+      status: row.user_status,
+      facilityId: row.facility_id,
+      role: row.role,
+      orgUnitId: row.org_unit_id,
+      mustChangePassword: row.must_change_password,
+      facility: { status: row.facility_status },
+    },
   };
 }
 
-async function endSession(db: IdentityDependencies['db'], session: Pick<Session, 'id' | 'userId'>, reason: string, now: Date): Promise<void> {
+async function endSession(
+  db: IdentityDependencies['db'],
+  session: Pick<Session, 'id' | 'userId'>,
+  reason: string,
+  now: Date,
+): Promise<void> {
   await db.$transaction(async (tx) => {
-    const ended = await tx.session.updateMany({ where: { id: session.id, endedAt: null }, data: { endedAt: now, endReason: reason } });
+    const ended = await tx.session.updateMany({
+      where: { id: session.id, endedAt: null },
+      data: { endedAt: now, endReason: reason },
+    });
     if (ended.count > 0) {
       const system: Principal = { kind: 'service', service: 'gateway' };
-      await recordAudit(tx, system, { action: 'session.end', outcome: 'SUCCESS', actorId: session.userId, targetType: 'Session', targetId: session.id, details: { reason } });
+      await recordAudit(tx, system, {
+        action: 'session.end',
+        outcome: 'SUCCESS',
+        actorId: session.userId,
+        targetType: 'Session',
+        targetId: session.id,
+        details: { reason },
+      });
     }
   });
 }
@@ -213,8 +309,16 @@ export async function signOut(ctx: IdentityContext): Promise<boolean> {
   if (principal.kind !== 'user') throw appError('UNAUTHENTICATED', 'not signed in');
   const now = ctx.now();
   await ctx.db.$transaction(async (tx) => {
-    await tx.session.updateMany({ where: { id: principal.sessionId, endedAt: null }, data: { endedAt: now, endReason: 'signed-out' } });
-    await recordAudit(tx, principal, { action: 'session.signOut', outcome: 'SUCCESS', targetType: 'Session', targetId: principal.sessionId });
+    await tx.session.updateMany({
+      where: { id: principal.sessionId, endedAt: null },
+      data: { endedAt: now, endReason: 'signed-out' },
+    });
+    await recordAudit(tx, principal, {
+      action: 'session.signOut',
+      outcome: 'SUCCESS',
+      targetType: 'Session',
+      targetId: principal.sessionId,
+    });
   });
   return true;
 }
@@ -222,10 +326,25 @@ export async function signOut(ctx: IdentityContext): Promise<boolean> {
 type SessionWriter = Pick<IdentityDependencies['db'], 'session' | 'auditEvent'>;
 
 /** Ends every live session of a user at once (suspension, retirement, password reset, ...). */
-export async function endAllSessions(tx: SessionWriter, principal: Principal, user: Pick<User, 'id'>, reason: string, now: Date): Promise<number> {
-  const ended = await tx.session.updateMany({ where: { userId: user.id, endedAt: null }, data: { endedAt: now, endReason: reason } });
+export async function endAllSessions(
+  tx: SessionWriter,
+  principal: Principal,
+  user: Pick<User, 'id'>,
+  reason: string,
+  now: Date,
+): Promise<number> {
+  const ended = await tx.session.updateMany({
+    where: { userId: user.id, endedAt: null },
+    data: { endedAt: now, endReason: reason },
+  });
   if (ended.count > 0) {
-    await recordAudit(tx, principal, { action: 'session.endAll', outcome: 'SUCCESS', targetType: 'User', targetId: user.id, details: { reason, sessions: ended.count } });
+    await recordAudit(tx, principal, {
+      action: 'session.endAll',
+      outcome: 'SUCCESS',
+      targetType: 'User',
+      targetId: user.id,
+      details: { reason, sessions: ended.count },
+    });
   }
   return ended.count;
 }

@@ -36,7 +36,10 @@ import { addCareRelationships } from '../../../lib/access/care-relationship-view
 const subjectLockClass = 0x5375_626a; // "Subj"
 
 const kanaName = text(100).refine(isKanaName, 'must be written in hiragana or katakana');
-const birthDate = calendarDate.refine((d) => isPlausibleBirthDate(d, new Date()), 'must be a past date after 1900-01-01');
+const birthDate = calendarDate.refine(
+  (d) => isPlausibleBirthDate(d, new Date()),
+  'must be a past date after 1900-01-01',
+);
 
 const identifier = z.object({ system: text(100), value: text(100) });
 
@@ -61,11 +64,18 @@ export const registerSubjectInput = z.object({
 export const findSubjectsArgs = z.object({ nameKana: kanaName, birthDate });
 
 /** Subjects with this match key, including rows from before name_key existed. */
-function subjectsWithKey(db: Pick<IdentityContext['db'], 'subject'>, nameKana: string, isoBirthDate: string): Promise<Subject[]> {
+function subjectsWithKey(
+  db: Pick<IdentityContext['db'], 'subject'>,
+  nameKana: string,
+  isoBirthDate: string,
+): Promise<Subject[]> {
   const key = subjectMatchKey(nameKana, isoBirthDate);
   return db.subject
     .findMany({
-      where: { birthDate: new Date(`${isoBirthDate}T00:00:00Z`), OR: [{ nameKey: normalizeKanaName(nameKana) }, { nameKey: null }] },
+      where: {
+        birthDate: new Date(`${isoBirthDate}T00:00:00Z`),
+        OR: [{ nameKey: normalizeKanaName(nameKana) }, { nameKey: null }],
+      },
       orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
     })
     .then((rows) => rows.filter((row) => matchesSubjectKey(row, key)));
@@ -73,7 +83,10 @@ function subjectsWithKey(db: Pick<IdentityContext['db'], 'subject'>, nameKana: s
 
 class DuplicateSubject extends Error {}
 
-export async function registerSubject(ctx: IdentityContext, input: z.infer<typeof registerSubjectInput>): Promise<Subject> {
+export async function registerSubject(
+  ctx: IdentityContext,
+  input: z.infer<typeof registerSubjectInput>,
+): Promise<Subject> {
   if (!maySeeSubjects(ctx)) await forbid(ctx, 'subject.register', 'Subject');
   const registrant = requireUser(ctx);
   const key = subjectMatchKey(input.nameKana, input.birthDate);
@@ -96,20 +109,44 @@ export async function registerSubject(ctx: IdentityContext, input: z.infer<typeo
           registeredFacilityId: registrant.facilityId,
         },
       });
-      await recordAudit(tx, ctx.principal, { action: 'subject.register', outcome: 'SUCCESS', targetType: 'Subject', targetId: subject.id });
+      await recordAudit(tx, ctx.principal, {
+        action: 'subject.register',
+        outcome: 'SUCCESS',
+        targetType: 'Subject',
+        targetId: subject.id,
+      });
       await announceDirectoryChange(tx, { subjectId: subject.id });
       await announceCareChange(tx, subject.id);
       // The registrant reads what it has just registered; the job brings the other copies along within a second.
       const registration = { userId: registrant.userId, facilityId: registrant.facilityId, at: subject.createdAt };
-      await addCareRelationships(tx, 'identity', careRelationships({ subjectId: subject.id, registration, rooms: [], applications: [], existenceChecks: [], consentSteps: [] }));
+      await addCareRelationships(
+        tx,
+        'identity',
+        careRelationships({
+          subjectId: subject.id,
+          registration,
+          rooms: [],
+          applications: [],
+          existenceChecks: [],
+          consentSteps: [],
+        }),
+      );
       return subject;
     });
   } catch (error) {
     if (!(error instanceof DuplicateSubject)) throw error;
-    await recordAudit(ctx.db, ctx.principal, { action: 'subject.register', outcome: 'FAILURE', targetType: 'Subject', details: { reason: 'DUPLICATE_SUBJECT' } });
+    await recordAudit(ctx.db, ctx.principal, {
+      action: 'subject.register',
+      outcome: 'FAILURE',
+      targetType: 'Subject',
+      details: { reason: 'DUPLICATE_SUBJECT' },
+    });
     // Preventing a second record of one person outweighs hiding that the name and birth date are registered;
     // the existence check (Art. 18) is how the registrant's facility comes to be related to that record.
-    throw appError('CONFLICT', 'a subject with the same kana name and birth date is already registered; ask whether a room exists (askRoomExists) to be related to it');
+    throw appError(
+      'CONFLICT',
+      'a subject with the same kana name and birth date is already registered; ask whether a room exists (askRoomExists) to be related to it',
+    );
   }
 }
 
@@ -125,9 +162,20 @@ export async function findSubjects(ctx: IdentityContext, args: z.infer<typeof fi
   const related = await Promise.all(matches.map((subject) => ctx.careOf.load(subject.id)));
   const subjects = matches.filter((_, i) => related[i]);
   await ctx.db.$transaction(async (tx) => {
-    await recordAudit(tx, ctx.principal, { action: 'subject.find', outcome: 'SUCCESS', targetType: 'Subject', details: { matches: subjects.length } });
+    await recordAudit(tx, ctx.principal, {
+      action: 'subject.find',
+      outcome: 'SUCCESS',
+      targetType: 'Subject',
+      details: { matches: subjects.length },
+    });
     for (const subject of subjects) {
-      await recordAudit(tx, ctx.principal, { action: 'subject.read', outcome: 'SUCCESS', targetType: 'Subject', targetId: subject.id, details: { via: 'findSubjects' } });
+      await recordAudit(tx, ctx.principal, {
+        action: 'subject.read',
+        outcome: 'SUCCESS',
+        targetType: 'Subject',
+        targetId: subject.id,
+        details: { via: 'findSubjects' },
+      });
     }
   });
   return subjects;

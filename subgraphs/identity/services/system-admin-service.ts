@@ -16,7 +16,10 @@ import { announceDirectoryChange } from './outbox';
 export const restrictionInput = z
   .object({
     scope: z.enum(['WHOLE_SYSTEM', 'READ_ONLY', 'OPERATIONS']),
-    operations: z.array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,99}$/, 'must be GraphQL root field names')).max(50).default([]),
+    operations: z
+      .array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,99}$/, 'must be GraphQL root field names'))
+      .max(50)
+      .default([]),
     message: text(500),
   })
   .strict()
@@ -29,14 +32,25 @@ export function currentRestriction(db: IdentityDependencies['db']): Promise<Syst
   return db.systemRestriction.findFirst({ where: { endedAt: null }, orderBy: { startedAt: 'desc' } });
 }
 
-export async function restrictSystem(ctx: IdentityContext, input: z.infer<typeof restrictionInput>): Promise<SystemRestriction> {
+export async function restrictSystem(
+  ctx: IdentityContext,
+  input: z.infer<typeof restrictionInput>,
+): Promise<SystemRestriction> {
   const actor = await authorize(ctx, 'system.restrict', { type: 'System' });
   const now = ctx.now();
   return ctx.db.$transaction(async (tx) => {
     // One restriction at a time: a new one replaces the current one.
     await tx.systemRestriction.updateMany({ where: { endedAt: null }, data: { endedAt: now, endedBy: actor.userId } });
-    const created = await tx.systemRestriction.create({ data: { id: randomUUID(), ...input, startedBy: actor.userId, startedAt: now } });
-    await recordAudit(tx, ctx.principal, { action: 'system.restrict', outcome: 'SUCCESS', targetType: 'SystemRestriction', targetId: created.id, details: { scope: input.scope } });
+    const created = await tx.systemRestriction.create({
+      data: { id: randomUUID(), ...input, startedBy: actor.userId, startedAt: now },
+    });
+    await recordAudit(tx, ctx.principal, {
+      action: 'system.restrict',
+      outcome: 'SUCCESS',
+      targetType: 'SystemRestriction',
+      targetId: created.id,
+      details: { scope: input.scope },
+    });
     return created;
   });
 }
@@ -44,22 +58,41 @@ export async function restrictSystem(ctx: IdentityContext, input: z.infer<typeof
 export async function liftRestriction(ctx: IdentityContext): Promise<boolean> {
   const actor = await authorize(ctx, 'system.restrict', { type: 'System' });
   return ctx.db.$transaction(async (tx) => {
-    const lifted = await tx.systemRestriction.updateMany({ where: { endedAt: null }, data: { endedAt: ctx.now(), endedBy: actor.userId } });
-    await recordAudit(tx, ctx.principal, { action: 'system.liftRestriction', outcome: 'SUCCESS', targetType: 'System', details: { lifted: lifted.count } });
+    const lifted = await tx.systemRestriction.updateMany({
+      where: { endedAt: null },
+      data: { endedAt: ctx.now(), endedBy: actor.userId },
+    });
+    await recordAudit(tx, ctx.principal, {
+      action: 'system.liftRestriction',
+      outcome: 'SUCCESS',
+      targetType: 'System',
+      details: { lifted: lifted.count },
+    });
     return lifted.count > 0;
   });
 }
 
-async function setStatus(ctx: IdentityContext, userId: string, status: 'SUSPENDED' | 'DELETED' | 'ACTIVE', reason: string, action: string): Promise<User> {
+async function setStatus(
+  ctx: IdentityContext,
+  userId: string,
+  status: 'SUSPENDED' | 'DELETED' | 'ACTIVE',
+  reason: string,
+  action: string,
+): Promise<User> {
   const existing = await ctx.db.user.findUnique({ where: { id: userId } });
   if (!existing) throw notFound('no such user');
   if (existing.status === 'DELETED') throw appError('ILLEGAL_TRANSITION', 'the account ID has been deleted');
-  if (existing.status === status) throw appError('ILLEGAL_TRANSITION', `the account is already ${status.toLowerCase()}`);
-  if (existing.id === (ctx.principal as { userId?: string }).userId) throw appError('CONFLICT', 'you cannot change your own account status');
+  if (existing.status === status)
+    throw appError('ILLEGAL_TRANSITION', `the account is already ${status.toLowerCase()}`);
+  if (existing.id === (ctx.principal as { userId?: string }).userId)
+    throw appError('CONFLICT', 'you cannot change your own account status');
   return ctx.db.$transaction(async (tx) => {
     // Reinstating counts as activity: otherwise an account that was disabled as unused
     // (or suspended for months) is disabled again by the next Art. 23-2 run.
-    const user = await tx.user.update({ where: { id: userId }, data: { status, statusReason: reason, ...(status === 'ACTIVE' ? { lastActiveAt: ctx.now() } : {}) } });
+    const user = await tx.user.update({
+      where: { id: userId },
+      data: { status, statusReason: reason, ...(status === 'ACTIVE' ? { lastActiveAt: ctx.now() } : {}) },
+    });
     if (status !== 'ACTIVE') await endAllSessions(tx, ctx.principal, user, action, ctx.now());
     await announceDirectoryChange(tx, { userId });
     await recordAudit(tx, ctx.principal, { action, outcome: 'SUCCESS', targetType: 'User', targetId: userId });
@@ -92,20 +125,34 @@ export async function deleteAccount(ctx: IdentityContext, userId: string, reason
  * Art. 23-2: disables accounts unused for `inactivityDays` (never used:
  * counted from issuance) and ends their sessions. Run by a repeatable job.
  */
-export async function disableInactiveAccounts(deps: Pick<IdentityDependencies, 'db' | 'settings' | 'now'>): Promise<number> {
+export async function disableInactiveAccounts(
+  deps: Pick<IdentityDependencies, 'db' | 'settings' | 'now'>,
+): Promise<number> {
   const cutoff = new Date(deps.now().getTime() - deps.settings.inactivityDays * 24 * 3600 * 1000);
   const stale = await deps.db.user.findMany({
-    where: { status: 'ACTIVE', OR: [{ lastActiveAt: { lt: cutoff } }, { lastActiveAt: null, createdAt: { lt: cutoff } }] },
+    where: {
+      status: 'ACTIVE',
+      OR: [{ lastActiveAt: { lt: cutoff } }, { lastActiveAt: null, createdAt: { lt: cutoff } }],
+    },
     select: { id: true },
   });
   const system: Principal = { kind: 'service', service: 'gateway' };
   for (const user of stale) {
     await deps.db.$transaction(async (tx) => {
-      const changed = await tx.user.updateMany({ where: { id: user.id, status: 'ACTIVE' }, data: { status: 'DISABLED_INACTIVE', statusReason: `unused for ${deps.settings.inactivityDays} days` } });
+      const changed = await tx.user.updateMany({
+        where: { id: user.id, status: 'ACTIVE' },
+        data: { status: 'DISABLED_INACTIVE', statusReason: `unused for ${deps.settings.inactivityDays} days` },
+      });
       if (changed.count === 0) return;
       await endAllSessions(tx, system, user, 'disabled-inactive', deps.now());
       await announceDirectoryChange(tx, { userId: user.id });
-      await recordAudit(tx, system, { action: 'account.disableInactive', outcome: 'SUCCESS', targetType: 'User', targetId: user.id, details: { days: deps.settings.inactivityDays } });
+      await recordAudit(tx, system, {
+        action: 'account.disableInactive',
+        outcome: 'SUCCESS',
+        targetType: 'User',
+        targetId: user.id,
+        details: { days: deps.settings.inactivityDays },
+      });
     });
   }
   return stale.length;

@@ -16,8 +16,18 @@ import {
 } from './existence-check-rules';
 
 const facilityId = randomUUID();
-const makeCaller = (role: Role, overrides: Partial<Caller> = {}): Caller => ({ role, userId: randomUUID(), facilityId: randomUUID(), ...overrides });
-const makeCheck = (overrides: Partial<CheckFacts> = {}): CheckFacts => ({ status: 'AT_FACILITY_MANAGER', requestedBy: randomUUID(), facilityId, ...overrides });
+const makeCaller = (role: Role, overrides: Partial<Caller> = {}): Caller => ({
+  role,
+  userId: randomUUID(),
+  facilityId: randomUUID(),
+  ...overrides,
+});
+const makeCheck = (overrides: Partial<CheckFacts> = {}): CheckFacts => ({
+  status: 'AT_FACILITY_MANAGER',
+  requestedBy: randomUUID(),
+  facilityId,
+  ...overrides,
+});
 
 function verdict(caller: Caller, check: CheckFacts, action: CheckAction) {
   const result = decideCheckAction(caller, check, action);
@@ -61,7 +71,8 @@ describe('existence check rules', () => {
       ['AT_MANAGER', hospital, 'pass'],
       ['AT_SYSTEM_ADMIN', sa, 'answer'],
     ] as const;
-    for (const [status, actor, action] of table) expect([status, actor.role, verdict(actor, at(status), action)]).toEqual([status, actor.role, 'allowed']);
+    for (const [status, actor, action] of table)
+      expect([status, actor.role, verdict(actor, at(status), action)]).toEqual([status, actor.role, 'allowed']);
     expect(nextStatus('AT_FACILITY_MANAGER')).toBe('AT_MANAGER');
     expect(nextStatus('AT_MANAGER')).toBe('AT_SYSTEM_ADMIN');
     expect(nextStatus('AT_SYSTEM_ADMIN')).toBe('ANSWERED');
@@ -70,10 +81,12 @@ describe('existence check rules', () => {
 
   it('refuses callers who never act on the check with FORBIDDEN', () => {
     const check = makeCheck({ requestedBy: requester.userId });
-    for (const caller of [requester, colleague, otherFacilityManager, admin, hospital, sa]) expect(verdict(caller, check, 'pass')).toBe('FORBIDDEN');
+    for (const caller of [requester, colleague, otherFacilityManager, admin, hospital, sa])
+      expect(verdict(caller, check, 'pass')).toBe('FORBIDDEN');
     for (const status of existenceCheckStatuses) {
       const c = makeCheck({ status, requestedBy: requester.userId });
-      for (const caller of [requester, facilityManager, otherFacilityManager, admin, hospital]) expect(verdict(caller, c, 'answer')).toBe('FORBIDDEN');
+      for (const caller of [requester, facilityManager, otherFacilityManager, admin, hospital])
+        expect(verdict(caller, c, 'answer')).toBe('FORBIDDEN');
       expect(verdict(sa, c, 'pass')).toBe('FORBIDDEN');
       expect(verdict(otherFacilityManager, c, 'pass')).toBe('FORBIDDEN');
     }
@@ -96,24 +109,43 @@ describe('existence check rules', () => {
     for (const status of existenceCheckStatuses) {
       const check = makeCheck({ status, requestedBy: requester.userId });
       const reached = status !== 'AT_FACILITY_MANAGER';
-      expect([status, maySeeCheck(requester, check), maySeeCheck(facilityManager, check), maySeeCheck(sa, check)]).toEqual([status, true, true, true]);
+      expect([
+        status,
+        maySeeCheck(requester, check),
+        maySeeCheck(facilityManager, check),
+        maySeeCheck(sa, check),
+      ]).toEqual([status, true, true, true]);
       expect([status, maySeeCheck(admin, check), maySeeCheck(hospital, check)]).toEqual([status, reached, reached]);
-      expect([status, maySeeCheck(colleague, check), maySeeCheck(otherFacilityManager, check)]).toEqual([status, false, false]);
+      expect([status, maySeeCheck(colleague, check), maySeeCheck(otherFacilityManager, check)]).toEqual([
+        status,
+        false,
+        false,
+      ]);
     }
   });
 
   it('lists exactly the checks a caller may see', () => {
     const callers = [requester, colleague, facilityManager, otherFacilityManager, admin, hospital, sa];
     for (const status of existenceCheckStatuses) {
-      for (const check of [makeCheck({ status, requestedBy: requester.userId }), makeCheck({ status, facilityId: randomUUID() })]) {
-        for (const caller of callers) expect([caller.role, status, inScope(caller, check)]).toEqual([caller.role, status, maySeeCheck(caller, check)]);
+      for (const check of [
+        makeCheck({ status, requestedBy: requester.userId }),
+        makeCheck({ status, facilityId: randomUUID() }),
+      ]) {
+        for (const caller of callers)
+          expect([caller.role, status, inScope(caller, check)]).toEqual([
+            caller.role,
+            status,
+            maySeeCheck(caller, check),
+          ]);
       }
     }
   });
 
   it('accepts kana in any spelling and refuses anything else', () => {
-    for (const name of ['タカオカ タロウ', 'たかおか　たろう', 'ﾀｶｵｶﾀﾛｳ', 'コーヒー・ジョン']) expect([name, isKanaName(name)]).toEqual([name, true]);
-    for (const name of ['高岡太郎', 'Taro', ' ', '', 'たろう1']) expect([name, isKanaName(name)]).toEqual([name, false]);
+    for (const name of ['タカオカ タロウ', 'たかおか　たろう', 'ﾀｶｵｶﾀﾛｳ', 'コーヒー・ジョン'])
+      expect([name, isKanaName(name)]).toEqual([name, true]);
+    for (const name of ['高岡太郎', 'Taro', ' ', '', 'たろう1'])
+      expect([name, isKanaName(name)]).toEqual([name, false]);
   });
 
   it('accepts past birth dates after 1900 only', () => {

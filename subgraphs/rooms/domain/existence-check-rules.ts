@@ -30,8 +30,10 @@ export interface CheckFacts {
 
 const reachedManagers: readonly ExistenceCheckStatus[] = ['AT_MANAGER', 'AT_SYSTEM_ADMIN', 'ANSWERED'];
 
-const isDecidingManager = (caller: Caller) => (caller.role === 'ADMIN_MANAGER' || caller.role === 'HOSPITAL_MANAGER') && can(caller, 'room.decide');
-const isFacilityManagerOf = (caller: Caller, check: CheckFacts) => can(caller, 'room.confirm', { facilityId: check.facilityId });
+const isDecidingManager = (caller: Caller) =>
+  (caller.role === 'ADMIN_MANAGER' || caller.role === 'HOSPITAL_MANAGER') && can(caller, 'room.decide');
+const isFacilityManagerOf = (caller: Caller, check: CheckFacts) =>
+  can(caller, 'room.confirm', { facilityId: check.facilityId });
 
 /** Only a USER (room.submit) asks whether a room exists for a person. */
 export function mayAsk(caller: Caller): boolean {
@@ -58,14 +60,18 @@ export type VisibleChecks =
 export function visibleChecks(caller: Caller): VisibleChecks {
   if (caller.role === 'SYSTEM_ADMIN') return { kind: 'all' };
   if (isDecidingManager(caller)) return { kind: 'statuses', statuses: [...reachedManagers] };
-  if (can(caller, 'room.confirm', { facilityId: caller.facilityId })) return { kind: 'facility', facilityId: caller.facilityId };
+  if (can(caller, 'room.confirm', { facilityId: caller.facilityId }))
+    return { kind: 'facility', facilityId: caller.facilityId };
   return { kind: 'requester', userId: caller.userId };
 }
 
 export type CheckAction = 'pass' | 'answer';
 
 /** Who acts at each waiting status, and with which action. */
-const stages: Record<Exclude<ExistenceCheckStatus, 'ANSWERED'>, { action: CheckAction; actor: (caller: Caller, check: CheckFacts) => boolean; next: ExistenceCheckStatus }> = {
+const stages: Record<
+  Exclude<ExistenceCheckStatus, 'ANSWERED'>,
+  { action: CheckAction; actor: (caller: Caller, check: CheckFacts) => boolean; next: ExistenceCheckStatus }
+> = {
   AT_FACILITY_MANAGER: { action: 'pass', actor: isFacilityManagerOf, next: 'AT_MANAGER' },
   AT_MANAGER: { action: 'pass', actor: isDecidingManager, next: 'AT_SYSTEM_ADMIN' },
   AT_SYSTEM_ADMIN: { action: 'answer', actor: (caller) => caller.role === 'SYSTEM_ADMIN', next: 'ANSWERED' },
@@ -75,14 +81,23 @@ const forbidden = (message: string): Verdict => ({ allowed: false, code: 'FORBID
 
 /** May the caller take this action on the check now? */
 export function decideCheckAction(caller: Caller, check: CheckFacts, action: CheckAction): Verdict {
-  if (!maySeeCheck(caller, check)) return forbidden('only the requester and the managers the check has reached may see it');
+  if (!maySeeCheck(caller, check))
+    return forbidden('only the requester and the managers the check has reached may see it');
   const stage = check.status === 'ANSWERED' ? null : stages[check.status];
   if (stage && stage.action === action && stage.actor(caller, check)) return { allowed: true };
   const actsSomewhere = Object.values(stages).some((s) => s.action === action && s.actor(caller, check));
   if (!actsSomewhere) {
-    return forbidden(action === 'answer' ? 'only the system administrator answers an existence check' : 'only the facility manager and then an admin or hospital manager pass an existence check on');
+    return forbidden(
+      action === 'answer'
+        ? 'only the system administrator answers an existence check'
+        : 'only the facility manager and then an admin or hospital manager pass an existence check on',
+    );
   }
-  return { allowed: false, code: 'ILLEGAL_TRANSITION', message: `the check is ${check.status.toLowerCase().replace(/_/g, ' ')}: it cannot be ${action === 'pass' ? 'passed on' : 'answered'} now` };
+  return {
+    allowed: false,
+    code: 'ILLEGAL_TRANSITION',
+    message: `the check is ${check.status.toLowerCase().replace(/_/g, ' ')}: it cannot be ${action === 'pass' ? 'passed on' : 'answered'} now`,
+  };
 }
 
 /** The status a check moves to when the action is allowed at its current status. */
@@ -90,6 +105,5 @@ export function nextStatus(status: ExistenceCheckStatus): ExistenceCheckStatus {
   if (status === 'ANSWERED') throw new Error('an answered check does not move');
   return stages[status].next;
 }
-
 
 export { isKanaName, isPlausibleBirthDate } from '../../../lib/japanese-names';

@@ -14,7 +14,11 @@ import {
 } from './room-access';
 
 const makeCaller = (role: Role, userId = randomUUID()): Caller => ({ role, userId, facilityId: randomUUID() });
-const makeRoom = (overrides: Partial<RoomFacts> = {}): RoomFacts => ({ status: 'OPEN', openedBy: randomUUID(), ...overrides });
+const makeRoom = (overrides: Partial<RoomFacts> = {}): RoomFacts => ({
+  status: 'OPEN',
+  openedBy: randomUUID(),
+  ...overrides,
+});
 
 function verdict(caller: Caller, room: RoomFacts, isMember: boolean, action: RoomAction) {
   const result = decideRoomAction(roomAccess(caller, room, { isMember }), room, action);
@@ -114,7 +118,10 @@ describe('post edits and removal', () => {
 describe('closure reason', () => {
   it('round-trips the reason and the note', () => {
     expect(decodeClosure(encodeClosure('DEATH', null))).toEqual({ reason: 'DEATH', note: null });
-    expect(decodeClosure(encodeClosure('OTHER', 'moved to\na facility'))).toEqual({ reason: 'OTHER', note: 'moved to\na facility' });
+    expect(decodeClosure(encodeClosure('OTHER', 'moved to\na facility'))).toEqual({
+      reason: 'OTHER',
+      note: 'moved to\na facility',
+    });
     expect(decodeClosure(null)).toBeNull();
   });
 });

@@ -77,36 +77,47 @@ function forbidden(message: string): Verdict {
 }
 
 function readOnly(room: RoomFacts): Verdict {
-  return { allowed: false, code: 'ILLEGAL_TRANSITION', message: `the room is ${room.status.toLowerCase()}: it is read-only` };
+  return {
+    allowed: false,
+    code: 'ILLEGAL_TRANSITION',
+    message: `the room is ${room.status.toLowerCase()}: it is read-only`,
+  };
 }
 
 /** The decision for one action, with the reason a refusal is reported with. */
 export function decideRoomAction(access: RoomAccess, room: RoomFacts, action: RoomAction): Verdict {
   switch (action) {
     case 'room.see':
-      return access.seeRoom ? allowed : forbidden('only the room\'s members and managers may see it');
+      return access.seeRoom ? allowed : forbidden("only the room's members and managers may see it");
     case 'content.read':
     case 'post.markRead':
-      return access.readContent ? allowed : forbidden('room content is for the room\'s members only');
+      return access.readContent ? allowed : forbidden("room content is for the room's members only");
     case 'content.write':
-      if (!access.member) return forbidden('room content is for the room\'s members only');
+      if (!access.member) return forbidden("room content is for the room's members only");
       return access.writeContent ? allowed : readOnly(room);
     case 'members.list':
-      return access.listMembers ? allowed : forbidden('only the room\'s members and managers may list its members');
+      return access.listMembers ? allowed : forbidden("only the room's members and managers may list its members");
     case 'members.add':
-      if (!access.manager) return forbidden('only the room\'s manager may change its members');
+      if (!access.manager) return forbidden("only the room's manager may change its members");
       return access.addMembers ? allowed : readOnly(room);
     case 'members.remove':
-      if (!access.manager) return forbidden('only the room\'s manager may change its members');
+      if (!access.manager) return forbidden("only the room's manager may change its members");
       return access.removeMembers ? allowed : readOnly(room);
     case 'room.close':
-      if (!access.manager) return forbidden('only the room\'s manager may close it');
-      return access.close ? allowed : { allowed: false, code: 'ILLEGAL_TRANSITION', message: 'the room is already closed' };
+      if (!access.manager) return forbidden("only the room's manager may close it");
+      return access.close
+        ? allowed
+        : { allowed: false, code: 'ILLEGAL_TRANSITION', message: 'the room is already closed' };
   }
 }
 
 /** Only a post's author edits it, and only while still allowed to write in the room. */
-export function decidePostEdit(caller: Caller, post: { authorId: string }, access: RoomAccess, room: RoomFacts): Verdict {
+export function decidePostEdit(
+  caller: Caller,
+  post: { authorId: string },
+  access: RoomAccess,
+  room: RoomFacts,
+): Verdict {
   const write = decideRoomAction(access, room, 'content.write');
   if (!write.allowed && write.code === 'FORBIDDEN') return write;
   if (post.authorId !== caller.userId) return forbidden('only the author may edit a post');
@@ -115,7 +126,9 @@ export function decidePostEdit(caller: Caller, post: { authorId: string }, acces
 
 /** Art. 23-4: the system admin removes content that breaks the rules, in any room and any state; membership is not needed. */
 export function decidePostRemoval(caller: Caller): Verdict {
-  return can(caller, 'content.remove') ? allowed : forbidden('only the system administrator removes content (Art. 23-4)');
+  return can(caller, 'content.remove')
+    ? allowed
+    : forbidden('only the system administrator removes content (Art. 23-4)');
 }
 
 export const closeReasons = ['DEATH', 'MOVED', 'NO_LONGER_NEEDED', 'OTHER'] as const;

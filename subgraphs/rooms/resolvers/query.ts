@@ -13,11 +13,20 @@ export const Query = {
   room: (_: unknown, args: { id: unknown }, ctx: RoomsContext) => getRoom(ctx, parseInput(uuid, args.id, 'id')),
   verifyRoomsAccessChain: async (_: unknown, __: unknown, ctx: RoomsContext) => {
     const user = requireSignedIn(ctx.principal);
-    if (!can(user, 'audit.read')) throw await refuse(ctx, user, null, 'access-chain', { allowed: false, code: 'FORBIDDEN', message: 'not allowed: audit.read' });
+    if (!can(user, 'audit.read'))
+      throw await refuse(ctx, user, null, 'access-chain', {
+        allowed: false,
+        code: 'FORBIDDEN',
+        message: 'not allowed: audit.read',
+      });
     return verifyRoomsChain(ctx.db);
   },
-  existenceChecks: (_: unknown, args: unknown, ctx: RoomsContext) => listExistenceChecks(ctx, parseInput(listInput, args)),
-  existenceCheck: (_: unknown, args: { id: unknown }, ctx: RoomsContext) => getExistenceCheck(ctx, parseInput(uuid, args.id, 'id')),
-  roomApplications: (_: unknown, args: unknown, ctx: RoomsContext) => listRoomApplications(ctx, parseInput(listApplicationsInput, args)),
-  roomApplication: (_: unknown, args: { id: unknown }, ctx: RoomsContext) => getRoomApplication(ctx, parseInput(uuid, args.id, 'id')),
+  existenceChecks: (_: unknown, args: unknown, ctx: RoomsContext) =>
+    listExistenceChecks(ctx, parseInput(listInput, args)),
+  existenceCheck: (_: unknown, args: { id: unknown }, ctx: RoomsContext) =>
+    getExistenceCheck(ctx, parseInput(uuid, args.id, 'id')),
+  roomApplications: (_: unknown, args: unknown, ctx: RoomsContext) =>
+    listRoomApplications(ctx, parseInput(listApplicationsInput, args)),
+  roomApplication: (_: unknown, args: { id: unknown }, ctx: RoomsContext) =>
+    getRoomApplication(ctx, parseInput(uuid, args.id, 'id')),
 };

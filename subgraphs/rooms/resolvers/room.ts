@@ -30,7 +30,8 @@ export const Room = {
   closedReason: seen((room) => decodeClosure(room.closedReason)?.reason ?? null),
   closureNote: seen((room) => decodeClosure(room.closedReason)?.note ?? null),
   subject: seen((room) => ({ __typename: 'Subject', id: room.subjectId })),
-  timeline: (room: RoomRow, args: unknown, ctx: RoomsContext) => readTimeline(ctx, room, parseInput(timelineArgs, args)),
+  timeline: (room: RoomRow, args: unknown, ctx: RoomsContext) =>
+    readTimeline(ctx, room, parseInput(timelineArgs, args)),
   members: (room: RoomRow, _: unknown, ctx: RoomsContext) => listMembers(ctx, room),
   meetings: (room: RoomRow, _: unknown, ctx: RoomsContext) => listMeetings(ctx, room),
   notices: (room: RoomRow, _: unknown, ctx: RoomsContext) => listNotices(ctx, room),

@@ -3,7 +3,14 @@
 // appended in the write's own transaction, so both commit or neither does;
 // reads and refusals of concurrent requests are committed together
 // (lib/audit/group-commit.ts).
-import { appendAccessRecord, appendAccessRecords, chainVerification, type AccessRecordDelegate, type ChainStore, type ChainVerification } from '../../../lib/audit/access-log';
+import {
+  appendAccessRecord,
+  appendAccessRecords,
+  chainVerification,
+  type AccessRecordDelegate,
+  type ChainStore,
+  type ChainVerification,
+} from '../../../lib/audit/access-log';
 import type { UserPrincipal } from '../../../lib/access/principal';
 import type { AccessFacts } from '../../../lib/audit/hash-chain';
 import { committerPerHandle, groupCommit } from '../../../lib/audit/group-commit';
@@ -62,8 +69,9 @@ export function recordAccessAlone(db: RoomsDb, event: RoomAccessEvent): Promise<
   return standaloneRecords(db)(factsOf(event));
 }
 
-
 /** On a break, `records` counts the intact records before it. */
 export function verifyRoomsChain(db: RoomsDb): Promise<ChainVerification> {
-  return chainVerification(db.roomsAccessRecord as unknown as AccessRecordDelegate, (seq) => db.roomsAccessRecord.count({ where: { seq: { lt: seq } } }));
+  return chainVerification(db.roomsAccessRecord as unknown as AccessRecordDelegate, (seq) =>
+    db.roomsAccessRecord.count({ where: { seq: { lt: seq } } }),
+  );
 }

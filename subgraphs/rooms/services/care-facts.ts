@@ -6,7 +6,10 @@ import type { PrismaClient } from '../../../lib/database';
 import { replaceCareRelationships } from '../../../lib/access/care-relationship-view';
 import type { CareRelationship, SubjectCareFacts } from '../../../lib/access/care-relationship';
 
-export type RoomsCareDb = Pick<PrismaClient, 'room' | 'roomMember' | 'roomApplication' | 'existenceCheck' | '$queryRaw' | '$executeRaw' | '$transaction'>;
+export type RoomsCareDb = Pick<
+  PrismaClient,
+  'room' | 'roomMember' | 'roomApplication' | 'existenceCheck' | '$queryRaw' | '$executeRaw' | '$transaction'
+>;
 
 /** How the subject is asked about: its birth date, and whether a question's kana name names it (identity folds the kana). */
 export interface SubjectQuestionKey {
@@ -14,16 +17,40 @@ export interface SubjectQuestionKey {
   matches: (nameKana: string, birthDate: Date) => boolean;
 }
 
-export async function roomsCareFacts(db: RoomsCareDb, subjectId: string, question: SubjectQuestionKey | null): Promise<Pick<SubjectCareFacts, 'rooms' | 'applications' | 'existenceChecks'>> {
+export async function roomsCareFacts(
+  db: RoomsCareDb,
+  subjectId: string,
+  question: SubjectQuestionKey | null,
+): Promise<Pick<SubjectCareFacts, 'rooms' | 'applications' | 'existenceChecks'>> {
   const [rooms, applications, checks] = await Promise.all([
-    db.room.findMany({ where: { subjectId }, select: { id: true, status: true, openedAt: true, openedBy: true, closedAt: true } }),
-    db.roomApplication.findMany({ where: { subjectId }, select: { form: true, status: true, facilityId: true, submittedBy: true, submittedAt: true, updatedAt: true } }),
+    db.room.findMany({
+      where: { subjectId },
+      select: { id: true, status: true, openedAt: true, openedBy: true, closedAt: true },
+    }),
+    db.roomApplication.findMany({
+      where: { subjectId },
+      select: { form: true, status: true, facilityId: true, submittedBy: true, submittedAt: true, updatedAt: true },
+    }),
     question
-      ? db.existenceCheck.findMany({ where: { birthDate: question.birthDate }, select: { requestedBy: true, facilityId: true, status: true, createdAt: true, answeredAt: true, nameKana: true, birthDate: true } })
+      ? db.existenceCheck.findMany({
+          where: { birthDate: question.birthDate },
+          select: {
+            requestedBy: true,
+            facilityId: true,
+            status: true,
+            createdAt: true,
+            answeredAt: true,
+            nameKana: true,
+            birthDate: true,
+          },
+        })
       : Promise.resolve([]),
   ]);
   const members = rooms.length
-    ? await db.roomMember.findMany({ where: { roomId: { in: rooms.map((room) => room.id) }, removedAt: null }, select: { roomId: true, userId: true, addedAt: true } })
+    ? await db.roomMember.findMany({
+        where: { roomId: { in: rooms.map((room) => room.id) }, removedAt: null },
+        select: { roomId: true, userId: true, addedAt: true },
+      })
     : [];
   return {
     rooms: rooms.map((room) => ({ ...room, members: members.filter((member) => member.roomId === room.id) })),
@@ -33,10 +60,18 @@ export async function roomsCareFacts(db: RoomsCareDb, subjectId: string, questio
 }
 
 /** The question an existence check asks (for the job to find the subjects it names); null when there is no such check. */
-export function existenceCheckQuestion(db: Pick<PrismaClient, 'existenceCheck'>, id: string): Promise<{ nameKana: string; birthDate: Date } | null> {
+export function existenceCheckQuestion(
+  db: Pick<PrismaClient, 'existenceCheck'>,
+  id: string,
+): Promise<{ nameKana: string; birthDate: Date } | null> {
   return db.existenceCheck.findUnique({ where: { id }, select: { nameKana: true, birthDate: true } });
 }
 
-export function storeRoomsCareRelationships(db: RoomsCareDb, subjectId: string, relationships: readonly CareRelationship[], computedAt: Date): Promise<boolean> {
+export function storeRoomsCareRelationships(
+  db: RoomsCareDb,
+  subjectId: string,
+  relationships: readonly CareRelationship[],
+  computedAt: Date,
+): Promise<boolean> {
   return replaceCareRelationships(db, 'rooms', subjectId, relationships, computedAt);
 }

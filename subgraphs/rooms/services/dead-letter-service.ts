@@ -19,7 +19,12 @@ import { appendRoomsOutboxEvent } from './outbox';
 
 export type DeadLetterDb = Pick<PrismaClient, 'exchangeDeadLetter'>;
 
-export const listInput = z.object({ includeRetried: z.boolean().nullish().transform((v) => v ?? false) });
+export const listInput = z.object({
+  includeRetried: z
+    .boolean()
+    .nullish()
+    .transform((v) => v ?? false),
+});
 
 export interface DeadLetterFacts {
   queue: string;
@@ -36,19 +41,31 @@ export interface DeadLetterFacts {
 
 /** Idempotent: one letter per job (BullMQ may report a failure twice after a stall). */
 export async function recordDeadLetter(db: DeadLetterDb, facts: DeadLetterFacts): Promise<void> {
-  await db.exchangeDeadLetter.createMany({ data: [{ id: randomUUID(), ...facts, errorSummary: facts.errorSummary.slice(0, 500) }], skipDuplicates: true });
+  await db.exchangeDeadLetter.createMany({
+    data: [{ id: randomUUID(), ...facts, errorSummary: facts.errorSummary.slice(0, 500) }],
+    skipDuplicates: true,
+  });
 }
 
 async function requireOperator(ctx: RoomsContext, what: string) {
   const user = requireSignedIn(ctx.principal);
   if (!can(user, 'exchange.deadLetters')) {
-    await recordAccessAlone(ctx.db, { actor: user, room: { id: null, subjectId: null }, action: 'DENIED', what, outcome: 'FORBIDDEN' });
+    await recordAccessAlone(ctx.db, {
+      actor: user,
+      room: { id: null, subjectId: null },
+      action: 'DENIED',
+      what,
+      outcome: 'FORBIDDEN',
+    });
     throw appError('FORBIDDEN', 'not allowed: exchange.deadLetters');
   }
   return user;
 }
 
-export async function listDeadLetters(ctx: RoomsContext, input: z.infer<typeof listInput>): Promise<ExchangeDeadLetter[]> {
+export async function listDeadLetters(
+  ctx: RoomsContext,
+  input: z.infer<typeof listInput>,
+): Promise<ExchangeDeadLetter[]> {
   await requireOperator(ctx, 'dead-letters');
   return ctx.db.exchangeDeadLetter.findMany({
     where: input.includeRetried ? {} : { retriedAt: null },
@@ -65,9 +82,18 @@ export async function retryDeadLetter(ctx: RoomsContext, id: string): Promise<Ex
   return ctx.db.$transaction(async (tx) => {
     const retryEventId = await appendRoomsOutboxEvent(tx, letter.jobName, letter.payload as Record<string, string>);
     // Conditional: two admins retrying at once re-drive the job once.
-    const moved = await tx.exchangeDeadLetter.updateMany({ where: { id, retriedAt: null }, data: { retriedAt: new Date(), retriedBy: user.userId, retryEventId } });
+    const moved = await tx.exchangeDeadLetter.updateMany({
+      where: { id, retriedAt: null },
+      data: { retriedAt: new Date(), retriedBy: user.userId, retryEventId },
+    });
     if (moved.count !== 1) throw appError('ILLEGAL_TRANSITION', 'this dead letter was already retried');
-    await recordAccess(tx, { actor: user, room: { id: null, subjectId: null }, action: 'WRITE', what: `dead-letter:${id}`, outcome: 'SUCCESS' });
+    await recordAccess(tx, {
+      actor: user,
+      room: { id: null, subjectId: null },
+      action: 'WRITE',
+      what: `dead-letter:${id}`,
+      outcome: 'SUCCESS',
+    });
     return tx.exchangeDeadLetter.findUniqueOrThrow({ where: { id } });
   });
 }

@@ -19,7 +19,11 @@ export interface DirectoryReading {
 }
 
 /** Upserts each fact unless the view holds a reading at least as new. */
-export async function refreshDirectory(db: Pick<PrismaClient, '$executeRaw'>, reading: DirectoryReading, eventAt: Date): Promise<void> {
+export async function refreshDirectory(
+  db: Pick<PrismaClient, '$executeRaw'>,
+  reading: DirectoryReading,
+  eventAt: Date,
+): Promise<void> {
   for (const user of reading.users) {
     await db.$executeRaw`
       INSERT INTO rooms.directory_user (user_id, facility_id, facility_kind, active, event_at)
@@ -42,9 +46,15 @@ export async function refreshDirectory(db: Pick<PrismaClient, '$executeRaw'>, re
 }
 
 /** The given user ids that are not active users of the network, as far as rooms knows. */
-export async function notActiveUsers(db: Pick<PrismaClient, 'directoryUser'>, userIds: readonly string[]): Promise<string[]> {
+export async function notActiveUsers(
+  db: Pick<PrismaClient, 'directoryUser'>,
+  userIds: readonly string[],
+): Promise<string[]> {
   if (userIds.length === 0) return [];
-  const active = await db.directoryUser.findMany({ where: { userId: { in: [...userIds] }, active: true }, select: { userId: true } });
+  const active = await db.directoryUser.findMany({
+    where: { userId: { in: [...userIds] }, active: true },
+    select: { userId: true },
+  });
   const known = new Set(active.map((row) => row.userId));
   return userIds.filter((id) => !known.has(id));
 }
@@ -65,11 +75,27 @@ export type DepartureDb = Pick<PrismaClient, 'roomMember' | 'roomsAccessRecord' 
 export function endMembershipsOfDeparted(db: DepartureDb, userIds: readonly string[], at: Date): Promise<string[]> {
   if (userIds.length === 0) return Promise.resolve([]);
   return db.$transaction(async (tx) => {
-    const current = await tx.roomMember.findMany({ where: { userId: { in: [...userIds] }, removedAt: null }, include: { room: { select: { id: true, subjectId: true } } }, orderBy: { id: 'asc' } });
+    const current = await tx.roomMember.findMany({
+      where: { userId: { in: [...userIds] }, removedAt: null },
+      include: { room: { select: { id: true, subjectId: true } } },
+      orderBy: { id: 'asc' },
+    });
     for (const membership of current) {
-      const ended = await tx.roomMember.updateMany({ where: { id: membership.id, removedAt: null }, data: { removedAt: at } });
+      const ended = await tx.roomMember.updateMany({
+        where: { id: membership.id, removedAt: null },
+        data: { removedAt: at },
+      });
       if (ended.count === 0) continue;
-      await appendAccessRecord(chainStore(tx), { at, actorId: null, actorRole: 'SYSTEM', subjectId: membership.room.subjectId, roomId: membership.room.id, action: 'WRITE', what: 'member.departed', outcome: 'SUCCESS' });
+      await appendAccessRecord(chainStore(tx), {
+        at,
+        actorId: null,
+        actorRole: 'SYSTEM',
+        subjectId: membership.room.subjectId,
+        roomId: membership.room.id,
+        action: 'WRITE',
+        what: 'member.departed',
+        outcome: 'SUCCESS',
+      });
       await announceCareChange(tx, { subjectId: membership.room.subjectId });
     }
     return current.map((membership) => membership.room.id);
@@ -77,7 +103,10 @@ export function endMembershipsOfDeparted(db: DepartureDb, userIds: readonly stri
 }
 
 /** A partner named by a share code or an outbound join must be registered (NOT_FOUND) and not suspended (CONFLICT). */
-export async function requireActivePartner(db: Pick<PrismaClient, 'directoryPartner'>, partnerId: string): Promise<void> {
+export async function requireActivePartner(
+  db: Pick<PrismaClient, 'directoryPartner'>,
+  partnerId: string,
+): Promise<void> {
   const partner = await db.directoryPartner.findUnique({ where: { partnerId } });
   if (!partner) throw notFound('no such partner (a partner registered a moment ago is known within seconds)');
   if (!partner.active) throw conflict('the partner is suspended: no exchange with it until it is reactivated');

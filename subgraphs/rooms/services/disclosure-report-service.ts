@@ -64,8 +64,18 @@ async function roomsOf(tx: RoomsTx, subjectId: string): Promise<DisclosedRoom[]>
   if (roomIds.length === 0) return [];
   const [members, posts, meetings] = await Promise.all([
     tx.roomMember.findMany({ where: { roomId: { in: roomIds } }, select: { roomId: true, removedAt: true } }),
-    tx.post.groupBy({ by: ['roomId', 'category'], where: { roomId: { in: roomIds } }, _count: { _all: true }, orderBy: [{ roomId: 'asc' }, { category: 'asc' }] }),
-    tx.meeting.groupBy({ by: ['roomId'], where: { roomId: { in: roomIds } }, _count: { _all: true }, orderBy: { roomId: 'asc' } }),
+    tx.post.groupBy({
+      by: ['roomId', 'category'],
+      where: { roomId: { in: roomIds } },
+      _count: { _all: true },
+      orderBy: [{ roomId: 'asc' }, { category: 'asc' }],
+    }),
+    tx.meeting.groupBy({
+      by: ['roomId'],
+      where: { roomId: { in: roomIds } },
+      _count: { _all: true },
+      orderBy: { roomId: 'asc' },
+    }),
   ]);
   return rooms.map((room) => ({
     id: room.id,
@@ -76,7 +86,9 @@ async function roomsOf(tx: RoomsTx, subjectId: string): Promise<DisclosedRoom[]>
     closedReason: room.closedReason,
     memberCount: members.filter((m) => m.roomId === room.id && m.removedAt === null).length,
     formerMemberCount: members.filter((m) => m.roomId === room.id && m.removedAt !== null).length,
-    postsByCategory: posts.filter((p) => p.roomId === room.id).map((p) => ({ category: p.category, count: p._count._all })),
+    postsByCategory: posts
+      .filter((p) => p.roomId === room.id)
+      .map((p) => ({ category: p.category, count: p._count._all })),
     meetingCount: meetings.find((m) => m.roomId === room.id)?._count._all ?? 0,
   }));
 }
@@ -85,7 +97,11 @@ export async function produceRoomsPart(ctx: RoomsContext, key: ReportKey): Promi
   const user = requireSignedIn(ctx.principal);
   const subjectId = isUuid(key.subjectId) ? key.subjectId : null;
   if (!can(user, 'disclosure.produce')) {
-    throw await refuse(ctx, user, { id: null, subjectId }, 'disclosure-report', { allowed: false, code: 'FORBIDDEN', message: 'not allowed: disclosure.produce' });
+    throw await refuse(ctx, user, { id: null, subjectId }, 'disclosure-report', {
+      allowed: false,
+      code: 'FORBIDDEN',
+      message: 'not allowed: disclosure.produce',
+    });
   }
   const asOf = new Date(key.asOf);
   // Only consent mints report keys (through the gateway); a malformed one is a bug, refused without reading.
@@ -94,11 +110,19 @@ export async function produceRoomsPart(ctx: RoomsContext, key: ReportKey): Promi
   if (!Array.isArray(key.withheldParts)) throw badUserInput('not a disclosure report key');
   const withheld = key.withheldParts;
   return ctx.db.$transaction(async (tx) => {
-    await recordAccess(tx, { actor: user, room: { id: null, subjectId }, action: 'READ', what: 'disclosure-report', outcome: 'SUCCESS' });
+    await recordAccess(tx, {
+      actor: user,
+      room: { id: null, subjectId },
+      action: 'READ',
+      what: 'disclosure-report',
+      outcome: 'SUCCESS',
+    });
     const rooms = withheld.includes('ROOMS') ? null : await roomsOf(tx, subjectId);
     const accesses = withheld.includes('ACCESS_HISTORY')
       ? null
-      : (await tx.roomsAccessRecord.findMany({ where: { subjectId, at: { lte: asOf } }, orderBy: { seq: 'asc' } })).map(toDisclosedAccess);
+      : (await tx.roomsAccessRecord.findMany({ where: { subjectId, at: { lte: asOf } }, orderBy: { seq: 'asc' } })).map(
+          toDisclosedAccess,
+        );
     return { rooms, roomsAccesses: accesses };
   });
 }

@@ -42,20 +42,43 @@ export const askInput = z.object({
 export const passInput = z.object({ id: uuid, note: text(1000).nullish() });
 export const answerInput = z
   .object({ id: uuid, roomExists: z.boolean(), contact: text(200).nullish() })
-  .refine((input) => !input.roomExists || !!input.contact, { message: 'must say whom to ask when a room exists', path: ['contact'] });
+  .refine((input) => !input.roomExists || !!input.contact, {
+    message: 'must say whom to ask when a room exists',
+    path: ['contact'],
+  });
 export const listInput = z.object({ status: z.enum(existenceCheckStatuses).nullish() });
 
-const denied = (ctx: RoomsContext, user: UserPrincipal, verdict: Extract<Verdict, { allowed: false }>) => refuse(ctx, user, null, what, verdict);
+const denied = (ctx: RoomsContext, user: UserPrincipal, verdict: Extract<Verdict, { allowed: false }>) =>
+  refuse(ctx, user, null, what, verdict);
 
 export async function askRoomExists(ctx: RoomsContext, input: z.infer<typeof askInput>): Promise<ExistenceCheck> {
   const user = requireSignedIn(ctx.principal);
-  if (!mayAsk(user)) throw await denied(ctx, user, { allowed: false, code: 'FORBIDDEN', message: 'only a user asks whether a room exists (Art. 18)' });
+  if (!mayAsk(user))
+    throw await denied(ctx, user, {
+      allowed: false,
+      code: 'FORBIDDEN',
+      message: 'only a user asks whether a room exists (Art. 18)',
+    });
   return ctx.db.$transaction(async (tx) => {
     const check = await tx.existenceCheck.create({
-      data: { id: randomUUID(), requestedBy: user.userId, facilityId: user.facilityId, nameKana: input.nameKana, birthDate: new Date(`${input.birthDate}T00:00:00Z`) },
+      data: {
+        id: randomUUID(),
+        requestedBy: user.userId,
+        facilityId: user.facilityId,
+        nameKana: input.nameKana,
+        birthDate: new Date(`${input.birthDate}T00:00:00Z`),
+      },
     });
-    await tx.existenceCheckStep.create({ data: { id: randomUUID(), checkId: check.id, status: check.status, actorId: user.userId, actorRole: user.role } });
-    await recordAccess(tx, { actor: user, room: { id: null, subjectId: null }, action: 'WRITE', what: `${what}.ask`, outcome: 'SUCCESS' });
+    await tx.existenceCheckStep.create({
+      data: { id: randomUUID(), checkId: check.id, status: check.status, actorId: user.userId, actorRole: user.role },
+    });
+    await recordAccess(tx, {
+      actor: user,
+      room: { id: null, subjectId: null },
+      action: 'WRITE',
+      what: `${what}.ask`,
+      outcome: 'SUCCESS',
+    });
     await announceCareChange(tx, { existenceCheckId: check.id });
     return check;
   });
@@ -71,11 +94,22 @@ async function findCheck(ctx: RoomsContext, id: string): Promise<ExistenceCheck>
 export async function getExistenceCheck(ctx: RoomsContext, id: string): Promise<ExistenceCheck> {
   const user = requireSignedIn(ctx.principal);
   const check = await findCheck(ctx, id);
-  if (!maySeeCheck(user, check)) throw await denied(ctx, user, { allowed: false, code: 'FORBIDDEN', message: 'only the requester and the managers the check has reached may see it' });
+  if (!maySeeCheck(user, check))
+    throw await denied(ctx, user, {
+      allowed: false,
+      code: 'FORBIDDEN',
+      message: 'only the requester and the managers the check has reached may see it',
+    });
   return check;
 }
 
-async function step(ctx: RoomsContext, id: string, action: CheckAction, data: Prisma.ExistenceCheckUpdateManyMutationInput, note: string | null): Promise<ExistenceCheck> {
+async function step(
+  ctx: RoomsContext,
+  id: string,
+  action: CheckAction,
+  data: Prisma.ExistenceCheckUpdateManyMutationInput,
+  note: string | null,
+): Promise<ExistenceCheck> {
   const user = requireSignedIn(ctx.principal);
   const check = await findCheck(ctx, id);
   const verdict = decideCheckAction(user, check, action);
@@ -85,10 +119,21 @@ async function step(ctx: RoomsContext, id: string, action: CheckAction, data: Pr
   }
   const status: ExistenceCheckStatus = nextStatus(check.status);
   return ctx.db.$transaction(async (tx) => {
-    const moved = await tx.existenceCheck.updateMany({ where: { id, status: check.status }, data: { ...data, status } });
+    const moved = await tx.existenceCheck.updateMany({
+      where: { id, status: check.status },
+      data: { ...data, status },
+    });
     if (moved.count === 0) throw appError('ILLEGAL_TRANSITION', 'the check has moved on meanwhile');
-    await tx.existenceCheckStep.create({ data: { id: randomUUID(), checkId: id, status, actorId: user.userId, actorRole: user.role, note } });
-    await recordAccess(tx, { actor: user, room: { id: null, subjectId: null }, action: 'WRITE', what: `${what}.${action}`, outcome: 'SUCCESS' });
+    await tx.existenceCheckStep.create({
+      data: { id: randomUUID(), checkId: id, status, actorId: user.userId, actorRole: user.role, note },
+    });
+    await recordAccess(tx, {
+      actor: user,
+      room: { id: null, subjectId: null },
+      action: 'WRITE',
+      what: `${what}.${action}`,
+      outcome: 'SUCCESS',
+    });
     // The check reaching deciders, or its answer, changes who is related to the subjects it names.
     await announceCareChange(tx, { existenceCheckId: id });
     return tx.existenceCheck.findUniqueOrThrow({ where: { id } });
@@ -100,7 +145,13 @@ export function passExistenceCheck(ctx: RoomsContext, input: z.infer<typeof pass
 }
 
 export function answerExistenceCheck(ctx: RoomsContext, input: z.infer<typeof answerInput>): Promise<ExistenceCheck> {
-  return step(ctx, input.id, 'answer', { roomExists: input.roomExists, contact: input.contact ?? null, answeredAt: new Date() }, null);
+  return step(
+    ctx,
+    input.id,
+    'answer',
+    { roomExists: input.roomExists, contact: input.contact ?? null, answeredAt: new Date() },
+    null,
+  );
 }
 
 /** The checks the caller may see, newest first (at most 200). */

@@ -6,14 +6,29 @@
 // what the partner decided) and its access record (actor: the system), with
 // the request id as the correlation id.
 import { randomUUID } from 'node:crypto';
-import type { ExternalMembership, OutboundExchangeStatus, OutboundJoinRequest, Prisma } from '../../../generated/prisma/client';
+import type {
+  ExternalMembership,
+  OutboundExchangeStatus,
+  OutboundJoinRequest,
+  Prisma,
+} from '../../../generated/prisma/client';
 import type { PrismaClient } from '../../../lib/database';
 import { appendAccessRecord } from '../../../lib/audit/access-log';
 import { chainStore } from './access-records';
 import { appendRoomsOutboxEvent } from './outbox';
 import { auditWhat, outboundJoinApprovedEvent, outboundJoinWithdrawnEvent } from './outbound-join-service';
 
-export type OutboundExchangeDb = Pick<PrismaClient, 'outboundJoinRequest' | 'outboundJoinStep' | 'externalMembership' | 'exchangeDeadLetter' | 'roomsOutboxEvent' | 'roomsAccessRecord' | '$executeRaw' | '$transaction'>;
+export type OutboundExchangeDb = Pick<
+  PrismaClient,
+  | 'outboundJoinRequest'
+  | 'outboundJoinStep'
+  | 'externalMembership'
+  | 'exchangeDeadLetter'
+  | 'roomsOutboxEvent'
+  | 'roomsAccessRecord'
+  | '$executeRaw'
+  | '$transaction'
+>;
 type Tx = Omit<OutboundExchangeDb, '$transaction'>;
 
 /** Rooms' outbox event: the partner has the Task; poll it (payload: the request id only). */
@@ -28,11 +43,34 @@ const asExchange: Record<PartnerTaskStatus, OutboundExchangeStatus> = {
   completed: 'COMPLETED',
   cancelled: 'CANCELLED',
 };
-export const finalExchangeStatuses: readonly OutboundExchangeStatus[] = ['REJECTED', 'COMPLETED', 'CANCELLED', 'REFUSED'];
+export const finalExchangeStatuses: readonly OutboundExchangeStatus[] = [
+  'REJECTED',
+  'COMPLETED',
+  'CANCELLED',
+  'REFUSED',
+];
 
-async function systemStep(tx: Tx, requestId: string, action: string, actorRole: 'SYSTEM' | 'PARTNER', reason: string | null, at: Date): Promise<void> {
-  await tx.outboundJoinStep.create({ data: { id: randomUUID(), requestId, action, actorId: null, actorRole, reason, at } });
-  await appendAccessRecord(chainStore(tx), { at, actorId: null, actorRole: 'SYSTEM', subjectId: null, roomId: null, action: 'WRITE', what: auditWhat(requestId, action), outcome: 'SUCCESS' });
+async function systemStep(
+  tx: Tx,
+  requestId: string,
+  action: string,
+  actorRole: 'SYSTEM' | 'PARTNER',
+  reason: string | null,
+  at: Date,
+): Promise<void> {
+  await tx.outboundJoinStep.create({
+    data: { id: randomUUID(), requestId, action, actorId: null, actorRole, reason, at },
+  });
+  await appendAccessRecord(chainStore(tx), {
+    at,
+    actorId: null,
+    actorRole: 'SYSTEM',
+    subjectId: null,
+    roomId: null,
+    action: 'WRITE',
+    what: auditWhat(requestId, action),
+    outcome: 'SUCCESS',
+  });
 }
 
 export type RequestToSend = OutboundJoinRequest & { shareCode: string; approvedBy: string; approvedAt: Date };
@@ -44,8 +82,12 @@ export type RequestToSend = OutboundJoinRequest & { shareCode: string; approvedB
  */
 export async function requestToSend(db: OutboundExchangeDb, requestId: string): Promise<RequestToSend | null> {
   const request = await db.outboundJoinRequest.findUnique({ where: { id: requestId } });
-  if (!request || request.status !== 'APPROVED' || request.exchangeStatus !== 'NOT_SENT' || !request.shareCode) return null;
-  const approval = await db.outboundJoinStep.findFirst({ where: { requestId, action: 'approve' }, orderBy: { at: 'desc' } });
+  if (!request || request.status !== 'APPROVED' || request.exchangeStatus !== 'NOT_SENT' || !request.shareCode)
+    return null;
+  const approval = await db.outboundJoinStep.findFirst({
+    where: { requestId, action: 'approve' },
+    orderBy: { at: 'desc' },
+  });
   if (!approval?.actorId) return null;
   return { ...request, shareCode: request.shareCode, approvedBy: approval.actorId, approvedAt: approval.at };
 }
@@ -60,8 +102,16 @@ export async function requestToSend(db: OutboundExchangeDb, requestId: string): 
  * either before this mark (no POST) or after it (the cancel job looks for
  * the Task a POST may have left).
  */
-export async function markSendAttempted(db: OutboundExchangeDb, requestId: string, firstAttempt: Date | null, at: Date = new Date()): Promise<boolean> {
-  const marked = await db.outboundJoinRequest.updateMany({ where: { id: requestId, status: 'APPROVED', exchangeStatus: 'NOT_SENT' }, data: { sendAttemptedAt: firstAttempt ?? at } });
+export async function markSendAttempted(
+  db: OutboundExchangeDb,
+  requestId: string,
+  firstAttempt: Date | null,
+  at: Date = new Date(),
+): Promise<boolean> {
+  const marked = await db.outboundJoinRequest.updateMany({
+    where: { id: requestId, status: 'APPROVED', exchangeStatus: 'NOT_SENT' },
+    data: { sendAttemptedAt: firstAttempt ?? at },
+  });
   return marked.count === 1;
 }
 
@@ -70,8 +120,16 @@ export async function markSendAttempted(db: OutboundExchangeDb, requestId: strin
  * TIMEOUT, NOT_FHIR, ...), shown with the request to those who may see it.
  * Not a step: a partner down for hours would fill the history with retries.
  */
-export async function recordFailure(db: OutboundExchangeDb, requestId: string, code: string, at: Date = new Date()): Promise<void> {
-  await db.outboundJoinRequest.updateMany({ where: { id: requestId }, data: { lastFailureCode: code.slice(0, 60), lastFailureAt: at } });
+export async function recordFailure(
+  db: OutboundExchangeDb,
+  requestId: string,
+  code: string,
+  at: Date = new Date(),
+): Promise<void> {
+  await db.outboundJoinRequest.updateMany({
+    where: { id: requestId },
+    data: { lastFailureCode: code.slice(0, 60), lastFailureAt: at },
+  });
 }
 
 export interface SentFacts {
@@ -87,17 +145,34 @@ export interface SentFacts {
  * under way (the partner holds the Task all the same): its cancellation is
  * then asked for again, now that the Task's id is known.
  */
-export function recordSent(db: OutboundExchangeDb, requestId: string, partnerTaskId: string, status: PartnerTaskStatus, at: Date = new Date(), facts: SentFacts = {}): Promise<boolean> {
+export function recordSent(
+  db: OutboundExchangeDb,
+  requestId: string,
+  partnerTaskId: string,
+  status: PartnerTaskStatus,
+  at: Date = new Date(),
+  facts: SentFacts = {},
+): Promise<boolean> {
   return db.$transaction(async (tx) => {
     const moved = await tx.outboundJoinRequest.updateMany({
       where: { id: requestId, status: { in: ['APPROVED', 'WITHDRAWN'] }, exchangeStatus: 'NOT_SENT' },
       data: { exchangeStatus: 'RECEIVED', partnerTaskId, sentAt: at, shareCode: null },
     });
     if (moved.count !== 1) return false;
-    await systemStep(tx, requestId, 'sent', 'SYSTEM', facts.adopted ? 'the Task an earlier send left at the partner, found by its identifier' : null, at);
+    await systemStep(
+      tx,
+      requestId,
+      'sent',
+      'SYSTEM',
+      facts.adopted ? 'the Task an earlier send left at the partner, found by its identifier' : null,
+      at,
+    );
     if (facts.anomaly) await systemStep(tx, requestId, 'anomaly', 'SYSTEM', facts.anomaly.slice(0, 1000), at);
     await appendRoomsOutboxEvent(tx, outboundJoinSentEvent, { requestId });
-    const after = await tx.outboundJoinRequest.findUniqueOrThrow({ where: { id: requestId }, select: { status: true } });
+    const after = await tx.outboundJoinRequest.findUniqueOrThrow({
+      where: { id: requestId },
+      select: { status: true },
+    });
     if (after.status === 'WITHDRAWN') await appendRoomsOutboxEvent(tx, outboundJoinWithdrawnEvent, { requestId });
     if (status !== 'received') await applyStatus(tx, requestId, status, null, null, at);
     return true;
@@ -105,7 +180,12 @@ export function recordSent(db: OutboundExchangeDb, requestId: string, partnerTas
 }
 
 /** The partner refused the request itself (unknown share code, invalid, partner suspended here): final, no retry. */
-export function recordRefused(db: OutboundExchangeDb, requestId: string, code: string, at: Date = new Date()): Promise<boolean> {
+export function recordRefused(
+  db: OutboundExchangeDb,
+  requestId: string,
+  code: string,
+  at: Date = new Date(),
+): Promise<boolean> {
   return db.$transaction(async (tx) => {
     const moved = await tx.outboundJoinRequest.updateMany({
       where: { id: requestId, status: 'APPROVED', exchangeStatus: 'NOT_SENT' },
@@ -124,7 +204,14 @@ export interface PartnerTaskView {
   careTeamId: string | null;
 }
 
-async function applyStatus(tx: Tx, requestId: string, status: PartnerTaskStatus, statusReason: string | null, careTeamId: string | null, at: Date): Promise<boolean> {
+async function applyStatus(
+  tx: Tx,
+  requestId: string,
+  status: PartnerTaskStatus,
+  statusReason: string | null,
+  careTeamId: string | null,
+  at: Date,
+): Promise<boolean> {
   const request = await tx.outboundJoinRequest.findUniqueOrThrow({ where: { id: requestId } });
   const next = asExchange[status];
   if (next === request.exchangeStatus || finalExchangeStatuses.includes(request.exchangeStatus)) return false;
@@ -137,7 +224,18 @@ async function applyStatus(tx: Tx, requestId: string, status: PartnerTaskStatus,
   await systemStep(tx, requestId, `partner-${status}`, 'PARTNER', statusReason, at);
   if (next === 'COMPLETED') {
     await tx.externalMembership.createMany({
-      data: [{ id: randomUUID(), requestId, partnerId: request.partnerId, userId: request.requestedBy, facilityId: request.facilityId, careTeamId: careTeamId as string, roomStatus: 'active', joinedAt: at }],
+      data: [
+        {
+          id: randomUUID(),
+          requestId,
+          partnerId: request.partnerId,
+          userId: request.requestedBy,
+          facilityId: request.facilityId,
+          careTeamId: careTeamId as string,
+          roomStatus: 'active',
+          joinedAt: at,
+        },
+      ],
       skipDuplicates: true,
     });
   }
@@ -145,10 +243,18 @@ async function applyStatus(tx: Tx, requestId: string, status: PartnerTaskStatus,
 }
 
 /** What a poll of the partner's Task found (null: a status in between, nothing to record but the poll). Returns the exchange status after it. */
-export function recordPartnerTask(db: OutboundExchangeDb, requestId: string, task: PartnerTaskView | null, at: Date = new Date()): Promise<OutboundExchangeStatus> {
+export function recordPartnerTask(
+  db: OutboundExchangeDb,
+  requestId: string,
+  task: PartnerTaskView | null,
+  at: Date = new Date(),
+): Promise<OutboundExchangeStatus> {
   return db.$transaction(async (tx) => {
     if (task) await applyStatus(tx, requestId, task.status, task.statusReason, task.careTeamId, at);
-    const request = await tx.outboundJoinRequest.update({ where: { id: requestId }, data: { pollCount: { increment: 1 }, lastPolledAt: at } });
+    const request = await tx.outboundJoinRequest.update({
+      where: { id: requestId },
+      data: { pollCount: { increment: 1 }, lastPolledAt: at },
+    });
     return request.exchangeStatus;
   });
 }
@@ -165,7 +271,8 @@ export type RequestToCancel = OutboundJoinRequest & { withdrawnAt: Date };
 export async function requestToCancel(db: OutboundExchangeDb, requestId: string): Promise<RequestToCancel | null> {
   const request = await db.outboundJoinRequest.findUnique({ where: { id: requestId } });
   if (request?.status !== 'WITHDRAWN') return null;
-  if (!(request.exchangeStatus === 'RECEIVED' || (request.exchangeStatus === 'NOT_SENT' && request.sendAttemptedAt))) return null;
+  if (!(request.exchangeStatus === 'RECEIVED' || (request.exchangeStatus === 'NOT_SENT' && request.sendAttemptedAt)))
+    return null;
   const [withdrawal, refused] = await Promise.all([
     db.outboundJoinStep.findFirst({ where: { requestId, action: 'withdraw' }, orderBy: { at: 'desc' } }),
     db.outboundJoinStep.count({ where: { requestId, action: 'cancel-refused' } }),
@@ -175,7 +282,12 @@ export async function requestToCancel(db: OutboundExchangeDb, requestId: string)
 }
 
 /** What the partner's Task says, recorded now (a decision, or our cancellation done), without counting a poll. */
-export function recordPartnerDecision(db: OutboundExchangeDb, requestId: string, task: PartnerTaskView, at: Date = new Date()): Promise<boolean> {
+export function recordPartnerDecision(
+  db: OutboundExchangeDb,
+  requestId: string,
+  task: PartnerTaskView,
+  at: Date = new Date(),
+): Promise<boolean> {
   return db.$transaction((tx) => applyStatus(tx, requestId, task.status, task.statusReason, task.careTeamId, at));
 }
 
@@ -184,7 +296,12 @@ export function recordPartnerDecision(db: OutboundExchangeDb, requestId: string,
  * without the Task showing it yet). A step, once; the request keeps following
  * the partner's Task (the poll job) and so ends as the partner decided.
  */
-export function recordCancelRefused(db: OutboundExchangeDb, requestId: string, reason: string, at: Date = new Date()): Promise<boolean> {
+export function recordCancelRefused(
+  db: OutboundExchangeDb,
+  requestId: string,
+  reason: string,
+  at: Date = new Date(),
+): Promise<boolean> {
   return db.$transaction(async (tx) => {
     // Touching the row locks it: two cancel jobs for one request write the step once.
     const locked = await tx.outboundJoinRequest.updateMany({ where: { id: requestId }, data: { updatedAt: at } });
@@ -198,7 +315,12 @@ export function recordCancelRefused(db: OutboundExchangeDb, requestId: string, r
 /** The request the poll job follows, or null when there is nothing (left) to poll. */
 export async function requestToPoll(db: OutboundExchangeDb, requestId: string): Promise<OutboundJoinRequest | null> {
   const request = await db.outboundJoinRequest.findUnique({ where: { id: requestId } });
-  if (!request?.partnerTaskId || finalExchangeStatuses.includes(request.exchangeStatus) || request.exchangeStatus === 'NOT_SENT') return null;
+  if (
+    !request?.partnerTaskId ||
+    finalExchangeStatuses.includes(request.exchangeStatus) ||
+    request.exchangeStatus === 'NOT_SENT'
+  )
+    return null;
   return request;
 }
 
@@ -209,16 +331,25 @@ export async function requestToPoll(db: OutboundExchangeDb, requestId: string): 
  * partner that is down (its memberships stay unsynced) waits its turn instead
  * of filling every batch.
  */
-export async function membershipsToSync(db: OutboundExchangeDb, before: Date, limit: number, now: Date = new Date()): Promise<ExternalMembership[]> {
+export async function membershipsToSync(
+  db: OutboundExchangeDb,
+  before: Date,
+  limit: number,
+  now: Date = new Date(),
+): Promise<ExternalMembership[]> {
   const due = await db.externalMembership.findMany({
     where: {
       status: 'ACTIVE',
-      AND: [{ OR: [{ lastSyncedAt: null }, { lastSyncedAt: { lt: before } }] }, { OR: [{ syncTriedAt: null }, { syncTriedAt: { lt: before } }] }],
+      AND: [
+        { OR: [{ lastSyncedAt: null }, { lastSyncedAt: { lt: before } }] },
+        { OR: [{ syncTriedAt: null }, { syncTriedAt: { lt: before } }] },
+      ],
     },
     orderBy: [{ syncTriedAt: { sort: 'asc', nulls: 'first' } }, { id: 'asc' }],
     take: limit,
   });
-  if (due.length > 0) await db.externalMembership.updateMany({ where: { id: { in: due.map((m) => m.id) } }, data: { syncTriedAt: now } });
+  if (due.length > 0)
+    await db.externalMembership.updateMany({ where: { id: { in: due.map((m) => m.id) } }, data: { syncTriedAt: now } });
   return due;
 }
 
@@ -230,18 +361,39 @@ export interface CareTeamView {
 }
 
 /** Applies the partner's CareTeam to one membership: room closed or our user removed ends it; a suspension only records the status. */
-export function recordCareTeam(db: OutboundExchangeDb, membershipId: string, careTeam: CareTeamView, at: Date = new Date()): Promise<ExternalMembership | null> {
+export function recordCareTeam(
+  db: OutboundExchangeDb,
+  membershipId: string,
+  careTeam: CareTeamView,
+  at: Date = new Date(),
+): Promise<ExternalMembership | null> {
   return db.$transaction(async (tx) => {
     const membership = await tx.externalMembership.findUnique({ where: { id: membershipId } });
     if (!membership || membership.status !== 'ACTIVE') return null;
     const closed = careTeam.status === 'inactive' || careTeam.status === 'entered-in-error';
     // A suspended CareTeam may show its status alone (this software does, once sharing stopped):
     // our user missing from it is no removal, and the room may be resumed.
-    const endedReason = closed ? 'ROOM_CLOSED' : careTeam.participant || careTeam.status === 'suspended' ? null : 'REMOVED';
-    const data: Prisma.ExternalMembershipUpdateManyMutationInput = { roomStatus: careTeam.status, lastSyncedAt: at, ...(endedReason ? { status: 'ENDED', endedReason, endedAt: at } : {}) };
+    const endedReason = closed
+      ? 'ROOM_CLOSED'
+      : careTeam.participant || careTeam.status === 'suspended'
+        ? null
+        : 'REMOVED';
+    const data: Prisma.ExternalMembershipUpdateManyMutationInput = {
+      roomStatus: careTeam.status,
+      lastSyncedAt: at,
+      ...(endedReason ? { status: 'ENDED', endedReason, endedAt: at } : {}),
+    };
     const moved = await tx.externalMembership.updateMany({ where: { id: membershipId, status: 'ACTIVE' }, data });
     if (moved.count !== 1) return null;
-    if (endedReason || careTeam.status !== membership.roomStatus) await systemStep(tx, membership.requestId, endedReason ? `membership-${endedReason.toLowerCase().replace('_', '-')}` : `room-${careTeam.status}`, 'PARTNER', null, at);
+    if (endedReason || careTeam.status !== membership.roomStatus)
+      await systemStep(
+        tx,
+        membership.requestId,
+        endedReason ? `membership-${endedReason.toLowerCase().replace('_', '-')}` : `room-${careTeam.status}`,
+        'PARTNER',
+        null,
+        at,
+      );
     return tx.externalMembership.findUnique({ where: { id: membershipId } });
   });
 }
@@ -256,23 +408,38 @@ export function recordCareTeam(db: OutboundExchangeDb, membershipId: string, car
  * is a step of the request, so the next one waits another quiet period.
  * Returns the requests re-driven.
  */
-export async function redriveQuietRequests(db: OutboundExchangeDb, quietSince: Date, limit = 50, at: Date = new Date()): Promise<string[]> {
+export async function redriveQuietRequests(
+  db: OutboundExchangeDb,
+  quietSince: Date,
+  limit = 50,
+  at: Date = new Date(),
+): Promise<string[]> {
   const quiet = await db.outboundJoinRequest.findMany({
-    where: { updatedAt: { lt: quietSince }, OR: [{ status: 'APPROVED', exchangeStatus: 'NOT_SENT' }, { exchangeStatus: { in: ['RECEIVED', 'ACCEPTED'] } }] },
+    where: {
+      updatedAt: { lt: quietSince },
+      OR: [{ status: 'APPROVED', exchangeStatus: 'NOT_SENT' }, { exchangeStatus: { in: ['RECEIVED', 'ACCEPTED'] } }],
+    },
     orderBy: { updatedAt: 'asc' },
     take: limit,
   });
   const redriven: string[] = [];
   for (const request of quiet) {
-    const waiting = await db.exchangeDeadLetter.count({ where: { retriedAt: null, payload: { path: ['requestId'], equals: request.id } } });
+    const waiting = await db.exchangeDeadLetter.count({
+      where: { retriedAt: null, payload: { path: ['requestId'], equals: request.id } },
+    });
     if (waiting > 0) continue;
     const sent = request.exchangeStatus !== 'NOT_SENT';
     const done = await db.$transaction(async (tx) => {
       // Conditional on the state read: a job that ran meanwhile wins.
-      const touched = await tx.outboundJoinRequest.updateMany({ where: { id: request.id, updatedAt: request.updatedAt, exchangeStatus: request.exchangeStatus }, data: { updatedAt: at } });
+      const touched = await tx.outboundJoinRequest.updateMany({
+        where: { id: request.id, updatedAt: request.updatedAt, exchangeStatus: request.exchangeStatus },
+        data: { updatedAt: at },
+      });
       if (touched.count !== 1) return false;
       await systemStep(tx, request.id, sent ? 'poll-redriven' : 'send-redriven', 'SYSTEM', null, at);
-      await appendRoomsOutboxEvent(tx, sent ? outboundJoinSentEvent : outboundJoinApprovedEvent, { requestId: request.id });
+      await appendRoomsOutboxEvent(tx, sent ? outboundJoinSentEvent : outboundJoinApprovedEvent, {
+        requestId: request.id,
+      });
       return true;
     });
     if (done) redriven.push(request.id);

@@ -15,7 +15,10 @@ import { outboundJoinRoute } from './outbound-join-service';
 
 export const listInput = z.object({ status: z.enum(['ACTIVE', 'ENDED']).nullish() });
 
-export async function myExternalRooms(ctx: RoomsContext, input: z.infer<typeof listInput>): Promise<ExternalMembership[]> {
+export async function myExternalRooms(
+  ctx: RoomsContext,
+  input: z.infer<typeof listInput>,
+): Promise<ExternalMembership[]> {
   const user = requireSignedIn(ctx.principal);
   return list(ctx, user, { userId: user.userId }, input);
 }
@@ -27,22 +30,42 @@ function managedBy(user: UserPrincipal): Prisma.ExternalMembershipWhereInput | n
 }
 
 /** For the managers: the system admin sees all, a facility manager its own facility's. */
-export async function externalMemberships(ctx: RoomsContext, input: z.infer<typeof listInput>): Promise<ExternalMembership[]> {
+export async function externalMemberships(
+  ctx: RoomsContext,
+  input: z.infer<typeof listInput>,
+): Promise<ExternalMembership[]> {
   const user = requireSignedIn(ctx.principal);
   const scope = managedBy(user);
   if (!scope) {
-    await recordAccessAlone(ctx.db, { actor: user, room: { id: null, subjectId: null }, action: 'DENIED', what: 'external-memberships', outcome: 'FORBIDDEN' });
+    await recordAccessAlone(ctx.db, {
+      actor: user,
+      room: { id: null, subjectId: null },
+      action: 'DENIED',
+      what: 'external-memberships',
+      outcome: 'FORBIDDEN',
+    });
     throw appError('FORBIDDEN', "only facility managers and the system admin see other users' external rooms");
   }
   return list(ctx, user, scope, input);
 }
 
-async function list(ctx: RoomsContext, user: UserPrincipal, scope: Prisma.ExternalMembershipWhereInput, input: z.infer<typeof listInput>): Promise<ExternalMembership[]> {
+async function list(
+  ctx: RoomsContext,
+  user: UserPrincipal,
+  scope: Prisma.ExternalMembershipWhereInput,
+  input: z.infer<typeof listInput>,
+): Promise<ExternalMembership[]> {
   const rows = await ctx.db.externalMembership.findMany({
     where: { AND: [scope, input.status ? { status: input.status } : {}] },
     orderBy: [{ joinedAt: 'desc' }, { id: 'desc' }],
     take: 200,
   });
-  await recordAccessAlone(ctx.db, { actor: user, room: { id: null, subjectId: null }, action: 'READ', what: 'external-memberships', outcome: 'SUCCESS' });
+  await recordAccessAlone(ctx.db, {
+    actor: user,
+    room: { id: null, subjectId: null },
+    action: 'READ',
+    what: 'external-memberships',
+    outcome: 'SUCCESS',
+  });
   return rows;
 }

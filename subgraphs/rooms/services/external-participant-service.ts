@@ -22,20 +22,40 @@ export const removeExternalParticipantReason = text(1000);
 /** Room.externalParticipants: current ones, for members and managers. */
 export async function listExternalParticipants(ctx: RoomsContext, room: Room): Promise<ExternalParticipant[]> {
   await authorizeRoom(ctx, room, 'members.list', 'external-participants');
-  return ctx.db.externalParticipant.findMany({ where: { roomId: room.id, removedAt: null }, orderBy: [{ addedAt: 'asc' }, { id: 'asc' }] });
+  return ctx.db.externalParticipant.findMany({
+    where: { roomId: room.id, removedAt: null },
+    orderBy: [{ addedAt: 'asc' }, { id: 'asc' }],
+  });
 }
 
-export async function removeExternalParticipant(ctx: RoomsContext, id: string, reason: z.infer<typeof removeExternalParticipantReason>, now = new Date()): Promise<ExternalParticipant> {
+export async function removeExternalParticipant(
+  ctx: RoomsContext,
+  id: string,
+  reason: z.infer<typeof removeExternalParticipantReason>,
+  now = new Date(),
+): Promise<ExternalParticipant> {
   const participant = await ctx.db.externalParticipant.findUnique({ where: { id } });
   if (!participant) throw notFound('no such external participant');
   const room = await findRoom(ctx, participant.roomId);
   const user = await authorizeRoom(ctx, room, 'members.remove', 'external-participant.remove');
   if (participant.removedAt) throw appError('CONFLICT', 'the participant was already removed');
   return ctx.db.$transaction(async (tx) => {
-    const moved = await tx.externalParticipant.updateMany({ where: { id, removedAt: null }, data: { removedAt: now, removedBy: user.userId, removedReason: reason } });
+    const moved = await tx.externalParticipant.updateMany({
+      where: { id, removedAt: null },
+      data: { removedAt: now, removedBy: user.userId, removedReason: reason },
+    });
     if (moved.count !== 1) throw appError('CONFLICT', 'the participant was already removed');
-    const request = await tx.inboundJoinRequest.findUnique({ where: { id: participant.joinRequestId }, select: { correlationId: true, taskIdentifier: true } });
-    await recordAccess(tx, { actor: user, room, action: 'WRITE', what: `external-participant.remove#${request ? traceOf(request) : participant.joinRequestId}`, outcome: 'SUCCESS' });
+    const request = await tx.inboundJoinRequest.findUnique({
+      where: { id: participant.joinRequestId },
+      select: { correlationId: true, taskIdentifier: true },
+    });
+    await recordAccess(tx, {
+      actor: user,
+      room,
+      action: 'WRITE',
+      what: `external-participant.remove#${request ? traceOf(request) : participant.joinRequestId}`,
+      outcome: 'SUCCESS',
+    });
     return tx.externalParticipant.findUniqueOrThrow({ where: { id } });
   });
 }
@@ -54,7 +74,10 @@ export type PartnerCareTeamView =
  * suspension job has not run yet, or an exception's review date passed) is
  * shown as suspended, which it is about to become.
  */
-export function partnerCareTeamScope(status: Room['status'], mayShare: boolean): { scope: 'full' } | { scope: 'status'; status: 'SUSPENDED' | 'CLOSED' } {
+export function partnerCareTeamScope(
+  status: Room['status'],
+  mayShare: boolean,
+): { scope: 'full' } | { scope: 'status'; status: 'SUSPENDED' | 'CLOSED' } {
   if (status === 'CLOSED') return { scope: 'status', status: 'CLOSED' };
   if (status === 'SUSPENDED' || !mayShare) return { scope: 'status', status: 'SUSPENDED' };
   return { scope: 'full' };
@@ -87,11 +110,18 @@ export interface PartnerAccessEvent {
  * shows the attempt; the partner's answer is the same 404 either way.
  */
 export async function recordPartnerAccess(db: PartnerAccessDb, event: PartnerAccessEvent): Promise<void> {
-  const room = event.roomId && uuidPattern.test(event.roomId) ? await db.room.findUnique({ where: { id: event.roomId }, select: { id: true, subjectId: true } }) : null;
+  const room =
+    event.roomId && uuidPattern.test(event.roomId)
+      ? await db.room.findUnique({ where: { id: event.roomId }, select: { id: true, subjectId: true } })
+      : null;
   await appendPartnerRecord(db, room, event);
 }
 
-function appendPartnerRecord(db: PartnerAccessDb, room: { id: string; subjectId: string } | null, event: Omit<PartnerAccessEvent, 'roomId'>): Promise<void> {
+function appendPartnerRecord(
+  db: PartnerAccessDb,
+  room: { id: string; subjectId: string } | null,
+  event: Omit<PartnerAccessEvent, 'roomId'>,
+): Promise<void> {
   return db.$transaction((tx) =>
     appendAccessRecord(chainStore(tx), {
       at: new Date(),
@@ -113,22 +143,43 @@ function appendPartnerRecord(db: PartnerAccessDb, room: { id: string; subjectId:
  * partnerCareTeamScope allows. Every answer is recorded in rooms' access chain.
  */
 export async function careTeamForPartner(
-  db: Pick<RoomsDb, 'room' | 'externalParticipant' | 'subjectSharing' | 'roomsAccessRecord' | '$executeRaw' | '$transaction'>,
+  db: Pick<
+    RoomsDb,
+    'room' | 'externalParticipant' | 'subjectSharing' | 'roomsAccessRecord' | '$executeRaw' | '$transaction'
+  >,
   roomId: string,
   partnerId: string,
   now: Date = new Date(),
 ): Promise<PartnerCareTeamView | null> {
   const target = partnerTarget(roomId);
   const room = target === 'malformed' ? null : await db.room.findUnique({ where: { id: target } });
-  const participants = room ? await db.externalParticipant.findMany({ where: { roomId: room.id, partnerId }, orderBy: [{ addedAt: 'asc' }, { id: 'asc' }] }) : [];
+  const participants = room
+    ? await db.externalParticipant.findMany({
+        where: { roomId: room.id, partnerId },
+        orderBy: [{ addedAt: 'asc' }, { id: 'asc' }],
+      })
+    : [];
   if (!room || participants.length === 0) {
-    await appendPartnerRecord(db, room, { partnerId, action: 'DENIED', what: `care-team.read#${target}`, outcome: 'NOT_FOUND' });
+    await appendPartnerRecord(db, room, {
+      partnerId,
+      action: 'DENIED',
+      what: `care-team.read#${target}`,
+      outcome: 'NOT_FOUND',
+    });
     return null;
   }
-  const sharing = await db.subjectSharing.findUnique({ where: { subjectId: room.subjectId }, select: { allowed: true, validThrough: true } });
+  const sharing = await db.subjectSharing.findUnique({
+    where: { subjectId: room.subjectId },
+    select: { allowed: true, validThrough: true },
+  });
   const scope = partnerCareTeamScope(room.status, sharingAllowed(sharing, now));
   if (scope.scope === 'status') {
-    await appendPartnerRecord(db, room, { partnerId, action: 'READ', what: 'care-team.read-status', outcome: 'SUCCESS' });
+    await appendPartnerRecord(db, room, {
+      partnerId,
+      action: 'READ',
+      what: 'care-team.read-status',
+      outcome: 'SUCCESS',
+    });
     return { scope: 'status', room: { id: room.id, status: scope.status } };
   }
   // The full view is only ever for an OPEN room (partnerCareTeamScope).

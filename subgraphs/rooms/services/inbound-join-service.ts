@@ -48,14 +48,24 @@ export const inboundJoinInput = z
 
 export type InboundJoinDb = Pick<
   RoomsDb,
-  'inboundJoinRequest' | 'inboundJoinStep' | 'externalParticipant' | 'room' | 'roomShareCode' | 'roomsAccessRecord' | 'roomsOutboxEvent' | '$executeRaw' | '$queryRaw' | '$transaction'
+  | 'inboundJoinRequest'
+  | 'inboundJoinStep'
+  | 'externalParticipant'
+  | 'room'
+  | 'roomShareCode'
+  | 'roomsAccessRecord'
+  | 'roomsOutboxEvent'
+  | '$executeRaw'
+  | '$queryRaw'
+  | '$transaction'
 >;
 
 /** A transaction that can take row locks (SELECT ... FOR SHARE). */
 export type LockingTx = RoomsTx & Pick<RoomsDb, '$queryRaw'>;
 
 /** Who ended a request without a decision: the partner, the system (a suspension), or one of our users. */
-export type Canceller = { kind: 'partner'; partnerId: string } | { kind: 'system' } | { kind: 'user'; user: UserPrincipal };
+export type Canceller =
+  { kind: 'partner'; partnerId: string } | { kind: 'system' } | { kind: 'user'; user: UserPrincipal };
 
 /** Reasons the partner reads in the Task's statusReason. */
 export const shareCodeRevokedReason = 'the share code was revoked';
@@ -74,7 +84,12 @@ export function traceOf(request: Pick<InboundJoinRequest, 'correlationId' | 'tas
   return `${request.correlationId}|${request.taskIdentifier.slice(bar + 1)}`;
 }
 
-function systemRecord(tx: Pick<RoomsTx, 'roomsAccessRecord' | '$executeRaw'>, room: { id: string; subjectId: string }, partnerId: string | null, what: string) {
+function systemRecord(
+  tx: Pick<RoomsTx, 'roomsAccessRecord' | '$executeRaw'>,
+  room: { id: string; subjectId: string },
+  partnerId: string | null,
+  what: string,
+) {
   return appendAccessRecord(chainStore(tx), {
     at: new Date(),
     actorId: null,
@@ -92,7 +107,11 @@ function systemRecord(tx: Pick<RoomsTx, 'roomsAccessRecord' | '$executeRaw'>, ro
  * Creates the request for a stored inbound Task. Idempotent on the
  * correlation id: a retried or duplicated job returns the existing request.
  */
-export async function createInboundJoinRequest(db: InboundJoinDb, input: z.infer<typeof inboundJoinInput>, state: CreationState = {}): Promise<{ request: InboundJoinRequest; created: boolean }> {
+export async function createInboundJoinRequest(
+  db: InboundJoinDb,
+  input: z.infer<typeof inboundJoinInput>,
+  state: CreationState = {},
+): Promise<{ request: InboundJoinRequest; created: boolean }> {
   const existing = await db.inboundJoinRequest.findUnique({ where: { correlationId: input.correlationId } });
   if (existing) return { request: existing, created: false };
   try {
@@ -118,7 +137,11 @@ export interface CreationState {
  * it pending and ends it; or it committed first and this request is created
  * already ended. Either way nothing stays pending.
  */
-export async function createInboundJoinRequestIn(tx: LockingTx, input: z.infer<typeof inboundJoinInput>, state: CreationState = {}): Promise<{ request: InboundJoinRequest; created: boolean }> {
+export async function createInboundJoinRequestIn(
+  tx: LockingTx,
+  input: z.infer<typeof inboundJoinInput>,
+  state: CreationState = {},
+): Promise<{ request: InboundJoinRequest; created: boolean }> {
   const existing = await tx.inboundJoinRequest.findUnique({ where: { correlationId: input.correlationId } });
   if (existing) return { request: existing, created: false };
   await tx.$queryRaw`SELECT id FROM rooms.room_share_code WHERE id = ${input.shareCodeId}::uuid FOR SHARE`;
@@ -127,15 +150,32 @@ export async function createInboundJoinRequestIn(tx: LockingTx, input: z.infer<t
   if (!room) throw new Error('inbound join: the room of a stored Task no longer exists');
   const code = await tx.roomShareCode.findUnique({ where: { id: input.shareCodeId } });
   const created = await tx.inboundJoinRequest.create({ data: { id: randomUUID(), ...input } });
-  await tx.inboundJoinStep.create({ data: { id: randomUUID(), requestId: created.id, action: 'RECEIVED', actorRole: `PARTNER:${input.partnerId}` } });
+  await tx.inboundJoinStep.create({
+    data: { id: randomUUID(), requestId: created.id, action: 'RECEIVED', actorRole: `PARTNER:${input.partnerId}` },
+  });
   await systemRecord(tx, room, input.partnerId, `inbound-join.receive#${traceOf(input)}`);
   const now = new Date();
   // The room closed after the Task arrived (its closing rejected what was pending then): answer now, as the closing would have.
   if (room.status === 'CLOSED') {
-    await tx.inboundJoinRequest.update({ where: { id: created.id }, data: { status: 'REJECTED', decidedAt: now, decisionReason: roomClosedReason } });
-    await tx.inboundJoinStep.create({ data: { id: randomUUID(), requestId: created.id, action: 'REJECTED', actorRole: 'SYSTEM', reason: roomClosedReason, at: now } });
+    await tx.inboundJoinRequest.update({
+      where: { id: created.id },
+      data: { status: 'REJECTED', decidedAt: now, decisionReason: roomClosedReason },
+    });
+    await tx.inboundJoinStep.create({
+      data: {
+        id: randomUUID(),
+        requestId: created.id,
+        action: 'REJECTED',
+        actorRole: 'SYSTEM',
+        reason: roomClosedReason,
+        at: now,
+      },
+    });
     await systemRecord(tx, room, input.partnerId, `inbound-join.reject#${traceOf(input)}`);
-    await appendRoomsOutboxEvent(tx, inboundJoinDecidedEvent, { joinRequestId: created.id, correlationId: input.correlationId });
+    await appendRoomsOutboxEvent(tx, inboundJoinDecidedEvent, {
+      joinRequestId: created.id,
+      correlationId: input.correlationId,
+    });
   } else if (state.cancelled) {
     // The Task is already cancelled: no event, the Task needs no answer.
     await endWithoutDecision(tx, created, room, state.cancelled.by, state.cancelled.reason, now, false);
@@ -150,16 +190,33 @@ export async function createInboundJoinRequestIn(tx: LockingTx, input: z.infer<t
  * decision wins), with its step and access record, and (announce) the
  * outbox event that moves the partner's Task. Returns whether it moved.
  */
-async function endWithoutDecision(tx: RoomsTx, request: InboundJoinRequest, room: { id: string; subjectId: string }, by: Canceller, reason: string, at: Date, announce: boolean): Promise<boolean> {
+async function endWithoutDecision(
+  tx: RoomsTx,
+  request: InboundJoinRequest,
+  room: { id: string; subjectId: string },
+  by: Canceller,
+  reason: string,
+  at: Date,
+  announce: boolean,
+): Promise<boolean> {
   const actorId = by.kind === 'user' ? by.user.userId : null;
-  const moved = await tx.inboundJoinRequest.updateMany({ where: { id: request.id, status: 'PENDING' }, data: { status: 'CANCELLED', decidedBy: actorId, decidedAt: at, decisionReason: reason } });
+  const moved = await tx.inboundJoinRequest.updateMany({
+    where: { id: request.id, status: 'PENDING' },
+    data: { status: 'CANCELLED', decidedBy: actorId, decidedAt: at, decisionReason: reason },
+  });
   if (moved.count !== 1) return false;
   const actorRole = by.kind === 'user' ? by.user.role : by.kind === 'partner' ? `PARTNER:${by.partnerId}` : 'SYSTEM';
-  await tx.inboundJoinStep.create({ data: { id: randomUUID(), requestId: request.id, action: 'CANCELLED', actorId, actorRole, reason, at } });
+  await tx.inboundJoinStep.create({
+    data: { id: randomUUID(), requestId: request.id, action: 'CANCELLED', actorId, actorRole, reason, at },
+  });
   const what = `inbound-join.cancel#${traceOf(request)}`;
   if (by.kind === 'user') await recordAccess(tx, { actor: by.user, room, action: 'WRITE', what, outcome: 'SUCCESS' });
   else await systemRecord(tx, room, by.kind === 'partner' ? by.partnerId : null, what);
-  if (announce) await appendRoomsOutboxEvent(tx, inboundJoinDecidedEvent, { joinRequestId: request.id, correlationId: request.correlationId });
+  if (announce)
+    await appendRoomsOutboxEvent(tx, inboundJoinDecidedEvent, {
+      joinRequestId: request.id,
+      correlationId: request.correlationId,
+    });
   return true;
 }
 
@@ -170,34 +227,61 @@ async function endWithoutDecision(tx: RoomsTx, request: InboundJoinRequest, room
  * cancelled), 'decided' when a manager decided first (the Task then follows
  * the decision, and the partner's cancellation is refused).
  */
-export async function cancelInboundJoinForTask(tx: RoomsTx, correlationId: string, by: Canceller, reason: string, at: Date): Promise<'cancelled' | 'none' | 'decided'> {
+export async function cancelInboundJoinForTask(
+  tx: RoomsTx,
+  correlationId: string,
+  by: Canceller,
+  reason: string,
+  at: Date,
+): Promise<'cancelled' | 'none' | 'decided'> {
   const request = await tx.inboundJoinRequest.findUnique({ where: { correlationId } });
   if (!request) return 'none';
   if (request.status === 'CANCELLED') return 'cancelled';
   if (request.status !== 'PENDING') return 'decided';
-  const room = await tx.room.findUniqueOrThrow({ where: { id: request.roomId }, select: { id: true, subjectId: true } });
+  const room = await tx.room.findUniqueOrThrow({
+    where: { id: request.roomId },
+    select: { id: true, subjectId: true },
+  });
   return (await endWithoutDecision(tx, request, room, by, reason, at, false)) ? 'cancelled' : 'decided';
 }
 
 /** A manager of the room withdraws a pending request without deciding it; the partner's Task becomes cancelled with the reason. */
-export async function cancelInboundJoin(ctx: RoomsContext, id: string, reason: string, now = new Date()): Promise<InboundJoinRequest> {
+export async function cancelInboundJoin(
+  ctx: RoomsContext,
+  id: string,
+  reason: string,
+  now = new Date(),
+): Promise<InboundJoinRequest> {
   await requireDecider(ctx);
   const request = await ctx.db.inboundJoinRequest.findUnique({ where: { id } });
   if (!request) throw notFound('no such inbound join request');
   const room = await findRoom(ctx, request.roomId);
   const user = await requireManager(ctx, room, 'inbound-join.cancel');
-  if (request.status !== 'PENDING') throw appError('ILLEGAL_TRANSITION', `the request is already ${request.status.toLowerCase()}`);
+  if (request.status !== 'PENDING')
+    throw appError('ILLEGAL_TRANSITION', `the request is already ${request.status.toLowerCase()}`);
   return ctx.db.$transaction(async (tx) => {
-    if (!(await endWithoutDecision(tx, request, room, { kind: 'user', user }, reason, now, true))) throw appError('ILLEGAL_TRANSITION', 'the request was decided meanwhile');
+    if (!(await endWithoutDecision(tx, request, room, { kind: 'user', user }, reason, now, true)))
+      throw appError('ILLEGAL_TRANSITION', 'the request was decided meanwhile');
     return tx.inboundJoinRequest.findUniqueOrThrow({ where: { id } });
   });
 }
 
 /** Revoking a share code (in the revocation's transaction) ends the requests still pending under it. */
-export async function cancelPendingOnRevoke(tx: RoomsTx, shareCodeId: string, room: { id: string; subjectId: string }, actor: UserPrincipal, now: Date): Promise<number> {
-  const pending = await tx.inboundJoinRequest.findMany({ where: { shareCodeId, status: 'PENDING' }, orderBy: { id: 'asc' } });
+export async function cancelPendingOnRevoke(
+  tx: RoomsTx,
+  shareCodeId: string,
+  room: { id: string; subjectId: string },
+  actor: UserPrincipal,
+  now: Date,
+): Promise<number> {
+  const pending = await tx.inboundJoinRequest.findMany({
+    where: { shareCodeId, status: 'PENDING' },
+    orderBy: { id: 'asc' },
+  });
   let ended = 0;
-  for (const request of pending) if (await endWithoutDecision(tx, request, room, { kind: 'user', user: actor }, shareCodeRevokedReason, now, true)) ended += 1;
+  for (const request of pending)
+    if (await endWithoutDecision(tx, request, room, { kind: 'user', user: actor }, shareCodeRevokedReason, now, true))
+      ended += 1;
   return ended;
 }
 
@@ -205,15 +289,25 @@ export async function cancelPendingOnRevoke(tx: RoomsTx, shareCodeId: string, ro
 async function requireDecider(ctx: RoomsContext) {
   const user = requireSignedIn(ctx.principal);
   if (!can(user, 'partner.registerInboundUser')) {
-    throw await refuse(ctx, user, null, 'inbound-join', { allowed: false, code: 'FORBIDDEN', message: 'not allowed: partner.registerInboundUser' });
+    throw await refuse(ctx, user, null, 'inbound-join', {
+      allowed: false,
+      code: 'FORBIDDEN',
+      message: 'not allowed: partner.registerInboundUser',
+    });
   }
   return user;
 }
 
 /** Requests on the rooms the caller manages (the system admin: all), newest first. */
-export async function listInboundJoinRequests(ctx: RoomsContext, status: 'PENDING' | 'APPROVED' | 'REJECTED' | 'CANCELLED' | null | undefined): Promise<InboundJoinRequest[]> {
+export async function listInboundJoinRequests(
+  ctx: RoomsContext,
+  status: 'PENDING' | 'APPROVED' | 'REJECTED' | 'CANCELLED' | null | undefined,
+): Promise<InboundJoinRequest[]> {
   const user = await requireDecider(ctx);
-  const rooms = user.role === 'SYSTEM_ADMIN' ? undefined : (await ctx.db.room.findMany({ where: { openedBy: user.userId }, select: { id: true } })).map((r) => r.id);
+  const rooms =
+    user.role === 'SYSTEM_ADMIN'
+      ? undefined
+      : (await ctx.db.room.findMany({ where: { openedBy: user.userId }, select: { id: true } })).map((r) => r.id);
   const requests = await ctx.db.inboundJoinRequest.findMany({
     where: { ...(status ? { status } : {}), ...(rooms ? { roomId: { in: rooms } } : {}) },
     orderBy: [{ receivedAt: 'desc' }, { id: 'desc' }],
@@ -224,7 +318,8 @@ export async function listInboundJoinRequests(ctx: RoomsContext, status: 'PENDIN
   if (roomIds.length > 0) {
     const shown = await ctx.db.room.findMany({ where: { id: { in: roomIds } }, select: { id: true, subjectId: true } });
     await ctx.db.$transaction(async (tx) => {
-      for (const room of shown) await recordAccess(tx, { actor: user, room, action: 'READ', what: 'inbound-join.list', outcome: 'SUCCESS' });
+      for (const room of shown)
+        await recordAccess(tx, { actor: user, room, action: 'READ', what: 'inbound-join.list', outcome: 'SUCCESS' });
     });
   }
   return requests;
@@ -236,13 +331,24 @@ export async function getInboundJoinRequest(ctx: RoomsContext, id: string): Prom
   if (!request) throw notFound('no such inbound join request');
   const room = await findRoom(ctx, request.roomId);
   await requireManager(ctx, room, 'inbound-join.read');
-  await recordAccessAlone(ctx.db, { actor: user, room, action: 'READ', what: `inbound-join.read#${traceOf(request)}`, outcome: 'SUCCESS' });
+  await recordAccessAlone(ctx.db, {
+    actor: user,
+    room,
+    action: 'READ',
+    what: `inbound-join.read#${traceOf(request)}`,
+    outcome: 'SUCCESS',
+  });
   return request;
 }
 
 async function requireManager(ctx: RoomsContext, room: Room, what: string) {
   const { user, access } = await accessOf(ctx, room);
-  if (!access.manager) throw await refuse(ctx, user, room, what, { allowed: false, code: 'FORBIDDEN', message: 'not a manager of this room' });
+  if (!access.manager)
+    throw await refuse(ctx, user, room, what, {
+      allowed: false,
+      code: 'FORBIDDEN',
+      message: 'not a manager of this room',
+    });
   return user;
 }
 
@@ -254,28 +360,56 @@ export const rejectReason = z.string().trim().min(1, 'must not be empty').max(10
  * 'partner.registerInboundUser'; approval needs an open room. The decision,
  * its step, the access record and the outbox event commit together.
  */
-export async function decideInboundJoin(ctx: RoomsContext, id: string, decision: { approve: true } | { approve: false; reason: string }, now = new Date()): Promise<InboundJoinRequest> {
+export async function decideInboundJoin(
+  ctx: RoomsContext,
+  id: string,
+  decision: { approve: true } | { approve: false; reason: string },
+  now = new Date(),
+): Promise<InboundJoinRequest> {
   await requireDecider(ctx);
   const request = await ctx.db.inboundJoinRequest.findUnique({ where: { id } });
   if (!request) throw notFound('no such inbound join request');
   const room = await findRoom(ctx, request.roomId);
   // Approving adds a participant (a manager, an open room). Rejecting adds nothing: a manager may
   // do it in any state, so a request on a room closed meanwhile still gets its answer.
-  const user = decision.approve ? await authorizeRoom(ctx, room, 'members.add', 'inbound-join.approve') : await requireManager(ctx, room, 'inbound-join.reject');
-  if (request.status !== 'PENDING') throw appError('ILLEGAL_TRANSITION', `the request is already ${request.status.toLowerCase()}`);
+  const user = decision.approve
+    ? await authorizeRoom(ctx, room, 'members.add', 'inbound-join.approve')
+    : await requireManager(ctx, room, 'inbound-join.reject');
+  if (request.status !== 'PENDING')
+    throw appError('ILLEGAL_TRANSITION', `the request is already ${request.status.toLowerCase()}`);
   return ctx.db.$transaction(async (tx) => {
     const status = decision.approve ? 'APPROVED' : 'REJECTED';
     const reason = decision.approve ? null : decision.reason;
     // Only from PENDING: a concurrent decision leaves count 0.
-    const moved = await tx.inboundJoinRequest.updateMany({ where: { id, status: 'PENDING' }, data: { status, decidedBy: user.userId, decidedAt: now, decisionReason: reason } });
+    const moved = await tx.inboundJoinRequest.updateMany({
+      where: { id, status: 'PENDING' },
+      data: { status, decidedBy: user.userId, decidedAt: now, decisionReason: reason },
+    });
     if (moved.count !== 1) throw appError('ILLEGAL_TRANSITION', 'the request was decided meanwhile');
-    await tx.inboundJoinStep.create({ data: { id: randomUUID(), requestId: id, action: status, actorId: user.userId, actorRole: user.role, reason, at: now } });
+    await tx.inboundJoinStep.create({
+      data: {
+        id: randomUUID(),
+        requestId: id,
+        action: status,
+        actorId: user.userId,
+        actorRole: user.role,
+        reason,
+        at: now,
+      },
+    });
     if (decision.approve) {
       // A partner may ask twice for the same person under different Task identifiers: one participant at a time.
       const already = await tx.externalParticipant.count({
-        where: { roomId: room.id, partnerId: request.partnerId, practitionerSystem: request.practitionerSystem, practitionerValue: request.practitionerValue, removedAt: null },
+        where: {
+          roomId: room.id,
+          partnerId: request.partnerId,
+          practitionerSystem: request.practitionerSystem,
+          practitionerValue: request.practitionerValue,
+          removedAt: null,
+        },
       });
-      if (already > 0) throw appError('CONFLICT', "the partner's user is already a participant of this room: reject this request");
+      if (already > 0)
+        throw appError('CONFLICT', "the partner's user is already a participant of this room: reject this request");
       await tx.externalParticipant.create({
         data: {
           id: randomUUID(),
@@ -291,8 +425,17 @@ export async function decideInboundJoin(ctx: RoomsContext, id: string, decision:
         },
       });
     }
-    await recordAccess(tx, { actor: user, room, action: 'WRITE', what: `inbound-join.${decision.approve ? 'approve' : 'reject'}#${traceOf(request)}`, outcome: 'SUCCESS' });
-    await appendRoomsOutboxEvent(tx, inboundJoinDecidedEvent, { joinRequestId: id, correlationId: request.correlationId });
+    await recordAccess(tx, {
+      actor: user,
+      room,
+      action: 'WRITE',
+      what: `inbound-join.${decision.approve ? 'approve' : 'reject'}#${traceOf(request)}`,
+      outcome: 'SUCCESS',
+    });
+    await appendRoomsOutboxEvent(tx, inboundJoinDecidedEvent, {
+      joinRequestId: id,
+      correlationId: request.correlationId,
+    });
     return tx.inboundJoinRequest.findUniqueOrThrow({ where: { id } });
   });
 }
@@ -306,14 +449,44 @@ export const roomClosedReason = 'the room was closed';
  * record and outbox event each, so the partner's Task becomes rejected with
  * the reason). The closing manager is named as who decided.
  */
-export async function rejectPendingOnClose(tx: RoomsTx, room: { id: string; subjectId: string }, actor: UserPrincipal, now: Date): Promise<number> {
-  const pending = await tx.inboundJoinRequest.findMany({ where: { roomId: room.id, status: 'PENDING' }, orderBy: { id: 'asc' } });
+export async function rejectPendingOnClose(
+  tx: RoomsTx,
+  room: { id: string; subjectId: string },
+  actor: UserPrincipal,
+  now: Date,
+): Promise<number> {
+  const pending = await tx.inboundJoinRequest.findMany({
+    where: { roomId: room.id, status: 'PENDING' },
+    orderBy: { id: 'asc' },
+  });
   for (const request of pending) {
-    const moved = await tx.inboundJoinRequest.updateMany({ where: { id: request.id, status: 'PENDING' }, data: { status: 'REJECTED', decidedBy: actor.userId, decidedAt: now, decisionReason: roomClosedReason } });
+    const moved = await tx.inboundJoinRequest.updateMany({
+      where: { id: request.id, status: 'PENDING' },
+      data: { status: 'REJECTED', decidedBy: actor.userId, decidedAt: now, decisionReason: roomClosedReason },
+    });
     if (moved.count !== 1) continue;
-    await tx.inboundJoinStep.create({ data: { id: randomUUID(), requestId: request.id, action: 'REJECTED', actorId: actor.userId, actorRole: actor.role, reason: roomClosedReason, at: now } });
-    await recordAccess(tx, { actor, room, action: 'WRITE', what: `inbound-join.reject#${traceOf(request)}`, outcome: 'SUCCESS' });
-    await appendRoomsOutboxEvent(tx, inboundJoinDecidedEvent, { joinRequestId: request.id, correlationId: request.correlationId });
+    await tx.inboundJoinStep.create({
+      data: {
+        id: randomUUID(),
+        requestId: request.id,
+        action: 'REJECTED',
+        actorId: actor.userId,
+        actorRole: actor.role,
+        reason: roomClosedReason,
+        at: now,
+      },
+    });
+    await recordAccess(tx, {
+      actor,
+      room,
+      action: 'WRITE',
+      what: `inbound-join.reject#${traceOf(request)}`,
+      outcome: 'SUCCESS',
+    });
+    await appendRoomsOutboxEvent(tx, inboundJoinDecidedEvent, {
+      joinRequestId: request.id,
+      correlationId: request.correlationId,
+    });
   }
   return pending.length;
 }
@@ -322,14 +495,30 @@ export function stepsOf(db: Pick<RoomsDb, 'inboundJoinStep'>, requestId: string)
   return db.inboundJoinStep.findMany({ where: { requestId }, orderBy: [{ at: 'asc' }, { id: 'asc' }] });
 }
 
-export function participantOfRequest(db: Pick<RoomsDb, 'externalParticipant'>, requestId: string): Promise<ExternalParticipant | null> {
+export function participantOfRequest(
+  db: Pick<RoomsDb, 'externalParticipant'>,
+  requestId: string,
+): Promise<ExternalParticipant | null> {
   return db.externalParticipant.findUnique({ where: { joinRequestId: requestId } });
 }
 
 /** For the adapters: where a request stands, by its correlation id (the Task id). */
-export async function inboundJoinOutcome(db: Pick<RoomsDb, 'inboundJoinRequest' | 'externalParticipant'>, correlationId: string) {
+export async function inboundJoinOutcome(
+  db: Pick<RoomsDb, 'inboundJoinRequest' | 'externalParticipant'>,
+  correlationId: string,
+) {
   const request = await db.inboundJoinRequest.findUnique({ where: { correlationId } });
   if (!request) return null;
-  const participant = request.status === 'APPROVED' ? await db.externalParticipant.findUnique({ where: { joinRequestId: request.id } }) : null;
-  return { status: request.status, decisionReason: request.decisionReason, decidedAt: request.decidedAt, decidedBy: request.decidedBy, roomId: request.roomId, participantId: participant?.id ?? null };
+  const participant =
+    request.status === 'APPROVED'
+      ? await db.externalParticipant.findUnique({ where: { joinRequestId: request.id } })
+      : null;
+  return {
+    status: request.status,
+    decisionReason: request.decisionReason,
+    decidedAt: request.decidedAt,
+    decidedBy: request.decidedBy,
+    roomId: request.roomId,
+    participantId: participant?.id ?? null,
+  };
 }

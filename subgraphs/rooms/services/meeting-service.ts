@@ -11,16 +11,30 @@ import { authorizeRoom, findRoom } from './room-guard';
 
 export const scheduleMeetingInput = z.object({
   roomId: uuid,
-  scheduledAt: z.string().datetime({ offset: true, message: 'must be an ISO-8601 date and time with a time zone' }).transform((value) => new Date(value)),
+  scheduledAt: z
+    .string()
+    .datetime({ offset: true, message: 'must be an ISO-8601 date and time with a time zone' })
+    .transform((value) => new Date(value)),
   agenda: text(2000),
 });
 export const recordMinutesInput = z.object({ meetingId: uuid, minutes: text(20_000) });
 
-export async function scheduleMeeting(ctx: RoomsContext, input: z.infer<typeof scheduleMeetingInput>): Promise<Meeting> {
+export async function scheduleMeeting(
+  ctx: RoomsContext,
+  input: z.infer<typeof scheduleMeetingInput>,
+): Promise<Meeting> {
   const room = await findRoom(ctx, input.roomId);
   const user = await authorizeRoom(ctx, room, 'content.write', 'meeting');
   return ctx.db.$transaction(async (tx) => {
-    const meeting = await tx.meeting.create({ data: { id: randomUUID(), roomId: room.id, scheduledAt: input.scheduledAt, agenda: input.agenda, createdBy: user.userId } });
+    const meeting = await tx.meeting.create({
+      data: {
+        id: randomUUID(),
+        roomId: room.id,
+        scheduledAt: input.scheduledAt,
+        agenda: input.agenda,
+        createdBy: user.userId,
+      },
+    });
     await recordAccess(tx, { actor: user, room, action: 'WRITE', what: 'meeting', outcome: 'SUCCESS' });
     return meeting;
   });

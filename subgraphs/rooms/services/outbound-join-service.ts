@@ -17,14 +17,25 @@
 import { randomUUID } from 'node:crypto';
 import { GraphQLError } from 'graphql';
 import { z } from 'zod';
-import type { OutboundExchangeStatus, OutboundJoinRequest, OutboundJoinStatus, OutboundJoinStep, Prisma } from '../../../generated/prisma/client';
+import type {
+  OutboundExchangeStatus,
+  OutboundJoinRequest,
+  OutboundJoinStatus,
+  OutboundJoinStep,
+  Prisma,
+} from '../../../generated/prisma/client';
 import { requireSignedIn } from '../../../lib/access/guard';
 import { can } from '../../../lib/access/permissions';
 import type { UserPrincipal } from '../../../lib/access/principal';
 import { appError, conflict, notFound } from '../../../lib/graphql-errors';
 import { shareCodeLength } from '../../../lib/exchange/share-code-limits';
 import { text, uuid } from '../../../lib/input';
-import { decideRouteStep, type ApplicationAction, type FormRoute, type StepDecision } from '../../../lib/workflow/application-workflow';
+import {
+  decideRouteStep,
+  type ApplicationAction,
+  type FormRoute,
+  type StepDecision,
+} from '../../../lib/workflow/application-workflow';
 import type { RoomsContext, RoomsTx } from '../context';
 import { recordAccess, recordAccessAlone } from './access-records';
 import { appendRoomsOutboxEvent } from './outbox';
@@ -58,20 +69,50 @@ export const shareCode = z
 
 export const askInput = z.object({ partnerId: uuid, shareCode, reason: text(1000) });
 export const rejectInput = z.object({ id: uuid, reason: text(1000) });
-export const listInput = z.object({ status: z.enum(['SUBMITTED', 'FORWARDED', 'APPROVED', 'REJECTED', 'WITHDRAWN']).nullish() });
+export const listInput = z.object({
+  status: z.enum(['SUBMITTED', 'FORWARDED', 'APPROVED', 'REJECTED', 'WITHDRAWN']).nullish(),
+});
 
 /** The access records' `what` (as inbound joins write theirs): the request id is the correlation id shared with the partner. */
-export const auditWhat = (requestId: string | null, action: string) => `outbound-join.${action}${requestId ? `#${requestId}` : ''}`;
+export const auditWhat = (requestId: string | null, action: string) =>
+  `outbound-join.${action}${requestId ? `#${requestId}` : ''}`;
 const noRoom = { id: null, subjectId: null };
 
-async function refuseWith(ctx: RoomsContext, user: UserPrincipal, requestId: string | null, step: string, code: 'FORBIDDEN' | 'ILLEGAL_TRANSITION', message: string): Promise<GraphQLError> {
-  await recordAccessAlone(ctx.db, { actor: user, room: noRoom, action: 'DENIED', what: auditWhat(requestId, step), outcome: code });
+async function refuseWith(
+  ctx: RoomsContext,
+  user: UserPrincipal,
+  requestId: string | null,
+  step: string,
+  code: 'FORBIDDEN' | 'ILLEGAL_TRANSITION',
+  message: string,
+): Promise<GraphQLError> {
+  await recordAccessAlone(ctx.db, {
+    actor: user,
+    room: noRoom,
+    action: 'DENIED',
+    what: auditWhat(requestId, step),
+    outcome: code,
+  });
   return appError(code, message);
 }
 
-async function step(tx: RoomsTx, requestId: string, action: ApplicationAction, actor: UserPrincipal, reason: string | null): Promise<void> {
-  await tx.outboundJoinStep.create({ data: { id: randomUUID(), requestId, action, actorId: actor.userId, actorRole: actor.role, reason, at: new Date() } });
-  await recordAccess(tx, { actor, room: noRoom, action: 'WRITE', what: auditWhat(requestId, action), outcome: 'SUCCESS' });
+async function step(
+  tx: RoomsTx,
+  requestId: string,
+  action: ApplicationAction,
+  actor: UserPrincipal,
+  reason: string | null,
+): Promise<void> {
+  await tx.outboundJoinStep.create({
+    data: { id: randomUUID(), requestId, action, actorId: actor.userId, actorRole: actor.role, reason, at: new Date() },
+  });
+  await recordAccess(tx, {
+    actor,
+    room: noRoom,
+    action: 'WRITE',
+    what: auditWhat(requestId, action),
+    outcome: 'SUCCESS',
+  });
 }
 
 /** Where the partner stands with an approved request: before its decision (nothing sent yet, or it holds the Task undecided). */
@@ -88,25 +129,55 @@ const undecidedAtPartner: readonly OutboundExchangeStatus[] = ['NOT_SENT', 'RECE
  * right to withdraw; so does a partner that decides before our cancellation
  * reaches it, and the request then follows that decision. Pure.
  */
-export function decideWithdrawalAfterApproval(request: Pick<OutboundJoinRequest, 'status' | 'exchangeStatus' | 'requestedBy'>, actor: Pick<UserPrincipal, 'userId' | 'role'>): StepDecision {
-  if (actor.userId !== request.requestedBy) return { ok: false, code: 'FORBIDDEN', reason: `a ${actor.role} may not withdraw another user's ${routeName} application` };
-  if (request.status !== 'APPROVED') return { ok: false, code: 'ILLEGAL_TRANSITION', reason: `a ${request.status} application cannot be withdrawn` };
+export function decideWithdrawalAfterApproval(
+  request: Pick<OutboundJoinRequest, 'status' | 'exchangeStatus' | 'requestedBy'>,
+  actor: Pick<UserPrincipal, 'userId' | 'role'>,
+): StepDecision {
+  if (actor.userId !== request.requestedBy)
+    return {
+      ok: false,
+      code: 'FORBIDDEN',
+      reason: `a ${actor.role} may not withdraw another user's ${routeName} application`,
+    };
+  if (request.status !== 'APPROVED')
+    return { ok: false, code: 'ILLEGAL_TRANSITION', reason: `a ${request.status} application cannot be withdrawn` };
   if (!undecidedAtPartner.includes(request.exchangeStatus)) {
-    return { ok: false, code: 'ILLEGAL_TRANSITION', reason: `the partner has already answered the request (${request.exchangeStatus}): it can no longer be withdrawn` };
+    return {
+      ok: false,
+      code: 'ILLEGAL_TRANSITION',
+      reason: `the partner has already answered the request (${request.exchangeStatus}): it can no longer be withdrawn`,
+    };
   }
   return { ok: true, next: 'WITHDRAWN', copyToSystemAdmin: false };
 }
 
 /** A USER asks; the request belongs to its own facility (whose manager confirms). */
-export async function askOutboundJoin(ctx: RoomsContext, input: z.infer<typeof askInput>): Promise<OutboundJoinRequest> {
+export async function askOutboundJoin(
+  ctx: RoomsContext,
+  input: z.infer<typeof askInput>,
+): Promise<OutboundJoinRequest> {
   const user = requireSignedIn(ctx.principal);
   if (!can(user, outboundJoinRoute.submit, { facilityId: user.facilityId })) {
-    throw await refuseWith(ctx, user, null, 'submit', 'FORBIDDEN', `a ${user.role} may not ask to join a partner's room`);
+    throw await refuseWith(
+      ctx,
+      user,
+      null,
+      'submit',
+      'FORBIDDEN',
+      `a ${user.role} may not ask to join a partner's room`,
+    );
   }
   await requireActivePartner(ctx.db, input.partnerId);
   return ctx.db.$transaction(async (tx) => {
     const request = await tx.outboundJoinRequest.create({
-      data: { id: randomUUID(), partnerId: input.partnerId, shareCode: input.shareCode, reason: input.reason, facilityId: user.facilityId, requestedBy: user.userId },
+      data: {
+        id: randomUUID(),
+        partnerId: input.partnerId,
+        shareCode: input.shareCode,
+        reason: input.reason,
+        facilityId: user.facilityId,
+        requestedBy: user.userId,
+      },
     });
     await step(tx, request.id, 'submit', user, null);
     return request;
@@ -114,14 +185,25 @@ export async function askOutboundJoin(ctx: RoomsContext, input: z.infer<typeof a
 }
 
 /** Confirm (forward), approve (and hand to the partner through the outbox), reject or withdraw. */
-export async function actOnOutboundJoin(ctx: RoomsContext, id: string, action: 'forward' | 'approve' | 'reject' | 'withdraw', reason: string | null = null): Promise<OutboundJoinRequest> {
+export async function actOnOutboundJoin(
+  ctx: RoomsContext,
+  id: string,
+  action: 'forward' | 'approve' | 'reject' | 'withdraw',
+  reason: string | null = null,
+): Promise<OutboundJoinRequest> {
   const actor = requireSignedIn(ctx.principal);
   const current = await ctx.db.outboundJoinRequest.findUnique({ where: { id } });
   if (!current) throw notFound('no such outbound join request');
   const late = action === 'withdraw' && current.status === 'APPROVED';
   const decision = late
     ? decideWithdrawalAfterApproval(current, actor)
-    : decideRouteStep(outboundJoinRoute, routeName, { status: current.status, facilityId: current.facilityId, submittedBy: current.requestedBy }, action, actor);
+    : decideRouteStep(
+        outboundJoinRoute,
+        routeName,
+        { status: current.status, facilityId: current.facilityId, submittedBy: current.requestedBy },
+        action,
+        actor,
+      );
   if (!decision.ok) throw await refuseWith(ctx, actor, id, action, decision.code, decision.reason);
   try {
     return await ctx.db.$transaction(async (tx) => {
@@ -131,7 +213,11 @@ export async function actOnOutboundJoin(ctx: RoomsContext, id: string, action: '
       const moved = await tx.outboundJoinRequest.updateMany({
         where: { id, status: current.status, ...(late ? { exchangeStatus: { in: [...undecidedAtPartner] } } : {}) },
         // A request that will never be sent does not keep the partner's credential.
-        data: { status: decision.next as OutboundJoinStatus, decisionReason: reason ?? undefined, ...(action === 'reject' || action === 'withdraw' ? { shareCode: null } : {}) },
+        data: {
+          status: decision.next as OutboundJoinStatus,
+          decisionReason: reason ?? undefined,
+          ...(action === 'reject' || action === 'withdraw' ? { shareCode: null } : {}),
+        },
       });
       if (moved.count !== 1) throw conflict('the request changed meanwhile; reload it');
       await step(tx, id, action, actor, reason);
@@ -142,7 +228,13 @@ export async function actOnOutboundJoin(ctx: RoomsContext, id: string, action: '
     });
   } catch (error) {
     if (error instanceof GraphQLError && typeof error.extensions.code === 'string') {
-      await recordAccessAlone(ctx.db, { actor, room: noRoom, action: 'DENIED', what: auditWhat(id, action), outcome: error.extensions.code });
+      await recordAccessAlone(ctx.db, {
+        actor,
+        room: noRoom,
+        action: 'DENIED',
+        what: auditWhat(id, action),
+        outcome: error.extensions.code,
+      });
     }
     throw error;
   }
@@ -151,7 +243,8 @@ export async function actOnOutboundJoin(ctx: RoomsContext, id: string, action: '
 /** Who may see a request: its requester, its facility's manager, the system admin (who decides). */
 function visibleTo(user: UserPrincipal): Prisma.OutboundJoinRequestWhereInput {
   if (can(user, outboundJoinRoute.decide)) return {};
-  if (can(user, outboundJoinRoute.forward, { facilityId: user.facilityId })) return { OR: [{ facilityId: user.facilityId }, { requestedBy: user.userId }] };
+  if (can(user, outboundJoinRoute.forward, { facilityId: user.facilityId }))
+    return { OR: [{ facilityId: user.facilityId }, { requestedBy: user.userId }] };
   return { requestedBy: user.userId };
 }
 
@@ -174,5 +267,8 @@ export async function getOutboundJoin(ctx: RoomsContext, id: string): Promise<Ou
 }
 
 export function stepsOf(ctx: RoomsContext, request: OutboundJoinRequest): Promise<OutboundJoinStep[]> {
-  return ctx.db.outboundJoinStep.findMany({ where: { requestId: request.id }, orderBy: [{ at: 'asc' }, { id: 'asc' }] });
+  return ctx.db.outboundJoinStep.findMany({
+    where: { requestId: request.id },
+    orderBy: [{ at: 'asc' }, { id: 'asc' }],
+  });
 }

@@ -19,7 +19,11 @@ export interface InboundJoinDecidedPayload {
 export type RoomsOutboxPayload = InboundJoinDecidedPayload | Record<string, string>;
 
 /** Inside the transaction of the change the event announces. */
-export function appendRoomsOutboxEvent(tx: Pick<Prisma.TransactionClient, 'roomsOutboxEvent'>, type: string, payload: RoomsOutboxPayload): Promise<string> {
+export function appendRoomsOutboxEvent(
+  tx: Pick<Prisma.TransactionClient, 'roomsOutboxEvent'>,
+  type: string,
+  payload: RoomsOutboxPayload,
+): Promise<string> {
   return appendEvent(tx.roomsOutboxEvent as unknown as OutboxDelegate, type, { ...payload });
 }
 
@@ -32,6 +36,9 @@ export function roomsOutbox(db: RoomsOutboxDb): OutboxSource {
  * Inside the transaction that changed a care fact rooms holds: a room, its
  * members, a Form 8-10, an existence check (lib/access/care-relationship.ts).
  */
-export function announceCareChange(tx: Pick<Prisma.TransactionClient, 'roomsOutboxEvent'>, payload: CareChangedPayload): Promise<string> {
+export function announceCareChange(
+  tx: Pick<Prisma.TransactionClient, 'roomsOutboxEvent'>,
+  payload: CareChangedPayload,
+): Promise<string> {
   return appendEvent(tx.roomsOutboxEvent as unknown as OutboxDelegate, careChangedEvent, { ...payload });
 }

@@ -31,13 +31,20 @@ const paperReference = text(200).nullish();
 export const openRoomInput = z.object({
   subjectId: uuid,
   title: text(200),
-  memberIds: z.array(uuid).max(50, 'at most 50').nullish().transform((list) => [...new Set(list ?? [])]),
+  memberIds: z
+    .array(uuid)
+    .max(50, 'at most 50')
+    .nullish()
+    .transform((list) => [...new Set(list ?? [])]),
   paperReference,
 });
 export const memberInput = z.object({ roomId: uuid, userId: uuid, paperReference });
 export const closeRoomInput = z
   .object({ roomId: uuid, reason: z.enum(closeReasons), note: text(1000).nullish(), paperReference })
-  .refine((input) => input.reason !== 'OTHER' || !!input.note, { message: 'must say why when the reason is OTHER', path: ['note'] });
+  .refine((input) => input.reason !== 'OTHER' || !!input.note, {
+    message: 'must say why when the reason is OTHER',
+    path: ['note'],
+  });
 
 interface PaperForm {
   form: 8 | 9 | 10;
@@ -68,7 +75,13 @@ async function recordPaperForm(ctx: RoomsContext, manager: UserPrincipal, paper:
           submittedAt: new Date(),
         },
       });
-      await step(tx, application, 'submit', manager, paper.paperReference ? `recorded from paper form ${paper.paperReference}` : 'recorded from a paper form');
+      await step(
+        tx,
+        application,
+        'submit',
+        manager,
+        paper.paperReference ? `recorded from paper form ${paper.paperReference}` : 'recorded from a paper form',
+      );
       await step(tx, application, 'approve', manager, null);
       const applied = await applyApproved(tx, application, manager);
       const done = await tx.roomApplication.update({ where: { id }, data: { status: 'APPLIED', roomId: applied } });
@@ -82,7 +95,13 @@ async function recordPaperForm(ctx: RoomsContext, manager: UserPrincipal, paper:
   } catch (error) {
     const refused = isUniqueViolation(error) ? conflict('this subject already has a room that is not closed') : error;
     if (refused instanceof GraphQLError && typeof refused.extensions.code === 'string') {
-      await recordAccessAlone(ctx.db, { actor: manager, room: target, action: 'DENIED', what: 'room-application', outcome: refused.extensions.code });
+      await recordAccessAlone(ctx.db, {
+        actor: manager,
+        room: target,
+        action: 'DENIED',
+        what: 'room-application',
+        outcome: refused.extensions.code,
+      });
     }
     throw refused;
   }
@@ -92,25 +111,56 @@ async function recordPaperForm(ctx: RoomsContext, manager: UserPrincipal, paper:
 export async function openRoom(ctx: RoomsContext, input: z.infer<typeof openRoomInput>): Promise<Room> {
   const user = requireSignedIn(ctx.principal);
   if (!can(user, 'room.decide')) {
-    throw await refuse(ctx, user, { id: null, subjectId: input.subjectId }, 'room.open', { allowed: false, code: 'FORBIDDEN', message: 'not allowed: room.decide' });
+    throw await refuse(ctx, user, { id: null, subjectId: input.subjectId }, 'room.open', {
+      allowed: false,
+      code: 'FORBIDDEN',
+      message: 'not allowed: room.decide',
+    });
   }
   await requireCare(ctx, user, input.subjectId);
   await checkNamedIds(ctx.db, { subjectId: input.subjectId, userIds: input.memberIds, field: 'memberIds' });
-  return recordPaperForm(ctx, user, { form: 8, subjectId: input.subjectId, roomId: null, content: { title: input.title, memberIds: input.memberIds }, paperReference: input.paperReference });
+  return recordPaperForm(ctx, user, {
+    form: 8,
+    subjectId: input.subjectId,
+    roomId: null,
+    content: { title: input.title, memberIds: input.memberIds },
+    paperReference: input.paperReference,
+  });
 }
 
 /** Paper Form 9 (one member in or out), by the room's manager. */
-export async function changeRoomMember(ctx: RoomsContext, input: z.infer<typeof memberInput>, change: 'add' | 'remove'): Promise<Room> {
+export async function changeRoomMember(
+  ctx: RoomsContext,
+  input: z.infer<typeof memberInput>,
+  change: 'add' | 'remove',
+): Promise<Room> {
   const room = await findRoom(ctx, input.roomId);
-  const user = await authorizeRoom(ctx, room, change === 'add' ? 'members.add' : 'members.remove', change === 'add' ? 'member.add' : 'member.remove');
+  const user = await authorizeRoom(
+    ctx,
+    room,
+    change === 'add' ? 'members.add' : 'members.remove',
+    change === 'add' ? 'member.add' : 'member.remove',
+  );
   if (change === 'add') await checkNamedIds(ctx.db, { userIds: [input.userId], field: 'userId' });
   const content: Content = change === 'add' ? { add: [input.userId], remove: [] } : { add: [], remove: [input.userId] };
-  return recordPaperForm(ctx, user, { form: 9, subjectId: room.subjectId, roomId: room.id, content, paperReference: input.paperReference });
+  return recordPaperForm(ctx, user, {
+    form: 9,
+    subjectId: room.subjectId,
+    roomId: room.id,
+    content,
+    paperReference: input.paperReference,
+  });
 }
 
 /** Paper Form 10, by the room's manager. */
 export async function closeRoom(ctx: RoomsContext, input: z.infer<typeof closeRoomInput>): Promise<Room> {
   const room = await findRoom(ctx, input.roomId);
   const user = await authorizeRoom(ctx, room, 'room.close', 'room.close');
-  return recordPaperForm(ctx, user, { form: 10, subjectId: room.subjectId, roomId: room.id, content: { reason: input.reason, note: input.note ?? null }, paperReference: input.paperReference });
+  return recordPaperForm(ctx, user, {
+    form: 10,
+    subjectId: room.subjectId,
+    roomId: room.id,
+    content: { reason: input.reason, note: input.note ?? null },
+    paperReference: input.paperReference,
+  });
 }

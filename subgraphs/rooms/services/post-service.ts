@@ -13,7 +13,17 @@ import { decidePostEdit, decidePostRemoval } from '../domain/room-access';
 import { recordAccess, recordAccessAlone } from './access-records';
 import { accessOf, authorizeRoom, findRoom, refuse } from './room-guard';
 
-export const postCategories = ['BASIC', 'FAMILY', 'MEDICAL', 'CARE_SERVICES', 'HEALTH_PROGRAMS', 'PHYSICAL_LIVING_FUNCTION', 'HOUSING', 'COORDINATION', 'OTHER'] as const;
+export const postCategories = [
+  'BASIC',
+  'FAMILY',
+  'MEDICAL',
+  'CARE_SERVICES',
+  'HEALTH_PROGRAMS',
+  'PHYSICAL_LIVING_FUNCTION',
+  'HOUSING',
+  'COORDINATION',
+  'OTHER',
+] as const;
 const category = z.enum(postCategories, { errorMap: () => ({ message: 'must be one of the Art. 8 categories' }) });
 const body = text(10_000);
 
@@ -34,7 +44,12 @@ export async function readTimeline(ctx: RoomsContext, room: Room, args: z.infer<
   const page = await readPage(
     args,
     'createdAt',
-    (where, take) => ctx.db.post.findMany({ where: { AND: [{ roomId: room.id, removedAt: null }, where] }, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], take }),
+    (where, take) =>
+      ctx.db.post.findMany({
+        where: { AND: [{ roomId: room.id, removedAt: null }, where] },
+        orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+        take,
+      }),
     (row) => row.createdAt,
   );
   await recordAccessAlone(ctx.db, { actor: user, room, action: 'READ', what: 'timeline', outcome: 'SUCCESS' });
@@ -45,7 +60,9 @@ export async function createPost(ctx: RoomsContext, input: z.infer<typeof create
   const room = await findRoom(ctx, input.roomId);
   const user = await authorizeRoom(ctx, room, 'content.write', 'post');
   return ctx.db.$transaction(async (tx) => {
-    const post = await tx.post.create({ data: { id: randomUUID(), roomId: room.id, authorId: user.userId, category: input.category, body: input.body } });
+    const post = await tx.post.create({
+      data: { id: randomUUID(), roomId: room.id, authorId: user.userId, category: input.category, body: input.body },
+    });
     await recordAccess(tx, { actor: user, room, action: 'WRITE', what: 'post', outcome: 'SUCCESS' });
     return post;
   });
@@ -63,10 +80,23 @@ export async function editPost(ctx: RoomsContext, input: z.infer<typeof editPost
     await tx.$executeRaw`SELECT 1 FROM rooms.post WHERE id = ${post.id}::uuid FOR UPDATE`;
     const current = await tx.post.findUniqueOrThrow({ where: { id: post.id } });
     if (current.removedAt) throw notFound('no such post');
-    if (current.body === input.body && current.category === nextCategory) throw conflict('the post already has this text and category');
+    if (current.body === input.body && current.category === nextCategory)
+      throw conflict('the post already has this text and category');
     const now = new Date();
-    await tx.postRevision.create({ data: { id: randomUUID(), postId: post.id, category: current.category, body: current.body, replacedAt: now, replacedBy: user.userId } });
-    const updated = await tx.post.update({ where: { id: post.id }, data: { body: input.body, category: nextCategory, editedAt: now } });
+    await tx.postRevision.create({
+      data: {
+        id: randomUUID(),
+        postId: post.id,
+        category: current.category,
+        body: current.body,
+        replacedAt: now,
+        replacedBy: user.userId,
+      },
+    });
+    const updated = await tx.post.update({
+      where: { id: post.id },
+      data: { body: input.body, category: nextCategory, editedAt: now },
+    });
     await recordAccess(tx, { actor: user, room, action: 'WRITE', what: 'post.edit', outcome: 'SUCCESS' });
     return updated;
   });
@@ -79,7 +109,11 @@ export async function markPostRead(ctx: RoomsContext, postId: string): Promise<P
   const room = await findRoom(ctx, post.roomId);
   const user = await authorizeRoom(ctx, room, 'post.markRead', 'post.read');
   await ctx.db.$transaction(async (tx) => {
-    await tx.postRead.upsert({ where: { postId_userId: { postId: post.id, userId: user.userId } }, create: { postId: post.id, userId: user.userId }, update: {} });
+    await tx.postRead.upsert({
+      where: { postId_userId: { postId: post.id, userId: user.userId } },
+      create: { postId: post.id, userId: user.userId },
+      update: {},
+    });
     await recordAccess(tx, { actor: user, room, action: 'READ', what: 'post.read', outcome: 'SUCCESS' });
   });
   ctx.readersByPost.clear(post.id);
@@ -95,7 +129,10 @@ export async function removePost(ctx: RoomsContext, input: z.infer<typeof remove
   if (!verdict.allowed) throw await refuse(ctx, user, room, 'post.remove', verdict);
   return ctx.db.$transaction(async (tx) => {
     const now = new Date();
-    const changed = await tx.post.updateMany({ where: { id: post.id, removedAt: null }, data: { removedAt: now, removedBy: user.userId, removalReason: input.reason } });
+    const changed = await tx.post.updateMany({
+      where: { id: post.id, removedAt: null },
+      data: { removedAt: now, removedBy: user.userId, removalReason: input.reason },
+    });
     if (changed.count === 0) throw appError('CONFLICT', 'the post was already removed');
     await recordAccess(tx, { actor: user, room, action: 'WRITE', what: 'post.remove', outcome: 'SUCCESS' });
     return { postId: post.id, removedAt: now, reason: input.reason };

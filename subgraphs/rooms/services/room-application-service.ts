@@ -19,7 +19,12 @@ import type { UserPrincipal } from '../../../lib/access/principal';
 import { isUniqueViolation } from '../../../lib/db-errors';
 import { appError, conflict, notFound } from '../../../lib/graphql-errors';
 import { text, uuid } from '../../../lib/input';
-import { decideStep, maySubmit, type ApplicationAction, type FormNumber } from '../../../lib/workflow/application-workflow';
+import {
+  decideStep,
+  maySubmit,
+  type ApplicationAction,
+  type FormNumber,
+} from '../../../lib/workflow/application-workflow';
 import type { RoomsContext, RoomsTx } from '../context';
 import { closeReasons, encodeClosure } from '../domain/room-access';
 import { recordAccess, recordAccessAlone } from './access-records';
@@ -29,18 +34,45 @@ import { notActiveUsers, subjectKnown } from './directory-view';
 import { rejectPendingOnClose } from './inbound-join-service';
 import { announceCareChange } from './outbox';
 
-const ids = (max: number) => z.array(uuid).max(max, `at most ${max}`).transform((list) => [...new Set(list)]);
+const ids = (max: number) =>
+  z
+    .array(uuid)
+    .max(max, `at most ${max}`)
+    .transform((list) => [...new Set(list)]);
 
-export const submitOpeningInput = z.object({ subjectId: uuid, title: text(200), memberIds: ids(50).refine((list) => list.length > 0, 'name at least one member') });
+export const submitOpeningInput = z.object({
+  subjectId: uuid,
+  title: text(200),
+  memberIds: ids(50).refine((list) => list.length > 0, 'name at least one member'),
+});
 export const submitMemberChangeInput = z
-  .object({ roomId: uuid, add: ids(50).nullish().transform((v) => v ?? []), remove: ids(50).nullish().transform((v) => v ?? []) })
-  .refine((input) => input.add.length + input.remove.length > 0, { message: 'add or remove at least one member', path: ['add'] })
-  .refine((input) => !input.add.some((id) => input.remove.includes(id)), { message: 'a user cannot be both added and removed', path: ['remove'] });
+  .object({
+    roomId: uuid,
+    add: ids(50)
+      .nullish()
+      .transform((v) => v ?? []),
+    remove: ids(50)
+      .nullish()
+      .transform((v) => v ?? []),
+  })
+  .refine((input) => input.add.length + input.remove.length > 0, {
+    message: 'add or remove at least one member',
+    path: ['add'],
+  })
+  .refine((input) => !input.add.some((id) => input.remove.includes(id)), {
+    message: 'a user cannot be both added and removed',
+    path: ['remove'],
+  });
 export const submitClosureInput = z
   .object({ roomId: uuid, reason: z.enum(closeReasons), note: text(1000).nullish() })
-  .refine((input) => input.reason !== 'OTHER' || !!input.note, { message: 'must say why when the reason is OTHER', path: ['note'] });
+  .refine((input) => input.reason !== 'OTHER' || !!input.note, {
+    message: 'must say why when the reason is OTHER',
+    path: ['note'],
+  });
 export const rejectInput = z.object({ id: uuid, reason: text(1000) });
-export const listApplicationsInput = z.object({ status: z.enum(['SUBMITTED', 'FORWARDED', 'APPROVED', 'REJECTED', 'APPLIED', 'WITHDRAWN']).nullish() });
+export const listApplicationsInput = z.object({
+  status: z.enum(['SUBMITTED', 'FORWARDED', 'APPROVED', 'REJECTED', 'APPLIED', 'WITHDRAWN']).nullish(),
+});
 
 interface OpeningContent {
   title: string;
@@ -62,29 +94,76 @@ interface ClosureContent {
 export type Content = Partial<OpeningContent & MemberChangeContent & ClosureContent> & PaperFacts;
 
 const what = 'room-application';
-const target = (application: Pick<RoomApplication, 'roomId' | 'subjectId'>) => ({ id: application.roomId, subjectId: application.subjectId });
+const target = (application: Pick<RoomApplication, 'roomId' | 'subjectId'>) => ({
+  id: application.roomId,
+  subjectId: application.subjectId,
+});
 
-async function refuseWith(ctx: RoomsContext, user: UserPrincipal, room: { id: string | null; subjectId: string | null } | null, code: 'FORBIDDEN' | 'ILLEGAL_TRANSITION', message: string): Promise<GraphQLError> {
+async function refuseWith(
+  ctx: RoomsContext,
+  user: UserPrincipal,
+  room: { id: string | null; subjectId: string | null } | null,
+  code: 'FORBIDDEN' | 'ILLEGAL_TRANSITION',
+  message: string,
+): Promise<GraphQLError> {
   return refuse(ctx, user, room, what, { allowed: false, code, message });
 }
 
-export async function step(tx: RoomsTx, application: RoomApplication, action: ApplicationAction, actor: UserPrincipal, reason: string | null) {
-  await tx.roomApplicationStep.create({ data: { id: randomUUID(), applicationId: application.id, action, actorId: actor.userId, actorRole: actor.role, reason, at: new Date() } });
+export async function step(
+  tx: RoomsTx,
+  application: RoomApplication,
+  action: ApplicationAction,
+  actor: UserPrincipal,
+  reason: string | null,
+) {
+  await tx.roomApplicationStep.create({
+    data: {
+      id: randomUUID(),
+      applicationId: application.id,
+      action,
+      actorId: actor.userId,
+      actorRole: actor.role,
+      reason,
+      at: new Date(),
+    },
+  });
   await recordAccess(tx, { actor, room: target(application), action: 'WRITE', what, outcome: 'SUCCESS' });
   // Every step may change who is related to the subject (the form waits for deciders, a room opens, members change).
   await announceCareChange(tx, { subjectId: application.subjectId });
 }
 
-async function submit(ctx: RoomsContext, form: 8 | 9 | 10, subjectId: string, roomId: string | null, content: Content): Promise<RoomApplication> {
+async function submit(
+  ctx: RoomsContext,
+  form: 8 | 9 | 10,
+  subjectId: string,
+  roomId: string | null,
+  content: Content,
+): Promise<RoomApplication> {
   const user = requireSignedIn(ctx.principal);
-  if (!maySubmit(form, user, user.facilityId)) throw await refuseWith(ctx, user, { id: roomId, subjectId }, 'FORBIDDEN', `a ${user.role} may not submit a Form ${form} application`);
+  if (!maySubmit(form, user, user.facilityId))
+    throw await refuseWith(
+      ctx,
+      user,
+      { id: roomId, subjectId },
+      'FORBIDDEN',
+      `a ${user.role} may not submit a Form ${form} application`,
+    );
   // Need to know: asking for a subject's room is for those carrying its steps (before saying whether the subject exists).
   if (form === 8) await requireCare(ctx, user, subjectId);
   if (form === 8) await checkNamedIds(ctx.db, { subjectId, userIds: content.memberIds ?? [], field: 'memberIds' });
   if (form === 9) await checkNamedIds(ctx.db, { userIds: content.add ?? [], field: 'add' });
   return ctx.db.$transaction(async (tx) => {
     const application = await tx.roomApplication.create({
-      data: { id: randomUUID(), form, facilityId: user.facilityId, subjectId, roomId, content: content as Prisma.InputJsonValue, submittedBy: user.userId, submittedAt: new Date() },
+      data: {
+        id: randomUUID(),
+        form,
+        facilityId: user.facilityId,
+        subjectId,
+        roomId,
+        content: content as Prisma.InputJsonValue,
+        submittedBy: user.userId,
+        submittedAt: new Date(),
+      },
     });
     await step(tx, application, 'submit', user, null);
     return application;
@@ -96,7 +175,8 @@ async function roomForChange(ctx: RoomsContext, roomId: string) {
   const user = requireSignedIn(ctx.principal);
   const room = await ctx.roomById.load(roomId);
   if (!room) throw notFound('no such room');
-  if (!(await ctx.callerIsMember.load(room.id))) throw await refuseWith(ctx, user, room, 'FORBIDDEN', "only the room's members may ask to change or close it");
+  if (!(await ctx.callerIsMember.load(room.id)))
+    throw await refuseWith(ctx, user, room, 'FORBIDDEN', "only the room's members may ask to change or close it");
   if (room.status === 'CLOSED') throw await refuseWith(ctx, user, room, 'ILLEGAL_TRANSITION', 'the room is closed');
   return room;
 }
@@ -107,48 +187,84 @@ async function roomForChange(ctx: RoomsContext, roomId: string) {
  * a form is submitted or recorded (NOT_FOUND / BAD_USER_INPUT, nothing
  * written) and again when it is applied (CONFLICT: someone retired meanwhile).
  */
-export async function checkNamedIds(db: RoomsContext['db'], input: { subjectId?: string; userIds: readonly string[]; field: string }): Promise<void> {
-  if (input.subjectId && !(await subjectKnown(db, input.subjectId))) throw notFound('no such subject: register the subject first');
+export async function checkNamedIds(
+  db: RoomsContext['db'],
+  input: { subjectId?: string; userIds: readonly string[]; field: string },
+): Promise<void> {
+  if (input.subjectId && !(await subjectKnown(db, input.subjectId)))
+    throw notFound('no such subject: register the subject first');
   const unknown = await notActiveUsers(db, input.userIds);
-  if (unknown.length > 0) throw appError('BAD_USER_INPUT', `${unknown.length} of the users named are not active users of the network`, { field: input.field });
+  if (unknown.length > 0)
+    throw appError('BAD_USER_INPUT', `${unknown.length} of the users named are not active users of the network`, {
+      field: input.field,
+    });
 }
 
 /** Form 8, by a USER for its own facility. */
-export function submitRoomOpening(ctx: RoomsContext, input: z.infer<typeof submitOpeningInput>): Promise<RoomApplication> {
+export function submitRoomOpening(
+  ctx: RoomsContext,
+  input: z.infer<typeof submitOpeningInput>,
+): Promise<RoomApplication> {
   return submit(ctx, 8, input.subjectId, null, { title: input.title, memberIds: input.memberIds });
 }
 
 /** Form 9, by a USER who is a member of the room. */
-export async function submitRoomMemberChange(ctx: RoomsContext, input: z.infer<typeof submitMemberChangeInput>): Promise<RoomApplication> {
+export async function submitRoomMemberChange(
+  ctx: RoomsContext,
+  input: z.infer<typeof submitMemberChangeInput>,
+): Promise<RoomApplication> {
   requireSignedIn(ctx.principal);
   const room = await roomForChange(ctx, input.roomId);
   // Said at once rather than when a manager approves (the apply step checks again under its lock).
   const current = new Set((await ctx.membersByRoom.load(room.id)).map((member) => member.userId));
-  if (input.add.some((userId) => current.has(userId))) throw appError('BAD_USER_INPUT', 'a user to add is already a member of this room', { field: 'add' });
-  if (input.remove.some((userId) => !current.has(userId))) throw appError('BAD_USER_INPUT', 'a user to remove is not a member of this room', { field: 'remove' });
+  if (input.add.some((userId) => current.has(userId)))
+    throw appError('BAD_USER_INPUT', 'a user to add is already a member of this room', { field: 'add' });
+  if (input.remove.some((userId) => !current.has(userId)))
+    throw appError('BAD_USER_INPUT', 'a user to remove is not a member of this room', { field: 'remove' });
   return submit(ctx, 9, room.subjectId, room.id, { add: input.add, remove: input.remove });
 }
 
 /** Form 10, by a USER who is a member of the room. */
-export async function submitRoomClosure(ctx: RoomsContext, input: z.infer<typeof submitClosureInput>): Promise<RoomApplication> {
+export async function submitRoomClosure(
+  ctx: RoomsContext,
+  input: z.infer<typeof submitClosureInput>,
+): Promise<RoomApplication> {
   requireSignedIn(ctx.principal);
   const room = await roomForChange(ctx, input.roomId);
   return submit(ctx, 10, room.subjectId, room.id, { reason: input.reason, note: input.note ?? null });
 }
 
 /** Confirm (forward), approve (and apply), reject or withdraw. */
-export async function actOnRoomApplication(ctx: RoomsContext, id: string, action: 'forward' | 'approve' | 'reject' | 'withdraw', reason: string | null = null): Promise<RoomApplication> {
+export async function actOnRoomApplication(
+  ctx: RoomsContext,
+  id: string,
+  action: 'forward' | 'approve' | 'reject' | 'withdraw',
+  reason: string | null = null,
+): Promise<RoomApplication> {
   const actor = requireSignedIn(ctx.principal);
   const current = await ctx.db.roomApplication.findUnique({ where: { id } });
   if (!current) throw notFound('no such room application');
-  const decision = decideStep({ form: current.form as FormNumber, status: current.status, facilityId: current.facilityId, submittedBy: current.submittedBy }, action, actor);
+  const decision = decideStep(
+    {
+      form: current.form as FormNumber,
+      status: current.status,
+      facilityId: current.facilityId,
+      submittedBy: current.submittedBy,
+    },
+    action,
+    actor,
+  );
   if (!decision.ok) throw await refuseWith(ctx, actor, target(current), decision.code, decision.reason);
   try {
     return await ctx.db.$transaction(async (tx) => {
       // Conditional on the status read above: a concurrent step makes this update match nothing.
       const moved = await tx.roomApplication.updateMany({
         where: { id, status: current.status },
-        data: { status: decision.next, decisionReason: reason ?? undefined, copyToSystemAdmin: decision.copyToSystemAdmin || undefined },
+        data: {
+          status: decision.next,
+          decisionReason: reason ?? undefined,
+          copyToSystemAdmin: decision.copyToSystemAdmin || undefined,
+        },
       });
       if (moved.count !== 1) throw conflict('the application changed meanwhile; reload it');
       let application = await tx.roomApplication.findUniqueOrThrow({ where: { id } });
@@ -162,7 +278,13 @@ export async function actOnRoomApplication(ctx: RoomsContext, id: string, action
   } catch (error) {
     const refused = isUniqueViolation(error) ? conflict('this subject already has a room that is not closed') : error;
     if (refused instanceof GraphQLError && typeof refused.extensions.code === 'string') {
-      await recordAccessAlone(ctx.db, { actor, room: target(current), action: 'DENIED', what, outcome: refused.extensions.code });
+      await recordAccessAlone(ctx.db, {
+        actor,
+        room: target(current),
+        action: 'DENIED',
+        what,
+        outcome: refused.extensions.code,
+      });
     }
     throw refused;
   } finally {
@@ -180,12 +302,30 @@ export async function applyApproved(tx: RoomsTx, application: RoomApplication, a
   const now = new Date();
   if (application.form === 8) {
     const sharing = await tx.subjectSharing.findUnique({ where: { subjectId: application.subjectId } });
-    if (!sharingAllowed(sharing, now)) throw conflict("the subject's consent (Form 7) or a legal exception is required before a room is opened");
+    if (!sharingAllowed(sharing, now))
+      throw conflict("the subject's consent (Form 7) or a legal exception is required before a room is opened");
     if (!(await subjectKnown(tx, application.subjectId))) throw conflict('the subject is not registered');
-    if ((await notActiveUsers(tx, content.memberIds ?? [])).length > 0) throw conflict('a member to invite is no longer an active user of the network');
+    if ((await notActiveUsers(tx, content.memberIds ?? [])).length > 0)
+      throw conflict('a member to invite is no longer an active user of the network');
     // The partial unique index room_one_active_per_subject reports a second open room (Art. 9) as a unique violation.
-    const room = await tx.room.create({ data: { id: randomUUID(), subjectId: application.subjectId, title: content.title as string, openedBy: actor.userId, openedAt: now } });
-    await tx.roomMember.createMany({ data: (content.memberIds ?? []).map((userId) => ({ id: randomUUID(), roomId: room.id, userId, addedBy: actor.userId, addedAt: now })) });
+    const room = await tx.room.create({
+      data: {
+        id: randomUUID(),
+        subjectId: application.subjectId,
+        title: content.title as string,
+        openedBy: actor.userId,
+        openedAt: now,
+      },
+    });
+    await tx.roomMember.createMany({
+      data: (content.memberIds ?? []).map((userId) => ({
+        id: randomUUID(),
+        roomId: room.id,
+        userId,
+        addedBy: actor.userId,
+        addedAt: now,
+      })),
+    });
     await recordAccess(tx, { actor, room, action: 'WRITE', what: 'room.open', outcome: 'SUCCESS' });
     return room.id;
   }
@@ -195,19 +335,36 @@ export async function applyApproved(tx: RoomsTx, application: RoomApplication, a
   if (application.form === 9) {
     const add = content.add ?? [];
     const remove = content.remove ?? [];
-    if (add.length > 0 && room.status !== 'OPEN') throw appError('ILLEGAL_TRANSITION', `the room is ${room.status.toLowerCase()}: no new members`);
-    const current = new Set((await tx.roomMember.findMany({ where: { roomId: room.id, removedAt: null }, select: { userId: true } })).map((m) => m.userId));
+    if (add.length > 0 && room.status !== 'OPEN')
+      throw appError('ILLEGAL_TRANSITION', `the room is ${room.status.toLowerCase()}: no new members`);
+    const current = new Set(
+      (await tx.roomMember.findMany({ where: { roomId: room.id, removedAt: null }, select: { userId: true } })).map(
+        (m) => m.userId,
+      ),
+    );
     if (add.some((userId) => current.has(userId))) throw conflict('a user to add is already a member of this room');
-    if ((await notActiveUsers(tx, add)).length > 0) throw conflict('a user to add is no longer an active user of the network');
+    if ((await notActiveUsers(tx, add)).length > 0)
+      throw conflict('a user to add is no longer an active user of the network');
     if (remove.some((userId) => !current.has(userId))) throw conflict('a user to remove is not a member of this room');
-    if (add.length > 0) await tx.roomMember.createMany({ data: add.map((userId) => ({ id: randomUUID(), roomId: room.id, userId, addedBy: actor.userId, addedAt: now })) });
-    if (remove.length > 0) await tx.roomMember.updateMany({ where: { roomId: room.id, userId: { in: remove }, removedAt: null }, data: { removedAt: now, removedBy: actor.userId } });
+    if (add.length > 0)
+      await tx.roomMember.createMany({
+        data: add.map((userId) => ({ id: randomUUID(), roomId: room.id, userId, addedBy: actor.userId, addedAt: now })),
+      });
+    if (remove.length > 0)
+      await tx.roomMember.updateMany({
+        where: { roomId: room.id, userId: { in: remove }, removedAt: null },
+        data: { removedAt: now, removedBy: actor.userId },
+      });
     await recordAccess(tx, { actor, room, action: 'WRITE', what: 'member.change', outcome: 'SUCCESS' });
     return room.id;
   }
   const closed = await tx.room.updateMany({
     where: { id: room.id, status: { not: 'CLOSED' } },
-    data: { status: 'CLOSED', closedAt: now, closedReason: encodeClosure(content.reason as ClosureContent['reason'], content.note) },
+    data: {
+      status: 'CLOSED',
+      closedAt: now,
+      closedReason: encodeClosure(content.reason as ClosureContent['reason'], content.note),
+    },
   });
   if (closed.count === 0) throw appError('ILLEGAL_TRANSITION', 'the room is already closed');
   await recordAccess(tx, { actor, room, action: 'WRITE', what: 'room.close', outcome: 'SUCCESS' });
@@ -223,7 +380,10 @@ function visibleTo(user: UserPrincipal): Prisma.RoomApplicationWhereInput {
   return { submittedBy: user.userId };
 }
 
-export function listRoomApplications(ctx: RoomsContext, input: z.infer<typeof listApplicationsInput>): Promise<RoomApplication[]> {
+export function listRoomApplications(
+  ctx: RoomsContext,
+  input: z.infer<typeof listApplicationsInput>,
+): Promise<RoomApplication[]> {
   const user = requireSignedIn(ctx.principal);
   return ctx.db.roomApplication.findMany({
     where: { AND: [visibleTo(user), input.status ? { status: input.status } : {}] },
@@ -242,7 +402,10 @@ export async function getRoomApplication(ctx: RoomsContext, id: string): Promise
 }
 
 export function stepsOf(ctx: RoomsContext, application: RoomApplication): Promise<RoomApplicationStep[]> {
-  return ctx.db.roomApplicationStep.findMany({ where: { applicationId: application.id }, orderBy: [{ at: 'asc' }, { id: 'asc' }] });
+  return ctx.db.roomApplicationStep.findMany({
+    where: { applicationId: application.id },
+    orderBy: [{ at: 'asc' }, { id: 'asc' }],
+  });
 }
 
 /**
@@ -254,5 +417,11 @@ export function stepsOf(ctx: RoomsContext, application: RoomApplication): Promis
  */
 export async function requireCare(ctx: RoomsContext, user: UserPrincipal, subjectId: string): Promise<void> {
   if (await ctx.careOf.load(subjectId)) return;
-  throw await refuseWith(ctx, user, { id: null, subjectId }, 'FORBIDDEN', 'not allowed: you have no care relationship with this subject');
+  throw await refuseWith(
+    ctx,
+    user,
+    { id: null, subjectId },
+    'FORBIDDEN',
+    'not allowed: you have no care relationship with this subject',
+  );
 }

@@ -16,17 +16,34 @@ export async function accessOf(ctx: RoomsContext, room: Room): Promise<{ user: U
 }
 
 /** Records the refusal (once per request per room and `what`) and returns the error to throw. */
-export async function refuse(ctx: RoomsContext, user: UserPrincipal, room: { id: string | null; subjectId: string | null } | null, what: string, verdict: Extract<Verdict, { allowed: false }>) {
+export async function refuse(
+  ctx: RoomsContext,
+  user: UserPrincipal,
+  room: { id: string | null; subjectId: string | null } | null,
+  what: string,
+  verdict: Extract<Verdict, { allowed: false }>,
+) {
   const key = `${room?.id ?? '-'}:${what}`;
   if (!ctx.deniedRecorded.has(key)) {
     ctx.deniedRecorded.add(key);
-    await recordAccessAlone(ctx.db, { actor: user, room: { id: room?.id ?? null, subjectId: room?.subjectId ?? null }, action: 'DENIED', what, outcome: verdict.code });
+    await recordAccessAlone(ctx.db, {
+      actor: user,
+      room: { id: room?.id ?? null, subjectId: room?.subjectId ?? null },
+      action: 'DENIED',
+      what,
+      outcome: verdict.code,
+    });
   }
   return appError(verdict.code, verdict.message);
 }
 
 /** Allows the action or throws FORBIDDEN / ILLEGAL_TRANSITION after recording the refusal. */
-export async function authorizeRoom(ctx: RoomsContext, room: Room, action: RoomAction, what: string): Promise<UserPrincipal> {
+export async function authorizeRoom(
+  ctx: RoomsContext,
+  room: Room,
+  action: RoomAction,
+  what: string,
+): Promise<UserPrincipal> {
   const { user, access } = await accessOf(ctx, room);
   const verdict = decideRoomAction(access, room, action);
   if (!verdict.allowed) throw await refuse(ctx, user, room, what, verdict);

@@ -20,7 +20,8 @@ export function listRooms(ctx: RoomsContext, args: z.infer<typeof listRoomsArgs>
   return readPage(
     args,
     'openedAt',
-    (where, take) => ctx.db.room.findMany({ where: { AND: [visible, where] }, orderBy: [{ openedAt: 'desc' }, { id: 'desc' }], take }),
+    (where, take) =>
+      ctx.db.room.findMany({ where: { AND: [visible, where] }, orderBy: [{ openedAt: 'desc' }, { id: 'desc' }], take }),
     (row) => row.openedAt,
   );
 }

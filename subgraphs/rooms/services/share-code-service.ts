@@ -44,7 +44,11 @@ export function shareCodeStatus(code: Pick<RoomShareCode, 'revokedAt' | 'expires
 }
 
 /** Issues a code; the plain code is returned here once and never stored. */
-export async function issueRoomShareCode(ctx: RoomsContext, args: z.infer<typeof issueShareCodeArgs>, now = new Date()): Promise<{ code: string; shareCode: RoomShareCode }> {
+export async function issueRoomShareCode(
+  ctx: RoomsContext,
+  args: z.infer<typeof issueShareCodeArgs>,
+  now = new Date(),
+): Promise<{ code: string; shareCode: RoomShareCode }> {
   const room = await findRoom(ctx, args.roomId);
   // Issuing a code opens the way to a new participant: the same rule as adding a member (a manager, an open room).
   const user = await authorizeRoom(ctx, room, 'members.add', 'share-code.issue');
@@ -100,7 +104,12 @@ export interface ResolvedShareCode {
  * code is unknown, another partner's, revoked, expired, or its room is not
  * open. The caller answers every null the same way.
  */
-export async function resolveShareCode(db: Pick<RoomsDb, 'roomShareCode' | 'room'>, partnerId: string, code: string, now = new Date()): Promise<ResolvedShareCode | null> {
+export async function resolveShareCode(
+  db: Pick<RoomsDb, 'roomShareCode' | 'room'>,
+  partnerId: string,
+  code: string,
+  now = new Date(),
+): Promise<ResolvedShareCode | null> {
   if (code.length > shareCodeLength.max) return null;
   const row = await db.roomShareCode.findUnique({ where: { codeHash: hashShareCode(code) } });
   if (!row || row.partnerId !== partnerId || shareCodeStatus(row, now) !== 'ACTIVE') return null;

@@ -14,6 +14,8 @@ describe('sharingAllowed', () => {
     expect(sharingAllowed({ allowed: true, validThrough: day('2026-11-25') }, now)).toBe(true);
     expect(sharingAllowed({ allowed: true, validThrough: day('2026-11-24') }, now)).toBe(false);
     // 00:30 on the 26th in Japan while UTC is still on the 25th: the 25th has passed.
-    expect(sharingAllowed({ allowed: true, validThrough: day('2026-11-25') }, new Date('2026-11-25T15:30:00Z'))).toBe(false);
+    expect(sharingAllowed({ allowed: true, validThrough: day('2026-11-25') }, new Date('2026-11-25T15:30:00Z'))).toBe(
+      false,
+    );
   });
 });

@@ -21,7 +21,10 @@ export interface SharingFacts {
 }
 
 /** Upserts the view unless it already holds a reading at least as new. Returns whether it changed. */
-export async function refreshSubjectSharing(db: Pick<PrismaClient, '$executeRaw'>, facts: SharingFacts): Promise<boolean> {
+export async function refreshSubjectSharing(
+  db: Pick<PrismaClient, '$executeRaw'>,
+  facts: SharingFacts,
+): Promise<boolean> {
   const changed = await db.$executeRaw`
     INSERT INTO rooms.subject_sharing (subject_id, allowed, basis, valid_through, event_at, updated_at)
     VALUES (${facts.subjectId}::uuid, ${facts.allowed}, ${facts.basis}, ${facts.validThrough}::date, ${facts.eventAt}, now())
@@ -38,12 +41,19 @@ export function sharingAllowed(row: { allowed: boolean; validThrough: Date | nul
 }
 
 /** Subjects whose view still says "allowed" on an exception basis whose review date has passed. */
-export async function lapsedSharingViews(db: Pick<PrismaClient, 'subjectSharing'>, now: Date, limit = 500): Promise<Array<{ subjectId: string; validThrough: string }>> {
+export async function lapsedSharingViews(
+  db: Pick<PrismaClient, 'subjectSharing'>,
+  now: Date,
+  limit = 500,
+): Promise<Array<{ subjectId: string; validThrough: string }>> {
   const rows = await db.subjectSharing.findMany({
     where: { allowed: true, validThrough: { lt: new Date(`${todayInJapan(now)}T00:00:00Z`) } },
     orderBy: { subjectId: 'asc' },
     take: limit,
     select: { subjectId: true, validThrough: true },
   });
-  return rows.map((row) => ({ subjectId: row.subjectId, validThrough: (row.validThrough as Date).toISOString().slice(0, 10) }));
+  return rows.map((row) => ({
+    subjectId: row.subjectId,
+    validThrough: (row.validThrough as Date).toISOString().slice(0, 10),
+  }));
 }

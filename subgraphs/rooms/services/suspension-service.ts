@@ -27,29 +27,48 @@ export type SuspensionDb = Pick<PrismaClient, 'room' | 'roomNotice' | 'roomsAcce
 
 /** No personal data: the managers open the room and the subject's consent history to learn more. */
 const notices = {
-  CONSENT_WITHDRAWN: "The subject's consent to information sharing was withdrawn: the room is suspended (read-only, no new members).",
+  CONSENT_WITHDRAWN:
+    "The subject's consent to information sharing was withdrawn: the room is suspended (read-only, no new members).",
   SHARING_BASIS_LAPSED:
-    "The legal exception this room relied on has passed its review date without being renewed: the room is suspended (read-only, no new members). Record consent or review the exception, then resume the room.",
+    'The legal exception this room relied on has passed its review date without being renewed: the room is suspended (read-only, no new members). Record consent or review the exception, then resume the room.',
   RESUMED: 'The room was resumed: sharing is allowed again.',
 } as const;
 export type SuspensionCause = 'CONSENT_WITHDRAWN' | 'SHARING_BASIS_LAPSED';
 export const consentWithdrawnNotice: SuspensionCause = 'CONSENT_WITHDRAWN';
 
-
 /**
  * `causeId` names the withdrawal (one per withdrawal); each room's notice is
  * keyed by `causeId:roomId`. Returns the ids of the rooms suspended now.
  */
-export function suspendRoomsOfSubject(db: SuspensionDb, input: { subjectId: string; causeId: string; cause: SuspensionCause }, at: Date = new Date()): Promise<string[]> {
+export function suspendRoomsOfSubject(
+  db: SuspensionDb,
+  input: { subjectId: string; causeId: string; cause: SuspensionCause },
+  at: Date = new Date(),
+): Promise<string[]> {
   return db.$transaction(async (tx) => {
-    const rooms = await tx.room.findMany({ where: { subjectId: input.subjectId, status: 'OPEN' }, orderBy: { id: 'asc' } });
+    const rooms = await tx.room.findMany({
+      where: { subjectId: input.subjectId, status: 'OPEN' },
+      orderBy: { id: 'asc' },
+    });
     const suspended: string[] = [];
     for (const room of rooms) {
       // Conditional on OPEN: a concurrent run, or a manager closing it meanwhile, wins cleanly.
-      const changed = await tx.room.updateMany({ where: { id: room.id, status: 'OPEN' }, data: { status: 'SUSPENDED' } });
+      const changed = await tx.room.updateMany({
+        where: { id: room.id, status: 'OPEN' },
+        data: { status: 'SUSPENDED' },
+      });
       if (changed.count === 0) continue;
       await tx.roomNotice.createMany({
-        data: [{ id: randomUUID(), roomId: room.id, kind: input.cause, message: notices[input.cause], causeId: `${input.causeId}:${room.id}`, createdAt: at }],
+        data: [
+          {
+            id: randomUUID(),
+            roomId: room.id,
+            kind: input.cause,
+            message: notices[input.cause],
+            causeId: `${input.causeId}:${room.id}`,
+            createdAt: at,
+          },
+        ],
         skipDuplicates: true,
       });
       await appendAccessRecord(chainStore(tx), {
@@ -72,7 +91,11 @@ export function suspendRoomsOfSubject(db: SuspensionDb, input: { subjectId: stri
 export async function listNotices(ctx: RoomsContext, room: Room): Promise<RoomNotice[]> {
   const { user, access } = await accessOf(ctx, room);
   if (!access.manager) {
-    throw await refuse(ctx, user, room, 'room.notices', { allowed: false, code: 'FORBIDDEN', message: "only the room's managers see its notices" });
+    throw await refuse(ctx, user, room, 'room.notices', {
+      allowed: false,
+      code: 'FORBIDDEN',
+      message: "only the room's managers see its notices",
+    });
   }
   return ctx.db.roomNotice.findMany({ where: { roomId: room.id }, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }] });
 }
@@ -85,19 +108,40 @@ export async function listNotices(ctx: RoomsContext, room: Room): Promise<RoomNo
 export async function resumeRoom(ctx: RoomsContext, roomId: string): Promise<Room> {
   const room = await findRoom(ctx, roomId);
   const { user, access } = await accessOf(ctx, room);
-  if (!access.manager) throw await refuse(ctx, user, room, 'room.resume', { allowed: false, code: 'FORBIDDEN', message: "only the room's managers may resume it" });
-  if (room.status !== 'SUSPENDED') throw await refuse(ctx, user, room, 'room.resume', { allowed: false, code: 'ILLEGAL_TRANSITION', message: `the room is ${room.status.toLowerCase()}, not suspended` });
+  if (!access.manager)
+    throw await refuse(ctx, user, room, 'room.resume', {
+      allowed: false,
+      code: 'FORBIDDEN',
+      message: "only the room's managers may resume it",
+    });
+  if (room.status !== 'SUSPENDED')
+    throw await refuse(ctx, user, room, 'room.resume', {
+      allowed: false,
+      code: 'ILLEGAL_TRANSITION',
+      message: `the room is ${room.status.toLowerCase()}, not suspended`,
+    });
   const now = new Date();
   const sharing = await ctx.db.subjectSharing.findUnique({ where: { subjectId: room.subjectId } });
   if (!sharingAllowed(sharing, now)) {
     await recordAccessAlone(ctx.db, { actor: user, room, action: 'DENIED', what: 'room.resume', outcome: 'CONFLICT' });
-    throw conflict("the subject's consent (Form 7) or a legal exception in force is required before the room is resumed");
+    throw conflict(
+      "the subject's consent (Form 7) or a legal exception in force is required before the room is resumed",
+    );
   }
   const resumed = await ctx.db.$transaction(async (tx) => {
     // Conditional on SUSPENDED: a concurrent resume or closing wins cleanly.
     const changed = await tx.room.updateMany({ where: { id: room.id, status: 'SUSPENDED' }, data: { status: 'OPEN' } });
     if (changed.count === 0) throw appError('ILLEGAL_TRANSITION', 'the room changed meanwhile; reload it');
-    await tx.roomNotice.create({ data: { id: randomUUID(), roomId: room.id, kind: 'RESUMED', message: notices.RESUMED, causeId: `resumed:${randomUUID()}`, createdAt: now } });
+    await tx.roomNotice.create({
+      data: {
+        id: randomUUID(),
+        roomId: room.id,
+        kind: 'RESUMED',
+        message: notices.RESUMED,
+        causeId: `resumed:${randomUUID()}`,
+        createdAt: now,
+      },
+    });
     await recordAccess(tx, { actor: user, room, action: 'WRITE', what: 'room.resume', outcome: 'SUCCESS' });
     return tx.room.findUniqueOrThrow({ where: { id: room.id } });
   });
