@@ -4,9 +4,11 @@
 // service, under the Task's row lock: cancelInboundTask). The partner cannot
 // read anything while suspended; once reactivated it finds its Tasks
 // cancelled rather than waiting forever. Idempotent: a Task already decided
-// or cancelled is left alone, so a retry changes nothing.
+// or cancelled is left alone, so a retry changes nothing. A late job (the
+// partner reactivated meanwhile) does nothing, and only Tasks received before
+// the suspension are cancelled: one received after a reactivation is live.
 import { z } from 'zod';
-import { partnerSuspendedEvent } from '../../subgraphs/identity/services/partner-service';
+import { partnerSuspendedEvent, suspendedSince } from '../../subgraphs/identity/services/partner-service';
 import { partnerSuspendedReason } from '../../subgraphs/rooms/services/inbound-join-service';
 import { cancelInboundTask } from '../fhir/inbound-task-service';
 import type { JobDefinition } from '../job-definition';
@@ -23,8 +25,13 @@ export const inboundJoinPartnerSuspended: JobDefinition<z.infer<typeof payload>>
       throw new Error(
         'inbound-join-partner-suspended needs the inbound exchange database handle (JobDependencies.inbound)',
       );
+    const since = await suspendedSince(deps.identity.db, partnerId);
+    if (!since) {
+      deps.logger.info({ jobId: job.id, partner: partnerId }, 'partner no longer suspended: nothing to cancel');
+      return;
+    }
     const received = await db.inboundTask.findMany({
-      where: { partnerId, status: 'RECEIVED' },
+      where: { partnerId, status: 'RECEIVED', receivedAt: { lte: since } },
       select: { id: true },
       orderBy: { id: 'asc' },
     });

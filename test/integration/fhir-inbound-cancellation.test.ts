@@ -33,6 +33,7 @@ const d = {
   cancel: `mutation($id: ID!, $reason: String!) { cancelInboundJoin(id: $id, reason: $reason) { id status decisionReason history { action actorRole reason } } }`,
   revoke: `mutation($id: ID!) { revokeRoomShareCode(id: $id) { id } }`,
   suspend: `mutation($id: ID!) { suspendPartner(id: $id, reason: "契約見直し") { id } }`,
+  reactivate: `mutation($id: ID!) { reactivatePartner(id: $id, reason: "再開") { id } }`,
   request: `query($id: ID!) { inboundJoinRequest(id: $id) { id status decisionReason history { action actorRole reason } } }`,
 };
 
@@ -406,6 +407,32 @@ describe('inbound Tasks: conditional create, search, cancellation (receiver side
         ['RECEIVED', `PARTNER:${partner.id}`],
         ['CANCELLED', 'SYSTEM'],
       ]);
+    });
+
+    it('a suspension job that runs after the partner was reactivated cancels nothing, not even a Task received since', async () => {
+      const partner = await registerSimulatedPartner(
+        t,
+        sa,
+        '南砺市多職種ネット',
+        `nanto-${randomUUID().slice(0, 6)}.example`,
+      );
+      const { code } = await codeFor(partner);
+      const before = await post(partner, joinTaskFrom(partner, code));
+      await received(before.json.id);
+      expect((await as(t, sa)(d.suspend, { id: partner.id })).errors).toBeUndefined();
+      expect((await as(t, sa)(d.reactivate, { id: partner.id })).errors).toBeUndefined();
+      const after = await post(partner, joinTaskFrom(partner, code));
+      await received(after.json.id);
+      const event = await t.db.prisma.identityOutboxEvent.findFirstOrThrow({
+        where: { type: 'partner.suspended', payload: { path: ['partnerId'], equals: partner.id } },
+      });
+      await inboundJoinPartnerSuspended.process(event.payload as { partnerId: string }, job, deps);
+      for (const task of [before, after]) {
+        expect(await t.db.prisma.inboundTask.findUniqueOrThrow({ where: { id: task.json.id } })).toMatchObject({
+          status: 'RECEIVED',
+        });
+        expect(await requestOf(task.json.id)).toMatchObject({ status: 'PENDING' });
+      }
     });
   });
 });

@@ -409,6 +409,19 @@ export async function findPartnerForExchange(
   return partner && partner.status === 'ACTIVE' ? exchangeView(partner) : null;
 }
 
+/**
+ * When the partner's current suspension began, or null when it is not
+ * suspended (or unknown): a job acting on a suspension re-reads it, so a late
+ * job does nothing once the partner has been reactivated.
+ */
+export async function suspendedSince(db: Pick<IdentityDb, 'partner'>, partnerId: string): Promise<Date | null> {
+  const partner = await db.partner.findUnique({
+    where: { id: partnerId },
+    select: { status: true, statusChangedAt: true },
+  });
+  return partner?.status === 'SUSPENDED' ? partner.statusChangedAt : null;
+}
+
 /** The ACTIVE partner that registered this client certificate (SHA-256, lowercase hex), else null. */
 export async function findPartnerByCertificate(
   db: Pick<IdentityDb, 'partner'>,
