@@ -68,7 +68,6 @@ export async function fanOut(ctx: ScenarioContext): Promise<ScenarioResult> {
     if (refused.length) throw new Error(`the bench user has no care relationship with the room's subject in ${refused.join(', ')} (is the seed's care_relationship missing?)`);
     return results;
   };
-  await careCheck();
 
   const samples = ctx.config.load.samples;
   const warmUp = Math.min(30, samples);
