@@ -5,14 +5,14 @@
 // exactly as the gateway's principal resolver gets it, and is re-signed for
 // each run because a token lives 60 seconds.
 import { internalTokenHeader, internalTokenSigner, type InternalKeyPair, type SignInternalToken } from '../lib/access/internal-token';
-import type { Principal } from '../lib/access/principal';
+import type { Principal, UserPrincipal } from '../lib/access/principal';
 import { resolvePrincipalPath } from '../subgraphs/identity/internal-routes';
 import type { LoadTarget } from './load';
 import type { SubgraphCall } from './query-plan';
 import type { SystemHandle } from './system-handle';
 
 export interface Callers {
-  principal: Principal;
+  principal: UserPrincipal;
   sign: SignInternalToken;
   gateway(query: string, variables: Record<string, unknown>): LoadTarget;
   subgraph(service: string, operation: string, variables: Record<string, unknown>): LoadTarget;

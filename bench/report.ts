@@ -5,7 +5,9 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Row, ScenarioResult } from './scenarios/types';
 
-const fmt = (value: number | null | undefined, digits = 2) => (value === null || value === undefined || Number.isNaN(value) ? '-' : value.toFixed(digits));
+// Two decimals, or two significant digits below 0.1 (a guard's 0.014 ms would otherwise read 0.01, its share 0.00x).
+const fmt = (value: number | null | undefined, digits = 2) =>
+  value === null || value === undefined || Number.isNaN(value) ? '-' : value !== 0 && Math.abs(value) < 0.1 ? value.toPrecision(2) : value.toFixed(digits);
 
 function ratioText(row: Row): string {
   if (row.ratio === null) return '-';

@@ -19,6 +19,7 @@ import { gatewayHop } from './scenarios/gateway-hop';
 import { memoryUnderTimelineLoad } from './scenarios/memory';
 import type { ScenarioContext, ScenarioResult } from './scenarios/types';
 import { seed } from './seed';
+import { checkSeededCareRelationships } from './seed-check';
 import { startSystemChild, type SystemHandle } from './system-handle';
 
 const log = (line: string) => process.stdout.write(`${line}\n`);
@@ -55,6 +56,8 @@ async function main() {
     await client.connect();
     const seeded = await seed(client, config.sizes, log).finally(() => client.end());
     log(`seeded in ${seeded.seconds.toFixed(1)} s`);
+    const seedCheck = await checkSeededCareRelationships(config.adminDatabaseUrl, created, config.sizes);
+    log(`seeded care relationships equal what the care-relationships-changed job writes for ${seedCheck.subjects} sampled subjects (${seedCheck.rows} rows in three schemas; checked on a copy in ${seedCheck.seconds.toFixed(1)} s)`);
 
     t0 = performance.now();
     const keys = await generateInternalKeyPair();
@@ -99,7 +102,7 @@ async function main() {
       startedAt: new Date(Date.now() - (performance.now() - runStarted)).toISOString(),
       totalSeconds: (performance.now() - runStarted) / 1000,
       config,
-      seed: { sizes: seeded.sizes, rows: seeded.rows, seconds: seeded.seconds },
+      seed: { sizes: seeded.sizes, rows: seeded.rows, seconds: seeded.seconds, careRelationshipsCheck: seedCheck },
       results,
     });
     log(`results written to ${path.relative(process.cwd(), file)} (total ${seconds(runStarted)} s)`);

@@ -1,11 +1,14 @@
 // Seeds the bench database with a realistic network in a few seconds:
 // facilities, users, subjects with consent and a room each, members, posts
-// (with reads and revisions). Rows are generated inside PostgreSQL
-// (INSERT ... SELECT generate_series) straight into the owners' tables, in
-// foreign-key order; ids are deterministic (benchId) so rows of one owner can
-// point at another's without a round trip. Nothing here goes through the
-// services: this is data as it would be after years of use, not a test of
-// the write paths (those are what the integration tests cover).
+// (with reads and revisions), and the care relationships the
+// care-relationships-changed job would compute from those facts (need to
+// know: without them every read of a subject is refused). Rows are
+// generated inside PostgreSQL (INSERT ... SELECT generate_series) straight
+// into the owners' tables, in foreign-key order; ids are deterministic
+// (benchId) so rows of one owner can point at another's without a round
+// trip. Nothing here goes through the services: this is data as it would
+// be after years of use, not a test of the write paths (those are what the
+// integration tests cover).
 import type { Client } from 'pg';
 import { hashPassword } from '../subgraphs/identity/services/password-hasher';
 
@@ -27,6 +30,8 @@ export interface SeededData {
   adminUser: { id: string; accountId: string; password: string };
   /** Rooms with at least 50 posts, the bench user a member of each. */
   busyRoomIds: string[];
+  /** The subject of each busy room, in the same order. */
+  busySubjectIds: string[];
 }
 
 // One id space per kind: `<kind>0000-0000-4000-8000-<n in hex>`, valid v4-shaped UUIDs.
@@ -38,6 +43,7 @@ export function benchId(kind: keyof typeof kinds, n: number): string {
 const sqlId = (kind: keyof typeof kinds, n: string) => `(lpad(to_hex(${kinds[kind]}), 8, '0') || '-0000-4000-8000-' || lpad(to_hex(${n}), 12, '0'))::uuid`;
 
 const password = 'bench horse battery staple';
+export const careSchemas = ['identity', 'rooms', 'consent'] as const;
 const membersPerRoom = 5;
 
 export async function seed(client: Client, sizes: SeedSizes, log: (line: string) => void): Promise<SeededData> {
@@ -57,7 +63,7 @@ export async function seed(client: Client, sizes: SeedSizes, log: (line: string)
     const t0 = performance.now();
     const result = await client.query(sql, params);
     rows[table] = (rows[table] ?? 0) + (result.rowCount ?? 0);
-    log(`  seeded ${table.padEnd(24)} ${String(result.rowCount ?? 0).padStart(8)} rows in ${((performance.now() - t0) / 1000).toFixed(2)} s`);
+    log(`  seeded ${table.padEnd(38)} ${String(result.rowCount ?? 0).padStart(8)} rows in ${((performance.now() - t0) / 1000).toFixed(2)} s`);
   };
 
   const passwordHash = await hashPassword(password);
@@ -100,18 +106,21 @@ export async function seed(client: Client, sizes: SeedSizes, log: (line: string)
             '高岡市末広町' || n, '[]'::jsonb
      FROM generate_series(1, ${S}) AS n`,
   );
+  // Consent is recorded the day before the room opens, as openRoom requires. (Recorded after the
+  // opening, it would be a step towards a room and relate its recorder and that user's facility
+  // for 90 days: CONSENT relationships the seed would then have to write too.)
   await step(
     'consent.consent_record',
     `INSERT INTO consent.consent_record (id, subject_id, state, recorded_at, recorded_by, explained_by, explained_on, signed_by, signed_on, purposes)
-     SELECT ${sqlId('consent', 'n')}, ${sqlId('subject', 'n')}, 'GRANTED', now() - interval '30 days',
-            ${sqlId('user', memberSql('n', '0'))}, ${sqlId('user', memberSql('n', '0'))}, current_date - 30, 'SUBJECT', current_date - 30,
+     SELECT ${sqlId('consent', 'n')}, ${sqlId('subject', 'n')}, 'GRANTED', now() - interval '61 days',
+            ${sqlId('user', memberSql('n', '0'))}, ${sqlId('user', memberSql('n', '0'))}, current_date - 61, 'SUBJECT', current_date - 61,
             ARRAY['PROVIDE_SERVICES','COORDINATE_PROVIDERS']
      FROM generate_series(1, ${S}) AS n`,
   );
   await step(
     'rooms.subject_sharing',
     `INSERT INTO rooms.subject_sharing (subject_id, allowed, basis, event_at)
-     SELECT ${sqlId('subject', 'n')}, true, 'CONSENT', now() - interval '30 days' FROM generate_series(1, ${S}) AS n`,
+     SELECT ${sqlId('subject', 'n')}, true, 'CONSENT', now() - interval '61 days' FROM generate_series(1, ${S}) AS n`,
   );
   await step(
     'rooms.room',
@@ -162,6 +171,31 @@ export async function seed(client: Client, sizes: SeedSizes, log: (line: string)
      FROM generate_series(1, ${P}) AS n WHERE n % 10 = 0`,
   );
   await client.query(`UPDATE rooms.post SET edited_at = created_at + interval '5 minutes' WHERE id IN (SELECT post_id FROM rooms.post_revision)`);
+  // Need to know: each owner's copy of the care relationships, as the
+  // care-relationships-changed job computes them (lib/access/care-relationship.ts)
+  // from these facts: a MEMBER row per current member, a MANAGER row for the
+  // opener of a room that is not closed. Nothing else applies here: consent
+  // was recorded before the room opened (steps before the latest opening do
+  // not count), registered_by is null and there are no Forms 8-10 or
+  // existence checks. Read from the seeded rooms so the two cannot drift
+  // apart; a subject's rows are written together, as the job writes them.
+  // bench/seed-check.ts compares a sample with what the job itself writes.
+  for (const schema of careSchemas) {
+    await step(
+      `${schema}.care_relationship`,
+      `INSERT INTO ${schema}.care_relationship (subject_id, holder_kind, holder_id, basis, since, until)
+       SELECT subject_id, 'USER', holder_id, basis, since, NULL FROM (
+         SELECT r.subject_id, m.user_id AS holder_id, 'MEMBER' AS basis, m.added_at AS since
+         FROM rooms.room_member m JOIN rooms.room r ON r.id = m.room_id WHERE m.removed_at IS NULL
+         UNION ALL
+         SELECT r.subject_id, r.opened_by, 'MANAGER', r.opened_at FROM rooms.room r WHERE r.status <> 'CLOSED' AND r.opened_by IS NOT NULL
+       ) AS relationship ORDER BY subject_id, basis, holder_id`,
+    );
+    await step(
+      `${schema}.care_relationship_version`,
+      `INSERT INTO ${schema}.care_relationship_version (subject_id, computed_at) SELECT id, now() FROM identity.subject`,
+    );
+  }
   await client.query('COMMIT');
   const t0 = performance.now();
   await client.query('ANALYZE');
@@ -174,5 +208,6 @@ export async function seed(client: Client, sizes: SeedSizes, log: (line: string)
     benchUser: { id: benchId('user', benchUserN), accountId: `bn${String(benchUserN).padStart(8, '0')}`, password },
     adminUser: { id: benchId('user', U + 1), accountId: `bn${String(U + 1).padStart(8, '0')}`, password },
     busyRoomIds: Array.from({ length: B }, (_, i) => benchId('room', i + 1)),
+    busySubjectIds: Array.from({ length: B }, (_, i) => benchId('subject', i + 1)),
   };
 }

@@ -7,7 +7,10 @@
 //   parent keeps the private key to call subgraphs directly, as the gateway does);
 // - statements: how many SQL statements this process has sent so far;
 // - noop-worker: a raw BullMQ worker with a no-op processor on the same
-//   Redis, reporting enqueue-to-start latencies once it has seen `jobs` jobs.
+//   Redis, reporting enqueue-to-start latencies once it has seen `jobs` jobs;
+// - care-check: one need-to-know check (a fresh request-scoped careLoader,
+//   one batch query) per schema, on the system's own Prisma client and pool,
+//   timed here so the IPC round trip is not counted.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -15,7 +18,9 @@ import { Worker } from 'bullmq';
 import { Client, Pool } from 'pg';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaClient } from '../generated/prisma/client';
+import { careLoader, type CareSchema } from '../lib/access/care-relationship-view';
 import type { InternalKeyPair } from '../lib/access/internal-token';
+import type { UserPrincipal } from '../lib/access/principal';
 import { createLogger } from '../lib/logger';
 import { openCertificateAuthority } from '../lib/pki/certificate-authority';
 import { connectRedis } from '../lib/redis';
@@ -27,6 +32,7 @@ export type ParentMessage =
   | { type: 'start'; databaseUrl: string; redisUrl: string; queuePrefix: string; keys: InternalKeyPair }
   | { type: 'statements'; since?: number }
   | { type: 'noop-worker'; redisUrl: string; queue: string; prefix: string; concurrency: number; jobs: number }
+  | { type: 'care-check'; principal: UserPrincipal; subjectId: string; schemas: CareSchema[] }
   | { type: 'stop' };
 
 export type ChildMessage =
@@ -34,6 +40,7 @@ export type ChildMessage =
   | { type: 'statements'; count: number; texts?: string[] }
   | { type: 'noop-worker-ready' }
   | { type: 'noop-done'; latenciesMs: number[]; firstStart: number; lastEnd: number }
+  | { type: 'care-check'; results: Array<{ schema: CareSchema; ms: number; allowed: boolean }> }
   | { type: 'stopped' }
   | { type: 'failed'; message: string };
 
@@ -52,12 +59,14 @@ CountingClient.prototype.query = function countingQuery(this: Client, ...args: u
 
 const send = (message: ChildMessage) => process.send?.(message);
 let stop: (() => Promise<void>) | undefined;
+let systemPrisma: PrismaClient | undefined;
 
 async function start(message: Extract<ParentMessage, { type: 'start' }>) {
   const logger = createLogger('error', 'renkei-bench');
   // The same pool size as connectPostgres' default (npm start with DATABASE_URL).
   const pool = new Pool({ connectionString: message.databaseUrl, max: 10, Client: CountingClient });
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+  systemPrisma = prisma;
   const db = { prisma, location: 'bench database', ping: async () => void (await prisma.$queryRaw`SELECT 1`), close: () => prisma.$disconnect() };
   const redis = connectRedis(message.redisUrl);
   redis.on('error', (error) => logger.warn({ err: { message: error.message } }, 'redis connection error'));
@@ -119,6 +128,18 @@ async function noopWorker(message: Extract<ParentMessage, { type: 'noop-worker' 
   send({ type: 'noop-worker-ready' });
 }
 
+/** As a subgraph's request does it: a new loader, one load, one batch query. */
+async function careCheck(message: Extract<ParentMessage, { type: 'care-check' }>) {
+  if (!systemPrisma) throw new Error('care-check before start');
+  const results: Array<{ schema: CareSchema; ms: number; allowed: boolean }> = [];
+  for (const schema of message.schemas) {
+    const t0 = performance.now();
+    const allowed = await careLoader(systemPrisma, schema, message.principal, () => new Date()).load(message.subjectId);
+    results.push({ schema, ms: performance.now() - t0, allowed });
+  }
+  send({ type: 'care-check', results });
+}
+
 process.on('message', (message: ParentMessage) => {
   const run = async () => {
     if (message.type === 'start') await start(message);
@@ -128,6 +149,7 @@ process.on('message', (message: ParentMessage) => {
       send({ type: 'statements', count: statements, texts });
     }
     else if (message.type === 'noop-worker') await noopWorker(message);
+    else if (message.type === 'care-check') await careCheck(message);
     else if (message.type === 'stop') {
       await stop?.();
       send({ type: 'stopped' });

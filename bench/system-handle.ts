@@ -6,7 +6,9 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import type { CareSchema } from '../lib/access/care-relationship-view';
 import type { InternalKeyPair } from '../lib/access/internal-token';
+import type { UserPrincipal } from '../lib/access/principal';
 import type { ChildMessage, ParentMessage } from './system-child';
 
 export interface SystemHandle {
@@ -22,6 +24,8 @@ export interface SystemHandle {
   /** The texts of the statements sent after the count `since` (at most the last 500). */
   statementTexts(since: number): Promise<string[]>;
   memory(): { rssBytes: number; peakRssBytes: number };
+  /** One need-to-know check per schema in the system process (bench/system-child.ts), each timed there. */
+  careCheck(principal: UserPrincipal, subjectId: string, schemas: CareSchema[]): Promise<Array<{ schema: CareSchema; ms: number; allowed: boolean }>>;
   stop(): Promise<void>;
 }
 
@@ -77,6 +81,7 @@ export async function startSystemChild(options: {
     statements: async () => (await request({ type: 'statements' }, 'statements')).count,
     statementTexts: async (since) => (await request({ type: 'statements', since }, 'statements')).texts ?? [],
     memory: () => readProcMemory(pid),
+    careCheck: async (principal, subjectId, schemas) => (await request({ type: 'care-check', principal, subjectId, schemas }, 'care-check')).results,
     stop: async () => {
       // Gone already (a crash, or Ctrl-C reaching the whole process group): nothing to stop.
       if (child.exitCode !== null || child.signalCode !== null || !child.connected) return;

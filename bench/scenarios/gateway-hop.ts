@@ -2,9 +2,14 @@
 // answers, through the gateway (session resolved at identity, plan, one
 // fetch) and straight to rooms with the internal token the gateway would
 // send, at the same fixed concurrency. The two sides alternate round by
-// round so both see the same machine; the table shows the medians.
-import { autocannonRun, checkedRequest, median, sequentialLatencies, type LoadResult } from '../load';
+// round so both see the same machine; the table shows the medians. Right
+// after the one-at-a-time blocks, the gateway's operation guard on the same
+// document and the rate limits it would check (bench/scenarios/check-costs.ts)
+// are timed alone, in a phase of their own so the blocks measure what they
+// measured before these checks existed.
+import { autocannonRun, checkedRequest, median, percentile, sequentialLatencies, type LoadResult } from '../load';
 import { planQuery } from '../query-plan';
+import { operationGuardTimer, rateLimitTimer } from './check-costs';
 import { statementsPerRequest } from './statements';
 import type { ScenarioContext, ScenarioResult } from './types';
 
@@ -51,11 +56,30 @@ export async function gatewayHop(ctx: ScenarioContext): Promise<ScenarioResult> 
       unloaded[side].push(...latencies);
     }
   }
+  const guard = operationGuardTimer(ctx.supergraphSdl);
+  const rateLimits = await rateLimitTimer(ctx.redisUrl, `${ctx.queuePrefix}:rate-limit`, ctx.callers.principal);
+  const checks = { guard: [] as number[], parse: [] as number[], rateLimits: [] as number[] };
+  try {
+    guard.time(hopQuery, { r: roomId }, 200);
+    guard.timeParse(hopQuery, 200);
+    await rateLimits.time(20);
+    for (let i = 0; i < ctx.config.load.samples; i += 10) {
+      checks.guard.push(...guard.time(hopQuery, { r: roomId }, 10));
+      checks.parse.push(...guard.timeParse(hopQuery, 10));
+      checks.rateLimits.push(...(await rateLimits.time(10)));
+    }
+  } finally {
+    await rateLimits.close();
+  }
   const unloadedP50 = Object.fromEntries(Object.entries(unloaded).map(([side, values]) => [side, median(values)])) as Record<keyof typeof unloadedSides, number>;
+  const checksP50 = { guard: median(checks.guard), parse: median(checks.parse), rateLimits: median(checks.rateLimits) };
+  const addedUnloaded = unloadedP50.gateway - unloadedP50.direct;
+  const share = (ms: number) => `${((100 * ms) / unloadedP50.gateway).toFixed(1)}% of the gateway's p50, ${((100 * ms) / addedUnloaded).toFixed(1)}% of the ${addedUnloaded.toFixed(1)} ms it adds`;
   ctx.log(
     `  one at a time (p50): gateway ${unloadedP50.gateway.toFixed(2)} ms, rooms direct ${unloadedP50.direct.toFixed(2)} ms, ` +
       `session resolution ${unloadedP50.session.toFixed(2)} ms, gateway with no subgraph fetch ${unloadedP50.gatewayNoFetch.toFixed(2)} ms`,
   );
+  ctx.log(`  in-process (p50): operation guard ${checksP50.guard.toFixed(3)} ms (parse alone ${checksP50.parse.toFixed(3)} ms); rate-limit check ${checksP50.rateLimits.toFixed(3)} ms`);
   const sql = {
     gateway: await statementsPerRequest(ctx, sides.gateway),
     direct: await statementsPerRequest(ctx, sides.direct),
@@ -97,7 +121,41 @@ export async function gatewayHop(ctx: ScenarioContext): Promise<ScenarioResult> 
         ratio: m('session', 'requestsPerSecond') / m('direct', 'requestsPerSecond'),
         note: `identity's internal call the gateway makes first; p50 ${m('session', 'p50').toFixed(2)} ms`,
       },
+      {
+        ...common,
+        measure: 'operation guard p50 (in-process)',
+        subject: 'parse + limits, this query',
+        baseline: 'gateway p50, 1 at a time',
+        subjectValue: checksP50.guard,
+        baselineValue: unloadedP50.gateway,
+        unit: 'ms',
+        ratio: checksP50.guard / unloadedP50.gateway,
+        note: `${share(checksP50.guard)}; parse alone ${checksP50.parse.toFixed(3)} ms`,
+      },
+      {
+        ...common,
+        measure: 'rate-limit check p50 (info)',
+        subject: 'certificate + session (Redis)',
+        baseline: 'gateway p50, 1 at a time',
+        subjectValue: checksP50.rateLimits,
+        baselineValue: unloadedP50.gateway,
+        unit: 'ms',
+        ratio: checksP50.rateLimits / unloadedP50.gateway,
+        note: 'not in the gateway numbers: the bench system runs without rate limits (startSystem adds them only when given)',
+      },
     ],
-    details: { query: hopQuery, plan: planned.pretty, connections, durationSeconds, runs, unloaded: { p50: unloadedP50, samples: unloaded.gateway.length }, statements: sql },
+    details: {
+      query: hopQuery,
+      plan: planned.pretty,
+      connections,
+      durationSeconds,
+      runs,
+      unloaded: { p50: unloadedP50, samples: unloaded.gateway.length },
+      statements: sql,
+      checks: {
+        operationGuard: { p50: checksP50.guard, p95: percentile(checks.guard, 95), parseP50: checksP50.parse, samples: checks.guard.length },
+        rateLimits: { p50: checksP50.rateLimits, p95: percentile(checks.rateLimits, 95), samples: checks.rateLimits.length, consumesPerCheck: 2 },
+      },
+    },
   };
 }
