@@ -24,7 +24,10 @@ const schema = z.object({
   /** Keep the database afterwards (to inspect it); dropped by default. */
   BENCH_KEEP_DB: z.enum(['0', '1']).default('0'),
   /** Which scenarios to run (comma-separated numbers), all by default. */
-  BENCH_SCENARIOS: z.string().regex(/^[1-4](,[1-4])*$/, 'a comma-separated list of scenario numbers 1-4').default('1,2,3,4'),
+  BENCH_SCENARIOS: z
+    .string()
+    .regex(/^[1-4](,[1-4])*$/, 'a comma-separated list of scenario numbers 1-4')
+    .default('1,2,3,4'),
   /** Run the system child with --cpu-prof; profiles go to bench/results/profiles. */
   BENCH_CPU_PROF: z.enum(['0', '1']).default('0'),
 });
@@ -42,7 +45,13 @@ export function readBenchConfig(env: NodeJS.ProcessEnv = process.env) {
     adminDatabaseUrl: e.BENCH_DATABASE_URL,
     redisUrl: e.BENCH_REDIS_URL,
     sizes: { facilities: e.BENCH_FACILITIES, users: e.BENCH_USERS, subjects: e.BENCH_SUBJECTS, posts: e.BENCH_POSTS },
-    load: { durationSeconds: e.BENCH_DURATION, rounds: e.BENCH_ROUNDS, connections: e.BENCH_CONNECTIONS, samples: e.BENCH_SAMPLES, jobs: e.BENCH_JOBS },
+    load: {
+      durationSeconds: e.BENCH_DURATION,
+      rounds: e.BENCH_ROUNDS,
+      connections: e.BENCH_CONNECTIONS,
+      samples: e.BENCH_SAMPLES,
+      jobs: e.BENCH_JOBS,
+    },
     scenarios: new Set(e.BENCH_SCENARIOS.split(',').map(Number)),
     keepDatabase: e.BENCH_KEEP_DB === '1',
     cpuProfile: e.BENCH_CPU_PROF === '1',

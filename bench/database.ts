@@ -28,17 +28,33 @@ async function admin<T>(adminUrl: string, fn: (client: Client) => Promise<T>): P
 }
 
 /** A copy of a database nobody is connected to (CREATE DATABASE … TEMPLATE), dropped by its `drop`. */
-export async function copyBenchDatabase(adminUrl: string, source: BenchDatabase, suffix: string): Promise<BenchDatabase> {
+export async function copyBenchDatabase(
+  adminUrl: string,
+  source: BenchDatabase,
+  suffix: string,
+): Promise<BenchDatabase> {
   const name = `${source.name}_${suffix}`;
   await admin(adminUrl, (c) => c.query(`CREATE DATABASE ${name} TEMPLATE ${source.name}`));
-  return { name, url: withDatabase(adminUrl, name), drop: () => admin(adminUrl, async (c) => void (await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`))) };
+  return {
+    name,
+    url: withDatabase(adminUrl, name),
+    drop: () => admin(adminUrl, async (c) => void (await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`))),
+  };
 }
 
 export async function createBenchDatabase(adminUrl: string): Promise<BenchDatabase & { migrations: string[] }> {
-  const stamp = new Date().toISOString().replace(/[-:T.Z]/g, '').slice(0, 14);
+  const stamp = new Date()
+    .toISOString()
+    .replace(/[-:T.Z]/g, '')
+    .slice(0, 14);
   const name = `renkei_bench_${stamp}`;
   await admin(adminUrl, (c) => c.query(`CREATE DATABASE ${name}`));
   const url = withDatabase(adminUrl, name);
   const migrations = await withPgClient(url, applyMigrations);
-  return { name, url, migrations, drop: () => admin(adminUrl, async (c) => void (await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`))) };
+  return {
+    name,
+    url,
+    migrations,
+    drop: () => admin(adminUrl, async (c) => void (await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`))),
+  };
 }

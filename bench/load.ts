@@ -36,7 +36,10 @@ export function isGraphQLSuccess(body: string): boolean {
   return body.startsWith('{"data":') && !body.includes('"errors":');
 }
 
-export async function autocannonRun(target: LoadTarget, options: { connections: number; durationSeconds: number }): Promise<LoadResult> {
+export async function autocannonRun(
+  target: LoadTarget,
+  options: { connections: number; durationSeconds: number },
+): Promise<LoadResult> {
   const headers = { 'content-type': 'application/json', ...(await target.headers()) };
   const latencies: number[] = [];
   const instance = autocannon({
@@ -52,7 +55,8 @@ export async function autocannonRun(target: LoadTarget, options: { connections: 
     if (statusCode === 200) latencies.push(responseTime);
   });
   const result = await instance;
-  const failures = result.non2xx + result.errors + result.timeouts + (result as unknown as { mismatches: number }).mismatches;
+  const failures =
+    result.non2xx + result.errors + result.timeouts + (result as unknown as { mismatches: number }).mismatches;
   return {
     requestsPerSecond: result.requests.total / (result.duration || options.durationSeconds),
     p50: percentile(latencies, 50),
@@ -63,7 +67,10 @@ export async function autocannonRun(target: LoadTarget, options: { connections: 
 }
 
 /** One request at a time; returns each request's latency in ms. */
-export async function sequentialLatencies(target: LoadTarget, samples: number): Promise<{ latencies: number[]; failures: number }> {
+export async function sequentialLatencies(
+  target: LoadTarget,
+  samples: number,
+): Promise<{ latencies: number[]; failures: number }> {
   const headers = { 'content-type': 'application/json', ...(await target.headers()) };
   const latencies: number[] = [];
   let failures = 0;
@@ -79,8 +86,13 @@ export async function sequentialLatencies(target: LoadTarget, samples: number): 
 
 /** Sends one request and returns its parsed body, failing loudly when it is not a GraphQL success. */
 export async function checkedRequest(target: LoadTarget): Promise<Record<string, unknown>> {
-  const response = await fetch(target.url, { method: 'POST', headers: { 'content-type': 'application/json', ...(await target.headers()) }, body: target.body });
+  const response = await fetch(target.url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(await target.headers()) },
+    body: target.body,
+  });
   const text = await response.text();
-  if (response.status !== 200 || !(target.verify ?? isGraphQLSuccess)(text)) throw new Error(`request to ${target.url} did not succeed (HTTP ${response.status}): ${text.slice(0, 300)}`);
+  if (response.status !== 200 || !(target.verify ?? isGraphQLSuccess)(text))
+    throw new Error(`request to ${target.url} did not succeed (HTTP ${response.status}): ${text.slice(0, 300)}`);
   return JSON.parse(text) as Record<string, unknown>;
 }

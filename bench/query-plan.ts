@@ -6,9 +6,20 @@
 // fan-out is compared with: the subgraphs' own work, with no gateway between.
 import { parse } from 'graphql';
 import { Supergraph, operationFromDocument } from '@apollo/federation-internals';
-import { QueryPlanner, prettyFormatQueryPlan, type FetchNode, type PlanNode, type QueryPlan, type QueryPlanSelectionNode } from '@apollo/query-planner';
+import {
+  QueryPlanner,
+  prettyFormatQueryPlan,
+  type FetchNode,
+  type PlanNode,
+  type QueryPlan,
+  type QueryPlanSelectionNode,
+} from '@apollo/query-planner';
 
-export type SubgraphCall = (service: string, operation: string, variables: Record<string, unknown>) => Promise<{ data: Record<string, unknown>; ms: number }>;
+export type SubgraphCall = (
+  service: string,
+  operation: string,
+  variables: Record<string, unknown>,
+) => Promise<{ data: Record<string, unknown>; ms: number }>;
 
 export interface PlannedQuery {
   plan: QueryPlan;
@@ -41,7 +52,11 @@ export interface DirectExecution {
   data: Json;
 }
 
-export async function executeDirect(planned: PlannedQuery, variables: Record<string, unknown>, call: SubgraphCall): Promise<DirectExecution> {
+export async function executeDirect(
+  planned: PlannedQuery,
+  variables: Record<string, unknown>,
+  call: SubgraphCall,
+): Promise<DirectExecution> {
   const data: Json = {};
   const fetchMs: number[] = [];
   const run = async (node: PlanNode, path: Array<string | number>): Promise<number> => {
@@ -59,7 +74,8 @@ export async function executeDirect(planned: PlannedQuery, variables: Record<str
       case 'Flatten':
         return run(node.node, node.path);
       case 'Fetch': {
-        if (node.inputRewrites?.length || node.outputRewrites?.length || node.contextRewrites?.length) throw new Error('rewrites are not handled');
+        if (node.inputRewrites?.length || node.outputRewrites?.length || node.contextRewrites?.length)
+          throw new Error('rewrites are not handled');
         const vars = Object.fromEntries((node.variableUsages ?? []).map((name) => [name, variables[name]]));
         if (!node.requires) {
           const { data: result, ms } = await call(node.serviceName, node.operation, vars);
@@ -111,7 +127,12 @@ function project(entity: Json, selections: readonly QueryPlanSelectionNode[]): J
       const name = selection.alias ?? selection.name;
       const value = entity[name];
       if (value === undefined) return null;
-      out[name] = selection.selections && value !== null ? (Array.isArray(value) ? value.map((v) => project(v as Json, selection.selections!)) : project(value as Json, selection.selections)) : value;
+      out[name] =
+        selection.selections && value !== null
+          ? Array.isArray(value)
+            ? value.map((v) => project(v as Json, selection.selections!))
+            : project(value as Json, selection.selections)
+          : value;
     }
   }
   return Object.keys(out).length ? out : null;
@@ -122,10 +143,17 @@ function deepMerge(target: Json, source: Json): void {
     const existing = target[key];
     if (Array.isArray(existing) && Array.isArray(value)) {
       value.forEach((item, i) => {
-        if (item && typeof item === 'object' && existing[i] && typeof existing[i] === 'object') deepMerge(existing[i] as Json, item as Json);
+        if (item && typeof item === 'object' && existing[i] && typeof existing[i] === 'object')
+          deepMerge(existing[i] as Json, item as Json);
         else existing[i] = item;
       });
-    } else if (existing && typeof existing === 'object' && value && typeof value === 'object' && !Array.isArray(value)) {
+    } else if (
+      existing &&
+      typeof existing === 'object' &&
+      value &&
+      typeof value === 'object' &&
+      !Array.isArray(value)
+    ) {
       deepMerge(existing as Json, value as Json);
     } else {
       target[key] = value;

@@ -7,7 +7,11 @@ import type { Row, ScenarioResult } from './scenarios/types';
 
 // Two decimals, or two significant digits below 0.1 (a guard's 0.014 ms would otherwise read 0.01, its share 0.00x).
 const fmt = (value: number | null | undefined, digits = 2) =>
-  value === null || value === undefined || Number.isNaN(value) ? '-' : value !== 0 && Math.abs(value) < 0.1 ? value.toPrecision(2) : value.toFixed(digits);
+  value === null || value === undefined || Number.isNaN(value)
+    ? '-'
+    : value !== 0 && Math.abs(value) < 0.1
+      ? value.toPrecision(2)
+      : value.toFixed(digits);
 
 function ratioText(row: Row): string {
   if (row.ratio === null) return '-';
@@ -15,7 +19,19 @@ function ratioText(row: Row): string {
 }
 
 export function renderTable(results: ScenarioResult[]): string {
-  const header = ['scenario', 'measure', 'subject', 'value', 'baseline', 'value', 'unit', 'ratio/diff', 'target', 'met', 'note'];
+  const header = [
+    'scenario',
+    'measure',
+    'subject',
+    'value',
+    'baseline',
+    'value',
+    'unit',
+    'ratio/diff',
+    'target',
+    'met',
+    'note',
+  ];
   const lines = results.flatMap((r) =>
     r.rows.map((row) => [
       row.scenario,
@@ -32,14 +48,24 @@ export function renderTable(results: ScenarioResult[]): string {
     ]),
   );
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
-  const render = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ').trimEnd();
+  const render = (cells: string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i]!))
+      .join(' | ')
+      .trimEnd();
   return [render(header), widths.map((w) => '-'.repeat(w)).join('-|-'), ...lines.map(render)].join('\n');
 }
 
 export function writeResults(dir: string, stamp: string, record: Record<string, unknown>): string {
   fs.mkdirSync(dir, { recursive: true });
   const file = path.join(dir, `bench-${stamp}.json`);
-  const machine = { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memoryBytes: os.totalmem(), node: process.version, platform: `${os.platform()} ${os.release()}` };
+  const machine = {
+    cpus: os.cpus().length,
+    cpuModel: os.cpus()[0]?.model,
+    memoryBytes: os.totalmem(),
+    node: process.version,
+    platform: `${os.platform()} ${os.release()}`,
+  };
   fs.writeFileSync(file, `${JSON.stringify({ machine, ...record }, null, 2)}\n`);
   return file;
 }

@@ -28,7 +28,10 @@ const seconds = (t0: number) => ((performance.now() - t0) / 1000).toFixed(1);
 async function main() {
   const config = readBenchConfig();
   const runStarted = performance.now();
-  const stamp = new Date().toISOString().replace(/[-:T.Z]/g, '').slice(0, 14);
+  const stamp = new Date()
+    .toISOString()
+    .replace(/[-:T.Z]/g, '')
+    .slice(0, 14);
   const resultsDir = path.join(__dirname, 'results');
   const queuePrefix = `renkei-bench-${stamp}`;
   let database: BenchDatabase | undefined;
@@ -36,7 +39,8 @@ async function main() {
   const cleanUp = async () => {
     await system?.stop().catch((error: unknown) => log(`stopping the system failed: ${String(error)}`));
     await cleanRedis(config.redisUrl, queuePrefix).catch(() => undefined);
-    if (database && !config.keepDatabase) await database.drop().catch((error: unknown) => log(`dropping ${database?.name} failed: ${String(error)}`));
+    if (database && !config.keepDatabase)
+      await database.drop().catch((error: unknown) => log(`dropping ${database?.name} failed: ${String(error)}`));
     else if (database) log(`kept database ${database.name} (BENCH_KEEP_DB=1)`);
   };
   // Ctrl-C still drops the database and the queues (the child stops on the same signal).
@@ -50,14 +54,18 @@ async function main() {
     database = created;
     log(`database ${created.name}: ${created.migrations.length} migrations applied in ${seconds(t0)} s`);
 
-    log(`seeding ${config.sizes.facilities} facilities, ${config.sizes.users} users, ${config.sizes.subjects} subjects and rooms, ${config.sizes.posts} posts`);
+    log(
+      `seeding ${config.sizes.facilities} facilities, ${config.sizes.users} users, ${config.sizes.subjects} subjects and rooms, ${config.sizes.posts} posts`,
+    );
     t0 = performance.now();
     const client = new Client({ connectionString: created.url });
     await client.connect();
     const seeded = await seed(client, config.sizes, log).finally(() => client.end());
     log(`seeded in ${seeded.seconds.toFixed(1)} s`);
     const seedCheck = await checkSeededCareRelationships(config.adminDatabaseUrl, created, config.sizes);
-    log(`seeded care relationships equal what the care-relationships-changed job writes for ${seedCheck.subjects} sampled subjects (${seedCheck.rows} rows in three schemas; checked on a copy in ${seedCheck.seconds.toFixed(1)} s)`);
+    log(
+      `seeded care relationships equal what the care-relationships-changed job writes for ${seedCheck.subjects} sampled subjects (${seedCheck.rows} rows in three schemas; checked on a copy in ${seedCheck.seconds.toFixed(1)} s)`,
+    );
 
     t0 = performance.now();
     const keys = await generateInternalKeyPair();
@@ -71,7 +79,18 @@ async function main() {
     log(`system started in ${seconds(t0)} s (pid ${system.pid}, gateway ${system.gatewayUrl})`);
     const callers = await signInCallers(system, keys, seeded.benchUser);
     const startMemory = system.memory();
-    const ctx: ScenarioContext = { config, system, callers, seeded, supergraphSdl: readSupergraph(), databaseUrl: created.url, redisUrl: config.redisUrl, queuePrefix, startMemory, log };
+    const ctx: ScenarioContext = {
+      config,
+      system,
+      callers,
+      seeded,
+      supergraphSdl: readSupergraph(),
+      databaseUrl: created.url,
+      redisUrl: config.redisUrl,
+      queuePrefix,
+      startMemory,
+      log,
+    };
 
     // Memory runs before the exchange so its peak is the timeline load's, not the job burst's.
     const scenarios: Array<[number, string, (c: ScenarioContext) => Promise<ScenarioResult>]> = [
@@ -93,7 +112,24 @@ async function main() {
         // One broken scenario (say, an endpoint mid-change) must not hide the others' numbers.
         const message = error instanceof Error ? error.message : String(error);
         log(`  FAILED after ${seconds(t0)} s: ${message}`);
-        results.push({ name: title, rows: [{ scenario: name, measure: '-', subject: '-', baseline: '-', subjectValue: null, baselineValue: null, unit: '', ratio: null, met: null, note: `failed: ${message.slice(0, 120)}` }], details: { error: message } });
+        results.push({
+          name: title,
+          rows: [
+            {
+              scenario: name,
+              measure: '-',
+              subject: '-',
+              baseline: '-',
+              subjectValue: null,
+              baselineValue: null,
+              unit: '',
+              ratio: null,
+              met: null,
+              note: `failed: ${message.slice(0, 120)}`,
+            },
+          ],
+          details: { error: message },
+        });
         process.exitCode = 1;
       }
     }

@@ -36,7 +36,10 @@ type RowsBySchema = Record<(typeof careSchemas)[number], string[]>;
 async function versions(client: Client, subjectIds: string[]): Promise<Map<string, number>> {
   const out = new Map<string, number>();
   for (const schema of careSchemas) {
-    const { rows } = await client.query<{ subject_id: string; at: Date }>(`SELECT subject_id::text, computed_at AS at FROM ${schema}.care_relationship_version WHERE subject_id = ANY($1::uuid[])`, [subjectIds]);
+    const { rows } = await client.query<{ subject_id: string; at: Date }>(
+      `SELECT subject_id::text, computed_at AS at FROM ${schema}.care_relationship_version WHERE subject_id = ANY($1::uuid[])`,
+      [subjectIds],
+    );
     for (const row of rows) out.set(`${schema} ${row.subject_id}`, row.at.getTime());
   }
   return out;
@@ -52,13 +55,20 @@ async function readRelationships(client: Client, subjectIds: string[]): Promise<
        WHERE r.subject_id = ANY($1::uuid[]) ORDER BY 1`,
       [subjectIds],
     );
-    const versions = await client.query(`SELECT 1 FROM ${schema}.care_relationship_version WHERE subject_id = ANY($1::uuid[])`, [subjectIds]);
+    const versions = await client.query(
+      `SELECT 1 FROM ${schema}.care_relationship_version WHERE subject_id = ANY($1::uuid[])`,
+      [subjectIds],
+    );
     out[schema] = [...rows.map((r) => r.row), `${versions.rowCount} version rows`];
   }
   return out;
 }
 
-export async function checkSeededCareRelationships(adminUrl: string, seeded: BenchDatabase, sizes: SeedSizes): Promise<SeedCheck> {
+export async function checkSeededCareRelationships(
+  adminUrl: string,
+  seeded: BenchDatabase,
+  sizes: SeedSizes,
+): Promise<SeedCheck> {
   const t0 = performance.now();
   const subjectIds = sampleSubjects(sizes);
   const copy = await copyBenchDatabase(adminUrl, seeded, 'check');
@@ -68,23 +78,38 @@ export async function checkSeededCareRelationships(adminUrl: string, seeded: Ben
     await client.connect();
     const before = await readRelationships(client, subjectIds);
     const versionsBefore = await versions(client, subjectIds);
-    const deps = { identity: { db: prisma, settings: defaultIdentitySettings, now: () => new Date() }, rooms: prisma, consent: prisma };
+    const deps = {
+      identity: { db: prisma, settings: defaultIdentitySettings, now: () => new Date() },
+      rooms: prisma,
+      consent: prisma,
+    };
     for (const subjectId of subjectIds) await refreshCareRelationships(deps, subjectId);
     const after = await readRelationships(client, subjectIds);
     // The job skips a set computed later than its own run; each sampled set must have been rewritten, or the comparison proves nothing.
     const versionsAfter = await versions(client, subjectIds);
-    const notWritten = [...versionsBefore].filter(([key, at]) => !((versionsAfter.get(key) ?? 0) > at)).map(([key]) => key);
+    const notWritten = [...versionsBefore]
+      .filter(([key, at]) => !((versionsAfter.get(key) ?? 0) > at))
+      .map(([key]) => key);
     if (versionsBefore.size !== subjectIds.length * careSchemas.length || notWritten.length) {
-      throw new Error(`the seed check could not compare: ${versionsBefore.size} seeded version rows for ${subjectIds.length} subjects in three schemas; not rewritten by the job: ${notWritten.slice(0, 3).join(', ') || 'none'}`);
+      throw new Error(
+        `the seed check could not compare: ${versionsBefore.size} seeded version rows for ${subjectIds.length} subjects in three schemas; not rewritten by the job: ${notWritten.slice(0, 3).join(', ') || 'none'}`,
+      );
     }
     const problems = careSchemas.flatMap((schema) => {
       const seededRows = new Set(before[schema]);
       const jobRows = new Set(after[schema]);
       const missing = after[schema].filter((row) => !seededRows.has(row));
       const extra = before[schema].filter((row) => !jobRows.has(row));
-      return missing.length || extra.length ? [`${schema}: the job writes ${missing.slice(0, 3).join('; ') || 'nothing more'}; the seed has ${extra.slice(0, 3).join('; ') || 'nothing more'}`] : [];
+      return missing.length || extra.length
+        ? [
+            `${schema}: the job writes ${missing.slice(0, 3).join('; ') || 'nothing more'}; the seed has ${extra.slice(0, 3).join('; ') || 'nothing more'}`,
+          ]
+        : [];
     });
-    if (problems.length) throw new Error(`the seeded care relationships differ from what refreshCareRelationships writes:\n  ${problems.join('\n  ')}`);
+    if (problems.length)
+      throw new Error(
+        `the seeded care relationships differ from what refreshCareRelationships writes:\n  ${problems.join('\n  ')}`,
+      );
     const rows = careSchemas.reduce((sum, schema) => sum + before[schema].length - 1, 0);
     if (rows === 0) throw new Error('the sampled subjects have no care relationships at all');
     return { subjects: subjectIds.length, rows, seconds: (performance.now() - t0) / 1000 };

@@ -40,7 +40,8 @@ const kinds = { facility: 1, user: 2, subject: 3, room: 4, post: 5, member: 6, r
 export function benchId(kind: keyof typeof kinds, n: number): string {
   return `${kinds[kind].toString(16).padStart(8, '0')}-0000-4000-8000-${n.toString(16).padStart(12, '0')}`;
 }
-const sqlId = (kind: keyof typeof kinds, n: string) => `(lpad(to_hex(${kinds[kind]}), 8, '0') || '-0000-4000-8000-' || lpad(to_hex(${n}), 12, '0'))::uuid`;
+const sqlId = (kind: keyof typeof kinds, n: string) =>
+  `(lpad(to_hex(${kinds[kind]}), 8, '0') || '-0000-4000-8000-' || lpad(to_hex(${n}), 12, '0'))::uuid`;
 
 const password = 'bench horse battery staple';
 export const careSchemas = ['identity', 'rooms', 'consent'] as const;
@@ -55,7 +56,8 @@ export async function seed(client: Client, sizes: SeedSizes, log: (line: string)
   // Member k of room r, and the k-th member as an SQL expression.
   const memberOf = (r: number, k: number) => ((r * 7 + k * 401) % U) + 1;
   const memberSql = (r: string, k: string) => `(((${r}) * 7 + (${k}) * 401) % ${U}) + 1`;
-  const roomOfPostSql = (n: string) => `(CASE WHEN ${n} <= ${busyPosts} THEN ((${n} - 1) % ${B}) + 1 ELSE ((${n} - 1) % ${S}) + 1 END)`;
+  const roomOfPostSql = (n: string) =>
+    `(CASE WHEN ${n} <= ${busyPosts} THEN ((${n} - 1) % ${B}) + 1 ELSE ((${n} - 1) % ${S}) + 1 END)`;
 
   const started = performance.now();
   const rows: Record<string, number> = {};
@@ -63,7 +65,9 @@ export async function seed(client: Client, sizes: SeedSizes, log: (line: string)
     const t0 = performance.now();
     const result = await client.query(sql, params);
     rows[table] = (rows[table] ?? 0) + (result.rowCount ?? 0);
-    log(`  seeded ${table.padEnd(38)} ${String(result.rowCount ?? 0).padStart(8)} rows in ${((performance.now() - t0) / 1000).toFixed(2)} s`);
+    log(
+      `  seeded ${table.padEnd(38)} ${String(result.rowCount ?? 0).padStart(8)} rows in ${((performance.now() - t0) / 1000).toFixed(2)} s`,
+    );
   };
 
   const passwordHash = await hashPassword(password);
@@ -170,7 +174,9 @@ export async function seed(client: Client, sizes: SeedSizes, log: (line: string)
             ${sqlId('user', memberSql(roomOfPostSql('n'), 'n % 5'))}
      FROM generate_series(1, ${P}) AS n WHERE n % 10 = 0`,
   );
-  await client.query(`UPDATE rooms.post SET edited_at = created_at + interval '5 minutes' WHERE id IN (SELECT post_id FROM rooms.post_revision)`);
+  await client.query(
+    `UPDATE rooms.post SET edited_at = created_at + interval '5 minutes' WHERE id IN (SELECT post_id FROM rooms.post_revision)`,
+  );
   // Need to know: each owner's copy of the care relationships, as the
   // care-relationships-changed job computes them (lib/access/care-relationship.ts)
   // from these facts: a MEMBER row per current member, a MANAGER row for the

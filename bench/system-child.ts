@@ -67,7 +67,12 @@ async function start(message: Extract<ParentMessage, { type: 'start' }>) {
   const pool = new Pool({ connectionString: message.databaseUrl, max: 10, Client: CountingClient });
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
   systemPrisma = prisma;
-  const db = { prisma, location: 'bench database', ping: async () => void (await prisma.$queryRaw`SELECT 1`), close: () => prisma.$disconnect() };
+  const db = {
+    prisma,
+    location: 'bench database',
+    ping: async () => void (await prisma.$queryRaw`SELECT 1`),
+    close: () => prisma.$disconnect(),
+  };
   const redis = connectRedis(message.redisUrl);
   redis.on('error', (error) => logger.warn({ err: { message: error.message } }, 'redis connection error'));
   await redis.connect();
@@ -98,7 +103,11 @@ async function start(message: Extract<ParentMessage, { type: 'start' }>) {
   send({
     type: 'ready',
     gatewayUrl: `${system.gateway.url}/graphql`,
-    subgraphUrls: { identity: system.subgraphs.identity.url, rooms: system.subgraphs.rooms.url, consent: system.subgraphs.consent.url },
+    subgraphUrls: {
+      identity: system.subgraphs.identity.url,
+      rooms: system.subgraphs.rooms.url,
+      consent: system.subgraphs.consent.url,
+    },
   });
 }
 
@@ -145,10 +154,12 @@ process.on('message', (message: ParentMessage) => {
     if (message.type === 'start') await start(message);
     else if (message.type === 'statements') {
       const since = message.since;
-      const texts = since === undefined ? undefined : Array.from({ length: Math.min(500, statements - since) }, (_, i) => recent[(since + 1 + i) % 500]!);
+      const texts =
+        since === undefined
+          ? undefined
+          : Array.from({ length: Math.min(500, statements - since) }, (_, i) => recent[(since + 1 + i) % 500]!);
       send({ type: 'statements', count: statements, texts });
-    }
-    else if (message.type === 'noop-worker') await noopWorker(message);
+    } else if (message.type === 'noop-worker') await noopWorker(message);
     else if (message.type === 'care-check') await careCheck(message);
     else if (message.type === 'stop') {
       await stop?.();
@@ -157,5 +168,7 @@ process.on('message', (message: ParentMessage) => {
       setTimeout(() => process.exit(0), 100);
     }
   };
-  run().catch((error: unknown) => send({ type: 'failed', message: error instanceof Error ? error.message : String(error) }));
+  run().catch((error: unknown) =>
+    send({ type: 'failed', message: error instanceof Error ? error.message : String(error) }),
+  );
 });

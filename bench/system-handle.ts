@@ -19,13 +19,21 @@ export interface SystemHandle {
   waitFor<T extends ChildMessage['type']>(reply: T, timeoutMs?: number): Promise<Extract<ChildMessage, { type: T }>>;
   send(message: ParentMessage): void;
   /** Sends a message and waits for the first reply of the given type. */
-  request<T extends ChildMessage['type']>(message: ParentMessage, reply: T, timeoutMs?: number): Promise<Extract<ChildMessage, { type: T }>>;
+  request<T extends ChildMessage['type']>(
+    message: ParentMessage,
+    reply: T,
+    timeoutMs?: number,
+  ): Promise<Extract<ChildMessage, { type: T }>>;
   statements(): Promise<number>;
   /** The texts of the statements sent after the count `since` (at most the last 500). */
   statementTexts(since: number): Promise<string[]>;
   memory(): { rssBytes: number; peakRssBytes: number };
   /** One need-to-know check per schema in the system process (bench/system-child.ts), each timed there. */
-  careCheck(principal: UserPrincipal, subjectId: string, schemas: CareSchema[]): Promise<Array<{ schema: CareSchema; ms: number; allowed: boolean }>>;
+  careCheck(
+    principal: UserPrincipal,
+    subjectId: string,
+    schemas: CareSchema[],
+  ): Promise<Array<{ schema: CareSchema; ms: number; allowed: boolean }>>;
   stop(): Promise<void>;
 }
 
@@ -41,14 +49,18 @@ export async function startSystemChild(options: {
     fs.mkdirSync(options.cpuProfileDir, { recursive: true });
     execArgv.push('--cpu-prof', '--cpu-prof-dir', options.cpuProfileDir);
   }
-  const child: ChildProcess = fork(path.join(__dirname, 'system-child.ts'), [], { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child: ChildProcess = fork(path.join(__dirname, 'system-child.ts'), [], {
+    execArgv,
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
   const listeners = new Set<(message: ChildMessage) => void>();
   child.on('message', (message: ChildMessage) => listeners.forEach((listener) => listener(message)));
 
   const waitFor: SystemHandle['waitFor'] = (reply, timeoutMs = 120_000) =>
     new Promise((resolve, reject) => {
       const timer = setTimeout(() => done(new Error(`the system process did not send ${reply} in time`)), timeoutMs);
-      const onExit = (code: number | null) => done(new Error(`the system process exited (code ${code}) while waiting for ${reply}`));
+      const onExit = (code: number | null) =>
+        done(new Error(`the system process exited (code ${code}) while waiting for ${reply}`));
       const listener = (m: ChildMessage) => {
         if (m.type === 'failed') done(new Error(`the system process failed: ${m.message}`));
         else if (m.type === reply) done(null, m as Extract<ChildMessage, { type: typeof reply }>);
@@ -69,7 +81,16 @@ export async function startSystemChild(options: {
     return answer;
   };
 
-  const ready = await request({ type: 'start', databaseUrl: options.databaseUrl, redisUrl: options.redisUrl, queuePrefix: options.queuePrefix, keys: options.keys }, 'ready');
+  const ready = await request(
+    {
+      type: 'start',
+      databaseUrl: options.databaseUrl,
+      redisUrl: options.redisUrl,
+      queuePrefix: options.queuePrefix,
+      keys: options.keys,
+    },
+    'ready',
+  );
   const pid = child.pid!;
   return {
     pid,
@@ -81,7 +102,8 @@ export async function startSystemChild(options: {
     statements: async () => (await request({ type: 'statements' }, 'statements')).count,
     statementTexts: async (since) => (await request({ type: 'statements', since }, 'statements')).texts ?? [],
     memory: () => readProcMemory(pid),
-    careCheck: async (principal, subjectId, schemas) => (await request({ type: 'care-check', principal, subjectId, schemas }, 'care-check')).results,
+    careCheck: async (principal, subjectId, schemas) =>
+      (await request({ type: 'care-check', principal, subjectId, schemas }, 'care-check')).results,
     stop: async () => {
       // Gone already (a crash, or Ctrl-C reaching the whole process group): nothing to stop.
       if (child.exitCode !== null || child.signalCode !== null || !child.connected) return;

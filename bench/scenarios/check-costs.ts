@@ -35,7 +35,12 @@ export interface GuardTimer {
 
 export function operationGuardTimer(supergraphSdl: string): GuardTimer {
   const schema = Supergraph.build(supergraphSdl).apiSchema().toGraphQLJSSchema();
-  const guard = operationGuard({ schema, limits: defaultOperationLimits, persisted: persistedOperationsOff, logger: createLogger('silent', 'renkei-bench') });
+  const guard = operationGuard({
+    schema,
+    limits: defaultOperationLimits,
+    persisted: persistedOperationsOff,
+    logger: createLogger('silent', 'renkei-bench'),
+  });
   return {
     time(query, variables, count) {
       const out: number[] = [];
@@ -66,7 +71,12 @@ export function operationGuardTimer(supergraphSdl: string): GuardTimer {
 }
 
 /** The care check's SQL (relationshipsOf) under EXPLAIN ANALYZE, on the bench database: its plan and PostgreSQL's own execution time. */
-export async function explainCareQuery(databaseUrl: string, schema: CareSchema, subjectId: string, caller: UserPrincipal): Promise<{ plan: string[]; executionMs: number }> {
+export async function explainCareQuery(
+  databaseUrl: string,
+  schema: CareSchema,
+  subjectId: string,
+  caller: UserPrincipal,
+): Promise<{ plan: string[]; executionMs: number }> {
   const client = new Client({ connectionString: databaseUrl });
   await client.connect();
   try {
@@ -95,11 +105,19 @@ export interface RateLimitTimer {
  * every sample takes the same path (a consume that passes); the work per
  * consume does not depend on the limit.
  */
-export async function rateLimitTimer(redisUrl: string, keyPrefix: string, principal: UserPrincipal): Promise<RateLimitTimer> {
+export async function rateLimitTimer(
+  redisUrl: string,
+  keyPrefix: string,
+  principal: UserPrincipal,
+): Promise<RateLimitTimer> {
   const redis = connectRedis(redisUrl);
   await redis.connect();
   const big = 1_000_000_000;
-  const limiter = createRateLimiter(redis, { ...defaultRateLimits, sessionPerMinute: big, certificatePerMinute: big }, keyPrefix);
+  const limiter = createRateLimiter(
+    redis,
+    { ...defaultRateLimits, sessionPerMinute: big, certificatePerMinute: big },
+    keyPrefix,
+  );
   const keys = { session: principal.sessionId, certificate: 'bench-certificate-fingerprint', signInAddress: null };
   return {
     async time(count) {

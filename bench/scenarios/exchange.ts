@@ -19,10 +19,17 @@ async function rawBullmq(ctx: ScenarioContext, jobs: number, queueName: string) 
   // The worker must be listening before the clock starts.
   const done = ctx.system.waitFor('noop-done', 300_000);
   done.catch(() => undefined); // awaited below; this only keeps an early failure from being unhandled
-  await ctx.system.request({ type: 'noop-worker', redisUrl: ctx.redisUrl, queue: queueName, prefix, concurrency: 4, jobs }, 'noop-worker-ready');
+  await ctx.system.request(
+    { type: 'noop-worker', redisUrl: ctx.redisUrl, queue: queueName, prefix, concurrency: 4, jobs },
+    'noop-worker-ready',
+  );
   const connection = connectRedis(ctx.redisUrl);
   await connection.connect();
-  const queue = new Queue(queueName, { connection, prefix, defaultJobOptions: { removeOnComplete: true, removeOnFail: true } });
+  const queue = new Queue(queueName, {
+    connection,
+    prefix,
+    defaultJobOptions: { removeOnComplete: true, removeOnFail: true },
+  });
   queue.on('error', () => undefined);
   const started = Date.now();
   let next = 0;
@@ -39,14 +46,22 @@ async function rawBullmq(ctx: ScenarioContext, jobs: number, queueName: string) 
   await queue.close();
   await connection.quit();
   const seconds = (result.lastEnd - started) / 1000;
-  return { jobsPerSecond: jobs / seconds, p50: percentile(result.latenciesMs, 50), p95: percentile(result.latenciesMs, 95), jobs, seconds };
+  return {
+    jobsPerSecond: jobs / seconds,
+    p50: percentile(result.latenciesMs, 50),
+    p95: percentile(result.latenciesMs, 95),
+    jobs,
+    seconds,
+  };
 }
 
 export async function exchangePipeline(ctx: ScenarioContext): Promise<ScenarioResult> {
   const jobs = ctx.config.load.jobs;
   await rawBullmq(ctx, Math.min(200, jobs), 'bench-noop-warmup');
   const raw = await rawBullmq(ctx, jobs, 'bench-noop');
-  ctx.log(`  raw BullMQ: ${raw.jobsPerSecond.toFixed(0)} jobs/s over ${raw.jobs} jobs; enqueue-to-start p50 ${raw.p50} ms, p95 ${raw.p95} ms`);
+  ctx.log(
+    `  raw BullMQ: ${raw.jobsPerSecond.toFixed(0)} jobs/s over ${raw.jobs} jobs; enqueue-to-start p50 ${raw.p50} ms, p95 ${raw.p95} ms`,
+  );
   const common = { scenario: '3 exchange pipeline', subject: 'POST /fhir/Task', baseline: 'raw BullMQ no-op' };
   const metadata = await fetch(ctx.system.gatewayUrl.replace(/\/graphql$/, '/fhir/metadata')).catch(() => null);
   if (metadata?.status !== 200) {
@@ -55,8 +70,26 @@ export async function exchangePipeline(ctx: ScenarioContext): Promise<ScenarioRe
     return {
       name: 'exchange',
       rows: [
-        { ...common, measure: 'throughput', subjectValue: null, baselineValue: raw.jobsPerSecond, unit: 'per s', ratio: null, target: '>= 0.6x', met: null, note: notMeasured },
-        { ...common, measure: 'enqueue-to-start p95', subjectValue: null, baselineValue: raw.p95, unit: 'ms', ratio: null, note: notMeasured },
+        {
+          ...common,
+          measure: 'throughput',
+          subjectValue: null,
+          baselineValue: raw.jobsPerSecond,
+          unit: 'per s',
+          ratio: null,
+          target: '>= 0.6x',
+          met: null,
+          note: notMeasured,
+        },
+        {
+          ...common,
+          measure: 'enqueue-to-start p95',
+          subjectValue: null,
+          baselineValue: raw.p95,
+          unit: 'ms',
+          ratio: null,
+          note: notMeasured,
+        },
       ],
       details: { raw },
     };
@@ -71,8 +104,27 @@ export async function exchangePipeline(ctx: ScenarioContext): Promise<ScenarioRe
   return {
     name: 'exchange',
     rows: [
-      { ...common, measure: 'throughput', subjectValue: pipeline.tasksPerSecond, baselineValue: raw.jobsPerSecond, unit: 'per s', ratio, target: '>= 0.6x', met: pipeline.post.failures ? null : ratio >= 0.6, note: pipeline.post.failures ? `${pipeline.post.failures} Tasks refused` : 'Task POSTed to join request stored' },
-      { ...common, measure: 'enqueue-to-start p95', subjectValue: pipeline.enqueueToStart.p95, baselineValue: raw.p95, unit: 'ms', ratio: pipeline.enqueueToStart.p95 - raw.p95, difference: true, note: `inbound-join-received jobs (${pipeline.enqueueToStart.jobs} kept by BullMQ)` },
+      {
+        ...common,
+        measure: 'throughput',
+        subjectValue: pipeline.tasksPerSecond,
+        baselineValue: raw.jobsPerSecond,
+        unit: 'per s',
+        ratio,
+        target: '>= 0.6x',
+        met: pipeline.post.failures ? null : ratio >= 0.6,
+        note: pipeline.post.failures ? `${pipeline.post.failures} Tasks refused` : 'Task POSTed to join request stored',
+      },
+      {
+        ...common,
+        measure: 'enqueue-to-start p95',
+        subjectValue: pipeline.enqueueToStart.p95,
+        baselineValue: raw.p95,
+        unit: 'ms',
+        ratio: pipeline.enqueueToStart.p95 - raw.p95,
+        difference: true,
+        note: `inbound-join-received jobs (${pipeline.enqueueToStart.jobs} kept by BullMQ)`,
+      },
       {
         ...common,
         measure: 'throughput of the POST stage (info)',

@@ -31,14 +31,20 @@ export const timelineQuery = `query Timeline($r: ID!, $first: Int) {
 }`;
 
 interface TimelineData {
-  room: { subject: { name: string }; consentStatus: string; timeline: { items: Array<{ author: { name: string } | null }> } } | null;
+  room: {
+    subject: { name: string };
+    consentStatus: string;
+    timeline: { items: Array<{ author: { name: string } | null }> };
+  } | null;
 }
 
 function checkPage(data: unknown, first: number, side: string): void {
   const room = (data as TimelineData).room;
   const items = room?.timeline.items ?? [];
   if (!room?.subject.name || !room.consentStatus || items.length !== first || !items.every((p) => p.author?.name)) {
-    throw new Error(`${side}: the timeline page is incomplete (${items.length} of ${first} posts, or a missing subject, author or consent status)`);
+    throw new Error(
+      `${side}: the timeline page is incomplete (${items.length} of ${first} posts, or a missing subject, author or consent status)`,
+    );
   }
 }
 
@@ -65,7 +71,10 @@ export async function fanOut(ctx: ScenarioContext): Promise<ScenarioResult> {
   const careCheck = async () => {
     const results = await ctx.system.careCheck(ctx.callers.principal, subjectId, [...careSchemas]);
     const refused = results.filter((r) => !r.allowed).map((r) => r.schema);
-    if (refused.length) throw new Error(`the bench user has no care relationship with the room's subject in ${refused.join(', ')} (is the seed's care_relationship missing?)`);
+    if (refused.length)
+      throw new Error(
+        `the bench user has no care relationship with the room's subject in ${refused.join(', ')} (is the seed's care_relationship missing?)`,
+      );
     return results;
   };
 
@@ -87,7 +96,9 @@ export async function fanOut(ctx: ScenarioContext): Promise<ScenarioResult> {
     });
     const direct = await executeDirect(planned, variables, ctx.callers.call);
     const headers = await resolveHeaders();
-    const [r] = await timed(async () => (await fetch(resolve.url, { method: 'POST', headers, body: resolve.body })).text());
+    const [r] = await timed(async () =>
+      (await fetch(resolve.url, { method: 'POST', headers, body: resolve.body })).text(),
+    );
     if (i < warmUp) continue;
     if (response.status !== 200 || response.text.includes('"errors":')) failures += 1;
     gatewayMs.push(g);
@@ -111,20 +122,36 @@ export async function fanOut(ctx: ScenarioContext): Promise<ScenarioResult> {
   const withSession = p(criticalMs, 50) + p(resolveMs, 50);
 
   const statementsFor = (first: number) =>
-    statementsPerRequest(ctx, ctx.callers.gateway(timelineQuery, { r: roomId, first }), (body) => checkPage(body.data, first, `gateway (first: ${first})`));
+    statementsPerRequest(ctx, ctx.callers.gateway(timelineQuery, { r: roomId, first }), (body) =>
+      checkPage(body.data, first, `gateway (first: ${first})`),
+    );
   const statements10 = await statementsFor(10);
   const statements50 = await statementsFor(50);
   const [sql10, sql50] = [statements10.count, statements50.count];
-  const fetches = planned.fetches.map((f, k) => ({ service: f.serviceName, p50: p(fetchMs[k]!, 50), p95: p(fetchMs[k]!, 95) }));
-  for (const f of fetches) ctx.log(`  fetch ${f.service.padEnd(8)} p50 ${f.p50.toFixed(2)} ms  p95 ${f.p95.toFixed(2)} ms`);
-  ctx.log(`  session resolution p50 ${p(resolveMs, 50).toFixed(2)} ms; SQL statements per page: ${sql10} (10 posts), ${sql50} (50 posts)`);
+  const fetches = planned.fetches.map((f, k) => ({
+    service: f.serviceName,
+    p50: p(fetchMs[k]!, 50),
+    p95: p(fetchMs[k]!, 95),
+  }));
+  for (const f of fetches)
+    ctx.log(`  fetch ${f.service.padEnd(8)} p50 ${f.p50.toFixed(2)} ms  p95 ${f.p95.toFixed(2)} ms`);
+  ctx.log(
+    `  session resolution p50 ${p(resolveMs, 50).toFixed(2)} ms; SQL statements per page: ${sql10} (10 posts), ${sql50} (50 posts)`,
+  );
   const explained = Object.fromEntries(
-    await Promise.all(careSchemas.map(async (schema) => [schema, await explainCareQuery(ctx.databaseUrl, schema, subjectId, ctx.callers.principal)] as const)),
+    await Promise.all(
+      careSchemas.map(
+        async (schema) =>
+          [schema, await explainCareQuery(ctx.databaseUrl, schema, subjectId, ctx.callers.principal)] as const,
+      ),
+    ),
   ) as Record<(typeof careSchemas)[number], Awaited<ReturnType<typeof explainCareQuery>>>;
   const gatewayP50 = p(gatewayMs, 50);
   const share = (ms: number) => `${((100 * ms) / gatewayP50).toFixed(1)}% of the gateway's p50`;
   for (const schema of careSchemas) {
-    ctx.log(`  care check in ${schema.padEnd(8)} p50 ${p(careMs[schema], 50).toFixed(2)} ms  p95 ${p(careMs[schema], 95).toFixed(2)} ms (PostgreSQL executes it in ${explained[schema].executionMs.toFixed(3)} ms)`);
+    ctx.log(
+      `  care check in ${schema.padEnd(8)} p50 ${p(careMs[schema], 50).toFixed(2)} ms  p95 ${p(careMs[schema], 95).toFixed(2)} ms (PostgreSQL executes it in ${explained[schema].executionMs.toFixed(3)} ms)`,
+    );
   }
   ctx.log(`  operation guard p50 ${p(guardMs, 50).toFixed(3)} ms (parse alone ${p(parseMs, 50).toFixed(3)} ms)`);
   const careRow = (schema: (typeof careSchemas)[number], what: string) => ({
@@ -143,8 +170,27 @@ export async function fanOut(ctx: ScenarioContext): Promise<ScenarioResult> {
   return {
     name: 'fan-out',
     rows: [
-      { ...common, measure: 'latency p50', baseline: 'subgraph critical path', subjectValue: p(gatewayMs, 50), baselineValue: p(criticalMs, 50), unit: 'ms', ratio, target: '<= 1.3x', met: failures ? null : ratio <= 1.3, note: failures ? `${failures} failed responses` : undefined },
-      { ...common, measure: 'latency p95', baseline: 'subgraph critical path', subjectValue: p(gatewayMs, 95), baselineValue: p(criticalMs, 95), unit: 'ms', ratio: p(gatewayMs, 95) / p(criticalMs, 95) },
+      {
+        ...common,
+        measure: 'latency p50',
+        baseline: 'subgraph critical path',
+        subjectValue: p(gatewayMs, 50),
+        baselineValue: p(criticalMs, 50),
+        unit: 'ms',
+        ratio,
+        target: '<= 1.3x',
+        met: failures ? null : ratio <= 1.3,
+        note: failures ? `${failures} failed responses` : undefined,
+      },
+      {
+        ...common,
+        measure: 'latency p95',
+        baseline: 'subgraph critical path',
+        subjectValue: p(gatewayMs, 95),
+        baselineValue: p(criticalMs, 95),
+        unit: 'ms',
+        ratio: p(gatewayMs, 95) / p(criticalMs, 95),
+      },
       {
         ...common,
         measure: 'latency p50 (info)',
@@ -155,7 +201,18 @@ export async function fanOut(ctx: ScenarioContext): Promise<ScenarioResult> {
         ratio: p(gatewayMs, 50) / withSession,
         note: 'the gateway resolves the session at identity before planning',
       },
-      { scenario: common.scenario, measure: 'SQL statements per request', subject: 'page of 50', baseline: 'page of 10', subjectValue: sql50, baselineValue: sql10, unit: 'statements', ratio: sql50 / sql10, target: 'constant', met: sql50 === sql10 },
+      {
+        scenario: common.scenario,
+        measure: 'SQL statements per request',
+        subject: 'page of 50',
+        baseline: 'page of 10',
+        subjectValue: sql50,
+        baselineValue: sql10,
+        unit: 'statements',
+        ratio: sql50 / sql10,
+        target: 'constant',
+        met: sql50 === sql10,
+      },
       careRow('identity', 'subject { name }'),
       careRow('consent', 'consentStatus'),
       {
@@ -178,8 +235,24 @@ export async function fanOut(ctx: ScenarioContext): Promise<ScenarioResult> {
       fetches,
       sessionResolution: { p50: p(resolveMs, 50), p95: p(resolveMs, 95) },
       statements: { first10: statements10, first50: statements50 },
-      careCheck: Object.fromEntries(careSchemas.map((schema) => [schema, { p50: p(careMs[schema], 50), p95: p(careMs[schema], 95), samples: careMs[schema].length, explain: explained[schema] }])),
-      operationGuard: { p50: p(guardMs, 50), p95: p(guardMs, 95), parseP50: p(parseMs, 50), parseP95: p(parseMs, 95), samples: guardMs.length },
+      careCheck: Object.fromEntries(
+        careSchemas.map((schema) => [
+          schema,
+          {
+            p50: p(careMs[schema], 50),
+            p95: p(careMs[schema], 95),
+            samples: careMs[schema].length,
+            explain: explained[schema],
+          },
+        ]),
+      ),
+      operationGuard: {
+        p50: p(guardMs, 50),
+        p95: p(guardMs, 95),
+        parseP50: p(parseMs, 50),
+        parseP95: p(parseMs, 95),
+        samples: guardMs.length,
+      },
     },
   };
 }

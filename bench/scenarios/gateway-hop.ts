@@ -22,7 +22,8 @@ export async function gatewayHop(ctx: ScenarioContext): Promise<ScenarioResult> 
   const roomId = ctx.seeded.busyRoomIds[0]!;
   const planned = planQuery(ctx.supergraphSdl, hopQuery);
   const only = planned.fetches[0];
-  if (planned.fetches.length !== 1 || only?.serviceName !== 'rooms') throw new Error(`the hop query must be one rooms fetch:\n${planned.pretty}`);
+  if (planned.fetches.length !== 1 || only?.serviceName !== 'rooms')
+    throw new Error(`the hop query must be one rooms fetch:\n${planned.pretty}`);
   const sides = {
     gateway: ctx.callers.gateway(hopQuery, { r: roomId }),
     direct: ctx.callers.subgraph('rooms', only.operation, { r: roomId }),
@@ -37,18 +38,26 @@ export async function gatewayHop(ctx: ScenarioContext): Promise<ScenarioResult> 
 
   const runs: Record<Side, LoadResult[]> = { gateway: [], direct: [], session: [] };
   for (let round = 0; round < rounds; round += 1) {
-    const order = round % 2 === 0 ? (['gateway', 'direct', 'session'] as const) : (['session', 'direct', 'gateway'] as const);
+    const order =
+      round % 2 === 0 ? (['gateway', 'direct', 'session'] as const) : (['session', 'direct', 'gateway'] as const);
     for (const side of order) {
       const result = await autocannonRun(sides[side], { connections, durationSeconds });
       runs[side].push(result);
-      ctx.log(`  round ${round + 1} ${side.padEnd(7)} ${result.requestsPerSecond.toFixed(0).padStart(6)} req/s  p50 ${result.p50.toFixed(2)} ms  p95 ${result.p95.toFixed(2)} ms  failures ${result.failures}`);
+      ctx.log(
+        `  round ${round + 1} ${side.padEnd(7)} ${result.requestsPerSecond.toFixed(0).padStart(6)} req/s  p50 ${result.p50.toFixed(2)} ms  p95 ${result.p95.toFixed(2)} ms  failures ${result.failures}`,
+      );
     }
   }
   // One request at a time, alternating in blocks of ten: the hop's own cost, without queueing.
   // `{ __typename }` through the gateway resolves the session but fetches from no subgraph,
   // which splits the added latency into session resolution, the gateway itself and its fetch.
   const unloadedSides = { ...sides, gatewayNoFetch: ctx.callers.gateway('{ __typename }', {}) };
-  const unloaded: Record<keyof typeof unloadedSides, number[]> = { gateway: [], direct: [], session: [], gatewayNoFetch: [] };
+  const unloaded: Record<keyof typeof unloadedSides, number[]> = {
+    gateway: [],
+    direct: [],
+    session: [],
+    gatewayNoFetch: [],
+  };
   for (let i = 0; i < ctx.config.load.samples; i += 10) {
     for (const side of Object.keys(unloadedSides) as Array<keyof typeof unloadedSides>) {
       const { latencies, failures: failed } = await sequentialLatencies(unloadedSides[side], 10);
@@ -71,21 +80,28 @@ export async function gatewayHop(ctx: ScenarioContext): Promise<ScenarioResult> 
   } finally {
     await rateLimits.close();
   }
-  const unloadedP50 = Object.fromEntries(Object.entries(unloaded).map(([side, values]) => [side, median(values)])) as Record<keyof typeof unloadedSides, number>;
+  const unloadedP50 = Object.fromEntries(
+    Object.entries(unloaded).map(([side, values]) => [side, median(values)]),
+  ) as Record<keyof typeof unloadedSides, number>;
   const checksP50 = { guard: median(checks.guard), parse: median(checks.parse), rateLimits: median(checks.rateLimits) };
   const addedUnloaded = unloadedP50.gateway - unloadedP50.direct;
-  const share = (ms: number) => `${((100 * ms) / unloadedP50.gateway).toFixed(1)}% of the gateway's p50, ${((100 * ms) / addedUnloaded).toFixed(1)}% of the ${addedUnloaded.toFixed(1)} ms it adds`;
+  const share = (ms: number) =>
+    `${((100 * ms) / unloadedP50.gateway).toFixed(1)}% of the gateway's p50, ${((100 * ms) / addedUnloaded).toFixed(1)}% of the ${addedUnloaded.toFixed(1)} ms it adds`;
   ctx.log(
     `  one at a time (p50): gateway ${unloadedP50.gateway.toFixed(2)} ms, rooms direct ${unloadedP50.direct.toFixed(2)} ms, ` +
       `session resolution ${unloadedP50.session.toFixed(2)} ms, gateway with no subgraph fetch ${unloadedP50.gatewayNoFetch.toFixed(2)} ms`,
   );
-  ctx.log(`  in-process (p50): operation guard ${checksP50.guard.toFixed(3)} ms (parse alone ${checksP50.parse.toFixed(3)} ms); rate-limit check ${checksP50.rateLimits.toFixed(3)} ms`);
+  ctx.log(
+    `  in-process (p50): operation guard ${checksP50.guard.toFixed(3)} ms (parse alone ${checksP50.parse.toFixed(3)} ms); rate-limit check ${checksP50.rateLimits.toFixed(3)} ms`,
+  );
   const sql = {
     gateway: await statementsPerRequest(ctx, sides.gateway),
     direct: await statementsPerRequest(ctx, sides.direct),
     session: await statementsPerRequest(ctx, sides.session),
   };
-  ctx.log(`  SQL statements per request: gateway ${sql.gateway.count}, rooms direct ${sql.direct.count}, session resolution ${sql.session.count}`);
+  ctx.log(
+    `  SQL statements per request: gateway ${sql.gateway.count}, rooms direct ${sql.direct.count}, session resolution ${sql.session.count}`,
+  );
   const m = (side: Side, key: 'requestsPerSecond' | 'p50' | 'p95') => median(runs[side].map((r) => r[key]));
   const failures = [...runs.gateway, ...runs.direct, ...runs.session].reduce((sum, r) => sum + r.failures, 0);
   const throughputRatio = m('gateway', 'requestsPerSecond') / m('direct', 'requestsPerSecond');
@@ -96,8 +112,28 @@ export async function gatewayHop(ctx: ScenarioContext): Promise<ScenarioResult> 
   return {
     name: 'gateway-hop',
     rows: [
-      { ...common, measure: `throughput, ${connections} connections`, subjectValue: m('gateway', 'requestsPerSecond'), baselineValue: m('direct', 'requestsPerSecond'), unit: 'req/s', ratio: throughputRatio, target: '>= 0.5x', met: failures ? null : throughputRatio >= 0.5, note: failureNote },
-      { ...common, measure: `latency p50 (added), ${connections} conn.`, subjectValue: m('gateway', 'p50'), baselineValue: m('direct', 'p50'), unit: 'ms', ratio: addedP50, difference: true, target: '<= +2 ms', met: failures ? null : addedP50 <= 2 },
+      {
+        ...common,
+        measure: `throughput, ${connections} connections`,
+        subjectValue: m('gateway', 'requestsPerSecond'),
+        baselineValue: m('direct', 'requestsPerSecond'),
+        unit: 'req/s',
+        ratio: throughputRatio,
+        target: '>= 0.5x',
+        met: failures ? null : throughputRatio >= 0.5,
+        note: failureNote,
+      },
+      {
+        ...common,
+        measure: `latency p50 (added), ${connections} conn.`,
+        subjectValue: m('gateway', 'p50'),
+        baselineValue: m('direct', 'p50'),
+        unit: 'ms',
+        ratio: addedP50,
+        difference: true,
+        target: '<= +2 ms',
+        met: failures ? null : addedP50 <= 2,
+      },
       {
         ...common,
         measure: 'latency p50 (added), 1 at a time',
@@ -110,7 +146,15 @@ export async function gatewayHop(ctx: ScenarioContext): Promise<ScenarioResult> 
         met: unloadedP50.gateway - unloadedP50.direct <= 2,
         note: `of which session resolution ${unloadedP50.session.toFixed(1)} ms; { __typename } via gateway ${unloadedP50.gatewayNoFetch.toFixed(1)} ms`,
       },
-      { ...common, measure: `latency p95 (added), ${connections} conn.`, subjectValue: m('gateway', 'p95'), baselineValue: m('direct', 'p95'), unit: 'ms', ratio: addedP95, difference: true },
+      {
+        ...common,
+        measure: `latency p95 (added), ${connections} conn.`,
+        subjectValue: m('gateway', 'p95'),
+        baselineValue: m('direct', 'p95'),
+        unit: 'ms',
+        ratio: addedP95,
+        difference: true,
+      },
       {
         ...common,
         measure: 'throughput (info)',
@@ -153,8 +197,18 @@ export async function gatewayHop(ctx: ScenarioContext): Promise<ScenarioResult> 
       unloaded: { p50: unloadedP50, samples: unloaded.gateway.length },
       statements: sql,
       checks: {
-        operationGuard: { p50: checksP50.guard, p95: percentile(checks.guard, 95), parseP50: checksP50.parse, samples: checks.guard.length },
-        rateLimits: { p50: checksP50.rateLimits, p95: percentile(checks.rateLimits, 95), samples: checks.rateLimits.length, consumesPerCheck: 2 },
+        operationGuard: {
+          p50: checksP50.guard,
+          p95: percentile(checks.guard, 95),
+          parseP50: checksP50.parse,
+          samples: checks.guard.length,
+        },
+        rateLimits: {
+          p50: checksP50.rateLimits,
+          p95: percentile(checks.rateLimits, 95),
+          samples: checks.rateLimits.length,
+          consumesPerCheck: 2,
+        },
       },
     },
   };

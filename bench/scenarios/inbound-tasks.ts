@@ -46,10 +46,23 @@ async function registerPartner(ctx: ScenarioContext): Promise<Partner> {
     userSystem: 'https://bench-partner.example/users',
     jwks: JSON.stringify({ keys: [await exportJWK(publicKey)] }),
   };
-  const partnerId = (await gatewayCall(ctx.system.gatewayUrl, token, 'mutation($input: RegisterPartnerInput!) { registerPartner(input: $input) { id } }', { input })).registerPartner.id as string;
+  const partnerId = (
+    await gatewayCall(
+      ctx.system.gatewayUrl,
+      token,
+      'mutation($input: RegisterPartnerInput!) { registerPartner(input: $input) { id } }',
+      { input },
+    )
+  ).registerPartner.id as string;
   const roomId = ctx.seeded.busyRoomIds[ctx.seeded.busyRoomIds.length - 1]!;
   // Rooms learns of a new partner from identity's outbox within a second (NOT_FOUND until then).
-  const issue = () => gatewayCall(ctx.system.gatewayUrl, token, 'mutation($r: ID!, $p: ID!) { issueRoomShareCode(roomId: $r, partnerId: $p, expiresInDays: 1) { code } }', { r: roomId, p: partnerId });
+  const issue = () =>
+    gatewayCall(
+      ctx.system.gatewayUrl,
+      token,
+      'mutation($r: ID!, $p: ID!) { issueRoomShareCode(roomId: $r, partnerId: $p, expiresInDays: 1) { code } }',
+      { r: roomId, p: partnerId },
+    );
   for (let attempt = 1; ; attempt += 1) {
     try {
       const issued = await issue();
@@ -72,7 +85,11 @@ async function prepare(partner: Partner, fhirBaseUrl: string, count: number) {
           shareCode: partner.shareCode,
           authoredOn: '2026-11-25T09:00:00+09:00',
           requester: { system: 'https://bench-partner.example/users', value: 'admin-1', display: 'ベンチ 管理者' },
-          practitioner: { system: 'https://bench-partner.example/users', value: `nurse-${randomUUID().slice(0, 8)}`, display: 'ベンチ 看護師' },
+          practitioner: {
+            system: 'https://bench-partner.example/users',
+            value: `nurse-${randomUUID().slice(0, 8)}`,
+            display: 'ベンチ 看護師',
+          },
           organization: { display: 'ベンチ訪問看護ステーション' },
           reason: '退院後の訪問看護で関わるため',
         }),
@@ -91,7 +108,10 @@ async function prepare(partner: Partner, fhirBaseUrl: string, count: number) {
 }
 
 async function joinRequests(pg: Client, partnerId: string): Promise<{ count: number; last: number }> {
-  const { rows } = await pg.query<{ count: string; last: Date | null }>('SELECT count(*) AS count, max(received_at) AS last FROM rooms.inbound_join_request WHERE partner_id = $1', [partnerId]);
+  const { rows } = await pg.query<{ count: string; last: Date | null }>(
+    'SELECT count(*) AS count, max(received_at) AS last FROM rooms.inbound_join_request WHERE partner_id = $1',
+    [partnerId],
+  );
   return { count: Number(rows[0]?.count ?? 0), last: rows[0]?.last?.getTime() ?? 0 };
 }
 
@@ -108,7 +128,11 @@ async function send(ctx: ScenarioContext, partner: Partner, pg: Client, count: n
       while (next < prepared.length) {
         const { body, jwt } = prepared[next++]!;
         const t0 = performance.now();
-        const response = await fetch(`${fhirBaseUrl}/Task`, { method: 'POST', headers: { 'content-type': 'application/fhir+json', authorization: `Bearer ${jwt}` }, body });
+        const response = await fetch(`${fhirBaseUrl}/Task`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/fhir+json', authorization: `Bearer ${jwt}` },
+          body,
+        });
         await response.arrayBuffer();
         postMs.push(performance.now() - t0);
         if (response.status !== 201) failures += 1;
@@ -123,7 +147,8 @@ async function send(ctx: ScenarioContext, partner: Partner, pg: Client, count: n
     await new Promise((resolve) => setTimeout(resolve, 50));
     done = await joinRequests(pg, partner.id);
   }
-  if (done.count < expected) throw new Error(`only ${done.count - before} of ${count - failures} join requests were stored within 3 minutes`);
+  if (done.count < expected)
+    throw new Error(`only ${done.count - before} of ${count - failures} join requests were stored within 3 minutes`);
   return { started, sent, last: done.last, postMs, failures };
 }
 
@@ -152,7 +177,12 @@ export async function inboundTaskPipeline(ctx: ScenarioContext, count: number): 
     return {
       tasks: count,
       tasksPerSecond: (count - run.failures) / seconds,
-      post: { perSecond: (count - run.failures) / ((run.sent - run.started) / 1000), p50: percentile(run.postMs, 50), p95: percentile(run.postMs, 95), failures: run.failures },
+      post: {
+        perSecond: (count - run.failures) / ((run.sent - run.started) / 1000),
+        p50: percentile(run.postMs, 50),
+        p95: percentile(run.postMs, 95),
+        failures: run.failures,
+      },
       storedToJoinRequest: { p50: percentile(stored, 50), p95: percentile(stored, 95) },
       enqueueToStart,
       seconds,
@@ -171,7 +201,9 @@ async function jobStartLatencies(ctx: ScenarioContext, since: number) {
   queue.on('error', () => undefined);
   try {
     const jobs = await queue.getJobs(['completed'], 0, -1);
-    const latencies = jobs.filter((j) => j.timestamp >= since && j.processedOn).map((j) => j.processedOn! - j.timestamp);
+    const latencies = jobs
+      .filter((j) => j.timestamp >= since && j.processedOn)
+      .map((j) => j.processedOn! - j.timestamp);
     return { p50: percentile(latencies, 50), p95: percentile(latencies, 95), jobs: latencies.length };
   } finally {
     await queue.close();

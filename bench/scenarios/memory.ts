@@ -40,7 +40,11 @@ export async function memoryUnderTimelineLoad(ctx: ScenarioContext): Promise<Sce
                 count(*) FILTER (WHERE wait_event_type = 'Lock' AND wait_event = 'advisory') AS advisory
          FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()`,
       );
-      activity.push({ active: Number(rows[0]?.active ?? 0), lockWaits: Number(rows[0]?.lock_waits ?? 0), advisory: Number(rows[0]?.advisory ?? 0) });
+      activity.push({
+        active: Number(rows[0]?.active ?? 0),
+        lockWaits: Number(rows[0]?.lock_waits ?? 0),
+        advisory: Number(rows[0]?.advisory ?? 0),
+      });
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
   })();
@@ -62,8 +66,12 @@ export async function memoryUnderTimelineLoad(ctx: ScenarioContext): Promise<Sce
     meanAdvisoryLockWaiters: mean(activity.map((a) => a.advisory)),
   };
   const after = ctx.system.memory();
-  ctx.log(`  PostgreSQL (${database.samples} samples): ${database.meanActiveStatements.toFixed(2)} statements running on average, ${database.meanLockWaiters.toFixed(2)} waiting on a lock (at most ${database.maxLockWaiters}; ${database.meanAdvisoryLockWaiters.toFixed(2)} on the access records' advisory lock)`);
-  ctx.log(`  ${load.requestsPerSecond.toFixed(0)} timeline pages/s for ${duration} s (${connections} connections, ${load.failures} failures); RSS ${mb(before.rssBytes).toFixed(0)} MB before, peak ${mb(peakSampled).toFixed(0)} MB, VmHWM ${mb(after.peakRssBytes).toFixed(0)} MB`);
+  ctx.log(
+    `  PostgreSQL (${database.samples} samples): ${database.meanActiveStatements.toFixed(2)} statements running on average, ${database.meanLockWaiters.toFixed(2)} waiting on a lock (at most ${database.maxLockWaiters}; ${database.meanAdvisoryLockWaiters.toFixed(2)} on the access records' advisory lock)`,
+  );
+  ctx.log(
+    `  ${load.requestsPerSecond.toFixed(0)} timeline pages/s for ${duration} s (${connections} connections, ${load.failures} failures); RSS ${mb(before.rssBytes).toFixed(0)} MB before, peak ${mb(peakSampled).toFixed(0)} MB, VmHWM ${mb(after.peakRssBytes).toFixed(0)} MB`,
+  );
   return {
     name: 'memory',
     rows: [
@@ -90,6 +98,15 @@ export async function memoryUnderTimelineLoad(ctx: ScenarioContext): Promise<Sce
         note: `${database.meanAdvisoryLockWaiters.toFixed(2)} on the access records' advisory lock`,
       },
     ],
-    details: { method: '/proc/<pid>/status VmRSS sampled every 100 ms, VmHWM at the end', afterStart: ctx.startMemory, before, after, peakSampledBytes: peakSampled, perSecondMb, load, database },
+    details: {
+      method: '/proc/<pid>/status VmRSS sampled every 100 ms, VmHWM at the end',
+      afterStart: ctx.startMemory,
+      before,
+      after,
+      peakSampledBytes: peakSampled,
+      perSecondMb,
+      load,
+      database,
+    },
   };
 }

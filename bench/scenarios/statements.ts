@@ -15,7 +15,8 @@ export async function statementsPerRequest(
     const before = await ctx.system.statements();
     check(await checkedRequest(target));
     const texts = await ctx.system.statementTexts(before);
-    if (!best || texts.length < best.count) best = { count: texts.length, texts: texts.map((t) => t.replace(/\s+/g, ' ').slice(0, 200)) };
+    if (!best || texts.length < best.count)
+      best = { count: texts.length, texts: texts.map((t) => t.replace(/\s+/g, ' ').slice(0, 200)) };
   }
   return best!;
 }
