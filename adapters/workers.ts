@@ -41,6 +41,25 @@ export interface RunningWorkers {
   close(): Promise<void>;
 }
 
+/**
+ * Resolves once a BullMQ worker's or queue's connections have finished
+ * connecting, or failed to. Closing one before that removes its error
+ * listeners while a connection is still being set up (a Redis restart), and
+ * the setup's later failure is then an unhandled 'error' event.
+ */
+function settled(client: Pick<Worker | Queue, 'waitUntilReady'>): Promise<void> {
+  // Bounded: with Redis gone for good, shutdown must not wait for a connection that never comes.
+  let timer: NodeJS.Timeout | undefined;
+  const giveUp = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, 2_000);
+  });
+  const ready = client.waitUntilReady().then(
+    () => undefined,
+    () => undefined,
+  );
+  return Promise.race([ready, giveUp]).finally(() => clearTimeout(timer));
+}
+
 export async function startWorkers(options: WorkerOptions): Promise<RunningWorkers> {
   const { redis, prefix, deps, definitions } = options;
   const workerName = `${os.hostname()}:${process.pid}`;
@@ -152,7 +171,9 @@ export async function startWorkers(options: WorkerOptions): Promise<RunningWorke
     for (const entry of workers) {
       const old = entry.worker;
       entry.worker = makeWorker(entry.definition);
-      void old.close(true).catch(() => undefined);
+      void settled(old)
+        .then(() => old.close(true))
+        .catch(() => undefined);
     }
   };
   redis.on('close', onClose);
@@ -164,9 +185,9 @@ export async function startWorkers(options: WorkerOptions): Promise<RunningWorke
       redis.off('close', onClose);
       redis.off('ready', onReady);
       await relay?.stop();
-      await Promise.all(workers.map(({ worker }) => worker.close()));
+      await Promise.all(workers.map(({ worker }) => settled(worker).then(() => worker.close())));
       await Promise.all(letters);
-      await Promise.all([...queues.values()].map((q) => q.close()));
+      await Promise.all([...queues.values()].map((q) => settled(q).then(() => q.close())));
     },
   };
 }
