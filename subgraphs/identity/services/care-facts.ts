@@ -5,7 +5,8 @@
 import type { PrismaClient } from '../../../lib/database';
 import type { CareRelationship, CareStep } from '../../../lib/access/care-relationship';
 import { replaceCareRelationships } from '../../../lib/access/care-relationship-view';
-import { normalizeKanaName, subjectMatchKey } from '../domain/name-normalization';
+import { subjectMatchKey } from '../domain/name-normalization';
+import { subjectsWithKey } from './subject-service';
 import { matchesSubjectKey } from '../domain/subject-rules';
 
 export type CareFactsDb = Pick<PrismaClient, 'subject' | 'user'>;
@@ -57,12 +58,8 @@ export async function subjectQuestionKey(
 
 /** Subjects an existence check's question (kana name in any spelling, birth date) names. */
 export async function subjectsNamedBy(db: CareFactsDb, nameKana: string, birthDate: Date): Promise<string[]> {
-  const key = subjectMatchKey(nameKana, birthDate.toISOString().slice(0, 10));
-  const rows = await db.subject.findMany({
-    where: { birthDate, OR: [{ nameKey: normalizeKanaName(nameKana) }, { nameKey: null }] },
-    select: { id: true, nameKey: true, nameKana: true, birthDate: true },
-  });
-  return rows.filter((row) => matchesSubjectKey(row, key)).map((row) => row.id);
+  // The same look-up findSubjects makes (kana folded, rows from before name_key included).
+  return (await subjectsWithKey(db, nameKana, birthDate.toISOString().slice(0, 10))).map((subject) => subject.id);
 }
 
 /** Identity's own copy of the relationships; only the care-relationships-changed job writes it. */

@@ -64,7 +64,7 @@ export const registerSubjectInput = z.object({
 export const findSubjectsArgs = z.object({ nameKana: kanaName, birthDate });
 
 /** Subjects with this match key, including rows from before name_key existed. */
-function subjectsWithKey(
+export function subjectsWithKey(
   db: Pick<IdentityContext['db'], 'subject'>,
   nameKana: string,
   isoBirthDate: string,
