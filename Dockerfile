@@ -40,7 +40,9 @@ COPY --from=build /app/prisma ./prisma
 COPY --from=build /app/prisma.config.ts ./prisma.config.ts
 COPY --from=build /app/gateway/supergraph.graphql ./gateway/supergraph.graphql
 COPY --from=build /app/subgraphs/identity/schema.graphql ./subgraphs/identity/schema.graphql
+COPY --from=build /app/subgraphs/identity/partners/schema.graphql ./subgraphs/identity/partners/schema.graphql
 COPY --from=build /app/subgraphs/rooms/schema.graphql ./subgraphs/rooms/schema.graphql
+COPY --from=build /app/subgraphs/rooms/exchange/schema.graphql ./subgraphs/rooms/exchange/schema.graphql
 COPY --from=build /app/subgraphs/consent/schema.graphql ./subgraphs/consent/schema.graphql
 # Every service reads HOST; in a container it must listen beyond loopback.
 ENV HOST=0.0.0.0

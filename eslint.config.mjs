@@ -14,7 +14,11 @@ import prettier from 'eslint-config-prettier';
 
 const subgraphs = ['identity', 'rooms', 'consent'];
 
-/** A subgraph may import lib/ and itself; never another subgraph, the adapters or the gateway. */
+/**
+ * A subgraph may import lib/ and itself; never another subgraph, the adapters or the gateway.
+ * Its tests too: a test beside a subgraph's code that reached into another subgraph would hide a
+ * dependency the running system does not have.
+ */
 const subgraphBoundaries = subgraphs.map((name) => ({
   files: [`subgraphs/${name}/**/*.ts`],
   rules: {
@@ -67,6 +71,7 @@ export default tseslint.config(
         { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' },
       ],
       'import-x/no-cycle': ['error', { ignoreExternal: true }],
+      'import-x/no-duplicates': ['error', { 'prefer-inline': true }],
       // Japanese text is written with ideographic spaces (「たかおか　たろう」) in names, comments and test data.
       'no-irregular-whitespace': [
         'error',
@@ -78,7 +83,30 @@ export default tseslint.config(
       ],
     },
   },
-  ...subgraphBoundaries,
+  {
+    // The adapters (FHIR boundary, partner client, jobs) use a subgraph's services only through the
+    // subgraph's public index.ts: what a subgraph offers the worker is one list a reviewer can read.
+    files: ['adapters/**/*.ts'],
+    ignores: ['adapters/**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/subgraphs/*/**'],
+              message: "adapters import a subgraph only through its public index.ts (e.g. '../../subgraphs/rooms')",
+            },
+            {
+              group: ['**/gateway/**', '**/start/**'],
+              message: 'the adapters do not depend on the gateway or the process wiring',
+            },
+            { group: ['**/test/**'], message: 'test helpers are for tests' },
+          ],
+        },
+      ],
+    },
+  },
   {
     files: ['lib/**/*.ts'],
     rules: {
@@ -105,5 +133,7 @@ export default tseslint.config(
       '@typescript-eslint/no-non-null-assertion': 'off',
     },
   },
+  // ...except that a subgraph's own tests keep its boundaries (last, so the line above does not lift them).
+  ...subgraphBoundaries,
   prettier,
 );

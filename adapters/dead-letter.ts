@@ -10,7 +10,7 @@
 // writes again); repeatable jobs run again on their own.
 import { UnrecoverableError, type Job } from 'bullmq';
 import type { Logger } from '../lib/logger';
-import { recordDeadLetter, type DeadLetterDb } from '../subgraphs/rooms/services/dead-letter-service';
+import { recordDeadLetter, type DeadLetterDb } from '../subgraphs/rooms';
 import type { JobDefinition } from './job-definition';
 import { PartnerCallError } from './partner/partner-client';
 

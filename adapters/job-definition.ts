@@ -6,18 +6,18 @@ import type { Job } from 'bullmq';
 import type { z } from 'zod';
 import type { PrismaClient } from '../lib/database';
 import type { Logger } from '../lib/logger';
-import type { IdentityDependencies } from '../subgraphs/identity/context';
-import type { SuspensionDb } from '../subgraphs/rooms/services/suspension-service';
-import type { SharingViewDb } from '../subgraphs/rooms/services/sharing-view';
-import type { DepartureDb } from '../subgraphs/rooms/services/directory-view';
-import type { SharingDb } from '../subgraphs/consent/services/sharing-service';
-import type { KnownSubjectsDb } from '../subgraphs/consent/services/known-subjects';
+import type { IdentityDependencies } from '../subgraphs/identity';
+import {
+  type SuspensionDb,
+  type SharingViewDb,
+  type DepartureDb,
+  type OutboundExchangeDb,
+  type DeadLetterDb,
+  type RoomsCareDb,
+} from '../subgraphs/rooms';
+import { type SharingDb, type KnownSubjectsDb, type ConsentCareDb } from '../subgraphs/consent';
 import type { InboundExchangeDb } from './fhir/inbound-task-service';
-import type { OutboundExchangeDb } from '../subgraphs/rooms/services/external-membership-exchange';
-import type { DeadLetterDb } from '../subgraphs/rooms/services/dead-letter-service';
 import type { PartnerCallSettings } from './partner/partner-calls';
-import type { RoomsCareDb } from '../subgraphs/rooms/services/care-facts';
-import type { ConsentCareDb } from '../subgraphs/consent/services/care-facts';
 
 export interface JobDependencies {
   /** The adapters own the `integration` schema; other data goes through its owner's services. */

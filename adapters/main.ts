@@ -11,9 +11,8 @@ import { startWorkers } from './workers';
 import { startFhirEndpoint } from './fhir/fhir-server';
 import { defaultPartnerCallTimings, readTrustedCas } from './partner/partner-calls';
 import { openExchangeKey, type ExchangeIdentity } from '../lib/exchange/exchange-key';
-import { identitySettingsFrom } from '../subgraphs/identity/settings';
+import { identitySettingsFrom, partnerTransport } from '../subgraphs/identity';
 import { openPartnerKeyVault } from '../lib/exchange/partner-key-vault';
-import { partnerTransport } from '../subgraphs/identity/services/partner-service';
 
 void runServiceProcess('renkei-worker', ['DATABASE_URL', 'REDIS_URL'], async (config, logger) => {
   const db = connectPostgres(config.databaseUrl as string, 5);

@@ -14,9 +14,9 @@ import type { Queue } from 'bullmq';
 import type { PrismaClient } from '../lib/database';
 import type { Logger } from '../lib/logger';
 import type { OutboxSource } from '../lib/outbox-table';
-import { consentOutbox, type OutboxDb } from '../subgraphs/consent/services/outbox';
-import { roomsOutbox } from '../subgraphs/rooms/services/outbox';
-import { identityOutbox } from '../subgraphs/identity/services/outbox';
+import { consentOutbox, type OutboxDb } from '../subgraphs/consent';
+import { roomsOutbox } from '../subgraphs/rooms';
+import { identityOutbox } from '../subgraphs/identity';
 import { integrationOutbox } from './fhir/integration-outbox';
 
 export type { OutboxSource };

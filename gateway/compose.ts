@@ -4,7 +4,7 @@
 // real ones from config.
 import { composeServices } from '@apollo/composition';
 import { subgraphNames, type SubgraphName } from '../lib/config';
-import { loadSubgraphSchema } from '../lib/subgraph-server';
+import { loadSubgraphSchema } from '../lib/subgraph-schema';
 import type { DocumentNode } from 'graphql';
 
 export type Composition = { ok: true; supergraphSdl: string; hints: string[] } | { ok: false; errors: string[] };

@@ -5,8 +5,7 @@
 // suspension or revocation takes effect on the very next request.
 import type { IncomingMessage } from 'node:http';
 import type { Principal } from '../lib/access/principal';
-import type { SignInternalToken } from '../lib/access/internal-token';
-import { internalTokenHeader } from '../lib/access/internal-token';
+import { type SignInternalToken, internalTokenHeader } from '../lib/access/internal-token';
 import { clientCertificateOf, type ClientCertificateOptions } from './client-certificate';
 import type { Restriction } from './restriction-rules';
 

@@ -1,10 +1,11 @@
 // DataLoader batch functions: one query for a whole batch of keys, results
 // returned in key order with null for keys that match no row (including
 // keys that are not well-formed IDs, which are never sent to the database).
-const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { isUuid } from './input';
 
-export function isUuid(value: string): boolean {
-  return uuidPattern.test(value);
+/** The well-formed ids among `keys`, once each: the only keys ever sent to the database. */
+function wellFormed(keys: readonly string[]): string[] {
+  return [...new Set(keys.filter(isUuid))];
 }
 
 export async function loadByIds<T extends { id: string }>(
@@ -20,8 +21,25 @@ export async function loadGrouped<T>(
   fetch: (keys: string[]) => Promise<T[]>,
   keyOf: (row: T) => string,
 ): Promise<Array<T | null>> {
-  const valid = [...new Set(keys.filter(isUuid))];
+  const valid = wellFormed(keys);
   const rows = valid.length > 0 ? await fetch(valid) : [];
   const byKey = new Map(rows.map((row) => [keyOf(row), row]));
   return keys.map((key) => byKey.get(key) ?? null);
+}
+
+/** Every row of each key (a room's members, a subject's consent history), in the order `fetch` returned them. */
+export async function loadLists<T>(
+  keys: readonly string[],
+  fetch: (keys: string[]) => Promise<T[]>,
+  keyOf: (row: T) => string,
+): Promise<T[][]> {
+  const valid = wellFormed(keys);
+  const rows = valid.length > 0 ? await fetch(valid) : [];
+  const byKey = new Map<string, T[]>();
+  for (const row of rows) {
+    const list = byKey.get(keyOf(row));
+    if (list) list.push(row);
+    else byKey.set(keyOf(row), [row]);
+  }
+  return keys.map((key) => byKey.get(key) ?? []);
 }

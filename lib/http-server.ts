@@ -1,9 +1,8 @@
 // Listening and closing an HTTP server the same way everywhere: a port in
 // use becomes a StartupError, and closing also ends idle keep-alive sockets
 // so shutdown is not held up by clients.
-import http from 'node:http';
+import http, { type RequestListener } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { RequestListener } from 'node:http';
 import { StartupError } from './startup-error';
 
 export interface RunningServer {

@@ -13,6 +13,14 @@ export function parseInput<S extends z.ZodTypeAny>(schema: S, value: unknown, na
   throw badUserInput(field ? `${field}: ${issue?.message}` : (issue?.message ?? 'invalid input'), field);
 }
 
+/** The one shape of an id in Renkei (any UUID version; case-insensitive). */
+const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** For ids that arrive outside a GraphQL argument (a FHIR reference, a DataLoader key): tested before any query. */
+export function isUuid(value: string): boolean {
+  return uuidPattern.test(value);
+}
+
 export const uuid = z.string().uuid('must be a valid ID');
 
 /** Text a person typed: trimmed, non-empty, bounded. */

@@ -1,8 +1,7 @@
 // Entry point shared by the three subgraph processes (production mode):
 // each owns a PostgreSQL connection pool, verifies the gateway's internal
 // tokens with the public key, and listens on PORT.
-import type { VerifyInternalToken } from './access/internal-token';
-import { internalTokenVerifier } from './access/internal-token';
+import { internalTokenVerifier, type VerifyInternalToken } from './access/internal-token';
 import { readKeyFile } from './access/key-files';
 import type { Config, SubgraphName } from './config';
 import { connectPostgres, type Database } from './database';

@@ -3,7 +3,6 @@
 // answer). Tests use the app directly or listen on an ephemeral port.
 // Only the gateway calls a subgraph: no introspection, no landing page,
 // JSON POST only, and every refusal (a bad body included) is JSON.
-import fs from 'node:fs';
 import express from 'express';
 import { ApolloServer } from '@apollo/server';
 import {
@@ -13,13 +12,12 @@ import {
 import { expressMiddleware } from '@as-integrations/express5';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap';
-import { parse, type DocumentNode } from 'graphql';
 import { InvalidInternalToken, internalTokenHeader, type VerifyInternalToken } from './access/internal-token';
 import type { Principal } from './access/principal';
 import { appError, formatErrorFor } from './graphql-errors';
 import { jsonErrorHandler, jsonNotFound, requireJsonPost } from './http-errors';
 import type { Logger } from './logger';
-import { repoPath } from './repo-paths';
+import { loadSubgraphSchema } from './subgraph-schema';
 import type { SubgraphName } from './config';
 
 export interface SubgraphServerOptions<Context extends object> {
@@ -61,10 +59,6 @@ function unauthenticated() {
   return appError('UNAUTHENTICATED', 'this service only answers requests relayed by the gateway', {
     http: { status: 401 },
   });
-}
-
-export function loadSubgraphSchema(name: SubgraphName): DocumentNode {
-  return parse(fs.readFileSync(repoPath('subgraphs', name, 'schema.graphql'), 'utf8'));
 }
 
 export async function createSubgraphServer<Context extends object>(

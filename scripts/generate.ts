@@ -11,16 +11,15 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { repoRoot } from '../lib/repo-paths';
 import { supergraphPath } from '../gateway/supergraph-file';
+import { subgraphNames } from '../lib/config';
+import { subgraphSchemaFiles } from '../lib/subgraph-schema';
 
 const at = (...parts: string[]) => path.join(repoRoot, ...parts);
 const stampPath = at('generated', '.inputs.sha256');
 const outputs = [at('generated', 'prisma', 'client.ts'), supergraphPath];
 
 function inputs(): string[] {
-  const subgraphSchemas = fs
-    .readdirSync(at('subgraphs'))
-    .map((name) => at('subgraphs', name, 'schema.graphql'))
-    .filter((file) => fs.existsSync(file));
+  const subgraphSchemas = subgraphNames.flatMap((name) => subgraphSchemaFiles(name));
   return [
     at('prisma', 'schema.prisma'),
     at('prisma.config.ts'),

@@ -4,7 +4,7 @@
 // Subgraphs are reached over real HTTP even here, so this mode exercises
 // exactly the gateway-to-subgraph path that production uses.
 import type { Redis } from 'ioredis';
-import type { SubgraphName } from '../lib/config';
+import { type SubgraphName, type RateLimits } from '../lib/config';
 import type { Database } from '../lib/database';
 import { listen, type RunningServer } from '../lib/http-server';
 import { listenHttps } from '../lib/https-server';
@@ -12,7 +12,6 @@ import type { Logger } from '../lib/logger';
 import { internalTokenSigner, internalTokenVerifier, type InternalKeyPair } from '../lib/access/internal-token';
 import type { CertificateAuthority } from '../lib/pki/certificate-authority';
 import { createGatewayServer, type GatewayProtection } from '../gateway/server';
-import type { RateLimits } from '../lib/config';
 import { createPrincipalResolver, type CertificateMode } from '../gateway/principal-resolver';
 import { createIdentityServer } from '../subgraphs/identity/server';
 import { resolvePrincipalPath } from '../subgraphs/identity/internal-routes';
@@ -26,7 +25,7 @@ import { defaultPartnerCallTimings, type PartnerCallSettings } from '../adapters
 import type { ExchangeRetryPolicy } from '../adapters/backoff';
 import { generateExchangeKey, type ExchangeIdentity, type ExchangeKey } from '../lib/exchange/exchange-key';
 import { memoryPartnerKeyVault, type PartnerKeyVault } from '../lib/exchange/partner-key-vault';
-import { partnerTransport } from '../subgraphs/identity/services/partner-service';
+import { partnerTransport } from '../subgraphs/identity/partners/partner-service';
 
 export interface SystemOptions {
   db: Database;

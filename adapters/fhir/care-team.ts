@@ -5,7 +5,7 @@
 // withdrawn, room suspended or closed) the view is the status alone: no
 // period, no participants, nothing about the subject (rooms'
 // careTeamForPartner decides which view a partner gets).
-import type { PartnerCareTeamView } from '../../subgraphs/rooms/services/external-participant-service';
+import type { PartnerCareTeamView } from '../../subgraphs/rooms';
 
 const statusOf = { OPEN: 'active', SUSPENDED: 'suspended', CLOSED: 'inactive' } as const;
 

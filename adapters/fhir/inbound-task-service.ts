@@ -18,14 +18,15 @@ import { randomUUID } from 'node:crypto';
 import type { InboundTask, Prisma } from '../../generated/prisma/client';
 import type { PrismaClient } from '../../lib/database';
 import { isUniqueViolation } from '../../lib/db-errors';
-import type { ExchangePartner } from '../../subgraphs/identity/services/partner-service';
-import { partnerTarget, recordPartnerAccess } from '../../subgraphs/rooms/services/external-participant-service';
-import { resolveShareCode } from '../../subgraphs/rooms/services/share-code-service';
+import type { ExchangePartner } from '../../subgraphs/identity';
 import {
+  partnerTarget,
+  recordPartnerAccess,
+  resolveShareCode,
   cancelInboundJoinForTask,
   cancelledByRequesterReason,
   type Canceller,
-} from '../../subgraphs/rooms/services/inbound-join-service';
+} from '../../subgraphs/rooms';
 import { parseIdentifierToken, sameIdentifier } from './conditional-create';
 import { appendIntegrationOutboxEvent, inboundTaskReceivedEvent } from './integration-outbox';
 import { parseJoinTask, renderInboundTask, type InboundTaskStatusCode, type SystemValue } from './join-task';

@@ -20,11 +20,7 @@ import type { IncomingMessage } from 'node:http';
 import { createLocalJWKSet, decodeJwt, errors as joseErrors, jwtVerify, type JWK } from 'jose';
 import type { PrismaClient } from '../../lib/database';
 import { isUniqueViolation } from '../../lib/db-errors';
-import {
-  findPartnerByCertificate,
-  findPartnerForExchange,
-  type ExchangePartner,
-} from '../../subgraphs/identity/services/partner-service';
+import { findPartnerByCertificate, findPartnerForExchange, type ExchangePartner } from '../../subgraphs/identity';
 import { FhirError } from './operation-outcome';
 
 export const maxJwtLifetimeSeconds = 300;

@@ -16,10 +16,9 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { PrismaClient } from '../../lib/database';
 import type { Logger } from '../../lib/logger';
-import type { ExchangeIdentity } from '../../lib/exchange/exchange-key';
-import { jwksOf } from '../../lib/exchange/exchange-key';
-import type { ExchangePartner } from '../../subgraphs/identity/services/partner-service';
-import { careTeamForPartner } from '../../subgraphs/rooms/services/external-participant-service';
+import { type ExchangeIdentity, jwksOf } from '../../lib/exchange/exchange-key';
+import type { ExchangePartner } from '../../subgraphs/identity';
+import { careTeamForPartner } from '../../subgraphs/rooms';
 import { capabilityStatement } from './capability-statement';
 import { renderCareTeam } from './care-team';
 import { parseIfNoneExist } from './conditional-create';

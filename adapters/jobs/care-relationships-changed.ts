@@ -18,13 +18,9 @@ import {
   subjectQuestionKey,
   subjectsNamedBy,
   subjectsWithoutCareSet,
-} from '../../subgraphs/identity/services/care-facts';
-import {
-  existenceCheckQuestion,
-  roomsCareFacts,
-  storeRoomsCareRelationships,
-} from '../../subgraphs/rooms/services/care-facts';
-import { consentRecorders, storeConsentCareRelationships } from '../../subgraphs/consent/services/care-facts';
+} from '../../subgraphs/identity';
+import { existenceCheckQuestion, roomsCareFacts, storeRoomsCareRelationships } from '../../subgraphs/rooms';
+import { consentRecorders, storeConsentCareRelationships } from '../../subgraphs/consent';
 import type { JobDefinition, JobDependencies } from '../job-definition';
 
 const payload = z.union([

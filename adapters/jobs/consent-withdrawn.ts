@@ -7,8 +7,8 @@
 // the payload) rather than the job id, so even a job added again under a new
 // id is recognised.
 import { z } from 'zod';
-import { consentWithdrawnEvent } from '../../subgraphs/consent/services/outbox';
-import { suspendRoomsOfSubject } from '../../subgraphs/rooms/services/suspension-service';
+import { consentWithdrawnEvent } from '../../subgraphs/consent';
+import { suspendRoomsOfSubject } from '../../subgraphs/rooms';
 import type { JobDefinition } from '../job-definition';
 import { refreshSharingView } from './subject-sharing-changed';
 

@@ -6,10 +6,9 @@
 // repeated job cannot roll a view back, and re-running it is harmless. A
 // user who retired or was deleted also leaves every room.
 import { z } from 'zod';
-import { directoryFactsFor } from '../../subgraphs/identity/services/directory-facts';
-import { directoryChangedEvent, type DirectoryRef } from '../../subgraphs/identity/services/outbox';
-import { recordKnownSubjects } from '../../subgraphs/consent/services/known-subjects';
-import { endMembershipsOfDeparted, refreshDirectory } from '../../subgraphs/rooms/services/directory-view';
+import { directoryFactsFor, directoryChangedEvent, type DirectoryRef } from '../../subgraphs/identity';
+import { recordKnownSubjects } from '../../subgraphs/consent';
+import { endMembershipsOfDeparted, refreshDirectory } from '../../subgraphs/rooms';
 import type { JobDefinition, JobDependencies } from '../job-definition';
 
 const payload = z.union([

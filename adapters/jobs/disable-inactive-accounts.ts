@@ -2,7 +2,7 @@
 // sessions ended, through identity's own service (same rules, same audit).
 // Idempotent: an account already disabled is not touched again.
 import { z } from 'zod';
-import { disableInactiveAccounts as disable } from '../../subgraphs/identity/services/system-admin-service';
+import { disableInactiveAccounts as disable } from '../../subgraphs/identity';
 import type { JobDefinition } from '../job-definition';
 
 export const disableInactiveAccounts: JobDefinition<Record<string, never>> = {

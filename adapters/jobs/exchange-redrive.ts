@@ -4,7 +4,7 @@
 // outbox (rooms' redriveQuietRequests). Ids only; idempotent like the jobs
 // it re-drives.
 import { z } from 'zod';
-import { redriveQuietRequests } from '../../subgraphs/rooms/services/external-membership-exchange';
+import { redriveQuietRequests } from '../../subgraphs/rooms';
 import type { JobDefinition } from '../job-definition';
 import { outboundDeps } from './outbound-join-send';
 

@@ -8,13 +8,8 @@
 // and stay due, and since every membership taken is marked as tried, the
 // next runs take the others first.
 import { z } from 'zod';
-import { findPartnerForExchange } from '../../subgraphs/identity/services/partner-service';
-import {
-  membershipsToSync,
-  recordCareTeam,
-  recordFailure,
-  type CareTeamView,
-} from '../../subgraphs/rooms/services/external-membership-exchange';
+import { findPartnerForExchange } from '../../subgraphs/identity';
+import { membershipsToSync, recordCareTeam, recordFailure, type CareTeamView } from '../../subgraphs/rooms';
 import type { JobDefinition } from '../job-definition';
 import { ourIdentifierSystems } from '../../lib/exchange/identifier-systems';
 import { clientFor } from '../partner/partner-calls';

@@ -9,8 +9,7 @@
 // duplicate changes nothing.
 import { UnrecoverableError } from 'bullmq';
 import { z } from 'zod';
-import { inboundJoinDecidedEvent } from '../../subgraphs/rooms/services/outbox';
-import { inboundJoinOutcome } from '../../subgraphs/rooms/services/inbound-join-service';
+import { inboundJoinDecidedEvent, inboundJoinOutcome } from '../../subgraphs/rooms';
 import { advanceInboundTask } from '../fhir/inbound-task-service';
 import type { JobDefinition } from '../job-definition';
 

@@ -8,8 +8,8 @@
 // partner reactivated meanwhile) does nothing, and only Tasks received before
 // the suspension are cancelled: one received after a reactivation is live.
 import { z } from 'zod';
-import { partnerSuspendedEvent, suspendedSince } from '../../subgraphs/identity/services/partner-service';
-import { partnerSuspendedReason } from '../../subgraphs/rooms/services/inbound-join-service';
+import { partnerSuspendedEvent, suspendedSince } from '../../subgraphs/identity';
+import { partnerSuspendedReason } from '../../subgraphs/rooms';
 import { cancelInboundTask } from '../fhir/inbound-task-service';
 import type { JobDefinition } from '../job-definition';
 

@@ -11,7 +11,7 @@ import { UnrecoverableError } from 'bullmq';
 import { z } from 'zod';
 import { inboundTaskReceivedEvent } from '../fhir/integration-outbox';
 import { parseJoinTask, shareCodeSystem } from '../fhir/join-task';
-import { createInboundJoinRequestIn, type Canceller } from '../../subgraphs/rooms/services/inbound-join-service';
+import { createInboundJoinRequestIn, type Canceller } from '../../subgraphs/rooms';
 import type { JobDefinition } from '../job-definition';
 
 const payload = z.object({ inboundTaskId: z.string().uuid() }).strict();

@@ -25,15 +25,15 @@
 import { DelayedError, UnrecoverableError } from 'bullmq';
 import { z } from 'zod';
 import { ourIdentifierSystems } from '../../lib/exchange/identifier-systems';
-import { findPartnerForExchange } from '../../subgraphs/identity/services/partner-service';
-import { outboundJoinWithdrawnEvent } from '../../subgraphs/rooms/services/outbound-join-service';
+import { findPartnerForExchange } from '../../subgraphs/identity';
 import {
+  outboundJoinWithdrawnEvent,
   recordCancelRefused,
   recordFailure,
   recordPartnerDecision,
   recordSent,
   requestToCancel,
-} from '../../subgraphs/rooms/services/external-membership-exchange';
+} from '../../subgraphs/rooms';
 import type { JobDefinition } from '../job-definition';
 import { taskToAdopt } from '../partner/partner-answer';
 import { clientFor } from '../partner/partner-calls';

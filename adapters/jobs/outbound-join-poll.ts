@@ -12,14 +12,14 @@
 // change nothing. The Task's statuses are read by partner-task.ts.
 import { DelayedError, UnrecoverableError } from 'bullmq';
 import { z } from 'zod';
-import { findPartnerForExchange } from '../../subgraphs/identity/services/partner-service';
+import { findPartnerForExchange } from '../../subgraphs/identity';
 import {
   finalExchangeStatuses,
   outboundJoinSentEvent,
   recordFailure,
   recordPartnerTask,
   requestToPoll,
-} from '../../subgraphs/rooms/services/external-membership-exchange';
+} from '../../subgraphs/rooms';
 import type { JobDefinition } from '../job-definition';
 import { clientFor, pollDelay } from '../partner/partner-calls';
 import { PartnerCallError } from '../partner/partner-client';

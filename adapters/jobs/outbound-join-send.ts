@@ -30,17 +30,16 @@ import { UnrecoverableError } from 'bullmq';
 import { z } from 'zod';
 import { buildJoinTask } from '../fhir/join-task';
 import { assertValidR4 } from '../fhir/validator';
-import { findPartnerForExchange } from '../../subgraphs/identity/services/partner-service';
-import { outboundJoinApprovedEvent } from '../../subgraphs/rooms/services/outbound-join-service';
+import { findPartnerForExchange, taskNames } from '../../subgraphs/identity';
 import {
+  outboundJoinApprovedEvent,
   markSendAttempted,
   recordFailure,
   recordRefused,
   recordSent,
   requestToSend,
-} from '../../subgraphs/rooms/services/external-membership-exchange';
+} from '../../subgraphs/rooms';
 import type { JobDefinition, JobDependencies } from '../job-definition';
-import { taskNames } from '../../subgraphs/identity/services/exchange-names';
 import { carriesIdentifier, taskToAdopt, type Identifier, type IdentifiedResource } from '../partner/partner-answer';
 import { ourIdentifierSystems } from '../../lib/exchange/identifier-systems';
 import { clientFor } from '../partner/partner-calls';

@@ -7,8 +7,7 @@
 // view only moves forward, the suspension is conditional and its notice is
 // keyed by the subject and the lapsed day.
 import { z } from 'zod';
-import { lapsedSharingViews, sharingAllowed } from '../../subgraphs/rooms/services/sharing-view';
-import { suspendRoomsOfSubject } from '../../subgraphs/rooms/services/suspension-service';
+import { sharingAllowed, lapsedSharingViews, suspendRoomsOfSubject } from '../../subgraphs/rooms';
 import type { JobDefinition } from '../job-definition';
 import { refreshSharingView } from './subject-sharing-changed';
 

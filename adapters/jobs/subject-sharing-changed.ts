@@ -8,9 +8,9 @@ import {
   consentGrantedEvent,
   legalExceptionEndedEvent,
   legalExceptionRecordedEvent,
-} from '../../subgraphs/consent/services/outbox';
-import { sharingBasisOf } from '../../subgraphs/consent/services/sharing-service';
-import { refreshSubjectSharing } from '../../subgraphs/rooms/services/sharing-view';
+  sharingBasisOf,
+} from '../../subgraphs/consent';
+import { refreshSubjectSharing } from '../../subgraphs/rooms';
 import type { JobDefinition, JobDependencies } from '../job-definition';
 
 const payload = z.union([

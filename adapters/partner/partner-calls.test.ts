@@ -1,5 +1,5 @@
 import { generateExchangeKey } from '../../lib/exchange/exchange-key';
-import type { ExchangePartner, PartnerTransport } from '../../subgraphs/identity/services/partner-service';
+import type { ExchangePartner, PartnerTransport } from '../../subgraphs/identity';
 import { clientFor, defaultPartnerCallTimings, type PartnerCallSettings } from './partner-calls';
 import { PartnerCallError } from './partner-client';
 

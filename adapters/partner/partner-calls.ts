@@ -5,10 +5,9 @@
 // URL: a partner's administrator registers them as our requester and user
 // systems (the inbound side checks them on every Task).
 import fs from 'node:fs';
-import type { ExchangeIdentity } from '../../lib/exchange/exchange-key';
+import { type ExchangeIdentity, signPartnerJwt } from '../../lib/exchange/exchange-key';
 import { StartupError } from '../../lib/startup-error';
-import { signPartnerJwt } from '../../lib/exchange/exchange-key';
-import type { ExchangePartner, PartnerTransport } from '../../subgraphs/identity/services/partner-service';
+import type { ExchangePartner, PartnerTransport } from '../../subgraphs/identity';
 import type { Logger } from '../../lib/logger';
 import { createPartnerClient, PartnerCallError, type PartnerClient } from './partner-client';
 

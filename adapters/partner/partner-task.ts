@@ -4,7 +4,7 @@
 // hand, so every status before a decision means "the partner holds it".
 import { PartnerCallError } from './partner-error';
 import type { FhirResource } from './partner-answer';
-import type { PartnerTaskView } from '../../subgraphs/rooms/services/external-membership-exchange';
+import type { PartnerTaskView } from '../../subgraphs/rooms';
 
 const followed = ['received', 'accepted', 'rejected', 'completed', 'cancelled'] as const;
 const careTeamReference = /(?:^|\/)CareTeam\/([A-Za-z0-9\-.]{1,64})$/;

@@ -8,7 +8,7 @@
 import DataLoader from 'dataloader';
 import { Prisma } from '../../generated/prisma/client';
 import type { PrismaClient } from '../database';
-import { isUuid } from '../batch';
+import { isUuid } from '../input';
 import {
   hasCareRelationship,
   type CareBasis,

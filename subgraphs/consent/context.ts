@@ -4,7 +4,7 @@
 // records it appends.
 import DataLoader from 'dataloader';
 import type { PrismaClient } from '../../lib/database';
-import { isUuid } from '../../lib/batch';
+import { loadLists } from '../../lib/batch';
 import { careLoader } from '../../lib/access/care-relationship-view';
 import type { Principal } from '../../lib/access/principal';
 import type { ConsentRecord, LegalException } from '../../generated/prisma/client';
@@ -37,17 +37,6 @@ export interface ConsentContext {
   careOf: DataLoader<string, boolean>;
 }
 
-async function groupBySubject<T extends { subjectId: string }>(
-  subjectIds: readonly string[],
-  fetch: (ids: string[]) => Promise<T[]>,
-): Promise<T[][]> {
-  const valid = [...new Set(subjectIds.filter(isUuid))];
-  const rows = valid.length ? await fetch(valid) : [];
-  const bySubject = new Map<string, T[]>();
-  for (const row of rows) bySubject.set(row.subjectId, [...(bySubject.get(row.subjectId) ?? []), row]);
-  return subjectIds.map((id) => bySubject.get(id) ?? []);
-}
-
 export function createConsentContext(
   db: ConsentDb,
   principal: Principal,
@@ -59,19 +48,25 @@ export function createConsentContext(
     now,
     // A subject's history is short (grant, withdraw, grant…): reading it whole in one query serves both the status and the history.
     historyBySubject: new DataLoader((ids) =>
-      groupBySubject(ids, (valid) =>
-        db.consentRecord.findMany({
-          where: { subjectId: { in: valid } },
-          orderBy: [{ recordedAt: 'desc' }, { id: 'desc' }],
-        }),
+      loadLists(
+        ids,
+        (valid) =>
+          db.consentRecord.findMany({
+            where: { subjectId: { in: valid } },
+            orderBy: [{ recordedAt: 'desc' }, { id: 'desc' }],
+          }),
+        (row) => row.subjectId,
       ),
     ),
     activeExceptionsBySubject: new DataLoader((ids) =>
-      groupBySubject(ids, (valid) =>
-        db.legalException.findMany({
-          where: { subjectId: { in: valid }, endedAt: null },
-          orderBy: [{ recordedAt: 'asc' }, { id: 'asc' }],
-        }),
+      loadLists(
+        ids,
+        (valid) =>
+          db.legalException.findMany({
+            where: { subjectId: { in: valid }, endedAt: null },
+            orderBy: [{ recordedAt: 'asc' }, { id: 'asc' }],
+          }),
+        (row) => row.subjectId,
       ),
     ),
     careOf: careLoader(db, 'consent', principal, now),

@@ -4,7 +4,8 @@
 import DataLoader from 'dataloader';
 import type { PrismaClient } from '../../lib/database';
 import type { Meeting, PostRevision, Room, RoomMember } from '../../generated/prisma/client';
-import { isUuid, loadByIds, loadGrouped } from '../../lib/batch';
+import { loadByIds, loadGrouped, loadLists } from '../../lib/batch';
+import { isUuid } from '../../lib/input';
 import type { Principal } from '../../lib/access/principal';
 import { careLoader } from '../../lib/access/care-relationship-view';
 
@@ -54,18 +55,6 @@ export interface RoomsContext {
   deniedRecorded: Set<string>;
 }
 
-function groupAll<T>(keys: readonly string[], rows: T[], keyOf: (row: T) => string): T[][] {
-  const byKey = new Map<string, T[]>();
-  for (const row of rows) {
-    const list = byKey.get(keyOf(row)) ?? [];
-    list.push(row);
-    byKey.set(keyOf(row), list);
-  }
-  return keys.map((key) => byKey.get(key) ?? []);
-}
-
-const validIds = (keys: readonly string[]) => [...new Set(keys.filter(isUuid))];
-
 export function createRoomsContext(db: RoomsDb, principal: Principal): RoomsContext {
   const callerId = principal.kind === 'user' ? principal.userId : null;
   return {
@@ -80,7 +69,7 @@ export function createRoomsContext(db: RoomsDb, principal: Principal): RoomsCont
       ),
     ),
     callerIsMember: new DataLoader(async (roomIds) => {
-      const ids = validIds(roomIds);
+      const ids = [...new Set(roomIds.filter(isUuid))];
       if (!callerId || ids.length === 0) return roomIds.map(() => false);
       const rows = await db.roomMember.findMany({
         where: { roomId: { in: ids }, userId: callerId, removedAt: null },
@@ -90,32 +79,46 @@ export function createRoomsContext(db: RoomsDb, principal: Principal): RoomsCont
       return roomIds.map((id) => member.has(id));
     }),
     membersByRoom: new DataLoader(async (roomIds) => {
-      const rows = await db.roomMember.findMany({
-        where: { roomId: { in: validIds(roomIds) }, removedAt: null },
-        orderBy: [{ addedAt: 'asc' }, { id: 'asc' }],
-      });
-      return groupAll(roomIds, rows, (row) => row.roomId);
+      const lists = await loadLists(
+        roomIds,
+        (valid) =>
+          db.roomMember.findMany({
+            where: { roomId: { in: valid }, removedAt: null },
+            orderBy: [{ addedAt: 'asc' }, { id: 'asc' }],
+          }),
+        (row) => row.roomId,
+      );
+      return lists;
     }),
     meetingsByRoom: new DataLoader(async (roomIds) => {
-      const rows = await db.meeting.findMany({
-        where: { roomId: { in: validIds(roomIds) } },
-        orderBy: [{ scheduledAt: 'asc' }, { id: 'asc' }],
-      });
-      return groupAll(roomIds, rows, (row) => row.roomId);
+      const lists = await loadLists(
+        roomIds,
+        (valid) =>
+          db.meeting.findMany({ where: { roomId: { in: valid } }, orderBy: [{ scheduledAt: 'asc' }, { id: 'asc' }] }),
+        (row) => row.roomId,
+      );
+      return lists;
     }),
     readersByPost: new DataLoader(async (postIds) => {
-      const rows = await db.postRead.findMany({
-        where: { postId: { in: validIds(postIds) } },
-        orderBy: [{ readAt: 'asc' }, { userId: 'asc' }],
-      });
-      return groupAll(postIds, rows, (row) => row.postId).map((reads) => reads.map((read) => read.userId));
+      const lists = await loadLists(
+        postIds,
+        (valid) =>
+          db.postRead.findMany({ where: { postId: { in: valid } }, orderBy: [{ readAt: 'asc' }, { userId: 'asc' }] }),
+        (row) => row.postId,
+      );
+      return lists.map((reads) => reads.map((read) => read.userId));
     }),
     revisionsByPost: new DataLoader(async (postIds) => {
-      const rows = await db.postRevision.findMany({
-        where: { postId: { in: validIds(postIds) } },
-        orderBy: [{ replacedAt: 'asc' }, { id: 'asc' }],
-      });
-      return groupAll(postIds, rows, (row) => row.postId);
+      const lists = await loadLists(
+        postIds,
+        (valid) =>
+          db.postRevision.findMany({
+            where: { postId: { in: valid } },
+            orderBy: [{ replacedAt: 'asc' }, { id: 'asc' }],
+          }),
+        (row) => row.postId,
+      );
+      return lists;
     }),
     careOf: careLoader(db, 'rooms', principal, () => new Date()),
     deniedRecorded: new Set(),

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import { parse } from 'graphql';
 import { composeSupergraph } from '../../gateway/compose';
 import { supergraphPath } from '../../gateway/supergraph-file';
-import { loadSubgraphSchema } from '../../lib/subgraph-server';
+import { loadSubgraphSchema } from '../../lib/subgraph-schema';
 
 describe('supergraph composition', () => {
   it('composes the three subgraphs without errors', () => {

@@ -9,6 +9,7 @@ import ts from 'typescript';
 import { parse } from 'yaml';
 import { environmentSchema, knownEnvironmentVariables, subgraphNames } from '../../lib/config';
 import { repoRoot } from '../../lib/repo-paths';
+import { subgraphSchemaFiles } from '../../lib/subgraph-schema';
 
 type Env = Record<string, string>;
 
@@ -355,7 +356,7 @@ describe('Dockerfile', () => {
       'prisma',
       'prisma.config.ts',
       'gateway/supergraph.graphql',
-      ...subgraphNames.map((n) => `subgraphs/${n}/schema.graphql`),
+      ...subgraphNames.flatMap((n) => subgraphSchemaFiles(n).map((file) => path.relative(repoRoot, file))),
     ];
     const copied = [...dockerfile.matchAll(/^COPY\s+(.+)$/gm)].flatMap((m) =>
       (m[1] as string)

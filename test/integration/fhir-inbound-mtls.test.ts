@@ -11,7 +11,7 @@ import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { buildJoinTask } from '../../adapters/fhir/join-task';
 import { openCertificateAuthority, type IssuedClientCertificate } from '../../lib/pki/certificate-authority';
-import { hashShareCode } from '../../subgraphs/rooms/services/share-code-service';
+import { hashShareCode } from '../../subgraphs/rooms/exchange/services/share-code-service';
 import { startTestSystem, type TestSystem } from '../support/test-system';
 
 interface Answer {

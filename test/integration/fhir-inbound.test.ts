@@ -21,7 +21,7 @@ import {
   registerSimulatedPartner,
   type SimulatedPartner,
 } from '../support/simulated-partner';
-import { createInboundJoinRequest } from '../../subgraphs/rooms/services/inbound-join-service';
+import { createInboundJoinRequest } from '../../subgraphs/rooms/exchange/services/inbound-join-service';
 import { startTestSystem, type TestSystem } from '../support/test-system';
 
 const d = {

@@ -27,7 +27,7 @@ import {
 } from '../support/mock-partner-fixtures';
 import { silentLogger } from '../support/silent-logger';
 import { startTestSystem, type TestSystem } from '../support/test-system';
-import { partnerTransport } from '../../subgraphs/identity/services/partner-service';
+import { partnerTransport } from '../../subgraphs/identity/partners/partner-service';
 
 async function startRedisServer(port: number, dir: string): Promise<ChildProcess> {
   const child = spawn(

@@ -9,7 +9,7 @@ import type { Job } from 'bullmq';
 import { exchangeRedrive } from '../../adapters/jobs/exchange-redrive';
 import type { JobDependencies } from '../../adapters/job-definition';
 import { defaultPartnerCallTimings } from '../../adapters/partner/partner-calls';
-import { membershipsToSync } from '../../subgraphs/rooms/services/external-membership-exchange';
+import { membershipsToSync } from '../../subgraphs/rooms/exchange/services/external-membership-exchange';
 import { silentLogger } from '../support/silent-logger';
 import { startTestSystem, type TestSystem } from '../support/test-system';
 

@@ -5,7 +5,7 @@
 // (findPartnerForExchange); our own exchange identity is shown for partners
 // to register us.
 import { exportJWK, generateKeyPair } from 'jose';
-import { findPartnerForExchange } from '../../subgraphs/identity/services/partner-service';
+import { findPartnerForExchange } from '../../subgraphs/identity/partners/partner-service';
 import { actorWithRole, type Actor } from '../support/actors';
 import { as, auditMark, auditSince, expectForbidden, firstError } from '../support/identity-fixtures';
 import { startTestSystem, type TestSystem } from '../support/test-system';

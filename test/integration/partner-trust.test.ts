@@ -19,7 +19,7 @@ import {
   type CertificateAuthority,
 } from '../../lib/pki/certificate-authority';
 import { fingerprintOfPem } from '../../lib/pki/fingerprint';
-import { partnerTransport } from '../../subgraphs/identity/services/partner-service';
+import { partnerTransport } from '../../subgraphs/identity/partners/partner-service';
 import { actorWithRole, type Actor } from '../support/actors';
 import { as, auditMark, auditSince, expectForbidden, expectRefused } from '../support/identity-fixtures';
 import { startTestSystem, type TestSystem } from '../support/test-system';

@@ -14,7 +14,7 @@ import { createLogger } from '../../lib/logger';
 import { connectRedis } from '../../lib/redis';
 import { defaultIdentitySettings } from '../../subgraphs/identity/settings';
 import { memoryPartnerKeyVault } from '../../lib/exchange/partner-key-vault';
-import { partnerTransport } from '../../subgraphs/identity/services/partner-service';
+import { partnerTransport } from '../../subgraphs/identity/partners/partner-service';
 
 async function main() {
   const env = (name: string) => {

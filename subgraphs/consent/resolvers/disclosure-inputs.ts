@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import { calendarDate, pageArgs, text, uuid } from '../../../lib/input';
 import { disclosureFormats } from '../services/disclosure-export-service';
-import { disclosureParts, disclosureRequesters, withholdingGrounds } from '../services/disclosure-rules';
+import { disclosureParts, disclosureRequesters, withholdingGrounds } from '../domain/disclosure-rules';
 
 export const disclosureRequestInput = z.object({
   subjectId: uuid,

@@ -27,7 +27,7 @@ import {
   withholdDisclosurePart,
   withholdingsOf,
 } from '../services/disclosure-request-service';
-import { disclosureRequestProblem } from '../services/disclosure-rules';
+import { disclosureRequestProblem } from '../domain/disclosure-rules';
 import { subjectIdOf, writer } from './access';
 import {
   disclosureFormat,

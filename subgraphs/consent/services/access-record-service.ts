@@ -13,7 +13,7 @@ import {
   type ChainVerification,
 } from '../../../lib/audit/access-log';
 import type { AccessFacts } from '../../../lib/audit/hash-chain';
-import { isUuid } from '../../../lib/batch';
+import { isUuid } from '../../../lib/input';
 import { committerPerHandle, groupCommit } from '../../../lib/audit/group-commit';
 import type { Principal } from '../../../lib/access/principal';
 import type { ConsentDb } from '../context';

@@ -17,7 +17,7 @@ import type {
   LegalException,
 } from '../../../generated/prisma/client';
 import type { ConsentDb } from '../context';
-import { discloses, withheldAsOf } from './disclosure-rules';
+import { discloses, withheldAsOf } from '../domain/disclosure-rules';
 import { withholdingsOf } from './disclosure-request-service';
 
 /** What consent hands the gateway for a report; rooms and identity receive the key and the withheld parts. */

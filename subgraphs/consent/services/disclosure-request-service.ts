@@ -9,7 +9,7 @@ import { appError, notFound } from '../../../lib/graphql-errors';
 import type { Operation } from '../../../lib/access/permissions';
 import type { UserPrincipal } from '../../../lib/access/principal';
 import { appendAccessRecord } from '../../../lib/audit/access-log';
-import { isUuid } from '../../../lib/batch';
+import { isUuid } from '../../../lib/input';
 import { readPage } from '../../../lib/cursor';
 import type { DisclosureRequest, DisclosureWithholding } from '../../../generated/prisma/client';
 import type { ConsentDb } from '../context';
@@ -20,7 +20,7 @@ import {
   type DisclosurePart,
   type DisclosureRequester,
   type WithholdingGround,
-} from './disclosure-rules';
+} from '../domain/disclosure-rules';
 import { requireKnownSubject } from './known-subjects';
 
 /**

@@ -7,7 +7,7 @@ import { ExistenceCheck } from './existence-check';
 import { DisclosedAccess, DisclosureReport } from './disclosure-report';
 import { Facility } from './facility';
 import { Mutation } from './mutation';
-import { Partner, PartnerExchangeIdentity, PartnerMutation, PartnerQuery } from './partner';
+import { Partner, PartnerExchangeIdentity, PartnerMutation, PartnerQuery } from '../partners/partner-resolvers';
 import { Query } from './query';
 import { Subject } from './subject';
 import { User } from './user';

@@ -5,7 +5,7 @@
 // withheld parts. Identity checks the permission itself (a refusal is
 // audited against the subject), audits producing its part, then reads in
 // the same transaction, so the list is exactly the rows `at <= asOf`.
-import { isUuid } from '../../../lib/batch';
+import { isUuid } from '../../../lib/input';
 import { badUserInput } from '../../../lib/graphql-errors';
 import type { AuditEvent, Subject } from '../../../generated/prisma/client';
 import type { IdentityContext } from '../context';

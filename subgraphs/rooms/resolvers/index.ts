@@ -2,23 +2,7 @@ import { DateScalar, DateTimeScalar } from '../../../lib/scalars';
 import { DisclosureReport } from './disclosure-report';
 import { ExistenceCheck, ExistenceCheckStep } from './existence-check';
 import { Mutation } from './mutation';
-import {
-  ExternalParticipant,
-  InboundJoinRequest,
-  InboundJoinStep,
-  InboundMutation,
-  InboundQuery,
-  RoomExchangeFields,
-  RoomShareCode,
-} from './inbound-join';
-import {
-  ExchangeDeadLetter,
-  ExternalMembership,
-  OutboundJoinRequest,
-  OutboundJoinStep,
-  OutboundMutation,
-  OutboundQuery,
-} from './outbound-join';
+import { exchangeMutation, exchangeQuery, exchangeRoomFields, exchangeTypes } from '../exchange/resolvers';
 import { Post, PostRevision } from './post';
 import { Query } from './query';
 import { RoomApplication, RoomApplicationStep } from './room-application';
@@ -30,17 +14,10 @@ import { Subject } from './subject';
 export const resolvers = {
   Date: DateScalar,
   DateTime: DateTimeScalar,
-  Query: { ...Query, ...OutboundQuery, ...InboundQuery },
-  Mutation: { ...Mutation, ...OutboundMutation, ...InboundMutation },
-  RoomShareCode,
-  InboundJoinRequest,
-  InboundJoinStep,
-  ExternalParticipant,
-  OutboundJoinRequest,
-  OutboundJoinStep,
-  ExternalMembership,
-  ExchangeDeadLetter,
-  Room: { ...Room, ...RoomExchangeFields },
+  Query: { ...Query, ...exchangeQuery },
+  Mutation: { ...Mutation, ...exchangeMutation },
+  ...exchangeTypes,
+  Room: { ...Room, ...exchangeRoomFields },
   Subject,
   Post,
   PostRevision,

@@ -12,7 +12,7 @@
 // content itself is the providers' record, disclosed by them if asked.
 import { requireSignedIn } from '../../../lib/access/guard';
 import { can } from '../../../lib/access/permissions';
-import { isUuid } from '../../../lib/batch';
+import { isUuid } from '../../../lib/input';
 import { badUserInput } from '../../../lib/graphql-errors';
 import type { RoomsAccessRecord } from '../../../generated/prisma/client';
 import type { RoomsContext, RoomsTx } from '../context';

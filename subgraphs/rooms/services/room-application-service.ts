@@ -29,9 +29,9 @@ import type { RoomsContext, RoomsTx } from '../context';
 import { closeReasons, encodeClosure } from '../domain/room-access';
 import { recordAccess, recordAccessAlone } from './access-records';
 import { refuse } from './room-guard';
-import { sharingAllowed } from './sharing-view';
+import { sharingAllowed } from '../domain/sharing-rules';
 import { notActiveUsers, subjectKnown } from './directory-view';
-import { rejectPendingOnClose } from './inbound-join-service';
+import { rejectPendingOnClose } from '../exchange/services/inbound-join-service';
 import { announceCareChange } from './outbox';
 
 const ids = (max: number) =>

@@ -34,12 +34,6 @@ export async function refreshSubjectSharing(
   return changed > 0;
 }
 
-/** Whether a view row allows sharing today. Pure. */
-export function sharingAllowed(row: { allowed: boolean; validThrough: Date | null } | null, now: Date): boolean {
-  if (!row?.allowed) return false;
-  return row.validThrough === null || row.validThrough.toISOString().slice(0, 10) >= todayInJapan(now);
-}
-
 /** Subjects whose view still says "allowed" on an exception basis whose review date has passed. */
 export async function lapsedSharingViews(
   db: Pick<PrismaClient, 'subjectSharing'>,

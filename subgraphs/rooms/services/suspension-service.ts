@@ -17,10 +17,9 @@ import type { Room, RoomNotice } from '../../../generated/prisma/client';
 import type { PrismaClient } from '../../../lib/database';
 import { appendAccessRecord } from '../../../lib/audit/access-log';
 import type { RoomsContext } from '../context';
-import { chainStore } from './access-records';
+import { chainStore, recordAccess, recordAccessAlone } from './access-records';
 import { accessOf, findRoom, refuse } from './room-guard';
-import { recordAccess, recordAccessAlone } from './access-records';
-import { sharingAllowed } from './sharing-view';
+import { sharingAllowed } from '../domain/sharing-rules';
 import { appError, conflict } from '../../../lib/graphql-errors';
 
 export type SuspensionDb = Pick<PrismaClient, 'room' | 'roomNotice' | 'roomsAccessRecord' | '$transaction'>;

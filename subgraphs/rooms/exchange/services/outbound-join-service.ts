@@ -18,28 +18,23 @@ import { randomUUID } from 'node:crypto';
 import { GraphQLError } from 'graphql';
 import { z } from 'zod';
 import type {
-  OutboundExchangeStatus,
   OutboundJoinRequest,
   OutboundJoinStatus,
   OutboundJoinStep,
   Prisma,
-} from '../../../generated/prisma/client';
-import { requireSignedIn } from '../../../lib/access/guard';
-import { can } from '../../../lib/access/permissions';
-import type { UserPrincipal } from '../../../lib/access/principal';
-import { appError, conflict, notFound } from '../../../lib/graphql-errors';
-import { shareCodeLength } from '../../../lib/exchange/share-code-limits';
-import { text, uuid } from '../../../lib/input';
-import {
-  decideRouteStep,
-  type ApplicationAction,
-  type FormRoute,
-  type StepDecision,
-} from '../../../lib/workflow/application-workflow';
-import type { RoomsContext, RoomsTx } from '../context';
-import { recordAccess, recordAccessAlone } from './access-records';
-import { appendRoomsOutboxEvent } from './outbox';
-import { requireActivePartner } from './directory-view';
+} from '../../../../generated/prisma/client';
+import { requireSignedIn } from '../../../../lib/access/guard';
+import { can } from '../../../../lib/access/permissions';
+import type { UserPrincipal } from '../../../../lib/access/principal';
+import { appError, conflict, notFound } from '../../../../lib/graphql-errors';
+import { shareCodeLength } from '../../../../lib/exchange/share-code-limits';
+import { text, uuid } from '../../../../lib/input';
+import { decideRouteStep, type ApplicationAction, type FormRoute } from '../../../../lib/workflow/application-workflow';
+import type { RoomsContext, RoomsTx } from '../../context';
+import { recordAccess, recordAccessAlone } from '../../services/access-records';
+import { appendRoomsOutboxEvent } from '../../services/outbox';
+import { requireActivePartner } from '../../services/directory-view';
+import { decideWithdrawalAfterApproval, undecidedAtPartner } from '../domain/outbound-withdrawal';
 
 /** Rooms' outbox event: an approved request is to be sent to the partner (payload: the request id only). */
 export const outboundJoinApprovedEvent = 'outbound-join.approved';
@@ -113,42 +108,6 @@ async function step(
     what: auditWhat(requestId, action),
     outcome: 'SUCCESS',
   });
-}
-
-/** Where the partner stands with an approved request: before its decision (nothing sent yet, or it holds the Task undecided). */
-const undecidedAtPartner: readonly OutboundExchangeStatus[] = ['NOT_SENT', 'RECEIVED'];
-
-/**
- * Withdrawal after our approval (before it, the one application workflow
- * decides). The requester may withdraw until the partner has decided, as the
- * exchange contract lets a requester cancel its Task only before a decision:
- * while the request is not sent yet or the partner holds it undecided.
- * Withdrawing then stops the send, and a Task the partner may already hold
- * is asked to be cancelled (outbound-join-cancel job). A partner's decision
- * (accepted, rejected, completed), its refusal or its cancellation ends the
- * right to withdraw; so does a partner that decides before our cancellation
- * reaches it, and the request then follows that decision. Pure.
- */
-export function decideWithdrawalAfterApproval(
-  request: Pick<OutboundJoinRequest, 'status' | 'exchangeStatus' | 'requestedBy'>,
-  actor: Pick<UserPrincipal, 'userId' | 'role'>,
-): StepDecision {
-  if (actor.userId !== request.requestedBy)
-    return {
-      ok: false,
-      code: 'FORBIDDEN',
-      reason: `a ${actor.role} may not withdraw another user's ${routeName} application`,
-    };
-  if (request.status !== 'APPROVED')
-    return { ok: false, code: 'ILLEGAL_TRANSITION', reason: `a ${request.status} application cannot be withdrawn` };
-  if (!undecidedAtPartner.includes(request.exchangeStatus)) {
-    return {
-      ok: false,
-      code: 'ILLEGAL_TRANSITION',
-      reason: `the partner has already answered the request (${request.exchangeStatus}): it can no longer be withdrawn`,
-    };
-  }
-  return { ok: true, next: 'WITHDRAWN', copyToSystemAdmin: false };
 }
 
 /** A USER asks; the request belongs to its own facility (whose manager confirms). */

@@ -8,14 +8,14 @@
 // idempotent and re-read the request, so a retry is always safe).
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import type { ExchangeDeadLetter, Prisma } from '../../../generated/prisma/client';
-import { requireSignedIn } from '../../../lib/access/guard';
-import { can } from '../../../lib/access/permissions';
-import type { PrismaClient } from '../../../lib/database';
-import { appError, notFound } from '../../../lib/graphql-errors';
-import type { RoomsContext } from '../context';
-import { recordAccess, recordAccessAlone } from './access-records';
-import { appendRoomsOutboxEvent } from './outbox';
+import type { ExchangeDeadLetter, Prisma } from '../../../../generated/prisma/client';
+import { requireSignedIn } from '../../../../lib/access/guard';
+import { can } from '../../../../lib/access/permissions';
+import type { PrismaClient } from '../../../../lib/database';
+import { appError, notFound } from '../../../../lib/graphql-errors';
+import type { RoomsContext } from '../../context';
+import { recordAccess, recordAccessAlone } from '../../services/access-records';
+import { appendRoomsOutboxEvent } from '../../services/outbox';
 
 export type DeadLetterDb = Pick<PrismaClient, 'exchangeDeadLetter'>;
 

@@ -18,7 +18,7 @@ import {
   suspendPartner,
   updatePartner,
   updatePartnerInput,
-} from '../services/partner-service';
+} from './partner-service';
 
 type Args = Record<string, unknown>;
 const reason = text(500);

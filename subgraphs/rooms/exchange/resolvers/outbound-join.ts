@@ -6,9 +6,9 @@ import type {
   ExternalMembership as MembershipRow,
   OutboundJoinRequest as Row,
   OutboundJoinStep as StepRow,
-} from '../../../generated/prisma/client';
-import { parseInput, uuid } from '../../../lib/input';
-import type { RoomsContext } from '../context';
+} from '../../../../generated/prisma/client';
+import { parseInput, uuid } from '../../../../lib/input';
+import type { RoomsContext } from '../../context';
 import { listDeadLetters, listInput as deadLetterListInput, retryDeadLetter } from '../services/dead-letter-service';
 import {
   externalMemberships,
@@ -25,7 +25,7 @@ import {
   rejectInput,
   stepsOf,
 } from '../services/outbound-join-service';
-import { userRef } from './user-ref';
+import { userRef } from '../../resolvers/user-ref';
 
 type Args = Record<string, unknown>;
 

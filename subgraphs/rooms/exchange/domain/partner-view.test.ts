@@ -1,4 +1,4 @@
-import { partnerCareTeamScope, partnerTarget } from './external-participant-service';
+import { partnerCareTeamScope, partnerTarget } from './partner-view';
 
 describe('what a partner sees of a room it takes part in', () => {
   it('everything it may (status, period, its own participants) only while the room is open and sharing allowed', () => {

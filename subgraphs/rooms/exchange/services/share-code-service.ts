@@ -11,15 +11,15 @@
 // simply never be used.
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import type { Room, RoomShareCode } from '../../../generated/prisma/client';
-import { notFound } from '../../../lib/graphql-errors';
-import { uuid } from '../../../lib/input';
-import type { RoomsContext, RoomsDb } from '../context';
-import { recordAccess } from './access-records';
-import { authorizeRoom, findRoom } from './room-guard';
-import { requireActivePartner } from './directory-view';
+import type { Room, RoomShareCode } from '../../../../generated/prisma/client';
+import { notFound } from '../../../../lib/graphql-errors';
+import { uuid } from '../../../../lib/input';
+import type { RoomsContext, RoomsDb } from '../../context';
+import { recordAccess } from '../../services/access-records';
+import { authorizeRoom, findRoom } from '../../services/room-guard';
+import { requireActivePartner } from '../../services/directory-view';
 import { cancelPendingOnRevoke } from './inbound-join-service';
-import { shareCodeLength } from '../../../lib/exchange/share-code-limits';
+import { shareCodeLength } from '../../../../lib/exchange/share-code-limits';
 
 export const defaultShareCodeDays = 14;
 const dayMs = 24 * 3600 * 1000;

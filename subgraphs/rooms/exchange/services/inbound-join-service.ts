@@ -18,16 +18,21 @@
 // rooms' outbox (event inbound-join.decided).
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import type { ExternalParticipant, InboundJoinRequest, InboundJoinStep, Room } from '../../../generated/prisma/client';
-import { appendAccessRecord } from '../../../lib/audit/access-log';
-import { can } from '../../../lib/access/permissions';
-import { requireSignedIn } from '../../../lib/access/guard';
-import type { UserPrincipal } from '../../../lib/access/principal';
-import { appError, notFound } from '../../../lib/graphql-errors';
-import type { RoomsContext, RoomsDb, RoomsTx } from '../context';
-import { chainStore, recordAccess, recordAccessAlone } from './access-records';
-import { appendRoomsOutboxEvent, inboundJoinDecidedEvent } from './outbox';
-import { accessOf, authorizeRoom, findRoom, refuse } from './room-guard';
+import type {
+  ExternalParticipant,
+  InboundJoinRequest,
+  InboundJoinStep,
+  Room,
+} from '../../../../generated/prisma/client';
+import { appendAccessRecord } from '../../../../lib/audit/access-log';
+import { can } from '../../../../lib/access/permissions';
+import { requireSignedIn } from '../../../../lib/access/guard';
+import type { UserPrincipal } from '../../../../lib/access/principal';
+import { appError, notFound } from '../../../../lib/graphql-errors';
+import type { RoomsContext, RoomsDb, RoomsTx } from '../../context';
+import { chainStore, recordAccess, recordAccessAlone } from '../../services/access-records';
+import { appendRoomsOutboxEvent, inboundJoinDecidedEvent } from '../../services/outbox';
+import { accessOf, authorizeRoom, findRoom, refuse } from '../../services/room-guard';
 
 /** What the adapters hand over once a partner's Task is stored (names as the partner asserts them). */
 export const inboundJoinInput = z

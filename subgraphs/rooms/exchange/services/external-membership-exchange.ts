@@ -11,11 +11,11 @@ import type {
   OutboundExchangeStatus,
   OutboundJoinRequest,
   Prisma,
-} from '../../../generated/prisma/client';
-import type { PrismaClient } from '../../../lib/database';
-import { appendAccessRecord } from '../../../lib/audit/access-log';
-import { chainStore } from './access-records';
-import { appendRoomsOutboxEvent } from './outbox';
+} from '../../../../generated/prisma/client';
+import type { PrismaClient } from '../../../../lib/database';
+import { appendAccessRecord } from '../../../../lib/audit/access-log';
+import { chainStore } from '../../services/access-records';
+import { appendRoomsOutboxEvent } from '../../services/outbox';
 import { auditWhat, outboundJoinApprovedEvent, outboundJoinWithdrawnEvent } from './outbound-join-service';
 
 export type OutboundExchangeDb = Pick<

@@ -7,9 +7,9 @@ import type {
   InboundJoinStep as StepRow,
   Room as RoomRow,
   RoomShareCode as ShareCodeRow,
-} from '../../../generated/prisma/client';
-import { parseInput, uuid } from '../../../lib/input';
-import type { RoomsContext } from '../context';
+} from '../../../../generated/prisma/client';
+import { parseInput, uuid } from '../../../../lib/input';
+import type { RoomsContext } from '../../context';
 import {
   listExternalParticipants,
   removeExternalParticipant,
@@ -31,7 +31,7 @@ import {
   revokeRoomShareCode,
   shareCodeStatus,
 } from '../services/share-code-service';
-import { userRef } from './user-ref';
+import { userRef } from '../../resolvers/user-ref';
 
 type Args = Record<string, unknown>;
 const statusArg = z.enum(['PENDING', 'APPROVED', 'REJECTED', 'CANCELLED']).optional().nullable();

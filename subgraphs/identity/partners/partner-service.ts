@@ -19,12 +19,12 @@ import type { Partner, PartnerClientCredential, Prisma } from '../../../generate
 import { parseCaBundle } from '../../../lib/exchange/partner-ca';
 import type { PartnerKeyVault } from '../../../lib/exchange/partner-key-vault';
 import { appError, badUserInput, notFound } from '../../../lib/graphql-errors';
-import { text } from '../../../lib/input';
+import { isUuid, text } from '../../../lib/input';
 import { appendEvent, type OutboxDelegate } from '../../../lib/outbox-table';
 import type { IdentityContext, IdentityDb } from '../context';
-import { authorize } from './access-guard';
-import { recordAudit } from './audit-service';
-import { announceDirectoryChange } from './outbox';
+import { authorize } from '../services/access-guard';
+import { recordAudit } from '../services/audit-service';
+import { announceDirectoryChange } from '../services/outbox';
 
 const httpsUrl = z
   .string()
@@ -393,8 +393,6 @@ export interface ExchangePartner {
   ourClientId: string | null;
 }
 
-const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /**
  * The partner if traffic with it is allowed now (both directions), else null:
  * unknown, malformed id or SUSPENDED. Read fresh on every call (no cache), so a
@@ -404,7 +402,7 @@ export async function findPartnerForExchange(
   db: Pick<IdentityDb, 'partner'>,
   partnerId: string,
 ): Promise<ExchangePartner | null> {
-  if (!uuidPattern.test(partnerId)) return null;
+  if (!isUuid(partnerId)) return null;
   const partner = await db.partner.findUnique({ where: { id: partnerId } });
   return partner && partner.status === 'ACTIVE' ? exchangeView(partner) : null;
 }
@@ -479,7 +477,7 @@ export async function partnerTransport(
   deps: PartnerTransportDeps,
   partnerId: string,
 ): Promise<PartnerTransport | null> {
-  if (!uuidPattern.test(partnerId)) return null;
+  if (!isUuid(partnerId)) return null;
   const partner = await deps.db.partner.findUnique({ where: { id: partnerId } });
   if (!partner || partner.status !== 'ACTIVE') return null;
   const transport: PartnerTransport = { caPems: [...partner.caCertificates] };

@@ -1,5 +1,5 @@
-import type { OutboundExchangeStatus } from '../../../generated/prisma/client';
-import { decideWithdrawalAfterApproval } from './outbound-join-service';
+import type { OutboundExchangeStatus } from '../../../../generated/prisma/client';
+import { decideWithdrawalAfterApproval } from './outbound-withdrawal';
 
 describe('withdrawing an outbound join after our approval', () => {
   const requester = { userId: 'u-1', role: 'USER' as const };

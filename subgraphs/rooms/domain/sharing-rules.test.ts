@@ -1,4 +1,4 @@
-import { sharingAllowed } from './sharing-view';
+import { sharingAllowed } from './sharing-rules';
 
 const day = (iso: string) => new Date(`${iso}T00:00:00Z`);
 // 2026-11-25 23:30 in Japan.

@@ -4,13 +4,13 @@
 // people who confirm and decide the joins). Reading them is recorded in
 // rooms' access records like any other exchange step.
 import { z } from 'zod';
-import type { ExternalMembership, Prisma } from '../../../generated/prisma/client';
-import { requireSignedIn } from '../../../lib/access/guard';
-import { can } from '../../../lib/access/permissions';
-import type { UserPrincipal } from '../../../lib/access/principal';
-import { appError } from '../../../lib/graphql-errors';
-import type { RoomsContext } from '../context';
-import { recordAccessAlone } from './access-records';
+import type { ExternalMembership, Prisma } from '../../../../generated/prisma/client';
+import { requireSignedIn } from '../../../../lib/access/guard';
+import { can } from '../../../../lib/access/permissions';
+import type { UserPrincipal } from '../../../../lib/access/principal';
+import { appError } from '../../../../lib/graphql-errors';
+import type { RoomsContext } from '../../context';
+import { recordAccessAlone } from '../../services/access-records';
 import { outboundJoinRoute } from './outbound-join-service';
 
 export const listInput = z.object({ status: z.enum(['ACTIVE', 'ENDED']).nullish() });

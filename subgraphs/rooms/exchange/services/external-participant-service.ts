@@ -7,15 +7,16 @@
 // closed), only the status. Every partner read, and every refused one, is in
 // rooms' access chain under `PARTNER:<partner id>` (recordPartnerAccess).
 import { type z } from 'zod';
-import type { ExternalParticipant, Room } from '../../../generated/prisma/client';
-import { appendAccessRecord } from '../../../lib/audit/access-log';
-import { appError, notFound } from '../../../lib/graphql-errors';
-import { text } from '../../../lib/input';
-import type { RoomsContext, RoomsDb } from '../context';
-import { chainStore, recordAccess } from './access-records';
-import { authorizeRoom, findRoom } from './room-guard';
+import type { ExternalParticipant, Room } from '../../../../generated/prisma/client';
+import { appendAccessRecord } from '../../../../lib/audit/access-log';
+import { appError, notFound } from '../../../../lib/graphql-errors';
+import { isUuid, text } from '../../../../lib/input';
+import type { RoomsContext, RoomsDb } from '../../context';
+import { chainStore, recordAccess } from '../../services/access-records';
+import { authorizeRoom, findRoom } from '../../services/room-guard';
 import { traceOf } from './inbound-join-service';
-import { sharingAllowed } from './sharing-view';
+import { sharingAllowed } from '../../domain/sharing-rules';
+import { partnerCareTeamScope, partnerTarget, type PartnerCareTeamView } from '../domain/partner-view';
 
 export const removeExternalParticipantReason = text(1000);
 
@@ -60,36 +61,6 @@ export async function removeExternalParticipant(
   });
 }
 
-export type PartnerCareTeamView =
-  | { scope: 'full'; room: Pick<Room, 'id' | 'openedAt'> & { status: 'OPEN' }; participants: ExternalParticipant[] }
-  | { scope: 'status'; room: { id: string; status: 'SUSPENDED' | 'CLOSED' } };
-
-/**
- * What a partner may see of a room it takes part in. Pure. While the room is
- * open and the subject's data may be shared: status, period and the
- * partner's own participants. Otherwise the status alone, with nothing that
- * says when or for whom the room exists: a withdrawn consent stops every
- * disclosure about the subject, the partner only needs to know the room is
- * no longer shared. A room still OPEN whose sharing view says no (the
- * suspension job has not run yet, or an exception's review date passed) is
- * shown as suspended, which it is about to become.
- */
-export function partnerCareTeamScope(
-  status: Room['status'],
-  mayShare: boolean,
-): { scope: 'full' } | { scope: 'status'; status: 'SUSPENDED' | 'CLOSED' } {
-  if (status === 'CLOSED') return { scope: 'status', status: 'CLOSED' };
-  if (status === 'SUSPENDED' || !mayShare) return { scope: 'status', status: 'SUSPENDED' };
-  return { scope: 'full' };
-}
-
-const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** How the access chain names a target a partner asked for: its id, or "malformed" (a partner's arbitrary text never enters the chain). */
-export function partnerTarget(id: string): string {
-  return uuidPattern.test(id) ? id.toLowerCase() : 'malformed';
-}
-
 type PartnerAccessDb = Pick<RoomsDb, 'room' | 'roomsAccessRecord' | '$executeRaw' | '$transaction'>;
 
 export interface PartnerAccessEvent {
@@ -111,7 +82,7 @@ export interface PartnerAccessEvent {
  */
 export async function recordPartnerAccess(db: PartnerAccessDb, event: PartnerAccessEvent): Promise<void> {
   const room =
-    event.roomId && uuidPattern.test(event.roomId)
+    event.roomId && isUuid(event.roomId)
       ? await db.room.findUnique({ where: { id: event.roomId }, select: { id: true, subjectId: true } })
       : null;
   await appendPartnerRecord(db, room, event);

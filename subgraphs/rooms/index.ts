@@ -1,0 +1,44 @@
+export { sharingAllowed } from './domain/sharing-rules';
+export { partnerTarget, type PartnerCareTeamView } from './exchange/domain/partner-view';
+export { recordDeadLetter, type DeadLetterDb } from './exchange/services/dead-letter-service';
+export {
+  finalExchangeStatuses,
+  markSendAttempted,
+  membershipsToSync,
+  outboundJoinSentEvent,
+  recordCancelRefused,
+  recordCareTeam,
+  recordFailure,
+  recordPartnerDecision,
+  recordPartnerTask,
+  recordRefused,
+  recordSent,
+  redriveQuietRequests,
+  requestToCancel,
+  requestToPoll,
+  requestToSend,
+  type CareTeamView,
+  type OutboundExchangeDb,
+  type PartnerTaskView,
+} from './exchange/services/external-membership-exchange';
+export { careTeamForPartner, recordPartnerAccess } from './exchange/services/external-participant-service';
+export {
+  cancelInboundJoinForTask,
+  cancelledByRequesterReason,
+  createInboundJoinRequestIn,
+  inboundJoinOutcome,
+  partnerSuspendedReason,
+  type Canceller,
+} from './exchange/services/inbound-join-service';
+export { outboundJoinApprovedEvent, outboundJoinWithdrawnEvent } from './exchange/services/outbound-join-service';
+export { resolveShareCode } from './exchange/services/share-code-service';
+export {
+  existenceCheckQuestion,
+  roomsCareFacts,
+  storeRoomsCareRelationships,
+  type RoomsCareDb,
+} from './services/care-facts';
+export { endMembershipsOfDeparted, refreshDirectory, type DepartureDb } from './services/directory-view';
+export { inboundJoinDecidedEvent, roomsOutbox } from './services/outbox';
+export { lapsedSharingViews, refreshSubjectSharing, type SharingViewDb } from './services/sharing-view';
+export { suspendRoomsOfSubject, type SuspensionDb } from './services/suspension-service';
