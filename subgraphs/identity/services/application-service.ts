@@ -131,6 +131,7 @@ export async function actOnApplication(
         await checkRoleGrant(ctx, actor, current, action);
       return decision;
     },
+    // Identity audits refused authorization (forbid answers it itself); an illegal transition is only answered.
     refused: async (current, refusal) => {
       if (refusal.code === 'FORBIDDEN')
         await forbid(ctx, `application.${action}.form${current.form}`, 'Application', id);
