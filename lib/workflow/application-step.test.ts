@@ -1,5 +1,5 @@
 import { GraphQLError } from 'graphql';
-import { decideFormStep, formTransition, takeApplicationStep, type ApplicationStep } from './application-step';
+import { decideFormStep, formTransition, stepRow, takeApplicationStep, type ApplicationStep } from './application-step';
 import type { ApplicationStatus, StepDecision } from './application-workflow';
 
 // An in-memory store whose transaction works on a copy and commits it only
@@ -236,5 +236,19 @@ describe('numbered forms as stored', () => {
       decisionReason: 'no consent',
       copyToSystemAdmin: true,
     });
+  });
+
+  it("writes a step's history row with a fresh id, the actor and its role, the reason and the time", () => {
+    const at = new Date('2026-04-01T09:00:00Z');
+    const first = stepRow('reject', { userId: 'm-1', role: 'SYSTEM_ADMIN' }, 'no consent', at);
+    expect(first).toEqual({
+      id: expect.any(String),
+      action: 'reject',
+      actorId: 'm-1',
+      actorRole: 'SYSTEM_ADMIN',
+      reason: 'no consent',
+      at,
+    });
+    expect(stepRow('submit', { userId: 'u-1', role: 'USER' }, null).id).not.toBe(first.id);
   });
 });

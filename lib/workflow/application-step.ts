@@ -6,6 +6,7 @@
 // audit or access record) and run the step's own effects (apply the form,
 // outbox events), so they all commit or none does. lib/ knows no storage:
 // the subgraph passes its own Prisma calls as the hooks below.
+import { randomUUID } from 'node:crypto';
 import { GraphQLError } from 'graphql';
 import { isUniqueViolation } from '../db-errors';
 import { appError, notFound } from '../graphql-errors';
@@ -117,4 +118,18 @@ export function formTransition(current: StoredForm, allowed: Allowed, reason: st
       copyToSystemAdmin: allowed.copyToSystemAdmin || undefined,
     },
   };
+}
+
+/**
+ * A step's history row, but for the key naming its application (each
+ * subgraph's step table has its own): who took which step, in which role,
+ * why, and when. Every step (submit and apply too) writes one.
+ */
+export function stepRow(
+  action: ApplicationAction,
+  actor: Pick<Actor, 'userId' | 'role'>,
+  reason: string | null,
+  at: Date = new Date(),
+) {
+  return { id: randomUUID(), action, actorId: actor.userId, actorRole: actor.role, reason, at };
 }
