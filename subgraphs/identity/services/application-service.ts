@@ -7,7 +7,7 @@ import type { Application, Prisma } from '../../../generated/prisma/client';
 import type { UserPrincipal } from '../../../lib/access/principal';
 import { appError, notFound } from '../../../lib/graphql-errors';
 import { maySubmit, type ApplicationAction, type FormNumber } from '../../../lib/workflow/application-workflow';
-import { decideFormStep, formTransition, takeApplicationStep } from '../../../lib/workflow/application-step';
+import { decideFormStep, formTransition, stepRow, takeApplicationStep } from '../../../lib/workflow/application-step';
 import type { IdentityContext } from '../context';
 import {
   form1,
@@ -90,15 +90,7 @@ async function step(
   reason: string | null,
 ) {
   await tx.applicationStep.create({
-    data: {
-      id: randomUUID(),
-      applicationId: application.id,
-      action,
-      actorId: actor.userId,
-      actorRole: actor.role,
-      reason,
-      at: ctx.now(),
-    },
+    data: { applicationId: application.id, ...stepRow(action, actor, reason, ctx.now()) },
   });
   await recordAudit(tx, ctx.principal, {
     action: `application.${action}`,

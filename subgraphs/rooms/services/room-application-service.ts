@@ -19,7 +19,7 @@ import type { UserPrincipal } from '../../../lib/access/principal';
 import { appError, conflict, notFound } from '../../../lib/graphql-errors';
 import { text, uuid } from '../../../lib/input';
 import { maySubmit, type ApplicationAction } from '../../../lib/workflow/application-workflow';
-import { decideFormStep, formTransition, takeApplicationStep } from '../../../lib/workflow/application-step';
+import { decideFormStep, formTransition, stepRow, takeApplicationStep } from '../../../lib/workflow/application-step';
 import type { RoomsContext, RoomsTx } from '../context';
 import { closeReasons, encodeClosure } from '../domain/room-access';
 import { recordAccess, recordAccessAlone } from './access-records';
@@ -111,17 +111,7 @@ export async function step(
   actor: UserPrincipal,
   reason: string | null,
 ) {
-  await tx.roomApplicationStep.create({
-    data: {
-      id: randomUUID(),
-      applicationId: application.id,
-      action,
-      actorId: actor.userId,
-      actorRole: actor.role,
-      reason,
-      at: new Date(),
-    },
-  });
+  await tx.roomApplicationStep.create({ data: { applicationId: application.id, ...stepRow(action, actor, reason) } });
   await recordAccess(tx, { actor, room: target(application), action: 'WRITE', what, outcome: 'SUCCESS' });
   // Every step may change who is related to the subject (the form waits for deciders, a room opens, members change).
   await announceCareChange(tx, { subjectId: application.subjectId });

@@ -30,7 +30,7 @@ import { appError, notFound } from '../../../../lib/graphql-errors';
 import { shareCodeLength } from '../../../../lib/exchange/share-code-limits';
 import { text, uuid } from '../../../../lib/input';
 import { decideRouteStep, type ApplicationAction, type FormRoute } from '../../../../lib/workflow/application-workflow';
-import { takeApplicationStep } from '../../../../lib/workflow/application-step';
+import { stepRow, takeApplicationStep } from '../../../../lib/workflow/application-step';
 import type { RoomsContext, RoomsTx } from '../../context';
 import { recordAccess, recordAccessAlone } from '../../services/access-records';
 import { appendRoomsOutboxEvent } from '../../services/outbox';
@@ -99,9 +99,7 @@ async function step(
   actor: UserPrincipal,
   reason: string | null,
 ): Promise<void> {
-  await tx.outboundJoinStep.create({
-    data: { id: randomUUID(), requestId, action, actorId: actor.userId, actorRole: actor.role, reason, at: new Date() },
-  });
+  await tx.outboundJoinStep.create({ data: { requestId, ...stepRow(action, actor, reason) } });
   await recordAccess(tx, {
     actor,
     room: noRoom,
