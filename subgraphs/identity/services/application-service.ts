@@ -6,12 +6,8 @@ import { randomUUID } from 'node:crypto';
 import type { Application, Prisma } from '../../../generated/prisma/client';
 import type { UserPrincipal } from '../../../lib/access/principal';
 import { appError, notFound } from '../../../lib/graphql-errors';
-import {
-  decideStep,
-  maySubmit,
-  type ApplicationAction,
-  type FormNumber,
-} from '../../../lib/workflow/application-workflow';
+import { maySubmit, type ApplicationAction, type FormNumber } from '../../../lib/workflow/application-workflow';
+import { decideFormStep, formTransition, stepRow, takeApplicationStep } from '../../../lib/workflow/application-step';
 import type { IdentityContext } from '../context';
 import {
   form1,
@@ -23,7 +19,6 @@ import {
   onlySystemAdminMayGrant,
 } from '../domain/application-forms';
 import { parseInput } from '../../../lib/input';
-import { isUniqueViolation } from '../../../lib/db-errors';
 import { forbid, requireUser } from './access-guard';
 import { recordAudit } from './audit-service';
 import { applyApprovedForm, orgUnitIdFor, type IssuedAccount } from './form-application';
@@ -95,15 +90,7 @@ async function step(
   reason: string | null,
 ) {
   await tx.applicationStep.create({
-    data: {
-      id: randomUUID(),
-      applicationId: application.id,
-      action,
-      actorId: actor.userId,
-      actorRole: actor.role,
-      reason,
-      at: ctx.now(),
-    },
+    data: { applicationId: application.id, ...stepRow(action, actor, reason, ctx.now()) },
   });
   await recordAudit(tx, ctx.principal, {
     action: `application.${action}`,
@@ -127,68 +114,40 @@ export async function actOnApplication(
   reason: string | null = null,
 ): Promise<Decision> {
   const actor = requireUser(ctx);
-  const current = await ctx.db.application.findUnique({ where: { id } });
-  if (!current) throw notFound('no such application');
-  const decision = decideStep(
-    {
-      form: current.form as FormNumber,
-      status: current.status,
-      facilityId: current.facilityId,
-      submittedBy: current.submittedBy,
+  return takeApplicationStep<Application, Tx, Decision>({
+    name: 'application',
+    load: () => ctx.db.application.findUnique({ where: { id } }),
+    decide: async (current) => {
+      const decision = decideFormStep(current, action, actor);
+      if (decision.ok && action === 'approve' && (current.form === 4 || current.form === 5))
+        await checkRoleGrant(ctx, actor, current, action);
+      return decision;
     },
-    action,
-    actor,
-  );
-  if (!decision.ok && decision.code === 'FORBIDDEN')
-    await forbid(ctx, `application.${action}.form${current.form}`, 'Application', id);
-  if (!decision.ok) throw appError('ILLEGAL_TRANSITION', decision.reason);
-  if (action === 'approve' && (current.form === 4 || current.form === 5))
-    await checkRoleGrant(ctx, actor, current, action);
-
-  return applyStep(ctx, async (tx) => {
-    // Conditional on the status read above: a concurrent step makes this update match nothing.
-    const moved = await tx.application.updateMany({
-      where: { id, status: current.status },
-      data: {
-        status: decision.next,
-        decisionReason: reason ?? undefined,
-        copyToSystemAdmin: decision.copyToSystemAdmin || undefined,
-      },
-    });
-    if (moved.count !== 1) throw appError('CONFLICT', 'the application changed meanwhile; reload it');
-    let application = await tx.application.findUniqueOrThrow({ where: { id } });
-    await step(tx, ctx, application, action, actor, reason);
-    let issuedAccount: IssuedAccount | null = null;
-    if (action === 'approve') {
+    // Identity audits refused authorization (forbid answers it itself); an illegal transition is only answered.
+    refused: async (current, refusal) => {
+      if (refusal.code === 'FORBIDDEN')
+        await forbid(ctx, `application.${action}.form${current.form}`, 'Application', id);
+    },
+    transaction: (work) => ctx.db.$transaction(work),
+    transition: (tx, current, allowed) => tx.application.updateMany(formTransition(current, allowed, reason)),
+    reload: (tx) => tx.application.findUniqueOrThrow({ where: { id } }),
+    appendStep: (tx, application) => step(tx, ctx, application, action, actor, reason),
+    effects: async (tx, { moved: application }) => {
+      if (action !== 'approve') return { application, issuedAccount: null };
       const applied = await applyApprovedForm(tx, ctx, application);
-      issuedAccount = applied.issuedAccount;
       // A Form 1 concerns a facility that exists only from now on: record it, so Application.facility resolves.
       const registered = application.form === 1 ? { facilityId: applied.resultId } : {};
       await tx.application.update({
         where: { id },
         data: { status: 'APPLIED', resultId: applied.resultId, ...registered },
       });
-      application = await tx.application.findUniqueOrThrow({ where: { id } });
-      await step(tx, ctx, application, 'apply', actor, null);
-    }
-    return { application, issuedAccount };
+      const done = await tx.application.findUniqueOrThrow({ where: { id } });
+      await step(tx, ctx, done, 'apply', actor, null);
+      return { application: done, issuedAccount: applied.issuedAccount };
+    },
+    // The database's one-facility-manager index (Art. 4-3) refuses what a concurrent step made impossible.
+    uniqueViolation: 'a concurrent change made this step impossible; reload and try again',
   });
-}
-
-/**
- * Runs a step's transaction. A unique violation there means a concurrent
- * change won a race the checks above could not see (the database's
- * one-facility-manager index, Art. 4-3): the whole step rolls back and the
- * caller gets CONFLICT.
- */
-async function applyStep<T>(ctx: IdentityContext, step: (tx: Tx) => Promise<T>): Promise<T> {
-  try {
-    return await ctx.db.$transaction(step);
-  } catch (error) {
-    if (isUniqueViolation(error))
-      throw appError('CONFLICT', 'a concurrent change made this step impossible; reload and try again');
-    throw error;
-  }
 }
 
 /**

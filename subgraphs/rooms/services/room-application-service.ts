@@ -10,21 +10,16 @@
 // Paper forms (openRoom / addRoomMember / removeRoomMember / closeRoom) go
 // through the same apply step: see paper-room-forms.ts.
 import { randomUUID } from 'node:crypto';
-import { GraphQLError } from 'graphql';
+import { type GraphQLError } from 'graphql';
 import { z } from 'zod';
 import type { Prisma, RoomApplication, RoomApplicationStep } from '../../../generated/prisma/client';
 import { requireSignedIn } from '../../../lib/access/guard';
 import { can } from '../../../lib/access/permissions';
 import type { UserPrincipal } from '../../../lib/access/principal';
-import { isUniqueViolation } from '../../../lib/db-errors';
 import { appError, conflict, notFound } from '../../../lib/graphql-errors';
 import { text, uuid } from '../../../lib/input';
-import {
-  decideStep,
-  maySubmit,
-  type ApplicationAction,
-  type FormNumber,
-} from '../../../lib/workflow/application-workflow';
+import { maySubmit, type ApplicationAction } from '../../../lib/workflow/application-workflow';
+import { decideFormStep, formTransition, stepRow, takeApplicationStep } from '../../../lib/workflow/application-step';
 import type { RoomsContext, RoomsTx } from '../context';
 import { closeReasons, encodeClosure } from '../domain/room-access';
 import { recordAccess, recordAccessAlone } from './access-records';
@@ -116,17 +111,7 @@ export async function step(
   actor: UserPrincipal,
   reason: string | null,
 ) {
-  await tx.roomApplicationStep.create({
-    data: {
-      id: randomUUID(),
-      applicationId: application.id,
-      action,
-      actorId: actor.userId,
-      actorRole: actor.role,
-      reason,
-      at: new Date(),
-    },
-  });
+  await tx.roomApplicationStep.create({ data: { applicationId: application.id, ...stepRow(action, actor, reason) } });
   await recordAccess(tx, { actor, room: target(application), action: 'WRITE', what, outcome: 'SUCCESS' });
   // Every step may change who is related to the subject (the form waits for deciders, a room opens, members change).
   await announceCareChange(tx, { subjectId: application.subjectId });
@@ -242,58 +227,36 @@ export async function actOnRoomApplication(
   reason: string | null = null,
 ): Promise<RoomApplication> {
   const actor = requireSignedIn(ctx.principal);
-  const current = await ctx.db.roomApplication.findUnique({ where: { id } });
-  if (!current) throw notFound('no such room application');
-  const decision = decideStep(
-    {
-      form: current.form as FormNumber,
-      status: current.status,
-      facilityId: current.facilityId,
-      submittedBy: current.submittedBy,
+  return takeApplicationStep<RoomApplication, RoomsTx, RoomApplication>({
+    name: 'room application',
+    changedName: 'application',
+    load: () => ctx.db.roomApplication.findUnique({ where: { id } }),
+    decide: (current) => decideFormStep(current, action, actor),
+    refused: async (current, refusal) => {
+      await refuseWith(ctx, actor, target(current), refusal.code, refusal.reason);
     },
-    action,
-    actor,
-  );
-  if (!decision.ok) throw await refuseWith(ctx, actor, target(current), decision.code, decision.reason);
-  try {
-    return await ctx.db.$transaction(async (tx) => {
-      // Conditional on the status read above: a concurrent step makes this update match nothing.
-      const moved = await tx.roomApplication.updateMany({
-        where: { id, status: current.status },
-        data: {
-          status: decision.next,
-          decisionReason: reason ?? undefined,
-          copyToSystemAdmin: decision.copyToSystemAdmin || undefined,
-        },
-      });
-      if (moved.count !== 1) throw conflict('the application changed meanwhile; reload it');
-      let application = await tx.roomApplication.findUniqueOrThrow({ where: { id } });
-      await step(tx, application, action, actor, reason);
+    transaction: (work) => ctx.db.$transaction(work),
+    transition: (tx, current, allowed) => tx.roomApplication.updateMany(formTransition(current, allowed, reason)),
+    reload: (tx) => tx.roomApplication.findUniqueOrThrow({ where: { id } }),
+    appendStep: (tx, application) => step(tx, application, action, actor, reason),
+    effects: async (tx, { moved: application }) => {
       if (action !== 'approve') return application;
       const roomId = await applyApproved(tx, application, actor);
-      application = await tx.roomApplication.update({ where: { id }, data: { status: 'APPLIED', roomId } });
-      await step(tx, application, 'apply', actor, null);
-      return application;
-    });
-  } catch (error) {
-    const refused = isUniqueViolation(error) ? conflict('this subject already has a room that is not closed') : error;
-    if (refused instanceof GraphQLError && typeof refused.extensions.code === 'string') {
-      await recordAccessAlone(ctx.db, {
-        actor,
-        room: target(current),
-        action: 'DENIED',
-        what,
-        outcome: refused.extensions.code,
-      });
-    }
-    throw refused;
-  } finally {
-    if (current.roomId) {
+      const applied = await tx.roomApplication.update({ where: { id }, data: { status: 'APPLIED', roomId } });
+      await step(tx, applied, 'apply', actor, null);
+      return applied;
+    },
+    // The partial unique index room_one_active_per_subject (Art. 9), when a concurrent approval opened the room.
+    uniqueViolation: 'this subject already has a room that is not closed',
+    failed: (current, code) =>
+      recordAccessAlone(ctx.db, { actor, room: target(current), action: 'DENIED', what, outcome: code }),
+    settled: (current) => {
+      if (!current.roomId) return;
       ctx.roomById.clear(current.roomId);
       ctx.membersByRoom.clear(current.roomId);
       ctx.callerIsMember.clear(current.roomId);
-    }
-  }
+    },
+  });
 }
 
 /** Applies an approved form inside the approval's transaction; returns the room concerned. */

@@ -15,7 +15,7 @@
 // access records, `what` = outbound-join.<step>#<request id> (the correlation
 // id the partner sees as the Task identifier).
 import { randomUUID } from 'node:crypto';
-import { GraphQLError } from 'graphql';
+import { type GraphQLError } from 'graphql';
 import { z } from 'zod';
 import type {
   OutboundJoinRequest,
@@ -26,10 +26,11 @@ import type {
 import { requireSignedIn } from '../../../../lib/access/guard';
 import { can } from '../../../../lib/access/permissions';
 import type { UserPrincipal } from '../../../../lib/access/principal';
-import { appError, conflict, notFound } from '../../../../lib/graphql-errors';
+import { appError, notFound } from '../../../../lib/graphql-errors';
 import { shareCodeLength } from '../../../../lib/exchange/share-code-limits';
 import { text, uuid } from '../../../../lib/input';
 import { decideRouteStep, type ApplicationAction, type FormRoute } from '../../../../lib/workflow/application-workflow';
+import { stepRow, takeApplicationStep } from '../../../../lib/workflow/application-step';
 import type { RoomsContext, RoomsTx } from '../../context';
 import { recordAccess, recordAccessAlone } from '../../services/access-records';
 import { appendRoomsOutboxEvent } from '../../services/outbox';
@@ -98,9 +99,7 @@ async function step(
   actor: UserPrincipal,
   reason: string | null,
 ): Promise<void> {
-  await tx.outboundJoinStep.create({
-    data: { id: randomUUID(), requestId, action, actorId: actor.userId, actorRole: actor.role, reason, at: new Date() },
-  });
+  await tx.outboundJoinStep.create({ data: { requestId, ...stepRow(action, actor, reason) } });
   await recordAccess(tx, {
     actor,
     room: noRoom,
@@ -151,52 +150,54 @@ export async function actOnOutboundJoin(
   reason: string | null = null,
 ): Promise<OutboundJoinRequest> {
   const actor = requireSignedIn(ctx.principal);
-  const current = await ctx.db.outboundJoinRequest.findUnique({ where: { id } });
-  if (!current) throw notFound('no such outbound join request');
-  const late = action === 'withdraw' && current.status === 'APPROVED';
-  const decision = late
-    ? decideWithdrawalAfterApproval(current, actor)
-    : decideRouteStep(
-        outboundJoinRoute,
-        routeName,
-        { status: current.status, facilityId: current.facilityId, submittedBy: current.requestedBy },
-        action,
-        actor,
-      );
-  if (!decision.ok) throw await refuseWith(ctx, actor, id, action, decision.code, decision.reason);
-  try {
-    return await ctx.db.$transaction(async (tx) => {
-      // Conditional on the status read above: a concurrent step makes this update match nothing. A late
-      // withdrawal races the send job instead: it wins over a send not yet attempted (markSendAttempted
-      // is conditional on APPROVED), and a Task the partner got meanwhile is recorded and cancelled.
-      const moved = await tx.outboundJoinRequest.updateMany({
-        where: { id, status: current.status, ...(late ? { exchangeStatus: { in: [...undecidedAtPartner] } } : {}) },
+  // A withdrawal after approval (decideWithdrawalAfterApproval) asks the partner to cancel what it may hold.
+  const lateWithdrawal = (current: OutboundJoinRequest) => action === 'withdraw' && current.status === 'APPROVED';
+  return takeApplicationStep<OutboundJoinRequest, RoomsTx, OutboundJoinRequest>({
+    name: 'outbound join request',
+    changedName: 'request',
+    load: () => ctx.db.outboundJoinRequest.findUnique({ where: { id } }),
+    decide: (current) =>
+      lateWithdrawal(current)
+        ? decideWithdrawalAfterApproval(current, actor)
+        : decideRouteStep(
+            outboundJoinRoute,
+            routeName,
+            { status: current.status, facilityId: current.facilityId, submittedBy: current.requestedBy },
+            action,
+            actor,
+          ),
+    refused: async (_current, refusal) => {
+      await refuseWith(ctx, actor, id, action, refusal.code, refusal.reason);
+    },
+    transaction: (work) => ctx.db.$transaction(work),
+    // Conditional on the status read: a late withdrawal races the send job instead: it wins over a send not yet
+    // attempted (markSendAttempted is conditional on APPROVED), and a Task the partner got meanwhile is recorded and cancelled.
+    transition: (tx, current, allowed) =>
+      tx.outboundJoinRequest.updateMany({
+        where: {
+          id,
+          status: current.status,
+          ...(lateWithdrawal(current) ? { exchangeStatus: { in: [...undecidedAtPartner] } } : {}),
+        },
         // A request that will never be sent does not keep the partner's credential.
         data: {
-          status: decision.next as OutboundJoinStatus,
+          status: allowed.next as OutboundJoinStatus,
           decisionReason: reason ?? undefined,
           ...(action === 'reject' || action === 'withdraw' ? { shareCode: null } : {}),
         },
-      });
-      if (moved.count !== 1) throw conflict('the request changed meanwhile; reload it');
-      await step(tx, id, action, actor, reason);
+      }),
+    reload: (tx) => tx.outboundJoinRequest.findUniqueOrThrow({ where: { id } }),
+    appendStep: (tx) => step(tx, id, action, actor, reason),
+    effects: async (tx, { current, moved }) => {
+      const late = lateWithdrawal(current);
       if (action === 'approve') await appendRoomsOutboxEvent(tx, outboundJoinApprovedEvent, { requestId: id });
       // Whether the partner holds a Task is the job's to find out (it may hold one we never heard back about).
       if (late) await appendRoomsOutboxEvent(tx, outboundJoinWithdrawnEvent, { requestId: id });
-      return tx.outboundJoinRequest.findUniqueOrThrow({ where: { id } });
-    });
-  } catch (error) {
-    if (error instanceof GraphQLError && typeof error.extensions.code === 'string') {
-      await recordAccessAlone(ctx.db, {
-        actor,
-        room: noRoom,
-        action: 'DENIED',
-        what: auditWhat(id, action),
-        outcome: error.extensions.code,
-      });
-    }
-    throw error;
-  }
+      return moved;
+    },
+    failed: (_current, code) =>
+      recordAccessAlone(ctx.db, { actor, room: noRoom, action: 'DENIED', what: auditWhat(id, action), outcome: code }),
+  });
 }
 
 /** Who may see a request: its requester, its facility's manager, the system admin (who decides). */
