@@ -1,15 +1,59 @@
-// Three tiers, told apart by where the file lives: *.test.ts beside the code
-// (pure), test/integration (real PostgreSQL and Redis), test/e2e (real HTTP
-// servers). Type checking is `npm run typecheck`; ts-jest only transpiles.
-/** @type {import('jest').Config} */
-module.exports = {
+// Three tiers, told apart by where the file lives, each a jest project:
+//   unit         *.test.ts beside the code: pure, no database, no network (a
+//                socket opened there fails the test: test/support/no-network.ts);
+//   integration  test/integration: one part at a time (a subgraph's services, a
+//                job, the outbox, the TLS listener, migrations) against real
+//                PostgreSQL and Redis, no whole system;
+//   e2e          test/e2e: the whole system through the gateway (booted in-process
+//                by test/support/test-system.ts, or as separate processes), the
+//                two-installation exchange, the entry points.
+// `npm test` runs all three; `npm run test:unit` (seconds), `test:integration`
+// and `test:e2e` run one. Type checking is `npm run typecheck`; ts-jest only
+// transpiles, file by file (isolatedModules), which is what a cold cache in
+// CI needs.
+const shared = {
   testEnvironment: 'node',
-  roots: ['<rootDir>'],
-  testMatch: ['**/*.test.ts'],
+  transform: { '^.+\\.ts$': ['ts-jest', { diagnostics: false, isolatedModules: true }] },
   testPathIgnorePatterns: ['/node_modules/', '/dist/', '/.data/'],
-  transform: { '^.+\\.ts$': ['ts-jest', { diagnostics: false }] },
+};
+const withDatabase = {
   globalSetup: '<rootDir>/test/support/global-setup.ts',
   globalTeardown: '<rootDir>/test/support/global-teardown.ts',
+};
+
+const tiers = [
+  {
+    ...shared,
+    displayName: 'unit',
+    roots: [
+      '<rootDir>/lib',
+      '<rootDir>/subgraphs',
+      '<rootDir>/adapters',
+      '<rootDir>/gateway',
+      '<rootDir>/start',
+      '<rootDir>/scripts',
+    ],
+    testMatch: ['**/*.test.ts'],
+    setupFiles: ['<rootDir>/test/support/no-network.ts'],
+  },
+  {
+    ...shared,
+    ...withDatabase,
+    displayName: 'integration',
+    roots: ['<rootDir>/test/integration'],
+    testMatch: ['**/*.test.ts'],
+  },
+  { ...shared, ...withDatabase, displayName: 'e2e', roots: ['<rootDir>/test/e2e'], testMatch: ['**/*.test.ts'] },
+];
+
+// TEST_TIER=unit|integration|e2e runs one tier (npm run test:unit, …); file paths after it still filter.
+const only = process.env.TEST_TIER;
+if (only && !tiers.some((tier) => tier.displayName === only))
+  throw new Error(`TEST_TIER must be one of ${tiers.map((tier) => tier.displayName).join(', ')}`);
+
+/** @type {import('jest').Config} */
+module.exports = {
   testTimeout: 60_000,
   maxWorkers: 2,
+  projects: only ? tiers.filter((tier) => tier.displayName === only) : tiers,
 };

@@ -44,7 +44,7 @@ export type ChildMessage =
   | { type: 'stopped' }
   | { type: 'failed'; message: string };
 
-// Every statement any pool client sends (BEGIN/COMMIT included), as in test/integration/rooms-query-count.test.ts.
+// Every statement any pool client sends (BEGIN/COMMIT included), as in test/e2e/rooms-query-count.test.ts.
 // The last texts are kept too (a ring of 500), so the parent can see what one request sent.
 let statements = 0;
 const recent: string[] = [];

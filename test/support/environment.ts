@@ -2,6 +2,8 @@
 // local services. Each test file gets its own database (cloned from a
 // migrated template) and its own BullMQ prefix.
 import { randomBytes } from 'node:crypto';
+import os from 'node:os';
+import path from 'node:path';
 
 export const adminDatabaseUrl =
   process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
@@ -14,6 +16,13 @@ export const redisUrl = process.env.TEST_REDIS_URL ?? process.env.REDIS_URL ?? '
 export const runId = (process.env.RENKEI_TEST_RUN ??= randomBytes(3).toString('hex'));
 export const templateDatabase = `renkei_tpl_${runId}`;
 export const databasePrefix = `renkei_t_${runId}`;
+
+/**
+ * A certificate authority made once per run by the global setup: each test
+ * system copies it into its own directory instead of generating a CA key
+ * (a few hundred milliseconds per file). Tests about the CA itself open their own.
+ */
+export const caTemplateDir = path.join(os.tmpdir(), `renkei-test-ca-${runId}`);
 
 export function databaseUrlFor(database: string): string {
   const url = new URL(adminDatabaseUrl);

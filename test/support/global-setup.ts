@@ -4,7 +4,9 @@
 import { Client } from 'pg';
 import { withPgClient } from '../../lib/database';
 import { applyMigrations } from '../../lib/migrations';
-import { adminDatabaseUrl, databaseUrlFor, templateDatabase } from './environment';
+import fs from 'node:fs';
+import { openCertificateAuthority } from '../../lib/pki/certificate-authority';
+import { adminDatabaseUrl, caTemplateDir, databaseUrlFor, templateDatabase } from './environment';
 
 export default async function globalSetup(): Promise<void> {
   const admin = new Client({ connectionString: adminDatabaseUrl });
@@ -16,4 +18,7 @@ export default async function globalSetup(): Promise<void> {
     await admin.end();
   }
   await withPgClient(databaseUrlFor(templateDatabase), applyMigrations);
+  fs.rmSync(caTemplateDir, { recursive: true, force: true });
+  fs.mkdirSync(caTemplateDir, { mode: 0o700 });
+  await openCertificateAuthority(caTemplateDir);
 }

@@ -1,5 +1,6 @@
 import { Client } from 'pg';
-import { adminDatabaseUrl, databasePrefix, templateDatabase } from './environment';
+import fs from 'node:fs';
+import { adminDatabaseUrl, caTemplateDir, databasePrefix, templateDatabase } from './environment';
 
 export default async function globalTeardown(): Promise<void> {
   const admin = new Client({ connectionString: adminDatabaseUrl });
@@ -14,5 +15,6 @@ export default async function globalTeardown(): Promise<void> {
     await admin.query(`DROP DATABASE IF EXISTS ${templateDatabase} WITH (FORCE)`);
   } finally {
     await admin.end();
+    fs.rmSync(caTemplateDir, { recursive: true, force: true });
   }
 }

@@ -14,7 +14,7 @@ import type { CertificateMode } from '../../gateway/principal-resolver';
 import { bootstrapSystemAdmin, type BootstrapSecrets } from '../../subgraphs/identity/services/bootstrap-service';
 import { defaultIdentitySettings, type IdentitySettings } from '../../subgraphs/identity/settings';
 import { startSystem, type RunningSystem, type SystemOptions } from '../../start/system';
-import { redisUrl, uniqueName } from './environment';
+import { caTemplateDir, redisUrl, uniqueName } from './environment';
 import type { Logger } from '../../lib/logger';
 import { silentLogger } from './silent-logger';
 import { createTestDatabase, type TestDatabase } from './test-database';
@@ -51,6 +51,7 @@ export async function startTestSystem(
   const redis = connectRedis(redisUrl);
   await redis.connect();
   const caDir = fs.mkdtempSync(path.join(os.tmpdir(), 'renkei-test-ca-'));
+  fs.cpSync(caTemplateDir, caDir, { recursive: true });
   const ca = await openCertificateAuthority(caDir);
   const settings: IdentitySettings = {
     ...defaultIdentitySettings,

@@ -15,6 +15,7 @@ import { consentWithdrawnEvent } from '../../subgraphs/consent/services/outbox';
 import { actorWithRole, type Actor } from '../support/actors';
 import { errorCodes, graphql } from '../support/graphql-client';
 import { redisUrl, uniqueName } from '../support/environment';
+import { captureLogger } from '../support/capture-logger';
 import { silentLogger } from '../support/silent-logger';
 import { eventually } from '../support/eventually';
 import { registeredSubject } from '../support/directory-fixtures';
@@ -296,13 +297,15 @@ describe('the outbox relay', () => {
     deadRedis.on('error', () => undefined);
     const deadQueue = new Queue(consentWithdrawn.queue, { connection: deadRedis, prefix: uniqueName('dead') });
     deadQueue.on('error', () => undefined);
+    const relayLog = captureLogger('warn');
     const stuck = startOutboxRelay({
       db: t.db.prisma,
       queues: new Map([[consentWithdrawnEvent, deadQueue]]),
-      logger: silentLogger,
+      logger: relayLog.logger,
       addTimeoutMs: 200,
     });
-    await new Promise((resolve) => setTimeout(resolve, 400));
+    // The positive signal: a tick tried to hand the event over and gave up.
+    await relayLog.waitFor((line) => line.msg.startsWith('outbox relay: events stay pending'));
     await stuck.stop();
     deadRedis.disconnect();
     await deadQueue.close().catch(() => undefined);

@@ -25,7 +25,7 @@ import {
   partnerCertificateAuthority,
   registerPartner,
 } from '../support/mock-partner-fixtures';
-import { silentLogger } from '../support/silent-logger';
+import { captureLogger } from '../support/capture-logger';
 import { startTestSystem, type TestSystem } from '../support/test-system';
 import { partnerTransport } from '../../subgraphs/identity/partners/partner-service';
 
@@ -80,6 +80,7 @@ describe('outbound join: Redis restarts', () => {
   let redisServer: ChildProcess;
   let redis: Redis;
   let workers: RunningWorkers;
+  const workerLog = captureLogger('warn');
   let port: number;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'renkei-redis-restart-'));
 
@@ -116,7 +117,7 @@ describe('outbound join: Redis restarts', () => {
           ...defaultPartnerCallTimings,
           timeoutMs: 2_000,
         },
-        logger: silentLogger,
+        logger: workerLog.logger,
       },
       definitions: jobDefinitions.filter((d) => d.queue.startsWith('outbound-join')),
       outbox: t.db.prisma,
@@ -136,11 +137,13 @@ describe('outbound join: Redis restarts', () => {
 
   it('keeps an approval made while Redis is down in the outbox, and delivers it once Redis is back', async () => {
     await stopRedisServer(redisServer);
+    const linesBefore = workerLog.lines.length;
     const id = await approvedRequest(t.graphqlUrl, actors, partnerId, 'share-redis-restart-1');
     const event = await t.db.prisma.roomsOutboxEvent.findFirstOrThrow({
       where: { type: 'outbound-join.approved', payload: { equals: { requestId: id } } },
     });
-    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    // The positive signal: the relay tried to hand this event to Redis and gave up (it stays pending).
+    await workerLog.waitFor((line) => line.msg.startsWith('outbox relay: events stay pending'), linesBefore, 30_000);
     expect((await t.db.prisma.roomsOutboxEvent.findUniqueOrThrow({ where: { id: event.id } })).relayedAt).toBeNull();
     expect(partner.posts).toHaveLength(0);
 

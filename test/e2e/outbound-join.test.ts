@@ -216,7 +216,19 @@ describe('Art. 20-3 outbound joins', () => {
     const id = await approvedRequest(t.graphqlUrl, actors(), partnerId, shareCode());
     const refused = await until(id, (r) => r.exchangeStatus === 'REFUSED');
     expect(refused).toMatchObject({ exchangeReason: 'SHARE_CODE_NOT_FOUND', shareCode: null, partnerTaskId: null });
-    await new Promise((resolve) => setTimeout(resolve, 800));
+    // The send job has finished after its one attempt (a refusal is final, not retried): nothing is left to retry it.
+    const queue = t.system.workers!.queues.get('outbound-join-send')!;
+    const jobs = await eventually(
+      async () =>
+        (await queue.getJobs(['completed', 'failed', 'delayed', 'wait', 'active'])).filter(
+          (j) => j.data.requestId === id,
+        ),
+      (found) => found.length > 0 && found.every((j) => j.finishedOn !== undefined),
+    );
+    expect(jobs.map((j) => j.attemptsMade)).toEqual([1]);
+    expect(await queue.getJobs(['delayed', 'wait', 'active'])).not.toContainEqual(
+      expect.objectContaining({ data: { requestId: id } }),
+    );
     expect(postsFor(id)).toHaveLength(1);
     expect(await t.db.prisma.exchangeDeadLetter.count({ where: { payload: { equals: { requestId: id } } } })).toBe(0);
   });
@@ -449,7 +461,10 @@ describe('Art. 20-3 outbound joins', () => {
       });
       expect((await request(id)).shareCode).toBeNull();
       expect(errorCodes(await as(sa, ops.approve, { id }))).toEqual(['ILLEGAL_TRANSITION']);
-      await new Promise((resolve) => setTimeout(resolve, 500));
+      // Only an approval's outbox event, written in the approval's transaction, ever sends a request: there is none.
+      expect(
+        await t.db.prisma.roomsOutboxEvent.count({ where: { payload: { path: ['requestId'], equals: id } } }),
+      ).toBe(0);
       expect(postsFor(id)).toHaveLength(0);
     });
 
