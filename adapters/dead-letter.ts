@@ -11,7 +11,8 @@
 import { UnrecoverableError, type Job } from 'bullmq';
 import type { Logger } from '../lib/logger';
 import { recordDeadLetter, type DeadLetterDb } from '../subgraphs/rooms';
-import type { JobDefinition } from './job-definition';
+import type { AnyJobDefinition } from './job-definition';
+import { openJobData, readJobPayload } from './job-payload';
 import { PartnerCallError } from './partner/partner-client';
 
 export function isDead(job: Pick<Job, 'attemptsMade' | 'opts'>, error: Error): boolean {
@@ -39,22 +40,21 @@ export function errorFacts(error: Error): { errorCode: string; errorSummary: str
 
 export async function deadLetterIfLast(
   db: DeadLetterDb,
-  definition: Pick<JobDefinition<unknown>, 'event' | 'payload'>,
+  definition: Pick<AnyJobDefinition, 'queue' | 'events' | 'payload'>,
   job: Job | undefined,
   error: Error,
   logger: Logger,
 ): Promise<void> {
-  const events =
-    definition.event === undefined ? [] : typeof definition.event === 'string' ? [definition.event] : definition.event;
+  const events = (definition.events ?? []).map((event) => event.type);
   if (!job?.id || !isDead(job, error) || !events.includes(job.name)) return;
   // Only a payload that passed its schema (ids only) is kept; anything else could hold what must not be stored.
-  const parsed = definition.payload.safeParse(job.data);
+  const read = readJobPayload(definition, job.name, openJobData(job.data));
   try {
     await recordDeadLetter(db, {
       queue: job.queueName,
       jobId: job.id,
       jobName: job.name,
-      payload: parsed.success ? (parsed.data as object) : {},
+      payload: read.ok ? (read.payload as object) : {},
       attempts: job.attemptsMade,
       ...errorFacts(error),
     });

@@ -26,7 +26,8 @@ void runServiceProcess('renkei-worker', ['DATABASE_URL', 'REDIS_URL'], async (co
   redis.on('error', (error) => logger.warn({ err: { message: error.message } }, 'redis connection error'));
   const trustedCaPems = readTrustedCas(config.partnerCaFiles);
   // Our exchange identity (the key beside the CA, FHIR_BASE_URL) signs the calls to partners
-  // (Art. 20-3); without FHIR_BASE_URL there is none, and outbound jobs end as dead letters saying so.
+  // (Art. 20-3); without FHIR_BASE_URL there is none, and the jobs that call partners are not run:
+  // their events wait in rooms' outbox until a worker with FHIR_BASE_URL starts.
   // Opens our client keys towards mTLS partners, sealed by identity with the same KEK (CA_DIR/partner-keys.kek).
   const partnerKeys = openPartnerKeyVault(config.caDir);
   const exchange: ExchangeIdentity | undefined = config.fhirBaseUrl
@@ -56,7 +57,7 @@ void runServiceProcess('renkei-worker', ['DATABASE_URL', 'REDIS_URL'], async (co
         : undefined,
       logger,
     },
-    definitions: jobDefinitions,
+    definitions: exchange ? jobDefinitions : jobDefinitions.filter((job) => !job.needs.includes('partnerCalls')),
     outbox: db.prisma,
   });
   logger.info(

@@ -2,7 +2,11 @@
 // BullMQ (engineering note 4): polls each source for events
 // not yet relayed (oldest first, 100 at a time, every ~500 ms and once at
 // start), adds each to its job's queue with the event id as the job id, and
-// only then marks it relayed. Redis down: the add fails or times out, the
+// only then marks it relayed. The job's data is the event's payload with its
+// version and request id beside it (adapters/job-payload.ts), so the job's
+// log lines carry the id of the request that caused it. Only the event
+// types and versions the workers' definitions know are taken: a newer
+// version waits in the outbox for a worker that knows it. Redis down: the add fails or times out, the
 // event stays unrelayed and the next tick tries again (nothing lost). A crash
 // after the add but before the mark re-adds the event: BullMQ keeps the job
 // under that id and creates no duplicate (and the processors are idempotent
@@ -13,11 +17,13 @@
 import type { Queue } from 'bullmq';
 import type { PrismaClient } from '../lib/database';
 import type { Logger } from '../lib/logger';
-import type { OutboxSource } from '../lib/outbox-table';
+import type { EventDefinition } from '../lib/events/define-event';
+import type { HandledEvents, OutboxSource } from '../lib/outbox-table';
 import { consentOutbox, type OutboxDb } from '../subgraphs/consent';
 import { roomsOutbox } from '../subgraphs/rooms';
 import { identityOutbox } from '../subgraphs/identity';
 import { integrationOutbox } from './fhir/integration-outbox';
+import { eventJobData } from './job-payload';
 
 export type { OutboxSource };
 
@@ -36,8 +42,8 @@ export interface OutboxRelayOptions {
   sources?: readonly OutboxSource[];
   /** Shorthand for `sources: [consentOutbox(db)]` (consent's outbox only). */
   db?: OutboxDb;
-  /** Event type → the queue of the job that handles it. */
-  queues: ReadonlyMap<string, Queue>;
+  /** Event → the queue of the job that handles it. */
+  queues: ReadonlyMap<EventDefinition, Queue>;
   logger: Logger;
   intervalMs?: number;
   batchSize?: number;
@@ -59,7 +65,9 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
 }
 
 export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
-  const { queues, logger } = options;
+  const { logger } = options;
+  const queues = new Map([...options.queues].map(([event, queue]) => [event.type, queue] as const));
+  const handled: HandledEvents = new Map([...options.queues.keys()].map((event) => [event.type, event.version]));
   const sources = [...(options.sources ?? []), ...(options.db ? [consentOutbox(options.db)] : [])];
   const intervalMs = options.intervalMs ?? 500;
   const batchSize = options.batchSize ?? 100;
@@ -70,13 +78,13 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
 
   /** Returns whether the source gave a full batch (more may be waiting). */
   async function relaySource(source: OutboxSource): Promise<boolean> {
-    const events = await source.pending(batchSize, [...queues.keys()]);
+    const events = await source.pending(batchSize, handled);
     const relayed: string[] = [];
     try {
       for (const event of events) {
         const queue = queues.get(event.type);
         if (!queue) continue;
-        await withTimeout(queue.add(event.type, event.payload, { jobId: event.id }), addTimeoutMs);
+        await withTimeout(queue.add(event.type, eventJobData(event), { jobId: event.id }), addTimeoutMs);
         relayed.push(event.id);
       }
     } finally {

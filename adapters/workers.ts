@@ -1,9 +1,27 @@
 // Starts a BullMQ worker (and its queue) per job type and stops them
 // gracefully: close() waits for active jobs to finish before Redis goes.
+// Before anything starts, every job's needs are checked against the
+// dependencies given: a worker that could not run one of its jobs refuses to
+// start, naming the job and what it lacks. Each job runs with its own logger
+// (request id, job id, queue) and as part of its request (lib/request-id.ts),
+// so the events it writes carry the same request id. A job no request caused
+// (a schedule's, or one added before request ids existed) gets a fresh id, so
+// the jobs it sets off can still be followed.
+import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import { Queue, UnrecoverableError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
-import type { JobDefinition, JobDependencies } from './job-definition';
+import { StartupError } from '../lib/startup-error';
+import type { EventDefinition } from '../lib/events/define-event';
+import { withRequestId } from '../lib/request-id';
+import {
+  missingNeeds,
+  type AnyJobDefinition,
+  type DepsWith,
+  type JobDependencies,
+  type JobNeed,
+} from './job-definition';
+import { openJobData, readJobPayload } from './job-payload';
 import { backoffStrategy, defaultExchangeRetry, exchangeJobOptions, type ExchangeRetryPolicy } from './backoff';
 import { deadLetterIfLast } from './dead-letter';
 import {
@@ -18,7 +36,7 @@ export interface WorkerOptions {
   redis: Redis;
   prefix: string;
   deps: Omit<JobDependencies, 'workerName'>;
-  definitions: ReadonlyArray<JobDefinition<never>>;
+  definitions: ReadonlyArray<AnyJobDefinition>;
   concurrency?: number;
   /** Exchange jobs' retries (default: adapters/backoff.ts defaultExchangeRetry). */
   exchangeRetry?: ExchangeRetryPolicy;
@@ -60,24 +78,46 @@ function settled(client: Pick<Worker | Queue, 'waitUntilReady'>): Promise<void> 
   return Promise.race([ready, giveUp]).finally(() => clearTimeout(timer));
 }
 
+/** Throws a StartupError naming every job whose needs the dependencies do not meet. */
+export function checkJobNeeds(
+  definitions: ReadonlyArray<Pick<AnyJobDefinition, 'queue' | 'needs'>>,
+  deps: Partial<Pick<JobDependencies, JobNeed>>,
+): void {
+  const problems = definitions.flatMap((definition) =>
+    missingNeeds(definition, deps).map(
+      (need) => `job ${definition.queue} needs ${need} (JobDependencies.${need}), which this worker was not given`,
+    ),
+  );
+  if (problems.length > 0) throw new StartupError(problems);
+}
+
 export async function startWorkers(options: WorkerOptions): Promise<RunningWorkers> {
   const { redis, prefix, deps, definitions } = options;
+  checkJobNeeds(definitions, deps);
   const workerName = `${os.hostname()}:${process.pid}`;
   const queues = new Map<string, Queue>();
-  const workers: Array<{ definition: JobDefinition<never>; worker: Worker }> = [];
+  const workers: Array<{ definition: AnyJobDefinition; worker: Worker }> = [];
   const exchangeRetry = options.exchangeRetry ?? defaultExchangeRetry;
   // Dead letters being written: shutdown waits for them before Redis and PostgreSQL go.
   const letters = new Set<Promise<void>>();
   const stalled = options.stalled ?? { lockDurationMs: 30_000, stalledIntervalMs: 30_000, maxStalledCount: 2 };
   // One BullMQ worker for a job type (also used to replace a worker after a Redis restart, see below).
-  function makeWorker(definition: JobDefinition<never>): Worker {
+  function makeWorker(definition: AnyJobDefinition): Worker {
     const worker = new Worker(
       definition.queue,
       async (job) => {
-        const parsed = definition.payload.safeParse(job.data);
+        const data = openJobData(job.data);
+        const requestId = data.requestId ?? randomUUID();
+        const logger = deps.logger.child({ requestId, jobId: job.id, queue: definition.queue });
+        const read = readJobPayload(definition, job.name, data);
         // A payload that does not match its schema will never succeed.
-        if (!parsed.success) throw new UnrecoverableError(`invalid payload for ${definition.queue}`);
-        await definition.process(parsed.data, job, { ...deps, workerName });
+        if (!read.ok) {
+          logger.warn({ reason: read.reason }, 'job refused: invalid payload');
+          throw new UnrecoverableError(`INVALID_PAYLOAD: invalid payload for ${definition.queue}`);
+        }
+        // checkJobNeeds proved at start that every need is present.
+        const jobDeps = { ...deps, logger, workerName } as DepsWith<JobNeed>;
+        await withRequestId(requestId, () => definition.process(read.payload, job, jobDeps));
       },
       {
         connection: redis,
@@ -100,6 +140,7 @@ export async function startWorkers(options: WorkerOptions): Promise<RunningWorke
       const errorCode = typeof code === 'string' ? code : undefined;
       deps.logger.warn(
         {
+          requestId: job ? openJobData(job.data).requestId : undefined,
           queue: definition.queue,
           jobId: job?.id,
           attempts: job?.attemptsMade,
@@ -134,22 +175,20 @@ export async function startWorkers(options: WorkerOptions): Promise<RunningWorke
     );
     const every = options.every?.[definition.queue] ?? definition.every;
     if (every) {
-      await queue.upsertJobScheduler(`${definition.queue}-schedule`, { every }, { name: definition.queue, data: {} });
+      await queue.upsertJobScheduler(
+        `${definition.queue}-schedule`,
+        { every },
+        { name: definition.queue, data: { payload: {} } },
+      );
     }
     queues.set(definition.queue, queue);
     workers.push({ definition, worker: makeWorker(definition) });
   }
   // The relay runs wherever the workers run; it stops first, so no event is added to a closing queue.
-  const byEvent = new Map<string, Queue>();
+  const byEvent = new Map<EventDefinition, Queue>();
   for (const definition of definitions) {
     const queue = queues.get(definition.queue);
-    const events =
-      definition.event === undefined
-        ? []
-        : typeof definition.event === 'string'
-          ? [definition.event]
-          : definition.event;
-    if (queue) for (const event of events) byEvent.set(event, queue);
+    if (queue) for (const event of definition.events ?? []) byEvent.set(event, queue);
   }
   const sources = options.outboxSources ?? (options.outbox ? allOutboxSources(options.outbox) : []);
   const relay: OutboxRelay | undefined =

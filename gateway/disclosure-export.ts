@@ -15,6 +15,7 @@ import type { GraphQLFormattedError } from 'graphql';
 import type { SignInternalToken } from '../lib/access/internal-token';
 import type { Resolution } from './principal-resolver';
 import type { GatewayContext } from './server';
+import { requestIdOf } from '../lib/request-id';
 import { renderCsv, renderJson, type ExportedReport } from './disclosure-export-csv';
 
 const exportMutation = /* GraphQL */ `
@@ -193,6 +194,7 @@ export function disclosureExportRouter(options: DisclosureExportOptions): expres
         principal: resolution.principal,
         restriction: resolution.restriction,
         internalToken: await options.sign(resolution.principal),
+        requestId: requestIdOf(res),
       };
       const response = await options.apollo.executeOperation(
         { query: exportMutation, variables: { requestId: req.params.requestId, format } },

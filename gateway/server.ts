@@ -4,7 +4,11 @@
 // persisted-operations mode and query limits (no I/O), the caller's
 // certificate and session (principal-resolver), the rate limits, and only
 // then Apollo; the subgraphs receive the caller's identity only as a signed
-// internal token. Every refusal is JSON in the GraphQL error shape.
+// internal token. Every refusal is JSON in the GraphQL error shape. Every
+// request gets a request id (lib/request-id.ts: the client's x-request-id if
+// it is a UUID, a fresh one otherwise), answered in x-request-id and passed
+// to the subgraphs beside the internal token, so the jobs a mutation causes
+// log it too.
 //
 // Production settings never depend on NODE_ENV: introspection and field
 // suggestions are off unless configured on, and no landing page is served
@@ -23,6 +27,7 @@ import { internalTokenHeader, type SignInternalToken } from '../lib/access/inter
 import { appError, formatErrorFor } from '../lib/graphql-errors';
 import { jsonErrorHandler, jsonNotFound, requireGraphqlBody, requireJsonPost } from '../lib/http-errors';
 import type { Logger } from '../lib/logger';
+import { internalRequestIdHeader, publicRequestIdHeader, requestIdFrom, requestIdOf } from '../lib/request-id';
 import { operationGuard, type GuardedOperation } from './operation-guard';
 import { persistedOperationsOff, type PersistedOperations } from './persisted-operations';
 import { createRateLimiter, rateLimitRequests } from './rate-limits';
@@ -70,6 +75,8 @@ export interface GatewayContext {
   principal: Principal;
   restriction: Restriction | null;
   internalToken: string;
+  /** For log correlation only (lib/request-id.ts). */
+  requestId: string;
 }
 
 /**
@@ -153,6 +160,7 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Gate
         fetcher,
         willSendRequest({ request, context }) {
           request.http?.headers.set(internalTokenHeader, context.internalToken);
+          request.http?.headers.set(internalRequestIdHeader, context.requestId);
         },
       });
     },
@@ -182,6 +190,9 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Gate
   app.disable('x-powered-by');
   app.use((req, res, next) => {
     stripInternalHeaders(req.headers);
+    const requestId = requestIdFrom(req.headers[publicRequestIdHeader]);
+    res.locals.requestId = requestId;
+    res.setHeader(publicRequestIdHeader, requestId);
     // Personal data must not be stored on terminals (appendix 2-4).
     res.setHeader('Cache-Control', 'no-store');
     next();
@@ -219,6 +230,7 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Gate
         principal: resolution.principal,
         restriction: resolution.restriction,
         internalToken: await options.sign(resolution.principal),
+        requestId: requestIdOf(res),
       };
       res.locals.gatewayContext = context;
       next();

@@ -5,22 +5,45 @@
 // event id as the job id and only then marks it relayed, so a crash between
 // the two re-adds it and BullMQ drops the duplicate. Payloads hold ids only
 // (Redis keeps them in clear text). Each owner keeps its own table and
-// event names and exposes this module's functions over its table, so the
-// relay never touches another owner's tables directly.
+// event definitions and exposes this module's functions over its table, so
+// the relay never touches another owner's tables directly.
+//
+// An event is written from its definition (lib/events/define-event.ts): the
+// payload is parsed first, so a bad one throws inside the transaction of the
+// change and nothing is written. The definition's version and the current
+// request id (lib/request-id.ts) are stored beside the payload, in their own
+// columns: the payload stays the event's domain data only.
 import { randomUUID } from 'node:crypto';
 import type { Prisma } from '../generated/prisma/client';
+import { parseEventPayload, type EventDefinition } from './events/define-event';
+import { currentRequestId } from './request-id';
 
 export interface OutboxEvent {
   id: string;
   type: string;
+  /** The version of the event's definition it was written with. */
+  version: number;
+  /** The request that caused it, if a request did. */
+  requestId: string | null;
   payload: Prisma.JsonValue;
+}
+
+/** What a relay handles: each event type with the highest version its definition knows. */
+export type HandledEvents = ReadonlyMap<string, number>;
+
+interface OutboxRow {
+  id: string;
+  type: string;
+  version: number;
+  requestId: string | null;
+  payload: Prisma.InputJsonValue;
 }
 
 /** The part of an outbox model's Prisma delegate this module uses (every outbox table has the same columns). */
 export interface OutboxDelegate {
-  create(args: { data: { id: string; type: string; payload: Prisma.InputJsonValue } }): Promise<unknown>;
+  create(args: { data: OutboxRow }): Promise<unknown>;
   findMany(args: {
-    where: { relayedAt: null; type: { in: string[] } };
+    where: { relayedAt: null; OR: Array<{ type: string; version: { lte: number } }> };
     orderBy: Array<{ createdAt: 'asc' } | { id: 'asc' }>;
     take: number;
   }): Promise<OutboxEvent[]>;
@@ -30,34 +53,63 @@ export interface OutboxDelegate {
 /** What the relay reads and marks: one outbox, through its owner. */
 export interface OutboxSource {
   name: string;
-  pending(limit: number, types: readonly string[]): Promise<OutboxEvent[]>;
+  pending(limit: number, handled: HandledEvents): Promise<OutboxEvent[]>;
   markRelayed(ids: readonly string[]): Promise<void>;
 }
 
-/** Inside the transaction of the change the event announces. Returns the event id (the job id). */
-export async function appendEvent(
+/**
+ * Inside the transaction of the change the event announces. Throws
+ * InvalidEventPayload (and writes nothing) when the payload does not match
+ * the event's schema. Returns the event id (the job id).
+ */
+export async function appendEvent<Payload>(
   table: OutboxDelegate,
-  type: string,
-  payload: Record<string, string>,
+  event: EventDefinition<string, Payload>,
+  payload: NoInfer<Payload>,
+): Promise<string> {
+  const parsed = parseEventPayload(event, payload);
+  return writeEvent(table, { type: event.type, version: event.version, payload: parsed as Prisma.InputJsonValue });
+}
+
+/**
+ * An event written again as it was (a dead letter re-driven): its payload
+ * passed its schema when the job first picked it up and is parsed again when
+ * the job picks it up now; its owner may be another outbox's (the re-drive
+ * is written where the dead letters live).
+ */
+export function appendEventAgain(
+  table: OutboxDelegate,
+  event: { type: string; version: number; payload: Prisma.InputJsonValue },
+): Promise<string> {
+  return writeEvent(table, event);
+}
+
+async function writeEvent(
+  table: OutboxDelegate,
+  event: { type: string; version: number; payload: Prisma.InputJsonValue },
 ): Promise<string> {
   const id = randomUUID();
-  await table.create({ data: { id, type, payload: { ...payload } } });
+  await table.create({ data: { id, ...event, requestId: currentRequestId() ?? null } });
   return id;
 }
 
-/** Events not yet relayed, oldest first, of the given types only (an unknown type never blocks the others). */
+/**
+ * Events not yet relayed, oldest first, of the handled types and versions
+ * only: an unknown type never blocks the others, and an event newer than
+ * this relay's definitions waits for a relay that knows it.
+ */
 export async function pendingEvents(
   table: OutboxDelegate,
   limit: number,
-  types: readonly string[],
+  handled: HandledEvents,
 ): Promise<OutboxEvent[]> {
-  if (types.length === 0) return [];
+  if (handled.size === 0) return [];
   const rows = await table.findMany({
-    where: { relayedAt: null, type: { in: [...types] } },
+    where: { relayedAt: null, OR: [...handled].map(([type, version]) => ({ type, version: { lte: version } })) },
     orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
     take: limit,
   });
-  return rows.map(({ id, type, payload }) => ({ id, type, payload }));
+  return rows.map(({ id, type, version, requestId, payload }) => ({ id, type, version, requestId, payload }));
 }
 
 export async function markEventsRelayed(
@@ -72,7 +124,7 @@ export async function markEventsRelayed(
 export function outboxSource(name: string, table: OutboxDelegate): OutboxSource {
   return {
     name,
-    pending: (limit, types) => pendingEvents(table, limit, types),
+    pending: (limit, handled) => pendingEvents(table, limit, handled),
     markRelayed: (ids) => markEventsRelayed(table, ids),
   };
 }

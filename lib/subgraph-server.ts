@@ -2,7 +2,10 @@
 // POST /graphql, GET /healthz (process up), GET /readyz (its dependencies
 // answer). Tests use the app directly or listen on an ephemeral port.
 // Only the gateway calls a subgraph: no introspection, no landing page,
-// JSON POST only, and every refusal (a bad body included) is JSON.
+// JSON POST only, and every refusal (a bad body included) is JSON. Each
+// request runs as part of the gateway's request id (lib/request-id.ts; a
+// fresh one if the header is missing or malformed), which the context is
+// given and the outbox writers store with the events the request causes.
 import express from 'express';
 import { ApolloServer } from '@apollo/server';
 import {
@@ -17,6 +20,7 @@ import type { Principal } from './access/principal';
 import { appError, formatErrorFor } from './graphql-errors';
 import { jsonErrorHandler, jsonNotFound, requireJsonPost } from './http-errors';
 import type { Logger } from './logger';
+import { internalRequestIdHeader, requestIdFrom, withRequestId } from './request-id';
 import { loadSubgraphSchema } from './subgraph-schema';
 import type { SubgraphName } from './config';
 
@@ -24,7 +28,7 @@ export interface SubgraphServerOptions<Context extends object> {
   name: SubgraphName;
   resolvers: GraphQLResolverMap<Context>;
   /** A fresh context per request for the verified principal (request-scoped DataLoaders live here). */
-  createContext: (principal: Principal) => Context;
+  createContext: (principal: Principal, request: { requestId: string }) => Context;
   /** Verifies the gateway's internal token; requests without a valid one are refused. */
   verifyToken: VerifyInternalToken;
   /** Extra routes (internal endpoints for the gateway), mounted before /graphql. */
@@ -98,9 +102,16 @@ export async function createSubgraphServer<Context extends object>(
     '/graphql',
     requireJsonPost,
     express.json({ limit: '256kb' }),
+    (req, res, next) => {
+      const requestId = requestIdFrom(req.headers[internalRequestIdHeader]);
+      res.locals.requestId = requestId;
+      withRequestId(requestId, next);
+    },
     expressMiddleware(apollo, {
-      context: async ({ req }) =>
-        options.createContext(await principalOf(req.headers[internalTokenHeader], options.verifyToken)),
+      context: async ({ req, res }) =>
+        options.createContext(await principalOf(req.headers[internalTokenHeader], options.verifyToken), {
+          requestId: res.locals.requestId as string,
+        }),
     }),
   );
   app.use(jsonNotFound);

@@ -12,10 +12,15 @@
 // with its status (operation-outcome.ts). Authentication comes before the
 // body is read; bodies are limited to 64 kB (413). Every resource we send is
 // validated first (a bug must not put invalid FHIR on the wire). Logs name
-// the partner id, route and outcome code, never a body.
+// the partner id, route and outcome code, never a body. Each request has a
+// request id (lib/request-id.ts: the gateway's when mounted there, else the
+// partner's x-request-id if it is a UUID, else a fresh one), answered in
+// x-request-id and stored with the events it causes, so the jobs that follow
+// log it too.
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { PrismaClient } from '../../lib/database';
 import type { Logger } from '../../lib/logger';
+import { publicRequestIdHeader, requestIdFrom, withRequestId } from '../../lib/request-id';
 import { type ExchangeIdentity, jwksOf } from '../../lib/exchange/exchange-key';
 import type { ExchangePartner } from '../../subgraphs/identity';
 import { careTeamForPartner } from '../../subgraphs/rooms';
@@ -66,6 +71,12 @@ export function fhirRouter(options: FhirRouterOptions): express.Router {
   loadR4Definitions();
   const router = express.Router();
 
+  router.use((req, res, next) => {
+    const requestId = (res.locals.requestId as string | undefined) ?? requestIdFrom(req.headers[publicRequestIdHeader]);
+    res.locals.requestId = requestId;
+    res.setHeader(publicRequestIdHeader, requestId);
+    withRequestId(requestId, next);
+  });
   router.get('/metadata', (_req, res) => send(res, 200, capabilityStatement(exchange.fhirBaseUrl, now())));
   router.get('/.well-known/jwks.json', (_req, res) => {
     res.status(200).json(jwksOf(exchange));
@@ -78,7 +89,11 @@ export function fhirRouter(options: FhirRouterOptions): express.Router {
     } catch (error) {
       if (error instanceof FhirError)
         logger.info(
-          { route: `${req.method} ${req.path}`, reason: refusalReason(error) ?? error.code },
+          {
+            requestId: res.locals.requestId as string,
+            route: `${req.method} ${req.path}`,
+            reason: refusalReason(error) ?? error.code,
+          },
           'fhir: partner refused',
         );
       next(error);

@@ -10,7 +10,8 @@
 // The backfill repeats hourly and computes the relationships of subjects
 // that no view has a set for yet (subjects from before this job existed).
 import { z } from 'zod';
-import { careChangedEvent, careRelationships } from '../../lib/access/care-relationship';
+import { careRelationships } from '../../lib/access/care-relationship';
+import { careChangedEvent, type CareChangedPayload } from '../../lib/events/care-changed';
 import {
   facilitiesOfUsers,
   registrationStep,
@@ -21,26 +22,13 @@ import {
 } from '../../subgraphs/identity';
 import { existenceCheckQuestion, roomsCareFacts, storeRoomsCareRelationships } from '../../subgraphs/rooms';
 import { consentRecorders, storeConsentCareRelationships } from '../../subgraphs/consent';
-import type { JobDefinition, JobDependencies } from '../job-definition';
+import { eventJob, scheduledJob, type DepsWith } from '../job-definition';
 
-const payload = z.union([
-  z.object({ subjectId: z.string().uuid() }).strict(),
-  z.object({ existenceCheckId: z.string().uuid() }).strict(),
-]);
-
-export type CareDeps = Pick<JobDependencies, 'identity' | 'rooms' | 'consent'>;
-
-function handles(deps: CareDeps) {
-  if (!deps.rooms || !deps.consent)
-    throw new Error(
-      'care-relationships-changed needs the rooms and consent database handles (JobDependencies.rooms, .consent)',
-    );
-  return { identity: deps.identity.db, rooms: deps.rooms, consent: deps.consent };
-}
+export type CareDeps = Pick<DepsWith<'rooms' | 'consent'>, 'identity' | 'rooms' | 'consent'>;
 
 /** Computes one subject's relationships now and stores them in the three views. Also used by tests without workers. */
 export async function refreshCareRelationships(deps: CareDeps, subjectId: string): Promise<void> {
-  const db = handles(deps);
+  const db = { identity: deps.identity.db, rooms: deps.rooms, consent: deps.consent };
   const computedAt = new Date();
   const [registration, question, recorders] = await Promise.all([
     registrationStep(db.identity, subjectId),
@@ -70,31 +58,32 @@ export async function refreshCareRelationships(deps: CareDeps, subjectId: string
   await storeConsentCareRelationships(db.consent, subjectId, relationships, computedAt);
 }
 
-export async function refreshCareFor(deps: CareDeps, ref: z.infer<typeof payload>): Promise<void> {
+export async function refreshCareFor(deps: CareDeps, ref: CareChangedPayload): Promise<void> {
   if ('subjectId' in ref) return refreshCareRelationships(deps, ref.subjectId);
-  const question = await existenceCheckQuestion(handles(deps).rooms, ref.existenceCheckId);
+  const question = await existenceCheckQuestion(deps.rooms, ref.existenceCheckId);
   if (!question) return;
   for (const subjectId of await subjectsNamedBy(deps.identity.db, question.nameKana, question.birthDate))
     await refreshCareRelationships(deps, subjectId);
 }
 
-export const careRelationshipsChanged: JobDefinition<z.infer<typeof payload>> = {
+export const careRelationshipsChanged = eventJob({
   queue: 'care-relationships-changed',
-  event: careChangedEvent,
-  payload,
+  events: [careChangedEvent],
+  needs: ['rooms', 'consent'],
   async process(ref, _job, deps) {
     await refreshCareFor(deps, ref);
   },
-};
+});
 
 const backfillBatch = 500;
 
-export const careRelationshipsBackfill: JobDefinition<Record<string, never>> = {
+export const careRelationshipsBackfill = scheduledJob({
   queue: 'care-relationships-backfill',
   every: 60 * 60 * 1000,
-  payload: z.object({}).strict() as unknown as z.ZodType<Record<string, never>>,
+  payload: z.object({}).strict(),
+  needs: ['rooms', 'consent'],
   async process(_payload, _job, deps) {
     for (const subjectId of await subjectsWithoutCareSet(deps.identity.db, backfillBatch))
       await refreshCareRelationships(deps, subjectId);
   },
-};
+});

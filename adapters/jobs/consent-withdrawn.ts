@@ -6,21 +6,17 @@
 // The withdrawal is named by its consent record id (one per withdrawal, in
 // the payload) rather than the job id, so even a job added again under a new
 // id is recognised.
-import { z } from 'zod';
 import { consentWithdrawnEvent } from '../../subgraphs/consent';
 import { suspendRoomsOfSubject } from '../../subgraphs/rooms';
-import type { JobDefinition } from '../job-definition';
+import { eventJob } from '../job-definition';
 import { refreshSharingView } from './subject-sharing-changed';
 
-const payload = z.object({ subjectId: z.string().uuid(), consentRecordId: z.string().uuid() }).strict();
-
-export const consentWithdrawn: JobDefinition<z.infer<typeof payload>> = {
+export const consentWithdrawn = eventJob({
   queue: 'consent-withdrawn',
-  event: consentWithdrawnEvent,
-  payload,
+  events: [consentWithdrawnEvent],
+  needs: ['rooms', 'consent'],
   async process({ subjectId, consentRecordId }, job, deps) {
     const { rooms, logger } = deps;
-    if (!rooms) throw new Error('consent-withdrawn needs the rooms database handle (JobDependencies.rooms)');
     const suspended = await suspendRoomsOfSubject(rooms, {
       subjectId,
       causeId: `consent-withdrawn:${consentRecordId}`,
@@ -30,4 +26,4 @@ export const consentWithdrawn: JobDefinition<z.infer<typeof payload>> = {
     // Rooms' sharing view follows (an exception in force may still allow sharing).
     await refreshSharingView(deps, subjectId);
   },
-};
+});

@@ -5,27 +5,17 @@
 // consent's services, stamped with the time they were read: a late or
 // repeated job cannot roll a view back, and re-running it is harmless. A
 // user who retired or was deleted also leaves every room.
-import { z } from 'zod';
 import { directoryFactsFor, directoryChangedEvent, type DirectoryRef } from '../../subgraphs/identity';
 import { recordKnownSubjects } from '../../subgraphs/consent';
 import { endMembershipsOfDeparted, refreshDirectory } from '../../subgraphs/rooms';
-import type { JobDefinition, JobDependencies } from '../job-definition';
-
-const payload = z.union([
-  z.object({ userId: z.string().uuid() }).strict(),
-  z.object({ facilityId: z.string().uuid() }).strict(),
-  z.object({ subjectId: z.string().uuid() }).strict(),
-  z.object({ partnerId: z.string().uuid() }).strict(),
-]);
+import { eventJob, type DepsWith } from '../job-definition';
 
 /** Also used by tests that create users or subjects without the workers running. */
 export async function refreshDirectoryView(
-  deps: Pick<JobDependencies, 'identity' | 'rooms' | 'consent'>,
+  deps: Pick<DepsWith<'rooms' | 'consent'>, 'identity' | 'rooms' | 'consent'>,
   ref: DirectoryRef,
   at: Date = new Date(),
 ): Promise<void> {
-  if (!deps.rooms || !deps.consent)
-    throw new Error('directory-changed needs the rooms and consent database handles (JobDependencies.rooms, .consent)');
   const facts = await directoryFactsFor(deps.identity.db, ref);
   // Consent first: whoever waits for rooms' view to know a subject may then rely on consent's too.
   await recordKnownSubjects(deps.consent, facts.subjectIds, at);
@@ -37,11 +27,11 @@ export async function refreshDirectoryView(
   );
 }
 
-export const directoryChanged: JobDefinition<z.infer<typeof payload>> = {
+export const directoryChanged = eventJob({
   queue: 'directory-changed',
-  event: directoryChangedEvent,
-  payload,
+  events: [directoryChangedEvent],
+  needs: ['rooms', 'consent'],
   async process(ref, _job, deps) {
     await refreshDirectoryView(deps, ref);
   },
-};
+});

@@ -3,9 +3,9 @@
 // Idempotent: an account already disabled is not touched again.
 import { z } from 'zod';
 import { disableInactiveAccounts as disable } from '../../subgraphs/identity';
-import type { JobDefinition } from '../job-definition';
+import { scheduledJob } from '../job-definition';
 
-export const disableInactiveAccounts: JobDefinition<Record<string, never>> = {
+export const disableInactiveAccounts = scheduledJob({
   queue: 'disable-inactive-accounts',
   payload: z.object({}).strict(),
   every: 6 * 60 * 60 * 1000,
@@ -13,4 +13,4 @@ export const disableInactiveAccounts: JobDefinition<Record<string, never>> = {
     const count = await disable(identity);
     if (count > 0) logger.info({ count }, 'disabled inactive accounts');
   },
-};
+});

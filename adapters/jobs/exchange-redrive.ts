@@ -5,18 +5,18 @@
 // it re-drives.
 import { z } from 'zod';
 import { redriveQuietRequests } from '../../subgraphs/rooms';
-import type { JobDefinition } from '../job-definition';
-import { outboundDeps } from './outbound-join-send';
+import { scheduledJob } from '../job-definition';
 
 /** Longer than the longest poll wait (partnerCalls.poll.maxDelayMs) and the send job's whole retry series. */
 export const quietMarginMs = 60 * 60_000;
 
-export const exchangeRedrive: JobDefinition<Record<string, never>> = {
+export const exchangeRedrive = scheduledJob({
   queue: 'exchange-redrive',
   payload: z.object({}).strict(),
   every: 15 * 60_000,
+  needs: ['outbound', 'partnerCalls'],
   async process(_payload, job, deps) {
-    const { outbound, partnerCalls } = outboundDeps(deps);
+    const { outbound, partnerCalls } = deps;
     const now = new Date();
     const redriven = await redriveQuietRequests(
       outbound,
@@ -27,4 +27,4 @@ export const exchangeRedrive: JobDefinition<Record<string, never>> = {
     if (redriven.length > 0)
       deps.logger.warn({ jobId: job.id, requests: redriven }, 'outbound joins re-driven: their jobs were lost');
   },
-};
+});

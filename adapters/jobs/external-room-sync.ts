@@ -10,11 +10,10 @@
 import { z } from 'zod';
 import { findPartnerForExchange } from '../../subgraphs/identity';
 import { membershipsToSync, recordCareTeam, recordFailure, type CareTeamView } from '../../subgraphs/rooms';
-import type { JobDefinition } from '../job-definition';
+import { scheduledJob } from '../job-definition';
 import { ourIdentifierSystems } from '../../lib/exchange/identifier-systems';
 import { clientFor } from '../partner/partner-calls';
 import { PartnerCallError, type FhirResource, type PartnerClient } from '../partner/partner-client';
-import { outboundDeps } from './outbound-join-send';
 
 const batchSize = 50;
 
@@ -35,12 +34,13 @@ export function careTeamView(careTeam: FhirResource, userSystem: string, userId:
   return { status: String(careTeam.status), participant };
 }
 
-export const externalRoomSync: JobDefinition<Record<string, never>> = {
+export const externalRoomSync = scheduledJob({
   queue: 'external-room-sync',
   payload: z.object({}).strict(),
   every: 60_000,
+  needs: ['outbound', 'partnerCalls'],
   async process(_payload, job, deps) {
-    const { outbound, partnerCalls } = outboundDeps(deps);
+    const { outbound, partnerCalls } = deps;
     const now = new Date();
     const due = await membershipsToSync(outbound, new Date(now.getTime() - partnerCalls.syncStaleMs), batchSize, now);
     const userSystem = ourIdentifierSystems(partnerCalls.exchange.fhirBaseUrl).user;
@@ -91,4 +91,4 @@ export const externalRoomSync: JobDefinition<Record<string, never>> = {
     }
     if (ended > 0) deps.logger.info({ jobId: job.id, ended }, 'external memberships ended by partners');
   },
-};
+});

@@ -8,22 +8,17 @@
 // only moves the Task forward from the states it expects, so a retry or a
 // duplicate changes nothing.
 import { UnrecoverableError } from 'bullmq';
-import { z } from 'zod';
 import { inboundJoinDecidedEvent, inboundJoinOutcome } from '../../subgraphs/rooms';
 import { advanceInboundTask } from '../fhir/inbound-task-service';
-import type { JobDefinition } from '../job-definition';
+import { eventJob } from '../job-definition';
 
-const payload = z.object({ joinRequestId: z.string().uuid(), correlationId: z.string().uuid() }).strict();
-
-export const inboundJoinDecided: JobDefinition<z.infer<typeof payload>> = {
+export const inboundJoinDecided = eventJob({
   queue: 'inbound-join-decided',
-  event: inboundJoinDecidedEvent,
+  events: [inboundJoinDecidedEvent],
   exchange: true,
-  payload,
+  needs: ['inbound'],
   async process({ correlationId }, job, deps) {
     const db = deps.inbound;
-    if (!db)
-      throw new Error('inbound-join-decided needs the inbound exchange database handle (JobDependencies.inbound)');
     const outcome = await inboundJoinOutcome(db, correlationId);
     if (!outcome) throw new UnrecoverableError('inbound-join-decided: no join request for this Task');
     const at = outcome.decidedAt ?? new Date();
@@ -47,4 +42,4 @@ export const inboundJoinDecided: JobDefinition<z.infer<typeof payload>> = {
     }
     deps.logger.info({ jobId: job.id, task: correlationId, decision: outcome.status }, 'inbound Task updated');
   },
-};
+});

@@ -7,24 +7,17 @@
 // or cancelled is left alone, so a retry changes nothing. A late job (the
 // partner reactivated meanwhile) does nothing, and only Tasks received before
 // the suspension are cancelled: one received after a reactivation is live.
-import { z } from 'zod';
 import { partnerSuspendedEvent, suspendedSince } from '../../subgraphs/identity';
 import { partnerSuspendedReason } from '../../subgraphs/rooms';
 import { cancelInboundTask } from '../fhir/inbound-task-service';
-import type { JobDefinition } from '../job-definition';
+import { eventJob } from '../job-definition';
 
-const payload = z.object({ partnerId: z.string().uuid() }).strict();
-
-export const inboundJoinPartnerSuspended: JobDefinition<z.infer<typeof payload>> = {
+export const inboundJoinPartnerSuspended = eventJob({
   queue: 'inbound-join-partner-suspended',
-  event: partnerSuspendedEvent,
-  payload,
+  events: [partnerSuspendedEvent],
+  needs: ['inbound'],
   async process({ partnerId }, job, deps) {
     const db = deps.inbound;
-    if (!db)
-      throw new Error(
-        'inbound-join-partner-suspended needs the inbound exchange database handle (JobDependencies.inbound)',
-      );
     const since = await suspendedSince(deps.identity.db, partnerId);
     if (!since) {
       deps.logger.info({ jobId: job.id, partner: partnerId }, 'partner no longer suspended: nothing to cancel');
@@ -45,4 +38,4 @@ export const inboundJoinPartnerSuspended: JobDefinition<z.infer<typeof payload>>
       'inbound Tasks of a suspended partner cancelled',
     );
   },
-};
+});

@@ -8,23 +8,18 @@
 // cancelled (or that a suspension ended) before the request existed gets its
 // request created cancelled, for the record, never pending.
 import { UnrecoverableError } from 'bullmq';
-import { z } from 'zod';
 import { inboundTaskReceivedEvent } from '../fhir/integration-outbox';
 import { parseJoinTask, shareCodeSystem } from '../fhir/join-task';
 import { createInboundJoinRequestIn, type Canceller } from '../../subgraphs/rooms';
-import type { JobDefinition } from '../job-definition';
+import { eventJob } from '../job-definition';
 
-const payload = z.object({ inboundTaskId: z.string().uuid() }).strict();
-
-export const inboundJoinReceived: JobDefinition<z.infer<typeof payload>> = {
+export const inboundJoinReceived = eventJob({
   queue: 'inbound-join-received',
-  event: inboundTaskReceivedEvent,
+  events: [inboundTaskReceivedEvent],
   exchange: true,
-  payload,
+  needs: ['inbound'],
   async process({ inboundTaskId }, job, deps) {
     const db = deps.inbound;
-    if (!db)
-      throw new Error('inbound-join-received needs the inbound exchange database handle (JobDependencies.inbound)');
     const task = await db.inboundTask.findUnique({ where: { id: inboundTaskId } });
     if (!task) throw new UnrecoverableError('inbound-join-received: no such inbound Task');
     // The stored Task was validated on arrival; it is parsed again only to read its fields (the share code was removed: put a placeholder back).
@@ -59,7 +54,7 @@ export const inboundJoinReceived: JobDefinition<z.infer<typeof payload>> = {
     });
     if (created) deps.logger.info({ jobId: job.id, task: task.id }, 'inbound join request created');
   },
-};
+});
 
 /** Who cancelled, from the Task's history (cancelInboundTask writes PARTNER:<id> or SYSTEM). */
 function cancellerOf(history: unknown): Canceller {

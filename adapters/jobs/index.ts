@@ -1,4 +1,4 @@
-import type { JobDefinition } from '../job-definition';
+import type { AnyJobDefinition } from '../job-definition';
 import { careRelationshipsBackfill, careRelationshipsChanged } from './care-relationships-changed';
 import { consentWithdrawn } from './consent-withdrawn';
 import { directoryChanged } from './directory-changed';
@@ -16,24 +16,24 @@ import { subjectSharingChanged } from './subject-sharing-changed';
 import { workerHeartbeat } from './worker-heartbeat';
 
 /** Every job type the worker runs. */
-export const jobDefinitions: ReadonlyArray<JobDefinition<never>> = [
-  workerHeartbeat as JobDefinition<never>,
-  disableInactiveAccounts as JobDefinition<never>,
-  consentWithdrawn as JobDefinition<never>,
+export const jobDefinitions: ReadonlyArray<AnyJobDefinition> = [
+  workerHeartbeat,
+  disableInactiveAccounts,
+  consentWithdrawn,
   // Art. 20-2 inbound joins: a partner's Task becomes a join request; the decision goes back to the Task.
-  inboundJoinReceived as JobDefinition<never>,
-  inboundJoinDecided as JobDefinition<never>,
-  inboundJoinPartnerSuspended as JobDefinition<never>,
+  inboundJoinReceived,
+  inboundJoinDecided,
+  inboundJoinPartnerSuspended,
   // Art. 20-3 outbound joins: send, follow the partner's Task, cancel it on a late withdrawal, keep external memberships current.
-  outboundJoinSend as JobDefinition<never>,
-  outboundJoinPoll as JobDefinition<never>,
-  outboundJoinCancel as JobDefinition<never>,
-  externalRoomSync as JobDefinition<never>,
-  exchangeRedrive as JobDefinition<never>,
-  subjectSharingChanged as JobDefinition<never>,
-  sharingReview as JobDefinition<never>,
-  directoryChanged as JobDefinition<never>,
+  outboundJoinSend,
+  outboundJoinPoll,
+  outboundJoinCancel,
+  externalRoomSync,
+  exchangeRedrive,
+  subjectSharingChanged,
+  sharingReview,
+  directoryChanged,
   // Need to know: each owner's copy of who is related to which subject.
-  careRelationshipsChanged as JobDefinition<never>,
-  careRelationshipsBackfill as JobDefinition<never>,
+  careRelationshipsChanged,
+  careRelationshipsBackfill,
 ];

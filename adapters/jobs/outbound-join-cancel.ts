@@ -23,7 +23,6 @@
 // The processor re-reads the request and exits when there is nothing (left)
 // to cancel, so a retry or a duplicate event is harmless.
 import { DelayedError, UnrecoverableError } from 'bullmq';
-import { z } from 'zod';
 import { ourIdentifierSystems } from '../../lib/exchange/identifier-systems';
 import { findPartnerForExchange } from '../../subgraphs/identity';
 import {
@@ -34,14 +33,11 @@ import {
   recordSent,
   requestToCancel,
 } from '../../subgraphs/rooms';
-import type { JobDefinition } from '../job-definition';
+import { eventJob } from '../job-definition';
 import { taskToAdopt } from '../partner/partner-answer';
 import { clientFor } from '../partner/partner-calls';
 import { PartnerCallError } from '../partner/partner-client';
 import { taskView } from '../partner/partner-task';
-import { outboundDeps } from './outbound-join-send';
-
-const payload = z.object({ requestId: z.string().uuid() }).strict();
 
 /** Task.statusReason of our cancellation: no name, no reason text of the user's (the partner keeps it). */
 export const withdrawnReason = 'withdrawn by the requester';
@@ -49,13 +45,13 @@ export const withdrawnReason = 'withdrawn by the requester';
 /** After the call timeout, how much longer a POST already under way at the withdrawal may take to show at the partner. */
 const inFlightMarginMs = 5_000;
 
-export const outboundJoinCancel: JobDefinition<z.infer<typeof payload>> = {
+export const outboundJoinCancel = eventJob({
   queue: 'outbound-join-cancel',
-  event: outboundJoinWithdrawnEvent,
+  events: [outboundJoinWithdrawnEvent],
   exchange: true,
-  payload,
+  needs: ['outbound', 'partnerCalls'],
   async process({ requestId }, job, deps) {
-    const { outbound, partnerCalls } = outboundDeps(deps);
+    const { outbound, partnerCalls } = deps;
     const request = await requestToCancel(outbound, requestId);
     if (!request) return;
     const partner = await findPartnerForExchange(deps.identity.db, request.partnerId);
@@ -145,4 +141,4 @@ export const outboundJoinCancel: JobDefinition<z.infer<typeof payload>> = {
       throw error;
     }
   },
-};
+});

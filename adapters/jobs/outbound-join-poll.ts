@@ -11,7 +11,6 @@
 // is conditional on the status read, so repeated polls and duplicate jobs
 // change nothing. The Task's statuses are read by partner-task.ts.
 import { DelayedError, UnrecoverableError } from 'bullmq';
-import { z } from 'zod';
 import { findPartnerForExchange } from '../../subgraphs/identity';
 import {
   finalExchangeStatuses,
@@ -20,23 +19,20 @@ import {
   recordPartnerTask,
   requestToPoll,
 } from '../../subgraphs/rooms';
-import type { JobDefinition } from '../job-definition';
+import { eventJob } from '../job-definition';
 import { clientFor, pollDelay } from '../partner/partner-calls';
 import { PartnerCallError } from '../partner/partner-client';
 import { taskView } from '../partner/partner-task';
-import { outboundDeps } from './outbound-join-send';
 
 export { taskView } from '../partner/partner-task';
 
-const payload = z.object({ requestId: z.string().uuid() }).strict();
-
-export const outboundJoinPoll: JobDefinition<z.infer<typeof payload>> = {
+export const outboundJoinPoll = eventJob({
   queue: 'outbound-join-poll',
-  event: outboundJoinSentEvent,
+  events: [outboundJoinSentEvent],
   exchange: true,
-  payload,
+  needs: ['outbound', 'partnerCalls'],
   async process({ requestId }, job, deps) {
-    const { outbound, partnerCalls } = outboundDeps(deps);
+    const { outbound, partnerCalls } = deps;
     const request = await requestToPoll(outbound, requestId);
     if (!request?.partnerTaskId) return;
     const partner = await findPartnerForExchange(deps.identity.db, request.partnerId);
@@ -59,4 +55,4 @@ export const outboundJoinPoll: JobDefinition<z.infer<typeof payload>> = {
     await job.moveToDelayed(Date.now() + pollDelay(partnerCalls, request.pollCount), job.token);
     throw new DelayedError();
   },
-};
+});

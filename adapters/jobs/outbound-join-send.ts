@@ -27,7 +27,6 @@
 // latest failure, thrown, retried with the exchange backoff, then
 // dead-lettered with the same code.
 import { UnrecoverableError } from 'bullmq';
-import { z } from 'zod';
 import { buildJoinTask } from '../fhir/join-task';
 import { assertValidR4 } from '../fhir/validator';
 import { findPartnerForExchange, taskNames } from '../../subgraphs/identity';
@@ -39,13 +38,11 @@ import {
   recordSent,
   requestToSend,
 } from '../../subgraphs/rooms';
-import type { JobDefinition, JobDependencies } from '../job-definition';
+import { eventJob } from '../job-definition';
 import { carriesIdentifier, taskToAdopt, type Identifier, type IdentifiedResource } from '../partner/partner-answer';
 import { ourIdentifierSystems } from '../../lib/exchange/identifier-systems';
 import { clientFor } from '../partner/partner-calls';
 import { PartnerCallError, type PartnerClient } from '../partner/partner-client';
-
-const payload = z.object({ requestId: z.string().uuid() }).strict();
 
 /** A final refusal: the request is recorded as REFUSED; not a delivery failure, so no dead letter. */
 export class ContractRefusal extends UnrecoverableError {
@@ -53,13 +50,6 @@ export class ContractRefusal extends UnrecoverableError {
     super(`the partner refused the join request: ${code}`);
     this.name = 'ContractRefusal';
   }
-}
-
-export function outboundDeps(deps: JobDependencies) {
-  const { outbound, partnerCalls } = deps;
-  if (!outbound || !partnerCalls)
-    throw new Error('outbound exchange jobs need JobDependencies.outbound and .partnerCalls');
-  return { outbound, partnerCalls };
 }
 
 /** The request's refusal code (exchangeReason) for the partner's final answer to our create. */
@@ -119,13 +109,13 @@ async function create(
   }
 }
 
-export const outboundJoinSend: JobDefinition<z.infer<typeof payload>> = {
+export const outboundJoinSend = eventJob({
   queue: 'outbound-join-send',
-  event: outboundJoinApprovedEvent,
+  events: [outboundJoinApprovedEvent],
   exchange: true,
-  payload,
+  needs: ['outbound', 'partnerCalls'],
   async process({ requestId }, job, deps) {
-    const { outbound, partnerCalls } = outboundDeps(deps);
+    const { outbound, partnerCalls } = deps;
     const request = await requestToSend(outbound, requestId);
     if (!request) return;
     const partner = await findPartnerForExchange(deps.identity.db, request.partnerId);
@@ -209,4 +199,4 @@ export const outboundJoinSend: JobDefinition<z.infer<typeof payload>> = {
       'outbound join delivered',
     );
   },
-};
+});

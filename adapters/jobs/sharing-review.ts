@@ -8,16 +8,16 @@
 // keyed by the subject and the lapsed day.
 import { z } from 'zod';
 import { sharingAllowed, lapsedSharingViews, suspendRoomsOfSubject } from '../../subgraphs/rooms';
-import type { JobDefinition } from '../job-definition';
+import { scheduledJob } from '../job-definition';
 import { refreshSharingView } from './subject-sharing-changed';
 
-export const sharingReview: JobDefinition<Record<string, never>> = {
+export const sharingReview = scheduledJob({
   queue: 'sharing-review',
   payload: z.object({}).strict(),
   every: 60 * 60 * 1000,
+  needs: ['rooms', 'consent'],
   async process(_payload, job, deps) {
     const { rooms, logger } = deps;
-    if (!rooms) throw new Error('sharing-review needs the rooms database handle (JobDependencies.rooms)');
     const now = deps.identity.now();
     for (const lapsed of await lapsedSharingViews(rooms, now)) {
       await refreshSharingView(deps, lapsed.subjectId, now);
@@ -36,4 +36,4 @@ export const sharingReview: JobDefinition<Record<string, never>> = {
         logger.info({ jobId: job.id, rooms: suspended }, 'rooms suspended: legal exception past its review date');
     }
   },
-};
+});

@@ -4,11 +4,11 @@
 // Rows are keyed by job id, so a retried job writes nothing new, and rows
 // older than a day are pruned by the job itself.
 import { z } from 'zod';
-import type { JobDefinition } from '../job-definition';
+import { scheduledJob } from '../job-definition';
 
 const retention = 24 * 60 * 60 * 1000;
 
-export const workerHeartbeat: JobDefinition<Record<string, never>> = {
+export const workerHeartbeat = scheduledJob({
   queue: 'worker-heartbeat',
   payload: z.object({}).strict(),
   every: 30_000,
@@ -19,4 +19,4 @@ export const workerHeartbeat: JobDefinition<Record<string, never>> = {
       db.workerHeartbeat.deleteMany({ where: { processedAt: { lt: new Date(Date.now() - retention) } } }),
     ]);
   },
-};
+});

@@ -208,12 +208,3 @@ export function hasCareRelationship(
 ): boolean {
   return relationships.some((relationship) => relationshipAllows(caller, relationship, now));
 }
-
-/**
- * The outbox event every owner of a care fact writes in the transaction of
- * the change (identity: a registration; rooms: members, rooms, Forms 8-10,
- * existence checks; consent: Forms 6/7, withdrawals, exceptions). Ids only:
- * the job re-reads the facts.
- */
-export const careChangedEvent = 'care.changed';
-export type CareChangedPayload = { subjectId: string } | { existenceCheckId: string };

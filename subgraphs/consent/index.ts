@@ -1,11 +1,11 @@
 export { consentRecorders, storeConsentCareRelationships, type ConsentCareDb } from './services/care-facts';
 export { recordKnownSubjects, type KnownSubjectsDb } from './services/known-subjects';
+export { consentOutbox, type OutboxDb } from './services/outbox';
 export {
   consentGrantedEvent,
-  consentOutbox,
   consentWithdrawnEvent,
   legalExceptionEndedEvent,
   legalExceptionRecordedEvent,
-  type OutboxDb,
-} from './services/outbox';
+  sharingChangedEvents,
+} from './events';
 export { sharingBasisOf, type SharingDb } from './services/sharing-service';

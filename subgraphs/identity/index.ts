@@ -9,11 +9,11 @@ export {
 } from './services/care-facts';
 export { directoryFactsFor } from './services/directory-facts';
 export { taskNames } from './partners/exchange-names';
-export { directoryChangedEvent, identityOutbox, type DirectoryRef } from './services/outbox';
+export { identityOutbox } from './services/outbox';
+export { directoryChangedEvent, partnerSuspendedEvent, type DirectoryRef } from './events';
 export {
   findPartnerByCertificate,
   findPartnerForExchange,
-  partnerSuspendedEvent,
   partnerTransport,
   suspendedSince,
   type ExchangePartner,

@@ -5,7 +5,6 @@ export {
   finalExchangeStatuses,
   markSendAttempted,
   membershipsToSync,
-  outboundJoinSentEvent,
   recordCancelRefused,
   recordCareTeam,
   recordFailure,
@@ -30,7 +29,6 @@ export {
   partnerSuspendedReason,
   type Canceller,
 } from './exchange/services/inbound-join-service';
-export { outboundJoinApprovedEvent, outboundJoinWithdrawnEvent } from './exchange/services/outbound-join-service';
 export { resolveShareCode } from './exchange/services/share-code-service';
 export {
   existenceCheckQuestion,
@@ -39,6 +37,12 @@ export {
   type RoomsCareDb,
 } from './services/care-facts';
 export { endMembershipsOfDeparted, refreshDirectory, type DepartureDb } from './services/directory-view';
-export { inboundJoinDecidedEvent, roomsOutbox } from './services/outbox';
+export { roomsOutbox } from './services/outbox';
+export {
+  inboundJoinDecidedEvent,
+  outboundJoinApprovedEvent,
+  outboundJoinSentEvent,
+  outboundJoinWithdrawnEvent,
+} from './events';
 export { lapsedSharingViews, refreshSubjectSharing, type SharingViewDb } from './services/sharing-view';
 export { suspendRoomsOfSubject, type SuspensionDb } from './services/suspension-service';

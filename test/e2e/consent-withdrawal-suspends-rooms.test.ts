@@ -6,12 +6,14 @@ import { Queue, QueueEvents, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import { consentWithdrawn } from '../../adapters/jobs/consent-withdrawn';
 import { sharingReview } from '../../adapters/jobs/sharing-review';
-import type { JobDependencies } from '../../adapters/job-definition';
+import { missingNeeds, type DepsWith, type JobNeed } from '../../adapters/job-definition';
 import { jobDefinitions } from '../../adapters/jobs';
 import { startOutboxRelay } from '../../adapters/outbox-relay';
 import { startWorkers } from '../../adapters/workers';
 import { connectRedis } from '../../lib/redis';
-import { consentWithdrawnEvent } from '../../subgraphs/consent/services/outbox';
+import { consentWithdrawnEvent } from '../../subgraphs/consent/events';
+import { defineEvent } from '../../lib/events/define-event';
+import { z } from 'zod';
 import { actorWithRole, type Actor } from '../support/actors';
 import { errorCodes, graphql } from '../support/graphql-client';
 import { redisUrl, uniqueName } from '../support/environment';
@@ -83,7 +85,7 @@ describe("consent withdrawal suspends the subject's rooms (workers running)", ()
     const consentRecordId = withdrawn.data?.withdrawConsent.id as string;
 
     // The event committed with the withdrawal, holds ids only, and is relayed.
-    const outbox = await t.db.prisma.consentOutboxEvent.findMany({ where: { type: consentWithdrawnEvent } });
+    const outbox = await t.db.prisma.consentOutboxEvent.findMany({ where: { type: consentWithdrawnEvent.type } });
     expect(outbox).toHaveLength(1);
     expect(outbox[0]?.payload).toEqual({ subjectId, consentRecordId });
 
@@ -137,8 +139,8 @@ describe("consent withdrawal suspends the subject's rooms (workers running)", ()
     // The same event again under a new job id: nothing changes.
     const queue = t.system.workers!.queues.get(consentWithdrawn.queue)!;
     const again = await queue.add(
-      consentWithdrawnEvent,
-      { subjectId, consentRecordId },
+      consentWithdrawnEvent.type,
+      { version: 1, payload: { subjectId, consentRecordId } },
       { jobId: uniqueName('rerun') },
     );
     await again.waitUntilFinished(events, 10_000);
@@ -241,7 +243,7 @@ describe("consent withdrawal suspends the subject's rooms (workers running)", ()
       consent: t.db.prisma,
       identity: { now: () => new Date() },
       logger: silentLogger,
-    } as unknown as JobDependencies;
+    } as unknown as DepsWith<JobNeed>;
     const job = { id: 'review-now' } as Job;
     // Today the exception holds: nothing happens.
     await sharingReview.process({}, job, deps);
@@ -250,7 +252,7 @@ describe("consent withdrawal suspends the subject's rooms (workers running)", ()
     const later = {
       ...deps,
       identity: { now: () => new Date(Date.now() + 3 * 86_400_000) },
-    } as unknown as JobDependencies;
+    } as unknown as DepsWith<JobNeed>;
     await sharingReview.process({}, job, later);
     await sharingReview.process({}, job, later);
     expect(await roomStatus(t, roomId)).toBe('SUSPENDED');
@@ -323,7 +325,9 @@ describe('the outbox relay', () => {
         consent: t.db.prisma,
         logger: silentLogger,
       },
-      definitions: jobDefinitions,
+      definitions: jobDefinitions.filter(
+        (job) => missingNeeds(job, { rooms: t.db.prisma, consent: t.db.prisma }).length === 0,
+      ),
       outbox: t.db.prisma,
     });
     try {
@@ -346,7 +350,8 @@ describe('the outbox relay', () => {
     const prefix = uniqueName('drain');
     const queue = new Queue('drain-test', { connection: t.redis, prefix });
     queue.on('error', () => undefined);
-    const type = 'drain.test';
+    const drainEvent = defineEvent({ type: 'drain.test', version: 1, payload: z.object({ n: z.number() }).strict() });
+    const { type } = drainEvent;
     await t.db.prisma.consentOutboxEvent.createMany({
       data: Array.from({ length: 23 }, () => ({ id: randomUUID(), type, payload: { n: 1 } })),
     });
@@ -354,7 +359,7 @@ describe('the outbox relay', () => {
     // Batches of 5 and an hour between ticks: only draining while batches come back full relays all 23 at once.
     const relay = startOutboxRelay({
       db: t.db.prisma,
-      queues: new Map([[type, queue]]),
+      queues: new Map([[drainEvent, queue]]),
       logger: silentLogger,
       batchSize: 5,
       intervalMs: 3_600_000,

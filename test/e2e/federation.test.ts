@@ -194,7 +194,11 @@ describe('federated graph through the gateway', () => {
       const response = await gql(
         roomsQuery,
         {},
-        { 'x-renkei-identity': '{"role":"SYSTEM_ADMIN"}', 'X-Renkei-Internal-Token': 'forged' },
+        {
+          'x-renkei-identity': '{"role":"SYSTEM_ADMIN"}',
+          'X-Renkei-Internal-Token': 'forged',
+          'X-Renkei-Request-Id': 'forged',
+        },
       );
       expect(response.errors).toBeUndefined();
     } finally {
@@ -202,8 +206,13 @@ describe('federated graph through the gateway', () => {
     }
     expect(seen.length).toBeGreaterThanOrEqual(2);
     for (const headers of seen) {
-      // Only the gateway's own signed token travels, asserting the real caller.
-      expect(Object.keys(headers).filter((h) => h.startsWith('x-renkei-'))).toEqual(['x-renkei-internal-token']);
+      // Only the gateway's own signed token travels, asserting the real caller, and its request id (a UUID it assigned).
+      expect(
+        Object.keys(headers)
+          .filter((h) => h.startsWith('x-renkei-'))
+          .sort(),
+      ).toEqual(['x-renkei-internal-token', 'x-renkei-request-id']);
+      expect(headers['x-renkei-request-id']).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
       const token = headers['x-renkei-internal-token'] as string;
       expect(token).not.toBe('forged');
       const claims = JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()) as {

@@ -11,7 +11,7 @@ import type { Job } from 'bullmq';
 import { inboundJoinDecided } from '../../adapters/jobs/inbound-join-decided';
 import { inboundJoinPartnerSuspended } from '../../adapters/jobs/inbound-join-partner-suspended';
 import { inboundJoinReceived } from '../../adapters/jobs/inbound-join-received';
-import type { JobDependencies } from '../../adapters/job-definition';
+import type { DepsWith, JobNeed } from '../../adapters/job-definition';
 import { validateR4 } from '../../adapters/fhir/validator';
 import { actorWithRole, type Actor } from '../support/actors';
 import { as } from '../support/identity-fixtures';
@@ -44,7 +44,7 @@ describe('inbound Tasks: conditional create, search, cancellation (receiver side
   let himi: SimulatedPartner;
   let imizu: SimulatedPartner;
   let base: string;
-  let deps: JobDependencies;
+  let deps: DepsWith<JobNeed>;
   const job = { id: 'test' } as Job;
 
   const token = (p: SimulatedPartner) => partnerJwt(p, base);
@@ -106,7 +106,7 @@ describe('inbound Tasks: conditional create, search, cancellation (receiver side
       identity: { db: t.db.prisma },
       logger: silentLogger,
       workerName: 'test',
-    } as unknown as JobDependencies;
+    } as unknown as DepsWith<JobNeed>;
   });
   afterAll(() => t?.stop());
 

@@ -239,7 +239,7 @@ describe('Art. 20-3 outbound joins', () => {
     const queue = t.system.workers!.queues.get('outbound-join-send')!;
     // Wait for a failed try (connection refused), then bring the partner back.
     await eventually(
-      async () => (await queue.getJobs(['delayed', 'wait', 'active'])).filter((j) => j.data.requestId === id),
+      async () => (await queue.getJobs(['delayed', 'wait', 'active'])).filter((j) => j.data.payload.requestId === id),
       (jobs) => jobs.some((j) => j.attemptsMade >= 1),
     );
     expect(postsFor(id)).toHaveLength(0);

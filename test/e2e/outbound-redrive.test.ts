@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Job } from 'bullmq';
 import { exchangeRedrive } from '../../adapters/jobs/exchange-redrive';
-import type { JobDependencies } from '../../adapters/job-definition';
+import type { DepsWith, JobNeed } from '../../adapters/job-definition';
 import { defaultPartnerCallTimings } from '../../adapters/partner/partner-calls';
 import { membershipsToSync } from '../../subgraphs/rooms/exchange/services/external-membership-exchange';
 import { silentLogger } from '../support/silent-logger';
@@ -22,7 +22,7 @@ describe('re-driving outbound joins whose jobs were lost', () => {
       outbound: t.db.prisma,
       partnerCalls: { ...defaultPartnerCallTimings, trustedCaPems: [], exchange: t.system.exchange },
       logger: silentLogger,
-    }) as unknown as JobDependencies;
+    }) as unknown as DepsWith<JobNeed>;
 
   async function request(state: {
     status: 'APPROVED' | 'REJECTED';

@@ -5,14 +5,14 @@
 import { randomUUID } from 'node:crypto';
 import type { Job } from 'bullmq';
 import { careRelationshipsBackfill, refreshCareFor } from '../../adapters/jobs/care-relationships-changed';
-import type { JobDependencies } from '../../adapters/job-definition';
+import type { DepsWith, JobNeed } from '../../adapters/job-definition';
 import { replaceCareRelationships } from '../../lib/access/care-relationship-view';
 import { silentLogger } from '../support/silent-logger';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 
 describe('care-relationships-changed job', () => {
   let db: TestDatabase;
-  let deps: JobDependencies;
+  let deps: DepsWith<JobNeed>;
   const rows = (schema: 'identity' | 'rooms' | 'consent', subjectId: string) =>
     db.prisma.$queryRawUnsafe<Array<{ holder_kind: string; holder_id: string | null; basis: string }>>(
       `SELECT holder_kind, holder_id::text AS holder_id, basis FROM ${schema}.care_relationship WHERE subject_id = $1::uuid ORDER BY basis, holder_kind, holder_id`,
@@ -52,7 +52,7 @@ describe('care-relationships-changed job', () => {
       consent: db.prisma,
       logger: silentLogger,
       workerName: 'test',
-    } as unknown as JobDependencies;
+    } as unknown as DepsWith<JobNeed>;
   });
   afterAll(() => db.drop());
 

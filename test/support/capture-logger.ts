@@ -18,7 +18,7 @@ export interface CapturedLog {
   waitFor(match: (line: LogLine) => boolean, since?: number, timeoutMs?: number): Promise<LogLine>;
 }
 
-export function captureLogger(level = 'debug'): CapturedLog {
+export function captureLogger(level = 'info'): CapturedLog {
   const lines: LogLine[] = [];
   const sink = new Writable({
     write(chunk, _encoding, done) {

@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { refreshDirectoryView } from '../../adapters/jobs/directory-changed';
 import { refreshCareRelationships } from '../../adapters/jobs/care-relationships-changed';
-import type { JobDependencies } from '../../adapters/job-definition';
+import type { DepsWith, JobNeed } from '../../adapters/job-definition';
 import type { DirectoryRef } from '../../subgraphs/identity/services/outbox';
 import type { TestSystem } from './test-system';
 
@@ -15,7 +15,7 @@ export async function syncDirectory(t: { db: Pick<TestSystem['db'], 'prisma'> },
     identity: { db: t.db.prisma },
     rooms: t.db.prisma,
     consent: t.db.prisma,
-  } as unknown as JobDependencies;
+  } as unknown as DepsWith<JobNeed>;
   await refreshDirectoryView(deps, ref);
 }
 
@@ -25,7 +25,7 @@ export async function syncCare(t: { db: Pick<TestSystem['db'], 'prisma'> }, subj
     identity: { db: t.db.prisma },
     rooms: t.db.prisma,
     consent: t.db.prisma,
-  } as unknown as JobDependencies;
+  } as unknown as DepsWith<JobNeed>;
   await refreshCareRelationships(deps, subjectId);
 }
 

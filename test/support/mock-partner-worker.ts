@@ -49,7 +49,8 @@ async function main() {
       },
       logger,
     },
-    definitions: jobDefinitions,
+    // Not the inbound jobs: this worker is not given the inbound exchange tables.
+    definitions: jobDefinitions.filter((job) => !job.needs.includes('inbound')),
     outbox: db.prisma,
     exchangeRetry: { attempts: 4, baseDelayMs: 200, maxDelayMs: 600 },
     // A lock long enough for a busy test machine (the first run indexes the FHIR definitions), short enough to test.

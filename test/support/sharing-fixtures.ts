@@ -5,7 +5,7 @@
 // wait for; with workers the job's later run changes nothing).
 import { randomUUID } from 'node:crypto';
 import { refreshSharingView } from '../../adapters/jobs/subject-sharing-changed';
-import type { JobDependencies } from '../../adapters/job-definition';
+import type { DepsWith, JobNeed } from '../../adapters/job-definition';
 import type { Actor } from './actors';
 import { registeredSubject, syncCare } from './directory-fixtures';
 import { graphql } from './graphql-client';
@@ -42,6 +42,6 @@ export async function subjectWithConsent(
 
 /** What the subject-sharing-changed job does for one subject, run now. */
 export async function syncSharingView(t: TestSystem, subjectId: string): Promise<void> {
-  const deps = { rooms: t.db.prisma, consent: t.db.prisma, logger: silentLogger } as unknown as JobDependencies;
+  const deps = { rooms: t.db.prisma, consent: t.db.prisma, logger: silentLogger } as unknown as DepsWith<JobNeed>;
   await refreshSharingView(deps, subjectId);
 }

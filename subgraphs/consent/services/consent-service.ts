@@ -16,7 +16,8 @@ import { dateColumn } from '../domain/calendar';
 import { normalizePurposes, type ConsentForm } from '../domain/consent-form-rules';
 import { currentStatus, transitionProblem, type ConsentState } from '../domain/consent-rules';
 import { accessFacts, chainStore, lockChain } from './access-record-service';
-import { announceCareChange, appendOutboxEvent, consentGrantedEvent, consentWithdrawnEvent } from './outbox';
+import { announceCareChange, appendOutboxEvent } from './outbox';
+import { consentGrantedEvent, consentWithdrawnEvent } from '../events';
 import { requireKnownSubject } from './known-subjects';
 
 /**

@@ -11,7 +11,8 @@ import type { ConsentDb } from '../context';
 import { dateColumn } from '../domain/calendar';
 import { duplicateProblem, endProblem, type LegalBasis } from '../domain/legal-exception-rules';
 import { accessFacts, chainStore, lockChain } from './access-record-service';
-import { announceCareChange, appendOutboxEvent, legalExceptionEndedEvent, legalExceptionRecordedEvent } from './outbox';
+import { announceCareChange, appendOutboxEvent } from './outbox';
+import { legalExceptionEndedEvent, legalExceptionRecordedEvent } from '../events';
 import { requireKnownSubject } from './known-subjects';
 
 /**

@@ -1,56 +1,28 @@
 // Consent's transactional outbox (engineering note 4, 7; the mechanics are
-// lib/outbox-table.ts): its events and their payloads, ids only.
+// lib/outbox-table.ts). The events it carries are defined in ../events.ts
+// (and care.changed in lib/events/care-changed.ts); each payload is checked
+// against its definition before it is written.
 import type { Prisma } from '../../../generated/prisma/client';
 import type { PrismaClient } from '../../../lib/database';
-import { careChangedEvent, type CareChangedPayload } from '../../../lib/access/care-relationship';
+import { careChangedEvent } from '../../../lib/events/care-changed';
+import type { EventDefinition } from '../../../lib/events/define-event';
 import { appendEvent, outboxSource, type OutboxDelegate, type OutboxSource } from '../../../lib/outbox-table';
 
 export type OutboxDb = Pick<PrismaClient, 'consentOutboxEvent'>;
-
-export const consentWithdrawnEvent = 'consent.withdrawn';
-export const consentGrantedEvent = 'consent.granted';
-export const legalExceptionRecordedEvent = 'legal-exception.recorded';
-export const legalExceptionEndedEvent = 'legal-exception.ended';
-/** The events after which a subject's sharing basis may have changed (rooms keeps a view of it). */
-export const sharingChangedEvents = [
-  consentGrantedEvent,
-  consentWithdrawnEvent,
-  legalExceptionRecordedEvent,
-  legalExceptionEndedEvent,
-] as const;
-
-export interface ConsentWithdrawnPayload {
-  subjectId: string;
-  /** The WITHDRAWN entry of the consent history: one per withdrawal. */
-  consentRecordId: string;
-}
-
-export interface ConsentGrantedPayload {
-  subjectId: string;
-  consentRecordId: string;
-}
-
-export interface LegalExceptionPayload {
-  subjectId: string;
-  exceptionId: string;
-}
+type OutboxTx = Pick<Prisma.TransactionClient, 'consentOutboxEvent'>;
 
 /** Inside the transaction of the change the event announces. */
-export function appendOutboxEvent(
-  tx: Pick<Prisma.TransactionClient, 'consentOutboxEvent'>,
-  type: string,
-  payload: ConsentWithdrawnPayload | ConsentGrantedPayload | LegalExceptionPayload,
+export function appendOutboxEvent<Payload>(
+  tx: OutboxTx,
+  event: EventDefinition<string, Payload>,
+  payload: NoInfer<Payload>,
 ): Promise<string> {
-  return appendEvent(tx.consentOutboxEvent as unknown as OutboxDelegate, type, { ...payload });
+  return appendEvent(tx.consentOutboxEvent as unknown as OutboxDelegate, event, payload);
 }
 
 /** Every consent write relates its recorder to the subject (a step towards a room, lib/access/care-relationship.ts). */
-export function announceCareChange(
-  tx: Pick<Prisma.TransactionClient, 'consentOutboxEvent'>,
-  subjectId: string,
-): Promise<string> {
-  const payload: CareChangedPayload = { subjectId };
-  return appendEvent(tx.consentOutboxEvent as unknown as OutboxDelegate, careChangedEvent, payload);
+export function announceCareChange(tx: OutboxTx, subjectId: string): Promise<string> {
+  return appendOutboxEvent(tx, careChangedEvent, { subjectId });
 }
 
 /** The relay's view of consent's outbox. */

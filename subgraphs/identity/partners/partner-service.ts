@@ -20,11 +20,11 @@ import { parseCaBundle } from '../../../lib/exchange/partner-ca';
 import type { PartnerKeyVault } from '../../../lib/exchange/partner-key-vault';
 import { appError, badUserInput, notFound } from '../../../lib/graphql-errors';
 import { isUuid, text } from '../../../lib/input';
-import { appendEvent, type OutboxDelegate } from '../../../lib/outbox-table';
 import type { IdentityContext, IdentityDb } from '../context';
 import { authorize } from '../services/access-guard';
 import { recordAudit } from '../services/audit-service';
-import { announceDirectoryChange } from '../services/outbox';
+import { announceDirectoryChange, appendIdentityOutboxEvent } from '../services/outbox';
+import { partnerSuspendedEvent } from '../events';
 
 const httpsUrl = z
   .string()
@@ -332,9 +332,6 @@ export function currentClientCertificate(
   });
 }
 
-/** identity's outbox event: a partner was suspended, so its pending inbound join requests end (adapters/jobs/inbound-join-partner-suspended.ts). */
-export const partnerSuspendedEvent = 'partner.suspended';
-
 async function setStatus(
   ctx: IdentityContext,
   id: string,
@@ -358,8 +355,7 @@ async function setStatus(
       targetId: id,
     });
     await announceDirectoryChange(tx, { partnerId: id });
-    if (status === 'SUSPENDED')
-      await appendEvent(tx.identityOutboxEvent as unknown as OutboxDelegate, partnerSuspendedEvent, { partnerId: id });
+    if (status === 'SUSPENDED') await appendIdentityOutboxEvent(tx, partnerSuspendedEvent, { partnerId: id });
     return partner;
   });
 }

@@ -1,30 +1,39 @@
-// Rooms' transactional outbox (the mechanics are lib/outbox-table.ts): its
-// events and their payloads, ids only.
+// Rooms' transactional outbox (the mechanics are lib/outbox-table.ts). The
+// events it carries are defined in ../events.ts (and care.changed in
+// lib/events/care-changed.ts); each payload is checked against its
+// definition before it is written.
 import type { Prisma } from '../../../generated/prisma/client';
 import type { PrismaClient } from '../../../lib/database';
-import { careChangedEvent, type CareChangedPayload } from '../../../lib/access/care-relationship';
-import { appendEvent, outboxSource, type OutboxDelegate, type OutboxSource } from '../../../lib/outbox-table';
+import { careChangedEvent, type CareChangedPayload } from '../../../lib/events/care-changed';
+import type { EventDefinition } from '../../../lib/events/define-event';
+import {
+  appendEvent,
+  appendEventAgain,
+  outboxSource,
+  type OutboxDelegate,
+  type OutboxSource,
+} from '../../../lib/outbox-table';
 
 export type RoomsOutboxDb = Pick<PrismaClient, 'roomsOutboxEvent'>;
+type OutboxTx = Pick<Prisma.TransactionClient, 'roomsOutboxEvent'>;
 
-/** An inbound (Art. 20-2) join request was approved or rejected: the partner's Task follows. */
-export const inboundJoinDecidedEvent = 'inbound-join.decided';
-
-export interface InboundJoinDecidedPayload {
-  joinRequestId: string;
-  /** The inbound Task id (integration schema), the request's correlation id. */
-  correlationId: string;
-}
-
-export type RoomsOutboxPayload = InboundJoinDecidedPayload | Record<string, string>;
+const table = (tx: OutboxTx) => tx.roomsOutboxEvent as unknown as OutboxDelegate;
 
 /** Inside the transaction of the change the event announces. */
-export function appendRoomsOutboxEvent(
-  tx: Pick<Prisma.TransactionClient, 'roomsOutboxEvent'>,
-  type: string,
-  payload: RoomsOutboxPayload,
+export function appendRoomsOutboxEvent<Payload>(
+  tx: OutboxTx,
+  event: EventDefinition<string, Payload>,
+  payload: NoInfer<Payload>,
 ): Promise<string> {
-  return appendEvent(tx.roomsOutboxEvent as unknown as OutboxDelegate, type, { ...payload });
+  return appendEvent(table(tx), event, payload);
+}
+
+/** A dead letter's event written again (exchange/services/dead-letter-service.ts): its job parses it on pickup. */
+export function appendRoomsOutboxEventAgain(
+  tx: OutboxTx,
+  event: { type: string; version: number; payload: Prisma.InputJsonValue },
+): Promise<string> {
+  return appendEventAgain(table(tx), event);
 }
 
 /** The relay's view of rooms' outbox. */
@@ -36,9 +45,6 @@ export function roomsOutbox(db: RoomsOutboxDb): OutboxSource {
  * Inside the transaction that changed a care fact rooms holds: a room, its
  * members, a Form 8-10, an existence check (lib/access/care-relationship.ts).
  */
-export function announceCareChange(
-  tx: Pick<Prisma.TransactionClient, 'roomsOutboxEvent'>,
-  payload: CareChangedPayload,
-): Promise<string> {
-  return appendEvent(tx.roomsOutboxEvent as unknown as OutboxDelegate, careChangedEvent, { ...payload });
+export function announceCareChange(tx: OutboxTx, payload: CareChangedPayload): Promise<string> {
+  return appendRoomsOutboxEvent(tx, careChangedEvent, payload);
 }

@@ -15,7 +15,7 @@ import type { PrismaClient } from '../../../../lib/database';
 import { appError, notFound } from '../../../../lib/graphql-errors';
 import type { RoomsContext } from '../../context';
 import { recordAccess, recordAccessAlone } from '../../services/access-records';
-import { appendRoomsOutboxEvent } from '../../services/outbox';
+import { appendRoomsOutboxEventAgain } from '../../services/outbox';
 
 export type DeadLetterDb = Pick<PrismaClient, 'exchangeDeadLetter'>;
 
@@ -80,7 +80,12 @@ export async function retryDeadLetter(ctx: RoomsContext, id: string): Promise<Ex
   if (!letter) throw notFound('no such dead letter');
   if (letter.retriedAt) throw appError('ILLEGAL_TRANSITION', 'this dead letter was already retried');
   return ctx.db.$transaction(async (tx) => {
-    const retryEventId = await appendRoomsOutboxEvent(tx, letter.jobName, letter.payload as Record<string, string>);
+    // Every exchange event is at version 1; a letter records no version, so a version 2 must add it here.
+    const retryEventId = await appendRoomsOutboxEventAgain(tx, {
+      type: letter.jobName,
+      version: 1,
+      payload: letter.payload as Prisma.InputJsonValue,
+    });
     // Conditional: two admins retrying at once re-drive the job once.
     const moved = await tx.exchangeDeadLetter.updateMany({
       where: { id, retriedAt: null },

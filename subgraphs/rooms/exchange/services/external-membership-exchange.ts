@@ -16,7 +16,8 @@ import type { PrismaClient } from '../../../../lib/database';
 import { appendAccessRecord } from '../../../../lib/audit/access-log';
 import { chainStore } from '../../services/access-records';
 import { appendRoomsOutboxEvent } from '../../services/outbox';
-import { auditWhat, outboundJoinApprovedEvent, outboundJoinWithdrawnEvent } from './outbound-join-service';
+import { auditWhat } from './outbound-join-service';
+import { outboundJoinApprovedEvent, outboundJoinSentEvent, outboundJoinWithdrawnEvent } from '../../events';
 
 export type OutboundExchangeDb = Pick<
   PrismaClient,
@@ -30,9 +31,6 @@ export type OutboundExchangeDb = Pick<
   | '$transaction'
 >;
 type Tx = Omit<OutboundExchangeDb, '$transaction'>;
-
-/** Rooms' outbox event: the partner has the Task; poll it (payload: the request id only). */
-export const outboundJoinSentEvent = 'outbound-join.sent';
 
 /** The partner Task statuses we follow (FHIR R4 Task.status), and which of them end the exchange. */
 export type PartnerTaskStatus = 'received' | 'accepted' | 'rejected' | 'completed' | 'cancelled';

@@ -31,7 +31,8 @@ import type { UserPrincipal } from '../../../../lib/access/principal';
 import { appError, notFound } from '../../../../lib/graphql-errors';
 import type { RoomsContext, RoomsDb, RoomsTx } from '../../context';
 import { chainStore, recordAccess, recordAccessAlone } from '../../services/access-records';
-import { appendRoomsOutboxEvent, inboundJoinDecidedEvent } from '../../services/outbox';
+import { appendRoomsOutboxEvent } from '../../services/outbox';
+import { inboundJoinDecidedEvent } from '../../events';
 import { accessOf, authorizeRoom, findRoom, refuse } from '../../services/room-guard';
 
 /** What the adapters hand over once a partner's Task is stored (names as the partner asserts them). */

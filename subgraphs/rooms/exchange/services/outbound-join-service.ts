@@ -34,13 +34,9 @@ import { stepRow, takeApplicationStep } from '../../../../lib/workflow/applicati
 import type { RoomsContext, RoomsTx } from '../../context';
 import { recordAccess, recordAccessAlone } from '../../services/access-records';
 import { appendRoomsOutboxEvent } from '../../services/outbox';
+import { outboundJoinApprovedEvent, outboundJoinWithdrawnEvent } from '../../events';
 import { requireActivePartner } from '../../services/directory-view';
 import { decideWithdrawalAfterApproval, undecidedAtPartner } from '../domain/outbound-withdrawal';
-
-/** Rooms' outbox event: an approved request is to be sent to the partner (payload: the request id only). */
-export const outboundJoinApprovedEvent = 'outbound-join.approved';
-/** Rooms' outbox event: a request withdrawn after approval; the partner is asked to cancel its Task if it holds one (payload: the request id only). */
-export const outboundJoinWithdrawnEvent = 'outbound-join.withdrawn';
 
 export const outboundJoinRoute: FormRoute = {
   submit: 'partner.askOutboundJoin',
