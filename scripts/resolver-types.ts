@@ -28,6 +28,7 @@ import { repoPath } from '../lib/repo-paths';
 import { loadSubgraphSchema } from '../lib/subgraph-schema';
 
 const prismaModels = '../prisma/client#';
+const identityParents = '../../subgraphs/identity/resolvers/parents';
 
 /**
  * GraphQL type → what its resolvers receive, per subgraph. `Model` names a
@@ -49,6 +50,10 @@ const parents: Record<SubgraphName, Record<string, string>> = {
     FaultReport: 'Model',
     FaultStep: 'Model',
     Partner: 'Model',
+    ExistenceCheck: `${identityParents}#ExistenceCheckParent`,
+    DisclosureReport: `${identityParents}#DisclosureReportParent`,
+    DisclosedAccess: `${identityParents}#DisclosedAccessParent`,
+    ExchangeIdentity: `${identityParents}#ExchangeIdentityParent`,
   },
   rooms: {},
   consent: {},
@@ -72,7 +77,6 @@ function config(name: SubgraphName) {
     mapperTypeSuffix: 'Model',
     enumsAsTypes: true,
     useTypeImports: true,
-    useIndexSignature: true,
     // Resolvers may answer a list or an object field with a promise per item; not needed here.
     scalars: {
       ID: { input: 'string', output: 'string' },
