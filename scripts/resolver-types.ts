@@ -28,7 +28,7 @@ import { repoPath } from '../lib/repo-paths';
 import { loadSubgraphSchema } from '../lib/subgraph-schema';
 
 const prismaModels = '../prisma/client#';
-const identityParents = '../../subgraphs/identity/resolvers/parents';
+const parentsOf = (name: SubgraphName) => `../../subgraphs/${name}/resolvers/parents`;
 
 /**
  * GraphQL type → what its resolvers receive, per subgraph. `Model` names a
@@ -50,13 +50,45 @@ const parents: Record<SubgraphName, Record<string, string>> = {
     FaultReport: 'Model',
     FaultStep: 'Model',
     Partner: 'Model',
-    ExistenceCheck: `${identityParents}#ExistenceCheckParent`,
-    DisclosureReport: `${identityParents}#DisclosureReportParent`,
-    DisclosedAccess: `${identityParents}#DisclosedAccessParent`,
-    ExchangeIdentity: `${identityParents}#ExchangeIdentityParent`,
+    ExistenceCheck: `${parentsOf('identity')}#ExistenceCheckParent`,
+    DisclosureReport: `${parentsOf('identity')}#DisclosureReportParent`,
+    DisclosedAccess: `${parentsOf('identity')}#DisclosedAccessParent`,
+    ExchangeIdentity: `${parentsOf('identity')}#ExchangeIdentityParent`,
   },
-  rooms: {},
-  consent: {},
+  rooms: {
+    Room: 'Model',
+    RoomNotice: 'Model',
+    RoomMember: 'Model',
+    Post: 'Model',
+    PostRevision: 'Model',
+    Meeting: 'Model',
+    ExistenceCheck: 'Model',
+    ExistenceCheckStep: 'Model',
+    RoomApplication: 'Model',
+    RoomApplicationStep: 'Model',
+    Subject: `${parentsOf('rooms')}#SubjectRef`,
+    DisclosureReport: `${parentsOf('rooms')}#DisclosureReportParent`,
+    DisclosedRoom: `${parentsOf('rooms')}#DisclosedRoomParent`,
+    // The partner exchange (subgraphs/rooms/exchange/).
+    OutboundJoinRequest: 'Model',
+    OutboundJoinStep: 'Model',
+    ExternalMembership: 'Model',
+    ExchangeDeadLetter: 'Model',
+    RoomShareCode: 'Model',
+    InboundJoinRequest: 'Model',
+    InboundJoinStep: 'Model',
+    ExternalParticipant: 'Model',
+  },
+  consent: {
+    ConsentRecord: 'Model',
+    LegalException: 'Model',
+    DisclosureRequest: 'Model',
+    DisclosureExport: 'Model',
+    WithheldPart: `${prismaModels}DisclosureWithholding`,
+    Subject: `${parentsOf('consent')}#SubjectRef`,
+    Room: `${parentsOf('consent')}#RoomReference`,
+    DisclosureReport: `${parentsOf('consent')}#DisclosureReportParent`,
+  },
 };
 
 function mappersFor(name: SubgraphName): Record<string, string> {

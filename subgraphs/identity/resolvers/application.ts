@@ -1,5 +1,5 @@
 import type { ApplicationResolvers, ApplicationStepResolvers } from '../../../generated/graphql/identity-resolvers';
-import { nonNull } from '../../../lib/non-null';
+import { nonNull } from '../../../lib/invariants';
 
 export const Application = {
   facility: (application, _, ctx) => (application.facilityId ? ctx.facilityById.load(application.facilityId) : null),

@@ -1,5 +1,5 @@
 import type { ClientCertificateResolvers } from '../../../generated/graphql/identity-resolvers';
-import { nonNull } from '../../../lib/non-null';
+import { nonNull } from '../../../lib/invariants';
 
 export const ClientCertificate = {
   facility: (certificate, _, ctx) => nonNull(ctx.facilityById.load(certificate.facilityId)),

@@ -1,5 +1,5 @@
 import type { FaultReportResolvers, FaultStepResolvers } from '../../../generated/graphql/identity-resolvers';
-import { nonNull } from '../../../lib/non-null';
+import { nonNull } from '../../../lib/invariants';
 
 export const FaultReport = {
   facility: (fault, _, ctx) => nonNull(ctx.facilityById.load(fault.facilityId)),

@@ -2,7 +2,7 @@ import type { User as UserRow } from '../../../generated/prisma/client';
 import type { IdentityContext } from '../context';
 import type { UserResolvers } from '../../../generated/graphql/identity-resolvers';
 import { maySeeAccountOf } from '../domain/user-visibility';
-import { nonNull } from '../../../lib/non-null';
+import { nonNull } from '../../../lib/invariants';
 
 /** An account field: its value for the person and its supervisors, null for anyone else (domain/user-visibility.ts). */
 const accountField =
