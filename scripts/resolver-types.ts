@@ -4,16 +4,20 @@
 // scripts/generate.ts (npm run generate) when its inputs changed.
 //
 // - Parents are the rows resolvers really receive: `mappers` name, per
-//   subgraph, the Prisma model (or the service's own type) each GraphQL type
-//   is resolved from. A type without a mapper is resolved from an object of
-//   its GraphQL shape.
-// - `federation: true` adds __resolveReference, with the reference's key
-//   fields as its argument. The subgraph schema's `@link` directives are
-//   taken as they are written (the generator does not validate directives);
-//   only @key, @requires, @provides and @external matter to it.
+//   subgraph, the Prisma model (or a type in the subgraph's
+//   resolvers/parents.ts) each GraphQL type is resolved from. A type without
+//   a mapper is resolved from an object of its GraphQL shape.
+// - `federation: true` adds __resolveReference, typed with the entity's key
+//   (and @requires) fields. The schema is built without validating
+//   directives, so the Federation 2 ones imported by `@link` need no
+//   definitions offline; the plugin adds its own @key, @requires, @provides
+//   and @external, the only ones it reads.
 // - Enums are string unions, the same literals as Prisma's enums.
 // - Arguments are typed for shape only: their content is still checked by
 //   zod in the resolvers (lib/input.ts).
+// - No index signature (useIndexSignature): a resolver for a field the schema
+//   does not have is an error. Resolver maps are checked with `satisfies`, so
+//   their own (callable) types stay as written for the tests that call them.
 //
 // @graphql-codegen/core rather than the CLI: the same plugins, without the
 // CLI's config loader, watcher and fetch layer (whose dependencies want
@@ -33,8 +37,8 @@ const parentsOf = (name: SubgraphName) => `../../subgraphs/${name}/resolvers/par
 /**
  * GraphQL type → what its resolvers receive, per subgraph. `Model` names a
  * Prisma model of generated/prisma/client; anything else is `module#Type`,
- * relative to generated/graphql/. Entity stubs owned by another subgraph
- * (rooms' Subject, consent's Room) have no mapper: they are their key.
+ * relative to generated/graphql/. An entity another subgraph owns (rooms' and
+ * consent's Subject, consent's Room) is its key there.
  */
 const parents: Record<SubgraphName, Record<string, string>> = {
   identity: {
@@ -109,7 +113,6 @@ function config(name: SubgraphName) {
     mapperTypeSuffix: 'Model',
     enumsAsTypes: true,
     useTypeImports: true,
-    // Resolvers may answer a list or an object field with a promise per item; not needed here.
     scalars: {
       ID: { input: 'string', output: 'string' },
       // Prisma's @db.Date columns are Dates; lib/scalars.ts serializes Dates and strings.
