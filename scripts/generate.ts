@@ -7,7 +7,7 @@
 // client; a start with nothing changed skips ~10 s of generation and, with it,
 // rewriting files another running copy is using. `--force` (or a missing
 // output) always rebuilds.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -19,8 +19,8 @@ import { subgraphSchemaFiles } from '../lib/subgraph-schema';
 const at = (...parts: string[]) => path.join(repoRoot, ...parts);
 const stampPath = at('generated', '.inputs.sha256');
 // As scripts/resolver-types.ts writes them.
-const resolverTypes = subgraphNames.map((name) => at('generated', 'graphql', `${name}-resolvers.ts`));
-const outputs = [at('generated', 'prisma', 'client.ts'), supergraphPath, ...resolverTypes];
+const resolverTypeFiles = subgraphNames.map((name) => at('generated', 'graphql', `${name}-resolvers.ts`));
+const outputs = [at('generated', 'prisma', 'client.ts'), supergraphPath, ...resolverTypeFiles];
 const codegenPackages = ['core', 'typescript', 'typescript-resolvers'].map((plugin) =>
   at('node_modules', '@graphql-codegen', plugin, 'package.json'),
 );
@@ -49,6 +49,15 @@ function run(command: string, args: string[]): void {
   if (result.status !== 0) process.exit(result.status ?? 1);
 }
 
+/** Runs beside what follows; resolves to the exit status. */
+function start(command: string, args: string[]): Promise<number> {
+  const child = spawn(command, args, { cwd: repoRoot, stdio: 'inherit' });
+  return new Promise((resolve) => {
+    child.on('error', () => resolve(1));
+    child.on('exit', (status) => resolve(status ?? 1));
+  });
+}
+
 const wanted = fingerprint();
 const upToDate =
   !process.argv.includes('--force') &&
@@ -58,8 +67,12 @@ const upToDate =
 if (upToDate) {
   process.stdout.write('Prisma client, supergraph and resolver types are up to date\n');
 } else {
+  // The resolver types need only the schemas: made while Prisma generates its client.
+  const resolverTypes = start(process.execPath, ['--import', 'tsx', at('scripts', 'resolver-types.ts')]);
   run('npx', ['prisma', 'generate']);
   run(process.execPath, ['--import', 'tsx', at('scripts', 'compose-supergraph.ts')]);
-  run(process.execPath, ['--import', 'tsx', at('scripts', 'resolver-types.ts')]);
-  fs.writeFileSync(stampPath, wanted);
+  void resolverTypes.then((status) => {
+    if (status !== 0) process.exit(status);
+    fs.writeFileSync(stampPath, wanted);
+  });
 }
