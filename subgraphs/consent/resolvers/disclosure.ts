@@ -7,6 +7,7 @@
 import type { DisclosureExport as ExportRow, DisclosureRequest as RequestRow } from '../../../generated/prisma/client';
 import { badUserInput, notFound } from '../../../lib/graphql-errors';
 import { parseInput, uuid } from '../../../lib/input';
+import { storedEnum } from '../../../lib/invariants';
 import type { ConsentContext } from '../context';
 import { todayInJapan } from '../domain/calendar';
 import { exportDisclosureReport, exportsOf } from '../services/disclosure-export-service';
@@ -27,7 +28,7 @@ import {
   withholdDisclosurePart,
   withholdingsOf,
 } from '../services/disclosure-request-service';
-import { disclosureRequestProblem } from '../domain/disclosure-rules';
+import { disclosureParts, disclosureRequestProblem } from '../domain/disclosure-rules';
 import { subjectIdOf, writer } from './access';
 import {
   disclosureFormat,
@@ -35,8 +36,13 @@ import {
   listDisclosureRequestsArgs,
   withholdInput,
 } from './disclosure-inputs';
-
-type Args = Record<string, unknown>;
+import type {
+  DisclosureExportResolvers,
+  DisclosureReportResolvers,
+  DisclosureRequestResolvers,
+  MutationResolvers,
+  QueryResolvers,
+} from '../../../generated/graphql/consent-resolvers';
 
 /** Exports made in this request: their report was recorded by the export's own WRITE record. */
 const freshExports = new WeakSet<ExportRow>();
@@ -53,7 +59,7 @@ async function produceAgain(ctx: ConsentContext, request: RequestRow, asOf: () =
 }
 
 export const disclosureQuery = {
-  disclosureRequests: async (_: unknown, args: Args, ctx: ConsentContext) => {
+  disclosureRequests: async (_, args, ctx) => {
     await writer(ctx, disclosureProducers, { what: 'disclosureRequests', subjectId: subjectIdOf(args.subjectId) });
     const page = await listDisclosureRequests(ctx.db, parseInput(listDisclosureRequestsArgs, args));
     await Promise.all(
@@ -63,7 +69,7 @@ export const disclosureQuery = {
     );
     return page;
   },
-  disclosureRequest: async (_: unknown, args: Args, ctx: ConsentContext) => {
+  disclosureRequest: async (_, args, ctx) => {
     await writer(ctx, disclosureProducers, { what: 'disclosureRequest', subjectId: await requestOf(ctx, args.id) });
     const request = await findDisclosureRequest(ctx.db, parseInput(uuid, args.id, 'id'));
     await ctx.accessLog.load({
@@ -74,13 +80,13 @@ export const disclosureQuery = {
     });
     return request;
   },
-};
+} satisfies QueryResolvers;
 
 export const disclosureMutation = {
-  recordDisclosureRequest: async (_: unknown, args: Args, ctx: ConsentContext) => {
+  recordDisclosureRequest: async (_, args, ctx) => {
     const actor = await writer(ctx, disclosureRecorders, {
       what: 'recordDisclosureRequest',
-      subjectId: subjectIdOf((args.input as { subjectId?: unknown } | null | undefined)?.subjectId),
+      subjectId: subjectIdOf(args.input.subjectId),
     });
     const input = parseInput(disclosureRequestInput, args.input);
     const now = ctx.now();
@@ -88,7 +94,7 @@ export const disclosureMutation = {
     if (problem) throw badUserInput(`${problem.field}: ${problem.message}`, problem.field);
     return recordDisclosureRequest(ctx.db, actor, input, now);
   },
-  withholdDisclosurePart: async (_: unknown, args: Args, ctx: ConsentContext) => {
+  withholdDisclosurePart: async (_, args, ctx) => {
     const actor = await writer(ctx, disclosureProducers, {
       what: 'withholdDisclosurePart',
       subjectId: await requestOf(ctx, args.requestId),
@@ -97,7 +103,7 @@ export const disclosureMutation = {
     const input = parseInput(withholdInput, args.input);
     return withholdDisclosurePart(ctx.db, actor, requestId, input, ctx.now());
   },
-  exportDisclosureReport: async (_: unknown, args: Args, ctx: ConsentContext) => {
+  exportDisclosureReport: async (_, args, ctx) => {
     const actor = await writer(ctx, disclosureProducers, {
       what: 'exportDisclosureReport',
       subjectId: await requestOf(ctx, args.requestId),
@@ -108,28 +114,29 @@ export const disclosureMutation = {
     freshExports.add(created);
     return created;
   },
-};
+} satisfies MutationResolvers;
 
 export const DisclosureRequest = {
-  subject: (row: RequestRow) => ({ __typename: 'Subject', id: row.subjectId }),
-  withheld: (row: RequestRow, _: unknown, ctx: ConsentContext) => withholdingsOf(ctx.db, row.id),
-  exports: (row: RequestRow, _: unknown, ctx: ConsentContext) => exportsOf(ctx.db, row.id),
+  subject: (row) => ({ __typename: 'Subject', id: row.subjectId }),
+  withheld: (row, _, ctx) => withholdingsOf(ctx.db, row.id),
+  exports: (row, _, ctx) => exportsOf(ctx.db, row.id),
   // The record is appended first, so asOf (taken after) covers it.
-  report: (row: RequestRow, _: unknown, ctx: ConsentContext) => produceAgain(ctx, row, ctx.now),
-};
+  report: (row, _, ctx) => produceAgain(ctx, row, ctx.now),
+} satisfies DisclosureRequestResolvers;
 
 export const DisclosureExport = {
-  request: (row: ExportRow, _: unknown, ctx: ConsentContext) => findDisclosureRequest(ctx.db, row.requestId),
-  report: async (row: ExportRow, _: unknown, ctx: ConsentContext) => {
+  request: (row, _, ctx) => findDisclosureRequest(ctx.db, row.requestId),
+  report: async (row, _, ctx) => {
     const request = await findDisclosureRequest(ctx.db, row.requestId);
     if (freshExports.has(row)) return reportRef(ctx.db, request, row.exportedAt);
     return produceAgain(ctx, request, () => row.exportedAt);
   },
-};
+} satisfies DisclosureExportResolvers;
 
 export const DisclosureReport = {
-  // Only consent hands out report keys; a reference that does not match a request is refused.
-  __resolveReference: async (ref: { requestId: string; subjectId: string; asOf: string }, ctx: ConsentContext) => {
+  // Only consent hands out report keys; a reference that does not match a request is refused. asOf arrives
+  // as the string consent serialized (a representation is JSON), not the Date the generated type says.
+  __resolveReference: async (ref: { requestId: string; subjectId: string; asOf: Date | string }, ctx) => {
     await writer(ctx, disclosureProducers, { what: 'disclosureReport', subjectId: subjectIdOf(ref.subjectId) });
     const request = await ctx.db.disclosureRequest.findUnique({ where: { id: ref.requestId } });
     const asOf = new Date(ref.asOf);
@@ -138,9 +145,9 @@ export const DisclosureReport = {
     await ctx.accessLog.load({ action: 'READ', what: 'disclosureReport', subjectId: request.subjectId, outcome: 'OK' });
     return reportRef(ctx.db, request, asOf);
   },
-  withheldParts: (ref: ReportRef) => ref.withheld.map((w) => w.part),
-  withheld: (ref: ReportRef) => ref.withheld,
-  consentRecords: (ref: ReportRef, _: unknown, ctx: ConsentContext) => consentRecordsPart(ctx.db, ref),
-  legalExceptions: (ref: ReportRef, _: unknown, ctx: ConsentContext) => legalExceptionsPart(ctx.db, ref),
-  consentAccesses: (ref: ReportRef, _: unknown, ctx: ConsentContext) => consentAccessesPart(ctx.db, ref),
-};
+  withheldParts: (ref) => ref.withheld.map((w) => storedEnum(disclosureParts, w.part)),
+  withheld: (ref) => ref.withheld,
+  consentRecords: (ref, _, ctx) => consentRecordsPart(ctx.db, ref),
+  legalExceptions: (ref, _, ctx) => legalExceptionsPart(ctx.db, ref),
+  consentAccesses: (ref, _, ctx) => consentAccessesPart(ctx.db, ref),
+} satisfies DisclosureReportResolvers;

@@ -1,3 +1,4 @@
+import type { Resolvers } from '../../../generated/graphql/consent-resolvers';
 import { DateScalar, DateTimeScalar } from '../../../lib/scalars';
 import { DisclosureExport, DisclosureReport, DisclosureRequest } from './disclosure';
 import { Mutation } from './mutation';
@@ -18,4 +19,4 @@ export const resolvers = {
   DisclosureRequest,
   DisclosureExport,
   DisclosureReport,
-};
+} satisfies Resolvers;

@@ -1,6 +1,5 @@
 import { badUserInput } from '../../../lib/graphql-errors';
 import { parseInput, uuid } from '../../../lib/input';
-import type { ConsentContext } from '../context';
 import { todayInJapan } from '../domain/calendar';
 import { consentFormProblem } from '../domain/consent-form-rules';
 import { reviewDateProblem } from '../domain/legal-exception-rules';
@@ -14,8 +13,7 @@ import {
 import { careWriter } from './access';
 import { disclosureMutation } from './disclosure';
 import { consentInput, legalExceptionInput, withdrawalReason } from './inputs';
-
-type Args = Record<string, unknown>;
+import type { MutationResolvers } from '../../../generated/graphql/consent-resolvers';
 
 function rejectProblem(problem: { field: string; message: string } | null): void {
   if (problem) throw badUserInput(`${problem.field}: ${problem.message}`, problem.field);
@@ -24,20 +22,20 @@ function rejectProblem(problem: { field: string; message: string } | null): void
 export const Mutation = {
   // Input is parsed before the care check: a malformed input says so (it reveals nothing about the subject),
   // and a well-formed one is then refused or allowed by role and care relationship before anything is read.
-  recordConsent: async (_: unknown, args: Args, ctx: ConsentContext) => {
+  recordConsent: async (_, args, ctx) => {
     const input = parseInput(consentInput, args.input);
     const now = ctx.now();
     rejectProblem(consentFormProblem(input, todayInJapan(now)));
     const actor = await careWriter(ctx, consentRecorders, { what: 'recordConsent', subjectId: input.subjectId });
     return recordConsent(ctx.db, actor, input, now);
   },
-  withdrawConsent: async (_: unknown, args: Args, ctx: ConsentContext) => {
+  withdrawConsent: async (_, args, ctx) => {
     const subjectId = parseInput(uuid, args.subjectId, 'subjectId');
     const reason = parseInput(withdrawalReason, args.reason, 'reason');
     const actor = await careWriter(ctx, consentRecorders, { what: 'withdrawConsent', subjectId });
     return withdrawConsent(ctx.db, actor, subjectId, reason, ctx.now());
   },
-  recordLegalException: async (_: unknown, args: Args, ctx: ConsentContext) => {
+  recordLegalException: async (_, args, ctx) => {
     const input = parseInput(legalExceptionInput, args.input);
     const now = ctx.now();
     rejectProblem(reviewDateProblem(input.reviewOn, todayInJapan(now)));
@@ -47,7 +45,7 @@ export const Mutation = {
     });
     return recordLegalException(ctx.db, actor, input, now);
   },
-  endLegalException: async (_: unknown, args: Args, ctx: ConsentContext) => {
+  endLegalException: async (_, args, ctx) => {
     const id = parseInput(uuid, args.id, 'id');
     // An unknown exception is refused like an unrelated one (FORBIDDEN), so the refusal does not say whether the id exists.
     const actor = await careWriter(ctx, exceptionDeciders, {
@@ -57,4 +55,4 @@ export const Mutation = {
     return endLegalException(ctx.db, actor, id, ctx.now());
   },
   ...disclosureMutation,
-};
+} satisfies MutationResolvers;

@@ -1,11 +1,11 @@
-import type { ConsentContext } from '../context';
 import { verifyConsentAccessChain } from '../services/access-record-service';
 import { writer } from './access';
 import { disclosureQuery } from './disclosure';
+import type { QueryResolvers } from '../../../generated/graphql/consent-resolvers';
 
 export const Query = {
   // Reading the access records is itself recorded, after the verification so it does not race the walk.
-  verifyConsentAccessChain: async (_: unknown, __: unknown, ctx: ConsentContext) => {
+  verifyConsentAccessChain: async (_, __, ctx) => {
     await writer(ctx, ['audit.read'], { what: 'verifyConsentAccessChain', subjectId: null });
     const verification = await verifyConsentAccessChain(ctx.db);
     await ctx.accessLog.load({
@@ -17,4 +17,4 @@ export const Query = {
     return verification;
   },
   ...disclosureQuery,
-};
+} satisfies QueryResolvers;

@@ -6,6 +6,13 @@ import { summarize } from '../../../lib/exchange/partner-ca';
 import { appError } from '../../../lib/graphql-errors';
 import { parseInput, text, uuid } from '../../../lib/input';
 import type { IdentityContext } from '../context';
+import type {
+  ExchangeIdentityResolvers,
+  MutationResolvers,
+  PartnerExchangeIdentityResolvers,
+  PartnerResolvers,
+  QueryResolvers,
+} from '../../../generated/graphql/identity-resolvers';
 import { authorize } from '../services/access-guard';
 import {
   currentClientCertificate,
@@ -20,7 +27,6 @@ import {
   updatePartnerInput,
 } from './partner-service';
 
-type Args = Record<string, unknown>;
 const reason = text(500);
 
 /** An omitted or null field means "unchanged" (so a field cannot be cleared to null through the graph). */
@@ -38,9 +44,9 @@ async function clientCertificateOf(partner: PartnerRow, ctx: IdentityContext) {
 }
 
 export const PartnerQuery = {
-  partners: (_: unknown, __: unknown, ctx: IdentityContext) => listPartners(ctx),
-  partner: (_: unknown, args: Args, ctx: IdentityContext) => getPartner(ctx, parseInput(uuid, args.id, 'id')),
-  exchangeIdentity: async (_: unknown, __: unknown, ctx: IdentityContext) => {
+  partners: (_, __, ctx) => listPartners(ctx),
+  partner: (_, args, ctx) => getPartner(ctx, parseInput(uuid, args.id, 'id')),
+  exchangeIdentity: async (_, __, ctx) => {
     await authorize(ctx, 'partner.manage', { type: 'ExchangeIdentity' });
     const exchange = ctx.exchange;
     if (!exchange || !exchange.fhirBaseUrl) throw appError('NOT_FOUND', 'this process has no exchange identity');
@@ -53,42 +59,42 @@ export const PartnerQuery = {
       requestIdentifierSystem: systems.request,
       userIdentifierSystem: systems.user,
       networkCaCertificate: ctx.ca.caCertificatePem,
-      partners: async () =>
-        (await listPartners(ctx)).map((partner) => ({
-          partner,
-          clientId: partner.ourClientId,
-          outboundAuth: partner.outboundAuth,
-        })),
     };
   },
-};
+} satisfies QueryResolvers;
+
+export const ExchangeIdentity = {
+  partners: async (_, __, ctx) =>
+    (await listPartners(ctx)).map((partner) => ({
+      partner,
+      clientId: partner.ourClientId,
+      outboundAuth: partner.outboundAuth,
+    })),
+} satisfies ExchangeIdentityResolvers;
 
 export const PartnerMutation = {
-  registerPartner: (_: unknown, args: Args, ctx: IdentityContext) =>
+  registerPartner: (_, args, ctx) =>
     registerPartner(ctx, parseInput(registerPartnerInput, definedOnly(args.input), 'input')),
-  updatePartner: (_: unknown, args: Args, ctx: IdentityContext) =>
+  updatePartner: (_, args, ctx) =>
     updatePartner(
       ctx,
       parseInput(uuid, args.id, 'id'),
       parseInput(updatePartnerInput, definedOnly(args.input), 'input'),
     ),
-  suspendPartner: (_: unknown, args: Args, ctx: IdentityContext) =>
+  suspendPartner: (_, args, ctx) =>
     suspendPartner(ctx, parseInput(uuid, args.id, 'id'), parseInput(reason, args.reason, 'reason')),
-  reactivatePartner: (_: unknown, args: Args, ctx: IdentityContext) =>
+  reactivatePartner: (_, args, ctx) =>
     reactivatePartner(ctx, parseInput(uuid, args.id, 'id'), parseInput(reason, args.reason, 'reason')),
-  renewPartnerClientCertificate: (_: unknown, args: Args, ctx: IdentityContext) =>
-    renewPartnerClientCertificate(ctx, parseInput(uuid, args.id, 'id')),
-};
+  renewPartnerClientCertificate: (_, args, ctx) => renewPartnerClientCertificate(ctx, parseInput(uuid, args.id, 'id')),
+} satisfies MutationResolvers;
 
 export const Partner = {
-  jwks: (partner: PartnerRow) => JSON.stringify(partner.jwks),
-  caCertificates: (partner: PartnerRow) => partner.caCertificates.map(certificateOf),
-  clientCertificate: (partner: PartnerRow, _: unknown, ctx: IdentityContext) => clientCertificateOf(partner, ctx),
-  statusChangedBy: (partner: PartnerRow, _: unknown, ctx: IdentityContext) =>
-    partner.statusChangedBy ? ctx.userById.load(partner.statusChangedBy) : null,
-};
+  jwks: (partner) => JSON.stringify(partner.jwks),
+  caCertificates: (partner) => partner.caCertificates.map(certificateOf),
+  clientCertificate: (partner, _, ctx) => clientCertificateOf(partner, ctx),
+  statusChangedBy: (partner, _, ctx) => (partner.statusChangedBy ? ctx.userById.load(partner.statusChangedBy) : null),
+} satisfies PartnerResolvers;
 
 export const PartnerExchangeIdentity = {
-  clientCertificate: (entry: { partner: PartnerRow }, _: unknown, ctx: IdentityContext) =>
-    clientCertificateOf(entry.partner, ctx),
-};
+  clientCertificate: (entry, _, ctx) => clientCertificateOf(entry.partner, ctx),
+} satisfies PartnerExchangeIdentityResolvers;

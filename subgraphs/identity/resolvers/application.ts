@@ -1,15 +1,13 @@
-import type { Application as ApplicationRow, ApplicationStep as StepRow } from '../../../generated/prisma/client';
-import type { IdentityContext } from '../context';
+import type { ApplicationResolvers, ApplicationStepResolvers } from '../../../generated/graphql/identity-resolvers';
+import { nonNull } from '../../../lib/invariants';
 
 export const Application = {
-  facility: (application: ApplicationRow, _: unknown, ctx: IdentityContext) =>
-    application.facilityId ? ctx.facilityById.load(application.facilityId) : null,
-  content: (application: ApplicationRow) => JSON.stringify(application.content),
-  submittedBy: (application: ApplicationRow, _: unknown, ctx: IdentityContext) =>
-    ctx.userById.load(application.submittedBy),
-  steps: (application: ApplicationRow, _: unknown, ctx: IdentityContext) => ctx.stepsByApplication.load(application.id),
-};
+  facility: (application, _, ctx) => (application.facilityId ? ctx.facilityById.load(application.facilityId) : null),
+  content: (application) => JSON.stringify(application.content),
+  submittedBy: (application, _, ctx) => nonNull(ctx.userById.load(application.submittedBy)),
+  steps: (application, _, ctx) => ctx.stepsByApplication.load(application.id),
+} satisfies ApplicationResolvers;
 
 export const ApplicationStep = {
-  actor: (step: StepRow, _: unknown, ctx: IdentityContext) => ctx.userById.load(step.actorId),
-};
+  actor: (step, _, ctx) => nonNull(ctx.userById.load(step.actorId)),
+} satisfies ApplicationStepResolvers;

@@ -1,9 +1,7 @@
-import type { AuditEvent as AuditRow } from '../../../generated/prisma/client';
-import type { IdentityContext } from '../context';
+import type { AuditEventResolvers } from '../../../generated/graphql/identity-resolvers';
 
 export const AuditEvent = {
-  id: (event: AuditRow) => event.id.toString(),
-  actor: (event: AuditRow, _: unknown, ctx: IdentityContext) =>
-    event.actorId ? ctx.userById.load(event.actorId) : null,
-  details: (event: AuditRow) => JSON.stringify(event.details),
-};
+  id: (event) => event.id.toString(),
+  actor: (event, _, ctx) => (event.actorId ? ctx.userById.load(event.actorId) : null),
+  details: (event) => JSON.stringify(event.details),
+} satisfies AuditEventResolvers;

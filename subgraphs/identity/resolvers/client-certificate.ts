@@ -1,7 +1,6 @@
-import type { ClientCertificate as CertificateRow } from '../../../generated/prisma/client';
-import type { IdentityContext } from '../context';
+import type { ClientCertificateResolvers } from '../../../generated/graphql/identity-resolvers';
+import { nonNull } from '../../../lib/invariants';
 
 export const ClientCertificate = {
-  facility: (certificate: CertificateRow, _: unknown, ctx: IdentityContext) =>
-    ctx.facilityById.load(certificate.facilityId),
-};
+  facility: (certificate, _, ctx) => nonNull(ctx.facilityById.load(certificate.facilityId)),
+} satisfies ClientCertificateResolvers;

@@ -10,21 +10,16 @@
 // read as "no such person", which is not what they were told.
 import { can } from '../../../lib/access/permissions';
 import { parseInput } from '../../../lib/input';
-import type { IdentityContext } from '../context';
+import type { ExistenceCheckResolvers } from '../../../generated/graphql/identity-resolvers';
 import { forbid, requireUser } from '../services/access-guard';
 import { findSubjects, findSubjectsArgs } from '../services/subject-service';
 
-interface CheckRepresentation {
-  id: string;
-  nameKana?: string;
-  birthDate?: string;
-}
-
 export const ExistenceCheck = {
-  __resolveReference: (ref: CheckRepresentation) => ref,
-  matchingSubjects: async (check: CheckRepresentation, _: unknown, ctx: IdentityContext) => {
+  // The gateway's representation is the check (its key and, for matchingSubjects, the question): see parents.ts.
+  __resolveReference: (ref) => ref,
+  matchingSubjects: async (check, _, ctx) => {
     const user = requireUser(ctx);
     if (!can(user, 'room.decide')) await forbid(ctx, 'subject.find', 'ExistenceCheck', check.id);
     return findSubjects(ctx, parseInput(findSubjectsArgs, { nameKana: check.nameKana, birthDate: check.birthDate }));
   },
-};
+} satisfies ExistenceCheckResolvers;

@@ -1,5 +1,5 @@
-import type { IdentityContext } from '../context';
+import type { FacilityResolvers } from '../../../generated/graphql/identity-resolvers';
 
 export const Facility = {
-  __resolveReference: (ref: { id: string }, ctx: IdentityContext) => ctx.facilityById.load(ref.id),
-};
+  __resolveReference: (ref, ctx) => ctx.facilityById.load(ref.id),
+} satisfies FacilityResolvers;

@@ -1,12 +1,12 @@
-import type { FaultReport as FaultRow, FaultStep as StepRow } from '../../../generated/prisma/client';
-import type { IdentityContext } from '../context';
+import type { FaultReportResolvers, FaultStepResolvers } from '../../../generated/graphql/identity-resolvers';
+import { nonNull } from '../../../lib/invariants';
 
 export const FaultReport = {
-  facility: (fault: FaultRow, _: unknown, ctx: IdentityContext) => ctx.facilityById.load(fault.facilityId),
-  reportedBy: (fault: FaultRow, _: unknown, ctx: IdentityContext) => ctx.userById.load(fault.reportedBy),
-  steps: (fault: FaultRow, _: unknown, ctx: IdentityContext) => ctx.stepsByFault.load(fault.id),
-};
+  facility: (fault, _, ctx) => nonNull(ctx.facilityById.load(fault.facilityId)),
+  reportedBy: (fault, _, ctx) => nonNull(ctx.userById.load(fault.reportedBy)),
+  steps: (fault, _, ctx) => ctx.stepsByFault.load(fault.id),
+} satisfies FaultReportResolvers;
 
 export const FaultStep = {
-  actor: (step: StepRow, _: unknown, ctx: IdentityContext) => ctx.userById.load(step.actorId),
-};
+  actor: (step, _, ctx) => nonNull(ctx.userById.load(step.actorId)),
+} satisfies FaultStepResolvers;

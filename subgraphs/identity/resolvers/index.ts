@@ -1,3 +1,4 @@
+import type { Resolvers } from '../../../generated/graphql/identity-resolvers';
 import { DateScalar, DateTimeScalar } from '../../../lib/scalars';
 import { Application, ApplicationStep } from './application';
 import { AuditEvent } from './audit-event';
@@ -7,7 +8,13 @@ import { ExistenceCheck } from './existence-check';
 import { DisclosedAccess, DisclosureReport } from './disclosure-report';
 import { Facility } from './facility';
 import { Mutation } from './mutation';
-import { Partner, PartnerExchangeIdentity, PartnerMutation, PartnerQuery } from '../partners/partner-resolvers';
+import {
+  Partner,
+  ExchangeIdentity,
+  PartnerExchangeIdentity,
+  PartnerMutation,
+  PartnerQuery,
+} from '../partners/partner-resolvers';
 import { Query } from './query';
 import { Subject } from './subject';
 import { User } from './user';
@@ -18,6 +25,7 @@ export const resolvers = {
   Query: { ...Query, ...PartnerQuery },
   Mutation: { ...Mutation, ...PartnerMutation },
   Partner,
+  ExchangeIdentity,
   PartnerExchangeIdentity,
   Facility,
   Subject,
@@ -31,4 +39,4 @@ export const resolvers = {
   ExistenceCheck,
   DisclosureReport,
   DisclosedAccess,
-};
+} satisfies Resolvers;

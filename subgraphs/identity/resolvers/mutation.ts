@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { calendarDate, parseInput, text, uuid } from '../../../lib/input';
-import type { IdentityContext } from '../context';
+import type { MutationResolvers } from '../../../generated/graphql/identity-resolvers';
 import { actOnApplication, submitApplication } from '../services/application-service';
 import { issueCertificate, revokeCertificate } from '../services/certificate-service';
 import { changePassword, resetPassword } from '../services/password-service';
@@ -21,102 +21,96 @@ const reason = text(500);
 // Bounded before hashing: argon2 cost must not be chosen by the caller.
 const secret = z.string().min(1, 'must not be empty').max(1024, 'is too long');
 
-type Args = Record<string, unknown>;
-
 export const Mutation = {
-  signIn: (_: unknown, args: Args, ctx: IdentityContext) => {
+  signIn: (_, args, ctx) => {
     const input = parseInput(z.object({ accountId: text(64), password: secret }), args);
     return signIn(ctx, input.accountId, input.password);
   },
-  signOut: (_: unknown, __: unknown, ctx: IdentityContext) => signOut(ctx),
-  changePassword: (_: unknown, args: Args, ctx: IdentityContext) => {
+  signOut: (_, __, ctx) => signOut(ctx),
+  changePassword: (_, args, ctx) => {
     const input = parseInput(z.object({ currentPassword: secret, newPassword: secret }), args);
     return changePassword(ctx, input.currentPassword, input.newPassword);
   },
 
-  submitFacilityRegistration: (_: unknown, args: Args, ctx: IdentityContext) =>
+  submitFacilityRegistration: (_, args, ctx) =>
     submitApplication(ctx, {
       form: 1,
       facilityId: null,
       content: args.input,
       onPaperFor: parseInput(onPaperFor, args.onPaperFor, 'onPaperFor'),
     }),
-  submitFacilityChange: (_: unknown, args: Args, ctx: IdentityContext) =>
+  submitFacilityChange: (_, args, ctx) =>
     submitApplication(ctx, {
       form: 2,
       facilityId: parseInput(uuid, args.facilityId, 'facilityId'),
       content: args.input,
       onPaperFor: parseInput(onPaperFor, args.onPaperFor, 'onPaperFor'),
     }),
-  submitFacilityStop: (_: unknown, args: Args, ctx: IdentityContext) =>
+  submitFacilityStop: (_, args, ctx) =>
     submitApplication(ctx, {
       form: 3,
       facilityId: parseInput(uuid, args.facilityId, 'facilityId'),
       content: { reason: args.reason, eventDate: parseInput(calendarDate, args.eventDate, 'eventDate') },
       onPaperFor: parseInput(onPaperFor, args.onPaperFor, 'onPaperFor'),
     }),
-  submitUserRegistration: (_: unknown, args: Args, ctx: IdentityContext) =>
+  submitUserRegistration: (_, args, ctx) =>
     submitApplication(ctx, {
       form: 4,
       facilityId: parseInput(uuid, args.facilityId, 'facilityId'),
       content: args.input,
       onPaperFor: parseInput(onPaperFor, args.onPaperFor, 'onPaperFor'),
     }),
-  submitUserChange: (_: unknown, args: Args, ctx: IdentityContext) =>
+  submitUserChange: (_, args, ctx) =>
     submitApplication(ctx, {
       form: 5,
       facilityId: parseInput(uuid, args.facilityId, 'facilityId'),
       content: stripNulls(args.input),
       onPaperFor: parseInput(onPaperFor, args.onPaperFor, 'onPaperFor'),
     }),
-  forwardApplication: async (_: unknown, args: Args, ctx: IdentityContext) =>
+  forwardApplication: async (_, args, ctx) =>
     (await actOnApplication(ctx, parseInput(uuid, args.id, 'id'), 'forward')).application,
-  approveApplication: (_: unknown, args: Args, ctx: IdentityContext) =>
-    actOnApplication(ctx, parseInput(uuid, args.id, 'id'), 'approve'),
-  rejectApplication: async (_: unknown, args: Args, ctx: IdentityContext) =>
+  approveApplication: (_, args, ctx) => actOnApplication(ctx, parseInput(uuid, args.id, 'id'), 'approve'),
+  rejectApplication: async (_, args, ctx) =>
     (await actOnApplication(ctx, parseInput(uuid, args.id, 'id'), 'reject', parseInput(reason, args.reason, 'reason')))
       .application,
-  withdrawApplication: async (_: unknown, args: Args, ctx: IdentityContext) =>
+  withdrawApplication: async (_, args, ctx) =>
     (await actOnApplication(ctx, parseInput(uuid, args.id, 'id'), 'withdraw')).application,
 
-  issueClientCertificate: (_: unknown, args: Args, ctx: IdentityContext) =>
+  issueClientCertificate: (_, args, ctx) =>
     issueCertificate(ctx, parseInput(uuid, args.facilityId, 'facilityId'), parseInput(text(60), args.label, 'label')),
-  revokeClientCertificate: (_: unknown, args: Args, ctx: IdentityContext) =>
+  revokeClientCertificate: (_, args, ctx) =>
     revokeCertificate(ctx, parseInput(uuid, args.id, 'id'), parseInput(reason, args.reason, 'reason')),
 
-  resetPassword: (_: unknown, args: Args, ctx: IdentityContext) =>
+  resetPassword: (_, args, ctx) =>
     resetPassword(ctx, parseInput(uuid, args.userId, 'userId'), parseInput(reason, args.reason, 'reason')),
-  reportFault: (_: unknown, args: Args, ctx: IdentityContext) =>
-    reportFault(ctx, parseInput(reportFaultInput, args.input)),
-  forwardFault: (_: unknown, args: Args, ctx: IdentityContext) =>
+  reportFault: (_, args, ctx) => reportFault(ctx, parseInput(reportFaultInput, args.input)),
+  forwardFault: (_, args, ctx) =>
     actOnFault(
       ctx,
       parseInput(uuid, args.id, 'id'),
       'forward',
       parseInput(text(2000).optional().nullable(), args.note, 'note') ?? null,
     ),
-  investigateFault: (_: unknown, args: Args, ctx: IdentityContext) =>
+  investigateFault: (_, args, ctx) =>
     actOnFault(
       ctx,
       parseInput(uuid, args.id, 'id'),
       'investigate',
       parseInput(text(2000).optional().nullable(), args.note, 'note') ?? null,
     ),
-  resolveFault: (_: unknown, args: Args, ctx: IdentityContext) =>
+  resolveFault: (_, args, ctx) =>
     actOnFault(ctx, parseInput(uuid, args.id, 'id'), 'resolve', parseInput(text(5000), args.response, 'response')),
-  restrictSystem: (_: unknown, args: Args, ctx: IdentityContext) =>
-    restrictSystem(ctx, parseInput(restrictionInput, stripNulls(args.input))),
-  liftRestriction: (_: unknown, __: unknown, ctx: IdentityContext) => liftRestriction(ctx),
-  suspendUser: (_: unknown, args: Args, ctx: IdentityContext) =>
+  restrictSystem: (_, args, ctx) => restrictSystem(ctx, parseInput(restrictionInput, stripNulls(args.input))),
+  liftRestriction: (_, __, ctx) => liftRestriction(ctx),
+  suspendUser: (_, args, ctx) =>
     suspendUser(ctx, parseInput(uuid, args.userId, 'userId'), parseInput(reason, args.reason, 'reason')),
-  reinstateUser: (_: unknown, args: Args, ctx: IdentityContext) =>
+  reinstateUser: (_, args, ctx) =>
     reinstateUser(ctx, parseInput(uuid, args.userId, 'userId'), parseInput(reason, args.reason, 'reason')),
-  deleteAccount: (_: unknown, args: Args, ctx: IdentityContext) =>
+  deleteAccount: (_, args, ctx) =>
     deleteAccount(ctx, parseInput(uuid, args.userId, 'userId'), parseInput(reason, args.reason, 'reason')),
 
-  registerSubject: (_: unknown, args: { input: unknown }, ctx: IdentityContext) =>
-    registerSubject(ctx, parseInput(registerSubjectInput, args.input)),
-};
+  registerSubject: (_, args, ctx) => registerSubject(ctx, parseInput(registerSubjectInput, args.input)),
+} satisfies MutationResolvers;
 
 /** GraphQL sends omitted optional input fields as absent, but explicit nulls too; the form schemas want absent. */
 function stripNulls(value: unknown): unknown {

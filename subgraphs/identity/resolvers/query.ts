@@ -1,5 +1,5 @@
 import { parseInput, uuid } from '../../../lib/input';
-import type { IdentityContext } from '../context';
+import type { QueryResolvers } from '../../../generated/graphql/identity-resolvers';
 import { listFacilities, listFacilitiesArgs } from '../services/facility-service';
 import { getApplication, listApplications, listApplicationsArgs } from '../services/application-queries';
 import { requireUser } from '../services/access-guard';
@@ -10,36 +10,29 @@ import { listFaults } from '../services/fault-service';
 import { findSubjects, findSubjectsArgs } from '../services/subject-service';
 
 export const Query = {
-  me: (_: unknown, __: unknown, ctx: IdentityContext) => viewer(ctx),
-  facilities: (_: unknown, args: unknown, ctx: IdentityContext) => {
+  me: (_, __, ctx) => viewer(ctx),
+  facilities: (_, args, ctx) => {
     requireUser(ctx);
     return listFacilities(ctx.db, parseInput(listFacilitiesArgs, args));
   },
-  facility: (_: unknown, args: { id: string }, ctx: IdentityContext) => {
+  facility: (_, args, ctx) => {
     requireUser(ctx);
     return ctx.facilityById.load(parseInput(uuid, args.id, 'id'));
   },
-  subject: (_: unknown, args: { id: string }, ctx: IdentityContext) =>
-    readSubject(ctx, parseInput(uuid, args.id, 'id')),
-  findSubjects: (_: unknown, args: unknown, ctx: IdentityContext) =>
-    findSubjects(ctx, parseInput(findSubjectsArgs, args)),
-  orgUnits: (_: unknown, __: unknown, ctx: IdentityContext) => {
+  subject: (_, args, ctx) => readSubject(ctx, parseInput(uuid, args.id, 'id')),
+  findSubjects: (_, args, ctx) => findSubjects(ctx, parseInput(findSubjectsArgs, args)),
+  orgUnits: (_, __, ctx) => {
     requireUser(ctx);
     return ctx.db.orgUnit.findMany({ orderBy: [{ kind: 'asc' }, { code: 'asc' }] });
   },
-  applications: (_: unknown, args: unknown, ctx: IdentityContext) =>
-    listApplications(ctx, parseInput(listApplicationsArgs, args)),
-  application: (_: unknown, args: { id: string }, ctx: IdentityContext) =>
-    getApplication(ctx, parseInput(uuid, args.id, 'id')),
-  users: (_: unknown, args: { facilityId: string }, ctx: IdentityContext) =>
-    listUsers(ctx, parseInput(uuid, args.facilityId, 'facilityId')),
-  clientCertificates: (_: unknown, args: { facilityId: string }, ctx: IdentityContext) =>
-    listCertificates(ctx, parseInput(uuid, args.facilityId, 'facilityId')),
-  faultReports: (_: unknown, args: { status?: string | null }, ctx: IdentityContext) => listFaults(ctx, args.status),
-  auditEvents: (_: unknown, args: unknown, ctx: IdentityContext) =>
-    listAuditEvents(ctx, parseInput(listAuditArgs, args)),
-  systemRestriction: (_: unknown, __: unknown, ctx: IdentityContext) => {
+  applications: (_, args, ctx) => listApplications(ctx, parseInput(listApplicationsArgs, args)),
+  application: (_, args, ctx) => getApplication(ctx, parseInput(uuid, args.id, 'id')),
+  users: (_, args, ctx) => listUsers(ctx, parseInput(uuid, args.facilityId, 'facilityId')),
+  clientCertificates: (_, args, ctx) => listCertificates(ctx, parseInput(uuid, args.facilityId, 'facilityId')),
+  faultReports: (_, args, ctx) => listFaults(ctx, args.status),
+  auditEvents: (_, args, ctx) => listAuditEvents(ctx, parseInput(listAuditArgs, args)),
+  systemRestriction: (_, __, ctx) => {
     requireUser(ctx, { allowPendingPasswordChange: true });
     return currentRestriction(ctx.db);
   },
-};
+} satisfies QueryResolvers;

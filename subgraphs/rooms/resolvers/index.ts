@@ -1,5 +1,6 @@
+import type { Resolvers } from '../../../generated/graphql/rooms-resolvers';
 import { DateScalar, DateTimeScalar } from '../../../lib/scalars';
-import { DisclosureReport } from './disclosure-report';
+import { DisclosedRoom, DisclosureReport } from './disclosure-report';
 import { ExistenceCheck, ExistenceCheckStep } from './existence-check';
 import { Mutation } from './mutation';
 import { exchangeMutation, exchangeQuery, exchangeRoomFields, exchangeTypes } from '../exchange/resolvers';
@@ -28,4 +29,5 @@ export const resolvers = {
   RoomApplication,
   RoomApplicationStep,
   DisclosureReport,
-};
+  DisclosedRoom,
+} satisfies Resolvers;

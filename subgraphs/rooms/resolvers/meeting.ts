@@ -1,6 +1,6 @@
-import type { Meeting as MeetingRow } from '../../../generated/prisma/client';
 import { userRef } from './user-ref';
+import type { MeetingResolvers } from '../../../generated/graphql/rooms-resolvers';
 
 export const Meeting = {
-  createdBy: (meeting: MeetingRow) => userRef(meeting.createdBy),
-};
+  createdBy: (meeting) => userRef(meeting.createdBy),
+} satisfies MeetingResolvers;

@@ -1,5 +1,4 @@
 import { parseInput, uuid } from '../../../lib/input';
-import type { RoomsContext } from '../context';
 import {
   answerExistenceCheck,
   answerInput,
@@ -37,46 +36,31 @@ import {
   submitRoomMemberChange,
   submitRoomOpening,
 } from '../services/room-application-service';
-
-type Args = Record<string, unknown>;
+import type { MutationResolvers } from '../../../generated/graphql/rooms-resolvers';
 
 export const Mutation = {
-  submitRoomOpening: (_: unknown, args: Args, ctx: RoomsContext) =>
-    submitRoomOpening(ctx, parseInput(submitOpeningInput, args)),
-  submitRoomMemberChange: (_: unknown, args: Args, ctx: RoomsContext) =>
-    submitRoomMemberChange(ctx, parseInput(submitMemberChangeInput, args)),
-  submitRoomClosure: (_: unknown, args: Args, ctx: RoomsContext) =>
-    submitRoomClosure(ctx, parseInput(submitClosureInput, args)),
-  confirmRoomApplication: (_: unknown, args: Args, ctx: RoomsContext) =>
-    actOnRoomApplication(ctx, parseInput(uuid, args.id, 'id'), 'forward'),
-  approveRoomApplication: (_: unknown, args: Args, ctx: RoomsContext) =>
-    actOnRoomApplication(ctx, parseInput(uuid, args.id, 'id'), 'approve'),
-  rejectRoomApplication: (_: unknown, args: Args, ctx: RoomsContext) => {
+  submitRoomOpening: (_, args, ctx) => submitRoomOpening(ctx, parseInput(submitOpeningInput, args)),
+  submitRoomMemberChange: (_, args, ctx) => submitRoomMemberChange(ctx, parseInput(submitMemberChangeInput, args)),
+  submitRoomClosure: (_, args, ctx) => submitRoomClosure(ctx, parseInput(submitClosureInput, args)),
+  confirmRoomApplication: (_, args, ctx) => actOnRoomApplication(ctx, parseInput(uuid, args.id, 'id'), 'forward'),
+  approveRoomApplication: (_, args, ctx) => actOnRoomApplication(ctx, parseInput(uuid, args.id, 'id'), 'approve'),
+  rejectRoomApplication: (_, args, ctx) => {
     const input = parseInput(rejectInput, args);
     return actOnRoomApplication(ctx, input.id, 'reject', input.reason);
   },
-  withdrawRoomApplication: (_: unknown, args: Args, ctx: RoomsContext) =>
-    actOnRoomApplication(ctx, parseInput(uuid, args.id, 'id'), 'withdraw'),
-  openRoom: (_: unknown, args: { input: unknown }, ctx: RoomsContext) =>
-    openRoom(ctx, parseInput(openRoomInput, args.input)),
-  closeRoom: (_: unknown, args: Args, ctx: RoomsContext) => closeRoom(ctx, parseInput(closeRoomInput, args)),
-  addRoomMember: (_: unknown, args: Args, ctx: RoomsContext) =>
-    changeRoomMember(ctx, parseInput(memberInput, args), 'add'),
-  removeRoomMember: (_: unknown, args: Args, ctx: RoomsContext) =>
-    changeRoomMember(ctx, parseInput(memberInput, args), 'remove'),
-  resumeRoom: (_: unknown, args: Args, ctx: RoomsContext) => resumeRoom(ctx, parseInput(uuid, args.roomId, 'roomId')),
-  createPost: (_: unknown, args: Args, ctx: RoomsContext) => createPost(ctx, parseInput(createPostInput, args)),
-  editPost: (_: unknown, args: Args, ctx: RoomsContext) => editPost(ctx, parseInput(editPostInput, args)),
-  markPostRead: (_: unknown, args: Args, ctx: RoomsContext) =>
-    markPostRead(ctx, parseInput(uuid, args.postId, 'postId')),
-  removePost: (_: unknown, args: Args, ctx: RoomsContext) => removePost(ctx, parseInput(removePostInput, args)),
-  scheduleMeeting: (_: unknown, args: Args, ctx: RoomsContext) =>
-    scheduleMeeting(ctx, parseInput(scheduleMeetingInput, args)),
-  recordMinutes: (_: unknown, args: Args, ctx: RoomsContext) =>
-    recordMinutes(ctx, parseInput(recordMinutesInput, args)),
-  askRoomExists: (_: unknown, args: Args, ctx: RoomsContext) => askRoomExists(ctx, parseInput(askInput, args)),
-  passExistenceCheck: (_: unknown, args: Args, ctx: RoomsContext) =>
-    passExistenceCheck(ctx, parseInput(passInput, args)),
-  answerExistenceCheck: (_: unknown, args: Args, ctx: RoomsContext) =>
-    answerExistenceCheck(ctx, parseInput(answerInput, args)),
-};
+  withdrawRoomApplication: (_, args, ctx) => actOnRoomApplication(ctx, parseInput(uuid, args.id, 'id'), 'withdraw'),
+  openRoom: (_, args, ctx) => openRoom(ctx, parseInput(openRoomInput, args.input)),
+  closeRoom: (_, args, ctx) => closeRoom(ctx, parseInput(closeRoomInput, args)),
+  addRoomMember: (_, args, ctx) => changeRoomMember(ctx, parseInput(memberInput, args), 'add'),
+  removeRoomMember: (_, args, ctx) => changeRoomMember(ctx, parseInput(memberInput, args), 'remove'),
+  resumeRoom: (_, args, ctx) => resumeRoom(ctx, parseInput(uuid, args.roomId, 'roomId')),
+  createPost: (_, args, ctx) => createPost(ctx, parseInput(createPostInput, args)),
+  editPost: (_, args, ctx) => editPost(ctx, parseInput(editPostInput, args)),
+  markPostRead: (_, args, ctx) => markPostRead(ctx, parseInput(uuid, args.postId, 'postId')),
+  removePost: (_, args, ctx) => removePost(ctx, parseInput(removePostInput, args)),
+  scheduleMeeting: (_, args, ctx) => scheduleMeeting(ctx, parseInput(scheduleMeetingInput, args)),
+  recordMinutes: (_, args, ctx) => recordMinutes(ctx, parseInput(recordMinutesInput, args)),
+  askRoomExists: (_, args, ctx) => askRoomExists(ctx, parseInput(askInput, args)),
+  passExistenceCheck: (_, args, ctx) => passExistenceCheck(ctx, parseInput(passInput, args)),
+  answerExistenceCheck: (_, args, ctx) => answerExistenceCheck(ctx, parseInput(answerInput, args)),
+} satisfies MutationResolvers;

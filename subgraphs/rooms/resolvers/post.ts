@@ -1,15 +1,14 @@
 // Posts are reached only through a room's timeline or a mutation, both of
 // which checked the caller's access to the room first.
-import type { Post as PostRow, PostRevision as RevisionRow } from '../../../generated/prisma/client';
-import type { RoomsContext } from '../context';
 import { userRef } from './user-ref';
+import type { PostResolvers, PostRevisionResolvers } from '../../../generated/graphql/rooms-resolvers';
 
 export const Post = {
-  author: (post: PostRow) => userRef(post.authorId),
-  revisions: (post: PostRow, _: unknown, ctx: RoomsContext) => ctx.revisionsByPost.load(post.id),
-  readBy: async (post: PostRow, _: unknown, ctx: RoomsContext) => (await ctx.readersByPost.load(post.id)).map(userRef),
-};
+  author: (post) => userRef(post.authorId),
+  revisions: (post, _, ctx) => ctx.revisionsByPost.load(post.id),
+  readBy: async (post, _, ctx) => (await ctx.readersByPost.load(post.id)).map(userRef),
+} satisfies PostResolvers;
 
 export const PostRevision = {
-  replacedBy: (revision: RevisionRow) => userRef(revision.replacedBy),
-};
+  replacedBy: (revision) => userRef(revision.replacedBy),
+} satisfies PostRevisionResolvers;

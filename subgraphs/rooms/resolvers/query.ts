@@ -1,17 +1,17 @@
 import { requireSignedIn } from '../../../lib/access/guard';
 import { can } from '../../../lib/access/permissions';
 import { parseInput, uuid } from '../../../lib/input';
-import type { RoomsContext } from '../context';
 import { verifyRoomsChain } from '../services/access-records';
 import { getExistenceCheck, listExistenceChecks, listInput } from '../services/existence-check-service';
 import { refuse } from '../services/room-guard';
 import { getRoomApplication, listApplicationsInput, listRoomApplications } from '../services/room-application-service';
 import { getRoom, listRooms, listRoomsArgs } from '../services/room-service';
+import type { QueryResolvers } from '../../../generated/graphql/rooms-resolvers';
 
 export const Query = {
-  rooms: (_: unknown, args: unknown, ctx: RoomsContext) => listRooms(ctx, parseInput(listRoomsArgs, args)),
-  room: (_: unknown, args: { id: unknown }, ctx: RoomsContext) => getRoom(ctx, parseInput(uuid, args.id, 'id')),
-  verifyRoomsAccessChain: async (_: unknown, __: unknown, ctx: RoomsContext) => {
+  rooms: (_, args, ctx) => listRooms(ctx, parseInput(listRoomsArgs, args)),
+  room: (_, args, ctx) => getRoom(ctx, parseInput(uuid, args.id, 'id')),
+  verifyRoomsAccessChain: async (_, __, ctx) => {
     const user = requireSignedIn(ctx.principal);
     if (!can(user, 'audit.read'))
       throw await refuse(ctx, user, null, 'access-chain', {
@@ -21,12 +21,8 @@ export const Query = {
       });
     return verifyRoomsChain(ctx.db);
   },
-  existenceChecks: (_: unknown, args: unknown, ctx: RoomsContext) =>
-    listExistenceChecks(ctx, parseInput(listInput, args)),
-  existenceCheck: (_: unknown, args: { id: unknown }, ctx: RoomsContext) =>
-    getExistenceCheck(ctx, parseInput(uuid, args.id, 'id')),
-  roomApplications: (_: unknown, args: unknown, ctx: RoomsContext) =>
-    listRoomApplications(ctx, parseInput(listApplicationsInput, args)),
-  roomApplication: (_: unknown, args: { id: unknown }, ctx: RoomsContext) =>
-    getRoomApplication(ctx, parseInput(uuid, args.id, 'id')),
-};
+  existenceChecks: (_, args, ctx) => listExistenceChecks(ctx, parseInput(listInput, args)),
+  existenceCheck: (_, args, ctx) => getExistenceCheck(ctx, parseInput(uuid, args.id, 'id')),
+  roomApplications: (_, args, ctx) => listRoomApplications(ctx, parseInput(listApplicationsInput, args)),
+  roomApplication: (_, args, ctx) => getRoomApplication(ctx, parseInput(uuid, args.id, 'id')),
+} satisfies QueryResolvers;

@@ -1,7 +1,7 @@
-import type { RoomMember as MemberRow } from '../../../generated/prisma/client';
 import { userRef } from './user-ref';
+import type { RoomMemberResolvers } from '../../../generated/graphql/rooms-resolvers';
 
 export const RoomMember = {
-  user: (member: MemberRow) => userRef(member.userId),
-  addedBy: (member: MemberRow) => userRef(member.addedBy),
-};
+  user: (member) => userRef(member.userId),
+  addedBy: (member) => userRef(member.addedBy),
+} satisfies RoomMemberResolvers;

@@ -11,6 +11,7 @@ import { readTimeline, timelineArgs } from '../services/post-service';
 import { authorizeRoom } from '../services/room-guard';
 import { listNotices } from '../services/suspension-service';
 import { userRef } from './user-ref';
+import type { RoomResolvers } from '../../../generated/graphql/rooms-resolvers';
 
 /** A room field any member or manager of the room may see. */
 const seen =
@@ -21,7 +22,7 @@ const seen =
   };
 
 export const Room = {
-  __resolveReference: (ref: { id: string }, ctx: RoomsContext) => ctx.roomById.load(ref.id),
+  __resolveReference: (ref, ctx) => ctx.roomById.load(ref.id),
   title: seen((room) => room.title),
   status: seen((room) => room.status),
   openedAt: seen((room) => room.openedAt),
@@ -30,9 +31,8 @@ export const Room = {
   closedReason: seen((room) => decodeClosure(room.closedReason)?.reason ?? null),
   closureNote: seen((room) => decodeClosure(room.closedReason)?.note ?? null),
   subject: seen((room) => ({ __typename: 'Subject', id: room.subjectId })),
-  timeline: (room: RoomRow, args: unknown, ctx: RoomsContext) =>
-    readTimeline(ctx, room, parseInput(timelineArgs, args)),
-  members: (room: RoomRow, _: unknown, ctx: RoomsContext) => listMembers(ctx, room),
-  meetings: (room: RoomRow, _: unknown, ctx: RoomsContext) => listMeetings(ctx, room),
-  notices: (room: RoomRow, _: unknown, ctx: RoomsContext) => listNotices(ctx, room),
-};
+  timeline: (room, args, ctx) => readTimeline(ctx, room, parseInput(timelineArgs, args)),
+  members: (room, _, ctx) => listMembers(ctx, room),
+  meetings: (room, _, ctx) => listMeetings(ctx, room),
+  notices: (room, _, ctx) => listNotices(ctx, room),
+} satisfies RoomResolvers;

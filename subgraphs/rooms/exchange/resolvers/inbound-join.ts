@@ -1,15 +1,8 @@
 // Rooms' part of the Art. 20-2 inbound exchange: share codes, partners' join
 // requests and external participants. Thin: parse, call one service, map.
 import { z } from 'zod';
-import type {
-  ExternalParticipant as ParticipantRow,
-  InboundJoinRequest as RequestRow,
-  InboundJoinStep as StepRow,
-  Room as RoomRow,
-  RoomShareCode as ShareCodeRow,
-} from '../../../../generated/prisma/client';
 import { parseInput, uuid } from '../../../../lib/input';
-import type { RoomsContext } from '../../context';
+import { nonNull } from '../../../../lib/invariants';
 import {
   listExternalParticipants,
   removeExternalParticipant,
@@ -32,67 +25,70 @@ import {
   shareCodeStatus,
 } from '../services/share-code-service';
 import { userRef } from '../../resolvers/user-ref';
+import type {
+  ExternalParticipantResolvers,
+  InboundJoinRequestResolvers,
+  InboundJoinStepResolvers,
+  MutationResolvers,
+  QueryResolvers,
+  RoomResolvers,
+  RoomShareCodeResolvers,
+} from '../../../../generated/graphql/rooms-resolvers';
 
-type Args = Record<string, unknown>;
 const statusArg = z.enum(['PENDING', 'APPROVED', 'REJECTED', 'CANCELLED']).optional().nullable();
 
 export const InboundQuery = {
-  inboundJoinRequests: (_: unknown, args: Args, ctx: RoomsContext) =>
-    listInboundJoinRequests(ctx, parseInput(statusArg, args.status, 'status')),
-  inboundJoinRequest: (_: unknown, args: Args, ctx: RoomsContext) =>
-    getInboundJoinRequest(ctx, parseInput(uuid, args.id, 'id')),
-};
+  inboundJoinRequests: (_, args, ctx) => listInboundJoinRequests(ctx, parseInput(statusArg, args.status, 'status')),
+  inboundJoinRequest: (_, args, ctx) => getInboundJoinRequest(ctx, parseInput(uuid, args.id, 'id')),
+} satisfies QueryResolvers;
 
 export const InboundMutation = {
-  issueRoomShareCode: (_: unknown, args: Args, ctx: RoomsContext) =>
-    issueRoomShareCode(ctx, parseInput(issueShareCodeArgs, args)),
-  revokeRoomShareCode: (_: unknown, args: Args, ctx: RoomsContext) =>
-    revokeRoomShareCode(ctx, parseInput(uuid, args.id, 'id')),
-  approveInboundJoin: (_: unknown, args: Args, ctx: RoomsContext) =>
-    decideInboundJoin(ctx, parseInput(uuid, args.id, 'id'), { approve: true }),
-  rejectInboundJoin: (_: unknown, args: Args, ctx: RoomsContext) =>
+  issueRoomShareCode: (_, args, ctx) => issueRoomShareCode(ctx, parseInput(issueShareCodeArgs, args)),
+  revokeRoomShareCode: (_, args, ctx) => revokeRoomShareCode(ctx, parseInput(uuid, args.id, 'id')),
+  approveInboundJoin: (_, args, ctx) => decideInboundJoin(ctx, parseInput(uuid, args.id, 'id'), { approve: true }),
+  rejectInboundJoin: (_, args, ctx) =>
     decideInboundJoin(ctx, parseInput(uuid, args.id, 'id'), {
       approve: false,
       reason: parseInput(rejectReason, args.reason, 'reason'),
     }),
-  cancelInboundJoin: (_: unknown, args: Args, ctx: RoomsContext) =>
+  cancelInboundJoin: (_, args, ctx) =>
     cancelInboundJoin(ctx, parseInput(uuid, args.id, 'id'), parseInput(rejectReason, args.reason, 'reason')),
-  removeExternalParticipant: (_: unknown, args: Args, ctx: RoomsContext) =>
+  removeExternalParticipant: (_, args, ctx) =>
     removeExternalParticipant(
       ctx,
       parseInput(uuid, args.id, 'id'),
       parseInput(removeExternalParticipantReason, args.reason, 'reason'),
     ),
-};
+} satisfies MutationResolvers;
 
 /** Fields rooms adds to Room for the exchange. */
 export const RoomExchangeFields = {
-  shareCodes: (room: RoomRow, _: unknown, ctx: RoomsContext) => listRoomShareCodes(ctx, room),
-  externalParticipants: (room: RoomRow, _: unknown, ctx: RoomsContext) => listExternalParticipants(ctx, room),
-};
+  shareCodes: (room, _, ctx) => listRoomShareCodes(ctx, room),
+  externalParticipants: (room, _, ctx) => listExternalParticipants(ctx, room),
+} satisfies RoomResolvers;
 
 export const RoomShareCode = {
-  status: (code: ShareCodeRow) => shareCodeStatus(code, new Date()),
-  issuedBy: (code: ShareCodeRow) => userRef(code.issuedBy),
-  revokedBy: (code: ShareCodeRow) => (code.revokedBy ? userRef(code.revokedBy) : null),
-};
+  status: (code) => shareCodeStatus(code, new Date()),
+  issuedBy: (code) => userRef(code.issuedBy),
+  revokedBy: (code) => (code.revokedBy ? userRef(code.revokedBy) : null),
+} satisfies RoomShareCodeResolvers;
 
 export const InboundJoinRequest = {
-  room: (request: RequestRow, _: unknown, ctx: RoomsContext) => ctx.roomById.load(request.roomId),
-  practitionerIdentifier: (request: RequestRow) => `${request.practitionerSystem}|${request.practitionerValue}`,
-  decidedBy: (request: RequestRow) => (request.decidedBy ? userRef(request.decidedBy) : null),
-  history: (request: RequestRow, _: unknown, ctx: RoomsContext) => stepsOf(ctx.db, request.id),
-  externalParticipant: (request: RequestRow, _: unknown, ctx: RoomsContext) => participantOfRequest(ctx.db, request.id),
-};
+  room: (request, _, ctx) => nonNull(ctx.roomById.load(request.roomId)),
+  practitionerIdentifier: (request) => `${request.practitionerSystem}|${request.practitionerValue}`,
+  decidedBy: (request) => (request.decidedBy ? userRef(request.decidedBy) : null),
+  history: (request, _, ctx) => stepsOf(ctx.db, request.id),
+  externalParticipant: (request, _, ctx) => participantOfRequest(ctx.db, request.id),
+} satisfies InboundJoinRequestResolvers;
 
 export const InboundJoinStep = {
-  actor: (step: StepRow) => (step.actorId ? userRef(step.actorId) : null),
-  actorRole: (step: StepRow) => step.actorRole ?? 'SYSTEM',
-};
+  actor: (step) => (step.actorId ? userRef(step.actorId) : null),
+  actorRole: (step) => step.actorRole ?? 'SYSTEM',
+} satisfies InboundJoinStepResolvers;
 
 export const ExternalParticipant = {
-  practitionerIdentifier: (p: ParticipantRow) => `${p.practitionerSystem}|${p.practitionerValue}`,
+  practitionerIdentifier: (p) => `${p.practitionerSystem}|${p.practitionerValue}`,
   assertedByPartner: () => true,
-  addedBy: (p: ParticipantRow) => userRef(p.addedBy),
-  removedBy: (p: ParticipantRow) => (p.removedBy ? userRef(p.removedBy) : null),
-};
+  addedBy: (p) => userRef(p.addedBy),
+  removedBy: (p) => (p.removedBy ? userRef(p.removedBy) : null),
+} satisfies ExternalParticipantResolvers;

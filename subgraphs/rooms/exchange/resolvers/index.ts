@@ -1,6 +1,12 @@
 // The partner exchange's resolvers, merged into the rooms subgraph's map by
 // ../../resolvers/index.ts: its own types, and the fields it adds to Query,
 // Mutation and Room.
+import type {
+  MutationResolvers,
+  QueryResolvers,
+  Resolvers,
+  RoomResolvers,
+} from '../../../../generated/graphql/rooms-resolvers';
 import {
   ExternalParticipant,
   InboundJoinRequest,
@@ -19,9 +25,9 @@ import {
   OutboundQuery,
 } from './outbound-join';
 
-export const exchangeQuery = { ...OutboundQuery, ...InboundQuery };
-export const exchangeMutation = { ...OutboundMutation, ...InboundMutation };
-export const exchangeRoomFields = RoomExchangeFields;
+export const exchangeQuery = { ...OutboundQuery, ...InboundQuery } satisfies QueryResolvers;
+export const exchangeMutation = { ...OutboundMutation, ...InboundMutation } satisfies MutationResolvers;
+export const exchangeRoomFields = RoomExchangeFields satisfies RoomResolvers;
 
 export const exchangeTypes = {
   RoomShareCode,
@@ -32,4 +38,4 @@ export const exchangeTypes = {
   OutboundJoinStep,
   ExternalMembership,
   ExchangeDeadLetter,
-};
+} satisfies Resolvers;
