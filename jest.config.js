@@ -16,10 +16,6 @@ const shared = {
   transform: { '^.+\\.ts$': ['ts-jest', { diagnostics: false, isolatedModules: true }] },
   testPathIgnorePatterns: ['/node_modules/', '/dist/', '/.data/'],
 };
-const withDatabase = {
-  globalSetup: '<rootDir>/test/support/global-setup.ts',
-  globalTeardown: '<rootDir>/test/support/global-teardown.ts',
-};
 
 const tiers = [
   {
@@ -34,16 +30,15 @@ const tiers = [
       '<rootDir>/scripts',
     ],
     testMatch: ['**/*.test.ts'],
-    setupFiles: ['<rootDir>/test/support/no-network.ts'],
+    setupFilesAfterEnv: ['<rootDir>/test/support/no-network.ts'],
   },
   {
     ...shared,
-    ...withDatabase,
     displayName: 'integration',
     roots: ['<rootDir>/test/integration'],
     testMatch: ['**/*.test.ts'],
   },
-  { ...shared, ...withDatabase, displayName: 'e2e', roots: ['<rootDir>/test/e2e'], testMatch: ['**/*.test.ts'] },
+  { ...shared, displayName: 'e2e', roots: ['<rootDir>/test/e2e'], testMatch: ['**/*.test.ts'] },
 ];
 
 // TEST_TIER=unit|integration|e2e runs one tier (npm run test:unit, …); file paths after it still filter.
@@ -51,9 +46,17 @@ const only = process.env.TEST_TIER;
 if (only && !tiers.some((tier) => tier.displayName === only))
   throw new Error(`TEST_TIER must be one of ${tiers.map((tier) => tier.displayName).join(', ')}`);
 
+const selected = only ? tiers.filter((tier) => tier.displayName === only) : tiers;
+
 /** @type {import('jest').Config} */
 module.exports = {
   testTimeout: 60_000,
   maxWorkers: 2,
-  projects: only ? tiers.filter((tier) => tier.displayName === only) : tiers,
+  projects: selected,
+  // The migrated template database and the run's CA, once for the whole run (a project's own global
+  // set-up would run once per project), and only when a tier that needs them runs.
+  ...(selected.some((tier) => tier.displayName !== 'unit') && {
+    globalSetup: '<rootDir>/test/support/global-setup.ts',
+    globalTeardown: '<rootDir>/test/support/global-teardown.ts',
+  }),
 };

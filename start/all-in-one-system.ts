@@ -1,0 +1,127 @@
+// The whole system in one process (npm start, after start/all-in-one.ts has
+// locked DATA_DIR and made sure the generated code is current). With no
+// DATABASE_URL it embeds PostgreSQL (PGlite) under DATA_DIR; with no
+// REDIS_URL it runs a private redis-server from PATH under DATA_DIR. Either
+// way it applies pending migrations itself and prints the GraphQL URL.
+import { connectPostgres, openEmbeddedPostgres, withPgClient, type Database } from '../lib/database';
+import { startEmbeddedRedis } from '../lib/embedded-redis';
+import { probePort } from '../lib/http-server';
+import { applyMigrations } from '../lib/migrations';
+import { probeDatabase } from '../lib/probes';
+import { connectRedis, probeRedis } from '../lib/redis';
+import type { Config } from '../lib/config';
+import type { Logger } from '../lib/logger';
+import type { Stop } from '../lib/service-process';
+import { collectProblems } from '../lib/startup-error';
+import { readSupergraph } from '../gateway/supergraph-file';
+import { startSystem } from './system';
+import { generateInternalKeyPair } from '../lib/access/internal-token';
+import { openCertificateAuthority } from '../lib/pki/certificate-authority';
+import { openExchangeKey } from '../lib/exchange/exchange-key';
+import { openPartnerKeyVault } from '../lib/exchange/partner-key-vault';
+import { warnIfCertificatesOff } from '../gateway/certificate-mode';
+import { bootstrapSystemAdmin } from '../subgraphs/identity/services/bootstrap-service';
+import { identitySettingsFrom } from '../subgraphs/identity/settings';
+import { writeBootstrapFiles } from './bootstrap-files';
+import { readTrustedCas } from '../adapters/partner/partner-calls';
+import { loadPersistedOperations } from '../gateway/persisted-operations';
+
+/** Starts everything; `stops` receives each part's stop in start order (stopped in reverse by the caller). */
+export async function startAllInOne(config: Config, logger: Logger, stops: Stop[]): Promise<void> {
+  const supergraphSdl = readSupergraph();
+  const persistedOperations = loadPersistedOperations(
+    config.graphql.persistedOperations.mode,
+    config.graphql.persistedOperations.file,
+  );
+  await collectProblems([
+    probePort(config.host, config.port, 'the gateway'),
+    config.redisUrl ? probeRedis(config.redisUrl) : Promise.resolve(null),
+    config.databaseUrl ? probePostgres(config.databaseUrl) : Promise.resolve(null),
+  ]);
+
+  // Redis first: a missing redis-server is reported before the slower database start.
+  let redisUrl = config.redisUrl;
+  if (!redisUrl) {
+    const embeddedRedis = await startEmbeddedRedis(config.redisServerBin, config.dataDir);
+    stops.push(embeddedRedis.stop);
+    redisUrl = embeddedRedis.url;
+  }
+  let db: Database;
+  if (config.databaseUrl) {
+    const applied = await withPgClient(config.databaseUrl, applyMigrations);
+    db = connectPostgres(config.databaseUrl);
+    logger.info({ applied }, 'migrations checked');
+  } else {
+    const embedded = await openEmbeddedPostgres(config.dataDir);
+    logger.info({ applied: embedded.migrationsApplied }, 'migrations checked');
+    db = embedded;
+  }
+  stops.push(db.close);
+
+  const redis = connectRedis(redisUrl);
+  redis.on('error', (error) => logger.warn({ err: { message: error.message } }, 'redis connection error'));
+  await redis.connect();
+  stops.push(async () => {
+    await redis.quit();
+  });
+
+  const ca = await openCertificateAuthority(config.caDir);
+  const identitySettings = identitySettingsFrom(config.identity, config.clientCertMode !== 'off');
+  warnIfCertificatesOff(config.clientCertMode, logger);
+  const bootstrap = await bootstrapSystemAdmin({
+    db: db.prisma,
+    settings: identitySettings,
+    ca,
+    now: () => new Date(),
+  });
+  const system = await startSystem({
+    db,
+    redis,
+    host: config.host,
+    port: config.port,
+    queuePrefix: config.queuePrefix,
+    supergraphSdl,
+    subgraphTimeoutMs: config.subgraphTimeoutMs,
+    logger,
+    ca,
+    identitySettings,
+    // One process: the gateway's signing key never leaves memory and is new at every start.
+    keys: await generateInternalKeyPair(),
+    // Partners register its public half: kept beside the CA and never regenerated.
+    exchangeKey: await openExchangeKey(config.caDir),
+    partnerKeys: openPartnerKeyVault(config.caDir),
+    fhirBaseUrl: config.fhirBaseUrl,
+    exchangeDelivery: { partnerCalls: { trustedCaPems: readTrustedCas(config.partnerCaFiles) } },
+    certificates: {
+      mode: config.clientCertMode,
+      tlsHostnames: config.tlsHostnames,
+      trustedProxies: config.trustedProxies,
+      header: config.clientCertHeader,
+    },
+    gatewayProtection: {
+      limits: config.graphql.limits,
+      introspection: config.graphql.introspection,
+      fieldSuggestions: config.graphql.fieldSuggestions,
+      persistedOperations,
+      rateLimits: config.rateLimits,
+    },
+  });
+  stops.push(system.stop);
+  if (bootstrap) process.stdout.write(writeBootstrapFiles(config.dataDir, config.caDir, bootstrap));
+  logger.info(
+    { database: db.location, redis: config.redisUrl ? 'REDIS_URL' : 'embedded redis-server' },
+    'all services started',
+  );
+  process.stdout.write(
+    `\nRenkei is ready. GraphQL: ${system.gateway.url}/graphql\nPartner exchange (FHIR R4): ${system.exchange.fhirBaseUrl}\n\n`,
+  );
+}
+
+async function probePostgres(url: string): Promise<string | null> {
+  const probe = connectPostgres(url, 1);
+  try {
+    return await probeDatabase(probe);
+  } finally {
+    await probe.close();
+  }
+}
