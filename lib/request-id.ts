@@ -14,17 +14,16 @@
 // of the request that caused the job.
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
+import { isUuid } from './input';
 
 /** What clients and partners may send, and what the gateway and FHIR endpoint answer with. */
 export const publicRequestIdHeader = 'x-request-id';
 /** Gateway → subgraph (the internal prefix: gateway/subgraph-headers.ts drops it from client requests). */
 export const internalRequestIdHeader = 'x-renkei-request-id';
 
-const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /** A well-formed request id (lower case), or null. */
 export function wellFormedRequestId(value: unknown): string | null {
-  return typeof value === 'string' && uuid.test(value) ? value.toLowerCase() : null;
+  return typeof value === 'string' && isUuid(value) ? value.toLowerCase() : null;
 }
 
 /** The header's id when well formed, a fresh one otherwise. */
