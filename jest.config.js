@@ -9,11 +9,11 @@
 //                two-installation exchange, the entry points.
 // `npm test` runs all three; `npm run test:unit` (seconds), `test:integration`
 // and `test:e2e` run one. Type checking is `npm run typecheck`; ts-jest only
-// transpiles, file by file (isolatedModules), which is what a cold cache in
-// CI needs.
+// transpiles, file by file (tsconfig's isolatedModules), which is what a cold
+// cache in CI needs.
 const shared = {
   testEnvironment: 'node',
-  transform: { '^.+\\.ts$': ['ts-jest', { diagnostics: false, isolatedModules: true }] },
+  transform: { '^.+\\.ts$': ['ts-jest', { diagnostics: false }] },
   testPathIgnorePatterns: ['/node_modules/', '/dist/', '/.data/'],
 };
 
