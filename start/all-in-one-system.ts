@@ -3,7 +3,8 @@
 // DATABASE_URL it embeds PostgreSQL (PGlite) under DATA_DIR; with no
 // REDIS_URL it runs a private redis-server from PATH under DATA_DIR. Either
 // way it applies pending migrations itself and prints the GraphQL URL.
-import { connectPostgres, openEmbeddedPostgres, withPgClient, type Database } from '../lib/database';
+import { connectPostgres, withPgClient, type Database } from '../lib/database';
+import { openEmbedded, type EmbeddedDatabase } from './embedded-database';
 import { startEmbeddedRedis } from '../lib/embedded-redis';
 import { probePort } from '../lib/http-server';
 import { applyMigrations } from '../lib/migrations';
@@ -24,10 +25,20 @@ import { bootstrapSystemAdmin } from '../subgraphs/identity/services/bootstrap-s
 import { identitySettingsFrom } from '../subgraphs/identity/settings';
 import { writeBootstrapFiles } from './bootstrap-files';
 import { readTrustedCas } from '../adapters/partner/partner-calls';
+import { loadR4Definitions } from '../adapters/fhir/validator';
 import { loadPersistedOperations } from '../gateway/persisted-operations';
 
-/** Starts everything; `stops` receives each part's stop in start order (stopped in reverse by the caller). */
-export async function startAllInOne(config: Config, logger: Logger, stops: Stop[]): Promise<void> {
+/**
+ * Starts everything; `stops` receives each part's stop in start order (stopped in reverse by the
+ * caller). `embeddedDb`: the embedded database already being opened (no DATABASE_URL), its stop
+ * already in `stops` once open.
+ */
+export async function startAllInOne(
+  config: Config,
+  logger: Logger,
+  stops: Stop[],
+  embeddedDb?: Promise<EmbeddedDatabase>,
+): Promise<void> {
   const supergraphSdl = readSupergraph();
   const persistedOperations = loadPersistedOperations(
     config.graphql.persistedOperations.mode,
@@ -51,12 +62,12 @@ export async function startAllInOne(config: Config, logger: Logger, stops: Stop[
     const applied = await withPgClient(config.databaseUrl, applyMigrations);
     db = connectPostgres(config.databaseUrl);
     logger.info({ applied }, 'migrations checked');
+    stops.push(db.close);
   } else {
-    const embedded = await openEmbeddedPostgres(config.dataDir);
+    const embedded = await (embeddedDb ?? openEmbedded(config.dataDir, stops));
     logger.info({ applied: embedded.migrationsApplied }, 'migrations checked');
     db = embedded;
   }
-  stops.push(db.close);
 
   const redis = connectRedis(redisUrl);
   redis.on('error', (error) => logger.warn({ err: { message: error.message } }, 'redis connection error'));
@@ -92,6 +103,8 @@ export async function startAllInOne(config: Config, logger: Logger, stops: Stop[
     partnerKeys: openPartnerKeyVault(config.caDir),
     fhirBaseUrl: config.fhirBaseUrl,
     exchangeDelivery: { partnerCalls: { trustedCaPems: readTrustedCas(config.partnerCaFiles) } },
+    // Indexed right after "ready" below rather than before it (about a second).
+    preloadFhirDefinitions: false,
     certificates: {
       mode: config.clientCertMode,
       tlsHostnames: config.tlsHostnames,
@@ -115,6 +128,9 @@ export async function startAllInOne(config: Config, logger: Logger, stops: Stop[
   process.stdout.write(
     `\nRenkei is ready. GraphQL: ${system.gateway.url}/graphql\nPartner exchange (FHIR R4): ${system.exchange.fhirBaseUrl}\n\n`,
   );
+  // A laptop's first partner request is rare; the developer's first GraphQL request is not: the
+  // definitions are indexed once the system answers, not before.
+  setImmediate(loadR4Definitions);
 }
 
 async function probePostgres(url: string): Promise<string | null> {

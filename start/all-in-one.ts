@@ -23,8 +23,13 @@ void runServiceProcess('renkei', [], async (config, logger) => {
       logger.info('generating the Prisma client, the supergraph and the resolver types (their inputs changed)');
       await regenerate();
     }
+    // PGlite compiles its WebAssembly off the main thread: the embedded database starts opening
+    // before the rest of the system's modules load.
+    const { openEmbedded } = await import('./embedded-database.js');
+    const embeddedDb = config.databaseUrl ? undefined : openEmbedded(config.dataDir, stops);
+    embeddedDb?.catch(() => undefined); // awaited, and its failure reported, by startAllInOne
     const { startAllInOne } = await import('./all-in-one-system.js');
-    await startAllInOne(config, logger, stops);
+    await startAllInOne(config, logger, stops, embeddedDb);
     return stopAll;
   } catch (error) {
     await stopAll();

@@ -68,6 +68,8 @@ export interface SystemOptions {
    * `queuePrefix`) are off unless given.
    */
   gatewayProtection?: Partial<Omit<GatewayProtection, 'rateLimits'>> & { rateLimits?: RateLimits };
+  /** Index the FHIR R4 definitions at start (default true; adapters/fhir/router.ts). */
+  preloadFhirDefinitions?: boolean;
 }
 
 export interface RunningSystem {
@@ -140,7 +142,17 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
           : null,
       },
       // Art. 20-2: the FHIR endpoint for partner systems, on the gateway's port (its base URL: exchange.fhirBaseUrl).
-      routes: (app) => app.use('/fhir', fhirRouter({ db: options.db.prisma, exchange, logger: options.logger, now })),
+      routes: (app) =>
+        app.use(
+          '/fhir',
+          fhirRouter({
+            db: options.db.prisma,
+            exchange,
+            logger: options.logger,
+            now,
+            preloadDefinitions: options.preloadFhirDefinitions,
+          }),
+        ),
     });
     stops.push(gatewayServer.stop);
     const gateway =

@@ -54,6 +54,12 @@ export interface FhirRouterOptions {
   exchange: ExchangeIdentity;
   logger: Logger;
   now?: () => Date;
+  /**
+   * Index the R4 definitions at start (default), so a partner's first request does not wait about a
+   * second for it. Tests that boot a whole system per file and may never call /fhir leave it to the
+   * first validation (validateR4 indexes on demand).
+   */
+  preloadDefinitions?: boolean;
 }
 
 function send(res: Response, status: number, resource: Record<string, unknown>): void {
@@ -68,7 +74,7 @@ export function fhirRouter(options: FhirRouterOptions): express.Router {
   const logger = options.logger.child({ component: 'fhir' });
   const now = options.now ?? (() => new Date());
   // Indexing the R4 definitions takes a moment: do it at start, not on a partner's first request.
-  loadR4Definitions();
+  if (options.preloadDefinitions ?? true) loadR4Definitions();
   const router = express.Router();
 
   router.use((req, res, next) => {

@@ -19,6 +19,9 @@ export interface Actor {
 
 const password = 'correct horse battery staple';
 let counter = 0;
+// One Argon2id hash of the shared test password per file: every actor signs in with it (a real
+// verification each time), and hashing it again for each actor only cost time.
+let passwordHash: Promise<string> | undefined;
 
 export async function actorWithRole(
   t: TestSystem,
@@ -53,7 +56,7 @@ export async function actorWithRole(
       facilityId,
       role,
       orgUnitId: orgUnit?.id ?? null,
-      passwordHash: await hashPassword(password),
+      passwordHash: await (passwordHash ??= hashPassword(password)),
       passwordChangedAt: new Date(),
       mustChangePassword: false,
       pledgedAt: new Date(),

@@ -75,6 +75,8 @@ export async function startTestSystem(
     workers: options.workers ?? false,
     gatewayProtection: options.gatewayProtection,
     exchangeDelivery: options.exchangeDelivery,
+    // Most files never call /fhir: the R4 definitions are indexed on the first validation instead.
+    preloadFhirDefinitions: false,
     ca,
     identitySettings: settings,
     keys: internalKeys,
