@@ -27,7 +27,13 @@ import { internalTokenHeader, type SignInternalToken } from '../lib/access/inter
 import { appError, formatErrorFor } from '../lib/graphql-errors';
 import { jsonErrorHandler, jsonNotFound, requireGraphqlBody, requireJsonPost } from '../lib/http-errors';
 import type { Logger } from '../lib/logger';
-import { internalRequestIdHeader, publicRequestIdHeader, requestIdFrom, requestIdOf } from '../lib/request-id';
+import {
+  internalRequestIdHeader,
+  publicRequestIdHeader,
+  requestIdFrom,
+  requestIdOf,
+  withRequestId,
+} from '../lib/request-id';
 import { operationGuard, type GuardedOperation } from './operation-guard';
 import { persistedOperationsOff, type PersistedOperations } from './persisted-operations';
 import { createRateLimiter, rateLimitRequests } from './rate-limits';
@@ -195,7 +201,8 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Gate
     res.setHeader(publicRequestIdHeader, requestId);
     // Personal data must not be stored on terminals (appendix 2-4).
     res.setHeader('Cache-Control', 'no-store');
-    next();
+    // What follows (guards, rate limits, Apollo) logs with the request id (lib/logger.ts).
+    withRequestId(requestId, next);
   });
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });

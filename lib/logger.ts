@@ -5,6 +5,7 @@
 // err.body), GraphQL variables, tokens and passwords are censored wherever
 // a log call would otherwise carry them.
 import pino from 'pino';
+import { currentRequestId } from './request-id';
 
 export type Logger = pino.Logger;
 
@@ -33,7 +34,22 @@ export const redactedPaths = [
   '*.cookie',
 ];
 
+/**
+ * Every line written while serving a request (lib/request-id.ts) names it, whichever logger wrote
+ * it: the gateway's refusals, a subgraph's errors, the FHIR endpoint's. A logger already bound to a
+ * request id (a job's) keeps its own, once.
+ */
+function requestIdMixin(_object: object, _level: number, logger: pino.Logger): { requestId?: string } {
+  const requestId = currentRequestId();
+  return requestId && logger.bindings().requestId === undefined ? { requestId } : {};
+}
+
 export function createLogger(level: string, name = 'renkei', destination?: pino.DestinationStream): Logger {
-  const options: pino.LoggerOptions = { name, level, redact: { paths: redactedPaths, censor: '***' } };
+  const options: pino.LoggerOptions = {
+    name,
+    level,
+    redact: { paths: redactedPaths, censor: '***' },
+    mixin: requestIdMixin,
+  };
   return destination ? pino(options, destination) : pino(options);
 }

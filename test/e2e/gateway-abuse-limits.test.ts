@@ -87,6 +87,8 @@ describe('query limits', () => {
     const logged = logLines.slice(lines).join('');
     expect(logged).toContain('"limit":"tokens"');
     expect(logged).not.toContain('subject(');
+    // The refusal's line names the request, as the answer's x-request-id does.
+    expect(logged).toContain(`"requestId":"${response.headers.get('x-request-id')}"`);
   });
 
   it('refuses a query nested 32 deep, and still runs an ordinary one', async () => {

@@ -1,0 +1,28 @@
+import { createLogger } from './logger';
+import { withRequestId } from './request-id';
+
+function capture() {
+  const lines: string[] = [];
+  const logger = createLogger('info', 'test', { write: (line: string) => void lines.push(line) });
+  return { logger, lines };
+}
+
+describe('log lines and the request being served', () => {
+  const id = '2f1d0c8e-5b7a-4c1e-9d3f-0a1b2c3d4e5f';
+
+  it('names the request on every line written while serving it, and on no other', () => {
+    const { logger, lines } = capture();
+    withRequestId(id, () => logger.warn('refused'));
+    logger.info('idle');
+    expect(JSON.parse(lines[0]!)).toMatchObject({ msg: 'refused', requestId: id });
+    expect(JSON.parse(lines[1]!)).not.toHaveProperty('requestId');
+  });
+
+  it('keeps a job logger’s own request id, written once', () => {
+    const { logger, lines } = capture();
+    const job = logger.child({ requestId: id, queue: 'q' });
+    withRequestId('9e8d7c6b-5a49-4382-8170-6f5e4d3c2b1a', () => job.info('ran'));
+    expect(lines[0]!.match(/"requestId"/g)).toHaveLength(1);
+    expect(JSON.parse(lines[0]!)).toMatchObject({ requestId: id });
+  });
+});
