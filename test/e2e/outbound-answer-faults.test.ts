@@ -13,18 +13,19 @@
 import { Writable } from 'node:stream';
 import { ourIdentifierSystems } from '../../lib/exchange/identifier-systems';
 import { createLogger } from '../../lib/logger';
-import { actorWithRole, type Actor } from '../support/actors';
+import type { Actor } from '../support/actors';
 import { eventually } from '../support/eventually';
 import { graphql } from '../support/graphql-client';
 import { startGenericFhirServer, type Fault, type GenericFhirServer } from '../support/generic-fhir-server';
-import { approvedRequest, ops, partnerCertificateAuthority, registerPartner } from '../support/mock-partner-fixtures';
-import { startTestSystem, type TestSystem } from '../support/test-system';
+import { approvedRequest, ops } from '../support/mock-partner-fixtures';
+import { startOutboundTestbed, type OutboundTestbed } from '../support/outbound-testbed';
+import type { TestSystem } from '../support/test-system';
 
 describe('outbound joins against a generic FHIR server answering badly', () => {
   let t: TestSystem;
   let server: GenericFhirServer;
   let partnerId: string;
-  let removeCa: () => void;
+  let bed: OutboundTestbed<GenericFhirServer>;
   let actors: { user: Actor; fm: Actor; sa: Actor };
   const logLines: Array<Record<string, unknown> & { raw: string }> = [];
   let counter = 0;
@@ -35,8 +36,6 @@ describe('outbound joins against a generic FHIR server answering badly', () => {
   const ours = (id: string) => server.tasksWith(ourIdentifierSystems(t.system.exchange.fhirBaseUrl).request, id);
 
   beforeAll(async () => {
-    const partnerCa = await partnerCertificateAuthority();
-    removeCa = partnerCa.remove;
     const capture = new Writable({
       write(chunk: Buffer, _encoding, done) {
         for (const raw of chunk.toString('utf8').split('\n').filter(Boolean))
@@ -44,34 +43,16 @@ describe('outbound joins against a generic FHIR server answering badly', () => {
         done();
       },
     });
-    t = await startTestSystem({
-      workers: true,
+    bed = await startOutboundTestbed({
+      partner: (tls, caCertificatePem) => startGenericFhirServer({ tls, caCertificatePem }),
       logger: createLogger('info', 'renkei-test', capture),
-      exchangeDelivery: {
-        partnerCalls: {
-          trustedCaPems: [partnerCa.ca.caCertificatePem],
-          timeoutMs: 1_500,
-          poll: { firstDelayMs: 150, maxDelayMs: 300 },
-          syncStaleMs: 60_000,
-        },
-        retry: { attempts: 5, baseDelayMs: 200, maxDelayMs: 500 },
-      },
+      partnerCalls: { timeoutMs: 1_500, poll: { firstDelayMs: 150, maxDelayMs: 300 }, syncStaleMs: 60_000 },
+      retry: { attempts: 5, baseDelayMs: 200, maxDelayMs: 500 },
     });
-    server = await startGenericFhirServer({ tls: partnerCa.tls, caCertificatePem: partnerCa.ca.caCertificatePem });
-    const user = await actorWithRole(t, 'USER');
-    actors = {
-      user,
-      fm: await actorWithRole(t, 'FACILITY_MANAGER', { facilityId: user.facilityId }),
-      sa: await actorWithRole(t, 'SYSTEM_ADMIN'),
-    };
-    partnerId = await registerPartner(t.db.prisma, server.url, actors.sa.userId);
+    ({ t, partner: server, partnerId, actors } = bed);
   });
 
-  afterAll(async () => {
-    await t.stop();
-    await server.stop();
-    removeCa();
-  });
+  afterAll(() => bed.stop());
 
   /** The partner's people accept and complete the Task (PUT at the server); our poll follows to COMPLETED. */
   async function completeAtPartner(id: string, taskId: string) {

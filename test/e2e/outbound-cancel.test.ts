@@ -7,12 +7,13 @@
 // answer left behind is found by our identifier and cancelled, and nothing
 // more is posted once withdrawn.
 import { ourIdentifierSystems } from '../../lib/exchange/identifier-systems';
-import { actorWithRole, type Actor } from '../support/actors';
+import type { Actor } from '../support/actors';
 import { eventually } from '../support/eventually';
 import { graphql } from '../support/graphql-client';
 import { startGenericFhirServer, type GenericFhirServer } from '../support/generic-fhir-server';
-import { approvedRequest, ops, partnerCertificateAuthority, registerPartner } from '../support/mock-partner-fixtures';
-import { startTestSystem, type TestSystem } from '../support/test-system';
+import { approvedRequest, ops } from '../support/mock-partner-fixtures';
+import { startOutboundTestbed, type OutboundTestbed } from '../support/outbound-testbed';
+import type { TestSystem } from '../support/test-system';
 
 const view = `query($id: ID!) { outboundJoinRequest(id: $id) { status exchangeStatus exchangeReason partnerTaskId lastFailureCode steps { action actorRole reason } } }`;
 const conflict = JSON.stringify({
@@ -24,40 +25,20 @@ describe('withdrawing an outbound join the partner already holds', () => {
   let t: TestSystem;
   let server: GenericFhirServer;
   let partnerId: string;
-  let removeCa: () => void;
+  let bed: OutboundTestbed<GenericFhirServer>;
   let actors: { user: Actor; fm: Actor; sa: Actor };
   let n = 0;
 
   beforeAll(async () => {
-    const partnerCa = await partnerCertificateAuthority();
-    removeCa = partnerCa.remove;
-    t = await startTestSystem({
-      workers: true,
-      exchangeDelivery: {
-        partnerCalls: {
-          trustedCaPems: [partnerCa.ca.caCertificatePem],
-          timeoutMs: 2_000,
-          poll: { firstDelayMs: 150, maxDelayMs: 300 },
-          syncStaleMs: 60_000,
-        },
-        retry: { attempts: 8, baseDelayMs: 200, maxDelayMs: 500 },
-      },
+    bed = await startOutboundTestbed({
+      partner: (tls, caCertificatePem) => startGenericFhirServer({ tls, caCertificatePem }),
+      partnerCalls: { timeoutMs: 2_000, poll: { firstDelayMs: 150, maxDelayMs: 300 }, syncStaleMs: 60_000 },
+      retry: { attempts: 8, baseDelayMs: 200, maxDelayMs: 500 },
     });
-    server = await startGenericFhirServer({ tls: partnerCa.tls, caCertificatePem: partnerCa.ca.caCertificatePem });
-    const user = await actorWithRole(t, 'USER');
-    actors = {
-      user,
-      fm: await actorWithRole(t, 'FACILITY_MANAGER', { facilityId: user.facilityId }),
-      sa: await actorWithRole(t, 'SYSTEM_ADMIN'),
-    };
-    partnerId = await registerPartner(t.db.prisma, server.url, actors.sa.userId);
+    ({ t, partner: server, partnerId, actors } = bed);
   });
 
-  afterAll(async () => {
-    await t.stop();
-    await server.stop();
-    removeCa();
-  });
+  afterAll(() => bed.stop());
 
   const read = (id: string) => async () =>
     (await graphql(t.graphqlUrl, view, { id }, actors.user.headers)).data?.outboundJoinRequest;

@@ -7,51 +7,32 @@
 // server that honours If-None-Exist, and with one that ignores it, where only
 // our search-before-create keeps the Task single.
 import { ourIdentifierSystems } from '../../lib/exchange/identifier-systems';
-import { actorWithRole, type Actor } from '../support/actors';
+import type { Actor } from '../support/actors';
 import { eventually } from '../support/eventually';
 import { graphql } from '../support/graphql-client';
 import { startGenericFhirServer, type GenericFhirServer } from '../support/generic-fhir-server';
-import { approvedRequest, ops, partnerCertificateAuthority, registerPartner } from '../support/mock-partner-fixtures';
-import { startTestSystem, type TestSystem } from '../support/test-system';
+import { approvedRequest, ops } from '../support/mock-partner-fixtures';
+import { startOutboundTestbed, type OutboundTestbed } from '../support/outbound-testbed';
+import type { TestSystem } from '../support/test-system';
 
 describe('an outbound join to a generic FHIR R4 server whose answer is lost', () => {
   let t: TestSystem;
   let server: GenericFhirServer;
   let partnerId: string;
-  let removeCa: () => void;
+  let bed: OutboundTestbed<GenericFhirServer>;
   let actors: { user: Actor; fm: Actor; sa: Actor };
 
   beforeAll(async () => {
-    const partnerCa = await partnerCertificateAuthority();
-    removeCa = partnerCa.remove;
-    t = await startTestSystem({
-      workers: true,
-      exchangeDelivery: {
-        partnerCalls: {
-          trustedCaPems: [partnerCa.ca.caCertificatePem],
-          timeoutMs: 2_000,
-          poll: { firstDelayMs: 150, maxDelayMs: 300 },
-          syncStaleMs: 0,
-        },
-        retry: { attempts: 5, baseDelayMs: 200, maxDelayMs: 500 },
-        every: { 'external-room-sync': 300 },
-      },
+    bed = await startOutboundTestbed({
+      partner: (tls, caCertificatePem) => startGenericFhirServer({ tls, caCertificatePem }),
+      partnerCalls: { timeoutMs: 2_000, poll: { firstDelayMs: 150, maxDelayMs: 300 }, syncStaleMs: 0 },
+      retry: { attempts: 5, baseDelayMs: 200, maxDelayMs: 500 },
+      every: { 'external-room-sync': 300 },
     });
-    server = await startGenericFhirServer({ tls: partnerCa.tls, caCertificatePem: partnerCa.ca.caCertificatePem });
-    const user = await actorWithRole(t, 'USER');
-    actors = {
-      user,
-      fm: await actorWithRole(t, 'FACILITY_MANAGER', { facilityId: user.facilityId }),
-      sa: await actorWithRole(t, 'SYSTEM_ADMIN'),
-    };
-    partnerId = await registerPartner(t.db.prisma, server.url, actors.sa.userId);
+    ({ t, partner: server, partnerId, actors } = bed);
   });
 
-  afterAll(async () => {
-    await t.stop();
-    await server.stop();
-    removeCa();
-  });
+  afterAll(() => bed.stop());
 
   async function lostAnswerThenComplete(shareCode: string) {
     // The server stores the Task, then the connection drops before its answer.

@@ -11,20 +11,15 @@ import { actorWithRole, type Actor } from '../support/actors';
 import { eventually } from '../support/eventually';
 import { errorCodes, graphql } from '../support/graphql-client';
 import { startMockPartner, type MockPartner } from '../support/mock-partner';
-import {
-  approvedRequest,
-  ops,
-  ourClientId,
-  partnerCertificateAuthority,
-  registerPartner,
-} from '../support/mock-partner-fixtures';
-import { startTestSystem, type TestSystem } from '../support/test-system';
+import { approvedRequest, ops, ourClientId } from '../support/mock-partner-fixtures';
+import { startOutboundTestbed, type OutboundTestbed } from '../support/outbound-testbed';
+import type { TestSystem } from '../support/test-system';
 
 describe('Art. 20-3 outbound joins', () => {
   let t: TestSystem;
   let partner: MockPartner;
   let partnerId: string;
-  let removeCa: () => void;
+  let bed: OutboundTestbed<MockPartner>;
   let user: Actor;
   let colleague: Actor;
   let fm: Actor;
@@ -41,36 +36,20 @@ describe('Art. 20-3 outbound joins', () => {
   const shareCode = () => `share-${Date.now().toString(36)}-${(codeCounter += 1)}`;
 
   beforeAll(async () => {
-    const partnerCa = await partnerCertificateAuthority();
-    removeCa = partnerCa.remove;
-    t = await startTestSystem({
-      workers: true,
-      exchangeDelivery: {
-        // Only the partner's CA is trusted: a call that skipped verification would not prove the trust setting works.
-        partnerCalls: {
-          trustedCaPems: [partnerCa.ca.caCertificatePem],
-          timeoutMs: 2_000,
-          poll: { firstDelayMs: 150, maxDelayMs: 400 },
-          syncStaleMs: 0,
-        },
-        retry: { attempts: 4, baseDelayMs: 200, maxDelayMs: 600 },
-        every: { 'external-room-sync': 300 },
-      },
+    bed = await startOutboundTestbed({
+      partner: (tls, _ca, system) =>
+        startMockPartner({ tls, ourJwk: system.system.exchange.key.publicJwk, ourClientId }),
+      partnerCalls: { timeoutMs: 2_000, poll: { firstDelayMs: 150, maxDelayMs: 400 }, syncStaleMs: 0 },
+      retry: { attempts: 4, baseDelayMs: 200, maxDelayMs: 600 },
+      every: { 'external-room-sync': 300 },
     });
-    partner = await startMockPartner({ tls: partnerCa.tls, ourJwk: t.system.exchange.key.publicJwk, ourClientId });
-    user = await actorWithRole(t, 'USER');
+    ({ t, partner, partnerId } = bed);
+    ({ user, fm, sa } = bed.actors);
     colleague = await actorWithRole(t, 'USER', { facilityId: user.facilityId });
-    fm = await actorWithRole(t, 'FACILITY_MANAGER', { facilityId: user.facilityId });
     otherFm = await actorWithRole(t, 'FACILITY_MANAGER');
-    sa = await actorWithRole(t, 'SYSTEM_ADMIN');
-    partnerId = await registerPartner(t.db.prisma, partner.url, sa.userId);
   });
 
-  afterAll(async () => {
-    await t.stop();
-    await partner.stop();
-    removeCa();
-  });
+  afterAll(() => bed.stop());
 
   beforeEach(() => {
     partner.behavior.post = 'normal';

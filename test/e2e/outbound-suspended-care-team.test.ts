@@ -5,53 +5,34 @@
 // only when the partner closes the room or, once active again, no longer
 // lists our user.
 import { ourIdentifierSystems } from '../../lib/exchange/identifier-systems';
-import { actorWithRole, type Actor } from '../support/actors';
+import type { Actor } from '../support/actors';
 import { eventually } from '../support/eventually';
 import { startMockPartner, type MockPartner } from '../support/mock-partner';
-import {
-  approvedRequest,
-  ourClientId,
-  partnerCertificateAuthority,
-  registerPartner,
-} from '../support/mock-partner-fixtures';
-import { startTestSystem, type TestSystem } from '../support/test-system';
+import { approvedRequest, ourClientId } from '../support/mock-partner-fixtures';
+import { startOutboundTestbed, type OutboundTestbed } from '../support/outbound-testbed';
+import type { TestSystem } from '../support/test-system';
 
 describe('a partner’s status-only suspended CareTeam (Art. 20-3)', () => {
   let t: TestSystem;
   let partner: MockPartner;
   let partnerId: string;
-  let removeCa: () => void;
+  let bed: OutboundTestbed<MockPartner>;
   let user: Actor;
   let fm: Actor;
   let sa: Actor;
 
   beforeAll(async () => {
-    const partnerCa = await partnerCertificateAuthority();
-    removeCa = partnerCa.remove;
-    t = await startTestSystem({
-      workers: true,
-      exchangeDelivery: {
-        partnerCalls: {
-          trustedCaPems: [partnerCa.ca.caCertificatePem],
-          timeoutMs: 2_000,
-          poll: { firstDelayMs: 150, maxDelayMs: 400 },
-          syncStaleMs: 0,
-        },
-        retry: { attempts: 4, baseDelayMs: 200, maxDelayMs: 600 },
-        every: { 'external-room-sync': 300 },
-      },
+    bed = await startOutboundTestbed({
+      partner: (tls, _ca, system) =>
+        startMockPartner({ tls, ourJwk: system.system.exchange.key.publicJwk, ourClientId }),
+      partnerCalls: { timeoutMs: 2_000, poll: { firstDelayMs: 150, maxDelayMs: 400 }, syncStaleMs: 0 },
+      retry: { attempts: 4, baseDelayMs: 200, maxDelayMs: 600 },
+      every: { 'external-room-sync': 300 },
     });
-    partner = await startMockPartner({ tls: partnerCa.tls, ourJwk: t.system.exchange.key.publicJwk, ourClientId });
-    user = await actorWithRole(t, 'USER');
-    fm = await actorWithRole(t, 'FACILITY_MANAGER', { facilityId: user.facilityId });
-    sa = await actorWithRole(t, 'SYSTEM_ADMIN');
-    partnerId = await registerPartner(t.db.prisma, partner.url, sa.userId);
+    ({ t, partner, partnerId } = bed);
+    ({ user, fm, sa } = bed.actors);
   });
-  afterAll(async () => {
-    await t?.stop();
-    await partner?.stop();
-    removeCa?.();
-  });
+  afterAll(() => bed?.stop());
 
   it('keeps the membership through a suspension without participants, and ends it when the room closes', async () => {
     const id = await approvedRequest(t.graphqlUrl, { user, fm, sa }, partnerId, `share-${Date.now().toString(36)}`);
