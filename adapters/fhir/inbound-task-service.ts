@@ -26,6 +26,7 @@ import {
   cancelInboundJoinForTask,
   cancelledByRequesterReason,
   type Canceller,
+  type InboundJoinDb,
 } from '../../subgraphs/rooms';
 import { parseIdentifierToken, sameIdentifier } from './conditional-create';
 import { appendIntegrationOutboxEvent, inboundTaskReceivedEvent } from './integration-outbox';
@@ -184,20 +185,7 @@ export async function searchTasksForPartner(
 }
 
 /** What the inbound jobs use: the integration tables and rooms' inbound tables (through rooms' services). */
-export type InboundExchangeDb = Pick<
-  PrismaClient,
-  | 'inboundTask'
-  | 'inboundJoinRequest'
-  | 'inboundJoinStep'
-  | 'externalParticipant'
-  | 'room'
-  | 'roomShareCode'
-  | 'roomsAccessRecord'
-  | 'roomsOutboxEvent'
-  | '$executeRaw'
-  | '$queryRaw'
-  | '$transaction'
->;
+export type InboundExchangeDb = InboundJoinDb & Pick<PrismaClient, 'inboundTask'>;
 
 type TaskHistoryEntry = { status: string; at: string; by?: string | null };
 

@@ -28,6 +28,7 @@ export {
   inboundJoinOutcome,
   partnerSuspendedReason,
   type Canceller,
+  type InboundJoinDb,
 } from './exchange/services/inbound-join-service';
 export { resolveShareCode } from './exchange/services/share-code-service';
 export {

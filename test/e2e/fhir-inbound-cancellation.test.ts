@@ -13,7 +13,7 @@ import { inboundJoinPartnerSuspended } from '../../adapters/jobs/inbound-join-pa
 import { inboundJoinReceived } from '../../adapters/jobs/inbound-join-received';
 import type { DepsWith, JobNeed } from '../../adapters/job-definition';
 import { validateR4 } from '../../adapters/fhir/validator';
-import { actorWithRole, type Actor } from '../support/actors';
+import type { Actor } from '../support/actors';
 import { as } from '../support/identity-fixtures';
 import { silentLogger } from '../support/silent-logger';
 import {
@@ -24,9 +24,10 @@ import {
   openRoomAs,
   partnerJwt,
   registerSimulatedPartner,
+  startInboundTestbed,
   type SimulatedPartner,
 } from '../support/simulated-partner';
-import { startTestSystem, type TestSystem } from '../support/test-system';
+import type { TestSystem } from '../support/test-system';
 
 const d = {
   approve: `mutation($id: ID!) { approveInboundJoin(id: $id) { id status } }`,
@@ -94,12 +95,7 @@ describe('inbound Tasks: conditional create, search, cancellation (receiver side
   });
 
   beforeAll(async () => {
-    t = await startTestSystem({ workers: false });
-    base = t.system.exchange.fhirBaseUrl;
-    sa = await actorWithRole(t, 'SYSTEM_ADMIN');
-    hm = await actorWithRole(t, 'HOSPITAL_MANAGER');
-    himi = await registerSimulatedPartner(t, sa, '氷見市多職種ネット', 'himi.example');
-    imizu = await registerSimulatedPartner(t, sa, '射水市多職種ネット', 'imizu.example');
+    ({ t, base, sa, hm, himi, imizu } = await startInboundTestbed({ workers: false }));
     deps = {
       db: t.db.prisma,
       inbound: t.db.prisma,

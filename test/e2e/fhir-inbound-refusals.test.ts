@@ -8,7 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import { generateKeyPair } from 'jose';
 import { validateR4 } from '../../adapters/fhir/validator';
-import { actorWithRole, type Actor } from '../support/actors';
+import type { Actor } from '../support/actors';
 import { eventually } from '../support/eventually';
 import { as } from '../support/identity-fixtures';
 import {
@@ -18,12 +18,12 @@ import {
   joinTaskFrom,
   openRoomAs,
   partnerJwt,
-  registerSimulatedPartner,
+  startInboundTestbed,
   type FhirAnswer,
   type JwtOptions,
   type SimulatedPartner,
 } from '../support/simulated-partner';
-import { startTestSystem, type TestSystem } from '../support/test-system';
+import type { TestSystem } from '../support/test-system';
 
 const d = {
   suspendPartner: `mutation($id: ID!) { suspendPartner(id: $id, reason: "test") { id status } }`,
@@ -52,12 +52,7 @@ describe('bad partner requests get an OperationOutcome and store nothing', () =>
   const issueCode = (partner: SimulatedPartner, days?: number) => issueShareCodeAs(t, hm, roomId, partner, days);
 
   beforeAll(async () => {
-    t = await startTestSystem({ workers: true });
-    base = t.system.exchange.fhirBaseUrl;
-    sa = await actorWithRole(t, 'SYSTEM_ADMIN');
-    hm = await actorWithRole(t, 'HOSPITAL_MANAGER');
-    himi = await registerSimulatedPartner(t, sa, '氷見市多職種ネット', 'himi.example');
-    imizu = await registerSimulatedPartner(t, sa, '射水市多職種ネット', 'imizu.example');
+    ({ t, base, sa, hm, himi, imizu } = await startInboundTestbed({ workers: true }));
     roomId = await openRoomAs(t, hm);
     ({ code } = await issueCode(himi));
   });

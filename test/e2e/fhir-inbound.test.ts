@@ -8,7 +8,7 @@
 // fhir-inbound-graph.test.ts.
 import { randomUUID } from 'node:crypto';
 import { validateR4 } from '../../adapters/fhir/validator';
-import { actorWithRole, type Actor } from '../support/actors';
+import type { Actor } from '../support/actors';
 import { eventually } from '../support/eventually';
 import { as } from '../support/identity-fixtures';
 import {
@@ -18,11 +18,11 @@ import {
   joinTaskFrom,
   openRoomAs,
   partnerJwt,
-  registerSimulatedPartner,
+  startInboundTestbed,
   type SimulatedPartner,
 } from '../support/simulated-partner';
 import { createInboundJoinRequest } from '../../subgraphs/rooms/exchange/services/inbound-join-service';
-import { startTestSystem, type TestSystem } from '../support/test-system';
+import type { TestSystem } from '../support/test-system';
 
 const d = {
   closeRoom: `mutation($r: ID!) { closeRoom(roomId: $r, reason: MOVED) { status } }`,
@@ -35,7 +35,6 @@ const d = {
 
 describe('inbound partner joins over FHIR (Art. 20-2)', () => {
   let t: TestSystem;
-  let sa: Actor;
   let hm: Actor;
   let himi: SimulatedPartner;
   let imizu: SimulatedPartner;
@@ -66,12 +65,7 @@ describe('inbound partner joins over FHIR (Art. 20-2)', () => {
   }
 
   beforeAll(async () => {
-    t = await startTestSystem({ workers: true });
-    base = t.system.exchange.fhirBaseUrl;
-    sa = await actorWithRole(t, 'SYSTEM_ADMIN');
-    hm = await actorWithRole(t, 'HOSPITAL_MANAGER');
-    himi = await registerSimulatedPartner(t, sa, '氷見市多職種ネット', 'himi.example');
-    imizu = await registerSimulatedPartner(t, sa, '射水市多職種ネット', 'imizu.example');
+    ({ t, base, hm, himi, imizu } = await startInboundTestbed({ workers: true }));
   });
   afterAll(() => t?.stop());
 

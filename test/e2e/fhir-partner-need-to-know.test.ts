@@ -10,7 +10,7 @@ import { randomUUID } from 'node:crypto';
 import { validateR4 } from '../../adapters/fhir/validator';
 import { refreshSubjectSharing } from '../../subgraphs/rooms/services/sharing-view';
 import { verifyRoomsChain } from '../../subgraphs/rooms/services/access-records';
-import { actorWithRole, type Actor } from '../support/actors';
+import type { Actor } from '../support/actors';
 import { eventually } from '../support/eventually';
 import { as } from '../support/identity-fixtures';
 import {
@@ -19,10 +19,10 @@ import {
   joinTaskFrom,
   openRoomAs,
   partnerJwt,
-  registerSimulatedPartner,
+  startInboundTestbed,
   type SimulatedPartner,
 } from '../support/simulated-partner';
-import { startTestSystem, type TestSystem } from '../support/test-system';
+import type { TestSystem } from '../support/test-system';
 
 const d = {
   requests: `query { inboundJoinRequests(status: PENDING) { id correlationId } }`,
@@ -33,7 +33,6 @@ const d = {
 
 describe('partners see only what they need (issue 10, part 6)', () => {
   let t: TestSystem;
-  let sa: Actor;
   let hm: Actor;
   let himi: SimulatedPartner;
   let imizu: SimulatedPartner;
@@ -98,12 +97,7 @@ describe('partners see only what they need (issue 10, part 6)', () => {
   }
 
   beforeAll(async () => {
-    t = await startTestSystem({ workers: true });
-    base = t.system.exchange.fhirBaseUrl;
-    sa = await actorWithRole(t, 'SYSTEM_ADMIN');
-    hm = await actorWithRole(t, 'HOSPITAL_MANAGER');
-    himi = await registerSimulatedPartner(t, sa, '氷見市多職種ネット', 'himi.example');
-    imizu = await registerSimulatedPartner(t, sa, '射水市多職種ネット', 'imizu.example');
+    ({ t, base, hm, himi, imizu } = await startInboundTestbed({ workers: true }));
   });
   afterAll(() => t?.stop());
 

@@ -7,10 +7,10 @@
 import { randomUUID } from 'node:crypto';
 import { exportJWK, generateKeyPair, SignJWT, type KeyLike } from 'jose';
 import { buildJoinTask, type JoinTaskInput } from '../../adapters/fhir/join-task';
-import type { Actor } from './actors';
+import { actorWithRole, type Actor } from './actors';
 import { graphql } from './graphql-client';
 import { subjectWithConsent } from './sharing-fixtures';
-import type { TestSystem } from './test-system';
+import { startTestSystem, type TestSystem } from './test-system';
 import { syncDirectory } from './directory-fixtures';
 
 export interface SimulatedPartner {
@@ -154,5 +154,32 @@ export async function inboundRowCounts(t: TestSystem) {
     participants: await p.externalParticipant.count(),
     shareCodes: await p.roomShareCode.count(),
     roomsEvents: await p.roomsOutboxEvent.count(),
+  };
+}
+
+/**
+ * What the inbound (Art. 20-2) e2e tests stand on: the whole system, its
+ * system admin and a hospital manager who opens rooms, and two registered
+ * partner networks (Himi and Imizu), so a test can show one partner never
+ * reaches what the other asked for.
+ */
+export async function startInboundTestbed(options: { workers: boolean }): Promise<{
+  t: TestSystem;
+  base: string;
+  sa: Actor;
+  hm: Actor;
+  himi: SimulatedPartner;
+  imizu: SimulatedPartner;
+}> {
+  const t = await startTestSystem({ workers: options.workers });
+  const sa = await actorWithRole(t, 'SYSTEM_ADMIN');
+  const hm = await actorWithRole(t, 'HOSPITAL_MANAGER');
+  return {
+    t,
+    base: t.system.exchange.fhirBaseUrl,
+    sa,
+    hm,
+    himi: await registerSimulatedPartner(t, sa, '氷見市多職種ネット', 'himi.example'),
+    imizu: await registerSimulatedPartner(t, sa, '射水市多職種ネット', 'imizu.example'),
   };
 }
