@@ -107,17 +107,20 @@ export async function startWorkers(options: WorkerOptions): Promise<RunningWorke
       definition.queue,
       async (job) => {
         const data = openJobData(job.data);
-        const requestId = data.requestId ?? randomUUID();
-        const logger = deps.logger.child({ requestId, jobId: job.id, queue: definition.queue });
-        const read = readJobPayload(definition, job.name, data);
-        // A payload that does not match its schema will never succeed.
-        if (!read.ok) {
-          logger.warn({ reason: read.reason }, 'job refused: invalid payload');
-          throw new UnrecoverableError(`INVALID_PAYLOAD: invalid payload for ${definition.queue}`);
-        }
-        // checkJobNeeds proved at start that every need is present.
-        const jobDeps = { ...deps, logger, workerName } as DepsWith<JobNeed>;
-        await withRequestId(requestId, () => definition.process(read.payload, job, jobDeps));
+        // The whole job runs as part of the request that caused it: every line it logs names the
+        // request (lib/logger.ts), and the events it writes carry it on.
+        await withRequestId(data.requestId ?? randomUUID(), async () => {
+          const logger = deps.logger.child({ jobId: job.id, queue: definition.queue });
+          const read = readJobPayload(definition, job.name, data);
+          // A payload that does not match its schema will never succeed.
+          if (!read.ok) {
+            logger.warn({ reason: read.reason }, 'job refused: invalid payload');
+            throw new UnrecoverableError(`INVALID_PAYLOAD: invalid payload for ${definition.queue}`);
+          }
+          // checkJobNeeds proved at start that every need is present.
+          const jobDeps = { ...deps, logger, workerName } as DepsWith<JobNeed>;
+          await definition.process(read.payload, job, jobDeps);
+        });
       },
       {
         connection: redis,

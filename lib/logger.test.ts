@@ -18,11 +18,11 @@ describe('log lines and the request being served', () => {
     expect(JSON.parse(lines[1]!)).not.toHaveProperty('requestId');
   });
 
-  it('keeps a job logger’s own request id, written once', () => {
+  it('writes the id once, and the inner request’s id when requests nest', () => {
     const { logger, lines } = capture();
-    const job = logger.child({ requestId: id, queue: 'q' });
-    withRequestId('9e8d7c6b-5a49-4382-8170-6f5e4d3c2b1a', () => job.info('ran'));
+    const inner = '9e8d7c6b-5a49-4382-8170-6f5e4d3c2b1a';
+    withRequestId(id, () => withRequestId(inner, () => logger.child({ queue: 'q' }).info('ran')));
     expect(lines[0]!.match(/"requestId"/g)).toHaveLength(1);
-    expect(JSON.parse(lines[0]!)).toMatchObject({ requestId: id });
+    expect(JSON.parse(lines[0]!)).toMatchObject({ requestId: inner, queue: 'q' });
   });
 });

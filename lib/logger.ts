@@ -36,12 +36,12 @@ export const redactedPaths = [
 
 /**
  * Every line written while serving a request (lib/request-id.ts) names it, whichever logger wrote
- * it: the gateway's refusals, a subgraph's errors, the FHIR endpoint's. A logger already bound to a
- * request id (a job's) keeps its own, once.
+ * it: the gateway's refusals, a subgraph's errors, the FHIR endpoint's, a job's (a job runs as
+ * part of the request that caused it). So no logger binds a request id itself.
  */
-function requestIdMixin(_object: object, _level: number, logger: pino.Logger): { requestId?: string } {
+function requestIdMixin(): { requestId?: string } {
   const requestId = currentRequestId();
-  return requestId && logger.bindings().requestId === undefined ? { requestId } : {};
+  return requestId ? { requestId } : {};
 }
 
 export function createLogger(level: string, name = 'renkei', destination?: pino.DestinationStream): Logger {

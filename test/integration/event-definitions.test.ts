@@ -11,7 +11,7 @@ import { eventJob, scheduledJob } from '../../adapters/job-definition';
 import { startWorkers, type RunningWorkers } from '../../adapters/workers';
 import { defineEvent, InvalidEventPayload } from '../../lib/events/define-event';
 import { connectRedis, type Redis } from '../../lib/redis';
-import { withRequestId } from '../../lib/request-id';
+import { currentRequestId, withRequestId } from '../../lib/request-id';
 import { StartupError } from '../../lib/startup-error';
 import { consentWithdrawnEvent } from '../../subgraphs/consent';
 import { appendOutboxEvent, consentOutbox } from '../../subgraphs/consent/services/outbox';
@@ -91,7 +91,7 @@ describe('events defined once', () => {
       events: [probeEvent],
       async process({ thingId }, _job, deps) {
         deps.logger.info({ thingId }, 'probe handled');
-        seen.push({ thingId, requestId: (deps.logger.bindings() as { requestId?: string }).requestId });
+        seen.push({ thingId, requestId: currentRequestId() });
       },
     });
 
@@ -167,8 +167,8 @@ describe('events defined once', () => {
         queue: uniqueName('sweep').replace(/_/g, '-'),
         every: 3_600_000,
         payload: z.object({}).strict(),
-        async process(_payload, _job, deps) {
-          ran.push((deps.logger.bindings() as { requestId: string }).requestId);
+        async process() {
+          ran.push(currentRequestId() as string);
         },
       });
       const scheduled = await startWorkers({
