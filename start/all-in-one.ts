@@ -7,7 +7,8 @@
 // only then is the system loaded, since it imports that generated code.
 import { lockDataDir } from '../lib/data-dir-lock';
 import { runServiceProcess, type Stop } from '../lib/service-process';
-import { generatedUpToDate, regenerate } from '../scripts/generation';
+import { StartupError } from '../lib/startup-error';
+import { GenerationFailed, generatedUpToDate, regenerate } from '../scripts/generation';
 
 void runServiceProcess('renkei', [], async (config, logger) => {
   const stops: Stop[] = [];
@@ -21,7 +22,11 @@ void runServiceProcess('renkei', [], async (config, logger) => {
     }
     if (!generatedUpToDate()) {
       logger.info('generating the Prisma client, the supergraph and the resolver types (their inputs changed)');
-      await regenerate();
+      // The generator has printed why; a stack trace here would only bury it.
+      await regenerate().catch((error: unknown) => {
+        if (error instanceof GenerationFailed) throw new StartupError([`generation failed: ${error.message}`]);
+        throw error;
+      });
     }
     // PGlite compiles its WebAssembly off the main thread: the embedded database starts opening
     // before the rest of the system's modules load.
