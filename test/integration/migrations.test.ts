@@ -10,13 +10,13 @@ import { adminDatabaseUrl, databasePrefix, databaseUrlFor, uniqueName } from '..
 
 const run = promisify(execFile);
 
-async function withFreshDatabase(fn: (url: string) => Promise<void>): Promise<void> {
+async function withFreshDatabase<T>(fn: (url: string) => Promise<T>): Promise<T> {
   const name = uniqueName(databasePrefix);
   const admin = new Client({ connectionString: adminDatabaseUrl });
   await admin.connect();
   await admin.query(`CREATE DATABASE ${name}`);
   try {
-    await fn(databaseUrlFor(name));
+    return await fn(databaseUrlFor(name));
   } finally {
     await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
     await admin.end();
@@ -65,26 +65,50 @@ describe('migrations', () => {
     });
   });
 
-  it('can be applied by prisma migrate deploy to an empty database', async () => {
-    await withFreshDatabase(async (url) => {
-      const { stdout } = await run(process.execPath, [require.resolve('prisma/build/index.js'), 'migrate', 'deploy'], {
+  // `prisma migrate deploy` idles ~10 s after its work is done (a timer its schema engine leaves
+  // running), so the two runs below start together in beforeAll and each test awaits its own.
+  type DeployRun = { stdout: string; ourRunnerAfterwards: string[] };
+  let fromEmpty: Promise<DeployRun>;
+  let afterOurRunner: Promise<DeployRun>;
+
+  const prismaMigrateDeploy = async (url: string) =>
+    (
+      await run(process.execPath, [require.resolve('prisma/build/index.js'), 'migrate', 'deploy'], {
         cwd: repoRoot,
         env: { ...process.env, DATABASE_URL: url },
-      });
-      expect(stdout).toMatch(/All migrations have been successfully applied/);
-      // And our runner then finds nothing left to do.
-      expect(await withPgClient(url, applyMigrations)).toEqual([]);
-    });
+      })
+    ).stdout;
+
+  /** Settled later by the test that reads it: a rejection here must not go unhandled before then. */
+  const deferred = <T>(promise: Promise<T>): Promise<T> => {
+    promise.catch(() => undefined);
+    return promise;
+  };
+
+  beforeAll(() => {
+    fromEmpty = deferred(
+      withFreshDatabase(async (url) => {
+        const stdout = await prismaMigrateDeploy(url);
+        return { stdout, ourRunnerAfterwards: await withPgClient(url, applyMigrations) };
+      }),
+    );
+    afterOurRunner = deferred(
+      withFreshDatabase(async (url) => {
+        await withPgClient(url, applyMigrations);
+        return { stdout: await prismaMigrateDeploy(url), ourRunnerAfterwards: [] };
+      }),
+    );
+  });
+
+  it('can be applied by prisma migrate deploy to an empty database', async () => {
+    const { stdout, ourRunnerAfterwards } = await fromEmpty;
+    expect(stdout).toMatch(/All migrations have been successfully applied/);
+    // And our runner then finds nothing left to do.
+    expect(ourRunnerAfterwards).toEqual([]);
   });
 
   it('agrees with prisma migrate deploy', async () => {
-    await withFreshDatabase(async (url) => {
-      await withPgClient(url, applyMigrations);
-      const { stdout } = await run(process.execPath, [require.resolve('prisma/build/index.js'), 'migrate', 'deploy'], {
-        cwd: repoRoot,
-        env: { ...process.env, DATABASE_URL: url },
-      });
-      expect(stdout).toMatch(/No pending migrations to apply/);
-    });
+    const { stdout } = await afterOurRunner;
+    expect(stdout).toMatch(/No pending migrations to apply/);
   });
 });
