@@ -11,11 +11,13 @@ import { StartupError } from '../../lib/startup-error';
 import { isUniqueViolation } from '../../lib/db-errors';
 
 describe('embedded PostgreSQL', () => {
+  // One data directory for the file: creating one runs initdb (seconds of WebAssembly), which only
+  // the first test is about; the others open it again (or create it, when run alone).
   let dataDir: string;
-  beforeEach(() => {
+  beforeAll(() => {
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'renkei-embedded-'));
   });
-  afterEach(() => fs.rmSync(dataDir, { recursive: true, force: true }));
+  afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
 
   it('migrates on first open and keeps data across reopening', async () => {
     const first = await openEmbeddedPostgres(dataDir);
