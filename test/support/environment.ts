@@ -24,6 +24,14 @@ export const databasePrefix = `renkei_t_${runId}`;
  */
 export const caTemplateDir = path.join(os.tmpdir(), `renkei-test-ca-${runId}`);
 
+/**
+ * The template database is a freshly bootstrapped network (its first system
+ * administrator and that admin's terminal certificate, issued by the CA
+ * template): the global setup writes the one-time secrets here, for the few
+ * tests that sign in as that administrator.
+ */
+export const bootstrapSecretsFile = path.join(os.tmpdir(), `renkei-test-bootstrap-${runId}.json`);
+
 export function databaseUrlFor(database: string): string {
   const url = new URL(adminDatabaseUrl);
   url.pathname = `/${database}`;

@@ -1,12 +1,15 @@
-// Once per jest run: (re)build the migrated template database that every
-// test file clones. Cloning a template takes milliseconds; migrating a
-// fresh database per file would not.
+// Once per jest run: (re)build the template database that every test file
+// clones (migrated, and bootstrapped with its first system administrator),
+// and the certificate authority every test system copies. Cloning a template
+// takes milliseconds; migrating and bootstrapping per file would not.
 import { Client } from 'pg';
-import { withPgClient } from '../../lib/database';
-import { applyMigrations } from '../../lib/migrations';
 import fs from 'node:fs';
+import { connectPostgres, withPgClient } from '../../lib/database';
+import { applyMigrations } from '../../lib/migrations';
 import { openCertificateAuthority } from '../../lib/pki/certificate-authority';
-import { adminDatabaseUrl, caTemplateDir, databaseUrlFor, templateDatabase } from './environment';
+import { bootstrapSystemAdmin } from '../../subgraphs/identity/services/bootstrap-service';
+import { defaultIdentitySettings } from '../../subgraphs/identity/settings';
+import { adminDatabaseUrl, bootstrapSecretsFile, caTemplateDir, databaseUrlFor, templateDatabase } from './environment';
 
 export default async function globalSetup(): Promise<void> {
   const admin = new Client({ connectionString: adminDatabaseUrl });
@@ -20,5 +23,26 @@ export default async function globalSetup(): Promise<void> {
   await withPgClient(databaseUrlFor(templateDatabase), applyMigrations);
   fs.rmSync(caTemplateDir, { recursive: true, force: true });
   fs.mkdirSync(caTemplateDir, { mode: 0o700 });
-  await openCertificateAuthority(caTemplateDir);
+  const ca = await openCertificateAuthority(caTemplateDir);
+
+  // Closed before any file clones the template: CREATE DATABASE … TEMPLATE refuses a template in use.
+  const template = connectPostgres(databaseUrlFor(templateDatabase), 1);
+  try {
+    const bootstrap = await bootstrapSystemAdmin({
+      db: template.prisma,
+      settings: defaultIdentitySettings,
+      ca,
+      now: () => new Date(),
+    });
+    if (!bootstrap) throw new Error('a freshly migrated template has no users, so bootstrap must run');
+    fs.writeFileSync(
+      bootstrapSecretsFile,
+      JSON.stringify({ ...bootstrap, pkcs12: bootstrap.pkcs12.toString('base64') }),
+      {
+        mode: 0o600,
+      },
+    );
+  } finally {
+    await template.close();
+  }
 }

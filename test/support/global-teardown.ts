@@ -1,6 +1,6 @@
 import { Client } from 'pg';
 import fs from 'node:fs';
-import { adminDatabaseUrl, caTemplateDir, databasePrefix, templateDatabase } from './environment';
+import { adminDatabaseUrl, bootstrapSecretsFile, caTemplateDir, databasePrefix, templateDatabase } from './environment';
 
 export default async function globalTeardown(): Promise<void> {
   const admin = new Client({ connectionString: adminDatabaseUrl });
@@ -16,5 +16,6 @@ export default async function globalTeardown(): Promise<void> {
   } finally {
     await admin.end();
     fs.rmSync(caTemplateDir, { recursive: true, force: true });
+    fs.rmSync(bootstrapSecretsFile, { force: true });
   }
 }

@@ -11,10 +11,10 @@ import { generateInternalKeyPair, type InternalKeyPair } from '../../lib/access/
 import { openCertificateAuthority, type CertificateAuthority } from '../../lib/pki/certificate-authority';
 import { readSupergraph } from '../../gateway/supergraph-file';
 import type { CertificateMode } from '../../gateway/principal-resolver';
-import { bootstrapSystemAdmin, type BootstrapSecrets } from '../../subgraphs/identity/services/bootstrap-service';
+import type { BootstrapSecrets } from '../../subgraphs/identity/services/bootstrap-service';
 import { defaultIdentitySettings, type IdentitySettings } from '../../subgraphs/identity/settings';
 import { startSystem, type RunningSystem, type SystemOptions } from '../../start/system';
-import { caTemplateDir, redisUrl, uniqueName } from './environment';
+import { bootstrapSecretsFile, caTemplateDir, redisUrl, uniqueName } from './environment';
 import type { Logger } from '../../lib/logger';
 import { silentLogger } from './silent-logger';
 import { createTestDatabase, type TestDatabase } from './test-database';
@@ -31,6 +31,14 @@ export interface TestSystem {
   /** The gateway's internal-token keys, for tests that call a subgraph as the gateway would. */
   internalKeys: InternalKeyPair;
   stop(): Promise<void>;
+}
+
+/** The first system administrator the template database was bootstrapped with (test/support/global-setup.ts). */
+function templateBootstrap(): BootstrapSecrets {
+  const stored = JSON.parse(fs.readFileSync(bootstrapSecretsFile, 'utf8')) as Omit<BootstrapSecrets, 'pkcs12'> & {
+    pkcs12: string;
+  };
+  return { ...stored, pkcs12: Buffer.from(stored.pkcs12, 'base64') };
 }
 
 export async function startTestSystem(
@@ -59,8 +67,7 @@ export async function startTestSystem(
     ...options.settings,
   };
   const now = options.now ?? (() => new Date());
-  const bootstrap = await bootstrapSystemAdmin({ db: db.prisma, settings, ca, now });
-  if (!bootstrap) throw new Error('a fresh test database has no users, so bootstrap must run');
+  const bootstrap = templateBootstrap();
   const prefix = uniqueName('renkei-test').replace(/_/g, '-');
   const internalKeys = await generateInternalKeyPair();
   const system = await startSystem({
