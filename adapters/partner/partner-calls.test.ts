@@ -11,6 +11,8 @@ const partner = (overrides: Partial<ExchangePartner> = {}): ExchangePartner => (
   userSystem: 'https://partner.example/users',
   jwks: { keys: [] },
   certificateFingerprints: [],
+  jwksUrl: null,
+  inboundAuth: 'CONTRACT_JWT',
   outboundAuth: 'JWT',
   ourClientId: 'renkei',
   ...overrides,
