@@ -12,6 +12,7 @@ const partner = (overrides: Partial<ExchangePartner> = {}): ExchangePartner => (
   jwks: { keys: [] },
   certificateFingerprints: [],
   jwksUrl: null,
+  caCertificates: [],
   inboundAuth: 'CONTRACT_JWT',
   outboundAuth: 'JWT',
   ourClientId: 'renkei',

@@ -7,11 +7,10 @@ import {
   type PartnerAuthSettings,
 } from './partner-auth-rules';
 
-const publicJwk = (type: 'ed25519' | 'rsa' | 'ec', options: Record<string, unknown> = {}) =>
-  generateKeyPairSync(type as 'ed25519', options as never).publicKey.export({ format: 'jwk' }) as Record<
-    string,
-    unknown
-  >;
+const publicJwk = (type: 'ed25519' | 'rsa' | 'ec', options: Record<string, unknown> = {}): Record<string, unknown> => {
+  const { publicKey } = generateKeyPairSync(type as 'rsa', options as unknown as { modulusLength: number });
+  return publicKey.export({ format: 'jwk' }) as Record<string, unknown>;
+};
 
 const ed25519 = publicJwk('ed25519');
 const p256 = publicJwk('ec', { namedCurve: 'P-256' });

@@ -356,6 +356,8 @@ export interface ExchangePartner {
   certificateFingerprints: string[];
   /** Where the partner publishes its keys (used instead of jwks when set). */
   jwksUrl: string | null;
+  /** The partner's CA certificates (PEM; public): trusted for its JWKS URL as for calls to it. Empty: the default trust. */
+  caCertificates: string[];
   /** How its bearer tokens are checked: contract v1's direct JWT, or our SMART access tokens. */
   inboundAuth: 'CONTRACT_JWT' | 'SMART_BACKEND';
   outboundAuth: 'JWT' | 'MTLS' | 'SMART_BACKEND';
@@ -414,6 +416,7 @@ function exchangeView(partner: Partner): ExchangePartner {
     jwks: partner.jwks as unknown as { keys: JWK[] },
     certificateFingerprints: partner.certificateFingerprints,
     jwksUrl: partner.jwksUrl,
+    caCertificates: partner.caCertificates,
     inboundAuth: partner.inboundAuth,
     outboundAuth: partner.outboundAuth,
     ourClientId: partner.ourClientId,
