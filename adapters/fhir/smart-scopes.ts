@@ -100,10 +100,13 @@ export function permits(permissions: SmartPermissions, type: SmartResourceType, 
 
 /** The scopes_supported of our smart-configuration: every single-interaction v2 scope, the combined ones, and v1's. */
 export function scopesSupported(): string[] {
-  return smartResourceTypes.flatMap((t) => [
+  const scopes = smartResourceTypes.flatMap((t) => [
     v2Scope(t, new Set(offeredInteractions[t])),
+    // What reading needs (read and search), the contract's usual ask.
+    v2Scope(t, new Set(offeredInteractions[t].filter((i) => i === 'r' || i === 's'))),
     ...offeredInteractions[t].map((i) => `system/${t}.${i}`),
     `system/${t}.read`,
     ...(offeredInteractions[t].includes('c') ? [`system/${t}.write`] : []),
   ]);
+  return [...new Set(scopes)];
 }
