@@ -3,12 +3,12 @@
 // it may ask for. Only what Backend Services uses: no authorization endpoint
 // (no user launches here), private_key_jwt with RS384/ES384,
 // client_credentials, system scopes in v2 syntax (v1 accepted too).
-import { ourJwksUrl } from '../../lib/exchange/identifier-systems';
+import { ourJwksUrl, ourTokenUrl } from '../../lib/exchange/identifier-systems';
 import { smartAssertionAlgorithms } from '../../subgraphs/identity';
 import { scopesSupported } from './smart-scopes';
 
 /** Our token endpoint, under the FHIR base URL: the aud of every client assertion. */
-export const smartTokenUrl = (fhirBaseUrl: string) => `${fhirBaseUrl}/token`;
+export const smartTokenUrl = ourTokenUrl;
 
 export function smartConfiguration(fhirBaseUrl: string): Record<string, unknown> {
   return {

@@ -106,6 +106,18 @@ describe('SMART Backend Services, inbound: a partner logs in with a FHIR client 
       extension: [{ extension: [{ url: 'token', valueUri: tokenUrl }] }],
     });
     expect(validateR4(metadata.json)).toEqual({ valid: true });
+    // What a partner's administrator registers for us, in one place.
+    const identity = await as(t, sa)(`{ exchangeIdentity { tokenUrl jwksUrl assertionJwk } }`);
+    expect(identity.data?.exchangeIdentity).toEqual({
+      tokenUrl,
+      jwksUrl: `${base}/.well-known/jwks.json`,
+      assertionJwk: JSON.stringify(t.system.exchange.assertionKey!.publicJwk),
+    });
+    expect(JSON.parse(identity.data?.exchangeIdentity.assertionJwk)).toMatchObject({
+      kty: 'EC',
+      crv: 'P-384',
+      alg: 'ES384',
+    });
   });
 
   it("Medplum's MedplumClient logs in with a JWT assertion, creates the join Task, and reads it completed after approval", async () => {
