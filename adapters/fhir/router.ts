@@ -1,5 +1,6 @@
 // The FHIR R4 endpoint for partner systems (Art. 20-2; partner exchange
-// contract v1), an express router mounted at /fhir on the gateway's app:
+// contract v1, and v2's SMART Backend Services), an express router mounted at
+// /fhir on the gateway's app:
 //   GET  metadata                      CapabilityStatement (public)
 //   GET  .well-known/jwks.json         our exchange public keys (public)
 //   GET  .well-known/smart-configuration, POST token
@@ -11,8 +12,9 @@
 // Each route names the SMART permission it needs (Task.c, Task.r, Task.s,
 // Task.u, CareTeam.r), checked after authentication and before the body is
 // read: 403 FORBIDDEN when the caller's access token lacks it (contract v1
-// partners have them all). Another partner's Task or CareTeam is the same 404 as an unknown one; the
-// attempt is recorded in rooms' access chain (DENIED, naming the partner).
+// partners have them all). Another partner's Task or CareTeam is the same
+// 404 as an unknown one; the attempt is recorded in rooms' access chain
+// (DENIED, naming the partner).
 // Every answer is application/fhir+json; every error an OperationOutcome
 // with its status (operation-outcome.ts). Authentication comes before the
 // body is read; bodies are limited to 64 kB (413). Every resource we send is
