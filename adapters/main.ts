@@ -10,7 +10,7 @@ import { jobDefinitions } from './jobs';
 import { startWorkers } from './workers';
 import { startFhirEndpoint } from './fhir/fhir-server';
 import { defaultPartnerCallTimings, readTrustedCas } from './partner/partner-calls';
-import { openExchangeKey, type ExchangeIdentity } from '../lib/exchange/exchange-key';
+import { openAssertionKey, openExchangeKey, type ExchangeIdentity } from '../lib/exchange/exchange-key';
 import { identitySettingsFrom, partnerTransport } from '../subgraphs/identity';
 import { openPartnerKeyVault } from '../lib/exchange/partner-key-vault';
 
@@ -31,7 +31,11 @@ void runServiceProcess('renkei-worker', ['DATABASE_URL', 'REDIS_URL'], async (co
   // Opens our client keys towards mTLS partners, sealed by identity with the same KEK (CA_DIR/partner-keys.kek).
   const partnerKeys = openPartnerKeyVault(config.caDir);
   const exchange: ExchangeIdentity | undefined = config.fhirBaseUrl
-    ? { key: await openExchangeKey(config.caDir), fhirBaseUrl: config.fhirBaseUrl }
+    ? {
+        key: await openExchangeKey(config.caDir),
+        assertionKey: await openAssertionKey(config.caDir),
+        fhirBaseUrl: config.fhirBaseUrl,
+      }
     : undefined;
   const workers = await startWorkers({
     redis,
@@ -69,7 +73,7 @@ void runServiceProcess('renkei-worker', ['DATABASE_URL', 'REDIS_URL'], async (co
     'worker ready',
   );
   // Art. 20-2 in production: with FHIR_BASE_URL set, this process also serves the partner exchange endpoint.
-  const fhir = exchange ? await startFhirEndpoint(db.prisma, config, logger, exchange) : undefined;
+  const fhir = exchange ? await startFhirEndpoint(db.prisma, config, logger, exchange, trustedCaPems) : undefined;
   return async () => {
     await fhir?.server.close();
     await workers.close();

@@ -18,7 +18,7 @@ import { readSupergraph } from '../gateway/supergraph-file';
 import { startSystem } from './system';
 import { generateInternalKeyPair } from '../lib/access/internal-token';
 import { openCertificateAuthority } from '../lib/pki/certificate-authority';
-import { openExchangeKey } from '../lib/exchange/exchange-key';
+import { openAssertionKey, openExchangeKey } from '../lib/exchange/exchange-key';
 import { openPartnerKeyVault } from '../lib/exchange/partner-key-vault';
 import { warnIfCertificatesOff } from '../gateway/certificate-mode';
 import { bootstrapSystemAdmin } from '../subgraphs/identity/services/bootstrap-service';
@@ -100,6 +100,7 @@ export async function startAllInOne(
     keys: await generateInternalKeyPair(),
     // Partners register its public half: kept beside the CA and never regenerated.
     exchangeKey: await openExchangeKey(config.caDir),
+    assertionKey: await openAssertionKey(config.caDir),
     partnerKeys: openPartnerKeyVault(config.caDir),
     fhirBaseUrl: config.fhirBaseUrl,
     exchangeDelivery: { partnerCalls: { trustedCaPems: readTrustedCas(config.partnerCaFiles) } },

@@ -23,7 +23,12 @@ import { startWorkers, type RunningWorkers } from '../adapters/workers';
 import { fhirRouter } from '../adapters/fhir/router';
 import { defaultPartnerCallTimings, type PartnerCallSettings } from '../adapters/partner/partner-calls';
 import type { ExchangeRetryPolicy } from '../adapters/backoff';
-import { generateExchangeKey, type ExchangeIdentity, type ExchangeKey } from '../lib/exchange/exchange-key';
+import {
+  generateAssertionKey,
+  generateExchangeKey,
+  type ExchangeIdentity,
+  type ExchangeKey,
+} from '../lib/exchange/exchange-key';
 import { memoryPartnerKeyVault, type PartnerKeyVault } from '../lib/exchange/partner-key-vault';
 import { partnerTransport } from '../subgraphs/identity/partners/partner-service';
 
@@ -57,6 +62,8 @@ export interface SystemOptions {
   };
   /** The installation's partner-exchange key (CA_DIR/exchange-ed25519.key); a fresh in-memory one when absent (tests). */
   exchangeKey?: ExchangeKey;
+  /** Our SMART client-assertion key (CA_DIR/exchange-es384.key); a fresh in-memory one when absent (tests). */
+  assertionKey?: ExchangeKey;
   /** Seals our client keys towards mTLS partners (CA_DIR/partner-keys.kek); an in-memory one when absent (tests). */
   partnerKeys?: PartnerKeyVault;
   /** The exchange endpoint's public base URL (FHIR_BASE_URL); default: the gateway's URL + /fhir. */
@@ -94,7 +101,11 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
     const now = options.now ?? (() => new Date());
     const base = { db: options.db, logger: options.logger, verifyToken };
     // The FHIR base URL is known once the gateway listens (an ephemeral port in tests): filled in below.
-    const exchange: ExchangeIdentity = { key: options.exchangeKey ?? (await generateExchangeKey()), fhirBaseUrl: '' };
+    const exchange: ExchangeIdentity = {
+      key: options.exchangeKey ?? (await generateExchangeKey()),
+      assertionKey: options.assertionKey ?? (await generateAssertionKey()),
+      fhirBaseUrl: '',
+    };
     const partnerKeys = options.partnerKeys ?? memoryPartnerKeyVault();
     const servers = {
       identity: await createIdentityServer({
@@ -151,6 +162,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
             logger: options.logger,
             now,
             preloadDefinitions: options.preloadFhirDefinitions,
+            trustedCaPems: options.exchangeDelivery?.partnerCalls?.trustedCaPems ?? [],
           }),
         ),
     });

@@ -1,4 +1,9 @@
-// GET /fhir/metadata: what this endpoint offers (partner exchange contract v1).
+// GET /fhir/metadata: what this endpoint offers (partner exchange contract v1,
+// and since issue 17 SMART Backend Services: the security section names the
+// SMART-on-FHIR service and our token endpoint in the oauth-uris extension, as
+// SMART App Launch says a server may besides .well-known/smart-configuration).
+import { smartTokenUrl } from './smart-configuration';
+
 export function capabilityStatement(fhirBaseUrl: string, date: Date): Record<string, unknown> {
   return {
     resourceType: 'CapabilityStatement',
@@ -16,8 +21,21 @@ export function capabilityStatement(fhirBaseUrl: string, date: Date): Record<str
       {
         mode: 'server',
         security: {
+          extension: [
+            {
+              url: 'http://fhir-registry.smarthealthit.org/StructureDefinition/oauth-uris',
+              extension: [{ url: 'token', valueUri: smartTokenUrl(fhirBaseUrl) }],
+            },
+          ],
+          service: [
+            {
+              coding: [
+                { system: 'http://terminology.hl7.org/CodeSystem/restful-security-service', code: 'SMART-on-FHIR' },
+              ],
+            },
+          ],
           description:
-            'A registered partner only: Authorization: Bearer <JWT> signed by a key the partner registered (iss = sub = partner id, aud = this base URL, exp at most 5 minutes ahead, jti never reused), or mutual TLS with a registered certificate.',
+            'A registered partner only. SMART Backend Services partners: an access token from the token endpoint (see .well-known/smart-configuration; client_credentials with an RS384/ES384 client assertion, system scopes). Contract v1 partners: Authorization: Bearer <JWT> signed by a key the partner registered (iss = sub = partner id, aud = this base URL, exp at most 5 minutes ahead, jti never reused), or mutual TLS with a registered certificate.',
         },
         resource: [
           {

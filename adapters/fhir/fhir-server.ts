@@ -8,7 +8,7 @@
 import express from 'express';
 import type { Config } from '../../lib/config';
 import type { PrismaClient } from '../../lib/database';
-import { openExchangeKey, type ExchangeIdentity } from '../../lib/exchange/exchange-key';
+import { openAssertionKey, openExchangeKey, type ExchangeIdentity } from '../../lib/exchange/exchange-key';
 import { listen, type RunningServer } from '../../lib/http-server';
 import { listenHttps } from '../../lib/https-server';
 import type { Logger } from '../../lib/logger';
@@ -21,14 +21,19 @@ export interface FhirEndpoint {
 }
 
 /** The Express app: /fhir only, responses never cached (as the gateway's). */
-export function fhirApp(db: PrismaClient, exchange: ExchangeIdentity, logger: Logger): express.Express {
+export function fhirApp(
+  db: PrismaClient,
+  exchange: ExchangeIdentity,
+  logger: Logger,
+  trustedCaPems: readonly string[] = [],
+): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.use((_req, res, next) => {
     res.setHeader('Cache-Control', 'no-store');
     next();
   });
-  app.use('/fhir', fhirRouter({ db, exchange, logger }));
+  app.use('/fhir', fhirRouter({ db, exchange, logger, trustedCaPems }));
   return app;
 }
 
@@ -38,13 +43,16 @@ export async function startFhirEndpoint(
   config: Config,
   logger: Logger,
   known?: ExchangeIdentity,
+  /** PARTNER_CA_FILES: trusted for partners' JWKS URLs when a partner registered no CA. */
+  trustedCaPems: readonly string[] = [],
 ): Promise<FhirEndpoint | undefined> {
   if (!config.fhirBaseUrl) return undefined;
   const exchange: ExchangeIdentity = known ?? {
     key: await openExchangeKey(config.caDir),
+    assertionKey: await openAssertionKey(config.caDir),
     fhirBaseUrl: config.fhirBaseUrl,
   };
-  const app = fhirApp(db, exchange, logger);
+  const app = fhirApp(db, exchange, logger, trustedCaPems);
   let server: RunningServer;
   if (config.clientCertMode === 'tls') {
     const ca = await openCertificateAuthority(config.caDir);

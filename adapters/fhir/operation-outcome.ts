@@ -7,6 +7,7 @@ export const fhirErrorCodes = {
   WRONG_IDENTIFIER_SYSTEM: { status: 400, issue: 'business-rule' },
   BAD_REQUEST: { status: 400, issue: 'invalid' },
   UNAUTHENTICATED: { status: 401, issue: 'login' },
+  FORBIDDEN: { status: 403, issue: 'forbidden' },
   NOT_FOUND: { status: 404, issue: 'not-found' },
   CONFLICT: { status: 409, issue: 'conflict' },
   METHOD_NOT_ALLOWED: { status: 405, issue: 'not-supported' },

@@ -24,6 +24,9 @@ describe('partner authentication rules', () => {
   it('reads a Bearer compact JWS, nothing else', () => {
     expect(bearerTokenOf(undefined)).toBeUndefined();
     expect(bearerTokenOf('Bearer aaa.bbb.ccc')).toBe('aaa.bbb.ccc');
+    // Our SMART access tokens: 43 base64url characters (256 bits), no dots.
+    expect(bearerTokenOf(`Bearer ${'a'.repeat(43)}`)).toBe('a'.repeat(43));
+    expect(reasonOf(() => bearerTokenOf(`Bearer ${'a'.repeat(42)}`))).toBe('MALFORMED');
     expect(reasonOf(() => bearerTokenOf('Basic dXNlcjpwYXNz'))).toBe('MALFORMED');
     expect(reasonOf(() => bearerTokenOf('Bearer not-a-jwt'))).toBe('MALFORMED');
     expect(reasonOf(() => bearerTokenOf('Bearer a.b.c extra'))).toBe('MALFORMED');

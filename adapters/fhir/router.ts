@@ -1,13 +1,20 @@
 // The FHIR R4 endpoint for partner systems (Art. 20-2; partner exchange
-// contract v1), an express router mounted at /fhir on the gateway's app:
+// contract v1, and v2's SMART Backend Services), an express router mounted at
+// /fhir on the gateway's app:
 //   GET  metadata                      CapabilityStatement (public)
-//   GET  .well-known/jwks.json         our exchange public key (public)
+//   GET  .well-known/jwks.json         our exchange public keys (public)
+//   GET  .well-known/smart-configuration, POST token
+//                                      SMART Backend Services (smart-routes.ts)
 //   POST Task                          a partner's join request (If-None-Exist honoured)
 //   GET  Task/<id>, Task?identifier=   the partner's own Tasks (a searchset Bundle)
 //   PUT/PATCH Task/<id>                the partner cancels its Task before a decision
 //   GET  CareTeam/<id>                 a room as that partner may see it
-// Another partner's Task or CareTeam is the same 404 as an unknown one; the
-// attempt is recorded in rooms' access chain (DENIED, naming the partner).
+// Each route names the SMART permission it needs (Task.c, Task.r, Task.s,
+// Task.u, CareTeam.r), checked after authentication and before the body is
+// read: 403 FORBIDDEN when the caller's access token lacks it (contract v1
+// partners have them all). Another partner's Task or CareTeam is the same
+// 404 as an unknown one; the attempt is recorded in rooms' access chain
+// (DENIED, naming the partner).
 // Every answer is application/fhir+json; every error an OperationOutcome
 // with its status (operation-outcome.ts). Authentication comes before the
 // body is read; bodies are limited to 64 kB (413). Every resource we send is
@@ -23,6 +30,10 @@ import type { Logger } from '../../lib/logger';
 import { publicRequestIdHeader, requestIdFrom, withRequestId } from '../../lib/request-id';
 import { type ExchangeIdentity, jwksOf } from '../../lib/exchange/exchange-key';
 import type { ExchangePartner } from '../../subgraphs/identity';
+import { partnerKeys as createPartnerKeys, type PartnerKeys } from './partner-keys';
+import { smartTokenUrl } from './smart-configuration';
+import { mountSmartRoutes } from './smart-routes';
+import { permits, type SmartInteraction, type SmartPermissions, type SmartResourceType } from './smart-scopes';
 import { careTeamForPartner } from '../../subgraphs/rooms';
 import { capabilityStatement } from './capability-statement';
 import { renderCareTeam } from './care-team';
@@ -60,6 +71,10 @@ export interface FhirRouterOptions {
    * first validation (validateR4 indexes on demand).
    */
   preloadDefinitions?: boolean;
+  /** The CAs partners' JWKS URLs may chain to when a partner registered none (PARTNER_CA_FILES); else the system's. */
+  trustedCaPems?: readonly string[];
+  /** Partners' keys (inline or at their JWKS URL, cached); default: partnerKeys() with trustedCaPems. */
+  partnerKeys?: PartnerKeys;
 }
 
 function send(res: Response, status: number, resource: Record<string, unknown>): void {
@@ -87,10 +102,21 @@ export function fhirRouter(options: FhirRouterOptions): express.Router {
   router.get('/.well-known/jwks.json', (_req, res) => {
     res.status(200).json(jwksOf(exchange));
   });
+  const keys = options.partnerKeys ?? createPartnerKeys({ defaultCaPems: options.trustedCaPems ?? [] });
+  mountSmartRoutes(router, {
+    db,
+    keys,
+    now,
+    logger,
+    fhirBaseUrl: () => exchange.fhirBaseUrl,
+    tokenUrl: () => smartTokenUrl(exchange.fhirBaseUrl),
+  });
 
   const authenticated = async (req: Request, res: Response, next: NextFunction) => {
     try {
-      res.locals.partner = await authenticatePartner(req, { db, fhirBaseUrl: () => exchange.fhirBaseUrl, now });
+      const caller = await authenticatePartner(req, { db, fhirBaseUrl: () => exchange.fhirBaseUrl, keys, now });
+      res.locals.partner = caller.partner;
+      res.locals.permissions = caller.permissions;
       next();
     } catch (error) {
       if (error instanceof FhirError)
@@ -106,6 +132,22 @@ export function fhirRouter(options: FhirRouterOptions): express.Router {
     }
   };
   const partnerOf = (res: Response) => res.locals.partner as ExchangePartner;
+  // Deny by default: a route without its permission in the caller's scopes is 403, before its body is read.
+  const requires =
+    (type: SmartResourceType, interaction: SmartInteraction) => (req: Request, res: Response, next: NextFunction) => {
+      if (permits(res.locals.permissions as SmartPermissions, type, interaction)) return next();
+      res.locals.missingScope = `system/${type}.${interaction}`;
+      logger.info(
+        {
+          requestId: res.locals.requestId as string,
+          partner: partnerOf(res).id,
+          route: `${req.method} ${req.path}`,
+          reason: 'INSUFFICIENT_SCOPE',
+        },
+        'fhir: partner refused',
+      );
+      next(new FhirError('FORBIDDEN', `this needs the scope system/${type}.${interaction}`));
+    };
   const jsonBody = express.json({ limit: fhirBodyLimit, type: [fhirContentType, 'application/json'] });
   const patchBody = express.json({ limit: fhirBodyLimit, type: [jsonPatchContentType], strict: true });
   const mediaType = (types: string[]) => (req: Request, _res: Response, next: NextFunction) => {
@@ -116,6 +158,7 @@ export function fhirRouter(options: FhirRouterOptions): express.Router {
   router.post(
     '/Task',
     authenticated,
+    requires('Task', 'c'),
     (req, _res, next) => {
       if (!req.is([fhirContentType, 'application/json']))
         next(new FhirError('UNSUPPORTED_MEDIA_TYPE', `send the Task as ${fhirContentType}`));
@@ -142,7 +185,7 @@ export function fhirRouter(options: FhirRouterOptions): express.Router {
     },
   );
 
-  router.get('/Task/:id', authenticated, async (req, res, next) => {
+  router.get('/Task/:id', authenticated, requires('Task', 'r'), async (req, res, next) => {
     try {
       send(res, 200, renderStoredTask(await taskForPartner(db, partnerOf(res).id, String(req.params.id))));
     } catch (error) {
@@ -151,7 +194,7 @@ export function fhirRouter(options: FhirRouterOptions): express.Router {
   });
 
   // Other search parameters are ignored (FHIR's lenient handling); the self link names only what was applied.
-  router.get('/Task', authenticated, async (req, res, next) => {
+  router.get('/Task', authenticated, requires('Task', 's'), async (req, res, next) => {
     try {
       const identifier = req.query.identifier;
       if (typeof identifier !== 'string')
@@ -190,6 +233,7 @@ export function fhirRouter(options: FhirRouterOptions): express.Router {
   router.put(
     '/Task/:id',
     authenticated,
+    requires('Task', 'u'),
     mediaType([fhirContentType, 'application/json']),
     jsonBody,
     cancel((req) => cancellationFromPut(req.body, String(req.params.id))),
@@ -197,12 +241,13 @@ export function fhirRouter(options: FhirRouterOptions): express.Router {
   router.patch(
     '/Task/:id',
     authenticated,
+    requires('Task', 'u'),
     mediaType([jsonPatchContentType]),
     patchBody,
     cancel((req) => cancellationFromPatch(req.body)),
   );
 
-  router.get('/CareTeam/:id', authenticated, async (req, res, next) => {
+  router.get('/CareTeam/:id', authenticated, requires('CareTeam', 'r'), async (req, res, next) => {
     try {
       const view = await careTeamForPartner(db, String(req.params.id), partnerOf(res).id, now());
       if (!view) throw new FhirError('NOT_FOUND', 'no such CareTeam');
@@ -213,8 +258,9 @@ export function fhirRouter(options: FhirRouterOptions): express.Router {
   });
 
   // Known paths with another method; anything else is not here.
-  router.all(['/metadata', '/Task', '/Task/:id', '/CareTeam/:id'], (_req, _res, next) =>
-    next(new FhirError('METHOD_NOT_ALLOWED', 'this method is not supported here')),
+  router.all(
+    ['/metadata', '/Task', '/Task/:id', '/CareTeam/:id', '/token', '/.well-known/smart-configuration'],
+    (_req, _res, next) => next(new FhirError('METHOD_NOT_ALLOWED', 'this method is not supported here')),
   );
   router.use((_req, _res, next) => next(new FhirError('NOT_FOUND', 'no such FHIR endpoint')));
 
@@ -243,6 +289,11 @@ export function fhirRouter(options: FhirRouterOptions): express.Router {
         );
     }
     if (answer.status === 401) res.setHeader('WWW-Authenticate', 'Bearer');
+    if (answer.status === 403 && res.locals.missingScope)
+      res.setHeader(
+        'WWW-Authenticate',
+        `Bearer error="insufficient_scope", scope="${res.locals.missingScope as string}"`,
+      );
     res.status(answer.status).type(fhirContentType).send(JSON.stringify(answer.body));
   });
   return router;

@@ -9,11 +9,12 @@ import { type ExchangeIdentity, signPartnerJwt } from '../../lib/exchange/exchan
 import { StartupError } from '../../lib/startup-error';
 import type { ExchangePartner, PartnerTransport } from '../../subgraphs/identity';
 import type { Logger } from '../../lib/logger';
-import { createPartnerClient, PartnerCallError, type PartnerClient } from './partner-client';
+import { createPartnerClient, PartnerCallError, type BearerTokens, type PartnerClient } from './partner-client';
+import { smartTokens } from './smart-token-client';
 
 export interface PartnerCallSettings {
-  /** Our key and FHIR base URL (read at call time: known once the gateway listens). */
-  exchange: Pick<ExchangeIdentity, 'key' | 'fhirBaseUrl'>;
+  /** Our keys and FHIR base URL (read at call time: known once the gateway listens). */
+  exchange: Pick<ExchangeIdentity, 'key' | 'fhirBaseUrl' | 'assertionKey'>;
   /** PEM CA certificates partners' servers may chain to instead of the system's (PARTNER_CA_FILES), for partners without a registered CA. */
   trustedCaPems: readonly string[];
   /**
@@ -59,8 +60,9 @@ export function pollDelay(settings: Pick<PartnerCallSettings, 'poll'>, polls: nu
 
 /**
  * A client for this partner, authenticating as it registered us: a JWT
- * signed as the id it gave us, or (outboundAuth MTLS) the client certificate
- * our CA issued for calling it alone. The partner's transport (its CA, our
+ * signed as the id it gave us, (outboundAuth MTLS) the client certificate
+ * our CA issued for calling it alone, or (SMART_BACKEND) an access token from
+ * its token endpoint (smart-token-client.ts). The partner's transport (its CA, our
  * certificate) is read from the registry on every call, so a CA registered or
  * a certificate renewed applies to the next call without a restart; its CA
  * replaces PARTNER_CA_FILES for this partner. Failed calls are logged to `logger`.
@@ -85,7 +87,23 @@ export async function clientFor(
   if (!transport) throw new PartnerCallError('NOT_CONFIGURED', 'the partner is unknown or suspended', true);
   // An operator has to finish the registration: retried, then a dead letter they can re-drive.
   let signJwt: ((audience: string) => Promise<string>) | undefined;
-  if (partner.outboundAuth === 'MTLS') {
+  let bearer: BearerTokens | undefined;
+  const trustedCaPems = transport.caPems.length > 0 ? transport.caPems : settings.trustedCaPems;
+  if (partner.outboundAuth === 'SMART_BACKEND') {
+    const clientId = partner.ourClientId;
+    if (!clientId)
+      throw new PartnerCallError('NOT_CONFIGURED', 'the partner has no client id for us (Partner.ourClientId)', true);
+    if (!settings.exchange.assertionKey)
+      throw new PartnerCallError('NOT_CONFIGURED', 'this process has no SMART client-assertion key (CA_DIR)', true);
+    bearer = smartTokens({
+      partnerId: partner.id,
+      fhirBaseUrl: partner.fhirBaseUrl,
+      clientId,
+      assertionKey: settings.exchange.assertionKey,
+      trustedCaPems,
+      timeoutMs: settings.timeoutMs,
+    });
+  } else if (partner.outboundAuth === 'MTLS') {
     if (!transport.clientCertificate)
       throw new PartnerCallError(
         'NOT_CONFIGURED',
@@ -100,9 +118,10 @@ export async function clientFor(
   }
   return createPartnerClient(partner, {
     signJwt,
+    bearer,
     clientCertificate: partner.outboundAuth === 'MTLS' ? transport.clientCertificate : undefined,
     timeoutMs: settings.timeoutMs,
-    trustedCaPems: transport.caPems.length > 0 ? transport.caPems : settings.trustedCaPems,
+    trustedCaPems,
     logger,
     partnerId: partner.id,
   });

@@ -51,9 +51,22 @@ export interface PartnerEndpoint {
   fhirBaseUrl: string;
 }
 
+/** Where an access token comes from (SMART Backend Services: smart-token-client.ts). */
+export interface BearerTokens {
+  token(): Promise<string>;
+  /** The partner answered 401 to this token: drop it, so the next token() gets a new one. */
+  invalidate(token: string): void;
+}
+
 export interface PartnerClientOptions {
   /** Signs the bearer token for one call to `audience`; absent: no Authorization header (mutual TLS). */
   signJwt?(audience: string): Promise<string>;
+  /**
+   * Access tokens instead of signed JWTs: on a 401 the token is dropped and
+   * the call made once more with a fresh one (a token the partner expired or
+   * revoked before we thought it would), never more.
+   */
+  bearer?: BearerTokens;
   timeoutMs?: number;
   /** PEM certificates of the CAs that issued partners' server certificates (private CAs); none: the system's CAs. */
   trustedCaPems?: readonly string[];
@@ -106,13 +119,13 @@ type Dispatcher = object;
  */
 const dispatchers = new Map<string, { key: string; agent: Dispatcher }>();
 
-interface TlsSettings {
+export interface TlsSettings {
   ca: readonly string[];
   clientCertificate?: { certPem: string; keyPem: string; fingerprint: string };
 }
 
 /** An undici Agent with these TLS settings (see the header), pooled per slot. */
-async function undiciAgent(slot: string | undefined, tls: TlsSettings): Promise<Dispatcher> {
+export async function undiciAgent(slot: string | undefined, tls: TlsSettings): Promise<Dispatcher> {
   // The key names the settings without holding a private key: the CA set and the certificate's fingerprint.
   const key = `${createHash('sha256').update(tls.ca.join('\n')).digest('hex')}|${tls.clientCertificate?.fingerprint ?? ''}`;
   const cached = dispatchers.get(slot ?? key);
@@ -182,17 +195,36 @@ export async function createPartnerClient(
     context: CallContext,
     run: (options: { headers: Record<string, string>; signal: AbortSignal }) => Promise<KitResult>,
   ): Promise<{ status: number; resource: IdentifiedResource }> {
-    const headers: Record<string, string> = options.signJwt
-      ? { authorization: `Bearer ${await options.signJwt(baseUrl)}` }
-      : {};
-    let answer: { status: number; body: unknown };
-    try {
-      const result = await run({ headers, signal: AbortSignal.timeout(timeoutMs) });
-      answer = { status: (result[RESPONSE_KEY] as Response | undefined)?.status ?? 200, body: result };
-    } catch (error) {
-      const response = (error as { response?: { status?: unknown; data?: unknown } }).response;
-      if (typeof response?.status !== 'number') throw failed(classifyTransportError(error), operation, context);
-      answer = { status: response.status, body: response.data };
+    let answer: { status: number; body: unknown } | undefined;
+    for (let attempt = 0; !answer; attempt++) {
+      let accessToken: string | undefined;
+      try {
+        accessToken = options.bearer ? await options.bearer.token() : undefined;
+      } catch (error) {
+        if (error instanceof PartnerCallError) throw failed(error, operation, context);
+        throw error;
+      }
+      const bearer = accessToken ?? (options.signJwt ? await options.signJwt(baseUrl) : undefined);
+      const headers: Record<string, string> = bearer ? { authorization: `Bearer ${bearer}` } : {};
+      let result: { status: number; body: unknown };
+      try {
+        const kit = await run({ headers, signal: AbortSignal.timeout(timeoutMs) });
+        result = { status: (kit[RESPONSE_KEY] as Response | undefined)?.status ?? 200, body: kit };
+      } catch (error) {
+        const response = (error as { response?: { status?: unknown; data?: unknown } }).response;
+        if (typeof response?.status !== 'number') throw failed(classifyTransportError(error), operation, context);
+        result = { status: response.status, body: response.data };
+      }
+      // A 401 means the partner did nothing with the request: safe to make it again, once, with a new token.
+      if (result.status === 401 && accessToken && attempt === 0) {
+        options.bearer?.invalidate(accessToken);
+        options.logger?.info(
+          { partnerId: options.partnerId, requestId: context.requestId, operation },
+          'partner refused our access token: getting a new one',
+        );
+        continue;
+      }
+      answer = result;
     }
     const classified =
       expected === 'Bundle'

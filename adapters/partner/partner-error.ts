@@ -19,6 +19,15 @@
 //                        identifier (an anomaly: recorded, never "fixed" by
 //                        creating another)
 //   NOT_CONFIGURED       the partner's registration does not let us call it
+//   SMART_DISCOVERY      (SMART Backend Services partners) its
+//                        .well-known/smart-configuration is missing, not JSON,
+//                        or names no https token endpoint taking
+//                        private_key_jwt with ES384 and client_credentials
+//   TOKEN_REFUSED        its token endpoint refused our client assertion or
+//                        scopes (an OAuth error: usually a registration to
+//                        fix at either side, so retried like a 401)
+//   TOKEN_ENDPOINT       its token endpoint answered something that is not a
+//                        token or an OAuth error (5xx, HTML, no access_token)
 //
 // `retryable` says whether trying again can help; only REFUSED is final.
 // `outcomeUnknown` says whether the request may have taken effect at the
@@ -39,10 +48,14 @@ export type PartnerErrorCode =
   | 'DNS'
   | 'NETWORK'
   | 'DUPLICATE_TASKS'
-  | 'NOT_CONFIGURED';
+  | 'NOT_CONFIGURED'
+  | 'SMART_DISCOVERY'
+  | 'TOKEN_REFUSED'
+  | 'TOKEN_ENDPOINT';
 
 /** What we were doing: in the log line and the dead letter's summary. */
-export type PartnerOperation = 'create-task' | 'search-task' | 'read-task' | 'cancel-task' | 'read-care-team';
+export type PartnerOperation =
+  'create-task' | 'search-task' | 'read-task' | 'cancel-task' | 'read-care-team' | 'smart-discovery' | 'smart-token';
 
 export class PartnerCallError extends Error {
   constructor(

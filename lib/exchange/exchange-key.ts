@@ -12,6 +12,11 @@
 // - The JWT follows the contract: iss = sub = the id the partner registered
 //   us under, aud = the partner's FHIR base URL, exp at most 5 minutes ahead
 //   (we use 2), a random jti, kid = the key's JWK thumbprint.
+// - SMART Backend Services (issue 17) needs RS384 or ES384 client
+//   assertions, which Ed25519 cannot sign: a second key, P-384
+//   (CA_DIR/exchange-es384.key, 0600, created once, never regenerated, like
+//   the first), signs only those. Both public keys are in our JWK set, each
+//   with its alg, so a partner that registered our JWKS URL verifies either.
 import { createPrivateKey, createPublicKey, generateKeyPairSync, randomUUID, type KeyObject } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -30,10 +35,18 @@ export interface ExchangeKey {
   privateKey: KeyObject;
 }
 
-async function fromPrivateKey(privateKey: KeyObject): Promise<ExchangeKey> {
+export const assertionKeyFileName = 'exchange-es384.key';
+export const assertionJwtAlgorithm = 'ES384';
+
+async function fromPrivateKey(privateKey: KeyObject, alg: string = exchangeJwtAlgorithm): Promise<ExchangeKey> {
   const jwk = await exportJWK(createPublicKey(privateKey));
   const keyId = await calculateJwkThumbprint(jwk);
-  return { privateKey, keyId, publicJwk: { ...jwk, kid: keyId, alg: exchangeJwtAlgorithm, use: 'sig' } };
+  return { privateKey, keyId, publicJwk: { ...jwk, kid: keyId, alg, use: 'sig' } };
+}
+
+/** Our SMART client-assertion key (ES384), in memory only (tests, or a process that never calls partners). */
+export function generateAssertionKey(): Promise<ExchangeKey> {
+  return fromPrivateKey(generateKeyPairSync('ec', { namedCurve: 'P-384' }).privateKey, assertionJwtAlgorithm);
 }
 
 /** A key that lives in memory only (tests, or a process that never calls partners). */
@@ -42,11 +55,21 @@ export function generateExchangeKey(): Promise<ExchangeKey> {
 }
 
 /** Opens the key in dir (usually CA_DIR), creating it on the first start. */
-export async function openExchangeKey(dir: string): Promise<ExchangeKey> {
-  const file = path.join(dir, exchangeKeyFileName);
+export function openExchangeKey(dir: string): Promise<ExchangeKey> {
+  return openKeyFile(dir, exchangeKeyFileName, 'ed25519');
+}
+
+/** Opens our SMART client-assertion key (P-384, ES384) in dir, creating it on the first start. */
+export function openAssertionKey(dir: string): Promise<ExchangeKey> {
+  return openKeyFile(dir, assertionKeyFileName, 'ec');
+}
+
+async function openKeyFile(dir: string, name: string, type: 'ed25519' | 'ec'): Promise<ExchangeKey> {
+  const file = path.join(dir, name);
   if (!fs.existsSync(file)) {
     fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
-    const { privateKey } = generateKeyPairSync('ed25519');
+    const { privateKey } =
+      type === 'ed25519' ? generateKeyPairSync('ed25519') : generateKeyPairSync('ec', { namedCurve: 'P-384' });
     try {
       // wx: never overwrite a key another process (identity, the worker) created meanwhile; read theirs instead.
       fs.writeFileSync(file, privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600, flag: 'wx' });
@@ -62,9 +85,14 @@ export async function openExchangeKey(dir: string): Promise<ExchangeKey> {
       `the exchange key ${file} cannot be read (${(error as NodeJS.ErrnoException).code ?? 'not a PEM private key'}); restore it from backup, do not delete it (partners have registered its public key)`,
     ]);
   }
-  if (privateKey.asymmetricKeyType !== 'ed25519')
-    throw new StartupError([`the exchange key ${file} is not an Ed25519 key`]);
-  return fromPrivateKey(privateKey);
+  if (type === 'ed25519') {
+    if (privateKey.asymmetricKeyType !== 'ed25519')
+      throw new StartupError([`the exchange key ${file} is not an Ed25519 key`]);
+    return fromPrivateKey(privateKey);
+  }
+  if (privateKey.asymmetricKeyType !== 'ec' || privateKey.asymmetricKeyDetails?.namedCurve !== 'secp384r1')
+    throw new StartupError([`the exchange key ${file} is not a P-384 key`]);
+  return fromPrivateKey(privateKey, assertionJwtAlgorithm);
 }
 
 export interface PartnerJwtClaims {
@@ -97,10 +125,34 @@ export function signPartnerJwt(key: ExchangeKey, claims: PartnerJwtClaims): Prom
  */
 export interface ExchangeIdentity {
   key: ExchangeKey;
+  /** Signs our SMART client assertions (ES384); without it we cannot call SMART Backend Services partners. */
+  assertionKey?: ExchangeKey;
   /** Our FHIR base URL, e.g. https://renkei.example/fhir; empty until the gateway listens. */
   fhirBaseUrl: string;
 }
 
-export function jwksOf(identity: Pick<ExchangeIdentity, 'key'>): { keys: JWK[] } {
-  return { keys: [identity.key.publicJwk] };
+export function jwksOf(identity: Pick<ExchangeIdentity, 'key' | 'assertionKey'>): { keys: JWK[] } {
+  return { keys: [identity.key.publicJwk, ...(identity.assertionKey ? [identity.assertionKey.publicJwk] : [])] };
+}
+
+export interface ClientAssertionClaims {
+  /** The client id the partner registered us under: iss and sub. */
+  clientId: string;
+  /** The partner's token endpoint. */
+  tokenUrl: string;
+  now?: Date;
+}
+
+/** A SMART Backend Services client assertion (ES384, kid, a fresh jti, 2 minutes: the spec allows at most 5). */
+export function signClientAssertion(key: ExchangeKey, claims: ClientAssertionClaims): Promise<string> {
+  const now = Math.floor((claims.now ?? new Date()).getTime() / 1000);
+  return new SignJWT({})
+    .setProtectedHeader({ alg: assertionJwtAlgorithm, kid: key.keyId, typ: 'JWT' })
+    .setIssuer(claims.clientId)
+    .setSubject(claims.clientId)
+    .setAudience(claims.tokenUrl)
+    .setIssuedAt(now)
+    .setExpirationTime(now + exchangeJwtLifetimeSeconds)
+    .setJti(randomUUID())
+    .sign(key.privateKey);
 }

@@ -21,3 +21,8 @@ export function ourIdentifierSystems(fhirBaseUrl: string): { request: string; us
 export function ourJwksUrl(fhirBaseUrl: string): string {
   return `${baseOf(fhirBaseUrl)}/.well-known/jwks.json`;
 }
+
+/** Our SMART Backend Services token endpoint: the aud of every client assertion a SMART partner sends us. */
+export function ourTokenUrl(fhirBaseUrl: string): string {
+  return `${baseOf(fhirBaseUrl)}/token`;
+}

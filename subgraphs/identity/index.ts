@@ -19,5 +19,6 @@ export {
   type ExchangePartner,
   type PartnerTransport,
 } from './partners/partner-service';
+export { contractJwtAlgorithms, smartAssertionAlgorithms } from './partners/partner-auth-rules';
 export { disableInactiveAccounts } from './services/system-admin-service';
 export { identitySettingsFrom } from './settings';

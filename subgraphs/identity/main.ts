@@ -1,5 +1,5 @@
 import { openCertificateAuthority } from '../../lib/pki/certificate-authority';
-import { openExchangeKey } from '../../lib/exchange/exchange-key';
+import { openAssertionKey, openExchangeKey } from '../../lib/exchange/exchange-key';
 import { openPartnerKeyVault } from '../../lib/exchange/partner-key-vault';
 import { runSubgraphProcess } from '../../lib/subgraph-process';
 import { createIdentityServer } from './server';
@@ -14,7 +14,11 @@ void runSubgraphProcess('identity', async ({ db, logger, verifyToken, config }) 
     settings: identitySettingsFrom(config.identity, config.clientCertMode !== 'off'),
     // Shown to system admins so partners can register us: the public half of the key in CA_DIR our JWTs to partners are signed with.
     exchange: config.fhirBaseUrl
-      ? { key: await openExchangeKey(config.caDir), fhirBaseUrl: config.fhirBaseUrl }
+      ? {
+          key: await openExchangeKey(config.caDir),
+          assertionKey: await openAssertionKey(config.caDir),
+          fhirBaseUrl: config.fhirBaseUrl,
+        }
       : undefined,
     // Our client keys towards mTLS partners are sealed under the KEK beside the CA; the worker opens the same file.
     partnerKeys: openPartnerKeyVault(config.caDir),

@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { openExchangeKey } from '../../lib/exchange/exchange-key';
+import { openAssertionKey, openExchangeKey } from '../../lib/exchange/exchange-key';
 import { connectRedis } from '../../lib/redis';
 import { redisUrl, uniqueName } from '../support/environment';
 import { freePort, minimalEnv, spawnEntry, type ServiceProcess } from '../support/spawn-service';
@@ -54,7 +54,10 @@ describe('the partner exchange endpoint in production mode (worker process)', ()
     expect(metadata.headers.get('cache-control')).toBe('no-store');
     expect(await metadata.json()).toMatchObject({ resourceType: 'CapabilityStatement', implementation: { url: base } });
     const jwks = await (await fetch(`${base}/.well-known/jwks.json`)).json();
-    expect(jwks).toEqual({ keys: [(await openExchangeKey(caDir)).publicJwk] });
+    // Our Ed25519 key (contract JWTs) and our P-384 key (SMART client assertions), as created beside the CA.
+    expect(jwks).toEqual({
+      keys: [(await openExchangeKey(caDir)).publicJwk, (await openAssertionKey(caDir)).publicJwk],
+    });
     const refused = await fetch(`${base}/Task`, {
       method: 'POST',
       headers: { 'content-type': 'application/fhir+json' },

@@ -80,7 +80,7 @@ describe('inbound partner joins over FHIR (Art. 20-2)', () => {
     });
     expect(validateR4(metadata.json)).toEqual({ valid: true });
     const jwks = await fhir('GET', '/.well-known/jwks.json');
-    expect(jwks.json).toEqual({ keys: [t.system.exchange.key.publicJwk] });
+    expect(jwks.json).toEqual({ keys: [t.system.exchange.key.publicJwk, t.system.exchange.assertionKey!.publicJwk] });
   });
 
   it('approved: 201 received → join request → approval → accepted → completed with the CareTeam; a repeat is 200 with nothing new; removal and closing show in CareTeam', async () => {

@@ -7,7 +7,10 @@
 // records); GET Task?identifier=<system>|<value> answers a searchset Bundle;
 // GET Task/<id> and GET CareTeam/<id> answer what the test set. It verifies our JWT (signature with our public key,
 // iss = sub = the client id it registered us under, aud = its base URL, a
-// fresh jti) and refuses anything else with 401. The test can make it slow,
+// fresh jti) and refuses anything else with 401; or, with `smart`, it is a
+// SMART Backend Services server instead (smart-token-server.ts): it serves
+// its smart-configuration and token endpoint and accepts only the access
+// tokens it issued, never a direct JWT. The test can make it slow,
 // fail with 5xx, answer invalid FHIR, refuse a share code, or stop listening.
 import { randomUUID } from 'node:crypto';
 import https from 'node:https';
@@ -15,6 +18,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { importJWK, jwtVerify, type JWK } from 'jose';
+import type { SmartTokenServer } from './smart-token-server';
 
 export type PostBehavior = 'normal' | 'server-error' | 'invalid-fhir' | 'unknown-share-code' | 'bad-request';
 
@@ -58,6 +62,8 @@ export interface MockPartnerOptions {
   /** Our exchange public key and the client id this partner registered us under. */
   ourJwk: JWK;
   ourClientId: string;
+  /** Authenticate us with SMART Backend Services access tokens instead of contract JWTs. */
+  smart?: SmartTokenServer;
 }
 
 function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
@@ -101,6 +107,7 @@ export async function startMockPartner(options: MockPartnerOptions): Promise<Moc
   };
 
   async function authorized(header: string | undefined): Promise<boolean> {
+    if (options.smart) return options.smart.accepts(header);
     const token = header?.startsWith('Bearer ') ? header.slice(7) : null;
     if (!token) return false;
     try {
@@ -122,6 +129,7 @@ export async function startMockPartner(options: MockPartnerOptions): Promise<Moc
   async function handle(req: IncomingMessage, res: ServerResponse) {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
+    if (options.smart?.handle(req, res, (req.url ?? '').replace(/^\/fhir/, ''), Buffer.concat(chunks), baseUrl)) return;
     if (!(await authorized(req.headers.authorization))) return send(res, 401, outcome('login', 'not authenticated'));
     // A slow partner: it has the request (and, for a POST, stored the Task) but the answer takes this long.
     const slowly = async <T>(answer: () => T): Promise<T> => {

@@ -1,7 +1,7 @@
 // The partner registry's fields (Art. 20-2, 20-3). Thin: parse, call the service, map.
 import { X509Certificate } from 'node:crypto';
 import type { Partner as PartnerRow } from '../../../generated/prisma/client';
-import { ourIdentifierSystems, ourJwksUrl } from '../../../lib/exchange/identifier-systems';
+import { ourIdentifierSystems, ourJwksUrl, ourTokenUrl } from '../../../lib/exchange/identifier-systems';
 import { summarize } from '../../../lib/exchange/partner-ca';
 import { appError } from '../../../lib/graphql-errors';
 import { parseInput, text, uuid } from '../../../lib/input';
@@ -55,6 +55,8 @@ export const PartnerQuery = {
       issuer: exchange.fhirBaseUrl,
       jwk: JSON.stringify(exchange.key.publicJwk),
       jwksUrl: ourJwksUrl(exchange.fhirBaseUrl),
+      assertionJwk: exchange.assertionKey ? JSON.stringify(exchange.assertionKey.publicJwk) : null,
+      tokenUrl: ourTokenUrl(exchange.fhirBaseUrl),
       fhirBaseUrl: exchange.fhirBaseUrl,
       requestIdentifierSystem: systems.request,
       userIdentifierSystem: systems.user,

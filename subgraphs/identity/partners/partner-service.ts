@@ -25,6 +25,7 @@ import { authorize } from '../services/access-guard';
 import { recordAudit } from '../services/audit-service';
 import { announceDirectoryChange, appendIdentityOutboxEvent } from '../services/outbox';
 import { partnerSuspendedEvent } from '../events';
+import { authSettingsProblem, jwksText, jwksUrlText, type PartnerAuthSettings } from './partner-auth-rules';
 
 const httpsUrl = z
   .string()
@@ -56,55 +57,6 @@ const fingerprint = z
   .transform((v) => v.replace(/:/g, '').toLowerCase())
   .refine((v) => /^[0-9a-f]{64}$/.test(v), 'must be a SHA-256 fingerprint (64 hex digits, colons allowed)');
 
-/** A JWK set as JSON text: 1-5 public keys, Ed25519 (OKP) or P-256 (EC). */
-const jwksText = z
-  .string()
-  .max(20_000, 'is too long')
-  .transform((value, ctx) => {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(value);
-    } catch {
-      ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'must be a JSON JWK set ({"keys": [...]})' });
-      return z.NEVER;
-    }
-    const keys = (parsed as { keys?: unknown })?.keys;
-    if (!Array.isArray(keys) || keys.length < 1 || keys.length > 5) {
-      ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'must be a JWK set with 1 to 5 keys' });
-      return z.NEVER;
-    }
-    const cleaned: JWK[] = [];
-    for (const key of keys as Array<Record<string, unknown>>) {
-      if (typeof key !== 'object' || key === null || 'd' in key || 'p' in key || 'k' in key) {
-        ctx.addIssue({
-          code: z.ZodIssueCode.custom,
-          message: 'must hold public keys only (never a private or symmetric key)',
-        });
-        return z.NEVER;
-      }
-      const okp = key.kty === 'OKP' && key.crv === 'Ed25519' && typeof key.x === 'string';
-      const ec = key.kty === 'EC' && key.crv === 'P-256' && typeof key.x === 'string' && typeof key.y === 'string';
-      if (!okp && !ec) {
-        ctx.addIssue({
-          code: z.ZodIssueCode.custom,
-          message: 'keys must be Ed25519 (kty OKP) or P-256 (kty EC) public keys',
-        });
-        return z.NEVER;
-      }
-      const { kty, crv, x, y, kid } = key as Record<string, string>;
-      cleaned.push({
-        kty,
-        crv,
-        x,
-        ...(y ? { y } : {}),
-        ...(kid ? { kid } : {}),
-        alg: okp ? 'EdDSA' : 'ES256',
-        use: 'sig',
-      } as JWK);
-    }
-    return { keys: cleaned };
-  });
-
 const partnerFields = {
   name: text(200),
   fhirBaseUrl: httpsUrl,
@@ -112,25 +64,16 @@ const partnerFields = {
   userSystem: uri,
   jwks: jwksText.optional().nullable(),
   certificateFingerprints: z.array(fingerprint).max(5, 'at most 5 fingerprints').optional().nullable(),
-  outboundAuth: z.enum(['JWT', 'MTLS']).default('JWT'),
+  jwksUrl: jwksUrlText.optional().nullable(),
+  inboundAuth: z.enum(['CONTRACT_JWT', 'SMART_BACKEND']).default('CONTRACT_JWT'),
+  outboundAuth: z.enum(['JWT', 'MTLS', 'SMART_BACKEND']).default('JWT'),
   ourClientId: text(200).optional().nullable(),
   /** PEM CA certificate(s); checked against the clock in the service (checkCaCertificates). An empty text clears it. */
   caCertificates: z.string().max(60_000, 'must be at most 60000 characters').optional().nullable(),
 };
 
-export const registerPartnerInput = z
-  .object(partnerFields)
-  .strict()
-  // Zod runs this even after a field failed (the value is then not what its type says), so it checks shapes.
-  .refine(
-    (v) =>
-      (Array.isArray(v.jwks?.keys) && v.jwks.keys.length > 0) ||
-      (Array.isArray(v.certificateFingerprints) && v.certificateFingerprints.length > 0),
-    {
-      message: 'give the partner a JWK set or a certificate fingerprint: how else would it authenticate?',
-      path: ['jwks'],
-    },
-  );
+// How the partner and we authenticate is checked as a whole in the service (authSettingsProblem), after merging an update with what is stored.
+export const registerPartnerInput = z.object(partnerFields).strict();
 
 export const updatePartnerInput = z
   .object(Object.fromEntries(Object.entries(partnerFields).map(([k, v]) => [k, (v as z.ZodTypeAny).optional()])))
@@ -142,6 +85,12 @@ const toJson = (jwks: { keys: JWK[] }): Prisma.InputJsonValue =>
 
 type RegisterInput = z.infer<typeof registerPartnerInput>;
 type UpdateInput = Partial<RegisterInput>;
+
+/** The settings' one problem as the field's BAD_USER_INPUT, so nothing is written. */
+function checkAuthSettings(settings: PartnerAuthSettings): void {
+  const problem = authSettingsProblem(settings);
+  if (problem) throw badUserInput(`input.${problem.field}: ${problem.message}`, `input.${problem.field}`);
+}
 
 /** Every key must import now, so a bad key fails at registration, not at the partner's first request. */
 async function checkKeys(jwks: { keys: JWK[] } | null | undefined): Promise<void> {
@@ -224,6 +173,15 @@ async function issueClientCredential(
 export async function registerPartner(ctx: IdentityContext, input: RegisterInput): Promise<Partner> {
   const actor = await authorize(ctx, 'partner.manage', { type: 'Partner' });
   await checkKeys(input.jwks);
+  const jwksUrl = input.jwksUrl ? input.jwksUrl : null;
+  checkAuthSettings({
+    inboundAuth: input.inboundAuth,
+    jwks: input.jwks ?? { keys: [] },
+    jwksUrl,
+    certificateFingerprints: input.certificateFingerprints ?? [],
+    outboundAuth: input.outboundAuth,
+    ourClientId: input.ourClientId ?? null,
+  });
   const caCertificates = checkCaCertificates(input.caCertificates, ctx.now()) ?? [];
   const vault = input.outboundAuth === 'MTLS' ? vaultOf(ctx) : undefined;
   return ctx.db.$transaction(async (tx) => {
@@ -236,6 +194,8 @@ export async function registerPartner(ctx: IdentityContext, input: RegisterInput
         userSystem: input.userSystem,
         jwks: toJson(input.jwks ?? { keys: [] }),
         certificateFingerprints: input.certificateFingerprints ?? [],
+        jwksUrl,
+        inboundAuth: input.inboundAuth,
         outboundAuth: input.outboundAuth,
         ourClientId: input.ourClientId ?? null,
         caCertificates,
@@ -272,8 +232,16 @@ export async function updatePartner(ctx: IdentityContext, id: string, input: Upd
     input.certificateFingerprints === undefined
       ? existing.certificateFingerprints
       : (input.certificateFingerprints ?? []);
-  if (jwks.keys.length === 0 && fingerprints.length === 0)
-    throw badUserInput('jwks: the partner would have no way to authenticate', 'jwks');
+  // An empty jwksUrl removes it.
+  const jwksUrl = input.jwksUrl === undefined ? existing.jwksUrl : input.jwksUrl ? input.jwksUrl : null;
+  checkAuthSettings({
+    inboundAuth: input.inboundAuth ?? existing.inboundAuth,
+    jwks,
+    jwksUrl,
+    certificateFingerprints: fingerprints,
+    outboundAuth: input.outboundAuth ?? existing.outboundAuth,
+    ourClientId: input.ourClientId === undefined ? existing.ourClientId : (input.ourClientId ?? null),
+  });
   const changed = Object.keys(input)
     .filter((k) => (input as Record<string, unknown>)[k] !== undefined)
     .sort();
@@ -287,6 +255,8 @@ export async function updatePartner(ctx: IdentityContext, id: string, input: Upd
         ...(input.requesterSystem !== undefined ? { requesterSystem: input.requesterSystem } : {}),
         ...(input.userSystem !== undefined ? { userSystem: input.userSystem } : {}),
         ...(input.outboundAuth !== undefined ? { outboundAuth: input.outboundAuth } : {}),
+        ...(input.inboundAuth !== undefined ? { inboundAuth: input.inboundAuth } : {}),
+        jwksUrl,
         ...(input.ourClientId !== undefined ? { ourClientId: input.ourClientId } : {}),
         ...(caCertificates !== undefined ? { caCertificates } : {}),
         jwks: toJson(jwks),
@@ -384,7 +354,13 @@ export interface ExchangePartner {
   userSystem: string;
   jwks: { keys: JWK[] };
   certificateFingerprints: string[];
-  outboundAuth: 'JWT' | 'MTLS';
+  /** Where the partner publishes its keys (used instead of jwks when set). */
+  jwksUrl: string | null;
+  /** The partner's CA certificates (PEM; public): trusted for its JWKS URL as for calls to it. Empty: the default trust. */
+  caCertificates: string[];
+  /** How its bearer tokens are checked: contract v1's direct JWT, or our SMART access tokens. */
+  inboundAuth: 'CONTRACT_JWT' | 'SMART_BACKEND';
+  outboundAuth: 'JWT' | 'MTLS' | 'SMART_BACKEND';
   /** The id this partner registered us under: iss = sub of our JWTs to it. */
   ourClientId: string | null;
 }
@@ -439,6 +415,9 @@ function exchangeView(partner: Partner): ExchangePartner {
     userSystem: partner.userSystem,
     jwks: partner.jwks as unknown as { keys: JWK[] },
     certificateFingerprints: partner.certificateFingerprints,
+    jwksUrl: partner.jwksUrl,
+    caCertificates: partner.caCertificates,
+    inboundAuth: partner.inboundAuth,
     outboundAuth: partner.outboundAuth,
     ourClientId: partner.ourClientId,
   };
