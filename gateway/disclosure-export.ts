@@ -13,7 +13,7 @@ import express from 'express';
 import type { ApolloServer } from '@apollo/server';
 import type { GraphQLFormattedError } from 'graphql';
 import type { SignInternalToken } from '../lib/access/internal-token';
-import type { Resolution } from './principal-resolver';
+import { resolutionError, type Resolution } from './principal-resolver';
 import type { GatewayContext } from './server';
 import { requestIdOf } from '../lib/request-id';
 import { renderCsv, renderJson, type ExportedReport } from './disclosure-export-csv';
@@ -182,12 +182,7 @@ export function disclosureExportRouter(options: DisclosureExportOptions): expres
       }
       const resolution = await options.resolvePrincipal(req);
       if (!resolution.ok) {
-        fail(res, resolution.status, [
-          {
-            message: resolution.message,
-            extensions: { code: resolution.status === 401 ? 'UNAUTHENTICATED' : 'INTERNAL_SERVER_ERROR' },
-          },
-        ]);
+        fail(res, resolution.status, [resolutionError(resolution)]);
         return;
       }
       const contextValue: GatewayContext = {

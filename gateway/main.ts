@@ -63,6 +63,7 @@ void runServiceProcess(
         fieldSuggestions: config.graphql.fieldSuggestions,
         persistedOperations,
         rateLimits: { redis, keyPrefix: `${config.queuePrefix}:rate-limit`, limits: config.rateLimits },
+        corsOrigins: config.corsOrigins,
       },
     });
     const http =

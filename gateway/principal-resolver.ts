@@ -8,6 +8,7 @@ import type { Principal } from '../lib/access/principal';
 import { type SignInternalToken, internalTokenHeader } from '../lib/access/internal-token';
 import { clientCertificateOf, type ClientCertificateOptions } from './client-certificate';
 import type { Restriction } from './restriction-rules';
+import { sessionRefusal, type SessionRefusalReason } from './session-problems';
 
 export type CertificateMode = 'tls' | 'proxy' | 'off';
 
@@ -21,11 +22,12 @@ export interface PrincipalResolverOptions {
 
 export type Resolution =
   | { ok: true; principal: Principal; restriction: Restriction | null }
-  | { ok: false; status: 401 | 503; message: string };
+  | { ok: false; status: 401 | 503; message: string; reason?: SessionRefusalReason };
 
+/** The session token of `Authorization: Bearer <token>`; the scheme is case-insensitive (RFC 9110 §11.1). */
 function bearerToken(req: IncomingMessage): string | null {
   const header = req.headers.authorization;
-  const match = typeof header === 'string' ? /^Bearer ([A-Za-z0-9_-]{16,200})$/.exec(header.trim()) : null;
+  const match = typeof header === 'string' ? /^bearer +([A-Za-z0-9_-]{16,200})$/i.exec(header.trim()) : null;
   return match?.[1] ?? null;
 }
 
@@ -66,8 +68,18 @@ export function createPrincipalResolver(options: PrincipalResolverOptions) {
       sessionProblem: string | null;
       restriction: Restriction | null;
     };
-    if (body.sessionProblem)
-      return { ok: false, status: 401, message: 'the session has ended or expired; sign in again' };
+    if (body.sessionProblem) return { ok: false, status: 401, ...sessionRefusal(body.sessionProblem) };
     return { ok: true, principal: body.principal, restriction: body.restriction };
+  };
+}
+
+/** A refused resolution as the one GraphQL error the caller gets (the /graphql route and the export route alike). */
+export function resolutionError(resolution: Extract<Resolution, { ok: false }>) {
+  return {
+    message: resolution.message,
+    extensions: {
+      code: resolution.status === 401 ? 'UNAUTHENTICATED' : 'INTERNAL_SERVER_ERROR',
+      ...(resolution.reason ? { reason: resolution.reason } : {}),
+    },
   };
 }

@@ -37,9 +37,10 @@ import {
 import { operationGuard, type GuardedOperation } from './operation-guard';
 import { persistedOperationsOff, type PersistedOperations } from './persisted-operations';
 import { createRateLimiter, rateLimitRequests } from './rate-limits';
+import { corsFor } from './cors';
 import { disclosureExportRouter } from './disclosure-export';
 import { checkReadiness } from './readiness';
-import type { Resolution } from './principal-resolver';
+import { resolutionError, type Resolution } from './principal-resolver';
 import { isRestricted, type Restriction } from './restriction-rules';
 import { SubgraphDataSource } from './subgraph-data-source';
 import { createSubgraphFetcher } from './subgraph-fetcher';
@@ -70,6 +71,8 @@ export interface GatewayProtection {
   persistedOperations: PersistedOperations;
   /** Redis-backed rate limits; default none (the entry points always pass them from config). */
   rateLimits: { redis: Redis; keyPrefix: string; limits: RateLimits } | null;
+  /** Browser origins allowed across origins (gateway/cors.ts); default none. */
+  corsOrigins: readonly string[];
 }
 
 export interface GatewayServer {
@@ -133,6 +136,7 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Gate
     fieldSuggestions: false,
     persistedOperations: persistedOperationsOff,
     rateLimits: null,
+    corsOrigins: [],
     ...options.protection,
   };
   let apiSchema: GraphQLSchema | undefined;
@@ -204,6 +208,7 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Gate
     // What follows (guards, rate limits, Apollo) logs with the request id (lib/logger.ts).
     withRequestId(requestId, next);
   });
+  app.use(corsFor(protection.corsOrigins));
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
@@ -229,8 +234,7 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Gate
     try {
       const resolution = await options.resolvePrincipal(req);
       if (!resolution.ok) {
-        const code = resolution.status === 401 ? 'UNAUTHENTICATED' : 'INTERNAL_SERVER_ERROR';
-        res.status(resolution.status).json({ errors: [{ message: resolution.message, extensions: { code } }] });
+        res.status(resolution.status).json({ errors: [resolutionError(resolution)] });
         return;
       }
       const context: GatewayContext = {

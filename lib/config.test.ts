@@ -127,6 +127,30 @@ describe('loadConfig', () => {
   });
 });
 
+describe('CORS_ORIGINS', () => {
+  it('is empty by default and reads exact origins (a trailing slash is dropped)', () => {
+    expect(loadConfig({}).corsOrigins).toEqual([]);
+    expect(loadConfig({ CORS_ORIGINS: 'http://localhost:5173, https://console.example.jp/' }).corsOrigins).toEqual([
+      'http://localhost:5173',
+      'https://console.example.jp',
+    ]);
+  });
+
+  it('refuses wildcards, paths and other schemes, naming each entry', () => {
+    expect(
+      problemsOf(() =>
+        loadConfig({ CORS_ORIGINS: '*,https://console.example.jp/app,ftp://x.example,https://*.example.jp,not a url' }),
+      ),
+    ).toEqual([
+      'CORS_ORIGINS: "*" wildcards are not accepted; list each origin',
+      'CORS_ORIGINS: "https://console.example.jp/app" must be an origin only (scheme, host and port), e.g. https://console.example.jp',
+      'CORS_ORIGINS: "ftp://x.example" must start with https:// or http://',
+      'CORS_ORIGINS: "https://*.example.jp" wildcards are not accepted; list each origin',
+      'CORS_ORIGINS: "not a url" is not a URL',
+    ]);
+  });
+});
+
 describe('redactUrl', () => {
   it('hides passwords', () => {
     expect(redactUrl('postgresql://renkei:secret@db:5432/renkei')).toBe('postgresql://renkei:***@db:5432/renkei');

@@ -26,6 +26,35 @@ function urlWithProtocols(protocols: string[]) {
 }
 
 const onOff = z.enum(['on', 'off'], { errorMap: () => ({ message: 'must be on or off' }) });
+
+/**
+ * An exact browser origin (scheme, host, port; no path, no wildcard), as a
+ * browser sends it in the Origin header: "https://console.example.jp".
+ */
+export function originProblem(value: string): string | null {
+  if (value === '*' || value.includes('*')) return 'wildcards are not accepted; list each origin';
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return 'is not a URL';
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') return 'must start with https:// or http://';
+  if (url.origin !== value.replace(/\/$/, ''))
+    return `must be an origin only (scheme, host and port), e.g. ${url.origin}`;
+  return null;
+}
+
+const originList = z
+  .string()
+  .default('')
+  .superRefine((value, ctx) => {
+    for (const origin of splitList(value)) {
+      const problem = originProblem(origin);
+      if (problem) ctx.addIssue({ code: z.ZodIssueCode.custom, message: `${JSON.stringify(origin)} ${problem}` });
+    }
+  })
+  .transform((value) => splitList(value).map((origin) => origin.replace(/\/$/, '')));
 const limit = (min: number, max: number) =>
   z.coerce.number({ invalid_type_error: 'must be a number' }).int('must be a whole number').min(min).max(max);
 
@@ -101,6 +130,8 @@ export const environmentSchema = z.object({
   // Partners whose servers present certificates from their own (private) CA: PEM files to trust for our calls to them.
   PARTNER_CA_FILES: z.string().default(''),
   // Production settings of the gateway that do not depend on NODE_ENV: secure (off) unless set.
+  // Browser origins allowed to call /graphql across origins (a console served elsewhere, a dev server); none by default.
+  CORS_ORIGINS: originList,
   GRAPHQL_INTROSPECTION: onOff.default('off'),
   GRAPHQL_FIELD_SUGGESTIONS: onOff.default('off'),
   GRAPHQL_MAX_TOKENS: limit(100, 100_000).default(defaultOperationLimits.maxTokens),
@@ -145,6 +176,8 @@ export interface Config {
   fhirBaseUrl: string | undefined;
   /** PEM files of partners' private CAs, trusted for our calls to their FHIR endpoints (Art. 20-3). */
   partnerCaFiles: string[];
+  /** Origins whose browsers may call the gateway across origins (CORS_ORIGINS); empty: same origin only. */
+  corsOrigins: string[];
   graphql: {
     introspection: boolean;
     fieldSuggestions: boolean;
@@ -223,6 +256,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, required: Requirement[] = [])
     internalTokenPublicKeyFile: e.INTERNAL_TOKEN_PUBLIC_KEY_FILE,
     fhirBaseUrl: e.FHIR_BASE_URL,
     partnerCaFiles: splitList(e.PARTNER_CA_FILES).map((file) => path.resolve(file)),
+    corsOrigins: e.CORS_ORIGINS,
     graphql: {
       introspection: e.GRAPHQL_INTROSPECTION === 'on',
       fieldSuggestions: e.GRAPHQL_FIELD_SUGGESTIONS === 'on',

@@ -22,7 +22,8 @@ export function sendError(res: Response, status: number, code: HttpErrorCode, me
  * GraphQL over HTTP here is POST with a JSON body only. Refusing other
  * content types (text/plain, forms) before Apollo is also the CSRF defence:
  * a browser cannot send application/json across origins without a
- * preflight, which we never grant.
+ * preflight, which only the origins listed in CORS_ORIGINS are granted
+ * (gateway/cors.ts).
  */
 export const requireJsonPost: RequestHandler = (req, res, next) => {
   if (req.method !== 'POST') {

@@ -118,6 +118,7 @@ export async function startAllInOne(
       fieldSuggestions: config.graphql.fieldSuggestions,
       persistedOperations,
       rateLimits: config.rateLimits,
+      corsOrigins: config.corsOrigins,
     },
   });
   stops.push(system.stop);

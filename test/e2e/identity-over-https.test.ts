@@ -405,9 +405,17 @@ describe('identity over HTTPS with terminal certificates: Forms 1 and 4, first s
 
   it('binds a session to its certificate: the token is refused from another terminal, even of the same facility', async () => {
     const token = ok(await signIn(terminalA1, staff.accountId, staffPassword)).signIn.token as string;
-    expectGatewayRefusal(await call(terminalA2, ops.me, {}, token));
-    expectGatewayRefusal(await call(cityTerminal, ops.me, {}, token));
-    expectGatewayRefusal(await call(null, ops.me, {}, token));
+    // Told what happened and what to do, not that the session ended (it did not: it still works from A1).
+    for (const other of [terminalA2, cityTerminal]) {
+      const refused = await call(other, ops.me, {}, token);
+      expectGatewayRefusal(refused);
+      expectError(refused, { reason: 'CERTIFICATE_MISMATCH' });
+      expect(refused.errors?.[0]?.message).toMatch(/another terminal.*sign in again from this terminal/);
+    }
+    const none = await call(null, ops.me, {}, token);
+    expectGatewayRefusal(none);
+    expect(none.errors?.[0]?.message).toMatch(/client certificate issued by this network is required/);
+    expect(ok(await call(terminalA1, ops.me, {}, token)).me.user.id).toBe(staff.userId);
   });
 
   it('refuses the same password with a certificate of another facility', async () => {
@@ -453,7 +461,9 @@ describe('identity over HTTPS with terminal certificates: Forms 1 and 4, first s
     ).revokeClientCertificate;
     expect(revoked).toMatchObject({ id: terminalA1.id, revokedAt: expect.any(String) });
 
-    expectGatewayRefusal(await as(live, ops.me));
+    const afterRevocation = await as(live, ops.me);
+    expectGatewayRefusal(afterRevocation);
+    expectError(afterRevocation, { reason: 'CERTIFICATE_NOT_VALID' });
     const sessions = await t.db.prisma.session.findMany({
       where: { userId: staff.userId, certificate: terminalA1.fingerprint },
     });

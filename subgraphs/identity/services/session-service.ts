@@ -169,7 +169,8 @@ export async function resolveSession(
   const state = sessionState(session, now, deps.settings.sessionRules);
   if (state !== 'active') {
     if (state !== 'ended') await endSession(deps.db, session, state, now);
-    return { ok: false, reason: state };
+    // Why it ended (revoked certificate, suspension, password change, …) tells the caller what to do next.
+    return { ok: false, reason: state === 'ended' ? (session.endReason ?? 'ended') : state };
   }
   if (session.certificate !== certificate) return { ok: false, reason: 'certificate-mismatch' };
   const { user } = session;
@@ -214,6 +215,7 @@ interface SessionForRequest {
   createdAt: Date;
   lastSeenAt: Date;
   endedAt: Date | null;
+  endReason: string | null;
   user: {
     id: string;
     status: string;
@@ -243,6 +245,7 @@ async function findSessionForRequest(
       created_at: Date;
       last_seen_at: Date;
       ended_at: Date | null;
+      end_reason: string | null;
       user_status: string;
       facility_id: string;
       role: Role;
@@ -251,7 +254,7 @@ async function findSessionForRequest(
       facility_status: string;
     }>
   >`
-    SELECT s.id::text, s.user_id::text, s.certificate, s.created_at, s.last_seen_at, s.ended_at,
+    SELECT s.id::text, s.user_id::text, s.certificate, s.created_at, s.last_seen_at, s.ended_at, s.end_reason,
            u.status::text AS user_status, u.facility_id::text, u.role::text AS role, u.org_unit_id::text, u.must_change_password,
            f.status::text AS facility_status
     FROM identity.session s
@@ -267,6 +270,7 @@ async function findSessionForRequest(
     createdAt: row.created_at,
     lastSeenAt: row.last_seen_at,
     endedAt: row.ended_at,
+    endReason: row.end_reason,
     user: {
       id: row.user_id,
       status: row.user_status,
