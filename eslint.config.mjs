@@ -57,7 +57,7 @@ export default tseslint.config(
       // no-cycle follows imports by parsing each file it reaches: with the TypeScript parser and resolver.
       'import-x/parsers': { '@typescript-eslint/parser': ['.ts'] },
       'import-x/extensions': ['.ts'],
-      'import-x/resolver-next': [createTypeScriptImportResolver({ project: ['tsconfig.json', 'bench/tsconfig.json'] })],
+      'import-x/resolver-next': [createTypeScriptImportResolver({ project: ['tsconfig.json'] })],
     },
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',
