@@ -51,10 +51,9 @@ const selected = only ? tiers.filter((tier) => tier.displayName === only) : tier
 /** @type {import('jest').Config} */
 module.exports = {
   testTimeout: 60_000,
-  // Three workers on this 2-core machine: the e2e files spend about a fifth of their time waiting
-  // (partner timeouts, polls, child processes starting), which a third worker fills; measured
-  // 348 s → 265 s for the whole run (1,213 tests).
-  maxWorkers: 3,
+  // Two workers for two cores. A third filled the e2e files' waits when nothing else ran, but in
+  // CI, beside the type check and the lint, the run is CPU-bound: 347 s with three, 348 s with two.
+  maxWorkers: 2,
   projects: selected,
   // The migrated template database and the run's CA, once for the whole run (a project's own global
   // set-up would run once per project), and only when a tier that needs them runs.
