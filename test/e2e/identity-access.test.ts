@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { grantOf, permissionTable, type Operation } from '../../lib/access/permissions';
 import { roles, type Role } from '../../lib/access/principal';
+import { luhnValid } from '../../lib/exchange/jp-identifiers';
 import { actorWithRole, type Actor } from '../support/actors';
 import { errorCodes, graphql } from '../support/graphql-client';
 import {
@@ -968,6 +969,108 @@ describe('identity access rules through the gateway', () => {
       expect((await as(t, sa)(`query($id: ID!) { facility(id: $id) { id } }`, { id: unknownId })).data).toEqual({
         facility: null,
       });
+    });
+  });
+
+  describe('Japanese facility codes (Forms 1-2, issue 17 part 5)', () => {
+    /** A fresh valid medical institution code: 富山 (16), 医科 (1), six random digits and the Luhn check digit. */
+    const medicalCode = () => {
+      const body = `161${String(Math.floor(Math.random() * 1e6)).padStart(6, '0')}`;
+      const check = [...Array(10).keys()].find((c) => luhnValid(`${body}${c}`));
+      return `${body}${check}`;
+    };
+    const careNumber = () => `16${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')}`;
+    const codesOf = (id: string) =>
+      t.db.prisma.facility.findUniqueOrThrow({
+        where: { id },
+        select: { medicalInstitutionCode: true, careProviderNumber: true },
+      });
+    const register = async (input: Record<string, unknown>) => {
+      const id = await submitted(
+        as(t, sa)(d.form1, { input: facilityInput(input), paper: '代表者' }),
+        'submitFacilityRegistration',
+      );
+      const approved = await as(t, sa)(d.approve, { id });
+      expect(approved.errors).toBeUndefined();
+      return (await t.db.prisma.application.findUniqueOrThrow({ where: { id } })).resultId as string;
+    };
+
+    it('records both codes from a paper Form 1 and shows them on Facility', async () => {
+      const codes = { medicalInstitutionCode: medicalCode(), careProviderNumber: careNumber() };
+      const facilityId = await register(codes);
+      const shown = await as(t, sa)(
+        `query($id: ID!) { facility(id: $id) { id medicalInstitutionCode careProviderNumber } }`,
+        { id: facilityId },
+      );
+      expect(shown.data?.facility).toEqual({ id: facilityId, ...codes });
+    });
+
+    it('refuses a bad code with BAD_USER_INPUT naming the field, storing nothing', async () => {
+      for (const [field, value] of [
+        ['medicalInstitutionCode', '0110113718'],
+        ['medicalInstitutionCode', '01101137'],
+        ['medicalInstitutionCode', '4810113714'],
+        ['careProviderNumber', '1670１00001'],
+        ['careProviderNumber', '0070100001'],
+      ] as const) {
+        await expectRefused(t, sa, d.form1, { input: facilityInput({ [field]: value }) }, 'BAD_USER_INPUT', field);
+        await expectRefused(
+          t,
+          fm,
+          d.form2,
+          { f: fm.facilityId, input: { [field]: value, reason: '訂正' } },
+          'BAD_USER_INPUT',
+          field,
+        );
+      }
+    });
+
+    it('keeps each code to one facility: CONFLICT at filing, and at approval after a race', async () => {
+      const code = medicalCode();
+      const holder = await register({ medicalInstitutionCode: code });
+      await expectRefused(
+        t,
+        sa,
+        d.form1,
+        { input: facilityInput({ medicalInstitutionCode: code }), paper: '代表者' },
+        'CONFLICT',
+        'medicalInstitutionCode',
+      );
+      await expectRefused(
+        t,
+        fm,
+        d.form2,
+        { f: fm.facilityId, input: { medicalInstitutionCode: code, reason: '訂正' } },
+        'CONFLICT',
+        'medicalInstitutionCode',
+      );
+      // The holder itself may re-state its code; a Form 2 may remove it (null).
+      const restate = await submitted(
+        as(t, sa)(d.form2, { f: holder, input: { medicalInstitutionCode: code, reason: '確認' }, paper: '代表者' }),
+        'submitFacilityChange',
+      );
+      expect((await as(t, sa)(d.approve, { id: restate })).errors).toBeUndefined();
+      // Two pending forms for one new number: the second approval is refused and changes nothing.
+      const number = careNumber();
+      const [first, second] = [
+        await submitted(
+          as(t, sa)(d.form1, { input: facilityInput({ careProviderNumber: number }), paper: '代表者' }),
+          'submitFacilityRegistration',
+        ),
+        await submitted(
+          as(t, sa)(d.form2, { f: holder, input: { careProviderNumber: number, reason: '指定' }, paper: '代表者' }),
+          'submitFacilityChange',
+        ),
+      ];
+      expect((await as(t, sa)(d.approve, { id: first })).errors).toBeUndefined();
+      await expectRefused(t, sa, d.approve, { id: second }, 'CONFLICT', 'careProviderNumber');
+      expect(await codesOf(holder)).toEqual({ medicalInstitutionCode: code, careProviderNumber: null });
+      const removal = await submitted(
+        as(t, sa)(d.form2, { f: holder, input: { medicalInstitutionCode: null, reason: '廃止' }, paper: '代表者' }),
+        'submitFacilityChange',
+      );
+      expect((await as(t, sa)(d.approve, { id: removal })).errors).toBeUndefined();
+      expect(await codesOf(holder)).toEqual({ medicalInstitutionCode: null, careProviderNumber: null });
     });
   });
 

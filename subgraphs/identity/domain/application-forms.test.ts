@@ -12,6 +12,29 @@ describe('application forms', () => {
     expect(form1.safeParse({ ...facility, extra: 1 }).success).toBe(false);
   });
 
+  it('checks the medical institution code and care-provider number (issue 17 part 5), naming the field', () => {
+    const codes = { medicalInstitutionCode: '0110113719', careProviderNumber: '1670100001' };
+    expect(form1.safeParse({ ...facility, ...codes }).success).toBe(true);
+    expect(form1.safeParse({ ...facility, medicalInstitutionCode: null }).success).toBe(true);
+    for (const [field, value, why] of [
+      ['medicalInstitutionCode', '0110113718', /check digit/],
+      ['medicalInstitutionCode', '011011371', /10 digits/],
+      ['medicalInstitutionCode', '4810113714', /prefecture/],
+      ['medicalInstitutionCode', '0120113717', /fee-schedule/],
+      ['careProviderNumber', '167010000', /10 digits/],
+      ['careProviderNumber', '9970100001', /prefecture/],
+    ] as const) {
+      const result = form1.safeParse({ ...facility, [field]: value });
+      expect(result.success).toBe(false);
+      expect(result.error?.issues[0]?.path).toEqual([field]);
+      expect(result.error?.issues[0]?.message).toMatch(why);
+      expect(form2.safeParse({ reason: '訂正', [field]: value }).success).toBe(false);
+    }
+    // A Form 2 may set or remove (null) a code, and that alone is a change.
+    expect(form2.safeParse({ reason: '指定', careProviderNumber: '1670100001' }).success).toBe(true);
+    expect(form2.safeParse({ reason: '廃止', medicalInstitutionCode: null }).success).toBe(true);
+  });
+
   it('requires a Form 2 to change something', () => {
     expect(form2.safeParse({ reason: '移転' }).success).toBe(false);
     expect(form2.safeParse({ reason: '移転', address: '高岡市中川1-1' }).success).toBe(true);

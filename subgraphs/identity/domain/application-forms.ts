@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { calendarDate, text, uuid } from '../../../lib/input';
 import { roles } from '../../../lib/access/principal';
 import { isKanaName } from './subject-rules';
+import { careProviderNumberProblem, medicalInstitutionCodeProblem } from '../../../lib/exchange/jp-identifiers';
 
 export const facilityKinds = [
   'MEDICAL_INSTITUTION',
@@ -16,12 +17,26 @@ export const facilityKinds = [
   'OTHER_APPROVED',
 ] as const;
 
+/** A code checked by one of lib/exchange/jp-identifiers.ts's rules; the message names the rule that failed. */
+const checkedCode = (problem: (value: string) => string | null) =>
+  z
+    .string()
+    .trim()
+    .superRefine((value, ctx) => {
+      const why = problem(value);
+      if (why) ctx.addIssue({ code: z.ZodIssueCode.custom, message: why });
+    });
+
 const facilityFields = {
   name: text(200),
   kind: z.enum(facilityKinds),
   insideCity: z.boolean(),
   outsideCityReason: text(500).optional().nullable(),
   address: text(300),
+  /** 医療機関コード (10 digits, Luhn check digit), for facilities that have one. */
+  medicalInstitutionCode: checkedCode(medicalInstitutionCodeProblem).optional().nullable(),
+  /** 介護保険事業所番号 (10 digits), for care providers. */
+  careProviderNumber: checkedCode(careProviderNumberProblem).optional().nullable(),
 };
 
 /** Art. 6(2): a facility outside the city must say which subject's support it takes part in. */
@@ -41,12 +56,23 @@ export const form2 = z
     insideCity: facilityFields.insideCity.optional(),
     outsideCityReason: facilityFields.outsideCityReason,
     address: facilityFields.address.optional(),
+    // null removes a code; absent leaves it as it is.
+    medicalInstitutionCode: facilityFields.medicalInstitutionCode,
+    careProviderNumber: facilityFields.careProviderNumber,
     reason: text(500),
   })
   .strict()
   .refine(
     (v) =>
-      ['name', 'kind', 'insideCity', 'outsideCityReason', 'address'].some((k) => v[k as keyof typeof v] !== undefined),
+      [
+        'name',
+        'kind',
+        'insideCity',
+        'outsideCityReason',
+        'address',
+        'medicalInstitutionCode',
+        'careProviderNumber',
+      ].some((k) => v[k as keyof typeof v] !== undefined),
     {
       message: 'name at least one thing to change',
     },

@@ -21,7 +21,7 @@ import {
 import { parseInput } from '../../../lib/input';
 import { forbid, requireUser } from './access-guard';
 import { recordAudit } from './audit-service';
-import { applyApprovedForm, orgUnitIdFor, type IssuedAccount } from './form-application';
+import { applyApprovedForm, assertFacilityCodesFree, orgUnitIdFor, type IssuedAccount } from './form-application';
 
 type Tx = Prisma.TransactionClient;
 
@@ -50,6 +50,7 @@ export async function submitApplication(ctx: IdentityContext, request: SubmitReq
     if (!facility) throw notFound('no such facility');
     if (facility.status !== 'ACTIVE') throw appError('CONFLICT', 'the facility has stopped using the network');
   }
+  if (form === 1 || form === 2) await assertFacilityCodesFree(ctx.db, content, request.facilityId);
   if (form === 5) await requireUserOfFacility(ctx, content.userId as string, request.facilityId as string);
   // The department or hospital must exist (and be of the role's kind) when the form is filed, not only when it is decided.
   if ((form === 4 || form === 5) && content.orgUnitCode && content.role)

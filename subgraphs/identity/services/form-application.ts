@@ -12,6 +12,7 @@ import { recordAudit } from './audit-service';
 import { hashPassword } from './password-hasher';
 import { endAllSessions } from './session-service';
 import { announceDirectoryChange } from './outbox';
+import { isUniqueViolation } from '../../../lib/db-errors';
 
 type Tx = Prisma.TransactionClient;
 
@@ -45,23 +46,74 @@ export async function applyApprovedForm(tx: Tx, ctx: IdentityContext, applicatio
   }
 }
 
+const facilityCodeFields = {
+  medicalInstitutionCode: 'medical institution code',
+  careProviderNumber: 'care-provider number',
+} as const;
+
+/**
+ * A medical institution code or care-provider number identifies one facility
+ * to partners: CONFLICT, naming the field, when another facility holds it.
+ * Checked when the form is filed (so the applicant hears it at once) and
+ * again when it is applied (another form may have taken the code meanwhile);
+ * the unique indexes stop a race between the two.
+ */
+export async function assertFacilityCodesFree(
+  db: Pick<Tx, 'facility'>,
+  codes: { medicalInstitutionCode?: string | null; careProviderNumber?: string | null },
+  facilityId: string | null,
+): Promise<void> {
+  for (const field of Object.keys(facilityCodeFields) as (keyof typeof facilityCodeFields)[]) {
+    const value = codes[field];
+    if (!value) continue;
+    const holder = await db.facility.findFirst({
+      where: { [field]: value, ...(facilityId ? { id: { not: facilityId } } : {}) },
+      select: { id: true },
+    });
+    if (holder)
+      throw appError('CONFLICT', `another facility is registered with this ${facilityCodeFields[field]}`, {
+        field,
+      });
+  }
+}
+
+/** The unique indexes caught a code taken between the check and the write: the same CONFLICT, the whole step undone. */
+async function codesRace<T>(write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (error) {
+    if (isUniqueViolation(error))
+      throw appError(
+        'CONFLICT',
+        'another facility is registered with this medical institution code or care-provider number',
+      );
+    throw error;
+  }
+}
+
 async function registerFacility(tx: Tx, form: Form1): Promise<Applied> {
-  const facility = await tx.facility.create({
-    data: {
-      id: randomUUID(),
-      name: form.name,
-      kind: form.kind,
-      insideCity: form.insideCity,
-      outsideCityReason: form.outsideCityReason ?? null,
-      address: form.address,
-    },
-  });
+  await assertFacilityCodesFree(tx, form, null);
+  const facility = await codesRace(() =>
+    tx.facility.create({
+      data: {
+        id: randomUUID(),
+        name: form.name,
+        kind: form.kind,
+        insideCity: form.insideCity,
+        outsideCityReason: form.outsideCityReason ?? null,
+        address: form.address,
+        medicalInstitutionCode: form.medicalInstitutionCode ?? null,
+        careProviderNumber: form.careProviderNumber ?? null,
+      },
+    }),
+  );
   return { resultId: facility.id, issuedAccount: null };
 }
 
 async function changeFacility(tx: Tx, facilityId: string, form: Form2): Promise<Applied> {
   const { reason: _reason, ...changes } = form;
-  const facility = await tx.facility.update({ where: { id: facilityId }, data: changes });
+  await assertFacilityCodesFree(tx, changes, facilityId);
+  const facility = await codesRace(() => tx.facility.update({ where: { id: facilityId }, data: changes }));
   await announceDirectoryChange(tx, { facilityId });
   return { resultId: facility.id, issuedAccount: null };
 }
