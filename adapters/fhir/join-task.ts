@@ -4,6 +4,7 @@
 // shape. The parser validates against R4 first, then the contract's rules,
 // and answers a typed value or a typed problem (never throws for bad input).
 import { shareCodeLength } from '../../lib/exchange/share-code-limits';
+import { normaliseOrganizationIdentifiers } from '../../lib/exchange/jp-identifiers';
 import { validateR4, type ValidationIssue } from './validator';
 
 export const taskCodeSystem = 'urn:renkei:task-code';
@@ -27,7 +28,12 @@ export interface JoinTaskInput {
   requester: SystemValue & { display: string };
   /** The user who should join. */
   practitioner: SystemValue & { display: string };
-  organization: { display: string };
+  /**
+   * The practitioner's organisation. Contract v2: its identifiers, the most
+   * specific first (lib/exchange/jp-identifiers.ts facilityIdentifiers); v1
+   * partners send the display alone (identifiers then empty).
+   */
+  organization: { display: string; identifiers?: SystemValue[] };
   reason: string;
 }
 
@@ -51,9 +57,37 @@ function input(code: string, value: Record<string, unknown>): Record<string, unk
   return { type: { coding: [{ system: taskInputSystem, code }] }, ...value };
 }
 
+/** The id of the contained Organization that carries all of the organisation's identifiers (a Reference holds one). */
+export const containedOrganizationId = 'org';
+
 export function buildJoinTask(request: JoinTaskInput): Record<string, unknown> {
+  const orgIds = request.organization.identifiers ?? [];
+  // v2: the organisation, with every identifier, travels as a contained Organization the
+  // organization input references; the Reference keeps the display (all a v1 receiver
+  // reads) and the most specific identifier, for receivers that do not resolve '#org'.
+  const organization =
+    orgIds.length > 0
+      ? {
+          reference: `#${containedOrganizationId}`,
+          type: 'Organization',
+          identifier: { system: orgIds[0]!.system, value: orgIds[0]!.value },
+          display: request.organization.display,
+        }
+      : { display: request.organization.display };
   return {
     resourceType: 'Task',
+    ...(orgIds.length > 0
+      ? {
+          contained: [
+            {
+              resourceType: 'Organization',
+              id: containedOrganizationId,
+              identifier: orgIds.map((i) => ({ system: i.system, value: i.value })),
+              name: request.organization.display,
+            },
+          ],
+        }
+      : {}),
     identifier: [{ system: request.identifier.system, value: request.identifier.value }],
     status: 'requested',
     intent: 'order',
@@ -71,7 +105,7 @@ export function buildJoinTask(request: JoinTaskInput): Record<string, unknown> {
           display: request.practitioner.display,
         },
       }),
-      input('organization', { valueReference: { display: request.organization.display } }),
+      input('organization', { valueReference: organization }),
       input('reason', { valueString: request.reason }),
     ],
   };
@@ -111,6 +145,46 @@ function inputOf(task: Json, code: string): Json {
       found.length === 0 ? 'is required by the join contract' : 'must appear once',
     );
   return found[0] as Json;
+}
+
+const maxOrganizationIdentifiers = 10;
+
+/**
+ * The organisation's identifiers (contract v2, optional): the Reference's
+ * own identifier and, when it references a contained Organization ('#id'),
+ * that Organization's identifiers (where the older OID parts .21/.22/.23 can
+ * travel together). Normalised to JP Core's forms; a known code that fails
+ * its check is refused (lib/exchange/jp-identifiers.ts).
+ */
+function organizationIdentifiers(task: Json, ref: Json | undefined): SystemValue[] {
+  const expression = 'Task.input:organization.valueReference';
+  const given: SystemValue[] = [];
+  const take = (identifier: Json | undefined, where: string) => {
+    if (!identifier) return;
+    given.push({
+      system: required(identifier.system, `${where}.system`, maxSystem),
+      value: required(identifier.value, `${where}.value`, maxIdentifier),
+    });
+  };
+  take(obj(ref?.identifier), `${expression}.identifier`);
+  const reference = str(ref?.reference);
+  if (reference !== undefined) {
+    if (!reference.startsWith('#'))
+      throw new Invalid(`${expression}.reference`, 'may only reference a contained Organization (#id)');
+    const contained = arr(task.contained).find((r) => r.resourceType === 'Organization' && r.id === reference.slice(1));
+    if (!contained) throw new Invalid(`${expression}.reference`, 'names no contained Organization');
+    arr(contained.identifier).forEach((identifier, n) =>
+      take(identifier, `Task.contained.Organization.identifier[${n}]`),
+    );
+  }
+  if (given.length > maxOrganizationIdentifiers)
+    throw new Invalid(expression, `may carry at most ${maxOrganizationIdentifiers} identifiers`);
+  const normalised = normaliseOrganizationIdentifiers(given);
+  if (!normalised.ok) throw new Invalid(`${expression}.identifier`, normalised.message);
+  // The same identifier in the Reference and the contained Organization is one identifier.
+  return normalised.identifiers.filter(
+    (i, n, all) => all.findIndex((j) => j.system === i.system && j.value === i.value) === n,
+  );
 }
 
 /**
@@ -171,12 +245,10 @@ export function parseJoinTask(
       value: required(practitionerId?.value, 'Task.input:practitioner.valueReference.identifier.value', maxIdentifier),
       display: required(practitionerRef?.display, 'Task.input:practitioner.valueReference.display', maxName),
     };
+    const organizationRef = obj(inputOf(task, 'organization').valueReference);
     const organization = {
-      display: required(
-        obj(inputOf(task, 'organization').valueReference)?.display,
-        'Task.input:organization.valueReference.display',
-        maxName,
-      ),
+      display: required(organizationRef?.display, 'Task.input:organization.valueReference.display', maxName),
+      identifiers: organizationIdentifiers(task, organizationRef),
     };
     const reason = required(inputOf(task, 'reason').valueString, 'Task.input:reason.valueString', maxReason);
     if (expected) {

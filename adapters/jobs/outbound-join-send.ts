@@ -41,6 +41,7 @@ import {
 import { eventJob } from '../job-definition';
 import { carriesIdentifier, taskToAdopt, type Identifier, type IdentifiedResource } from '../partner/partner-answer';
 import { ourIdentifierSystems } from '../../lib/exchange/identifier-systems';
+import { facilityIdentifiers } from '../../lib/exchange/jp-identifiers';
 import { clientFor } from '../partner/partner-calls';
 import { PartnerCallError, type PartnerClient } from '../partner/partner-client';
 
@@ -136,7 +137,17 @@ export const outboundJoinSend = eventJob({
         authoredOn: request.approvedAt.toISOString(),
         requester: { system: systems.user, value: request.approvedBy, display: names.adminName },
         practitioner: { system: systems.user, value: request.requestedBy, display: names.userName },
-        organization: { display: names.facilityName },
+        organization: {
+          display: names.facilityName,
+          identifiers: facilityIdentifiers(
+            {
+              id: request.facilityId,
+              medicalInstitutionCode: names.medicalInstitutionCode,
+              careProviderNumber: names.careProviderNumber,
+            },
+            systems.facility,
+          ),
+        },
         reason: request.reason,
       }),
     );

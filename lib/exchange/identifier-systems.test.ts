@@ -7,6 +7,7 @@ describe('our identifier systems and JWK set URL', () => {
       expect(ourIdentifierSystems(base)).toEqual({
         request: 'https://renkei.example/fhir/sid/outbound-join-request',
         user: 'https://renkei.example/fhir/sid/user',
+        facility: 'https://renkei.example/fhir/sid/facility',
       });
       expect(ourJwksUrl(base)).toBe('https://renkei.example/fhir/.well-known/jwks.json');
     }

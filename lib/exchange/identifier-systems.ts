@@ -11,10 +11,18 @@ function baseOf(fhirBaseUrl: string): string {
   return fhirBaseUrl.replace(/\/+$/, '');
 }
 
-/** Task.identifier.system of our outbound join requests, and the system of our users (requester, practitioner). */
-export function ourIdentifierSystems(fhirBaseUrl: string): { request: string; user: string } {
+/**
+ * Task.identifier.system of our outbound join requests, the system of our
+ * users (requester, practitioner) and of our facilities (contract v2: a
+ * facility's own id, sent beside its Japanese codes, lib/exchange/jp-identifiers.ts).
+ */
+export function ourIdentifierSystems(fhirBaseUrl: string): { request: string; user: string; facility: string } {
   const base = baseOf(fhirBaseUrl);
-  return { request: `${base}/sid/outbound-join-request`, user: `${base}/sid/user` };
+  return {
+    request: `${base}/sid/outbound-join-request`,
+    user: `${base}/sid/user`,
+    facility: `${base}/sid/facility`,
+  };
 }
 
 /** Where partners fetch the public keys our JWTs are signed with. */

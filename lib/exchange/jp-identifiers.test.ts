@@ -2,6 +2,7 @@ import {
   careProviderNumberProblem,
   careProviderNumberSystem,
   facilityIdentifiers,
+  luhnCheckDigit,
   luhnValid,
   medicalInstitutionCodeProblem,
   medicalInstitutionCodeSystem,
@@ -11,6 +12,7 @@ import {
 describe('medical institution code (医療機関コード)', () => {
   it('accepts a valid 10-digit code (Luhn over all 10 digits)', () => {
     expect(luhnValid('0110113719')).toBe(true);
+    expect(luhnCheckDigit('011011371')).toBe('9');
     expect(medicalInstitutionCodeProblem('0110113719')).toBeNull();
     expect(medicalInstitutionCodeProblem('1611234566')).toBeNull(); // 富山, 医科
   });

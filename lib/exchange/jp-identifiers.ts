@@ -63,6 +63,11 @@ export function luhnValid(digits: string): boolean {
   return sum % 10 === 0;
 }
 
+/** The Luhn check digit that completes `digits` (for fixtures and examples: a code is only ever checked). */
+export function luhnCheckDigit(digits: string): string {
+  return String([...Array(10).keys()].find((c) => luhnValid(`${digits}${c}`)));
+}
+
 /** Why a medical institution code is not one, or null when it is. */
 export function medicalInstitutionCodeProblem(code: string): string | null {
   if (!/^\d{10}$/.test(code)) return 'must be 10 digits (prefecture, fee-schedule code, 7-digit code)';

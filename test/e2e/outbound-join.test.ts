@@ -7,6 +7,11 @@
 import { parseJoinTask } from '../../adapters/fhir/join-task';
 import { validateR4 } from '../../adapters/fhir/validator';
 import { ourIdentifierSystems } from '../../lib/exchange/identifier-systems';
+import {
+  careProviderNumberSystem,
+  luhnCheckDigit,
+  medicalInstitutionCodeSystem,
+} from '../../lib/exchange/jp-identifiers';
 import { actorWithRole, type Actor } from '../support/actors';
 import { eventually } from '../support/eventually';
 import { errorCodes, graphql } from '../support/graphql-client';
@@ -33,6 +38,7 @@ describe('Art. 20-3 outbound joins', () => {
   const postsFor = (id: string) => partner.posts.filter((p) => p.identifierValue === id);
   const actors = () => ({ user, fm, sa });
   let codeCounter = 0;
+  let facilityCodes: { medicalInstitutionCode: string; careProviderNumber: string };
   const shareCode = () => `share-${Date.now().toString(36)}-${(codeCounter += 1)}`;
 
   beforeAll(async () => {
@@ -46,6 +52,13 @@ describe('Art. 20-3 outbound joins', () => {
     ({ t, partner, partnerId } = bed);
     ({ user, fm, sa } = bed.actors);
     colleague = await actorWithRole(t, 'USER', { facilityId: user.facilityId });
+    // The user's facility as the registry records it after a Form 1/2 with both Japanese codes (issue 17 part 5).
+    const body = `163${String(Math.floor(Math.random() * 1e6)).padStart(6, '0')}`;
+    facilityCodes = {
+      medicalInstitutionCode: `${body}${luhnCheckDigit(body)}`,
+      careProviderNumber: `16${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')}`,
+    };
+    await t.db.prisma.facility.update({ where: { id: user.facilityId }, data: facilityCodes });
     otherFm = await actorWithRole(t, 'FACILITY_MANAGER');
   });
 
@@ -97,6 +110,14 @@ describe('Art. 20-3 outbound joins', () => {
         requester: { value: sa.userId },
         practitioner: { value: user.userId },
         reason: '訪問看護の連携のため',
+        // Contract v2: the facility's Japanese codes in JP Core's forms, then our own facility id.
+        organization: {
+          identifiers: [
+            { system: medicalInstitutionCodeSystem, value: facilityCodes.medicalInstitutionCode },
+            { system: careProviderNumberSystem, value: facilityCodes.careProviderNumber },
+            { system: systems.facility, value: user.facilityId },
+          ],
+        },
       },
     });
     expect(sent.partnerTaskId).toBe(partner.taskFor(id)?.id);
