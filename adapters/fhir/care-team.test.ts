@@ -13,6 +13,7 @@ const participant = (over: Partial<ExternalParticipant> = {}): ExternalParticipa
   practitionerValue: 'nurse-1',
   name: '氷見 看護師',
   organizationName: '氷見訪問看護ステーション',
+  organizationIdentifiers: [],
   addedBy: 'u-1',
   addedAt: new Date('2026-11-02T00:00:00Z'),
   removedAt: null,
@@ -22,6 +23,21 @@ const participant = (over: Partial<ExternalParticipant> = {}): ExternalParticipa
 });
 
 describe('the CareTeam a partner sees', () => {
+  it("names a participant's organisation by its identifier when the partner sent one (contract v2), valid R4", () => {
+    const jp = { system: 'http://jpfhir.jp/fhir/core/IdSystem/insurance-medical-institution-no', value: '0110113719' };
+    const team = renderCareTeam({
+      scope: 'full',
+      room: { id: '1b6e4c4e-4b8a-4e0e-9f3a-000000000001', status: 'OPEN', openedAt: opened },
+      participants: [participant({ organizationIdentifiers: [jp, { system: 'urn:other', value: 'x' }] })],
+    });
+    expect((team.participant as Array<Record<string, unknown>>)[0]?.onBehalfOf).toEqual({
+      type: 'Organization',
+      identifier: jp,
+      display: '氷見訪問看護ステーション',
+    });
+    expect(validateR4(team)).toEqual({ valid: true });
+  });
+
   it('maps an open room to active with an open period and its participants', () => {
     const team = renderCareTeam({
       scope: 'full',

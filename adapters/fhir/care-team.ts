@@ -9,6 +9,13 @@ import type { PartnerCareTeamView } from '../../subgraphs/rooms';
 
 const statusOf = { OPEN: 'active', SUSPENDED: 'suspended', CLOSED: 'inactive' } as const;
 
+function firstIdentifier(stored: unknown): { identifier: { system: string; value: string } } | undefined {
+  const first = Array.isArray(stored) ? (stored[0] as { system?: unknown; value?: unknown } | undefined) : undefined;
+  return typeof first?.system === 'string' && typeof first.value === 'string'
+    ? { identifier: { system: first.system, value: first.value } }
+    : undefined;
+}
+
 export function renderCareTeam(view: PartnerCareTeamView): Record<string, unknown> {
   if (view.scope === 'status')
     return { resourceType: 'CareTeam', id: view.room.id, status: statusOf[view.room.status] };
@@ -26,7 +33,12 @@ export function renderCareTeam(view: PartnerCareTeamView): Record<string, unknow
           identifier: { system: p.practitionerSystem, value: p.practitionerValue },
           display: p.name,
         },
-        onBehalfOf: { type: 'Organization', display: p.organizationName },
+        // Contract v2: the organisation's most specific identifier, as the partner sent it (normalised).
+        onBehalfOf: {
+          type: 'Organization',
+          ...(firstIdentifier(p.organizationIdentifiers) ?? {}),
+          display: p.organizationName,
+        },
         period: { start: p.addedAt.toISOString(), ...(left ? { end: left } : {}) },
       };
     }),

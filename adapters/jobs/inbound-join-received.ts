@@ -41,6 +41,8 @@ export const inboundJoinReceived = eventJob({
       practitionerValue: t.practitioner.value,
       practitionerName: t.practitioner.display,
       organizationName: t.organization.display,
+      organizationIdentifiers: t.organization.identifiers ?? [],
+      consentBasis: null,
       reason: t.reason,
     };
     const { created } = await db.$transaction(async (tx) => {

@@ -87,6 +87,20 @@ describe('bad partner requests get an OperationOutcome and store nothing', () =>
     );
   });
 
+  it('an organisation identifier that is not a valid Japanese code (contract v2): 400, nothing stored', async () => {
+    const withIds = (identifiers: Array<{ system: string; value: string }>) =>
+      joinTask(himi, code, { organization: { display: '氷見訪問看護ステーション', identifiers } });
+    for (const identifiers of [
+      [{ system: 'http://jpfhir.jp/fhir/core/IdSystem/insurance-medical-institution-no', value: '0110113718' }],
+      [{ system: 'urn:oid:1.2.392.100495.20.3.23', value: '0113719' }],
+      [{ system: 'urn:oid:1.2.392.100495.20.3.22', value: '1' }],
+      [{ system: 'urn:renkei:id:care-provider-no', value: '99' }],
+    ]) {
+      const outcome = await refused(() => post(himi, withIds(identifiers)), 400, 'INVALID_RESOURCE');
+      expect(outcome.issue[0].expression).toEqual(['Task.input:organization.valueReference.identifier']);
+    }
+  });
+
   it('a Task that breaks the contract: wrong task code, missing input, foreign identifier system', async () => {
     await refused(
       () =>

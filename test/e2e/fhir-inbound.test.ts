@@ -26,7 +26,7 @@ import type { TestSystem } from '../support/test-system';
 
 const d = {
   closeRoom: `mutation($r: ID!) { closeRoom(roomId: $r, reason: MOVED) { status } }`,
-  requests: `query($s: InboundJoinStatus) { inboundJoinRequests(status: $s) { id correlationId status practitionerName organizationName reason room { id } history { action actorRole actor { id } reason } } }`,
+  requests: `query($s: InboundJoinStatus) { inboundJoinRequests(status: $s) { id correlationId status practitionerName organizationName organizationIdentifiers reason room { id } history { action actorRole actor { id } reason } } }`,
   approve: `mutation($id: ID!) { approveInboundJoin(id: $id) { id status externalParticipant { id name organizationName assertedByPartner } } }`,
   reject: `mutation($id: ID!, $reason: String!) { rejectInboundJoin(id: $id, reason: $reason) { id status decisionReason } }`,
   participants: `query($r: ID!) { room(id: $r) { externalParticipants { id name partnerId } } }`,
@@ -86,7 +86,18 @@ describe('inbound partner joins over FHIR (Art. 20-2)', () => {
   it('approved: 201 received → join request → approval → accepted → completed with the CareTeam; a repeat is 200 with nothing new; removal and closing show in CareTeam', async () => {
     const roomId = await openRoom();
     const { code } = await issueCode(roomId, himi);
-    const task = joinTask(himi, code);
+    // Contract v2: the organisation in the older OID forms (prefecture, fee-schedule code, 7-digit code).
+    const task = joinTask(himi, code, {
+      organization: {
+        display: '氷見訪問看護ステーション',
+        identifiers: [
+          { system: 'urn:oid:1.2.392.100495.20.3.21', value: '01' },
+          { system: 'urn:oid:1.2.392.100495.20.3.22', value: '1' },
+          { system: 'urn:oid:1.2.392.100495.20.3.23', value: '0113719' },
+        ],
+      },
+    });
+    const jpCode = 'http://jpfhir.jp/fhir/core/IdSystem/insurance-medical-institution-no|0110113719';
 
     const created = await post(himi, task);
     expect(created.status).toBe(201);
@@ -104,6 +115,8 @@ describe('inbound partner joins over FHIR (Art. 20-2)', () => {
       status: 'PENDING',
       practitionerName: '氷見 看護師',
       organizationName: '氷見訪問看護ステーション',
+      // Normalised to JP Core's form for the deciders.
+      organizationIdentifiers: [jpCode],
       room: { id: roomId },
     });
     expect(request.history).toEqual([
@@ -160,7 +173,15 @@ describe('inbound partner joins over FHIR (Art. 20-2)', () => {
       resourceType: 'CareTeam',
       id: roomId,
       status: 'active',
-      participant: [{ member: { display: '氷見 看護師' }, onBehalfOf: { display: '氷見訪問看護ステーション' } }],
+      participant: [
+        {
+          member: { display: '氷見 看護師' },
+          onBehalfOf: {
+            display: '氷見訪問看護ステーション',
+            identifier: { system: jpCode.split('|')[0], value: '0110113719' },
+          },
+        },
+      ],
     });
     expect(team.json.participant[0].period.end).toBeUndefined();
     expect(JSON.stringify(team.json)).not.toContain('太郎');
@@ -277,7 +298,12 @@ describe('inbound partner joins over FHIR (Art. 20-2)', () => {
     const row = await t.db.prisma.inboundJoinRequest.findUniqueOrThrow({ where: { id: request.id } });
     expect((await as(t, hm)(d.closeRoom, { r: roomId })).errors).toBeUndefined();
     const { id: _id, status: _s, decidedBy: _b, decidedAt: _a, decisionReason: _r, receivedAt: _t, ...input } = row;
-    const late = await createInboundJoinRequest(t.db.prisma, { ...input, correlationId: randomUUID() });
+    const late = await createInboundJoinRequest(t.db.prisma, {
+      ...input,
+      organizationIdentifiers: [],
+      consentBasis: null,
+      correlationId: randomUUID(),
+    });
     expect(late.request).toMatchObject({ status: 'REJECTED', decisionReason: 'the room was closed' });
     expect(
       await t.db.prisma.roomsOutboxEvent.count({

@@ -61,6 +61,13 @@ export const InboundMutation = {
     ),
 } satisfies MutationResolvers;
 
+/** Stored [{ system, value }] (written only by createInboundJoinRequestIn, checked there) as system|value texts. */
+function identifierTexts(stored: unknown): string[] {
+  return Array.isArray(stored)
+    ? (stored as Array<{ system: string; value: string }>).map((i) => `${i.system}|${i.value}`)
+    : [];
+}
+
 /** Fields rooms adds to Room for the exchange. */
 export const RoomExchangeFields = {
   shareCodes: (room, _, ctx) => listRoomShareCodes(ctx, room),
@@ -76,6 +83,7 @@ export const RoomShareCode = {
 export const InboundJoinRequest = {
   room: (request, _, ctx) => nonNull(ctx.roomById.load(request.roomId)),
   practitionerIdentifier: (request) => `${request.practitionerSystem}|${request.practitionerValue}`,
+  organizationIdentifiers: (request) => identifierTexts(request.organizationIdentifiers),
   decidedBy: (request) => (request.decidedBy ? userRef(request.decidedBy) : null),
   history: (request, _, ctx) => stepsOf(ctx.db, request.id),
   externalParticipant: (request, _, ctx) => participantOfRequest(ctx.db, request.id),
@@ -88,6 +96,7 @@ export const InboundJoinStep = {
 
 export const ExternalParticipant = {
   practitionerIdentifier: (p) => `${p.practitionerSystem}|${p.practitionerValue}`,
+  organizationIdentifiers: (p) => identifierTexts(p.organizationIdentifiers),
   assertedByPartner: () => true,
   addedBy: (p) => userRef(p.addedBy),
   removedBy: (p) => (p.removedBy ? userRef(p.removedBy) : null),

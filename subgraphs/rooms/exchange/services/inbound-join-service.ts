@@ -18,11 +18,12 @@
 // rooms' outbox (event inbound-join.decided).
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import type {
-  ExternalParticipant,
-  InboundJoinRequest,
-  InboundJoinStep,
-  Room,
+import {
+  Prisma,
+  type ExternalParticipant,
+  type InboundJoinRequest,
+  type InboundJoinStep,
+  type Room,
 } from '../../../../generated/prisma/client';
 import { appendAccessRecord } from '../../../../lib/audit/access-log';
 import { can } from '../../../../lib/access/permissions';
@@ -34,6 +35,25 @@ import { chainStore, recordAccess, recordAccessAlone } from '../../services/acce
 import { appendRoomsOutboxEvent } from '../../services/outbox';
 import { inboundJoinDecidedEvent } from '../../events';
 import { accessOf, authorizeRoom, findRoom, refuse } from '../../services/room-guard';
+
+const organizationIdentifier = z
+  .object({ system: z.string().min(1).max(300), value: z.string().min(1).max(200) })
+  .strict();
+
+/**
+ * The consent under which a partner asks (contract v2): purposes (our codes),
+ * the date, who consented as a role, never a name. Stored with the request
+ * so the deciders see the basis and the decision is recorded with it.
+ */
+export const consentBasisSchema = z
+  .object({
+    purposes: z.array(z.string().min(1).max(64)).min(1).max(20),
+    date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+    consenter: z.enum(['SUBJECT', 'REPRESENTATIVE']),
+    relationship: z.string().min(1).max(64).nullable(),
+  })
+  .strict();
+export type ConsentBasis = z.infer<typeof consentBasisSchema>;
 
 /** What the adapters hand over once a partner's Task is stored (names as the partner asserts them). */
 export const inboundJoinInput = z
@@ -48,6 +68,10 @@ export const inboundJoinInput = z
     practitionerValue: z.string().min(1).max(200),
     practitionerName: z.string().min(1).max(200),
     organizationName: z.string().min(1).max(200),
+    /** Contract v2: the organisation's identifiers, normalised to JP Core's forms by the FHIR adapter. */
+    organizationIdentifiers: z.array(organizationIdentifier).max(10),
+    /** Contract v2: the summary of the Consent the Task carried (adapters/fhir/join-consent.ts), null without one. */
+    consentBasis: consentBasisSchema.nullable(),
     reason: z.string().min(1).max(2000),
   })
   .strict();
@@ -155,7 +179,10 @@ export async function createInboundJoinRequestIn(
   const room = await tx.room.findUnique({ where: { id: input.roomId } });
   if (!room) throw new Error('inbound join: the room of a stored Task no longer exists');
   const code = await tx.roomShareCode.findUnique({ where: { id: input.shareCodeId } });
-  const created = await tx.inboundJoinRequest.create({ data: { id: randomUUID(), ...input } });
+  const { consentBasis, ...fields } = input;
+  const created = await tx.inboundJoinRequest.create({
+    data: { id: randomUUID(), ...fields, consentBasis: consentBasis ?? Prisma.DbNull },
+  });
   await tx.inboundJoinStep.create({
     data: { id: randomUUID(), requestId: created.id, action: 'RECEIVED', actorRole: `PARTNER:${input.partnerId}` },
   });
@@ -426,6 +453,7 @@ export async function decideInboundJoin(
           practitionerValue: request.practitionerValue,
           name: request.practitionerName,
           organizationName: request.organizationName,
+          organizationIdentifiers: request.organizationIdentifiers ?? [],
           addedBy: user.userId,
           addedAt: now,
         },
