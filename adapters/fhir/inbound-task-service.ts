@@ -83,6 +83,13 @@ export async function receiveJoinTask(
     throw new FhirError(problem.kind, problem.message, [problem.expression]);
   }
   const request = parsed.value;
+  // Contract v2: a partner registered with consentInJoin REQUIRED must send the consent (an invalid one was refused by the parser).
+  if (partner.consentInJoin === 'REQUIRED' && !request.consent)
+    throw new FhirError(
+      'CONSENT_REQUIRED',
+      'this partner is registered to send the consent under which the join is asked: a contained Consent referenced from Task.input:consent',
+      ['Task.input:consent'],
+    );
   if (condition && !sameIdentifier(condition, request.identifier)) {
     throw new FhirError('BAD_REQUEST', "If-None-Exist must name the Task's own identifier", [
       'If-None-Exist',

@@ -10,6 +10,7 @@ const request: JoinTaskInput = {
   practitioner: { system: 'https://partner.example/users', value: 'user-7', display: '看護 花子' },
   organization: { display: '氷見訪問看護ステーション', identifiers: [] },
   reason: '退院後の在宅療養に訪問看護で関わるため',
+  consent: null,
 };
 const systems = { requesterSystem: 'https://partner.example/requests', userSystem: 'https://partner.example/users' };
 

@@ -5,6 +5,8 @@
 // and answers a typed value or a typed problem (never throws for bad input).
 import { shareCodeLength } from '../../lib/exchange/share-code-limits';
 import { normaliseOrganizationIdentifiers } from '../../lib/exchange/jp-identifiers';
+import type { ConsentBasis } from '../../subgraphs/rooms';
+import { buildJoinConsent, consentInputCode, containedConsentId, parseJoinConsent } from './join-consent';
 import { validateR4, type ValidationIssue } from './validator';
 
 export const taskCodeSystem = 'urn:renkei:task-code';
@@ -35,6 +37,8 @@ export interface JoinTaskInput {
    */
   organization: { display: string; identifiers?: SystemValue[] };
   reason: string;
+  /** Contract v2: the consent under which the join is asked (a contained Consent); null or absent: none. */
+  consent?: ConsentBasis | null;
 }
 
 /** A parsed inbound join Task. */
@@ -74,20 +78,22 @@ export function buildJoinTask(request: JoinTaskInput): Record<string, unknown> {
           display: request.organization.display,
         }
       : { display: request.organization.display };
+  const contained = [
+    ...(orgIds.length > 0
+      ? [
+          {
+            resourceType: 'Organization',
+            id: containedOrganizationId,
+            identifier: orgIds.map((i) => ({ system: i.system, value: i.value })),
+            name: request.organization.display,
+          },
+        ]
+      : []),
+    ...(request.consent ? [buildJoinConsent(request.consent)] : []),
+  ];
   return {
     resourceType: 'Task',
-    ...(orgIds.length > 0
-      ? {
-          contained: [
-            {
-              resourceType: 'Organization',
-              id: containedOrganizationId,
-              identifier: orgIds.map((i) => ({ system: i.system, value: i.value })),
-              name: request.organization.display,
-            },
-          ],
-        }
-      : {}),
+    ...(contained.length > 0 ? { contained } : {}),
     identifier: [{ system: request.identifier.system, value: request.identifier.value }],
     status: 'requested',
     intent: 'order',
@@ -107,6 +113,13 @@ export function buildJoinTask(request: JoinTaskInput): Record<string, unknown> {
       }),
       input('organization', { valueReference: organization }),
       input('reason', { valueString: request.reason }),
+      ...(request.consent
+        ? [
+            input(consentInputCode, {
+              valueReference: { reference: `#${containedConsentId}`, type: 'Consent' },
+            }),
+          ]
+        : []),
     ],
   };
 }
@@ -145,6 +158,16 @@ function inputOf(task: Json, code: string): Json {
       found.length === 0 ? 'is required by the join contract' : 'must appear once',
     );
   return found[0] as Json;
+}
+
+/** The contained Consent's summary when the Task carries a consent input (at most one), else null. */
+function consentOf(task: Json): ConsentBasis | null {
+  const inputs = arr(task.input).filter((i) => codingIs(i.type, taskInputSystem, consentInputCode));
+  if (inputs.length === 0) return null;
+  if (inputs.length > 1) throw new Invalid(`Task.input:${consentInputCode}`, 'must appear once');
+  const parsed = parseJoinConsent(task, inputs[0] as Json);
+  if (!parsed.ok) throw new Invalid(parsed.expression, parsed.message);
+  return parsed.basis;
 }
 
 const maxOrganizationIdentifiers = 10;
@@ -251,6 +274,7 @@ export function parseJoinTask(
       identifiers: organizationIdentifiers(task, organizationRef),
     };
     const reason = required(inputOf(task, 'reason').valueString, 'Task.input:reason.valueString', maxReason);
+    const consent = consentOf(task);
     if (expected) {
       if (identifier.system !== expected.requesterSystem) {
         return {
@@ -277,7 +301,10 @@ export function parseJoinTask(
           };
       }
     }
-    return { ok: true, value: { identifier, shareCode, authoredOn, requester, practitioner, organization, reason } };
+    return {
+      ok: true,
+      value: { identifier, shareCode, authoredOn, requester, practitioner, organization, reason, consent },
+    };
   } catch (error) {
     if (error instanceof Invalid)
       return {

@@ -6,6 +6,8 @@ export const fhirErrorCodes = {
   WRONG_TASK_CODE: { status: 400, issue: 'code-invalid' },
   WRONG_IDENTIFIER_SYSTEM: { status: 400, issue: 'business-rule' },
   BAD_REQUEST: { status: 400, issue: 'invalid' },
+  // Contract v2: the partner is registered with consentInJoin REQUIRED and the Task carries no Consent.
+  CONSENT_REQUIRED: { status: 400, issue: 'business-rule' },
   UNAUTHENTICATED: { status: 401, issue: 'login' },
   FORBIDDEN: { status: 403, issue: 'forbidden' },
   NOT_FOUND: { status: 404, issue: 'not-found' },

@@ -42,7 +42,7 @@ export const inboundJoinReceived = eventJob({
       practitionerName: t.practitioner.display,
       organizationName: t.organization.display,
       organizationIdentifiers: t.organization.identifiers ?? [],
-      consentBasis: null,
+      consentBasis: t.consent ?? null,
       reason: t.reason,
     };
     const { created } = await db.$transaction(async (tx) => {

@@ -16,6 +16,7 @@ const partner = (overrides: Partial<ExchangePartner> = {}): ExchangePartner => (
   inboundAuth: 'CONTRACT_JWT',
   outboundAuth: 'JWT',
   ourClientId: 'renkei',
+  consentInJoin: 'OPTIONAL',
   ...overrides,
 });
 

@@ -9,3 +9,4 @@ export {
   sharingChangedEvents,
 } from './events';
 export { sharingBasisOf, type SharingDb } from './services/sharing-service';
+export { consentPurposes, type ConsentPurpose } from './domain/consent-form-rules';

@@ -25,6 +25,7 @@ export {
   cancelInboundJoinForTask,
   cancelledByRequesterReason,
   createInboundJoinRequestIn,
+  type ConsentBasis,
   inboundJoinOutcome,
   partnerSuspendedReason,
   type Canceller,

@@ -101,6 +101,44 @@ describe('bad partner requests get an OperationOutcome and store nothing', () =>
     }
   });
 
+  it('a partner registered with consentInJoin REQUIRED: a Task without a Consent is 400 CONSENT_REQUIRED; an invalid one 400 INVALID_RESOURCE (either way nothing stored); with one it is received', async () => {
+    const setPolicy = async (policy: string) =>
+      as(t, sa)(
+        `mutation($id: ID!, $p: PartnerConsentInJoin) { updatePartner(id: $id, input: { consentInJoin: $p }) { consentInJoin } }`,
+        {
+          id: himi.id,
+          p: policy,
+        },
+      );
+    // Validated at the registry like any enum input, nothing changed.
+    const bad = await setPolicy('ALWAYS');
+    expect(bad.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(
+      await t.db.prisma.partner.findUniqueOrThrow({ where: { id: himi.id }, select: { consentInJoin: true } }),
+    ).toEqual({
+      consentInJoin: 'OPTIONAL',
+    });
+    expect((await setPolicy('REQUIRED')).data?.updatePartner).toEqual({ consentInJoin: 'REQUIRED' });
+    try {
+      const missing = await refused(() => post(himi, joinTask(himi, code)), 400, 'CONSENT_REQUIRED');
+      expect(missing.issue[0].expression).toEqual(['Task.input:consent']);
+      const consent = {
+        purposes: ['PROVIDE_SERVICES'],
+        date: '2026-11-20',
+        consenter: 'SUBJECT' as const,
+        relationship: null,
+      };
+      const invalid = joinTask(himi, code, { consent });
+      ((invalid.contained as Array<Record<string, unknown>>)[0] as Record<string, unknown>).status = 'rejected';
+      const outcome = await refused(() => post(himi, invalid), 400, 'INVALID_RESOURCE');
+      expect(outcome.issue[0].expression).toEqual(['Task.contained.Consent.status']);
+      const accepted = await post(himi, joinTask(himi, code, { consent }));
+      expect(accepted.status).toBe(201);
+    } finally {
+      expect((await setPolicy('OPTIONAL')).errors).toBeUndefined();
+    }
+  });
+
   it('a Task that breaks the contract: wrong task code, missing input, foreign identifier system', async () => {
     await refused(
       () =>

@@ -26,7 +26,7 @@ import type { TestSystem } from '../support/test-system';
 
 const d = {
   closeRoom: `mutation($r: ID!) { closeRoom(roomId: $r, reason: MOVED) { status } }`,
-  requests: `query($s: InboundJoinStatus) { inboundJoinRequests(status: $s) { id correlationId status practitionerName organizationName organizationIdentifiers reason room { id } history { action actorRole actor { id } reason } } }`,
+  requests: `query($s: InboundJoinStatus) { inboundJoinRequests(status: $s) { id correlationId status practitionerName organizationName organizationIdentifiers consentBasis { purposes date consenter relationship } reason room { id } history { action actorRole actor { id } reason } } }`,
   approve: `mutation($id: ID!) { approveInboundJoin(id: $id) { id status externalParticipant { id name organizationName assertedByPartner } } }`,
   reject: `mutation($id: ID!, $reason: String!) { rejectInboundJoin(id: $id, reason: $reason) { id status decisionReason } }`,
   participants: `query($r: ID!) { room(id: $r) { externalParticipants { id name partnerId } } }`,
@@ -96,6 +96,13 @@ describe('inbound partner joins over FHIR (Art. 20-2)', () => {
           { system: 'urn:oid:1.2.392.100495.20.3.23', value: '0113719' },
         ],
       },
+      // Contract v2: the consent under which the partner asks, as a contained Consent.
+      consent: {
+        purposes: ['PROVIDE_SERVICES', 'COORDINATE_PROVIDERS'],
+        date: '2026-11-20',
+        consenter: 'REPRESENTATIVE',
+        relationship: '長女',
+      },
     });
     const jpCode = 'http://jpfhir.jp/fhir/core/IdSystem/insurance-medical-institution-no|0110113719';
 
@@ -117,6 +124,13 @@ describe('inbound partner joins over FHIR (Art. 20-2)', () => {
       organizationName: '氷見訪問看護ステーション',
       // Normalised to JP Core's form for the deciders.
       organizationIdentifiers: [jpCode],
+      // The deciders see the consent basis the decision will be recorded with.
+      consentBasis: {
+        purposes: ['PROVIDE_SERVICES', 'COORDINATE_PROVIDERS'],
+        date: '2026-11-20',
+        consenter: 'REPRESENTATIVE',
+        relationship: '長女',
+      },
       room: { id: roomId },
     });
     expect(request.history).toEqual([

@@ -67,6 +67,8 @@ const partnerFields = {
   jwksUrl: jwksUrlText.optional().nullable(),
   inboundAuth: z.enum(['CONTRACT_JWT', 'SMART_BACKEND']).default('CONTRACT_JWT'),
   outboundAuth: z.enum(['JWT', 'MTLS', 'SMART_BACKEND']).default('JWT'),
+  /** Contract v2: must its join Tasks carry a Consent? OPTIONAL keeps a v1 partner working. */
+  consentInJoin: z.enum(['REQUIRED', 'OPTIONAL']).default('OPTIONAL'),
   ourClientId: text(200).optional().nullable(),
   /** PEM CA certificate(s); checked against the clock in the service (checkCaCertificates). An empty text clears it. */
   caCertificates: z.string().max(60_000, 'must be at most 60000 characters').optional().nullable(),
@@ -197,6 +199,7 @@ export async function registerPartner(ctx: IdentityContext, input: RegisterInput
         jwksUrl,
         inboundAuth: input.inboundAuth,
         outboundAuth: input.outboundAuth,
+        consentInJoin: input.consentInJoin,
         ourClientId: input.ourClientId ?? null,
         caCertificates,
         createdBy: actor.userId,
@@ -256,6 +259,7 @@ export async function updatePartner(ctx: IdentityContext, id: string, input: Upd
         ...(input.userSystem !== undefined ? { userSystem: input.userSystem } : {}),
         ...(input.outboundAuth !== undefined ? { outboundAuth: input.outboundAuth } : {}),
         ...(input.inboundAuth !== undefined ? { inboundAuth: input.inboundAuth } : {}),
+        ...(input.consentInJoin !== undefined ? { consentInJoin: input.consentInJoin } : {}),
         jwksUrl,
         ...(input.ourClientId !== undefined ? { ourClientId: input.ourClientId } : {}),
         ...(caCertificates !== undefined ? { caCertificates } : {}),
@@ -363,6 +367,8 @@ export interface ExchangePartner {
   outboundAuth: 'JWT' | 'MTLS' | 'SMART_BACKEND';
   /** The id this partner registered us under: iss = sub of our JWTs to it. */
   ourClientId: string | null;
+  /** Contract v2: REQUIRED refuses its join Tasks without a valid contained Consent. */
+  consentInJoin: 'REQUIRED' | 'OPTIONAL';
 }
 
 /**
@@ -420,6 +426,7 @@ function exchangeView(partner: Partner): ExchangePartner {
     inboundAuth: partner.inboundAuth,
     outboundAuth: partner.outboundAuth,
     ourClientId: partner.ourClientId,
+    consentInJoin: partner.consentInJoin,
   };
 }
 

@@ -16,6 +16,7 @@ import {
   participantOfRequest,
   rejectReason,
   stepsOf,
+  type ConsentBasis,
 } from '../services/inbound-join-service';
 import {
   issueRoomShareCode,
@@ -84,6 +85,8 @@ export const InboundJoinRequest = {
   room: (request, _, ctx) => nonNull(ctx.roomById.load(request.roomId)),
   practitionerIdentifier: (request) => `${request.practitionerSystem}|${request.practitionerValue}`,
   organizationIdentifiers: (request) => identifierTexts(request.organizationIdentifiers),
+  // Written only by createInboundJoinRequestIn, through consentBasisSchema.
+  consentBasis: (request) => (request.consentBasis as ConsentBasis | null) ?? null,
   decidedBy: (request) => (request.decidedBy ? userRef(request.decidedBy) : null),
   history: (request, _, ctx) => stepsOf(ctx.db, request.id),
   externalParticipant: (request, _, ctx) => participantOfRequest(ctx.db, request.id),
