@@ -30,6 +30,7 @@ import { UnrecoverableError } from 'bullmq';
 import { buildJoinTask } from '../fhir/join-task';
 import { assertValidR4 } from '../fhir/validator';
 import { findPartnerForExchange, taskNames } from '../../subgraphs/identity';
+import { joinConsentOf } from '../../subgraphs/consent';
 import {
   outboundJoinApprovedEvent,
   markSendAttempted,
@@ -114,7 +115,7 @@ export const outboundJoinSend = eventJob({
   queue: 'outbound-join-send',
   events: [outboundJoinApprovedEvent],
   exchange: true,
-  needs: ['outbound', 'partnerCalls'],
+  needs: ['outbound', 'partnerCalls', 'consent'],
   async process({ requestId }, job, deps) {
     const { outbound, partnerCalls } = deps;
     const request = await requestToSend(outbound, requestId);
@@ -128,6 +129,12 @@ export const outboundJoinSend = eventJob({
       adminId: request.approvedBy,
     });
     if (!names) throw new UnrecoverableError('DIRECTORY: the requester, its facility or the approving admin is gone');
+    // Contract v2: the consent the join is asked under, as it stands now (re-read on every attempt). A request
+    // that names a subject whose consent is no longer granted is not sent: a Consent we could not vouch for
+    // must not travel, and sending without one would misstate the basis (deny by default).
+    const consent = request.subjectId ? await joinConsentOf(deps.consent, request.subjectId) : null;
+    if (request.subjectId && !consent)
+      throw new UnrecoverableError("CONSENT_NOT_GRANTED: the subject's consent is not granted now");
     const systems = ourIdentifierSystems(partnerCalls.exchange.fhirBaseUrl);
     const identifier = { system: systems.request, value: request.id };
     const task = assertValidR4(
@@ -149,6 +156,7 @@ export const outboundJoinSend = eventJob({
           ),
         },
         reason: request.reason,
+        consent,
       }),
     );
     let delivered: Delivered;

@@ -8,5 +8,5 @@ export {
   legalExceptionRecordedEvent,
   sharingChangedEvents,
 } from './events';
-export { sharingBasisOf, type SharingDb } from './services/sharing-service';
+export { joinConsentOf, sharingBasisOf, type SharingDb } from './services/sharing-service';
 export { consentPurposes, type ConsentPurpose } from './domain/consent-form-rules';

@@ -12,7 +12,9 @@ import {
   luhnCheckDigit,
   medicalInstitutionCodeSystem,
 } from '../../lib/exchange/jp-identifiers';
+import { randomUUID } from 'node:crypto';
 import { actorWithRole, type Actor } from '../support/actors';
+import { subjectWithConsent } from '../support/sharing-fixtures';
 import { eventually } from '../support/eventually';
 import { errorCodes, graphql } from '../support/graphql-client';
 import { startMockPartner, type MockPartner } from '../support/mock-partner';
@@ -178,6 +180,66 @@ describe('Art. 20-3 outbound joins', () => {
       status: 'ENDED',
       endedReason: 'REMOVED',
     });
+  });
+
+  it("carries the named subject's consent as a contained Consent (valid R4, no name); refuses a subject without a care relationship; sends nothing once consent is withdrawn", async () => {
+    const askWith = (subjectId: string, c: string) =>
+      as(
+        user,
+        `mutation($p: ID!, $c: String!, $r: String!, $s: ID) { askOutboundJoin(partnerId: $p, shareCode: $c, reason: $r, subjectId: $s) { id } }`,
+        { p: partnerId, c, r: '訪問看護の連携のため', s: subjectId },
+      );
+    const forward = async (id: string) => {
+      expect((await as(fm, ops.confirm, { id })).errors).toBeUndefined();
+      expect((await as(sa, ops.approve, { id })).errors).toBeUndefined();
+    };
+    // A subject of another facility's user: the same NOT_FOUND as an unknown one, nothing stored.
+    const stranger = await subjectWithConsent(t, await actorWithRole(t, 'USER'));
+    const before = await t.db.prisma.outboundJoinRequest.count();
+    expect(errorCodes(await askWith(stranger, shareCode()))).toEqual(['NOT_FOUND']);
+    expect(await t.db.prisma.outboundJoinRequest.count()).toBe(before);
+
+    const subjectId = await subjectWithConsent(t, user);
+    const code = shareCode();
+    const asked = await askWith(subjectId, code);
+    expect(asked.errors).toBeUndefined();
+    const id = asked.data?.askOutboundJoin.id as string;
+    await forward(id);
+    await until(id, (r) => r.exchangeStatus === 'RECEIVED');
+    const body = postsFor(id)[0]!.body as Record<string, unknown>;
+    expect(validateR4(body)).toEqual({ valid: true });
+    const parsed = parseJoinTask(body);
+    expect(parsed.ok && parsed.value.consent).toEqual({
+      purposes: ['PROVIDE_SERVICES'],
+      date: '2025-04-01',
+      consenter: 'SUBJECT',
+      relationship: null,
+    });
+    const consent = (body.contained as Array<Record<string, unknown>>).find((r) => r.resourceType === 'Consent');
+    // Nothing that names the person: no name, no birth date, no Consent.patient (the fixture's subject is 試験 N, born 1940-04-01).
+    for (const personal of ['試験', '1940', '"patient":']) expect(JSON.stringify(body)).not.toContain(personal);
+    expect(JSON.stringify(consent)).not.toContain(subjectId);
+
+    // Withdrawn between approval and send: the job refuses to send (a dead letter), nothing reaches the partner.
+    const withdrawnSubject = await subjectWithConsent(t, user);
+    const second = (await askWith(withdrawnSubject, shareCode())).data?.askOutboundJoin.id as string;
+    expect((await as(fm, ops.confirm, { id: second })).errors).toBeUndefined();
+    await t.db.prisma.consentRecord.create({
+      data: {
+        id: randomUUID(),
+        subjectId: withdrawnSubject,
+        state: 'WITHDRAWN',
+        recordedBy: user.userId,
+        withdrawalReason: 'test',
+      },
+    });
+    expect((await as(sa, ops.approve, { id: second })).errors).toBeUndefined();
+    await eventually(
+      () => t.db.prisma.exchangeDeadLetter.findMany({ where: { errorCode: 'CONSENT_NOT_GRANTED' } }),
+      (letters) => letters.length > 0,
+      15_000,
+    );
+    expect(postsFor(second)).toEqual([]);
   });
 
   it('reflects a partner closing its room', async () => {

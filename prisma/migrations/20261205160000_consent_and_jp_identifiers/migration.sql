@@ -16,6 +16,9 @@ ADD COLUMN     "organization_identifiers" JSONB NOT NULL DEFAULT '[]';
 -- AlterTable
 ALTER TABLE "rooms"."external_participant" ADD COLUMN     "organization_identifiers" JSONB NOT NULL DEFAULT '[]';
 
+-- AlterTable
+ALTER TABLE "rooms"."outbound_join_request" ADD COLUMN     "subject_id" UUID;
+
 -- CreateIndex
 CREATE UNIQUE INDEX "facility_medical_institution_code_key" ON "identity"."facility"("medical_institution_code");
 

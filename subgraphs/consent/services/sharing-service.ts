@@ -5,6 +5,7 @@ import type { PrismaClient } from '../../../lib/database';
 import { todayInJapan } from '../domain/calendar';
 import { currentStatus } from '../domain/consent-rules';
 import { sharingBasis, type SharingBasis } from '../domain/sharing-rules';
+import { joinConsentSummary } from '../domain/join-consent-rules';
 
 export type SharingDb = Pick<PrismaClient, 'consentRecord' | 'legalException'>;
 
@@ -19,4 +20,17 @@ export async function sharingBasisOf(db: SharingDb, subjectId: string, at: Date)
     endedAt: e.endedAt,
   }));
   return sharingBasis(currentStatus(latest), facts, todayInJapan(at));
+}
+
+/**
+ * The summary of the subject's current consent for a partner join Task
+ * (adapters/jobs/outbound-join-send.ts), or null when it is not granted now.
+ */
+export async function joinConsentOf(db: Pick<SharingDb, 'consentRecord'>, subjectId: string) {
+  const latest = await db.consentRecord.findFirst({
+    where: { subjectId },
+    orderBy: [{ recordedAt: 'desc' }, { id: 'desc' }],
+    select: { state: true, signedBy: true, relationship: true, signedOn: true, purposes: true },
+  });
+  return joinConsentSummary(latest);
 }

@@ -59,7 +59,13 @@ export const shareCode = z
   .max(shareCodeLength.max, `must be at most ${shareCodeLength.max} characters`)
   .regex(/^[A-Za-z0-9._~-]+$/, 'must be the code as received (letters, digits, . _ ~ -)');
 
-export const askInput = z.object({ partnerId: uuid, shareCode, reason: text(1000) });
+export const askInput = z.object({
+  partnerId: uuid,
+  shareCode,
+  reason: text(1000),
+  /** Contract v2: our subject whose consent the join is asked under (optional). */
+  subjectId: uuid.nullish(),
+});
 export const rejectInput = z.object({ id: uuid, reason: text(1000) });
 export const listInput = z.object({
   status: z.enum(['SUBMITTED', 'FORWARDED', 'APPROVED', 'REJECTED', 'WITHDRAWN']).nullish(),
@@ -75,7 +81,7 @@ async function refuseWith(
   user: UserPrincipal,
   requestId: string | null,
   step: string,
-  code: 'FORBIDDEN' | 'ILLEGAL_TRANSITION',
+  code: 'FORBIDDEN' | 'ILLEGAL_TRANSITION' | 'NOT_FOUND',
   message: string,
 ): Promise<GraphQLError> {
   await recordAccessAlone(ctx.db, {
@@ -122,6 +128,9 @@ export async function askOutboundJoin(
     );
   }
   await requireActivePartner(ctx.db, input.partnerId);
+  // Need to know: only a subject the asker has a care relationship with; any other is the same refusal as an unknown one.
+  if (input.subjectId && !(await ctx.careOf.load(input.subjectId)))
+    throw await refuseWith(ctx, user, null, 'submit', 'NOT_FOUND', 'no such subject');
   return ctx.db.$transaction(async (tx) => {
     const request = await tx.outboundJoinRequest.create({
       data: {
@@ -131,6 +140,7 @@ export async function askOutboundJoin(
         reason: input.reason,
         facilityId: user.facilityId,
         requestedBy: user.userId,
+        subjectId: input.subjectId ?? null,
       },
     });
     await step(tx, request.id, 'submit', user, null);
