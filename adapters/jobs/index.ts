@@ -13,6 +13,7 @@ import { outboundJoinPoll } from './outbound-join-poll';
 import { outboundJoinSend } from './outbound-join-send';
 import { sharingReview } from './sharing-review';
 import { subjectSharingChanged } from './subject-sharing-changed';
+import { taskSubscriptionNotify } from './task-subscription-notify';
 import { workerHeartbeat } from './worker-heartbeat';
 
 /** Every job type the worker runs. */
@@ -24,6 +25,8 @@ export const jobDefinitions: ReadonlyArray<AnyJobDefinition> = [
   inboundJoinReceived,
   inboundJoinDecided,
   inboundJoinPartnerSuspended,
+  // Push: status changes of a partner's Tasks to its subscription's rest-hook (polling stays for the others).
+  taskSubscriptionNotify,
   // Art. 20-3 outbound joins: send, follow the partner's Task, cancel it on a late withdrawal, keep external memberships current.
   outboundJoinSend,
   outboundJoinPoll,
