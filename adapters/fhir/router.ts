@@ -297,7 +297,11 @@ export function fhirRouter(options: FhirRouterOptions): express.Router {
   );
   router.get('/Subscription/:id', authenticated, requires('Subscription', 'r'), async (req, res, next) => {
     try {
-      send(res, 200, renderStoredSubscription(await subscriptionForPartner(db, partnerOf(res).id, String(req.params.id))));
+      send(
+        res,
+        200,
+        renderStoredSubscription(await subscriptionForPartner(db, partnerOf(res).id, String(req.params.id))),
+      );
     } catch (error) {
       next(error);
     }

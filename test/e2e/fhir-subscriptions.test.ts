@@ -12,10 +12,9 @@ import {
   joinTaskStatusTopic,
   payloadContentExtension,
 } from '../../adapters/fhir/subscriptions/subscription-rules';
-import type { Actor } from '../support/actors';
 import { eventually } from '../support/eventually';
 import { as } from '../support/identity-fixtures';
-import { actorWithRole } from '../support/actors';
+import { actorWithRole, type Actor } from '../support/actors';
 import { partnerCertificateAuthority } from '../support/mock-partner-fixtures';
 import {
   fhirRequest,
@@ -26,6 +25,7 @@ import {
   registerSimulatedPartner,
   type SimulatedPartner,
 } from '../support/simulated-partner';
+import { assertionForm, clientAssertion, registerSmartPartner, requestToken } from '../support/smart-partner';
 import { startSubscriberEndpoint, type SubscriberEndpoint } from '../support/subscriber-endpoint';
 import { startTestSystem, type TestSystem } from '../support/test-system';
 
@@ -127,9 +127,27 @@ describe('Task subscriptions (push, Subscriptions Backport rest-hook)', () => {
     const before = await counts();
     const refusals: Array<[string, unknown, number, string, string?]> = [
       ['not R4', { resourceType: 'Subscription', status: 'requested' }, 400, 'INVALID_RESOURCE'],
-      ['another topic', subscription({}, { criteria: 'Task?status=completed' }), 400, 'BAD_REQUEST', 'Subscription.criteria'],
-      ['http', subscription({ endpoint: `http://127.0.0.1:${hook.port}/h` }), 400, 'BAD_REQUEST', 'Subscription.channel.endpoint'],
-      ['another host', subscription({ endpoint: 'https://10.1.2.3/h' }), 400, 'BAD_REQUEST', 'Subscription.channel.endpoint'],
+      [
+        'another topic',
+        subscription({}, { criteria: 'Task?status=completed' }),
+        400,
+        'BAD_REQUEST',
+        'Subscription.criteria',
+      ],
+      [
+        'http',
+        subscription({ endpoint: `http://127.0.0.1:${hook.port}/h` }),
+        400,
+        'BAD_REQUEST',
+        'Subscription.channel.endpoint',
+      ],
+      [
+        'another host',
+        subscription({ endpoint: 'https://10.1.2.3/h' }),
+        400,
+        'BAD_REQUEST',
+        'Subscription.channel.endpoint',
+      ],
       [
         'credentials in the URL',
         subscription({ endpoint: `https://u:p@127.0.0.1:${hook.port}/h` }),
@@ -140,7 +158,10 @@ describe('Task subscriptions (push, Subscriptions Backport rest-hook)', () => {
       ['another header', subscription({ header: ['Cookie: a=b'] }), 400, 'BAD_REQUEST', 'Subscription.channel.header'],
       [
         "another partner's Task",
-        subscription({}, { _criteria: { extension: [{ url: filterCriteriaExtension, valueString: `Task?_id=${imizuTask}` }] } }),
+        subscription(
+          {},
+          { _criteria: { extension: [{ url: filterCriteriaExtension, valueString: `Task?_id=${imizuTask}` }] } },
+        ),
         400,
         'BAD_REQUEST',
         'Subscription.criteria',
@@ -160,6 +181,33 @@ describe('Task subscriptions (push, Subscriptions Backport rest-hook)', () => {
     expect(await counts()).toEqual(before);
   }, 30_000);
 
+  it('needs system/Subscription.c for a SMART partner: not granted without asking, 403 without it', async () => {
+    const smart = await registerSmartPartner(t, sa, `localhost:${hook.port}`);
+    const tokenUrl = `${base}/token`;
+    const token = async (scope?: string) =>
+      (await requestToken(tokenUrl, assertionForm(await clientAssertion(smart, tokenUrl), scope))).json;
+    const defaults = await token();
+    expect(defaults.scope).toBe('system/Task.crus system/CareTeam.rs');
+    const before = await counts();
+    const refused = await fhirRequest(base, 'POST', '/Subscription', {
+      token: defaults.access_token,
+      body: subscription({ endpoint: `https://localhost:${hook.port}/hooks/renkei` }),
+    });
+    expect(refused.status).toBe(403);
+    expect(refused.json.issue[0].details.coding[0].code).toBe('FORBIDDEN');
+    expect(await counts()).toEqual(before);
+    const granted = await token('system/Subscription.crd');
+    expect(granted.scope).toBe('system/Subscription.crd');
+    const created = await fhirRequest(base, 'POST', '/Subscription', {
+      token: granted.access_token,
+      body: subscription({ endpoint: `https://localhost:${hook.port}/hooks/renkei` }),
+    });
+    expect(created.status).toBe(201);
+    expect(
+      (await fhirRequest(base, 'DELETE', `/Subscription/${created.json.id}`, { token: granted.access_token })).status,
+    ).toBe(204);
+  }, 30_000);
+
   it('creates the subscription, shakes hands, and is the partner’s own', async () => {
     const created = await call(himi, 'POST', '/Subscription', subscription());
     expect(created.status).toBe(201);
@@ -168,7 +216,13 @@ describe('Task subscriptions (push, Subscriptions Backport rest-hook)', () => {
     expect(validateR4(created.json)).toEqual({ valid: true });
     expect(JSON.stringify(created.json)).not.toContain(authorization);
     const handshake = await eventually(
-      async () => hook.arrivals.find((a) => a.type === 'handshake'),
+      async () =>
+        hook.arrivals.find(
+          (a) =>
+            a.type === 'handshake' &&
+            a.bundle.entry[0].resource.parameter[0].valueReference.reference ===
+              `${base}/Subscription/${subscriptionId}`,
+        ),
       (a) => a !== undefined,
     );
     expect(validateR4(handshake!.bundle)).toEqual({ valid: true });
@@ -191,7 +245,10 @@ describe('Task subscriptions (push, Subscriptions Backport rest-hook)', () => {
     const other = await pendingJoin(imizu, imizuCode);
     expect((await as(t, hm)(d.approve, { id: requestId })).data?.approveInboundJoin.status).toBe('APPROVED');
     expect((await as(t, hm)(d.approve, { id: other.requestId })).data?.approveInboundJoin.status).toBe('APPROVED');
-    await eventually(async () => arrivalWith(taskId, 'completed'), (a) => a !== undefined);
+    await eventually(
+      async () => arrivalWith(taskId, 'completed'),
+      (a) => a !== undefined,
+    );
     const notifications = hook.arrivals.filter((a) => a.type === 'event-notification');
     expect(notifications.flatMap((a) => a.eventNumbers)).toEqual([1, 2]);
     for (const n of notifications) expect(validateR4(n.bundle)).toEqual({ valid: true });
@@ -209,7 +266,11 @@ describe('Task subscriptions (push, Subscriptions Backport rest-hook)', () => {
       (s) => s?.lastErrorCode === 'CONNECTION_REFUSED',
     );
     await hook.comeBack();
-    await eventually(async () => arrivalWith(taskId, 'rejected'), (a) => a !== undefined, 15_000);
+    await eventually(
+      async () => arrivalWith(taskId, 'rejected'),
+      (a) => a !== undefined,
+      15_000,
+    );
     expect(allEventNumbers()).toEqual([1, 2, 3]);
   }, 30_000);
 
@@ -229,38 +290,61 @@ describe('Task subscriptions (push, Subscriptions Backport rest-hook)', () => {
     await hook.comeBack();
     // The next change delivers what the dead letter left, then itself, in order.
     await as(t, hm)(d.reject, { id: second.requestId, reason: '定員のため' });
-    await eventually(async () => arrivalWith(second.taskId, 'rejected'), (a) => a !== undefined, 15_000);
+    await eventually(
+      async () => arrivalWith(second.taskId, 'rejected'),
+      (a) => a !== undefined,
+      15_000,
+    );
     expect(allEventNumbers()).toEqual([1, 2, 3, 4, 5]);
     expect(arrivalWith(first.taskId, 'rejected')).toBeDefined();
     expect((await call(himi, 'GET', `/Subscription/${subscriptionId}`)).json.status).toBe('active');
   }, 40_000);
 
+  // Decisions come in a burst, one every 200 ms (far more than managers decide), each timed from
+  // the moment its mutation answered (the decision committed) to the notification's arrival.
   it('delivers 95% of status changes within 5 s of the decision (measured)', async () => {
-    const latencies: number[] = [];
-    for (let i = 0; i < 20; i++) {
-      const { taskId, requestId } = await pendingJoin(himi, shareCode);
-      const approve = i % 2 === 0;
-      const decidedAt = Date.now();
-      if (approve) await as(t, hm)(d.approve, { id: requestId });
-      else await as(t, hm)(d.reject, { id: requestId, reason: '定員のため' });
-      // The first change the decision causes (accepted, or rejected).
-      const arrival = await eventually(
-        async () => arrivalWith(taskId, approve ? 'accepted' : 'rejected') ?? arrivalWith(taskId, 'completed'),
-        (a) => a !== undefined,
-        15_000,
-      );
-      latencies.push((arrival?.at ?? Infinity) - decidedAt);
-    }
-    const sorted = [...latencies].sort((a, b) => a - b);
-    const p95 = sorted[Math.ceil(0.95 * sorted.length) - 1]!;
-    console.log(
-      `subscription delivery after a decision (${sorted.length} decisions): median ${sorted[Math.floor(sorted.length / 2)]} ms, p95 ${p95} ms, max ${sorted[sorted.length - 1]} ms; all: ${sorted.join(', ')}`,
+    const joins = await Promise.all(Array.from({ length: 20 }, () => pendingJoin(himi, shareCode)));
+    const measured = await Promise.all(
+      joins.map(async ({ taskId, requestId }, i) => {
+        await new Promise((resolve) => setTimeout(resolve, i * 200));
+        const approve = i % 2 === 0;
+        const asked = Date.now();
+        if (approve) await as(t, hm)(d.approve, { id: requestId });
+        else await as(t, hm)(d.reject, { id: requestId, reason: '定員のため' });
+        const decided = Date.now();
+        // The first change the decision causes (accepted, or rejected); completed may come in the same notification.
+        const arrival = await eventually(
+          async () => arrivalWith(taskId, approve ? 'accepted' : 'rejected') ?? arrivalWith(taskId, 'completed'),
+          (a) => a !== undefined,
+          15_000,
+        );
+        const at = arrival?.at ?? Infinity;
+        return { fromDecision: at - decided, fromRequest: at - asked };
+      }),
     );
-    expect(p95).toBeLessThan(5_000);
+    const stats = (values: number[]) => {
+      const sorted = [...values].sort((a, b) => a - b);
+      return {
+        median: sorted[Math.floor(sorted.length / 2)]!,
+        p95: sorted[Math.ceil(0.95 * sorted.length) - 1]!,
+        max: sorted[sorted.length - 1]!,
+        all: sorted,
+      };
+    };
+    const fromDecision = stats(measured.map((m) => m.fromDecision));
+    const fromRequest = stats(measured.map((m) => m.fromRequest));
+    console.log(
+      [
+        `subscription delivery, ${measured.length} decisions one every 200 ms:`,
+        `  from the decision committed: median ${fromDecision.median} ms, p95 ${fromDecision.p95} ms, max ${fromDecision.max} ms (${fromDecision.all.join(', ')})`,
+        `  from the manager's request:  median ${fromRequest.median} ms, p95 ${fromRequest.p95} ms, max ${fromRequest.max} ms`,
+      ].join('\n'),
+    );
+    expect(fromDecision.p95).toBeLessThan(5_000);
     // Still once each, in order.
     const numbers = allEventNumbers();
     expect(numbers).toEqual(numbers.map((_, i) => i + 1));
-  }, 120_000);
+  }, 60_000);
 
   it('stops delivering once deleted', async () => {
     expect((await call(himi, 'DELETE', `/Subscription/${subscriptionId}`)).status).toBe(204);

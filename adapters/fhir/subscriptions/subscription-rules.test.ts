@@ -32,7 +32,9 @@ function makeSubscription(overrides: Record<string, unknown> = {}, channel: Reco
 describe('parseSubscription', () => {
   it('takes the backport profile as we offer it', () => {
     const parsed = parseSubscription(
-      makeSubscription({ _criteria: { extension: [{ url: filterCriteriaExtension, valueString: `Task?_id=${taskId}` }] } }),
+      makeSubscription({
+        _criteria: { extension: [{ url: filterCriteriaExtension, valueString: `Task?_id=${taskId}` }] },
+      }),
       partner,
     );
     expect(parsed).toEqual({
@@ -56,14 +58,20 @@ describe('parseSubscription', () => {
     ['another topic', makeSubscription({ criteria: 'Task?status=completed' }), 'Subscription.criteria'],
     [
       'another filter',
-      makeSubscription({ _criteria: { extension: [{ url: filterCriteriaExtension, valueString: 'Task?requester=x' }] } }),
+      makeSubscription({
+        _criteria: { extension: [{ url: filterCriteriaExtension, valueString: 'Task?requester=x' }] },
+      }),
       'Subscription.criteria',
     ],
     ['an end', makeSubscription({ end: '2030-01-01T00:00:00Z' }), 'Subscription.end'],
     ['status off', makeSubscription({ status: 'off' }), 'Subscription.status'],
     ['websocket', makeSubscription({}, { type: 'websocket' }), 'Subscription.channel.type'],
     ['http', makeSubscription({}, { endpoint: 'http://himi.example/hook' }), 'Subscription.channel.endpoint'],
-    ['credentials', makeSubscription({}, { endpoint: 'https://u:p@himi.example/hook' }), 'Subscription.channel.endpoint'],
+    [
+      'credentials',
+      makeSubscription({}, { endpoint: 'https://u:p@himi.example/hook' }),
+      'Subscription.channel.endpoint',
+    ],
     ['a fragment', makeSubscription({}, { endpoint: 'https://himi.example/hook#x' }), 'Subscription.channel.endpoint'],
     ['another host', makeSubscription({}, { endpoint: 'https://10.0.0.1/hook' }), 'Subscription.channel.endpoint'],
     ['not a URL', makeSubscription({}, { endpoint: 'hook' }), 'Subscription.channel.endpoint'],
@@ -74,8 +82,16 @@ describe('parseSubscription', () => {
       'Subscription.channel.payload',
     ],
     ['another header', makeSubscription({}, { header: ['X-Api-Key: 1'] }), 'Subscription.channel.header'],
-    ['two headers', makeSubscription({}, { header: ['Authorization: a', 'Authorization: b'] }), 'Subscription.channel.header'],
-    ['a header with a line break', makeSubscription({}, { header: ['Authorization: a\r\nX: b'] }), 'Subscription.channel.header'],
+    [
+      'two headers',
+      makeSubscription({}, { header: ['Authorization: a', 'Authorization: b'] }),
+      'Subscription.channel.header',
+    ],
+    [
+      'a header with a line break',
+      makeSubscription({}, { header: ['Authorization: a\r\nX: b'] }),
+      'Subscription.channel.header',
+    ],
     [
       'a heartbeat',
       makeSubscription({}, { extension: [{ url: 'x', valuePositiveInt: 60 }] }),

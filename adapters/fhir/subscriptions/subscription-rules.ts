@@ -58,7 +58,8 @@ const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const refuse = (expression: string, message: string): SubscriptionProblem => ({ ok: false, expression, message });
 
 type Json = Record<string, unknown>;
-const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isObject = (value: unknown): value is Json =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 function extensionsOf(element: unknown, url: string): unknown[] {
   if (!isObject(element) || !Array.isArray(element.extension)) return [];
@@ -141,7 +142,10 @@ export function parseSubscription(body: unknown, partner: { fhirBaseUrl: string 
     return refuse('Subscription.channel.extension', 'heartbeats, timeouts and max counts are not offered');
   const headers = checkHeaders(channel.header);
   if (!headers.ok) return headers;
-  return { ok: true, value: { endpoint: channel.endpoint as string, headers: headers.value, payloadContent, taskId, reason } };
+  return {
+    ok: true,
+    value: { endpoint: channel.endpoint as string, headers: headers.value, payloadContent, taskId, reason },
+  };
 }
 
 export type StoredStatus = 'REQUESTED' | 'ACTIVE' | 'ERROR' | 'OFF';
@@ -166,7 +170,9 @@ export function renderSubscription(s: StoredSubscription): Json {
     status: s.status.toLowerCase(),
     reason: s.reason || 'join Task status',
     criteria: joinTaskStatusTopic,
-    ...(s.taskId ? { _criteria: { extension: [{ url: filterCriteriaExtension, valueString: `Task?_id=${s.taskId}` }] } } : {}),
+    ...(s.taskId
+      ? { _criteria: { extension: [{ url: filterCriteriaExtension, valueString: `Task?_id=${s.taskId}` }] } }
+      : {}),
     ...(s.status === 'ERROR' && s.lastErrorCode ? { error: `delivery failed: ${s.lastErrorCode}` } : {}),
     channel: {
       type: 'rest-hook',
@@ -174,7 +180,10 @@ export function renderSubscription(s: StoredSubscription): Json {
       payload: 'application/fhir+json',
       _payload: {
         extension: [
-          { url: payloadContentExtension, valueCode: s.payloadContent === 'FULL_RESOURCE' ? 'full-resource' : 'id-only' },
+          {
+            url: payloadContentExtension,
+            valueCode: s.payloadContent === 'FULL_RESOURCE' ? 'full-resource' : 'id-only',
+          },
         ],
       },
     },

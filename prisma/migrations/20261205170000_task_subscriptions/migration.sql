@@ -18,6 +18,9 @@ CREATE TABLE "integration"."task_subscription" (
     "events_issued" INTEGER NOT NULL DEFAULT 0,
     "delivered_up_to" INTEGER NOT NULL DEFAULT 0,
     "last_error_code" TEXT,
+    "lease_token" UUID,
+    "lease_until" TIMESTAMPTZ(3),
+    "recheck" BOOLEAN NOT NULL DEFAULT false,
     "created_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "updated_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
 
