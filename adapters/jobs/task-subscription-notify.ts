@@ -27,7 +27,8 @@ import type { Job } from 'bullmq';
 import type { InboundTask, Prisma, TaskSubscription } from '../../generated/prisma/client';
 import { renderStoredTask } from '../fhir/inbound-task-service';
 import { postNotification } from '../fhir/subscriptions/notification-sender';
-import { notificationBundle } from '../fhir/subscriptions/subscription-rules';
+import { checkEndpoint, notificationBundle } from '../fhir/subscriptions/subscription-rules';
+import { findPartnerForExchange } from '../../subgraphs/identity';
 import { taskSubscriptionNotifyEvent, type TaskSubscriptionDb } from '../fhir/subscriptions/subscription-service';
 import { PartnerCallError } from '../partner/partner-client';
 import type { PartnerCallSettings } from '../partner/partner-calls';
@@ -57,7 +58,7 @@ export const taskSubscriptionNotify = eventJob({
     let handshake = false;
     try {
       for (;;) {
-        const round = await deliverPending(db, subscriptionId, token, leaseMs, settings);
+        const round = await deliverPending(db, subscriptionId, token, leaseMs, settings, deps.identity.db);
         if (!round) return; // deleted, switched off, or the lease lost
         sent += round.sent;
         handshake ||= round.handshake;
@@ -109,11 +110,21 @@ async function deliverPending(
   token: string,
   leaseMs: number,
   settings: PartnerCallSettings,
+  identityDb: Parameters<typeof findPartnerForExchange>[0],
 ): Promise<{ sent: number; handshake: boolean } | null> {
   const subscription = await db.taskSubscription.findUnique({ where: { id } });
   if (!subscription || subscription.status === 'OFF' || subscription.leaseToken !== token) return null;
-  const transport = await settings.transport(subscription.partnerId);
-  if (!transport) throw new PartnerCallError('NOT_CONFIGURED', 'the partner is unknown or suspended', true);
+  // Deny by default, at every delivery: the partner active now, and the endpoint still on its registered host
+  // (an administrator may have changed its FHIR base URL since it subscribed).
+  const partner = await findPartnerForExchange(identityDb, subscription.partnerId);
+  const transport = partner ? await settings.transport(subscription.partnerId) : null;
+  if (!partner || !transport) throw new PartnerCallError('NOT_CONFIGURED', 'the partner is unknown or suspended', true);
+  if (checkEndpoint(subscription.endpoint, partner.fhirBaseUrl))
+    throw new PartnerCallError(
+      'NOT_CONFIGURED',
+      "the subscription's endpoint is no longer on the partner's registered host",
+      true,
+    );
   const target = {
     partnerId: subscription.partnerId,
     endpoint: subscription.endpoint,
