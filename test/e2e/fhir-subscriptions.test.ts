@@ -6,7 +6,11 @@
 // coming back and across a dead letter; another partner's Tasks and
 // subscriptions stay out of reach, and every refusal stores nothing. The
 // last test measures how long after a decision its notification arrives.
+import type { Job } from 'bullmq';
 import { validateR4 } from '../../adapters/fhir/validator';
+import type { DepsWith } from '../../adapters/job-definition';
+import { taskSubscriptionRedrive } from '../../adapters/jobs/task-subscription-redrive';
+import { silentLogger } from '../support/silent-logger';
 import {
   filterCriteriaExtension,
   joinTaskStatusTopic,
@@ -345,6 +349,34 @@ describe('Task subscriptions (push, Subscriptions Backport rest-hook)', () => {
     const numbers = allEventNumbers();
     expect(numbers).toEqual(numbers.map((_, i) => i + 1));
   }, 60_000);
+
+  it('re-drives a subscription whose delivery job was lost (Redis lost its data)', async () => {
+    // As if Redis lost the job of a numbered event: the event is pending and nothing was tried for hours.
+    const sub = (await t.db.prisma.taskSubscription.findUnique({ where: { id: subscriptionId } }))!;
+    const task = (await t.db.prisma.inboundTask.findFirst({ where: { partnerId: himi.id } }))!;
+    const next = sub.eventsIssued + 1;
+    const longAgo = new Date(Date.now() - 2 * 60 * 60_000);
+    await t.db.prisma.$transaction([
+      t.db.prisma.taskSubscription.update({
+        where: { id: subscriptionId },
+        data: { eventsIssued: next, updatedAt: longAgo },
+      }),
+      t.db.prisma.taskSubscriptionEvent.create({
+        data: { subscriptionId, eventNumber: next, taskId: task.id, status: task.status, occurredAt: longAgo },
+      }),
+    ]);
+    await taskSubscriptionRedrive.process(
+      {},
+      { id: 'redrive-test' } as Job,
+      {
+        inbound: t.db.prisma,
+        logger: silentLogger,
+      } as unknown as DepsWith<'inbound'>,
+    );
+    await eventually(async () => allEventNumbers().includes(next), Boolean);
+    const numbers = allEventNumbers();
+    expect(numbers).toEqual(numbers.map((_, i) => i + 1));
+  }, 30_000);
 
   it('stops delivering once deleted', async () => {
     expect((await call(himi, 'DELETE', `/Subscription/${subscriptionId}`)).status).toBe(204);

@@ -37,6 +37,7 @@ export type TaskSubscriptionDb = Pick<
   | 'room'
   | 'roomsAccessRecord'
   | '$executeRaw'
+  | '$queryRaw'
   | '$transaction'
 >;
 
