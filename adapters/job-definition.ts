@@ -26,6 +26,7 @@ import {
 } from '../subgraphs/rooms';
 import { type SharingDb, type KnownSubjectsDb, type ConsentCareDb } from '../subgraphs/consent';
 import type { InboundExchangeDb } from './fhir/inbound-task-service';
+import type { TaskSubscriptionDb } from './fhir/subscriptions/subscription-service';
 import type { PartnerCallSettings } from './partner/partner-calls';
 
 export interface JobDependencies {
@@ -41,8 +42,8 @@ export interface JobDependencies {
   outbound?: OutboundExchangeDb & DeadLetterDb;
   /** Calling partners' FHIR endpoints (Art. 20-3 outbound jobs). */
   partnerCalls?: PartnerCallSettings;
-  /** The integration tables and rooms' inbound tables, for the Art. 20-2 inbound jobs. */
-  inbound?: InboundExchangeDb;
+  /** The integration tables and rooms' inbound tables, for the Art. 20-2 inbound jobs (and partners' Task subscriptions). */
+  inbound?: InboundExchangeDb & TaskSubscriptionDb;
   /** In a processor: the job's own logger, bound to its request id, job id and queue. */
   logger: Logger;
   workerName: string;

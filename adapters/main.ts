@@ -1,14 +1,17 @@
 // The worker process (production mode): runs every job type against the
-// shared PostgreSQL and Redis, and, with FHIR_BASE_URL set, serves the
-// partner exchange endpoint (adapters/fhir/fhir-server.ts).
+// shared PostgreSQL and Redis, answers /healthz and /readyz on PORT, and,
+// with FHIR_BASE_URL set, serves the partner exchange endpoint there too
+// (adapters/worker-endpoint.ts). Every start-up problem (database, Redis,
+// port) is found before any queue worker starts.
 import { connectPostgres } from '../lib/database';
+import { probePort } from '../lib/http-server';
 import { probeDatabase } from '../lib/probes';
 import { connectRedis, probeRedis } from '../lib/redis';
 import { runServiceProcess } from '../lib/service-process';
 import { collectProblems } from '../lib/startup-error';
 import { jobDefinitions } from './jobs';
 import { startWorkers } from './workers';
-import { startFhirEndpoint } from './fhir/fhir-server';
+import { listenWorkerEndpoint, workerApp } from './worker-endpoint';
 import { defaultPartnerCallTimings, readTrustedCas } from './partner/partner-calls';
 import { openAssertionKey, openExchangeKey, type ExchangeIdentity } from '../lib/exchange/exchange-key';
 import { identitySettingsFrom, partnerTransport } from '../subgraphs/identity';
@@ -17,7 +20,11 @@ import { openPartnerKeyVault } from '../lib/exchange/partner-key-vault';
 void runServiceProcess('renkei-worker', ['DATABASE_URL', 'REDIS_URL'], async (config, logger) => {
   const db = connectPostgres(config.databaseUrl as string, 5);
   try {
-    await collectProblems([probeDatabase(db), probeRedis(config.redisUrl as string)]);
+    await collectProblems([
+      probeDatabase(db),
+      probeRedis(config.redisUrl as string),
+      probePort(config.host, config.port, 'the worker'),
+    ]);
   } catch (error) {
     await db.close();
     throw error;
@@ -37,6 +44,19 @@ void runServiceProcess('renkei-worker', ['DATABASE_URL', 'REDIS_URL'], async (co
         fhirBaseUrl: config.fhirBaseUrl,
       }
     : undefined;
+  let queuesRunning = false;
+  const app = workerApp({
+    probes: { pingDatabase: () => db.ping(), pingRedis: () => redis.ping(), queuesRunning: () => queuesRunning },
+    logger,
+    fhir: exchange ? { db: db.prisma, exchange, trustedCaPems } : undefined,
+  });
+  // The port before the queues: a clash stops the start before any job has run.
+  const http = await listenWorkerEndpoint(app, config, exchange !== undefined);
+  const closeAll = async () => {
+    await http.close();
+    await redis.quit();
+    await db.close();
+  };
   const workers = await startWorkers({
     redis,
     prefix: config.queuePrefix,
@@ -63,19 +83,23 @@ void runServiceProcess('renkei-worker', ['DATABASE_URL', 'REDIS_URL'], async (co
     },
     definitions: exchange ? jobDefinitions : jobDefinitions.filter((job) => !job.needs.includes('partnerCalls')),
     outbox: db.prisma,
+  }).catch(async (error: unknown) => {
+    await closeAll();
+    throw error;
   });
+  queuesRunning = true;
   logger.info(
     {
       queues: [...workers.queues.keys()],
       prefix: config.queuePrefix,
-      partnerExchange: exchange ? 'on' : 'off (no FHIR_BASE_URL)',
+      url: http.url,
+      partnerExchange: exchange ? `on (${exchange.fhirBaseUrl})` : 'off (no FHIR_BASE_URL)',
     },
     'worker ready',
   );
-  // Art. 20-2 in production: with FHIR_BASE_URL set, this process also serves the partner exchange endpoint.
-  const fhir = exchange ? await startFhirEndpoint(db.prisma, config, logger, exchange, trustedCaPems) : undefined;
   return async () => {
-    await fhir?.server.close();
+    queuesRunning = false;
+    await http.close();
     await workers.close();
     await redis.quit();
     await db.close();

@@ -166,6 +166,8 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Gate
       const url = options.subgraphUrls[name as SubgraphName];
       if (!url) throw new Error(`no URL configured for subgraph ${name}`);
       return new SubgraphDataSource<GatewayContext>({
+        name,
+        logger: options.logger,
         url,
         fetcher,
         willSendRequest({ request, context }) {

@@ -2,7 +2,15 @@
 // and since issue 17 SMART Backend Services: the security section names the
 // SMART-on-FHIR service and our token endpoint in the oauth-uris extension, as
 // SMART App Launch says a server may besides .well-known/smart-configuration).
+// Push (issue 17 part 3): Subscription with the backport profile, and our one
+// topic in the backport's subscriptiontopic-canonical extension, which is how
+// an R4 server says which topics it offers.
 import { smartTokenUrl } from './smart-configuration';
+import {
+  backportSubscriptionProfile,
+  joinTaskStatusTopic,
+  topicCanonicalExtension,
+} from './subscriptions/subscription-rules';
 
 export function capabilityStatement(fhirBaseUrl: string, date: Date): Record<string, unknown> {
   return {
@@ -52,6 +60,12 @@ export function capabilityStatement(fhirBaseUrl: string, date: Date): Record<str
             searchParam: [{ name: 'identifier', type: 'token' }],
           },
           { type: 'CareTeam', interaction: [{ code: 'read' }] },
+          {
+            type: 'Subscription',
+            extension: [{ url: topicCanonicalExtension, valueCanonical: joinTaskStatusTopic }],
+            supportedProfile: [backportSubscriptionProfile],
+            interaction: [{ code: 'create' }, { code: 'read' }, { code: 'delete' }],
+          },
         ],
       },
     ],

@@ -9,6 +9,9 @@
 //   GET  Task/<id>, Task?identifier=   the partner's own Tasks (a searchset Bundle)
 //   PUT/PATCH Task/<id>                the partner cancels its Task before a decision
 //   GET  CareTeam/<id>                 a room as that partner may see it
+//   POST Subscription, GET/DELETE Subscription/<id>
+//                                      push: status changes of the partner's own Tasks
+//                                      (Subscriptions Backport, subscriptions/)
 // Each route names the SMART permission it needs (Task.c, Task.r, Task.s,
 // Task.u, CareTeam.r), checked after authentication and before the body is
 // read: 403 FORBIDDEN when the caller's access token lacks it (contract v1
@@ -54,7 +57,13 @@ import {
   type OperationOutcome,
 } from './operation-outcome';
 import { authenticatePartner, refusalReason } from './partner-auth';
-import { assertValidR4, loadR4Definitions } from './validator';
+import { assertValidR4, loadR4Definitions, validateR4 } from './validator';
+import {
+  renderStoredSubscription,
+  subscribe,
+  subscriptionForPartner,
+  unsubscribe,
+} from './subscriptions/subscription-service';
 
 export const fhirContentType = 'application/fhir+json';
 export const jsonPatchContentType = 'application/json-patch+json';
@@ -257,9 +266,69 @@ export function fhirRouter(options: FhirRouterOptions): express.Router {
     }
   });
 
+  // Push (issue 17 part 3): the body is valid R4 before our rules look at it; nothing is stored on a refusal.
+  router.post(
+    '/Subscription',
+    authenticated,
+    requires('Subscription', 'c'),
+    mediaType([fhirContentType, 'application/json']),
+    jsonBody,
+    async (req, res, next) => {
+      try {
+        const partner = partnerOf(res);
+        const validation = validateR4(req.body);
+        if (!validation.valid)
+          throw Object.assign(
+            new FhirError(
+              'INVALID_RESOURCE',
+              'not a valid R4 Subscription',
+              validation.issues.map((i) => i.expression),
+            ),
+            { issues: validation.issues },
+          );
+        const created = await subscribe(db, partner, req.body, now());
+        logger.info({ partner: partner.id, subscription: created.id }, 'fhir: subscription created');
+        res.location(`Subscription/${created.id}`);
+        send(res, 201, renderStoredSubscription(created));
+      } catch (error) {
+        next(error);
+      }
+    },
+  );
+  router.get('/Subscription/:id', authenticated, requires('Subscription', 'r'), async (req, res, next) => {
+    try {
+      send(
+        res,
+        200,
+        renderStoredSubscription(await subscriptionForPartner(db, partnerOf(res).id, String(req.params.id))),
+      );
+    } catch (error) {
+      next(error);
+    }
+  });
+  router.delete('/Subscription/:id', authenticated, requires('Subscription', 'd'), async (req, res, next) => {
+    try {
+      const partner = partnerOf(res);
+      await unsubscribe(db, partner.id, String(req.params.id));
+      logger.info({ partner: partner.id, subscription: String(req.params.id) }, 'fhir: subscription deleted');
+      res.status(204).end();
+    } catch (error) {
+      next(error);
+    }
+  });
+
   // Known paths with another method; anything else is not here.
   router.all(
-    ['/metadata', '/Task', '/Task/:id', '/CareTeam/:id', '/token', '/.well-known/smart-configuration'],
+    [
+      '/metadata',
+      '/Task',
+      '/Task/:id',
+      '/CareTeam/:id',
+      '/Subscription',
+      '/Subscription/:id',
+      '/token',
+      '/.well-known/smart-configuration',
+    ],
     (_req, _res, next) => next(new FhirError('METHOD_NOT_ALLOWED', 'this method is not supported here')),
   );
   router.use((_req, _res, next) => next(new FhirError('NOT_FOUND', 'no such FHIR endpoint')));

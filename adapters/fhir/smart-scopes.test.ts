@@ -11,7 +11,10 @@ describe('grantScopes: what a token request is granted', () => {
   it('maps v1 scopes: read = rs, write = cud limited to what we offer (no delete)', () => {
     expect(grantScopes('system/Task.read system/Task.write')).toEqual({ ok: true, scopes: ['system/Task.crus'] });
     expect(grantScopes('system/CareTeam.read')).toEqual({ ok: true, scopes: ['system/CareTeam.rs'] });
-    expect(grantScopes('system/*.read')).toEqual({ ok: true, scopes: ['system/Task.rs', 'system/CareTeam.rs'] });
+    expect(grantScopes('system/*.read')).toEqual({
+      ok: true,
+      scopes: ['system/Task.rs', 'system/CareTeam.rs', 'system/Subscription.r'],
+    });
   });
 
   it('grants a v2 scope as far as we offer it', () => {
@@ -53,7 +56,26 @@ describe('permissionsOf / permits: what a stored token may do', () => {
   });
 
   it('contract v1 partners keep every interaction the contract has', () => {
-    expect([...allPermissions].sort()).toEqual(['CareTeam.r', 'CareTeam.s', 'Task.c', 'Task.r', 'Task.s', 'Task.u']);
+    expect([...allPermissions].sort()).toEqual([
+      'CareTeam.r',
+      'CareTeam.s',
+      'Subscription.c',
+      'Subscription.d',
+      'Subscription.r',
+      'Task.c',
+      'Task.r',
+      'Task.s',
+      'Task.u',
+    ]);
+  });
+
+  it('grants Subscription (push notifications) only when asked for', () => {
+    expect(grantScopes('system/Subscription.crd system/Task.rs')).toEqual({
+      ok: true,
+      scopes: ['system/Task.rs', 'system/Subscription.crd'],
+    });
+    expect(grantScopes('system/Subscription.u')).toEqual({ ok: false, scope: 'system/Subscription.u' });
+    expect(permits(permissionsOf(['system/Task.crus']), 'Subscription', 'c')).toBe(false);
   });
 
   it('advertises the scopes it grants', () => {

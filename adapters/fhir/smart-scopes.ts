@@ -13,10 +13,15 @@
 //   context such as user/ or patient/, another resource type, only delete, a
 //   v2 query suffix, anything malformed) refuses the whole request:
 //   invalid_scope, naming it, and nothing is issued.
-// - No scope at all: everything we offer (RFC 6749 3.3 lets the server apply
-//   a default; Medplum's startJwtAssertionLogin sends none).
+// - No scope at all: everything the join exchange needs, Task and CareTeam
+//   (RFC 6749 3.3 lets the server apply a default; Medplum's
+//   startJwtAssertionLogin sends none). Subscription (create, read, delete:
+//   push notifications, issue 17 part 3) is granted only when asked for, by
+//   name or by `*`.
 
-export const smartResourceTypes = ['Task', 'CareTeam'] as const;
+export const smartResourceTypes = ['Task', 'CareTeam', 'Subscription'] as const;
+/** What a token request without a scope is granted (see the header). */
+const defaultResourceTypes: readonly SmartResourceType[] = ['Task', 'CareTeam'];
 export type SmartResourceType = (typeof smartResourceTypes)[number];
 export type SmartInteraction = 'c' | 'r' | 'u' | 'd' | 's';
 
@@ -26,6 +31,7 @@ const interactionOrder: readonly SmartInteraction[] = ['c', 'r', 'u', 'd', 's'];
 export const offeredInteractions: Record<SmartResourceType, readonly SmartInteraction[]> = {
   Task: ['c', 'r', 'u', 's'],
   CareTeam: ['r', 's'],
+  Subscription: ['c', 'r', 'd'],
 };
 
 /** A set of `Type.i` permissions, e.g. `Task.c`. */
@@ -69,7 +75,7 @@ export function grantScopes(requested: string | undefined): ScopeGrant {
     return true;
   };
   if (asked.length === 0) {
-    for (const type of smartResourceTypes) for (const i of offeredInteractions[type]) add(type, i);
+    for (const type of defaultResourceTypes) for (const i of offeredInteractions[type]) add(type, i);
   }
   for (const scope of asked) {
     const wanted = requestedBy(scope);

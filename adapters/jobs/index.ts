@@ -13,6 +13,8 @@ import { outboundJoinPoll } from './outbound-join-poll';
 import { outboundJoinSend } from './outbound-join-send';
 import { sharingReview } from './sharing-review';
 import { subjectSharingChanged } from './subject-sharing-changed';
+import { taskSubscriptionNotify } from './task-subscription-notify';
+import { taskSubscriptionRedrive } from './task-subscription-redrive';
 import { workerHeartbeat } from './worker-heartbeat';
 
 /** Every job type the worker runs. */
@@ -24,6 +26,9 @@ export const jobDefinitions: ReadonlyArray<AnyJobDefinition> = [
   inboundJoinReceived,
   inboundJoinDecided,
   inboundJoinPartnerSuspended,
+  // Push: status changes of a partner's Tasks to its subscription's rest-hook (polling stays for the others).
+  taskSubscriptionNotify,
+  taskSubscriptionRedrive,
   // Art. 20-3 outbound joins: send, follow the partner's Task, cancel it on a late withdrawal, keep external memberships current.
   outboundJoinSend,
   outboundJoinPoll,

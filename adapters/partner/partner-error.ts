@@ -55,7 +55,15 @@ export type PartnerErrorCode =
 
 /** What we were doing: in the log line and the dead letter's summary. */
 export type PartnerOperation =
-  'create-task' | 'search-task' | 'read-task' | 'cancel-task' | 'read-care-team' | 'smart-discovery' | 'smart-token';
+  | 'create-task'
+  | 'search-task'
+  | 'read-task'
+  | 'cancel-task'
+  | 'read-care-team'
+  | 'smart-discovery'
+  | 'smart-token'
+  // A notification to a subscribed partner's rest-hook (adapters/fhir/subscriptions/).
+  | 'notify-subscriber';
 
 export class PartnerCallError extends Error {
   constructor(

@@ -3,6 +3,7 @@
 import { appError } from '../graphql-errors';
 import { can, type Operation, type TargetFacts } from './permissions';
 import type { Principal, UserPrincipal } from './principal';
+import { refusalMessage } from './refusals';
 
 export function requireSignedIn(
   principal: Principal,
@@ -19,6 +20,6 @@ export function requireSignedIn(
 export function requireAnyOf(principal: Principal, operations: Operation[], target: TargetFacts = {}): UserPrincipal {
   const user = requireSignedIn(principal);
   if (!operations.some((operation) => can(user, operation, target)))
-    throw appError('FORBIDDEN', `not allowed: ${operations.join(' or ')}`);
+    throw appError('FORBIDDEN', refusalMessage(user.role, operations));
   return user;
 }

@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ensureInternalKeyFiles } from '../../lib/access/key-files';
+import { connectRedis } from '../../lib/redis';
 import { minimalEnv as bareEnv, occupyPort, runToExit, stackFrame, type ExitResult } from '../support/spawn-service';
 
 // Valid secrets, so each case fails only for the problem it is about.
@@ -112,10 +113,37 @@ describe('startup errors are one readable message and exit code 1', () => {
     }
   });
 
+  it('reports a port in use for the worker before any queue worker has started', async () => {
+    const held = await occupyPort('127.0.0.1');
+    const prefix = `renkei-port-${held.port}`;
+    const redis = connectRedis(redisUrl);
+    await redis.connect();
+    try {
+      const result = await runToExit(
+        'adapters/main.ts',
+        minimalEnv({
+          DATABASE_URL: adminDatabaseUrl,
+          REDIS_URL: redisUrl,
+          QUEUE_PREFIX: prefix,
+          HOST: '127.0.0.1',
+          PORT: String(held.port),
+        }),
+      );
+      expect(expectStartupFailure(result)).toEqual([
+        expect.stringMatching(new RegExp(`^PORT: .*127\\.0\\.0\\.1:${held.port}.*already in use`)),
+      ]);
+      // Nothing was started: no queue of that prefix exists in Redis.
+      expect(await redis.keys(`${prefix}:*`)).toEqual([]);
+    } finally {
+      await held.close();
+      await redis.quit();
+    }
+  });
+
   it('reports an unreachable PostgreSQL for the worker', async () => {
     const result = await runToExit(
       'adapters/main.ts',
-      minimalEnv({ DATABASE_URL: 'postgresql://postgres@127.0.0.1:1/x', REDIS_URL: redisUrl }),
+      minimalEnv({ DATABASE_URL: 'postgresql://postgres@127.0.0.1:1/x', REDIS_URL: redisUrl, PORT: '0' }),
     );
     const problems = expectStartupFailure(result);
     expect(problems).toEqual([expect.stringMatching(/^DATABASE_URL: .*127\.0\.0\.1:1.* not reachable/)]);
@@ -126,7 +154,7 @@ describe('startup errors are one readable message and exit code 1', () => {
     url.pathname = '/renkei_no_such_database';
     const result = await runToExit(
       'adapters/main.ts',
-      minimalEnv({ DATABASE_URL: url.toString(), REDIS_URL: redisUrl }),
+      minimalEnv({ DATABASE_URL: url.toString(), REDIS_URL: redisUrl, PORT: '0' }),
     );
     const problems = expectStartupFailure(result);
     expect(problems).toEqual([

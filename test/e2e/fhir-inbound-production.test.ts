@@ -1,7 +1,8 @@
-// Production mode (docker-compose), where the gateway has no database: with
-// FHIR_BASE_URL set, the worker process (adapters/main.ts) also serves the
-// partner exchange endpoint, signing as the installation key in CA_DIR.
-// Without FHIR_BASE_URL it serves nothing (the endpoint is opt-in).
+// Production mode (docker-compose), where the gateway has no database: the
+// worker process (adapters/main.ts) answers /healthz and /readyz on its PORT
+// and, with FHIR_BASE_URL set, also serves the partner exchange endpoint
+// there, signing as the installation key in CA_DIR. Without FHIR_BASE_URL
+// there is no /fhir (the endpoint is opt-in).
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -47,7 +48,11 @@ describe('the partner exchange endpoint in production mode (worker process)', ()
         FHIR_BASE_URL: `${base}/`,
       }),
     );
-    await worker.waitForStdout(/partner exchange endpoint ready/, 60_000);
+    await worker.waitForStdout(/worker ready/, 60_000);
+    expect(await (await fetch(`http://127.0.0.1:${port}/healthz`)).json()).toEqual({ status: 'ok', service: 'worker' });
+    const ready = await fetch(`http://127.0.0.1:${port}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toEqual({ status: 'ok', checks: { database: 'ok', redis: 'ok', queues: 'ok' } });
 
     const metadata = await fetch(`${base}/metadata`);
     expect(metadata.status).toBe(200);
@@ -69,6 +74,32 @@ describe('the partner exchange endpoint in production mode (worker process)', ()
     worker.child.kill('SIGTERM');
     const exit = await worker.waitForExit(20_000);
     expect(exit.code).toBe(0);
+    worker = undefined;
+  });
+
+  it('without FHIR_BASE_URL answers health and readiness over HTTP, and has no /fhir', async () => {
+    const port = await freePort();
+    worker = spawnEntry(
+      'adapters/main.ts',
+      minimalEnv({
+        DATABASE_URL: db.url,
+        REDIS_URL: redisUrl,
+        QUEUE_PREFIX: prefix,
+        HOST: '127.0.0.1',
+        PORT: String(port),
+        // TLS is for the exchange: with no exchange served, the health port stays plain HTTP for probes.
+        CLIENT_CERT_MODE: 'tls',
+        CA_DIR: caDir,
+      }),
+    );
+    await worker.waitForStdout(/worker ready/, 60_000);
+    const ready = await fetch(`http://127.0.0.1:${port}/readyz`);
+    expect(await ready.json()).toEqual({ status: 'ok', checks: { database: 'ok', redis: 'ok', queues: 'ok' } });
+    const fhir = await fetch(`http://127.0.0.1:${port}/fhir/metadata`);
+    expect(fhir.status).toBe(404);
+    expect(await fhir.json()).toEqual({ errors: [{ message: 'no such resource', extensions: { code: 'NOT_FOUND' } }] });
+    worker.child.kill('SIGTERM');
+    expect((await worker.waitForExit(20_000)).code).toBe(0);
     worker = undefined;
   });
 });

@@ -1,11 +1,13 @@
 // /readyz tells a load balancer the truth: it turns 503 and names the part
 // that is down when a subgraph (or its database) stops answering.
+import { captureLogger } from '../support/capture-logger';
 import { startTestSystem, type TestSystem } from '../support/test-system';
 
 describe('gateway readiness', () => {
   let t: TestSystem;
+  const log = captureLogger();
   beforeAll(async () => {
-    t = await startTestSystem();
+    t = await startTestSystem({ logger: log.logger });
   });
   afterAll(() => t.stop());
 
@@ -22,7 +24,8 @@ describe('gateway readiness', () => {
     expect((await fetch(`${t.system.gateway.url}/healthz`)).status).toBe(200);
   });
 
-  it('answers a query that needs the stopped subgraph with a masked error', async () => {
+  it('answers a query that needs the stopped subgraph with a masked error, and logs which subgraph failed and why', async () => {
+    const since = log.lines.length;
     const response = await fetch(`${t.system.gateway.url}/graphql`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -31,5 +34,10 @@ describe('gateway readiness', () => {
     const body = (await response.json()) as { errors: Array<{ message: string; extensions: { code: string } }> };
     expect(body.errors.map((e) => e.extensions.code)).toEqual(['INTERNAL_SERVER_ERROR']);
     expect(JSON.stringify(body)).not.toMatch(/127\.0\.0\.1|ECONNREFUSED/);
+    // The operator's side: the subgraph and the class of the failure, not "TypeError: fetch failed".
+    expect(await log.waitFor((line) => line.msg === 'subgraph request failed', since)).toMatchObject({
+      subgraph: 'rooms',
+      cause: 'ECONNREFUSED',
+    });
   });
 });

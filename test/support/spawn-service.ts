@@ -37,9 +37,9 @@ export interface ServiceProcess {
 }
 
 /** Starts `node --import tsx <entry>` (entry relative to the repository root) in its own process group. */
-export function spawnEntry(entry: string, env: NodeJS.ProcessEnv): ServiceProcess {
+export function spawnEntry(entry: string, env: NodeJS.ProcessEnv, args: readonly string[] = []): ServiceProcess {
   const started = Date.now();
-  const child = spawn(process.execPath, ['--import', 'tsx', repoPath(entry)], {
+  const child = spawn(process.execPath, ['--import', 'tsx', repoPath(entry), ...args], {
     cwd: repoPath(),
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -124,9 +124,14 @@ export function spawnEntry(entry: string, env: NodeJS.ProcessEnv): ServiceProces
   };
 }
 
-/** Runs an entry point that is expected to stop on its own (a startup failure). */
-export async function runToExit(entry: string, env: NodeJS.ProcessEnv, timeoutMs = 30_000): Promise<ExitResult> {
-  const service = spawnEntry(entry, env);
+/** Runs an entry point that is expected to stop on its own (a startup failure, a script). */
+export async function runToExit(
+  entry: string,
+  env: NodeJS.ProcessEnv,
+  timeoutMs = 30_000,
+  args: readonly string[] = [],
+): Promise<ExitResult> {
+  const service = spawnEntry(entry, env, args);
   try {
     return await service.waitForExit(timeoutMs);
   } finally {

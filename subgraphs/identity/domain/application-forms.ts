@@ -94,7 +94,11 @@ export const form4 = z
       .object({
         agreed: z.literal(true, { errorMap: () => ({ message: 'the confidentiality pledge must be agreed to' }) }),
         pledgedOn: calendarDate,
-        textVersion: z.enum(pledgeTextVersions),
+        textVersion: z.enum(pledgeTextVersions, {
+          errorMap: () => ({
+            message: `must be an edition of the pledge text this network knows: ${pledgeTextVersions.join(', ')}`,
+          }),
+        }),
       })
       .strict(),
   })

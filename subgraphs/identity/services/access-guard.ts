@@ -5,6 +5,7 @@ import { can, type Operation, type TargetFacts } from '../../../lib/access/permi
 import type { UserPrincipal } from '../../../lib/access/principal';
 import { appError } from '../../../lib/graphql-errors';
 import { requireSignedIn } from '../../../lib/access/guard';
+import { isOperation, refusalMessage } from '../../../lib/access/refusals';
 import type { IdentityContext } from '../context';
 import { recordAudit } from './audit-service';
 
@@ -27,6 +28,15 @@ export async function authorize(
   return user;
 }
 
+/** Identity's own checks that are not rows of the permission table, in words. */
+const identityRefusals: Record<string, string> = {
+  'certificate.list': "you may not see this facility's terminal certificates",
+  'password.reset.manager': "only the system administrator may reset a manager's password",
+  'subject.find': 'you have no care relationship with this person (need to know)',
+  'subject.read': 'you have no care relationship with this person (need to know)',
+  'subject.register': 'your role may not register people in the network',
+};
+
 /** Audits the refusal, then throws FORBIDDEN. */
 export async function forbid(
   ctx: IdentityContext,
@@ -40,5 +50,9 @@ export async function forbid(
     targetType,
     targetId: targetId ?? null,
   });
-  throw appError('FORBIDDEN', `not allowed: ${operation}`);
+  const role = ctx.principal.kind === 'user' ? ctx.principal.role : null;
+  throw appError(
+    'FORBIDDEN',
+    role && isOperation(operation) ? refusalMessage(role, [operation]) : (identityRefusals[operation] ?? 'not allowed'),
+  );
 }

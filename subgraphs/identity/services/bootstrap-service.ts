@@ -13,6 +13,9 @@ import { recordAudit } from './audit-service';
 import { hashPassword } from './password-hasher';
 import { announceDirectoryChange } from './outbox';
 
+/** The file the first (or a recovered) system administrator's certificate is written to (start/bootstrap-files.ts). */
+export const adminCertificateFileName = 'system-admin.p12';
+
 export interface BootstrapSecrets {
   accountId: string;
   initialPassword: string;
@@ -92,6 +95,7 @@ export async function bootstrapSystemAdmin(deps: IdentityDependencies): Promise<
     pkcs12: issued.pkcs12,
     passphrase,
     instructions: certificateInstallInstructions({
+      fileName: adminCertificateFileName,
       commonName: 'System administrator terminal',
       fingerprint: issued.fingerprint,
       notAfter: issued.notAfter,

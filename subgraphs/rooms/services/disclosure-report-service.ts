@@ -10,6 +10,7 @@
 // and removed), posts per Art. 8 category and meetings; not post bodies or
 // minutes. The report tells the subject what is held and who used it; the
 // content itself is the providers' record, disclosed by them if asked.
+import { refusalMessage } from '../../../lib/access/refusals';
 import { requireSignedIn } from '../../../lib/access/guard';
 import { can } from '../../../lib/access/permissions';
 import { isUuid } from '../../../lib/input';
@@ -100,7 +101,7 @@ export async function produceRoomsPart(ctx: RoomsContext, key: ReportKey): Promi
     throw await refuse(ctx, user, { id: null, subjectId }, 'disclosure-report', {
       allowed: false,
       code: 'FORBIDDEN',
-      message: 'not allowed: disclosure.produce',
+      message: refusalMessage(user.role, ['disclosure.produce']),
     });
   }
   const asOf = new Date(key.asOf);

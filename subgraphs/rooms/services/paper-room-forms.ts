@@ -10,6 +10,7 @@
 // per subject, no new members in a suspended room, a closed room is final.
 // As with paper Forms 1-5 in identity, the recording manager is accountable
 // for the paper; the history and the access records say who recorded it.
+import { refusalMessage } from '../../../lib/access/refusals';
 import { randomUUID } from 'node:crypto';
 import { GraphQLError } from 'graphql';
 import { z } from 'zod';
@@ -114,7 +115,7 @@ export async function openRoom(ctx: RoomsContext, input: z.infer<typeof openRoom
     throw await refuse(ctx, user, { id: null, subjectId: input.subjectId }, 'room.open', {
       allowed: false,
       code: 'FORBIDDEN',
-      message: 'not allowed: room.decide',
+      message: refusalMessage(user.role, ['room.decide']),
     });
   }
   await requireCare(ctx, user, input.subjectId);
