@@ -134,6 +134,11 @@ describe('bad partner requests get an OperationOutcome and store nothing', () =>
       expect(outcome.issue[0].expression).toEqual(['Task.contained.Consent.status']);
       const accepted = await post(himi, joinTask(himi, code, { consent }));
       expect(accepted.status).toBe(201);
+      // Let the job make its join request now, so the next test's row counts do not race it.
+      await eventually(
+        () => t.db.prisma.inboundJoinRequest.count({ where: { correlationId: accepted.json.id } }),
+        (n) => n === 1,
+      );
     } finally {
       expect((await setPolicy('OPTIONAL')).errors).toBeUndefined();
     }
