@@ -24,23 +24,54 @@ export interface BootstrapSecrets {
   instructions: string;
 }
 
-export async function bootstrapSystemAdmin(deps: IdentityDependencies): Promise<BootstrapSecrets | null> {
-  if ((await deps.db.user.count()) > 0) return null;
-  const now = deps.now();
-  const accountId = newAccountId({ prefix: deps.settings.accountIdPrefix });
+/**
+ * A system administrator's new way in, made outside any transaction: a one-time password (and its
+ * hash) and a terminal certificate from the CA. The first administrator's (below) and a recovered
+ * one's (recovery-service.ts). A certificate whose registry row is never written is refused at
+ * sign-in, so a transaction that fails after this leaves nothing usable behind.
+ */
+export async function newAdminCredentials(
+  deps: Pick<IdentityDependencies, 'ca' | 'settings'>,
+  account: { accountId: string; displayName: string | null; commonName: string },
+) {
   const initialPassword = newInitialPassword({
-    accountId,
-    displayName: null,
+    accountId: account.accountId,
+    displayName: account.displayName,
     policy: deps.settings.passwordPolicy,
     isCommon: isCommonPassword,
   });
   const passphrase = randomBytes(12).toString('base64url');
   const issued = deps.ca.issueClientCertificate({
-    commonName: 'System administrator terminal',
+    commonName: account.commonName,
     organization: 'Renkei network terminal',
     passphrase,
   });
   const passwordHash = await hashPassword(initialPassword);
+  const secrets: BootstrapSecrets = {
+    accountId: account.accountId,
+    initialPassword,
+    pkcs12: issued.pkcs12,
+    passphrase,
+    instructions: certificateInstallInstructions({
+      fileName: adminCertificateFileName,
+      commonName: account.commonName,
+      fingerprint: issued.fingerprint,
+      notAfter: issued.notAfter,
+      caCertificatePem: deps.ca.caCertificatePem,
+    }),
+  };
+  return { passwordHash, certificate: issued, secrets };
+}
+
+export async function bootstrapSystemAdmin(deps: IdentityDependencies): Promise<BootstrapSecrets | null> {
+  if ((await deps.db.user.count()) > 0) return null;
+  const now = deps.now();
+  const accountId = newAccountId({ prefix: deps.settings.accountIdPrefix });
+  const {
+    passwordHash,
+    certificate: issued,
+    secrets,
+  } = await newAdminCredentials(deps, { accountId, displayName: null, commonName: 'System administrator terminal' });
   const system: Principal = { kind: 'service', service: 'gateway' };
   await deps.db.$transaction(async (tx) => {
     const facility = await tx.facility.create({
@@ -89,17 +120,5 @@ export async function bootstrapSystemAdmin(deps: IdentityDependencies): Promise<
     });
     await announceDirectoryChange(tx, { userId });
   });
-  return {
-    accountId,
-    initialPassword,
-    pkcs12: issued.pkcs12,
-    passphrase,
-    instructions: certificateInstallInstructions({
-      fileName: adminCertificateFileName,
-      commonName: 'System administrator terminal',
-      fingerprint: issued.fingerprint,
-      notAfter: issued.notAfter,
-      caCertificatePem: deps.ca.caCertificatePem,
-    }),
-  };
+  return secrets;
 }

@@ -9,15 +9,11 @@
 // the operator's OS user and host. A suspended, retired or deleted account,
 // or one that is not a system administrator, is refused: those are decisions
 // someone made, which recovery must not undo.
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { Principal } from '../../../lib/access/principal';
-import { certificateInstallInstructions } from '../../../lib/pki/certificate-authority';
 import type { IdentityDependencies } from '../context';
-import { newInitialPassword } from '../domain/account-credentials';
-import { isCommonPassword } from '../domain/password-policy';
 import { recordAudit } from './audit-service';
-import { adminCertificateFileName, type BootstrapSecrets } from './bootstrap-service';
-import { hashPassword } from './password-hasher';
+import { newAdminCredentials, type BootstrapSecrets } from './bootstrap-service';
 import { endAllSessions } from './session-service';
 import { announceDirectoryChange } from './outbox';
 
@@ -48,21 +44,15 @@ export async function recoverSystemAdmin(
     throw new RecoveryRefused(`the facility of ${accountId} is stopped: recovery does not undo that`);
 
   const now = deps.now();
-  const initialPassword = newInitialPassword({
+  const {
+    passwordHash,
+    certificate: issued,
+    secrets,
+  } = await newAdminCredentials(deps, {
     accountId,
     displayName: user.name,
-    policy: deps.settings.passwordPolicy,
-    isCommon: isCommonPassword,
-  });
-  const passphrase = randomBytes(12).toString('base64url');
-  // Issued before the transaction: a certificate without its registry row is refused at sign-in, so a failed
-  // transaction leaves nothing usable behind.
-  const issued = deps.ca.issueClientCertificate({
     commonName: 'System administrator terminal (recovered)',
-    organization: 'Renkei network terminal',
-    passphrase,
   });
-  const passwordHash = await hashPassword(initialPassword);
   const system: Principal = { kind: 'service', service: 'gateway' };
   await deps.db.$transaction(async (tx) => {
     await tx.passwordHistory.create({
@@ -109,17 +99,5 @@ export async function recoverSystemAdmin(
     });
     if (user.status === 'DISABLED_INACTIVE') await announceDirectoryChange(tx, { userId: user.id });
   });
-  return {
-    accountId,
-    initialPassword,
-    pkcs12: issued.pkcs12,
-    passphrase,
-    instructions: certificateInstallInstructions({
-      fileName: adminCertificateFileName,
-      commonName: 'System administrator terminal (recovered)',
-      fingerprint: issued.fingerprint,
-      notAfter: issued.notAfter,
-      caCertificatePem: deps.ca.caCertificatePem,
-    }),
-  };
+  return secrets;
 }
