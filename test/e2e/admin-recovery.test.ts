@@ -70,6 +70,26 @@ describe('recovering a system administrator', () => {
     const notAdmin = await recover('--account', user.accountId);
     expect(notAdmin.code).toBe(1);
     expect(notAdmin.stderr).toMatch(/is not a system administrator/);
+    // Art. 23-3: a suspension is a decision someone made; recovery does not undo it.
+    const suspended = await t.db.prisma.user.create({
+      data: {
+        id: randomUUID(),
+        accountId: 'tksy000002',
+        name: 'SYSTEM_ADMIN 2',
+        nameKana: 'テスト',
+        facilityId: admin.facilityId,
+        role: 'SYSTEM_ADMIN',
+        status: 'SUSPENDED',
+        passwordHash: admin.passwordHash,
+        passwordChangedAt: new Date(),
+        pledgedAt: admin.pledgedAt,
+        pledgeVersion: admin.pledgeVersion,
+        issuedBy: admin.id,
+      },
+    });
+    const refusedSuspended = await recover('--account', suspended.accountId);
+    expect(refusedSuspended.code).toBe(1);
+    expect(refusedSuspended.stderr).toMatch(/is suspended: a decision recovery does not undo/);
     for (const args of [[], ['--acount', 'x']]) {
       const bad = await recover(...args);
       expect(bad.code).toBe(1);
@@ -93,6 +113,11 @@ describe('recovering a system administrator', () => {
     const oldToken = old.data?.signIn.token as string;
     expect(oldToken).toEqual(expect.any(String));
 
+    // Art. 23-2: a lone administrator's account is often found again disabled for inactivity; recovery brings it back.
+    await t.db.prisma.user.update({
+      where: { accountId: t.bootstrap.accountId },
+      data: { status: 'DISABLED_INACTIVE' },
+    });
     const result = await recover('--account', t.bootstrap.accountId);
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(new RegExp(`${t.bootstrap.accountId} recovered`));
@@ -143,8 +168,16 @@ describe('recovering a system administrator', () => {
     expect(audit).toMatchObject({
       outcome: 'SUCCESS',
       targetType: 'User',
-      details: { via: 'scripts/recover-admin', osUser: os.userInfo().username, host: os.hostname() },
+      details: {
+        via: 'scripts/recover-admin',
+        osUser: os.userInfo().username,
+        host: os.hostname(),
+        reinstatedFrom: 'DISABLED_INACTIVE',
+      },
     });
+    expect((await t.db.prisma.user.findUniqueOrThrow({ where: { accountId: t.bootstrap.accountId } })).status).toBe(
+      'ACTIVE',
+    );
     const certificate = await t.db.prisma.clientCertificate.findFirstOrThrow({
       where: { label: { startsWith: 'recovery ' } },
     });
