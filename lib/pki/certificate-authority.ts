@@ -306,14 +306,26 @@ function signedCertificate(
  * (appendix 2). Takes no passphrase on purpose: the passphrase must reach the
  * user by a separate channel, so these steps can travel with the file.
  */
+/**
+ * The name a terminal certificate is handed over under (the download route's
+ * Content-Disposition and its instructions): ASCII, so every browser and
+ * shell keeps it, and distinct per certificate through its serial number.
+ */
+export function terminalCertificateFileName(serialNumber: string): string {
+  return `renkei-terminal-${serialNumber
+    .replace(/[^0-9a-f]/gi, '')
+    .slice(0, 12)
+    .toLowerCase()}.p12`;
+}
+
 export function certificateInstallInstructions(input: {
   commonName: string;
   fingerprint: string;
   notAfter: Date;
   caCertificatePem: string;
-  fileName?: string;
+  fileName: string;
 }): string {
-  const file = input.fileName ?? 'renkei-terminal.p12';
+  const file = input.fileName;
   // Windows shows the SHA-1 thumbprint when asked to trust a new root CA.
   const caThumbprint = new X509Certificate(input.caCertificatePem).fingerprint.replace(/:/g, '');
   const until = input.notAfter.toISOString().slice(0, 10);
@@ -327,7 +339,7 @@ export function certificateInstallInstructions(input: {
     '  (「このキーをエクスポート可能にする」はチェックしない) →「証明書の種類に基づいて、自動的に証明書ストアを選択する」→ 完了。',
     '  Double-click the file, choose "Current User", enter the passphrase (leave "Mark this key as exportable"',
     '  unchecked), choose "Automatically select the certificate store", then Finish.',
-    'macOS (Safari, Chrome): ファイルをダブルクリック →「ログイン」キーチェーンに追加 → パスフレーズを入力。',
+    `macOS (Safari, Chrome): ${file} をダブルクリック →「ログイン」キーチェーンに追加 → パスフレーズを入力。`,
     '  Double-click the file, add it to the "login" keychain, enter the passphrase.',
     'Firefox: 設定 → プライバシーとセキュリティ → 証明書を表示 →「あなたの証明書」→ インポート。',
     '  Settings → Privacy & Security → View Certificates → Your Certificates → Import.',
