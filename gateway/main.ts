@@ -64,6 +64,7 @@ void runServiceProcess(
         persistedOperations,
         rateLimits: { redis, keyPrefix: `${config.queuePrefix}:rate-limit`, limits: config.rateLimits },
         corsOrigins: config.corsOrigins,
+        graphiql: config.graphql.graphiql,
       },
     });
     const http =

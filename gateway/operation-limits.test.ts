@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { buildASTSchema, parse } from 'graphql';
+import { buildASTSchema, getIntrospectionQuery, parse, specifiedRules, validate } from 'graphql';
 import { defaultOperationLimits, type OperationLimits } from '../lib/config';
 import { repoPath } from '../lib/repo-paths';
 import { checkOperationLimits } from './operation-limits';
@@ -89,5 +89,28 @@ describe('checkOperationLimits', () => {
   it('leaves syntax errors and fragment cycles to Apollo (which answers them)', () => {
     expect(check('{ room(id: "x") { title }')).toEqual({ kind: 'syntax-error' });
     expect(check('{ ...A } fragment A on Query { ...B } fragment B on Query { ...A }').kind).toBe('ok');
+  });
+
+  it("leaves introspection to Apollo and graphql-js: a schema explorer's query passes, the same depth of data does not", () => {
+    const introspection = getIntrospectionQuery({ descriptions: true, inputValueDeprecation: true });
+    expect(check(introspection)).toMatchObject({ kind: 'ok', rootFieldNames: ['__schema'] });
+    expect(check(`{ __type(name: "Room") { fields { type { ofType { ofType { ofType { name } } } } } } }`).kind).toBe(
+      'ok',
+    );
+    // Data beside introspection is still measured.
+    expect(
+      check(
+        `{ __schema { queryDirectives: directives { name } } ${'room(id: "r") { '.repeat(9)}title${' }'.repeat(9)} }`,
+      ),
+    ).toMatchObject({
+      kind: 'too-complex',
+      limit: 'depth',
+    });
+    // The cyclic nesting that makes introspection a denial of service is graphql-js's standard rule's to refuse.
+    const nested = 'types { fields { type { fields { type { fields { type { fields { name } } } } } } } }';
+    const cyclic = parse(`{ __schema { ${nested} } }`);
+    expect(validate(schema, cyclic, specifiedRules).map((e) => e.message)).toEqual([
+      'Maximum introspection depth exceeded',
+    ]);
   });
 });

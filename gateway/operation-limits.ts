@@ -94,7 +94,7 @@ export function checkOperationLimits(
   const worst: OperationMeasures = { depth: 0, aliases: 0, rootFields: 0, directives: 0, cost: 0 };
   for (const operation of operations) {
     const rootType = options.schema.getRootType(operation.operation) ?? undefined;
-    const m = measurer.selectionSet(operation.selectionSet, rootType, undefined);
+    const m = measurer.selectionSet(withoutIntrospection(operation.selectionSet), rootType, undefined);
     const rootFields = measurer.rootFieldNames(operation.selectionSet).length;
     worst.depth = Math.max(worst.depth, m.depth);
     worst.aliases = Math.max(worst.aliases, m.aliases);
@@ -123,6 +123,25 @@ export function checkOperationLimits(
     measures: worst,
     rootFieldNames: selected ? measurer.rootFieldNames(selected.selectionSet) : [],
   };
+}
+
+const introspectionRootFields = new Set(['__schema', '__type']);
+
+/**
+ * The root selections without introspection (`__schema`, `__type`), which
+ * these limits do not measure: Apollo refuses introspection unless
+ * GRAPHQL_INTROSPECTION is on, and when it is, graphql-js's standard
+ * MaxIntrospectionDepthRule bounds its nesting (the cyclic `fields { type {
+ * fields … } }` that makes introspection a denial of service). The standard
+ * introspection query a schema explorer sends is deeper than any data query
+ * needs to be (depth 13 against 8), so measuring it would refuse GraphiQL.
+ * The token limit still applies to the whole document.
+ */
+function withoutIntrospection(selectionSet: SelectionSetNode): SelectionSetNode {
+  const selections = selectionSet.selections.filter(
+    (s) => !(s.kind === Kind.FIELD && introspectionRootFields.has(s.name.value)),
+  );
+  return selections.length === selectionSet.selections.length ? selectionSet : { ...selectionSet, selections };
 }
 
 class DocumentMeasurer {

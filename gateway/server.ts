@@ -40,6 +40,7 @@ import { createRateLimiter, rateLimitRequests } from './rate-limits';
 import { corsFor } from './cors';
 import { certificateDownloadRouter } from './certificate-download';
 import { disclosureExportRouter } from './disclosure-export';
+import { graphiqlRouter } from './graphiql';
 import { checkReadiness } from './readiness';
 import { resolutionError, type Resolution } from './principal-resolver';
 import { isRestricted, type Restriction } from './restriction-rules';
@@ -74,6 +75,8 @@ export interface GatewayProtection {
   rateLimits: { redis: Redis; keyPrefix: string; limits: RateLimits } | null;
   /** Browser origins allowed across origins (gateway/cors.ts); default none. */
   corsOrigins: readonly string[];
+  /** GraphiQL at /graphiql (gateway/graphiql.ts), development only; default false. */
+  graphiql: boolean;
 }
 
 export interface GatewayServer {
@@ -138,6 +141,7 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Gate
     persistedOperations: persistedOperationsOff,
     rateLimits: null,
     corsOrigins: [],
+    graphiql: false,
     ...options.protection,
   };
   let apiSchema: GraphQLSchema | undefined;
@@ -212,6 +216,7 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Gate
     withRequestId(requestId, next);
   });
   app.use(corsFor(protection.corsOrigins));
+  if (protection.graphiql) app.use(graphiqlRouter());
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });

@@ -16,6 +16,7 @@ describe('loadConfig', () => {
     const defaults = loadConfig({});
     expect(defaults.graphql).toEqual({
       introspection: false,
+      graphiql: false,
       fieldSuggestions: false,
       limits: defaultOperationLimits,
       persistedOperations: { mode: 'off', file: undefined },

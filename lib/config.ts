@@ -133,6 +133,8 @@ export const environmentSchema = z.object({
   // Browser origins allowed to call /graphql across origins (a console served elsewhere, a dev server); none by default.
   CORS_ORIGINS: originList,
   GRAPHQL_INTROSPECTION: onOff.default('off'),
+  // GraphiQL at /graphiql (gateway/graphiql.ts): development only, from the development dependencies.
+  GRAPHIQL: onOff.default('off'),
   GRAPHQL_FIELD_SUGGESTIONS: onOff.default('off'),
   GRAPHQL_MAX_TOKENS: limit(100, 100_000).default(defaultOperationLimits.maxTokens),
   GRAPHQL_MAX_DEPTH: limit(2, 50).default(defaultOperationLimits.maxDepth),
@@ -180,6 +182,8 @@ export interface Config {
   corsOrigins: string[];
   graphql: {
     introspection: boolean;
+    /** GraphiQL at /graphiql (development only); needs introspection. */
+    graphiql: boolean;
     fieldSuggestions: boolean;
     limits: OperationLimits;
     persistedOperations: { mode: PersistedOperationsMode; file: string | undefined };
@@ -232,6 +236,9 @@ export function loadConfig(env: NodeJS.ProcessEnv, required: Requirement[] = [])
   if ((persisted === 'log' || persisted === 'enforce') && relevant.PERSISTED_OPERATIONS_FILE === undefined) {
     problems.push(`PERSISTED_OPERATIONS_FILE: is required when PERSISTED_OPERATIONS is ${persisted}`);
   }
+  if (relevant.GRAPHIQL === 'on' && relevant.GRAPHQL_INTROSPECTION !== 'on') {
+    problems.push('GRAPHIQL: needs GRAPHQL_INTROSPECTION=on (GraphiQL reads the schema by introspection)');
+  }
   if (problems.length > 0 || !parsed.success) throw new StartupError(problems);
 
   const e = parsed.data;
@@ -259,6 +266,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, required: Requirement[] = [])
     corsOrigins: e.CORS_ORIGINS,
     graphql: {
       introspection: e.GRAPHQL_INTROSPECTION === 'on',
+      graphiql: e.GRAPHIQL === 'on',
       fieldSuggestions: e.GRAPHQL_FIELD_SUGGESTIONS === 'on',
       limits: {
         maxTokens: e.GRAPHQL_MAX_TOKENS,

@@ -119,6 +119,7 @@ export async function startAllInOne(
       persistedOperations,
       rateLimits: config.rateLimits,
       corsOrigins: config.corsOrigins,
+      graphiql: config.graphql.graphiql,
     },
   });
   stops.push(system.stop);
@@ -127,8 +128,9 @@ export async function startAllInOne(
     { database: db.location, redis: config.redisUrl ? 'REDIS_URL' : 'embedded redis-server' },
     'all services started',
   );
+  const graphiql = config.graphql.graphiql ? `GraphiQL (development): ${system.gateway.url}/graphiql\n` : '';
   process.stdout.write(
-    `\nRenkei is ready. GraphQL: ${system.gateway.url}/graphql\nPartner exchange (FHIR R4): ${system.exchange.fhirBaseUrl}\n\n`,
+    `\nRenkei is ready. GraphQL: ${system.gateway.url}/graphql\n${graphiql}Partner exchange (FHIR R4): ${system.exchange.fhirBaseUrl}\n\n`,
   );
   // A laptop's first partner request is rare; the developer's first GraphQL request is not: the
   // definitions are indexed once the system answers, not before.
