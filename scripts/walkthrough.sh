@@ -34,7 +34,14 @@ fail() {
   exit 1
 }
 
-# json EXPRESSION < JSON: prints what the JavaScript EXPRESSION makes of the JSON `d` (strings as they are).
+# jstr TEXT: TEXT as a JSON string (the values here are ids, passwords, queries: no control characters but newlines).
+jstr() {
+  local s=${1//\\/\\\\}
+  s=${s//\"/\\\"}
+  printf '"%s"' "${s//$'\n'/\\n}"
+}
+
+# json EXPRESSION < JSON: what the JavaScript EXPRESSION makes of the JSON `d` (a string as it is, anything else as JSON).
 json() {
   "$NODE" -e '
     const d = JSON.parse(require("fs").readFileSync(0, "utf8"));
@@ -42,83 +49,92 @@ json() {
     process.stdout.write(typeof v === "string" ? v : JSON.stringify(v ?? null));' "$1"
 }
 
-# gql QUERY [VARIABLES]: the gateway's answer, as the current terminal (P12, PASSPHRASE) and session (TOKEN).
-gql() {
-  local body
-  body=$("$NODE" -e 'process.stdout.write(JSON.stringify({ query: process.argv[1], variables: JSON.parse(process.argv[2]) }))' \
-    "$1" "${2:-"{}"}")
-  curl -sS --cacert "$CA" --cert-type P12 --cert "$P12:$PASSPHRASE" -H 'content-type: application/json' \
-    ${TOKEN:+-H "authorization: Bearer $TOKEN"} --data-binary "$body" "$URL" ||
-    fail "no answer from $URL (is Renkei running on PORT $PORT?)"
-}
-
-# call WHAT QUERY [VARIABLES] [HINT]: the answer's data; stops with the refusal's code and message (and HINT) otherwise.
+# call WHAT QUERY [VARIABLES] [PICK]: asks the gateway as the current terminal (P12, PASSPHRASE) and
+# session (TOKEN), and prints PICK (a JavaScript expression of the answer's data `d`; default: all of
+# it); stops with the refusal's code and message (and HINT, if set) otherwise.
 # Right after a step, another subgraph may not have heard of it yet: consent and rooms learn of a
 # new subject, of who is related to it and of its consent within about a second, and answer
-# FORBIDDEN, NOT_FOUND or CONFLICT until then. call asks again (for up to 10 s) while they do.
+# FORBIDDEN, NOT_FOUND or CONFLICT until then. With RETRY=yes, call asks again (for up to 10 s).
 call() {
-  local what=$1 answer code attempt
+  local what=$1 answer result code attempt
   for attempt in $(seq 1 50); do
-    answer=$(gql "$2" "${3:-"{}"}")
-    code=$(json 'd.errors ? (d.errors[0].extensions && d.errors[0].extensions.code) || "ERROR" : ""' <<<"$answer")
+    answer=$(curl -sS --cacert "$CA" --cert-type P12 --cert "$P12:$PASSPHRASE" -H 'content-type: application/json' \
+      ${TOKEN:+-H "authorization: Bearer $TOKEN"} --data-binary "{\"query\": $(jstr "$2"), \"variables\": ${3:-"{}"}}" "$URL") ||
+      fail "no answer from $URL (is Renkei running on PORT $PORT?)"
+    # One line "!CODE message" for a refusal, what was picked otherwise.
+    result=$(json "d.errors ? \`!\${(d.errors[0].extensions || {}).code || 'ERROR'} \${d.errors[0].message}\` : ((d) => ${4:-d})(d.data)" <<<"$answer")
+    [[ $result == '!'* ]] || {
+      echo "$result"
+      return 0
+    }
+    code=${result%% *}
+    code=${code#!}
     case "$code" in
-    "") json 'd.data' <<<"$answer" && return 0 ;;
     FORBIDDEN | NOT_FOUND | CONFLICT) [ "${RETRY:-}" = yes ] && [ "$attempt" -lt 50 ] && sleep 0.2 && continue ;;
     esac
-    fail "$what was refused: $code: $(json 'd.errors[0].message' <<<"$answer")${4:+ ($4)}"
+    fail "$what was refused: $code: ${result#* }${HINT:+ ($HINT)}"
   done
 }
 
-# sign_in ACCOUNT PASSWORD [HINT]: sets TOKEN, and changes a one-time password first if the network asks for it.
+# sign_in ACCOUNT PASSWORD: sets TOKEN, and changes a one-time password first if the network asks for it.
 sign_in() {
-  local signed must
+  local must
   TOKEN=
-  signed=$(call "signing in as $1" 'mutation ($a: String!, $p: String!) { signIn(accountId: $a, password: $p) { token mustChangePassword } }' \
-    "$("$NODE" -p 'JSON.stringify({ a: process.argv[1], p: process.argv[2] })' "$1" "$2")" "${3:-}")
-  TOKEN=$(json 'd.signIn.token' <<<"$signed")
-  must=$(json 'd.signIn.mustChangePassword' <<<"$signed")
+  read -r TOKEN must < <(call "signing in as $1" \
+    'mutation ($a: String!, $p: String!) { signIn(accountId: $a, password: $p) { token mustChangePassword } }' \
+    "{\"a\": $(jstr "$1"), \"p\": $(jstr "$2")}" '`${d.signIn.token} ${d.signIn.mustChangePassword}`')
+  [ -n "$TOKEN" ] || exit 1 # call has said why
   echo "Signed in as $1 (session token captured)."
   if [ "$must" = true ]; then
-    NEW_PASSWORD=${NEW_PASSWORD:-"walkthrough-$("$NODE" -p 'require("crypto").randomBytes(9).toString("base64url")')"}
-    call 'changing the one-time password' 'mutation ($c: String!, $n: String!) { changePassword(currentPassword: $c, newPassword: $n) }' \
-      "$("$NODE" -p 'JSON.stringify({ c: process.argv[1], n: process.argv[2] })' "$2" "$NEW_PASSWORD")" >/dev/null
+    if [ -z "${NEW_PASSWORD:-}" ]; then
+      local random
+      random=$(head -c 200 /dev/urandom | LC_ALL=C tr -dc 'A-Za-z0-9')
+      NEW_PASSWORD="walkthrough-${random:0:12}"
+    fi
+    HINT= call 'changing the one-time password' \
+      'mutation ($c: String!, $n: String!) { changePassword(currentPassword: $c, newPassword: $n) }' \
+      "{\"c\": $(jstr "$2"), \"n\": $(jstr "$NEW_PASSWORD")}" >/dev/null
     echo "The one-time password is changed (required before anything else). The new password: $NEW_PASSWORD"
     echo "  (keep it; the next run needs it: PASSWORD='$NEW_PASSWORD' $0)"
   fi
 }
 
-# show_timeline ROOM_ID: the room, its subject and consent, and its posts, newest first.
+# show_timeline ROOM_ID: the room, its subject and consent, its members and its posts, newest first.
 show_timeline() {
-  local room
-  room=$(call "reading the room's timeline" 'query ($id: ID!) { room(id: $id) { title subject { name } consentStatus
+  call "reading the room's timeline" 'query ($id: ID!) { room(id: $id) { title subject { name } consentStatus
       members { user { name } } timeline(first: 20) { items { category body createdAt author { name facility { name } } } } } }' \
-    "$("$NODE" -p 'JSON.stringify({ id: process.argv[1] })' "$1")")
-  json '[
-    `Room "${d.room.title}": subject ${d.room.subject.name}, consent ${d.room.consentStatus}, members ${d.room.members.map((m) => m.user.name).join(", ")}`,
-    "Timeline (newest first):",
-    ...d.room.timeline.items.map((p) => `  [${p.category}] ${p.author.name} (${p.author.facility.name}), ${p.createdAt.slice(0, 16).replace("T", " ")} UTC\n    ${p.body}`),
-  ].join("\n")' <<<"$room"
-  echo
+    "{\"id\": $(jstr "$1")}" '[
+      `Room "${d.room.title}": subject ${d.room.subject.name}, consent ${d.room.consentStatus}, members ${d.room.members.map((m) => m.user.name).join(", ")}`,
+      "Timeline (newest first):",
+      ...d.room.timeline.items.map((p) => `  [${p.category}] ${p.author.name} (${p.author.facility.name}), ${p.createdAt.slice(0, 16).replace("T", " ")} UTC\n    ${p.body}`),
+    ].join("\n")'
 }
 
 if [ -f "$DATA_DIR/people.json" ]; then
-  # The demo network: its people are in people.json.
-  people=$(cat "$DATA_DIR/people.json")
-  ACCOUNT=${1:-$(json 'd.tryFirst' <<<"$people")}
-  person=$(json "d.people.find((p) => p.accountId === $("$NODE" -p 'JSON.stringify(process.argv[1])' "$ACCOUNT"))" <<<"$people")
-  [ "$person" != null ] || fail "$ACCOUNT is not one of the demo's people (see $DATA_DIR/people.txt)"
-  CA="$DATA_DIR/$(json 'd.caCertificate' <<<"$people")"
-  P12="$DATA_DIR/$(json 'd.certificate' <<<"$person")"
-  PASSPHRASE=$(json 'd.passphrase' <<<"$person")
-  echo "Demo network: $(json '`${d.name}, ${d.role} at ${d.facility}`' <<<"$person"), certificate $P12"
-  sign_in "$ACCOUNT" "${PASSWORD:-$(json 'd.password' <<<"$person")}"
-  rooms=$(call 'listing rooms' '{ rooms { items { id title subject { name } consentStatus } } }')
-  echo "Rooms $ACCOUNT may see:"
-  json 'd.rooms.items.map((r) => `  ${r.title} (${r.id}): subject ${r.subject.name}, consent ${r.consentStatus}`).join("\n")' <<<"$rooms"
+  # The demo network: its people are in people.json (paths in it are relative to DATA_DIR).
+  {
+    read -r ACCOUNT
+    read -r CA
+    read -r P12
+    read -r PASSPHRASE
+    read -r DEMO_PASSWORD
+    read -r WHO
+  } < <(json "(() => {
+      const p = d.people.find((p) => p.accountId === ($(jstr "${1:-}") || d.tryFirst));
+      return p ? [p.accountId, d.caCertificate, p.certificate, p.passphrase, p.password, \`\${p.name}, \${p.role} at \${p.facility}\`].join('\n') : '';
+    })()" <"$DATA_DIR/people.json") || true # an unknown account: nothing to read
+  [ -n "${ACCOUNT:-}" ] || fail "${1:-} is not one of the demo's people (see $DATA_DIR/people.txt)"
+  CA="$DATA_DIR/$CA"
+  P12="$DATA_DIR/$P12"
+  echo "Demo network: $WHO, certificate $P12"
+  HINT=${PASSWORD:+is PASSWORD right?} sign_in "$ACCOUNT" "${PASSWORD:-$DEMO_PASSWORD}"
+  echo "Rooms $ACCOUNT may see (newest first):"
+  ROOMS=$(call 'listing rooms' '{ rooms { items { id title subject { name } consentStatus } } }' '{}' \
+    'd.rooms.items.map((r) => `${r.id}  ${r.title}: subject ${r.subject.name}, consent ${r.consentStatus}`).join("\n")')
+  [ -n "$ROOMS" ] || fail "$ACCOUNT is a member of no room"
+  sed 's/^[^ ]*  /  /' <<<"$ROOMS"
   echo
-  ROOM=$(json 'd.rooms.items[0] ? d.rooms.items[0].id : ""' <<<"$rooms")
-  [ -n "$ROOM" ] || fail "$ACCOUNT is a member of no room"
-  show_timeline "$ROOM"
+  show_timeline "${ROOMS%% *}"
   exit 0
 fi
 
@@ -131,16 +147,16 @@ ACCOUNT=$(field 'account ID')
 P12=$(field 'certificate')
 PASSPHRASE=$(field 'certificate passphrase')
 echo "System administrator $ACCOUNT, certificate $P12"
-sign_in "$ACCOUNT" "${PASSWORD:-$(field 'initial password')}" \
-  "${PASSWORD:+is PASSWORD right?}${PASSWORD:-once the one-time password is changed, set PASSWORD to the new one}"
-ME=$(call 'reading who signed in' '{ me { user { id } } }' | json 'd.me.user.id')
+HINT=${PASSWORD:+is PASSWORD right?}${PASSWORD:-once the one-time password is changed, set PASSWORD to the new one} \
+  sign_in "$ACCOUNT" "${PASSWORD:-$(field 'initial password')}"
+ME=$(call 'reading who signed in' '{ me { user { id } } }' '{}' 'd.me.user.id')
 
 # A new birth date each run: the network refuses to register the same person twice.
 BIRTH=$("$NODE" -p 'new Date(Date.UTC(1930, 0, 1) + Math.floor(Math.random() * 5000) * 864e5).toISOString().slice(0, 10)')
 TODAY=$(date -u +%Y-%m-%d)
 SUBJECT=$(call 'registering a subject' 'mutation ($input: RegisterSubjectInput!) { registerSubject(input: $input) { id } }' \
-  "{\"input\": {\"name\": \"高岡 太郎\", \"nameKana\": \"タカオカ タロウ\", \"birthDate\": \"$BIRTH\", \"category\": \"RECEIVING_HOME_SUPPORT\"}}" |
-  json 'd.registerSubject.id')
+  "{\"input\": {\"name\": \"高岡 太郎\", \"nameKana\": \"タカオカ タロウ\", \"birthDate\": \"$BIRTH\", \"category\": \"RECEIVING_HOME_SUPPORT\"}}" \
+  'd.registerSubject.id')
 echo "Registered the subject 高岡 太郎 (born $BIRTH): $SUBJECT"
 
 # Consent and rooms learn of the subject, and that you registered it, within a second (call asks again).
@@ -152,7 +168,7 @@ echo "Recorded the subject's consent."
 # A room opens only with consent (or a legal exception), once rooms has heard of it. openRoom records a
 # paper Form 8; the administrator manages the room and, invited as a member, may read and post.
 ROOM=$(RETRY=yes call 'opening a room (paper Form 8)' 'mutation ($input: OpenRoomInput!) { openRoom(input: $input) { id } }' \
-  "{\"input\": {\"subjectId\": \"$SUBJECT\", \"title\": \"太郎さんの部屋\", \"memberIds\": [\"$ME\"]}}" | json 'd.openRoom.id')
+  "{\"input\": {\"subjectId\": \"$SUBJECT\", \"title\": \"太郎さんの部屋\", \"memberIds\": [\"$ME\"]}}" 'd.openRoom.id')
 echo "Opened the room $ROOM."
 
 call 'posting' 'mutation ($r: ID!, $b: String!) { createPost(roomId: $r, category: COORDINATION, body: $b) { id } }' \
