@@ -128,13 +128,14 @@ if [ -f "$DATA_DIR/people.json" ]; then
   P12="$DATA_DIR/$P12"
   echo "Demo network: $WHO, certificate $P12"
   HINT=${PASSWORD:+is PASSWORD right?} sign_in "$ACCOUNT" "${PASSWORD:-$DEMO_PASSWORD}"
-  ROOMS=$(call 'listing rooms' '{ rooms { items { id title subject { name } consentStatus } } }' '{}' \
-    'd.rooms.items.map((r) => `${r.id}  ${r.title}: subject ${r.subject.name}, consent ${r.consentStatus}`).join("\n")')
+  # Only the rooms' own facts: the system administrator sees every room, but not every room's subject (need to know).
+  ROOMS=$(call 'listing rooms' '{ rooms { items { id title status } } }' '{}' \
+    'd.rooms.items.map((r) => `${r.id}  ${r.title} (${r.status})`).join("\n")')
   [ -n "$ROOMS" ] || fail "$ACCOUNT sees no room: rooms are for their members and managers (try another account in $DATA_DIR/people.txt)"
   echo "Rooms $ACCOUNT may see (newest first):"
   sed 's/^[^ ]*  /  /' <<<"$ROOMS"
   echo
-  HINT="a room's managers, and the system administrator, read its content only if invited as members" \
+  HINT="a room's managers, and the system administrator, see its subject and content only if invited as members" \
     show_timeline "${ROOMS%% *}"
   exit 0
 fi
