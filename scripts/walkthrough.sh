@@ -154,7 +154,7 @@ HINT=${PASSWORD:+is PASSWORD right?}${PASSWORD:-once the one-time password is ch
 ME=$(call 'reading who signed in' '{ me { user { id } } }' '{}' 'd.me.user.id')
 
 # A new birth date each run: the network refuses to register the same person twice.
-BIRTH=$("$NODE" -p 'new Date(Date.UTC(1930, 0, 1) + Math.floor(Math.random() * 5000) * 864e5).toISOString().slice(0, 10)')
+BIRTH=$("$NODE" -p 'new Date(Date.UTC(1925, 0, 1) + Math.floor(Math.random() * 20000) * 864e5).toISOString().slice(0, 10)')
 TODAY=$(date -u +%Y-%m-%d)
 SUBJECT=$(call 'registering a subject' 'mutation ($input: RegisterSubjectInput!) { registerSubject(input: $input) { id } }' \
   "{\"input\": {\"name\": \"高岡 太郎\", \"nameKana\": \"タカオカ タロウ\", \"birthDate\": \"$BIRTH\", \"category\": \"RECEIVING_HOME_SUPPORT\"}}" \
