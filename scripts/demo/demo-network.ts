@@ -12,13 +12,13 @@ const medicalCode = (feeSchedule: string, six: string) =>
   `16${feeSchedule}${six}${luhnCheckDigit(`16${feeSchedule}${six}`)}`;
 
 export const demoFacilities = [
+  // A core hospital (Art. 4-2): its hospital manager decides rooms.
   {
     key: 'hospital',
     name: '高岡市民病院 (デモ)',
     kind: 'MEDICAL_INSTITUTION',
     address: '高岡市宝町4-1',
     medicalInstitutionCode: medicalCode('1', '012345'),
-    note: 'core hospital (Art. 4-2)',
   },
   {
     key: 'clinic',
@@ -26,7 +26,6 @@ export const demoFacilities = [
     kind: 'MEDICAL_INSTITUTION',
     address: '高岡市末広町1-8',
     medicalInstitutionCode: medicalCode('1', '098765'),
-    note: 'home-visit clinic',
   },
   { key: 'midwifery', name: '助産院こもれび (デモ)', kind: 'MIDWIFERY_HOME', address: '高岡市中川1-2-3' },
   {
@@ -42,7 +41,6 @@ export const demoFacilities = [
     kind: 'CARE_INSURANCE_SERVICE',
     address: '高岡市博労本町2-10',
     careProviderNumber: '1670100123',
-    note: 'care managers and visiting nurses',
   },
   {
     key: 'disability',

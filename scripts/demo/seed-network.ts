@@ -1,15 +1,15 @@
 // Seeds the demo network through the graph, as the regulations route each
 // step: the system administrator (the bootstrap's) records paper Forms 1
-// and 4 and decides them, an admin manager forwards a Form 1 and decides the
-// facility managers' Forms 4 (copied to the system administrator), each
-// facility manager files its user's Form 4, users register subjects,
+// and 4 and decides them, an admin manager forwards a Form 1, each facility
+// manager files its user's Form 4 and the admin manager decides it (copied
+// to the system administrator), users register subjects,
 // explain (Form 6) and record consent (Form 7) and ask for rooms (Form 8),
 // facility managers confirm and a hospital or admin manager approves, and
 // members post. Every person signs in from a terminal with a certificate of
 // its own facility and sets its own password. So the seeding is itself a
 // walk through every flow: if one breaks, the demo says which step failed.
-import { randomBytes } from 'node:crypto';
 import { generateKeyPair, exportJWK } from 'jose';
+import { connectDemoGraph, documents, type DemoFacility, type DemoPerson, type EnrolmentRoute } from './demo-graph';
 import {
   adminManagerSpec,
   demoFacilities,
@@ -21,54 +21,17 @@ import {
   type PersonSpec,
   type SubjectSpec,
 } from './demo-network';
-import { notYetKnown, postGraphql, untilAccepted, type Terminal } from './terminal-client';
+import { notYetKnown, type Terminal } from './terminal-client';
 
-export interface DemoPerson extends PersonSpec {
-  accountId: string;
-  userId: string;
-  role: string;
-  facilityKey: FacilityKey;
-  facilityName: string;
-  password: string;
-  terminal: Terminal;
-  token: string;
-}
+export type { DemoPerson } from './demo-graph';
 
 export interface SeededNetwork {
   people: DemoPerson[];
-  facilities: Array<{ key: FacilityKey; id: string; name: string; kind: string }>;
+  facilities: DemoFacility[];
   rooms: Array<{ id: string; title: string; subject: string; members: string[] }>;
   pendingRoomApplications: Array<{ id: string; title: string; waitsFor: string }>;
   partner: { id: string; name: string; privateJwk: Record<string, unknown> };
 }
-
-const documents = {
-  signIn: 'mutation ($a: String!, $p: String!) { signIn(accountId: $a, password: $p) { token mustChangePassword } }',
-  changePassword: 'mutation ($c: String!, $n: String!) { changePassword(currentPassword: $c, newPassword: $n) }',
-  me: '{ me { user { id name facility { id name } } } }',
-  form1:
-    'mutation ($input: FacilityInput!, $paper: String) { submitFacilityRegistration(input: $input, onPaperFor: $paper) { id } }',
-  form4:
-    'mutation ($f: ID!, $input: UserRegistrationInput!, $paper: String) { submitUserRegistration(facilityId: $f, input: $input, onPaperFor: $paper) { id } }',
-  forward: 'mutation ($id: ID!) { forwardApplication(id: $id) { id } }',
-  approve:
-    'mutation ($id: ID!) { approveApplication(id: $id) { application { facility { id } } issuedAccount { accountId initialPassword user { id } } } }',
-  issueCertificate:
-    'mutation ($f: ID!, $label: String!) { issueClientCertificate(facilityId: $f, label: $label) { pkcs12Base64 passphrase } }',
-  registerSubject: 'mutation ($input: RegisterSubjectInput!) { registerSubject(input: $input) { id } }',
-  recordConsent: 'mutation ($input: ConsentInput!) { recordConsent(input: $input) { state } }',
-  submitRoomOpening:
-    'mutation ($s: ID!, $t: String!, $m: [ID!]!) { submitRoomOpening(subjectId: $s, title: $t, memberIds: $m) { id } }',
-  confirmRoomApplication: 'mutation ($id: ID!) { confirmRoomApplication(id: $id) { id } }',
-  approveRoomApplication: 'mutation ($id: ID!) { approveRoomApplication(id: $id) { room { id } } }',
-  createPost:
-    'mutation ($r: ID!, $c: PostCategory!, $b: String!) { createPost(roomId: $r, category: $c, body: $b) { id } }',
-  scheduleMeeting:
-    'mutation ($r: ID!, $at: DateTime!, $a: String!) { scheduleMeeting(roomId: $r, scheduledAt: $at, agenda: $a) { id } }',
-  registerPartner: 'mutation ($input: RegisterPartnerInput!) { registerPartner(input: $input) { id } }',
-};
-
-const pledgeText = '2024-08-01';
 
 export interface SeedOptions {
   graphqlUrl: string;
@@ -84,37 +47,7 @@ export async function seedDemoNetwork(options: SeedOptions): Promise<SeededNetwo
   const now = options.now ?? new Date();
   const daysFromNow = (days: number) => new Date(now.getTime() + days * 86_400_000);
   const day = (days: number) => daysFromNow(days).toISOString().slice(0, 10);
-  const send = <T>(
-    person: Pick<DemoPerson, 'terminal'> & { token?: string },
-    what: string,
-    query: string,
-    variables: Record<string, unknown>,
-    retryOn: readonly string[] = [],
-  ) =>
-    untilAccepted<T>(
-      what,
-      () => postGraphql<T>(options.graphqlUrl, options.caPem, person.terminal, person.token, query, variables),
-      retryOn,
-    );
-
-  /** Signs in with the one-time password and sets the person's own (appendix 2: changed at first sign-in). */
-  const firstSignIn = async (accountId: string, initialPassword: string, terminal: Terminal) => {
-    const { signIn } = await send<{ signIn: { token: string } }>(
-      { terminal },
-      `sign-in of ${accountId}`,
-      documents.signIn,
-      {
-        a: accountId,
-        p: initialPassword,
-      },
-    );
-    const password = `demo-${randomBytes(9).toString('base64url')}`;
-    await send({ terminal, token: signIn.token }, `password change of ${accountId}`, documents.changePassword, {
-      c: initialPassword,
-      n: password,
-    });
-    return { token: signIn.token, password };
-  };
+  const { send, firstSignIn, enrol } = connectDemoGraph(options.graphqlUrl, options.caPem, day(-1));
 
   options.progress('signing in as the system administrator');
   const adminSession = await firstSignIn(
@@ -145,67 +78,25 @@ export async function seedDemoNetwork(options: SeedOptions): Promise<SeededNetwo
   const facilities: SeededNetwork['facilities'] = [
     { key: 'cityOffice', id: me.user.facility.id, name: me.user.facility.name, kind: 'OTHER_APPROVED' },
   ];
-  const facilityOf = (key: FacilityKey) => facilities.find((f) => f.key === key) as SeededNetwork['facilities'][number];
+  const facilityOf = (key: FacilityKey) => facilities.find((f) => f.key === key) as DemoFacility;
   const person = (key: string) => {
     const found = people.find((p) => p.key === key);
     if (!found) throw new Error(`the demo network names ${key}, who was not enrolled`);
     return found;
   };
 
-  /** Form 4 (filed by `submitter`, on paper when it is a clerk's), its approval, a terminal certificate, a first sign-in. */
-  const enrol = async (
-    spec: PersonSpec & { orgUnitCode?: string },
-    role: string,
-    facilityKey: FacilityKey,
-    route: { submitter: DemoPerson; onPaper: boolean; approver: DemoPerson; certificateIssuer: DemoPerson },
-  ) => {
-    const facility = facilityOf(facilityKey);
-    const { submitUserRegistration } = await send<{ submitUserRegistration: { id: string } }>(
-      route.submitter,
-      `Form 4 for ${spec.key}`,
-      documents.form4,
-      {
-        f: facility.id,
-        input: {
-          name: spec.name,
-          nameKana: spec.nameKana,
-          role,
-          orgUnitCode: spec.orgUnitCode ?? null,
-          pledge: { agreed: true, pledgedOn: day(-1), textVersion: pledgeText },
-        },
-        paper: route.onPaper ? `${facility.name}: signed Form 4 and pledge of ${spec.name}` : null,
-      },
-    );
-    const { approveApplication } = await send<{
-      approveApplication: { issuedAccount: { accountId: string; initialPassword: string; user: { id: string } } };
-    }>(route.approver, `approving the Form 4 for ${spec.key}`, documents.approve, { id: submitUserRegistration.id });
-    const account = approveApplication.issuedAccount;
-    const { issueClientCertificate: issued } = await send<{
-      issueClientCertificate: { pkcs12Base64: string; passphrase: string };
-    }>(route.certificateIssuer, `certificate for ${spec.key}`, documents.issueCertificate, {
-      f: facility.id,
-      label: `demo terminal of ${account.accountId}`,
-    });
-    const terminal = { pfx: Buffer.from(issued.pkcs12Base64, 'base64'), passphrase: issued.passphrase };
-    const session = await firstSignIn(account.accountId, account.initialPassword, terminal);
-    const enrolled: DemoPerson = {
-      ...spec,
-      accountId: account.accountId,
-      userId: account.user.id,
-      role,
-      facilityKey,
-      facilityName: facility.name,
-      terminal,
-      ...session,
-    };
-    return enrolled;
-  };
   /**
    * Enrols several people at once (independent requests, so the network's password hashing and
    * certificate signing overlap), listed in the order given.
    */
-  const enrolAll = async (...enrolments: Array<Parameters<typeof enrol>>) => {
-    const enrolled = await Promise.all(enrolments.map((args) => enrol(...args)));
+  const enrolAll = async (
+    ...enrolments: Array<
+      [spec: PersonSpec & { orgUnitCode?: string }, role: string, facility: FacilityKey, route: EnrolmentRoute]
+    >
+  ) => {
+    const enrolled = await Promise.all(
+      enrolments.map(([spec, role, facility, route]) => enrol(spec, role, facilityOf(facility), route)),
+    );
     people.push(...enrolled);
     return enrolled;
   };
@@ -221,7 +112,7 @@ export async function seedDemoNetwork(options: SeedOptions): Promise<SeededNetwo
   options.progress(`registering ${demoFacilities.length} facilities (paper Forms 1)`);
   const registered = await Promise.all(
     demoFacilities.map(async (spec, index) => {
-      const { key, note: _note, ...input } = spec as typeof spec & { note?: string };
+      const { key, ...input } = spec;
       // The first one comes in through the admin manager, who forwards it: the system administrator decides Forms 1-3.
       const clerk = index === 0 ? adminManager : admin;
       const { submitFacilityRegistration } = await send<{ submitFacilityRegistration: { id: string } }>(
@@ -247,7 +138,7 @@ export async function seedDemoNetwork(options: SeedOptions): Promise<SeededNetwo
 
   options.progress('enrolling the facility managers and a hospital manager');
   await enrolAll(
-    ...demoFacilities.map(({ key }): Parameters<typeof enrol> => [
+    ...demoFacilities.map(({ key }): Parameters<typeof enrolAll>[number] => [
       staff[key].manager,
       'FACILITY_MANAGER',
       key,
@@ -266,7 +157,7 @@ export async function seedDemoNetwork(options: SeedOptions): Promise<SeededNetwo
     "enrolling each facility's user (Forms 4 filed by the facility managers, decided by the admin manager)",
   );
   await enrolAll(
-    ...demoFacilities.map(({ key }): Parameters<typeof enrol> => [
+    ...demoFacilities.map(({ key }): Parameters<typeof enrolAll>[number] => [
       staff[key].user,
       'USER',
       key,
