@@ -17,7 +17,14 @@ import { loadConfig } from '../lib/config';
 import { repoPath } from '../lib/repo-paths';
 import { formatStartupProblems, StartupError } from '../lib/startup-error';
 import { tryFirstKey } from './demo/demo-network';
-import { peopleJsonName, peopleTextName, readPeopleFile, writePeopleFiles, type PeopleFile } from './demo/people-files';
+import {
+  peopleJsonName,
+  peopleTextName,
+  readPeopleFile,
+  seedingMarkerName,
+  writePeopleFiles,
+  type PeopleFile,
+} from './demo/people-files';
 import { seedDemoNetwork } from './demo/seed-network';
 
 const readyLine = /Renkei is ready\. GraphQL: (\S+)/;
@@ -120,6 +127,8 @@ async function main(): Promise<void> {
         throw new Error(
           'the database already had users, so this is not a new network: the demo seeds only an empty one (unset DATABASE_URL, or point it at an empty database)',
         );
+      // Until people.json is written, the walkthrough says the demo is not ready rather than using the bootstrap files.
+      fs.writeFileSync(path.join(config.dataDir, seedingMarkerName), 'npm run demo is seeding this network\n');
       const caPath = path.join(config.caDir, 'ca.crt');
       const network = await seedDemoNetwork({
         graphqlUrl: graphqlUrl.toString(),
@@ -128,6 +137,7 @@ async function main(): Promise<void> {
         progress: say,
       });
       people = writePeopleFiles(config.dataDir, caPath, network, tryFirstKey);
+      fs.rmSync(path.join(config.dataDir, seedingMarkerName));
       say('seeded');
     }
     process.stdout.write(summary(config.dataDir, config.port, people));

@@ -110,6 +110,8 @@ show_timeline() {
     ].join("\n")'
 }
 
+[ ! -f "$DATA_DIR/demo-seeding" ] ||
+  fail "npm run demo is still seeding $DATA_DIR (wait for \"Demo network ready\"), or its seeding stopped (see its output)"
 if [ -f "$DATA_DIR/people.json" ]; then
   # The demo network: its people are in people.json (paths in it are relative to DATA_DIR).
   {

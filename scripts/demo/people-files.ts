@@ -11,6 +11,8 @@ import type { SeededNetwork } from './seed-network';
 
 export const peopleJsonName = 'people.json';
 export const peopleTextName = 'people.txt';
+/** Present while the demo seeds (and left behind if the seeding stopped): scripts/walkthrough.sh checks it. */
+export const seedingMarkerName = 'demo-seeding';
 
 export interface PeopleFile {
   /** Paths are relative to the data directory. */

@@ -144,12 +144,19 @@ let demoPort: number;
 let demoEnv: NodeJS.ProcessEnv;
 let demo: ServiceProcess;
 let seeded: Promise<RegExpMatchArray>;
+let tooEarly: Promise<Awaited<ReturnType<typeof walkthrough>>>;
 beforeAll(async () => {
   demoPort = await freePort();
   demoEnv = await serviceEnv(demoDataDir, demoPort);
   demo = start('scripts/demo.ts', demoEnv);
   seeded = demo.waitForStdout(demoReady, 200_000);
-  seeded.catch(() => undefined); // awaited by the demo's first test
+  // Someone who runs the walkthrough while the demo is still seeding (its first step has just begun).
+  tooEarly = demo
+    .waitForStdout(/demo: .* signing in as the system administrator/, 200_000)
+    .then(() => walkthrough({ PORT: String(demoPort), DATA_DIR: demoDataDir }));
+  // Both awaited by the demo's first test.
+  seeded.catch(() => undefined);
+  tooEarly.catch(() => undefined);
 });
 
 describe('npm run demo and the walkthrough on its network', () => {
@@ -158,6 +165,12 @@ describe('npm run demo and the walkthrough on its network', () => {
 
   it('seeds the network through the graph on its first start and prints where its people are', async () => {
     const [, tryCommand] = await seeded;
+    const early = await tooEarly;
+    expect({ code: early.code, stderr: early.stderr }).toEqual({
+      code: 1,
+      stderr: expect.stringContaining(`npm run demo is still seeding ${dataDir}`),
+    });
+    expect(fs.existsSync(path.join(dataDir, 'demo-seeding'))).toBe(false);
     expect(demo.stdout()).toContain('demo: ');
     expect(demo.stdout()).toContain(
       'Demo network ready: 19 people at 9 facilities, 2 rooms, 1 room application waiting, 1 partner network.',
