@@ -8,12 +8,19 @@
 //                by test/support/test-system.ts, or as separate processes), the
 //                two-installation exchange, the entry points.
 // `npm test` runs all three; `npm run test:unit` (seconds), `test:integration`
-// and `test:e2e` run one. Type checking is `npm run typecheck`; ts-jest only
-// transpiles, file by file (tsconfig's isolatedModules), which is what a cold
-// cache in CI needs.
+// and `test:e2e` run one. Type checking is `npm run typecheck`; jest only
+// strips the types, file by file, with SWC: on a cold cache (a clean clone in
+// CI) it transpiles in about two thirds of ts-jest's CPU time. CommonJS, like
+// tsconfig's node16 output for our .ts files, and, as there, a dynamic
+// import() stays a real import() (fhir-kit-client is an ES module).
+const swc = {
+  jsc: { parser: { syntax: 'typescript' }, target: 'es2022' },
+  module: { type: 'commonjs', ignoreDynamic: true },
+  sourceMaps: 'inline',
+};
 const shared = {
   testEnvironment: 'node',
-  transform: { '^.+\\.ts$': ['ts-jest', { diagnostics: false }] },
+  transform: { '^.+\\.ts$': ['@swc/jest', swc] },
   testPathIgnorePatterns: ['/node_modules/', '/dist/', '/.data/'],
 };
 

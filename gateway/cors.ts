@@ -12,6 +12,7 @@
 import cors from 'cors';
 import type { RequestHandler } from 'express';
 import { publicRequestIdHeader } from '../lib/request-id';
+import { certificateIdHeader, passphraseHeader } from './certificate-download';
 
 export function corsFor(origins: readonly string[]): RequestHandler {
   // None listed: no CORS at all (a preflight is refused like any non-POST, 405).
@@ -21,7 +22,14 @@ export function corsFor(origins: readonly string[]): RequestHandler {
     origin: (origin, callback) => callback(null, origin !== undefined && allowed.has(origin)),
     methods: ['GET', 'POST'],
     allowedHeaders: ['content-type', 'authorization', publicRequestIdHeader, 'apollo-require-preflight'],
-    exposedHeaders: [publicRequestIdHeader, 'retry-after'],
+    // The file routes' name and the certificate route's passphrase, so a console on a listed origin can read them.
+    exposedHeaders: [
+      publicRequestIdHeader,
+      'retry-after',
+      'content-disposition',
+      passphraseHeader,
+      certificateIdHeader,
+    ],
     credentials: true,
     // Browsers cap this (Chrome at 2 hours); 10 minutes keeps a changed list from lingering.
     maxAge: 600,

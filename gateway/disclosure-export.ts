@@ -1,21 +1,16 @@
 // POST /disclosure-reports/:requestId/export?format=csv|json: the disclosure
 // report (appendix 5) as a file to hand to the subject. The route runs the
-// `exportDisclosureReport` mutation through this gateway's own Apollo server,
-// with the caller's own principal resolved exactly as for /graphql
-// (certificate + session), so the subgraphs check permissions and record the
-// export as for any other request, and the Art. 23-1 restrictions apply.
-// Errors keep their GraphQL codes, as JSON, with the matching HTTP status.
+// `exportDisclosureReport` mutation as the caller (caller-operations.ts), so
+// the subgraphs check permissions and record the export as for any other
+// request, and the Art. 23-1 restrictions and rate limits apply.
 //
 // An export whose report came back incomplete (a subgraph failed while
 // producing its part) is not rendered: the file would silently miss data.
 // The export row and its access record stay, since the attempt did happen.
 import express from 'express';
 import type { ApolloServer } from '@apollo/server';
-import type { GraphQLFormattedError } from 'graphql';
-import type { SignInternalToken } from '../lib/access/internal-token';
-import { resolutionError, type Resolution } from './principal-resolver';
 import type { GatewayContext } from './server';
-import { requestIdOf } from '../lib/request-id';
+import { runAsCaller, sendErrors } from './caller-operations';
 import { renderCsv, renderJson, type ExportedReport } from './disclosure-export-csv';
 
 const exportMutation = /* GraphQL */ `
@@ -137,24 +132,10 @@ const exportMutation = /* GraphQL */ `
   }
 `;
 
-const statusOf: Record<string, number> = {
-  UNAUTHENTICATED: 401,
-  FORBIDDEN: 403,
-  BAD_USER_INPUT: 400,
-  NOT_FOUND: 404,
-  CONFLICT: 409,
-  ILLEGAL_TRANSITION: 409,
-  SERVICE_RESTRICTED: 503,
-};
-
 export interface DisclosureExportOptions {
   apollo: ApolloServer<GatewayContext>;
-  resolvePrincipal: (req: express.Request) => Promise<Resolution>;
-  sign: SignInternalToken;
-}
-
-function fail(res: express.Response, status: number, errors: readonly GraphQLFormattedError[]): void {
-  res.status(status).json({ errors });
+  /** Certificate, session and rate limits, as for /graphql (server.ts). */
+  callerChain: express.RequestHandler[];
 }
 
 /** `format` is csv or json, case-insensitive; anything else is refused before any subgraph is asked. */
@@ -171,38 +152,30 @@ function fileName(exported: ExportedReport, extension: string): string {
 
 export function disclosureExportRouter(options: DisclosureExportOptions): express.Router {
   const router = express.Router();
-  router.post('/disclosure-reports/:requestId/export', async (req, res, next) => {
+  // The format is checked before the caller chain asks identity anything.
+  const checkFormat: express.RequestHandler = (req, res, next) => {
+    const format = parseFormat(req.query.format);
+    if (!format) {
+      sendErrors(res, 400, [
+        { message: 'format: must be csv or json', extensions: { code: 'BAD_USER_INPUT', field: 'format' } },
+      ]);
+      return;
+    }
+    res.locals.exportFormat = format;
+    next();
+  };
+  router.post('/disclosure-reports/:requestId/export', checkFormat, ...options.callerChain, async (req, res, next) => {
     try {
-      const format = parseFormat(req.query.format);
-      if (!format) {
-        fail(res, 400, [
-          { message: 'format: must be csv or json', extensions: { code: 'BAD_USER_INPUT', field: 'format' } },
-        ]);
+      const format = res.locals.exportFormat as 'CSV' | 'JSON';
+      const result = await runAsCaller(options.apollo, res, exportMutation, {
+        requestId: req.params.requestId,
+        format,
+      });
+      if (!result.ok) {
+        sendErrors(res, result.status, result.errors);
         return;
       }
-      const resolution = await options.resolvePrincipal(req);
-      if (!resolution.ok) {
-        fail(res, resolution.status, [resolutionError(resolution)]);
-        return;
-      }
-      const contextValue: GatewayContext = {
-        principal: resolution.principal,
-        restriction: resolution.restriction,
-        internalToken: await options.sign(resolution.principal),
-        requestId: requestIdOf(res),
-      };
-      const response = await options.apollo.executeOperation(
-        { query: exportMutation, variables: { requestId: req.params.requestId, format } },
-        { contextValue },
-      );
-      if (response.body.kind !== 'single') throw new Error('unexpected incremental response');
-      const { data, errors } = response.body.singleResult;
-      if (errors?.length) {
-        const code = String(errors[0]?.extensions?.code ?? 'INTERNAL_SERVER_ERROR');
-        fail(res, statusOf[code] ?? 500, errors);
-        return;
-      }
-      const exported = data?.exportDisclosureReport as
+      const exported = result.data.exportDisclosureReport as
         | (ExportedReport['export'] & { request: ExportedReport['request']; report: ExportedReport['report'] })
         | undefined;
       if (!exported) throw new Error('export returned no data');

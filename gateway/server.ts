@@ -38,6 +38,7 @@ import { operationGuard, type GuardedOperation } from './operation-guard';
 import { persistedOperationsOff, type PersistedOperations } from './persisted-operations';
 import { createRateLimiter, rateLimitRequests } from './rate-limits';
 import { corsFor } from './cors';
+import { certificateDownloadRouter } from './certificate-download';
 import { disclosureExportRouter } from './disclosure-export';
 import { checkReadiness } from './readiness';
 import { resolutionError, type Resolution } from './principal-resolver';
@@ -218,21 +219,9 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Gate
     const report = await checkReadiness(options.subgraphUrls, options.pingRedis);
     res.status(report.status === 'ok' ? 200 : 503).json(report);
   });
-  // Appendix 5: the disclosure report as a CSV or JSON file (runs the export mutation through this gateway).
-  app.use(disclosureExportRouter({ apollo, resolvePrincipal: options.resolvePrincipal, sign: options.sign }));
-  app.use(
-    '/graphql',
-    requireJsonPost,
-    express.json({ limit: '256kb' }),
-    requireGraphqlBody,
-    operationGuard({
-      schema: apiSchema,
-      limits: protection.limits,
-      persisted: protection.persistedOperations,
-      logger: options.logger,
-    }),
-  );
-  app.use('/graphql', async (req, res, next) => {
+  // Who is calling, for /graphql and the file routes alike: certificate and session
+  // (principal-resolver.ts), then the rate limits.
+  const resolveCaller: express.RequestHandler = async (req, res, next) => {
     try {
       const resolution = await options.resolvePrincipal(req);
       if (!resolution.ok) {
@@ -250,26 +239,44 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Gate
     } catch (error) {
       next(error);
     }
-  });
+  };
+  const callerChain: express.RequestHandler[] = [resolveCaller];
   if (limiter) {
-    app.use(
-      '/graphql',
+    callerChain.push(
       rateLimitRequests(
         limiter,
         (_req, res) => {
           const { principal } = res.locals.gatewayContext as GatewayContext;
-          const { rootFieldNames } = res.locals.guardedOperation as GuardedOperation;
+          // Only /graphql has a parsed operation; the file routes are never a sign-in.
+          const guarded = res.locals.guardedOperation as GuardedOperation | undefined;
           if (principal.kind === 'service') return {};
           return {
             session: principal.kind === 'user' ? principal.sessionId : null,
             certificate: principal.certificate,
-            signInAddress: rootFieldNames.includes('signIn') ? principal.address : null,
+            signInAddress: guarded?.rootFieldNames.includes('signIn') ? principal.address : null,
           };
         },
         options.logger,
       ),
     );
   }
+  // Appendix 5: the disclosure report as a CSV or JSON file; appendix 2: a terminal certificate as a .p12 file.
+  // Both run their GraphQL operation through this gateway as the caller (caller-operations.ts).
+  app.use(disclosureExportRouter({ apollo, callerChain }));
+  app.use(certificateDownloadRouter({ apollo, callerChain }));
+  app.use(
+    '/graphql',
+    requireJsonPost,
+    express.json({ limit: '256kb' }),
+    requireGraphqlBody,
+    operationGuard({
+      schema: apiSchema,
+      limits: protection.limits,
+      persisted: protection.persistedOperations,
+      logger: options.logger,
+    }),
+  );
+  app.use('/graphql', ...callerChain);
   app.use(
     '/graphql',
     expressMiddleware(apollo, { context: async ({ res }) => res.locals.gatewayContext as GatewayContext }),

@@ -8,6 +8,7 @@ import forge from 'node-forge';
 import { StartupError } from '../startup-error';
 import {
   certificateInstallInstructions,
+  terminalCertificateFileName,
   openCertificateAuthority,
   type CertificateAuthority,
 } from './certificate-authority';
@@ -198,11 +199,16 @@ describe('issueServerCertificate', () => {
 describe('certificateInstallInstructions', () => {
   it('gives Japanese and English steps with the fingerprints but no secret', () => {
     const issued = ca.issueClientCertificate({ commonName: '高岡 太郎', passphrase: 'secret-passphrase' });
+    const fileName = terminalCertificateFileName(issued.serialNumber);
     const text = certificateInstallInstructions({
       ...issued,
+      fileName,
       commonName: '高岡 太郎',
       caCertificatePem: ca.caCertificatePem,
     });
+    // Every platform's steps name the file the download route hands over.
+    expect(fileName).toMatch(/^renkei-terminal-[0-9a-f]{12}\.p12$/);
+    expect(text.split(fileName).length - 1).toBe(2);
     expect(text).toContain('高岡 太郎');
     expect(text).toContain(issued.fingerprint);
     expect(text).toContain(issued.notAfter.toISOString().slice(0, 10));

@@ -16,7 +16,15 @@
 //   readable by older Windows versions.
 // - Identity of an issued certificate is its SHA-256 fingerprint
 //   (./fingerprint.ts); revocation is tracked by the identity subgraph.
-import { createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes, X509Certificate } from 'node:crypto';
+import {
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPairSync,
+  randomBytes,
+  sign,
+  X509Certificate,
+  type KeyObject,
+} from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
@@ -108,7 +116,7 @@ export function checkCertificate(
 }
 
 function authorityFrom(keyPem: string, certPem: string, dir: string, now: () => Date): CertificateAuthority {
-  const { x509: caX509, forgeCert: caCert, forgeKey: caKey } = checkCaPair(keyPem, certPem, dir, now());
+  const { x509: caX509, forgeCert: caCert, signingKey: caKey } = checkCaPair(keyPem, certPem, dir, now());
   const caNotAfter = caCert.validity.notAfter;
 
   const issue = (subject: forge.pki.CertificateField[], validDays: number, extensions: object[]) => {
@@ -182,7 +190,7 @@ async function createCa(
   at: Date,
 ): Promise<{ keyPem: string; certPem: string }> {
   const keys = newKeyPair();
-  const key = forge.pki.privateKeyFromPem(keys.privateKeyPem);
+  const key = createPrivateKey(keys.privateKeyPem);
   const subject = [nameField('CN', CA_COMMON_NAME)];
   const cert = signedCertificate(
     keys.publicKeyPem,
@@ -217,12 +225,13 @@ function checkCaPair(keyPem: string, certPem: string, dir: string, at: Date) {
   let x509: X509Certificate;
   let publicOfKey: Buffer;
   let forgeCert: forge.pki.Certificate;
-  let forgeKey: forge.pki.rsa.PrivateKey;
+  let signingKey: KeyObject;
   try {
     x509 = new X509Certificate(certPem);
-    publicOfKey = createPublicKey(createPrivateKey(keyPem)).export({ type: 'spki', format: 'der' });
+    signingKey = createPrivateKey(keyPem);
+    if (signingKey.asymmetricKeyType !== 'rsa') throw new Error('not RSA');
+    publicOfKey = createPublicKey(signingKey).export({ type: 'spki', format: 'der' });
     forgeCert = forge.pki.certificateFromPem(certPem);
-    forgeKey = forge.pki.privateKeyFromPem(keyPem);
   } catch {
     throw refuse(`${dir}/ca.key and ca.crt must be an unencrypted PEM RSA key and its certificate`);
   }
@@ -233,7 +242,7 @@ function checkCaPair(keyPem: string, certPem: string, dir: string, at: Date) {
     throw refuse(
       `the CA in ${dir} expired on ${new Date(x509.validTo).toISOString()}; every terminal certificate must be reissued under a new CA`,
     );
-  return { x509, forgeCert, forgeKey };
+  return { x509, forgeCert, signingKey };
 }
 
 async function checkKeyFileMode(keyPath: string): Promise<void> {
@@ -284,7 +293,7 @@ function signedCertificate(
   publicKeyPem: string,
   subject: forge.pki.CertificateField[],
   issuer: forge.pki.CertificateField[],
-  signingKey: forge.pki.rsa.PrivateKey,
+  signingKey: KeyObject,
   issuedAt: number,
   notAfter: Date,
   extensions: object[],
@@ -297,8 +306,28 @@ function signedCertificate(
   cert.setSubject(subject);
   cert.setIssuer(issuer);
   cert.setExtensions(extensions);
-  cert.sign(signingKey, forge.md.sha256.create());
+  // What forge's cert.sign does, with the RSA signature made by Node's native crypto: forge's
+  // JavaScript RSA took about half of an issuance's time, on the event loop of identity.
+  cert.md = forge.md.sha256.create();
+  cert.signatureOid = cert.siginfo.algorithmOid = forge.pki.oids.sha256WithRSAEncryption as string;
+  // getTBSCertificate is public in forge (its cert.sign uses it) but missing from @types/node-forge.
+  const { getTBSCertificate } = forge.pki as unknown as {
+    getTBSCertificate(c: forge.pki.Certificate): forge.asn1.Asn1;
+  };
+  cert.tbsCertificate = getTBSCertificate(cert);
+  const tbs = Buffer.from(forge.asn1.toDer(cert.tbsCertificate).getBytes(), 'binary');
+  cert.signature = sign('sha256', tbs, signingKey).toString('binary');
   return cert;
+}
+
+/**
+ * The name a terminal certificate is handed over under (the download route's
+ * Content-Disposition and its instructions): ASCII, so every browser and
+ * shell keeps it, and distinct per certificate through its serial number.
+ */
+export function terminalCertificateFileName(serialNumber: string): string {
+  const digits = serialNumber.replace(/[^0-9a-f]/gi, '').slice(0, 12);
+  return `renkei-terminal-${digits.toLowerCase()}.p12`;
 }
 
 /**
@@ -311,9 +340,9 @@ export function certificateInstallInstructions(input: {
   fingerprint: string;
   notAfter: Date;
   caCertificatePem: string;
-  fileName?: string;
+  fileName: string;
 }): string {
-  const file = input.fileName ?? 'renkei-terminal.p12';
+  const file = input.fileName;
   // Windows shows the SHA-1 thumbprint when asked to trust a new root CA.
   const caThumbprint = new X509Certificate(input.caCertificatePem).fingerprint.replace(/:/g, '');
   const until = input.notAfter.toISOString().slice(0, 10);
@@ -327,7 +356,7 @@ export function certificateInstallInstructions(input: {
     '  (「このキーをエクスポート可能にする」はチェックしない) →「証明書の種類に基づいて、自動的に証明書ストアを選択する」→ 完了。',
     '  Double-click the file, choose "Current User", enter the passphrase (leave "Mark this key as exportable"',
     '  unchecked), choose "Automatically select the certificate store", then Finish.',
-    'macOS (Safari, Chrome): ファイルをダブルクリック →「ログイン」キーチェーンに追加 → パスフレーズを入力。',
+    `macOS (Safari, Chrome): ${file} をダブルクリック →「ログイン」キーチェーンに追加 → パスフレーズを入力。`,
     '  Double-click the file, add it to the "login" keychain, enter the passphrase.',
     'Firefox: 設定 → プライバシーとセキュリティ → 証明書を表示 →「あなたの証明書」→ インポート。',
     '  Settings → Privacy & Security → View Certificates → Your Certificates → Import.',

@@ -12,7 +12,7 @@ import { startTestSystem, type TestSystem } from '../support/test-system';
 
 const logLines: string[] = [];
 const logger = createLogger('info', 'renkei-test', { write: (line: string) => void logLines.push(line) });
-const signInLimit = 4;
+const signInLimit = 5;
 const sessionLimit = 25;
 
 let t: TestSystem;
@@ -218,6 +218,26 @@ describe('rate limits (Redis)', () => {
     expect((await graphql(t.graphqlUrl, '{ me { user { id } } }', {}, reader.headers)).status).toBe(200);
   });
 
+  it('counts the file routes (certificates, disclosure exports) against the same session limit', async () => {
+    const busy = await actorWithRole(t, 'USER'); // sign-in 3
+    for (let i = 0; i < sessionLimit; i += 1) {
+      const response = await post(JSON.stringify({ query: '{ me { user { id } } }' }), busy.headers);
+      expect(response.status).toBe(200);
+      await response.text();
+    }
+    const certificatesBefore = await t.db.prisma.clientCertificate.count();
+    const refused = await fetch(`${t.system.gateway.url}/certificates`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...busy.headers },
+      body: JSON.stringify({ facilityId: busy.facilityId, label: 'one too many' }),
+    });
+    expect(refused.status).toBe(429);
+    expect(((await refused.json()) as { errors: Array<{ extensions: unknown }> }).errors[0]?.extensions).toEqual({
+      code: 'RATE_LIMITED',
+    });
+    expect(await t.db.prisma.clientCertificate.count()).toBe(certificatesBefore);
+  });
+
   it('limits sign-in attempts per client address', async () => {
     const signIn = JSON.stringify({
       query: 'mutation($a: String!, $p: String!) { signIn(accountId: $a, password: $p) { token } }',
@@ -229,8 +249,8 @@ describe('rate limits (Redis)', () => {
       statuses.push(response.status);
       await response.text();
     }
-    // Two sign-ins by actorWithRole came first.
-    expect(statuses).toEqual([200, 200, 429, 429]);
+    // Three sign-ins by actorWithRole came first.
+    expect(statuses).toEqual([200, 200, 429, 429, 429]);
     // Other operations from the same address are not sign-ins.
     expect((await graphql(t.graphqlUrl, '{ me { user { id } } }', {}, reader.headers)).status).toBe(200);
   });

@@ -5,7 +5,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { ClientCertificate } from '../../../generated/prisma/client';
 import { appError, notFound } from '../../../lib/graphql-errors';
-import { certificateInstallInstructions } from '../../../lib/pki/certificate-authority';
+import { certificateInstallInstructions, terminalCertificateFileName } from '../../../lib/pki/certificate-authority';
 import type { IdentityContext } from '../context';
 import { authorize } from './access-guard';
 import { recordAudit } from './audit-service';
@@ -14,6 +14,8 @@ export interface IssuedCertificate {
   certificate: ClientCertificate;
   pkcs12Base64: string;
   passphrase: string;
+  /** The .p12's file name, which the instructions name (the gateway's download route uses it). */
+  fileName: string;
   instructions: string;
 }
 
@@ -54,11 +56,14 @@ export async function issueCertificate(
     });
     return created;
   });
+  const fileName = terminalCertificateFileName(issued.serialNumber);
   return {
     certificate,
     pkcs12Base64: issued.pkcs12.toString('base64'),
     passphrase,
+    fileName,
     instructions: certificateInstallInstructions({
+      fileName,
       commonName: label,
       fingerprint: issued.fingerprint,
       notAfter: issued.notAfter,
