@@ -101,7 +101,10 @@ async function main(): Promise<void> {
     child.kill('SIGTERM');
   };
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, stop);
-  child.on('exit', (code, signal) => process.exit(seedingFailed ? 1 : (code ?? (signal ? 1 : 0))));
+  child.on('exit', (code, signal) => {
+    if (signal && !stopping) process.stderr.write(`demo: the network's process was stopped by ${signal}\n`);
+    process.exit(seedingFailed || code === null ? 1 : code);
+  });
 
   let output = '';
   const ready = new Promise<string>((resolve) => {
