@@ -245,6 +245,18 @@ describe("need to know: a subject's data only for those who care for them", () =
     expect(withdrawMissing.errors?.map((e) => e.message)).toEqual(withdrawKnown.errors?.map((e) => e.message));
   });
 
+  it('shows the system administrator every room but only the subjects it is related to, the rest of the page intact', async () => {
+    const admin = await actor('SYSTEM_ADMIN');
+    const response = await as(admin, `{ rooms(first: 100) { items { id title subject { id name } } } }`);
+    const items = (response.data?.rooms as { items: Array<{ id: string; title: string; subject: unknown }> }).items;
+    const index = items.findIndex((room) => room.id === roomId);
+    expect(items[index]).toEqual({ id: roomId, title: '花子さんの部屋', subject: null });
+    expect(response.errors?.filter((e) => e.path?.[2] === index)).toEqual([
+      expect.objectContaining({ path: ['rooms', 'items', index, 'subject'], extensions: { code: 'FORBIDDEN' } }),
+    ]);
+    expect(JSON.stringify(response)).not.toContain('試験 花子');
+  });
+
   it('still lets the carer (a member) and the room manager act', async () => {
     expect((await ok(carer, q.room, { r: roomId })).room.subject.name).toBe('試験 花子');
     expect((await ok(decider, q.endException, { e: exceptionId })).endLegalException.id).toBe(exceptionId);
