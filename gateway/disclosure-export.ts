@@ -16,6 +16,8 @@ import type { SignInternalToken } from '../lib/access/internal-token';
 import { resolutionError, type Resolution } from './principal-resolver';
 import type { GatewayContext } from './server';
 import { requestIdOf } from '../lib/request-id';
+import { currentLanguage } from '../lib/messages/language';
+import { render } from '../lib/messages/message';
 import { renderCsv, renderJson, type ExportedReport } from './disclosure-export-csv';
 
 const exportMutation = /* GraphQL */ `
@@ -176,7 +178,13 @@ export function disclosureExportRouter(options: DisclosureExportOptions): expres
       const format = parseFormat(req.query.format);
       if (!format) {
         fail(res, 400, [
-          { message: 'format: must be csv or json', extensions: { code: 'BAD_USER_INPUT', field: 'format' } },
+          {
+            message: render(
+              { en: 'format: Give csv or json.', ja: 'format: csv または json を指定してください。' },
+              currentLanguage(),
+            ),
+            extensions: { code: 'BAD_USER_INPUT', field: 'format' },
+          },
         ]);
         return;
       }
@@ -190,6 +198,7 @@ export function disclosureExportRouter(options: DisclosureExportOptions): expres
         restriction: resolution.restriction,
         internalToken: await options.sign(resolution.principal),
         requestId: requestIdOf(res),
+        language: currentLanguage(),
       };
       const response = await options.apollo.executeOperation(
         { query: exportMutation, variables: { requestId: req.params.requestId, format } },
