@@ -139,7 +139,7 @@ function checkCaCertificates(value: string | null | undefined, now: Date): strin
   if (!parsed.ok)
     throw badUserInput(
       {
-        en: `caCertificates: It ${parsed.problem}.`,
+        en: `caCertificates: ${parsed.problem.charAt(0).toUpperCase()}${parsed.problem.slice(1)}.`,
         ja: `caCertificates: CA 証明書として使えません（${parsed.problem}）。`,
       },
       'caCertificates',
