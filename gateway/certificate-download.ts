@@ -12,6 +12,8 @@
 import express from 'express';
 import type { ApolloServer } from '@apollo/server';
 import { requireJsonPost } from '../lib/http-errors';
+import { currentLanguage } from '../lib/messages/language';
+import { render } from '../lib/messages/message';
 import type { GatewayContext } from './server';
 import { runAsCaller, sendErrors } from './caller-operations';
 
@@ -53,7 +55,13 @@ const checkBody: express.RequestHandler = (req, res, next) => {
     if (typeof value !== 'string') {
       sendErrors(res, 400, [
         {
-          message: `${field}: required, as a string in a JSON object {"facilityId": "…", "label": "…"}`,
+          message: render(
+            {
+              en: `${field}: Give it as a string, in a JSON object {"facilityId": "…", "label": "…"}.`,
+              ja: `${field}: JSON のオブジェクト {"facilityId": "…", "label": "…"} の文字列として指定してください。`,
+            },
+            currentLanguage(),
+          ),
           extensions: { code: 'BAD_USER_INPUT', field },
         },
       ]);

@@ -11,6 +11,8 @@ import express from 'express';
 import type { ApolloServer } from '@apollo/server';
 import type { GatewayContext } from './server';
 import { runAsCaller, sendErrors } from './caller-operations';
+import { currentLanguage } from '../lib/messages/language';
+import { render } from '../lib/messages/message';
 import { renderCsv, renderJson, type ExportedReport } from './disclosure-export-csv';
 
 const exportMutation = /* GraphQL */ `
@@ -157,7 +159,13 @@ export function disclosureExportRouter(options: DisclosureExportOptions): expres
     const format = parseFormat(req.query.format);
     if (!format) {
       sendErrors(res, 400, [
-        { message: 'format: must be csv or json', extensions: { code: 'BAD_USER_INPUT', field: 'format' } },
+        {
+          message: render(
+            { en: 'format: Give csv or json.', ja: 'format: csv または json を指定してください。' },
+            currentLanguage(),
+          ),
+          extensions: { code: 'BAD_USER_INPUT', field: 'format' },
+        },
       ]);
       return;
     }

@@ -11,6 +11,7 @@ import type { GraphQLSchema } from 'graphql';
 import type { OperationLimits } from '../lib/config';
 import { sendError } from '../lib/http-errors';
 import type { Logger } from '../lib/logger';
+import { genericMessages } from '../lib/messages/generic-messages';
 import { checkOperationLimits } from './operation-limits';
 import { resolvePersistedOperation, type PersistedOperations } from './persisted-operations';
 
@@ -44,20 +45,29 @@ export function operationGuard(options: OperationGuardOptions): RequestHandler {
     const resolution = resolvePersistedOperation(body, options.persisted);
     switch (resolution.kind) {
       case 'unknown-id':
-        sendError(res, 400, 'PERSISTED_QUERY_NOT_FOUND', 'no operation with this id is registered');
+        sendError(res, 400, 'PERSISTED_QUERY_NOT_FOUND', {
+          en: 'No operation with this id is registered. Send the full query text.',
+          ja: 'この ID の操作は登録されていません。クエリの全文を送ってください。',
+        });
         return;
       case 'hash-mismatch':
-        sendError(res, 400, 'BAD_REQUEST', 'the persisted query id does not match the query');
+        sendError(res, 400, 'BAD_REQUEST', {
+          en: 'The persisted query id does not match the query. Send the SHA-256 of the query text sent.',
+          ja: '永続化クエリの ID がクエリと一致しません。送ったクエリ本文の SHA-256 を指定してください。',
+        });
         return;
       case 'no-query':
-        sendError(res, 400, 'BAD_REQUEST', 'the request has no query');
+        sendError(res, 400, 'BAD_REQUEST', {
+          en: 'The request has no query. Send the operation in query.',
+          ja: 'リクエストにクエリがありません。操作を query に入れて送ってください。',
+        });
         return;
       case 'not-in-list':
         logger.warn(
           { operationHash: resolution.id, operationName },
           'operation refused: not in the persisted operations manifest',
         );
-        sendError(res, 400, 'PERSISTED_QUERY_NOT_IN_LIST', 'this operation is not allowed here');
+        sendError(res, 400, 'PERSISTED_QUERY_NOT_IN_LIST', genericMessages.PERSISTED_QUERY_NOT_IN_LIST);
         return;
       case 'ok':
         if (!resolution.listed && options.persisted.mode === 'log') {
@@ -83,7 +93,7 @@ export function operationGuard(options: OperationGuardOptions): RequestHandler {
         { limit: check.limit, measured: check.measured, allowed: check.allowed, operationName },
         'operation refused: too complex',
       );
-      sendError(res, 400, 'OPERATION_TOO_COMPLEX', 'the operation is too large or too complex');
+      sendError(res, 400, 'OPERATION_TOO_COMPLEX', genericMessages.OPERATION_TOO_COMPLEX);
       return;
     }
     const guarded: GuardedOperation = { rootFieldNames: check.kind === 'ok' ? check.rootFieldNames : [] };

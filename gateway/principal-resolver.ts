@@ -9,6 +9,13 @@ import { type SignInternalToken, internalTokenHeader } from '../lib/access/inter
 import { clientCertificateOf, type ClientCertificateOptions } from './client-certificate';
 import type { Restriction } from './restriction-rules';
 import { sessionRefusal, type SessionRefusalReason } from './session-problems';
+import { currentLanguage } from '../lib/messages/language';
+import { render, type Message } from '../lib/messages/message';
+
+const signInUnavailable: Message = {
+  en: 'The sign-in service is unavailable. Try again in a moment.',
+  ja: 'サインインのサービスが利用できません。しばらくしてからやり直してください。',
+};
 
 export type CertificateMode = 'tls' | 'proxy' | 'off';
 
@@ -22,7 +29,7 @@ export interface PrincipalResolverOptions {
 
 export type Resolution =
   | { ok: true; principal: Principal; restriction: Restriction | null }
-  | { ok: false; status: 401 | 503; message: string; reason?: SessionRefusalReason };
+  | { ok: false; status: 401 | 503; message: Message; reason?: SessionRefusalReason };
 
 /** The session token of `Authorization: Bearer <token>`; the scheme is case-insensitive (RFC 9110 §11.1). */
 function bearerToken(req: IncomingMessage): string | null {
@@ -40,14 +47,24 @@ export function createPrincipalResolver(options: PrincipalResolverOptions) {
         return {
           ok: false,
           status: 401,
-          message: `a client certificate issued by this network is required (${result.reason})`,
+          message: {
+            en: `A client certificate issued by this network is required (${result.reason}). Use a terminal with the network's certificate installed.`,
+            ja: `このネットワークが発行した電子証明書が必要です（${result.reason}）。電子証明書をインストールした端末から利用してください。`,
+          },
         };
       }
       certificate = result.fingerprint;
     }
     const token = bearerToken(req);
     if (req.headers.authorization && !token)
-      return { ok: false, status: 401, message: 'the Authorization header must be "Bearer <session token>"' };
+      return {
+        ok: false,
+        status: 401,
+        message: {
+          en: 'The Authorization header must be "Bearer <session token>". Send the token signIn returned.',
+          ja: 'Authorization ヘッダーは "Bearer <セッショントークン>" にしてください。signIn が返したトークンを送ってください。',
+        },
+      };
     let response: Response;
     try {
       response = await fetch(options.identityResolveUrl, {
@@ -60,9 +77,9 @@ export function createPrincipalResolver(options: PrincipalResolverOptions) {
         signal: AbortSignal.timeout(options.timeoutMs),
       });
     } catch {
-      return { ok: false, status: 503, message: 'sign-in service unavailable' };
+      return { ok: false, status: 503, message: signInUnavailable };
     }
-    if (!response.ok) return { ok: false, status: 503, message: 'sign-in service unavailable' };
+    if (!response.ok) return { ok: false, status: 503, message: signInUnavailable };
     const body = (await response.json()) as {
       principal: Principal;
       sessionProblem: string | null;
@@ -73,10 +90,10 @@ export function createPrincipalResolver(options: PrincipalResolverOptions) {
   };
 }
 
-/** A refused resolution as the one GraphQL error the caller gets (the /graphql route and the export route alike). */
+/** A refused resolution as the one GraphQL error the caller gets (the /graphql route and the export route alike), in the request's language. */
 export function resolutionError(resolution: Extract<Resolution, { ok: false }>) {
   return {
-    message: resolution.message,
+    message: render(resolution.message, currentLanguage()),
     extensions: {
       code: resolution.status === 401 ? 'UNAUTHENTICATED' : 'INTERNAL_SERVER_ERROR',
       ...(resolution.reason ? { reason: resolution.reason } : {}),

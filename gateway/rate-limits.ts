@@ -14,6 +14,7 @@ import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limite
 import type { RateLimits } from '../lib/config';
 import { sendError } from '../lib/http-errors';
 import type { Logger } from '../lib/logger';
+import { genericMessages } from '../lib/messages/generic-messages';
 
 export type RateLimitName = 'session' | 'certificate' | 'signIn';
 
@@ -86,7 +87,7 @@ export function rateLimitRequests(
         'request refused: rate limit',
       );
       res.setHeader('Retry-After', String(decision.retryAfterSeconds));
-      sendError(res, 429, 'RATE_LIMITED', 'too many requests; try again later');
+      sendError(res, 429, 'RATE_LIMITED', genericMessages.RATE_LIMITED);
     } catch (error) {
       next(error);
     }

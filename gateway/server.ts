@@ -8,7 +8,9 @@
 // request gets a request id (lib/request-id.ts: the client's x-request-id if
 // it is a UUID, a fresh one otherwise), answered in x-request-id and passed
 // to the subgraphs beside the internal token, so the jobs a mutation causes
-// log it too.
+// log it too. The language of every message is chosen here too, once, from
+// Accept-Language (lib/messages/language.ts), and passed to the subgraphs
+// beside the request id.
 //
 // Production settings never depend on NODE_ENV: introspection and field
 // suggestions are off unless configured on, and no landing page is served
@@ -27,6 +29,9 @@ import { internalTokenHeader, type SignInternalToken } from '../lib/access/inter
 import { appError, formatErrorFor } from '../lib/graphql-errors';
 import { jsonErrorHandler, jsonNotFound, requireGraphqlBody, requireJsonPost } from '../lib/http-errors';
 import type { Logger } from '../lib/logger';
+import { internalLanguageHeader, negotiateLanguage, withLanguage } from '../lib/messages/language';
+import { genericMessages } from '../lib/messages/generic-messages';
+import type { Language } from '../lib/messages/message';
 import {
   internalRequestIdHeader,
   publicRequestIdHeader,
@@ -90,6 +95,8 @@ export interface GatewayContext {
   internalToken: string;
   /** For log correlation only (lib/request-id.ts). */
   requestId: string;
+  /** The language the caller reads messages in (lib/messages/language.ts). */
+  language: Language;
 }
 
 /**
@@ -124,7 +131,9 @@ const restrictionPlugin: ApolloServerPlugin<GatewayContext> = {
         if (
           isRestricted(contextValue.restriction, contextValue.principal, { type: definition.operation, rootFields })
         ) {
-          throw appError('SERVICE_RESTRICTED', contextValue.restriction?.message ?? 'the service is restricted', {
+          // The system administrator's own words, in the language they were written in.
+          const note = contextValue.restriction?.message;
+          throw appError('SERVICE_RESTRICTED', note ? { en: note, ja: note } : genericMessages.SERVICE_RESTRICTED, {
             http: { status: 503 },
           });
         }
@@ -178,6 +187,7 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Gate
         willSendRequest({ request, context }) {
           request.http?.headers.set(internalTokenHeader, context.internalToken);
           request.http?.headers.set(internalRequestIdHeader, context.requestId);
+          request.http?.headers.set(internalLanguageHeader, context.language);
         },
       });
     },
@@ -212,8 +222,11 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Gate
     res.setHeader(publicRequestIdHeader, requestId);
     // Personal data must not be stored on terminals (appendix 2-4).
     res.setHeader('Cache-Control', 'no-store');
-    // What follows (guards, rate limits, Apollo) logs with the request id (lib/logger.ts).
-    withRequestId(requestId, next);
+    const language = negotiateLanguage(req.headers['accept-language']);
+    res.locals.language = language;
+    res.vary('Accept-Language');
+    // What follows (guards, rate limits, Apollo) logs with the request id (lib/logger.ts) and answers in `language`.
+    withRequestId(requestId, () => withLanguage(language, next));
   });
   app.use(corsFor(protection.corsOrigins));
   if (protection.graphiql) app.use(graphiqlRouter());
@@ -238,6 +251,7 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Gate
         restriction: resolution.restriction,
         internalToken: await options.sign(resolution.principal),
         requestId: requestIdOf(res),
+        language: res.locals.language as Language,
       };
       res.locals.gatewayContext = context;
       next();

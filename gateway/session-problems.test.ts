@@ -30,9 +30,10 @@ describe('session refusals', () => {
   });
 
   it('tells a session used from another terminal what to do, unlike an ended one', () => {
-    expect(sessionRefusal('certificate-mismatch').message).toMatch(
-      /another terminal.*sign in again from this terminal/,
+    expect(sessionRefusal('certificate-mismatch').message.en).toMatch(
+      /another terminal.*Sign in again from this terminal/,
     );
+    expect(sessionRefusal('certificate-mismatch').message.ja).toMatch(/別の端末.*この端末でもう一度サインイン/);
     expect(sessionRefusal('certificate-mismatch').message).not.toBe(sessionRefusal('ended').message);
   });
 });

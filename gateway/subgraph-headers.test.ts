@@ -7,9 +7,14 @@ describe('stripInternalHeaders', () => {
       'content-type': 'application/json',
       'x-renkei-identity': '{"role":"SYSTEM_ADMIN"}',
       'X-Renkei-Internal-Token': 'forged',
+      'x-renkei-language': 'ja',
       authorization: 'Bearer abc',
     };
-    expect(stripInternalHeaders(headers).sort()).toEqual(['X-Renkei-Internal-Token', 'x-renkei-identity']);
+    expect(stripInternalHeaders(headers).sort()).toEqual([
+      'X-Renkei-Internal-Token',
+      'x-renkei-identity',
+      'x-renkei-language',
+    ]);
     expect(headers).toEqual({ 'content-type': 'application/json', authorization: 'Bearer abc' });
   });
 });

@@ -16,7 +16,13 @@ export function decodeCursor(cursor: string): KeysetPosition {
   const [iso, id, extra] = decoded.split('|');
   const at = new Date(iso ?? '');
   if (extra !== undefined || !id || !/^[0-9a-f-]{36}$/i.test(id) || Number.isNaN(at.getTime())) {
-    throw badUserInput('after: is not a cursor returned by this API', 'after');
+    throw badUserInput(
+      {
+        en: 'after: It is not a cursor this API returned. Pass the endCursor of the previous page.',
+        ja: 'after: この API が返したカーソルではありません。前のページの endCursor を指定してください。',
+      },
+      'after',
+    );
   }
   return { at, id };
 }

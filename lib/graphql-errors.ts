@@ -4,6 +4,9 @@
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { unwrapResolverError } from '@apollo/server/errors';
 import type { Logger } from './logger';
+import { currentLanguage } from './messages/language';
+import { genericMessages } from './messages/generic-messages';
+import { render, type Message } from './messages/message';
 
 export const errorCodes = [
   'UNAUTHENTICATED',
@@ -32,14 +35,31 @@ const apolloRequestCodes = new Set([
   'OPERATION_RESOLUTION_FAILURE',
 ]);
 
-export function appError(code: ErrorCode, message: string, details: Record<string, unknown> = {}): GraphQLError {
-  return new GraphQLError(message, { extensions: { ...details, code } });
+/** Each error's two languages, kept beside the error and rendered only in formatError (lib/messages/message.ts). */
+const bilingual = new WeakMap<object, Message>();
+
+/** The error's `message` is the English one, for logs and the FHIR boundary; a caller reads its own language. */
+export function appError(code: ErrorCode, message: Message, details: Record<string, unknown> = {}): GraphQLError {
+  const error = new GraphQLError(message.en, { extensions: { ...details, code } });
+  bilingual.set(error, message);
+  return error;
 }
 
-export const badUserInput = (message: string, field?: string) =>
+export const badUserInput = (message: Message, field?: string) =>
   appError('BAD_USER_INPUT', message, field ? { field } : {});
-export const notFound = (message: string) => appError('NOT_FOUND', message);
-export const conflict = (message: string) => appError('CONFLICT', message);
+export const notFound = (message: Message) => appError('NOT_FOUND', message);
+export const conflict = (message: Message) => appError('CONFLICT', message);
+
+/** The bilingual message of an error we raised, however graphql-js or Apollo wrapped it. */
+export function messageOf(error: unknown): Message | undefined {
+  let current: unknown = error;
+  for (let depth = 0; depth < 5 && typeof current === 'object' && current !== null; depth++) {
+    const found = bilingual.get(current);
+    if (found) return found;
+    current = (current as { originalError?: unknown }).originalError;
+  }
+  return undefined;
+}
 
 /**
  * formatError for every Apollo Server we run. An error with one of our codes
@@ -47,6 +67,10 @@ export const conflict = (message: string) => appError('CONFLICT', message);
  * and sub-reason (e.g. PASSWORD_CHANGE_REQUIRED); anything else, which Apollo labels INTERNAL_SERVER_ERROR, is masked
  * and logged. At the gateway, subgraph errors arrive already formatted by
  * the same rule, so a subgraph cannot leak more than its own code allows.
+ * Our own errors are rendered here in the request's language; subgraph
+ * errors arrive at the gateway already rendered in it (the gateway passes
+ * the language on), and Apollo's request errors (parse, validation) keep
+ * graphql-js's English, since they are about the query text a developer wrote.
  */
 export function formatErrorFor(logger: Logger) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
@@ -63,7 +87,9 @@ export function formatErrorFor(logger: Logger) {
         ...(field === undefined ? {} : { field }),
         ...(typeof reason === 'string' && /^[A-Z_]{1,64}$/.test(reason) ? { reason } : {}),
       };
-      return { message: formatted.message, locations: formatted.locations, path: formatted.path, extensions };
+      const own = messageOf(error);
+      const message = own ? render(own, currentLanguage()) : formatted.message;
+      return { message, locations: formatted.locations, path: formatted.path, extensions };
     }
     // Log the kind of failure, not its message: library messages can echo data.
     const original = unwrapResolverError(error) as { name?: unknown; code?: unknown } | undefined;
@@ -71,6 +97,10 @@ export function formatErrorFor(logger: Logger) {
       { err: { name: original?.name, code: original?.code, extensionCode: code }, path: formatted.path },
       'unexpected error',
     );
-    return { message: 'Internal server error', path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+    return {
+      message: render(genericMessages.INTERNAL_SERVER_ERROR, currentLanguage()),
+      path: formatted.path,
+      extensions: { code: 'INTERNAL_SERVER_ERROR' },
+    };
   };
 }

@@ -10,12 +10,16 @@
 import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
 import type { ErrorCode } from './graphql-errors';
 import type { Logger } from './logger';
+import { currentLanguage } from './messages/language';
+import { genericMessages } from './messages/generic-messages';
+import { render, type Message } from './messages/message';
 
 /** lib/graphql-errors.ts's vocabulary plus the request-level codes Apollo also uses. */
 export type HttpErrorCode = ErrorCode | 'BAD_REQUEST' | 'PERSISTED_QUERY_NOT_FOUND';
 
-export function sendError(res: Response, status: number, code: HttpErrorCode, message: string): void {
-  res.status(status).json({ errors: [{ message, extensions: { code } }] });
+/** Rendered in the request's language (lib/messages/language.ts). */
+export function sendError(res: Response, status: number, code: HttpErrorCode, message: Message): void {
+  res.status(status).json({ errors: [{ message: render(message, currentLanguage()), extensions: { code } }] });
 }
 
 /**
@@ -28,11 +32,17 @@ export function sendError(res: Response, status: number, code: HttpErrorCode, me
 export const requireJsonPost: RequestHandler = (req, res, next) => {
   if (req.method !== 'POST') {
     res.setHeader('Allow', 'POST');
-    sendError(res, 405, 'BAD_REQUEST', 'send GraphQL requests as POST with Content-Type: application/json');
+    sendError(res, 405, 'BAD_REQUEST', {
+      en: 'Send GraphQL requests as POST with Content-Type: application/json.',
+      ja: 'GraphQL のリクエストは Content-Type: application/json の POST で送ってください。',
+    });
     return;
   }
   if (!req.is('application/json')) {
-    sendError(res, 415, 'BAD_REQUEST', 'the request body must be JSON (Content-Type: application/json)');
+    sendError(res, 415, 'BAD_REQUEST', {
+      en: 'The request body must be JSON. Send it with Content-Type: application/json.',
+      ja: 'リクエストの本文は JSON にしてください（Content-Type: application/json）。',
+    });
     return;
   }
   next();
@@ -42,21 +52,44 @@ export const requireJsonPost: RequestHandler = (req, res, next) => {
 export const requireGraphqlBody: RequestHandler = (req, res, next) => {
   const body: unknown = req.body;
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    sendError(res, 400, 'BAD_REQUEST', 'the request body must be one JSON object with a query');
+    sendError(res, 400, 'BAD_REQUEST', {
+      en: 'The request body must be one JSON object with a query.',
+      ja: 'リクエストの本文は query を含む JSON オブジェクト 1 つにしてください。',
+    });
     return;
   }
   next();
 };
 
 export const jsonNotFound: RequestHandler = (_req, res) => {
-  sendError(res, 404, 'NOT_FOUND', 'no such resource');
+  sendError(res, 404, 'NOT_FOUND', {
+    en: 'There is no such resource. Check the URL.',
+    ja: 'そのリソースはありません。URL を確認してください。',
+  });
 };
 
-const bodyMessages: Record<string, string> = {
-  'entity.parse.failed': 'the request body is not valid JSON',
-  'entity.too.large': 'the request body is too large',
-  'charset.unsupported': 'the request body has an unsupported charset',
-  'encoding.unsupported': 'the request body has an unsupported content encoding',
+const bodyMessages: Record<string, Message> = {
+  'entity.parse.failed': {
+    en: 'The request body is not valid JSON. Correct it and try again.',
+    ja: 'リクエストの本文が正しい JSON ではありません。修正してからやり直してください。',
+  },
+  'entity.too.large': {
+    en: 'The request body is too large. Send less in one request.',
+    ja: 'リクエストの本文が大きすぎます。1 回に送る量を減らしてください。',
+  },
+  'charset.unsupported': {
+    en: 'The request body has an unsupported charset. Send it as UTF-8.',
+    ja: 'リクエストの本文の文字コードに対応していません。UTF-8 で送ってください。',
+  },
+  'encoding.unsupported': {
+    en: 'The request body has an unsupported content encoding. Send it uncompressed or gzip-compressed.',
+    ja: 'リクエストの本文の圧縮形式に対応していません。圧縮しないか gzip で送ってください。',
+  },
+};
+
+const unreadableBody: Message = {
+  en: 'The request could not be read. Check its headers and body.',
+  ja: 'リクエストを読み取れませんでした。ヘッダーと本文を確認してください。',
 };
 
 /** The last handler of every app: body-parser's and any other error, as JSON. */
@@ -83,10 +116,10 @@ export function jsonErrorHandler(logger: Logger): ErrorRequestHandler {
     }
     if (status >= 400 && status < 500) {
       logger.info({ route, err: { type, status } }, 'request refused');
-      sendError(res, status, 'BAD_REQUEST', (type && bodyMessages[type]) ?? 'the request could not be read');
+      sendError(res, status, 'BAD_REQUEST', (type ? bodyMessages[type] : undefined) ?? unreadableBody);
       return;
     }
     logger.error({ route, err: { type, name: err.name, code: err.code } }, 'unexpected error');
-    sendError(res, 500, 'INTERNAL_SERVER_ERROR', 'Internal server error');
+    sendError(res, 500, 'INTERNAL_SERVER_ERROR', genericMessages.INTERNAL_SERVER_ERROR);
   };
 }

@@ -1,6 +1,7 @@
 import { GraphQLError } from 'graphql';
 import { z } from 'zod';
 import { calendarDate, pageArgs, parseInput, text, uuid } from './input';
+import { messageOf } from './graphql-errors';
 
 describe('boundary input parsing', () => {
   it('accepts real calendar dates only', () => {
@@ -24,8 +25,33 @@ describe('boundary input parsing', () => {
     } catch (error) {
       expect(error).toBeInstanceOf(GraphQLError);
       expect((error as GraphQLError).extensions).toEqual({ code: 'BAD_USER_INPUT', field: 'subjectId' });
-      expect((error as GraphQLError).message).toBe('subjectId: must be a valid ID');
+      expect((error as GraphQLError).message).toBe('subjectId: It must be a valid ID.');
+      expect(messageOf(error)).toEqual({
+        en: 'subjectId: It must be a valid ID.',
+        ja: 'subjectId: 正しい ID にしてください。',
+      });
     }
+  });
+
+  it("words zod's own issues in both languages, never in zod's English", () => {
+    const schema = z.object({ title: text(5), kind: z.enum(['A', 'B']), count: z.number() });
+    const messageFor = (value: unknown) => {
+      try {
+        parseInput(schema, value);
+      } catch (error) {
+        return messageOf(error);
+      }
+      throw new Error('expected failure');
+    };
+    expect(messageFor({ title: 'too long', kind: 'A', count: 1 })).toEqual({
+      en: 'title: It must be at most 5 characters.',
+      ja: 'title: 5文字以内にしてください。',
+    });
+    expect(messageFor({ title: 'ok', kind: 'C', count: 1 })).toEqual({
+      en: 'kind: It must be one of A, B.',
+      ja: 'kind: A、B のいずれかにしてください。',
+    });
+    expect(messageFor({ title: 'ok', kind: 'A' })).toEqual({ en: 'count: It is required.', ja: 'count: 必須です。' });
   });
 
   it('bounds page sizes', () => {

@@ -5,7 +5,9 @@
 // JSON POST only, and every refusal (a bad body included) is JSON. Each
 // request runs as part of the gateway's request id (lib/request-id.ts; a
 // fresh one if the header is missing or malformed), which the context is
-// given and the outbox writers store with the events the request causes.
+// given and the outbox writers store with the events the request causes,
+// and in the language the gateway chose (lib/messages/language.ts), which
+// formatError renders its messages in.
 import express from 'express';
 import { ApolloServer } from '@apollo/server';
 import {
@@ -21,6 +23,7 @@ import { appError, formatErrorFor } from './graphql-errors';
 import { jsonErrorHandler, jsonNotFound, requireJsonPost } from './http-errors';
 import type { Logger } from './logger';
 import { internalRequestIdHeader, requestIdFrom, withRequestId } from './request-id';
+import { internalLanguageHeader, languageFromInternalHeader, withLanguage } from './messages/language';
 import { loadSubgraphSchema } from './subgraph-schema';
 import type { SubgraphName } from './config';
 
@@ -60,9 +63,14 @@ async function principalOf(header: string | string[] | undefined, verify: Verify
 }
 
 function unauthenticated() {
-  return appError('UNAUTHENTICATED', 'this service only answers requests relayed by the gateway', {
-    http: { status: 401 },
-  });
+  return appError(
+    'UNAUTHENTICATED',
+    {
+      en: 'This service only answers requests relayed by the gateway. Send the request to the gateway.',
+      ja: 'このサービスはゲートウェイ経由のリクエストにのみ応答します。ゲートウェイに送ってください。',
+    },
+    { http: { status: 401 } },
+  );
 }
 
 export async function createSubgraphServer<Context extends object>(
@@ -86,6 +94,8 @@ export async function createSubgraphServer<Context extends object>(
 
   const app = express();
   app.disable('x-powered-by');
+  // Every answer, refusals of a malformed body included, in the language the gateway chose.
+  app.use((req, _res, next) => withLanguage(languageFromInternalHeader(req.headers[internalLanguageHeader]), next));
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok', subgraph: options.name });
   });

@@ -9,9 +9,17 @@ export function requireSignedIn(
   principal: Principal,
   options: { allowPendingPasswordChange?: boolean } = {},
 ): UserPrincipal {
-  if (principal.kind !== 'user') throw appError('UNAUTHENTICATED', 'sign in first');
+  if (principal.kind !== 'user')
+    throw appError('UNAUTHENTICATED', { en: 'Sign in first.', ja: '先にサインインしてください。' });
   if (principal.mustChangePassword && !options.allowPendingPasswordChange) {
-    throw appError('FORBIDDEN', 'change your initial password first', { reason: 'PASSWORD_CHANGE_REQUIRED' });
+    throw appError(
+      'FORBIDDEN',
+      {
+        en: 'Change your initial password first (changePassword).',
+        ja: '先に初期パスワードを変更してください（changePassword）。',
+      },
+      { reason: 'PASSWORD_CHANGE_REQUIRED' },
+    );
   }
   return principal;
 }

@@ -1,4 +1,5 @@
 import { GraphQLError } from 'graphql';
+import { messageOf } from '../graphql-errors';
 import { decideFormStep, formTransition, stepRow, takeApplicationStep, type ApplicationStep } from './application-step';
 import type { ApplicationStatus, StepDecision } from './application-workflow';
 
@@ -52,8 +53,8 @@ const allow: StepDecision = { ok: true, next: 'APPROVED', copyToSystemAdmin: fal
 /** The hooks a subgraph would pass, over the fake store; `over` replaces some. */
 function stepOn(db: ReturnType<typeof store>, over: Partial<ApplicationStep<Row, State, Row>> = {}) {
   const hooks: ApplicationStep<Row, State, Row> = {
-    name: 'room application',
-    changedName: 'application',
+    name: { en: 'room application', ja: '部屋の申請' },
+    changedName: { en: 'application', ja: '申請' },
     load: () => Promise.resolve(db.committed.row.id === 'a-1' ? { ...db.committed.row } : null),
     decide: () => allow,
     refused: (current, refusal) => {
@@ -111,7 +112,8 @@ describe('takeApplicationStep', () => {
     const db = store();
     const error = await failure(takeApplicationStep(stepOn(db, { load: () => Promise.resolve(null) })));
     expect(error.extensions.code).toBe('NOT_FOUND');
-    expect(error.message).toBe('no such room application');
+    expect(error.message).toBe('There is no such room application. Check the id.');
+    expect(messageOf(error)?.ja).toBe('その部屋の申請はありません。ID を確認してください。');
     expect(db.calls).toEqual([]);
   });
 
@@ -120,11 +122,12 @@ describe('takeApplicationStep', () => {
     const refusal: StepDecision = {
       ok: false,
       code: 'FORBIDDEN',
-      reason: 'a USER may not approve a Form 8 application',
+      reason: { en: 'A user may not approve a Form 8 application.', ja: '利用者は様式8の申請を承認できません。' },
     };
     const error = await failure(takeApplicationStep(stepOn(db, { decide: () => Promise.resolve(refusal) })));
     expect(error.extensions.code).toBe('FORBIDDEN');
-    expect(error.message).toBe(refusal.reason);
+    expect(error.message).toBe(refusal.reason.en);
+    expect(messageOf(error)).toEqual(refusal.reason);
     expect(db.refusals).toEqual(['a-1:FORBIDDEN']);
     expect(db.calls).toEqual([]);
     expect(db.committed.steps).toEqual([]);
@@ -134,7 +137,7 @@ describe('takeApplicationStep', () => {
     const db = store();
     const own = new GraphQLError('not allowed: application.approve.form4', { extensions: { code: 'FORBIDDEN' } });
     const step = stepOn(db, {
-      decide: () => ({ ok: false, code: 'FORBIDDEN', reason: 'no' }),
+      decide: () => ({ ok: false, code: 'FORBIDDEN', reason: { en: 'No.', ja: 'いいえ。' } }),
       refused: () => Promise.reject(own),
     });
     await expect(takeApplicationStep(step)).rejects.toBe(own);
@@ -159,7 +162,7 @@ describe('takeApplicationStep', () => {
     });
     const error = await failure(takeApplicationStep(step));
     expect(error.extensions.code).toBe('CONFLICT');
-    expect(error.message).toBe('the application changed meanwhile; reload it');
+    expect(error.message).toBe('The application changed meanwhile. Reload it and try again.');
     expect(db.calls).toEqual(['begin', 'transition']);
     expect(db.committed).toEqual({ row: { id: 'a-1', status: 'REJECTED' }, steps: [], audit: [], outbox: [] });
     expect(failed).toEqual(['a-1:CONFLICT']);
@@ -169,11 +172,13 @@ describe('takeApplicationStep', () => {
   it('names the application by its full name in CONFLICT when it has no shorter one', async () => {
     const db = store();
     const step = stepOn(db, {
-      name: 'application',
+      name: { en: 'application', ja: '申請' },
       changedName: undefined,
       transition: () => Promise.resolve({ count: 0 }),
     });
-    expect((await failure(takeApplicationStep(step))).message).toBe('the application changed meanwhile; reload it');
+    expect((await failure(takeApplicationStep(step))).message).toBe(
+      'The application changed meanwhile. Reload it and try again.',
+    );
   });
 
   it('rolls the status move and the step row back when an effect fails', async () => {
@@ -204,9 +209,13 @@ describe('takeApplicationStep', () => {
       failed.push(code);
       return Promise.resolve();
     };
-    const mapped = stepOn(store(), { effects, failed: record, uniqueViolation: 'this subject already has a room' });
+    const mapped = stepOn(store(), {
+      effects,
+      failed: record,
+      uniqueViolation: { en: 'This subject already has a room.', ja: 'この対象者にはすでに部屋があります。' },
+    });
     const error = await failure(takeApplicationStep(mapped));
-    expect([error.extensions.code, error.message]).toEqual(['CONFLICT', 'this subject already has a room']);
+    expect([error.extensions.code, error.message]).toEqual(['CONFLICT', 'This subject already has a room.']);
     // Not one of our errors: nothing to record by its code, and it surfaces untouched (masked at the boundary).
     await expect(takeApplicationStep(stepOn(store(), { effects, failed: record }))).rejects.toBe(violation);
     expect(failed).toEqual(['CONFLICT']);

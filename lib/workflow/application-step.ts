@@ -10,6 +10,7 @@ import { randomUUID } from 'node:crypto';
 import { GraphQLError } from 'graphql';
 import { isUniqueViolation } from '../db-errors';
 import { appError, notFound } from '../graphql-errors';
+import type { Message } from '../messages/message';
 import {
   decideStep,
   type ApplicationAction,
@@ -23,10 +24,10 @@ export type Refusal = Extract<StepDecision, { ok: false }>;
 export type Allowed = Extract<StepDecision, { ok: true }>;
 
 export interface ApplicationStep<A, Tx, R> {
-  /** What the application is called: "no such <name>". */
-  name: string;
-  /** What it is called when it changed under us, if shorter: "the <changedName> changed meanwhile; reload it". */
-  changedName?: string;
+  /** What the application is called: "There is no such <name>." */
+  name: Message;
+  /** What it is called when it changed under us, if shorter: "The <changedName> changed meanwhile." */
+  changedName?: Message;
   load(): Promise<A | null>;
   /** The pure workflow's answer for this actor; may await further checks, which may throw their own refusal. */
   decide(current: A): StepDecision | Promise<StepDecision>;
@@ -49,7 +50,7 @@ export interface ApplicationStep<A, Tx, R> {
    * concurrent change won a race the checks could not see (a unique index).
    * Without it the violation passes through as it is.
    */
-  uniqueViolation?: string;
+  uniqueViolation?: Message;
   /** Records a step refused inside the transaction (after it rolled back), by the error's code. */
   failed?(current: A, code: string): Promise<void>;
   /** Runs once the transaction has settled, committed or not (to drop what the request cached). */
@@ -58,7 +59,11 @@ export interface ApplicationStep<A, Tx, R> {
 
 export async function takeApplicationStep<A, Tx, R>(step: ApplicationStep<A, Tx, R>): Promise<R> {
   const current = await step.load();
-  if (!current) throw notFound(`no such ${step.name}`);
+  if (!current)
+    throw notFound({
+      en: `There is no such ${step.name.en}. Check the id.`,
+      ja: `その${step.name.ja}はありません。ID を確認してください。`,
+    });
   const decision = await step.decide(current);
   if (!decision.ok) {
     await step.refused(current, decision);
@@ -68,7 +73,10 @@ export async function takeApplicationStep<A, Tx, R>(step: ApplicationStep<A, Tx,
     return await step.transaction(async (tx) => {
       const moved = await step.transition(tx, current, decision);
       if (moved.count !== 1)
-        throw appError('CONFLICT', `the ${step.changedName ?? step.name} changed meanwhile; reload it`);
+        throw appError('CONFLICT', {
+          en: `The ${(step.changedName ?? step.name).en} changed meanwhile. Reload it and try again.`,
+          ja: `その間に${(step.changedName ?? step.name).ja}が変更されました。読み込み直してからやり直してください。`,
+        });
       const application = await step.reload(tx, current);
       await step.appendStep(tx, application);
       return step.effects(tx, { current, moved: application, allowed: decision });

@@ -5,6 +5,8 @@
 // whether an actor may take a step.
 import { can, type Operation } from '../access/permissions';
 import type { Role, UserPrincipal } from '../access/principal';
+import { refusalMessage } from '../access/refusals';
+import type { Message } from '../messages/message';
 
 export const applicationStatuses = ['SUBMITTED', 'FORWARDED', 'APPROVED', 'REJECTED', 'APPLIED', 'WITHDRAWN'] as const;
 export type ApplicationStatus = (typeof applicationStatuses)[number];
@@ -68,7 +70,25 @@ export type Actor = Pick<UserPrincipal, 'userId' | 'role' | 'facilityId'>;
 
 export type StepDecision =
   | { ok: true; next: ApplicationStatus; copyToSystemAdmin: boolean }
-  | { ok: false; code: 'FORBIDDEN' | 'ILLEGAL_TRANSITION'; reason: string };
+  | { ok: false; code: 'FORBIDDEN' | 'ILLEGAL_TRANSITION'; reason: Message };
+
+/** A status as a caller reads it. */
+export const statusNames: Record<ApplicationStatus, Message> = {
+  SUBMITTED: { en: 'submitted', ja: '申請中' },
+  FORWARDED: { en: 'forwarded', ja: '進達済み' },
+  APPROVED: { en: 'approved', ja: '承認済み' },
+  REJECTED: { en: 'rejected', ja: '却下済み' },
+  APPLIED: { en: 'applied', ja: '反映済み' },
+  WITHDRAWN: { en: 'withdrawn', ja: '取下げ済み' },
+};
+
+const actionNames: Record<Exclude<ApplicationAction, 'submit'>, Message> = {
+  forward: { en: 'forwarded', ja: '進達' },
+  approve: { en: 'approved', ja: '承認' },
+  reject: { en: 'rejected', ja: '却下' },
+  apply: { en: 'applied', ja: '反映' },
+  withdraw: { en: 'withdrawn', ja: '取下げ' },
+};
 
 const from: Record<Exclude<ApplicationAction, 'submit'>, readonly ApplicationStatus[]> = {
   forward: ['SUBMITTED'],
@@ -92,7 +112,13 @@ export function decideStep(
   action: Exclude<ApplicationAction, 'submit'>,
   actor: Actor,
 ): StepDecision {
-  return decideRouteStep(formRoutes[application.form], `Form ${application.form}`, application, action, actor);
+  return decideRouteStep(
+    formRoutes[application.form],
+    { en: `Form ${application.form}`, ja: `様式${application.form}` },
+    application,
+    action,
+    actor,
+  );
 }
 
 /**
@@ -101,7 +127,7 @@ export function decideStep(
  */
 export function decideRouteStep(
   route: FormRoute,
-  name: string,
+  name: Message,
   application: Omit<ApplicationFacts, 'form'>,
   action: Exclude<ApplicationAction, 'submit'>,
   actor: Actor,
@@ -114,19 +140,36 @@ export function decideRouteStep(
         ? actor.userId === application.submittedBy
         : can(actor, route.decide, target);
   if (!allowed)
-    return { ok: false, code: 'FORBIDDEN', reason: `a ${actor.role} may not ${action} a ${name} application` };
+    return {
+      ok: false,
+      code: 'FORBIDDEN',
+      reason:
+        action === 'withdraw'
+          ? {
+              en: `Only the person who submitted this ${name.en} application may withdraw it.`,
+              ja: `この${name.ja}の申請を取り下げられるのは申請した本人だけです。`,
+            }
+          : refusalMessage(actor.role, [action === 'forward' ? route.forward : route.decide]),
+    };
   if (!from[action].includes(application.status)) {
+    const status = statusNames[application.status];
     return {
       ok: false,
       code: 'ILLEGAL_TRANSITION',
-      reason: `a ${application.status} application cannot be ${next[action].toLowerCase()}`,
+      reason: {
+        en: `This application is ${status.en}, so it cannot be ${actionNames[action].en} now. Reload it to see its current state.`,
+        ja: `この申請は${status.ja}のため、${actionNames[action].ja}できません。読み込み直して現在の状態を確認してください。`,
+      },
     };
   }
   if ((action === 'approve' || action === 'reject') && route.forwardRequired && application.status !== 'FORWARDED') {
     return {
       ok: false,
       code: 'ILLEGAL_TRANSITION',
-      reason: `a ${name} application must be confirmed by the facility manager first`,
+      reason: {
+        en: `A ${name.en} application must first be confirmed by the facility manager.`,
+        ja: `${name.ja}の申請は、先にシステム管理責任者の確認が必要です。`,
+      },
     };
   }
   const decided = action === 'approve' || action === 'reject';

@@ -198,6 +198,7 @@ describe('federated graph through the gateway', () => {
           'x-renkei-identity': '{"role":"SYSTEM_ADMIN"}',
           'X-Renkei-Internal-Token': 'forged',
           'X-Renkei-Request-Id': 'forged',
+          'X-Renkei-Language': 'ja',
         },
       );
       expect(response.errors).toBeUndefined();
@@ -206,12 +207,14 @@ describe('federated graph through the gateway', () => {
     }
     expect(seen.length).toBeGreaterThanOrEqual(2);
     for (const headers of seen) {
-      // Only the gateway's own signed token travels, asserting the real caller, and its request id (a UUID it assigned).
+      // Only the gateway's own signed token travels, asserting the real caller, its request id (a UUID it
+      // assigned) and the language it chose from Accept-Language (none here: English), not the client's copy.
       expect(
         Object.keys(headers)
           .filter((h) => h.startsWith('x-renkei-'))
           .sort(),
-      ).toEqual(['x-renkei-internal-token', 'x-renkei-request-id']);
+      ).toEqual(['x-renkei-internal-token', 'x-renkei-language', 'x-renkei-request-id']);
+      expect(headers['x-renkei-language']).toBe('en');
       expect(headers['x-renkei-request-id']).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
       const token = headers['x-renkei-internal-token'] as string;
       expect(token).not.toBe('forged');

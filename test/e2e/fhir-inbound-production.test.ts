@@ -97,7 +97,9 @@ describe('the partner exchange endpoint in production mode (worker process)', ()
     expect(await ready.json()).toEqual({ status: 'ok', checks: { database: 'ok', redis: 'ok', queues: 'ok' } });
     const fhir = await fetch(`http://127.0.0.1:${port}/fhir/metadata`);
     expect(fhir.status).toBe(404);
-    expect(await fhir.json()).toEqual({ errors: [{ message: 'no such resource', extensions: { code: 'NOT_FOUND' } }] });
+    expect(await fhir.json()).toEqual({
+      errors: [{ message: 'There is no such resource. Check the URL.', extensions: { code: 'NOT_FOUND' } }],
+    });
     worker.child.kill('SIGTERM');
     expect((await worker.waitForExit(20_000)).code).toBe(0);
     worker = undefined;

@@ -9,6 +9,7 @@ import { createLogger } from '../../lib/logger';
 import { actorWithRole, type Actor } from '../support/actors';
 import { graphql } from '../support/graphql-client';
 import { startTestSystem, type TestSystem } from '../support/test-system';
+import { genericMessages } from '../../lib/messages/generic-messages';
 
 const logLines: string[] = [];
 const logger = createLogger('info', 'renkei-test', { write: (line: string) => void logLines.push(line) });
@@ -55,9 +56,7 @@ describe('query limits', () => {
       times.push(performance.now() - started);
       expect(response.status).toBe(400);
       expect(body).toEqual({
-        errors: [
-          { message: 'the operation is too large or too complex', extensions: { code: 'OPERATION_TOO_COMPLEX' } },
-        ],
+        errors: [{ message: genericMessages.OPERATION_TOO_COMPLEX.en, extensions: { code: 'OPERATION_TOO_COMPLEX' } }],
       });
     }
     times.sort((a, b) => a - b);
@@ -135,7 +134,12 @@ describe('refusals in our own shape, with nothing personal in the log', () => {
     expect(response.status).toBe(400);
     expect(response.headers.get('content-type')).toMatch(/^application\/json/);
     expect(JSON.parse(text)).toEqual({
-      errors: [{ message: 'the request body is not valid JSON', extensions: { code: 'BAD_REQUEST' } }],
+      errors: [
+        {
+          message: 'The request body is not valid JSON. Correct it and try again.',
+          extensions: { code: 'BAD_REQUEST' },
+        },
+      ],
     });
     expect(text).not.toContain(name);
     const logged = logLines.slice(lines).join('');
@@ -165,7 +169,9 @@ describe('refusals in our own shape, with nothing personal in the log', () => {
     );
     expect(response.status).toBe(413);
     expect(await response.json()).toEqual({
-      errors: [{ message: 'the request body is too large', extensions: { code: 'BAD_REQUEST' } }],
+      errors: [
+        { message: 'The request body is too large. Send less in one request.', extensions: { code: 'BAD_REQUEST' } },
+      ],
     });
   });
 
@@ -189,7 +195,12 @@ describe('refusals in our own shape, with nothing personal in the log', () => {
     });
     expect(bad.status).toBe(400);
     expect(await bad.json()).toEqual({
-      errors: [{ message: 'the request body is not valid JSON', extensions: { code: 'BAD_REQUEST' } }],
+      errors: [
+        {
+          message: 'The request body is not valid JSON. Correct it and try again.',
+          extensions: { code: 'BAD_REQUEST' },
+        },
+      ],
     });
     const plain = await fetch(rooms, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: '{}' });
     expect(plain.status).toBe(415);
@@ -212,7 +223,7 @@ describe('rate limits (Redis)', () => {
     expect(statuses[sessionLimit]).toBe(429);
     expect(Number(refused?.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
     expect(await refused?.json()).toEqual({
-      errors: [{ message: 'too many requests; try again later', extensions: { code: 'RATE_LIMITED' } }],
+      errors: [{ message: genericMessages.RATE_LIMITED.en, extensions: { code: 'RATE_LIMITED' } }],
     });
     // Another session is not affected.
     expect((await graphql(t.graphqlUrl, '{ me { user { id } } }', {}, reader.headers)).status).toBe(200);

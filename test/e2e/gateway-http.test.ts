@@ -86,7 +86,7 @@ describe('the authentication scheme', () => {
       expect(await response.json()).toEqual({
         errors: [
           {
-            message: 'the Authorization header must be "Bearer <session token>"',
+            message: 'The Authorization header must be "Bearer <session token>". Send the token signIn returned.',
             extensions: { code: 'UNAUTHENTICATED' },
           },
         ],
@@ -168,5 +168,63 @@ describe('one error shape', () => {
     const body = (await response.json()) as ErrorBody & { errors: Array<{ path?: unknown }> };
     expectErrorShape(body, body.errors[0]?.extensions?.code as string, true);
     expect(body.errors[0]?.path).toEqual(['room']);
+  });
+});
+
+describe("messages in the caller's language (Accept-Language)", () => {
+  type Answer = { errors?: Array<{ message: string; extensions?: { code?: string; reason?: string } }> };
+  const roomQuery = JSON.stringify({ query: '{ room(id: "00000000-0000-4000-8000-000000000000") { title } }' });
+  const ask = async (headers: Record<string, string>, body = roomQuery) => {
+    const response = await fetch(t.graphqlUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body,
+    });
+    return { response, body: (await response.json()) as Answer };
+  };
+  const japanese = /[\u3040-\u30ff\u4e00-\u9fff]/;
+
+  it('gives a subgraph refusal in Japanese or English, with the same code either way', async () => {
+    const ja = await ask({ ...user.headers, 'accept-language': 'ja-JP,ja;q=0.9,en;q=0.8' });
+    const en = await ask({ ...user.headers, 'accept-language': 'en-US,en;q=0.9' });
+    const none = await ask(user.headers);
+    const [jaError, enError] = [ja.body.errors?.[0], en.body.errors?.[0]];
+    expect(jaError?.extensions?.code).toBeDefined();
+    expect(jaError?.extensions).toEqual(enError?.extensions);
+    expect(jaError?.message).toMatch(japanese);
+    expect(jaError?.message).toMatch(/。$/);
+    expect(enError?.message).toMatch(/^[A-Z].*\.$/);
+    expect(enError?.message).not.toMatch(japanese);
+    // English is the documented default.
+    expect(none.body.errors?.[0]?.message).toBe(enError?.message);
+    expect(ja.response.headers.get('vary')).toMatch(/Accept-Language/i);
+  });
+
+  it('refuses at the gateway door in Japanese too: a session, a body', async () => {
+    const session = await ask({ authorization: `Bearer ${'x'.repeat(43)}`, 'accept-language': 'ja' });
+    expect(session.response.status).toBe(401);
+    expect(session.body).toEqual({
+      errors: [
+        {
+          message: 'セッションは終了しています。もう一度サインインしてください。',
+          extensions: { code: 'UNAUTHENTICATED', reason: 'SESSION_ENDED' },
+        },
+      ],
+    });
+    const badJson = await ask({ 'accept-language': 'ja' }, '{"query": ');
+    expect(badJson.response.status).toBe(400);
+    expect(badJson.body.errors?.[0]).toEqual({
+      message: 'リクエストの本文が正しい JSON ではありません。修正してからやり直してください。',
+      extensions: { code: 'BAD_REQUEST' },
+    });
+  });
+
+  it('ignores a language a client writes into the internal header itself', async () => {
+    const forged = await ask({ ...user.headers, 'x-renkei-language': 'ja' });
+    const english = await ask({ ...user.headers, 'accept-language': 'en' });
+    expect(forged.body.errors?.[0]?.message).toBe(english.body.errors?.[0]?.message);
+    expect(forged.body.errors?.[0]?.message).not.toMatch(japanese);
+    const door = await ask({ authorization: `Bearer ${'x'.repeat(43)}`, 'x-renkei-language': 'ja' });
+    expect(door.body.errors?.[0]?.message).toBe('The session has ended. Sign in again.');
   });
 });

@@ -64,7 +64,7 @@ describe('Art. 23 powers through the gateway', () => {
       expect(await probe(t, u)).toEqual(sessionEnded);
       const again = await signIn(t, u.accountId, password);
       expect(errorCodes(again)).toEqual(['UNAUTHENTICATED']);
-      expect(again.errors?.[0]?.message).toBe(signInRefusal);
+      expect(again.errors?.[0]?.message).toBe(signInRefusal.en);
 
       const rows = await auditSince(t, mark);
       expect(rows).toEqual(
@@ -280,7 +280,7 @@ describe('Art. 23 powers through the gateway', () => {
         expect(answer).toEqual({
           status: 200,
           data: null,
-          errors: [expect.objectContaining({ message: signInRefusal, extensions: { code: 'UNAUTHENTICATED' } })],
+          errors: [expect.objectContaining({ message: signInRefusal.en, extensions: { code: 'UNAUTHENTICATED' } })],
         });
         expect(answer.errors).toEqual(answers[0]!.errors);
       }

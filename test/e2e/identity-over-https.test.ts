@@ -410,7 +410,7 @@ describe('identity over HTTPS with terminal certificates: Forms 1 and 4, first s
       const refused = await call(other, ops.me, {}, token);
       expectGatewayRefusal(refused);
       expectError(refused, { reason: 'CERTIFICATE_MISMATCH' });
-      expect(refused.errors?.[0]?.message).toMatch(/another terminal.*sign in again from this terminal/);
+      expect(refused.errors?.[0]?.message).toMatch(/another terminal.*Sign in again from this terminal/);
     }
     const none = await call(null, ops.me, {}, token);
     expectGatewayRefusal(none);

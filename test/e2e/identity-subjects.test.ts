@@ -111,7 +111,7 @@ describe('subjects through the gateway', () => {
         );
         const error = response.errors?.[0];
         expect(error?.message).toBe(
-          'a subject with the same kana name and birth date is already registered; ask whether a room exists (askRoomExists) to be related to it',
+          'A subject with the same kana name and birth date is already registered. Ask whether a room exists (askRoomExists) to be related to it.',
         );
         expect(error?.extensions).toEqual({ code: 'CONFLICT' });
         expect(JSON.stringify(response)).not.toContain(taroId);

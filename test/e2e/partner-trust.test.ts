@@ -102,10 +102,10 @@ describe('partner trust (registry side)', () => {
     const { certificatePem, keyPem } = partnerCa.issueServerCertificate(['p.example']);
     const expired = await newCa(new Date(Date.now() - 3651 * 86_400_000));
     const cases: Array<[string, RegExp]> = [
-      [certificatePem, /^caCertificates: the certificate \(CN=p\.example\) is not a CA certificate/],
-      [expired.caCertificatePem, /^caCertificates: the certificate expired on/],
-      [`${partnerCa.caCertificatePem}${keyPem}`, /^caCertificates: contains private key material/],
-      ['not a certificate', /^caCertificates: must be PEM CA certificate/],
+      [certificatePem, /^caCertificates: The certificate \(CN=p\.example\) is not a CA certificate/],
+      [expired.caCertificatePem, /^caCertificates: The certificate expired on/],
+      [`${partnerCa.caCertificatePem}${keyPem}`, /^caCertificates: Contains private key material/],
+      ['not a certificate', /^caCertificates: Must be PEM CA certificate/],
     ];
     for (const [caCertificates, message] of cases) {
       const response = await expectRefused(

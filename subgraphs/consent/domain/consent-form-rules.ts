@@ -2,6 +2,7 @@
 // Art. 19 and appendix 4(1). Shapes and lengths are checked at the GraphQL
 // boundary; these are the rules that relate fields to each other and to
 // today. Each problem names the input field it is about.
+import type { Message } from '../../../lib/messages/message';
 
 /** The purposes of use a subject may consent to (appendix 4(1)); the consent's scope. */
 export const consentPurposes = [
@@ -27,26 +28,59 @@ export interface ConsentForm {
 
 export interface FieldProblem {
   field: string;
-  message: string;
+  /** A sentence to show after the field's name. */
+  message: Message;
 }
 
 /** The first problem with a consent form, or null. Dates are YYYY-MM-DD; `today` is the date in Japan. */
 export function consentFormProblem(form: ConsentForm, today: string): FieldProblem | null {
   const { explanation, signature } = form;
-  if (form.purposes.length === 0) return { field: 'purposes', message: 'name at least one purpose of use' };
+  if (form.purposes.length === 0)
+    return {
+      field: 'purposes',
+      message: { en: 'Name at least one purpose of use.', ja: '利用目的を1つ以上指定してください。' },
+    };
   if (signature.signedBy === 'FAMILY') {
     if (!signature.signerName)
-      return { field: 'signature.signerName', message: 'a family member who signs must be named' };
+      return {
+        field: 'signature.signerName',
+        message: { en: 'Name the family member who signs.', ja: '署名した家族の氏名を入力してください。' },
+      };
     if (!signature.relationship)
-      return { field: 'signature.relationship', message: "a family member's relationship to the subject is required" };
+      return {
+        field: 'signature.relationship',
+        message: {
+          en: "Give the family member's relationship to the subject.",
+          ja: '署名した家族と対象者との続柄を入力してください。',
+        },
+      };
   } else if (signature.relationship) {
-    return { field: 'signature.relationship', message: 'a relationship applies only when a family member signs' };
+    return {
+      field: 'signature.relationship',
+      message: {
+        en: 'Leave it empty: a relationship applies only when a family member signs.',
+        ja: '続柄は家族が署名した場合だけ入力します。空にしてください。',
+      },
+    };
   }
   if (explanation.explainedOn > today)
-    return { field: 'explanation.explainedOn', message: 'must not be in the future' };
-  if (signature.signedOn > today) return { field: 'signature.signedOn', message: 'must not be in the future' };
+    return {
+      field: 'explanation.explainedOn',
+      message: { en: 'It must not be in the future.', ja: '未来の日付は指定できません。' },
+    };
+  if (signature.signedOn > today)
+    return {
+      field: 'signature.signedOn',
+      message: { en: 'It must not be in the future.', ja: '未来の日付は指定できません。' },
+    };
   if (signature.signedOn < explanation.explainedOn)
-    return { field: 'signature.signedOn', message: 'must not be before the explanation (Form 6)' };
+    return {
+      field: 'signature.signedOn',
+      message: {
+        en: 'It must not be before the explanation (Form 6).',
+        ja: '説明（様式6）の日より前の日付は指定できません。',
+      },
+    };
   return null;
 }
 

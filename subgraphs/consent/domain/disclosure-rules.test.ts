@@ -40,7 +40,7 @@ describe('disclosure request rules', () => {
   it('refuses a request received in the future (date in Japan)', () => {
     expect(disclosureRequestProblem({ requestedBy: 'SUBJECT', receivedOn: '2026-11-26' }, today)).toEqual({
       field: 'receivedOn',
-      message: 'must not be in the future',
+      message: { en: 'It must not be in the future.', ja: '未来の日付は指定できません。' },
     });
   });
 });

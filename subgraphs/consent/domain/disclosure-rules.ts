@@ -1,6 +1,7 @@
 // The rules of a disclosure request (appendix 5) as pure functions: who may
 // have asked, what a report leaves out, and when a part may still be
 // withheld. The services apply them inside their transactions.
+import type { Message } from '../../../lib/messages/message';
 
 export const disclosureRequesters = ['SUBJECT', 'FAMILY', 'LEGAL_REPRESENTATIVE'] as const;
 export type DisclosureRequester = (typeof disclosureRequesters)[number];
@@ -29,8 +30,18 @@ export type WithholdingGround = (typeof withholdingGrounds)[number];
 
 export interface Problem {
   field: string;
-  message: string;
+  /** A sentence to show after the field's name. */
+  message: Message;
 }
+
+const emptyWhenSubjectAsked: Message = {
+  en: 'Leave it empty when the subject asked.',
+  ja: '対象者本人からの請求では空にしてください。',
+};
+const requiredWhenOthersAsked: Message = {
+  en: 'Give it when someone other than the subject asked.',
+  ja: '対象者本人以外からの請求では入力してください。',
+};
 
 export interface RequesterFacts {
   requestedBy: DisclosureRequester;
@@ -42,13 +53,17 @@ export interface RequesterFacts {
 /** A family member or legal representative names themself and their relationship; the subject does neither. */
 export function disclosureRequestProblem(facts: RequesterFacts, today: string): Problem | null {
   if (facts.requestedBy === 'SUBJECT') {
-    if (facts.requesterName) return { field: 'requesterName', message: 'must be empty when the subject asked' };
-    if (facts.relationship) return { field: 'relationship', message: 'must be empty when the subject asked' };
+    if (facts.requesterName) return { field: 'requesterName', message: emptyWhenSubjectAsked };
+    if (facts.relationship) return { field: 'relationship', message: emptyWhenSubjectAsked };
   } else {
-    if (!facts.requesterName) return { field: 'requesterName', message: 'is required when the subject did not ask' };
-    if (!facts.relationship) return { field: 'relationship', message: 'is required when the subject did not ask' };
+    if (!facts.requesterName) return { field: 'requesterName', message: requiredWhenOthersAsked };
+    if (!facts.relationship) return { field: 'relationship', message: requiredWhenOthersAsked };
   }
-  if (facts.receivedOn > today) return { field: 'receivedOn', message: 'must not be in the future' };
+  if (facts.receivedOn > today)
+    return {
+      field: 'receivedOn',
+      message: { en: 'It must not be in the future.', ja: '未来の日付は指定できません。' },
+    };
   return null;
 }
 
@@ -57,10 +72,20 @@ export function withholdProblem(
   status: 'RECEIVED' | 'REPORTED',
   alreadyWithheld: readonly string[],
   part: DisclosurePart,
-): { code: 'ILLEGAL_TRANSITION' | 'CONFLICT'; message: string } | null {
+): { code: 'ILLEGAL_TRANSITION' | 'CONFLICT'; message: Message } | null {
   if (status !== 'RECEIVED')
-    return { code: 'ILLEGAL_TRANSITION', message: 'a part can only be withheld before the report is exported' };
-  if (alreadyWithheld.includes(part)) return { code: 'CONFLICT', message: 'this part is already withheld' };
+    return {
+      code: 'ILLEGAL_TRANSITION',
+      message: {
+        en: 'A part can only be withheld before the report is exported.',
+        ja: '開示しない部分を決められるのは、報告書を出力する前だけです。',
+      },
+    };
+  if (alreadyWithheld.includes(part))
+    return {
+      code: 'CONFLICT',
+      message: { en: 'This part is already withheld.', ja: 'この部分はすでに開示しないことになっています。' },
+    };
   return null;
 }
 

@@ -4,25 +4,28 @@ const today = '2026-11-25';
 
 describe('legal exception rules (Art. 19)', () => {
   it.each([
-    ['2026-11-24', 'must be in the future'],
-    ['2026-11-25', 'must be in the future'],
+    ['2026-11-24', 'It must be in the future.'],
+    ['2026-11-25', 'It must be in the future.'],
     ['2026-11-26', null],
     ['2027-11-25', null],
-    ['2027-11-26', 'must be at most one year ahead'],
+    ['2027-11-26', 'It must be at most one year ahead.'],
   ])('review on %s: %s', (reviewOn, message) => {
-    expect(reviewDateProblem(reviewOn, today)?.message ?? null).toBe(message);
+    expect(reviewDateProblem(reviewOn, today)?.message.en ?? null).toBe(message);
   });
 
   it('allows one active exception per basis', () => {
     const active = [{ basis: 'ELDER_ABUSE' as const, endedAt: null }];
-    expect(duplicateProblem('ELDER_ABUSE', active)).toMatch(/already active/);
+    expect(duplicateProblem('ELDER_ABUSE', active)).toMatchObject({ en: expect.stringMatching(/already in force/) });
     expect(duplicateProblem('DISASTER', active)).toBeNull();
     expect(duplicateProblem('ELDER_ABUSE', [{ basis: 'ELDER_ABUSE', endedAt: new Date() }])).toBeNull();
   });
 
   it('ends an exception once', () => {
     expect(endProblem({ endedAt: null })).toBeNull();
-    expect(endProblem({ endedAt: new Date() })).toMatch(/already ended/);
+    expect(endProblem({ endedAt: new Date() })).toEqual({
+      en: 'The exception has already ended.',
+      ja: 'この例外はすでに終了しています。',
+    });
   });
 
   it('is in force until it ends or its review date passes', () => {

@@ -10,6 +10,7 @@
 //   which decision is in force.
 import { oneYearAfter } from './calendar';
 import type { FieldProblem } from './consent-form-rules';
+import type { Message } from '../../../lib/messages/message';
 
 export const legalBases = [
   'CHILD_REQUIRING_PROTECTION', // 要保護児童
@@ -30,8 +31,13 @@ export interface ExceptionFacts {
 }
 
 export function reviewDateProblem(reviewOn: string, today: string): FieldProblem | null {
-  if (reviewOn <= today) return { field: 'reviewOn', message: 'must be in the future' };
-  if (reviewOn > oneYearAfter(today)) return { field: 'reviewOn', message: 'must be at most one year ahead' };
+  if (reviewOn <= today)
+    return { field: 'reviewOn', message: { en: 'It must be in the future.', ja: '未来の日付にしてください。' } };
+  if (reviewOn > oneYearAfter(today))
+    return {
+      field: 'reviewOn',
+      message: { en: 'It must be at most one year ahead.', ja: '1年以内の日付にしてください。' },
+    };
   return null;
 }
 
@@ -39,15 +45,18 @@ export function reviewDateProblem(reviewOn: string, today: string): FieldProblem
 export function duplicateProblem(
   basis: LegalBasis,
   active: readonly Pick<ExceptionFacts, 'basis' | 'endedAt'>[],
-): string | null {
+): Message | null {
   return active.some((e) => e.endedAt === null && e.basis === basis)
-    ? `an exception on ${basis} is already active for this subject`
+    ? {
+        en: `An exception on ${basis} is already in force for this subject.`,
+        ja: `この対象者には ${basis} による例外がすでに適用されています。`,
+      }
     : null;
 }
 
 /** ILLEGAL_TRANSITION when the exception has already ended. */
-export function endProblem(exception: Pick<ExceptionFacts, 'endedAt'>): string | null {
-  return exception.endedAt ? 'the exception has already ended' : null;
+export function endProblem(exception: Pick<ExceptionFacts, 'endedAt'>): Message | null {
+  return exception.endedAt ? { en: 'The exception has already ended.', ja: 'この例外はすでに終了しています。' } : null;
 }
 
 /** Active and not past its review date: what may justify sharing today. */

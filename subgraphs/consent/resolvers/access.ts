@@ -37,9 +37,16 @@ async function deny(ctx: ConsentContext, target: Target, denial: GraphQLError): 
 }
 
 const noRelationship = () =>
-  appError('FORBIDDEN', 'not allowed: you have no care relationship with this subject', {
-    reason: 'NO_CARE_RELATIONSHIP',
-  });
+  appError(
+    'FORBIDDEN',
+    {
+      en: 'You have no care relationship with this subject (need to know). Ask a member of their room, or check whether a room exists (askRoomExists).',
+      ja: 'この対象者との支援関係がありません（必要な範囲に限った共有）。部屋のメンバーに相談するか、部屋の有無を確認してください（askRoomExists）。',
+    },
+    {
+      reason: 'NO_CARE_RELATIONSHIP',
+    },
+  );
 
 /** Role, then care relationship: a subject nobody may show the caller is refused like an unknown one. */
 async function checkCare(

@@ -43,6 +43,7 @@ import type {
   MutationResolvers,
   QueryResolvers,
 } from '../../../generated/graphql/consent-resolvers';
+import { aboutField } from '../../../lib/messages/message';
 
 /** Exports made in this request: their report was recorded by the export's own WRITE record. */
 const freshExports = new WeakSet<ExportRow>();
@@ -91,7 +92,7 @@ export const disclosureMutation = {
     const input = parseInput(disclosureRequestInput, args.input);
     const now = ctx.now();
     const problem = disclosureRequestProblem(input, todayInJapan(now));
-    if (problem) throw badUserInput(`${problem.field}: ${problem.message}`, problem.field);
+    if (problem) throw badUserInput(aboutField(problem.field, problem.message), problem.field);
     return recordDisclosureRequest(ctx.db, actor, input, now);
   },
   withholdDisclosurePart: async (_, args, ctx) => {
@@ -141,7 +142,10 @@ export const DisclosureReport = {
     const request = await ctx.db.disclosureRequest.findUnique({ where: { id: ref.requestId } });
     const asOf = new Date(ref.asOf);
     if (!request || request.subjectId !== ref.subjectId || Number.isNaN(asOf.getTime()))
-      throw notFound('no such disclosure report');
+      throw notFound({
+        en: 'There is no such disclosure report. Check the id.',
+        ja: 'その開示報告書はありません。ID を確認してください。',
+      });
     await ctx.accessLog.load({ action: 'READ', what: 'disclosureReport', subjectId: request.subjectId, outcome: 'OK' });
     return reportRef(ctx.db, request, asOf);
   },

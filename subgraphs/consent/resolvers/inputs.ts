@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { calendarDate, text, uuid } from '../../../lib/input';
 import { consentPurposes, signatories } from '../domain/consent-form-rules';
 import { legalBases } from '../domain/legal-exception-rules';
+import { inputMessage } from '../../../lib/messages/input-issues';
 
 export const consentInput = z.object({
   subjectId: uuid,
@@ -14,7 +15,9 @@ export const consentInput = z.object({
     relationship: text(50).nullish(),
     signedOn: calendarDate,
   }),
-  purposes: z.array(z.enum(consentPurposes)).min(1, 'name at least one purpose of use'),
+  purposes: z
+    .array(z.enum(consentPurposes))
+    .min(1, inputMessage({ en: 'Name at least one purpose of use.', ja: '利用目的を1つ以上指定してください。' })),
   scanReference: text(200).nullish(),
 });
 

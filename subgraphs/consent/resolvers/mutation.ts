@@ -14,9 +14,10 @@ import { careWriter } from './access';
 import { disclosureMutation } from './disclosure';
 import { consentInput, legalExceptionInput, withdrawalReason } from './inputs';
 import type { MutationResolvers } from '../../../generated/graphql/consent-resolvers';
+import { aboutField, type Message } from '../../../lib/messages/message';
 
-function rejectProblem(problem: { field: string; message: string } | null): void {
-  if (problem) throw badUserInput(`${problem.field}: ${problem.message}`, problem.field);
+function rejectProblem(problem: { field: string; message: Message } | null): void {
+  if (problem) throw badUserInput(aboutField(problem.field, problem.message), problem.field);
 }
 
 export const Mutation = {

@@ -32,7 +32,11 @@ export function exportDisclosureReport(
     await lockChain(tx);
     const at = now();
     const request = await tx.disclosureRequest.findUnique({ where: { id: requestId } });
-    if (!request) throw notFound('no such disclosure request');
+    if (!request)
+      throw notFound({
+        en: 'There is no such disclosure request. Check the id.',
+        ja: 'その開示請求はありません。ID を確認してください。',
+      });
     const created = await tx.disclosureExport.create({
       data: { id: randomUUID(), requestId, format, exportedBy: actor.userId, exportedAt: at },
     });

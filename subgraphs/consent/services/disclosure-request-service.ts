@@ -91,7 +91,11 @@ export function withholdDisclosurePart(
   return db.$transaction(async (tx) => {
     await lockChain(tx);
     const request = await tx.disclosureRequest.findUnique({ where: { id: requestId }, include: { withheld: true } });
-    if (!request) throw notFound('no such disclosure request');
+    if (!request)
+      throw notFound({
+        en: 'There is no such disclosure request. Check the id.',
+        ja: 'その開示請求はありません。ID を確認してください。',
+      });
     const problem = withholdProblem(
       request.status,
       request.withheld.map((w) => w.part),
@@ -131,7 +135,11 @@ export async function subjectOfRequest(db: ConsentDb, requestId: unknown): Promi
 
 export async function findDisclosureRequest(db: ConsentDb, id: string): Promise<DisclosureRequest> {
   const request = await db.disclosureRequest.findUnique({ where: { id } });
-  if (!request) throw notFound('no such disclosure request');
+  if (!request)
+    throw notFound({
+      en: 'There is no such disclosure request. Check the id.',
+      ja: 'その開示請求はありません。ID を確認してください。',
+    });
   return request;
 }
 

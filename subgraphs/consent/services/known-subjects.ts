@@ -23,8 +23,9 @@ export async function requireKnownSubject(
   subjectId: string,
 ): Promise<void> {
   if ((await db.consentKnownSubject.count({ where: { subjectId } })) === 0) {
-    throw notFound(
-      'no such subject: register the subject first (a subject registered a moment ago is known within seconds)',
-    );
+    throw notFound({
+      en: 'There is no such subject. Register the subject first; one registered a moment ago is known here within seconds.',
+      ja: 'その対象者は登録されていません。先に対象者を登録してください。登録した直後の場合は数秒後にやり直してください。',
+    });
   }
 }

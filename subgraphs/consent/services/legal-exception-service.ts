@@ -75,7 +75,11 @@ export function endLegalException(db: ConsentDb, actor: UserPrincipal, id: strin
   return db.$transaction(async (tx) => {
     await lockChain(tx);
     const exception = await tx.legalException.findUnique({ where: { id } });
-    if (!exception) throw notFound('no such legal exception');
+    if (!exception)
+      throw notFound({
+        en: 'There is no such legal exception. Check the id.',
+        ja: 'その法令による例外はありません。ID を確認してください。',
+      });
     const problem = endProblem(exception);
     if (problem) throw appError('ILLEGAL_TRANSITION', problem);
     const ended = await tx.legalException.update({ where: { id }, data: { endedAt: at } });

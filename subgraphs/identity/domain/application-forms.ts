@@ -5,6 +5,8 @@ import { calendarDate, text, uuid } from '../../../lib/input';
 import { roles } from '../../../lib/access/principal';
 import { isKanaName } from './subject-rules';
 import { careProviderNumberProblem, medicalInstitutionCodeProblem } from '../../../lib/exchange/jp-identifiers';
+import { inputMessage } from '../../../lib/messages/input-issues';
+import type { Message } from '../../../lib/messages/message';
 
 export const facilityKinds = [
   'MEDICAL_INSTITUTION',
@@ -24,8 +26,21 @@ const checkedCode = (problem: (value: string) => string | null) =>
     .trim()
     .superRefine((value, ctx) => {
       const why = problem(value);
-      if (why) ctx.addIssue({ code: z.ZodIssueCode.custom, message: why });
+      if (why) ctx.addIssue({ code: z.ZodIssueCode.custom, message: inputMessage(codeProblemMessage(why)) });
     });
+
+/** The rule's English (shared with the partner exchange) beside its Japanese. */
+function codeProblemMessage(why: string): Message {
+  const known: Record<string, string> = {
+    'must be 10 digits (prefecture, fee-schedule code, 7-digit code)':
+      '10桁（都道府県番号、点数表番号、7桁の番号）にしてください。',
+    'must be 10 digits (prefecture and 8 digits)': '10桁（都道府県番号と8桁の番号）にしてください。',
+    'must start with a prefecture number 01 to 47': '01～47の都道府県番号で始めてください。',
+    'its check digit (the last) does not match': '検証番号（最後の桁）が一致しません。番号を確認してください。',
+  };
+  const en = `It ${why}.`;
+  return { en, ja: known[why] ?? `番号が正しくありません（${why}）。` };
+}
 
 const facilityFields = {
   name: text(200),
@@ -43,7 +58,10 @@ const facilityFields = {
 const outsideCityNeedsReason = (value: { insideCity?: boolean | null; outsideCityReason?: string | null }) =>
   value.insideCity !== false || Boolean(value.outsideCityReason);
 const outsideCityMessage = {
-  message: 'a facility outside the city must state whose support it takes part in (Art. 6(2))',
+  message: inputMessage({
+    en: 'A facility outside the city must state whose support it takes part in (Art. 6(2)).',
+    ja: '市外の施設は、どの対象者の支援に参加するかを記入してください（第6条第2項）。',
+  }),
   path: ['outsideCityReason'],
 };
 
@@ -74,7 +92,10 @@ export const form2 = z
         'careProviderNumber',
       ].some((k) => v[k as keyof typeof v] !== undefined),
     {
-      message: 'name at least one thing to change',
+      message: inputMessage({
+        en: 'Name at least one thing to change.',
+        ja: '変更する項目を1つ以上指定してください。',
+      }),
     },
   )
   .refine(outsideCityNeedsReason, outsideCityMessage);
@@ -86,17 +107,30 @@ export const pledgeTextVersions = ['2024-08-01'] as const;
 export const form4 = z
   .object({
     name: text(100),
-    nameKana: text(100).refine(isKanaName, 'must be written in hiragana or katakana'),
+    nameKana: text(100).refine(
+      isKanaName,
+      inputMessage({ en: 'Write it in hiragana or katakana.', ja: 'ひらがなまたはカタカナで入力してください。' }),
+    ),
     role: z.enum(roles),
     /** The department (ADMIN_MANAGER) or hospital (HOSPITAL_MANAGER), by its code. */
     orgUnitCode: text(100).optional().nullable(),
     pledge: z
       .object({
-        agreed: z.literal(true, { errorMap: () => ({ message: 'the confidentiality pledge must be agreed to' }) }),
+        agreed: z.literal(true, {
+          errorMap: () => ({
+            message: inputMessage({
+              en: 'The confidentiality pledge must be agreed to.',
+              ja: '誓約書（守秘義務）への同意が必要です。',
+            }),
+          }),
+        }),
         pledgedOn: calendarDate,
         textVersion: z.enum(pledgeTextVersions, {
           errorMap: () => ({
-            message: `must be an edition of the pledge text this network knows: ${pledgeTextVersions.join(', ')}`,
+            message: inputMessage({
+              en: `It must be an edition of the pledge text this network knows: ${pledgeTextVersions.join(', ')}.`,
+              ja: `このネットワークの誓約書の版（${pledgeTextVersions.join('、')}）を指定してください。`,
+            }),
           }),
         }),
       })
@@ -104,7 +138,10 @@ export const form4 = z
   })
   .strict()
   .refine((v) => (v.role === 'ADMIN_MANAGER' || v.role === 'HOSPITAL_MANAGER') === Boolean(v.orgUnitCode), {
-    message: 'an admin or hospital manager needs its department or hospital (orgUnitCode), and other roles none',
+    message: inputMessage({
+      en: 'An administrative or hospital manager needs its department or hospital (orgUnitCode); leave it empty for other roles.',
+      ja: '行政管理者と病院管理者には所属の課または病院（orgUnitCode）が必要です。ほかの役割では空にしてください。',
+    }),
     path: ['orgUnitCode'],
   });
 
@@ -115,14 +152,22 @@ export const form5 = z
     /** The day the change happened (transfer, retirement); Art. 17-3 wants the form within 14 days. */
     eventDate: calendarDate,
     name: text(100).optional(),
-    nameKana: text(100).refine(isKanaName, 'must be written in hiragana or katakana').optional(),
+    nameKana: text(100)
+      .refine(
+        isKanaName,
+        inputMessage({ en: 'Write it in hiragana or katakana.', ja: 'ひらがなまたはカタカナで入力してください。' }),
+      )
+      .optional(),
     role: z.enum(roles).optional(),
     orgUnitCode: text(100).optional().nullable(),
     reason: text(500),
   })
   .strict()
   .refine((v) => v.change === 'RETIRE' || v.name !== undefined || v.nameKana !== undefined || v.role !== undefined, {
-    message: 'a CHANGE must change the name, kana or role',
+    message: inputMessage({
+      en: 'A CHANGE must change the name, kana or role.',
+      ja: 'CHANGE では氏名、かな、役割のいずれかを変更してください。',
+    }),
   })
   .refine(
     (v) =>
@@ -130,8 +175,10 @@ export const form5 = z
         ? !v.orgUnitCode
         : (v.role === 'ADMIN_MANAGER' || v.role === 'HOSPITAL_MANAGER') === Boolean(v.orgUnitCode),
     {
-      message:
-        'a new admin or hospital manager role needs its department or hospital (orgUnitCode); other roles, or no role change, none',
+      message: inputMessage({
+        en: 'A new administrative or hospital manager role needs its department or hospital (orgUnitCode); leave it empty for other roles or no role change.',
+        ja: '行政管理者または病院管理者への変更には所属の課または病院（orgUnitCode）が必要です。ほかの役割や役割を変えない場合は空にしてください。',
+      }),
       path: ['orgUnitCode'],
     },
   );

@@ -3,6 +3,8 @@
 // step may follow which, and who may take it.
 import { can } from '../../../lib/access/permissions';
 import type { UserPrincipal } from '../../../lib/access/principal';
+import type { Message } from '../../../lib/messages/message';
+import { refusalMessage } from '../../../lib/access/refusals';
 
 export type FaultStatus = 'REPORTED' | 'FORWARDED' | 'INVESTIGATING' | 'RESOLVED';
 export type FaultAction = 'forward' | 'investigate' | 'resolve';
@@ -14,7 +16,14 @@ const transitions: Record<FaultAction, { from: FaultStatus[]; to: FaultStatus }>
 };
 
 export type FaultDecision =
-  { ok: true; next: FaultStatus } | { ok: false; code: 'FORBIDDEN' | 'ILLEGAL_TRANSITION'; reason: string };
+  { ok: true; next: FaultStatus } | { ok: false; code: 'FORBIDDEN' | 'ILLEGAL_TRANSITION'; reason: Message };
+
+const statusNames: Record<FaultStatus, Message> = {
+  REPORTED: { en: 'reported', ja: '報告済み' },
+  FORWARDED: { en: 'forwarded', ja: '進達済み' },
+  INVESTIGATING: { en: 'under investigation', ja: '調査中' },
+  RESOLVED: { en: 'resolved', ja: '対応済み' },
+};
 
 /** A facility manager's own report is already with the facility manager: it starts forwarded. */
 export function initialStatus(reporter: Pick<UserPrincipal, 'role'>): FaultStatus {
@@ -28,10 +37,24 @@ export function decideFaultStep(
 ): FaultDecision {
   const allowed =
     action === 'forward' ? can(actor, 'fault.forward', { facilityId: fault.facilityId }) : can(actor, 'fault.respond');
-  if (!allowed) return { ok: false, code: 'FORBIDDEN', reason: `a ${actor.role} may not ${action} this fault report` };
+  if (!allowed)
+    return {
+      ok: false,
+      code: 'FORBIDDEN',
+      reason: refusalMessage(actor.role, [action === 'forward' ? 'fault.forward' : 'fault.respond']),
+    };
   const { from, to } = transitions[action];
-  if (!from.includes(fault.status))
-    return { ok: false, code: 'ILLEGAL_TRANSITION', reason: `a ${fault.status} fault report cannot become ${to}` };
+  if (!from.includes(fault.status)) {
+    const [now, next] = [statusNames[fault.status], statusNames[to]];
+    return {
+      ok: false,
+      code: 'ILLEGAL_TRANSITION',
+      reason: {
+        en: `This fault report is ${now.en}, so it cannot become ${next.en}. Reload it to see its current state.`,
+        ja: `この障害報告は${now.ja}のため、${next.ja}にできません。読み込み直して現在の状態を確認してください。`,
+      },
+    };
+  }
   return { ok: true, next: to };
 }
 

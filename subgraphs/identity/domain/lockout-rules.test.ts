@@ -61,6 +61,9 @@ describe('lockout', () => {
   });
 
   it('has one refusal for every failed sign-in', () => {
-    expect(signInRefusal).toBe('account ID or password is incorrect, or the account cannot sign in now');
+    expect(signInRefusal.en).toBe(
+      'The account ID or password is incorrect, or the account cannot sign in now. Check them, or ask your facility manager.',
+    );
+    expect(signInRefusal.ja).toMatch(/^アカウント ID またはパスワードが正しくないか/);
   });
 });

@@ -16,6 +16,7 @@
 //   concurrent attempts lose counts.
 // - Reset with afterSuccessfulSignIn on success, and when a facility manager
 //   resets the password (the way back for someone who forgot it).
+import type { Message } from '../../../lib/messages/message';
 
 export interface LockoutState {
   /** Consecutive failed sign-ins since the last success or lock expiry. */
@@ -31,7 +32,10 @@ export interface LockoutRules {
 export const defaultLockoutRules: Readonly<LockoutRules> = Object.freeze({ maxFailures: 5, lockMinutes: 15 });
 
 /** The one message for every refused sign-in: unknown account, wrong password, locked account. */
-export const signInRefusal = 'account ID or password is incorrect, or the account cannot sign in now';
+export const signInRefusal: Message = {
+  en: 'The account ID or password is incorrect, or the account cannot sign in now. Check them, or ask your facility manager.',
+  ja: 'アカウント ID またはパスワードが正しくないか、このアカウントは現在サインインできません。確認するか、システム管理責任者に相談してください。',
+};
 
 export function isLocked(state: LockoutState, now: Date): boolean {
   return state.lockedUntil !== null && now.getTime() < state.lockedUntil.getTime();

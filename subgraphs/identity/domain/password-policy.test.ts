@@ -105,7 +105,10 @@ describe('passwordProblems', () => {
 
   it('never repeats the password in a message', () => {
     const candidate = 'tk7h3kq9mz';
-    for (const message of passwordProblems(candidate, makeContext())) expect(message).not.toContain(candidate);
+    for (const message of passwordProblems(candidate, makeContext())) {
+      expect(message.en).not.toContain(candidate);
+      expect(message.ja).not.toContain(candidate);
+    }
   });
 });
 
@@ -154,8 +157,11 @@ describe('password history', () => {
   });
 
   it('words the reuse refusal after the depth', () => {
-    expect(messages.reused(5)).toBe('The new password must be different from your last 5 passwords.');
-    expect(messages.reused(1)).toBe('The new password must be different from your current password.');
+    expect(messages.reused(5)).toEqual({
+      en: 'The new password must be different from your last 5 passwords.',
+      ja: '新しいパスワードは直近5回のパスワードと違うものにしてください。',
+    });
+    expect(messages.reused(1).en).toBe('The new password must be different from your current password.');
   });
 });
 

@@ -19,6 +19,7 @@
 // against each kept hash, so that check lives in the service; this module
 // says how many hashes to keep and which to drop.
 import { commonPasswords } from './common-passwords';
+import type { Message } from '../../../lib/messages/message';
 
 export interface PasswordPolicy {
   /** Shortest acceptable password, in code points (NIST floor: 8). */
@@ -51,18 +52,42 @@ export interface PasswordContext {
  * password: none of them repeats the password (or the account ID).
  */
 export const passwordProblemMessages = {
-  tooShort: (minLength: number) => `The password must be at least ${minLength} characters long.`,
-  tooLong: (maxLength: number) => `The password must be at most ${maxLength} characters long.`,
-  repetitive: 'The password must not be a single character or a short group of characters repeated.',
-  sequential: 'The password must not be a simple sequence such as abcdefgh or 87654321.',
-  common: 'This password is too common and easy to guess. Please choose another one.',
-  containsAccountId: 'The password must not contain your account ID.',
-  containsName: 'The password must not contain your name.',
-  reused: (historyDepth: number) =>
+  tooShort: (minLength: number): Message => ({
+    en: `The password must be at least ${minLength} characters long.`,
+    ja: `パスワードは${minLength}文字以上にしてください。`,
+  }),
+  tooLong: (maxLength: number): Message => ({
+    en: `The password must be at most ${maxLength} characters long.`,
+    ja: `パスワードは${maxLength}文字以内にしてください。`,
+  }),
+  repetitive: {
+    en: 'The password must not be a single character or a short group of characters repeated.',
+    ja: 'パスワードを同じ文字や短い文字列の繰り返しにしないでください。',
+  },
+  sequential: {
+    en: 'The password must not be a simple sequence such as abcdefgh or 87654321.',
+    ja: 'パスワードを abcdefgh や 87654321 のような単純な並びにしないでください。',
+  },
+  common: {
+    en: 'This password is too common and easy to guess. Choose another one.',
+    ja: 'このパスワードはよく使われていて推測されやすいため使えません。別のパスワードにしてください。',
+  },
+  containsAccountId: {
+    en: 'The password must not contain your account ID.',
+    ja: 'パスワードにアカウント ID を含めないでください。',
+  },
+  containsName: { en: 'The password must not contain your name.', ja: 'パスワードに氏名を含めないでください。' },
+  reused: (historyDepth: number): Message =>
     historyDepth <= 1
-      ? 'The new password must be different from your current password.'
-      : `The new password must be different from your last ${historyDepth} passwords.`,
-} as const;
+      ? {
+          en: 'The new password must be different from your current password.',
+          ja: '新しいパスワードは現在のパスワードと違うものにしてください。',
+        }
+      : {
+          en: `The new password must be different from your last ${historyDepth} passwords.`,
+          ja: `新しいパスワードは直近${historyDepth}回のパスワードと違うものにしてください。`,
+        },
+} satisfies Record<string, Message | ((n: number) => Message)>;
 
 /** The form in which passwords are measured, compared and hashed (NFKC). */
 export function normalizePassword(password: string): string {
@@ -75,12 +100,12 @@ export function passwordLength(password: string): number {
 }
 
 /** The problems that make a candidate password unacceptable; empty when it is acceptable. */
-export function passwordProblems(candidate: string, context: PasswordContext): string[] {
+export function passwordProblems(candidate: string, context: PasswordContext): Message[] {
   const { policy } = context;
   const normalized = normalizePassword(candidate);
   const folded = normalized.toLowerCase();
   const length = [...normalized].length;
-  const problems: string[] = [];
+  const problems: Message[] = [];
 
   if (length < policy.minLength) problems.push(passwordProblemMessages.tooShort(policy.minLength));
   if (length > policy.maxLength) problems.push(passwordProblemMessages.tooLong(policy.maxLength));

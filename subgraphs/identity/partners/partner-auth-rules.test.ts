@@ -100,7 +100,7 @@ describe('authSettingsProblem', () => {
   it('a SMART partner whose inline keys cannot sign RS384/ES384 assertions', () => {
     expect(authSettingsProblem(settings({ inboundAuth: 'SMART_BACKEND', jwks: keys(ed25519, p256) }))).toEqual({
       field: 'jwks',
-      message: expect.stringMatching(/RS384.*ES384/),
+      message: { en: expect.stringMatching(/RS384.*ES384/), ja: expect.stringMatching(/RS384.*ES384/) },
     });
   });
 

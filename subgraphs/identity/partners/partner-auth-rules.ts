@@ -16,6 +16,8 @@
 //   under (the iss and sub of our client assertions).
 import type { JWK } from 'jose';
 import { z } from 'zod';
+import type { Message } from '../../../lib/messages/message';
+import { inputMessage } from '../../../lib/messages/input-issues';
 
 export type InboundAuth = 'CONTRACT_JWT' | 'SMART_BACKEND';
 export type OutboundAuth = 'JWT' | 'MTLS' | 'SMART_BACKEND';
@@ -55,25 +57,44 @@ export function cleanPublicJwk(key: unknown): { ok: true; jwk: JWK } | { ok: fal
 /** A JWK set as JSON text: 1-5 public keys (see cleanPublicJwk). */
 export const jwksText = z
   .string()
-  .max(20_000, 'is too long')
+  .max(20_000)
   .transform((value, ctx) => {
     let parsed: unknown;
     try {
       parsed = JSON.parse(value);
     } catch {
-      ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'must be a JSON JWK set ({"keys": [...]})' });
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        message: inputMessage({
+          en: 'It must be a JSON JWK set ({"keys": [...]}).',
+          ja: 'JSON の JWK セット（{"keys": [...]}）にしてください。',
+        }),
+      });
       return z.NEVER;
     }
     const keys = (parsed as { keys?: unknown })?.keys;
     if (!Array.isArray(keys) || keys.length < 1 || keys.length > 5) {
-      ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'must be a JWK set with 1 to 5 keys' });
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        message: inputMessage({
+          en: 'It must be a JWK set with 1 to 5 keys.',
+          ja: '鍵が1～5個の JWK セットにしてください。',
+        }),
+      });
       return z.NEVER;
     }
     const cleaned: JWK[] = [];
     for (const key of keys) {
       const result = cleanPublicJwk(key);
       if (!result.ok) {
-        ctx.addIssue({ code: z.ZodIssueCode.custom, message: result.message });
+        // The key's technical problem stays in English, inside a Japanese sentence.
+        ctx.addIssue({
+          code: z.ZodIssueCode.custom,
+          message: inputMessage({
+            en: `A key cannot be used: ${result.message}.`,
+            ja: `使えない鍵があります（${result.message}）。`,
+          }),
+        });
         return z.NEVER;
       }
       cleaned.push(result.jwk);
@@ -89,16 +110,22 @@ export const jwksText = z
 export const jwksUrlText = z
   .string()
   .trim()
-  .max(500, 'must be at most 500 characters')
-  .refine((v) => {
-    if (v === '') return true;
-    try {
-      const url = new URL(v);
-      return url.protocol === 'https:' && !url.hash && !url.username && !url.password;
-    } catch {
-      return false;
-    }
-  }, 'must be an https:// URL without fragment or credentials');
+  .max(500)
+  .refine(
+    (v) => {
+      if (v === '') return true;
+      try {
+        const url = new URL(v);
+        return url.protocol === 'https:' && !url.hash && !url.username && !url.password;
+      } catch {
+        return false;
+      }
+    },
+    inputMessage({
+      en: 'Give an https:// URL without fragment or credentials.',
+      ja: 'フラグメントや認証情報を含まない https:// の URL を指定してください。',
+    }),
+  );
 
 /** A partner's authentication settings once an input is merged with what is stored. */
 export interface PartnerAuthSettings {
@@ -112,7 +139,7 @@ export interface PartnerAuthSettings {
 
 export interface AuthSettingsProblem {
   field: 'jwks' | 'jwksUrl' | 'ourClientId';
-  message: string;
+  message: Message;
 }
 
 const usableFor = (keys: JWK[], algorithms: readonly string[]) =>
@@ -124,12 +151,18 @@ export function authSettingsProblem(s: PartnerAuthSettings): AuthSettingsProblem
   if (!hasKeys && s.certificateFingerprints.length === 0)
     return {
       field: 'jwks',
-      message: 'give the partner a JWK set, a JWKS URL or a certificate fingerprint: how else would it authenticate?',
+      message: {
+        en: 'Give the partner a JWK set, a JWKS URL or a certificate fingerprint, so that it can authenticate.',
+        ja: '他団体のシステムが認証できるよう、JWK セット、JWKS の URL または証明書のフィンガープリントを指定してください。',
+      },
     };
   if (s.inboundAuth === 'SMART_BACKEND' && s.jwksUrl === null && !usableFor(s.jwks.keys, smartAssertionAlgorithms))
     return {
       field: 'jwks',
-      message: 'SMART Backend Services needs RSA (RS384) or P-384 (ES384) public keys, in jwks or at jwksUrl',
+      message: {
+        en: 'SMART Backend Services needs RSA (RS384) or P-384 (ES384) public keys. Give them in jwks or at jwksUrl.',
+        ja: 'SMART Backend Services には RSA（RS384）または P-384（ES384）の公開鍵が必要です。jwks または jwksUrl で指定してください。',
+      },
     };
   if (
     s.inboundAuth === 'CONTRACT_JWT' &&
@@ -140,12 +173,18 @@ export function authSettingsProblem(s: PartnerAuthSettings): AuthSettingsProblem
   )
     return {
       field: 'jwks',
-      message: 'contract v1 JWTs are signed with Ed25519 or P-256 keys (or use inboundAuth SMART_BACKEND)',
+      message: {
+        en: 'Contract v1 JWTs are signed with Ed25519 or P-256 keys. Give such a key, or use inboundAuth SMART_BACKEND.',
+        ja: '契約 v1 の JWT は Ed25519 または P-256 の鍵で署名されます。その鍵を指定するか、inboundAuth を SMART_BACKEND にしてください。',
+      },
     };
   if (s.outboundAuth === 'SMART_BACKEND' && !s.ourClientId)
     return {
       field: 'ourClientId',
-      message: 'SMART Backend Services needs the client id the partner registered us under',
+      message: {
+        en: 'SMART Backend Services needs the client id the partner registered us under. Give it as ourClientId.',
+        ja: 'SMART Backend Services には、他団体のシステムが当方を登録したクライアント ID が必要です。ourClientId に指定してください。',
+      },
     };
   return null;
 }

@@ -49,7 +49,11 @@ export const PartnerQuery = {
   exchangeIdentity: async (_, __, ctx) => {
     await authorize(ctx, 'partner.manage', { type: 'ExchangeIdentity' });
     const exchange = ctx.exchange;
-    if (!exchange || !exchange.fhirBaseUrl) throw appError('NOT_FOUND', 'this process has no exchange identity');
+    if (!exchange || !exchange.fhirBaseUrl)
+      throw appError('NOT_FOUND', {
+        en: 'This process has no exchange identity. Ask the system administrator to set FHIR_BASE_URL.',
+        ja: 'このプロセスには連携用の識別情報がありません。システム管理者に FHIR_BASE_URL の設定を依頼してください。',
+      });
     const systems = ourIdentifierSystems(exchange.fhirBaseUrl);
     return {
       issuer: exchange.fhirBaseUrl,

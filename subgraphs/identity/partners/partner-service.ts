@@ -26,36 +26,53 @@ import { recordAudit } from '../services/audit-service';
 import { announceDirectoryChange, appendIdentityOutboxEvent } from '../services/outbox';
 import { partnerSuspendedEvent } from '../events';
 import { authSettingsProblem, jwksText, jwksUrlText, type PartnerAuthSettings } from './partner-auth-rules';
+import { aboutField } from '../../../lib/messages/message';
+import { inputMessage } from '../../../lib/messages/input-issues';
 
 const httpsUrl = z
   .string()
   .trim()
-  .max(300, 'must be at most 300 characters')
-  .refine((v) => {
-    try {
-      const url = new URL(v);
-      return url.protocol === 'https:' && !url.search && !url.hash && !url.username && !url.password;
-    } catch {
-      return false;
-    }
-  }, 'must be an https:// URL without query, fragment or credentials')
+  .max(300)
+  .refine(
+    (v) => {
+      try {
+        const url = new URL(v);
+        return url.protocol === 'https:' && !url.search && !url.hash && !url.username && !url.password;
+      } catch {
+        return false;
+      }
+    },
+    inputMessage({
+      en: 'Give an https:// URL without query, fragment or credentials.',
+      ja: 'クエリ、フラグメント、認証情報を含まない https:// の URL を指定してください。',
+    }),
+  )
   .transform((v) => v.replace(/\/+$/, ''));
 
 /** An absolute URI (https://..., urn:..., oid ...): what FHIR identifier systems are. */
 const uri = z
   .string()
   .trim()
-  .max(300, 'must be at most 300 characters')
+  .max(300)
   .regex(
     /^(https?:\/\/[^\s]+|urn:[a-z0-9][a-z0-9-]{0,31}:[^\s]+)$/i,
-    'must be an absolute URI (https://... or urn:...)',
+    inputMessage({
+      en: 'Give an absolute URI (https://... or urn:...).',
+      ja: '絶対 URI（https://... または urn:...）を指定してください。',
+    }),
   );
 
 const fingerprint = z
   .string()
   .trim()
   .transform((v) => v.replace(/:/g, '').toLowerCase())
-  .refine((v) => /^[0-9a-f]{64}$/.test(v), 'must be a SHA-256 fingerprint (64 hex digits, colons allowed)');
+  .refine(
+    (v) => /^[0-9a-f]{64}$/.test(v),
+    inputMessage({
+      en: 'Give a SHA-256 fingerprint (64 hex digits, colons allowed).',
+      ja: 'SHA-256 のフィンガープリント（16進数64桁、コロン可）を指定してください。',
+    }),
+  );
 
 const partnerFields = {
   name: text(200),
@@ -63,7 +80,7 @@ const partnerFields = {
   requesterSystem: uri,
   userSystem: uri,
   jwks: jwksText.optional().nullable(),
-  certificateFingerprints: z.array(fingerprint).max(5, 'at most 5 fingerprints').optional().nullable(),
+  certificateFingerprints: z.array(fingerprint).max(5).optional().nullable(),
   jwksUrl: jwksUrlText.optional().nullable(),
   inboundAuth: z.enum(['CONTRACT_JWT', 'SMART_BACKEND']).default('CONTRACT_JWT'),
   outboundAuth: z.enum(['JWT', 'MTLS', 'SMART_BACKEND']).default('JWT'),
@@ -71,7 +88,7 @@ const partnerFields = {
   consentInJoin: z.enum(['REQUIRED', 'OPTIONAL']).default('OPTIONAL'),
   ourClientId: text(200).optional().nullable(),
   /** PEM CA certificate(s); checked against the clock in the service (checkCaCertificates). An empty text clears it. */
-  caCertificates: z.string().max(60_000, 'must be at most 60000 characters').optional().nullable(),
+  caCertificates: z.string().max(60_000).optional().nullable(),
 };
 
 // How the partner and we authenticate is checked as a whole in the service (authSettingsProblem), after merging an update with what is stored.
@@ -88,10 +105,15 @@ const toJson = (jwks: { keys: JWK[] }): Prisma.InputJsonValue =>
 type RegisterInput = z.infer<typeof registerPartnerInput>;
 type UpdateInput = Partial<RegisterInput>;
 
+const noSuchPartner = {
+  en: 'There is no such partner. Check the id.',
+  ja: 'その他団体のシステムは登録されていません。ID を確認してください。',
+};
+
 /** The settings' one problem as the field's BAD_USER_INPUT, so nothing is written. */
 function checkAuthSettings(settings: PartnerAuthSettings): void {
   const problem = authSettingsProblem(settings);
-  if (problem) throw badUserInput(`input.${problem.field}: ${problem.message}`, `input.${problem.field}`);
+  if (problem) throw badUserInput(aboutField(`input.${problem.field}`, problem.message), `input.${problem.field}`);
 }
 
 /** Every key must import now, so a bad key fails at registration, not at the partner's first request. */
@@ -100,7 +122,10 @@ async function checkKeys(jwks: { keys: JWK[] } | null | undefined): Promise<void
     try {
       await importJWK(key, key.alg);
     } catch {
-      throw badUserInput('jwks: a key cannot be imported', 'jwks');
+      throw badUserInput(
+        { en: 'jwks: A key cannot be imported. Check it.', ja: 'jwks: 読み込めない鍵があります。確認してください。' },
+        'jwks',
+      );
     }
   }
 }
@@ -110,14 +135,25 @@ function checkCaCertificates(value: string | null | undefined, now: Date): strin
   if (value === undefined || value === null) return undefined;
   if (value.trim() === '') return [];
   const parsed = parseCaBundle(value, now);
-  if (!parsed.ok) throw badUserInput(`caCertificates: ${parsed.problem}`, 'caCertificates');
+  // The bundle's problem (X.509 detail, shared with the worker's start-up checks) stays in English inside the Japanese.
+  if (!parsed.ok)
+    throw badUserInput(
+      {
+        en: `caCertificates: ${parsed.problem.charAt(0).toUpperCase()}${parsed.problem.slice(1)}.`,
+        ja: `caCertificates: CA 証明書として使えません（${parsed.problem}）。`,
+      },
+      'caCertificates',
+    );
   return parsed.certificates.map((c) => c.pem);
 }
 
 /** Where the client keys are sealed; a process without it cannot register mTLS partners. */
 function vaultOf(ctx: IdentityContext): PartnerKeyVault {
   if (!ctx.partnerKeys)
-    throw appError('SERVICE_RESTRICTED', 'this process cannot keep partner client keys (no CA_DIR key-encryption key)');
+    throw appError('SERVICE_RESTRICTED', {
+      en: 'This process cannot keep partner client keys (no CA_DIR key-encryption key). Ask the system administrator to configure CA_DIR.',
+      ja: 'このプロセスは他団体のシステム用のクライアント鍵を保管できません（CA_DIR の鍵暗号化鍵がありません）。システム管理者に CA_DIR の設定を依頼してください。',
+    });
   return ctx.partnerKeys;
 }
 
@@ -222,7 +258,7 @@ export async function registerPartner(ctx: IdentityContext, input: RegisterInput
 export async function updatePartner(ctx: IdentityContext, id: string, input: UpdateInput): Promise<Partner> {
   const actor = await authorize(ctx, 'partner.manage', { type: 'Partner', id });
   const existing = await ctx.db.partner.findUnique({ where: { id } });
-  if (!existing) throw notFound('no such partner');
+  if (!existing) throw notFound(noSuchPartner);
   await checkKeys(input.jwks);
   const caCertificates = checkCaCertificates(input.caCertificates, ctx.now());
   // Switching to mutual TLS needs our client certificate for this partner: issued now unless one is current.
@@ -248,7 +284,11 @@ export async function updatePartner(ctx: IdentityContext, id: string, input: Upd
   const changed = Object.keys(input)
     .filter((k) => (input as Record<string, unknown>)[k] !== undefined)
     .sort();
-  if (changed.length === 0) throw appError('CONFLICT', 'nothing to change');
+  if (changed.length === 0)
+    throw appError('CONFLICT', {
+      en: 'Nothing would change. Give at least one new value.',
+      ja: '変更する内容がありません。新しい値を1つ以上指定してください。',
+    });
   return ctx.db.$transaction(async (tx) => {
     const partner = await tx.partner.update({
       where: { id },
@@ -287,9 +327,12 @@ export async function updatePartner(ctx: IdentityContext, id: string, input: Upd
 export async function renewPartnerClientCertificate(ctx: IdentityContext, id: string): Promise<Partner> {
   const actor = await authorize(ctx, 'partner.manage', { type: 'Partner', id });
   const existing = await ctx.db.partner.findUnique({ where: { id } });
-  if (!existing) throw notFound('no such partner');
+  if (!existing) throw notFound(noSuchPartner);
   if (existing.outboundAuth !== 'MTLS')
-    throw appError('CONFLICT', 'we call this partner with JWTs: set outboundAuth to MTLS first');
+    throw appError('CONFLICT', {
+      en: 'We call this partner with JWTs. Set outboundAuth to MTLS first.',
+      ja: 'この他団体のシステムへは JWT で接続しています。先に outboundAuth を MTLS にしてください。',
+    });
   const vault = vaultOf(ctx);
   await ctx.db.$transaction((tx) => issueClientCredential(ctx, tx, id, actor.userId, vault));
   return existing;
@@ -314,9 +357,14 @@ async function setStatus(
 ): Promise<Partner> {
   const actor = await authorize(ctx, 'partner.manage', { type: 'Partner', id });
   const existing = await ctx.db.partner.findUnique({ where: { id } });
-  if (!existing) throw notFound('no such partner');
+  if (!existing) throw notFound(noSuchPartner);
   if (existing.status === status)
-    throw appError('ILLEGAL_TRANSITION', `the partner is already ${status.toLowerCase()}`);
+    throw appError(
+      'ILLEGAL_TRANSITION',
+      status === 'ACTIVE'
+        ? { en: 'The partner is already active.', ja: 'この他団体のシステムはすでに有効です。' }
+        : { en: 'The partner is already suspended.', ja: 'この他団体のシステムはすでに停止されています。' },
+    );
   return ctx.db.$transaction(async (tx) => {
     const partner = await tx.partner.update({
       where: { id },

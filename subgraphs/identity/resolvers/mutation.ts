@@ -19,7 +19,7 @@ import {
 const onPaperFor = text(100).optional().nullable();
 const reason = text(500);
 // Bounded before hashing: argon2 cost must not be chosen by the caller.
-const secret = z.string().min(1, 'must not be empty').max(1024, 'is too long');
+const secret = z.string().min(1).max(1024);
 
 export const Mutation = {
   signIn: (_, args, ctx) => {

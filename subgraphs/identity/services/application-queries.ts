@@ -55,6 +55,10 @@ export function listApplications(ctx: IdentityContext, args: z.infer<typeof list
 export async function getApplication(ctx: IdentityContext, id: string) {
   const user = requireUser(ctx);
   const application = await ctx.db.application.findFirst({ where: { AND: [{ id }, visibleTo(user)] } });
-  if (!application) throw notFound('no such application');
+  if (!application)
+    throw notFound({
+      en: 'There is no such application. Check the id.',
+      ja: 'その申請はありません。ID を確認してください。',
+    });
   return application;
 }

@@ -47,8 +47,16 @@ export async function submitApplication(ctx: IdentityContext, request: SubmitReq
   }
   if (form !== 1) {
     const facility = request.facilityId ? await ctx.facilityById.load(request.facilityId) : null;
-    if (!facility) throw notFound('no such facility');
-    if (facility.status !== 'ACTIVE') throw appError('CONFLICT', 'the facility has stopped using the network');
+    if (!facility)
+      throw notFound({
+        en: 'There is no such facility. Check the id.',
+        ja: 'その施設はありません。ID を確認してください。',
+      });
+    if (facility.status !== 'ACTIVE')
+      throw appError('CONFLICT', {
+        en: "The facility has stopped using the network. A stopped facility's requests are not accepted.",
+        ja: 'この施設はネットワークの利用を停止しています。利用停止中の施設の申請は受け付けられません。',
+      });
   }
   if (form === 1 || form === 2) await assertFacilityCodesFree(ctx.db, content, request.facilityId);
   if (form === 5) await requireUserOfFacility(ctx, content.userId as string, request.facilityId as string);
@@ -79,7 +87,10 @@ export async function submitApplication(ctx: IdentityContext, request: SubmitReq
 async function requireUserOfFacility(ctx: IdentityContext, userId: string, facilityId: string): Promise<void> {
   const user = await ctx.userById.load(userId);
   if (!user || user.facilityId !== facilityId || user.status === 'DELETED')
-    throw notFound('no such user at this facility');
+    throw notFound({
+      en: 'There is no such user at this facility. Check the user id.',
+      ja: 'この施設にその利用者はいません。利用者の ID を確認してください。',
+    });
 }
 
 async function step(
@@ -116,7 +127,7 @@ export async function actOnApplication(
 ): Promise<Decision> {
   const actor = requireUser(ctx);
   return takeApplicationStep<Application, Tx, Decision>({
-    name: 'application',
+    name: { en: 'application', ja: '申請' },
     load: () => ctx.db.application.findUnique({ where: { id } }),
     decide: async (current) => {
       const decision = decideFormStep(current, action, actor);
@@ -147,7 +158,10 @@ export async function actOnApplication(
       return { application: done, issuedAccount: applied.issuedAccount };
     },
     // The database's one-facility-manager index (Art. 4-3) refuses what a concurrent step made impossible.
-    uniqueViolation: 'a concurrent change made this step impossible; reload and try again',
+    uniqueViolation: {
+      en: 'A change made at the same time made this step impossible. Reload and try again.',
+      ja: '同時に行われた変更のため、この操作はできなくなりました。読み込み直してからやり直してください。',
+    },
   });
 }
 

@@ -39,6 +39,13 @@ export async function listAuditEvents(ctx: IdentityContext, args: z.infer<typeof
 // Audit rows are ordered by their sequence number, so the cursor is that number.
 function decodeAuditCursor(cursor: string): bigint {
   const match = /^audit:(\d{1,19})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
-  if (!match) throw badUserInput('after: is not a cursor returned by this API', 'after');
+  if (!match)
+    throw badUserInput(
+      {
+        en: 'after: It is not a cursor this API returned. Pass the endCursor of the previous page.',
+        ja: 'after: この API が返したカーソルではありません。前のページの endCursor を指定してください。',
+      },
+      'after',
+    );
   return BigInt(match[1] as string);
 }

@@ -26,8 +26,16 @@ export async function issueCertificate(
 ): Promise<IssuedCertificate> {
   const actor = await authorize(ctx, 'certificate.issue', { type: 'Facility', id: facilityId });
   const facility = await ctx.facilityById.load(facilityId);
-  if (!facility) throw notFound('no such facility');
-  if (facility.status !== 'ACTIVE') throw appError('CONFLICT', 'the facility has stopped using the network');
+  if (!facility)
+    throw notFound({
+      en: 'There is no such facility. Check the id.',
+      ja: 'その施設はありません。ID を確認してください。',
+    });
+  if (facility.status !== 'ACTIVE')
+    throw appError('CONFLICT', {
+      en: 'The facility has stopped using the network. No certificate is issued to a stopped facility.',
+      ja: 'この施設はネットワークの利用を停止しています。利用停止中の施設には電子証明書を発行できません。',
+    });
   const passphrase = randomBytes(12).toString('base64url');
   const issued = ctx.ca.issueClientCertificate({
     commonName: `${facility.name} ${label}`.slice(0, 64),
@@ -75,8 +83,16 @@ export async function issueCertificate(
 export async function revokeCertificate(ctx: IdentityContext, id: string, reason: string): Promise<ClientCertificate> {
   const actor = await authorize(ctx, 'certificate.issue', { type: 'ClientCertificate', id });
   const existing = await ctx.db.clientCertificate.findUnique({ where: { id } });
-  if (!existing) throw notFound('no such certificate');
-  if (existing.revokedAt) throw appError('ILLEGAL_TRANSITION', 'the certificate is already revoked');
+  if (!existing)
+    throw notFound({
+      en: 'There is no such certificate. Check the id.',
+      ja: 'その電子証明書はありません。ID を確認してください。',
+    });
+  if (existing.revokedAt)
+    throw appError('ILLEGAL_TRANSITION', {
+      en: 'The certificate is already revoked.',
+      ja: 'この電子証明書はすでに失効しています。',
+    });
   const now = ctx.now();
   return ctx.db.$transaction(async (tx) => {
     const revoked = await tx.clientCertificate.update({

@@ -12,6 +12,11 @@ import type { IdentityContext } from '../context';
 import { authorize } from './access-guard';
 import { recordAudit } from './audit-service';
 
+const notAReportKey = {
+  en: 'This is not a disclosure report key. Ask for the report through disclosureReport.',
+  ja: '開示報告書のキーではありません。disclosureReport から報告書を取得してください。',
+};
+
 export interface ReportKey {
   requestId: string;
   subjectId: string;
@@ -62,9 +67,9 @@ export async function produceIdentityPart(ctx: IdentityContext, key: ReportKey):
   await authorize(ctx, 'disclosure.produce', { type: 'Subject', id: subjectId });
   const asOf = new Date(key.asOf);
   // Only consent mints report keys (through the gateway); a malformed one is a bug, refused without reading.
-  if (!subjectId || Number.isNaN(asOf.getTime())) throw badUserInput('not a disclosure report key');
+  if (!subjectId || Number.isNaN(asOf.getTime())) throw badUserInput(notAReportKey);
   // Deny by default: without the withheld parts (the gateway supplies them through @requires) nothing is disclosed.
-  if (!Array.isArray(key.withheldParts)) throw badUserInput('not a disclosure report key');
+  if (!Array.isArray(key.withheldParts)) throw badUserInput(notAReportKey);
   const withheld = key.withheldParts;
   return ctx.db.$transaction(async (tx) => {
     await recordAudit(tx, ctx.principal, {

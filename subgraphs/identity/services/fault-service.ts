@@ -10,10 +10,17 @@ import type { IdentityContext } from '../context';
 import { decideFaultStep, initialStatus, maySeeFault, type FaultAction } from '../domain/fault-rules';
 import { authorize, forbid, requireUser } from './access-guard';
 import { recordAudit } from './audit-service';
+import { inputMessage } from '../../../lib/messages/input-issues';
 
 export const reportFaultInput = z
   .object({
-    occurredAt: z.string().datetime({ offset: true, message: 'must be an ISO-8601 date-time' }),
+    occurredAt: z.string().datetime({
+      offset: true,
+      message: inputMessage({
+        en: 'Write it as an ISO-8601 date and time with a time zone.',
+        ja: 'タイムゾーン付きの ISO-8601 の日時にしてください。',
+      }),
+    }),
     summary: text(200),
     details: text(5000),
   })
@@ -23,7 +30,11 @@ export async function reportFault(ctx: IdentityContext, input: z.infer<typeof re
   const reporter = await authorize(ctx, 'fault.report', { type: 'FaultReport' });
   const occurredAt = new Date(input.occurredAt);
   if (occurredAt > ctx.now())
-    throw appError('BAD_USER_INPUT', 'occurredAt: must not be in the future', { field: 'occurredAt' });
+    throw appError(
+      'BAD_USER_INPUT',
+      { en: 'occurredAt: It must not be in the future.', ja: 'occurredAt: 未来の日時は指定できません。' },
+      { field: 'occurredAt' },
+    );
   const status = initialStatus(reporter);
   return ctx.db.$transaction(async (tx) => {
     const fault = await tx.faultReport.create({
@@ -65,18 +76,31 @@ export async function actOnFault(
 ): Promise<FaultReport> {
   const actor = requireUser(ctx);
   const fault = await ctx.db.faultReport.findUnique({ where: { id } });
-  if (!fault || !maySeeFault(fault, actor)) throw notFound('no such fault report');
+  if (!fault || !maySeeFault(fault, actor))
+    throw notFound({
+      en: 'There is no such fault report. Check the id.',
+      ja: 'その障害報告はありません。ID を確認してください。',
+    });
   const decision = decideFaultStep(fault, action, actor);
-  if (!decision.ok && decision.code === 'FORBIDDEN') await forbid(ctx, `fault.${action}`, 'FaultReport', id);
+  if (!decision.ok && decision.code === 'FORBIDDEN')
+    await forbid(ctx, `fault.${action}`, 'FaultReport', id, decision.reason);
   if (!decision.ok) throw appError('ILLEGAL_TRANSITION', decision.reason);
   if (action === 'resolve' && !note)
-    throw appError('BAD_USER_INPUT', 'response: record the response to the fault', { field: 'response' });
+    throw appError(
+      'BAD_USER_INPUT',
+      { en: 'response: Record the response to the fault.', ja: 'response: 障害への対応内容を記録してください。' },
+      { field: 'response' },
+    );
   return ctx.db.$transaction(async (tx) => {
     const moved = await tx.faultReport.updateMany({
       where: { id, status: fault.status },
       data: { status: decision.next, ...(action === 'resolve' ? { response: note } : {}) },
     });
-    if (moved.count !== 1) throw appError('CONFLICT', 'the fault report changed meanwhile; reload it');
+    if (moved.count !== 1)
+      throw appError('CONFLICT', {
+        en: 'The fault report changed meanwhile. Reload it and try again.',
+        ja: 'その間に障害報告が変更されました。読み込み直してからやり直してください。',
+      });
     await tx.faultStep.create({
       data: {
         id: randomUUID(),

@@ -47,9 +47,14 @@ export async function applyApprovedForm(tx: Tx, ctx: IdentityContext, applicatio
 }
 
 const facilityCodeFields = {
-  medicalInstitutionCode: 'medical institution code',
-  careProviderNumber: 'care-provider number',
+  medicalInstitutionCode: { en: 'medical institution code', ja: '医療機関コード' },
+  careProviderNumber: { en: 'care-provider number', ja: '介護保険事業所番号' },
 } as const;
+
+const facilityManagerTaken = {
+  en: 'This facility already has a facility manager. Retire or change that account first (Form 5).',
+  ja: 'この施設にはすでにシステム管理責任者がいます。先にそのアカウントの退職または変更を申請してください（様式5）。',
+};
 
 /**
  * A medical institution code or care-provider number identifies one facility
@@ -71,9 +76,14 @@ export async function assertFacilityCodesFree(
       select: { id: true },
     });
     if (holder)
-      throw appError('CONFLICT', `another facility is registered with this ${facilityCodeFields[field]}`, {
-        field,
-      });
+      throw appError(
+        'CONFLICT',
+        {
+          en: `Another facility is registered with this ${facilityCodeFields[field].en}. Check the code.`,
+          ja: `この${facilityCodeFields[field].ja}で登録済みの施設がほかにあります。番号を確認してください。`,
+        },
+        { field },
+      );
   }
 }
 
@@ -83,10 +93,10 @@ async function codesRace<T>(write: () => Promise<T>): Promise<T> {
     return await write();
   } catch (error) {
     if (isUniqueViolation(error))
-      throw appError(
-        'CONFLICT',
-        'another facility is registered with this medical institution code or care-provider number',
-      );
+      throw appError('CONFLICT', {
+        en: 'Another facility is registered with this medical institution code or care-provider number. Check the code.',
+        ja: 'この医療機関コードまたは介護保険事業所番号で登録済みの施設がほかにあります。番号を確認してください。',
+      });
     throw error;
   }
 }
@@ -137,9 +147,19 @@ export async function orgUnitIdFor(
   const unit = await tx.orgUnit.findUnique({ where: { code } });
   const kind = role === 'ADMIN_MANAGER' ? 'ADMIN_DEPARTMENT' : 'HOSPITAL';
   if (!unit || unit.kind !== kind)
-    throw appError('BAD_USER_INPUT', `no ${kind === 'HOSPITAL' ? 'hospital' : 'department'} with code ${code}`, {
-      field: 'orgUnitCode',
-    });
+    throw appError(
+      'BAD_USER_INPUT',
+      kind === 'HOSPITAL'
+        ? {
+            en: `orgUnitCode: There is no hospital with code ${code}. Check the code.`,
+            ja: `orgUnitCode: コード ${code} の病院はありません。コードを確認してください。`,
+          }
+        : {
+            en: `orgUnitCode: There is no department with code ${code}. Check the code.`,
+            ja: `orgUnitCode: コード ${code} の課はありません。コードを確認してください。`,
+          },
+      { field: 'orgUnitCode' },
+    );
   return unit.id;
 }
 
@@ -150,11 +170,7 @@ async function issueAccount(tx: Tx, ctx: IdentityContext, application: Applicati
     const existing = await tx.user.count({
       where: { facilityId, role: 'FACILITY_MANAGER', status: { in: ['ACTIVE', 'SUSPENDED'] } },
     });
-    if (existing > 0)
-      throw appError(
-        'CONFLICT',
-        'this facility already has a facility manager; retire or change that account first (Form 5)',
-      );
+    if (existing > 0) throw appError('CONFLICT', facilityManagerTaken);
   }
   const orgUnitId = await orgUnitIdFor(tx, form.orgUnitCode, form.role);
   const accountId = newAccountId({ prefix: ctx.settings.accountIdPrefix });
@@ -216,11 +232,7 @@ async function changeAccount(tx: Tx, ctx: IdentityContext, form: Form5): Promise
         id: { not: form.userId },
       },
     });
-    if (others > 0)
-      throw appError(
-        'CONFLICT',
-        'this facility already has a facility manager; retire or change that account first (Form 5)',
-      );
+    if (others > 0) throw appError('CONFLICT', facilityManagerTaken);
   }
   const orgUnitId = role ? await orgUnitIdFor(tx, form.orgUnitCode, role) : undefined;
   const user = await tx.user.update({

@@ -22,6 +22,7 @@ import { endAllSessions } from './session-service';
 import { recordAudit } from './audit-service';
 import { hashPassword, verifyPassword } from './password-hasher';
 import { clearPasswordAttempts, reservePasswordAttempt } from './lockout-service';
+import { joinMessages } from '../../../lib/messages/message';
 
 export async function changePassword(
   ctx: IdentityContext,
@@ -47,17 +48,28 @@ export async function changePassword(
   if (reservation.kind !== 'reserved') {
     return refuse(
       reservation.kind,
-      appError('BAD_USER_INPUT', 'too many wrong passwords: the account is locked for now', {
-        field: 'currentPassword',
-        reason: 'ACCOUNT_LOCKED',
-      }),
+      appError(
+        'BAD_USER_INPUT',
+        {
+          en: 'Too many wrong passwords: the account is locked for now. Try again later, or ask your facility manager.',
+          ja: 'パスワードの誤りが多すぎるため、アカウントは一時的にロックされています。しばらくしてからやり直すか、システム管理責任者に相談してください。',
+        },
+        {
+          field: 'currentPassword',
+          reason: 'ACCOUNT_LOCKED',
+        },
+      ),
     );
   }
   if (!(await verifyPassword(user.passwordHash, currentPassword))) {
     const locked = reservation.state.lockedUntil !== null;
     return refuse(
       locked ? 'wrong-current-password-now-locked' : 'wrong-current-password',
-      appError('BAD_USER_INPUT', 'the current password is not correct', { field: 'currentPassword' }),
+      appError(
+        'BAD_USER_INPUT',
+        { en: 'The current password is not correct.', ja: '現在のパスワードが正しくありません。' },
+        { field: 'currentPassword' },
+      ),
     );
   }
   await clearPasswordAttempts(ctx.db, user.id);
@@ -76,7 +88,7 @@ export async function changePassword(
       break;
     }
   }
-  if (problems.length > 0) throw appError('BAD_USER_INPUT', problems.join(' '), { field: 'newPassword' });
+  if (problems.length > 0) throw appError('BAD_USER_INPUT', joinMessages(problems), { field: 'newPassword' });
 
   const now = ctx.now();
   const newHash = await hashPassword(newPassword);
@@ -116,12 +128,28 @@ export async function resetPassword(
 ): Promise<{ user: User; initialPassword: string }> {
   const actor = await authorize(ctx, 'user.decide', { type: 'User', id: userId });
   const user = await ctx.db.user.findUnique({ where: { id: userId } });
-  if (!user) throw notFound('no such user');
+  if (!user)
+    throw notFound({ en: 'There is no such user. Check the id.', ja: 'その利用者はいません。ID を確認してください。' });
   if (actor.role !== 'SYSTEM_ADMIN' && onlySystemAdminMayGrant(user.role))
     await forbid(ctx, 'password.reset.manager', 'User', userId);
   if (user.status === 'DELETED' || user.status === 'RETIRED')
-    throw appError('ILLEGAL_TRANSITION', `the account is ${user.status.toLowerCase()}`);
-  if (user.id === actor.userId) throw appError('CONFLICT', 'change your own password with changePassword');
+    throw appError(
+      'ILLEGAL_TRANSITION',
+      user.status === 'DELETED'
+        ? {
+            en: 'The account is deleted: its password cannot be reset.',
+            ja: 'このアカウントは削除されているため、パスワードを再設定できません。',
+          }
+        : {
+            en: 'The account is retired: its password cannot be reset.',
+            ja: 'このアカウントは退職済みのため、パスワードを再設定できません。',
+          },
+    );
+  if (user.id === actor.userId)
+    throw appError('CONFLICT', {
+      en: 'Change your own password with changePassword.',
+      ja: '自分のパスワードは changePassword で変更してください。',
+    });
   const initialPassword = newInitialPassword({
     accountId: user.accountId,
     displayName: user.name,

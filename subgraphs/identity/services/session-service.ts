@@ -52,7 +52,11 @@ function refuse(): never {
 
 export async function signIn(ctx: IdentityContext, accountIdInput: string, password: string): Promise<SignInResult> {
   const principal = ctx.principal;
-  if (principal.kind !== 'anonymous') throw appError('CONFLICT', 'sign out before signing in again');
+  if (principal.kind !== 'anonymous')
+    throw appError('CONFLICT', {
+      en: 'Sign out before signing in again.',
+      ja: 'もう一度サインインする前にサインアウトしてください。',
+    });
   const now = ctx.now();
   const accountId = normalizeAccountId(accountIdInput);
   const user = await ctx.db.user.findUnique({ where: { accountId }, include: { facility: true } });
@@ -310,7 +314,8 @@ async function endSession(
 
 export async function signOut(ctx: IdentityContext): Promise<boolean> {
   const principal = ctx.principal;
-  if (principal.kind !== 'user') throw appError('UNAUTHENTICATED', 'not signed in');
+  if (principal.kind !== 'user')
+    throw appError('UNAUTHENTICATED', { en: 'You are not signed in.', ja: 'サインインしていません。' });
   const now = ctx.now();
   await ctx.db.$transaction(async (tx) => {
     await tx.session.updateMany({

@@ -31,14 +31,18 @@ import {
 import { announceCareChange, announceDirectoryChange } from './outbox';
 import { careRelationships } from '../../../lib/access/care-relationship';
 import { addCareRelationships } from '../../../lib/access/care-relationship-view';
+import { inputMessage } from '../../../lib/messages/input-issues';
 
 /** Names the subject lock among other pg_advisory_xact_lock users (two-key form: this class, then the key's hash). */
 const subjectLockClass = 0x5375_626a; // "Subj"
 
-const kanaName = text(100).refine(isKanaName, 'must be written in hiragana or katakana');
+const kanaName = text(100).refine(
+  isKanaName,
+  inputMessage({ en: 'Write it in hiragana or katakana.', ja: 'ひらがなまたはカタカナで入力してください。' }),
+);
 const birthDate = calendarDate.refine(
   (d) => isPlausibleBirthDate(d, new Date()),
-  'must be a past date after 1900-01-01',
+  inputMessage({ en: 'It must be a past date after 1900-01-01.', ja: '1900-01-01 より後の過去の日付にしてください。' }),
 );
 
 const identifier = z.object({ system: text(100), value: text(100) });
@@ -55,8 +59,11 @@ export const registerSubjectInput = z.object({
   category: z.enum(subjectCategories),
   identifiers: z
     .array(identifier)
-    .max(maxSubjectIdentifiers, `must be at most ${maxSubjectIdentifiers} identifiers`)
-    .refine((ids) => !hasRepeatedIdentifier(ids), 'must not repeat an identifier')
+    .max(maxSubjectIdentifiers)
+    .refine(
+      (ids) => !hasRepeatedIdentifier(ids),
+      inputMessage({ en: 'Give each identifier once.', ja: '同じ識別子を重複して指定しないでください。' }),
+    )
     .nullish()
     .transform((ids) => ids ?? []),
 });
@@ -143,10 +150,10 @@ export async function registerSubject(
     });
     // Preventing a second record of one person outweighs hiding that the name and birth date are registered;
     // the existence check (Art. 18) is how the registrant's facility comes to be related to that record.
-    throw appError(
-      'CONFLICT',
-      'a subject with the same kana name and birth date is already registered; ask whether a room exists (askRoomExists) to be related to it',
-    );
+    throw appError('CONFLICT', {
+      en: 'A subject with the same kana name and birth date is already registered. Ask whether a room exists (askRoomExists) to be related to it.',
+      ja: '同じ氏名（かな）と生年月日の対象者がすでに登録されています。部屋の有無を確認して（askRoomExists）、その対象者との関係を得てください。',
+    });
   }
 }
 

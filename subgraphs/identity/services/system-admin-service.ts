@@ -12,19 +12,31 @@ import { authorize } from './access-guard';
 import { recordAudit } from './audit-service';
 import { endAllSessions } from './session-service';
 import { announceDirectoryChange } from './outbox';
+import { inputMessage } from '../../../lib/messages/input-issues';
 
 export const restrictionInput = z
   .object({
     scope: z.enum(['WHOLE_SYSTEM', 'READ_ONLY', 'OPERATIONS']),
     operations: z
-      .array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,99}$/, 'must be GraphQL root field names'))
+      .array(
+        z.string().regex(
+          /^[A-Za-z_][A-Za-z0-9_]{0,99}$/,
+          inputMessage({
+            en: 'Give GraphQL root field names.',
+            ja: 'GraphQL のルートフィールド名を指定してください。',
+          }),
+        ),
+      )
       .max(50)
       .default([]),
     message: text(500),
   })
   .strict()
   .refine((v) => (v.scope === 'OPERATIONS') === v.operations.length > 0, {
-    message: 'name the restricted operations exactly when the scope is OPERATIONS',
+    message: inputMessage({
+      en: 'Name the restricted operations when, and only when, the scope is OPERATIONS.',
+      ja: '制限する操作は、範囲が OPERATIONS のときだけ指定してください。',
+    }),
     path: ['operations'],
   });
 
@@ -72,6 +84,12 @@ export async function liftRestriction(ctx: IdentityContext): Promise<boolean> {
   });
 }
 
+const alreadyInStatus = {
+  SUSPENDED: { en: 'The account is already suspended.', ja: 'このアカウントはすでに利用停止中です。' },
+  DELETED: { en: 'The account is already deleted.', ja: 'このアカウントはすでに削除されています。' },
+  ACTIVE: { en: 'The account is already active.', ja: 'このアカウントはすでに利用可能です。' },
+} as const;
+
 async function setStatus(
   ctx: IdentityContext,
   userId: string,
@@ -80,12 +98,19 @@ async function setStatus(
   action: string,
 ): Promise<User> {
   const existing = await ctx.db.user.findUnique({ where: { id: userId } });
-  if (!existing) throw notFound('no such user');
-  if (existing.status === 'DELETED') throw appError('ILLEGAL_TRANSITION', 'the account ID has been deleted');
-  if (existing.status === status)
-    throw appError('ILLEGAL_TRANSITION', `the account is already ${status.toLowerCase()}`);
+  if (!existing)
+    throw notFound({ en: 'There is no such user. Check the id.', ja: 'その利用者はいません。ID を確認してください。' });
+  if (existing.status === 'DELETED')
+    throw appError('ILLEGAL_TRANSITION', {
+      en: 'The account ID has been deleted.',
+      ja: 'このアカウント ID は削除されています。',
+    });
+  if (existing.status === status) throw appError('ILLEGAL_TRANSITION', alreadyInStatus[status]);
   if (existing.id === (ctx.principal as { userId?: string }).userId)
-    throw appError('CONFLICT', 'you cannot change your own account status');
+    throw appError('CONFLICT', {
+      en: 'You cannot change your own account status.',
+      ja: '自分のアカウントの状態は変更できません。',
+    });
   return ctx.db.$transaction(async (tx) => {
     // Reinstating counts as activity: otherwise an account that was disabled as unused
     // (or suspended for months) is disabled again by the next Art. 23-2 run.
@@ -110,7 +135,10 @@ export async function reinstateUser(ctx: IdentityContext, userId: string, reason
   await authorize(ctx, 'account.suspend', { type: 'User', id: userId });
   const existing = await ctx.db.user.findUnique({ where: { id: userId } });
   if (existing && existing.status !== 'SUSPENDED' && existing.status !== 'DISABLED_INACTIVE') {
-    throw appError('ILLEGAL_TRANSITION', 'only a suspended or disabled account can be reinstated');
+    throw appError('ILLEGAL_TRANSITION', {
+      en: 'Only a suspended or disabled account can be reinstated.',
+      ja: '利用再開できるのは、利用停止中または無効化されたアカウントだけです。',
+    });
   }
   return setStatus(ctx, userId, 'ACTIVE', reason, 'account.reinstate');
 }

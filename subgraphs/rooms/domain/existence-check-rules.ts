@@ -16,6 +16,13 @@
 import { can } from '../../../lib/access/permissions';
 import type { UserPrincipal } from '../../../lib/access/principal';
 import type { Verdict } from './room-access';
+import type { Message } from '../../../lib/messages/message';
+
+/** Who may see an existence check, as a refusal says it. */
+export const checkHiddenMessage: Message = {
+  en: 'Only the person who asked and the managers the check has reached may see it.',
+  ja: 'この確認を見られるのは、依頼した本人と確認が届いた管理者だけです。',
+};
 
 export const existenceCheckStatuses = ['AT_FACILITY_MANAGER', 'AT_MANAGER', 'AT_SYSTEM_ADMIN', 'ANSWERED'] as const;
 export type ExistenceCheckStatus = (typeof existenceCheckStatuses)[number];
@@ -77,26 +84,48 @@ const stages: Record<
   AT_SYSTEM_ADMIN: { action: 'answer', actor: (caller) => caller.role === 'SYSTEM_ADMIN', next: 'ANSWERED' },
 };
 
-const forbidden = (message: string): Verdict => ({ allowed: false, code: 'FORBIDDEN', message });
+const forbidden = (message: Message): Verdict => ({ allowed: false, code: 'FORBIDDEN', message });
+
+const checkStatusNames: Record<ExistenceCheckStatus, Message> = {
+  AT_FACILITY_MANAGER: { en: 'with the facility manager', ja: 'システム管理責任者の確認待ち' },
+  AT_MANAGER: { en: 'with an administrative or hospital manager', ja: '行政管理者または病院管理者の確認待ち' },
+  AT_SYSTEM_ADMIN: { en: 'with the system administrator', ja: 'システム管理者の回答待ち' },
+  ANSWERED: { en: 'answered', ja: '回答済み' },
+};
 
 /** May the caller take this action on the check now? */
 export function decideCheckAction(caller: Caller, check: CheckFacts, action: CheckAction): Verdict {
-  if (!maySeeCheck(caller, check))
-    return forbidden('only the requester and the managers the check has reached may see it');
+  if (!maySeeCheck(caller, check)) return forbidden(checkHiddenMessage);
   const stage = check.status === 'ANSWERED' ? null : stages[check.status];
   if (stage && stage.action === action && stage.actor(caller, check)) return { allowed: true };
   const actsSomewhere = Object.values(stages).some((s) => s.action === action && s.actor(caller, check));
   if (!actsSomewhere) {
     return forbidden(
       action === 'answer'
-        ? 'only the system administrator answers an existence check'
-        : 'only the facility manager and then an admin or hospital manager pass an existence check on',
+        ? {
+            en: 'Only the system administrator answers an existence check.',
+            ja: '部屋の有無の確認に回答するのはシステム管理者だけです。',
+          }
+        : {
+            en: 'Only the facility manager, and then an administrative or hospital manager, pass an existence check on.',
+            ja: '部屋の有無の確認を進達するのは、システム管理責任者、次に行政管理者または病院管理者です。',
+          },
     );
   }
+  const status = checkStatusNames[check.status];
   return {
     allowed: false,
     code: 'ILLEGAL_TRANSITION',
-    message: `the check is ${check.status.toLowerCase().replace(/_/g, ' ')}: it cannot be ${action === 'pass' ? 'passed on' : 'answered'} now`,
+    message:
+      action === 'pass'
+        ? {
+            en: `The check is ${status.en}, so you cannot pass it on now.`,
+            ja: `この確認は${status.ja}のため、今は進達できません。`,
+          }
+        : {
+            en: `The check is ${status.en}, so it cannot be answered now.`,
+            ja: `この確認は${status.ja}のため、今は回答できません。`,
+          },
   };
 }
 

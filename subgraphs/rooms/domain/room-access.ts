@@ -15,6 +15,7 @@
 //   be allowed, is ILLEGAL_TRANSITION; a refusal of the caller is FORBIDDEN.
 import { can } from '../../../lib/access/permissions';
 import type { UserPrincipal } from '../../../lib/access/principal';
+import type { Message } from '../../../lib/messages/message';
 
 export type RoomStatus = 'OPEN' | 'SUSPENDED' | 'CLOSED';
 
@@ -68,46 +69,85 @@ export type RoomAction =
   | 'members.remove'
   | 'room.close';
 
-export type Verdict = { allowed: true } | { allowed: false; code: 'FORBIDDEN' | 'ILLEGAL_TRANSITION'; message: string };
+export type Verdict =
+  { allowed: true } | { allowed: false; code: 'FORBIDDEN' | 'ILLEGAL_TRANSITION'; message: Message };
 
 const allowed: Verdict = { allowed: true };
 
-function forbidden(message: string): Verdict {
+function forbidden(message: Message): Verdict {
   return { allowed: false, code: 'FORBIDDEN', message };
 }
 
+/** A room's status as a caller reads it. */
+export const roomStatusNames: Record<RoomStatus, Message> = {
+  OPEN: { en: 'open', ja: '開設中' },
+  SUSPENDED: { en: 'suspended', ja: '一時停止中' },
+  CLOSED: { en: 'closed', ja: '閉鎖済み' },
+};
+
 function readOnly(room: RoomFacts): Verdict {
+  const status = roomStatusNames[room.status];
   return {
     allowed: false,
     code: 'ILLEGAL_TRANSITION',
-    message: `the room is ${room.status.toLowerCase()}: it is read-only`,
+    message: {
+      en: `The room is ${status.en}, so it is read-only.`,
+      ja: `この部屋は${status.ja}のため、読み取り専用です。`,
+    },
   };
 }
+
+const membersOnly: Message = {
+  en: "Room content is for the room's members only. Members are added with Form 9 (room member change).",
+  ja: '部屋の内容はその部屋のメンバーだけが利用できます。メンバーの追加は様式9（部屋利用者登録変更申請）で行います。',
+};
+const managerChangesMembers: Message = {
+  en: "Only the room's manager may change its members. Members ask for a change with Form 9.",
+  ja: '部屋のメンバーを変更できるのは部屋の管理者だけです。メンバーは様式9で変更を申請してください。',
+};
 
 /** The decision for one action, with the reason a refusal is reported with. */
 export function decideRoomAction(access: RoomAccess, room: RoomFacts, action: RoomAction): Verdict {
   switch (action) {
     case 'room.see':
-      return access.seeRoom ? allowed : forbidden("only the room's members and managers may see it");
+      return access.seeRoom
+        ? allowed
+        : forbidden({
+            en: "Only the room's members and managers may see it.",
+            ja: 'この部屋を見られるのは部屋のメンバーと管理者だけです。',
+          });
     case 'content.read':
     case 'post.markRead':
-      return access.readContent ? allowed : forbidden("room content is for the room's members only");
+      return access.readContent ? allowed : forbidden(membersOnly);
     case 'content.write':
-      if (!access.member) return forbidden("room content is for the room's members only");
+      if (!access.member) return forbidden(membersOnly);
       return access.writeContent ? allowed : readOnly(room);
     case 'members.list':
-      return access.listMembers ? allowed : forbidden("only the room's members and managers may list its members");
+      return access.listMembers
+        ? allowed
+        : forbidden({
+            en: "Only the room's members and managers may list its members.",
+            ja: '部屋のメンバー一覧を見られるのは部屋のメンバーと管理者だけです。',
+          });
     case 'members.add':
-      if (!access.manager) return forbidden("only the room's manager may change its members");
+      if (!access.manager) return forbidden(managerChangesMembers);
       return access.addMembers ? allowed : readOnly(room);
     case 'members.remove':
-      if (!access.manager) return forbidden("only the room's manager may change its members");
+      if (!access.manager) return forbidden(managerChangesMembers);
       return access.removeMembers ? allowed : readOnly(room);
     case 'room.close':
-      if (!access.manager) return forbidden("only the room's manager may close it");
+      if (!access.manager)
+        return forbidden({
+          en: "Only the room's manager may close it. Members ask for closure with Form 10.",
+          ja: '部屋を閉鎖できるのは部屋の管理者だけです。メンバーは様式10で閉鎖を申請してください。',
+        });
       return access.close
         ? allowed
-        : { allowed: false, code: 'ILLEGAL_TRANSITION', message: 'the room is already closed' };
+        : {
+            allowed: false,
+            code: 'ILLEGAL_TRANSITION',
+            message: { en: 'The room is already closed.', ja: 'この部屋はすでに閉鎖されています。' },
+          };
   }
 }
 
@@ -120,7 +160,8 @@ export function decidePostEdit(
 ): Verdict {
   const write = decideRoomAction(access, room, 'content.write');
   if (!write.allowed && write.code === 'FORBIDDEN') return write;
-  if (post.authorId !== caller.userId) return forbidden('only the author may edit a post');
+  if (post.authorId !== caller.userId)
+    return forbidden({ en: 'Only the author may edit a post.', ja: '投稿を編集できるのは投稿者だけです。' });
   return write;
 }
 
@@ -128,7 +169,10 @@ export function decidePostEdit(
 export function decidePostRemoval(caller: Caller): Verdict {
   return can(caller, 'content.remove')
     ? allowed
-    : forbidden('only the system administrator removes content (Art. 23-4)');
+    : forbidden({
+        en: 'Only the system administrator removes content (Art. 23-4). Report the post to the system administrator.',
+        ja: '書き込みを削除できるのはシステム管理者だけです（第23条第4項）。システム管理者に報告してください。',
+      });
 }
 
 export const closeReasons = ['DEATH', 'MOVED', 'NO_LONGER_NEEDED', 'OTHER'] as const;

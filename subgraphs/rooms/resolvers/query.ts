@@ -7,6 +7,7 @@ import { refuse } from '../services/room-guard';
 import { getRoomApplication, listApplicationsInput, listRoomApplications } from '../services/room-application-service';
 import { getRoom, listRooms, listRoomsArgs } from '../services/room-service';
 import type { QueryResolvers } from '../../../generated/graphql/rooms-resolvers';
+import { refusalMessage } from '../../../lib/access/refusals';
 
 export const Query = {
   rooms: (_, args, ctx) => listRooms(ctx, parseInput(listRoomsArgs, args)),
@@ -17,7 +18,7 @@ export const Query = {
       throw await refuse(ctx, user, null, 'access-chain', {
         allowed: false,
         code: 'FORBIDDEN',
-        message: 'not allowed: audit.read',
+        message: refusalMessage(user.role, ['audit.read']),
       });
     return verifyRoomsChain(ctx.db);
   },

@@ -108,6 +108,14 @@ export async function requireActivePartner(
   partnerId: string,
 ): Promise<void> {
   const partner = await db.directoryPartner.findUnique({ where: { partnerId } });
-  if (!partner) throw notFound('no such partner (a partner registered a moment ago is known within seconds)');
-  if (!partner.active) throw conflict('the partner is suspended: no exchange with it until it is reactivated');
+  if (!partner)
+    throw notFound({
+      en: 'There is no such partner. Check the id; a partner registered a moment ago is known here within seconds.',
+      ja: 'その他団体のシステムは登録されていません。ID を確認してください。登録した直後の場合は数秒後にやり直してください。',
+    });
+  if (!partner.active)
+    throw conflict({
+      en: 'The partner is suspended: there is no exchange with it until it is reactivated.',
+      ja: 'この他団体のシステムは停止されています。再開されるまで連携できません。',
+    });
 }

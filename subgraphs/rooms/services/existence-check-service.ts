@@ -27,23 +27,37 @@ import {
   visibleChecks,
   type CheckAction,
   type ExistenceCheckStatus,
+  checkHiddenMessage,
 } from '../domain/existence-check-rules';
 import type { Verdict } from '../domain/room-access';
 import { recordAccess } from './access-records';
 import { refuse } from './room-guard';
 import { announceCareChange } from './outbox';
+import { inputMessage } from '../../../lib/messages/input-issues';
 
 const what = 'existence-check';
 
 export const askInput = z.object({
-  nameKana: text(100).refine(isKanaName, 'must be written in hiragana or katakana'),
-  birthDate: calendarDate.refine((d) => isPlausibleBirthDate(d, new Date()), 'must be a past date after 1900-01-01'),
+  nameKana: text(100).refine(
+    isKanaName,
+    inputMessage({ en: 'Write it in hiragana or katakana.', ja: 'ひらがなまたはカタカナで入力してください。' }),
+  ),
+  birthDate: calendarDate.refine(
+    (d) => isPlausibleBirthDate(d, new Date()),
+    inputMessage({
+      en: 'It must be a past date after 1900-01-01.',
+      ja: '1900-01-01 より後の過去の日付にしてください。',
+    }),
+  ),
 });
 export const passInput = z.object({ id: uuid, note: text(1000).nullish() });
 export const answerInput = z
   .object({ id: uuid, roomExists: z.boolean(), contact: text(200).nullish() })
   .refine((input) => !input.roomExists || !!input.contact, {
-    message: 'must say whom to ask when a room exists',
+    message: inputMessage({
+      en: 'Say whom to ask when a room exists.',
+      ja: '部屋がある場合は、問い合わせ先を入力してください。',
+    }),
     path: ['contact'],
   });
 export const listInput = z.object({ status: z.enum(existenceCheckStatuses).nullish() });
@@ -57,7 +71,10 @@ export async function askRoomExists(ctx: RoomsContext, input: z.infer<typeof ask
     throw await denied(ctx, user, {
       allowed: false,
       code: 'FORBIDDEN',
-      message: 'only a user asks whether a room exists (Art. 18)',
+      message: {
+        en: 'Only a user asks whether a room exists (Art. 18).',
+        ja: '部屋の有無を確認できるのは利用者だけです（第18条）。',
+      },
     });
   return ctx.db.$transaction(async (tx) => {
     const check = await tx.existenceCheck.create({
@@ -86,7 +103,11 @@ export async function askRoomExists(ctx: RoomsContext, input: z.infer<typeof ask
 
 async function findCheck(ctx: RoomsContext, id: string): Promise<ExistenceCheck> {
   const check = await ctx.db.existenceCheck.findUnique({ where: { id } });
-  if (!check) throw notFound('no such existence check');
+  if (!check)
+    throw notFound({
+      en: 'There is no such existence check. Check the id.',
+      ja: 'その部屋の有無の確認はありません。ID を確認してください。',
+    });
   return check;
 }
 
@@ -98,7 +119,7 @@ export async function getExistenceCheck(ctx: RoomsContext, id: string): Promise<
     throw await denied(ctx, user, {
       allowed: false,
       code: 'FORBIDDEN',
-      message: 'only the requester and the managers the check has reached may see it',
+      message: checkHiddenMessage,
     });
   return check;
 }
@@ -123,7 +144,11 @@ async function step(
       where: { id, status: check.status },
       data: { ...data, status },
     });
-    if (moved.count === 0) throw appError('ILLEGAL_TRANSITION', 'the check has moved on meanwhile');
+    if (moved.count === 0)
+      throw appError('ILLEGAL_TRANSITION', {
+        en: 'The check has moved on meanwhile. Reload it.',
+        ja: 'その間に確認が先に進みました。読み込み直してください。',
+      });
     await tx.existenceCheckStep.create({
       data: { id: randomUUID(), checkId: id, status, actorId: user.userId, actorRole: user.role, note },
     });

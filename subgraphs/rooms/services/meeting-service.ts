@@ -8,12 +8,19 @@ import { text, uuid } from '../../../lib/input';
 import type { RoomsContext } from '../context';
 import { recordAccess, recordAccessAlone } from './access-records';
 import { authorizeRoom, findRoom } from './room-guard';
+import { inputMessage } from '../../../lib/messages/input-issues';
 
 export const scheduleMeetingInput = z.object({
   roomId: uuid,
   scheduledAt: z
     .string()
-    .datetime({ offset: true, message: 'must be an ISO-8601 date and time with a time zone' })
+    .datetime({
+      offset: true,
+      message: inputMessage({
+        en: 'Write it as an ISO-8601 date and time with a time zone.',
+        ja: 'タイムゾーン付きの ISO-8601 の日時にしてください。',
+      }),
+    })
     .transform((value) => new Date(value)),
   agenda: text(2000),
 });
@@ -42,7 +49,11 @@ export async function scheduleMeeting(
 
 export async function recordMinutes(ctx: RoomsContext, input: z.infer<typeof recordMinutesInput>): Promise<Meeting> {
   const meeting = await ctx.db.meeting.findUnique({ where: { id: input.meetingId } });
-  if (!meeting) throw notFound('no such meeting');
+  if (!meeting)
+    throw notFound({
+      en: 'There is no such meeting. Check the id.',
+      ja: 'その会議はありません。ID を確認してください。',
+    });
   const room = await findRoom(ctx, meeting.roomId);
   const user = await authorizeRoom(ctx, room, 'content.write', 'meeting.minutes');
   return ctx.db.$transaction(async (tx) => {

@@ -24,8 +24,16 @@ import { text, uuid } from '../../../lib/input';
 import type { RoomsContext } from '../context';
 import { closeReasons } from '../domain/room-access';
 import { recordAccessAlone } from './access-records';
-import { applyApproved, checkNamedIds, requireCare, step, type Content } from './room-application-service';
+import {
+  applyApproved,
+  checkNamedIds,
+  requireCare,
+  step,
+  type Content,
+  oneRoomPerSubject,
+} from './room-application-service';
 import { authorizeRoom, findRoom, refuse } from './room-guard';
+import { inputMessage } from '../../../lib/messages/input-issues';
 
 const paperReference = text(200).nullish();
 
@@ -34,7 +42,7 @@ export const openRoomInput = z.object({
   title: text(200),
   memberIds: z
     .array(uuid)
-    .max(50, 'at most 50')
+    .max(50)
     .nullish()
     .transform((list) => [...new Set(list ?? [])]),
   paperReference,
@@ -43,7 +51,10 @@ export const memberInput = z.object({ roomId: uuid, userId: uuid, paperReference
 export const closeRoomInput = z
   .object({ roomId: uuid, reason: z.enum(closeReasons), note: text(1000).nullish(), paperReference })
   .refine((input) => input.reason !== 'OTHER' || !!input.note, {
-    message: 'must say why when the reason is OTHER',
+    message: inputMessage({
+      en: 'Say why when the reason is OTHER.',
+      ja: '理由が OTHER の場合は内容を入力してください。',
+    }),
     path: ['note'],
   });
 
@@ -94,7 +105,7 @@ async function recordPaperForm(ctx: RoomsContext, manager: UserPrincipal, paper:
     ctx.callerIsMember.clear(roomId);
     return await ctx.db.room.findUniqueOrThrow({ where: { id: roomId } });
   } catch (error) {
-    const refused = isUniqueViolation(error) ? conflict('this subject already has a room that is not closed') : error;
+    const refused = isUniqueViolation(error) ? conflict(oneRoomPerSubject) : error;
     if (refused instanceof GraphQLError && typeof refused.extensions.code === 'string') {
       await recordAccessAlone(ctx.db, {
         actor: manager,

@@ -12,6 +12,7 @@ import type { RoomsContext } from '../context';
 import { decidePostEdit, decidePostRemoval } from '../domain/room-access';
 import { recordAccess, recordAccessAlone } from './access-records';
 import { accessOf, authorizeRoom, findRoom, refuse } from './room-guard';
+import { inputMessage } from '../../../lib/messages/input-issues';
 
 export const postCategories = [
   'BASIC',
@@ -24,7 +25,14 @@ export const postCategories = [
   'COORDINATION',
   'OTHER',
 ] as const;
-const category = z.enum(postCategories, { errorMap: () => ({ message: 'must be one of the Art. 8 categories' }) });
+const category = z.enum(postCategories, {
+  errorMap: () => ({
+    message: inputMessage({
+      en: `It must be one of the Art. 8 categories: ${postCategories.join(', ')}.`,
+      ja: `第8条の分類（${postCategories.join('、')}）のいずれかにしてください。`,
+    }),
+  }),
+});
 const body = text(10_000);
 
 export const timelineArgs = pageArgs(100);
@@ -35,7 +43,8 @@ export const removePostInput = z.object({ postId: uuid, reason: text(1000) });
 /** A post members may see: it exists and was not removed (a removed post is hidden from members, Art. 23-4). */
 async function findVisiblePost(ctx: RoomsContext, postId: string): Promise<Post> {
   const post = await ctx.db.post.findUnique({ where: { id: postId } });
-  if (!post || post.removedAt) throw notFound('no such post');
+  if (!post || post.removedAt)
+    throw notFound({ en: 'There is no such post. Check the id.', ja: 'その投稿はありません。ID を確認してください。' });
   return post;
 }
 
@@ -79,9 +88,16 @@ export async function editPost(ctx: RoomsContext, input: z.infer<typeof editPost
     // Lock the row so two edits cannot both revise the same previous text.
     await tx.$executeRaw`SELECT 1 FROM rooms.post WHERE id = ${post.id}::uuid FOR UPDATE`;
     const current = await tx.post.findUniqueOrThrow({ where: { id: post.id } });
-    if (current.removedAt) throw notFound('no such post');
+    if (current.removedAt)
+      throw notFound({
+        en: 'There is no such post. Check the id.',
+        ja: 'その投稿はありません。ID を確認してください。',
+      });
     if (current.body === input.body && current.category === nextCategory)
-      throw conflict('the post already has this text and category');
+      throw conflict({
+        en: 'The post already has this text and category. Change one of them.',
+        ja: '投稿の本文と分類が同じです。どちらかを変更してください。',
+      });
     const now = new Date();
     await tx.postRevision.create({
       data: {
@@ -123,7 +139,8 @@ export async function markPostRead(ctx: RoomsContext, postId: string): Promise<P
 export async function removePost(ctx: RoomsContext, input: z.infer<typeof removePostInput>) {
   const user = requireSignedIn(ctx.principal);
   const post = await ctx.db.post.findUnique({ where: { id: input.postId } });
-  if (!post) throw notFound('no such post');
+  if (!post)
+    throw notFound({ en: 'There is no such post. Check the id.', ja: 'その投稿はありません。ID を確認してください。' });
   const room = await findRoom(ctx, post.roomId);
   const verdict = decidePostRemoval(user);
   if (!verdict.allowed) throw await refuse(ctx, user, room, 'post.remove', verdict);
@@ -133,7 +150,8 @@ export async function removePost(ctx: RoomsContext, input: z.infer<typeof remove
       where: { id: post.id, removedAt: null },
       data: { removedAt: now, removedBy: user.userId, removalReason: input.reason },
     });
-    if (changed.count === 0) throw appError('CONFLICT', 'the post was already removed');
+    if (changed.count === 0)
+      throw appError('CONFLICT', { en: 'The post was already removed.', ja: 'この投稿はすでに削除されています。' });
     await recordAccess(tx, { actor: user, room, action: 'WRITE', what: 'post.remove', outcome: 'SUCCESS' });
     return { postId: post.id, removedAt: now, reason: input.reason };
   });

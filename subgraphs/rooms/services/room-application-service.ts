@@ -21,24 +21,45 @@ import { text, uuid } from '../../../lib/input';
 import { maySubmit, type ApplicationAction } from '../../../lib/workflow/application-workflow';
 import { decideFormStep, formTransition, stepRow, takeApplicationStep } from '../../../lib/workflow/application-step';
 import type { RoomsContext, RoomsTx } from '../context';
-import { closeReasons, encodeClosure } from '../domain/room-access';
+import { closeReasons, encodeClosure, roomStatusNames } from '../domain/room-access';
 import { recordAccess, recordAccessAlone } from './access-records';
 import { refuse } from './room-guard';
 import { sharingAllowed } from '../domain/sharing-rules';
 import { notActiveUsers, subjectKnown } from './directory-view';
 import { rejectPendingOnClose } from '../exchange/services/inbound-join-service';
 import { announceCareChange } from './outbox';
+import { inputMessage } from '../../../lib/messages/input-issues';
+import type { Message } from '../../../lib/messages/message';
+import { refusalMessage } from '../../../lib/access/refusals';
+
+/** Art. 9: one room per subject that is not closed. */
+export const oneRoomPerSubject: Message = {
+  en: 'This subject already has a room that is not closed. Use that room, or close it first (Form 10).',
+  ja: 'この対象者には閉鎖されていない部屋がすでにあります。その部屋を使うか、先に閉鎖してください（様式10）。',
+};
+const roomClosed: Message = { en: 'The room is closed.', ja: 'この部屋は閉鎖されています。' };
+const alreadyMember: Message = {
+  en: 'A user to add is already a member of this room. Leave them out.',
+  ja: '追加する利用者がすでにこの部屋のメンバーです。外してください。',
+};
+const notMember: Message = {
+  en: 'A user to remove is not a member of this room. Leave them out.',
+  ja: '削除する利用者はこの部屋のメンバーではありません。外してください。',
+};
 
 const ids = (max: number) =>
   z
     .array(uuid)
-    .max(max, `at most ${max}`)
+    .max(max, inputMessage({ en: `Give at most ${max}.`, ja: `${max}件以内にしてください。` }))
     .transform((list) => [...new Set(list)]);
 
 export const submitOpeningInput = z.object({
   subjectId: uuid,
   title: text(200),
-  memberIds: ids(50).refine((list) => list.length > 0, 'name at least one member'),
+  memberIds: ids(50).refine(
+    (list) => list.length > 0,
+    inputMessage({ en: 'Name at least one member.', ja: 'メンバーを1人以上指定してください。' }),
+  ),
 });
 export const submitMemberChangeInput = z
   .object({
@@ -51,17 +72,26 @@ export const submitMemberChangeInput = z
       .transform((v) => v ?? []),
   })
   .refine((input) => input.add.length + input.remove.length > 0, {
-    message: 'add or remove at least one member',
+    message: inputMessage({
+      en: 'Add or remove at least one member.',
+      ja: '追加または削除するメンバーを1人以上指定してください。',
+    }),
     path: ['add'],
   })
   .refine((input) => !input.add.some((id) => input.remove.includes(id)), {
-    message: 'a user cannot be both added and removed',
+    message: inputMessage({
+      en: 'A user cannot be both added and removed.',
+      ja: '同じ利用者を追加と削除の両方に指定することはできません。',
+    }),
     path: ['remove'],
   });
 export const submitClosureInput = z
   .object({ roomId: uuid, reason: z.enum(closeReasons), note: text(1000).nullish() })
   .refine((input) => input.reason !== 'OTHER' || !!input.note, {
-    message: 'must say why when the reason is OTHER',
+    message: inputMessage({
+      en: 'Say why when the reason is OTHER.',
+      ja: '理由が OTHER の場合は内容を入力してください。',
+    }),
     path: ['note'],
   });
 export const rejectInput = z.object({ id: uuid, reason: text(1000) });
@@ -99,7 +129,7 @@ async function refuseWith(
   user: UserPrincipal,
   room: { id: string | null; subjectId: string | null } | null,
   code: 'FORBIDDEN' | 'ILLEGAL_TRANSITION',
-  message: string,
+  message: Message,
 ): Promise<GraphQLError> {
   return refuse(ctx, user, room, what, { allowed: false, code, message });
 }
@@ -131,7 +161,7 @@ async function submit(
       user,
       { id: roomId, subjectId },
       'FORBIDDEN',
-      `a ${user.role} may not submit a Form ${form} application`,
+      refusalMessage(user.role, ['room.submit']),
     );
   // Need to know: asking for a subject's room is for those carrying its steps (before saying whether the subject exists).
   if (form === 8) await requireCare(ctx, user, subjectId);
@@ -159,10 +189,14 @@ async function submit(
 async function roomForChange(ctx: RoomsContext, roomId: string) {
   const user = requireSignedIn(ctx.principal);
   const room = await ctx.roomById.load(roomId);
-  if (!room) throw notFound('no such room');
+  if (!room)
+    throw notFound({ en: 'There is no such room. Check the id.', ja: 'その部屋はありません。ID を確認してください。' });
   if (!(await ctx.callerIsMember.load(room.id)))
-    throw await refuseWith(ctx, user, room, 'FORBIDDEN', "only the room's members may ask to change or close it");
-  if (room.status === 'CLOSED') throw await refuseWith(ctx, user, room, 'ILLEGAL_TRANSITION', 'the room is closed');
+    throw await refuseWith(ctx, user, room, 'FORBIDDEN', {
+      en: "Only the room's members may ask to change or close it.",
+      ja: '部屋の変更や閉鎖を申請できるのは部屋のメンバーだけです。',
+    });
+  if (room.status === 'CLOSED') throw await refuseWith(ctx, user, room, 'ILLEGAL_TRANSITION', roomClosed);
   return room;
 }
 
@@ -177,12 +211,20 @@ export async function checkNamedIds(
   input: { subjectId?: string; userIds: readonly string[]; field: string },
 ): Promise<void> {
   if (input.subjectId && !(await subjectKnown(db, input.subjectId)))
-    throw notFound('no such subject: register the subject first');
+    throw notFound({
+      en: 'There is no such subject. Register the subject first.',
+      ja: 'その対象者は登録されていません。先に対象者を登録してください。',
+    });
   const unknown = await notActiveUsers(db, input.userIds);
   if (unknown.length > 0)
-    throw appError('BAD_USER_INPUT', `${unknown.length} of the users named are not active users of the network`, {
-      field: input.field,
-    });
+    throw appError(
+      'BAD_USER_INPUT',
+      {
+        en: `${input.field}: ${unknown.length} of the users named are not active users of the network. Check the ids.`,
+        ja: `${input.field}: 指定した利用者のうち${unknown.length}人はネットワークの利用者ではありません。ID を確認してください。`,
+      },
+      { field: input.field },
+    );
 }
 
 /** Form 8, by a USER for its own facility. */
@@ -203,9 +245,9 @@ export async function submitRoomMemberChange(
   // Said at once rather than when a manager approves (the apply step checks again under its lock).
   const current = new Set((await ctx.membersByRoom.load(room.id)).map((member) => member.userId));
   if (input.add.some((userId) => current.has(userId)))
-    throw appError('BAD_USER_INPUT', 'a user to add is already a member of this room', { field: 'add' });
+    throw appError('BAD_USER_INPUT', alreadyMember, { field: 'add' });
   if (input.remove.some((userId) => !current.has(userId)))
-    throw appError('BAD_USER_INPUT', 'a user to remove is not a member of this room', { field: 'remove' });
+    throw appError('BAD_USER_INPUT', notMember, { field: 'remove' });
   return submit(ctx, 9, room.subjectId, room.id, { add: input.add, remove: input.remove });
 }
 
@@ -228,8 +270,8 @@ export async function actOnRoomApplication(
 ): Promise<RoomApplication> {
   const actor = requireSignedIn(ctx.principal);
   return takeApplicationStep<RoomApplication, RoomsTx, RoomApplication>({
-    name: 'room application',
-    changedName: 'application',
+    name: { en: 'room application', ja: '部屋の申請' },
+    changedName: { en: 'application', ja: '申請' },
     load: () => ctx.db.roomApplication.findUnique({ where: { id } }),
     decide: (current) => decideFormStep(current, action, actor),
     refused: async (current, refusal) => {
@@ -247,7 +289,7 @@ export async function actOnRoomApplication(
       return applied;
     },
     // The partial unique index room_one_active_per_subject (Art. 9), when a concurrent approval opened the room.
-    uniqueViolation: 'this subject already has a room that is not closed',
+    uniqueViolation: oneRoomPerSubject,
     failed: (current, code) =>
       recordAccessAlone(ctx.db, { actor, room: target(current), action: 'DENIED', what, outcome: code }),
     settled: (current) => {
@@ -266,10 +308,17 @@ export async function applyApproved(tx: RoomsTx, application: RoomApplication, a
   if (application.form === 8) {
     const sharing = await tx.subjectSharing.findUnique({ where: { subjectId: application.subjectId } });
     if (!sharingAllowed(sharing, now))
-      throw conflict("the subject's consent (Form 7) or a legal exception is required before a room is opened");
-    if (!(await subjectKnown(tx, application.subjectId))) throw conflict('the subject is not registered');
+      throw conflict({
+        en: "The subject's consent (Form 7) or a legal exception is required before a room is opened. Record one first.",
+        ja: '部屋を開設するには、対象者の同意（様式7）または法令による例外が必要です。先に記録してください。',
+      });
+    if (!(await subjectKnown(tx, application.subjectId)))
+      throw conflict({ en: 'The subject is not registered.', ja: 'この対象者は登録されていません。' });
     if ((await notActiveUsers(tx, content.memberIds ?? [])).length > 0)
-      throw conflict('a member to invite is no longer an active user of the network');
+      throw conflict({
+        en: 'A member to invite is no longer an active user of the network. Leave them out and submit again.',
+        ja: '招待するメンバーはネットワークの利用者ではなくなっています。外してから申請し直してください。',
+      });
     // The partial unique index room_one_active_per_subject reports a second open room (Art. 9) as a unique violation.
     const room = await tx.room.create({
       data: {
@@ -293,22 +342,29 @@ export async function applyApproved(tx: RoomsTx, application: RoomApplication, a
     return room.id;
   }
   const room = await tx.room.findUnique({ where: { id: application.roomId as string } });
-  if (!room) throw notFound('no such room');
-  if (room.status === 'CLOSED') throw appError('ILLEGAL_TRANSITION', 'the room is closed');
+  if (!room)
+    throw notFound({ en: 'There is no such room. Check the id.', ja: 'その部屋はありません。ID を確認してください。' });
+  if (room.status === 'CLOSED') throw appError('ILLEGAL_TRANSITION', roomClosed);
   if (application.form === 9) {
     const add = content.add ?? [];
     const remove = content.remove ?? [];
     if (add.length > 0 && room.status !== 'OPEN')
-      throw appError('ILLEGAL_TRANSITION', `the room is ${room.status.toLowerCase()}: no new members`);
+      throw appError('ILLEGAL_TRANSITION', {
+        en: `The room is ${roomStatusNames[room.status].en}: no new members are added.`,
+        ja: `この部屋は${roomStatusNames[room.status].ja}のため、メンバーを追加できません。`,
+      });
     const current = new Set(
       (await tx.roomMember.findMany({ where: { roomId: room.id, removedAt: null }, select: { userId: true } })).map(
         (m) => m.userId,
       ),
     );
-    if (add.some((userId) => current.has(userId))) throw conflict('a user to add is already a member of this room');
+    if (add.some((userId) => current.has(userId))) throw conflict(alreadyMember);
     if ((await notActiveUsers(tx, add)).length > 0)
-      throw conflict('a user to add is no longer an active user of the network');
-    if (remove.some((userId) => !current.has(userId))) throw conflict('a user to remove is not a member of this room');
+      throw conflict({
+        en: 'A user to add is no longer an active user of the network. Leave them out and submit again.',
+        ja: '追加する利用者はネットワークの利用者ではなくなっています。外してから申請し直してください。',
+      });
+    if (remove.some((userId) => !current.has(userId))) throw conflict(notMember);
     if (add.length > 0)
       await tx.roomMember.createMany({
         data: add.map((userId) => ({ id: randomUUID(), roomId: room.id, userId, addedBy: actor.userId, addedAt: now })),
@@ -329,7 +385,11 @@ export async function applyApproved(tx: RoomsTx, application: RoomApplication, a
       closedReason: encodeClosure(content.reason as ClosureContent['reason'], content.note),
     },
   });
-  if (closed.count === 0) throw appError('ILLEGAL_TRANSITION', 'the room is already closed');
+  if (closed.count === 0)
+    throw appError('ILLEGAL_TRANSITION', {
+      en: 'The room is already closed.',
+      ja: 'この部屋はすでに閉鎖されています。',
+    });
   await recordAccess(tx, { actor, room, action: 'WRITE', what: 'room.close', outcome: 'SUCCESS' });
   // Partners' join requests still pending can no longer be approved: they get their answer now.
   await rejectPendingOnClose(tx, room, actor, now);
@@ -360,8 +420,15 @@ export async function getRoomApplication(ctx: RoomsContext, id: string): Promise
   const application = await ctx.db.roomApplication.findFirst({ where: { AND: [{ id }, visibleTo(user)] } });
   if (application) return application;
   const exists = await ctx.db.roomApplication.findUnique({ where: { id } });
-  if (!exists) throw notFound('no such room application');
-  throw await refuseWith(ctx, user, target(exists), 'FORBIDDEN', 'not allowed to see this room application');
+  if (!exists)
+    throw notFound({
+      en: 'There is no such room application. Check the id.',
+      ja: 'その部屋の申請はありません。ID を確認してください。',
+    });
+  throw await refuseWith(ctx, user, target(exists), 'FORBIDDEN', {
+    en: 'You may not see this room application: it is for the people on its route (submitter, facility manager, deciders).',
+    ja: 'この部屋の申請は閲覧できません。閲覧できるのは申請の経路にいる人（申請者、システム管理責任者、決定者）です。',
+  });
 }
 
 export function stepsOf(ctx: RoomsContext, application: RoomApplication): Promise<RoomApplicationStep[]> {
@@ -380,11 +447,8 @@ export function stepsOf(ctx: RoomsContext, application: RoomApplication): Promis
  */
 export async function requireCare(ctx: RoomsContext, user: UserPrincipal, subjectId: string): Promise<void> {
   if (await ctx.careOf.load(subjectId)) return;
-  throw await refuseWith(
-    ctx,
-    user,
-    { id: null, subjectId },
-    'FORBIDDEN',
-    'not allowed: you have no care relationship with this subject',
-  );
+  throw await refuseWith(ctx, user, { id: null, subjectId }, 'FORBIDDEN', {
+    en: 'You have no care relationship with this subject (need to know). Ask a member of their room, or check whether a room exists (askRoomExists).',
+    ja: 'この対象者との支援関係がありません（必要な範囲に限った共有）。部屋のメンバーに相談するか、部屋の有無を確認してください（askRoomExists）。',
+  });
 }

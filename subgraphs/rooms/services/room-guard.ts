@@ -52,6 +52,7 @@ export async function authorizeRoom(
 
 export async function findRoom(ctx: RoomsContext, id: string): Promise<Room> {
   const room = await ctx.roomById.load(id);
-  if (!room) throw notFound('no such room');
+  if (!room)
+    throw notFound({ en: 'There is no such room. Check the id.', ja: 'その部屋はありません。ID を確認してください。' });
   return room;
 }

@@ -21,6 +21,7 @@ import { chainStore, recordAccess, recordAccessAlone } from './access-records';
 import { accessOf, findRoom, refuse } from './room-guard';
 import { sharingAllowed } from '../domain/sharing-rules';
 import { appError, conflict } from '../../../lib/graphql-errors';
+import { roomStatusNames } from '../domain/room-access';
 
 export type SuspensionDb = Pick<PrismaClient, 'room' | 'roomNotice' | 'roomsAccessRecord' | '$transaction'>;
 
@@ -93,7 +94,10 @@ export async function listNotices(ctx: RoomsContext, room: Room): Promise<RoomNo
     throw await refuse(ctx, user, room, 'room.notices', {
       allowed: false,
       code: 'FORBIDDEN',
-      message: "only the room's managers see its notices",
+      message: {
+        en: "Only the room's managers see its notices.",
+        ja: '部屋のお知らせを見られるのは部屋の管理者だけです。',
+      },
     });
   }
   return ctx.db.roomNotice.findMany({ where: { roomId: room.id }, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }] });
@@ -111,26 +115,37 @@ export async function resumeRoom(ctx: RoomsContext, roomId: string): Promise<Roo
     throw await refuse(ctx, user, room, 'room.resume', {
       allowed: false,
       code: 'FORBIDDEN',
-      message: "only the room's managers may resume it",
+      message: {
+        en: "Only the room's managers may resume it.",
+        ja: '部屋を再開できるのは部屋の管理者だけです。',
+      },
     });
   if (room.status !== 'SUSPENDED')
     throw await refuse(ctx, user, room, 'room.resume', {
       allowed: false,
       code: 'ILLEGAL_TRANSITION',
-      message: `the room is ${room.status.toLowerCase()}, not suspended`,
+      message: {
+        en: `The room is ${roomStatusNames[room.status].en}, not suspended: there is nothing to resume.`,
+        ja: `この部屋は${roomStatusNames[room.status].ja}で、一時停止中ではないため再開できません。`,
+      },
     });
   const now = new Date();
   const sharing = await ctx.db.subjectSharing.findUnique({ where: { subjectId: room.subjectId } });
   if (!sharingAllowed(sharing, now)) {
     await recordAccessAlone(ctx.db, { actor: user, room, action: 'DENIED', what: 'room.resume', outcome: 'CONFLICT' });
-    throw conflict(
-      "the subject's consent (Form 7) or a legal exception in force is required before the room is resumed",
-    );
+    throw conflict({
+      en: "The subject's consent (Form 7) or a legal exception in force is required before the room is resumed. Record one first.",
+      ja: '部屋を再開するには、対象者の同意（様式7）または有効な法令による例外が必要です。先に記録してください。',
+    });
   }
   const resumed = await ctx.db.$transaction(async (tx) => {
     // Conditional on SUSPENDED: a concurrent resume or closing wins cleanly.
     const changed = await tx.room.updateMany({ where: { id: room.id, status: 'SUSPENDED' }, data: { status: 'OPEN' } });
-    if (changed.count === 0) throw appError('ILLEGAL_TRANSITION', 'the room changed meanwhile; reload it');
+    if (changed.count === 0)
+      throw appError('ILLEGAL_TRANSITION', {
+        en: 'The room changed meanwhile. Reload it and try again.',
+        ja: 'その間に部屋が変更されました。読み込み直してからやり直してください。',
+      });
     await tx.roomNotice.create({
       data: {
         id: randomUUID(),

@@ -23,7 +23,7 @@ describe('withdrawing an outbound join after our approval', () => {
       expect(decideWithdrawalAfterApproval(request(status), requester)).toMatchObject({
         ok: false,
         code: 'ILLEGAL_TRANSITION',
-        reason: expect.stringContaining(status),
+        reason: { en: expect.stringContaining(status), ja: expect.stringContaining(status) },
       });
     }
   });

@@ -3,9 +3,7 @@
 // (lib/workflow) decides. Pure.
 import type { OutboundExchangeStatus, OutboundJoinRequest } from '../../../../generated/prisma/client';
 import type { UserPrincipal } from '../../../../lib/access/principal';
-import type { StepDecision } from '../../../../lib/workflow/application-workflow';
-
-const routeName = 'outbound partner join';
+import { statusNames, type StepDecision } from '../../../../lib/workflow/application-workflow';
 
 /** Where the partner stands with an approved request: before its decision (nothing sent yet, or it holds the Task undecided). */
 export const undecidedAtPartner: readonly OutboundExchangeStatus[] = ['NOT_SENT', 'RECEIVED'];
@@ -29,15 +27,30 @@ export function decideWithdrawalAfterApproval(
     return {
       ok: false,
       code: 'FORBIDDEN',
-      reason: `a ${actor.role} may not withdraw another user's ${routeName} application`,
+      reason: {
+        en: 'Only the person who asked to join may withdraw this request.',
+        ja: 'この参加希望を取り下げられるのは、希望した本人だけです。',
+      },
     };
-  if (request.status !== 'APPROVED')
-    return { ok: false, code: 'ILLEGAL_TRANSITION', reason: `a ${request.status} application cannot be withdrawn` };
+  if (request.status !== 'APPROVED') {
+    const status = statusNames[request.status];
+    return {
+      ok: false,
+      code: 'ILLEGAL_TRANSITION',
+      reason: {
+        en: `This request is ${status.en}, so it cannot be withdrawn now.`,
+        ja: `この申請は${status.ja}のため、今は取り下げられません。`,
+      },
+    };
+  }
   if (!undecidedAtPartner.includes(request.exchangeStatus)) {
     return {
       ok: false,
       code: 'ILLEGAL_TRANSITION',
-      reason: `the partner has already answered the request (${request.exchangeStatus}): it can no longer be withdrawn`,
+      reason: {
+        en: `The partner has already answered the request (${request.exchangeStatus}), so it can no longer be withdrawn.`,
+        ja: `他団体のシステムがすでに回答しているため（${request.exchangeStatus}）、取り下げられません。`,
+      },
     };
   }
   return { ok: true, next: 'WITHDRAWN', copyToSystemAdmin: false };

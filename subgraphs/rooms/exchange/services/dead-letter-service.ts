@@ -16,6 +16,12 @@ import { appError, notFound } from '../../../../lib/graphql-errors';
 import type { RoomsContext } from '../../context';
 import { recordAccess, recordAccessAlone } from '../../services/access-records';
 import { appendRoomsOutboxEventAgain } from '../../services/outbox';
+import { refusalMessage } from '../../../../lib/access/refusals';
+
+const alreadyRetried = {
+  en: 'This dead letter was already retried.',
+  ja: 'この配送不能メッセージはすでに再送されています。',
+};
 
 export type DeadLetterDb = Pick<PrismaClient, 'exchangeDeadLetter'>;
 
@@ -57,7 +63,7 @@ async function requireOperator(ctx: RoomsContext, what: string) {
       what,
       outcome: 'FORBIDDEN',
     });
-    throw appError('FORBIDDEN', 'not allowed: exchange.deadLetters');
+    throw appError('FORBIDDEN', refusalMessage(user.role, ['exchange.deadLetters']));
   }
   return user;
 }
@@ -77,8 +83,12 @@ export async function listDeadLetters(
 export async function retryDeadLetter(ctx: RoomsContext, id: string): Promise<ExchangeDeadLetter> {
   const user = await requireOperator(ctx, `dead-letter:${id}`);
   const letter = await ctx.db.exchangeDeadLetter.findUnique({ where: { id } });
-  if (!letter) throw notFound('no such dead letter');
-  if (letter.retriedAt) throw appError('ILLEGAL_TRANSITION', 'this dead letter was already retried');
+  if (!letter)
+    throw notFound({
+      en: 'There is no such dead letter. Check the id.',
+      ja: 'その配送不能メッセージはありません。ID を確認してください。',
+    });
+  if (letter.retriedAt) throw appError('ILLEGAL_TRANSITION', alreadyRetried);
   return ctx.db.$transaction(async (tx) => {
     // Every exchange event is at version 1; a letter records no version, so a version 2 must add it here.
     const retryEventId = await appendRoomsOutboxEventAgain(tx, {
@@ -91,7 +101,7 @@ export async function retryDeadLetter(ctx: RoomsContext, id: string): Promise<Ex
       where: { id, retriedAt: null },
       data: { retriedAt: new Date(), retriedBy: user.userId, retryEventId },
     });
-    if (moved.count !== 1) throw appError('ILLEGAL_TRANSITION', 'this dead letter was already retried');
+    if (moved.count !== 1) throw appError('ILLEGAL_TRANSITION', alreadyRetried);
     await recordAccess(tx, {
       actor: user,
       room: { id: null, subjectId: null },

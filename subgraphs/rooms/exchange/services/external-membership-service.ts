@@ -44,7 +44,10 @@ export async function externalMemberships(
       what: 'external-memberships',
       outcome: 'FORBIDDEN',
     });
-    throw appError('FORBIDDEN', "only facility managers and the system admin see other users' external rooms");
+    throw appError('FORBIDDEN', {
+      en: "Only facility managers and the system administrator see other users' rooms at partner systems.",
+      ja: '他の利用者の他団体のシステムでの部屋を見られるのは、システム管理責任者とシステム管理者だけです。',
+    });
   }
   return list(ctx, user, scope, input);
 }

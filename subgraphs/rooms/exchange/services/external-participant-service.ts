@@ -36,16 +36,28 @@ export async function removeExternalParticipant(
   now = new Date(),
 ): Promise<ExternalParticipant> {
   const participant = await ctx.db.externalParticipant.findUnique({ where: { id } });
-  if (!participant) throw notFound('no such external participant');
+  if (!participant)
+    throw notFound({
+      en: 'There is no such external participant. Check the id.',
+      ja: 'その外部参加者はありません。ID を確認してください。',
+    });
   const room = await findRoom(ctx, participant.roomId);
   const user = await authorizeRoom(ctx, room, 'members.remove', 'external-participant.remove');
-  if (participant.removedAt) throw appError('CONFLICT', 'the participant was already removed');
+  if (participant.removedAt)
+    throw appError('CONFLICT', {
+      en: 'The participant was already removed.',
+      ja: 'この参加者はすでに削除されています。',
+    });
   return ctx.db.$transaction(async (tx) => {
     const moved = await tx.externalParticipant.updateMany({
       where: { id, removedAt: null },
       data: { removedAt: now, removedBy: user.userId, removedReason: reason },
     });
-    if (moved.count !== 1) throw appError('CONFLICT', 'the participant was already removed');
+    if (moved.count !== 1)
+      throw appError('CONFLICT', {
+        en: 'The participant was already removed.',
+        ja: 'この参加者はすでに削除されています。',
+      });
     const request = await tx.inboundJoinRequest.findUnique({
       where: { id: participant.joinRequestId },
       select: { correlationId: true, taskIdentifier: true },

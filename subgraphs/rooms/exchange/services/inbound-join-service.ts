@@ -35,6 +35,19 @@ import { chainStore, recordAccess, recordAccessAlone } from '../../services/acce
 import { appendRoomsOutboxEvent } from '../../services/outbox';
 import { inboundJoinDecidedEvent } from '../../events';
 import { accessOf, authorizeRoom, findRoom, refuse } from '../../services/room-guard';
+import { refusalMessage } from '../../../../lib/access/refusals';
+import type { Message } from '../../../../lib/messages/message';
+
+const requestStatusNames: Record<string, Message> = {
+  APPROVED: { en: 'approved', ja: '承認済み' },
+  REJECTED: { en: 'rejected', ja: '却下済み' },
+  CANCELLED: { en: 'cancelled', ja: '取消済み' },
+};
+
+function alreadyDecided(status: string): Message {
+  const name = requestStatusNames[status] ?? { en: status.toLowerCase(), ja: status };
+  return { en: `The request is already ${name.en}.`, ja: `この依頼はすでに${name.ja}です。` };
+}
 
 const organizationIdentifier = z
   .object({ system: z.string().min(1).max(300), value: z.string().min(1).max(200) })
@@ -287,14 +300,20 @@ export async function cancelInboundJoin(
 ): Promise<InboundJoinRequest> {
   await requireDecider(ctx);
   const request = await ctx.db.inboundJoinRequest.findUnique({ where: { id } });
-  if (!request) throw notFound('no such inbound join request');
+  if (!request)
+    throw notFound({
+      en: 'There is no such inbound join request. Check the id.',
+      ja: 'その参加依頼はありません。ID を確認してください。',
+    });
   const room = await findRoom(ctx, request.roomId);
   const user = await requireManager(ctx, room, 'inbound-join.cancel');
-  if (request.status !== 'PENDING')
-    throw appError('ILLEGAL_TRANSITION', `the request is already ${request.status.toLowerCase()}`);
+  if (request.status !== 'PENDING') throw appError('ILLEGAL_TRANSITION', alreadyDecided(request.status));
   return ctx.db.$transaction(async (tx) => {
     if (!(await endWithoutDecision(tx, request, room, { kind: 'user', user }, reason, now, true)))
-      throw appError('ILLEGAL_TRANSITION', 'the request was decided meanwhile');
+      throw appError('ILLEGAL_TRANSITION', {
+        en: 'The request was decided meanwhile. Reload it to see the decision.',
+        ja: 'その間に依頼が決定されました。読み込み直して結果を確認してください。',
+      });
     return tx.inboundJoinRequest.findUniqueOrThrow({ where: { id } });
   });
 }
@@ -325,7 +344,7 @@ async function requireDecider(ctx: RoomsContext) {
     throw await refuse(ctx, user, null, 'inbound-join', {
       allowed: false,
       code: 'FORBIDDEN',
-      message: 'not allowed: partner.registerInboundUser',
+      message: refusalMessage(user.role, ['partner.registerInboundUser']),
     });
   }
   return user;
@@ -361,7 +380,11 @@ export async function listInboundJoinRequests(
 export async function getInboundJoinRequest(ctx: RoomsContext, id: string): Promise<InboundJoinRequest> {
   const user = await requireDecider(ctx);
   const request = await ctx.db.inboundJoinRequest.findUnique({ where: { id } });
-  if (!request) throw notFound('no such inbound join request');
+  if (!request)
+    throw notFound({
+      en: 'There is no such inbound join request. Check the id.',
+      ja: 'その参加依頼はありません。ID を確認してください。',
+    });
   const room = await findRoom(ctx, request.roomId);
   await requireManager(ctx, room, 'inbound-join.read');
   await recordAccessAlone(ctx.db, {
@@ -380,12 +403,15 @@ async function requireManager(ctx: RoomsContext, room: Room, what: string) {
     throw await refuse(ctx, user, room, what, {
       allowed: false,
       code: 'FORBIDDEN',
-      message: 'not a manager of this room',
+      message: {
+        en: "Only the room's manager may do this.",
+        ja: 'この操作ができるのは部屋の管理者だけです。',
+      },
     });
   return user;
 }
 
-export const rejectReason = z.string().trim().min(1, 'must not be empty').max(1000, 'must be at most 1000 characters');
+export const rejectReason = z.string().trim().min(1).max(1000);
 
 /**
  * Approves (the partner's user joins as an external participant) or rejects
@@ -401,15 +427,18 @@ export async function decideInboundJoin(
 ): Promise<InboundJoinRequest> {
   await requireDecider(ctx);
   const request = await ctx.db.inboundJoinRequest.findUnique({ where: { id } });
-  if (!request) throw notFound('no such inbound join request');
+  if (!request)
+    throw notFound({
+      en: 'There is no such inbound join request. Check the id.',
+      ja: 'その参加依頼はありません。ID を確認してください。',
+    });
   const room = await findRoom(ctx, request.roomId);
   // Approving adds a participant (a manager, an open room). Rejecting adds nothing: a manager may
   // do it in any state, so a request on a room closed meanwhile still gets its answer.
   const user = decision.approve
     ? await authorizeRoom(ctx, room, 'members.add', 'inbound-join.approve')
     : await requireManager(ctx, room, 'inbound-join.reject');
-  if (request.status !== 'PENDING')
-    throw appError('ILLEGAL_TRANSITION', `the request is already ${request.status.toLowerCase()}`);
+  if (request.status !== 'PENDING') throw appError('ILLEGAL_TRANSITION', alreadyDecided(request.status));
   return ctx.db.$transaction(async (tx) => {
     const status = decision.approve ? 'APPROVED' : 'REJECTED';
     const reason = decision.approve ? null : decision.reason;
@@ -418,7 +447,11 @@ export async function decideInboundJoin(
       where: { id, status: 'PENDING' },
       data: { status, decidedBy: user.userId, decidedAt: now, decisionReason: reason },
     });
-    if (moved.count !== 1) throw appError('ILLEGAL_TRANSITION', 'the request was decided meanwhile');
+    if (moved.count !== 1)
+      throw appError('ILLEGAL_TRANSITION', {
+        en: 'The request was decided meanwhile. Reload it to see the decision.',
+        ja: 'その間に依頼が決定されました。読み込み直して結果を確認してください。',
+      });
     await tx.inboundJoinStep.create({
       data: {
         id: randomUUID(),
@@ -442,7 +475,10 @@ export async function decideInboundJoin(
         },
       });
       if (already > 0)
-        throw appError('CONFLICT', "the partner's user is already a participant of this room: reject this request");
+        throw appError('CONFLICT', {
+          en: "The partner's user is already a participant of this room. Reject this request.",
+          ja: '他団体のシステムのこの利用者はすでにこの部屋の参加者です。この依頼は却下してください。',
+        });
       await tx.externalParticipant.create({
         data: {
           id: randomUUID(),

@@ -37,6 +37,9 @@ import { appendRoomsOutboxEvent } from '../../services/outbox';
 import { outboundJoinApprovedEvent, outboundJoinWithdrawnEvent } from '../../events';
 import { requireActivePartner } from '../../services/directory-view';
 import { decideWithdrawalAfterApproval, undecidedAtPartner } from '../domain/outbound-withdrawal';
+import type { Message } from '../../../../lib/messages/message';
+import { refusalMessage } from '../../../../lib/access/refusals';
+import { inputMessage } from '../../../../lib/messages/input-issues';
 
 export const outboundJoinRoute: FormRoute = {
   submit: 'partner.askOutboundJoin',
@@ -45,7 +48,7 @@ export const outboundJoinRoute: FormRoute = {
   forwardRequired: true,
   copyToSystemAdminWhenDecidedBy: [],
 };
-const routeName = 'outbound partner join';
+const routeName: Message = { en: 'outbound partner join', ja: '他団体のシステムへの参加' };
 
 /**
  * As the partner's admin handed it over: no spaces, URL-safe characters (it
@@ -55,9 +58,15 @@ const routeName = 'outbound partner join';
 export const shareCode = z
   .string()
   .trim()
-  .min(shareCodeLength.min, `must be at least ${shareCodeLength.min} characters`)
-  .max(shareCodeLength.max, `must be at most ${shareCodeLength.max} characters`)
-  .regex(/^[A-Za-z0-9._~-]+$/, 'must be the code as received (letters, digits, . _ ~ -)');
+  .min(shareCodeLength.min)
+  .max(shareCodeLength.max)
+  .regex(
+    /^[A-Za-z0-9._~-]+$/,
+    inputMessage({
+      en: 'Give the code as received (letters, digits, . _ ~ -).',
+      ja: '受け取ったとおりのコード（英数字と . _ ~ -）を入力してください。',
+    }),
+  );
 
 export const askInput = z.object({
   partnerId: uuid,
@@ -82,7 +91,7 @@ async function refuseWith(
   requestId: string | null,
   step: string,
   code: 'FORBIDDEN' | 'ILLEGAL_TRANSITION' | 'NOT_FOUND',
-  message: string,
+  message: Message,
 ): Promise<GraphQLError> {
   await recordAccessAlone(ctx.db, {
     actor: user,
@@ -124,13 +133,16 @@ export async function askOutboundJoin(
       null,
       'submit',
       'FORBIDDEN',
-      `a ${user.role} may not ask to join a partner's room`,
+      refusalMessage(user.role, [outboundJoinRoute.submit]),
     );
   }
   await requireActivePartner(ctx.db, input.partnerId);
   // Need to know: only a subject the asker has a care relationship with; any other is the same refusal as an unknown one.
   if (input.subjectId && !(await ctx.careOf.load(input.subjectId)))
-    throw await refuseWith(ctx, user, null, 'submit', 'NOT_FOUND', 'no such subject');
+    throw await refuseWith(ctx, user, null, 'submit', 'NOT_FOUND', {
+      en: 'There is no such subject among those you care for. Check the id.',
+      ja: 'あなたが支援している対象者にその対象者はいません。ID を確認してください。',
+    });
   return ctx.db.$transaction(async (tx) => {
     const request = await tx.outboundJoinRequest.create({
       data: {
@@ -159,8 +171,8 @@ export async function actOnOutboundJoin(
   // A withdrawal after approval (decideWithdrawalAfterApproval) asks the partner to cancel what it may hold.
   const lateWithdrawal = (current: OutboundJoinRequest) => action === 'withdraw' && current.status === 'APPROVED';
   return takeApplicationStep<OutboundJoinRequest, RoomsTx, OutboundJoinRequest>({
-    name: 'outbound join request',
-    changedName: 'request',
+    name: { en: 'outbound join request', ja: '他団体のシステムへの参加申請' },
+    changedName: { en: 'request', ja: '申請' },
     load: () => ctx.db.outboundJoinRequest.findUnique({ where: { id } }),
     decide: (current) =>
       lateWithdrawal(current)
@@ -228,8 +240,15 @@ export async function getOutboundJoin(ctx: RoomsContext, id: string): Promise<Ou
   const request = await ctx.db.outboundJoinRequest.findFirst({ where: { AND: [{ id }, visibleTo(user)] } });
   if (request) return request;
   const exists = await ctx.db.outboundJoinRequest.findUnique({ where: { id }, select: { id: true } });
-  if (!exists) throw notFound('no such outbound join request');
-  throw await refuseWith(ctx, user, id, 'read', 'FORBIDDEN', 'not allowed to see this outbound join request');
+  if (!exists)
+    throw notFound({
+      en: 'There is no such outbound join request. Check the id.',
+      ja: 'その他団体のシステムへの参加申請はありません。ID を確認してください。',
+    });
+  throw await refuseWith(ctx, user, id, 'read', 'FORBIDDEN', {
+    en: 'You may not see this outbound join request: it is for the person who asked, their facility manager and the system administrator.',
+    ja: 'この参加申請は閲覧できません。閲覧できるのは申請した本人、そのシステム管理責任者とシステム管理者です。',
+  });
 }
 
 export function stepsOf(ctx: RoomsContext, request: OutboundJoinRequest): Promise<OutboundJoinStep[]> {

@@ -28,7 +28,7 @@ export const issueShareCodeArgs = z
   .object({
     roomId: uuid,
     partnerId: uuid,
-    expiresInDays: z.number().int().min(1, 'must be at least 1').max(90, 'must be at most 90').optional().nullable(),
+    expiresInDays: z.number().int().min(1).max(90).optional().nullable(),
   })
   .strict();
 
@@ -74,7 +74,11 @@ export async function issueRoomShareCode(
 
 export async function revokeRoomShareCode(ctx: RoomsContext, id: string, now = new Date()): Promise<RoomShareCode> {
   const existing = await ctx.db.roomShareCode.findUnique({ where: { id } });
-  if (!existing) throw notFound('no such share code');
+  if (!existing)
+    throw notFound({
+      en: 'There is no such share code. Check the id.',
+      ja: 'その共有コードはありません。ID を確認してください。',
+    });
   const room = await findRoom(ctx, existing.roomId);
   // Revoking narrows access: allowed whenever removing a member is.
   const user = await authorizeRoom(ctx, room, 'members.remove', 'share-code.revoke');
