@@ -4,18 +4,12 @@
 // the response header, is the certificate identity recorded and audited,
 // and is accepted by the gateway's TLS; a refused or malformed request
 // issues nothing.
-import https from 'node:https';
 import tls from 'node:tls';
 import { X509Certificate } from 'node:crypto';
 import forge from 'node-forge';
 import { startTestSystem, type TestSystem } from '../support/test-system';
+import { errorsOf, httpsRequest, type HttpsReply } from '../support/https-request';
 import { tlsGraphql } from '../support/tls-graphql-client';
-
-interface Reply {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  body: Buffer;
-}
 
 describe('POST /certificates: a terminal certificate as a .p12 file', () => {
   let t: TestSystem;
@@ -27,31 +21,13 @@ describe('POST /certificates: a terminal certificate as a .p12 file', () => {
     tlsGraphql(t.graphqlUrl, query, variables, { ...terminal(), token });
   const certificateCount = () => t.db.prisma.clientCertificate.count();
 
-  function post(body: string, contentType = 'application/json'): Promise<Reply> {
-    return new Promise((resolve, reject) => {
-      const req = https.request(
-        `${t.system.gateway.url}/certificates`,
-        {
-          method: 'POST',
-          headers: { authorization: `Bearer ${token}`, 'content-type': contentType },
-          ...terminal(),
-          agent: false,
-        },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (chunk: Buffer) => chunks.push(chunk));
-          res.on('end', () =>
-            resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }),
-          );
-          res.on('error', reject);
-        },
-      );
-      req.on('error', reject);
-      req.end(body);
+  const post = (body: string, contentType = 'application/json'): Promise<HttpsReply> =>
+    httpsRequest(`${t.system.gateway.url}/certificates`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': contentType },
+      tls: terminal(),
+      body,
     });
-  }
-  const errorsOf = (reply: Reply) =>
-    (JSON.parse(reply.body.toString('utf8')) as { errors: Array<{ extensions: Record<string, unknown> }> }).errors;
 
   beforeAll(async () => {
     t = await startTestSystem({ mode: 'tls' });

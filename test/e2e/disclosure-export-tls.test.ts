@@ -3,16 +3,10 @@
 // The bootstrap system admin signs in with its own terminal; without a
 // certificate, or before the one-time password is changed, nothing is
 // exported.
-import https from 'node:https';
 import { randomUUID } from 'node:crypto';
 import { startTestSystem, type TestSystem } from '../support/test-system';
+import { httpsRequest, type HttpsReply } from '../support/https-request';
 import { tlsGraphql } from '../support/tls-graphql-client';
-
-interface Reply {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  body: Buffer;
-}
 
 describe('disclosure export over HTTPS with a terminal certificate', () => {
   let t: TestSystem;
@@ -28,23 +22,11 @@ describe('disclosure export over HTTPS with a terminal certificate', () => {
       withCertificate ? { ...terminal(), token } : { ca: t.ca.caCertificatePem, token },
     );
 
-  function download(id: string, options: { certificate: boolean }): Promise<Reply> {
-    const tls = options.certificate ? terminal() : { ca: t.ca.caCertificatePem };
-    return new Promise((resolve, reject) => {
-      const req = https.request(
-        `${t.system.gateway.url}/disclosure-reports/${id}/export?format=csv`,
-        { method: 'POST', headers: { authorization: `Bearer ${token}` }, ...tls, agent: false },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (chunk: Buffer) => chunks.push(chunk));
-          res.on('end', () =>
-            resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }),
-          );
-          res.on('error', reject);
-        },
-      );
-      req.on('error', reject);
-      req.end();
+  function download(id: string, options: { certificate: boolean }): Promise<HttpsReply> {
+    return httpsRequest(`${t.system.gateway.url}/disclosure-reports/${id}/export?format=csv`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}` },
+      tls: options.certificate ? terminal() : { ca: t.ca.caCertificatePem },
     });
   }
 
