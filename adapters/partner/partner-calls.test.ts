@@ -17,6 +17,7 @@ const partner = (overrides: Partial<ExchangePartner> = {}): ExchangePartner => (
   outboundAuth: 'JWT',
   ourClientId: 'renkei',
   consentInJoin: 'OPTIONAL',
+  subscribeAtPartner: true,
   ...overrides,
 });
 
