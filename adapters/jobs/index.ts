@@ -9,10 +9,10 @@ import { inboundJoinReceived } from './inbound-join-received';
 import { exchangeRedrive } from './exchange-redrive';
 import { externalRoomSync } from './external-room-sync';
 import { outboundJoinCancel } from './outbound-join-cancel';
-import { outboundJoinNotified } from './outbound-join-notified';
 import { outboundJoinPoll } from './outbound-join-poll';
 import { outboundJoinSend } from './outbound-join-send';
 import { outboundSubscription } from './outbound-subscription';
+import { outboundSubscriptionNotified } from './outbound-subscription-notified';
 import { sharingReview } from './sharing-review';
 import { subjectSharingChanged } from './subject-sharing-changed';
 import { taskSubscriptionNotify } from './task-subscription-notify';
@@ -37,7 +37,7 @@ export const jobDefinitions: ReadonlyArray<AnyJobDefinition> = [
   outboundJoinCancel,
   // Push from partners that offer it: our subscription at the partner, and reading the Task when it notifies us.
   outboundSubscription,
-  outboundJoinNotified,
+  outboundSubscriptionNotified,
   externalRoomSync,
   exchangeRedrive,
   subjectSharingChanged,

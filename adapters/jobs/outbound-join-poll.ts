@@ -15,7 +15,7 @@
 // at the partner (adapters/partner/outbound-subscriptions.ts; the
 // outbound-subscription job finds out whether the partner offers it and
 // creates it). While it is ACTIVE a notification brings the partner's
-// decision (outbound-join-notified) and this poll is only the fallback, so it
+// decision (outbound-subscription-notified) and this poll is only the fallback, so it
 // waits at least the subscribed delay; each such poll also reads the
 // partner's Subscription and falls back to the normal pace when the partner
 // says it is broken or gone. Once the request is final the subscription is

@@ -36,7 +36,7 @@ export const outboundSubscriptionChangedEvent = defineEvent({
   payload: z.object({ subscriptionId: z.string().uuid() }).strict(),
 });
 
-/** The partner notified us about our Task: read it now (outbound-join-notified job). */
+/** The partner notified us about our Task: read it now (outbound-subscription-notified job). */
 export const outboundSubscriptionNotifiedEvent = defineEvent({
   type: 'outbound-subscription.notified',
   version: 1,

@@ -18,8 +18,8 @@ import { PartnerCallError } from '../partner/partner-client';
 import { taskView } from '../partner/partner-task';
 import { endOutboundSubscription, outboundSubscriptionNotifiedEvent } from '../partner/outbound-subscriptions';
 
-export const outboundJoinNotified = eventJob({
-  queue: 'outbound-join-notified',
+export const outboundSubscriptionNotified = eventJob({
+  queue: 'outbound-subscription-notified',
   events: [outboundSubscriptionNotifiedEvent],
   exchange: true,
   needs: ['inbound', 'outbound', 'partnerCalls'],
