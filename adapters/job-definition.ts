@@ -27,6 +27,7 @@ import {
 import { type SharingDb, type KnownSubjectsDb, type ConsentCareDb } from '../subgraphs/consent';
 import type { InboundExchangeDb } from './fhir/inbound-task-service';
 import type { TaskSubscriptionDb } from './fhir/subscriptions/subscription-service';
+import type { OutboundSubscriptionDb } from './partner/outbound-subscriptions';
 import type { PartnerCallSettings } from './partner/partner-calls';
 
 export interface JobDependencies {
@@ -42,8 +43,11 @@ export interface JobDependencies {
   outbound?: OutboundExchangeDb & DeadLetterDb;
   /** Calling partners' FHIR endpoints (Art. 20-3 outbound jobs). */
   partnerCalls?: PartnerCallSettings;
-  /** The integration tables and rooms' inbound tables, for the Art. 20-2 inbound jobs (and partners' Task subscriptions). */
-  inbound?: InboundExchangeDb & TaskSubscriptionDb;
+  /**
+   * The integration tables and rooms' inbound tables, for the Art. 20-2 inbound jobs (and partners' Task
+   * subscriptions), and our own subscriptions at partners (outbound push).
+   */
+  inbound?: InboundExchangeDb & TaskSubscriptionDb & OutboundSubscriptionDb;
   /** In a processor: the job's own logger, bound to its request id, job id and queue. */
   logger: Logger;
   workerName: string;

@@ -12,6 +12,10 @@
 //   POST Subscription, GET/DELETE Subscription/<id>
 //                                      push: status changes of the partner's own Tasks
 //                                      (Subscriptions Backport, subscriptions/)
+//   POST subscription-notifications/<id>
+//                                      push the other way: a partner notifies us about our
+//                                      subscription at it (authenticated by that subscription's
+//                                      secret, not as a partner; ../partner/outbound-subscriptions.ts)
 // Each route names the SMART permission it needs (Task.c, Task.r, Task.s,
 // Task.u, CareTeam.r), checked after authentication and before the body is
 // read: 403 FORBIDDEN when the caller's access token lacks it (contract v1
@@ -64,6 +68,7 @@ import {
   subscriptionForPartner,
   unsubscribe,
 } from './subscriptions/subscription-service';
+import { acceptNotification, authenticateNotification } from '../partner/outbound-subscriptions';
 
 export const fhirContentType = 'application/fhir+json';
 export const jsonPatchContentType = 'application/json-patch+json';
@@ -317,6 +322,55 @@ export function fhirRouter(options: FhirRouterOptions): express.Router {
     }
   });
 
+  // Outbound push: a notification for our subscription at a partner. The subscription's secret is checked
+  // before the body is read; every refusal is an OperationOutcome and changes nothing.
+  router.post(
+    '/subscription-notifications/:id',
+    async (req, res, next) => {
+      try {
+        res.locals.outboundSubscription = await authenticateNotification(
+          db,
+          exchange.key.privateKey,
+          String(req.params.id),
+          req.headers.authorization,
+        );
+        next();
+      } catch (error) {
+        if (error instanceof FhirError)
+          logger.info(
+            { requestId: res.locals.requestId as string, route: 'POST subscription-notifications', reason: error.code },
+            'fhir: notification refused',
+          );
+        next(error);
+      }
+    },
+    mediaType([fhirContentType, 'application/json']),
+    jsonBody,
+    async (req, res, next) => {
+      try {
+        const receipt = await acceptNotification(
+          db,
+          res.locals.outboundSubscription as Parameters<typeof acceptNotification>[1],
+          req.body,
+          now(),
+        );
+        logger.info(
+          {
+            requestId: res.locals.requestId as string,
+            subscription: receipt.subscriptionId,
+            outboundRequest: receipt.requestId,
+            kind: receipt.kind,
+            readTask: receipt.readTask,
+          },
+          'fhir: notification received',
+        );
+        res.status(204).end();
+      } catch (error) {
+        next(error);
+      }
+    },
+  );
+
   // Known paths with another method; anything else is not here.
   router.all(
     [
@@ -326,6 +380,7 @@ export function fhirRouter(options: FhirRouterOptions): express.Router {
       '/CareTeam/:id',
       '/Subscription',
       '/Subscription/:id',
+      '/subscription-notifications/:id',
       '/token',
       '/.well-known/smart-configuration',
     ],

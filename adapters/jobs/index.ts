@@ -11,6 +11,8 @@ import { externalRoomSync } from './external-room-sync';
 import { outboundJoinCancel } from './outbound-join-cancel';
 import { outboundJoinPoll } from './outbound-join-poll';
 import { outboundJoinSend } from './outbound-join-send';
+import { outboundSubscription } from './outbound-subscription';
+import { outboundSubscriptionNotified } from './outbound-subscription-notified';
 import { sharingReview } from './sharing-review';
 import { subjectSharingChanged } from './subject-sharing-changed';
 import { taskSubscriptionNotify } from './task-subscription-notify';
@@ -33,6 +35,9 @@ export const jobDefinitions: ReadonlyArray<AnyJobDefinition> = [
   outboundJoinSend,
   outboundJoinPoll,
   outboundJoinCancel,
+  // Push from partners that offer it: our subscription at the partner, and reading the Task when it notifies us.
+  outboundSubscription,
+  outboundSubscriptionNotified,
   externalRoomSync,
   exchangeRedrive,
   subjectSharingChanged,

@@ -53,10 +53,10 @@ function isValidOutcome(body: unknown): body is { resourceType: 'OperationOutcom
  * (Task, Bundle, CareTeam): the resource, or the error to throw.
  */
 export function classifyAnswer(answer: PartnerAnswer, expected: string): Classified<IdentifiedResource>;
-/** A search's Bundle needs no id (servers often leave it out). */
+/** A search's Bundle and a CapabilityStatement need no id (servers often leave it out). */
 export function classifyAnswer(
   answer: PartnerAnswer,
-  expected: 'Bundle',
+  expected: 'Bundle' | 'CapabilityStatement',
   options: { idRequired: false },
 ): Classified<FhirResource>;
 export function classifyAnswer(

@@ -1,6 +1,6 @@
 import { generateExchangeKey } from '../../lib/exchange/exchange-key';
 import type { ExchangePartner, PartnerTransport } from '../../subgraphs/identity';
-import { clientFor, defaultPartnerCallTimings, type PartnerCallSettings } from './partner-calls';
+import { clientFor, defaultPartnerCallTimings, pollDelay, type PartnerCallSettings } from './partner-calls';
 import { PartnerCallError } from './partner-client';
 
 const partner = (overrides: Partial<ExchangePartner> = {}): ExchangePartner => ({
@@ -17,6 +17,7 @@ const partner = (overrides: Partial<ExchangePartner> = {}): ExchangePartner => (
   outboundAuth: 'JWT',
   ourClientId: 'renkei',
   consentInJoin: 'OPTIONAL',
+  subscribeAtPartner: true,
   ...overrides,
 });
 
@@ -62,5 +63,21 @@ describe('clientFor: whether the registry lets us call a partner', () => {
     await expect(
       clientFor(partner({ outboundAuth: 'MTLS', ourClientId: null }), await settings(async () => transport)),
     ).resolves.toBeDefined();
+  });
+});
+
+describe('pollDelay', () => {
+  const settings = {
+    poll: { firstDelayMs: 30_000, maxDelayMs: 6 * 3_600_000 },
+    push: { subscribedPollDelayMs: 3_600_000 },
+  };
+
+  it('doubles from the first wait up to the cap', () => {
+    expect([0, 1, 2, 20].map((polls) => pollDelay(settings, polls))).toEqual([30_000, 60_000, 120_000, 6 * 3_600_000]);
+  });
+
+  it('waits at least the subscribed delay while our subscription at the partner is active (push brings the change)', () => {
+    expect(pollDelay(settings, 0, true)).toBe(3_600_000);
+    expect(pollDelay(settings, 20, true)).toBe(6 * 3_600_000);
   });
 });

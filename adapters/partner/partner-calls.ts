@@ -28,6 +28,12 @@ export interface PartnerCallSettings {
   poll: { firstDelayMs: number; maxDelayMs: number };
   /** A membership's CareTeam is read again once its last sync is older than this. */
   syncStaleMs: number;
+  /**
+   * Outbound push (our subscriptions at partners): while one is active, the
+   * poll waits at least `subscribedPollDelayMs` (it is then only the fallback);
+   * whether a partner offers push is read again once older than `offerCacheMs`.
+   */
+  push: { subscribedPollDelayMs: number; offerCacheMs: number };
 }
 
 /** Reads PARTNER_CA_FILES at start; every unreadable or non-PEM file is reported at once. */
@@ -51,11 +57,21 @@ export const defaultPartnerCallTimings = {
   timeoutMs: 10_000,
   poll: { firstDelayMs: 30_000, maxDelayMs: 6 * 60 * 60_000 },
   syncStaleMs: 15 * 60_000,
+  push: { subscribedPollDelayMs: 60 * 60_000, offerCacheMs: 60 * 60_000 },
 } as const;
 
-/** The wait before poll number `polls` + 1 (exponential, capped). */
-export function pollDelay(settings: Pick<PartnerCallSettings, 'poll'>, polls: number): number {
-  return Math.min(settings.poll.maxDelayMs, settings.poll.firstDelayMs * 2 ** Math.max(0, polls));
+/**
+ * The wait before poll number `polls` + 1 (exponential, capped); while our
+ * subscription at the partner is active, at least the subscribed delay, since
+ * a notification brings the change sooner and the poll is only the fallback.
+ */
+export function pollDelay(
+  settings: Pick<PartnerCallSettings, 'poll'> & { push?: Pick<PartnerCallSettings['push'], 'subscribedPollDelayMs'> },
+  polls: number,
+  subscribed = false,
+): number {
+  const delay = Math.min(settings.poll.maxDelayMs, settings.poll.firstDelayMs * 2 ** Math.max(0, polls));
+  return subscribed && settings.push ? Math.max(delay, settings.push.subscribedPollDelayMs) : delay;
 }
 
 /**

@@ -105,6 +105,13 @@ export interface PartnerClient {
    */
   cancelTask(task: IdentifiedResource, reason: string, context?: CallContext): Promise<IdentifiedResource>;
   readCareTeam(id: string, context?: CallContext): Promise<IdentifiedResource>;
+  /** GET metadata: the partner's CapabilityStatement (push offered or not: outbound-subscription-rules.ts). */
+  readCapabilities(context?: CallContext): Promise<FhirResource>;
+  /** POST Subscription (outbound push): the Subscription as the partner stored it. */
+  createSubscription(subscription: Record<string, unknown>, context?: CallContext): Promise<IdentifiedResource>;
+  readSubscription(id: string, context?: CallContext): Promise<IdentifiedResource>;
+  /** DELETE Subscription/<id>; one the partner no longer has (404, 410) counts as deleted. */
+  deleteSubscription(id: string, context?: CallContext): Promise<void>;
 }
 
 type Dispatcher = object;
@@ -191,7 +198,8 @@ export async function createPartnerClient(
   /** One HTTP exchange, classified: the expected resource, or a logged PartnerCallError. */
   async function call(
     operation: PartnerOperation,
-    expected: 'Task' | 'CareTeam' | 'Bundle',
+    /** null: a delete, where any 2xx (whatever its body) and 404/410 (gone already) are success. */
+    expected: 'Task' | 'CareTeam' | 'Bundle' | 'CapabilityStatement' | 'Subscription' | null,
     context: CallContext,
     run: (options: { headers: Record<string, string>; signal: AbortSignal }) => Promise<KitResult>,
   ): Promise<{ status: number; resource: IdentifiedResource }> {
@@ -226,21 +234,32 @@ export async function createPartnerClient(
       }
       answer = result;
     }
+    if (expected === null) {
+      const done = (answer.status >= 200 && answer.status < 300) || answer.status === 404 || answer.status === 410;
+      if (done) return { status: answer.status, resource: { resourceType: 'OperationOutcome', id: '' } };
+      const refused = classifyAnswer(answer, 'OperationOutcome');
+      throw failed(
+        refused.ok ? new PartnerCallError(`HTTP_${answer.status}`, 'unexpected answer', true) : refused.error,
+        operation,
+        context,
+      );
+    }
     const classified =
-      expected === 'Bundle'
+      expected === 'Bundle' || expected === 'CapabilityStatement'
         ? classifyAnswer(answer, expected, { idRequired: false })
         : classifyAnswer(answer, expected);
     if (!classified.ok) throw failed(classified.error, operation, context);
-    // Only a Bundle may come without an id (see classifyAnswer).
+    // Only a Bundle or a CapabilityStatement may come without an id (see classifyAnswer).
     return { status: answer.status, resource: classified.resource as IdentifiedResource };
   }
 
   async function read(
-    resourceType: 'Task' | 'CareTeam',
+    resourceType: 'Task' | 'CareTeam' | 'Subscription',
     id: string,
     context: CallContext,
   ): Promise<IdentifiedResource> {
-    const operation = resourceType === 'Task' ? 'read-task' : 'read-care-team';
+    const operation =
+      resourceType === 'Task' ? 'read-task' : resourceType === 'CareTeam' ? 'read-care-team' : 'read-subscription';
     if (!isFhirId(id))
       throw failed(
         new PartnerCallError('INVALID_FHIR', `the partner gave an invalid ${resourceType} id`, false),
@@ -351,5 +370,43 @@ export async function createPartnerClient(
       return resource;
     },
     readCareTeam: (id, context = {}) => read('CareTeam', id, context),
+    async readCapabilities(context = {}) {
+      const { resource } = await call(
+        'read-capabilities',
+        'CapabilityStatement',
+        context,
+        (o) => client.capabilityStatement(o) as Promise<KitResult>,
+      );
+      return resource;
+    },
+    async createSubscription(subscription, context = {}) {
+      const { resource } = await call(
+        'create-subscription',
+        'Subscription',
+        context,
+        (o) =>
+          client.create({
+            resourceType: 'Subscription',
+            body: subscription as FhirResource,
+            options: { ...o, headers: { ...o.headers, prefer: 'return=representation' } },
+          }) as Promise<KitResult>,
+      );
+      return resource;
+    },
+    readSubscription: (id, context = {}) => read('Subscription', id, context),
+    async deleteSubscription(id, context = {}) {
+      if (!isFhirId(id))
+        throw failed(
+          new PartnerCallError('INVALID_FHIR', 'the partner gave an invalid Subscription id', false),
+          'delete-subscription',
+          context,
+        );
+      await call(
+        'delete-subscription',
+        null,
+        context,
+        (o) => client.delete({ resourceType: 'Subscription', id, options: o }) as Promise<KitResult>,
+      );
+    },
   };
 }

@@ -63,7 +63,12 @@ export type PartnerOperation =
   | 'smart-discovery'
   | 'smart-token'
   // A notification to a subscribed partner's rest-hook (adapters/fhir/subscriptions/).
-  | 'notify-subscriber';
+  | 'notify-subscriber'
+  // Our own subscription at a partner (outbound push): its offer, creating, reading and ending it.
+  | 'read-capabilities'
+  | 'create-subscription'
+  | 'read-subscription'
+  | 'delete-subscription';
 
 export class PartnerCallError extends Error {
   constructor(

@@ -20,6 +20,7 @@ describe("parseSmartConfiguration: a partner's smart-configuration we can use", 
     expect(parseSmartConfiguration(config())).toEqual({
       tokenEndpoint: 'https://partner.example/auth/token',
       scopeSyntax: 'v2',
+      subscriptionScopes: false,
     });
     expect(parseSmartConfiguration({ token_endpoint: 'https://p.example/token' })).toMatchObject({ scopeSyntax: 'v2' });
   });
@@ -49,6 +50,17 @@ describe('scopesToRequest', () => {
   it('asks exactly what the requester does: create, read, search and cancel Tasks, read CareTeams', () => {
     expect(scopesToRequest('v2')).toBe('system/Task.crus system/CareTeam.r');
     expect(scopesToRequest('v1')).toBe('system/Task.read system/Task.write system/CareTeam.read');
+  });
+
+  it('adds Subscription scopes (outbound push) only for a server that lists them', () => {
+    expect(
+      parseSmartConfiguration(config({ scopes_supported: ['system/Task.crus', 'system/Subscription.crd'] }))
+        .subscriptionScopes,
+    ).toBe(true);
+    expect(scopesToRequest('v2', true)).toBe('system/Task.crus system/CareTeam.r system/Subscription.crd');
+    expect(scopesToRequest('v1', true)).toBe(
+      'system/Task.read system/Task.write system/CareTeam.read system/Subscription.read system/Subscription.write',
+    );
   });
 });
 

@@ -9,6 +9,8 @@ export type ScopeSyntax = 'v1' | 'v2';
 export interface SmartEndpoint {
   tokenEndpoint: string;
   scopeSyntax: ScopeSyntax;
+  /** Its scopes_supported names Subscription scopes: we may ask for them (outbound push). */
+  subscriptionScopes: boolean;
 }
 
 const listOf = (value: unknown): string[] | undefined =>
@@ -49,17 +51,22 @@ export function parseSmartConfiguration(body: unknown): SmartEndpoint {
   const v1Only =
     (capabilities.includes('permission-v1') && !capabilities.includes('permission-v2')) ||
     (scopes.length > 0 && scopes.every((s) => /\.(read|write|\*)$/.test(s)));
-  return { tokenEndpoint: tokenEndpoint.href, scopeSyntax: v1Only ? 'v1' : 'v2' };
+  // Only a server that lists Subscription scopes is asked for them: a stricter one could refuse the whole request.
+  const subscriptionScopes = scopes.some((s) => s.startsWith('system/Subscription.'));
+  return { tokenEndpoint: tokenEndpoint.href, scopeSyntax: v1Only ? 'v1' : 'v2', subscriptionScopes };
 }
 
 /**
  * What we ask for: exactly what the exchange contract's requester does:
- * create, read, search and cancel (update) its Tasks, read CareTeams.
+ * create, read, search and cancel (update) its Tasks, read CareTeams; and,
+ * from a server that lists them, create, read and delete Subscriptions
+ * (outbound push).
  */
-export function scopesToRequest(syntax: ScopeSyntax): string {
-  return syntax === 'v2'
-    ? 'system/Task.crus system/CareTeam.r'
-    : 'system/Task.read system/Task.write system/CareTeam.read';
+export function scopesToRequest(syntax: ScopeSyntax, subscriptionScopes = false): string {
+  const task =
+    syntax === 'v2' ? 'system/Task.crus system/CareTeam.r' : 'system/Task.read system/Task.write system/CareTeam.read';
+  if (!subscriptionScopes) return task;
+  return `${task} ${syntax === 'v2' ? 'system/Subscription.crd' : 'system/Subscription.read system/Subscription.write'}`;
 }
 
 export interface IssuedToken {

@@ -124,7 +124,7 @@ async function requestToken(params: SmartTokenParams, key: string): Promise<Cach
       headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
       body: new URLSearchParams({
         grant_type: 'client_credentials',
-        scope: scopesToRequest(endpoint.scopeSyntax),
+        scope: scopesToRequest(endpoint.scopeSyntax, endpoint.subscriptionScopes),
         client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
         client_assertion: assertion,
       }).toString(),

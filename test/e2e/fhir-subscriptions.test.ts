@@ -289,7 +289,12 @@ describe('Task subscriptions (push, Subscriptions Backport rest-hook)', () => {
       15_000,
     );
     expect(errored.json.error).toBe('delivery failed: CONNECTION_REFUSED');
-    const letters = await t.db.prisma.exchangeDeadLetter.findMany({ where: { queue: 'task-subscription-notify' } });
+    // The processor marks the subscription `error` before it throws; the worker writes the dead letter just after.
+    const letters = await eventually(
+      () => t.db.prisma.exchangeDeadLetter.findMany({ where: { queue: 'task-subscription-notify' } }),
+      (found) => found.length > 0,
+      10_000,
+    );
     expect(letters.length).toBeGreaterThan(0);
     await hook.comeBack();
     // The next change delivers what the dead letter left, then itself, in order.

@@ -12,7 +12,10 @@
 // rejected (with its reason back at the requester), a removal on the room's
 // side propagated to the requester's external membership, a repeated POST
 // of the same Task creating nothing new, and a request withdrawn after it was
-// sent, cancelled at the partner (JSON Patch to our own /fhir).
+// sent, cancelled at the partner (JSON Patch to our own /fhir). Contract v2
+// push runs between them too: the requester subscribes to its Task at the
+// receiver, takes the receiver's handshake, and removes the subscription once
+// the request is final.
 import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
@@ -194,6 +197,14 @@ describe('two installations exchanging joins over HTTPS (contract v1, both direc
       20_000,
     );
     expect(sent.partnerTaskId).toBeTruthy();
+    // Contract v2 push between two installations: Takaoka subscribes to its Task at Himi, and Himi's handshake
+    // reaches Takaoka's notification endpoint (its secret echoed).
+    const subscription = () => takaoka.t.db.prisma.outboundSubscription.findUnique({ where: { requestId: id } });
+    const active = await eventually(subscription, (s) => s?.status === 'ACTIVE', 20_000);
+    expect(active).toMatchObject({ status: 'ACTIVE', partnerTaskId: sent.partnerTaskId });
+    expect(
+      await himi.t.db.prisma.taskSubscription.findUnique({ where: { id: active!.partnerSubscriptionId! } }),
+    ).toMatchObject({ status: 'ACTIVE', taskId: sent.partnerTaskId });
 
     const inbound = await inboundRequestAt(himi, roomId);
     expect(inbound.correlationId).toBe(sent.partnerTaskId);
@@ -205,6 +216,9 @@ describe('two installations exchanging joins over HTTPS (contract v1, both direc
       30_000,
     );
     expect(done.exchangeStatus).toBe('COMPLETED');
+    // Final: the subscription is removed at Himi.
+    expect(await eventually(subscription, (s) => s?.status === 'ENDED', 20_000)).toMatchObject({ status: 'ENDED' });
+    expect(await himi.t.db.prisma.taskSubscription.count({ where: { id: active!.partnerSubscriptionId! } })).toBe(0);
     const mine = (await as(takaoka, takaoka.user, ops.mine)).data?.myExternalRooms;
     expect(mine).toEqual([
       expect.objectContaining({ partnerId: takaoka.partnerIdOfOther, careTeamId: roomId, status: 'ACTIVE' }),

@@ -12,6 +12,12 @@
 // its smart-configuration and token endpoint and accepts only the access
 // tokens it issued, never a direct JWT. The test can make it slow,
 // fail with 5xx, answer invalid FHIR, refuse a share code, or stop listening.
+// With `subscriptions` it also offers push as the Subscriptions Backport
+// describes (contract v2): GET metadata names our Task-status topic,
+// POST/GET/DELETE Subscription, a handshake to the rest-hook once created,
+// and `decide()` moves a Task and notifies the subscriptions filtered to it
+// (id-only, with the channel's Authorization header). Without it, none of
+// this exists (GET metadata is a 404, as before).
 import { randomUUID } from 'node:crypto';
 import https from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -36,6 +42,18 @@ export interface MockCareTeam {
   participants: Array<{ system: string; value: string; display: string; end?: string }>;
 }
 
+export interface MockSubscription {
+  id: string;
+  body: Record<string, unknown>;
+  endpoint: string;
+  /** The `Authorization` value the channel asked for. */
+  authorization?: string;
+  /** The Task id of its Task?_id filter. */
+  taskId?: string;
+  status: 'active' | 'error' | 'off';
+  deleted: boolean;
+}
+
 export interface MockPartner {
   /** The FHIR base URL (https://127.0.0.1:<port>/fhir). */
   url: string;
@@ -49,7 +67,22 @@ export interface MockPartner {
   tokens: Array<{ iss?: string; sub?: string; aud?: string | string[]; jti?: string; exp?: number }>;
   tasks: Map<string, MockTask>;
   careTeams: Map<string, MockCareTeam>;
-  behavior: { post: PostBehavior; read: 'normal' | 'server-error' | 'invalid-fhir'; delayMs: number };
+  behavior: {
+    post: PostBehavior;
+    read: 'normal' | 'server-error' | 'invalid-fhir';
+    delayMs: number;
+    /** POST Subscription (with `subscriptions`): created, refused (400), or failing (503). */
+    subscribe: 'normal' | 'refuse' | 'server-error';
+  };
+  /** Every Subscription created (with `subscriptions`), by id; a deleted one stays, marked. */
+  subscriptions: Map<string, MockSubscription>;
+  /** Every notification sent, with our endpoint's answer (0: no answer). */
+  notifications: Array<{ subscriptionId: string; type: 'handshake' | 'event-notification'; answered: number }>;
+  /** Moves a Task (as the partner's people would) and notifies every live subscription filtered to it. */
+  decide(
+    taskId: string,
+    change: Pick<MockTask, 'status'> & Partial<Pick<MockTask, 'statusReason' | 'careTeamId'>>,
+  ): Promise<void>;
   taskFor(identifierValue: string): MockTask | undefined;
   /** Stops accepting connections (connection refused) / listens again on the same port. */
   goDown(): Promise<void>;
@@ -64,6 +97,8 @@ export interface MockPartnerOptions {
   ourClientId: string;
   /** Authenticate us with SMART Backend Services access tokens instead of contract JWTs. */
   smart?: SmartTokenServer;
+  /** Offer push (Subscriptions Backport) for Task status, under this topic. */
+  subscriptions?: { topic: string };
 }
 
 function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
@@ -95,6 +130,62 @@ export async function startMockPartner(options: MockPartnerOptions): Promise<Moc
   // Pending slow answers, released when the mock stops (so no timer outlives the test).
   const waits = new Set<() => void>();
   let baseUrl = '';
+  let eventsSent = 0;
+  /** POSTs one notification to a subscription's rest-hook, recording our endpoint's answer. */
+  async function notify(subscription: MockSubscription, type: 'handshake' | 'event-notification', taskId?: string) {
+    const subscriptionUrl = `${baseUrl}/Subscription/${subscription.id}`;
+    if (type === 'event-notification') eventsSent += 1;
+    const bundle = {
+      resourceType: 'Bundle',
+      type: 'history',
+      timestamp: new Date().toISOString(),
+      entry: [
+        {
+          fullUrl: `urn:uuid:${randomUUID()}`,
+          resource: {
+            resourceType: 'Parameters',
+            parameter: [
+              { name: 'subscription', valueReference: { reference: subscriptionUrl } },
+              { name: 'topic', valueCanonical: options.subscriptions?.topic },
+              { name: 'status', valueCode: 'active' },
+              { name: 'type', valueCode: type },
+              { name: 'events-since-subscription-start', valueString: String(eventsSent) },
+              ...(taskId
+                ? [
+                    {
+                      name: 'notification-event',
+                      part: [
+                        { name: 'event-number', valueString: String(eventsSent) },
+                        { name: 'focus', valueReference: { reference: `${baseUrl}/Task/${taskId}` } },
+                      ],
+                    },
+                  ]
+                : []),
+            ],
+          },
+        },
+        ...(taskId ? [{ fullUrl: `${baseUrl}/Task/${taskId}` }] : []),
+      ],
+    };
+    // 0: our endpoint did not answer at all.
+    let answered: number;
+    try {
+      const response = await fetch(subscription.endpoint, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/fhir+json',
+          ...(subscription.authorization ? { authorization: subscription.authorization } : {}),
+        },
+        body: JSON.stringify(bundle),
+      });
+      await response.arrayBuffer();
+      answered = response.status;
+    } catch {
+      answered = 0;
+    }
+    partner.notifications.push({ subscriptionId: subscription.id, type, answered });
+  }
+
   const partner: Omit<MockPartner, 'url' | 'goDown' | 'comeBack' | 'stop'> = {
     posts: [],
     searches: [],
@@ -102,7 +193,18 @@ export async function startMockPartner(options: MockPartnerOptions): Promise<Moc
     tokens: [],
     tasks: new Map(),
     careTeams: new Map(),
-    behavior: { post: 'normal', read: 'normal', delayMs: 0 },
+    behavior: { post: 'normal', read: 'normal', delayMs: 0, subscribe: 'normal' },
+    subscriptions: new Map(),
+    notifications: [],
+    async decide(taskId, change) {
+      const task = partner.tasks.get(taskId);
+      if (!task) throw new Error(`the mock partner holds no Task ${taskId}`);
+      Object.assign(task, change);
+      const live = [...partner.subscriptions.values()].filter(
+        (s) => !s.deleted && s.status === 'active' && (!s.taskId || s.taskId === taskId),
+      );
+      for (const subscription of live) await notify(subscription, 'event-notification', taskId);
+    },
     taskFor: (value) => [...partner.tasks.values()].find((t) => t.identifierValue === value),
   };
 
@@ -198,6 +300,10 @@ export async function startMockPartner(options: MockPartnerOptions): Promise<Moc
         })),
       });
     }
+    if (options.subscriptions) {
+      const handled = await handleSubscriptions(req, res, path, chunks, options.subscriptions.topic);
+      if (handled) return;
+    }
     const read = /^\/(Task|CareTeam)\/([A-Za-z0-9\-.]+)$/.exec(path);
     if (req.method === 'GET' && read) {
       partner.reads.push(`${read[1]}/${read[2]}`);
@@ -222,6 +328,101 @@ export async function startMockPartner(options: MockPartnerOptions): Promise<Moc
       });
     }
     return send(res, 404, outcome('not-supported', 'unknown route'));
+  }
+
+  /** The Subscriptions Backport as a partner offering it would serve it; true when the request was one of its routes. */
+  async function handleSubscriptions(
+    req: IncomingMessage,
+    res: ServerResponse,
+    path: string,
+    chunks: Buffer[],
+    topic: string,
+  ): Promise<boolean> {
+    if (req.method === 'GET' && path === '/metadata') {
+      send(res, 200, {
+        resourceType: 'CapabilityStatement',
+        status: 'active',
+        date: new Date().toISOString(),
+        kind: 'instance',
+        implementation: { description: 'mock partner' },
+        fhirVersion: '4.0.1',
+        format: ['json'],
+        rest: [
+          {
+            mode: 'server',
+            resource: [
+              { type: 'Task', interaction: [{ code: 'create' }, { code: 'read' }] },
+              {
+                type: 'Subscription',
+                extension: [
+                  {
+                    url: 'http://hl7.org/fhir/uv/subscriptions-backport/StructureDefinition/capabilitystatement-subscriptiontopic-canonical',
+                    valueCanonical: topic,
+                  },
+                ],
+                supportedProfile: [
+                  'http://hl7.org/fhir/uv/subscriptions-backport/StructureDefinition/backport-subscription',
+                ],
+                interaction: [{ code: 'create' }, { code: 'read' }, { code: 'delete' }],
+              },
+            ],
+          },
+        ],
+      });
+      return true;
+    }
+    if (req.method === 'POST' && path === '/Subscription') {
+      if (partner.behavior.subscribe === 'refuse') {
+        send(res, 400, outcome('invalid', 'Subscription.channel.endpoint: not accepted'));
+        return true;
+      }
+      if (partner.behavior.subscribe === 'server-error') {
+        send(res, 503, outcome('transient', 'try later'));
+        return true;
+      }
+      const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, any>;
+      const filter = (body._criteria?.extension ?? []).find((e: any) =>
+        String(e.url).endsWith('backport-filter-criteria'),
+      )?.valueString as string | undefined;
+      const header = (body.channel?.header ?? [])[0] as string | undefined;
+      const subscription: MockSubscription = {
+        id: randomUUID(),
+        body,
+        endpoint: String(body.channel?.endpoint),
+        authorization: header?.replace(/^Authorization:\s*/i, ''),
+        taskId: filter?.replace(/^Task\?_id=/, ''),
+        status: 'active',
+        deleted: false,
+      };
+      partner.subscriptions.set(subscription.id, subscription);
+      send(
+        res,
+        201,
+        { ...body, id: subscription.id, status: 'requested' },
+        { location: `Subscription/${subscription.id}` },
+      );
+      // As the backport says: a handshake once it is created (after the answer, as a real server would).
+      setImmediate(() => void notify(subscription, 'handshake'));
+      return true;
+    }
+    const one = /^\/Subscription\/([A-Za-z0-9\-.]+)$/.exec(path);
+    if (one) {
+      const subscription = partner.subscriptions.get(one[1] as string);
+      if (!subscription || subscription.deleted) {
+        send(res, 404, outcome('not-found', 'no such Subscription'));
+        return true;
+      }
+      if (req.method === 'DELETE') {
+        subscription.deleted = true;
+        res.writeHead(204).end();
+        return true;
+      }
+      if (req.method === 'GET') {
+        send(res, 200, { ...subscription.body, id: subscription.id, status: subscription.status });
+        return true;
+      }
+    }
+    return false;
   }
 
   const server = https.createServer({ cert: options.tls.certificatePem, key: options.tls.keyPem }, (req, res) => {

@@ -86,6 +86,8 @@ const partnerFields = {
   outboundAuth: z.enum(['JWT', 'MTLS', 'SMART_BACKEND']).default('JWT'),
   /** Contract v2: must its join Tasks carry a Consent? OPTIONAL keeps a v1 partner working. */
   consentInJoin: z.enum(['REQUIRED', 'OPTIONAL']).default('OPTIONAL'),
+  /** Contract v2 push, our side: subscribe at the partner when it offers it; false forces polling only. */
+  subscribeAtPartner: z.boolean().default(true),
   ourClientId: text(200).optional().nullable(),
   /** PEM CA certificate(s); checked against the clock in the service (checkCaCertificates). An empty text clears it. */
   caCertificates: z.string().max(60_000).optional().nullable(),
@@ -236,6 +238,7 @@ export async function registerPartner(ctx: IdentityContext, input: RegisterInput
         inboundAuth: input.inboundAuth,
         outboundAuth: input.outboundAuth,
         consentInJoin: input.consentInJoin,
+        subscribeAtPartner: input.subscribeAtPartner,
         ourClientId: input.ourClientId ?? null,
         caCertificates,
         createdBy: actor.userId,
@@ -300,6 +303,7 @@ export async function updatePartner(ctx: IdentityContext, id: string, input: Upd
         ...(input.outboundAuth !== undefined ? { outboundAuth: input.outboundAuth } : {}),
         ...(input.inboundAuth !== undefined ? { inboundAuth: input.inboundAuth } : {}),
         ...(input.consentInJoin !== undefined ? { consentInJoin: input.consentInJoin } : {}),
+        ...(input.subscribeAtPartner !== undefined ? { subscribeAtPartner: input.subscribeAtPartner } : {}),
         jwksUrl,
         ...(input.ourClientId !== undefined ? { ourClientId: input.ourClientId } : {}),
         ...(caCertificates !== undefined ? { caCertificates } : {}),
@@ -417,6 +421,8 @@ export interface ExchangePartner {
   ourClientId: string | null;
   /** Contract v2: REQUIRED refuses its join Tasks without a valid contained Consent. */
   consentInJoin: 'REQUIRED' | 'OPTIONAL';
+  /** Contract v2 push, our side: subscribe at it when it offers push (false: polling only). */
+  subscribeAtPartner: boolean;
 }
 
 /**
@@ -475,6 +481,7 @@ function exchangeView(partner: Partner): ExchangePartner {
     outboundAuth: partner.outboundAuth,
     ourClientId: partner.ourClientId,
     consentInJoin: partner.consentInJoin,
+    subscribeAtPartner: partner.subscribeAtPartner,
   };
 }
 
