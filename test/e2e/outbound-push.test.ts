@@ -90,11 +90,15 @@ describe('Outbound push: a partner that offers subscriptions', () => {
       expect(atPartner.authorization).toBe(
         `Bearer ${notificationSecret(bed.t.system.exchange.key.privateKey, subscription.id)}`,
       );
-      expect(bed.partner.notifications).toContainEqual({
-        subscriptionId: atPartner.id,
-        type: 'handshake',
-        answered: 204,
-      });
+      // Our row turns ACTIVE before our 204 reaches the partner, which records the answer only then.
+      const handshake = { subscriptionId: atPartner.id, type: 'handshake', answered: 204 };
+      await eventually(
+        async () => bed.partner.notifications,
+        (notifications) =>
+          notifications.some((n) => n.subscriptionId === atPartner.id && n.type === 'handshake' && n.answered === 204),
+        5_000,
+      );
+      expect(bed.partner.notifications).toContainEqual(handshake);
 
       bed.partner.careTeams.set(`team-${round}`, { status: 'active', participants: [] });
       const decided = Date.now();
