@@ -48,7 +48,14 @@ void runServiceProcess('renkei-worker', ['DATABASE_URL', 'REDIS_URL'], async (co
   const app = workerApp({
     probes: { pingDatabase: () => db.ping(), pingRedis: () => redis.ping(), queuesRunning: () => queuesRunning },
     logger,
-    fhir: exchange ? { db: db.prisma, exchange, trustedCaPems } : undefined,
+    fhir: exchange
+      ? {
+          db: db.prisma,
+          exchange,
+          trustedCaPems,
+          rateLimits: { redis, keyPrefix: `${config.queuePrefix}:fhir-rate-limit`, limits: config.rateLimits },
+        }
+      : undefined,
   });
   // The port before the queues: a clash stops the start before any job has run.
   const http = await listenWorkerEndpoint(app, config, exchange !== undefined);

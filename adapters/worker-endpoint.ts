@@ -12,14 +12,12 @@
 // proxy in front expects.
 import express from 'express';
 import type { Config } from '../lib/config';
-import type { Database } from '../lib/database';
-import type { ExchangeIdentity } from '../lib/exchange/exchange-key';
 import { jsonErrorHandler, jsonNotFound } from '../lib/http-errors';
 import { listen, type RunningServer } from '../lib/http-server';
 import { listenHttps } from '../lib/https-server';
 import type { Logger } from '../lib/logger';
 import { openCertificateAuthority } from '../lib/pki/certificate-authority';
-import { fhirRouter } from './fhir/router';
+import { fhirRouter, type FhirRouterOptions } from './fhir/router';
 
 export type WorkerCheck = 'ok' | 'unavailable';
 
@@ -63,7 +61,7 @@ export async function workerReadiness(probes: WorkerProbes, probeTimeoutMs = 2_0
 export function workerApp(options: {
   probes: WorkerProbes;
   logger: Logger;
-  fhir?: { db: Database['prisma']; exchange: ExchangeIdentity; trustedCaPems: readonly string[] };
+  fhir?: Pick<FhirRouterOptions, 'db' | 'exchange' | 'trustedCaPems' | 'rateLimits'>;
 }): express.Express {
   const app = express();
   app.disable('x-powered-by');

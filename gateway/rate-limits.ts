@@ -1,17 +1,13 @@
 // Request rate limits at the gateway, counted in Redis so every gateway
-// process shares them (rate-limiter-flexible, on the process's own ioredis
-// client): per session, per client certificate (a terminal, whoever signs
-// in on it) and, for sign-in, per client address (guessing passwords across
-// many accounts from one place; the per-account lockout covers guessing one
-// account's). Each is "N requests per minute"; 0 turns that limit off.
-//
-// When Redis is not ready the limiters do not wait for it (a request must not
-// hang on a reconnecting client): each falls back to an in-memory limiter of
-// the same size, per process, until Redis is back.
+// process shares them (lib/rate-limiter.ts): per session, per client
+// certificate (a terminal, whoever signs in on it) and, for sign-in, per
+// client address (guessing passwords across many accounts from one place;
+// the per-account lockout covers guessing one account's). Each is "N
+// requests per minute"; 0 turns that limit off.
 import type { Request, RequestHandler, Response } from 'express';
 import type { Redis } from 'ioredis';
-import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
-import type { RateLimits } from '../lib/config';
+import type { GatewayRateLimits } from '../lib/config';
+import { perMinuteLimiter } from '../lib/rate-limiter';
 import { sendError } from '../lib/http-errors';
 import type { Logger } from '../lib/logger';
 import { genericMessages } from '../lib/messages/generic-messages';
@@ -31,41 +27,18 @@ export interface RateLimiter {
   check(keys: RateLimitKeys): Promise<RateLimitDecision>;
 }
 
-const windowSeconds = 60;
-
-export function createRateLimiter(redis: Redis, limits: RateLimits, keyPrefix: string): RateLimiter {
-  const make = (name: RateLimitName, points: number) =>
-    points > 0
-      ? new RateLimiterRedis({
-          storeClient: redis,
-          keyPrefix: `${keyPrefix}:${name}`,
-          points,
-          duration: windowSeconds,
-          rejectIfRedisNotReady: true,
-          insuranceLimiter: new RateLimiterMemory({ points, duration: windowSeconds }),
-        })
-      : null;
-  const limiters: Array<[RateLimitName, RateLimiterRedis | null, keyof RateLimitKeys]> = [
-    ['certificate', make('certificate', limits.certificatePerMinute), 'certificate'],
-    ['session', make('session', limits.sessionPerMinute), 'session'],
-    ['signIn', make('signIn', limits.signInPerMinute), 'signInAddress'],
-  ];
+export function createRateLimiter(redis: Redis, limits: GatewayRateLimits, keyPrefix: string): RateLimiter {
+  const limiter = perMinuteLimiter<RateLimitName>(
+    redis,
+    [
+      ['certificate', limits.certificatePerMinute],
+      ['session', limits.sessionPerMinute],
+      ['signIn', limits.signInPerMinute],
+    ],
+    keyPrefix,
+  );
   return {
-    async check(keys) {
-      for (const [name, limiter, key] of limiters) {
-        const value = keys[key];
-        if (!limiter || !value) continue;
-        try {
-          await limiter.consume(value);
-        } catch (rejection) {
-          if (rejection instanceof RateLimiterRes) {
-            return { ok: false, limit: name, retryAfterSeconds: Math.max(1, Math.ceil(rejection.msBeforeNext / 1000)) };
-          }
-          throw rejection;
-        }
-      }
-      return { ok: true };
-    },
+    check: ({ session, certificate, signInAddress }) => limiter.check({ session, certificate, signIn: signInAddress }),
   };
 }
 

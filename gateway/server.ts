@@ -23,7 +23,7 @@ import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import { Kind, type GraphQLSchema, type OperationDefinitionNode, type SelectionNode } from 'graphql';
-import { defaultOperationLimits, type OperationLimits, type RateLimits, type SubgraphName } from '../lib/config';
+import { defaultOperationLimits, type GatewayRateLimits, type OperationLimits, type SubgraphName } from '../lib/config';
 import type { Principal } from '../lib/access/principal';
 import { internalTokenHeader, type SignInternalToken } from '../lib/access/internal-token';
 import { appError, formatErrorFor } from '../lib/graphql-errors';
@@ -77,7 +77,7 @@ export interface GatewayProtection {
   /** Default off. */
   persistedOperations: PersistedOperations;
   /** Redis-backed rate limits; default none (the entry points always pass them from config). */
-  rateLimits: { redis: Redis; keyPrefix: string; limits: RateLimits } | null;
+  rateLimits: { redis: Redis; keyPrefix: string; limits: GatewayRateLimits } | null;
   /** Browser origins allowed across origins (gateway/cors.ts); default none. */
   corsOrigins: readonly string[];
   /** GraphiQL at /graphiql (gateway/graphiql.ts), development only; default false. */

@@ -78,6 +78,9 @@ export const defaultRateLimits = Object.freeze({
   sessionPerMinute: 300,
   certificatePerMinute: 600,
   signInPerMinute: 20,
+  // The partner endpoint (/fhir): token requests per client address, and requests per partner.
+  partnerTokenPerMinute: 30,
+  partnerPerMinute: 600,
 });
 
 const databaseUrl = urlWithProtocols(['postgresql:', 'postgres:']).refine(
@@ -148,6 +151,8 @@ export const environmentSchema = z.object({
   RATE_LIMIT_SESSION_PER_MINUTE: limit(0, 1_000_000).default(defaultRateLimits.sessionPerMinute),
   RATE_LIMIT_CERTIFICATE_PER_MINUTE: limit(0, 1_000_000).default(defaultRateLimits.certificatePerMinute),
   RATE_LIMIT_SIGN_IN_PER_MINUTE: limit(0, 1_000_000).default(defaultRateLimits.signInPerMinute),
+  RATE_LIMIT_PARTNER_TOKEN_PER_MINUTE: limit(0, 1_000_000).default(defaultRateLimits.partnerTokenPerMinute),
+  RATE_LIMIT_PARTNER_PER_MINUTE: limit(0, 1_000_000).default(defaultRateLimits.partnerPerMinute),
 });
 
 export const knownEnvironmentVariables = Object.keys(environmentSchema.shape);
@@ -203,6 +208,10 @@ export interface Config {
 
 export type OperationLimits = { [K in keyof typeof defaultOperationLimits]: number };
 export type RateLimits = { [K in keyof typeof defaultRateLimits]: number };
+/** The gateway's limits (gateway/rate-limits.ts). */
+export type GatewayRateLimits = Pick<RateLimits, 'sessionPerMinute' | 'certificatePerMinute' | 'signInPerMinute'>;
+/** The partner endpoint's limits (adapters/fhir/partner-rate-limits.ts). */
+export type PartnerRateLimits = Pick<RateLimits, 'partnerTokenPerMinute' | 'partnerPerMinute'>;
 export type PersistedOperationsMode = 'off' | 'log' | 'enforce';
 
 type Requirement =
@@ -286,6 +295,8 @@ export function loadConfig(env: NodeJS.ProcessEnv, required: Requirement[] = [])
       sessionPerMinute: e.RATE_LIMIT_SESSION_PER_MINUTE,
       certificatePerMinute: e.RATE_LIMIT_CERTIFICATE_PER_MINUTE,
       signInPerMinute: e.RATE_LIMIT_SIGN_IN_PER_MINUTE,
+      partnerTokenPerMinute: e.RATE_LIMIT_PARTNER_TOKEN_PER_MINUTE,
+      partnerPerMinute: e.RATE_LIMIT_PARTNER_PER_MINUTE,
     },
     identity: {
       passwordMinLength: e.PASSWORD_MIN_LENGTH,

@@ -4,7 +4,7 @@
 // Subgraphs are reached over real HTTP even here, so this mode exercises
 // exactly the gateway-to-subgraph path that production uses.
 import type { Redis } from 'ioredis';
-import { type SubgraphName, type RateLimits } from '../lib/config';
+import { type GatewayRateLimits, type PartnerRateLimits, type SubgraphName } from '../lib/config';
 import type { Database } from '../lib/database';
 import { listen, type RunningServer } from '../lib/http-server';
 import { listenHttps } from '../lib/https-server';
@@ -74,7 +74,10 @@ export interface SystemOptions {
    * gateway's secure default, and rate limits (counted in `redis` under
    * `queuePrefix`) are off unless given.
    */
-  gatewayProtection?: Partial<Omit<GatewayProtection, 'rateLimits'>> & { rateLimits?: RateLimits };
+  gatewayProtection?: Partial<Omit<GatewayProtection, 'rateLimits'>> & {
+    /** The partner endpoint's limits apply only where given (the entry points give them all). */
+    rateLimits?: GatewayRateLimits & Partial<PartnerRateLimits>;
+  };
   /** Index the FHIR R4 definitions at start (default true; adapters/fhir/router.ts). */
   preloadFhirDefinitions?: boolean;
 }
@@ -163,6 +166,16 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
             now,
             preloadDefinitions: options.preloadFhirDefinitions,
             trustedCaPems: options.exchangeDelivery?.partnerCalls?.trustedCaPems ?? [],
+            rateLimits: rateLimits
+              ? {
+                  redis: options.redis,
+                  keyPrefix: `${options.queuePrefix}:fhir-rate-limit`,
+                  limits: {
+                    partnerTokenPerMinute: rateLimits.partnerTokenPerMinute ?? 0,
+                    partnerPerMinute: rateLimits.partnerPerMinute ?? 0,
+                  },
+                }
+              : null,
           }),
         ),
     });

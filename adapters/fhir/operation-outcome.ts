@@ -15,6 +15,8 @@ export const fhirErrorCodes = {
   METHOD_NOT_ALLOWED: { status: 405, issue: 'not-supported' },
   PAYLOAD_TOO_LARGE: { status: 413, issue: 'too-costly' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, issue: 'not-supported' },
+  // Too many requests in a minute (partner-rate-limits.ts); answered with Retry-After.
+  RATE_LIMITED: { status: 429, issue: 'throttled' },
   INTERNAL: { status: 500, issue: 'exception' },
 } as const;
 

@@ -38,6 +38,7 @@ import { publicRequestIdHeader, requestIdFrom, withRequestId } from '../../lib/r
 import { type ExchangeIdentity, jwksOf } from '../../lib/exchange/exchange-key';
 import type { ExchangePartner } from '../../subgraphs/identity';
 import { partnerKeys as createPartnerKeys, type PartnerKeys } from './partner-keys';
+import { partnerRateLimiter, type PartnerRateLimitOptions } from './partner-rate-limits';
 import { smartTokenUrl } from './smart-configuration';
 import { mountSmartRoutes } from './smart-routes';
 import { permits, type SmartInteraction, type SmartPermissions, type SmartResourceType } from './smart-scopes';
@@ -89,6 +90,8 @@ export interface FhirRouterOptions {
   trustedCaPems?: readonly string[];
   /** Partners' keys (inline or at their JWKS URL, cached); default: partnerKeys() with trustedCaPems. */
   partnerKeys?: PartnerKeys;
+  /** Token requests per address and requests per partner (partner-rate-limits.ts); default none (the entry points pass them). */
+  rateLimits?: PartnerRateLimitOptions | null;
 }
 
 function send(res: Response, status: number, resource: Record<string, unknown>): void {
@@ -117,11 +120,32 @@ export function fhirRouter(options: FhirRouterOptions): express.Router {
     res.status(200).json(jwksOf(exchange));
   });
   const keys = options.partnerKeys ?? createPartnerKeys({ defaultCaPems: options.trustedCaPems ?? [] });
+  const limiter = options.rateLimits ? partnerRateLimiter(options.rateLimits) : null;
+  /** After a refusal by a limit: Retry-After, and the log says which limit (never who beyond the partner id). */
+  const throttled = (res: Response, decision: { limit: string; retryAfterSeconds: number }, partner?: string) => {
+    logger.warn(
+      {
+        requestId: res.locals.requestId as string,
+        partner,
+        limit: decision.limit,
+        retryAfterSeconds: decision.retryAfterSeconds,
+      },
+      'fhir: request refused: rate limit',
+    );
+    res.setHeader('Retry-After', String(decision.retryAfterSeconds));
+  };
   mountSmartRoutes(router, {
     db,
     keys,
     now,
     logger,
+    limitTokenRequest: async (req, res) => {
+      if (!limiter) return true;
+      const decision = await limiter.check({ tokenAddress: req.socket.remoteAddress ?? null });
+      if (decision.ok) return true;
+      throttled(res, decision);
+      return false;
+    },
     fhirBaseUrl: () => exchange.fhirBaseUrl,
     tokenUrl: () => smartTokenUrl(exchange.fhirBaseUrl),
   });
@@ -131,6 +155,14 @@ export function fhirRouter(options: FhirRouterOptions): express.Router {
       const caller = await authenticatePartner(req, { db, fhirBaseUrl: () => exchange.fhirBaseUrl, keys, now });
       res.locals.partner = caller.partner;
       res.locals.permissions = caller.permissions;
+      const decision = limiter ? await limiter.check({ partner: caller.partner.id }) : ({ ok: true } as const);
+      if (!decision.ok) {
+        throttled(res, decision, caller.partner.id);
+        throw new FhirError(
+          'RATE_LIMITED',
+          'Too many requests from this partner system: try again after Retry-After seconds.',
+        );
+      }
       next();
     } catch (error) {
       if (error instanceof FhirError)

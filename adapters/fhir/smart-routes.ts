@@ -23,7 +23,12 @@ function noStore(res: Response): Response {
 
 export function mountSmartRoutes(
   router: express.Router,
-  deps: TokenDeps & { fhirBaseUrl: () => string; logger: Logger },
+  deps: TokenDeps & {
+    fhirBaseUrl: () => string;
+    logger: Logger;
+    /** Counts the request against the per-address limit; false: refused (Retry-After already set). */
+    limitTokenRequest: (req: Request, res: Response) => Promise<boolean>;
+  },
 ): void {
   const { logger } = deps;
   router.get('/.well-known/smart-configuration', (_req, res) => {
@@ -43,26 +48,48 @@ export function mountSmartRoutes(
     };
     if (!req.is('application/x-www-form-urlencoded'))
       return refuse('send the token request as application/x-www-form-urlencoded', 'content-type');
-    form(req, res, (error?: unknown) => {
-      if (error) return refuse('the body is not a readable form (at most 16 kB)', 'body');
-      requestAccessToken(req.body, deps)
-        .then((outcome) => {
-          const requestId = res.locals.requestId as string;
-          if (outcome.ok) {
+    const readForm = () =>
+      form(req, res, (error?: unknown) => {
+        if (error) return refuse('the body is not a readable form (at most 16 kB)', 'body');
+        requestAccessToken(req.body, deps)
+          .then((outcome) => {
+            const requestId = res.locals.requestId as string;
+            if (outcome.ok) {
+              logger.info(
+                {
+                  requestId,
+                  partner: outcome.partnerId,
+                  scope: outcome.body.scope,
+                  expiresIn: outcome.body.expires_in,
+                },
+                'smart: token issued',
+              );
+              noStore(res).status(200).json(outcome.body);
+              return;
+            }
             logger.info(
-              { requestId, partner: outcome.partnerId, scope: outcome.body.scope, expiresIn: outcome.body.expires_in },
-              'smart: token issued',
+              { requestId, partner: outcome.partnerId, error: outcome.error, reason: outcome.reason },
+              'smart: token refused',
             );
-            noStore(res).status(200).json(outcome.body);
-            return;
-          }
-          logger.info(
-            { requestId, partner: outcome.partnerId, error: outcome.error, reason: outcome.reason },
-            'smart: token refused',
-          );
-          noStore(res).status(oauthErrorStatus[outcome.error]).json(oauthBody(outcome));
-        })
-        .catch(next);
-    });
+            noStore(res).status(oauthErrorStatus[outcome.error]).json(oauthBody(outcome));
+          })
+          .catch(next);
+      });
+    // Counted before the form is read: a flood costs no parsing and no signature check.
+    deps
+      .limitTokenRequest(req, res)
+      .then((allowed) => {
+        if (allowed) readForm();
+        else
+          noStore(res)
+            .status(429)
+            .json(
+              oauthBody({
+                error: 'invalid_request',
+                description: 'Too many token requests from this address: try again after Retry-After seconds.',
+              }),
+            );
+      })
+      .catch(next);
   });
 }
