@@ -60,11 +60,15 @@ describe('Outbound push: a partner that offers subscriptions', () => {
 
   afterAll(() => bed.stop());
 
-  /** Waits until our subscription for the request is ACTIVE (the partner's handshake reached us). */
+  /**
+   * Waits until our subscription for the request is ACTIVE (the partner's handshake reached us) and
+   * knows the partner's id for it: a partner may send the handshake before answering our POST, so
+   * either can come first (outbound-subscriptions.ts records the id in both orders).
+   */
   const activeSubscription = async (requestId: string) => {
     const subscription = await eventually(
       () => subscriptionOf(bed, requestId),
-      (s) => s?.status === 'ACTIVE',
+      (s) => s?.status === 'ACTIVE' && s.partnerSubscriptionId !== null,
       15_000,
     );
     expect(subscription).toMatchObject({ status: 'ACTIVE', partnerId: bed.partnerId });
@@ -306,9 +310,10 @@ describe('Outbound push: polling completes without it', () => {
   it('a subscription the partner reports broken: ERROR, the poll back at its pace, and polling completes the request', async () => {
     pushing.behavior.subscribe = 'normal';
     const { id, taskId } = await sentRequest(bed, pushingId);
+    // Both the handshake and the partner's id for it (either may arrive first).
     const active = await eventually(
       () => subscriptionOf(bed, id),
-      (s) => s?.status === 'ACTIVE',
+      (s) => s?.status === 'ACTIVE' && s.partnerSubscriptionId !== null,
       10_000,
     );
     expect(active?.status).toBe('ACTIVE');

@@ -200,7 +200,12 @@ describe('two installations exchanging joins over HTTPS (contract v1, both direc
     // Contract v2 push between two installations: Takaoka subscribes to its Task at Himi, and Himi's handshake
     // reaches Takaoka's notification endpoint (its secret echoed).
     const subscription = () => takaoka.t.db.prisma.outboundSubscription.findUnique({ where: { requestId: id } });
-    const active = await eventually(subscription, (s) => s?.status === 'ACTIVE', 20_000);
+    // The handshake and Himi's id for the subscription may reach Takaoka in either order: wait for both.
+    const active = await eventually(
+      subscription,
+      (s) => s?.status === 'ACTIVE' && s.partnerSubscriptionId !== null,
+      20_000,
+    );
     expect(active).toMatchObject({ status: 'ACTIVE', partnerTaskId: sent.partnerTaskId });
     expect(
       await himi.t.db.prisma.taskSubscription.findUnique({ where: { id: active!.partnerSubscriptionId! } }),
