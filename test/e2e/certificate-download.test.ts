@@ -7,6 +7,7 @@
 import tls from 'node:tls';
 import { X509Certificate } from 'node:crypto';
 import forge from 'node-forge';
+import { bootstrapTerminal, signInBootstrapAdmin } from '../support/bootstrap-terminal';
 import { startTestSystem, type TestSystem } from '../support/test-system';
 import { errorsOf, httpsRequest, type HttpsReply } from '../support/https-request';
 import { tlsGraphql } from '../support/tls-graphql-client';
@@ -16,7 +17,7 @@ describe('POST /certificates: a terminal certificate as a .p12 file', () => {
   let token: string;
   let facilityId: string;
 
-  const terminal = () => ({ ca: t.ca.caCertificatePem, pfx: t.bootstrap.pkcs12, passphrase: t.bootstrap.passphrase });
+  const terminal = () => bootstrapTerminal(t);
   const gql = (query: string, variables: Record<string, unknown> = {}) =>
     tlsGraphql(t.graphqlUrl, query, variables, { ...terminal(), token });
   const certificateCount = () => t.db.prisma.clientCertificate.count();
@@ -31,14 +32,7 @@ describe('POST /certificates: a terminal certificate as a .p12 file', () => {
 
   beforeAll(async () => {
     t = await startTestSystem({ mode: 'tls' });
-    const signedIn = await tlsGraphql(
-      t.graphqlUrl,
-      `mutation($a: String!, $p: String!) { signIn(accountId: $a, password: $p) { token } }`,
-      { a: t.bootstrap.accountId, p: t.bootstrap.initialPassword },
-      terminal(),
-    );
-    token = signedIn.data?.signIn.token as string;
-    expect(token).toEqual(expect.any(String));
+    token = await signInBootstrapAdmin(t);
   });
   afterAll(() => t.stop());
 

@@ -4,6 +4,7 @@
 // certificate, or before the one-time password is changed, nothing is
 // exported.
 import { randomUUID } from 'node:crypto';
+import { bootstrapTerminal, signInBootstrapAdmin } from '../support/bootstrap-terminal';
 import { startTestSystem, type TestSystem } from '../support/test-system';
 import { httpsRequest, type HttpsReply } from '../support/https-request';
 import { tlsGraphql } from '../support/tls-graphql-client';
@@ -13,7 +14,7 @@ describe('disclosure export over HTTPS with a terminal certificate', () => {
   let token: string;
   let requestId: string;
 
-  const terminal = () => ({ ca: t.ca.caCertificatePem, pfx: t.bootstrap.pkcs12, passphrase: t.bootstrap.passphrase });
+  const terminal = () => bootstrapTerminal(t);
   const gql = (query: string, variables: Record<string, unknown> = {}, withCertificate = true) =>
     tlsGraphql(
       t.graphqlUrl,
@@ -32,14 +33,7 @@ describe('disclosure export over HTTPS with a terminal certificate', () => {
 
   beforeAll(async () => {
     t = await startTestSystem({ mode: 'tls' });
-    const signedIn = await tlsGraphql(
-      t.graphqlUrl,
-      `mutation($a: String!, $p: String!) { signIn(accountId: $a, password: $p) { token } }`,
-      { a: t.bootstrap.accountId, p: t.bootstrap.initialPassword },
-      terminal(),
-    );
-    token = signedIn.data?.signIn.token as string;
-    expect(token).toEqual(expect.any(String));
+    token = await signInBootstrapAdmin(t);
   });
   afterAll(() => t.stop());
 
