@@ -207,9 +207,13 @@ describe('two installations exchanging joins over HTTPS (contract v1, both direc
       20_000,
     );
     expect(active).toMatchObject({ status: 'ACTIVE', partnerTaskId: sent.partnerTaskId });
-    expect(
-      await himi.t.db.prisma.taskSubscription.findUnique({ where: { id: active!.partnerSubscriptionId! } }),
-    ).toMatchObject({ status: 'ACTIVE', taskId: sent.partnerTaskId });
+    // Himi marks its side ACTIVE once Takaoka's 204 to the handshake comes back, just after Takaoka's own row.
+    const atHimi = await eventually(
+      () => himi.t.db.prisma.taskSubscription.findUnique({ where: { id: active!.partnerSubscriptionId! } }),
+      (s) => s?.status === 'ACTIVE',
+      10_000,
+    );
+    expect(atHimi).toMatchObject({ status: 'ACTIVE', taskId: sent.partnerTaskId });
 
     const inbound = await inboundRequestAt(himi, roomId);
     expect(inbound.correlationId).toBe(sent.partnerTaskId);
