@@ -33,10 +33,9 @@
 // answer looks from our side.
 import { createHash } from 'node:crypto';
 import https from 'node:https';
+import { stoppable } from './stoppable-server';
 import type { TLSSocket } from 'node:tls';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import type { Duplex } from 'node:stream';
 
 type Resource = Record<string, unknown> & { resourceType: string; id: string };
 
@@ -310,13 +309,12 @@ export async function startGenericFhirServer(options: {
       });
     },
   );
-  const sockets = new Set<Duplex>();
-  http.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
+  const running = stoppable(http, () => {
+    for (const res of hanging) res.destroy();
+    hanging.clear();
   });
-  await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
-  baseUrl = `https://127.0.0.1:${(http.address() as AddressInfo).port}/fhir`;
+  await running.listen(0);
+  baseUrl = `https://127.0.0.1:${running.port()}/fhir`;
 
   async function updateTask(id: string, changes: Record<string, unknown>): Promise<number> {
     const current = server.tasks.get(id);
@@ -341,12 +339,6 @@ export async function startGenericFhirServer(options: {
     url: baseUrl,
     updateTask,
     clearFaults: () => void faults.splice(0, faults.length),
-    stop: () =>
-      new Promise<void>((resolve) => {
-        for (const res of hanging) res.destroy();
-        hanging.clear();
-        http.close(() => resolve());
-        for (const socket of sockets) socket.destroy();
-      }),
+    stop: running.close,
   });
 }

@@ -20,9 +20,8 @@
 // this exists (GET metadata is a 404, as before).
 import { randomUUID } from 'node:crypto';
 import https from 'node:https';
+import { stoppable } from './stoppable-server';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import type { Duplex } from 'node:stream';
 import { importJWK, jwtVerify, type JWK } from 'jose';
 import type { SmartTokenServer } from './smart-token-server';
 
@@ -428,28 +427,16 @@ export async function startMockPartner(options: MockPartnerOptions): Promise<Moc
   const server = https.createServer({ cert: options.tls.certificatePem, key: options.tls.keyPem }, (req, res) => {
     handle(req, res).catch(() => send(res, 500, outcome('exception', 'mock failure')));
   });
-  const sockets = new Set<Duplex>();
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
+  const {
+    listen,
+    close,
+    port: portOf,
+  } = stoppable(server, () => {
+    for (const release of waits) release();
+    waits.clear();
   });
-  const listen = (port: number) =>
-    new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(port, '127.0.0.1', () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
-  const close = () =>
-    new Promise<void>((resolve) => {
-      for (const release of waits) release();
-      waits.clear();
-      server.close(() => resolve());
-      for (const socket of sockets) socket.destroy();
-    });
   await listen(0);
-  const port = (server.address() as AddressInfo).port;
+  const port = portOf();
   baseUrl = `https://127.0.0.1:${port}/fhir`;
   return Object.assign(partner, { url: baseUrl, goDown: close, comeBack: () => listen(port), stop: close });
 }

@@ -4,8 +4,7 @@
 // the partner asked for, and can go down (connection refused) and come back
 // on the same port.
 import https from 'node:https';
-import type { AddressInfo } from 'node:net';
-import type { Duplex } from 'node:stream';
+import { stoppable } from './stoppable-server';
 
 export interface Arrival {
   at: number;
@@ -45,7 +44,6 @@ export async function startSubscriberEndpoint(options: {
   tls: { certificatePem: string; keyPem: string };
   authorization: string;
 }): Promise<SubscriberEndpoint> {
-  const sockets = new Set<Duplex>();
   const endpoint = { arrivals: [] as Arrival[], unauthorized: 0 };
   const server = https.createServer({ cert: options.tls.certificatePem, key: options.tls.keyPem }, (req, res) => {
     const chunks: Buffer[] = [];
@@ -60,25 +58,9 @@ export async function startSubscriberEndpoint(options: {
       res.writeHead(200).end();
     });
   });
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  const listen = (port: number) =>
-    new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(port, '127.0.0.1', () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
-  const close = () =>
-    new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      for (const socket of sockets) socket.destroy();
-    });
+  const { listen, close, port: portOf } = stoppable(server);
   await listen(0);
-  const port = (server.address() as AddressInfo).port;
+  const port = portOf();
   return Object.assign(endpoint, {
     url: `https://127.0.0.1:${port}/hooks/renkei`,
     port,
