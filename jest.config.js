@@ -1,18 +1,13 @@
-// Three tiers, told apart by where the file lives, each a jest project:
-//   unit         *.test.ts beside the code: pure, no database, no network (a
-//                socket opened there fails the test: test/support/no-network.ts);
-//   integration  test/integration: one part at a time (a subgraph's services, a
-//                job, the outbox, the TLS listener, migrations) against real
-//                PostgreSQL and Redis, no whole system;
-//   e2e          test/e2e: the whole system through the gateway (booted in-process
-//                by test/support/test-system.ts, or as separate processes), the
-//                two-installation exchange, the entry points.
-// `npm test` runs all three; `npm run test:unit` (seconds), `test:integration`
-// and `test:e2e` run one. Type checking is `npm run typecheck`; jest only
-// strips the types, file by file, with SWC: on a cold cache (a clean clone in
-// CI) it transpiles in about two thirds of ts-jest's CPU time. CommonJS, like
-// tsconfig's node16 output for our .ts files, and, as there, a dynamic
-// import() stays a real import() (fhir-kit-client is an ES module).
+// The three tiers (test/tiers.js), each a jest project. `npm test` runs all three, each tier's files
+// grouped in a few bundles (test/bundles/plan.js says why: modules load once per bundle instead of
+// once per file); `npm run test:unit` (seconds), `test:integration` and `test:e2e` run one tier
+// file by file, and take file paths. Type checking is `npm run typecheck`; jest only strips the
+// types, file by file, with SWC: on a cold cache (a clean clone in CI) it transpiles in about two
+// thirds of ts-jest's CPU time. CommonJS, like tsconfig's node16 output for our .ts files, and, as
+// there, a dynamic import() stays a real import() (fhir-kit-client is an ES module).
+const tiers = require('./test/tiers');
+const { plan } = require('./test/bundles/plan');
+
 const swc = {
   jsc: { parser: { syntax: 'typescript' }, target: 'es2022' },
   module: { type: 'commonjs', ignoreDynamic: true },
@@ -24,36 +19,36 @@ const shared = {
   testPathIgnorePatterns: ['/node_modules/', '/dist/', '/.data/'],
 };
 
-const tiers = [
-  {
+// TEST_BUNDLES=on (npm test): each tier runs its bundles and its standalone files.
+const bundled = process.env.TEST_BUNDLES === 'on';
+const bundlePlan = bundled ? plan() : undefined;
+
+function project(tier) {
+  const common = {
     ...shared,
-    displayName: 'unit',
-    roots: [
-      '<rootDir>/lib',
-      '<rootDir>/subgraphs',
-      '<rootDir>/adapters',
-      '<rootDir>/gateway',
-      '<rootDir>/start',
-      '<rootDir>/scripts',
-    ],
-    testMatch: ['**/*.test.ts'],
-    setupFilesAfterEnv: ['<rootDir>/test/support/no-network.ts'],
-  },
-  {
-    ...shared,
-    displayName: 'integration',
-    roots: ['<rootDir>/test/integration'],
-    testMatch: ['**/*.test.ts'],
-  },
-  { ...shared, displayName: 'e2e', roots: ['<rootDir>/test/e2e'], testMatch: ['**/*.test.ts'] },
-];
+    displayName: tier.name,
+    // The unit tier's guard: no sockets (test/support/no-network.ts).
+    ...(tier.name === 'unit' && { setupFilesAfterEnv: ['<rootDir>/test/support/no-network.ts'] }),
+  };
+  if (!bundlePlan)
+    return { ...common, roots: tier.roots.map((dir) => `<rootDir>/${dir}`), testMatch: ['**/*.test.ts'] };
+  const files = [...bundlePlan.bundles, ...bundlePlan.standalone].filter((entry) => entry.tier === tier.name);
+  const dirs = new Set(files.map((entry) => entry.file.slice(0, entry.file.lastIndexOf('/'))));
+  return {
+    ...common,
+    roots: [...dirs].map((dir) => `<rootDir>/${dir}`),
+    testMatch: files.map((entry) => `<rootDir>/${entry.file}`),
+  };
+}
+
+const all = tiers.map(project);
 
 // TEST_TIER=unit|integration|e2e runs one tier (npm run test:unit, …); file paths after it still filter.
 const only = process.env.TEST_TIER;
-if (only && !tiers.some((tier) => tier.displayName === only))
-  throw new Error(`TEST_TIER must be one of ${tiers.map((tier) => tier.displayName).join(', ')}`);
+if (only && !all.some((tier) => tier.displayName === only))
+  throw new Error(`TEST_TIER must be one of ${all.map((tier) => tier.displayName).join(', ')}`);
 
-const selected = only ? tiers.filter((tier) => tier.displayName === only) : tiers;
+const selected = only ? all.filter((tier) => tier.displayName === only) : all;
 
 /** @type {import('jest').Config} */
 module.exports = {
@@ -62,6 +57,7 @@ module.exports = {
   // CI, beside the type check and the lint, the run is CPU-bound: 347 s with three, 348 s with two.
   maxWorkers: 2,
   projects: selected,
+  testSequencer: '<rootDir>/test/bundles/sequencer.js',
   // The migrated template database and the run's CA, once for the whole run (a project's own global
   // set-up would run once per project), and only when a tier that needs them runs.
   ...(selected.some((tier) => tier.displayName !== 'unit') && {

@@ -1,0 +1,3 @@
+import { runBundle } from '../support/bundles';
+
+runBundle(__filename);
