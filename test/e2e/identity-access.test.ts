@@ -972,6 +972,31 @@ describe('identity access rules through the gateway', () => {
     });
   });
 
+  describe('a facility that has stopped using the network (Form 3 approved)', () => {
+    let stoppedFacilityId: string;
+    beforeAll(async () => {
+      // A facility of its own, stopped as an approved Form 3 leaves it.
+      stoppedFacilityId = (await actorWithRole(t, 'FACILITY_MANAGER')).facilityId;
+      await t.db.prisma.facility.update({ where: { id: stoppedFacilityId }, data: { status: 'STOPPED' } });
+    });
+
+    it('takes no further application, not even on paper (CONFLICT, nothing written)', async () => {
+      const response = await expectRefused(
+        t,
+        sa,
+        d.form2,
+        { f: stoppedFacilityId, input: { name: 'x', reason: 'y' }, paper: '代表者' },
+        'CONFLICT',
+      );
+      expect(response.errors?.[0]?.message).toContain('stopped using the network');
+    });
+
+    it('gets no terminal certificate (CONFLICT, nothing issued)', async () => {
+      const response = await expectRefused(t, sa, d.issueCertificate, { f: stoppedFacilityId, label: 'x' }, 'CONFLICT');
+      expect(response.errors?.[0]?.message).toContain('No certificate is issued to a stopped facility');
+    });
+  });
+
   describe('Japanese facility codes (Forms 1-2, issue 17 part 5)', () => {
     /** A fresh valid medical institution code: 富山 (16), 医科 (1), six random digits and the Luhn check digit. */
     const medicalCode = () => {

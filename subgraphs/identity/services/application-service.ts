@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Application, Prisma } from '../../../generated/prisma/client';
 import type { UserPrincipal } from '../../../lib/access/principal';
-import { appError, notFound } from '../../../lib/graphql-errors';
+import { notFound } from '../../../lib/graphql-errors';
 import { maySubmit, type ApplicationAction, type FormNumber } from '../../../lib/workflow/application-workflow';
 import { decideFormStep, formTransition, stepRow, takeApplicationStep } from '../../../lib/workflow/application-step';
 import type { IdentityContext } from '../context';
@@ -22,6 +22,7 @@ import { parseInput } from '../../../lib/input';
 import { forbid, requireUser } from './access-guard';
 import { recordAudit } from './audit-service';
 import { applyApprovedForm, assertFacilityCodesFree, orgUnitIdFor, type IssuedAccount } from './form-application';
+import { activeFacility } from './facility-service';
 
 type Tx = Prisma.TransactionClient;
 
@@ -45,19 +46,11 @@ export async function submitApplication(ctx: IdentityContext, request: SubmitReq
   if (onPaper ? !paperClerk : !maySubmit(request.form, actor, request.facilityId)) {
     await forbid(ctx, `application.submit.form${form}`, 'Facility', request.facilityId);
   }
-  if (form !== 1) {
-    const facility = request.facilityId ? await ctx.facilityById.load(request.facilityId) : null;
-    if (!facility)
-      throw notFound({
-        en: 'There is no such facility. Check the id.',
-        ja: 'その施設はありません。ID を確認してください。',
-      });
-    if (facility.status !== 'ACTIVE')
-      throw appError('CONFLICT', {
-        en: "The facility has stopped using the network. A stopped facility's requests are not accepted.",
-        ja: 'この施設はネットワークの利用を停止しています。利用停止中の施設の申請は受け付けられません。',
-      });
-  }
+  if (form !== 1)
+    await activeFacility(ctx, request.facilityId, {
+      en: "A stopped facility's requests are not accepted.",
+      ja: '利用停止中の施設の申請は受け付けられません。',
+    });
   if (form === 1 || form === 2) await assertFacilityCodesFree(ctx.db, content, request.facilityId);
   if (form === 5) await requireUserOfFacility(ctx, content.userId as string, request.facilityId as string);
   // The department or hospital must exist (and be of the role's kind) when the form is filed, not only when it is decided.

@@ -9,6 +9,7 @@ import { certificateInstallInstructions, terminalCertificateFileName } from '../
 import type { IdentityContext } from '../context';
 import { authorize } from './access-guard';
 import { recordAudit } from './audit-service';
+import { activeFacility } from './facility-service';
 
 export interface IssuedCertificate {
   certificate: ClientCertificate;
@@ -25,17 +26,10 @@ export async function issueCertificate(
   label: string,
 ): Promise<IssuedCertificate> {
   const actor = await authorize(ctx, 'certificate.issue', { type: 'Facility', id: facilityId });
-  const facility = await ctx.facilityById.load(facilityId);
-  if (!facility)
-    throw notFound({
-      en: 'There is no such facility. Check the id.',
-      ja: 'その施設はありません。ID を確認してください。',
-    });
-  if (facility.status !== 'ACTIVE')
-    throw appError('CONFLICT', {
-      en: 'The facility has stopped using the network. No certificate is issued to a stopped facility.',
-      ja: 'この施設はネットワークの利用を停止しています。利用停止中の施設には電子証明書を発行できません。',
-    });
+  const facility = await activeFacility(ctx, facilityId, {
+    en: 'No certificate is issued to a stopped facility.',
+    ja: '利用停止中の施設には電子証明書を発行できません。',
+  });
   const passphrase = randomBytes(12).toString('base64url');
   const issued = ctx.ca.issueClientCertificate({
     commonName: `${facility.name} ${label}`.slice(0, 64),
