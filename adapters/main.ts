@@ -16,6 +16,7 @@ import { defaultPartnerCallTimings, readTrustedCas } from './partner/partner-cal
 import { openAssertionKey, openExchangeKey, type ExchangeIdentity } from '../lib/exchange/exchange-key';
 import { identitySettingsFrom, partnerTransport } from '../subgraphs/identity';
 import { openPartnerKeyVault } from '../lib/exchange/partner-key-vault';
+import { sealClearSubscriptionHeaders } from './fhir/subscriptions/subscription-service';
 
 void runServiceProcess('renkei-worker', ['DATABASE_URL', 'REDIS_URL'], async (config, logger) => {
   const db = connectPostgres(config.databaseUrl as string, 5);
@@ -53,6 +54,7 @@ void runServiceProcess('renkei-worker', ['DATABASE_URL', 'REDIS_URL'], async (co
           db: db.prisma,
           exchange,
           trustedCaPems,
+          vault: partnerKeys,
           rateLimits: { redis, keyPrefix: `${config.queuePrefix}:fhir-rate-limit`, limits: config.rateLimits },
         }
       : undefined,
@@ -64,6 +66,9 @@ void runServiceProcess('renkei-worker', ['DATABASE_URL', 'REDIS_URL'], async (co
     await redis.quit();
     await db.close();
   };
+  // Subscriptions stored before their channel headers were sealed: sealed before any delivery job can run.
+  const sealed = await sealClearSubscriptionHeaders(db.prisma, partnerKeys);
+  if (sealed > 0) logger.info({ subscriptions: sealed }, 'sealed the channel headers of earlier subscriptions');
   const workers = await startWorkers({
     redis,
     prefix: config.queuePrefix,
@@ -83,6 +88,7 @@ void runServiceProcess('renkei-worker', ['DATABASE_URL', 'REDIS_URL'], async (co
             exchange,
             trustedCaPems,
             transport: (partnerId) => partnerTransport({ db: db.prisma, partnerKeys }, partnerId),
+            vault: partnerKeys,
             ...defaultPartnerCallTimings,
           }
         : undefined,

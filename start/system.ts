@@ -21,6 +21,7 @@ import { createConsentServer } from '../subgraphs/consent/server';
 import { jobDefinitions } from '../adapters/jobs';
 import { startWorkers, type RunningWorkers } from '../adapters/workers';
 import { fhirRouter } from '../adapters/fhir/router';
+import { sealClearSubscriptionHeaders } from '../adapters/fhir/subscriptions/subscription-service';
 import { defaultPartnerCallTimings, type PartnerCallSettings } from '../adapters/partner/partner-calls';
 import type { ExchangeRetryPolicy } from '../adapters/backoff';
 import {
@@ -165,6 +166,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
             logger: options.logger,
             now,
             preloadDefinitions: options.preloadFhirDefinitions,
+            vault: partnerKeys,
             trustedCaPems: options.exchangeDelivery?.partnerCalls?.trustedCaPems ?? [],
             rateLimits: rateLimits
               ? {
@@ -192,6 +194,10 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
 
     let workers: RunningWorkers | undefined;
     if (options.workers !== false) {
+      // Subscriptions stored before their channel headers were sealed: sealed before any delivery job can run.
+      const sealed = await sealClearSubscriptionHeaders(options.db.prisma, partnerKeys);
+      if (sealed > 0)
+        options.logger.info({ subscriptions: sealed }, 'sealed the channel headers of earlier subscriptions');
       workers = await startWorkers({
         redis: options.redis,
         prefix: options.queuePrefix,
@@ -208,6 +214,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
             trustedCaPems: [],
             // Each partner's CA and our client certificate for it, read from the registry per call (no restart on a change).
             transport: (partnerId) => partnerTransport({ db: options.db.prisma, partnerKeys }, partnerId),
+            vault: partnerKeys,
             ...defaultPartnerCallTimings,
             ...options.exchangeDelivery?.partnerCalls,
           },

@@ -5,6 +5,7 @@
 import express from 'express';
 import type { PrismaClient } from '../../lib/database';
 import type { ExchangeIdentity } from '../../lib/exchange/exchange-key';
+import type { PartnerKeyVault } from '../../lib/exchange/partner-key-vault';
 import type { Logger } from '../../lib/logger';
 import { fhirRouter } from './router';
 
@@ -13,6 +14,7 @@ export function fhirApp(
   db: PrismaClient,
   exchange: ExchangeIdentity,
   logger: Logger,
+  vault: PartnerKeyVault,
   trustedCaPems: readonly string[] = [],
 ): express.Express {
   const app = express();
@@ -21,6 +23,6 @@ export function fhirApp(
     res.setHeader('Cache-Control', 'no-store');
     next();
   });
-  app.use('/fhir', fhirRouter({ db, exchange, logger, trustedCaPems }));
+  app.use('/fhir', fhirRouter({ db, exchange, logger, trustedCaPems, vault }));
   return app;
 }

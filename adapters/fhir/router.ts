@@ -36,6 +36,7 @@ import type { PrismaClient } from '../../lib/database';
 import type { Logger } from '../../lib/logger';
 import { publicRequestIdHeader, requestIdFrom, withRequestId } from '../../lib/request-id';
 import { type ExchangeIdentity, jwksOf } from '../../lib/exchange/exchange-key';
+import type { PartnerKeyVault } from '../../lib/exchange/partner-key-vault';
 import type { ExchangePartner } from '../../subgraphs/identity';
 import { partnerKeys as createPartnerKeys, type PartnerKeys } from './partner-keys';
 import { partnerRateLimiter, type PartnerRateLimitOptions } from './partner-rate-limits';
@@ -92,6 +93,8 @@ export interface FhirRouterOptions {
   partnerKeys?: PartnerKeys;
   /** Token requests per address and requests per partner (partner-rate-limits.ts); default none (the entry points pass them). */
   rateLimits?: PartnerRateLimitOptions | null;
+  /** Seals what partners give us to keep secret (a subscription channel's Authorization header). */
+  vault: PartnerKeyVault;
 }
 
 function send(res: Response, status: number, resource: Record<string, unknown>): void {
@@ -323,7 +326,7 @@ export function fhirRouter(options: FhirRouterOptions): express.Router {
             ),
             { issues: validation.issues },
           );
-        const created = await subscribe(db, partner, req.body, now());
+        const created = await subscribe(db, options.vault, partner, req.body, now());
         logger.info({ partner: partner.id, subscription: created.id }, 'fhir: subscription created');
         res.location(`Subscription/${created.id}`);
         send(res, 201, renderStoredSubscription(created));

@@ -29,7 +29,11 @@ import { renderStoredTask } from '../fhir/inbound-task-service';
 import { postNotification } from '../fhir/subscriptions/notification-sender';
 import { checkEndpoint, notificationBundle } from '../fhir/subscriptions/subscription-rules';
 import { findPartnerForExchange } from '../../subgraphs/identity';
-import { taskSubscriptionNotifyEvent, type TaskSubscriptionDb } from '../fhir/subscriptions/subscription-service';
+import {
+  openSubscriptionHeaders,
+  taskSubscriptionNotifyEvent,
+  type TaskSubscriptionDb,
+} from '../fhir/subscriptions/subscription-service';
 import { PartnerCallError } from '../partner/partner-client';
 import type { PartnerCallSettings } from '../partner/partner-calls';
 import { errorFacts } from '../dead-letter';
@@ -125,10 +129,17 @@ async function deliverPending(
       "the subscription's endpoint is no longer on the partner's registered host",
       true,
     );
+  let headers: string[];
+  try {
+    headers = openSubscriptionHeaders(settings.vault, subscription);
+  } catch {
+    // Sealed under another KEK (CA_DIR/partner-keys.kek not restored with the database) or altered: never send without it.
+    throw new PartnerCallError('NOT_CONFIGURED', "the subscription's channel header cannot be opened", true);
+  }
   const target = {
     partnerId: subscription.partnerId,
     endpoint: subscription.endpoint,
-    headers: subscription.headers,
+    headers,
     trustedCaPems: transport.caPems.length > 0 ? transport.caPems : settings.trustedCaPems,
     timeoutMs: settings.timeoutMs,
   };

@@ -1,4 +1,5 @@
 import { generateExchangeKey } from '../../lib/exchange/exchange-key';
+import { memoryPartnerKeyVault } from '../../lib/exchange/partner-key-vault';
 import type { ExchangePartner, PartnerTransport } from '../../subgraphs/identity';
 import { clientFor, defaultPartnerCallTimings, pollDelay, type PartnerCallSettings } from './partner-calls';
 import { PartnerCallError } from './partner-client';
@@ -26,6 +27,7 @@ describe('clientFor: whether the registry lets us call a partner', () => {
     exchange: { key: await generateExchangeKey(), fhirBaseUrl: 'https://us.example/fhir' },
     trustedCaPems: [],
     transport,
+    vault: memoryPartnerKeyVault(),
     ...defaultPartnerCallTimings,
   });
   const refusal = async (p: ExchangePartner, transport: () => Promise<PartnerTransport | null>) => {

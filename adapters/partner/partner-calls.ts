@@ -6,6 +6,7 @@
 // systems (the inbound side checks them on every Task).
 import fs from 'node:fs';
 import { type ExchangeIdentity, signPartnerJwt } from '../../lib/exchange/exchange-key';
+import type { PartnerKeyVault } from '../../lib/exchange/partner-key-vault';
 import { StartupError } from '../../lib/startup-error';
 import type { ExchangePartner, PartnerTransport } from '../../subgraphs/identity';
 import type { Logger } from '../../lib/logger';
@@ -22,6 +23,8 @@ export interface PartnerCallSettings {
    * certificate for it): identity's partnerTransport. Null: unknown or suspended.
    */
   transport(partnerId: string): Promise<PartnerTransport | null>;
+  /** Opens what partners gave us sealed to send back to them: their subscription channels' Authorization headers. */
+  vault: PartnerKeyVault;
   /** How long one call may take. */
   timeoutMs: number;
   /** Polling a partner's Task: the first wait, doubling per poll up to the max. */

@@ -46,7 +46,7 @@ describe('partner bodies stay out of the logs', () => {
     // The same endpoint the worker serves in production, over the test database, logging everything.
     const exchange: ExchangeIdentity = { key: t.system.exchange.key, fhirBaseUrl: '' };
     endpoint = await listen(
-      fhirApp(t.db.prisma, exchange, pino({ level: 'trace' }, sink)),
+      fhirApp(t.db.prisma, exchange, pino({ level: 'trace' }, sink), t.system.partnerKeys),
       '127.0.0.1',
       0,
       'the FHIR endpoint',

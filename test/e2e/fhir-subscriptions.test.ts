@@ -6,6 +6,7 @@
 // coming back and across a dead letter; another partner's Tasks and
 // subscriptions stay out of reach, and every refusal stores nothing. The
 // last test measures how long after a decision its notification arrives.
+import { randomUUID } from 'node:crypto';
 import type { Job } from 'bullmq';
 import { validateR4 } from '../../adapters/fhir/validator';
 import type { DepsWith } from '../../adapters/job-definition';
@@ -16,6 +17,10 @@ import {
   joinTaskStatusTopic,
   payloadContentExtension,
 } from '../../adapters/fhir/subscriptions/subscription-rules';
+import {
+  openSubscriptionHeaders,
+  sealClearSubscriptionHeaders,
+} from '../../adapters/fhir/subscriptions/subscription-service';
 import { eventually } from '../support/eventually';
 import { as } from '../support/identity-fixtures';
 import { actorWithRole, type Actor } from '../support/actors';
@@ -219,6 +224,11 @@ describe('Task subscriptions (push, Subscriptions Backport rest-hook)', () => {
     expect(created.location).toBe(`Subscription/${subscriptionId}`);
     expect(validateR4(created.json)).toEqual({ valid: true });
     expect(JSON.stringify(created.json)).not.toContain(authorization);
+    // The partner's secret for its endpoint is kept sealed: not in the row, and it opens for this subscription only.
+    const stored = await t.db.prisma.taskSubscription.findUniqueOrThrow({ where: { id: subscriptionId } });
+    expect(JSON.stringify(stored)).not.toContain('hook-secret');
+    expect(openSubscriptionHeaders(t.system.partnerKeys, stored)).toEqual([`Authorization: ${authorization}`]);
+    expect(() => openSubscriptionHeaders(t.system.partnerKeys, { ...stored, id: randomUUID() })).toThrow();
     const handshake = await eventually(
       async () =>
         hook.arrivals.find(
@@ -243,6 +253,28 @@ describe('Task subscriptions (push, Subscriptions Backport rest-hook)', () => {
     const metadata = await fhirRequest(base, 'GET', '/metadata');
     expect(JSON.stringify(metadata.json)).toContain(joinTaskStatusTopic);
   }, 30_000);
+
+  it('seals the channel headers an earlier version stored in clear, once', async () => {
+    const id = randomUUID();
+    await t.db.prisma.taskSubscription.create({
+      data: {
+        id,
+        partnerId: himi.id,
+        status: 'OFF',
+        endpoint: hook.url,
+        headers: ['Authorization: Bearer stored-in-clear'],
+        payloadContent: 'ID_ONLY',
+        reason: 'before sealing',
+      },
+    });
+    expect(await sealClearSubscriptionHeaders(t.db.prisma, t.system.partnerKeys)).toBe(1);
+    const sealed = await t.db.prisma.taskSubscription.findUniqueOrThrow({ where: { id } });
+    expect(JSON.stringify(sealed)).not.toContain('stored-in-clear');
+    expect(openSubscriptionHeaders(t.system.partnerKeys, sealed)).toEqual(['Authorization: Bearer stored-in-clear']);
+    // The next start finds nothing left in clear, and the sealed subscription above is untouched.
+    expect(await sealClearSubscriptionHeaders(t.db.prisma, t.system.partnerKeys)).toBe(0);
+    await t.db.prisma.taskSubscription.delete({ where: { id } });
+  });
 
   it('delivers each status change of the partner’s Task in order, and none of another partner’s', async () => {
     const { taskId, requestId } = await pendingJoin(himi, shareCode);

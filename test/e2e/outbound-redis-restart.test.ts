@@ -114,6 +114,7 @@ describe('outbound join: Redis restarts', () => {
           exchange: t.system.exchange,
           trustedCaPems: [partnerCa.ca.caCertificatePem],
           transport: (id) => partnerTransport({ db: t.db.prisma, partnerKeys: t.system.partnerKeys }, id),
+          vault: t.system.partnerKeys,
           ...defaultPartnerCallTimings,
           timeoutMs: 2_000,
         },

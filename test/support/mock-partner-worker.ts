@@ -28,7 +28,7 @@ async function main() {
   redis.on('error', () => undefined);
   await redis.connect();
   const exchange = { key: await openExchangeKey(env('EXCHANGE_KEY_DIR')), fhirBaseUrl: env('OUR_FHIR_BASE_URL') };
-  // JWT partners only here: the vault never has a sealed key to open.
+  // JWT partners only here, and no subscriptions at us: the vault never has anything sealed to open.
   const partnerKeys = memoryPartnerKeyVault();
   const workers = await startWorkers({
     redis,
@@ -43,6 +43,7 @@ async function main() {
         exchange,
         trustedCaPems: [fs.readFileSync(env('PARTNER_CA_FILE'), 'utf8')],
         transport: (id) => partnerTransport({ db: db.prisma, partnerKeys }, id),
+        vault: partnerKeys,
         ...defaultPartnerCallTimings,
         timeoutMs: 20_000,
         poll: { firstDelayMs: 200, maxDelayMs: 400 },

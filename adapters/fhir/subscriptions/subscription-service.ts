@@ -5,10 +5,17 @@
 // which, and the attempt is in rooms' access chain as DENIED, as a read of
 // another partner's Task is. A new subscription is stored with an outbox
 // event in one transaction: the delivery job's first act is the handshake.
+//
+// The channel's Authorization header is the partner's secret for its own
+// endpoint: it is stored sealed (AES-256-GCM under the KEK beside the CA,
+// lib/exchange/partner-key-vault.ts, bound to the subscription's id), so a
+// database dump or a read-only database role does not hand it out. Only the
+// delivery job opens it, to send it.
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { TaskSubscription } from '../../../generated/prisma/client';
 import type { PrismaClient } from '../../../lib/database';
+import type { PartnerKeyVault } from '../../../lib/exchange/partner-key-vault';
 import { defineEvent } from '../../../lib/events/define-event';
 import type { ExchangePartner } from '../../../subgraphs/identity';
 import { partnerTarget, recordPartnerAccess } from '../../../subgraphs/rooms';
@@ -45,8 +52,48 @@ export function renderStoredSubscription(s: TaskSubscription): Record<string, un
   return renderSubscription(s);
 }
 
+/** What a sealed header is bound to: it opens for this subscription only. */
+function headerContext(subscriptionId: string): string {
+  return `task-subscription-header:${subscriptionId}`;
+}
+
+/** The channel's header lines in clear, for the delivery job. Throws when one will not open (another KEK, altered). */
+export function openSubscriptionHeaders(vault: PartnerKeyVault, s: Pick<TaskSubscription, 'id' | 'headers'>): string[] {
+  return s.headers.map((sealed) => vault.open(sealed, headerContext(s.id)));
+}
+
+/**
+ * Seals the headers that an earlier version stored in clear (before sealing,
+ * every stored line began "Authorization:"). Run by the worker at start;
+ * returns how many subscriptions it sealed.
+ */
+export async function sealClearSubscriptionHeaders(
+  db: Pick<PrismaClient, 'taskSubscription'>,
+  vault: PartnerKeyVault,
+): Promise<number> {
+  const clear = await db.taskSubscription.findMany({
+    where: { headers: { isEmpty: false } },
+    select: { id: true, headers: true },
+  });
+  let sealed = 0;
+  for (const s of clear) {
+    if (!s.headers.some((line) => /^authorization:/i.test(line))) continue;
+    const headers = s.headers.map((line) =>
+      /^authorization:/i.test(line) ? vault.seal(line, headerContext(s.id)) : line,
+    );
+    // Only if nobody changed them meanwhile (a second worker sealing the same row at the same start).
+    const kept = await db.taskSubscription.updateMany({
+      where: { id: s.id, headers: { equals: s.headers } },
+      data: { headers },
+    });
+    sealed += kept.count;
+  }
+  return sealed;
+}
+
 export async function subscribe(
   db: TaskSubscriptionDb,
+  vault: PartnerKeyVault,
   partner: ExchangePartner,
   body: unknown,
   now: Date,
@@ -70,15 +117,16 @@ export async function subscribe(
       throw new FhirError('BAD_REQUEST', 'the filter must name one of your Tasks', ['Subscription.criteria']);
     }
   }
+  const id = randomUUID();
   return db.$transaction(async (tx) => {
     const created = await tx.taskSubscription.create({
       data: {
-        id: randomUUID(),
+        id,
         partnerId: partner.id,
         status: 'REQUESTED',
         taskId: request.taskId,
         endpoint: request.endpoint,
-        headers: request.headers,
+        headers: request.headers.map((line) => vault.seal(line, headerContext(id))),
         payloadContent: request.payloadContent,
         reason: request.reason,
         createdAt: now,
