@@ -5,7 +5,7 @@
 import { composeServices } from '@apollo/composition';
 import { subgraphNames, type SubgraphName } from '../lib/config';
 import { loadSubgraphSchema } from '../lib/subgraph-schema';
-import type { DocumentNode } from 'graphql';
+import type { DocumentNode, GraphQLSchema } from 'graphql';
 
 export type Composition = { ok: true; supergraphSdl: string; hints: string[] } | { ok: false; errors: string[] };
 
@@ -23,4 +23,13 @@ export function composeSupergraph(
   );
   if (result.errors) return { ok: false, errors: result.errors.map((e) => e.message) };
   return { ok: true, supergraphSdl: result.supergraphSdl, hints: result.hints.map((h) => h.toString()) };
+}
+
+/** The schema clients see (the supergraph without federation's machinery): what the console's documents are typed against. */
+export function composeApiSchema(): GraphQLSchema {
+  const result = composeServices(
+    subgraphNames.map((name) => ({ name, typeDefs: loadSubgraphSchema(name), url: placeholderUrl(name) })),
+  );
+  if (result.errors) throw new Error(`composition failed: ${result.errors.map((e) => e.message).join('; ')}`);
+  return result.schema.toAPISchema().toGraphQLJSSchema();
 }

@@ -1,6 +1,8 @@
 // The gateway process (production mode): subgraph URLs and Redis from config;
 // it verifies client certificates against the network CA (CA_DIR) and signs
 // internal tokens with INTERNAL_TOKEN_KEY_FILE.
+import fs from 'node:fs';
+import path from 'node:path';
 import { subgraphNames, type SubgraphName } from '../lib/config';
 import { internalTokenSigner } from '../lib/access/internal-token';
 import { readKeyFile } from '../lib/access/key-files';
@@ -12,6 +14,7 @@ import { runServiceProcess } from '../lib/service-process';
 import { collectProblems } from '../lib/startup-error';
 import { createPrincipalResolver } from './principal-resolver';
 import { warnIfCertificatesOff } from './certificate-mode';
+import { builtConsoleDir } from './console';
 import { createGatewayServer } from './server';
 import { loadPersistedOperations } from './persisted-operations';
 import { readSupergraph } from './supergraph-file';
@@ -57,6 +60,8 @@ void runServiceProcess(
       }),
       sign,
       logger,
+      // `npm run build` builds it; a gateway without one serves the graph alone.
+      consoleDir: fs.existsSync(path.join(builtConsoleDir, 'index.html')) ? builtConsoleDir : undefined,
       protection: {
         limits: config.graphql.limits,
         introspection: config.graphql.introspection,

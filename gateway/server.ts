@@ -45,6 +45,7 @@ import { createRateLimiter, rateLimitRequests } from './rate-limits';
 import { corsFor } from './cors';
 import { certificateDownloadRouter } from './certificate-download';
 import { disclosureExportRouter } from './disclosure-export';
+import { consoleRouter } from './console';
 import { graphiqlRouter } from './graphiql';
 import { checkReadiness } from './readiness';
 import { resolutionError, type Resolution } from './principal-resolver';
@@ -65,6 +66,8 @@ export interface GatewayOptions {
   protection?: Partial<GatewayProtection>;
   /** Extra routes on the gateway's port (the partner endpoint /fhir), mounted before the JSON 404. */
   routes?: (app: express.Express) => void;
+  /** The built web console (dist/console) to serve at / (gateway/console.ts); none when absent. */
+  consoleDir?: string;
 }
 
 export interface GatewayProtection {
@@ -301,6 +304,7 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Gate
     expressMiddleware(apollo, { context: async ({ res }) => res.locals.gatewayContext as GatewayContext }),
   );
   options.routes?.(app);
+  if (options.consoleDir) app.use(consoleRouter(options.consoleDir));
   app.use(jsonNotFound);
   app.use(jsonErrorHandler(options.logger));
   return { app, stop: () => apollo.stop() };

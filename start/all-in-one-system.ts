@@ -27,6 +27,7 @@ import { writeBootstrapFiles } from './bootstrap-files';
 import { readTrustedCas } from '../adapters/partner/partner-calls';
 import { loadR4Definitions } from '../adapters/fhir/validator';
 import { loadPersistedOperations } from '../gateway/persisted-operations';
+import { builtConsoleDir } from '../gateway/console';
 
 /**
  * Starts everything; `stops` receives each part's stop in start order (stopped in reverse by the
@@ -98,6 +99,8 @@ export async function startAllInOne(
     identitySettings,
     // One process: the gateway's signing key never leaves memory and is new at every start.
     keys: await generateInternalKeyPair(),
+    // Built (or found current) by start/all-in-one.ts before this module loaded.
+    consoleDir: builtConsoleDir,
     // Partners register its public half: kept beside the CA and never regenerated.
     exchangeKey: await openExchangeKey(config.caDir),
     assertionKey: await openAssertionKey(config.caDir),
@@ -130,7 +133,7 @@ export async function startAllInOne(
   );
   const graphiql = config.graphql.graphiql ? `GraphiQL (development): ${system.gateway.url}/graphiql\n` : '';
   process.stdout.write(
-    `\nRenkei is ready. GraphQL: ${system.gateway.url}/graphql\n${graphiql}Partner exchange (FHIR R4): ${system.exchange.fhirBaseUrl}\n\n`,
+    `\nRenkei is ready. GraphQL: ${system.gateway.url}/graphql\nConsole: ${system.gateway.url}/\n${graphiql}Partner exchange (FHIR R4): ${system.exchange.fhirBaseUrl}\n\n`,
   );
   // A laptop's first partner request is rare; the developer's first GraphQL request is not: the
   // definitions are indexed once the system answers, not before.

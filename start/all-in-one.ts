@@ -8,6 +8,7 @@
 import { lockDataDir } from '../lib/data-dir-lock';
 import { runServiceProcess, type Stop } from '../lib/service-process';
 import { StartupError } from '../lib/startup-error';
+import { buildConsole, consoleUpToDate } from '../scripts/console-build';
 import { GenerationFailed, generatedUpToDate, regenerate } from '../scripts/generation';
 
 void runServiceProcess('renkei', [], async (config, logger) => {
@@ -26,6 +27,14 @@ void runServiceProcess('renkei', [], async (config, logger) => {
       await regenerate().catch((error: unknown) => {
         if (error instanceof GenerationFailed) throw new StartupError([`generation failed: ${error.message}`]);
         throw error;
+      });
+    }
+    if (!consoleUpToDate()) {
+      logger.info('building the web console (its sources changed)');
+      await buildConsole().catch((error: unknown) => {
+        throw new StartupError([
+          `the console did not build: ${error instanceof Error ? error.message : String(error)}`,
+        ]);
       });
     }
     // PGlite compiles its WebAssembly off the main thread: the embedded database starts opening

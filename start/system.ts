@@ -34,6 +34,8 @@ import { memoryPartnerKeyVault, type PartnerKeyVault } from '../lib/exchange/par
 import { partnerTransport } from '../subgraphs/identity/partners/partner-service';
 
 export interface SystemOptions {
+  /** The built web console to serve at / (dist/console); none when absent. */
+  consoleDir?: string;
   db: Database;
   redis: Redis;
   host: string;
@@ -150,6 +152,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
       }),
       sign,
       logger: options.logger,
+      consoleDir: options.consoleDir,
       protection: {
         ...protection,
         rateLimits: rateLimits

@@ -8,7 +8,7 @@
 //                test/support/test-system.ts, or as separate processes), the two-installation
 //                exchange, the entry points.
 module.exports = [
-  { name: 'unit', roots: ['lib', 'subgraphs', 'adapters', 'gateway', 'start', 'scripts'] },
+  { name: 'unit', roots: ['lib', 'subgraphs', 'adapters', 'gateway', 'start', 'scripts', 'console'] },
   { name: 'integration', roots: ['test/integration'] },
   { name: 'e2e', roots: ['test/e2e'] },
 ];

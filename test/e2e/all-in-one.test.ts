@@ -4,6 +4,7 @@
 // against a second process, stops cleanly on SIGTERM without leaving
 // redis-server behind, and finds its data again after a restart.
 import fs from 'node:fs';
+import type http from 'node:http';
 import https from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
@@ -56,7 +57,7 @@ function httpsRequest(
   terminal: Terminal,
   body?: unknown,
   token?: string,
-): Promise<{ status: number; json: any }> {
+): Promise<{ status: number; json: any; text: string; headers: http.IncomingHttpHeaders }> {
   return new Promise((resolve, reject) => {
     const request = https.request(
       url,
@@ -71,7 +72,14 @@ function httpsRequest(
       (response) => {
         let text = '';
         response.on('data', (chunk: Buffer) => (text += chunk.toString()));
-        response.on('end', () => resolve({ status: response.statusCode ?? 0, json: text ? JSON.parse(text) : null }));
+        response.on('end', () =>
+          resolve({
+            status: response.statusCode ?? 0,
+            json: text && response.headers['content-type']?.includes('json') ? JSON.parse(text) : null,
+            text,
+            headers: response.headers,
+          }),
+        );
       },
     );
     request.on('error', reject);
@@ -247,6 +255,20 @@ describe('all-in-one start with nothing configured', () => {
     expect(rooms.items).toEqual([
       { id: roomId, title: roomTitle, subject: { name: subjectName }, consentStatus: 'GRANTED' },
     ]);
+  });
+
+  it('serves the web console at the URL it prints, with its own files only', async () => {
+    const base = new URL(graphqlUrl);
+    const consoleUrl = new URL('/', base).toString();
+    expect(started[0]?.stdout()).toContain(`Console: ${consoleUrl}`);
+    const page = await httpsRequest(consoleUrl, bootstrapOf(dataDir).terminal);
+    expect(page.status).toBe(200);
+    expect(page.headers['content-type']).toContain('text/html');
+    expect(page.headers['content-security-policy']).toContain("script-src 'self'");
+    expect(page.text).toContain('<div id="root"></div>');
+    const script = /src="(\/assets\/[^"]+\.js)"/.exec(page.text)?.[1];
+    expect(script).toBeDefined();
+    expect((await httpsRequest(new URL(script!, base), bootstrapOf(dataDir).terminal)).status).toBe(200);
   });
 
   it('answers /healthz and /readyz with every check ok', async () => {

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { connectRedis, type Redis } from '../../lib/redis';
 import { generateInternalKeyPair, type InternalKeyPair } from '../../lib/access/internal-token';
 import { openCertificateAuthority, type CertificateAuthority } from '../../lib/pki/certificate-authority';
+import { builtConsoleDir } from '../../gateway/console';
 import { readSupergraph } from '../../gateway/supergraph-file';
 import type { CertificateMode } from '../../gateway/principal-resolver';
 import type { BootstrapSecrets } from '../../subgraphs/identity/services/bootstrap-service';
@@ -52,6 +53,8 @@ export async function startTestSystem(
     gatewayProtection?: SystemOptions['gatewayProtection'];
     /** Default: silent (TEST_LOG_LEVEL). */
     logger?: Logger;
+    /** Serve the built web console at / (dist/console, built by `npm run generate`). */
+    console?: boolean;
   } = {},
 ): Promise<TestSystem> {
   const mode = options.mode ?? 'off';
@@ -71,6 +74,7 @@ export async function startTestSystem(
   const prefix = uniqueName('renkei-test').replace(/_/g, '-');
   const internalKeys = await generateInternalKeyPair();
   const system = await startSystem({
+    consoleDir: options.console ? builtConsoleDir : undefined,
     db,
     redis,
     host: '127.0.0.1',

@@ -1,0 +1,58 @@
+// The console's top level: the sign-in page until there is a session, the
+// password change while the graph requires one, then the signed-in shell.
+// `key={token}` remounts everything for a new session, so nothing of one
+// person's pages survives into the next.
+import { useEffect, useState } from 'react';
+import { MeDocument, type MeQuery } from '../../generated/console/operations';
+import { GraphError } from './graphql';
+import { useSession } from './session';
+import { ChangePassword } from './screens/change-password';
+import { Inbox } from './screens/inbox';
+import { Shell } from './screens/shell';
+import { SignIn } from './screens/sign-in';
+
+type Me = NonNullable<MeQuery['me']>;
+
+export function App() {
+  const session = useSession();
+  if (!session.token) return <SignIn />;
+  return <SignedIn key={session.token} />;
+}
+
+function SignedIn() {
+  const session = useSession();
+  const [me, setMe] = useState<Me | null>(null);
+  const [problem, setProblem] = useState<string | null>(null);
+
+  useEffect(() => {
+    let live = true;
+    session
+      .call(MeDocument, {})
+      .then((data) => {
+        if (!live) return;
+        if (data.me) setMe(data.me);
+        else session.end(null);
+      })
+      .catch((error: unknown) => {
+        if (live && error instanceof GraphError) setProblem(error.message);
+      });
+    return () => {
+      live = false;
+    };
+    // Once per session (the token is this component's key), not again when `session` changes identity.
+  }, []);
+
+  if (problem)
+    return (
+      <p role="alert" className="problem">
+        {problem}
+      </p>
+    );
+  if (!me) return <p className="loading">{session.t.loading}</p>;
+  if (me.mustChangePassword) return <ChangePassword />;
+  return (
+    <Shell me={me}>
+      <Inbox role={me.user.role} />
+    </Shell>
+  );
+}

@@ -1,0 +1,120 @@
+// What waits for the signed-in person, with counts. Which sections a role
+// has follows the permission table (docs/access-rules.md); the graph stays
+// the authority: a section it refuses shows the graph's message.
+import { useEffect, useState } from 'react';
+import {
+  WaitingApplicationsDocument,
+  WaitingInboundJoinsDocument,
+  WaitingRoomApplicationsDocument,
+  type Role,
+} from '../../../generated/console/operations';
+import { GraphError } from '../graphql';
+import { useSession, type Session } from '../session';
+import type { Messages } from '../messages';
+
+type Count = { state: 'loading' } | { state: 'count'; count: number } | { state: 'problem'; message: string };
+
+interface Section {
+  key: 'applications' | 'roomApplications' | 'inboundJoins';
+  title: (t: Messages) => string;
+  /** Whether this role acts on it (the permission table). */
+  for: readonly Role[];
+  count(session: Session, role: Role): Promise<number>;
+}
+
+const deciders: readonly Role[] = ['SYSTEM_ADMIN', 'ADMIN_MANAGER', 'HOSPITAL_MANAGER'];
+
+const sections: readonly Section[] = [
+  {
+    key: 'applications',
+    title: (t) => t.applicationsWaiting,
+    for: ['SYSTEM_ADMIN', 'ADMIN_MANAGER'],
+    async count(session, role) {
+      const data = await session.call(WaitingApplicationsDocument, {});
+      // Forwarded applications wait for the system admin; an admin manager forwards or decides the submitted ones.
+      return data.submitted.items.length + (role === 'SYSTEM_ADMIN' ? data.forwarded.items.length : 0);
+    },
+  },
+  {
+    key: 'roomApplications',
+    title: (t) => t.roomApplicationsWaiting,
+    for: [...deciders, 'FACILITY_MANAGER'],
+    async count(session, role) {
+      const data = await session.call(WaitingRoomApplicationsDocument, {});
+      // A facility manager confirms what its users submitted; the deciders decide what was forwarded to them.
+      return role === 'FACILITY_MANAGER' ? data.submitted.length : data.forwarded.length;
+    },
+  },
+  {
+    key: 'inboundJoins',
+    title: (t) => t.inboundJoinsWaiting,
+    for: deciders,
+    async count(session) {
+      return (await session.call(WaitingInboundJoinsDocument, {})).inboundJoinRequests.length;
+    },
+  },
+];
+
+export function Inbox({ role }: { role: Role }) {
+  const session = useSession();
+  const { t } = session;
+  const mine = sections.filter((s) => s.for.includes(role));
+  const [counts, setCounts] = useState<Record<string, Count>>({});
+
+  useEffect(() => {
+    let live = true;
+    for (const section of mine) {
+      setCounts((c) => ({ ...c, [section.key]: { state: 'loading' } }));
+      section
+        .count(session, role)
+        .then((count) => live && setCounts((c) => ({ ...c, [section.key]: { state: 'count', count } })))
+        .catch(
+          (error: unknown) =>
+            live &&
+            setCounts((c) => ({
+              ...c,
+              [section.key]: {
+                state: 'problem',
+                message: error instanceof GraphError ? error.message : t.networkError,
+              },
+            })),
+        );
+    }
+    return () => {
+      live = false;
+    };
+    // Read again when the language changes (the graph's messages are in it), not on every render.
+  }, [session.language]);
+
+  return (
+    <section aria-labelledby="inbox-title">
+      <h1 id="inbox-title">{t.inbox}</h1>
+      <p className="lead">{t.inboxLead}</p>
+      {mine.length === 0 ? (
+        <p className="empty">{t.nothingWaiting}</p>
+      ) : (
+        <ul className="inbox">
+          {mine.map((section) => {
+            const count = counts[section.key] ?? { state: 'loading' };
+            return (
+              <li key={section.key} data-section={section.key}>
+                <span className="title">{section.title(t)}</span>
+                {count.state === 'loading' && <span className="muted">{t.loading}</span>}
+                {count.state === 'count' && (
+                  <span className={count.count > 0 ? 'count waiting' : 'count'} data-count={count.count}>
+                    {count.count}
+                  </span>
+                )}
+                {count.state === 'problem' && (
+                  <span role="alert" className="problem">
+                    {count.message}
+                  </span>
+                )}
+              </li>
+            );
+          })}
+        </ul>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,173 @@
+// The web console in a real browser (Debian's chromium, driven by
+// playwright-core): the gateway serves it over TLS that requires a terminal
+// certificate, as in production, and the browser context presents the first
+// system administrator's certificate. What the person sees is asserted:
+// Japanese by default, the forced password change, the inbox, a refusal in
+// Japanese, an ended session taking the page back to sign-in with nothing of
+// the previous page left, and the page's own security headers. The gateway
+// enforces the console's persisted-operations manifest throughout: the
+// console works with it, and an operation outside it is refused.
+import fs from 'node:fs';
+import path from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { builtConsoleDir, consolePolicy } from '../../gateway/console';
+import { loadPersistedOperations } from '../../gateway/persisted-operations';
+import { startTestSystem, type TestSystem } from '../support/test-system';
+import { tlsGraphql } from '../support/tls-graphql-client';
+
+/** Where Debian's chromium package puts the browser (.ci/run installs it). */
+const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const newPassword = 'Console-first-change-2026!';
+/** `npm run screenshots` sets it: the main screens are saved there as PNG files (docs/screenshots). */
+const screenshotDir = process.env.CONSOLE_SCREENSHOTS;
+
+async function screenshot(page: Page, name: string): Promise<void> {
+  if (!screenshotDir) return;
+  fs.mkdirSync(screenshotDir, { recursive: true });
+  await page.screenshot({ path: path.join(screenshotDir, `${name}.png`) });
+}
+
+describe('the web console, signing in', () => {
+  let t: TestSystem;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  let origin: string;
+
+  beforeAll(async () => {
+    if (!fs.existsSync(chromiumPath))
+      throw new Error(`no browser at ${chromiumPath}: install Debian's chromium package (.ci/run does)`);
+    t = await startTestSystem({
+      mode: 'tls',
+      console: true,
+      gatewayProtection: {
+        persistedOperations: loadPersistedOperations(
+          'enforce',
+          path.join(builtConsoleDir, 'persisted-operations.json'),
+        ),
+      },
+    });
+    origin = t.system.gateway.url;
+    browser = await chromium.launch({ executablePath: chromiumPath });
+    context = await browser.newContext({
+      locale: 'ja-JP',
+      // The .p12 carries the network CA too: Playwright's client-certificate proxy trusts the gateway with it.
+      clientCertificates: [{ origin, pfx: t.bootstrap.pkcs12, passphrase: t.bootstrap.passphrase }],
+    });
+    page = await context.newPage();
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await t?.stop();
+  });
+
+  it('serves the page with a policy that allows only its own files, and the files cached as immutable', async () => {
+    const response = await page.goto(`${origin}/`);
+    expect(response?.status()).toBe(200);
+    const headers = response!.headers();
+    expect(headers['content-security-policy']).toBe(consolePolicy);
+    expect(headers['cache-control']).toBe('no-store');
+    const script = await page.locator('script[type="module"]').getAttribute('src');
+    expect(script).toMatch(/^\/assets\/index-[\w-]+\.js$/);
+    const asset = await context.request.get(`${origin}${script}`);
+    expect(asset.status()).toBe(200);
+    expect(asset.headers()['cache-control']).toContain('immutable');
+    // Anything else is still the gateway's JSON 404, not the page.
+    expect((await context.request.get(`${origin}/no-such-page`)).status()).toBe(404);
+  });
+
+  it('shows the sign-in page in Japanese and refuses a wrong password with the graph’s Japanese message', async () => {
+    await page.goto(`${origin}/`);
+    await expect(page.getByRole('heading', { name: 'サインイン' }).isVisible()).resolves.toBe(true);
+    await screenshot(page, 'console-sign-in');
+    await page.getByLabel('アカウントID').fill(t.bootstrap.accountId);
+    await page.getByLabel('パスワード').fill('not-the-password');
+    await page.getByRole('button', { name: 'サインイン' }).click();
+    const alert = page.getByRole('alert');
+    await alert.waitFor();
+    expect(await alert.textContent()).toMatch(/アカウントID.*パスワード|パスワード/);
+    expect(await page.evaluate('sessionStorage.length')).toBe(0);
+  });
+
+  it('requires the one-time password to be changed, then a new sign-in with the new one', async () => {
+    await page.getByLabel('パスワード').fill(t.bootstrap.initialPassword);
+    await page.getByRole('button', { name: 'サインイン' }).click();
+    await page.getByRole('heading', { name: 'パスワードの変更' }).waitFor();
+    await screenshot(page, 'console-change-password');
+    await page.getByLabel('現在のパスワード').fill(t.bootstrap.initialPassword);
+    await page.getByLabel('新しいパスワード', { exact: true }).fill(newPassword);
+    await page.getByLabel('新しいパスワード（確認）').fill(`${newPassword}x`);
+    await page.getByRole('button', { name: '変更する' }).click();
+    expect(await page.getByRole('alert').textContent()).toBe('確認用のパスワードが一致しません。');
+    await page.getByLabel('新しいパスワード（確認）').fill(newPassword);
+    await page.getByRole('button', { name: '変更する' }).click();
+    // Changing the password ends the session: back to sign-in, saying so.
+    await page.getByRole('heading', { name: 'サインイン' }).waitFor();
+    expect(await page.getByRole('status').textContent()).toContain('パスワードを変更しました');
+    await page.getByLabel('アカウントID').fill(t.bootstrap.accountId);
+    await page.getByLabel('パスワード').fill(newPassword);
+    await page.getByRole('button', { name: 'サインイン' }).click();
+    await page.getByRole('heading', { name: '受信箱' }).waitFor();
+  });
+
+  it('shows the inbox of a system administrator with counts, in English on request', async () => {
+    const applications = page.locator('[data-section="applications"]');
+    // A count is shown once it is read (data-count); until then the row says it is loading.
+    const count = (section: string) => page.locator(`[data-section="${section}"] [data-count]`);
+    await count('applications').waitFor();
+    expect(await applications.locator('.title').textContent()).toBe('利用施設・利用者の申請（様式1〜5）');
+    expect(await count('applications').textContent()).toBe('0');
+    await count('inboundJoins').waitFor();
+    expect(await count('inboundJoins').textContent()).toBe('0');
+    await count('roomApplications').waitFor();
+    expect(await count('roomApplications').textContent()).toBe('0');
+    await screenshot(page, 'console-inbox');
+    expect(await page.locator('.who .role').textContent()).toContain('システム管理者');
+    await page.getByLabel('言語').selectOption('en');
+    await page.getByRole('heading', { name: 'Inbox' }).waitFor();
+    expect(await page.locator('[data-section="applications"] .title').textContent()).toBe(
+      'Facility and user applications (Forms 1–5)',
+    );
+    await page.getByLabel('Language').selectOption('ja');
+    await page.getByRole('heading', { name: '受信箱' }).waitFor();
+  });
+
+  it('goes back to sign-in with the graph’s message when the session ends elsewhere, leaving nothing of the page', async () => {
+    const token = await page.evaluate<string | null>("sessionStorage.getItem('renkei.session')");
+    expect(token).toBeTruthy();
+    const terminal = { pfx: t.bootstrap.pkcs12, passphrase: t.bootstrap.passphrase, ca: t.ca.caCertificatePem };
+    // Only the console's own operations run: another query, even a harmless one, is refused.
+    const other = await tlsGraphql(t.graphqlUrl, '{ me { user { id } } }', undefined, { ...terminal, token: token! });
+    expect(other.errors?.[0]?.extensions?.code).toBe('PERSISTED_QUERY_NOT_IN_LIST');
+    // The session is ended outside this page (as by an administrator, or its time running out), here
+    // with the console's own SignOut operation, sent as the manifest lists it.
+    const manifest = JSON.parse(fs.readFileSync(path.join(builtConsoleDir, 'persisted-operations.json'), 'utf8')) as {
+      operations: Array<{ name: string; body: string }>;
+    };
+    const signOut = manifest.operations.find((op) => op.name === 'SignOut')!.body;
+    const ended = await tlsGraphql(t.graphqlUrl, signOut, undefined, { ...terminal, token: token! });
+    expect(ended.data).toEqual({ signOut: true });
+    // The next thing the page asks the graph (reading the inbox again in English) finds the session over.
+    await page.getByLabel('言語').selectOption('en');
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    expect(await page.getByRole('status').textContent()).toBe('The session has ended. Sign in again.');
+    expect(await page.locator('.inbox').count()).toBe(0);
+    expect(await page.getByText('Facility and user applications').count()).toBe(0);
+    expect(await page.evaluate<string | null>("sessionStorage.getItem('renkei.session')")).toBeNull();
+    await page.getByLabel('Language').selectOption('ja');
+  });
+
+  it('signs out: the page is the sign-in page, and a reload stays there', async () => {
+    await page.getByLabel('アカウントID').fill(t.bootstrap.accountId);
+    await page.getByLabel('パスワード').fill(newPassword);
+    await page.getByRole('button', { name: 'サインイン' }).click();
+    await page.getByRole('heading', { name: '受信箱' }).waitFor();
+    await page.getByRole('button', { name: 'サインアウト' }).click();
+    await page.getByRole('heading', { name: 'サインイン' }).waitFor();
+    expect(await page.getByRole('status').textContent()).toBe('サインアウトしました。');
+    await page.reload();
+    await page.getByRole('heading', { name: 'サインイン' }).waitFor();
+    expect(await page.evaluate('sessionStorage.length')).toBe(0);
+  });
+});
