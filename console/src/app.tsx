@@ -6,12 +6,15 @@ import { useEffect, useState } from 'react';
 import { MeDocument, type MeQuery } from '../../generated/console/operations';
 import { GraphError } from './graphql';
 import { useSession } from './session';
+import { useRoute, type Route } from './route';
+import { Applications } from './screens/applications/applications';
 import { ChangePassword } from './screens/change-password';
+import { Facilities } from './screens/facilities/facilities';
 import { Inbox } from './screens/inbox';
 import { Shell } from './screens/shell';
 import { SignIn } from './screens/sign-in';
 
-type Me = NonNullable<MeQuery['me']>;
+export type Me = NonNullable<MeQuery['me']>;
 
 export function App() {
   const session = useSession();
@@ -50,9 +53,25 @@ function SignedIn() {
     );
   if (!me) return <p className="loading">{session.t.loading}</p>;
   if (me.mustChangePassword) return <ChangePassword />;
+  return <Screens me={me} />;
+}
+
+function Screens({ me }: { me: Me }) {
+  const route = useRoute();
   return (
-    <Shell me={me}>
-      <Inbox role={me.user.role} />
+    <Shell me={me} route={route}>
+      {screenFor(route, me)}
     </Shell>
   );
+}
+
+function screenFor(route: Route, me: Me) {
+  switch (route.page) {
+    case 'inbox':
+      return <Inbox role={me.user.role} />;
+    case 'applications':
+      return <Applications me={me} id={route.id} />;
+    case 'facilities':
+      return <Facilities me={me} id={route.id} />;
+  }
 }

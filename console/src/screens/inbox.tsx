@@ -9,6 +9,7 @@ import {
   type Role,
 } from '../../../generated/console/operations';
 import { GraphError } from '../graphql';
+import { href } from '../route';
 import { useSession, type Session } from '../session';
 import type { Messages } from '../messages';
 
@@ -19,6 +20,8 @@ interface Section {
   title: (t: Messages) => string;
   /** Whether this role acts on it (the permission table). */
   for: readonly Role[];
+  /** The screen where it is handled, once the console has one. */
+  href?: string;
   count(session: Session, role: Role): Promise<number>;
 }
 
@@ -28,6 +31,7 @@ const sections: readonly Section[] = [
   {
     key: 'applications',
     title: (t) => t.applicationsWaiting,
+    href: href({ page: 'applications' }),
     for: ['SYSTEM_ADMIN', 'ADMIN_MANAGER'],
     async count(session, role) {
       const data = await session.call(WaitingApplicationsDocument, {});
@@ -98,7 +102,13 @@ export function Inbox({ role }: { role: Role }) {
             const count = counts[section.key] ?? { state: 'loading' };
             return (
               <li key={section.key} data-section={section.key}>
-                <span className="title">{section.title(t)}</span>
+                {section.href ? (
+                  <a className="title" href={section.href}>
+                    {section.title(t)}
+                  </a>
+                ) : (
+                  <span className="title">{section.title(t)}</span>
+                )}
                 {count.state === 'loading' && <span className="muted">{t.loading}</span>}
                 {count.state === 'count' && (
                   <span className={count.count > 0 ? 'count waiting' : 'count'} data-count={count.count}>

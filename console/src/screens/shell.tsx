@@ -1,11 +1,27 @@
+// The signed-in frame: who is signed in, the language, sign-out, and the
+// screens this person's role has (the permission table; the graph still
+// decides every request).
 import type { ReactNode } from 'react';
-import { SignOutDocument, type MeQuery } from '../../../generated/console/operations';
+import { SignOutDocument, type Role } from '../../../generated/console/operations';
+import type { Me } from '../app';
+import { href, type Route } from '../route';
 import { useSession } from '../session';
+import type { Messages } from '../messages';
 import { LanguageSwitch } from './language-switch';
 
-type Me = NonNullable<MeQuery['me']>;
+const managers: readonly Role[] = ['SYSTEM_ADMIN', 'ADMIN_MANAGER', 'FACILITY_MANAGER'];
 
-export function Shell({ me, children }: { me: Me; children: ReactNode }) {
+const pages: ReadonlyArray<{ page: Route['page']; title: (t: Messages) => string; for: readonly Role[] }> = [
+  {
+    page: 'inbox',
+    title: (t) => t.inbox,
+    for: ['SYSTEM_ADMIN', 'ADMIN_MANAGER', 'HOSPITAL_MANAGER', 'FACILITY_MANAGER', 'USER'],
+  },
+  { page: 'applications', title: (t) => t.applications, for: managers },
+  { page: 'facilities', title: (t) => t.facilities, for: managers },
+];
+
+export function Shell({ me, route, children }: { me: Me; route: Route; children: ReactNode }) {
   const session = useSession();
   const { t } = session;
 
@@ -33,9 +49,13 @@ export function Shell({ me, children }: { me: Me; children: ReactNode }) {
         </button>
       </header>
       <nav className="side" aria-label={t.console}>
-        <a href="/" aria-current="page">
-          {t.inbox}
-        </a>
+        {pages
+          .filter((p) => p.for.includes(me.user.role))
+          .map((p) => (
+            <a key={p.page} href={href({ page: p.page })} aria-current={route.page === p.page ? 'page' : undefined}>
+              {p.title(t)}
+            </a>
+          ))}
       </nav>
       <main className="content">{children}</main>
     </div>

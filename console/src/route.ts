@@ -1,0 +1,31 @@
+// Where the console is: the part of the URL after `#`, so the gateway serves
+// one page (/) and a reload or a bookmark keeps the screen. An address the
+// console does not know is the inbox.
+import { useEffect, useState } from 'react';
+
+export type Route = { page: 'inbox' } | { page: 'applications'; id?: string } | { page: 'facilities'; id?: string };
+
+const ids = /^[0-9a-f-]{36}$/i;
+
+export function parseRoute(hash: string): Route {
+  const [page, id] = hash.replace(/^#\/?/, '').split('/');
+  const withId = id && ids.test(id) ? { id } : {};
+  if (page === 'applications') return { page, ...withId };
+  if (page === 'facilities') return { page, ...withId };
+  return { page: 'inbox' };
+}
+
+export function href(route: Route): string {
+  if (route.page === 'inbox') return '#/';
+  return `#/${route.page}${'id' in route && route.id ? `/${route.id}` : ''}`;
+}
+
+export function useRoute(): Route {
+  const [route, setRoute] = useState(() => parseRoute(location.hash));
+  useEffect(() => {
+    const follow = () => setRoute(parseRoute(location.hash));
+    addEventListener('hashchange', follow);
+    return () => removeEventListener('hashchange', follow);
+  }, []);
+  return route;
+}
