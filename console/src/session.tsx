@@ -9,6 +9,7 @@ import { createContext, useCallback, useContext, useMemo, useState, type ReactNo
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { GraphError, request, sessionOverCodes } from './graphql';
 import { browserLanguage, messages, type Language, type Messages } from './messages';
+import { wordsIn, type Words } from './words';
 
 const tokenKey = 'renkei.session';
 const languageKey = 'renkei.language';
@@ -75,6 +76,11 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     [language, t, setLanguage, token, notice, signedIn, end, call],
   );
   return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
+}
+
+/** A screen's own words (words.ts) in the console's language. */
+export function useWords<T extends Record<string, string>>(words: Words<T>): { [K in keyof T]: string } {
+  return wordsIn(words, useSession().language);
 }
 
 export function useSession(): Session {

@@ -2,7 +2,6 @@
 // shared ones are messages.ts). `defineWords` checks at the type level that
 // English has every Japanese key; each screen's test checks its catalog with
 // `problemsOf` at run time (none empty, the same keys both ways).
-import { useSession } from './session';
 import type { Language } from './messages';
 
 export interface Words<T extends Record<string, string>> {
@@ -26,12 +25,6 @@ export function problemsOf(words: Words<Record<string, string>>): string[] {
       if (text.trim() === '') problems.push(`${key}: empty in ${language}`);
     }
   return problems;
-}
-
-/** The screen's words in the console's language. */
-export function useWords<T extends Record<string, string>>(words: Words<T>): { [K in keyof T]: string } {
-  const { language } = useSession();
-  return wordsIn(words, language);
 }
 
 export function wordsIn<T extends Record<string, string>>(

@@ -9,23 +9,14 @@
 // console works with it, and an operation outside it is refused.
 import fs from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { builtConsoleDir, consolePolicy } from '../../gateway/console';
 import { loadPersistedOperations } from '../../gateway/persisted-operations';
+import { launchChromium, screenshot } from '../support/browser';
 import { startTestSystem, type TestSystem } from '../support/test-system';
 import { tlsGraphql } from '../support/tls-graphql-client';
 
-/** Where Debian's chromium package puts the browser (.ci/run installs it). */
-const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const newPassword = 'Console-first-change-2026!';
-/** `npm run screenshots` sets it: the main screens are saved there as PNG files (docs/screenshots). */
-const screenshotDir = process.env.CONSOLE_SCREENSHOTS;
-
-async function screenshot(page: Page, name: string): Promise<void> {
-  if (!screenshotDir) return;
-  fs.mkdirSync(screenshotDir, { recursive: true });
-  await page.screenshot({ path: path.join(screenshotDir, `${name}.png`) });
-}
 
 describe('the web console, signing in', () => {
   let t: TestSystem;
@@ -35,8 +26,6 @@ describe('the web console, signing in', () => {
   let origin: string;
 
   beforeAll(async () => {
-    if (!fs.existsSync(chromiumPath))
-      throw new Error(`no browser at ${chromiumPath}: install Debian's chromium package (.ci/run does)`);
     t = await startTestSystem({
       mode: 'tls',
       console: true,
@@ -48,7 +37,7 @@ describe('the web console, signing in', () => {
       },
     });
     origin = t.system.gateway.url;
-    browser = await chromium.launch({ executablePath: chromiumPath });
+    browser = await launchChromium();
     context = await browser.newContext({
       locale: 'ja-JP',
       // The .p12 carries the network CA too: Playwright's client-certificate proxy trusts the gateway with it.

@@ -1,0 +1,279 @@
+// One application: what was asked, its history, and the steps this person
+// may take now. The buttons follow the permission table; the graph decides,
+// and a refusal shows its own message with nothing changed on screen.
+import { useEffect, useState, type FormEvent } from 'react';
+import {
+  ApplicationDetailDocument,
+  ApproveApplicationDocument,
+  ForwardApplicationDocument,
+  RejectApplicationDocument,
+  WithdrawApplicationDocument,
+  type ApplicationDetailQuery,
+} from '../../../../generated/console/operations';
+import type { Me } from '../../app';
+import { GraphError } from '../../graphql';
+import { href } from '../../route';
+import { useSession } from '../../session';
+import { useWords } from '../../session';
+import { formName, when } from './format';
+import { words } from './words';
+
+type Application = NonNullable<ApplicationDetailQuery['application']>;
+type W = (typeof words)['ja'];
+type Issued = { accountId: string; initialPassword: string };
+
+const open = new Set(['SUBMITTED', 'FORWARDED']);
+
+/** What this person may do with it, by the permission table (the graph checks again). */
+export function stepsFor(me: Me, a: Pick<Application, 'form' | 'status' | 'submittedBy'>) {
+  const role = me.user.role;
+  const waiting = open.has(a.status);
+  return {
+    forward: role === 'ADMIN_MANAGER' && a.status === 'SUBMITTED' && a.form <= 3,
+    decide: waiting && (role === 'SYSTEM_ADMIN' || (role === 'ADMIN_MANAGER' && a.form >= 4)),
+    withdraw: waiting && a.submittedBy.id === me.user.id,
+  };
+}
+
+export function ApplicationDetail({ me, id }: { me: Me; id: string }) {
+  const session = useSession();
+  const w = useWords(words);
+  const [application, setApplication] = useState<Application | null | undefined>(undefined);
+  const [problem, setProblem] = useState<string | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const [issued, setIssued] = useState<Issued | null>(null);
+  const [rejecting, setRejecting] = useState(false);
+  const [reason, setReason] = useState('');
+  const [busy, setBusy] = useState(false);
+
+  async function load() {
+    const data = await session.call(ApplicationDetailDocument, { id });
+    setApplication(data.application);
+  }
+
+  useEffect(() => {
+    setApplication(undefined);
+    load().catch((error: unknown) => setProblem(error instanceof GraphError ? error.message : String(error)));
+  }, [id, session.language]);
+
+  async function act(step: () => Promise<unknown>) {
+    setBusy(true);
+    setProblem(null);
+    setNotice(null);
+    try {
+      await step();
+      setRejecting(false);
+      setReason('');
+      setNotice(w.done);
+      await load();
+    } catch (error) {
+      setProblem(error instanceof GraphError ? error.message : String(error));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  function reject(event: FormEvent) {
+    event.preventDefault();
+    void act(() => session.call(RejectApplicationDocument, { id, reason: reason.trim() }));
+  }
+
+  const back = (
+    <p>
+      <a href={href({ page: 'applications' })}>← {w.back}</a>
+    </p>
+  );
+  if (application === undefined && !problem) return <p className="loading">{session.t.loading}</p>;
+  if (!application)
+    return (
+      <section>
+        {back}
+        <p role="alert" className="problem">
+          {problem ?? w.notFound}
+        </p>
+      </section>
+    );
+  const may = stepsFor(me, application);
+
+  return (
+    <section aria-labelledby="application-title" data-application={application.id}>
+      {back}
+      <h1 id="application-title">{formName(application.form, w)}</h1>
+      <p className="lead">
+        <span className={`badge ${application.status.toLowerCase()}`} data-status={application.status}>
+          {w[application.status]}
+        </span>
+        {application.lateSubmission && <span className="badge late">{w.late}</span>}
+      </p>
+      <dl className="fields">
+        <dt>{w.facility}</dt>
+        <dd>{application.facility?.name ?? '—'}</dd>
+        <dt>{w.submittedBy}</dt>
+        <dd>{application.submittedBy.name}</dd>
+        {application.onPaperFor && (
+          <>
+            <dt>{w.onPaperFor}</dt>
+            <dd>{application.onPaperFor}</dd>
+          </>
+        )}
+        <dt>{w.submittedAt}</dt>
+        <dd>{when(application.submittedAt, session.language)}</dd>
+        {application.decisionReason && (
+          <>
+            <dt>{w.decisionReason}</dt>
+            <dd>{application.decisionReason}</dd>
+          </>
+        )}
+      </dl>
+      {application.copyToSystemAdmin && <p className="muted">{w.copied}</p>}
+
+      <h2>{w.content}</h2>
+      <dl className="fields">{contentFields(application.content, w, session.t.roles)}</dl>
+
+      <h2>{w.history}</h2>
+      <ol className="history">
+        {application.steps.map((step, index) => (
+          <li key={index}>
+            <span className="when">{when(step.at, session.language)}</span> <strong>{stepName(step.action, w)}</strong>{' '}
+            — {step.actor.name} <span className="muted">({session.t.roles[step.actorRole] ?? step.actorRole})</span>
+            {step.reason && <div className="reason">{step.reason}</div>}
+          </li>
+        ))}
+      </ol>
+
+      {problem && (
+        <p role="alert" className="problem">
+          {problem}
+        </p>
+      )}
+      {notice && (
+        <p role="status" className="notice">
+          {notice}
+        </p>
+      )}
+      {issued && (
+        <div className="secret" role="region" aria-label={w.issuedTitle}>
+          <h2>{w.issuedTitle}</h2>
+          <p>{w.issuedLead}</p>
+          <dl className="fields">
+            <dt>{w.accountId}</dt>
+            <dd data-issued="accountId">{issued.accountId}</dd>
+            <dt>{w.initialPassword}</dt>
+            <dd data-issued="initialPassword">{issued.initialPassword}</dd>
+          </dl>
+        </div>
+      )}
+
+      {(may.forward || may.decide || may.withdraw) && !rejecting && (
+        <div className="actions">
+          {may.decide && (
+            <button
+              type="button"
+              disabled={busy}
+              onClick={() =>
+                void act(async () => {
+                  const { approveApplication } = await session.call(ApproveApplicationDocument, { id });
+                  if (approveApplication.issuedAccount) setIssued(approveApplication.issuedAccount);
+                })
+              }
+            >
+              {w.approve}
+            </button>
+          )}
+          {may.forward && (
+            <button
+              type="button"
+              disabled={busy}
+              onClick={() => void act(() => session.call(ForwardApplicationDocument, { id }))}
+            >
+              {w.forward}
+            </button>
+          )}
+          {may.decide && (
+            <button type="button" className="secondary danger" disabled={busy} onClick={() => setRejecting(true)}>
+              {w.reject}
+            </button>
+          )}
+          {may.withdraw && (
+            <button
+              type="button"
+              className="secondary"
+              disabled={busy}
+              onClick={() => void act(() => session.call(WithdrawApplicationDocument, { id }))}
+            >
+              {w.withdraw}
+            </button>
+          )}
+        </div>
+      )}
+      {rejecting && (
+        <form className="reject" onSubmit={reject}>
+          <label>
+            {w.rejectReason}
+            <textarea
+              name="reason"
+              required
+              maxLength={500}
+              rows={3}
+              value={reason}
+              onChange={(e) => setReason(e.target.value)}
+            />
+          </label>
+          <div className="actions">
+            <button type="submit" className="danger" disabled={busy}>
+              {w.confirmReject}
+            </button>
+            <button type="button" className="secondary" onClick={() => setRejecting(false)}>
+              {w.cancel}
+            </button>
+          </div>
+        </form>
+      )}
+    </section>
+  );
+}
+
+function stepName(action: string, w: W): string {
+  const key = `step_${action}` as keyof W;
+  return key in w ? w[key] : action;
+}
+
+/** The form's content, each field with its name; a field this console does not know is shown as it came. */
+function contentFields(content: string, w: W, roles: Record<string, string>) {
+  let parsed: Record<string, unknown>;
+  try {
+    parsed = JSON.parse(content) as Record<string, unknown>;
+  } catch {
+    return (
+      <>
+        <dt>—</dt>
+        <dd>{content}</dd>
+      </>
+    );
+  }
+  return Object.entries(parsed)
+    .filter(([, value]) => value !== null && value !== undefined && value !== '')
+    .map(([key, value]) => {
+      const label = `field_${key}` as keyof W;
+      return (
+        <div key={key} className="field" data-field={key}>
+          <dt>{label in w ? w[label] : key}</dt>
+          <dd>{shown(key, value, w, roles)}</dd>
+        </div>
+      );
+    });
+}
+
+function shown(key: string, value: unknown, w: W, roles: Record<string, string>): string {
+  if (typeof value === 'boolean') return value ? w.yes : w.no;
+  if (key === 'role' && typeof value === 'string') return roles[value] ?? value;
+  if (key === 'pledge' && typeof value === 'object' && value !== null) {
+    const pledge = value as { agreed?: boolean; pledgedOn?: string; textVersion?: string };
+    return `${pledge.agreed ? w.pledgeAgreed : w.no} (${pledge.pledgedOn ?? '—'}, ${w.pledgeEdition} ${pledge.textVersion ?? '—'})`;
+  }
+  if (typeof value === 'object' && value !== null)
+    return Object.entries(value)
+      .map(([k, v]) => `${k}: ${typeof v === 'boolean' ? (v ? w.yes : w.no) : String(v)}`)
+      .join(' / ');
+  return String(value);
+}
