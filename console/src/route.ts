@@ -3,15 +3,18 @@
 // console does not know is the inbox.
 import { useEffect, useState } from 'react';
 
-export type Route = { page: 'inbox' } | { page: 'applications'; id?: string } | { page: 'facilities'; id?: string };
+/** The screens that list things, each also showing one of them at #/<page>/<id>. */
+const listPages = ['applications', 'room-applications', 'facilities'] as const;
+type ListPage = (typeof listPages)[number];
+
+export type Route = { page: 'inbox' } | { page: ListPage; id?: string };
 
 const ids = /^[0-9a-f-]{36}$/i;
 
 export function parseRoute(hash: string): Route {
   const [page, id] = hash.replace(/^#\/?/, '').split('/');
   const withId = id && ids.test(id) ? { id } : {};
-  if (page === 'applications') return { page, ...withId };
-  if (page === 'facilities') return { page, ...withId };
+  if ((listPages as readonly string[]).includes(page ?? '')) return { page: page as ListPage, ...withId };
   return { page: 'inbox' };
 }
 

@@ -1,7 +1,7 @@
 // One application: what was asked, its history, and the steps this person
 // may take now. The buttons follow the permission table; the graph decides,
 // and a refusal shows its own message with nothing changed on screen.
-import { useEffect, useState, type FormEvent } from 'react';
+import { useEffect, useState } from 'react';
 import {
   ApplicationDetailDocument,
   ApproveApplicationDocument,
@@ -13,9 +13,9 @@ import {
 import type { Me } from '../../app';
 import { GraphError } from '../../graphql';
 import { href } from '../../route';
-import { useSession } from '../../session';
-import { useWords } from '../../session';
-import { formName, when } from './format';
+import { useSession, useWords } from '../../session';
+import { History, RejectForm, StepOutcome, useStep, when } from '../decision';
+import { formName } from './format';
 import { words } from './words';
 
 type Application = NonNullable<ApplicationDetailQuery['application']>;
@@ -39,44 +39,15 @@ export function ApplicationDetail({ me, id }: { me: Me; id: string }) {
   const session = useSession();
   const w = useWords(words);
   const [application, setApplication] = useState<Application | null | undefined>(undefined);
-  const [problem, setProblem] = useState<string | null>(null);
-  const [notice, setNotice] = useState<string | null>(null);
   const [issued, setIssued] = useState<Issued | null>(null);
   const [rejecting, setRejecting] = useState(false);
-  const [reason, setReason] = useState('');
-  const [busy, setBusy] = useState(false);
-
-  async function load() {
-    const data = await session.call(ApplicationDetailDocument, { id });
-    setApplication(data.application);
-  }
+  const load = async () => setApplication((await session.call(ApplicationDetailDocument, { id })).application);
+  const { busy, problem, notice, setProblem, act } = useStep(load, w.done);
 
   useEffect(() => {
     setApplication(undefined);
     load().catch((error: unknown) => setProblem(error instanceof GraphError ? error.message : String(error)));
   }, [id, session.language]);
-
-  async function act(step: () => Promise<unknown>) {
-    setBusy(true);
-    setProblem(null);
-    setNotice(null);
-    try {
-      await step();
-      setRejecting(false);
-      setReason('');
-      setNotice(w.done);
-      await load();
-    } catch (error) {
-      setProblem(error instanceof GraphError ? error.message : String(error));
-    } finally {
-      setBusy(false);
-    }
-  }
-
-  function reject(event: FormEvent) {
-    event.preventDefault();
-    void act(() => session.call(RejectApplicationDocument, { id, reason: reason.trim() }));
-  }
 
   const back = (
     <p>
@@ -131,26 +102,9 @@ export function ApplicationDetail({ me, id }: { me: Me; id: string }) {
       <dl className="fields">{contentFields(application.content, w, session.t.roles)}</dl>
 
       <h2>{w.history}</h2>
-      <ol className="history">
-        {application.steps.map((step, index) => (
-          <li key={index}>
-            <span className="when">{when(step.at, session.language)}</span> <strong>{stepName(step.action, w)}</strong>{' '}
-            — {step.actor.name} <span className="muted">({session.t.roles[step.actorRole] ?? step.actorRole})</span>
-            {step.reason && <div className="reason">{step.reason}</div>}
-          </li>
-        ))}
-      </ol>
+      <History steps={application.steps} stepName={(action) => stepName(action, w)} />
 
-      {problem && (
-        <p role="alert" className="problem">
-          {problem}
-        </p>
-      )}
-      {notice && (
-        <p role="status" className="notice">
-          {notice}
-        </p>
-      )}
+      <StepOutcome problem={problem} notice={notice} />
       {issued && (
         <div className="secret" role="region" aria-label={w.issuedTitle}>
           <h2>{w.issuedTitle}</h2>
@@ -207,27 +161,19 @@ export function ApplicationDetail({ me, id }: { me: Me; id: string }) {
         </div>
       )}
       {rejecting && (
-        <form className="reject" onSubmit={reject}>
-          <label>
-            {w.rejectReason}
-            <textarea
-              name="reason"
-              required
-              maxLength={500}
-              rows={3}
-              value={reason}
-              onChange={(e) => setReason(e.target.value)}
-            />
-          </label>
-          <div className="actions">
-            <button type="submit" className="danger" disabled={busy}>
-              {w.confirmReject}
-            </button>
-            <button type="button" className="secondary" onClick={() => setRejecting(false)}>
-              {w.cancel}
-            </button>
-          </div>
-        </form>
+        <RejectForm
+          label={w.rejectReason}
+          confirm={w.confirmReject}
+          cancel={w.cancel}
+          maxLength={500}
+          busy={busy}
+          onCancel={() => setRejecting(false)}
+          onReject={(reason) =>
+            void act(() => session.call(RejectApplicationDocument, { id, reason })).then(
+              (done) => done && setRejecting(false),
+            )
+          }
+        />
       )}
     </section>
   );

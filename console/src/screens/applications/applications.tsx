@@ -10,10 +10,10 @@ import {
 import type { Me } from '../../app';
 import { GraphError } from '../../graphql';
 import { href } from '../../route';
-import { useSession } from '../../session';
-import { useWords } from '../../session';
+import { useSession, useWords } from '../../session';
 import { ApplicationDetail } from './application-detail';
-import { formName, when } from './format';
+import { when } from '../decision';
+import { formName } from './format';
 import { words } from './words';
 
 type Filter = 'waiting' | 'all';

@@ -1,4 +1,3 @@
-import type { Language } from '../../messages';
 import type { words } from './words';
 
 type W = (typeof words)['ja'];
@@ -6,13 +5,4 @@ type W = (typeof words)['ja'];
 export function formName(form: number, w: W): string {
   const name = ({ 1: w.form1, 2: w.form2, 3: w.form3, 4: w.form4, 5: w.form5 } as Record<number, string>)[form];
   return `${w.form}${form} ${name ?? ''}`.trim();
-}
-
-/** A date and time as people read it here (Japan time), in the console's language. */
-export function when(iso: string, language: Language): string {
-  return new Intl.DateTimeFormat(language === 'ja' ? 'ja-JP' : 'en-GB', {
-    dateStyle: 'medium',
-    timeStyle: 'short',
-    timeZone: 'Asia/Tokyo',
-  }).format(new Date(iso));
 }
