@@ -257,4 +257,47 @@ describe('the web console, facilities and users', () => {
     expect(await row.getByRole('button').count()).toBe(0);
     expect(await page.getByRole('alertdialog').count()).toBe(0);
   });
+
+  it('records a paper Form 1 and approves it: the new facility’s page opens', async () => {
+    await page.getByRole('link', { name: '← 施設の一覧へ' }).click();
+    await page.getByRole('heading', { name: '施設と利用者' }).waitFor();
+    await page.getByRole('button', { name: '紙の様式1（利用施設登録申請書）を登録' }).click();
+    const form = page.getByRole('form', { name: '紙の様式1を登録して承認する' });
+    await form.getByLabel('申請者の氏名（申請書の記名）').fill('南 太郎');
+    await form.getByLabel('名称', { exact: true }).fill('高岡南薬局');
+    await form.getByLabel('種別').selectOption('PHARMACY');
+    await form.getByLabel('所在地').fill('富山県高岡市南1-2');
+    await form.getByRole('button', { name: '登録して承認' }).click();
+    await page.getByRole('heading', { name: '高岡南薬局' }).waitFor();
+    expect(page.url()).toMatch(/#\/facilities\/[0-9a-f-]{36}$/);
+    expect(await page.locator('.lead').first().textContent()).toContain('薬局');
+    expect(await page.getByText('利用者はいません').isVisible()).toBe(true);
+  });
+
+  it('records a paper Form 4 and approves it: the account and its initial password are shown once', async () => {
+    await page.getByRole('button', { name: '紙の様式4（利用者登録申請書兼誓約書）を登録' }).click();
+    const form = page.getByRole('form', { name: '紙の様式4を登録して承認する' });
+    await form.getByLabel('申請者の氏名（申請書の記名）').fill('南 太郎');
+    await form.getByLabel('氏名', { exact: true }).fill('南 次郎');
+    await form.getByLabel('ふりがな').fill('みなみ じろう');
+    await form.getByLabel('役割').selectOption('FACILITY_MANAGER');
+    // The pledge not signed: the graph refuses, in Japanese, and nothing is issued.
+    await form.getByRole('button', { name: '登録して承認' }).click();
+    await form.getByRole('alert').waitFor();
+    expect(await form.getByRole('alert').textContent()).toMatch(/[ぁ-んァ-ヶ一-龠]/);
+    expect(await page.locator('[data-initial-password]').count()).toBe(0);
+
+    await form.getByLabel(/誓約書（2024-08-01版）に本人が署名している/).check();
+    await form.getByRole('button', { name: '登録して承認' }).click();
+    const account = page.getByRole('region', { name: '利用者「南 次郎」のアカウントを発行しました' });
+    await account.waitFor();
+    const accountId = (await account.locator('[data-account-id]').textContent()) ?? '';
+    expect(accountId).toMatch(/^\w{6,}$/);
+    expect(((await account.locator('[data-initial-password]').textContent()) ?? '').length).toBeGreaterThanOrEqual(8);
+    const row = page.locator('table.users tbody tr').filter({ hasText: accountId });
+    await row.waitFor();
+    expect(await row.locator('td').first().textContent()).toBe('南 次郎');
+    await account.getByRole('button', { name: '控えました。閉じる' }).click();
+    expect(await page.locator('[data-initial-password]').count()).toBe(0);
+  });
 });

@@ -10,6 +10,7 @@ import { href } from '../../route';
 import { useSession } from '../../session';
 import { useWords } from '../../words';
 import { FacilityPage } from './facility';
+import { PaperFacilityRegistration } from './paper';
 import { day } from './format';
 import { useLoad, type Loaded } from './load';
 import { facilityStatuses, kinds, words } from './words';
@@ -23,12 +24,12 @@ const pageSize = 50;
 
 export function Facilities({ me, id }: { me: Me; id?: string }) {
   if (id) return <FacilityPage key={id} me={me} id={id} />;
-  return overseers.includes(me.user.role) ? <AllFacilities /> : <OwnFacility me={me} />;
+  return overseers.includes(me.user.role) ? <AllFacilities role={me.user.role} /> : <OwnFacility me={me} />;
 }
 
 type Row = { id: string; name: string; kind: string; insideCity: boolean; status: string; createdAt: string };
 
-function AllFacilities() {
+function AllFacilities({ role }: { role: Role }) {
   const session = useSession();
   const w = useWords(words);
   const [more, setMore] = useState<{ rows: Row[]; cursor: string | null; busy: boolean; problem: string | null }>({
@@ -65,6 +66,8 @@ function AllFacilities() {
     <section aria-labelledby="facilities-title">
       <h1 id="facilities-title">{session.t.facilities}</h1>
       <p className="lead">{w.listLead}</p>
+      {/* Only the system admin decides Forms 1-3, so only it records and approves a paper Form 1 here. */}
+      {role === 'SYSTEM_ADMIN' && <PaperFacilityRegistration />}
       <FacilityTable loaded={loaded} />
       {first.state === 'done' && more.cursor && (
         <p>

@@ -14,6 +14,7 @@ import { useSession } from '../../session';
 import { useWords } from '../../words';
 import { issueCertificate, type IssuedFile } from './certificates';
 import { day, dayAndTime } from './format';
+import { PaperUserRegistration } from './paper';
 import { problemOf, useLoad } from './load';
 import { facilityStatuses, fill, kinds, userStatuses, words } from './words';
 
@@ -109,6 +110,7 @@ function Loaded({
       <h2 id="users-title">
         {w.users} <span className="muted">({fill(w.userCount, { n: detail.users.length })})</span>
       </h2>
+      {issuer && facility.status === 'ACTIVE' && <PaperUserRegistration facilityId={facility.id} onIssued={reload} />}
       {detail.users.length === 0 ? (
         <p className="empty">{w.noUsers}</p>
       ) : (
