@@ -1,0 +1,19 @@
+import { problemsOf } from '../../words';
+// The catalogs are plain data; the session (a .tsx module, which the unit tier's
+// jest transform does not take) is not needed to check them.
+jest.mock('../../session', () => ({}));
+import { facilityStatuses, fill, kinds, paperWords, userStatuses, words } from './words';
+
+describe('the facilities screen’s words', () => {
+  it('are complete in Japanese and English', () => {
+    expect(problemsOf(words)).toEqual([]);
+    expect(problemsOf(kinds)).toEqual([]);
+    expect(problemsOf(facilityStatuses)).toEqual([]);
+    expect(problemsOf(userStatuses)).toEqual([]);
+    expect(problemsOf(paperWords)).toEqual([]);
+  });
+
+  it('fill their places and leave unknown ones', () => {
+    expect(fill('証明書「{label}」{x}', { label: '受付' })).toBe('証明書「受付」{x}');
+  });
+});
