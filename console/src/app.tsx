@@ -10,6 +10,7 @@ import { useRoute, type Route } from './route';
 import { Applications } from './screens/applications/applications';
 import { ChangePassword } from './screens/change-password';
 import { Facilities } from './screens/facilities/facilities';
+import { RoomApplications } from './screens/room-applications/room-applications';
 import { Inbox } from './screens/inbox';
 import { Shell } from './screens/shell';
 import { SignIn } from './screens/sign-in';
@@ -71,6 +72,8 @@ function screenFor(route: Route, me: Me) {
       return <Inbox role={me.user.role} />;
     case 'applications':
       return <Applications me={me} id={route.id} />;
+    case 'room-applications':
+      return <RoomApplications me={me} id={route.id} />;
     case 'facilities':
       return <Facilities me={me} id={route.id} />;
   }

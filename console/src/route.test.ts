@@ -8,6 +8,7 @@ describe("the console's addresses", () => {
       { page: 'inbox' },
       { page: 'applications' },
       { page: 'applications', id },
+      { page: 'room-applications', id },
       { page: 'facilities', id },
     ] as const)
       expect(parseRoute(href(route))).toEqual(route);

@@ -17,7 +17,8 @@ export interface Actor {
   headers: Record<string, string>;
 }
 
-const password = 'correct horse battery staple';
+/** Every actor's password (signing in through a browser needs it). */
+export const actorPassword = 'correct horse battery staple';
 let counter = 0;
 // One Argon2id hash of the shared test password per file: every actor signs in with it (a real
 // verification each time), and hashing it again for each actor only cost time.
@@ -56,7 +57,7 @@ export async function actorWithRole(
       facilityId,
       role,
       orgUnitId: orgUnit?.id ?? null,
-      passwordHash: await (passwordHash ??= hashPassword(password)),
+      passwordHash: await (passwordHash ??= hashPassword(actorPassword)),
       passwordChangedAt: new Date(),
       mustChangePassword: false,
       pledgedAt: new Date(),
@@ -68,7 +69,7 @@ export async function actorWithRole(
   const signedIn = await graphql(
     t.graphqlUrl,
     'mutation($a: String!, $p: String!) { signIn(accountId: $a, password: $p) { token } }',
-    { a: accountId, p: password },
+    { a: accountId, p: actorPassword },
   );
   if (!signedIn.data?.signIn) throw new Error(`sign-in failed: ${JSON.stringify(signedIn.errors)}`);
   const token = signedIn.data.signIn.token as string;

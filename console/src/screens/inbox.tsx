@@ -42,6 +42,7 @@ const sections: readonly Section[] = [
   {
     key: 'roomApplications',
     title: (t) => t.roomApplicationsWaiting,
+    href: href({ page: 'room-applications' }),
     for: [...deciders, 'FACILITY_MANAGER'],
     async count(session, role) {
       const data = await session.call(WaitingRoomApplicationsDocument, {});

@@ -18,6 +18,11 @@ const pages: ReadonlyArray<{ page: Route['page']; title: (t: Messages) => string
     for: ['SYSTEM_ADMIN', 'ADMIN_MANAGER', 'HOSPITAL_MANAGER', 'FACILITY_MANAGER', 'USER'],
   },
   { page: 'applications', title: (t) => t.applications, for: managers },
+  {
+    page: 'room-applications',
+    title: (t) => t.roomApplications,
+    for: ['SYSTEM_ADMIN', 'ADMIN_MANAGER', 'HOSPITAL_MANAGER', 'FACILITY_MANAGER', 'USER'],
+  },
   { page: 'facilities', title: (t) => t.facilities, for: managers },
 ];
 

@@ -7,8 +7,7 @@
 import { FacilityListDocument, FacilitySummaryDocument, type Role } from '../../../../generated/console/operations';
 import type { Me } from '../../app';
 import { href } from '../../route';
-import { useSession } from '../../session';
-import { useWords } from '../../words';
+import { useSession, useWords } from '../../session';
 import { FacilityPage } from './facility';
 import { PaperFacilityRegistration } from './paper';
 import { day } from './format';

@@ -10,8 +10,7 @@ import {
 } from '../../../../generated/console/operations';
 import type { Me } from '../../app';
 import { href } from '../../route';
-import { useSession } from '../../session';
-import { useWords } from '../../words';
+import { useSession, useWords } from '../../session';
 import { issueCertificate, type IssuedFile } from './certificates';
 import { day, dayAndTime } from './format';
 import { PaperUserRegistration } from './paper';

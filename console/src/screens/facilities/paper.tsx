@@ -15,8 +15,7 @@ import {
   type Role,
 } from '../../../../generated/console/operations';
 import { href } from '../../route';
-import { useSession, type Session } from '../../session';
-import { useWords } from '../../words';
+import { useSession, type Session, useWords } from '../../session';
 import { problemOf } from './load';
 import { fill, kinds, paperWords } from './words';
 

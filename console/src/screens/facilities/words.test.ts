@@ -1,7 +1,4 @@
 import { problemsOf } from '../../words';
-// The catalogs are plain data; the session (a .tsx module, which the unit tier's
-// jest transform does not take) is not needed to check them.
-jest.mock('../../session', () => ({}));
 import { facilityStatuses, fill, kinds, paperWords, userStatuses, words } from './words';
 
 describe('the facilities screen’s words', () => {
