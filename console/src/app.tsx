@@ -11,6 +11,8 @@ import { Applications } from './screens/applications/applications';
 import { ChangePassword } from './screens/change-password';
 import { Facilities } from './screens/facilities/facilities';
 import { RoomApplications } from './screens/room-applications/room-applications';
+import { Rooms } from './screens/rooms/rooms';
+import { Subjects } from './screens/subjects/subjects';
 import { Inbox } from './screens/inbox';
 import { Shell } from './screens/shell';
 import { SignIn } from './screens/sign-in';
@@ -74,6 +76,10 @@ function screenFor(route: Route, me: Me) {
       return <Applications me={me} id={route.id} />;
     case 'room-applications':
       return <RoomApplications me={me} id={route.id} />;
+    case 'rooms':
+      return <Rooms me={me} id={route.id} />;
+    case 'subjects':
+      return <Subjects me={me} id={route.id} />;
     case 'facilities':
       return <Facilities me={me} id={route.id} />;
   }

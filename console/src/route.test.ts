@@ -9,6 +9,8 @@ describe("the console's addresses", () => {
       { page: 'applications' },
       { page: 'applications', id },
       { page: 'room-applications', id },
+      { page: 'rooms', id },
+      { page: 'subjects', id },
       { page: 'facilities', id },
     ] as const)
       expect(parseRoute(href(route))).toEqual(route);

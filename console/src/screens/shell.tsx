@@ -10,6 +10,7 @@ import type { Messages } from '../messages';
 import { LanguageSwitch } from './language-switch';
 
 const managers: readonly Role[] = ['SYSTEM_ADMIN', 'ADMIN_MANAGER', 'FACILITY_MANAGER'];
+const everyone: readonly Role[] = ['SYSTEM_ADMIN', 'ADMIN_MANAGER', 'HOSPITAL_MANAGER', 'FACILITY_MANAGER', 'USER'];
 
 const pages: ReadonlyArray<{ page: Route['page']; title: (t: Messages) => string; for: readonly Role[] }> = [
   {
@@ -17,6 +18,8 @@ const pages: ReadonlyArray<{ page: Route['page']; title: (t: Messages) => string
     title: (t) => t.inbox,
     for: ['SYSTEM_ADMIN', 'ADMIN_MANAGER', 'HOSPITAL_MANAGER', 'FACILITY_MANAGER', 'USER'],
   },
+  { page: 'rooms', title: (t) => t.rooms, for: everyone },
+  { page: 'subjects', title: (t) => t.subjects, for: everyone },
   { page: 'applications', title: (t) => t.applications, for: managers },
   {
     page: 'room-applications',
