@@ -1,0 +1,120 @@
+// The console's rooms in a real browser: a member finds the room in "部屋",
+// sees who it is for and its members, posts under an Art. 8 category and
+// edits the post; another member opens the room, which marks the post read;
+// the author then sees the read receipt. Someone outside the room opening
+// its address sees the graph's Japanese refusal and nothing of the room.
+// Certificates are off here (their browser tests are console-sign-in and
+// console-facilities): people sign in with account ID and password.
+import type { Browser, Page } from 'playwright-core';
+import { actorPassword, actorWithRole, type Actor } from '../support/actors';
+import { launchChromium, screenshot } from '../support/browser';
+import { syncCare } from '../support/directory-fixtures';
+import { eventually } from '../support/eventually';
+import { graphql } from '../support/graphql-client';
+import { subjectWithConsent } from '../support/sharing-fixtures';
+import { startTestSystem, type TestSystem } from '../support/test-system';
+
+describe('the web console, rooms', () => {
+  let t: TestSystem;
+  let browser: Browser;
+  let author: Actor;
+  let colleague: Actor;
+  let outsider: Actor;
+  let roomId: string;
+  let subjectName: string;
+
+  beforeAll(async () => {
+    t = await startTestSystem({ console: true, workers: true });
+    const hm = await actorWithRole(t, 'HOSPITAL_MANAGER');
+    author = await actorWithRole(t, 'USER');
+    colleague = await actorWithRole(t, 'USER');
+    outsider = await actorWithRole(t, 'USER');
+    const subjectId = await subjectWithConsent(t, hm);
+    subjectName = (await t.db.prisma.subject.findUniqueOrThrow({ where: { id: subjectId } })).name;
+    const opened = await graphql(
+      t.graphqlUrl,
+      'mutation($s: ID!, $m: [ID!]) { openRoom(input: { subjectId: $s, title: "高岡 太郎さんの部屋", memberIds: $m }) { id } }',
+      { s: subjectId, m: [author.userId, colleague.userId] },
+      hm.headers,
+    );
+    if (opened.errors) throw new Error(JSON.stringify(opened.errors));
+    roomId = opened.data?.openRoom.id as string;
+    await syncCare(t, subjectId);
+    browser = await launchChromium();
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await t?.stop();
+  });
+
+  async function signedIn(actor: Actor): Promise<Page> {
+    const page = await (await browser.newContext({ locale: 'ja-JP' })).newPage();
+    await page.goto(`${t.system.gateway.url}/`);
+    await page.getByLabel('アカウントID').fill(actor.accountId);
+    await page.getByLabel('パスワード').fill(actorPassword);
+    await page.getByRole('button', { name: 'サインイン' }).click();
+    await page.getByRole('heading', { name: '受信箱' }).waitFor();
+    return page;
+  }
+
+  it('a member finds the room, sees who it is for, posts under an Art. 8 category and edits the post', async () => {
+    const page = await signedIn(author);
+    await page.getByRole('navigation').getByRole('link', { name: '部屋', exact: true }).click();
+    await page.locator(`tr[data-room="${roomId}"] a`).click();
+    await page.getByRole('heading', { name: '高岡 太郎さんの部屋' }).waitFor();
+    await page.locator('[data-subject]').filter({ hasText: subjectName }).waitFor();
+    expect(await page.locator('[data-members]').textContent()).toContain('USER');
+    expect(await page.getByText('まだ投稿はありません。').count()).toBe(1);
+    await page.getByLabel('分類（第8条）').selectOption('MEDICAL');
+    await page.getByLabel('内容').fill('退院後の服薬状況を確認しました。');
+    await page.getByRole('button', { name: '投稿する' }).click();
+    const post = page.locator('li[data-post]').first();
+    await post.waitFor();
+    expect(await post.locator('[data-category]').textContent()).toBe('医療情報');
+    expect(await post.locator('.post-body').textContent()).toBe('退院後の服薬状況を確認しました。');
+    expect(await post.locator('[data-read-by]').textContent()).toBe('まだ誰も読んでいません');
+    await post.getByRole('button', { name: '編集' }).click();
+    await post.locator('textarea').fill('退院後の服薬状況を確認しました。朝の薬は自己管理できています。');
+    await post.getByRole('button', { name: '保存' }).click();
+    await post.locator('.post-body').filter({ hasText: '自己管理' }).waitFor();
+    expect(await post.textContent()).toContain('編集済み');
+    const stored = await t.db.prisma.post.findFirstOrThrow({ where: { roomId } });
+    expect(stored.body).toContain('自己管理できています');
+    await page.context().close();
+  });
+
+  it('another member reads it, and the author sees the read receipt', async () => {
+    const reader = await signedIn(colleague);
+    await reader.goto(`${t.system.gateway.url}/#/rooms/${roomId}`);
+    await reader.locator('li[data-post] .post-body').filter({ hasText: '自己管理' }).waitFor();
+    // Not the reader's own post: no edit button, no receipt line.
+    expect(await reader.getByRole('button', { name: '編集' }).count()).toBe(0);
+    const postId = (await t.db.prisma.post.findFirstOrThrow({ where: { roomId } })).id;
+    await eventually(
+      () => t.db.prisma.postRead.count({ where: { postId } }),
+      (reads) => reads === 1,
+    );
+    await reader.context().close();
+
+    const page = await signedIn(author);
+    await page.goto(`${t.system.gateway.url}/#/rooms/${roomId}`);
+    const receipt = page.locator('li[data-post] [data-read-by]');
+    await receipt.filter({ hasText: '既読 1人' }).waitFor();
+    expect(await receipt.textContent()).toContain(`USER`);
+    await screenshot(page, 'console-room');
+    await page.context().close();
+  });
+
+  it('someone outside the room sees the graph’s Japanese refusal and nothing of the room', async () => {
+    const page = await signedIn(outsider);
+    await page.goto(`${t.system.gateway.url}/#/rooms/${roomId}`);
+    const alert = page.getByRole('alert');
+    await alert.waitFor();
+    expect(await alert.textContent()).toMatch(/[ぁ-んァ-ン一-龠]/);
+    expect(await page.getByText('高岡 太郎さんの部屋').count()).toBe(0);
+    expect(await page.getByText('自己管理').count()).toBe(0);
+    expect(await page.getByText(subjectName).count()).toBe(0);
+    await page.context().close();
+  });
+});
