@@ -9,6 +9,7 @@ import { useSession } from './session';
 import { useRoute, type Route } from './route';
 import { Applications } from './screens/applications/applications';
 import { ChangePassword } from './screens/change-password';
+import { Exchange } from './screens/exchange/exchange';
 import { Facilities } from './screens/facilities/facilities';
 import { RoomApplications } from './screens/room-applications/room-applications';
 import { Rooms } from './screens/rooms/rooms';
@@ -80,6 +81,8 @@ function screenFor(route: Route, me: Me) {
       return <Rooms me={me} id={route.id} />;
     case 'subjects':
       return <Subjects me={me} id={route.id} />;
+    case 'exchange':
+      return <Exchange me={me} id={route.id} />;
     case 'facilities':
       return <Facilities me={me} id={route.id} />;
   }

@@ -11,6 +11,7 @@ describe("the console's addresses", () => {
       { page: 'room-applications', id },
       { page: 'rooms', id },
       { page: 'subjects', id },
+      { page: 'exchange', id },
       { page: 'facilities', id },
     ] as const)
       expect(parseRoute(href(route))).toEqual(route);

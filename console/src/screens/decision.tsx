@@ -70,7 +70,8 @@ export function History({ steps, stepName }: { steps: readonly Step[]; stepName:
       {steps.map((step, index) => (
         <li key={index}>
           <span className="when">{when(step.at, session.language)}</span> <strong>{stepName(step.action)}</strong> —{' '}
-          {step.actor.name} <span className="muted">({session.t.roles[step.actorRole] ?? step.actorRole})</span>
+          {step.actor.name}{' '}
+          {step.actorRole && <span className="muted">({session.t.roles[step.actorRole] ?? step.actorRole})</span>}
           {step.reason && <div className="reason">{step.reason}</div>}
         </li>
       ))}

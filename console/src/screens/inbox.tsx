@@ -53,6 +53,7 @@ const sections: readonly Section[] = [
   {
     key: 'inboundJoins',
     title: (t) => t.inboundJoinsWaiting,
+    href: href({ page: 'exchange' }),
     for: deciders,
     async count(session) {
       return (await session.call(WaitingInboundJoinsDocument, {})).inboundJoinRequests.length;

@@ -27,6 +27,7 @@ const pages: ReadonlyArray<{ page: Route['page']; title: (t: Messages) => string
     for: ['SYSTEM_ADMIN', 'ADMIN_MANAGER', 'HOSPITAL_MANAGER', 'FACILITY_MANAGER', 'USER'],
   },
   { page: 'facilities', title: (t) => t.facilities, for: managers },
+  { page: 'exchange', title: (t) => t.exchange, for: ['SYSTEM_ADMIN', 'ADMIN_MANAGER', 'HOSPITAL_MANAGER'] },
 ];
 
 export function Shell({ me, route, children }: { me: Me; route: Route; children: ReactNode }) {
