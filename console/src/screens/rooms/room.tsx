@@ -21,6 +21,8 @@ import { GraphError } from '../../graphql';
 import { href } from '../../route';
 import { useSession, useWords } from '../../session';
 import { StepOutcome, when } from '../decision';
+import { Closure } from './closure';
+import { Meetings } from './meetings';
 import { categories, words } from './words';
 
 type Overview = NonNullable<RoomOverviewQuery['room']>;
@@ -181,6 +183,8 @@ export function Room({ me, id }: { me: Me; id: string }) {
           {w.olderPosts}
         </button>
       )}
+      <Meetings roomId={room.id} open={open} />
+      {open && <Closure roomId={room.id} />}
     </section>
   );
 }
