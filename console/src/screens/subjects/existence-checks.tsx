@@ -13,10 +13,9 @@ import {
   type Role,
 } from '../../../../generated/console/operations';
 import type { Me } from '../../app';
-import { GraphError } from '../../graphql';
 import { useSession, useWords } from '../../session';
 import { StepOutcome, when } from '../decision';
-import { day } from './format';
+import { day, problemText } from './format';
 import { words } from './words';
 
 type Check = ExistenceCheckListQuery['existenceChecks'][number];
@@ -28,8 +27,6 @@ export function checkWaitingFor(role: Role): ExistenceCheckStatus | null {
   if (role === 'SYSTEM_ADMIN') return 'AT_SYSTEM_ADMIN';
   return null;
 }
-
-const message = (error: unknown) => (error instanceof GraphError ? error.message : String(error));
 
 export function ExistenceChecks({ me }: { me: Me }) {
   const session = useSession();
@@ -50,7 +47,7 @@ export function ExistenceChecks({ me }: { me: Me }) {
 
   useEffect(() => {
     setChecks(null);
-    load().catch((error: unknown) => setProblem(message(error)));
+    load().catch((error: unknown) => setProblem(problemText(error, w)));
   }, [filter, session.language]);
 
   async function act(step: () => Promise<unknown>) {
@@ -62,7 +59,7 @@ export function ExistenceChecks({ me }: { me: Me }) {
       setNotice(w.done);
       await load();
     } catch (error) {
-      setProblem(message(error));
+      setProblem(problemText(error, w));
     } finally {
       setBusy(false);
     }

@@ -17,11 +17,10 @@ import {
   type SubjectPageQuery,
 } from '../../../../generated/console/operations';
 import type { Me } from '../../app';
-import { GraphError } from '../../graphql';
 import { href } from '../../route';
 import { useSession, useWords } from '../../session';
 import { RejectForm, StepOutcome, when } from '../decision';
-import { day, deciderRoles, has, todayInJapan } from './format';
+import { day, deciderRoles, has, todayInJapan, problemText } from './format';
 import { words } from './words';
 
 type W = (typeof words)['ja'];
@@ -52,8 +51,6 @@ const basisOrder: Record<LegalBasis, number> = {
 };
 export const legalBases = Object.keys(basisOrder) as LegalBasis[];
 
-const message = (error: unknown) => (error instanceof GraphError ? error.message : String(error));
-
 export function SubjectPage({ me, id }: { me: Me; id: string }) {
   const session = useSession();
   const w = useWords(words);
@@ -73,13 +70,13 @@ export function SubjectPage({ me, id }: { me: Me; id: string }) {
       await session
         .call(SubjectLegalBasesDocument, { id })
         .then((more) => setExceptions(more.subject?.legalBases ?? []))
-        .catch((error: unknown) => setProblem(message(error)));
+        .catch((error: unknown) => setProblem(problemText(error, w)));
   }
 
   useEffect(() => {
     load().catch((error: unknown) => {
       setSubject(null);
-      setRefusal(message(error));
+      setRefusal(problemText(error, w));
     });
   }, [id, session.language]);
 
@@ -94,7 +91,7 @@ export function SubjectPage({ me, id }: { me: Me; id: string }) {
       setOpen(null);
       return true;
     } catch (error) {
-      setProblem(message(error));
+      setProblem(problemText(error, w));
       return false;
     } finally {
       setBusy(false);
@@ -326,14 +323,16 @@ function ConsentHistory({ entries, me, w }: { entries: readonly Entry[]; me: Me;
         {entries.map((e) => (
           <tr key={e.id} data-consent-record={e.id} data-state={e.state}>
             <td>
-              <span className={`badge ${e.state === 'GRANTED' ? 'good' : 'bad'}`}>{w[e.state]}</span>
+              <span className={`badge ${e.state === 'GRANTED' ? 'good' : 'bad'}`}>
+                {e.state === 'GRANTED' ? w.entryGranted : w.entryWithdrawn}
+              </span>
             </td>
             <td>{e.explanation ? day(e.explanation.explainedOn, session.language) : '—'}</td>
             <td>
               {e.signature
                 ? e.signature.signedBy === 'SUBJECT'
                   ? w.SUBJECT
-                  : `${e.signature.signerName ?? w.FAMILY}（${e.signature.relationship ?? '—'}）`
+                  : `${w.family} ${e.signature.signerName ?? ''}（${e.signature.relationship ?? '—'}）`
                 : '—'}
             </td>
             <td>{e.signature ? day(e.signature.signedOn, session.language) : '—'}</td>

@@ -18,7 +18,7 @@ import { href } from '../../route';
 import { useSession, useWords } from '../../session';
 import { StepOutcome } from '../decision';
 import { ExistenceChecks } from './existence-checks';
-import { day, has, subjectRoles, todayInJapan } from './format';
+import { day, has, subjectRoles, todayInJapan, problemText } from './format';
 import { SubjectPage } from './subject';
 import { words } from './words';
 import './subjects.css';
@@ -32,7 +32,6 @@ const categories: readonly SubjectCategory[] = [
   'OTHER_APPROVED_BY_CITY',
 ];
 
-const message = (error: unknown) => (error instanceof GraphError ? error.message : String(error));
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export function Subjects({ me, id }: { me: Me; id?: string }) {
@@ -74,7 +73,7 @@ function SubjectSearch({ me }: { me: Me }) {
       setFound(data.findSubjects);
     } catch (error) {
       setAsked(null);
-      setProblem(message(error));
+      setProblem(problemText(error, w));
     } finally {
       setBusy(false);
     }
@@ -195,7 +194,7 @@ function RegisterForm({ asked }: { asked: { nameKana: string; birthDate: string 
       await readable(registerSubject.id);
       location.hash = href({ page: 'subjects', id: registerSubject.id });
     } catch (error) {
-      setProblem(message(error));
+      setProblem(problemText(error, w));
       setConflict(error instanceof GraphError && error.code === 'CONFLICT');
     } finally {
       setBusy(false);
@@ -223,7 +222,7 @@ function RegisterForm({ asked }: { asked: { nameKana: string; birthDate: string 
       setConflict(false);
       setNotice(w.asked);
     } catch (error) {
-      setProblem(message(error));
+      setProblem(problemText(error, w));
     } finally {
       setBusy(false);
     }
