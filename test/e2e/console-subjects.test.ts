@@ -137,6 +137,24 @@ describe('the web console, subjects and consent (Art. 18, Forms 6 and 7)', () =>
     const rows = await t.db.prisma.consentRecord.findMany({ where: { subjectId }, orderBy: { recordedAt: 'asc' } });
     expect(rows.map((r) => r.state)).toEqual(['GRANTED', 'WITHDRAWN']);
     expect(rows[1]?.withdrawalReason).toBe('ご家族から撤回の申し出');
+  });
+
+  it('searching again (in katakana) finds the person, says the read is audited, and links to the page', async () => {
+    await page.getByRole('link', { name: '← 対象者の検索へ' }).click();
+    const search = page.getByRole('form', { name: '対象者を探す（第18条）' });
+    await search.getByLabel('氏名（かな）').fill('タカオカ ハナコ');
+    await search.getByLabel('生年月日').fill('1940-05-03');
+    await search.getByRole('button', { name: '検索する' }).click();
+    await page.locator(`tr[data-subject="${subjectId}"]`).waitFor();
+    expect(await page.getByText('検索結果の表示は1人ずつ閲覧として記録されます（監査）。').count()).toBe(1);
+    // What the screen says: the person found is an audited read by this user.
+    const reads = await t.db.prisma.auditEvent.findMany({
+      where: { action: 'subject.read', actorId: user.userId, targetId: subjectId },
+    });
+    expect(reads.some((read) => (read.details as { via?: string }).via === 'findSubjects')).toBe(true);
+    await page.getByRole('link', { name: '高岡 花子' }).click();
+    await page.locator('[data-consent="WITHDRAWN"]').waitFor();
+    expect(new URL(page.url()).hash).toBe(`#/subjects/${subjectId}`);
     await page.context().close();
   });
 });
