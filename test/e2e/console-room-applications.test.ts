@@ -1,5 +1,6 @@
 // The console's room applications screen (Forms 8–10) in a real browser, on
-// the route of Art. 20: a user's Form 8 waits in the facility manager's inbox,
+// the route of Art. 20: a user asks for a room from the subject's page; the
+// Form 8 waits in the facility manager's inbox,
 // who confirms it; it then waits in a hospital manager's inbox, whose first
 // approval is refused by the graph (no consent yet: the Japanese message, and
 // nothing opened), and whose second, once consent is recorded, opens the room.
@@ -9,7 +10,6 @@ import type { Browser, Page } from 'playwright-core';
 import { actorPassword, actorWithRole, type Actor } from '../support/actors';
 import { launchChromium, screenshot } from '../support/browser';
 import { registeredSubject, syncCare } from '../support/directory-fixtures';
-import { graphql } from '../support/graphql-client';
 import { subjectWithConsent } from '../support/sharing-fixtures';
 import { startTestSystem, type TestSystem } from '../support/test-system';
 
@@ -28,14 +28,6 @@ describe('the web console, room applications (Forms 8–10)', () => {
     fm = await actorWithRole(t, 'FACILITY_MANAGER', { facilityId: user.facilityId });
     hm = await actorWithRole(t, 'HOSPITAL_MANAGER');
     subjectId = await registeredSubject(t, undefined, user);
-    const submitted = await graphql(
-      t.graphqlUrl,
-      'mutation($s: ID!, $m: [ID!]!) { submitRoomOpening(subjectId: $s, title: "高岡 太郎さんの部屋", memberIds: $m) { id } }',
-      { s: subjectId, m: [user.userId] },
-      user.headers,
-    );
-    if (submitted.errors) throw new Error(JSON.stringify(submitted.errors));
-    applicationId = submitted.data?.submitRoomOpening.id as string;
     browser = await launchChromium();
   }, 60_000);
 
@@ -59,6 +51,25 @@ describe('the web console, room applications (Forms 8–10)', () => {
     await count.waitFor();
     return count.textContent();
   };
+
+  it('a user asks for a room from the subject’s page (Form 8)', async () => {
+    const page = await signedIn(user);
+    await page.goto(`${t.system.gateway.url}/#/subjects/${subjectId}`);
+    await page.getByText('部屋の開設を申請（様式8）').click();
+    await page.getByLabel('部屋の名称').fill('高岡 太郎さんの部屋');
+    await page.getByRole('button', { name: '申請する' }).click();
+    await page.getByRole('status').filter({ hasText: '部屋の開設を申請しました。' }).waitFor();
+    const application = await t.db.prisma.roomApplication.findFirstOrThrow({ where: { subjectId } });
+    expect({ form: application.form, status: application.status, content: application.content }).toMatchObject({
+      form: 8,
+      status: 'SUBMITTED',
+      content: { title: '高岡 太郎さんの部屋' },
+    });
+    applicationId = application.id;
+    await page.getByRole('link', { name: '申請の状況を見る' }).click();
+    await page.getByRole('heading', { name: '様式8 部屋開設等申請書' }).waitFor();
+    await page.context().close();
+  });
 
   it('the facility manager finds the Form 8 in the inbox and confirms it to the deciders', async () => {
     const page = await signedIn(fm);

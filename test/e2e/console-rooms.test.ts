@@ -106,6 +106,35 @@ describe('the web console, rooms', () => {
     await page.context().close();
   });
 
+  it('a member schedules a meeting and records its minutes, then asks for the room to be closed (Form 10)', async () => {
+    const page = await signedIn(colleague);
+    await page.goto(`${t.system.gateway.url}/#/rooms/${roomId}`);
+    await page.getByRole('heading', { name: '会議' }).waitFor();
+    await page.getByLabel('日時').fill('2026-12-10T14:00');
+    await page.getByLabel('議題').fill('退院前カンファレンス');
+    await page.getByRole('button', { name: '会議を予定する' }).click();
+    const meeting = page.locator('li[data-meeting]').first();
+    await meeting.waitFor();
+    expect(await meeting.textContent()).toContain('2026/12/10 14:00');
+    await meeting.getByRole('button', { name: '議事録を記録' }).click();
+    await meeting.locator('textarea').fill('退院日は12月15日。訪問看護は週2回で開始する。');
+    await meeting.getByRole('button', { name: '議事録を記録' }).click();
+    await meeting.locator('[data-minutes]').filter({ hasText: '週2回' }).waitFor();
+    const stored = await t.db.prisma.meeting.findFirstOrThrow({ where: { roomId } });
+    expect(stored.scheduledAt.toISOString()).toBe('2026-12-10T05:00:00.000Z');
+    expect(stored.minutes).toContain('週2回');
+
+    await page.getByText('部屋の閉鎖（様式10）').click();
+    await page.getByLabel('閉鎖の理由').selectOption('MOVED');
+    await page.getByRole('button', { name: '閉鎖を申請する' }).click();
+    await page.getByRole('status').filter({ hasText: '閉鎖の申請を提出しました。' }).waitFor();
+    const closure = await t.db.prisma.roomApplication.findFirstOrThrow({ where: { roomId, form: 10 } });
+    expect(closure.status).toBe('SUBMITTED');
+    // Only asked for: the room stays open until the route of Art. 20 decides.
+    expect((await t.db.prisma.room.findUniqueOrThrow({ where: { id: roomId } })).status).toBe('OPEN');
+    await page.context().close();
+  });
+
   it('someone outside the room sees the graph’s Japanese refusal and nothing of the room', async () => {
     const page = await signedIn(outsider);
     await page.goto(`${t.system.gateway.url}/#/rooms/${roomId}`);

@@ -22,6 +22,7 @@ import { useSession, useWords } from '../../session';
 import { RejectForm, StepOutcome, when } from '../decision';
 import { day, deciderRoles, has, todayInJapan, problemText } from './format';
 import { words } from './words';
+import { AskForRoom } from './ask-for-room';
 
 type W = (typeof words)['ja'];
 type Subject = NonNullable<SubjectPageQuery['subject']>;
@@ -184,6 +185,9 @@ export function SubjectPage({ me, id }: { me: Me; id: string }) {
           )}
         </dd>
       </dl>
+      {!subject.activeRoom && me.user.role === 'USER' && (
+        <AskForRoom me={me} subjectId={subject.id} defaultTitle={`${subject.name}さんの部屋`} />
+      )}
 
       <h2>{w.consentTitle}</h2>
       {subject.consentHistory.length === 0 ? (

@@ -289,3 +289,23 @@ export const fieldWords = {
   basis: 'basis',
   contact: 'contact',
 } as const satisfies Record<string, keyof (typeof words)['ja']>;
+
+/** Asking for a room (Form 8) from the subject's page (ask-for-room.tsx). */
+export const askWords = defineWords({
+  ja: {
+    title: '部屋の開設を申請（様式8）',
+    lead: 'この対象者の部屋を申請します。あなたが最初の参加者になります。施設のシステム管理責任者の確認のあと、管理者が判断します。',
+    roomTitle: '部屋の名称',
+    submit: '申請する',
+    submitted: '部屋の開設を申請しました。',
+    follow: '申請の状況を見る',
+  },
+  en: {
+    title: 'Ask for a room (Form 8)',
+    lead: "Ask for this subject's room, with you as its first member. The facility manager confirms; a manager decides.",
+    roomTitle: 'Room name',
+    submit: 'Ask',
+    submitted: 'The room has been asked for.',
+    follow: 'Follow the application',
+  },
+});
