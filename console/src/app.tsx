@@ -11,6 +11,7 @@ import { Applications } from './screens/applications/applications';
 import { ChangePassword } from './screens/change-password';
 import { Exchange } from './screens/exchange/exchange';
 import { Facilities } from './screens/facilities/facilities';
+import { Outbound } from './screens/outbound/outbound';
 import { RoomApplications } from './screens/room-applications/room-applications';
 import { Rooms } from './screens/rooms/rooms';
 import { Subjects } from './screens/subjects/subjects';
@@ -83,6 +84,8 @@ function screenFor(route: Route, me: Me) {
       return <Subjects me={me} id={route.id} />;
     case 'exchange':
       return <Exchange me={me} id={route.id} />;
+    case 'outbound':
+      return <Outbound me={me} id={route.id} />;
     case 'facilities':
       return <Facilities me={me} id={route.id} />;
   }

@@ -12,6 +12,7 @@ describe("the console's addresses", () => {
       { page: 'rooms', id },
       { page: 'subjects', id },
       { page: 'exchange', id },
+      { page: 'outbound', id },
       { page: 'facilities', id },
     ] as const)
       expect(parseRoute(href(route))).toEqual(route);

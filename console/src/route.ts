@@ -4,7 +4,15 @@
 import { useEffect, useState } from 'react';
 
 /** The screens that list things, each also showing one of them at #/<page>/<id>. */
-const listPages = ['applications', 'room-applications', 'facilities', 'rooms', 'subjects', 'exchange'] as const;
+const listPages = [
+  'applications',
+  'room-applications',
+  'facilities',
+  'rooms',
+  'subjects',
+  'exchange',
+  'outbound',
+] as const;
 type ListPage = (typeof listPages)[number];
 
 export type Route = { page: 'inbox' } | { page: ListPage; id?: string };

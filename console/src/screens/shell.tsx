@@ -28,6 +28,7 @@ const pages: ReadonlyArray<{ page: Route['page']; title: (t: Messages) => string
   },
   { page: 'facilities', title: (t) => t.facilities, for: managers },
   { page: 'exchange', title: (t) => t.exchange, for: ['SYSTEM_ADMIN', 'ADMIN_MANAGER', 'HOSPITAL_MANAGER'] },
+  { page: 'outbound', title: (t) => t.outbound, for: ['SYSTEM_ADMIN', 'FACILITY_MANAGER', 'USER'] },
 ];
 
 export function Shell({ me, route, children }: { me: Me; route: Route; children: ReactNode }) {
