@@ -12,24 +12,15 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { builtConsoleDir } from '../../gateway/console';
 import { loadPersistedOperations } from '../../gateway/persisted-operations';
 import { hashPassword } from '../../subgraphs/identity/services/password-hasher';
+import { launchChromium, screenshot } from '../support/browser';
 import { startTestSystem, type TestSystem } from '../support/test-system';
 
-/** Where Debian's chromium package puts the browser (.ci/run installs it). */
-const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const newPassword = 'Console-facilities-2026!';
 const managerPassword = 'correct horse battery staple';
-/** `npm run screenshots` sets it: the main screens are saved there as PNG files (docs/screenshots). */
-const screenshotDir = process.env.CONSOLE_SCREENSHOTS;
-
-async function screenshot(page: Page, name: string): Promise<void> {
-  if (!screenshotDir) return;
-  fs.mkdirSync(screenshotDir, { recursive: true });
-  await page.screenshot({ path: path.join(screenshotDir, `${name}.png`), fullPage: true });
-}
 
 /** A facility and its manager and a staff member, as approved Forms 1 and 4 would have written them. */
 async function seedFacility(t: TestSystem) {
@@ -84,8 +75,6 @@ describe('the web console, facilities and users', () => {
   const issued: { file?: string; passphrase?: string } = {};
 
   beforeAll(async () => {
-    if (!fs.existsSync(chromiumPath))
-      throw new Error(`no browser at ${chromiumPath}: install Debian's chromium package (.ci/run does)`);
     t = await startTestSystem({
       mode: 'tls',
       console: true,
@@ -99,7 +88,7 @@ describe('the web console, facilities and users', () => {
     seeded = await seedFacility(t);
     downloads = fs.mkdtempSync(path.join(os.tmpdir(), 'renkei-console-downloads-'));
     origin = t.system.gateway.url;
-    browser = await chromium.launch({ executablePath: chromiumPath });
+    browser = await launchChromium();
     context = await browser.newContext({
       locale: 'ja-JP',
       acceptDownloads: true,
