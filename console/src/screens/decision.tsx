@@ -117,3 +117,67 @@ export function RejectForm(props: {
     </form>
   );
 }
+
+export interface StepButton {
+  label: string;
+  /** Shown only when this person may take the step now. */
+  show: boolean;
+  run: () => Promise<unknown>;
+  secondary?: boolean;
+}
+
+/**
+ * The steps this person may take, as buttons, and a rejection that asks for its reason first. Each
+ * runs through `act` (useStep): busy while it runs, then the graph's refusal or "done".
+ */
+export function StepButtons(props: {
+  steps: readonly StepButton[];
+  reject?: {
+    show: boolean;
+    label: string;
+    reasonLabel: string;
+    confirm: string;
+    cancel: string;
+    maxLength: number;
+    run: (reason: string) => Promise<unknown>;
+  };
+  busy: boolean;
+  act: (step: () => Promise<unknown>) => Promise<boolean>;
+}) {
+  const [rejecting, setRejecting] = useState(false);
+  const { reject } = props;
+  const shown = props.steps.filter((step) => step.show);
+  if (rejecting && reject)
+    return (
+      <RejectForm
+        label={reject.reasonLabel}
+        confirm={reject.confirm}
+        cancel={reject.cancel}
+        maxLength={reject.maxLength}
+        busy={props.busy}
+        onCancel={() => setRejecting(false)}
+        onReject={(reason) => void props.act(() => reject.run(reason)).then((done) => done && setRejecting(false))}
+      />
+    );
+  if (shown.length === 0 && !reject?.show) return null;
+  return (
+    <div className="actions">
+      {shown.map((step) => (
+        <button
+          key={step.label}
+          type="button"
+          className={step.secondary ? 'secondary' : undefined}
+          disabled={props.busy}
+          onClick={() => void props.act(step.run)}
+        >
+          {step.label}
+        </button>
+      ))}
+      {reject?.show && (
+        <button type="button" className="secondary danger" disabled={props.busy} onClick={() => setRejecting(true)}>
+          {reject.label}
+        </button>
+      )}
+    </div>
+  );
+}

@@ -1,7 +1,7 @@
 // One application: what was asked, its history, and the steps this person
 // may take now. The buttons follow the permission table; the graph decides,
 // and a refusal shows its own message with nothing changed on screen.
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import {
   ApplicationDetailDocument,
   ApproveApplicationDocument,
@@ -11,10 +11,10 @@ import {
   type ApplicationDetailQuery,
 } from '../../../../generated/console/operations';
 import type { Me } from '../../app';
-import { GraphError } from '../../graphql';
 import { href } from '../../route';
 import { useSession, useWords } from '../../session';
-import { History, RejectForm, StepOutcome, useStep, when } from '../decision';
+import { History, StepButtons, StepOutcome, useStep, when } from '../decision';
+import { BackLink, NotLoaded, useLoaded } from '../loading';
 import { formName } from './format';
 import { words } from './words';
 
@@ -38,37 +38,17 @@ export function stepsFor(me: Me, a: Pick<Application, 'form' | 'status' | 'submi
 export function ApplicationDetail({ me, id }: { me: Me; id: string }) {
   const session = useSession();
   const w = useWords(words);
-  const [application, setApplication] = useState<Application | null | undefined>(undefined);
   const [issued, setIssued] = useState<Issued | null>(null);
-  const [rejecting, setRejecting] = useState(false);
-  const load = async () => setApplication((await session.call(ApplicationDetailDocument, { id })).application);
-  const { busy, problem, notice, setProblem, act } = useStep(load, w.done);
-
-  useEffect(() => {
-    setApplication(undefined);
-    load().catch((error: unknown) => setProblem(error instanceof GraphError ? error.message : String(error)));
-  }, [id, session.language]);
-
-  const back = (
-    <p>
-      <a href={href({ page: 'applications' })}>← {w.back}</a>
-    </p>
-  );
-  if (application === undefined && !problem) return <p className="loading">{session.t.loading}</p>;
-  if (!application)
-    return (
-      <section>
-        {back}
-        <p role="alert" className="problem">
-          {problem ?? w.notFound}
-        </p>
-      </section>
-    );
+  const loaded = useLoaded(async () => (await session.call(ApplicationDetailDocument, { id })).application, [id]);
+  const { busy, problem, notice, act } = useStep(loaded.reload, w.done);
+  const back = { href: href({ page: 'applications' }), label: w.back };
+  const application = loaded.value;
+  if (!application) return <NotLoaded back={back} loaded={loaded} notFound={w.notFound} />;
   const may = stepsFor(me, application);
 
   return (
     <section aria-labelledby="application-title" data-application={application.id}>
-      {back}
+      <BackLink {...back} />
       <h1 id="application-title">{formName(application.form, w)}</h1>
       <p className="lead">
         <span className={`badge ${application.status.toLowerCase()}`} data-status={application.status}>
@@ -118,63 +98,36 @@ export function ApplicationDetail({ me, id }: { me: Me; id: string }) {
         </div>
       )}
 
-      {(may.forward || may.decide || may.withdraw) && !rejecting && (
-        <div className="actions">
-          {may.decide && (
-            <button
-              type="button"
-              disabled={busy}
-              onClick={() =>
-                void act(async () => {
-                  const { approveApplication } = await session.call(ApproveApplicationDocument, { id });
-                  if (approveApplication.issuedAccount) setIssued(approveApplication.issuedAccount);
-                })
-              }
-            >
-              {w.approve}
-            </button>
-          )}
-          {may.forward && (
-            <button
-              type="button"
-              disabled={busy}
-              onClick={() => void act(() => session.call(ForwardApplicationDocument, { id }))}
-            >
-              {w.forward}
-            </button>
-          )}
-          {may.decide && (
-            <button type="button" className="secondary danger" disabled={busy} onClick={() => setRejecting(true)}>
-              {w.reject}
-            </button>
-          )}
-          {may.withdraw && (
-            <button
-              type="button"
-              className="secondary"
-              disabled={busy}
-              onClick={() => void act(() => session.call(WithdrawApplicationDocument, { id }))}
-            >
-              {w.withdraw}
-            </button>
-          )}
-        </div>
-      )}
-      {rejecting && (
-        <RejectForm
-          label={w.rejectReason}
-          confirm={w.confirmReject}
-          cancel={w.cancel}
-          maxLength={500}
-          busy={busy}
-          onCancel={() => setRejecting(false)}
-          onReject={(reason) =>
-            void act(() => session.call(RejectApplicationDocument, { id, reason })).then(
-              (done) => done && setRejecting(false),
-            )
-          }
-        />
-      )}
+      <StepButtons
+        busy={busy}
+        act={act}
+        steps={[
+          {
+            label: w.approve,
+            show: may.decide,
+            run: async () => {
+              const { approveApplication } = await session.call(ApproveApplicationDocument, { id });
+              if (approveApplication.issuedAccount) setIssued(approveApplication.issuedAccount);
+            },
+          },
+          { label: w.forward, show: may.forward, run: () => session.call(ForwardApplicationDocument, { id }) },
+          {
+            label: w.withdraw,
+            show: may.withdraw,
+            secondary: true,
+            run: () => session.call(WithdrawApplicationDocument, { id }),
+          },
+        ]}
+        reject={{
+          show: may.decide,
+          label: w.reject,
+          reasonLabel: w.rejectReason,
+          confirm: w.confirmReject,
+          cancel: w.cancel,
+          maxLength: 500,
+          run: (reason) => session.call(RejectApplicationDocument, { id, reason }),
+        }}
+      />
     </section>
   );
 }

@@ -8,11 +8,11 @@ import {
   type ApplicationStatus,
 } from '../../../../generated/console/operations';
 import type { Me } from '../../app';
-import { GraphError } from '../../graphql';
 import { href } from '../../route';
 import { useSession, useWords } from '../../session';
 import { ApplicationDetail } from './application-detail';
 import { when } from '../decision';
+import { problemOf, Tabs } from '../loading';
 import { formName } from './format';
 import { words } from './words';
 
@@ -48,7 +48,7 @@ function ApplicationList() {
           ),
         );
       })
-      .catch((error: unknown) => live && setProblem(error instanceof GraphError ? error.message : String(error)));
+      .catch((error: unknown) => live && setProblem(problemOf(error)));
     return () => {
       live = false;
     };
@@ -59,7 +59,7 @@ function ApplicationList() {
     const pages = await Promise.all(
       next.map(({ status, cursor }) => session.call(ApplicationListDocument, { status, after: cursor })),
     ).catch((error: unknown) => {
-      setProblem(error instanceof GraphError ? error.message : String(error));
+      setProblem(problemOf(error));
       return null;
     });
     if (!pages) return;
@@ -75,20 +75,14 @@ function ApplicationList() {
     <section aria-labelledby="applications-title">
       <h1 id="applications-title">{w.title}</h1>
       <p className="lead">{w.lead}</p>
-      <div className="tabs" role="tablist">
-        {(['waiting', 'all'] as const).map((f) => (
-          <button
-            key={f}
-            type="button"
-            role="tab"
-            aria-selected={filter === f}
-            className={filter === f ? 'tab current' : 'tab'}
-            onClick={() => setFilter(f)}
-          >
-            {w[f]}
-          </button>
-        ))}
-      </div>
+      <Tabs
+        options={[
+          ['waiting', w.waiting],
+          ['all', w.all],
+        ]}
+        value={filter}
+        onChange={setFilter}
+      />
       {problem && (
         <p role="alert" className="problem">
           {problem}

@@ -2,7 +2,7 @@
 // manager confirms what its users submitted; a system, admin or hospital
 // manager decides what was confirmed), all of them on request, and one
 // application with its history and the steps this person may take.
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import {
   ApproveRoomApplicationDocument,
   ConfirmRoomApplicationDocument,
@@ -12,18 +12,16 @@ import {
   WithdrawRoomApplicationDocument,
   type Role,
   type RoomApplicationDetailQuery,
-  type RoomApplicationListQuery,
   type RoomApplicationStatus,
 } from '../../../../generated/console/operations';
 import type { Me } from '../../app';
-import { GraphError } from '../../graphql';
 import { href } from '../../route';
 import { useSession, useWords } from '../../session';
-import { History, RejectForm, StepOutcome, useStep, when } from '../decision';
+import { History, StepButtons, StepOutcome, useStep, when } from '../decision';
+import { BackLink, LoadedView, NotLoaded, Tabs, useLoaded } from '../loading';
 import { words } from './words';
 
 type W = (typeof words)['ja'];
-type Row = RoomApplicationListQuery['roomApplications'][number];
 type Detail = NonNullable<RoomApplicationDetailQuery['roomApplication']>;
 
 const deciders: readonly Role[] = ['SYSTEM_ADMIN', 'ADMIN_MANAGER', 'HOSPITAL_MANAGER'];
@@ -58,75 +56,52 @@ function RoomApplicationList({ me }: { me: Me }) {
   const w = useWords(words);
   const waiting = waitingStatusFor(me.user.role);
   const [filter, setFilter] = useState<'waiting' | 'all'>(waiting ? 'waiting' : 'all');
-  const [rows, setRows] = useState<Row[] | null>(null);
-  const [problem, setProblem] = useState<string | null>(null);
-
-  useEffect(() => {
-    let live = true;
-    setRows(null);
-    setProblem(null);
-    session
-      .call(RoomApplicationListDocument, { status: filter === 'waiting' ? waiting : null })
-      .then((data) => live && setRows(data.roomApplications))
-      .catch((error: unknown) => live && setProblem(error instanceof GraphError ? error.message : String(error)));
-    return () => {
-      live = false;
-    };
-  }, [filter, session.language]);
+  const rows = useLoaded(
+    async () =>
+      (await session.call(RoomApplicationListDocument, { status: filter === 'waiting' ? waiting : null }))
+        .roomApplications,
+    [filter],
+  );
 
   return (
     <section aria-labelledby="room-applications-title">
       <h1 id="room-applications-title">{w.title}</h1>
       <p className="lead">{w.lead}</p>
-      <div className="tabs" role="tablist">
-        {(waiting ? (['waiting', 'all'] as const) : (['all'] as const)).map((f) => (
-          <button
-            key={f}
-            type="button"
-            role="tab"
-            aria-selected={filter === f}
-            className={filter === f ? 'tab current' : 'tab'}
-            onClick={() => setFilter(f)}
-          >
-            {w[f]}
-          </button>
-        ))}
-      </div>
-      {problem && (
-        <p role="alert" className="problem">
-          {problem}
-        </p>
-      )}
-      {!problem && rows === null && <p className="loading">{session.t.loading}</p>}
-      {rows !== null && rows.length === 0 && <p className="empty">{w.none}</p>}
-      {rows !== null && rows.length > 0 && (
-        <table className="list">
-          <thead>
-            <tr>
-              <th>{w.form}</th>
-              <th>{w.roomTitle}</th>
-              <th>{w.submittedBy}</th>
-              <th>{w.submittedAt}</th>
-              <th>{w.status}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((row) => (
-              <tr key={row.id} data-room-application={row.id}>
-                <td>
-                  <a href={href({ page: 'room-applications', id: row.id })}>{formName(row.form, w)}</a>
-                </td>
-                <td>{row.title ?? '—'}</td>
-                <td>{row.submittedBy.name}</td>
-                <td>{when(row.submittedAt, session.language)}</td>
-                <td>
-                  <span className={`badge ${row.status.toLowerCase()}`}>{w[row.status]}</span>
-                </td>
+      <Tabs
+        options={waiting ? [['waiting', w.waiting] as const, ['all', w.all] as const] : [['all', w.all] as const]}
+        value={filter}
+        onChange={setFilter}
+      />
+      <LoadedView loaded={rows} isEmpty={(r) => r.length === 0} emptyText={w.none}>
+        {(list) => (
+          <table className="list">
+            <thead>
+              <tr>
+                <th>{w.form}</th>
+                <th>{w.roomTitle}</th>
+                <th>{w.submittedBy}</th>
+                <th>{w.submittedAt}</th>
+                <th>{w.status}</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+            </thead>
+            <tbody>
+              {list.map((row) => (
+                <tr key={row.id} data-room-application={row.id}>
+                  <td>
+                    <a href={href({ page: 'room-applications', id: row.id })}>{formName(row.form, w)}</a>
+                  </td>
+                  <td>{row.title ?? '—'}</td>
+                  <td>{row.submittedBy.name}</td>
+                  <td>{when(row.submittedAt, session.language)}</td>
+                  <td>
+                    <span className={`badge ${row.status.toLowerCase()}`}>{w[row.status]}</span>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </LoadedView>
     </section>
   );
 }
@@ -134,37 +109,20 @@ function RoomApplicationList({ me }: { me: Me }) {
 function RoomApplicationDetail({ me, id }: { me: Me; id: string }) {
   const session = useSession();
   const w = useWords(words);
-  const [application, setApplication] = useState<Detail | null | undefined>(undefined);
-  const [rejecting, setRejecting] = useState(false);
-  const load = async () => setApplication((await session.call(RoomApplicationDetailDocument, { id })).roomApplication);
-  const { busy, problem, notice, setProblem, act } = useStep(load, w.done);
-
-  useEffect(() => {
-    setApplication(undefined);
-    load().catch((error: unknown) => setProblem(error instanceof GraphError ? error.message : String(error)));
-  }, [id, session.language]);
-
-  const back = (
-    <p>
-      <a href={href({ page: 'room-applications' })}>← {w.back}</a>
-    </p>
+  const loaded = useLoaded(
+    async () => (await session.call(RoomApplicationDetailDocument, { id })).roomApplication,
+    [id],
   );
-  if (application === undefined && !problem) return <p className="loading">{session.t.loading}</p>;
-  if (!application)
-    return (
-      <section>
-        {back}
-        <p role="alert" className="problem">
-          {problem ?? w.notFound}
-        </p>
-      </section>
-    );
+  const { busy, problem, notice, act } = useStep(loaded.reload, w.done);
+  const back = { href: href({ page: 'room-applications' }), label: w.back };
+  const application = loaded.value;
+  if (!application) return <NotLoaded back={back} loaded={loaded} notFound={w.notFound} />;
   const may = roomStepsFor(me, application);
   const count = (ids: readonly string[]) => `${ids.length} ${w.people}`;
 
   return (
     <section aria-labelledby="room-application-title" data-room-application={application.id}>
-      {back}
+      <BackLink {...back} />
       <h1 id="room-application-title">{formName(application.form, w)}</h1>
       <p className="lead">
         <span className={`badge ${application.status.toLowerCase()}`} data-status={application.status}>
@@ -238,58 +196,29 @@ function RoomApplicationDetail({ me, id }: { me: Me; id: string }) {
         }}
       />
       <StepOutcome problem={problem} notice={notice} />
-      {(may.confirm || may.decide || may.withdraw) && !rejecting && (
-        <div className="actions">
-          {may.confirm && (
-            <button
-              type="button"
-              disabled={busy}
-              onClick={() => void act(() => session.call(ConfirmRoomApplicationDocument, { id }))}
-            >
-              {w.confirm}
-            </button>
-          )}
-          {may.decide && (
-            <button
-              type="button"
-              disabled={busy}
-              onClick={() => void act(() => session.call(ApproveRoomApplicationDocument, { id }))}
-            >
-              {w.approve}
-            </button>
-          )}
-          {may.decide && (
-            <button type="button" className="secondary danger" disabled={busy} onClick={() => setRejecting(true)}>
-              {w.reject}
-            </button>
-          )}
-          {may.withdraw && (
-            <button
-              type="button"
-              className="secondary"
-              disabled={busy}
-              onClick={() => void act(() => session.call(WithdrawRoomApplicationDocument, { id }))}
-            >
-              {w.withdraw}
-            </button>
-          )}
-        </div>
-      )}
-      {rejecting && (
-        <RejectForm
-          label={w.rejectReason}
-          confirm={w.confirmReject}
-          cancel={w.cancel}
-          maxLength={1000}
-          busy={busy}
-          onCancel={() => setRejecting(false)}
-          onReject={(reason) =>
-            void act(() => session.call(RejectRoomApplicationDocument, { id, reason })).then(
-              (done) => done && setRejecting(false),
-            )
-          }
-        />
-      )}
+      <StepButtons
+        busy={busy}
+        act={act}
+        steps={[
+          { label: w.confirm, show: may.confirm, run: () => session.call(ConfirmRoomApplicationDocument, { id }) },
+          { label: w.approve, show: may.decide, run: () => session.call(ApproveRoomApplicationDocument, { id }) },
+          {
+            label: w.withdraw,
+            show: may.withdraw,
+            secondary: true,
+            run: () => session.call(WithdrawRoomApplicationDocument, { id }),
+          },
+        ]}
+        reject={{
+          show: may.decide,
+          label: w.reject,
+          reasonLabel: w.rejectReason,
+          confirm: w.confirmReject,
+          cancel: w.cancel,
+          maxLength: 1000,
+          run: (reason) => session.call(RejectRoomApplicationDocument, { id, reason }),
+        }}
+      />
     </section>
   );
 }
