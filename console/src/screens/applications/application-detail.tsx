@@ -8,7 +8,6 @@ import {
   ForwardApplicationDocument,
   RejectApplicationDocument,
   WithdrawApplicationDocument,
-  type ApplicationDetailQuery,
 } from '../../../../generated/console/operations';
 import type { Me } from '../../app';
 import { href } from '../../route';
@@ -16,24 +15,11 @@ import { useSession, useWords } from '../../session';
 import { History, StepButtons, StepOutcome, useStep, when } from '../decision';
 import { BackLink, NotLoaded, useLoaded } from '../loading';
 import { formName } from './format';
+import { stepsFor } from './steps';
 import { words } from './words';
 
-type Application = NonNullable<ApplicationDetailQuery['application']>;
 type W = (typeof words)['ja'];
 type Issued = { accountId: string; initialPassword: string };
-
-const open = new Set(['SUBMITTED', 'FORWARDED']);
-
-/** What this person may do with it, by the permission table (the graph checks again). */
-export function stepsFor(me: Me, a: Pick<Application, 'form' | 'status' | 'submittedBy'>) {
-  const role = me.user.role;
-  const waiting = open.has(a.status);
-  return {
-    forward: role === 'ADMIN_MANAGER' && a.status === 'SUBMITTED' && a.form <= 3,
-    decide: waiting && (role === 'SYSTEM_ADMIN' || (role === 'ADMIN_MANAGER' && a.form >= 4)),
-    withdraw: waiting && a.submittedBy.id === me.user.id,
-  };
-}
 
 export function ApplicationDetail({ me, id }: { me: Me; id: string }) {
   const session = useSession();

@@ -10,36 +10,16 @@ import {
   RoomApplicationDetailDocument,
   RoomApplicationListDocument,
   WithdrawRoomApplicationDocument,
-  type Role,
-  type RoomApplicationDetailQuery,
-  type RoomApplicationStatus,
 } from '../../../../generated/console/operations';
 import type { Me } from '../../app';
 import { href } from '../../route';
 import { useSession, useWords } from '../../session';
 import { History, StepButtons, StepOutcome, useStep, when } from '../decision';
 import { BackLink, LoadedView, NotLoaded, Tabs, useLoaded } from '../loading';
+import { roomStepsFor, waitingStatusFor } from './steps';
 import { words } from './words';
 
 type W = (typeof words)['ja'];
-type Detail = NonNullable<RoomApplicationDetailQuery['roomApplication']>;
-
-const deciders: readonly Role[] = ['SYSTEM_ADMIN', 'ADMIN_MANAGER', 'HOSPITAL_MANAGER'];
-
-/** The status that waits for this role: a facility manager confirms, the deciders decide. */
-export function waitingStatusFor(role: Role): RoomApplicationStatus | null {
-  if (role === 'FACILITY_MANAGER') return 'SUBMITTED';
-  return deciders.includes(role) ? 'FORWARDED' : null;
-}
-
-export function roomStepsFor(me: Me, a: Pick<Detail, 'status' | 'facilityId' | 'submittedBy'>) {
-  const role = me.user.role;
-  return {
-    confirm: role === 'FACILITY_MANAGER' && a.status === 'SUBMITTED' && a.facilityId === me.user.facility.id,
-    decide: deciders.includes(role) && a.status === 'FORWARDED',
-    withdraw: (a.status === 'SUBMITTED' || a.status === 'FORWARDED') && a.submittedBy.id === me.user.id,
-  };
-}
 
 function formName(form: number, w: W): string {
   const name = ({ 8: w.form8, 9: w.form9, 10: w.form10 } as Record<number, string>)[form];
