@@ -111,6 +111,10 @@ describe('the web console, signing in', () => {
     expect(await count('inboundJoins').textContent()).toBe('0');
     await count('roomApplications').waitFor();
     expect(await count('roomApplications').textContent()).toBe('0');
+    for (const section of ['existenceChecks', 'deadLetters']) {
+      await count(section).waitFor();
+      expect(await count(section).textContent()).toBe('0');
+    }
     await screenshot(page, 'console-inbox');
     expect(await page.locator('.who .role').textContent()).toContain('システム管理者');
     await page.getByLabel('言語').selectOption('en');

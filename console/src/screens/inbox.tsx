@@ -4,6 +4,8 @@
 import { useEffect, useState } from 'react';
 import {
   WaitingApplicationsDocument,
+  WaitingDeadLettersDocument,
+  WaitingExistenceChecksDocument,
   WaitingInboundJoinsDocument,
   WaitingRoomApplicationsDocument,
   type Role,
@@ -16,7 +18,7 @@ import type { Messages } from '../messages';
 type Count = { state: 'loading' } | { state: 'count'; count: number } | { state: 'problem'; message: string };
 
 interface Section {
-  key: 'applications' | 'roomApplications' | 'inboundJoins';
+  key: 'applications' | 'roomApplications' | 'inboundJoins' | 'existenceChecks' | 'deadLetters';
   title: (t: Messages) => string;
   /** Whether this role acts on it (the permission table). */
   for: readonly Role[];
@@ -57,6 +59,31 @@ const sections: readonly Section[] = [
     for: deciders,
     async count(session) {
       return (await session.call(WaitingInboundJoinsDocument, {})).inboundJoinRequests.length;
+    },
+  },
+  {
+    key: 'existenceChecks',
+    title: (t) => t.existenceChecksWaiting,
+    for: [...deciders, 'FACILITY_MANAGER'],
+    href: href({ page: 'subjects' }),
+    async count(session, role) {
+      // Art. 18's question climbs facility manager → admin or hospital manager → system admin.
+      const status =
+        role === 'FACILITY_MANAGER'
+          ? 'AT_FACILITY_MANAGER'
+          : role === 'SYSTEM_ADMIN'
+            ? 'AT_SYSTEM_ADMIN'
+            : 'AT_MANAGER';
+      return (await session.call(WaitingExistenceChecksDocument, { status })).existenceChecks.length;
+    },
+  },
+  {
+    key: 'deadLetters',
+    title: (t) => t.deadLettersWaiting,
+    for: ['SYSTEM_ADMIN'],
+    href: href({ page: 'outbound' }),
+    async count(session) {
+      return (await session.call(WaitingDeadLettersDocument, {})).exchangeDeadLetters.length;
     },
   },
 ];
