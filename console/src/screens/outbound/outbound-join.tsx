@@ -17,7 +17,7 @@ import { GraphError } from '../../graphql';
 import { href } from '../../route';
 import { useSession, useWords } from '../../session';
 import { History, RejectForm, StepOutcome, useStep, when } from '../decision';
-import { exchangeBadge, exchangeWord, partnerLabel, statusBadge, underWay } from './format';
+import { exchangeBadge, exchangeWord, statusBadge, underWay } from './format';
 import { words } from './words';
 
 type Detail = NonNullable<OutboundJoinDetailQuery['outboundJoinRequest']>;
@@ -78,13 +78,15 @@ export function OutboundJoin({ me, id, names }: { me: Me; id: string; names: Rea
     (request.status === 'SUBMITTED' ||
       request.status === 'FORWARDED' ||
       (request.status === 'APPROVED' && ['NOT_SENT', 'RECEIVED'].includes(request.exchangeStatus)));
-  const partner = partnerLabel(names, request.partnerId);
+  // Only the system admin reads the registry: the others know the partner by its id.
+  const named = names.get(request.partnerId);
 
   return (
     <section aria-labelledby="outbound-join-title" data-outbound-join={request.id}>
       {back}
       <h1 id="outbound-join-title">
-        {partner} <span className="muted">— {w.title}</span>
+        {w.requestTitle}
+        {named && <span className="muted">（{named}）</span>}
       </h1>
       <p className="lead status-line">
         <span className={`badge ${statusBadge[request.status]}`} data-status={request.status}>
@@ -106,7 +108,8 @@ export function OutboundJoin({ me, id, names }: { me: Me; id: string; names: Rea
       <dl className="fields">
         <dt>{w.partner}</dt>
         <dd>
-          {partner} <span className="code muted">{request.partnerId}</span>
+          {named && <>{named} </>}
+          <span className={named ? 'code muted' : 'code'}>{request.partnerId}</span>
         </dd>
         <dt>{w.shareCode}</dt>
         <dd className="muted">{w.shareCodeHidden}</dd>

@@ -113,7 +113,7 @@ function OutboundJoinList({ me, names }: { me: Me; names: ReadonlyMap<string, st
                   <a href={href({ page: 'outbound', id: row.id })}>{when(row.submittedAt, session.language)}</a>
                   {mine(row) && role !== 'USER' && <span className="badge submitted waiting">{w.waitingForYou}</span>}
                 </td>
-                <td>{partnerLabel(names, row.partnerId)}</td>
+                <td title={row.partnerId}>{partnerLabel(names, row.partnerId)}</td>
                 <td>
                   {row.requestedBy.name}
                   {row.requestedBy.facility && <span className="muted">（{row.requestedBy.facility.name}）</span>}

@@ -10,6 +10,7 @@ export const words = defineWords({
     leadAdmin: '施設の管理責任者が確認した依頼を承認すると相手のシステムに送られます（第20条の3）。',
     ask: '参加を依頼する',
     askTitle: '他団体の部屋への参加を依頼する',
+    requestTitle: '他団体の部屋への参加依頼',
     partner: '相手の団体',
     partnerId: '相手の団体のID',
     partnerIdHint: '相手の団体の管理者またはシステム管理者から伝えられたID（英数字とハイフンの36文字）',
@@ -95,6 +96,7 @@ export const words = defineWords({
     leadAdmin: 'Approving a request your facility managers confirmed sends it to the partner (Art. 20-3).',
     ask: 'Ask to join',
     askTitle: "Ask to join a partner's room",
+    requestTitle: "A request to join a partner's room",
     partner: 'Partner',
     partnerId: "The partner's ID",
     partnerIdHint:
