@@ -10,7 +10,12 @@ import { actorPassword, actorWithRole, type Actor } from '../support/actors';
 import { launchChromium, screenshot } from '../support/browser';
 import { eventually } from '../support/eventually';
 import { startMockPartner, type MockPartner } from '../support/mock-partner';
-import { ourClientId, partnerCertificateAuthority, registerPartner } from '../support/mock-partner-fixtures';
+import {
+  approvedRequest,
+  ourClientId,
+  partnerCertificateAuthority,
+  registerPartner,
+} from '../support/mock-partner-fixtures';
 import { ourIdentifierSystems } from '../../lib/exchange/identifier-systems';
 import { startTestSystem, type TestSystem } from '../support/test-system';
 
@@ -140,5 +145,37 @@ describe('the web console, joining partners’ rooms', () => {
       (rows) => rows.length === 1 && rows[0]!.userId === user.userId && rows[0]!.status === 'ACTIVE',
     );
     await screenshot(asker, 'console-outbound');
+  }, 90_000);
+
+  it('shows the system admin a send that stopped while the partner failed, and runs it again from the list', async () => {
+    partner.behavior.post = 'server-error';
+    const id = await approvedRequest(t.graphqlUrl, { user, fm, sa }, partnerId, `share-${Date.now().toString(36)}-2`);
+    const letter = await eventually(
+      () => t.db.prisma.exchangeDeadLetter.findFirst({ where: { payload: { equals: { requestId: id } } } }),
+      (found) => found !== null,
+    );
+    const admin = await signedIn(sa);
+    await admin.goto(`${t.system.gateway.url}/#/outbound/${id}`);
+    await admin.locator('[data-exchange-status="NOT_SENT"]').waitFor();
+    expect(await admin.locator('[data-partner-answer]').textContent()).toContain('HTTP_503');
+
+    partner.behavior.post = 'normal';
+    await admin.goto(`${t.system.gateway.url}/#/outbound`);
+    const row = admin.locator(`tr[data-dead-letter="${letter!.id}"]`);
+    expect(await row.textContent()).toContain('HTTP_503');
+    await screenshot(admin, 'console-outbound-dead-letters');
+    await row.getByRole('button', { name: '再実行する' }).click();
+    expect(
+      await admin.getByRole('region', { name: '相手との通信で止まった処理' }).getByRole('status').textContent(),
+    ).toBe('再実行しました。');
+    await row.waitFor({ state: 'detached' });
+    expect((await t.db.prisma.exchangeDeadLetter.findUniqueOrThrow({ where: { id: letter!.id } })).retriedBy).toBe(
+      sa.userId,
+    );
+    await admin.goto(`${t.system.gateway.url}/#/outbound/${id}`);
+    await admin.locator('[data-exchange-status="RECEIVED"]').waitFor({ timeout: 20_000 });
+    expect((await t.db.prisma.outboundJoinRequest.findUniqueOrThrow({ where: { id } })).exchangeStatus).toBe(
+      'RECEIVED',
+    );
   }, 90_000);
 });
