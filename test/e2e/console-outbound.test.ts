@@ -3,15 +3,20 @@
 // malformed code is refused first, in Japanese), the user's facility manager
 // confirms it, the system admin approves it, and the request's page shows the
 // partner's answers as the partner (test/support/mock-partner.ts, behind its
-// own CA) receives, accepts and completes the join. Certificates are off here
+// own CA) receives, accepts and completes the join. Then the system admin
+// runs again a send that stopped while the partner answered 503, rejects a
+// request with a reason the user reads, and the user withdraws one.
+// Certificates are off here
 // (their browser tests are console-sign-in and console-facilities).
 import type { Browser, Page } from 'playwright-core';
 import { actorPassword, actorWithRole, type Actor } from '../support/actors';
 import { launchChromium, screenshot } from '../support/browser';
 import { eventually } from '../support/eventually';
+import { graphql } from '../support/graphql-client';
 import { startMockPartner, type MockPartner } from '../support/mock-partner';
 import {
   approvedRequest,
+  ops,
   ourClientId,
   partnerCertificateAuthority,
   registerPartner,
@@ -178,4 +183,40 @@ describe('the web console, joining partners’ rooms', () => {
       'RECEIVED',
     );
   }, 90_000);
+
+  it('the system admin rejects a confirmed request with a reason the user reads; the user withdraws another', async () => {
+    const ask = async () => {
+      const asked = await graphql(
+        t.graphqlUrl,
+        ops.ask,
+        { p: partnerId, c: `share-${Date.now().toString(36)}-3`, r: '退院前カンファレンスのため' },
+        user.headers,
+      );
+      return asked.data?.askOutboundJoin.id as string;
+    };
+    const rejected = await ask();
+    await graphql(t.graphqlUrl, ops.confirm, { id: rejected }, fm.headers);
+    const admin = await signedIn(sa);
+    await admin.goto(`${t.system.gateway.url}/#/outbound/${rejected}`);
+    await admin.getByRole('button', { name: '却下する' }).click();
+    await admin.getByLabel('却下の理由（1000文字以内）').fill('相手の団体との協定が準備中です。');
+    await admin.getByRole('button', { name: '却下を確定' }).click();
+    await admin.locator('[data-status="REJECTED"]').waitFor();
+
+    const asker = await signedIn(user);
+    await asker.goto(`${t.system.gateway.url}/#/outbound/${rejected}`);
+    await asker.locator('[data-status="REJECTED"]').waitFor();
+    expect(await asker.locator('dl.fields').first().textContent()).toContain('相手の団体との協定が準備中です。');
+    expect(await asker.getByRole('button', { name: '依頼を取り下げる' }).count()).toBe(0);
+    expect(partner.taskFor(rejected)).toBeUndefined();
+
+    const withdrawn = await ask();
+    await asker.goto(`${t.system.gateway.url}/#/outbound/${withdrawn}`);
+    asker.once('dialog', (dialog) => void dialog.accept());
+    await asker.getByRole('button', { name: '依頼を取り下げる' }).click();
+    await asker.locator('[data-status="WITHDRAWN"]').waitFor();
+    expect((await t.db.prisma.outboundJoinRequest.findUniqueOrThrow({ where: { id: withdrawn } })).status).toBe(
+      'WITHDRAWN',
+    );
+  }, 60_000);
 });
