@@ -124,6 +124,8 @@ export interface StepButton {
   show: boolean;
   run: () => Promise<unknown>;
   secondary?: boolean;
+  /** Asked first (a step that cannot be undone, such as withdrawing); the step runs only on yes. */
+  confirm?: string;
 }
 
 /**
@@ -168,7 +170,7 @@ export function StepButtons(props: {
           type="button"
           className={step.secondary ? 'secondary' : undefined}
           disabled={props.busy}
-          onClick={() => void props.act(step.run)}
+          onClick={() => (!step.confirm || window.confirm(step.confirm)) && void props.act(step.run)}
         >
           {step.label}
         </button>

@@ -3,24 +3,21 @@
 // take: the facility manager confirms, the system admin approves or rejects,
 // the requester withdraws. While the partner has not answered, the page reads
 // the request again every few seconds.
-import { useEffect, useState } from 'react';
+import { useEffect } from 'react';
 import {
   ApproveOutboundJoinDocument,
   ConfirmOutboundJoinDocument,
   OutboundJoinDetailDocument,
   RejectOutboundJoinDocument,
   WithdrawOutboundJoinDocument,
-  type OutboundJoinDetailQuery,
 } from '../../../../generated/console/operations';
 import type { Me } from '../../app';
-import { GraphError } from '../../graphql';
 import { href } from '../../route';
 import { useSession, useWords } from '../../session';
-import { History, RejectForm, StepOutcome, useStep, when } from '../decision';
+import { History, StepButtons, StepOutcome, useStep, when } from '../decision';
+import { BackLink, NotLoaded, useLoaded } from '../loading';
 import { exchangeBadge, exchangeWord, statusBadge, underWay } from './format';
 import { words } from './words';
-
-type Detail = NonNullable<OutboundJoinDetailQuery['outboundJoinRequest']>;
 
 /** How often the page reads a request the partner has yet to answer. */
 const partnerPollMs = 4_000;
@@ -35,39 +32,23 @@ const stepKey: Record<string, keyof typeof words.ja> = {
 export function OutboundJoin({ me, id, names }: { me: Me; id: string; names: ReadonlyMap<string, string> }) {
   const session = useSession();
   const w = useWords(words);
-  const [request, setRequest] = useState<Detail | null | undefined>(undefined);
-  const [rejecting, setRejecting] = useState(false);
-  const load = async () => setRequest((await session.call(OutboundJoinDetailDocument, { id })).outboundJoinRequest);
-  const { busy, problem, notice, setProblem, act } = useStep(load, w.done);
-
-  useEffect(() => {
-    setRequest(undefined);
-    load().catch((error: unknown) => setProblem(error instanceof GraphError ? error.message : String(error)));
-  }, [id, session.language]);
+  const loaded = useLoaded(
+    async () => (await session.call(OutboundJoinDetailDocument, { id })).outboundJoinRequest,
+    [id],
+  );
+  const { busy, problem, notice, act } = useStep(loaded.reload, w.done);
+  const request = loaded.value;
 
   // Approved and not answered yet: the partner's answer arrives through the workers; read it again until it does.
   const waitingForPartner = request?.status === 'APPROVED' && underWay(request);
   useEffect(() => {
     if (!waitingForPartner) return;
-    const timer = setInterval(() => void load().catch(() => undefined), partnerPollMs);
+    const timer = setInterval(() => void loaded.reload(), partnerPollMs);
     return () => clearInterval(timer);
   }, [waitingForPartner, id, session.language]);
 
-  const back = (
-    <p>
-      <a href={href({ page: 'outbound' })}>← {w.back}</a>
-    </p>
-  );
-  if (request === undefined && !problem) return <p className="loading">{session.t.loading}</p>;
-  if (!request)
-    return (
-      <section>
-        {back}
-        <p role="alert" className="problem">
-          {problem ?? w.notFound}
-        </p>
-      </section>
-    );
+  const back = { href: href({ page: 'outbound' }), label: w.back };
+  if (!request) return <NotLoaded back={back} loaded={loaded} notFound={w.notFound} />;
 
   const role = me.user.role;
   const own = request.requestedBy.id === me.user.id;
@@ -83,7 +64,7 @@ export function OutboundJoin({ me, id, names }: { me: Me; id: string; names: Rea
 
   return (
     <section aria-labelledby="outbound-join-title" data-outbound-join={request.id}>
-      {back}
+      <BackLink {...back} />
       <h1 id="outbound-join-title">
         {w.requestTitle}
         {named && <span className="muted">（{named}）</span>}
@@ -178,60 +159,30 @@ export function OutboundJoin({ me, id, names }: { me: Me; id: string; names: Rea
         }}
       />
       <StepOutcome problem={problem} notice={notice} />
-      {!rejecting && (canConfirm || canDecide || canWithdraw) && (
-        <div className="actions">
-          {canConfirm && (
-            <button
-              type="button"
-              disabled={busy}
-              onClick={() => void act(() => session.call(ConfirmOutboundJoinDocument, { id }))}
-            >
-              {w.confirm}
-            </button>
-          )}
-          {canDecide && (
-            <>
-              <button
-                type="button"
-                disabled={busy}
-                onClick={() => void act(() => session.call(ApproveOutboundJoinDocument, { id }))}
-              >
-                {w.approve}
-              </button>
-              <button type="button" className="secondary danger" disabled={busy} onClick={() => setRejecting(true)}>
-                {w.reject}
-              </button>
-            </>
-          )}
-          {canWithdraw && (
-            <button
-              type="button"
-              className="secondary danger"
-              disabled={busy}
-              onClick={() =>
-                confirm(w.confirmWithdraw) && void act(() => session.call(WithdrawOutboundJoinDocument, { id }))
-              }
-            >
-              {w.withdraw}
-            </button>
-          )}
-        </div>
-      )}
-      {rejecting && (
-        <RejectForm
-          label={w.rejectReason}
-          confirm={w.confirmReject}
-          cancel={w.cancel}
-          maxLength={1000}
-          busy={busy}
-          onCancel={() => setRejecting(false)}
-          onReject={(reason) =>
-            void act(() => session.call(RejectOutboundJoinDocument, { id, reason })).then(
-              (done) => done && setRejecting(false),
-            )
-          }
-        />
-      )}
+      <StepButtons
+        busy={busy}
+        act={act}
+        steps={[
+          { label: w.confirm, show: canConfirm, run: () => session.call(ConfirmOutboundJoinDocument, { id }) },
+          { label: w.approve, show: canDecide, run: () => session.call(ApproveOutboundJoinDocument, { id }) },
+          {
+            label: w.withdraw,
+            show: canWithdraw,
+            secondary: true,
+            confirm: w.confirmWithdraw,
+            run: () => session.call(WithdrawOutboundJoinDocument, { id }),
+          },
+        ]}
+        reject={{
+          show: canDecide,
+          label: w.reject,
+          reasonLabel: w.rejectReason,
+          confirm: w.confirmReject,
+          cancel: w.cancel,
+          maxLength: 1000,
+          run: (reason) => session.call(RejectOutboundJoinDocument, { id, reason }),
+        }}
+      />
     </section>
   );
 }
