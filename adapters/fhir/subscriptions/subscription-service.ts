@@ -68,16 +68,15 @@ export function openSubscriptionHeaders(vault: PartnerKeyVault, s: Pick<TaskSubs
  * returns how many subscriptions it sealed.
  */
 export async function sealClearSubscriptionHeaders(
-  db: Pick<PrismaClient, 'taskSubscription'>,
+  db: Pick<PrismaClient, 'taskSubscription' | '$queryRaw'>,
   vault: PartnerKeyVault,
 ): Promise<number> {
-  const clear = await db.taskSubscription.findMany({
-    where: { headers: { isEmpty: false } },
-    select: { id: true, headers: true },
-  });
+  // Only the rows still holding a line in clear (none, after the first start): every worker start runs this.
+  const clear = await db.$queryRaw<Array<{ id: string; headers: string[] }>>`
+    SELECT id, headers FROM integration.task_subscription
+    WHERE EXISTS (SELECT 1 FROM unnest(headers) AS line WHERE line ILIKE 'authorization:%')`;
   let sealed = 0;
   for (const s of clear) {
-    if (!s.headers.some((line) => /^authorization:/i.test(line))) continue;
     const headers = s.headers.map((line) =>
       /^authorization:/i.test(line) ? vault.seal(line, headerContext(s.id)) : line,
     );

@@ -14,7 +14,8 @@ import { words } from './words';
 
 /** A `datetime-local` value, entered as Japan time, as the graph's DateTime. */
 export function japanTime(local: string): string {
-  return new Date(`${local}:00+09:00`).toISOString();
+  // Minutes only: some browsers add seconds to a datetime-local value.
+  return new Date(`${local.slice(0, 16)}:00+09:00`).toISOString();
 }
 
 export function Meetings({ roomId, open }: { roomId: string; open: boolean }) {

@@ -6,13 +6,13 @@ import { AskForRoomDocument } from '../../../../generated/console/operations';
 import type { Me } from '../../app';
 import { GraphError } from '../../graphql';
 import { href } from '../../route';
-import { useSession } from '../../session';
+import { useSession, useWords } from '../../session';
 import { StepOutcome } from '../decision';
 import { askWords } from './words';
 
 export function AskForRoom({ me, subjectId, defaultTitle }: { me: Me; subjectId: string; defaultTitle: string }) {
   const session = useSession();
-  const w = session.language === 'en' ? askWords.en : askWords.ja;
+  const w = useWords(askWords);
   const [title, setTitle] = useState(defaultTitle);
   const [problem, setProblem] = useState<string | null>(null);
   const [submitted, setSubmitted] = useState<string | null>(null);
