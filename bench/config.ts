@@ -26,8 +26,8 @@ const schema = z.object({
   /** Which scenarios to run (comma-separated numbers), all by default. */
   BENCH_SCENARIOS: z
     .string()
-    .regex(/^[1-4](,[1-4])*$/, 'a comma-separated list of scenario numbers 1-4')
-    .default('1,2,3,4'),
+    .regex(/^[1-5](,[1-5])*$/, 'a comma-separated list of scenario numbers 1-5')
+    .default('1,2,3,4,5'),
   /** Run the system child with --cpu-prof; profiles go to bench/results/profiles. */
   BENCH_CPU_PROF: z.enum(['0', '1']).default('0'),
 });

@@ -13,6 +13,7 @@ import { signInCallers } from './callers';
 import { readBenchConfig } from './config';
 import { createBenchDatabase, type BenchDatabase } from './database';
 import { renderTable, writeResults } from './report';
+import { consoleInbox } from './scenarios/console-inbox';
 import { exchangePipeline } from './scenarios/exchange';
 import { fanOut } from './scenarios/fan-out';
 import { gatewayHop } from './scenarios/gateway-hop';
@@ -98,6 +99,8 @@ async function main() {
       [2, 'fan-out', fanOut],
       [4, 'memory under timeline load', memoryUnderTimelineLoad],
       [3, 'exchange pipeline', exchangePipeline],
+      // Last: it adds waiting work to the database the others measured.
+      [5, 'console inbox', consoleInbox],
     ];
     const results: ScenarioResult[] = [];
     for (const [number, title, scenario] of scenarios) {

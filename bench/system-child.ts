@@ -25,6 +25,7 @@ import { createLogger } from '../lib/logger';
 import { openCertificateAuthority } from '../lib/pki/certificate-authority';
 import { connectRedis } from '../lib/redis';
 import { readSupergraph } from '../gateway/supergraph-file';
+import { builtConsoleDir } from '../gateway/console';
 import { defaultIdentitySettings } from '../subgraphs/identity/settings';
 import { startSystem } from '../start/system';
 
@@ -92,6 +93,8 @@ async function start(message: Extract<ParentMessage, { type: 'start' }>) {
     keys: message.keys,
     certificates: { mode: 'off', tlsHostnames: [], trustedProxies: [], header: 'x-client-certificate' },
     workers: true,
+    // The web console, for scenario 5 (built by npm run bench's generate).
+    consoleDir: fs.existsSync(path.join(builtConsoleDir, 'index.html')) ? builtConsoleDir : undefined,
   });
   stop = async () => {
     await system.stop();
