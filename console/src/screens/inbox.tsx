@@ -5,8 +5,11 @@ import { useEffect, useState } from 'react';
 import {
   WaitingApplicationsDocument,
   WaitingDeadLettersDocument,
+  WaitingExceptionReviewsDocument,
   WaitingExistenceChecksDocument,
+  WaitingFaultsDocument,
   WaitingInboundJoinsDocument,
+  WaitingOutboundJoinsDocument,
   WaitingRoomApplicationsDocument,
   type Role,
 } from '../../../generated/console/operations';
@@ -18,12 +21,21 @@ import type { Messages } from '../messages';
 type Count = { state: 'loading' } | { state: 'count'; count: number } | { state: 'problem'; message: string };
 
 interface Section {
-  key: 'applications' | 'roomApplications' | 'inboundJoins' | 'existenceChecks' | 'deadLetters';
+  key:
+    | 'applications'
+    | 'roomApplications'
+    | 'inboundJoins'
+    | 'outboundJoins'
+    | 'existenceChecks'
+    | 'faults'
+    | 'exceptionReviews'
+    | 'deadLetters';
   title: (t: Messages) => string;
   /** Whether this role acts on it (the permission table). */
   for: readonly Role[];
-  /** The screen where it is handled, once the console has one. */
+  /** The screen where it is handled. */
   href?: string;
+  /** The graph's count fields: every waiting item, with no list cap, and no subject named. */
   count(session: Session, role: Role): Promise<number>;
 }
 
@@ -36,9 +48,9 @@ const sections: readonly Section[] = [
     href: href({ page: 'applications' }),
     for: ['SYSTEM_ADMIN', 'ADMIN_MANAGER'],
     async count(session, role) {
-      const data = await session.call(WaitingApplicationsDocument, {});
       // Forwarded applications wait for the system admin; an admin manager forwards or decides the submitted ones.
-      return data.submitted.items.length + (role === 'SYSTEM_ADMIN' ? data.forwarded.items.length : 0);
+      const data = await session.call(WaitingApplicationsDocument, { forwarded: role === 'SYSTEM_ADMIN' });
+      return data.submitted + (data.forwarded ?? 0);
     },
   },
   {
@@ -47,9 +59,9 @@ const sections: readonly Section[] = [
     href: href({ page: 'room-applications' }),
     for: [...deciders, 'FACILITY_MANAGER'],
     async count(session, role) {
-      const data = await session.call(WaitingRoomApplicationsDocument, {});
       // A facility manager confirms what its users submitted; the deciders decide what was forwarded to them.
-      return role === 'FACILITY_MANAGER' ? data.submitted.length : data.forwarded.length;
+      const status = role === 'FACILITY_MANAGER' ? 'SUBMITTED' : 'FORWARDED';
+      return (await session.call(WaitingRoomApplicationsDocument, { status })).roomApplicationCount;
     },
   },
   {
@@ -58,7 +70,18 @@ const sections: readonly Section[] = [
     href: href({ page: 'exchange' }),
     for: deciders,
     async count(session) {
-      return (await session.call(WaitingInboundJoinsDocument, {})).inboundJoinRequests.length;
+      return (await session.call(WaitingInboundJoinsDocument, {})).inboundJoinRequestCount;
+    },
+  },
+  {
+    key: 'outboundJoins',
+    title: (t) => t.outboundJoinsWaiting,
+    href: href({ page: 'outbound' }),
+    for: ['SYSTEM_ADMIN', 'FACILITY_MANAGER'],
+    async count(session, role) {
+      // Art. 20-3: the facility manager confirms the user's wish, then the system admin sends it.
+      const status = role === 'FACILITY_MANAGER' ? 'SUBMITTED' : 'FORWARDED';
+      return (await session.call(WaitingOutboundJoinsDocument, { status })).outboundJoinRequestCount;
     },
   },
   {
@@ -74,7 +97,30 @@ const sections: readonly Section[] = [
           : role === 'SYSTEM_ADMIN'
             ? 'AT_SYSTEM_ADMIN'
             : 'AT_MANAGER';
-      return (await session.call(WaitingExistenceChecksDocument, { status })).existenceChecks.length;
+      return (await session.call(WaitingExistenceChecksDocument, { status })).existenceCheckCount;
+    },
+  },
+  {
+    key: 'faults',
+    title: (t) => t.faultsWaiting,
+    for: ['SYSTEM_ADMIN', 'FACILITY_MANAGER'],
+    async count(session, role) {
+      // Art. 22: a facility manager passes its facility's reports on; the system admin investigates and answers them.
+      const admin = role === 'SYSTEM_ADMIN';
+      const data = await session.call(WaitingFaultsDocument, {
+        status: admin ? 'FORWARDED' : 'REPORTED',
+        investigating: admin,
+      });
+      return data.faultReportCount + (data.investigating ?? 0);
+    },
+  },
+  {
+    key: 'exceptionReviews',
+    title: (t) => t.exceptionReviewsWaiting,
+    href: href({ page: 'subjects' }),
+    for: deciders,
+    async count(session) {
+      return (await session.call(WaitingExceptionReviewsDocument, {})).legalExceptionReviewCount;
     },
   },
   {
@@ -83,7 +129,7 @@ const sections: readonly Section[] = [
     for: ['SYSTEM_ADMIN'],
     href: href({ page: 'outbound' }),
     async count(session) {
-      return (await session.call(WaitingDeadLettersDocument, {})).exchangeDeadLetters.length;
+      return (await session.call(WaitingDeadLettersDocument, {})).exchangeDeadLetterCount;
     },
   },
 ];

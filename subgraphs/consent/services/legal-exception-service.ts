@@ -101,6 +101,17 @@ export function endLegalException(db: ConsentDb, actor: UserPrincipal, id: strin
 }
 
 /** The subject an exception is about, for the care check before ending it (null when there is no such exception). */
+/** Exceptions in force whose review date is from `today` to `withinDays` days later, counted in one statement. */
+export function countExceptionsDueForReview(
+  db: Pick<ConsentDb, 'legalException'>,
+  today: string,
+  withinDays: number,
+): Promise<number> {
+  const from = new Date(`${today}T00:00:00Z`);
+  const until = new Date(from.getTime() + withinDays * 86_400_000);
+  return db.legalException.count({ where: { endedAt: null, reviewOn: { gte: from, lte: until } } });
+}
+
 export async function subjectOfException(db: Pick<ConsentDb, 'legalException'>, id: string): Promise<string | null> {
   const exception = await db.legalException.findUnique({ where: { id }, select: { subjectId: true } });
   return exception?.subjectId ?? null;

@@ -1,12 +1,18 @@
 import { parseInput, uuid } from '../../../lib/input';
 import type { QueryResolvers } from '../../../generated/graphql/identity-resolvers';
 import { listFacilities, listFacilitiesArgs } from '../services/facility-service';
-import { getApplication, listApplications, listApplicationsArgs } from '../services/application-queries';
+import {
+  countApplications,
+  countApplicationsArgs,
+  getApplication,
+  listApplications,
+  listApplicationsArgs,
+} from '../services/application-queries';
 import { requireUser } from '../services/access-guard';
 import { listCertificates, listUsers, readSubject, viewer } from '../services/directory-service';
 import { currentRestriction } from '../services/system-admin-service';
 import { listAuditArgs, listAuditEvents } from '../services/audit-queries';
-import { listFaults } from '../services/fault-service';
+import { countFaults, listFaults } from '../services/fault-service';
 import { findSubjects, findSubjectsArgs } from '../services/subject-service';
 
 export const Query = {
@@ -26,10 +32,12 @@ export const Query = {
     return ctx.db.orgUnit.findMany({ orderBy: [{ kind: 'asc' }, { code: 'asc' }] });
   },
   applications: (_, args, ctx) => listApplications(ctx, parseInput(listApplicationsArgs, args)),
+  applicationCount: (_, args, ctx) => countApplications(ctx, parseInput(countApplicationsArgs, args)),
   application: (_, args, ctx) => getApplication(ctx, parseInput(uuid, args.id, 'id')),
   users: (_, args, ctx) => listUsers(ctx, parseInput(uuid, args.facilityId, 'facilityId')),
   clientCertificates: (_, args, ctx) => listCertificates(ctx, parseInput(uuid, args.facilityId, 'facilityId')),
   faultReports: (_, args, ctx) => listFaults(ctx, args.status),
+  faultReportCount: (_, args, ctx) => countFaults(ctx, args.status),
   auditEvents: (_, args, ctx) => listAuditEvents(ctx, parseInput(listAuditArgs, args)),
   systemRestriction: (_, __, ctx) => {
     requireUser(ctx, { allowPendingPasswordChange: true });

@@ -29,15 +29,26 @@ function visibleTo(user: UserPrincipal): Prisma.ApplicationWhereInput {
   }
 }
 
-export function listApplications(ctx: IdentityContext, args: z.infer<typeof listApplicationsArgs>) {
-  const user = requireUser(ctx);
-  const filter: Prisma.ApplicationWhereInput = {
+export const countApplicationsArgs = listApplicationsArgs.pick({ status: true, copiedToSystemAdmin: true });
+
+/** The applications the caller may see that match the filter. */
+function matching(user: UserPrincipal, args: z.infer<typeof countApplicationsArgs>): Prisma.ApplicationWhereInput {
+  return {
     AND: [
       visibleTo(user),
       args.status ? { status: args.status } : {},
       typeof args.copiedToSystemAdmin === 'boolean' ? { copyToSystemAdmin: args.copiedToSystemAdmin } : {},
     ],
   };
+}
+
+/** How many applications match, over every page: one COUNT, whatever their number. */
+export function countApplications(ctx: IdentityContext, args: z.infer<typeof countApplicationsArgs>): Promise<number> {
+  return ctx.db.application.count({ where: matching(requireUser(ctx), args) });
+}
+
+export function listApplications(ctx: IdentityContext, args: z.infer<typeof listApplicationsArgs>) {
+  const filter = matching(requireUser(ctx), args);
   return readPage(
     args,
     'submittedAt',

@@ -122,7 +122,8 @@ export async function actOnFault(
   });
 }
 
-export function listFaults(ctx: IdentityContext, status: string | null | undefined) {
+/** The reports the viewer may see (the system admin all, a facility manager its facility's and its own, others their own), in the status. */
+function visibleFaults(ctx: IdentityContext, status: string | null | undefined): Prisma.FaultReportWhereInput {
   const viewer = requireUser(ctx);
   const visible: Prisma.FaultReportWhereInput =
     viewer.role === 'SYSTEM_ADMIN'
@@ -130,9 +131,18 @@ export function listFaults(ctx: IdentityContext, status: string | null | undefin
       : viewer.role === 'FACILITY_MANAGER'
         ? { OR: [{ facilityId: viewer.facilityId }, { reportedBy: viewer.userId }] }
         : { reportedBy: viewer.userId };
+  return { AND: [visible, status ? { status: status as FaultReport['status'] } : {}] };
+}
+
+export function listFaults(ctx: IdentityContext, status: string | null | undefined) {
   return ctx.db.faultReport.findMany({
-    where: { AND: [visible, status ? { status: status as FaultReport['status'] } : {}] },
+    where: visibleFaults(ctx, status),
     orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
     take: 200,
   });
+}
+
+/** How many of the reports the viewer may see are in the status: one COUNT. */
+export function countFaults(ctx: IdentityContext, status: string | null | undefined): Promise<number> {
+  return ctx.db.faultReport.count({ where: visibleFaults(ctx, status) });
 }

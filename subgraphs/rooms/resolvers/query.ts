@@ -2,9 +2,19 @@ import { requireSignedIn } from '../../../lib/access/guard';
 import { can } from '../../../lib/access/permissions';
 import { parseInput, uuid } from '../../../lib/input';
 import { verifyRoomsChain } from '../services/access-records';
-import { getExistenceCheck, listExistenceChecks, listInput } from '../services/existence-check-service';
+import {
+  countExistenceChecks,
+  getExistenceCheck,
+  listExistenceChecks,
+  listInput,
+} from '../services/existence-check-service';
 import { refuse } from '../services/room-guard';
-import { getRoomApplication, listApplicationsInput, listRoomApplications } from '../services/room-application-service';
+import {
+  countRoomApplications,
+  getRoomApplication,
+  listApplicationsInput,
+  listRoomApplications,
+} from '../services/room-application-service';
 import { getRoom, listRooms, listRoomsArgs } from '../services/room-service';
 import type { QueryResolvers } from '../../../generated/graphql/rooms-resolvers';
 import { refusalMessage } from '../../../lib/access/refusals';
@@ -23,7 +33,9 @@ export const Query = {
     return verifyRoomsChain(ctx.db);
   },
   existenceChecks: (_, args, ctx) => listExistenceChecks(ctx, parseInput(listInput, args)),
+  existenceCheckCount: (_, args, ctx) => countExistenceChecks(ctx, parseInput(listInput, args)),
   existenceCheck: (_, args, ctx) => getExistenceCheck(ctx, parseInput(uuid, args.id, 'id')),
   roomApplications: (_, args, ctx) => listRoomApplications(ctx, parseInput(listApplicationsInput, args)),
+  roomApplicationCount: (_, args, ctx) => countRoomApplications(ctx, parseInput(listApplicationsInput, args)),
   roomApplication: (_, args, ctx) => getRoomApplication(ctx, parseInput(uuid, args.id, 'id')),
 } satisfies QueryResolvers;

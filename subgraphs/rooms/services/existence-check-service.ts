@@ -181,7 +181,16 @@ export function answerExistenceCheck(ctx: RoomsContext, input: z.infer<typeof an
 
 /** The checks the caller may see, newest first (at most 200). */
 export function listExistenceChecks(ctx: RoomsContext, input: z.infer<typeof listInput>): Promise<ExistenceCheck[]> {
-  const user = requireSignedIn(ctx.principal);
+  const where = matchingChecks(requireSignedIn(ctx.principal), input);
+  return ctx.db.existenceCheck.findMany({ where, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], take: 200 });
+}
+
+/** How many checks the caller may see are in the status: one COUNT (a count reveals no subject, so no access record). */
+export function countExistenceChecks(ctx: RoomsContext, input: z.infer<typeof listInput>): Promise<number> {
+  return ctx.db.existenceCheck.count({ where: matchingChecks(requireSignedIn(ctx.principal), input) });
+}
+
+function matchingChecks(user: UserPrincipal, input: z.infer<typeof listInput>): Prisma.ExistenceCheckWhereInput {
   const scope = visibleChecks(user);
   const visible: Prisma.ExistenceCheckWhereInput =
     scope.kind === 'all'
@@ -191,8 +200,7 @@ export function listExistenceChecks(ctx: RoomsContext, input: z.infer<typeof lis
         : scope.kind === 'facility'
           ? { facilityId: scope.facilityId }
           : { requestedBy: scope.userId };
-  const where: Prisma.ExistenceCheckWhereInput = input.status ? { AND: [visible, { status: input.status }] } : visible;
-  return ctx.db.existenceCheck.findMany({ where, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], take: 200 });
+  return input.status ? { AND: [visible, { status: input.status }] } : visible;
 }
 
 export function stepsOf(ctx: RoomsContext, checkId: string) {

@@ -415,6 +415,17 @@ export function listRoomApplications(
   });
 }
 
+/** How many applications the caller may see are in the status: one COUNT, however many there are. */
+export function countRoomApplications(
+  ctx: RoomsContext,
+  input: z.infer<typeof listApplicationsInput>,
+): Promise<number> {
+  const user = requireSignedIn(ctx.principal);
+  return ctx.db.roomApplication.count({
+    where: { AND: [visibleTo(user), input.status ? { status: input.status } : {}] },
+  });
+}
+
 export async function getRoomApplication(ctx: RoomsContext, id: string): Promise<RoomApplication> {
   const user = requireSignedIn(ctx.principal);
   const application = await ctx.db.roomApplication.findFirst({ where: { AND: [{ id }, visibleTo(user)] } });

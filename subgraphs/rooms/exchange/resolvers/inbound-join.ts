@@ -12,6 +12,7 @@ import {
   cancelInboundJoin,
   decideInboundJoin,
   getInboundJoinRequest,
+  countInboundJoinRequests,
   listInboundJoinRequests,
   participantOfRequest,
   rejectReason,
@@ -40,6 +41,8 @@ const statusArg = z.enum(['PENDING', 'APPROVED', 'REJECTED', 'CANCELLED']).optio
 
 export const InboundQuery = {
   inboundJoinRequests: (_, args, ctx) => listInboundJoinRequests(ctx, parseInput(statusArg, args.status, 'status')),
+  inboundJoinRequestCount: (_, args, ctx) =>
+    countInboundJoinRequests(ctx, parseInput(statusArg, args.status, 'status')),
   inboundJoinRequest: (_, args, ctx) => getInboundJoinRequest(ctx, parseInput(uuid, args.id, 'id')),
 } satisfies QueryResolvers;
 

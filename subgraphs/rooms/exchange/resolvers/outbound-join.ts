@@ -2,7 +2,12 @@
 // letters: thin resolvers (validate, call one service), merged into rooms'
 // Query and Mutation in resolvers/index.ts.
 import { parseInput, uuid } from '../../../../lib/input';
-import { listDeadLetters, listInput as deadLetterListInput, retryDeadLetter } from '../services/dead-letter-service';
+import {
+  countDeadLetters,
+  listDeadLetters,
+  listInput as deadLetterListInput,
+  retryDeadLetter,
+} from '../services/dead-letter-service';
 import {
   externalMemberships,
   listInput as membershipListInput,
@@ -14,6 +19,7 @@ import {
   askOutboundJoin,
   getOutboundJoin,
   listInput,
+  countOutboundJoins,
   listOutboundJoins,
   rejectInput,
   stepsOf,
@@ -30,10 +36,12 @@ import type {
 
 export const OutboundQuery = {
   outboundJoinRequests: (_, args, ctx) => listOutboundJoins(ctx, parseInput(listInput, args)),
+  outboundJoinRequestCount: (_, args, ctx) => countOutboundJoins(ctx, parseInput(listInput, args)),
   outboundJoinRequest: (_, args, ctx) => getOutboundJoin(ctx, parseInput(uuid, args.id, 'id')),
   myExternalRooms: (_, args, ctx) => myExternalRooms(ctx, parseInput(membershipListInput, args)),
   externalMemberships: (_, args, ctx) => externalMemberships(ctx, parseInput(membershipListInput, args)),
   exchangeDeadLetters: (_, args, ctx) => listDeadLetters(ctx, parseInput(deadLetterListInput, args)),
+  exchangeDeadLetterCount: (_, args, ctx) => countDeadLetters(ctx, parseInput(deadLetterListInput, args)),
 } satisfies QueryResolvers;
 
 export const OutboundMutation = {

@@ -80,6 +80,12 @@ export async function listDeadLetters(
   });
 }
 
+/** How many dead letters there are: one COUNT. The system admin's, as the list is. */
+export async function countDeadLetters(ctx: RoomsContext, input: z.infer<typeof listInput>): Promise<number> {
+  await requireOperator(ctx, 'dead-letters');
+  return ctx.db.exchangeDeadLetter.count({ where: input.includeRetried ? {} : { retriedAt: null } });
+}
+
 export async function retryDeadLetter(ctx: RoomsContext, id: string): Promise<ExchangeDeadLetter> {
   const user = await requireOperator(ctx, `dead-letter:${id}`);
   const letter = await ctx.db.exchangeDeadLetter.findUnique({ where: { id } });

@@ -351,17 +351,31 @@ async function requireDecider(ctx: RoomsContext) {
 }
 
 /** Requests on the rooms the caller manages (the system admin: all), newest first. */
-export async function listInboundJoinRequests(
+type InboundStatus = 'PENDING' | 'APPROVED' | 'REJECTED' | 'CANCELLED' | null | undefined;
+
+/** Requests on the rooms the decider manages (the system admin: every room), in the status. */
+async function inboundJoinsOnMyRooms(
   ctx: RoomsContext,
-  status: 'PENDING' | 'APPROVED' | 'REJECTED' | 'CANCELLED' | null | undefined,
-): Promise<InboundJoinRequest[]> {
-  const user = await requireDecider(ctx);
+  user: UserPrincipal,
+  status: InboundStatus,
+): Promise<Prisma.InboundJoinRequestWhereInput> {
   const rooms =
     user.role === 'SYSTEM_ADMIN'
       ? undefined
       : (await ctx.db.room.findMany({ where: { openedBy: user.userId }, select: { id: true } })).map((r) => r.id);
+  return { ...(status ? { status } : {}), ...(rooms ? { roomId: { in: rooms } } : {}) };
+}
+
+/** How many requests on the caller's rooms are in the status: one COUNT, and no access record (no room is named). */
+export async function countInboundJoinRequests(ctx: RoomsContext, status: InboundStatus): Promise<number> {
+  const user = await requireDecider(ctx);
+  return ctx.db.inboundJoinRequest.count({ where: await inboundJoinsOnMyRooms(ctx, user, status) });
+}
+
+export async function listInboundJoinRequests(ctx: RoomsContext, status: InboundStatus): Promise<InboundJoinRequest[]> {
+  const user = await requireDecider(ctx);
   const requests = await ctx.db.inboundJoinRequest.findMany({
-    where: { ...(status ? { status } : {}), ...(rooms ? { roomId: { in: rooms } } : {}) },
+    where: await inboundJoinsOnMyRooms(ctx, user, status),
     orderBy: [{ receivedAt: 'desc' }, { id: 'desc' }],
     take: 200,
   });

@@ -235,6 +235,14 @@ export function listOutboundJoins(ctx: RoomsContext, input: z.infer<typeof listI
   });
 }
 
+/** How many requests the caller may see are in the status: one COUNT. */
+export function countOutboundJoins(ctx: RoomsContext, input: z.infer<typeof listInput>): Promise<number> {
+  const user = requireSignedIn(ctx.principal);
+  return ctx.db.outboundJoinRequest.count({
+    where: { AND: [visibleTo(user), input.status ? { status: input.status } : {}] },
+  });
+}
+
 export async function getOutboundJoin(ctx: RoomsContext, id: string): Promise<OutboundJoinRequest> {
   const user = requireSignedIn(ctx.principal);
   const request = await ctx.db.outboundJoinRequest.findFirst({ where: { AND: [{ id }, visibleTo(user)] } });
