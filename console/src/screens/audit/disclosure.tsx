@@ -232,8 +232,8 @@ function Withhold({ request, reload }: { request: Request; reload: () => Promise
               value={reason}
               onChange={(e) => setReason(e.target.value)}
             />
-            <span className="hint">{w.reasonHint}</span>
           </label>
+          <span className="hint">{w.reasonHint}</span>
           <div className="actions">
             <button type="submit" className="danger" disabled={step.busy}>
               {w.confirmWithhold}

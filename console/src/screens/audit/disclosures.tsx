@@ -196,8 +196,8 @@ function RecordRequest({ onCancel }: { onCancel: () => void }) {
           value={form.subjectId}
           onChange={(e) => set('subjectId')(e.target.value)}
         />
-        <span className="hint">{w.subjectIdHint}</span>
       </label>
+      <span className="hint">{w.subjectIdHint}</span>
       <label>
         {w.requestedBy}
         <select
@@ -222,8 +222,8 @@ function RecordRequest({ onCancel }: { onCancel: () => void }) {
               value={form.requesterName}
               onChange={(e) => set('requesterName')(e.target.value)}
             />
-            <span className="hint">{w.requesterNameHint}</span>
           </label>
+          <span className="hint">{w.requesterNameHint}</span>
           <label>
             {w.relationship}
             <input
@@ -232,8 +232,8 @@ function RecordRequest({ onCancel }: { onCancel: () => void }) {
               value={form.relationship}
               onChange={(e) => set('relationship')(e.target.value)}
             />
-            <span className="hint">{w.relationshipHint}</span>
           </label>
+          <span className="hint">{w.relationshipHint}</span>
         </>
       )}
       <label>
@@ -244,8 +244,8 @@ function RecordRequest({ onCancel }: { onCancel: () => void }) {
           value={form.receivedVia}
           onChange={(e) => set('receivedVia')(e.target.value)}
         />
-        <span className="hint">{w.receivedViaHint}</span>
       </label>
+      <span className="hint">{w.receivedViaHint}</span>
       <label>
         {w.receivedOn}
         <input
