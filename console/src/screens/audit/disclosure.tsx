@@ -108,6 +108,7 @@ export function DisclosureDetail({ me, id }: { me: Me; id: string }) {
 
       <h2>{w.report}</h2>
       <ExportButtons request={request} reload={loaded.reload} />
+      <h3>{w.exports}</h3>
       {request.exports.length === 0 ? (
         <p className="empty">{w.noExports}</p>
       ) : (
@@ -151,9 +152,9 @@ function stepText(w: { [K in keyof (typeof words)['ja']]: string }, step: Histor
     case 'recorded':
       return w.recordedStep;
     case 'withheld':
-      return `${w.withheldStep}: ${w[`part.${step.part}`]}`;
+      return w.withheldStep.replace('{part}', w[`part.${step.part}`]);
     case 'exported':
-      return `${w.exportedStep} (${step.format})`;
+      return w.exportedStep.replace('{format}', step.format);
   }
 }
 

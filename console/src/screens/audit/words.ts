@@ -116,8 +116,8 @@ export const words = defineWords({
     exportedAt: '出力日時',
     history: '経過',
     recordedStep: '請求を記録',
-    withheldStep: '一部を不開示',
-    exportedStep: '報告書を出力',
+    withheldStep: '一部を不開示（{part}）',
+    exportedStep: '報告書を出力（{format}）',
   },
   en: {
     title: 'Audit and disclosure',
@@ -232,8 +232,8 @@ export const words = defineWords({
     exportedAt: 'Exported',
     history: 'History',
     recordedStep: 'Request recorded',
-    withheldStep: 'Part withheld',
-    exportedStep: 'Report exported',
+    withheldStep: 'Part withheld ({part})',
+    exportedStep: 'Report exported ({format})',
   },
 });
 
