@@ -12,6 +12,9 @@ import { ChangePassword } from './screens/change-password';
 import { Exchange } from './screens/exchange/exchange';
 import { Facilities } from './screens/facilities/facilities';
 import { Outbound } from './screens/outbound/outbound';
+import { Partners } from './screens/partners/partners';
+import { Faults } from './screens/faults/faults';
+import { Audit } from './screens/audit/audit';
 import { RoomApplications } from './screens/room-applications/room-applications';
 import { Rooms } from './screens/rooms/rooms';
 import { Subjects } from './screens/subjects/subjects';
@@ -88,5 +91,11 @@ function screenFor(route: Route, me: Me) {
       return <Outbound me={me} id={route.id} />;
     case 'facilities':
       return <Facilities me={me} id={route.id} />;
+    case 'partners':
+      return <Partners me={me} id={route.id} />;
+    case 'faults':
+      return <Faults me={me} id={route.id} />;
+    case 'audit':
+      return <Audit me={me} id={route.id} />;
   }
 }

@@ -14,6 +14,9 @@ describe("the console's addresses", () => {
       { page: 'exchange', id },
       { page: 'outbound', id },
       { page: 'facilities', id },
+      { page: 'partners', id },
+      { page: 'faults', id },
+      { page: 'audit', id },
     ] as const)
       expect(parseRoute(href(route))).toEqual(route);
   });

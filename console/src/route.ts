@@ -12,6 +12,9 @@ const listPages = [
   'subjects',
   'exchange',
   'outbound',
+  'partners',
+  'faults',
+  'audit',
 ] as const;
 type ListPage = (typeof listPages)[number];
 

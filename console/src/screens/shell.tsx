@@ -29,6 +29,9 @@ const pages: ReadonlyArray<{ page: Route['page']; title: (t: Messages) => string
   { page: 'facilities', title: (t) => t.facilities, for: managers },
   { page: 'exchange', title: (t) => t.exchange, for: ['SYSTEM_ADMIN', 'ADMIN_MANAGER', 'HOSPITAL_MANAGER'] },
   { page: 'outbound', title: (t) => t.outbound, for: ['SYSTEM_ADMIN', 'FACILITY_MANAGER', 'USER'] },
+  { page: 'partners', title: (t) => t.partners, for: everyone },
+  { page: 'faults', title: (t) => t.faults, for: everyone },
+  { page: 'audit', title: (t) => t.audit, for: ['SYSTEM_ADMIN'] },
 ];
 
 export function Shell({ me, route, children }: { me: Me; route: Route; children: ReactNode }) {

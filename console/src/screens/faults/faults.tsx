@@ -1,0 +1,6 @@
+// Placeholder until this screen is built (branch console-base only; never on main as is).
+import type { Me } from '../../app';
+
+export function Faults(_: { me: Me; id?: string }) {
+  return <p className="loading">…</p>;
+}
