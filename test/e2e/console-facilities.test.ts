@@ -147,6 +147,8 @@ describe('the web console, facilities and users', () => {
       'tkfm000001',
       '有効',
       '—',
+      // The system admin's actions on the account (console-user-admin.test.ts takes them).
+      '利用停止パスワード再設定',
     ]);
     expect(await page.getByText('発行された証明書はありません').isVisible()).toBe(true);
   });

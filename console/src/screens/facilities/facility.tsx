@@ -1,6 +1,8 @@
 // One facility's page: its registration, its users and its terminal
 // certificates; the system admin and admin managers issue and revoke
-// certificates here. A refusal of any part shows the graph's message alone.
+// certificates here, and act on the users' accounts (suspend, reinstate,
+// reset a password: user-admin.tsx). A refusal of any part shows the graph's
+// message alone.
 import { useState, type FormEvent } from 'react';
 import {
   FacilityDetailDocument,
@@ -15,6 +17,8 @@ import { issueCertificate, type IssuedFile } from './certificates';
 import { day, dayAndTime } from './format';
 import { PaperUserRegistration } from './paper';
 import { problemOf, useLoad } from './load';
+import { administersUsers, userActions } from './user-actions';
+import { UserActionButtons, UserActionConfirm, UserActionOutcome, type Outcome, type Pending } from './user-admin';
 import { facilityStatuses, fill, kinds, userStatuses, words } from './words';
 
 type Detail = FacilityDetailQuery;
@@ -75,6 +79,9 @@ function Loaded({
   const userStatus = useWords(userStatuses);
   const { language } = session;
   const issuer = certificateIssuers.includes(me.user.role);
+  const administers = administersUsers(me.user.role);
+  const [pending, setPending] = useState<Pending | null>(null);
+  const [outcome, setOutcome] = useState<Outcome | null>(null);
 
   return (
     <>
@@ -110,6 +117,19 @@ function Loaded({
         {w.users} <span className="muted">({fill(w.userCount, { n: detail.users.length })})</span>
       </h2>
       {issuer && facility.status === 'ACTIVE' && <PaperUserRegistration facilityId={facility.id} onIssued={reload} />}
+      {outcome && <UserActionOutcome outcome={outcome} onClose={() => setOutcome(null)} />}
+      {pending && (
+        <UserActionConfirm
+          key={`${pending.user.id}-${pending.action}`}
+          pending={pending}
+          onCancel={() => setPending(null)}
+          onDone={(done) => {
+            setPending(null);
+            setOutcome(done);
+            reload();
+          }}
+        />
+      )}
       {detail.users.length === 0 ? (
         <p className="empty">{w.noUsers}</p>
       ) : (
@@ -122,6 +142,7 @@ function Loaded({
               <th scope="col">{w.accountId}</th>
               <th scope="col">{w.status}</th>
               <th scope="col">{w.lastActive}</th>
+              {administers && <th scope="col">{w.actions}</th>}
             </tr>
           </thead>
           <tbody>
@@ -139,6 +160,18 @@ function Loaded({
                   )}
                 </td>
                 <td>{u.lastActiveAt ? dayAndTime(u.lastActiveAt, language) : w.none}</td>
+                {administers && (
+                  <td>
+                    <UserActionButtons
+                      user={u}
+                      actions={userActions(me.user, u)}
+                      onPick={(next) => {
+                        setOutcome(null);
+                        setPending(next);
+                      }}
+                    />
+                  </td>
+                )}
               </tr>
             ))}
           </tbody>

@@ -1,5 +1,5 @@
 import { problemsOf } from '../../words';
-import { facilityStatuses, fill, kinds, paperWords, userStatuses, words } from './words';
+import { facilityStatuses, fill, kinds, paperWords, userAdminWords, userStatuses, words } from './words';
 
 describe('the facilities screen’s words', () => {
   it('are complete in Japanese and English', () => {
@@ -8,6 +8,7 @@ describe('the facilities screen’s words', () => {
     expect(problemsOf(facilityStatuses)).toEqual([]);
     expect(problemsOf(userStatuses)).toEqual([]);
     expect(problemsOf(paperWords)).toEqual([]);
+    expect(problemsOf(userAdminWords)).toEqual([]);
   });
 
   it('fill their places and leave unknown ones', () => {

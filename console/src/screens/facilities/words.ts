@@ -246,3 +246,59 @@ export const paperWords = defineWords({
     done: 'I have written it down. Close',
   },
 });
+
+/** User administration on a facility's users (Art. 23-3; password resets, appendix 2). */
+export const userAdminWords = defineWords({
+  ja: {
+    suspend: '利用停止',
+    reinstate: '利用再開',
+    reset: 'パスワード再設定',
+    suspendTitle: '{name}さんを利用停止にしますか？',
+    suspendLead:
+      '違反があったときの利用停止です（運用規程第23条第3項）。この方のセッションは直ちにすべて終了し、利用再開までサインインできません。',
+    reinstateTitle: '{name}さんの利用を再開しますか？',
+    reinstateLead: 'この方は、再びサインインできるようになります。',
+    resetTitle: '{name}さんのパスワードを再設定しますか？',
+    resetLead:
+      '新しい一時パスワードを発行します（施設のシステム管理責任者からの依頼によるもの）。この方のセッションはすべて終了し、ロックも解除されます。次回のサインインでパスワードの変更が必要です。',
+    reason: '理由（500文字以内）',
+    suspendConfirm: '利用停止にする',
+    reinstateConfirm: '利用を再開する',
+    resetConfirm: '再設定する',
+    working: '処理しています…',
+    cancel: 'やめる',
+    statusAfter: '{name}さんの状態：{status}',
+    resetTitleDone: '{name}さんの一時パスワード（この画面でのみ表示）',
+    resetLeadDone:
+      '一時パスワードはこの一度だけ表示されます。施設のシステム管理責任者を通じて、本人に安全な方法で伝えてください。サインインすると、パスワードの変更を求められます。',
+    accountId: 'アカウントID',
+    initialPassword: '一時パスワード',
+    done: '控えました。閉じる',
+  },
+  en: {
+    suspend: 'Suspend',
+    reinstate: 'Reinstate',
+    reset: 'Reset password',
+    suspendTitle: 'Suspend {name}?',
+    suspendLead:
+      "A suspension for a violation (Art. 23-3). The person's sessions all end at once; they cannot sign in until reinstated.",
+    reinstateTitle: 'Reinstate {name}?',
+    reinstateLead: 'The person can sign in again.',
+    resetTitle: "Reset {name}'s password?",
+    resetLead:
+      "A new one-time password is issued (at the facility manager's request). The person's sessions end and any lock is cleared; the password must be changed at the next sign-in.",
+    reason: 'Reason (at most 500 characters)',
+    suspendConfirm: 'Suspend',
+    reinstateConfirm: 'Reinstate',
+    resetConfirm: 'Reset',
+    working: 'Working…',
+    cancel: 'Cancel',
+    statusAfter: "{name}'s status: {status}",
+    resetTitleDone: "{name}'s one-time password (shown on this screen only)",
+    resetLeadDone:
+      'The one-time password is shown this once. Give it to the person by a safe route, through the facility manager; they must change it when they sign in.',
+    accountId: 'Account ID',
+    initialPassword: 'One-time password',
+    done: 'I have written it down. Close',
+  },
+});
