@@ -8,6 +8,7 @@ import { currentRestriction } from '../services/system-admin-service';
 import { listAuditArgs, listAuditEvents } from '../services/audit-queries';
 import { listFaults } from '../services/fault-service';
 import { findSubjects, findSubjectsArgs } from '../services/subject-service';
+import { colleaguesArgs, searchColleagues } from '../services/colleague-directory-service';
 
 export const Query = {
   me: (_, __, ctx) => viewer(ctx),
@@ -28,6 +29,7 @@ export const Query = {
   applications: (_, args, ctx) => listApplications(ctx, parseInput(listApplicationsArgs, args)),
   application: (_, args, ctx) => getApplication(ctx, parseInput(uuid, args.id, 'id')),
   users: (_, args, ctx) => listUsers(ctx, parseInput(uuid, args.facilityId, 'facilityId')),
+  colleagues: (_, args, ctx) => searchColleagues(ctx, parseInput(colleaguesArgs, args)),
   clientCertificates: (_, args, ctx) => listCertificates(ctx, parseInput(uuid, args.facilityId, 'facilityId')),
   faultReports: (_, args, ctx) => listFaults(ctx, args.status),
   auditEvents: (_, args, ctx) => listAuditEvents(ctx, parseInput(listAuditArgs, args)),
