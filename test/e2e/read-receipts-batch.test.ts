@@ -57,7 +57,7 @@ describe('marking a room’s posts read in one request', () => {
     const marked = await call(d.markAll, { r: roomId, p: posts.slice(0, 3) }, reader);
     expect(marked.errors).toBeUndefined();
     expect(marked.data?.markPostsRead.map((p: { id: string }) => p.id)).toEqual(posts.slice(0, 3));
-    for (const post of marked.data?.markPostsRead) expect(post.readBy).toEqual([{ id: reader.userId }]);
+    for (const post of marked.data?.markPostsRead ?? []) expect(post.readBy).toEqual([{ id: reader.userId }]);
     expect(await t.db.prisma.postRead.count({ where: { userId: reader.userId } })).toBe(3);
     expect(await postReadRecords()).toBe(3);
   });

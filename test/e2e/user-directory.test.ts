@@ -64,7 +64,7 @@ describe('the directory of professionals', () => {
   });
 
   it('shows who the colleague is, not the account fields', async () => {
-    const [found] = (await find('はなこ')).data?.colleagues;
+    const [found] = (await find('はなこ')).data?.colleagues ?? [];
     expect(found).toMatchObject({
       name: '高岡 花子',
       nameKana: 'タカオカ ハナコ',
