@@ -4,7 +4,9 @@
 // nothing registered) and lands on the person's page; records consent and
 // sees it listed; a user of another facility, with no care relationship,
 // opening the same address sees only the graph's Japanese refusal; the first
-// user withdraws consent and sees it withdrawn. Certificates are off here
+// user withdraws consent and sees it withdrawn; then asks for the person's
+// room (Form 8) inviting a colleague of another facility found in the
+// directory of professionals by kana. Certificates are off here
 // (their browser tests are console-sign-in and console-facilities).
 import type { Browser, Page } from 'playwright-core';
 import { actorPassword, actorWithRole, type Actor } from '../support/actors';
@@ -16,6 +18,7 @@ describe('the web console, subjects and consent (Art. 18, Forms 6 and 7)', () =>
   let browser: Browser;
   let user: Actor;
   let stranger: Actor;
+  let colleague: Actor;
   let page: Page;
   let subjectId: string;
 
@@ -23,6 +26,11 @@ describe('the web console, subjects and consent (Art. 18, Forms 6 and 7)', () =>
     t = await startTestSystem({ console: true, workers: true });
     user = await actorWithRole(t, 'USER');
     stranger = await actorWithRole(t, 'USER');
+    colleague = await actorWithRole(t, 'USER');
+    await t.db.prisma.user.update({
+      where: { id: colleague.userId },
+      data: { name: '砺波 ゆき', nameKana: 'トナミ ユキ' },
+    });
     browser = await launchChromium();
   }, 60_000);
 
@@ -155,6 +163,31 @@ describe('the web console, subjects and consent (Art. 18, Forms 6 and 7)', () =>
     await page.getByRole('link', { name: '高岡 花子' }).click();
     await page.locator('[data-consent="WITHDRAWN"]').waitFor();
     expect(new URL(page.url()).hash).toBe(`#/subjects/${subjectId}`);
+    await page.context().close();
+  });
+
+  it('the user asks for the person’s room (Form 8), inviting a colleague of another facility found by kana', async () => {
+    page = await signedIn(user);
+    await page.goto(`${t.system.gateway.url}/#/subjects/${subjectId}`);
+    await page.getByText('部屋の開設を申請（様式8）').click();
+    const picker = page.locator('.ask-for-room fieldset.colleague-picker');
+    // One character is refused by the graph, in its words.
+    await picker.getByLabel('同僚を探す（氏名またはふりがな、2文字以上）').fill('と');
+    await picker.getByRole('button', { name: '検索', exact: true }).click();
+    await picker.getByRole('alert').filter({ hasText: '2文字以上' }).waitFor();
+    await picker.getByLabel('同僚を探す（氏名またはふりがな、2文字以上）').fill('となみ');
+    await picker.getByRole('button', { name: '検索', exact: true }).click();
+    const row = picker.locator(`tr[data-colleague="${colleague.userId}"]`);
+    await row.waitFor();
+    expect(await row.textContent()).toContain('トナミ ユキ');
+    expect(await row.textContent()).toContain('利用者');
+    await row.getByRole('button', { name: '選ぶ: 砺波 ゆき' }).click();
+    await picker.locator(`[data-chosen-colleague="${colleague.userId}"]`).waitFor();
+    await page.getByRole('button', { name: '申請する', exact: true }).click();
+    await page.getByRole('status').filter({ hasText: '部屋の開設を申請しました。' }).waitFor();
+    const application = await t.db.prisma.roomApplication.findFirstOrThrow({ where: { subjectId, form: 8 } });
+    expect(application.submittedBy).toBe(user.userId);
+    expect((application.content as { memberIds: string[] }).memberIds).toEqual([user.userId, colleague.userId]);
     await page.context().close();
   });
 });

@@ -14,6 +14,7 @@ import { currentRestriction } from '../services/system-admin-service';
 import { listAuditArgs, listAuditEvents } from '../services/audit-queries';
 import { countFaults, listFaults } from '../services/fault-service';
 import { findSubjects, findSubjectsArgs } from '../services/subject-service';
+import { colleaguesArgs, searchColleagues } from '../services/colleague-directory-service';
 
 export const Query = {
   me: (_, __, ctx) => viewer(ctx),
@@ -35,6 +36,7 @@ export const Query = {
   applicationCount: (_, args, ctx) => countApplications(ctx, parseInput(countApplicationsArgs, args)),
   application: (_, args, ctx) => getApplication(ctx, parseInput(uuid, args.id, 'id')),
   users: (_, args, ctx) => listUsers(ctx, parseInput(uuid, args.facilityId, 'facilityId')),
+  colleagues: (_, args, ctx) => searchColleagues(ctx, parseInput(colleaguesArgs, args)),
   clientCertificates: (_, args, ctx) => listCertificates(ctx, parseInput(uuid, args.facilityId, 'facilityId')),
   faultReports: (_, args, ctx) => listFaults(ctx, args.status),
   faultReportCount: (_, args, ctx) => countFaults(ctx, args.status),

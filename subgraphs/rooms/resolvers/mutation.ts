@@ -23,6 +23,8 @@ import {
   editPost,
   editPostInput,
   markPostRead,
+  markPostsRead,
+  markPostsReadInput,
   removePost,
   removePostInput,
 } from '../services/post-service';
@@ -57,6 +59,7 @@ export const Mutation = {
   createPost: (_, args, ctx) => createPost(ctx, parseInput(createPostInput, args)),
   editPost: (_, args, ctx) => editPost(ctx, parseInput(editPostInput, args)),
   markPostRead: (_, args, ctx) => markPostRead(ctx, parseInput(uuid, args.postId, 'postId')),
+  markPostsRead: (_, args, ctx) => markPostsRead(ctx, parseInput(markPostsReadInput, args)),
   removePost: (_, args, ctx) => removePost(ctx, parseInput(removePostInput, args)),
   scheduleMeeting: (_, args, ctx) => scheduleMeeting(ctx, parseInput(scheduleMeetingInput, args)),
   recordMinutes: (_, args, ctx) => recordMinutes(ctx, parseInput(recordMinutesInput, args)),

@@ -1,6 +1,7 @@
 import type { RoomApplication as Row } from '../../../generated/prisma/client';
 import { getRoomApplication, stepsOf, type Content } from '../services/room-application-service';
 import { userRef } from './user-ref';
+import { accessOf } from '../services/room-guard';
 import type {
   RoomApplicationResolvers,
   RoomApplicationStepResolvers,
@@ -11,7 +12,15 @@ const content = (row: Row) => row.content as Content;
 export const RoomApplication = {
   __resolveReference: (ref, ctx) => getRoomApplication(ctx, ref.id),
   subject: (row) => ({ __typename: 'Subject', id: row.subjectId }),
-  room: (row, _, ctx) => (row.roomId ? ctx.roomById.load(row.roomId) : null),
+  // Null for a caller who may see the application but not the room (its facility manager confirming, a decider
+  // who does not manage the room): the application's own fields say what changes, and a page of applications
+  // is not turned into an error by the room's fields.
+  room: async (row, _, ctx) => {
+    const room = row.roomId ? await ctx.roomById.load(row.roomId) : null;
+    if (!room) return null;
+    const { access } = await accessOf(ctx, room);
+    return access.seeRoom ? room : null;
+  },
   submittedBy: (row) => userRef(row.submittedBy),
   title: (row) => content(row).title ?? null,
   memberIds: (row) => content(row).memberIds ?? [],

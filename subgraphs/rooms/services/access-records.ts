@@ -58,6 +58,11 @@ export function recordAccess(tx: RoomsTx, event: RoomAccessEvent): Promise<void>
   return appendAccessRecord(chainStore(tx), factsOf(event));
 }
 
+/** Several records of one write, in order, in the write's own transaction (one lock, one insert). */
+export function recordAccesses(tx: RoomsTx, events: readonly RoomAccessEvent[]): Promise<void> {
+  return appendAccessRecords(chainStore(tx), events.map(factsOf));
+}
+
 // Reads and refusals of concurrent requests share one transaction (one lock,
 // one commit) instead of queueing on the chain's lock one by one.
 const standaloneRecords = committerPerHandle((db: RoomsDb) =>

@@ -10,7 +10,8 @@ import { appError, conflict, notFound } from '../../../lib/graphql-errors';
 import { pageArgs, text, uuid } from '../../../lib/input';
 import type { RoomsContext } from '../context';
 import { decidePostEdit, decidePostRemoval } from '../domain/room-access';
-import { recordAccess, recordAccessAlone } from './access-records';
+import { recordAccess, recordAccessAlone, recordAccesses } from './access-records';
+import { maxReadReceipts, postsToMarkRead } from '../domain/read-receipts';
 import { accessOf, authorizeRoom, findRoom, refuse } from './room-guard';
 import { inputMessage } from '../../../lib/messages/input-issues';
 
@@ -38,6 +39,19 @@ const body = text(10_000);
 export const timelineArgs = pageArgs(100);
 export const createPostInput = z.object({ roomId: uuid, category, body });
 export const editPostInput = z.object({ postId: uuid, body, category: category.nullish() });
+export const markPostsReadInput = z.object({
+  roomId: uuid,
+  postIds: z
+    .array(uuid)
+    .min(1, inputMessage({ en: 'Name at least one post.', ja: '投稿を1件以上指定してください。' }))
+    .max(
+      maxReadReceipts,
+      inputMessage({
+        en: `Name at most ${maxReadReceipts} posts.`,
+        ja: `投稿は${maxReadReceipts}件以内で指定してください。`,
+      }),
+    ),
+});
 export const removePostInput = z.object({ postId: uuid, reason: text(1000) });
 
 /** A post members may see: it exists and was not removed (a removed post is hidden from members, Art. 23-4). */
@@ -134,6 +148,34 @@ export async function markPostRead(ctx: RoomsContext, postId: string): Promise<P
   });
   ctx.readersByPost.clear(post.id);
   return post;
+}
+
+/**
+ * Marks several posts of one room read by the caller in one statement
+ * (domain/read-receipts.ts): the room's access is checked once, receipts are
+ * inserted together (a post already read keeps its receipt), and one access
+ * record per post is appended in the same transaction, as markPostRead does.
+ */
+export async function markPostsRead(ctx: RoomsContext, input: z.infer<typeof markPostsReadInput>): Promise<Post[]> {
+  const room = await findRoom(ctx, input.roomId);
+  const user = await authorizeRoom(ctx, room, 'post.markRead', 'post.read');
+  const requested = [...new Set(input.postIds.map((id) => id.toLowerCase()))];
+  const found = await ctx.db.post.findMany({ where: { id: { in: requested }, roomId: room.id } });
+  const ids = postsToMarkRead(room.id, input.postIds, found);
+  if (ids.length === 0) return [];
+  await ctx.db.$transaction(async (tx) => {
+    await tx.postRead.createMany({
+      data: ids.map((postId) => ({ postId, userId: user.userId })),
+      skipDuplicates: true,
+    });
+    await recordAccesses(
+      tx,
+      ids.map(() => ({ actor: user, room, action: 'READ' as const, what: 'post.read', outcome: 'SUCCESS' })),
+    );
+  });
+  for (const id of ids) ctx.readersByPost.clear(id);
+  const byId = new Map(found.map((post) => [post.id, post]));
+  return ids.map((id) => byId.get(id)).filter((post): post is Post => post !== undefined);
 }
 
 export async function removePost(ctx: RoomsContext, input: z.infer<typeof removePostInput>) {

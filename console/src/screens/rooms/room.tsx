@@ -1,13 +1,13 @@
 // One room: who it is for (when the caller may see that), its members and
 // notices, and its timeline, newest first. A member posts in an open room
 // under one of Art. 8's categories, edits their own posts, and reading the
-// timeline marks the others' posts read (read receipts). A suspended or
+// timeline marks the others' posts read in one request (read receipts). A suspended or
 // closed room is shown read-only.
 import { useEffect, useState, type FormEvent } from 'react';
 import {
   CreatePostDocument,
   EditPostDocument,
-  MarkPostReadDocument,
+  MarkPostsReadDocument,
   RoomNoticesDocument,
   RoomOverviewDocument,
   RoomSubjectDocument,
@@ -23,6 +23,7 @@ import { useSession, useWords } from '../../session';
 import { StepOutcome, when } from '../decision';
 import { Closure } from './closure';
 import { Meetings } from './meetings';
+import { Members } from './members';
 import { categories, words } from './words';
 
 type Overview = NonNullable<RoomOverviewQuery['room']>;
@@ -49,13 +50,16 @@ export function Room({ me, id }: { me: Me; id: string }) {
     await markRead(page.items);
   }
 
-  /** Others' posts this person has not read yet: read now that they are on screen. */
+  /** Others' posts this person has not read yet: read now that they are on screen, in one request. */
   async function markRead(shown: readonly TimelinePostFragment[]) {
     const unread = shown.filter((p) => p.author.id !== me.user.id && !p.readBy.some((u) => u.id === me.user.id));
-    for (const post of unread) {
-      const { markPostRead } = await session.call(MarkPostReadDocument, { postId: post.id });
-      setPosts((current) => current.map((p) => (p.id === post.id ? markPostRead : p)));
-    }
+    if (unread.length === 0) return;
+    const { markPostsRead } = await session.call(MarkPostsReadDocument, {
+      roomId: id,
+      postIds: unread.map((p) => p.id),
+    });
+    const marked = new Map(markPostsRead.map((p) => [p.id, p]));
+    setPosts((current) => current.map((p) => marked.get(p.id) ?? p));
   }
 
   useEffect(() => {
@@ -97,6 +101,10 @@ export function Room({ me, id }: { me: Me; id: string }) {
       </section>
     );
   const open = room.status === 'OPEN';
+  // The room's manager (domain/room-access.ts): its opener, if a deciding manager, or the system admin.
+  const manager =
+    me.user.role === 'SYSTEM_ADMIN' ||
+    (room.openedBy?.id === me.user.id && ['ADMIN_MANAGER', 'HOSPITAL_MANAGER'].includes(me.user.role));
 
   return (
     <section aria-labelledby="room-title" data-room={room.id} className="room">
@@ -115,9 +123,17 @@ export function Room({ me, id }: { me: Me; id: string }) {
         <dd data-subject>
           {subject === undefined ? '…' : subject ? `${subject.name}（${subject.nameKana}）` : w.subjectHidden}
         </dd>
-        <dt>{w.members}</dt>
-        <dd data-members>{room.members.map((m) => m.user.name).join('、')}</dd>
       </dl>
+      <h2>{w.members}</h2>
+      <Members
+        me={me}
+        roomId={room.id}
+        members={room.members}
+        manager={manager}
+        open={open}
+        closed={room.status === 'CLOSED'}
+        onMembers={(members) => setRoom((current) => (current ? { ...current, members } : current))}
+      />
       {notices.length > 0 && (
         <>
           <h2>{w.notices}</h2>
