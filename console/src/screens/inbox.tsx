@@ -103,6 +103,7 @@ const sections: readonly Section[] = [
   {
     key: 'faults',
     title: (t) => t.faultsWaiting,
+    href: href({ page: 'faults' }),
     for: ['SYSTEM_ADMIN', 'FACILITY_MANAGER'],
     async count(session, role) {
       // Art. 22: a facility manager passes its facility's reports on; the system admin investigates and answers them.
