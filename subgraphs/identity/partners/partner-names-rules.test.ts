@@ -1,6 +1,5 @@
 import type { GraphQLError } from 'graphql';
-import type { Principal, UserPrincipal } from '../../../lib/access/principal';
-import { roles } from '../../../lib/access/principal';
+import { roles, type Principal, type UserPrincipal } from '../../../lib/access/principal';
 import { partnerNameOf, partnerNameStatuses, partnerNamesReader } from './partner-names-rules';
 
 const user = (role: UserPrincipal['role'], overrides: Partial<UserPrincipal> = {}): UserPrincipal => ({
