@@ -108,6 +108,7 @@ describe('the web console, partner systems', () => {
     expect(await form.getByLabel('FHIR ベース URL').getAttribute('aria-invalid')).toBe('true');
     expect(await form.locator('[data-field="name"] [role="alert"]').count()).toBe(0);
     expect(await t.db.prisma.partner.count()).toBe(before);
+    await screenshot(admin, 'console-partners-register');
 
     await form.getByLabel('FHIR ベース URL').fill('https://imizu.example/fhir/');
     await form.getByRole('button', { name: '登録する' }).click();
@@ -142,6 +143,7 @@ describe('the web console, partner systems', () => {
     await edit.getByLabel('相手が当方に付けた ID').fill('takaoka-at-imizu');
     await edit.getByRole('button', { name: '変更を保存する' }).click();
     await admin.locator('[data-partner-fields]', { hasText: 'takaoka-at-imizu' }).waitFor();
+    await screenshot(admin, 'console-partners-partner');
     expect((await t.db.prisma.partner.findUniqueOrThrow({ where: { id } })).ourClientId).toBe('takaoka-at-imizu');
 
     // Suspended with a reason, then reactivated.
