@@ -21,6 +21,7 @@ import { CopyButton } from './copy';
 import { nameOf, usePartnerNames } from './names';
 import { shareCodeBadge } from './status';
 import { words } from './words';
+import './partners.css';
 
 /** The graph's bounds of a code's lifetime (issueRoomShareCode: 1 to 90 days, 14 when absent). */
 const days = { min: 1, max: 90, usual: 14 };
