@@ -3,7 +3,8 @@
 // malformed code is refused first, in Japanese), the user's facility manager
 // confirms it, the system admin approves it, and the request's page shows the
 // partner's answers as the partner (test/support/mock-partner.ts, behind its
-// own CA) receives, accepts and completes the join. Then the system admin
+// own CA) receives, accepts and completes the join. The user picks the partner
+// by name (partnerNames), and every role reads partners' names. Then the system admin
 // runs again a send that stopped while the partner answered 503, rejects a
 // request with a reason the user reads, and the user withdraws one.
 // Certificates are off here
@@ -83,7 +84,11 @@ describe('the web console, joining partners’ rooms', () => {
     const asker = await signedIn(user);
     await asker.goto(`${t.system.gateway.url}/#/outbound`);
     await asker.getByRole('button', { name: '参加を依頼する' }).click();
-    await asker.getByLabel('相手の団体のID').fill(partnerId);
+    // The user picks the partner by name (partnerNames), no id to type.
+    const picker = asker.locator('form.ask select[name="partnerId"]');
+    await picker.locator(`option[value="${partnerId}"]`).waitFor({ state: 'attached' });
+    expect(await picker.locator('option').allTextContents()).toContain('Himi care network');
+    await picker.selectOption({ label: 'Himi care network' });
     await asker.getByLabel('共有コード').fill('share code!');
     await asker.getByLabel('参加の理由').fill('訪問看護の連携のため');
     await asker.getByRole('button', { name: '依頼を送る' }).click();
@@ -99,6 +104,8 @@ describe('the web console, joining partners’ rooms', () => {
     const id = /#\/outbound\/([0-9a-f-]{36})$/.exec(asker.url())?.[1] as string;
     expect(id).toBeDefined();
     expect(await asker.locator('dl.fields').first().textContent()).toContain('訪問看護の連携のため');
+    // A user reads the partner's name too, on the request and in the list.
+    await asker.locator('h1', { hasText: 'Himi care network' }).waitFor();
     // The share code is not on the page; the database keeps it only until the partner holds the Task.
     expect(await asker.content()).not.toContain(code);
     expect(await t.db.prisma.outboundJoinRequest.findUniqueOrThrow({ where: { id } })).toMatchObject({
@@ -111,7 +118,11 @@ describe('the web console, joining partners’ rooms', () => {
     // The facility manager finds it waiting first in the list and confirms it.
     const manager = await signedIn(fm);
     await manager.goto(`${t.system.gateway.url}/#/outbound`);
-    await manager.locator(`tr[data-outbound-join="${id}"][data-waiting] a`).click();
+    const waiting = manager.locator(`tr[data-outbound-join="${id}"][data-waiting]`);
+    await waiting.waitFor();
+    // The facility manager knows the partner by name, as everyone does.
+    await waiting.locator('td', { hasText: 'Himi care network' }).waitFor();
+    await waiting.locator('a').click();
     await manager.getByRole('button', { name: '確認してシステム管理者へ回す' }).click();
     await manager.locator('[data-status="FORWARDED"]').waitFor();
     expect(await manager.getByRole('status').textContent()).toContain('処理しました');

@@ -17,6 +17,7 @@ import { authorize } from '../services/access-guard';
 import {
   currentClientCertificate,
   getPartner,
+  listPartnerNames,
   listPartners,
   reactivatePartner,
   registerPartner,
@@ -46,6 +47,7 @@ async function clientCertificateOf(partner: PartnerRow, ctx: IdentityContext) {
 export const PartnerQuery = {
   partners: (_, __, ctx) => listPartners(ctx),
   partner: (_, args, ctx) => getPartner(ctx, parseInput(uuid, args.id, 'id')),
+  partnerNames: (_, args, ctx) => listPartnerNames(ctx, args.includeSuspended === true),
   exchangeIdentity: async (_, __, ctx) => {
     await authorize(ctx, 'partner.manage', { type: 'ExchangeIdentity' });
     const exchange = ctx.exchange;

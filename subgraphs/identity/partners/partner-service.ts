@@ -25,6 +25,7 @@ import { authorize } from '../services/access-guard';
 import { recordAudit } from '../services/audit-service';
 import { announceDirectoryChange, appendIdentityOutboxEvent } from '../services/outbox';
 import { partnerSuspendedEvent } from '../events';
+import { partnerNameOf, partnerNameStatuses, partnerNamesReader, type PartnerName } from './partner-names-rules';
 import { authSettingsProblem, jwksText, jwksUrlText, type PartnerAuthSettings } from './partner-auth-rules';
 import { aboutField } from '../../../lib/messages/message';
 import { inputMessage } from '../../../lib/messages/input-issues';
@@ -394,6 +395,20 @@ export const reactivatePartner = (ctx: IdentityContext, id: string, reason: stri
 export async function listPartners(ctx: IdentityContext): Promise<Partner[]> {
   await authorize(ctx, 'partner.manage', { type: 'Partner' });
   return ctx.db.partner.findMany({ orderBy: [{ name: 'asc' }, { id: 'asc' }] });
+}
+
+/**
+ * Partners' names for anyone signed in (partner-names-rules): id, name and whether active, by name.
+ * Only those three columns are read, so nothing else of the registry can leave through this path.
+ */
+export async function listPartnerNames(ctx: IdentityContext, includeSuspended: boolean): Promise<PartnerName[]> {
+  partnerNamesReader(ctx.principal);
+  const rows = await ctx.db.partner.findMany({
+    where: { status: { in: partnerNameStatuses(includeSuspended) } },
+    select: { id: true, name: true, status: true },
+    orderBy: [{ name: 'asc' }, { id: 'asc' }],
+  });
+  return rows.map(partnerNameOf);
 }
 
 export async function getPartner(ctx: IdentityContext, id: string): Promise<Partner | null> {

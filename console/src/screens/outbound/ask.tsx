@@ -1,14 +1,23 @@
 // A user asks to join a partner's room with the share code the partner's
 // administrator gave (askOutboundJoin), then lands on the new request's page.
-// The share code is a password field: it is not shown, and never again once sent.
+// The partner is chosen by name among the active ones (partnerNames); the
+// share code is a password field: it is not shown, and never again once sent.
 import { useState, type FormEvent } from 'react';
 import { AskOutboundJoinDocument } from '../../../../generated/console/operations';
 import { GraphError } from '../../graphql';
 import { href } from '../../route';
 import { useSession, useWords } from '../../session';
+import type { PartnerName } from './outbound';
 import { words } from './words';
 
-export function AskOutboundJoin({ onCancel }: { onCancel: () => void }) {
+export function AskOutboundJoin({
+  partners,
+  onCancel,
+}: {
+  /** Null while partners' names load. */
+  partners: readonly PartnerName[] | null;
+  onCancel: () => void;
+}) {
   const session = useSession();
   const w = useWords(words);
   const [partnerId, setPartnerId] = useState('');
@@ -17,6 +26,8 @@ export function AskOutboundJoin({ onCancel }: { onCancel: () => void }) {
   const [subjectId, setSubjectId] = useState('');
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
+  // Only an active partner can be asked (askOutboundJoin answers CONFLICT for a suspended one).
+  const active = (partners ?? []).filter((partner) => partner.active);
 
   async function submit(event: FormEvent) {
     event.preventDefault();
@@ -24,7 +35,7 @@ export function AskOutboundJoin({ onCancel }: { onCancel: () => void }) {
     setProblem(null);
     try {
       const data = await session.call(AskOutboundJoinDocument, {
-        partnerId: partnerId.trim(),
+        partnerId,
         shareCode: shareCode.trim(),
         reason: reason.trim(),
         subjectId: subjectId.trim() || null,
@@ -40,16 +51,16 @@ export function AskOutboundJoin({ onCancel }: { onCancel: () => void }) {
     <form className="ask" aria-labelledby="outbound-ask-title" onSubmit={(event) => void submit(event)}>
       <h2 id="outbound-ask-title">{w.askTitle}</h2>
       <label>
-        {w.partnerId}
-        <input
-          name="partnerId"
-          required
-          autoComplete="off"
-          spellCheck={false}
-          value={partnerId}
-          onChange={(e) => setPartnerId(e.target.value)}
-        />
-        <small className="muted">{w.partnerIdHint}</small>
+        {w.partner}
+        <select name="partnerId" required value={partnerId} onChange={(e) => setPartnerId(e.target.value)}>
+          <option value="">{partners === null ? session.t.loading : w.choosePartner}</option>
+          {active.map((partner) => (
+            <option key={partner.id} value={partner.id}>
+              {partner.name}
+            </option>
+          ))}
+        </select>
+        <small className="muted">{partners !== null && active.length === 0 ? w.noPartners : w.partnerHint}</small>
       </label>
       <label>
         {w.shareCode}

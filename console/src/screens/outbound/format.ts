@@ -42,7 +42,7 @@ export function waitsFor(role: string, userId: string, row: OutboundJoinRowFragm
   return row.requestedBy.id === userId && underWay(row);
 }
 
-/** A partner by name when the registry is readable (system admin), else by the start of its id. */
+/** A partner by name (partnerNames, for every role), else (names not read) by the start of its id. */
 export function partnerLabel(names: ReadonlyMap<string, string>, partnerId: string): string {
   return names.get(partnerId) ?? `${partnerId.slice(0, 8)}…`;
 }

@@ -59,7 +59,7 @@ export function OutboundJoin({ me, id, names }: { me: Me; id: string; names: Rea
     (request.status === 'SUBMITTED' ||
       request.status === 'FORWARDED' ||
       (request.status === 'APPROVED' && ['NOT_SENT', 'RECEIVED'].includes(request.exchangeStatus)));
-  // Only the system admin reads the registry: the others know the partner by its id.
+  // Every role reads partners' names (partnerNames); the id stays beside the name.
   const named = names.get(request.partnerId);
 
   return (

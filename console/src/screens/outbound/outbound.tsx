@@ -8,6 +8,7 @@ import {
   OutboundJoinListDocument,
   OutboundPartnerNamesDocument,
   type OutboundJoinListQuery,
+  type OutboundPartnerNamesQuery,
 } from '../../../../generated/console/operations';
 import type { Me } from '../../app';
 import { GraphError } from '../../graphql';
@@ -23,34 +24,51 @@ import './outbound.css';
 
 type Row = OutboundJoinListQuery['outboundJoinRequests'][number];
 
+export type PartnerName = OutboundPartnerNamesQuery['partnerNames'][number];
+
 export function Outbound({ me, id }: { me: Me; id?: string }) {
-  const names = usePartnerNames(me);
+  const partners = usePartnerNames();
+  const names = new Map((partners ?? []).map((p) => [p.id, p.name]));
   return (
     <div className="outbound">
-      {id ? <OutboundJoin me={me} id={id} names={names} /> : <OutboundJoinList me={me} names={names} />}
+      {id ? (
+        <OutboundJoin me={me} id={id} names={names} />
+      ) : (
+        <OutboundJoinList me={me} names={names} partners={partners} />
+      )}
     </div>
   );
 }
 
-/** Partners' names: the registry is the system admin's alone; others see a partner by its id. */
-function usePartnerNames(me: Me): ReadonlyMap<string, string> {
+/**
+ * Partners' names for every role (partnerNames: ids and names, nothing of the registry); null while
+ * they load. Without them (a refusal) the list still names a partner by the start of its id.
+ */
+function usePartnerNames(): readonly PartnerName[] | null {
   const session = useSession();
-  const [names, setNames] = useState<ReadonlyMap<string, string>>(new Map());
+  const [partners, setPartners] = useState<readonly PartnerName[] | null>(null);
   useEffect(() => {
-    if (me.user.role !== 'SYSTEM_ADMIN') return;
     let live = true;
     session
       .call(OutboundPartnerNamesDocument, {})
-      .then((data) => live && setNames(new Map(data.partners.map((p) => [p.id, p.name]))))
-      .catch(() => undefined); // without names the ids still say which partner
+      .then((data) => live && setPartners(data.partnerNames))
+      .catch(() => live && setPartners([]));
     return () => {
       live = false;
     };
-  }, [me.user.role]);
-  return names;
+  }, [session.language]);
+  return partners;
 }
 
-function OutboundJoinList({ me, names }: { me: Me; names: ReadonlyMap<string, string> }) {
+function OutboundJoinList({
+  me,
+  names,
+  partners,
+}: {
+  me: Me;
+  names: ReadonlyMap<string, string>;
+  partners: readonly PartnerName[] | null;
+}) {
   const session = useSession();
   const w = useWords(words);
   const [rows, setRows] = useState<Row[] | null>(null);
@@ -87,7 +105,7 @@ function OutboundJoinList({ me, names }: { me: Me; names: ReadonlyMap<string, st
           </button>
         </div>
       )}
-      {asking && <AskOutboundJoin onCancel={() => setAsking(false)} />}
+      {asking && <AskOutboundJoin partners={partners} onCancel={() => setAsking(false)} />}
       {problem && (
         <p role="alert" className="problem">
           {problem}
