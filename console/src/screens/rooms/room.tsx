@@ -24,6 +24,7 @@ import { StepOutcome, when } from '../decision';
 import { Closure } from './closure';
 import { Meetings } from './meetings';
 import { Members } from './members';
+import { ShareCodes } from '../partners/share-codes';
 import { categories, words } from './words';
 
 type Overview = NonNullable<RoomOverviewQuery['room']>;
@@ -200,6 +201,8 @@ export function Room({ me, id }: { me: Me; id: string }) {
         </button>
       )}
       <Meetings roomId={room.id} open={open} />
+      {/* Share codes for partners (Art. 20-2): the room's manager issues them while the room is open. */}
+      {manager && open && <ShareCodes roomId={room.id} me={me} />}
       {open && <Closure roomId={room.id} />}
     </section>
   );
