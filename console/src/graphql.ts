@@ -6,10 +6,19 @@ import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { print } from 'graphql/language/printer';
 import type { Language } from './messages';
 
+/** One error of an answer: its stable code, its message and the response key it is about (path[0]), if any. */
+export interface GraphProblem {
+  code: string;
+  message: string;
+  field: string | null;
+}
+
 export class GraphError extends Error {
   constructor(
     readonly code: string,
     message: string,
+    /** Every error of the answer (the first is `code` and `message`); empty for a network failure. */
+    readonly problems: readonly GraphProblem[] = [],
   ) {
     super(message);
   }
@@ -47,10 +56,15 @@ export async function request<Result, Variables>(
   }
   const body = (await response.json().catch(() => null)) as {
     data?: Result | null;
-    errors?: Array<{ message: string; extensions?: { code?: string } }>;
+    errors?: Array<{ message: string; path?: Array<string | number>; extensions?: { code?: string } }>;
   } | null;
-  const first = body?.errors?.[0];
-  if (first) throw new GraphError(first.extensions?.code ?? 'INTERNAL_SERVER_ERROR', first.message);
+  const problems = (body?.errors ?? []).map((e) => ({
+    code: e.extensions?.code ?? 'INTERNAL_SERVER_ERROR',
+    message: e.message,
+    field: typeof e.path?.[0] === 'string' ? e.path[0] : null,
+  }));
+  const first = problems[0];
+  if (first) throw new GraphError(first.code, first.message, problems);
   if (!body?.data) throw new GraphError('INTERNAL_SERVER_ERROR', options.networkErrorMessage);
   return body.data;
 }
