@@ -101,9 +101,3 @@ export function historyOf(request: Pick<Detail, 'recordedAt' | 'recordedBy' | 'w
   // A stable sort: steps at the same instant keep the order above.
   return steps.sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
 }
-
-/** The file name of `Content-Disposition: attachment; filename="…"`: a plain name only, never a path. */
-export function fileNameOf(disposition: string | null, fallback: string): string {
-  const name = disposition?.match(/filename="([^"]+)"/)?.[1] ?? disposition?.match(/filename=([^;\s]+)/)?.[1];
-  return name && /^[\w.-]+$/.test(name) && !name.startsWith('.') ? name : fallback;
-}
