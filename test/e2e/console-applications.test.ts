@@ -8,7 +8,7 @@
 // with the same certificate, as the console's other screens will.
 import { randomUUID } from 'node:crypto';
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium, screenshot } from '../support/browser';
+import { launchChromium, screenshot, signInToConsole } from '../support/browser';
 import { startTestSystem, type TestSystem } from '../support/test-system';
 import { tlsGraphql } from '../support/tls-graphql-client';
 
@@ -79,11 +79,7 @@ describe('the web console, applications (Forms 1–5)', () => {
       ],
     });
     page = await context.newPage();
-    await page.goto(`${t.system.gateway.url}/`);
-    await page.getByLabel('アカウントID').fill(t.bootstrap.accountId);
-    await page.getByLabel('パスワード').fill(password);
-    await page.getByRole('button', { name: 'サインイン' }).click();
-    await page.getByRole('heading', { name: '受信箱' }).waitFor();
+    await signInToConsole(page, t.system.gateway.url, t.bootstrap.accountId, password);
   }, 90_000);
 
   afterAll(async () => {

@@ -15,7 +15,7 @@ import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { Browser, Page } from 'playwright-core';
 import { actorPassword, actorWithRole, type Actor } from '../support/actors';
-import { launchChromium, screenshot } from '../support/browser';
+import { launchChromium, screenshot, signInToConsole } from '../support/browser';
 import { graphql } from '../support/graphql-client';
 import { subjectWithConsent } from '../support/sharing-fixtures';
 import { startTestSystem, type TestSystem } from '../support/test-system';
@@ -37,11 +37,7 @@ describe('the web console, audit and disclosure', () => {
   /** A page of its own (its own session) for the actor, signed in and on the inbox. */
   async function signedIn(actor: Actor): Promise<Page> {
     const page = await (await browser.newContext({ locale: 'ja-JP', acceptDownloads: true })).newPage();
-    await page.goto(`${t.system.gateway.url}/`);
-    await page.getByLabel('アカウントID').fill(actor.accountId);
-    await page.getByLabel('パスワード').fill(actorPassword);
-    await page.getByRole('button', { name: 'サインイン' }).click();
-    await page.getByRole('heading', { name: '受信箱' }).waitFor();
+    await signInToConsole(page, t.system.gateway.url, actor.accountId, actorPassword);
     return page;
   }
 

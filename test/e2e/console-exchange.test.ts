@@ -6,7 +6,7 @@
 // are off here (their browser tests are console-sign-in and console-facilities).
 import type { Browser, Page } from 'playwright-core';
 import { actorPassword, actorWithRole, type Actor } from '../support/actors';
-import { launchChromium, screenshot } from '../support/browser';
+import { launchChromium, screenshot, signInToConsole } from '../support/browser';
 import { eventually } from '../support/eventually';
 import { as } from '../support/identity-fixtures';
 import {
@@ -60,11 +60,7 @@ describe('the web console, partners’ join requests', () => {
     roomId = await openRoomAs(t, hm);
     browser = await launchChromium();
     page = await (await browser.newContext({ locale: 'ja-JP' })).newPage();
-    await page.goto(`${t.system.gateway.url}/`);
-    await page.getByLabel('アカウントID').fill(hm.accountId);
-    await page.getByLabel('パスワード').fill(actorPassword);
-    await page.getByRole('button', { name: 'サインイン' }).click();
-    await page.getByRole('heading', { name: '受信箱' }).waitFor();
+    await signInToConsole(page, t.system.gateway.url, hm.accountId, actorPassword);
   }, 60_000);
 
   afterAll(async () => {

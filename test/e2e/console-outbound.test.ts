@@ -11,7 +11,7 @@
 // (their browser tests are console-sign-in and console-facilities).
 import type { Browser, Page } from 'playwright-core';
 import { actorPassword, actorWithRole, type Actor } from '../support/actors';
-import { launchChromium, screenshot } from '../support/browser';
+import { launchChromium, screenshot, signInToConsole } from '../support/browser';
 import { eventually } from '../support/eventually';
 import { graphql } from '../support/graphql-client';
 import { startMockPartner, type MockPartner } from '../support/mock-partner';
@@ -38,11 +38,7 @@ describe('the web console, joining partners’ rooms', () => {
   /** A page of its own (its own session) for the actor, signed in and on the inbox. */
   async function signedIn(actor: Actor): Promise<Page> {
     const page = await (await browser.newContext({ locale: 'ja-JP' })).newPage();
-    await page.goto(`${t.system.gateway.url}/`);
-    await page.getByLabel('アカウントID').fill(actor.accountId);
-    await page.getByLabel('パスワード').fill(actorPassword);
-    await page.getByRole('button', { name: 'サインイン' }).click();
-    await page.getByRole('heading', { name: '受信箱' }).waitFor();
+    await signInToConsole(page, t.system.gateway.url, actor.accountId, actorPassword);
     return page;
   }
 

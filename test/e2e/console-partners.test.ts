@@ -12,7 +12,7 @@ import { exportJWK, generateKeyPair } from 'jose';
 import type { Browser, Page } from 'playwright-core';
 import { hashShareCode } from '../../subgraphs/rooms/exchange/services/share-code-service';
 import { actorPassword, actorWithRole, type Actor } from '../support/actors';
-import { launchChromium, screenshot } from '../support/browser';
+import { launchChromium, screenshot, signInToConsole } from '../support/browser';
 import { openRoomAs, registerSimulatedPartner, type SimulatedPartner } from '../support/simulated-partner';
 import { startTestSystem, type TestSystem } from '../support/test-system';
 
@@ -32,11 +32,7 @@ describe('the web console, partner systems', () => {
     const context = await browser.newContext({ locale: 'ja-JP' });
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: t.system.gateway.url });
     const page = await context.newPage();
-    await page.goto(`${t.system.gateway.url}/`);
-    await page.getByLabel('アカウントID').fill(actor.accountId);
-    await page.getByLabel('パスワード').fill(actorPassword);
-    await page.getByRole('button', { name: 'サインイン' }).click();
-    await page.getByRole('heading', { name: '受信箱' }).waitFor();
+    await signInToConsole(page, t.system.gateway.url, actor.accountId, actorPassword);
     return page;
   }
 

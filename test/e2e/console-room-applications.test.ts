@@ -8,7 +8,7 @@
 // console-facilities): the people sign in with account ID and password.
 import type { Browser, Page } from 'playwright-core';
 import { actorPassword, actorWithRole, type Actor } from '../support/actors';
-import { launchChromium, screenshot } from '../support/browser';
+import { launchChromium, screenshot, signInToConsole } from '../support/browser';
 import { registeredSubject, syncCare } from '../support/directory-fixtures';
 import { subjectWithConsent } from '../support/sharing-fixtures';
 import { startTestSystem, type TestSystem } from '../support/test-system';
@@ -38,11 +38,7 @@ describe('the web console, room applications (Forms 8–10)', () => {
 
   async function signedIn(actor: Actor): Promise<Page> {
     const page = await (await browser.newContext({ locale: 'ja-JP' })).newPage();
-    await page.goto(`${t.system.gateway.url}/`);
-    await page.getByLabel('アカウントID').fill(actor.accountId);
-    await page.getByLabel('パスワード').fill(actorPassword);
-    await page.getByRole('button', { name: 'サインイン' }).click();
-    await page.getByRole('heading', { name: '受信箱' }).waitFor();
+    await signInToConsole(page, t.system.gateway.url, actor.accountId, actorPassword);
     return page;
   }
 

@@ -10,7 +10,7 @@
 // (their browser tests are console-sign-in and console-facilities).
 import type { Browser, Page } from 'playwright-core';
 import { actorPassword, actorWithRole, type Actor } from '../support/actors';
-import { launchChromium, screenshot } from '../support/browser';
+import { launchChromium, screenshot, signInToConsole } from '../support/browser';
 import { startTestSystem, type TestSystem } from '../support/test-system';
 
 describe('the web console, subjects and consent (Art. 18, Forms 6 and 7)', () => {
@@ -41,11 +41,7 @@ describe('the web console, subjects and consent (Art. 18, Forms 6 and 7)', () =>
 
   async function signedIn(actor: Actor): Promise<Page> {
     const signed = await (await browser.newContext({ locale: 'ja-JP' })).newPage();
-    await signed.goto(`${t.system.gateway.url}/`);
-    await signed.getByLabel('アカウントID').fill(actor.accountId);
-    await signed.getByLabel('パスワード').fill(actorPassword);
-    await signed.getByRole('button', { name: 'サインイン' }).click();
-    await signed.getByRole('heading', { name: '受信箱' }).waitFor();
+    await signInToConsole(signed, t.system.gateway.url, actor.accountId, actorPassword);
     return signed;
   }
 

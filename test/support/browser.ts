@@ -22,3 +22,12 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   fs.mkdirSync(dir, { recursive: true });
   await page.screenshot({ path: path.join(dir, `${name}.png`), fullPage: true });
 }
+
+/** Opens the console at `origin` and signs in on its (Japanese) sign-in page; resolves once the inbox shows. */
+export async function signInToConsole(page: Page, origin: string, accountId: string, password: string): Promise<void> {
+  await page.goto(`${origin}/`);
+  await page.getByLabel('アカウントID').fill(accountId);
+  await page.getByLabel('パスワード').fill(password);
+  await page.getByRole('button', { name: 'サインイン' }).click();
+  await page.getByRole('heading', { name: '受信箱' }).waitFor();
+}
