@@ -1,0 +1,93 @@
+// The two things an operator runs (npm run audit:checkpoint, npm run
+// audit:verify), as functions the tests call too.
+import fs from 'node:fs';
+import type { PrismaClient } from '../../generated/prisma/client';
+import {
+  appendCheckpoint,
+  ChainBroken,
+  ChainDiffers,
+  currentHead,
+  openCheckpointKey,
+  readCheckpointFile,
+  walkChain,
+} from './checkpoint-files';
+import { trailRecords } from './checkpoint-trails';
+import { compareWithCheckpoints, signHead, trails, type Checkpoint, type Trail } from './checkpoints';
+
+export type CheckpointOutcome =
+  { trail: Trail; ok: true; checkpoint: Checkpoint } | { trail: Trail; ok: false; problem: string };
+
+/**
+ * Signs each trail's head and appends it, unless the chain since the last trusted checkpoint no
+ * longer links up, or the checkpoint file holds a line that does not verify: then nothing is
+ * signed for that trail (signing would bless the tampering) and the problem is returned.
+ */
+export async function checkpointTrails(
+  db: PrismaClient,
+  where: { keyFile: string; checkpointDir: string },
+  now: Date,
+): Promise<CheckpointOutcome[]> {
+  const key = openCheckpointKey(where.keyFile);
+  const outcomes: CheckpointOutcome[] = [];
+  for (const trail of trails) {
+    const read = readCheckpointFile(where.checkpointDir, trail, key.publicKeyPem);
+    const bad = read.find((r) => !r.ok);
+    if (bad && !bad.ok) {
+      outcomes.push({ trail, ok: false, problem: `checkpoint line ${bad.line}: ${bad.problem}` });
+      continue;
+    }
+    const last = read
+      .flatMap((r) => (r.ok ? [r.checkpoint] : []))
+      .reduce<Checkpoint | undefined>((a, c) => (!a || BigInt(c.seq) >= BigInt(a.seq) ? c : a), undefined);
+    try {
+      const head = await currentHead(trail, trailRecords(db, trail), last, now);
+      const checkpoint = signHead(head, key.privateKeyPem);
+      appendCheckpoint(where.checkpointDir, checkpoint);
+      outcomes.push({ trail, ok: true, checkpoint });
+    } catch (error) {
+      if (!(error instanceof ChainBroken || error instanceof ChainDiffers)) throw error;
+      outcomes.push({ trail, ok: false, problem: error.message });
+    }
+  }
+  return outcomes;
+}
+
+export type TrailVerdict =
+  | { trail: Trail; ok: true; records: number; checkpoints: number; lastSigned: string | null }
+  | { trail: Trail; ok: false; problem: string };
+
+/** Walks each trail link by link and compares it with every signed checkpoint. Needs only the public key. */
+export async function verifyTrails(
+  db: PrismaClient,
+  where: { publicKeyFile: string; checkpointDir: string },
+): Promise<TrailVerdict[]> {
+  const publicKeyPem = fs.readFileSync(where.publicKeyFile, 'utf8');
+  const verdicts: TrailVerdict[] = [];
+  for (const trail of trails) {
+    const read = readCheckpointFile(where.checkpointDir, trail, publicKeyPem);
+    const bad = read.find((r) => !r.ok);
+    if (bad && !bad.ok) {
+      verdicts.push({ trail, ok: false, problem: `checkpoint line ${bad.line} cannot be trusted: ${bad.problem}` });
+      continue;
+    }
+    const checkpoints = read.flatMap((r) => (r.ok ? [r.checkpoint] : []));
+    try {
+      const verdict = await compareWithCheckpoints(checkpoints, walkChain(trailRecords(db, trail)));
+      verdicts.push(
+        verdict.ok
+          ? {
+              trail,
+              ok: true,
+              records: verdict.records,
+              checkpoints: verdict.checkpoints,
+              lastSigned: checkpoints.at(-1)?.at ?? null,
+            }
+          : { trail, ok: false, problem: verdict.problem },
+      );
+    } catch (error) {
+      if (!(error instanceof ChainBroken)) throw error;
+      verdicts.push({ trail, ok: false, problem: error.message });
+    }
+  }
+  return verdicts;
+}
