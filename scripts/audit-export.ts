@@ -64,7 +64,7 @@ async function main(): Promise<void> {
     if (!(error instanceof StartupError)) throw error;
     problems.push(...error.problems);
   }
-  if (config && !config.fhirBaseUrl)
+  if (!process.env.FHIR_BASE_URL)
     problems.push(
       'FHIR_BASE_URL: is required for the audit export (the user and subject identifier systems derive from it)',
     );
