@@ -247,7 +247,7 @@ describe('identityEventToAuditEvent', () => {
     expect(e.extension).toBeUndefined();
     expect([code(e.type), e.action, e.outcome]).toEqual([rest, 'R', '0']);
     expect(e.subtype.map(code)).toEqual([interaction('read')]);
-    expect(patientOf(e).what.identifier).toEqual({
+    expect(patientOf(e)!.what.identifier).toEqual({
       system: 'https://renkei.example.jp/fhir/sid/subject',
       value: subject,
     });
