@@ -1,4 +1,5 @@
-// npm run audit:export -- [--trail rooms|consent|identity|all] [--since ISO] [--until ISO] [--out file]
+// npm run --silent audit:export -- [--trail rooms|consent|identity|all] [--since ISO] [--until ISO] [--out file]
+// (--silent: npm prints its own banner on stdout; generate's output goes to stderr.)
 //
 // The access trails (rooms' and consent's chained access records, identity's
 // audit events) as FHIR R4 AuditEvent resources following IHE BALP, one per
@@ -89,7 +90,7 @@ async function main(): Promise<void> {
       await once(out, 'finish');
     }
     process.stderr.write(
-      `Exported ${written.rooms + written.consent + written.identity} AuditEvents ` +
+      `Exported ${written.rooms + written.consent + written.identity} AuditEvent resources ` +
         `(rooms ${written.rooms}, consent ${written.consent}, identity ${written.identity}) from ${db.location}\n`,
     );
   } finally {

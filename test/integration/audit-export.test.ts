@@ -207,7 +207,7 @@ describe('audit export (BALP AuditEvent NDJSON)', () => {
       cwd: repoRoot,
       env,
     });
-    expect(done.stderr).toMatch(/Exported 2 AuditEvents \(rooms 0, consent 2, identity 0\)/);
+    expect(done.stderr).toMatch(/Exported 2 AuditEvent resources \(rooms 0, consent 2, identity 0\)/);
     const lines = fs.readFileSync(out, 'utf8').trimEnd().split('\n');
     expect(lines.map((l) => (JSON.parse(l) as Json).id.replace(/\d+$/, 'n'))).toEqual(['consent-n', 'consent-n']);
 
