@@ -73,7 +73,9 @@ export async function consoleInbox(ctx: ScenarioContext): Promise<ScenarioResult
       meTimes.push(t1 - t0);
     }
   }
-  ctx.log(`  from Node: me ${percentile(meTimes, 50).toFixed(0)} ms, then the counts; ${percentile(queryTimes, 50).toFixed(0)} ms in all`);
+  ctx.log(
+    `  from Node: me ${percentile(meTimes, 50).toFixed(0)} ms, then the counts; ${percentile(queryTimes, 50).toFixed(0)} ms in all`,
+  );
 
   const browser = await launchChromium();
   const renderTimes: number[] = [];
