@@ -29,6 +29,7 @@ import type { InboundExchangeDb } from './fhir/inbound-task-service';
 import type { TaskSubscriptionDb } from './fhir/subscriptions/subscription-service';
 import type { OutboundSubscriptionDb } from './partner/outbound-subscriptions';
 import type { PartnerCallSettings } from './partner/partner-calls';
+import type { AuditCheckpointSettings } from '../lib/audit/checkpoint-runs';
 
 export interface JobDependencies {
   /** The adapters own the `integration` schema; other data goes through its owner's services. */
@@ -48,14 +49,23 @@ export interface JobDependencies {
    * subscriptions), and our own subscriptions at partners (outbound push).
    */
   inbound?: InboundExchangeDb & TaskSubscriptionDb & OutboundSubscriptionDb;
+  /** Signing the access chains' heads (issue 14): the two trails' tables, the key file and the checkpoint directory. */
+  auditCheckpoints?: AuditCheckpointSettings;
   /** In a processor: the job's own logger, bound to its request id, job id and queue. */
   logger: Logger;
   workerName: string;
 }
 
 /** The dependencies a worker may run without; a job that needs one lists it. */
-export type JobNeed = 'rooms' | 'consent' | 'outbound' | 'partnerCalls' | 'inbound';
-export const jobNeeds: readonly JobNeed[] = ['rooms', 'consent', 'outbound', 'partnerCalls', 'inbound'];
+export type JobNeed = 'rooms' | 'consent' | 'outbound' | 'partnerCalls' | 'inbound' | 'auditCheckpoints';
+export const jobNeeds: readonly JobNeed[] = [
+  'rooms',
+  'consent',
+  'outbound',
+  'partnerCalls',
+  'inbound',
+  'auditCheckpoints',
+];
 
 /** The dependencies with the needed ones present. */
 export type DepsWith<N extends JobNeed> = JobDependencies & { [K in N]-?: NonNullable<JobDependencies[K]> };

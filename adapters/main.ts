@@ -11,6 +11,7 @@ import { runServiceProcess } from '../lib/service-process';
 import { collectProblems } from '../lib/startup-error';
 import { jobDefinitions } from './jobs';
 import { startWorkers } from './workers';
+import { auditCheckpointEvery } from './jobs/audit-checkpoint';
 import { listenWorkerEndpoint, workerApp } from './worker-endpoint';
 import { defaultPartnerCallTimings, readTrustedCas } from './partner/partner-calls';
 import { openAssertionKey, openExchangeKey, type ExchangeIdentity } from '../lib/exchange/exchange-key';
@@ -69,6 +70,8 @@ void runServiceProcess('renkei-worker', ['DATABASE_URL', 'REDIS_URL'], async (co
   // Subscriptions stored before their channel headers were sealed: sealed before any delivery job can run.
   const sealed = await sealClearSubscriptionHeaders(db.prisma, partnerKeys);
   if (sealed > 0) logger.info({ subscriptions: sealed }, 'sealed the channel headers of earlier subscriptions');
+  // Signing the access chains' heads, unless AUDIT_CHECKPOINT_MINUTES=0 (then audit:checkpoint from a timer).
+  const checkpoints = config.auditCheckpoints.everyMinutes > 0 ? config.auditCheckpoints : undefined;
   const workers = await startWorkers({
     redis,
     prefix: config.queuePrefix,
@@ -83,6 +86,7 @@ void runServiceProcess('renkei-worker', ['DATABASE_URL', 'REDIS_URL'], async (co
       consent: db.prisma,
       inbound: db.prisma,
       outbound: db.prisma,
+      auditCheckpoints: checkpoints && { db: db.prisma, ...checkpoints },
       partnerCalls: exchange
         ? {
             exchange,
@@ -94,7 +98,11 @@ void runServiceProcess('renkei-worker', ['DATABASE_URL', 'REDIS_URL'], async (co
         : undefined,
       logger,
     },
-    definitions: exchange ? jobDefinitions : jobDefinitions.filter((job) => !job.needs.includes('partnerCalls')),
+    every: auditCheckpointEvery(checkpoints),
+    definitions: jobDefinitions.filter(
+      (job) =>
+        (exchange || !job.needs.includes('partnerCalls')) && (checkpoints || !job.needs.includes('auditCheckpoints')),
+    ),
     outbox: db.prisma,
   }).catch(async (error: unknown) => {
     await closeAll();

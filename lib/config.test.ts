@@ -12,6 +12,24 @@ function problemsOf(fn: () => unknown): string[] {
 }
 
 describe('loadConfig', () => {
+  it('keeps the audit checkpoints under DATA_DIR unless told otherwise, every 5 minutes', () => {
+    expect(loadConfig({ DATA_DIR: '/srv/renkei' }).auditCheckpoints).toEqual({
+      checkpointDir: '/srv/renkei/audit-checkpoints',
+      keyFile: '/srv/renkei/keys/audit-checkpoint.key',
+      everyMinutes: 5,
+    });
+    expect(
+      loadConfig({
+        AUDIT_CHECKPOINT_DIR: '/worm/checkpoints',
+        AUDIT_CHECKPOINT_KEY_FILE: '/keys/audit.key',
+        AUDIT_CHECKPOINT_MINUTES: '0',
+      }).auditCheckpoints,
+    ).toEqual({ checkpointDir: '/worm/checkpoints', keyFile: '/keys/audit.key', everyMinutes: 0 });
+    expect(problemsOf(() => loadConfig({ AUDIT_CHECKPOINT_MINUTES: 'often' }))).toEqual([
+      expect.stringMatching(/^AUDIT_CHECKPOINT_MINUTES: /),
+    ]);
+  });
+
   it('defaults to the secure gateway settings and reads the abuse limits', () => {
     const defaults = loadConfig({});
     expect(defaults.graphql).toEqual({

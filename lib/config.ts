@@ -106,6 +106,9 @@ export const environmentSchema = z.object({
   SUBGRAPH_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
   CLIENT_CERT_MODE: z.enum(['tls', 'proxy', 'off']).default('tls'),
   CA_DIR: z.string().min(1).optional(),
+  AUDIT_CHECKPOINT_DIR: z.string().min(1).optional(),
+  AUDIT_CHECKPOINT_KEY_FILE: z.string().min(1).optional(),
+  AUDIT_CHECKPOINT_MINUTES: z.coerce.number().int().min(0).max(1440).default(5),
   TLS_HOSTNAMES: z.string().min(1).default('localhost,127.0.0.1'),
   TRUSTED_PROXIES: z.string().default(''),
   CLIENT_CERT_HEADER: z
@@ -183,6 +186,8 @@ export interface Config {
   fhirBaseUrl: string | undefined;
   /** PEM files of partners' private CAs, trusted for our calls to their FHIR endpoints (Art. 20-3). */
   partnerCaFiles: string[];
+  /** Signed checkpoints of the access chains (lib/audit/checkpoints.ts): where, with which key, how often (0: not scheduled). */
+  auditCheckpoints: { checkpointDir: string; keyFile: string; everyMinutes: number };
   /** Origins whose browsers may call the gateway across origins (CORS_ORIGINS); empty: same origin only. */
   corsOrigins: string[];
   graphql: {
@@ -272,6 +277,11 @@ export function loadConfig(env: NodeJS.ProcessEnv, required: Requirement[] = [])
     internalTokenPublicKeyFile: e.INTERNAL_TOKEN_PUBLIC_KEY_FILE,
     fhirBaseUrl: e.FHIR_BASE_URL,
     partnerCaFiles: splitList(e.PARTNER_CA_FILES).map((file) => path.resolve(file)),
+    auditCheckpoints: {
+      checkpointDir: path.resolve(e.AUDIT_CHECKPOINT_DIR ?? path.join(dataDir, 'audit-checkpoints')),
+      keyFile: path.resolve(e.AUDIT_CHECKPOINT_KEY_FILE ?? path.join(dataDir, 'keys', 'audit-checkpoint.key')),
+      everyMinutes: e.AUDIT_CHECKPOINT_MINUTES,
+    },
     corsOrigins: e.CORS_ORIGINS,
     graphql: {
       introspection: e.GRAPHQL_INTROSPECTION === 'on',

@@ -1,6 +1,7 @@
 // What the audit scripts share: the database (DATABASE_URL, or the embedded
 // one under DATA_DIR, which npm start must not hold at the time) and where the
-// checkpoint key and files are (flags, defaulting under DATA_DIR).
+// checkpoint key and files are (flags, or AUDIT_CHECKPOINT_KEY_FILE and
+// AUDIT_CHECKPOINT_DIR, by default under DATA_DIR).
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../lib/config';
@@ -19,11 +20,11 @@ export function auditOptions(argv: string[]): AuditOptions {
     options: { key: { type: 'string' }, dir: { type: 'string' }, 'public-key': { type: 'string' } },
     strict: true,
   });
-  const { dataDir } = loadConfig(process.env);
-  const keyFile = path.resolve(values.key ?? path.join(dataDir, 'keys', 'audit-checkpoint.key'));
+  const { auditCheckpoints } = loadConfig(process.env);
+  const keyFile = values.key ? path.resolve(values.key) : auditCheckpoints.keyFile;
   return {
     keyFile,
-    checkpointDir: path.resolve(values.dir ?? path.join(dataDir, 'audit-checkpoints')),
+    checkpointDir: values.dir ? path.resolve(values.dir) : auditCheckpoints.checkpointDir,
     publicKeyFile: path.resolve(values['public-key'] ?? `${keyFile}.pub`),
   };
 }

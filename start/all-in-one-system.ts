@@ -109,6 +109,7 @@ export async function startAllInOne(
     exchangeDelivery: { partnerCalls: { trustedCaPems: readTrustedCas(config.partnerCaFiles) } },
     // Indexed right after "ready" below rather than before it (about a second).
     preloadFhirDefinitions: false,
+    auditCheckpoints: config.auditCheckpoints,
     certificates: {
       mode: config.clientCertMode,
       tlsHostnames: config.tlsHostnames,

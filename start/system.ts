@@ -19,6 +19,7 @@ import type { IdentitySettings } from '../subgraphs/identity/settings';
 import { createRoomsServer } from '../subgraphs/rooms/server';
 import { createConsentServer } from '../subgraphs/consent/server';
 import { jobDefinitions } from '../adapters/jobs';
+import { auditCheckpointEvery } from '../adapters/jobs/audit-checkpoint';
 import { startWorkers, type RunningWorkers } from '../adapters/workers';
 import { fhirRouter } from '../adapters/fhir/router';
 import { sealClearSubscriptionHeaders } from '../adapters/fhir/subscriptions/subscription-service';
@@ -83,6 +84,11 @@ export interface SystemOptions {
   };
   /** Index the FHIR R4 definitions at start (default true; adapters/fhir/router.ts). */
   preloadFhirDefinitions?: boolean;
+  /**
+   * Sign the access chains' heads at intervals (config's AUDIT_CHECKPOINT_*): the key file, the
+   * checkpoint directory and the interval. Absent (tests): the job is not scheduled.
+   */
+  auditCheckpoints?: { keyFile: string; checkpointDir: string; everyMinutes: number };
 }
 
 export interface RunningSystem {
@@ -196,6 +202,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
     exchange.fhirBaseUrl = options.fhirBaseUrl ?? `${gateway.url}/fhir`;
 
     let workers: RunningWorkers | undefined;
+    const checkpoints = options.auditCheckpoints?.everyMinutes ? options.auditCheckpoints : undefined;
     if (options.workers !== false) {
       // Subscriptions stored before their channel headers were sealed: sealed before any delivery job can run.
       const sealed = await sealClearSubscriptionHeaders(options.db.prisma, partnerKeys);
@@ -212,6 +219,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
           logger: options.logger,
           outbound: options.db.prisma,
           inbound: options.db.prisma,
+          auditCheckpoints: checkpoints && { db: options.db.prisma, ...checkpoints },
           partnerCalls: {
             exchange,
             trustedCaPems: [],
@@ -224,8 +232,10 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
         },
         exchangeRetry: options.exchangeDelivery?.retry,
         stalled: options.exchangeDelivery?.stalled,
-        every: options.exchangeDelivery?.every,
-        definitions: jobDefinitions,
+        every: { ...auditCheckpointEvery(checkpoints), ...options.exchangeDelivery?.every },
+        definitions: checkpoints
+          ? jobDefinitions
+          : jobDefinitions.filter((job) => !job.needs.includes('auditCheckpoints')),
         outbox: options.db.prisma,
       });
       stops.push(workers.close);

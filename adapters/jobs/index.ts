@@ -1,4 +1,5 @@
 import type { AnyJobDefinition } from '../job-definition';
+import { auditCheckpoint } from './audit-checkpoint';
 import { careRelationshipsBackfill, careRelationshipsChanged } from './care-relationships-changed';
 import { consentWithdrawn } from './consent-withdrawn';
 import { directoryChanged } from './directory-changed';
@@ -46,4 +47,6 @@ export const jobDefinitions: ReadonlyArray<AnyJobDefinition> = [
   // Need to know: each owner's copy of who is related to which subject.
   careRelationshipsChanged,
   careRelationshipsBackfill,
+  // Issue 14: the access chains' heads signed with a key outside the database.
+  auditCheckpoint,
 ];

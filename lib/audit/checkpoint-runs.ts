@@ -1,7 +1,6 @@
 // The two things an operator runs (npm run audit:checkpoint, npm run
 // audit:verify), as functions the tests call too.
 import fs from 'node:fs';
-import type { PrismaClient } from '../../generated/prisma/client';
 import {
   appendCheckpoint,
   ChainBroken,
@@ -11,8 +10,15 @@ import {
   readCheckpointFile,
   walkChain,
 } from './checkpoint-files';
-import { trailRecords } from './checkpoint-trails';
+import { trailRecords, type TrailsDb } from './checkpoint-trails';
 import { compareWithCheckpoints, signHead, trails, type Checkpoint, type Trail } from './checkpoints';
+
+/** What signing needs: the trails' tables, the signing key's file and the checkpoint directory. */
+export interface AuditCheckpointSettings {
+  db: TrailsDb;
+  keyFile: string;
+  checkpointDir: string;
+}
 
 export type CheckpointOutcome =
   { trail: Trail; ok: true; checkpoint: Checkpoint } | { trail: Trail; ok: false; problem: string };
@@ -23,7 +29,7 @@ export type CheckpointOutcome =
  * signed for that trail (signing would bless the tampering) and the problem is returned.
  */
 export async function checkpointTrails(
-  db: PrismaClient,
+  db: TrailsDb,
   where: { keyFile: string; checkpointDir: string },
   now: Date,
 ): Promise<CheckpointOutcome[]> {
@@ -58,7 +64,7 @@ export type TrailVerdict =
 
 /** Walks each trail link by link and compares it with every signed checkpoint. Needs only the public key. */
 export async function verifyTrails(
-  db: PrismaClient,
+  db: TrailsDb,
   where: { publicKeyFile: string; checkpointDir: string },
 ): Promise<TrailVerdict[]> {
   const publicKeyPem = fs.readFileSync(where.publicKeyFile, 'utf8');

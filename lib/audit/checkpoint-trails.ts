@@ -5,6 +5,8 @@ import type { PrismaClient } from '../../generated/prisma/client';
 import type { AccessRecordDelegate } from './access-log';
 import type { Trail } from './checkpoints';
 
-export function trailRecords(db: PrismaClient, trail: Trail): AccessRecordDelegate {
+export type TrailsDb = Pick<PrismaClient, 'roomsAccessRecord' | 'consentAccessRecord'>;
+
+export function trailRecords(db: TrailsDb, trail: Trail): AccessRecordDelegate {
   return (trail === 'rooms' ? db.roomsAccessRecord : db.consentAccessRecord) as unknown as AccessRecordDelegate;
 }

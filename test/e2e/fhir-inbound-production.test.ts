@@ -45,6 +45,8 @@ describe('the partner exchange endpoint in production mode (worker process)', ()
         PORT: String(port),
         CLIENT_CERT_MODE: 'off',
         CA_DIR: caDir,
+        // The audit checkpoints' key and files (scheduled every 5 minutes) stay in the test's own directory.
+        DATA_DIR: caDir,
         FHIR_BASE_URL: `${base}/`,
       }),
     );
@@ -90,6 +92,8 @@ describe('the partner exchange endpoint in production mode (worker process)', ()
         // TLS is for the exchange: with no exchange served, the health port stays plain HTTP for probes.
         CLIENT_CERT_MODE: 'tls',
         CA_DIR: caDir,
+        // The audit checkpoints' key and files (scheduled every 5 minutes) stay in the test's own directory.
+        DATA_DIR: caDir,
       }),
     );
     await worker.waitForStdout(/worker ready/, 60_000);

@@ -17,6 +17,9 @@ import {
 import { checkpointTrails, verifyTrails } from '../../lib/audit/checkpoint-runs';
 import { checkpointFile } from '../../lib/audit/checkpoint-files';
 import { chainHash, genesisHash } from '../../lib/audit/hash-chain';
+import { auditCheckpoint } from '../../adapters/jobs/audit-checkpoint';
+import type { DepsWith } from '../../adapters/job-definition';
+import { captureLogger } from '../support/capture-logger';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 
 describe('signed checkpoints of the access chains (audit:checkpoint, audit:verify)', () => {
@@ -195,5 +198,33 @@ describe('signed checkpoints of the access chains (audit:checkpoint, audit:verif
     await checkpointTrails(db.prisma, { keyFile: otherKey, checkpointDir: path.join(dir, 'forged') }, new Date());
     fs.copyFileSync(checkpointFile(path.join(dir, 'forged'), 'rooms'), file);
     expect((await verifyTrails(db.prisma, where))[0]).toMatchObject({ trail: 'rooms', ok: false });
+  });
+
+  it('is signed at intervals by the worker’s job, which logs a trail it will not sign as an error', async () => {
+    await append(2);
+    const log = captureLogger();
+    const deps = {
+      auditCheckpoints: { db: db.prisma, keyFile: where.keyFile, checkpointDir: where.checkpointDir },
+      logger: log.logger,
+    } as unknown as DepsWith<'auditCheckpoints'>;
+    await auditCheckpoint.process({}, {} as never, deps);
+    expect(
+      log.lines.filter((l) => l.msg === 'signed an access chain checkpoint').map((l) => [l.trail, l.records]),
+    ).toEqual([
+      ['rooms', 2],
+      ['consent', 0],
+    ]);
+    expect((await verifyTrails(db.prisma, where)).map((v) => v.ok)).toEqual([true, true]);
+
+    const last = await db.prisma.roomsAccessRecord.findFirstOrThrow({ orderBy: { seq: 'desc' } });
+    await rewriteFrom(last.seq, { what: 'nothing-to-see' });
+    await auditCheckpoint.process({}, {} as never, deps);
+    expect(log.lines.filter((l) => l.level >= 50)).toEqual([
+      expect.objectContaining({
+        msg: 'access chain NOT signed: it does not agree',
+        trail: 'rooms',
+        problem: `record ${last.seq} differs from the checkpoint signed at ${(JSON.parse(fs.readFileSync(checkpointFile(where.checkpointDir, 'rooms'), 'utf8').trim()) as { at: string }).at}`,
+      }),
+    ]);
   });
 });

@@ -50,8 +50,10 @@ async function main() {
       },
       logger,
     },
-    // Not the inbound jobs: this worker is not given the inbound exchange tables.
-    definitions: jobDefinitions.filter((job) => !job.needs.includes('inbound')),
+    // Not the inbound jobs nor the audit checkpoints: this worker is given neither their tables nor a key.
+    definitions: jobDefinitions.filter(
+      (job) => !job.needs.includes('inbound') && !job.needs.includes('auditCheckpoints'),
+    ),
     outbox: db.prisma,
     exchangeRetry: { attempts: 4, baseDelayMs: 200, maxDelayMs: 600 },
     // A lock long enough for a busy test machine (the first run indexes the FHIR definitions), short enough to test.
