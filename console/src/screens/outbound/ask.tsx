@@ -7,7 +7,7 @@ import { AskOutboundJoinDocument } from '../../../../generated/console/operation
 import { GraphError } from '../../graphql';
 import { href } from '../../route';
 import { useSession, useWords } from '../../session';
-import type { PartnerName } from './outbound';
+import type { PartnerName } from '../partners/names';
 import { words } from './words';
 
 export function AskOutboundJoin({

@@ -4,17 +4,13 @@
 // one request with what was asked, its history and the partner's answer; and,
 // for the system admin, the exchange's jobs that stopped.
 import { useEffect, useState } from 'react';
-import {
-  OutboundJoinListDocument,
-  OutboundPartnerNamesDocument,
-  type OutboundJoinListQuery,
-  type OutboundPartnerNamesQuery,
-} from '../../../../generated/console/operations';
+import { OutboundJoinListDocument, type OutboundJoinListQuery } from '../../../../generated/console/operations';
 import type { Me } from '../../app';
 import { GraphError } from '../../graphql';
 import { href } from '../../route';
 import { useSession, useWords } from '../../session';
 import { when } from '../decision';
+import { usePartnerNames, type PartnerName } from '../partners/names';
 import { AskOutboundJoin } from './ask';
 import { DeadLetters } from './dead-letters';
 import { OutboundJoin } from './outbound-join';
@@ -23,8 +19,6 @@ import { words } from './words';
 import './outbound.css';
 
 type Row = OutboundJoinListQuery['outboundJoinRequests'][number];
-
-export type PartnerName = OutboundPartnerNamesQuery['partnerNames'][number];
 
 export function Outbound({ me, id }: { me: Me; id?: string }) {
   const partners = usePartnerNames();
@@ -38,26 +32,6 @@ export function Outbound({ me, id }: { me: Me; id?: string }) {
       )}
     </div>
   );
-}
-
-/**
- * Partners' names for every role (partnerNames: ids and names, nothing of the registry); null while
- * they load. Without them (a refusal) the list still names a partner by the start of its id.
- */
-function usePartnerNames(): readonly PartnerName[] | null {
-  const session = useSession();
-  const [partners, setPartners] = useState<readonly PartnerName[] | null>(null);
-  useEffect(() => {
-    let live = true;
-    session
-      .call(OutboundPartnerNamesDocument, {})
-      .then((data) => live && setPartners(data.partnerNames))
-      .catch(() => live && setPartners([]));
-    return () => {
-      live = false;
-    };
-  }, [session.language]);
-  return partners;
 }
 
 function OutboundJoinList({
