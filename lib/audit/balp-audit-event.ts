@@ -352,7 +352,7 @@ export function accessRecordToAuditEvent(
   };
 }
 
-/** One identity audit event as a BALP AuditEvent; id `identity-<id>` (identity's trail is append-only, not chained). */
+/** One identity audit event as a BALP AuditEvent; id `identity-<id>` (identity's trail is append-only and chained since 20261206130000). */
 export function identityEventToAuditEvent(event: IdentityAuditRow, fhirBaseUrl: string): AuditEventResource {
   const s = auditIdentifierSystems(fhirBaseUrl);
   const interaction = identityInteraction(event.action);

@@ -7,8 +7,8 @@
 import { generateKeyPairSync } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { genesisHash, verifyChain, type ChainedRecord } from './hash-chain';
-import type { AccessRecordDelegate } from './access-log';
+import { genesisHash } from './hash-chain';
+import { walkChain, type ChainReader } from './chain-reader';
 import {
   publicKeyOf,
   readCheckpoints,
@@ -17,7 +17,6 @@ import {
   type Checkpoint,
   type ReadCheckpoint,
   type Trail,
-  type WalkedRecord,
 } from './checkpoints';
 
 export const checkpointFile = (dir: string, trail: Trail) => path.join(dir, `${trail}.checkpoints.jsonl`);
@@ -52,46 +51,8 @@ export function appendCheckpoint(dir: string, checkpoint: Checkpoint): void {
   }
 }
 
-/** A chain break found while walking: the record whose link or hash is wrong. */
-export class ChainBroken extends Error {
-  constructor(
-    readonly seq: bigint,
-    readonly reason: 'hash-mismatch' | 'link-mismatch',
-  ) {
-    super(
-      `record ${seq} breaks the chain (${reason === 'hash-mismatch' ? 'its content was altered' : 'a record before it was removed or reordered'})`,
-    );
-  }
-}
-
 /** The chain no longer agrees with its last signed checkpoint. */
 export class ChainDiffers extends Error {}
-
-/**
- * Walks a chain in seq order after `after` (whose hash is `previous`), verifying each link as it
- * goes, in pages so memory stays bounded; throws ChainBroken at the first bad record.
- */
-export async function* walkChain(
-  records: AccessRecordDelegate,
-  after = 0n,
-  previous = genesisHash,
-  pageSize = 1000,
-): AsyncGenerator<WalkedRecord> {
-  for (;;) {
-    const page: ChainedRecord[] = await records.findMany({
-      where: { seq: { gt: after } },
-      orderBy: { seq: 'asc' },
-      take: pageSize,
-    });
-    if (page.length === 0) return;
-    const verdict = verifyChain(page, previous);
-    if (!verdict.ok) throw new ChainBroken(verdict.brokenAt, verdict.reason);
-    for (const record of page) yield { seq: record.seq, hash: record.hash };
-    const last = page[page.length - 1]!;
-    previous = last.hash;
-    after = last.seq;
-  }
-}
 
 /**
  * The head to sign now: the chain walked from the last trusted checkpoint (or from the start),
@@ -99,7 +60,7 @@ export async function* walkChain(
  */
 export async function currentHead(
   trail: Trail,
-  records: AccessRecordDelegate,
+  records: ChainReader,
   from: Checkpoint | undefined,
   now: Date,
 ): Promise<ChainHead> {
@@ -108,7 +69,7 @@ export async function currentHead(
   let count = from?.records ?? 0;
   // The last checkpoint's record must still be the one it signed: a rewrite through it changes its hash.
   if (from && seq > 0n) {
-    const [signed] = await records.findMany({ where: { seq: { gt: seq - 1n } }, orderBy: { seq: 'asc' }, take: 1 });
+    const [signed] = await records.page(seq - 1n, 1);
     if (!signed || signed.seq !== seq || signed.hash !== from.hash)
       throw new ChainDiffers(`record ${from.seq} differs from the checkpoint signed at ${from.at}`);
   }

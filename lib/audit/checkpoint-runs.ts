@@ -1,16 +1,9 @@
 // The two things an operator runs (npm run audit:checkpoint, npm run
 // audit:verify), as functions the tests call too.
 import fs from 'node:fs';
-import {
-  appendCheckpoint,
-  ChainBroken,
-  ChainDiffers,
-  currentHead,
-  openCheckpointKey,
-  readCheckpointFile,
-  walkChain,
-} from './checkpoint-files';
-import { trailRecords, type TrailsDb } from './checkpoint-trails';
+import { ChainBroken, walkChain } from './chain-reader';
+import { appendCheckpoint, ChainDiffers, currentHead, openCheckpointKey, readCheckpointFile } from './checkpoint-files';
+import { trailReader, type TrailsDb } from './checkpoint-trails';
 import { compareWithCheckpoints, signHead, trails, type Checkpoint, type Trail } from './checkpoints';
 
 /** What signing needs: the trails' tables, the signing key's file and the checkpoint directory. */
@@ -46,7 +39,7 @@ export async function checkpointTrails(
       .flatMap((r) => (r.ok ? [r.checkpoint] : []))
       .reduce<Checkpoint | undefined>((a, c) => (!a || BigInt(c.seq) >= BigInt(a.seq) ? c : a), undefined);
     try {
-      const head = await currentHead(trail, trailRecords(db, trail), last, now);
+      const head = await currentHead(trail, trailReader(db, trail), last, now);
       const checkpoint = signHead(head, key.privateKeyPem);
       appendCheckpoint(where.checkpointDir, checkpoint);
       outcomes.push({ trail, ok: true, checkpoint });
@@ -78,7 +71,7 @@ export async function verifyTrails(
     }
     const checkpoints = read.flatMap((r) => (r.ok ? [r.checkpoint] : []));
     try {
-      const verdict = await compareWithCheckpoints(checkpoints, walkChain(trailRecords(db, trail)));
+      const verdict = await compareWithCheckpoints(checkpoints, walkChain(trailReader(db, trail)));
       verdicts.push(
         verdict.ok
           ? {

@@ -11,7 +11,7 @@
 // (scripts/audit-checkpoint.ts, scripts/audit-verify.ts).
 import { createPrivateKey, createPublicKey, sign, verify, type KeyObject } from 'node:crypto';
 
-export const trails = ['rooms', 'consent'] as const;
+export const trails = ['rooms', 'consent', 'identity'] as const;
 export type Trail = (typeof trails)[number];
 
 /** What is signed: the head of one trail's chain at one moment. */
@@ -123,8 +123,9 @@ export async function compareWithCheckpoints(
       const missing = ordered[next]!;
       return differs(missing, `record ${missing.seq}, signed at ${missing.at}, is missing`);
     }
-    const checkpoint = ordered[next];
-    if (checkpoint && BigInt(checkpoint.seq) === record.seq) {
+    // Several checkpoints may sign the same head (nothing was recorded between two runs).
+    while (next < ordered.length && BigInt(ordered[next]!.seq) === record.seq) {
+      const checkpoint = ordered[next]!;
       if (record.hash !== checkpoint.hash)
         return differs(checkpoint, `record ${record.seq} differs from the checkpoint signed at ${checkpoint.at}`);
       if (count !== checkpoint.records)

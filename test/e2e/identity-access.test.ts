@@ -1118,6 +1118,23 @@ describe('identity access rules through the gateway', () => {
       ).toEqual(rows);
     });
 
+    it('is one unbroken hash chain after everything above, verified through the graph by the system admin only', async () => {
+      const verify = '{ verifyIdentityAuditChain { ok records brokenAt reason } }';
+      await expectRefused(t, user, verify, {}, 'FORBIDDEN');
+      const held = await t.db.prisma.auditEvent.count();
+      const result = await as(t, sa)(verify, {});
+      expect(result.errors).toBeUndefined();
+      // Everything this file's requests recorded, concurrently and in transactions, links up.
+      expect(result.data).toEqual({
+        verifyIdentityAuditChain: { ok: true, records: expect.any(Number), brokenAt: null, reason: null },
+      });
+      const { records } = (result.data as { verifyIdentityAuditChain: { records: number } }).verifyIdentityAuditChain;
+      expect(records).toBeGreaterThanOrEqual(held);
+      expect(held).toBeGreaterThan(10);
+      const last = await t.db.prisma.auditEvent.findFirstOrThrow({ orderBy: { id: 'desc' } });
+      expect(last).toMatchObject({ action: 'audit.verifyChain', outcome: 'SUCCESS', actorId: sa.userId });
+    });
+
     it('records who was denied what, from where', async () => {
       const mark = await auditMark(t);
       await as(t, user)(d.suspendUser, { u: victim.userId, reason: 'x' });

@@ -96,6 +96,7 @@ describe('signed checkpoints of the access chains (audit:checkpoint, audit:verif
     expect(first.map((o) => [o.trail, o.ok])).toEqual([
       ['rooms', true],
       ['consent', true],
+      ['identity', true],
     ]);
     expect(fs.statSync(where.keyFile).mode & 0o777).toBe(0o600);
     await append(2);
@@ -106,6 +107,7 @@ describe('signed checkpoints of the access chains (audit:checkpoint, audit:verif
     expect(await verifyTrails(db.prisma, where)).toEqual([
       { trail: 'rooms', ok: true, records: 5, checkpoints: 2, lastSigned: expect.any(String) },
       { trail: 'consent', ok: true, records: 0, checkpoints: 2, lastSigned: expect.any(String) },
+      { trail: 'identity', ok: true, records: 1, checkpoints: 2, lastSigned: expect.any(String) },
     ]);
   });
 
@@ -213,8 +215,9 @@ describe('signed checkpoints of the access chains (audit:checkpoint, audit:verif
     ).toEqual([
       ['rooms', 2],
       ['consent', 0],
+      ['identity', 1],
     ]);
-    expect((await verifyTrails(db.prisma, where)).map((v) => v.ok)).toEqual([true, true]);
+    expect((await verifyTrails(db.prisma, where)).map((v) => v.ok)).toEqual([true, true, true]);
 
     const last = await db.prisma.roomsAccessRecord.findFirstOrThrow({ orderBy: { seq: 'desc' } });
     await rewriteFrom(last.seq, { what: 'nothing-to-see' });

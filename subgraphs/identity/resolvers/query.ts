@@ -11,7 +11,7 @@ import {
 import { requireUser } from '../services/access-guard';
 import { listCertificates, listUsers, readSubject, viewer } from '../services/directory-service';
 import { currentRestriction } from '../services/system-admin-service';
-import { listAuditArgs, listAuditEvents } from '../services/audit-queries';
+import { listAuditArgs, listAuditEvents, verifyIdentityAuditChain } from '../services/audit-queries';
 import { countFaults, listFaults } from '../services/fault-service';
 import { findSubjects, findSubjectsArgs } from '../services/subject-service';
 import { colleaguesArgs, searchColleagues } from '../services/colleague-directory-service';
@@ -41,6 +41,7 @@ export const Query = {
   faultReports: (_, args, ctx) => listFaults(ctx, args.status),
   faultReportCount: (_, args, ctx) => countFaults(ctx, args.status),
   auditEvents: (_, args, ctx) => listAuditEvents(ctx, parseInput(listAuditArgs, args)),
+  verifyIdentityAuditChain: (_, __, ctx) => verifyIdentityAuditChain(ctx),
   systemRestriction: (_, __, ctx) => {
     requireUser(ctx, { allowPendingPasswordChange: true });
     return currentRestriction(ctx.db);

@@ -7,7 +7,7 @@ import { appError } from '../../../lib/graphql-errors';
 import { requireSignedIn } from '../../../lib/access/guard';
 import { isOperation, refusalMessage } from '../../../lib/access/refusals';
 import type { IdentityContext } from '../context';
-import { recordAudit } from './audit-service';
+import { recordAuditAlone } from './audit-service';
 import { genericMessages } from '../../../lib/messages/generic-messages';
 import type { Message } from '../../../lib/messages/message';
 
@@ -60,7 +60,7 @@ export async function forbid(
   targetId?: string | null,
   message?: Message,
 ): Promise<never> {
-  await recordAudit(ctx.db, ctx.principal, {
+  await recordAuditAlone(ctx.db, ctx.principal, {
     action: operation,
     outcome: 'DENIED',
     targetType,

@@ -1,12 +1,15 @@
-// Reading identity's audit trail: the system admin only (audit.read), and
-// the reading itself is audited.
+// Reading and verifying identity's audit trail: the system admin only
+// (audit.read), and the reading itself is audited.
 import { z } from 'zod';
 import type { Prisma } from '../../../generated/prisma/client';
+import type { ChainVerification } from '../../../lib/audit/access-log';
+import { verifyTrailChain } from '../../../lib/audit/chain-reader';
+import { auditEventReader } from '../../../lib/audit/checkpoint-trails';
 import { badUserInput } from '../../../lib/graphql-errors';
 import { pageArgs, uuid } from '../../../lib/input';
 import type { IdentityContext } from '../context';
 import { authorize } from './access-guard';
-import { recordAudit } from './audit-service';
+import { recordAuditAlone } from './audit-service';
 
 export const listAuditArgs = pageArgs(200).extend({
   actorId: uuid.optional().nullable(),
@@ -24,7 +27,7 @@ export async function listAuditEvents(ctx: IdentityContext, args: z.infer<typeof
   const rows = await ctx.db.auditEvent.findMany({ where, orderBy: { id: 'desc' }, take: args.first + 1 });
   const items = rows.slice(0, args.first);
   const last = items[items.length - 1];
-  await recordAudit(ctx.db, ctx.principal, {
+  await recordAuditAlone(ctx.db, ctx.principal, {
     action: 'audit.read',
     outcome: 'SUCCESS',
     targetType: 'AuditEvent',
@@ -48,4 +51,19 @@ function decodeAuditCursor(cursor: string): bigint {
       'after',
     );
   return BigInt(match[1] as string);
+}
+
+/** Walks identity's audit chain from its first hashed event (system admin only); the walk itself is audited. */
+export async function verifyIdentityAuditChain(ctx: IdentityContext): Promise<ChainVerification> {
+  await authorize(ctx, 'audit.read', { type: 'AuditEvent' });
+  const verification = await verifyTrailChain(auditEventReader(ctx.db), (seq) =>
+    ctx.db.auditEvent.count({ where: { hash: { not: null }, id: { lt: seq } } }),
+  );
+  await recordAuditAlone(ctx.db, ctx.principal, {
+    action: 'audit.verifyChain',
+    outcome: verification.ok ? 'SUCCESS' : 'FAILURE',
+    targetType: 'AuditEvent',
+    details: { records: verification.records, brokenAt: verification.brokenAt },
+  });
+  return verification;
 }

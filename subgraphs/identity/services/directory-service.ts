@@ -8,7 +8,7 @@ import type { Subject } from '../../../generated/prisma/client';
 import { can } from '../../../lib/access/permissions';
 import type { IdentityContext } from '../context';
 import { forbid, requireUser } from './access-guard';
-import { recordAudit } from './audit-service';
+import { recordAuditAlone } from './audit-service';
 
 export async function viewer(ctx: IdentityContext) {
   if (ctx.principal.kind !== 'user') return null;
@@ -40,7 +40,7 @@ export async function readSubject(ctx: IdentityContext, id: string): Promise<Sub
   // Unrelated and unknown subjects are refused alike, so a refusal does not say whether the id names someone.
   if (!(await ctx.careOf.load(id))) await forbid(ctx, 'subject.read', 'Subject', id);
   const subject = await ctx.subjectById.load(id);
-  await recordAudit(ctx.db, ctx.principal, {
+  await recordAuditAlone(ctx.db, ctx.principal, {
     action: 'subject.read',
     outcome: subject ? 'SUCCESS' : 'FAILURE',
     targetType: 'Subject',

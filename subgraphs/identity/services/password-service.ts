@@ -19,7 +19,7 @@ import { authorize, forbid, requireUser } from './access-guard';
 import { newInitialPassword } from '../domain/account-credentials';
 import { onlySystemAdminMayGrant } from '../domain/application-forms';
 import { endAllSessions } from './session-service';
-import { recordAudit } from './audit-service';
+import { recordAudit, recordAuditAlone } from './audit-service';
 import { hashPassword, verifyPassword } from './password-hasher';
 import { clearPasswordAttempts, reservePasswordAttempt } from './lockout-service';
 import { joinMessages } from '../../../lib/messages/message';
@@ -35,7 +35,7 @@ export async function changePassword(
     include: { passwordHistory: { orderBy: { createdAt: 'desc' } } },
   });
   const refuse = async (reason: string, error: ReturnType<typeof appError>): Promise<never> => {
-    await recordAudit(ctx.db, principal, {
+    await recordAuditAlone(ctx.db, principal, {
       action: 'password.change',
       outcome: 'FAILURE',
       targetType: 'User',

@@ -13,7 +13,7 @@ import { afterFailedSignIn, afterSuccessfulSignIn, isLocked, signInRefusal } fro
 import { isPasswordExpired } from '../domain/password-policy';
 import { normalizeAccountId } from '../domain/account-credentials';
 import { hashSessionToken, newSessionToken, sessionExpiresAt, sessionState } from '../domain/session-rules';
-import { recordAudit } from './audit-service';
+import { recordAudit, recordAuditAlone } from './audit-service';
 import { dummyVerify, verifyPassword } from './password-hasher';
 
 export interface SignInResult {
@@ -61,7 +61,7 @@ export async function signIn(ctx: IdentityContext, accountIdInput: string, passw
   const accountId = normalizeAccountId(accountIdInput);
   const user = await ctx.db.user.findUnique({ where: { accountId }, include: { facility: true } });
   const fail = async (reason: string, actorId?: string): Promise<never> => {
-    await recordAudit(ctx.db, principal, {
+    await recordAuditAlone(ctx.db, principal, {
       action: 'session.signIn',
       outcome: 'FAILURE',
       actorId,
@@ -332,7 +332,7 @@ export async function signOut(ctx: IdentityContext): Promise<boolean> {
   return true;
 }
 
-type SessionWriter = Pick<IdentityDependencies['db'], 'session' | 'auditEvent'>;
+type SessionWriter = Pick<IdentityDependencies['db'], 'session' | 'auditEvent' | '$executeRaw'>;
 
 /** Ends every live session of a user at once (suspension, retirement, password reset, ...). */
 export async function endAllSessions(

@@ -16,7 +16,7 @@ import { appError } from '../../../lib/graphql-errors';
 import type { Subject } from '../../../generated/prisma/client';
 import type { IdentityContext } from '../context';
 import { forbid, requireUser } from './access-guard';
-import { recordAudit } from './audit-service';
+import { recordAudit, recordAuditAlone } from './audit-service';
 import { maySeeSubjects } from './directory-service';
 import { normalizeKanaName, subjectMatchKey } from '../domain/name-normalization';
 import {
@@ -142,7 +142,7 @@ export async function registerSubject(
     });
   } catch (error) {
     if (!(error instanceof DuplicateSubject)) throw error;
-    await recordAudit(ctx.db, ctx.principal, {
+    await recordAuditAlone(ctx.db, ctx.principal, {
       action: 'subject.register',
       outcome: 'FAILURE',
       targetType: 'Subject',
