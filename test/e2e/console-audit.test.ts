@@ -1,5 +1,5 @@
 // The console's audit screen in a real browser: the system administrator
-// verifies the rooms' and consent's access-record chains (both intact), reads
+// verifies the rooms' and consent's access-record chains and identity's audit trail (all intact), reads
 // identity's audit trail (in Japanese, then English), records a disclosure
 // request for a subject (a missing relationship is refused first with the
 // graph's own words), withholds a part on a legal ground, and exports the
@@ -87,23 +87,28 @@ describe('the web console, audit and disclosure', () => {
     if (downloads) fs.rmSync(downloads, { recursive: true, force: true });
   });
 
-  it('verifies the rooms’ and consent’s access-record chains on a button press: both intact', async () => {
+  it('verifies the rooms’ and consent’s access-record chains and identity’s audit trail on a button press: all intact', async () => {
     admin = await signedIn(sa);
     await admin.getByRole('link', { name: '監査と開示' }).click();
     await admin.getByRole('heading', { name: '監査と開示' }).waitFor();
     expect(admin.url()).toBe(`${t.system.gateway.url}/#/audit`);
     const rooms = admin.locator('[data-chain="rooms"]');
     const consent = admin.locator('[data-chain="consent"]');
+    const identity = admin.locator('[data-chain="identity"]');
     expect(await rooms.textContent()).toContain('まだ検証していません');
 
     const roomsHeld = await t.db.prisma.roomsAccessRecord.count();
     const consentHeld = await t.db.prisma.consentAccessRecord.count();
+    const identityHeld = await t.db.prisma.auditEvent.count();
     await admin.getByRole('button', { name: '検証する' }).click();
     await admin.locator('[data-chain="rooms"][data-ok="true"]').waitFor();
     await admin.locator('[data-chain="consent"][data-ok="true"]').waitFor();
+    await admin.locator('[data-chain="identity"][data-ok="true"]').waitFor();
+    expect(await identity.locator('h2').textContent()).toBe('利用者管理の監査ログ');
     for (const [chain, held] of [
       [rooms, roomsHeld],
       [consent, consentHeld],
+      [identity, identityHeld],
     ] as const) {
       expect(await chain.locator('[data-verdict]').textContent()).toBe('改ざんなし');
       // At least the records held before the press: verifying may itself be recorded.

@@ -1,11 +1,12 @@
-// The rooms' and consent's access records are hash-chained: verifying walks
-// each chain (the graph does, system administrators only) and says whether it
+// The rooms' and consent's access records and identity's audit trail are
+// hash-chained: verifying walks each chain (the graph does, system administrators only) and says whether it
 // holds, how many records were checked, and where and how it breaks when it
 // does not. Each chain is verified on its own: one refused or failing does not
-// hide the other's answer.
+// hide the others' answers.
 import { useState } from 'react';
 import {
   VerifyConsentAccessChainDocument,
+  VerifyIdentityAuditChainDocument,
   VerifyRoomsAccessChainDocument,
   type AuditChainFragment,
 } from '../../../../generated/console/operations';
@@ -14,7 +15,7 @@ import { useSession, useWords } from '../../session';
 import { problemOf } from '../loading';
 import { words } from './words';
 
-type ChainName = 'rooms' | 'consent';
+type ChainName = 'rooms' | 'consent' | 'identity';
 
 interface Checked {
   at: string;
@@ -39,7 +40,9 @@ export function useChains(): Chains {
       const result =
         name === 'rooms'
           ? (await session.call(VerifyRoomsAccessChainDocument, {})).verifyRoomsAccessChain
-          : (await session.call(VerifyConsentAccessChainDocument, {})).verifyConsentAccessChain;
+          : name === 'consent'
+            ? (await session.call(VerifyConsentAccessChainDocument, {})).verifyConsentAccessChain
+            : (await session.call(VerifyIdentityAuditChainDocument, {})).verifyIdentityAuditChain;
       return { at: new Date().toISOString(), result };
     } catch (error) {
       return { at: new Date().toISOString(), problem: problemOf(error) };
@@ -49,8 +52,8 @@ export function useChains(): Chains {
   async function verify() {
     setBusy(true);
     try {
-      const [rooms, consent] = await Promise.all([one('rooms'), one('consent')]);
-      setChecked({ rooms, consent });
+      const [rooms, consent, identity] = await Promise.all([one('rooms'), one('consent'), one('identity')]);
+      setChecked({ rooms, consent, identity });
     } finally {
       setBusy(false);
     }
@@ -81,6 +84,7 @@ export function ChainsPanel({ chains }: { chains: Chains }) {
       <div className="chain-cards">
         <ChainCard name="rooms" title={w.roomsChain} checked={chains.checked.rooms} />
         <ChainCard name="consent" title={w.consentChain} checked={chains.checked.consent} />
+        <ChainCard name="identity" title={w.identityChain} checked={chains.checked.identity} />
       </div>
     </div>
   );

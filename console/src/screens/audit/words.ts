@@ -9,11 +9,12 @@ export const words = defineWords({
     tabDisclosure: '開示請求',
     // Access chains
     chainsLead:
-      '部屋と同意のアクセス記録は、一件ごとに前の記録のハッシュを含めて連結されています。検証すると、すべての記録が改ざんされず順につながっているかを確かめます。',
+      '部屋と同意のアクセス記録、および利用者管理の監査ログは、一件ごとに前の記録のハッシュを含めて連結されています。検証すると、すべての記録が改ざんされず順につながっているかを確かめます。',
     verify: '検証する',
     verifying: '検証しています…',
     roomsChain: '部屋のアクセス記録',
     consentChain: '同意のアクセス記録',
+    identityChain: '利用者管理の監査ログ',
     notVerified: 'まだ検証していません。',
     intact: '改ざんなし',
     broken: '改ざんまたは欠落あり',
@@ -126,11 +127,12 @@ export const words = defineWords({
     tabTrail: 'Audit trail',
     tabDisclosure: 'Disclosure requests',
     chainsLead:
-      'The rooms’ and consent’s access records are chained: each holds the hash of the one before it. Verifying checks that every record is unaltered and linked in order.',
+      'The rooms’ and consent’s access records and identity’s audit trail are chained: each holds the hash of the one before it. Verifying checks that every record is unaltered and linked in order.',
     verify: 'Verify',
     verifying: 'Verifying…',
     roomsChain: 'Rooms’ access records',
     consentChain: 'Consent’s access records',
+    identityChain: 'Identity’s audit trail',
     notVerified: 'Not verified yet.',
     intact: 'Intact',
     broken: 'Altered or missing records',
