@@ -35,7 +35,7 @@ export interface JobDependencies {
   /** The adapters own the `integration` schema; other data goes through its owner's services. */
   db: Pick<PrismaClient, 'workerHeartbeat' | '$transaction'>;
   /** Identity's service dependencies, for jobs that act on accounts (Art. 23-2). */
-  identity: Pick<IdentityDependencies, 'db' | 'settings' | 'now'>;
+  identity: Pick<IdentityDependencies, 'db' | 'settings' | 'now' | 'principalsChanged'>;
   /** Rooms' tables, for jobs that act on rooms through rooms' services. A job that needs it says so (`needs`). */
   rooms?: SuspensionDb & SharingViewDb & DepartureDb & RoomsCareDb;
   /** Consent's tables, read only through consent's services (the sharing basis). */

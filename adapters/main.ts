@@ -17,6 +17,7 @@ import { defaultPartnerCallTimings, readTrustedCas } from './partner/partner-cal
 import { openAssertionKey, openExchangeKey, type ExchangeIdentity } from '../lib/exchange/exchange-key';
 import { identitySettingsFrom, partnerTransport } from '../subgraphs/identity';
 import { openPartnerKeyVault } from '../lib/exchange/partner-key-vault';
+import { redisPrincipalEpoch } from '../lib/access/principal-epoch';
 import { sealClearSubscriptionHeaders } from './fhir/subscriptions/subscription-service';
 
 void runServiceProcess('renkei-worker', ['DATABASE_URL', 'REDIS_URL'], async (config, logger) => {
@@ -81,6 +82,7 @@ void runServiceProcess('renkei-worker', ['DATABASE_URL', 'REDIS_URL'], async (co
         db: db.prisma,
         settings: identitySettingsFrom(config.identity, config.clientCertMode !== 'off'),
         now: () => new Date(),
+        principalsChanged: () => redisPrincipalEpoch(redis, config.queuePrefix).bump(),
       },
       rooms: db.prisma,
       consent: db.prisma,

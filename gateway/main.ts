@@ -13,6 +13,8 @@ import { connectRedis, probeRedis } from '../lib/redis';
 import { runServiceProcess } from '../lib/service-process';
 import { collectProblems } from '../lib/startup-error';
 import { createPrincipalResolver } from './principal-resolver';
+import { createPrincipalCache } from './principal-cache';
+import { redisPrincipalEpoch } from '../lib/access/principal-epoch';
 import { warnIfCertificatesOff } from './certificate-mode';
 import { builtConsoleDir } from './console';
 import { createGatewayServer } from './server';
@@ -57,6 +59,10 @@ void runServiceProcess(
         identityResolveUrl: identityBase.toString(),
         sign,
         timeoutMs: config.subgraphTimeoutMs,
+        cache: createPrincipalCache({
+          epoch: redisPrincipalEpoch(redis, config.queuePrefix),
+          ttlMs: config.principalCacheMs,
+        }),
       }),
       sign,
       logger,

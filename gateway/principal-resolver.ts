@@ -1,14 +1,17 @@
 // On every request the gateway learns who is calling: the client
 // certificate it verified (TLS, or a trusted proxy's header), and the
 // session behind the bearer token, resolved by the identity subgraph (which
-// owns sessions, certificates and restrictions). Nothing is cached: a
-// suspension or revocation takes effect on the very next request.
+// owns sessions, certificates and restrictions). An accepted answer may be
+// reused for at most a second, and only until identity changes anything
+// (principal-cache.ts): a suspension or revocation takes effect on the very
+// next request at every gateway replica.
 import type { IncomingMessage } from 'node:http';
 import type { Principal } from '../lib/access/principal';
 import { type SignInternalToken, internalTokenHeader } from '../lib/access/internal-token';
 import { clientCertificateOf, type ClientCertificateOptions } from './client-certificate';
 import type { Restriction } from './restriction-rules';
 import { sessionRefusal, type SessionRefusalReason } from './session-problems';
+import type { PrincipalCache } from './principal-cache';
 import { currentLanguage } from '../lib/messages/language';
 import { render, type Message } from '../lib/messages/message';
 
@@ -25,6 +28,8 @@ export interface PrincipalResolverOptions {
   identityResolveUrl: string;
   sign: SignInternalToken;
   timeoutMs: number;
+  /** Reuses accepted answers briefly; none: identity is asked on every request. */
+  cache?: PrincipalCache<Resolution>;
 }
 
 export type Resolution =
@@ -65,28 +70,46 @@ export function createPrincipalResolver(options: PrincipalResolverOptions) {
           ja: 'Authorization ヘッダーは "Bearer <セッショントークン>" にしてください。signIn が返したトークンを送ってください。',
         },
       };
-    let response: Response;
-    try {
-      response = await fetch(options.identityResolveUrl, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          [internalTokenHeader]: await options.sign({ kind: 'service', service: 'gateway' }),
-        },
-        body: JSON.stringify({ token, certificate, address: req.socket.remoteAddress ?? null }),
-        signal: AbortSignal.timeout(options.timeoutMs),
-      });
-    } catch {
-      return { ok: false, status: 503, message: signInUnavailable };
-    }
-    if (!response.ok) return { ok: false, status: 503, message: signInUnavailable };
-    const body = (await response.json()) as {
-      principal: Principal;
-      sessionProblem: string | null;
-      restriction: Restriction | null;
-    };
-    if (body.sessionProblem) return { ok: false, status: 401, ...sessionRefusal(body.sessionProblem) };
-    return { ok: true, principal: body.principal, restriction: body.restriction };
+    const address = req.socket.remoteAddress ?? null;
+    const ask = () => askIdentity(options, token, certificate, address);
+    if (!options.cache) return (await ask()).value;
+    return options.cache.resolve(JSON.stringify([token, certificate, address]), ask);
+  };
+}
+
+async function askIdentity(
+  options: PrincipalResolverOptions,
+  token: string | null,
+  certificate: string | null,
+  address: string | null,
+): Promise<{ accepted: boolean; value: Resolution; expiresAt: number | null }> {
+  const refused = (value: Extract<Resolution, { ok: false }>) => ({ accepted: false, value, expiresAt: null });
+  let response: Response;
+  try {
+    response = await fetch(options.identityResolveUrl, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        [internalTokenHeader]: await options.sign({ kind: 'service', service: 'gateway' }),
+      },
+      body: JSON.stringify({ token, certificate, address }),
+      signal: AbortSignal.timeout(options.timeoutMs),
+    });
+  } catch {
+    return refused({ ok: false, status: 503, message: signInUnavailable });
+  }
+  if (!response.ok) return refused({ ok: false, status: 503, message: signInUnavailable });
+  const body = (await response.json()) as {
+    principal: Principal;
+    sessionProblem: string | null;
+    expiresAt: string | null;
+    restriction: Restriction | null;
+  };
+  if (body.sessionProblem) return refused({ ok: false, status: 401, ...sessionRefusal(body.sessionProblem) });
+  return {
+    accepted: true,
+    value: { ok: true, principal: body.principal, restriction: body.restriction },
+    expiresAt: body.expiresAt ? Date.parse(body.expiresAt) : null,
   };
 }
 

@@ -104,6 +104,8 @@ export const environmentSchema = z.object({
   ROOMS_URL: urlWithProtocols(['http:', 'https:']).optional(),
   CONSENT_URL: urlWithProtocols(['http:', 'https:']).optional(),
   SUBGRAPH_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  // At most a second: the bound the README states for a change that does not pass through identity.
+  PRINCIPAL_CACHE_MS: z.coerce.number().int().min(0).max(1000).default(1000),
   CLIENT_CERT_MODE: z.enum(['tls', 'proxy', 'off']).default('tls'),
   CA_DIR: z.string().min(1).optional(),
   AUDIT_CHECKPOINT_DIR: z.string().min(1).optional(),
@@ -173,6 +175,8 @@ export interface Config {
   queuePrefix: string;
   subgraphUrls: Record<SubgraphName, string | undefined>;
   subgraphTimeoutMs: number;
+  /** How long a gateway may reuse a resolved principal while identity's epoch stands (0: never). */
+  principalCacheMs: number;
   logLevel: z.infer<typeof environmentSchema>['LOG_LEVEL'];
   /** tls: the gateway serves HTTPS and requires client certificates; proxy: a trusted proxy does; off: development only. */
   clientCertMode: 'tls' | 'proxy' | 'off';
@@ -267,6 +271,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, required: Requirement[] = [])
     queuePrefix: e.QUEUE_PREFIX,
     subgraphUrls: { identity: e.IDENTITY_URL, rooms: e.ROOMS_URL, consent: e.CONSENT_URL },
     subgraphTimeoutMs: e.SUBGRAPH_TIMEOUT_MS,
+    principalCacheMs: e.PRINCIPAL_CACHE_MS,
     logLevel: e.LOG_LEVEL,
     clientCertMode: e.CLIENT_CERT_MODE,
     caDir: path.resolve(e.CA_DIR ?? path.join(dataDir, 'ca')),

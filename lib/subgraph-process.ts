@@ -8,6 +8,7 @@ import { connectPostgres, type Database } from './database';
 import { listen, probePort } from './http-server';
 import type { Logger } from './logger';
 import { probeDatabase } from './probes';
+import { connectRedis, probeRedis, type Redis } from './redis';
 import { runServiceProcess } from './service-process';
 import { collectProblems } from './startup-error';
 import type { SubgraphServer } from './subgraph-server';
@@ -17,32 +18,48 @@ export interface SubgraphProcessContext {
   logger: Logger;
   verifyToken: VerifyInternalToken;
   config: Config;
+  /** Connected when the subgraph asked for it (identity: the principal epoch). */
+  redis: Redis | null;
 }
+
+/** What every subgraph process requires; a subgraph that needs Redis (identity) requires REDIS_URL too. */
+export const subgraphRequirements = ['DATABASE_URL', 'INTERNAL_TOKEN_PUBLIC_KEY_FILE'] as const;
 
 export function runSubgraphProcess(
   name: SubgraphName,
   createServer: (context: SubgraphProcessContext) => Promise<SubgraphServer>,
+  needs: { redis?: boolean } = {},
 ): Promise<void> {
   return runServiceProcess(
     `renkei-${name}`,
-    ['DATABASE_URL', 'INTERNAL_TOKEN_PUBLIC_KEY_FILE'],
+    [...subgraphRequirements, ...(needs.redis ? (['REDIS_URL'] as const) : [])],
     async (config, logger) => {
       const verifyToken = await internalTokenVerifier(
         readKeyFile(config.internalTokenPublicKeyFile, 'INTERNAL_TOKEN_PUBLIC_KEY_FILE'),
       );
       const db = connectPostgres(config.databaseUrl as string);
       try {
-        await collectProblems([probeDatabase(db), probePort(config.host, config.port, `the ${name} subgraph`)]);
+        await collectProblems([
+          probeDatabase(db),
+          probePort(config.host, config.port, `the ${name} subgraph`),
+          needs.redis ? probeRedis(config.redisUrl as string) : Promise.resolve(null),
+        ]);
       } catch (error) {
         await db.close();
         throw error;
       }
-      const server = await createServer({ db, logger, verifyToken, config });
+      const redis = needs.redis ? connectRedis(config.redisUrl as string) : null;
+      if (redis) {
+        redis.on('error', (error) => logger.warn({ err: { message: error.message } }, 'redis connection error'));
+        await redis.connect();
+      }
+      const server = await createServer({ db, logger, verifyToken, config, redis });
       const http = await listen(server.app, config.host, config.port, `the ${name} subgraph`);
       logger.info({ url: `${http.url}/graphql`, database: db.location }, `${name} subgraph ready`);
       return async () => {
         await http.close();
         await server.stop();
+        redis?.disconnect();
         await db.close();
       };
     },

@@ -9,7 +9,7 @@
 // and in the language the gateway chose (lib/messages/language.ts), which
 // formatError renders its messages in.
 import express from 'express';
-import { ApolloServer } from '@apollo/server';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import {
   ApolloServerPluginInlineTraceDisabled,
   ApolloServerPluginLandingPageDisabled,
@@ -39,6 +39,8 @@ export interface SubgraphServerOptions<Context extends object> {
   /** Throws when the subgraph cannot serve (its database is unreachable). */
   checkReady: () => Promise<void>;
   logger: Logger;
+  /** The subgraph's own Apollo plugins (identity's moves the principal epoch on after a mutation). */
+  plugins?: ApolloServerPlugin<object>[];
 }
 
 export interface SubgraphServer {
@@ -87,7 +89,11 @@ export async function createSubgraphServer<Context extends object>(
     // Our process owns SIGINT/SIGTERM and stops servers in order (lib/service-process.ts).
     stopOnTerminationSignals: false,
     // Traces are only useful with Apollo's hosted reporting, which we do not use.
-    plugins: [ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginLandingPageDisabled()],
+    plugins: [
+      ApolloServerPluginInlineTraceDisabled(),
+      ApolloServerPluginLandingPageDisabled(),
+      ...(options.plugins ?? []),
+    ],
     introspection: false,
   });
   await apollo.start();

@@ -94,6 +94,7 @@ export async function startAllInOne(
     queuePrefix: config.queuePrefix,
     supergraphSdl,
     subgraphTimeoutMs: config.subgraphTimeoutMs,
+    principalCacheMs: config.principalCacheMs,
     logger,
     ca,
     identitySettings,

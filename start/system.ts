@@ -13,6 +13,8 @@ import { internalTokenSigner, internalTokenVerifier, type InternalKeyPair } from
 import type { CertificateAuthority } from '../lib/pki/certificate-authority';
 import { createGatewayServer, type GatewayProtection } from '../gateway/server';
 import { createPrincipalResolver, type CertificateMode } from '../gateway/principal-resolver';
+import { createPrincipalCache, maxPrincipalCacheMs } from '../gateway/principal-cache';
+import { redisPrincipalEpoch } from '../lib/access/principal-epoch';
 import { createIdentityServer } from '../subgraphs/identity/server';
 import { resolvePrincipalPath } from '../subgraphs/identity/internal-routes';
 import type { IdentitySettings } from '../subgraphs/identity/settings';
@@ -44,6 +46,8 @@ export interface SystemOptions {
   queuePrefix: string;
   supergraphSdl: string;
   subgraphTimeoutMs: number;
+  /** How long the gateway may reuse a resolved principal while identity's epoch stands; default 1000 (the most). */
+  principalCacheMs?: number;
   logger: Logger;
   ca: CertificateAuthority;
   identitySettings: IdentitySettings;
@@ -112,6 +116,8 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
     const sign = await internalTokenSigner(options.keys.privateKeyPem);
     const now = options.now ?? (() => new Date());
     const base = { db: options.db, logger: options.logger, verifyToken };
+    // Identity moves it on after every mutation; the gateway reuses principals only while it stands.
+    const principalEpoch = redisPrincipalEpoch(options.redis, options.queuePrefix);
     // The FHIR base URL is known once the gateway listens (an ephemeral port in tests): filled in below.
     const exchange: ExchangeIdentity = {
       key: options.exchangeKey ?? (await generateExchangeKey()),
@@ -127,6 +133,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
         now,
         exchange,
         partnerKeys,
+        principalEpoch,
       }),
       rooms: await createRoomsServer(base),
       consent: await createConsentServer({ ...base, now }),
@@ -155,6 +162,12 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
         identityResolveUrl: `${subgraphs.identity.url}${resolvePrincipalPath}`,
         sign,
         timeoutMs: options.subgraphTimeoutMs,
+        cache: createPrincipalCache({
+          epoch: principalEpoch,
+          ttlMs: options.principalCacheMs ?? maxPrincipalCacheMs,
+          // Identity's clock: a session's expiry is in its time (a test's clock, in tests).
+          now: () => now().getTime(),
+        }),
       }),
       sign,
       logger: options.logger,
@@ -213,7 +226,12 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
         prefix: options.queuePrefix,
         deps: {
           db: options.db.prisma,
-          identity: { db: options.db.prisma, settings: options.identitySettings, now },
+          identity: {
+            db: options.db.prisma,
+            settings: options.identitySettings,
+            now,
+            principalsChanged: () => principalEpoch.bump(),
+          },
           rooms: options.db.prisma,
           consent: options.db.prisma,
           logger: options.logger,

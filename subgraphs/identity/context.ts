@@ -43,6 +43,11 @@ export interface IdentityDependencies {
   exchange?: ExchangeIdentity;
   /** Seals the private keys of our client certificates towards mTLS partners (CA_DIR/partner-keys.kek). */
   partnerKeys?: PartnerKeyVault;
+  /**
+   * Tells the gateways that principals they resolved may be stale (lib/access/principal-epoch.ts), for
+   * changes made outside a GraphQL mutation (the worker's jobs); mutations do it in server.ts.
+   */
+  principalsChanged?: () => Promise<void>;
 }
 
 export interface IdentityContext extends IdentityDependencies {

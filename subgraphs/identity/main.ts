@@ -4,23 +4,30 @@ import { openPartnerKeyVault } from '../../lib/exchange/partner-key-vault';
 import { runSubgraphProcess } from '../../lib/subgraph-process';
 import { createIdentityServer } from './server';
 import { identitySettingsFrom } from './settings';
+import { redisPrincipalEpoch } from '../../lib/access/principal-epoch';
+import type { Redis } from '../../lib/redis';
 
-void runSubgraphProcess('identity', async ({ db, logger, verifyToken, config }) =>
-  createIdentityServer({
-    db,
-    logger,
-    verifyToken,
-    ca: await openCertificateAuthority(config.caDir),
-    settings: identitySettingsFrom(config.identity, config.clientCertMode !== 'off'),
-    // Shown to system admins so partners can register us: the public half of the key in CA_DIR our JWTs to partners are signed with.
-    exchange: config.fhirBaseUrl
-      ? {
-          key: await openExchangeKey(config.caDir),
-          assertionKey: await openAssertionKey(config.caDir),
-          fhirBaseUrl: config.fhirBaseUrl,
-        }
-      : undefined,
-    // Our client keys towards mTLS partners are sealed under the KEK beside the CA; the worker opens the same file.
-    partnerKeys: openPartnerKeyVault(config.caDir),
-  }),
+// Identity needs Redis for one thing: moving the principal epoch on after a mutation (gateways' principal cache).
+void runSubgraphProcess(
+  'identity',
+  async ({ db, logger, verifyToken, config, redis }) =>
+    createIdentityServer({
+      db,
+      logger,
+      verifyToken,
+      ca: await openCertificateAuthority(config.caDir),
+      settings: identitySettingsFrom(config.identity, config.clientCertMode !== 'off'),
+      // Shown to system admins so partners can register us: the public half of the key in CA_DIR our JWTs to partners are signed with.
+      exchange: config.fhirBaseUrl
+        ? {
+            key: await openExchangeKey(config.caDir),
+            assertionKey: await openAssertionKey(config.caDir),
+            fhirBaseUrl: config.fhirBaseUrl,
+          }
+        : undefined,
+      // Our client keys towards mTLS partners are sealed under the KEK beside the CA; the worker opens the same file.
+      partnerKeys: openPartnerKeyVault(config.caDir),
+      principalEpoch: redisPrincipalEpoch(redis as Redis, config.queuePrefix),
+    }),
+  { redis: true },
 );

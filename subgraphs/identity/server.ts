@@ -6,6 +6,8 @@ import type { VerifyInternalToken } from '../../lib/access/internal-token';
 import type { CertificateAuthority } from '../../lib/pki/certificate-authority';
 import type { ExchangeIdentity } from '../../lib/exchange/exchange-key';
 import type { PartnerKeyVault } from '../../lib/exchange/partner-key-vault';
+import type { PrincipalEpoch } from '../../lib/access/principal-epoch';
+import type { ApolloServerPlugin } from '@apollo/server';
 import { createSubgraphServer, type SubgraphServer } from '../../lib/subgraph-server';
 import { createIdentityContext, type IdentityDependencies } from './context';
 import { identityInternalRoutes } from './internal-routes';
@@ -23,6 +25,32 @@ export interface IdentityServerOptions {
   exchange?: ExchangeIdentity;
   /** Seals our client keys towards mTLS partners; without it such partners cannot be registered. */
   partnerKeys?: PartnerKeyVault;
+  /** Moved on after every mutation, so that gateways stop reusing principals they resolved before it. */
+  principalEpoch?: PrincipalEpoch;
+}
+
+/**
+ * After every mutation, whatever it changed, before its answer leaves: a client that suspends a
+ * user, signs out or changes a password and then sends its next request finds every gateway
+ * replica asking identity again. Every mutation rather than a list of them, so that a new one
+ * cannot be forgotten; they are rare beside queries.
+ */
+function principalEpochPlugin(epoch: PrincipalEpoch, logger: Logger): ApolloServerPlugin<object> {
+  return {
+    async requestDidStart() {
+      return {
+        async willSendResponse({ operation }) {
+          if (operation?.operation !== 'mutation') return;
+          // Redis away: gateways cannot read the epoch either and stop reusing principals (principal-cache.ts).
+          await epoch
+            .bump()
+            .catch((error: Error) =>
+              logger.warn({ err: { message: error.message } }, 'could not move the principal epoch on'),
+            );
+        },
+      };
+    },
+  };
 }
 
 export function createIdentityServer(options: IdentityServerOptions): Promise<SubgraphServer> {
@@ -33,7 +61,9 @@ export function createIdentityServer(options: IdentityServerOptions): Promise<Su
     now: options.now ?? (() => new Date()),
     exchange: options.exchange,
     partnerKeys: options.partnerKeys,
+    principalsChanged: options.principalEpoch ? () => options.principalEpoch!.bump() : undefined,
   };
+  const logger = options.logger.child({ subgraph: 'identity' });
   return createSubgraphServer({
     name: 'identity',
     resolvers,
@@ -41,6 +71,7 @@ export function createIdentityServer(options: IdentityServerOptions): Promise<Su
     verifyToken: options.verifyToken,
     routes: identityInternalRoutes(deps, options.verifyToken),
     checkReady: options.db.ping,
-    logger: options.logger.child({ subgraph: 'identity' }),
+    logger,
+    plugins: options.principalEpoch ? [principalEpochPlugin(options.principalEpoch, logger)] : [],
   });
 }

@@ -48,10 +48,17 @@ function expectStartupFailure(result: ExitResult): string[] {
 
 describe('startup errors are one readable message and exit code 1', () => {
   it('rejects a malformed DATABASE_URL in a subgraph', async () => {
-    const result = await runToExit('subgraphs/identity/main.ts', minimalEnv({ DATABASE_URL: 'not-a-url', PORT: '0' }));
+    const result = await runToExit('subgraphs/rooms/main.ts', minimalEnv({ DATABASE_URL: 'not-a-url', PORT: '0' }));
     const problems = expectStartupFailure(result);
     expect(problems).toContainEqual(expect.stringMatching(/^DATABASE_URL: .*postgresql:\/\//));
     expect(problems.filter((p) => !p.startsWith('DATABASE_URL: '))).toEqual([]);
+  });
+
+  it('requires REDIS_URL of identity alone among the subgraphs (it moves the principal epoch on)', async () => {
+    const result = await runToExit('subgraphs/identity/main.ts', minimalEnv({ DATABASE_URL: 'not-a-url', PORT: '0' }));
+    const problems = expectStartupFailure(result);
+    expect(problems).toContainEqual(expect.stringMatching(/^DATABASE_URL: .*postgresql:\/\//));
+    expect(problems).toContainEqual('REDIS_URL: is required for this service');
   });
 
   it('reports an unreachable Redis for the gateway', async () => {
@@ -67,7 +74,7 @@ describe('startup errors are one readable message and exit code 1', () => {
     const held = await occupyPort('127.0.0.1');
     try {
       const result = await runToExit(
-        'subgraphs/identity/main.ts',
+        'subgraphs/rooms/main.ts',
         minimalEnv({ DATABASE_URL: adminDatabaseUrl, HOST: '127.0.0.1', PORT: String(held.port) }),
       );
       const problems = expectStartupFailure(result);

@@ -119,7 +119,8 @@ function runsMigrations(service: Service): boolean {
 /**
  * The variables an entry point passes to loadConfig as required, read from
  * its source (runServiceProcess('name', [...]) or, for subgraphs,
- * runSubgraphProcess, whose list is in lib/subgraph-process.ts).
+ * runSubgraphProcess, whose list is lib/subgraph-process.ts's
+ * subgraphRequirements, plus REDIS_URL for a subgraph that asks for Redis).
  */
 function requiredVariables(entrySource: string): string[] {
   const listIn = (file: string): string[] | undefined => {
@@ -133,11 +134,16 @@ function requiredVariables(entrySource: string): string[] {
     return [...(match[1] as string).matchAll(/['"]([A-Z_]+)['"]/g)].map((m) => m[1] as string);
   };
   const source = readRepoFile(entrySource);
-  const file = /\brunSubgraphProcess\(/.test(source) ? 'lib/subgraph-process.ts' : entrySource;
-  const list = listIn(file);
+  if (/\brunSubgraphProcess\(/.test(source)) {
+    const shared = /subgraphRequirements = \[([^\]]*)\]/.exec(readRepoFile('lib/subgraph-process.ts'));
+    if (!shared) throw new Error('cannot find subgraphRequirements in lib/subgraph-process.ts; update this test');
+    const names = [...(shared[1] as string).matchAll(/['"]([A-Z_]+)['"]/g)].map((m) => m[1] as string);
+    return /\{\s*redis:\s*true\s*\}/.test(source) ? [...names, 'REDIS_URL'] : names;
+  }
+  const list = listIn(entrySource);
   if (list === undefined) {
     throw new Error(
-      `cannot find the required-variable list of ${entrySource} (looked for runServiceProcess('name', [...]) in ${file}); update requiredVariables() in this test`,
+      `cannot find the required-variable list of ${entrySource} (looked for runServiceProcess('name', [...])); update requiredVariables() in this test`,
     );
   }
   return list;

@@ -31,6 +31,8 @@ export interface TestSystem {
   bootstrap: BootstrapSecrets;
   /** The gateway's internal-token keys, for tests that call a subgraph as the gateway would. */
   internalKeys: InternalKeyPair;
+  /** This system's Redis key prefix (queues, rate limits, the principal epoch). */
+  queuePrefix: string;
   stop(): Promise<void>;
 }
 
@@ -107,6 +109,7 @@ export async function startTestSystem(
     settings,
     bootstrap,
     internalKeys,
+    queuePrefix: prefix,
     graphqlUrl: `${system.gateway.url}/graphql`,
     stop: async () => {
       await system.stop();

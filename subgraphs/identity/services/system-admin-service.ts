@@ -154,7 +154,7 @@ export async function deleteAccount(ctx: IdentityContext, userId: string, reason
  * counted from issuance) and ends their sessions. Run by a repeatable job.
  */
 export async function disableInactiveAccounts(
-  deps: Pick<IdentityDependencies, 'db' | 'settings' | 'now'>,
+  deps: Pick<IdentityDependencies, 'db' | 'settings' | 'now' | 'principalsChanged'>,
 ): Promise<number> {
   const cutoff = new Date(deps.now().getTime() - deps.settings.inactivityDays * 24 * 3600 * 1000);
   const stale = await deps.db.user.findMany({
@@ -183,5 +183,6 @@ export async function disableInactiveAccounts(
       });
     });
   }
+  if (stale.length > 0) await deps.principalsChanged?.();
   return stale.length;
 }
