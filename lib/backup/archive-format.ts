@@ -52,11 +52,21 @@ export function sealArchive(
   const full: Manifest = { ...manifest, members: members.map((m) => describeMember(m.name, m.bytes, m.mode)) };
   const manifestBytes = Buffer.from(JSON.stringify(full), 'utf8');
   const plaintext = Buffer.concat([u32(manifestBytes.length), manifestBytes, ...members.map((m) => m.bytes)]);
+  return sealPayload(key, plaintext, manifest.createdAt, iv);
+}
+
+/** Encrypts a payload (manifest length, manifest, members) under the clear header. */
+export function sealPayload(
+  key: BackupKey,
+  plaintext: Buffer,
+  createdAt: string,
+  iv: Buffer = randomBytes(12),
+): Buffer {
   const header: ArchiveHeader = {
     format: archiveFormat,
     keyId: key.keyId,
     iv: iv.toString('base64'),
-    createdAt: manifest.createdAt,
+    createdAt,
   };
   const headerBytes = Buffer.from(JSON.stringify(header), 'utf8');
   const clear = Buffer.concat([archiveMagic, u32(headerBytes.length), headerBytes]);
@@ -145,7 +155,7 @@ function unpack(plaintext: Buffer): ArchiveContents {
   return { manifest, members };
 }
 
-function u32(n: number): Buffer {
+export function u32(n: number): Buffer {
   const b = Buffer.alloc(4);
   b.writeUInt32BE(n);
   return b;
