@@ -36,8 +36,6 @@ import { createTestDatabase, type TestDatabase } from '../support/test-database'
 import type { TestSystem } from '../support/test-system';
 import { tlsGraphql } from '../support/tls-graphql-client';
 
-jest.setTimeout(180_000);
-
 async function countsOf(url: string): Promise<Record<string, number>> {
   const client = new Client({ connectionString: url });
   await client.connect();
