@@ -106,7 +106,12 @@ export function collectDataFiles(where: DataLocations): NewMember[] {
         'MISSING_FILE',
         `${file}: file names in these directories must be letters, digits, . _ or -`,
       );
-    members.push({ name, bytes: fs.readFileSync(file), mode: fs.statSync(file).mode & 0o777 });
+    const bytes = fs.readFileSync(file);
+    members.push({
+      name,
+      bytes: name.startsWith('files/audit-checkpoints/') ? wholeLines(bytes) : bytes,
+      mode: fs.statSync(file).mode & 0o777,
+    });
   }
   return members;
 }
@@ -146,4 +151,9 @@ export function writeDataFiles(
     written.push(target);
   }
   return written;
+}
+
+/** A checkpoint file up to its last complete line: the worker may be appending one while it is read. */
+export function wholeLines(bytes: Buffer): Buffer {
+  return bytes.subarray(0, bytes.lastIndexOf(0x0a) + 1);
 }
