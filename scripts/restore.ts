@@ -1,4 +1,5 @@
 // npm run restore -- <archive>
+// npm run restore -- --check <archive>   (opens and checks it with the key; writes nothing)
 //
 // Brings an archive of `npm run backup` back into an empty database
 // (DATABASE_URL) and empty data directories (CA_DIR, the key files, the
@@ -13,12 +14,26 @@ import { StartupError } from '../lib/startup-error';
 import { BackupError } from '../lib/backup/backup-error';
 import { readBackupKey } from '../lib/backup/backup-key';
 import { dataLocations } from '../lib/backup/data-files';
-import { runRestore, type RestoreSummary } from '../lib/backup/restore-run';
+import { checkArchive, runRestore, type RestoreSummary } from '../lib/backup/restore-run';
 
 async function main(): Promise<void> {
-  const { positionals } = parseArgs({ args: process.argv.slice(2), allowPositionals: true, options: {} });
-  if (positionals.length !== 1) throw new StartupError(['usage: npm run restore -- <archive file>']);
+  const { positionals, values } = parseArgs({
+    args: process.argv.slice(2),
+    allowPositionals: true,
+    options: { check: { type: 'boolean' } },
+  });
+  if (positionals.length !== 1) throw new StartupError(['usage: npm run restore -- [--check] <archive file>']);
   const config = loadConfig(process.env);
+  if (values.check) {
+    const { manifest, members } = checkArchive(path.resolve(positionals[0]!), readBackupKey(config.backup.keyFile));
+    const rows = Object.values(manifest.database.tables).reduce((a, b) => a + b, 0);
+    process.stdout.write(
+      `Archive intact: made ${manifest.createdAt} by Renkei ${manifest.app.version} (PostgreSQL ${manifest.database.serverVersion}); ` +
+        `${Object.keys(manifest.database.tables).length} tables, ${rows} rows, ${manifest.database.migrations.length} migrations; ` +
+        `${members.size - 1} files (${[...members.keys()].filter((n) => n !== 'database.dump').join(', ')}). Nothing was written.\n`,
+    );
+    return;
+  }
   if (!config.databaseUrl)
     throw new BackupError(
       'EMBEDDED_DATABASE',

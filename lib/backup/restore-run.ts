@@ -13,7 +13,7 @@ import { Client } from 'pg';
 import { connectPostgres } from '../database';
 import { readMigrations } from '../migrations';
 import { verifyTrails, type TrailVerdict } from '../audit/checkpoint-runs';
-import { openArchive } from './archive-format';
+import { openArchive, type ArchiveContents } from './archive-format';
 import { BackupError } from './backup-error';
 import type { BackupKey } from './backup-key';
 import { occupiedTargets, writeDataFiles, type DataLocations } from './data-files';
@@ -44,20 +44,27 @@ export interface RestoreSummary {
   ms: number;
 }
 
-export async function runRestore(settings: RestoreSettings): Promise<RestoreSummary> {
-  const started = Date.now();
+/** Opens and checks an archive (key, tag, checksums, a dump inside) without writing anything: `restore -- --check`. */
+export function checkArchive(archiveFile: string, key: BackupKey): ArchiveContents {
   let archive: Buffer;
   try {
-    archive = fs.readFileSync(settings.archiveFile);
+    archive = fs.readFileSync(archiveFile);
   } catch (error) {
     throw new BackupError(
       'MISSING_FILE',
-      `cannot read the archive ${settings.archiveFile} (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
+      `cannot read the archive ${archiveFile} (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
     );
   }
-  const { manifest, members } = openArchive(settings.key, archive);
-  const dump = members.get('database.dump');
-  if (!dump) throw new BackupError('DAMAGED_ARCHIVE', 'the archive holds no database dump');
+  const contents = openArchive(key, archive);
+  if (!contents.members.has('database.dump'))
+    throw new BackupError('DAMAGED_ARCHIVE', 'the archive holds no database dump');
+  return contents;
+}
+
+export async function runRestore(settings: RestoreSettings): Promise<RestoreSummary> {
+  const started = Date.now();
+  const { manifest, members } = checkArchive(settings.archiveFile, settings.key);
+  const dump = members.get('database.dump')!;
 
   const known = readMigrations().map((m) => m.name);
   const newer = unknownMigrations(manifest.database.migrations, known);

@@ -203,6 +203,13 @@ describe('backup, destroy, restore: the drill', () => {
     expect(run.stdout).not.toContain('backup.key');
     const [digest] = fs.readFileSync(`${archive}.sha256`, 'utf8').split(' ');
     expect(run.stdout).toContain(digest);
+    // An operator checks the off-site copy opens with the key, without restoring it.
+    const check = await runToExit('scripts/restore.ts', env(restoredDir, sourceDb!.url), 60_000, ['--check', archive]);
+    expect(check.code).toBe(0);
+    expect(check.stdout).toMatch(
+      /^Archive intact: made .* \d+ tables, \d+ rows, .*files\/ca\/ca\.key.*Nothing was written\.$/m,
+    );
+    expect(filesUnder(restoredDir)).toEqual({});
     // Nothing of the contents is readable in the archive.
     expect(fs.readFileSync(archive).includes(Buffer.from('BEGIN PRIVATE KEY'))).toBe(false);
   });
@@ -222,6 +229,9 @@ describe('backup, destroy, restore: the drill', () => {
     const bytes = fs.readFileSync(archive);
     bytes[Math.floor(bytes.length / 2)]! ^= 0x10;
     fs.writeFileSync(damaged, bytes);
+    const check = await runToExit('scripts/restore.ts', env(restoredDir, target!.url), 60_000, ['--check', damaged]);
+    expect(check.code).toBe(1);
+    expect(check.stderr).toContain('restore refused [DAMAGED_ARCHIVE]');
     const run = await restore(target!.url, damaged);
     expect(run.code).toBe(1);
     expect(run.stderr).toContain('restore refused [DAMAGED_ARCHIVE]');
