@@ -158,6 +158,10 @@ export const environmentSchema = z.object({
   RATE_LIMIT_SIGN_IN_PER_MINUTE: limit(0, 1_000_000).default(defaultRateLimits.signInPerMinute),
   RATE_LIMIT_PARTNER_TOKEN_PER_MINUTE: limit(0, 1_000_000).default(defaultRateLimits.partnerTokenPerMinute),
   RATE_LIMIT_PARTNER_PER_MINUTE: limit(0, 1_000_000).default(defaultRateLimits.partnerPerMinute),
+  // Backups (lib/backup): where archives go, the key that encrypts them (never in an archive), how many to keep.
+  BACKUP_DIR: z.string().min(1).optional(),
+  BACKUP_KEY_FILE: z.string().min(1).optional(),
+  BACKUP_KEEP: limit(1, 10_000).default(7),
 });
 
 export const knownEnvironmentVariables = Object.keys(environmentSchema.shape);
@@ -203,6 +207,8 @@ export interface Config {
     persistedOperations: { mode: PersistedOperationsMode; file: string | undefined };
   };
   rateLimits: RateLimits;
+  /** Backup archives (npm run backup / restore): their directory, the key that encrypts them, the generations kept. */
+  backup: { dir: string; keyFile: string; keep: number };
   identity: {
     passwordMinLength: number;
     passwordHistory: number;
@@ -312,6 +318,11 @@ export function loadConfig(env: NodeJS.ProcessEnv, required: Requirement[] = [])
       signInPerMinute: e.RATE_LIMIT_SIGN_IN_PER_MINUTE,
       partnerTokenPerMinute: e.RATE_LIMIT_PARTNER_TOKEN_PER_MINUTE,
       partnerPerMinute: e.RATE_LIMIT_PARTNER_PER_MINUTE,
+    },
+    backup: {
+      dir: path.resolve(e.BACKUP_DIR ?? path.join(dataDir, 'backups')),
+      keyFile: path.resolve(e.BACKUP_KEY_FILE ?? path.join(dataDir, 'keys', 'backup.key')),
+      keep: e.BACKUP_KEEP,
     },
     identity: {
       passwordMinLength: e.PASSWORD_MIN_LENGTH,
