@@ -173,7 +173,7 @@ describe('backup, destroy, restore: the drill', () => {
       },
       new Date(),
     );
-    expect(signed.map((s) => s.ok)).toEqual([true, true]);
+    expect(signed.map((s) => s.ok)).toEqual([true, true, true]);
     const jwks = await fetch(`${t.system.exchange.fhirBaseUrl}/.well-known/jwks.json`);
     sourceJwks = await jwks.json();
   });

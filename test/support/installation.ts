@@ -110,6 +110,7 @@ export async function startInstallation(options: {
     settings,
     bootstrap: { ...stored, pkcs12: Buffer.from(stored.pkcs12, 'base64') },
     internalKeys,
+    queuePrefix: prefix,
     graphqlUrl: `${system.gateway.url}/graphql`,
     stop: async () => {
       await system.stop();
