@@ -20,6 +20,8 @@ export interface Callers {
   principal: UserPrincipal;
   sign: SignInternalToken;
   gateway(query: string, variables: Record<string, unknown>): LoadTarget;
+  /** The same request through the gateway that asks identity on every request (no principal cache). */
+  uncachedGateway(query: string, variables: Record<string, unknown>): LoadTarget;
   subgraph(service: string, operation: string, variables: Record<string, unknown>): LoadTarget;
   /** The identity call the gateway makes before every request (session and restriction). */
   resolvePrincipal(): LoadTarget;
@@ -112,6 +114,11 @@ export async function signInCallers(
     sign,
     gateway: (query, variables) => ({
       url: system.gatewayUrl,
+      body: JSON.stringify({ query, variables }),
+      headers: async () => ({ authorization: `Bearer ${token}` }),
+    }),
+    uncachedGateway: (query, variables) => ({
+      url: system.uncachedGatewayUrl,
       body: JSON.stringify({ query, variables }),
       headers: async () => ({ authorization: `Bearer ${token}` }),
     }),

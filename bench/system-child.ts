@@ -28,6 +28,11 @@ import { readSupergraph } from '../gateway/supergraph-file';
 import { builtConsoleDir } from '../gateway/console';
 import { defaultIdentitySettings } from '../subgraphs/identity/settings';
 import { startSystem } from '../start/system';
+import { createGatewayServer } from '../gateway/server';
+import { createPrincipalResolver } from '../gateway/principal-resolver';
+import { internalTokenSigner } from '../lib/access/internal-token';
+import { listen } from '../lib/http-server';
+import { resolvePrincipalPath } from '../subgraphs/identity/internal-routes';
 
 export type ParentMessage =
   | { type: 'start'; databaseUrl: string; redisUrl: string; queuePrefix: string; keys: InternalKeyPair }
@@ -37,7 +42,13 @@ export type ParentMessage =
   | { type: 'stop' };
 
 export type ChildMessage =
-  | { type: 'ready'; gatewayUrl: string; subgraphUrls: Record<'identity' | 'rooms' | 'consent', string> }
+  | {
+      type: 'ready';
+      gatewayUrl: string;
+      /** A second gateway over the same subgraphs that asks identity on every request (PRINCIPAL_CACHE_MS=0). */
+      uncachedGatewayUrl: string;
+      subgraphUrls: Record<'identity' | 'rooms' | 'consent', string>;
+    }
   | { type: 'statements'; count: number; texts?: string[] }
   | { type: 'noop-worker-ready' }
   | { type: 'noop-done'; latenciesMs: number[]; firstStart: number; lastEnd: number }
@@ -96,7 +107,32 @@ async function start(message: Extract<ParentMessage, { type: 'start' }>) {
     // The web console, for scenario 5 (built by npm run bench's generate).
     consoleDir: fs.existsSync(path.join(builtConsoleDir, 'index.html')) ? builtConsoleDir : undefined,
   });
+  // The same gateway without the principal cache, beside the cached one in the same process: scenario 1
+  // measures both in one run (what the cache changes, issue 16).
+  const sign = await internalTokenSigner(message.keys.privateKeyPem);
+  const uncached = await createGatewayServer({
+    supergraphSdl: readSupergraph(),
+    subgraphUrls: {
+      identity: `${system.subgraphs.identity.url}/graphql`,
+      rooms: `${system.subgraphs.rooms.url}/graphql`,
+      consent: `${system.subgraphs.consent.url}/graphql`,
+    },
+    subgraphTimeoutMs: 10_000,
+    pingRedis: () => redis.ping(),
+    resolvePrincipal: createPrincipalResolver({
+      mode: 'off',
+      certificates: null,
+      identityResolveUrl: `${system.subgraphs.identity.url}${resolvePrincipalPath}`,
+      sign,
+      timeoutMs: 10_000,
+    }),
+    sign,
+    logger,
+  });
+  const uncachedHttp = await listen(uncached.app, '127.0.0.1', 0, 'the uncached gateway');
   stop = async () => {
+    await uncachedHttp.close();
+    await uncached.stop();
     await system.stop();
     await redis.quit();
     await prisma.$disconnect();
@@ -106,6 +142,7 @@ async function start(message: Extract<ParentMessage, { type: 'start' }>) {
   send({
     type: 'ready',
     gatewayUrl: `${system.gateway.url}/graphql`,
+    uncachedGatewayUrl: `${uncachedHttp.url}/graphql`,
     subgraphUrls: {
       identity: system.subgraphs.identity.url,
       rooms: system.subgraphs.rooms.url,

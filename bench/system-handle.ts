@@ -14,6 +14,8 @@ import type { ChildMessage, ParentMessage } from './system-child';
 export interface SystemHandle {
   pid: number;
   gatewayUrl: string;
+  /** The same gateway without the principal cache (bench/system-child.ts). */
+  uncachedGatewayUrl: string;
   subgraphUrls: Record<'identity' | 'rooms' | 'consent', string>;
   /** Waits for the next message of the given type. */
   waitFor<T extends ChildMessage['type']>(reply: T, timeoutMs?: number): Promise<Extract<ChildMessage, { type: T }>>;
@@ -95,6 +97,7 @@ export async function startSystemChild(options: {
   return {
     pid,
     gatewayUrl: ready.gatewayUrl,
+    uncachedGatewayUrl: ready.uncachedGatewayUrl,
     subgraphUrls: ready.subgraphUrls,
     waitFor,
     send: (message) => void child.send(message),

@@ -6,14 +6,16 @@
 // after the one-at-a-time blocks, the gateway's operation guard on the same
 // document and the rate limits it would check (bench/scenarios/check-costs.ts)
 // are timed alone, in a phase of their own so the blocks measure what they
-// measured before these checks existed.
+// measured before these checks existed. A third side is the same gateway
+// without the principal cache (it asks identity on every request), so the
+// cache's effect is measured in the same run.
 import { autocannonRun, checkedRequest, median, percentile, sequentialLatencies, type LoadResult } from '../load';
 import { planQuery } from '../query-plan';
 import { operationGuardTimer, rateLimitTimer } from './check-costs';
 import { statementsPerRequest } from './statements';
 import type { ScenarioContext, ScenarioResult } from './types';
 
-type Side = 'gateway' | 'direct' | 'session';
+type Side = 'gateway' | 'direct' | 'session' | 'uncached';
 
 export const hopQuery = 'query Hop($r: ID!) { room(id: $r) { id title status openedAt } }';
 
@@ -28,7 +30,9 @@ export async function gatewayHop(ctx: ScenarioContext): Promise<ScenarioResult> 
     gateway: ctx.callers.gateway(hopQuery, { r: roomId }),
     direct: ctx.callers.subgraph('rooms', only.operation, { r: roomId }),
     session: ctx.callers.resolvePrincipal(),
+    uncached: ctx.callers.uncachedGateway(hopQuery, { r: roomId }),
   };
+  await checkedRequest(sides.uncached);
   await checkedRequest(sides.gateway);
   await checkedRequest(sides.direct);
   await checkedRequest(sides.session);
@@ -36,10 +40,12 @@ export async function gatewayHop(ctx: ScenarioContext): Promise<ScenarioResult> 
   await autocannonRun(sides.gateway, { connections, durationSeconds: 2 });
   await autocannonRun(sides.direct, { connections, durationSeconds: 2 });
 
-  const runs: Record<Side, LoadResult[]> = { gateway: [], direct: [], session: [] };
+  const runs: Record<Side, LoadResult[]> = { gateway: [], direct: [], session: [], uncached: [] };
   for (let round = 0; round < rounds; round += 1) {
     const order =
-      round % 2 === 0 ? (['gateway', 'direct', 'session'] as const) : (['session', 'direct', 'gateway'] as const);
+      round % 2 === 0
+        ? (['gateway', 'direct', 'session', 'uncached'] as const)
+        : (['uncached', 'session', 'direct', 'gateway'] as const);
     for (const side of order) {
       const result = await autocannonRun(sides[side], { connections, durationSeconds });
       runs[side].push(result);
@@ -56,6 +62,7 @@ export async function gatewayHop(ctx: ScenarioContext): Promise<ScenarioResult> 
     gateway: [],
     direct: [],
     session: [],
+    uncached: [],
     gatewayNoFetch: [],
   };
   for (let i = 0; i < ctx.config.load.samples; i += 10) {
@@ -89,7 +96,8 @@ export async function gatewayHop(ctx: ScenarioContext): Promise<ScenarioResult> 
     `${((100 * ms) / unloadedP50.gateway).toFixed(1)}% of the gateway's p50, ${((100 * ms) / addedUnloaded).toFixed(1)}% of the ${addedUnloaded.toFixed(1)} ms it adds`;
   ctx.log(
     `  one at a time (p50): gateway ${unloadedP50.gateway.toFixed(2)} ms, rooms direct ${unloadedP50.direct.toFixed(2)} ms, ` +
-      `session resolution ${unloadedP50.session.toFixed(2)} ms, gateway with no subgraph fetch ${unloadedP50.gatewayNoFetch.toFixed(2)} ms`,
+      `session resolution ${unloadedP50.session.toFixed(2)} ms, gateway with no subgraph fetch ${unloadedP50.gatewayNoFetch.toFixed(2)} ms, ` +
+      `gateway without the principal cache ${unloadedP50.uncached.toFixed(2)} ms`,
   );
   ctx.log(
     `  in-process (p50): operation guard ${checksP50.guard.toFixed(3)} ms (parse alone ${checksP50.parse.toFixed(3)} ms); rate-limit check ${checksP50.rateLimits.toFixed(3)} ms`,
@@ -103,7 +111,10 @@ export async function gatewayHop(ctx: ScenarioContext): Promise<ScenarioResult> 
     `  SQL statements per request: gateway ${sql.gateway.count}, rooms direct ${sql.direct.count}, session resolution ${sql.session.count}`,
   );
   const m = (side: Side, key: 'requestsPerSecond' | 'p50' | 'p95') => median(runs[side].map((r) => r[key]));
-  const failures = [...runs.gateway, ...runs.direct, ...runs.session].reduce((sum, r) => sum + r.failures, 0);
+  const failures = [...runs.gateway, ...runs.direct, ...runs.session, ...runs.uncached].reduce(
+    (sum, r) => sum + r.failures,
+    0,
+  );
   const throughputRatio = m('gateway', 'requestsPerSecond') / m('direct', 'requestsPerSecond');
   const addedP50 = m('gateway', 'p50') - m('direct', 'p50');
   const addedP95 = m('gateway', 'p95') - m('direct', 'p95');
@@ -144,7 +155,7 @@ export async function gatewayHop(ctx: ScenarioContext): Promise<ScenarioResult> 
         difference: true,
         target: '<= +2 ms',
         met: unloadedP50.gateway - unloadedP50.direct <= 2,
-        note: `of which session resolution ${unloadedP50.session.toFixed(1)} ms; { __typename } via gateway ${unloadedP50.gatewayNoFetch.toFixed(1)} ms`,
+        note: `session resolution when identity is asked ${unloadedP50.session.toFixed(1)} ms (reused up to 1 s); { __typename } via gateway ${unloadedP50.gatewayNoFetch.toFixed(1)} ms`,
       },
       {
         ...common,
@@ -154,6 +165,29 @@ export async function gatewayHop(ctx: ScenarioContext): Promise<ScenarioResult> 
         unit: 'ms',
         ratio: addedP95,
         difference: true,
+      },
+      {
+        ...common,
+        measure: `throughput, ${connections} conn. (info)`,
+        subject: 'gateway',
+        baseline: 'gateway, no principal cache',
+        subjectValue: m('gateway', 'requestsPerSecond'),
+        baselineValue: m('uncached', 'requestsPerSecond'),
+        unit: 'req/s',
+        ratio: m('gateway', 'requestsPerSecond') / m('uncached', 'requestsPerSecond'),
+        note: `what reusing a resolved session for up to 1 s changes; without it the gateway is ${(m('uncached', 'requestsPerSecond') / m('direct', 'requestsPerSecond')).toFixed(2)}x rooms direct`,
+      },
+      {
+        ...common,
+        measure: 'latency p50, 1 at a time (info)',
+        subject: 'gateway',
+        baseline: 'gateway, no principal cache',
+        subjectValue: unloadedP50.gateway,
+        baselineValue: unloadedP50.uncached,
+        unit: 'ms',
+        ratio: unloadedP50.gateway - unloadedP50.uncached,
+        difference: true,
+        note: `without the cache the gateway adds ${(unloadedP50.uncached - unloadedP50.direct).toFixed(1)} ms to rooms direct`,
       },
       {
         ...common,
