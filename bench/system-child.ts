@@ -19,7 +19,7 @@ import { Client, Pool } from 'pg';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaClient } from '../generated/prisma/client';
 import { careLoader, type CareSchema } from '../lib/access/care-relationship-view';
-import type { InternalKeyPair } from '../lib/access/internal-token';
+import { internalTokenSigner, type InternalKeyPair } from '../lib/access/internal-token';
 import type { UserPrincipal } from '../lib/access/principal';
 import { createLogger } from '../lib/logger';
 import { openCertificateAuthority } from '../lib/pki/certificate-authority';
@@ -30,7 +30,6 @@ import { defaultIdentitySettings } from '../subgraphs/identity/settings';
 import { startSystem } from '../start/system';
 import { createGatewayServer } from '../gateway/server';
 import { createPrincipalResolver } from '../gateway/principal-resolver';
-import { internalTokenSigner } from '../lib/access/internal-token';
 import { listen } from '../lib/http-server';
 import { resolvePrincipalPath } from '../subgraphs/identity/internal-routes';
 
