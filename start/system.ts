@@ -128,7 +128,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
         exchange,
         partnerKeys,
       }),
-      rooms: await createRoomsServer(base),
+      rooms: await createRoomsServer({ ...base, now }),
       consent: await createConsentServer({ ...base, now }),
     };
     const subgraphs = {} as Record<SubgraphName, RunningServer>;
