@@ -4,12 +4,7 @@ import { DisclosedRoom, DisclosureReport } from './disclosure-report';
 import { ExistenceCheck, ExistenceCheckStep } from './existence-check';
 import { Mutation } from './mutation';
 import { exchangeMutation, exchangeQuery, exchangeRoomFields, exchangeTypes } from '../exchange/resolvers';
-import {
-  DisclosedEmergencyAccess,
-  EmergencyAccess,
-  EmergencyMutation,
-  EmergencyQuery,
-} from '../emergency/resolvers';
+import { DisclosedEmergencyAccess, EmergencyAccess, EmergencyMutation, EmergencyQuery } from '../emergency/resolvers';
 import { Post, PostRevision } from './post';
 import { Query } from './query';
 import { RoomApplication, RoomApplicationStep } from './room-application';

@@ -2,7 +2,12 @@
 // Prisma rows; scripts/resolver-types.ts makes them the parent types of the
 // generated resolver types (the rows are mapped there directly).
 import type { EmergencyAccess, EmergencyAccessGrantee } from '../../../generated/prisma/client';
-import type { DisclosedEmergencyAccess, DisclosedRoom, ReportKey, RoomsPart } from '../services/disclosure-report-service';
+import type {
+  DisclosedEmergencyAccess,
+  DisclosedRoom,
+  ReportKey,
+  RoomsPart,
+} from '../services/disclosure-report-service';
 
 /** Identity's Subject as rooms knows it: its key (a reference rooms returns, or the gateway's representation). */
 export interface SubjectRef {

@@ -25,8 +25,7 @@ import {
   reviewInput,
 } from '../services/emergency-access-service';
 
-const administrator = (ctx: RoomsContext) =>
-  ctx.principal.kind === 'user' && can(ctx.principal, 'emergency.declare');
+const administrator = (ctx: RoomsContext) => ctx.principal.kind === 'user' && can(ctx.principal, 'emergency.declare');
 
 export const EmergencyQuery = {
   emergencyAccesses: (_, args, ctx) => listEmergencyAccesses(ctx, parseInput(listInput, args)),

@@ -65,7 +65,10 @@ export const declareInput = z.object({
     .int(inputMessage({ en: 'It must be a whole number of hours.', ja: '時間は整数にしてください。' }))
     .min(
       minEmergencyHours,
-      inputMessage({ en: `It must be at least ${minEmergencyHours} hour.`, ja: `${minEmergencyHours}時間以上にしてください。` }),
+      inputMessage({
+        en: `It must be at least ${minEmergencyHours} hour.`,
+        ja: `${minEmergencyHours}時間以上にしてください。`,
+      }),
     )
     .max(
       maxEmergencyHours,
