@@ -46,7 +46,7 @@ CREATE INDEX "access_record_emergency_access_id_idx" ON "rooms"."access_record"(
 ALTER TABLE "rooms"."emergency_access_grantee" ADD CONSTRAINT "emergency_access_grantee_emergency_access_id_fkey" FOREIGN KEY ("emergency_access_id") REFERENCES "rooms"."emergency_access"("id") ON DELETE RESTRICT ON UPDATE CASCADE;
 
 
--- The window is at most 72 hours (MHLW safety guideline 6.0: break-glass ends by itself); an early end and a
+-- The window is at most 72 hours (MHLW safety guideline 6.0: break-glass ends by itself), and an early end and a
 -- review are recorded whole.
 ALTER TABLE "rooms"."emergency_access" ADD CONSTRAINT "emergency_access_window_check"
     CHECK ("ends_at" > "declared_at" AND "ends_at" <= "declared_at" + INTERVAL '72 hours');
