@@ -180,6 +180,17 @@ describe('break-glass emergency access through the gateway', () => {
     // Ending an access that already ended is an illegal transition and changes nothing.
     expect(errorCodes(await as(sa, d.end, { id }))).toEqual(['ILLEGAL_TRANSITION']);
     expect((await t.db.prisma.emergencyAccess.findUniqueOrThrow({ where: { id } })).endedAt).toBeNull();
+    expect(await records({ actorId: sa.userId, action: 'DENIED', what: 'emergency-access.end' })).toMatchObject([
+      { subjectId, outcome: 'ILLEGAL_TRANSITION' },
+    ]);
+    // The database holds the 72 hours too: no window may be stretched past them.
+    const row = await t.db.prisma.emergencyAccess.findUniqueOrThrow({ where: { id } });
+    await expect(
+      t.db.prisma.emergencyAccess.update({
+        where: { id },
+        data: { endsAt: new Date(row.declaredAt.getTime() + 73 * 3_600_000) },
+      }),
+    ).rejects.toThrow(/emergency_access_window_check/);
   });
 
   it('ends early; the review is refused before the end and to a non-admin, recorded after, then no longer open', async () => {

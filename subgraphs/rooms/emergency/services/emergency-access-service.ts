@@ -105,8 +105,15 @@ async function findAccess(ctx: RoomsContext, id: string): Promise<EmergencyAcces
   return access;
 }
 
-function refused(verdict: Verdict): asserts verdict is { allowed: true } {
-  if (!verdict.allowed) throw appError(verdict.code, verdict.message);
+/** Throws a refused step (already ended, still in force, already reviewed) after recording it, as rooms records every refusal. */
+async function allowOrRefuse(
+  ctx: RoomsContext,
+  user: UserPrincipal,
+  access: EmergencyAccessParent,
+  what: string,
+  verdict: Verdict,
+): Promise<void> {
+  if (!verdict.allowed) throw await refuse(ctx, user, { id: null, subjectId: access.subjectId }, what, verdict);
 }
 
 export async function declareEmergencyAccess(
@@ -189,7 +196,7 @@ export async function endEmergencyAccess(ctx: RoomsContext, id: string): Promise
   const user = await requireAdministrator(ctx, 'emergency-access.end', null);
   const access = await findAccess(ctx, id);
   const now = ctx.now();
-  refused(decideEnd(user, access, now));
+  await allowOrRefuse(ctx, user, access, 'emergency-access.end', decideEnd(user, access, now));
   return ctx.db.$transaction(async (tx) => {
     // Conditional: a concurrent end, or the window closing meanwhile, wins cleanly.
     const changed = await tx.emergencyAccess.updateMany({
@@ -220,7 +227,7 @@ export async function recordEmergencyAccessReview(
   const user = await requireAdministrator(ctx, 'emergency-access.review', null);
   const access = await findAccess(ctx, input.id);
   const now = ctx.now();
-  refused(decideReview(user, access, now));
+  await allowOrRefuse(ctx, user, access, 'emergency-access.review', decideReview(user, access, now));
   return ctx.db.$transaction(async (tx) => {
     const changed = await tx.emergencyAccess.updateMany({
       where: { id: input.id, reviewedAt: null },
