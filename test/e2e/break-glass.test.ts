@@ -250,6 +250,17 @@ describe('break-glass emergency access through the gateway', () => {
     expect(shown[0]).toMatchObject({ id, reason: 'DISASTER', grantees: [{ id: grantee.userId }] });
     expect(shown[0].records.map((r: { what: string }) => r.what)).toEqual(['emergency-access.declare', 'timeline']);
     expect(shown[0].records[1]).toMatchObject({ action: 'READ', actor: { id: grantee.userId }, roomId });
+
+    // The file the subject receives shows it too: its own row, and the read naming it.
+    const file = await fetch(
+      `${t.system.gateway.url}/disclosure-reports/${request.data?.recordDisclosureRequest.id}/export?format=CSV`,
+      { method: 'POST', headers: sa.headers },
+    );
+    expect(file.status).toBe(200);
+    const lines = (await file.text()).split('\r\n');
+    expect(lines.filter((l) => l.startsWith(`emergency_access,${id},`))).toHaveLength(1);
+    const read = `ROOMS:${shown[0].records[1].seq}`;
+    expect(lines.find((l) => l.startsWith(`access,${read},`))).toContain(id);
   });
 
   it('refuses bad input and a non-admin, writing nothing', async () => {
