@@ -25,6 +25,7 @@ const d = {
   review: `mutation($id: ID!, $f: String!) { recordEmergencyAccessReview(id: $id, findings: $f) {
     id status reviewedAt reviewedBy { id } findings } }`,
   list: `query($open: Boolean) { emergencyAccesses(openReviewsOnly: $open) { id status } }`,
+  counts: `{ active: emergencyAccessCount(status: ACTIVE) reviews: emergencyAccessCount(status: REVIEW_DUE) }`,
   mine: `{ myEmergencyAccesses { id status justification rooms { id } } }`,
   verify: `{ verifyRoomsAccessChain { ok records } }`,
   recordRequest: `mutation($input: DisclosureRequestInput!) { recordDisclosureRequest(input: $input) { id } }`,
@@ -131,6 +132,7 @@ describe('break-glass emergency access through the gateway', () => {
     // ... and the access listed for every system admin.
     const listed = await as(sa2, d.list, { open: false });
     expect(listed.data?.emergencyAccesses).toContainEqual({ id: access.id, status: 'ACTIVE' });
+    expect((await as(sa2, d.counts)).data).toEqual({ active: 1, reviews: 0 });
 
     // The grantee finds the room and reads it.
     const mine = await as(grantee, d.mine);
@@ -303,7 +305,8 @@ describe('break-glass emergency access through the gateway', () => {
     const denied = await records({ actorId: opener.userId, action: 'DENIED', what: 'emergency-access.declare' });
     expect(denied).toHaveLength(1);
     expect(denied[0]).toMatchObject({ subjectId, outcome: 'FORBIDDEN', emergencyAccessId: null });
-    // Listing is for system admins too.
+    // Listing and counting are for system admins too.
     expect(errorCodes(await as(opener, d.list, { open: true }))).toEqual(['FORBIDDEN']);
+    expect(errorCodes(await as(opener, d.counts))).toContain('FORBIDDEN');
   });
 });

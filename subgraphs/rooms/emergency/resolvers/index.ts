@@ -14,6 +14,8 @@ import type { RoomsContext } from '../../context';
 import { userRef } from '../../resolvers/user-ref';
 import { statusAt } from '../domain/emergency-access-rules';
 import {
+  countEmergencyAccesses,
+  countInput,
   declareEmergencyAccess,
   declareInput,
   endEmergencyAccess,
@@ -31,6 +33,7 @@ export const EmergencyQuery = {
   emergencyAccesses: (_, args, ctx) => listEmergencyAccesses(ctx, parseInput(listInput, args)),
   emergencyAccess: (_, args, ctx) => getEmergencyAccess(ctx, parseInput(uuid, args.id, 'id')),
   myEmergencyAccesses: (_, __, ctx) => myEmergencyAccesses(ctx),
+  emergencyAccessCount: (_, args, ctx) => countEmergencyAccesses(ctx, parseInput(countInput, args)),
 } satisfies QueryResolvers;
 
 export const EmergencyMutation = {

@@ -39,6 +39,7 @@ import {
   maxJustificationLength,
   minEmergencyHours,
   windowEnd,
+  type EmergencyAccessStatus,
 } from '../domain/emergency-access-rules';
 import type { EmergencyAccessParent } from '../../resolvers/parents';
 
@@ -80,6 +81,7 @@ export const declareInput = z.object({
 });
 export const reviewInput = z.object({ id: uuid, findings: text(maxFindingsLength) });
 export const listInput = z.object({ openReviewsOnly: z.boolean().nullish() });
+export const countInput = z.object({ status: z.enum(['ACTIVE', 'REVIEW_DUE', 'REVIEWED']).nullish() });
 
 /** No personal data: the managers open emergencyAccesses (system admin) or ask the city for the declaration. */
 const declaredNotice =
@@ -250,6 +252,24 @@ export async function recordEmergencyAccessReview(
   });
 }
 
+/** The rows in each status at `now` (domain/emergency-access-rules.ts statusAt, as a query). */
+function inStatus(status: EmergencyAccessStatus, now: Date): Prisma.EmergencyAccessWhereInput {
+  switch (status) {
+    case 'ACTIVE':
+      return { declaredAt: { lte: now }, endsAt: { gt: now }, endedAt: null };
+    case 'REVIEW_DUE':
+      return { reviewedAt: null, OR: [{ endedAt: { not: null } }, { endsAt: { lte: now } }] };
+    case 'REVIEWED':
+      return { reviewedAt: { not: null } };
+  }
+}
+
+/** For the inbox: how many are in force, or wait for their review (system admins). */
+export async function countEmergencyAccesses(ctx: RoomsContext, input: z.infer<typeof countInput>): Promise<number> {
+  await requireAdministrator(ctx, 'emergency-access.count', null);
+  return ctx.db.emergencyAccess.count({ where: input.status ? inStatus(input.status, ctx.now()) : {} });
+}
+
 /** For system admins: newest first, at most 200; `openReviewsOnly`: ended and not reviewed. */
 export async function listEmergencyAccesses(
   ctx: RoomsContext,
@@ -257,9 +277,7 @@ export async function listEmergencyAccesses(
 ): Promise<EmergencyAccessParent[]> {
   await requireAdministrator(ctx, 'emergency-access.list', null);
   const now = ctx.now();
-  const where: Prisma.EmergencyAccessWhereInput = input.openReviewsOnly
-    ? { reviewedAt: null, OR: [{ endedAt: { not: null } }, { endsAt: { lte: now } }] }
-    : {};
+  const where: Prisma.EmergencyAccessWhereInput = input.openReviewsOnly ? inStatus('REVIEW_DUE', now) : {};
   return ctx.db.emergencyAccess.findMany({
     where,
     include: withGrantees,
@@ -278,12 +296,7 @@ export function myEmergencyAccesses(ctx: RoomsContext): Promise<EmergencyAccessP
   const user = requireSignedIn(ctx.principal);
   const now = ctx.now();
   return ctx.db.emergencyAccess.findMany({
-    where: {
-      grantees: { some: { userId: user.userId } },
-      declaredAt: { lte: now },
-      endsAt: { gt: now },
-      endedAt: null,
-    },
+    where: { grantees: { some: { userId: user.userId } }, ...inStatus('ACTIVE', now) },
     include: withGrantees,
     orderBy: [{ declaredAt: 'desc' }, { id: 'desc' }],
   });
