@@ -202,6 +202,43 @@ describe('disclosure report as CSV', () => {
     expect(mergedAccesses(exported.report)).toBeNull();
     expect(reportRows(exported).some((r) => r.section === 'access')).toBe(false);
   });
+
+  it('shows an emergency access (break-glass) as such, and names it on each access made under it', () => {
+    const exported = sample({
+      emergencyAccesses: [
+        {
+          id: 'ea-1',
+          reason: 'DISASTER',
+          declaredAt: '2026-11-04T00:00:00.000Z',
+          endsAt: '2026-11-05T00:00:00.000Z',
+          endedAt: null,
+          reviewedAt: '2026-11-06T00:00:00.000Z',
+          grantees: [{ id: 'u-1', name: '高岡 花子' }],
+          records: [{ source: 'ROOMS', seq: '3' }],
+        },
+      ],
+    });
+    const rows = reportRows(exported);
+    const declared = rows.filter((r) => r.section === 'emergency_access');
+    expect(declared).toEqual([
+      {
+        section: 'emergency_access',
+        item: 'ea-1',
+        at: '2026-11-04T00:00:00.000Z',
+        action: 'DISASTER',
+        detail: JSON.stringify({
+          endsAt: '2026-11-05T00:00:00.000Z',
+          endedAt: null,
+          reviewedAt: '2026-11-06T00:00:00.000Z',
+          grantees: [{ id: 'u-1', name: '高岡 花子' }],
+        }),
+      },
+    ]);
+    const detailOf = (item: string) => rows.find((r) => r.item === item)?.detail;
+    expect(detailOf('ROOMS:3')).toBe(JSON.stringify({ emergencyAccessId: 'ea-1' }));
+    expect(detailOf('ROOMS:2')).toBeUndefined();
+    expect(parseCsv(renderCsv(exported).slice(1)).every((r) => r.length === csvColumns.length)).toBe(true);
+  });
 });
 
 describe('disclosure report as JSON', () => {

@@ -1,8 +1,9 @@
 // The disclosure report (appendix 5) as one CSV file: one row per entry,
 // the `section` column telling what the entry is (the request, the subject's
-// record, a consent entry, a legal exception, a room, an access, a withheld
-// part). Columns shared by every section come first; what is particular to
-// a section goes in `detail` as compact JSON, so the file has one header.
+// record, a consent entry, a legal exception, a room, an emergency access,
+// an access, a withheld part). Columns shared by every section come first;
+// what is particular to a section goes in `detail` as compact JSON, so the
+// file has one header.
 // RFC 4180 quoting and CRLF line ends; a UTF-8 byte order mark so Excel in
 // Japan opens it as UTF-8 rather than Shift_JIS. A cell a spreadsheet would
 // run as a formula (=, +, -, @ first) is prefixed with an apostrophe.
@@ -25,6 +26,18 @@ interface Row {
   [field: string]: unknown;
 }
 
+/** A break-glass emergency access to the subject's rooms, with the records made under it (rooms' part). */
+export interface ExportedEmergencyAccess {
+  id: string;
+  reason: string;
+  declaredAt: string;
+  endsAt: string;
+  endedAt: string | null;
+  reviewedAt: string | null;
+  grantees: Array<{ id: string; name?: string | null }>;
+  records: Array<{ source: string; seq: string }>;
+}
+
 /** The GraphQL shape the export route selects (see disclosure-export.ts). */
 export interface ExportedReport {
   export: { id: string; format: string; exportedBy: string; exportedAt: string };
@@ -42,6 +55,7 @@ export interface ExportedReport {
     consentAccesses?: ExportedAccess[] | null;
     roomsAccesses?: ExportedAccess[] | null;
     identityAccesses?: ExportedAccess[] | null;
+    emergencyAccesses?: ExportedEmergencyAccess[] | null;
   };
 }
 
@@ -133,7 +147,20 @@ export function reportRows(exported: ExportedReport): CsvRow[] {
       room_id: str(r.id),
       detail: without(r, 'id', 'openedAt', 'status'),
     });
+  // Emergency accesses are shown as such: one row each, and each access made under one names it.
+  const underEmergency = new Map<string, string>();
+  for (const e of report.emergencyAccesses ?? []) {
+    rows.push({
+      section: 'emergency_access',
+      item: e.id,
+      at: e.declaredAt,
+      action: e.reason,
+      detail: JSON.stringify({ endsAt: e.endsAt, endedAt: e.endedAt, reviewedAt: e.reviewedAt, grantees: e.grantees }),
+    });
+    for (const r of e.records) underEmergency.set(`${r.source}:${r.seq}`, e.id);
+  }
   for (const a of mergedAccesses(report) ?? []) {
+    const emergencyAccessId = underEmergency.get(`${a.source}:${a.seq}`);
     rows.push({
       section: 'access',
       item: `${a.source}:${a.seq}`,
@@ -145,6 +172,7 @@ export function reportRows(exported: ExportedReport): CsvRow[] {
       what: a.what,
       outcome: a.outcome,
       room_id: a.roomId,
+      detail: emergencyAccessId ? JSON.stringify({ emergencyAccessId }) : undefined,
     });
   }
   return rows;

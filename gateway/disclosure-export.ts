@@ -115,6 +115,22 @@ const exportMutation = /* GraphQL */ `
         identityAccesses {
           ...Access
         }
+        emergencyAccesses {
+          id
+          reason
+          declaredAt
+          endsAt
+          endedAt
+          reviewedAt
+          grantees {
+            id
+            name
+          }
+          records {
+            source
+            seq
+          }
+        }
       }
     }
   }

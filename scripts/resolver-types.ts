@@ -73,6 +73,9 @@ const parents: Record<SubgraphName, Record<string, string>> = {
     Subject: `${parentsOf('rooms')}#SubjectRef`,
     DisclosureReport: `${parentsOf('rooms')}#DisclosureReportParent`,
     DisclosedRoom: `${parentsOf('rooms')}#DisclosedRoomParent`,
+    // Break-glass (subgraphs/rooms/emergency/).
+    EmergencyAccess: `${parentsOf('rooms')}#EmergencyAccessParent`,
+    DisclosedEmergencyAccess: `${parentsOf('rooms')}#DisclosedEmergencyAccessParent`,
     // The partner exchange (subgraphs/rooms/exchange/).
     OutboundJoinRequest: 'Model',
     OutboundJoinStep: 'Model',

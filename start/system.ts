@@ -135,7 +135,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
         partnerKeys,
         principalEpoch,
       }),
-      rooms: await createRoomsServer(base),
+      rooms: await createRoomsServer({ ...base, now }),
       consent: await createConsentServer({ ...base, now }),
     };
     const subgraphs = {} as Record<SubgraphName, RunningServer>;

@@ -15,6 +15,7 @@ import { Outbound } from './screens/outbound/outbound';
 import { Partners } from './screens/partners/partners';
 import { Faults } from './screens/faults/faults';
 import { Audit } from './screens/audit/audit';
+import { Emergency } from './screens/emergency/emergency';
 import { RoomApplications } from './screens/room-applications/room-applications';
 import { Rooms } from './screens/rooms/rooms';
 import { Subjects } from './screens/subjects/subjects';
@@ -97,5 +98,7 @@ function screenFor(route: Route, me: Me) {
       return <Faults me={me} id={route.id} />;
     case 'audit':
       return <Audit me={me} id={route.id} />;
+    case 'emergency':
+      return <Emergency me={me} />;
   }
 }

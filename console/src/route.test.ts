@@ -17,6 +17,7 @@ describe("the console's addresses", () => {
       { page: 'partners', id },
       { page: 'faults', id },
       { page: 'audit', id },
+      { page: 'emergency' },
     ] as const)
       expect(parseRoute(href(route))).toEqual(route);
   });

@@ -15,6 +15,7 @@ const listPages = [
   'partners',
   'faults',
   'audit',
+  'emergency',
 ] as const;
 type ListPage = (typeof listPages)[number];
 

@@ -36,6 +36,7 @@ const rows: Array<{
   { capability: 'suspend use / delete accounts', ops: { decide: 'account.suspend' } },
   { capability: 'delete content that breaks the rules', ops: { decide: 'content.remove' } },
   { capability: 'read and write room content', ops: { decide: 'room.content' } },
+  { capability: 'declare, end and review an emergency access', ops: { decide: 'emergency.declare' } },
 ];
 
 /** What each phrase used in the table's cells means, as (which operation of the row, which grant). */

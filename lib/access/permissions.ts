@@ -42,6 +42,7 @@ export const operations = [
   'disclosure.record', // appendix 5: record a subject's disclosure request ...
   'disclosure.produce', // ... which the system admin answers with the disclosure report
   'exchange.deadLetters', // partner exchange: see the jobs that failed their last attempt and re-drive them
+  'emergency.declare', // break-glass: declare, end and review an emergency access to a subject's rooms
 ] as const;
 export type Operation = (typeof operations)[number];
 
@@ -91,6 +92,8 @@ export const permissionTable: Table = {
   'disclosure.produce': { SYSTEM_ADMIN: 'any' },
   // Not in the brief's table: operating the exchange's delivery is the system admin's, who sends the Art. 20-3 requests.
   'exchange.deadLetters': { SYSTEM_ADMIN: 'any' },
+  // Break-glass (MHLW safety guideline 6.0): emergency access is unusable in normal times and declared by the system admin alone.
+  'emergency.declare': { SYSTEM_ADMIN: 'any' },
 };
 
 export function grantOf(role: Role, operation: Operation): Grant | undefined {

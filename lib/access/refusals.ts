@@ -69,6 +69,10 @@ const doing: Record<Operation, Message> = {
     en: "see and re-drive the exchange's dead letters",
     ja: '連携の配送不能メッセージを閲覧・再送する',
   },
+  'emergency.declare': {
+    en: "declare, end or review an emergency access to a subject's rooms",
+    ja: '対象者の部屋への緊急アクセスを宣言・終了・事後確認する',
+  },
 };
 
 const roleNames: Record<Role, Message> = {

@@ -151,6 +151,19 @@ describe('accessRecordToAuditEvent (IHE BALP)', () => {
     ]);
   });
 
+  it('a read under a break-glass emergency access: purpose "break the glass", the access id in the chain extension', () => {
+    const emergencyAccessId = '3d921851-8bf2-4d1d-8a04-d58560765d90';
+    const e: Json = accessRecordToAuditEvent('rooms', record({ what: 'timeline', emergencyAccessId }), base);
+    expectValid(e as AuditEventResource);
+    expect(e.purposeOfEvent.map((p: Json) => code((p.coding as Json[])[0]!))).toEqual([
+      'http://terminology.hl7.org/CodeSystem/v3-ActReason#BTG',
+    ]);
+    expect(e.extension[0].extension).toContainEqual({ url: 'emergencyAccess', valueString: emergencyAccessId });
+    const plain: Json = accessRecordToAuditEvent('rooms', record({ emergencyAccessId: null }), base);
+    expect(plain.purposeOfEvent).toBeUndefined();
+    expect(plain.extension[0].extension.map((x: Json) => x.url)).not.toContain('emergencyAccess');
+  });
+
   it('a list read is a BALP PatientQuery: action E, search-type, a query entity with the base64 request', () => {
     const e: Json = accessRecordToAuditEvent('rooms', record({ what: 'timeline' }), base);
     expectValid(e as AuditEventResource);

@@ -49,6 +49,8 @@ export interface AccessRecordRow {
   outcome: string;
   prevHash: string;
   hash: string;
+  /** Rooms: the break-glass emergency access the record was made under (null or absent otherwise). */
+  emergencyAccessId?: string | null;
 }
 
 /** A row of identity.audit_event (subgraphs/identity/services/audit-service.ts). */
@@ -79,6 +81,7 @@ const systems = {
   objectRole: 'http://terminology.hl7.org/CodeSystem/object-role',
   sourceType: 'http://terminology.hl7.org/CodeSystem/security-source-type',
   uri: 'urn:ietf:rfc:3986',
+  actReason: 'http://terminology.hl7.org/CodeSystem/v3-ActReason',
 };
 
 // ---------------------------------------------------------------------------
@@ -335,6 +338,8 @@ export function accessRecordToAuditEvent(
           { url: 'action', valueCode: record.action },
           { url: 'prevHash', valueString: record.prevHash },
           { url: 'hash', valueString: record.hash },
+          // The hash covers it when set (hash-chain.ts), so a repository re-checking a hash needs it.
+          ...(record.emergencyAccessId ? [{ url: 'emergencyAccess', valueString: record.emergencyAccessId }] : []),
         ],
       },
     ],
@@ -342,6 +347,10 @@ export function accessRecordToAuditEvent(
     subtype: shape.subtype,
     action: shape.action,
     recorded: record.at.toISOString(),
+    // Break-glass: flagged as such for the audit repository (v3 PurposeOfUse "break the glass").
+    ...(record.emergencyAccessId
+      ? { purposeOfEvent: [{ coding: [{ system: systems.actReason, code: 'BTG', display: 'break the glass' }] }] }
+      : {}),
     ...outcomeOf(record.action === 'DENIED', record.outcome),
     agent: agents(shape, s, record.actorId, record.actorRole),
     source: source(s),

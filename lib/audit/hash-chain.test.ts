@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { chainHash, genesisHash, verifyChain, type AccessFacts, type ChainedRecord } from './hash-chain';
 
 function chain(facts: AccessFacts[]): ChainedRecord[] {
@@ -53,6 +54,42 @@ describe('access record hash chain', () => {
       ok: false,
       brokenAt: 3n,
       reason: 'link-mismatch',
+    });
+  });
+
+  describe('the emergency access id (break-glass)', () => {
+    const emergencyAccessId = '2c921851-8bf2-4d1d-8a04-d58560765d90';
+
+    it('hashes a record without one exactly as before the field existed', () => {
+      // The canonical form before the field was added: nine fields, nothing after the outcome.
+      const f = fact('timeline');
+      const before = createHash('sha256')
+        .update(
+          JSON.stringify([
+            genesisHash,
+            f.at.toISOString(),
+            f.actorId,
+            f.actorRole,
+            f.subjectId,
+            f.roomId,
+            f.action,
+            f.what,
+            f.outcome,
+          ]),
+        )
+        .digest('hex');
+      expect(chainHash(f, genesisHash)).toBe(before);
+      expect(chainHash({ ...fact('timeline'), emergencyAccessId: null }, genesisHash)).toBe(before);
+      expect(chainHash({ ...fact('timeline'), emergencyAccessId: undefined }, genesisHash)).toBe(before);
+    });
+
+    it('covers it when set: removing or changing it breaks the record', () => {
+      const flagged = chain([fact('timeline'), { ...fact('timeline'), emergencyAccessId }, fact('members')]);
+      expect(verifyChain(flagged)).toEqual({ ok: true, records: 3 });
+      const unflagged = flagged.map((r) => (r.seq === 2n ? { ...r, emergencyAccessId: null } : r));
+      expect(verifyChain(unflagged)).toEqual({ ok: false, brokenAt: 2n, reason: 'hash-mismatch' });
+      const moved = flagged.map((r) => (r.seq === 1n ? { ...r, emergencyAccessId } : r));
+      expect(verifyChain(moved)).toEqual({ ok: false, brokenAt: 1n, reason: 'hash-mismatch' });
     });
   });
 });

@@ -17,6 +17,12 @@ export interface AccessFacts {
   /** What was read or written, as a short code (e.g. "post", "timeline", "consent"). */
   what: string;
   outcome: string;
+  /**
+   * Rooms only: the break-glass emergency access a record was made under
+   * (null or absent otherwise). Added after records were first chained, so
+   * the canonical form carries it only when set and older records still verify.
+   */
+  emergencyAccessId?: string | null;
 }
 
 export interface ChainedRecord extends AccessFacts {
@@ -25,9 +31,13 @@ export interface ChainedRecord extends AccessFacts {
   hash: string;
 }
 
-/** The exact bytes hashed: fixed field order, explicit nulls, ISO time in UTC. */
+/**
+ * The exact bytes hashed: fixed field order, explicit nulls, ISO time in UTC.
+ * The emergency access id is appended only when set, so a record without one
+ * hashes exactly as before the field existed.
+ */
 export function canonicalForm(facts: AccessFacts, prevHash: string): string {
-  return JSON.stringify([
+  const fields: Array<string | null> = [
     prevHash,
     facts.at.toISOString(),
     facts.actorId,
@@ -37,7 +47,9 @@ export function canonicalForm(facts: AccessFacts, prevHash: string): string {
     facts.action,
     facts.what,
     facts.outcome,
-  ]);
+  ];
+  if (facts.emergencyAccessId != null) fields.push(facts.emergencyAccessId);
+  return JSON.stringify(fields);
 }
 
 export function chainHash(facts: AccessFacts, prevHash: string): string {

@@ -8,6 +8,8 @@ import { loadByIds, loadGrouped, loadLists } from '../../lib/batch';
 import { isUuid } from '../../lib/input';
 import type { Principal } from '../../lib/access/principal';
 import { careLoader } from '../../lib/access/care-relationship-view';
+import type { Logger } from '../../lib/logger';
+import { grantInForce } from './emergency/domain/emergency-access-rules';
 
 /** Art. 20-3 outbound joins, our users' memberships in partners' rooms, the exchange's dead letters (and rooms' outbox they write to). */
 type OutboundModels =
@@ -31,6 +33,8 @@ type RoomsModels =
   | 'existenceCheck'
   | 'existenceCheckStep'
   | 'roomNotice'
+  | 'emergencyAccess'
+  | 'emergencyAccessGrantee'
   | '$executeRaw';
 /** Rooms' view of identity's directory (services/directory-view.ts). */
 type DirectoryModels = 'directoryUser' | 'directorySubject' | 'directoryPartner';
@@ -53,13 +57,43 @@ export interface RoomsContext {
   careOf: DataLoader<string, boolean>;
   /** Refusals already recorded in this request ("roomId:what"), so one query refused on many fields leaves one record. */
   deniedRecorded: Set<string>;
+  /** Subject id → the break-glass emergency access the caller reads its rooms under now, or null (emergency/). */
+  emergencyGrantOf: DataLoader<string, string | null>;
+  /** The clock the emergency access window is read with (start/system.ts's `now`, injectable in tests). */
+  now: () => Date;
+  /** For the break-glass alert (emergency/services/emergency-access-service.ts); ids only, never personal data. */
+  logger: Logger | null;
 }
 
-export function createRoomsContext(db: RoomsDb, principal: Principal): RoomsContext {
+export function createRoomsContext(
+  db: RoomsDb,
+  principal: Principal,
+  options: { now?: () => Date; logger?: Logger } = {},
+): RoomsContext {
   const callerId = principal.kind === 'user' ? principal.userId : null;
+  const now = options.now ?? (() => new Date());
   return {
     principal,
     db,
+    now,
+    logger: options.logger ?? null,
+    emergencyGrantOf: new DataLoader(async (subjectIds) => {
+      const ids = [...new Set(subjectIds.filter(isUuid))];
+      if (!callerId || ids.length === 0) return subjectIds.map(() => null);
+      const at = now();
+      const rows = await db.emergencyAccess.findMany({
+        where: {
+          subjectId: { in: ids },
+          declaredAt: { lte: at },
+          endsAt: { gt: at },
+          OR: [{ endedAt: null }, { endedAt: { gt: at } }],
+          grantees: { some: { userId: callerId } },
+        },
+        select: { id: true, subjectId: true, declaredAt: true, endsAt: true, endedAt: true, reviewedAt: true },
+      });
+      const accesses = rows.map((row) => ({ ...row, granteeIds: [callerId] }));
+      return subjectIds.map((subjectId) => grantInForce(accesses, callerId, subjectId, at));
+    }),
     roomById: new DataLoader((ids) => loadByIds(ids, (idList) => db.room.findMany({ where: { id: { in: idList } } }))),
     activeRoomBySubject: new DataLoader((subjectIds) =>
       loadGrouped(

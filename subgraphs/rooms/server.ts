@@ -10,13 +10,16 @@ export function createRoomsServer(options: {
   db: Database;
   logger: Logger;
   verifyToken: VerifyInternalToken;
+  /** The clock emergency accesses are read with (consent's server takes the same). */
+  now?: () => Date;
 }): Promise<SubgraphServer> {
+  const logger = options.logger.child({ subgraph: 'rooms' });
   return createSubgraphServer({
     name: 'rooms',
     resolvers,
-    createContext: (principal) => createRoomsContext(options.db.prisma, principal),
+    createContext: (principal) => createRoomsContext(options.db.prisma, principal, { now: options.now, logger }),
     verifyToken: options.verifyToken,
     checkReady: options.db.ping,
-    logger: options.logger.child({ subgraph: 'rooms' }),
+    logger,
   });
 }

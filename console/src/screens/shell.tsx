@@ -32,6 +32,7 @@ const pages: ReadonlyArray<{ page: Route['page']; title: (t: Messages) => string
   { page: 'partners', title: (t) => t.partners, for: everyone },
   { page: 'faults', title: (t) => t.faults, for: everyone },
   { page: 'audit', title: (t) => t.audit, for: ['SYSTEM_ADMIN'] },
+  { page: 'emergency', title: (t) => t.emergency, for: everyone },
 ];
 
 export function Shell({ me, route, children }: { me: Me; route: Route; children: ReactNode }) {

@@ -91,6 +91,51 @@ describe('room access', () => {
   });
 });
 
+describe('room access under an emergency access (break-glass)', () => {
+  const accessId = randomUUID();
+  const emergencyVerdict = (caller: Caller, room: RoomFacts, isMember: boolean, action: RoomAction) => {
+    const access = roomAccess(caller, room, { isMember }, { accessId });
+    const result = decideRoomAction(access, room, action);
+    return result.allowed ? 'allowed' : result.code;
+  };
+
+  it.each(['OPEN', 'SUSPENDED', 'CLOSED'] as RoomStatus[])(
+    'a grantee who is not a member sees and reads a %s room, flagged with the access id',
+    (status) => {
+      const room = makeRoom({ status });
+      const grantee = makeCaller('USER');
+      expect(roomAccess(grantee, room, { isMember: false }, { accessId }).emergencyAccessId).toBe(accessId);
+      for (const action of ['room.see', 'content.read', 'members.list'] as const)
+        expect(emergencyVerdict(grantee, room, false, action)).toBe('allowed');
+    },
+  );
+
+  it('a grantee never writes, marks posts read or manages the room', () => {
+    const room = makeRoom();
+    const grantee = makeCaller('HOSPITAL_MANAGER');
+    for (const action of ['content.write', 'post.markRead', 'members.add', 'members.remove', 'room.close'] as const)
+      expect(emergencyVerdict(grantee, room, false, action)).toBe('FORBIDDEN');
+    const write = decideRoomAction(roomAccess(grantee, room, { isMember: false }, { accessId }), room, 'content.write');
+    expect(write.allowed ? null : write.message.en).toMatch(/emergency access reads the room only/);
+  });
+
+  it('a grantee who is a member reads as a member, unflagged, and still writes', () => {
+    const room = makeRoom();
+    const member = makeCaller('USER');
+    expect(roomAccess(member, room, { isMember: true }, { accessId }).emergencyAccessId).toBeNull();
+    expect(emergencyVerdict(member, room, true, 'content.write')).toBe('allowed');
+    expect(emergencyVerdict(member, room, true, 'post.markRead')).toBe('allowed');
+  });
+
+  it('without an access in force nothing changes: a non-member is refused', () => {
+    const room = makeRoom();
+    const access = roomAccess(makeCaller('USER'), room, { isMember: false }, { accessId: null });
+    expect(access.emergencyAccessId).toBeNull();
+    expect(decideRoomAction(access, room, 'content.read').allowed).toBe(false);
+    expect(decideRoomAction(access, room, 'room.see').allowed).toBe(false);
+  });
+});
+
 describe('post edits and removal', () => {
   const author = makeCaller('USER');
   const post = { authorId: author.userId };

@@ -13,6 +13,12 @@
 //   SUSPENDED room (it narrows access) and close it; a CLOSED room is final.
 // - A refusal because of the room's state, for a caller who would otherwise
 //   be allowed, is ILLEGAL_TRANSITION; a refusal of the caller is FORBIDDEN.
+// - Break-glass (emergency/): during an emergency access the system admin
+//   declared for the room's subject, a named grantee who is not a member
+//   reads the room (its facts, timeline, meetings, members), never writes
+//   and never marks posts read. Such reads carry the emergency access's id
+//   (`emergencyAccessId`), so they are flagged in the access records. A
+//   grantee who is a member reads as a member, unflagged.
 import { can } from '../../../lib/access/permissions';
 import type { UserPrincipal } from '../../../lib/access/principal';
 import type { Message } from '../../../lib/messages/message';
@@ -29,6 +35,8 @@ export type Caller = Pick<UserPrincipal, 'userId' | 'role' | 'facilityId'>;
 export interface RoomAccess {
   /** A current, invited member of the room. */
   member: boolean;
+  /** Set when the caller reads only through an active emergency access (break-glass): the access's id. */
+  emergencyAccessId: string | null;
   /** The opener (still a deciding manager) or the system admin. */
   manager: boolean;
   /** May see that the room exists: title, status, dates, subject. */
@@ -41,18 +49,31 @@ export interface RoomAccess {
   close: boolean;
 }
 
-export function roomAccess(caller: Caller, room: RoomFacts, membership: { isMember: boolean }): RoomAccess {
+/**
+ * `emergency.accessId`: the caller's emergency access in force for the room's
+ * subject at the time of the request (null when none); it counts only for a
+ * caller who is not a member.
+ */
+export function roomAccess(
+  caller: Caller,
+  room: RoomFacts,
+  membership: { isMember: boolean },
+  emergency: { accessId: string | null } = { accessId: null },
+): RoomAccess {
   const member = can(caller, 'room.content', { isMember: membership.isMember });
+  const emergencyAccessId = member ? null : emergency.accessId;
+  const reader = member || emergencyAccessId !== null;
   const opener = room.openedBy !== null && room.openedBy === caller.userId && can(caller, 'room.decide');
   const manager = opener || caller.role === 'SYSTEM_ADMIN';
   const open = room.status === 'OPEN';
   return {
     member,
+    emergencyAccessId,
     manager,
-    seeRoom: member || manager,
-    readContent: member,
+    seeRoom: reader || manager,
+    readContent: reader,
     writeContent: member && open,
-    listMembers: member || manager,
+    listMembers: reader || manager,
     addMembers: manager && open,
     removeMembers: manager && room.status !== 'CLOSED',
     close: manager && room.status !== 'CLOSED',
@@ -101,6 +122,10 @@ const membersOnly: Message = {
   en: "Room content is for the room's members only. Members are added with Form 9 (room member change).",
   ja: '部屋の内容はその部屋のメンバーだけが利用できます。メンバーの追加は様式9（部屋利用者登録変更申請）で行います。',
 };
+const emergencyReadsOnly: Message = {
+  en: 'An emergency access reads the room only: it does not post, edit, schedule or mark posts read.',
+  ja: '緊急アクセスでは部屋の閲覧だけができます。投稿・編集・会議の登録・既読の記録はできません。',
+};
 const managerChangesMembers: Message = {
   en: "Only the room's manager may change its members. Members ask for a change with Form 9.",
   ja: '部屋のメンバーを変更できるのは部屋の管理者だけです。メンバーは様式9で変更を申請してください。',
@@ -117,10 +142,13 @@ export function decideRoomAction(access: RoomAccess, room: RoomFacts, action: Ro
             ja: 'この部屋を見られるのは部屋のメンバーと管理者だけです。',
           });
     case 'content.read':
-    case 'post.markRead':
       return access.readContent ? allowed : forbidden(membersOnly);
+    case 'post.markRead':
+      // A read receipt shows the reader to the members: for members only, not for an emergency reader.
+      if (access.member) return allowed;
+      return forbidden(access.emergencyAccessId ? emergencyReadsOnly : membersOnly);
     case 'content.write':
-      if (!access.member) return forbidden(membersOnly);
+      if (!access.member) return forbidden(access.emergencyAccessId ? emergencyReadsOnly : membersOnly);
       return access.writeContent ? allowed : readOnly(room);
     case 'members.list':
       return access.listMembers

@@ -23,6 +23,7 @@ export const DisclosureReport = {
   },
   rooms: async (report) => (await report.part).rooms,
   roomsAccesses: async (report) => (await report.part).roomsAccesses,
+  emergencyAccesses: async (report) => (await report.part).emergencyAccesses,
 } satisfies DisclosureReportResolvers;
 
 export const DisclosedRoom = {

@@ -4,6 +4,7 @@ import { DisclosedRoom, DisclosureReport } from './disclosure-report';
 import { ExistenceCheck, ExistenceCheckStep } from './existence-check';
 import { Mutation } from './mutation';
 import { exchangeMutation, exchangeQuery, exchangeRoomFields, exchangeTypes } from '../exchange/resolvers';
+import { DisclosedEmergencyAccess, EmergencyAccess, EmergencyMutation, EmergencyQuery } from '../emergency/resolvers';
 import { Post, PostRevision } from './post';
 import { Query } from './query';
 import { RoomApplication, RoomApplicationStep } from './room-application';
@@ -15,8 +16,10 @@ import { Subject } from './subject';
 export const resolvers = {
   Date: DateScalar,
   DateTime: DateTimeScalar,
-  Query: { ...Query, ...exchangeQuery },
-  Mutation: { ...Mutation, ...exchangeMutation },
+  Query: { ...Query, ...exchangeQuery, ...EmergencyQuery },
+  Mutation: { ...Mutation, ...exchangeMutation, ...EmergencyMutation },
+  EmergencyAccess,
+  DisclosedEmergencyAccess,
   ...exchangeTypes,
   Room: { ...Room, ...exchangeRoomFields },
   Subject,

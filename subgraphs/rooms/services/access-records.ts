@@ -29,6 +29,8 @@ export interface RoomAccessEvent {
   what: string;
   /** SUCCESS, or the refusal's error code. */
   outcome: string;
+  /** The break-glass emergency access the action was taken under (emergency/); absent otherwise. */
+  emergencyAccessId?: string | null;
 }
 
 /** Rooms' chain inside a transaction; also used by the system's own writes (suspension-service). */
@@ -51,6 +53,8 @@ function factsOf(event: RoomAccessEvent): AccessFacts {
     action: event.action,
     what: event.what,
     outcome: event.outcome,
+    // Only when set: the canonical form then covers it (lib/audit/hash-chain.ts).
+    ...(event.emergencyAccessId ? { emergencyAccessId: event.emergencyAccessId } : {}),
   };
 }
 

@@ -10,6 +10,11 @@
 // and removed), posts per Art. 8 category and meetings; not post bodies or
 // minutes. The report tells the subject what is held and who used it; the
 // content itself is the providers' record, disclosed by them if asked.
+//
+// Emergency accesses (break-glass, emergency/) are shown as such, with the
+// access history: each declaration (reason, window, grantees, review date;
+// not the justification or the findings, which are the city's notes) and the
+// records made under it. Their reads are also in roomsAccesses, in order.
 import { refusalMessage } from '../../../lib/access/refusals';
 import { requireSignedIn } from '../../../lib/access/guard';
 import { can } from '../../../lib/access/permissions';
@@ -45,9 +50,21 @@ export interface DisclosedRoom {
   meetingCount: number;
 }
 
+export interface DisclosedEmergencyAccess {
+  id: string;
+  reason: string;
+  declaredAt: Date;
+  endsAt: Date;
+  endedAt: Date | null;
+  reviewedAt: Date | null;
+  grantees: Array<{ __typename: 'User'; id: string }>;
+  records: ReturnType<typeof toDisclosedAccess>[];
+}
+
 export interface RoomsPart {
   rooms: DisclosedRoom[] | null;
   roomsAccesses: ReturnType<typeof toDisclosedAccess>[] | null;
+  emergencyAccesses: DisclosedEmergencyAccess[] | null;
 }
 
 export function toDisclosedAccess(row: RoomsAccessRecord) {
@@ -124,11 +141,39 @@ export async function produceRoomsPart(ctx: RoomsContext, key: ReportKey): Promi
       outcome: 'SUCCESS',
     });
     const rooms = withheld.includes('ROOMS') ? null : await roomsOf(tx, subjectId);
-    const accesses = withheld.includes('ACCESS_HISTORY')
-      ? null
-      : (await tx.roomsAccessRecord.findMany({ where: { subjectId, at: { lte: asOf } }, orderBy: { seq: 'asc' } })).map(
-          toDisclosedAccess,
-        );
-    return { rooms, roomsAccesses: accesses };
+    if (withheld.includes('ACCESS_HISTORY')) return { rooms, roomsAccesses: null, emergencyAccesses: null };
+    const records = await tx.roomsAccessRecord.findMany({
+      where: { subjectId, at: { lte: asOf } },
+      orderBy: { seq: 'asc' },
+    });
+    return {
+      rooms,
+      roomsAccesses: records.map(toDisclosedAccess),
+      emergencyAccesses: await emergencyAccessesOf(tx, subjectId, asOf, records),
+    };
   });
+}
+
+async function emergencyAccessesOf(
+  tx: RoomsTx,
+  subjectId: string,
+  asOf: Date,
+  records: RoomsAccessRecord[],
+): Promise<DisclosedEmergencyAccess[]> {
+  const declared = await tx.emergencyAccess.findMany({
+    where: { subjectId, declaredAt: { lte: asOf } },
+    include: { grantees: { orderBy: { userId: 'asc' } } },
+    orderBy: [{ declaredAt: 'asc' }, { id: 'asc' }],
+  });
+  return declared.map((access) => ({
+    id: access.id,
+    reason: access.reason,
+    declaredAt: access.declaredAt,
+    endsAt: access.endsAt,
+    // As they stood at asOf: a later end or review is not part of this report.
+    endedAt: access.endedAt && access.endedAt <= asOf ? access.endedAt : null,
+    reviewedAt: access.reviewedAt && access.reviewedAt <= asOf ? access.reviewedAt : null,
+    grantees: access.grantees.map((g) => ({ __typename: 'User' as const, id: g.userId })),
+    records: records.filter((r) => r.emergencyAccessId === access.id).map(toDisclosedAccess),
+  }));
 }

@@ -7,7 +7,7 @@ import { notFound } from '../../../lib/graphql-errors';
 import { text, uuid } from '../../../lib/input';
 import type { RoomsContext } from '../context';
 import { recordAccess, recordAccessAlone } from './access-records';
-import { authorizeRoom, findRoom } from './room-guard';
+import { authorizeRoom, authorizeRoomRead, findRoom } from './room-guard';
 import { inputMessage } from '../../../lib/messages/input-issues';
 
 export const scheduleMeetingInput = z.object({
@@ -64,8 +64,15 @@ export async function recordMinutes(ctx: RoomsContext, input: z.infer<typeof rec
 }
 
 export async function listMeetings(ctx: RoomsContext, room: Room): Promise<Meeting[]> {
-  const user = await authorizeRoom(ctx, room, 'content.read', 'meetings');
+  const { user, emergencyAccessId } = await authorizeRoomRead(ctx, room, 'content.read', 'meetings');
   const meetings = await ctx.meetingsByRoom.load(room.id);
-  await recordAccessAlone(ctx.db, { actor: user, room, action: 'READ', what: 'meetings', outcome: 'SUCCESS' });
+  await recordAccessAlone(ctx.db, {
+    actor: user,
+    room,
+    action: 'READ',
+    what: 'meetings',
+    outcome: 'SUCCESS',
+    emergencyAccessId,
+  });
   return meetings;
 }

@@ -3,11 +3,18 @@
 import type { Room } from '../../../generated/prisma/client';
 import type { RoomsContext } from '../context';
 import { recordAccessAlone } from './access-records';
-import { authorizeRoom } from './room-guard';
+import { authorizeRoomRead } from './room-guard';
 
 export async function listMembers(ctx: RoomsContext, room: Room) {
-  const user = await authorizeRoom(ctx, room, 'members.list', 'members');
+  const { user, emergencyAccessId } = await authorizeRoomRead(ctx, room, 'members.list', 'members');
   const members = await ctx.membersByRoom.load(room.id);
-  await recordAccessAlone(ctx.db, { actor: user, room, action: 'READ', what: 'members', outcome: 'SUCCESS' });
+  await recordAccessAlone(ctx.db, {
+    actor: user,
+    room,
+    action: 'READ',
+    what: 'members',
+    outcome: 'SUCCESS',
+    emergencyAccessId,
+  });
   return members;
 }

@@ -12,7 +12,7 @@ import type { RoomsContext } from '../context';
 import { decidePostEdit, decidePostRemoval } from '../domain/room-access';
 import { recordAccess, recordAccessAlone, recordAccesses } from './access-records';
 import { maxReadReceipts, postsToMarkRead } from '../domain/read-receipts';
-import { accessOf, authorizeRoom, findRoom, refuse } from './room-guard';
+import { accessOf, authorizeRoom, authorizeRoomRead, findRoom, refuse } from './room-guard';
 import { inputMessage } from '../../../lib/messages/input-issues';
 
 export const postCategories = [
@@ -63,7 +63,7 @@ async function findVisiblePost(ctx: RoomsContext, postId: string): Promise<Post>
 }
 
 export async function readTimeline(ctx: RoomsContext, room: Room, args: z.infer<typeof timelineArgs>) {
-  const user = await authorizeRoom(ctx, room, 'content.read', 'timeline');
+  const { user, emergencyAccessId } = await authorizeRoomRead(ctx, room, 'content.read', 'timeline');
   const page = await readPage(
     args,
     'createdAt',
@@ -75,7 +75,14 @@ export async function readTimeline(ctx: RoomsContext, room: Room, args: z.infer<
       }),
     (row) => row.createdAt,
   );
-  await recordAccessAlone(ctx.db, { actor: user, room, action: 'READ', what: 'timeline', outcome: 'SUCCESS' });
+  await recordAccessAlone(ctx.db, {
+    actor: user,
+    room,
+    action: 'READ',
+    what: 'timeline',
+    outcome: 'SUCCESS',
+    emergencyAccessId,
+  });
   return page;
 }
 

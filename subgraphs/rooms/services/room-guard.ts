@@ -12,7 +12,9 @@ import { recordAccessAlone } from './access-records';
 export async function accessOf(ctx: RoomsContext, room: Room): Promise<{ user: UserPrincipal; access: RoomAccess }> {
   const user = requireSignedIn(ctx.principal);
   const isMember = await ctx.callerIsMember.load(room.id);
-  return { user, access: roomAccess(user, room, { isMember }) };
+  // A member reads as a member: the emergency accesses are looked up only for a caller who is not one.
+  const accessId = isMember ? null : await ctx.emergencyGrantOf.load(room.subjectId);
+  return { user, access: roomAccess(user, room, { isMember }, { accessId }) };
 }
 
 /** Records the refusal (once per request per room and `what`) and returns the error to throw. */
@@ -48,6 +50,23 @@ export async function authorizeRoom(
   const verdict = decideRoomAction(access, room, action);
   if (!verdict.allowed) throw await refuse(ctx, user, room, what, verdict);
   return user;
+}
+
+/**
+ * As authorizeRoom, for a read that leaves an access record: also says the
+ * emergency access the caller reads under (null for a member), which the
+ * record must carry (break-glass reads are flagged).
+ */
+export async function authorizeRoomRead(
+  ctx: RoomsContext,
+  room: Room,
+  action: RoomAction,
+  what: string,
+): Promise<{ user: UserPrincipal; emergencyAccessId: string | null }> {
+  const { user, access } = await accessOf(ctx, room);
+  const verdict = decideRoomAction(access, room, action);
+  if (!verdict.allowed) throw await refuse(ctx, user, room, what, verdict);
+  return { user, emergencyAccessId: access.emergencyAccessId };
 }
 
 export async function findRoom(ctx: RoomsContext, id: string): Promise<Room> {
