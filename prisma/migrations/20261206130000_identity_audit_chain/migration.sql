@@ -4,7 +4,7 @@
 --
 -- Events written before this migration keep NULL hashes: their canonical form is computed
 -- in TypeScript, not here, so they cannot be chained retroactively. The verifier treats
--- them as the trail's unchained beginning; from now on, an event without a hash is refused.
+-- them as the trail's unchained beginning. From now on, an event without a hash is refused.
 ALTER TABLE "identity"."audit_event" ADD COLUMN "prev_hash" TEXT;
 ALTER TABLE "identity"."audit_event" ADD COLUMN "hash" TEXT;
 CREATE UNIQUE INDEX "audit_event_hash_key" ON "identity"."audit_event"("hash");
