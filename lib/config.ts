@@ -156,6 +156,12 @@ export const environmentSchema = z.object({
   RATE_LIMIT_SIGN_IN_PER_MINUTE: limit(0, 1_000_000).default(defaultRateLimits.signInPerMinute),
   RATE_LIMIT_PARTNER_TOKEN_PER_MINUTE: limit(0, 1_000_000).default(defaultRateLimits.partnerTokenPerMinute),
   RATE_LIMIT_PARTNER_PER_MINUTE: limit(0, 1_000_000).default(defaultRateLimits.partnerPerMinute),
+  // npm run db:roles (lib/database-roles.ts): each role's connection string, whose password it sets on the role.
+  OWNER_DATABASE_URL: databaseUrl.optional(),
+  IDENTITY_DATABASE_URL: databaseUrl.optional(),
+  ROOMS_DATABASE_URL: databaseUrl.optional(),
+  CONSENT_DATABASE_URL: databaseUrl.optional(),
+  WORKER_DATABASE_URL: databaseUrl.optional(),
 });
 
 export const knownEnvironmentVariables = Object.keys(environmentSchema.shape);
@@ -209,6 +215,8 @@ export interface Config {
     sessionAbsoluteHours: number;
     inactivityDays: number;
   };
+  /** The roles' own connection strings, for npm run db:roles (the role's name and password in each). */
+  roleDatabaseUrls: Partial<Record<'owner' | SubgraphName | 'worker', string>>;
 }
 
 export type OperationLimits = { [K in keyof typeof defaultOperationLimits]: number };
@@ -317,6 +325,13 @@ export function loadConfig(env: NodeJS.ProcessEnv, required: Requirement[] = [])
       sessionIdleMinutes: e.SESSION_IDLE_MINUTES,
       sessionAbsoluteHours: e.SESSION_ABSOLUTE_HOURS,
       inactivityDays: e.INACTIVITY_DAYS,
+    },
+    roleDatabaseUrls: {
+      owner: e.OWNER_DATABASE_URL,
+      identity: e.IDENTITY_DATABASE_URL,
+      rooms: e.ROOMS_DATABASE_URL,
+      consent: e.CONSENT_DATABASE_URL,
+      worker: e.WORKER_DATABASE_URL,
     },
   };
 }

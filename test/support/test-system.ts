@@ -76,6 +76,13 @@ export async function startTestSystem(
   const system = await startSystem({
     consoleDir: options.console ? builtConsoleDir : undefined,
     db,
+    // Each service as its own database role, as in production: every e2e test exercises the grants.
+    databases: {
+      identity: db.connectAs('identity'),
+      rooms: db.connectAs('rooms'),
+      consent: db.connectAs('consent'),
+      worker: db.connectAs('worker'),
+    },
     redis,
     host: '127.0.0.1',
     port: 0,
