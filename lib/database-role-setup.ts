@@ -8,6 +8,7 @@
 // Roles are cluster-wide, privileges are per database: a database cloned from
 // a template carries the template's grants with it.
 import type { SqlExecutor } from './migrations';
+import { StartupError } from './startup-error';
 import {
   allTables,
   ownerRole,
@@ -249,6 +250,36 @@ export async function applyDatabaseRoles(db: SqlExecutor, passwords: RolePasswor
     for (const statement of await grantStatements(db)) await db.exec(statement);
     return { ...roles, ownershipChanged };
   });
+}
+
+const roleVariables = {
+  owner: ['OWNER_DATABASE_URL', ownerRole],
+  identity: ['IDENTITY_DATABASE_URL', serviceRoles.identity],
+  rooms: ['ROOMS_DATABASE_URL', serviceRoles.rooms],
+  consent: ['CONSENT_DATABASE_URL', serviceRoles.consent],
+  worker: ['WORKER_DATABASE_URL', serviceRoles.worker],
+} as const;
+
+/**
+ * Each role's password, from its own connection string (config's roleDatabaseUrls). A string that
+ * connects as another role is refused with every such problem listed (StartupError): the password
+ * would be set on one role and used by another.
+ */
+export function rolePasswordsFrom(urls: Partial<Record<keyof typeof roleVariables, string>>): RolePasswords {
+  const problems: string[] = [];
+  const passwords: RolePasswords = {};
+  for (const [key, [variable, role]] of Object.entries(roleVariables) as Array<
+    [keyof typeof roleVariables, readonly [string, string]]
+  >) {
+    const value = urls[key];
+    if (!value) continue;
+    const url = new URL(value);
+    const user = decodeURIComponent(url.username);
+    if (user !== role) problems.push(`${variable}: must connect as ${role}, not ${user || '(no user)'}`);
+    else if (url.password) passwords[role] = decodeURIComponent(url.password);
+  }
+  if (problems.length) throw new StartupError(problems);
+  return passwords;
 }
 
 /** A service's database URL: the admin URL with the service role's name (and password, when given) in it. */

@@ -20,37 +20,11 @@ import { ownerRole, serviceRoles } from '../lib/database-roles';
 import {
   applyDatabaseRoles,
   prepareOwner,
+  rolePasswordsFrom,
   RoleSetupError,
-  type RolePasswords,
   type RoleSetupResult,
 } from '../lib/database-role-setup';
 import { formatStartupProblems, StartupError } from '../lib/startup-error';
-
-const variables = {
-  owner: ['OWNER_DATABASE_URL', ownerRole],
-  identity: ['IDENTITY_DATABASE_URL', serviceRoles.identity],
-  rooms: ['ROOMS_DATABASE_URL', serviceRoles.rooms],
-  consent: ['CONSENT_DATABASE_URL', serviceRoles.consent],
-  worker: ['WORKER_DATABASE_URL', serviceRoles.worker],
-} as const;
-
-/** Each role's password, from its connection string; a string naming another role is a mistake worth stopping for. */
-function passwordsFrom(urls: Partial<Record<keyof typeof variables, string>>): RolePasswords {
-  const problems: string[] = [];
-  const passwords: RolePasswords = {};
-  for (const [key, [variable, role]] of Object.entries(variables) as Array<
-    [keyof typeof variables, readonly [string, string]]
-  >) {
-    const value = urls[key];
-    if (!value) continue;
-    const url = new URL(value);
-    if (decodeURIComponent(url.username) !== role)
-      problems.push(`${variable}: must connect as ${role}, not ${decodeURIComponent(url.username) || '(no user)'}`);
-    else if (url.password) passwords[role] = decodeURIComponent(url.password);
-  }
-  if (problems.length) throw new StartupError(problems);
-  return passwords;
-}
 
 function report(result: RoleSetupResult): string {
   return [
@@ -64,7 +38,7 @@ async function main(): Promise<void> {
   const migrate = process.argv.includes('--migrate');
   const config = loadConfig(process.env, ['DATABASE_URL']);
   const adminUrl = config.databaseUrl as string;
-  const passwords = passwordsFrom(config.roleDatabaseUrls);
+  const passwords = rolePasswordsFrom(config.roleDatabaseUrls);
   if (migrate) {
     const ownerUrl = config.roleDatabaseUrls.owner;
     if (!ownerUrl)
