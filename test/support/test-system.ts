@@ -77,11 +77,13 @@ export async function startTestSystem(
     consoleDir: options.console ? builtConsoleDir : undefined,
     db,
     // Each service as its own database role, as in production: every e2e test exercises the grants.
+    // Pools open connections on demand; the worker's 5 is production's (adapters/main.ts), which a
+    // burst of partner requests to /fhir needs (interactive transactions wait 2 s for a connection).
     databases: {
-      identity: db.connectAs('identity'),
-      rooms: db.connectAs('rooms'),
-      consent: db.connectAs('consent'),
-      worker: db.connectAs('worker'),
+      identity: db.connectAs('identity', 3),
+      rooms: db.connectAs('rooms', 3),
+      consent: db.connectAs('consent', 3),
+      worker: db.connectAs('worker', 5),
     },
     redis,
     host: '127.0.0.1',
