@@ -144,20 +144,20 @@ function ownSchema(schema: SchemaName): Record<QualifiedTable, Access> {
  */
 const workerTables: Record<QualifiedTable, Access> = {
   ...ownSchema('integration'),
-  // identity: inactive accounts are disabled (users, their sessions, the audit event), partners and
-  // their client credentials are read for every exchange call and updated by it (tokens, status),
-  // and identity's outbox is relayed (read, marked relayed).
+  // identity: inactive accounts are disabled (users, their sessions, the audit event, a directory
+  // event in identity's outbox, which the worker also relays); partners and their credentials are
+  // read for every exchange call (registered only through the identity subgraph); subjects,
+  // facilities and certificates are read for directory and care facts.
   'identity.audit_event': 'append',
   'identity.care_relationship': 'write',
   'identity.care_relationship_version': 'write',
   'identity.client_certificate': 'read',
   'identity.facility': 'read',
   'identity.outbox_event': 'write',
-  'identity.partner': 'write',
-  'identity.partner_client_credential': 'write',
+  'identity.partner': 'read',
+  'identity.partner_client_credential': 'read',
   'identity.session': 'write',
-  'identity.subject': 'write',
-  'identity.system_restriction': 'write',
+  'identity.subject': 'read',
   'identity.user': 'write',
   // rooms: the directory and sharing views rooms keeps of identity and consent (directory-changed,
   // subject-sharing-changed), care relationships, suspensions (rooms, notices), both directions of

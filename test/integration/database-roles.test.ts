@@ -164,6 +164,7 @@ describe('what PostgreSQL refuses each service role', () => {
     worker: [
       'identity.application',
       'identity.password_history',
+      'identity.system_restriction',
       'rooms.post',
       'rooms.meeting',
       'consent.disclosure_request',
@@ -181,6 +182,14 @@ describe('what PostgreSQL refuses each service role', () => {
       });
     },
   );
+
+  it('lets the worker read partners but not change them (registered through the identity subgraph only)', async () => {
+    expect(await runAs('worker', 'SELECT 1 FROM identity.partner LIMIT 1')).toBeNull();
+    expect(await runAs('worker', 'UPDATE identity.partner SET name = name WHERE false')).toEqual({
+      code: '42501',
+      message: 'permission denied for table partner',
+    });
+  });
 
   it.each(services.map((service) => [service] as const))('%s can read and write its own tables', async (service) => {
     const own: Record<ServiceName, string> = {
