@@ -80,9 +80,9 @@ export async function startTestSystem(
     // Pools open connections on demand; the worker's 5 is production's (adapters/main.ts), which a
     // burst of partner requests to /fhir needs (interactive transactions wait 2 s for a connection).
     databases: {
-      identity: db.connectAs('identity', 3),
-      rooms: db.connectAs('rooms', 3),
-      consent: db.connectAs('consent', 3),
+      identity: db.connectAs('identity', 4),
+      rooms: db.connectAs('rooms', 4),
+      consent: db.connectAs('consent', 4),
       worker: db.connectAs('worker', 5),
     },
     redis,
