@@ -51,7 +51,8 @@ async function main(): Promise<void> {
     });
     if (run.status !== 0) throw new Error(`prisma migrate deploy failed (exit ${run.status ?? run.signal})`);
   }
-  const result = await withPgClient(adminUrl, (db) => applyDatabaseRoles(db, passwords));
+  // With --migrate the passwords were set before the migrations.
+  const result = await withPgClient(adminUrl, (db) => applyDatabaseRoles(db, migrate ? {} : passwords));
   process.stdout.write(`${report(result)}\ngrants applied: ${Object.values(serviceRoles).join(', ')}\n`);
 }
 

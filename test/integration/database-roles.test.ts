@@ -26,6 +26,7 @@ import {
 } from '../../lib/database-role-setup';
 import type { SqlExecutor } from '../../lib/migrations';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
+import { minimalEnv, spawnEntry } from '../support/spawn-service';
 
 const services = Object.keys(serviceRoles) as ServiceName[];
 const tablePrivileges = ['SELECT', 'INSERT', 'UPDATE', 'DELETE', 'TRUNCATE', 'REFERENCES', 'TRIGGER'];
@@ -334,4 +335,55 @@ describe('applying the roles (npm run db:roles)', () => {
       await other.drop();
     }
   });
+});
+
+describe('npm run db:roles (scripts/db-roles.ts, a real process)', () => {
+  async function dbRoles(env: Record<string, string>, args: string[] = []) {
+    const run = spawnEntry('scripts/db-roles.ts', minimalEnv(env), args);
+    try {
+      return await run.waitForExit(60_000);
+    } finally {
+      run.killGroup();
+    }
+  }
+
+  it('applies the roles to a database and says what it did; a second run changes nothing', async () => {
+    const first = await dbRoles({ DATABASE_URL: db.url });
+    expect({ code: first.code, stderr: first.stderr }).toEqual({ code: 0, stderr: '' });
+    const second = await dbRoles({ DATABASE_URL: db.url });
+    expect(second.code).toBe(0);
+    expect(second.stdout).toBe(
+      [
+        'roles: all present',
+        'passwords: unchanged',
+        `ownership moved to ${ownerRole}: 0 object(s)`,
+        `grants applied: ${Object.values(serviceRoles).join(', ')}`,
+        '',
+      ].join('\n'),
+    );
+  }, 120_000);
+
+  it('refuses a role URL that connects as another role, and --migrate without the owner URL, changing nothing', async () => {
+    const before = await grantedPrivileges();
+    const wrongRole = await dbRoles({
+      DATABASE_URL: db.url,
+      ROOMS_DATABASE_URL: roleDatabaseUrl(db.url, serviceRoles.identity, 'x'),
+    });
+    expect({ code: wrongRole.code, stderr: wrongRole.stderr }).toEqual({
+      code: 1,
+      stderr: 'Renkei cannot start:\n  - ROOMS_DATABASE_URL: must connect as renkei_rooms, not renkei_identity\n',
+    });
+    const noOwner = await dbRoles({ DATABASE_URL: db.url }, ['--migrate']);
+    expect({ code: noOwner.code, stderr: noOwner.stderr }).toEqual({
+      code: 1,
+      stderr:
+        'Renkei cannot start:\n  - OWNER_DATABASE_URL: is required with --migrate (the migrations run as the owner)\n',
+    });
+    const noDatabase = await dbRoles({});
+    expect({ code: noDatabase.code, stderr: noDatabase.stderr }).toEqual({
+      code: 1,
+      stderr: 'Renkei cannot start:\n  - DATABASE_URL: is required for this service\n',
+    });
+    expect(await grantedPrivileges()).toEqual(before);
+  }, 120_000);
 });
