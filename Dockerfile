@@ -4,7 +4,7 @@
 #   gateway   node dist/gateway/main.js
 #   subgraphs node dist/subgraphs/{identity,rooms,consent}/main.js
 #   worker    node dist/adapters/main.js
-#   migrate   npx prisma migrate deploy
+#   migrate   node dist/scripts/db-roles.js --migrate (the roles, migrations as their owner)
 #
 # Dependency install scripts are skipped (--ignore-scripts): Prisma runs on
 # its JavaScript engine (see prisma.config.ts), so nothing needs the native

@@ -162,6 +162,12 @@ export const environmentSchema = z.object({
   BACKUP_DIR: z.string().min(1).optional(),
   BACKUP_KEY_FILE: z.string().min(1).optional(),
   BACKUP_KEEP: limit(1, 10_000).default(7),
+  // npm run db:roles (lib/database-roles.ts): each role's connection string, whose password it sets on the role.
+  OWNER_DATABASE_URL: databaseUrl.optional(),
+  IDENTITY_DATABASE_URL: databaseUrl.optional(),
+  ROOMS_DATABASE_URL: databaseUrl.optional(),
+  CONSENT_DATABASE_URL: databaseUrl.optional(),
+  WORKER_DATABASE_URL: databaseUrl.optional(),
 });
 
 export const knownEnvironmentVariables = Object.keys(environmentSchema.shape);
@@ -219,6 +225,8 @@ export interface Config {
     sessionAbsoluteHours: number;
     inactivityDays: number;
   };
+  /** The roles' own connection strings, for npm run db:roles (the role's name and password in each). */
+  roleDatabaseUrls: Partial<Record<'owner' | SubgraphName | 'worker', string>>;
 }
 
 export type OperationLimits = { [K in keyof typeof defaultOperationLimits]: number };
@@ -333,6 +341,13 @@ export function loadConfig(env: NodeJS.ProcessEnv, required: Requirement[] = [])
       sessionIdleMinutes: e.SESSION_IDLE_MINUTES,
       sessionAbsoluteHours: e.SESSION_ABSOLUTE_HOURS,
       inactivityDays: e.INACTIVITY_DAYS,
+    },
+    roleDatabaseUrls: {
+      owner: e.OWNER_DATABASE_URL,
+      identity: e.IDENTITY_DATABASE_URL,
+      rooms: e.ROOMS_DATABASE_URL,
+      consent: e.CONSENT_DATABASE_URL,
+      worker: e.WORKER_DATABASE_URL,
     },
   };
 }

@@ -40,6 +40,12 @@ export interface SystemOptions {
   /** The built web console to serve at / (dist/console); none when absent. */
   consoleDir?: string;
   db: Database;
+  /**
+   * Each service's own connection (its database role, lib/database-roles.ts), as the production
+   * processes have; `db` for any not given. The partner endpoint (/fhir) is the worker's in
+   * production, so it uses the worker's. The all-in-one start (one PGlite connection) gives none.
+   */
+  databases?: Partial<Record<SubgraphName | 'worker', Database>>;
   redis: Redis;
   host: string;
   port: number;
@@ -115,7 +121,9 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
     const verifyToken = await internalTokenVerifier(options.keys.publicKeyPem);
     const sign = await internalTokenSigner(options.keys.privateKeyPem);
     const now = options.now ?? (() => new Date());
-    const base = { db: options.db, logger: options.logger, verifyToken };
+    const dbOf = (service: SubgraphName | 'worker') => options.databases?.[service] ?? options.db;
+    const worker = dbOf('worker').prisma;
+    const base = { logger: options.logger, verifyToken };
     // Identity moves it on after every mutation; the gateway reuses principals only while it stands.
     const principalEpoch = redisPrincipalEpoch(options.redis, options.queuePrefix);
     // The FHIR base URL is known once the gateway listens (an ephemeral port in tests): filled in below.
@@ -128,6 +136,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
     const servers = {
       identity: await createIdentityServer({
         ...base,
+        db: dbOf('identity'),
         ca: options.ca,
         settings: options.identitySettings,
         now,
@@ -135,8 +144,8 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
         partnerKeys,
         principalEpoch,
       }),
-      rooms: await createRoomsServer({ ...base, now }),
-      consent: await createConsentServer({ ...base, now }),
+      rooms: await createRoomsServer({ ...base, db: dbOf('rooms'), now }),
+      consent: await createConsentServer({ ...base, db: dbOf('consent'), now }),
     };
     const subgraphs = {} as Record<SubgraphName, RunningServer>;
     for (const [name, server] of Object.entries(servers) as Array<[SubgraphName, (typeof servers)[SubgraphName]]>) {
@@ -183,7 +192,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
         app.use(
           '/fhir',
           fhirRouter({
-            db: options.db.prisma,
+            db: worker,
             exchange,
             logger: options.logger,
             now,
@@ -218,31 +227,31 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
     const checkpoints = options.auditCheckpoints?.everyMinutes ? options.auditCheckpoints : undefined;
     if (options.workers !== false) {
       // Subscriptions stored before their channel headers were sealed: sealed before any delivery job can run.
-      const sealed = await sealClearSubscriptionHeaders(options.db.prisma, partnerKeys);
+      const sealed = await sealClearSubscriptionHeaders(worker, partnerKeys);
       if (sealed > 0)
         options.logger.info({ subscriptions: sealed }, 'sealed the channel headers of earlier subscriptions');
       workers = await startWorkers({
         redis: options.redis,
         prefix: options.queuePrefix,
         deps: {
-          db: options.db.prisma,
+          db: worker,
           identity: {
-            db: options.db.prisma,
+            db: worker,
             settings: options.identitySettings,
             now,
             principalsChanged: () => principalEpoch.bump(),
           },
-          rooms: options.db.prisma,
-          consent: options.db.prisma,
+          rooms: worker,
+          consent: worker,
           logger: options.logger,
-          outbound: options.db.prisma,
-          inbound: options.db.prisma,
-          auditCheckpoints: checkpoints && { db: options.db.prisma, ...checkpoints },
+          outbound: worker,
+          inbound: worker,
+          auditCheckpoints: checkpoints && { db: worker, ...checkpoints },
           partnerCalls: {
             exchange,
             trustedCaPems: [],
             // Each partner's CA and our client certificate for it, read from the registry per call (no restart on a change).
-            transport: (partnerId) => partnerTransport({ db: options.db.prisma, partnerKeys }, partnerId),
+            transport: (partnerId) => partnerTransport({ db: worker, partnerKeys }, partnerId),
             vault: partnerKeys,
             ...defaultPartnerCallTimings,
             ...options.exchangeDelivery?.partnerCalls,
@@ -254,7 +263,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
         definitions: checkpoints
           ? jobDefinitions
           : jobDefinitions.filter((job) => !job.needs.includes('auditCheckpoints')),
-        outbox: options.db.prisma,
+        outbox: worker,
       });
       stops.push(workers.close);
     }

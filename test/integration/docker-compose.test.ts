@@ -1,8 +1,9 @@
 // docker-compose.yml is never run on the build machines (no Docker engine),
 // so this test checks it against the code instead: every command starts a
 // real entry point, every variable is one Renkei reads and is valid, each
-// service sets what its entry point requires, migrations run first, and the
-// gateway's subgraph URLs reach the right services on the right ports.
+// service sets what its entry point requires, migrations run first, every
+// service connects as its own database role, and the gateway's subgraph URLs
+// reach the right services on the right ports.
 import fs from 'node:fs';
 import path from 'node:path';
 import ts from 'typescript';
@@ -10,6 +11,7 @@ import { parse } from 'yaml';
 import { environmentSchema, knownEnvironmentVariables, subgraphNames } from '../../lib/config';
 import { repoRoot } from '../../lib/repo-paths';
 import { subgraphSchemaFiles } from '../../lib/subgraph-schema';
+import { ownerRole, serviceRoles } from '../../lib/database-roles';
 
 type Env = Record<string, string>;
 
@@ -34,6 +36,7 @@ const entryPoints = [
   'start/all-in-one.ts',
   'scripts/init-secrets.ts',
   'scripts/bootstrap-admin.ts',
+  'scripts/db-roles.ts',
 ];
 
 function readRepoFile(relative: string): string {
@@ -112,8 +115,10 @@ function entrySourceOf(command: string[]): string | undefined {
   return match ? `${match[1]}.ts` : undefined;
 }
 
+/** `prisma migrate deploy` itself, or db:roles with --migrate (the roles, then the migrations as the owner role). */
 function runsMigrations(service: Service): boolean {
-  return service.command.join(' ').includes('prisma migrate deploy');
+  const command = service.command.join(' ');
+  return command.includes('prisma migrate deploy') || command === 'node dist/scripts/db-roles.js --migrate';
 }
 
 /**
@@ -279,10 +284,11 @@ describe('docker-compose.yml', () => {
       expect(migrate.env.DATABASE_URL).toBeTruthy();
     });
 
-    it('migrates the database the services use', () => {
-      const migrateUrl = migrateServices[0]?.env.DATABASE_URL;
+    it('migrates the database the services use (the same server and database, whatever the role)', () => {
+      const where = (url: string) => `${new URL(url).host}${new URL(url).pathname}`;
+      const migrateUrl = migrateServices[0]?.env.DATABASE_URL ?? '';
       const others = appServices
-        .filter((s) => s.env.DATABASE_URL !== undefined && s.env.DATABASE_URL !== migrateUrl)
+        .filter((s) => s.env.DATABASE_URL !== undefined && where(s.env.DATABASE_URL) !== where(migrateUrl))
         .map((s) => `${s.name}: ${s.env.DATABASE_URL} (migrate uses ${migrateUrl})`);
       expect(others).toEqual([]);
     });
@@ -290,13 +296,58 @@ describe('docker-compose.yml', () => {
     it('starts every service that uses the database only after the migrations succeeded', () => {
       const migrate = migrateServices[0]?.name ?? '(no migrate service)';
       const problems = nodeServices
-        .filter((s) => requiredVariables(entryOf(s)).includes('DATABASE_URL'))
+        .filter((s) => !runsMigrations(s) && requiredVariables(entryOf(s)).includes('DATABASE_URL'))
         .filter((s) => s.dependsOn[migrate] !== 'service_completed_successfully')
         .map(
           (s) =>
             `${s.name}: depends_on ${migrate} is ${s.dependsOn[migrate] ?? 'missing'}, expected condition service_completed_successfully`,
         );
       expect(problems).toEqual([]);
+    });
+  });
+
+  describe('(d2) database roles (lib/database-roles.ts)', () => {
+    const migrate = () => migrateServices[0] as Service;
+    const user = (url: string | undefined) => (url ? decodeURIComponent(new URL(url).username) : '(no DATABASE_URL)');
+    /** The entry point → the role it must connect as. */
+    const roleOf: Record<string, string> = {
+      'subgraphs/identity/main.ts': serviceRoles.identity,
+      'subgraphs/rooms/main.ts': serviceRoles.rooms,
+      'subgraphs/consent/main.ts': serviceRoles.consent,
+      'adapters/main.ts': serviceRoles.worker,
+      // The first administrator is identity's data.
+      'scripts/bootstrap-admin.ts': serviceRoles.identity,
+    };
+
+    it('migrates through db:roles --migrate, which gets every role its password and runs the migrations as the owner', () => {
+      expect(migrate().command).toEqual(['node', 'dist/scripts/db-roles.js', '--migrate']);
+      expect(user(migrate().env.OWNER_DATABASE_URL)).toBe(ownerRole);
+      for (const [service, role] of Object.entries(serviceRoles))
+        expect([service, user(migrate().env[`${service.toUpperCase()}_DATABASE_URL`])]).toEqual([service, role]);
+    });
+
+    it.each(Object.entries(roleOf))('%s connects as %s, with the URL whose password db:roles sets', (entry, role) => {
+      const users = nodeServices.filter((s) => entrySourceOf(s.command) === entry);
+      expect(users.length).toBeGreaterThan(0);
+      for (const service of users) {
+        expect([service.name, user(service.env.DATABASE_URL)]).toEqual([service.name, role]);
+        const serviceKey = Object.entries(serviceRoles).find(([, r]) => r === role)?.[0] ?? '';
+        expect(service.env.DATABASE_URL).toBe(migrate().env[`${serviceKey.toUpperCase()}_DATABASE_URL`]);
+      }
+    });
+
+    it('uses the database superuser only in the migrate step', () => {
+      const admin = user(migrate().env.DATABASE_URL);
+      expect(byName.get('postgres')?.raw.environment).toMatchObject({ POSTGRES_USER: admin });
+      const others = appServices
+        .filter((s) => s !== migrate())
+        .flatMap((s) =>
+          Object.entries(s.env)
+            .filter(([name]) => name.endsWith('DATABASE_URL'))
+            .map(([, url]) => [s.name, url]),
+        )
+        .filter(([, url]) => user(url) === admin || user(url) === ownerRole);
+      expect(others).toEqual([]);
     });
   });
 

@@ -1,11 +1,14 @@
 // Once per jest run: (re)build the template database that every test file
-// clones (migrated, and bootstrapped with its first system administrator),
-// and the certificate authority every test system copies. Cloning a template
+// clones (migrated, bootstrapped with its first system administrator, and
+// with the database roles' ownership and grants, which clones inherit: test
+// systems connect each service as its own role), and the certificate
+// authority every test system copies. Cloning a template
 // takes milliseconds; migrating and bootstrapping per file would not.
 import { Client } from 'pg';
 import fs from 'node:fs';
 import { connectPostgres, withPgClient } from '../../lib/database';
 import { applyMigrations } from '../../lib/migrations';
+import { applyDatabaseRoles } from '../../lib/database-role-setup';
 import { openCertificateAuthority } from '../../lib/pki/certificate-authority';
 import { bootstrapSystemAdmin } from '../../subgraphs/identity/services/bootstrap-service';
 import { defaultIdentitySettings } from '../../subgraphs/identity/settings';
@@ -45,4 +48,6 @@ export default async function globalSetup(): Promise<void> {
   } finally {
     await template.close();
   }
+  // The roles are the server's (created once, idempotently); the grants are the template's.
+  await withPgClient(databaseUrlFor(templateDatabase), (db) => applyDatabaseRoles(db));
 }

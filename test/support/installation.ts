@@ -8,7 +8,6 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Client } from 'pg';
 import { ensureInternalKeyFiles } from '../../lib/access/key-files';
-import { connectPostgres } from '../../lib/database';
 import { openAssertionKey, openExchangeKey } from '../../lib/exchange/exchange-key';
 import { openPartnerKeyVault } from '../../lib/exchange/partner-key-vault';
 import { openCertificateAuthority } from '../../lib/pki/certificate-authority';
@@ -18,33 +17,16 @@ import type { CertificateMode } from '../../gateway/principal-resolver';
 import type { BootstrapSecrets } from '../../subgraphs/identity/services/bootstrap-service';
 import { defaultIdentitySettings } from '../../subgraphs/identity/settings';
 import { startSystem } from '../../start/system';
-import {
-  adminDatabaseUrl,
-  bootstrapSecretsFile,
-  databasePrefix,
-  databaseUrlFor,
-  redisUrl,
-  uniqueName,
-} from './environment';
+import { adminDatabaseUrl, bootstrapSecretsFile, databasePrefix, redisUrl, uniqueName } from './environment';
 import { silentLogger } from './silent-logger';
-import type { TestDatabase } from './test-database';
+import { testDatabaseAt, type TestDatabase } from './test-database';
 import type { TestSystem } from './test-system';
 
 /** A newly created database with nothing in it (CREATE DATABASE from template0), as a restore wants it. */
 export async function createEmptyDatabase(): Promise<TestDatabase> {
   const name = uniqueName(databasePrefix);
   await adminQuery(`CREATE DATABASE ${name} TEMPLATE template0`);
-  const url = databaseUrlFor(name);
-  const db = connectPostgres(url, 4);
-  return {
-    ...db,
-    url,
-    name,
-    drop: async () => {
-      await db.close();
-      await adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    },
-  };
+  return testDatabaseAt(name);
 }
 
 async function adminQuery(sql: string): Promise<void> {

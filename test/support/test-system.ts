@@ -78,6 +78,15 @@ export async function startTestSystem(
   const system = await startSystem({
     consoleDir: options.console ? builtConsoleDir : undefined,
     db,
+    // Each service as its own database role, as in production: every e2e test exercises the grants.
+    // Pools open connections on demand; the worker's 5 is production's (adapters/main.ts), which a
+    // burst of partner requests to /fhir needs (interactive transactions wait 2 s for a connection).
+    databases: {
+      identity: db.connectAs('identity', 4),
+      rooms: db.connectAs('rooms', 4),
+      consent: db.connectAs('consent', 4),
+      worker: db.connectAs('worker', 5),
+    },
     redis,
     host: '127.0.0.1',
     port: 0,
