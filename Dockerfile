@@ -46,6 +46,7 @@ COPY --from=build /app/subgraphs/identity/schema.graphql ./subgraphs/identity/sc
 COPY --from=build /app/subgraphs/identity/partners/schema.graphql ./subgraphs/identity/partners/schema.graphql
 COPY --from=build /app/subgraphs/rooms/schema.graphql ./subgraphs/rooms/schema.graphql
 COPY --from=build /app/subgraphs/rooms/exchange/schema.graphql ./subgraphs/rooms/exchange/schema.graphql
+COPY --from=build /app/subgraphs/rooms/emergency/schema.graphql ./subgraphs/rooms/emergency/schema.graphql
 COPY --from=build /app/subgraphs/consent/schema.graphql ./subgraphs/consent/schema.graphql
 # Every service reads HOST; in a container it must listen beyond loopback.
 ENV HOST=0.0.0.0
