@@ -1,14 +1,8 @@
-// Storing and verifying a subgraph's chained access records. Appends are
+// Storing a subgraph's chained access records (chain-reader.ts walks and
+// verifies them, with every other trail). Appends are
 // serialized per chain with a transaction-scoped advisory lock, so two
 // concurrent appends cannot both link to the same previous record.
-import {
-  chainHash,
-  genesisHash,
-  verifyChain,
-  type AccessFacts,
-  type ChainedRecord,
-  type ChainVerdict,
-} from './hash-chain';
+import { chainHash, genesisHash, type AccessFacts, type ChainedRecord } from './hash-chain';
 
 /** The part of a Prisma model delegate (rooms' or consent's access_record) this module uses. */
 export interface AccessRecordDelegate {
@@ -49,44 +43,4 @@ export async function appendAccessRecords(store: ChainStore, batch: readonly Acc
     return row;
   });
   await store.records.createMany({ data: rows });
-}
-
-/** Walks the whole chain in pages; memory stays bounded however long it is. */
-export async function verifyAccessChain(records: AccessRecordDelegate, pageSize = 1000): Promise<ChainVerdict> {
-  let after = 0n;
-  let previous = genesisHash;
-  let total = 0;
-  for (;;) {
-    const page = await records.findMany({ where: { seq: { gt: after } }, orderBy: { seq: 'asc' }, take: pageSize });
-    if (page.length === 0) return { ok: true, records: total };
-    const verdict = verifyChain(page, previous);
-    if (!verdict.ok) return verdict;
-    total += verdict.records;
-    const last = page[page.length - 1] as ChainedRecord;
-    previous = last.hash;
-    after = last.seq;
-  }
-}
-
-/** What a subgraph's verify operation answers (GraphQL ChainVerification). */
-export interface ChainVerification {
-  ok: boolean;
-  /** On a break, the intact records before it. */
-  records: number;
-  brokenAt: string | null;
-  reason: 'HASH_MISMATCH' | 'LINK_MISMATCH' | null;
-}
-
-export async function chainVerification(
-  records: AccessRecordDelegate,
-  countBefore: (seq: bigint) => Promise<number>,
-): Promise<ChainVerification> {
-  const verdict = await verifyAccessChain(records);
-  if (verdict.ok) return { ok: true, records: verdict.records, brokenAt: null, reason: null };
-  return {
-    ok: false,
-    records: await countBefore(verdict.brokenAt),
-    brokenAt: verdict.brokenAt.toString(),
-    reason: verdict.reason === 'hash-mismatch' ? 'HASH_MISMATCH' : 'LINK_MISMATCH',
-  };
 }

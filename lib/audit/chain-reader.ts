@@ -1,35 +1,69 @@
-// One way to walk any of the hash-chained trails (rooms' and consent's
+// The one way to walk any of the hash-chained trails (rooms' and consent's
 // access records, identity's audit events), whatever its row shape: a reader
 // gives pages of records in seq order, each with the hash recomputed from its
-// content. The checkpoints (checkpoint-files.ts) and the graph's verification
-// walk every trail through it.
-import { genesisHash, type ChainVerdict } from './hash-chain';
-import type { ChainVerification } from './access-log';
-
-export interface LinkedRecord {
-  seq: bigint;
-  /** The link the record stores (null for a record that carries none: always a break). */
-  prevHash: string | null;
-  /** The hash the record stores. */
-  hash: string | null;
-  /** Its hash recomputed now from its content and its stored link. */
-  computed: string;
-}
+// content. The checkpoints (checkpoint-files.ts) and the three subgraphs'
+// verify operations walk every trail through it.
+import type { PrismaClient } from '../../generated/prisma/client';
+import { auditEventHash, type JsonValue } from './audit-event-chain';
+import { genesisHash, linkedAccessRecord, verifyLinked, type ChainedRecord, type LinkedRecord } from './hash-chain';
 
 export interface ChainReader {
   /** Up to `take` records with seq > after, in seq order. */
   page(after: bigint, take: number): Promise<LinkedRecord[]>;
 }
 
-/** Verifies a page of records, the first linking to `previous`. */
-export function verifyLinked(records: readonly LinkedRecord[], previous = genesisHash): ChainVerdict {
-  let expected = previous;
-  for (const record of records) {
-    if (record.prevHash !== expected) return { ok: false, brokenAt: record.seq, reason: 'link-mismatch' };
-    if (record.hash !== record.computed) return { ok: false, brokenAt: record.seq, reason: 'hash-mismatch' };
-    expected = record.hash;
-  }
-  return { ok: true, records: records.length };
+/** What a subgraph's verify operation answers (GraphQL ChainVerification). */
+export interface ChainVerification {
+  ok: boolean;
+  /** On a break, the intact records before it. */
+  records: number;
+  brokenAt: string | null;
+  reason: 'HASH_MISMATCH' | 'LINK_MISMATCH' | null;
+}
+
+/** The part of rooms' or consent's access_record delegate a reader needs. */
+export interface AccessRecordPages {
+  findMany(args: { where: { seq: { gt: bigint } }; orderBy: { seq: 'asc' }; take: number }): Promise<ChainedRecord[]>;
+}
+
+export function accessRecordReader(records: AccessRecordPages): ChainReader {
+  return {
+    async page(after, take) {
+      const rows = await records.findMany({ where: { seq: { gt: after } }, orderBy: { seq: 'asc' }, take });
+      return rows.map(linkedAccessRecord);
+    },
+  };
+}
+
+/**
+ * Identity's audit events. Events written before the chain began (migration
+ * 20261206130000) carry no hash and stay outside it: the chain starts at the
+ * first hashed event, and an unhashed event after that start is a break.
+ */
+export function auditEventReader(db: Pick<PrismaClient, 'auditEvent'>): ChainReader {
+  let start: Promise<bigint | null> | undefined;
+  const chainStart = () =>
+    (start ??= db.auditEvent
+      .findFirst({ where: { hash: { not: null } }, orderBy: { id: 'asc' }, select: { id: true } })
+      .then((first) => first?.id ?? null));
+  return {
+    async page(after, take) {
+      const first = await chainStart();
+      if (first === null) return [];
+      const rows = await db.auditEvent.findMany({
+        where: { id: { gt: after < first ? first - 1n : after } },
+        orderBy: { id: 'asc' },
+        take,
+      });
+      return rows.map((row) => ({
+        seq: row.id,
+        prevHash: row.prevHash,
+        hash: row.hash,
+        computed:
+          row.prevHash === null ? '' : auditEventHash({ ...row, details: row.details as JsonValue }, row.prevHash),
+      }));
+    },
+  };
 }
 
 /** A break found while walking: the record whose link or hash is wrong. */

@@ -59,16 +59,41 @@ export function chainHash(facts: AccessFacts, prevHash: string): string {
 export type ChainVerdict =
   { ok: true; records: number } | { ok: false; brokenAt: bigint; reason: 'hash-mismatch' | 'link-mismatch' };
 
-/** Verifies records in seq order, starting from the genesis hash (or the hash before the first one given). */
-export function verifyChain(records: Iterable<ChainedRecord>, startHash = genesisHash): ChainVerdict {
+/** A chained record of any trail, as walked: its stored link and hash, and its hash recomputed now. */
+export interface LinkedRecord {
+  seq: bigint;
+  /** The link the record stores (null for a record that carries none: always a break). */
+  prevHash: string | null;
+  /** The hash the record stores. */
+  hash: string | null;
+  /** Its hash recomputed now from its content and its stored link. */
+  computed: string;
+}
+
+/** Verifies linked records in seq order, the first linking to `startHash`: any trail's canonical form. */
+export function verifyLinked(records: Iterable<LinkedRecord>, startHash = genesisHash): ChainVerdict {
   let previous = startHash;
   let count = 0;
   for (const record of records) {
     if (record.prevHash !== previous) return { ok: false, brokenAt: record.seq, reason: 'link-mismatch' };
-    if (chainHash(record, record.prevHash) !== record.hash)
-      return { ok: false, brokenAt: record.seq, reason: 'hash-mismatch' };
+    if (record.hash !== record.computed) return { ok: false, brokenAt: record.seq, reason: 'hash-mismatch' };
     previous = record.hash;
     count += 1;
   }
   return { ok: true, records: count };
+}
+
+/** An access record as walked: its hash recomputed with the access records' canonical form. */
+export function linkedAccessRecord(record: ChainedRecord): LinkedRecord {
+  return {
+    seq: record.seq,
+    prevHash: record.prevHash,
+    hash: record.hash,
+    computed: chainHash(record, record.prevHash),
+  };
+}
+
+/** Verifies access records in seq order, starting from the genesis hash (or the hash before the first one given). */
+export function verifyChain(records: Iterable<ChainedRecord>, startHash = genesisHash): ChainVerdict {
+  return verifyLinked([...records].map(linkedAccessRecord), startHash);
 }

@@ -5,13 +5,8 @@
 // also serializes "check the current state, then append" for consent and
 // exceptions (see consent-service.ts).
 import type { Prisma } from '../../../generated/prisma/client';
-import {
-  appendAccessRecords,
-  chainVerification,
-  type AccessRecordDelegate,
-  type ChainStore,
-  type ChainVerification,
-} from '../../../lib/audit/access-log';
+import { appendAccessRecords, type AccessRecordDelegate, type ChainStore } from '../../../lib/audit/access-log';
+import { verifyTrailChain, type ChainVerification, accessRecordReader } from '../../../lib/audit/chain-reader';
 import type { AccessFacts } from '../../../lib/audit/hash-chain';
 import { isUuid } from '../../../lib/input';
 import { committerPerHandle, groupCommit } from '../../../lib/audit/group-commit';
@@ -81,7 +76,7 @@ export async function appendAccessEntries(
 
 /** On a break, `records` counts the intact records before it. */
 export function verifyConsentAccessChain(db: ConsentDb): Promise<ChainVerification> {
-  return chainVerification(db.consentAccessRecord as unknown as AccessRecordDelegate, (seq) =>
+  return verifyTrailChain(accessRecordReader(db.consentAccessRecord), (seq) =>
     db.consentAccessRecord.count({ where: { seq: { lt: seq } } }),
   );
 }

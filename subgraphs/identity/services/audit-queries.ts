@@ -2,9 +2,7 @@
 // (audit.read), and the reading itself is audited.
 import { z } from 'zod';
 import type { Prisma } from '../../../generated/prisma/client';
-import type { ChainVerification } from '../../../lib/audit/access-log';
-import { verifyTrailChain } from '../../../lib/audit/chain-reader';
-import { auditEventReader } from '../../../lib/audit/checkpoint-trails';
+import { verifyTrailChain, type ChainVerification, auditEventReader } from '../../../lib/audit/chain-reader';
 import { badUserInput } from '../../../lib/graphql-errors';
 import { pageArgs, uuid } from '../../../lib/input';
 import type { IdentityContext } from '../context';

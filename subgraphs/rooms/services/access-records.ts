@@ -6,11 +6,10 @@
 import {
   appendAccessRecord,
   appendAccessRecords,
-  chainVerification,
   type AccessRecordDelegate,
   type ChainStore,
-  type ChainVerification,
 } from '../../../lib/audit/access-log';
+import { verifyTrailChain, type ChainVerification, accessRecordReader } from '../../../lib/audit/chain-reader';
 import type { UserPrincipal } from '../../../lib/access/principal';
 import type { AccessFacts } from '../../../lib/audit/hash-chain';
 import { committerPerHandle, groupCommit } from '../../../lib/audit/group-commit';
@@ -80,7 +79,7 @@ export function recordAccessAlone(db: RoomsDb, event: RoomAccessEvent): Promise<
 
 /** On a break, `records` counts the intact records before it. */
 export function verifyRoomsChain(db: RoomsDb): Promise<ChainVerification> {
-  return chainVerification(db.roomsAccessRecord as unknown as AccessRecordDelegate, (seq) =>
+  return verifyTrailChain(accessRecordReader(db.roomsAccessRecord), (seq) =>
     db.roomsAccessRecord.count({ where: { seq: { lt: seq } } }),
   );
 }
