@@ -17,16 +17,26 @@ describe('loadConfig', () => {
       checkpointDir: '/srv/renkei/audit-checkpoints',
       keyFile: '/srv/renkei/keys/audit-checkpoint.key',
       everyMinutes: 5,
+      syslog: null,
     });
     expect(
       loadConfig({
         AUDIT_CHECKPOINT_DIR: '/worm/checkpoints',
         AUDIT_CHECKPOINT_KEY_FILE: '/keys/audit.key',
         AUDIT_CHECKPOINT_MINUTES: '0',
+        AUDIT_CHECKPOINT_SYSLOG: 'tcp://logs.example.jp:6514',
       }).auditCheckpoints,
-    ).toEqual({ checkpointDir: '/worm/checkpoints', keyFile: '/keys/audit.key', everyMinutes: 0 });
-    expect(problemsOf(() => loadConfig({ AUDIT_CHECKPOINT_MINUTES: 'often' }))).toEqual([
+    ).toEqual({
+      checkpointDir: '/worm/checkpoints',
+      keyFile: '/keys/audit.key',
+      everyMinutes: 0,
+      syslog: { protocol: 'tcp', host: 'logs.example.jp', port: 6514 },
+    });
+    expect(
+      problemsOf(() => loadConfig({ AUDIT_CHECKPOINT_MINUTES: 'often', AUDIT_CHECKPOINT_SYSLOG: 'syslog://x' })),
+    ).toEqual([
       expect.stringMatching(/^AUDIT_CHECKPOINT_MINUTES: /),
+      expect.stringMatching(/^AUDIT_CHECKPOINT_SYSLOG: must be udp:\/\/host:port or tcp:\/\/host:port/),
     ]);
   });
 

@@ -5,6 +5,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { StartupError } from './startup-error';
+import { parseSyslogTarget, type SyslogTarget } from './audit/checkpoint-syslog';
 
 const port = z.coerce
   .number({ invalid_type_error: 'must be a number' })
@@ -111,6 +112,13 @@ export const environmentSchema = z.object({
   AUDIT_CHECKPOINT_DIR: z.string().min(1).optional(),
   AUDIT_CHECKPOINT_KEY_FILE: z.string().min(1).optional(),
   AUDIT_CHECKPOINT_MINUTES: z.coerce.number().int().min(0).max(1440).default(5),
+  // A syslog collector that also receives every signed checkpoint (lib/audit/checkpoint-syslog.ts).
+  AUDIT_CHECKPOINT_SYSLOG: z
+    .string()
+    .refine((value) => parseSyslogTarget(value) !== null, {
+      message: 'must be udp://host:port or tcp://host:port (port 514 when left out)',
+    })
+    .optional(),
   TLS_HOSTNAMES: z.string().min(1).default('localhost,127.0.0.1'),
   TRUSTED_PROXIES: z.string().default(''),
   CLIENT_CERT_HEADER: z
@@ -201,7 +209,7 @@ export interface Config {
   /** PEM files of partners' private CAs, trusted for our calls to their FHIR endpoints (Art. 20-3). */
   partnerCaFiles: string[];
   /** Signed checkpoints of the access chains (lib/audit/checkpoints.ts): where, with which key, how often (0: not scheduled). */
-  auditCheckpoints: { checkpointDir: string; keyFile: string; everyMinutes: number };
+  auditCheckpoints: { checkpointDir: string; keyFile: string; everyMinutes: number; syslog: SyslogTarget | null };
   /** Origins whose browsers may call the gateway across origins (CORS_ORIGINS); empty: same origin only. */
   corsOrigins: string[];
   graphql: {
@@ -300,6 +308,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, required: Requirement[] = [])
       checkpointDir: path.resolve(e.AUDIT_CHECKPOINT_DIR ?? path.join(dataDir, 'audit-checkpoints')),
       keyFile: path.resolve(e.AUDIT_CHECKPOINT_KEY_FILE ?? path.join(dataDir, 'keys', 'audit-checkpoint.key')),
       everyMinutes: e.AUDIT_CHECKPOINT_MINUTES,
+      syslog: e.AUDIT_CHECKPOINT_SYSLOG ? parseSyslogTarget(e.AUDIT_CHECKPOINT_SYSLOG) : null,
     },
     corsOrigins: e.CORS_ORIGINS,
     graphql: {

@@ -7,11 +7,14 @@ import { parseArgs } from 'node:util';
 import { loadConfig } from '../lib/config';
 import { connectPostgres, openEmbeddedPostgres, type Database } from '../lib/database';
 import { lockDataDir } from '../lib/data-dir-lock';
+import type { SyslogTarget } from '../lib/audit/checkpoint-syslog';
 
 export interface AuditOptions {
   keyFile: string;
   checkpointDir: string;
   publicKeyFile: string;
+  /** AUDIT_CHECKPOINT_SYSLOG: audit:checkpoint forwards each signed line there too. */
+  syslog: SyslogTarget | null;
 }
 
 export function auditOptions(argv: string[]): AuditOptions {
@@ -26,6 +29,7 @@ export function auditOptions(argv: string[]): AuditOptions {
     keyFile,
     checkpointDir: values.dir ? path.resolve(values.dir) : auditCheckpoints.checkpointDir,
     publicKeyFile: path.resolve(values['public-key'] ?? `${keyFile}.pub`),
+    syslog: auditCheckpoints.syslog,
   };
 }
 

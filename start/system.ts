@@ -3,6 +3,7 @@
 // and one Redis. Used by the all-in-one start and by the end-to-end tests.
 // Subgraphs are reached over real HTTP even here, so this mode exercises
 // exactly the gateway-to-subgraph path that production uses.
+import type { SyslogTarget } from '../lib/audit/checkpoint-syslog';
 import type { Redis } from 'ioredis';
 import { type GatewayRateLimits, type PartnerRateLimits, type SubgraphName } from '../lib/config';
 import type { Database } from '../lib/database';
@@ -98,7 +99,7 @@ export interface SystemOptions {
    * Sign the access chains' heads at intervals (config's AUDIT_CHECKPOINT_*): the key file, the
    * checkpoint directory and the interval. Absent (tests): the job is not scheduled.
    */
-  auditCheckpoints?: { keyFile: string; checkpointDir: string; everyMinutes: number };
+  auditCheckpoints?: { keyFile: string; checkpointDir: string; everyMinutes: number; syslog?: SyslogTarget | null };
 }
 
 export interface RunningSystem {

@@ -21,7 +21,8 @@ export const auditCheckpoint = scheduledJob({
           'signed an access chain checkpoint',
         );
       else
-        logger.error({ trail: outcome.trail, problem: outcome.problem }, 'access chain NOT signed: it does not agree');
+        // Either the chain no longer agrees (nothing signed) or the syslog collector did not take the line.
+        logger.error({ trail: outcome.trail, problem: outcome.problem }, 'access chain checkpoint not completed');
     }
   },
 });

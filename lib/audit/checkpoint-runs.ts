@@ -2,6 +2,7 @@
 // audit:verify), as functions the tests call too.
 import fs from 'node:fs';
 import { ChainBroken, walkChain } from './chain-reader';
+import { sendToSyslog, syslogMessage, type SyslogTarget } from './checkpoint-syslog';
 import { appendCheckpoint, ChainDiffers, currentHead, openCheckpointKey, readCheckpointFile } from './checkpoint-files';
 import { trailReader, type TrailsDb } from './checkpoint-trails';
 import { compareWithCheckpoints, signHead, trails, type Checkpoint, type Trail } from './checkpoints';
@@ -11,6 +12,8 @@ export interface AuditCheckpointSettings {
   db: TrailsDb;
   keyFile: string;
   checkpointDir: string;
+  /** A syslog collector that receives each signed line too (AUDIT_CHECKPOINT_SYSLOG); none: the file only. */
+  syslog?: SyslogTarget | null;
 }
 
 export type CheckpointOutcome =
@@ -23,7 +26,7 @@ export type CheckpointOutcome =
  */
 export async function checkpointTrails(
   db: TrailsDb,
-  where: { keyFile: string; checkpointDir: string },
+  where: { keyFile: string; checkpointDir: string; syslog?: SyslogTarget | null },
   now: Date,
 ): Promise<CheckpointOutcome[]> {
   const key = openCheckpointKey(where.keyFile);
@@ -42,7 +45,14 @@ export async function checkpointTrails(
       const head = await currentHead(trail, trailReader(db, trail), last, now);
       const checkpoint = signHead(head, key.privateKeyPem);
       appendCheckpoint(where.checkpointDir, checkpoint);
-      outcomes.push({ trail, ok: true, checkpoint });
+      // Signed and in the file either way; a collector that did not take it is the operators' to hear of.
+      const forwarded = where.syslog
+        ? await sendToSyslog(where.syslog, syslogMessage(checkpoint, now)).then(
+            () => null,
+            (error: Error) => `signed into the file, but the syslog collector did not take it (${error.message})`,
+          )
+        : null;
+      outcomes.push(forwarded ? { trail, ok: false, problem: forwarded } : { trail, ok: true, checkpoint });
     } catch (error) {
       if (!(error instanceof ChainBroken || error instanceof ChainDiffers)) throw error;
       outcomes.push({ trail, ok: false, problem: error.message });

@@ -4,7 +4,9 @@
 // audit:verify, which names the record; a removed tail is found too; a
 // checkpoint line altered or signed with another key is not trusted; and
 // audit:checkpoint refuses to sign over a broken chain.
+import dgram from 'node:dgram';
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
@@ -17,6 +19,7 @@ import { auditCheckpoint } from '../../adapters/jobs/audit-checkpoint';
 import type { DepsWith } from '../../adapters/job-definition';
 import { captureLogger } from '../support/capture-logger';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
+import { eventually } from '../support/eventually';
 
 describe('signed checkpoints of the access chains (audit:checkpoint, audit:verify)', () => {
   let db: TestDatabase;
@@ -203,6 +206,68 @@ describe('signed checkpoints of the access chains (audit:checkpoint, audit:verif
     expect((await verifyTrails(db.prisma, where))[0]).toMatchObject({ trail: 'rooms', ok: false });
   });
 
+  it('sends each signed line to a syslog collector too, over UDP and over TCP', async () => {
+    await append(2);
+    const udp = dgram.createSocket('udp4');
+    const udpReceived: string[] = [];
+    udp.on('message', (message) => udpReceived.push(message.toString('utf8')));
+    await new Promise<void>((resolve) => udp.bind(0, '127.0.0.1', resolve));
+    const tcpReceived: Buffer[] = [];
+    const tcp = net.createServer((socket) => socket.on('data', (chunk) => tcpReceived.push(chunk)));
+    await new Promise<void>((resolve) => tcp.listen(0, '127.0.0.1', resolve));
+    try {
+      const udpTarget = { protocol: 'udp' as const, host: '127.0.0.1', port: udp.address().port };
+      const signed = await checkpointTrails(db.prisma, { ...where, syslog: udpTarget }, new Date());
+      expect(signed.map((o) => o.ok)).toEqual([true, true, true]);
+      await eventually(
+        async () => udpReceived.length,
+        (n) => n === 3,
+      );
+      expect(udpReceived).toHaveLength(3);
+      // The file's line itself is the message: the collector's copy verifies as the file's does.
+      const fileLine = fs.readFileSync(checkpointFile(where.checkpointDir, 'rooms'), 'utf8').trim();
+      const roomsMessage = udpReceived.find((m) => m.includes('"trail":"rooms"'))!;
+      expect(roomsMessage.startsWith('<109>1 ')).toBe(true);
+      expect(roomsMessage.endsWith(` renkei ${process.pid} audit-checkpoint - ${fileLine}`)).toBe(true);
+
+      const tcpTarget = { protocol: 'tcp' as const, host: '127.0.0.1', port: (tcp.address() as net.AddressInfo).port };
+      await checkpointTrails(db.prisma, { ...where, syslog: tcpTarget }, new Date());
+      const frames = await eventually(
+        async () => Buffer.concat(tcpReceived).toString('utf8'),
+        (text) => (text.match(/audit-checkpoint/g) ?? []).length === 3,
+      );
+      expect(frames.match(/audit-checkpoint/g)).toHaveLength(3);
+      // Octet-counted frames (RFC 6587): the length prefix is the message's byte length.
+      const first = /^(\d+) /.exec(frames)!;
+      expect(frames.slice(first[0].length, first[0].length + Number(first[1]))).toMatch(
+        /^<109>1 .* audit-checkpoint - \{.*\}$/,
+      );
+    } finally {
+      udp.close();
+      await new Promise((resolve) => tcp.close(resolve));
+    }
+  });
+
+  it('keeps the signed line in the file and reports a collector that does not take it', async () => {
+    await append(1);
+    const closed = net.createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const port = (closed.address() as net.AddressInfo).port;
+    await new Promise((resolve) => closed.close(resolve));
+    const outcomes = await checkpointTrails(
+      db.prisma,
+      { ...where, syslog: { protocol: 'tcp', host: '127.0.0.1', port } },
+      new Date(),
+    );
+    expect(outcomes[0]).toEqual({
+      trail: 'rooms',
+      ok: false,
+      problem: expect.stringContaining('signed into the file, but the syslog collector did not take it'),
+    });
+    expect(fs.readFileSync(checkpointFile(where.checkpointDir, 'rooms'), 'utf8').trim().split('\n')).toHaveLength(1);
+    expect((await verifyTrails(db.prisma, where)).map((v) => v.ok)).toEqual([true, true, true]);
+  });
+
   it('is signed at intervals by the worker’s job, which logs a trail it will not sign as an error', async () => {
     await append(2);
     const log = captureLogger();
@@ -225,7 +290,7 @@ describe('signed checkpoints of the access chains (audit:checkpoint, audit:verif
     await auditCheckpoint.process({}, {} as never, deps);
     expect(log.lines.filter((l) => l.level >= 50)).toEqual([
       expect.objectContaining({
-        msg: 'access chain NOT signed: it does not agree',
+        msg: 'access chain checkpoint not completed',
         trail: 'rooms',
         problem: `record ${last.seq} differs from the checkpoint signed at ${(JSON.parse(fs.readFileSync(checkpointFile(where.checkpointDir, 'rooms'), 'utf8').trim()) as { at: string }).at}`,
       }),
