@@ -125,6 +125,8 @@ export async function startWorkers(options: WorkerOptions): Promise<RunningWorke
       {
         connection: redis,
         prefix,
+        // Stored on every job it takes (job.processedBy): which replica ran a job, for operators and the replica tests.
+        name: workerName,
         concurrency: options.concurrency ?? 4,
         lockDuration: stalled.lockDurationMs,
         stalledInterval: stalled.stalledIntervalMs,
