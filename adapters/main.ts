@@ -101,6 +101,8 @@ void runServiceProcess('renkei-worker', ['DATABASE_URL', 'REDIS_URL'], async (co
       logger,
     },
     every: auditCheckpointEvery(checkpoints),
+    // A job whose worker died (killed, its machine lost) is taken by another replica within two locks.
+    stalled: { lockDurationMs: config.jobLockMs, stalledIntervalMs: config.jobLockMs, maxStalledCount: 2 },
     definitions: jobDefinitions.filter(
       (job) =>
         (exchange || !job.needs.includes('partnerCalls')) && (checkpoints || !job.needs.includes('auditCheckpoints')),

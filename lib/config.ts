@@ -145,6 +145,9 @@ export const environmentSchema = z.object({
     .optional(),
   // Partners whose servers present certificates from their own (private) CA: PEM files to trust for our calls to them.
   PARTNER_CA_FILES: z.string().default(''),
+  // How long a worker holds a job without renewing its lock; a killed worker's jobs are taken by
+  // another after at most twice this (adapters/workers.ts). BullMQ's default; lower it to recover sooner.
+  JOB_LOCK_SECONDS: z.coerce.number().int().min(5).max(600).default(30),
   // Production settings of the gateway that do not depend on NODE_ENV: secure (off) unless set.
   // Browser origins allowed to call /graphql across origins (a console served elsewhere, a dev server); none by default.
   CORS_ORIGINS: originList,
@@ -210,6 +213,8 @@ export interface Config {
   partnerCaFiles: string[];
   /** Signed checkpoints of the access chains (lib/audit/checkpoints.ts): where, with which key, how often (0: not scheduled). */
   auditCheckpoints: { checkpointDir: string; keyFile: string; everyMinutes: number; syslog: SyslogTarget | null };
+  /** A running job's lock (JOB_LOCK_SECONDS), in ms; the stalled check runs as often. */
+  jobLockMs: number;
   /** Origins whose browsers may call the gateway across origins (CORS_ORIGINS); empty: same origin only. */
   corsOrigins: string[];
   graphql: {
@@ -304,6 +309,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, required: Requirement[] = [])
     internalTokenPublicKeyFile: e.INTERNAL_TOKEN_PUBLIC_KEY_FILE,
     fhirBaseUrl: e.FHIR_BASE_URL,
     partnerCaFiles: splitList(e.PARTNER_CA_FILES).map((file) => path.resolve(file)),
+    jobLockMs: e.JOB_LOCK_SECONDS * 1000,
     auditCheckpoints: {
       checkpointDir: path.resolve(e.AUDIT_CHECKPOINT_DIR ?? path.join(dataDir, 'audit-checkpoints')),
       keyFile: path.resolve(e.AUDIT_CHECKPOINT_KEY_FILE ?? path.join(dataDir, 'keys', 'audit-checkpoint.key')),

@@ -108,6 +108,8 @@ describe('two gateways and two workers against one PostgreSQL and Redis', () => 
         // The public base URL is the same for both, as behind a load balancer: partners' JWTs name it.
         FHIR_BASE_URL: t.system.exchange.fhirBaseUrl,
         PARTNER_CA_FILES: path.join(dir, 'partner-ca.crt'),
+        // The shortest lock: a killed worker's job is taken by the other within about 10 s, not a minute.
+        JOB_LOCK_SECONDS: '5',
         METRICS_PORT: '0',
       }),
     );
@@ -360,7 +362,7 @@ describe('two gateways and two workers against one PostgreSQL and Redis', () => 
     await holder?.process.waitForExit(10_000);
     partner.behavior.delayMs = 0;
 
-    // The survivor's stalled check finds the job once its lock expires (30 s) and runs it again:
+    // The survivor's stalled check finds the job once its lock expires (JOB_LOCK_SECONDS) and runs it again:
     // it finds the Task the partner already stored, by identifier, instead of POSTing again.
     const sent = await eventually(
       () => t.db.prisma.outboundJoinRequest.findUniqueOrThrow({ where: { id } }),
