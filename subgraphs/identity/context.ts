@@ -60,6 +60,8 @@ export interface IdentityContext extends IdentityDependencies {
   stepsByFault: DataLoader<string, FaultStep[]>;
   /** Subject id → whether the caller has a care relationship with it (identity's copy of the relationships). */
   careOf: DataLoader<string, boolean>;
+  /** The same, for reading the subject's own record: a break-glass grantee's emergency basis counts too. */
+  readCareOf: DataLoader<string, boolean>;
 }
 
 export function createIdentityContext(deps: IdentityDependencies, principal: Principal): IdentityContext {
@@ -85,6 +87,7 @@ export function createIdentityContext(deps: IdentityDependencies, principal: Pri
       return ids.map((id) => steps.filter((s) => s.applicationId === id));
     }),
     careOf: careLoader(db, 'identity', principal, deps.now),
+    readCareOf: careLoader(db, 'identity', principal, deps.now, 'read'),
     stepsByFault: new DataLoader(async (ids) => {
       const steps = await db.faultStep.findMany({
         where: { faultId: { in: [...ids] } },

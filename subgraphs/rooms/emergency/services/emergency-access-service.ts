@@ -26,6 +26,7 @@ import { aboutField } from '../../../../lib/messages/message';
 import type { RoomsContext } from '../../context';
 import type { Verdict } from '../../domain/room-access';
 import { recordAccess } from '../../services/access-records';
+import { announceCareChange } from '../../services/outbox';
 import { refuse } from '../../services/room-guard';
 import {
   decideAdministration,
@@ -158,6 +159,8 @@ export async function declareEmergencyAccess(
       },
       include: withGrantees,
     });
+    // The grantees may read the subject's own record too (whose room it is): its care relationships are recomputed.
+    await announceCareChange(tx, { subjectId: input.subjectId });
     await tx.roomNotice.createMany({
       data: rooms.map((room) => ({
         id: randomUUID(),
@@ -210,6 +213,8 @@ export async function endEmergencyAccess(ctx: RoomsContext, id: string): Promise
         en: 'The emergency access has already ended.',
         ja: 'この緊急アクセスはすでに終了しています。',
       });
+    // Ended early: the grantees' reading relationship ends now rather than at the window's close.
+    await announceCareChange(tx, { subjectId: access.subjectId });
     await recordAccess(tx, {
       actor: user,
       room: { id: null, subjectId: access.subjectId },
