@@ -28,6 +28,8 @@ import { backoffStrategy, defaultExchangeRetry, exchangeJobOptions, type Exchang
 import { deadLetterIfLast } from './dead-letter';
 import { countWaitingDeadLetters, type DeadLetterDb } from '../subgraphs/rooms';
 import type { Metrics } from '../lib/metrics/metrics';
+import { trails } from '../lib/audit/checkpoints';
+import type { CheckpointFailure } from '../lib/audit/checkpoint-runs';
 import {
   allOutboxSources,
   startOutboxRelay,
@@ -202,6 +204,13 @@ export async function startWorkers(options: WorkerOptions): Promise<RunningWorke
   const sources = options.outboxSources ?? (options.outbox ? allOutboxSources(options.outbox) : []);
   const relay: OutboxRelay | undefined =
     sources.length > 0 ? startOutboxRelay({ sources, queues: byEvent, logger: deps.logger }) : undefined;
+  // Each trail's results exist from the start at 0, so the chain alert's increase() sees the first failure.
+  if (deps.metrics && definitions.some((definition) => definition.needs.includes('auditCheckpoints')))
+    for (const trail of trails)
+      for (const result of ['ok', 'broken', 'checkpoint_file', 'not_forwarded'] satisfies Array<
+        'ok' | CheckpointFailure
+      >)
+        deps.metrics.chainVerifications.inc({ trail, result }, 0);
   const stopReading = deps.metrics
     ? readAtScrape(deps.metrics, { queues, outboxes: sources, deadLetters: deps.outbound })
     : () => undefined;

@@ -68,6 +68,8 @@ export function createIdentityServer(options: IdentityServerOptions): Promise<Su
     metrics: options.metrics,
   };
   const logger = options.logger.child({ subgraph: 'identity' });
+  // The series exist from the start at 0, so the lockout alert's increase() sees the first lockout.
+  for (const via of ['sign_in', 'change_password']) options.metrics?.accountLockouts.inc({ via }, 0);
   return createSubgraphServer({
     name: 'identity',
     resolvers,

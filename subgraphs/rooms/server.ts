@@ -9,6 +9,7 @@ import { createRoomsContext } from './context';
 import { resolvers } from './resolvers';
 import type { Metrics } from '../../lib/metrics/metrics';
 import { countActiveEmergencyAccesses } from './emergency/services/emergency-access-service';
+import { emergencyReasons } from './emergency/domain/emergency-access-rules';
 
 export async function createRoomsServer(options: {
   db: Database;
@@ -30,6 +31,8 @@ export async function createRoomsServer(options: {
     logger,
   });
   if (!metrics) return server;
+  // Each reason's series exists from the start at 0, so the alert's increase() sees the first declaration.
+  for (const reason of emergencyReasons) metrics.emergencyAccessDeclared.inc({ reason }, 0);
   const now = options.now ?? (() => new Date());
   const stopReading = metrics.onScrape({
     name: 'emergency_accesses',
