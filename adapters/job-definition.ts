@@ -15,6 +15,7 @@ import type { z } from 'zod';
 import type { EventDefinition, EventPayload } from '../lib/events/define-event';
 import type { PrismaClient } from '../lib/database';
 import type { Logger } from '../lib/logger';
+import type { Metrics } from '../lib/metrics/metrics';
 import type { IdentityDependencies } from '../subgraphs/identity';
 import {
   type SuspensionDb,
@@ -51,6 +52,8 @@ export interface JobDependencies {
   inbound?: InboundExchangeDb & TaskSubscriptionDb & OutboundSubscriptionDb;
   /** Signing the access chains' heads (issue 14): the two trails' tables, the key file and the checkpoint directory. */
   auditCheckpoints?: AuditCheckpointSettings;
+  /** Job counts, the outbox lag and dead letters at scrape time, and what jobs count (lib/metrics); none: nothing. */
+  metrics?: Metrics;
   /** In a processor: the job's own logger, bound to its request id, job id and queue. */
   logger: Logger;
   workerName: string;

@@ -2,7 +2,9 @@
 // shared PostgreSQL and Redis, answers /healthz and /readyz on PORT, and,
 // with FHIR_BASE_URL set, serves the partner exchange endpoint there too
 // (adapters/worker-endpoint.ts). Every start-up problem (database, Redis,
-// port) is found before any queue worker starts.
+// ports) is found before any queue worker starts. Its metrics (job counts,
+// outbox lag, dead letters, partner calls, chain checks) are served on their
+// own internal listener (METRICS_HOST, METRICS_PORT).
 import { connectPostgres } from '../lib/database';
 import { probePort } from '../lib/http-server';
 import { probeDatabase } from '../lib/probes';
@@ -19,6 +21,8 @@ import { identitySettingsFrom, partnerTransport } from '../subgraphs/identity';
 import { openPartnerKeyVault } from '../lib/exchange/partner-key-vault';
 import { redisPrincipalEpoch } from '../lib/access/principal-epoch';
 import { sealClearSubscriptionHeaders } from './fhir/subscriptions/subscription-service';
+import { createMetrics } from '../lib/metrics/metrics';
+import { listenMetrics, probeMetricsPort } from '../lib/metrics/metrics-server';
 
 void runServiceProcess('renkei-worker', ['DATABASE_URL', 'REDIS_URL'], async (config, logger) => {
   const db = connectPostgres(config.databaseUrl as string, 5);
@@ -27,11 +31,13 @@ void runServiceProcess('renkei-worker', ['DATABASE_URL', 'REDIS_URL'], async (co
       probeDatabase(db),
       probeRedis(config.redisUrl as string),
       probePort(config.host, config.port, 'the worker'),
+      probeMetricsPort(config.metrics),
     ]);
   } catch (error) {
     await db.close();
     throw error;
   }
+  const metrics = createMetrics({ logger, processMetrics: true });
   const redis = connectRedis(config.redisUrl as string);
   redis.on('error', (error) => logger.warn({ err: { message: error.message } }, 'redis connection error'));
   const trustedCaPems = readTrustedCas(config.partnerCaFiles);
@@ -58,6 +64,7 @@ void runServiceProcess('renkei-worker', ['DATABASE_URL', 'REDIS_URL'], async (co
           trustedCaPems,
           vault: partnerKeys,
           rateLimits: { redis, keyPrefix: `${config.queuePrefix}:fhir-rate-limit`, limits: config.rateLimits },
+          metrics,
         }
       : undefined,
   });
@@ -89,6 +96,7 @@ void runServiceProcess('renkei-worker', ['DATABASE_URL', 'REDIS_URL'], async (co
       inbound: db.prisma,
       outbound: db.prisma,
       auditCheckpoints: checkpoints && { db: db.prisma, ...checkpoints },
+      metrics,
       partnerCalls: exchange
         ? {
             exchange,
@@ -96,6 +104,7 @@ void runServiceProcess('renkei-worker', ['DATABASE_URL', 'REDIS_URL'], async (co
             transport: (partnerId) => partnerTransport({ db: db.prisma, partnerKeys }, partnerId),
             vault: partnerKeys,
             ...defaultPartnerCallTimings,
+            metrics,
           }
         : undefined,
       logger,
@@ -113,6 +122,12 @@ void runServiceProcess('renkei-worker', ['DATABASE_URL', 'REDIS_URL'], async (co
     throw error;
   });
   queuesRunning = true;
+  // After the queues: the first scrape finds them running.
+  const metricsServer = await listenMetrics(metrics, config.metrics, logger).catch(async (error: unknown) => {
+    await workers.close();
+    await closeAll();
+    throw error;
+  });
   logger.info(
     {
       queues: [...workers.queues.keys()],
@@ -124,6 +139,7 @@ void runServiceProcess('renkei-worker', ['DATABASE_URL', 'REDIS_URL'], async (co
   );
   return async () => {
     queuesRunning = false;
+    await metricsServer?.close();
     await http.close();
     await workers.close();
     await redis.quit();

@@ -61,7 +61,7 @@ export async function workerReadiness(probes: WorkerProbes, probeTimeoutMs = 2_0
 export function workerApp(options: {
   probes: WorkerProbes;
   logger: Logger;
-  fhir?: Pick<FhirRouterOptions, 'db' | 'exchange' | 'trustedCaPems' | 'rateLimits' | 'vault'>;
+  fhir?: Pick<FhirRouterOptions, 'db' | 'exchange' | 'trustedCaPems' | 'rateLimits' | 'vault' | 'metrics'>;
 }): express.Express {
   const app = express();
   app.disable('x-powered-by');

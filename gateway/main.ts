@@ -1,6 +1,7 @@
 // The gateway process (production mode): subgraph URLs and Redis from config;
 // it verifies client certificates against the network CA (CA_DIR) and signs
-// internal tokens with INTERNAL_TOKEN_KEY_FILE.
+// internal tokens with INTERNAL_TOKEN_KEY_FILE. Its metrics are served on
+// their own internal listener (METRICS_HOST, METRICS_PORT), never on PORT.
 import fs from 'node:fs';
 import path from 'node:path';
 import { subgraphNames, type SubgraphName } from '../lib/config';
@@ -20,6 +21,8 @@ import { builtConsoleDir } from './console';
 import { createGatewayServer } from './server';
 import { loadPersistedOperations } from './persisted-operations';
 import { readSupergraph } from './supergraph-file';
+import { createMetrics } from '../lib/metrics/metrics';
+import { listenMetrics, probeMetricsPort } from '../lib/metrics/metrics-server';
 
 void runServiceProcess(
   'renkei-gateway',
@@ -27,7 +30,12 @@ void runServiceProcess(
   async (config, logger) => {
     const redisUrl = config.redisUrl as string;
     const sign = await internalTokenSigner(readKeyFile(config.internalTokenKeyFile, 'INTERNAL_TOKEN_KEY_FILE'));
-    await collectProblems([probeRedis(redisUrl), probePort(config.host, config.port, 'the gateway')]);
+    await collectProblems([
+      probeRedis(redisUrl),
+      probePort(config.host, config.port, 'the gateway'),
+      probeMetricsPort(config.metrics),
+    ]);
+    const metrics = createMetrics({ logger, processMetrics: true });
     const supergraphSdl = readSupergraph();
     const persistedOperations = loadPersistedOperations(
       config.graphql.persistedOperations.mode,
@@ -63,9 +71,11 @@ void runServiceProcess(
           epoch: redisPrincipalEpoch(redis, config.queuePrefix),
           ttlMs: config.principalCacheMs,
         }),
+        metrics,
       }),
       sign,
       logger,
+      metrics,
       // `npm run build` builds it; a gateway without one serves the graph alone.
       consoleDir: fs.existsSync(path.join(builtConsoleDir, 'index.html')) ? builtConsoleDir : undefined,
       protection: {
@@ -85,8 +95,15 @@ void runServiceProcess(
             caCertificatePem: ca.caCertificatePem,
           })
         : await listen(gateway.app, config.host, config.port, 'the gateway');
+    const metricsServer = await listenMetrics(metrics, config.metrics, logger).catch(async (error: unknown) => {
+      await http.close();
+      await gateway.stop();
+      await redis.quit();
+      throw error;
+    });
     logger.info({ url: `${http.url}/graphql`, clientCertificates: config.clientCertMode }, 'gateway ready');
     return async () => {
+      await metricsServer?.close();
       await http.close();
       await gateway.stop();
       await redis.quit();

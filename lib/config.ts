@@ -93,6 +93,11 @@ const databaseUrl = urlWithProtocols(['postgresql:', 'postgres:']).refine(
 export const environmentSchema = z.object({
   HOST: z.string().min(1).default('127.0.0.1'),
   PORT: port.default(4000),
+  // The internal metrics endpoint (lib/metrics/metrics-server.ts): its own listener, never the public port.
+  METRICS_HOST: z.string().min(1).default('127.0.0.1'),
+  METRICS_PORT: z
+    .union([z.literal('off'), port], { errorMap: () => ({ message: 'must be a port (1-65535), or 0 or off' }) })
+    .optional(),
   DATABASE_URL: databaseUrl.optional(),
   REDIS_URL: urlWithProtocols(['redis:', 'rediss:']).optional(),
   DATA_DIR: z.string().min(1).default('.data'),
@@ -189,6 +194,8 @@ export const subgraphNames: readonly SubgraphName[] = ['identity', 'rooms', 'con
 export interface Config {
   host: string;
   port: number;
+  /** Where GET /metrics is served (METRICS_HOST, METRICS_PORT; default PORT + 5000); null: not served. */
+  metrics: { host: string; port: number } | null;
   databaseUrl: string | undefined;
   redisUrl: string | undefined;
   dataDir: string;
@@ -284,6 +291,8 @@ export function loadConfig(env: NodeJS.ProcessEnv, required: Requirement[] = [])
   if (relevant.GRAPHIQL === 'on' && relevant.GRAPHQL_INTROSPECTION !== 'on') {
     problems.push('GRAPHIQL: needs GRAPHQL_INTROSPECTION=on (GraphiQL reads the schema by introspection)');
   }
+  const metricsPort = parsed.success ? metricsPortOf(parsed.data.PORT, parsed.data.METRICS_PORT) : null;
+  if (metricsPort && !metricsPort.ok) problems.push(metricsPort.problem);
   if (problems.length > 0 || !parsed.success) throw new StartupError(problems);
 
   const e = parsed.data;
@@ -291,6 +300,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, required: Requirement[] = [])
   return {
     host: e.HOST,
     port: e.PORT,
+    metrics: metricsPort?.ok && metricsPort.port !== null ? { host: e.METRICS_HOST, port: metricsPort.port } : null,
     databaseUrl: e.DATABASE_URL,
     redisUrl: e.REDIS_URL,
     dataDir,
@@ -365,6 +375,29 @@ export function loadConfig(env: NodeJS.ProcessEnv, required: Requirement[] = [])
       worker: e.WORKER_DATABASE_URL,
     },
   };
+}
+
+/** Metrics default to PORT + 5000 (4000 → 9000), so the processes of one machine do not clash; 0 or off: none. */
+export const metricsPortOffset = 5000;
+
+function metricsPortOf(
+  servicePort: number,
+  setting: number | 'off' | undefined,
+): { ok: true; port: number | null } | { ok: false; problem: string } {
+  if (setting === 'off' || setting === 0) return { ok: true, port: null };
+  if (setting === undefined) {
+    // An ephemeral service port (tests) has no fixed neighbour: no metrics unless METRICS_PORT says where.
+    if (servicePort === 0) return { ok: true, port: null };
+    if (servicePort + metricsPortOffset > 65535)
+      return {
+        ok: false,
+        problem: `METRICS_PORT: PORT + ${metricsPortOffset} is past 65535; set METRICS_PORT to a free port, or to off`,
+      };
+    return { ok: true, port: servicePort + metricsPortOffset };
+  }
+  if (setting === servicePort)
+    return { ok: false, problem: 'METRICS_PORT: must differ from PORT (metrics are never served on the public port)' };
+  return { ok: true, port: setting };
 }
 
 function splitList(value: string): string[] {

@@ -1,6 +1,7 @@
 // Entry point shared by the three subgraph processes (production mode):
 // each owns a PostgreSQL connection pool, verifies the gateway's internal
-// tokens with the public key, and listens on PORT.
+// tokens with the public key, and listens on PORT; its metrics (lib/metrics)
+// on their own internal listener (METRICS_HOST, METRICS_PORT).
 import { internalTokenVerifier, type VerifyInternalToken } from './access/internal-token';
 import { readKeyFile } from './access/key-files';
 import type { Config, SubgraphName } from './config';
@@ -12,6 +13,8 @@ import { connectRedis, probeRedis, type Redis } from './redis';
 import { runServiceProcess } from './service-process';
 import { collectProblems } from './startup-error';
 import type { SubgraphServer } from './subgraph-server';
+import { createMetrics, type Metrics } from './metrics/metrics';
+import { listenMetrics, probeMetricsPort } from './metrics/metrics-server';
 
 export interface SubgraphProcessContext {
   db: Database;
@@ -20,6 +23,8 @@ export interface SubgraphProcessContext {
   config: Config;
   /** Connected when the subgraph asked for it (identity: the principal epoch). */
   redis: Redis | null;
+  /** This process's metrics, served at /metrics on the metrics listener. */
+  metrics: Metrics;
 }
 
 /** What every subgraph process requires; a subgraph that needs Redis (identity) requires REDIS_URL too. */
@@ -43,6 +48,7 @@ export function runSubgraphProcess(
           probeDatabase(db),
           probePort(config.host, config.port, `the ${name} subgraph`),
           needs.redis ? probeRedis(config.redisUrl as string) : Promise.resolve(null),
+          probeMetricsPort(config.metrics),
         ]);
       } catch (error) {
         await db.close();
@@ -53,10 +59,19 @@ export function runSubgraphProcess(
         redis.on('error', (error) => logger.warn({ err: { message: error.message } }, 'redis connection error'));
         await redis.connect();
       }
-      const server = await createServer({ db, logger, verifyToken, config, redis });
+      const metrics = createMetrics({ logger, processMetrics: true });
+      const server = await createServer({ db, logger, verifyToken, config, redis, metrics });
       const http = await listen(server.app, config.host, config.port, `the ${name} subgraph`);
+      const metricsServer = await listenMetrics(metrics, config.metrics, logger).catch(async (error: unknown) => {
+        await http.close();
+        await server.stop();
+        redis?.disconnect();
+        await db.close();
+        throw error;
+      });
       logger.info({ url: `${http.url}/graphql`, database: db.location }, `${name} subgraph ready`);
       return async () => {
+        await metricsServer?.close();
         await http.close();
         await server.stop();
         redis?.disconnect();

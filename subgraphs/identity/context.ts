@@ -8,6 +8,7 @@ import type { Principal } from '../../lib/access/principal';
 import type { CertificateAuthority } from '../../lib/pki/certificate-authority';
 import type { ExchangeIdentity } from '../../lib/exchange/exchange-key';
 import type { PartnerKeyVault } from '../../lib/exchange/partner-key-vault';
+import type { Metrics } from '../../lib/metrics/metrics';
 import { loadByIds } from '../../lib/batch';
 import { careLoader } from '../../lib/access/care-relationship-view';
 import type { IdentitySettings } from './settings';
@@ -48,6 +49,8 @@ export interface IdentityDependencies {
    * changes made outside a GraphQL mutation (the worker's jobs); mutations do it in server.ts.
    */
   principalsChanged?: () => Promise<void>;
+  /** Counts refused sign-ins and lockouts (lib/metrics); none: nothing is counted. */
+  metrics?: Metrics;
 }
 
 export interface IdentityContext extends IdentityDependencies {

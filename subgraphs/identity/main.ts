@@ -10,7 +10,7 @@ import type { Redis } from '../../lib/redis';
 // Identity needs Redis for one thing: moving the principal epoch on after a mutation (gateways' principal cache).
 void runSubgraphProcess(
   'identity',
-  async ({ db, logger, verifyToken, config, redis }) =>
+  async ({ db, logger, verifyToken, config, redis, metrics }) =>
     createIdentityServer({
       db,
       logger,
@@ -28,6 +28,7 @@ void runSubgraphProcess(
       // Our client keys towards mTLS partners are sealed under the KEK beside the CA; the worker opens the same file.
       partnerKeys: openPartnerKeyVault(config.caDir),
       principalEpoch: redisPrincipalEpoch(redis as Redis, config.queuePrefix),
+      metrics,
     }),
   { redis: true },
 );
