@@ -114,6 +114,8 @@ export const environmentSchema = z.object({
   // A server certificate (PEM, chain allowed) and its key from files, instead of one issued from the CA at every start.
   TLS_CERT_FILE: z.string().min(1).optional(),
   TLS_KEY_FILE: z.string().min(1).optional(),
+  // init-secrets copies CA_DIR here without the CA's key: the CA_DIR of a worker that signs partner calls but issues nothing.
+  EXCHANGE_KEYS_DIR: z.string().min(1).optional(),
   AUDIT_CHECKPOINT_DIR: z.string().min(1).optional(),
   AUDIT_CHECKPOINT_KEY_FILE: z.string().min(1).optional(),
   AUDIT_CHECKPOINT_MINUTES: z.coerce.number().int().min(0).max(1440).default(5),
@@ -208,6 +210,8 @@ export interface Config {
   caCertFile: string | undefined;
   /** TLS_CERT_FILE and TLS_KEY_FILE (both or neither); undefined: a server certificate is issued from the CA at start. */
   tlsFiles: { certFile: string; keyFile: string } | undefined;
+  /** EXCHANGE_KEYS_DIR (init-secrets only): where CA_DIR is copied without ca.key, for the worker. */
+  exchangeKeysDir: string | undefined;
   tlsHostnames: string[];
   trustedProxies: string[];
   clientCertHeader: string;
@@ -316,6 +320,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, required: Requirement[] = [])
       e.TLS_CERT_FILE && e.TLS_KEY_FILE
         ? { certFile: path.resolve(e.TLS_CERT_FILE), keyFile: path.resolve(e.TLS_KEY_FILE) }
         : undefined,
+    exchangeKeysDir: e.EXCHANGE_KEYS_DIR ? path.resolve(e.EXCHANGE_KEYS_DIR) : undefined,
     tlsHostnames: splitList(e.TLS_HOSTNAMES),
     trustedProxies: splitList(e.TRUSTED_PROXIES),
     clientCertHeader: e.CLIENT_CERT_HEADER,

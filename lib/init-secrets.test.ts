@@ -17,6 +17,7 @@ function composeLayout(): InitSecretsSettings {
   return {
     caDir: path.join(root, 'ca'),
     caCertFile: path.join(root, 'public', 'ca.crt'),
+    exchangeKeysDir: path.join(root, 'exchange'),
     internalTokenKeyFile: path.join(root, 'internal-token', 'internal-token.key'),
     internalTokenPublicKeyFile: path.join(root, 'public', 'internal-token.pub'),
     tlsFiles: { certFile: path.join(root, 'tls', 'server.crt'), keyFile: path.join(root, 'tls', 'server.key') },
@@ -45,6 +46,23 @@ describe('initSecrets', () => {
     expect(ca.verifies(server.certificatePem)).toBe(true);
     expect(mode(tls.keyFile)).toBe(0o600);
     expect(mode(path.join(root, 'internal-token', 'internal-token.key'))).toBe(0o600);
+    // The worker's CA_DIR: everything but the CA's key, each key still 0600.
+    expect(fs.readdirSync(path.join(root, 'exchange')).sort()).toEqual(
+      ['ca.crt', 'exchange-ed25519.key', 'exchange-es384.key', 'partner-keys.kek'].sort(),
+    );
+    for (const file of ['exchange-ed25519.key', 'exchange-es384.key', 'partner-keys.kek']) {
+      expect([file, fs.readFileSync(path.join(root, 'exchange', file), 'utf8')]).toEqual([
+        file,
+        fs.readFileSync(path.join(settings.caDir, file), 'utf8'),
+      ]);
+      expect([file, mode(path.join(root, 'exchange', file))]).toEqual([file, 0o600]);
+    }
+  });
+
+  it('refuses to copy CA_DIR onto itself', async () => {
+    const settings = { ...composeLayout(), exchangeKeysDir: path.join(root, 'ca') };
+    await expect(initSecrets(settings)).rejects.toThrow(StartupError);
+    expect(fs.existsSync(path.join(root, 'ca', 'ca.key'))).toBe(true);
   });
 
   it('keeps every key on a second run, and rewrites only the public copies', async () => {
@@ -83,6 +101,7 @@ describe('initSecrets', () => {
     await initSecrets({
       caDir,
       caCertFile: undefined,
+      exchangeKeysDir: undefined,
       tlsFiles: undefined,
       tlsHostnames: ['localhost'],
       internalTokenKeyFile: undefined,

@@ -9,6 +9,11 @@
 //   elsewhere (the subgraphs then never see the private key's directory);
 // - with CA_CERT_FILE, a copy of the CA's certificate there, rewritten at each
 //   run so a renewed CA reaches the processes that only verify;
+// - with EXCHANGE_KEYS_DIR, a copy of every file in CA_DIR but the CA's
+//   private key (the CA certificate, our exchange and client-assertion keys,
+//   the partner-key KEK), rewritten at each run: the worker's CA_DIR, so the
+//   process that partners reach signs and opens what it must without being
+//   able to issue a certificate;
 // - with TLS_CERT_FILE and TLS_KEY_FILE, a server certificate for
 //   TLS_HOSTNAMES issued from the CA when neither file exists (an operator's
 //   own certificate there is kept; so is an earlier one).
@@ -24,7 +29,13 @@ import { StartupError } from './startup-error';
 
 export type InitSecretsSettings = Pick<
   Config,
-  'caDir' | 'caCertFile' | 'tlsFiles' | 'tlsHostnames' | 'internalTokenKeyFile' | 'internalTokenPublicKeyFile'
+  | 'caDir'
+  | 'caCertFile'
+  | 'exchangeKeysDir'
+  | 'tlsFiles'
+  | 'tlsHostnames'
+  | 'internalTokenKeyFile'
+  | 'internalTokenPublicKeyFile'
 >;
 
 /** One line per file, for the operator. */
@@ -52,6 +63,11 @@ export async function initSecrets(config: InitSecretsSettings): Promise<string[]
     report.push(`Network CA certificate alone: ${config.caCertFile}`);
   }
 
+  if (config.exchangeKeysDir) {
+    const copied = copyWithoutCaKey(config.caDir, config.exchangeKeysDir);
+    report.push(`CA_DIR without the CA key (${copied.join(', ')}): ${config.exchangeKeysDir}`);
+  }
+
   if (config.tlsFiles) {
     const { certFile, keyFile } = config.tlsFiles;
     const present = [certFile, keyFile].filter((file) => fs.existsSync(file));
@@ -70,6 +86,25 @@ export async function initSecrets(config: InitSecretsSettings): Promise<string[]
     }
   }
   return report;
+}
+
+/** Every regular file of CA_DIR but ca.key, each with its own mode (keys stay 0600). */
+function copyWithoutCaKey(caDir: string, target: string): string[] {
+  if (path.resolve(caDir) === path.resolve(target))
+    throw new StartupError(['EXCHANGE_KEYS_DIR: must not be CA_DIR itself (it is a copy without the CA key)']);
+  fs.mkdirSync(target, { recursive: true, mode: 0o700 });
+  const files = fs
+    .readdirSync(caDir, { withFileTypes: true })
+    .filter((entry) => entry.isFile() && entry.name !== 'ca.key')
+    .map((entry) => entry.name)
+    .sort();
+  for (const name of files) {
+    const source = path.join(caDir, name);
+    const temporary = path.join(target, `.${name}.${process.pid}.tmp`);
+    fs.writeFileSync(temporary, fs.readFileSync(source), { mode: fs.statSync(source).mode & 0o777 });
+    fs.renameSync(temporary, path.join(target, name));
+  }
+  return files;
 }
 
 /** A public file (a certificate, a public key): replaced whole, readable by every process that mounts it. */
