@@ -14,58 +14,15 @@ import { repoRoot } from '../../lib/repo-paths';
 import { subgraphSchemaFiles } from '../../lib/subgraph-schema';
 import { ownerRole, serviceRoles } from '../../lib/database-roles';
 import { entrySourceOf, loadCompose, readRepoFile, type Service } from '../support/compose-file';
+import { entryPoints, requiredVariables } from '../support/entry-points';
 
 /** Read by the libraries (express, Apollo Server), not by Renkei's config, which never depends on it. */
 const libraryVariables = ['NODE_ENV'];
-
-/** The processes the image can run; dist/X.js is compiled from X.ts. */
-const entryPoints = [
-  'gateway/main.ts',
-  ...subgraphNames.map((name) => `subgraphs/${name}/main.ts`),
-  'adapters/main.ts',
-  'start/all-in-one.ts',
-  'scripts/init-secrets.ts',
-  'scripts/bootstrap-admin.ts',
-  'scripts/db-roles.ts',
-];
 
 /** `prisma migrate deploy` itself, or db:roles with --migrate (the roles, then the migrations as the owner role). */
 function runsMigrations(service: Service): boolean {
   const command = service.command.join(' ');
   return command.includes('prisma migrate deploy') || command === 'node dist/scripts/db-roles.js --migrate';
-}
-
-/**
- * The variables an entry point passes to loadConfig as required, read from
- * its source (runServiceProcess('name', [...]) or, for subgraphs,
- * runSubgraphProcess, whose list is lib/subgraph-process.ts's
- * subgraphRequirements, plus REDIS_URL for a subgraph that asks for Redis).
- */
-function requiredVariables(entrySource: string): string[] {
-  const listIn = (file: string): string[] | undefined => {
-    const text = readRepoFile(file);
-    const match =
-      /runServiceProcess\(\s*(?:'[^']*'|"[^"]*"|`[^`]*`)\s*,\s*\[([^\]]*)\]/.exec(text) ??
-      // One-shot scripts call loadConfig directly, with or without a list.
-      /loadConfig\(process\.env(?:\s*,\s*\[([^\]]*)\])?\)/.exec(text);
-    if (!match) return undefined;
-    if (match[1] === undefined) return [];
-    return [...(match[1] as string).matchAll(/['"]([A-Z_]+)['"]/g)].map((m) => m[1] as string);
-  };
-  const source = readRepoFile(entrySource);
-  if (/\brunSubgraphProcess\(/.test(source)) {
-    const shared = /subgraphRequirements = \[([^\]]*)\]/.exec(readRepoFile('lib/subgraph-process.ts'));
-    if (!shared) throw new Error('cannot find subgraphRequirements in lib/subgraph-process.ts; update this test');
-    const names = [...(shared[1] as string).matchAll(/['"]([A-Z_]+)['"]/g)].map((m) => m[1] as string);
-    return /\{\s*redis:\s*true\s*\}/.test(source) ? [...names, 'REDIS_URL'] : names;
-  }
-  const list = listIn(entrySource);
-  if (list === undefined) {
-    throw new Error(
-      `cannot find the required-variable list of ${entrySource} (looked for runServiceProcess('name', [...])); update requiredVariables() in this test`,
-    );
-  }
-  return list;
 }
 
 const { services } = loadCompose();
