@@ -379,6 +379,32 @@ describe('every Deployment against the code', () => {
     }
   });
 
+  it('sets only variables Renkei reads, with valid values, in the Job and the CronJob too', () => {
+    const problems = [...byKind(base, 'Job'), ...byKind(base, 'CronJob')].flatMap((object) =>
+      containersOf(object).flatMap((raw) => {
+        const container = raw as Container;
+        const env = environmentOf(container);
+        const unknown = Object.keys(env).filter(
+          (n) => !knownEnvironmentVariables.includes(n) && !libraryVariables.includes(n),
+        );
+        const literal = Object.fromEntries(
+          Object.entries(env).filter(([n, v]) => !v.startsWith('(ref ') && !libraryVariables.includes(n)),
+        );
+        const parsed = environmentSchema.safeParse(literal);
+        return [
+          ...unknown.map((n) => `${keyOf(object)}: ${n} is not read by Renkei`),
+          ...(parsed.success
+            ? []
+            : parsed.error.issues.map((i) => `${keyOf(object)}: ${i.path.join('.')}: ${i.message}`)),
+          ...(fs.existsSync(path.join(repoRoot, entryOf(container)))
+            ? []
+            : [`${keyOf(object)}: no ${entryOf(container)}`]),
+        ];
+      }),
+    );
+    expect(problems).toEqual([]);
+  });
+
   it('runs the migrations once, as a Job with every role’s URL, and the checkpoints as one CronJob', () => {
     const [job] = byKind(base, 'Job');
     const container = containersOf(job as K8sObject)[0] as Container;
