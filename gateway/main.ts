@@ -1,7 +1,9 @@
 // The gateway process (production mode): subgraph URLs and Redis from config;
-// it verifies client certificates against the network CA (CA_DIR) and signs
-// internal tokens with INTERNAL_TOKEN_KEY_FILE. Its metrics are served on
-// their own internal listener (METRICS_HOST, METRICS_PORT), never on PORT.
+// it verifies client certificates against the network CA (CA_CERT_FILE, or
+// CA_DIR) and signs internal tokens with INTERNAL_TOKEN_KEY_FILE. Its server
+// certificate comes from TLS_CERT_FILE/TLS_KEY_FILE, or is issued from the CA
+// in CA_DIR at start (lib/server-tls.ts). Its metrics are served on their own
+// internal listener (METRICS_HOST, METRICS_PORT), never on PORT.
 import fs from 'node:fs';
 import path from 'node:path';
 import { subgraphNames, type SubgraphName } from '../lib/config';
@@ -9,7 +11,7 @@ import { internalTokenSigner } from '../lib/access/internal-token';
 import { readKeyFile } from '../lib/access/key-files';
 import { listen, probePort } from '../lib/http-server';
 import { listenHttps } from '../lib/https-server';
-import { openCertificateAuthority } from '../lib/pki/certificate-authority';
+import { networkCaCertificate, serverTls } from '../lib/server-tls';
 import { connectRedis, probeRedis } from '../lib/redis';
 import { runServiceProcess } from '../lib/service-process';
 import { collectProblems } from '../lib/startup-error';
@@ -41,7 +43,9 @@ void runServiceProcess(
       config.graphql.persistedOperations.mode,
       config.graphql.persistedOperations.file,
     );
-    const ca = await openCertificateAuthority(config.caDir);
+    // Only the CA's certificate is needed to check terminals; its key only to issue our own server certificate.
+    const tls = config.clientCertMode === 'tls' ? await serverTls(config) : undefined;
+    const caCertificatePem = tls?.caCertificatePem ?? (await networkCaCertificate(config));
     warnIfCertificatesOff(config.clientCertMode, logger);
     const redis = connectRedis(redisUrl);
     redis.on('error', (error) => logger.warn({ err: { message: error.message } }, 'redis connection error'));
@@ -60,7 +64,7 @@ void runServiceProcess(
       resolvePrincipal: createPrincipalResolver({
         mode: config.clientCertMode,
         certificates: {
-          caCertificatePem: ca.caCertificatePem,
+          caCertificatePem,
           trustedProxies: config.trustedProxies,
           proxyHeader: config.clientCertHeader,
         },
@@ -88,13 +92,9 @@ void runServiceProcess(
         graphiql: config.graphql.graphiql,
       },
     });
-    const http =
-      config.clientCertMode === 'tls'
-        ? await listenHttps(gateway.app, config.host, config.port, 'the gateway', {
-            ...ca.issueServerCertificate(config.tlsHostnames),
-            caCertificatePem: ca.caCertificatePem,
-          })
-        : await listen(gateway.app, config.host, config.port, 'the gateway');
+    const http = tls
+      ? await listenHttps(gateway.app, config.host, config.port, 'the gateway', tls)
+      : await listen(gateway.app, config.host, config.port, 'the gateway');
     const metricsServer = await listenMetrics(metrics, config.metrics, logger).catch(async (error: unknown) => {
       await http.close();
       await gateway.stop();

@@ -171,6 +171,24 @@ describe('loadConfig', () => {
     ]);
   });
 
+  it('reads the server certificate files as a pair, and the CA certificate alone', () => {
+    const config = loadConfig({
+      TLS_CERT_FILE: '/tls/server.crt',
+      TLS_KEY_FILE: '/tls/server.key',
+      CA_CERT_FILE: '/p/ca.crt',
+    });
+    expect(config.tlsFiles).toEqual({ certFile: '/tls/server.crt', keyFile: '/tls/server.key' });
+    expect(config.caCertFile).toBe('/p/ca.crt');
+    expect(loadConfig({}).tlsFiles).toBeUndefined();
+    expect(loadConfig({}).caCertFile).toBeUndefined();
+    expect(problemsOf(() => loadConfig({ TLS_CERT_FILE: '/tls/server.crt' }))).toEqual([
+      'TLS_KEY_FILE: is required when TLS_CERT_FILE is set (the certificate and its key come together)',
+    ]);
+    expect(problemsOf(() => loadConfig({ TLS_KEY_FILE: '/tls/server.key' }))).toEqual([
+      'TLS_CERT_FILE: is required when TLS_KEY_FILE is set (the certificate and its key come together)',
+    ]);
+  });
+
   it('publishes the names it knows', () => {
     expect(knownEnvironmentVariables).toEqual(
       expect.arrayContaining(['DATABASE_URL', 'REDIS_URL', 'PORT', 'IDENTITY_URL']),

@@ -114,6 +114,13 @@ export const environmentSchema = z.object({
   PRINCIPAL_CACHE_MS: z.coerce.number().int().min(0).max(1000).default(1000),
   CLIENT_CERT_MODE: z.enum(['tls', 'proxy', 'off']).default('tls'),
   CA_DIR: z.string().min(1).optional(),
+  // The network CA's certificate alone, for a process that verifies certificates but never issues them (gateway, worker).
+  CA_CERT_FILE: z.string().min(1).optional(),
+  // A server certificate (PEM, chain allowed) and its key from files, instead of one issued from the CA at every start.
+  TLS_CERT_FILE: z.string().min(1).optional(),
+  TLS_KEY_FILE: z.string().min(1).optional(),
+  // init-secrets copies CA_DIR here without the CA's key: the CA_DIR of a worker that signs partner calls but issues nothing.
+  EXCHANGE_KEYS_DIR: z.string().min(1).optional(),
   AUDIT_CHECKPOINT_DIR: z.string().min(1).optional(),
   AUDIT_CHECKPOINT_KEY_FILE: z.string().min(1).optional(),
   AUDIT_CHECKPOINT_MINUTES: z.coerce.number().int().min(0).max(1440).default(5),
@@ -209,6 +216,12 @@ export interface Config {
   /** tls: the gateway serves HTTPS and requires client certificates; proxy: a trusted proxy does; off: development only. */
   clientCertMode: 'tls' | 'proxy' | 'off';
   caDir: string;
+  /** CA_CERT_FILE: the CA's certificate without its key; undefined: the CA is opened from caDir. */
+  caCertFile: string | undefined;
+  /** TLS_CERT_FILE and TLS_KEY_FILE (both or neither); undefined: a server certificate is issued from the CA at start. */
+  tlsFiles: { certFile: string; keyFile: string } | undefined;
+  /** EXCHANGE_KEYS_DIR (init-secrets only): where CA_DIR is copied without ca.key, for the worker. */
+  exchangeKeysDir: string | undefined;
   tlsHostnames: string[];
   trustedProxies: string[];
   clientCertHeader: string;
@@ -288,6 +301,11 @@ export function loadConfig(env: NodeJS.ProcessEnv, required: Requirement[] = [])
   if ((persisted === 'log' || persisted === 'enforce') && relevant.PERSISTED_OPERATIONS_FILE === undefined) {
     problems.push(`PERSISTED_OPERATIONS_FILE: is required when PERSISTED_OPERATIONS is ${persisted}`);
   }
+  if ((relevant.TLS_CERT_FILE === undefined) !== (relevant.TLS_KEY_FILE === undefined)) {
+    const [set, unset] =
+      relevant.TLS_CERT_FILE === undefined ? ['TLS_KEY_FILE', 'TLS_CERT_FILE'] : ['TLS_CERT_FILE', 'TLS_KEY_FILE'];
+    problems.push(`${unset}: is required when ${set} is set (the certificate and its key come together)`);
+  }
   if (relevant.GRAPHIQL === 'on' && relevant.GRAPHQL_INTROSPECTION !== 'on') {
     problems.push('GRAPHIQL: needs GRAPHQL_INTROSPECTION=on (GraphiQL reads the schema by introspection)');
   }
@@ -312,6 +330,12 @@ export function loadConfig(env: NodeJS.ProcessEnv, required: Requirement[] = [])
     logLevel: e.LOG_LEVEL,
     clientCertMode: e.CLIENT_CERT_MODE,
     caDir: path.resolve(e.CA_DIR ?? path.join(dataDir, 'ca')),
+    caCertFile: e.CA_CERT_FILE ? path.resolve(e.CA_CERT_FILE) : undefined,
+    tlsFiles:
+      e.TLS_CERT_FILE && e.TLS_KEY_FILE
+        ? { certFile: path.resolve(e.TLS_CERT_FILE), keyFile: path.resolve(e.TLS_KEY_FILE) }
+        : undefined,
+    exchangeKeysDir: e.EXCHANGE_KEYS_DIR ? path.resolve(e.EXCHANGE_KEYS_DIR) : undefined,
     tlsHostnames: splitList(e.TLS_HOSTNAMES),
     trustedProxies: splitList(e.TRUSTED_PROXIES),
     clientCertHeader: e.CLIENT_CERT_HEADER,
