@@ -63,7 +63,7 @@ export async function exchangePipeline(ctx: ScenarioContext): Promise<ScenarioRe
     `  raw BullMQ: ${raw.jobsPerSecond.toFixed(0)} jobs/s over ${raw.jobs} jobs; enqueue-to-start p50 ${raw.p50} ms, p95 ${raw.p95} ms`,
   );
   const common = { scenario: '3 exchange pipeline', subject: 'POST /fhir/Task', baseline: 'raw BullMQ no-op' };
-  const metadata = await fetch(ctx.system.gatewayUrl.replace(/\/graphql$/, '/fhir/metadata')).catch(() => null);
+  const metadata = await fetch(`${ctx.system.fhirBaseUrl}/metadata`).catch(() => null);
   if (metadata?.status !== 200) {
     const notMeasured = 'not measured: exchange endpoint not available';
     ctx.log(`  POST /fhir/Task: ${notMeasured}`);

@@ -116,7 +116,7 @@ async function joinRequests(pg: Client, partnerId: string): Promise<{ count: num
 }
 
 async function send(ctx: ScenarioContext, partner: Partner, pg: Client, count: number, connections: number) {
-  const fhirBaseUrl = ctx.system.gatewayUrl.replace(/\/graphql$/, '/fhir');
+  const fhirBaseUrl = ctx.system.fhirBaseUrl;
   const prepared = await prepare(partner, fhirBaseUrl, count);
   const before = (await joinRequests(pg, partner.id)).count;
   const postMs: number[] = [];
@@ -159,7 +159,7 @@ export async function inboundTaskPipeline(ctx: ScenarioContext, count: number): 
   await pg.connect();
   try {
     await send(ctx, partner, pg, Math.min(100, count), connections);
-    const before = await ctx.system.statements();
+    const before = await ctx.system.statementMark();
     await send(ctx, partner, pg, 1, 1);
     const texts = await ctx.system.statementTexts(before);
     const statementsPerTask = { count: texts.length, texts: texts.map((t) => t.replace(/\s+/g, ' ').slice(0, 160)) };
