@@ -3,7 +3,9 @@
 // takes them while a worker in the system process (concurrency 4, as the
 // project's workers) starts each one; throughput is jobs from the first add
 // to the last completion, and enqueue-to-start latency is the worker's start
-// time minus the job's own timestamp. The pipeline side (POST /fhir/Task to
+// time minus the job's own timestamp. (In the production topology that
+// worker runs in a bench process of its own beside the services, since the
+// worker service runs no bench code.) The pipeline side (POST /fhir/Task to
 // a stored join request) is in inbound-tasks.ts; the two run one after the
 // other on the same Redis, the same number of items from the same number of
 // concurrent senders.
