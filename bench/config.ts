@@ -28,7 +28,13 @@ const schema = z.object({
     .string()
     .regex(/^[1-5](,[1-5])*$/, 'a comma-separated list of scenario numbers 1-5')
     .default('1,2,3,4,5'),
-  /** Run the system child with --cpu-prof; profiles go to bench/results/profiles. */
+  /**
+   * Which system runs the scenarios: the all-in-one process (npm start), the production topology
+   * (gateway, three subgraphs and the worker as separate processes, bench/production-system.ts), or
+   * both, one after the other in the same run, each on its own copy of the seeded database.
+   */
+  BENCH_TOPOLOGY: z.enum(['all-in-one', 'production', 'both']).default('both'),
+  /** Run the system processes with --cpu-prof; profiles go to bench/results/profiles. */
   BENCH_CPU_PROF: z.enum(['0', '1']).default('0'),
 });
 
@@ -53,6 +59,9 @@ export function readBenchConfig(env: NodeJS.ProcessEnv = process.env) {
       jobs: e.BENCH_JOBS,
     },
     scenarios: new Set(e.BENCH_SCENARIOS.split(',').map(Number)),
+    topologies: (e.BENCH_TOPOLOGY === 'both' ? ['all-in-one', 'production'] : [e.BENCH_TOPOLOGY]) as Array<
+      'all-in-one' | 'production'
+    >,
     keepDatabase: e.BENCH_KEEP_DB === '1',
     cpuProfile: e.BENCH_CPU_PROF === '1',
   };

@@ -1,5 +1,7 @@
 // The one table (medians and ratios, side by side) and the JSON record of a
-// run under bench/results/ (ignored by git, except .gitkeep).
+// run under bench/results/ (ignored by git, except .gitkeep). With both
+// topologies, each row of a scenario is followed by the same row measured
+// on the other topology, so the two read side by side.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -18,9 +20,26 @@ function ratioText(row: Row): string {
   return row.difference ? `${row.ratio >= 0 ? '+' : ''}${fmt(row.ratio)} ${row.unit}` : `${fmt(row.ratio)}x`;
 }
 
+/** Rows in table order: per scenario, row by row, each row once per topology (in run order). */
+export function interleaveTopologies(results: ScenarioResult[]): Array<{ topology: string; row: Row }> {
+  const groups = new Map<string, ScenarioResult[]>();
+  for (const result of results) {
+    // The scenario's number leads each of its rows (a failed scenario's one row too).
+    const key = result.rows[0]?.scenario.split(' ')[0] ?? result.name;
+    groups.set(key, [...(groups.get(key) ?? []), result]);
+  }
+  return [...groups.values()].flatMap((group) => {
+    const longest = Math.max(...group.map((r) => r.rows.length));
+    return Array.from({ length: longest }, (_, i) =>
+      group.flatMap((r) => (r.rows[i] ? [{ topology: r.topology ?? '', row: r.rows[i] }] : [])),
+    ).flat();
+  });
+}
+
 export function renderTable(results: ScenarioResult[]): string {
   const header = [
     'scenario',
+    'topology',
     'measure',
     'subject',
     'value',
@@ -32,21 +51,20 @@ export function renderTable(results: ScenarioResult[]): string {
     'met',
     'note',
   ];
-  const lines = results.flatMap((r) =>
-    r.rows.map((row) => [
-      row.scenario,
-      row.measure,
-      row.subject,
-      fmt(row.subjectValue),
-      row.baseline,
-      fmt(row.baselineValue),
-      row.unit,
-      ratioText(row),
-      row.target ?? '',
-      row.met === undefined ? '' : row.met === null ? 'n/a' : row.met ? 'yes' : 'NO',
-      row.note ?? '',
-    ]),
-  );
+  const lines = interleaveTopologies(results).map(({ topology, row }) => [
+    row.scenario,
+    topology,
+    row.measure,
+    row.subject,
+    fmt(row.subjectValue),
+    row.baseline,
+    fmt(row.baselineValue),
+    row.unit,
+    ratioText(row),
+    row.target ?? '',
+    row.met === undefined ? '' : row.met === null ? 'n/a' : row.met ? 'yes' : 'NO',
+    row.note ?? '',
+  ]);
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
   const render = (cells: string[]) =>
     cells

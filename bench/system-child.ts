@@ -11,6 +11,8 @@
 // - care-check: one need-to-know check (a fresh request-scoped careLoader,
 //   one batch query) per schema, on the system's own Prisma client and pool,
 //   timed here so the IPC round trip is not counted.
+// For the production topology (bench/production-system.ts) the same child is
+// forked and never sent start: it only hosts scenario 3's raw BullMQ worker.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -187,6 +189,11 @@ async function careCheck(message: Extract<ParentMessage, { type: 'care-check' }>
   }
   send({ type: 'care-check', results });
 }
+
+// The bench gone (killed, crashed): stop as on 'stop', so no system outlives it.
+process.once('disconnect', () => {
+  void (stop?.() ?? Promise.resolve()).finally(() => process.exit(0));
+});
 
 process.on('message', (message: ParentMessage) => {
   const run = async () => {

@@ -219,7 +219,7 @@ export async function gatewayHop(ctx: ScenarioContext): Promise<ScenarioResult> 
         baselineValue: unloadedP50.gateway,
         unit: 'ms',
         ratio: checksP50.rateLimits / unloadedP50.gateway,
-        note: 'not in the gateway numbers: the bench system runs without rate limits (startSystem adds them only when given)',
+        note: 'not in the gateway numbers: the bench runs both topologies without rate limits (all-in-one: startSystem adds them only when given; production: RATE_LIMIT_*=0)',
       },
     ],
     details: {

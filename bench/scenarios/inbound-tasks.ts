@@ -6,6 +6,11 @@
 // stored in rooms (Task stored → integration outbox → relay → BullMQ →
 // inbound-join-received → rooms' service). Throughput runs from the first
 // POST to the last join request's own timestamp.
+//
+// Then, for issue 16's latency target, an offered load: Tasks POSTed at a
+// fixed rate (50 a second by default) whatever the answers, for the round
+// time × rounds, each timed from the moment it was sent to its join
+// request's received_at (the same machine's clock on both sides).
 import { randomUUID } from 'node:crypto';
 import { Queue } from 'bullmq';
 import { exportJWK, generateKeyPair, SignJWT, type KeyLike } from 'jose';
@@ -34,7 +39,20 @@ export interface PipelineResult {
   seconds: number;
   /** The SQL statements one Task costs end to end, the relay's idle polling included (texts shortened). */
   statementsPerTask: { count: number; texts: string[] };
+  /** Tasks sent at a fixed rate, each timed from its POST to its join request stored (ms). */
+  offered: {
+    perSecond: number;
+    tasks: number;
+    /** The rate the sends kept up (below perSecond if the bench itself fell behind). */
+    sentPerSecond: number;
+    failures: number;
+    postToJoinRequest: { p50: number; p95: number };
+    post: { p50: number; p95: number };
+  };
 }
+
+/** Issue 16's offered load for the exchange's latency target. */
+export const offeredTasksPerSecond = 50;
 
 async function registerPartner(ctx: ScenarioContext): Promise<Partner> {
   const token = await signIn(ctx.system.gatewayUrl, ctx.seeded.adminUser);
@@ -77,11 +95,13 @@ async function registerPartner(ctx: ScenarioContext): Promise<Partner> {
 /** Bodies and single-use JWTs, made before the clock starts so signing is not measured. */
 async function prepare(partner: Partner, fhirBaseUrl: string, count: number) {
   const now = Math.floor(Date.now() / 1000);
+  const identifiers = Array.from({ length: count }, () => randomUUID());
   return Promise.all(
-    Array.from({ length: count }, async () => ({
+    Array.from({ length: count }, async (_, i) => ({
+      identifier: identifiers[i]!,
       body: JSON.stringify(
         buildJoinTask({
-          identifier: { system: 'https://bench-partner.example/requests', value: randomUUID() },
+          identifier: { system: 'https://bench-partner.example/requests', value: identifiers[i]! },
           shareCode: partner.shareCode,
           authoredOn: '2026-11-25T09:00:00+09:00',
           requester: { system: 'https://bench-partner.example/users', value: 'admin-1', display: 'ベンチ 管理者' },
@@ -115,30 +135,50 @@ async function joinRequests(pg: Client, partnerId: string): Promise<{ count: num
   return { count: Number(rows[0]?.count ?? 0), last: rows[0]?.last?.getTime() ?? 0 };
 }
 
-async function send(ctx: ScenarioContext, partner: Partner, pg: Client, count: number, connections: number) {
-  const fhirBaseUrl = ctx.system.gatewayUrl.replace(/\/graphql$/, '/fhir');
+/** Closed loop (`connections` senders, each sending its next Task when answered), or open loop at `ratePerSecond`. */
+async function send(
+  ctx: ScenarioContext,
+  partner: Partner,
+  pg: Client,
+  count: number,
+  connections: number,
+  ratePerSecond?: number,
+) {
+  const fhirBaseUrl = ctx.system.fhirBaseUrl;
   const prepared = await prepare(partner, fhirBaseUrl, count);
   const before = (await joinRequests(pg, partner.id)).count;
   const postMs: number[] = [];
+  const sentAt = new Map<string, number>();
   let failures = 0;
   let next = 0;
+  const post = async ({ identifier, body, jwt }: (typeof prepared)[number]) => {
+    sentAt.set(identifier, Date.now());
+    const t0 = performance.now();
+    const response = await fetch(`${fhirBaseUrl}/Task`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/fhir+json', authorization: `Bearer ${jwt}` },
+      body,
+    });
+    await response.arrayBuffer();
+    postMs.push(performance.now() - t0);
+    if (response.status !== 201) failures += 1;
+  };
   const started = Date.now();
-  await Promise.all(
-    Array.from({ length: connections }, async () => {
-      while (next < prepared.length) {
-        const { body, jwt } = prepared[next++]!;
-        const t0 = performance.now();
-        const response = await fetch(`${fhirBaseUrl}/Task`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/fhir+json', authorization: `Bearer ${jwt}` },
-          body,
-        });
-        await response.arrayBuffer();
-        postMs.push(performance.now() - t0);
-        if (response.status !== 201) failures += 1;
-      }
-    }),
-  );
+  if (ratePerSecond) {
+    const inFlight: Array<Promise<void>> = [];
+    for (const [i, task] of prepared.entries()) {
+      const due = started + (i * 1000) / ratePerSecond;
+      if (due > Date.now()) await new Promise((resolve) => setTimeout(resolve, due - Date.now()));
+      inFlight.push(post(task));
+    }
+    await Promise.all(inFlight);
+  } else {
+    await Promise.all(
+      Array.from({ length: connections }, async () => {
+        while (next < prepared.length) await post(prepared[next++]!);
+      }),
+    );
+  }
   const sent = Date.now();
   const expected = before + count - failures;
   const deadline = Date.now() + 180_000;
@@ -149,7 +189,7 @@ async function send(ctx: ScenarioContext, partner: Partner, pg: Client, count: n
   }
   if (done.count < expected)
     throw new Error(`only ${done.count - before} of ${count - failures} join requests were stored within 3 minutes`);
-  return { started, sent, last: done.last, postMs, failures };
+  return { started, sent, last: done.last, postMs, failures, sentAt };
 }
 
 export async function inboundTaskPipeline(ctx: ScenarioContext, count: number): Promise<PipelineResult> {
@@ -159,7 +199,7 @@ export async function inboundTaskPipeline(ctx: ScenarioContext, count: number): 
   await pg.connect();
   try {
     await send(ctx, partner, pg, Math.min(100, count), connections);
-    const before = await ctx.system.statements();
+    const before = await ctx.system.statementMark();
     await send(ctx, partner, pg, 1, 1);
     const texts = await ctx.system.statementTexts(before);
     const statementsPerTask = { count: texts.length, texts: texts.map((t) => t.replace(/\s+/g, ' ').slice(0, 160)) };
@@ -174,6 +214,7 @@ export async function inboundTaskPipeline(ctx: ScenarioContext, count: number): 
     const stored = rows.map((r) => Number(r.ms));
     const enqueueToStart = await jobStartLatencies(ctx, startedAt.getTime());
     const seconds = (run.last - run.started) / 1000;
+    const offered = await offeredLoad(ctx, partner, pg);
     return {
       tasks: count,
       tasksPerSecond: (count - run.failures) / seconds,
@@ -187,10 +228,36 @@ export async function inboundTaskPipeline(ctx: ScenarioContext, count: number): 
       enqueueToStart,
       seconds,
       statementsPerTask,
+      offered,
     };
   } finally {
     await pg.end();
   }
+}
+
+/** Issue 16: the POSTed Task to its stored join request, p95, at a fixed offered rate. */
+async function offeredLoad(ctx: ScenarioContext, partner: Partner, pg: Client): Promise<PipelineResult['offered']> {
+  const { durationSeconds, rounds } = ctx.config.load;
+  const perSecond = offeredTasksPerSecond;
+  // The JWTs are signed before the clock starts and live 280 s: at most two minutes of Tasks.
+  const seconds = Math.min(120, durationSeconds * rounds);
+  const count = Math.max(10, Math.round(perSecond * seconds));
+  const run = await send(ctx, partner, pg, count, 0, perSecond);
+  const { rows } = await pg.query<{ identifier: string; at: string }>(
+    `SELECT t.identifier_value AS identifier, extract(epoch FROM j.received_at) * 1000 AS at
+     FROM integration.inbound_task t JOIN rooms.inbound_join_request j ON j.correlation_id = t.id::text
+     WHERE t.partner_id = $1 AND t.identifier_value = ANY($2)`,
+    [partner.id, [...run.sentAt.keys()]],
+  );
+  const latencies = rows.map((r) => Number(r.at) - run.sentAt.get(r.identifier)!);
+  return {
+    perSecond,
+    tasks: count,
+    sentPerSecond: (count - 1) / Math.max(0.001, (Math.max(...run.sentAt.values()) - run.started) / 1000),
+    failures: run.failures,
+    postToJoinRequest: { p50: percentile(latencies, 50), p95: percentile(latencies, 95) },
+    post: { p50: percentile(run.postMs, 50), p95: percentile(run.postMs, 95) },
+  };
 }
 
 /** BullMQ keeps the last 1000 completed jobs of a queue (adapters/workers.ts); their timestamps give enqueue-to-start. */

@@ -1,8 +1,10 @@
 // Scenario 4: the memory of the whole system process (gateway, subgraphs,
-// workers in one process, as npm start runs them) under the timeline load.
-// Measured from outside, /proc/<pid>/status of the child: VmRSS sampled
-// every 100 ms while autocannon drives timeline pages through the gateway,
-// and VmHWM, the kernel's own peak since the process started. PostgreSQL's
+// workers in one process, as npm start runs them) under the timeline load;
+// in the production topology, the sum over its five processes, each also
+// kept on its own in the JSON. Measured from outside, /proc/<pid>/status:
+// VmRSS sampled every 100 ms while autocannon drives timeline pages through
+// the gateway, and VmHWM, the kernel's own peak since the process started
+// (summed over processes, an upper bound: they need not peak together). PostgreSQL's
 // view is sampled alongside (pg_stat_activity): how many of the system's
 // connections were busy, and how many waited on a lock, which shows whether
 // the access records' chain lock (one advisory lock per chain) serializes
@@ -21,12 +23,16 @@ export async function memoryUnderTimelineLoad(ctx: ScenarioContext): Promise<Sce
   const target = ctx.callers.gateway(timelineQuery, { r: ctx.seeded.busyRoomIds[0]!, first: 50 });
   const before = ctx.system.memory();
   let peakSampled = before.rssBytes;
+  const peakSampledPerProcess: Record<string, number> = {};
   // One sample a second is kept, to tell a plateau (heap sized to the load) from steady growth (a leak).
   const perSecondMb: number[] = [];
   let ticks = 0;
   const sampler = setInterval(() => {
-    const rss = ctx.system.memory().rssBytes;
+    const now = ctx.system.memory();
+    const rss = now.rssBytes;
     peakSampled = Math.max(peakSampled, rss);
+    for (const [name, m] of Object.entries(now.processes ?? {}))
+      peakSampledPerProcess[name] = Math.max(peakSampledPerProcess[name] ?? 0, m.rssBytes);
     if (ticks++ % 10 === 0) perSecondMb.push(Math.round(mb(rss)));
   }, 100);
   const pg = new Client({ connectionString: ctx.databaseUrl });
@@ -72,11 +78,17 @@ export async function memoryUnderTimelineLoad(ctx: ScenarioContext): Promise<Sce
   ctx.log(
     `  ${load.requestsPerSecond.toFixed(0)} timeline pages/s for ${duration} s (${connections} connections, ${load.failures} failures); RSS ${mb(before.rssBytes).toFixed(0)} MB before, peak ${mb(peakSampled).toFixed(0)} MB, VmHWM ${mb(after.peakRssBytes).toFixed(0)} MB`,
   );
+  const allInOne = ctx.topology === 'all-in-one';
+  const scenario = allInOne ? '4 memory (all-in-one process)' : '4 memory (sum of 5 processes)';
+  const perProcess = Object.entries(peakSampledPerProcess)
+    .map(([name, bytes]) => `${name} ${mb(bytes).toFixed(0)}`)
+    .join(', ');
+  if (perProcess) ctx.log(`  peak RSS per process (MB): ${perProcess}`);
   return {
     name: 'memory',
     rows: [
       {
-        scenario: '4 memory (all-in-one process)',
+        scenario,
         measure: `peak RSS, timeline load ${connections} conn.`,
         subject: 'under load',
         baseline: 'before load',
@@ -84,10 +96,12 @@ export async function memoryUnderTimelineLoad(ctx: ScenarioContext): Promise<Sce
         baselineValue: mb(before.rssBytes),
         unit: 'MB',
         ratio: mb(peakSampled) / mb(before.rssBytes),
-        note: `VmHWM ${mb(after.peakRssBytes).toFixed(0)} MB; ${mb(ctx.startMemory.rssBytes).toFixed(0)} MB right after start; ${load.requestsPerSecond.toFixed(0)} pages/s${load.failures ? `, ${load.failures} failed` : ''}`,
+        // Issue 16's target is the all-in-one process's; the production sum is shown beside it for information.
+        ...(allInOne ? { target: '<= 400 MB', met: mb(peakSampled) <= 400 } : { target: 'info (400 MB: all-in-one)' }),
+        note: `${perProcess ? `peaks ${perProcess} MB; ` : ''}VmHWM ${mb(after.peakRssBytes).toFixed(0)} MB${allInOne ? '' : ' (sum of peaks)'}; ${mb(ctx.startMemory.rssBytes).toFixed(0)} MB right after start; ${load.requestsPerSecond.toFixed(0)} pages/s${load.failures ? `, ${load.failures} failed` : ''}`,
       },
       {
-        scenario: '4 memory (all-in-one process)',
+        scenario,
         measure: 'PostgreSQL backends, same load (info)',
         subject: 'waiting on a lock',
         baseline: 'running a statement',
@@ -104,6 +118,7 @@ export async function memoryUnderTimelineLoad(ctx: ScenarioContext): Promise<Sce
       before,
       after,
       peakSampledBytes: peakSampled,
+      peakSampledBytesPerProcess: peakSampledPerProcess,
       perSecondMb,
       load,
       database,

@@ -2,10 +2,12 @@
 import type { BenchConfig } from '../config';
 import type { Callers } from '../callers';
 import type { SeededData } from '../seed';
-import type { SystemHandle } from '../system-handle';
+import type { SystemHandle, SystemMemory, Topology } from '../system-handle';
 
 export interface ScenarioContext {
   config: BenchConfig;
+  /** Which system the scenario is measuring (the table shows the topologies' rows side by side). */
+  topology: Topology;
   system: SystemHandle;
   callers: Callers;
   seeded: SeededData;
@@ -14,8 +16,8 @@ export interface ScenarioContext {
   databaseUrl: string;
   redisUrl: string;
   queuePrefix: string;
-  /** The system process's memory right after start and sign-in, before any scenario. */
-  startMemory: { rssBytes: number; peakRssBytes: number };
+  /** The system's memory right after start and sign-in, before any scenario (summed over its processes). */
+  startMemory: SystemMemory;
   log(line: string): void;
 }
 
@@ -39,6 +41,8 @@ export interface Row {
 
 export interface ScenarioResult {
   name: string;
+  /** Set by bench/run.ts for the topology it ran against. */
+  topology?: Topology;
   rows: Row[];
   details: Record<string, unknown>;
 }
