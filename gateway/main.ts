@@ -1,11 +1,11 @@
 // The gateway process (production mode): subgraph URLs and Redis from config;
 // it verifies client certificates against the network CA (CA_DIR) and signs
-// internal tokens with INTERNAL_TOKEN_KEY_FILE.
+// internal tokens with INTERNAL_TOKEN_KEY_FILE (re-read on SIGHUP: a key
+// rotation, README Operations).
 import fs from 'node:fs';
 import path from 'node:path';
 import { subgraphNames, type SubgraphName } from '../lib/config';
-import { internalTokenSigner } from '../lib/access/internal-token';
-import { readKeyFile } from '../lib/access/key-files';
+import { openInternalTokenSigner } from '../lib/access/key-files';
 import { listen, probePort } from '../lib/http-server';
 import { listenHttps } from '../lib/https-server';
 import { openCertificateAuthority } from '../lib/pki/certificate-authority';
@@ -26,7 +26,8 @@ void runServiceProcess(
   ['IDENTITY_URL', 'ROOMS_URL', 'CONSENT_URL', 'REDIS_URL', 'INTERNAL_TOKEN_KEY_FILE'],
   async (config, logger) => {
     const redisUrl = config.redisUrl as string;
-    const sign = await internalTokenSigner(readKeyFile(config.internalTokenKeyFile, 'INTERNAL_TOKEN_KEY_FILE'));
+    const signer = await openInternalTokenSigner(config.internalTokenKeyFile);
+    const sign = signer.use;
     await collectProblems([probeRedis(redisUrl), probePort(config.host, config.port, 'the gateway')]);
     const supergraphSdl = readSupergraph();
     const persistedOperations = loadPersistedOperations(
@@ -86,10 +87,13 @@ void runServiceProcess(
           })
         : await listen(gateway.app, config.host, config.port, 'the gateway');
     logger.info({ url: `${http.url}/graphql`, clientCertificates: config.clientCertMode }, 'gateway ready');
-    return async () => {
-      await http.close();
-      await gateway.stop();
-      await redis.quit();
+    return {
+      stop: async () => {
+        await http.close();
+        await gateway.stop();
+        await redis.quit();
+      },
+      reload: async () => ({ internalTokenKey: (await signer.reload())[0] }),
     };
   },
 );
