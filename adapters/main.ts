@@ -2,7 +2,8 @@
 // shared PostgreSQL and Redis, answers /healthz and /readyz on PORT, and,
 // with FHIR_BASE_URL set, serves the partner exchange endpoint there too
 // (adapters/worker-endpoint.ts). Every start-up problem (database, Redis,
-// port) is found before any queue worker starts.
+// port) is found before any queue worker starts. SIGHUP re-reads the
+// exchange keys in CA_DIR (a key rotation, README Operations).
 import { connectPostgres } from '../lib/database';
 import { probePort } from '../lib/http-server';
 import { probeDatabase } from '../lib/probes';
@@ -14,7 +15,7 @@ import { startWorkers } from './workers';
 import { auditCheckpointEvery } from './jobs/audit-checkpoint';
 import { listenWorkerEndpoint, workerApp } from './worker-endpoint';
 import { defaultPartnerCallTimings, readTrustedCas } from './partner/partner-calls';
-import { openAssertionKey, openExchangeKey, type ExchangeIdentity } from '../lib/exchange/exchange-key';
+import { openExchangeKeys, reloadExchangeKeys, type ExchangeIdentity } from '../lib/exchange/exchange-key';
 import { identitySettingsFrom, partnerTransport } from '../subgraphs/identity';
 import { openPartnerKeyVault } from '../lib/exchange/partner-key-vault';
 import { redisPrincipalEpoch } from '../lib/access/principal-epoch';
@@ -41,11 +42,7 @@ void runServiceProcess('renkei-worker', ['DATABASE_URL', 'REDIS_URL'], async (co
   // Opens our client keys towards mTLS partners, sealed by identity with the same KEK (CA_DIR/partner-keys.kek).
   const partnerKeys = openPartnerKeyVault(config.caDir);
   const exchange: ExchangeIdentity | undefined = config.fhirBaseUrl
-    ? {
-        key: await openExchangeKey(config.caDir),
-        assertionKey: await openAssertionKey(config.caDir),
-        fhirBaseUrl: config.fhirBaseUrl,
-      }
+    ? { ...(await openExchangeKeys(config.caDir)), fhirBaseUrl: config.fhirBaseUrl }
     : undefined;
   let queuesRunning = false;
   const app = workerApp({
@@ -120,11 +117,14 @@ void runServiceProcess('renkei-worker', ['DATABASE_URL', 'REDIS_URL'], async (co
     },
     'worker ready',
   );
-  return async () => {
-    queuesRunning = false;
-    await http.close();
-    await workers.close();
-    await redis.quit();
-    await db.close();
+  return {
+    stop: async () => {
+      queuesRunning = false;
+      await http.close();
+      await workers.close();
+      await redis.quit();
+      await db.close();
+    },
+    reload: async () => (exchange ? reloadExchangeKeys(exchange, config.caDir) : {}),
   };
 });
