@@ -21,6 +21,7 @@ export type IdentityDb = Pick<
   | 'passwordHistory'
   | 'session'
   | 'clientCertificate'
+  | 'certificateExpiryNotice'
   | 'application'
   | 'applicationStep'
   | 'systemRestriction'
