@@ -13,6 +13,7 @@ import { collectProblems } from '../lib/startup-error';
 import { jobDefinitions } from './jobs';
 import { startWorkers } from './workers';
 import { auditCheckpointEvery } from './jobs/audit-checkpoint';
+import { certificateExpiryOf } from './jobs/certificate-expiry';
 import { listenWorkerEndpoint, workerApp } from './worker-endpoint';
 import { defaultPartnerCallTimings, readTrustedCas } from './partner/partner-calls';
 import { openExchangeKeys, reloadExchangeKeys, type ExchangeIdentity } from '../lib/exchange/exchange-key';
@@ -86,6 +87,7 @@ void runServiceProcess('renkei-worker', ['DATABASE_URL', 'REDIS_URL'], async (co
       inbound: db.prisma,
       outbound: db.prisma,
       auditCheckpoints: checkpoints && { db: db.prisma, ...checkpoints },
+      certificateExpiry: certificateExpiryOf(config),
       partnerCalls: exchange
         ? {
             exchange,
