@@ -60,6 +60,11 @@ describe('rotating the internal-token key files', () => {
     // Someone put the old public file back: promoting would make the gateway sign with a key no subgraph holds.
     fs.writeFileSync(keys.publicKeyFile, original);
     await expect(rotateInternalKey('promote', keys)).rejects.toThrow(/does not hold the next key/);
+    // A backup restored in the middle of a rotation: two public keys, no staged private key.
+    const stray = await ensureInternalKeyFiles(path.join(dir, 'other'));
+    fs.rmSync(path.join(dir, 'internal-token.next.key'));
+    fs.writeFileSync(keys.publicKeyFile, original + fs.readFileSync(stray.publicKeyFile, 'utf8'));
+    await expect(rotateInternalKey('add', keys)).rejects.toThrow(/holds a key besides the gateway's/);
   });
 
   it('keeps the keys in use when a reload finds a broken file', async () => {

@@ -55,6 +55,10 @@ export async function rotateInternalKey(
     throw new RotationRefused(`${keys.publicKeyFile} does not hold the public half of ${files.current}`);
 
   if (step === 'add') {
+    if (published.length > 1)
+      throw new RotationRefused(
+        `${keys.publicKeyFile} holds a key besides the gateway's (an unfinished rotation?); finish it with the retire step, or leave only the current public key there`,
+      );
     const pair = await generateInternalKeyPair();
     writeFileAtomically(files.next, pair.privateKeyPem, 0o600);
     writeFileAtomically(keys.publicKeyFile, [...pemBlocks(publicPem), pair.publicKeyPem].join(''), 0o644);
