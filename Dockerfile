@@ -56,8 +56,13 @@ ENV HOST=0.0.0.0
 ENV NODE_ENV=production \
     GRAPHQL_INTROSPECTION=off \
     GRAPHQL_FIELD_SUGGESTIONS=off
-# The secrets volume (network CA, internal-token keys) is mounted here; the
-# node user must be able to create them on first start.
-RUN mkdir -p /secrets && chown node:node /secrets
+# docker-compose mounts one volume per kind of secret under /secrets (the CA,
+# the signing key, the public files, the server certificate, the worker's
+# keys, the audit checkpoints, the bootstrap files): a new volume takes its
+# owner from the image's directory, so the node user can create them on the
+# first start.
+RUN mkdir -p /secrets/ca /secrets/internal-token /secrets/public /secrets/tls /secrets/exchange \
+      /secrets/audit /secrets/bootstrap \
+    && chown -R node:node /secrets
 USER node
 CMD ["node", "dist/gateway/main.js"]

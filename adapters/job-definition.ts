@@ -15,6 +15,7 @@ import type { z } from 'zod';
 import type { EventDefinition, EventPayload } from '../lib/events/define-event';
 import type { PrismaClient } from '../lib/database';
 import type { Logger } from '../lib/logger';
+import type { Metrics } from '../lib/metrics/metrics';
 import type { IdentityDependencies } from '../subgraphs/identity';
 import {
   type SuspensionDb,
@@ -54,6 +55,8 @@ export interface JobDependencies {
   auditCheckpoints?: AuditCheckpointSettings;
   /** The certificate expiry job's thresholds and watched files (default: 30 and 7 days, the terminal registry only). */
   certificateExpiry?: CertificateExpirySettings;
+  /** Job counts, the outbox lag and dead letters at scrape time, and what jobs count (lib/metrics); none: nothing. */
+  metrics?: Metrics;
   /** In a processor: the job's own logger, bound to its request id, job id and queue. */
   logger: Logger;
   workerName: string;

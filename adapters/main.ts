@@ -2,7 +2,9 @@
 // shared PostgreSQL and Redis, answers /healthz and /readyz on PORT, and,
 // with FHIR_BASE_URL set, serves the partner exchange endpoint there too
 // (adapters/worker-endpoint.ts). Every start-up problem (database, Redis,
-// port) is found before any queue worker starts. SIGHUP re-reads the
+// ports) is found before any queue worker starts. Its metrics (job counts,
+// outbox lag, dead letters, partner calls, chain checks) are served on their
+// own internal listener (METRICS_HOST, METRICS_PORT). SIGHUP re-reads the
 // exchange keys in CA_DIR (a key rotation, README Operations).
 import { connectPostgres } from '../lib/database';
 import { probePort } from '../lib/http-server';
@@ -21,6 +23,8 @@ import { identitySettingsFrom, partnerTransport } from '../subgraphs/identity';
 import { openPartnerKeyVault } from '../lib/exchange/partner-key-vault';
 import { redisPrincipalEpoch } from '../lib/access/principal-epoch';
 import { sealClearSubscriptionHeaders } from './fhir/subscriptions/subscription-service';
+import { createMetrics } from '../lib/metrics/metrics';
+import { listenMetrics, probeMetricsPort } from '../lib/metrics/metrics-server';
 
 void runServiceProcess('renkei-worker', ['DATABASE_URL', 'REDIS_URL'], async (config, logger) => {
   const db = connectPostgres(config.databaseUrl as string, 5);
@@ -29,11 +33,13 @@ void runServiceProcess('renkei-worker', ['DATABASE_URL', 'REDIS_URL'], async (co
       probeDatabase(db),
       probeRedis(config.redisUrl as string),
       probePort(config.host, config.port, 'the worker'),
+      probeMetricsPort(config.metrics),
     ]);
   } catch (error) {
     await db.close();
     throw error;
   }
+  const metrics = createMetrics({ logger, processMetrics: true });
   const redis = connectRedis(config.redisUrl as string);
   redis.on('error', (error) => logger.warn({ err: { message: error.message } }, 'redis connection error'));
   const trustedCaPems = readTrustedCas(config.partnerCaFiles);
@@ -56,6 +62,7 @@ void runServiceProcess('renkei-worker', ['DATABASE_URL', 'REDIS_URL'], async (co
           trustedCaPems,
           vault: partnerKeys,
           rateLimits: { redis, keyPrefix: `${config.queuePrefix}:fhir-rate-limit`, limits: config.rateLimits },
+          metrics,
         }
       : undefined,
   });
@@ -88,6 +95,7 @@ void runServiceProcess('renkei-worker', ['DATABASE_URL', 'REDIS_URL'], async (co
       outbound: db.prisma,
       auditCheckpoints: checkpoints && { db: db.prisma, ...checkpoints },
       certificateExpiry: certificateExpiryOf(config),
+      metrics,
       partnerCalls: exchange
         ? {
             exchange,
@@ -95,11 +103,14 @@ void runServiceProcess('renkei-worker', ['DATABASE_URL', 'REDIS_URL'], async (co
             transport: (partnerId) => partnerTransport({ db: db.prisma, partnerKeys }, partnerId),
             vault: partnerKeys,
             ...defaultPartnerCallTimings,
+            metrics,
           }
         : undefined,
       logger,
     },
     every: auditCheckpointEvery(checkpoints),
+    // A job whose worker died (killed, its machine lost) is taken by another replica within two locks.
+    stalled: { lockDurationMs: config.jobLockMs, stalledIntervalMs: config.jobLockMs, maxStalledCount: 2 },
     definitions: jobDefinitions.filter(
       (job) =>
         (exchange || !job.needs.includes('partnerCalls')) && (checkpoints || !job.needs.includes('auditCheckpoints')),
@@ -110,6 +121,12 @@ void runServiceProcess('renkei-worker', ['DATABASE_URL', 'REDIS_URL'], async (co
     throw error;
   });
   queuesRunning = true;
+  // After the queues: the first scrape finds them running.
+  const metricsServer = await listenMetrics(metrics, config.metrics, logger).catch(async (error: unknown) => {
+    await workers.close();
+    await closeAll();
+    throw error;
+  });
   logger.info(
     {
       queues: [...workers.queues.keys()],
@@ -122,6 +139,7 @@ void runServiceProcess('renkei-worker', ['DATABASE_URL', 'REDIS_URL'], async (co
   return {
     stop: async () => {
       queuesRunning = false;
+      await metricsServer?.close();
       await http.close();
       await workers.close();
       await redis.quit();

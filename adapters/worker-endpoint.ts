@@ -6,8 +6,9 @@
 //                 queue workers have started (503 with the failing checks);
 //   /fhir         the partner exchange endpoint, only with FHIR_BASE_URL
 //                 (adapters/fhir/fhir-server.ts has the app's story).
-// HTTPS with a network-CA server certificate when the exchange is served and
-// CLIENT_CERT_MODE=tls (partners' client certificates reach partner-auth.ts);
+// HTTPS when the exchange is served and CLIENT_CERT_MODE=tls, with the
+// certificate in TLS_CERT_FILE/TLS_KEY_FILE or one issued from the network CA
+// at start (lib/server-tls.ts) (partners' client certificates reach partner-auth.ts);
 // plain HTTP otherwise, which a health probe on the host or a TLS-terminating
 // proxy in front expects.
 import express from 'express';
@@ -16,7 +17,7 @@ import { jsonErrorHandler, jsonNotFound } from '../lib/http-errors';
 import { listen, type RunningServer } from '../lib/http-server';
 import { listenHttps } from '../lib/https-server';
 import type { Logger } from '../lib/logger';
-import { openCertificateAuthority } from '../lib/pki/certificate-authority';
+import { serverTls } from '../lib/server-tls';
 import { fhirRouter, type FhirRouterOptions } from './fhir/router';
 
 export type WorkerCheck = 'ok' | 'unavailable';
@@ -61,7 +62,7 @@ export async function workerReadiness(probes: WorkerProbes, probeTimeoutMs = 2_0
 export function workerApp(options: {
   probes: WorkerProbes;
   logger: Logger;
-  fhir?: Pick<FhirRouterOptions, 'db' | 'exchange' | 'trustedCaPems' | 'rateLimits' | 'vault'>;
+  fhir?: Pick<FhirRouterOptions, 'db' | 'exchange' | 'trustedCaPems' | 'rateLimits' | 'vault' | 'metrics'>;
 }): express.Express {
   const app = express();
   app.disable('x-powered-by');
@@ -84,15 +85,11 @@ export function workerApp(options: {
 
 export async function listenWorkerEndpoint(
   app: express.Express,
-  config: Pick<Config, 'host' | 'port' | 'clientCertMode' | 'caDir' | 'tlsHostnames'>,
+  config: Pick<Config, 'host' | 'port' | 'clientCertMode' | 'caDir' | 'caCertFile' | 'tlsFiles' | 'tlsHostnames'>,
   servesExchange: boolean,
 ): Promise<RunningServer> {
   if (servesExchange && config.clientCertMode === 'tls') {
-    const ca = await openCertificateAuthority(config.caDir);
-    return listenHttps(app, config.host, config.port, 'the worker', {
-      ...ca.issueServerCertificate(config.tlsHostnames),
-      caCertificatePem: ca.caCertificatePem,
-    });
+    return listenHttps(app, config.host, config.port, 'the worker', await serverTls(config));
   }
   return listen(app, config.host, config.port, 'the worker');
 }

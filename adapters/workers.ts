@@ -6,7 +6,9 @@
 // (request id, job id, queue) and as part of its request (lib/request-id.ts),
 // so the events it writes carry the same request id. A job no request caused
 // (a schedule's, or one added before request ids existed) gets a fresh id, so
-// the jobs it sets off can still be followed.
+// the jobs it sets off can still be followed. Given metrics (deps.metrics),
+// finished attempts are counted, and while the workers run each scrape reads
+// the queues' job counts, the outboxes' lag and the dead letters waiting.
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import { Queue, UnrecoverableError, Worker } from 'bullmq';
@@ -24,6 +26,10 @@ import {
 import { openJobData, readJobPayload } from './job-payload';
 import { backoffStrategy, defaultExchangeRetry, exchangeJobOptions, type ExchangeRetryPolicy } from './backoff';
 import { deadLetterIfLast } from './dead-letter';
+import { countWaitingDeadLetters, type DeadLetterDb } from '../subgraphs/rooms';
+import type { Metrics } from '../lib/metrics/metrics';
+import { trails } from '../lib/audit/checkpoints';
+import type { CheckpointFailure } from '../lib/audit/checkpoint-runs';
 import {
   allOutboxSources,
   startOutboxRelay,
@@ -125,6 +131,8 @@ export async function startWorkers(options: WorkerOptions): Promise<RunningWorke
       {
         connection: redis,
         prefix,
+        // Stored on every job it takes (job.processedBy): which replica ran a job, for operators and the replica tests.
+        name: workerName,
         concurrency: options.concurrency ?? 4,
         lockDuration: stalled.lockDurationMs,
         stalledInterval: stalled.stalledIntervalMs,
@@ -137,7 +145,9 @@ export async function startWorkers(options: WorkerOptions): Promise<RunningWorke
     worker.on('error', (error) =>
       deps.logger.error({ queue: definition.queue, err: { message: error.message } }, 'worker error'),
     );
+    worker.on('completed', () => deps.metrics?.jobsFinished.inc({ queue: definition.queue, state: 'completed' }));
     worker.on('failed', (job, error) => {
+      deps.metrics?.jobsFinished.inc({ queue: definition.queue, state: 'failed' });
       // The error's code (a partner call's HTTP_502, TIMEOUT, …), never its message: messages may quote what a partner sent.
       const { code } = error as Error & { code?: unknown };
       const errorCode = typeof code === 'string' ? code : undefined;
@@ -196,6 +206,16 @@ export async function startWorkers(options: WorkerOptions): Promise<RunningWorke
   const sources = options.outboxSources ?? (options.outbox ? allOutboxSources(options.outbox) : []);
   const relay: OutboxRelay | undefined =
     sources.length > 0 ? startOutboxRelay({ sources, queues: byEvent, logger: deps.logger }) : undefined;
+  // Each trail's results exist from the start at 0, so the chain alert's increase() sees the first failure.
+  if (deps.metrics && definitions.some((definition) => definition.needs.includes('auditCheckpoints')))
+    for (const trail of trails)
+      for (const result of ['ok', 'broken', 'checkpoint_file', 'not_forwarded'] satisfies Array<
+        'ok' | CheckpointFailure
+      >)
+        deps.metrics.chainVerifications.inc({ trail, result }, 0);
+  const stopReading = deps.metrics
+    ? readAtScrape(deps.metrics, { queues, outboxes: sources, deadLetters: deps.outbound })
+    : () => undefined;
   // After Redis went away and came back (a restart), BullMQ workers sometimes stay blocked on
   // their old blocking connection and never fetch again (taskforcesh/bullmq#2466): jobs would sit
   // in `wait` until the process restarts. So each worker is replaced by a fresh one once Redis is
@@ -224,6 +244,7 @@ export async function startWorkers(options: WorkerOptions): Promise<RunningWorke
     queues,
     close: async () => {
       closing = true;
+      stopReading();
       redis.off('close', onClose);
       redis.off('ready', onReady);
       await relay?.stop();
@@ -232,4 +253,55 @@ export async function startWorkers(options: WorkerOptions): Promise<RunningWorke
       await Promise.all([...queues.values()].map((q) => settled(q).then(() => q.close())));
     },
   };
+}
+
+/** The queue states reported at scrape time (completed jobs are pruned, so they are counted as they finish). */
+const scrapedJobStates = ['waiting', 'active', 'delayed', 'failed'] as const;
+
+/** What the scrape reads where the workers run: one call per queue, one indexed query per outbox, one COUNT. */
+function readAtScrape(
+  metrics: Metrics,
+  from: { queues: ReadonlyMap<string, Queue>; outboxes: readonly OutboxSource[]; deadLetters?: DeadLetterDb },
+): () => void {
+  const stops = [
+    metrics.onScrape({
+      name: 'jobs',
+      gauge: metrics.jobs,
+      read: async () => {
+        const counts = await Promise.all(
+          [...from.queues].map(async ([name, queue]) => [name, await queue.getJobCounts(...scrapedJobStates)] as const),
+        );
+        return counts.flatMap(([queue, byState]) =>
+          scrapedJobStates.map((state) => ({ labels: { queue, state }, value: byState[state] ?? 0 })),
+        );
+      },
+    }),
+    metrics.onScrape({
+      name: 'outbox_lag',
+      gauge: metrics.outboxLag,
+      read: async () => {
+        const now = Date.now();
+        const sources = from.outboxes.filter((source) => source.oldestPendingAt);
+        return Promise.all(
+          sources.map(async (source) => {
+            const oldest = await source.oldestPendingAt!();
+            return {
+              labels: { outbox: source.name },
+              value: oldest ? Math.max(0, (now - oldest.getTime()) / 1000) : 0,
+            };
+          }),
+        );
+      },
+    }),
+  ];
+  const deadLetters = from.deadLetters;
+  if (deadLetters)
+    stops.push(
+      metrics.onScrape({
+        name: 'dead_letters',
+        gauge: metrics.deadLetters,
+        read: async () => [{ value: await countWaitingDeadLetters(deadLetters) }],
+      }),
+    );
+  return () => stops.forEach((stop) => stop());
 }

@@ -14,6 +14,7 @@ import { sessionRefusal, type SessionRefusalReason } from './session-problems';
 import type { PrincipalCache } from './principal-cache';
 import { currentLanguage } from '../lib/messages/language';
 import { render, type Message } from '../lib/messages/message';
+import type { Metrics } from '../lib/metrics/metrics';
 
 const signInUnavailable: Message = {
   en: 'The sign-in service is unavailable. Try again in a moment.',
@@ -30,6 +31,8 @@ export interface PrincipalResolverOptions {
   timeoutMs: number;
   /** Reuses accepted answers briefly; none: identity is asked on every request. */
   cache?: PrincipalCache<Resolution>;
+  /** Counts resolutions by cache use and result (lib/metrics); none: nothing is counted. */
+  metrics?: Metrics;
 }
 
 export type Resolution =
@@ -43,37 +46,62 @@ function bearerToken(req: IncomingMessage): string | null {
   return match?.[1] ?? null;
 }
 
+/** The result label of a resolution: ok, refused (401) or unavailable (identity did not answer: 503). */
+export function resolutionResult(resolution: Resolution): 'ok' | 'refused' | 'unavailable' {
+  if (resolution.ok) return 'ok';
+  return resolution.status === 401 ? 'refused' : 'unavailable';
+}
+
 export function createPrincipalResolver(options: PrincipalResolverOptions) {
+  const resolve = resolver(options);
+  if (!options.metrics) return async (req: IncomingMessage) => (await resolve(req)).resolution;
+  const counter = options.metrics.sessionResolutions;
   return async (req: IncomingMessage): Promise<Resolution> => {
+    const { resolution, cache } = await resolve(req);
+    counter.inc({ cache, result: resolutionResult(resolution) });
+    return resolution;
+  };
+}
+
+type CacheUse = 'hit' | 'miss' | 'none';
+
+function resolver(options: PrincipalResolverOptions) {
+  return async (req: IncomingMessage): Promise<{ resolution: Resolution; cache: CacheUse }> => {
+    const refused = (resolution: Resolution) => ({ resolution, cache: 'none' as const });
     let certificate: string | null = null;
     if (options.mode !== 'off' && options.certificates) {
       const result = clientCertificateOf(req, options.certificates);
       if (!result.ok) {
-        return {
+        return refused({
           ok: false,
           status: 401,
           message: {
             en: `A client certificate issued by this network is required (${result.reason}). Use a terminal with the network's certificate installed.`,
             ja: `このネットワークが発行した電子証明書が必要です（${result.reason}）。電子証明書をインストールした端末から利用してください。`,
           },
-        };
+        });
       }
       certificate = result.fingerprint;
     }
     const token = bearerToken(req);
     if (req.headers.authorization && !token)
-      return {
+      return refused({
         ok: false,
         status: 401,
         message: {
           en: 'The Authorization header must be "Bearer <session token>". Send the token signIn returned.',
           ja: 'Authorization ヘッダーは "Bearer <セッショントークン>" にしてください。signIn が返したトークンを送ってください。',
         },
-      };
+      });
     const address = req.socket.remoteAddress ?? null;
-    const ask = () => askIdentity(options, token, certificate, address);
-    if (!options.cache) return (await ask()).value;
-    return options.cache.resolve(JSON.stringify([token, certificate, address]), ask);
+    let asked = false;
+    const ask = () => {
+      asked = true;
+      return askIdentity(options, token, certificate, address);
+    };
+    if (!options.cache) return { resolution: (await ask()).value, cache: 'miss' };
+    const resolution = await options.cache.resolve(JSON.stringify([token, certificate, address]), ask);
+    return { resolution, cache: asked ? 'miss' : 'hit' };
   };
 }
 

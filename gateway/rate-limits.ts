@@ -10,6 +10,7 @@ import type { GatewayRateLimits } from '../lib/config';
 import { perMinuteLimiter } from '../lib/rate-limiter';
 import { sendError } from '../lib/http-errors';
 import type { Logger } from '../lib/logger';
+import type { Metrics } from '../lib/metrics/metrics';
 import { genericMessages } from '../lib/messages/generic-messages';
 
 export type RateLimitName = 'session' | 'certificate' | 'signIn';
@@ -47,6 +48,7 @@ export function rateLimitRequests(
   limiter: RateLimiter,
   keysOf: (req: Request, res: Response) => RateLimitKeys,
   logger: Logger,
+  metrics?: Metrics,
 ): RequestHandler {
   return async (req, res, next) => {
     try {
@@ -59,6 +61,7 @@ export function rateLimitRequests(
         { limit: decision.limit, retryAfterSeconds: decision.retryAfterSeconds },
         'request refused: rate limit',
       );
+      metrics?.rateLimitRefusals.inc({ limit: decision.limit });
       res.setHeader('Retry-After', String(decision.retryAfterSeconds));
       sendError(res, 429, 'RATE_LIMITED', genericMessages.RATE_LIMITED);
     } catch (error) {

@@ -51,7 +51,9 @@ import { checkReadiness } from './readiness';
 import { resolutionError, type Resolution } from './principal-resolver';
 import { isRestricted, type Restriction } from './restriction-rules';
 import { SubgraphDataSource } from './subgraph-data-source';
-import { createSubgraphFetcher } from './subgraph-fetcher';
+import { createSubgraphFetcher, timedFetcher } from './subgraph-fetcher';
+import { graphqlMetricsPlugin } from './graphql-metrics';
+import type { Metrics } from '../lib/metrics/metrics';
 import { stripInternalHeaders } from './subgraph-headers';
 
 export interface GatewayOptions {
@@ -68,6 +70,8 @@ export interface GatewayOptions {
   routes?: (app: express.Express) => void;
   /** The built web console (dist/console) to serve at / (gateway/console.ts); none when absent. */
   consoleDir?: string;
+  /** Counts operations, subgraph calls and rate-limit refusals (lib/metrics); none: nothing is counted. */
+  metrics?: Metrics;
 }
 
 export interface GatewayProtection {
@@ -186,7 +190,7 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Gate
         name,
         logger: options.logger,
         url,
-        fetcher,
+        fetcher: timedFetcher(fetcher, name, options.metrics),
         willSendRequest({ request, context }) {
           request.http?.headers.set(internalTokenHeader, context.internalToken);
           request.http?.headers.set(internalRequestIdHeader, context.requestId);
@@ -208,7 +212,13 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Gate
     allowBatchedHttpRequests: false,
     // Behind the guard's own parse; kept in case a request reaches Apollo another way.
     parseOptions: { maxTokens: protection.limits.maxTokens },
-    plugins: [restrictionPlugin, schemaCapture, ApolloServerPluginLandingPageDisabled(), ...armor.plugins],
+    plugins: [
+      restrictionPlugin,
+      schemaCapture,
+      ApolloServerPluginLandingPageDisabled(),
+      ...armor.plugins,
+      ...(options.metrics ? [graphqlMetricsPlugin(options.metrics)] : []),
+    ],
   });
   await apollo.start();
   if (!apiSchema) throw new Error('the gateway did not load its schema');
@@ -279,6 +289,7 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Gate
           };
         },
         options.logger,
+        options.metrics,
       ),
     );
   }

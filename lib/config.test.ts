@@ -40,6 +40,28 @@ describe('loadConfig', () => {
     ]);
   });
 
+  it('serves metrics on PORT + 5000 at 127.0.0.1 unless told otherwise; 0 or off: not at all', () => {
+    expect(loadConfig({}).metrics).toEqual({ host: '127.0.0.1', port: 9000 });
+    expect(loadConfig({ PORT: '4003' }).metrics).toEqual({ host: '127.0.0.1', port: 9003 });
+    expect(loadConfig({ PORT: '4003', METRICS_HOST: '0.0.0.0', METRICS_PORT: '9100' }).metrics).toEqual({
+      host: '0.0.0.0',
+      port: 9100,
+    });
+    expect(loadConfig({ METRICS_PORT: 'off' }).metrics).toBeNull();
+    expect(loadConfig({ METRICS_PORT: '0' }).metrics).toBeNull();
+    // An ephemeral service port (tests) has no fixed neighbour.
+    expect(loadConfig({ PORT: '0' }).metrics).toBeNull();
+    expect(problemsOf(() => loadConfig({ PORT: '61000' }))).toEqual([
+      'METRICS_PORT: PORT + 5000 is past 65535; set METRICS_PORT to a free port, or to off',
+    ]);
+    expect(problemsOf(() => loadConfig({ PORT: '4000', METRICS_PORT: '4000' }))).toEqual([
+      'METRICS_PORT: must differ from PORT (metrics are never served on the public port)',
+    ]);
+    expect(problemsOf(() => loadConfig({ METRICS_PORT: 'on' }))).toEqual([
+      'METRICS_PORT: must be a port (1-65535), or 0 or off',
+    ]);
+  });
+
   it('defaults to the secure gateway settings and reads the abuse limits', () => {
     const defaults = loadConfig({});
     expect(defaults.graphql).toEqual({
@@ -146,6 +168,24 @@ describe('loadConfig', () => {
     expect(loadConfig({ DATABASE_URL: '', PORT: '' }).port).toBe(4000);
     expect(problemsOf(() => loadConfig({ DATABASE_URL: '' }, ['DATABASE_URL']))).toEqual([
       'DATABASE_URL: is required for this service',
+    ]);
+  });
+
+  it('reads the server certificate files as a pair, and the CA certificate alone', () => {
+    const config = loadConfig({
+      TLS_CERT_FILE: '/tls/server.crt',
+      TLS_KEY_FILE: '/tls/server.key',
+      CA_CERT_FILE: '/p/ca.crt',
+    });
+    expect(config.tlsFiles).toEqual({ certFile: '/tls/server.crt', keyFile: '/tls/server.key' });
+    expect(config.caCertFile).toBe('/p/ca.crt');
+    expect(loadConfig({}).tlsFiles).toBeUndefined();
+    expect(loadConfig({}).caCertFile).toBeUndefined();
+    expect(problemsOf(() => loadConfig({ TLS_CERT_FILE: '/tls/server.crt' }))).toEqual([
+      'TLS_KEY_FILE: is required when TLS_CERT_FILE is set (the certificate and its key come together)',
+    ]);
+    expect(problemsOf(() => loadConfig({ TLS_KEY_FILE: '/tls/server.key' }))).toEqual([
+      'TLS_CERT_FILE: is required when TLS_KEY_FILE is set (the certificate and its key come together)',
     ]);
   });
 

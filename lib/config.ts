@@ -93,6 +93,11 @@ const databaseUrl = urlWithProtocols(['postgresql:', 'postgres:']).refine(
 export const environmentSchema = z.object({
   HOST: z.string().min(1).default('127.0.0.1'),
   PORT: port.default(4000),
+  // The internal metrics endpoint (lib/metrics/metrics-server.ts): its own listener, never the public port.
+  METRICS_HOST: z.string().min(1).default('127.0.0.1'),
+  METRICS_PORT: z
+    .union([z.literal('off'), port], { errorMap: () => ({ message: 'must be a port (1-65535), or 0 or off' }) })
+    .optional(),
   DATABASE_URL: databaseUrl.optional(),
   REDIS_URL: urlWithProtocols(['redis:', 'rediss:']).optional(),
   DATA_DIR: z.string().min(1).default('.data'),
@@ -109,6 +114,13 @@ export const environmentSchema = z.object({
   PRINCIPAL_CACHE_MS: z.coerce.number().int().min(0).max(1000).default(1000),
   CLIENT_CERT_MODE: z.enum(['tls', 'proxy', 'off']).default('tls'),
   CA_DIR: z.string().min(1).optional(),
+  // The network CA's certificate alone, for a process that verifies certificates but never issues them (gateway, worker).
+  CA_CERT_FILE: z.string().min(1).optional(),
+  // A server certificate (PEM, chain allowed) and its key from files, instead of one issued from the CA at every start.
+  TLS_CERT_FILE: z.string().min(1).optional(),
+  TLS_KEY_FILE: z.string().min(1).optional(),
+  // init-secrets copies CA_DIR here without the CA's key: the CA_DIR of a worker that signs partner calls but issues nothing.
+  EXCHANGE_KEYS_DIR: z.string().min(1).optional(),
   AUDIT_CHECKPOINT_DIR: z.string().min(1).optional(),
   AUDIT_CHECKPOINT_KEY_FILE: z.string().min(1).optional(),
   AUDIT_CHECKPOINT_MINUTES: z.coerce.number().int().min(0).max(1440).default(5),
@@ -145,6 +157,9 @@ export const environmentSchema = z.object({
     .optional(),
   // Partners whose servers present certificates from their own (private) CA: PEM files to trust for our calls to them.
   PARTNER_CA_FILES: z.string().default(''),
+  // How long a worker holds a job without renewing its lock; a killed worker's jobs are taken by
+  // another after at most twice this (adapters/workers.ts). BullMQ's default; lower it to recover sooner.
+  JOB_LOCK_SECONDS: z.coerce.number().int().min(5).max(600).default(30),
   // Production settings of the gateway that do not depend on NODE_ENV: secure (off) unless set.
   // Browser origins allowed to call /graphql across origins (a console served elsewhere, a dev server); none by default.
   CORS_ORIGINS: originList,
@@ -195,6 +210,8 @@ export const subgraphNames: readonly SubgraphName[] = ['identity', 'rooms', 'con
 export interface Config {
   host: string;
   port: number;
+  /** Where GET /metrics is served (METRICS_HOST, METRICS_PORT; default PORT + 5000); null: not served. */
+  metrics: { host: string; port: number } | null;
   databaseUrl: string | undefined;
   redisUrl: string | undefined;
   dataDir: string;
@@ -208,6 +225,12 @@ export interface Config {
   /** tls: the gateway serves HTTPS and requires client certificates; proxy: a trusted proxy does; off: development only. */
   clientCertMode: 'tls' | 'proxy' | 'off';
   caDir: string;
+  /** CA_CERT_FILE: the CA's certificate without its key; undefined: the CA is opened from caDir. */
+  caCertFile: string | undefined;
+  /** TLS_CERT_FILE and TLS_KEY_FILE (both or neither); undefined: a server certificate is issued from the CA at start. */
+  tlsFiles: { certFile: string; keyFile: string } | undefined;
+  /** EXCHANGE_KEYS_DIR (init-secrets only): where CA_DIR is copied without ca.key, for the worker. */
+  exchangeKeysDir: string | undefined;
   tlsHostnames: string[];
   trustedProxies: string[];
   clientCertHeader: string;
@@ -219,6 +242,8 @@ export interface Config {
   partnerCaFiles: string[];
   /** Signed checkpoints of the access chains (lib/audit/checkpoints.ts): where, with which key, how often (0: not scheduled). */
   auditCheckpoints: { checkpointDir: string; keyFile: string; everyMinutes: number; syslog: SyslogTarget | null };
+  /** A running job's lock (JOB_LOCK_SECONDS), in ms; the stalled check runs as often. */
+  jobLockMs: number;
   /** Origins whose browsers may call the gateway across origins (CORS_ORIGINS); empty: same origin only. */
   corsOrigins: string[];
   graphql: {
@@ -287,9 +312,16 @@ export function loadConfig(env: NodeJS.ProcessEnv, required: Requirement[] = [])
   if ((persisted === 'log' || persisted === 'enforce') && relevant.PERSISTED_OPERATIONS_FILE === undefined) {
     problems.push(`PERSISTED_OPERATIONS_FILE: is required when PERSISTED_OPERATIONS is ${persisted}`);
   }
+  if ((relevant.TLS_CERT_FILE === undefined) !== (relevant.TLS_KEY_FILE === undefined)) {
+    const [set, unset] =
+      relevant.TLS_CERT_FILE === undefined ? ['TLS_KEY_FILE', 'TLS_CERT_FILE'] : ['TLS_CERT_FILE', 'TLS_KEY_FILE'];
+    problems.push(`${unset}: is required when ${set} is set (the certificate and its key come together)`);
+  }
   if (relevant.GRAPHIQL === 'on' && relevant.GRAPHQL_INTROSPECTION !== 'on') {
     problems.push('GRAPHIQL: needs GRAPHQL_INTROSPECTION=on (GraphiQL reads the schema by introspection)');
   }
+  const metricsPort = parsed.success ? metricsPortOf(parsed.data.PORT, parsed.data.METRICS_PORT) : null;
+  if (metricsPort && !metricsPort.ok) problems.push(metricsPort.problem);
   if (problems.length > 0 || !parsed.success) throw new StartupError(problems);
 
   const e = parsed.data;
@@ -297,6 +329,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, required: Requirement[] = [])
   return {
     host: e.HOST,
     port: e.PORT,
+    metrics: metricsPort?.ok && metricsPort.port !== null ? { host: e.METRICS_HOST, port: metricsPort.port } : null,
     databaseUrl: e.DATABASE_URL,
     redisUrl: e.REDIS_URL,
     dataDir,
@@ -308,6 +341,12 @@ export function loadConfig(env: NodeJS.ProcessEnv, required: Requirement[] = [])
     logLevel: e.LOG_LEVEL,
     clientCertMode: e.CLIENT_CERT_MODE,
     caDir: path.resolve(e.CA_DIR ?? path.join(dataDir, 'ca')),
+    caCertFile: e.CA_CERT_FILE ? path.resolve(e.CA_CERT_FILE) : undefined,
+    tlsFiles:
+      e.TLS_CERT_FILE && e.TLS_KEY_FILE
+        ? { certFile: path.resolve(e.TLS_CERT_FILE), keyFile: path.resolve(e.TLS_KEY_FILE) }
+        : undefined,
+    exchangeKeysDir: e.EXCHANGE_KEYS_DIR ? path.resolve(e.EXCHANGE_KEYS_DIR) : undefined,
     tlsHostnames: splitList(e.TLS_HOSTNAMES),
     trustedProxies: splitList(e.TRUSTED_PROXIES),
     clientCertHeader: e.CLIENT_CERT_HEADER,
@@ -315,6 +354,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, required: Requirement[] = [])
     internalTokenPublicKeyFile: e.INTERNAL_TOKEN_PUBLIC_KEY_FILE,
     fhirBaseUrl: e.FHIR_BASE_URL,
     partnerCaFiles: splitList(e.PARTNER_CA_FILES).map((file) => path.resolve(file)),
+    jobLockMs: e.JOB_LOCK_SECONDS * 1000,
     auditCheckpoints: {
       checkpointDir: path.resolve(e.AUDIT_CHECKPOINT_DIR ?? path.join(dataDir, 'audit-checkpoints')),
       keyFile: path.resolve(e.AUDIT_CHECKPOINT_KEY_FILE ?? path.join(dataDir, 'keys', 'audit-checkpoint.key')),
@@ -383,6 +423,29 @@ function warningDays(value: string): number[] | null {
   const days = entries.map(Number);
   if (days.some((d) => d < 1 || d > 365)) return null;
   return [...new Set(days)].sort((a, b) => b - a);
+}
+
+/** Metrics default to PORT + 5000 (4000 → 9000), so the processes of one machine do not clash; 0 or off: none. */
+export const metricsPortOffset = 5000;
+
+function metricsPortOf(
+  servicePort: number,
+  setting: number | 'off' | undefined,
+): { ok: true; port: number | null } | { ok: false; problem: string } {
+  if (setting === 'off' || setting === 0) return { ok: true, port: null };
+  if (setting === undefined) {
+    // An ephemeral service port (tests) has no fixed neighbour: no metrics unless METRICS_PORT says where.
+    if (servicePort === 0) return { ok: true, port: null };
+    if (servicePort + metricsPortOffset > 65535)
+      return {
+        ok: false,
+        problem: `METRICS_PORT: PORT + ${metricsPortOffset} is past 65535; set METRICS_PORT to a free port, or to off`,
+      };
+    return { ok: true, port: servicePort + metricsPortOffset };
+  }
+  if (setting === servicePort)
+    return { ok: false, problem: 'METRICS_PORT: must differ from PORT (metrics are never served on the public port)' };
+  return { ok: true, port: setting };
 }
 
 function splitList(value: string): string[] {

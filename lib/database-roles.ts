@@ -168,14 +168,17 @@ const workerTables: Record<QualifiedTable, Access> = {
   'identity.user': 'write',
   // rooms: the directory and sharing views rooms keeps of identity and consent (directory-changed,
   // subject-sharing-changed), care relationships, suspensions (rooms, notices), both directions of
-  // the partner exchange, the dead letters, rooms' outbox, and the access chain (appended by the
-  // exchange, read to sign checkpoints).
+  // the partner exchange, the dead letters, rooms' outbox, the access chain (appended by the
+  // exchange, read to sign checkpoints), and break-glass accesses (read for care facts: a grantee
+  // reads the subject's record while one is in force).
   'rooms.access_record': 'append',
   'rooms.care_relationship': 'write',
   'rooms.care_relationship_version': 'write',
   'rooms.directory_partner': 'write',
   'rooms.directory_subject': 'write',
   'rooms.directory_user': 'write',
+  'rooms.emergency_access': 'read',
+  'rooms.emergency_access_grantee': 'read',
   'rooms.exchange_dead_letter': 'write',
   'rooms.existence_check': 'read',
   'rooms.external_membership': 'write',

@@ -12,8 +12,21 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-export function listen(handler: RequestListener, host: string, port: number, label: string): Promise<RunningServer> {
-  return listenOn(http.createServer(handler), 'http', host, port, label);
+/** The settings a listen problem names (the metrics listener's are METRICS_HOST and METRICS_PORT). */
+export interface ListenSettings {
+  host: string;
+  port: string;
+}
+const serviceListen: ListenSettings = { host: 'HOST', port: 'PORT' };
+
+export function listen(
+  handler: RequestListener,
+  host: string,
+  port: number,
+  label: string,
+  settings: ListenSettings = serviceListen,
+): Promise<RunningServer> {
+  return listenOn(http.createServer(handler), 'http', host, port, label, settings);
 }
 
 /** Starts an already built server (HTTP or HTTPS) the same way: keep-alive, startup errors, closing. */
@@ -23,15 +36,22 @@ export function listenOn(
   host: string,
   port: number,
   label: string,
+  settings: ListenSettings = serviceListen,
 ): Promise<RunningServer> {
   // Longer than typical proxies' idle timeouts, so the proxy closes first.
   server.keepAliveTimeout = 65_000;
   return new Promise((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) => {
       if (error.code === 'EADDRINUSE')
-        reject(new StartupError([`PORT: ${label} cannot listen on ${host}:${port}, the port is already in use`]));
+        reject(
+          new StartupError([`${settings.port}: ${label} cannot listen on ${host}:${port}, the port is already in use`]),
+        );
       else if (error.code === 'EACCES' || error.code === 'EADDRNOTAVAIL')
-        reject(new StartupError([`HOST/PORT: ${label} cannot listen on ${host}:${port} (${error.code})`]));
+        reject(
+          new StartupError([
+            `${settings.host}/${settings.port}: ${label} cannot listen on ${host}:${port} (${error.code})`,
+          ]),
+        );
       else reject(error);
     });
     server.listen(port, host, () => {
@@ -53,10 +73,15 @@ export function listenOn(
 }
 
 /** Null when the port can be bound, else the problem (used to report all startup problems at once). */
-export async function probePort(host: string, port: number, label: string): Promise<string | null> {
+export async function probePort(
+  host: string,
+  port: number,
+  label: string,
+  settings: ListenSettings = serviceListen,
+): Promise<string | null> {
   if (port === 0) return null;
   try {
-    const probe = await listen(() => undefined, host, port, label);
+    const probe = await listen(() => undefined, host, port, label, settings);
     await probe.close();
     return null;
   } catch (error) {

@@ -1,5 +1,6 @@
 import { createLogger } from './logger';
 import { withRequestId } from './request-id';
+import { release } from './release';
 
 function capture() {
   const lines: string[] = [];
@@ -24,5 +25,17 @@ describe('log lines and the request being served', () => {
     withRequestId(id, () => withRequestId(inner, () => logger.child({ queue: 'q' }).info('ran')));
     expect(lines[0]!.match(/"requestId"/g)).toHaveLength(1);
     expect(JSON.parse(lines[0]!)).toMatchObject({ requestId: inner, queue: 'q' });
+  });
+});
+
+describe('what every line carries', () => {
+  it('names the service and the release, and not pino’s bare "name"', () => {
+    const lines: string[] = [];
+    const logger = createLogger('info', 'renkei-worker', { write: (line: string) => void lines.push(line) });
+    logger.info('ready');
+    const line = JSON.parse(lines[0]!);
+    expect(line).toMatchObject({ service: 'renkei-worker', version: release.version, msg: 'ready', level: 30 });
+    expect(release.version).toMatch(/^\d+\.\d+\.\d+/);
+    expect(line).not.toHaveProperty('name');
   });
 });

@@ -4,7 +4,14 @@
 // and response headers and bodies (body-parser puts the raw body on
 // err.body), GraphQL variables, tokens and passwords are censored wherever
 // a log call would otherwise carry them.
+//
+// Lines go to stdout only (12-factor): the platform (docker's log driver,
+// the kubelet, journald) ships and keeps them. Each line names its service
+// and the release that wrote it, so lines from replicas of different
+// versions during a rolling update can be told apart.
+import os from 'node:os';
 import pino from 'pino';
+import { release } from './release';
 import { currentRequestId } from './request-id';
 
 export type Logger = pino.Logger;
@@ -46,7 +53,7 @@ function requestIdMixin(): { requestId?: string } {
 
 export function createLogger(level: string, name = 'renkei', destination?: pino.DestinationStream): Logger {
   const options: pino.LoggerOptions = {
-    name,
+    base: { service: name, version: release.version, pid: process.pid, hostname: os.hostname() },
     level,
     redact: { paths: redactedPaths, censor: '***' },
     mixin: requestIdMixin,

@@ -48,6 +48,11 @@ export interface OutboxDelegate {
     take: number;
   }): Promise<OutboxEvent[]>;
   updateMany(args: { where: { id: { in: string[] }; relayedAt: null }; data: { relayedAt: Date } }): Promise<unknown>;
+  findFirst(args: {
+    where: { relayedAt: null };
+    orderBy: Array<{ createdAt: 'asc' }>;
+    select: { createdAt: true };
+  }): Promise<{ createdAt: Date } | null>;
 }
 
 /** What the relay reads and marks: one outbox, through its owner. */
@@ -55,6 +60,8 @@ export interface OutboxSource {
   name: string;
   pending(limit: number, handled: HandledEvents): Promise<OutboxEvent[]>;
   markRelayed(ids: readonly string[]): Promise<void>;
+  /** When the oldest event not yet relayed was written (any type), or null: the outbox lag metric. */
+  oldestPendingAt?(): Promise<Date | null>;
 }
 
 /**
@@ -121,10 +128,21 @@ export async function markEventsRelayed(
   await table.updateMany({ where: { id: { in: [...ids] }, relayedAt: null }, data: { relayedAt: at } });
 }
 
+/** One indexed read (relayed_at, created_at): the age of the backlog, whatever its event types. */
+export async function oldestPendingAt(table: OutboxDelegate): Promise<Date | null> {
+  const row = await table.findFirst({
+    where: { relayedAt: null },
+    orderBy: [{ createdAt: 'asc' }],
+    select: { createdAt: true },
+  });
+  return row?.createdAt ?? null;
+}
+
 export function outboxSource(name: string, table: OutboxDelegate): OutboxSource {
   return {
     name,
     pending: (limit, handled) => pendingEvents(table, limit, handled),
     markRelayed: (ids) => markEventsRelayed(table, ids),
+    oldestPendingAt: () => oldestPendingAt(table),
   };
 }

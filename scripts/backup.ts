@@ -5,10 +5,9 @@
 // order), then keeps the newest BACKUP_KEEP. `--create-key` makes the backup
 // key (BACKUP_KEY_FILE) once and does nothing else: keep an offline copy of it.
 // Exit code 1 on any refusal, with the reason.
-import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../lib/config';
-import { repoPath } from '../lib/repo-paths';
+import { release } from '../lib/release';
 import { StartupError } from '../lib/startup-error';
 import { BackupError } from '../lib/backup/backup-error';
 import { createBackupKey, readBackupKey } from '../lib/backup/backup-key';
@@ -32,14 +31,13 @@ async function main(): Promise<void> {
       'backup needs a PostgreSQL server (DATABASE_URL); the embedded database of npm start is not supported: stop npm start and copy its DATA_DIR instead',
     );
   const key = readBackupKey(config.backup.keyFile);
-  const pkg = JSON.parse(fs.readFileSync(repoPath('package.json'), 'utf8')) as { name: string; version: string };
   const result = await runBackup({
     databaseUrl: config.databaseUrl,
     locations: dataLocations(config),
     backupDir: config.backup.dir,
     keep: config.backup.keep,
     key,
-    app: { name: pkg.name, version: pkg.version },
+    app: release,
     toolEnv: process.env,
   });
   process.stdout.write(

@@ -1,23 +1,14 @@
 // One-shot set-up for a production deployment (docker-compose's `init`
-// service, or by hand before the first start): creates the network's
-// certificate authority in CA_DIR and the gateway's internal-token key pair
-// next to it, unless they exist. It never overwrites either.
-import path from 'node:path';
+// service, or by hand before the first start): lib/init-secrets.ts says what
+// it creates (the CA and the keys beside it, the internal-token key pair, the
+// public copies and the server certificate). It never overwrites a key.
 import { loadConfig } from '../lib/config';
-import { ensureInternalKeyFiles } from '../lib/access/key-files';
-import { openCertificateAuthority } from '../lib/pki/certificate-authority';
+import { initSecrets } from '../lib/init-secrets';
 import { formatStartupProblems, StartupError } from '../lib/startup-error';
 
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
-  await openCertificateAuthority(config.caDir);
-  const keyDir = path.dirname(
-    config.internalTokenKeyFile ?? path.join(config.caDir, '..', 'keys', 'internal-token.key'),
-  );
-  const keys = await ensureInternalKeyFiles(keyDir);
-  process.stdout.write(
-    `Network CA: ${path.join(config.caDir, 'ca.crt')}\nInternal token keys: ${keys.privateKeyFile} (gateway), ${keys.publicKeyFile} (subgraphs)${keys.created ? ' [created]' : ''}\n`,
-  );
+  process.stdout.write(`${(await initSecrets(config)).join('\n')}\n`);
 }
 
 main().catch((error: unknown) => {

@@ -29,6 +29,7 @@ import { readTrustedCas } from '../adapters/partner/partner-calls';
 import { loadR4Definitions } from '../adapters/fhir/validator';
 import { loadPersistedOperations } from '../gateway/persisted-operations';
 import { builtConsoleDir } from '../gateway/console';
+import { probeMetricsPort } from '../lib/metrics/metrics-server';
 
 /**
  * Starts everything; `stops` receives each part's stop in start order (stopped in reverse by the
@@ -48,6 +49,7 @@ export async function startAllInOne(
   );
   await collectProblems([
     probePort(config.host, config.port, 'the gateway'),
+    probeMetricsPort(config.metrics),
     config.redisUrl ? probeRedis(config.redisUrl) : Promise.resolve(null),
     config.databaseUrl ? probePostgres(config.databaseUrl) : Promise.resolve(null),
   ]);
@@ -113,6 +115,7 @@ export async function startAllInOne(
     preloadFhirDefinitions: false,
     auditCheckpoints: config.auditCheckpoints,
     certificateExpiry: certificateExpiryOf(config),
+    metrics: { listen: config.metrics, processMetrics: true },
     certificates: {
       mode: config.clientCertMode,
       tlsHostnames: config.tlsHostnames,
@@ -135,9 +138,10 @@ export async function startAllInOne(
     { database: db.location, redis: config.redisUrl ? 'REDIS_URL' : 'embedded redis-server' },
     'all services started',
   );
+  const metricsLine = system.metricsServer ? `Metrics (internal): ${system.metricsServer.url}/metrics\n` : '';
   const graphiql = config.graphql.graphiql ? `GraphiQL (development): ${system.gateway.url}/graphiql\n` : '';
   process.stdout.write(
-    `\nRenkei is ready. GraphQL: ${system.gateway.url}/graphql\nConsole: ${system.gateway.url}/\n${graphiql}Partner exchange (FHIR R4): ${system.exchange.fhirBaseUrl}\n\n`,
+    `\nRenkei is ready. GraphQL: ${system.gateway.url}/graphql\nConsole: ${system.gateway.url}/\n${graphiql}Partner exchange (FHIR R4): ${system.exchange.fhirBaseUrl}\n${metricsLine}\n`,
   );
   // A laptop's first partner request is rare; the developer's first GraphQL request is not: the
   // definitions are indexed once the system answers, not before.

@@ -2,7 +2,9 @@
 // ports, the gateway in front of them and the workers, over one database
 // and one Redis. Used by the all-in-one start and by the end-to-end tests.
 // Subgraphs are reached over real HTTP even here, so this mode exercises
-// exactly the gateway-to-subgraph path that production uses.
+// exactly the gateway-to-subgraph path that production uses. One process,
+// so one Metrics registry for all of it (lib/metrics/metrics.ts), served at
+// /metrics on its own listener when asked for.
 import type { SyslogTarget } from '../lib/audit/checkpoint-syslog';
 import type { Redis } from 'ioredis';
 import { type GatewayRateLimits, type PartnerRateLimits, type SubgraphName } from '../lib/config';
@@ -37,6 +39,8 @@ import {
 } from '../lib/exchange/exchange-key';
 import { memoryPartnerKeyVault, type PartnerKeyVault } from '../lib/exchange/partner-key-vault';
 import { partnerTransport } from '../subgraphs/identity/partners/partner-service';
+import { createMetrics, type Metrics } from '../lib/metrics/metrics';
+import { listenMetrics, type MetricsListen } from '../lib/metrics/metrics-server';
 
 export interface SystemOptions {
   /** The built web console to serve at / (dist/console); none when absent. */
@@ -103,6 +107,11 @@ export interface SystemOptions {
   auditCheckpoints?: { keyFile: string; checkpointDir: string; everyMinutes: number; syslog?: SyslogTarget | null };
   /** Warnings before certificates expire (CERTIFICATE_EXPIRY_*); default: 30 and 7 days, the terminal registry only. */
   certificateExpiry?: CertificateExpirySettings;
+  /**
+   * Prometheus metrics: always counted (RunningSystem.metrics); GET /metrics served at `listen` when
+   * given (config.metrics; port 0: an ephemeral one). processMetrics: Node's own (CPU, memory, event loop).
+   */
+  metrics?: { listen: MetricsListen | null; processMetrics?: boolean };
 }
 
 export interface RunningSystem {
@@ -113,6 +122,10 @@ export interface RunningSystem {
   partnerKeys: PartnerKeyVault;
   subgraphs: Record<SubgraphName, RunningServer>;
   workers: RunningWorkers | undefined;
+  /** Everything this system counts (lib/metrics). */
+  metrics: Metrics;
+  /** The /metrics listener, when options.metrics.listen was given. */
+  metricsServer: RunningServer | null;
   stop(): Promise<void>;
 }
 
@@ -137,6 +150,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
       fhirBaseUrl: '',
     };
     const partnerKeys = options.partnerKeys ?? memoryPartnerKeyVault();
+    const metrics = createMetrics({ logger: options.logger, processMetrics: options.metrics?.processMetrics });
     const servers = {
       identity: await createIdentityServer({
         ...base,
@@ -147,8 +161,9 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
         exchange,
         partnerKeys,
         principalEpoch,
+        metrics,
       }),
-      rooms: await createRoomsServer({ ...base, db: dbOf('rooms'), now }),
+      rooms: await createRoomsServer({ ...base, db: dbOf('rooms'), now, metrics }),
       consent: await createConsentServer({ ...base, db: dbOf('consent'), now }),
     };
     const subgraphs = {} as Record<SubgraphName, RunningServer>;
@@ -181,10 +196,12 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
           // Identity's clock: a session's expiry is in its time (a test's clock, in tests).
           now: () => now().getTime(),
         }),
+        metrics,
       }),
       sign,
       logger: options.logger,
       consoleDir: options.consoleDir,
+      metrics,
       protection: {
         ...protection,
         rateLimits: rateLimits
@@ -202,6 +219,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
             now,
             preloadDefinitions: options.preloadFhirDefinitions,
             vault: partnerKeys,
+            metrics,
             trustedCaPems: options.exchangeDelivery?.partnerCalls?.trustedCaPems ?? [],
             rateLimits: rateLimits
               ? {
@@ -248,6 +266,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
           rooms: worker,
           consent: worker,
           logger: options.logger,
+          metrics,
           outbound: worker,
           inbound: worker,
           auditCheckpoints: checkpoints && { db: worker, ...checkpoints },
@@ -260,6 +279,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
             vault: partnerKeys,
             ...defaultPartnerCallTimings,
             ...options.exchangeDelivery?.partnerCalls,
+            metrics,
           },
         },
         exchangeRetry: options.exchangeDelivery?.retry,
@@ -272,7 +292,10 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
       });
       stops.push(workers.close);
     }
-    return { gateway, exchange, partnerKeys, subgraphs, workers, stop: stopAll };
+    // Last to start, first to stop: a scrape never reads a part that is not running.
+    const metricsServer = await listenMetrics(metrics, options.metrics?.listen ?? null, options.logger);
+    if (metricsServer) stops.push(metricsServer.close);
+    return { gateway, exchange, partnerKeys, subgraphs, workers, metrics, metricsServer, stop: stopAll };
   } catch (error) {
     await stopAll();
     throw error;

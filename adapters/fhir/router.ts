@@ -40,6 +40,7 @@ import type { PartnerKeyVault } from '../../lib/exchange/partner-key-vault';
 import type { ExchangePartner } from '../../subgraphs/identity';
 import { partnerKeys as createPartnerKeys, type PartnerKeys } from './partner-keys';
 import { partnerRateLimiter, type PartnerRateLimitOptions } from './partner-rate-limits';
+import type { Metrics } from '../../lib/metrics/metrics';
 import { smartTokenUrl } from './smart-configuration';
 import { mountSmartRoutes } from './smart-routes';
 import { permits, type SmartInteraction, type SmartPermissions, type SmartResourceType } from './smart-scopes';
@@ -95,6 +96,8 @@ export interface FhirRouterOptions {
   rateLimits?: PartnerRateLimitOptions | null;
   /** Seals what partners give us to keep secret (a subscription channel's Authorization header). */
   vault: PartnerKeyVault;
+  /** Counts rate-limit refusals (lib/metrics); none: nothing is counted. */
+  metrics?: Metrics;
 }
 
 function send(res: Response, status: number, resource: Record<string, unknown>): void {
@@ -135,6 +138,7 @@ export function fhirRouter(options: FhirRouterOptions): express.Router {
       },
       'fhir: request refused: rate limit',
     );
+    options.metrics?.rateLimitRefusals.inc({ limit: decision.limit });
     res.setHeader('Retry-After', String(decision.retryAfterSeconds));
   };
   mountSmartRoutes(router, {

@@ -3,7 +3,8 @@
 // files (lib/audit/checkpoints.ts says why), as `npm run audit:checkpoint`
 // does on demand. A trail that no longer agrees with its last checkpoint is
 // not signed; that is logged as an error for the operators, with the record
-// it names and no personal data.
+// it names and no personal data, and counted (renkei_audit_chain_verifications_total,
+// which an alert rule watches).
 import { z } from 'zod';
 import { checkpointTrails } from '../../lib/audit/checkpoint-runs';
 import { scheduledJob } from '../job-definition';
@@ -13,8 +14,9 @@ export const auditCheckpoint = scheduledJob({
   payload: z.object({}).strict(),
   every: 5 * 60_000,
   needs: ['auditCheckpoints'],
-  async process(_payload, _job, { auditCheckpoints, logger }) {
+  async process(_payload, _job, { auditCheckpoints, logger, metrics }) {
     for (const outcome of await checkpointTrails(auditCheckpoints.db, auditCheckpoints, new Date())) {
+      metrics?.chainVerifications.inc({ trail: outcome.trail, result: outcome.ok ? 'ok' : outcome.failure });
       if (outcome.ok)
         logger.info(
           { trail: outcome.trail, seq: outcome.checkpoint.seq, records: outcome.checkpoint.records },

@@ -10,6 +10,7 @@ import type { PartnerKeyVault } from '../../lib/exchange/partner-key-vault';
 import { StartupError } from '../../lib/startup-error';
 import type { ExchangePartner, PartnerTransport } from '../../subgraphs/identity';
 import type { Logger } from '../../lib/logger';
+import type { Metrics } from '../../lib/metrics/metrics';
 import { createPartnerClient, PartnerCallError, type BearerTokens, type PartnerClient } from './partner-client';
 import { smartTokens } from './smart-token-client';
 
@@ -37,6 +38,8 @@ export interface PartnerCallSettings {
    * whether a partner offers push is read again once older than `offerCacheMs`.
    */
   push: { subscribedPollDelayMs: number; offerCacheMs: number };
+  /** Counts calls by partner and outcome (lib/metrics); none: nothing is counted. */
+  metrics?: Metrics;
 }
 
 /** Reads PARTNER_CA_FILES at start; every unreadable or non-PEM file is reported at once. */
@@ -143,5 +146,6 @@ export async function clientFor(
     trustedCaPems,
     logger,
     partnerId: partner.id,
+    metrics: settings.metrics,
   });
 }

@@ -30,6 +30,7 @@
 // replace that with a plain import.
 import { createHash } from 'node:crypto';
 import type { Logger } from '../../lib/logger';
+import type { Metrics } from '../../lib/metrics/metrics';
 import {
   classifyAnswer,
   classifyTransportError,
@@ -75,6 +76,8 @@ export interface PartnerClientOptions {
   /** Where failed calls are reported, with this partner id. */
   logger?: Logger;
   partnerId?: string;
+  /** Counts every call by partner, operation and outcome (lib/metrics); none: nothing is counted. */
+  metrics?: Metrics;
 }
 
 /** Names the call in the log line: the outbound join request (our correlation id) it is made for. */
@@ -177,8 +180,12 @@ export async function createPartnerClient(
   const baseUrl = partner.fhirBaseUrl.replace(/\/+$/, '');
   const client = new Client({ baseUrl, requestOptions });
 
+  const counted = (operation: PartnerOperation, outcome: string) =>
+    options.metrics?.partnerCalls.inc({ partner: options.partnerId ?? 'unknown', operation, outcome });
+
   function failed(error: PartnerCallError, operation: PartnerOperation, context: CallContext): PartnerCallError {
     const named = error.during(operation);
+    counted(operation, named.code);
     options.logger?.warn(
       {
         partnerId: options.partnerId,
@@ -236,7 +243,10 @@ export async function createPartnerClient(
     }
     if (expected === null) {
       const done = (answer.status >= 200 && answer.status < 300) || answer.status === 404 || answer.status === 410;
-      if (done) return { status: answer.status, resource: { resourceType: 'OperationOutcome', id: '' } };
+      if (done) {
+        counted(operation, 'ok');
+        return { status: answer.status, resource: { resourceType: 'OperationOutcome', id: '' } };
+      }
       const refused = classifyAnswer(answer, 'OperationOutcome');
       throw failed(
         refused.ok ? new PartnerCallError(`HTTP_${answer.status}`, 'unexpected answer', true) : refused.error,
@@ -249,6 +259,7 @@ export async function createPartnerClient(
         ? classifyAnswer(answer, expected, { idRequired: false })
         : classifyAnswer(answer, expected);
     if (!classified.ok) throw failed(classified.error, operation, context);
+    counted(operation, 'ok');
     // Only a Bundle or a CapabilityStatement may come without an id (see classifyAnswer).
     return { status: answer.status, resource: classified.resource as IdentifiedResource };
   }

@@ -12,6 +12,7 @@ import { isUuid } from '../input';
 import {
   hasCareRelationship,
   type CareBasis,
+  type CarePurpose,
   type CareCaller,
   type CareRelationship,
   type HolderKind,
@@ -112,6 +113,7 @@ export function careLoader(
   schema: CareSchema,
   principal: Principal,
   now: () => Date,
+  purpose: CarePurpose = 'act',
 ): DataLoader<string, boolean> {
   return new DataLoader(async (subjectIds) => {
     if (principal.kind !== 'user') return subjectIds.map(() => false);
@@ -125,6 +127,7 @@ export function careLoader(
           .filter((row) => row.subject_id === id)
           .map((row) => ({ holderKind: row.holder_kind, holderId: row.holder_id, basis: row.basis, until: row.until })),
         at,
+        purpose,
       ),
     );
   });

@@ -150,4 +150,42 @@ describe('care relationships (need to know)', () => {
       relationshipAllows(caller, { holderKind: 'USER', holderId: 'u-1', basis: 'MEMBER', until: null }, at(10_000)),
     ).toBe(true);
   });
+
+  describe('a break-glass emergency access (EMERGENCY)', () => {
+    const access = (over: Partial<NonNullable<SubjectCareFacts['emergencyAccesses']>[number]> = {}) =>
+      facts({
+        emergencyAccesses: [{ granteeIds: ['u-1'], declaredAt: t0, endsAt: at(1), endedAt: null, ...over }],
+      });
+    const grantee = makeCaller();
+
+    it('relates each person named, for reading only, until the window closes', () => {
+      const f = access();
+      const relationships = careRelationships(f);
+      expect(relationships).toEqual([
+        { subjectId: 'subject', holderKind: 'USER', holderId: 'u-1', basis: 'EMERGENCY', since: t0, until: at(1) },
+      ]);
+      expect(hasCareRelationship(grantee, relationships, at(0.5), 'read')).toBe(true);
+      // Never to act for the subject (apply, ask a partner, record consent, find it by search).
+      expect(hasCareRelationship(grantee, relationships, at(0.5))).toBe(false);
+      expect(hasCareRelationship(grantee, relationships, at(0.5), 'act')).toBe(false);
+      // Not the grantee's facility, nor anyone else.
+      expect(hasCareRelationship(makeCaller({ userId: 'u-2' }), relationships, at(0.5), 'read')).toBe(false);
+      // Over by itself when the window closes: no job has to run.
+      expect(hasCareRelationship(grantee, relationships, at(1), 'read')).toBe(false);
+    });
+
+    it('ends when the access is ended early', () => {
+      const relationships = careRelationships(access({ endedAt: at(0.25) }));
+      expect(relationships[0]?.until).toEqual(at(0.25));
+      expect(hasCareRelationship(grantee, relationships, at(0.3), 'read')).toBe(false);
+    });
+
+    it('adds nothing to the other bases when several people are named', () => {
+      const relationships = careRelationships(access({ granteeIds: ['u-1', 'u-2'] }));
+      expect(relationships.map((r) => [r.holderId, r.basis])).toEqual([
+        ['u-1', 'EMERGENCY'],
+        ['u-2', 'EMERGENCY'],
+      ]);
+    });
+  });
 });

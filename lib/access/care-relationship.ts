@@ -26,6 +26,12 @@
 //   (FORWARDED) or an existence check matching it waits at a manager or the
 //   system admin, every role holding `room.decide` may see the subject to
 //   decide. Nothing else makes a decider related.
+// - EMERGENCY: a person named in a break-glass emergency access to the
+//   subject (subgraphs/rooms/emergency), from its declaration until it ends
+//   (by itself, or ended early). Held by the user, and for reading only: it
+//   lets the grantee see whose room it is opening, never act for the subject
+//   (apply, ask a partner, record consent), so `relationshipAllows` counts it
+//   only when asked about a read.
 import { can } from './permissions';
 import type { Role, UserPrincipal } from './principal';
 
@@ -37,6 +43,7 @@ export const careBases = [
   'CONSENT',
   'ROOM_APPLICATION',
   'DECISION',
+  'EMERGENCY',
 ] as const;
 export type CareBasis = (typeof careBases)[number];
 export type HolderKind = 'USER' | 'FACILITY' | 'DECIDERS';
@@ -94,6 +101,13 @@ export interface SubjectCareFacts {
   }>;
   /** Consent: Forms 6/7, withdrawals and legal exceptions, by who recorded them. */
   consentSteps: readonly CareStep[];
+  /** Rooms: break-glass emergency accesses to the subject, with the people they name. */
+  emergencyAccesses?: ReadonlyArray<{
+    granteeIds: readonly string[];
+    declaredAt: Date;
+    endsAt: Date;
+    endedAt: Date | null;
+  }>;
 }
 
 const pendingApplication = new Set(['SUBMITTED', 'FORWARDED', 'APPROVED']);
@@ -172,6 +186,19 @@ export function careRelationships(facts: SubjectCareFacts): CareRelationship[] {
         until: null,
       });
   }
+  for (const access of facts.emergencyAccesses ?? []) {
+    // Ended early: it ends then; otherwise when its window closes (no job needs to run at the end).
+    const until = access.endedAt && access.endedAt < access.endsAt ? access.endedAt : access.endsAt;
+    for (const userId of access.granteeIds)
+      out.push({
+        subjectId,
+        holderKind: 'USER',
+        holderId: userId,
+        basis: 'EMERGENCY',
+        since: access.declaredAt,
+        until,
+      });
+  }
   return out;
 }
 
@@ -180,13 +207,21 @@ const facilityRoles: ReadonlySet<Role> = new Set(['USER', 'FACILITY_MANAGER']);
 
 export type CareCaller = Pick<UserPrincipal, 'userId' | 'facilityId' | 'role'>;
 
-/** Whether this relationship covers the caller at `now`. */
+/**
+ * What the caller wants the relationship for: `act` (the default: apply, ask a partner, record, be
+ * found by search) or `read` (the subject's own record, where the emergency basis counts too).
+ */
+export type CarePurpose = 'act' | 'read';
+
+/** Whether this relationship covers the caller at `now`, for `purpose`. */
 export function relationshipAllows(
   caller: CareCaller,
   relationship: Pick<CareRelationship, 'holderKind' | 'holderId' | 'basis' | 'until'>,
   now: Date,
+  purpose: CarePurpose = 'act',
 ): boolean {
   if (relationship.until !== null && relationship.until.getTime() <= now.getTime()) return false;
+  if (relationship.basis === 'EMERGENCY' && purpose !== 'read') return false;
   switch (relationship.holderKind) {
     case 'USER':
       if (relationship.holderId !== caller.userId) return false;
@@ -205,6 +240,7 @@ export function hasCareRelationship(
   caller: CareCaller,
   relationships: ReadonlyArray<Pick<CareRelationship, 'holderKind' | 'holderId' | 'basis' | 'until'>>,
   now: Date,
+  purpose: CarePurpose = 'act',
 ): boolean {
-  return relationships.some((relationship) => relationshipAllows(caller, relationship, now));
+  return relationships.some((relationship) => relationshipAllows(caller, relationship, now, purpose));
 }

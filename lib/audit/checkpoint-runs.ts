@@ -16,8 +16,15 @@ export interface AuditCheckpointSettings {
   syslog?: SyslogTarget | null;
 }
 
+/**
+ * Why a trail was not signed: its chain no longer agrees (broken), its checkpoint file holds a line that
+ * does not verify (checkpoint_file), or it was signed but the syslog collector did not take it (not_forwarded).
+ */
+export type CheckpointFailure = 'broken' | 'checkpoint_file' | 'not_forwarded';
+
 export type CheckpointOutcome =
-  { trail: Trail; ok: true; checkpoint: Checkpoint } | { trail: Trail; ok: false; problem: string };
+  | { trail: Trail; ok: true; checkpoint: Checkpoint }
+  | { trail: Trail; ok: false; failure: CheckpointFailure; problem: string };
 
 /**
  * Signs each trail's head and appends it, unless the chain since the last trusted checkpoint no
@@ -35,7 +42,12 @@ export async function checkpointTrails(
     const read = readCheckpointFile(where.checkpointDir, trail, key.publicKeyPem);
     const bad = read.find((r) => !r.ok);
     if (bad && !bad.ok) {
-      outcomes.push({ trail, ok: false, problem: `checkpoint line ${bad.line}: ${bad.problem}` });
+      outcomes.push({
+        trail,
+        ok: false,
+        failure: 'checkpoint_file',
+        problem: `checkpoint line ${bad.line}: ${bad.problem}`,
+      });
       continue;
     }
     const last = read
@@ -52,10 +64,14 @@ export async function checkpointTrails(
             (error: Error) => `signed into the file, but the syslog collector did not take it (${error.message})`,
           )
         : null;
-      outcomes.push(forwarded ? { trail, ok: false, problem: forwarded } : { trail, ok: true, checkpoint });
+      outcomes.push(
+        forwarded
+          ? { trail, ok: false, failure: 'not_forwarded', problem: forwarded }
+          : { trail, ok: true, checkpoint },
+      );
     } catch (error) {
       if (!(error instanceof ChainBroken || error instanceof ChainDiffers)) throw error;
-      outcomes.push({ trail, ok: false, problem: error.message });
+      outcomes.push({ trail, ok: false, failure: 'broken', problem: error.message });
     }
   }
   return outcomes;

@@ -140,6 +140,33 @@ export async function renewCaCertificate(
   return { previousFile, notAfter, fingerprint: fingerprintOfPem(renewedPem) };
 }
 
+/**
+ * The CA opened read-only, from its certificate alone (CA_CERT_FILE): for a
+ * process that checks terminal certificates against the CA but never issues
+ * one (the gateway, the worker), so the CA's private key need not be
+ * mounted where it serves the network. The same checks as a full CA's
+ * certificate: a self-signed CA certificate that has not expired.
+ */
+export async function readCaCertificate(file: string, now: Date = new Date()): Promise<string> {
+  const refuse = (problem: string) => new StartupError([`CA_CERT_FILE: ${problem}`]);
+  let pem: string;
+  try {
+    pem = await fs.readFile(file, 'utf8');
+  } catch (error) {
+    throw refuse(`cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+  let x509: X509Certificate;
+  try {
+    x509 = new X509Certificate(pem);
+  } catch {
+    throw refuse(`${file} is not a PEM certificate`);
+  }
+  if (!x509.ca || !x509.verify(x509.publicKey)) throw refuse(`${file} is not a self-signed CA certificate`);
+  if (now.getTime() > Date.parse(x509.validTo))
+    throw refuse(`the CA in ${file} expired on ${new Date(x509.validTo).toISOString()}`);
+  return pem;
+}
+
 /** 'expired' only for a certificate past notAfter; not-yet-valid counts as untrusted. */
 export function checkCertificate(
   cert: X509Certificate,

@@ -8,6 +8,7 @@ import type { Principal } from '../../lib/access/principal';
 import type { CertificateAuthority } from '../../lib/pki/certificate-authority';
 import type { ExchangeIdentity } from '../../lib/exchange/exchange-key';
 import type { PartnerKeyVault } from '../../lib/exchange/partner-key-vault';
+import type { Metrics } from '../../lib/metrics/metrics';
 import { loadByIds } from '../../lib/batch';
 import { careLoader } from '../../lib/access/care-relationship-view';
 import type { IdentitySettings } from './settings';
@@ -49,6 +50,8 @@ export interface IdentityDependencies {
    * changes made outside a GraphQL mutation (the worker's jobs); mutations do it in server.ts.
    */
   principalsChanged?: () => Promise<void>;
+  /** Counts refused sign-ins and lockouts (lib/metrics); none: nothing is counted. */
+  metrics?: Metrics;
 }
 
 export interface IdentityContext extends IdentityDependencies {
@@ -61,6 +64,8 @@ export interface IdentityContext extends IdentityDependencies {
   stepsByFault: DataLoader<string, FaultStep[]>;
   /** Subject id → whether the caller has a care relationship with it (identity's copy of the relationships). */
   careOf: DataLoader<string, boolean>;
+  /** The same, for reading the subject's own record: a break-glass grantee's emergency basis counts too. */
+  readCareOf: DataLoader<string, boolean>;
 }
 
 export function createIdentityContext(deps: IdentityDependencies, principal: Principal): IdentityContext {
@@ -86,6 +91,7 @@ export function createIdentityContext(deps: IdentityDependencies, principal: Pri
       return ids.map((id) => steps.filter((s) => s.applicationId === id));
     }),
     careOf: careLoader(db, 'identity', principal, deps.now),
+    readCareOf: careLoader(db, 'identity', principal, deps.now, 'read'),
     stepsByFault: new DataLoader(async (ids) => {
       const steps = await db.faultStep.findMany({
         where: { faultId: { in: [...ids] } },

@@ -10,7 +10,7 @@ import type { Redis } from '../../lib/redis';
 // Identity needs Redis for one thing: moving the principal epoch on after a mutation (gateways' principal cache).
 void runSubgraphProcess(
   'identity',
-  async ({ db, logger, verifyToken, config, redis, onReload }) => {
+  async ({ db, logger, verifyToken, config, redis, metrics, onReload }) => {
     // Shown to system admins so partners can register us: the public half of the keys in CA_DIR our JWTs to partners
     // are signed with (re-read on SIGHUP during a key rotation).
     const exchange: ExchangeIdentity | undefined = config.fhirBaseUrl
@@ -27,6 +27,7 @@ void runSubgraphProcess(
       // Our client keys towards mTLS partners are sealed under the KEK beside the CA; the worker opens the same file.
       partnerKeys: openPartnerKeyVault(config.caDir),
       principalEpoch: redisPrincipalEpoch(redis as Redis, config.queuePrefix),
+      metrics,
     });
   },
   { redis: true },

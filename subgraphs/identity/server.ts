@@ -8,6 +8,7 @@ import type { ExchangeIdentity } from '../../lib/exchange/exchange-key';
 import type { PartnerKeyVault } from '../../lib/exchange/partner-key-vault';
 import type { PrincipalEpoch } from '../../lib/access/principal-epoch';
 import type { ApolloServerPlugin } from '@apollo/server';
+import type { Metrics } from '../../lib/metrics/metrics';
 import { createSubgraphServer, type SubgraphServer } from '../../lib/subgraph-server';
 import { createIdentityContext, type IdentityDependencies } from './context';
 import { identityInternalRoutes } from './internal-routes';
@@ -27,6 +28,8 @@ export interface IdentityServerOptions {
   partnerKeys?: PartnerKeyVault;
   /** Moved on after every mutation, so that gateways stop reusing principals they resolved before it. */
   principalEpoch?: PrincipalEpoch;
+  /** Counts refused sign-ins and lockouts (lib/metrics). */
+  metrics?: Metrics;
 }
 
 /**
@@ -62,8 +65,11 @@ export function createIdentityServer(options: IdentityServerOptions): Promise<Su
     exchange: options.exchange,
     partnerKeys: options.partnerKeys,
     principalsChanged: options.principalEpoch ? () => options.principalEpoch!.bump() : undefined,
+    metrics: options.metrics,
   };
   const logger = options.logger.child({ subgraph: 'identity' });
+  // The series exist from the start at 0, so the lockout alert's increase() sees the first lockout.
+  for (const via of ['sign_in', 'change_password']) options.metrics?.accountLockouts.inc({ via }, 0);
   return createSubgraphServer({
     name: 'identity',
     resolvers,

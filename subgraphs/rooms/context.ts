@@ -9,6 +9,7 @@ import { isUuid } from '../../lib/input';
 import type { Principal } from '../../lib/access/principal';
 import { careLoader } from '../../lib/access/care-relationship-view';
 import type { Logger } from '../../lib/logger';
+import type { Metrics } from '../../lib/metrics/metrics';
 import { grantInForce } from './emergency/domain/emergency-access-rules';
 
 /** Art. 20-3 outbound joins, our users' memberships in partners' rooms, the exchange's dead letters (and rooms' outbox they write to). */
@@ -63,12 +64,14 @@ export interface RoomsContext {
   now: () => Date;
   /** For the break-glass alert (emergency/services/emergency-access-service.ts); ids only, never personal data. */
   logger: Logger | null;
+  /** The break-glass metric (lib/metrics); null: nothing is counted. */
+  metrics: Metrics | null;
 }
 
 export function createRoomsContext(
   db: RoomsDb,
   principal: Principal,
-  options: { now?: () => Date; logger?: Logger } = {},
+  options: { now?: () => Date; logger?: Logger; metrics?: Metrics } = {},
 ): RoomsContext {
   const callerId = principal.kind === 'user' ? principal.userId : null;
   const now = options.now ?? (() => new Date());
@@ -77,6 +80,7 @@ export function createRoomsContext(
     db,
     now,
     logger: options.logger ?? null,
+    metrics: options.metrics ?? null,
     emergencyGrantOf: new DataLoader(async (subjectIds) => {
       const ids = [...new Set(subjectIds.filter(isUuid))];
       if (!callerId || ids.length === 0) return subjectIds.map(() => null);

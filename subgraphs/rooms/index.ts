@@ -1,6 +1,6 @@
 export { sharingAllowed } from './domain/sharing-rules';
 export { partnerTarget, type PartnerCareTeamView } from './exchange/domain/partner-view';
-export { recordDeadLetter, type DeadLetterDb } from './exchange/services/dead-letter-service';
+export { countWaitingDeadLetters, recordDeadLetter, type DeadLetterDb } from './exchange/services/dead-letter-service';
 export {
   finalExchangeStatuses,
   markSendAttempted,

@@ -1,4 +1,6 @@
 import { runSubgraphProcess } from '../../lib/subgraph-process';
 import { createRoomsServer } from './server';
 
-void runSubgraphProcess('rooms', ({ db, logger, verifyToken }) => createRoomsServer({ db, logger, verifyToken }));
+void runSubgraphProcess('rooms', ({ db, logger, verifyToken, metrics }) =>
+  createRoomsServer({ db, logger, verifyToken, metrics }),
+);

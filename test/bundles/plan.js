@@ -39,6 +39,8 @@ const standalone = new Set([
   'test/e2e/admin-recovery.test.ts',
   'test/e2e/outbound-worker-crash.test.ts',
   'test/e2e/key-rotation.test.ts',
+  'test/e2e/replicas.test.ts',
+  'test/e2e/metrics-production.test.ts',
   'test/integration/embedded-database.test.ts',
   'test/integration/migrations.test.ts',
 ]);

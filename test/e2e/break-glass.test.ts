@@ -9,6 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { actorWithRole, type Actor } from '../support/actors';
 import { captureLogger, type CapturedLog } from '../support/capture-logger';
 import { errorCodes, graphql } from '../support/graphql-client';
+import { syncCare } from '../support/directory-fixtures';
 import { subjectWithConsent } from '../support/sharing-fixtures';
 import { startTestSystem, type TestSystem } from '../support/test-system';
 
@@ -167,6 +168,34 @@ describe('break-glass emergency access through the gateway', () => {
 
     // Someone not named is still refused.
     expect(errorCodes(await as(bystander, d.timeline, { r: roomId }))).toEqual(['FORBIDDEN']);
+  });
+
+  it('lets the grantee see whose room it is while the access holds, and not once it has ended', async () => {
+    const { subjectId, roomId } = await subjectWithRoom();
+    const whose = `query($r: ID!) { room(id: $r) { id subject { id name } } }`;
+    const record = `query($s: ID!) { subject(id: $s) { id name } }`;
+    // Before: the grantee has no care relationship with the subject.
+    expect(errorCodes(await as(grantee, record, { s: subjectId }))).toEqual(['FORBIDDEN']);
+    const since = new Date();
+    const id = (await declare(subjectId)).data?.declareEmergencyAccess.id as string;
+    // The declaration announced a care change for the subject (the job recomputes its relationships) ...
+    const announced = await t.db.prisma.roomsOutboxEvent.findMany({
+      where: { type: 'care.changed', createdAt: { gte: since } },
+    });
+    expect(announced.map((e) => e.payload)).toContainEqual({ subjectId });
+    // ... which the care-relationships-changed job does (run here, as the test system has no workers).
+    await syncCare(t, subjectId);
+    const read = await as(grantee, whose, { r: roomId });
+    expect(read.errors).toBeUndefined();
+    expect(read.data?.room.subject).toMatchObject({ id: subjectId, name: expect.stringMatching(/\S/) });
+    expect((await as(grantee, record, { s: subjectId })).errors).toBeUndefined();
+    // Someone not named still sees nothing of the subject.
+    expect(errorCodes(await as(bystander, record, { s: subjectId }))).toEqual(['FORBIDDEN']);
+
+    const ended = await as(sa, d.end, { id });
+    expect(ended.errors).toBeUndefined();
+    await syncCare(t, subjectId);
+    expect(errorCodes(await as(grantee, record, { s: subjectId }))).toEqual(['FORBIDDEN']);
   });
 
   it('refuses the grantee once the window has closed by itself, and the review is then due', async () => {

@@ -96,6 +96,12 @@ describe('outbound joins against a generic FHIR server answering badly', () => {
   it('HTML 502 from a proxy (nothing stored): HTTP_502, retried, created once; the warn log carries code, partner, request and operation, never the body', async () => {
     const marker = 'proxy-page-高岡太郎';
     const before = logLines.length;
+    // renkei_partner_calls_total, by partner, operation and outcome (what the RenkeiPartnerFailing alert reads).
+    const calls = async (outcome: string) =>
+      (await t.system.metrics.partnerCalls.get()).values.find(
+        (v) => v.labels.partner === partnerId && v.labels.operation === 'create-task' && v.labels.outcome === outcome,
+      )?.value ?? 0;
+    const [failedBefore, okBefore] = [await calls('HTTP_502'), await calls('ok')];
     const { id } = await afterFault(
       {
         kind: 'answer',
@@ -106,6 +112,7 @@ describe('outbound joins against a generic FHIR server answering badly', () => {
       'HTTP_502',
     );
     expect(posts(id).map((p) => p.outcome)).toEqual([502, 201]);
+    expect([(await calls('HTTP_502')) - failedBefore, (await calls('ok')) - okBefore]).toEqual([1, 1]);
     const lines = logLines.slice(before).filter((l) => l.requestId === id && l.code === 'HTTP_502');
     expect(lines).toEqual([
       expect.objectContaining({

@@ -18,6 +18,7 @@ import { chainHash, genesisHash } from '../../lib/audit/hash-chain';
 import { auditCheckpoint } from '../../adapters/jobs/audit-checkpoint';
 import type { DepsWith } from '../../adapters/job-definition';
 import { captureLogger } from '../support/capture-logger';
+import { createMetrics } from '../../lib/metrics/metrics';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 import { eventually } from '../support/eventually';
 
@@ -140,6 +141,7 @@ describe('signed checkpoints of the access chains (audit:checkpoint, audit:verif
     expect(refused[0]).toEqual({
       trail: 'rooms',
       ok: false,
+      failure: 'broken',
       problem: expect.stringMatching(/^record \d+ differs from the checkpoint signed at/),
     });
   });
@@ -158,6 +160,7 @@ describe('signed checkpoints of the access chains (audit:checkpoint, audit:verif
     expect(outcome).toEqual({
       trail: 'rooms',
       ok: false,
+      failure: 'broken',
       problem: `record ${altered.seq} breaks the chain (its content was altered)`,
     });
     expect(fs.readFileSync(checkpointFile(where.checkpointDir, 'rooms'), 'utf8').trim().split('\n')).toHaveLength(1);
@@ -262,19 +265,26 @@ describe('signed checkpoints of the access chains (audit:checkpoint, audit:verif
     expect(outcomes[0]).toEqual({
       trail: 'rooms',
       ok: false,
+      failure: 'not_forwarded',
       problem: expect.stringContaining('signed into the file, but the syslog collector did not take it'),
     });
     expect(fs.readFileSync(checkpointFile(where.checkpointDir, 'rooms'), 'utf8').trim().split('\n')).toHaveLength(1);
     expect((await verifyTrails(db.prisma, where)).map((v) => v.ok)).toEqual([true, true, true]);
   });
 
-  it('is signed at intervals by the worker’s job, which logs a trail it will not sign as an error', async () => {
+  it('is signed at intervals by the worker’s job, which logs and counts a trail it will not sign', async () => {
     await append(2);
     const log = captureLogger();
+    const metrics = createMetrics();
     const deps = {
       auditCheckpoints: { db: db.prisma, keyFile: where.keyFile, checkpointDir: where.checkpointDir },
       logger: log.logger,
+      metrics,
     } as unknown as DepsWith<'auditCheckpoints'>;
+    const counted = async (trail: string, result: string) =>
+      (await metrics.chainVerifications.get()).values.find(
+        (v) => v.labels.trail === trail && v.labels.result === result,
+      )?.value ?? 0;
     await auditCheckpoint.process({}, {} as never, deps);
     expect(
       log.lines.filter((l) => l.msg === 'signed an access chain checkpoint').map((l) => [l.trail, l.records]),
@@ -284,6 +294,9 @@ describe('signed checkpoints of the access chains (audit:checkpoint, audit:verif
       ['identity', 1],
     ]);
     expect((await verifyTrails(db.prisma, where)).map((v) => v.ok)).toEqual([true, true, true]);
+    expect([await counted('rooms', 'ok'), await counted('identity', 'ok'), await counted('rooms', 'broken')]).toEqual([
+      1, 1, 0,
+    ]);
 
     const last = await db.prisma.roomsAccessRecord.findFirstOrThrow({ orderBy: { seq: 'desc' } });
     await rewriteFrom(last.seq, { what: 'nothing-to-see' });
@@ -295,5 +308,7 @@ describe('signed checkpoints of the access chains (audit:checkpoint, audit:verif
         problem: `record ${last.seq} differs from the checkpoint signed at ${(JSON.parse(fs.readFileSync(checkpointFile(where.checkpointDir, 'rooms'), 'utf8').trim()) as { at: string }).at}`,
       }),
     ]);
+    // What the alert rule RenkeiAuditChainBroken watches.
+    expect([await counted('rooms', 'broken'), await counted('consent', 'ok')]).toEqual([1, 2]);
   });
 });

@@ -3,117 +3,21 @@
 // real entry point, every variable is one Renkei reads and is valid, each
 // service sets what its entry point requires, migrations run first, every
 // service connects as its own database role, and the gateway's subgraph URLs
-// reach the right services on the right ports.
+// reach the right services on the right ports. docker-compose-production.test.ts
+// checks it as a production deployment (compose schema, secrets, volumes,
+// healthchecks, scaling); test/support/compose-file.ts reads it as compose does.
 import fs from 'node:fs';
 import path from 'node:path';
 import ts from 'typescript';
-import { parse } from 'yaml';
 import { environmentSchema, knownEnvironmentVariables, subgraphNames } from '../../lib/config';
 import { repoRoot } from '../../lib/repo-paths';
 import { subgraphSchemaFiles } from '../../lib/subgraph-schema';
 import { ownerRole, serviceRoles } from '../../lib/database-roles';
-
-type Env = Record<string, string>;
+import { entrySourceOf, loadCompose, readRepoFile, type Service } from '../support/compose-file';
+import { entryPoints, requiredVariables } from '../support/entry-points';
 
 /** Read by the libraries (express, Apollo Server), not by Renkei's config, which never depends on it. */
 const libraryVariables = ['NODE_ENV'];
-
-interface Service {
-  name: string;
-  raw: Record<string, unknown>;
-  /** Built from this repository's Dockerfile (`build: .`). */
-  isApp: boolean;
-  command: string[];
-  env: Env;
-  dependsOn: Record<string, string>;
-}
-
-/** The processes the image can run; dist/X.js is compiled from X.ts. */
-const entryPoints = [
-  'gateway/main.ts',
-  ...subgraphNames.map((name) => `subgraphs/${name}/main.ts`),
-  'adapters/main.ts',
-  'start/all-in-one.ts',
-  'scripts/init-secrets.ts',
-  'scripts/bootstrap-admin.ts',
-  'scripts/db-roles.ts',
-];
-
-function readRepoFile(relative: string): string {
-  return fs.readFileSync(path.join(repoRoot, relative), 'utf8');
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function normalizeEnvironment(service: string, value: unknown): Env {
-  if (value === undefined || value === null) return {};
-  if (Array.isArray(value)) {
-    return Object.fromEntries(
-      value.map((entry) => {
-        const text = String(entry);
-        const eq = text.indexOf('=');
-        if (eq < 0)
-          throw new Error(`service ${service}: environment entry "${text}" has no value (NAME=value expected)`);
-        return [text.slice(0, eq), text.slice(eq + 1)];
-      }),
-    );
-  }
-  if (isRecord(value)) {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, v === null ? '' : String(v)]));
-  }
-  throw new Error(`service ${service}: environment must be a map or a list`);
-}
-
-function normalizeDependsOn(value: unknown): Record<string, string> {
-  if (value === undefined || value === null) return {};
-  if (Array.isArray(value)) return Object.fromEntries(value.map((name) => [String(name), 'service_started']));
-  if (isRecord(value)) {
-    return Object.fromEntries(
-      Object.entries(value).map(([name, spec]) => [
-        name,
-        isRecord(spec) && typeof spec.condition === 'string' ? spec.condition : 'service_started',
-      ]),
-    );
-  }
-  return {};
-}
-
-function normalizeCommand(value: unknown): string[] {
-  if (Array.isArray(value)) return value.map(String);
-  if (typeof value === 'string') return value.trim().split(/\s+/);
-  return [];
-}
-
-function isBuiltFromRepo(build: unknown): boolean {
-  const context = isRecord(build) ? build.context : build;
-  return typeof context === 'string' && path.resolve(repoRoot, context) === repoRoot;
-}
-
-function loadCompose(): Service[] {
-  const document: unknown = parse(readRepoFile('docker-compose.yml'));
-  if (!isRecord(document) || !isRecord(document.services)) throw new Error('docker-compose.yml has no services map');
-  return Object.entries(document.services).map(([name, raw]) => {
-    if (!isRecord(raw)) throw new Error(`service ${name} is not a map`);
-    return {
-      name,
-      raw,
-      isApp: isBuiltFromRepo(raw.build),
-      command: normalizeCommand(raw.command),
-      env: normalizeEnvironment(name, raw.environment),
-      dependsOn: normalizeDependsOn(raw.depends_on),
-    };
-  });
-}
-
-/** `node dist/X.js` → `X.ts`, or undefined when the command is not of that form. */
-function entrySourceOf(command: string[]): string | undefined {
-  if (command[0] !== 'node' || command.length < 2) return undefined;
-  const script = command[1] as string;
-  const match = /^(?:\.\/)?dist\/(.+)\.js$/.exec(script);
-  return match ? `${match[1]}.ts` : undefined;
-}
 
 /** `prisma migrate deploy` itself, or db:roles with --migrate (the roles, then the migrations as the owner role). */
 function runsMigrations(service: Service): boolean {
@@ -121,40 +25,7 @@ function runsMigrations(service: Service): boolean {
   return command.includes('prisma migrate deploy') || command === 'node dist/scripts/db-roles.js --migrate';
 }
 
-/**
- * The variables an entry point passes to loadConfig as required, read from
- * its source (runServiceProcess('name', [...]) or, for subgraphs,
- * runSubgraphProcess, whose list is lib/subgraph-process.ts's
- * subgraphRequirements, plus REDIS_URL for a subgraph that asks for Redis).
- */
-function requiredVariables(entrySource: string): string[] {
-  const listIn = (file: string): string[] | undefined => {
-    const text = readRepoFile(file);
-    const match =
-      /runServiceProcess\(\s*(?:'[^']*'|"[^"]*"|`[^`]*`)\s*,\s*\[([^\]]*)\]/.exec(text) ??
-      // One-shot scripts call loadConfig directly, with or without a list.
-      /loadConfig\(process\.env(?:\s*,\s*\[([^\]]*)\])?\)/.exec(text);
-    if (!match) return undefined;
-    if (match[1] === undefined) return [];
-    return [...(match[1] as string).matchAll(/['"]([A-Z_]+)['"]/g)].map((m) => m[1] as string);
-  };
-  const source = readRepoFile(entrySource);
-  if (/\brunSubgraphProcess\(/.test(source)) {
-    const shared = /subgraphRequirements = \[([^\]]*)\]/.exec(readRepoFile('lib/subgraph-process.ts'));
-    if (!shared) throw new Error('cannot find subgraphRequirements in lib/subgraph-process.ts; update this test');
-    const names = [...(shared[1] as string).matchAll(/['"]([A-Z_]+)['"]/g)].map((m) => m[1] as string);
-    return /\{\s*redis:\s*true\s*\}/.test(source) ? [...names, 'REDIS_URL'] : names;
-  }
-  const list = listIn(entrySource);
-  if (list === undefined) {
-    throw new Error(
-      `cannot find the required-variable list of ${entrySource} (looked for runServiceProcess('name', [...])); update requiredVariables() in this test`,
-    );
-  }
-  return list;
-}
-
-const services = loadCompose();
+const { services } = loadCompose();
 const byName = new Map(services.map((s) => [s.name, s]));
 const appServices = services.filter((s) => s.isApp);
 const nodeServices = appServices.filter((s) => s.command[0] === 'node');

@@ -94,6 +94,7 @@ export async function startInstallation(options: {
     internalKeys,
     queuePrefix: prefix,
     graphqlUrl: `${system.gateway.url}/graphql`,
+    metricsUrl: null,
     stop: async () => {
       await system.stop();
       const keys = await redis.keys(`${prefix}:*`);

@@ -11,7 +11,9 @@ export function minimalEnv(extra: Record<string, string> = {}): NodeJS.ProcessEn
   const env: NodeJS.ProcessEnv = {};
   if (process.env.PATH !== undefined) env.PATH = process.env.PATH;
   if (process.env.HOME !== undefined) env.HOME = process.env.HOME;
-  return { ...env, ...extra };
+  // No metrics listener (PORT + 5000 by default) unless a test asks for one: files running in
+  // parallel pick their ports at random, and a neighbour's metrics port must not clash with them.
+  return { ...env, METRICS_PORT: 'off', ...extra };
 }
 
 export interface ExitResult {

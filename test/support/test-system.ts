@@ -33,6 +33,8 @@ export interface TestSystem {
   internalKeys: InternalKeyPair;
   /** This system's Redis key prefix (queues, rate limits, the principal epoch). */
   queuePrefix: string;
+  /** GET /metrics of this system (options.metrics), else null. */
+  metricsUrl: string | null;
   stop(): Promise<void>;
 }
 
@@ -57,6 +59,8 @@ export async function startTestSystem(
     logger?: Logger;
     /** Serve the built web console at / (dist/console, built by `npm run generate`). */
     console?: boolean;
+    /** Serve /metrics on an ephemeral port, with the process metrics (metricsUrl). Counted either way. */
+    metrics?: boolean;
   } = {},
 ): Promise<TestSystem> {
   const mode = options.mode ?? 'off';
@@ -109,6 +113,7 @@ export async function startTestSystem(
       header: 'x-client-certificate',
     },
     now,
+    metrics: options.metrics ? { listen: { host: '127.0.0.1', port: 0 }, processMetrics: true } : undefined,
   });
   return {
     system,
@@ -120,6 +125,7 @@ export async function startTestSystem(
     internalKeys,
     queuePrefix: prefix,
     graphqlUrl: `${system.gateway.url}/graphql`,
+    metricsUrl: system.metricsServer ? `${system.metricsServer.url}/metrics` : null,
     stop: async () => {
       await system.stop();
       const keys = await redis.keys(`${prefix}:*`);

@@ -38,7 +38,8 @@ export function maySeeSubjects(ctx: IdentityContext): boolean {
 export async function readSubject(ctx: IdentityContext, id: string): Promise<Subject | null> {
   if (!maySeeSubjects(ctx)) await forbid(ctx, 'subject.read', 'Subject', id);
   // Unrelated and unknown subjects are refused alike, so a refusal does not say whether the id names someone.
-  if (!(await ctx.careOf.load(id))) await forbid(ctx, 'subject.read', 'Subject', id);
+  // A person named in a break-glass access reads the record too (whose room they are opening); rooms flags their reads.
+  if (!(await ctx.readCareOf.load(id))) await forbid(ctx, 'subject.read', 'Subject', id);
   const subject = await ctx.subjectById.load(id);
   await recordAuditAlone(ctx.db, ctx.principal, {
     action: 'subject.read',

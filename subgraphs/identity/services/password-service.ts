@@ -63,6 +63,7 @@ export async function changePassword(
   }
   if (!(await verifyPassword(user.passwordHash, currentPassword))) {
     const locked = reservation.state.lockedUntil !== null;
+    if (locked) ctx.metrics?.accountLockouts.inc({ via: 'change_password' });
     return refuse(
       locked ? 'wrong-current-password-now-locked' : 'wrong-current-password',
       appError(

@@ -61,6 +61,9 @@ export async function signIn(ctx: IdentityContext, accountIdInput: string, passw
   const accountId = normalizeAccountId(accountIdInput);
   const user = await ctx.db.user.findUnique({ where: { accountId }, include: { facility: true } });
   const fail = async (reason: string, actorId?: string): Promise<never> => {
+    // The audit reason comes from the fixed list below: a bounded label, with no one's id.
+    ctx.metrics?.signInFailures.inc({ reason });
+    if (reason === 'wrong-password-now-locked') ctx.metrics?.accountLockouts.inc({ via: 'sign_in' });
     await recordAuditAlone(ctx.db, principal, {
       action: 'session.signIn',
       outcome: 'FAILURE',

@@ -1,6 +1,7 @@
 // What rooms tells the care-relationships-changed job (need to know): the
-// subject's rooms and their current members, its Forms 8-10, and the
-// existence checks that ask about it. And rooms' own copy of the
+// subject's rooms and their current members, its Forms 8-10, the
+// existence checks that ask about it, and the break-glass emergency accesses
+// to it with the people they name. And rooms' own copy of the
 // relationships, which only that job writes. Ids, statuses and dates only.
 import type { PrismaClient } from '../../../lib/database';
 import { replaceCareRelationships } from '../../../lib/access/care-relationship-view';
@@ -8,7 +9,14 @@ import type { CareRelationship, SubjectCareFacts } from '../../../lib/access/car
 
 export type RoomsCareDb = Pick<
   PrismaClient,
-  'room' | 'roomMember' | 'roomApplication' | 'existenceCheck' | '$queryRaw' | '$executeRaw' | '$transaction'
+  | 'room'
+  | 'roomMember'
+  | 'roomApplication'
+  | 'existenceCheck'
+  | 'emergencyAccess'
+  | '$queryRaw'
+  | '$executeRaw'
+  | '$transaction'
 >;
 
 /** How the subject is asked about: its birth date, and whether a question's kana name names it (identity folds the kana). */
@@ -21,8 +29,8 @@ export async function roomsCareFacts(
   db: RoomsCareDb,
   subjectId: string,
   question: SubjectQuestionKey | null,
-): Promise<Pick<SubjectCareFacts, 'rooms' | 'applications' | 'existenceChecks'>> {
-  const [rooms, applications, checks] = await Promise.all([
+): Promise<Pick<SubjectCareFacts, 'rooms' | 'applications' | 'existenceChecks' | 'emergencyAccesses'>> {
+  const [rooms, applications, checks, emergencies] = await Promise.all([
     db.room.findMany({
       where: { subjectId },
       select: { id: true, status: true, openedAt: true, openedBy: true, closedAt: true },
@@ -45,6 +53,10 @@ export async function roomsCareFacts(
           },
         })
       : Promise.resolve([]),
+    db.emergencyAccess.findMany({
+      where: { subjectId },
+      select: { declaredAt: true, endsAt: true, endedAt: true, grantees: { select: { userId: true } } },
+    }),
   ]);
   const members = rooms.length
     ? await db.roomMember.findMany({
@@ -56,6 +68,10 @@ export async function roomsCareFacts(
     rooms: rooms.map((room) => ({ ...room, members: members.filter((member) => member.roomId === room.id) })),
     applications,
     existenceChecks: checks.filter((check) => question?.matches(check.nameKana, check.birthDate)),
+    emergencyAccesses: emergencies.map(({ grantees, ...access }) => ({
+      ...access,
+      granteeIds: grantees.map((grantee) => grantee.userId),
+    })),
   };
 }
 

@@ -9,8 +9,9 @@
 // same transaction, the access listed in `emergencyAccesses` for every
 // system admin, and, once committed, a warning log line with the stable
 // event name `emergency_access.declared` and ids only (never the
-// justification: free text may name people). There is no metrics library
-// yet (issue 15 adds prom-client): the event name is the metric's name to be.
+// justification: free text may name people), and the metric
+// renkei_emergency_access_declared_total counted by coded reason (lib/metrics;
+// the alert rule in deploy/prometheus/alerts.yml fires on it).
 //
 // Nothing runs when the window closes: `endsAt`, read with the context's
 // clock (`ctx.now`), decides every read (context.ts emergencyGrantOf).
@@ -26,6 +27,7 @@ import { aboutField } from '../../../../lib/messages/message';
 import type { RoomsContext } from '../../context';
 import type { Verdict } from '../../domain/room-access';
 import { recordAccess } from '../../services/access-records';
+import { announceCareChange } from '../../services/outbox';
 import { refuse } from '../../services/room-guard';
 import {
   decideAdministration,
@@ -158,6 +160,8 @@ export async function declareEmergencyAccess(
       },
       include: withGrantees,
     });
+    // The grantees may read the subject's own record too (whose room it is): its care relationships are recomputed.
+    await announceCareChange(tx, { subjectId: input.subjectId });
     await tx.roomNotice.createMany({
       data: rooms.map((room) => ({
         id: randomUUID(),
@@ -191,6 +195,7 @@ export async function declareEmergencyAccess(
     },
     'emergency access declared (break-glass)',
   );
+  ctx.metrics?.emergencyAccessDeclared.inc({ reason: input.reason });
   return declared;
 }
 
@@ -210,6 +215,8 @@ export async function endEmergencyAccess(ctx: RoomsContext, id: string): Promise
         en: 'The emergency access has already ended.',
         ja: 'この緊急アクセスはすでに終了しています。',
       });
+    // Ended early: the grantees' reading relationship ends now rather than at the window's close.
+    await announceCareChange(tx, { subjectId: access.subjectId });
     await recordAccess(tx, {
       actor: user,
       room: { id: null, subjectId: access.subjectId },
@@ -268,6 +275,14 @@ function inStatus(status: EmergencyAccessStatus, now: Date): Prisma.EmergencyAcc
 export async function countEmergencyAccesses(ctx: RoomsContext, input: z.infer<typeof countInput>): Promise<number> {
   await requireAdministrator(ctx, 'emergency-access.count', null);
   return ctx.db.emergencyAccess.count({ where: input.status ? inStatus(input.status, ctx.now()) : {} });
+}
+
+/** For the metrics (renkei_emergency_accesses_active, read at scrape time): how many are in force at `now`. */
+export function countActiveEmergencyAccesses(
+  db: Pick<RoomsContext['db'], 'emergencyAccess'>,
+  now: Date,
+): Promise<number> {
+  return db.emergencyAccess.count({ where: inStatus('ACTIVE', now) });
 }
 
 /** For system admins: newest first, at most 200; `openReviewsOnly`: ended and not reviewed. */

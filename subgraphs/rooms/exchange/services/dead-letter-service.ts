@@ -53,6 +53,11 @@ export async function recordDeadLetter(db: DeadLetterDb, facts: DeadLetterFacts)
   });
 }
 
+/** Dead letters not yet re-driven, for the metrics (renkei_dead_letters_waiting, read at scrape time): one COUNT. */
+export function countWaitingDeadLetters(db: DeadLetterDb): Promise<number> {
+  return db.exchangeDeadLetter.count({ where: { retriedAt: null } });
+}
+
 async function requireOperator(ctx: RoomsContext, what: string) {
   const user = requireSignedIn(ctx.principal);
   if (!can(user, 'exchange.deadLetters')) {
