@@ -34,7 +34,8 @@ async function main(): Promise<void> {
     );
     return;
   }
-  const outcome = await rotateExchangeKeys(step, config.caDir);
+  // The worker's copy of CA_DIR (EXCHANGE_KEYS_DIR, written by init-secrets) follows each step.
+  const outcome = await rotateExchangeKeys(step, config.caDir, new Date(), config.exchangeKeysDir);
   process.stdout.write(
     `exchange ${step}: signing ${outcome.signing.join(', ')}; published only ${outcome.publishedOnly.join(', ') || '(none)'}\n${outcome.next}\n`,
   );

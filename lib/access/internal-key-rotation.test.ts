@@ -67,6 +67,20 @@ describe('rotating the internal-token key files', () => {
     await expect(rotateInternalKey('add', keys)).rejects.toThrow(/holds a key besides the gateway's/);
   });
 
+  it("writes the subgraphs' copy and the file beside the private key, so init-secrets' copy follows the rotation", async () => {
+    const files = await ensureInternalKeyFiles(path.join(dir, 'internal-token'));
+    const copy = path.join(dir, 'public', 'internal-token.pub');
+    fs.mkdirSync(path.dirname(copy));
+    fs.copyFileSync(files.publicKeyFile, copy);
+    const keys = { privateKeyFile: files.privateKeyFile, publicKeyFile: copy };
+    await rotateInternalKey('add', keys);
+    expect(fs.readFileSync(files.publicKeyFile, 'utf8')).toBe(fs.readFileSync(copy, 'utf8'));
+    await rotateInternalKey('promote', keys);
+    const retired = await rotateInternalKey('retire', keys, new Date(Date.now() + 66_000));
+    expect(retired.verifierKids).toHaveLength(1);
+    expect(fs.readFileSync(files.publicKeyFile, 'utf8')).toBe(fs.readFileSync(copy, 'utf8'));
+  });
+
   it('keeps the keys in use when a reload finds a broken file', async () => {
     const files = await ensureInternalKeyFiles(dir);
     const verifier = await openInternalTokenVerifier(files.publicKeyFile);

@@ -11,6 +11,7 @@
 // Verifiers always learn a key before the signer uses it, and forget it only
 // after the last token it signed has expired: no request is refused.
 import fs from 'node:fs';
+import path from 'node:path';
 import { generateInternalKeyPair, internalKeyId, internalKeyRing, internalTokenWindowSeconds } from './internal-token';
 import { pemBlocks, rotationStepProblem, type RotationStep } from './key-ring';
 import {
@@ -26,6 +27,19 @@ export interface InternalKeyFiles {
   privateKeyFile: string;
   /** INTERNAL_TOKEN_PUBLIC_KEY_FILE: the subgraphs' public key(s). */
   publicKeyFile: string;
+}
+
+/**
+ * The public key files to write: the subgraphs' and, when that is a copy
+ * elsewhere (init-secrets writes one at every run from the file beside the
+ * private key), the one beside the private key too, so a later init-secrets
+ * run copies the rotation's state rather than undoing it.
+ */
+function publicKeyFiles(keys: InternalKeyFiles): string[] {
+  const beside = path.join(path.dirname(keys.privateKeyFile), 'internal-token.pub');
+  return path.resolve(beside) !== path.resolve(keys.publicKeyFile) && fs.existsSync(beside)
+    ? [keys.publicKeyFile, beside]
+    : [keys.publicKeyFile];
 }
 
 export interface RotationOutcome {
@@ -61,7 +75,8 @@ export async function rotateInternalKey(
       );
     const pair = await generateInternalKeyPair();
     writeFileAtomically(files.next, pair.privateKeyPem, 0o600);
-    writeFileAtomically(keys.publicKeyFile, [...pemBlocks(publicPem), pair.publicKeyPem].join(''), 0o644);
+    for (const file of publicKeyFiles(keys))
+      writeFileAtomically(file, [...pemBlocks(publicPem), pair.publicKeyPem].join(''), 0o644);
     return {
       verifierKids: await kidsIn(keys.publicKeyFile),
       signerKid: currentKid,
@@ -81,7 +96,7 @@ export async function rotateInternalKey(
   }
   const kept = [];
   for (const pem of pemBlocks(publicPem)) if ((await internalKeyId(pem)) === currentKid) kept.push(pem);
-  writeFileAtomically(keys.publicKeyFile, kept.join(''), 0o644);
+  for (const file of publicKeyFiles(keys)) writeFileAtomically(file, kept.join(''), 0o644);
   fs.rmSync(files.previous);
   return {
     verifierKids: await kidsIn(keys.publicKeyFile),

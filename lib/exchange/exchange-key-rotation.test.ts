@@ -58,6 +58,29 @@ describe('rotating the exchange keys', () => {
     expect(ed25519KeysOf(retired)).toHaveLength(1);
   });
 
+  it("mirrors every step into the worker's copy of CA_DIR, deletions included", async () => {
+    const copy = path.join(dir, 'exchange-copy');
+    await openExchangeKeys(dir);
+    const copied = () => fs.readdirSync(copy).sort();
+    await rotateExchangeKeys('add', dir, new Date(), copy);
+    expect(copied()).toEqual([
+      'exchange-ed25519.key',
+      'exchange-ed25519.next.key',
+      'exchange-es384.key',
+      'exchange-es384.next.key',
+    ]);
+    await rotateExchangeKeys('promote', dir, new Date(), copy);
+    expect(copied()).toEqual([
+      'exchange-ed25519.key',
+      'exchange-ed25519.previous.key',
+      'exchange-es384.key',
+      'exchange-es384.previous.key',
+    ]);
+    await rotateExchangeKeys('retire', dir, new Date(Date.now() + 181_000), copy);
+    expect(copied()).toEqual(['exchange-ed25519.key', 'exchange-es384.key']);
+    expect(jwksOf(await openExchangeKeys(copy))).toEqual(jwksOf(await openExchangeKeys(dir)));
+  });
+
   it('refuses steps out of order, naming the key file', async () => {
     await openExchangeKeys(dir);
     await expect(rotateExchangeKeys('promote', dir)).rejects.toThrow(/exchange-ed25519.key: no next key/);

@@ -9,6 +9,8 @@
 //           in the JWKS, so a JWT signed a moment ago still verifies.
 //   retire  after the window (a JWT lives 2 minutes, 3 with clock skew),
 //           the previous keys leave the JWKS and are deleted.
+// With EXCHANGE_KEYS_DIR (the worker's copy of CA_DIR), every step is
+// mirrored there, deletions included.
 // Push notifications for a subscription made with the previous key are
 // accepted until it is retired; after that such a subscription falls back
 // to polling (adapters/jobs/outbound-subscription.ts), which never stops.
@@ -53,10 +55,28 @@ const nextSteps: Record<RotationStep, string> = {
   retire: 'Send SIGHUP to the worker(s) and identity. The rotation is complete.',
 };
 
+/**
+ * Makes the rotation files in `copyDir` (EXCHANGE_KEYS_DIR: the worker's copy
+ * of CA_DIR without the CA key) what they are in caDir, deleting those caDir
+ * no longer has, which a plain copy (init-secrets) would leave behind.
+ */
+export function mirrorExchangeKeyFiles(caDir: string, copyDir: string): void {
+  fs.mkdirSync(copyDir, { recursive: true, mode: 0o700 });
+  for (const slot of slots) {
+    const from = rotatingKeyFiles(path.join(caDir, slot.name));
+    const to = rotatingKeyFiles(path.join(copyDir, slot.name));
+    for (const which of ['current', 'next', 'previous'] as const) {
+      if (fs.existsSync(from[which])) writeFileAtomically(to[which], fs.readFileSync(from[which], 'utf8'), 0o600);
+      else fs.rmSync(to[which], { force: true });
+    }
+  }
+}
+
 export async function rotateExchangeKeys(
   step: RotationStep,
   caDir: string,
   now: Date = new Date(),
+  copyDir?: string,
 ): Promise<ExchangeRotationOutcome> {
   // Both keys must exist before a rotation (the first start creates them).
   await openExchangeKeys(caDir);
@@ -71,6 +91,7 @@ export async function rotateExchangeKeys(
     else if (step === 'promote') promoteKeyFile(slot.files);
     else fs.rmSync(slot.files.previous);
   }
+  if (copyDir) mirrorExchangeKeyFiles(caDir, copyDir);
   const keys = await openExchangeKeys(caDir);
   return {
     signing: [keys.key.keyId, keys.assertionKey.keyId],
