@@ -31,6 +31,7 @@ import type { TaskSubscriptionDb } from './fhir/subscriptions/subscription-servi
 import type { OutboundSubscriptionDb } from './partner/outbound-subscriptions';
 import type { PartnerCallSettings } from './partner/partner-calls';
 import type { AuditCheckpointSettings } from '../lib/audit/checkpoint-runs';
+import type { CertificateExpirySettings } from './jobs/certificate-expiry';
 
 export interface JobDependencies {
   /** The adapters own the `integration` schema; other data goes through its owner's services. */
@@ -52,6 +53,8 @@ export interface JobDependencies {
   inbound?: InboundExchangeDb & TaskSubscriptionDb & OutboundSubscriptionDb;
   /** Signing the access chains' heads (issue 14): the two trails' tables, the key file and the checkpoint directory. */
   auditCheckpoints?: AuditCheckpointSettings;
+  /** The certificate expiry job's thresholds and watched files (default: 30 and 7 days, the terminal registry only). */
+  certificateExpiry?: CertificateExpirySettings;
   /** Job counts, the outbox lag and dead letters at scrape time, and what jobs count (lib/metrics); none: nothing. */
   metrics?: Metrics;
   /** In a processor: the job's own logger, bound to its request id, job id and queue. */

@@ -4,7 +4,8 @@
 // (adapters/worker-endpoint.ts). Every start-up problem (database, Redis,
 // ports) is found before any queue worker starts. Its metrics (job counts,
 // outbox lag, dead letters, partner calls, chain checks) are served on their
-// own internal listener (METRICS_HOST, METRICS_PORT).
+// own internal listener (METRICS_HOST, METRICS_PORT). SIGHUP re-reads the
+// exchange keys in CA_DIR (a key rotation, README Operations).
 import { connectPostgres } from '../lib/database';
 import { probePort } from '../lib/http-server';
 import { probeDatabase } from '../lib/probes';
@@ -14,9 +15,10 @@ import { collectProblems } from '../lib/startup-error';
 import { jobDefinitions } from './jobs';
 import { startWorkers } from './workers';
 import { auditCheckpointEvery } from './jobs/audit-checkpoint';
+import { certificateExpiryOf } from './jobs/certificate-expiry';
 import { listenWorkerEndpoint, workerApp } from './worker-endpoint';
 import { defaultPartnerCallTimings, readTrustedCas } from './partner/partner-calls';
-import { openAssertionKey, openExchangeKey, type ExchangeIdentity } from '../lib/exchange/exchange-key';
+import { openExchangeKeys, reloadExchangeKeys, type ExchangeIdentity } from '../lib/exchange/exchange-key';
 import { identitySettingsFrom, partnerTransport } from '../subgraphs/identity';
 import { openPartnerKeyVault } from '../lib/exchange/partner-key-vault';
 import { redisPrincipalEpoch } from '../lib/access/principal-epoch';
@@ -47,11 +49,7 @@ void runServiceProcess('renkei-worker', ['DATABASE_URL', 'REDIS_URL'], async (co
   // Opens our client keys towards mTLS partners, sealed by identity with the same KEK (CA_DIR/partner-keys.kek).
   const partnerKeys = openPartnerKeyVault(config.caDir);
   const exchange: ExchangeIdentity | undefined = config.fhirBaseUrl
-    ? {
-        key: await openExchangeKey(config.caDir),
-        assertionKey: await openAssertionKey(config.caDir),
-        fhirBaseUrl: config.fhirBaseUrl,
-      }
+    ? { ...(await openExchangeKeys(config.caDir)), fhirBaseUrl: config.fhirBaseUrl }
     : undefined;
   let queuesRunning = false;
   const app = workerApp({
@@ -96,6 +94,7 @@ void runServiceProcess('renkei-worker', ['DATABASE_URL', 'REDIS_URL'], async (co
       inbound: db.prisma,
       outbound: db.prisma,
       auditCheckpoints: checkpoints && { db: db.prisma, ...checkpoints },
+      certificateExpiry: certificateExpiryOf(config),
       metrics,
       partnerCalls: exchange
         ? {
@@ -137,12 +136,15 @@ void runServiceProcess('renkei-worker', ['DATABASE_URL', 'REDIS_URL'], async (co
     },
     'worker ready',
   );
-  return async () => {
-    queuesRunning = false;
-    await metricsServer?.close();
-    await http.close();
-    await workers.close();
-    await redis.quit();
-    await db.close();
+  return {
+    stop: async () => {
+      queuesRunning = false;
+      await metricsServer?.close();
+      await http.close();
+      await workers.close();
+      await redis.quit();
+      await db.close();
+    },
+    reload: async () => (exchange ? reloadExchangeKeys(exchange, config.caDir) : {}),
   };
 });

@@ -1,14 +1,14 @@
 // The gateway process (production mode): subgraph URLs and Redis from config;
 // it verifies client certificates against the network CA (CA_CERT_FILE, or
-// CA_DIR) and signs internal tokens with INTERNAL_TOKEN_KEY_FILE. Its server
-// certificate comes from TLS_CERT_FILE/TLS_KEY_FILE, or is issued from the CA
-// in CA_DIR at start (lib/server-tls.ts). Its metrics are served on their own
-// internal listener (METRICS_HOST, METRICS_PORT), never on PORT.
+// CA_DIR) and signs internal tokens with INTERNAL_TOKEN_KEY_FILE (re-read on
+// SIGHUP: a key rotation, README Operations). Its server certificate comes
+// from TLS_CERT_FILE/TLS_KEY_FILE, or is issued from the CA in CA_DIR at start
+// (lib/server-tls.ts). Its metrics are served on their own internal listener
+// (METRICS_HOST, METRICS_PORT), never on PORT.
 import fs from 'node:fs';
 import path from 'node:path';
 import { subgraphNames, type SubgraphName } from '../lib/config';
-import { internalTokenSigner } from '../lib/access/internal-token';
-import { readKeyFile } from '../lib/access/key-files';
+import { openInternalTokenSigner } from '../lib/access/key-files';
 import { listen, probePort } from '../lib/http-server';
 import { listenHttps } from '../lib/https-server';
 import { networkCaCertificate, serverTls } from '../lib/server-tls';
@@ -31,7 +31,8 @@ void runServiceProcess(
   ['IDENTITY_URL', 'ROOMS_URL', 'CONSENT_URL', 'REDIS_URL', 'INTERNAL_TOKEN_KEY_FILE'],
   async (config, logger) => {
     const redisUrl = config.redisUrl as string;
-    const sign = await internalTokenSigner(readKeyFile(config.internalTokenKeyFile, 'INTERNAL_TOKEN_KEY_FILE'));
+    const signer = await openInternalTokenSigner(config.internalTokenKeyFile);
+    const sign = signer.use;
     await collectProblems([
       probeRedis(redisUrl),
       probePort(config.host, config.port, 'the gateway'),
@@ -102,11 +103,14 @@ void runServiceProcess(
       throw error;
     });
     logger.info({ url: `${http.url}/graphql`, clientCertificates: config.clientCertMode }, 'gateway ready');
-    return async () => {
-      await metricsServer?.close();
-      await http.close();
-      await gateway.stop();
-      await redis.quit();
+    return {
+      stop: async () => {
+        await metricsServer?.close();
+        await http.close();
+        await gateway.stop();
+        await redis.quit();
+      },
+      reload: async () => ({ internalTokenKey: (await signer.reload())[0] }),
     };
   },
 );

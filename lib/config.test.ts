@@ -196,6 +196,23 @@ describe('loadConfig', () => {
   });
 });
 
+describe('CERTIFICATE_EXPIRY_*', () => {
+  it('warns 30 and 7 days ahead by default and reads other thresholds, largest first, and files to watch', () => {
+    expect(loadConfig({}).certificateExpiry).toEqual({ warningDays: [30, 7], files: [] });
+    const config = loadConfig({
+      CERTIFICATE_EXPIRY_WARNING_DAYS: '7, 60,14,7',
+      CERTIFICATE_EXPIRY_FILES: '/tls/server.crt',
+    });
+    expect(config.certificateExpiry).toEqual({ warningDays: [60, 14, 7], files: ['/tls/server.crt'] });
+  });
+
+  it.each(['0', '400', 'thirty', '30,,x', ',', '7.5'])('refuses %j', (value) => {
+    expect(problemsOf(() => loadConfig({ CERTIFICATE_EXPIRY_WARNING_DAYS: value }))).toEqual([
+      expect.stringMatching(/^CERTIFICATE_EXPIRY_WARNING_DAYS: must be one or more whole numbers of days/),
+    ]);
+  });
+});
+
 describe('CORS_ORIGINS', () => {
   it('is empty by default and reads exact origins (a trailing slash is dropped)', () => {
     expect(loadConfig({}).corsOrigins).toEqual([]);

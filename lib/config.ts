@@ -181,6 +181,15 @@ export const environmentSchema = z.object({
   RATE_LIMIT_SIGN_IN_PER_MINUTE: limit(0, 1_000_000).default(defaultRateLimits.signInPerMinute),
   RATE_LIMIT_PARTNER_TOKEN_PER_MINUTE: limit(0, 1_000_000).default(defaultRateLimits.partnerTokenPerMinute),
   RATE_LIMIT_PARTNER_PER_MINUTE: limit(0, 1_000_000).default(defaultRateLimits.partnerPerMinute),
+  // Certificates that expire soon (adapters/jobs/certificate-expiry.ts): days ahead to warn, and PEM files to watch
+  // beside the CA and the terminals (the gateway's server certificate when it comes from a file).
+  CERTIFICATE_EXPIRY_WARNING_DAYS: z
+    .string()
+    .default('30,7')
+    .refine((value) => warningDays(value) !== null, {
+      message: 'must be one or more whole numbers of days from 1 to 365, comma-separated (e.g. 30,7)',
+    }),
+  CERTIFICATE_EXPIRY_FILES: z.string().default(''),
   // Backups (lib/backup): where archives go, the key that encrypts them (never in an archive), how many to keep.
   BACKUP_DIR: z.string().min(1).optional(),
   BACKUP_KEY_FILE: z.string().min(1).optional(),
@@ -246,6 +255,8 @@ export interface Config {
     persistedOperations: { mode: PersistedOperationsMode; file: string | undefined };
   };
   rateLimits: RateLimits;
+  /** Warnings before certificates expire: thresholds in days (largest first) and extra PEM files to watch. */
+  certificateExpiry: { warningDays: number[]; files: string[] };
   /** Backup archives (npm run backup / restore): their directory, the key that encrypts them, the generations kept. */
   backup: { dir: string; keyFile: string; keep: number };
   identity: {
@@ -376,6 +387,10 @@ export function loadConfig(env: NodeJS.ProcessEnv, required: Requirement[] = [])
       partnerTokenPerMinute: e.RATE_LIMIT_PARTNER_TOKEN_PER_MINUTE,
       partnerPerMinute: e.RATE_LIMIT_PARTNER_PER_MINUTE,
     },
+    certificateExpiry: {
+      warningDays: warningDays(e.CERTIFICATE_EXPIRY_WARNING_DAYS) as number[],
+      files: splitList(e.CERTIFICATE_EXPIRY_FILES).map((file) => path.resolve(file)),
+    },
     backup: {
       dir: path.resolve(e.BACKUP_DIR ?? path.join(dataDir, 'backups')),
       keyFile: path.resolve(e.BACKUP_KEY_FILE ?? path.join(dataDir, 'keys', 'backup.key')),
@@ -399,6 +414,15 @@ export function loadConfig(env: NodeJS.ProcessEnv, required: Requirement[] = [])
       worker: e.WORKER_DATABASE_URL,
     },
   };
+}
+
+/** "30,7" → [30, 7] (distinct, largest first), or null when any entry is not 1-365 days. */
+function warningDays(value: string): number[] | null {
+  const entries = splitList(value);
+  if (entries.length === 0 || entries.some((entry) => !/^\d{1,3}$/.test(entry))) return null;
+  const days = entries.map(Number);
+  if (days.some((d) => d < 1 || d > 365)) return null;
+  return [...new Set(days)].sort((a, b) => b - a);
 }
 
 /** Metrics default to PORT + 5000 (4000 → 9000), so the processes of one machine do not clash; 0 or off: none. */

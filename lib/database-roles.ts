@@ -38,6 +38,8 @@ export const tablesBySchema = {
     'audit_event',
     'care_relationship',
     'care_relationship_version',
+    'certificate_expiry_notice',
+    'certificate_expiry_recipient',
     'client_certificate',
     'facility',
     'fault_report',
@@ -153,6 +155,9 @@ const workerTables: Record<QualifiedTable, Access> = {
   'identity.audit_event': 'append',
   'identity.care_relationship': 'write',
   'identity.care_relationship_version': 'write',
+  // The certificate expiry job (issue 15) writes each warning once, to the people it names, and never changes it.
+  'identity.certificate_expiry_notice': 'append',
+  'identity.certificate_expiry_recipient': 'append',
   'identity.client_certificate': 'read',
   'identity.facility': 'read',
   'identity.outbox_event': 'write',

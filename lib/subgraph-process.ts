@@ -1,9 +1,11 @@
 // Entry point shared by the three subgraph processes (production mode):
 // each owns a PostgreSQL connection pool, verifies the gateway's internal
-// tokens with the public key, and listens on PORT; its metrics (lib/metrics)
-// on their own internal listener (METRICS_HOST, METRICS_PORT).
-import { internalTokenVerifier, type VerifyInternalToken } from './access/internal-token';
-import { readKeyFile } from './access/key-files';
+// tokens with the public key(s), and listens on PORT; its metrics (lib/metrics)
+// on their own internal listener (METRICS_HOST, METRICS_PORT). SIGHUP re-reads
+// the public key file (a key rotation: README, Operations) and whatever the
+// subgraph adds (identity: the exchange keys it shows).
+import type { VerifyInternalToken } from './access/internal-token';
+import { openInternalTokenVerifier } from './access/key-files';
 import type { Config, SubgraphName } from './config';
 import { connectPostgres, type Database } from './database';
 import { listen, probePort } from './http-server';
@@ -23,6 +25,8 @@ export interface SubgraphProcessContext {
   config: Config;
   /** Connected when the subgraph asked for it (identity: the principal epoch). */
   redis: Redis | null;
+  /** Called on SIGHUP after the internal-token keys are re-read (identity re-reads its exchange keys). */
+  onReload(reload: () => Promise<Record<string, unknown>>): void;
   /** This process's metrics, served at /metrics on the metrics listener. */
   metrics: Metrics;
 }
@@ -39,9 +43,7 @@ export function runSubgraphProcess(
     `renkei-${name}`,
     [...subgraphRequirements, ...(needs.redis ? (['REDIS_URL'] as const) : [])],
     async (config, logger) => {
-      const verifyToken = await internalTokenVerifier(
-        readKeyFile(config.internalTokenPublicKeyFile, 'INTERNAL_TOKEN_PUBLIC_KEY_FILE'),
-      );
+      const verifier = await openInternalTokenVerifier(config.internalTokenPublicKeyFile);
       const db = connectPostgres(config.databaseUrl as string);
       try {
         await collectProblems([
@@ -59,8 +61,17 @@ export function runSubgraphProcess(
         redis.on('error', (error) => logger.warn({ err: { message: error.message } }, 'redis connection error'));
         await redis.connect();
       }
+      const reloads: Array<() => Promise<Record<string, unknown>>> = [];
       const metrics = createMetrics({ logger, processMetrics: true });
-      const server = await createServer({ db, logger, verifyToken, config, redis, metrics });
+      const server = await createServer({
+        db,
+        logger,
+        verifyToken: verifier.use,
+        config,
+        redis,
+        metrics,
+        onReload: (reload) => reloads.push(reload),
+      });
       const http = await listen(server.app, config.host, config.port, `the ${name} subgraph`);
       const metricsServer = await listenMetrics(metrics, config.metrics, logger).catch(async (error: unknown) => {
         await http.close();
@@ -70,12 +81,19 @@ export function runSubgraphProcess(
         throw error;
       });
       logger.info({ url: `${http.url}/graphql`, database: db.location }, `${name} subgraph ready`);
-      return async () => {
-        await metricsServer?.close();
-        await http.close();
-        await server.stop();
-        redis?.disconnect();
-        await db.close();
+      return {
+        stop: async () => {
+          await metricsServer?.close();
+          await http.close();
+          await server.stop();
+          redis?.disconnect();
+          await db.close();
+        },
+        reload: async () => {
+          let facts: Record<string, unknown> = { internalTokenKeys: await verifier.reload() };
+          for (const reload of reloads) facts = { ...facts, ...(await reload()) };
+          return facts;
+        },
       };
     },
   );

@@ -50,6 +50,7 @@ const parents: Record<SubgraphName, Record<string, string>> = {
     ApplicationStep: 'Model',
     AuditEvent: 'Model',
     ClientCertificate: 'Model',
+    CertificateExpiryNotice: 'Model',
     SystemRestriction: 'Model',
     FaultReport: 'Model',
     FaultStep: 'Model',

@@ -19,6 +19,7 @@ import { startSystem } from './system';
 import { generateInternalKeyPair } from '../lib/access/internal-token';
 import { openCertificateAuthority } from '../lib/pki/certificate-authority';
 import { openAssertionKey, openExchangeKey } from '../lib/exchange/exchange-key';
+import { certificateExpiryOf } from '../adapters/jobs/certificate-expiry';
 import { openPartnerKeyVault } from '../lib/exchange/partner-key-vault';
 import { warnIfCertificatesOff } from '../gateway/certificate-mode';
 import { bootstrapSystemAdmin } from '../subgraphs/identity/services/bootstrap-service';
@@ -113,6 +114,7 @@ export async function startAllInOne(
     // Indexed right after "ready" below rather than before it (about a second).
     preloadFhirDefinitions: false,
     auditCheckpoints: config.auditCheckpoints,
+    certificateExpiry: certificateExpiryOf(config),
     metrics: { listen: config.metrics, processMetrics: true },
     certificates: {
       mode: config.clientCertMode,

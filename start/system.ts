@@ -23,6 +23,7 @@ import { resolvePrincipalPath } from '../subgraphs/identity/internal-routes';
 import type { IdentitySettings } from '../subgraphs/identity/settings';
 import { createRoomsServer } from '../subgraphs/rooms/server';
 import { createConsentServer } from '../subgraphs/consent/server';
+import type { CertificateExpirySettings } from '../adapters/jobs/certificate-expiry';
 import { jobDefinitions } from '../adapters/jobs';
 import { auditCheckpointEvery } from '../adapters/jobs/audit-checkpoint';
 import { startWorkers, type RunningWorkers } from '../adapters/workers';
@@ -104,6 +105,8 @@ export interface SystemOptions {
    * checkpoint directory and the interval. Absent (tests): the job is not scheduled.
    */
   auditCheckpoints?: { keyFile: string; checkpointDir: string; everyMinutes: number; syslog?: SyslogTarget | null };
+  /** Warnings before certificates expire (CERTIFICATE_EXPIRY_*); default: 30 and 7 days, the terminal registry only. */
+  certificateExpiry?: CertificateExpirySettings;
   /**
    * Prometheus metrics: always counted (RunningSystem.metrics); GET /metrics served at `listen` when
    * given (config.metrics; port 0: an ephemeral one). processMetrics: Node's own (CPU, memory, event loop).
@@ -267,6 +270,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
           outbound: worker,
           inbound: worker,
           auditCheckpoints: checkpoints && { db: worker, ...checkpoints },
+          certificateExpiry: options.certificateExpiry,
           partnerCalls: {
             exchange,
             trustedCaPems: [],

@@ -35,7 +35,7 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import type { PrismaClient } from '../../lib/database';
 import type { Logger } from '../../lib/logger';
 import { publicRequestIdHeader, requestIdFrom, withRequestId } from '../../lib/request-id';
-import { type ExchangeIdentity, jwksOf } from '../../lib/exchange/exchange-key';
+import { type ExchangeIdentity, ed25519KeysOf, jwksOf } from '../../lib/exchange/exchange-key';
 import type { PartnerKeyVault } from '../../lib/exchange/partner-key-vault';
 import type { ExchangePartner } from '../../subgraphs/identity';
 import { partnerKeys as createPartnerKeys, type PartnerKeys } from './partner-keys';
@@ -369,7 +369,7 @@ export function fhirRouter(options: FhirRouterOptions): express.Router {
       try {
         res.locals.outboundSubscription = await authenticateNotification(
           db,
-          exchange.key.privateKey,
+          ed25519KeysOf(exchange),
           String(req.params.id),
           req.headers.authorization,
         );

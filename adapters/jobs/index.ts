@@ -1,5 +1,6 @@
 import type { AnyJobDefinition } from '../job-definition';
 import { auditCheckpoint } from './audit-checkpoint';
+import { certificateExpiry } from './certificate-expiry';
 import { careRelationshipsBackfill, careRelationshipsChanged } from './care-relationships-changed';
 import { consentWithdrawn } from './consent-withdrawn';
 import { directoryChanged } from './directory-changed';
@@ -49,4 +50,6 @@ export const jobDefinitions: ReadonlyArray<AnyJobDefinition> = [
   careRelationshipsBackfill,
   // Issue 14: the access chains' heads signed with a key outside the database.
   auditCheckpoint,
+  // Issue 15: notices to facility managers and system admins before a certificate expires.
+  certificateExpiry,
 ];

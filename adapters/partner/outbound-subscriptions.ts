@@ -167,7 +167,8 @@ export interface NotificationReceipt {
  */
 export async function authenticateNotification(
   db: Pick<OutboundSubscriptionDb, 'outboundSubscription'>,
-  exchangeKey: KeyObject,
+  /** The current exchange key first; during a key rotation also the previous (or next) one. */
+  exchangeKeys: KeyObject[],
   id: string,
   authorization: string | undefined,
 ): Promise<OutboundSubscription> {
@@ -176,7 +177,8 @@ export async function authenticateNotification(
     : null;
   if (!subscription || subscription.status === 'ENDED' || subscription.status === 'NOT_OFFERED')
     throw new FhirError('NOT_FOUND', 'no such subscription');
-  if (!echoesSecret(authorization, notificationSecret(exchangeKey, subscription.id)))
+  // A subscription made before a key rotation keeps the secret derived from the key it was made with.
+  if (!exchangeKeys.some((key) => echoesSecret(authorization, notificationSecret(key, subscription.id))))
     throw new FhirError('UNAUTHENTICATED', "send the subscription's Authorization header");
   return subscription;
 }

@@ -17,6 +17,11 @@
 //   (CA_DIR/exchange-es384.key, 0600, created once, never regenerated, like
 //   the first), signs only those. Both public keys are in our JWK set, each
 //   with its alg, so a partner that registered our JWKS URL verifies either.
+// - Both keys rotate (lib/exchange/exchange-key-rotation.ts): a next key
+//   (exchange-ed25519.next.key) is published in the JWKS before it signs, and
+//   the previous one (exchange-ed25519.previous.key) stays published for the
+//   window after; neither signs. Every JWT names its key by kid, so a
+//   partner picks the right one. Processes re-read the files on SIGHUP.
 import { createPrivateKey, createPublicKey, generateKeyPairSync, randomUUID, type KeyObject } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -54,6 +59,58 @@ export function generateExchangeKey(): Promise<ExchangeKey> {
   return fromPrivateKey(generateKeyPairSync('ed25519').privateKey);
 }
 
+/** The files beside the current one during a rotation (./exchange-key-rotation.ts). */
+export function stagedKeyFileNames(name: string): { next: string; previous: string } {
+  const base = name.replace(/\.key$/, '');
+  return { next: `${base}.next.key`, previous: `${base}.previous.key` };
+}
+
+/**
+ * The keys in dir that are published but do not sign: for each algorithm the
+ * next key (staged) or the previous one (in its window), when present.
+ */
+export async function openPublishedOnlyKeys(dir: string): Promise<ExchangeKey[]> {
+  const keys: ExchangeKey[] = [];
+  for (const [name, type] of [
+    [exchangeKeyFileName, 'ed25519'],
+    [assertionKeyFileName, 'ec'],
+  ] as const) {
+    const staged = stagedKeyFileNames(name);
+    for (const file of [staged.next, staged.previous])
+      if (fs.existsSync(path.join(dir, file))) keys.push(await readKeyFile(path.join(dir, file), type));
+  }
+  return keys;
+}
+
+/** Our exchange identity's keys from dir: the two signing keys and those only published. */
+export async function openExchangeKeys(
+  dir: string,
+): Promise<{ key: ExchangeKey; assertionKey: ExchangeKey; publishedOnly: ExchangeKey[] }> {
+  return {
+    key: await openExchangeKey(dir),
+    assertionKey: await openAssertionKey(dir),
+    publishedOnly: await openPublishedOnlyKeys(dir),
+  };
+}
+
+/**
+ * Re-reads the keys in dir into a running identity (SIGHUP): whoever holds
+ * the identity signs with the new current keys from the next call on, and
+ * the JWKS serves the new set. Resolves with the key ids now in use.
+ */
+export async function reloadExchangeKeys(identity: ExchangeIdentity, dir: string): Promise<Record<string, unknown>> {
+  const keys = await openExchangeKeys(dir);
+  identity.key = keys.key;
+  identity.assertionKey = keys.assertionKey;
+  identity.publishedOnly = keys.publishedOnly;
+  return {
+    exchangeKeys: {
+      signing: [keys.key.keyId, keys.assertionKey.keyId],
+      publishedOnly: keys.publishedOnly.map((k) => k.keyId),
+    },
+  };
+}
+
 /** Opens the key in dir (usually CA_DIR), creating it on the first start. */
 export function openExchangeKey(dir: string): Promise<ExchangeKey> {
   return openKeyFile(dir, exchangeKeyFileName, 'ed25519');
@@ -77,6 +134,10 @@ async function openKeyFile(dir: string, name: string, type: 'ed25519' | 'ec'): P
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     }
   }
+  return readKeyFile(file, type);
+}
+
+async function readKeyFile(file: string, type: 'ed25519' | 'ec'): Promise<ExchangeKey> {
   let privateKey: KeyObject;
   try {
     privateKey = createPrivateKey(fs.readFileSync(file, 'utf8'));
@@ -129,10 +190,28 @@ export interface ExchangeIdentity {
   assertionKey?: ExchangeKey;
   /** Our FHIR base URL, e.g. https://renkei.example/fhir; empty until the gateway listens. */
   fhirBaseUrl: string;
+  /** During a rotation: the next keys (staged) or the previous ones (in their window); published, never signing. */
+  publishedOnly?: ExchangeKey[];
 }
 
-export function jwksOf(identity: Pick<ExchangeIdentity, 'key' | 'assertionKey'>): { keys: JWK[] } {
-  return { keys: [identity.key.publicJwk, ...(identity.assertionKey ? [identity.assertionKey.publicJwk] : [])] };
+export function jwksOf(identity: Pick<ExchangeIdentity, 'key' | 'assertionKey' | 'publishedOnly'>): { keys: JWK[] } {
+  return {
+    keys: [
+      identity.key.publicJwk,
+      ...(identity.assertionKey ? [identity.assertionKey.publicJwk] : []),
+      ...(identity.publishedOnly ?? []).map((key) => key.publicJwk),
+    ],
+  };
+}
+
+/** The Ed25519 keys whose derived secrets we accept (outbound subscriptions): the current one first, then any published only. */
+export function ed25519KeysOf(identity: Pick<ExchangeIdentity, 'key' | 'publishedOnly'>): KeyObject[] {
+  return [
+    identity.key.privateKey,
+    ...(identity.publishedOnly ?? [])
+      .filter((key) => key.privateKey.asymmetricKeyType === 'ed25519')
+      .map((key) => key.privateKey),
+  ];
 }
 
 export interface ClientAssertionClaims {

@@ -10,6 +10,7 @@ import {
   certificateInstallInstructions,
   terminalCertificateFileName,
   openCertificateAuthority,
+  renewCaCertificate,
   type CertificateAuthority,
 } from './certificate-authority';
 import { certificateFingerprint, fingerprintOfPem } from './fingerprint';
@@ -218,5 +219,39 @@ describe('certificateInstallInstructions', () => {
     expect(text).toMatch(/macOS/);
     expect(text).not.toContain('secret-passphrase');
     expect(text).not.toContain('PRIVATE KEY');
+  });
+});
+
+describe('renewCaCertificate', () => {
+  it('renews the CA with the same key: earlier terminal certificates still verify, new ones get their full validity', async () => {
+    const dir = await fs.mkdtemp(path.join(root, 'renew-'));
+    const now = Date.now();
+    // A CA made 3640 days ago: 10 days left. A terminal issued from it now ends with it.
+    const old = await openCertificateAuthority(dir, { now: () => new Date(now - 3640 * DAY) });
+    const oldCa = new X509Certificate(old.caCertificatePem);
+    const current = await openCertificateAuthority(dir);
+    const terminal = current.issueClientCertificate({ commonName: 'reception', passphrase: 'passphrase-1' });
+    expect(terminal.notAfter.getTime()).toBeLessThanOrEqual(Date.parse(oldCa.validTo));
+
+    const renewed = await renewCaCertificate(dir, new Date(now));
+    const renewedPem = await fs.readFile(path.join(dir, 'ca.crt'), 'utf8');
+    const renewedCa = new X509Certificate(renewedPem);
+    expect(await fs.readFile(renewed.previousFile, 'utf8')).toBe(old.caCertificatePem);
+    expect(renewed.fingerprint).toBe(fingerprintOfPem(renewedPem));
+    expect(renewedCa.subject).toBe(oldCa.subject);
+    expect(renewedCa.publicKey.equals(oldCa.publicKey)).toBe(true);
+    expect(Date.parse(renewedCa.validTo)).toBeGreaterThan(now + 3640 * DAY);
+
+    const reopened = await openCertificateAuthority(dir);
+    expect(reopened.caCertificatePem).toBe(renewedPem);
+    expect(reopened.verifies(terminal.certificatePem)).toBe(true);
+    const fresh = reopened.issueClientCertificate({ commonName: 'reception', passphrase: 'passphrase-1' });
+    expect(fresh.notAfter.getTime()).toBeGreaterThan(now + 800 * DAY);
+    // Over TLS: test/integration/ca-renewal.test.ts.
+  });
+
+  it('refuses without the CA key', async () => {
+    const dir = await copyOfCa(['ca.crt']);
+    await expect(renewCaCertificate(dir)).rejects.toBeInstanceOf(StartupError);
   });
 });

@@ -96,6 +96,51 @@ export async function openCertificateAuthority(
 }
 
 /**
+ * CA renewal (README, Operations): a new certificate for the same key and
+ * name, valid for CA_VALID_DAYS from `at`. Everything the CA issued keeps
+ * verifying (same issuer name, same key, same key identifier), so renewing
+ * re-issues no terminal; the certificate it replaces is kept beside it
+ * (ca.previous-YYYYMMDD.crt) and ca.crt is replaced at once (rename).
+ * An expired CA can be renewed too: its key is what the certificates name.
+ */
+export async function renewCaCertificate(
+  dir: string,
+  at: Date = new Date(),
+): Promise<{ previousFile: string; notAfter: Date; fingerprint: string }> {
+  const keyPath = path.join(dir, 'ca.key');
+  const certPath = path.join(dir, 'ca.crt');
+  const keyPem = await readIfPresent(keyPath);
+  const certPem = await readIfPresent(certPath);
+  if (keyPem === null || certPem === null)
+    throw new StartupError([`CA_DIR: renewing needs ${keyPath} and ${certPath}; the issuing CA lives there`]);
+  await checkKeyFileMode(keyPath);
+  // Checked as of its own start: an expired CA may be renewed.
+  const { forgeCert, signingKey } = checkCaPair(keyPem, certPem, dir, new Date(0));
+  const publicKeyPem = createPublicKey(signingKey).export({ type: 'spki', format: 'pem' }).toString();
+  const notAfter = new Date(Math.floor((at.getTime() + CA_VALID_DAYS * DAY_MS) / 1000) * 1000);
+  const renewed = signedCertificate(
+    publicKeyPem,
+    forgeCert.subject.attributes,
+    forgeCert.subject.attributes,
+    signingKey,
+    at.getTime(),
+    notAfter,
+    [
+      { name: 'basicConstraints', cA: true, critical: true },
+      { name: 'keyUsage', keyCertSign: true, cRLSign: true, critical: true },
+      { name: 'subjectKeyIdentifier' },
+    ],
+  );
+  const renewedPem = forge.pki.certificateToPem(renewed);
+  const previousFile = path.join(dir, `ca.previous-${at.toISOString().slice(0, 10).replace(/-/g, '')}.crt`);
+  await fs.writeFile(previousFile, certPem, { mode: 0o644 });
+  const temporary = path.join(dir, `.ca.crt.${process.pid}.tmp`);
+  await fs.writeFile(temporary, renewedPem, { mode: 0o644 });
+  await fs.rename(temporary, certPath);
+  return { previousFile, notAfter, fingerprint: fingerprintOfPem(renewedPem) };
+}
+
+/**
  * The CA opened read-only, from its certificate alone (CA_CERT_FILE): for a
  * process that checks terminal certificates against the CA but never issues
  * one (the gateway, the worker), so the CA's private key need not be

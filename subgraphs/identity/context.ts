@@ -22,6 +22,7 @@ export type IdentityDb = Pick<
   | 'passwordHistory'
   | 'session'
   | 'clientCertificate'
+  | 'certificateExpiryNotice'
   | 'application'
   | 'applicationStep'
   | 'systemRestriction'

@@ -21,4 +21,9 @@ export {
 } from './partners/partner-service';
 export { contractJwtAlgorithms, smartAssertionAlgorithms } from './partners/partner-auth-rules';
 export { disableInactiveAccounts } from './services/system-admin-service';
+export {
+  warnOfExpiringCertificates,
+  type CertificateExpiryDb,
+  type WatchedCertificate,
+} from './services/certificate-expiry-service';
 export { identitySettingsFrom } from './settings';

@@ -38,6 +38,7 @@ const standalone = new Set([
   'test/e2e/config-errors.test.ts',
   'test/e2e/admin-recovery.test.ts',
   'test/e2e/outbound-worker-crash.test.ts',
+  'test/e2e/key-rotation.test.ts',
   'test/e2e/replicas.test.ts',
   'test/e2e/metrics-production.test.ts',
   'test/integration/embedded-database.test.ts',

@@ -3,7 +3,7 @@ import { DateScalar, DateTimeScalar } from '../../../lib/scalars';
 import { Application, ApplicationStep } from './application';
 import { AuditEvent } from './audit-event';
 import { FaultReport, FaultStep } from './fault-report';
-import { ClientCertificate } from './client-certificate';
+import { CertificateExpiryNotice, ClientCertificate } from './client-certificate';
 import { ExistenceCheck } from './existence-check';
 import { DisclosedAccess, DisclosureReport } from './disclosure-report';
 import { Facility } from './facility';
@@ -33,6 +33,7 @@ export const resolvers = {
   Application,
   ApplicationStep,
   ClientCertificate,
+  CertificateExpiryNotice,
   AuditEvent,
   FaultReport,
   FaultStep,

@@ -15,6 +15,7 @@ import { listAuditArgs, listAuditEvents, verifyIdentityAuditChain } from '../ser
 import { countFaults, listFaults } from '../services/fault-service';
 import { findSubjects, findSubjectsArgs } from '../services/subject-service';
 import { colleaguesArgs, searchColleagues } from '../services/colleague-directory-service';
+import { listMyCertificateExpiryNotices } from '../services/certificate-expiry-service';
 
 export const Query = {
   me: (_, __, ctx) => viewer(ctx),
@@ -38,6 +39,7 @@ export const Query = {
   users: (_, args, ctx) => listUsers(ctx, parseInput(uuid, args.facilityId, 'facilityId')),
   colleagues: (_, args, ctx) => searchColleagues(ctx, parseInput(colleaguesArgs, args)),
   clientCertificates: (_, args, ctx) => listCertificates(ctx, parseInput(uuid, args.facilityId, 'facilityId')),
+  certificateExpiryNotices: (_, __, ctx) => listMyCertificateExpiryNotices(ctx),
   faultReports: (_, args, ctx) => listFaults(ctx, args.status),
   faultReportCount: (_, args, ctx) => countFaults(ctx, args.status),
   auditEvents: (_, args, ctx) => listAuditEvents(ctx, parseInput(listAuditArgs, args)),
