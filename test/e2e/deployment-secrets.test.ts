@@ -13,10 +13,10 @@ import os from 'node:os';
 import path from 'node:path';
 import type { TLSSocket } from 'node:tls';
 import { openAssertionKey, openExchangeKey } from '../../lib/exchange/exchange-key';
-import { connectRedis } from '../../lib/redis';
 import { redisUrl, uniqueName } from '../support/environment';
 import { freePort, minimalEnv, runToExit, spawnEntry, type ServiceProcess } from '../support/spawn-service';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
+import { clearRedisPrefixes } from '../support/redis-keys';
 
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'renkei-deployment-secrets-'));
 const volumes = {
@@ -43,11 +43,7 @@ afterAll(async () => {
   gateway?.killGroup();
   worker?.killGroup();
   await db?.drop();
-  const redis = connectRedis(redisUrl);
-  await redis.connect();
-  const keys = await redis.keys(`${prefix}:*`);
-  if (keys.length) await redis.del(...keys);
-  await redis.quit();
+  await clearRedisPrefixes(prefix);
   fs.rmSync(root, { recursive: true, force: true });
 });
 

@@ -7,10 +7,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { openAssertionKey, openExchangeKey } from '../../lib/exchange/exchange-key';
-import { connectRedis } from '../../lib/redis';
 import { redisUrl, uniqueName } from '../support/environment';
 import { freePort, minimalEnv, spawnEntry, type ServiceProcess } from '../support/spawn-service';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
+import { clearRedisPrefixes } from '../support/redis-keys';
 
 describe('the partner exchange endpoint in production mode (worker process)', () => {
   let db: TestDatabase;
@@ -24,11 +24,7 @@ describe('the partner exchange endpoint in production mode (worker process)', ()
   afterAll(async () => {
     worker?.killGroup();
     await db?.drop();
-    const redis = connectRedis(redisUrl);
-    await redis.connect();
-    const keys = await redis.keys(`${prefix}:*`);
-    if (keys.length) await redis.del(...keys);
-    await redis.quit();
+    await clearRedisPrefixes(prefix);
     fs.rmSync(caDir, { recursive: true, force: true });
   });
 

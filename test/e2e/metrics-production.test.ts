@@ -8,12 +8,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { generateInternalKeyPair } from '../../lib/access/internal-token';
-import { connectRedis } from '../../lib/redis';
 import { caTemplateDir, redisUrl, uniqueName } from '../support/environment';
 import { graphql } from '../support/graphql-client';
 import { scrape } from '../support/scrape';
 import { freePort, isListening, minimalEnv, spawnEntry, type ServiceProcess } from '../support/spawn-service';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
+import { clearRedisPrefixes } from '../support/redis-keys';
 
 type Service = 'identity' | 'rooms' | 'consent' | 'worker' | 'gateway';
 const entries: Record<Service, { entry: string; ready: RegExp }> = {
@@ -44,11 +44,7 @@ describe('every production process serves its own /metrics', () => {
   afterAll(async () => {
     for (const service of running.values()) service.killGroup();
     await db?.drop();
-    const redis = connectRedis(redisUrl);
-    await redis.connect();
-    const keys = await redis.keys(`${prefix}:*`);
-    if (keys.length) await redis.del(...keys);
-    await redis.quit();
+    await clearRedisPrefixes(prefix);
     fs.rmSync(dir, { recursive: true, force: true });
   });
 

@@ -11,11 +11,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
-import { connectRedis } from '../../lib/redis';
 import { repoPath } from '../../lib/repo-paths';
 import { demoSubjects } from '../../scripts/demo/demo-network';
 import type { PeopleFile } from '../../scripts/demo/people-files';
 import { adminDatabaseUrl, databasePrefix, databaseUrlFor, redisUrl, uniqueName } from '../support/environment';
+import { clearRedisPrefixes } from '../support/redis-keys';
 import { freePort, minimalEnv, spawnEntry, type ServiceProcess } from '../support/spawn-service';
 
 jest.setTimeout(240_000);
@@ -87,13 +87,7 @@ function walkthrough(
 afterAll(async () => {
   for (const service of started) service.killGroup();
   for (const name of databases) await onAdminDatabase(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-  const redis = connectRedis(redisUrl);
-  await redis.connect();
-  for (const prefix of prefixes) {
-    const keys = await redis.keys(`${prefix}:*`);
-    if (keys.length) await redis.del(...keys);
-  }
-  await redis.quit();
+  await clearRedisPrefixes(...prefixes);
   for (const dir of tempDirs) fs.rmSync(dir, { recursive: true, force: true });
 });
 
