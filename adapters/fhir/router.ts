@@ -96,7 +96,7 @@ export interface FhirRouterOptions {
   rateLimits?: PartnerRateLimitOptions | null;
   /** Seals what partners give us to keep secret (a subscription channel's Authorization header). */
   vault: PartnerKeyVault;
-  /** Counts rate-limit refusals (lib/metrics); none: nothing is counted. */
+  /** Counts requests by route, partner and status, and rate-limit refusals (lib/metrics); none: nothing is counted. */
   metrics?: Metrics;
 }
 
@@ -115,6 +115,21 @@ export function fhirRouter(options: FhirRouterOptions): express.Router {
   if (options.preloadDefinitions ?? true) loadR4Definitions();
   const router = express.Router();
 
+  const metrics = options.metrics;
+  if (metrics)
+    router.use((req, res, next) => {
+      const stop = metrics.fhirRequestDuration.startTimer();
+      res.once('finish', () => {
+        // The route pattern (Task/:id), never the path itself: ids would make the labels unbounded.
+        const route = (req.route as { path?: unknown } | undefined)?.path;
+        stop({
+          route: `${req.method} ${typeof route === 'string' ? route : '(other)'}`,
+          partner: (res.locals.partner as ExchangePartner | undefined)?.id ?? 'none',
+          status: String(res.statusCode),
+        });
+      });
+      next();
+    });
   router.use((req, res, next) => {
     const requestId = (res.locals.requestId as string | undefined) ?? requestIdFrom(req.headers[publicRequestIdHeader]);
     res.locals.requestId = requestId;

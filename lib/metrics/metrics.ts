@@ -121,6 +121,15 @@ export function createMetrics(options: { logger?: Logger; processMetrics?: boole
       labelNames: ['partner', 'operation', 'outcome'] as const,
       registers,
     }),
+    // The partner endpoint (adapters/fhir/router.ts): every request partners make of us, by route
+    // (method and Express route pattern, `(other)` for no route), partner (`none` before one is
+    // authenticated) and HTTP status. A partner whose calls turn 4xx is calling us wrong.
+    fhirRequestDuration: new Histogram({
+      name: 'renkei_fhir_request_duration_seconds',
+      help: 'Requests to the partner endpoint (/fhir) by route, partner (organization id, none when unauthenticated) and HTTP status, in seconds',
+      labelNames: ['route', 'partner', 'status'] as const,
+      registers,
+    }),
     // The audit checkpoint job (adapters/jobs/audit-checkpoint.ts): signed (ok), or not.
     chainVerifications: new Counter({
       name: 'renkei_audit_chain_verifications_total',

@@ -9,6 +9,7 @@ import { eventually } from '../support/eventually';
 import { graphql } from '../support/graphql-client';
 import { scrape, type Scrape } from '../support/scrape';
 import { subjectWithConsent } from '../support/sharing-fixtures';
+import { fhirRequest, partnerJwt, registerSimulatedPartner } from '../support/simulated-partner';
 import { startTestSystem, type TestSystem } from '../support/test-system';
 
 const signIn = 'mutation SignIn($a: String!, $p: String!) { signIn(accountId: $a, password: $p) { token } }';
@@ -130,4 +131,34 @@ it('counts a break-glass declaration by reason and shows it in force; reads jobs
     expect(settled.value('renkei_jobs', { queue: 'care-relationships-changed', state })).not.toBeNull();
   expect(settled.value('renkei_dead_letters_waiting')).toBe(0);
   expect(settled.value('renkei_metrics_source_errors_total')).toBeNull();
+});
+
+it('counts the partner endpoint’s requests by route pattern, partner and status, never by path', async () => {
+  const base = t.system.exchange.fhirBaseUrl;
+  const before = await metricsOf();
+  expect((await fetch(`${base}/metadata`)).status).toBe(200);
+  // Unauthenticated: refused before any partner is known.
+  const refused = await fetch(`${base}/Task/3f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9`);
+  expect(refused.status).toBe(401);
+  const after = await metricsOf();
+  const count = (labels: Record<string, string>) =>
+    moved(before, after, 'renkei_fhir_request_duration_seconds_count', labels);
+  expect(count({ route: 'GET /metadata', partner: 'none', status: '200' })).toBe(1);
+  expect(count({ route: 'GET /Task/:id', partner: 'none', status: '401' })).toBe(1);
+  expect(after.text).not.toContain('3f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9');
+
+  // Authenticated: the partner's organization id names its calls.
+  const partner = await registerSimulatedPartner(t, sa, '氷見市多職種ネット', 'himi.example');
+  const search = await fhirRequest(base, 'GET', '/Task?identifier=https://himi.example/requests|none', {
+    token: await partnerJwt(partner, base),
+  });
+  expect(search.status).toBe(200);
+  const later = await metricsOf();
+  expect(
+    moved(after, later, 'renkei_fhir_request_duration_seconds_count', {
+      route: 'GET /Task',
+      partner: partner.id,
+      status: '200',
+    }),
+  ).toBe(1);
 });
