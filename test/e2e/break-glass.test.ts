@@ -189,6 +189,18 @@ describe('break-glass emergency access through the gateway', () => {
     expect(read.errors).toBeUndefined();
     expect(read.data?.room.subject).toMatchObject({ id: subjectId, name: expect.stringMatching(/\S/) });
     expect((await as(grantee, record, { s: subjectId })).errors).toBeUndefined();
+    // Identity's audit trail marks those reads as made under the emergency, for the review.
+    const audited = await t.db.prisma.auditEvent.findMany({
+      where: { actorId: grantee.userId, action: 'subject.read', targetId: subjectId, outcome: 'SUCCESS' },
+    });
+    expect(audited.map((e) => e.details)).toEqual([{ basis: 'EMERGENCY' }, { basis: 'EMERGENCY' }]);
+    // A related reader's read is not marked.
+    expect((await as(opener, record, { s: subjectId })).errors).toBeUndefined();
+    const openerRead = await t.db.prisma.auditEvent.findFirst({
+      where: { actorId: opener.userId, action: 'subject.read', targetId: subjectId },
+      orderBy: { at: 'desc' },
+    });
+    expect(openerRead?.details).toEqual({});
     // Someone not named still sees nothing of the subject.
     expect(errorCodes(await as(bystander, record, { s: subjectId }))).toEqual(['FORBIDDEN']);
 
