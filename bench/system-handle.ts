@@ -1,5 +1,5 @@
-// The parent's side of bench/system-child.ts: spawns it (node --import tsx,
-// as npm start runs), answers its IPC messages and reads its memory from
+// The parent's side of bench/system-child.ts: spawns it (node --import tsx and
+// npm start's heap cap, as npm start runs), answers its IPC messages and reads its memory from
 // /proc/<pid>/status (VmRSS now, VmHWM the peak since start): the whole
 // process as the OS sees it, heap, native buffers and Prisma's engine alike,
 // which process.memoryUsage() of the parent could not see. SystemHandle is
@@ -9,6 +9,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { CareSchema } from '../lib/access/care-relationship-view';
+import { withStartHeapCap } from '../start/heap-cap';
 import type { InternalKeyPair } from '../lib/access/internal-token';
 import type { UserPrincipal } from '../lib/access/principal';
 import type { ChildMessage, ParentMessage } from './system-child';
@@ -80,6 +81,9 @@ export function forkBenchChild(cpuProfileDir?: string): BenchChild {
   }
   const child: ChildProcess = fork(path.join(__dirname, 'system-child.ts'), [], {
     execArgv,
+    // Under npm start's heap cap, as the process it stands for (start/heap-cap.ts); NODE_OPTIONS given to the
+    // bench come after it and win, so another cap can be measured (NODE_OPTIONS=--max-old-space-size=N).
+    env: { ...process.env, NODE_OPTIONS: withStartHeapCap(process.env.NODE_OPTIONS) },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const listeners = new Set<(message: ChildMessage) => void>();
