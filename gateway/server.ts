@@ -20,6 +20,7 @@ import type { Redis } from 'ioredis';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
+import { inFlightOperations } from './in-flight-operations';
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import { Kind, type GraphQLSchema, type OperationDefinitionNode, type SelectionNode } from 'graphql';
@@ -90,6 +91,12 @@ export interface GatewayProtection {
   /** GraphiQL at /graphiql (gateway/graphiql.ts), development only; default false. */
   graphiql: boolean;
 }
+
+/**
+ * How long a stop waits for the operations in flight: longer than a query plan's fetches take at their
+ * timeouts, shorter than a container platform's grace period before it kills the process (30 s by default).
+ */
+const operationsDrainMs = 10_000;
 
 export interface GatewayServer {
   app: express.Express;
@@ -199,6 +206,7 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Gate
       });
     },
   });
+  const inFlight = inFlightOperations();
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
     formatError: formatErrorFor(options.logger),
@@ -213,6 +221,7 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Gate
     // Behind the guard's own parse; kept in case a request reaches Apollo another way.
     parseOptions: { maxTokens: protection.limits.maxTokens },
     plugins: [
+      inFlight.plugin,
       restrictionPlugin,
       schemaCapture,
       ApolloServerPluginLandingPageDisabled(),
@@ -318,5 +327,18 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Gate
   if (options.consoleDir) app.use(consoleRouter(options.consoleDir));
   app.use(jsonNotFound);
   app.use(jsonErrorHandler(options.logger));
-  return { app, stop: () => apollo.stop() };
+  return {
+    app,
+    // Called once the gateway's listener has closed, before the subgraphs stop (start/system.ts, gateway/main.ts).
+    stop: async () => {
+      const running = inFlight.count;
+      if (running > 0) {
+        options.logger.info({ operations: running }, 'waiting for the operations in flight');
+        if (await inFlight.drained(operationsDrainMs))
+          options.logger.info({ operations: running }, 'the operations in flight finished');
+        else options.logger.warn({ operations: inFlight.count }, 'stopping with operations still running');
+      }
+      await apollo.stop();
+    },
+  };
 }

@@ -1,6 +1,10 @@
 // Listening and closing an HTTP server the same way everywhere: a port in
 // use becomes a StartupError, and closing also ends idle keep-alive sockets
-// so shutdown is not held up by clients.
+// so shutdown is not held up by clients. A request still being answered when
+// closing starts gets its answer with `Connection: close`: its keep-alive
+// socket would otherwise stay open after it, holding the close for the whole
+// keep-alive timeout (65 s; found with a subgraph answering the gateway during
+// a stop, test/e2e/gateway-stop-drain.test.ts).
 import http, { type RequestListener } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { StartupError } from './startup-error';
@@ -40,6 +44,11 @@ export function listenOn(
 ): Promise<RunningServer> {
   // Longer than typical proxies' idle timeouts, so the proxy closes first.
   server.keepAliveTimeout = 65_000;
+  const answering = new Set<http.ServerResponse>();
+  server.on('request', (_request: http.IncomingMessage, response: http.ServerResponse) => {
+    answering.add(response);
+    response.once('close', () => answering.delete(response));
+  });
   return new Promise((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) => {
       if (error.code === 'EADDRINUSE')
@@ -65,6 +74,7 @@ export function listenOn(
           new Promise<void>((done, fail) => {
             if (!server.listening) return done();
             server.close((error) => (error ? fail(error) : done()));
+            for (const response of answering) if (!response.headersSent) response.setHeader('Connection', 'close');
             server.closeIdleConnections();
           }),
       });
