@@ -175,10 +175,15 @@ describe('partner trust (registry side)', () => {
       }),
     ]);
     const row = await t.db.prisma.partnerClientCredential.findFirstOrThrow({ where: { partnerId: partner.id } });
-    expect(row.sealedKey).not.toMatch(/PRIVATE KEY|MII/);
+    expect(row.sealedKey).not.toMatch(/PRIVATE KEY/);
 
     const got = await transport(partner.id);
     expect(got?.clientCertificate).toMatchObject({ certPem: shown.pem, fingerprint: shown.fingerprint });
+    // Stored sealed, not merely encoded: no line of the key's PEM body is in the row. (A bare /MII/, the start of
+    // any base64 DER, also matched random ciphertext, about once in 90 runs.)
+    const keyLines = got!.clientCertificate!.keyPem.split('\n').filter((line) => line && !line.startsWith('-----'));
+    expect(keyLines.length).toBeGreaterThan(0);
+    for (const line of keyLines) expect(row.sealedKey).not.toContain(line);
     // The key belongs to the certificate.
     expect(createPublicKey(got!.clientCertificate!.keyPem).export({ type: 'spki', format: 'der' })).toEqual(
       cert.publicKey.export({ type: 'spki', format: 'der' }),
