@@ -9,9 +9,9 @@ import { fork, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { CareSchema } from '../lib/access/care-relationship-view';
-import { withStartHeapCap } from '../start/heap-cap';
 import type { InternalKeyPair } from '../lib/access/internal-token';
 import type { UserPrincipal } from '../lib/access/principal';
+import { withStartHeapCap } from '../start/heap-cap';
 import type { ChildMessage, ParentMessage } from './system-child';
 
 export type Topology = 'all-in-one' | 'production';

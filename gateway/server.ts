@@ -20,7 +20,6 @@ import type { Redis } from 'ioredis';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
-import { inFlightOperations } from './in-flight-operations';
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import { Kind, type GraphQLSchema, type OperationDefinitionNode, type SelectionNode } from 'graphql';
@@ -54,6 +53,7 @@ import { isRestricted, type Restriction } from './restriction-rules';
 import { SubgraphDataSource } from './subgraph-data-source';
 import { createSubgraphFetcher, timedFetcher } from './subgraph-fetcher';
 import { graphqlMetricsPlugin } from './graphql-metrics';
+import { inFlightOperations } from './in-flight-operations';
 import type { Metrics } from '../lib/metrics/metrics';
 import { stripInternalHeaders } from './subgraph-headers';
 

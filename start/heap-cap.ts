@@ -10,7 +10,7 @@
 import fs from 'node:fs';
 import { repoPath } from '../lib/repo-paths';
 
-const capFlag = /--max-old-space-size=(\d+)/;
+const capFlag = /--max-old-space-size=\d+/;
 
 /** The --max-old-space-size flag in package.json's start script, or null if it sets none. */
 export function startHeapCapFlag(packageJson = repoPath('package.json')): string | null {
