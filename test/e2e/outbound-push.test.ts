@@ -295,12 +295,15 @@ describe('Outbound push: polling completes without it', () => {
       15_000,
     );
     expect(afterRetries).toMatchObject({ status: 'ERROR', lastErrorCode: 'HTTP_503' });
-    // Its dead letter, as for every exchange job that runs out of attempts.
-    const letters = await graphql(
-      bed.t.graphqlUrl,
-      'query { exchangeDeadLetters { queue errorCode } }',
-      {},
-      bed.actors.sa.headers,
+    // Its dead letter, as for every exchange job that runs out of attempts. The job marks the subscription ERROR
+    // before BullMQ records it as failed, so the letter is waited for.
+    const letters = await eventually(
+      () => graphql(bed.t.graphqlUrl, 'query { exchangeDeadLetters { queue errorCode } }', {}, bed.actors.sa.headers),
+      (answer) =>
+        (answer.data?.exchangeDeadLetters as Array<{ queue: string }> | undefined)?.some(
+          (letter) => letter.queue === 'outbound-subscription',
+        ) ?? false,
+      10_000,
     );
     expect(letters.data?.exchangeDeadLetters).toContainEqual({ queue: 'outbound-subscription', errorCode: 'HTTP_503' });
     await completesByPolling(pushing, failing.id, failing.taskId);
