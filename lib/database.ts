@@ -46,10 +46,7 @@ export async function openEmbeddedPostgres(dataDir: string): Promise<Database & 
     query: async <T>(sql: string, params: unknown[] = []) => (await pglite.query<T>(sql, params)).rows,
   };
   const migrationsApplied = await applyMigrations(executor);
-  // pglite-prisma-adapter 0.6 is typed against an older driver-adapter-utils;
-  // the runtime contract is the same (verified by the embedded-start tests).
-  const adapter = new PrismaPGlite(pglite) as unknown as PrismaPg;
-  const prisma = new PrismaClient({ adapter });
+  const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
   return {
     prisma,
     location: `embedded PostgreSQL in ${dir}`,

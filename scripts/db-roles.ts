@@ -10,11 +10,11 @@
 // again after every migration (and to rotate passwords): it is idempotent.
 //
 // --migrate (docker-compose's `migrate` step): prepares the roles and the
-// ownership, runs `prisma migrate deploy` as the owner (OWNER_DATABASE_URL),
+// ownership, applies the migrations as the owner (OWNER_DATABASE_URL; the
+// runner of npm run migrate, scripts/migrate.ts),
 // then applies the grants, so new tables are owned by renkei_owner and no
 // service is started with a table it has no rights on.
-import { spawnSync } from 'node:child_process';
-import { loadConfig, redactUrl } from '../lib/config';
+import { loadConfig } from '../lib/config';
 import { withPgClient } from '../lib/database';
 import { ownerRole, serviceRoles } from '../lib/database-roles';
 import {
@@ -25,6 +25,7 @@ import {
   type RoleSetupResult,
 } from '../lib/database-role-setup';
 import { formatStartupProblems, StartupError } from '../lib/startup-error';
+import { migrateAndReport } from './migrate';
 
 function report(result: RoleSetupResult): string {
   return [
@@ -44,12 +45,8 @@ async function main(): Promise<void> {
     if (!ownerUrl)
       throw new StartupError(['OWNER_DATABASE_URL: is required with --migrate (the migrations run as the owner)']);
     process.stdout.write(`${report(await withPgClient(adminUrl, (db) => prepareOwner(db, passwords)))}\n`);
-    process.stdout.write(`prisma migrate deploy as ${ownerRole} (${redactUrl(ownerUrl)})\n`);
-    const run = spawnSync('npx', ['prisma', 'migrate', 'deploy'], {
-      stdio: 'inherit',
-      env: { ...process.env, DATABASE_URL: ownerUrl },
-    });
-    if (run.status !== 0) throw new Error(`prisma migrate deploy failed (exit ${run.status ?? run.signal})`);
+    process.stdout.write(`migrations as ${ownerRole}\n`);
+    await migrateAndReport(ownerUrl);
   }
   // With --migrate the passwords were set before the migrations.
   const result = await withPgClient(adminUrl, (db) => applyDatabaseRoles(db, migrate ? {} : passwords));

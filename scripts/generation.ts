@@ -18,6 +18,7 @@ import { subgraphSchemaFiles } from '../lib/subgraph-schema';
 
 const at = (...parts: string[]) => path.join(repoRoot, ...parts);
 const stampPath = at('generated', '.inputs.sha256');
+const schemaEngineStandIn = at('scripts', 'no-schema-engine.sh');
 // As scripts/resolver-types.ts writes them.
 const resolverTypeFiles = subgraphNames.map((name) => at('generated', 'graphql', `${name}-resolvers.ts`));
 const outputs = [at('generated', 'prisma', 'client.ts'), supergraphPath, ...resolverTypeFiles];
@@ -48,8 +49,8 @@ function fingerprint(): string {
 /** Thrown when a generation step fails; its own output has already said why. */
 export class GenerationFailed extends Error {}
 
-function run(command: string, args: string[]): void {
-  const result = spawnSync(command, args, { cwd: repoRoot, stdio: 'inherit' });
+function run(command: string, args: string[], env: NodeJS.ProcessEnv = process.env): void {
+  const result = spawnSync(command, args, { cwd: repoRoot, stdio: 'inherit', env });
   if (result.status !== 0) throw new GenerationFailed(`${command} ${args.join(' ')} exited with ${result.status ?? 1}`);
 }
 
@@ -76,7 +77,9 @@ export async function regenerate(): Promise<void> {
   const wanted = fingerprint();
   // The resolver types need only the schemas: made while Prisma generates its client.
   const resolverTypes = start(process.execPath, ['--import', 'tsx', at('scripts', 'resolver-types.ts')]);
-  run('npx', ['prisma', 'generate']);
+  // Prisma's CLI fetches its native schema engine before any command, though `generate` never
+  // runs it; the stand-in (scripts/no-schema-engine.sh) keeps generation offline.
+  run('npx', ['prisma', 'generate'], { PRISMA_SCHEMA_ENGINE_BINARY: schemaEngineStandIn, ...process.env });
   run(process.execPath, ['--import', 'tsx', at('scripts', 'compose-supergraph.ts')]);
   const status = await resolverTypes;
   if (status !== 0) throw new GenerationFailed(`scripts/resolver-types.ts exited with ${status}`);

@@ -38,7 +38,7 @@ export interface RestoreSummary {
   countProblems: string[];
   /** The chains against the restored checkpoints; null when the archive holds no checkpoint key. */
   trails: TrailVerdict[] | null;
-  /** Migrations of this version the archive's database has not had yet: run `prisma migrate deploy`. */
+  /** Migrations of this version the archive's database has not had yet: run `npm run migrate`. */
   pendingMigrations: string[];
   ok: boolean;
   ms: number;

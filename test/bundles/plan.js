@@ -29,7 +29,7 @@ const unknownSeconds = 5;
 
 /**
  * Files that stay jest files of their own: their time goes to the processes they start (the
- * entry points, PGlite's initdb, prisma's CLI), which a bundle cannot share, or they set a
+ * entry points, PGlite's initdb), which a bundle cannot share, or they set a
  * file-wide timeout that must not spread to the files beside them.
  */
 const standalone = new Set([
@@ -42,7 +42,6 @@ const standalone = new Set([
   'test/e2e/replicas.test.ts',
   'test/e2e/metrics-production.test.ts',
   'test/integration/embedded-database.test.ts',
-  'test/integration/migrations.test.ts',
 ]);
 
 const skippedDirectories = new Set(['node_modules', 'dist', 'generated', '.data', 'coverage']);

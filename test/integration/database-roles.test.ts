@@ -24,7 +24,8 @@ import {
   roleDatabaseUrl,
   RoleSetupError,
 } from '../../lib/database-role-setup';
-import type { SqlExecutor } from '../../lib/migrations';
+import { readMigrations, type SqlExecutor } from '../../lib/migrations';
+import { adminDatabaseUrl, databasePrefix, databaseUrlFor, uniqueName } from '../support/environment';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 import { minimalEnv, spawnEntry } from '../support/spawn-service';
 
@@ -361,6 +362,49 @@ describe('npm run db:roles (scripts/db-roles.ts, a real process)', () => {
         '',
       ].join('\n'),
     );
+  }, 120_000);
+
+  it('--migrate on an empty database: prepares the roles, applies the migrations as the owner, then grants', async () => {
+    const name = uniqueName(databasePrefix);
+    const admin = new Client({ connectionString: adminDatabaseUrl });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${name}`);
+    try {
+      const url = databaseUrlFor(name);
+      const run = await dbRoles(
+        { DATABASE_URL: url, OWNER_DATABASE_URL: roleDatabaseUrl(url, ownerRole, `${ownerRole}-test`) },
+        ['--migrate'],
+      );
+      expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 0, stderr: '' });
+      const all = readMigrations().map((m) => m.name);
+      expect(run.stdout).toContain(`migrations as ${ownerRole}\n`);
+      expect(run.stdout).toContain(
+        `${all.map((m) => `applied ${m}`).join('\n')}\n${all.length} migration(s) applied\n`,
+      );
+      const client = new Client({ connectionString: url });
+      await client.connect();
+      try {
+        const owners = await client.query(`SELECT DISTINCT tableowner FROM pg_tables WHERE schemaname = ANY($1)`, [
+          [...schemaNames],
+        ]);
+        expect(owners.rows).toEqual([{ tableowner: ownerRole }]);
+        const migrations = await client.query('SELECT migration_name FROM "_prisma_migrations" ORDER BY 1');
+        expect(migrations.rows.map((r: { migration_name: string }) => r.migration_name)).toEqual(all);
+        const grants = await client.query(
+          `SELECT privilege_type FROM information_schema.role_table_grants
+            WHERE grantee = $1 AND table_schema = 'rooms' AND table_name = 'room' ORDER BY 1`,
+          [serviceRoles.rooms],
+        );
+        expect(grants.rows.map((r: { privilege_type: string }) => r.privilege_type)).toEqual(
+          [...privilegesOf[roleGrants.rooms['rooms.room'] ?? 'read']].sort(),
+        );
+      } finally {
+        await client.end();
+      }
+    } finally {
+      await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await admin.end();
+    }
   }, 120_000);
 
   it('refuses a role URL that connects as another role, and --migrate without the owner URL, changing nothing', async () => {

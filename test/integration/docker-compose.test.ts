@@ -19,10 +19,10 @@ import { entryPoints, requiredVariables } from '../support/entry-points';
 /** Read by the libraries (express, Apollo Server), not by Renkei's config, which never depends on it. */
 const libraryVariables = ['NODE_ENV'];
 
-/** `prisma migrate deploy` itself, or db:roles with --migrate (the roles, then the migrations as the owner role). */
+/** The migration runner itself, or db:roles with --migrate (the roles, then the migrations as the owner role). */
 function runsMigrations(service: Service): boolean {
   const command = service.command.join(' ');
-  return command.includes('prisma migrate deploy') || command === 'node dist/scripts/db-roles.js --migrate';
+  return command === 'node dist/scripts/migrate.js' || command === 'node dist/scripts/db-roles.js --migrate';
 }
 
 const { services } = loadCompose();
@@ -148,10 +148,9 @@ describe('docker-compose.yml', () => {
   });
 
   describe('(d) migrations', () => {
-    it('has one service that runs prisma migrate deploy against DATABASE_URL', () => {
+    it('has one service that runs the migrations against DATABASE_URL', () => {
       expect(migrateServices.map((s) => s.name)).toHaveLength(1);
       const migrate = migrateServices[0] as Service;
-      // Without DATABASE_URL, prisma.config.ts falls back to a local default.
       expect(migrate.env.DATABASE_URL).toBeTruthy();
     });
 
@@ -281,8 +280,7 @@ describe('Dockerfile', () => {
     const needed = [
       'package.json',
       'dist',
-      'prisma',
-      'prisma.config.ts',
+      'prisma/migrations',
       'gateway/supergraph.graphql',
       ...subgraphNames.flatMap((n) => subgraphSchemaFiles(n).map((file) => path.relative(repoRoot, file))),
     ];
