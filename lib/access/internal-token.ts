@@ -23,6 +23,7 @@ import {
 import { z } from 'zod';
 import { roles, type Principal } from './principal';
 import { keyForToken, keyRingProblem, pemBlocks, type RingKey } from './key-ring';
+import { reusingSigner } from './token-reuse';
 
 export const internalTokenHeader = 'x-renkei-internal-token';
 const algorithm = 'EdDSA';
@@ -76,14 +77,16 @@ export class InvalidInternalKeys extends Error {
 export async function internalTokenSigner(privateKeyPem: string): Promise<SignInternalToken> {
   const key = await importPKCS8(privateKeyPem, algorithm);
   const kid = await internalKeyId(privateKeyPem);
-  return (principal) =>
+  // A principal object handed out again within a second gets the token it already has (token-reuse.ts).
+  return reusingSigner((principal) =>
     new SignJWT({ prn: principal })
       .setProtectedHeader({ alg: algorithm, kid })
       .setIssuer(issuer)
       .setAudience(audience)
       .setIssuedAt()
       .setExpirationTime(`${lifetimeSeconds}s`)
-      .sign(key);
+      .sign(key),
+  );
 }
 
 export class InvalidInternalToken extends Error {
