@@ -8,7 +8,7 @@
 // the roles and granting them.
 import { loadConfig, redactUrl } from '../lib/config';
 import { withPgClient } from '../lib/database';
-import { applyMigrations, MigrationError } from '../lib/migrations';
+import { applyMigrations } from '../lib/migrations';
 import { formatStartupProblems, StartupError } from '../lib/startup-error';
 
 /** Applies the pending migrations at `databaseUrl`, printing what it did; shared with db-roles --migrate. */
@@ -33,8 +33,7 @@ if (require.main === module) {
     }
   })();
   migrateAndReport(config.databaseUrl as string).catch((error: unknown) => {
-    const message = error instanceof MigrationError || error instanceof Error ? error.message : String(error);
-    process.stderr.write(`migrate: ${message}\n`);
+    process.stderr.write(`migrate: ${error instanceof Error ? error.message : String(error)}\n`);
     process.exit(1);
   });
 }

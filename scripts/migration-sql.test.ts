@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { repoPath } from '../lib/repo-paths';
-import { migrationNameProblem, migrationStamp, schemaForPrisma6 } from './migration-sql';
+import { migrationNameProblem, migrationStamp, parseMigrationArgs, schemaForPrisma6 } from './migration-sql';
 
 describe('migration:sql', () => {
   it("rewrites our schema into Prisma 6.19's dialect: the client engine and a datasource URL, nothing else", () => {
@@ -29,5 +29,25 @@ describe('migration:sql', () => {
     expect(migrationStamp(now, '20261206140000_certificate_expiry_notices')).toBe('20261206140100');
     expect(migrationStamp(now, '20261231235930_year_end')).toBe('20270101000030');
     expect(migrationStamp(now, undefined)).toBe('20261206113837');
+  });
+
+  it('reads the command line as the README writes it, with or without --from, and names what is wrong', () => {
+    expect(parseMigrationArgs(['add_room_notes'])).toEqual({ name: 'add_room_notes' });
+    expect(parseMigrationArgs(['add_room_notes', '--from', '/tmp/previous.prisma'])).toEqual({
+      name: 'add_room_notes',
+      fromFile: '/tmp/previous.prisma',
+    });
+    expect(parseMigrationArgs(['--from', '/tmp/previous.prisma', 'add_room_notes'])).toEqual({
+      name: 'add_room_notes',
+      fromFile: '/tmp/previous.prisma',
+    });
+    expect(parseMigrationArgs([])).toEqual({ problem: expect.stringMatching(/short name/) });
+    expect(parseMigrationArgs(['add_room_notes', '--from'])).toEqual({
+      problem: expect.stringMatching(/--from needs/),
+    });
+    expect(parseMigrationArgs(['add_room_notes', '--force'])).toEqual({
+      problem: expect.stringMatching(/unknown option --force/),
+    });
+    expect(parseMigrationArgs(['one', 'two'])).toEqual({ problem: expect.stringMatching(/one name only/) });
   });
 });

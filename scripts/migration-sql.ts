@@ -53,13 +53,33 @@ export function migrationNameProblem(name: string | undefined): string | null {
   return /^[a-z][a-z0-9_]{0,60}$/.test(name) ? null : `"${name}": use lower-case letters, digits and _`;
 }
 
+/** The command line: `<short_name> [--from <file>]`, in either order; a problem names what is wrong. */
+export function parseMigrationArgs(argv: string[]): { name: string; fromFile?: string } | { problem: string } {
+  const rest = [...argv];
+  let fromFile: string | undefined;
+  const fromIndex = rest.indexOf('--from');
+  if (fromIndex >= 0) {
+    fromFile = rest[fromIndex + 1];
+    if (!fromFile || fromFile.startsWith('--')) return { problem: '--from needs the previous schema file after it' };
+    rest.splice(fromIndex, 2);
+  }
+  const unknown = rest.filter((arg) => arg.startsWith('--'));
+  if (unknown.length) return { problem: `unknown option ${unknown.join(', ')} (only --from <file>)` };
+  if (rest.length > 1) return { problem: `one name only, not ${rest.join(' ')}` };
+  const problem = migrationNameProblem(rest[0]);
+  if (problem) return { problem };
+  return { name: rest[0] as string, ...(fromFile && { fromFile }) };
+}
+
 function main(argv: string[]): number {
-  const fromIndex = argv.indexOf('--from');
-  const fromFile = fromIndex >= 0 ? argv[fromIndex + 1] : undefined;
-  const name = argv.filter((_, i) => i !== fromIndex && i !== fromIndex + 1)[0];
-  const problem = migrationNameProblem(name);
-  if (problem) {
-    process.stderr.write(`migration:sql: ${problem}\n`);
+  const args = parseMigrationArgs(argv);
+  if ('problem' in args) {
+    process.stderr.write(`migration:sql: ${args.problem}\n`);
+    return 1;
+  }
+  const { name, fromFile } = args;
+  if (fromFile && !fs.existsSync(fromFile)) {
+    process.stderr.write(`migration:sql: --from ${fromFile}: no such file\n`);
     return 1;
   }
   const previous = fromFile
