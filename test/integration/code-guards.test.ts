@@ -1,0 +1,110 @@
+// The code guards of `npm run typecheck` and `npm run lint` fail on what they exist to catch. Each
+// is run as CI runs it, on small files written for the purpose: the type check and its typed rules
+// (oxlint with TypeScript 7, the repository's own .oxlintrc.json) in a scratch project, and the
+// boundaries (ESLint with the repository's eslint.config.mjs) on source text placed, virtually, at
+// a path inside the repository. A guard that passed these files would pass the mistakes too.
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { ESLint } from 'eslint';
+import { repoRoot } from '../../lib/repo-paths';
+
+const run = promisify(execFile);
+
+describe('the type check (oxlint, TypeScript 7, .oxlintrc.json)', () => {
+  let dir: string;
+
+  beforeAll(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'renkei-guards-'));
+    fs.copyFileSync(path.join(repoRoot, '.oxlintrc.json'), path.join(dir, '.oxlintrc.json'));
+    fs.writeFileSync(
+      path.join(dir, 'tsconfig.json'),
+      JSON.stringify({ compilerOptions: { strict: true, module: 'node16', target: 'ES2022', noEmit: true } }),
+    );
+    const files: Record<string, string> = {
+      // An import cycle: a.ts → b.ts → a.ts.
+      'a.ts': "import { b } from './b';\nexport const a = (): number => b() + 1;\n",
+      'b.ts': "import { a } from './a';\nexport const b = (): number => (typeof a === 'function' ? 1 : 2);\n",
+      // A promise nobody awaits, and one used as a condition (a filter's predicate: TypeScript itself
+      // already refuses one in an `if`).
+      'promises.ts': [
+        'async function save(): Promise<void> {}',
+        'export function forgetful(): void {',
+        '  save();',
+        '}',
+        'export function confused(): void {',
+        '  console.log([1, 2].filter(async (n) => n > 1));',
+        '}',
+        '',
+      ].join('\n'),
+      // A type error.
+      'types.ts': "export const count: number = 'three';\n",
+      // What the rules allow: an awaited promise, one handed to `void` on purpose, no cycle.
+      'fine.ts': [
+        'async function save(): Promise<void> {}',
+        'export async function careful(): Promise<void> {',
+        '  await save();',
+        '  void save();',
+        '}',
+        '',
+      ].join('\n'),
+    };
+    for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), text);
+  });
+
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('reports the cycle, both promise mistakes and the type error, and nothing in the file that is fine', async () => {
+    const oxlint = path.join(repoRoot, 'node_modules', '.bin', 'oxlint');
+    const failed = await run(oxlint, ['--type-aware', '--type-check', '--deny-warnings', '--format', 'json', '.'], {
+      cwd: dir,
+    }).then(
+      () => null,
+      (error: { code?: number; stdout?: string }) => error,
+    );
+    expect(failed?.code).toBe(1);
+    const report = JSON.parse(failed?.stdout ?? '{}') as { diagnostics: { code: string; filename: string }[] };
+    const found = report.diagnostics.map((d) => `${path.basename(d.filename)} ${d.code}`).sort();
+    expect(found).toEqual([
+      'a.ts import(no-cycle)',
+      'b.ts import(no-cycle)',
+      'promises.ts typescript(no-floating-promises)',
+      'promises.ts typescript(no-misused-promises)',
+      'types.ts typescript(TS2322)',
+    ]);
+  }, 60_000);
+});
+
+describe("the lint's boundaries (ESLint, eslint.config.mjs)", () => {
+  const eslint = new ESLint({ cwd: repoRoot });
+  const problems = async (at: string, text: string) => {
+    const [result] = await eslint.lintText(text, { filePath: path.join(repoRoot, at) });
+    return (result?.messages ?? []).map((m) => `${m.ruleId}: ${m.message}`);
+  };
+
+  it('refuses a subgraph importing another subgraph, in its code and in its tests', async () => {
+    const text = "import { anything } from '../identity/services/users';\nexport const x = anything;\n";
+    for (const at of ['subgraphs/rooms/reach.ts', 'subgraphs/rooms/reach.test.ts'])
+      expect(await problems(at, text)).toEqual([
+        "no-restricted-imports: '../identity/services/users' import is restricted from being used by a pattern. subgraphs do not import each other: rooms meets identity only through federation keys",
+      ]);
+  }, 60_000);
+
+  it("refuses an adapter reaching inside a subgraph, and allows the subgraph's public index", async () => {
+    const inside = "import { x } from '../../subgraphs/rooms/services/rooms';\nexport const y = x;\n";
+    expect(await problems('adapters/jobs/reach.ts', inside)).toEqual([
+      expect.stringContaining('adapters import a subgraph only through its public index.ts'),
+    ]);
+    const viaIndex = "import { x } from '../../subgraphs/rooms';\nexport const y = x;\n";
+    expect(await problems('adapters/jobs/reach.ts', viaIndex)).toEqual([]);
+  }, 60_000);
+
+  it('refuses a type imported as a value', async () => {
+    const text = "import { Foo } from './foo';\nexport const f = (x: Foo): Foo => x;\n";
+    expect(await problems('lib/reach.ts', text)).toEqual([
+      expect.stringMatching(/^@typescript-eslint\/consistent-type-imports: /),
+    ]);
+  }, 60_000);
+});
