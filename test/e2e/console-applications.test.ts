@@ -7,8 +7,8 @@
 // paper forms the administrator records through the graph first, over TLS
 // with the same certificate, as the console's other screens will.
 import { randomUUID } from 'node:crypto';
-import type { Browser, Page } from 'playwright-core';
-import { launchChromium, screenshot, signInToConsole } from '../support/browser';
+import type { Page } from 'playwright-core';
+import { consoleBrowser, type ConsoleBrowser, screenshot, signInToConsole } from '../support/browser';
 import { startTestSystem, type TestSystem } from '../support/test-system';
 import { tlsGraphql } from '../support/tls-graphql-client';
 
@@ -16,7 +16,7 @@ const password = 'Applications-screen-2026!';
 
 describe('the web console, applications (Forms 1–5)', () => {
   let t: TestSystem;
-  let browser: Browser;
+  let browser: ConsoleBrowser;
   let page: Page;
   let admin: (query: string, variables?: Record<string, unknown>) => Promise<Record<string, any>>;
   let form4: string;
@@ -71,7 +71,7 @@ describe('the web console, applications (Forms 1–5)', () => {
       )
     ).submitFacilityRegistration.id;
 
-    browser = await launchChromium();
+    browser = await consoleBrowser();
     const context = await browser.newContext({
       locale: 'ja-JP',
       clientCertificates: [

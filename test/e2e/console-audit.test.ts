@@ -13,16 +13,16 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { actorPassword, actorWithRole, type Actor } from '../support/actors';
-import { launchChromium, screenshot, signInToConsole } from '../support/browser';
+import { consoleBrowser, type ConsoleBrowser, screenshot, signInToConsole } from '../support/browser';
 import { graphql } from '../support/graphql-client';
 import { subjectWithConsent } from '../support/sharing-fixtures';
 import { startTestSystem, type TestSystem } from '../support/test-system';
 
 describe('the web console, audit and disclosure', () => {
   let t: TestSystem;
-  let browser: Browser;
+  let browser: ConsoleBrowser;
   let sa: Actor;
   let hm: Actor;
   let user: Actor;
@@ -36,7 +36,7 @@ describe('the web console, audit and disclosure', () => {
 
   /** A page of its own (its own session) for the actor, signed in and on the inbox. */
   async function signedIn(actor: Actor): Promise<Page> {
-    const page = await (await browser.newContext({ locale: 'ja-JP', acceptDownloads: true })).newPage();
+    const page = await browser.newPage();
     await signInToConsole(page, t.system.gateway.url, actor.accountId, actorPassword);
     return page;
   }
@@ -78,7 +78,7 @@ describe('the web console, audit and disclosure', () => {
       (await as(user, `query($r: ID!) { room(id: $r) { timeline { items { id } } } }`, { r: roomId })).errors,
     ).toBeUndefined();
     downloads = fs.mkdtempSync(path.join(os.tmpdir(), 'renkei-console-audit-'));
-    browser = await launchChromium();
+    browser = await consoleBrowser();
   }, 60_000);
 
   afterAll(async () => {

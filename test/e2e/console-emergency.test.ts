@@ -5,9 +5,9 @@
 // reads the room's timeline; the admin ends it early and records the review.
 // Certificates are off here (their browser tests are console-sign-in and
 // console-facilities).
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { actorPassword, actorWithRole, type Actor } from '../support/actors';
-import { launchChromium, screenshot } from '../support/browser';
+import { consoleBrowser, type ConsoleBrowser, screenshot } from '../support/browser';
 import { graphql } from '../support/graphql-client';
 import { subjectWithConsent } from '../support/sharing-fixtures';
 import { startTestSystem, type TestSystem } from '../support/test-system';
@@ -16,7 +16,7 @@ const body = '避難所へ移動。服薬は朝夕2回';
 
 describe('the web console, break-glass emergency access', () => {
   let t: TestSystem;
-  let browser: Browser;
+  let browser: ConsoleBrowser;
   let sa: Actor;
   let hm: Actor;
   let member: Actor;
@@ -25,12 +25,7 @@ describe('the web console, break-glass emergency access', () => {
   let roomId: string;
 
   async function signedIn(actor: Actor, path = '#/emergency'): Promise<Page> {
-    const context = await browser.newContext({
-      locale: 'ja-JP',
-      timezoneId: 'Asia/Tokyo',
-      viewport: { width: 1280, height: 900 },
-    });
-    const page = await context.newPage();
+    const page = await browser.newPage();
     await page.goto(`${t.system.gateway.url}/${path}`);
     await page.getByLabel('アカウントID').fill(actor.accountId);
     await page.getByLabel('パスワード').fill(actorPassword);
@@ -64,7 +59,7 @@ describe('the web console, break-glass emergency access', () => {
       member.headers,
     );
     expect(posted.errors).toBeUndefined();
-    browser = await launchChromium();
+    browser = await consoleBrowser({ timezoneId: 'Asia/Tokyo', viewport: { width: 1280, height: 900 } });
   }, 60_000);
 
   afterAll(async () => {
@@ -107,7 +102,7 @@ describe('the web console, break-glass emergency access', () => {
     });
     expect(flagged.length).toBeGreaterThan(0);
     for (const record of flagged) expect(record.emergencyAccessId).toBe(access.id);
-    await reader.context().close();
+    await reader.close();
 
     await row.getByRole('button', { name: '今すぐ終了する' }).click();
     await admin.getByRole('status').filter({ hasText: '緊急アクセスを終了しました。' }).waitFor();
@@ -119,6 +114,6 @@ describe('the web console, break-glass emergency access', () => {
     await admin.getByText('この条件の緊急アクセスはありません。').waitFor();
     const reviewed = await t.db.prisma.emergencyAccess.findUniqueOrThrow({ where: { id: access.id } });
     expect(reviewed).toMatchObject({ reviewedBy: sa.userId, endedBy: sa.userId });
-    await admin.context().close();
+    await admin.close();
   });
 });

@@ -4,9 +4,9 @@
 // and is approved there; the partner then reads its Task completed. A second
 // request is rejected with a reason, which the partner reads too. Certificates
 // are off here (their browser tests are console-sign-in and console-facilities).
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { actorPassword, actorWithRole, type Actor } from '../support/actors';
-import { launchChromium, screenshot, signInToConsole } from '../support/browser';
+import { consoleBrowser, type ConsoleBrowser, screenshot, signInToConsole } from '../support/browser';
 import { eventually } from '../support/eventually';
 import { as } from '../support/identity-fixtures';
 import {
@@ -22,7 +22,7 @@ import { startTestSystem, type TestSystem } from '../support/test-system';
 
 describe('the web console, partners’ join requests', () => {
   let t: TestSystem;
-  let browser: Browser;
+  let browser: ConsoleBrowser;
   let page: Page;
   let hm: Actor;
   let himi: SimulatedPartner;
@@ -58,8 +58,8 @@ describe('the web console, partners’ join requests', () => {
     hm = await actorWithRole(t, 'HOSPITAL_MANAGER');
     himi = await registerSimulatedPartner(t, sa, '氷見市多職種ネット', 'himi.example');
     roomId = await openRoomAs(t, hm);
-    browser = await launchChromium();
-    page = await (await browser.newContext({ locale: 'ja-JP' })).newPage();
+    browser = await consoleBrowser();
+    page = await browser.newPage();
     await signInToConsole(page, t.system.gateway.url, hm.accountId, actorPassword);
   }, 60_000);
 

@@ -12,11 +12,11 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { builtConsoleDir } from '../../gateway/console';
 import { loadPersistedOperations } from '../../gateway/persisted-operations';
 import { hashPassword } from '../../subgraphs/identity/services/password-hasher';
-import { launchChromium, screenshot } from '../support/browser';
+import { consoleBrowser, type ConsoleBrowser, screenshot } from '../support/browser';
 import { startTestSystem, type TestSystem } from '../support/test-system';
 
 const newPassword = 'Console-facilities-2026!';
@@ -66,7 +66,7 @@ async function signIn(page: Page, accountId: string, password: string): Promise<
 
 describe('the web console, facilities and users', () => {
   let t: TestSystem;
-  let browser: Browser;
+  let browser: ConsoleBrowser;
   let context: BrowserContext;
   let page: Page;
   let origin: string;
@@ -88,7 +88,7 @@ describe('the web console, facilities and users', () => {
     seeded = await seedFacility(t);
     downloads = fs.mkdtempSync(path.join(os.tmpdir(), 'renkei-console-downloads-'));
     origin = t.system.gateway.url;
-    browser = await launchChromium();
+    browser = await consoleBrowser();
     context = await browser.newContext({
       locale: 'ja-JP',
       acceptDownloads: true,

@@ -8,9 +8,9 @@
 // report with the admin's own words; the admin lifts it and the user reports
 // again. Certificates are off here (their browser tests are console-sign-in
 // and console-facilities).
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { actorPassword, actorWithRole, type Actor } from '../support/actors';
-import { launchChromium, screenshot } from '../support/browser';
+import { consoleBrowser, type ConsoleBrowser, screenshot } from '../support/browser';
 import { startTestSystem, type TestSystem } from '../support/test-system';
 
 const summary = '部屋のタイムラインが表示されない';
@@ -22,7 +22,7 @@ const restrictionMessage = '障害対応のため、障害報告の受付を一�
 
 describe('the web console, faults and restrictions', () => {
   let t: TestSystem;
-  let browser: Browser;
+  let browser: ConsoleBrowser;
   let user: Actor;
   let fm: Actor;
   let sa: Actor;
@@ -30,13 +30,7 @@ describe('the web console, faults and restrictions', () => {
 
   /** A page of its own (its own session) for the actor, signed in and on the faults screen. */
   async function signedIn(actor: Actor, path = '#/faults'): Promise<Page> {
-    // Japan time, as the people who use the console: the form's local time is Tokyo's.
-    const context = await browser.newContext({
-      locale: 'ja-JP',
-      timezoneId: 'Asia/Tokyo',
-      viewport: { width: 1280, height: 900 },
-    });
-    const page = await context.newPage();
+    const page = await browser.newPage();
     await page.goto(`${t.system.gateway.url}/${path}`);
     await page.getByLabel('アカウントID').fill(actor.accountId);
     await page.getByLabel('パスワード').fill(actorPassword);
@@ -50,7 +44,8 @@ describe('the web console, faults and restrictions', () => {
     sa = await actorWithRole(t, 'SYSTEM_ADMIN');
     fm = await actorWithRole(t, 'FACILITY_MANAGER');
     user = await actorWithRole(t, 'USER', { facilityId: fm.facilityId });
-    browser = await launchChromium();
+    // Japan time, as the people who use the console: the form's local time is Tokyo's.
+    browser = await consoleBrowser({ timezoneId: 'Asia/Tokyo', viewport: { width: 1280, height: 900 } });
   }, 60_000);
 
   afterAll(async () => {
@@ -94,7 +89,7 @@ describe('the web console, faults and restrictions', () => {
       details,
       occurredAt: new Date('2026-12-05T00:30:00Z'),
     });
-    await page.context().close();
+    await page.close();
   });
 
   it('the facility manager finds it waiting and forwards it with a note', async () => {
@@ -121,7 +116,7 @@ describe('the web console, faults and restrictions', () => {
       ['REPORTED', user.userId, null],
       ['FORWARDED', fm.userId, note],
     ]);
-    await page.context().close();
+    await page.close();
   });
 
   it('the system admin investigates, then answers and closes it: an answer is required', async () => {
@@ -147,7 +142,7 @@ describe('the web console, faults and restrictions', () => {
       status: 'RESOLVED',
       response: answer,
     });
-    await page.context().close();
+    await page.close();
   });
 
   it('the user reads the answer and the whole history on the report’s page', async () => {
@@ -166,7 +161,7 @@ describe('the web console, faults and restrictions', () => {
     await row.waitFor();
     expect(await row.locator('[data-status]').textContent()).toBe('対応済み');
     expect(await row.getAttribute('data-waiting')).toBeNull();
-    await page.context().close();
+    await page.close();
   });
 
   it('the system admin restricts reporting after a confirmation; a user sees it and is refused, until it is lifted', async () => {

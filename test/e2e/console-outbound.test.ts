@@ -9,9 +9,9 @@
 // request with a reason the user reads, and the user withdraws one.
 // Certificates are off here
 // (their browser tests are console-sign-in and console-facilities).
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { actorPassword, actorWithRole, type Actor } from '../support/actors';
-import { launchChromium, screenshot, signInToConsole } from '../support/browser';
+import { consoleBrowser, type ConsoleBrowser, screenshot, signInToConsole } from '../support/browser';
 import { eventually } from '../support/eventually';
 import { graphql } from '../support/graphql-client';
 import { startMockPartner, type MockPartner } from '../support/mock-partner';
@@ -30,14 +30,14 @@ describe('the web console, joining partners’ rooms', () => {
   let partner: MockPartner;
   let removeCa: () => void;
   let partnerId: string;
-  let browser: Browser;
+  let browser: ConsoleBrowser;
   let user: Actor;
   let fm: Actor;
   let sa: Actor;
 
   /** A page of its own (its own session) for the actor, signed in and on the inbox. */
   async function signedIn(actor: Actor): Promise<Page> {
-    const page = await (await browser.newContext({ locale: 'ja-JP' })).newPage();
+    const page = await browser.newPage();
     await signInToConsole(page, t.system.gateway.url, actor.accountId, actorPassword);
     return page;
   }
@@ -65,7 +65,7 @@ describe('the web console, joining partners’ rooms', () => {
     fm = await actorWithRole(t, 'FACILITY_MANAGER', { facilityId: user.facilityId });
     sa = await actorWithRole(t, 'SYSTEM_ADMIN');
     partnerId = await registerPartner(t.db.prisma, partner.url, sa.userId);
-    browser = await launchChromium();
+    browser = await consoleBrowser();
   }, 60_000);
 
   afterAll(async () => {

@@ -9,16 +9,16 @@
 // are console-sign-in and console-facilities).
 import { randomUUID } from 'node:crypto';
 import { exportJWK, generateKeyPair } from 'jose';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { hashShareCode } from '../../subgraphs/rooms/exchange/services/share-code-service';
 import { actorPassword, actorWithRole, type Actor } from '../support/actors';
-import { launchChromium, screenshot, signInToConsole } from '../support/browser';
+import { consoleBrowser, type ConsoleBrowser, screenshot, signInToConsole } from '../support/browser';
 import { openRoomAs, registerSimulatedPartner, type SimulatedPartner } from '../support/simulated-partner';
 import { startTestSystem, type TestSystem } from '../support/test-system';
 
 describe('the web console, partner systems', () => {
   let t: TestSystem;
-  let browser: Browser;
+  let browser: ConsoleBrowser;
   let sa: Actor;
   let hm: Actor;
   let user: Actor;
@@ -29,9 +29,7 @@ describe('the web console, partner systems', () => {
 
   /** A page of its own (its own session) for the actor, signed in and on the inbox. */
   async function signedIn(actor: Actor): Promise<Page> {
-    const context = await browser.newContext({ locale: 'ja-JP' });
-    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: t.system.gateway.url });
-    const page = await context.newPage();
+    const page = await browser.newPage();
     await signInToConsole(page, t.system.gateway.url, actor.accountId, actorPassword);
     return page;
   }
@@ -71,7 +69,7 @@ describe('the web console, partner systems', () => {
         roomStatus: 'active',
       },
     });
-    browser = await launchChromium();
+    browser = await consoleBrowser({ permissions: ['clipboard-read', 'clipboard-write'] });
   }, 60_000);
 
   afterAll(async () => {

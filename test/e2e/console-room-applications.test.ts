@@ -6,16 +6,16 @@
 // nothing opened), and whose second, once consent is recorded, opens the room.
 // Certificates are off here (their browser tests are console-sign-in and
 // console-facilities): the people sign in with account ID and password.
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { actorPassword, actorWithRole, type Actor } from '../support/actors';
-import { launchChromium, screenshot, signInToConsole } from '../support/browser';
+import { consoleBrowser, type ConsoleBrowser, screenshot, signInToConsole } from '../support/browser';
 import { registeredSubject, syncCare } from '../support/directory-fixtures';
 import { subjectWithConsent } from '../support/sharing-fixtures';
 import { startTestSystem, type TestSystem } from '../support/test-system';
 
 describe('the web console, room applications (Forms 8–10)', () => {
   let t: TestSystem;
-  let browser: Browser;
+  let browser: ConsoleBrowser;
   let user: Actor;
   let fm: Actor;
   let hm: Actor;
@@ -28,7 +28,7 @@ describe('the web console, room applications (Forms 8–10)', () => {
     fm = await actorWithRole(t, 'FACILITY_MANAGER', { facilityId: user.facilityId });
     hm = await actorWithRole(t, 'HOSPITAL_MANAGER');
     subjectId = await registeredSubject(t, undefined, user);
-    browser = await launchChromium();
+    browser = await consoleBrowser();
   }, 60_000);
 
   afterAll(async () => {
@@ -37,7 +37,7 @@ describe('the web console, room applications (Forms 8–10)', () => {
   });
 
   async function signedIn(actor: Actor): Promise<Page> {
-    const page = await (await browser.newContext({ locale: 'ja-JP' })).newPage();
+    const page = await browser.newPage();
     await signInToConsole(page, t.system.gateway.url, actor.accountId, actorPassword);
     return page;
   }
@@ -64,7 +64,7 @@ describe('the web console, room applications (Forms 8–10)', () => {
     applicationId = application.id;
     await page.getByRole('link', { name: '申請の状況を見る' }).click();
     await page.getByRole('heading', { name: '様式8 部屋開設等申請書' }).waitFor();
-    await page.context().close();
+    await page.close();
   });
 
   it('the facility manager finds the Form 8 in the inbox and confirms it to the deciders', async () => {
@@ -81,7 +81,7 @@ describe('the web console, room applications (Forms 8–10)', () => {
     await page.getByRole('button', { name: '確認して管理者へ送る' }).click();
     await page.locator('[data-status="FORWARDED"]').waitFor();
     expect(await page.locator('ol.history').textContent()).toContain('確認');
-    await page.context().close();
+    await page.close();
   });
 
   it('a hospital manager’s approval is refused without consent, in Japanese, and opens nothing', async () => {
@@ -105,6 +105,6 @@ describe('the web console, room applications (Forms 8–10)', () => {
     const room = await t.db.prisma.room.findFirstOrThrow({ where: { subjectId } });
     expect(room.title).toBe('高岡 太郎さんの部屋');
     expect(await page.locator('ol.history').textContent()).toContain('反映');
-    await page.context().close();
+    await page.close();
   });
 });

@@ -9,10 +9,10 @@
 // console works with it, and an operation outside it is refused.
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { builtConsoleDir, consolePolicy } from '../../gateway/console';
 import { loadPersistedOperations } from '../../gateway/persisted-operations';
-import { launchChromium, screenshot } from '../support/browser';
+import { consoleBrowser, type ConsoleBrowser, screenshot } from '../support/browser';
 import { startTestSystem, type TestSystem } from '../support/test-system';
 import { tlsGraphql } from '../support/tls-graphql-client';
 
@@ -20,7 +20,7 @@ const newPassword = 'Console-first-change-2026!';
 
 describe('the web console, signing in', () => {
   let t: TestSystem;
-  let browser: Browser;
+  let browser: ConsoleBrowser;
   let context: BrowserContext;
   let page: Page;
   let origin: string;
@@ -37,7 +37,7 @@ describe('the web console, signing in', () => {
       },
     });
     origin = t.system.gateway.url;
-    browser = await launchChromium();
+    browser = await consoleBrowser();
     context = await browser.newContext({
       locale: 'ja-JP',
       // The .p12 carries the network CA too: Playwright's client-certificate proxy trusts the gateway with it.

@@ -8,14 +8,14 @@
 // room (Form 8) inviting a colleague of another facility found in the
 // directory of professionals by kana. Certificates are off here
 // (their browser tests are console-sign-in and console-facilities).
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { actorPassword, actorWithRole, type Actor } from '../support/actors';
-import { launchChromium, screenshot, signInToConsole } from '../support/browser';
+import { consoleBrowser, type ConsoleBrowser, screenshot, signInToConsole } from '../support/browser';
 import { startTestSystem, type TestSystem } from '../support/test-system';
 
 describe('the web console, subjects and consent (Art. 18, Forms 6 and 7)', () => {
   let t: TestSystem;
-  let browser: Browser;
+  let browser: ConsoleBrowser;
   let user: Actor;
   let stranger: Actor;
   let colleague: Actor;
@@ -31,7 +31,7 @@ describe('the web console, subjects and consent (Art. 18, Forms 6 and 7)', () =>
       where: { id: colleague.userId },
       data: { name: '砺波 ゆき', nameKana: 'トナミ ユキ' },
     });
-    browser = await launchChromium();
+    browser = await consoleBrowser();
   }, 60_000);
 
   afterAll(async () => {
@@ -40,7 +40,7 @@ describe('the web console, subjects and consent (Art. 18, Forms 6 and 7)', () =>
   });
 
   async function signedIn(actor: Actor): Promise<Page> {
-    const signed = await (await browser.newContext({ locale: 'ja-JP' })).newPage();
+    const signed = await browser.newPage();
     await signInToConsole(signed, t.system.gateway.url, actor.accountId, actorPassword);
     return signed;
   }
@@ -124,7 +124,7 @@ describe('the web console, subjects and consent (Art. 18, Forms 6 and 7)', () =>
     expect(body).not.toContain('たかおか はなこ');
     expect(body).not.toContain('高岡 一郎');
     expect(await other.locator('#subject-title').count()).toBe(0);
-    await other.context().close();
+    await other.close();
   });
 
   it('the user withdraws consent, confirming with a reason, and sees it withdrawn', async () => {
@@ -159,7 +159,7 @@ describe('the web console, subjects and consent (Art. 18, Forms 6 and 7)', () =>
     await page.getByRole('link', { name: '高岡 花子' }).click();
     await page.locator('[data-consent="WITHDRAWN"]').waitFor();
     expect(new URL(page.url()).hash).toBe(`#/subjects/${subjectId}`);
-    await page.context().close();
+    await page.close();
   });
 
   it('the user asks for the person’s room (Form 8), inviting a colleague of another facility found by kana', async () => {
@@ -184,6 +184,6 @@ describe('the web console, subjects and consent (Art. 18, Forms 6 and 7)', () =>
     const application = await t.db.prisma.roomApplication.findFirstOrThrow({ where: { subjectId, form: 8 } });
     expect(application.submittedBy).toBe(user.userId);
     expect((application.content as { memberIds: string[] }).memberIds).toEqual([user.userId, colleague.userId]);
-    await page.context().close();
+    await page.close();
   });
 });

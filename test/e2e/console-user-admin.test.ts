@@ -8,30 +8,25 @@
 // no action, and a USER whose console is made to offer the suspension anyway
 // sees the graph's refusal. Certificates are off here (their browser tests are
 // console-sign-in and console-facilities).
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { sessionRefusal } from '../../gateway/session-problems';
 import { refusalMessage } from '../../lib/access/refusals';
 import { signInRefusal } from '../../subgraphs/identity/domain/lockout-rules';
 import { actorPassword, actorWithRole, type Actor } from '../support/actors';
-import { launchChromium } from '../support/browser';
+import { consoleBrowser, type ConsoleBrowser } from '../support/browser';
 import { startTestSystem, type TestSystem } from '../support/test-system';
 
 const newPassword = 'Amaharashi-Kaigan-2026!';
 
 describe('the web console, user administration on the facilities screen', () => {
   let t: TestSystem;
-  let browser: Browser;
+  let browser: ConsoleBrowser;
   let sa: Actor;
   let am: Actor;
   let fm: Actor;
   let user: Actor;
   let admin: Page;
   let userName: string;
-
-  async function newPage(): Promise<Page> {
-    const context = await browser.newContext({ locale: 'ja-JP', viewport: { width: 1280, height: 900 } });
-    return context.newPage();
-  }
 
   async function signIn(page: Page, accountId: string, password: string): Promise<void> {
     await page.getByLabel('アカウントID').fill(accountId);
@@ -41,7 +36,7 @@ describe('the web console, user administration on the facilities screen', () => 
 
   /** A page of its own (its own session) for the actor, signed in and at `where`. */
   async function signedIn(actor: Actor, where: string): Promise<Page> {
-    const page = await newPage();
+    const page = await browser.newPage();
     await page.goto(`${t.system.gateway.url}/${where}`);
     await signIn(page, actor.accountId, actorPassword);
     await page.getByRole('button', { name: 'サインアウト' }).waitFor();
@@ -58,7 +53,7 @@ describe('the web console, user administration on the facilities screen', () => 
     fm = await actorWithRole(t, 'FACILITY_MANAGER');
     user = await actorWithRole(t, 'USER', { facilityId: fm.facilityId });
     userName = (await t.db.prisma.user.findUniqueOrThrow({ where: { id: user.userId } })).name;
-    browser = await launchChromium();
+    browser = await consoleBrowser({ viewport: { width: 1280, height: 900 } });
     admin = await signedIn(sa, `#/facilities/${fm.facilityId}`);
   }, 60_000);
 
@@ -103,7 +98,7 @@ describe('the web console, user administration on the facilities screen', () => 
     await open.getByRole('alert').waitFor();
     expect(await open.getByRole('alert').textContent()).toBe(signInRefusal.ja);
     expect(await open.getByRole('heading', { name: 'サインイン' }).isVisible()).toBe(true);
-    await open.context().close();
+    await open.close();
   });
 
   it('reinstates the user after a confirmation: active again, and the user signs in', async () => {
@@ -121,7 +116,7 @@ describe('the web console, user administration on the facilities screen', () => 
 
     const page = await signedIn(user, '');
     await page.getByRole('heading', { name: '受信箱' }).waitFor();
-    await page.context().close();
+    await page.close();
   });
 
   it('resets the password after a confirmation: the one-time password, shown once, signs the user in and must be changed', async () => {
@@ -145,7 +140,7 @@ describe('the web console, user administration on the facilities screen', () => 
     expect(await admin.locator('[data-reset]').count()).toBe(0);
     expect(await admin.getByText(oneTime).count()).toBe(0);
 
-    const page = await newPage();
+    const page = await browser.newPage();
     await page.goto(`${t.system.gateway.url}/`);
     // The old password no longer works.
     await signIn(page, user.accountId, actorPassword);
@@ -161,7 +156,7 @@ describe('the web console, user administration on the facilities screen', () => 
     await signIn(page, user.accountId, newPassword);
     await page.getByRole('heading', { name: '受信箱' }).waitFor();
     expect((await t.db.prisma.user.findUniqueOrThrow({ where: { id: user.userId } })).mustChangePassword).toBe(false);
-    await page.context().close();
+    await page.close();
   });
 
   it('offers an admin manager the reset only, and a facility manager no action', async () => {
@@ -173,17 +168,17 @@ describe('the web console, user administration on the facilities screen', () => 
     expect(await manager.locator(`tr[data-user="${fm.userId}"]`).getByRole('button').allTextContents()).toEqual([
       'パスワード再設定',
     ]);
-    await manager.context().close();
+    await manager.close();
 
     const own = await signedIn(fm, `#/facilities/${fm.facilityId}`);
     await userRow(own).waitFor();
     expect(await own.locator('table.users th').allTextContents()).not.toContain('操作');
     expect(await own.locator('table.users button').count()).toBe(0);
-    await own.context().close();
+    await own.close();
   });
 
   it('gives a USER no suspend action; a console made to offer it anyway shows the graph’s refusal', async () => {
-    const page = await newPage();
+    const page = await browser.newPage();
     await page.goto(`${t.system.gateway.url}/#/facilities/${fm.facilityId}`);
     await signIn(page, user.accountId, newPassword);
     // The graph refuses the facility's users to a USER: its message alone, no table, no action.
@@ -192,12 +187,12 @@ describe('the web console, user administration on the facilities screen', () => 
     expect(await refusal.textContent()).toMatch(/[ぁ-んァ-ヶ一-龠]/);
     expect(await page.locator('table').count()).toBe(0);
     expect(await page.getByRole('button', { name: /利用停止/ }).count()).toBe(0);
-    await page.context().close();
+    await page.close();
 
     // A console tampered with on the terminal: it believes the USER is the system admin and shows a
     // user list. The suspension it then sends is the console's own SuspendUser with the USER's session,
     // and the graph refuses it: the refusal is the graph's message, and nothing changes.
-    const tampered = await newPage();
+    const tampered = await browser.newPage();
     const facility = await t.db.prisma.facility.findUniqueOrThrow({ where: { id: fm.facilityId } });
     const target = await t.db.prisma.user.findUniqueOrThrow({ where: { id: fm.userId } });
     await tampered.route('**/graphql', async (route) => {
@@ -241,6 +236,6 @@ describe('the web console, user administration on the facilities screen', () => 
     expect(await confirm.getByRole('alert').textContent()).toBe(refusalMessage('USER', ['account.suspend']).ja);
     expect(await tampered.getByRole('status').count()).toBe(0);
     expect((await t.db.prisma.user.findUniqueOrThrow({ where: { id: fm.userId } })).status).toBe('ACTIVE');
-    await tampered.context().close();
+    await tampered.close();
   });
 });

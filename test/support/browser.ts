@@ -2,9 +2,19 @@
 // download is not reachable on our build machines; .ci/run installs the
 // package), driven by playwright-core, and the screenshots `npm run
 // screenshots` keeps in docs/screenshots.
+//
+// What a browser costs, measured on the 2-core CI machine (the whole machine's CPU): launching
+// chromium 1.4 CPU-s; a new context with a page that loads the console 2.5–3.2 CPU-s (a new
+// profile starts its own renderer process); one more page in an existing context 0.8–1.0. The
+// console keeps its session in the tab's sessionStorage, so tabs of one context are as separate
+// as two browsers for signing in. So a test file gets one context for its tabs (`newPage`), and
+// the files of a bundle share one chromium: its launch is paid once per bundle, and each file's
+// contexts are closed when the file ends. A context of its own (`newContext`) is for what a
+// context carries: a client certificate, or a second language preference (localStorage).
 import fs from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
+import { sharedBrowserSlot } from './shared-browser';
 
 /** Where Debian's chromium package puts the browser; CHROMIUM_PATH names another. */
 export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -13,6 +23,41 @@ export async function launchChromium(): Promise<Browser> {
   if (!fs.existsSync(chromiumPath))
     throw new Error(`no browser at ${chromiumPath}: install Debian's chromium package (.ci/run does)`);
   return chromium.launch({ executablePath: chromiumPath });
+}
+
+/** A test file's use of the browser: its tabs and contexts, all closed by close(). */
+export interface ConsoleBrowser {
+  /** A new tab (Japanese locale) in the file's own context. */
+  newPage(): Promise<Page>;
+  /** A context of its own, for a client certificate or other context options. */
+  newContext(options?: BrowserContextOptions): Promise<BrowserContext>;
+  /** Closes the file's contexts, and the browser too unless a bundle shares it. */
+  close(): Promise<void>;
+}
+
+/**
+ * The browser for one test file: the bundle's chromium when the file runs in a bundle, else its
+ * own. `tabOptions` are the file's context's (time zone, viewport, permissions); Japanese unless they
+ * say otherwise.
+ */
+export async function consoleBrowser(tabOptions: BrowserContextOptions = {}): Promise<ConsoleBrowser> {
+  const browser = await sharedBrowserSlot.get(launchChromium);
+  const contexts: BrowserContext[] = [];
+  const newContext = async (options: BrowserContextOptions = {}) => {
+    const context = await browser.newContext({ locale: 'ja-JP', ...options });
+    contexts.push(context);
+    return context;
+  };
+  let tabs: Promise<BrowserContext> | undefined;
+  return {
+    newPage: async () => (await (tabs ??= newContext(tabOptions))).newPage(),
+    newContext,
+    close: async () => {
+      for (const context of contexts) await context.close();
+      contexts.length = 0;
+      await sharedBrowserSlot.release();
+    },
+  };
 }
 
 /** Saves the page as <name>.png when CONSOLE_SCREENSHOTS names a directory (npm run screenshots); else nothing. */
