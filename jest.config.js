@@ -2,17 +2,12 @@
 // grouped in a few bundles (test/bundles/plan.js says why: modules load once per bundle instead of
 // once per file); `npm run test:unit` (seconds), `test:integration` and `test:e2e` run one tier
 // file by file, and take file paths. Type checking is `npm run typecheck`; jest only strips the
-// types, file by file, with SWC: on a cold cache (a clean clone in CI) it transpiles in about two
-// thirds of ts-jest's CPU time. CommonJS, like tsconfig's node16 output for our .ts files, and, as
-// there, a dynamic import() stays a real import() (fhir-kit-client is an ES module).
+// types, file by file, with SWC (test/swc-options.js): on a cold cache (a clean clone in CI) it
+// transpiles in about two thirds of ts-jest's CPU time.
 const tiers = require('./test/tiers');
 const { plan } = require('./test/bundles/plan');
 
-const swc = {
-  jsc: { parser: { syntax: 'typescript' }, target: 'es2022' },
-  module: { type: 'commonjs', ignoreDynamic: true },
-  sourceMaps: 'inline',
-};
+const swc = require('./test/swc-options');
 const shared = {
   testEnvironment: 'node',
   transform: { '^.+\\.ts$': ['@swc/jest', swc] },

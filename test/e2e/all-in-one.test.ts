@@ -23,6 +23,7 @@ import { eventually } from '../support/eventually';
 
 jest.setTimeout(180_000);
 
+// npm start's entry, run as npm start runs it: from the sources through tsx.
 const entry = 'start/all-in-one.ts';
 const readyLine = /Renkei is ready\. GraphQL: (\S+)/;
 
@@ -39,6 +40,8 @@ async function startAllInOne(dataDir: string, port: number): Promise<{ service: 
   const service = spawnEntry(
     entry,
     minimalEnv({ DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn' }),
+    [],
+    'tsx',
   );
   started.push(service);
   const match = await service.waitForStdout(readyLine, 60_000);
@@ -288,6 +291,8 @@ describe('all-in-one start with nothing configured', () => {
       entry,
       minimalEnv({ DATA_DIR: dataDir, PORT: String(await freePort()), HOST: '127.0.0.1', LOG_LEVEL: 'warn' }),
       60_000,
+      [],
+      'tsx',
     );
     expect({ code: result.code, stderr: result.stderr }).toEqual({
       code: 1,
@@ -351,6 +356,8 @@ describe('all-in-one start with nothing configured', () => {
         REDIS_SERVER_BIN: '/nonexistent/redis-server',
       }),
       60_000,
+      [],
+      'tsx',
     );
     expect({ code: result.code, stderr: result.stderr }).toEqual({
       code: 1,

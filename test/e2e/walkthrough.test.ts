@@ -63,8 +63,9 @@ async function serviceEnv(dataDir: string, port: number) {
   });
 }
 
+/** Starts `npm start`'s or `npm run demo`'s entry as those commands do: from the sources through tsx. */
 function start(entry: string, env: NodeJS.ProcessEnv): ServiceProcess {
-  const service = spawnEntry(entry, env);
+  const service = spawnEntry(entry, env, [], 'tsx');
   started.push(service);
   return service;
 }

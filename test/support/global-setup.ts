@@ -3,7 +3,8 @@
 // with the database roles' ownership and grants, which clones inherit: test
 // systems connect each service as its own role), and the certificate
 // authority every test system copies. Cloning a template
-// takes milliseconds; migrating and bootstrapping per file would not.
+// takes milliseconds; migrating and bootstrapping per file would not. And the
+// compiled tree the process tests start (test/support/compiled-tree.ts).
 import { Client } from 'pg';
 import fs from 'node:fs';
 import { connectPostgres, withPgClient } from '../../lib/database';
@@ -12,9 +13,11 @@ import { applyDatabaseRoles } from '../../lib/database-role-setup';
 import { openCertificateAuthority } from '../../lib/pki/certificate-authority';
 import { bootstrapSystemAdmin } from '../../subgraphs/identity/services/bootstrap-service';
 import { defaultIdentitySettings } from '../../subgraphs/identity/settings';
+import { buildCompiledTree } from './compiled-tree';
 import { adminDatabaseUrl, bootstrapSecretsFile, caTemplateDir, databaseUrlFor, templateDatabase } from './environment';
 
 export default async function globalSetup(): Promise<void> {
+  buildCompiledTree();
   const admin = new Client({ connectionString: adminDatabaseUrl });
   await admin.connect();
   try {

@@ -1,5 +1,6 @@
 import { Client } from 'pg';
 import fs from 'node:fs';
+import { removeCompiledTree } from './compiled-tree';
 import { adminDatabaseUrl, bootstrapSecretsFile, caTemplateDir, databasePrefix, templateDatabase } from './environment';
 
 export default async function globalTeardown(): Promise<void> {
@@ -17,5 +18,6 @@ export default async function globalTeardown(): Promise<void> {
     await admin.end();
     fs.rmSync(caTemplateDir, { recursive: true, force: true });
     fs.rmSync(bootstrapSecretsFile, { force: true });
+    removeCompiledTree();
   }
 }

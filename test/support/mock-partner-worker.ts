@@ -1,5 +1,5 @@
-// A worker process for the outbound fault tests (run with `node --import
-// tsx`): the real BullMQ workers and outbox relay of adapters/workers.ts over
+// A worker process for the outbound fault tests (started by spawnEntry, from
+// the run's compiled tree): the real BullMQ workers and outbox relay of adapters/workers.ts over
 // the test's database and Redis prefix, with short lock and stalled-check
 // intervals so a job whose worker is killed with SIGKILL is picked up again
 // quickly. It signs partner calls with the exchange key the test wrote to

@@ -1,11 +1,14 @@
-// Runs Renkei entry points as real processes, from source through tsx, with
-// an environment the test controls: nothing is inherited from the test
-// process but PATH and HOME (so a DATABASE_URL, REDIS_URL or NODE_ENV set
-// for jest cannot leak in and change what is being tested).
+// Runs Renkei entry points as real processes, with an environment the test
+// controls: nothing is inherited from the test process but PATH and HOME (so
+// a DATABASE_URL, REDIS_URL or NODE_ENV set for jest cannot leak in and change
+// what is being tested). An entry runs compiled, as the production images run
+// it (test/support/compiled-tree.ts says why), or from source through tsx, as
+// `npm start` runs it.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import { repoPath } from '../../lib/repo-paths';
+import { compiledEntry } from './compiled-tree';
 
 export function minimalEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
@@ -26,7 +29,7 @@ export interface ExitResult {
 
 export interface ServiceProcess {
   child: ChildProcess;
-  /** The pid of the service process (node with the tsx loader, as `npm start` runs it). */
+  /** The pid of the service process (node itself: the entry's compiled file, or the source with the tsx loader). */
   pid: number;
   stdout(): string;
   stderr(): string;
@@ -38,10 +41,25 @@ export interface ServiceProcess {
   killGroup(): void;
 }
 
-/** Starts `node --import tsx <entry>` (entry relative to the repository root) in its own process group. */
-export function spawnEntry(entry: string, env: NodeJS.ProcessEnv, args: readonly string[] = []): ServiceProcess {
+/**
+ * How an entry runs: `compiled` (the default) as the production images run it, from this test run's
+ * compiled tree; `tsx` as `npm start` runs it, from the sources.
+ */
+export type EntryRunner = 'compiled' | 'tsx';
+
+/**
+ * Starts `entry` (a .ts file relative to the repository root) in its own process group:
+ * `node --enable-source-maps <compiled entry>`, or `node --import tsx <entry>`.
+ */
+export function spawnEntry(
+  entry: string,
+  env: NodeJS.ProcessEnv,
+  args: readonly string[] = [],
+  runner: EntryRunner = 'compiled',
+): ServiceProcess {
   const started = Date.now();
-  const child = spawn(process.execPath, ['--import', 'tsx', repoPath(entry), ...args], {
+  const node = runner === 'tsx' ? ['--import', 'tsx', repoPath(entry)] : ['--enable-source-maps', compiledEntry(entry)];
+  const child = spawn(process.execPath, [...node, ...args], {
     cwd: repoPath(),
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -132,8 +150,9 @@ export async function runToExit(
   env: NodeJS.ProcessEnv,
   timeoutMs = 30_000,
   args: readonly string[] = [],
+  runner: EntryRunner = 'compiled',
 ): Promise<ExitResult> {
-  const service = spawnEntry(entry, env, args);
+  const service = spawnEntry(entry, env, args, runner);
   try {
     return await service.waitForExit(timeoutMs);
   } finally {
