@@ -21,7 +21,16 @@ const swcOptions = require('../swc-options.js') as object;
  * start a worker of their own, test/support/mock-partner-worker.ts). Not the test files, the
  * console (a browser app) or the bench.
  */
-const compiledDirectories = ['lib', 'gateway', 'subgraphs', 'adapters', 'start', 'scripts', 'generated', 'test/support'];
+const compiledDirectories = [
+  'lib',
+  'gateway',
+  'subgraphs',
+  'adapters',
+  'start',
+  'scripts',
+  'generated',
+  'test/support',
+];
 
 /** Where this run's compiled tree is. */
 export const compiledTreeDir = repoPath('dist', 'tests', runId);
