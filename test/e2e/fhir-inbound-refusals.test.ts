@@ -237,6 +237,12 @@ describe('bad partner requests get an OperationOutcome and store nothing', () =>
 
   it('a suspended partner is refused at once (401), and accepted again once reactivated', async () => {
     expect((await as(t, sa)(d.suspendPartner, { id: himi.id })).data?.suspendPartner.status).toBe('SUSPENDED');
+    // The suspension cancels the partner's Tasks still received (a job, on identity's event): wait for
+    // that to be done, so the refusal below is checked against rows nothing else is changing.
+    await eventually(
+      () => t.db.prisma.inboundTask.count({ where: { partnerId: himi.id, status: 'RECEIVED' } }),
+      (received) => received === 0,
+    );
     await refused(() => post(himi, joinTask(himi, code)), 401, 'UNAUTHENTICATED');
     expect((await as(t, sa)(d.reactivatePartner, { id: himi.id })).data?.reactivatePartner.status).toBe('ACTIVE');
     const accepted = await post(himi, joinTask(himi, code));
