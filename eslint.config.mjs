@@ -7,7 +7,7 @@
 // The rules that need the type checker (a promise nobody awaits or one used as a condition) and the
 // import-cycle check run in oxlint with the type check itself (.oxlintrc.json): one TypeScript 7
 // program instead of two TypeScript 5 ones: 13 CPU-s instead of about 120 here (README, Tests).
-// Formatting is Prettier's (npm run format), not ESLint's.
+// Formatting is oxfmt's (npm run format, .oxfmtrc.jsonc), not ESLint's.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import importX from 'eslint-plugin-import-x';

@@ -22,7 +22,8 @@ const statusOf: Record<string, number> = {
 };
 
 export type CallerOperationResult =
-  { ok: true; data: Record<string, unknown> } | { ok: false; status: number; errors: readonly GraphQLFormattedError[] };
+  | { ok: true; data: Record<string, unknown> }
+  | { ok: false; status: number; errors: readonly GraphQLFormattedError[] };
 
 /** The caller's context, set by the chain server.ts mounts before a file route's handler. */
 export function callerContextOf(res: express.Response): GatewayContext {

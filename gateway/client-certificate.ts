@@ -26,7 +26,8 @@ import { checkCertificate, CLIENT_AUTH_OID } from '../lib/pki/certificate-author
 import { certificateFingerprint } from '../lib/pki/fingerprint';
 
 export type ClientCertificateResult =
-  { ok: true; fingerprint: string; via: 'tls' | 'proxy' } | { ok: false; reason: 'missing' | 'untrusted' | 'expired' };
+  | { ok: true; fingerprint: string; via: 'tls' | 'proxy' }
+  | { ok: false; reason: 'missing' | 'untrusted' | 'expired' };
 
 export interface ClientCertificateOptions {
   caCertificatePem: string;

@@ -12,7 +12,8 @@ import type { Redis } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 
 export type RateLimitDecision<Name extends string> =
-  { ok: true } | { ok: false; limit: Name; retryAfterSeconds: number };
+  | { ok: true }
+  | { ok: false; limit: Name; retryAfterSeconds: number };
 
 export interface NamedRateLimiter<Name extends string> {
   /** Counts one request against every limit whose key is given, in the order the limits were named. */

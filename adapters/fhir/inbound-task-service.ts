@@ -241,7 +241,8 @@ export type CancelDb = Pick<
 >;
 
 export type CancelOutcome =
-  { outcome: 'cancelled' | 'already' | 'decided'; task: InboundTask } | { outcome: 'missing' };
+  | { outcome: 'cancelled' | 'already' | 'decided'; task: InboundTask }
+  | { outcome: 'missing' };
 
 /**
  * Ends a RECEIVED Task without a decision: its join request in rooms (if the

@@ -10,7 +10,8 @@
 // Pure parsers; the service (inbound-task-service.ts) does the rest.
 
 export type CancellationRequest =
-  { ok: true; reason: string | null; expectStatus?: string } | { ok: false; message: string; expression: string };
+  | { ok: true; reason: string | null; expectStatus?: string }
+  | { ok: false; message: string; expression: string };
 
 const maxReason = 1000;
 type Json = Record<string, unknown>;

@@ -57,7 +57,8 @@ export function chainHash(facts: AccessFacts, prevHash: string): string {
 }
 
 export type ChainVerdict =
-  { ok: true; records: number } | { ok: false; brokenAt: bigint; reason: 'hash-mismatch' | 'link-mismatch' };
+  | { ok: true; records: number }
+  | { ok: false; brokenAt: bigint; reason: 'hash-mismatch' | 'link-mismatch' };
 
 /** A chained record of any trail, as walked: its stored link and hash, and its hash recomputed now. */
 export interface LinkedRecord {

@@ -14,10 +14,18 @@ import { grantInForce } from './emergency/domain/emergency-access-rules';
 
 /** Art. 20-3 outbound joins, our users' memberships in partners' rooms, the exchange's dead letters (and rooms' outbox they write to). */
 type OutboundModels =
-  'outboundJoinRequest' | 'outboundJoinStep' | 'externalMembership' | 'exchangeDeadLetter' | 'roomsOutboxEvent';
+  | 'outboundJoinRequest'
+  | 'outboundJoinStep'
+  | 'externalMembership'
+  | 'exchangeDeadLetter'
+  | 'roomsOutboxEvent';
 /** Art. 20-2 inbound joins: share codes, partners' join requests, external participants. */
 type InboundModels =
-  'roomShareCode' | 'inboundJoinRequest' | 'inboundJoinStep' | 'externalParticipant' | 'roomsOutboxEvent';
+  | 'roomShareCode'
+  | 'inboundJoinRequest'
+  | 'inboundJoinStep'
+  | 'externalParticipant'
+  | 'roomsOutboxEvent';
 type RoomsModels =
   | InboundModels
   | OutboundModels

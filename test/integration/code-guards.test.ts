@@ -2,7 +2,8 @@
 // is run as CI runs it, on small files written for the purpose: the type check and its typed rules
 // (oxlint with TypeScript 7, the repository's own .oxlintrc.json) in a scratch project, and the
 // boundaries (ESLint with the repository's eslint.config.mjs) on source text placed, virtually, at
-// a path inside the repository. A guard that passed these files would pass the mistakes too.
+// a path inside the repository, and the formatting (oxfmt with the repository's .oxfmtrc.jsonc) on a
+// scratch file. A guard that passed these files would pass the mistakes too.
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -106,5 +107,37 @@ describe("the lint's boundaries (ESLint, eslint.config.mjs)", () => {
     expect(await problems('lib/reach.ts', text)).toEqual([
       expect.stringMatching(/^@typescript-eslint\/consistent-type-imports: /),
     ]);
+  }, 60_000);
+});
+
+describe('the formatting check (oxfmt, .oxfmtrc.jsonc)', () => {
+  let dir: string;
+
+  beforeAll(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'renkei-format-'));
+    fs.copyFileSync(path.join(repoRoot, '.oxfmtrc.jsonc'), path.join(dir, '.oxfmtrc.jsonc'));
+    // Double quotes, a missing trailing comma and a line past 120 columns; and the same code as the
+    // repository writes it.
+    const long = Array.from({ length: 12 }, (_, i) => `'value-${i}'`).join(', ');
+    fs.writeFileSync(
+      path.join(dir, 'unformatted.ts'),
+      `export const names = ["a", "b"];\nexport const all = [${long}];\n`,
+    );
+    fs.writeFileSync(
+      path.join(dir, 'formatted.ts'),
+      "export const names = ['a', 'b'];\nexport function pair(first: string, second: string): string[] {\n  return [first, second];\n}\n",
+    );
+  });
+
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('names the file written otherwise, and only that one', async () => {
+    const oxfmt = path.join(repoRoot, 'node_modules', '.bin', 'oxfmt');
+    const failed = await run(oxfmt, ['--list-different'], { cwd: dir }).then(
+      () => null,
+      (error: { code?: number; stdout?: string }) => error,
+    );
+    expect(failed?.code).toBe(1);
+    expect(failed?.stdout?.trim().split('\n')).toEqual(['unformatted.ts']);
   }, 60_000);
 });

@@ -76,7 +76,8 @@ const settings = base.objects.find((o) => keyOf(o) === 'ConfigMap/renkei-setting
 };
 const templateKeys = (kind: string, name: string): string[] => {
   const object = [...templates, ...base.objects].find((o) => o.kind === kind && o.metadata.name === name) as
-    (K8sObject & { data?: Record<string, string>; stringData?: Record<string, string> }) | undefined;
+    | (K8sObject & { data?: Record<string, string>; stringData?: Record<string, string> })
+    | undefined;
   if (!object) throw new Error(`no ${kind} ${name} in the base or secrets.template.yaml`);
   return Object.keys({ ...object.data, ...object.stringData });
 };

@@ -40,7 +40,9 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 type Resource = Record<string, unknown> & { resourceType: string; id: string };
 
 export type Fault = { times?: number; method?: 'GET' | 'POST' | 'PUT' | 'PATCH'; store?: boolean } & (
-  { kind: 'answer'; status: number; body: string; contentType?: string } | { kind: 'hang' } | { kind: 'reset' }
+  | { kind: 'answer'; status: number; body: string; contentType?: string }
+  | { kind: 'hang' }
+  | { kind: 'reset' }
 );
 
 export interface SeenRequest {

@@ -16,7 +16,8 @@ const transitions: Record<FaultAction, { from: FaultStatus[]; to: FaultStatus }>
 };
 
 export type FaultDecision =
-  { ok: true; next: FaultStatus } | { ok: false; code: 'FORBIDDEN' | 'ILLEGAL_TRANSITION'; reason: Message };
+  | { ok: true; next: FaultStatus }
+  | { ok: false; code: 'FORBIDDEN' | 'ILLEGAL_TRANSITION'; reason: Message };
 
 const statusNames: Record<FaultStatus, Message> = {
   REPORTED: { en: 'reported', ja: '報告済み' },

@@ -91,7 +91,8 @@ export type RoomAction =
   | 'room.close';
 
 export type Verdict =
-  { allowed: true } | { allowed: false; code: 'FORBIDDEN' | 'ILLEGAL_TRANSITION'; message: Message };
+  | { allowed: true }
+  | { allowed: false; code: 'FORBIDDEN' | 'ILLEGAL_TRANSITION'; message: Message };
 
 const allowed: Verdict = { allowed: true };
 

@@ -108,7 +108,9 @@ export type LockingTx = RoomsTx & Pick<RoomsDb, '$queryRaw'>;
 
 /** Who ended a request without a decision: the partner, the system (a suspension), or one of our users. */
 export type Canceller =
-  { kind: 'partner'; partnerId: string } | { kind: 'system' } | { kind: 'user'; user: UserPrincipal };
+  | { kind: 'partner'; partnerId: string }
+  | { kind: 'system' }
+  | { kind: 'user'; user: UserPrincipal };
 
 /** Reasons the partner reads in the Task's statusReason. */
 export const shareCodeRevokedReason = 'the share code was revoked';
