@@ -186,7 +186,7 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Gate
     maxDirectives: { enabled: false },
     costLimit: { enabled: false },
   }).protect();
-  const fetcher = createSubgraphFetcher(options.subgraphTimeoutMs);
+  const subgraphFetcher = createSubgraphFetcher(options.subgraphTimeoutMs);
   const gateway = new ApolloGateway({
     supergraphSdl: options.supergraphSdl,
     logger: options.logger.child({ component: 'gateway' }),
@@ -197,7 +197,7 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Gate
         name,
         logger: options.logger,
         url,
-        fetcher: timedFetcher(fetcher, name, options.metrics),
+        fetcher: timedFetcher(subgraphFetcher.fetcher, name, options.metrics),
         willSendRequest({ request, context }) {
           request.http?.headers.set(internalTokenHeader, context.internalToken);
           request.http?.headers.set(internalRequestIdHeader, context.requestId);
@@ -339,6 +339,7 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Gate
         else options.logger.warn({ operations: inFlight.count }, 'stopping with operations still running');
       }
       await apollo.stop();
+      await subgraphFetcher.close();
     },
   };
 }
