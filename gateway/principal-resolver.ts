@@ -15,6 +15,8 @@ import type { PrincipalCache } from './principal-cache';
 import { currentLanguage } from '../lib/messages/language';
 import { render, type Message } from '../lib/messages/message';
 import type { Metrics } from '../lib/metrics/metrics';
+import { createSubgraphFetcher } from './subgraph-fetcher';
+import type { Fetcher, FetcherResponse } from '@apollo/utils.fetcher';
 
 const signInUnavailable: Message = {
   en: 'The sign-in service is unavailable. Try again in a moment.',
@@ -66,6 +68,9 @@ export function createPrincipalResolver(options: PrincipalResolverOptions) {
 type CacheUse = 'hit' | 'miss' | 'none';
 
 function resolver(options: PrincipalResolverOptions) {
+  // Identity is called as the subgraphs are (undici's request(), not fetch: subgraph-fetcher.ts
+  // says why), on a pool of the resolver's own; its idle connections do not hold the process.
+  const { fetcher } = createSubgraphFetcher(options.timeoutMs);
   return async (req: IncomingMessage): Promise<{ resolution: Resolution; cache: CacheUse }> => {
     const refused = (resolution: Resolution) => ({ resolution, cache: 'none' as const });
     let certificate: string | null = null;
@@ -97,7 +102,7 @@ function resolver(options: PrincipalResolverOptions) {
     let asked = false;
     const ask = () => {
       asked = true;
-      return askIdentity(options, token, certificate, address);
+      return askIdentity(options, fetcher, token, certificate, address);
     };
     if (!options.cache) return { resolution: (await ask()).value, cache: 'miss' };
     const resolution = await options.cache.resolve(JSON.stringify([token, certificate, address]), ask);
@@ -107,21 +112,21 @@ function resolver(options: PrincipalResolverOptions) {
 
 async function askIdentity(
   options: PrincipalResolverOptions,
+  fetcher: Fetcher,
   token: string | null,
   certificate: string | null,
   address: string | null,
 ): Promise<{ accepted: boolean; value: Resolution; expiresAt: number | null }> {
   const refused = (value: Extract<Resolution, { ok: false }>) => ({ accepted: false, value, expiresAt: null });
-  let response: Response;
+  let response: FetcherResponse;
   try {
-    response = await fetch(options.identityResolveUrl, {
+    response = await fetcher(options.identityResolveUrl, {
       method: 'POST',
       headers: {
         'content-type': 'application/json',
         [internalTokenHeader]: await options.sign({ kind: 'service', service: 'gateway' }),
       },
       body: JSON.stringify({ token, certificate, address }),
-      signal: AbortSignal.timeout(options.timeoutMs),
     });
   } catch {
     return refused({ ok: false, status: 503, message: signInUnavailable });
