@@ -31,7 +31,7 @@ export interface OutboxEvent {
 /** What a relay handles: each event type with the highest version its definition knows. */
 export type HandledEvents = ReadonlyMap<string, number>;
 
-interface OutboxRow {
+export interface OutboxRow {
   id: string;
   type: string;
   version: number;
@@ -95,9 +95,26 @@ async function writeEvent(
   table: OutboxDelegate,
   event: { type: string; version: number; payload: Prisma.InputJsonValue },
 ): Promise<string> {
-  const id = randomUUID();
-  await table.create({ data: { id, ...event, requestId: currentRequestId() ?? null } });
-  return id;
+  const row = { id: randomUUID(), ...event, requestId: currentRequestId() ?? null };
+  await table.create({ data: row });
+  return row.id;
+}
+
+/**
+ * The row appendEvent would write (the payload parsed, a new id, the current
+ * request id), for an owner that writes it in the same SQL statement as the
+ * change it announces (adapters/fhir/inbound-task-service.ts, on the
+ * exchange's busiest path). Throws InvalidEventPayload as appendEvent does.
+ */
+export function outboxRow<Payload>(event: EventDefinition<string, Payload>, payload: NoInfer<Payload>): OutboxRow {
+  const parsed = parseEventPayload(event, payload);
+  return {
+    id: randomUUID(),
+    type: event.type,
+    version: event.version,
+    requestId: currentRequestId() ?? null,
+    payload: parsed as Prisma.InputJsonValue,
+  };
 }
 
 /**

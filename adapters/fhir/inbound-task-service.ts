@@ -29,14 +29,12 @@ import {
   type InboundJoinDb,
 } from '../../subgraphs/rooms';
 import { parseIdentifierToken, sameIdentifier } from './conditional-create';
-import { appendIntegrationOutboxEvent, inboundTaskReceivedEvent } from './integration-outbox';
+import { outboxRow } from '../../lib/outbox-table';
+import { inboundTaskReceivedEvent } from './integration-outbox';
 import { parseJoinTask, renderInboundTask, type InboundTaskStatusCode, type SystemValue } from './join-task';
 import { FhirError } from './operation-outcome';
 
-export type InboundTaskDb = Pick<
-  PrismaClient,
-  'inboundTask' | 'integrationOutboxEvent' | 'roomShareCode' | 'room' | '$transaction'
->;
+export type InboundTaskDb = Pick<PrismaClient, 'inboundTask' | '$queryRaw' | '$executeRaw'>;
 
 const notFoundMessage = 'no CareTeam matches this share code for you';
 
@@ -101,38 +99,61 @@ export async function receiveJoinTask(
     identifierSystem: request.identifier.system,
     identifierValue: request.identifier.value,
   };
-  const existing = await db.inboundTask.findUnique({ where: { partnerId_identifierSystem_identifierValue: key } });
-  if (existing) return { created: false, task: existing };
+  // The common case (a new Task) is looked up nowhere before it is stored: a repeated identifier is found by the unique
+  // index (the insert fails and nothing is written), or, when its share code no longer resolves, before answering 404.
   const target = await resolveShareCode(db, partner.id, request.shareCode, now);
-  if (!target) throw new FhirError('NOT_FOUND', notFoundMessage, ['Task.focus.identifier']);
+  if (!target) {
+    const existing = await db.inboundTask.findUnique({ where: { partnerId_identifierSystem_identifierValue: key } });
+    if (existing) return { created: false, task: existing };
+    throw new FhirError('NOT_FOUND', notFoundMessage, ['Task.focus.identifier']);
+  }
+  const task: InboundTask = {
+    id: randomUUID(),
+    ...key,
+    shareCodeId: target.shareCodeId,
+    roomId: target.roomId,
+    status: 'RECEIVED',
+    statusReason: null,
+    history: [{ status: 'RECEIVED', at: now.toISOString() }],
+    // The Task as the partner sent it (validated), less the share code: a bearer secret for the room, stored only hashed.
+    task: withoutShareCode(body as Record<string, unknown>) as Prisma.JsonValue,
+    receivedAt: now,
+    updatedAt: now,
+  };
   try {
-    const task = await db.$transaction(async (tx) => {
-      const id = randomUUID();
-      const created = await tx.inboundTask.create({
-        data: {
-          id,
-          ...key,
-          shareCodeId: target.shareCodeId,
-          roomId: target.roomId,
-          status: 'RECEIVED',
-          history: [{ status: 'RECEIVED', at: now.toISOString() }],
-          // The Task as the partner sent it (validated), less the share code: a bearer secret for the room, stored only hashed.
-          task: withoutShareCode(body as Record<string, unknown>) as Prisma.InputJsonValue,
-          receivedAt: now,
-          updatedAt: now,
-        },
-      });
-      await appendIntegrationOutboxEvent(tx, inboundTaskReceivedEvent, { inboundTaskId: id });
-      return created;
-    });
+    await storeReceivedTask(db, task);
     return { created: true, task };
   } catch (error) {
-    // The same identifier in two requests at once: the unique index let one in.
+    // The same identifier again, or in two requests at once: the unique index let one in.
     if (!isUniqueViolation(error)) throw error;
-    const raced = await db.inboundTask.findUnique({ where: { partnerId_identifierSystem_identifierValue: key } });
-    if (!raced) throw error;
-    return { created: false, task: raced };
+    const existing = await db.inboundTask.findUnique({ where: { partnerId_identifierSystem_identifierValue: key } });
+    if (!existing) throw error;
+    return { created: false, task: existing };
   }
+}
+
+/**
+ * The Task and its outbox event (inbound-task.received) in one statement,
+ * so atomically without a transaction's BEGIN and COMMIT: four round trips
+ * become one on the exchange's busiest path. Every column is given, so the
+ * row stored is `task` as it is (test/integration/inbound-task-store.test.ts
+ * reads it back).
+ */
+async function storeReceivedTask(db: Pick<PrismaClient, '$executeRaw'>, task: InboundTask): Promise<void> {
+  const event = outboxRow(inboundTaskReceivedEvent, { inboundTaskId: task.id });
+  await db.$executeRaw`
+    WITH task AS (
+      INSERT INTO integration.inbound_task (id, partner_id, identifier_system, identifier_value, share_code_id, room_id,
+                                            status, status_reason, history, task, received_at, updated_at)
+      VALUES (${task.id}::uuid, ${task.partnerId}::uuid, ${task.identifierSystem}, ${task.identifierValue},
+              ${task.shareCodeId}::uuid, ${task.roomId}::uuid, ${task.status}::integration."InboundTaskStatus",
+              ${task.statusReason}, ${JSON.stringify(task.history)}::jsonb, ${JSON.stringify(task.task)}::jsonb,
+              ${task.receivedAt}, ${task.updatedAt})
+      RETURNING id
+    )
+    INSERT INTO integration.outbox_event (id, type, payload, version, request_id)
+    SELECT ${event.id}::uuid, ${event.type}, ${JSON.stringify(event.payload)}::jsonb, ${event.version}, ${event.requestId}
+    FROM task`;
 }
 
 /** The stored (and later shown) Task keeps the focus's type, not the code; the completed Task's output names the CareTeam. */
@@ -189,6 +210,25 @@ export async function searchTasksForPartner(
       outcome: 'NOT_FOUND',
     });
   return [];
+}
+
+/**
+ * The stored Task under its row lock, in one statement (a lock, then a read,
+ * would be two): the model's own shape, as findUnique returns it
+ * (test/integration/inbound-task-lock.test.ts compares the two). Inside the
+ * caller's transaction; null when there is no such Task.
+ */
+export async function lockInboundTask(
+  tx: Pick<Prisma.TransactionClient, '$queryRaw'>,
+  id: string,
+): Promise<InboundTask | null> {
+  const [task] = await tx.$queryRaw<InboundTask[]>`
+    SELECT id, partner_id AS "partnerId", identifier_system AS "identifierSystem",
+           identifier_value AS "identifierValue", share_code_id AS "shareCodeId", room_id AS "roomId",
+           status::text AS status, status_reason AS "statusReason", history, task,
+           received_at AS "receivedAt", updated_at AS "updatedAt"
+    FROM integration.inbound_task WHERE id = ${id}::uuid FOR UPDATE`;
+  return task ?? null;
 }
 
 /** What the inbound jobs use: the integration tables and rooms' inbound tables (through rooms' services). */
@@ -259,8 +299,7 @@ export async function cancelInboundTask(
   now: Date,
 ): Promise<CancelOutcome> {
   return db.$transaction(async (tx) => {
-    await tx.$queryRaw`SELECT id FROM integration.inbound_task WHERE id = ${id}::uuid FOR UPDATE`;
-    const task = await tx.inboundTask.findUnique({ where: { id } });
+    const task = await lockInboundTask(tx, id);
     if (!task) return { outcome: 'missing' as const };
     if (task.status === 'CANCELLED') return { outcome: 'already' as const, task };
     if (task.status !== 'RECEIVED') return { outcome: 'decided' as const, task };

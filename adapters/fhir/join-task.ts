@@ -220,7 +220,20 @@ export function parseJoinTask(
 ): ParsedJoinTask {
   const validation = validateR4(resource);
   if (!validation.valid) return { ok: false, problem: { kind: 'INVALID_RESOURCE', issues: validation.issues } };
-  const task = resource as Json;
+  return readJoinTask(resource as Json, expected);
+}
+
+/**
+ * The contract's reading of a Task already known to be valid R4: the stored
+ * Task the inbound job reads back was validated by parseJoinTask on arrival,
+ * and R4 validation is most of the parse's cost (about 0.3 ms a Task), so it
+ * is not done twice.
+ */
+export function readStoredJoinTask(resource: Record<string, unknown>): ParsedJoinTask {
+  return readJoinTask(resource as Json);
+}
+
+function readJoinTask(task: Json, expected?: { requesterSystem: string; userSystem: string }): ParsedJoinTask {
   if (task.resourceType !== 'Task')
     return {
       ok: false,

@@ -26,7 +26,6 @@ import type { TLSSocket } from 'node:tls';
 import type { IncomingMessage } from 'node:http';
 import { decodeJwt, errors as joseErrors, jwtVerify } from 'jose';
 import type { PrismaClient } from '../../lib/database';
-import { isUniqueViolation } from '../../lib/db-errors';
 import {
   contractJwtAlgorithms,
   findPartnerByCertificate,
@@ -36,13 +35,14 @@ import {
 import { claimProblem, clockToleranceSeconds } from './jwt-claims';
 import { FhirError } from './operation-outcome';
 import type { PartnerKeys } from './partner-keys';
+import { rememberJwtId } from './used-jwt-ids';
 import { allPermissions, type SmartPermissions } from './smart-scopes';
 import { accessTokenGrant } from './smart-token-service';
 
 export { claimProblem, clockToleranceSeconds, maxJwtLifetimeSeconds } from './jwt-claims';
 
 export interface PartnerAuthDeps {
-  db: Pick<PrismaClient, 'partner' | 'usedJwtId' | 'smartAccessToken'>;
+  db: Pick<PrismaClient, 'partner' | '$executeRaw' | 'smartAccessToken'>;
   /** Our FHIR base URL: the audience a partner's JWT must name. */
   fhirBaseUrl: () => string;
   /** Each partner's keys: inline or at its JWKS URL. */
@@ -137,18 +137,12 @@ async function authenticateJwt(token: string, deps: PartnerAuthDeps): Promise<Ex
   }
   const problem = claimProblem(payload, now.getTime() / 1000);
   if (problem) refuse(problem);
-  const exp = payload.exp as number;
-  const jti = payload.jti as string;
-  // Used ids are only needed until their token expires: drop the expired ones as we go.
-  await deps.db.usedJwtId.deleteMany({
-    where: { expiresAt: { lt: new Date(now.getTime() - clockToleranceSeconds * 1000) } },
-  });
-  try {
-    await deps.db.usedJwtId.create({ data: { partnerId: partner.id, jti, expiresAt: new Date(exp * 1000) } });
-  } catch (error) {
-    if (isUniqueViolation(error)) refuse('REPLAYED');
-    throw error;
-  }
+  const used = {
+    partnerId: partner.id,
+    jti: payload.jti as string,
+    expiresAt: new Date((payload.exp as number) * 1000),
+  };
+  if ((await rememberJwtId(deps.db, used, now)) === 'replayed') refuse('REPLAYED');
   return partner;
 }
 

@@ -20,18 +20,18 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { decodeJwt, decodeProtectedHeader, errors as joseErrors, jwtVerify, type JWTPayload } from 'jose';
 import type { PrismaClient } from '../../lib/database';
-import { isUniqueViolation } from '../../lib/db-errors';
 import { findPartnerForExchange, smartAssertionAlgorithms, type ExchangePartner } from '../../subgraphs/identity';
 import { clientRefusal, type AssertionFailure, type OAuthRefusal } from './oauth-error';
 import { claimProblem, clockToleranceSeconds } from './jwt-claims';
 import type { PartnerKeys } from './partner-keys';
+import { rememberJwtId } from './used-jwt-ids';
 import { grantScopes, permissionsOf, type SmartPermissions } from './smart-scopes';
 
 export const accessTokenLifetimeSeconds = 300;
 export const clientAssertionType = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 
 export interface TokenDeps {
-  db: Pick<PrismaClient, 'partner' | 'usedJwtId' | 'smartAccessToken'>;
+  db: Pick<PrismaClient, 'partner' | '$executeRaw' | 'smartAccessToken'>;
   /** Our token endpoint's URL: the aud every assertion must name. */
   tokenUrl: () => string;
   keys: PartnerKeys;
@@ -179,18 +179,13 @@ export async function requestAccessToken(form: unknown, deps: TokenDeps): Promis
   }
   const { partner, payload } = verified;
   const now = deps.now();
-  // Used ids are only needed until their assertion expires: drop the expired ones as we go.
-  await deps.db.usedJwtId.deleteMany({
-    where: { expiresAt: { lt: new Date(now.getTime() - clockToleranceSeconds * 1000) } },
-  });
-  try {
-    await deps.db.usedJwtId.create({
-      data: { partnerId: partner.id, jti: payload.jti as string, expiresAt: new Date((payload.exp as number) * 1000) },
-    });
-  } catch (error) {
-    if (isUniqueViolation(error)) return { ok: false, partnerId: partner.id, ...clientRefusal('REPLAYED') };
-    throw error;
-  }
+  const used = {
+    partnerId: partner.id,
+    jti: payload.jti as string,
+    expiresAt: new Date((payload.exp as number) * 1000),
+  };
+  if ((await rememberJwtId(deps.db, used, now)) === 'replayed')
+    return { ok: false, partnerId: partner.id, ...clientRefusal('REPLAYED') };
   const grant = grantScopes(parsed.request.scope);
   if (!grant.ok)
     return {

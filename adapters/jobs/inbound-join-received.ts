@@ -6,10 +6,12 @@
 // the partner user's name is read from the database, never carried in Redis.
 // The request is created under the Task's row lock: a Task the partner
 // cancelled (or that a suspension ended) before the request existed gets its
-// request created cancelled, for the record, never pending.
+// request created cancelled, for the record, never pending. The Task is read
+// once, under that lock.
 import { UnrecoverableError } from 'bullmq';
+import { lockInboundTask } from '../fhir/inbound-task-service';
 import { inboundTaskReceivedEvent } from '../fhir/integration-outbox';
-import { parseJoinTask, shareCodeSystem } from '../fhir/join-task';
+import { readStoredJoinTask, shareCodeSystem } from '../fhir/join-task';
 import { createInboundJoinRequestIn, type Canceller } from '../../subgraphs/rooms';
 import { eventJob } from '../job-definition';
 
@@ -19,42 +21,39 @@ export const inboundJoinReceived = eventJob({
   exchange: true,
   needs: ['inbound'],
   async process({ inboundTaskId }, job, deps) {
-    const db = deps.inbound;
-    const task = await db.inboundTask.findUnique({ where: { id: inboundTaskId } });
-    if (!task) throw new UnrecoverableError('inbound-join-received: no such inbound Task');
-    // The stored Task was validated on arrival; it is parsed again only to read its fields (the share code was removed: put a placeholder back).
-    const stored = task.task as Record<string, unknown>;
-    const parsed = parseJoinTask({
-      ...stored,
-      focus: { type: 'CareTeam', identifier: { system: shareCodeSystem, value: 'removed-when-stored' } },
-    });
-    if (!parsed.ok) throw new UnrecoverableError('inbound-join-received: the stored Task no longer parses');
-    const t = parsed.value;
-    const input = {
-      correlationId: task.id,
-      roomId: task.roomId,
-      partnerId: task.partnerId,
-      shareCodeId: task.shareCodeId,
-      taskIdentifier: `${t.identifier.system}|${t.identifier.value}`,
-      requesterName: t.requester.display,
-      practitionerSystem: t.practitioner.system,
-      practitionerValue: t.practitioner.value,
-      practitionerName: t.practitioner.display,
-      organizationName: t.organization.display,
-      organizationIdentifiers: t.organization.identifiers ?? [],
-      consentBasis: t.consent ?? null,
-      reason: t.reason,
-    };
-    const { created } = await db.$transaction(async (tx) => {
-      await tx.$queryRaw`SELECT id FROM integration.inbound_task WHERE id = ${task.id}::uuid FOR UPDATE`;
-      const now = await tx.inboundTask.findUniqueOrThrow({ where: { id: task.id } });
+    const { created } = await deps.inbound.$transaction(async (tx) => {
+      const task = await lockInboundTask(tx, inboundTaskId);
+      if (!task) throw new UnrecoverableError('inbound-join-received: no such inbound Task');
+      // The stored Task was validated (R4 and the contract) on arrival; it is read again only for its fields (the share code
+      // was removed: a placeholder goes back in its place).
+      const parsed = readStoredJoinTask({
+        ...(task.task as Record<string, unknown>),
+        focus: { type: 'CareTeam', identifier: { system: shareCodeSystem, value: 'removed-when-stored' } },
+      });
+      if (!parsed.ok) throw new UnrecoverableError('inbound-join-received: the stored Task no longer parses');
+      const t = parsed.value;
       const cancelled =
-        now.status === 'CANCELLED'
-          ? { by: cancellerOf(now.history), reason: now.statusReason ?? 'cancelled' }
+        task.status === 'CANCELLED'
+          ? { by: cancellerOf(task.history), reason: task.statusReason ?? 'cancelled' }
           : undefined;
+      const input = {
+        correlationId: task.id,
+        roomId: task.roomId,
+        partnerId: task.partnerId,
+        shareCodeId: task.shareCodeId,
+        taskIdentifier: `${t.identifier.system}|${t.identifier.value}`,
+        requesterName: t.requester.display,
+        practitionerSystem: t.practitioner.system,
+        practitionerValue: t.practitioner.value,
+        practitionerName: t.practitioner.display,
+        organizationName: t.organization.display,
+        organizationIdentifiers: t.organization.identifiers ?? [],
+        consentBasis: t.consent ?? null,
+        reason: t.reason,
+      };
       return createInboundJoinRequestIn(tx, input, { cancelled });
     });
-    if (created) deps.logger.info({ jobId: job.id, task: task.id }, 'inbound join request created');
+    if (created) deps.logger.info({ jobId: job.id, task: inboundTaskId }, 'inbound join request created');
   },
 });
 

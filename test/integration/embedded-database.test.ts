@@ -9,6 +9,7 @@ import { lockDataDir } from '../../lib/data-dir-lock';
 import { readMigrations } from '../../lib/migrations';
 import { StartupError } from '../../lib/startup-error';
 import { isUniqueViolation } from '../../lib/db-errors';
+import { rememberJwtId } from '../../adapters/fhir/used-jwt-ids';
 
 describe('embedded PostgreSQL', () => {
   // One data directory for the file: creating one runs initdb (seconds of WebAssembly), which only
@@ -43,6 +44,15 @@ describe('embedded PostgreSQL', () => {
     );
     expect(isUniqueViolation(error)).toBe(true);
     expect(await db.prisma.room.count({ where: { subjectId } })).toBe(1);
+    await db.close();
+  });
+
+  it("reports a raw statement's unique violation as one too: a partner's jti kept twice is a replay", async () => {
+    const db = await openEmbeddedPostgres(dataDir);
+    const used = { partnerId: randomUUID(), jti: randomUUID(), expiresAt: new Date(Date.now() + 60_000) };
+    expect(await rememberJwtId(db.prisma, used, new Date())).toBe('new');
+    expect(await rememberJwtId(db.prisma, used, new Date())).toBe('replayed');
+    expect(await db.prisma.usedJwtId.count({ where: { partnerId: used.partnerId } })).toBe(1);
     await db.close();
   });
 

@@ -181,23 +181,34 @@ export interface CreationState {
  * running at the same moment waits for this request to commit, then finds
  * it pending and ends it; or it committed first and this request is created
  * already ended. Either way nothing stays pending.
+ *
+ * This is the exchange's busiest transaction (one per inbound Task), so each
+ * step is one statement: the insert skips a duplicate instead of looking
+ * first, the locks return the rows they lock, and the request is read back
+ * only when something after the insert changed it.
  */
 export async function createInboundJoinRequestIn(
   tx: LockingTx,
   input: z.infer<typeof inboundJoinInput>,
   state: CreationState = {},
 ): Promise<{ request: InboundJoinRequest; created: boolean }> {
-  const existing = await tx.inboundJoinRequest.findUnique({ where: { correlationId: input.correlationId } });
-  if (existing) return { request: existing, created: false };
-  await tx.$queryRaw`SELECT id FROM rooms.room_share_code WHERE id = ${input.shareCodeId}::uuid FOR SHARE`;
-  await tx.$queryRaw`SELECT id FROM rooms.room WHERE id = ${input.roomId}::uuid FOR SHARE`;
-  const room = await tx.room.findUnique({ where: { id: input.roomId } });
-  if (!room) throw new Error('inbound join: the room of a stored Task no longer exists');
-  const code = await tx.roomShareCode.findUnique({ where: { id: input.shareCodeId } });
   const { consentBasis, ...fields } = input;
-  const created = await tx.inboundJoinRequest.create({
-    data: { id: randomUUID(), ...fields, consentBasis: consentBasis ?? Prisma.DbNull },
+  const [created] = await tx.inboundJoinRequest.createManyAndReturn({
+    data: [{ id: randomUUID(), ...fields, consentBasis: consentBasis ?? Prisma.DbNull }],
+    skipDuplicates: true,
   });
+  if (!created) {
+    const existing = await tx.inboundJoinRequest.findUniqueOrThrow({ where: { correlationId: input.correlationId } });
+    return { request: existing, created: false };
+  }
+  const [room] = await tx.$queryRaw<
+    Array<{ id: string; subjectId: string; status: string; codeRevokedAt: Date | null }>
+  >`
+    SELECT r.id, r.subject_id AS "subjectId", r.status::text AS status, c.revoked_at AS "codeRevokedAt"
+    FROM rooms.room r JOIN rooms.room_share_code c ON c.id = ${input.shareCodeId}::uuid
+    WHERE r.id = ${input.roomId}::uuid
+    FOR SHARE`;
+  if (!room) throw new Error('inbound join: the room or share code of a stored Task no longer exists');
   await tx.inboundJoinStep.create({
     data: { id: randomUUID(), requestId: created.id, action: 'RECEIVED', actorRole: `PARTNER:${input.partnerId}` },
   });
@@ -227,8 +238,10 @@ export async function createInboundJoinRequestIn(
   } else if (state.cancelled) {
     // The Task is already cancelled: no event, the Task needs no answer.
     await endWithoutDecision(tx, created, room, state.cancelled.by, state.cancelled.reason, now, false);
-  } else if (code?.revokedAt) {
+  } else if (room.codeRevokedAt) {
     await endWithoutDecision(tx, created, room, { kind: 'system' }, shareCodeRevokedReason, now, true);
+  } else {
+    return { request: created, created: true };
   }
   return { request: await tx.inboundJoinRequest.findUniqueOrThrow({ where: { id: created.id } }), created: true };
 }

@@ -109,15 +109,21 @@ export interface ResolvedShareCode {
  * open. The caller answers every null the same way.
  */
 export async function resolveShareCode(
-  db: Pick<RoomsDb, 'roomShareCode' | 'room'>,
+  db: Pick<RoomsDb, '$queryRaw'>,
   partnerId: string,
   code: string,
   now = new Date(),
 ): Promise<ResolvedShareCode | null> {
   if (code.length > shareCodeLength.max) return null;
-  const row = await db.roomShareCode.findUnique({ where: { codeHash: hashShareCode(code) } });
+  // The code with its room's status, in one statement: every inbound Task asks this.
+  const [row] = await db.$queryRaw<
+    Array<Pick<RoomShareCode, 'id' | 'roomId' | 'partnerId' | 'expiresAt' | 'revokedAt'> & { roomStatus: string }>
+  >`
+    SELECT c.id, c.room_id AS "roomId", c.partner_id AS "partnerId", c.expires_at AS "expiresAt",
+           c.revoked_at AS "revokedAt", r.status::text AS "roomStatus"
+    FROM rooms.room_share_code c JOIN rooms.room r ON r.id = c.room_id
+    WHERE c.code_hash = ${hashShareCode(code)}`;
   if (!row || row.partnerId !== partnerId || shareCodeStatus(row, now) !== 'ACTIVE') return null;
-  const room = await db.room.findUnique({ where: { id: row.roomId }, select: { status: true } });
-  if (room?.status !== 'OPEN') return null;
+  if (row.roomStatus !== 'OPEN') return null;
   return { shareCodeId: row.id, roomId: row.roomId };
 }
