@@ -9,6 +9,7 @@ import { receiveJoinTask, lockInboundTask } from '../../adapters/fhir/inbound-ta
 import { buildJoinTask } from '../../adapters/fhir/join-task';
 import { inboundJoinReceived } from '../../adapters/jobs/inbound-join-received';
 import type { ExchangePartner } from '../../subgraphs/identity';
+import { createInboundJoinRequest } from '../../subgraphs/rooms/exchange/services/inbound-join-service';
 import { hashShareCode } from '../../subgraphs/rooms/exchange/services/share-code-service';
 import { silentLogger } from '../support/silent-logger';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
@@ -106,6 +107,30 @@ describe('inbound Task store: one statement each for the Task, its lock and its 
     });
     await runJob(stored.id);
     expect(await counts()).toEqual({ requests: 1, steps: 1, records: 1 });
+  });
+
+  it('the request is stored as the service returns it (with and without a consent basis); again, it is the one stored', async () => {
+    for (const consentBasis of [null, { purposes: ['TREAT'], date: '2026-12-01', consentedBy: 'subject' }]) {
+      const input = {
+        correlationId: randomUUID(),
+        roomId,
+        partnerId: partner.id,
+        shareCodeId,
+        taskIdentifier: `${partner.requesterSystem}|direct-${randomUUID()}`,
+        requesterName: null,
+        practitionerSystem: partner.userSystem,
+        practitionerValue: 'nurse-2',
+        practitionerName: '看護 次郎',
+        organizationName: '高岡訪問看護ステーション',
+        organizationIdentifiers: [{ system: 'urn:oid:1.2.392.100495.20.3.23.11621', value: '1234567890' }],
+        consentBasis,
+        reason: '在宅療養の情報共有のため',
+      };
+      const first = await createInboundJoinRequest(db.prisma, input);
+      expect(first.created).toBe(true);
+      expect(await db.prisma.inboundJoinRequest.findUnique({ where: { id: first.request.id } })).toEqual(first.request);
+      expect(await createInboundJoinRequest(db.prisma, input)).toEqual({ request: first.request, created: false });
+    }
   });
 
   it('a share code revoked before the job: the request is created cancelled, with both steps', async () => {

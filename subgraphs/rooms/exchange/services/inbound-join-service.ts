@@ -19,7 +19,7 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import {
-  Prisma,
+  type Prisma,
   type ExternalParticipant,
   type InboundJoinRequest,
   type InboundJoinStep,
@@ -192,12 +192,17 @@ export async function createInboundJoinRequestIn(
   input: z.infer<typeof inboundJoinInput>,
   state: CreationState = {},
 ): Promise<{ request: InboundJoinRequest; created: boolean }> {
-  const { consentBasis, ...fields } = input;
-  const [created] = await tx.inboundJoinRequest.createManyAndReturn({
-    data: [{ id: randomUUID(), ...fields, consentBasis: consentBasis ?? Prisma.DbNull }],
-    skipDuplicates: true,
-  });
-  if (!created) {
+  const created: InboundJoinRequest = {
+    id: randomUUID(),
+    ...input,
+    consentBasis: input.consentBasis ?? null,
+    status: 'PENDING',
+    decidedBy: null,
+    decidedAt: null,
+    decisionReason: null,
+    receivedAt: new Date(),
+  };
+  if (!(await insertUnlessCorrelated(tx, created))) {
     const existing = await tx.inboundJoinRequest.findUniqueOrThrow({ where: { correlationId: input.correlationId } });
     return { request: existing, created: false };
   }
@@ -244,6 +249,30 @@ export async function createInboundJoinRequestIn(
     return { request: created, created: true };
   }
   return { request: await tx.inboundJoinRequest.findUniqueOrThrow({ where: { id: created.id } }), created: true };
+}
+
+/**
+ * INSERT … ON CONFLICT DO NOTHING: false when a request with this
+ * correlation id exists (the job ran before), without aborting the
+ * transaction as a unique violation would. Hand-written because Prisma's
+ * createManyAndReturn (its one form of this) is compiled anew on every call,
+ * about four times the cost of the statement; every column is given, so the
+ * row stored is `request` as it is (test/integration/inbound-task-store.test.ts).
+ */
+async function insertUnlessCorrelated(tx: LockingTx, request: InboundJoinRequest): Promise<boolean> {
+  const json = (value: unknown) => (value === null ? null : JSON.stringify(value));
+  const inserted = await tx.$queryRaw<Array<{ id: string }>>`
+    INSERT INTO rooms.inbound_join_request (id, correlation_id, room_id, partner_id, share_code_id, task_identifier,
+      requester_name, practitioner_system, practitioner_value, practitioner_name, organization_name,
+      organization_identifiers, consent_basis, reason, status, decided_by, decided_at, decision_reason, received_at)
+    VALUES (${request.id}::uuid, ${request.correlationId}, ${request.roomId}::uuid, ${request.partnerId}::uuid,
+      ${request.shareCodeId}::uuid, ${request.taskIdentifier}, ${request.requesterName}, ${request.practitionerSystem},
+      ${request.practitionerValue}, ${request.practitionerName}, ${request.organizationName},
+      ${json(request.organizationIdentifiers)}::jsonb, ${json(request.consentBasis)}::jsonb, ${request.reason},
+      ${request.status}::rooms."InboundJoinStatus", NULL, NULL, NULL, ${request.receivedAt})
+    ON CONFLICT (correlation_id) DO NOTHING
+    RETURNING id`;
+  return inserted.length === 1;
 }
 
 /**
