@@ -9,7 +9,10 @@ import { receiveJoinTask, lockInboundTask } from '../../adapters/fhir/inbound-ta
 import { buildJoinTask } from '../../adapters/fhir/join-task';
 import { inboundJoinReceived } from '../../adapters/jobs/inbound-join-received';
 import type { ExchangePartner } from '../../subgraphs/identity';
-import { createInboundJoinRequest } from '../../subgraphs/rooms/exchange/services/inbound-join-service';
+import {
+  createInboundJoinRequest,
+  type ConsentBasis,
+} from '../../subgraphs/rooms/exchange/services/inbound-join-service';
 import { hashShareCode } from '../../subgraphs/rooms/exchange/services/share-code-service';
 import { silentLogger } from '../support/silent-logger';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
@@ -110,7 +113,8 @@ describe('inbound Task store: one statement each for the Task, its lock and its 
   });
 
   it('the request is stored as the service returns it (with and without a consent basis); again, it is the one stored', async () => {
-    for (const consentBasis of [null, { purposes: ['TREAT'], date: '2026-12-01', consentedBy: 'subject' }]) {
+    const basis: ConsentBasis = { purposes: ['TREAT'], date: '2026-12-01', consenter: 'SUBJECT', relationship: null };
+    for (const consentBasis of [null, basis]) {
       const input = {
         correlationId: randomUUID(),
         roomId,
