@@ -217,7 +217,7 @@ describe('Art. 20-3 outbound joins', () => {
     });
     const consent = (body.contained as Array<Record<string, unknown>>).find((r) => r.resourceType === 'Consent');
     // Nothing that names the person: no name, no birth date, no Consent.patient (the fixture's subject is 試験 N, born 1940-04-01).
-    for (const personal of ['試験', '1940', '"patient":']) expect(JSON.stringify(body)).not.toContain(personal);
+    for (const personal of ['試験', '1940-04-01', '"patient":']) expect(JSON.stringify(body)).not.toContain(personal);
     expect(JSON.stringify(consent)).not.toContain(subjectId);
 
     // Withdrawn between approval and send: the job refuses to send (a dead letter), nothing reaches the partner.
