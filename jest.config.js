@@ -48,9 +48,11 @@ const selected = only ? all.filter((tier) => tier.displayName === only) : all;
 /** @type {import('jest').Config} */
 module.exports = {
   testTimeout: 60_000,
-  // Two workers for two cores. A third filled the e2e files' waits when nothing else ran, but in
-  // CI, beside the type check and the lint, the run is CPU-bound: 347 s with three, 348 s with two.
-  maxWorkers: 2,
+  // Three workers on two cores: the files wait on sockets, timers and the processes they start, and a
+  // third worker fills those waits. Clean-clone .ci/run on this machine, 2026-12-06: 376 s with two
+  // (the machine idle for 145 of its 744 CPU-s), 344 s with three (68 idle), 334 s with four (33 idle:
+  // saturated, no better than three within the runs' spread, and more memory).
+  maxWorkers: 3,
   projects: selected,
   testSequencer: '<rootDir>/test/bundles/sequencer.js',
   // The migrated template database and the run's CA, once for the whole run (a project's own global
