@@ -100,7 +100,15 @@ describe('inbound Task store: one statement each for the Task, its lock and its 
     });
     await runJob(stored.id);
     expect(await counts()).toEqual({ requests: 1, steps: 1, records: 1 });
-    expect(await db.prisma.inboundJoinRequest.findUnique({ where: { correlationId: stored.id } })).toMatchObject({
+    const request = await db.prisma.inboundJoinRequest.findUnique({
+      where: { correlationId: stored.id },
+      include: { steps: true },
+    });
+    expect(request?.steps).toEqual([
+      expect.objectContaining({ action: 'RECEIVED', actorRole: `PARTNER:${partner.id}`, actorId: null, reason: null }),
+    ]);
+    expect(request?.steps[0]?.at).toEqual(request?.receivedAt);
+    expect(request).toMatchObject({
       status: 'PENDING',
       roomId,
       partnerId: partner.id,

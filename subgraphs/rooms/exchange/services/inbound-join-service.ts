@@ -202,7 +202,7 @@ export async function createInboundJoinRequestIn(
     decisionReason: null,
     receivedAt: new Date(),
   };
-  if (!(await insertUnlessCorrelated(tx, created))) {
+  if (!(await insertReceivedUnlessCorrelated(tx, created))) {
     const existing = await tx.inboundJoinRequest.findUniqueOrThrow({ where: { correlationId: input.correlationId } });
     return { request: existing, created: false };
   }
@@ -214,9 +214,6 @@ export async function createInboundJoinRequestIn(
     WHERE r.id = ${input.roomId}::uuid
     FOR SHARE`;
   if (!room) throw new Error('inbound join: the room or share code of a stored Task no longer exists');
-  await tx.inboundJoinStep.create({
-    data: { id: randomUUID(), requestId: created.id, action: 'RECEIVED', actorRole: `PARTNER:${input.partnerId}` },
-  });
   await systemRecord(tx, room, input.partnerId, `inbound-join.receive#${traceOf(input)}`);
   const now = new Date();
   // The room closed after the Task arrived (its closing rejected what was pending then): answer now, as the closing would have.
@@ -252,26 +249,33 @@ export async function createInboundJoinRequestIn(
 }
 
 /**
- * INSERT … ON CONFLICT DO NOTHING: false when a request with this
- * correlation id exists (the job ran before), without aborting the
- * transaction as a unique violation would. Hand-written because Prisma's
+ * The request and its RECEIVED step (the partner asked), in one statement:
+ * INSERT … ON CONFLICT DO NOTHING, then the step only for a request that was
+ * inserted. False when a request with this correlation id exists (the job
+ * ran before): nothing is written, and the transaction is not aborted as a
+ * unique violation would abort it. Hand-written because Prisma's
  * createManyAndReturn (its one form of this) is compiled anew on every call,
  * about four times the cost of the statement; every column is given, so the
  * row stored is `request` as it is (test/integration/inbound-task-store.test.ts).
  */
-async function insertUnlessCorrelated(tx: LockingTx, request: InboundJoinRequest): Promise<boolean> {
+async function insertReceivedUnlessCorrelated(tx: LockingTx, request: InboundJoinRequest): Promise<boolean> {
   const json = (value: unknown) => (value === null ? null : JSON.stringify(value));
-  const inserted = await tx.$queryRaw<Array<{ id: string }>>`
-    INSERT INTO rooms.inbound_join_request (id, correlation_id, room_id, partner_id, share_code_id, task_identifier,
-      requester_name, practitioner_system, practitioner_value, practitioner_name, organization_name,
-      organization_identifiers, consent_basis, reason, status, decided_by, decided_at, decision_reason, received_at)
-    VALUES (${request.id}::uuid, ${request.correlationId}, ${request.roomId}::uuid, ${request.partnerId}::uuid,
-      ${request.shareCodeId}::uuid, ${request.taskIdentifier}, ${request.requesterName}, ${request.practitionerSystem},
-      ${request.practitionerValue}, ${request.practitionerName}, ${request.organizationName},
-      ${json(request.organizationIdentifiers)}::jsonb, ${json(request.consentBasis)}::jsonb, ${request.reason},
-      ${request.status}::rooms."InboundJoinStatus", NULL, NULL, NULL, ${request.receivedAt})
-    ON CONFLICT (correlation_id) DO NOTHING
-    RETURNING id`;
+  const inserted = await tx.$queryRaw<Array<{ requestId: string }>>`
+    WITH request AS (
+      INSERT INTO rooms.inbound_join_request (id, correlation_id, room_id, partner_id, share_code_id, task_identifier,
+        requester_name, practitioner_system, practitioner_value, practitioner_name, organization_name,
+        organization_identifiers, consent_basis, reason, status, decided_by, decided_at, decision_reason, received_at)
+      VALUES (${request.id}::uuid, ${request.correlationId}, ${request.roomId}::uuid, ${request.partnerId}::uuid,
+        ${request.shareCodeId}::uuid, ${request.taskIdentifier}, ${request.requesterName}, ${request.practitionerSystem},
+        ${request.practitionerValue}, ${request.practitionerName}, ${request.organizationName},
+        ${json(request.organizationIdentifiers)}::jsonb, ${json(request.consentBasis)}::jsonb, ${request.reason},
+        ${request.status}::rooms."InboundJoinStatus", NULL, NULL, NULL, ${request.receivedAt})
+      ON CONFLICT (correlation_id) DO NOTHING
+      RETURNING id
+    )
+    INSERT INTO rooms.inbound_join_step (id, request_id, action, actor_role, at)
+    SELECT ${randomUUID()}::uuid, id, 'RECEIVED', ${`PARTNER:${request.partnerId}`}, ${request.receivedAt} FROM request
+    RETURNING request_id AS "requestId"`;
   return inserted.length === 1;
 }
 
