@@ -54,23 +54,28 @@ export function resolutionResult(resolution: Resolution): 'ok' | 'refused' | 'un
   return resolution.status === 401 ? 'refused' : 'unavailable';
 }
 
-export function createPrincipalResolver(options: PrincipalResolverOptions) {
-  const resolve = resolver(options);
-  if (!options.metrics) return async (req: IncomingMessage) => (await resolve(req)).resolution;
-  const counter = options.metrics.sessionResolutions;
-  return async (req: IncomingMessage): Promise<Resolution> => {
-    const { resolution, cache } = await resolve(req);
-    counter.inc({ cache, result: resolutionResult(resolution) });
-    return resolution;
-  };
+/** Resolves a request's principal; close() ends its connections to identity (the gateway's stop calls it). */
+export type PrincipalResolver = ((req: IncomingMessage) => Promise<Resolution>) & { close(): Promise<void> };
+
+export function createPrincipalResolver(options: PrincipalResolverOptions): PrincipalResolver {
+  // Identity is called as the subgraphs are (undici's request(), not fetch: subgraph-fetcher.ts
+  // says why), on a pool of the resolver's own, closed with it.
+  const identity = createSubgraphFetcher(options.timeoutMs);
+  const resolve = resolver(options, identity.fetcher);
+  const counter = options.metrics?.sessionResolutions;
+  return Object.assign(
+    async (req: IncomingMessage): Promise<Resolution> => {
+      const { resolution, cache } = await resolve(req);
+      counter?.inc({ cache, result: resolutionResult(resolution) });
+      return resolution;
+    },
+    { close: () => identity.close() },
+  );
 }
 
 type CacheUse = 'hit' | 'miss' | 'none';
 
-function resolver(options: PrincipalResolverOptions) {
-  // Identity is called as the subgraphs are (undici's request(), not fetch: subgraph-fetcher.ts
-  // says why), on a pool of the resolver's own; its idle connections do not hold the process.
-  const { fetcher } = createSubgraphFetcher(options.timeoutMs);
+function resolver(options: PrincipalResolverOptions, fetcher: Fetcher) {
   return async (req: IncomingMessage): Promise<{ resolution: Resolution; cache: CacheUse }> => {
     const refused = (resolution: Resolution) => ({ resolution, cache: 'none' as const });
     let certificate: string | null = null;
@@ -110,6 +115,13 @@ function resolver(options: PrincipalResolverOptions) {
   };
 }
 
+interface IdentityAnswer {
+  principal: Principal | null;
+  sessionProblem: string | null;
+  expiresAt: string | null;
+  restriction: Restriction | null;
+}
+
 async function askIdentity(
   options: PrincipalResolverOptions,
   fetcher: Fetcher,
@@ -132,13 +144,18 @@ async function askIdentity(
     return refused({ ok: false, status: 503, message: signInUnavailable });
   }
   if (!response.ok) return refused({ ok: false, status: 503, message: signInUnavailable });
-  const body = (await response.json()) as {
-    principal: Principal;
-    sessionProblem: string | null;
-    expiresAt: string | null;
-    restriction: Restriction | null;
-  };
+  // Identity is our own service, but an answer it could not have meant (not JSON, cut short by a
+  // proxy, neither a principal nor a session problem) is identity unavailable, not our failure.
+  let body: IdentityAnswer;
+  try {
+    body = (await response.json()) as IdentityAnswer;
+  } catch {
+    return refused({ ok: false, status: 503, message: signInUnavailable });
+  }
+  if (typeof body !== 'object' || body === null) return refused({ ok: false, status: 503, message: signInUnavailable });
   if (body.sessionProblem) return refused({ ok: false, status: 401, ...sessionRefusal(body.sessionProblem) });
+  if (typeof body.principal !== 'object' || body.principal === null)
+    return refused({ ok: false, status: 503, message: signInUnavailable });
   return {
     accepted: true,
     value: { ok: true, principal: body.principal, restriction: body.restriction },

@@ -62,7 +62,8 @@ export interface GatewayOptions {
   subgraphUrls: Record<SubgraphName, string>;
   subgraphTimeoutMs: number;
   pingRedis: () => Promise<unknown>;
-  resolvePrincipal: (req: express.Request) => Promise<Resolution>;
+  /** Who is calling; the gateway's stop closes it (its close(), when it has one). */
+  resolvePrincipal: ((req: express.Request) => Promise<Resolution>) & { close?(): Promise<void> };
   sign: SignInternalToken;
   logger: Logger;
   /** Abuse limits and production settings; each one absent takes its secure default. */
@@ -340,6 +341,7 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Gate
       }
       await apollo.stop();
       await subgraphFetcher.close();
+      await options.resolvePrincipal.close?.();
     },
   };
 }
