@@ -215,7 +215,7 @@ export async function searchTasksForPartner(
 /**
  * The stored Task under its row lock, in one statement (a lock, then a read,
  * would be two): the model's own shape, as findUnique returns it
- * (test/integration/inbound-task-lock.test.ts compares the two). Inside the
+ * (test/integration/inbound-task-store.test.ts compares the two). Inside the
  * caller's transaction; null when there is no such Task.
  */
 export async function lockInboundTask(
