@@ -74,8 +74,20 @@ export async function appendEvent<Payload>(
   event: EventDefinition<string, Payload>,
   payload: NoInfer<Payload>,
 ): Promise<string> {
+  const row = outboxRow(event, payload);
+  await table.create({ data: row });
+  return row.id;
+}
+
+/**
+ * The row appendEvent writes (the payload parsed, a new id, the current
+ * request id), for an owner that writes it in the same SQL statement as the
+ * change it announces (adapters/fhir/inbound-task-service.ts, on the
+ * exchange's busiest path). Throws InvalidEventPayload as appendEvent does.
+ */
+export function outboxRow<Payload>(event: EventDefinition<string, Payload>, payload: NoInfer<Payload>): OutboxRow {
   const parsed = parseEventPayload(event, payload);
-  return writeEvent(table, { type: event.type, version: event.version, payload: parsed as Prisma.InputJsonValue });
+  return newRow({ type: event.type, version: event.version, payload: parsed as Prisma.InputJsonValue });
 }
 
 /**
@@ -84,37 +96,17 @@ export async function appendEvent<Payload>(
  * the job picks it up now; its owner may be another outbox's (the re-drive
  * is written where the dead letters live).
  */
-export function appendEventAgain(
+export async function appendEventAgain(
   table: OutboxDelegate,
   event: { type: string; version: number; payload: Prisma.InputJsonValue },
 ): Promise<string> {
-  return writeEvent(table, event);
-}
-
-async function writeEvent(
-  table: OutboxDelegate,
-  event: { type: string; version: number; payload: Prisma.InputJsonValue },
-): Promise<string> {
-  const row = { id: randomUUID(), ...event, requestId: currentRequestId() ?? null };
+  const row = newRow(event);
   await table.create({ data: row });
   return row.id;
 }
 
-/**
- * The row appendEvent would write (the payload parsed, a new id, the current
- * request id), for an owner that writes it in the same SQL statement as the
- * change it announces (adapters/fhir/inbound-task-service.ts, on the
- * exchange's busiest path). Throws InvalidEventPayload as appendEvent does.
- */
-export function outboxRow<Payload>(event: EventDefinition<string, Payload>, payload: NoInfer<Payload>): OutboxRow {
-  const parsed = parseEventPayload(event, payload);
-  return {
-    id: randomUUID(),
-    type: event.type,
-    version: event.version,
-    requestId: currentRequestId() ?? null,
-    payload: parsed as Prisma.InputJsonValue,
-  };
+function newRow(event: { type: string; version: number; payload: Prisma.InputJsonValue }): OutboxRow {
+  return { id: randomUUID(), ...event, requestId: currentRequestId() ?? null };
 }
 
 /**
