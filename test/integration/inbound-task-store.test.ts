@@ -145,6 +145,33 @@ describe('inbound Task store: one statement each for the Task, its lock and its 
     }
   });
 
+  it('two at once with one correlation id: one request is created, and both answer it', async () => {
+    const input = {
+      correlationId: randomUUID(),
+      roomId,
+      partnerId: partner.id,
+      shareCodeId,
+      taskIdentifier: `${partner.requesterSystem}|raced-${randomUUID()}`,
+      requesterName: null,
+      practitionerSystem: partner.userSystem,
+      practitionerValue: 'nurse-3',
+      practitionerName: '看護 三郎',
+      organizationName: '高岡訪問看護ステーション',
+      organizationIdentifiers: [],
+      consentBasis: null,
+      reason: '在宅療養の情報共有のため',
+    };
+    const both = await Promise.all([
+      createInboundJoinRequest(db.prisma, input),
+      createInboundJoinRequest(db.prisma, input),
+    ]);
+    expect(both.map((b) => b.created).sort()).toEqual([false, true]);
+    expect(both[0].request.id).toBe(both[1].request.id);
+    expect(await db.prisma.inboundJoinStep.count({ where: { request: { correlationId: input.correlationId } } })).toBe(
+      1,
+    );
+  });
+
   it('a share code revoked before the job: the request is created cancelled, with both steps', async () => {
     const { task: stored } = await receiveJoinTask(db.prisma, partner, task('req-4'), now);
     await db.prisma.roomShareCode.update({ where: { id: shareCodeId }, data: { revokedAt: new Date() } });

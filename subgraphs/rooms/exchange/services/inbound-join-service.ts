@@ -149,24 +149,17 @@ function systemRecord(
 }
 
 /**
- * Creates the request for a stored inbound Task. Idempotent on the
- * correlation id: a retried or duplicated job returns the existing request.
+ * Creates the request for a stored inbound Task, in a transaction of its
+ * own. Idempotent on the correlation id: a retried or duplicated job returns
+ * the existing request (two at once: the second's insert waits for the
+ * first to commit, then skips; see createInboundJoinRequestIn).
  */
-export async function createInboundJoinRequest(
+export function createInboundJoinRequest(
   db: InboundJoinDb,
   input: z.infer<typeof inboundJoinInput>,
   state: CreationState = {},
 ): Promise<{ request: InboundJoinRequest; created: boolean }> {
-  const existing = await db.inboundJoinRequest.findUnique({ where: { correlationId: input.correlationId } });
-  if (existing) return { request: existing, created: false };
-  try {
-    return await db.$transaction((tx) => createInboundJoinRequestIn(tx, input, state));
-  } catch (error) {
-    // Two runs raced: the unique correlation id let one through.
-    const raced = await db.inboundJoinRequest.findUnique({ where: { correlationId: input.correlationId } });
-    if (raced) return { request: raced, created: false };
-    throw error;
-  }
+  return db.$transaction((tx) => createInboundJoinRequestIn(tx, input, state));
 }
 
 export interface CreationState {
