@@ -112,7 +112,7 @@ export async function exchangePipeline(ctx: ScenarioContext): Promise<ScenarioRe
   const pipeline = await inboundTaskPipeline(ctx, jobs);
   ctx.log(
     `  POST /fhir/Task: ${pipeline.tasksPerSecond.toFixed(0)} Tasks/s to stored join requests over ${pipeline.tasks} Tasks (${pipeline.post.failures} refused); ` +
-      `POST p50 ${pipeline.post.p50.toFixed(1)} ms; Task stored to join request p50 ${pipeline.storedToJoinRequest.p50.toFixed(0)} ms, p95 ${pipeline.storedToJoinRequest.p95.toFixed(0)} ms; ` +
+      `POST p50 ${pipeline.post.p50.toFixed(1)} ms; the sender's own CPU ${pipeline.post.senderCpuMs.toFixed(2)} ms per Task; Task stored to join request p50 ${pipeline.storedToJoinRequest.p50.toFixed(0)} ms, p95 ${pipeline.storedToJoinRequest.p95.toFixed(0)} ms; ` +
       `job enqueue-to-start p95 ${pipeline.enqueueToStart.p95} ms over ${pipeline.enqueueToStart.jobs} jobs; ${pipeline.statementsPerTask.count} SQL statements for one Task end to end`,
   );
   const ratio = pipeline.tasksPerSecond / raw.jobsPerSecond;
