@@ -8,7 +8,11 @@
 // are timed alone, in a phase of their own so the blocks measure what they
 // measured before these checks existed. A third side is the same gateway
 // without the principal cache (it asks identity on every request), so the
-// cache's effect is measured in the same run.
+// cache's effect is measured in the same run. The one-at-a-time blocks also
+// time rooms through a pass-through proxy (bench/pass-through-proxy.ts, a
+// process of its own): the floor any process between caller and rooms adds.
+import { spawn } from 'node:child_process';
+import path from 'node:path';
 import { autocannonRun, checkedRequest, median, percentile, sequentialLatencies, type LoadResult } from '../load';
 import { planQuery } from '../query-plan';
 import { operationGuardTimer, rateLimitTimer } from './check-costs';
@@ -57,20 +61,31 @@ export async function gatewayHop(ctx: ScenarioContext): Promise<ScenarioResult> 
   // One request at a time, alternating in blocks of ten: the hop's own cost, without queueing.
   // `{ __typename }` through the gateway resolves the session but fetches from no subgraph,
   // which splits the added latency into session resolution, the gateway itself and its fetch.
-  const unloadedSides = { ...sides, gatewayNoFetch: ctx.callers.gateway('{ __typename }', {}) };
+  const proxy = await startPassThroughProxy(new URL(sides.direct.url).origin);
+  const unloadedSides = {
+    ...sides,
+    gatewayNoFetch: ctx.callers.gateway('{ __typename }', {}),
+    proxied: { ...sides.direct, url: proxy.url(sides.direct.url) },
+  };
   const unloaded: Record<keyof typeof unloadedSides, number[]> = {
     gateway: [],
     direct: [],
     session: [],
     uncached: [],
     gatewayNoFetch: [],
+    proxied: [],
   };
-  for (let i = 0; i < ctx.config.load.samples; i += 10) {
-    for (const side of Object.keys(unloadedSides) as Array<keyof typeof unloadedSides>) {
-      const { latencies, failures: failed } = await sequentialLatencies(unloadedSides[side], 10);
-      if (failed) throw new Error(`${side}: ${failed} of 10 unloaded requests failed`);
-      unloaded[side].push(...latencies);
+  try {
+    await checkedRequest(unloadedSides.proxied);
+    for (let i = 0; i < ctx.config.load.samples; i += 10) {
+      for (const side of Object.keys(unloadedSides) as Array<keyof typeof unloadedSides>) {
+        const { latencies, failures: failed } = await sequentialLatencies(unloadedSides[side], 10);
+        if (failed) throw new Error(`${side}: ${failed} of 10 unloaded requests failed`);
+        unloaded[side].push(...latencies);
+      }
     }
+  } finally {
+    await proxy.stop();
   }
   const guard = operationGuardTimer(ctx.supergraphSdl);
   const rateLimits = await rateLimitTimer(ctx.redisUrl, `${ctx.queuePrefix}:rate-limit`, ctx.callers.principal);
@@ -97,7 +112,7 @@ export async function gatewayHop(ctx: ScenarioContext): Promise<ScenarioResult> 
   ctx.log(
     `  one at a time (p50): gateway ${unloadedP50.gateway.toFixed(2)} ms, rooms direct ${unloadedP50.direct.toFixed(2)} ms, ` +
       `session resolution ${unloadedP50.session.toFixed(2)} ms, gateway with no subgraph fetch ${unloadedP50.gatewayNoFetch.toFixed(2)} ms, ` +
-      `gateway without the principal cache ${unloadedP50.uncached.toFixed(2)} ms`,
+      `gateway without the principal cache ${unloadedP50.uncached.toFixed(2)} ms, rooms through a pass-through proxy ${unloadedP50.proxied.toFixed(2)} ms`,
   );
   ctx.log(
     `  in-process (p50): operation guard ${checksP50.guard.toFixed(3)} ms (parse alone ${checksP50.parse.toFixed(3)} ms); rate-limit check ${checksP50.rateLimits.toFixed(3)} ms`,
@@ -156,6 +171,17 @@ export async function gatewayHop(ctx: ScenarioContext): Promise<ScenarioResult> 
         target: '<= +2 ms',
         met: unloadedP50.gateway - unloadedP50.direct <= 2,
         note: `session resolution when identity is asked ${unloadedP50.session.toFixed(1)} ms (reused up to 1 s); { __typename } via gateway ${unloadedP50.gatewayNoFetch.toFixed(1)} ms`,
+      },
+      {
+        ...common,
+        measure: 'latency p50 (added), 1 at a time (info)',
+        subject: 'rooms via a pass-through proxy',
+        subjectValue: unloadedP50.proxied,
+        baselineValue: unloadedP50.direct,
+        unit: 'ms',
+        ratio: unloadedP50.proxied - unloadedP50.direct,
+        difference: true,
+        note: `the floor: a process that only passes requests on (bench/pass-through-proxy.ts); the gateway adds ${(unloadedP50.gateway - unloadedP50.proxied).toFixed(1)} ms more`,
       },
       {
         ...common,
@@ -244,6 +270,45 @@ export async function gatewayHop(ctx: ScenarioContext): Promise<ScenarioResult> 
           consumesPerCheck: 2,
         },
       },
+    },
+  };
+}
+
+/** bench/pass-through-proxy.ts as a process of its own, in front of `upstream`. */
+async function startPassThroughProxy(upstream: string) {
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', path.join(__dirname, '..', 'pass-through-proxy.ts'), upstream],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+      env: { PATH: process.env.PATH ?? '' },
+    },
+  );
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const port = await new Promise<number>((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error('the pass-through proxy did not start in 20 s')), 20_000);
+    child.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const match = /listening (\d+)/.exec(out);
+      if (match) {
+        clearTimeout(timer);
+        resolve(Number(match[1]));
+      }
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`the pass-through proxy exited (${code})`));
+    });
+  });
+  return {
+    url: (target: string) => {
+      const u = new URL(target);
+      return `http://127.0.0.1:${port}${u.pathname}${u.search}`;
+    },
+    stop: async () => {
+      child.kill('SIGTERM');
+      await exited;
     },
   };
 }
