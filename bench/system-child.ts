@@ -20,6 +20,7 @@ import { Worker } from 'bullmq';
 import { Client, Pool } from 'pg';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaClient } from '../generated/prisma/client';
+import { prismaErrorFormat } from '../lib/database';
 import { careLoader, type CareSchema } from '../lib/access/care-relationship-view';
 import { internalTokenSigner, type InternalKeyPair } from '../lib/access/internal-token';
 import type { UserPrincipal } from '../lib/access/principal';
@@ -78,7 +79,7 @@ async function start(message: Extract<ParentMessage, { type: 'start' }>) {
   const logger = createLogger('error', 'renkei-bench');
   // The same pool size as connectPostgres' default (npm start with DATABASE_URL).
   const pool = new Pool({ connectionString: message.databaseUrl, max: 10, Client: CountingClient });
-  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+  const prisma = new PrismaClient({ adapter: new PrismaPg(pool), errorFormat: prismaErrorFormat });
   systemPrisma = prisma;
   const db = {
     prisma,

@@ -22,8 +22,17 @@ export interface Database {
   close(): Promise<void>;
 }
 
+// errorFormat 'minimal': otherwise Prisma captures a stack trace (new Error) on every query, to point
+// a failed query's message at the calling line. Our code reads a Prisma error's code, never that
+// message, and logs no source frames; on this machine the capture was 20–55 µs of CPU per statement
+// (121 against 141–177 µs for a raw SELECT, .micro measurement 2026-12-06), more with deeper stacks.
+export const prismaErrorFormat = 'minimal';
+
 export function connectPostgres(databaseUrl: string, poolSize = 10): Database {
-  const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: databaseUrl, max: poolSize }) });
+  const prisma = new PrismaClient({
+    adapter: new PrismaPg({ connectionString: databaseUrl, max: poolSize }),
+    errorFormat: prismaErrorFormat,
+  });
   return {
     prisma,
     location: redactUrl(databaseUrl),
@@ -46,7 +55,7 @@ export async function openEmbeddedPostgres(dataDir: string): Promise<Database & 
     query: async <T>(sql: string, params: unknown[] = []) => (await pglite.query<T>(sql, params)).rows,
   };
   const migrationsApplied = await applyMigrations(executor);
-  const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
+  const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite), errorFormat: prismaErrorFormat });
   return {
     prisma,
     location: `embedded PostgreSQL in ${dir}`,
