@@ -9,6 +9,7 @@
 // a stored join request) is in inbound-tasks.ts; the two run one after the
 // other on the same Redis, the same number of items from the same number of
 // concurrent senders.
+import os from 'node:os';
 import { Queue } from 'bullmq';
 import { connectRedis } from '../../lib/redis';
 import { percentile } from '../load';
@@ -115,6 +116,14 @@ export async function exchangePipeline(ctx: ScenarioContext): Promise<ScenarioRe
       `POST p50 ${pipeline.post.p50.toFixed(1)} ms; the sender's own CPU ${pipeline.post.senderCpuMs.toFixed(2)} ms per Task; Task stored to join request p50 ${pipeline.storedToJoinRequest.p50.toFixed(0)} ms, p95 ${pipeline.storedToJoinRequest.p95.toFixed(0)} ms; ` +
       `job enqueue-to-start p95 ${pipeline.enqueueToStart.p95} ms over ${pipeline.enqueueToStart.jobs} jobs; ${pipeline.statementsPerTask.count} SQL statements for one Task end to end`,
   );
+  const cpu = pipeline.cpuPerTask;
+  const systemParts = Object.entries(cpu.system)
+    .map(([name, ms]) => `${name} ${ms.toFixed(2)}`)
+    .join(', ');
+  ctx.log(
+    `  CPU per Task (ms): the machine ${cpu.machine.toFixed(2)} = system ${cpu.systemTotal.toFixed(2)} (${systemParts}) + PostgreSQL ${cpu.postgres.toFixed(2)} + Redis ${cpu.redis.toFixed(2)} + the bench's sender ${cpu.bench.toFixed(2)}; ` +
+      `${throughputTarget} Tasks/s on ${os.availableParallelism()} cores allows ${((1000 * os.availableParallelism()) / throughputTarget).toFixed(1)}`,
+  );
   const ratio = pipeline.tasksPerSecond / raw.jobsPerSecond;
   const { offered } = pipeline;
   ctx.log(
@@ -176,6 +185,16 @@ export async function exchangePipeline(ctx: ScenarioContext): Promise<ScenarioRe
         unit: 'ms (p95)',
         ratio: null,
         note: `outbox relay + queue + job; POST p50 ${pipeline.post.p50.toFixed(1)} ms, p95 ${pipeline.post.p95.toFixed(1)} ms`,
+      },
+      {
+        ...common,
+        measure: 'CPU per Task, the machine (info)',
+        subjectValue: cpu.machine,
+        baseline: `${throughputTarget}/s on ${os.availableParallelism()} cores`,
+        baselineValue: (1000 * os.availableParallelism()) / throughputTarget,
+        unit: 'ms',
+        ratio: cpu.machine / ((1000 * os.availableParallelism()) / throughputTarget),
+        note: `system ${cpu.systemTotal.toFixed(2)} (${systemParts}), PostgreSQL ${cpu.postgres.toFixed(2)}, Redis ${cpu.redis.toFixed(2)}, the bench's sender ${cpu.bench.toFixed(2)}: steadier than Tasks/s on a shared machine`,
       },
     ],
     details: { raw, pipeline },

@@ -20,6 +20,7 @@ import { buildJoinTask } from '../../adapters/fhir/join-task';
 import { connectRedis } from '../../lib/redis';
 import { gatewayCall, signIn } from '../callers';
 import { percentile } from '../load';
+import { cpuPerUnit, cpuSnapshot } from '../process-cpu';
 import type { ScenarioContext } from './types';
 
 interface Partner {
@@ -40,6 +41,11 @@ export interface PipelineResult {
     /** The bench's own CPU per Task while sending (HTTP client, JSON): machine time the system did not get. */
     senderCpuMs: number;
   };
+  /**
+   * CPU milliseconds per Task over the run (POSTs and drain), by part: the system's processes, all of
+   * PostgreSQL's and Redis's, and the bench's sender; `machine` is their sum.
+   */
+  cpuPerTask: ReturnType<typeof cpuPerUnit>;
   /** Task stored (inbound_task.received_at) to join request stored (its received_at). */
   storedToJoinRequest: { p50: number; p95: number };
   /** The inbound-join-received jobs' enqueue to start (BullMQ timestamp → processedOn), over the jobs BullMQ keeps. */
@@ -221,7 +227,16 @@ export async function inboundTaskPipeline(ctx: ScenarioContext, count: number): 
     const texts = await ctx.system.statementTexts(before);
     const statementsPerTask = { count: texts.length, texts: texts.map((t) => t.replace(/\s+/g, ' ').slice(0, 160)) };
     const startedAt = new Date();
+    const cpuBefore = cpuSnapshot(ctx.system.pids);
     const run = await send(ctx, partner, pg, count, connections);
+    const cpuAfter = cpuSnapshot(ctx.system.pids);
+    // The bench's own share is the sender's (send() also signs the Tasks' JWTs before its clock starts).
+    const perTask = cpuPerUnit(cpuBefore, cpuAfter, count - run.failures);
+    const cpuPerTask = {
+      ...perTask,
+      bench: run.senderCpuMsPerTask,
+      machine: perTask.machine - perTask.bench + run.senderCpuMsPerTask,
+    };
     const { rows } = await pg.query<{ ms: number }>(
       `SELECT extract(epoch FROM (j.received_at - t.received_at)) * 1000 AS ms
        FROM integration.inbound_task t JOIN rooms.inbound_join_request j ON j.correlation_id = t.id::text
@@ -242,6 +257,7 @@ export async function inboundTaskPipeline(ctx: ScenarioContext, count: number): 
         failures: run.failures,
         senderCpuMs: run.senderCpuMsPerTask,
       },
+      cpuPerTask,
       storedToJoinRequest: { p50: percentile(stored, 50), p95: percentile(stored, 95) },
       enqueueToStart,
       seconds,
