@@ -22,26 +22,37 @@ function ticksOf(stat: string): number {
   return Number(fields[11]) + Number(fields[12]);
 }
 
-/** CPU seconds of every process whose command name (/proc/<pid>/comm) is `name`, e.g. postgres. */
-export function cpuSecondsByName(name: string): number {
-  let ticks = 0;
+/** CPU seconds of every process whose command name (/proc/<pid>/comm) is `name` (e.g. postgres), by pid. */
+export function cpuSecondsByName(name: string): Map<number, number> {
+  const found = new Map<number, number>();
   for (const entry of fs.readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
       const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
       const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-      if (comm === name || comm.startsWith(`${name}:`)) ticks += ticksOf(stat);
+      if (comm === name || comm.startsWith(`${name}:`)) found.set(Number(entry), ticksOf(stat) / ticksPerSecond);
     } catch {
       // gone between readdir and read
     }
   }
-  return ticks / ticksPerSecond;
+  return found;
+}
+
+/**
+ * What the processes used between two readings: a process in both counts its difference, one that
+ * started in between all of its time. One that ended in between is lost (its last seconds are not
+ * readable), so the figure is a lower bound when backends come and go; pools keep theirs.
+ */
+function usedBetween(before: Map<number, number>, after: Map<number, number>): number {
+  let seconds = 0;
+  for (const [pid, now] of after) seconds += now - (before.get(pid) ?? 0);
+  return seconds;
 }
 
 export interface CpuSnapshot {
   system: Record<string, number>;
-  postgres: number;
-  redis: number;
+  postgres: Map<number, number>;
+  redis: Map<number, number>;
   bench: number;
 }
 
@@ -62,8 +73,8 @@ export function cpuPerUnit(before: CpuSnapshot, after: CpuSnapshot, units: numbe
     Object.keys(after.system).map((name) => [name, ms((after.system[name] ?? 0) - (before.system[name] ?? 0))]),
   );
   const systemTotal = Object.values(system).reduce((sum, v) => sum + v, 0);
-  const postgres = ms(after.postgres - before.postgres);
-  const redis = ms(after.redis - before.redis);
+  const postgres = ms(usedBetween(before.postgres, after.postgres));
+  const redis = ms(usedBetween(before.redis, after.redis));
   const bench = ms(after.bench - before.bench);
   return { system, systemTotal, postgres, redis, bench, machine: systemTotal + postgres + redis + bench };
 }
