@@ -120,24 +120,37 @@ describe('inbound Task store: one statement each for the Task, its lock and its 
     expect(await counts()).toEqual({ requests: 1, steps: 1, records: 1 });
   });
 
+  /** A request as the inbound job would pass it to rooms' service, for the tests that call the service directly. */
+  const directInput = (fields: {
+    taskIdentifier: string;
+    practitionerValue: string;
+    practitionerName: string;
+    organizationIdentifiers?: Array<{ system: string; value: string }>;
+    consentBasis?: ConsentBasis | null;
+  }) => ({
+    correlationId: randomUUID(),
+    roomId,
+    partnerId: partner.id,
+    shareCodeId,
+    requesterName: null,
+    practitionerSystem: partner.userSystem,
+    organizationName: '高岡訪問看護ステーション',
+    reason: '在宅療養の情報共有のため',
+    organizationIdentifiers: [],
+    consentBasis: null,
+    ...fields,
+  });
+
   it('the request is stored as the service returns it (with and without a consent basis); again, it is the one stored', async () => {
     const basis: ConsentBasis = { purposes: ['TREAT'], date: '2026-12-01', consenter: 'SUBJECT', relationship: null };
     for (const consentBasis of [null, basis]) {
-      const input = {
-        correlationId: randomUUID(),
-        roomId,
-        partnerId: partner.id,
-        shareCodeId,
+      const input = directInput({
         taskIdentifier: `${partner.requesterSystem}|direct-${randomUUID()}`,
-        requesterName: null,
-        practitionerSystem: partner.userSystem,
         practitionerValue: 'nurse-2',
         practitionerName: '看護 次郎',
-        organizationName: '高岡訪問看護ステーション',
         organizationIdentifiers: [{ system: 'urn:oid:1.2.392.100495.20.3.23.11621', value: '1234567890' }],
         consentBasis,
-        reason: '在宅療養の情報共有のため',
-      };
+      });
       const first = await createInboundJoinRequest(db.prisma, input);
       expect(first.created).toBe(true);
       expect(await db.prisma.inboundJoinRequest.findUnique({ where: { id: first.request.id } })).toEqual(first.request);
@@ -146,21 +159,11 @@ describe('inbound Task store: one statement each for the Task, its lock and its 
   });
 
   it('two at once with one correlation id: one request is created, and both answer it', async () => {
-    const input = {
-      correlationId: randomUUID(),
-      roomId,
-      partnerId: partner.id,
-      shareCodeId,
+    const input = directInput({
       taskIdentifier: `${partner.requesterSystem}|raced-${randomUUID()}`,
-      requesterName: null,
-      practitionerSystem: partner.userSystem,
       practitionerValue: 'nurse-3',
       practitionerName: '看護 三郎',
-      organizationName: '高岡訪問看護ステーション',
-      organizationIdentifiers: [],
-      consentBasis: null,
-      reason: '在宅療養の情報共有のため',
-    };
+    });
     const both = await Promise.all([
       createInboundJoinRequest(db.prisma, input),
       createInboundJoinRequest(db.prisma, input),
