@@ -108,6 +108,40 @@ describe('takeApplicationStep', () => {
     });
   });
 
+  it('prepares the slow part of the effects before the transaction opens, and hands it to the effects', async () => {
+    const db = store();
+    const prepared: Array<string | undefined> = [];
+    const moved = await takeApplicationStep<Row, State, Row, string>({
+      ...(stepOn(db) as unknown as ApplicationStep<Row, State, Row, string>),
+      prepare: (current, allowed) => {
+        db.calls.push('prepare');
+        return Promise.resolve(`${current.id}->${allowed.next}`);
+      },
+      effects: (_tx, step) => {
+        db.calls.push('effects');
+        prepared.push(step.prepared);
+        return Promise.resolve(step.moved);
+      },
+    });
+    expect(moved.status).toBe('APPROVED');
+    expect(db.calls).toEqual(['prepare', 'begin', 'transition', 'appendStep', 'effects', 'commit']);
+    expect(prepared).toEqual(['a-1->APPROVED']);
+  });
+
+  it('prepares nothing for a refused step', async () => {
+    const db = store();
+    const refusal: StepDecision = { ok: false, code: 'FORBIDDEN', reason: { en: 'No.', ja: 'いいえ。' } };
+    const prepare = jest.fn(() => Promise.resolve('credentials'));
+    await failure(
+      takeApplicationStep<Row, State, Row, string>({
+        ...(stepOn(db, { decide: () => refusal }) as unknown as ApplicationStep<Row, State, Row, string>),
+        prepare,
+      }),
+    );
+    expect(prepare).not.toHaveBeenCalled();
+    expect(db.calls).toEqual([]);
+  });
+
   it('says NOT_FOUND by the name of the application, and writes nothing', async () => {
     const db = store();
     const error = await failure(takeApplicationStep(stepOn(db, { load: () => Promise.resolve(null) })));

@@ -23,7 +23,7 @@ import {
 export type Refusal = Extract<StepDecision, { ok: false }>;
 export type Allowed = Extract<StepDecision, { ok: true }>;
 
-export interface ApplicationStep<A, Tx, R> {
+export interface ApplicationStep<A, Tx, R, P = undefined> {
   /** What the application is called: "There is no such <name>." */
   name: Message;
   /** What it is called when it changed under us, if shorter: "The <changedName> changed meanwhile." */
@@ -33,6 +33,12 @@ export interface ApplicationStep<A, Tx, R> {
   decide(current: A): StepDecision | Promise<StepDecision>;
   /** Records a refusal (it is then answered with its code and reason); may throw its own error instead. */
   refused(current: A, refusal: Refusal): Promise<void>;
+  /**
+   * Slow work the effects need, done once the step is allowed and before the transaction opens
+   * (hashing an issued account's password): a transaction holds a connection and its row locks
+   * until it commits, and the embedded database has one connection for everything.
+   */
+  prepare?(current: A, allowed: Allowed): Promise<P>;
   transaction<T>(work: (tx: Tx) => Promise<T>): Promise<T>;
   /**
    * Moves the status to `allowed.next`, conditional on `current.status`: a
@@ -44,7 +50,7 @@ export interface ApplicationStep<A, Tx, R> {
   /** Appends the step's history row with its audit or access record (the subgraph's own step writer). */
   appendStep(tx: Tx, moved: A): Promise<void>;
   /** The step's own writes in the same transaction (apply an approved form, outbox events); gives the result. */
-  effects(tx: Tx, step: { current: A; moved: A; allowed: Allowed }): Promise<R>;
+  effects(tx: Tx, step: { current: A; moved: A; allowed: Allowed; prepared: P | undefined }): Promise<R>;
   /**
    * CONFLICT message for a unique violation inside the transaction: a
    * concurrent change won a race the checks could not see (a unique index).
@@ -57,7 +63,7 @@ export interface ApplicationStep<A, Tx, R> {
   settled?(current: A): void;
 }
 
-export async function takeApplicationStep<A, Tx, R>(step: ApplicationStep<A, Tx, R>): Promise<R> {
+export async function takeApplicationStep<A, Tx, R, P = undefined>(step: ApplicationStep<A, Tx, R, P>): Promise<R> {
   const current = await step.load();
   if (!current)
     throw notFound({
@@ -69,6 +75,7 @@ export async function takeApplicationStep<A, Tx, R>(step: ApplicationStep<A, Tx,
     await step.refused(current, decision);
     throw appError(decision.code, decision.reason);
   }
+  const prepared = step.prepare ? await step.prepare(current, decision) : undefined;
   try {
     return await step.transaction(async (tx) => {
       const moved = await step.transition(tx, current, decision);
@@ -79,7 +86,7 @@ export async function takeApplicationStep<A, Tx, R>(step: ApplicationStep<A, Tx,
         });
       const application = await step.reload(tx, current);
       await step.appendStep(tx, application);
-      return step.effects(tx, { current, moved: application, allowed: decision });
+      return step.effects(tx, { current, moved: application, allowed: decision, prepared });
     });
   } catch (error) {
     const refused =

@@ -21,7 +21,14 @@ import {
 import { parseInput } from '../../../lib/input';
 import { forbid, requireUser } from './access-guard';
 import { recordAudit } from './audit-service';
-import { applyApprovedForm, assertFacilityCodesFree, orgUnitIdFor, type IssuedAccount } from './form-application';
+import {
+  applyApprovedForm,
+  assertFacilityCodesFree,
+  orgUnitIdFor,
+  prepareCredentials,
+  type IssuedAccount,
+  type NewCredentials,
+} from './form-application';
 import { activeFacility } from './facility-service';
 
 type Tx = Prisma.TransactionClient;
@@ -119,7 +126,7 @@ export async function actOnApplication(
   reason: string | null = null,
 ): Promise<Decision> {
   const actor = requireUser(ctx);
-  return takeApplicationStep<Application, Tx, Decision>({
+  return takeApplicationStep<Application, Tx, Decision, NewCredentials | null>({
     name: { en: 'application', ja: '申請' },
     load: () => ctx.db.application.findUnique({ where: { id } }),
     decide: async (current) => {
@@ -133,13 +140,14 @@ export async function actOnApplication(
       if (refusal.code === 'FORBIDDEN')
         await forbid(ctx, `application.${action}.form${current.form}`, 'Application', id);
     },
+    prepare: (current) => (action === 'approve' ? prepareCredentials(ctx, current) : Promise.resolve(null)),
     transaction: (work) => ctx.db.$transaction(work),
     transition: (tx, current, allowed) => tx.application.updateMany(formTransition(current, allowed, reason)),
     reload: (tx) => tx.application.findUniqueOrThrow({ where: { id } }),
     appendStep: (tx, application) => step(tx, ctx, application, action, actor, reason),
-    effects: async (tx, { moved: application }) => {
+    effects: async (tx, { moved: application, prepared }) => {
       if (action !== 'approve') return { application, issuedAccount: null };
-      const applied = await applyApprovedForm(tx, ctx, application);
+      const applied = await applyApprovedForm(tx, ctx, application, prepared ?? null);
       // A Form 1 concerns a facility that exists only from now on: record it, so Application.facility resolves.
       const registered = application.form === 1 ? { facilityId: applied.resultId } : {};
       await tx.application.update({

@@ -1,6 +1,8 @@
 // What an approved Form 1-5 changes, inside the approval's transaction:
 // a facility registered, changed or stopped; an account issued, changed or
-// retired. A stop or a retirement ends the sessions concerned at once.
+// retired. A stop or a retirement ends the sessions concerned at once. An
+// issued account's credentials are made before the transaction opens
+// (prepareCredentials): hashing a password holds no connection or lock.
 import { randomUUID } from 'node:crypto';
 import type { Application, Prisma, User } from '../../../generated/prisma/client';
 import { appError } from '../../../lib/graphql-errors';
@@ -28,7 +30,36 @@ export interface Applied {
   issuedAccount: IssuedAccount | null;
 }
 
-export async function applyApprovedForm(tx: Tx, ctx: IdentityContext, application: Application): Promise<Applied> {
+/** A Form 4's new account id and initial password, with the password's hash. */
+export interface NewCredentials {
+  accountId: string;
+  initialPassword: string;
+  passwordHash: string;
+}
+
+/** The credentials an approved Form 4 issues; null for the other forms, which issue none. */
+export async function prepareCredentials(
+  ctx: IdentityContext,
+  application: Application,
+): Promise<NewCredentials | null> {
+  if (application.form !== 4) return null;
+  const form = application.content as unknown as Form4;
+  const accountId = newAccountId({ prefix: ctx.settings.accountIdPrefix });
+  const initialPassword = newInitialPassword({
+    accountId,
+    displayName: form.name,
+    policy: ctx.settings.passwordPolicy,
+    isCommon: isCommonPassword,
+  });
+  return { accountId, initialPassword, passwordHash: await hashPassword(initialPassword) };
+}
+
+export async function applyApprovedForm(
+  tx: Tx,
+  ctx: IdentityContext,
+  application: Application,
+  credentials: NewCredentials | null,
+): Promise<Applied> {
   const content = application.content as unknown;
   switch (application.form) {
     case 1:
@@ -38,7 +69,8 @@ export async function applyApprovedForm(tx: Tx, ctx: IdentityContext, applicatio
     case 3:
       return stopFacility(tx, ctx, application.facilityId as string, content as Form3);
     case 4:
-      return issueAccount(tx, ctx, application, content as Form4);
+      if (!credentials) throw new Error('a Form 4 is applied with the credentials prepared for it');
+      return issueAccount(tx, ctx, application, content as Form4, credentials);
     case 5:
       return changeAccount(tx, ctx, content as Form5);
     default:
@@ -163,7 +195,13 @@ export async function orgUnitIdFor(
   return unit.id;
 }
 
-async function issueAccount(tx: Tx, ctx: IdentityContext, application: Application, form: Form4): Promise<Applied> {
+async function issueAccount(
+  tx: Tx,
+  ctx: IdentityContext,
+  application: Application,
+  form: Form4,
+  { accountId, initialPassword, passwordHash }: NewCredentials,
+): Promise<Applied> {
   const facilityId = application.facilityId as string;
   if (form.role === 'FACILITY_MANAGER') {
     // Art. 4-3: one facility manager per facility.
@@ -173,13 +211,6 @@ async function issueAccount(tx: Tx, ctx: IdentityContext, application: Applicati
     if (existing > 0) throw appError('CONFLICT', facilityManagerTaken);
   }
   const orgUnitId = await orgUnitIdFor(tx, form.orgUnitCode, form.role);
-  const accountId = newAccountId({ prefix: ctx.settings.accountIdPrefix });
-  const initialPassword = newInitialPassword({
-    accountId,
-    displayName: form.name,
-    policy: ctx.settings.passwordPolicy,
-    isCommon: isCommonPassword,
-  });
   const now = ctx.now();
   const user = await tx.user.create({
     data: {
@@ -190,7 +221,7 @@ async function issueAccount(tx: Tx, ctx: IdentityContext, application: Applicati
       facilityId,
       role: form.role,
       orgUnitId,
-      passwordHash: await hashPassword(initialPassword),
+      passwordHash,
       passwordChangedAt: now,
       mustChangePassword: true,
       pledgedAt: new Date(`${form.pledge.pledgedOn}T00:00:00Z`),
