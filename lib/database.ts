@@ -43,6 +43,12 @@ export function connectPostgres(databaseUrl: string, poolSize = 10): Database {
   };
 }
 
+// PGlite runs one statement or transaction at a time, so a transaction waits for every one queued
+// before it: Prisma's default wait to begin (2 s, sized for a pool of connections) refused
+// concurrent approvals with P2028 while the demo seeded the network on a busy machine (CI
+// 2026-12-06). The embedded start serves one installation's few users; waiting is its normal case.
+const embeddedTransactionMaxWaitMs = 15_000;
+
 export async function openEmbeddedPostgres(dataDir: string): Promise<Database & { migrationsApplied: string[] }> {
   const dir = path.join(dataDir, 'pglite');
   fs.mkdirSync(dir, { recursive: true });
@@ -55,7 +61,11 @@ export async function openEmbeddedPostgres(dataDir: string): Promise<Database & 
     query: async <T>(sql: string, params: unknown[] = []) => (await pglite.query<T>(sql, params)).rows,
   };
   const migrationsApplied = await applyMigrations(executor);
-  const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite), errorFormat: prismaErrorFormat });
+  const prisma = new PrismaClient({
+    adapter: new PrismaPGlite(pglite),
+    errorFormat: prismaErrorFormat,
+    transactionOptions: { maxWait: embeddedTransactionMaxWaitMs },
+  });
   return {
     prisma,
     location: `embedded PostgreSQL in ${dir}`,
