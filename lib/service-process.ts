@@ -8,8 +8,7 @@
 import { loadConfig, type Config } from './config';
 import { createLogger, type Logger } from './logger';
 import { formatStartupProblems, StartupError } from './startup-error';
-
-export type Stop = () => Promise<void>;
+import type { Stop } from './stop-stack';
 /** Re-reads what may change while running (key files); resolves with facts to log (key ids, never key material). */
 export type Reload = () => Promise<Record<string, unknown>>;
 type Requirement = Parameters<typeof loadConfig>[1];

@@ -12,7 +12,7 @@ import { probeDatabase } from '../lib/probes';
 import { connectRedis, probeRedis } from '../lib/redis';
 import type { Config } from '../lib/config';
 import type { Logger } from '../lib/logger';
-import type { Stop } from '../lib/service-process';
+import type { StopStack } from '../lib/stop-stack';
 import { collectProblems } from '../lib/startup-error';
 import { readSupergraph } from '../gateway/supergraph-file';
 import { startSystem } from './system';
@@ -39,7 +39,7 @@ import { probeMetricsPort } from '../lib/metrics/metrics-server';
 export async function startAllInOne(
   config: Config,
   logger: Logger,
-  stops: Stop[],
+  stops: Pick<StopStack, 'push'>,
   embeddedDb?: Promise<EmbeddedDatabase>,
 ): Promise<void> {
   const supergraphSdl = readSupergraph();

@@ -6,16 +6,14 @@
 // inputs changed (scripts/generation.ts: a cheap hash when nothing did), and
 // only then is the system loaded, since it imports that generated code.
 import { lockDataDir } from '../lib/data-dir-lock';
-import { runServiceProcess, type Stop } from '../lib/service-process';
+import { runServiceProcess } from '../lib/service-process';
+import { stopStack } from '../lib/stop-stack';
 import { StartupError } from '../lib/startup-error';
 import { buildConsole, consoleUpToDate } from '../scripts/console-build';
 import { GenerationFailed, generatedUpToDate, regenerate } from '../scripts/generation';
 
 void runServiceProcess('renkei', [], async (config, logger) => {
-  const stops: Stop[] = [];
-  const stopAll: Stop = async () => {
-    for (const stop of stops.reverse()) await stop();
-  };
+  const stops = stopStack();
   try {
     if (!config.databaseUrl || !config.redisUrl) {
       const unlock = lockDataDir(config.dataDir);
@@ -44,9 +42,9 @@ void runServiceProcess('renkei', [], async (config, logger) => {
     embeddedDb?.catch(() => undefined); // awaited, and its failure reported, by startAllInOne
     const { startAllInOne } = await import('./all-in-one-system.js');
     await startAllInOne(config, logger, stops, embeddedDb);
-    return stopAll;
+    return stops.stopAll;
   } catch (error) {
-    await stopAll();
+    await stops.stopAll();
     throw error;
   }
 });

@@ -2,12 +2,12 @@
 // its own so that all-in-one.ts can begin opening it before the rest of the
 // system's modules load.
 import { openEmbeddedPostgres, type Database } from '../lib/database';
-import type { Stop } from '../lib/service-process';
+import type { StopStack } from '../lib/stop-stack';
 
 export type EmbeddedDatabase = Database & { migrationsApplied: string[] };
 
 /** Opens it, applying pending migrations, and registers its stop. */
-export async function openEmbedded(dataDir: string, stops: Stop[]): Promise<EmbeddedDatabase> {
+export async function openEmbedded(dataDir: string, stops: Pick<StopStack, 'push'>): Promise<EmbeddedDatabase> {
   const db = await openEmbeddedPostgres(dataDir);
   stops.push(db.close);
   return db;

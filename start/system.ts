@@ -41,6 +41,7 @@ import { memoryPartnerKeyVault, type PartnerKeyVault } from '../lib/exchange/par
 import { partnerTransport } from '../subgraphs/identity/partners/partner-service';
 import { createMetrics, type Metrics } from '../lib/metrics/metrics';
 import { listenMetrics, type MetricsListen } from '../lib/metrics/metrics-server';
+import { stopStack } from '../lib/stop-stack';
 
 export interface SystemOptions {
   /** The built web console to serve at / (dist/console); none when absent. */
@@ -130,10 +131,7 @@ export interface RunningSystem {
 }
 
 export async function startSystem(options: SystemOptions): Promise<RunningSystem> {
-  const stops: Array<() => Promise<void>> = [];
-  const stopAll = async () => {
-    for (const stop of stops.reverse()) await stop();
-  };
+  const stops = stopStack();
   try {
     const verifyToken = await internalTokenVerifier(options.keys.publicKeyPem);
     const sign = await internalTokenSigner(options.keys.privateKeyPem);
@@ -295,9 +293,9 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
     // Last to start, first to stop: a scrape never reads a part that is not running.
     const metricsServer = await listenMetrics(metrics, options.metrics?.listen ?? null, options.logger);
     if (metricsServer) stops.push(metricsServer.close);
-    return { gateway, exchange, partnerKeys, subgraphs, workers, metrics, metricsServer, stop: stopAll };
+    return { gateway, exchange, partnerKeys, subgraphs, workers, metrics, metricsServer, stop: stops.stopAll };
   } catch (error) {
-    await stopAll();
+    await stops.stopAll();
     throw error;
   }
 }
