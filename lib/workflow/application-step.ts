@@ -1,7 +1,8 @@
 // The one effectful step on an application, whichever subgraph stores it
 // (identity's Forms 1-5, rooms' Forms 8-10, rooms' Art. 20-3 outbound joins).
 // The order is the contract: read the application, ask the pure workflow,
-// refuse before writing anything, then in one transaction move the status
+// refuse before writing anything, prepare what is slow outside any
+// transaction (an issued account's password hash), then in one transaction move the status
 // only if it is still the one read, append the step (history row and its
 // audit or access record) and run the step's own effects (apply the form,
 // outbox events), so they all commit or none does. lib/ knows no storage:
