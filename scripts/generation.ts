@@ -4,10 +4,11 @@
 // scripts/resolver-types.ts) and the FHIR R4 definitions the validator indexes
 // (generated/fhir, adapters/fhir/r4-definitions.ts). Their inputs (the Prisma
 // schema and config, every subgraph schema, the installed prisma, GraphQL Code
-// Generator and FHIR definitions versions, these scripts) are hashed into a stamp beside the Prisma client,
-// so `npm run generate` and `npm start` rebuild only when something they are
-// made from changed: a start with nothing changed skips ~10 s of generation,
-// and never rewrites files another running copy is using.
+// Generator and FHIR definitions versions, these scripts) are hashed into a
+// stamp beside the Prisma client, so `npm run generate` and `npm start`
+// rebuild only when something they are made from changed: a start with nothing
+// changed skips ~10 s of generation, and never rewrites files another running
+// copy is using.
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';

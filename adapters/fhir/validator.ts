@@ -24,8 +24,9 @@ export type ValidationResult = { valid: true } | { valid: false; issues: Validat
 let indexed = false;
 
 /**
- * Indexes the R4 type and resource profiles once per process (about half a CPU-second; later
- * calls are free), from the copy `npm run generate` slimmed (r4-definitions.ts says why).
+ * Indexes the R4 type and resource profiles once per process (0.8–1 CPU-s on the 2-core CI
+ * machine; later calls are free), from the copy `npm run generate` slimmed (r4-definitions.ts
+ * says why).
  */
 export function loadR4Definitions(): void {
   if (indexed) return;
