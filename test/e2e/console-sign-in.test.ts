@@ -122,8 +122,15 @@ describe('the web console, signing in', () => {
     expect(await page.locator('[data-section="applications"] .title').textContent()).toBe(
       'Facility and user applications (Forms 1–5)',
     );
+    // Back in Japanese, the counts are read again: wait for that answer, so that no read is still in
+    // flight when the next test ends the session (its refusal would come back in Japanese, racing the
+    // English one that test asks for).
+    const countsRead = page.waitForResponse(
+      (response) => response.url().endsWith('/graphql') && !!response.request().postData()?.includes('query Inbox'),
+    );
     await page.getByLabel('Language').selectOption('ja');
     await page.getByRole('heading', { name: '受信箱' }).waitFor();
+    await countsRead;
   });
 
   it('goes back to sign-in with the graph’s message when the session ends elsewhere, leaving nothing of the page', async () => {
