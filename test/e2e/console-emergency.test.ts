@@ -102,7 +102,7 @@ describe('the web console, break-glass emergency access', () => {
     });
     expect(flagged.length).toBeGreaterThan(0);
     for (const record of flagged) expect(record.emergencyAccessId).toBe(access.id);
-    await reader.close();
+    await browser.release(reader);
 
     await row.getByRole('button', { name: '今すぐ終了する' }).click();
     await admin.getByRole('status').filter({ hasText: '緊急アクセスを終了しました。' }).waitFor();
@@ -114,6 +114,6 @@ describe('the web console, break-glass emergency access', () => {
     await admin.getByText('この条件の緊急アクセスはありません。').waitFor();
     const reviewed = await t.db.prisma.emergencyAccess.findUniqueOrThrow({ where: { id: access.id } });
     expect(reviewed).toMatchObject({ reviewedBy: sa.userId, endedBy: sa.userId });
-    await admin.close();
+    await browser.release(admin);
   });
 });

@@ -89,7 +89,7 @@ describe('the web console, faults and restrictions', () => {
       details,
       occurredAt: new Date('2026-12-05T00:30:00Z'),
     });
-    await page.close();
+    await browser.release(page);
   });
 
   it('the facility manager finds it waiting and forwards it with a note', async () => {
@@ -116,7 +116,7 @@ describe('the web console, faults and restrictions', () => {
       ['REPORTED', user.userId, null],
       ['FORWARDED', fm.userId, note],
     ]);
-    await page.close();
+    await browser.release(page);
   });
 
   it('the system admin investigates, then answers and closes it: an answer is required', async () => {
@@ -142,7 +142,7 @@ describe('the web console, faults and restrictions', () => {
       status: 'RESOLVED',
       response: answer,
     });
-    await page.close();
+    await browser.release(page);
   });
 
   it('the user reads the answer and the whole history on the report’s page', async () => {
@@ -161,7 +161,7 @@ describe('the web console, faults and restrictions', () => {
     await row.waitFor();
     expect(await row.locator('[data-status]').textContent()).toBe('対応済み');
     expect(await row.getAttribute('data-waiting')).toBeNull();
-    await page.close();
+    await browser.release(page);
   });
 
   it('the system admin restricts reporting after a confirmation; a user sees it and is refused, until it is lifted', async () => {

@@ -157,6 +157,7 @@ describe('the web console, joining partners’ rooms', () => {
       (rows) => rows.length === 1 && rows[0]!.userId === user.userId && rows[0]!.status === 'ACTIVE',
     );
     await screenshot(asker, 'console-outbound');
+    for (const page of [asker, manager, admin]) await browser.release(page);
   }, 90_000);
 
   it('shows the system admin a send that stopped while the partner failed, and runs it again from the list', async () => {
@@ -189,6 +190,7 @@ describe('the web console, joining partners’ rooms', () => {
     expect((await t.db.prisma.outboundJoinRequest.findUniqueOrThrow({ where: { id } })).exchangeStatus).toBe(
       'RECEIVED',
     );
+    await browser.release(admin);
   }, 90_000);
 
   it('the system admin rejects a confirmed request with a reason the user reads; the user withdraws another', async () => {

@@ -156,6 +156,7 @@ describe('the web console, partner systems', () => {
     await admin.getByRole('button', { name: '再開を確定' }).click();
     await admin.locator('[data-status="ACTIVE"]').waitFor();
     expect((await t.db.prisma.partner.findUniqueOrThrow({ where: { id } })).status).toBe('ACTIVE');
+    await browser.release(admin);
   }, 90_000);
 
   it('the system admin reads our exchange identity, to copy or save for a partner', async () => {
@@ -179,6 +180,7 @@ describe('the web console, partner systems', () => {
     // Per partner: the id it gave us (the fixtures' partner gave none).
     expect(await admin.locator(`tr[data-partner="${himi.id}"]`).textContent()).toContain('（未設定）');
     await screenshot(admin, 'console-partners-identity');
+    await browser.release(admin);
   }, 60_000);
 
   it('a room’s manager issues a share code for a partner chosen by name, shown once, and revokes it', async () => {
@@ -225,6 +227,7 @@ describe('the web console, partner systems', () => {
       revokedBy: hm.userId,
     });
     expect((await t.db.prisma.roomShareCode.findUniqueOrThrow({ where: { id: stored.id } })).revokedAt).not.toBeNull();
+    await browser.release(manager);
   }, 60_000);
 
   it('a user reads partners’ names and its room at a partner, while the registry refuses the user', async () => {
@@ -252,6 +255,7 @@ describe('the web console, partner systems', () => {
     const content = await page.content();
     expect(content).not.toContain('himi.example');
     expect(content).not.toContain('氷見市多職種ネット');
+    await browser.release(page);
   }, 60_000);
 
   it('the user’s facility manager sees the membership among its facility’s users', async () => {

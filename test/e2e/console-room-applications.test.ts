@@ -64,7 +64,7 @@ describe('the web console, room applications (Forms 8–10)', () => {
     applicationId = application.id;
     await page.getByRole('link', { name: '申請の状況を見る' }).click();
     await page.getByRole('heading', { name: '様式8 部屋開設等申請書' }).waitFor();
-    await page.close();
+    await browser.release(page);
   });
 
   it('the facility manager finds the Form 8 in the inbox and confirms it to the deciders', async () => {
@@ -81,7 +81,7 @@ describe('the web console, room applications (Forms 8–10)', () => {
     await page.getByRole('button', { name: '確認して管理者へ送る' }).click();
     await page.locator('[data-status="FORWARDED"]').waitFor();
     expect(await page.locator('ol.history').textContent()).toContain('確認');
-    await page.close();
+    await browser.release(page);
   });
 
   it('a hospital manager’s approval is refused without consent, in Japanese, and opens nothing', async () => {
@@ -105,6 +105,6 @@ describe('the web console, room applications (Forms 8–10)', () => {
     const room = await t.db.prisma.room.findFirstOrThrow({ where: { subjectId } });
     expect(room.title).toBe('高岡 太郎さんの部屋');
     expect(await page.locator('ol.history').textContent()).toContain('反映');
-    await page.close();
+    await browser.release(page);
   });
 });

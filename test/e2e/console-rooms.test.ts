@@ -98,7 +98,7 @@ describe('the web console, rooms', () => {
     expect(await post.textContent()).toContain('編集済み');
     const stored = await t.db.prisma.post.findFirstOrThrow({ where: { roomId } });
     expect(stored.body).toContain('自己管理できています');
-    await page.close();
+    await browser.release(page);
   });
 
   it('another member reads it, and the author sees the read receipt', async () => {
@@ -112,7 +112,7 @@ describe('the web console, rooms', () => {
       () => t.db.prisma.postRead.count({ where: { postId } }),
       (reads) => reads === 1,
     );
-    await reader.close();
+    await browser.release(reader);
 
     const page = await signedIn(author);
     await page.goto(`${t.system.gateway.url}/#/rooms/${roomId}`);
@@ -120,7 +120,7 @@ describe('the web console, rooms', () => {
     await receipt.filter({ hasText: '既読 1人' }).waitFor();
     expect(await receipt.textContent()).toContain(`USER`);
     await screenshot(page, 'console-room');
-    await page.close();
+    await browser.release(page);
   });
 
   it('opening a room with several unread posts marks them read in one request; the author sees the receipts', async () => {
@@ -149,13 +149,13 @@ describe('the web console, rooms', () => {
       (reads) => reads === 3,
     );
     expect(marks).toEqual({ batch: 1, single: 0 });
-    await reader.close();
+    await browser.release(reader);
 
     const page = await signedIn(author);
     await page.goto(`${t.system.gateway.url}/#/rooms/${roomId}`);
     for (const postId of postIds)
       await page.locator(`li[data-post="${postId}"] [data-read-by]`).filter({ hasText: '既読 1人' }).waitFor();
-    await page.close();
+    await browser.release(page);
   });
 
   it('a member asks to add a colleague found by kana and to remove a member (Form 9); it is confirmed and approved', async () => {
@@ -175,13 +175,13 @@ describe('the web console, rooms', () => {
     await page.getByRole('status').filter({ hasText: '参加者の変更を申請しました。' }).waitFor();
     const application = await t.db.prisma.roomApplication.findFirstOrThrow({ where: { roomId, form: 9 } });
     expect(application.content).toMatchObject({ add: [newcomer.userId], remove: [leaver.userId] });
-    await page.close();
+    await browser.release(page);
 
     const manager = await signedIn(fm);
     await manager.goto(`${t.system.gateway.url}/#/room-applications/${application.id}`);
     await manager.getByRole('button', { name: '確認して管理者へ送る' }).click();
     await manager.locator('[data-status="FORWARDED"]').waitFor();
-    await manager.close();
+    await browser.release(manager);
 
     const decider = await signedIn(hm);
     await decider.goto(`${t.system.gateway.url}/#/room-applications/${application.id}`);
@@ -191,7 +191,7 @@ describe('the web console, rooms', () => {
     await decider.locator(`[data-members] [data-member="${newcomer.userId}"]`).waitFor();
     expect(await decider.locator(`[data-members] [data-member="${leaver.userId}"]`).count()).toBe(0);
     expect(await decider.locator('[data-members]').textContent()).toContain('砺波 ゆき（トナミ ユキ）');
-    await decider.close();
+    await browser.release(decider);
   });
 
   it('the room’s manager records a paper Form 9: one colleague in, then out', async () => {
@@ -217,7 +217,7 @@ describe('the web console, rooms', () => {
     await paper.getByRole('button', { name: '参加者から外す' }).click();
     await paper.getByRole('status').filter({ hasText: '参加者から外しました。' }).waitFor();
     expect(await page.locator(`[data-members] [data-member="${paperNewcomer.userId}"]`).count()).toBe(0);
-    await page.close();
+    await browser.release(page);
   });
 
   it('a member schedules a meeting and records its minutes, then asks for the room to be closed (Form 10)', async () => {
@@ -246,7 +246,7 @@ describe('the web console, rooms', () => {
     expect(closure.status).toBe('SUBMITTED');
     // Only asked for: the room stays open until the route of Art. 20 decides.
     expect((await t.db.prisma.room.findUniqueOrThrow({ where: { id: roomId } })).status).toBe('OPEN');
-    await page.close();
+    await browser.release(page);
   });
 
   it('someone outside the room sees the graph’s Japanese refusal and nothing of the room', async () => {
@@ -258,6 +258,6 @@ describe('the web console, rooms', () => {
     expect(await page.getByText('高岡 太郎さんの部屋').count()).toBe(0);
     expect(await page.getByText('自己管理').count()).toBe(0);
     expect(await page.getByText(subjectName).count()).toBe(0);
-    await page.close();
+    await browser.release(page);
   });
 });

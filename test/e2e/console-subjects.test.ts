@@ -124,7 +124,7 @@ describe('the web console, subjects and consent (Art. 18, Forms 6 and 7)', () =>
     expect(body).not.toContain('たかおか はなこ');
     expect(body).not.toContain('高岡 一郎');
     expect(await other.locator('#subject-title').count()).toBe(0);
-    await other.close();
+    await browser.release(other);
   });
 
   it('the user withdraws consent, confirming with a reason, and sees it withdrawn', async () => {
@@ -159,7 +159,7 @@ describe('the web console, subjects and consent (Art. 18, Forms 6 and 7)', () =>
     await page.getByRole('link', { name: '高岡 花子' }).click();
     await page.locator('[data-consent="WITHDRAWN"]').waitFor();
     expect(new URL(page.url()).hash).toBe(`#/subjects/${subjectId}`);
-    await page.close();
+    await browser.release(page);
   });
 
   it('the user asks for the person’s room (Form 8), inviting a colleague of another facility found by kana', async () => {
@@ -184,6 +184,6 @@ describe('the web console, subjects and consent (Art. 18, Forms 6 and 7)', () =>
     const application = await t.db.prisma.roomApplication.findFirstOrThrow({ where: { subjectId, form: 8 } });
     expect(application.submittedBy).toBe(user.userId);
     expect((application.content as { memberIds: string[] }).memberIds).toEqual([user.userId, colleague.userId]);
-    await page.close();
+    await browser.release(page);
   });
 });

@@ -98,7 +98,7 @@ describe('the web console, user administration on the facilities screen', () => 
     await open.getByRole('alert').waitFor();
     expect(await open.getByRole('alert').textContent()).toBe(signInRefusal.ja);
     expect(await open.getByRole('heading', { name: 'サインイン' }).isVisible()).toBe(true);
-    await open.close();
+    await browser.release(open);
   });
 
   it('reinstates the user after a confirmation: active again, and the user signs in', async () => {
@@ -116,7 +116,7 @@ describe('the web console, user administration on the facilities screen', () => 
 
     const page = await signedIn(user, '');
     await page.getByRole('heading', { name: '受信箱' }).waitFor();
-    await page.close();
+    await browser.release(page);
   });
 
   it('resets the password after a confirmation: the one-time password, shown once, signs the user in and must be changed', async () => {
@@ -156,7 +156,7 @@ describe('the web console, user administration on the facilities screen', () => 
     await signIn(page, user.accountId, newPassword);
     await page.getByRole('heading', { name: '受信箱' }).waitFor();
     expect((await t.db.prisma.user.findUniqueOrThrow({ where: { id: user.userId } })).mustChangePassword).toBe(false);
-    await page.close();
+    await browser.release(page);
   });
 
   it('offers an admin manager the reset only, and a facility manager no action', async () => {
@@ -168,13 +168,13 @@ describe('the web console, user administration on the facilities screen', () => 
     expect(await manager.locator(`tr[data-user="${fm.userId}"]`).getByRole('button').allTextContents()).toEqual([
       'パスワード再設定',
     ]);
-    await manager.close();
+    await browser.release(manager);
 
     const own = await signedIn(fm, `#/facilities/${fm.facilityId}`);
     await userRow(own).waitFor();
     expect(await own.locator('table.users th').allTextContents()).not.toContain('操作');
     expect(await own.locator('table.users button').count()).toBe(0);
-    await own.close();
+    await browser.release(own);
   });
 
   it('gives a USER no suspend action; a console made to offer it anyway shows the graph’s refusal', async () => {
@@ -187,7 +187,7 @@ describe('the web console, user administration on the facilities screen', () => 
     expect(await refusal.textContent()).toMatch(/[ぁ-んァ-ヶ一-龠]/);
     expect(await page.locator('table').count()).toBe(0);
     expect(await page.getByRole('button', { name: /利用停止/ }).count()).toBe(0);
-    await page.close();
+    await browser.release(page);
 
     // A console tampered with on the terminal: it believes the USER is the system admin and shows a
     // user list. The suspension it then sends is the console's own SuspendUser with the USER's session,
@@ -236,6 +236,6 @@ describe('the web console, user administration on the facilities screen', () => 
     expect(await confirm.getByRole('alert').textContent()).toBe(refusalMessage('USER', ['account.suspend']).ja);
     expect(await tampered.getByRole('status').count()).toBe(0);
     expect((await t.db.prisma.user.findUniqueOrThrow({ where: { id: fm.userId } })).status).toBe('ACTIVE');
-    await tampered.close();
+    await browser.release(tampered);
   });
 });
