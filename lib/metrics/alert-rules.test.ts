@@ -45,7 +45,7 @@ describe('the Prometheus alert rules', () => {
       expect(typeof rule.expr).toBe('string');
       expect(['critical', 'warning', 'info']).toContain(rule.labels?.severity);
       expect(typeof rule.annotations?.summary).toBe('string');
-      expect((rule.annotations?.summary as string).length).toBeGreaterThan(10);
+      expect((rule.annotations!.summary as string).length).toBeGreaterThan(10);
       if (rule.for !== undefined) expect(rule.for).toMatch(/^\d+[smh]$/);
       // Not a PromQL parser, but the commonest slip: brackets that do not pair up.
       const expr = rule.expr as string;

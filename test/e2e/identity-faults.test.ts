@@ -70,7 +70,7 @@ describe('fault reports (Art. 22)', () => {
   it('shows reports to the reporter, its facility manager and the system admin only', async () => {
     const fault = (await as(t, user)(report, { input })).data?.reportFault;
     const seen = async (actor: Actor) =>
-      ((await as(t, actor)(list, {})).data?.faultReports as Array<{ id: string }>).some((f) => f.id === fault.id);
+      ((await as(t, actor)(list, {})).data!.faultReports as Array<{ id: string }>).some((f) => f.id === fault.id);
     expect([await seen(user), await seen(fm), await seen(sa), await seen(otherFm)]).toEqual([true, true, true, false]);
   });
 

@@ -248,7 +248,7 @@ describe("need to know: a subject's data only for those who care for them", () =
   it('shows the system administrator every room but only the subjects it is related to, the rest of the page intact', async () => {
     const admin = await actor('SYSTEM_ADMIN');
     const response = await as(admin, `{ rooms(first: 100) { items { id title subject { id name } } } }`);
-    const items = (response.data?.rooms as { items: Array<{ id: string; title: string; subject: unknown }> }).items;
+    const items = (response.data!.rooms as { items: Array<{ id: string; title: string; subject: unknown }> }).items;
     const index = items.findIndex((room) => room.id === roomId);
     expect(items[index]).toEqual({ id: roomId, title: '花子さんの部屋', subject: null });
     expect(response.errors?.filter((e) => e.path?.[2] === index)).toEqual([

@@ -155,7 +155,7 @@ describe('rooms access rules through the gateway', () => {
   it('lists only the rooms the caller may see', async () => {
     const { roomId } = await openRoomWithMembers(member2);
     const ids = async (actor: Actor) =>
-      ((await as(actor)(d.rooms)).data?.rooms.items as Array<{ id: string }>).map((r) => r.id);
+      ((await as(actor)(d.rooms)).data!.rooms.items as Array<{ id: string }>).map((r) => r.id);
     expect(await ids(member2)).toContain(roomId);
     expect(await ids(opener)).toContain(roomId);
     expect(await ids(sa)).toContain(roomId);

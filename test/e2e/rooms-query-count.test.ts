@@ -118,7 +118,7 @@ describe('timeline query cost', () => {
     const result = response.body.kind === 'single' ? response.body.singleResult : undefined;
     expect(result?.errors).toBeUndefined();
     const items = (
-      result?.data as { room: { timeline: { items: Array<{ readBy: unknown[]; revisions: unknown[] }> } } }
+      result!.data as { room: { timeline: { items: Array<{ readBy: unknown[]; revisions: unknown[] }> } } }
     ).room.timeline.items;
     expect(items).toHaveLength(first);
     expect(items.every((p) => p.readBy.length === 2 && p.revisions.length === 1)).toBe(true);

@@ -23,7 +23,7 @@ describe('the directory of professionals', () => {
 
   const find = (s: string, f?: string, headers = searcher.headers) => graphql(t.graphqlUrl, search, { s, f }, headers);
   const idsOf = (response: Awaited<ReturnType<typeof find>>) =>
-    (response.data?.colleagues as Array<{ id: string }>).map((u) => u.id);
+    (response.data!.colleagues as Array<{ id: string }>).map((u) => u.id);
 
   beforeAll(async () => {
     t = await startTestSystem();

@@ -1,15 +1,15 @@
 // The code guards of `npm run typecheck` and `npm run lint` fail on what they exist to catch. Each
 // is run as CI runs it, on small files written for the purpose: the type check and its typed rules
-// (oxlint with TypeScript 7, the repository's own .oxlintrc.json) in a scratch project, and the
-// boundaries (ESLint with the repository's eslint.config.mjs) on source text placed, virtually, at
-// a path inside the repository, and the formatting (oxfmt with the repository's .oxfmtrc.jsonc) on a
-// scratch file. A guard that passed these files would pass the mistakes too.
+// (oxlint with TypeScript 7, the repository's own .oxlintrc.json) in a scratch project, the lint's
+// boundaries and untyped rules (oxlint with the same .oxlintrc.json) on files placed at the paths
+// inside a scratch copy of the repository's layout that the rules are about, and the formatting
+// (oxfmt with the repository's .oxfmtrc.jsonc) on a scratch file. A guard that passed these files
+// would pass the mistakes too.
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { ESLint } from 'eslint';
 import { repoRoot } from '../../lib/repo-paths';
 
 const run = promisify(execFile);
@@ -82,18 +82,36 @@ describe('the type check (oxlint, TypeScript 7, .oxlintrc.json)', () => {
   }, 60_000);
 });
 
-describe("the lint's boundaries (ESLint, eslint.config.mjs)", () => {
-  const eslint = new ESLint({ cwd: repoRoot });
+describe("the lint's boundaries and untyped rules (oxlint, .oxlintrc.json)", () => {
+  let dir: string;
+
+  beforeAll(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'renkei-lint-'));
+    fs.copyFileSync(path.join(repoRoot, '.oxlintrc.json'), path.join(dir, '.oxlintrc.json'));
+  });
+
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  /** What `npm run lint`'s oxlint says of `text` placed at `at` (a path the rules' globs are about). */
   const problems = async (at: string, text: string) => {
-    const [result] = await eslint.lintText(text, { filePath: path.join(repoRoot, at) });
-    return (result?.messages ?? []).map((m) => `${m.ruleId}: ${m.message}`);
+    const file = path.join(dir, at);
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, text);
+    const oxlint = path.join(repoRoot, 'node_modules', '.bin', 'oxlint');
+    const report = await run(oxlint, ['--deny-warnings', '--format', 'json', at], { cwd: dir }).then(
+      (done) => done.stdout,
+      (error: { stdout?: string }) => error.stdout ?? '',
+    );
+    fs.rmSync(file);
+    const { diagnostics } = JSON.parse(report) as { diagnostics: { code: string; help?: string }[] };
+    return diagnostics.map((d) => `${d.code}: ${d.help ?? ''}`);
   };
 
   it('refuses a subgraph importing another subgraph, in its code and in its tests', async () => {
     const text = "import { anything } from '../identity/services/users';\nexport const x = anything;\n";
     for (const at of ['subgraphs/rooms/reach.ts', 'subgraphs/rooms/reach.test.ts'])
       expect(await problems(at, text)).toEqual([
-        "no-restricted-imports: '../identity/services/users' import is restricted from being used by a pattern. subgraphs do not import each other: rooms meets identity only through federation keys",
+        'eslint(no-restricted-imports): subgraphs do not import each other: rooms meets identity only through federation keys',
       ]);
   }, 60_000);
 
@@ -106,10 +124,27 @@ describe("the lint's boundaries (ESLint, eslint.config.mjs)", () => {
     expect(await problems('adapters/jobs/reach.ts', viaIndex)).toEqual([]);
   }, 60_000);
 
-  it('refuses a type imported as a value', async () => {
-    const text = "import { Foo } from './foo';\nexport const f = (x: Foo): Foo => x;\n";
+  it('refuses lib/ depending on what is above it, and code outside the tests using a test helper', async () => {
+    const text =
+      "import { x } from '../subgraphs/rooms';\nimport { y } from '../test/support/actors';\nexport const z = [x, y];\n";
     expect(await problems('lib/reach.ts', text)).toEqual([
-      expect.stringMatching(/^@typescript-eslint\/consistent-type-imports: /),
+      'eslint(no-restricted-imports): lib/ is shared plumbing: it depends on nothing above it',
+      'eslint(no-restricted-imports): test helpers are for tests',
+    ]);
+    const helper = "import { y } from '../../test/support/actors';\nexport const z = y;\n";
+    expect(await problems('gateway/console/reach.ts', helper)).toEqual([
+      'eslint(no-restricted-imports): test helpers are for tests',
+    ]);
+  }, 60_000);
+
+  it('refuses a type imported as a value, a duplicate import and an unused name', async () => {
+    const text =
+      "import { Foo } from './foo';\nimport { Bar } from './foo';\nconst unused = 1;\nexport const f = (x: Foo): Bar => x;\n";
+    expect((await problems('lib/reach.ts', text)).map((p) => p.split(':')[0]).sort()).toEqual([
+      'eslint(no-unused-vars)',
+      'import(no-duplicates)',
+      'typescript(consistent-type-imports)',
+      'typescript(consistent-type-imports)',
     ]);
   }, 60_000);
 });

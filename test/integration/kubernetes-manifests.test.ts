@@ -434,7 +434,7 @@ describe('scaling and isolation', () => {
   const matches = (selector: Record<string, string> | undefined, labels: Record<string, string> | undefined) =>
     !!selector && Object.entries(selector).every(([k, v]) => labels?.[k] === v);
   const podLabels = (deployment: K8sObject) =>
-    (podTemplateOf(deployment)?.metadata as { labels: Record<string, string> }).labels;
+    (podTemplateOf(deployment)!.metadata as { labels: Record<string, string> }).labels;
 
   it('autoscales the gateway and the worker, which then leave their replica count to the autoscaler', () => {
     const scaled = byKind(base, 'HorizontalPodAutoscaler').map(
