@@ -133,7 +133,8 @@ async function reset(page: Page): Promise<void> {
   // The console keeps its session in the tab's sessionStorage, which outlives the document: cleared
   // while the console's origin is loaded, so the next sign-in in this tab starts signed out.
   if (page.url().startsWith('http')) await page.evaluate('sessionStorage.clear()');
-  await page.goto('about:blank');
+  // Bounded: a tab that cannot leave its page within seconds is closed instead (release's catch).
+  await page.goto('about:blank', { timeout: 5_000 });
 }
 
 /** Saves the page as <name>.png when CONSOLE_SCREENSHOTS names a directory (npm run screenshots); else nothing. */
