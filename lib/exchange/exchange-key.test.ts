@@ -5,8 +5,18 @@ import { createLocalJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
 import { exchangeKeyFileName, generateExchangeKey, jwksOf, openExchangeKey, signPartnerJwt } from './exchange-key';
 
 describe('the exchange key', () => {
-  it('is created once in its directory (0600) and the same key is opened again', async () => {
+  const dirs: string[] = [];
+  const tempDir = () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'renkei-exchange-'));
+    dirs.push(dir);
+    return dir;
+  };
+  afterAll(() => {
+    for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('is created once in its directory (0600) and the same key is opened again', async () => {
+    const dir = tempDir();
     const first = await openExchangeKey(dir);
     const again = await openExchangeKey(dir);
     expect(again.publicJwk).toEqual(first.publicJwk);
@@ -16,7 +26,7 @@ describe('the exchange key', () => {
   });
 
   it('refuses a damaged key file instead of replacing it', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'renkei-exchange-'));
+    const dir = tempDir();
     fs.writeFileSync(path.join(dir, exchangeKeyFileName), 'not a key');
     await expect(openExchangeKey(dir)).rejects.toThrow(/cannot be read/);
   });

@@ -206,7 +206,8 @@ describe('audit export (BALP AuditEvent NDJSON)', () => {
   it('npm run audit:export writes the NDJSON file and reports configuration problems clearly', async () => {
     const run = promisify(execFile);
     const node = process.execPath;
-    const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'audit-export-')), 'audit.ndjson');
+    const outDir = fs.mkdtempSync(path.join(os.tmpdir(), 'audit-export-'));
+    const out = path.join(outDir, 'audit.ndjson');
     const env = { PATH: process.env.PATH ?? '', DATABASE_URL: db.url, FHIR_BASE_URL: base };
     const script = [path.join(repoRoot, 'scripts/audit-export.ts')];
     const done = await run(node, ['--import', 'tsx', ...script, '--trail', 'consent', '--out', out], {
@@ -227,5 +228,6 @@ describe('audit export (BALP AuditEvent NDJSON)', () => {
     expect(stderr).toContain('--since: not an ISO 8601 date');
     expect(stderr).toContain('DATABASE_URL: is required');
     expect(stderr).toContain('FHIR_BASE_URL: is required for the audit export');
+    fs.rmSync(outDir, { recursive: true, force: true });
   }, 60_000);
 });

@@ -95,10 +95,11 @@ describe('events defined once', () => {
       },
     });
 
+    const prefix = uniqueName('renkei-test').replace(/_/g, '-');
     beforeAll(async () => {
       workers = await startWorkers({
         redis,
-        prefix: uniqueName('renkei-test').replace(/_/g, '-'),
+        prefix,
         deps: { ...baseDeps(), logger },
         definitions: [probe],
         outboxSources: [consentOutbox(db.prisma)],
@@ -106,6 +107,9 @@ describe('events defined once', () => {
     });
     afterAll(async () => {
       await workers.close();
+      // The queue's jobs outlive the workers in Redis: removed, so that a run leaves nothing behind.
+      const keys = await redis.keys(`${prefix}:*`);
+      if (keys.length) await redis.del(...keys);
     });
 
     const write = (data: { payload: object; version?: number; requestId?: string | null }) =>
@@ -171,9 +175,10 @@ describe('events defined once', () => {
           ran.push(currentRequestId() as string);
         },
       });
+      const prefix = uniqueName('renkei-test').replace(/_/g, '-');
       const scheduled = await startWorkers({
         redis,
-        prefix: uniqueName('renkei-test').replace(/_/g, '-'),
+        prefix,
         deps: { ...baseDeps(), logger: silentLogger },
         definitions: [sweep],
       });
@@ -186,6 +191,9 @@ describe('events defined once', () => {
         expect(ran[0]).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
       } finally {
         await scheduled.close();
+        // The schedule outlives the workers in Redis: removed, so that a run leaves nothing behind.
+        const keys = await redis.keys(`${prefix}:*`);
+        if (keys.length) await redis.del(...keys);
       }
     });
   });
