@@ -42,8 +42,8 @@ export interface ConsoleBrowser {
   newPage(): Promise<Page>;
   /**
    * The test is done with the tab (from `newPage`): it is reset, as if new, for the next `newPage`.
-   * A tab changed in ways a reset cannot undo (its viewport, init scripts, exposed functions) is
-   * closed instead.
+   * A test that changed a tab in ways a reset cannot undo (its viewport, init scripts, exposed
+   * functions) closes it instead.
    */
   release(page: Page): Promise<void>;
   /** A context of its own, for a client certificate or other context options. */
@@ -79,7 +79,8 @@ export async function consoleBrowser(tabOptions: BrowserContextOptions = {}): Pr
         await reset(page);
         released.push(page);
       } catch {
-        await page.close(); // it could not be reset (closed already, or stuck): a new tab takes its place
+        // It could not be reset (closed already, or stuck): a new tab will take its place.
+        await page.close().catch(() => undefined);
         return;
       }
       // Headless chromium draws only the front tab of a window at full rate: behind another, a tab
