@@ -19,6 +19,7 @@ import { defaultIdentitySettings } from '../../subgraphs/identity/settings';
 import { captureLogger } from '../support/capture-logger';
 import { redisUrl, uniqueName } from '../support/environment';
 import { eventually } from '../support/eventually';
+import { clearRedisPrefixes } from '../support/redis-keys';
 import { silentLogger } from '../support/silent-logger';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 
@@ -108,8 +109,7 @@ describe('events defined once', () => {
     afterAll(async () => {
       await workers.close();
       // The queue's jobs outlive the workers in Redis: removed, so that a run leaves nothing behind.
-      const keys = await redis.keys(`${prefix}:*`);
-      if (keys.length) await redis.del(...keys);
+      await clearRedisPrefixes(prefix);
     });
 
     const write = (data: { payload: object; version?: number; requestId?: string | null }) =>
@@ -192,8 +192,7 @@ describe('events defined once', () => {
       } finally {
         await scheduled.close();
         // The schedule outlives the workers in Redis: removed, so that a run leaves nothing behind.
-        const keys = await redis.keys(`${prefix}:*`);
-        if (keys.length) await redis.del(...keys);
+        await clearRedisPrefixes(prefix);
       }
     });
   });
