@@ -124,9 +124,13 @@ describe('the web console, signing in', () => {
     );
     // Back in Japanese, the counts are read again: wait for that answer, so that no read is still in
     // flight when the next test ends the session (its refusal would come back in Japanese, racing the
-    // English one that test asks for).
+    // English one that test asks for). The Japanese read, by its Accept-Language: the English read
+    // may still be answering when this wait begins, and matching it let the Japanese one race on.
     const countsRead = page.waitForResponse(
-      (response) => response.url().endsWith('/graphql') && !!response.request().postData()?.includes('query Inbox'),
+      (response) =>
+        response.url().endsWith('/graphql') &&
+        response.request().headers()['accept-language'] === 'ja' &&
+        !!response.request().postData()?.includes('query Inbox'),
     );
     await page.getByLabel('Language').selectOption('ja');
     await page.getByRole('heading', { name: '受信箱' }).waitFor();
