@@ -63,6 +63,14 @@ describe('parseSubscription', () => {
       }),
       'Subscription.criteria',
     ],
+    [
+      // 36 characters of the id's alphabet, not the shape of an id.
+      'a filter on something that is not an id',
+      makeSubscription({
+        _criteria: { extension: [{ url: filterCriteriaExtension, valueString: `Task?_id=${'-'.repeat(36)}` }] },
+      }),
+      'Subscription.criteria',
+    ],
     ['an end', makeSubscription({ end: '2030-01-01T00:00:00Z' }), 'Subscription.end'],
     ['status off', makeSubscription({ status: 'off' }), 'Subscription.status'],
     ['websocket', makeSubscription({}, { type: 'websocket' }), 'Subscription.channel.type'],

@@ -18,6 +18,7 @@
 // - heartbeats, `end`, `empty` payloads, websocket/email channels are not
 //   offered: refused with the element named, rather than silently ignored.
 import { randomUUID } from 'node:crypto';
+import { isUuid } from '../../../lib/input';
 
 /** Our SubscriptionTopic for "a join Task's status changed": one canonical for every installation. */
 export const joinTaskStatusTopic = 'urn:renkei:subscription-topic:join-task-status';
@@ -52,8 +53,6 @@ export type SubscriptionProblem = { ok: false; message: string; expression: stri
 export type ParsedSubscription = { ok: true; value: SubscriptionRequest } | SubscriptionProblem;
 
 export const subscriptionLimits = { endpoint: 2000, header: 2000, reason: 500 } as const;
-
-const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 const refuse = (expression: string, message: string): SubscriptionProblem => ({ ok: false, expression, message });
 
@@ -119,7 +118,7 @@ export function parseSubscription(body: unknown, partner: { fhirBaseUrl: string 
   if (filters.length === 1) {
     const value = (filters[0] as Json).valueString;
     const match = typeof value === 'string' ? /^Task\?_id=([0-9a-f-]{36})$/.exec(value) : null;
-    if (!match || !uuid.test(match[1] as string))
+    if (!match || !isUuid(match[1] as string))
       return refuse('Subscription.criteria', 'the only filter offered is Task?_id=<id of one of your Tasks>');
     taskId = match[1] as string;
   }
