@@ -64,7 +64,11 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       try {
         return await request(document, variables, { token, language, networkErrorMessage: t.networkError });
       } catch (error) {
-        if (token && error instanceof GraphError && sessionOverCodes.has(error.code)) end(error.message);
+        // Only the session the request was sent with ends, and only once: a request still in flight
+        // when its session ended is refused later, and that late refusal must neither replace the
+        // first one's message nor end a session signed in since.
+        const current = token !== null && token === sessionStorage.getItem(tokenKey);
+        if (current && error instanceof GraphError && sessionOverCodes.has(error.code)) end(error.message);
         throw error;
       }
     },

@@ -51,6 +51,31 @@ describe('the web console, signing in', () => {
     await t?.stop();
   });
 
+  const terminal = () => ({ pfx: t.bootstrap.pkcs12, passphrase: t.bootstrap.passphrase, ca: t.ca.caCertificatePem });
+  const storedToken = () => page.evaluate<string | null>("sessionStorage.getItem('renkei.session')");
+
+  /** Ends a session outside the page, with the console's own SignOut operation, sent as the manifest lists it. */
+  async function endElsewhere(token: string): Promise<void> {
+    const manifest = JSON.parse(fs.readFileSync(path.join(builtConsoleDir, 'persisted-operations.json'), 'utf8')) as {
+      operations: Array<{ name: string; body: string }>;
+    };
+    const signOut = manifest.operations.find((op) => op.name === 'SignOut')!.body;
+    const ended = await tlsGraphql(t.graphqlUrl, signOut, undefined, { ...terminal(), token });
+    expect(ended.data).toEqual({ signOut: true });
+  }
+
+  /** Signs in from the Japanese sign-in page, and waits for the inbox's counts to be read. */
+  async function signIn(): Promise<void> {
+    const countsRead = page.waitForResponse(
+      (response) => response.url().endsWith('/graphql') && !!response.request().postData()?.includes('query Inbox'),
+    );
+    await page.getByLabel('アカウントID').fill(t.bootstrap.accountId);
+    await page.getByLabel('パスワード').fill(newPassword);
+    await page.getByRole('button', { name: 'サインイン' }).click();
+    await page.getByRole('heading', { name: '受信箱' }).waitFor();
+    await countsRead;
+  }
+
   it('serves the page with a policy that allows only its own files, and the files cached as immutable', async () => {
     const response = await page.goto(`${origin}/`);
     expect(response?.status()).toBe(200);
@@ -138,35 +163,83 @@ describe('the web console, signing in', () => {
   });
 
   it('goes back to sign-in with the graph’s message when the session ends elsewhere, leaving nothing of the page', async () => {
-    const token = await page.evaluate<string | null>("sessionStorage.getItem('renkei.session')");
+    const token = await storedToken();
     expect(token).toBeTruthy();
-    const terminal = { pfx: t.bootstrap.pkcs12, passphrase: t.bootstrap.passphrase, ca: t.ca.caCertificatePem };
     // Only the console's own operations run: another query, even a harmless one, is refused.
-    const other = await tlsGraphql(t.graphqlUrl, '{ me { user { id } } }', undefined, { ...terminal, token: token! });
+    const other = await tlsGraphql(t.graphqlUrl, '{ me { user { id } } }', undefined, { ...terminal(), token: token! });
     expect(other.errors?.[0]?.extensions?.code).toBe('PERSISTED_QUERY_NOT_IN_LIST');
-    // The session is ended outside this page (as by an administrator, or its time running out), here
-    // with the console's own SignOut operation, sent as the manifest lists it.
-    const manifest = JSON.parse(fs.readFileSync(path.join(builtConsoleDir, 'persisted-operations.json'), 'utf8')) as {
-      operations: Array<{ name: string; body: string }>;
-    };
-    const signOut = manifest.operations.find((op) => op.name === 'SignOut')!.body;
-    const ended = await tlsGraphql(t.graphqlUrl, signOut, undefined, { ...terminal, token: token! });
-    expect(ended.data).toEqual({ signOut: true });
+    // The session is ended outside this page (as by an administrator, or its time running out).
+    await endElsewhere(token!);
     // The next thing the page asks the graph (reading the inbox again in English) finds the session over.
     await page.getByLabel('言語').selectOption('en');
     await page.getByRole('heading', { name: 'Sign in' }).waitFor();
     expect(await page.getByRole('status').textContent()).toBe('The session has ended. Sign in again.');
     expect(await page.locator('.inbox').count()).toBe(0);
     expect(await page.getByText('Facility and user applications').count()).toBe(0);
-    expect(await page.evaluate<string | null>("sessionStorage.getItem('renkei.session')")).toBeNull();
+    expect(await storedToken()).toBeNull();
     await page.getByLabel('Language').selectOption('ja');
   });
 
-  it('signs out: the page is the sign-in page, and a reload stays there', async () => {
-    await page.getByLabel('アカウントID').fill(t.bootstrap.accountId);
-    await page.getByLabel('パスワード').fill(newPassword);
-    await page.getByRole('button', { name: 'サインイン' }).click();
+  it('keeps the next session when a request of the ended one is refused late', async () => {
+    await signIn();
+    const first = (await storedToken())!;
+    // The English re-read of the counts is held at the browser's edge, sent with the first session.
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let holding!: () => void;
+    const held = new Promise<void>((resolve) => (holding = resolve));
+    const isHeldRead = (request: { headers(): Record<string, string>; postData(): string | null }) =>
+      request.headers()['accept-language'] === 'en' && !!request.postData()?.includes('query Inbox');
+    await page.route('**/graphql', async (route) => {
+      if (isHeldRead(route.request())) {
+        holding();
+        await released;
+      }
+      await route.continue();
+    });
+    await page.getByLabel('言語').selectOption('en');
+    await held;
+    // The first session ends; the Japanese re-read finds it over, and the person signs in again.
+    await endElsewhere(first);
+    await page.getByLabel('Language').selectOption('ja');
+    await page.getByRole('heading', { name: 'サインイン' }).waitFor();
+    expect(await page.getByRole('status').textContent()).toBe(
+      'セッションは終了しています。もう一度サインインしてください。',
+    );
+    await signIn();
+    const second = (await storedToken())!;
+    expect(second).not.toBe(first);
+    // Now the held read goes: the graph refuses it (its session is over). The page marks each
+    // refusal it has parsed with a task queued after the parse, so the code handling that answer
+    // has run when the mark is seen: a positive signal, not a sleep.
+    await page.evaluate(`(() => {
+      window.refusalsParsed = 0;
+      const json = Response.prototype.json;
+      Response.prototype.json = function () {
+        return json.call(this).then((body) => {
+          if (JSON.stringify(body).includes('UNAUTHENTICATED')) setTimeout(() => (window.refusalsParsed += 1));
+          return body;
+        });
+      };
+    })()`);
+    const late = page.waitForResponse((response) => isHeldRead(response.request()));
+    release();
+    const refusal = (await (await late).json()) as { errors?: Array<{ extensions?: { code?: string } }> };
+    expect(refusal.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    await page.waitForFunction('window.refusalsParsed === 1');
+    // The refusal was about the first session: the second stays, with its page.
+    expect(await storedToken()).toBe(second);
+    expect(await page.getByRole('heading', { name: '受信箱' }).isVisible()).toBe(true);
+    expect(await page.getByRole('heading', { name: 'サインイン' }).count()).toBe(0);
+    await page.unrouteAll();
+    await page.reload();
     await page.getByRole('heading', { name: '受信箱' }).waitFor();
+    await page.getByRole('button', { name: 'サインアウト' }).click();
+    await page.getByRole('heading', { name: 'サインイン' }).waitFor();
+  });
+
+  it('signs out: the page is the sign-in page, and a reload stays there', async () => {
+    await signIn();
     await page.getByRole('button', { name: 'サインアウト' }).click();
     await page.getByRole('heading', { name: 'サインイン' }).waitFor();
     expect(await page.getByRole('status').textContent()).toBe('サインアウトしました。');
