@@ -4,7 +4,8 @@
 // system administrator's certificate. What the person sees is asserted:
 // Japanese by default, the forced password change, the inbox, a refusal in
 // Japanese, an ended session taking the page back to sign-in with nothing of
-// the previous page left, and the page's own security headers. The gateway
+// the previous page left (and a late refusal of its requests leaving the next
+// session alone), and the page's own security headers. The gateway
 // enforces the console's persisted-operations manifest throughout: the
 // console works with it, and an operation outside it is refused.
 import fs from 'node:fs';
