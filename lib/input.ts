@@ -49,6 +49,18 @@ export const calendarDate = z
     inputMessage({ en: 'It must be a date that exists.', ja: '実在する日付にしてください。' }),
   );
 
+/** An instant: ISO-8601 with its time zone (a DateTime argument), as a Date. */
+export const instant = z
+  .string()
+  .datetime({
+    offset: true,
+    message: inputMessage({
+      en: 'Write it as an ISO-8601 date and time with a time zone.',
+      ja: 'タイムゾーン付きの ISO-8601 の日時にしてください。',
+    }),
+  })
+  .transform((value) => new Date(value));
+
 /** Cursor pagination arguments shared by list fields. */
 export const pageArgs = (maxFirst: number) =>
   z.object({

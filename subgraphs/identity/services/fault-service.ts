@@ -5,22 +5,15 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { FaultReport, Prisma } from '../../../generated/prisma/client';
 import { appError, notFound } from '../../../lib/graphql-errors';
-import { text } from '../../../lib/input';
+import { instant, text } from '../../../lib/input';
 import type { IdentityContext } from '../context';
 import { decideFaultStep, initialStatus, maySeeFault, type FaultAction } from '../domain/fault-rules';
 import { authorize, forbid, requireUser } from './access-guard';
 import { recordAudit } from './audit-service';
-import { inputMessage } from '../../../lib/messages/input-issues';
 
 export const reportFaultInput = z
   .object({
-    occurredAt: z.string().datetime({
-      offset: true,
-      message: inputMessage({
-        en: 'Write it as an ISO-8601 date and time with a time zone.',
-        ja: 'タイムゾーン付きの ISO-8601 の日時にしてください。',
-      }),
-    }),
+    occurredAt: instant,
     summary: text(200),
     details: text(5000),
   })
@@ -28,7 +21,7 @@ export const reportFaultInput = z
 
 export async function reportFault(ctx: IdentityContext, input: z.infer<typeof reportFaultInput>): Promise<FaultReport> {
   const reporter = await authorize(ctx, 'fault.report', { type: 'FaultReport' });
-  const occurredAt = new Date(input.occurredAt);
+  const occurredAt = input.occurredAt;
   if (occurredAt > ctx.now())
     throw appError(
       'BAD_USER_INPUT',

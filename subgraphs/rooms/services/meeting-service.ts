@@ -4,24 +4,14 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { Meeting, Room } from '../../../generated/prisma/client';
 import { notFound } from '../../../lib/graphql-errors';
-import { text, uuid } from '../../../lib/input';
+import { instant, text, uuid } from '../../../lib/input';
 import type { RoomsContext } from '../context';
 import { recordAccess, recordAccessAlone } from './access-records';
 import { authorizeRoom, authorizeRoomRead, findRoom } from './room-guard';
-import { inputMessage } from '../../../lib/messages/input-issues';
 
 export const scheduleMeetingInput = z.object({
   roomId: uuid,
-  scheduledAt: z
-    .string()
-    .datetime({
-      offset: true,
-      message: inputMessage({
-        en: 'Write it as an ISO-8601 date and time with a time zone.',
-        ja: 'タイムゾーン付きの ISO-8601 の日時にしてください。',
-      }),
-    })
-    .transform((value) => new Date(value)),
+  scheduledAt: instant,
   agenda: text(2000),
 });
 export const recordMinutesInput = z.object({ meetingId: uuid, minutes: text(20_000) });
