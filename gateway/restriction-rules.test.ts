@@ -13,29 +13,40 @@ const user = (role: 'SYSTEM_ADMIN' | 'USER'): Principal => ({
   address: null,
 });
 const anonymous: Principal = { kind: 'anonymous', certificate: null, address: null };
-const whole: Restriction = { scope: 'WHOLE_SYSTEM', operations: [], message: 'maintenance' };
+const whole: Restriction = { scope: 'WHOLE_SYSTEM', operations: [], message: 'maintenance', scheduledEndAt: null };
+const now = new Date('2026-12-07T12:00:00Z');
 
 describe('isRestricted', () => {
   it('restricts nothing without a restriction', () => {
-    expect(isRestricted(null, user('USER'), { type: 'mutation', rootFields: ['openRoom'] })).toBe(false);
+    expect(isRestricted(null, user('USER'), { type: 'mutation', rootFields: ['openRoom'] }, now)).toBe(false);
   });
   it('keeps the system admin out of every restriction', () => {
-    expect(isRestricted(whole, user('SYSTEM_ADMIN'), { type: 'mutation', rootFields: ['openRoom'] })).toBe(false);
+    expect(isRestricted(whole, user('SYSTEM_ADMIN'), { type: 'mutation', rootFields: ['openRoom'] }, now)).toBe(false);
   });
   it('restricts everything but signing in and out for others during a whole-system restriction', () => {
-    expect(isRestricted(whole, user('USER'), { type: 'query', rootFields: ['rooms'] })).toBe(true);
-    expect(isRestricted(whole, anonymous, { type: 'mutation', rootFields: ['signIn'] })).toBe(false);
-    expect(isRestricted(whole, user('USER'), { type: 'query', rootFields: ['me', 'systemRestriction'] })).toBe(false);
-    expect(isRestricted(whole, user('USER'), { type: 'query', rootFields: ['me', 'rooms'] })).toBe(true);
+    expect(isRestricted(whole, user('USER'), { type: 'query', rootFields: ['rooms'] }, now)).toBe(true);
+    expect(isRestricted(whole, anonymous, { type: 'mutation', rootFields: ['signIn'] }, now)).toBe(false);
+    expect(isRestricted(whole, user('USER'), { type: 'query', rootFields: ['me', 'systemRestriction'] }, now)).toBe(
+      false,
+    );
+    expect(isRestricted(whole, user('USER'), { type: 'query', rootFields: ['me', 'rooms'] }, now)).toBe(true);
   });
   it('allows only queries when read-only', () => {
-    const readOnly: Restriction = { scope: 'READ_ONLY', operations: [], message: 'm' };
-    expect(isRestricted(readOnly, user('USER'), { type: 'query', rootFields: ['rooms'] })).toBe(false);
-    expect(isRestricted(readOnly, user('USER'), { type: 'mutation', rootFields: ['openRoom'] })).toBe(true);
+    const readOnly: Restriction = { scope: 'READ_ONLY', operations: [], message: 'm', scheduledEndAt: null };
+    expect(isRestricted(readOnly, user('USER'), { type: 'query', rootFields: ['rooms'] }, now)).toBe(false);
+    expect(isRestricted(readOnly, user('USER'), { type: 'mutation', rootFields: ['openRoom'] }, now)).toBe(true);
   });
   it('restricts the named operations only', () => {
-    const named: Restriction = { scope: 'OPERATIONS', operations: ['openRoom'], message: 'm' };
-    expect(isRestricted(named, user('USER'), { type: 'mutation', rootFields: ['openRoom'] })).toBe(true);
-    expect(isRestricted(named, user('USER'), { type: 'mutation', rootFields: ['recordConsent'] })).toBe(false);
+    const named: Restriction = { scope: 'OPERATIONS', operations: ['openRoom'], message: 'm', scheduledEndAt: null };
+    expect(isRestricted(named, user('USER'), { type: 'mutation', rootFields: ['openRoom'] }, now)).toBe(true);
+    expect(isRestricted(named, user('USER'), { type: 'mutation', rootFields: ['recordConsent'] }, now)).toBe(false);
+  });
+  it('restricts until its announced end, and nothing from that instant on', () => {
+    const window: Restriction = { ...whole, scheduledEndAt: '2026-12-07T12:30:00.000Z' };
+    const at = (iso: string) =>
+      isRestricted(window, user('USER'), { type: 'query', rootFields: ['rooms'] }, new Date(iso));
+    expect(at('2026-12-07T12:29:59.999Z')).toBe(true);
+    expect(at('2026-12-07T12:30:00.000Z')).toBe(false);
+    expect(at('2026-12-08T00:00:00.000Z')).toBe(false);
   });
 });

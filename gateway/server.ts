@@ -17,7 +17,7 @@
 // (Apollo's would load Sandbox from a CDN).
 import express from 'express';
 import type { Redis } from 'ioredis';
-import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServer, HeaderMap, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloGateway } from '@apollo/gateway';
@@ -74,6 +74,8 @@ export interface GatewayOptions {
   consoleDir?: string;
   /** Counts operations, subgraph calls and rate-limit refusals (lib/metrics); none: nothing is counted. */
   metrics?: Metrics;
+  /** The clock of time-bound decisions (a restriction's announced end): identity's; the system clock when absent. */
+  now?: () => Date;
 }
 
 export interface GatewayProtection {
@@ -121,7 +123,7 @@ export interface GatewayContext {
  * restriction naming `x`. A refusal answers 503 (a deliberate, temporary
  * unavailability), not Apollo's default 500.
  */
-const restrictionPlugin: ApolloServerPlugin<GatewayContext> = {
+const restrictionPlugin = (now: () => Date): ApolloServerPlugin<GatewayContext> => ({
   async requestDidStart() {
     return {
       async didResolveOperation({ contextValue, operation, document }) {
@@ -143,19 +145,27 @@ const restrictionPlugin: ApolloServerPlugin<GatewayContext> = {
             return fieldsOf(fragment.selectionSet.selections);
           });
         const rootFields = fieldsOf(definition.selectionSet.selections);
+        const restriction = contextValue.restriction;
+        const at = now();
         if (
-          isRestricted(contextValue.restriction, contextValue.principal, { type: definition.operation, rootFields })
+          restriction &&
+          isRestricted(restriction, contextValue.principal, { type: definition.operation, rootFields }, at)
         ) {
-          // The system administrator's own words, in the language they were written in.
-          const note = contextValue.restriction?.message;
+          // The system administrator's own words, in the language they were written in. An announced
+          // end is given to programs twice: in the error (restrictedUntil) and as HTTP's Retry-After.
+          const end = restriction.scheduledEndAt;
+          const headers = new HeaderMap();
+          if (end) headers.set('retry-after', String(Math.max(1, Math.ceil((Date.parse(end) - at.getTime()) / 1000))));
+          const note = restriction.message;
           throw appError('SERVICE_RESTRICTED', note ? { en: note, ja: note } : genericMessages.SERVICE_RESTRICTED, {
-            http: { status: 503 },
+            ...(end && { restrictedUntil: new Date(end).toISOString() }),
+            http: { status: 503, headers },
           });
         }
       },
     };
   },
-};
+});
 
 export async function createGatewayServer(options: GatewayOptions): Promise<GatewayServer> {
   const protection: GatewayProtection = {
@@ -223,7 +233,7 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Gate
     parseOptions: { maxTokens: protection.limits.maxTokens },
     plugins: [
       inFlight.plugin,
-      restrictionPlugin,
+      restrictionPlugin(options.now ?? (() => new Date())),
       schemaCapture,
       ApolloServerPluginLandingPageDisabled(),
       ...armor.plugins,

@@ -22,6 +22,19 @@ describe('formatErrorFor', () => {
     expect(format({ message: c.message, extensions: c.extensions }, c).extensions).toEqual({ code: 'CONFLICT' });
   });
 
+  it("passes a restriction's announced end as an instant, and nothing else under that name", () => {
+    const restricted = (restrictedUntil: unknown) => {
+      const error = appError('SERVICE_RESTRICTED', { en: 'Maintenance.', ja: '保守中。' }, { restrictedUntil });
+      return format({ message: error.message, extensions: error.extensions }, error).extensions;
+    };
+    expect(restricted('2026-12-07T15:00:00.000Z')).toEqual({
+      code: 'SERVICE_RESTRICTED',
+      restrictedUntil: '2026-12-07T15:00:00.000Z',
+    });
+    expect(restricted('tomorrow, 高岡 太郎')).toEqual({ code: 'SERVICE_RESTRICTED' });
+    expect(restricted({ at: 1 })).toEqual({ code: 'SERVICE_RESTRICTED' });
+  });
+
   it("renders our own errors in the request's language, English outside a request, however graphql-js wrapped them", () => {
     const refusal = appError('FORBIDDEN', { en: 'You may not.', ja: '許可されていません。' }, { reason: 'X_Y' });
     const wrapped = locatedError(refusal, undefined, ['room']);

@@ -63,8 +63,8 @@ export function messageOf(error: unknown): Message | undefined {
 
 /**
  * formatError for every Apollo Server we run. An error with one of our codes
- * (or Apollo's request-validation codes) passes with only its code, field
- * and sub-reason (e.g. PASSWORD_CHANGE_REQUIRED); anything else, which Apollo labels INTERNAL_SERVER_ERROR, is masked
+ * (or Apollo's request-validation codes) passes with only its code, field,
+ * sub-reason (e.g. PASSWORD_CHANGE_REQUIRED) and a restriction's announced end; anything else, which Apollo labels INTERNAL_SERVER_ERROR, is masked
  * and logged. At the gateway, subgraph errors arrive already formatted by
  * the same rule, so a subgraph cannot leak more than its own code allows.
  * Our own errors are rendered here in the request's language; subgraph
@@ -72,6 +72,9 @@ export function messageOf(error: unknown): Message | undefined {
  * the language on), and Apollo's request errors (parse, validation) keep
  * graphql-js's English, since they are about the query text a developer wrote.
  */
+/** An instant as Date#toISOString writes it. */
+const isoInstant = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
 export function formatErrorFor(logger: Logger) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const code = formatted.extensions?.code;
@@ -80,12 +83,14 @@ export function formatErrorFor(logger: Logger) {
       code !== 'INTERNAL_SERVER_ERROR' &&
       ((errorCodes as readonly string[]).includes(code) || apolloRequestCodes.has(code));
     if (known) {
-      // Only the code, the offending field and a stable sub-reason travel; nothing internal (stack, subgraph name).
-      const { field, reason } = formatted.extensions ?? {};
+      // Only the code, the offending field, a stable sub-reason and when a restriction is announced to end
+      // (SERVICE_RESTRICTED) travel; nothing internal (stack, subgraph name).
+      const { field, reason, restrictedUntil } = formatted.extensions ?? {};
       const extensions = {
         code,
         ...(field === undefined ? {} : { field }),
         ...(typeof reason === 'string' && /^[A-Z_]{1,64}$/.test(reason) ? { reason } : {}),
+        ...(typeof restrictedUntil === 'string' && isoInstant.test(restrictedUntil) ? { restrictedUntil } : {}),
       };
       const own = messageOf(error);
       const message = own ? render(own, currentLanguage()) : formatted.message;

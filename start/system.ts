@@ -182,6 +182,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
       },
       subgraphTimeoutMs: options.subgraphTimeoutMs,
       pingRedis: () => options.redis.ping(),
+      now,
       resolvePrincipal: createPrincipalResolver({
         mode,
         certificates: { caCertificatePem: options.ca.caCertificatePem, trustedProxies, proxyHeader: header },

@@ -26,7 +26,8 @@ export interface ResolvedPrincipal {
   /** Set when a token was presented but cannot be used (expired, ended, other certificate...). */
   sessionProblem: string | null;
   expiresAt: string | null;
-  restriction: { scope: string; operations: string[]; message: string } | null;
+  /** scheduledEndAt: the announced end (ISO-8601), or null when it lasts until lifted. */
+  restriction: { scope: string; operations: string[]; message: string; scheduledEndAt: string | null } | null;
 }
 
 export function identityInternalRoutes(deps: IdentityDependencies, verifyToken: VerifyInternalToken) {
@@ -47,7 +48,7 @@ export function identityInternalRoutes(deps: IdentityDependencies, verifyToken: 
         const anonymous: Principal = { kind: 'anonymous', certificate, address };
         // Independent reads on every request: in parallel.
         const [restriction, session] = await Promise.all([
-          currentRestriction(deps.db),
+          currentRestriction(deps.db, deps.now()),
           token ? resolveSession(deps, token, certificate, address) : null,
         ]);
         const body: ResolvedPrincipal = {
@@ -55,7 +56,12 @@ export function identityInternalRoutes(deps: IdentityDependencies, verifyToken: 
           sessionProblem: session && !session.ok ? session.reason : null,
           expiresAt: session?.ok ? session.expiresAt.toISOString() : null,
           restriction: restriction
-            ? { scope: restriction.scope, operations: restriction.operations, message: restriction.message }
+            ? {
+                scope: restriction.scope,
+                operations: restriction.operations,
+                message: restriction.message,
+                scheduledEndAt: restriction.scheduledEndAt?.toISOString() ?? null,
+              }
             : null,
         };
         res.json(body);

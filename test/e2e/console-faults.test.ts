@@ -6,7 +6,8 @@
 // restriction in force after a confirmation (only reporting faults stopped, so
 // the people can go on), a user sees it on the faults page and is refused a
 // report with the admin's own words; the admin lifts it and the user reports
-// again. Certificates are off here (their browser tests are console-sign-in
+// again. A maintenance window with an announced end is shown to everyone with
+// that end, and is gone once the end has come. Certificates are off here (their browser tests are console-sign-in
 // and console-facilities).
 import type { Page } from 'playwright-core';
 import { actorPassword, actorWithRole, type Actor } from '../support/actors';
@@ -39,8 +40,11 @@ describe('the web console, faults and restrictions', () => {
     return page;
   }
 
+  // The system's clock: real time, moved on when a test needs an announced end to have come.
+  let clockOffsetMs = 0;
+
   beforeAll(async () => {
-    t = await startTestSystem({ console: true });
+    t = await startTestSystem({ console: true, now: () => new Date(Date.now() + clockOffsetMs) });
     sa = await actorWithRole(t, 'SYSTEM_ADMIN');
     fm = await actorWithRole(t, 'FACILITY_MANAGER');
     user = await actorWithRole(t, 'USER', { facilityId: fm.facilityId });
@@ -221,4 +225,49 @@ describe('the web console, faults and restrictions', () => {
     await page.getByRole('link', { name: '← 障害報告の一覧へ' }).click();
     await page.getByText('現在、利用制限はありません。').waitFor();
   }, 60_000);
+
+  it('a maintenance window: the admin announces its end, everyone sees it, and it is gone once the end has come', async () => {
+    const admin = await signedIn(sa);
+    await admin.getByText('現在、利用制限はありません。').waitFor();
+    await admin.getByRole('button', { name: '利用制限をかける' }).click();
+    const form = admin.getByRole('form', { name: '利用制限をかける' });
+    await form.getByLabel('閲覧のみ（登録・変更・手続きはすべて停止）').check();
+    await form.getByLabel('利用者へのお知らせ').fill('システム更新のため、明朝6時まで閲覧のみとなります。');
+    // Tomorrow at 06:00 Tokyo time, typed in the browser's (Tokyo's) local time.
+    const tomorrow = new Date(Date.now() + 9 * 3600_000 + 24 * 3600_000).toISOString().slice(0, 10);
+    const end = new Date(`${tomorrow}T06:00:00+09:00`);
+    const shownEnd = `${tomorrow.replaceAll('-', '/')} 6:00`;
+    await form.getByLabel('終了予定（任意）').fill(`${tomorrow}T06:00`);
+    await form.getByRole('button', { name: '確認へ進む' }).click();
+    const confirm = admin.getByRole('alertdialog', { name: 'この内容で利用制限をかけますか？' });
+    await confirm.waitFor();
+    expect(await confirm.textContent()).toContain(`終了予定${shownEnd}`);
+    await confirm.getByRole('button', { name: '制限をかける' }).click();
+    await admin.getByRole('status').filter({ hasText: '利用制限をかけました。' }).waitFor();
+    const inForce = await t.db.prisma.systemRestriction.findFirstOrThrow({ where: { endedAt: null } });
+    expect(inForce).toMatchObject({ scope: 'READ_ONLY', scheduledEndAt: end, startedBy: sa.userId });
+
+    const page = await signedIn(user);
+    const shown = page.locator('[data-restriction="READ_ONLY"]');
+    await shown.waitFor();
+    expect(await shown.locator('[data-restriction-end]').textContent()).toBe(shownEnd);
+    await browser.release(page);
+    await browser.release(admin);
+
+    // The end comes (the system's clock moves past it): someone signing in then finds no restriction,
+    // and its record shows nobody lifted it.
+    clockOffsetMs = end.getTime() - Date.now() + 60_000;
+    try {
+      const later = await signedIn(user);
+      await later.getByText('現在、利用制限はありません。').waitFor();
+      expect(await later.getByText(shownEnd).count()).toBe(0);
+      expect(await t.db.prisma.systemRestriction.findUniqueOrThrow({ where: { id: inForce.id } })).toMatchObject({
+        endedAt: null,
+        endedBy: null,
+      });
+      await browser.release(later);
+    } finally {
+      clockOffsetMs = 0;
+    }
+  });
 });

@@ -46,8 +46,12 @@ describe('Art. 23 powers through the gateway', () => {
   let sa: Actor;
   let fm: Actor;
 
+  // The system's clock: real time, moved on by a test that needs a scheduled instant to pass (and set back after).
+  let clockOffsetMs = 0;
+  const now = () => new Date(Date.now() + clockOffsetMs);
+
   beforeAll(async () => {
-    t = await startTestSystem();
+    t = await startTestSystem({ now });
     sa = await actorWithRole(t, 'SYSTEM_ADMIN');
     fm = await actorWithRole(t, 'FACILITY_MANAGER');
   });
@@ -146,9 +150,10 @@ describe('Art. 23 powers through the gateway', () => {
       u = await userWithPassword(t, fm.facilityId);
     });
     afterEach(async () => {
-      // Whatever a test did, the next one starts unrestricted.
+      // Whatever a test did, the next one starts unrestricted, at the real time.
+      clockOffsetMs = 0;
       await as(t, sa)(d.liftRestriction);
-      expect(await t.db.prisma.systemRestriction.count({ where: { endedAt: null } })).toBe(0);
+      expect((await as(t, sa)(`{ systemRestriction { id } }`)).data).toEqual({ systemRestriction: null });
     });
 
     const restrict = async (input: Record<string, unknown>) => {
@@ -250,6 +255,67 @@ describe('Art. 23 powers through the gateway', () => {
       await restrict({ scope: 'WHOLE_SYSTEM', message: 'first' });
       await restrict({ scope: 'READ_ONLY', message: 'second' });
       expect(await t.db.prisma.systemRestriction.count({ where: { endedAt: null } })).toBe(1);
+      expect(await probe(t, u)).toEqual(works);
+    });
+
+    it('an announced end: refused until then, the end given to programs, then no longer in force by itself', async () => {
+      const end = new Date(now().getTime() + 20 * 60_000);
+      const made = await restrict({
+        scope: 'WHOLE_SYSTEM',
+        message: 'システム更新のため 20 分間停止します',
+        scheduledEndAt: end.toISOString(),
+      });
+      expect(made?.scheduledEndAt).toBe(end.toISOString());
+      // Before the end: refused, with the end as extensions.restrictedUntil and HTTP's Retry-After (seconds).
+      const response = await fetch(t.graphqlUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...u.headers },
+        body: JSON.stringify({ query: d.facilities }),
+      });
+      expect(response.status).toBe(503);
+      const retryAfter = Number(response.headers.get('retry-after'));
+      expect(retryAfter).toBeGreaterThan(19 * 60);
+      expect(retryAfter).toBeLessThanOrEqual(20 * 60);
+      const body = (await response.json()) as { errors: Array<{ message: string; extensions: unknown }> };
+      expect(body.errors).toEqual([
+        {
+          message: 'システム更新のため 20 分間停止します',
+          extensions: { code: 'SERVICE_RESTRICTED', restrictedUntil: end.toISOString() },
+        },
+      ]);
+      expect((await as(t, u)(`{ systemRestriction { scheduledEndAt } }`)).data).toEqual({
+        systemRestriction: { scheduledEndAt: end.toISOString() },
+      });
+      // The end comes: the very next request works, and nobody lifted anything.
+      clockOffsetMs += 20 * 60_000;
+      expect(await probe(t, u)).toEqual(works);
+      expect((await as(t, u)(`{ systemRestriction { id } }`)).data).toEqual({ systemRestriction: null });
+      expect((await as(t, sa)(d.liftRestriction)).data).toEqual({ liftRestriction: false });
+      // Its record keeps the end it was given: a later restriction does not mark it replaced.
+      await restrict({ scope: 'READ_ONLY', message: '参照のみ' });
+      expect(await t.db.prisma.systemRestriction.findUniqueOrThrow({ where: { id: made!.id } })).toMatchObject({
+        scheduledEndAt: end,
+        endedAt: null,
+        endedBy: null,
+      });
+    });
+
+    it('refuses an announced end that is past, too far ahead or not an instant, changing nothing (BAD_USER_INPUT)', async () => {
+      const count = await t.db.prisma.systemRestriction.count();
+      for (const scheduledEndAt of [
+        new Date(now().getTime() - 60_000).toISOString(),
+        new Date(now().getTime() + 32 * day).toISOString(),
+        '2026-12-24 18:00',
+      ]) {
+        const refused = await as(t, sa)(d.restrictSystem, {
+          input: { scope: 'WHOLE_SYSTEM', message: '保守作業中', scheduledEndAt },
+        });
+        expect({ scheduledEndAt, errors: refused.errors?.map((e) => e.extensions) }).toEqual({
+          scheduledEndAt,
+          errors: [{ code: 'BAD_USER_INPUT', field: 'scheduledEndAt' }],
+        });
+      }
+      expect(await t.db.prisma.systemRestriction.count()).toBe(count);
       expect(await probe(t, u)).toEqual(works);
     });
 

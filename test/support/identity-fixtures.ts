@@ -23,7 +23,7 @@ export const documents = {
   application: `query($id: ID!) { application(id: $id) { id status decisionReason lateSubmission steps { action reason actorRole actor { id } } } }`,
   issueCertificate: `mutation($f: ID!, $label: String!) { issueClientCertificate(facilityId: $f, label: $label) { certificate { id fingerprint facility { id } } passphrase } }`,
   revokeCertificate: `mutation($id: ID!, $reason: String!) { revokeClientCertificate(id: $id, reason: $reason) { id revokedAt } }`,
-  restrictSystem: `mutation($input: RestrictionInput!) { restrictSystem(input: $input) { id scope operations message } }`,
+  restrictSystem: `mutation($input: RestrictionInput!) { restrictSystem(input: $input) { id scope operations message scheduledEndAt } }`,
   liftRestriction: `mutation { liftRestriction }`,
   suspendUser: `mutation($u: ID!, $reason: String!) { suspendUser(userId: $u, reason: $reason) { id status } }`,
   reinstateUser: `mutation($u: ID!, $reason: String!) { reinstateUser(userId: $u, reason: $reason) { id status } }`,

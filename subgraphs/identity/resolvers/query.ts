@@ -46,6 +46,6 @@ export const Query = {
   verifyIdentityAuditChain: (_, __, ctx) => verifyIdentityAuditChain(ctx),
   systemRestriction: (_, __, ctx) => {
     requireUser(ctx, { allowPendingPasswordChange: true });
-    return currentRestriction(ctx.db);
+    return currentRestriction(ctx.db, ctx.now());
   },
 } satisfies QueryResolvers;

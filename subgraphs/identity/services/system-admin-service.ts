@@ -5,8 +5,8 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { SystemRestriction, User } from '../../../generated/prisma/client';
 import type { Principal } from '../../../lib/access/principal';
-import { appError, notFound } from '../../../lib/graphql-errors';
-import { text } from '../../../lib/input';
+import { appError, badUserInput, notFound } from '../../../lib/graphql-errors';
+import { instant, text } from '../../../lib/input';
 import type { IdentityContext, IdentityDependencies } from '../context';
 import { authorize } from './access-guard';
 import { recordAudit } from './audit-service';
@@ -30,6 +30,8 @@ export const restrictionInput = z
       .max(50)
       .default([]),
     message: text(500),
+    // The announced end; checked against the clock in restrictSystem (a schema cannot see ctx.now()).
+    scheduledEndAt: instant.optional(),
   })
   .strict()
   .refine((v) => (v.scope === 'OPERATIONS') === v.operations.length > 0, {
@@ -40,8 +42,32 @@ export const restrictionInput = z
     path: ['operations'],
   });
 
-export function currentRestriction(db: IdentityDependencies['db']): Promise<SystemRestriction | null> {
-  return db.systemRestriction.findFirst({ where: { endedAt: null }, orderBy: { startedAt: 'desc' } });
+/** How far ahead an announced end may lie: further is more likely a mistyped year than a plan. */
+const longestScheduledRestriction = { days: 31 } as const;
+
+/** Restrictions in force at `now`: neither lifted (or replaced) nor past their announced end. */
+const inForce = (now: Date) => ({ endedAt: null, OR: [{ scheduledEndAt: null }, { scheduledEndAt: { gt: now } }] });
+
+export function currentRestriction(db: IdentityDependencies['db'], now: Date): Promise<SystemRestriction | null> {
+  return db.systemRestriction.findFirst({ where: inForce(now), orderBy: { startedAt: 'desc' } });
+}
+
+function checkScheduledEnd(end: Date | undefined, now: Date): void {
+  if (end === undefined) return;
+  if (end <= now)
+    throw badUserInput(
+      { en: 'scheduledEndAt: It must be in the future.', ja: 'scheduledEndAt: 未来の日時にしてください。' },
+      'scheduledEndAt',
+    );
+  const latest = now.getTime() + longestScheduledRestriction.days * 24 * 60 * 60 * 1000;
+  if (end.getTime() > latest)
+    throw badUserInput(
+      {
+        en: `scheduledEndAt: It must be at most ${longestScheduledRestriction.days} days ahead; leave it out for a restriction that lasts until it is lifted.`,
+        ja: `scheduledEndAt: ${longestScheduledRestriction.days}日以内にしてください。解除するまで続ける制限では指定しないでください。`,
+      },
+      'scheduledEndAt',
+    );
 }
 
 export async function restrictSystem(
@@ -50,9 +76,11 @@ export async function restrictSystem(
 ): Promise<SystemRestriction> {
   const actor = await authorize(ctx, 'system.restrict', { type: 'System' });
   const now = ctx.now();
+  checkScheduledEnd(input.scheduledEndAt, now);
   return ctx.db.$transaction(async (tx) => {
-    // One restriction at a time: a new one replaces the current one.
-    await tx.systemRestriction.updateMany({ where: { endedAt: null }, data: { endedAt: now, endedBy: actor.userId } });
+    // One restriction at a time: a new one replaces the one in force (one past its announced end
+    // has ended already, and keeps that end as its record).
+    await tx.systemRestriction.updateMany({ where: inForce(now), data: { endedAt: now, endedBy: actor.userId } });
     const created = await tx.systemRestriction.create({
       data: { id: randomUUID(), ...input, startedBy: actor.userId, startedAt: now },
     });
@@ -61,7 +89,7 @@ export async function restrictSystem(
       outcome: 'SUCCESS',
       targetType: 'SystemRestriction',
       targetId: created.id,
-      details: { scope: input.scope },
+      details: { scope: input.scope, scheduledEndAt: input.scheduledEndAt?.toISOString() ?? null },
     });
     return created;
   });
@@ -69,10 +97,11 @@ export async function restrictSystem(
 
 export async function liftRestriction(ctx: IdentityContext): Promise<boolean> {
   const actor = await authorize(ctx, 'system.restrict', { type: 'System' });
+  const now = ctx.now();
   return ctx.db.$transaction(async (tx) => {
     const lifted = await tx.systemRestriction.updateMany({
-      where: { endedAt: null },
-      data: { endedAt: ctx.now(), endedBy: actor.userId },
+      where: inForce(now),
+      data: { endedAt: now, endedBy: actor.userId },
     });
     await recordAudit(tx, ctx.principal, {
       action: 'system.liftRestriction',

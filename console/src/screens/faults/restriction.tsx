@@ -1,6 +1,8 @@
 // Art. 23-1: the restriction in force, for everyone (what it stops, the
 // system admin's notice, since when, until when); the system admin puts one in
-// force (it replaces any in force) and lifts it, each after a confirmation.
+// force (it replaces any in force), with an announced end when there is one (a
+// maintenance window: it ends by itself then), and lifts it, each after a
+// confirmation.
 // Read on its own: systemRestriction answers even under a whole-system
 // restriction, which refuses the fault reports.
 import { useState, type FormEvent } from 'react';
@@ -14,12 +16,15 @@ import type { Me } from '../../app';
 import { useSession, useWords } from '../../session';
 import { when } from '../decision';
 import { problemOf, useLoaded } from '../loading';
-import { operationNames } from './steps';
+import { instantOf, localNow, operationNames } from './steps';
 import { words } from './words';
 
 const scopes: readonly RestrictionScope[] = ['OPERATIONS', 'READ_ONLY', 'WHOLE_SYSTEM'];
 
-type Draft = { scope: RestrictionScope; operations: string; message: string };
+/** endsAt: a `datetime-local` value in the terminal's own time, '' for no announced end. */
+type Draft = { scope: RestrictionScope; operations: string; message: string; endsAt: string };
+
+const emptyDraft: Draft = { scope: 'OPERATIONS', operations: '', message: '', endsAt: '' };
 
 export function Restriction({ me }: { me: Me }) {
   const session = useSession();
@@ -27,12 +32,13 @@ export function Restriction({ me }: { me: Me }) {
   const loaded = useLoaded(async () => (await session.call(RestrictionInForceDocument, {})).systemRestriction, []);
   const [editing, setEditing] = useState(false);
   const [confirming, setConfirming] = useState<'restrict' | 'lift' | null>(null);
-  const [draft, setDraft] = useState<Draft>({ scope: 'OPERATIONS', operations: '', message: '' });
+  const [draft, setDraft] = useState<Draft>(emptyDraft);
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const admin = me.user.role === 'SYSTEM_ADMIN';
   const restriction = loaded.value;
+  const draftEnd = instantOf(draft.endsAt);
 
   async function run(step: () => Promise<string>) {
     setBusy(true);
@@ -57,9 +63,10 @@ export function Restriction({ me }: { me: Me }) {
           scope: draft.scope,
           operations: draft.scope === 'OPERATIONS' ? operationNames(draft.operations) : null,
           message: draft.message.trim(),
+          scheduledEndAt: draftEnd,
         },
       });
-      setDraft({ scope: 'OPERATIONS', operations: '', message: '' });
+      setDraft(emptyDraft);
       return w.restricted;
     });
   const lift = () =>
@@ -105,7 +112,9 @@ export function Restriction({ me }: { me: Me }) {
           <dt>{w.since}</dt>
           <dd>{when(restriction.startedAt, session.language)}</dd>
           <dt>{w.until}</dt>
-          <dd>{w.untilUnknown}</dd>
+          <dd data-restriction-end>
+            {restriction.scheduledEndAt ? when(restriction.scheduledEndAt, session.language) : w.untilUnknown}
+          </dd>
         </dl>
       )}
       {notice && (
@@ -188,6 +197,17 @@ export function Restriction({ me }: { me: Me }) {
             />
             <span className="hint">{w.messageHint}</span>
           </label>
+          <label>
+            {w.endLabel}
+            <input
+              type="datetime-local"
+              name="endsAt"
+              value={draft.endsAt}
+              min={localNow()}
+              onChange={(e) => setDraft({ ...draft, endsAt: e.target.value })}
+            />
+            <span className="hint">{w.endHint}</span>
+          </label>
           <div className="actions">
             <button type="submit">{w.review}</button>
             <button type="button" className="secondary" onClick={() => setEditing(false)}>
@@ -212,6 +232,8 @@ export function Restriction({ me }: { me: Me }) {
             )}
             <dt>{w.message}</dt>
             <dd className="text">{draft.message.trim() || '—'}</dd>
+            <dt>{w.until}</dt>
+            <dd>{draftEnd ? when(draftEnd, session.language) : w.untilUnknown}</dd>
           </dl>
           {problem && (
             <p role="alert" className="problem">

@@ -19,6 +19,9 @@ export const words = defineWords({
     since: '開始',
     until: '終了予定',
     untilUnknown: '解除されるまで（終了予定は示されていません）',
+    endLabel: '終了予定（任意）',
+    endHint:
+      'この日時になると制限は自動的に終わり、制限中に操作した人にも示されます（31日以内）。障害などで終わりが分からないときは空欄にし、あとで解除します。',
     WHOLE_SYSTEM: 'システム全体（サインイン・パスワード変更・制限の確認のほかはすべて停止）',
     READ_ONLY: '閲覧のみ（登録・変更・手続きはすべて停止）',
     OPERATIONS: '指定した操作のみ停止',
@@ -97,6 +100,9 @@ export const words = defineWords({
     since: 'Since',
     until: 'Until',
     untilUnknown: 'Until lifted (no end was given)',
+    endLabel: 'Scheduled end (optional)',
+    endHint:
+      'At this time the restriction ends by itself; anyone refused meanwhile is told it (at most 31 days ahead). Leave it empty when the end is not known, as in a fault, and lift it later.',
     WHOLE_SYSTEM: 'The whole system (everything except signing in, changing a password and reading the restriction)',
     READ_ONLY: 'Read only (every registration, change and step is stopped)',
     OPERATIONS: 'Only the operations named',
