@@ -13,11 +13,21 @@ const eventDriven = { queue: 'thing-sent', events: [sent] };
 const scheduled = { queue: 'sweep', payload: z.object({}).strict() };
 
 describe('job data', () => {
-  it('carries the version and request id beside the payload, and reads them back', () => {
-    const data = eventJobData({ version: 2, requestId, payload: { thingId: id } });
-    expect(data).toEqual({ version: 2, requestId, payload: { thingId: id } });
-    expect(openJobData(JSON.parse(JSON.stringify(data)))).toEqual({ version: 2, requestId, payload: { thingId: id } });
-    expect(eventJobData({ version: 1, requestId: null, payload: {} })).toEqual({ version: 1, payload: {} });
+  it('carries the version, request id and outbox beside the payload, and reads them back', () => {
+    const data = eventJobData({ version: 2, requestId, payload: { thingId: id } }, 'rooms');
+    expect(data).toEqual({ version: 2, requestId, outbox: 'rooms', payload: { thingId: id } });
+    expect(openJobData(JSON.parse(JSON.stringify(data)))).toEqual({
+      version: 2,
+      requestId,
+      outbox: 'rooms',
+      payload: { thingId: id },
+    });
+    expect(eventJobData({ version: 1, requestId: null, payload: {} }, 'consent')).toEqual({
+      version: 1,
+      outbox: 'consent',
+      payload: {},
+    });
+    expect(openJobData({ outbox: 7, payload: {} }).outbox).toBeUndefined();
   });
 
   it('trusts a request id only when it is a UUID', () => {
@@ -30,6 +40,7 @@ describe('job data', () => {
       payload: { thingId: id },
       version: undefined,
       requestId: undefined,
+      outbox: undefined,
     });
   });
 });

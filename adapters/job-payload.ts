@@ -9,6 +9,8 @@
 //
 // Data without a `payload` key is a job added before this envelope existed
 // (or by hand): it is read as the payload itself, with no version or request id.
+// `outbox` names the outbox the event came from, so that the worker can mark
+// it processed when its job has finished for good (lib/outbox-table.ts).
 import type { Prisma } from '../generated/prisma/client';
 import { safeParseEventPayload } from '../lib/events/define-event';
 import type { OutboxEvent } from '../lib/outbox-table';
@@ -18,14 +20,17 @@ import type { AnyJobDefinition } from './job-definition';
 export interface JobData {
   version?: number;
   requestId?: string;
+  /** The outbox the event came from (its source's name). */
+  outbox?: string;
   payload: Prisma.JsonValue;
 }
 
-/** The job data for an outbox event. */
-export function eventJobData(event: Pick<OutboxEvent, 'version' | 'requestId' | 'payload'>): JobData {
+/** The job data for an event of the outbox named `outbox`. */
+export function eventJobData(event: Pick<OutboxEvent, 'version' | 'requestId' | 'payload'>, outbox: string): JobData {
   return {
     version: event.version,
     ...(event.requestId ? { requestId: event.requestId } : {}),
+    outbox,
     payload: event.payload,
   };
 }
@@ -34,16 +39,18 @@ export interface OpenedJobData {
   payload: unknown;
   version: number | undefined;
   requestId: string | undefined;
+  outbox: string | undefined;
 }
 
 export function openJobData(data: unknown): OpenedJobData {
   if (typeof data !== 'object' || data === null || !Object.hasOwn(data, 'payload'))
-    return { payload: data, version: undefined, requestId: undefined };
-  const envelope = data as { payload: unknown; version?: unknown; requestId?: unknown };
+    return { payload: data, version: undefined, requestId: undefined, outbox: undefined };
+  const envelope = data as { payload: unknown; version?: unknown; requestId?: unknown; outbox?: unknown };
   return {
     payload: envelope.payload,
     version: typeof envelope.version === 'number' && Number.isInteger(envelope.version) ? envelope.version : undefined,
     requestId: wellFormedRequestId(envelope.requestId) ?? undefined,
+    outbox: typeof envelope.outbox === 'string' ? envelope.outbox : undefined,
   };
 }
 

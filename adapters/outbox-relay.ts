@@ -84,7 +84,7 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
       for (const event of events) {
         const queue = queues.get(event.type);
         if (!queue) continue;
-        await withTimeout(queue.add(event.type, eventJobData(event), { jobId: event.id }), addTimeoutMs);
+        await withTimeout(queue.add(event.type, eventJobData(event, source.name), { jobId: event.id }), addTimeoutMs);
         relayed.push(event.id);
       }
     } finally {

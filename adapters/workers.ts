@@ -11,7 +11,7 @@
 // the queues' job counts, the outboxes' lag and the dead letters waiting.
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
-import { Queue, UnrecoverableError, Worker } from 'bullmq';
+import { Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { StartupError } from '../lib/startup-error';
 import type { EventDefinition } from '../lib/events/define-event';
@@ -107,6 +107,13 @@ export async function startWorkers(options: WorkerOptions): Promise<RunningWorke
   // Dead letters being written: shutdown waits for them before Redis and PostgreSQL go.
   const letters = new Set<Promise<void>>();
   const stalled = options.stalled ?? { lockDurationMs: 30_000, stalledIntervalMs: 30_000, maxStalledCount: 2 };
+  const sources = options.outboxSources ?? (options.outbox ? allOutboxSources(options.outbox) : []);
+  const outboxNamed = new Map(sources.map((source) => [source.name, source]));
+  /** An outbox event's job has finished for good: a restore will not relay it again (lib/outbox-table.ts). */
+  async function markFinished(job: Job): Promise<void> {
+    const source = outboxNamed.get(openJobData(job.data).outbox ?? '');
+    if (source && job.id) await source.markProcessed(job.id);
+  }
   // One BullMQ worker for a job type (also used to replace a worker after a Redis restart, see below).
   function makeWorker(definition: AnyJobDefinition): Worker {
     const worker = new Worker(
@@ -127,6 +134,8 @@ export async function startWorkers(options: WorkerOptions): Promise<RunningWorke
           const jobDeps = { ...deps, logger, workerName } as DepsWith<JobNeed>;
           await definition.process(read.payload, job, jobDeps);
         });
+        // Inside the job: should the mark fail, the job fails and runs again (processors are idempotent).
+        await markFinished(job);
       },
       {
         connection: redis,
@@ -161,12 +170,23 @@ export async function startWorkers(options: WorkerOptions): Promise<RunningWorke
         },
         'job failed',
       );
-      if (definition.exchange && deps.outbound) {
-        const writing = deadLetterIfLast(deps.outbound, definition, job, error, deps.logger).finally(() =>
-          letters.delete(writing),
-        );
-        letters.add(writing);
-      }
+      // BullMQ sets finishedOn when the failure is final (no attempt left, or unrecoverable). The dead letter
+      // (exchange jobs) is written before the event is marked processed, so a backup never holds the mark without it.
+      if (!job?.finishedOn) return;
+      const writing = (
+        definition.exchange && deps.outbound
+          ? deadLetterIfLast(deps.outbound, definition, job, error, deps.logger)
+          : Promise.resolve()
+      )
+        .then(() => markFinished(job))
+        .catch((failure: unknown) =>
+          deps.logger.warn(
+            { queue: definition.queue, jobId: job.id, err: { message: (failure as Error).message } },
+            'could not mark the failed job’s event processed: a restore would run it again',
+          ),
+        )
+        .finally(() => letters.delete(writing));
+      letters.add(writing);
     });
     return worker;
   }
@@ -203,7 +223,6 @@ export async function startWorkers(options: WorkerOptions): Promise<RunningWorke
     const queue = queues.get(definition.queue);
     if (queue) for (const event of definition.events ?? []) byEvent.set(event, queue);
   }
-  const sources = options.outboxSources ?? (options.outbox ? allOutboxSources(options.outbox) : []);
   const relay: OutboxRelay | undefined =
     sources.length > 0 ? startOutboxRelay({ sources, queues: byEvent, logger: deps.logger }) : undefined;
   // Each trail's results exist from the start at 0, so the chain alert's increase() sees the first failure.

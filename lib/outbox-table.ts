@@ -3,7 +3,10 @@
 // of the change it announces, so it exists exactly when the change
 // committed; the relay (adapters/outbox-relay.ts) adds it to BullMQ with the
 // event id as the job id and only then marks it relayed, so a crash between
-// the two re-adds it and BullMQ drops the duplicate. Payloads hold ids only
+// the two re-adds it and BullMQ drops the duplicate. The worker marks the
+// event processed once its job has finished for good, so that a restore (whose
+// archive holds PostgreSQL, not Redis) relays again exactly the events whose
+// jobs were still in Redis (relayUnfinishedAgain). Payloads hold ids only
 // (Redis keeps them in clear text). Each owner keeps its own table and
 // event definitions and exposes this module's functions over its table, so
 // the relay never touches another owner's tables directly.
@@ -47,7 +50,12 @@ export interface OutboxDelegate {
     orderBy: Array<{ createdAt: 'asc' } | { id: 'asc' }>;
     take: number;
   }): Promise<OutboxEvent[]>;
-  updateMany(args: { where: { id: { in: string[] }; relayedAt: null }; data: { relayedAt: Date } }): Promise<unknown>;
+  updateMany(
+    args:
+      | { where: { id: { in: string[] }; relayedAt: null }; data: { relayedAt: Date } }
+      | { where: { id: string; processedAt: null }; data: { processedAt: Date } }
+      | { where: { relayedAt: { not: null }; processedAt: null }; data: { relayedAt: null } },
+  ): Promise<{ count: number }>;
   findFirst(args: {
     where: { relayedAt: null };
     orderBy: Array<{ createdAt: 'asc' }>;
@@ -60,6 +68,8 @@ export interface OutboxSource {
   name: string;
   pending(limit: number, handled: HandledEvents): Promise<OutboxEvent[]>;
   markRelayed(ids: readonly string[]): Promise<void>;
+  /** The event's job finished for good (completed, or failed with no attempt left): a restore leaves it be. */
+  markProcessed(id: string): Promise<void>;
   /** When the oldest event not yet relayed was written (any type), or null: the outbox lag metric. */
   oldestPendingAt?(): Promise<Date | null>;
 }
@@ -137,6 +147,24 @@ export async function markEventsRelayed(
   await table.updateMany({ where: { id: { in: [...ids] }, relayedAt: null }, data: { relayedAt: at } });
 }
 
+export async function markEventProcessed(table: OutboxDelegate, id: string, at: Date = new Date()): Promise<void> {
+  await table.updateMany({ where: { id, processedAt: null }, data: { processedAt: at } });
+}
+
+/**
+ * After a restore: the events relayed whose jobs had not finished are relayed again. Their jobs were
+ * in Redis, which the archive does not hold; the relay adds each again under its event id (BullMQ
+ * drops it if that Redis still has the job), and jobs are idempotent, as BullMQ's at-least-once
+ * delivery already requires. Returns how many.
+ */
+export async function relayUnfinishedAgain(table: OutboxDelegate): Promise<number> {
+  const reset = await table.updateMany({
+    where: { relayedAt: { not: null }, processedAt: null },
+    data: { relayedAt: null },
+  });
+  return reset.count;
+}
+
 /** One indexed read (relayed_at, created_at): the age of the backlog, whatever its event types. */
 export async function oldestPendingAt(table: OutboxDelegate): Promise<Date | null> {
   const row = await table.findFirst({
@@ -152,6 +180,7 @@ export function outboxSource(name: string, table: OutboxDelegate): OutboxSource 
     name,
     pending: (limit, handled) => pendingEvents(table, limit, handled),
     markRelayed: (ids) => markEventsRelayed(table, ids),
+    markProcessed: (id) => markEventProcessed(table, id),
     oldestPendingAt: () => oldestPendingAt(table),
   };
 }

@@ -66,6 +66,11 @@ function report(s: RestoreSummary): string {
           ? `  ${v.trail}: intact, ${v.records} records, agrees with ${v.checkpoints} signed checkpoint${v.checkpoints === 1 ? '' : 's'}`
           : `  ${v.trail}: DOES NOT VERIFY: ${v.problem}`,
       );
+  lines.push(
+    s.relayedAgain === null
+      ? '  jobs: the archive predates the outboxes’ processed marks, so jobs that were queued and not done are not run again'
+      : `  jobs: ${s.relayedAgain} event${s.relayedAgain === 1 ? '' : 's'} whose jobs had not finished will be relayed again when the worker starts`,
+  );
   if (s.pendingMigrations.length > 0)
     lines.push(`  migrations this version adds (run npm run migrate): ${s.pendingMigrations.join(', ')}`);
   lines.push(`  ${s.ok ? 'verified' : 'VERIFICATION FAILED'} in ${(s.ms / 1000).toFixed(1)} s`);

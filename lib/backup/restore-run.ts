@@ -5,7 +5,9 @@
 // absent. Then pg_restore loads the dump in one transaction, the files are
 // written (keys 0600), and the result is verified: every table's row count
 // against the manifest, and the access chains against the restored signed
-// checkpoints with the same verifier `npm run audit:verify` uses.
+// checkpoints with the same verifier `npm run audit:verify` uses. Last, the
+// outbox events whose jobs had not finished at the archive's time are set to
+// be relayed again: those jobs were in Redis, which no archive holds.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -20,6 +22,10 @@ import { occupiedTargets, writeDataFiles, type DataLocations } from './data-file
 import { databaseContents, tableCounts } from './database-facts';
 import { countDifferences, unknownMigrations, type Manifest } from './manifest';
 import { pgRestore } from './pg-tools';
+import { relayUnfinishedAgain, type OutboxDelegate } from '../outbox-table';
+
+/** The migration that added the outboxes' processed marks: an older archive cannot tell which jobs had finished. */
+const outboxProcessedMigration = '20261207061536_outbox_processed';
 
 export interface RestoreSettings {
   archiveFile: string;
@@ -40,6 +46,11 @@ export interface RestoreSummary {
   trails: TrailVerdict[] | null;
   /** Migrations of this version the archive's database has not had yet: run `npm run migrate`. */
   pendingMigrations: string[];
+  /**
+   * Outbox events relayed whose jobs had not finished, now to be relayed again when the worker
+   * starts; null when the archive predates the processed marks (those jobs are not run again).
+   */
+  relayedAgain: number | null;
   ok: boolean;
   ms: number;
 }
@@ -108,6 +119,7 @@ export async function runRestore(settings: RestoreSettings): Promise<RestoreSumm
     const countProblems = countDifferences(manifest.database.tables, counts);
     const trails = await verifyRestoredTrails(settings);
     const applied = new Set(manifest.database.migrations);
+    const relayedAgain = applied.has(outboxProcessedMigration) ? await relayUnfinished(settings.databaseUrl) : null;
     return {
       manifest,
       tables: Object.keys(counts).length,
@@ -116,6 +128,7 @@ export async function runRestore(settings: RestoreSettings): Promise<RestoreSumm
       countProblems,
       trails,
       pendingMigrations: known.filter((name) => !applied.has(name)),
+      relayedAgain,
       ok: countProblems.length === 0 && (trails ?? []).every((t) => t.ok),
       ms: Date.now() - started,
     };
@@ -130,6 +143,20 @@ async function verifyRestoredTrails(settings: RestoreSettings): Promise<TrailVer
   const db = connectPostgres(settings.databaseUrl, 2);
   try {
     return await verifyTrails(db.prisma, { publicKeyFile, checkpointDir: settings.locations.checkpointDir });
+  } finally {
+    await db.close();
+  }
+}
+
+async function relayUnfinished(databaseUrl: string): Promise<number> {
+  const db = connectPostgres(databaseUrl, 2);
+  try {
+    const { consentOutboxEvent, roomsOutboxEvent, integrationOutboxEvent, identityOutboxEvent } = db.prisma;
+    let total = 0;
+    for (const table of [consentOutboxEvent, roomsOutboxEvent, integrationOutboxEvent, identityOutboxEvent])
+      // Prisma's delegate is wider than the structural interface lib/outbox-table needs.
+      total += await relayUnfinishedAgain(table as unknown as OutboxDelegate);
+    return total;
   } finally {
     await db.close();
   }

@@ -256,6 +256,10 @@ describe('backup, destroy, restore: the drill', () => {
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('every count as in the archive');
+    // The jobs that were in the lost Redis and not done run again (test/integration/event-definitions.test.ts).
+    expect(run.stdout).toMatch(
+      /jobs: \d+ events? whose jobs had not finished will be relayed again when the worker starts/,
+    );
     expect(run.stdout).toContain(
       `rooms: intact, ${before['rooms.access_record']} records, agrees with 1 signed checkpoint`,
     );

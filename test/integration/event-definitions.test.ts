@@ -3,14 +3,17 @@
 // the change's transaction with it), nor run when it reaches a job another
 // way; the version and the request id travel beside the payload from the
 // outbox row into the job and its log lines; an event newer than the
-// worker's definition waits in the outbox; a worker whose jobs need what it
-// was not given refuses to start, naming the job.
+// worker's definition waits in the outbox; an event is marked processed once
+// its job has finished for good, and after a restore the events relayed but
+// not finished run again; a worker whose jobs need what it was not given
+// refuses to start, naming the job.
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { eventJob, scheduledJob } from '../../adapters/job-definition';
 import { startWorkers, type RunningWorkers } from '../../adapters/workers';
 import { defineEvent, InvalidEventPayload } from '../../lib/events/define-event';
 import { connectRedis, type Redis } from '../../lib/redis';
+import { relayUnfinishedAgain, type OutboxDelegate } from '../../lib/outbox-table';
 import { currentRequestId, withRequestId } from '../../lib/request-id';
 import { StartupError } from '../../lib/startup-error';
 import { consentWithdrawnEvent } from '../../subgraphs/consent';
@@ -87,10 +90,18 @@ describe('events defined once', () => {
     let workers: RunningWorkers;
     const { logger, lines } = captureLogger();
     const seen: Array<{ thingId: string; requestId: string | undefined }> = [];
+    // A thing whose first attempt fails; what its event's processed mark was when the retry began.
+    const failingOnce = new Set<string>();
+    const markAtRetry = new Map<string, Date | null>();
     const probe = eventJob({
       queue: uniqueName('probe-job').replace(/_/g, '-'),
       events: [probeEvent],
-      async process({ thingId }, _job, deps) {
+      async process({ thingId }, job, deps) {
+        if (failingOnce.has(thingId)) {
+          if (job.attemptsMade === 0) throw new Error('FLAKY: the first attempt fails');
+          const row = await db.prisma.consentOutboxEvent.findUniqueOrThrow({ where: { id: job.id! } });
+          markAtRetry.set(thingId, row.processedAt);
+        }
         deps.logger.info({ thingId }, 'probe handled');
         seen.push({ thingId, requestId: currentRequestId() });
       },
@@ -112,7 +123,13 @@ describe('events defined once', () => {
       await clearRedisPrefixes(prefix);
     });
 
-    const write = (data: { payload: object; version?: number; requestId?: string | null }) =>
+    const write = (data: {
+      payload: object;
+      version?: number;
+      requestId?: string | null;
+      relayedAt?: Date;
+      processedAt?: Date;
+    }) =>
       db.prisma.consentOutboxEvent.create({
         data: { id: randomUUID(), type: probeEvent.type, version: 1, requestId: null, ...data },
       });
@@ -133,7 +150,49 @@ describe('events defined once', () => {
       expect(line).toMatchObject({ requestId, queue: probe.queue, thingId });
       expect(typeof line?.jobId).toBe('string');
       const job = await workers.queues.get(probe.queue)!.getJob(line!.jobId as string);
-      expect(job?.data).toEqual({ version: 1, requestId, payload: { thingId } });
+      expect(job?.data).toEqual({ version: 1, requestId, outbox: 'consent', payload: { thingId } });
+    });
+
+    const processedMark = (id: string) =>
+      eventually(
+        () => db.prisma.consentOutboxEvent.findUniqueOrThrow({ where: { id } }),
+        (row) => row.processedAt !== null,
+        10_000,
+      );
+
+    it('marks the event processed once its job has finished, and not while a retry is to come', async () => {
+      const thingId = randomUUID();
+      const done = await db.prisma.$transaction((tx) => appendOutboxEvent(tx, probeEvent, { thingId }));
+      expect((await processedMark(done)).relayedAt).not.toBeNull();
+      const flaky = randomUUID();
+      failingOnce.add(flaky);
+      const retried = await db.prisma.$transaction((tx) => appendOutboxEvent(tx, probeEvent, { thingId: flaky }));
+      await processedMark(retried);
+      // The first attempt failed and left no mark; the second ran and made it.
+      expect(markAtRetry.get(flaky)).toBeNull();
+      expect(seen.filter((s) => s.thingId === flaky)).toHaveLength(1);
+      expect((await workers.queues.get(probe.queue)!.getJob(retried))?.attemptsMade).toBe(2);
+    });
+
+    it('after a restore, relays again the events relayed whose jobs had not finished, and only those', async () => {
+      // As a restored database holds them: one event relayed to a Redis that is gone, its job not done; one finished.
+      const lost = randomUUID();
+      const finished = randomUUID();
+      const relayedAt = new Date(Date.now() - 60_000);
+      const lostRow = await write({ payload: { thingId: lost }, relayedAt });
+      const finishedRow = await write({ payload: { thingId: finished }, relayedAt, processedAt: relayedAt });
+      const unfinished = await db.prisma.consentOutboxEvent.count({
+        where: { relayedAt: { not: null }, processedAt: null },
+      });
+      expect(await relayUnfinishedAgain(db.prisma.consentOutboxEvent as unknown as OutboxDelegate)).toBe(unfinished);
+      expect((await processedMark(lostRow.id)).relayedAt!.getTime()).toBeGreaterThan(relayedAt.getTime());
+      expect(seen.filter((s) => s.thingId === lost)).toHaveLength(1);
+      // The finished one keeps its marks and did not run again.
+      expect(await db.prisma.consentOutboxEvent.findUniqueOrThrow({ where: { id: finishedRow.id } })).toMatchObject({
+        relayedAt,
+        processedAt: relayedAt,
+      });
+      expect(seen.some((s) => s.thingId === finished)).toBe(false);
     });
 
     it('refuses at pickup a payload written past its definition, once, without running the job', async () => {
@@ -146,6 +205,8 @@ describe('events defined once', () => {
       );
       expect(failed?.failedReason).toBe(`INVALID_PAYLOAD: invalid payload for ${probe.queue}`);
       expect(failed?.attemptsMade).toBe(1);
+      // It has failed for good: a restore will not relay it again.
+      await processedMark(row.id);
       expect(seen.some((s) => s.thingId === 'not-an-id')).toBe(false);
       const refusal = lines.find((l) => l.msg === 'job refused: invalid payload' && l.jobId === row.id);
       expect(refusal?.reason).toMatch(/^INVALID_EVENT_PAYLOAD: /);
