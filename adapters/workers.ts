@@ -104,7 +104,8 @@ export async function startWorkers(options: WorkerOptions): Promise<RunningWorke
   const queues = new Map<string, Queue>();
   const workers: Array<{ definition: AnyJobDefinition; worker: Worker }> = [];
   const exchangeRetry = options.exchangeRetry ?? defaultExchangeRetry;
-  // Dead letters and processed marks being written after final failures: shutdown waits for them before Redis and PostgreSQL go.
+  // Dead letters and processed marks being written after final failures: shutdown waits for them
+  // before Redis and PostgreSQL go.
   const letters = new Set<Promise<void>>();
   const stalled = options.stalled ?? { lockDurationMs: 30_000, stalledIntervalMs: 30_000, maxStalledCount: 2 };
   const sources = options.outboxSources ?? (options.outbox ? allOutboxSources(options.outbox) : []);
