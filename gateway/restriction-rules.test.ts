@@ -1,5 +1,6 @@
 import type { Principal } from '../lib/access/principal';
-import { isRestricted, type Restriction } from './restriction-rules';
+import { genericMessages } from '../lib/messages/generic-messages';
+import { isRestricted, refusalMessage, type Restriction } from './restriction-rules';
 
 const user = (role: 'SYSTEM_ADMIN' | 'USER'): Principal => ({
   kind: 'user',
@@ -48,5 +49,16 @@ describe('isRestricted', () => {
     expect(at('2026-12-07T12:29:59.999Z')).toBe(true);
     expect(at('2026-12-07T12:30:00.000Z')).toBe(false);
     expect(at('2026-12-08T00:00:00.000Z')).toBe(false);
+  });
+});
+
+describe('refusalMessage', () => {
+  it("is the administrator's own words, with the announced end in Japan time when there is one", () => {
+    expect(refusalMessage(whole)).toEqual({ en: 'maintenance', ja: 'maintenance' });
+    expect(refusalMessage({ ...whole, message: '保守作業中', scheduledEndAt: '2026-12-07T21:00:00.000Z' })).toEqual({
+      en: '保守作業中 (until 8 Dec 2026, 06:00, Japan time)',
+      ja: '保守作業中（終了予定：2026/12/08 6:00）',
+    });
+    expect(refusalMessage({ ...whole, message: '' })).toBe(genericMessages.SERVICE_RESTRICTED);
   });
 });

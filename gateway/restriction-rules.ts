@@ -2,6 +2,9 @@
 // SERVICE_RESTRICTED; system admins keep access. Pure: decides from the
 // restriction, the caller and the operation the gateway is about to run.
 import type { Principal } from '../lib/access/principal';
+import { japanTime } from '../lib/japan-calendar';
+import { genericMessages } from '../lib/messages/generic-messages';
+import type { Message } from '../lib/messages/message';
 
 export interface Restriction {
   scope: string;
@@ -37,4 +40,20 @@ export function isRestricted(
       // An unknown scope is read as the strictest one.
       return true;
   }
+}
+
+/**
+ * What a refused caller reads: the system administrator's own words, in the language they were
+ * written in, and the announced end in Japan time when there is one (the network's people read it
+ * there; programs take it from extensions.restrictedUntil).
+ */
+export function refusalMessage(restriction: Restriction): Message {
+  const note = restriction.message;
+  if (!note) return genericMessages.SERVICE_RESTRICTED;
+  const end = restriction.scheduledEndAt ? new Date(restriction.scheduledEndAt) : null;
+  if (!end || Number.isNaN(end.getTime())) return { en: note, ja: note };
+  return {
+    en: `${note} (until ${japanTime(end, 'en')}, Japan time)`,
+    ja: `${note}（終了予定：${japanTime(end, 'ja')}）`,
+  };
 }

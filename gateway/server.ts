@@ -30,7 +30,6 @@ import { appError, formatErrorFor } from '../lib/graphql-errors';
 import { jsonErrorHandler, jsonNotFound, requireGraphqlBody, requireJsonPost } from '../lib/http-errors';
 import type { Logger } from '../lib/logger';
 import { internalLanguageHeader, negotiateLanguage, withLanguage } from '../lib/messages/language';
-import { genericMessages } from '../lib/messages/generic-messages';
 import type { Language } from '../lib/messages/message';
 import {
   internalRequestIdHeader,
@@ -49,7 +48,7 @@ import { consoleRouter } from './console';
 import { graphiqlRouter } from './graphiql';
 import { checkReadiness } from './readiness';
 import { resolutionError, type Resolution } from './principal-resolver';
-import { isRestricted, type Restriction } from './restriction-rules';
+import { isRestricted, refusalMessage, type Restriction } from './restriction-rules';
 import { SubgraphDataSource } from './subgraph-data-source';
 import { createSubgraphFetcher, timedFetcher } from './subgraph-fetcher';
 import { graphqlMetricsPlugin } from './graphql-metrics';
@@ -151,13 +150,12 @@ const restrictionPlugin = (now: () => Date): ApolloServerPlugin<GatewayContext> 
           restriction &&
           isRestricted(restriction, contextValue.principal, { type: definition.operation, rootFields }, at)
         ) {
-          // The system administrator's own words, in the language they were written in. An announced
-          // end is given to programs twice: in the error (restrictedUntil) and as HTTP's Retry-After.
+          // An announced end is given to programs twice: in the error (restrictedUntil) and as HTTP's
+          // Retry-After; people read it in the message.
           const end = restriction.scheduledEndAt;
           const headers = new HeaderMap();
           if (end) headers.set('retry-after', String(Math.max(1, Math.ceil((Date.parse(end) - at.getTime()) / 1000))));
-          const note = restriction.message;
-          throw appError('SERVICE_RESTRICTED', note ? { en: note, ja: note } : genericMessages.SERVICE_RESTRICTED, {
+          throw appError('SERVICE_RESTRICTED', refusalMessage(restriction), {
             ...(end && { restrictedUntil: new Date(end).toISOString() }),
             http: { status: 503, headers },
           });

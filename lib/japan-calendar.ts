@@ -9,3 +9,13 @@ const japanOffsetMs = 9 * 3600 * 1000;
 export function todayInJapan(now: Date): string {
   return new Date(now.getTime() + japanOffsetMs).toISOString().slice(0, 10);
 }
+
+const japanTimeFormats = {
+  ja: new Intl.DateTimeFormat('ja-JP', { timeZone: 'Asia/Tokyo', dateStyle: 'medium', timeStyle: 'short' }),
+  en: new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Tokyo', dateStyle: 'medium', timeStyle: 'short' }),
+} as const;
+
+/** An instant as the city reads it, to the minute: "2026/12/08 6:00" or "8 Dec 2026, 06:00" (Japan time). */
+export function japanTime(instant: Date, language: 'ja' | 'en'): string {
+  return japanTimeFormats[language].format(instant);
+}

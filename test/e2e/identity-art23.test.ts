@@ -4,6 +4,7 @@
 // the very next request of a live session.
 import { QueueEvents } from 'bullmq';
 import { disableInactiveAccounts as disableInactiveJob } from '../../adapters/jobs/disable-inactive-accounts';
+import { japanTime } from '../../lib/japan-calendar';
 import { connectRedis } from '../../lib/redis';
 import { signInRefusal } from '../../subgraphs/identity/domain/lockout-rules';
 import { disableInactiveAccounts } from '../../subgraphs/identity/services/system-admin-service';
@@ -269,7 +270,7 @@ describe('Art. 23 powers through the gateway', () => {
       // Before the end: refused, with the end as extensions.restrictedUntil and HTTP's Retry-After (seconds).
       const response = await fetch(t.graphqlUrl, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', ...u.headers },
+        headers: { 'content-type': 'application/json', 'accept-language': 'ja', ...u.headers },
         body: JSON.stringify({ query: d.facilities }),
       });
       expect(response.status).toBe(503);
@@ -279,7 +280,8 @@ describe('Art. 23 powers through the gateway', () => {
       const body = (await response.json()) as { errors: Array<{ message: string; extensions: unknown }> };
       expect(body.errors).toEqual([
         {
-          message: 'システム更新のため 20 分間停止します',
+          // People read the end in the message, in Japan time (its format: gateway/restriction-rules.test.ts).
+          message: `システム更新のため 20 分間停止します（終了予定：${japanTime(end, 'ja')}）`,
           extensions: { code: 'SERVICE_RESTRICTED', restrictedUntil: end.toISOString() },
         },
       ]);
