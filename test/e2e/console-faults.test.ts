@@ -43,6 +43,13 @@ describe('the web console, faults and restrictions', () => {
   // The system's clock: real time, moved on when a test needs an announced end to have come.
   let clockOffsetMs = 0;
 
+  /** The system admin's restriction form, opened from the faults screen with no restriction in force. */
+  async function restrictionForm(admin: Page) {
+    await admin.getByText('現在、利用制限はありません。').waitFor();
+    await admin.getByRole('button', { name: '利用制限をかける' }).click();
+    return admin.getByRole('form', { name: '利用制限をかける' });
+  }
+
   beforeAll(async () => {
     t = await startTestSystem({ console: true, now: () => new Date(Date.now() + clockOffsetMs) });
     sa = await actorWithRole(t, 'SYSTEM_ADMIN');
@@ -170,9 +177,7 @@ describe('the web console, faults and restrictions', () => {
 
   it('the system admin restricts reporting after a confirmation; a user sees it and is refused, until it is lifted', async () => {
     const admin = await signedIn(sa);
-    await admin.getByText('現在、利用制限はありません。').waitFor();
-    await admin.getByRole('button', { name: '利用制限をかける' }).click();
-    const form = admin.getByRole('form', { name: '利用制限をかける' });
+    const form = await restrictionForm(admin);
     await form.getByLabel('指定した操作のみ停止').check();
     await form.getByLabel('停止する操作（GraphQL の操作名）').fill('reportFault');
     await form.getByLabel('利用者へのお知らせ').fill(restrictionMessage);
@@ -228,9 +233,7 @@ describe('the web console, faults and restrictions', () => {
 
   it('a maintenance window: the admin announces its end, everyone sees it, and it is gone once the end has come', async () => {
     const admin = await signedIn(sa);
-    await admin.getByText('現在、利用制限はありません。').waitFor();
-    await admin.getByRole('button', { name: '利用制限をかける' }).click();
-    const form = admin.getByRole('form', { name: '利用制限をかける' });
+    const form = await restrictionForm(admin);
     await form.getByLabel('閲覧のみ（登録・変更・手続きはすべて停止）').check();
     await form.getByLabel('利用者へのお知らせ').fill('システム更新のため、明朝6時まで閲覧のみとなります。');
     // Tomorrow at 06:00 Tokyo time, typed in the browser's (Tokyo's) local time.
