@@ -3,7 +3,10 @@
 // against real PostgreSQL and real directories, each leaving nothing behind:
 // no CA to back up, no pg_dump, the embedded database, a missing archive, an
 // archive from a newer version, and a dump pg_restore cannot load (one
-// transaction: the database stays empty and no file is written).
+// transaction: the database stays empty and no file is written). Beside them,
+// an archive older than the outboxes' processed marks: restored, with nothing
+// relayed again.
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -144,6 +147,31 @@ describe('backup and restore refusals', () => {
     });
     expect(await countsOf(empty.url)).toEqual({});
     expect(filesUnder(dataDir)).toEqual([]);
+  });
+
+  it('restores an archive made before the outboxes had processed marks, relaying nothing again, and says so', async () => {
+    // An older installation's archive: its manifest lacks the migration that added the marks (here the
+    // dump is of an empty database, so nothing else can go wrong).
+    const older = await createEmptyDatabase();
+    const target = await createEmptyDatabase();
+    try {
+      const dump = execFileSync('pg_dump', ['--format=custom', '--no-password', `--dbname=${older.url}`]);
+      const known = readMigrations().map((m) => m.name);
+      const before = known.filter((name) => name < '20261207061536_outbox_processed');
+      const file = archiveWith(path.join(root, 'older.rnkb'), dump, before);
+      const summary = await runRestore({
+        archiveFile: file,
+        databaseUrl: target.url,
+        locations: locationsIn(path.join(root, 'r3')),
+        key,
+        toolEnv: process.env,
+      });
+      expect(summary).toMatchObject({ ok: true, relayedAgain: null });
+      expect(summary.pendingMigrations).toContain('20261207061536_outbox_processed');
+    } finally {
+      await older.drop();
+      await target.drop();
+    }
   });
 
   it('both commands refuse the embedded database (no DATABASE_URL) with exit code 1', async () => {
